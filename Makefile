@@ -1,0 +1,38 @@
+# landcycle — `make demo` opens the sample county, `make test` runs every test.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+STAMP   = $(VENV)/.installed
+
+.PHONY: demo test test-sqlite test-postgres install browser-deps clean
+
+$(STAMP): pyproject.toml requirements.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/landcycle demo
+
+# The whole suite on SQLite, then again on PostgreSQL when one answers on 127.0.0.1:5432
+# (CI sets LANDCYCLE_REQUIRE_POSTGRES=1 so that a missing server fails instead of skipping).
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('postgresql://postgres@127.0.0.1:5432/test', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "== PostgreSQL =="; \
+		DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(BIN)/python -m pytest -q; \
+	elif [ -n "$$LANDCYCLE_REQUIRE_POSTGRES" ]; then echo "PostgreSQL is required but not reachable" >&2; exit 1; \
+	else echo "== PostgreSQL not reachable on 127.0.0.1:5432: skipped (CI requires it) =="; fi
+
+test-sqlite: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+test-postgres: $(STAMP)
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(BIN)/python -m pytest -q
+
+clean:
+	rm -rf $(VENV) var test-artifacts

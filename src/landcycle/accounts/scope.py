@@ -1,0 +1,91 @@
+"""The one place that decides what a user may see and change.
+
+Every list, page, export and API reaches data through :func:`scoped` (querysets) or
+:func:`access` (one object, 404 outside scope), and every write asks :func:`require_write`.
+
+Scope is the user's region node: codes are hierarchical, so a user whose region is county 330282
+sees every town whose code starts with ``330282``; a town officer sees one town.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from landcycle.rules.problems import Problem, RuleError
+
+from .models import Role
+
+# What each role may change, by area of the product.
+WRITE_AREAS: dict[str, set[str]] = {
+    Role.COUNTY_ADMIN: {"registry", "evaluation", "supervision", "admission", "exits", "ranking", "ledgers"},
+    Role.CITY_ANALYST: {"evaluation", "ranking"},
+    Role.TOWN_OFFICER: {"registry", "exits", "admission", "ledgers", "rectification_update"},
+    Role.SUPERVISOR: {"rectification"},
+    Role.LEADER: set(),
+}
+AUDIT_READERS = {Role.COUNTY_ADMIN, Role.SUPERVISOR}
+
+
+def region_prefix(user) -> str | None:
+    """The code prefix of the towns the user may see; None for no data at all."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if user.is_superuser and user.region_id is None:
+        return ""
+    if user.region_id is None:
+        return None
+    return user.region.code
+
+
+def scoped(qs: QuerySet, user) -> QuerySet:
+    """``qs`` narrowed to the user's region. The model names its path to the town in ``scope_path``."""
+    prefix = region_prefix(user)
+    if prefix is None:
+        return qs.none()
+    if prefix == "":
+        return qs
+    path = getattr(qs.model, "scope_path", None)
+    if path is None:
+        raise TypeError(f"{qs.model.__name__} has no scope_path: it cannot be shown to users")
+    field = "code" if path == "" else f"{path}__code"
+    return qs.filter(**{f"{field}__startswith": prefix})
+
+
+def access(qs_or_model, user, **lookup) -> Model:
+    """One object in the user's scope, or 404 (never 403: outsiders do not learn it exists)."""
+    qs = qs_or_model if isinstance(qs_or_model, QuerySet) else qs_or_model._default_manager.all()
+    try:
+        return scoped(qs, user).get(**lookup)
+    except (qs.model.DoesNotExist, ValueError, TypeError):
+        raise Http404
+
+
+def in_scope(user, town) -> bool:
+    prefix = region_prefix(user)
+    return prefix is not None and town is not None and town.code.startswith(prefix)
+
+
+def can_write(user, area: str) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser:
+        return True
+    return area in WRITE_AREAS.get(user.role, set())
+
+
+def require_write(user, area: str, town=None, field: str = "town") -> None:
+    """Refuse a write the user's role or region does not allow, with a bilingual message."""
+    if not can_write(user, area):
+        raise PermissionDenied(f"您的角色（{user.get_role_display()}）不能修改此类数据 / "
+                               f"Your role ({user.role}) may not change this kind of data")
+    if town is not None and not in_scope(user, town):
+        raise RuleError([Problem(field, "scope.town",
+                                 f"您只能登记本辖区（{user.region}）的数据，不能写入{town}",
+                                 f"You may only write data of your own region ({user.region.code}), not of "
+                                 f"{town.code}")])
+
+
+def can_read_audit(user) -> bool:
+    return getattr(user, "is_authenticated", False) and (user.is_superuser or user.role in AUDIT_READERS)

@@ -1,0 +1,24 @@
+import os
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "生产级服务 / production server: gunicorn, DEBUG off, static files served by the app (WhiteNoise)"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--workers", type=int, default=int(os.environ.get("LANDCYCLE_WORKERS", "2")))
+
+    def handle(self, *args, port=8000, host="127.0.0.1", workers=2, **opts):
+        call_command("migrate", verbosity=0, interactive=False)
+        call_command("collectstatic", verbosity=0, interactive=False)
+        argv = [sys.executable, "-m", "gunicorn", "landcycle.wsgi:application", "--bind", f"{host}:{port}",
+                "--workers", str(workers), "--access-logfile", "-", "--timeout", "120"]
+        env = dict(os.environ, DJANGO_SETTINGS_MODULE="landcycle.settings", LANDCYCLE_DEBUG="0",
+                   LANDCYCLE_HOME=str(settings.LANDCYCLE_HOME))
+        os.execvpe(argv[0], argv, env)

@@ -1,0 +1,55 @@
+"""Reads of the registry, always through the user's scope."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Count, Q, Sum
+
+from landcycle.accounts.scope import scoped
+from landcycle.rules.units import m2_to_mu
+
+from .models import Enterprise, Occupancy, Park, Parcel, Region
+
+
+def land_used_m2(enterprise: Enterprise, on: dt.date) -> dict[str, Decimal]:
+    """用地面积 per DOMAIN §2 on a given day: owned + leased − let to others, in m²."""
+    active = Q(start__lte=on) & (Q(end__isnull=True) | Q(end__gte=on))
+    own = Occupancy.objects.filter(active, enterprise=enterprise)
+    owned = own.filter(kind=Occupancy.Kind.OWNED).aggregate(s=Sum("area_m2"))["s"] or Decimal(0)
+    leased = own.filter(kind=Occupancy.Kind.LEASED).aggregate(s=Sum("area_m2"))["s"] or Decimal(0)
+    let = Occupancy.objects.filter(active, lessor=enterprise).aggregate(s=Sum("area_m2"))["s"] or Decimal(0)
+    used = owned + leased - let
+    return {"owned": owned, "leased": leased, "let": let, "used": used}
+
+
+def land_used_mu(enterprise: Enterprise, on: dt.date) -> Decimal:
+    return m2_to_mu(land_used_m2(enterprise, on)["used"])
+
+
+def towns_in_scope(user):
+    """The towns (and subdistricts, zones) the user may see."""
+    return scoped(Region.objects.filter(level=Region.Level.TOWN), user)
+
+
+def town_overview(user) -> list[dict]:
+    """Per town in scope: parks, parcels, land area, enterprises (规上 among them)."""
+    towns = list(towns_in_scope(user).order_by("code"))
+    codes = [t.code for t in towns]
+    parks = dict(Park.objects.filter(town__code__in=codes).values_list("town__code").annotate(n=Count("id")))
+    parcel_rows = Parcel.objects.filter(park__town__code__in=codes).values("park__town__code").annotate(
+        n=Count("id"), m2=Sum("area_m2"), idle=Count("id", filter=Q(status=Parcel.Status.IDLE)))
+    parcels = {r["park__town__code"]: r for r in parcel_rows}
+    ent_rows = Enterprise.objects.filter(town__code__in=codes).values("town__code").annotate(
+        n=Count("id"), above=Count("id", filter=Q(scale=Enterprise.Scale.ABOVE)))
+    ents = {r["town__code"]: r for r in ent_rows}
+    out = []
+    for t in towns:
+        p = parcels.get(t.code, {})
+        e = ents.get(t.code, {})
+        out.append({
+            "town": t, "parks": parks.get(t.code, 0), "parcels": p.get("n", 0), "idle": p.get("idle", 0),
+            "area_mu": m2_to_mu(p.get("m2") or 0), "enterprises": e.get("n", 0), "above": e.get("above", 0),
+        })
+    return out

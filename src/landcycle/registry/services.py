@@ -1,0 +1,158 @@
+"""Writes to the registry. Each is keyword-only, atomic, checks the actor's scope, runs the registry
+rules and Django's field checks, and records an audit row in the same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+
+from landcycle.accounts.scope import require_write
+from landcycle.audit.services import audit_record, snapshot
+from landcycle.rules.codes import normalize_uscc
+
+from .checks import clean_or_raise, enterprise_problems, occupancy_problems, parcel_problems, raise_if
+from .models import Enterprise, Occupancy, Park, Parcel, Region
+
+
+def _town_code(obj) -> str:
+    if isinstance(obj, (Park, Enterprise)):
+        return obj.town.code
+    if isinstance(obj, Parcel):
+        return obj.park.town.code
+    if isinstance(obj, Occupancy):
+        return obj.parcel.park.town.code
+    return ""
+
+
+def _save_audited(*, actor, obj, action: str, before: dict | None) -> None:
+    clean_or_raise(obj)
+    obj.save()
+    audit_record(actor=actor, action=action, obj=obj, region_code=_town_code(obj), before=before,
+                 after=snapshot(obj))
+
+
+def _apply(obj, changes: dict, allowed: set[str]) -> None:
+    unknown = set(changes) - allowed
+    if unknown:
+        raise TypeError(f"cannot change {sorted(unknown)}")
+    for key, value in changes.items():
+        setattr(obj, key, value)
+
+
+# ------------------------------------------------------------------ parks
+PARK_FIELDS = {"code", "name", "kind", "town", "boundary", "note"}
+
+
+@transaction.atomic
+def park_create(*, actor, code: str, name: str, kind: str, town: Region, boundary: dict | None = None,
+                note: str = "") -> Park:
+    require_write(actor, "registry", town)
+    park = Park(code=code.strip(), name=name.strip(), kind=kind, town=town, boundary=boundary, note=note)
+    _save_audited(actor=actor, obj=park, action="park.create", before=None)
+    return park
+
+
+@transaction.atomic
+def park_update(*, actor, park: Park, **changes) -> Park:
+    require_write(actor, "registry", park.town)
+    before = snapshot(park)
+    _apply(park, changes, PARK_FIELDS)
+    require_write(actor, "registry", park.town)
+    _save_audited(actor=actor, obj=park, action="park.update", before=before)
+    return park
+
+
+# ------------------------------------------------------------------ parcels
+PARCEL_FIELDS = {"number", "park", "area_m2", "geometry", "land_use", "tenure", "status", "address"}
+
+
+@transaction.atomic
+def parcel_create(*, actor, number: str, park: Park, area_m2, tenure: str, geometry=None,
+                  land_use: str = Parcel.LandUse.INDUSTRIAL, status: str = Parcel.Status.IN_USE,
+                  address: str = "") -> Parcel:
+    require_write(actor, "registry", park.town, field="park")
+    shape, problems = parcel_problems(area_m2=area_m2, geometry=geometry)
+    raise_if(problems)
+    parcel = Parcel(number=number.strip(), park=park, area_m2=Decimal(str(area_m2)), geometry=shape,
+                    land_use=land_use, tenure=tenure, status=status, address=address)
+    _save_audited(actor=actor, obj=parcel, action="parcel.create", before=None)
+    return parcel
+
+
+@transaction.atomic
+def parcel_update(*, actor, parcel: Parcel, **changes) -> Parcel:
+    require_write(actor, "registry", parcel.park.town, field="park")
+    before = snapshot(parcel)
+    _apply(parcel, changes, PARCEL_FIELDS)
+    require_write(actor, "registry", parcel.park.town, field="park")
+    shape, problems = parcel_problems(area_m2=parcel.area_m2, geometry=parcel.geometry)
+    raise_if(problems)
+    parcel.area_m2 = Decimal(str(parcel.area_m2))
+    parcel.geometry = shape
+    _save_audited(actor=actor, obj=parcel, action="parcel.update", before=before)
+    return parcel
+
+
+# ------------------------------------------------------------------ enterprises
+ENTERPRISE_FIELDS = {"uscc", "uscc_override", "uscc_override_reason", "name", "industry_code", "scale",
+                     "registered_on", "status", "town", "contact"}
+
+
+def _enterprise_checks(ent: Enterprise) -> None:
+    ent.uscc = normalize_uscc(ent.uscc)
+    ent.industry_code = str(ent.industry_code).strip()
+    if not ent.uscc_override:
+        ent.uscc_override_reason = ""
+    raise_if(enterprise_problems(uscc=ent.uscc, industry_code=ent.industry_code, uscc_override=ent.uscc_override,
+                                 uscc_override_reason=ent.uscc_override_reason, registered_on=ent.registered_on))
+
+
+@transaction.atomic
+def enterprise_create(*, actor, uscc: str, name: str, industry_code: str, scale: str, registered_on: dt.date,
+                      town: Region, status: str = Enterprise.Status.OPERATING, uscc_override: bool = False,
+                      uscc_override_reason: str = "", contact: str = "") -> Enterprise:
+    require_write(actor, "registry", town)
+    ent = Enterprise(uscc=uscc, name=name.strip(), industry_code=industry_code, scale=scale,
+                     registered_on=registered_on, town=town, status=status, uscc_override=uscc_override,
+                     uscc_override_reason=uscc_override_reason.strip(), contact=contact)
+    _enterprise_checks(ent)
+    _save_audited(actor=actor, obj=ent, action="enterprise.create", before=None)
+    return ent
+
+
+@transaction.atomic
+def enterprise_update(*, actor, enterprise: Enterprise, **changes) -> Enterprise:
+    require_write(actor, "registry", enterprise.town)
+    before = snapshot(enterprise)
+    _apply(enterprise, changes, ENTERPRISE_FIELDS)
+    require_write(actor, "registry", enterprise.town)
+    _enterprise_checks(enterprise)
+    _save_audited(actor=actor, obj=enterprise, action="enterprise.update", before=before)
+    return enterprise
+
+
+# ------------------------------------------------------------------ occupancy
+@transaction.atomic
+def occupancy_create(*, actor, enterprise: Enterprise, parcel: Parcel, kind: str, area_m2, start: dt.date,
+                     end: dt.date | None = None, lessor: Enterprise | None = None) -> Occupancy:
+    require_write(actor, "registry", parcel.park.town, field="parcel")
+    raise_if(occupancy_problems(area_m2=area_m2, start=start, end=end, parcel_area_m2=parcel.area_m2, kind=kind,
+                                lessor=lessor, enterprise=enterprise))
+    occ = Occupancy(enterprise=enterprise, parcel=parcel, kind=kind, area_m2=Decimal(str(area_m2)), start=start,
+                    end=end, lessor=lessor)
+    _save_audited(actor=actor, obj=occ, action="occupancy.create", before=None)
+    return occ
+
+
+@transaction.atomic
+def occupancy_end(*, actor, occupancy: Occupancy, end: dt.date) -> Occupancy:
+    require_write(actor, "registry", occupancy.parcel.park.town, field="parcel")
+    before = snapshot(occupancy)
+    occupancy.end = end
+    raise_if(occupancy_problems(area_m2=occupancy.area_m2, start=occupancy.start, end=end,
+                                parcel_area_m2=occupancy.parcel.area_m2, kind=occupancy.kind,
+                                lessor=occupancy.lessor, enterprise=occupancy.enterprise))
+    _save_audited(actor=actor, obj=occupancy, action="occupancy.end", before=before)
+    return occupancy

@@ -1,0 +1,15 @@
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from landcycle.web import views
+
+urlpatterns = [
+    path("accounts/login/", auth_views.LoginView.as_view(template_name="web/login.html"), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", views.healthz, name="healthz"),
+    path("", views.overview, name="overview"),
+    path("", include("landcycle.registry.urls")),
+    path("audit/", views.audit_list, name="audit_list"),
+    path("areas/<slug:key>/", views.area_pending, name="area_pending"),
+]
