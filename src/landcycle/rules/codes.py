@@ -64,6 +64,9 @@ def make_uscc(prefix2: str, division6: str, org8: str) -> str:
     ``org8`` is the first 8 characters of the organisation code; its own check character (GB 11714)
     is computed too.
     """
+    bad = set(prefix2 + division6 + org8) - set(USCC_ALPHABET)
+    if bad:
+        raise ValueError(f"characters {sorted(bad)} are not in the GB 32100 alphabet")
     org9 = org8 + _org_check_char(org8)
     first17 = prefix2 + division6 + org9
     return first17 + uscc_check_char(first17)
