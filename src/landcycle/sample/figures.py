@@ -14,12 +14,15 @@ import random
 from dataclasses import dataclass
 from decimal import Decimal
 
+from landcycle.rules.policy import load_default
+
 from .dates import year_end
 from .firms import FirmDraft
 from .plan import ABOVE, BELOW, FIGURE_YEARS, OPERATING, SUSPENDED, FigurePlan
 
 M2_PER_MU = 2000 / 3
-ABOVE_SIZE_WAN = 2000      # 规上: main revenue ≥ 2,000万元 (policies/registry.toml)
+# 规上: main revenue at or above this (万元), from the shipped registry policy
+ABOVE_SIZE_WAN = load_default("registry")["enterprise"]["above_size_revenue_wan"]
 ABOVE_SHARE = 0.25
 ELECTRICITY_TCE_PER_10K_KWH = 2.95  # equivalent value (等价值) of 1万千瓦时 in tce
 ENERGY_FACTOR = {"17": 1.8, "22": 1.6, "26": 2.5, "29": 1.4, "30": 3.0, "31": 4.0, "32": 3.0, "33": 1.3}
