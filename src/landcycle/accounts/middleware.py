@@ -15,3 +15,15 @@ class LoginRequiredMiddleware:
 
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         return self.get_response(request)
+
+
+class ChineseFirstMiddleware:
+    """Chinese until the user picks English: the browser's Accept-Language is ignored, only the
+    language the user chose (Django's language cookie, set by the 中文/English switch) counts."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META["HTTP_ACCEPT_LANGUAGE"] = settings.LANGUAGE_CODE
+        return self.get_response(request)

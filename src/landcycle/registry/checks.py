@@ -72,10 +72,25 @@ def occupancy_problems(*, area_m2, start, end, parcel_area_m2, kind, lessor, ent
     return problems
 
 
-def clean_or_raise(obj) -> None:
-    """Django's own field checks (lengths, choices, uniqueness), with messages in both languages."""
+def town_code_problems(code: str, field: str = "code") -> list[Problem]:
+    """A town or subdistrict (乡镇/街道) is named by its 9-digit statistical code: its county's 6 digits and 3
+    of its own (新浦镇 330282112). The 12-digit form (330282112000) is accepted and shortened."""
+    value = str(code or "").strip()
+    if len(value) == 12 and value.endswith("000"):
+        value = value[:9]
+    if len(value) != 9 or not value.isdigit() or value.endswith("000"):
+        return [Problem(field, "region.town_code", f"镇街区划代码应为9位数字（如330282112），实为“{code}”",
+                        f"A town's division code has 9 digits (e.g. 330282112), got '{code}'")]
+    return []
+
+
+def field_problems(obj, *, exclude=None, validate_unique: bool = True,
+                   validate_constraints: bool = True) -> list[Problem]:
+    """Django's own field checks (lengths, choices, digits, uniqueness) as Problems, messages in both
+    languages. Bulk writers (ledger imports) pass ``exclude`` (foreign keys they resolved themselves) and
+    ``validate_unique=False`` (they plan by natural key), which keeps the check free of queries."""
     try:
-        obj.full_clean()
+        obj.full_clean(exclude=exclude, validate_unique=validate_unique, validate_constraints=validate_constraints)
     except ValidationError as exc:
         problems = []
         for field, errors in exc.error_dict.items() if hasattr(exc, "error_dict") else [("__all__", exc.error_list)]:
@@ -84,9 +99,14 @@ def clean_or_raise(obj) -> None:
                     zh = " ".join(err.messages)
                 with translation.override("en"):
                     en = " ".join(err.messages)
-                label = field
-                problems.append(Problem(label, f"field.{err.code or 'invalid'}", zh, en))
-        raise RuleError(problems) from None
+                problems.append(Problem(field, f"field.{err.code or 'invalid'}", zh, en))
+        return problems
+    return []
+
+
+def clean_or_raise(obj, **options) -> None:
+    """Django's own field checks (lengths, choices, uniqueness), with messages in both languages."""
+    raise_if(field_problems(obj, **options))
 
 
 def raise_if(problems: list[Problem]) -> None:
@@ -94,5 +114,5 @@ def raise_if(problems: list[Problem]) -> None:
         raise RuleError(problems)
 
 
-__all__ = ["normalize_uscc", "enterprise_problems", "parcel_problems", "occupancy_problems", "clean_or_raise",
-           "raise_if", "registry_policy"]
+__all__ = ["normalize_uscc", "enterprise_problems", "parcel_problems", "occupancy_problems", "field_problems",
+           "clean_or_raise", "raise_if", "registry_policy", "town_code_problems"]

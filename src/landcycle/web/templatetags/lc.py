@@ -1,0 +1,79 @@
+"""Template helpers: numbers with thousands separators, m² to mu, coloured tags, sortable headers."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import template
+from django.utils.html import format_html
+
+from landcycle.rules.units import m2_to_mu
+from landcycle.web.palette import colour
+
+register = template.Library()
+
+DASH = "—"
+
+
+def _format(value, places: int) -> str:
+    if value is None or value == "":
+        return DASH
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    return f"{number:,.{places}f}"
+
+
+@register.filter
+def num(value, places=0):
+    """12345.678|num:2 -> 12,345.68 (the same in every language; '—' when there is no value)."""
+    return _format(value, int(places))
+
+
+@register.filter
+def mu(value, places=2):
+    """Square metres shown in mu (1 mu = 2000/3 m²)."""
+    if value is None or value == "":
+        return DASH
+    return _format(m2_to_mu(value), int(places))
+
+
+@register.filter
+def pct(part, whole):
+    """A bar width in percent (0-100) for small in-table bars."""
+    try:
+        whole = float(whole)
+        return 0 if whole <= 0 else max(0, min(100, round(float(part) / whole * 100, 1)))
+    except (TypeError, ValueError):
+        return 0
+
+
+@register.simple_tag
+def tag(kind, value, label):
+    """A coloured status tag; colours come from web.palette (never the warning colours)."""
+    return format_html('<span class="tag tag-{}">{}</span>', colour(kind, value), label)
+
+
+@register.simple_tag(takes_context=True)
+def sort_th(context, key, label, css=""):
+    """A table header that sorts by ``key`` (a second click reverses)."""
+    request = context["request"]
+    listing = context.get("listing")
+    current = listing.sort if listing else ""
+    params = request.GET.copy()
+    params.pop("page", None)
+    if current == key:
+        params["sort"], arrow = f"-{key}", "▲"
+    elif current == f"-{key}":
+        params["sort"], arrow = key, "▼"
+    else:
+        params["sort"], arrow = key, ""
+    return format_html('<th class="{}"><a class="sort{}" href="?{}">{}<i>{}</i></a></th>', css,
+                       " active" if arrow else "", params.urlencode(), label, arrow)
+
+
+@register.filter
+def problems_for(form, name):
+    """The rule problems (bilingual) a service reported for one form field."""
+    return getattr(form, "problems", {}).get(name, [])

@@ -1,0 +1,117 @@
+"""The product in a real browser (Debian chromium driven by Playwright): sign in through the form, open
+the overview, a list, a detail page and the map, and keep a screenshot of each in
+test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import os
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "1"  # sync Playwright runs an event loop in the test thread
+
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from conftest import XINPU  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def page():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (and fonts-noto-cjk) on the CI machine")
+        pytest.skip(f"{CHROMIUM} is missing")
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+        tab = context.new_page()
+        errors = []
+        tab.on("pageerror", lambda exc: errors.append(str(exc)))
+        tab.errors = errors
+        yield tab
+        browser.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def _shot(tab, name: str) -> None:
+    tab.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+def _sign_in(tab, live_server, username: str) -> None:
+    tab.goto(f"{live_server.url}/accounts/login/")
+    _shot(tab, "01-login")
+    tab.fill("#id_username", username)
+    tab.fill("#id_password", f"{username}-pw")
+    tab.click("button[type=submit]")
+    tab.wait_for_url(f"{live_server.url}/")
+
+
+def test_sign_in_and_walk_the_registry(page, live_server, personas, registry_data):
+    _sign_in(page, live_server, "p_admin")
+    assert page.locator("h1").inner_text().endswith("工业用地总览")
+    assert page.locator(".nav-pending").count() == 7  # the stages not built yet say so
+    assert "新浦镇" in page.locator("table.data").inner_text()
+    _shot(page, "02-overview")
+
+    page.click(f"a[href='/parcels/?town={XINPU}']")
+    rows = page.locator("table.data tbody tr")
+    assert rows.count() == 2
+    _shot(page, "03-parcel-list")
+
+    parcel = registry_data[XINPU]["parcels"][0]
+    page.click(f"text={parcel.number}")
+    page.wait_for_selector("#parcel-map[data-drawn='1']")
+    assert page.locator("#parcel-map .leaflet-interactive").count() >= 1
+    assert registry_data[XINPU]["owner"].name in page.content()
+    _shot(page, "04-parcel-detail")
+
+    page.goto(f"{live_server.url}/enterprises/{registry_data[XINPU]['owner'].pk}/")
+    assert "3851" in page.locator(".lineage").inner_text()
+    _shot(page, "05-enterprise-detail")
+
+    page.goto(f"{live_server.url}/map/")
+    page.wait_for_selector("#map[data-drawn='4']")
+    shapes = page.locator("#map path.leaflet-interactive")
+    assert shapes.count() >= 4  # four parcels (park outlines are not interactive)
+    _shot(page, "06-map-by-status")
+    page.click("[data-colour-by=park]")
+    assert page.locator("#legend-items .legend-item").count() == 2  # two parks
+    _shot(page, "07-map-by-park")
+    page.goto(f"{live_server.url}/map/?town={XINPU}")
+    page.wait_for_selector("#map[data-drawn='2']")
+    page.locator("#map path.leaflet-interactive").first.click(force=True)
+    popup = page.locator(".leaflet-popup-content")
+    popup.wait_for()
+    assert popup.locator("strong").inner_text().startswith(XINPU)
+    assert "/parcels/" in popup.locator("a").get_attribute("href")
+    page.wait_for_timeout(400)  # the popup fades in
+    _shot(page, "08-map-popup")
+
+
+def test_form_error_is_bilingual_and_town_officer_is_scoped(page, live_server, personas, registry_data):
+    _sign_in(page, live_server, "p_xinpu")
+    page.goto(f"{live_server.url}/enterprises/new/")
+    page.fill("#id_uscc", registry_data[XINPU]["owner"].uscc[:17] + "0")
+    page.fill("#id_name", "慈溪市新浦测试有限公司")
+    page.fill("#id_industry_code", "3851")
+    page.fill("#id_registered_on", "2015-06-01")
+    page.click("button[type=submit]")
+    problem = page.locator(".field.has-error .problem").first
+    assert "统一社会信用代码" in problem.inner_text() and "credit code" in problem.inner_text().lower()
+    _shot(page, "09-form-errors")
+    page.goto(f"{live_server.url}/map/")
+    page.wait_for_selector("#map[data-drawn='2']")  # only their own town's parcels
+    _shot(page, "10-map-town-officer")
+    page.goto(f"{live_server.url}/areas/evaluation/")
+    assert "尚未建设" in page.content()
+    _shot(page, "11-area-pending")
