@@ -13,7 +13,7 @@ from django.utils import timezone
 from conftest import XINPU, rectangle
 from landcycle.registry import services
 from landcycle.registry.models import Enterprise
-from landcycle.registry.queries import land_used_many
+from landcycle.registry.selectors import land_used_many
 from landcycle.registry.selectors import land_used_m2
 from landcycle.rules.codes import make_uscc
 from landcycle.rules.geometry import geodesic_area_m2, parse_polygon

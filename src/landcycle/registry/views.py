@@ -19,7 +19,7 @@ from landcycle.rules.units import m2_to_mu
 from landcycle.web.listing import Filter, Listing, as_text, choice_list, csv_response, fixed, kpi, wants_csv
 
 from .models import Enterprise, Occupancy, Park, Parcel
-from .queries import active_q, land_used_many, park_choices, town_choices
+from .selectors import active_q, land_used_many, park_choices, town_choices
 from .views_detail import enterprise_detail, parcel_detail, park_detail  # noqa: F401  (url names)
 
 

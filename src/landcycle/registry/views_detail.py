@@ -16,7 +16,7 @@ from landcycle.web.listing import kpi
 from landcycle.evaluation.models import YearlyFigure
 
 from .models import Enterprise, Occupancy, Park, Parcel
-from .queries import active_q
+from .selectors import active_q
 from .selectors import land_used_m2
 from .views_map import feature_collection, map_config
 

@@ -21,7 +21,7 @@ from landcycle.web.listing import Filter, Listing, choice_list
 from landcycle.web.palette import PARK_COLOURS, status_colours
 
 from .models import Park, Parcel
-from .queries import park_choices, town_choices
+from .selectors import park_choices, town_choices
 
 _URL_SENTINEL = 987654321
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
