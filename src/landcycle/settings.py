@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "landcycle.audit",
     "landcycle.registry",
     "landcycle.evaluation",
+    "landcycle.supervision",
     "landcycle.web",
 ]
 
