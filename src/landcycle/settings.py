@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "landcycle.registry",
     "landcycle.evaluation",
     "landcycle.supervision",
+    "landcycle.ledgers",
     "landcycle.web",
 ]
 

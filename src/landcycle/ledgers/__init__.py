@@ -1,0 +1,12 @@
+"""Ledgers in and out (台账导入导出): import every registry ledger whole or not at all, export what a
+user sees in the same format, blank templates with dropdowns, and problem reports with the bad cells
+marked.
+
+- ``services.ledger_import`` — read (``rules.ledger``), plan every row (create / update / unchanged by
+  natural key), check with the registry's own rules, then write everything in one transaction with one
+  audit row per changed object, or nothing at all.
+- ``services.import_preview`` / ``services.import_confirm`` — the browser flow: store the upload, preview,
+  confirm from the stored file.
+- ``export.ledger_export``, ``template.ledger_template``, ``report.problem_report_xlsx``.
+- ``kinds.KINDS`` — the ledgers the ``import`` / ``export`` / ``template`` commands know.
+"""

@@ -1,0 +1,12 @@
+"""One importer per ledger kind (see ``base.Importer``)."""
+
+from .base import Col, Importer
+from .firms import EnterpriseImporter, FigureImporter, OccupancyImporter
+from .land import ParcelImporter, ParkImporter, RegionImporter
+
+IMPORTERS: dict[str, type[Importer]] = {
+    cls.kind: cls for cls in (RegionImporter, ParkImporter, ParcelImporter, EnterpriseImporter, OccupancyImporter,
+                              FigureImporter)
+}
+
+__all__ = ["Col", "IMPORTERS", "Importer"]

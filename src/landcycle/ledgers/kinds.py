@@ -1,0 +1,140 @@
+"""The ledgers the import, export and template commands know, and the columns each is written with.
+
+A column's header is the field's title in the reader's schema (Chinese label with its unit in brackets,
+``面积（平方米）``), so that what we write reads back as the same field: export -> import changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from landcycle.evaluation.models import YearlyFigure
+from landcycle.registry.models import Enterprise, Occupancy, Park, Parcel, Region
+from landcycle.rules.codes import make_uscc
+from landcycle.rules.ledger import LedgerUnusable
+from landcycle.rules.ledger.schema import FieldSpec, LedgerSchema
+from landcycle.rules.ledger.schemas import ENTERPRISES, FIGURES, OCCUPANCY, PARCELS, PARKS
+
+from .schemas import REGIONS
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    get: Callable[[Any], Any]
+    header: str | None = None
+    width: int = 14
+    example: Any = None
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    schema: LedgerSchema
+    zh: str
+    en: str
+    columns: tuple[Column, ...]
+    queryset: Callable[[], QuerySet]
+
+    def spec(self, column: Column) -> FieldSpec:
+        return self.schema.field(column.field)
+
+    def header(self, column: Column) -> str:
+        return column.header or self.spec(column).title
+
+    @property
+    def headers(self) -> list[str]:
+        return [self.header(c) for c in self.columns]
+
+    def importer(self):
+        from .importers import IMPORTERS
+
+        return IMPORTERS[self.name]
+
+
+EXAMPLE_USCC = make_uscc("91", "330282", "MA2H4K7D")  # a valid code, for templates
+
+KINDS: dict[str, Kind] = {k.name: k for k in (
+    Kind("regions", REGIONS, "镇街名录：9位区划代码与名称", "towns: 9-digit division code and name", (
+        Column("code", lambda r: r.code, width=14, example="330282112"),
+        Column("name", lambda r: r.name, width=16, example="新浦镇"),
+    ), lambda: Region.objects.filter(level=Region.Level.TOWN).order_by("code")),
+    Kind("parks", PARKS, "园区台账：编号、名称、类型、所属镇街", "parks: code, name, kind, town", (
+        Column("code", lambda p: p.code, width=16, example="XP-YQ-01"),
+        Column("name", lambda p: p.name, width=24, example="新浦镇工业园区"),
+        Column("kind", lambda p: p.kind, width=14, example="industrial"),
+        Column("town", lambda p: p.town, width=14, example="新浦镇"),
+        Column("note", lambda p: p.note, width=30, example=""),
+    ), lambda: Park.objects.select_related("town").order_by("code")),
+    Kind("parcels", PARCELS, "地块台账：编号、所属园区、面积、用途、供地方式、状态、坐落",
+         "parcels: number, park, area, land use, tenure, status, address", (
+        Column("number", lambda p: p.number, width=20, example="330282112-0001"),
+        Column("park", lambda p: p.park.code, header="园区编号", width=16, example="XP-YQ-01"),
+        Column("area_m2", lambda p: p.area_m2, width=16, example="20000.00"),
+        Column("land_use", lambda p: p.land_use, width=14, example="industrial"),
+        Column("tenure", lambda p: p.tenure, width=10, example="granted"),
+        Column("status", lambda p: p.status, width=10, example="in_use"),
+        Column("address", lambda p: p.address, width=30, example="新浦镇工业园区纬二路8号"),
+    ), lambda: Parcel.objects.select_related("park").order_by("number")),
+    Kind("enterprises", ENTERPRISES, "企业台账：统一社会信用代码、名称、行业、规模、成立日期、状态、所属镇街",
+         "enterprises: credit code, name, industry, size, registration date, status, town", (
+        Column("uscc", lambda e: e.uscc, width=22, example=EXAMPLE_USCC),
+        Column("name", lambda e: e.name, width=30, example="慈溪市新浦电器有限公司"),
+        Column("industry_code", lambda e: e.industry_code, width=10, example="3851"),
+        Column("scale", lambda e: e.scale, width=8, example="above"),
+        Column("registered_on", lambda e: e.registered_on, width=12, example="2005-03-01"),
+        Column("status", lambda e: e.status, width=8, example="operating"),
+        Column("town", lambda e: e.town, width=12, example="新浦镇"),
+        Column("contact", lambda e: e.contact, width=16, example="张三 13800000000"),
+    ), lambda: Enterprise.objects.select_related("town").order_by("uscc")),
+    Kind("occupancy", OCCUPANCY, "用地关系台账：哪家企业以何种方式使用哪块地（自有/租赁）",
+         "occupancy: which enterprise uses which parcel, owned or leased, from when", (
+        Column("uscc", lambda o: o.enterprise.uscc, width=22, example=EXAMPLE_USCC),
+        Column("enterprise_name", lambda o: o.enterprise.name, width=30, example="慈溪市新浦电器有限公司"),
+        Column("parcel", lambda o: o.parcel.number, header="地块编号", width=20, example="330282112-0001"),
+        Column("kind", lambda o: o.kind, width=10, example="owned"),
+        Column("lessor", lambda o: o.lessor.uscc if o.lessor_id else None, width=22, example=""),
+        Column("area_m2", lambda o: o.area_m2, width=16, example="20000.00"),
+        Column("start", lambda o: o.start, width=12, example="2005-03-01"),
+        Column("end", lambda o: o.end, width=12, example=""),
+    ), lambda: Occupancy.objects.select_related("enterprise", "parcel", "lessor").order_by(
+        "enterprise__uscc", "parcel__number", "kind", "start", "pk")),
+    Kind("figures", FIGURES, "企业年度数据：亩均评价用的收入、税收、增加值、能耗、排放、研发、职工、用电",
+         "yearly figures: revenue, tax, value added, energy, emissions, R&D, staff, electricity", (
+        Column("uscc", lambda f: f.enterprise.uscc, width=22, example=EXAMPLE_USCC),
+        Column("name", lambda f: f.enterprise.name, width=30, example="慈溪市新浦电器有限公司"),
+        Column("year", lambda f: f.year, width=8, example=2025),
+        Column("revenue", lambda f: f.revenue, width=16, example="12000.00"),
+        Column("tax", lambda f: f.tax, width=16, example="600.00"),
+        Column("value_added", lambda f: f.value_added, width=16, example="3000.00"),
+        Column("energy_tce", lambda f: f.energy_tce, width=18, example="850.00"),
+        Column("emissions_t", lambda f: f.emissions_t, width=18, example="1.250"),
+        Column("rnd", lambda f: f.rnd, width=16, example="420.00"),
+        Column("staff", lambda f: f.staff, width=14, example=120),
+        Column("electricity_10k_kwh", lambda f: f.electricity_10k_kwh, width=18, example="560.00"),
+    ), lambda: YearlyFigure.objects.select_related("enterprise").order_by("enterprise__uscc", "year")),
+)}
+
+
+def get_kind(name: str) -> Kind:
+    try:
+        return KINDS[name]
+    except KeyError:
+        known = ", ".join(KINDS)
+        raise LedgerUnusable(f"没有可导入的“{name}”台账（可选：{known}）",
+                             f"There is no importable ledger called '{name}' (known: {known})",
+                             rule="ledger.kind") from None
+
+
+def enum_label(spec: FieldSpec, value) -> Any:
+    """The Chinese label a ledger writes for a stored enumeration value (the one the template offers)."""
+    if value in (None, ""):
+        return value
+    for label, stored in (spec.enum or {}).items():
+        if stored == value and not label.isascii():
+            return label
+    return value

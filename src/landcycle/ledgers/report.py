@@ -1,0 +1,157 @@
+"""The problem report (问题报告): the rows as the user sent them with every bad cell filled red and a
+comment giving the problem in Chinese and English, a 问题清单 sheet listing every problem, and a 跳过的行
+sheet listing the rows that were not data. The user fixes the red cells and uploads the file again."""
+
+from __future__ import annotations
+
+import io
+from collections import defaultdict
+
+import xlsxwriter
+
+from landcycle.rules.ledger import LedgerProblem, LedgerResult, read_ledger
+from landcycle.rules.ledger.sources import open_source
+
+from .export import WORKBOOK_OPTIONS, write_cell
+from .kinds import get_kind
+from .models import ImportBatch
+from .plan import ImportReport, problem_from_dict
+
+MAX_COMMENTS = 20_000
+_BAD_SHEET = str.maketrans({c: "_" for c in "[]:*?/\\"})
+
+
+def _unpack(obj, source) -> tuple[LedgerResult | None, list[LedgerProblem], bytes | None, str]:
+    if isinstance(obj, ImportReport):
+        return obj.result, obj.problems, source or obj.source, obj.filename
+    if isinstance(obj, LedgerResult):
+        return obj, obj.problems, source, ""
+    if isinstance(obj, ImportBatch):
+        from .services import stored_path
+
+        problems = [problem_from_dict(d) for d in obj.problems]
+        path = stored_path(obj)
+        data = source or (path.read_bytes() if obj.stored_file and path.is_file() else None)
+        result = None
+        if data is not None:
+            try:
+                result = read_ledger(data, get_kind(obj.kind).schema, mapping=obj.mapping, filename=obj.filename)
+            except Exception:  # the file was unusable: the list of problems is all there is to show
+                result = None
+        return result, problems, data, obj.filename
+    raise TypeError(f"no problem report for {type(obj).__name__}")
+
+
+def _source_sheet(result: LedgerResult | None, source: bytes | None, filename: str):
+    """(rows as sent, merged ranges) of the sheet that was read; rebuilt from the typed rows when the
+    file itself is not at hand."""
+    if result is not None and source is not None:
+        try:
+            data = open_source(source, filename or None).load(result.sheet)
+            return data.rows, data.merges or []
+        except Exception:
+            pass
+    if result is None:
+        return [], []
+    width = max((c.index for c in result.columns), default=-1) + 1
+    rows: list[list] = [[""] * width for _ in range(max([result.header_row] + [r["_row"] for r in result.rows]))]
+    for c in result.columns:
+        rows[result.header_row - 1][c.index] = c.header
+    for r in result.rows:
+        for c in result.columns:
+            if c.field and not c.part:
+                rows[r["_row"] - 1][c.index] = r.get(c.field)
+    return rows, []
+
+
+def _column_index(result: LedgerResult | None, header: str) -> int:
+    if result is None:
+        return 0
+    for c in result.columns:
+        if c.header == header:
+            return c.index
+    for c in result.columns:
+        if c.header.startswith(header + "/") or header.endswith("/" + c.header):
+            return c.index
+    return 0
+
+
+def problem_report_xlsx(result_or_batch, source: bytes | None = None) -> bytes:
+    """An .xlsx report of an ``ImportReport``, a ``LedgerResult`` (pass ``source`` to show the file as sent)
+    or an ``ImportBatch`` (its stored upload)."""
+    result, problems, data, filename = _unpack(result_or_batch, source)
+    rows, merges = _source_sheet(result, data, filename)
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, WORKBOOK_OPTIONS)
+    red = wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006", "border": 1, "border_color": "#C00000"})
+    plain = wb.add_format({})
+    date = wb.add_format({"num_format": "yyyy-mm-dd"})
+    red_date = wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006", "num_format": "yyyy-mm-dd"})
+    sheet_name = ((result.sheet if result else "") or "台账").translate(_BAD_SHEET)[:31]
+    ws = wb.add_worksheet(sheet_name if sheet_name != "问题清单" else "台账")
+    marks: dict[tuple[int, int], list[LedgerProblem]] = defaultdict(list)
+    for p in problems:
+        if p.row:
+            marks[(p.row - 1, _column_index(result, p.column))].append(p)
+    covered = {(r, c) for (r0, c0), (r1, c1) in merges for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if (r, c) in covered or value in ("", None) and (r, c) not in marks:
+                continue
+            bad = (r, c) in marks
+            is_date = hasattr(value, "year") and not isinstance(value, str)
+            write_cell(ws, r, c, value, (red_date if is_date else red) if bad else (date if is_date else plain))
+            if bad and value in ("", None):
+                ws.write_blank(r, c, None, red)
+    for (r0, c0), (r1, c1) in merges:
+        value = rows[r0][c0] if r0 < len(rows) and c0 < len(rows[r0]) else ""
+        try:
+            ws.merge_range(r0, c0, r1, c1, "" if value is None else str(value), red if (r0, c0) in marks else plain)
+        except Exception:  # overlapping ranges in a broken file: leave the cells unmerged
+            pass
+    for n, ((r, c), found) in enumerate(sorted(marks.items())):
+        if n >= MAX_COMMENTS:
+            break
+        text = "\n".join(f"{p.rule}：{p.zh}\n{p.en}" for p in found)
+        ws.write_comment(r, c, text[:32000], {"x_scale": 3, "y_scale": 2})
+    if result is not None:
+        ws.freeze_panes(max(result.header_rows or (result.header_row,)), 0)
+    _problem_list(wb, problems)
+    if result is not None and result.skipped:
+        _skipped(wb, result)
+    wb.close()
+    return buf.getvalue()
+
+
+def _problem_list(wb, problems: list[LedgerProblem]) -> None:
+    ws = wb.add_worksheet("问题清单")
+    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    headers = [("工作表", 14), ("行", 6), ("列", 24), ("值", 20), ("规则", 24), ("问题", 60), ("Problem", 60)]
+    for c, (text, width) in enumerate(headers):
+        ws.write_string(0, c, text, head)
+        ws.set_column(c, c, width)
+    ws.freeze_panes(1, 0)
+    for r, p in enumerate(problems, 1):
+        ws.write_string(r, 0, p.sheet or "")
+        if p.row:
+            ws.write_number(r, 1, p.row)
+        ws.write_string(r, 2, p.column or "")
+        ws.write_string(r, 3, "" if p.value is None else str(p.value))
+        ws.write_string(r, 4, p.rule)
+        ws.write_string(r, 5, p.zh)
+        ws.write_string(r, 6, p.en)
+    if problems:
+        ws.autofilter(0, 0, len(problems), len(headers) - 1)
+
+
+def _skipped(wb, result: LedgerResult) -> None:
+    ws = wb.add_worksheet("跳过的行")
+    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    for c, (text, width) in enumerate([("行", 6), ("原因", 20), ("Reason", 30), ("内容", 60)]):
+        ws.write_string(0, c, text, head)
+        ws.set_column(c, c, width)
+    for r, s in enumerate(result.skipped, 1):
+        ws.write_number(r, 0, s.row)
+        ws.write_string(r, 1, s.zh)
+        ws.write_string(r, 2, s.en)
+        ws.write_string(r, 3, s.text or "")

@@ -1,0 +1,263 @@
+"""Importing a ledger (导入): whole or not at all, audited, within the actor's scope.
+
+``ledger_import`` reads the file (``rules.ledger``), plans every row outside any transaction (bulk reads
+only), and, when nothing is wrong, writes the whole plan in one ``transaction.atomic()`` with one audit
+entry per created or updated object. The plan is made without holding the write lock; every registry
+write appends to the audit chain, so when the chain's head moved between planning and writing, the plan
+is made again under the lock before anything is written.
+
+``import_preview`` / ``import_confirm`` are the browser flow: the upload is kept under
+``UPLOADS_DIR/imports/`` and confirming re-runs the import from exactly that file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import BinaryIO
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from landcycle.accounts.scope import require_write
+from landcycle.audit.models import AuditHead
+from landcycle.rules.ledger import LedgerUnusable, Mapping, MappingError, load_mapping, mapping_path, read_ledger
+from landcycle.rules.problems import Problem, RuleError
+
+from .kinds import Kind, get_kind
+from .models import PROBLEMS_KEPT, ImportBatch
+from .plan import CREATE, INVALID, UNCHANGED, UPDATE, ImportReport, problem_dict
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    pass
+
+
+def source_bytes(source: str | os.PathLike | bytes | BinaryIO, filename: str | None) -> tuple[bytes, str]:
+    if isinstance(source, (str, os.PathLike)):
+        path = Path(source)
+        try:
+            return path.read_bytes(), filename or path.name
+        except OSError as exc:
+            raise LedgerUnusable(f"无法读取文件 {path}：{exc.strerror}", f"Cannot read {path}: {exc.strerror}",
+                                 rule="ledger.unreadable") from None
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return bytes(source), filename or "upload"
+    return source.read(), filename or getattr(source, "name", None) or "upload"
+
+
+def resolve_mapping(mapping, kind: Kind) -> dict | None:
+    """A mapping given as a dict, a ``Mapping``, a TOML file path, or the name of a mapping shipped with
+    the product (``land_supply_gd``), as the dict ``read_ledger`` takes and a batch stores."""
+    if mapping is None or isinstance(mapping, dict):
+        return mapping or None
+    if isinstance(mapping, Mapping):
+        out: dict = {k: list(v) for k, v in mapping.fields.items()}
+        if mapping.schema:
+            out["schema"] = mapping.schema
+        if mapping.units:
+            out["units"] = dict(mapping.units)
+        if mapping.swap_reversed:
+            out["swap_reversed"] = dict(sorted(mapping.swap_reversed))
+        return out
+    path = Path(mapping)
+    if not path.exists():
+        shipped = mapping_path(str(mapping))
+        if not shipped.exists():
+            raise MappingError(f"找不到映射文件 {mapping}", f"Mapping file {mapping} not found")
+        path = shipped
+    return load_mapping(path, kind.schema)
+
+
+def require_import(actor, kind: Kind) -> None:
+    """The role must be allowed to write every area the ledger touches (raises ``PermissionDenied``)."""
+    for area in kind.importer().areas:
+        require_write(actor, area)
+
+
+def _head_seq() -> int:
+    head = AuditHead.objects.filter(pk=1).values_list("seq", flat=True).first()
+    return head or 0
+
+
+def _plan(kind: Kind, actor, result, progress) -> tuple:
+    importer = kind.importer()(actor, result, progress)
+    plans = importer.plan()
+    problems = sorted(importer.problems, key=lambda p: (p.row, _column_index(result, p.column)))
+    return importer, plans, problems
+
+
+def _column_index(result, header: str) -> int:
+    for c in result.columns:
+        if c.header == header or c.header.startswith(header + "/"):
+            return c.index
+    return 10_000
+
+
+def _report(kind, filename, digest, result, plans, problems, data) -> ImportReport:
+    counts = {CREATE: 0, UPDATE: 0, UNCHANGED: 0, INVALID: 0}
+    for p in plans:
+        counts[p.action] += 1
+    return ImportReport(kind=kind.name, filename=filename, sha256=digest, status="refused" if problems else "dry_run",
+                        created=counts[CREATE], updated=counts[UPDATE], unchanged=counts[UNCHANGED],
+                        invalid=counts[INVALID], skipped=len(result.skipped), problems=problems, plan=plans,
+                        result=result, source=data)
+
+
+class _Refused(Exception):
+    pass
+
+
+def ledger_import(*, actor, kind: str, source, filename: str | None = None, mapping=None, dry_run: bool = False,
+                  progress=None, sheet: str | None = None, record: bool = True,
+                  batch: ImportBatch | None = None) -> ImportReport:
+    """Import a ledger file. Raises ``LedgerUnusable`` (the file cannot be this ledger) and
+    ``PermissionDenied`` (the role may not import it); every other problem is in the report, and then
+    nothing is written. ``record`` keeps an ``ImportBatch`` of a real run (``batch``: update that one)."""
+    k = get_kind(kind)
+    require_import(actor, k)
+    progress = progress or _no_progress
+    data, filename = source_bytes(source, filename)
+    digest = hashlib.sha256(data).hexdigest()
+    progress("read", 0, 1)
+    mapping = resolve_mapping(mapping, k)
+    result = read_ledger(data, k.schema, mapping=mapping, sheet=sheet, filename=filename)
+    progress("read", 1, 1)
+    seq = _head_seq()
+    importer, plans, problems = _plan(k, actor, result, progress)
+    report = _report(k, filename, digest, result, plans, problems, data)
+    if dry_run or report.problems:
+        if record and not dry_run:
+            report.batch = _record(actor, k, report, mapping, batch)
+        return report
+    try:
+        with transaction.atomic():
+            if batch is not None:
+                locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+                if locked.status != ImportBatch.Status.PREVIEWED:
+                    raise RuleError([_already(locked)])
+            if report.changed:
+                head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+                if head.seq != seq:  # the registry changed since the plan was made: plan again, locked
+                    importer, plans, problems = _plan(k, actor, result, progress)
+                    report = _report(k, filename, digest, result, plans, problems, data)
+                    if report.problems:
+                        raise _Refused
+                report.audit_entries = importer.write(plans)
+            report.status = "imported"
+            if record:
+                report.batch = _record(actor, k, report, mapping, batch)
+    except _Refused:
+        if record:
+            report.batch = _record(actor, k, report, mapping, batch)
+    return report
+
+
+def _already(batch: ImportBatch) -> Problem:
+    return Problem("batch", "import.already_imported", f"该批次已于{timezone.localtime(batch.finished_at):%Y-%m-%d %H:%M}导入"
+                   if batch.finished_at else "该批次已处理", "This batch has already been imported")
+
+
+def _record(actor, kind: Kind, report: ImportReport, mapping, batch: ImportBatch | None) -> ImportBatch:
+    b = batch or ImportBatch(kind=kind.name, filename=report.filename[:255], sha256=report.sha256,
+                             size=len(report.source or b""), actor=actor,
+                             mapping=mapping,
+                             region_code=actor.region.code if getattr(actor, "region_id", None) else "")
+    fill_batch(b, report)
+    b.status = ImportBatch.Status.IMPORTED if report.imported else ImportBatch.Status.REFUSED
+    b.finished_at = timezone.now() if report.imported else None
+    b.message = report.summary()
+    b.save()
+    b.report = report
+    return b
+
+
+def fill_batch(batch: ImportBatch, report: ImportReport) -> None:
+    batch.created, batch.updated, batch.unchanged = report.created, report.updated, report.unchanged
+    batch.invalid, batch.skipped = report.invalid, report.skipped
+    batch.problem_count = len(report.problems)
+    batch.problems = [problem_dict(p) for p in report.problems[:PROBLEMS_KEPT]]
+    batch.sheet = report.result.sheet[:100] if report.result else ""
+
+
+# ---------------------------------------------------------------------- the browser flow
+def access_batch(user, pk) -> ImportBatch:
+    """A batch of this user, or 404 (a batch belongs to its actor)."""
+    try:
+        return ImportBatch.objects.get(pk=pk, actor_id=user.pk)
+    except (ImportBatch.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def stored_path(batch: ImportBatch) -> Path:
+    return Path(settings.UPLOADS_DIR) / batch.stored_file
+
+
+def import_preview(*, actor, kind: str, uploaded_file_bytes: bytes, filename: str, mapping=None,
+                   progress=None) -> ImportBatch:
+    """Keep the upload, check it without writing, and record a batch: ``previewed`` when it can be
+    imported, ``refused`` with its problems otherwise. ``batch.report`` holds the row plan."""
+    k = get_kind(kind)
+    require_import(actor, k)
+    data = bytes(uploaded_file_bytes)
+    digest = hashlib.sha256(data).hexdigest()
+    suffix = "".join(c for c in Path(filename or "").suffix.lower() if c.isalnum() or c == ".")[:8]
+    relative = f"imports/{digest}{suffix}"
+    path = Path(settings.UPLOADS_DIR) / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        tmp = path.with_suffix(path.suffix + ".part")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    batch = ImportBatch(kind=k.name, filename=(filename or "")[:255], sha256=digest, size=len(data),
+                        stored_file=relative, actor=actor, status=ImportBatch.Status.REFUSED,
+                        region_code=actor.region.code if getattr(actor, "region_id", None) else "")
+    try:
+        mapping = batch.mapping = resolve_mapping(mapping, k)
+        report = ledger_import(actor=actor, kind=k.name, source=data, filename=filename, mapping=mapping,
+                               dry_run=True, record=False, progress=progress)
+    except LedgerUnusable as exc:
+        batch.problems = [{"sheet": "", "row": 0, "column": "", "value": None, "rule": exc.rule, "zh": exc.zh,
+                           "en": exc.en, "field": ""}]
+        batch.problem_count, batch.message = 1, exc.message
+        batch.save()
+        batch.report = None
+        return batch
+    fill_batch(batch, report)
+    batch.status = ImportBatch.Status.PREVIEWED if report.ok else ImportBatch.Status.REFUSED
+    batch.message = report.summary()
+    batch.save()
+    batch.report = report
+    return batch
+
+
+def import_confirm(*, actor, batch: ImportBatch, progress=None) -> ImportBatch:
+    """Import a previewed batch from its stored file. Refuses (``RuleError``) a batch of someone else, one
+    already imported, one that had problems, or one whose stored file changed; when the registry changed
+    since the preview and the file no longer imports cleanly, the batch ends ``refused`` with the new
+    problems and nothing is written."""
+    if batch.actor_id != getattr(actor, "pk", None):
+        raise PermissionDenied("该导入批次不属于您 / This import batch is not yours")
+    batch.refresh_from_db()
+    if batch.status == ImportBatch.Status.IMPORTED:
+        raise RuleError([_already(batch)])
+    if batch.status != ImportBatch.Status.PREVIEWED or batch.problem_count:
+        raise RuleError([Problem("batch", "import.had_problems",
+                                 f"该批次预览时有{batch.problem_count}个问题，请修改文件后重新上传",
+                                 f"The preview found {batch.problem_count} problems: fix the file and upload it "
+                                 "again")])
+    path = stored_path(batch)
+    data = path.read_bytes() if batch.stored_file and path.is_file() else None
+    if data is None or hashlib.sha256(data).hexdigest() != batch.sha256:
+        batch.status = ImportBatch.Status.REFUSED
+        batch.message = "预览后的文件已丢失或被改动 / the previewed file is missing or was changed"
+        batch.save(update_fields=["status", "message"])
+        raise RuleError([Problem("batch", "import.file_changed", "预览后的文件已丢失或被改动，请重新上传",
+                                 "The previewed file is missing or was changed since the preview: upload it again")])
+    ledger_import(actor=actor, kind=batch.kind, source=data, filename=batch.filename, mapping=batch.mapping,
+                  sheet=batch.sheet or None, progress=progress, batch=batch)
+    return batch

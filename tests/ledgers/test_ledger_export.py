@@ -1,0 +1,121 @@
+"""Exporting ledgers: the same format the importer reads (export -> import changes nothing, for every kind
+and both formats), what the user may see and nothing more, codes as text, dates as dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from import_books import QIAOTOU, XINPU, read_book, sheet_xml, wrong_check
+
+from landcycle.audit.models import AuditEntry
+from landcycle.evaluation.models import YearlyFigure
+from landcycle.ledgers.export import ledger_export
+from landcycle.ledgers.kinds import KINDS
+from landcycle.ledgers.services import ledger_import
+from landcycle.registry import services
+from landcycle.registry.models import Enterprise, Region
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def rich(registry_data, personas):
+    """registry_data plus what a round trip must carry: a confirmed failing check character, an ended lease,
+    figures with every field (emissions to 3 places), notes and addresses, empty optional values."""
+    admin = personas["admin"]
+    xp = registry_data[XINPU]
+    services.park_update(actor=admin, park=xp["park"], note="2019年认定")
+    services.parcel_update(actor=admin, parcel=xp["parcels"][1], address="新浦镇纬二路8号", status="idle",
+                           land_use="m0")
+    old = services.enterprise_create(
+        actor=admin, uscc=wrong_check("91330282MA2H4K7D39"), name="慈溪市老字号有限公司", industry_code="1713",
+        scale="below", registered_on=dt.date(1998, 5, 4), town=xp["town"], status="suspended",
+        uscc_override=True, uscc_override_reason="营业执照原件如此", contact="李四 0574-1234567")
+    services.occupancy_create(actor=admin, enterprise=old, parcel=xp["parcels"][1], kind="leased",
+                              area_m2=Decimal("1234.56"), start=dt.date(2018, 1, 1), end=dt.date(2023, 12, 31),
+                              lessor=xp["owner"])
+    YearlyFigure.objects.create(enterprise=old, year=2024, revenue=Decimal("1234.56"), tax=Decimal("0.01"),
+                                value_added=Decimal("99999999999.99"), energy_tce=Decimal("12.3"),
+                                emissions_t=Decimal("0.125"), rnd=Decimal("0"), staff=17,
+                                electricity_10k_kwh=Decimal("45.6"))
+    return registry_data
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_export_then_import_changes_nothing(rich, personas, kind, fmt):
+    admin = personas["admin"]
+    data = ledger_export(user=admin, kind=kind, fmt=fmt)
+    audit = AuditEntry.objects.count()
+    report = ledger_import(actor=admin, kind=kind, source=data, filename=f"{kind}.{fmt}")
+    assert report.ok, report.problems
+    assert report.changed == 0 and report.unchanged == KINDS[kind].queryset().count() > 0
+    assert report.result.skipped == []
+    assert AuditEntry.objects.count() == audit
+
+
+@pytest.mark.parametrize("kind", ["parks", "parcels", "enterprises", "occupancy", "figures"])
+def test_an_officer_exports_only_their_town_and_can_import_it_back(rich, personas, kind):
+    officer = personas["xinpu"]
+    rows = read_book(ledger_export(user=officer, kind=kind))[KINDS[kind].schema.title_zh]
+    admin_rows = read_book(ledger_export(user=personas["admin"], kind=kind))[KINDS[kind].schema.title_zh]
+    assert 1 < len(rows) < len(admin_rows)
+    text = repr(rows)
+    assert QIAOTOU not in text and "桥头" not in text
+    report = ledger_import(actor=officer, kind=kind, source=ledger_export(user=officer, kind=kind, fmt="csv"))
+    assert report.ok and report.changed == 0, report.problems
+
+
+def test_export_of_an_officer_ignores_a_wider_queryset(rich, personas):
+    rows = read_book(ledger_export(user=personas["xinpu"], kind="enterprises",
+                                   queryset=Enterprise.objects.all()))["企业台账"]
+    assert {r[6] for r in rows[1:]} == {"新浦镇"}
+    below = read_book(ledger_export(user=personas["admin"], kind="enterprises",
+                                    queryset=Enterprise.objects.filter(scale="below").order_by("-name")))["企业台账"]
+    assert [r[3] for r in below[1:]] == ["规下"] * 3
+    assert [r[1] for r in below[1:]] == sorted((r[1] for r in below[1:]), reverse=True)
+    with pytest.raises(TypeError):
+        ledger_export(user=personas["admin"], kind="enterprises", queryset=Region.objects.all())
+    assert ledger_export(user=personas["leader"], kind="enterprises")  # reading is not writing
+
+
+def test_xlsx_layout_codes_as_text_numbers_as_numbers_dates_as_dates(rich, personas):
+    data = ledger_export(user=personas["admin"], kind="figures")
+    rows = read_book(data)["企业年度数据"]
+    assert rows[0] == KINDS["figures"].headers
+    assert rows[0][:4] == ["统一社会信用代码", "企业名称", "年度", "主营业务收入（万元）"]
+    old = next(r for r in rows if r[1] == "慈溪市老字号有限公司")
+    assert old[0] == wrong_check("91330282MA2H4K7D39") and isinstance(old[0], str)
+    assert old[2] == 2024 and old[5] == 99999999999.99 and old[7] == 0.125 and old[9] == 17
+    xml = sheet_xml(data)
+    assert 'state="frozen"' in xml and 'ySplit="1"' in xml and "<cols>" in xml and "autoFilter" in xml
+    firms = read_book(ledger_export(user=personas["admin"], kind="enterprises"))["企业台账"]
+    owner = rich[XINPU]["owner"]
+    row = next(r for r in firms if r[0] == owner.uscc)
+    assert row == [owner.uscc, owner.name, "3851", "规上", dt.date(2005, 3, 1), "在营", "新浦镇", ""]
+    occupancy = read_book(ledger_export(user=personas["admin"], kind="occupancy"))["用地关系台账"]
+    assert occupancy[0] == ["统一社会信用代码", "企业名称", "地块编号", "使用方式", "出租方统一社会信用代码",
+                            "使用面积（平方米）", "起始日期", "终止日期"]
+    ended = next(r for r in occupancy[1:] if r[7] != "")
+    assert ended[3] == "租赁" and ended[4] == owner.uscc and ended[5] == 1234.56
+    assert ended[7] == dt.date(2023, 12, 31)
+
+
+def test_csv_has_a_bom_and_plain_values(rich, personas):
+    data = ledger_export(user=personas["admin"], kind="parcels", fmt="csv")
+    assert data.startswith(b"\xef\xbb\xbf")
+    lines = data.decode("utf-8-sig").splitlines()
+    assert lines[0] == "地块编号,园区编号,面积（平方米）,用途,供地方式,状态,坐落"
+    parcel = rich[XINPU]["parcels"][1]
+    assert f"{parcel.number},{parcel.park.code},{parcel.area_m2},新型产业用地(M0),出让,闲置,新浦镇纬二路8号" in lines
+
+
+def test_a_town_name_shared_by_two_towns_in_scope_is_written_as_its_code(rich, personas):
+    Region.objects.create(code="330282999", name="新浦镇", level="town", parent=Region.objects.get(code="330282"))
+    rows = read_book(ledger_export(user=personas["admin"], kind="enterprises"))["企业台账"]
+    assert {r[6] for r in rows[1:]} == {XINPU, "桥头镇"}
+    report = ledger_import(actor=personas["admin"], kind="enterprises",
+                           source=ledger_export(user=personas["admin"], kind="enterprises"))
+    assert report.ok and report.changed == 0

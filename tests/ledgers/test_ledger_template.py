@@ -1,0 +1,129 @@
+"""Templates (a filled template imports without a mapping) and problem reports (bad cells marked)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from import_books import XINPU, fill_first_sheet, read_book, sheet_xml, uscc, write_xlsx, wrong_check, zip_text
+
+from landcycle.ledgers.kinds import KINDS
+from landcycle.ledgers.report import problem_report_xlsx
+from landcycle.ledgers.services import import_preview, ledger_import
+from landcycle.ledgers.template import ledger_template
+from landcycle.rules.ledger import read_ledger
+
+pytestmark = pytest.mark.django_db
+
+
+def filled_rows(kind: str, data) -> list[list]:
+    xp = data[XINPU]
+    owner, parcel, park = xp["owner"], xp["parcels"][0], xp["park"]
+    return {
+        "regions": [["330282902", "慈溪滨海新区"]],
+        "parks": [["XP-02", "新浦小微企业园", "小微园区", "新浦镇", "2024年新建"]],
+        "parcels": [["330282112-0009", park.code, 1500.5, "工业用地", "出让", "在用", "纬三路1号"],
+                    ["330282112-0010", park.code, "2,000", "仓储用地", "租赁", "储备", ""]],
+        "enterprises": [[uscc(800), "慈溪市新浦五金有限公司", "3311", "规下", "2019-11-13", "在营", "新浦镇", "王五"],
+                        [uscc(801), "慈溪市新浦模具有限公司", "C3525", "规上", "2020/1/2", "停产", XINPU, ""]],
+        "occupancy": [[xp["tenant"].uscc, xp["tenant"].name, parcel.number, "租赁", owner.uscc, 1000, "2024-01-01",
+                       "2026-12-31"]],
+        "figures": [[owner.uscc, owner.name, 2024, 11000, 550.5, 2800, 900, 1.25, 300, 118, 520],
+                    [xp["tenant"].uscc, xp["tenant"].name, 2024, 800, 20, None, None, None, None, 15, 30]],
+    }[kind]
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_a_filled_template_imports_without_a_mapping(registry_data, personas, kind):
+    template = ledger_template(kind, user=personas["admin"])
+    title = KINDS[kind].schema.title_zh
+    blank = read_ledger(template, kind if kind != "regions" else KINDS[kind].schema)
+    assert blank.sheet == title and blank.rows == [] and blank.problems == []
+    rows = filled_rows(kind, registry_data)
+    filled = fill_first_sheet(template, rows)
+    report = ledger_import(actor=personas["admin"], kind=kind, source=filled, filename=f"{kind}模板.xlsx")
+    assert report.ok, report.problems
+    assert report.result.sheet == title and report.created + report.updated == len(rows)
+    assert report.imported
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_template_layout(kind):
+    k = KINDS[kind]
+    data = ledger_template(kind)
+    book = read_book(data)
+    assert list(book) == [k.schema.title_zh, "说明"]
+    assert book[k.schema.title_zh][0] == k.headers
+    xml = sheet_xml(data)
+    assert 'state="frozen"' in xml and 'ySplit="1"' in xml
+    enums = [c for c in k.columns if k.spec(c).kind == "enum"]
+    assert xml.count('<dataValidation type="list"') == len(enums)
+    for column in enums:
+        for label in k.spec(column).enum_labels:
+            assert label in xml
+    notes = book["说明"]
+    text = repr(notes)
+    for header in k.headers:
+        assert header in text
+    table = next(i for i, r in enumerate(notes) if r[:3] == ["列名", "必填", "单位"])
+    required = {r[0] for r in notes[table + 1: table + 1 + len(k.columns)] if r[1] == "是"}
+    assert required == {k.header(c) for c in k.columns if k.spec(c).required}
+    assert "必填" in zip_text(data, r"comments\d+\.xml")
+
+
+def test_enterprise_template_offers_units_codes_as_text_and_the_users_towns(personas):
+    data = ledger_template("enterprises", user=personas["admin"])
+    book = read_book(data)
+    notes = book["说明"]
+    example = notes[-1]
+    assert len(example[0]) == 18 and example[3] == "规上"
+    assert "规上" in sheet_xml(data) and "选项!$A$1" in sheet_xml(data)
+    figures = read_book(ledger_template("figures"))["企业年度数据"][0]
+    assert "实缴税收（万元）" in figures and "综合能耗（吨标准煤）" in figures and "用电量（万千瓦时）" in figures
+    assert 'numFmtId="49"' in zip_text(data, r"styles\.xml")  # the text format "@" for code columns
+
+
+# ---------------------------------------------------------------------- problem reports
+def messy_enterprises() -> bytes:
+    rows = [["2025年新浦镇企业名录"], ["填报单位：新浦镇"],
+            ["统一社会信用代码", "企业名称", "行业代码", "规模", "成立日期", "所属镇街"],
+            [uscc(900), "甲公司", "3311", "规下", "2019-11-13", "新浦镇"],
+            [wrong_check(uscc(901)), "乙公司", "9999", "中型", "2019-13-45", "桥头镇"],
+            [],
+            ["合计"],
+            [uscc(902), "丙公司", "3311", "规下", "2019-11-13", "不存在镇"]]
+    return write_xlsx({"企业": rows})
+
+
+def test_problem_report_marks_every_bad_cell(registry_data, personas):
+    report = ledger_import(actor=personas["xinpu"], kind="enterprises", source=messy_enterprises(),
+                           filename="企业.xlsx")
+    got = [(p.row, p.column, p.rule) for p in report.problems]
+    assert got == [(5, "统一社会信用代码", "uscc.check"), (5, "行业代码", "industry.unknown"), (5, "规模", "ledger.bad_enum"),
+                   (5, "成立日期", "ledger.not_date"), (5, "所属镇街", "scope.town"), (8, "所属镇街", "town.unknown")]
+    data = problem_report_xlsx(report)
+    book = read_book(data)
+    assert list(book) == ["企业", "问题清单", "跳过的行"]
+    assert book["企业"][4][:3] == [wrong_check(uscc(901)), "乙公司", "9999"]  # the row as it was sent
+    listed = book["问题清单"]
+    assert listed[0] == ["工作表", "行", "列", "值", "规则", "问题", "Problem"]
+    assert [(r[1], r[2], r[4]) for r in listed[1:]] == got
+    assert [r[1] for r in book["跳过的行"][1:]] == ["空行", "小计/合计行"]
+    comments = zip_text(data, r"comments\d+\.xml")
+    for ref in ("A5", "C5", "D5", "E5", "F5", "F8"):
+        assert f'ref="{ref}"' in comments
+    assert "GB 32100-2015" in comments and "本辖区" in comments
+    styles = zip_text(data, r"styles\.xml")
+    assert "FFFFC7CE" in styles
+
+
+def test_problem_report_of_a_batch_and_of_a_bare_result(registry_data, personas, settings, tmp_path):
+    settings.UPLOADS_DIR = tmp_path
+    batch = import_preview(actor=personas["xinpu"], kind="enterprises", uploaded_file_bytes=messy_enterprises(),
+                           filename="企业.xlsx", mapping=None)
+    assert batch.status == "refused" and batch.problem_count == 6
+    book = read_book(problem_report_xlsx(batch))
+    assert len(book["问题清单"]) == 7 and book["企业"][0][0] == "2025年新浦镇企业名录"
+    result = read_ledger(io.BytesIO(messy_enterprises()), "enterprises", filename="企业.xlsx")
+    bare = read_book(problem_report_xlsx(result))
+    assert bare["企业"][2][:2] == ["统一社会信用代码", "企业名称"] and len(bare["问题清单"]) == 1 + len(result.problems) == 5
