@@ -1,0 +1,60 @@
+"""Rows of the supervision app as the dataclasses of ``landcycle.rules.supervision`` (the rules never see
+a model). Related rows must be prefetched by the caller when many contracts are converted."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from landcycle.rules.supervision import Commitment as RuleCommitment
+from landcycle.rules.supervision import Contract as RuleContract
+from landcycle.rules.supervision import Development, load_policy
+from landcycle.rules.supervision import Extension as RuleExtension
+from landcycle.rules.supervision import GovernmentDelay as RuleDelay
+
+DATE_FIELDS = ("signed_on", "agreed_delivery", "agreed_start", "agreed_completion", "agreed_production",
+               "actual_delivery", "actual_start", "actual_completion", "actual_production")
+
+
+@lru_cache(maxsize=1)
+def policy():
+    """The warning policy in force (policies/warnings.toml), read once per process."""
+    return load_policy()
+
+
+def rule_commitment(m) -> RuleCommitment:
+    return RuleCommitment(kind=m.kind, committed=m.committed, unit=m.unit, measured=m.measured,
+                          direction=m.direction or None, stage=m.stage or None, zh=m.label_zh, en=m.label_en)
+
+
+def rule_extension(e) -> RuleExtension:
+    return RuleExtension(e.milestone, e.new_date, e.approved_on, e.reason)
+
+
+def rule_delay(d) -> RuleDelay:
+    evidence = d.evidence + (f"（{d.evidence_ref}）" if d.evidence_ref else "")
+    return RuleDelay(cause=d.cause, evidence=evidence, description=d.description, recorded_on=d.recorded_on)
+
+
+def rule_contract(c, *, commitments=None, extensions=None, delays=None) -> RuleContract:
+    """``c`` (a Contract row, or any object with its fields) as the rules' ``Contract``. The related rows
+    come from the arguments when given, else from ``c``'s (prefetched) relations."""
+    if commitments is None:
+        commitments = c.commitments.all() if c.pk else []
+    if extensions is None:
+        extensions = c.extensions.all() if c.pk else []
+    if delays is None:
+        delays = c.government_delays.all() if c.pk else []
+    return RuleContract(
+        number=c.number, holder=c.holder_name, kind=c.kind, price_wan=c.price_wan, area_m2=c.area_m2,
+        **{name: getattr(c, name) for name in DATE_FIELDS},
+        development=Development(c.developed_area_share, c.investment_share, c.stopped_since),
+        commitments=tuple(rule_commitment(m) for m in commitments),
+        extensions=tuple(rule_extension(e) for e in sorted(extensions, key=_extension_order)),
+        government_delays=tuple(rule_delay(d) for d in delays),
+        land_use=c.land_use or None, location=c.location or None, project=c.project or None,
+    )
+
+
+def _extension_order(e):
+    """The last approved extension of a milestone wins (Contract.agreed takes the last one)."""
+    return (e.approved_on is None, e.approved_on or e.new_date, e.pk or 0)

@@ -1,0 +1,33 @@
+"""``landcycle warnings refresh [--as-of DATE]``: recompute every three-colour warning (contracts and
+enterprises) on a supervision date, idempotently — a second run on the same date changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from landcycle.accounts.services import system_user
+from landcycle.supervision.refresh import warnings_refresh
+
+
+class Command(BaseCommand):
+    help = "三色预警 / warnings: `landcycle warnings refresh [--as-of DATE]` recomputes every warning"
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True)
+        refresh = sub.add_parser("refresh", help="recompute every warning on a day (default: today)")
+        refresh.add_argument("--as-of", metavar="DATE", help="监管基准日 YYYY-MM-DD / the supervision date (default today)")
+
+    def handle(self, *args, action=None, as_of=None, **opts):
+        try:
+            day = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
+        except ValueError:
+            raise CommandError(f"监管基准日“{as_of}”不是日期（YYYY-MM-DD） / --as-of '{as_of}' is not a date") from None
+        result = warnings_refresh(actor=system_user(), as_of=day)
+        self.stdout.write(result.summary())
+        for number, message in result.skipped[:20]:
+            self.stdout.write(f"  跳过 / skipped {number}: {message}")
+        if len(result.skipped) > 20:
+            self.stdout.write(f"  …… {len(result.skipped) - 20} more")

@@ -1,2 +1,0 @@
-# Warnings (colour, rule, reason, history) come with the warnings board; the rules are in
-# landcycle.rules.supervision.

@@ -1,0 +1,115 @@
+"""Three-colour warnings (三色预警): one per subject and rule, with its reason and its history.
+
+A warning's colour, reason and figures are what its rule said at the last refresh (``checked_on``).
+Green means the rule no longer fires: the warning is kept, with its history, until someone closes it
+(销号). Its status (open / acknowledged / closed), assignee and every colour change are recorded in
+``WarningEvent`` rows and in the audit log.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+RANK = {"green": 0, "yellow": 1, "red": 2}
+
+
+class Warning(models.Model):
+    class SubjectType(models.TextChoices):
+        CONTRACT = "contract", _("合同")
+        ENTERPRISE = "enterprise", _("企业")
+
+    class Colour(models.TextChoices):
+        RED = "red", _("红")
+        YELLOW = "yellow", _("黄")
+        GREEN = "green", _("绿")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("待处理")
+        ACKNOWLEDGED = "acknowledged", _("已确认")
+        CLOSED = "closed", _("已销号")
+
+    subject_type = models.CharField(_("对象类型"), max_length=20, choices=SubjectType.choices)
+    subject_id = models.PositiveBigIntegerField(_("对象ID"))
+    subject_label = models.CharField(_("对象"), max_length=250)
+    town = models.ForeignKey("registry.Region", on_delete=models.PROTECT, related_name="warnings",
+                             verbose_name=_("所属镇街"))
+    park = models.ForeignKey("registry.Park", null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="warnings", verbose_name=_("园区"))
+    rule = models.CharField(_("规则"), max_length=60)
+    colour = models.CharField(_("颜色"), max_length=8, choices=Colour.choices)
+    rank = models.PositiveSmallIntegerField(_("严重程度"), default=0)  # green 0, yellow 1, red 2
+    reason_zh = models.TextField(_("原因（中文）"))
+    reason_en = models.TextField(_("原因（英文）"), blank=True)
+    figures = models.JSONField(_("数据"), default=dict, blank=True)
+    days_overdue = models.IntegerField(_("逾期天数"), null=True, blank=True)
+    fee_wan = models.DecimalField(_("应征闲置费（万元）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    take_back = models.BooleanField(_("可无偿收回"), default=False)
+    exempt = models.BooleanField(_("政府原因免责"), default=False)
+    first_raised = models.DateField(_("首次预警"))
+    last_changed = models.DateField(_("颜色变化"))
+    checked_on = models.DateField(_("最近复核"))
+    policy_version = models.CharField(_("规则版本"), max_length=40, blank=True)
+    status = models.CharField(_("处理状态"), max_length=14, choices=Status.choices, default=Status.OPEN)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="assigned_warnings", verbose_name=_("责任人"))
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                        related_name="+", verbose_name=_("确认人"))
+    acknowledged_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+", verbose_name=_("销号人"))
+    closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    closed_reason = models.CharField(_("销号说明"), max_length=500, blank=True)
+    closed_exception = models.BooleanField(_("例外销号"), default=False)
+
+    scope_path = "town"
+
+    class Meta:
+        ordering = ["-rank", "-last_changed", "pk"]
+        verbose_name = _("预警")
+        verbose_name_plural = _("预警")
+        constraints = [models.UniqueConstraint(fields=["subject_type", "subject_id", "rule"],
+                                               name="uniq_warning_subject_rule")]
+        indexes = [models.Index(fields=["subject_type", "subject_id"]), models.Index(fields=["status", "rank"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject_label} · {self.rule}"[:200]
+
+    @property
+    def active(self) -> bool:
+        """Still calls for attention: not closed and its rule fires."""
+        return self.status != self.Status.CLOSED and self.colour != self.Colour.GREEN
+
+
+class WarningEvent(models.Model):
+    """One line of a warning's history: a colour change (by a refresh), or an action by a person."""
+
+    class Kind(models.TextChoices):
+        COLOUR = "colour", _("颜色变化")
+        ACKNOWLEDGE = "acknowledge", _("确认")
+        ASSIGN = "assign", _("指派")
+        CLOSE = "close", _("销号")
+        REOPEN = "reopen", _("重新打开")
+
+    warning = models.ForeignKey(Warning, on_delete=models.CASCADE, related_name="events", verbose_name=_("预警"))
+    kind = models.CharField(_("事件"), max_length=12, choices=Kind.choices, default=Kind.COLOUR)
+    at = models.DateTimeField(_("时间"))
+    as_of = models.DateField(_("基准日"))
+    from_colour = models.CharField(_("原颜色"), max_length=8, blank=True)
+    to_colour = models.CharField(_("新颜色"), max_length=8, blank=True)
+    reason_zh = models.TextField(_("说明（中文）"), blank=True)
+    reason_en = models.TextField(_("说明（英文）"), blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                              related_name="+", verbose_name=_("操作人"))
+    actor_name = models.CharField(_("操作人"), max_length=150)  # "refresh" for the recomputation
+
+    scope_path = "warning__town"
+
+    class Meta:
+        ordering = ["warning", "at", "pk"]
+        verbose_name = _("预警记录")
+        verbose_name_plural = _("预警记录")
+
+    def __str__(self) -> str:
+        return f"{self.warning_id} {self.kind} {self.from_colour}->{self.to_colour}"

@@ -1,0 +1,186 @@
+"""``warnings_refresh``: recompute every warning on a supervision date, idempotently.
+
+For each subject the refresh looks at (contracts in the actor's scope; enterprises in it), every rule
+that fires has one warning row (subject, rule). Decisions, documented in docs/policies.md:
+
+- a new finding raises a warning (status open) with a history event and an audit row ``warning.raise``;
+- a change of colour writes a history event and an audit row ``warning.colour``; a colour that gets
+  worse reopens an acknowledged or closed warning (event ``reopen``);
+- a warning whose rule no longer fires turns green (same event and audit row); it is kept with its
+  history until someone closes it (销号) — green means "the rule is satisfied now";
+- the reason and figures follow the rules on every refresh (days overdue grow) without an event: they
+  are derived data, and only the colour is history;
+- a contract the rules refuse (e.g. signed after the supervision date) is skipped: its warnings are
+  left as they were, and the refresh reports it;
+- running twice on the same date changes nothing: no row, no event, no audit entry.
+
+Bulk reads and writes: a county (~1,000 contracts, ~5,000 enterprises) takes a second or two.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+
+from django.db import connections, router, transaction
+from django.utils import timezone
+
+from landcycle.accounts.scope import require_write, scoped
+from landcycle.audit.services import audit_record_many
+from landcycle.registry.models import Region
+from landcycle.rules.supervision import Finding
+from landcycle.rules.supervision.serialise import plain
+
+from .convert import policy as current_policy
+from .models import Warning, WarningEvent
+from .models.warnings import RANK
+from .subjects import CONTRACT, Findings, contract_findings, enterprise_findings
+
+REFRESH = "refresh"
+TRACKED = ("colour", "rank", "reason_zh", "reason_en", "figures", "days_overdue", "fee_wan", "take_back", "exempt",
+           "subject_label", "town_id", "park_id", "checked_on", "policy_version", "status", "last_changed")
+
+
+@dataclass
+class RefreshResult:
+    as_of: dt.date
+    contracts: int = 0
+    enterprises: int = 0
+    raised: int = 0
+    changed: int = 0
+    turned_green: int = 0
+    reopened: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    events: int = 0
+    audit_entries: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (contract number, message)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        return (f"{self.as_of} 复核合同{self.contracts}份、企业{self.enterprises}家：新增预警{self.raised}条，颜色变化"
+                f"{self.changed}条（其中转绿{self.turned_green}条），未变{self.unchanged}条；跳过{len(self.skipped)}份合同；"
+                f"用时{self.seconds:.1f}秒 / refreshed {self.contracts} contracts and {self.enterprises} enterprises as of "
+                f"{self.as_of}: {self.raised} raised, {self.changed} changed colour ({self.turned_green} to green), "
+                f"{self.unchanged} unchanged, {len(self.skipped)} contracts skipped, {self.seconds:.1f} s")
+
+
+def _values(f: Finding, subject, as_of: dt.date, version: str) -> dict:
+    return {"colour": f.colour, "rank": RANK[f.colour], "reason_zh": f.zh, "reason_en": f.en,
+            "figures": plain(f.figures), "days_overdue": f.days_overdue, "fee_wan": f.fee_wan,
+            "take_back": f.take_back, "exempt": f.exempt, "subject_label": subject.label, "town_id": subject.town_id,
+            "park_id": subject.park_id, "checked_on": as_of, "policy_version": version}
+
+
+def _green(w: Warning, subject, as_of: dt.date, version: str) -> dict:
+    """A warning whose rule stopped firing: green, its last reason kept as what it was."""
+    out = {"checked_on": as_of, "policy_version": version}
+    if subject is not None:
+        out.update(subject_label=subject.label, town_id=subject.town_id, park_id=subject.park_id)
+    if w.colour != "green":
+        out.update(colour="green", rank=0, days_overdue=None, fee_wan=None, take_back=False, exempt=False,
+                   reason_zh=f"{as_of}复核：规则不再触发（此前：{w.reason_zh}）",
+                   reason_en=f"checked on {as_of}: the rule no longer fires (before: {w.reason_en})")
+    return out
+
+
+def _snap(w: Warning) -> dict:
+    return {"rule": w.rule, "colour": w.colour, "status": w.status, "reason_zh": w.reason_zh,
+            "subject": f"{w.subject_type}:{w.subject_id}"}
+
+
+@transaction.atomic
+def warnings_refresh(*, actor, as_of: dt.date, contract_ids=None, enterprises: bool = True) -> RefreshResult:
+    """Recompute the warnings of everything supervised in the actor's scope on ``as_of``. With
+    ``contract_ids``, only those contracts' warnings (after a contract was edited)."""
+    started = time.perf_counter()
+    require_write(actor, "supervision")
+    policy = current_policy()
+    found = Findings()
+    contract_findings(found, actor, as_of, policy, contract_ids)
+    if enterprises and contract_ids is None:
+        enterprise_findings(found, actor, as_of, policy)
+    result = RefreshResult(as_of, found.counts["contracts"], found.counts["enterprises"])
+    result.skipped = [(c.number, "; ".join(p.message for p in problems)) for c, problems in found.skipped]
+
+    existing = scoped(Warning.objects.all(), actor)
+    if contract_ids is not None:
+        existing = existing.filter(subject_type=CONTRACT, subject_id__in=list(contract_ids))
+    elif not enterprises:
+        existing = existing.filter(subject_type=CONTRACT)
+    now = timezone.now()
+    name = REFRESH
+    events, changed, updated, audit_changed = [], [], [], []
+    for w in existing.order_by("pk").iterator(chunk_size=2000):
+        key = (w.subject_type, w.subject_id)
+        if key not in found.checked:
+            continue  # not looked at (a skipped contract, a subject out of this refresh)
+        f = found.found.pop((w.subject_type, w.subject_id, w.rule), None)
+        subject = found.subjects.get(key)
+        new = _values(f, subject, as_of, policy.version) if f else _green(w, subject, as_of, policy.version)
+        before = _snap(w)
+        colour_changed = new.get("colour", w.colour) != w.colour
+        if colour_changed:
+            worse = RANK[new["colour"]] > w.rank
+            new["last_changed"] = as_of
+            events.append(WarningEvent(warning=w, kind=WarningEvent.Kind.COLOUR, at=now, as_of=as_of,
+                                       from_colour=w.colour, to_colour=new["colour"], reason_zh=new["reason_zh"],
+                                       reason_en=new["reason_en"], actor=_user(actor), actor_name=name))
+            if worse and w.status != Warning.Status.OPEN:
+                new["status"] = Warning.Status.OPEN
+                events.append(WarningEvent(warning=w, kind=WarningEvent.Kind.REOPEN, at=now, as_of=as_of,
+                                           from_colour=w.colour, to_colour=new["colour"],
+                                           reason_zh="颜色加重，预警重新打开", reason_en="the colour got worse: reopened",
+                                           actor=_user(actor), actor_name=name))
+                result.reopened += 1
+            result.changed += 1
+            result.turned_green += new["colour"] == "green"
+        if any(getattr(w, k) != v for k, v in new.items()):
+            for k, v in new.items():
+                setattr(w, k, v)
+            (changed if colour_changed else updated).append(w)
+            if colour_changed:
+                audit_changed.append((w, before, _snap(w)))
+        else:
+            result.unchanged += 1
+    created = []
+    for (stype, sid, rule), f in sorted(found.found.items()):
+        subject = found.subjects[(stype, sid)]
+        created.append(Warning(subject_type=stype, subject_id=sid, rule=rule, first_raised=as_of, last_changed=as_of,
+                               status=Warning.Status.OPEN, **_values(f, subject, as_of, policy.version)))
+    Warning.objects.bulk_create(created, batch_size=1000)
+    for w in created:
+        events.append(WarningEvent(warning=w, kind=WarningEvent.Kind.COLOUR, at=now, as_of=as_of, from_colour="",
+                                   to_colour=w.colour, reason_zh=w.reason_zh, reason_en=w.reason_en,
+                                   actor=_user(actor), actor_name=name))
+    _update_rows(changed + updated)
+    WarningEvent.objects.bulk_create(events, batch_size=2000)
+    towns = dict(Region.objects.filter(level=Region.Level.TOWN).values_list("pk", "code"))
+    code_of = lambda w: towns.get(w.town_id, "")  # noqa: E731
+    result.audit_entries = audit_record_many(actor=actor, action="warning.raise",
+                                             items=[(w, None, _snap(w)) for w in created], region_code_of=code_of)
+    result.audit_entries += audit_record_many(actor=actor, action="warning.colour", items=audit_changed,
+                                              region_code_of=code_of)
+    result.raised, result.updated, result.events = len(created), len(updated), len(events)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _update_rows(rows: list[Warning]) -> None:
+    """``bulk_update`` of the tracked fields, as one prepared UPDATE run for every row (executemany):
+    Django's bulk_update builds a CASE per field and row, which takes seconds for a county's warnings."""
+    if not rows:
+        return
+    conn = connections[router.db_for_write(Warning)]
+    qn = conn.ops.quote_name
+    fields = [Warning._meta.get_field(name) for name in TRACKED]
+    sql = (f"UPDATE {qn(Warning._meta.db_table)} SET " + ", ".join(f"{qn(f.column)} = %s" for f in fields)
+           + f" WHERE {qn(Warning._meta.pk.column)} = %s")
+    params = [[f.get_db_prep_save(getattr(w, f.attname), conn) for f in fields] + [w.pk] for w in rows]
+    with conn.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
+def _user(actor):
+    return actor if getattr(actor, "pk", None) else None

@@ -1,0 +1,172 @@
+"""Reads of the supervision app, always through the user's scope; and the adapter to the published
+per-mu evaluation (``published_classes``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+
+from django.apps import apps
+from django.db.models import Case, Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from landcycle.accounts.scope import scoped
+from landcycle.registry.models import Occupancy
+from landcycle.registry.selectors import active_q
+
+from .models import Contract, ContractParcel, Warning
+
+COLOUR_OF_RANK = {0: "green", 1: "yellow", 2: "red"}
+RANK_OF_COLOUR = {v: k for k, v in COLOUR_OF_RANK.items()}
+IDLE_RULES = ("idle.not_started", "idle.take_back", "idle.stalled")
+
+
+# ------------------------------------------------------------------ the published evaluation
+# The evaluation app (landcycle.evaluation) publishes a run per year. Until it has a run model this
+# returns {} and no class warning is raised. Expected shape, by name (the first that exists is used):
+#   run model  EvaluationRun with ``year`` and ``status == "published"`` (or ``published`` True, or
+#              ``published_at`` set); the latest published run of the year counts;
+#   result     EvaluationResult (or EnterpriseResult) with ``run`` FK, ``enterprise`` FK and the class in
+#              ``evaluation_class`` / ``klass`` / ``cls`` / ``grade`` / ``category``.
+RUN_MODELS = ("EvaluationRun", "Run")
+RESULT_MODELS = ("EvaluationResult", "EnterpriseResult", "Result")
+CLASS_FIELDS = ("evaluation_class", "klass", "cls", "class_code", "grade", "category")
+
+
+def _model(names):
+    for name in names:
+        try:
+            return apps.get_model("evaluation", name)
+        except LookupError:
+            continue
+    return None
+
+
+def _fields(model) -> set[str]:
+    return {f.name for f in model._meta.get_fields()}
+
+
+def published_classes(year: int) -> dict[int, str]:
+    """{enterprise id: class (A/B/C/D)} of the published evaluation of ``year``; {} when there is none or
+    the evaluation app has no run model yet."""
+    run_model, result_model = _model(RUN_MODELS), _model(RESULT_MODELS)
+    if run_model is None or result_model is None:
+        return {}
+    run_fields, result_fields = _fields(run_model), _fields(result_model)
+    cls_field = next((f for f in CLASS_FIELDS if f in result_fields), None)
+    if "year" not in run_fields or cls_field is None or "enterprise" not in result_fields:
+        return {}
+    runs = run_model.objects.filter(year=year)
+    if "status" in run_fields:
+        runs = runs.filter(status="published")
+    elif "published" in run_fields:
+        runs = runs.filter(published=True)
+    elif "published_at" in run_fields:
+        runs = runs.filter(published_at__isnull=False)
+    else:
+        return {}
+    run = runs.order_by("-pk").first()
+    if run is None:
+        return {}
+    run_fk = next((f.name for f in result_model._meta.get_fields()
+                   if getattr(f, "related_model", None) is run_model and f.many_to_one), None)
+    if run_fk is None:
+        return {}
+    rows = result_model.objects.filter(**{run_fk: run}).exclude(**{f"{cls_field}__isnull": True}).values_list(
+        "enterprise_id", cls_field)
+    return {ent: str(cls).strip().upper() for ent, cls in rows if str(cls or "").strip()}
+
+
+def latest_published_classes(as_of: dt.date) -> tuple[int | None, dict[int, str]]:
+    """The most recent evaluation year (this year or the two before) with a published result."""
+    for year in (as_of.year, as_of.year - 1, as_of.year - 2):
+        classes = published_classes(year)
+        if classes:
+            return year, classes
+    return None, {}
+
+
+# ------------------------------------------------------------------ warnings
+def priority():
+    """Within a colour, what a clerk deals with first: take-back, idle land, overdue dates, commitments,
+    enterprises, the rest."""
+    return Case(When(rule="idle.take_back", then=Value(0)), When(rule__startswith="idle.", then=Value(1)),
+                When(rule__endswith=".overdue", then=Value(2)), When(rule__startswith="commitment.", then=Value(3)),
+                When(rule__startswith="enterprise.", then=Value(4)), default=Value(5), output_field=IntegerField())
+
+
+def warnings_in_scope(user):
+    return scoped(Warning.objects.all(), user)
+
+
+def last_checked(user) -> dt.date | None:
+    """The supervision date of the latest refresh that reached the user's warnings."""
+    return warnings_in_scope(user).aggregate(d=Max("checked_on"))["d"]
+
+
+def colour_counts(qs) -> dict[str, int]:
+    """Warnings still to be dealt with by colour (closed ones apart), and closed ones."""
+    rows = qs.order_by().values_list("status", "colour").annotate(n=Count("id"))
+    out = Counter()
+    for status, colour, n in rows:
+        out["closed" if status == Warning.Status.CLOSED else colour] += n
+        if status == Warning.Status.ACKNOWLEDGED and colour != "green":
+            out["acknowledged"] += n
+    return {k: out.get(k, 0) for k in ("red", "yellow", "green", "acknowledged", "closed")}
+
+
+def subject_warnings(subject_type: str, subject_id: int):
+    return Warning.objects.filter(subject_type=subject_type, subject_id=subject_id).select_related(
+        "assignee", "closed_by", "acknowledged_by").prefetch_related("events")
+
+
+def worst_rank_subquery(subject_type: str = Warning.SubjectType.CONTRACT):
+    """The worst open colour (rank) of an object's warnings, for annotating a queryset (None: no warning)."""
+    return Subquery(Warning.objects.filter(subject_type=subject_type, subject_id=OuterRef("pk")).exclude(
+        status=Warning.Status.CLOSED).order_by().values("subject_id").annotate(r=Max("rank")).values("r"),
+        output_field=IntegerField())
+
+
+def contracts_with_colour(user):
+    """Contracts in scope, annotated with ``worst`` (rank of their worst open warning; -1 for none) and
+    ``idle`` (open idle-land warnings)."""
+    idle = Warning.objects.filter(subject_type=Warning.SubjectType.CONTRACT, subject_id=OuterRef("pk"),
+                                  rule__in=IDLE_RULES, rank__gt=0).exclude(status=Warning.Status.CLOSED) \
+        .order_by().values("subject_id").annotate(n=Count("id")).values("n")
+    return scoped(Contract.objects.all(), user).annotate(
+        worst=Coalesce(worst_rank_subquery(), -1), idle=Coalesce(Subquery(idle, output_field=IntegerField()), 0))
+
+
+def fees_due(qs) -> dict:
+    """Idle-land fees due (万元) and take-back cases among the given warnings (open, not exempt)."""
+    live = qs.exclude(status=Warning.Status.CLOSED).filter(rank__gt=0)
+    return {"fee_wan": live.aggregate(s=Sum("fee_wan"))["s"] or 0,
+            "take_back": live.filter(take_back=True).values("subject_id").distinct().count()}
+
+
+def parcel_warning_colours(parcel_ids) -> dict[int, str]:
+    """Each parcel's worst open warning colour: warnings of its contracts and of the enterprises using it
+    today. "green" for a parcel whose contract or occupant is supervised with nothing firing; parcels
+    with no warning row at all are left out (no colour: not supervised)."""
+    ids = parcel_ids if isinstance(parcel_ids, QuerySet) else list(parcel_ids)
+    contract_parcels = defaultdict(set)
+    for cid, pid in ContractParcel.objects.filter(parcel_id__in=ids).values_list("contract_id", "parcel_id"):
+        contract_parcels[cid].add(pid)
+    ent_parcels = defaultdict(set)
+    today = timezone.localdate()
+    for eid, pid in Occupancy.objects.filter(active_q(today), parcel_id__in=ids).values_list("enterprise_id", "parcel_id"):
+        ent_parcels[eid].add(pid)
+    out: dict[int, int] = {}
+    for pid_set in contract_parcels.values():  # a contract under supervision: green unless a warning fires
+        for pid in pid_set:
+            out.setdefault(pid, 0)
+    rows = Warning.objects.filter(
+        Q(subject_type=Warning.SubjectType.CONTRACT, subject_id__in=list(contract_parcels))
+        | Q(subject_type=Warning.SubjectType.ENTERPRISE, subject_id__in=list(ent_parcels))
+    ).exclude(status=Warning.Status.CLOSED).order_by().values_list("subject_type", "subject_id").annotate(r=Max("rank"))
+    for stype, sid, rank in rows:
+        targets = contract_parcels if stype == Warning.SubjectType.CONTRACT else ent_parcels
+        for pid in targets.get(sid, ()):
+            out[pid] = max(out.get(pid, 0), rank)
+    return {pid: COLOUR_OF_RANK[r] for pid, r in out.items()}

@@ -1,0 +1,75 @@
+"""The contract page's timeline: agreed against actual dates of delivery, start, completion and full
+production, laid out as a horizontal SVG drawn on the server (no script). A segment that is late is
+drawn in the colour of the warning its rule raised (red / yellow) and in grey when no warning fired."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils.translation import gettext as _
+
+from .labels import COLOUR_HEX
+
+WIDTH, LEFT, RIGHT, TOP, ROW = 1000, 118, 24, 34, 44
+LATE_GREY = "#8a919c"
+
+
+def _milestones():
+    return [("delivery", _("交地")), ("start", _("开工")), ("completion", _("竣工")), ("production", _("达产"))]
+
+
+def contract_timeline(c, rc, as_of: dt.date, colours: dict[str, str]) -> dict | None:
+    """``c``: the Contract row; ``rc``: it as the rules' Contract (extensions applied by ``agreed``);
+    ``colours``: rule -> colour of its open warnings. None when the contract has no dates at all."""
+    rows = []
+    for key, label in _milestones():
+        agreed = rc.agreed(key) if key != "delivery" else c.agreed_delivery
+        original = getattr(c, f"agreed_{key}") if key != "delivery" and rc.extended(key) else None
+        actual = getattr(c, f"actual_{key}")
+        if agreed is None and actual is None:
+            continue
+        warn = colours.get(f"{key}.overdue") or colours.get(f"{key}.due_soon")
+        if key == "start":
+            warn = colours.get("idle.not_started") or colours.get("idle.take_back") or warn
+        rows.append({"key": key, "label": label, "agreed": agreed, "original": original, "actual": actual,
+                     "warn": warn})
+    dates = [d for r in rows for d in (r["agreed"], r["original"], r["actual"]) if d] + [as_of]
+    if c.signed_on:
+        dates.append(c.signed_on)
+    if not rows:
+        return None
+    first, last = min(dates), max(dates)
+    span = max(30, (last - first).days)
+    first -= dt.timedelta(days=round(span * 0.04))
+    last += dt.timedelta(days=round(span * 0.06))
+    days = (last - first).days
+
+    def x(d: dt.date) -> float:
+        return round(LEFT + (d - first).days / days * (WIDTH - LEFT - RIGHT), 1)
+
+    ticks = []
+    step = 1 if days <= 365 * 8 else 2
+    for year in range(first.year + 1, last.year + 1, step):
+        ticks.append({"x": x(dt.date(year, 1, 1)), "label": str(year)})
+    for i, r in enumerate(rows):
+        r["y"] = TOP + ROW * i + 18
+        r["xa"] = x(r["agreed"]) if r["agreed"] else None
+        r["xo"] = x(r["original"]) if r["original"] else None
+        r["xd"] = x(r["actual"]) if r["actual"] else None
+        segs = []
+        if r["agreed"] and r["actual"] and r["actual"] > r["agreed"]:
+            segs.append({"x1": r["xa"], "x2": r["xd"], "colour": LATE_GREY, "dash": ""})
+        elif r["agreed"] and not r["actual"]:
+            if as_of > r["agreed"]:
+                segs.append({"x1": r["xa"], "x2": x(as_of), "dash": "",
+                             "colour": COLOUR_HEX.get(r["warn"] or "", LATE_GREY)})
+            else:
+                segs.append({"x1": x(as_of), "x2": r["xa"], "dash": "3 3",
+                             "colour": COLOUR_HEX.get(r["warn"] or "", "#b8bec8")})
+        r["segments"] = segs
+        r["late_days"] = (r["actual"] - r["agreed"]).days if r["agreed"] and r["actual"] else None
+        r["overdue_days"] = (as_of - r["agreed"]).days if r["agreed"] and not r["actual"] and as_of > r["agreed"] else None
+    height = TOP + ROW * len(rows) + 16
+    return {"rows": rows, "ticks": ticks, "width": WIDTH, "height": height, "left": LEFT, "right": WIDTH - RIGHT,
+            "today": {"x": x(as_of), "date": as_of}, "signed": {"x": x(c.signed_on), "date": c.signed_on}
+            if c.signed_on else None, "axis_y": height - 12}

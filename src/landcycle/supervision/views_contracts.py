@@ -1,0 +1,149 @@
+"""供地合同: the contract list and the contract page. Reads only, through the user's scope (404 outside)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Count, Prefetch, Sum
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from landcycle.accounts.scope import access, can_write, in_scope
+from landcycle.registry.models import Parcel
+from landcycle.registry.selectors import town_choices
+from landcycle.registry.views_map import feature_collection, map_config
+from landcycle.rules.units import m2_to_mu
+from landcycle.web.listing import Filter, Listing, choice_list, csv_response, fixed, kpi, wants_csv
+
+from .convert import policy, rule_contract
+from .labels import rule_label
+from .models import Contract, ContractParcel, Warning
+from .models.warnings import RANK
+from .selectors import COLOUR_OF_RANK, contracts_with_colour, fees_due, last_checked, priority, subject_warnings
+from .timeline import contract_timeline
+
+
+def _colour_filter(qs, value):
+    return qs.filter(worst__lte=0) if value == "green" else qs.filter(worst=RANK[value])
+
+
+def _listing(request) -> Listing:
+    user = request.user
+    return Listing(
+        request, search_fields=("number", "holder_name", "project", "parcels__number"),
+        search_label=_("合同编号、受让人、项目或地块编号"),
+        filters=[Filter("town", _("镇街"), town_choices(user), "town__code"),
+                 Filter("kind", _("合同类型"), choice_list(Contract.Kind), "kind"),
+                 Filter("colour", _("预警颜色"), [("red", _("红")), ("yellow", _("黄")), ("green", _("绿（无预警）"))],
+                        _colour_filter),
+                 Filter("idle", _("闲置土地"), [("yes", _("是")), ("no", _("否"))],
+                        lambda qs, v: qs.filter(idle__gt=0) if v == "yes" else qs.filter(idle=0))],
+        sorts={"number": ("number",), "holder": ("holder_name", "number"), "signed": ("signed_on", "number"),
+               "area": ("area_m2",), "price": ("price_wan",), "colour": ("worst", "number"),
+               "start": ("agreed_start", "number")},
+        default_order=("-worst", "-signed_on", "number"),
+    )
+
+
+def _top_warnings(ids) -> dict[int, Warning]:
+    """The worst open warning of each contract."""
+    out = {}
+    for w in Warning.objects.filter(subject_type=Warning.SubjectType.CONTRACT, subject_id__in=list(ids)).exclude(
+            status=Warning.Status.CLOSED).filter(rank__gt=0).annotate(p=priority()).order_by("subject_id", "-rank", "p"):
+        out.setdefault(w.subject_id, w)
+    return out
+
+
+def contract_list(request):
+    user = request.user
+    listing = _listing(request)
+    qs = listing.filtered(contracts_with_colour(user))
+    if listing.q:
+        qs = qs.distinct()
+    totals = qs.aggregate(n=Count("id", distinct=True), m2=Sum("area_m2"), price=Sum("price_wan"))
+    by_worst = dict(qs.order_by().values_list("worst").annotate(n=Count("id", distinct=True)))
+    warnings = Warning.objects.filter(subject_type=Warning.SubjectType.CONTRACT, subject_id__in=qs.values("pk"))
+    fees = fees_due(warnings)
+    kpis = [kpi(_("合同"), totals["n"], _("份"), note=_("成交价款 %(p)s 万元") % {"p": f"{totals['price'] or 0:,.0f}"}),
+            kpi(_("供地面积"), m2_to_mu(totals["m2"] or 0), _("亩"), places=1),
+            kpi(_("红色预警"), by_worst.get(2, 0), _("份"), note=_("合同中最重的预警为红")),
+            kpi(_("黄色预警"), by_worst.get(1, 0), _("份")),
+            kpi(_("闲置土地"), qs.filter(idle__gt=0).count(), _("份"),
+                note=_("可无偿收回 %(n)s 份") % {"n": fees["take_back"]}),
+            kpi(_("应征闲置费"), fees["fee_wan"], _("万元"), places=2)]
+    rows = listing.ordered(qs.select_related("town", "holder__town").prefetch_related(
+        Prefetch("parcel_links", queryset=ContractParcel.objects.select_related("parcel").order_by("parcel__number"))))
+    if wants_csv(request):
+        return _csv(rows)
+    page = listing.page(rows)
+    top = _top_warnings(c.pk for c in page.object_list)
+    for c in page.object_list:
+        c.top = top.get(c.pk)
+        c.colour = COLOUR_OF_RANK.get(c.worst) if c.worst >= 0 else None
+        c.holder_visible = c.holder_id is not None and in_scope(user, c.holder.town)
+    return render(request, "supervision/contract_list.html", {
+        "listing": listing, "page_obj": page, "kpis": kpis, "checked": last_checked(user),
+        "can_edit": can_write(user, "supervision")})
+
+
+def _csv(rows):
+    def lines():
+        for c in rows.iterator(chunk_size=1000):
+            yield (c.number, c.holder_name, c.town.name, " ".join(link.parcel.number for link in c.parcel_links.all()),
+                   c.get_kind_display(), fixed(c.area_m2, 2), fixed(c.area_mu, 4), fixed(c.price_wan, 2),
+                   c.term_years or "", *(getattr(c, n).isoformat() if getattr(c, n) else "" for n in (
+                       "signed_on", "agreed_start", "actual_start", "agreed_completion", "actual_completion",
+                       "agreed_production", "actual_production")),
+                   COLOUR_OF_RANK.get(c.worst, "") if c.worst >= 0 else "")
+
+    return csv_response(_("供地合同"), [
+        _("合同编号"), _("土地使用权人"), _("镇街"), _("地块"), _("合同类型"), _("面积（平方米）"), _("面积（亩）"),
+        _("成交价格（万元）"), _("使用年限（年）"), _("合同签订日期"), _("约定开工日期"), _("实际开工日期"), _("约定竣工日期"),
+        _("实际竣工日期"), _("约定达产日期"), _("实际达产日期"), _("预警颜色")], lines())
+
+
+def _attainment(m) -> Decimal | None:
+    if m.measured is None:
+        return None
+    direction = m.direction or (policy().commitment_kinds[m.kind].direction if m.kind in policy().commitment_kinds
+                                else "min")
+    if direction == "min":
+        return m.measured / m.committed if m.committed > 0 else None
+    return m.committed / m.measured if m.measured > 0 else None
+
+
+def contract_detail(request, pk):
+    user = request.user
+    c = access(Contract.objects.select_related("town", "holder__town"), user, pk=pk)
+    commitments = list(c.commitments.all())
+    rc = rule_contract(c)
+    warnings = list(subject_warnings(Warning.SubjectType.CONTRACT, c.pk).order_by("status", "-rank", "rule"))
+    live = {w.rule: w.colour for w in warnings if w.status != Warning.Status.CLOSED and w.rank > 0}
+    as_of = last_checked(user) or timezone.localdate()
+    kinds = policy().commitment_kinds
+    for m in commitments:
+        k = kinds.get(m.kind)
+        m.attain = _attainment(m)
+        m.resolved_direction = m.direction or (k.direction if k else "min")
+        m.resolved_stage = m.stage or (k.stage if k else "production")
+        m.warn = live.get(f"commitment.{m.kind}")
+        m.bar = min(float(m.attain or 0), 1.25) / 1.25 * 100
+    parcels = Parcel.objects.filter(contract_links__contract=c)
+    fees = fees_due(Warning.objects.filter(subject_type=Warning.SubjectType.CONTRACT, subject_id=c.pk))
+    worst = max((w.rank for w in warnings if w.status != Warning.Status.CLOSED), default=None)
+    kpis = [kpi(_("面积"), c.area_mu, _("亩"), places=2, note=f"{c.area_m2 or 0:,.2f} m²"),
+            kpi(_("成交价格"), c.price_wan, _("万元"), places=2),
+            kpi(_("未销号预警"), sum(1 for w in warnings if w.active), _("条"),
+                note=", ".join(rule_label(r) for r in live) or _("无")),
+            kpi(_("应征闲置费"), fees["fee_wan"], _("万元"), places=2,
+                note=_("可无偿收回") if fees["take_back"] else "")]
+    return render(request, "supervision/contract_detail.html", {
+        "c": c, "kpis": kpis, "commitments": commitments, "warnings": warnings, "as_of": as_of,
+        "timeline": contract_timeline(c, rc, as_of, live), "worst": COLOUR_OF_RANK.get(worst) if worst is not None else None,
+        "parcels": list(parcels.select_related("park")), "holder_visible": c.holder_id and in_scope(user, c.holder.town),
+        "extensions": list(c.extensions.all()), "delays": list(c.government_delays.all()),
+        "geo": feature_collection(parcels), "map_config": map_config(), "can_edit": can_write(user, "supervision"),
+        "plural": pgettext("plural", "地块"),
+    })

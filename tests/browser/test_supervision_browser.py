@@ -1,0 +1,107 @@
+"""The supervision pages in a real browser (Debian chromium driven by Playwright): the warnings board with
+its KPIs and an action, a contract page with its timeline, the parcel map coloured by warnings, and a
+town officer's board; screenshots in test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import os
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "1"  # sync Playwright runs an event loop in the test thread
+
+from pathlib import Path  # noqa: E402
+
+import pytest  # noqa: E402
+
+from conftest import QIAOTOU, XINPU  # noqa: E402
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync", "--no-first-run"]
+SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def page():
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (and fonts-noto-cjk) on the CI machine")
+        pytest.skip(f"{CHROMIUM} is missing")
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
+        tab = context.new_page()
+        errors = []
+        tab.on("pageerror", lambda exc: errors.append(str(exc)))
+        tab.errors = errors
+        yield tab
+        browser.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def _shot(tab, name: str, full_page: bool = False) -> None:
+    tab.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
+
+
+def _sign_in(tab, live_server, username: str) -> None:
+    tab.goto(f"{live_server.url}/accounts/login/")
+    tab.fill("#id_username", username)
+    tab.fill("#id_password", f"{username}-pw")
+    tab.click("button[type=submit]")
+    tab.wait_for_url(f"{live_server.url}/")
+
+
+def test_board_contract_and_map_coloured_by_warnings(page, live_server, supervision_data):
+    _sign_in(page, live_server, "p_admin")
+    page.click("nav.nav >> text=监管/预警")
+    page.wait_for_url(f"{live_server.url}/warnings/")
+    red = page.locator(".kpi.tone-red .kpi-value").inner_text()
+    assert int(red.split("条")[0]) >= 4  # idle, take-back, start overdue in each town; enterprises
+    rows = page.locator("table.data tbody tr")
+    assert rows.count() >= 8
+    assert rows.first.locator(".tag-warn-red").count() == 1
+    assert "闲置满两年" in rows.first.inner_text()  # take-back comes first among the reds
+    _shot(page, "21-warnings-board")
+
+    rows.first.locator("button", has_text="确认").click()
+    page.wait_for_selector(".message-success")
+    assert page.locator("table.data tbody tr").first.inner_text().count("已确认") == 1
+    _shot(page, "22-warnings-board-acknowledged")
+
+    contract = supervision_data[XINPU]["contract"]
+    page.goto(f"{live_server.url}/contracts/{contract.pk}/")
+    assert page.locator("svg.timeline circle.agreed").count() == 4  # delivery, start, completion, production
+    assert page.locator("svg.timeline circle.actual").count() == 1  # delivered; nothing else happened
+    assert "原约定 2026-06-30" in page.locator("svg.timeline").inner_html()
+    page.wait_for_selector("#contract-map[data-drawn='1']")
+    _shot(page, "23-contract-page", full_page=True)
+
+    page.goto(f"{live_server.url}/map/")
+    page.wait_for_selector("#map[data-drawn='4']")
+    page.click("[data-colour-by=warning]")
+    page.wait_for_selector("#map[data-colour-by=warning]")
+    legend = page.locator("#legend-items .legend-item")
+    assert legend.count() == 4
+    counts = {legend.nth(i).get_attribute("data-key"): legend.nth(i).locator("em").inner_text() for i in range(4)}
+    assert counts == {"red": "4", "yellow": "0", "green": "0", "none": "0"}
+    fills = page.eval_on_selector_all("#map path.leaflet-interactive", "ps => ps.map(p => p.getAttribute('fill'))")
+    assert set(fills) == {"#d93b3b"}  # every parcel's worst warning is red here
+    _shot(page, "24-map-by-warning")
+
+
+def test_town_officer_sees_only_their_town(page, live_server, supervision_data):
+    _sign_in(page, live_server, "p_xinpu")
+    page.goto(f"{live_server.url}/warnings/")
+    body = page.locator("main").inner_text()
+    assert supervision_data[XINPU]["contract"].number in body
+    assert supervision_data[QIAOTOU]["contract"].number not in body and "重新计算预警" not in body
+    _shot(page, "25-warnings-board-town-officer")
+    page.goto(f"{live_server.url}/map/?colour=warning")
+    page.wait_for_selector("#map[data-drawn='2']")
+    _shot(page, "26-map-by-warning-town-officer")
+    response = page.goto(f"{live_server.url}/contracts/{supervision_data[QIAOTOU]['contract'].pk}/")
+    assert response.status == 404
