@@ -8,5 +8,9 @@ marked.
 - ``services.import_preview`` / ``services.import_confirm`` — the browser flow: store the upload, preview,
   confirm from the stored file.
 - ``export.ledger_export``, ``template.ledger_template``, ``report.problem_report_xlsx``.
-- ``kinds.KINDS`` — the ledgers the ``import`` / ``export`` / ``template`` commands know.
+- ``kinds.KINDS`` — the ledgers the ``import`` / ``export`` / ``template`` commands know; ``kinds.IMPORT_ONLY``
+  the ones only imported (``parcel_shapes``: GeoJSON read by ``geojson.read_geojson``).
+- ``views`` / ``preview`` — 数据导入 in the browser; ``views_jobs`` — 下载中心.
+- ``sources.LIST_EXPORTS`` — the list pages that export as a ledger; ``jobs`` — exports too big to wait for,
+  queued as ``ExportJob`` rows, claimed by compare-and-set by ``landcycle jobs run`` or a web-process thread.
 """

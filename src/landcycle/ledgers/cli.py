@@ -7,7 +7,7 @@ import sys
 
 from django.core.management.base import CommandError, DjangoHelpFormatter
 
-from .kinds import KINDS
+from .kinds import IMPORT_ONLY, KINDS
 
 # ledgers the reader knows but that have no register to import into yet: checked with --dry-run only
 CHECK_ONLY = {"land_supply": ("供地合同：合同登记尚未建立，只能用 --dry-run 检查文件",
@@ -21,10 +21,11 @@ class HelpFormatter(DjangoHelpFormatter, argparse.RawDescriptionHelpFormatter):
 
 
 def kinds_epilog(check_only: bool = True) -> str:
-    width = max(len(k) for k in [*KINDS, *CHECK_ONLY])
+    width = max(len(k) for k in [*KINDS, *IMPORT_ONLY, *CHECK_ONLY])
     lines = ["台账种类 / kinds:"]
     lines += [f"  {name.ljust(width)}  {k.zh} / {k.en}" for name, k in KINDS.items()]
     if check_only:
+        lines += [f"  {name.ljust(width)}  {k.zh} / {k.en}" for name, k in IMPORT_ONLY.items()]
         lines += [f"  {name.ljust(width)}  {zh} / {en}" for name, (zh, en) in CHECK_ONLY.items()]
     return "\n".join(lines)
 

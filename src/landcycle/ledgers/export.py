@@ -73,6 +73,8 @@ def ledger_rows(kind: Kind, qs: QuerySet, user):
 def ledger_export(*, user, kind: str, queryset: QuerySet | None = None, fmt: str = "xlsx", progress=None) -> bytes:
     """The ledger as bytes of an .xlsx workbook (``fmt="xlsx"``) or a CSV file with BOM (``fmt="csv"``)."""
     k = get_kind(kind)
+    if not k.exportable:
+        raise ValueError(f"the {kind} ledger is imported only, it has no export")
     qs = export_queryset(k, user, queryset)
     total = qs.count() if progress else 0
     rows = ledger_rows(k, qs, user)

@@ -15,10 +15,11 @@ from django.db.models import QuerySet
 from landcycle.evaluation.models import YearlyFigure
 from landcycle.registry.models import Enterprise, Occupancy, Park, Parcel, Region
 from landcycle.rules.codes import make_uscc
-from landcycle.rules.ledger import LedgerUnusable
+from landcycle.rules.ledger import LedgerUnusable, read_ledger
 from landcycle.rules.ledger.schema import FieldSpec, LedgerSchema
 from landcycle.rules.ledger.schemas import ENTERPRISES, FIGURES, OCCUPANCY, PARCELS, PARKS
 
+from .geojson import PARCEL_SHAPES, read_geojson
 from .schemas import REGIONS
 
 
@@ -39,6 +40,18 @@ class Kind:
     en: str
     columns: tuple[Column, ...]
     queryset: Callable[[], QuerySet]
+    reader: Callable[..., Any] | None = None  # (data, schema, mapping=, sheet=, filename=) -> LedgerResult
+    accept: str = ".xlsx,.xls,.ods,.csv"  # the file types an upload offers
+
+    def read(self, data, *, mapping=None, sheet=None, filename=None):
+        """The file as typed rows and problems (``rules.ledger.read_ledger`` unless the kind has its own)."""
+        if self.reader is not None:
+            return self.reader(data, self.schema, mapping=mapping, sheet=sheet, filename=filename)
+        return read_ledger(data, self.schema, mapping=mapping, sheet=sheet, filename=filename)
+
+    @property
+    def exportable(self) -> bool:
+        return bool(self.columns)
 
     def spec(self, column: Column) -> FieldSpec:
         return self.schema.field(column.field)
@@ -120,11 +133,22 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
 )}
 
 
+# ledgers that are imported but neither exported nor offered as a template: shapes come from GIS software
+IMPORT_ONLY: dict[str, Kind] = {k.name: k for k in (
+    Kind("parcel_shapes", PARCEL_SHAPES, "地块图形：GeoJSON要素集合，属性“地块编号”（或number、parcel_no、DKBH），"
+         "WGS 84经纬度的Polygon/MultiPolygon", "parcel shapes: a GeoJSON FeatureCollection, the parcel number in "
+         "a property (地块编号, number, parcel_no or DKBH), Polygon/MultiPolygon in WGS 84", (),
+         lambda: Parcel.objects.select_related("park").order_by("number"), reader=read_geojson,
+         accept=".geojson,.json"),
+)}
+IMPORTABLE: dict[str, Kind] = {**KINDS, **IMPORT_ONLY}
+
+
 def get_kind(name: str) -> Kind:
     try:
-        return KINDS[name]
+        return IMPORTABLE[name]
     except KeyError:
-        known = ", ".join(KINDS)
+        known = ", ".join(IMPORTABLE)
         raise LedgerUnusable(f"没有可导入的“{name}”台账（可选：{known}）",
                              f"There is no importable ledger called '{name}' (known: {known})",
                              rule="ledger.kind") from None

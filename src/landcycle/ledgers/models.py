@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 PROBLEMS_KEPT = 5000  # problems stored with a batch; ``problem_count`` has them all
+PLAN_KEPT = 2000  # rows to create or update stored with a batch for the preview page
 
 
 class ImportBatch(models.Model):
@@ -42,6 +43,7 @@ class ImportBatch(models.Model):
     skipped = models.PositiveIntegerField(_("跳过的行"), default=0)
     problem_count = models.PositiveIntegerField(_("问题数"), default=0)
     problems = models.JSONField(_("问题"), default=list, blank=True)
+    plan = models.JSONField(_("变更计划"), default=list, blank=True)  # rows to create / update (PLAN_KEPT)
     message = models.TextField(_("说明"), blank=True)
 
     scope_path = None  # a batch belongs to its actor, not to a town: see services.access_batch
@@ -58,3 +60,57 @@ class ImportBatch(models.Model):
     @property
     def rows(self) -> int:
         return self.created + self.updated + self.unchanged + self.invalid
+
+
+class ExportJob(models.Model):
+    """An export too big to build while the user waits (导出任务). Queued by the list page with the list's
+    filters; claimed by compare-and-set (``status`` queued -> running) by ``landcycle jobs run`` or by a
+    thread of the web process, whichever comes first; the file lands under ``EXPORTS_DIR`` and only its
+    owner downloads it (``jobs.access_job``). The rows are chosen again at run time from ``filters``,
+    within the owner's scope as it is then."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("导出中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    source = models.CharField(_("列表"), max_length=32)  # a key of ledgers.sources.LIST_EXPORTS
+    kind = models.CharField(_("台账"), max_length=32)
+    fmt = models.CharField(_("格式"), max_length=8)
+    filters = models.JSONField(_("筛选条件"), default=dict, blank=True)
+    summary = models.CharField(_("筛选说明"), max_length=300, blank=True)  # the filters as the list showed them
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs",
+                             verbose_name=_("导出人"))
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    worker = models.CharField(_("处理进程"), max_length=100, blank=True)
+    rows_done = models.PositiveIntegerField(_("已导出行数"), default=0)
+    rows_total = models.PositiveIntegerField(_("总行数"), default=0)
+    file = models.CharField(_("文件"), max_length=255, blank=True)  # relative to EXPORTS_DIR
+    size = models.PositiveBigIntegerField(_("文件大小（字节）"), default=0)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("最近进度时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+
+    scope_path = None  # a job belongs to its user: see jobs.access_job
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("导出任务")
+        verbose_name_plural = _("导出任务")
+        indexes = [models.Index(fields=["status", "created_at"]), models.Index(fields=["user", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.source}.{self.fmt} ({self.get_status_display()})"
+
+    @property
+    def active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        return 0 if not self.rows_total else min(100, int(100 * self.rows_done / self.rows_total))

@@ -9,7 +9,7 @@ from collections import defaultdict
 
 import xlsxwriter
 
-from landcycle.rules.ledger import LedgerProblem, LedgerResult, read_ledger
+from landcycle.rules.ledger import LedgerProblem, LedgerResult
 from landcycle.rules.ledger.sources import open_source
 
 from .export import WORKBOOK_OPTIONS, write_cell
@@ -35,7 +35,7 @@ def _unpack(obj, source) -> tuple[LedgerResult | None, list[LedgerProblem], byte
         result = None
         if data is not None:
             try:
-                result = read_ledger(data, get_kind(obj.kind).schema, mapping=obj.mapping, filename=obj.filename)
+                result = get_kind(obj.kind).read(data, mapping=obj.mapping, filename=obj.filename)
             except Exception:  # the file was unusable: the list of problems is all there is to show
                 result = None
         return result, problems, data, obj.filename
@@ -45,7 +45,7 @@ def _unpack(obj, source) -> tuple[LedgerResult | None, list[LedgerProblem], byte
 def _source_sheet(result: LedgerResult | None, source: bytes | None, filename: str):
     """(rows as sent, merged ranges) of the sheet that was read; rebuilt from the typed rows when the
     file itself is not at hand."""
-    if result is not None and source is not None:
+    if result is not None and source is not None and result.format != "geojson":
         try:
             data = open_source(source, filename or None).load(result.sheet)
             return data.rows, data.merges or []
@@ -55,13 +55,23 @@ def _source_sheet(result: LedgerResult | None, source: bytes | None, filename: s
         return [], []
     width = max((c.index for c in result.columns), default=-1) + 1
     rows: list[list] = [[""] * width for _ in range(max([result.header_row] + [r["_row"] for r in result.rows]))]
-    for c in result.columns:
-        rows[result.header_row - 1][c.index] = c.header
+    if result.header_row:
+        for c in result.columns:
+            rows[result.header_row - 1][c.index] = c.header
     for r in result.rows:
         for c in result.columns:
             if c.field and not c.part:
-                rows[r["_row"] - 1][c.index] = r.get(c.field)
+                rows[r["_row"] - 1][c.index] = cell_text(r.get(c.field))
     return rows, []
+
+
+def cell_text(value):
+    """A typed value as a cell shows it (a shape in a few words)."""
+    if isinstance(value, (dict, list)):
+        from .geojson import describe
+
+        return describe(value)
+    return value
 
 
 def _column_index(result: LedgerResult | None, header: str) -> int:

@@ -25,11 +25,11 @@ from django.utils import timezone
 
 from landcycle.accounts.scope import require_write
 from landcycle.audit.models import AuditHead
-from landcycle.rules.ledger import LedgerUnusable, Mapping, MappingError, load_mapping, mapping_path, read_ledger
+from landcycle.rules.ledger import LedgerUnusable, Mapping, MappingError, load_mapping, mapping_path
 from landcycle.rules.problems import Problem, RuleError
 
 from .kinds import Kind, get_kind
-from .models import PROBLEMS_KEPT, ImportBatch
+from .models import PLAN_KEPT, PROBLEMS_KEPT, ImportBatch
 from .plan import CREATE, INVALID, UNCHANGED, UPDATE, ImportReport, problem_dict
 
 
@@ -125,7 +125,7 @@ def ledger_import(*, actor, kind: str, source, filename: str | None = None, mapp
     digest = hashlib.sha256(data).hexdigest()
     progress("read", 0, 1)
     mapping = resolve_mapping(mapping, k)
-    result = read_ledger(data, k.schema, mapping=mapping, sheet=sheet, filename=filename)
+    result = k.read(data, mapping=mapping, sheet=sheet, filename=filename)
     progress("read", 1, 1)
     seq = _head_seq()
     importer, plans, problems = _plan(k, actor, result, progress)
@@ -181,7 +181,24 @@ def fill_batch(batch: ImportBatch, report: ImportReport) -> None:
     batch.invalid, batch.skipped = report.invalid, report.skipped
     batch.problem_count = len(report.problems)
     batch.problems = [problem_dict(p) for p in report.problems[:PROBLEMS_KEPT]]
+    batch.plan = [compact(p) for p in report.plan if p.action in (CREATE, UPDATE)][:PLAN_KEPT]
     batch.sheet = report.result.sheet[:100] if report.result else ""
+
+
+def compact(plan) -> dict:
+    """A row plan as a batch keeps it: a shape shown as a few words, long values cut."""
+    from .geojson import describe
+    from .plan import plain
+
+    def short(value):
+        if isinstance(value, dict) and "coordinates" in value:
+            return describe(value)
+        value = plain(value)
+        return value if not isinstance(value, str) or len(value) <= 200 else value[:200] + "…"
+
+    label = str(plan.obj)[:100] if plan.obj is not None else ""
+    return {"row": plan.row, "key": plan.key, "label": label if label != plan.key else "", "action": plan.action,
+            "changes": {k: [short(a), short(b)] for k, (a, b) in plan.changes.items()}}
 
 
 # ---------------------------------------------------------------------- the browser flow

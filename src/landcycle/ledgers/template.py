@@ -45,6 +45,8 @@ GENERAL = [
 def ledger_template(kind: str, *, user=None) -> bytes:
     """An .xlsx template for the ledger. With ``user``, the town column offers the towns in their scope."""
     k = get_kind(kind)
+    if not k.exportable:
+        raise ValueError(f"the {kind} ledger has no template (it is read from GIS software)")
     buf = io.BytesIO()
     wb = xlsxwriter.Workbook(buf, WORKBOOK_OPTIONS)
     ws = wb.add_worksheet(k.schema.title_zh[:31])

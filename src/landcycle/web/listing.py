@@ -1,13 +1,20 @@
-"""One way to search, filter, sort and paginate a list page.
+"""One way to search, filter, sort, paginate and export a list page.
 
 A page declares its filters and sort keys; :class:`Listing` reads them from the query string, applies
 them to a queryset that is already scoped, and hands the template everything the filter bar needs.
 Values that are not among a filter's choices are ignored, so a hand-edited URL cannot widen a list.
+
+Exports: ``?export=xlsx`` or ``?export=csv`` on a list. A list that has a ledger (``ledgers.sources``)
+answers with :func:`export_response`: the ledger exporter writes exactly the rows on screen (scope and
+filters), in the format the importer reads back, and an export of more than ``ledgers.jobs.JOB_THRESHOLD``
+rows becomes a job on the downloads page. A list without a ledger writes its own columns with
+:func:`table_response` (or :func:`csv_response`).
 """
 
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass, field
 from typing import Callable
 from urllib.parse import quote
@@ -15,8 +22,9 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 
 @dataclass
@@ -77,6 +85,15 @@ class Listing:
         fields = self.sorts[self.sort.lstrip("-")]
         return qs.order_by(*[(f"-{f}" if desc else f) for f in fields], "pk")
 
+    def summary(self) -> str:
+        """The chosen search and filters in words (镇街：新浦镇；规模：规下), for an export job's description."""
+        parts = [f"{_('关键词')}：{self.q}"] if self.q else []
+        for f in self.filters:
+            if f.value:
+                label = next((str(lab) for v, lab in f.choices if str(v) == f.value), f.value)
+                parts.append(f"{f.label}：{label}")
+        return "；".join(parts)
+
     def page(self, qs: QuerySet):
         paginator = Paginator(qs, settings.PAGE_SIZE)
         return paginator.get_page(self.request.GET.get("page"))
@@ -104,8 +121,77 @@ def as_text(code: str) -> str:
     return f"\t{code}" if code and code.isdigit() else code
 
 
+def export_format(request) -> str | None:
+    """``xlsx`` or ``csv`` when the list is asked for a file (``?export=``), else None."""
+    fmt = request.GET.get("export")
+    return fmt if fmt in ("xlsx", "csv") else None
+
+
 def wants_csv(request) -> bool:
-    return request.GET.get("export") == "csv"
+    return export_format(request) == "csv"
+
+
+def _attachment(response, title: str, fmt: str):
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{title}-{stamp}.{fmt}')}"
+    return response
+
+
+CONTENT_TYPES = {"csv": "text/csv; charset=utf-8",
+                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def file_response(data: bytes, title: str, fmt: str) -> FileResponse:
+    return _attachment(FileResponse(io.BytesIO(data), content_type=CONTENT_TYPES[fmt]), str(title), fmt)
+
+
+def export_response(request, source: str):
+    """The list ``source`` (a key of ``ledgers.sources.LIST_EXPORTS``) as the user sees it, as a ledger file;
+    over ``JOB_THRESHOLD`` rows, a queued job and a redirect to the downloads page."""
+    from django.contrib import messages
+    from django.shortcuts import redirect
+
+    from landcycle.ledgers import jobs
+    from landcycle.ledgers.export import ledger_export
+    from landcycle.ledgers.sources import export_filters, get_source, list_rows
+
+    fmt = export_format(request) or "xlsx"
+    src = get_source(source)
+    filters = export_filters(request.GET)
+    rows = list_rows(src, request.user, filters)
+    total = rows.count()
+    if total > jobs.JOB_THRESHOLD:
+        job = jobs.job_queue(user=request.user, source=src.name, fmt=fmt, filters=filters, total=total,
+                             summary=getattr(rows, "listing", None) and rows.listing.summary() or "")
+        messages.info(request, _("共%(n)s行，超过%(limit)s行，已转为后台导出任务（编号%(id)s），完成后在此下载。") % {
+            "n": f"{total:,}", "limit": f"{jobs.JOB_THRESHOLD:,}", "id": job.pk})
+        return redirect("export_job_list")
+    return file_response(ledger_export(user=request.user, kind=src.kind, queryset=rows, fmt=fmt), src.title, fmt)
+
+
+def table_response(fmt: str, title: str, header: list, rows):
+    """A list without a ledger: its own columns as .xlsx (text cells kept as text) or as CSV with BOM."""
+    if fmt != "xlsx":
+        return csv_response(title, header, rows)
+    import xlsxwriter
+
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
+                                   "strings_to_urls": False})
+    ws = wb.add_worksheet(str(title)[:31])
+    bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    for c, h in enumerate(header):
+        ws.write_string(0, c, str(h), bold)
+        ws.set_column(c, c, max(10, min(40, len(str(h)) * 2)))
+    ws.freeze_panes(1, 0)
+    for r, row in enumerate(rows, 1):
+        for c, v in enumerate(row):
+            if isinstance(v, (int, float)) and not isinstance(v, bool):
+                ws.write_number(r, c, v)
+            elif v not in (None, ""):
+                ws.write_string(r, c, str(v).lstrip("\t"))
+    wb.close()
+    return file_response(buf.getvalue(), title, "xlsx")
 
 
 def csv_response(filename: str, header: list, rows) -> StreamingHttpResponse:
@@ -121,7 +207,4 @@ def csv_response(filename: str, header: list, rows) -> StreamingHttpResponse:
         for row in rows:
             yield writer.writerow(["" if v is None else v for v in row])
 
-    response = StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'{filename}-{stamp}.csv')}"
-    return response
+    return _attachment(StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8"), str(filename), "csv")

@@ -3,10 +3,11 @@
 from .base import Col, Importer
 from .firms import EnterpriseImporter, FigureImporter, OccupancyImporter
 from .land import ParcelImporter, ParkImporter, RegionImporter
+from .shapes import ParcelShapeImporter
 
 IMPORTERS: dict[str, type[Importer]] = {
     cls.kind: cls for cls in (RegionImporter, ParkImporter, ParcelImporter, EnterpriseImporter, OccupancyImporter,
-                              FigureImporter)
+                              FigureImporter, ParcelShapeImporter)
 }
 
 __all__ = ["Col", "IMPORTERS", "Importer"]

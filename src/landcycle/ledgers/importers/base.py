@@ -167,7 +167,9 @@ class Importer:
             self.check(row, obj, creating=True)
             plan.obj = obj
             return plan
-        self.check_scope(row, obj)
+        if not self.check_scope(row, obj):  # outside the actor's scope: say so and nothing more about it
+            plan.action = INVALID
+            return plan
         changes = {}
         for attr, new in values.items():
             field = self.model._meta.get_field(attr)
@@ -197,7 +199,9 @@ class Importer:
         problems += field_problems(obj, exclude=self.fk_names, validate_unique=False, validate_constraints=False)
         self.add_problems(row, problems)
 
-    def check_scope(self, row: dict, obj) -> None:
+    def check_scope(self, row: dict, obj) -> bool:
+        """Add a problem for each town of ``obj`` the actor may not write; True when there is none."""
+        ok = True
         for town, field in self.towns(obj):
             if town is None or in_scope(self.actor, town):
                 continue
@@ -210,6 +214,8 @@ class Importer:
                     cached = exc.problems
                 self._scope[(town.pk, field)] = cached
             self.add_problems(row, cached)
+            ok = ok and not cached
+        return ok
 
     # ------------------------------------------------------------------ problems
     def column(self, name: str) -> str:

@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from landcycle.ledgers.cli import (CHECK_ONLY, EXIT_REFUSED, EXIT_UNUSABLE, HelpFormatter, ProgressBar, actor,
                                    kinds_epilog)
-from landcycle.ledgers.kinds import KINDS
+from landcycle.ledgers.kinds import IMPORTABLE
 from landcycle.ledgers.plan import format_problem
 from landcycle.rules.ledger import LedgerUnusable
 
@@ -31,8 +31,8 @@ class Command(BaseCommand):
         return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=[*KINDS, *CHECK_ONLY], metavar="KIND", help="台账种类（见下） / the ledger")
-        parser.add_argument("file", metavar="FILE", help=".xlsx / .xls / .ods / .csv")
+        parser.add_argument("kind", choices=[*IMPORTABLE, *CHECK_ONLY], metavar="KIND", help="台账种类（见下） / the ledger")
+        parser.add_argument("file", metavar="FILE", help=".xlsx / .xls / .ods / .csv（parcel_shapes：.geojson）")
         parser.add_argument("--dry-run", action="store_true", help="只检查，不写入 / check only, write nothing")
         parser.add_argument("--mapping", metavar="FILE.toml",
                             help="列映射文件，或随产品提供的映射名（如 land_supply_gd） / a mapping file, or the name "

@@ -1,0 +1,170 @@
+"""数据导入 in the browser: upload -> preview (what would change, every problem on the source rows) -> confirm.
+
+Only users who may write ledgers (``can_write(user, "ledgers")``) reach these pages; everyone else gets 404,
+as for an object outside their scope. A batch belongs to the user who uploaded it (``access_batch``). The
+views only call the services (``import_preview``, ``import_confirm``), which check role, scope and every rule
+again; nothing is written before the confirm button, and nothing at all when there is one problem.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from landcycle.accounts.scope import can_write
+from landcycle.rules.ledger import MappingError
+from landcycle.rules.problems import Problem, RuleError
+from landcycle.web.listing import file_response
+
+from .kinds import IMPORTABLE, get_kind
+from .models import ImportBatch
+from .preview import batch_preview
+from .report import problem_report_xlsx
+from .services import access_batch, import_confirm, import_preview
+from .template import ledger_template
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # a ledger file larger than this is refused before it is read
+MAX_MAPPING_BYTES = 256 * 1024
+HISTORY_PAGE = 20
+
+
+def _importer(request) -> None:
+    if not can_write(request.user, "ledgers"):
+        raise Http404
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("台账种类"))
+    file = forms.FileField(label=gettext_lazy("台账文件"), allow_empty_file=True,
+                           help_text=gettext_lazy("Excel（.xlsx/.xls）、WPS（.ods）、CSV（UTF-8或GBK），地块图形为GeoJSON；"
+                                                  "不超过50 MB"))
+    mapping = forms.FileField(label=gettext_lazy("列映射文件（可选）"), required=False,
+                              help_text=gettext_lazy("TOML格式：字段 = \"源表头\"。表头与模板一致时无需映射。"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [("", _("— 请选择台账种类 —"))] + [
+            (name, f"{k.schema.title_zh}（{name}）") for name, k in IMPORTABLE.items()]
+        self.problems: dict[str, list[Problem]] = {}
+        self.mapping_data: dict | None = None
+
+    def problem(self, field: str, rule: str, zh: str, en: str) -> None:
+        self.problems.setdefault(field, []).append(Problem(field, rule, zh, en))
+
+    def check(self) -> bool:
+        """Django's checks, then size and mapping, with the reasons in both languages."""
+        if not self.is_valid():
+            return False
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            self.problem("file", "upload.too_large", f"文件有{upload.size / 1048576:.1f} MB，超过50 MB的上限；请按镇街或年度拆分后分别上传",
+                         f"The file is {upload.size / 1048576:.1f} MB, more than the 50 MB limit: split it by town "
+                         "or year and upload the parts")
+        elif upload.size == 0:
+            self.problem("file", "upload.empty", "上传的文件是空的", "The uploaded file is empty")
+        mapping = self.cleaned_data.get("mapping")
+        if mapping:
+            self.mapping_data = self._mapping(mapping)
+        return not self.problems
+
+    def _mapping(self, upload) -> dict | None:
+        if upload.size > MAX_MAPPING_BYTES:
+            self.problem("mapping", "mapping.too_large", "映射文件过大（上限256 KB）", "The mapping file is too large "
+                         "(256 KB at most)")
+            return None
+        try:
+            return tomllib.loads(upload.read().decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            self.problem("mapping", "mapping.encoding", "映射文件应为UTF-8编码的TOML文本",
+                         "The mapping file must be TOML text in UTF-8")
+        except tomllib.TOMLDecodeError as exc:
+            self.problem("mapping", "mapping.toml", f"映射文件不是有效的TOML：{exc}",
+                         f"The mapping file is not valid TOML: {exc}")
+        return None
+
+
+def ledger_import_new(request):
+    """The 数据导入 page: every ledger with its template, the upload form, the user's batches."""
+    _importer(request)
+    form = UploadForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")})
+    if request.method == "POST" and form.check():
+        upload = form.cleaned_data["file"]
+        try:
+            batch = import_preview(actor=request.user, kind=form.cleaned_data["kind"], uploaded_file_bytes=upload.read(),
+                                   filename=Path(upload.name or "").name, mapping=form.mapping_data)
+        except MappingError as exc:
+            form.problem("mapping", exc.rule, exc.zh, exc.en)
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            return redirect("import_batch_detail", batch.pk)
+    history = Paginator(ImportBatch.objects.filter(actor=request.user).defer("problems", "plan"), HISTORY_PAGE)
+    kinds = [{"name": name, "kind": k, "about": k.zh.split("：", 1)[-1],
+              "key": "、".join(_field_title(k, f) for f in k.schema.key)} for name, k in IMPORTABLE.items()]
+    return render(request, "ledgers/import.html", {
+        "form": form, "kinds": kinds, "page_obj": history.get_page(request.GET.get("page")),
+        "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
+    }, status=400 if form.problems or form.errors else 200)
+
+
+def _field_title(kind, name: str) -> str:
+    column = next((c for c in kind.columns if c.field == name), None)
+    if column is not None:
+        return kind.header(column)
+    spec = kind.schema.field(name)
+    return spec.label or (spec.aliases[0] if spec.aliases else name)
+
+
+def ledger_template_download(request, kind: str):
+    _importer(request)
+    try:
+        k = get_kind(kind)
+    except Exception:
+        raise Http404 from None
+    if not k.exportable:
+        raise Http404
+    return file_response(ledger_template(k.name, user=request.user), f"{k.schema.title_zh}模板", "xlsx")
+
+
+def import_batch_detail(request, pk: int):
+    """The preview of a batch (before confirming) and, afterwards, its result."""
+    _importer(request)
+    batch = access_batch(request.user, pk)
+    kind = IMPORTABLE.get(batch.kind)
+    return render(request, "ledgers/batch.html", {
+        "batch": batch, "kind": kind, "preview": batch_preview(batch),
+        "can_confirm": batch.status == ImportBatch.Status.PREVIEWED and not batch.problem_count,
+    })
+
+
+@require_POST
+def import_batch_confirm(request, pk: int):
+    _importer(request)
+    batch = access_batch(request.user, pk)
+    try:
+        import_confirm(actor=request.user, batch=batch)
+    except RuleError as exc:
+        for p in exc.problems:
+            messages.error(request, f"{p.zh} / {p.en}")
+        return redirect("import_batch_detail", batch.pk)
+    batch.refresh_from_db()
+    if batch.status != ImportBatch.Status.IMPORTED:
+        messages.error(request, _("登记内容在预览后发生了变化，重新检查发现问题，未写入任何数据。"))
+    return redirect("import_batch_detail", batch.pk)
+
+
+def import_batch_report(request, pk: int):
+    _importer(request)
+    batch = access_batch(request.user, pk)
+    stem = Path(batch.filename or "ledger").stem or "ledger"
+    return file_response(problem_report_xlsx(batch), f"问题报告-{stem}", "xlsx")
