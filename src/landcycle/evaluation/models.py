@@ -29,3 +29,123 @@ class YearlyFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise} {self.year}"
+
+
+class PolicyVersion(models.Model):
+    """评价办法版本: a named, versioned evaluation policy (TOML text and its content hash).
+
+    The shipped default (``landcycle/policies/evaluation.toml``, version 2026.1) is recorded the first
+    time it is used; an analyst saves edited copies from the what-if page. A version is never changed
+    after it is saved: a change is a new version."""
+
+    name = models.CharField(_("名称"), max_length=100)
+    version = models.CharField(_("版本"), max_length=40, unique=True)
+    toml = models.TextField(_("办法文本（TOML）"))
+    hash = models.CharField(_("内容哈希"), max_length=16)
+    based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="derived",
+                                 verbose_name=_("基于版本"))
+    note = models.TextField(_("说明"), blank=True)
+    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("创建人"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("评价办法版本")
+        verbose_name_plural = _("评价办法版本")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}"
+
+
+class EvaluationRun(models.Model):
+    """评价批次: one evaluation of one year with one policy version, over every enterprise with figures.
+
+    A draft can be recomputed; a published run is immutable and is what pages, exports and warnings
+    use. One run per year is the published one: publishing another supersedes it (it stays readable).
+    The run records the policy text and hash it used and a fingerprint of the inputs it read."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已发布")
+        SUPERSEDED = "superseded", _("已被替代")
+
+    year = models.PositiveSmallIntegerField(_("评价年度"))
+    policy = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="runs",
+                               verbose_name=_("评价办法版本"))
+    policy_version = models.CharField(_("办法版本号"), max_length=40)
+    policy_hash = models.CharField(_("办法哈希"), max_length=16)
+    policy_toml = models.TextField(_("办法文本（TOML）"))
+    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    inputs_fingerprint = models.CharField(_("输入数据指纹"), max_length=64, blank=True)
+    inputs_counts = models.JSONField(_("输入数据计数"), default=dict, blank=True)
+    summary = models.JSONField(_("结果汇总"), default=dict, blank=True)
+    benchmarks = models.JSONField(_("基准值"), default=list, blank=True)
+    notes = models.TextField(_("备注"), blank=True)
+    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("创建人"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
+    published_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("发布人"))
+    published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    superseded_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                      verbose_name=_("被替代为"))
+    superseded_at = models.DateTimeField(_("替代时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year", "-pk"]
+        verbose_name = _("评价批次")
+        verbose_name_plural = _("评价批次")
+        constraints = [models.UniqueConstraint(fields=["year"], condition=models.Q(status="published"),
+                                               name="uniq_published_run_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year}年度评价 #{self.pk}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+
+class EvaluationResult(models.Model):
+    """One enterprise's result in a run: its group, land, every indicator against its benchmark, score,
+    rank, class, flags and the reason in Chinese and English. ``outcome`` says whether it was evaluated,
+    exempt (不参评) or could not be evaluated (a problem of its data: then no score and no class)."""
+
+    class Outcome(models.TextChoices):
+        EVALUATED = "evaluated", _("已评价")
+        EXEMPT = "exempt", _("不参评")
+        PROBLEM = "problem", _("无法评价")
+
+    run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="results",
+                            verbose_name=_("评价批次"))
+    enterprise = models.ForeignKey("registry.Enterprise", on_delete=models.PROTECT, related_name="evaluation_results",
+                                   verbose_name=_("企业"))
+    town = models.ForeignKey("registry.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("所属镇街"))
+    outcome = models.CharField(_("评价情况"), max_length=10, choices=Outcome.choices)
+    group = models.CharField(_("分组"), max_length=40, blank=True)
+    land_mu = models.FloatField(_("用地面积（亩）"), null=True, blank=True)
+    indicators = models.JSONField(_("指标"), default=dict, blank=True)
+    score = models.FloatField(_("得分"), null=True, blank=True)
+    rank = models.PositiveIntegerField(_("组内名次"), null=True, blank=True)
+    group_size = models.PositiveIntegerField(_("组内企业数"), null=True, blank=True)
+    percentile = models.FloatField(_("百分位（%）"), null=True, blank=True)
+    evaluation_class = models.CharField(_("类别"), max_length=8, blank=True)
+    class_by_rank = models.CharField(_("按名次类别"), max_length=8, blank=True)
+    flags = models.JSONField(_("标记"), default=dict, blank=True)
+    reason_zh = models.TextField(_("评价说明"), blank=True)
+    reason_en = models.TextField(_("评价说明（英文）"), blank=True)
+
+    scope_path = "town"
+
+    class Meta:
+        ordering = ["run", "group", "rank", "pk"]
+        verbose_name = _("评价结果")
+        verbose_name_plural = _("评价结果")
+        constraints = [models.UniqueConstraint(fields=["run", "enterprise"], name="uniq_result_run_enterprise")]
+        indexes = [models.Index(fields=["run", "town"], name="ev_result_run_town"),
+                   models.Index(fields=["enterprise", "run"], name="ev_result_enterprise_run")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.evaluation_class or self.outcome}"

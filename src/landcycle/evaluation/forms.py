@@ -1,0 +1,32 @@
+"""Forms of the evaluation pages; each calls a service, which does every check again."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+SHIPPED = "shipped"
+
+
+class RunForm(forms.Form):
+    """A new draft run: the year and the policy version."""
+
+    year = forms.TypedChoiceField(label=_("评价年度"), coerce=int)
+    policy = forms.ChoiceField(label=_("评价办法版本"))
+    notes = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                            max_length=2000)
+
+    def __init__(self, *args, years: list[int], versions: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].choices = [(y, str(y)) for y in years]
+        self.fields["policy"].choices = versions
+
+
+class SaveVersionForm(forms.Form):
+    """Save the what-if policy as a new version (and, optionally, compute a draft run with it)."""
+
+    name = forms.CharField(label=_("名称"), max_length=100)
+    version = forms.RegexField(label=_("版本号"), max_length=40, regex=r"^[0-9A-Za-z][0-9A-Za-z._-]*$",
+                               error_messages={"invalid": _("版本号只能由字母、数字、点、下划线和连字符组成，如 2026.2")})
+    note = forms.CharField(label=_("说明"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    and_run = forms.BooleanField(label=_("保存后用此版本计算一个草稿批次"), required=False, initial=True)

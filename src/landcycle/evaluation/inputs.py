@@ -1,0 +1,118 @@
+"""The engine's input frame, read from the database: a fixed number of queries whatever the county's size.
+
+For a year: every enterprise with a YearlyFigure of that year, its figures, its registry fields (credit
+code, name, town, industry, scale, registration date, status) and its land at the year's end (31
+December) from Occupancy — owned, leased and let to others, in mu (DOMAIN §2: land used = owned + leased
+− let), by the same active-occupancy test as ``registry.selectors.active_q``. ``_row`` carries the
+enterprise id, so the engine's results and problems map back to enterprises without a lookup.
+
+Registry facts the policy reads:
+- ``land_granted_on`` (construction-period exemption): the earliest start of the firm's owned land held
+  at the year's end (a firm whose only own land was granted within 3 years is in its construction period);
+- ``relocated`` (exemption 政策性搬迁): the enterprise's status is 迁出 (relocated);
+- vetoes, protections and merging have no source in the registry yet: they stay off (the stand-alone
+  ``landcycle evaluate`` reads them from a ledger's columns).
+
+``fingerprint`` is the SHA-256 of the frame in enterprise order (CSV text): two runs that read the same
+figures and land have the same fingerprint.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass
+
+import polars as pl
+from django.db.models import Min, Sum
+
+from landcycle.registry.models import Enterprise, Occupancy
+from landcycle.registry.selectors import active_q
+from landcycle.rules.evaluation.policy import FIGURE_FIELDS
+
+from .models import YearlyFigure
+
+MU_PER_M2 = 15 / 10000  # 1 mu = 2000/3 m²
+SCHEMA = {
+    "_row": pl.Int64, "enterprise_id": pl.Int64, "town_id": pl.Int64, "year": pl.Int64, "uscc": pl.String,
+    "uscc_override": pl.Boolean, "name": pl.String, "town": pl.String, "industry_code": pl.String,
+    "scale": pl.String, "registered_on": pl.Date, "status": pl.String, "relocated": pl.Boolean,
+    "land_owned_mu": pl.Float64, "land_leased_mu": pl.Float64, "land_let_mu": pl.Float64,
+    "land_granted_on": pl.Date, **{f: pl.Float64 for f in FIGURE_FIELDS},
+}
+
+
+@dataclass
+class Inputs:
+    """The frame of one or more years, with what a run records about what it read."""
+
+    frame: pl.DataFrame
+    years: tuple[int, ...]
+
+    def year(self, year: int) -> pl.DataFrame:
+        return self.frame.filter(pl.col("year") == year)
+
+    def counts(self, year: int) -> dict:
+        part = self.year(year)
+        land = part.select(pl.any_horizontal(pl.col("land_owned_mu", "land_leased_mu", "land_let_mu")
+                                             .is_not_null()).sum()).item()
+        return {"enterprises": part.height, "figures": part.height, "with_land": int(land or 0),
+                "towns": part["town_id"].n_unique()}
+
+    def fingerprint(self, year: int) -> str:
+        part = self.year(year).sort("enterprise_id")
+        return hashlib.sha256(part.write_csv().encode("utf-8")).hexdigest()
+
+
+def _land(ids: set[int], day: dt.date) -> dict[int, dict]:
+    """Owned, leased and let-to-others area (m²) on ``day`` and the earliest start of owned land held,
+    in two grouped queries (the definition of ``registry.selectors.land_used_many``, by kind)."""
+    out: dict[int, dict] = defaultdict(dict)
+    held = (Occupancy.objects.filter(active_q(day)).order_by().values("enterprise_id", "kind")
+            .annotate(m2=Sum("area_m2"), first=Min("start")))
+    for r in held:
+        if r["enterprise_id"] in ids:
+            out[r["enterprise_id"]][r["kind"]] = (r["m2"], r["first"])
+    let = Occupancy.objects.filter(active_q(day), lessor__isnull=False).order_by().values("lessor_id").annotate(
+        m2=Sum("area_m2"))
+    for r in let:
+        if r["lessor_id"] in ids:
+            out[r["lessor_id"]]["let"] = (r["m2"], None)
+    return out
+
+
+def _mu(part) -> float | None:
+    return None if part is None else float(part[0]) * MU_PER_M2
+
+
+def read_inputs(years: list[int] | tuple[int, ...]) -> Inputs:
+    """The frame for ``years``: one query for the figures with their enterprises, two per year for land."""
+    years = tuple(sorted({int(y) for y in years}))
+    fields = ["enterprise_id", "year", *FIGURE_FIELDS, "enterprise__uscc", "enterprise__uscc_override",
+              "enterprise__name", "enterprise__town_id", "enterprise__town__name", "enterprise__industry_code",
+              "enterprise__scale", "enterprise__registered_on", "enterprise__status"]
+    figures = list(YearlyFigure.objects.filter(year__in=years).order_by("year", "enterprise_id").values_list(*fields))
+    cols: dict[str, list] = {name: [] for name in SCHEMA}
+    by_year: dict[int, list] = defaultdict(list)
+    for row in figures:
+        by_year[row[1]].append(row)
+    relocated = Enterprise.Status.RELOCATED
+    for year in years:
+        rows = by_year.get(year, [])
+        land = _land({r[0] for r in rows}, dt.date(year, 12, 31))
+        for r in rows:
+            (ent, yr, *figs, uscc, override, name, town_id, town, industry, scale, registered, status) = r
+            parts = land.get(ent, {})
+            owned = parts.get(Occupancy.Kind.OWNED)
+            values = [ent, ent, town_id, yr, uscc, override, name, town, industry, scale, registered, status,
+                      status == relocated, _mu(owned), _mu(parts.get(Occupancy.Kind.LEASED)), _mu(parts.get("let")),
+                      owned[1] if owned else None, *[None if v is None else float(v) for v in figs]]
+            for name_, value in zip(SCHEMA, values):
+                cols[name_].append(value)
+    return Inputs(frame=pl.DataFrame(cols, schema=SCHEMA), years=years)
+
+
+def figure_years() -> list[int]:
+    """Years that have figures, latest first."""
+    return list(YearlyFigure.objects.order_by("-year").values_list("year", flat=True).distinct())

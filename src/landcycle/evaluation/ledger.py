@@ -1,0 +1,134 @@
+"""A figures ledger as the engine's input frame, without any database (``landcycle evaluate``).
+
+The ledger is read by ``rules.ledger.read_ledger`` with ``EVALUATION_FIGURES``: the yearly-figures
+ledger (``schemas.FIGURES``, incl. 自有/租赁/出租用地) plus what an evaluation reads when a ledger has it —
+industry code, scale (规上/规下), registration date, town, the date land was granted, land used directly,
+the flags of vetoes, protections and exemptions, and a merge key — and any flag or date column a
+custom policy names. The name stays ``figures`` so that every figures mapping file works unchanged.
+Identifiers (credit code, industry code) are checked by the engine, duplicates too (every row of a
+duplicated code is a problem, not only the later ones), so the reader does not check them twice.
+
+A row with a problem found by the reader (a figure that is not a number, a bad date…) cannot be
+evaluated: it is left out of the evaluation (and so of the benchmarks) and listed with that problem.
+``.parquet`` is read with polars and handed to the same reader as CSV, so its columns are matched,
+converted and checked exactly like a spreadsheet's.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import polars as pl
+
+from landcycle.rules.evaluation import EvaluationPolicy
+from landcycle.rules.evaluation.inputs import date_columns, flag_columns
+from landcycle.rules.ledger import LedgerProblem, LedgerResult, LedgerUnusable, read_ledger
+from landcycle.rules.ledger.schema import FieldSpec, LedgerSchema, code, date, decimal, enum, text
+from landcycle.rules.ledger.schemas import FIGURES, TOWN_ALIASES, USCC_ALIASES
+
+SCALES = {"规上": "above", "规模以上": "above", "规上企业": "above", "是": "above", "规下": "below",
+          "规模以下": "below", "规下企业": "below", "否": "below"}
+FLAG_ALIASES = {
+    "relocated": ("政策性搬迁", "政策性搬迁企业", "是否政策性搬迁"),
+    "construction": ("重大项目建设期", "建设期", "是否处于建设期"),
+    "protected": ("保护企业", "认定保护", "是否保护"),
+    "veto_safety": ("重大安全生产事故", "安全生产事故", "重大安全事故"),
+    "veto_environment": ("重大环境污染事故", "环境污染事故", "重大环境事故"),
+    "veto_food_safety": ("重大食品安全事故", "食品安全事故"),
+    "veto_energy_task": ("未完成节能目标任务", "未完成节能任务", "节能任务未完成"),
+    "veto_illegal_land": ("违法用地", "存在违法用地"),
+}
+_REPLACED = {"uscc", "year"}
+
+
+def _extra_fields() -> tuple[FieldSpec, ...]:
+    fields = [
+        code("industry_code", "行业代码", "国民经济行业代码", "所属行业代码", "行业分类代码", "行业小类代码", "industry code"),
+        enum("scale", SCALES, "规模", "企业规模", "是否规上", "规上/规下", "规模类型"),
+        date("registered_on", "成立日期", "注册日期", "登记日期", "成立时间", "registration date"),
+        text("town", *TOWN_ALIASES, label="所属镇街"),
+        date("land_granted_on", "供地日期", "土地取得日期", "出让合同签订日期", "交地日期", "land granted on"),
+        decimal("land_mu", "亩", "用地面积", "实际用地面积", "评价用地面积", label="用地面积", nonnegative=True),
+        text("merge_key", "合并评价编号", "合并编号", "同地块合并", "merge key"),
+    ]
+    fields += [FieldSpec(name, "bool", aliases=aliases, label=aliases[0]) for name, aliases in FLAG_ALIASES.items()]
+    return tuple(fields)
+
+
+def evaluation_schema(policy: EvaluationPolicy | None = None) -> LedgerSchema:
+    """The figures ledger with the columns an evaluation reads (and those ``policy`` names)."""
+    base = [f for f in FIGURES.fields if f.name not in _REPLACED]
+    head = [code("uscc", *USCC_ALIASES, label="统一社会信用代码", required=True),
+            FieldSpec("year", "int", aliases=("年度", "年份", "统计年度", "数据年度"), suffixes=("年度", "年"))]
+    fields = head + base + list(_extra_fields())
+    if policy is not None:
+        names = {f.name for f in fields}
+        fields += [FieldSpec(c, "bool") for c in flag_columns(policy) if c not in names]
+        fields += [FieldSpec(c, "date") for c in date_columns(policy) if c not in names]
+    return LedgerSchema(FIGURES.name, FIGURES.title_zh, FIGURES.title_en, fields=tuple(fields),
+                        sheet_hints=FIGURES.sheet_hints)
+
+
+@dataclass
+class LedgerInput:
+    """What was read: the frame of evaluable rows, the reader's problems, the years the ledger holds, and
+    which source header each field came from (to name the column of a problem)."""
+
+    frame: pl.DataFrame
+    problems: list[LedgerProblem]
+    years: list[int]
+    headers: dict[str, str]
+    result: LedgerResult
+    rows: int
+
+
+def _types(schema: LedgerSchema) -> dict[str, pl.DataType]:
+    kinds = {"decimal": pl.Float64, "int": pl.Int64, "date": pl.Date, "bool": pl.Boolean}
+    return {f.name: kinds.get(f.kind, pl.String) for f in schema.fields}
+
+
+def _column(values: list, dtype) -> pl.Series:
+    if dtype == pl.Float64:
+        values = [float(v) if isinstance(v, Decimal) else v for v in values]
+    return pl.Series(values, dtype=dtype, strict=False)
+
+
+def _source(path: Path):
+    """The file to read: a spreadsheet or CSV as it is; Parquet as CSV bytes (same reader, same checks)."""
+    if path.suffix.lower() != ".parquet":
+        return path, None
+    try:
+        frame = pl.read_parquet(path)
+    except Exception as exc:  # noqa: BLE001 - any unreadable Parquet is an unusable input
+        raise LedgerUnusable(f"无法读取Parquet文件 {path.name}：{exc}", f"Cannot read the Parquet file {path.name}: {exc}",
+                             rule="ledger.unreadable") from None
+    buf = io.BytesIO()
+    frame.write_csv(buf)
+    return buf.getvalue(), f"{path.stem}.csv"
+
+
+def read_evaluation_ledger(path: str | Path, policy: EvaluationPolicy, *, mapping: dict | None = None,
+                           sheet: str | None = None) -> LedgerInput:
+    """Read a ledger for ``policy``; raises ``LedgerUnusable`` when it cannot be a figures ledger."""
+    schema = evaluation_schema(policy)
+    source, filename = _source(Path(path))
+    result = read_ledger(source, schema, mapping=mapping, sheet=sheet, filename=filename)
+    bad = {p.row for p in result.problems}
+    rows = [r for r in result.rows if r["_row"] not in bad]
+    present = result.fields
+    types = _types(schema)
+    data = {"_row": pl.Series([r["_row"] for r in rows], dtype=pl.Int64),
+            "_sheet": pl.Series([r["_sheet"] for r in rows], dtype=pl.String)}
+    for name in present:
+        data[name] = _column([r.get(name) for r in rows], types[name])
+    frame = pl.DataFrame(data)
+    years = sorted({r.get("year") for r in result.rows if r.get("year") is not None})
+    headers: dict[str, str] = {}
+    for c in result.columns:
+        if c.field:
+            headers[c.field] = f"{headers[c.field]}、{c.header}" if c.field in headers else c.header
+    return LedgerInput(frame=frame, problems=list(result.problems), years=years, headers=headers, result=result,
+                       rows=len(result.rows))

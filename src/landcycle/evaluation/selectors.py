@@ -1,0 +1,126 @@
+"""Reads of the evaluation. Runs are county-wide and readable by every role; their results are read
+through the user's scope (``EvaluationResult.scope_path = "town"``): a town officer sees their town's.
+
+``published_classes`` is the hook of the supervision app: the class of every enterprise in the
+latest published run (or the published run of a year).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+from django.db.models import Count, Q, QuerySet
+
+from landcycle.accounts.scope import scoped
+
+from .models import EvaluationResult, EvaluationRun
+
+Outcome = EvaluationResult.Outcome
+CLASS_KEYS = ("A", "B", "C", "D")
+
+
+def published_run(year: int | None = None) -> EvaluationRun | None:
+    """The published run of ``year``, or the latest year's published run."""
+    runs = EvaluationRun.objects.filter(status=EvaluationRun.Status.PUBLISHED)
+    if year is not None:
+        runs = runs.filter(year=year)
+    return runs.order_by("-year", "-pk").first()
+
+
+def published_classes(year: int | None = None) -> dict[int, str]:
+    """{enterprise id: class} of the latest published run, or of the published run of ``year``; {} when
+    there is none. Exempt firms and firms that could not be evaluated have no class and are left out."""
+    run = published_run(year)
+    if run is None:
+        return {}
+    rows = EvaluationResult.objects.filter(run=run, outcome=Outcome.EVALUATED).exclude(evaluation_class="")
+    return dict(rows.order_by().values_list("enterprise_id", "evaluation_class"))
+
+
+def runs() -> QuerySet:
+    return EvaluationRun.objects.select_related("policy", "created_by", "published_by")
+
+
+def results_in_scope(run: EvaluationRun, user) -> QuerySet:
+    return scoped(EvaluationResult.objects.filter(run=run), user)
+
+
+def class_keys(run: EvaluationRun) -> list[str]:
+    """The class keys of the run's policy (A, B, C, D for the shipped one)."""
+    from .policy_cache import policy_of
+
+    return [c.key for c in policy_of(run.policy_toml).classes]
+
+
+def _table(rows, key: str, classes: list[str]) -> list[dict]:
+    """Rows {key, outcome, class, n} -> one row per key value: counts per class, exempt, problem, total."""
+    table: dict = defaultdict(lambda: {"classes": {c: 0 for c in classes}, "exempt": 0, "problem": 0, "total": 0})
+    for r in rows:
+        item = table[r[key]]
+        item["total"] += r["n"]
+        if r["outcome"] == Outcome.EVALUATED:
+            item["classes"][r["evaluation_class"]] = item["classes"].get(r["evaluation_class"], 0) + r["n"]
+        else:
+            item[r["outcome"]] += r["n"]
+    out = []
+    for k, item in table.items():
+        evaluated = sum(item["classes"].values())
+        item["evaluated"] = evaluated
+        item["cells"] = [{"key": c, "n": item["classes"].get(c, 0),
+                          "pct": 100.0 * item["classes"].get(c, 0) / evaluated if evaluated else 0.0} for c in classes]
+        out.append({"key": k, **item})
+    return out
+
+
+def counts_by(results: QuerySet, field: str, classes: list[str]) -> list[dict]:
+    """Counts per class (and exempt / problem) for each value of ``field`` (``group`` or ``town``)."""
+    rows = results.order_by().values(field, "outcome", "evaluation_class").annotate(n=Count("id"))
+    return _table(rows, field, classes)
+
+
+def town_names(results: QuerySet) -> dict[int, tuple[str, str]]:
+    return {pk: (code, name) for pk, code, name in results.order_by().values_list("town_id", "town__code",
+                                                                                 "town__name").distinct()}
+
+
+def totals(results: QuerySet, classes: list[str]) -> dict:
+    agg = results.aggregate(total=Count("id"), evaluated=Count("id", filter=Q(outcome=Outcome.EVALUATED)),
+                            exempt=Count("id", filter=Q(outcome=Outcome.EXEMPT)),
+                            problem=Count("id", filter=Q(outcome=Outcome.PROBLEM)),
+                            **{f"c_{c}": Count("id", filter=Q(outcome=Outcome.EVALUATED, evaluation_class=c))
+                               for c in classes})
+    return agg
+
+
+def score_histogram(results: QuerySet, width: float = 10.0) -> list[dict]:
+    """Evaluated firms per score band of ``width`` points, each band split by class."""
+    rows = results.filter(outcome=Outcome.EVALUATED).order_by().values_list("score", "evaluation_class")
+    bands: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for score, klass in rows:
+        if score is None:
+            continue
+        bands[int(math.floor(score / width))][klass] += 1
+    if not bands:
+        return []
+    lo, hi = min(bands), max(bands)
+    return [{"from": b * width, "to": (b + 1) * width, "classes": dict(bands.get(b, {})),
+             "n": sum(bands.get(b, {}).values())} for b in range(lo, hi + 1)]
+
+
+def enterprise_history(enterprise) -> list[EvaluationResult]:
+    """Every result of an enterprise, latest year first, with its run (published runs before drafts)."""
+    order = {EvaluationRun.Status.PUBLISHED: 0, EvaluationRun.Status.SUPERSEDED: 1, EvaluationRun.Status.DRAFT: 2}
+    rows = list(EvaluationResult.objects.filter(enterprise=enterprise).select_related("run"))
+    rows.sort(key=lambda r: (-r.run.year, order.get(r.run.status, 3), -r.run.pk))
+    return rows
+
+
+def class_by_year(history: list[EvaluationResult]) -> list[dict]:
+    """One entry per year: the published run's result when there is one, else the latest draft's."""
+    seen: dict[int, dict] = {}
+    for r in history:
+        if r.run.year not in seen and r.run.status != EvaluationRun.Status.SUPERSEDED:
+            seen[r.run.year] = {"year": r.run.year, "result": r,
+                                "official": r.run.status == EvaluationRun.Status.PUBLISHED}
+    return [seen[y] for y in sorted(seen)]

@@ -1,0 +1,187 @@
+"""Evaluation pages: the runs list, a new run, a run's detail (with recompute and publish).
+
+Runs are county-wide and every role reads them; a town officer's counts are their town's (results are
+read through ``accounts.scope.scoped``). Writes — a new run, recompute, publish — are for the roles that
+may write "evaluation" (county administrator, city analyst); others get 404 on the write pages, and the
+services check again.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from landcycle.accounts.scope import can_write, region_prefix, scoped
+from landcycle.rules.problems import RuleError
+from landcycle.web.listing import kpi
+
+from . import selectors, services
+from .charts import class_legend, score_histogram_svg
+from .forms import SHIPPED, RunForm
+from .inputs import figure_years
+from .labels import labels_of
+from .models import EvaluationResult, EvaluationRun, PolicyVersion
+from .policy_cache import policy_of
+
+AREA = "evaluation"
+
+
+def writer(request) -> bool:
+    return can_write(request.user, AREA)
+
+
+def _require_writer(request) -> None:
+    if not writer(request):
+        raise Http404
+
+
+def town_level(user) -> bool:
+    """A user who sees part of the county (a town): counts come from their results, not the run's summary."""
+    prefix = region_prefix(user)
+    return prefix is None or len(prefix) > 6
+
+
+def _scoped_summaries(user, run_ids: list[int]) -> dict[int, dict]:
+    """Per run: evaluated / exempt / problem and per-class counts of the user's results (one query)."""
+    out: dict[int, dict] = {}
+    rows = (scoped(EvaluationResult.objects.filter(run_id__in=run_ids), user).order_by()
+            .values("run_id", "outcome", "evaluation_class").annotate(n=Count("id")))
+    for r in rows:
+        s = out.setdefault(r["run_id"], {"evaluated": 0, "exempt": 0, "problems": 0, "classes": {}})
+        if r["outcome"] == "evaluated":
+            s["evaluated"] += r["n"]
+            s["classes"][r["evaluation_class"]] = s["classes"].get(r["evaluation_class"], 0) + r["n"]
+        else:
+            s["exempt" if r["outcome"] == "exempt" else "problems"] += r["n"]
+    return out
+
+
+def _bars(summary: dict, keys: list[str]) -> list[dict]:
+    total = sum(summary.get("classes", {}).values())
+    return [{"key": k, "n": summary.get("classes", {}).get(k, 0),
+             "pct": 100.0 * summary.get("classes", {}).get(k, 0) / total if total else 0} for k in keys]
+
+
+def run_list(request):
+    user = request.user
+    runs = list(selectors.runs().order_by("-year", "-pk"))
+    partial = town_level(user)
+    summaries = _scoped_summaries(user, [r.pk for r in runs]) if partial else {r.pk: r.summary for r in runs}
+    keys = ["A", "B", "C", "D"]
+    for r in runs:
+        r.view = summaries.get(r.pk, {"evaluated": 0, "exempt": 0, "problems": 0, "classes": {}})
+        r.bars = _bars(r.view, keys)
+    published = next((r for r in runs if r.status == EvaluationRun.Status.PUBLISHED), None)
+    kpis = []
+    if published:
+        v = published.view
+        kpis.append(kpi(_("最新发布年度"), str(published.year), "", note=_("评价办法 %(v)s") % {"v": published.policy_version}))
+        kpis.append(kpi(_("参评企业"), v["evaluated"], _("家"),
+                        note=_("不参评 %(e)s 家 · 无法评价 %(p)s 家") % {"e": v["exempt"], "p": v["problems"]}))
+        for k in keys:
+            n = v["classes"].get(k, 0)
+            share = f"{100.0 * n / v['evaluated']:.1f}%" if v["evaluated"] else "—"
+            kpis.append(kpi(_("%(k)s 类") % {"k": k}, n, _("家"), note=share))
+    else:
+        kpis.append(kpi(_("已发布评价"), _("尚无"), ""))
+    kpis.append(kpi(_("草稿批次"), sum(r.status == EvaluationRun.Status.DRAFT for r in runs), _("个")))
+    versions = list(PolicyVersion.objects.select_related("created_by", "based_on").annotate(n_runs=Count("runs")))
+    return render(request, "evaluation/run_list.html", {
+        "runs": runs, "kpis": kpis, "versions": versions, "can_run": writer(request), "partial": partial,
+        "class_keys": keys})
+
+
+def _version_choices() -> list[tuple[str, str]]:
+    versions = list(PolicyVersion.objects.order_by("-created_at", "-pk"))
+    choices = [(str(v.pk), f"{v.name} {v.version}（{v.hash}）") for v in versions]
+    shipped = policy_of(services.shipped_policy_text())
+    if not any(v.version == shipped.version for v in versions):
+        choices.append((SHIPPED, _("%(name)s %(v)s（随产品提供）") % {"name": shipped.title_zh, "v": shipped.version}))
+    return choices
+
+
+def run_new(request):
+    _require_writer(request)
+    years = figure_years()
+    form = RunForm(request.POST or None, years=years, versions=_version_choices(),
+                   initial={"year": years[0] if years else None, "policy": request.GET.get("policy")})
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            policy = None if d["policy"] == SHIPPED else get_object_or_404(PolicyVersion, pk=d["policy"])
+            run = services.run_create(actor=request.user, year=d["year"], policy=policy, notes=d["notes"])
+        except RuleError as exc:
+            problems = exc.problems
+        else:
+            messages.success(request, _("已计算 %(y)s 年度评价草稿：参评 %(n)s 家。核对无误后可发布。") % {
+                "y": run.year, "n": run.summary.get("evaluated", 0)})
+            return redirect("evaluation_run_detail", run.pk)
+    return render(request, "evaluation/run_form.html", {"form": form, "problems": problems, "years": years})
+
+
+def _act(request, run: EvaluationRun):
+    """POST on a run: ``action`` recompute / publish / notes. Returns a redirect, or None."""
+    action = request.POST.get("action")
+    if action not in ("recompute", "publish", "notes"):
+        return None
+    _require_writer(request)
+    try:
+        if action == "recompute":
+            run = services.run_recompute(actor=request.user, run=run)
+            messages.success(request, _("已按当前数据重新计算：参评 %(n)s 家。") % {"n": run.summary.get("evaluated", 0)})
+        elif action == "publish":
+            run = services.run_publish(actor=request.user, run=run)
+            messages.success(request, _("已发布 %(y)s 年度评价结果，此后不可更改。") % {"y": run.year})
+        else:
+            services.run_update_notes(actor=request.user, run=run, notes=request.POST.get("notes", ""))
+            messages.success(request, _("备注已保存。"))
+    except RuleError as exc:
+        for p in exc.problems:
+            messages.error(request, f"{p.zh} / {p.en}")
+    return redirect("evaluation_run_detail", run.pk)
+
+
+def run_detail(request, pk):
+    run = get_object_or_404(selectors.runs(), pk=pk)
+    if request.method == "POST":
+        done = _act(request, run)
+        if done is not None:
+            return done
+    user = request.user
+    lab = labels_of(run.policy_toml)
+    keys = lab.class_keys
+    results = selectors.results_in_scope(run, user)
+    totals = selectors.totals(results, keys)
+    by_group = selectors.counts_by(results, "group", keys)
+    order = {g: i for i, g in enumerate(lab.groups)}
+    by_group.sort(key=lambda r: order.get(r["key"], 99))
+    for r in by_group:
+        r["label"] = lab.group(r["key"]) if r["key"] else _("（未分组）")
+    towns = selectors.town_names(results)
+    by_town = selectors.counts_by(results, "town", keys)
+    for r in by_town:
+        r["code"], r["label"] = towns.get(r["key"], ("", ""))
+    by_town.sort(key=lambda r: r["code"])
+    evaluated = totals["evaluated"] or 0
+    kpis = [kpi(_("参评企业"), evaluated, _("家"), note=_("共 %(n)s 家有年度数据") % {"n": f"{totals['total']:,}"})]
+    for k in keys:
+        n = totals.get(f"c_{k}", 0)
+        kpis.append(kpi(f"{k} {lab.classes.get(k, '')}", n, _("家"),
+                        note=f"{100.0 * n / evaluated:.1f}%" if evaluated else "—"))
+    kpis += [kpi(_("不参评"), totals["exempt"], _("家")), kpi(_("无法评价"), totals["problem"], _("家"))]
+    published = selectors.published_run(run.year)
+    problems = list(results.filter(outcome="problem").select_related("enterprise", "town")[:20])
+    found = {(b["group"], b["indicator"]): b for b in run.benchmarks if not b.get("division")}
+    benchmarks = [{"label": info["label"], "unit": "" if info["unit"] == "1" else info["unit"],
+                   "cells": [found.get((g, key)) for g in lab.groups]}
+                  for key, info in lab.indicators.items()]
+    return render(request, "evaluation/run_detail.html", {
+        "run": run, "labels": lab, "class_keys": keys, "kpis": kpis, "by_group": by_group, "by_town": by_town,
+        "histogram": score_histogram_svg(selectors.score_histogram(results), keys),
+        "legend": class_legend(keys, lab.classes), "published": published, "problems": problems,
+        "benchmarks": benchmarks, "can_run": writer(request), "partial": town_level(user),
+        "show_problem": bool(totals["problem"])})

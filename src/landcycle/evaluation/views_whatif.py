@@ -1,0 +1,135 @@
+"""The what-if page (测算) and the policy-version page.
+
+GET computes, in memory, nothing saved: the year's inputs evaluated with the edited policy, compared
+with the year's published run (or, when the year has none, with the base policy in memory). POST saves
+the edited policy as a new version (``services.policy_version_create``) and, when asked, computes a
+draft run with it. Only the roles that may write "evaluation" open these pages."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from landcycle.accounts.scope import scoped
+from landcycle.registry.models import Enterprise
+from landcycle.rules.problems import RuleError
+
+from . import selectors, services, whatif
+from .forms import SaveVersionForm
+from .inputs import figure_years, read_inputs
+from .labels import labels_of
+from .models import PolicyVersion
+from .policy_cache import policy_of
+from .policy_text import dumps
+from .views import _require_writer, writer
+
+PAGE = 20
+
+
+def _next_version(version: str) -> str:
+    taken = set(PolicyVersion.objects.values_list("version", flat=True))
+    m = re.match(r"^(.*?)(\d+)$", version)
+    stem, n = (m.group(1), int(m.group(2))) if m else (f"{version}.", 0)
+    while True:
+        n += 1
+        if f"{stem}{n}" not in taken:
+            return f"{stem}{n}"
+
+
+def _category_labels(lab, new_lab) -> dict[str, str]:
+    out = {whatif.EXEMPT: _("不参评"), whatif.PROBLEM: _("无法评价"), whatif.NONE: _("不在批次中")}
+    out.update({k: f"{k} {v}" for k, v in {**lab.classes, **new_lab.classes}.items()})
+    return out
+
+
+def _changed_page(request, result: dict, user):
+    """A page of the enterprises whose class changes, with their names (only those in the user's scope)."""
+    changed = result["changed"]
+    paginator = Paginator(range(changed.height), PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    rows = changed.slice((page.number - 1) * PAGE, PAGE).to_dicts() if changed.height else []
+    ids = [r["enterprise_id"] for r in rows]
+    names = {e["pk"]: e for e in scoped(Enterprise.objects.filter(pk__in=ids), user).values(
+        "pk", "name", "uscc", "town__name")}
+    page.rows = [{**r, "ent": names.get(r["enterprise_id"])} for r in rows if r["enterprise_id"] in names]
+    return page
+
+
+def _base_version(request, published):
+    """The policy the form starts from: ``?base=``, else the published run's, else the shipped one."""
+    wanted = request.GET.get("base", "")
+    if wanted.isdigit():
+        found = PolicyVersion.objects.filter(pk=int(wanted)).first()
+        if found:
+            return found, found.toml
+    if published is not None:
+        return published.policy, published.policy_toml
+    shipped = services.shipped_policy_text()
+    version = PolicyVersion.objects.filter(version=policy_of(shipped).version).first()
+    return version, shipped
+
+
+def whatif_page(request):
+    _require_writer(request)
+    user = request.user
+    years = figure_years()
+    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() and int(request.GET["year"]) in years \
+        else (years[0] if years else None)
+    published = selectors.published_run(year) if year else None
+    base_version, base_text = _base_version(request, published)
+    base_policy = policy_of(base_text)
+    edit = whatif.apply_params(base_policy.data, request.GET)
+    policy, problems = whatif.parse_edit(edit)
+    lab = labels_of(base_policy)
+    ctx = {"years": years, "year": year, "published": published, "base_version": base_version,
+           "base_policy": base_policy, "versions": PolicyVersion.objects.order_by("-created_at", "-pk"),
+           "fields": whatif.form_values(base_policy, request.GET), "problems": problems,
+           "changes": edit.changes, "labels": lab, "class_keys": lab.class_keys}
+    if policy is not None and year:
+        frame = read_inputs([year]).year(year)
+        new = whatif.engine_side(frame, policy, year)
+        base = whatif.run_side(published) if published else whatif.engine_side(frame, base_policy, year)
+        new_lab = labels_of(policy)
+        result = whatif.compare(base, new, new_lab.class_keys)
+        ctx.update({"result": result, "page_obj": _changed_page(request, result, user),
+                    "cat_labels": _category_labels(lab, new_lab), "class_keys": new_lab.class_keys})
+    suggested = _next_version(base_policy.version)
+    form = SaveVersionForm(request.POST or None, initial={
+        "name": f"{base_policy.title_zh}（{suggested}）", "version": suggested, "and_run": True})
+    if request.method == "POST" and policy is not None and form.is_valid():
+        d = form.cleaned_data
+        data = dict(edit.data, version=d["version"], title_zh=d["name"],
+                    title_en=f"{base_policy.title_en or base_policy.name} ({d['version']})")
+        header = [f"{d['name']} — 版本 {d['version']}",
+                  f"基于 {base_policy.version}（哈希 {base_policy.hash}），{user} 于 {timezone.localdate().isoformat()} "
+                  "在测算页保存。修改："] + [f"  {label}：{before} → {after if after is not None else '（默认）'}"
+                                       for label, before, after in edit.changes]
+        try:
+            version = services.policy_version_create(actor=user, name=d["name"], toml=dumps(data, header),
+                                                     based_on=base_version, note=d["note"])
+            if d["and_run"] and year:
+                run = services.run_create(actor=user, year=year, policy=version,
+                                          notes=_("测算页保存的办法 %(v)s") % {"v": version.version})
+                messages.success(request, _("已保存评价办法 %(v)s，并计算了 %(y)s 年度草稿批次。") % {
+                    "v": version.version, "y": year})
+                return redirect("evaluation_run_detail", run.pk)
+            messages.success(request, _("已保存评价办法 %(v)s。") % {"v": version.version})
+            return redirect("evaluation_policy_detail", version.pk)
+        except RuleError as exc:
+            ctx["save_problems"] = exc.problems
+    ctx["form"] = form
+    return render(request, "evaluation/whatif.html", ctx)
+
+
+def policy_detail(request, pk):
+    version = get_object_or_404(PolicyVersion.objects.select_related("created_by", "based_on"), pk=pk)
+    runs = version.runs.order_by("-year", "-pk")
+    lab = labels_of(version.toml)
+    return render(request, "evaluation/policy_detail.html", {
+        "version": version, "runs": runs, "labels": lab, "policy": lab.policy, "class_keys": lab.class_keys,
+        "fields": whatif.form_values(lab.policy), "can_run": writer(request)})

@@ -1,0 +1,30 @@
+"""Per-mu benefit evaluation (亩均效益综合评价, "亩均论英雄"), DOMAIN §2 — pure, column-based, no Django.
+
+    from landcycle.rules.evaluation import evaluate, load_policy
+    result = evaluate(frame, load_policy(), year=2025)   # a polars DataFrame of enterprise figures
+    result.frame            # one row per firm: group, land, indicators, score, rank, class, flags, reasons
+    result.problems         # rows that could not be evaluated, with their source row
+    result.to_records()     # {"policy": {...}, "enterprises": [...], "problems": [...]}
+
+The policy (``landcycle/policies/evaluation.toml``) holds every number; see ``policy.py`` for its model
+and ``engine.py`` for the steps.
+"""
+
+from .engine import evaluate, output_columns
+from .policy import EvaluationPolicy, PolicyError, default_policy, load_policy, parse_policy
+from .result import EvaluationResult
+
+__all__ = ["EvaluationPolicy", "EvaluationResult", "PolicyError", "default_policy", "evaluate", "evaluate_years",
+           "load_policy", "output_columns", "parse_policy"]
+
+
+def evaluate_years(frame, policy=None, *, years=None, reasons: bool = True) -> dict[int, EvaluationResult]:
+    """Evaluate each year of a multi-year frame (a ``year`` column) on its own: {year: result}. The
+    frame is split by year once; each year has its own benchmarks, ranks and classes."""
+    import polars as pl
+
+    pol = load_policy(policy)
+    parts = {int(k[0]): part for k, part in frame.with_columns(pl.col("year").cast(pl.Int64))
+             .partition_by("year", as_dict=True).items() if k[0] is not None}
+    wanted = sorted(parts) if years is None else [int(y) for y in years]
+    return {y: evaluate(parts[y] if y in parts else frame.clear(), pol, year=y, reasons=reasons) for y in wanted}

@@ -1,0 +1,199 @@
+"""The evaluation policy (亩均效益综合评价办法) as typed, validated, hashable dataclasses.
+
+A policy is data: the shipped default is ``landcycle/policies/evaluation.toml``; a county copies it,
+edits the numbers and gives it a new version. ``load_policy`` accepts that default, a path, TOML text or
+an already parsed dict; every mistake in it is reported at once, in Chinese and English, as a
+``PolicyError`` (a ``RuleError`` carrying ``Problem`` objects whose ``field`` is the path in the file).
+
+The policy hash is the SHA-256 of the parsed content (canonical JSON, keys sorted), first 16 hex digits:
+two files that differ only in comments or layout evaluate identically and share a hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from ..problems import RuleError
+
+# Input fields an indicator may divide (DOMAIN §2; money in 万元, electricity in 万千瓦时, land in 亩).
+FIGURE_FIELDS = ("revenue", "tax", "value_added", "energy_tce", "emissions_t", "rnd", "staff",
+                 "electricity_10k_kwh")
+INDICATOR_FIELDS = FIGURE_FIELDS + ("land_mu",)
+SCALES = ("above", "below", "any")
+DIRECTIONS = ("higher", "lower")
+BENCHMARK_METHODS = ("group_mean", "industry_mean", "fixed")
+MISSING_RULES = ("problem", "group_average_score")
+CLASS_METHODS = ("rank_percentile", "score_thresholds")
+RULE_KINDS = ("registered_within_years", "granted_within_years", "industry_divisions", "flag")
+TIE_BREAKS = ("tax_per_mu", "none")
+
+
+class PolicyError(RuleError):
+    """An evaluation policy that cannot be used; ``problems`` lists every mistake found."""
+
+
+@dataclass(frozen=True)
+class Benchmark:
+    """How an indicator's reference value is found: ``group_mean`` (Σ numerator / Σ denominator over
+    the group's evaluated firms of the year), ``industry_mean`` (the same per GB/T 4754 division, the
+    group's when the division has fewer than ``min_firms``) or ``fixed`` (``value``)."""
+
+    method: str
+    value: float | None = None
+    min_firms: int = 5
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator of a group: ``numerator / denominator`` (input fields), weight in points, cap in
+    points (None = uncapped), direction ``higher`` (more is better) or ``lower``."""
+
+    key: str
+    zh: str
+    en: str
+    numerator: str
+    denominator: str
+    unit: str
+    direction: str
+    weight: float
+    cap: float | None
+    benchmark: Benchmark
+    missing: str
+
+
+@dataclass(frozen=True)
+class Group:
+    """An evaluation group (分组). A firm belongs to the first group whose conditions all hold."""
+
+    key: str
+    zh: str
+    en: str
+    scale: str = "any"
+    owns_land: bool | None = None
+    min_land_mu: float | None = None
+    max_land_mu: float | None = None
+    indicators: tuple[Indicator, ...] = ()
+
+
+@dataclass(frozen=True)
+class ClassLevel:
+    """A class (A 优先发展类 … D 限制整治类), its share of the group or minimum score, and what it costs."""
+
+    key: str
+    zh: str
+    en: str
+    share: float | None = None
+    min_score: float | None = None
+    electricity_surcharge_yuan_per_kwh: float = 0.0
+    water_surcharge_pct: float = 0.0
+    land_use_tax_relief_pct: float = 0.0
+
+
+@dataclass(frozen=True)
+class Rule:
+    """An exemption, veto or protection rule. ``kind`` is ``flag`` (a boolean ``column``),
+    ``registered_within_years`` / ``granted_within_years`` (a date column later than 31 December of the
+    evaluation year minus ``years``) or ``industry_divisions`` (GB/T 4754 2-digit ``divisions``)."""
+
+    key: str
+    zh: str
+    en: str
+    kind: str = "flag"
+    column: str | None = None
+    years: int | None = None
+    divisions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EvaluationPolicy:
+    name: str
+    version: str
+    hash: str
+    title_zh: str
+    title_en: str
+    above_size_revenue_wan: float
+    cap_factor: float
+    floor: float
+    score_decimals: int
+    tie_break: str
+    merge_column: str | None
+    exemptions: tuple[Rule, ...]
+    groups: tuple[Group, ...]
+    class_method: str
+    classes: tuple[ClassLevel, ...]
+    veto_best_class: str
+    vetoes: tuple[Rule, ...]
+    protection_worst_class: str
+    protections: tuple[Rule, ...]
+    data: dict
+
+    def group(self, key: str) -> Group:
+        for g in self.groups:
+            if g.key == key:
+                return g
+        raise KeyError(key)
+
+    def indicators(self) -> dict[str, Indicator]:
+        """Every indicator key used by any group (one definition per key; weights may differ)."""
+        out: dict[str, Indicator] = {}
+        for g in self.groups:
+            for ind in g.indicators:
+                out.setdefault(ind.key, ind)
+        return out
+
+    def class_index(self, key: str) -> int:
+        return [c.key for c in self.classes].index(key)
+
+    def describe(self) -> dict:
+        """What a result records about the policy it was computed with."""
+        return {"name": self.name, "version": self.version, "hash": self.hash,
+                "title_zh": self.title_zh, "title_en": self.title_en}
+
+
+def policy_hash(data: dict) -> str:
+    """SHA-256 (first 16 hex digits) of the canonical JSON of a parsed policy, without its ``hash``."""
+    body = {k: v for k, v in data.items() if k != "hash"}
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def default_policy() -> EvaluationPolicy:
+    """The shipped default ``landcycle/policies/evaluation.toml``."""
+    text = resources.files("landcycle.policies").joinpath("evaluation.toml").read_text("utf-8")
+    return parse_policy(tomllib.loads(text))
+
+
+def load_policy(source: EvaluationPolicy | dict | str | os.PathLike | None = None) -> EvaluationPolicy:
+    """A policy from the default (None), a parsed dict, a path to a TOML file, or TOML text."""
+    if source is None:
+        return default_policy()
+    if isinstance(source, EvaluationPolicy):
+        return source
+    if isinstance(source, dict):
+        return parse_policy(source)
+    text = None
+    if isinstance(source, os.PathLike) or (isinstance(source, str) and "\n" not in source
+                                           and source.endswith(".toml")):
+        text = Path(source).read_text("utf-8")
+    else:
+        text = str(source)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        from ..problems import Problem
+        raise PolicyError([Problem("", "policy.toml", f"评价办法文件不是有效的TOML：{exc}",
+                                   f"The policy file is not valid TOML: {exc}")]) from None
+    return parse_policy(data)
+
+
+def parse_policy(data: dict) -> EvaluationPolicy:
+    """Validate a parsed TOML dict and build the policy; raises ``PolicyError`` with every problem."""
+    from .policy_parse import build
+
+    return build(data, policy_hash(data))

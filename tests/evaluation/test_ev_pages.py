@@ -1,0 +1,145 @@
+"""Evaluation pages: what each role sees, the town officer's scope, the actions on a run, the enterprise
+breakdown and its link from the enterprise page."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from conftest import QIAOTOU, XINPU
+from landcycle.evaluation.models import EvaluationResult, EvaluationRun
+
+pytestmark = pytest.mark.django_db
+
+
+def _get(client, user, url):
+    client.force_login(user)
+    return client.get(url)
+
+
+def test_the_navigation_leads_to_the_runs_list(client, personas, evaluation_data):
+    resp = _get(client, personas["leader"], reverse("overview"))
+    assert reverse("evaluation_runs") in resp.content.decode()
+    resp = client.get(reverse("evaluation_runs"))
+    body = resp.content.decode()
+    assert resp.status_code == 200 and "2025年度" in body and "已发布" in body and "2026.1" in body
+    assert "新建评价批次" not in body  # a leader reads only
+
+
+def test_a_town_officer_sees_only_their_towns_results(client, personas, evaluation_data):
+    run = evaluation_data[XINPU]["run"]
+    mine, other = evaluation_data[XINPU], evaluation_data[QIAOTOU]
+    for url in (reverse("evaluation_run_detail", args=[run.pk]), reverse("evaluation_run_results", args=[run.pk]),
+                reverse("evaluation_run_results", args=[run.pk]) + f"?town={QIAOTOU}",
+                reverse("evaluation_run_results", args=[run.pk]) + "?outcome=evaluated&sort=score"):
+        body = _get(client, personas["xinpu"], url).content.decode()
+        assert mine["owner"].name in body or "新浦镇" in body
+        assert other["owner"].name not in body and other["owner"].uscc not in body and other["tenant"].uscc not in body
+    results = _get(client, personas["xinpu"], reverse("evaluation_run_results", args=[run.pk]))
+    assert results.context["page_obj"].paginator.count == 2
+    assert "（新浦镇）" in results.context["title"]
+    county = _get(client, personas["leader"], reverse("evaluation_run_results", args=[run.pk]))
+    assert county.context["page_obj"].paginator.count == 4 and "（全县）" in county.context["title"]
+
+
+def test_another_towns_enterprise_breakdown_is_404(client, personas, evaluation_data):
+    other = evaluation_data[QIAOTOU]["owner"]
+    assert _get(client, personas["xinpu"], reverse("evaluation_enterprise", args=[other.pk])).status_code == 404
+    mine = evaluation_data[XINPU]["owner"]
+    resp = client.get(reverse("evaluation_enterprise", args=[mine.pk]))
+    assert resp.status_code == 200
+
+
+def test_the_breakdown_shows_each_indicator_against_its_benchmark(client, personas, evaluation_data):
+    d = evaluation_data[XINPU]
+    resp = _get(client, personas["xinpu"], reverse("evaluation_enterprise", args=[d["owner"].pk]))
+    rows = {r["key"]: r for r in resp.context["rows"]}
+    result = d["result"]
+    assert list(rows) == ["tax_per_mu", "value_added_per_mu", "value_added_per_energy", "value_added_per_emission",
+                          "labour_productivity", "rnd_share"]
+    tax = rows["tax_per_mu"]
+    assert tax["weight"] == 30 and tax["cap"] == 45
+    assert tax["value"] == result.indicators["tax_per_mu"]["value"]
+    assert tax["benchmark"] == result.indicators["tax_per_mu"]["benchmark"]
+    assert tax["contribution"] == result.indicators["tax_per_mu"]["contribution"]
+    assert rows["rnd_share"]["unit"] == "%"  # a ratio shown in per cent
+    body = resp.content.decode()
+    assert result.reason_zh in body and "2026.1" in body and "亩均税收" in body and "历年类别" in body
+
+
+def test_the_enterprise_page_links_to_its_evaluation(client, personas, evaluation_data):
+    d = evaluation_data[XINPU]
+    resp = _get(client, personas["xinpu"], reverse("enterprise_detail", args=[d["owner"].pk]))
+    body = resp.content.decode()
+    assert reverse("evaluation_enterprise", args=[d["owner"].pk]) in body
+    assert [y["year"] for y in resp.context["evaluation_years"]] == [2025]
+
+
+def test_run_detail_counts_by_group_and_town_and_draws_a_histogram(client, personas, evaluation_data):
+    run = evaluation_data[XINPU]["run"]
+    resp = _get(client, personas["leader"], reverse("evaluation_run_detail", args=[run.pk]))
+    ctx = resp.context
+    assert {r["key"] for r in ctx["by_group"]} == {"above", "tenant"}
+    assert sum(r["total"] for r in ctx["by_town"]) == 4 and len(ctx["by_town"]) == 2
+    assert "<svg" in str(ctx["histogram"]) and "<rect" in str(ctx["histogram"])
+    body = resp.content.decode()
+    assert "重新计算" not in body and "发布为正式结果" not in body  # published, and a leader
+
+
+def test_publish_and_recompute_from_the_page(client, personas, evaluation_data):
+    client.force_login(personas["analyst"])
+    resp = client.post(reverse("evaluation_run_new"), {"year": 2025, "policy": evaluation_data[XINPU]["run"].policy_id,
+                                                       "notes": "复核"})
+    draft = EvaluationRun.objects.get(status="draft")
+    assert resp.status_code == 302 and resp["Location"] == reverse("evaluation_run_detail", args=[draft.pk])
+    page = client.get(resp["Location"]).content.decode()
+    assert "重新计算" in page and "发布为正式结果" in page
+    assert client.post(resp["Location"], {"action": "recompute"}).status_code == 302
+    client.post(resp["Location"], {"action": "publish"})
+    draft.refresh_from_db()
+    assert draft.status == "published"
+    assert EvaluationRun.objects.get(pk=evaluation_data[XINPU]["run"].pk).status == "superseded"
+    follow = client.post(resp["Location"], {"action": "recompute"}, follow=True)
+    assert "不能重新计算" in follow.content.decode()  # refused, with its reason
+
+
+@pytest.mark.parametrize("who", ["leader", "supervisor", "xinpu"])
+def test_readers_cannot_act_on_a_run(client, personas, evaluation_data, who):
+    client.force_login(personas["admin"])
+    client.post(reverse("evaluation_run_new"), {"year": 2025, "policy": evaluation_data[XINPU]["run"].policy_id})
+    draft = EvaluationRun.objects.get(status="draft")
+    client.force_login(personas[who])
+    url = reverse("evaluation_run_detail", args=[draft.pk])
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"action": "publish"}).status_code == 404
+    assert client.get(reverse("evaluation_run_new")).status_code == 404
+    assert client.get(reverse("evaluation_whatif")).status_code == 404
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+
+
+def test_a_run_of_a_year_without_figures_is_not_offered(client, personas, evaluation_data):
+    resp = _get(client, personas["analyst"], reverse("evaluation_run_new"))
+    assert [c[0] for c in resp.context["form"].fields["year"].choices] == [2025]
+    bad = client.post(reverse("evaluation_run_new"), {"year": 2019, "policy": "shipped"})
+    assert bad.status_code == 200 and not EvaluationRun.objects.filter(year=2019).exists()
+
+
+def test_results_filters_and_problem_rows(client, personas, registry_data):
+    from landcycle.evaluation import services
+
+    run = services.run_create(actor=personas["admin"], year=2025)  # figures incomplete: problems
+    resp = _get(client, personas["leader"], reverse("evaluation_run_results", args=[run.pk]) + "?outcome=problem")
+    assert resp.context["page_obj"].paginator.count == 2
+    assert "无法评价" in resp.content.decode()
+    detail = client.get(reverse("evaluation_run_detail", args=[run.pk]))
+    assert len(detail.context["problems"]) == 2 and "综合能耗" in detail.content.decode()
+    assert EvaluationResult.objects.filter(run=run, outcome="problem").count() == 2
+
+
+def test_pages_say_what_to_do_when_there_is_nothing_yet(client, personas):
+    client.force_login(personas["analyst"])
+    for name, text in (("evaluation_runs", "还没有评价批次"), ("evaluation_run_new", "还没有企业年度数据"),
+                       ("evaluation_whatif", "还没有可测算的年度数据")):
+        resp = client.get(reverse(name))
+        assert resp.status_code == 200 and text in resp.content.decode(), name
