@@ -103,3 +103,115 @@ def registry_data(personas, regions):
         out[code] = {"town": town, "park": park, "parcels": parcels, "owner": owner, "tenant": tenant,
                      "occupancies": [own, lease]}
     return out
+
+
+SUPERVISION_DAY = dt.date(2026, 11, 29)
+
+
+@pytest.fixture
+def supervision_data(registry_data, personas):
+    """registry_data plus, in each town: the park's minimum tax per mu (30 万元/亩, above the owner's), a
+    标准地 contract on the second parcel held by the owner, never started (idle two full years by
+    2026-11-29) with a tax-per-mu commitment and an approved completion extension; warnings refreshed as
+    of 2026-11-29. Adds ``contract``, ``commitment``, ``extension`` and ``warning`` to each town's dict."""
+    from landcycle.registry import services as registry_services
+    from landcycle.supervision import services
+    from landcycle.supervision.models import Warning
+
+    admin = personas["admin"]
+    for code, d in registry_data.items():
+        d["park"] = registry_services.park_update(actor=admin, park=d["park"], min_tax_per_mu=30)
+        contract = services.contract_create(
+            actor=admin, number=f"HT{code}-001", parcels=[d["parcels"][1]], holder=d["owner"], kind="standard",
+            price_wan="480.00", signed_on=dt.date(2024, 1, 10), agreed_delivery=dt.date(2024, 2, 1),
+            actual_delivery=dt.date(2024, 1, 30), agreed_start=dt.date(2024, 6, 30),
+            agreed_completion=dt.date(2026, 6, 30), agreed_production=dt.date(2027, 6, 30), term_years=50)
+        d["commitment"] = services.commitment_add(actor=admin, contract=contract, kind="tax_per_mu", committed=30,
+                                                  unit="万元/亩")
+        d["extension"] = services.extension_add(actor=admin, contract=contract, milestone="completion",
+                                                new_date=dt.date(2026, 12, 31), approved_on=dt.date(2026, 5, 1),
+                                                reason="设计变更")
+        d["contract"] = contract
+    services.warnings_refresh(actor=admin, as_of=SUPERVISION_DAY)
+    for d in registry_data.values():
+        d["warning"] = Warning.objects.filter(subject_type="contract", subject_id=d["contract"].pk).order_by(
+            "-rank", "rule").first()
+    return registry_data
+
+
+def pytest_ignore_collect(collection_path, config):
+    """The rectification tests need "landcycle.rectification" in INSTALLED_APPS; until settings list it they are
+    not collected (the guard can go then)."""
+    from django.conf import settings
+
+    if collection_path.name in ("rectification", "test_rectification_browser.py") and \
+            "landcycle.rectification" not in settings.INSTALLED_APPS:
+        return True
+    return None
+
+
+RECTIFICATION_PDF = b"%PDF-1.4\n% evidence\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.fixture
+def rectification_data(registry_data, personas, regions, settings, tmp_path):
+    """registry_data plus, in each of 新浦镇 and 桥头镇: a supervision check (监督检查) of that town with a
+    finding, a suggestion and a task of the town (linked to its park, first parcel and owner), and the
+    county's reconciliation round of 2026-11-16–30 in which each town officer reported progress with one
+    PDF of evidence (stored under a temporary UPLOADS_DIR). Adds inspection, finding, suggestion, task,
+    report, evidence, round (the same for both towns) and round_item to each town's dict. Needs the
+    rectification app installed."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from landcycle.rectification import services
+
+    settings.UPLOADS_DIR = tmp_path / "uploads"
+    sup = personas["supervisor"]
+    for code in (XINPU, QIAOTOU):
+        d = registry_data[code]
+        town = d["town"]
+        d["inspection"] = services.check_record(actor=sup, held_on=dt.date(2026, 9, 10), regions=[town],
+                                                body="慈溪市纪委市监委", title=f"{town.name}老旧工业区块改造提升监督检查")
+        d["finding"] = services.finding_create(actor=sup, inspection=d["inspection"], found_on=dt.date(2026, 9, 10),
+                                               summary=f"{town.name}低效企业腾退迟缓", source_text="到期企业迟迟不腾退")
+        d["suggestion"] = services.suggestion_create(actor=sup, inspection=d["inspection"], made_on=dt.date(2026, 9, 10),
+                                                     text="引入司法调解推动腾退", finding=d["finding"])
+        d["task"] = services.task_create(actor=sup, finding=d["finding"], town=town, title=f"{town.name}低效企业腾退",
+                                         measures="逐一确定遗留物归属，召开专题会议协商", deadline=dt.date(2026, 12, 31),
+                                         assigned_on=dt.date(2026, 9, 15), person="经办人", parks=[d["park"]],
+                                         parcels=[d["parcels"][0]], enterprises=[d["owner"]])
+    rnd = services.round_open(actor=sup, county=regions[COUNTY], on=dt.date(2026, 11, 16))
+    for code, who in ((XINPU, "xinpu"), (QIAOTOU, "qiaotou")):
+        d = registry_data[code]
+        d["round"] = rnd
+        d["round_item"] = rnd.items.get(task=d["task"])
+        d["report"] = services.progress_submit(
+            actor=personas[who], task=d["task"], version=d["task"].version, percent_done=60, text="已完成遗留物清点",
+            reported_on=dt.date(2026, 11, 20), item=d["round_item"],
+            files=[SimpleUploadedFile(f"清点表-{code}.pdf", RECTIFICATION_PDF, content_type="application/pdf")])
+        d["evidence"] = d["report"].evidence.get()
+        d["task"].refresh_from_db()
+        d["round_item"].refresh_from_db()
+    return registry_data
+
+
+@pytest.fixture
+def evaluation_data(registry_data, personas):
+    """registry_data plus complete 2025 figures for both firms of each town (the owner 规上 on its own
+    land less what it lets, the tenant 规下 without land of its own), a run of 2025 with the shipped
+    policy, published. Adds ``run``, ``policy_version`` and ``result`` (the owner's) to each town's dict."""
+    from landcycle.evaluation import services
+    from landcycle.evaluation.models import EvaluationResult, YearlyFigure
+
+    for i, d in enumerate(registry_data.values()):
+        YearlyFigure.objects.update_or_create(enterprise=d["owner"], year=2025, defaults=dict(
+            revenue=12000 + 1000 * i, tax=600 + 50 * i, value_added=3000 + 100 * i, energy_tce=1200, emissions_t=0.6,
+            rnd=300, staff=150, electricity_10k_kwh=500))
+        YearlyFigure.objects.update_or_create(enterprise=d["tenant"], year=2025, defaults=dict(
+            revenue=800, tax=30 + 10 * i, value_added=200, electricity_10k_kwh=40))
+    run = services.run_create(actor=personas["analyst"], year=2025)
+    run = services.run_publish(actor=personas["analyst"], run=run)
+    for d in registry_data.values():
+        d["run"], d["policy_version"] = run, run.policy
+        d["result"] = EvaluationResult.objects.get(run=run, enterprise=d["owner"])
+    return registry_data

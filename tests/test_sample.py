@@ -262,8 +262,13 @@ def test_the_seed_story_holds_for_any_seed(other_plan):
 # ------------------------------------------------------------------ the database
 @pytest.mark.django_db
 def test_build_writes_the_plan(sample_db, plan):
-    assert sample_db == {**plan.counts(), "users": len(DEMO_USERS), "audit_entries": sample_db["audit_entries"]}
+    assert sample_db == {**plan.counts(), "users": len(DEMO_USERS), "audit_entries": sample_db["audit_entries"],
+                         "warnings": sample_db["warnings"], "evaluation_runs": 3}
     assert Region.objects.filter(code__startswith="330282", level="town").count() == 24
+    from landcycle.evaluation.models import EvaluationRun
+
+    assert list(EvaluationRun.objects.order_by("year").values_list("year", "status")) == [
+        (2023, "draft"), (2024, "draft"), (2025, "published")]
     assert Park.objects.count() == 200 and Parcel.objects.count() == 8000
     assert Enterprise.objects.count() == len(plan.enterprises)
     assert Occupancy.objects.count() == len(plan.occupancies)
@@ -324,3 +329,95 @@ def test_demo_users_can_sign_in(sample_db, client):
         client.logout()
     towns = {u["region_code"] for u in DEMO_USERS if u["role"] == "town_officer"}
     assert {"330282112", "330282109"} <= towns
+
+
+# ------------------------------------------------------------------ contracts and warnings (supervision)
+EXPECTED = {  # state -> (colour, rules that must fire)
+    "on_track": ("green", set()), "extended": ("green", set()), "met": ("green", set()), "lease": ("green", set()),
+    "old_grant": ("green", set()), "awaiting_production": ("green", set()),
+    "start_due_soon": ("yellow", {"start.due_soon"}), "start_overdue_yellow": ("yellow", {"start.overdue"}),
+    "start_overdue_red": ("red", {"start.overdue"}), "late_delivery": ("yellow", {"start.overdue"}),
+    "progress_behind": (None, {"progress.behind"}), "stalled_watch": (None, {"idle.stalled_watch"}),
+    "completion_due_soon": ("yellow", {"completion.due_soon"}), "completion_overdue": (None, {"completion.overdue"}),
+    "idle_1y": ("red", {"idle.not_started"}), "idle_2y": ("red", {"idle.not_started", "idle.take_back"}),
+    "idle_gov_delay": ("yellow", {"idle.not_started"}), "idle_stalled": ("red", {"idle.stalled"}),
+    "idle_stalled_2y": ("red", {"idle.stalled", "idle.take_back"}),
+    "below_100": ("yellow", {"commitment.tax_per_mu"}), "below_80": ("red", {"commitment.tax_per_mu"}),
+    "energy_exceeded": (None, {"commitment.energy_per_value_added"}), "not_reviewed": ("yellow", {"commitment.tax_per_mu"}),
+    "production_due_soon": ("yellow", {"production.due_soon"}), "production_overdue": (None, {"production.overdue"}),
+}
+
+
+def _rule_contract(c):
+    from landcycle.rules.supervision import Commitment, Contract, Development, Extension, GovernmentDelay
+
+    return Contract(
+        number=c.number, holder=c.holder_name, kind=c.kind, price_wan=c.price_wan, area_m2=c.area_m2,
+        **{n: getattr(c, n) for n in ("signed_on", "agreed_delivery", "agreed_start", "agreed_completion",
+                                      "agreed_production", "actual_delivery", "actual_start", "actual_completion",
+                                      "actual_production")},
+        development=Development(c.developed_area_share, c.investment_share, c.stopped_since),
+        commitments=tuple(Commitment(m["kind"], m["committed"], m["unit"], m["measured"]) for m in c.commitments),
+        extensions=tuple(Extension(e["milestone"], e["new_date"], e["approved_on"]) for e in c.extensions),
+        government_delays=tuple(GovernmentDelay(d["cause"], d["evidence"], d["description"]) for d in c.delays))
+
+
+def test_contracts_in_every_state_as_the_rules_judge_them(plan):
+    from landcycle.rules.supervision import evaluate_contract, load_policy
+
+    policy = load_policy()
+    states = collections.Counter(c.state for c in plan.contracts)
+    assert set(states) == set(EXPECTED), states
+    assert all(n >= 5 for n in states.values()), states
+    parcels = {p.number: p for p in plan.parcels}
+    registered = {e.uscc for e in plan.enterprises}
+    assert len({c.number for c in plan.contracts}) == len(plan.contracts)
+    for c in plan.contracts:
+        assert c.town_code == parcels[c.parcel].town_code and c.holder_name
+        assert c.holder is None or c.holder in registered
+        assert c.signed_on <= REFERENCE_DATE
+        a = evaluate_contract(_rule_contract(c), REFERENCE_DATE, policy)  # never refused
+        colour, rules = EXPECTED[c.state]
+        assert colour in (None, a.colour) and rules <= set(a.rules), (c.state, a.colour, a.rules)
+        if c.state in ("idle_1y", "idle_stalled"):
+            assert a.fee_wan == (c.price_wan * Decimal("0.2")).quantize(Decimal("0.01"))
+        if c.state == "idle_gov_delay":
+            assert a.exempt and a.fee_wan is None and not a.take_back
+    assert sum(c.holder is None for c in plan.contracts) > 50  # holders not in the registry, by name
+
+
+def test_idle_land_in_dunhe(plan):
+    dunhe = next(p for p in plan.parks if p.name == "敦和园区")
+    parcels = {p.number for p in plan.parcels if p.park_code == dunhe.code}
+    idle = [c for c in plan.contracts if c.parcel in parcels]
+    assert len(idle) == 6 and {c.town_code for c in idle} == {"330282112"}
+    assert {"idle_1y", "idle_2y", "idle_gov_delay", "idle_stalled"} <= {c.state for c in idle}
+    assert plan.park_minimums[dunhe.code] == Decimal("3")
+
+
+@pytest.mark.django_db
+def test_contracts_and_warnings_in_the_database(sample_db, plan):
+    import time
+
+    from landcycle.accounts.services import system_user
+    from landcycle.supervision.models import Contract, Warning, WarningEvent
+    from landcycle.supervision.refresh import warnings_refresh
+
+    assert Contract.objects.count() == len(plan.contracts) == sample_db["contracts"]
+    assert Warning.objects.count() == sample_db["warnings"] > 500
+    subjects = dict(Warning.objects.values_list("subject_type").annotate(n=Count("id")))
+    assert subjects["contract"] > 300 and 100 < subjects["enterprise"] < 1000
+    dunhe = Warning.objects.filter(park__name="敦和园区", town__name="新浦镇")
+    assert dunhe.filter(rule="idle.take_back", colour="red").exists()
+    assert dunhe.filter(rule="idle.not_started", exempt=True, colour="yellow").exists()
+    assert dunhe.filter(subject_type="enterprise", rule="enterprise.tax_per_mu", colour="red").count() >= 5
+    actions = dict(AuditEntry.objects.values("action").annotate(n=Count("id")).values_list("action", "n"))
+    assert actions["sample.contract.create"] == len(plan.contracts)
+    assert actions["warning.raise"] == sample_db["warnings"]
+    events, audits = WarningEvent.objects.count(), AuditEntry.objects.count()
+    started = time.perf_counter()
+    result = warnings_refresh(actor=system_user(), as_of=REFERENCE_DATE)
+    assert time.perf_counter() - started < 15  # seconds, not minutes (about 1 s on a laptop)
+    assert (result.raised, result.changed, result.updated) == (0, 0, 0) and not result.skipped
+    assert (WarningEvent.objects.count(), AuditEntry.objects.count()) == (events, audits)
+    assert audit_verify().ok

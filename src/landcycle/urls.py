@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
@@ -10,6 +11,12 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", views.overview, name="overview"),
     path("", include("landcycle.registry.urls")),
+    path("", include("landcycle.supervision.urls")),
+    path("", include("landcycle.ledgers.urls")),
+    path("", include("landcycle.evaluation.urls")),
     path("audit/", views.audit_list, name="audit_list"),
     path("areas/<slug:key>/", views.area_pending, name="area_pending"),
 ]
+
+if "landcycle.rectification" in settings.INSTALLED_APPS:  # the guard goes once settings list the app
+    urlpatterns.append(path("", include("landcycle.rectification.urls")))

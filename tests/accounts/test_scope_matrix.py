@@ -8,6 +8,7 @@ A new URL whose key this test cannot fill fails here until it is added to OBJECT
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from conftest import QIAOTOU, XINPU
@@ -16,17 +17,68 @@ pytestmark = pytest.mark.django_db
 
 # url-name prefix -> how to find the object of a town in registry_data
 OBJECTS = {
+    # evaluation (conftest.evaluation_data)
+    "evaluation_run": lambda d: d["run"],
+    "evaluation_policy": lambda d: d["policy_version"],
+    "evaluation_enterprise": lambda d: d["owner"],
     "park": lambda d: d["park"],
     "parcel": lambda d: d["parcels"][0],
     "enterprise": lambda d: d["owner"],
     "occupancy": lambda d: d["occupancies"][0],
+    # supervision (conftest.supervision_data)
+    "contract": lambda d: d["contract"],
+    "commitment": lambda d: d["commitment"],
+    "warning": lambda d: d["warning"],
+    "town": lambda d: d["town"],
+    # rectification (conftest.rectification_data; a round covers the county: the same round for both towns)
+    "inspection": lambda d: d["inspection"],
+    "task": lambda d: d["task"],
+    "evidence": lambda d: d["evidence"],
+    "round_item": lambda d: d["round_item"],
+    "round": lambda d: d["round"],
 }
 # URLs whose key is not the object their name starts with
 EXACT = {
     "occupancy_create": lambda d: d["parcels"][0],  # a new occupancy on a parcel
+    "commitment_create": lambda d: d["contract"],  # a new commitment, extension, delay of a contract
+    "extension_create": lambda d: d["contract"],
+    "delay_create": lambda d: d["contract"],
+    "finding_create": lambda d: d["inspection"],  # a new finding, suggestion of an inspection
+    "suggestion_create": lambda d: d["inspection"],
+    "task_create": lambda d: d["finding"],  # a new task of a finding
 }
+# write pages only the county administrator may open (a town officer gets 404 in their own town too)
+COUNTY_WRITES = {"contract_create", "contract_edit", "commitment_create", "commitment_edit", "extension_create",
+                 "delay_create"}
 OPEN_URLS = {"login", "healthz", "set_language"}
+# evaluation pages only the roles that may write "evaluation" open (county administrator, city analyst)
+EVALUATION_WRITES = {"evaluation_run_new", "evaluation_whatif"}
+# keyed by a county-wide object every role reads (a run, a policy version): a town officer sees their own
+# town's part of it, so these are checked like pages without a key (no other town's rows)
+SHARED = {"evaluation_run_detail", "evaluation_run_results", "evaluation_policy_detail"}
+# ledgers: an import batch and an export job belong to the user who made them, not to a town, and a template is
+# named by its ledger: walked by test_ledger_urls_with_every_persona below
+LEDGER_URLS = {"ledger_template", "import_batch_detail", "import_batch_confirm", "import_batch_report",
+               "export_job_file"}
 WRITE_PREFIXES = ("_create", "_edit", "_update", "_new", "_end")
+# rectification (整改): the supervisor (纪检监督员) writes the ledger — inspections, checks, findings, suggestions,
+# tasks, rounds, reviews, close-out and reopening — and nobody else opens these pages (the county administrator,
+# analyst, leader and town officers get 404). Town officers write only their own town's progress (RECT_OFFICER_WRITES);
+# the supervisor, administrator, analyst and leader get 404 there. A round covers the whole county
+# (RECT_COUNTY_WIDE): every persona opens it, sees only the items of their scope, and the page is checked for leaks
+# like a page without a key.
+RECTIFICATION = "landcycle.rectification" in settings.INSTALLED_APPS
+RECT_SUPERVISOR_WRITES = {"inspection_create", "check_create", "finding_create", "suggestion_create", "task_create",
+                          "task_close", "task_reopen", "round_open", "round_close", "round_item_review"}
+RECT_OFFICER_WRITES = {"task_update", "round_item_submit"}
+RECT_COUNTY_WIDE = {"round_detail", "round_export", "round_close"}
+
+
+@pytest.fixture
+def rectification(request):
+    """The rectification objects of both towns (conftest.rectification_data) when the app is installed."""
+    if RECTIFICATION:
+        request.getfixturevalue("rectification_data")
 
 
 def _walk(resolver=None, prefix=""):
@@ -50,7 +102,7 @@ def _fill(name, params, data):
             return None
         return reverse(name)
     if name == "area_pending":
-        return reverse(name, args=["evaluation"])
+        return reverse(name, args=[_pending_key()])
     if name in EXACT:
         obj = EXACT[name](data)
     else:
@@ -60,42 +112,64 @@ def _fill(name, params, data):
     return reverse(name, kwargs={params[0]: obj.pk})
 
 
+def _pending_key():
+    """An area still shown as "not yet built" (areas are switched to their pages as they are built)."""
+    from landcycle.web.context import PENDING_AREAS
+
+    return next(iter(PENDING_AREAS))
+
+
 def _leak_markers(data):
     """Strings that only the other town's objects carry."""
-    return [data["owner"].uscc, data["owner"].name, data["tenant"].uscc, data["parcels"][0].number, data["park"].code]
+    markers = [data["owner"].uscc, data["owner"].name, data["tenant"].uscc, data["parcels"][0].number, data["park"].code]
+    if "contract" in data:
+        markers += [data["contract"].number, data["parcels"][1].number]
+    if "task" in data:  # rectification
+        markers += [data["task"].title, data["inspection"].title, data["evidence"].name]
+    return markers
 
 
-def test_anonymous_users_are_sent_to_login(client, registry_data):
+def test_anonymous_users_are_sent_to_login(client, registry_data, supervision_data, evaluation_data, rectification):
     for name, route, params in _urls():
-        if name in OPEN_URLS or name == "logout":
+        if name in OPEN_URLS or name == "logout" or name in LEDGER_URLS:
             continue
-        url = _fill(name, params, registry_data[XINPU]) or "/areas/evaluation/"
+        url = _fill(name, params, registry_data[XINPU]) or f"/areas/{_pending_key()}/"
         resp = client.get(url)
         assert resp.status_code == 302 and "/accounts/login/" in resp["Location"], (name, url, resp.status_code)
 
 
 @pytest.mark.parametrize("who", ["admin", "analyst", "supervisor", "leader", "xinpu", "qiaotou"])
-def test_every_url_with_every_persona(client, registry_data, personas, who):
+def test_every_url_with_every_persona(client, registry_data, supervision_data, evaluation_data, rectification, personas,
+                                      who):
     user = personas[who]
     client.force_login(user)
     own_town = {"xinpu": XINPU, "qiaotou": QIAOTOU}.get(who)
     other_town = {XINPU: QIAOTOU, QIAOTOU: XINPU}.get(own_town)
     checked = 0
     for name, route, params in _urls():
-        if name in OPEN_URLS or name == "logout":
+        if name in OPEN_URLS or name == "logout" or name in LEDGER_URLS:
             continue
-        is_write = any(name.endswith(s) for s in WRITE_PREFIXES)
+        is_write = any(name.endswith(s) for s in WRITE_PREFIXES) or name in EVALUATION_WRITES
+        readers = ("leader", "supervisor") if name in EVALUATION_WRITES else ("leader", "supervisor", "analyst")
         for town in (XINPU, QIAOTOU):
             url = _fill(name, params, registry_data[town])
             if url is None:
                 continue
             resp = client.get(url)
             checked += 1
-            keyed = bool(params) and name != "area_pending"
+            keyed = bool(params) and name != "area_pending" and name not in RECT_COUNTY_WIDE and name not in SHARED
             if keyed and own_town and town == other_town:
                 assert resp.status_code == 404, f"{who} reached {name} of another town: {url} -> {resp.status_code}"
                 continue
-            if is_write and who in ("leader", "supervisor", "analyst"):
+            if name in RECT_SUPERVISOR_WRITES or name in RECT_OFFICER_WRITES:
+                allowed = who == "supervisor" if name in RECT_SUPERVISOR_WRITES else bool(own_town)
+                if not allowed:
+                    assert resp.status_code in (403, 404), f"{who} may not open {url}: {resp.status_code}"
+                    if not keyed:
+                        break
+                    continue
+                is_write = False  # allowed: the page must open (200) and, without a key, not leak
+            if is_write and (who in readers or ((name in COUNTY_WRITES or name in EVALUATION_WRITES) and own_town)):
                 assert resp.status_code in (403, 404), f"{who} may not open {url}: {resp.status_code}"
                 continue
             if name == "audit_list" and who not in ("admin", "supervisor"):
@@ -117,3 +191,43 @@ def test_every_url_with_every_persona(client, registry_data, personas, who):
             if not keyed:
                 break  # a page without a key is the same for both towns
     assert checked > 10
+
+
+def _ledger_objects(personas, registry_data):
+    """A previewed batch and a finished export job of the 新浦镇 officer."""
+    from landcycle.ledgers.jobs import job_claim, job_queue, job_run
+    from landcycle.ledgers.services import import_preview
+
+    officer = personas["xinpu"]
+    parcel = registry_data[XINPU]["parcels"][0]
+    data = (f"地块编号,园区编号,面积（平方米）,供地方式\n{parcel.number},{parcel.park.code},{parcel.area_m2},出让\n"
+            .encode("utf-8"))
+    batch = import_preview(actor=officer, kind="parcels", uploaded_file_bytes=data, filename="地块.csv")
+    job = job_queue(user=officer, source="parcels", fmt="csv", filters={})
+    assert job_claim(job.pk, "matrix")
+    job_run(job.pk)
+    return {"ledger_template": "parcels", "import_batch_detail": batch.pk, "import_batch_confirm": batch.pk,
+            "import_batch_report": batch.pk, "export_job_file": job.pk}
+
+
+@pytest.mark.parametrize("who", ["anonymous", "admin", "analyst", "supervisor", "leader", "xinpu", "qiaotou"])
+def test_ledger_urls_with_every_persona(client, registry_data, personas, who, settings, tmp_path):
+    from django.urls import reverse
+
+    settings.UPLOADS_DIR, settings.EXPORTS_DIR = tmp_path / "uploads", tmp_path / "exports"
+    keys = _ledger_objects(personas, registry_data)
+    assert set(keys) == LEDGER_URLS, "a new ledgers URL: add it here"
+    if who != "anonymous":
+        client.force_login(personas[who])
+    writer = who in ("admin", "xinpu", "qiaotou")
+    for name, key in keys.items():
+        url = reverse(name, args=[key])
+        resp = client.post(url) if name == "import_batch_confirm" else client.get(url)
+        if who == "anonymous":
+            assert resp.status_code == 302 and "/accounts/login/" in resp["Location"], (name, resp.status_code)
+        elif name == "ledger_template":
+            assert resp.status_code == (200 if writer else 404), (who, name, resp.status_code)
+        elif who == "xinpu":  # the owner
+            assert resp.status_code in (200, 302), (who, name, resp.status_code)
+        else:
+            assert resp.status_code == 404, f"{who} reached {name} of the 新浦镇 officer: {resp.status_code}"

@@ -59,7 +59,10 @@ def _sign_in(tab, live_server, username: str) -> None:
 def test_sign_in_and_walk_the_registry(page, live_server, personas, registry_data):
     _sign_in(page, live_server, "p_admin")
     assert page.locator("h1").inner_text().endswith("工业用地总览")
-    assert page.locator(".nav-pending").count() == 7  # the stages not built yet say so
+    from landcycle.web.context import PENDING_AREAS
+
+    # the stages not built yet say so, and only those
+    assert page.locator(".nav-pending").count() == len(PENDING_AREAS)
     assert "新浦镇" in page.locator("table.data").inner_text()
     _shot(page, "02-overview")
 
@@ -112,6 +115,8 @@ def test_form_error_is_bilingual_and_town_officer_is_scoped(page, live_server, p
     page.goto(f"{live_server.url}/map/")
     page.wait_for_selector("#map[data-drawn='2']")  # only their own town's parcels
     _shot(page, "10-map-town-officer")
-    page.goto(f"{live_server.url}/areas/evaluation/")
+    from landcycle.web.context import PENDING_AREAS
+
+    page.goto(f"{live_server.url}/areas/{next(iter(PENDING_AREAS))}/")
     assert "尚未建设" in page.content()
     _shot(page, "11-area-pending")

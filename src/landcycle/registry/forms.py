@@ -52,6 +52,9 @@ class ParkForm(RegistryForm):
     name = forms.CharField(label=_("园区名称"), max_length=100)
     kind = forms.ChoiceField(label=_("园区类型"), choices=Park.Kind.choices)
     town = forms.ModelChoiceField(label=_("所属镇街"), queryset=None, to_field_name="code")
+    min_tax_per_mu = forms.DecimalField(label=_("最低亩均税收标准（万元/亩）"), required=False, max_digits=10,
+                                        decimal_places=2, min_value=0,
+                                        help_text=_("园区内企业亩均税收低于此标准时发出预警；不设标准可不填"))
     note = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     wide_fields = ("note",)
 
@@ -146,7 +149,8 @@ class OccupancyEndForm(RegistryForm):
 
 
 def park_initial(park: Park) -> dict:
-    return {"code": park.code, "name": park.name, "kind": park.kind, "town": park.town.code, "note": park.note}
+    return {"code": park.code, "name": park.name, "kind": park.kind, "town": park.town.code, "note": park.note,
+            "min_tax_per_mu": park.min_tax_per_mu}
 
 
 def parcel_initial(parcel: Parcel) -> dict:

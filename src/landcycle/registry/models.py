@@ -66,6 +66,9 @@ class Park(models.Model):
     town = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="parks", verbose_name=_("所属镇街"))
     boundary = models.JSONField(_("边界（GeoJSON）"), null=True, blank=True)
     note = models.TextField(_("备注"), blank=True)
+    # 最低亩均税收标准: enterprises of the park below it are warned (supervision, policies/warnings.toml)
+    min_tax_per_mu = models.DecimalField(_("最低亩均税收标准（万元/亩）"), max_digits=10, decimal_places=2, null=True,
+                                         blank=True)
 
     scope_path = "town"
 

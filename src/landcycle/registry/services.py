@@ -42,14 +42,15 @@ def _apply(obj, changes: dict, allowed: set[str]) -> None:
 
 
 # ------------------------------------------------------------------ parks
-PARK_FIELDS = {"code", "name", "kind", "town", "boundary", "note"}
+PARK_FIELDS = {"code", "name", "kind", "town", "boundary", "note", "min_tax_per_mu"}
 
 
 @transaction.atomic
 def park_create(*, actor, code: str, name: str, kind: str, town: Region, boundary: dict | None = None,
-                note: str = "") -> Park:
+                note: str = "", min_tax_per_mu=None) -> Park:
     require_write(actor, "registry", town)
-    park = Park(code=code.strip(), name=name.strip(), kind=kind, town=town, boundary=boundary, note=note)
+    park = Park(code=code.strip(), name=name.strip(), kind=kind, town=town, boundary=boundary, note=note,
+                min_tax_per_mu=min_tax_per_mu)
     _save_audited(actor=actor, obj=park, action="park.create", before=None)
     return park
 

@@ -1,7 +1,9 @@
 """The registry's list pages: parks, parcels, enterprises. Reads only, always through the user's scope.
 
 Each list is searchable, filterable, sortable and paginated, and runs a fixed number of queries whatever
-the number of rows (related rows come by select_related / prefetch_related / one grouped query).
+the number of rows (related rows come by select_related / prefetch_related / one grouped query). Each has a
+``*_rows(request)`` function giving the rows it shows: ``?export=xlsx|csv`` writes them as the ledger
+(``web.listing.export_response``, registered in ``ledgers.sources``), directly or as a background job.
 """
 
 from __future__ import annotations
@@ -16,14 +18,14 @@ from django.utils.translation import pgettext
 from landcycle.accounts.scope import scoped
 from landcycle.rules.codes import industries
 from landcycle.rules.units import m2_to_mu
-from landcycle.web.listing import Filter, Listing, as_text, choice_list, csv_response, fixed, kpi, wants_csv
+from landcycle.web.listing import Filter, Listing, choice_list, export_format, export_response, kpi
 
 from .models import Enterprise, Occupancy, Park, Parcel
 from .selectors import active_q, land_used_many, park_choices, town_choices
 from .views_detail import enterprise_detail, parcel_detail, park_detail  # noqa: F401  (url names)
 
 
-def park_list(request):
+def _park_listing(request):
     user = request.user
     listing = Listing(
         request, search_fields=("name", "code"), search_label=_("园区名称或编号"),
@@ -33,7 +35,30 @@ def park_list(request):
                "area": ("total_m2",)},
         default_order=("town__code", "code"),
     )
-    qs = listing.filtered(scoped(Park.objects.all(), user))
+    return listing, listing.filtered(scoped(Park.objects.all(), user))
+
+
+def _park_totals(qs):
+    parcels = Parcel.objects.filter(park=OuterRef("pk")).order_by().values("park")
+    return qs.annotate(
+        n_parcels=Coalesce(Subquery(parcels.annotate(c=Count("id")).values("c"), output_field=IntegerField()), 0),
+        total_m2=Subquery(parcels.annotate(s=Sum("area_m2")).values("s")))
+
+
+def park_rows(request):
+    """The parks the list shows (scope, filters, order): what its export writes."""
+    listing, qs = _park_listing(request)
+    if listing.sort.lstrip("-") in ("parcels", "area"):
+        qs = _park_totals(qs)
+    rows = listing.ordered(qs)
+    rows.listing = listing  # the export job describes its filters in words
+    return rows
+
+
+def park_list(request):
+    if export_format(request):
+        return export_response(request, "parks")
+    listing, qs = _park_listing(request)
     today = timezone.localdate()
     land = Parcel.objects.filter(park__in=qs).aggregate(n=Count("id"), m2=Sum("area_m2"))
     n_ent = (Occupancy.objects.filter(active_q(today), parcel__park__in=qs)
@@ -44,15 +69,7 @@ def park_list(request):
             kpi(pgettext("plural", "地块"), land["n"], _("块")),
             kpi(_("土地面积"), m2_to_mu(land["m2"] or 0), _("亩"), places=1),
             kpi(_("在用企业"), n_ent, _("家"))]
-    parcels = Parcel.objects.filter(park=OuterRef("pk")).order_by().values("park")
-    rows = listing.ordered(qs.select_related("town").defer("boundary", "note").annotate(
-        n_parcels=Coalesce(Subquery(parcels.annotate(c=Count("id")).values("c"), output_field=IntegerField()), 0),
-        total_m2=Subquery(parcels.annotate(s=Sum("area_m2")).values("s"))))
-    if wants_csv(request):
-        return csv_response(_("园区"), [_("园区编号"), _("园区名称"), _("园区类型"), _("所属镇街"), _("地块（块）"),
-                                       _("面积（平方米）"), _("面积（亩）")],
-                            ((p.code, p.name, p.get_kind_display(), p.town.name, p.n_parcels, fixed(p.total_m2, 2),
-                              fixed(m2_to_mu(p.total_m2 or 0), 4)) for p in rows.iterator(chunk_size=2000)))
+    rows = listing.ordered(_park_totals(qs.select_related("town").defer("boundary", "note")))
     page = listing.page(rows)
     ids = [p.pk for p in page.object_list]
     users = dict(Occupancy.objects.filter(active_q(today), parcel__park_id__in=ids).order_by()
@@ -63,7 +80,7 @@ def park_list(request):
     return render(request, "registry/park_list.html", {"listing": listing, "page_obj": page, "kpis": kpis})
 
 
-def parcel_list(request):
+def _parcel_listing(request):
     user = request.user
     listing = Listing(
         request, search_fields=("number", "address", "park__name"), search_label=_("地块编号、坐落或园区"),
@@ -75,7 +92,21 @@ def parcel_list(request):
         sorts={"number": ("number",), "park": ("park__name", "number"), "area": ("area_m2",),
                "status": ("status", "number")},
     )
-    qs = listing.filtered(scoped(Parcel.objects.all(), user))
+    return listing, listing.filtered(scoped(Parcel.objects.all(), user))
+
+
+def parcel_rows(request):
+    """The parcels the list shows (scope, filters, order): what its export writes."""
+    listing, qs = _parcel_listing(request)
+    rows = listing.ordered(qs)
+    rows.listing = listing  # the export job describes its filters in words
+    return rows
+
+
+def parcel_list(request):
+    if export_format(request):
+        return export_response(request, "parcels")
+    listing, qs = _parcel_listing(request)
     totals = qs.aggregate(n=Count("id"), m2=Sum("area_m2"))
     by_status = dict(qs.order_by().values_list("status").annotate(n=Count("id")))
     kpis = [kpi(pgettext("plural", "地块"), totals["n"], _("块")),
@@ -86,13 +117,6 @@ def parcel_list(request):
             kpi(_("闲置"), by_status.get(Parcel.Status.IDLE, 0), _("块")),
             kpi(_("储备 / 腾退中"), by_status.get(Parcel.Status.RESERVE, 0) + by_status.get(Parcel.Status.VACATING, 0),
                 _("块"))]
-    if wants_csv(request):
-        rows = listing.ordered(qs.select_related("park__town"))
-        return csv_response(_("地块"), [_("地块编号"), _("所属园区"), _("所属镇街"), _("用途"), _("供地方式"),
-                                       _("面积（平方米）"), _("面积（亩）"), _("状态"), _("坐落")],
-                            ((p.number, p.park.name, p.park.town.name, p.get_land_use_display(),
-                              p.get_tenure_display(), fixed(p.area_m2, 2), fixed(p.area_mu, 4), p.get_status_display(), p.address)
-                             for p in rows.iterator(chunk_size=2000)))
     current = Occupancy.objects.filter(active_q(timezone.localdate())).select_related("enterprise").order_by(
         "kind", "enterprise__name")
     rows = listing.ordered(qs.select_related("park__town").prefetch_related(
@@ -107,7 +131,7 @@ def _division_choices(qs) -> list[tuple[str, str]]:
     return sorted((c, f"{c} {table[c].name}" if c in table else c) for c in codes if c)
 
 
-def enterprise_list(request):
+def _enterprise_listing(request):
     user = request.user
     base = scoped(Enterprise.objects.all(), user)
     listing = Listing(
@@ -123,7 +147,21 @@ def enterprise_list(request):
     )
     if listing.q:
         listing.q = listing.q.upper() if listing.q.isascii() else listing.q
-    qs = listing.filtered(base)
+    return listing, listing.filtered(base)
+
+
+def enterprise_rows(request):
+    """The enterprises the list shows (scope, filters, order): what its export writes."""
+    listing, qs = _enterprise_listing(request)
+    rows = listing.ordered(qs)
+    rows.listing = listing  # the export job describes its filters in words
+    return rows
+
+
+def enterprise_list(request):
+    if export_format(request):
+        return export_response(request, "enterprises")
+    listing, qs = _enterprise_listing(request)
     counts = qs.aggregate(n=Count("id", distinct=True))
     by_scale = dict(qs.order_by().values_list("scale").annotate(n=Count("id", distinct=True)))
     by_status = dict(qs.order_by().values_list("status").annotate(n=Count("id", distinct=True)))
@@ -133,35 +171,9 @@ def enterprise_list(request):
             kpi(_("在营"), by_status.get(Enterprise.Status.OPERATING, 0), _("家")),
             kpi(_("停产 / 迁出 / 注销"), counts["n"] - by_status.get(Enterprise.Status.OPERATING, 0), _("家"))]
     table = industries()
-    if wants_csv(request):
-        return _enterprise_csv(listing.ordered(qs.select_related("town")), table)
     page = listing.page(listing.ordered(qs.select_related("town")))
     used = land_used_many([e.pk for e in page.object_list], timezone.localdate())
     for ent in page.object_list:
         ent.used_m2 = used.get(ent.pk)
         ent.industry_name = table[ent.industry_code].name if ent.industry_code in table else ""
     return render(request, "registry/enterprise_list.html", {"listing": listing, "page_obj": page, "kpis": kpis})
-
-
-def _enterprise_csv(rows, table):
-    today = timezone.localdate()
-
-    def lines():
-        batch = []
-        for ent in rows.iterator(chunk_size=1000):
-            batch.append(ent)
-            if len(batch) == 1000:
-                yield from _enterprise_lines(batch, table, today)
-                batch = []
-        yield from _enterprise_lines(batch, table, today)
-
-    return csv_response(_("企业"), [_("统一社会信用代码"), _("企业名称"), _("所属镇街"), _("行业代码（GB/T 4754-2017）"),
-                                   _("行业"), _("规模"), _("成立日期"), _("状态"), _("用地面积（亩）")], lines())
-
-
-def _enterprise_lines(batch, table, today):
-    used = land_used_many([e.pk for e in batch], today)
-    for e in batch:
-        ind = table.get(e.industry_code)
-        yield (as_text(e.uscc), e.name, e.town.name, e.industry_code, ind.name if ind else "", e.get_scale_display(),
-               e.registered_on.isoformat(), e.get_status_display(), fixed(m2_to_mu(used[e.pk]), 4))

@@ -14,6 +14,7 @@ from landcycle.rules.units import m2_to_mu
 from landcycle.web.listing import kpi
 
 from landcycle.evaluation.models import YearlyFigure
+from landcycle.evaluation.selectors import class_by_year, enterprise_history
 
 from .models import Enterprise, Occupancy, Park, Parcel
 from .selectors import active_q
@@ -104,5 +105,5 @@ def enterprise_detail(request, pk):
     return render(request, "registry/enterprise_detail.html", {
         "ent": ent, "land": land, "land_used_mu": m2_to_mu(land["used"]), "occupancies": occupancies,
         "hidden": hidden, "lettings": lettings, "figures": figures, "figure_rows": figure_rows, "lineage": industry_lineage(ent.industry_code),
-        "kpis": kpis, "today": today,
+        "kpis": kpis, "today": today, "evaluation_years": class_by_year(enterprise_history(ent)),
     })

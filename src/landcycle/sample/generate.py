@@ -9,6 +9,7 @@ from __future__ import annotations
 import random
 
 from . import names
+from .contracts import build_contracts, park_minimums
 from .dates import year_end
 from .figures import build_figures, decide_scale, land_used_mu
 from .firms import FirmDraft, settle_all
@@ -48,6 +49,10 @@ def generate_plan(seed: int = DEFAULT_SEED) -> SamplePlan:
     industries = {f.uscc: draw_industry(industry_rng, others) for f in firms}
     enterprises = name_enterprises(firms, towns, scales, industries, stage_rng(seed, "names"))
     figures = build_figures(firms, scales, industries, stage_rng(seed, "figures"))
-    return SamplePlan(seed=seed, towns=towns, parks=[p.plan for p in parks], parcels=parcels,
-                      enterprises=enterprises, occupancies=[o for f in firms for o in f.occupancies],
-                      figures=figures)
+    occupancies = [o for f in firms for o in f.occupancies]
+    story = {p.plan.code: p.story.key for p in parks if p.story}
+    park_plans = [p.plan for p in parks]
+    contracts = build_contracts(park_plans, parcels, enterprises, occupancies, story, stage_rng(seed, "contracts"))
+    return SamplePlan(seed=seed, towns=towns, parks=park_plans, parcels=parcels, enterprises=enterprises,
+                      occupancies=occupancies, figures=figures, contracts=contracts,
+                      park_minimums=park_minimums(park_plans, story))

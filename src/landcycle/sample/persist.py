@@ -14,9 +14,11 @@ from landcycle.accounts.services import system_user
 from landcycle.audit.models import AuditEntry
 from landcycle.audit.services import audit_record_many, snapshot
 from landcycle.evaluation.models import YearlyFigure
+from landcycle.evaluation.sample import evaluate_sample
 from landcycle.registry.models import Enterprise, Occupancy, Park, Parcel, Region
 from landcycle.registry.regions import regions_load
 
+from .persist_contracts import persist_contracts, raise_warnings
 from .plan import COUNTY_CODE, SamplePlan
 from .users import create_demo_users
 
@@ -35,7 +37,8 @@ def _create(actor, model, objects: list, region_code_of) -> list:
 
 
 def _parks(actor, plan: SamplePlan, towns: dict[str, Region]) -> dict[str, Park]:
-    parks = [Park(code=p.code, name=p.name, kind=p.kind, town=towns[p.town_code], boundary=p.boundary, note=p.note)
+    parks = [Park(code=p.code, name=p.name, kind=p.kind, town=towns[p.town_code], boundary=p.boundary, note=p.note,
+                  min_tax_per_mu=plan.park_minimums.get(p.code))
              for p in plan.parks]
     return {p.code: p for p in _create(actor, Park, parks, lambda p: p.town.code)}
 
@@ -72,8 +75,9 @@ def _figures(actor, plan: SamplePlan, firms: dict[str, Enterprise]) -> int:
 
 @transaction.atomic
 def persist_plan(plan: SamplePlan) -> dict[str, int]:
-    """Write the plan (regions, parks, parcels, enterprises, occupancies, figures, demo users) and
-    return what was written. Assumes the registry holds none of the plan's codes yet."""
+    """Write the plan (regions, parks, parcels, enterprises, occupancies, figures, contracts, demo users),
+    raise the warnings as of the reference date and return what was written. Assumes the registry holds
+    none of the plan's codes yet."""
     actor = system_user()
     audit_before = AuditEntry.objects.count()
     regions_load(actor=actor, county=COUNTY_CODE)
@@ -83,6 +87,9 @@ def persist_plan(plan: SamplePlan) -> dict[str, int]:
     firms = _enterprises(actor, plan, towns)
     summary = {"towns": len(towns), "parks": len(parks), "parcels": len(parcels), "enterprises": len(firms),
                "occupancies": _occupancies(actor, plan, firms, parcels), "figures": _figures(actor, plan, firms),
-               "users": create_demo_users(actor=actor)}
+               "contracts": persist_contracts(actor, plan, parcels, firms), "users": create_demo_users(actor=actor)}
+    # the latest year is published before the warnings are raised, so D-class warnings exist at once
+    summary["evaluation_runs"] = len(evaluate_sample(actor=actor))
+    summary["warnings"] = raise_warnings(actor)
     summary["audit_entries"] = AuditEntry.objects.count() - audit_before
     return summary

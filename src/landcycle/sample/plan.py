@@ -14,7 +14,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 COUNTY_CODE = "330282"  # 慈溪市
@@ -126,11 +126,13 @@ class SamplePlan:
     enterprises: list[EnterprisePlan]
     occupancies: list[OccupancyPlan]
     figures: list[FigurePlan]
+    contracts: list = field(default_factory=list)  # sample.contracts.ContractPlan
+    park_minimums: dict = field(default_factory=dict)  # park code -> 最低亩均税收标准 (万元/亩)
 
     def counts(self) -> dict[str, int]:
         return {"towns": len(self.towns), "parks": len(self.parks), "parcels": len(self.parcels),
                 "enterprises": len(self.enterprises), "occupancies": len(self.occupancies),
-                "figures": len(self.figures)}
+                "figures": len(self.figures), "contracts": len(self.contracts)}
 
     def digest(self) -> str:
         """SHA-256 of every field of every record, in order: equal digests mean identical samples."""
@@ -138,6 +140,7 @@ class SamplePlan:
             return {f.name: getattr(row, f.name) for f in dataclasses.fields(row)}
 
         payload = {name: [fields(row) for row in getattr(self, name)]
-                   for name in ("towns", "parks", "parcels", "enterprises", "occupancies", "figures")}
+                   for name in ("towns", "parks", "parcels", "enterprises", "occupancies", "figures", "contracts")}
+        payload["park_minimums"] = sorted(self.park_minimums.items())
         text = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str, separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,10 +1,14 @@
 """The navigation by stage, shown on every page. Areas not built yet say so plainly."""
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from landcycle.accounts.scope import can_read_audit, can_write
+
+# the rectification app is listed in INSTALLED_APPS by the lead; until then its entry stays "not yet built"
+_RECTIFICATION = "landcycle.rectification" in settings.INSTALLED_APPS
 
 # (key, label, url name or None when the area is a group, children)
 NAVIGATION = [
@@ -16,14 +20,16 @@ NAVIGATION = [
         ("map", _("地块地图"), "parcel_map"),
     ]),
     ("admission", _("准入"), "area_pending", []),
-    ("supply", _("供地/合同"), "area_pending", []),
-    ("supervision", _("监管/预警"), "area_pending", []),
-    ("evaluation", _("亩均评价"), "area_pending", []),
-    ("rectification", _("整改"), "area_pending", []),
+    ("supply", _("供地/合同"), "contract_list", []),
+    ("supervision", _("监管/预警"), "warning_board", []),
+    ("evaluation", _("亩均评价"), "evaluation_runs", []),
+    ("rectification", _("整改"), "rectification_ledger" if _RECTIFICATION else "area_pending", []),
     ("exits", _("腾退/改造"), "area_pending", []),
     ("ranking", _("赛马"), "area_pending", []),
     ("system", _("系统"), None, [
         ("audit", _("审计日志"), "audit_list"),
+        ("imports", _("数据导入"), "ledger_import_new"),
+        ("downloads", _("下载中心"), "export_job_list"),
     ]),
 ]
 
@@ -47,8 +53,14 @@ PENDING_DETAILS = {
 
 # url name -> navigation key of the item that is highlighted
 _ACTIVE = {
-    "overview": "overview", "parcel_map": "map", "audit_list": "audit",
+    "overview": "overview", "parcel_map": "map", "audit_list": "audit", "evaluation": "evaluation",
     "park": "parks", "parcel": "parcels", "enterprise": "enterprises", "occupancy": "parcels",
+    "contract": "supply", "commitment": "supply", "extension": "supply", "delay": "supply",
+    "warning": "supervision", "town": "supervision",
+    "ledger": "imports", "import": "imports", "export": "downloads",
+    "rectification": "rectification", "inspection": "rectification", "check": "rectification",
+    "finding": "rectification", "suggestion": "rectification", "task": "rectification", "round": "rectification",
+    "evidence": "rectification",
 }
 
 
@@ -70,6 +82,8 @@ def navigation(request):
         kids = []
         for ckey, clabel, curl in children:
             if ckey == "audit" and not can_read_audit(user):
+                continue
+            if ckey == "imports" and not can_write(user, "ledgers"):
                 continue
             kids.append({"key": ckey, "label": clabel, "url": reverse(curl), "active": ckey == active})
         if not url and not kids:

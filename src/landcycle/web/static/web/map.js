@@ -20,13 +20,19 @@
     return cfg.parkColours[(i < 0 ? 0 : i) % cfg.parkColours.length];
   }
 
+  /* Red, yellow and green mean warnings only: "none" (grey) is a parcel nothing supervised is on. */
+  function warningKey(p) { return p.warning || "none"; }
+  function warningColour(cfg, p) { return (cfg.warningColours || {})[warningKey(p)] || "#b8bec8"; }
+
   function popup(cfg, data, p) {
     var box = el("div", { "class": "popup" });
     box.appendChild(el("strong", {}, p.number));
     var dl = el("dl");
-    [[cfg.labels.park, (data.parks || {})[p.park] || ""],
+    var rows = [[cfg.labels.park, (data.parks || {})[p.park] || ""],
      [cfg.labels.area, fmt(p.area_m2, 2) + " " + cfg.labels.m2 + " / " + fmt(p.area_mu, 2) + " " + cfg.labels.mu],
-     [cfg.labels.status, (data.statuses || {})[p.status] || p.status]].forEach(function (row) {
+     [cfg.labels.status, (data.statuses || {})[p.status] || p.status]];
+    if ("warning" in p && cfg.warningNames) rows.push([cfg.labels.warning, cfg.warningNames[warningKey(p)]]);
+    rows.forEach(function (row) {
       dl.appendChild(el("dt", {}, row[0])); dl.appendChild(el("dd", {}, row[1]));
     });
     box.appendChild(dl);
@@ -55,7 +61,8 @@
       renderer: many ? L.canvas({ padding: 0.3 }) : L.svg(),
       style: function (f) {
         var c = opts.colour || (opts.colourBy === "park" ? parkColour(cfg, data, f.properties.park)
-                                                         : cfg.statusColours[f.properties.status] || "#8a919c");
+                                : opts.colourBy === "warning" ? warningColour(cfg, f.properties)
+                                : cfg.statusColours[f.properties.status] || "#8a919c");
         return { color: c, weight: opts.weight || 1, fillColor: c, fillOpacity: opts.fillOpacity || 0.45,
                  opacity: 0.9 };
       },
@@ -71,18 +78,21 @@
     node.textContent = "";
     var counts = {};
     (data.features || []).forEach(function (f) {
-      var k = colourBy === "park" ? f.properties.park : f.properties.status;
+      var k = colourBy === "park" ? f.properties.park
+            : colourBy === "warning" ? warningKey(f.properties) : f.properties.status;
       counts[k] = (counts[k] || 0) + 1;
     });
     var keys = colourBy === "park"
       ? Object.keys(data.parks || {}).sort(function (a, b) { return a - b; })
-      : Object.keys(cfg.statusColours);
+      : colourBy === "warning" ? ["red", "yellow", "green", "none"] : Object.keys(cfg.statusColours);
     keys.forEach(function (k) {
-      var row = el("div", { "class": "legend-item" });
+      var row = el("div", { "class": "legend-item", "data-key": String(k) });
       var sw = el("i");
-      sw.style.background = colourBy === "park" ? parkColour(cfg, data, k) : cfg.statusColours[k];
+      sw.style.background = colourBy === "park" ? parkColour(cfg, data, k)
+                          : colourBy === "warning" ? cfg.warningColours[k] : cfg.statusColours[k];
       row.appendChild(sw);
-      row.appendChild(el("span", {}, colourBy === "park" ? data.parks[k] : (data.statuses || {})[k] || k));
+      row.appendChild(el("span", {}, colourBy === "park" ? data.parks[k]
+                                      : colourBy === "warning" ? cfg.warningNames[k] : (data.statuses || {})[k] || k));
       row.appendChild(el("em", {}, fmt(counts[k] || 0, 0)));
       node.appendChild(row);
     });
@@ -94,7 +104,9 @@
     var cfg = JSON.parse(document.getElementById("map-config").textContent);
     var status = document.getElementById("map-status");
     var legend = document.getElementById("legend-items");
-    var map = newMap(node), data = null, layer = null, colourBy = "status";
+    var on = document.querySelector("[data-colour-by].on");
+    var map = newMap(node), data = null, layer = null, colourBy = on ? on.getAttribute("data-colour-by") : "status";
+    var note = document.getElementById("warning-note");
     status.textContent = cfg.labels.loading;
 
     function draw() {
@@ -102,6 +114,8 @@
       layer = LC.drawParcels(map, cfg, data, { colourBy: colourBy });
       LC.legend(legend, cfg, data, colourBy);
       node.setAttribute("data-drawn", String(data.features.length));
+      node.setAttribute("data-colour-by", colourBy);
+      if (note) note.hidden = colourBy !== "warning";
     }
     document.querySelectorAll("[data-colour-by]").forEach(function (b) {
       b.addEventListener("click", function () {
