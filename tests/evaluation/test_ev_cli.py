@@ -131,9 +131,6 @@ def test_rows_that_cannot_be_evaluated_are_problems_with_their_source_row(ledger
     assert all(p["sheet"] == "2025年亩均数据" for p in data["problems"])
 
 
-@pytest.mark.xfail(raises=TypeError, strict=False,
-                   reason="engine: a 规下 firm with no land falls in no group and group_stats indexes by None "
-                          "(rules/evaluation/scoring.py); reported to the lead")
 def test_a_below_size_row_without_land_is_a_problem_too(tmp_path):
     ledger = write_ledger(tmp_path / "l.xlsx", [firm(60, scale="规下", owned=None)])  # row 27
     out = tmp_path / "out.json"

@@ -9,7 +9,7 @@ import polars as pl
 import pytest
 
 from eval_helpers import HUANGYAN_2022, at_benchmark, by_uscc, code, fixed_policy, frame, policy_dict, small
-from landcycle.rules.evaluation import evaluate, evaluate_years, output_columns
+from landcycle.rules.evaluation import default_policy, evaluate, evaluate_years, output_columns
 
 
 def test_a_firm_exactly_at_the_benchmark_earns_every_weight():
@@ -300,3 +300,10 @@ def test_an_empty_ledger_gives_an_empty_result():
     result = evaluate(frame([]), fixed_policy(), year=2025)
     assert result.frame.height == 0 and result.problems == []
     assert result.frame.columns == output_columns(result.policy)
+
+
+def test_a_below_size_firm_without_land_is_a_problem_not_a_crash():
+    """Such a firm fits no group; the group statistics must leave it out (it once crashed them)."""
+    rows = [small(1, tax=10), small(2, tax=10, land_owned_mu=None, land_leased_mu=None, land_let_mu=None)]
+    result = evaluate(frame(rows), default_policy(), year=2025)
+    assert {p.row for p in result.problems} == {3}

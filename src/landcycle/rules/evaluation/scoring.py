@@ -41,8 +41,9 @@ def per_group(values: list, dtype=pl.Float64) -> pl.Expr:
 
 
 def group_stats(units: pl.DataFrame, aggs: list[pl.Expr], groups: int) -> dict[str, list]:
-    """Aggregates per group as lists indexed by group (None for a group without units)."""
-    table = units.group_by("_gi").agg(aggs)
+    """Aggregates per group as lists indexed by group (None for a group without units). Units that fit
+    no group (``_gi`` null, e.g. a 规下 firm with no land) belong to no group's figures."""
+    table = units.filter(pl.col("_gi").is_not_null()).group_by("_gi").agg(aggs)
     out = {c: [None] * groups for c in table.columns if c != "_gi"}
     for row in table.iter_rows(named=True):
         for c in out:
