@@ -10,9 +10,16 @@ The policy (``landcycle/policies/evaluation.toml``) holds every number; see ``po
 and ``engine.py`` for the steps.
 """
 
-from .engine import evaluate, output_columns
-from .policy import EvaluationPolicy, PolicyError, default_policy, load_policy, parse_policy
-from .result import EvaluationResult
+import polars as pl
+
+# Lazy queries run on the in-memory engine: polars 2.1.0's streaming executor panicked here once
+# ("assertion failed: i < self.len()" in an async-executor thread) on an input that passed on a re-run;
+# the in-memory engine computes the same results for frames of this size.
+pl.Config.set_engine_affinity("in-memory")
+
+from .engine import evaluate, output_columns  # noqa: E402
+from .policy import EvaluationPolicy, PolicyError, default_policy, load_policy, parse_policy  # noqa: E402
+from .result import EvaluationResult  # noqa: E402
 
 __all__ = ["EvaluationPolicy", "EvaluationResult", "PolicyError", "default_policy", "evaluate", "evaluate_years",
            "load_policy", "output_columns", "parse_policy"]
