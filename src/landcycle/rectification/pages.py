@@ -1,0 +1,66 @@
+"""What the rectification views share: who may do what (404 otherwise, like an object outside scope),
+running a form through a service, rendering the form page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from landcycle.accounts.scope import can_write, in_scope
+from landcycle.registry.models import Region
+from landcycle.rules.problems import RuleError
+
+from .services_progress import AREA, UPDATE_AREA
+
+
+def is_supervisor(user) -> bool:
+    """May write the ledger: inspections, findings, tasks, rounds, reviews, close-out."""
+    return can_write(user, AREA)
+
+
+def require_supervisor(user) -> None:
+    if not is_supervisor(user):
+        raise Http404
+
+
+def may_update(user, task) -> bool:
+    """May report progress on ``task``: a town officer of its town (the supervisor for a county
+    department's task)."""
+    area = UPDATE_AREA if task.town.level == Region.Level.TOWN else AREA
+    return can_write(user, area) and in_scope(user, task.town)
+
+
+def round_name(rnd) -> str:
+    """A round's (or period's) name in the reader's language."""
+    return rnd.label_en if get_language() == "en" else rnd.label_zh
+
+
+def crumbs(*extra) -> list[tuple[str, str]]:
+    return [(reverse("rectification_ledger"), _("整改台账")), *extra]
+
+
+def run_form(request, form, write, success=None):
+    """Validate the form and call the service; the saved object, or None to show the form again with
+    each problem beside its field (in Chinese and English). Nothing is written on a problem."""
+    if request.method != "POST":
+        return None
+    if not form.is_valid():
+        form.attach_problems(form.form_problems())
+        return None
+    try:
+        obj = write(form.cleaned_data)
+    except RuleError as exc:
+        form.attach_problems(exc.problems)
+        return None
+    messages.success(request, success or _("已保存，并已记入审计日志。"))
+    return obj
+
+
+def render_form(request, form, *, title, crumbs, cancel, intro="", extra=None, template="rectification/form.html"):
+    ctx = {"form": form, "title": title, "crumbs": crumbs, "cancel": cancel, "intro": intro}
+    ctx.update(extra or {})
+    return render(request, template, ctx)

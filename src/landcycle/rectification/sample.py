@@ -1,0 +1,170 @@
+"""The sample county's rectification ledger (``build_rectification_sample``): the provincial inspection's
+"回头看" of the seed report with its 3 findings and 12 suggestions, tasks for 新浦镇, 桥头镇, 横河镇 and two
+county departments (linked to 敦和园区, 桥头镇东/西工业区 and 彭桥工业园区 when the sample parks exist), six
+twice-monthly rounds from 2026-09-01 (five reconciled, the sixth open on 2026-11-29), close-outs, one relapse
+and 86 supervision checks. Deterministic (sample_data.py holds the story).
+
+Everything goes through the services (checked and audited as a person would do it: the demo supervisor
+records and reviews, each town's demo officer reports); the 86 checks are written in bulk with one audit row
+each. Runs once: a second call finds the 回头看 and changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+
+from landcycle.accounts.models import User
+from landcycle.audit.services import audit_record_many
+from landcycle.registry.models import Park, Region
+
+from . import sample_data as S
+from . import services
+from .cadence import next_period, period_containing
+from .colours import work_calendar
+from .models import Inspection, RoundItem, Task
+from .policy import rectification_policy
+
+COUNTY = "330282"
+PEOPLE = {"supervisor": "supervisor", S.XINPU: "xinpu", S.QIAOTOU: "qiaotou", S.HENGHE: "henghe"}
+
+
+def _pdf(title: str) -> SimpleUploadedFile:
+    body = f"%PDF-1.4\n% {title}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+    return SimpleUploadedFile(f"{title}.pdf", body.encode("utf-8"), content_type="application/pdf")
+
+
+def _jpg(title: str) -> SimpleUploadedFile:
+    body = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + title.encode("utf-8") + b"\xff\xd9"
+    return SimpleUploadedFile(f"{title}.jpg", body, content_type="image/jpeg")
+
+
+def _people(actor) -> dict:
+    users = {u.username: u for u in User.objects.filter(username__in=PEOPLE.values())}
+    return {key: users.get(name, actor) for key, name in PEOPLE.items()}
+
+
+def _checks(actor, supervisor, regions: dict, today: dt.date) -> int:
+    """The 86 supervision checks (监督检查), spread over the working days from March 2026 to ``today``, in bulk."""
+    calendar = work_calendar()
+    first = dt.date(2026, 3, 2)
+    span = (today - first).days
+    rows, links = [], []
+    for n in range(S.CHECKS):
+        day = calendar.next_workday(first + dt.timedelta(days=n * span // S.CHECKS))
+        code = S.CHECK_REGIONS[n % len(S.CHECK_REGIONS)]
+        region = regions[code or COUNTY]
+        body = S.TOWN_BODIES[code] if code and n % 5 == 0 else "慈溪市纪委市监委"
+        topics = S.CHECK_TOPICS[code]
+        topic = topics[(n // len(S.CHECK_REGIONS)) % len(topics)]
+        rows.append(Inspection(kind=Inspection.Kind.CHECK, title=f"{region.name}{topic}" if code else topic, body=body,
+                               started_on=day, ended_on=day, recorded_by=supervisor if supervisor.pk else None))
+        links.append(region)
+    made = Inspection.objects.bulk_create(rows)
+    if made and made[0].pk is None:
+        made = list(Inspection.objects.filter(kind=Inspection.Kind.CHECK).order_by("pk"))[-len(rows):]
+    through = Inspection.regions.through
+    through.objects.bulk_create([through(inspection_id=i.pk, region_id=r.pk) for i, r in zip(made, links)])
+    items = [(i, None, {"kind": i.kind, "title": i.title, "body": i.body, "started_on": i.started_on.isoformat(),
+                        "regions": [r.code]}) for i, r in zip(made, links)]
+    codes = {i.pk: r.code for i, r in zip(made, links)}
+    audit_record_many(actor=actor, action="inspection.create", items=items, region_code_of=lambda i: codes[i.pk])
+    return len(made)
+
+
+def _submit(officer, task, pct, day, item=None, *, close=False, label=""):
+    files = [_pdf(f"{task.title}进展（{label or day.isoformat()}）")]
+    if pct % 20 == 0:
+        files.append(_jpg(f"现场照片-{task.number}-{day.isoformat()}"))
+    task.refresh_from_db()
+    return services.progress_submit(actor=officer, task=task, version=task.version, percent_done=pct,
+                                    text=_progress_text(pct, close), files=files, reported_on=day, request_close=close,
+                                    item=item)
+
+
+def _progress_text(pct: int, close: bool) -> str:
+    if close or pct >= 100:
+        return "整改任务已全部完成，佐证材料已上传，申请销号。"
+    if pct < 30:
+        return f"已制定工作方案、明确责任分工，正在组织实施（完成{pct}%）。"
+    if pct < 60:
+        return f"按方案推进实施，已完成{pct}%；下一步加快推进，确保按期完成。"
+    return f"主体工作基本完成（{pct}%），正在逐项收尾并整理佐证材料。"
+
+
+def _close(supervisor, task, day, note="经核查佐证材料，整改到位，同意销号"):
+    task.refresh_from_db()
+    services.task_close(actor=supervisor, task=task, version=task.version, note=note, closed_on=day)
+
+
+def _round(people, rnd, tasks: dict, k: int, today: dt.date) -> None:
+    """Round k (0-based): each item's update, review and close-out as the story says."""
+    sup = people["supervisor"]
+    day = rnd.period_start + dt.timedelta(days=7)
+    for item in rnd.items.select_related("task__town"):
+        key = next(key for key, t in tasks.items() if t.pk == item.task_id)
+        spec = S.TASKS[[t[0] for t in S.TASKS].index(key)][10]
+        entry = spec[k] if k < len(spec) else None
+        if entry is None:
+            continue
+        pct, _sep, rest = str(entry).partition(":")
+        officer = people[item.task.town.code] if item.task.town.level == "town" else sup
+        _submit(officer, item.task, int(pct), day, item, close=rest == "close", label=rnd.label_zh)
+        review_day = min(day + dt.timedelta(days=2), today)
+        if rest == "pending":
+            continue
+        challenged = rest.startswith("c:")
+        services.round_item_review(actor=sup, item=item, on=review_day, note=rest[2:] if challenged else "",
+                                   decision=RoundItem.Decision.CHALLENGED if challenged else RoundItem.Decision.CONFIRMED)
+        if rest == "close":
+            _close(sup, item.task, day + dt.timedelta(days=3))
+
+
+@transaction.atomic
+def build_rectification_sample(*, actor, today: dt.date = dt.date(2026, 11, 29)) -> dict[str, int]:
+    """Build the sample ledger (see the module's docstring). Returns counts."""
+    if Inspection.objects.filter(kind=Inspection.Kind.REVISIT, title=S.REVISIT["title"]).exists():
+        return {"inspections": 0, "tasks": 0, "rounds": 0}
+    regions = {r.code: r for r in Region.objects.filter(code__in=[COUNTY, S.XINPU, S.QIAOTOU, S.HENGHE])}
+    people = _people(actor)
+    sup = people["supervisor"]
+    revisit = services.inspection_create(actor=sup, kind=Inspection.Kind.REVISIT, regions=[regions[COUNTY]], **S.REVISIT)
+    findings = [services.finding_create(actor=sup, inspection=revisit, summary=summary, source_text=text,
+                                        found_on=S.FINDINGS_ON) for summary, text in S.FINDINGS]
+    for number, text in S.SUGGESTIONS:
+        services.suggestion_create(actor=sup, inspection=revisit, text=text, made_on=S.FINDINGS_ON,
+                                   finding=findings[number - 1] if number else None)
+    parks = {p.name: p for p in Park.objects.filter(town__code__in=[S.XINPU, S.QIAOTOU, S.HENGHE])}
+    tasks: dict[str, Task] = {}
+    for key, f, town, dept, person, title, measures, deadline, park_names, before, _rounds in S.TASKS:
+        tasks[key] = services.task_create(
+            actor=sup, finding=findings[f - 1], town=regions[town or COUNTY], department=dept, person=person,
+            title=title, measures=measures, deadline=deadline, assigned_on=S.ASSIGNED_ON,
+            parks=[parks[n] for n in park_names if n in parks])
+    for key, f, town, *_rest, before, _rounds in S.TASKS:
+        officer = people[town] if town else sup
+        for day, pct in before:
+            _submit(officer, tasks[key], pct, day, close=pct == 100)
+        if key in S.CLOSED_BEFORE_ROUNDS:
+            _close(sup, tasks[key], S.CLOSED_BEFORE_ROUNDS[key])
+    starts = rectification_policy().period_start_days
+    period = period_containing(S.FIRST_ROUND, starts)
+    relapse_key, relapse_on, relapse_deadline, relapse_reason = S.RELAPSE
+    opened_after = period.start
+    for k in range(S.ROUNDS):
+        task = Task.objects.get(pk=tasks[relapse_key].pk)
+        if period.start > relapse_on and task.status == Task.Status.CLOSED:
+            services.task_reopen(actor=sup, task=task, version=task.version, reason=relapse_reason,
+                                 reopened_on=relapse_on, deadline=relapse_deadline)
+            tasks[relapse_key] = task
+        rnd = services.round_open(actor=sup, county=regions[COUNTY], on=max(period.start, opened_after))
+        _round(people, rnd, tasks, k, today)
+        if rnd.due_on <= today:  # reconciled on the day the updates were due
+            services.round_close(actor=sup, round=rnd, on=rnd.due_on)
+            opened_after = rnd.due_on
+        period = next_period(period, starts)
+    checks = _checks(actor, sup, regions, today)
+    return {"inspections": 1 + checks, "findings": len(findings), "suggestions": len(S.SUGGESTIONS),
+            "tasks": len(tasks), "rounds": S.ROUNDS}

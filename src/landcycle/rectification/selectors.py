@@ -1,0 +1,150 @@
+"""Reads of the rectification ledger, always through the user's scope.
+
+Tasks, progress reports, evidence and round items are scoped by the task's region (``scope_path``) with
+``accounts.scope``. Inspections and rounds cover several regions: a user sees those on their own branch
+of the division tree — covering a region inside their scope, or the region their scope lies in (the
+county's 回头看 concerns every town of it) — and an inspection that gave a task to their town.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from landcycle.accounts.scope import access, region_prefix, scoped
+
+from .colours import TaskColour, task_colour
+from .models import Evidence, Finding, Inspection, Round, RoundItem, Task
+
+
+def branch_q(user, field: str) -> Q | None:
+    """Regions at ``field`` on the user's branch: inside their scope or above it. None: nothing."""
+    prefix = region_prefix(user)
+    if prefix is None:
+        return None
+    if prefix == "":
+        return Q()
+    above = [prefix[:n] for n in (2, 4, 6) if n < len(prefix)]
+    return Q(**{f"{field}__code__startswith": prefix}) | Q(**{f"{field}__code__in": above})
+
+
+def inspections_visible(user) -> QuerySet:
+    q = branch_q(user, "regions")
+    if q is None:
+        return Inspection.objects.none()
+    if not q:
+        return Inspection.objects.all()
+    prefix = region_prefix(user)
+    ids = Inspection.objects.filter(q | Q(findings__tasks__town__code__startswith=prefix)).values("pk")
+    return Inspection.objects.filter(pk__in=ids)
+
+
+def access_inspection(user, pk) -> Inspection:
+    try:
+        return inspections_visible(user).get(pk=pk)
+    except (Inspection.DoesNotExist, ValueError, TypeError):
+        raise Http404
+
+
+def access_finding(user, pk) -> Finding:
+    try:
+        return Finding.objects.select_related("inspection").get(pk=pk, inspection__in=inspections_visible(user))
+    except (Finding.DoesNotExist, ValueError, TypeError):
+        raise Http404
+
+
+def tasks_visible(user) -> QuerySet:
+    return scoped(Task.objects.all(), user)
+
+
+def access_task(user, pk) -> Task:
+    return access(Task.objects.select_related("town", "finding__inspection"), user, pk=pk)
+
+
+def access_evidence(user, pk) -> Evidence:
+    return access(Evidence.objects.select_related("task", "report"), user, pk=pk)
+
+
+def access_item(user, pk) -> RoundItem:
+    return access(RoundItem.objects.select_related("round", "task__town", "task__finding", "report"), user, pk=pk)
+
+
+def rounds_visible(user) -> QuerySet:
+    q = branch_q(user, "county")
+    return Round.objects.none() if q is None else Round.objects.filter(q)
+
+
+def access_round(user, pk) -> Round:
+    try:
+        return rounds_visible(user).select_related("county").get(pk=pk)
+    except (Round.DoesNotExist, ValueError, TypeError):
+        raise Http404
+
+
+def open_round(county) -> Round | None:
+    return Round.objects.filter(county=county, status=Round.Status.OPEN).first()
+
+
+# ------------------------------------------------------------------ colours
+def round_history(task_ids) -> dict[int, list[dict]]:
+    """Per task, its round items oldest first (one query)."""
+    rows = (RoundItem.objects.filter(task_id__in=list(task_ids)).order_by("round__period_start")
+            .values("task_id", "round__status", "round__label_zh", "round__label_en", "report_id", "decision"))
+    out: dict[int, list[dict]] = defaultdict(list)
+    for r in rows:
+        out[r["task_id"]].append(r)
+    return out
+
+
+def colour_inputs(history: list[dict]) -> dict:
+    """Closed rounds in a row (latest first) without an update; the round of the latest decision when it
+    was a challenge."""
+    missed = 0
+    for r in reversed([r for r in history if r["round__status"] == Round.Status.CLOSED]):
+        if r["report_id"] is not None:
+            break
+        missed += 1
+    decided = [r for r in history if r["decision"] != RoundItem.Decision.PENDING]
+    last = decided[-1] if decided else None
+    challenged = last is not None and last["decision"] == RoundItem.Decision.CHALLENGED
+    return {"missed_rounds": missed, "challenged_in": last["round__label_zh"] if challenged else None,
+            "challenged_in_en": last["round__label_en"] if challenged else None}
+
+
+def colour_of(task: Task, as_of: dt.date, history: list[dict]) -> TaskColour:
+    return task_colour(deadline=task.deadline, as_of=as_of, closed=not task.is_open, **colour_inputs(history))
+
+
+def task_colours(tasks, as_of: dt.date) -> dict[int, TaskColour]:
+    tasks = list(tasks)
+    history = round_history(t.pk for t in tasks)
+    return {t.pk: colour_of(t, as_of, history.get(t.pk, [])) for t in tasks}
+
+
+def with_colours(tasks, as_of: dt.date) -> list[Task]:
+    """The tasks, each with ``.tc`` (its TaskColour)."""
+    tasks = list(tasks)
+    colours = task_colours(tasks, as_of)
+    for t in tasks:
+        t.tc = colours[t.pk]
+    return tasks
+
+
+def round_units(items) -> list[dict]:
+    """Who has submitted: per responsible unit, its items and their state."""
+    units: dict = {}
+    for i in items:
+        key = (i.task.town.code, i.task.department if i.task.town.level != "town" else "")
+        u = units.setdefault(key, {"label": i.task.unit if i.task.town.level != "town" else i.task.town.name,
+                                   "items": 0, "submitted": 0, "confirmed": 0, "challenged": 0, "missing": 0})
+        u["items"] += 1
+        u["submitted"] += i.submitted
+        u["confirmed"] += i.decision == RoundItem.Decision.CONFIRMED
+        u["challenged"] += i.decision == RoundItem.Decision.CHALLENGED
+        u["missing"] += not i.submitted
+    for u in units.values():
+        u["done"] = u["missing"] == 0
+    return list(units.values())

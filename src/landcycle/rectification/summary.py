@@ -1,0 +1,83 @@
+"""The county's summary generated from the ledger (the figures of the seed report: "累计开展监督检查86次，
+监督发现问题3个，提出意见建议12条"), tasks by responsible town, and the latest reconciliation round."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from landcycle.accounts.scope import scoped
+
+from .models import Finding, Inspection, Round, RoundItem, Suggestion
+from .selectors import inspections_visible, rounds_visible, tasks_visible, with_colours
+
+
+def _row(label, region=None) -> dict:
+    return {"label": label, "region": region, "tasks": 0, "open": 0, "closed": 0, "reopened": 0, "overdue": 0,
+            "red": 0, "yellow": 0, "green": 0}
+
+
+def _count(row: dict, t) -> None:
+    row["tasks"] += 1
+    if t.is_open:
+        row["open"] += 1
+        row[t.tc.colour] += 1
+        row["overdue"] += t.tc.overdue
+        row["reopened"] += t.status == t.Status.REOPENED
+    else:
+        row["closed"] += 1
+
+
+def task_table(tasks) -> tuple[list[dict], dict]:
+    """Rows by responsible town (county departments together, last) and the total row."""
+    rows: OrderedDict = OrderedDict()
+    total = _row(_("合计"))
+    for t in sorted(tasks, key=lambda t: (t.town.level != "town", t.town.code)):
+        key = t.town.code
+        if key not in rows:
+            rows[key] = _row(t.town.name if t.town.level == "town" else _("%(county)s县级部门") % {"county": t.town.name},
+                             t.town)
+        _count(rows[key], t)
+        _count(total, t)
+    for row in [*rows.values(), total]:
+        row["closed_pct"] = round(row["closed"] * 100 / row["tasks"]) if row["tasks"] else 0
+    return list(rows.values()), total
+
+
+def last_round(user) -> dict | None:
+    rnd = rounds_visible(user).filter(status=Round.Status.CLOSED).order_by("-period_start").first()
+    if rnd is None:
+        return None
+    c = scoped(RoundItem.objects.filter(round=rnd), user).aggregate(
+        items=Count("id"), submitted=Count("id", filter=Q(report__isnull=False)),
+        confirmed=Count("id", filter=Q(decision=RoundItem.Decision.CONFIRMED)),
+        challenged=Count("id", filter=Q(decision=RoundItem.Decision.CHALLENGED)),
+        flagged=Count("id", filter=Q(flagged=True)))
+    return {"round": rnd, **c}
+
+
+def county_summary(user, as_of: dt.date) -> dict:
+    insp = inspections_visible(user)
+    by_kind = dict(insp.order_by().values_list("kind").annotate(n=Count("id")))
+    checks = by_kind.get(Inspection.Kind.CHECK, 0)
+    findings = Finding.objects.filter(inspection__in=insp).count()
+    suggestions = Suggestion.objects.filter(inspection__in=insp).count()
+    tasks = with_colours(tasks_visible(user).select_related("town"), as_of)
+    rows, total = task_table(tasks)
+    closed_rounds = rounds_visible(user).filter(status=Round.Status.CLOSED).count()
+    zh = (f"累计开展监督检查{checks}次，监督发现问题{findings}个，提出意见建议{suggestions}条。"
+          f"交办整改任务{total['tasks']}项，已销号{total['closed']}项，整改中{total['open']}项"
+          f"（其中逾期{total['overdue']}项、反弹重启{total['reopened']}项）；"
+          f"红色预警{total['red']}项、黄色预警{total['yellow']}项。"
+          f"已完成对账{closed_rounds}轮。")
+    en = (f"{checks} supervision checks held, {findings} problems found and {suggestions} suggestions made. "
+          f"{total['tasks']} rectification tasks assigned: {total['closed']} closed out, {total['open']} open "
+          f"({total['overdue']} overdue, {total['reopened']} reopened on relapse); {total['red']} red and "
+          f"{total['yellow']} yellow warnings. {closed_rounds} reconciliation rounds completed.")
+    kinds = [{"kind": value, "label": label, "n": by_kind.get(value, 0)} for value, label in Inspection.Kind.choices]
+    return {"checks": checks, "findings": findings, "suggestions": suggestions, "kinds": kinds, "rows": rows,
+            "total": total, "sentence_zh": zh, "sentence_en": en, "last_round": last_round(user),
+            "closed_rounds": closed_rounds, "as_of": as_of, "tasks": tasks}
