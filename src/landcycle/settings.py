@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "landcycle.evaluation",
     "landcycle.supervision",
     "landcycle.ledgers",
+    "landcycle.rectification",
     "landcycle.web",
 ]
 

@@ -15,6 +15,7 @@ from landcycle.audit.models import AuditEntry
 from landcycle.audit.services import audit_record_many, snapshot
 from landcycle.evaluation.models import YearlyFigure
 from landcycle.evaluation.sample import evaluate_sample
+from landcycle.rectification.sample import build_rectification_sample
 from landcycle.registry.models import Enterprise, Occupancy, Park, Parcel, Region
 from landcycle.registry.regions import regions_load
 
@@ -91,5 +92,6 @@ def persist_plan(plan: SamplePlan) -> dict[str, int]:
     # the latest year is published before the warnings are raised, so D-class warnings exist at once
     summary["evaluation_runs"] = len(evaluate_sample(actor=actor))
     summary["warnings"] = raise_warnings(actor)
+    build_rectification_sample(actor=actor)
     summary["audit_entries"] = AuditEntry.objects.count() - audit_before
     return summary
