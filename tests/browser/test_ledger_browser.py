@@ -4,20 +4,17 @@ becomes a background job. Screenshots at 1366×768 go to test-artifacts/screensh
 
 from __future__ import annotations
 
-import os
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "1"  # sync Playwright runs an event loop in the test thread
-
 import datetime as dt  # noqa: E402
 import io  # noqa: E402
 
-import pytest  # noqa: E402
+import pytest
 import xlsxwriter  # noqa: E402
 
 from conftest import XINPU  # noqa: E402
 from landcycle.rules.codes import make_uscc  # noqa: E402
 
-from test_browser import SHOTS, _sign_in, page  # noqa: E402,F401  (the chromium fixture)
+from browser_support import SHOTS, page  # noqa: E402,F401  (the chromium fixture)
+from test_browser import _sign_in  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -4,43 +4,13 @@ town officer's board; screenshots in test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
-import os
-
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "1"  # sync Playwright runs an event loop in the test thread
-
-from pathlib import Path  # noqa: E402
-
-import pytest  # noqa: E402
+import pytest
 
 from conftest import QIAOTOU, XINPU  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
-SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+from browser_support import SHOTS, page  # noqa: E402,F401  (the chromium fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def page():
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (and fonts-noto-cjk) on the CI machine")
-        pytest.skip(f"{CHROMIUM} is missing")
-    from playwright.sync_api import sync_playwright
-
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
-        tab = context.new_page()
-        errors = []
-        tab.on("pageerror", lambda exc: errors.append(str(exc)))
-        tab.errors = errors
-        yield tab
-        browser.close()
-    assert not errors, f"JavaScript errors: {errors}"
 
 
 def _shot(tab, name: str, full_page: bool = False) -> None:
