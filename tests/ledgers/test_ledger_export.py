@@ -21,9 +21,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def rich(registry_data, personas):
-    """registry_data plus what a round trip must carry: a confirmed failing check character, an ended lease,
-    figures with every field (emissions to 3 places), notes and addresses, empty optional values."""
+def rich(supervision_data, personas):
+    """registry_data (with supervision_data's contracts) plus what a round trip must carry: a confirmed failing
+    check character, an ended lease, figures with every field (emissions to 3 places), notes and addresses,
+    empty optional values."""
+    registry_data = supervision_data
     admin = personas["admin"]
     xp = registry_data[XINPU]
     services.park_update(actor=admin, park=xp["park"], note="2019年认定")

@@ -334,7 +334,7 @@ def test_unusable_files_raise(personas, regions):
         ledger_import(actor=personas["admin"], kind="enterprises", source=b"%PDF-1.4 ...", filename="x.pdf")
     assert exc.value.rule == "ledger.not_spreadsheet"
     with pytest.raises(LedgerUnusable) as exc:
-        ledger_import(actor=personas["admin"], kind="contracts", source=b"a,b\n1,2\n")
+        ledger_import(actor=personas["admin"], kind="leases", source=b"a,b\n1,2\n")
     assert exc.value.rule == "ledger.kind"
     missing = write_xlsx({"企业": [["统一社会信用代码", "企业名称"], [uscc(1), "某公司"]]})
     with pytest.raises(LedgerUnusable) as exc:

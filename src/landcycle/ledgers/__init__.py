@@ -9,7 +9,10 @@ marked.
   confirm from the stored file.
 - ``export.ledger_export``, ``template.ledger_template``, ``report.problem_report_xlsx``.
 - ``kinds.KINDS`` — the ledgers the ``import`` / ``export`` / ``template`` commands know; ``kinds.IMPORT_ONLY``
-  the ones only imported (``parcel_shapes``: GeoJSON read by ``geojson.read_geojson``).
+  the ones only imported (``parcel_shapes``: GeoJSON read by ``geojson.read_geojson``); ``kinds.ALIASES`` former
+  names (``land_supply`` for ``contracts``). Contracts (供地合同, ``contract_columns``, ``importers.contracts``)
+  are planned and written by ``supervision.importing``, take ``town`` (``--town``) for rows without parcels,
+  and refresh the imported contracts' warnings in the same transaction.
 - ``views`` / ``preview`` — 数据导入 in the browser; ``views_jobs`` — 下载中心.
 - ``sources.LIST_EXPORTS`` — the list pages that export as a ledger; ``jobs`` — exports too big to wait for,
   queued as ``ExportJob`` rows, claimed by compare-and-set by ``landcycle jobs run`` or a web-process thread.

@@ -7,11 +7,7 @@ import sys
 
 from django.core.management.base import CommandError, DjangoHelpFormatter
 
-from .kinds import IMPORT_ONLY, KINDS
-
-# ledgers the reader knows but that have no register to import into yet: checked with --dry-run only
-CHECK_ONLY = {"land_supply": ("供地合同：合同登记尚未建立，只能用 --dry-run 检查文件",
-                              "land supply contracts: no contract register yet, check a file with --dry-run")}
+from .kinds import ALIASES, IMPORT_ONLY, KINDS
 
 EXIT_IMPORTED, EXIT_REFUSED, EXIT_UNUSABLE = 0, 1, 2
 
@@ -20,14 +16,19 @@ class HelpFormatter(DjangoHelpFormatter, argparse.RawDescriptionHelpFormatter):
     """Django's ordering of options, with the epilog's lines kept as written."""
 
 
-def kinds_epilog(check_only: bool = True) -> str:
-    width = max(len(k) for k in [*KINDS, *IMPORT_ONLY, *CHECK_ONLY])
+def kinds_epilog(importing: bool = True) -> str:
+    """The kinds a command takes, one a line; the import-only ones with ``importing``; former names last."""
+    width = max(len(k) for k in [*KINDS, *IMPORT_ONLY, *ALIASES])
     lines = ["台账种类 / kinds:"]
     lines += [f"  {name.ljust(width)}  {k.zh} / {k.en}" for name, k in KINDS.items()]
-    if check_only:
+    if importing:
         lines += [f"  {name.ljust(width)}  {k.zh} / {k.en}" for name, k in IMPORT_ONLY.items()]
-        lines += [f"  {name.ljust(width)}  {zh} / {en}" for name, (zh, en) in CHECK_ONLY.items()]
+    lines += [f"  {name.ljust(width)}  同 {target}（旧名） / the former name of {target}" for name, target in ALIASES.items()]
     return "\n".join(lines)
+
+
+def kind_choices(importing: bool = True) -> list[str]:
+    return [*KINDS, *(IMPORT_ONLY if importing else ()), *ALIASES]
 
 
 def actor(username: str | None):

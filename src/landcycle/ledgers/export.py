@@ -23,12 +23,14 @@ from django.db.models import QuerySet
 from landcycle.accounts.scope import scoped
 from landcycle.registry.models import Region
 
+from .contract_columns import PREFETCH as CONTRACT_PREFETCH
 from .kinds import Kind, enum_label, get_kind
 
 RELATED = {
     "regions": (), "parks": ("town",), "parcels": ("park",), "enterprises": ("town",),
-    "occupancy": ("enterprise", "parcel", "lessor"), "figures": ("enterprise",),
+    "occupancy": ("enterprise", "parcel", "lessor"), "figures": ("enterprise",), "contracts": ("town", "holder"),
 }
+PREFETCH = {"contracts": CONTRACT_PREFETCH}  # what a row's columns read besides its own fields
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 
@@ -40,6 +42,8 @@ def export_queryset(kind: Kind, user, queryset: QuerySet | None = None) -> Query
     if qs.model is not base.model:
         raise TypeError(f"a {kind.name} export needs a {base.model.__name__} queryset, not {qs.model.__name__}")
     related = RELATED[kind.name]
+    if kind.name in PREFETCH:
+        qs = qs.prefetch_related(*PREFETCH[kind.name])
     return scoped(qs.select_related(*related) if related else qs, user)
 
 

@@ -19,17 +19,10 @@ from landcycle.rules.ledger import LedgerUnusable, read_ledger
 from landcycle.rules.ledger.schema import FieldSpec, LedgerSchema
 from landcycle.rules.ledger.schemas import ENTERPRISES, FIGURES, OCCUPANCY, PARCELS, PARKS
 
+from .columns import Column
+from .contract_columns import CONTRACT_COLUMNS, contract_queryset, read_contracts
 from .geojson import PARCEL_SHAPES, read_geojson
-from .schemas import REGIONS
-
-
-@dataclass(frozen=True)
-class Column:
-    field: str
-    get: Callable[[Any], Any]
-    header: str | None = None
-    width: int = 14
-    example: Any = None
+from .schemas import CONTRACTS, REGIONS
 
 
 @dataclass(frozen=True)
@@ -130,7 +123,14 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
         Column("staff", lambda f: f.staff, width=14, example=120),
         Column("electricity_10k_kwh", lambda f: f.electricity_10k_kwh, width=18, example="560.00"),
     ), lambda: YearlyFigure.objects.select_related("enterprise").order_by("enterprise__uscc", "year")),
+    Kind("contracts", CONTRACTS, "供地合同：合同编号、地块、受让人、价款、面积、约定与实际的交地开工竣工达产日期、延期、开发进度、"
+         "政府原因、承诺指标（只导入工业用地；没有地块编号的行按 --town 或本镇街登记）",
+         "land supply contracts: number, parcels, holder, price, area, agreed and actual dates, extensions, progress, "
+         "government delays, commitments (industrial land only; rows without parcels go to --town or your town)",
+         CONTRACT_COLUMNS, contract_queryset, reader=read_contracts),
 )}
+# former names a command line still accepts
+ALIASES = {"land_supply": "contracts"}
 
 
 # ledgers that are imported but neither exported nor offered as a template: shapes come from GIS software
@@ -146,7 +146,7 @@ IMPORTABLE: dict[str, Kind] = {**KINDS, **IMPORT_ONLY}
 
 def get_kind(name: str) -> Kind:
     try:
-        return IMPORTABLE[name]
+        return IMPORTABLE[ALIASES.get(name, name)]
     except KeyError:
         known = ", ".join(IMPORTABLE)
         raise LedgerUnusable(f"没有可导入的“{name}”台账（可选：{known}）",

@@ -29,6 +29,7 @@ class ImportBatch(models.Model):
     size = models.PositiveBigIntegerField(_("文件大小（字节）"), default=0)
     stored_file = models.CharField(_("存储路径"), max_length=255, blank=True)  # relative to UPLOADS_DIR
     mapping = models.JSONField(_("列映射"), null=True, blank=True)
+    options = models.JSONField(_("导入选项"), default=dict, blank=True)  # e.g. {"town": "330282112"} for contracts
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_batches",
                               verbose_name=_("操作人"))
     region_code = models.CharField(_("操作人区划"), max_length=12, blank=True)
@@ -45,6 +46,7 @@ class ImportBatch(models.Model):
     problems = models.JSONField(_("问题"), default=list, blank=True)
     plan = models.JSONField(_("变更计划"), default=list, blank=True)  # rows to create / update (PLAN_KEPT)
     message = models.TextField(_("说明"), blank=True)
+    note = models.TextField(_("补充说明"), blank=True)  # what the importer adds to the counts (contracts: commitments …)
 
     scope_path = None  # a batch belongs to its actor, not to a town: see services.access_batch
 

@@ -97,6 +97,11 @@ class ImportReport:
         return self.created + self.updated + self.unchanged + self.invalid
 
     def summary(self) -> str:
+        """The outcome in one line (Chinese / English), with the importer's note when it has one."""
+        text = self._summary()
+        return f"{text}\n{self.note}" if self.note and self.status != "refused" else text
+
+    def _summary(self) -> str:
         counts_zh = f"新增{self.created}，更新{self.updated}，未变{self.unchanged}，跳过{self.skipped}行"
         counts_en = (f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
                      f"{self.skipped} rows skipped")

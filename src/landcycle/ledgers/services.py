@@ -7,7 +7,8 @@ write appends to the audit chain, so when the chain's head moved between plannin
 is made again under the lock before anything is written.
 
 ``import_preview`` / ``import_confirm`` are the browser flow: the upload is kept under
-``UPLOADS_DIR/imports/`` and confirming re-runs the import from exactly that file.
+``UPLOADS_DIR/imports/`` and confirming re-runs the import from exactly that file (with the options the
+preview had: ``town`` for contracts, kept in ``ImportBatch.options``).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from django.utils import timezone
 
 from landcycle.accounts.scope import require_write
 from landcycle.audit.models import AuditHead
-from landcycle.rules.ledger import LedgerUnusable, Mapping, MappingError, load_mapping, mapping_path
+from landcycle.rules.ledger import LedgerProblem, LedgerUnusable, Mapping, MappingError, load_mapping, mapping_path
 from landcycle.rules.problems import Problem, RuleError
 
 from .kinds import Kind, get_kind
@@ -84,8 +85,19 @@ def _head_seq() -> int:
     return head or 0
 
 
-def _plan(kind: Kind, actor, result, progress) -> tuple:
-    importer = kind.importer()(actor, result, progress)
+def _options(kind: Kind, town) -> dict:
+    """The importer's keyword options; ``town`` only for a kind that places rows in a town (contracts)."""
+    if town in (None, ""):
+        return {}
+    if "town" not in kind.importer().options:
+        raise LedgerUnusable(f"--town（所属镇街）只适用于供地合同台账（contracts），不适用于“{kind.name}”",
+                             f"--town (the town) applies to the contracts ledger only, not to '{kind.name}'",
+                             rule="import.town_not_applicable")
+    return {"town": str(town).strip()}
+
+
+def _plan(kind: Kind, actor, result, progress, options: dict) -> tuple:
+    importer = kind.importer()(actor, result, progress, **options)
     plans = importer.plan()
     problems = sorted(importer.problems, key=lambda p: (p.row, _column_index(result, p.column)))
     return importer, plans, problems
@@ -114,12 +126,14 @@ class _Refused(Exception):
 
 def ledger_import(*, actor, kind: str, source, filename: str | None = None, mapping=None, dry_run: bool = False,
                   progress=None, sheet: str | None = None, record: bool = True,
-                  batch: ImportBatch | None = None) -> ImportReport:
+                  batch: ImportBatch | None = None, town: str | None = None) -> ImportReport:
     """Import a ledger file. Raises ``LedgerUnusable`` (the file cannot be this ledger) and
     ``PermissionDenied`` (the role may not import it); every other problem is in the report, and then
-    nothing is written. ``record`` keeps an ``ImportBatch`` of a real run (``batch``: update that one)."""
+    nothing is written. ``record`` keeps an ``ImportBatch`` of a real run (``batch``: update that one).
+    ``town`` (contracts only): the town, code or name, of rows without parcels."""
     k = get_kind(kind)
     require_import(actor, k)
+    options = _options(k, town)
     progress = progress or _no_progress
     data, filename = source_bytes(source, filename)
     digest = hashlib.sha256(data).hexdigest()
@@ -128,11 +142,12 @@ def ledger_import(*, actor, kind: str, source, filename: str | None = None, mapp
     result = k.read(data, mapping=mapping, sheet=sheet, filename=filename)
     progress("read", 1, 1)
     seq = _head_seq()
-    importer, plans, problems = _plan(k, actor, result, progress)
+    importer, plans, problems = _plan(k, actor, result, progress, options)
     report = _report(k, filename, digest, result, plans, problems, data)
+    report.note = importer.note(plans, written=False)
     if dry_run or report.problems:
         if record and not dry_run:
-            report.batch = _record(actor, k, report, mapping, batch)
+            report.batch = _record(actor, k, report, mapping, batch, options)
         return report
     try:
         with transaction.atomic():
@@ -143,17 +158,24 @@ def ledger_import(*, actor, kind: str, source, filename: str | None = None, mapp
             if report.changed:
                 head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
                 if head.seq != seq:  # the registry changed since the plan was made: plan again, locked
-                    importer, plans, problems = _plan(k, actor, result, progress)
+                    importer, plans, problems = _plan(k, actor, result, progress, options)
                     report = _report(k, filename, digest, result, plans, problems, data)
                     if report.problems:
                         raise _Refused
-                report.audit_entries = importer.write(plans)
+                try:
+                    report.audit_entries = importer.write(plans)
+                except RuleError as exc:  # a service refused what the plan allowed: nothing is kept
+                    report.problems = [LedgerProblem("", 0, p.field, None, p.rule, p.zh, p.en, p.field)
+                                       for p in exc.problems]
+                    report.status = "refused"
+                    raise _Refused from None
+                report.note = importer.note(plans, written=True)
             report.status = "imported"
             if record:
-                report.batch = _record(actor, k, report, mapping, batch)
+                report.batch = _record(actor, k, report, mapping, batch, options)
     except _Refused:
         if record:
-            report.batch = _record(actor, k, report, mapping, batch)
+            report.batch = _record(actor, k, report, mapping, batch, options)
     return report
 
 
@@ -162,10 +184,11 @@ def _already(batch: ImportBatch) -> Problem:
                    if batch.finished_at else "该批次已处理", "This batch has already been imported")
 
 
-def _record(actor, kind: Kind, report: ImportReport, mapping, batch: ImportBatch | None) -> ImportBatch:
+def _record(actor, kind: Kind, report: ImportReport, mapping, batch: ImportBatch | None,
+            options: dict | None = None) -> ImportBatch:
     b = batch or ImportBatch(kind=kind.name, filename=report.filename[:255], sha256=report.sha256,
                              size=len(report.source or b""), actor=actor,
-                             mapping=mapping,
+                             mapping=mapping, options=options or {},
                              region_code=actor.region.code if getattr(actor, "region_id", None) else "")
     fill_batch(b, report)
     b.status = ImportBatch.Status.IMPORTED if report.imported else ImportBatch.Status.REFUSED
@@ -183,6 +206,7 @@ def fill_batch(batch: ImportBatch, report: ImportReport) -> None:
     batch.problems = [problem_dict(p) for p in report.problems[:PROBLEMS_KEPT]]
     batch.plan = [compact(p) for p in report.plan if p.action in (CREATE, UPDATE)][:PLAN_KEPT]
     batch.sheet = report.result.sheet[:100] if report.result else ""
+    batch.note = report.note
 
 
 def compact(plan) -> dict:
@@ -215,11 +239,13 @@ def stored_path(batch: ImportBatch) -> Path:
 
 
 def import_preview(*, actor, kind: str, uploaded_file_bytes: bytes, filename: str, mapping=None,
-                   progress=None) -> ImportBatch:
+                   progress=None, town: str | None = None) -> ImportBatch:
     """Keep the upload, check it without writing, and record a batch: ``previewed`` when it can be
-    imported, ``refused`` with its problems otherwise. ``batch.report`` holds the row plan."""
+    imported, ``refused`` with its problems otherwise. ``batch.report`` holds the row plan. ``town``: see
+    ``ledger_import`` (kept with the batch for the confirmation)."""
     k = get_kind(kind)
     require_import(actor, k)
+    options = _options(k, town)
     data = bytes(uploaded_file_bytes)
     digest = hashlib.sha256(data).hexdigest()
     suffix = "".join(c for c in Path(filename or "").suffix.lower() if c.isalnum() or c == ".")[:8]
@@ -231,12 +257,12 @@ def import_preview(*, actor, kind: str, uploaded_file_bytes: bytes, filename: st
         tmp.write_bytes(data)
         tmp.replace(path)
     batch = ImportBatch(kind=k.name, filename=(filename or "")[:255], sha256=digest, size=len(data),
-                        stored_file=relative, actor=actor, status=ImportBatch.Status.REFUSED,
+                        stored_file=relative, actor=actor, status=ImportBatch.Status.REFUSED, options=options,
                         region_code=actor.region.code if getattr(actor, "region_id", None) else "")
     try:
         mapping = batch.mapping = resolve_mapping(mapping, k)
         report = ledger_import(actor=actor, kind=k.name, source=data, filename=filename, mapping=mapping,
-                               dry_run=True, record=False, progress=progress)
+                               dry_run=True, record=False, progress=progress, **options)
     except LedgerUnusable as exc:
         batch.problems = [{"sheet": "", "row": 0, "column": "", "value": None, "rule": exc.rule, "zh": exc.zh,
                            "en": exc.en, "field": ""}]
@@ -275,6 +301,9 @@ def import_confirm(*, actor, batch: ImportBatch, progress=None) -> ImportBatch:
         batch.save(update_fields=["status", "message"])
         raise RuleError([Problem("batch", "import.file_changed", "预览后的文件已丢失或被改动，请重新上传",
                                  "The previewed file is missing or was changed since the preview: upload it again")])
-    ledger_import(actor=actor, kind=batch.kind, source=data, filename=batch.filename, mapping=batch.mapping,
-                  sheet=batch.sheet or None, progress=progress, batch=batch)
+    try:
+        ledger_import(actor=actor, kind=batch.kind, source=data, filename=batch.filename, mapping=batch.mapping,
+                      sheet=batch.sheet or None, progress=progress, batch=batch, **(batch.options or {}))
+    except LedgerUnusable as exc:  # e.g. the batch's town is no longer registered
+        raise RuleError([Problem("batch", exc.rule, exc.zh, exc.en)]) from None
     return batch

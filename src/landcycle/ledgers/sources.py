@@ -34,6 +34,8 @@ LIST_EXPORTS: dict[str, ListExport] = {e.name: e for e in (
     ListExport("parcels", "parcels", _("地块台账"), "landcycle.registry.views.parcel_rows", "parcel_list"),
     ListExport("enterprises", "enterprises", _("企业台账"), "landcycle.registry.views.enterprise_rows",
                "enterprise_list"),
+    ListExport("contracts", "contracts", _("供地合同台账"), "landcycle.supervision.views_contracts.contract_rows",
+               "contract_list"),
 )}
 
 

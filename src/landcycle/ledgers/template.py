@@ -33,6 +33,23 @@ NOTES = {
     "enterprise_name": "仅供核对，不导入",
     "name": "",
 }
+KIND_NOTES = {"contracts": {  # 供地合同
+    "contract_number": "唯一编号，重复导入时按此更新；为空时用“来源标识”列",
+    "parcel_number": "已登记地块的地块编号，多个用“、”分隔；没有地块的合同留空，按“所属镇街”登记",
+    "holder": "受让人或承租人全称",
+    "holder_uscc": "受让人已在企业台账登记时填写其统一社会信用代码；未登记的留空，只填“土地使用权人”",
+    "land_use": "含“工业”的才导入（如工业用地），其他用途的行跳过",
+    "term_years": "年数，如50",
+    "developed_area_share": "0到1之间的小数，或百分数（如35%）",
+    "investment_share": "0到1之间的小数，或百分数（如25%）",
+    "government_delay": "《闲置土地处置办法》第八条所列原因：未按约定交地、规划修改、政策调整、军事管制或文物保护、"
+                        "自然灾害等不可抗力、政府或有关部门的行为",
+    "government_delay_evidence": "填写政府原因时必填：佐证材料（文件名称、文号）",
+    "extended_start": "批准延期后的新日期，须晚于原约定日期",
+    "extended_completion": "批准延期后的新日期，须晚于原约定日期",
+    "extended_production": "批准延期后的新日期，须晚于原约定日期",
+    "plot_ratio_lower": "承诺的最低容积率（标准地“5+X”指标）",
+}}
 GENERAL = [
     "第一行为表头，请勿修改表头文字；从第二行起每行一条记录，可删除或留空多余的行。",
     "橙色表头为必填列；蓝色表头为选填列，留空表示“无”（不是0）。",
@@ -82,10 +99,14 @@ def _help(k: Kind, column) -> str:
         parts.append(f"单位：{spec.unit}")
     if spec.kind == "enum":
         parts.append("可选：" + "、".join(spec.enum_labels))
-    note = NOTES.get(column.field)
+    note = _note(k, column.field)
     if note:
         parts.append(note)
     return "\n".join(parts)
+
+
+def _note(k: Kind, field: str) -> str:
+    return KIND_NOTES.get(k.name, {}).get(field) or NOTES.get(field, "")
 
 
 def _town_list(wb, user) -> str | None:
@@ -136,7 +157,7 @@ def _instructions(wb, k: Kind, formats) -> None:
         ws.write_string(r, 3, KIND_ZH.get(spec.kind, spec.kind), wrap)
         ws.write_string(r, 4, "、".join(spec.enum_labels) if spec.kind == "enum" else "", wrap)
         ws.write_string(r, 5, "" if example is None else str(example), wrap)
-        ws.write_string(r, 6, NOTES.get(column.field, ""), wrap)
+        ws.write_string(r, 6, _note(k, column.field), wrap)
     r += 2
     ws.write_string(r, 0, "示例行（填写在第一个工作表中，本表不导入） / an example row (fill in the first sheet; this "
                           "sheet is not imported)", wb.add_format({"bold": True}))

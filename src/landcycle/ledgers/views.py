@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from landcycle.accounts.scope import can_write
+from landcycle.registry.selectors import town_choices
 from landcycle.rules.ledger import MappingError
 from landcycle.rules.problems import Problem, RuleError
 from landcycle.web.listing import file_response
@@ -50,11 +51,15 @@ class UploadForm(forms.Form):
                                                   "不超过50 MB"))
     mapping = forms.FileField(label=gettext_lazy("列映射文件（可选）"), required=False,
                               help_text=gettext_lazy("TOML格式：字段 = \"源表头\"。表头与模板一致时无需映射。"))
+    town = forms.ChoiceField(label=gettext_lazy("所属镇街（供地合同）"), required=False,
+                             help_text=gettext_lazy("仅供地合同台账：没有地块编号的合同登记到此镇街；镇街用户默认本镇街。"))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["kind"].choices = [("", _("— 请选择台账种类 —"))] + [
             (name, f"{k.schema.title_zh}（{name}）") for name, k in IMPORTABLE.items()]
+        self.fields["town"].choices = [("", _("— 按地块或本镇街 —"))] + (town_choices(user) if user else [])
         self.problems: dict[str, list[Problem]] = {}
         self.mapping_data: dict | None = None
 
@@ -65,6 +70,13 @@ class UploadForm(forms.Form):
         """Django's checks, then size and mapping, with the reasons in both languages."""
         if not self.is_valid():
             return False
+        kind = IMPORTABLE[self.cleaned_data["kind"]]
+        if self.user is not None and not can_import(self.user, kind):
+            self.problem("kind", "import.role", f"您的角色不能导入{kind.schema.title_zh}",
+                         f"Your role may not import the {kind.schema.title_en} ledger")
+        if self.cleaned_data.get("town") and "town" not in kind.importer().options:
+            self.problem("town", "import.town_not_applicable", "所属镇街只适用于供地合同台账，请清空后再上传",
+                         "A town applies to the contracts ledger only: clear it and upload again")
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             self.problem("file", "upload.too_large", f"文件有{upload.size / 1048576:.1f} MB，超过50 MB的上限；请按镇街或年度拆分后分别上传",
@@ -93,15 +105,22 @@ class UploadForm(forms.Form):
         return None
 
 
+def can_import(user, kind) -> bool:
+    """The role may write every area the ledger touches (what ``services.require_import`` enforces)."""
+    return all(can_write(user, area) for area in kind.importer().areas)
+
+
 def ledger_import_new(request):
     """The 数据导入 page: every ledger with its template, the upload form, the user's batches."""
     _importer(request)
-    form = UploadForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")})
+    form = UploadForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")},
+                      user=request.user)
     if request.method == "POST" and form.check():
         upload = form.cleaned_data["file"]
         try:
             batch = import_preview(actor=request.user, kind=form.cleaned_data["kind"], uploaded_file_bytes=upload.read(),
-                                   filename=Path(upload.name or "").name, mapping=form.mapping_data)
+                                   filename=Path(upload.name or "").name, mapping=form.mapping_data,
+                                   town=form.cleaned_data.get("town") or None)
         except MappingError as exc:
             form.problem("mapping", exc.rule, exc.zh, exc.en)
         except PermissionDenied:

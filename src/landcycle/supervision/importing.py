@@ -1,5 +1,6 @@
 """Contract ledgers into the database — the entry points for the ledgers importer (landcycle.ledgers),
-which reads a file with ``rules.supervision.ledger_rows.SUPERVISED_LAND_SUPPLY`` and hands the rows here:
+which reads a file with ``ledgers.schemas.CONTRACTS`` (``SUPERVISED_LAND_SUPPLY`` plus parcel numbers, town
+and the holder's credit code) and hands the rows here:
 
     plans = contracts_plan(result.rows, actor=user, town=None)   # no write; every row checked
     counts = contracts_apply(plans, actor=user)                   # all or nothing, audited per object
@@ -7,10 +8,22 @@ which reads a file with ``rules.supervision.ledger_rows.SUPERVISED_LAND_SUPPLY``
 A row is a dict of that schema's fields (``contract_number``, ``holder``, ``price``, ``area_m2``,
 ``contract_date``, ``agreed_start`` …, the commitment pairs, ``extended_*``, ``government_delay``) plus,
 when the ledger has them, ``parcel_number`` (one or several, separated by 、 , ; or spaces), ``town`` (a
-9-digit code, for rows without parcels) and ``holder_uscc``. ``_row`` / ``_sheet`` locate the row.
+``Region`` or a 9-digit code, for rows without parcels) and ``holder_uscc``. ``_row`` / ``_sheet`` locate
+the row. Only the fields a row has are written: a column the file lacks keeps what is registered.
+
+- ``town``: where a new contract without parcels goes (the importer passes the ``--town`` of the command or
+  the town officer's own town); an existing contract keeps its town unless the row names one.
+- Scope: a registered contract, a parcel or a town outside the actor's region is a ``scope.town`` problem
+  of the row (a parcel outside it is not reported as unknown).
+- ``mark_unchanged=True``: a registered contract whose row changes nothing (fields, parcels, commitments,
+  extensions, delays) is ``unchanged`` and ``contracts_apply`` leaves it alone; each plan's ``changes``
+  says what would change (ledger field -> (registered, in the file)) and ``adds`` what would be added.
+- A registered commitment's committed value is not changed by a ledger (there is no such service): a row
+  giving another value is a problem (``commitment.committed_changed``).
+
 Problems name the ledger field (the importer maps it to the column the user saw). After applying, call
-``warnings_refresh(actor=user, as_of=<today>, contract_ids=[...])`` (or the full refresh) so that the new
-contracts get their warnings.
+``warnings_refresh(actor=user, as_of=<today>, contract_ids=[...])`` (each plan's ``contract_id``) so that
+the new contracts get their warnings.
 """
 
 from __future__ import annotations
@@ -20,15 +33,19 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from landcycle.accounts.scope import in_scope, require_write
+from landcycle.registry.models import Parcel, Region
 from landcycle.rules.problems import Problem, RuleError
 from landcycle.rules.supervision import validate_contract
 from landcycle.rules.supervision.ledger_rows import COMMITMENT_FIELDS, SUPPLY_KIND, cause_code, ledger_field
 
 from .checks import SPLIT
 from .convert import policy, rule_contract
+from .import_changes import copy_contract, diff
 from .models import Commitment, Contract, Extension, GovernmentDelay
 
-CREATE, UPDATE, INVALID = "create", "update", "invalid"
+CREATE, UPDATE, UNCHANGED, INVALID = "create", "update", "unchanged", "invalid"
+CHUNK = 900  # numbers per IN (SQLite allows 999 variables in a statement)
 # ledger field -> contract field
 ROW_FIELDS = {"contract_number": "number", "holder": "holder_name", "price": "price_wan", "area_m2": "area_m2",
               "contract_date": "signed_on", "project_name": "project", "location": "location", "land_use": "land_use",
@@ -36,6 +53,7 @@ ROW_FIELDS = {"contract_number": "number", "holder": "holder_name", "price": "pr
                                 "actual_delivery", "actual_start", "actual_completion", "actual_production",
                                 "developed_area_share", "investment_share", "stopped_since")}}
 LEDGER_FIELD = {v: k for k, v in ROW_FIELDS.items()} | {"parcels": "parcel_number", "holder": "holder_uscc",
+                                                         "holder_id": "holder_uscc", "town_id": "town",
                                                          "term_years": "term_years", "kind": "kind"}
 
 
@@ -50,14 +68,24 @@ class ContractRowPlan:
     extensions: list[dict] = field(default_factory=list)
     delays: list[dict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    changes: dict = field(default_factory=dict)  # ledger field -> (registered, in the file)
+    contract_changed: bool = True  # the contract's own fields or parcels change (else only children are added)
+    adds: dict = field(default_factory=dict)  # commitments / measures / extensions / delays to add
+    contract_id: int | None = None  # set by contracts_apply
+
+    def __str__(self) -> str:
+        return self.values.get("holder_name") or ""
 
 
-def _values(row: dict, town) -> dict:
+def _values(row: dict) -> dict:
     g = row.get
     values = {ROW_FIELDS[k]: g(k) for k in ROW_FIELDS if k in row}
     values["number"] = str(g("contract_number") or "").strip()
-    values["holder_name"] = str(g("holder") or "").strip()
-    values["kind"] = g("kind") or SUPPLY_KIND.get(g("supply_type") or "", Contract.Kind.GRANT)
+    if "holder" in row:
+        values["holder_name"] = str(g("holder") or "").strip()
+    kind = g("kind") or SUPPLY_KIND.get(g("supply_type") or "")
+    if kind:
+        values["kind"] = kind
     term = re.search(r"\d+", str(g("term_years") or ""))
     if term:
         values["term_years"] = int(term.group())
@@ -65,8 +93,8 @@ def _values(row: dict, town) -> dict:
         values["parcels"] = [p for p in SPLIT.split(str(g("parcel_number"))) if p]
     if g("holder_uscc"):
         values["holder"] = g("holder_uscc")
-    if not values.get("parcels") and (g("town") or town):
-        values["town"] = g("town") or town
+    if not values.get("parcels") and g("town"):
+        values["town"] = g("town")
     return values
 
 
@@ -117,75 +145,146 @@ def _ledger(problems: list[Problem]) -> list[Problem]:
     return [Problem(LEDGER_FIELD.get(p.field, p.field), p.rule, p.zh, p.en) for p in problems]
 
 
-def contracts_plan(rows, *, actor, town=None) -> list[ContractRowPlan]:
+def _in_chunks(qs, field: str, values) -> list:
+    values = sorted({v for v in values if v})
+    return [o for i in range(0, len(values), CHUNK) for o in qs.filter(**{f"{field}__in": values[i:i + CHUNK]})]
+
+
+def _scope_problem(actor, field: str, what_zh: str, what_en: str, town: Region) -> Problem:
+    where = actor.region.name if getattr(actor, "region_id", None) else "—"
+    return Problem(field, "scope.town", f"{what_zh}属于{town.name}，不在您的辖区（{where}）内，不能导入",
+                   f"{what_en} belongs to {town.name} ({town.code}), outside your region: it cannot be imported")
+
+
+def _scope_parcels(actor, values: dict, known: dict[str, Parcel], problems: list[Problem]) -> None:
+    """Parcel numbers -> the parcels in scope (objects); a parcel outside scope is a scope problem."""
+    if "parcels" not in values:
+        return
+    out = []
+    for n in values["parcels"]:
+        p = known.get(n)
+        if p is not None and not in_scope(actor, p.park.town):
+            problems.append(_scope_problem(actor, "parcels", f"地块“{n}”", f"parcel '{n}'", p.park.town))
+        else:
+            out.append(p if p is not None else n)  # an unknown number is reported by resolve_parcels
+    values["parcels"] = out
+
+
+def contracts_plan(rows, *, actor, town=None, mark_unchanged: bool = False, progress=None) -> list[ContractRowPlan]:
     """Check every row without writing: what would be created or updated, and each row's problems."""
     from .services import AREA, _check, _prepare
 
-    from landcycle.accounts.scope import require_write
     require_write(actor, AREA)
-    existing = {c.number: c for c in Contract.objects.filter(
-        number__in=[str(r.get("contract_number") or "").strip() for r in rows]).select_related("town")}
+    existing = {c.number: c for c in _in_chunks(
+        Contract.objects.select_related("town", "holder").prefetch_related(
+            "parcels", "commitments", "extensions", "government_delays"),
+        "number", (str(r.get("contract_number") or "").strip() for r in rows))}
+    known = {p.number: p for p in _in_chunks(Parcel.objects.select_related("park__town"), "number",
+                                             (n for r in rows for n in SPLIT.split(str(r.get("parcel_number") or ""))))}
     seen: set[str] = set()
     out = []
-    for r in rows:
-        values = _values(r, town)
+    for i, r in enumerate(rows, 1):
+        values = _values(r)
         commitments, extensions, delays = _children(r)
         number = values["number"]
         current = existing.get(number)
-        c = Contract(pk=current.pk, town=current.town) if current else Contract()
+        plan = ContractRowPlan(r.get("_row", 0), r.get("_sheet", ""), number, CREATE, values, commitments, extensions,
+                               delays)
+        out.append(plan)
+        if progress and (i % 200 == 0 or i == len(rows)):
+            progress("plan", i, len(rows))
+        if current is not None and not in_scope(actor, current.town):  # say so and nothing more about it
+            plan.action, plan.problems = INVALID, _ledger([_scope_problem(
+                actor, "number", f"合同“{number}”", f"contract '{number}'", current.town)])
+            continue
+        if current is None and town is not None and "parcels" not in values and "town" not in values:
+            values["town"] = town
+        problems: list[Problem] = []
+        _scope_parcels(actor, values, known, problems)
+        c = copy_contract(current) if current else Contract()
         with transaction.atomic():  # _prepare only reads; the savepoint keeps a failed read from spoiling the plan
-            parcels, problems = _prepare(actor, c, values)
+            parcels, found = _prepare(actor, c, values)
+            if problems:  # parcels outside scope: not also "no parcel"
+                found = [p for p in found if p.rule != "contract.no_parcel_or_town"]
             try:
-                _check(c, problems)
+                _check(c, found)
             except RuleError:
                 pass
-            problems += _child_problems(c, commitments, extensions, delays)
+            problems += found + _child_problems(c, commitments, extensions, delays)
+        if c.town_id and not in_scope(actor, c.town) and not problems:
+            problems.append(_scope_problem(actor, "town", "该合同", "the contract", c.town))
+        named = r.get("town")
+        if isinstance(named, Region) and parcels and c.town_id and named.pk != c.town_id:
+            problems.append(Problem("town", "contract.town_mismatch", f"所属镇街“{named.name}”与地块所在的{c.town.name}不一致",
+                                    f"the town {named.name} is not the town of the parcels ({c.town.name})"))
         if number in seen:
             problems.append(Problem("number", "contract.duplicate_row", f"合同编号“{number}”在本台账中重复",
                                     f"the contract number '{number}' appears twice in this ledger"))
         seen.add(number)
         if current is not None:
             problems = [p for p in problems if p.rule != "field.unique"]
-        out.append(ContractRowPlan(r.get("_row", 0), r.get("_sheet", ""), number,
-                                   INVALID if problems else (UPDATE if current else CREATE), values, commitments,
-                                   extensions, delays, _ledger(problems)))
+            diff(plan, current, c, parcels, problems)
+            plan.action = UPDATE if plan.changes or not mark_unchanged else UNCHANGED
+        else:
+            plan.adds = {"commitments": len(commitments), "measures": 0, "extensions": len(extensions),
+                         "delays": len(delays)}
+        if problems:
+            plan.action, plan.problems = INVALID, _ledger(problems)
     return out
 
 
-@transaction.atomic
-def contracts_apply(plans: list[ContractRowPlan], *, actor) -> dict[str, int]:
-    """Write a plan with no invalid row (else ``RuleError`` naming the rows); returns the counts."""
-    from . import services
+def _row_errors(plan: ContractRowPlan, exc: RuleError) -> RuleError:
+    return RuleError([Problem(LEDGER_FIELD.get(q.field, q.field), q.rule, f"第{plan.row}行：{q.zh}",
+                              f"row {plan.row}: {q.en}") for q in exc.problems])
 
+
+@transaction.atomic
+def contracts_apply(plans: list[ContractRowPlan], *, actor, progress=None) -> dict[str, int]:
+    """Write a plan with no invalid row (else ``RuleError`` naming the rows); returns the counts."""
     bad = [p for p in plans if p.action == INVALID]
     if bad:
         raise RuleError([Problem(q.field, q.rule, f"第{p.row}行：{q.zh}", f"row {p.row}: {q.en}")
                          for p in bad for q in p.problems])
-    counts = {CREATE: 0, UPDATE: 0, "commitments": 0, "extensions": 0, "delays": 0}
-    for p in plans:
-        if p.action == CREATE:
-            c = services.contract_create(actor=actor, **p.values)
-        else:
-            c = Contract.objects.select_related("town").get(number=p.number)
-            values = {k: v for k, v in p.values.items() if k != "number"}
-            c = services.contract_update(actor=actor, contract=c, **values)
-        counts[p.action] += 1
-        have = {m.kind: m for m in c.commitments.all()}
-        for m in p.commitments:
-            if m["kind"] in have:
-                if m.get("measured") is not None and have[m["kind"]].measured != m["measured"]:
-                    services.commitment_measure(actor=actor, commitment=have[m["kind"]], measured=m["measured"])
-                continue
-            services.commitment_add(actor=actor, contract=c, **m)
-            counts["commitments"] += 1
-        dates = {(e.milestone, e.new_date) for e in c.extensions.all()}
-        for e in p.extensions:
-            if (e["milestone"], e["new_date"]) not in dates:
-                services.extension_add(actor=actor, contract=c, **e)
-                counts["extensions"] += 1
-        causes = {(d.cause, d.evidence) for d in c.government_delays.all()}
-        for d in p.delays:
-            if (d["cause"], d["evidence"]) not in causes:
-                services.government_delay_add(actor=actor, contract=c, **d)
-                counts["delays"] += 1
+    counts = {CREATE: 0, UPDATE: 0, UNCHANGED: 0, "commitments": 0, "measures": 0, "extensions": 0, "delays": 0}
+    for i, p in enumerate(plans, 1):
+        try:
+            _apply(p, actor, counts)
+        except RuleError as exc:
+            raise _row_errors(p, exc) from None
+        if progress and (i % 200 == 0 or i == len(plans)):
+            progress("write", i, len(plans))
     return counts
+
+
+def _apply(p: ContractRowPlan, actor, counts: dict) -> None:
+    from . import services
+
+    counts[p.action] += 1
+    if p.action == UNCHANGED:
+        return
+    if p.action == CREATE:
+        c = services.contract_create(actor=actor, **p.values)
+    else:
+        c = Contract.objects.select_related("town").get(number=p.number)
+        if p.contract_changed:
+            c = services.contract_update(actor=actor, contract=c, **{k: v for k, v in p.values.items() if k != "number"})
+    p.contract_id = c.pk
+    have = {m.kind: m for m in c.commitments.all()}
+    for m in p.commitments:
+        if m["kind"] in have:
+            if m.get("measured") is not None and have[m["kind"]].measured != m["measured"]:
+                services.commitment_measure(actor=actor, commitment=have[m["kind"]], measured=m["measured"])
+                counts["measures"] += 1
+            continue
+        services.commitment_add(actor=actor, contract=c, **m)
+        counts["commitments"] += 1
+    dates = {(e.milestone, e.new_date) for e in c.extensions.all()}
+    for e in p.extensions:
+        if (e["milestone"], e["new_date"]) not in dates:
+            services.extension_add(actor=actor, contract=c, **e)
+            counts["extensions"] += 1
+    causes = {(d.cause, d.evidence) for d in c.government_delays.all()}
+    for d in p.delays:
+        if (d["cause"], d["evidence"]) not in causes:
+            services.government_delay_add(actor=actor, contract=c, **d)
+            counts["delays"] += 1

@@ -15,7 +15,7 @@ from landcycle.registry.models import Parcel
 from landcycle.registry.selectors import town_choices
 from landcycle.registry.views_map import feature_collection, map_config
 from landcycle.rules.units import m2_to_mu
-from landcycle.web.listing import Filter, Listing, choice_list, csv_response, fixed, kpi, wants_csv
+from landcycle.web.listing import Filter, Listing, choice_list, export_format, export_response, kpi
 
 from .convert import policy, rule_contract
 from .labels import rule_label
@@ -56,12 +56,26 @@ def _top_warnings(ids) -> dict[int, Warning]:
     return out
 
 
-def contract_list(request):
-    user = request.user
+def _filtered(request):
     listing = _listing(request)
-    qs = listing.filtered(contracts_with_colour(user))
-    if listing.q:
-        qs = qs.distinct()
+    qs = listing.filtered(contracts_with_colour(request.user))
+    return listing, qs.distinct() if listing.q else qs
+
+
+def contract_rows(request):
+    """The contracts the list shows (scope, filters, order): what its export writes, as the contract ledger
+    (``ledgers.kinds`` "contracts") that ``landcycle import contracts`` reads back."""
+    listing, qs = _filtered(request)
+    rows = listing.ordered(qs)
+    rows.listing = listing  # the export job describes its filters in words
+    return rows
+
+
+def contract_list(request):
+    if export_format(request):
+        return export_response(request, "contracts")
+    user = request.user
+    listing, qs = _filtered(request)
     totals = qs.aggregate(n=Count("id", distinct=True), m2=Sum("area_m2"), price=Sum("price_wan"))
     by_worst = dict(qs.order_by().values_list("worst").annotate(n=Count("id", distinct=True)))
     warnings = Warning.objects.filter(subject_type=Warning.SubjectType.CONTRACT, subject_id__in=qs.values("pk"))
@@ -75,8 +89,6 @@ def contract_list(request):
             kpi(_("应征闲置费"), fees["fee_wan"], _("万元"), places=2)]
     rows = listing.ordered(qs.select_related("town", "holder__town").prefetch_related(
         Prefetch("parcel_links", queryset=ContractParcel.objects.select_related("parcel").order_by("parcel__number"))))
-    if wants_csv(request):
-        return _csv(rows)
     page = listing.page(rows)
     top = _top_warnings(c.pk for c in page.object_list)
     for c in page.object_list:
@@ -86,22 +98,6 @@ def contract_list(request):
     return render(request, "supervision/contract_list.html", {
         "listing": listing, "page_obj": page, "kpis": kpis, "checked": last_checked(user),
         "can_edit": can_write(user, "supervision")})
-
-
-def _csv(rows):
-    def lines():
-        for c in rows.iterator(chunk_size=1000):
-            yield (c.number, c.holder_name, c.town.name, " ".join(link.parcel.number for link in c.parcel_links.all()),
-                   c.get_kind_display(), fixed(c.area_m2, 2), fixed(c.area_mu, 4), fixed(c.price_wan, 2),
-                   c.term_years or "", *(getattr(c, n).isoformat() if getattr(c, n) else "" for n in (
-                       "signed_on", "agreed_start", "actual_start", "agreed_completion", "actual_completion",
-                       "agreed_production", "actual_production")),
-                   COLOUR_OF_RANK.get(c.worst, "") if c.worst >= 0 else "")
-
-    return csv_response(_("供地合同"), [
-        _("合同编号"), _("土地使用权人"), _("镇街"), _("地块"), _("合同类型"), _("面积（平方米）"), _("面积（亩）"),
-        _("成交价格（万元）"), _("使用年限（年）"), _("合同签订日期"), _("约定开工日期"), _("实际开工日期"), _("约定竣工日期"),
-        _("实际竣工日期"), _("约定达产日期"), _("实际达产日期"), _("预警颜色")], lines())
 
 
 def _attainment(m) -> Decimal | None:

@@ -54,6 +54,7 @@ class Importer:
     refs: tuple[Col, ...] = ()  # foreign keys, resolved by ``resolve``
     field_of: dict[str, str] = {}  # a rule's field name -> the schema field holding it
     uscc_fields: tuple[str, ...] = ()  # schema fields holding credit codes of registered enterprises
+    options: tuple[str, ...] = ()  # keyword options the kind takes besides the file (``town`` for contracts)
 
     def __init__(self, actor, result: LedgerResult, progress=None):
         self.actor, self.result, self.progress = actor, result, progress
@@ -92,6 +93,10 @@ class Importer:
         return []
 
     def region_code(self, obj) -> str:
+        return ""
+
+    def note(self, plans: list[RowPlan], written: bool) -> str:
+        """What the report adds to its counts (after ``write`` when ``written``); "" for nothing."""
         return ""
 
     def defaults(self, row: dict) -> dict:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from landcycle.ledgers.cli import EXIT_UNUSABLE, HelpFormatter, ProgressBar, actor, kinds_epilog
-from landcycle.ledgers.kinds import KINDS
+from landcycle.ledgers.cli import EXIT_UNUSABLE, HelpFormatter, ProgressBar, actor, kind_choices, kinds_epilog
+from landcycle.ledgers.kinds import get_kind
 
 
 class Command(BaseCommand):
@@ -16,11 +16,11 @@ class Command(BaseCommand):
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         kwargs.setdefault("formatter_class", HelpFormatter)
-        kwargs.setdefault("epilog", kinds_epilog(check_only=False))
+        kwargs.setdefault("epilog", kinds_epilog(importing=False))
         return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=list(KINDS), metavar="KIND", help="台账种类（见下） / the ledger")
+        parser.add_argument("kind", choices=kind_choices(importing=False), metavar="KIND", help="台账种类（见下） / the ledger")
         parser.add_argument("--out", required=True, metavar="FILE", help=".xlsx，或 .csv（UTF-8 带 BOM）")
         parser.add_argument("--as", dest="as_user", metavar="USERNAME",
                             help="按该用户的辖区导出 / export what this user may see")
@@ -34,7 +34,7 @@ class Command(BaseCommand):
             raise CommandError(f"输出文件应为 .xlsx 或 .csv：{out} / the output must be .xlsx or .csv",
                                returncode=EXIT_UNUSABLE)
         user = actor(as_user)
-        rows = export_queryset(KINDS[kind], user).count()
+        rows = export_queryset(get_kind(kind), user).count()
         bar = ProgressBar(self.stderr._out) if opts.get("verbosity", 1) > 0 and rows else None
         path.write_bytes(ledger_export(user=user, kind=kind, fmt=fmt, progress=bar))
         self.stdout.write(f"已导出{rows}行到 {path} / exported {rows} rows to {path}")

@@ -7,8 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from landcycle.ledgers.cli import EXIT_UNUSABLE, HelpFormatter, actor, kinds_epilog
-from landcycle.ledgers.kinds import KINDS
+from landcycle.ledgers.cli import EXIT_UNUSABLE, HelpFormatter, actor, kind_choices, kinds_epilog
 
 
 class Command(BaseCommand):
@@ -16,11 +15,11 @@ class Command(BaseCommand):
 
     def create_parser(self, prog_name, subcommand, **kwargs):
         kwargs.setdefault("formatter_class", HelpFormatter)
-        kwargs.setdefault("epilog", kinds_epilog(check_only=False))
+        kwargs.setdefault("epilog", kinds_epilog(importing=False))
         return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=list(KINDS), metavar="KIND", help="台账种类（见下） / the ledger")
+        parser.add_argument("kind", choices=kind_choices(importing=False), metavar="KIND", help="台账种类（见下） / the ledger")
         parser.add_argument("--out", required=True, metavar="FILE.xlsx")
         parser.add_argument("--as", dest="as_user", metavar="USERNAME",
                             help="镇街下拉列表按该用户的辖区 / offer this user's towns in the town column")
