@@ -139,17 +139,6 @@ def supervision_data(registry_data, personas):
     return registry_data
 
 
-def pytest_ignore_collect(collection_path, config):
-    """The rectification tests need "landcycle.rectification" in INSTALLED_APPS; until settings list it they are
-    not collected (the guard can go then)."""
-    from django.conf import settings
-
-    if collection_path.name in ("rectification", "test_rectification_browser.py") and \
-            "landcycle.rectification" not in settings.INSTALLED_APPS:
-        return True
-    return None
-
-
 RECTIFICATION_PDF = b"%PDF-1.4\n% evidence\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
@@ -159,8 +148,7 @@ def rectification_data(registry_data, personas, regions, settings, tmp_path):
     finding, a suggestion and a task of the town (linked to its park, first parcel and owner), and the
     county's reconciliation round of 2026-11-16–30 in which each town officer reported progress with one
     PDF of evidence (stored under a temporary UPLOADS_DIR). Adds inspection, finding, suggestion, task,
-    report, evidence, round (the same for both towns) and round_item to each town's dict. Needs the
-    rectification app installed."""
+    report, evidence, round (the same for both towns) and round_item to each town's dict."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from landcycle.rectification import services

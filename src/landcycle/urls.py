@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
@@ -14,9 +13,7 @@ urlpatterns = [
     path("", include("landcycle.supervision.urls")),
     path("", include("landcycle.ledgers.urls")),
     path("", include("landcycle.evaluation.urls")),
+    path("", include("landcycle.rectification.urls")),
     path("audit/", views.audit_list, name="audit_list"),
     path("areas/<slug:key>/", views.area_pending, name="area_pending"),
 ]
-
-if "landcycle.rectification" in settings.INSTALLED_APPS:  # the guard goes once settings list the app
-    urlpatterns.append(path("", include("landcycle.rectification.urls")))

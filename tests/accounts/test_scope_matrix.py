@@ -8,7 +8,6 @@ A new URL whose key this test cannot fill fails here until it is added to OBJECT
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from conftest import QIAOTOU, XINPU
@@ -32,6 +31,8 @@ OBJECTS = {
     "town": lambda d: d["town"],
     # rectification (conftest.rectification_data; a round covers the county: the same round for both towns)
     "inspection": lambda d: d["inspection"],
+    "finding": lambda d: d["finding"],
+    "suggestion": lambda d: d["suggestion"],
     "task": lambda d: d["task"],
     "evidence": lambda d: d["evidence"],
     "round_item": lambda d: d["round_item"],
@@ -62,23 +63,29 @@ LEDGER_URLS = {"ledger_template", "import_batch_detail", "import_batch_confirm",
                "export_job_file"}
 WRITE_PREFIXES = ("_create", "_edit", "_update", "_new", "_end")
 # rectification (整改): the supervisor (纪检监督员) writes the ledger — inspections, checks, findings, suggestions,
-# tasks, rounds, reviews, close-out and reopening — and nobody else opens these pages (the county administrator,
-# analyst, leader and town officers get 404). Town officers write only their own town's progress (RECT_OFFICER_WRITES);
-# the supervisor, administrator, analyst and leader get 404 there. A round covers the whole county
-# (RECT_COUNTY_WIDE): every persona opens it, sees only the items of their scope, and the page is checked for leaks
-# like a page without a key.
-RECTIFICATION = "landcycle.rectification" in settings.INSTALLED_APPS
+# tasks, new and edited, rounds, reviews, close-out and reopening — and nobody else opens these pages (the county
+# administrator, analyst, leader and town officers get 404). Town officers write only their own town's progress and
+# the objects their own town's tasks are linked to (RECT_OFFICER_WRITES); the supervisor, administrator, analyst and
+# leader get 404 there. A round covers the whole county (RECT_COUNTY_WIDE): every persona opens it, sees only the
+# items of their scope, and the page is checked for leaks like a page without a key.
 RECT_SUPERVISOR_WRITES = {"inspection_create", "check_create", "finding_create", "suggestion_create", "task_create",
+                          "inspection_edit", "finding_edit", "suggestion_edit", "task_edit",
                           "task_close", "task_reopen", "round_open", "round_close", "round_item_review"}
-RECT_OFFICER_WRITES = {"task_update", "round_item_submit"}
+RECT_OFFICER_WRITES = {"task_update", "task_links_edit", "round_item_submit"}
 RECT_COUNTY_WIDE = {"round_detail", "round_export", "round_close"}
 
 
 @pytest.fixture
-def rectification(request):
-    """The rectification objects of both towns (conftest.rectification_data) when the app is installed."""
-    if RECTIFICATION:
-        request.getfixturevalue("rectification_data")
+def rectification_linked(supervision_data, rectification_data, personas):
+    """Each town's task also linked to the town's contract by its officer (shown on the contract's page)."""
+    from landcycle.rectification import services
+
+    for code, who in ((XINPU, "xinpu"), (QIAOTOU, "qiaotou")):
+        d = rectification_data[code]
+        d["task"] = services.task_links_update(actor=personas[who], task=d["task"], version=d["task"].version,
+                                               parks=[d["park"]], parcels=[d["parcels"][0]], enterprises=[d["owner"]],
+                                               contracts=[d["contract"]])
+    return rectification_data
 
 
 def _walk(resolver=None, prefix=""):
@@ -129,7 +136,8 @@ def _leak_markers(data):
     return markers
 
 
-def test_anonymous_users_are_sent_to_login(client, registry_data, supervision_data, evaluation_data, rectification):
+def test_anonymous_users_are_sent_to_login(client, registry_data, supervision_data, evaluation_data,
+                                       rectification_linked):
     for name, route, params in _urls():
         if name in OPEN_URLS or name == "logout" or name in LEDGER_URLS:
             continue
@@ -139,8 +147,8 @@ def test_anonymous_users_are_sent_to_login(client, registry_data, supervision_da
 
 
 @pytest.mark.parametrize("who", ["admin", "analyst", "supervisor", "leader", "xinpu", "qiaotou"])
-def test_every_url_with_every_persona(client, registry_data, supervision_data, evaluation_data, rectification, personas,
-                                      who):
+def test_every_url_with_every_persona(client, registry_data, supervision_data, evaluation_data, rectification_linked,
+                                      personas, who):
     user = personas[who]
     client.force_login(user)
     own_town = {"xinpu": XINPU, "qiaotou": QIAOTOU}.get(who)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from landcycle.accounts.scope import in_scope
 from landcycle.registry.models import Region
 from landcycle.rules.problems import Problem
 
@@ -101,21 +102,71 @@ def task_problems(*, finding, town, department, title, measures, assigned_on, de
     return problems
 
 
-def link_problems(*, town, parks, parcels, enterprises) -> list[Problem]:
-    """Parks, parcels and enterprises linked to a town's task must be in that town."""
+LINKS = (  # field, how to find an object's town, label zh, label en
+    ("parks", lambda o: o.town_id, "园区", "park"),
+    ("parcels", lambda o: o.park.town_id, "地块", "parcel"),
+    ("enterprises", lambda o: o.town_id, "企业", "enterprise"),
+    ("contracts", lambda o: o.town_id, "合同", "contract"),
+)
+
+
+def link_problems(*, town, parks=(), parcels=(), enterprises=(), contracts=()) -> list[Problem]:
+    """Parks, parcels, enterprises and contracts linked to a town's task must be in that town (a county
+    department's task may concern any town of the county)."""
     if town is None or town.level != Region.Level.TOWN:
         return []
     problems = []
-    for field, objs, town_of, label_zh, label_en in (
-            ("parks", parks, lambda o: o.town_id, "园区", "park"),
-            ("parcels", parcels, lambda o: o.park.town_id, "地块", "parcel"),
-            ("enterprises", enterprises, lambda o: o.town_id, "企业", "enterprise")):
-        wrong = [str(o) for o in objs if town_of(o) != town.pk]
+    given = {"parks": parks, "parcels": parcels, "enterprises": enterprises, "contracts": contracts}
+    for field, town_of, label_zh, label_en in LINKS:
+        wrong = [str(o) for o in given[field] if town_of(o) != town.pk]
         if wrong:
             problems.append(Problem(field, "task.link_other_town", f"{label_zh}“{'、'.join(wrong)}”不在{town.name}",
                                     f"The {label_en}{'s' if len(wrong) > 1 else ''} {', '.join(wrong)} "
                                     f"{'are' if len(wrong) > 1 else 'is'} not in {town.code}"))
     return problems
+
+
+def scope_problems(actor, **links) -> list[Problem]:
+    """Objects a user links must be in the user's own scope (a town officer: their own town)."""
+    problems = []
+    for field, town_of, label_zh, label_en in LINKS:
+        wrong = [str(o) for o in links.get(field, ()) if not in_scope(actor, _town(o, field))]
+        if wrong:
+            problems.append(Problem(field, "scope.link", f"不能关联您辖区以外的{label_zh}：{'、'.join(wrong)}",
+                                    f"You may not link a {label_en} outside your region: {', '.join(wrong)}"))
+    return problems
+
+
+def _town(obj, field: str):
+    return obj.park.town if field == "parcels" else obj.town
+
+
+def inspection_date_problems(*, inspection, started_on) -> list[Problem]:
+    """An inspection's start may not move after the date of a finding it already has."""
+    if inspection.pk is None or not isinstance(started_on, dt.date):
+        return []
+    first = inspection.findings.order_by("found_on").values_list("found_on", flat=True).first()
+    if first is not None and started_on > first:
+        return [Problem("started_on", "inspection.after_findings",
+                        f"开始日期{started_on.isoformat()}晚于本次检查已录入问题的发现日期{first.isoformat()}",
+                        f"The start {started_on.isoformat()} is after the date of a finding already recorded "
+                        f"({first.isoformat()})")]
+    return []
+
+
+def finding_date_problems(*, finding, found_on) -> list[Problem]:
+    """A finding's date may not move after the assignment or the deadline of one of its tasks."""
+    if finding.pk is None or not isinstance(found_on, dt.date):
+        return []
+    tasks = list(finding.tasks.values_list("number", "assigned_on", "deadline"))
+    late = [(n, a) for n, a, _d in tasks if a < found_on] + [(n, d) for n, _a, d in tasks if d < found_on]
+    if not late:
+        return []
+    number, day = min(late, key=lambda x: x[1])
+    return [Problem("found_on", "finding.after_tasks",
+                    f"发现日期{found_on.isoformat()}晚于任务{number}的交办日期或整改时限{day.isoformat()}",
+                    f"The finding's date {found_on.isoformat()} is after the assignment or deadline of task "
+                    f"{number} ({day.isoformat()})")]
 
 
 def progress_problems(*, percent_done, text, reported_on, today: dt.date) -> list[Problem]:

@@ -9,11 +9,12 @@ from django import forms
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from landcycle.accounts.scope import region_prefix, scoped
+from landcycle.accounts.scope import region_prefix
 from landcycle.registry.forms import DATE, RegistryForm
-from landcycle.registry.models import Enterprise, Park, Parcel, Region
+from landcycle.registry.models import Region
 from landcycle.rules.problems import Problem
 
+from .forms_links import LinkFields
 from .models import Inspection, RoundItem
 
 
@@ -110,12 +111,7 @@ class SuggestionForm(RectForm):
         self.fields["finding"].queryset = inspection.findings.all()
 
 
-def _split(text: str) -> list[str]:
-    return [p.strip() for p in str(text or "").replace("，", ",").replace("、", ",").replace("\n", ",").split(",")
-            if p.strip()]
-
-
-class TaskForm(RectForm):
+class TaskForm(LinkFields, RectForm):
     title = forms.CharField(label=_("整改任务"), max_length=200)
     town = forms.ModelChoiceField(label=_("责任镇街"), queryset=None, required=False,
                                   help_text=_("由县级部门负责时选择“（全市）”一项，并填写责任部门"))
@@ -124,41 +120,41 @@ class TaskForm(RectForm):
     assigned_on = forms.DateField(label=_("交办日期"), widget=DATE)
     deadline = forms.DateField(label=_("整改时限"), widget=DATE, required=False)
     measures = forms.CharField(label=_("整改措施"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
-    parks = forms.ModelMultipleChoiceField(label=_("相关园区"), queryset=None, required=False,
-                                           widget=forms.SelectMultiple(attrs={"size": 5}))
-    parcels = forms.CharField(label=_("相关地块"), required=False, help_text=_("地块编号，用逗号分隔"))
-    enterprises = forms.CharField(label=_("相关企业"), required=False,
-                                  help_text=_("统一社会信用代码或企业全称，用逗号分隔"))
-    wide_fields = ("title", "measures")
+    wide_fields = ("title", "measures", "parks")
     marked = ("town", "deadline", "measures")
+    field_order = ("title", "town", "department", "person", "assigned_on", "deadline", "measures")
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, task=None, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.fields["town"].queryset = regions_on_branch(user)
         self.fields["town"].label_from_instance = _region_label
-        parks = scoped(Park.objects.select_related("town"), user).order_by("town__code", "name")
-        self.fields["parks"].queryset = parks
-        self.fields["parks"].label_from_instance = lambda p: f"{p.town.name} · {p.name}"
+        self.setup_links(user, town=task.town if task is not None else None)
+        if task is not None:  # an edit: the lock and the reason of a moved deadline
+            self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
+            self.fields["note"] = forms.CharField(label=_("修改说明"), required=False,
+                                                  widget=forms.Textarea(attrs={"rows": 2}),
+                                                  help_text=_("调整整改时限时必填：写明延期或提前的原因"))
+            self.order_fields([*self.field_order[:6], "note"])  # beside the deadline it explains
+            self.initial.update(task_initial(task))
 
-    def clean_parcels(self):
-        numbers = _split(self.cleaned_data["parcels"])
-        found = {p.number: p for p in scoped(Parcel.objects.select_related("park"), self.user).filter(number__in=numbers)}
-        missing = [n for n in numbers if n not in found]
-        if missing:
-            raise forms.ValidationError(_("在您的辖区内找不到地块：%(n)s"), params={"n": "、".join(missing)},
-                                        code="unknown_parcel")
-        return [found[n] for n in numbers]
 
-    def clean_enterprises(self):
-        out, missing = [], []
-        visible = scoped(Enterprise.objects.all(), self.user)
-        for text in _split(self.cleaned_data["enterprises"]):
-            ent = visible.filter(uscc=text.upper()).first() or visible.filter(name=text).first()
-            (out.append(ent) if ent else missing.append(text))
-        if missing:
-            raise forms.ValidationError(_("在您的辖区内找不到企业：%(n)s"), params={"n": "、".join(missing)},
-                                        code="unknown_enterprise")
-        return out
+class TaskLinksForm(LinkFields, RectForm):
+    """The officer of the task's town: the parks, parcels, enterprises and contracts the task concerns."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    wide_fields = ("parks", "parcels", "enterprises", "contracts")
+
+    def __init__(self, *args, user, task, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.setup_links(user, town=task.town)
+        self.initial.update({"version": task.version} | LinkFields.initial_of(task))
+
+
+def task_initial(task) -> dict:
+    out = {name: getattr(task, name) for name in ("title", "department", "person", "measures", "assigned_on",
+                                                  "deadline", "version")}
+    out["town"] = task.town_id
+    return out | LinkFields.initial_of(task)
 
 
 class MultipleFileInput(forms.ClearableFileInput):

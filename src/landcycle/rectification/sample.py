@@ -1,6 +1,7 @@
 """The sample county's rectification ledger (``build_rectification_sample``): the provincial inspection's
 "回头看" of the seed report with its 3 findings and 12 suggestions, tasks for 新浦镇, 桥头镇, 横河镇 and two
-county departments (linked to 敦和园区, 桥头镇东/西工业区 and 彭桥工业园区 when the sample parks exist), six
+county departments (linked to 敦和园区, 桥头镇东/西工业区 and 彭桥工业园区 when the sample parks exist, and to
+敦和园区's parcels being vacated, the firms that have not left and the contracts of its re-granted lots), six
 twice-monthly rounds from 2026-09-01 (five reconciled, the sixth open on 2026-11-29), close-outs, one relapse
 and 86 supervision checks. Deterministic (sample_data.py holds the story).
 
@@ -18,7 +19,8 @@ from django.db import transaction
 
 from landcycle.accounts.models import User
 from landcycle.audit.services import audit_record_many
-from landcycle.registry.models import Park, Region
+from landcycle.registry.models import Enterprise, Park, Parcel, Region
+from landcycle.supervision.models import Contract
 
 from . import sample_data as S
 from . import services
@@ -72,6 +74,23 @@ def _checks(actor, supervisor, regions: dict, today: dt.date) -> int:
     codes = {i.pk: r.code for i, r in zip(made, links)}
     audit_record_many(actor=actor, action="inspection.create", items=items, region_code_of=lambda i: codes[i.pk])
     return len(made)
+
+
+def _links(key: str, parks: list[Park]) -> dict:
+    """The parcels, enterprises and contracts of ``S.LINKS[key]`` in ``parks`` (empty when none exist)."""
+    kinds = S.LINKS.get(key, ())
+    towns = {p.town_id for p in parks}
+    vacating = Parcel.objects.filter(park__in=parks, status=Parcel.Status.VACATING).order_by("number")
+    out = {}
+    if "vacating_parcels" in kinds:
+        out["parcels"] = list(vacating.select_related("park"))
+    if "vacating_tenants" in kinds:
+        out["enterprises"] = list(Enterprise.objects.filter(occupancies__parcel__in=vacating, town__in=towns)
+                                  .distinct().order_by("uscc"))
+    if "park_contracts" in kinds:
+        out["contracts"] = list(Contract.objects.filter(parcels__park__in=parks, town__in=towns)
+                                .distinct().order_by("number"))
+    return out
 
 
 def _submit(officer, task, pct, day, item=None, *, close=False, label=""):
@@ -139,10 +158,11 @@ def build_rectification_sample(*, actor, today: dt.date = dt.date(2026, 11, 29))
     parks = {p.name: p for p in Park.objects.filter(town__code__in=[S.XINPU, S.QIAOTOU, S.HENGHE])}
     tasks: dict[str, Task] = {}
     for key, f, town, dept, person, title, measures, deadline, park_names, before, _rounds in S.TASKS:
+        linked = [parks[n] for n in park_names if n in parks]
         tasks[key] = services.task_create(
             actor=sup, finding=findings[f - 1], town=regions[town or COUNTY], department=dept, person=person,
-            title=title, measures=measures, deadline=deadline, assigned_on=S.ASSIGNED_ON,
-            parks=[parks[n] for n in park_names if n in parks])
+            title=title, measures=measures, deadline=deadline, assigned_on=S.ASSIGNED_ON, parks=linked,
+            **_links(key, linked))
     for key, f, town, *_rest, before, _rounds in S.TASKS:
         officer = people[town] if town else sup
         for day, pct in before:

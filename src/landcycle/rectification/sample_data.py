@@ -91,6 +91,10 @@ TASKS = [
      "镇纪委监察办组建联合监督组，对园区改造提升和企业腾退开展跟踪监督，每月报告整改堵点", D(2026, 12, 18), [],
      [(D(2026, 6, 30), 20)], [30, 35, 45, 50, 55, 60]),
 ]
+# Objects of the sample registry a task concerns beyond its parks (when the registry holds them): the parcels
+# of 敦和园区 being vacated and the firms whose lease there ended but who have not left (the seed's "迟迟不腾退"),
+# and the land contracts of 敦和园区's idle lots granted again for new projects.
+LINKS = {"dunhe_exit": ("vacating_parcels", "vacating_tenants"), "dunhe_projects": ("park_contracts",)}
 # closes outside the rounds (tasks finished before reconciliation began), and the relapse
 CLOSED_BEFORE_ROUNDS = {"yandun_demolish": D(2026, 8, 28), "county_action": D(2026, 6, 25),
                         "county_policy": D(2026, 7, 20)}

@@ -17,7 +17,7 @@ from django.http import Http404
 from landcycle.accounts.scope import access, region_prefix, scoped
 
 from .colours import TaskColour, task_colour
-from .models import Evidence, Finding, Inspection, Round, RoundItem, Task
+from .models import Evidence, Finding, Inspection, Round, RoundItem, Suggestion, Task
 
 
 def branch_q(user, field: str) -> Q | None:
@@ -53,6 +53,13 @@ def access_finding(user, pk) -> Finding:
     try:
         return Finding.objects.select_related("inspection").get(pk=pk, inspection__in=inspections_visible(user))
     except (Finding.DoesNotExist, ValueError, TypeError):
+        raise Http404
+
+
+def access_suggestion(user, pk) -> Suggestion:
+    try:
+        return Suggestion.objects.select_related("inspection").get(pk=pk, inspection__in=inspections_visible(user))
+    except (Suggestion.DoesNotExist, ValueError, TypeError):
         raise Http404
 
 

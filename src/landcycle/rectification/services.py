@@ -6,7 +6,7 @@ records an audit row in the same transaction. A ``RuleError`` (bilingual problem
 the rule) writes nothing.
 
 Progress, close-out and reopening are in ``services_progress``; reconciliation rounds in
-``services_rounds``; both are re-exported here.
+``services_rounds``; edits of what was recorded in ``services_edit``; all are re-exported here.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from landcycle.audit.services import audit_record, snapshot
 from landcycle.registry.checks import field_problems, raise_if
 from landcycle.registry.models import Region
 
-from .checks import finding_problems, inspection_problems, link_problems, suggestion_problems, task_problems
+from .checks import (finding_problems, inspection_problems, link_problems, scope_problems, suggestion_problems,
+                     task_problems)
 from .models import Finding, Inspection, Suggestion, Task, TaskEvent
 from .services_progress import (AREA, UPDATE_AREA, progress_submit, record_event, task_close,  # noqa: F401
                                 task_reopen)
@@ -111,7 +112,8 @@ def suggestion_create(*, actor, inspection: Inspection, text: str, made_on: dt.d
 def task_snapshot(task: Task) -> dict:
     return {**snapshot(task), "parks": sorted(task.parks.values_list("code", flat=True)),
             "parcels": sorted(task.parcels.values_list("number", flat=True)),
-            "enterprises": sorted(task.enterprises.values_list("uscc", flat=True))}
+            "enterprises": sorted(task.enterprises.values_list("uscc", flat=True)),
+            "contracts": sorted(task.contracts.values_list("number", flat=True))}
 
 
 def _next_task_number(finding: Finding) -> str:
@@ -125,17 +127,18 @@ def _next_task_number(finding: Finding) -> str:
 @transaction.atomic
 def task_create(*, actor, finding: Finding, town: Region | None, title: str, measures: str, deadline: dt.date | None,
                 assigned_on: dt.date | None = None, department: str = "", person: str = "", parks=(), parcels=(),
-                enterprises=(), number: str = "") -> Task:
+                enterprises=(), contracts=(), number: str = "") -> Task:
     """Assign a task (整改任务) of a finding to a responsible unit: a town, or the county and one of its
     departments. Refused without a unit, measures or a deadline, or with a deadline before the finding."""
     require_write(actor, AREA)
     if town is not None:
         require_write(actor, AREA, town, field="town")
-    parks, parcels, enterprises = list(parks), list(parcels), list(enterprises)
+    parks, parcels, enterprises, contracts = list(parks), list(parcels), list(enterprises), list(contracts)
     assigned_on = assigned_on or finding.found_on
     problems = task_problems(finding=finding, town=town, department=department, title=title, measures=measures,
                              assigned_on=assigned_on, deadline=deadline)
-    problems += link_problems(town=town, parks=parks, parcels=parcels, enterprises=enterprises)
+    problems += link_problems(town=town, parks=parks, parcels=parcels, enterprises=enterprises, contracts=contracts)
+    problems += scope_problems(actor, parks=parks, parcels=parcels, enterprises=enterprises, contracts=contracts)
     task = Task(finding=finding, town=town, title=(title or "").strip(), measures=(measures or "").strip(),
                 deadline=deadline, assigned_on=assigned_on, department=(department or "").strip(),
                 person=(person or "").strip(), number=(number or "").strip() or _next_task_number(finding),
@@ -147,7 +150,12 @@ def task_create(*, actor, finding: Finding, town: Region | None, title: str, mea
     task.parks.set(parks)
     task.parcels.set(parcels)
     task.enterprises.set(enterprises)
+    task.contracts.set(contracts)
     record_event(task=task, kind=TaskEvent.Kind.CREATED, actor=actor, on=assigned_on, to_status=task.status,
                  percent_done=0, note=task.measures)
     audit_record(actor=actor, action="task.create", obj=task, region_code=town.code, after=task_snapshot(task))
     return task
+
+
+from .services_edit import (finding_update, inspection_update, suggestion_update, task_links_update,  # noqa: E402,F401
+                            task_update)

@@ -15,6 +15,11 @@ from .models import Finding, Inspection, Round, RoundItem, Suggestion
 from .selectors import inspections_visible, rounds_visible, tasks_visible, with_colours
 
 
+def _n(n: int, noun: str) -> str:
+    """3 supervision checks, 1 supervision check."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _row(label, region=None) -> dict:
     return {"label": label, "region": region, "tasks": 0, "open": 0, "closed": 0, "reopened": 0, "overdue": 0,
             "red": 0, "yellow": 0, "green": 0}
@@ -73,10 +78,12 @@ def county_summary(user, as_of: dt.date) -> dict:
           f"（其中逾期{total['overdue']}项、反弹重启{total['reopened']}项）；"
           f"红色预警{total['red']}项、黄色预警{total['yellow']}项。"
           f"已完成对账{closed_rounds}轮。")
-    en = (f"{checks} supervision checks held, {findings} problems found and {suggestions} suggestions made. "
-          f"{total['tasks']} rectification tasks assigned: {total['closed']} closed out, {total['open']} open "
-          f"({total['overdue']} overdue, {total['reopened']} reopened on relapse); {total['red']} red and "
-          f"{total['yellow']} yellow warnings. {closed_rounds} reconciliation rounds completed.")
+    en = (f"{_n(checks, 'supervision check')} held, {_n(findings, 'problem')} found and "
+          f"{_n(suggestions, 'suggestion')} made. {_n(total['tasks'], 'rectification task')} assigned: "
+          f"{total['closed']} closed out, {total['open']} open ({total['overdue']} overdue, {total['reopened']} "
+          f"reopened on relapse); {total['red']} red and {total['yellow']} yellow "
+          f"warning{'' if total['red'] + total['yellow'] == 1 else 's'}. "
+          f"{_n(closed_rounds, 'reconciliation round')} completed.")
     kinds = [{"kind": value, "label": label, "n": by_kind.get(value, 0)} for value, label in Inspection.Kind.choices]
     return {"checks": checks, "findings": findings, "suggestions": suggestions, "kinds": kinds, "rows": rows,
             "total": total, "sentence_zh": zh, "sentence_en": en, "last_round": last_round(user),

@@ -15,12 +15,14 @@ from landcycle.web.listing import Filter, Listing, choice_list, export_format, k
 
 from .export import ledger_rows, ledger_workbook
 from .forms import CheckForm
+from .history import inspection_history
 from .models import Inspection, Task
 from .pages import crumbs, is_supervisor
 from .policy import rectification_policy
 from .selectors import access_inspection, inspections_visible, tasks_visible, with_colours
 from .summary import county_summary
-from .views_edit import check_create, finding_create, inspection_create, suggestion_create, task_create  # noqa: F401
+from .views_edit import (check_create, finding_create, finding_edit, inspection_create, inspection_edit,  # noqa: F401
+                         suggestion_create, suggestion_edit, task_create, task_edit, task_links_edit)
 from .views_rounds import (round_close, round_detail, round_export, round_item_review, round_item_submit,  # noqa: F401
                            round_list, round_open)
 from .views_tasks import evidence_download, task_close, task_detail, task_reopen, task_update  # noqa: F401
@@ -75,7 +77,8 @@ def rectification_ledger(request):
     as_of = timezone.localdate()
     by_town = request.GET.get("view") == "town"
     listing, qs = _listing(request, as_of)
-    rows = _ordered(listing, qs, by_town).select_related("town", "finding__inspection").prefetch_related("parks")
+    rows = (_ordered(listing, qs, by_town).select_related("town", "finding__inspection")
+            .prefetch_related("parks", "parcels", "enterprises", "contracts"))
     fmt = export_format(request)
     if fmt == "xlsx":
         return ledger_workbook(with_colours(rows, as_of), as_of, user)
@@ -152,4 +155,4 @@ def inspection_detail(request, pk):
     return render(request, "rectification/inspection_detail.html", {
         "insp": insp, "findings": findings, "suggestions": list(insp.suggestions.select_related("finding")),
         "regions": list(insp.regions.all()), "can_supervise": is_supervisor(user), "crumbs": crumbs(),
-        "as_of": as_of})
+        "as_of": as_of, "history": inspection_history(insp)})

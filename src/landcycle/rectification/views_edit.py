@@ -1,17 +1,19 @@
-"""The supervisor's pages that write the ledger: an inspection, a check held (one line from the ledger
-page), a finding, a suggestion, a task. Others get 404. Every write goes through the services."""
+"""The pages that record and correct the ledger: the supervisor's inspection, check held (one line from the
+ledger page), finding, suggestion and task, new and edited; the town officer's links of their own town's
+task. Others get 404. Every write goes through the services."""
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import services
-from .forms import CheckForm, FindingForm, InspectionForm, SuggestionForm, TaskForm
-from .pages import crumbs, render_form, require_supervisor, run_form
-from .selectors import access_finding, access_inspection
+from .forms import CheckForm, FindingForm, InspectionForm, SuggestionForm, TaskForm, TaskLinksForm
+from .pages import crumbs, may_update, render_form, require_supervisor, run_form
+from .selectors import access_finding, access_inspection, access_suggestion, access_task
 
 
 def inspection_create(request):
@@ -77,3 +79,90 @@ def task_create(request, pk):
                        crumbs=crumbs((reverse("inspection_detail", args=[insp.pk]), insp.title)),
                        intro=_("每项任务写明责任单位、责任人、整改措施和整改时限；时限不得早于问题发现日期。"),
                        extra={"context_line": str(finding)})
+
+
+# ------------------------------------------------------------------ edits (修改)
+INSPECTION_FIELDS = ("kind", "title", "body", "started_on", "ended_on", "other_units", "summary")
+
+
+def inspection_edit(request, pk):
+    require_supervisor(request.user)
+    insp = access_inspection(request.user, pk)
+    initial = {f: getattr(insp, f) for f in INSPECTION_FIELDS}
+    initial["regions"] = list(insp.regions.values_list("pk", flat=True))
+    form = InspectionForm(request.POST or None, user=request.user, initial=initial)
+    saved = run_form(request, form, lambda d: services.inspection_update(actor=request.user, inspection=insp, **d))
+    if saved:
+        return redirect("inspection_detail", insp.pk)
+    back = reverse("inspection_detail", args=[insp.pk])
+    return render_form(request, form, title=_("修改检查"), crumbs=crumbs((back, insp.title)), cancel=back,
+                       intro=_("修改后保留修改前后的内容，在检查页面的“修改记录”中可查。"),
+                       extra={"context_line": insp.title})
+
+
+def finding_edit(request, pk):
+    require_supervisor(request.user)
+    finding = access_finding(request.user, pk)
+    insp = finding.inspection
+    form = FindingForm(request.POST or None, user=request.user,
+                       initial={"summary": finding.summary, "found_on": finding.found_on,
+                                "source_text": finding.source_text})
+    saved = run_form(request, form, lambda d: services.finding_update(actor=request.user, finding=finding, **d))
+    back = reverse("inspection_detail", args=[insp.pk])
+    if saved:
+        return redirect(back + f"#finding-{finding.pk}")
+    return render_form(request, form, title=_("修改问题"), crumbs=crumbs((back, insp.title)), cancel=back,
+                       intro=_("发现日期不得晚于该问题下任务的交办日期和整改时限。"),
+                       extra={"context_line": f"{insp.title} · {finding}"})
+
+
+def suggestion_edit(request, pk):
+    require_supervisor(request.user)
+    sug = access_suggestion(request.user, pk)
+    insp = sug.inspection
+    form = SuggestionForm(request.POST or None, user=request.user, inspection=insp,
+                          initial={"text": sug.text, "made_on": sug.made_on, "finding": sug.finding_id})
+    saved = run_form(request, form, lambda d: services.suggestion_update(actor=request.user, suggestion=sug, **d))
+    back = reverse("inspection_detail", args=[insp.pk])
+    if saved:
+        return redirect(back + "#suggestions")
+    return render_form(request, form, title=_("修改意见建议"), crumbs=crumbs((back, insp.title)), cancel=back,
+                       extra={"context_line": f"{insp.title} · {sug}"})
+
+
+def _task_back(task):
+    insp = task.finding.inspection
+    back = reverse("task_detail", args=[task.pk])
+    return back, crumbs((reverse("inspection_detail", args=[insp.pk]), insp.title), (back, task.number))
+
+
+def task_edit(request, pk):
+    """The supervisor corrects a task's fields and links (locked on the version the form showed)."""
+    require_supervisor(request.user)
+    task = access_task(request.user, pk)
+    form = TaskForm(request.POST or None, user=request.user, task=task)
+    saved = run_form(request, form, lambda d: services.task_update(actor=request.user, task=task, **d))
+    back, trail = _task_back(task)
+    if saved:
+        return redirect(back)
+    return render_form(request, form, title=_("修改整改任务"), crumbs=trail, cancel=back,
+                       intro=_("修改责任单位、责任人、整改措施、时限或关联对象；调整整改时限须写明原因。"
+                               "每次修改记入任务的整改记录和审计日志。"),
+                       extra={"context_line": f"{task.number} {task.title}"})
+
+
+def task_links_edit(request, pk):
+    """The officer of the task's town links it to their town's parks, parcels, enterprises and contracts."""
+    task = access_task(request.user, pk)
+    if not may_update(request.user, task):
+        raise Http404
+    form = TaskLinksForm(request.POST or None, user=request.user, task=task)
+    saved = run_form(request, form, lambda d: services.task_links_update(
+        actor=request.user, task=task, version=d["version"], **form.links()))
+    back, trail = _task_back(task)
+    if saved:
+        return redirect(back)
+    return render_form(request, form, title=_("关联对象"), crumbs=trail, cancel=back,
+                       intro=_("选择本任务涉及的园区、地块、企业和供地合同（仅限本镇街）；关联后在这些对象的页面上也能看到本任务。"
+                               "腾退案件尚未纳入系统，暂不能关联。"),
+                       extra={"context_line": f"{task.number} {task.title}"})

@@ -1,14 +1,10 @@
 """The navigation by stage, shown on every page. Areas not built yet say so plainly."""
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from landcycle.accounts.scope import can_read_audit, can_write
-
-# the rectification app is listed in INSTALLED_APPS by the lead; until then its entry stays "not yet built"
-_RECTIFICATION = "landcycle.rectification" in settings.INSTALLED_APPS
 
 # (key, label, url name or None when the area is a group, children)
 NAVIGATION = [
@@ -23,7 +19,7 @@ NAVIGATION = [
     ("supply", _("供地/合同"), "contract_list", []),
     ("supervision", _("监管/预警"), "warning_board", []),
     ("evaluation", _("亩均评价"), "evaluation_runs", []),
-    ("rectification", _("整改"), "rectification_ledger" if _RECTIFICATION else "area_pending", []),
+    ("rectification", _("整改"), "rectification_ledger", []),
     ("exits", _("腾退/改造"), "area_pending", []),
     ("ranking", _("赛马"), "area_pending", []),
     ("system", _("系统"), None, [

@@ -1,6 +1,10 @@
 """Inspections (巡视、巡察、“回头看”、监督检查), their findings (问题) and suggestions (意见建议), and the
 rectification tasks (整改任务) of each finding with every state change (TaskEvent).
 
+A task is linked, where it applies, to the parks, parcels, enterprises and land contracts (供地合同) it
+concerns; each must lie in the task's town (checks.link_problems). Vacating work (腾退) has no model yet:
+tasks cannot be linked to it until the exits app exists.
+
 Scope: a task belongs to the region responsible for it (``town``: a town, or the county when a county
 department is responsible) and is scoped by it. An inspection covers regions (``regions``) and is shown to
 users on the same branch of the division tree (selectors.inspections_visible); it has no ``scope_path`` on
@@ -114,6 +118,8 @@ class Task(models.Model):
                                      verbose_name=_("相关地块"))
     enterprises = models.ManyToManyField("registry.Enterprise", blank=True, related_name="rectification_tasks",
                                          verbose_name=_("相关企业"))
+    contracts = models.ManyToManyField("supervision.Contract", blank=True, related_name="rectification_tasks",
+                                       verbose_name=_("相关合同"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
                                    verbose_name=_("交办人"))
 
@@ -144,6 +150,8 @@ class TaskEvent(models.Model):
 
     class Kind(models.TextChoices):
         CREATED = "created", _("交办")
+        EDITED = "edited", _("修改任务")
+        LINKED = "linked", _("修改关联对象")
         PROGRESS = "progress", _("报送进展")
         CONFIRMED = "confirmed", _("对账确认")
         CHALLENGED = "challenged", _("对账质询")

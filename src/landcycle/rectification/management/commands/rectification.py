@@ -103,7 +103,8 @@ class Command(BaseCommand):
         else:
             as_of = _date(opts.get("as_of"))
             tasks = with_colours(tasks_visible(actor).select_related("town", "finding__inspection")
-                                 .prefetch_related("parks").order_by("finding__number", "number"), as_of)
+                                 .prefetch_related("parks", "parcels", "enterprises", "contracts")
+                                 .order_by("finding__number", "number"), as_of)
             county = Region.objects.filter(level=Region.Level.COUNTY).order_by("code").first()
             title, data = ledger_xlsx(tasks, as_of, county.name if county else "")
         Path(opts["out"]).write_bytes(data)

@@ -1,0 +1,220 @@
+"""Edits (修改) of what the ledger recorded: an inspection, a finding, a suggestion and a task's fields (the
+supervisor), and the objects a task is linked to (the officer of the task's town, or the supervisor with
+the task's other fields).
+
+Each edit runs the same checks as the creation, plus what an edit can break (an inspection moved after its
+findings, a finding moved after its tasks), writes nothing on a problem, and records an audit row with the
+before and after in the same transaction. A task's edit also goes through its optimistic lock (the version
+the editor's form showed; someone else's update in between is a conflict) and leaves an event in the
+task's history saying what changed. Moving a task's deadline needs a reason.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone, translation
+
+from landcycle.accounts.scope import require_write
+from landcycle.audit.services import audit_record, snapshot
+from landcycle.registry.checks import field_problems, raise_if
+from landcycle.registry.models import Region
+from landcycle.rules.problems import Problem
+
+from .checks import (finding_date_problems, finding_problems, inspection_date_problems, inspection_problems,
+                     link_problems, scope_problems, suggestion_problems, task_problems)
+from .models import Finding, Inspection, Suggestion, Task, TaskEvent
+from .services_progress import AREA, record_event, require_update, task_lock
+
+TASK_FIELDS = ("title", "town", "department", "person", "measures", "assigned_on", "deadline")
+LINK_FIELDS = ("parks", "parcels", "enterprises", "contracts")
+LINK_KEYS = {"parks": "code", "parcels": "number", "enterprises": "uscc", "contracts": "number"}
+
+
+def _checked(obj, problems, exclude=()) -> None:
+    named = {p.field for p in problems}
+    problems += [p for p in field_problems(obj, exclude=list(exclude)) if p.field not in named]
+    raise_if(problems)
+
+
+def _not_dates(**values) -> list[str]:
+    return [name for name, v in values.items() if v is not None and not isinstance(v, dt.date)]
+
+
+def _region_code(regions) -> str:
+    codes = sorted(r.code for r in regions)
+    return codes[0] if len(codes) == 1 else (codes[0][:6] if codes else "")
+
+
+def _label(model, name: str) -> str:
+    with translation.override("zh-hans"):
+        return str(model._meta.get_field(name).verbose_name)
+
+
+def _show(value) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if isinstance(value, Region):
+        return value.name
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+# ------------------------------------------------------------------ inspections, findings, suggestions
+@transaction.atomic
+def inspection_update(*, actor, inspection: Inspection, kind: str, title: str, body: str, started_on: dt.date,
+                      ended_on: dt.date | None = None, regions=(), other_units: str = "",
+                      summary: str = "") -> Inspection:
+    """Correct an inspection (its kind, title, body, dates, the regions and units inspected, its summary)."""
+    from .services import inspection_snapshot
+
+    require_write(actor, AREA)
+    regions = list(regions)
+    for region in regions:
+        require_write(actor, AREA, region, field="regions")
+    insp = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    problems = inspection_problems(kind=kind, title=title, body=body, started_on=started_on, ended_on=ended_on,
+                                   regions=regions, other_units=other_units, kinds=set(Inspection.Kind.values))
+    problems += inspection_date_problems(inspection=insp, started_on=started_on)
+    before = inspection_snapshot(insp)
+    insp.kind, insp.title, insp.body = kind, (title or "").strip(), (body or "").strip()
+    insp.started_on, insp.ended_on = started_on, ended_on
+    insp.other_units, insp.summary = (other_units or "").strip(), (summary or "").strip()
+    _checked(insp, problems, exclude=["recorded_by"] + _not_dates(started_on=started_on, ended_on=ended_on))
+    insp.save()
+    insp.regions.set(regions)
+    after = inspection_snapshot(insp)
+    if after != before:
+        audit_record(actor=actor, action="inspection.update", obj=insp, region_code=_region_code(regions),
+                     before=before, after=after)
+    return insp
+
+
+@transaction.atomic
+def finding_update(*, actor, finding: Finding, summary: str, found_on: dt.date, source_text: str = "") -> Finding:
+    """Correct a finding (问题): its summary, source text and date (not after its tasks were assigned)."""
+    require_write(actor, AREA)
+    f = Finding.objects.select_for_update().select_related("inspection").get(pk=finding.pk)
+    problems = finding_problems(inspection=f.inspection, summary=summary, found_on=found_on)
+    problems += finding_date_problems(finding=f, found_on=found_on)
+    before = snapshot(f)
+    f.summary, f.found_on, f.source_text = (summary or "").strip(), found_on, (source_text or "").strip()
+    _checked(f, problems, exclude=["found_on"] if not isinstance(found_on, dt.date) else ())
+    f.save()
+    after = snapshot(f)
+    if after != before:
+        audit_record(actor=actor, action="finding.update", obj=f, before=before, after=after,
+                     region_code=_region_code(f.inspection.regions.all()))
+    return f
+
+
+@transaction.atomic
+def suggestion_update(*, actor, suggestion: Suggestion, text: str, made_on: dt.date,
+                      finding: Finding | None = None) -> Suggestion:
+    """Correct a suggestion (意见建议): its text, date and the finding it concerns."""
+    require_write(actor, AREA)
+    s = Suggestion.objects.select_for_update().select_related("inspection").get(pk=suggestion.pk)
+    problems = suggestion_problems(inspection=s.inspection, text=text, made_on=made_on, finding=finding)
+    before = snapshot(s)
+    s.text, s.made_on, s.finding = (text or "").strip(), made_on, finding
+    _checked(s, problems, exclude=["made_on"] if not isinstance(made_on, dt.date) else ())
+    s.save()
+    after = snapshot(s)
+    if after != before:
+        audit_record(actor=actor, action="suggestion.update", obj=s, before=before, after=after,
+                     region_code=_region_code(s.inspection.regions.all()))
+    return s
+
+
+# ------------------------------------------------------------------ tasks
+def _link_changes(task: Task, links: dict) -> list[str]:
+    out = []
+    for field, objs in links.items():
+        key = LINK_KEYS[field]
+        old = {getattr(o, key): o for o in getattr(task, field).all()}
+        new = {getattr(o, key): o for o in objs}
+        added = [str(new[k]) for k in sorted(set(new) - set(old))]
+        removed = [str(old[k]) for k in sorted(set(old) - set(new))]
+        if added or removed:
+            parts = ([f"增加 {'、'.join(added)}"] if added else []) + ([f"移除 {'、'.join(removed)}"] if removed else [])
+            out.append(f"{_label(Task, field)}：{'，'.join(parts)}")
+    return out
+
+
+def _set_links(task: Task, links: dict) -> None:
+    for field, objs in links.items():
+        getattr(task, field).set(objs)
+
+
+@transaction.atomic
+def task_update(*, actor, task: Task, version, title: str, town: Region | None, department: str, person: str,
+                measures: str, assigned_on: dt.date | None, deadline: dt.date | None, note: str = "", parks=(),
+                parcels=(), enterprises=(), contracts=()) -> Task:
+    """The supervisor corrects a task: its responsible unit and person, measures, dates and linked objects.
+    Refused like a new task (no unit, no deadline, a deadline before the finding …); moving the deadline
+    needs a reason (``note``). The task's history says what changed."""
+    from .services import task_snapshot
+
+    require_write(actor, AREA, task.town, field="task")
+    if town is not None:
+        require_write(actor, AREA, town, field="town")
+    links = {"parks": list(parks), "parcels": list(parcels), "enterprises": list(enterprises),
+             "contracts": list(contracts)}
+    note = (note or "").strip()
+    problems = task_problems(finding=task.finding, town=town, department=department, title=title, measures=measures,
+                             assigned_on=assigned_on, deadline=deadline)
+    problems += link_problems(town=town, **links) + scope_problems(actor, **links)
+    values = {"title": (title or "").strip(), "town": town, "department": (department or "").strip(),
+              "person": (person or "").strip(), "measures": (measures or "").strip(), "assigned_on": assigned_on,
+              "deadline": deadline}
+    if isinstance(deadline, dt.date) and deadline != task.deadline and not note:
+        problems.append(Problem("note", "task.deadline_reason",
+                                f"调整整改时限（{task.deadline.isoformat()} → {deadline.isoformat()}）须写明原因",
+                                f"Moving the deadline ({task.deadline.isoformat()} → {deadline.isoformat()}) needs "
+                                f"a reason"))
+    candidate = copy.copy(task)  # the task as it would be, for Django's field checks
+    for name, value in values.items():
+        setattr(candidate, name, value)
+    exclude = ["created_by"] + [name for name in ("town", "deadline", "assigned_on") if values[name] is None]
+    _checked(candidate, problems, exclude=exclude + _not_dates(deadline=deadline, assigned_on=assigned_on))
+    changes = [f"{_label(Task, name)}：{_show(getattr(task, name))} → {_show(values[name])}"
+               for name in TASK_FIELDS if getattr(task, name) != values[name]]
+    changes += _link_changes(task, links)
+    if not changes:
+        return task
+    before = task_snapshot(task)
+    task_lock(task, version, **values)
+    _set_links(task, links)
+    text = "；".join(changes) + (f"（说明：{note}）" if note else "")
+    record_event(task=task, kind=TaskEvent.Kind.EDITED, actor=actor, on=timezone.localdate(),
+                 from_status=task.status, note=text)
+    audit_record(actor=actor, action="task.update", obj=task, region_code=task.town.code, before=before,
+                 after={**task_snapshot(task), "note": note})
+    return task
+
+
+@transaction.atomic
+def task_links_update(*, actor, task: Task, version, parks=(), parcels=(), enterprises=(), contracts=()) -> Task:
+    """The officer of the task's town (the supervisor for a county department's task) sets the parks,
+    parcels, enterprises and contracts the task concerns — each in the task's town and in their own scope.
+    Goes through the task's lock like any other write to the task."""
+    from .services import task_snapshot
+
+    require_update(actor, task)
+    links = {"parks": list(parks), "parcels": list(parcels), "enterprises": list(enterprises),
+             "contracts": list(contracts)}
+    raise_if(link_problems(town=task.town, **links) + scope_problems(actor, **links))
+    changes = _link_changes(task, links)
+    if not changes:
+        return task
+    before = task_snapshot(task)
+    task_lock(task, version)
+    _set_links(task, links)
+    record_event(task=task, kind=TaskEvent.Kind.LINKED, actor=actor, on=timezone.localdate(),
+                 from_status=task.status, note="；".join(changes))
+    audit_record(actor=actor, action="task.links", obj=task, region_code=task.town.code, before=before,
+                 after=task_snapshot(task))
+    return task
