@@ -209,3 +209,14 @@ def test_the_edit_pages_in_english(client, rectification_data, personas):
     assert "Edit rectification task" in html and "Reason for the change" in html and "Contracts concerned" in html
     html = client.get(reverse("inspection_detail", args=[d["inspection"].pk])).content.decode()
     assert "Edit inspection" in html
+
+
+def test_a_closed_task_is_frozen_until_it_reopens(supervision_data, rectification_data, personas):
+    sup, officer, d = personas["supervisor"], personas["xinpu"], rectification_data[XINPU]
+    Task.objects.filter(pk=d["task"].pk).update(status=Task.Status.CLOSED, closed_on=D(2026, 11, 20), percent_done=100)
+    task = Task.objects.get(pk=d["task"].pk)
+    p = _refused(lambda: services.task_update(actor=sup, task=task, version=task.version, **_task_kwargs(
+        task, person="胡晓东")), "task.closed", "task")
+    assert "已销号" in p.zh and "closed out" in p.en
+    _refused(lambda: services.task_links_update(actor=officer, task=task, version=task.version, parks=[], parcels=[],
+                                                enterprises=[], contracts=[]), "task.closed", "task")

@@ -63,6 +63,15 @@ def _show(value) -> str:
     return str(value)
 
 
+def _closed_problems(task: Task) -> list[Problem]:
+    """A closed-out (已销号) task is frozen: it is reopened on relapse before anything about it changes."""
+    if task.is_open:
+        return []
+    return [Problem("task", "task.closed", f"任务{task.number}已销号，不能修改；如出现反弹，由纪检监督员重启后再修改",
+                    f"Task {task.number} is closed out and cannot be changed: the supervisor reopens it on relapse "
+                    f"first")]
+
+
 # ------------------------------------------------------------------ inspections, findings, suggestions
 @transaction.atomic
 def inspection_update(*, actor, inspection: Inspection, kind: str, title: str, body: str, started_on: dt.date,
@@ -164,8 +173,9 @@ def task_update(*, actor, task: Task, version, title: str, town: Region | None, 
     links = {"parks": list(parks), "parcels": list(parcels), "enterprises": list(enterprises),
              "contracts": list(contracts)}
     note = (note or "").strip()
-    problems = task_problems(finding=task.finding, town=town, department=department, title=title, measures=measures,
-                             assigned_on=assigned_on, deadline=deadline)
+    problems = _closed_problems(task)
+    problems += task_problems(finding=task.finding, town=town, department=department, title=title, measures=measures,
+                              assigned_on=assigned_on, deadline=deadline)
     problems += link_problems(town=town, **links) + scope_problems(actor, **links)
     values = {"title": (title or "").strip(), "town": town, "department": (department or "").strip(),
               "person": (person or "").strip(), "measures": (measures or "").strip(), "assigned_on": assigned_on,
@@ -206,7 +216,7 @@ def task_links_update(*, actor, task: Task, version, parks=(), parcels=(), enter
     require_update(actor, task)
     links = {"parks": list(parks), "parcels": list(parcels), "enterprises": list(enterprises),
              "contracts": list(contracts)}
-    raise_if(link_problems(town=task.town, **links) + scope_problems(actor, **links))
+    raise_if(_closed_problems(task) + link_problems(town=task.town, **links) + scope_problems(actor, **links))
     changes = _link_changes(task, links)
     if not changes:
         return task
