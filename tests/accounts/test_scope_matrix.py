@@ -48,9 +48,9 @@ EXACT = {
     "suggestion_create": lambda d: d["inspection"],
     "task_create": lambda d: d["finding"],  # a new task of a finding
 }
-# write pages only the county administrator may open (a town officer gets 404 in their own town too)
-COUNTY_WRITES = {"contract_create", "contract_edit", "commitment_create", "commitment_edit", "extension_create",
-                 "delay_create"}
+# write pages only the county administrator may open (a town officer gets 404 in their own town too); contracts
+# are kept by the town offices too (their own town's), so their pages are not here
+COUNTY_WRITES: set[str] = set()
 OPEN_URLS = {"login", "healthz", "set_language"}
 # evaluation pages only the roles that may write "evaluation" open (county administrator, city analyst)
 EVALUATION_WRITES = {"evaluation_run_new", "evaluation_whatif"}

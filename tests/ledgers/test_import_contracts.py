@@ -164,26 +164,16 @@ def test_a_ledger_commitment_always_has_its_unit(registry_data, personas):
 
 
 # ---------------------------------------------------------------------------------------------- scope
-@pytest.fixture
-def officers_write_contracts(monkeypatch):
-    """Town officers may not write supervision today (accounts.scope.WRITE_AREAS): this grants it, as a county
-    that lets its towns keep their own contracts would."""
-    from landcycle.accounts.models import Role
-    from landcycle.accounts.scope import WRITE_AREAS
-
-    monkeypatch.setitem(WRITE_AREAS, Role.TOWN_OFFICER, WRITE_AREAS[Role.TOWN_OFFICER] | {"supervision"})
-
-
-def test_a_town_officer_may_not_import_contracts_without_the_supervision_role(registry_data, personas, tmp_path):
+def test_roles_that_do_not_keep_contracts_may_not_import_them(registry_data, personas, tmp_path):
     path, before = gd_copy(tmp_path / "gd.csv", industrial=3), counts()
-    code, _, err = run("import", "contracts", path, "--mapping", "land_supply_gd", "--as", "p_xinpu", "-v0")
+    code, _, err = run("import", "contracts", path, "--mapping", "land_supply_gd", "--as", "p_supervisor", "-v0")
     assert code == 1 and "不能修改此类数据" in err and counts() == before
-    with pytest.raises(PermissionDenied):
-        ledger_import(actor=personas["xinpu"], kind="contracts", source=path, mapping="land_supply_gd")
+    for who in ("supervisor", "leader", "analyst"):
+        with pytest.raises(PermissionDenied):
+            ledger_import(actor=personas[who], kind="contracts", source=path, mapping="land_supply_gd")
 
 
-def test_a_town_officers_rows_go_to_their_town_and_no_other(supervision_data, personas, tmp_path,
-                                                            officers_write_contracts):
+def test_a_town_officers_rows_go_to_their_town_and_no_other(supervision_data, personas, tmp_path):
     path = gd_copy(tmp_path / "gd.csv", industrial=3)
     code, out, _ = run("import", "contracts", path, "--mapping", "land_supply_gd", "--as", "p_xinpu", "-v0")
     assert code == 0 and "imported: 3 created" in out
@@ -331,12 +321,18 @@ def test_browser_upload_preview_and_confirm_with_the_town(registry_data, persona
     assert response.status_code == 400 and "只适用于供地合同" in response.content.decode()
 
 
-def test_browser_offers_a_town_officer_their_town_and_refuses_their_role(registry_data, personas, client, tmp_path,
-                                                                         settings):
+def test_browser_offers_a_town_officer_their_town_and_refuses_other_roles(registry_data, personas, client, tmp_path,
+                                                                           settings):
     settings.UPLOADS_DIR = tmp_path / "uploads"
     client.force_login(personas["xinpu"])
     page = client.get(reverse("ledger_import_new")).content.decode()
     assert f'value="{XINPU}"' in page and f'value="{QIAOTOU}"' not in page
-    response = upload(client, Path(gd_copy(tmp_path / "gd.csv", industrial=2)).read_bytes())
-    assert response.status_code == 400 and "您的角色不能导入供地合同台账" in response.content.decode()
-    assert not ImportBatch.objects.exists()
+    data = Path(gd_copy(tmp_path / "gd.csv", industrial=2)).read_bytes()
+    response = upload(client, data)
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302 and batch.status == "previewed" and counts()[0] == 0
+    client.post(reverse("import_batch_confirm", args=[batch.pk]))
+    assert set(Contract.objects.values_list("town__code", flat=True)) == {XINPU}
+    client.force_login(personas["supervisor"])
+    response = upload(client, data)
+    assert response.status_code in (400, 403, 404) and ImportBatch.objects.count() == 1

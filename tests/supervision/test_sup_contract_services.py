@@ -80,10 +80,21 @@ def test_unregistered_holder_is_kept_by_name(registry_data, personas):
     assert c.holder is None and c.holder_name == "宁波某某新材料有限公司"
 
 
-def test_only_the_county_administrator_writes_contracts_and_only_in_scope(registry_data, personas):
-    for who in ("xinpu", "leader", "supervisor", "analyst"):
+def test_the_county_and_town_offices_write_contracts_each_in_scope(registry_data, personas):
+    for who in ("leader", "supervisor", "analyst"):
         with pytest.raises(PermissionDenied):
             services.contract_create(actor=personas[who], **_good(registry_data[XINPU]))
+    # the town office keeps its own town's contracts (经发办), and no other town's
+    c = services.contract_create(actor=personas["xinpu"], **_good(registry_data[XINPU]))
+    assert c.town.code == XINPU
+    problems = _refused(personas["xinpu"], _good(registry_data[QIAOTOU], number="HT-TEST-2"))
+    assert {p.rule for p in problems} >= {"contract.unknown_parcel"}  # another town's parcel is simply unknown
+    with pytest.raises(RuleError) as exc:
+        services.contract_create(actor=personas["xinpu"], **_good(registry_data[XINPU], number="HT-TEST-3", parcels=[],
+                                                                  town=registry_data[QIAOTOU]["town"]))
+    assert "scope.town" in {p.rule for p in exc.value.problems}
+    with pytest.raises(RuleError):
+        services.contract_update(actor=personas["qiaotou"], contract=c, holder_name="改名")
     # a parcel number outside the actor's scope is simply unknown (no leak that it exists)
     from landcycle.accounts.models import Role, User
 

@@ -19,9 +19,10 @@ from .models import Role
 
 # What each role may change, by area of the product.
 WRITE_AREAS: dict[str, set[str]] = {
-    Role.COUNTY_ADMIN: {"registry", "evaluation", "supervision", "admission", "exits", "ranking", "ledgers"},
+    Role.COUNTY_ADMIN: {"registry", "contracts", "evaluation", "supervision", "admission", "exits", "ranking",
+                        "ledgers"},
     Role.CITY_ANALYST: {"evaluation", "ranking"},
-    Role.TOWN_OFFICER: {"registry", "exits", "admission", "ledgers", "rectification_update"},
+    Role.TOWN_OFFICER: {"registry", "contracts", "exits", "admission", "ledgers", "rectification_update"},
     Role.SUPERVISOR: {"rectification"},
     Role.LEADER: set(),
 }

@@ -26,7 +26,7 @@ from .models import Commitment, Contract, ContractParcel, Extension, GovernmentD
 from .refresh import warnings_refresh  # noqa: F401
 from .warning_actions import warning_acknowledge, warning_assign, warning_close  # noqa: F401
 
-AREA = "supervision"
+AREA = "contracts"  # contracts and what is recorded about them; warnings are "supervision"
 TEXT_FIELDS = {"number", "holder_name", "kind", "project", "location", "land_use", "note"}
 CONTRACT_FIELDS = TEXT_FIELDS | set(NUMBER_FIELDS) | set(DATE_FIELDS) | {"term_years", "parcels", "holder", "town"}
 

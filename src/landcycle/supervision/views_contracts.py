@@ -97,7 +97,7 @@ def contract_list(request):
         c.holder_visible = c.holder_id is not None and in_scope(user, c.holder.town)
     return render(request, "supervision/contract_list.html", {
         "listing": listing, "page_obj": page, "kpis": kpis, "checked": last_checked(user),
-        "can_edit": can_write(user, "supervision")})
+        "can_edit": can_write(user, "contracts")})
 
 
 def _attainment(m) -> Decimal | None:
@@ -140,6 +140,6 @@ def contract_detail(request, pk):
         "timeline": contract_timeline(c, rc, as_of, live), "worst": COLOUR_OF_RANK.get(worst) if worst is not None else None,
         "parcels": list(parcels.select_related("park")), "holder_visible": c.holder_id and in_scope(user, c.holder.town),
         "extensions": list(c.extensions.all()), "delays": list(c.government_delays.all()),
-        "geo": feature_collection(parcels), "map_config": map_config(), "can_edit": can_write(user, "supervision"),
+        "geo": feature_collection(parcels), "map_config": map_config(), "can_edit": can_write(user, "contracts"),
         "plural": pgettext("plural", "地块"),
     })

@@ -1,6 +1,6 @@
 """Create and edit pages of contracts and what is recorded about them (commitments and their measured
-values, extensions, government-caused delays). Only users who may write supervision (the county
-administrator) see them — others get 404, like objects outside their scope. Every write goes through
+values, extensions, government-caused delays). Only users who may write contracts (the county
+administrator, a town officer in their own town) see them — others get 404, like objects outside their scope. Every write goes through
 supervision.services; a RuleError writes nothing and its bilingual problems stand beside their fields.
 After a write the contract's warnings are recomputed on today's date."""
 
@@ -23,7 +23,7 @@ from .models import Commitment, Contract
 
 
 def _editor(request):
-    if not can_write(request.user, "supervision"):
+    if not can_write(request.user, services.AREA):
         raise Http404
 
 
