@@ -336,3 +336,28 @@ def test_browser_offers_a_town_officer_their_town_and_refuses_other_roles(regist
     client.force_login(personas["supervisor"])
     response = upload(client, data)
     assert response.status_code in (400, 403, 404) and ImportBatch.objects.count() == 1
+
+def test_browser_offers_the_shipped_formats(registry_data, personas, client, settings, tmp_path):
+    """A clerk picks 广东省土地市场… from 常用格式 instead of uploading a mapping file."""
+    settings.UPLOADS_DIR = tmp_path / "uploads"
+    client.force_login(personas["admin"])
+    page = client.get(reverse("ledger_import_new")).content.decode()
+    assert 'value="land_supply_gd"' in page and "广东省土地市场动态监测监管系统" in page
+    assert 'data-kinds="contracts"' in page
+    data = Path(gd_copy(tmp_path / "gd.csv", industrial=2)).read_bytes()
+
+    def post(**extra):
+        return client.post(reverse("ledger_import_new"), {
+            "kind": "contracts", "town": XINPU, "file": SimpleUploadedFile("供地结果.csv", data), **extra})
+
+    response = post(shipped="land_supply_gd")
+    batch = ImportBatch.objects.get()
+    assert response.status_code == 302 and batch.status == "previewed" and batch.created == 2
+    assert batch.mapping["schema"] == "land_supply"
+    both = post(shipped="land_supply_gd", mapping=SimpleUploadedFile(
+        "m.toml", mapping_path("land_supply_gd").read_bytes())).content.decode()
+    assert "mapping.two" in both and "只选一个" in both
+    wrong = client.post(reverse("ledger_import_new"), {"kind": "enterprises", "shipped": "land_supply_gd",
+                                                       "file": SimpleUploadedFile("e.csv", data)}).content.decode()
+    assert "mapping.kind" in wrong and "所选格式不适用于" in wrong
+    assert ImportBatch.objects.count() == 1

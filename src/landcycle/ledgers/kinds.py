@@ -124,9 +124,9 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
         Column("electricity_10k_kwh", lambda f: f.electricity_10k_kwh, width=18, example="560.00"),
     ), lambda: YearlyFigure.objects.select_related("enterprise").order_by("enterprise__uscc", "year")),
     Kind("contracts", CONTRACTS, "供地合同：合同编号、地块、受让人、价款、面积、约定与实际的交地开工竣工达产日期、延期、开发进度、"
-         "政府原因、承诺指标（只导入工业用地；没有地块编号的行按 --town 或本镇街登记）",
+         "政府原因、承诺指标（只导入工业用地；没有地块编号的行登记到所选镇街或本镇街）",
          "land supply contracts: number, parcels, holder, price, area, agreed and actual dates, extensions, progress, "
-         "government delays, commitments (industrial land only; rows without parcels go to --town or your town)",
+         "government delays, commitments (industrial land only; rows without parcels go to the chosen town or yours)",
          CONTRACT_COLUMNS, contract_queryset, reader=read_contracts),
 )}
 # former names a command line still accepts

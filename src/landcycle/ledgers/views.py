@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from landcycle.accounts.scope import can_write
 from landcycle.registry.selectors import town_choices
-from landcycle.rules.ledger import MappingError
+from landcycle.rules.ledger import MappingError, load_mapping, mapping_path, shipped_mappings
 from landcycle.rules.problems import Problem, RuleError
 from landcycle.web.listing import file_response
 
@@ -49,6 +49,8 @@ class UploadForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("台账文件"), allow_empty_file=True,
                            help_text=gettext_lazy("Excel（.xlsx/.xls）、WPS（.ods）、CSV（UTF-8或GBK），地块图形为GeoJSON；"
                                                   "不超过50 MB"))
+    shipped = forms.ChoiceField(label=gettext_lazy("常用格式（可选）"), required=False,
+                                help_text=gettext_lazy("系统自带的列映射，用于常见的外部导出文件；选择后无需再上传映射文件。"))
     mapping = forms.FileField(label=gettext_lazy("列映射文件（可选）"), required=False,
                               help_text=gettext_lazy("TOML格式：字段 = \"源表头\"。表头与模板一致时无需映射。"))
     town = forms.ChoiceField(label=gettext_lazy("所属镇街（供地合同）"), required=False,
@@ -59,6 +61,9 @@ class UploadForm(forms.Form):
         self.user = user
         self.fields["kind"].choices = [("", _("— 请选择台账种类 —"))] + [
             (name, f"{k.schema.title_zh}（{name}）") for name, k in IMPORTABLE.items()]
+        shipped = shipped_mappings()
+        self.fields["shipped"].choices = [("", _("— 无 —"))] + [(name, title) for name, title, _s in shipped]
+        self.shipped_kinds = " ".join(name for name, k in IMPORTABLE.items() if k.schema.name in {s for *_n, s in shipped})
         self.fields["town"].choices = [("", _("— 按地块或本镇街 —"))] + (town_choices(user) if user else [])
         self.problems: dict[str, list[Problem]] = {}
         self.mapping_data: dict | None = None
@@ -84,9 +89,18 @@ class UploadForm(forms.Form):
                          "or year and upload the parts")
         elif upload.size == 0:
             self.problem("file", "upload.empty", "上传的文件是空的", "The uploaded file is empty")
-        mapping = self.cleaned_data.get("mapping")
-        if mapping:
+        mapping, shipped = self.cleaned_data.get("mapping"), self.cleaned_data.get("shipped")
+        if mapping and shipped:
+            self.problem("shipped", "mapping.two", "请在“常用格式”和“列映射文件”中只选一个",
+                         "Choose either a shipped format or a mapping file, not both")
+        elif mapping:
             self.mapping_data = self._mapping(mapping)
+        elif shipped:
+            try:
+                self.mapping_data = load_mapping(mapping_path(shipped), kind.schema)
+            except MappingError as exc:
+                self.problem("shipped", "mapping.kind", f"所选格式不适用于{kind.schema.title_zh}：{exc.zh}",
+                             f"The chosen format does not fit the {kind.schema.title_en} ledger: {exc.en}")
         return not self.problems
 
     def _mapping(self, upload) -> dict | None:

@@ -6,7 +6,7 @@ Pure domain code: no Django. ``read_ledger(path_or_bytes, "enterprises")`` retur
 ``mapping.py`` for binding a new layout through a TOML mapping file.
 """
 
-from .mapping import Mapping, load_mapping, mapping_path
+from .mapping import Mapping, load_mapping, mapping_path, shipped_mappings
 from .read import read_ledger
 from .result import ColumnBinding, LedgerProblem, LedgerResult, LedgerUnusable, MappingError, SkippedRow
 from .schema import FieldSpec, LedgerSchema
@@ -14,5 +14,5 @@ from .schemas import SCHEMAS, get_schema
 
 __all__ = [
     "ColumnBinding", "FieldSpec", "LedgerProblem", "LedgerResult", "LedgerSchema", "LedgerUnusable", "Mapping",
-    "MappingError", "SCHEMAS", "SkippedRow", "get_schema", "load_mapping", "mapping_path", "read_ledger",
+    "MappingError", "SCHEMAS", "SkippedRow", "get_schema", "load_mapping", "mapping_path", "read_ledger", "shipped_mappings",
 ]

@@ -19,6 +19,7 @@ spaces dropped, case ignored), with or without their unit in brackets.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -122,3 +123,16 @@ def load_mapping(path: str | Path, schema: LedgerSchema | str | None = None) -> 
 def mapping_path(name: str) -> Path:
     """A mapping shipped with the product, e.g. ``mapping_path("land_supply_gd")``."""
     return Path(__file__).with_name("mappings") / f"{name}.toml"
+
+
+def shipped_mappings() -> list[tuple[str, str, str]]:
+    """The mappings shipped with the product as (name, title, schema name): the title is the file's first
+    comment line up to " —— ", the schema its ``schema`` key."""
+    out = []
+    for path in sorted(Path(__file__).with_name("mappings").glob("*.toml")):
+        text = path.read_text(encoding="utf-8-sig")
+        first = next((line[1:].strip() for line in text.splitlines() if line.startswith("#")), path.stem)
+        schema = tomllib.loads(text).get("schema", "")
+        title = re.sub(r"\s*\([^)]*\)", "", first.split(" —— ")[0]).strip()  # without a bracketed web address
+        out.append((path.stem, title, schema if isinstance(schema, str) else ""))
+    return out
