@@ -9,7 +9,8 @@ marked.
   confirm from the stored file.
 - ``export.ledger_export``, ``template.ledger_template``, ``report.problem_report_xlsx``.
 - ``kinds.KINDS`` — the ledgers the ``import`` / ``export`` / ``template`` commands know; ``kinds.IMPORT_ONLY``
-  the ones only imported (``parcel_shapes``: GeoJSON read by ``geojson.read_geojson``); ``kinds.ALIASES`` former
+  the ones only imported (``parcel_shapes``: GeoJSON read by ``geojson.read_geojson``, a .zip shapefile by
+  ``shapefile.read_shapefile``); ``kinds.ALIASES`` former
   names (``land_supply`` for ``contracts``). Contracts (供地合同, ``contract_columns``, ``importers.contracts``)
   are planned and written by ``supervision.importing``, take ``town`` (``--town``) for rows without parcels,
   and refresh the imported contracts' warnings in the same transaction.

@@ -23,6 +23,7 @@ from .columns import Column
 from .contract_columns import CONTRACT_COLUMNS, contract_queryset, read_contracts
 from .geojson import PARCEL_SHAPES, read_geojson
 from .schemas import CONTRACTS, REGIONS
+from .shapefile import ZIP_MAGIC, read_shapefile
 
 
 @dataclass(frozen=True)
@@ -133,13 +134,22 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
 ALIASES = {"land_supply": "contracts"}
 
 
+def read_parcel_shapes(data, schema: LedgerSchema = PARCEL_SHAPES, **options):
+    """Parcel shapes from GeoJSON or from an ESRI Shapefile packed in a .zip, told apart by the content
+    (a zip starts with ``PK\\x03\\x04``), not by the file's name."""
+    reader = read_shapefile if bytes(data[:4]) == ZIP_MAGIC else read_geojson
+    return reader(data, schema, **options)
+
+
 # ledgers that are imported but neither exported nor offered as a template: shapes come from GIS software
 IMPORT_ONLY: dict[str, Kind] = {k.name: k for k in (
-    Kind("parcel_shapes", PARCEL_SHAPES, "地块图形：GeoJSON要素集合，属性“地块编号”（或number、parcel_no、DKBH），"
-         "WGS 84经纬度的Polygon/MultiPolygon", "parcel shapes: a GeoJSON FeatureCollection, the parcel number in "
-         "a property (地块编号, number, parcel_no or DKBH), Polygon/MultiPolygon in WGS 84", (),
-         lambda: Parcel.objects.select_related("park").order_by("number"), reader=read_geojson,
-         accept=".geojson,.json"),
+    Kind("parcel_shapes", PARCEL_SHAPES, "地块图形：GeoJSON要素集合（WGS 84经纬度），或打包为.zip的Shapefile（.shp、.shx、"
+         ".dbf，坐标系见.prj），属性“地块编号”（或number、parcel_no、DKBH），Polygon/MultiPolygon",
+         "parcel shapes: a GeoJSON FeatureCollection in WGS 84, or a Shapefile packed in a .zip (.shp, .shx, .dbf; "
+         "the coordinate system from its .prj), the parcel number in an attribute (地块编号, number, parcel_no or "
+         "DKBH), Polygon/MultiPolygon", (),
+         lambda: Parcel.objects.select_related("park").order_by("number"), reader=read_parcel_shapes,
+         accept=".geojson,.json,.zip"),
 )}
 IMPORTABLE: dict[str, Kind] = {**KINDS, **IMPORT_ONLY}
 

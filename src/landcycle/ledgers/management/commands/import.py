@@ -33,7 +33,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=kind_choices(), metavar="KIND", help="台账种类（见下） / the ledger")
-        parser.add_argument("file", metavar="FILE", help=".xlsx / .xls / .ods / .csv（parcel_shapes：.geojson）")
+        parser.add_argument("file", metavar="FILE", help=".xlsx / .xls / .ods / .csv（parcel_shapes：.geojson，或Shapefile打包的 .zip / or a .zip shapefile）")
         parser.add_argument("--dry-run", action="store_true", help="只检查，不写入 / check only, write nothing")
         parser.add_argument("--mapping", metavar="FILE.toml",
                             help="列映射文件，或随产品提供的映射名（如 land_supply_gd） / a mapping file, or the name "
