@@ -174,7 +174,7 @@ def rectification_data(registry_data, personas, regions, settings, tmp_path):
         d["round"] = rnd
         d["round_item"] = rnd.items.get(task=d["task"])
         d["report"] = services.progress_submit(
-            actor=personas[who], task=d["task"], version=d["task"].version, percent_done=60, text="已完成遗留物清点",
+            actor=personas[who], task=d["task"], version=d["task"].version, percent_done=75, text="已完成遗留物清点",
             reported_on=dt.date(2026, 11, 20), item=d["round_item"],
             files=[SimpleUploadedFile(f"清点表-{code}.pdf", RECTIFICATION_PDF, content_type="application/pdf")])
         d["evidence"] = d["report"].evidence.get()

@@ -45,7 +45,7 @@ def test_the_ledger_reads_as_a_clerk_would(client, supervision_data, rectificati
         cell = row[name]
         assert cell.is_date and cell.value.date() == day and cell.number_format == "yyyy-mm-dd", name
     assert row["销号日期"].value in (None, "")
-    assert row["完成进度（%）"].value == 60 and isinstance(row["序号"].value, int)
+    assert row["完成进度（%）"].value == 75 and isinstance(row["序号"].value, int)
     assert row["责任单位"].value == "新浦镇" and row["状态"].value == "整改中"
     assert row["预警颜色"].value == "绿" and row["预警颜色"].fill.fgColor.rgb == "FFC6EFCE"
     linked = row["关联园区、地块、企业、合同"].value
@@ -76,8 +76,9 @@ def test_a_closed_rounds_report_reads_as_a_clerk_would(client, rectification_dat
     x, c = by_unit["新浦镇"], by_unit["桥头镇"]
     assert x["整改时限"].is_date and x["整改时限"].value.date() == D(2026, 12, 31)
     assert x["报送日期"].is_date and x["报送日期"].value.date() == D(2026, 11, 20)
-    assert x["报送进度（%）"].value == 60 and x["佐证材料（份）"].value == 1 and x["审核结果"].value == "已确认"
-    assert (x["期初颜色"].value, x["期末颜色"].value) == ("绿", "绿")
+    assert x["报送进度（%）"].value == 75 and x["佐证材料（份）"].value == 1 and x["审核结果"].value == "已确认"
+    # opened with nothing reported at 58 % of the time to the deadline (red, behind plan), closed on track
+    assert (x["期初颜色"].value, x["期末颜色"].value) == ("红", "绿")
     assert c["审核结果"].value == "质询" and c["审核意见"].value == "佐证材料不全"
     assert c["期末颜色"].value == "黄" and c["期末颜色"].fill.fgColor.rgb == "FFFFEB9C"  # challenged
     units = wb["报送情况"]

@@ -75,7 +75,7 @@ def test_inspection_finding_tasks_two_rounds_close_out_and_reopen(ledger, person
     r2 = services.round_open(actor=sup, county=regions[COUNTY], on=D(2026, 9, 16))
     assert r2.items.get(task=tx).snapshot["percent_done"] == 50  # the snapshot starts from round 1's update
     submit(officer_x, tx, 100, D(2026, 9, 23), files=[pdf("验收报告.pdf")], request_close=True)
-    submit(officer_q, tq, 20, D(2026, 9, 24))
+    submit(officer_q, tq, 50, D(2026, 9, 24))
     services.round_item_review(actor=sup, item=r2.items.get(task=tx), decision="confirmed", on=D(2026, 9, 25))
     services.round_item_review(actor=sup, item=r2.items.get(task=tq), decision="challenged",
                                note="未见园区企业台账，请补充", on=D(2026, 9, 25))

@@ -141,7 +141,7 @@ def test_a_rounds_report_as_xlsx(client, rectification_data, personas):
     assert [s.title for s in wb.worksheets] == ["对账事项", "报送情况"]
     header = [c.value for c in ws[3]]
     assert header[:4] == ["序号", "任务编号", "问题", "整改任务"] and "审核结果" in header and ws.freeze_panes == "A4"
-    assert ws.max_row == 5 and {ws.cell(row=r, column=10).value for r in (4, 5)} == {60}
+    assert ws.max_row == 5 and {ws.cell(row=r, column=10).value for r in (4, 5)} == {75}
     units = wb.worksheets[1]
     assert [c.value for c in units[3]] == ["责任单位", "对账事项", "已报送", "已确认", "被质询", "未报送"]
     client.force_login(personas["xinpu"])  # a town officer's report holds their items only

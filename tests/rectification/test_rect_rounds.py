@@ -41,7 +41,7 @@ def test_a_closed_rounds_snapshot_never_changes(rectification_data, personas, re
     services.round_close(actor=sup, round=rnd, on=D(2026, 11, 30))
     frozen, audit = _frozen(rnd), AuditEntry.objects.count()
     item = RoundItem.objects.get(pk=d["round_item"].pk)
-    assert item.final["decision"] == "confirmed" and item.final["percent_reported"] == 60
+    assert item.final["decision"] == "confirmed" and item.final["percent_reported"] == 75
 
     task = Task.objects.get(pk=d["task"].pk)
     attempts = [
@@ -71,9 +71,9 @@ def test_a_closed_rounds_snapshot_never_changes(rectification_data, personas, re
 def test_the_snapshot_is_taken_once_at_opening(rectification_data, personas):
     d = rectification_data[XINPU]
     item = RoundItem.objects.get(pk=d["round_item"].pk)
-    assert item.snapshot["percent_done"] == 0 and item.snapshot["version"] == 1  # before the 60 % update
+    assert item.snapshot["percent_done"] == 0 and item.snapshot["version"] == 1  # before the 75 % update
     assert item.snapshot["unit"] == "新浦镇" and item.snapshot["deadline"] == "2026-12-31"
-    assert d["task"].percent_done == 60
+    assert d["task"].percent_done == 75
 
 
 def test_one_round_at_a_time_in_order(rectification_data, personas, regions):
@@ -129,14 +129,15 @@ def test_two_rounds_without_an_update_turn_a_task_red(rectification_data, person
     for start in (D(2026, 12, 1), D(2026, 12, 16)):  # two rounds where 新浦镇 says nothing
         rnd = services.round_open(actor=sup, county=regions[COUNTY], on=start)
         task = Task.objects.get(pk=q["task"].pk)
-        services.progress_submit(actor=personas["qiaotou"], task=task, version=task.version, percent_done=70,
+        services.progress_submit(actor=personas["qiaotou"], task=task, version=task.version, percent_done=90,
                                  text="已补充台账", reported_on=start)
         services.round_item_review(actor=sup, item=rnd.items.get(task=task), decision="confirmed", on=start)
         services.round_close(actor=sup, round=rnd, on=start + dt.timedelta(days=14))
+    q["task"].refresh_from_db()  # 90 % reported since
     colours = task_colours([d["task"], q["task"]], D(2026, 12, 18))
     red = colours[d["task"].pk]
     assert red.colour == "red" and "连续2轮对账未报送进展" in red.zh and "no update in the last 2" in red.en
-    assert colours[q["task"].pk].colour == "green"  # the challenge was answered and confirmed
+    assert colours[q["task"].pk].colour == "green", colours[q["task"].pk]  # the challenge was answered and confirmed
     assert RoundItem.objects.filter(task=d["task"], flagged=True).count() == 2
 
 
@@ -158,3 +159,27 @@ def test_a_deadline_near_an_unconfigured_year_says_it_is_estimated():
     tc = task_colour(deadline=D(2027, 1, 5), as_of=D(2026, 12, 30), closed=False)
     assert tc.colour == "yellow" and "按自然日估算" in tc.zh and "calendar days" in tc.en
     assert task_colour(deadline=D(2026, 1, 5), as_of=D(2026, 11, 29), closed=True).colour == "green"
+
+
+# progress against the time-proportional plan (序时进度) from assignment to deadline: 2026-09-01 → 2026-12-10 is
+# 100 days, so on 2026-11-10 (70 days) the plan is 70 %; 10–30 points behind is yellow, more than 30 red
+@pytest.mark.parametrize("done, colour", [(70, "green"), (61, "green"), (60, "yellow"), (40, "yellow"), (39, "red")])
+def test_progress_behind_the_plan_colours_a_task(done, colour):
+    tc = task_colour(deadline=D(2026, 12, 10), as_of=D(2026, 11, 10), closed=False, assigned_on=D(2026, 9, 1),
+                     percent_done=done)
+    assert tc.colour == colour, tc.zh
+    behind = [r for r in tc.reasons if r.rule == "task.behind"]
+    assert bool(behind) == (colour != "green")
+    if behind:
+        assert "序时进度应达70.0%" in behind[0].zh and f"done {done}.0%" in behind[0].en
+
+
+def test_progress_is_not_judged_without_a_schedule_or_when_switched_off():
+    assert task_colour(deadline=D(2026, 12, 10), as_of=D(2026, 11, 10), closed=False).colour == "green"
+    from dataclasses import replace
+
+    from landcycle.rectification.policy import rectification_policy
+
+    off = replace(rectification_policy(), progress_against_plan=False)
+    assert task_colour(deadline=D(2026, 12, 10), as_of=D(2026, 11, 10), closed=False, assigned_on=D(2026, 9, 1),
+                       percent_done=0, policy=off).colour == "green"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from landcycle.rules.supervision import (GREEN, RED, YELLOW, CalendarError, WorkCalendar, deadline_colour,
-                                         load_policy, worst)
+                                         load_policy, progress_colour, worst)
 from landcycle.rules.supervision.policy import DeadlineRule
 
 from .policy import RectificationPolicy, rectification_policy
@@ -90,17 +90,26 @@ def _deadline(deadline: dt.date, as_of: dt.date, done: bool, policy: Rectificati
 
 def task_colour(*, deadline: dt.date, as_of: dt.date, closed: bool, missed_rounds: int = 0,
                 challenged_in: str | None = None, challenged_in_en: str | None = None,
+                assigned_on: dt.date | None = None, percent_done=None,
                 policy: RectificationPolicy | None = None) -> TaskColour:
     """The colour of one task on ``as_of``.
 
     ``missed_rounds``: closed rounds in a row, up to the latest, in which the task had no update.
     ``challenged_in``: the label of the round whose review of the task was its latest decision, when that
-    decision was a challenge (质询)."""
+    decision was a challenge (质询).
+    ``assigned_on`` and ``percent_done``: the task's schedule and progress, compared with the time-proportional
+    plan from assignment to deadline (``progress_colour``; only before the deadline, after it the task is
+    overdue anyway)."""
     policy = policy or rectification_policy()
     if closed:
         return TaskColour(GREEN, (Reason("task.closed", GREEN, "已销号", "closed out"),), "done")
     reason, state, overdue = _deadline(deadline, as_of, False, policy)
     reasons = [reason]
+    if (policy.progress_against_plan and assigned_on is not None and percent_done is not None
+            and assigned_on < deadline and as_of <= deadline):
+        st = progress_colour(assigned_on, deadline, as_of, percent_done, load_policy())
+        if st.colour != GREEN:
+            reasons.append(Reason("task.behind", st.colour, st.zh, st.en))
     if challenged_in:
         reasons.append(Reason("task.challenged", policy.challenged_colour, f"{challenged_in}对账被质询",
                               f"challenged in the reconciliation of {challenged_in_en or challenged_in}"))

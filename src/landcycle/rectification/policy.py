@@ -33,6 +33,7 @@ class RectificationPolicy:
     challenged_colour: str
     red_after_missed: int
     yellow_after_missed: int
+    progress_against_plan: bool = True
 
     @property
     def max_size_mb(self) -> float:
@@ -90,6 +91,7 @@ def parse_policy(data: dict, digest: str = "") -> RectificationPolicy:
         challenged_colour=challenged,
         red_after_missed=_int(colours, "red_after_rounds_without_update", "colours", problems, 1, 24),
         yellow_after_missed=_int(colours, "yellow_after_rounds_without_update", "colours", problems, 0, 24),
+        progress_against_plan=bool(colours.get("progress_against_plan", True)),
     )
     if problems:
         raise RuleError(problems)

@@ -122,7 +122,8 @@ def colour_inputs(history: list[dict]) -> dict:
 
 
 def colour_of(task: Task, as_of: dt.date, history: list[dict]) -> TaskColour:
-    return task_colour(deadline=task.deadline, as_of=as_of, closed=not task.is_open, **colour_inputs(history))
+    return task_colour(deadline=task.deadline, as_of=as_of, closed=not task.is_open, assigned_on=task.assigned_on,
+                       percent_done=task.percent_done, **colour_inputs(history))
 
 
 def task_colours(tasks, as_of: dt.date) -> dict[int, TaskColour]:
