@@ -20,6 +20,7 @@ from .models import Inspection, RoundItem
 
 class RectForm(RegistryForm):
     multipart = False
+    errors_as_problems = True  # Django's errors reach the page as bilingual problems (form_problems), not twice
     marked: tuple[str, ...] = ()  # required by the service's rules (marked *), checked there in both languages
 
     def attach_problems(self, problems) -> None:
