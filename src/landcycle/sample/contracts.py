@@ -24,8 +24,8 @@ from decimal import Decimal
 
 from . import contract_states as states
 from .names import BRAND_CHARS, INDUSTRY_WORDS
-from .plan import (CONSTRUCTION, GRANTED, IDLE, IN_USE, INDUSTRIAL, LEASED, LEASED_LAND, OLD_BLOCK, OWNED,
-                   REFERENCE_DATE)
+from .plan import (CONSTRUCTION, COUNTY_CODE, GRANTED, IDLE, IN_USE, INDUSTRIAL, LEASED, LEASED_LAND, OLD_BLOCK,
+                   OWNED, REFERENCE_DATE)
 from .story import DUNHE
 from .towns import is_zone
 
@@ -90,30 +90,39 @@ def _pick(rng: random.Random, weights: dict[str, int]) -> str:
     return rng.choices(keys, weights=[weights[k] for k in keys])[0]
 
 
-class _Numbers:
+class Numbers:
     """电子监管号-like contract numbers: county code, year, A (grant) or L (lease), sequence."""
 
-    def __init__(self):
+    def __init__(self, county: str = COUNTY_CODE):
+        self.county = county
         self.seq: dict[tuple[int, str], int] = {}
 
     def next(self, year: int, letter: str) -> str:
         n = self.seq[(year, letter)] = self.seq.get((year, letter), 0) + 1
-        return f"330282{year}{letter}{n:05d}"
+        return f"{self.county}{year}{letter}{n:05d}"
 
 
-def _project_company(rng: random.Random, used: set[str]) -> str:
+def _project_company(rng: random.Random, used: set[str], city: str = "宁波") -> str:
     words = [w for ws in INDUSTRY_WORDS.values() for w in ws]
     while True:
-        name = f"宁波{rng.choice(BRAND_CHARS)}{rng.choice(BRAND_CHARS)}{rng.choice(words)}有限公司"
+        name = f"{city}{rng.choice(BRAND_CHARS)}{rng.choice(BRAND_CHARS)}{rng.choice(words)}有限公司"
         if name not in used:
             used.add(name)
             return name
 
 
-def build_contracts(parks, parcels, enterprises, occupancies, story_codes: dict[str, str],
-                    rng: random.Random) -> list[ContractPlan]:
+def build_contracts(parks, parcels, enterprises, occupancies, story_codes: dict[str, str], rng: random.Random, *,
+                    deck=None, old_grant_rate: float = 0.04, lease_rate: float = 0.1, county: str = COUNTY_CODE,
+                    city: str = "宁波", used_names: set[str] | None = None) -> list[ContractPlan]:
+    """The county's contracts, parcel by parcel. ``landcycle generate`` passes a ``deck`` (draws every
+    state before drawing by weight; told each contract's final state), higher rates of quiet old grants
+    and state leases, another county and city, and the names its province has used."""
     names = {e.uscc: e.name for e in enterprises}
-    used_names = set(names.values())
+    if used_names is None:
+        used_names = set(names.values())
+    else:
+        used_names.update(names.values())
+    pick = deck.pick if deck is not None else _pick
     owner: dict[str, tuple[str, dt.date]] = {}
     state_lease: dict[str, tuple[dt.date, dt.date | None]] = {}
     for o in occupancies:
@@ -125,35 +134,38 @@ def build_contracts(parks, parcels, enterprises, occupancies, story_codes: dict[
             state_lease.setdefault(o.parcel, (o.start, o.end))
     park_story = {p.code: story_codes.get(p.code) for p in parks}
     park_kind = {p.code: p.kind for p in parks}
-    numbers, out, dunhe_idle = _Numbers(), [], 0
+    numbers, out, dunhe_idle = Numbers(county), [], 0
     for parcel in parcels:
         held = owner.get(parcel.number)
         state = None
         if parcel.tenure == GRANTED and parcel.status == CONSTRUCTION:
-            state = _pick(rng, BUILDING)
+            state = pick(rng, BUILDING)
         elif parcel.tenure == GRANTED and parcel.status == IDLE and held is None:
             if park_story[parcel.park_code] == DUNHE:
                 state, dunhe_idle = DUNHE_IDLE[dunhe_idle % len(DUNHE_IDLE)], dunhe_idle + 1
             elif rng.random() < 0.7:
-                state = _pick(rng, IDLE_STATES)
+                state = pick(rng, IDLE_STATES)
         elif parcel.tenure == GRANTED and parcel.status == IN_USE and held is not None:
             if dt.date(2016, 1, 1) <= held[1] <= dt.date(2022, 6, 30):
-                state = _pick(rng, COMPLETED)
-            elif park_kind[parcel.park_code] != OLD_BLOCK and rng.random() < 0.04:
+                state = pick(rng, COMPLETED)
+            elif park_kind[parcel.park_code] != OLD_BLOCK and rng.random() < old_grant_rate:
                 state = "old_grant"
         elif parcel.tenure == LEASED_LAND and parcel.status == IN_USE and parcel.number in state_lease \
-                and rng.random() < 0.1:
+                and rng.random() < lease_rate:
             state = "lease"
         if state is None:
             continue
-        out.append(_contract(parcel, state, held, state_lease.get(parcel.number), names, used_names, numbers, rng))
+        c = draw_contract(parcel, state, held, state_lease.get(parcel.number), names, used_names, numbers, rng, city)
+        if deck is not None:
+            deck.seen(c.state)
+        out.append(c)
     return out
 
 
-def _contract(parcel, state, held, lease, names, used_names, numbers, rng) -> ContractPlan:
+def draw_contract(parcel, state, held, lease, names, used_names, numbers, rng, city: str = "宁波") -> ContractPlan:
     mu = parcel.area_m2 / M2_PER_MU
     holder = held[0] if held else None
-    holder_name = names[holder] if holder else _project_company(rng, used_names)
+    holder_name = names[holder] if holder else _project_company(rng, used_names, city)
     if state.startswith("idle"):
         standard = rng.random() < 0.3  # most idle land is an ordinary grant; some is 标准地
     else:

@@ -20,8 +20,8 @@ from decimal import ROUND_DOWN, Decimal
 from .dates import DAY, date_between, date_in_year, lease_terms
 from .identity import draw_uscc
 from .land import ParkDraft
-from .plan import (CONSTRUCTION, DEREGISTERED, IDLE, IN_USE, LEASED, LEASED_LAND, MICRO, OPERATING, OWNED,
-                   RELOCATED, RESERVE, SUSPENDED, VACATING, OccupancyPlan, ParcelPlan)
+from .plan import (CONSTRUCTION, COUNTY_CODE, DEREGISTERED, IDLE, IN_USE, LEASED, LEASED_LAND, MICRO, OPERATING,
+                   OWNED, RELOCATED, RESERVE, SUSPENDED, VACATING, OccupancyPlan, ParcelPlan)
 from .story import DUNHE, PENGQIAO, PENGQIAO_ENTERPRISES
 
 CENT = Decimal("0.01")
@@ -45,13 +45,14 @@ class FirmDraft:
 class FirmFactory:
     """Makes firm drafts with unique codes and keeps them in creation order."""
 
-    def __init__(self, rng: random.Random):
+    def __init__(self, rng: random.Random, county: str = COUNTY_CODE):
         self.rng = rng
+        self.county = county
         self.firms: list[FirmDraft] = []
         self._codes: set[str] = set()
 
     def new(self, role: str, park: ParkDraft, registered_on: dt.date, status: str = OPERATING) -> FirmDraft:
-        firm = FirmDraft(uscc=draw_uscc(self.rng, registered_on.year, self._codes), role=role,
+        firm = FirmDraft(uscc=draw_uscc(self.rng, registered_on.year, self._codes, self.county), role=role,
                          town_code=park.town.code, park_code=park.plan.code, registered_on=registered_on,
                          status=status)
         self.firms.append(firm)
@@ -200,13 +201,17 @@ def settle_dunhe(factory: FirmFactory, park: ParkDraft) -> None:
                     date_between(rng, dt.date(2019, 1, 1), dt.date(2023, 12, 31)))
 
 
+def settle_park(factory: FirmFactory, park: ParkDraft) -> None:
+    if park.story is not None and park.story.key == DUNHE:
+        settle_dunhe(factory, park)
+    elif park.plan.kind == MICRO:
+        settle_micro_park(factory, park)
+    else:
+        settle_standard_park(factory, park)
+
+
 def settle_all(parks: list[ParkDraft], rng: random.Random) -> list[FirmDraft]:
     factory = FirmFactory(rng)
     for park in parks:
-        if park.story is not None and park.story.key == DUNHE:
-            settle_dunhe(factory, park)
-        elif park.plan.kind == MICRO:
-            settle_micro_park(factory, park)
-        else:
-            settle_standard_park(factory, park)
+        settle_park(factory, park)
     return factory.firms

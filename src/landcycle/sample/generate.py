@@ -25,14 +25,16 @@ def stage_rng(seed: int, stage: str) -> random.Random:
 
 
 def name_enterprises(firms: list[FirmDraft], towns: list[TownPlan], scales: dict[str, str],
-                     industries: dict[str, str], rng: random.Random) -> list[EnterprisePlan]:
+                     industries: dict[str, str], rng: random.Random, places: names.Places = names.CIXI,
+                     used: set[str] | None = None) -> list[EnterprisePlan]:
+    """Names (unique within ``used``, which a province shares between its counties) and contacts."""
     town_names = {t.code: t.name for t in towns}
-    used: set[str] = set()
+    used = set() if used is None else used
     out = []
     for firm in firms:
         name = names.company_name(industry_code=industries[firm.uscc], above=scales[firm.uscc] == ABOVE,
                                   registered_year=firm.registered_on.year, town_name=town_names[firm.town_code],
-                                  zone=is_zone(firm.town_code), used=used, rng=rng)
+                                  zone=is_zone(firm.town_code), used=used, rng=rng, places=places)
         out.append(EnterprisePlan(uscc=firm.uscc, name=name, industry_code=industries[firm.uscc],
                                   scale=scales[firm.uscc], registered_on=firm.registered_on, status=firm.status,
                                   town_code=firm.town_code, contact=names.person_name(rng)))

@@ -51,14 +51,14 @@ def draw_industry(rng: random.Random, others: list[str]) -> str:
     return code
 
 
-def draw_uscc(rng: random.Random, registered_year: int, used: set[str]) -> str:
-    """A valid, unused 统一社会信用代码 for a company registered in 慈溪 in that year."""
+def draw_uscc(rng: random.Random, registered_year: int, used: set[str], county: str = COUNTY_CODE) -> str:
+    """A valid, unused 统一社会信用代码 for a company registered in the county (慈溪) in that year."""
     while True:
         if registered_year >= 2015:
             org8 = "MA2" + "".join(rng.choice(USCC_ALPHABET) for _ in range(5))
         else:
             org8 = rng.choice(OLD_ORG_PREFIXES) + "".join(rng.choice("0123456789") for _ in range(6))
-        code = make_uscc("91", COUNTY_CODE, org8)
+        code = make_uscc("91", county, org8)
         if code not in used and is_valid_uscc(code):
             used.add(code)
             return code

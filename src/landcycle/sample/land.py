@@ -63,17 +63,20 @@ class ParkDraft:
 
 
 # ------------------------------------------------------------------ parks
-def draft_parks(towns: list[TownPlan], rng: random.Random) -> list[ParkDraft]:
-    """~200 parks: the story's parks first in their towns, then named parks of drawn kinds."""
+def draft_parks(towns: list[TownPlan], rng: random.Random, park_counts: dict[str, int] | None = None,
+                stories: tuple[StoryPark, ...] = STORY_PARKS, total_parcels: int = TOTAL_PARCELS) -> list[ParkDraft]:
+    """~200 parks: the story's parks first in their towns, then named parks of drawn kinds. Another
+    county (``landcycle generate``) gives its own park counts, stories (none) and parcel total."""
     drafts = []
     for town in towns:
-        stories = [s for s in STORY_PARKS if s.town_code == town.code]
-        used = {s.name for s in stories}
+        town_stories = [s for s in stories if s.town_code == town.code]
+        used = {s.name for s in town_stories}
         pool = names.park_name_pool(zone=is_zone(town.code), rng=rng)
-        for number in range(1, park_count(town.code) + 1):
+        count = park_counts[town.code] if park_counts is not None else park_count(town.code)
+        for number in range(1, count + 1):
             code = f"P{town.code}-{number:02d}"
-            if stories:
-                story = stories.pop(0)
+            if town_stories:
+                story = town_stories.pop(0)
                 plan = ParkPlan(code=code, name=story.name, kind=story.kind, town_code=town.code, note=story.note)
                 drafts.append(ParkDraft(plan=plan, town=town, parcel_count=story.parcels, story=story))
                 continue
@@ -81,14 +84,14 @@ def draft_parks(towns: list[TownPlan], rng: random.Random) -> list[ParkDraft]:
             name = names.park_name(short=town.short, zone=is_zone(town.code), kind=kind, used=used, rng=rng,
                                    pool=pool)
             drafts.append(ParkDraft(plan=ParkPlan(code=code, name=name, kind=kind, town_code=town.code), town=town))
-    _apportion_parcels(drafts, rng)
+    _apportion_parcels(drafts, rng, total_parcels)
     return drafts
 
 
-def _apportion_parcels(drafts: list[ParkDraft], rng: random.Random) -> None:
-    """Share TOTAL_PARCELS among the parks the story does not size (largest remainder, at least 8)."""
+def _apportion_parcels(drafts: list[ParkDraft], rng: random.Random, total: int = TOTAL_PARCELS) -> None:
+    """Share ``total`` parcels among the parks the story does not size (largest remainder, at least 8)."""
     free = [d for d in drafts if d.story is None]
-    left = TOTAL_PARCELS - sum(d.parcel_count for d in drafts if d.story)
+    left = total - sum(d.parcel_count for d in drafts if d.story)
     weights = [PARCELS_PER_KIND[d.plan.kind] * rng.uniform(0.5, 1.5) for d in free]
     scale = (left - 8 * len(free)) / sum(weights)
     shares = [8 + w * scale for w in weights]
@@ -181,9 +184,11 @@ def stated_areas(measured: list[float], rng: random.Random, total_m2: Decimal | 
     return out
 
 
-def place_parks(shapes: list[ParkShape], rng: random.Random) -> list[layout.Box]:
-    """Story parks first at their preferred spots, then the others round-robin by town."""
-    placer = layout.ParkPlacer()
+def place_parks(shapes: list[ParkShape], rng: random.Random,
+                placer: layout.ParkPlacer | None = None) -> list[layout.Box]:
+    """Story parks first at their preferred spots, then the others round-robin by town (``placer``: one
+    shared by several counties, so that no two of their parks overlap)."""
+    placer = placer or layout.ParkPlacer()
     queue = [s for s in shapes if s.draft.story] + _round_robin([s for s in shapes if not s.draft.story])
     placed: dict[str, layout.Box] = {}
     for shape in queue:
@@ -205,7 +210,8 @@ def _round_robin(shapes: list[ParkShape]) -> list[ParkShape]:
     return out
 
 
-def finish_parcels(shape: ParkShape, box: layout.Box, first_number: int, rng: random.Random) -> list[ParcelPlan]:
+def finish_parcels(shape: ParkShape, box: layout.Box, first_number: int, rng: random.Random,
+                   county_name: str = COUNTY_NAME) -> list[ParcelPlan]:
     """The park's boundary and its parcels' GeoJSON, stated areas and attributes, numbered per town."""
     draft = shape.draft
     corners = [(box.x0, box.y0), (box.x1, box.y0), (box.x1, box.y1), (box.x0, box.y1)]
@@ -219,21 +225,25 @@ def finish_parcels(shape: ParkShape, box: layout.Box, first_number: int, rng: ra
             number=f"{draft.town.code}-{first_number + i:04d}", park_code=draft.plan.code,
             town_code=draft.town.code, area_m2=area, geometry=geometry,
             tenure=parcel_tenure(draft, status, rng), status=status, land_use=parcel_land_use(draft, rng),
-            address=f"{COUNTY_NAME}{draft.town.name}{draft.plan.name}{i + 1}号地块",
+            address=f"{county_name}{draft.town.name}{draft.plan.name}{i + 1}号地块",
         ))
     draft.parcels = parcels
     return parcels
 
 
-def build_land(towns: list[TownPlan], rng: random.Random) -> tuple[list[ParkDraft], list[ParcelPlan]]:
-    """Parks and their parcels, in town and park order."""
-    drafts = draft_parks(towns, rng)
+def build_land(towns: list[TownPlan], rng: random.Random, *, park_counts: dict[str, int] | None = None,
+               stories: tuple[StoryPark, ...] = STORY_PARKS, total_parcels: int = TOTAL_PARCELS,
+               county_name: str = COUNTY_NAME, placer: layout.ParkPlacer | None = None,
+               ) -> tuple[list[ParkDraft], list[ParcelPlan]]:
+    """Parks and their parcels, in town and park order (慈溪市 by default; ``landcycle generate`` passes
+    another county's park counts, parcel total, name and a placer shared by the province)."""
+    drafts = draft_parks(towns, rng, park_counts, stories, total_parcels)
     shapes = [shape_park(d, rng) for d in drafts]
-    boxes = place_parks(shapes, rng)
+    boxes = place_parks(shapes, rng, placer)
     parcels: list[ParcelPlan] = []
     next_number: dict[str, int] = {}
     for shape, box in zip(shapes, boxes):
         town = shape.draft.town.code
-        parcels += finish_parcels(shape, box, next_number.get(town, 1), rng)
+        parcels += finish_parcels(shape, box, next_number.get(town, 1), rng, county_name)
         next_number[town] = next_number.get(town, 1) + len(shape.corners)
     return drafts, parcels

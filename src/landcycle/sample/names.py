@@ -6,8 +6,23 @@ All names are made up from common parts; any likeness to a real firm is chance.
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 
 from .plan import INDUSTRIAL, MICRO, OLD_BLOCK
+
+
+@dataclass(frozen=True)
+class Places:
+    """The place names a company name starts with: its county (慈溪市), short form (慈溪), city (宁波)
+    and province (浙江)."""
+
+    county: str
+    short: str
+    city: str
+    province: str = "浙江"
+
+
+CIXI = Places(county="慈溪市", short="慈溪", city="宁波")
 
 # Place-like words for parks in towns: sea walls (塘) and villages are how Cixi names its land.
 PLACES = (
@@ -89,7 +104,7 @@ def industry_words(code: str) -> tuple[str, ...]:
 
 
 def company_name(*, industry_code: str, above: bool, registered_year: int, town_name: str, zone: bool,
-                 used: set[str], rng: random.Random) -> str:
+                 used: set[str], rng: random.Random, places: Places = CIXI) -> str:
     """慈溪市宏达电器有限公司, 宁波欣旭塑业有限公司, 浙江万盛轴承股份有限公司, 慈溪市新浦镇华丰塑料厂 …"""
     words = industry_words(industry_code)
     for _attempt in range(200):
@@ -99,11 +114,11 @@ def company_name(*, industry_code: str, above: bool, registered_year: int, town_
         word = rng.choice(words)
         roll = rng.random()
         if registered_year < 1998 and not above and not zone and roll < 0.35:
-            name = f"慈溪市{town_name}{brand}{word.removesuffix('制造')}厂"
+            name = f"{places.county}{town_name}{brand}{word.removesuffix('制造')}厂"
         elif above and roll < 0.3:
-            name = f"{rng.choice(('浙江', '宁波'))}{brand}{word}股份有限公司"
+            name = f"{rng.choice((places.province, places.city))}{brand}{word}股份有限公司"
         else:
-            prefix = rng.choices(("慈溪市", "宁波", "慈溪"), weights=(60, 30, 10))[0]
+            prefix = rng.choices((places.county, places.city, places.short), weights=(60, 30, 10))[0]
             name = f"{prefix}{brand}{word}有限公司"
         if name not in used:
             used.add(name)

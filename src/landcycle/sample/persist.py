@@ -74,6 +74,18 @@ def _figures(actor, plan: SamplePlan, firms: dict[str, Enterprise]) -> int:
     return len(_create(actor, YearlyFigure, rows, lambda f: f.enterprise.town.code))
 
 
+def persist_registry(actor, plan: SamplePlan) -> dict[str, int]:
+    """Write the plan's parks, parcels, enterprises, occupancies, figures and contracts (its towns are
+    loaded already) and return the counts written."""
+    towns = {r.code: r for r in Region.objects.filter(code__in=[t.code for t in plan.towns])}
+    parks = _parks(actor, plan, towns)
+    parcels = _parcels(actor, plan, parks)
+    firms = _enterprises(actor, plan, towns)
+    return {"towns": len(towns), "parks": len(parks), "parcels": len(parcels), "enterprises": len(firms),
+            "occupancies": _occupancies(actor, plan, firms, parcels), "figures": _figures(actor, plan, firms),
+            "contracts": persist_contracts(actor, plan, parcels, firms)}
+
+
 @transaction.atomic
 def persist_plan(plan: SamplePlan) -> dict[str, int]:
     """Write the plan (regions, parks, parcels, enterprises, occupancies, figures, contracts, demo users),
@@ -82,13 +94,8 @@ def persist_plan(plan: SamplePlan) -> dict[str, int]:
     actor = system_user()
     audit_before = AuditEntry.objects.count()
     regions_load(actor=actor, county=COUNTY_CODE)
-    towns = {r.code: r for r in Region.objects.filter(code__in=[t.code for t in plan.towns])}
-    parks = _parks(actor, plan, towns)
-    parcels = _parcels(actor, plan, parks)
-    firms = _enterprises(actor, plan, towns)
-    summary = {"towns": len(towns), "parks": len(parks), "parcels": len(parcels), "enterprises": len(firms),
-               "occupancies": _occupancies(actor, plan, firms, parcels), "figures": _figures(actor, plan, firms),
-               "contracts": persist_contracts(actor, plan, parcels, firms), "users": create_demo_users(actor=actor)}
+    summary = persist_registry(actor, plan)
+    summary["users"] = create_demo_users(actor=actor)
     # the latest year is published before the warnings are raised, so D-class warnings exist at once
     summary["evaluation_runs"] = len(evaluate_sample(actor=actor))
     summary["warnings"] = raise_warnings(actor)

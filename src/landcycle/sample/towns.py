@@ -59,8 +59,8 @@ def short_name(code: str, name: str) -> str:
 
 
 def is_zone(code: str) -> bool:
-    """功能区 (development zones) have codes 4xx in the town position."""
-    return code in ZONE_SHORT
+    """功能区 (development zones) have codes 4xx in the town position (慈溪's are those of ZONE_SHORT)."""
+    return code in ZONE_SHORT or (not code.startswith(COUNTY_CODE) and code[6:7] == "4")
 
 
 def sample_towns() -> list[TownPlan]:

@@ -14,7 +14,9 @@ that fires has one warning row (subject, rule). Decisions, documented in docs/po
   left as they were, and the refresh reports it;
 - running twice on the same date changes nothing: no row, no event, no audit entry.
 
-Bulk reads and writes: a county (~1,000 contracts, ~5,000 enterprises) takes a second or two.
+Bulk reads and writes (``subjects.py`` reads plain rows in a fixed number of queries, ``refresh_rows.py``
+writes with COPY on PostgreSQL): a county (~1,000 contracts, ~5,000 enterprises) takes a second or two, a
+province (150,000 contracts, 100,000 enterprises) ~21 s the first time, ~15 s again (docs/benchmarks.md).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import datetime as dt
 import time
 from dataclasses import dataclass, field
 
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from landcycle.accounts.scope import require_write, scoped
@@ -35,6 +37,7 @@ from landcycle.rules.supervision.serialise import plain
 from .convert import policy as current_policy
 from .models import Warning, WarningEvent
 from .models.warnings import RANK
+from .refresh_rows import insert_rows, update_rows
 from .subjects import CONTRACT, Findings, contract_findings, enterprise_findings
 
 REFRESH = "refresh"
@@ -150,13 +153,13 @@ def warnings_refresh(*, actor, as_of: dt.date, contract_ids=None, enterprises: b
         subject = found.subjects[(stype, sid)]
         created.append(Warning(subject_type=stype, subject_id=sid, rule=rule, first_raised=as_of, last_changed=as_of,
                                status=Warning.Status.OPEN, **_values(f, subject, as_of, policy.version)))
-    Warning.objects.bulk_create(created, batch_size=1000)
+    insert_rows(Warning, created)
     for w in created:
         events.append(WarningEvent(warning=w, kind=WarningEvent.Kind.COLOUR, at=now, as_of=as_of, from_colour="",
                                    to_colour=w.colour, reason_zh=w.reason_zh, reason_en=w.reason_en,
                                    actor=_user(actor), actor_name=name))
-    _update_rows(changed + updated)
-    WarningEvent.objects.bulk_create(events, batch_size=2000)
+    update_rows(Warning, changed + updated, TRACKED)
+    insert_rows(WarningEvent, events)
     towns = dict(Region.objects.filter(level=Region.Level.TOWN).values_list("pk", "code"))
     code_of = lambda w: towns.get(w.town_id, "")  # noqa: E731
     result.audit_entries = audit_record_many(actor=actor, action="warning.raise",
@@ -166,21 +169,6 @@ def warnings_refresh(*, actor, as_of: dt.date, contract_ids=None, enterprises: b
     result.raised, result.updated, result.events = len(created), len(updated), len(events)
     result.seconds = time.perf_counter() - started
     return result
-
-
-def _update_rows(rows: list[Warning]) -> None:
-    """``bulk_update`` of the tracked fields, as one prepared UPDATE run for every row (executemany):
-    Django's bulk_update builds a CASE per field and row, which takes seconds for a county's warnings."""
-    if not rows:
-        return
-    conn = connections[router.db_for_write(Warning)]
-    qn = conn.ops.quote_name
-    fields = [Warning._meta.get_field(name) for name in TRACKED]
-    sql = (f"UPDATE {qn(Warning._meta.db_table)} SET " + ", ".join(f"{qn(f.column)} = %s" for f in fields)
-           + f" WHERE {qn(Warning._meta.pk.column)} = %s")
-    params = [[f.get_db_prep_save(getattr(w, f.attname), conn) for f in fields] + [w.pk] for w in rows]
-    with conn.cursor() as cursor:
-        cursor.executemany(sql, params)
 
 
 def _user(actor):

@@ -99,21 +99,26 @@ class Contract:
 
     def agreed(self, milestone: str) -> dt.date | None:
         """The agreed date of a milestone after the last approved extension."""
-        out = getattr(self, f"agreed_{milestone}")
+        out = getattr(self, AGREED[milestone])
         for e in self.extensions:
             if e.milestone == milestone:
                 out = e.new_date
         return out
 
     def extended(self, milestone: str) -> bool:
-        return any(e.milestone == milestone for e in self.extensions)
+        return bool(self.extensions) and any(e.milestone == milestone for e in self.extensions)
 
     def actual(self, milestone: str, as_of: dt.date) -> dt.date | None:
         """The actual date of a milestone if it happened on or before ``as_of``. A later milestone
         implies the earlier ones (a completed project has started)."""
-        order = (START, COMPLETION, PRODUCTION)
-        for m in order[order.index(milestone):]:
-            d = getattr(self, f"actual_{m}")
+        for name in ACTUAL_FROM[milestone]:
+            d = getattr(self, name)
             if d is not None and d <= as_of:
                 return d
         return None
+
+
+# attribute names, spelled once (the rules ask for them for every contract)
+AGREED = {m: f"agreed_{m}" for m in (START, COMPLETION, PRODUCTION)}
+ACTUAL_FROM = {m: tuple(f"actual_{later}" for later in (START, COMPLETION, PRODUCTION)[i:])
+               for i, m in enumerate((START, COMPLETION, PRODUCTION))}

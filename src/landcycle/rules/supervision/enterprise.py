@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 
 from .assessment import Assessment
 from .findings import RED, YELLOW, Finding, num, pct
@@ -24,15 +25,21 @@ class EnterpriseStanding:
     park: str = ""
 
 
+@lru_cache(maxsize=4096)
+def _fraction(text: str) -> Fraction:
+    """The thresholds and park minimums recur for every enterprise: parse each once (Fractions are immutable)."""
+    return Fraction(text)
+
+
 def tax_per_mu_finding(tax_per_mu, minimum, policy: WarningPolicy, year: int | None = None) -> Finding | None:
     """Below ``tax_per_mu_yellow_below`` × minimum -> yellow; below ``tax_per_mu_red_below`` × minimum -> red."""
     if tax_per_mu is None or minimum is None or Decimal(minimum) <= 0:
         return None
     rule = policy.enterprise.tax_per_mu
-    share = Fraction(str(tax_per_mu)) / Fraction(str(minimum))
-    if share >= Fraction(str(rule.yellow_below)):
+    share = Fraction(str(tax_per_mu)) / _fraction(str(minimum))
+    if share >= _fraction(str(rule.yellow_below)):
         return None
-    red = share < Fraction(str(rule.red_below))
+    red = share < _fraction(str(rule.red_below))
     limit = pct(Decimal(rule.red_below if red else rule.yellow_below), 0)
     y_zh, y_en = (f"{year}年度", f" in {year}") if year else ("", "")
     return Finding("enterprise.tax_per_mu", RED if red else YELLOW,

@@ -29,7 +29,10 @@ def milestone_findings(c: Contract, as_of: dt.date, policy: WarningPolicy) -> li
         agreed = c.agreed(m)
         if agreed is None:
             continue
-        st = deadline_colour(agreed, as_of, c.actual(m, as_of), rule, working_days=False)
+        done = c.actual(m, as_of)
+        if done is not None or (as_of <= agreed and (agreed - as_of).days > rule.notice):
+            continue  # done, or open and not yet near: deadline_colour would say green (calendar days)
+        st = deadline_colour(agreed, as_of, done, rule, working_days=False)
         ext_zh, ext_en = ("（延期后）", " (as extended)") if c.extended(m) else ("", "")
         figs = {"milestone": m, "agreed": agreed, "extended": c.extended(m)}
         if st.state == OVERDUE:

@@ -25,6 +25,7 @@ LABELS = {
     "developed_area_share": ("已开发面积占比", "developed area share"),
     "investment_share": ("已投资额占比", "investment share"), "stopped_since": ("停工日期", "stopped since"),
 }
+DATE_NAMES = tuple(n for n in LABELS if n.startswith(("agreed_", "actual_")) or n == "signed_on")
 # (earlier, later, rule): the later date must not be before the earlier one
 ORDER = (
     ("signed_on", "agreed_start", "contract.start_before_signing"),
@@ -56,23 +57,21 @@ def validate_contract(c: Contract, policy: WarningPolicy) -> list[Problem]:
                            f"contract kind '{c.kind}' is not one of grant, lease, standard, allocation"))
     for name in ("price_wan", "area_m2"):
         v = getattr(c, name)
-        zh, en = label(name)
         if v is None:
             continue
+        zh, en = LABELS[name]
         if not is_number(v):
             out.append(Problem(name, "contract.not_a_number", f"{zh}“{v}”不是数字", f"{en} '{v}' is not a number"))
         elif v < 0:
             out.append(Problem(name, "contract.negative", f"{zh}不能为负数（{v}）", f"{en} cannot be negative ({v})"))
-    dates = {n: getattr(c, n) for n in LABELS if n.startswith(("agreed_", "actual_")) or n == "signed_on"}
+    dates = {n: getattr(c, n) for n in DATE_NAMES}
     dates["stopped_since"] = c.development.stopped_since
     for early, late, rule in ORDER:
-        a, b = dates.get(early), dates.get(late)
+        a, b = dates[early], dates[late]
         if a is not None and b is not None and b < a:
             out.append(_order(late, b, early, a, rule))
-    for m in MILESTONES:  # an extension must not contradict the other agreed dates either
-        if c.extended(m):
-            _extended_order(c, out)
-            break
+    if c.extensions and any(c.extended(m) for m in MILESTONES):  # nor may an extension contradict them
+        _extended_order(c, out)
     out += _shares(c)
     out += _commitments(c, policy)
     for i, e in enumerate(c.extensions):
@@ -113,9 +112,9 @@ def _shares(c: Contract) -> list[Problem]:
     out = []
     for name in ("developed_area_share", "investment_share"):
         v = getattr(c.development, name)
-        zh, en = label(name)
         if v is None:
             continue
+        zh, en = LABELS[name]
         if not is_number(v):
             out.append(Problem(name, "contract.not_a_number", f"{zh}“{v}”不是数字", f"{en} '{v}' is not a number"))
         elif not 0 <= v <= 1:
