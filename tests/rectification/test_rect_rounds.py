@@ -183,3 +183,16 @@ def test_progress_is_not_judged_without_a_schedule_or_when_switched_off():
     off = replace(rectification_policy(), progress_against_plan=False)
     assert task_colour(deadline=D(2026, 12, 10), as_of=D(2026, 11, 10), closed=False, assigned_on=D(2026, 9, 1),
                        percent_done=0, policy=off).colour == "green"
+
+
+def test_a_reopened_tasks_plan_starts_again_on_the_day_it_reopened(rectification_data, personas):
+    from landcycle.rectification.models import TaskEvent
+
+    d = rectification_data[XINPU]
+    Task.objects.filter(pk=d["task"].pk).update(status=Task.Status.REOPENED, percent_done=30)
+    TaskEvent.objects.create(task=d["task"], kind=TaskEvent.Kind.REOPENED, on=D(2026, 11, 21), actor_name="监督员",
+                             from_status="closed", to_status="reopened", percent_done=0, note="反弹")
+    task = Task.objects.get(pk=d["task"].pk)
+    # from 2026-09-15 the plan on 12-01 would be 72 % (30 % done: red); from the reopening on 11-21 it is 25 %
+    tc = task_colours([task], D(2026, 12, 1))[task.pk]
+    assert tc.colour == "green" and not [r for r in tc.reasons if r.rule == "task.behind"], tc.zh

@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.http import Http404
 
 from landcycle.accounts.scope import access, region_prefix, scoped
 
 from .colours import TaskColour, task_colour
-from .models import Evidence, Finding, Inspection, Round, RoundItem, Suggestion, Task
+from .models import Evidence, Finding, Inspection, Round, RoundItem, Suggestion, Task, TaskEvent
 
 
 def branch_q(user, field: str) -> Q | None:
@@ -121,15 +121,24 @@ def colour_inputs(history: list[dict]) -> dict:
             "challenged_in_en": last["round__label_en"] if challenged else None}
 
 
-def colour_of(task: Task, as_of: dt.date, history: list[dict]) -> TaskColour:
-    return task_colour(deadline=task.deadline, as_of=as_of, closed=not task.is_open, assigned_on=task.assigned_on,
+def reopenings(task_ids) -> dict[int, dt.date]:
+    """Per reopened task, the day of its latest reopening (one query)."""
+    return dict(TaskEvent.objects.filter(task_id__in=list(task_ids), kind=TaskEvent.Kind.REOPENED)
+                .values("task_id").annotate(on=Max("on")).values_list("task_id", "on"))
+
+
+def colour_of(task: Task, as_of: dt.date, history: list[dict], reopened_on: dt.date | None = None) -> TaskColour:
+    """A reopened task's plan starts again on the day it reopened (its progress restarted from 0 then)."""
+    start = max(task.assigned_on, reopened_on) if reopened_on else task.assigned_on
+    return task_colour(deadline=task.deadline, as_of=as_of, closed=not task.is_open, assigned_on=start,
                        percent_done=task.percent_done, **colour_inputs(history))
 
 
 def task_colours(tasks, as_of: dt.date) -> dict[int, TaskColour]:
     tasks = list(tasks)
     history = round_history(t.pk for t in tasks)
-    return {t.pk: colour_of(t, as_of, history.get(t.pk, [])) for t in tasks}
+    reopened = reopenings(t.pk for t in tasks if t.status == Task.Status.REOPENED)
+    return {t.pk: colour_of(t, as_of, history.get(t.pk, []), reopened.get(t.pk)) for t in tasks}
 
 
 def with_colours(tasks, as_of: dt.date) -> list[Task]:

@@ -18,7 +18,7 @@ from .forms import CloseForm, ProgressForm, ReopenForm
 from .models import Round, RoundItem, TaskEvent
 from .pages import crumbs, is_supervisor, may_update, render_form, require_supervisor, run_form
 from .policy import rectification_policy
-from .selectors import access_evidence, access_task, colour_of, round_history
+from .selectors import access_evidence, access_task, colour_of, reopenings, round_history
 from .services_progress import evidence_since_reopen
 
 
@@ -37,7 +37,7 @@ def task_detail(request, pk):
     open_item = next((i for i in items if i.round.status == Round.Status.OPEN), None)
     events = list(task.events.select_related("round").order_by("-on", "-pk"))
     return render(request, "rectification/task_detail.html", {
-        "task": task, "tc": colour_of(task, as_of, history), "as_of": as_of, "reports": reports, "items": items,
+        "task": task, "tc": colour_of(task, as_of, history, reopenings([task.pk]).get(task.pk)), "as_of": as_of, "reports": reports, "items": items,
         "events": events,
         "parks": list(scoped(task.parks.select_related("town"), user)),
         "parcels": list(scoped(task.parcels.select_related("park"), user)),
