@@ -36,6 +36,7 @@ OBJECTS = {
     "task": lambda d: d["task"],
     "evidence": lambda d: d["evidence"],
     "round_item": lambda d: d["round_item"],
+    "relapse_check": lambda d: d["relapse_check"],
     "round": lambda d: d["round"],
 }
 # URLs whose key is not the object their name starts with
@@ -70,21 +71,39 @@ WRITE_PREFIXES = ("_create", "_edit", "_update", "_new", "_end")
 # items of their scope, and the page is checked for leaks like a page without a key.
 RECT_SUPERVISOR_WRITES = {"inspection_create", "check_create", "finding_create", "suggestion_create", "task_create",
                           "inspection_edit", "finding_edit", "suggestion_edit", "task_edit",
-                          "task_close", "task_reopen", "round_open", "round_close", "round_item_review"}
+                          "task_close", "task_reopen", "round_open", "round_close", "round_item_review",
+                          "relapse_check_review"}
 RECT_OFFICER_WRITES = {"task_update", "task_links_edit", "round_item_submit"}
 RECT_COUNTY_WIDE = {"round_detail", "round_export", "round_close"}
 
 
 @pytest.fixture
 def rectification_linked(supervision_data, rectification_data, personas):
-    """Each town's task also linked to the town's contract by its officer (shown on the contract's page)."""
+    """Each town's task also linked to the town's contract by its officer (shown on the contract's page), and
+    a second task of each town closed out before the round and re-checked in it (回头看)."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from conftest import RECTIFICATION_PDF
     from landcycle.rectification import services
+    from landcycle.rectification.models import RelapseCheck
 
     for code, who in ((XINPU, "xinpu"), (QIAOTOU, "qiaotou")):
         d = rectification_data[code]
         d["task"] = services.task_links_update(actor=personas[who], task=d["task"], version=d["task"].version,
                                                parks=[d["park"]], parcels=[d["parcels"][0]], enterprises=[d["owner"]],
                                                contracts=[d["contract"]])
+        done = services.task_create(actor=personas["supervisor"], finding=d["finding"], town=d["town"],
+                                    title=f"{d['town'].name}清理违建", measures="拆除", deadline=dt.date(2026, 10, 31),
+                                    assigned_on=dt.date(2026, 9, 15))
+        done = services.progress_submit(actor=personas[who], task=done, version=done.version, percent_done=100,
+                                        text="已拆除", reported_on=dt.date(2026, 10, 20), request_close=True,
+                                        files=[SimpleUploadedFile("拆除.pdf", RECTIFICATION_PDF)]).task
+        done.refresh_from_db()
+        services.task_close(actor=personas["supervisor"], task=done, version=done.version, closed_on=dt.date(2026, 10, 25))
+        d["relapse_check"] = RelapseCheck.objects.create(round=d["round"], task=done, closed_on=dt.date(2026, 10, 25),
+                                                         watch_until=dt.date(2027, 4, 25))
     return rectification_data
 
 

@@ -1,6 +1,6 @@
-"""The sample county's rectification ledger (rectification.sample): the seed's "回头看" with 3 findings and 12
-suggestions, 86 checks, tasks of 新浦镇, 桥头镇 and 横河镇 linked to the story's parks, five rounds reconciled
-and the sixth open on 2026-11-29, close-outs and one relapse; deterministic, audited, built once."""
+"""The sample county's rectification ledger (rectification.sample): the seed's "回头看" with the problem it fed
+back, 86 supervision checks of which three found the report's 3 problems and made its 12 suggestions, tasks of 新浦镇, 桥头镇 and 横河镇 linked to the story's parks, five rounds reconciled
+and the sixth open on 2026-11-29, close-outs, 回头看 re-checks and the relapse one of them finds; deterministic, audited, built once."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from conftest import COUNTY
 from landcycle.accounts.services import system_user
 from landcycle.audit.models import AuditEntry
 from landcycle.audit.services import audit_verify
-from landcycle.rectification.models import Evidence, Inspection, Round, RoundItem, Task, TaskEvent
+from landcycle.rectification.models import Evidence, Inspection, RelapseCheck, Round, RoundItem, Task, TaskEvent
 from landcycle.rectification.sample import build_rectification_sample
 from landcycle.rectification.summary import county_summary
 
@@ -44,6 +44,8 @@ def _digest() -> str:
                                                                   "deadline", "closed_on", "version")),
         "items": list(RoundItem.objects.order_by("round__period_start", "task__number").values_list(
             "round__period_start", "task__number", "percent_reported", "decision", "review_note", "flagged")),
+        "rechecks": list(RelapseCheck.objects.order_by("round__period_start", "task__number").values_list(
+            "round__period_start", "task__number", "decision", "reviewed_on")),
         "events": list(TaskEvent.objects.order_by("task__number", "on", "pk").values_list("task__number", "kind", "on")),
         "evidence": sorted(Evidence.objects.values_list("sha256", flat=True)),
     }
@@ -52,9 +54,11 @@ def _digest() -> str:
 
 def test_the_sample_tells_the_seed_story(county):
     counts = build_rectification_sample(actor=county, today=D(2026, 11, 29))
-    assert counts == {"inspections": 87, "findings": 3, "suggestions": 12, "tasks": 14, "rounds": 6}
+    assert counts == {"inspections": 87, "findings": 4, "suggestions": 12, "tasks": 14, "rounds": 6}
     s = county_summary(county, D(2026, 11, 29))
-    assert s["sentence_zh"].startswith("累计开展监督检查86次，监督发现问题3个，提出意见建议12条。")
+    assert s["sentence_zh"].startswith("累计开展监督检查86次，监督发现问题3个，提出意见建议12条。巡视“回头看”1次，反馈问题1个。")
+    assert s["sentence_en"].startswith("86 supervision checks held, 3 problems found and 12 suggestions made. "
+                                       "Inspection revisit (巡视“回头看”): 1 round, 1 problem fed back.")
     assert "低散污乱" in Inspection.objects.get(kind="revisit").findings.get(number=1).summary
     towns = set(Task.objects.values_list("town__code", flat=True))
     assert {"330282112", "330282109", "330282114", COUNTY} == towns
@@ -75,6 +79,17 @@ def test_the_sample_tells_the_seed_story(county):
     checks = Inspection.objects.filter(kind="check")
     assert checks.count() == 86 and not checks.filter(started_on__gt=D(2026, 11, 29)).exists()
     assert AuditEntry.objects.filter(action="inspection.create").count() == 87
+    # 回头看: every reconciled round re-checked its recently closed tasks; R5's found the relapse that reopened
+    # the task, the open round's wait for the supervisor
+    relapsed = RelapseCheck.objects.get(decision="relapsed")
+    assert (relapsed.task.title, relapsed.round.period_start, relapsed.reviewed_on) == (
+        "彭桥工业园区“低散乱”企业清理整治", D(2026, 11, 1), D(2026, 11, 5))
+    assert "恢复违规生产" in relapsed.task.events.get(kind="reopened").note
+    assert not RelapseCheck.objects.filter(round__status="closed", decision="pending").exists()
+    waiting = RelapseCheck.objects.filter(round=rounds[-1])
+    assert {c.task_id for c in waiting} == set(Task.objects.filter(status="closed").values_list("pk", flat=True))
+    assert waiting.count() == 6 and {c.decision for c in waiting} == {"pending"}
+    assert AuditEntry.objects.filter(action="relapse_check.relapsed").count() == 1
     assert audit_verify().ok
 
 

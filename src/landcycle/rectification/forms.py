@@ -15,7 +15,7 @@ from landcycle.registry.models import Region
 from landcycle.rules.problems import Problem
 
 from .forms_links import LinkFields
-from .models import Inspection, RoundItem
+from .models import Inspection, RelapseCheck, RoundItem
 
 
 class RectForm(RegistryForm):
@@ -200,6 +200,19 @@ class ReviewForm(RectForm):
                                           (RoundItem.Decision.CHALLENGED, _("质询"))])
     note = forms.CharField(label=_("审核意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
                            help_text=_("质询时必填：写明需要补充或纠正的内容"))
+    wide_fields = ("decision", "note")
+
+
+class RecheckForm(RectForm):
+    """回头看复核 of a closed task: has not relapsed, or relapsed (the reason reopens the task)."""
+    decision = forms.ChoiceField(label=_("复核结果"), widget=forms.RadioSelect,
+                                 choices=[(RelapseCheck.Decision.HELD, _("未反弹（整改成果保持）")),
+                                          (RelapseCheck.Decision.RELAPSED, _("反弹（重启整改任务）"))])
+    on = forms.DateField(label=_("复核日期"), widget=DATE)
+    note = forms.CharField(label=_("复核情况"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("反弹时必填：写明复查发现的情况，将作为重启原因"))
+    deadline = forms.DateField(label=_("新的整改时限"), widget=DATE, required=False,
+                               help_text=_("反弹时可填；不填则沿用原时限"))
     wide_fields = ("decision", "note")
 
 

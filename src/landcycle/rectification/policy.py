@@ -34,6 +34,7 @@ class RectificationPolicy:
     red_after_missed: int
     yellow_after_missed: int
     progress_against_plan: bool = True
+    relapse_watch_months: int = 6
 
     @property
     def max_size_mb(self) -> float:
@@ -56,7 +57,7 @@ def _int(table: dict, key: str, where: str, problems: list[Problem], low: int = 
 
 def parse_policy(data: dict, digest: str = "") -> RectificationPolicy:
     problems: list[Problem] = []
-    rounds, evidence, colours = (data.get(k) or {} for k in ("rounds", "evidence", "colours"))
+    rounds, evidence, colours, relapse = (data.get(k) or {} for k in ("rounds", "evidence", "colours", "relapse"))
     days = rounds.get("period_start_days")
     if (not isinstance(days, list) or not days or days[0] != 1 or any(not isinstance(d, int) for d in days)
             or any(not 1 <= d <= 28 for d in days) or sorted(set(days)) != days):
@@ -92,6 +93,8 @@ def parse_policy(data: dict, digest: str = "") -> RectificationPolicy:
         red_after_missed=_int(colours, "red_after_rounds_without_update", "colours", problems, 1, 24),
         yellow_after_missed=_int(colours, "yellow_after_rounds_without_update", "colours", problems, 0, 24),
         progress_against_plan=bool(colours.get("progress_against_plan", True)),
+        relapse_watch_months=_int(relapse, "watch_months", "relapse", problems, 0, 60) if "watch_months" in relapse
+        else 6,
     )
     if problems:
         raise RuleError(problems)

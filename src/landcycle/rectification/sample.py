@@ -1,9 +1,10 @@
 """The sample county's rectification ledger (``build_rectification_sample``): the provincial inspection's
-"回头看" of the seed report with its 3 findings and 12 suggestions, tasks for 新浦镇, 桥头镇, 横河镇 and two
+"回头看" of the seed report with the problem it fed back, the commission's 86 supervision checks (three of
+them found the report's 3 problems and made its 12 suggestions), tasks for 新浦镇, 桥头镇, 横河镇 and two
 county departments (linked to 敦和园区, 桥头镇东/西工业区 and 彭桥工业园区 when the sample parks exist, and to
 敦和园区's parcels being vacated, the firms that have not left and the contracts of its re-granted lots), six
-twice-monthly rounds from 2026-09-01 (five reconciled, the sixth open on 2026-11-29), close-outs, one relapse
-and 86 supervision checks. Deterministic (sample_data.py holds the story).
+twice-monthly rounds from 2026-09-01 (five reconciled, the sixth open on 2026-11-29), close-outs, the 回头看 re-checks of closed tasks in every round
+(one of them finds the relapse that reopens a task). Deterministic (sample_data.py holds the story).
 
 Everything goes through the services (checked and audited as a person would do it: the demo supervisor
 records and reviews, each town's demo officer reports); the 86 checks are written in bulk with one audit row
@@ -54,8 +55,9 @@ def _checks(actor, supervisor, regions: dict, today: dt.date) -> int:
     first = dt.date(2026, 3, 2)
     span = (today - first).days
     rows, links = [], []
-    for n in range(S.CHECKS):
-        day = calendar.next_workday(first + dt.timedelta(days=n * span // S.CHECKS))
+    bulk = S.CHECKS - len(S.FINDING_CHECKS)  # the others are recorded with their findings
+    for n in range(bulk):
+        day = calendar.next_workday(first + dt.timedelta(days=n * span // bulk))
         code = S.CHECK_REGIONS[n % len(S.CHECK_REGIONS)]
         region = regions[code or COUNTY]
         body = S.TOWN_BODIES[code] if code and n % 5 == 0 else "慈溪市纪委市监委"
@@ -118,10 +120,23 @@ def _close(supervisor, task, day, note="经核查佐证材料，整改到位，�
     services.task_close(actor=supervisor, task=task, version=task.version, note=note, closed_on=day)
 
 
+def _rechecks(sup, rnd, tasks: dict, k: int, day: dt.date, reconciled: bool) -> None:
+    """The round's 回头看 re-checks: the story's relapse in its round, every other one holds when the round is
+    reconciled (an open round's wait for the supervisor)."""
+    relapse_key, relapse_on, relapse_deadline, relapse_reason = S.RELAPSE
+    for check in rnd.relapse_checks.select_related("task"):
+        if k == S.RELAPSE_ROUND and check.task_id == tasks[relapse_key].pk:
+            services.relapse_check_review(actor=sup, check=check, decision="relapsed", note=relapse_reason,
+                                          on=relapse_on, deadline=relapse_deadline)
+        elif reconciled:
+            services.relapse_check_review(actor=sup, check=check, decision="held", note=S.RECHECK_HELD, on=day)
+
+
 def _round(people, rnd, tasks: dict, k: int, today: dt.date) -> None:
-    """Round k (0-based): each item's update, review and close-out as the story says."""
+    """Round k (0-based): each item's update, review and close-out, and the re-checks, as the story says."""
     sup = people["supervisor"]
     day = rnd.period_start + dt.timedelta(days=7)
+    _rechecks(sup, rnd, tasks, k, min(day, today), rnd.due_on <= today)
     for item in rnd.items.select_related("task__town"):
         key = next(key for key, t in tasks.items() if t.pk == item.task_id)
         spec = S.TASKS[[t[0] for t in S.TASKS].index(key)][10]
@@ -150,17 +165,24 @@ def build_rectification_sample(*, actor, today: dt.date = dt.date(2026, 11, 29))
     people = _people(actor)
     sup = people["supervisor"]
     revisit = services.inspection_create(actor=sup, kind=Inspection.Kind.REVISIT, regions=[regions[COUNTY]], **S.REVISIT)
-    findings = [services.finding_create(actor=sup, inspection=revisit, summary=summary, source_text=text,
-                                        found_on=S.FINDINGS_ON) for summary, text in S.FINDINGS]
+    fed_back = services.finding_create(actor=sup, inspection=revisit, summary=S.REVISIT_FINDING[0],
+                                       source_text=S.REVISIT_FINDING[1], found_on=S.REVISIT_FEEDBACK_ON)
+    checks, findings = [], []
+    for (title, body, code, day), (summary, text) in zip(S.FINDING_CHECKS, S.FINDINGS):
+        check = services.inspection_create(actor=sup, kind=Inspection.Kind.CHECK, title=title, body=body,
+                                           started_on=day, ended_on=day, regions=[regions[code or COUNTY]])
+        checks.append(check)
+        findings.append(services.finding_create(actor=sup, inspection=check, summary=summary, source_text=text,
+                                                found_on=day))
     for number, text in S.SUGGESTIONS:
-        services.suggestion_create(actor=sup, inspection=revisit, text=text, made_on=S.FINDINGS_ON,
-                                   finding=findings[number - 1] if number else None)
+        services.suggestion_create(actor=sup, inspection=checks[number - 1 if number else 1], text=text,
+                                   made_on=S.FINDINGS_ON, finding=findings[number - 1] if number else None)
     parks = {p.name: p for p in Park.objects.filter(town__code__in=[S.XINPU, S.QIAOTOU, S.HENGHE])}
     tasks: dict[str, Task] = {}
     for key, f, town, dept, person, title, measures, deadline, park_names, before, _rounds in S.TASKS:
         linked = [parks[n] for n in park_names if n in parks]
         tasks[key] = services.task_create(
-            actor=sup, finding=findings[f - 1], town=regions[town or COUNTY], department=dept, person=person,
+            actor=sup, finding=findings[f - 1] if f else fed_back, town=regions[town or COUNTY], department=dept, person=person,
             title=title, measures=measures, deadline=deadline, assigned_on=S.ASSIGNED_ON, parks=linked,
             **_links(key, linked))
     for key, f, town, *_rest, before, _rounds in S.TASKS:
@@ -171,20 +193,15 @@ def build_rectification_sample(*, actor, today: dt.date = dt.date(2026, 11, 29))
             _close(sup, tasks[key], S.CLOSED_BEFORE_ROUNDS[key])
     starts = rectification_policy().period_start_days
     period = period_containing(S.FIRST_ROUND, starts)
-    relapse_key, relapse_on, relapse_deadline, relapse_reason = S.RELAPSE
     opened_after = period.start
     for k in range(S.ROUNDS):
-        task = Task.objects.get(pk=tasks[relapse_key].pk)
-        if period.start > relapse_on and task.status == Task.Status.CLOSED:
-            services.task_reopen(actor=sup, task=task, version=task.version, reason=relapse_reason,
-                                 reopened_on=relapse_on, deadline=relapse_deadline)
-            tasks[relapse_key] = task
         rnd = services.round_open(actor=sup, county=regions[COUNTY], on=max(period.start, opened_after))
         _round(people, rnd, tasks, k, today)
         if rnd.due_on <= today:  # reconciled on the day the updates were due
             services.round_close(actor=sup, round=rnd, on=rnd.due_on)
             opened_after = rnd.due_on
         period = next_period(period, starts)
-    checks = _checks(actor, sup, regions, today)
-    return {"inspections": 1 + checks, "findings": len(findings), "suggestions": len(S.SUGGESTIONS),
+    bulk_checks = _checks(actor, sup, regions, today)
+    return {"inspections": 1 + len(checks) + bulk_checks, "findings": 1 + len(findings),
+            "suggestions": len(S.SUGGESTIONS),
             "tasks": len(tasks), "rounds": S.ROUNDS}

@@ -1,6 +1,8 @@
 """The sample county's rectification story (慈溪市纪委市监委, 2022 report; see ../shared/seed/): the provincial
-inspection's "回头看", its three findings and twelve suggestions, the tasks of 新浦镇, 桥头镇, 横河镇 and two
-county departments, their progress round by round, and the 86 supervision checks. Plain data, no Django.
+inspection's "回头看" and the problem it fed back; the commission's 86 supervision checks, three of which found
+the three problems and made the twelve suggestions of the report ("累计开展监督检查86次，监督发现问题3个，提出意见
+建议12条"); the tasks of 新浦镇, 桥头镇, 横河镇 and two county departments, their progress round by round, and the
+回头看 re-checks of closed tasks, one of which finds a relapse. Plain data, no Django.
 
 Rounds (R1–R6) are the twice-monthly periods from 2026-09-01 to 2026-11-30. A task's ``rounds`` gives, per
 round it takes part in, the percent it reports (None: no update that round), optionally with "c:<note>" for
@@ -19,7 +21,18 @@ REVISIT = {
     "summary": "省委巡视组对慈溪市开展巡视“回头看”，高质量发展战略落地见效是否有力是关注焦点之一。"
                "反馈意见指出：清理整治“低散污乱”企业的魄力还不够大，腾笼换鸟、动能转换的步伐不够快。",
 }
+# The problem the provincial inspection fed back (the seed's words); finding 0 of TASKS.
+REVISIT_FINDING = ("清理整治“低散污乱”企业的魄力还不够大，腾笼换鸟、动能转换的步伐不够快",
+                   "省委巡视组明确指出“清理整治‘低散污乱’企业的魄力还不够大，腾笼换鸟、动能转换的步伐不够快”的问题。")
+REVISIT_FEEDBACK_ON = D(2026, 4, 3)
 FINDINGS_ON = D(2026, 4, 10)
+# The three supervision checks of the commission that found FINDINGS 1–3 (title, body, region or None, date);
+# the suggestions without a finding were made at the second.
+FINDING_CHECKS = [
+    ("敦和园区企业腾退进展实地督导", "慈溪市纪委市监委", "330282112", D(2026, 4, 8)),
+    ("老旧工业区块改造提升推进情况专项督查", "慈溪市纪委市监委", None, D(2026, 4, 9)),
+    ("工业园区日常管理专项监督检查", "慈溪市纪委市监委", None, D(2026, 4, 10)),
+]
 FINDINGS = [
     ("清理整治“低散污乱”企业的魄力还不够大，低效企业腾退迟缓",
      "清理整治‘低散污乱’企业的魄力还不够大……园区企业却因清理费用过高等原因迟迟不腾退。"),
@@ -57,7 +70,7 @@ TASKS = [
     ("yandun_demolish", 1, QIAOTOU, "", "沈海燕", "拆除烟墩老废塑料市场老旧厂房及周边违建",
      "拆除烟墩老废塑料市场老旧厂房及周边违法建筑118亩，清运建筑垃圾，地块移交“退二优二”项目", D(2026, 8, 31),
      ["桥头镇西工业区"], [(D(2026, 6, 30), 70), (D(2026, 8, 25), 100)], []),
-    ("county_action", 1, None, "慈溪市经济和信息化局", "王丽华", "实施新一轮制造业“腾笼换鸟、凤凰涅槃”攻坚行动",
+    ("county_action", 0, None, "慈溪市经济和信息化局", "王丽华", "实施新一轮制造业“腾笼换鸟、凤凰涅槃”攻坚行动",
      "制定攻坚行动方案，明确年度腾退、改造、招引目标并分解到镇街", D(2026, 6, 30), [],
      [(D(2026, 6, 20), 100)], []),
     ("qiaotou_renew", 2, QIAOTOU, "", "沈海燕", "东、西工业区1171亩老旧工业厂房改造",
@@ -98,8 +111,12 @@ LINKS = {"dunhe_exit": ("vacating_parcels", "vacating_tenants"), "dunhe_projects
 # closes outside the rounds (tasks finished before reconciliation began), and the relapse
 CLOSED_BEFORE_ROUNDS = {"yandun_demolish": D(2026, 8, 28), "county_action": D(2026, 6, 25),
                         "county_policy": D(2026, 7, 20)}
+# The relapse: found by the 回头看 re-check of the round of RELAPSE_ROUND (0-based) on the day given, which reopens
+# the task with a new deadline. Every other re-check of a reconciled round holds (未反弹); the open round's wait.
 RELAPSE = ("pengqiao_clear", D(2026, 11, 5), D(2026, 12, 31),
            "复查发现已整治的3家“低散乱”企业在原址恢复违规生产，出现反弹")
+RELAPSE_ROUND = 4
+RECHECK_HELD = "现场复查，整改成果保持，未发现反弹"
 FIRST_ROUND, ROUNDS = D(2026, 9, 1), 6
 CHECKS = 86
 CHECK_TOPICS = {  # by region inspected (None: the county as a whole)

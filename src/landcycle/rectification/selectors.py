@@ -17,7 +17,7 @@ from django.http import Http404
 from landcycle.accounts.scope import access, region_prefix, scoped
 
 from .colours import TaskColour, task_colour
-from .models import Evidence, Finding, Inspection, Round, RoundItem, Suggestion, Task, TaskEvent
+from .models import Evidence, Finding, Inspection, RelapseCheck, Round, RoundItem, Suggestion, Task, TaskEvent
 
 
 def branch_q(user, field: str) -> Q | None:
@@ -77,6 +77,11 @@ def access_evidence(user, pk) -> Evidence:
 
 def access_item(user, pk) -> RoundItem:
     return access(RoundItem.objects.select_related("round", "task__town", "task__finding", "report"), user, pk=pk)
+
+
+def access_recheck(user, pk) -> RelapseCheck:
+    return access(RelapseCheck.objects.select_related("round", "task__town", "task__finding", "reviewed_by"), user,
+                  pk=pk)
 
 
 def rounds_visible(user) -> QuerySet:

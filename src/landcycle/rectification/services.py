@@ -26,7 +26,7 @@ from .checks import (finding_problems, inspection_problems, link_problems, scope
 from .models import Finding, Inspection, Suggestion, Task, TaskEvent
 from .services_progress import (AREA, UPDATE_AREA, progress_submit, record_event, task_close,  # noqa: F401
                                 task_reopen)
-from .services_rounds import round_close, round_item_review, round_open  # noqa: F401
+from .services_rounds import relapse_check_review, round_close, round_item_review, round_open  # noqa: F401
 
 CHECK_TITLE = "监督检查"
 

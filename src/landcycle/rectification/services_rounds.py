@@ -6,10 +6,15 @@ their update (``services_progress.progress_submit``); the supervisor confirms or
 (``round_item_review``); ``round_close`` flags the items without an update, records each item's outcome
 (``RoundItem.final``) and ends the round. Nothing of a closed round changes afterwards: every service
 refuses with a bilingual problem.
+
+回头看 (防止反弹): opening a round also lists every task closed out within the policy's watch period
+(``RelapseCheck``); the supervisor re-confirms each (``relapse_check_review``: held, or relapsed with the
+reason, which reopens the task in the same transaction).
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 from django.db import transaction
@@ -23,10 +28,11 @@ from landcycle.rules.problems import Problem, RuleError
 
 from .cadence import due_day, period_containing
 from .colours import work_calendar
-from .models import Round, RoundItem, Task, TaskEvent
+from .models import RelapseCheck, Round, RoundItem, Task, TaskEvent
 from .policy import rectification_policy
 from .selectors import round_history, task_colours
-from .services_progress import AREA, record_event
+from .checks import reason_problems
+from .services_progress import AREA, record_event, task_reopen
 
 
 def county_of(actor, county: Region | None = None) -> Region:
@@ -88,7 +94,83 @@ def round_open(*, actor, county: Region | None = None, on: dt.date | None = None
                  after={**snapshot(rnd), "item_count": len(items)})
     audit_record_many(actor=actor, action="round_item.snapshot", items=[(i, None, i.snapshot) for i in items],
                       region_code_of=lambda i: i.snapshot["town"])
+    _open_relapse_checks(actor, rnd, county, policy.relapse_watch_months)
     return rnd
+
+
+def months_after(day: dt.date, months: int) -> dt.date:
+    """The same day ``months`` later, or earlier when negative (the month's last day when it has no such
+    day: 08-31 + 6 months → 02-28)."""
+    y, m = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, m + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _open_relapse_checks(actor, rnd: Round, county: Region, watch_months: int) -> list[RelapseCheck]:
+    """回头看: every task closed out on or before the round's last day whose watch period (``watch_months``
+    after its close-out) reaches into the round's period."""
+    if watch_months <= 0:
+        return []
+    closed = (Task.objects.filter(town__code__startswith=county.code, status=Task.Status.CLOSED,
+                                  closed_on__lte=rnd.period_end, closed_on__gte=months_after(rnd.period_start, -watch_months))
+              .select_related("town").order_by("pk"))
+    checks = [RelapseCheck(round=rnd, task=t, closed_on=t.closed_on, watch_until=months_after(t.closed_on, watch_months))
+              for t in closed if months_after(t.closed_on, watch_months) >= rnd.period_start]
+    if not checks:
+        return []
+    RelapseCheck.objects.bulk_create(checks)
+    checks = list(RelapseCheck.objects.filter(round=rnd).select_related("task__town"))
+    audit_record_many(actor=actor, action="relapse_check.open", region_code_of=lambda c: c.task.town.code,
+                      items=[(c, None, {"task": c.task.number, "closed_on": c.closed_on.isoformat(),
+                                        "watch_until": c.watch_until.isoformat()}) for c in checks])
+    return checks
+
+
+@transaction.atomic
+def relapse_check_review(*, actor, check: RelapseCheck, decision: str, note: str = "", on: dt.date | None = None,
+                         deadline: dt.date | None = None) -> RelapseCheck:
+    """回头看复核: the supervisor re-confirms a closed task (``held``: the problem has not come back) or
+    records its relapse (``relapsed``, the note saying what came back), which reopens the task (反弹重启,
+    with ``deadline`` as its new deadline when given) in this same transaction."""
+    check = RelapseCheck.objects.select_for_update().select_related("round", "task__town").get(pk=check.pk)
+    task = Task.objects.select_for_update().select_related("town").get(pk=check.task_id)
+    require_write(actor, AREA, task.town, field="decision")
+    on = on or timezone.localdate()
+    note = (note or "").strip()
+    problems = []
+    if not check.round.is_open:
+        problems.append(Problem("round", "round.closed", f"{check.round.label_zh}对账已结束，复核结果不能再修改",
+                                f"The round {check.round.label_en} is closed: its re-checks cannot change"))
+    if check.decision != RelapseCheck.Decision.PENDING:
+        problems.append(Problem("decision", "recheck.done",
+                                f"任务{task.number}本轮已复核（{check.get_decision_display()}），不能重复复核",
+                                f"Task {task.number} was re-checked in this round already"))
+    if decision not in (RelapseCheck.Decision.HELD, RelapseCheck.Decision.RELAPSED):
+        problems.append(Problem("decision", "recheck.decision", "请选择“未反弹”或“反弹”",
+                                "Choose 'has not relapsed' or 'relapsed'"))
+    elif decision == RelapseCheck.Decision.RELAPSED:
+        problems += reason_problems("note", note, "recheck.reason", "反弹须写明复查发现的情况（原因）",
+                                    "A relapse needs what the re-check found (the reason)")
+    if task.status != Task.Status.CLOSED:
+        problems.append(Problem("task", "recheck.not_closed", f"任务{task.number}已不在销号状态（{task.get_status_display()}），无需复核",
+                                f"Task {task.number} is no longer closed out ({task.get_status_display()})"))
+    if on < check.round.period_start:
+        problems.append(Problem("on", "recheck.date", f"复核日期早于本轮开始日期{check.round.period_start}",
+                                f"The re-check date is before the round's period ({check.round.period_start})"))
+    raise_if(problems)
+    before = snapshot(check)
+    check.decision, check.note, check.reviewed_on = decision, note, on
+    check.reviewed_by = actor if getattr(actor, "pk", None) else None
+    check.save(update_fields=["decision", "note", "reviewed_on", "reviewed_by"])
+    audit_record(actor=actor, action=f"relapse_check.{decision}", obj=check, region_code=task.town.code,
+                 before=before, after=snapshot(check))
+    if decision == RelapseCheck.Decision.RELAPSED:
+        task_reopen(actor=actor, task=task, version=task.version, reason=f"{check.round.label_zh}回头看：{note}",
+                    reopened_on=on, deadline=deadline)
+    else:
+        record_event(task=task, kind=TaskEvent.Kind.RECHECKED, actor=actor, on=on, round=check.round,
+                     from_status=task.status, to_status=task.status, note=note)
+    return check
 
 
 def _locked_item(item: RoundItem) -> RoundItem:

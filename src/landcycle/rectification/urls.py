@@ -29,4 +29,5 @@ urlpatterns = [
     path("rectification/rounds/<int:pk>/report.xlsx", views.round_export, name="round_export"),
     path("rectification/items/<int:pk>/submit/", views.round_item_submit, name="round_item_submit"),
     path("rectification/items/<int:pk>/review/", views.round_item_review, name="round_item_review"),
+    path("rectification/rechecks/<int:pk>/review/", views.relapse_check_review, name="relapse_check_review"),
 ]

@@ -23,7 +23,7 @@ from .selectors import access_inspection, inspections_visible, tasks_visible, wi
 from .summary import county_summary
 from .views_edit import (check_create, finding_create, finding_edit, inspection_create, inspection_edit,  # noqa: F401
                          suggestion_create, suggestion_edit, task_create, task_edit, task_links_edit)
-from .views_rounds import (round_close, round_detail, round_export, round_item_review, round_item_submit,  # noqa: F401
+from .views_rounds import (relapse_check_review, round_close, round_detail, round_export, round_item_review, round_item_submit,  # noqa: F401
                            round_list, round_open)
 from .views_tasks import evidence_download, task_close, task_detail, task_reopen, task_update  # noqa: F401
 

@@ -20,11 +20,11 @@ from landcycle.web.listing import kpi
 from . import services
 from .cadence import period_containing
 from .export import round_workbook
-from .forms import DateForm, ReviewForm
-from .models import Round, RoundItem
+from .forms import DateForm, RecheckForm, ReviewForm
+from .models import RelapseCheck, Round, RoundItem
 from .pages import crumbs, is_supervisor, may_update, render_form, require_supervisor, round_name, run_form
 from .policy import rectification_policy
-from .selectors import access_item, access_round, round_units, rounds_visible
+from .selectors import access_item, access_recheck, access_round, round_units, rounds_visible
 from .views_tasks import progress_form
 
 
@@ -72,9 +72,17 @@ def round_detail(request, pk):
             kpi(_("未报送"), n - sub, _("项"), note=_("结束时标记") if rnd.is_open else _("已标记")) |
             ({"tone": "red"} if (n - sub) and not rnd.is_open else {})]
     waiting = sum(1 for i in items if i.submitted and i.decision == RoundItem.Decision.PENDING)
+    rechecks = list(scoped(rnd.relapse_checks.all(), user).select_related("task__town", "task__finding", "reviewed_by")
+                    .order_by("task__town__code", "task__number", "pk"))
+    to_recheck = sum(c.decision == RelapseCheck.Decision.PENDING for c in rechecks)
+    if rechecks:
+        kpis.append(kpi(_("回头看"), len(rechecks), _("项"),
+                        note=_("待复核 %(n)s 项") % {"n": to_recheck} if to_recheck else _("已全部复核")) |
+                    ({"tone": "yellow"} if to_recheck else {}))
     return render(request, "rectification/round_detail.html", {
         "round": rnd, "items": items, "units": units, "kpis": kpis, "can_supervise": is_supervisor(user),
-        "waiting": waiting, "crumbs": _round_crumbs()})
+        "waiting": waiting, "rechecks": rechecks, "to_recheck": to_recheck,
+        "watch_months": rectification_policy().relapse_watch_months, "crumbs": _round_crumbs()})
 
 
 def round_open(request):
@@ -134,6 +142,24 @@ def round_item_review(request, pk):
                        crumbs=_round_crumbs((reverse("round_detail", args=[item.round_id]), round_name(item.round))),
                        extra={"item": item, "task": item.task, "context_line": f"{item.task.number} {item.task.title}"},
                        template="rectification/review_form.html")
+
+
+def relapse_check_review(request, pk):
+    require_supervisor(request.user)
+    check = access_recheck(request.user, pk)
+    form = RecheckForm(request.POST or None, user=request.user, initial={"on": timezone.localdate()})
+    saved = run_form(request, form, lambda d: services.relapse_check_review(
+        actor=request.user, check=check, decision=d["decision"], note=d["note"], on=d["on"], deadline=d["deadline"]),
+        success=_("复核结果已保存。"))
+    if saved:
+        return redirect(reverse("round_detail", args=[check.round_id]) + f"#recheck-{check.pk}")
+    return render_form(request, form, title=_("回头看复核"), cancel=reverse("round_detail", args=[check.round_id]),
+                       crumbs=_round_crumbs((reverse("round_detail", args=[check.round_id]), round_name(check.round))),
+                       intro=_("该任务已销号，仍在回头看期内。请核实整改成果是否保持：未反弹的确认即可；"
+                               "出现反弹的写明情况，任务将重启整改。"),
+                       extra={"check": check, "task": check.task,
+                              "context_line": f"{check.task.number} {check.task.title}"},
+                       template="rectification/recheck_form.html")
 
 
 def round_export(request, pk):

@@ -3,7 +3,7 @@ progress reports with evidence; reconciliation rounds (对账) with frozen snaps
 
 from .ledger import Finding, Inspection, Suggestion, Task, TaskEvent
 from .progress import Evidence, ProgressReport
-from .rounds import Round, RoundItem
+from .rounds import RelapseCheck, Round, RoundItem
 
-__all__ = ["Evidence", "Finding", "Inspection", "ProgressReport", "Round", "RoundItem", "Suggestion", "Task",
+__all__ = ["Evidence", "Finding", "Inspection", "ProgressReport", "RelapseCheck", "Round", "RoundItem", "Suggestion", "Task",
            "TaskEvent"]

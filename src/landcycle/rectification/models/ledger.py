@@ -158,6 +158,7 @@ class TaskEvent(models.Model):
         FLAGGED = "flagged", _("本轮未报送")
         CLOSED = "closed", _("销号")
         REOPENED = "reopened", _("反弹重启")
+        RECHECKED = "rechecked", _("回头看：未反弹")
 
     task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="events", verbose_name=_("整改任务"))
     kind = models.CharField(_("事件"), max_length=12, choices=Kind.choices)

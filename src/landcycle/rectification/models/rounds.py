@@ -83,3 +83,38 @@ class RoundItem(models.Model):
     @property
     def submitted(self) -> bool:
         return self.report_id is not None
+
+
+class RelapseCheck(models.Model):
+    """回头看: a task closed out within the policy's watch period, re-checked in a round (防止反弹). The
+    supervisor re-confirms that the problem has not come back (``held``) or records the relapse
+    (``relapsed``, with its reason), which reopens the task in the same transaction. A check left pending
+    when its round closes stays pending: the closed round shows it as not re-checked (未复核)."""
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("待复核")
+        HELD = "held", _("未反弹")
+        RELAPSED = "relapsed", _("反弹")
+
+    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="relapse_checks",
+                              verbose_name=_("对账轮次"))
+    task = models.ForeignKey("rectification.Task", on_delete=models.PROTECT, related_name="relapse_checks",
+                             verbose_name=_("整改任务"))
+    closed_on = models.DateField(_("销号日期"))
+    watch_until = models.DateField(_("回头看截止"))
+    decision = models.CharField(_("复核结果"), max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    note = models.TextField(_("复核情况"), blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="+", verbose_name=_("复核人"))
+    reviewed_on = models.DateField(_("复核日期"), null=True, blank=True)
+
+    scope_path = "task__town"
+
+    class Meta:
+        ordering = ["round", "task__town__code", "task__number", "pk"]
+        verbose_name = _("回头看复核")
+        verbose_name_plural = _("回头看复核")
+        constraints = [models.UniqueConstraint(fields=["round", "task"], name="uniq_round_relapse_check")]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.task} · 回头看"[:200]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 register = template.Library()
 
 STATUS_COLOURS = {"open": "blue", "closed": "slate", "reopened": "magenta"}
-DECISION_COLOURS = {"pending": "grey", "confirmed": "indigo", "challenged": "magenta"}
+DECISION_COLOURS = {"pending": "grey", "confirmed": "indigo", "challenged": "magenta", "held": "indigo", "relapsed": "magenta"}
 KIND_COLOURS = {"xunshi": "indigo", "xuncha": "purple", "revisit": "magenta", "check": "cyan"}
 
 
