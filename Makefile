@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
+PORT   ?= 8000
+PG      = postgresql://postgres@127.0.0.1:5432
 STAMP   = $(VENV)/.installed
 
 .PHONY: demo test test-sqlite test-postgres install browser-deps clean
@@ -16,16 +18,20 @@ $(STAMP): pyproject.toml requirements.lock
 install: $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/landcycle demo
+	$(BIN)/landcycle demo --port $(PORT)
 
 # The whole suite on SQLite, then again on PostgreSQL when one answers on 127.0.0.1:5432
 # (CI sets LANDCYCLE_REQUIRE_POSTGRES=1 so that a missing server fails instead of skipping).
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
-	@if $(BIN)/python -c "import psycopg; psycopg.connect('postgresql://postgres@127.0.0.1:5432/test', connect_timeout=3).close()" 2>/dev/null; then \
+	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG)/test', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "== PostgreSQL =="; \
 		DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(BIN)/python -m pytest -q; \
-	elif [ -n "$$LANDCYCLE_REQUIRE_POSTGRES" ]; then echo "PostgreSQL is required but not reachable" >&2; exit 1; \
+	elif $(BIN)/python -c "import psycopg; psycopg.connect('$(PG)/postgres', connect_timeout=3).close()" 2>/dev/null; then \
+		echo "PostgreSQL answers on 127.0.0.1:5432 but has no database 'test': create it with" \
+		     "psql -h 127.0.0.1 -U postgres -c 'CREATE DATABASE test'" >&2; \
+		if [ -n "$$LANDCYCLE_REQUIRE_POSTGRES" ]; then exit 1; fi; \
+	elif [ -n "$$LANDCYCLE_REQUIRE_POSTGRES" ]; then echo "PostgreSQL is required but not reachable on 127.0.0.1:5432" >&2; exit 1; \
 	else echo "== PostgreSQL not reachable on 127.0.0.1:5432: skipped (CI requires it) =="; fi
 
 test-sqlite: $(STAMP)

@@ -8,10 +8,34 @@ import sys
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "landcycle.settings")
     from django.core.management import execute_from_command_line
+    from django.db.utils import OperationalError, ProgrammingError
 
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "landcycle"
-    execute_from_command_line(argv)
+    try:
+        execute_from_command_line(argv)
+    except (OperationalError, ProgrammingError) as exc:
+        if not _missing_tables(exc):
+            raise
+        sys.stderr.write(_no_database_line() + "\n")
+        sys.exit(2)
+
+
+def _missing_tables(exc: Exception) -> bool:
+    """SQLite's "no such table" or PostgreSQL's "relation … does not exist": a database nobody migrated."""
+    text = str(exc)
+    return "no such table" in text or ("relation" in text and "does not exist" in text)
+
+
+def _no_database_line() -> str:
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    where = db["NAME"] if db["ENGINE"].endswith("sqlite3") else f"{db.get('HOST') or 'localhost'}/{db['NAME']}"
+    return (f"数据库 {where} 还没有数据表（LANDCYCLE_HOME={settings.LANDCYCLE_HOME}）：请在项目目录运行 `make demo`，"
+            f"或先 `landcycle migrate`，或把 LANDCYCLE_HOME 设为已有数据的目录。 / The database {where} has no tables "
+            f"(LANDCYCLE_HOME={settings.LANDCYCLE_HOME}): run `make demo` in the project folder, or `landcycle migrate` "
+            f"first, or point LANDCYCLE_HOME at the folder that holds your data.")
 
 
 if __name__ == "__main__":

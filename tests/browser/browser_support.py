@@ -1,5 +1,6 @@
 """What every real-browser test shares: Debian's chromium driven by sync Playwright at 1366×768, the
-screenshot folder, and a failure (not a skip) in CI when chromium is missing. Test modules import ``page``
+screenshot folder, and a failure (not a skip) in CI (``CI`` or ``LANDCYCLE_REQUIRE_BROWSER`` set, as .ci/run does)
+when chromium is missing. Test modules import ``page``
 from here (``from browser_support import SHOTS, page``)."""
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 def page():
     """A chromium tab; confirm() dialogs are accepted; any JavaScript error fails the test."""
     if not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
+        if os.environ.get("CI") or os.environ.get("LANDCYCLE_REQUIRE_BROWSER"):
             pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (and fonts-noto-cjk) on the CI machine")
         pytest.skip(f"{CHROMIUM} is missing")
     from playwright.sync_api import sync_playwright

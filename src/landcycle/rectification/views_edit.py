@@ -10,6 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from landcycle.accounts.redirects import safe_next
+
 from . import services
 from .forms import CheckForm, FindingForm, InspectionForm, SuggestionForm, TaskForm, TaskLinksForm
 from .pages import crumbs, may_update, render_form, require_supervisor, run_form
@@ -36,8 +38,7 @@ def check_create(request):
         actor=request.user, held_on=d["held_on"], regions=[d["region"]], body=d["body"], title=d["title"],
         summary=d["summary"]), success=_("已记录一次监督检查。"))
     if insp:
-        nxt = request.POST.get("next", "")
-        return redirect(nxt if nxt.startswith("/") and not nxt.startswith("//") else reverse("rectification_ledger"))
+        return redirect(safe_next(request, reverse("rectification_ledger")))
     return render_form(request, form, title=_("记录监督检查"), crumbs=crumbs(), cancel=reverse("rectification_ledger"),
                        intro=_("每开展一次监督检查（实地督导、听取汇报等）记一行；发现问题的，再到该检查页面录入问题。"))
 

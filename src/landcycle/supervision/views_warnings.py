@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from landcycle.accounts.models import User
+from landcycle.accounts.redirects import safe_next
 from landcycle.accounts.scope import access, can_write, in_scope, scoped
 from landcycle.registry.models import Park, Region
 from landcycle.registry.selectors import park_choices, town_choices
@@ -129,7 +130,7 @@ def _refresh(request):
     if result.skipped:
         messages.warning(request, _("%(n)s 份合同的数据有矛盾，未能复核，请逐份修正：%(list)s") % {
             "n": len(result.skipped), "list": "、".join(n for n, _m in result.skipped[:10])})
-    return redirect(request.POST.get("next") or reverse("warning_board"))
+    return redirect(safe_next(request, reverse("warning_board")))
 
 
 def _assignees(w: Warning):
@@ -161,8 +162,7 @@ def warning_detail(request, pk):
             w.refresh_from_db()
         else:
             messages.success(request, _("已处理，并已记入预警记录和审计日志。"))
-            nxt = request.POST.get("next", "")
-            return redirect(nxt if nxt.startswith("/") and not nxt.startswith("//") else reverse("warning_detail", args=[pk]))
+            return redirect(safe_next(request, reverse("warning_detail", args=[pk])))
     subject_visible = True
     if w.subject_type == Warning.SubjectType.CONTRACT:
         subject_visible = scoped(Contract.objects.filter(pk=w.subject_id), user).exists()

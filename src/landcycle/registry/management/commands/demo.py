@@ -13,6 +13,10 @@ class Command(BaseCommand):
     def handle(self, *args, no_serve=False, port=8000, seed=None, **opts):
         import time
 
+        from .serve import port_free_or_exit
+
+        if not no_serve:
+            port_free_or_exit("127.0.0.1", port)  # before minutes of building, not after
         from landcycle.registry.models import Enterprise
         from landcycle.sample import DEMO_USERS, DEFAULT_SEED, build_sample
 

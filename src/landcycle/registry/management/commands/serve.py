@@ -3,7 +3,21 @@ import sys
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
+
+
+def port_free_or_exit(host: str, port: int) -> None:
+    """Refuse at once, in one line, when another program listens on ``host:port`` (gunicorn would retry five
+    times and print a traceback)."""
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError:
+            raise CommandError(f"端口 {port} 已被占用：请换一个端口，如 `make demo PORT={port + 1}` 或 "
+                               f"`landcycle serve --port {port + 1}` / Port {port} on {host} is in use: choose another, "
+                               f"e.g. `make demo PORT={port + 1}` or `landcycle serve --port {port + 1}`") from None
 
 
 class Command(BaseCommand):
@@ -15,6 +29,7 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=int(os.environ.get("LANDCYCLE_WORKERS", "2")))
 
     def handle(self, *args, port=8000, host="127.0.0.1", workers=2, **opts):
+        port_free_or_exit(host, port)
         call_command("migrate", verbosity=0, interactive=False)
         call_command("collectstatic", verbosity=0, interactive=False)
         argv = [sys.executable, "-m", "gunicorn", "landcycle.wsgi:application", "--bind", f"{host}:{port}",
