@@ -149,7 +149,7 @@ PAGE_SIZE = 50
 # Retry-After (seconds) of the 503 page a write gets when another write (a large import) holds the database.
 BUSY_RETRY_AFTER = int(os.environ.get("LANDCYCLE_BUSY_RETRY_AFTER", "30"))
 # An import confirm of more rows than this runs in the background (`landcycle jobs run` or a thread of the web
-# process) and the batch page shows its progress; smaller ones run while the user waits (~3,000 rows/s).
+# process) and the batch page shows its progress; smaller ones run while the user waits (~3,000 rows/s seen).
 IMPORT_BACKGROUND_ROWS = int(os.environ.get("LANDCYCLE_IMPORT_BACKGROUND_ROWS", "10000"))
 # Progress of a running import: a small JSON file per batch, readable while the import holds the write lock.
 IMPORT_PROGRESS_DIR = LANDCYCLE_HOME / "progress"
