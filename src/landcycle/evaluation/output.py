@@ -19,6 +19,7 @@ import polars as pl
 
 from landcycle.rules.evaluation import EvaluationResult
 from landcycle.rules.evaluation.problems import FIELD_LABELS
+from landcycle.rules.formula_guard import csv_text
 
 from .ledger import LedgerInput
 
@@ -96,6 +97,8 @@ def write(path, result: EvaluationResult, ledger: LedgerInput) -> None:
             fh.write("\n")
     elif suffix == "csv":
         data = table(result, ledger)
+        data = data.with_columns(pl.col(c).map_elements(csv_text, return_dtype=pl.String)
+                                 for c, t in data.schema.items() if t == pl.String)  # no live formulas
         buf = io.BytesIO()
         data.write_csv(buf)
         with open(path, "wb") as fh:

@@ -5,6 +5,8 @@
 - .xlsx (XlsxWriter, streamed row by row): frozen header, column widths, numbers as numbers, dates as dates
   (yyyy-mm-dd), codes as text so that an 18-digit code never becomes a float.
 - CSV: UTF-8 with a BOM so that Excel opens it in the right encoding.
+- Formula injection: every cell goes through ``rules.formula_guard`` (text as text in .xlsx; a leading
+  quote before ``=``, ``+``, ``-``, ``@``… in CSV, removed again by the importer).
 
 Export -> import of the same file changes nothing.
 """
@@ -12,15 +14,14 @@ Export -> import of the same file changes nothing.
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from collections import Counter
-from decimal import Decimal
 
 import xlsxwriter
 from django.db.models import QuerySet
 
 from landcycle.accounts.scope import scoped
+from landcycle.rules.formula_guard import csv_row, xlsx_write
 from landcycle.registry.models import Region
 
 from .contract_columns import PREFETCH as CONTRACT_PREFETCH
@@ -119,20 +120,8 @@ def header_format(wb, required: bool = False):
 
 
 def write_cell(ws, r: int, c: int, value, fmt) -> None:
-    if value is None:
-        return
-    if isinstance(value, str):
-        ws.write_string(r, c, value, fmt)
-    elif isinstance(value, bool):
-        ws.write_boolean(r, c, value, fmt)
-    elif isinstance(value, (int, float, Decimal)):
-        ws.write_number(r, c, float(value), fmt)
-    elif isinstance(value, dt.datetime):
-        ws.write_datetime(r, c, value, fmt)
-    elif isinstance(value, dt.date):
-        ws.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), fmt)
-    else:
-        ws.write_string(r, c, str(value), fmt)
+    """One typed cell: ``rules.formula_guard.xlsx_write`` (text never becomes a formula)."""
+    xlsx_write(ws, r, c, value, fmt)
 
 
 def write_xlsx(kind: Kind, rows) -> bytes:
@@ -156,18 +145,12 @@ def write_xlsx(kind: Kind, rows) -> bytes:
     return buf.getvalue()
 
 
-def csv_value(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
 def write_csv(kind: Kind, rows) -> bytes:
+    """CSV with BOM; a text that a spreadsheet would run as a formula gets a leading quote
+    (``rules.formula_guard``), which the CSV reader removes again on import."""
     out = io.StringIO(newline="")
     w = csv.writer(out)
-    w.writerow(kind.headers)
+    w.writerow(csv_row(kind.headers))
     for row in rows:
-        w.writerow([csv_value(v) for v in row])
+        w.writerow(csv_row(row))
     return out.getvalue().encode("utf-8-sig")

@@ -115,13 +115,16 @@ def job_run(job_id: int) -> ExportJob:
     return job
 
 
-def run_next(worker: str | None = None) -> ExportJob | None:
-    """Claim and run the oldest queued job; None when there is none left to claim."""
+def run_next(worker: str | None = None):
+    """Claim and run the oldest queued export job, else the oldest queued import (``import_jobs``: a large
+    confirm); returns the ``ExportJob`` or ``ImportBatch`` run, None when there is none left to claim."""
+    from . import import_jobs
+
     worker = worker or worker_name()
     for pk in ExportJob.objects.filter(status=Status.QUEUED).order_by("created_at", "pk").values_list("pk", flat=True):
         if job_claim(pk, worker):
             return job_run(pk)
-    return None
+    return import_jobs.run_next(worker)
 
 
 def fail_stale(now: dt.datetime | None = None) -> int:
@@ -133,11 +136,14 @@ def fail_stale(now: dt.datetime | None = None) -> int:
 
 
 def run_worker(*, once: bool = False, interval: float = 3.0, max_seconds: float | None = None, out=None) -> int:
-    """The loop of ``landcycle jobs run``: run queued jobs, sleep ``interval`` seconds when there are none.
+    """The loop of ``landcycle jobs run``: run queued jobs (exports, then large imports), sleep ``interval`` seconds when there are none.
     ``once``: stop when the queue is empty; ``max_seconds``: stop after that long. Returns the jobs run."""
+    from . import import_jobs
+
     started, ran = time.monotonic(), 0
     interval = min(max(interval, 0.1), 60.0)
     fail_stale()
+    import_jobs.fail_stale()
     while True:
         if not connection.in_atomic_block:  # a long-lived worker drops connections the database closed
             close_old_connections()

@@ -20,8 +20,11 @@ class ImportBatch(models.Model):
 
     class Status(models.TextChoices):
         PREVIEWED = "previewed", _("待确认")
+        QUEUED = "queued", _("排队导入")  # a large confirm waiting for the background worker
+        RUNNING = "running", _("正在导入")
         IMPORTED = "imported", _("已导入")
         REFUSED = "refused", _("已拒绝")
+        FAILED = "failed", _("导入失败")  # the background run stopped: nothing was written
 
     kind = models.CharField(_("台账"), max_length=32)
     filename = models.CharField(_("文件名"), max_length=255, blank=True)
@@ -47,6 +50,10 @@ class ImportBatch(models.Model):
     plan = models.JSONField(_("变更计划"), default=list, blank=True)  # rows to create / update (PLAN_KEPT)
     message = models.TextField(_("说明"), blank=True)
     note = models.TextField(_("补充说明"), blank=True)  # what the importer adds to the counts (contracts: commitments …)
+    # a large confirm runs in the background (import_jobs): who claimed it, when, and why it failed
+    worker = models.CharField(_("处理进程"), max_length=100, blank=True)
+    started_at = models.DateTimeField(_("开始导入时间"), null=True, blank=True)
+    error = models.TextField(_("错误"), blank=True)
 
     scope_path = None  # a batch belongs to its actor, not to a town: see services.access_batch
 
@@ -62,6 +69,10 @@ class ImportBatch(models.Model):
     @property
     def rows(self) -> int:
         return self.created + self.updated + self.unchanged + self.invalid
+
+    @property
+    def in_background(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
 
 
 class ExportJob(models.Model):

@@ -34,6 +34,9 @@ from .models import PLAN_KEPT, PROBLEMS_KEPT, ImportBatch
 from .plan import CREATE, INVALID, UNCHANGED, UPDATE, ImportReport, problem_dict
 
 
+CONFIRMABLE = (ImportBatch.Status.PREVIEWED, ImportBatch.Status.FAILED)  # a failed background run may be retried
+
+
 def _no_progress(stage: str, done: int, total: int) -> None:
     pass
 
@@ -126,11 +129,12 @@ class _Refused(Exception):
 
 def ledger_import(*, actor, kind: str, source, filename: str | None = None, mapping=None, dry_run: bool = False,
                   progress=None, sheet: str | None = None, record: bool = True,
-                  batch: ImportBatch | None = None, town: str | None = None) -> ImportReport:
+                  batch: ImportBatch | None = None, town: str | None = None, claimed: bool = False) -> ImportReport:
     """Import a ledger file. Raises ``LedgerUnusable`` (the file cannot be this ledger) and
     ``PermissionDenied`` (the role may not import it); every other problem is in the report, and then
     nothing is written. ``record`` keeps an ``ImportBatch`` of a real run (``batch``: update that one).
-    ``town`` (contracts only): the town, code or name, of rows without parcels."""
+    ``town`` (contracts only): the town, code or name, of rows without parcels. ``claimed``: ``batch`` is
+    being run in the background (status ``running``, see ``import_jobs``) rather than confirmed in the page."""
     k = get_kind(kind)
     require_import(actor, k)
     options = _options(k, town)
@@ -153,7 +157,7 @@ def ledger_import(*, actor, kind: str, source, filename: str | None = None, mapp
         with transaction.atomic():
             if batch is not None:
                 locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
-                if locked.status != ImportBatch.Status.PREVIEWED:
+                if locked.status not in ((ImportBatch.Status.RUNNING,) if claimed else CONFIRMABLE):
                     raise RuleError([_already(locked)])
             if report.changed:
                 head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
@@ -182,6 +186,11 @@ def ledger_import(*, actor, kind: str, source, filename: str | None = None, mapp
 def _already(batch: ImportBatch) -> Problem:
     return Problem("batch", "import.already_imported", f"该批次已于{timezone.localtime(batch.finished_at):%Y-%m-%d %H:%M}导入"
                    if batch.finished_at else "该批次已处理", "This batch has already been imported")
+
+
+def _in_background() -> Problem:
+    return Problem("batch", "import.in_background", "该批次正在后台导入，请等待完成",
+                   "This batch is being imported in the background: wait until it is done")
 
 
 def _record(actor, kind: Kind, report: ImportReport, mapping, batch: ImportBatch | None,
@@ -278,17 +287,19 @@ def import_preview(*, actor, kind: str, uploaded_file_bytes: bytes, filename: st
     return batch
 
 
-def import_confirm(*, actor, batch: ImportBatch, progress=None) -> ImportBatch:
-    """Import a previewed batch from its stored file. Refuses (``RuleError``) a batch of someone else, one
-    already imported, one that had problems, or one whose stored file changed; when the registry changed
-    since the preview and the file no longer imports cleanly, the batch ends ``refused`` with the new
-    problems and nothing is written."""
+def _confirmable(actor, batch: ImportBatch, claimed: bool = False) -> bytes:
+    """The stored file of a batch that may be imported now (``claimed``: by the background worker that set it
+    ``running``); a ``RuleError`` for a batch of someone else, one already imported or under way, one that
+    had problems, or one whose stored file changed."""
     if batch.actor_id != getattr(actor, "pk", None):
         raise PermissionDenied("该导入批次不属于您 / This import batch is not yours")
     batch.refresh_from_db()
     if batch.status == ImportBatch.Status.IMPORTED:
         raise RuleError([_already(batch)])
-    if batch.status != ImportBatch.Status.PREVIEWED or batch.problem_count:
+    allowed = (ImportBatch.Status.RUNNING,) if claimed else CONFIRMABLE
+    if batch.in_background and batch.status not in allowed:
+        raise RuleError([_in_background()])
+    if batch.status not in allowed or batch.problem_count:
         raise RuleError([Problem("batch", "import.had_problems",
                                  f"该批次预览时有{batch.problem_count}个问题，请修改文件后重新上传",
                                  f"The preview found {batch.problem_count} problems: fix the file and upload it "
@@ -301,9 +312,39 @@ def import_confirm(*, actor, batch: ImportBatch, progress=None) -> ImportBatch:
         batch.save(update_fields=["status", "message"])
         raise RuleError([Problem("batch", "import.file_changed", "预览后的文件已丢失或被改动，请重新上传",
                                  "The previewed file is missing or was changed since the preview: upload it again")])
+    return data
+
+
+def import_confirm(*, actor, batch: ImportBatch, progress=None, claimed: bool = False) -> ImportBatch:
+    """Import a previewed batch from its stored file. Refuses (``RuleError``) a batch of someone else, one
+    already imported, one that had problems, or one whose stored file changed; when the registry changed
+    since the preview and the file no longer imports cleanly, the batch ends ``refused`` with the new
+    problems and nothing is written. ``claimed``: the background worker runs a batch it has claimed
+    (status ``running``, ``import_jobs.import_run``)."""
+    data = _confirmable(actor, batch, claimed)
     try:
         ledger_import(actor=actor, kind=batch.kind, source=data, filename=batch.filename, mapping=batch.mapping,
-                      sheet=batch.sheet or None, progress=progress, batch=batch, **(batch.options or {}))
+                      sheet=batch.sheet or None, progress=progress, batch=batch, claimed=claimed,
+                      **(batch.options or {}))
     except LedgerUnusable as exc:  # e.g. the batch's town is no longer registered
         raise RuleError([Problem("batch", exc.rule, exc.zh, exc.en)]) from None
+    return batch
+
+
+def import_queue(*, actor, batch: ImportBatch) -> ImportBatch:
+    """Queue the confirm of a large previewed batch for the background (``import_jobs``): the same checks as
+    ``import_confirm``, then ``previewed`` -> ``queued`` by compare-and-set (a double click queues it once).
+    Nothing of the registry is written here; the run is all-or-nothing like a confirm in the page."""
+    from . import import_jobs
+
+    _confirmable(actor, batch)
+    queued = ImportBatch.objects.filter(pk=batch.pk, status__in=CONFIRMABLE).update(
+        status=ImportBatch.Status.QUEUED, error="", worker="")
+    if not queued:
+        batch.refresh_from_db()
+        raise RuleError([_already(batch)] if batch.status == ImportBatch.Status.IMPORTED else [_in_background()])
+    import_jobs.progress_write(batch.pk, "queued", 0, batch.rows)
+    if import_jobs.START_THREAD:
+        transaction.on_commit(lambda: import_jobs.start_thread(batch.pk))
+    batch.refresh_from_db()
     return batch

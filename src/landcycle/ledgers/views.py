@@ -12,9 +12,11 @@ import tomllib
 from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import OperationalError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -27,16 +29,18 @@ from landcycle.rules.ledger import MappingError, load_mapping, mapping_path, shi
 from landcycle.rules.problems import Problem, RuleError
 from landcycle.web.listing import file_response
 
+from . import import_jobs
 from .kinds import IMPORTABLE, get_kind
 from .models import ImportBatch
 from .preview import batch_preview
 from .report import problem_report_xlsx
-from .services import access_batch, import_confirm, import_preview
+from .services import CONFIRMABLE, access_batch, import_confirm, import_preview, import_queue
 from .template import ledger_template
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # a ledger file larger than this is refused before it is read
 MAX_MAPPING_BYTES = 256 * 1024
 HISTORY_PAGE = 20
+PROGRESS_REFRESH_SECONDS = 3
 
 
 def _importer(request) -> None:
@@ -170,21 +174,59 @@ def ledger_template_download(request, kind: str):
 
 
 def import_batch_detail(request, pk: int):
-    """The preview of a batch (before confirming) and, afterwards, its result."""
+    """The preview of a batch (before confirming) and, afterwards, its result; while a large confirm runs
+    in the background, its progress (the page refreshes itself)."""
     _importer(request)
     batch = access_batch(request.user, pk)
     kind = IMPORTABLE.get(batch.kind)
+    progress = None
+    if batch.in_background:
+        if batch.status == ImportBatch.Status.RUNNING:
+            try:
+                if import_jobs.fail_stale():
+                    batch.refresh_from_db()
+            except OperationalError:  # the import holds the write lock: it is alive
+                pass
+        progress = _progress(batch)
     return render(request, "ledgers/batch.html", {
-        "batch": batch, "kind": kind, "preview": batch_preview(batch),
-        "can_confirm": batch.status == ImportBatch.Status.PREVIEWED and not batch.problem_count,
+        "batch": batch, "kind": kind, "preview": batch_preview(batch), "progress": progress,
+        "refresh": PROGRESS_REFRESH_SECONDS if batch.in_background else 0,
+        "can_confirm": batch.status in CONFIRMABLE and not batch.problem_count,
     })
+
+
+def _progress(batch: ImportBatch) -> dict | None:
+    """What the page says of a background import: 排队中, 正在检查 N / M 行, 正在导入 N / M 行."""
+    if not batch.in_background:
+        return None
+    p = import_jobs.progress_read(batch.pk) or {"stage": "queued", "done": 0, "total": batch.rows}
+    done, total = p.get("done", 0), p.get("total", 0) or batch.rows
+    stage = p.get("stage") if batch.status == ImportBatch.Status.RUNNING else "queued"
+    if stage == "write":
+        text = _("正在导入 %(n)s / %(m)s 行") % {"n": f"{done:,}", "m": f"{total:,}"}
+    elif stage == "plan":
+        text = _("正在检查 %(n)s / %(m)s 行（检查完毕后写入）") % {"n": f"{done:,}", "m": f"{total:,}"}
+    elif stage == "read":
+        text = _("正在读取文件（共 %(m)s 行）") % {"m": f"{batch.rows:,}"}
+    else:
+        text = _("排队等待后台导入（共 %(m)s 行）") % {"m": f"{batch.rows:,}"}
+    percent = 0 if stage != "write" or not total else min(100, int(100 * done / total))
+    return {"stage": stage, "done": done, "total": total, "text": text, "percent": percent}
 
 
 @require_POST
 def import_batch_confirm(request, pk: int):
+    """Confirm a previewed batch: written at once, or — over ``IMPORT_BACKGROUND_ROWS`` rows — queued for the
+    background, the batch page showing its progress."""
     _importer(request)
     batch = access_batch(request.user, pk)
+    limit = settings.IMPORT_BACKGROUND_ROWS
     try:
+        if batch.rows > limit:
+            import_queue(actor=request.user, batch=batch)
+            messages.info(request, _("共%(n)s行，超过%(limit)s行，已转入后台导入；本页自动刷新显示进度，导入完成前"
+                                     "不会写入任何数据，您可以离开本页。") % {"n": f"{batch.rows:,}", "limit": f"{limit:,}"})
+            return redirect("import_batch_detail", batch.pk)
         import_confirm(actor=request.user, batch=batch)
     except RuleError as exc:
         for p in exc.problems:

@@ -9,6 +9,8 @@ import io
 
 import xlsxwriter
 
+from landcycle.rules.formula_guard import xlsx_write
+
 FILL = {"red": ("#FFC7CE", "#9C0006", "红"), "yellow": ("#FFEB9C", "#9C5700", "黄"), "green": ("#C6EFCE", "#006100", "绿")}
 
 RESULT_COLUMNS = [  # (header, key, width, kind)
@@ -35,7 +37,8 @@ def _date(v):
 
 def report_xlsx(d: dict) -> bytes:
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_urls": False,
+                                   "strings_to_formulas": False})
     wb.set_properties({"title": f"土地供后监管三色预警 {d['as_of']}", "comments": f"policy {d['policy']['version']}"})
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "vcenter"})
     fmt = {"text": wb.add_format({"valign": "top"}), "int": wb.add_format({"valign": "top"}),
@@ -47,7 +50,7 @@ def report_xlsx(d: dict) -> bytes:
 
     ws = wb.add_worksheet("监管结果")
     for c, (title, _k, width, _kind) in enumerate(RESULT_COLUMNS):
-        ws.write(0, c, title, head)
+        ws.write_string(0, c, title, head)
         ws.set_column(c, c, width)
     for r, x in enumerate(d["contracts"], start=1):
         x = {**x, "reasons_zh": "\n".join(f"[{f['rule']}] {f['reason_zh']}" for f in x["findings"]),
@@ -71,7 +74,7 @@ def report_xlsx(d: dict) -> bytes:
 
     wf = wb.add_worksheet("预警明细")
     for c, (title, width) in enumerate(FINDING_COLUMNS):
-        wf.write(0, c, title, head)
+        wf.write_string(0, c, title, head)
         wf.set_column(c, c, width)
     r = 0
     for x in d["contracts"]:
@@ -83,7 +86,7 @@ def report_xlsx(d: dict) -> bytes:
             wf.write_string(r, 3, FILL[f["colour"]][2], colour[f["colour"]])
             wf.write_string(r, 4, f["reason_zh"], fmt["wrap"])
             wf.write_string(r, 5, f["reason_en"], fmt["wrap"])
-            wf.write(r, 6, f["days_overdue"], fmt["int"])
+            xlsx_write(wf, r, 6, f["days_overdue"], fmt["int"])
             wf.write_number(r, 7, float(f["fee_wan"]), fmt["money"]) if f["fee_wan"] else wf.write_blank(r, 7, None)
             wf.write_string(r, 8, "是" if f["take_back"] else "", fmt["bool"])
             wf.write_string(r, 9, "是" if f["exempt"] else "", fmt["bool"])
@@ -92,7 +95,7 @@ def report_xlsx(d: dict) -> bytes:
 
     wp = wb.add_worksheet("问题")
     for c, (title, width) in enumerate(PROBLEM_COLUMNS):
-        wp.write(0, c, title, head)
+        wp.write_string(0, c, title, head)
         wp.set_column(c, c, width)
     for r, p in enumerate(d["problems"], start=1):
         for c, v in enumerate((p["sheet"], p["row"], p["column"], p["value"], p["rule"], p["message_zh"], p["message_en"])):
@@ -113,6 +116,6 @@ def report_xlsx(d: dict) -> bytes:
     lines += [("说明", n["zh"]) for n in d["notes"]]
     for r, (k, v) in enumerate(lines):
         wn.write_string(r, 0, k, head)
-        wn.write(r, 1, v)
+        xlsx_write(wn, r, 1, v)  # the source file's name is the user's text: never a formula
     wb.close()
     return buf.getvalue()

@@ -26,6 +26,8 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from landcycle.rules.formula_guard import csv_row, xlsx_write
+
 
 @dataclass
 class Filter:
@@ -187,15 +189,16 @@ def table_response(fmt: str, title: str, header: list, rows):
     for r, row in enumerate(rows, 1):
         for c, v in enumerate(row):
             if isinstance(v, (int, float)) and not isinstance(v, bool):
-                ws.write_number(r, c, v)
+                xlsx_write(ws, r, c, v)
             elif v not in (None, ""):
-                ws.write_string(r, c, str(v).lstrip("\t"))
+                xlsx_write(ws, r, c, str(v).lstrip("\t"))
     wb.close()
     return file_response(buf.getvalue(), title, "xlsx")
 
 
 def csv_response(filename: str, header: list, rows) -> StreamingHttpResponse:
-    """Every row of a list (already scoped and filtered) as CSV that Excel opens in Chinese (UTF-8 + BOM)."""
+    """Every row of a list (already scoped and filtered) as CSV that Excel opens in Chinese (UTF-8 + BOM);
+    a text that would run as a formula gets a leading quote (``rules.formula_guard``)."""
     class Echo:
         def write(self, value):
             return value
@@ -203,8 +206,8 @@ def csv_response(filename: str, header: list, rows) -> StreamingHttpResponse:
     writer = csv.writer(Echo())
 
     def stream():
-        yield "\ufeff" + writer.writerow([str(h) for h in header])
+        yield "\ufeff" + writer.writerow(csv_row([str(h) for h in header]))
         for row in rows:
-            yield writer.writerow(["" if v is None else v for v in row])
+            yield writer.writerow(csv_row(row))
 
     return _attachment(StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8"), str(filename), "csv")

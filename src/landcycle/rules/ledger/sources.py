@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from landcycle.rules.formula_guard import csv_restore
+
 from .result import LedgerUnusable
 
 _ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -151,8 +153,10 @@ def _csv(data: bytes, name: str) -> Source:
         raise LedgerUnusable(f"{name} 不是有效的 CSV（{exc}）", f"{name} is not a valid CSV ({exc})",
                              rule="ledger.not_spreadsheet") from None
     width = max((len(r) for r in rows), default=0)
-    for r in rows:
+    for i, r in enumerate(rows):
         if len(r) < width:
             r.extend([""] * (width - len(r)))
+        if any(v[:1] == "'" for v in r):  # '=… is how our exports keep a formula-like text as text
+            rows[i] = [csv_restore(v) for v in r]
     sheet = SheetData(name, rows, None)
     return Source("csv", [name], lambda _n, nrows: sheet if nrows is None else SheetData(name, rows[:nrows]), encoding)

@@ -1,0 +1,165 @@
+"""Background imports (后台导入): the confirm of a batch of more than ``settings.IMPORT_BACKGROUND_ROWS`` rows.
+
+The pattern of the export jobs (``jobs.py``): the page queues the batch (``services.import_queue``:
+``previewed`` -> ``queued`` by compare-and-set) and answers at once; whoever claims it first runs it —
+``landcycle jobs run`` (the same worker as the exports) or a thread of the web process started once the
+queueing is committed. Claiming is ``UPDATE … SET status='running' WHERE id=… AND status='queued'``, true for
+exactly one claimer. The run is ``services.import_confirm`` itself: planned outside any transaction, written
+in one transaction with its audit rows and the batch's final status (``imported``, or ``refused`` when the
+registry changed since the preview) — so it stays all-or-nothing; an error ends the batch ``failed`` with
+nothing written.
+
+Progress does not go to the database: on SQLite the import's transaction holds the write lock until it
+commits, so a progress row could neither be written by the import (it would be invisible until the end) nor
+next to it (it would wait for the lock). Each running batch has a small JSON file
+``IMPORT_PROGRESS_DIR/import-<id>.json`` (stage, rows done, rows in all, time), replaced atomically at
+every step the importer reports (each 2,000 rows), read by the batch page, removed when the run ends. Its
+age is the heartbeat: a running batch whose file has not moved for ``STALE_AFTER`` lost its process (its
+transaction was rolled back) and ends ``failed``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import time
+from pathlib import Path
+
+from django.conf import settings
+from django.db import OperationalError, connections
+from django.utils import timezone
+
+from landcycle.rules.problems import RuleError
+
+from .models import ImportBatch
+
+log = logging.getLogger(__name__)
+
+START_THREAD = True  # start a thread of the web process for each batch queued (once committed)
+STALE_AFTER = dt.timedelta(minutes=15)
+Status = ImportBatch.Status
+
+
+def progress_path(batch_id: int) -> Path:
+    return Path(settings.IMPORT_PROGRESS_DIR) / f"import-{int(batch_id)}.json"
+
+
+def progress_write(batch_id: int, stage: str, done: int, total: int) -> None:
+    path = progress_path(batch_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.part")
+    tmp.write_text(json.dumps({"stage": stage, "done": int(done), "total": int(total),
+                               "at": timezone.now().isoformat()}), encoding="utf-8")
+    tmp.replace(path)
+
+
+def progress_read(batch_id: int) -> dict | None:
+    """``{"stage", "done", "total", "at"}`` of a batch being imported, or None."""
+    try:
+        return json.loads(progress_path(batch_id).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def progress_clear(batch_id: int) -> None:
+    progress_path(batch_id).unlink(missing_ok=True)
+
+
+def _update(batch_id: int, **values) -> int:
+    """``UPDATE`` the batch row, retried while SQLite reports another writer (the final status must land)."""
+    for attempt in range(8):
+        try:
+            return ImportBatch.objects.filter(pk=batch_id).update(**values)
+        except OperationalError:
+            time.sleep(0.2 * (attempt + 1))
+    return ImportBatch.objects.filter(pk=batch_id).update(**values)
+
+
+def import_claim(batch_id: int, worker: str) -> bool:
+    """Take a queued batch: True for exactly one claimer (compare-and-set on ``status``)."""
+    for attempt in range(5):
+        try:
+            claimed = ImportBatch.objects.filter(pk=batch_id, status=Status.QUEUED).update(
+                status=Status.RUNNING, worker=worker[:100], started_at=timezone.now())
+        except OperationalError:  # SQLite busy: try again; the compare-and-set stays exact
+            time.sleep(0.1 * (attempt + 1))
+            continue
+        return claimed == 1
+    return False
+
+
+def import_run(batch_id: int) -> ImportBatch:
+    """Run a batch this process has claimed: the confirm, with progress to the batch's progress file."""
+    from .services import import_confirm
+
+    batch = ImportBatch.objects.select_related("actor", "actor__region").get(pk=batch_id)
+    if batch.status != Status.RUNNING:
+        raise RuntimeError(f"import batch {batch_id} is {batch.status}, not claimed")
+
+    def progress(stage: str, done: int, total: int) -> None:
+        progress_write(batch_id, stage, done, total)
+
+    progress_write(batch_id, "read", 0, batch.rows)
+    try:
+        import_confirm(actor=batch.actor, batch=batch, progress=progress, claimed=True)
+    except RuleError as exc:  # refused before anything was written (file changed, …)
+        text = "；".join(f"{p.zh} / {p.en}" for p in exc.problems)
+        _update(batch_id, status=Status.FAILED, error=text[:2000], finished_at=None)
+    except Exception as exc:  # the transaction was rolled back: nothing written; the batch says why
+        log.exception("import batch %s failed", batch_id)
+        _update(batch_id, status=Status.FAILED, finished_at=None,
+                error=f"导入出错，未写入任何数据 / the import failed, nothing was written: {type(exc).__name__}: {exc}"[:2000])
+    finally:
+        progress_clear(batch_id)
+    batch.refresh_from_db()
+    return batch
+
+
+def run_next(worker: str) -> ImportBatch | None:
+    """Claim and run the oldest queued batch; None when there is none left to claim."""
+    for pk in ImportBatch.objects.filter(status=Status.QUEUED).order_by("created_at", "pk").values_list("pk", flat=True):
+        if import_claim(pk, worker):
+            return import_run(pk)
+    return None
+
+
+def fail_stale(now: dt.datetime | None = None) -> int:
+    """Running batches whose progress file has not moved for ``STALE_AFTER`` end as failed (their process
+    stopped; its transaction was rolled back, so nothing of them was written)."""
+    now = now or timezone.now()
+    stale = []
+    for pk, started in ImportBatch.objects.filter(status=Status.RUNNING).values_list("pk", "started_at"):
+        p = progress_read(pk)
+        last = dt.datetime.fromisoformat(p["at"]) if p and p.get("at") else started
+        if last is None or now - last > STALE_AFTER:
+            stale.append(pk)
+    if not stale:
+        return 0
+    n = ImportBatch.objects.filter(pk__in=stale, status=Status.RUNNING).update(
+        status=Status.FAILED, error="导入进程已中断，未写入任何数据，请重新确认导入 / the importing process stopped: "
+                                    "nothing was written, confirm the import again")
+    for pk in stale:
+        progress_clear(pk)
+    return n
+
+
+def start_thread(batch_id: int):
+    import threading
+
+    thread = threading.Thread(target=_thread_main, args=(batch_id,), name=f"import-batch-{batch_id}", daemon=True)
+    thread.start()
+    return thread
+
+
+def _thread_main(batch_id: int) -> None:
+    from .jobs import worker_name
+
+    try:
+        if import_claim(batch_id, worker_name()):
+            import_run(batch_id)
+    except Exception:  # never let a thread of the web process die loudly
+        log.exception("import batch %s: thread failed", batch_id)
+    finally:
+        connections.close_all()
