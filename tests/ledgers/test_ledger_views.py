@@ -9,7 +9,6 @@ from django.urls import reverse
 from import_books import QIAOTOU, XINPU, read_book, uscc, wrong_check, write_xlsx
 
 from landcycle.audit.models import AuditEntry
-from landcycle.ledgers import views
 from landcycle.ledgers.kinds import IMPORTABLE, KINDS
 from landcycle.ledgers.models import ImportBatch
 from landcycle.registry.models import Enterprise

@@ -25,6 +25,7 @@ import copy
 import re
 import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from .result import LedgerUnusable
@@ -289,7 +290,8 @@ def check_zip(data: bytes, fmt: str, name: str, limits: ReadLimits) -> None:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
         sheets = _sheet_paths(archive, limits) if fmt == "xlsx" else {}
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, KeyError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, ValueError, EOFError, KeyError,
+            NotImplementedError, RuntimeError) as exc:
         raise _unusable_zip(name, exc) from None
     total = 0
     for info in infos:
@@ -327,7 +329,7 @@ def check_zip(data: bytes, fmt: str, name: str, limits: ReadLimits) -> None:
                     counter.feed(buf)
         except LedgerUnusable:
             raise
-        except (zipfile.BadZipFile, NotImplementedError, OSError, ValueError, EOFError, RuntimeError) as exc:
+        except (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, ValueError, EOFError, RuntimeError) as exc:
             raise _unusable_zip(name, exc) from None
         if isinstance(counter, _XlsxSheet):
             counter.check(name, sheets.get(member, member), limits)
