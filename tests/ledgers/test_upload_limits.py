@@ -202,6 +202,24 @@ def test_the_declared_and_the_actual_span_are_both_counted():
     assert "17,179,869,184" in spanned.value.zh and "企业" in spanned.value.zh  # the sheet's own name
 
 
+@pytest.mark.parametrize("far", [
+    '<c s="0" r="XFD1048576"><v>1</v></c>',  # the reference not first
+    '<x:c xmlns:x="%s" r="XFD1048576"><x:v>1</x:v></x:c>' % MAIN,  # a namespace prefix
+    '<c\nr="XFD1048576"><v>1</v></c>',  # a line break after the tag name
+])
+def test_a_far_cell_written_any_way_is_counted(far):
+    data = xlsx('<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576">' + far + "</row>")
+    with pytest.raises(LedgerUnusable, match="单元格分布在1,048,576行×16,384列"):
+        open_source(data, "far.xlsx")
+
+
+def test_cells_without_references_are_counted_by_position():
+    data = xlsx("<row>" + "<c><v>1</v></c>" * 30 + "</row>" * 1 + "<row><c><v>2</v></c></row>")
+    with pytest.raises(LedgerUnusable, match="2行×30列"):
+        open_source(data, "implied.xlsx", limits=ReadLimits(max_cells=59))
+    assert open_source(data, "implied.xlsx", limits=ReadLimits(max_cells=60)).load("企业", None).rows[1][0] == 2
+
+
 def test_limits_are_arguments_and_a_file_within_them_reads():
     data = enterprises_xlsx()
     result = read_ledger(data, "enterprises", filename="ok.xlsx")

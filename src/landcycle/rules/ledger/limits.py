@@ -108,6 +108,10 @@ def is_encrypted_ole(data: bytes) -> bool:
 # --- zip (.xlsx, .xlsm, .ods) -------------------------------------------------------------------------------
 
 _XLSX_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(c|row|dimension)(?=[\s/>])([^>]*)>")
+_FAST_ROW = re.compile(rb'<c r="[A-Za-z]{1,4}([0-9]{1,8})"')  # literal prefixes: re searches them fast
+_ODD_CELL = re.compile(rb'<c(?:[>/\t\r\n]| (?!r="))|:c[\s>/]')
+_FAST_COL = re.compile(rb'<c r="([A-Za-z]{1,4})[0-9]')
+_DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s[^>]*>")
 _ATTR_R = re.compile(rb"(?:^|\s)r\s*=\s*[\"']([A-Za-z]*)([0-9]*)[\"']")
 _ATTR_REF = re.compile(rb"(?:^|\s)ref\s*=\s*[\"']([^\"']*)[\"']")
 _ODS_TAG = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*)>")
@@ -140,6 +144,28 @@ class _XlsxSheet:
         self.cells = 0
 
     def feed(self, chunk: bytes) -> None:
+        """Cells with their reference (``r="B7"``, as every spreadsheet program writes them) are counted in C
+        (regex findall); a chunk with cells whose position is implied goes through ``_walk``, tag by tag."""
+        if b"dimension" in chunk:
+            for m in _DIMENSION.finditer(chunk):
+                self._walk(m.group(0))
+        rows = _FAST_ROW.findall(chunk)
+        if (len(rows) != chunk.count(b"<c") or b":c" in chunk) and _ODD_CELL.search(chunk):  # cells without
+            # a reference, or written otherwise (a namespace prefix, a line break after the tag name)
+            self._walk(chunk)
+            return
+        if not rows:
+            return
+        self.cells += len(rows)
+        self.max_col = max(self.max_col, max(_col(c) for c in set(_FAST_COL.findall(chunk))))
+        self.max_row = max(self.max_row, max(int(r) for r in set(rows)))
+        last = chunk.rfind(b"<c r=")
+        self._walk(chunk[last:chunk.find(b">", last) + 1])
+        last_row = chunk.rfind(b"<row")
+        if last_row > last:
+            self._walk(chunk[last_row:])
+
+    def _walk(self, chunk: bytes) -> None:
         for m in _XLSX_TAG.finditer(chunk):
             tag, attrs = m.group(1), m.group(2)
             if tag == b"c":
