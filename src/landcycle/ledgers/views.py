@@ -46,9 +46,7 @@ def _importer(request) -> None:
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("台账种类"))
-    file = forms.FileField(label=gettext_lazy("台账文件"), allow_empty_file=True,
-                           help_text=gettext_lazy("Excel（.xlsx/.xls）、WPS（.ods）、CSV（UTF-8或GBK），地块图形为GeoJSON"
-                                                  "或打包为.zip的Shapefile；不超过50 MB"))
+    file = forms.FileField(label=gettext_lazy("台账文件"), allow_empty_file=True)  # help text: __init__ (the limit)
     shipped = forms.ChoiceField(label=gettext_lazy("常用格式（可选）"), required=False,
                                 help_text=gettext_lazy("系统自带的列映射，用于常见的外部导出文件；选择后无需再上传映射文件。"))
     mapping = forms.FileField(label=gettext_lazy("列映射文件（可选）"), required=False,
