@@ -336,6 +336,12 @@ def test_landcycle_import_exits_2_with_the_message(registry_data, tmp_path, sett
         path.write_bytes(build())
         code, message = run("import", "enterprises", str(path), "--dry-run", "-v0")
         assert code == 2 and rule in message and words in message, (name, code, message)
+    settings.LANDCYCLE_UPLOAD_MAX_BYTES = 100  # checked on the file's size, before it is read
+    path = tmp_path / "big.csv"
+    path.write_bytes(b"x," * 100)
+    code, message = run("import", "enterprises", str(path), "--dry-run", "-v0")
+    assert code == 2 and "ledger.too_large" in message and "LANDCYCLE_UPLOAD_MAX_BYTES" in message
+    settings.LANDCYCLE_UPLOAD_MAX_BYTES = 50 * 1024 * 1024
     settings.LANDCYCLE_UPLOAD_MAX_CELLS = 11  # the settings reach the reader
     path = tmp_path / "ok.xlsx"
     path.write_bytes(enterprises_xlsx())

@@ -67,6 +67,7 @@ def open_source(source: str | os.PathLike | bytes | bytearray | BinaryIO, filena
         path = Path(source)
         filename = filename or path.name
         try:
+            check_size(path.stat().st_size, filename, limits)  # before reading it into memory
             data = path.read_bytes()
         except OSError as exc:
             raise LedgerUnusable(f"无法读取文件 {path}：{exc.strerror}", f"Cannot read {path}: {exc.strerror}",
