@@ -162,6 +162,47 @@ def encrypted_office() -> bytes:
     return bytes(header) + fat + directory
 
 
+def _record(kind: int, data: bytes = b"") -> bytes:
+    return struct.pack("<HH", kind, len(data)) + data
+
+
+def xls(cells: list[tuple[int, int, float]]) -> bytes:
+    """A minimal BIFF8 workbook (one sheet 企业 of NUMBER cells at (row, column)) in a compound file whose
+    Workbook stream is above the 4096-byte mini-stream cutoff (padded with ignorable INTERFACEEND records)."""
+    bof = struct.pack("<HHHHII", 0x0600, 0x0005, 0x0DBB, 0x07CC, 0, 0x06)
+    head = _record(0x0809, bof) + _record(0x0042, struct.pack("<H", 1200)) + _record(0x00E2) * 1100
+    name = "企业".encode("utf-16-le")
+
+    def boundsheet(pos: int) -> bytes:
+        return _record(0x0085, struct.pack("<IBBBB", pos, 0, 0, 2, 1) + name)
+
+    stream = head + boundsheet(len(head) + len(boundsheet(0)) + 4) + _record(0x000A)
+    stream += _record(0x0809, struct.pack("<HHHHII", 0x0600, 0x0010, 0x0DBB, 0x07CC, 0, 0x06))
+    stream += b"".join(_record(0x0203, struct.pack("<HHHd", r, c, 0, v)) for r, c, v in cells) + _record(0x000A)
+    free, end, fat_sect = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD
+    n = -(-len(stream) // 512)
+    fat = [fat_sect, end, *range(3, 2 + n), end]
+    header = bytearray(512)
+    header[0:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    struct.pack_into("<HHHHH", header, 24, 0x3E, 3, 0xFFFE, 9, 6)
+    struct.pack_into("<IIIIIIII", header, 40, 0, 1, 1, 0, 4096, end, 0, end)
+    struct.pack_into("<I", header, 72, 0)
+    struct.pack_into("<109I", header, 76, 0, *([free] * 108))
+
+    def entry(label: str, kind: int, start: int = end, size: int = 0, child: int = free) -> bytes:
+        e = bytearray(128)
+        raw = label.encode("utf-16-le") + b"\x00\x00"
+        e[:len(raw)] = raw
+        struct.pack_into("<HBB", e, 64, len(raw), kind, 1)
+        struct.pack_into("<III", e, 68, free, free, child)
+        struct.pack_into("<II", e, 116, start, size)
+        return bytes(e)
+
+    directory = entry("Root Entry", 5, child=1) + entry("Workbook", 2, 2, len(stream)) + bytes(256)
+    return (bytes(header) + struct.pack("<128I", *fat, *([free] * (128 - len(fat)))) + directory
+            + stream + bytes(n * 512 - len(stream)))
+
+
 def enterprises_xlsx() -> bytes:
     head = "".join(f'<c t="inlineStr"><is><t>{h}</t></is></c>' for h in
                    ("统一社会信用代码", "企业名称", "行业代码", "规模", "成立日期", "所属镇街"))
@@ -176,6 +217,8 @@ CRAFTED = {
     "bomb.xlsx": (bomb_xlsx, "ledger.compression_ratio", "LANDCYCLE_UPLOAD_MAX_RATIO"),
     "bomb-hidden.xlsx": (lambda: hide_size(bomb_xlsx(), "xl/worksheets/sheet1.xml"), "ledger.compression_ratio",
                          "LANDCYCLE_UPLOAD_MAX_RATIO"),
+    "corner.xls": (lambda: xls([(0, 0, 1.0), (65535, 65535, 2.0)]), "ledger.too_many_cells",
+                   "LANDCYCLE_UPLOAD_MAX_CELLS"),
     "corner.ods": (corner_ods, "ledger.too_many_cells", "LANDCYCLE_UPLOAD_MAX_CELLS"),
     "locked.xlsx": (encrypted_office, "ledger.encrypted", "设有打开密码"),
 }
@@ -252,6 +295,12 @@ def test_the_loaded_grid_is_checked_before_it_becomes_python_rows():
     with pytest.raises(LedgerUnusable, match="5行×5列") as caught:
         src.load("企业", None)
     assert caught.value.rule == "ledger.too_many_cells"
+
+
+def test_an_xls_is_counted_off_its_workbook_stream():
+    assert open_source(xls([(0, 0, 1.0), (1, 1, 2.0)]), "ok.xls").load("企业", None).rows == [[1.0, ""], ["", 2.0]]
+    with pytest.raises(LedgerUnusable, match="3行×3列"):
+        open_source(xls([(0, 0, 1.0), (2, 2, 2.0)]), "ok.xls", limits=ReadLimits(max_cells=8))
 
 
 def test_libreoffice_trailing_empty_rows_are_not_counted():

@@ -102,7 +102,107 @@ def _ole_names(data: bytes) -> set[str]:
 def is_encrypted_ole(data: bytes) -> bool:
     """An encrypted .xlsx/.docx (ECMA-376 agile or standard encryption) is a compound file holding an
     ``EncryptionInfo`` and an ``EncryptedPackage`` stream instead of a zip."""
-    return _ole_names(data) == {"EncryptionInfo", "EncryptedPackage"}
+    try:
+        return {"EncryptionInfo", "EncryptedPackage"} <= _Cfb(data).entries.keys()
+    except (ValueError, struct.error, IndexError):
+        return _ole_names(data) == {"EncryptionInfo", "EncryptedPackage"}
+
+
+class _Cfb:
+    """Just enough of a compound file (MS-CFB) to read one stream: the FAT and mini-FAT chains, the directory."""
+
+    END = 0xFFFFFFFE
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self.shift, self.mini_shift = struct.unpack_from("<HH", data, 30)
+        if not (7 <= self.shift <= 16 and 1 <= self.mini_shift < self.shift):
+            raise ValueError("bad sector size")
+        self.size = 1 << self.shift
+        n_fat, self.first_dir, _tx, self.cutoff, first_mini, n_mini, first_difat, n_difat = \
+            struct.unpack_from("<IIIIIIII", data, 44)
+        fat_sectors = [x for x in struct.unpack_from("<109I", data, 76) if x < self.END]
+        per = self.size // 4 - 1
+        sect, seen = first_difat, 0
+        while sect < self.END and seen <= n_difat and len(fat_sectors) < n_fat:
+            ids = struct.unpack_from(f"<{per + 1}I", self._sector(sect))
+            fat_sectors += [x for x in ids[:per] if x < self.END]
+            sect, seen = ids[per], seen + 1
+        self.fat = b"".join(self._sector(x) for x in fat_sectors[:n_fat])
+        self.entries = {}
+        directory = self._chain(self.fat, self.first_dir, self._sector)
+        for off in range(0, len(directory) - 127, 128):
+            (length,) = struct.unpack_from("<H", directory, off + 64)
+            kind = directory[off + 66]
+            if kind in (1, 2, 5) and 2 <= length <= 64:
+                name = directory[off:off + length - 2].decode("utf-16-le", "replace")
+                start, size = struct.unpack_from("<II", directory, off + 116)
+                self.entries.setdefault(name if kind != 5 else "\0root", (start, size))
+        self.minifat = self._chain(self.fat, first_mini, self._sector) if n_mini else b""
+
+    def _sector(self, n: int) -> bytes:
+        off = (n + 1) << self.shift
+        if off + self.size > len(self.data) + self.size:  # the last sector may be short
+            raise ValueError("sector outside the file")
+        return self.data[off:off + self.size]
+
+    def _chain(self, fat: bytes, start: int, read, limit: int | None = None) -> bytes:
+        out, seen = [], 0
+        most = len(self.data) // 64 + 1  # more links than that is a loop
+        while start < self.END and start * 4 + 4 <= len(fat) and seen < most:
+            out.append(read(start))
+            (start,) = struct.unpack_from("<I", fat, start * 4)
+            seen += 1
+            if limit is not None and seen * len(out[0]) >= limit:
+                break
+        return b"".join(out)
+
+    def stream(self, name: str) -> bytes | None:
+        if name not in self.entries:
+            return None
+        start, size = self.entries[name]
+        if size < self.cutoff and "\0root" in self.entries:
+            mini = self._chain(self.fat, self.entries["\0root"][0], self._sector)
+            msize = 1 << self.mini_shift
+            return self._chain(self.minifat, start, lambda n: mini[n * msize:(n + 1) * msize], size)[:size]
+        return self._chain(self.fat, start, self._sector, size)[:size]
+
+
+_BIFF_CELLS = {0x0203, 0x00FD, 0x0204, 0x027E, 0x0205, 0x0006, 0x0201, 0x00D6, 0x0002, 0x0003, 0x0004, 0x0005,
+               0x0007, 0x0406, 0x0206}
+_BIFF_MULTI = {0x00BD, 0x00BE}  # MULRK, MULBLANK: row, first column ... last column
+
+
+def check_xls(data: bytes, name: str, limits: ReadLimits) -> None:
+    """The cells of every sheet of an .xls (BIFF5/8) counted off its Workbook stream: calamine sizes a sheet's
+    grid from its cells' row and column (16-bit each), so two cells can ask for 65,536 x 65,536."""
+    try:
+        cfb = _Cfb(data)
+        stream = cfb.stream("Workbook") or cfb.stream("Book")
+    except (ValueError, struct.error, IndexError):
+        return  # not a compound file we understand: calamine says what it is
+    if not stream:
+        return
+    sheets: dict[int, str] = {}
+    pos, start, rows, cols, n = 0, 0, 0, 0, 0
+    while pos + 4 <= len(stream):
+        typ, ln = struct.unpack_from("<HH", stream, pos)
+        rec = stream[pos + 4:pos + 4 + ln]
+        if typ == 0x0085 and len(rec) >= 8:  # BOUNDSHEET: where a sheet starts, and its name
+            cch, high = rec[6], rec[7] if len(rec) > 7 else 0
+            raw = rec[8:8 + cch * (2 if high & 1 else 1)]
+            sheets[struct.unpack_from("<I", rec)[0]] = raw.decode("utf-16-le" if high & 1 else "latin-1", "replace")
+        elif typ in (0x0809, 0x0409, 0x0209, 0x0009):  # BOF
+            start, rows, cols, n = pos, 0, 0, n + 1
+        elif (typ in _BIFF_CELLS or typ in _BIFF_MULTI) and len(rec) >= 4:
+            row, col = struct.unpack_from("<HH", rec)
+            if typ in _BIFF_MULTI and len(rec) >= 6:
+                col = max(col, struct.unpack_from("<H", rec, len(rec) - 2)[0])
+            rows, cols = max(rows, row + 1), max(cols, col + 1)
+            if rows * cols > limits.max_cells:
+                sheet = sheets.get(start, f"#{n - 1}")
+                raise _too_many_cells(name, sheet, rows, cols, "的单元格分布在", "has cells spanning", limits)
+        pos += 4 + ln
 
 
 # --- zip (.xlsx, .xlsm, .ods) -------------------------------------------------------------------------------
@@ -369,3 +469,5 @@ def check_workbook(data: bytes, fmt: str, name: str, limits: ReadLimits | None =
     check_size(len(data), name, limits)
     if fmt in ("xlsx", "ods"):
         check_zip(data, fmt, name, limits)
+    elif fmt == "xls":
+        check_xls(data, name, limits)
