@@ -318,6 +318,17 @@ def test_a_zip_that_is_not_a_workbook_or_is_damaged_is_unusable_not_a_crash():
     assert caught.value.rule == "ledger.not_spreadsheet"
 
 
+def test_a_binary_workbook_is_refused_since_its_sheets_cannot_be_counted():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", CONTENT_TYPES)
+        z.writestr("xl/workbook.bin", b"\x83\x01\x00")
+        z.writestr("xl/worksheets/sheet1.bin", b"\x81\x01\x00")
+    with pytest.raises(LedgerUnusable, match="xlsb") as caught:
+        open_source(buf.getvalue(), "b.xlsx")
+    assert caught.value.rule == "ledger.not_spreadsheet"
+
+
 def test_an_ordinary_ole_file_is_not_taken_for_an_encrypted_one():
     data = encrypted_office().replace("EncryptionInfo".encode("utf-16-le"), "WorkbookStream".encode("utf-16-le"))
     with pytest.raises(LedgerUnusable) as caught:

@@ -419,6 +419,12 @@ def check_zip(data: bytes, fmt: str, name: str, limits: ReadLimits) -> None:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, ValueError, EOFError, KeyError,
             NotImplementedError, RuntimeError) as exc:
         raise _unusable_zip(name, exc) from None
+    if fmt == "xlsx" and any(i.filename.lower().endswith(".bin") and i.filename.lower().startswith("xl/worksheets/")
+                             or i.filename.lower() == "xl/workbook.bin" for i in infos):
+        # a binary workbook (.xlsb): its sheets are not XML and cannot be counted; calamine would read them
+        raise _refuse(f"{name} 是 Excel 二进制工作簿（.xlsb），请用 Excel 或 WPS 打开后另存为 .xlsx",
+                      f"{name} is an Excel binary workbook (.xlsb): open it in Excel or WPS and save it as .xlsx",
+                      "ledger.not_spreadsheet")
     total = 0
     for info in infos:
         if info.is_dir():
