@@ -213,7 +213,8 @@ def enterprises_xlsx() -> bytes:
 
 CRAFTED = {
     "corner.xlsx": (corner_xlsx, "ledger.too_many_cells", "LANDCYCLE_UPLOAD_MAX_CELLS"),
-    "corner-undeclared.xlsx": (lambda: corner_xlsx(declared=False), "ledger.too_many_cells", "LANDCYCLE_UPLOAD_MAX_CELLS"),
+    "corner-undeclared.xlsx": (lambda: corner_xlsx(declared=False), "ledger.too_many_cells",
+                               "LANDCYCLE_UPLOAD_MAX_CELLS"),
     "bomb.xlsx": (bomb_xlsx, "ledger.compression_ratio", "LANDCYCLE_UPLOAD_MAX_RATIO"),
     "bomb-hidden.xlsx": (lambda: hide_size(bomb_xlsx(), "xl/worksheets/sheet1.xml"), "ledger.compression_ratio",
                          "LANDCYCLE_UPLOAD_MAX_RATIO"),

@@ -22,6 +22,7 @@ Pure Python: the limits come in as a ``ReadLimits`` (Django settings are turned 
 from __future__ import annotations
 
 import copy
+import html
 import re
 import struct
 import zipfile
@@ -70,8 +71,8 @@ def _too_many_cells(name: str, sheet: str, rows: int, cols: int, how_zh: str, ho
                    f"超过单元格上限{limits.max_cells:,}（设置 LANDCYCLE_UPLOAD_MAX_CELLS）；"
                    "请删除多余的行列（或按镇街、年度拆分）后再上传",
                    f"Sheet '{sheet}' of {name} {how_en} {rows:,} rows x {cols:,} columns ({rows * cols:,} cells), more "
-                   f"than the cell limit of {limits.max_cells:,} (setting LANDCYCLE_UPLOAD_MAX_CELLS): delete the unused "
-                   "rows and columns (or split the file by town or year)", "ledger.too_many_cells")
+                   f"than the cell limit of {limits.max_cells:,} (setting LANDCYCLE_UPLOAD_MAX_CELLS): delete the "
+                   "unused rows and columns (or split the file by town or year)", "ledger.too_many_cells")
 
 
 def check_grid(name: str, sheet: str, rows: int, cols: int, limits: ReadLimits) -> None:
@@ -311,10 +312,9 @@ class _OdsContent:
         self.max_row = self.max_col = 0
         self.row_repeat = 1
         self.row_max_col = 0
-        self.in_cell_open: bool = False
 
     def _end_table(self) -> None:
-        if self.table is not None and self.max_row * self.max_col > self.limits.max_cells:
+        if self.max_row * self.max_col > self.limits.max_cells:
             raise _too_many_cells(self.name, self.table, self.max_row, self.max_col, "的单元格分布在",
                                   "has cells spanning", self.limits)
 
@@ -379,7 +379,7 @@ def _sheet_paths(archive: zipfile.ZipFile, limits: ReadLimits) -> dict[str, str]
 
 
 def _unescape(s: str) -> str:
-    return s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace("&amp;", "&")
+    return html.unescape(s)
 
 
 def _read_small(archive: zipfile.ZipFile, member: str, limits: ReadLimits, cap: int = 16 * MB) -> bytes:
@@ -430,8 +430,10 @@ def check_zip(data: bytes, fmt: str, name: str, limits: ReadLimits) -> None:
         if info.is_dir():
             continue
         member = info.filename
-        is_sheet = fmt == "xlsx" and (member in sheets or (member.startswith("xl/worksheets/") and member.endswith(".xml")))
-        counter = _XlsxSheet() if is_sheet else _OdsContent(name, limits) if fmt == "ods" and member == "content.xml" else None
+        is_sheet = fmt == "xlsx" and (member in sheets or (member.startswith("xl/worksheets/")
+                                                           and member.endswith(".xml")))
+        counter = (_XlsxSheet() if is_sheet else _OdsContent(name, limits) if fmt == "ods" and member == "content.xml"
+                   else None)
         size, tail = 0, b""
         try:
             for chunk in _inflate(archive, info):
@@ -461,7 +463,8 @@ def check_zip(data: bytes, fmt: str, name: str, limits: ReadLimits) -> None:
                     counter.feed(buf)
         except LedgerUnusable:
             raise
-        except (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, ValueError, EOFError, RuntimeError) as exc:
+        except (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, ValueError, EOFError,
+                RuntimeError) as exc:
             raise _unusable_zip(name, exc) from None
         if isinstance(counter, _XlsxSheet):
             counter.check(name, sheets.get(member, member), limits)
