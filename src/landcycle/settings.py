@@ -136,6 +136,19 @@ X_FRAME_OPTIONS = "DENY"
 
 LEAFLET_CONFIG = {"TILES": [], "NO_GLOBALS": False}
 
+# Uploaded ledger files (the browser's 数据导入 and `landcycle import / evaluate / supervise`): every workbook is
+# checked against these before it is read (rules/ledger/limits.py), so no file can abort or exhaust a worker.
+# Each can be set from the environment; see docs/user-guide.md "上传限制 · Upload limits".
+LANDCYCLE_UPLOAD_MAX_BYTES = int(os.environ.get("LANDCYCLE_UPLOAD_MAX_BYTES", str(50 * 1024 * 1024)))
+LANDCYCLE_UPLOAD_MAX_UNCOMPRESSED = int(os.environ.get("LANDCYCLE_UPLOAD_MAX_UNCOMPRESSED", str(500 * 1024 * 1024)))
+LANDCYCLE_UPLOAD_MAX_RATIO = int(os.environ.get("LANDCYCLE_UPLOAD_MAX_RATIO", "100"))
+LANDCYCLE_UPLOAD_MAX_CELLS = int(os.environ.get("LANDCYCLE_UPLOAD_MAX_CELLS", "10000000"))
+# Django keeps an uploaded file in memory up to this size and streams a larger one to a temporary file, so a
+# large upload never sits in a worker's memory before the size check refuses it. The other form fields of a
+# request stay within DATA_UPLOAD_MAX_MEMORY_SIZE (Django's default, 2.5 MB; file contents do not count).
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

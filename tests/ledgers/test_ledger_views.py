@@ -9,7 +9,6 @@ from django.urls import reverse
 from import_books import QIAOTOU, XINPU, read_book, uscc, wrong_check, write_xlsx
 
 from landcycle.audit.models import AuditEntry
-from landcycle.ledgers import views
 from landcycle.ledgers.kinds import IMPORTABLE, KINDS
 from landcycle.ledgers.models import ImportBatch
 from landcycle.registry.models import Enterprise
@@ -165,13 +164,15 @@ def test_an_unusable_file_says_why_in_both_languages(client, registry_data, pers
 
 
 def test_a_file_over_the_limit_and_a_broken_mapping_are_refused_on_the_form(client, registry_data, personas,
-                                                                            monkeypatch):
+                                                                            settings):
     client.force_login(personas["admin"])
-    monkeypatch.setattr(views, "MAX_UPLOAD_BYTES", 100)
+    assert "不超过50 MB" in text(client.get(reverse("ledger_import_new")))
+    settings.LANDCYCLE_UPLOAD_MAX_BYTES = 1024
     response = upload(client, good(registry_data))
     body = text(response)
-    assert response.status_code == 400 and "50 MB" in body and "limit" in body and not ImportBatch.objects.exists()
-    monkeypatch.setattr(views, "MAX_UPLOAD_BYTES", 50 * 1024 * 1024)
+    assert response.status_code == 400 and "超过1 KB的上限" in body and "LANDCYCLE_UPLOAD_MAX_BYTES" in body
+    assert "不超过1 KB" in body and not ImportBatch.objects.exists()
+    settings.LANDCYCLE_UPLOAD_MAX_BYTES = 50 * 1024 * 1024
     response = upload(client, good(registry_data), mapping=b"uscc = [unclosed")
     body = text(response)
     assert response.status_code == 400 and "TOML" in body and not ImportBatch.objects.exists()

@@ -115,7 +115,9 @@ def read_evaluation_ledger(path: str | Path, policy: EvaluationPolicy, *, mappin
     """Read a ledger for ``policy``; raises ``LedgerUnusable`` when it cannot be a figures ledger."""
     schema = evaluation_schema(policy)
     source, filename = _source(Path(path))
-    result = read_ledger(source, schema, mapping=mapping, sheet=sheet, filename=filename)
+    from landcycle.ledgers.upload_limits import read_limits
+
+    result = read_ledger(source, schema, mapping=mapping, sheet=sheet, filename=filename, limits=read_limits())
     bad = {p.row for p in result.problems}
     rows = [r for r in result.rows if r["_row"] not in bad]
     present = result.fields

@@ -112,7 +112,9 @@ def read_contracts(data, schema, *, mapping=None, sheet=None, filename=None):
     have one (see the module's docstring). Problems of skipped rows are dropped with them."""
     from landcycle.supervision.convert import policy
 
-    result = read_ledger(data, schema, mapping=mapping, sheet=sheet, filename=filename)
+    from .upload_limits import read_limits
+
+    result = read_ledger(data, schema, mapping=mapping, sheet=sheet, filename=filename, limits=read_limits())
     keywords = policy().industrial_land_use
     kept, skipped = [], []
     for row in result.rows:

@@ -24,6 +24,7 @@ from .contract_columns import CONTRACT_COLUMNS, contract_queryset, read_contract
 from .geojson import PARCEL_SHAPES, read_geojson
 from .schemas import CONTRACTS, REGIONS
 from .shapefile import ZIP_MAGIC, read_shapefile
+from .upload_limits import read_limits
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class Kind:
         """The file as typed rows and problems (``rules.ledger.read_ledger`` unless the kind has its own)."""
         if self.reader is not None:
             return self.reader(data, self.schema, mapping=mapping, sheet=sheet, filename=filename)
-        return read_ledger(data, self.schema, mapping=mapping, sheet=sheet, filename=filename)
+        return read_ledger(data, self.schema, mapping=mapping, sheet=sheet, filename=filename, limits=read_limits())
 
     @property
     def exportable(self) -> bool:

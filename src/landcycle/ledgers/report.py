@@ -16,6 +16,7 @@ from .export import WORKBOOK_OPTIONS, write_cell
 from .kinds import get_kind
 from .models import ImportBatch
 from .plan import ImportReport, problem_from_dict
+from .upload_limits import read_limits
 
 MAX_COMMENTS = 20_000
 _BAD_SHEET = str.maketrans({c: "_" for c in "[]:*?/\\"})
@@ -47,7 +48,7 @@ def _source_sheet(result: LedgerResult | None, source: bytes | None, filename: s
     file itself is not at hand."""
     if result is not None and source is not None and result.format != "geojson":
         try:
-            data = open_source(source, filename or None).load(result.sheet)
+            data = open_source(source, filename or None, limits=read_limits()).load(result.sheet)
             return data.rows, data.merges or []
         except Exception:
             pass

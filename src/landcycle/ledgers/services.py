@@ -27,11 +27,13 @@ from django.utils import timezone
 from landcycle.accounts.scope import require_write
 from landcycle.audit.models import AuditHead
 from landcycle.rules.ledger import LedgerProblem, LedgerUnusable, Mapping, MappingError, load_mapping, mapping_path
+from landcycle.rules.ledger.limits import check_size
 from landcycle.rules.problems import Problem, RuleError
 
 from .kinds import Kind, get_kind
 from .models import PLAN_KEPT, PROBLEMS_KEPT, ImportBatch
 from .plan import CREATE, INVALID, UNCHANGED, UPDATE, ImportReport, problem_dict
+from .upload_limits import read_limits
 
 
 CONFIRMABLE = (ImportBatch.Status.PREVIEWED, ImportBatch.Status.FAILED)  # a failed background run may be retried
@@ -45,6 +47,7 @@ def source_bytes(source: str | os.PathLike | bytes | BinaryIO, filename: str | N
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         try:
+            check_size(path.stat().st_size, filename or path.name, read_limits())  # before reading it into memory
             return path.read_bytes(), filename or path.name
         except OSError as exc:
             raise LedgerUnusable(f"无法读取文件 {path}：{exc.strerror}", f"Cannot read {path}: {exc.strerror}",

@@ -37,7 +37,6 @@ from .report import problem_report_xlsx
 from .services import CONFIRMABLE, access_batch, import_confirm, import_preview, import_queue
 from .template import ledger_template
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024  # a ledger file larger than this is refused before it is read
 MAX_MAPPING_BYTES = 256 * 1024
 HISTORY_PAGE = 20
 PROGRESS_REFRESH_SECONDS = 3
@@ -50,9 +49,7 @@ def _importer(request) -> None:
 
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("台账种类"))
-    file = forms.FileField(label=gettext_lazy("台账文件"), allow_empty_file=True,
-                           help_text=gettext_lazy("Excel（.xlsx/.xls）、WPS（.ods）、CSV（UTF-8或GBK），地块图形为GeoJSON"
-                                                  "或打包为.zip的Shapefile；不超过50 MB"))
+    file = forms.FileField(label=gettext_lazy("台账文件"), allow_empty_file=True)  # help text: __init__ (the limit)
     shipped = forms.ChoiceField(label=gettext_lazy("常用格式（可选）"), required=False,
                                 help_text=gettext_lazy("系统自带的列映射，用于常见的外部导出文件；选择后无需再上传映射文件。"))
     mapping = forms.FileField(label=gettext_lazy("列映射文件（可选）"), required=False,
@@ -69,6 +66,8 @@ class UploadForm(forms.Form):
         self.fields["shipped"].choices = [("", _("— 无 —"))] + [(name, title) for name, title, _s in shipped]
         self.shipped_kinds = " ".join(name for name, k in IMPORTABLE.items() if k.schema.name in {s for *_n, s in shipped})
         self.fields["town"].choices = [("", _("— 按地块或本镇街 —"))] + (town_choices(user) if user else [])
+        self.fields["file"].help_text = _("Excel（.xlsx/.xls）、WPS（.ods）、CSV（UTF-8或GBK），地块图形为GeoJSON"
+                                          "或打包为.zip的Shapefile；不超过%(limit)s") % {"limit": upload_limit()}
         self.problems: dict[str, list[Problem]] = {}
         self.mapping_data: dict | None = None
 
@@ -87,10 +86,12 @@ class UploadForm(forms.Form):
             self.problem("town", "import.town_not_applicable", "所属镇街只适用于供地合同台账，请清空后再上传",
                          "A town applies to the contracts ledger only: clear it and upload again")
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            self.problem("file", "upload.too_large", f"文件有{upload.size / 1048576:.1f} MB，超过50 MB的上限；请按镇街或年度拆分后分别上传",
-                         f"The file is {upload.size / 1048576:.1f} MB, more than the 50 MB limit: split it by town "
-                         "or year and upload the parts")
+        limit = upload_limit()
+        if upload.size > settings.LANDCYCLE_UPLOAD_MAX_BYTES:
+            self.problem("file", "upload.too_large", f"文件有{upload.size / 1048576:.1f} MB，超过{limit}的上限"
+                         "（设置 LANDCYCLE_UPLOAD_MAX_BYTES）；请按镇街或年度拆分后分别上传",
+                         f"The file is {upload.size / 1048576:.1f} MB, more than the {limit} limit (setting "
+                         "LANDCYCLE_UPLOAD_MAX_BYTES): split it by town or year and upload the parts")
         elif upload.size == 0:
             self.problem("file", "upload.empty", "上传的文件是空的", "The uploaded file is empty")
         mapping, shipped = self.cleaned_data.get("mapping"), self.cleaned_data.get("shipped")
@@ -123,6 +124,12 @@ class UploadForm(forms.Form):
         return None
 
 
+def upload_limit() -> str:
+    """The file size limit (setting ``LANDCYCLE_UPLOAD_MAX_BYTES``) as shown on the page: "50 MB"."""
+    n = settings.LANDCYCLE_UPLOAD_MAX_BYTES
+    return f"{n / (1024 * 1024):g} MB" if n >= 1024 * 1024 else f"{n / 1024:g} KB"
+
+
 def can_import(user, kind) -> bool:
     """The role may write every area the ledger touches (what ``services.require_import`` enforces)."""
     return all(can_write(user, area) for area in kind.importer().areas)
@@ -150,7 +157,7 @@ def ledger_import_new(request):
               "key": "、".join(_field_title(k, f) for f in k.schema.key)} for name, k in IMPORTABLE.items()]
     return render(request, "ledgers/import.html", {
         "form": form, "kinds": kinds, "page_obj": history.get_page(request.GET.get("page")),
-        "max_mb": MAX_UPLOAD_BYTES // (1024 * 1024),
+        "max_mb": settings.LANDCYCLE_UPLOAD_MAX_BYTES // (1024 * 1024),
     }, status=400 if form.problems or form.errors else 200)
 
 

@@ -6,6 +6,7 @@ Pure domain code: no Django. ``read_ledger(path_or_bytes, "enterprises")`` retur
 ``mapping.py`` for binding a new layout through a TOML mapping file.
 """
 
+from .limits import DEFAULT_LIMITS, ReadLimits
 from .mapping import Mapping, load_mapping, mapping_path, shipped_mappings
 from .read import read_ledger
 from .result import ColumnBinding, LedgerProblem, LedgerResult, LedgerUnusable, MappingError, SkippedRow
@@ -13,6 +14,6 @@ from .schema import FieldSpec, LedgerSchema
 from .schemas import SCHEMAS, get_schema
 
 __all__ = [
-    "ColumnBinding", "FieldSpec", "LedgerProblem", "LedgerResult", "LedgerSchema", "LedgerUnusable", "Mapping",
+    "DEFAULT_LIMITS", "ReadLimits", "ColumnBinding", "FieldSpec", "LedgerProblem", "LedgerResult", "LedgerSchema", "LedgerUnusable", "Mapping",
     "MappingError", "SCHEMAS", "SkippedRow", "get_schema", "load_mapping", "mapping_path", "read_ledger", "shipped_mappings",
 ]

@@ -16,6 +16,7 @@ from . import checks
 from .bind import Matcher, bind
 from .convert import Sink, convert
 from .header import SCAN_ROWS, Header, cell_text, find_header
+from .limits import ReadLimits
 from .mapping import Mapping
 from .result import LedgerResult, LedgerUnusable
 from .rows import classify, drop_empty
@@ -26,12 +27,12 @@ from .sources import SheetData, Source, open_source
 
 def read_ledger(source: str | os.PathLike | bytes | BinaryIO, schema: LedgerSchema | str, *,
                 mapping: dict | Mapping | None = None, sheet: str | None = None,
-                filename: str | None = None) -> LedgerResult:
-    """Read a ledger file. Raises ``LedgerUnusable`` when the file cannot be this ledger at all; every
-    other problem is collected in ``result.problems``."""
+                filename: str | None = None, limits: ReadLimits | None = None) -> LedgerResult:
+    """Read a ledger file. Raises ``LedgerUnusable`` when the file cannot be this ledger at all (or breaks
+    one of ``limits``, see ``limits.py``); every other problem is collected in ``result.problems``."""
     spec = get_schema(schema)
     m = mapping if isinstance(mapping, Mapping) else Mapping.from_dict(mapping, spec)
-    src = open_source(source, filename)
+    src = open_source(source, filename, limits=limits)
     matcher = Matcher(spec, m)
     data, header = _choose_sheet(src, spec, matcher, sheet)
     columns, bound, header_problems = bind(header, matcher, data.name)

@@ -4,6 +4,10 @@ without BOM) or GB18030 (which covers GBK and GB2312), UTF-16 text from Excel's 
 The format is read off the content, not the name. Encodings are tried strictly, in order
 (utf-8-sig, gb18030): the one that decodes the whole file is recorded; nothing is ever replaced.
 Rows keep their sheet position: ``rows[i]`` is what Excel shows as row ``i + 1``.
+
+A workbook is checked against ``ReadLimits`` (``limits.py``: file size, inflated size, compression ratio,
+cells per sheet) before calamine reads it, and an encrypted Office file is named as such: no file can make
+the reader abort the process or exhaust its memory.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import BinaryIO
 
 from landcycle.rules.formula_guard import csv_restore
 
+from .limits import DEFAULT_LIMITS, ReadLimits, check_grid, check_size, check_workbook, is_encrypted_ole
 from .result import LedgerUnusable
 
 _ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -49,12 +54,22 @@ def _unusable_format(name: str, what: str, what_zh: str | None = None) -> Ledger
                           rule="ledger.not_spreadsheet")
 
 
-def open_source(source: str | os.PathLike | bytes | bytearray | BinaryIO, filename: str | None = None) -> Source:
+def _encrypted(name: str) -> LedgerUnusable:
+    return LedgerUnusable(f"{name} 设有打开密码，请取消密码后再上传",
+                          f"{name} is password-protected: remove the password and upload it again",
+                          rule="ledger.encrypted")
+
+
+def open_source(source: str | os.PathLike | bytes | bytearray | BinaryIO, filename: str | None = None, *,
+                limits: ReadLimits | None = None) -> Source:
+    """Open a ledger file. ``limits`` bound what a workbook may be (``ReadLimits()`` when not given)."""
+    limits = limits or DEFAULT_LIMITS
     path = None
     if isinstance(source, (str, os.PathLike)):
         path = Path(source)
         filename = filename or path.name
         try:
+            check_size(path.stat().st_size, filename, limits)  # before reading it into memory
             data = path.read_bytes()
         except OSError as exc:
             raise LedgerUnusable(f"无法读取文件 {path}：{exc.strerror}", f"Cannot read {path}: {exc.strerror}",
@@ -66,27 +81,29 @@ def open_source(source: str | os.PathLike | bytes | bytearray | BinaryIO, filena
     else:
         raise TypeError(f"cannot read a ledger from {type(source).__name__}")
     name = filename or "upload"
+    check_size(len(data), name, limits)
     if not data.strip():
         raise LedgerUnusable(f"{name} 是空文件", f"{name} is empty", rule="ledger.empty")
     head = data[:8]
     if head.startswith(_ZIP) or head.startswith(_OLE):
         fmt = "xls" if head.startswith(_OLE) else "ods" if data[30:30 + len(_ODS)] == _ODS else "xlsx"
-        return _workbook(data, fmt, name)
+        if fmt == "xls" and is_encrypted_ole(data):
+            raise _encrypted(name)
+        check_workbook(data, fmt, name, limits)
+        return _workbook(data, fmt, name, limits)
     for magic, what in _BINARY.items():
         if head.startswith(magic):
             raise _unusable_format(name, what)
     return _csv(data, name)
 
 
-def _workbook(data: bytes, fmt: str, name: str) -> Source:
+def _workbook(data: bytes, fmt: str, name: str, limits: ReadLimits) -> Source:
     from python_calamine import CalamineWorkbook, PasswordError
 
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except PasswordError:
-        raise LedgerUnusable(f"{name} 设有打开密码，请取消密码后再上传",
-                             f"{name} is password-protected: remove the password and upload it again",
-                             rule="ledger.encrypted") from None
+        raise _encrypted(name) from None
     except Exception as exc:  # calamine raises several unrelated types for broken files
         raise LedgerUnusable(f"{name} 无法作为电子表格打开（{exc}）", f"{name} cannot be opened as a workbook ({exc})",
                              rule="ledger.not_spreadsheet") from None
@@ -98,8 +115,11 @@ def _workbook(data: bytes, fmt: str, name: str) -> Source:
     def load(sheet: str, nrows: int | None) -> SheetData:
         try:
             sh = opened.get(sheet) or opened.setdefault(sheet, book.get_sheet_by_name(sheet))
+            check_grid(name, sheet, sh.height, sh.width, limits)
             rows = sh.to_python(skip_empty_area=False, nrows=nrows)
             merges = sh.merged_cell_ranges
+        except LedgerUnusable:
+            raise
         except Exception as exc:
             raise LedgerUnusable(f"无法读取工作表“{sheet}”（{exc}）", f"Cannot read sheet '{sheet}' ({exc})",
                                  rule="ledger.not_spreadsheet") from None

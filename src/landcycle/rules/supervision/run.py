@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import BinaryIO
 
-from ..ledger import LedgerUnusable, Mapping, read_ledger
+from ..ledger import LedgerUnusable, Mapping, ReadLimits, read_ledger
 from ..problems import RuleError
 from .assessment import Assessment
 from .contract import Contract
@@ -80,10 +80,11 @@ class Report:
 def supervise_ledger(source: str | os.PathLike | bytes | BinaryIO, *, as_of: dt.date,
                      mapping: dict | Mapping | None = None, policy: WarningPolicy | None = None,
                      industrial_only: bool = False, sheet: str | None = None,
-                     filename: str | None = None) -> Report:
-    """Raises ``LedgerUnusable`` when the file cannot be a contract ledger at all."""
+                     filename: str | None = None, limits: ReadLimits | None = None) -> Report:
+    """Raises ``LedgerUnusable`` when the file cannot be a contract ledger at all (or breaks ``limits``)."""
     policy = policy or load_policy()
-    result = read_ledger(source, SUPERVISED_LAND_SUPPLY, mapping=mapping, sheet=sheet, filename=filename)
+    result = read_ledger(source, SUPERVISED_LAND_SUPPLY, mapping=mapping, sheet=sheet, filename=filename,
+                         limits=limits)
     fields = set(result.fields)
     headers = {c.field: c.header for c in result.columns if c.field}
     if industrial_only and "land_use" not in fields:

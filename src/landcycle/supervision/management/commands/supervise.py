@@ -19,6 +19,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from landcycle.ledgers.upload_limits import read_limits
 from landcycle.rules.ledger import LedgerUnusable, load_mapping, mapping_path
 from landcycle.rules.supervision import PolicyError, load_policy
 from landcycle.rules.supervision.ledger_rows import SUPERVISED_LAND_SUPPLY
@@ -71,7 +72,7 @@ class Command(BaseCommand):
                 path = Path(mapping) if Path(mapping).exists() else mapping_path(mapping)
                 data = load_mapping(path, SUPERVISED_LAND_SUPPLY)
             report = supervise_ledger(source, as_of=day, mapping=data, policy=rules, industrial_only=industrial_only,
-                                      sheet=sheet)
+                                      sheet=sheet, limits=read_limits())
         except LedgerUnusable as exc:
             raise CommandError(f"[{exc.rule}] {exc.message}", returncode=EXIT_UNUSABLE) from None
         d = report_dict(report, source.name)
