@@ -65,7 +65,7 @@ def read_ledger(source: str | os.PathLike | bytes | BinaryIO, schema: LedgerSche
         schema=spec.name, sheet=data.name, format=src.format, rows=out,
         problems=header_problems + [p for _r, _c, p in sink.items], skipped=skipped,
         header_row=header.top + 1, header_rows=header.rows, columns=columns, encoding=src.encoding,
-        swapped=swapped,
+        swapped=swapped, titles=tuple(t for row in rows[:header.top] for t in map(cell_text, row) if t),
     )
 
 

@@ -90,6 +90,7 @@ class LedgerResult:
     columns: list[ColumnBinding]
     encoding: str | None = None
     swapped: list[tuple[int, str, str]] = field(default_factory=list)
+    titles: tuple[str, ...] = ()  # the texts of the cells above the header (a title such as "2025年度…")
 
     @property
     def ok(self) -> bool:
