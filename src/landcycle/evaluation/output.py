@@ -62,8 +62,11 @@ def to_json(result: EvaluationResult, ledger: LedgerInput) -> dict:
         "score": e["score"], "rank": e["rank"], "percentile": e["percentile"], "class": e["class"],
         "flags": e["flags"], "reasons": e["reasons"]} for e in records["enterprises"]]
     enterprises.sort(key=lambda e: e["row"])
-    return {"policy": records["policy"], "enterprises": enterprises,
-            "problems": [{k: p[k] for k in PROBLEM_COLUMNS} for p in problems(result, ledger)]}
+    out = {"policy": records["policy"], "enterprises": enterprises,
+           "problems": [{k: p[k] for k in PROBLEM_COLUMNS} for p in problems(result, ledger)]}
+    if ledger.notes:  # what the whole ledger lacks or how it was read, said once, at the top
+        out = {"notes": [{"zh": zh, "en": en} for zh, en in ledger.notes], **out}
+    return out
 
 
 def table(result: EvaluationResult, ledger: LedgerInput) -> pl.DataFrame:
@@ -105,4 +108,4 @@ def write(path, result: EvaluationResult, ledger: LedgerInput) -> None:
     else:
         from .output_xlsx import write_xlsx
 
-        write_xlsx(path, table(result, ledger), result, problems(result, ledger))
+        write_xlsx(path, table(result, ledger), result, problems(result, ledger), notes=ledger.notes)
