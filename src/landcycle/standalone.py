@@ -127,7 +127,7 @@ def evaluate_ledger(*, ledger, out, policy=None, year=None, mapping=None, sheet=
     except YearError as exc:
         raise Unusable(f"[evaluate.year] {exc}") from None
     if len(read.years) > 1:  # problems of rows of other years are not this evaluation's
-        other = {r["_row"] for r in read.result.rows if r.get("year") not in (None, year)}
+        other = set(read.result.frame.filter(pl.col("year").is_not_null() & (pl.col("year") != year))["_row"])
         read.problems = [p for p in read.problems if p.row not in other]
     if read.mapping:
         read.notes.append((f"按表头识别为随产品提供的格式“{read.mapping}”", f"recognised the shipped layout {read.mapping}"))

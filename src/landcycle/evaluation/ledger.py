@@ -19,7 +19,6 @@ from __future__ import annotations
 import io
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
@@ -89,17 +88,6 @@ class LedgerInput:
     notes: list[tuple[str, str]] = field(default_factory=list)  # said at the top of the result (zh, en)
 
 
-def _types(schema: LedgerSchema) -> dict[str, pl.DataType]:
-    kinds = {"decimal": pl.Float64, "int": pl.Int64, "date": pl.Date, "bool": pl.Boolean}
-    return {f.name: kinds.get(f.kind, pl.String) for f in schema.fields}
-
-
-def _column(values: list, dtype) -> pl.Series:
-    if dtype == pl.Float64:
-        values = [float(v) if isinstance(v, Decimal) else v for v in values]
-    return pl.Series(values, dtype=dtype, strict=False)
-
-
 def _source(path: Path):
     """The file to read: a spreadsheet or CSV as it is; Parquet as CSV bytes (same reader, same checks)."""
     if path.suffix.lower() != ".parquet":
@@ -121,23 +109,16 @@ def read_evaluation_ledger(path: str | Path, policy: EvaluationPolicy, *, mappin
     source, filename = _source(Path(path))
     expected = [schema.field(f) for f in _needed(policy) if f in schema.field_names]
     result, recognised = read_detected(source, schema, mapping=mapping, sheet=sheet, filename=filename,
-                                       expected=expected)
-    bad = {p.row for p in result.problems}
-    rows = [r for r in result.rows if r["_row"] not in bad]
-    present = result.fields
-    types = _types(schema)
-    data = {"_row": pl.Series([r["_row"] for r in rows], dtype=pl.Int64),
-            "_sheet": pl.Series([r["_sheet"] for r in rows], dtype=pl.String)}
-    for name in present:
-        data[name] = _column([r.get(name) for r in rows], types[name])
-    frame = pl.DataFrame(data)
-    years = sorted({r.get("year") for r in result.rows if r.get("year") is not None})
+                                       expected=expected, frame=True)
+    bad = sorted({p.row for p in result.problems})
+    frame = result.frame.filter(~pl.col("_row").is_in(bad)) if bad else result.frame
+    years = sorted(result.frame["year"].drop_nulls().unique().to_list()) if "year" in result.frame.columns else []
     headers: dict[str, str] = {}
     for c in result.columns:
         if c.field:
             headers[c.field] = f"{headers[c.field]}、{c.header}" if c.field in headers else c.header
     return LedgerInput(frame=frame, problems=list(result.problems), years=years, headers=headers, result=result,
-                       rows=len(result.rows), mapping=recognised)
+                       rows=result.frame.height, mapping=recognised)
 
 
 def _needed(policy: EvaluationPolicy) -> list[str]:

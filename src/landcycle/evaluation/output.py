@@ -81,10 +81,10 @@ def table(result: EvaluationResult, ledger: LedgerInput) -> pl.DataFrame:
                                                                               "sheet": pl.String})
         msgs = msgs.group_by("row", maintain_order=True).agg(pl.col("sheet").first(),
                                                               pl.col("message").str.join("；").alias("problems"))
-        ids = ledger.result.rows
-        who = pl.DataFrame({"row": [r["_row"] for r in ids], "uscc": [r.get("uscc") for r in ids],
-                            "name": [r.get("name") for r in ids]}, schema={"row": pl.Int64, "uscc": pl.String,
-                                                                          "name": pl.String})
+        ids = ledger.result.frame
+        who = ids.select(pl.col("_row").alias("row"),
+                         *[(pl.col(c) if c in ids.columns else pl.lit(None, pl.String)).cast(pl.String).alias(c)
+                           for c in ("uscc", "name")])
         bad = msgs.join(who, on="row", how="left").with_columns(pl.lit("problem").alias("outcome"))
         frame = pl.concat([frame, bad], how="diagonal_relaxed")
     cols = ["row", "sheet", "outcome"] + [c for c in frame.columns if c not in ("row", "sheet", "outcome")]

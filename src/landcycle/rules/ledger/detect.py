@@ -26,13 +26,13 @@ SHOWN = 40  # columns listed at most in an error
 
 def read_detected(source: str | os.PathLike | bytes | BinaryIO, schema: LedgerSchema, *, mapping: dict | None = None,
                   sheet: str | None = None, filename: str | None = None,
-                  expected: list[FieldSpec] | None = None) -> tuple[LedgerResult, str | None]:
+                  expected: list[FieldSpec] | None = None, frame: bool = False) -> tuple[LedgerResult, str | None]:
     """(result, name of the shipped mapping recognised or None). Raises ``LedgerUnusable``; when the
     header is not this ledger's, the message lists the columns expected and the columns found."""
     if hasattr(source, "read"):
         source = source.read()
     try:
-        return read_ledger(source, schema, mapping=mapping, sheet=sheet, filename=filename), None
+        return read_ledger(source, schema, mapping=mapping, sheet=sheet, filename=filename, frame=frame), None
     except LedgerUnusable as exc:
         if exc.rule not in FALLBACK_RULES:
             raise
@@ -43,7 +43,7 @@ def read_detected(source: str | os.PathLike | bytes | BinaryIO, schema: LedgerSc
                 continue
             data = load_mapping(mapping_path(name), schema)
             try:
-                result = read_ledger(source, schema, mapping=data, sheet=sheet, filename=filename)
+                result = read_ledger(source, schema, mapping=data, sheet=sheet, filename=filename, frame=frame)
             except LedgerUnusable:
                 continue
             if not any(p.rule == "ledger.mapping_missing" for p in result.problems):
