@@ -107,16 +107,21 @@ def _clean_distinct(values, fn) -> dict:
 def _distinct(raw, fn) -> list:
     """Each cell's cleaned value (or ``_Failed``), the cleaning done once per distinct value. Keys carry
     the type: 1.0, 1 and True are equal in Python but not the same cell."""
+    if set(map(type, raw)) == {str}:  # the usual column: all text, the value alone is the key
+        table = _clean_distinct(((str, v) for v in dict.fromkeys(raw)), fn)
+        by_value = {v: x for (_t, v), x in table.items()}
+        return list(map(by_value.__getitem__, raw))
     keys = list(zip(map(type, raw), raw))
     table = _clean_distinct(dict.fromkeys(keys), fn)
-    get = table.__getitem__
-    return list(map(get, keys))
+    return list(map(table.__getitem__, keys))
 
 
 _MISSING_WORDS = sorted(w for w in C.MISSING if w.isalnum() and w.isascii())
 
 
 def _strings(raw) -> pl.Series:
+    if set(map(type, raw)) == {str}:
+        return pl.Series(raw, dtype=pl.String)
     return pl.Series([v if type(v) is str else None for v in raw], dtype=pl.String)
 
 
@@ -163,10 +168,15 @@ def _floats(spec, raw, factor: Fraction, index, header, sink: Sink, bad: set[int
     polars pass (times the unit's factor), the other cells through ``_parse`` as ``_decimals`` does,
     with the same problems."""
     n = len(raw)
-    s = pl.Series([v if type(v) is float else None for v in raw], dtype=pl.Float64, strict=False)
+    types = set(map(type, raw))
+    if types == {float}:
+        s = pl.Series(raw, dtype=pl.Float64)
+        slow = []
+    else:
+        s = pl.Series([v if type(v) is float else None for v in raw], dtype=pl.Float64)
+        slow = [j for j in s.is_null().arg_true().to_list() if raw[j] != "" and raw[j] is not None]
     if factor != 1:
         s = s * float(factor)
-    slow = [j for j, v in enumerate(raw) if type(v) is not float and v != "" and v is not None]
     if slow:
         fixed: dict[int, float | None] = {}
         for j in slow:

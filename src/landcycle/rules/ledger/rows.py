@@ -109,7 +109,7 @@ def _text_row(row: list, first: str, in_note: bool, header_key: list[str], offse
                 break
     if offset < 2 and _is_column_numbers(_filled(row)):
         return "column_numbers"
-    if header_key and cell_text(first) == header_key[0]:
+    if header_key and (header_key[0] in first or "\n" in first or "\r" in first) and cell_text(first) == header_key[0]:
         if [cell_text(v) for v in _filled(row)] == header_key:
             return "header"
     return None
