@@ -174,6 +174,11 @@ def _floats(spec, raw, factor: Fraction, index, header, sink: Sink, bad: set[int
         slow = []
     else:
         s = pl.Series([v if type(v) is float else None for v in raw], dtype=pl.Float64)
+        if str in types:  # a plain decimal number written as text (every cell of a CSV) reads the same as Decimal
+            text = _strings(raw)
+            plain = text.str.contains(r"^-?[0-9]+(?:\.[0-9]+)?$").fill_null(False)
+            if plain.any():
+                s = pl.select(pl.when(plain).then(text.cast(pl.Float64, strict=False)).otherwise(s)).to_series()
         slow = [j for j in s.is_null().arg_true().to_list() if raw[j] != "" and raw[j] is not None]
     if factor != 1:
         s = s * float(factor)
