@@ -79,17 +79,16 @@ def _why_none(read, result, year: int) -> tuple[str, str]:
 
     if not read.rows:
         return "台账中没有数据行", "the ledger has no data rows"
-    rows = [p for p in read.problems] + [p for p in result.problems]
-    if not rows and not result.frame.height:
+    found = [*read.problems, *result.problems]
+    if not found and not result.frame.height:
         return f"台账中没有 {year} 年度的数据行", f"the ledger has no rows of {year}"
-    if not rows:
+    if not found:
         return "全部企业不参评", "every firm is exempt"
-    first: dict[tuple, object] = {}
-    for p in rows:
-        first.setdefault((p.rule,), p)
-    count = Counter(p.rule for p in rows)
-    rule, n = count.most_common(1)[0]
-    p = first[(rule,)]
+    first: dict[str, object] = {}
+    for p in found:
+        first.setdefault(p.rule, p)
+    rule, n = Counter(p.rule for p in found).most_common(1)[0]
+    p = first[rule]
     return (f"没有可评价的企业：最常见的问题是“{p.zh}”（{n} 处，见 problems）",
             f"nothing could be evaluated: the most common problem is '{p.en}' ({n} times, see problems)")
 
