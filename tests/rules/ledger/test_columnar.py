@@ -73,3 +73,20 @@ def test_the_frame_holds_what_the_rows_hold(tmp_path):
                 [g for g in got if g is not None] == pytest.approx([w for w in want if w is not None])
         else:
             assert got == want, name
+
+
+def test_rows_told_apart_as_columns_as_row_by_row(monkeypatch):
+    from landcycle.rules.ledger import rows as R
+
+    header = ["统一社会信用代码", "企业名称", "实缴税收"]
+    body = [["1", "2", "3"], ["91330282MA2AB0CD1X", "甲", 1.0]]
+    body += [[f"9133028{i:011d}", f"企业{i}", float(i)] for i in range(5)]
+    body += [["合计", "", 10.0], ["", "小 计", 3.0], ["x", "Total", 1.0], ["注：单位为万元", "", ""], ["续注释", "", ""],
+             ["填报人：张三", "", ""], ["统一社会信用代码", "企业名称", "实缴税收"], [" ", "", ""], ["\x1c", "乙", 2.0],
+             ["Note 1: x", "", ""], ["统一社会信用代码\n", "企业名称", "实缴税收"], [3.0, "丙", 2.0],
+             ["  9133028200000000XX", "丁", 1.0], ["", "", ""], ["9133028200000000YY", "戊", "累计"]]
+    body += [[f"9133029{i:011d}", f"企业{i}", float(i)] for i in range(3)] + [["", "", ""]]
+    rows = [["2025年度某表", "", ""], header, *body]
+    fast = R.classify(rows, 2, header, "表")
+    monkeypatch.setattr(R, "_plain_rows", lambda rows, start, key: [False] * (len(rows) - start))
+    assert fast == R.classify(rows, 2, header, "表")

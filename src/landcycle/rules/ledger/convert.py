@@ -69,8 +69,8 @@ def convert(bound: Bound, cols: list[tuple], sink: Sink, *, floats: bool = False
         clean = fn
         def fn(v):  # noqa: E306 - a whole number that arrives as a float (2025.0) is that number
             return int(v) if type(v) is float and v.is_integer() else clean(v)
-    out = _codes(raw, fn) if kind == "code" else _distinct(raw, fn)
-    for j in [j for j, x in enumerate(out) if type(x) is _Failed]:
+    out, failed = _codes(raw, fn) if kind == "code" else _distinct(raw, fn)
+    for j in ([j for j, x in enumerate(out) if type(x) is _Failed] if failed else ()):
         e = out[j].error
         out[j] = None
         bad.add(j)
@@ -104,16 +104,20 @@ def _clean_distinct(values, fn) -> dict:
     return table
 
 
-def _distinct(raw, fn) -> list:
-    """Each cell's cleaned value (or ``_Failed``), the cleaning done once per distinct value. Keys carry
-    the type: 1.0, 1 and True are equal in Python but not the same cell."""
-    if set(map(type, raw)) == {str}:  # the usual column: all text, the value alone is the key
-        table = _clean_distinct(((str, v) for v in dict.fromkeys(raw)), fn)
+def _distinct(raw, fn) -> tuple[list, bool]:
+    """Each cell's cleaned value (or ``_Failed``), the cleaning done once per distinct value, and whether
+    any cell failed. 1.0, 1 and True are equal in Python but not the same cell: when a column mixes
+    such types, the key carries the type."""
+    types = set(map(type, raw))
+    if not ({int, float} <= types or (bool in types and types & {int, float})):  # the value alone is the key
+        table = _clean_distinct(((type(v), v) for v in dict.fromkeys(raw)), fn)
         by_value = {v: x for (_t, v), x in table.items()}
-        return list(map(by_value.__getitem__, raw))
-    keys = list(zip(map(type, raw), raw))
-    table = _clean_distinct(dict.fromkeys(keys), fn)
-    return list(map(table.__getitem__, keys))
+        out = list(map(by_value.__getitem__, raw))
+    else:
+        keys = list(zip(map(type, raw), raw))
+        table = _clean_distinct(dict.fromkeys(keys), fn)
+        out = list(map(table.__getitem__, keys))
+    return out, any(type(x) is _Failed for x in table.values())
 
 
 _MISSING_WORDS = sorted(w for w in C.MISSING if w.isalnum() and w.isascii())
@@ -125,7 +129,7 @@ def _strings(raw) -> pl.Series:
     return pl.Series([v if type(v) is str else None for v in raw], dtype=pl.String)
 
 
-def _codes(raw, fn) -> list:
+def _codes(raw, fn) -> tuple[list, bool]:
     """Codes: a cell of ASCII letters and digits only is its own upper case (what ``clean_code`` makes of
     it), unless it reads as a missing marker (NA, null…) or as a number in scientific notation (1E5);
     every other cell goes through ``clean_code``, once per distinct value."""
@@ -136,11 +140,12 @@ def _codes(raw, fn) -> list:
         return _distinct(raw, fn)
     out = s.str.to_uppercase().to_list()
     rest = (~plain).arg_true().to_list()
+    failed = False
     if rest:
-        slow = _distinct([raw[j] for j in rest], fn)
+        slow, failed = _distinct([raw[j] for j in rest], fn)
         for j, x in zip(rest, slow):
             out[j] = x
-    return out
+    return out, failed
 
 
 # Python's str.strip() strips these too (Rust's whitespace does not include the information separators)
@@ -153,12 +158,11 @@ def _texts(raw) -> list:
     s = _strings(raw)
     plain = ((s.str.len_chars() > 8) & ~s.str.contains(_EDGE_SPACE)).fill_null(False)
     if not plain.any():
-        return _distinct(raw, C.clean_text)
+        return _distinct(raw, C.clean_text)[0]
     out = s.to_list()
     rest = (~plain).arg_true().to_list()
     if rest:
-        slow = _distinct([raw[j] for j in rest], C.clean_text)
-        for j, x in zip(rest, slow):
+        for j, x in zip(rest, _distinct([raw[j] for j in rest], C.clean_text)[0]):
             out[j] = x
     return out
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+import polars as pl
+
 from .header import cell_text
 from .result import SkippedRow
 
@@ -54,7 +56,14 @@ def classify(rows: list[list], start: int, header_cells: list[str], sheet: str) 
     pending_blank: list[SkippedRow] = []
     in_note = False
     header_key = [t for t in header_cells if t]
+    plain = _plain_rows(rows, start, header_key)
     for i in range(start, len(rows)):
+        if plain[i - start] and not in_note:  # the usual data row, told apart as a column (below)
+            if pending_blank:
+                skipped.extend(pending_blank)
+                pending_blank = []
+            data.append(i)
+            continue
         row = rows[i]
         first = None
         for v in row:
@@ -85,6 +94,34 @@ def classify(rows: list[list], start: int, header_cells: list[str], sheet: str) 
 
 _NOTE_START = frozenset("注说备附填Nn")
 _TOTAL_SCAN = 6  # 小计/合计 sit in the first few cells
+_EDGE = r"^[\s\x1c-\x1f\x85\xa0]"
+
+
+def _plain_rows(rows: list[list], start: int, header_key: list[str]) -> list[bool]:
+    """Rows that are certainly data, decided on columns: the first cell is text that is not blank and
+    cannot start a note, a signature or the repeated header, no cell among the first few could name a
+    total, and the row is not one of the two right under the header (a column-number row). Every other
+    row goes through the row-by-row rules, which these conditions only anticipate."""
+    n = len(rows) - start
+    if n <= 2:
+        return [False] * max(n, 0)
+    body = rows[start:]
+
+    def column(c: int) -> pl.Series:
+        return pl.Series([(r[c] if type(r[c]) is str else None) if c < len(r) else None for r in body], dtype=pl.String)
+
+    first = column(0)
+    ok = first.is_not_null() & (first.str.len_bytes() > 0) & ~first.str.contains(_EDGE) & ~first.str.contains(
+        r"^[注说备附填Nn]") & ~first.str.contains_any(list(_SIGN)) & ~first.str.contains_any(["\r", "\n"])
+    if header_key:
+        ok = ok & ~first.str.contains(header_key[0], literal=True)
+    width = max(map(len, body))
+    for c in range(min(_TOTAL_SCAN, width)):
+        cells = first if c == 0 else column(c)
+        ok = ok & ~cells.str.contains_any(["计", "otal"]).fill_null(False)
+    out = ok.fill_null(False).to_list()
+    out[0] = out[1] = False
+    return out
 
 
 def _text_row(row: list, first: str, in_note: bool, header_key: list[str], offset: int) -> str | None:
