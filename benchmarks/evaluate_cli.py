@@ -121,12 +121,17 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("rows", nargs="?", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--ledger", type=Path, help="reuse a ledger this script wrote before (same ROWS, same seed)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         ledger, out = tmp / "figures.xlsx", tmp / "result.csv"
         t = time.perf_counter()
-        bad = write_ledger(ledger, args.rows)
+        if args.ledger:
+            ledger.write_bytes(args.ledger.read_bytes())
+            bad = "reused"
+        else:
+            bad = write_ledger(ledger, args.rows)
         written = time.perf_counter() - t
         exe = Path(sys.executable).with_name("landcycle")
         env = nodb_env(tmp)

@@ -106,19 +106,28 @@ def _plain_rows(rows: list[list], start: int, header_key: list[str]) -> list[boo
     if n <= 2:
         return [False] * max(n, 0)
     body = rows[start:]
+    width = min(_TOTAL_SCAN, max(map(len, body)))
+    head = list(zip(*[list(r[:width]) + [""] * (width - len(r)) if len(r) < width else r[:width] for r in body]))
 
-    def column(c: int) -> pl.Series:
-        return pl.Series([(r[c] if type(r[c]) is str else None) if c < len(r) else None for r in body], dtype=pl.String)
+    def column(c: int) -> pl.Series | None:
+        types = set(map(type, head[c]))
+        if str not in types:
+            return None
+        if types == {str}:
+            return pl.Series(head[c], dtype=pl.String)
+        return pl.Series([v if type(v) is str else None for v in head[c]], dtype=pl.String)
 
     first = column(0)
+    if first is None:
+        return [False] * n
     ok = first.is_not_null() & (first.str.len_bytes() > 0) & ~first.str.contains(_EDGE) & ~first.str.contains(
         r"^[注说备附填Nn]") & ~first.str.contains_any(list(_SIGN)) & ~first.str.contains_any(["\r", "\n"])
     if header_key:
         ok = ok & ~first.str.contains(header_key[0], literal=True)
-    width = max(map(len, body))
-    for c in range(min(_TOTAL_SCAN, width)):
+    for c in range(width):
         cells = first if c == 0 else column(c)
-        ok = ok & ~cells.str.contains_any(["计", "otal"]).fill_null(False)
+        if cells is not None:
+            ok = ok & ~cells.str.contains_any(["计", "otal"]).fill_null(False)
     out = ok.fill_null(False).to_list()
     out[0] = out[1] = False
     return out
