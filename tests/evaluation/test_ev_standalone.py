@@ -177,14 +177,14 @@ def test_the_note_is_in_the_workbook_and_every_affected_csv_row(tmp_path):
 
 
 def test_a_policy_can_refuse_a_ledger_without_a_column(tmp_path):
-    from landcycle.rules.evaluation.policy import default_policy  # noqa: F401 - the shipped text is read below
     from importlib import resources
 
     text = resources.files("landcycle.policies").joinpath("evaluation.toml").read_text("utf-8")
     assert 'rule = "rescale"' in text
     policy = tmp_path / "p.toml"
     policy.write_text(text.replace('rule = "rescale"', 'rule = "refuse"'), "utf-8")
-    code, _out, stderr, data = evaluate(write(tmp_path / "l.xlsx", header=NO_POWER, year=2025), tmp_path, "--policy", policy)
+    ledger = write(tmp_path / "l.xlsx", header=NO_POWER, year=2025)
+    code, _out, stderr, data = evaluate(ledger, tmp_path, "--policy", policy)
     assert code == 2 and data is None
     assert "evaluate.missing_column" in stderr and "用电量" in stderr and "单位电耗税收（权重50）" in stderr
 

@@ -140,7 +140,8 @@ def present_fields(read: LedgerInput) -> set[str]:
 
 
 # "2025年度…", "2025年…" (not "2026年1月15日", a date), a sheet named "2025" or "2025年亩均数据"
-_TITLE_YEAR = (re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年度"), re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)"))
+_TITLE_YEAR = (re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年度"),
+               re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)"))
 _SHEET_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 

@@ -68,11 +68,13 @@ def describe(absent: list[AbsentColumn]) -> tuple[str, str]:
         zh.append(f"台账缺少“{a.label_zh}”列，影响：" + "；".join(
             f"{gzh} {'、'.join(f'{i}（权重{_points(w)}）' for i, _e, w in inds)}" for gzh, _gen, inds in groups.values()))
         en.append(f"the ledger has no {a.label_en} column, which affects: " + "; ".join(
-            f"{gen}: {', '.join(f'{e} (weight {_points(w)})' for _i, e, w in inds)}" for _gzh, gen, inds in groups.values()))
+            f"{gen}: {', '.join(f'{e} (weight {_points(w)})' for _i, e, w in inds)}"
+            for _gzh, gen, inds in groups.values()))
     return "。".join(zh), "; ".join(en)
 
 
-def without(policy: EvaluationPolicy, absent: list[AbsentColumn]) -> tuple[EvaluationPolicy, dict[str, tuple[str, str]]]:
+def without(policy: EvaluationPolicy,
+            absent: list[AbsentColumn]) -> tuple[EvaluationPolicy, dict[str, tuple[str, str]]]:
     """The policy with the indicators needing an absent field removed and each affected group's weights
     rescaled to 100, and per affected group key the sentence its firms' reasons start with. Raises
     ``AbsentRefused`` when the policy says ``refuse`` or a group has no indicator left."""
