@@ -307,6 +307,10 @@ def test_the_installed_command_runs_without_a_database(tmp_path):
                         "--out", str(out), "--industrial-only"], env=env, capture_output=True, text=True, timeout=120)
     assert p.returncode == 0, p.stderr
     assert json.loads(out.read_text("utf-8"))["summary"]["idle"] == 27
-    p = subprocess.run([str(exe), "supervise", str(GD), "--as-of", "2020-04-15", "--out", str(out)], env=env,
-                       capture_output=True, text=True, timeout=120)
-    assert p.returncode == 2 and "ledger.required_column" in p.stderr
+    # without --mapping the shipped Guangdong layout is recognised from its header (issue 11)
+    auto = tmp_path / "gd_auto.json"
+    p = subprocess.run([str(exe), "supervise", str(GD), "--as-of", "2020-04-15", "--out", str(auto),
+                        "--industrial-only"], env=env, capture_output=True, text=True, timeout=120)
+    assert p.returncode == 0, p.stderr
+    assert "land_supply_gd" in p.stdout
+    assert json.loads(auto.read_text("utf-8"))["summary"] == json.loads(out.read_text("utf-8"))["summary"]

@@ -17,15 +17,17 @@ converted and checked exactly like a spreadsheet's.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
-from decimal import Decimal
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
 from landcycle.rules.evaluation import EvaluationPolicy
 from landcycle.rules.evaluation.inputs import date_columns, flag_columns
-from landcycle.rules.ledger import LedgerProblem, LedgerResult, LedgerUnusable, read_ledger
+from landcycle.rules.ledger import LedgerProblem, LedgerResult, LedgerUnusable
+from landcycle.rules.ledger.detect import read_detected
+from landcycle.rules.ledger.limits import ReadLimits
 from landcycle.rules.ledger.schema import FieldSpec, LedgerSchema, code, date, decimal, enum, text
 from landcycle.rules.ledger.schemas import FIGURES, TOWN_ALIASES, USCC_ALIASES
 
@@ -83,17 +85,8 @@ class LedgerInput:
     headers: dict[str, str]
     result: LedgerResult
     rows: int
-
-
-def _types(schema: LedgerSchema) -> dict[str, pl.DataType]:
-    kinds = {"decimal": pl.Float64, "int": pl.Int64, "date": pl.Date, "bool": pl.Boolean}
-    return {f.name: kinds.get(f.kind, pl.String) for f in schema.fields}
-
-
-def _column(values: list, dtype) -> pl.Series:
-    if dtype == pl.Float64:
-        values = [float(v) if isinstance(v, Decimal) else v for v in values]
-    return pl.Series(values, dtype=dtype, strict=False)
+    mapping: str | None = None  # the shipped mapping recognised from the header, if one was
+    notes: list[tuple[str, str]] = field(default_factory=list)  # said at the top of the result (zh, en)
 
 
 def _source(path: Path):
@@ -111,26 +104,100 @@ def _source(path: Path):
 
 
 def read_evaluation_ledger(path: str | Path, policy: EvaluationPolicy, *, mapping: dict | None = None,
-                           sheet: str | None = None) -> LedgerInput:
-    """Read a ledger for ``policy``; raises ``LedgerUnusable`` when it cannot be a figures ledger."""
+                           sheet: str | None = None, limits: ReadLimits | None = None) -> LedgerInput:
+    """Read a ledger for ``policy``; raises ``LedgerUnusable`` when it cannot be a figures ledger or breaks
+    ``limits`` (default: the ``LANDCYCLE_UPLOAD_*`` environment, as the settings read it)."""
     schema = evaluation_schema(policy)
     source, filename = _source(Path(path))
-    from landcycle.ledgers.upload_limits import read_limits
-
-    result = read_ledger(source, schema, mapping=mapping, sheet=sheet, filename=filename, limits=read_limits())
-    bad = {p.row for p in result.problems}
-    rows = [r for r in result.rows if r["_row"] not in bad]
-    present = result.fields
-    types = _types(schema)
-    data = {"_row": pl.Series([r["_row"] for r in rows], dtype=pl.Int64),
-            "_sheet": pl.Series([r["_sheet"] for r in rows], dtype=pl.String)}
-    for name in present:
-        data[name] = _column([r.get(name) for r in rows], types[name])
-    frame = pl.DataFrame(data)
-    years = sorted({r.get("year") for r in result.rows if r.get("year") is not None})
+    expected = [schema.field(f) for f in _needed(policy) if f in schema.field_names]
+    result, recognised = read_detected(source, schema, mapping=mapping, sheet=sheet, filename=filename,
+                                       expected=expected, frame=True,
+                                       limits=ReadLimits.from_env() if limits is None else limits)
+    bad = sorted({p.row for p in result.problems})
+    frame = result.frame.filter(~pl.col("_row").is_in(bad)) if bad else result.frame
+    years = sorted(result.frame["year"].drop_nulls().unique().to_list()) if "year" in result.frame.columns else []
     headers: dict[str, str] = {}
     for c in result.columns:
         if c.field:
             headers[c.field] = f"{headers[c.field]}、{c.header}" if c.field in headers else c.header
     return LedgerInput(frame=frame, problems=list(result.problems), years=years, headers=headers, result=result,
-                       rows=len(result.rows))
+                       rows=result.frame.height, mapping=recognised)
+
+
+def _needed(policy: EvaluationPolicy) -> list[str]:
+    """The ledger fields the policy's indicators divide (land as its three parts)."""
+    out: list[str] = []
+    for g in policy.groups:
+        for ind in g.indicators:
+            for f in (ind.numerator, ind.denominator):
+                out += ["land_owned_mu", "land_leased_mu", "land_let_mu"] if f == "land_mu" else [f]
+    return list(dict.fromkeys(out))
+
+
+def present_fields(read: LedgerInput) -> set[str]:
+    """The indicator fields the ledger has a column for (land_mu when it has any land column)."""
+    fields = set(read.result.fields)
+    if fields & {"land_mu", "land_owned_mu", "land_leased_mu", "land_let_mu"}:
+        fields.add("land_mu")
+    return fields
+
+
+# "2025年度…", "2025年…" (not "2026年1月15日", a date), a sheet named "2025" or "2025年亩均数据"
+_TITLE_YEAR = (re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年度"),
+               re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)"))
+_SHEET_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+class YearError(ValueError):
+    def __init__(self, zh: str, en: str):
+        self.zh, self.en = zh, en
+        super().__init__(f"{zh} / {en}")
+
+
+def title_year(titles) -> int | None:
+    """The year a ledger's title rows name ("2025年度工业企业亩均效益评价基础数据表")."""
+    for pattern in _TITLE_YEAR:
+        for t in titles:
+            m = pattern.search(t)
+            if m:
+                return int(m[1])
+    return None
+
+
+def sheet_year(name: str | None, fmt: str) -> int | None:
+    """The year a sheet's name gives ("2025", "2025年亩均数据"); a CSV has no sheet name of its own."""
+    if not name or fmt == "csv":
+        return None
+    found = {int(m) for m in _SHEET_YEAR.findall(name)}
+    return found.pop() if len(found) == 1 else None
+
+
+def resolve_year(read: LedgerInput, year: int | None) -> tuple[int, str]:
+    """The year evaluated and where it came from (zh): ``--year`` when given; else the title rows or the
+    sheet name, which must agree with each other and be among the year column's years when there is one;
+    else the year column's latest year. Raises ``YearError`` on a contradiction or when nothing says it."""
+    years = read.years
+    if year is not None:
+        if years and year not in years:
+            raise YearError(f"台账中没有 {year} 年度的数据（有：{'、'.join(map(str, years))}）",
+                            f"the ledger has no rows of {year} (it has {', '.join(map(str, years))})")
+        return year, "--year"
+    t = title_year(read.result.titles)
+    s = sheet_year(read.result.sheet, read.result.format)
+    if t is not None and s is not None and t != s:
+        raise YearError(f"标题写的是{t}年度，工作表名称却是“{read.result.sheet}”（{s}年）：请用 --year 指定评价年度",
+                        f"the title says {t} but the sheet is named '{read.result.sheet}' ({s}): give --year")
+    named = t if t is not None else s
+    where = "标题" if t is not None else "工作表名称"
+    where_en = "the title" if t is not None else "the sheet name"
+    if years:
+        if named is not None and named not in years:
+            raise YearError(f"{where}写的是{named}年度，但“年度”列中只有 {'、'.join(map(str, years))}：请核对台账或用 --year 指定",
+                            f"{where_en} says {named} but the year column holds only {', '.join(map(str, years))}: "
+                            "check the ledger or give --year")
+        return (named, where) if named is not None else (years[-1], "年度列")
+    if named is None:
+        raise YearError("台账没有“年度”列，标题和工作表名称中也没有年度（如“2025年度”）：请用 --year 指定评价年度",
+                        "the ledger has no year column, and neither its title nor its sheet name gives a year "
+                        "(such as 2025年度): give --year")
+    return named, where

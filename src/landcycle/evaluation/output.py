@@ -63,8 +63,11 @@ def to_json(result: EvaluationResult, ledger: LedgerInput) -> dict:
         "score": e["score"], "rank": e["rank"], "percentile": e["percentile"], "class": e["class"],
         "flags": e["flags"], "reasons": e["reasons"]} for e in records["enterprises"]]
     enterprises.sort(key=lambda e: e["row"])
-    return {"policy": records["policy"], "enterprises": enterprises,
-            "problems": [{k: p[k] for k in PROBLEM_COLUMNS} for p in problems(result, ledger)]}
+    out = {"policy": records["policy"], "enterprises": enterprises,
+           "problems": [{k: p[k] for k in PROBLEM_COLUMNS} for p in problems(result, ledger)]}
+    if ledger.notes:  # what the whole ledger lacks or how it was read, said once, at the top
+        out = {"notes": [{"zh": zh, "en": en} for zh, en in ledger.notes], **out}
+    return out
 
 
 def table(result: EvaluationResult, ledger: LedgerInput) -> pl.DataFrame:
@@ -79,10 +82,10 @@ def table(result: EvaluationResult, ledger: LedgerInput) -> pl.DataFrame:
                                                                               "sheet": pl.String})
         msgs = msgs.group_by("row", maintain_order=True).agg(pl.col("sheet").first(),
                                                               pl.col("message").str.join("；").alias("problems"))
-        ids = ledger.result.rows
-        who = pl.DataFrame({"row": [r["_row"] for r in ids], "uscc": [r.get("uscc") for r in ids],
-                            "name": [r.get("name") for r in ids]}, schema={"row": pl.Int64, "uscc": pl.String,
-                                                                          "name": pl.String})
+        ids = ledger.result.frame
+        who = ids.select(pl.col("_row").alias("row"),
+                         *[(pl.col(c) if c in ids.columns else pl.lit(None, pl.String)).cast(pl.String).alias(c)
+                           for c in ("uscc", "name")])
         bad = msgs.join(who, on="row", how="left").with_columns(pl.lit("problem").alias("outcome"))
         frame = pl.concat([frame, bad], how="diagonal_relaxed")
     cols = ["row", "sheet", "outcome"] + [c for c in frame.columns if c not in ("row", "sheet", "outcome")]
@@ -108,4 +111,4 @@ def write(path, result: EvaluationResult, ledger: LedgerInput) -> None:
     else:
         from .output_xlsx import write_xlsx
 
-        write_xlsx(path, table(result, ledger), result, problems(result, ledger))
+        write_xlsx(path, table(result, ledger), result, problems(result, ledger), notes=ledger.notes)

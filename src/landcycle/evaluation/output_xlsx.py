@@ -49,7 +49,8 @@ def columns(data: pl.DataFrame, result: EvaluationResult) -> list[tuple[str, str
     return out
 
 
-def write_xlsx(path, data: pl.DataFrame, result: EvaluationResult, found: list[dict]) -> None:
+def write_xlsx(path, data: pl.DataFrame, result: EvaluationResult, found: list[dict],
+               notes: list[tuple[str, str]] = ()) -> None:
     wb = xlsxwriter.Workbook(str(path), OPTIONS)
     body = {"font_name": "Microsoft YaHei", "font_size": 10}
     head = wb.add_format({**body, "bold": True, "bg_color": "#eef1f5", "border": 1, "border_color": "#c9d0da",
@@ -97,7 +98,7 @@ def write_xlsx(path, data: pl.DataFrame, result: EvaluationResult, found: list[d
     info.set_column(0, 0, 16)
     info.set_column(1, 1, 60)
     facts = [("评价办法", result.policy.title_zh), ("版本", result.policy.version), ("哈希", result.policy.hash),
-             ("评价年度", str(result.year))]
+             ("评价年度", str(result.year))] + [("说明", f"{zh} / {en}") for zh, en in notes]
     for r, (k, v) in enumerate(facts):
         info.write_string(r, 0, k, head)
         info.write_string(r, 1, v, text)

@@ -32,6 +32,8 @@ MISSING_RULES = ("problem", "group_average_score")
 CLASS_METHODS = ("rank_percentile", "score_thresholds")
 RULE_KINDS = ("registered_within_years", "granted_within_years", "industry_divisions", "flag")
 TIE_BREAKS = ("tax_per_mu", "none")
+# [missing_column] rule: a ledger without a whole column an indicator needs (see absent.py)
+MISSING_COLUMN_RULES = ("rescale", "refuse")
 
 
 class PolicyError(RuleError):
@@ -132,6 +134,7 @@ class EvaluationPolicy:
     protection_worst_class: str
     protections: tuple[Rule, ...]
     data: dict
+    missing_column: str = "rescale"
 
     def group(self, key: str) -> Group:
         for g in self.groups:

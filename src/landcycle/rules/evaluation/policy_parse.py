@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from ..problems import Problem
-from .policy import (BENCHMARK_METHODS, CLASS_METHODS, DIRECTIONS, INDICATOR_FIELDS, MISSING_RULES, RULE_KINDS,
-                     SCALES, TIE_BREAKS, Benchmark, ClassLevel, EvaluationPolicy, Group, Indicator, PolicyError,
-                     Rule)
+from .policy import (BENCHMARK_METHODS, CLASS_METHODS, DIRECTIONS, INDICATOR_FIELDS, MISSING_COLUMN_RULES,
+                     MISSING_RULES, RULE_KINDS, SCALES, TIE_BREAKS, Benchmark, ClassLevel, EvaluationPolicy, Group,
+                     Indicator, PolicyError, Rule)
 
 KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 COLUMN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -225,7 +225,7 @@ def _rules(c: Checker, d, name: str, bound_key: str, classes: list[str], default
 def build(data: dict, digest: str) -> EvaluationPolicy:
     c = Checker()
     top = ("name", "version", "hash", "title_zh", "title_en", "scale", "scoring", "merge", "exemptions", "groups",
-           "classes", "veto", "protection")
+           "classes", "veto", "protection", "missing_column")
     data = c.table(data, "", top)
     version = c.get(data, "version", "", (str, int, float))
     scale = c.table(data.get("scale", {}), "scale", ("above_size_revenue_wan",))
@@ -263,6 +263,8 @@ def build(data: dict, digest: str) -> EvaluationPolicy:
     above = c.number(scale, "above_size_revenue_wan", "scale", 2000.0, positive=True)
     floor = c.number(scoring, "floor", "scoring", 0.0)
     tie_break = c.choice(scoring, "tie_break", "scoring", TIE_BREAKS, "tax_per_mu")
+    absent = c.table(data.get("missing_column", {}), "missing_column", ("rule",))
+    missing_column = c.choice(absent, "rule", "missing_column", MISSING_COLUMN_RULES, "rescale")
     if c.problems:
         raise PolicyError(c.problems)
     return EvaluationPolicy(
@@ -271,4 +273,5 @@ def build(data: dict, digest: str) -> EvaluationPolicy:
         above_size_revenue_wan=above, cap_factor=cap_factor, floor=floor, score_decimals=decimals,
         tie_break=tie_break, merge_column=merge_column,
         exemptions=exemptions, groups=groups, class_method=method, classes=classes, veto_best_class=best,
-        vetoes=vetoes, protection_worst_class=worst, protections=protections, data=data)
+        vetoes=vetoes, protection_worst_class=worst, protections=protections, data=data,
+        missing_column=missing_column)

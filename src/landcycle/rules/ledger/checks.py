@@ -12,6 +12,8 @@ from .schema import LedgerSchema
 def required(bound: Bound, values: list, bad: set[int], sink: Sink) -> None:
     spec = bound.spec
     index = bound.columns[0][0]
+    if not isinstance(values, list):  # a polars series (read_ledger(frame=True))
+        values = values.to_list()
     for j, v in enumerate(values):
         if v is None and j not in bad:
             sink.add(j, index, bound.header, None, "ledger.required", f"“{spec.title}”为必填项，不能为空",

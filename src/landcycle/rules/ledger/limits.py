@@ -27,6 +27,7 @@ import re
 import struct
 import zipfile
 import zlib
+import os
 from dataclasses import dataclass
 
 from .result import LedgerUnusable
@@ -42,6 +43,15 @@ class ReadLimits:
     max_uncompressed: int = 500 * MB  # all members of a zip (.xlsx/.ods) inflated
     max_ratio: int = 100  # a zip member's inflated size over its compressed size (members above 1 MB)
     max_cells: int = 10_000_000  # rows x columns of a sheet's grid (declared, or as the cells span it)
+
+
+    @classmethod
+    def from_env(cls, environ=None) -> "ReadLimits":
+        """The limits as the ``LANDCYCLE_UPLOAD_*`` environment variables set them (what settings.py reads too),
+        for the stand-alone commands that start without Django."""
+        env = os.environ if environ is None else environ
+        return cls(**{field: int(env[f"LANDCYCLE_UPLOAD_{field.upper()}"]) for field in
+                      ("max_bytes", "max_uncompressed", "max_ratio", "max_cells") if env.get(f"LANDCYCLE_UPLOAD_{field.upper()}")})
 
 
 DEFAULT_LIMITS = ReadLimits()

@@ -12,6 +12,8 @@ import os
 from itertools import repeat
 from typing import BinaryIO
 
+import polars as pl
+
 from . import checks
 from .bind import Matcher, bind
 from .convert import Sink, convert
@@ -27,9 +29,11 @@ from .sources import SheetData, Source, open_source
 
 def read_ledger(source: str | os.PathLike | bytes | BinaryIO, schema: LedgerSchema | str, *,
                 mapping: dict | Mapping | None = None, sheet: str | None = None,
-                filename: str | None = None, limits: ReadLimits | None = None) -> LedgerResult:
+                filename: str | None = None, limits: ReadLimits | None = None, frame: bool = False) -> LedgerResult:
     """Read a ledger file. Raises ``LedgerUnusable`` when the file cannot be this ledger at all (or breaks
-    one of ``limits``, see ``limits.py``); every other problem is collected in ``result.problems``."""
+    one of ``limits``, see ``limits.py``); every other problem is collected in ``result.problems``.
+    ``frame=True``: the values come as a polars DataFrame in ``result.frame`` (decimals as Float64) and
+    ``result.rows`` is empty — same problems."""
     spec = get_schema(schema)
     m = mapping if isinstance(mapping, Mapping) else Mapping.from_dict(mapping, spec)
     src = open_source(source, filename, limits=limits)
@@ -52,22 +56,42 @@ def read_ledger(source: str | os.PathLike | bytes | BinaryIO, schema: LedgerSche
     sink = Sink(data.name, rownums)
     values: dict[str, list] = {}
     for name, b in bound.items():
-        values[name], bad = convert(b, cols, sink)
+        values[name], bad = convert(b, cols, sink, floats=frame)
         if b.spec.required:
             checks.required(b, values[name], bad, sink)
         if b.spec.validate is not None:
             checks.codes(b, values[name], sink)
     checks.duplicates(spec, bound, values, data_rows, sink)
+    for lo_hi in spec.ranges if frame else ():
+        for f in lo_hi:
+            if f in values and not isinstance(values[f], list):
+                values[f] = values[f].to_list()
     swapped = checks.ranges(spec, bound, values, m, sink)
     sink.items.sort(key=lambda t: (t[0], t[1]))
-    names = ["_row", "_sheet", *values]
-    out = [dict(zip(names, vals)) for vals in zip(rownums, repeat(data.name), *values.values())]
+    table = None
+    if frame:
+        out = []
+        table = _frame(spec, rownums, data.name, values)
+    else:
+        names = ["_row", "_sheet", *values]
+        out = [dict(zip(names, vals)) for vals in zip(rownums, repeat(data.name), *values.values())]
     return LedgerResult(
         schema=spec.name, sheet=data.name, format=src.format, rows=out,
         problems=header_problems + [p for _r, _c, p in sink.items], skipped=skipped,
         header_row=header.top + 1, header_rows=header.rows, columns=columns, encoding=src.encoding,
-        swapped=swapped,
+        swapped=swapped, frame=table, titles=tuple(t for row in rows[:header.top] for t in map(cell_text, row) if t),
     )
+
+
+_DTYPES = {"decimal": pl.Float64, "int": pl.Int64, "date": pl.Date, "bool": pl.Boolean}
+
+
+def _frame(spec: LedgerSchema, rownums: list[int], sheet: str, values: dict) -> pl.DataFrame:
+    data = {"_row": pl.Series(rownums, dtype=pl.Int64), "_sheet": pl.Series([sheet] * len(rownums), dtype=pl.String)}
+    for name, v in values.items():
+        dtype = _DTYPES.get(spec.field(name).kind, pl.String)
+        data[name] = v if isinstance(v, pl.Series) else pl.Series(v, dtype=dtype)
+    return pl.DataFrame(data)
 
 
 def _no_header(spec: LedgerSchema, where: str) -> LedgerUnusable:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+import polars as pl
+
 from .header import cell_text
 from .result import SkippedRow
 
@@ -54,7 +56,14 @@ def classify(rows: list[list], start: int, header_cells: list[str], sheet: str) 
     pending_blank: list[SkippedRow] = []
     in_note = False
     header_key = [t for t in header_cells if t]
+    plain = _plain_rows(rows, start, header_key)
     for i in range(start, len(rows)):
+        if plain[i - start] and not in_note:  # the usual data row, told apart as a column (below)
+            if pending_blank:
+                skipped.extend(pending_blank)
+                pending_blank = []
+            data.append(i)
+            continue
         row = rows[i]
         first = None
         for v in row:
@@ -85,6 +94,43 @@ def classify(rows: list[list], start: int, header_cells: list[str], sheet: str) 
 
 _NOTE_START = frozenset("注说备附填Nn")
 _TOTAL_SCAN = 6  # 小计/合计 sit in the first few cells
+_EDGE = r"^[\s\x1c-\x1f\x85\xa0]"
+
+
+def _plain_rows(rows: list[list], start: int, header_key: list[str]) -> list[bool]:
+    """Rows that are certainly data, decided on columns: the first cell is text that is not blank and
+    cannot start a note, a signature or the repeated header, no cell among the first few could name a
+    total, and the row is not one of the two right under the header (a column-number row). Every other
+    row goes through the row-by-row rules, which these conditions only anticipate."""
+    n = len(rows) - start
+    if n <= 2:
+        return [False] * max(n, 0)
+    body = rows[start:]
+    width = min(_TOTAL_SCAN, max(map(len, body)))
+    head = list(zip(*[list(r[:width]) + [""] * (width - len(r)) if len(r) < width else r[:width] for r in body]))
+
+    def column(c: int) -> pl.Series | None:
+        types = set(map(type, head[c]))
+        if str not in types:
+            return None
+        if types == {str}:
+            return pl.Series(head[c], dtype=pl.String)
+        return pl.Series([v if type(v) is str else None for v in head[c]], dtype=pl.String)
+
+    first = column(0)
+    if first is None:
+        return [False] * n
+    ok = first.is_not_null() & (first.str.len_bytes() > 0) & ~first.str.contains(_EDGE) & ~first.str.contains(
+        r"^[注说备附填Nn]") & ~first.str.contains_any(list(_SIGN)) & ~first.str.contains_any(["\r", "\n"])
+    if header_key:
+        ok = ok & ~first.str.contains(header_key[0], literal=True)
+    for c in range(width):
+        cells = first if c == 0 else column(c)
+        if cells is not None:
+            ok = ok & ~cells.str.contains_any(["计", "otal"]).fill_null(False)
+    out = ok.fill_null(False).to_list()
+    out[0] = out[1] = False
+    return out
 
 
 def _text_row(row: list, first: str, in_note: bool, header_key: list[str], offset: int) -> str | None:
@@ -109,7 +155,7 @@ def _text_row(row: list, first: str, in_note: bool, header_key: list[str], offse
                 break
     if offset < 2 and _is_column_numbers(_filled(row)):
         return "column_numbers"
-    if header_key and cell_text(first) == header_key[0]:
+    if header_key and (header_key[0] in first or "\n" in first or "\r" in first) and cell_text(first) == header_key[0]:
         if [cell_text(v) for v in _filled(row)] == header_key:
             return "header"
     return None

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import BinaryIO
 
-from ..ledger import LedgerUnusable, Mapping, ReadLimits, read_ledger
+from ..ledger import LedgerUnusable, Mapping, ReadLimits
+from ..ledger.detect import read_detected
 from ..problems import RuleError
 from .assessment import Assessment
 from .contract import Contract
@@ -57,6 +58,7 @@ class Report:
     supervised: list[SupervisedRow] = field(default_factory=list)
     problems: list[RowProblem] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
+    mapping: str | None = None  # the shipped mapping recognised from the header, if one was
 
     @property
     def problem_rows(self) -> int:
@@ -83,8 +85,8 @@ def supervise_ledger(source: str | os.PathLike | bytes | BinaryIO, *, as_of: dt.
                      filename: str | None = None, limits: ReadLimits | None = None) -> Report:
     """Raises ``LedgerUnusable`` when the file cannot be a contract ledger at all (or breaks ``limits``)."""
     policy = policy or load_policy()
-    result = read_ledger(source, SUPERVISED_LAND_SUPPLY, mapping=mapping, sheet=sheet, filename=filename,
-                         limits=limits)
+    result, recognised = read_detected(source, SUPERVISED_LAND_SUPPLY, mapping=mapping, sheet=sheet,
+                                       filename=filename, limits=limits)
     fields = set(result.fields)
     headers = {c.field: c.header for c in result.columns if c.field}
     if industrial_only and "land_use" not in fields:
@@ -98,7 +100,9 @@ def supervise_ledger(source: str | os.PathLike | bytes | BinaryIO, *, as_of: dt.
         selection = "全部"
     report = Report(as_of, policy, {
         "format": result.format, "sheet": result.sheet, "encoding": result.encoding, "header_row": result.header_row,
-    }, len(result.rows), len(rows), selection)
+    }, len(result.rows), len(rows), selection, mapping=recognised)
+    if recognised:
+        report.notes.append((f"按表头识别为随产品提供的格式“{recognised}”", f"recognised the shipped layout {recognised}"))
     data_rows = {r["_row"] for r in result.rows}
     chosen = {r["_row"] for r in rows}
     flagged = set()
