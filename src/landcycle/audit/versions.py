@@ -157,7 +157,7 @@ def conflict_problem(obj, seen: int, current_version: int) -> ConflictProblem:
         what_zh = f"{model._meta.verbose_name}“{d.object_label}”"
         fields_zh = "、".join(_label(model, f.name) for f in d.fields)
     with translation.override("en"):
-        what_en = f"{str(model._meta.verbose_name).capitalize()} '{d.object_label}'"
+        what_en = f"'{d.object_label}'"  # the model's English names are plurals (list titles)
         fields_en = ", ".join(_label(model, f.name) for f in d.fields)
     who_zh = f"已被{d.by}于{d.at}修改" if d.by else "已被他人修改"
     who_en = f"was changed by {d.by} at {d.at}" if d.by else "was changed by someone else"
