@@ -6,7 +6,9 @@ refuses the same way. A save with the right version passes and bumps the version
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import threading
 
 import pytest
 from django import forms
@@ -216,3 +218,37 @@ def test_a_form_without_its_version_is_refused(client, personas, registry_data):
     assert response.status_code == 200
     assert [p.rule for p in response.context["form"].top_problems] == ["edit.version_missing"]
     assert AuditEntry.objects.count() == rows
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+                    reason="SQLite serialises writers; the row lock is exercised on PostgreSQL")
+def test_two_threads_saving_the_same_version_on_postgresql(personas, registry_data, colleague):
+    """Both read version v; both save at once. The row lock makes exactly one win; the other is refused."""
+    from django.db import connection
+
+    owner_id = registry_data[XINPU]["owner"].pk
+    seen = Enterprise.objects.get(pk=owner_id).version
+    barrier, results = threading.Barrier(2), {}
+
+    def run(user, contact):
+        try:
+            ent = Enterprise.objects.select_related("town").get(pk=owner_id)
+            barrier.wait(timeout=10)
+            registry_services.enterprise_update(actor=user, enterprise=ent, expected_version=seen, contact=contact)
+            results[contact] = "saved"
+        except EditConflict as exc:
+            results[contact] = exc.problems[0].rule
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=a) for a in ((colleague, "王五"), (personas["admin"], "李四"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(results.values()) == ["edit.conflict", "saved"]
+    ent = Enterprise.objects.get(pk=owner_id)
+    (winner,) = [c for c, r in results.items() if r == "saved"]
+    assert ent.version == seen + 1 and ent.contact == winner
+    assert AuditEntry.objects.filter(action="enterprise.update", object_id=str(owner_id)).count() == 1
