@@ -189,11 +189,12 @@ def test_edit_pages_of_the_inspection(client, rectification_data, personas):
     for name, key in (("inspection_edit", "inspection"), ("finding_edit", "finding"), ("suggestion_edit", "suggestion")):
         assert reverse(name, args=[d[key].pk]) in html
     resp = client.post(reverse("finding_edit", args=[d["finding"].pk]),
-                       {"summary": "腾退迟缓（核实后修改）", "found_on": "2026-09-10", "source_text": "原文"})
+                       {"summary": "腾退迟缓（核实后修改）", "found_on": "2026-09-10", "source_text": "原文",
+                        "version": d["finding"].version})
     assert resp.status_code == 302 and Finding.objects.get(pk=d["finding"].pk).summary == "腾退迟缓（核实后修改）"
     resp = client.post(reverse("inspection_edit", args=[d["inspection"].pk]),
                        {"kind": "check", "title": "改名后的检查", "body": "慈溪市纪委市监委", "started_on": "2026-09-30",
-                        "regions": [d["town"].pk]})
+                        "regions": [d["town"].pk], "version": d["inspection"].version})
     html = resp.content.decode()
     assert resp.status_code == 200 and 'data-rule="inspection.after_findings"' in html
     assert Inspection.objects.get(pk=d["inspection"].pk).title != "改名后的检查"

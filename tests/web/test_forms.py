@@ -97,7 +97,8 @@ def test_park_create_and_edit(client, personas, registry_data):
     park = Park.objects.get(code="XP-02")
     assert response["Location"] == reverse("park_detail", args=[park.pk])
     response = client.post(reverse("park_edit", args=[park.pk]), {"code": "XP-02", "name": "新浦小微企业园",
-                                                                  "kind": "micro", "town": XINPU, "note": ""})
+                                                                  "kind": "micro", "town": XINPU, "note": "",
+                                                                  "version": park.version})
     park.refresh_from_db()
     assert response.status_code == 302 and park.name == "新浦小微企业园"
     assert AuditEntry.objects.filter(action="park.update", object_id=str(park.pk)).exists()
@@ -132,7 +133,7 @@ def test_parcel_edit_keeps_problems_beside_fields(client, personas, registry_dat
     assert response.context["form"].initial["number"] == parcel.number
     response = client.post(reverse("parcel_edit", args=[parcel.pk]), {
         "number": parcel.number, "park": parcel.park_id, "area_m2": "-5", "land_use": "industrial",
-        "tenure": "granted", "status": "idle", "geometry": ""})
+        "tenure": "granted", "status": "idle", "geometry": "", "version": parcel.version})
     assert "area_m2" in response.context["form"].problems
     parcel.refresh_from_db()
     assert parcel.status == "in_use"
@@ -166,10 +167,10 @@ def test_ending_an_occupancy(client, personas, registry_data):
     url = reverse("occupancy_end", args=[lease.pk])
     assert client.get(url).status_code == 200
     before = _counts()
-    response = client.post(url, {"end": "2019-01-01"})  # before its start
+    response = client.post(url, {"end": "2019-01-01", "version": lease.version})  # before its start
     assert [p.rule for p in response.context["form"].problems["end"]] == ["occupancy.end_before_start"]
     assert _counts() == before
-    response = client.post(url, {"end": "2025-06-30"})
+    response = client.post(url, {"end": "2025-06-30", "version": lease.version})
     assert response["Location"] == reverse("parcel_detail", args=[lease.parcel_id])
     lease.refresh_from_db()
     assert lease.end == dt.date(2025, 6, 30)

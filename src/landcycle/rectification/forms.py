@@ -26,7 +26,7 @@ class RectForm(RegistryForm):
     def attach_problems(self, problems) -> None:
         """Beside the field they name; problems of hidden fields (the task's version) and of the form as a
         whole at the top."""
-        hidden = {f.name for f in self.hidden_fields()}
+        hidden = {f.name for f in self.hidden_fields()} - {"version"}  # the version: RegistryForm
         super().attach_problems([p for p in problems if p.field not in hidden])
         self.top_problems += [p for p in problems if p.field in hidden]
 

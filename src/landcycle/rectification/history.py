@@ -14,7 +14,7 @@ from .models import Finding, Inspection, Suggestion
 
 MODELS = {"rectification.inspection": Inspection, "rectification.finding": Finding,
           "rectification.suggestion": Suggestion}
-HIDDEN = {"id", "inspection", "recorded_by", "recorded_at", "number"}
+HIDDEN = {"id", "inspection", "recorded_by", "recorded_at", "number", "version"}
 
 
 def _load(text: str) -> dict:

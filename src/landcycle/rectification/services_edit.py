@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 
 from landcycle.accounts.scope import require_write
 from landcycle.audit.services import audit_record, snapshot
+from landcycle.audit.versions import bump, check_version
 from landcycle.registry.checks import field_problems, raise_if
 from landcycle.registry.models import Region
 from landcycle.rules.problems import Problem
@@ -76,7 +77,7 @@ def _closed_problems(task: Task) -> list[Problem]:
 @transaction.atomic
 def inspection_update(*, actor, inspection: Inspection, kind: str, title: str, body: str, started_on: dt.date,
                       ended_on: dt.date | None = None, regions=(), other_units: str = "",
-                      summary: str = "") -> Inspection:
+                      summary: str = "", expected_version=None) -> Inspection:
     """Correct an inspection (its kind, title, body, dates, the regions and units inspected, its summary)."""
     from .services import inspection_snapshot
 
@@ -85,6 +86,7 @@ def inspection_update(*, actor, inspection: Inspection, kind: str, title: str, b
     for region in regions:
         require_write(actor, AREA, region, field="regions")
     insp = Inspection.objects.select_for_update().get(pk=inspection.pk)
+    check_version(insp, expected_version)  # the version the form was read at; a later edit is a conflict
     problems = inspection_problems(kind=kind, title=title, body=body, started_on=started_on, ended_on=ended_on,
                                    regions=regions, other_units=other_units, kinds=set(Inspection.Kind.values))
     problems += inspection_date_problems(inspection=insp, started_on=started_on)
@@ -97,16 +99,20 @@ def inspection_update(*, actor, inspection: Inspection, kind: str, title: str, b
     insp.regions.set(regions)
     after = inspection_snapshot(insp)
     if after != before:
+        bump(insp)
+        after["version"] = insp.version
         audit_record(actor=actor, action="inspection.update", obj=insp, region_code=_region_code(regions),
                      before=before, after=after)
     return insp
 
 
 @transaction.atomic
-def finding_update(*, actor, finding: Finding, summary: str, found_on: dt.date, source_text: str = "") -> Finding:
+def finding_update(*, actor, finding: Finding, summary: str, found_on: dt.date, source_text: str = "",
+                   expected_version=None) -> Finding:
     """Correct a finding (问题): its summary, source text and date (not after its tasks were assigned)."""
     require_write(actor, AREA)
     f = Finding.objects.select_for_update().select_related("inspection").get(pk=finding.pk)
+    check_version(f, expected_version)
     problems = finding_problems(inspection=f.inspection, summary=summary, found_on=found_on)
     problems += finding_date_problems(finding=f, found_on=found_on)
     before = snapshot(f)
@@ -115,6 +121,8 @@ def finding_update(*, actor, finding: Finding, summary: str, found_on: dt.date, 
     f.save()
     after = snapshot(f)
     if after != before:
+        bump(f)
+        after["version"] = f.version
         audit_record(actor=actor, action="finding.update", obj=f, before=before, after=after,
                      region_code=_region_code(f.inspection.regions.all()))
     return f
@@ -122,10 +130,11 @@ def finding_update(*, actor, finding: Finding, summary: str, found_on: dt.date, 
 
 @transaction.atomic
 def suggestion_update(*, actor, suggestion: Suggestion, text: str, made_on: dt.date,
-                      finding: Finding | None = None) -> Suggestion:
+                      finding: Finding | None = None, expected_version=None) -> Suggestion:
     """Correct a suggestion (意见建议): its text, date and the finding it concerns."""
     require_write(actor, AREA)
     s = Suggestion.objects.select_for_update().select_related("inspection").get(pk=suggestion.pk)
+    check_version(s, expected_version)
     problems = suggestion_problems(inspection=s.inspection, text=text, made_on=made_on, finding=finding)
     before = snapshot(s)
     s.text, s.made_on, s.finding = (text or "").strip(), made_on, finding
@@ -133,6 +142,8 @@ def suggestion_update(*, actor, suggestion: Suggestion, text: str, made_on: dt.d
     s.save()
     after = snapshot(s)
     if after != before:
+        bump(s)
+        after["version"] = s.version
         audit_record(actor=actor, action="suggestion.update", obj=s, before=before, after=after,
                      region_code=_region_code(s.inspection.regions.all()))
     return s

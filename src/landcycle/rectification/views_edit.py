@@ -91,8 +91,9 @@ def inspection_edit(request, pk):
     insp = access_inspection(request.user, pk)
     initial = {f: getattr(insp, f) for f in INSPECTION_FIELDS}
     initial["regions"] = list(insp.regions.values_list("pk", flat=True))
-    form = InspectionForm(request.POST or None, user=request.user, initial=initial)
-    saved = run_form(request, form, lambda d: services.inspection_update(actor=request.user, inspection=insp, **d))
+    form = InspectionForm(request.POST or None, user=request.user, initial=initial, version=insp.version)
+    saved = run_form(request, form, lambda d: services.inspection_update(
+        actor=request.user, inspection=insp, expected_version=form.take_version(d), **d))
     if saved:
         return redirect("inspection_detail", insp.pk)
     back = reverse("inspection_detail", args=[insp.pk])
@@ -107,8 +108,9 @@ def finding_edit(request, pk):
     insp = finding.inspection
     form = FindingForm(request.POST or None, user=request.user,
                        initial={"summary": finding.summary, "found_on": finding.found_on,
-                                "source_text": finding.source_text})
-    saved = run_form(request, form, lambda d: services.finding_update(actor=request.user, finding=finding, **d))
+                                "source_text": finding.source_text}, version=finding.version)
+    saved = run_form(request, form, lambda d: services.finding_update(
+        actor=request.user, finding=finding, expected_version=form.take_version(d), **d))
     back = reverse("inspection_detail", args=[insp.pk])
     if saved:
         return redirect(back + f"#finding-{finding.pk}")
@@ -122,8 +124,10 @@ def suggestion_edit(request, pk):
     sug = access_suggestion(request.user, pk)
     insp = sug.inspection
     form = SuggestionForm(request.POST or None, user=request.user, inspection=insp,
-                          initial={"text": sug.text, "made_on": sug.made_on, "finding": sug.finding_id})
-    saved = run_form(request, form, lambda d: services.suggestion_update(actor=request.user, suggestion=sug, **d))
+                          initial={"text": sug.text, "made_on": sug.made_on, "finding": sug.finding_id},
+                          version=sug.version)
+    saved = run_form(request, form, lambda d: services.suggestion_update(
+        actor=request.user, suggestion=sug, expected_version=form.take_version(d), **d))
     back = reverse("inspection_detail", args=[insp.pk])
     if saved:
         return redirect(back + "#suggestions")

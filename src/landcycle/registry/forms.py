@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from landcycle.accounts.scope import access, scoped
+from landcycle.audit.versions import VersionedForm
 from landcycle.rules.codes import normalize_uscc
 
 from .models import Enterprise, Occupancy, Park, Parcel
@@ -20,7 +21,7 @@ DATE = forms.DateInput(attrs={"placeholder": "2026-01-31", "pattern": r"\d{4}-\d
                               "inputmode": "numeric"}, format="%Y-%m-%d")
 
 
-class RegistryForm(forms.Form):
+class RegistryForm(VersionedForm, forms.Form):
     wide_fields: tuple[str, ...] = ()
 
     def __init__(self, *args, user, **kwargs):
@@ -33,7 +34,7 @@ class RegistryForm(forms.Form):
 
     def attach_problems(self, problems) -> None:
         """Problems naming a field of this form go beside it; the others go to the top of the form."""
-        for p in problems:
+        for p in self.version_problems(problems):
             if p.field in self.fields:
                 self.problems.setdefault(p.field, []).append(p)
             else:

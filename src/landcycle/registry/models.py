@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from landcycle.audit.versions import Versioned
 from landcycle.rules.units import m2_to_mu
 
 
@@ -52,7 +53,7 @@ class Region(models.Model):
     scope_path = ""  # a region is in scope when its own code starts with the user's prefix
 
 
-class Park(models.Model):
+class Park(Versioned):
     """工业园区 / 小微园区 / 老旧工业区块 in one town."""
 
     class Kind(models.TextChoices):
@@ -81,7 +82,7 @@ class Park(models.Model):
         return self.name
 
 
-class Parcel(models.Model):
+class Parcel(Versioned):
     """地块. Area is stored exactly in square metres; mu is derived (m² × 15 / 10000)."""
 
     class Tenure(models.TextChoices):
@@ -126,7 +127,7 @@ class Parcel(models.Model):
         return m2_to_mu(self.area_m2)
 
 
-class Enterprise(models.Model):
+class Enterprise(Versioned):
     """企业, keyed by its 统一社会信用代码 (GB 32100-2015)."""
 
     class Scale(models.TextChoices):
@@ -167,7 +168,7 @@ class Enterprise(models.Model):
         return industry_class(self.industry_code)
 
 
-class Occupancy(models.Model):
+class Occupancy(Versioned):
     """An enterprise on a parcel, as owner (自有) or tenant (租赁), over a period.
 
     A lease names its lessor when the lessor is itself an enterprise, so that "land let to others"

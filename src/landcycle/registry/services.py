@@ -10,6 +10,7 @@ from django.db import transaction
 
 from landcycle.accounts.scope import require_write
 from landcycle.audit.services import audit_record, snapshot
+from landcycle.audit.versions import claim_version
 from landcycle.rules.codes import normalize_uscc
 
 from .checks import clean_or_raise, enterprise_problems, occupancy_problems, parcel_problems, raise_if
@@ -56,9 +57,12 @@ def park_create(*, actor, code: str, name: str, kind: str, town: Region, boundar
 
 
 @transaction.atomic
-def park_update(*, actor, park: Park, **changes) -> Park:
+def park_update(*, actor, park: Park, expected_version=None, **changes) -> Park:
+    """``expected_version``: the version the edit form was read at; someone else's write since is a
+    conflict (audit.versions.EditConflict) and nothing is written. None (imports, commands): no check."""
     require_write(actor, "registry", park.town)
     before = snapshot(park)
+    claim_version(park, expected_version)
     _apply(park, changes, PARK_FIELDS)
     require_write(actor, "registry", park.town)
     _save_audited(actor=actor, obj=park, action="park.update", before=before)
@@ -83,9 +87,10 @@ def parcel_create(*, actor, number: str, park: Park, area_m2, tenure: str, geome
 
 
 @transaction.atomic
-def parcel_update(*, actor, parcel: Parcel, **changes) -> Parcel:
+def parcel_update(*, actor, parcel: Parcel, expected_version=None, **changes) -> Parcel:
     require_write(actor, "registry", parcel.park.town, field="park")
     before = snapshot(parcel)
+    claim_version(parcel, expected_version)
     _apply(parcel, changes, PARCEL_FIELDS)
     require_write(actor, "registry", parcel.park.town, field="park")
     shape, problems = parcel_problems(area_m2=parcel.area_m2, geometry=parcel.geometry)
@@ -124,9 +129,10 @@ def enterprise_create(*, actor, uscc: str, name: str, industry_code: str, scale:
 
 
 @transaction.atomic
-def enterprise_update(*, actor, enterprise: Enterprise, **changes) -> Enterprise:
+def enterprise_update(*, actor, enterprise: Enterprise, expected_version=None, **changes) -> Enterprise:
     require_write(actor, "registry", enterprise.town)
     before = snapshot(enterprise)
+    claim_version(enterprise, expected_version)
     _apply(enterprise, changes, ENTERPRISE_FIELDS)
     require_write(actor, "registry", enterprise.town)
     _enterprise_checks(enterprise)
@@ -148,9 +154,10 @@ def occupancy_create(*, actor, enterprise: Enterprise, parcel: Parcel, kind: str
 
 
 @transaction.atomic
-def occupancy_end(*, actor, occupancy: Occupancy, end: dt.date) -> Occupancy:
+def occupancy_end(*, actor, occupancy: Occupancy, end: dt.date, expected_version=None) -> Occupancy:
     require_write(actor, "registry", occupancy.parcel.park.town, field="parcel")
     before = snapshot(occupancy)
+    claim_version(occupancy, expected_version)
     occupancy.end = end
     raise_if(occupancy_problems(area_m2=occupancy.area_m2, start=occupancy.start, end=end,
                                 parcel_area_m2=occupancy.parcel.area_m2, kind=occupancy.kind,

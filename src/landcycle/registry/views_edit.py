@@ -62,8 +62,9 @@ def park_edit(request, pk):
     _editor(request)
     park = access(Park.objects.select_related("town"), request.user, pk=pk)
     name = park.name
-    form = ParkForm(request.POST or None, user=request.user, initial=park_initial(park))
-    saved = _run(request, form, lambda d: services.park_update(actor=request.user, park=park, **d))
+    form = ParkForm(request.POST or None, user=request.user, initial=park_initial(park), version=park.version)
+    saved = _run(request, form, lambda d: services.park_update(actor=request.user, park=park,
+                                                               expected_version=form.take_version(d), **d))
     if saved:
         return redirect("park_detail", saved.pk)
     return _render(request, form, title=_("编辑园区"), cancel=reverse("park_detail", args=[pk]),
@@ -89,8 +90,9 @@ def parcel_edit(request, pk):
     _editor(request)
     parcel = access(Parcel.objects.select_related("park__town"), request.user, pk=pk)
     initial = parcel_initial(parcel)
-    form = ParcelForm(request.POST or None, user=request.user, initial=initial)
-    saved = _run(request, form, lambda d: services.parcel_update(actor=request.user, parcel=parcel, **d))
+    form = ParcelForm(request.POST or None, user=request.user, initial=initial, version=parcel.version)
+    saved = _run(request, form, lambda d: services.parcel_update(actor=request.user, parcel=parcel,
+                                                                 expected_version=form.take_version(d), **d))
     if saved:
         return redirect("parcel_detail", saved.pk)
     return _render(request, form, title=_("编辑地块"), cancel=reverse("parcel_detail", args=[pk]),
@@ -116,8 +118,9 @@ def occupancy_end(request, pk):
     occ = access(Occupancy.objects.select_related("parcel__park__town", "enterprise", "lessor"), request.user, pk=pk)
     parcel = occ.parcel
     form = OccupancyEndForm(request.POST or None, user=request.user,
-                            initial={"end": occ.end or timezone.localdate()})
-    saved = _run(request, form, lambda d: services.occupancy_end(actor=request.user, occupancy=occ, end=d["end"]))
+                            initial={"end": occ.end or timezone.localdate()}, version=occ.version)
+    saved = _run(request, form, lambda d: services.occupancy_end(actor=request.user, occupancy=occ, end=d["end"],
+                                                                 expected_version=form.take_version(d)))
     if saved:
         return redirect("parcel_detail", parcel.pk)
     return _render(request, form, title=_("终止用地关系"), cancel=reverse("parcel_detail", args=[parcel.pk]),
@@ -145,8 +148,10 @@ def enterprise_edit(request, pk):
     _editor(request)
     ent = access(Enterprise.objects.select_related("town"), request.user, pk=pk)
     name = ent.name
-    form = EnterpriseForm(request.POST or None, user=request.user, initial=enterprise_initial(ent))
-    saved = _run(request, form, lambda d: services.enterprise_update(actor=request.user, enterprise=ent, **d))
+    form = EnterpriseForm(request.POST or None, user=request.user, initial=enterprise_initial(ent),
+                          version=ent.version)
+    saved = _run(request, form, lambda d: services.enterprise_update(actor=request.user, enterprise=ent,
+                                                                     expected_version=form.take_version(d), **d))
     if saved:
         return redirect("enterprise_detail", saved.pk)
     return _render(request, form, title=_("编辑企业"), cancel=reverse("enterprise_detail", args=[pk]),

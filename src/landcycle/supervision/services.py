@@ -14,6 +14,7 @@ from django.db import transaction
 
 from landcycle.accounts.scope import require_write
 from landcycle.audit.services import audit_record, snapshot
+from landcycle.audit.versions import claim_version
 from landcycle.registry.checks import field_problems, raise_if
 from landcycle.rules.problems import Problem
 from landcycle.rules.supervision import validate_contract
@@ -103,9 +104,12 @@ def contract_create(*, actor, number: str, holder_name: str = "", holder=None, p
 
 
 @transaction.atomic
-def contract_update(*, actor, contract: Contract, **changes) -> Contract:
+def contract_update(*, actor, contract: Contract, expected_version=None, **changes) -> Contract:
+    """``expected_version``: the version the edit form was read at (a later write by someone else is a
+    conflict, audit.versions.EditConflict); None for imports, which still bump the version."""
     require_write(actor, AREA, contract.town, field="parcels")
     before = contract_snapshot(contract)
+    claim_version(contract, expected_version)
     parcels, problems = _prepare(actor, contract, changes)
     require_write(actor, AREA, contract.town, field="parcels")
     _check(contract, problems)
@@ -157,11 +161,13 @@ def commitment_add(*, actor, contract: Contract, kind: str, committed, unit: str
 
 
 @transaction.atomic
-def commitment_measure(*, actor, commitment: Commitment, measured, measured_on=None) -> Commitment:
+def commitment_measure(*, actor, commitment: Commitment, measured, measured_on=None,
+                       expected_version=None) -> Commitment:
     """The value found at completion acceptance (竣工验收) or production review (达产复核)."""
     contract = commitment.contract
     require_write(actor, AREA, contract.town, field="measured")
     before = snapshot(commitment)
+    claim_version(commitment, expected_version)
     problems: list[Problem] = []
     commitment.measured = to_decimal("measured", measured, problems)
     commitment.measured_on = to_date("measured_on", measured_on, problems)

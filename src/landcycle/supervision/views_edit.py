@@ -78,8 +78,9 @@ def contract_create(request):
 def contract_edit(request, pk):
     _editor(request)
     c = access(Contract.objects.select_related("town", "holder"), request.user, pk=pk)
-    form = ContractForm(request.POST or None, user=request.user, initial=contract_initial(c))
-    saved = _run(request, form, lambda d: services.contract_update(actor=request.user, contract=c, **d))
+    form = ContractForm(request.POST or None, user=request.user, initial=contract_initial(c), version=c.version)
+    saved = _run(request, form, lambda d: services.contract_update(actor=request.user, contract=c,
+                                                                   expected_version=form.take_version(d), **d))
     if saved:
         return redirect("contract_detail", saved.pk)
     return _render(request, form, title=_("编辑供地合同"), contract=c, cancel=reverse("contract_detail", args=[pk]),
@@ -105,8 +106,9 @@ def commitment_edit(request, pk):
     m = access(Commitment.objects.select_related("contract__town"), request.user, pk=pk)
     initial = {"measured": "" if m.measured is None else format(m.measured.normalize(), "f"),
                "measured_on": m.measured_on.isoformat() if m.measured_on else timezone.localdate().isoformat()}
-    form = MeasureForm(request.POST or None, user=request.user, initial=initial)
-    saved = _run(request, form, lambda d: services.commitment_measure(actor=request.user, commitment=m, **d))
+    form = MeasureForm(request.POST or None, user=request.user, initial=initial, version=m.version)
+    saved = _run(request, form, lambda d: services.commitment_measure(actor=request.user, commitment=m,
+                                                                      expected_version=form.take_version(d), **d))
     if saved:
         return redirect("contract_detail", m.contract_id)
     return _render(request, form, title=_("录入实测值"), contract=m.contract,

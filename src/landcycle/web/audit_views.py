@@ -100,8 +100,8 @@ def diff_rows(entry: AuditEntry) -> list[dict]:
     for key in keys:
         old = (before or {}).get(key)
         new = (after or {}).get(key)
-        if before is not None and after is not None and old == new:
-            continue
+        if before is not None and after is not None and (old == new or key == "version"):
+            continue  # the edit lock's version (audit.versions) moves on every update: not a change to show
         rows.append({"field": _field_label(model, key) if key else "", "before": _show(old) if before is not None else "",
                      "after": _show(new) if after is not None else "", "changed": before is not None})
     return rows

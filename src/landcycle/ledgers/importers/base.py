@@ -22,6 +22,7 @@ from django.db import connections, models, router
 
 from landcycle.accounts.scope import in_scope, require_write
 from landcycle.audit.services import audit_record_many, snapshot
+from landcycle.audit.versions import bump_many
 from landcycle.registry.checks import field_problems
 from landcycle.rules.ledger import LedgerProblem, LedgerResult
 from landcycle.rules.ledger.schema import LedgerSchema
@@ -276,6 +277,7 @@ class Importer:
             for i in range(0, len(plans), CHUNK):
                 part = plans[i:i + CHUNK]
                 self.update_many([p.obj for p in part], fields)
+                bump_many(self.model, [p.obj for p in part])  # a form opened before the import is refused after it
                 entries += audit_record_many(actor=self.actor, action=f"import.{self.kind}.update",
                                              items=[(p.obj, p.before, snapshot(p.obj)) for p in part],
                                              region_code_of=self.region_code)

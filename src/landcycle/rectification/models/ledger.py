@@ -17,8 +17,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from landcycle.audit.versions import Versioned
 
-class Inspection(models.Model):
+
+class Inspection(Versioned):
     class Kind(models.TextChoices):
         XUNSHI = "xunshi", _("巡视")
         XUNCHA = "xuncha", _("巡察")
@@ -47,7 +49,7 @@ class Inspection(models.Model):
         return self.title
 
 
-class Finding(models.Model):
+class Finding(Versioned):
     """问题: one problem an inspection found, with the text it was stated in."""
 
     inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="findings",
@@ -67,7 +69,7 @@ class Finding(models.Model):
         return f"问题{self.number}：{self.summary}"[:200]
 
 
-class Suggestion(models.Model):
+class Suggestion(Versioned):
     """意见建议 made by an inspection (optionally about one of its findings)."""
 
     inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="suggestions",

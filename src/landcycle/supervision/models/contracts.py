@@ -11,10 +11,11 @@ from decimal import Decimal
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from landcycle.audit.versions import Versioned
 from landcycle.rules.units import m2_to_mu
 
 
-class Contract(models.Model):
+class Contract(Versioned):
     """One land contract: grant (出让), lease (租赁), standard land (标准地) or allocation (划拨)."""
 
     class Kind(models.TextChoices):
@@ -87,7 +88,7 @@ class ContractParcel(models.Model):
         return f"{self.contract_id}:{self.parcel_id}"
 
 
-class Commitment(models.Model):
+class Commitment(Versioned):
     """One commitment (承诺指标) of a 标准地 contract and the value measured at its review.
 
     ``kind`` is a kind of the warning policy (investment_intensity, plot_ratio, tax_per_mu,
