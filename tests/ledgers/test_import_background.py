@@ -89,7 +89,7 @@ def test_a_write_that_finds_the_database_locked_gets_a_plain_503(client, registr
     monkeypatch.setattr(views_edit.services, "enterprise_update", locked)
     data = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in enterprise_initial(owner).items()
             if v not in (None, False)}
-    response = client.post(url, {**data, "name": "改名"})
+    response = client.post(url, {**data, "name": "改名", "version": owner.version})
     assert calls and response.status_code == 503 and response["Retry-After"] == str(settings.BUSY_RETRY_AFTER)
     html = response.content.decode()
     assert text in html and 'class="sidebar"' in html  # in the product's layout
