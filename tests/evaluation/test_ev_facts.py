@@ -103,3 +103,33 @@ def test_facts_are_written_by_the_evaluation_roles_with_an_audit_row_and_a_sourc
     fact_delete(actor=personas["analyst"], fact=EvaluationFact.objects.get())
     assert not EvaluationFact.objects.exists()
     assert AuditEntry.objects.filter(action__startswith="evaluation_fact.").count() == 3
+
+
+def test_facts_are_entered_on_the_enterprise_page_and_the_result_shows_the_veto_with_its_source(
+        client, evaluation_data, personas):
+    from django.urls import reverse
+
+    best, _ = _best_owner(evaluation_data)
+    url = reverse("evaluation_enterprise", args=[best.pk])
+    client.force_login(personas["leader"])
+    body = client.get(url).content.decode()
+    assert 'id="facts"' in body and 'id="fact-form"' not in body  # a leader reads only
+    assert client.post(url, {"action": "fact", "year": 2025, "kind": "veto_safety", "source": "x"}).status_code == 404
+    client.force_login(personas["analyst"])
+    assert 'id="fact-form"' in client.get(url).content.decode()
+    resp = client.post(url, {"action": "fact", "year": 2025, "kind": "veto_safety", "source": ""})
+    assert resp.status_code == 200 and not EvaluationFact.objects.exists() and "has-error" in resp.content.decode()
+    resp = client.post(url, {"action": "fact", "year": 2025, "kind": "veto_safety", "occurred_on": "2025-04-09",
+                             "source": "慈应急罚〔2025〕12号"})
+    assert resp.status_code == 302 and EvaluationFact.objects.get().kind == "veto_safety"
+    run = services.run_publish(actor=personas["analyst"], run=services.run_create(actor=personas["analyst"], year=2025))
+    body = client.get(url).content.decode()
+    assert f"?run={run.pk}" in body
+    veto = body.split('id="veto-reason"')[1].split("</dd>")[0]
+    assert "重大安全生产事故" in veto and "2025-04-09" in veto and "慈应急罚〔2025〕12号" in veto and "C 类" in veto
+    # a town officer of another town does not reach the enterprise at all
+    client.force_login(personas["qiaotou"] if best.town.code == XINPU else personas["xinpu"])
+    assert client.get(url).status_code == 404
+    client.force_login(personas["admin"])
+    resp = client.post(url, {"action": "fact_delete", "fact": EvaluationFact.objects.get().pk})
+    assert resp.status_code == 302 and not EvaluationFact.objects.exists()
