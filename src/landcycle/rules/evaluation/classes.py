@@ -87,12 +87,14 @@ def classify(units: pl.DataFrame, policy: EvaluationPolicy) -> pl.DataFrame:
 
 def cost_columns(index: pl.Expr, policy: EvaluationPolicy) -> list[pl.Expr]:
     """Differentiated policy of the class: surcharges and relief, and the electricity surcharge in 万元
-    (元/千瓦时 × 万千瓦时 = 万元), on the firm's own electricity use."""
+    (元/千瓦时 × 万千瓦时 = 万元), on the firm's own electricity use. Land-use-tax relief needs land of the
+    firm's (unit's) own: a tenant pays no land-use tax on rented land, so it gets none."""
     levels = policy.classes
     surcharge = pick(index, [lv.electricity_surcharge_yuan_per_kwh for lv in levels], pl.Float64)
     return [
         surcharge.alias("electricity_surcharge_yuan_per_kwh"),
         (surcharge * pl.col("electricity_10k_kwh")).alias("electricity_surcharge_wan"),
         pick(index, [lv.water_surcharge_pct for lv in levels], pl.Float64).alias("water_surcharge_pct"),
-        pick(index, [lv.land_use_tax_relief_pct for lv in levels], pl.Float64).alias("land_use_tax_relief_pct"),
+        pl.when(pl.col("land_owned_mu").fill_null(0.0) <= 0).then(pl.lit(0.0)).otherwise(
+            pick(index, [lv.land_use_tax_relief_pct for lv in levels], pl.Float64)).alias("land_use_tax_relief_pct"),
     ]
