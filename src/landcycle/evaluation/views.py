@@ -145,6 +145,30 @@ def _act(request, run: EvaluationRun):
     return redirect("evaluation_run_detail", run.pk)
 
 
+def benchmark_methods(run: EvaluationRun) -> list[str]:
+    """One sentence per benchmark method the run used, naming the year its data come from."""
+    seen = []
+    for b in run.benchmarks:
+        key = (b.get("method"), b.get("year"))
+        if key not in seen:
+            seen.append(key)
+    out = []
+    for method, year in seen:
+        if method == "group_mean":
+            out.append(_("组内总量比（%(y)s年）：本组参评企业的分子合计 ÷ 分母合计（如全组税收 ÷ 全组用地）。") % {"y": year})
+        elif method == "industry_mean":
+            out.append(_("行业总量比（%(y)s年）：同一行业大类参评企业的分子合计 ÷ 分母合计。") % {"y": year})
+        elif method == "fixed":
+            out.append(_("公布值：评价办法中公布的固定基准值。"))
+        elif method == "previous_year:group":
+            out.append(_("上年平均（%(y)s年组内总量比）：企业年初即可知道本年的目标值。") % {"y": year})
+        elif method == "previous_year:county":
+            out.append(_("上年平均（%(y)s年全县总量比）：企业年初即可知道本年的目标值。") % {"y": year})
+        elif method == "previous_year:industry":
+            out.append(_("上年平均（%(y)s年行业大类总量比，企业不足时用组内总量比）：企业年初即可知道本年的目标值。") % {"y": year})
+    return out
+
+
 def run_detail(request, pk):
     run = get_object_or_404(selectors.runs(), pk=pk)
     if request.method == "POST":
@@ -180,6 +204,7 @@ def run_detail(request, pk):
                    "cells": [found.get((g, key)) for g in lab.groups]}
                   for key, info in lab.indicators.items()]
     return render(request, "evaluation/run_detail.html", {
+        "bench_methods": benchmark_methods(run),
         "run": run, "labels": lab, "class_keys": keys, "kpis": kpis, "by_group": by_group, "by_town": by_town,
         "histogram": score_histogram_svg(selectors.score_histogram(results), keys),
         "legend": class_legend(keys, lab.classes), "published": published, "problems": problems,

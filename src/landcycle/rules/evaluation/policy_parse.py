@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from ..problems import Problem
-from .policy import (BENCHMARK_METHODS, CLASS_METHODS, DIRECTIONS, INDICATOR_FIELDS, MISSING_RULES, RULE_KINDS,
+from .policy import (BENCHMARK_METHODS, BENCHMARK_SCOPES, CLASS_METHODS, DIRECTIONS, INDICATOR_FIELDS,
+                     MISSING_RULES, RULE_KINDS,
                      SCALES, TIE_BREAKS, Benchmark, ClassLevel, EvaluationPolicy, Group, Indicator, PolicyError,
                      Rule)
 
@@ -140,8 +141,9 @@ def _indicator(c: Checker, d, path: str, cap_factor: float) -> Indicator:
         if cap is None and weight is not None:
             cap = weight * cap_factor if cap_factor > 0 else None
     bpath = f"{path}.benchmark"
-    b = c.table(d.get("benchmark", {"method": "group_mean"}), bpath, ("method", "value", "min_firms"))
+    b = c.table(d.get("benchmark", {"method": "group_mean"}), bpath, ("method", "value", "min_firms", "scope"))
     method = c.choice(b, "method", bpath, BENCHMARK_METHODS, "group_mean")
+    scope = c.choice(b, "scope", bpath, BENCHMARK_SCOPES, "group")
     value = c.number(b, "value", bpath, None, positive=True)
     min_firms = c.get(b, "min_firms", bpath, int, 5)
     if method == "fixed" and value is None and "value" not in b:
@@ -150,7 +152,8 @@ def _indicator(c: Checker, d, path: str, cap_factor: float) -> Indicator:
     missing = c.choice(d, "missing", path, MISSING_RULES, "problem")
     return Indicator(key or "", c.get(d, "zh", path, str) or "", c.get(d, "en", path, str) or "", num or "",
                      den or "", c.get(d, "unit", path, str, ""), direction or "higher", weight or 0.0, cap,
-                     Benchmark(method or "group_mean", value, min_firms or 5), missing or "problem")
+                     Benchmark(method or "group_mean", value, min_firms or 5, scope or "group"),
+                     missing or "problem")
 
 
 def _group(c: Checker, d, path: str, cap_factor: float) -> Group:
