@@ -43,3 +43,11 @@ def test_a_run_with_previous_year_benchmarks_reads_the_year_before_and_names_it(
     bare = services.run_create(actor=analyst, year=2025, policy=version)
     assert bare.summary["evaluated"] == 0
     assert "2024年" in EvaluationResult.objects.filter(run=bare, outcome="problem").first().reason_zh
+
+
+def test_the_run_page_says_when_a_group_is_too_small_for_a_class(client, evaluation_data, personas):
+    run = evaluation_data[XINPU]["run"]
+    client.force_login(personas["leader"])
+    body = client.get(reverse("evaluation_run_detail", args=[run.pk])).content.decode()
+    notes = body.split('id="small-groups"')[1].split("</div></div>")[0]
+    assert "规上企业共 2 家参评，少于 3 家，不设 A 类" in notes and "少于 11 家，不设 D 类" in notes

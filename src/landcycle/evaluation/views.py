@@ -9,12 +9,13 @@ services check again.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from landcycle.accounts.scope import can_write, region_prefix, scoped
+from landcycle.rules.evaluation.classes import small_group_notes
 from landcycle.rules.problems import RuleError
 from landcycle.web.listing import kpi
 
@@ -169,6 +170,21 @@ def benchmark_methods(run: EvaluationRun) -> list[str]:
     return out
 
 
+def small_groups(run: EvaluationRun, lab) -> list[str]:
+    """Per group of the run (county-wide), each class it has none of because it is small, and why."""
+    sizes = dict(EvaluationResult.objects.filter(run=run, outcome="evaluated").order_by().values("group")
+                 .annotate(n=Max("group_size")).values_list("group", "n"))
+    out = []
+    for note in small_group_notes(lab.policy, sizes):
+        args = {"g": lab.group(note["group"]), "n": note["size"], "c": note["class"], "m": note["min"],
+                "s": f"{note['share']:g}"}
+        if note["reason"] == "min_group_size":
+            out.append(_("%(g)s共 %(n)s 家参评，少于 %(m)s 家，不设 %(c)s 类（评价办法的小组规则）。") % args)
+        else:
+            out.append(_("%(g)s共 %(n)s 家参评，按占比 %(s)s%% 计 %(c)s 类为 0 家。") % args)
+    return out
+
+
 def run_detail(request, pk):
     run = get_object_or_404(selectors.runs(), pk=pk)
     if request.method == "POST":
@@ -204,7 +220,7 @@ def run_detail(request, pk):
                    "cells": [found.get((g, key)) for g in lab.groups]}
                   for key, info in lab.indicators.items()]
     return render(request, "evaluation/run_detail.html", {
-        "bench_methods": benchmark_methods(run),
+        "bench_methods": benchmark_methods(run), "small_groups": small_groups(run, lab),
         "run": run, "labels": lab, "class_keys": keys, "kpis": kpis, "by_group": by_group, "by_town": by_town,
         "histogram": score_histogram_svg(selectors.score_histogram(results), keys),
         "legend": class_legend(keys, lab.classes), "published": published, "problems": problems,

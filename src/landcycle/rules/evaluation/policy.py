@@ -99,6 +99,7 @@ class ClassLevel:
     electricity_surcharge_yuan_per_kwh: float = 0.0
     water_surcharge_pct: float = 0.0
     land_use_tax_relief_pct: float = 0.0
+    min_group_size: int = 0  # a group with fewer units has none of this class (its firms go one class inwards)
 
 
 @dataclass(frozen=True)

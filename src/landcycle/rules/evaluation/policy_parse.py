@@ -183,7 +183,7 @@ def _classes(c: Checker, d) -> tuple[str, tuple[ClassLevel, ...]]:
     method = c.choice(d, "method", "classes", CLASS_METHODS, "rank_percentile")
     levels = []
     fields = ("key", "zh", "en", "share", "min_score", "electricity_surcharge_yuan_per_kwh", "water_surcharge_pct",
-              "land_use_tax_relief_pct")
+              "land_use_tax_relief_pct", "min_group_size")
     for i, x in enumerate(c.get(d, "levels", "classes", list) or []):
         p = f"classes.levels[{i}]"
         x = c.table(x, p, fields)
@@ -192,7 +192,8 @@ def _classes(c: Checker, d) -> tuple[str, tuple[ClassLevel, ...]]:
             k or "", c.get(x, "zh", p, str) or "", c.get(x, "en", p, str) or "",
             c.number(x, "share", p, None, minimum=0), c.number(x, "min_score", p, None),
             c.number(x, "electricity_surcharge_yuan_per_kwh", p, 0.0),
-            c.number(x, "water_surcharge_pct", p, 0.0), c.number(x, "land_use_tax_relief_pct", p, 0.0, minimum=0)))
+            c.number(x, "water_surcharge_pct", p, 0.0), c.number(x, "land_use_tax_relief_pct", p, 0.0, minimum=0),
+            int(c.number(x, "min_group_size", p, 0, minimum=0) or 0)))
     if len(levels) < 2:
         c.err("classes.levels", "policy.classes", "至少需要两个类别", "At least two classes are needed")
     c.unique([lv.key for lv in levels], "classes.levels")
