@@ -178,7 +178,8 @@ class EvaluationFact(models.Model):
         ordering = ["-year", "kind", "pk"]
         verbose_name = _("评价事项")
         verbose_name_plural = _("评价事项")
-        constraints = [models.UniqueConstraint(fields=["enterprise", "year", "kind"], name="uniq_fact_enterprise_year_kind")]
+        constraints = [models.UniqueConstraint(fields=["enterprise", "year", "kind"],
+                                               name="uniq_fact_enterprise_year_kind")]
         indexes = [models.Index(fields=["year", "kind"], name="ev_fact_year_kind")]
 
     def __str__(self) -> str:

@@ -28,7 +28,8 @@ def fact_problems(*, kind: str, year, value: str, occurred_on, source: str) -> l
                                 f"'{kind}' is not a fact the evaluation policy reads (known: {', '.join(known)})"))
     elif known[kind].category == MERGE and not (value or "").strip():
         problems.append(Problem("value", "fact.merge_key", "合并评价须填写合并评价编号（同一编号的企业作为一个单位评价）",
-                                "A merged evaluation needs its key (firms with the same key are evaluated as one unit)"))
+                                "A merged evaluation needs its key (firms with the same key are evaluated as one "
+                                "unit)"))
     if not (source or "").strip():
         problems.append(Problem("source", "fact.source", "请填写依据文件（文号或文件名称）",
                                 "The source document (its number or title) is required"))

@@ -21,9 +21,8 @@ def _previous(scope: str = "group") -> dict:
 
 def _years(rows: list[dict]) -> pl.DataFrame:
     """Rows with a ``year`` key as one frame (the helpers' schema has no year column)."""
-    parts = [frame([{k: v for k, v in r.items() if k != "year"}]).with_columns(pl.lit(r["year"], pl.Int64).alias("year"),
-                                                                            pl.lit(i + 2, pl.Int64).alias("_row"))
-             for i, r in enumerate(rows)]
+    parts = [frame([{k: v for k, v in r.items() if k != "year"}]).with_columns(
+        pl.lit(r["year"], pl.Int64).alias("year"), pl.lit(i + 2, pl.Int64).alias("_row")) for i, r in enumerate(rows)]
     return pl.concat(parts)
 
 
