@@ -138,3 +138,27 @@ def test_a_figures_ledger_that_contradicts_the_recorded_facts_is_refused(rich, p
     changed = data.replace("XP-2024-01", "XP-2024-02")
     report = ledger_import(actor=admin, kind="figures", source=changed.encode("utf-8-sig"), filename="f.csv")
     assert not report.ok and {p.rule for p in report.problems} == {"figures.fact_differs"}
+
+
+def test_evaluation_facts_are_imported_with_their_source_by_the_evaluation_roles(rich, personas):
+    from django.core.exceptions import PermissionDenied
+
+    from landcycle.evaluation.models import EvaluationFact
+    from landcycle.ledgers.services import ledger_import
+
+    owner = rich[XINPU]["owner"]
+    text = ("统一社会信用代码,年度,事项,发生或认定日期,依据文件\n"
+            f"{owner.uscc},2025,重大安全生产事故,2025-05-06,慈应急罚〔2025〕9号\n"
+            f"{owner.uscc},2025,政策性搬迁,,\n")
+    bad = ledger_import(actor=personas["admin"], kind="evaluation_facts", source=text.encode("utf-8"), filename="f.csv")
+    assert not bad.ok and [p.field for p in bad.problems] == ["source"]  # all or nothing: the source is required
+    assert not EvaluationFact.objects.filter(year=2025).exists()
+    good = text.replace(",,\n", ",,慈政发〔2024〕21号\n")
+    with pytest.raises(PermissionDenied):
+        ledger_import(actor=personas["xinpu"], kind="evaluation_facts", source=good.encode("utf-8"), filename="f.csv")
+    report = ledger_import(actor=personas["admin"], kind="evaluation_facts", source=good.encode("utf-8"),
+                           filename="f.csv")
+    assert report.ok and report.created == 2
+    facts = {f.kind: f for f in EvaluationFact.objects.filter(year=2025)}
+    assert facts["veto_safety"].occurred_on == dt.date(2025, 5, 6) and facts["relocated"].source == "慈政发〔2024〕21号"
+    assert AuditEntry.objects.filter(object_type="evaluation.evaluationfact").count() >= 2
