@@ -81,6 +81,19 @@ def test_relocation_by_policy_is_its_own_fact_not_the_status(evaluation_data, pe
     assert r.outcome == "exempt" and r.flags["exemption"] == "relocated" and "政策性搬迁" in r.reason_zh
 
 
+def test_the_result_page_names_the_relocation_source(client, evaluation_data, personas):
+    from django.urls import reverse
+
+    owner = evaluation_data[QIAOTOU]["owner"]
+    fact_record(actor=personas["analyst"], enterprise=owner, year=2025, kind="relocated",
+                source="慈政发〔2024〕21号 政策性搬迁名单")
+    services.run_publish(actor=personas["analyst"], run=services.run_create(actor=personas["analyst"], year=2025))
+    client.force_login(personas["leader"])
+    body = client.get(reverse("evaluation_enterprise", args=[owner.pk])).content.decode()
+    reason = body.split('id="exemption-reason"')[1].split("</dd>")[0]
+    assert "政策性搬迁" in reason and "慈政发〔2024〕21号" in reason
+
+
 def test_facts_are_written_by_the_evaluation_roles_with_an_audit_row_and_a_source(evaluation_data, personas):
     owner = evaluation_data[XINPU]["owner"]
     with pytest.raises(PermissionDenied):
