@@ -42,8 +42,8 @@ def test_whatif_shows_the_changes_before_saving_then_saves_a_version(page, live_
 
     page.click(".page-actions >> text=测算")
     assert page.locator("#changed-count").inner_text().startswith("0")  # the shipped policy changes nothing
-    page.fill("input[name='share.A']", "40")
-    page.fill("input[name='share.B']", "20")
+    page.fill("input[name='share.B']", "55")  # A + B 75 %: the second of two firms is B (no A below 3 firms)
+    page.fill("input[name='share.C']", "20")
     page.click("#whatif-form button[type=submit]")
     page.wait_for_selector("#changed-count")
     assert page.locator("#changed-count").inner_text().startswith("2")
@@ -51,8 +51,8 @@ def test_whatif_shows_the_changes_before_saving_then_saves_a_version(page, live_
     assert "B 鼓励提升类" in matrix.inner_text() and matrix.locator("td.moved").first.inner_text() == "2"
     changed = page.locator("#changed-firms tbody tr")
     assert changed.count() == 2
-    firsts = {r.enterprise.name for r in run.results.filter(rank=1).select_related("enterprise")}
-    assert {changed.nth(i).locator("a").inner_text() for i in range(2)} == firsts
+    seconds = {r.enterprise.name for r in run.results.filter(rank=2).select_related("enterprise")}
+    assert {changed.nth(i).locator("a").inner_text() for i in range(2)} == seconds
     assert page.locator("input.changed").count() == 2  # the edited fields stand out
     assert not PolicyVersion.objects.filter(version="2026.2").exists()  # nothing saved by looking
     _shot(page, "03-whatif")

@@ -120,3 +120,17 @@ def test_the_county_table_exports_every_result(sample, client):
 
     rows = CalamineWorkbook.from_filelike(__import__("io").BytesIO(data)).get_sheet_by_name("评价结果").to_python()
     assert len(rows) - 3 == EvaluationResult.objects.filter(run=run).count()
+
+
+def test_the_sample_shows_a_vetoed_firm_and_a_merged_unit(sample):
+    from landcycle.evaluation.models import EvaluationFact
+
+    run = EvaluationRun.objects.get(year=2025, status="published")
+    veto = EvaluationFact.objects.get(kind="veto_illegal_land")
+    r = EvaluationResult.objects.get(run=run, enterprise=veto.enterprise)
+    assert (r.class_by_rank, r.evaluation_class) == ("A", "C") and "违法用地" in r.reason_zh
+    merged = EvaluationFact.objects.filter(kind="merge_key", year=2025)
+    assert merged.count() == 2 and len({f.value for f in merged}) == 1
+    a, b = (EvaluationResult.objects.get(run=run, enterprise=f.enterprise) for f in merged)
+    assert a.outcome == b.outcome == "evaluated" and (a.score, a.rank, a.evaluation_class) == (
+        b.score, b.rank, b.evaluation_class) and a.flags["merge_key"] == b.flags["merge_key"]

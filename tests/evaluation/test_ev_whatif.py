@@ -74,15 +74,16 @@ def test_compare_counts_transitions_by_enterprise():
 def test_the_page_computes_without_saving(client, personas, evaluation_data):
     client.force_login(personas["analyst"])
     runs, versions = EvaluationRun.objects.count(), PolicyVersion.objects.count()
-    # with two firms per group, A 40 % gives the first firm of each group A instead of B
-    resp = client.get(reverse("evaluation_whatif"), {"year": "2025", "share.A": "40", "share.B": "20"})
+    # with two firms per group, A + B 75 % gives the second firm of each group B instead of C (an A needs a
+    # group of 3: the policy's small-group rule, so A 40 % would change nothing here)
+    resp = client.get(reverse("evaluation_whatif"), {"year": "2025", "share.B": "55", "share.C": "20"})
     result = resp.context["result"]
     assert result["changed_n"] == 2 and result["up"] == 2
     cells = {(r["from"], c["to"]): c["n"] for r in result["matrix"] for c in r["cells"]}
-    assert cells[("B", "A")] == 2 and cells[("C", "C")] == 2
+    assert cells[("C", "B")] == 2 and cells[("B", "B")] == 2
     run = evaluation_data[XINPU]["run"]
-    firsts = set(run.results.filter(rank=1).values_list("enterprise__name", flat=True))
-    assert {r["ent"]["name"] for r in resp.context["page_obj"].rows} == firsts and len(firsts) == 2
+    seconds = set(run.results.filter(rank=2).values_list("enterprise__name", flat=True))
+    assert {r["ent"]["name"] for r in resp.context["page_obj"].rows} == seconds and len(seconds) == 2
     assert (EvaluationRun.objects.count(), PolicyVersion.objects.count()) == (runs, versions)
     bad = client.get(reverse("evaluation_whatif"), {"year": "2025", "share.A": "50"})
     assert "result" not in bad.context and bad.context["problems"]

@@ -42,6 +42,12 @@ def rich(supervision_data, personas):
                                 value_added=Decimal("99999999999.99"), energy_tce=Decimal("12.3"),
                                 emissions_t=Decimal("0.125"), rnd=Decimal("0"), staff=17,
                                 electricity_10k_kwh=Decimal("45.6"))
+    # evaluation facts: a veto with its date and source, a merged unit (the figures export carries them too)
+    from landcycle.evaluation.services_facts import fact_record
+
+    fact_record(actor=admin, enterprise=old, year=2024, kind="veto_illegal_land", occurred_on=dt.date(2024, 7, 1),
+                source="慈自然资罚〔2024〕5号", note="未批先建")
+    fact_record(actor=admin, enterprise=old, year=2024, kind="merge_key", value="XP-2024-01", source="同地块合并评价")
     return registry_data
 
 
@@ -121,3 +127,38 @@ def test_a_town_name_shared_by_two_towns_in_scope_is_written_as_its_code(rich, p
     report = ledger_import(actor=personas["admin"], kind="enterprises",
                            source=ledger_export(user=personas["admin"], kind="enterprises"))
     assert report.ok and report.changed == 0
+
+
+def test_a_figures_ledger_that_contradicts_the_recorded_facts_is_refused(rich, personas):
+    from landcycle.ledgers.services import ledger_import
+
+    admin = personas["admin"]
+    data = ledger_export(user=admin, kind="figures", fmt="csv").decode("utf-8-sig")
+    assert "违法用地" in data.splitlines()[0] and "XP-2024-01" in data
+    changed = data.replace("XP-2024-01", "XP-2024-02")
+    report = ledger_import(actor=admin, kind="figures", source=changed.encode("utf-8-sig"), filename="f.csv")
+    assert not report.ok and {p.rule for p in report.problems} == {"figures.fact_differs"}
+
+
+def test_evaluation_facts_are_imported_with_their_source_by_the_evaluation_roles(rich, personas):
+    from django.core.exceptions import PermissionDenied
+
+    from landcycle.evaluation.models import EvaluationFact
+    from landcycle.ledgers.services import ledger_import
+
+    owner = rich[XINPU]["owner"]
+    text = ("统一社会信用代码,年度,事项,发生或认定日期,依据文件\n"
+            f"{owner.uscc},2025,重大安全生产事故,2025-05-06,慈应急罚〔2025〕9号\n"
+            f"{owner.uscc},2025,政策性搬迁,,\n")
+    bad = ledger_import(actor=personas["admin"], kind="evaluation_facts", source=text.encode("utf-8"), filename="f.csv")
+    assert not bad.ok and [p.field for p in bad.problems] == ["source"]  # all or nothing: the source is required
+    assert not EvaluationFact.objects.filter(year=2025).exists()
+    good = text.replace(",,\n", ",,慈政发〔2024〕21号\n")
+    with pytest.raises(PermissionDenied):
+        ledger_import(actor=personas["xinpu"], kind="evaluation_facts", source=good.encode("utf-8"), filename="f.csv")
+    report = ledger_import(actor=personas["admin"], kind="evaluation_facts", source=good.encode("utf-8"),
+                           filename="f.csv")
+    assert report.ok and report.created == 2
+    facts = {f.kind: f for f in EvaluationFact.objects.filter(year=2025)}
+    assert facts["veto_safety"].occurred_on == dt.date(2025, 5, 6) and facts["relocated"].source == "慈政发〔2024〕21号"
+    assert AuditEntry.objects.filter(object_type="evaluation.evaluationfact").count() >= 2

@@ -9,9 +9,11 @@ enterprise id, so the engine's results and problems map back to enterprises with
 Registry facts the policy reads:
 - ``land_granted_on`` (construction-period exemption): the earliest start of the firm's owned land held
   at the year's end (a firm whose only own land was granted within 3 years is in its construction period);
-- ``relocated`` (exemption 政策性搬迁): the enterprise's status is 迁出 (relocated);
-- vetoes, protections and merging have no source in the registry yet: they stay off (the stand-alone
-  ``landcycle evaluate`` reads them from a ledger's columns).
+- the evaluation facts of the year (``EvaluationFact``, ``evaluation.facts``): one boolean column per
+  flag kind of the shipped policy (vetoes ``veto_*``, protections ``construction`` / ``protected``, the
+  exemption ``relocated`` 政策性搬迁 — a recorded fact, not the status 迁出) and ``merge_key`` (合并评价),
+  the same columns the stand-alone ``landcycle evaluate`` reads from a ledger, so vetoes, protections
+  and merging apply in every run.
 
 ``fingerprint`` is the SHA-256 of the frame in enterprise order (CSV text): two runs that read the same
 figures and land have the same fingerprint.
@@ -27,20 +29,37 @@ from dataclasses import dataclass
 import polars as pl
 from django.db.models import Min, Sum
 
-from landcycle.registry.models import Enterprise, Occupancy
+from landcycle.registry.models import Occupancy
 from landcycle.registry.selectors import active_q
 from landcycle.rules.evaluation.policy import FIGURE_FIELDS
 
-from .models import YearlyFigure
+from .facts import flag_kinds, merge_kind
+from .models import EvaluationFact, YearlyFigure
 
 MU_PER_M2 = 15 / 10000  # 1 mu = 2000/3 m²
 SCHEMA = {
     "_row": pl.Int64, "enterprise_id": pl.Int64, "town_id": pl.Int64, "year": pl.Int64, "uscc": pl.String,
     "uscc_override": pl.Boolean, "name": pl.String, "town": pl.String, "industry_code": pl.String,
-    "scale": pl.String, "registered_on": pl.Date, "status": pl.String, "relocated": pl.Boolean,
+    "scale": pl.String, "registered_on": pl.Date, "status": pl.String,
     "land_owned_mu": pl.Float64, "land_leased_mu": pl.Float64, "land_let_mu": pl.Float64,
     "land_granted_on": pl.Date, **{f: pl.Float64 for f in FIGURE_FIELDS},
 }
+
+
+def schema() -> dict:
+    """The frame's columns: the registry's and the figures (``SCHEMA``), then one boolean column per flag
+    kind of evaluation fact and the merge key."""
+    return {**SCHEMA, **{k: pl.Boolean for k in flag_kinds()}, merge_kind(): pl.String}
+
+
+def _facts(years: tuple[int, ...]) -> dict[tuple[int, int], dict[str, object]]:
+    """{(enterprise, year): {kind: True | merge key}} in one query."""
+    out: dict[tuple[int, int], dict[str, object]] = defaultdict(dict)
+    merge = merge_kind()
+    for ent, year, kind, value in EvaluationFact.objects.filter(year__in=years).values_list(
+            "enterprise_id", "year", "kind", "value"):
+        out[(ent, year)][kind] = (value or None) if kind == merge else True
+    return out
 
 
 @dataclass
@@ -93,11 +112,13 @@ def read_inputs(years: list[int] | tuple[int, ...]) -> Inputs:
               "enterprise__name", "enterprise__town_id", "enterprise__town__name", "enterprise__industry_code",
               "enterprise__scale", "enterprise__registered_on", "enterprise__status"]
     figures = list(YearlyFigure.objects.filter(year__in=years).order_by("year", "enterprise_id").values_list(*fields))
-    cols: dict[str, list] = {name: [] for name in SCHEMA}
+    full = schema()
+    cols: dict[str, list] = {name: [] for name in full}
     by_year: dict[int, list] = defaultdict(list)
     for row in figures:
         by_year[row[1]].append(row)
-    relocated = Enterprise.Status.RELOCATED
+    facts = _facts(years)
+    flags, merge = flag_kinds(), merge_kind()
     for year in years:
         rows = by_year.get(year, [])
         land = _land({r[0] for r in rows}, dt.date(year, 12, 31))
@@ -105,12 +126,14 @@ def read_inputs(years: list[int] | tuple[int, ...]) -> Inputs:
             (ent, yr, *figs, uscc, override, name, town_id, town, industry, scale, registered, status) = r
             parts = land.get(ent, {})
             owned = parts.get(Occupancy.Kind.OWNED)
+            known = facts.get((ent, yr), {})
             values = [ent, ent, town_id, yr, uscc, override, name, town, industry, scale, registered, status,
-                      status == relocated, _mu(owned), _mu(parts.get(Occupancy.Kind.LEASED)), _mu(parts.get("let")),
-                      owned[1] if owned else None, *[None if v is None else float(v) for v in figs]]
-            for name_, value in zip(SCHEMA, values):
+                      _mu(owned), _mu(parts.get(Occupancy.Kind.LEASED)), _mu(parts.get("let")),
+                      owned[1] if owned else None, *[None if v is None else float(v) for v in figs],
+                      *[bool(known.get(k)) for k in flags], known.get(merge)]
+            for name_, value in zip(full, values):
                 cols[name_].append(value)
-    return Inputs(frame=pl.DataFrame(cols, schema=SCHEMA), years=years)
+    return Inputs(frame=pl.DataFrame(cols, schema=full), years=years)
 
 
 def figure_years() -> list[int]:

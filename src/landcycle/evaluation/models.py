@@ -149,3 +149,38 @@ class EvaluationResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} {self.evaluation_class or self.outcome}"
+
+
+class EvaluationFact(models.Model):
+    """评价事项: a recorded fact about an enterprise in a year that the evaluation policy reads.
+
+    ``kind`` is the policy's column for it (the shipped policy: veto_safety, veto_environment,
+    veto_food_safety, veto_energy_task, veto_illegal_land — 一票否决; construction, protected — 保护;
+    relocated — 政策性搬迁, a fact of its own, not the status 迁出; merge_key — 合并评价, firms sharing one
+    parcel evaluated as one unit, the unit's key in ``value``). What each kind does (veto, protection,
+    exemption) is the policy's: see ``evaluation.facts``. Every fact names its source document."""
+
+    enterprise = models.ForeignKey("registry.Enterprise", on_delete=models.PROTECT, related_name="evaluation_facts",
+                                   verbose_name=_("企业"))
+    year = models.PositiveSmallIntegerField(_("年度"))
+    kind = models.CharField(_("事项"), max_length=40)
+    value = models.CharField(_("合并评价编号"), max_length=60, blank=True)
+    occurred_on = models.DateField(_("发生或认定日期"), null=True, blank=True)
+    source = models.CharField(_("依据文件"), max_length=200)
+    note = models.TextField(_("说明"), blank=True)
+    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", verbose_name=_("登记人"))
+    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    scope_path = "enterprise__town"
+
+    class Meta:
+        ordering = ["-year", "kind", "pk"]
+        verbose_name = _("评价事项")
+        verbose_name_plural = _("评价事项")
+        constraints = [models.UniqueConstraint(fields=["enterprise", "year", "kind"],
+                                               name="uniq_fact_enterprise_year_kind")]
+        indexes = [models.Index(fields=["year", "kind"], name="ev_fact_year_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.year} {self.kind}"

@@ -13,6 +13,7 @@ supersedes the year's published run, which stays readable, marked superseded.
 
 from __future__ import annotations
 
+import hashlib
 import tomllib
 from importlib import resources
 
@@ -22,6 +23,7 @@ from django.utils import timezone
 from landcycle.accounts.scope import region_prefix, require_write
 from landcycle.audit.services import audit_record
 from landcycle.rules.evaluation import PolicyError, evaluate, parse_policy
+from landcycle.rules.evaluation.scoring import uses_previous
 from landcycle.rules.problems import Problem, RuleError
 
 from . import persist
@@ -113,10 +115,17 @@ def _check_scope(actor, year: int) -> None:
 def _compute(run: EvaluationRun, inputs: Inputs) -> None:
     """Evaluate the run's year with its policy text and write its results and records."""
     frame = inputs.year(run.year)
-    result = evaluate(frame, policy_of(run.policy_toml), year=run.year)
+    policy = policy_of(run.policy_toml)
+    previous = None
+    fingerprint = inputs.fingerprint(run.year)
+    if uses_previous(policy):  # benchmarks from the year before: its figures are inputs of the run too
+        before = inputs if run.year - 1 in inputs.years else read_inputs([run.year - 1])
+        previous = before.year(run.year - 1)
+        fingerprint = hashlib.sha256(f"{fingerprint}:{before.fingerprint(run.year - 1)}".encode()).hexdigest()
+    result = evaluate(frame, policy, year=run.year, previous=previous)
     towns = dict(zip(frame["enterprise_id"].to_list(), frame["town_id"].to_list()))
     persist.write_results(run, result, towns)
-    run.inputs_fingerprint = inputs.fingerprint(run.year)
+    run.inputs_fingerprint = fingerprint
     run.inputs_counts = inputs.counts(run.year)
     run.summary = persist.summary(result)
     run.benchmarks = persist.benchmark_rows(result)

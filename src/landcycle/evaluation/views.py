@@ -9,12 +9,13 @@ services check again.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from landcycle.accounts.scope import can_write, region_prefix, scoped
+from landcycle.rules.evaluation.classes import small_group_notes
 from landcycle.rules.problems import RuleError
 from landcycle.web.listing import kpi
 
@@ -145,6 +146,45 @@ def _act(request, run: EvaluationRun):
     return redirect("evaluation_run_detail", run.pk)
 
 
+def benchmark_methods(run: EvaluationRun) -> list[str]:
+    """One sentence per benchmark method the run used, naming the year its data come from."""
+    seen = []
+    for b in run.benchmarks:
+        key = (b.get("method"), b.get("year"))
+        if key not in seen:
+            seen.append(key)
+    out = []
+    for method, year in seen:
+        if method == "group_mean":
+            out.append(_("组内总量比（%(y)s年）：本组参评企业的分子合计 ÷ 分母合计（如全组税收 ÷ 全组用地）。") % {"y": year})
+        elif method == "industry_mean":
+            out.append(_("行业总量比（%(y)s年）：同一行业大类参评企业的分子合计 ÷ 分母合计。") % {"y": year})
+        elif method == "fixed":
+            out.append(_("公布值：评价办法中公布的固定基准值。"))
+        elif method == "previous_year:group":
+            out.append(_("上年平均（%(y)s年组内总量比）：企业年初即可知道本年的目标值。") % {"y": year})
+        elif method == "previous_year:county":
+            out.append(_("上年平均（%(y)s年全县总量比）：企业年初即可知道本年的目标值。") % {"y": year})
+        elif method == "previous_year:industry":
+            out.append(_("上年平均（%(y)s年行业大类总量比，企业不足时用组内总量比）：企业年初即可知道本年的目标值。") % {"y": year})
+    return out
+
+
+def small_groups(run: EvaluationRun, lab) -> list[str]:
+    """Per group of the run (county-wide), each class it has none of because it is small, and why."""
+    sizes = dict(EvaluationResult.objects.filter(run=run, outcome="evaluated").order_by().values("group")
+                 .annotate(n=Max("group_size")).values_list("group", "n"))
+    out = []
+    for note in small_group_notes(lab.policy, sizes):
+        args = {"g": lab.group(note["group"]), "n": note["size"], "c": note["class"], "m": note["min"],
+                "s": f"{note['share']:g}"}
+        if note["reason"] == "min_group_size":
+            out.append(_("%(g)s共 %(n)s 家参评，少于 %(m)s 家，不设 %(c)s 类（评价办法的小组规则）。") % args)
+        else:
+            out.append(_("%(g)s共 %(n)s 家参评，按占比 %(s)s%% 计 %(c)s 类为 0 家。") % args)
+    return out
+
+
 def run_detail(request, pk):
     run = get_object_or_404(selectors.runs(), pk=pk)
     if request.method == "POST":
@@ -180,6 +220,7 @@ def run_detail(request, pk):
                    "cells": [found.get((g, key)) for g in lab.groups]}
                   for key, info in lab.indicators.items()]
     return render(request, "evaluation/run_detail.html", {
+        "bench_methods": benchmark_methods(run), "small_groups": small_groups(run, lab),
         "run": run, "labels": lab, "class_keys": keys, "kpis": kpis, "by_group": by_group, "by_town": by_town,
         "histogram": score_histogram_svg(selectors.score_histogram(results), keys),
         "legend": class_legend(keys, lab.classes), "published": published, "problems": problems,

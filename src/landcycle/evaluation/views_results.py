@@ -5,18 +5,24 @@ it is a 404 (``accounts.scope.access``)."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.db.models import Case, IntegerField, Value, When
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from landcycle.accounts.scope import access
+from landcycle.accounts.scope import access, can_write, scoped
+from landcycle.rules.problems import RuleError
 from landcycle.registry.models import Enterprise, Region
 from landcycle.registry.selectors import town_choices
 from landcycle.web.listing import Filter, Listing, file_response, kpi
 
 from . import selectors
+from .facts import CATEGORY_LABELS, kind_map, shipped_kinds
+from .forms import FactForm
 from .labels import labels_of
-from .models import EvaluationResult, EvaluationRun
+from .models import EvaluationFact, EvaluationResult, EvaluationRun
+from .services_facts import fact_delete, fact_record
 from .views import town_level, writer
 from .xlsx import results_xlsx
 
@@ -100,10 +106,57 @@ def _breakdown(result: EvaluationResult, lab) -> list[dict]:
     return rows
 
 
+def scoped_enterprises(user):
+    return scoped(Enterprise.objects.all(), user)
+
+
+def _fact_rows(ent) -> list:
+    known = kind_map()
+    facts = list(EvaluationFact.objects.filter(enterprise=ent).order_by("-year", "kind", "pk"))
+    for f in facts:
+        k = known.get(f.kind)
+        f.label = k.label if k else f.kind
+        f.category_key = k.category if k else ""
+        f.category = str(CATEGORY_LABELS.get(k.category, "")) if k else ""
+    return facts
+
+
+def _facts_post(request, ent):
+    """POST on the enterprise page: record a fact (``action=fact``) or delete one (``action=fact_delete``).
+    Returns (redirect or None, the bound form)."""
+    if not can_write(request.user, "evaluation"):
+        raise Http404
+    kinds = [(k.kind, f"{CATEGORY_LABELS[k.category]}：{k.label}") for k in shipped_kinds()]
+    if request.POST.get("action") == "fact_delete":
+        fact = get_object_or_404(EvaluationFact, pk=request.POST.get("fact") or 0, enterprise=ent)
+        fact_delete(actor=request.user, fact=fact)
+        messages.success(request, _("已删除评价事项。"))
+        return redirect(f"{request.path}#facts"), None
+    form = FactForm(request.POST, kinds=kinds)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            fact_record(actor=request.user, enterprise=ent, year=d["year"], kind=d["kind"], value=d["value"],
+                        occurred_on=d["occurred_on"], source=d["source"], note=d["note"])
+        except RuleError as exc:
+            for p in exc.problems:
+                form.add_error(p.field if p.field in form.fields else None, f"{p.zh} / {p.en}")
+        else:
+            messages.success(request, _("已登记评价事项；下次计算评价批次时生效。"))
+            return redirect(f"{request.path}#facts"), None
+    return None, form
+
+
 def enterprise_result(request, pk):
-    """The enterprise's result in one run (``?run=``; default the latest published run that has it) and its
-    class over the years."""
+    """The enterprise's result in one run (``?run=``; default the latest published run that has it), its
+    class over the years, and its evaluation facts (vetoes, protections, 政策性搬迁, merged units) with the
+    form that records them (county administrator, city analyst)."""
     ent = access(Enterprise.objects.select_related("town"), request.user, pk=pk)
+    fact_form = None
+    if request.method == "POST":
+        done, fact_form = _facts_post(request, ent)
+        if done is not None:
+            return done
     history = selectors.enterprise_history(ent)
     wanted = request.GET.get("run")
     result = None
@@ -112,8 +165,14 @@ def enterprise_result(request, pk):
     if result is None:
         result = next((r for r in history if r.run.status == EvaluationRun.Status.PUBLISHED), None) or (
             history[0] if history else None)
+    can_facts = can_write(request.user, "evaluation")
+    if fact_form is None and can_facts:
+        latest = result.run.year if result is not None else (ent.figures.order_by("-year").values_list(
+            "year", flat=True).first())
+        fact_form = FactForm(kinds=[(k.kind, f"{CATEGORY_LABELS[k.category]}：{k.label}") for k in shipped_kinds()],
+                             initial={"year": latest})
     ctx = {"ent": ent, "history": history, "result": result, "years": selectors.class_by_year(history),
-           "can_run": writer(request)}
+           "can_run": writer(request), "facts": _fact_rows(ent), "fact_form": fact_form, "can_facts": can_facts}
     if result is not None:
         lab = labels_of(result.run.policy_toml)
         level = next((c for c in lab.policy.classes if c.key == result.evaluation_class), None)
@@ -127,6 +186,13 @@ def enterprise_result(request, pk):
             "imputed": [lab.indicators.get(k, {}).get("label", k) for k in flags.get("imputed", [])],
         })
         ctx["total_weight"] = sum(r["weight"] for r in ctx["rows"])
+        ctx["year_facts"] = [f for f in ctx["facts"] if f.year == result.run.year]
+        merge_key = flags.get("merge_key")
+        if merge_key:
+            mates = EvaluationResult.objects.filter(run=result.run, flags__merge_key=merge_key).values_list(
+                "enterprise_id", flat=True)
+            ctx["merge_key"] = merge_key
+            ctx["merge_members"] = list(scoped_enterprises(request.user).filter(pk__in=list(mates)).order_by("name"))
         for h in history:
             h.class_label = labels_of(h.run.policy_toml).classes.get(h.evaluation_class, "")
     return render(request, "evaluation/enterprise_result.html", ctx)

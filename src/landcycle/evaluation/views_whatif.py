@@ -21,6 +21,8 @@ from landcycle.rules.problems import RuleError
 
 from . import selectors, services, whatif
 from .forms import SaveVersionForm
+from landcycle.rules.evaluation.scoring import uses_previous
+
 from .inputs import figure_years, read_inputs
 from .labels import labels_of
 from .models import PolicyVersion
@@ -91,7 +93,9 @@ def whatif_page(request):
            "fields": whatif.form_values(base_policy, request.GET), "problems": problems,
            "changes": edit.changes, "labels": lab, "class_keys": lab.class_keys}
     if policy is not None and year:
-        frame = read_inputs([year]).year(year)
+        # a previous-year benchmark reads the year before from the same frame (the engine keeps each year apart)
+        wanted = [year - 1, year] if uses_previous(policy) or uses_previous(base_policy) else [year]
+        frame = read_inputs(wanted).frame
         new = whatif.engine_side(frame, policy, year)
         base = whatif.run_side(published) if published else whatif.engine_side(frame, base_policy, year)
         new_lab = labels_of(policy)

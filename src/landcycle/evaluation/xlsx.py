@@ -128,7 +128,9 @@ def _benchmarks(wb, head, run: EvaluationRun, lab) -> None:
     ws.freeze_panes(1, 0)
     inds = lab.policy.indicators()
     groups = {g.key: g.zh for g in lab.policy.groups}
-    methods = {"group_mean": "组内总量比", "industry_mean": "行业总量比", "fixed": "公布值"}
+    methods = {"group_mean": "组内总量比", "industry_mean": "行业总量比", "fixed": "公布值",
+               "previous_year:group": "上年组内总量比", "previous_year:county": "上年全县总量比",
+               "previous_year:industry": "上年行业总量比"}
     for r, b in enumerate(run.benchmarks, 1):
         ind = inds.get(b["indicator"])
         ws.write_string(r, 0, groups.get(b["group"], b["group"]), text)
@@ -136,7 +138,8 @@ def _benchmarks(wb, head, run: EvaluationRun, lab) -> None:
         ws.write_string(r, 2, ind.unit if ind else "", text)
         if b.get("benchmark") is not None:
             ws.write_number(r, 3, b["benchmark"], num)
-        ws.write_string(r, 4, methods.get(b["method"], b["method"]), text)
+        method = methods.get(b["method"], b["method"])
+        ws.write_string(r, 4, f"{method}（{b['year']}年）" if b.get("year") else method, text)
         if b.get("division"):
             ws.write_string(r, 5, b["division"], text)
         ws.write_number(r, 6, b.get("firms") or 0, text)

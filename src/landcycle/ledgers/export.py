@@ -30,8 +30,10 @@ from .kinds import Kind, enum_label, get_kind
 RELATED = {
     "regions": (), "parks": ("town",), "parcels": ("park",), "enterprises": ("town",),
     "occupancy": ("enterprise", "parcel", "lessor"), "figures": ("enterprise",), "contracts": ("town", "holder"),
+    "evaluation_facts": ("enterprise",),
 }
-PREFETCH = {"contracts": CONTRACT_PREFETCH}  # what a row's columns read besides its own fields
+# what a row's columns read besides its own fields
+PREFETCH = {"contracts": CONTRACT_PREFETCH, "figures": ("enterprise__evaluation_facts",)}
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 

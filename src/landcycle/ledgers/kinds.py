@@ -12,17 +12,18 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from landcycle.evaluation.models import YearlyFigure
+from landcycle.evaluation.facts import MERGE, shipped_kinds
+from landcycle.evaluation.models import EvaluationFact, YearlyFigure
 from landcycle.registry.models import Enterprise, Occupancy, Park, Parcel, Region
 from landcycle.rules.codes import make_uscc
 from landcycle.rules.ledger import LedgerUnusable, read_ledger
 from landcycle.rules.ledger.schema import FieldSpec, LedgerSchema
-from landcycle.rules.ledger.schemas import ENTERPRISES, FIGURES, OCCUPANCY, PARCELS, PARKS
+from landcycle.rules.ledger.schemas import ENTERPRISES, OCCUPANCY, PARCELS, PARKS
 
 from .columns import Column
 from .contract_columns import CONTRACT_COLUMNS, contract_queryset, read_contracts
 from .geojson import PARCEL_SHAPES, read_geojson
-from .schemas import CONTRACTS, REGIONS
+from .schemas import CONTRACTS, EVALUATION_FACTS, FIGURES_LEDGER, REGIONS
 from .shapefile import ZIP_MAGIC, read_shapefile
 from .upload_limits import read_limits
 
@@ -65,6 +66,28 @@ class Kind:
 
 
 EXAMPLE_USCC = make_uscc("91", "330282", "MA2H4K7D")  # a valid code, for templates
+
+
+def _fact_of(figure, kind: str):
+    """The recorded fact ``kind`` of a figure's enterprise and year (facts prefetched with the enterprise); an
+    enterprise that is not in the database (the sample's ledger files) has none."""
+    if figure.enterprise._state.adding:
+        return None
+    return next((f for f in figure.enterprise.evaluation_facts.all() if f.year == figure.year and f.kind == kind),
+                None)
+
+
+def _fact_columns() -> list[Column]:
+    """The figures ledger's columns for evaluation facts: 是 per recorded flag, the merge key's value."""
+    cols = []
+    for k in shipped_kinds():
+        if k.category == MERGE:
+            cols.append(Column(k.kind, lambda f, kind=k.kind: getattr(_fact_of(f, kind), "value", None), width=14,
+                               example=""))
+        else:
+            cols.append(Column(k.kind, lambda f, kind=k.kind: "是" if _fact_of(f, kind) else None, width=10,
+                               example=""))
+    return cols
 
 KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("regions", REGIONS, "镇街名录：9位区划代码与名称", "towns: 9-digit division code and name", (
@@ -111,7 +134,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
         Column("end", lambda o: o.end, width=12, example=""),
     ), lambda: Occupancy.objects.select_related("enterprise", "parcel", "lessor").order_by(
         "enterprise__uscc", "parcel__number", "kind", "start", "pk")),
-    Kind("figures", FIGURES, "企业年度数据：亩均评价用的收入、税收、增加值、能耗、排放、研发、职工、用电",
+    Kind("figures", FIGURES_LEDGER, "企业年度数据：亩均评价用的收入、税收、增加值、能耗、排放、研发、职工、用电",
          "yearly figures: revenue, tax, value added, energy, emissions, R&D, staff, electricity", (
         Column("uscc", lambda f: f.enterprise.uscc, width=22, example=EXAMPLE_USCC),
         Column("name", lambda f: f.enterprise.name, width=30, example="慈溪市新浦电器有限公司"),
@@ -124,7 +147,21 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
         Column("rnd", lambda f: f.rnd, width=16, example="420.00"),
         Column("staff", lambda f: f.staff, width=14, example=120),
         Column("electricity_10k_kwh", lambda f: f.electricity_10k_kwh, width=18, example="560.00"),
+        *_fact_columns(),
     ), lambda: YearlyFigure.objects.select_related("enterprise").order_by("enterprise__uscc", "year")),
+    Kind("evaluation_facts", EVALUATION_FACTS, "评价事项：一票否决（事故、节能任务、违法用地）、保护、政策性搬迁、合并评价，"
+         "每项注明日期与依据文件",
+         "evaluation facts: vetoes (accidents, a missed energy task, illegal land use), protections, relocation by "
+         "policy, merged units, each with its date and source document", (
+        Column("uscc", lambda f: f.enterprise.uscc, width=22, example=EXAMPLE_USCC),
+        Column("name", lambda f: f.enterprise.name, width=30, example="慈溪市新浦电器有限公司"),
+        Column("year", lambda f: f.year, width=8, example=2025),
+        Column("kind", lambda f: f.kind, width=22, example="veto_illegal_land"),
+        Column("value", lambda f: f.value, width=14, example=""),
+        Column("occurred_on", lambda f: f.occurred_on, width=14, example="2025-06-03"),
+        Column("source", lambda f: f.source, width=30, example="慈自然资罚〔2025〕12号"),
+        Column("note", lambda f: f.note, width=30, example=""),
+    ), lambda: EvaluationFact.objects.select_related("enterprise").order_by("enterprise__uscc", "year", "kind")),
     Kind("contracts", CONTRACTS, "供地合同：合同编号、地块、受让人、价款、面积、约定与实际的交地开工竣工达产日期、延期、开发进度、"
          "政府原因、承诺指标（只导入工业用地；没有地块编号的行登记到所选镇街或本镇街）",
          "land supply contracts: number, parcels, holder, price, area, agreed and actual dates, extensions, progress, "

@@ -205,9 +205,28 @@ def test_firms_sharing_a_parcel_are_merged_and_share_one_result():
     assert a["electricity_10k_kwh"] == 30.0 and b["electricity_10k_kwh"] == 10.0  # costs stay per firm
 
 
+def _priced() -> dict:
+    """The fixed policy with the commented example numbers of the shipped TOML."""
+    data = fixed_policy()
+    for lv, (elec, water, relief) in zip(data["classes"]["levels"], [(0, 0, 100), (0, 0, 50), (0.10, 15, 0),
+                                                                     (0.15, 30, 0)]):
+        lv.update(electricity_surcharge_yuan_per_kwh=elec, water_surcharge_pct=water, land_use_tax_relief_pct=relief)
+    return data
+
+
+def test_a_tenant_without_land_of_its_own_gets_no_land_use_tax_relief():
+    owner = small(1, tax=500.0, electricity=200.0)
+    tenant = {**small(2, tax=400.0, electricity=200.0), "land_owned_mu": None, "land_leased_mu": 5.0}
+    rows = by_uscc(evaluate(frame([owner, tenant]), _priced(), year=2025))
+    for r in rows.values():
+        assert r["class"] in ("A", "B")
+    assert rows[owner["uscc"]]["land_use_tax_relief_pct"] > 0
+    assert rows[tenant["uscc"]]["land_use_tax_relief_pct"] == 0.0
+
+
 def test_what_a_class_costs_is_the_surcharge_times_the_electricity_used():
     firms = [small(i, tax=float(100 - 10 * i), electricity=200.0) for i in range(1, 6)]
-    rows = by_uscc(evaluate(frame(firms), fixed_policy(), year=2025))
+    rows = by_uscc(evaluate(frame(firms), _priced(), year=2025))
     c = next(r for r in rows.values() if r["class"] == "C")
     assert c["electricity_surcharge_yuan_per_kwh"] == 0.10 and c["electricity_surcharge_wan"] == pytest.approx(20.0)
     assert c["water_surcharge_pct"] == 15.0

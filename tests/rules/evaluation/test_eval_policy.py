@@ -34,7 +34,9 @@ def test_the_shipped_default_follows_domain_2():
     assert [(i.key, i.weight) for i in policy.group("below_small").indicators] == [("tax_per_mu", 50),
                                                                                    ("tax_per_kwh", 50)]
     assert [(c.key, c.share) for c in policy.classes] == [("A", 20), ("B", 40), ("C", 35), ("D", 5)]
-    assert [c.electricity_surcharge_yuan_per_kwh for c in policy.classes] == [0, 0, 0.10, 0.15]
+    # only sourced numbers are shipped: 瑞安's C +0.10 元/kWh (its +0.15 is for C−, not D); no relief, no water
+    assert [c.electricity_surcharge_yuan_per_kwh for c in policy.classes] == [0, 0, 0.10, 0]
+    assert {c.water_surcharge_pct for c in policy.classes} == {c.land_use_tax_relief_pct for c in policy.classes} == {0}
     assert policy.veto_best_class == "C" and policy.protection_worst_class == "C"
     assert [r.key for r in policy.exemptions] == ["new_firm", "construction_period", "utility", "relocated"]
     assert policy.exemptions[2].divisions == ("44", "45", "46")

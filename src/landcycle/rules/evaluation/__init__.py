@@ -27,11 +27,13 @@ __all__ = ["EvaluationPolicy", "EvaluationResult", "PolicyError", "default_polic
 
 def evaluate_years(frame, policy=None, *, years=None, reasons: bool = True) -> dict[int, EvaluationResult]:
     """Evaluate each year of a multi-year frame (a ``year`` column) on its own: {year: result}. The
-    frame is split by year once; each year has its own benchmarks, ranks and classes."""
+    frame is split by year once; each year has its own benchmarks, ranks and classes (a ``previous_year``
+    benchmark reads the year before from the same frame)."""
     import polars as pl
 
     pol = load_policy(policy)
     parts = {int(k[0]): part for k, part in frame.with_columns(pl.col("year").cast(pl.Int64))
              .partition_by("year", as_dict=True).items() if k[0] is not None}
     wanted = sorted(parts) if years is None else [int(y) for y in years]
-    return {y: evaluate(parts[y] if y in parts else frame.clear(), pol, year=y, reasons=reasons) for y in wanted}
+    return {y: evaluate(parts[y] if y in parts else frame.clear(), pol, year=y, reasons=reasons,
+                        previous=parts.get(y - 1)) for y in wanted}

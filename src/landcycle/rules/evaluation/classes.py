@@ -9,6 +9,11 @@ Classes by rank (``rank_percentile``): with n units in a group, the first round(
 units (halves up, in whole basis points) fall in the classes up to that one. By score
 (``score_thresholds``): the first class whose ``min_score`` the published score reaches.
 
+A class with ``min_group_size`` is not given in a group of fewer units (the policy's small-group rule:
+by default no A in a group of 1–2, no D in a group of ≤ 10): its firms go one class inwards (A → B,
+D → C). ``small_group_notes`` says, per group, which classes it has none of and why, so that the run
+page says it rather than leaving it silent.
+
 Then protections (not below ``worst_class``) and vetoes (not above ``best_class``); a veto prevails
 when both apply. Ranks and quotas are computed before both, so a vetoed firm keeps its rank and does
 not free its class place for another firm.
@@ -55,6 +60,56 @@ def rank_units(units: pl.DataFrame, policy: EvaluationPolicy) -> pl.DataFrame:
         (pl.col("rank") * 100.0 / pl.col("group_size")).alias("percentile"))
 
 
+def _inwards(i: int, n: int) -> int:
+    return i + 1 if i < n / 2 else i - 1
+
+
+def _small_groups(index: pl.Expr, levels) -> pl.Expr:
+    """Move firms out of classes the group is too small for (``min_group_size``), outer classes first."""
+    n = len(levels)
+    for i in sorted(range(n), key=lambda i: -abs(i - (n - 1) / 2)):
+        m = levels[i].min_group_size
+        if m:
+            index = pl.when((index == i) & (pl.col("group_size") < m)).then(pl.lit(_inwards(i, n), pl.Int32)
+                                                                              ).otherwise(index)
+    return index
+
+
+def quota(levels, size: int) -> list[int]:
+    """Units per class in a group of ``size`` by rank share (before the small-group rule)."""
+    cum, bounds = 0, []
+    for lv in levels[:-1]:
+        cum += round(lv.share * 100)
+        bounds.append((size * cum + 5000) // 10000)
+    edges = [0, *bounds, size]
+    return [max(0, b - a) for a, b in zip(edges, edges[1:])]
+
+
+def small_group_notes(policy: EvaluationPolicy, sizes: dict[str, int]) -> list[dict]:
+    """For classes by rank: per group (key -> units ranked), each class with a share that the group has
+    none of, with the reason: ``min_group_size`` (the policy's small-group rule, naming the minimum) or
+    ``rounding`` (its share of so few units rounds to 0)."""
+    if policy.class_method != "rank_percentile":
+        return []
+    levels = policy.classes
+    out = []
+    for g in policy.groups:
+        size = sizes.get(g.key)
+        if not size:
+            continue
+        counts = quota(levels, size)
+        for lv, n in zip(levels, counts):
+            if not lv.share:
+                continue
+            if lv.min_group_size and size < lv.min_group_size:
+                out.append({"group": g.key, "size": size, "class": lv.key, "reason": "min_group_size",
+                            "min": lv.min_group_size, "share": lv.share})
+            elif n == 0:
+                out.append({"group": g.key, "size": size, "class": lv.key, "reason": "rounding", "min": None,
+                            "share": lv.share})
+    return out
+
+
 def classify(units: pl.DataFrame, policy: EvaluationPolicy) -> pl.DataFrame:
     levels = policy.classes
     if policy.class_method == "rank_percentile":
@@ -63,6 +118,7 @@ def classify(units: pl.DataFrame, policy: EvaluationPolicy) -> pl.DataFrame:
             cum += round(lv.share * 100)
             bounds.append((pl.col("group_size") * cum + 5000) // 10000)
         index = pl.sum_horizontal([(pl.col("rank") > b).cast(pl.Int32) for b in bounds])
+        index = _small_groups(index.cast(pl.Int32), levels)
     else:
         # compared on the published score as an integer: "reaches 90" means a published 90.00 or more
         scale = 10 ** policy.score_decimals
@@ -87,12 +143,14 @@ def classify(units: pl.DataFrame, policy: EvaluationPolicy) -> pl.DataFrame:
 
 def cost_columns(index: pl.Expr, policy: EvaluationPolicy) -> list[pl.Expr]:
     """Differentiated policy of the class: surcharges and relief, and the electricity surcharge in 万元
-    (元/千瓦时 × 万千瓦时 = 万元), on the firm's own electricity use."""
+    (元/千瓦时 × 万千瓦时 = 万元), on the firm's own electricity use. Land-use-tax relief needs land of the
+    firm's (unit's) own: a tenant pays no land-use tax on rented land, so it gets none."""
     levels = policy.classes
     surcharge = pick(index, [lv.electricity_surcharge_yuan_per_kwh for lv in levels], pl.Float64)
     return [
         surcharge.alias("electricity_surcharge_yuan_per_kwh"),
         (surcharge * pl.col("electricity_10k_kwh")).alias("electricity_surcharge_wan"),
         pick(index, [lv.water_surcharge_pct for lv in levels], pl.Float64).alias("water_surcharge_pct"),
-        pick(index, [lv.land_use_tax_relief_pct for lv in levels], pl.Float64).alias("land_use_tax_relief_pct"),
+        pl.when(pl.col("land_owned_mu").fill_null(0.0) <= 0).then(pl.lit(0.0)).otherwise(
+            pick(index, [lv.land_use_tax_relief_pct for lv in levels], pl.Float64)).alias("land_use_tax_relief_pct"),
     ]

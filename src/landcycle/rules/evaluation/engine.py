@@ -77,7 +77,30 @@ def _expand_units(units: pl.DataFrame, members: pl.DataFrame | None) -> pl.DataF
     return pl.concat([units.filter(~merged), spread.select(units.columns)])
 
 
-def _score_units(units: pl.DataFrame, policy: EvaluationPolicy) -> tuple[pl.DataFrame, list, pl.DataFrame]:
+def _previous_units(frame: pl.DataFrame | None, policy: EvaluationPolicy, year: int) -> pl.DataFrame | None:
+    """The units of ``year`` (the year before the evaluated one) with their indicator values, for
+    ``previous_year`` benchmarks: rows with a bad identifier or a duplicate code and exempt firms are left
+    out, merged firms are one unit, each in its group of that year."""
+    if frame is None or frame.height == 0:
+        return None
+    df = prepare(frame, policy, year)
+    if df.height == 0:
+        return None
+    _, bad = P.run(df, P.identifier_checks())
+    dups = P.duplicates(df)
+    if dups.height:
+        bad = bad | df["_idx"].is_in(dups["_idx"].implode())
+    df = df.filter(~bad).with_columns(exemption_index(policy, year), *rule_flags(policy, year))
+    kept = df.lazy().filter(pl.col("_exempt").is_null()).select(unit_source_columns(policy)).collect()
+    units, _ = merge_units(kept, policy)
+    units = scoring.add_values(units.with_columns(group_index(policy)), policy)
+    if "_div" not in units.columns:
+        units = units.with_columns(pl.col("industry_code").str.slice(0, 2).alias("_div"))
+    return units.filter(pl.col("_gi").is_not_null())
+
+
+def _score_units(units: pl.DataFrame, policy: EvaluationPolicy, year: int | None = None,
+                 previous: pl.DataFrame | None = None) -> tuple[pl.DataFrame, list, pl.DataFrame]:
     """Land and group checks, indicator values, missing data, benchmarks, scores, ranks and classes.
     Units with a problem are taken out in one filter, so benchmarks count only scorable units."""
     units = scoring.add_values(units, policy)
@@ -91,8 +114,8 @@ def _score_units(units: pl.DataFrame, policy: EvaluationPolicy) -> tuple[pl.Data
         bad = bad | bad_peer
     if bad.any():
         units = units.filter(~bad)
-    units, benchmarks = scoring.add_benchmarks(units, policy)
-    more, bad = P.run(units, scoring.benchmark_checks(policy), KEEP)
+    units, benchmarks = scoring.add_benchmarks(units, policy, year=year, previous=previous)
+    more, bad = P.run(units, scoring.benchmark_checks(policy, year), KEEP)
     if bad.any():
         problems.append(more)
         units = units.filter(~bad)
@@ -113,15 +136,23 @@ def _exempt_rows(df: pl.DataFrame, policy: EvaluationPolicy, groups: list[pl.Exp
 
 
 def evaluate(frame: pl.DataFrame, policy: EvaluationPolicy | dict | str | None = None, *, year: int,
-             reasons: bool = True) -> EvaluationResult:
+             reasons: bool = True, previous: pl.DataFrame | None = None) -> EvaluationResult:
     """Evaluate one year. ``policy``: an ``EvaluationPolicy``, a parsed dict, a TOML path or text, or
     None for the shipped default. See ``inputs`` for the input columns and ``output_columns`` for the
     result. ``reasons=False`` leaves the reason texts empty (a what-if that only counts classes).
 
     Evaluated firms come first, in ledger order (members of merged units after the others), then exempt
     firms in ledger order; rows that cannot be evaluated are in ``problems``. Sort by ``_row`` for the
-    ledger's order (the engine does not, to avoid copying every column once more)."""
+    ledger's order (the engine does not, to avoid copying every column once more).
+
+    ``previous``: the rows of the year before, for ``previous_year`` benchmarks; by default the rows of
+    ``frame`` whose ``year`` is the year before (a ledger holding both years)."""
     policy = load_policy(policy)
+    prev_units = None
+    if scoring.uses_previous(policy):
+        if previous is None and "year" in frame.columns:
+            previous = frame
+        prev_units = _previous_units(previous, policy, year - 1)
     df = prepare(frame, policy, year)
     found, bad = P.run(df, P.identifier_checks())
     dups = P.duplicates(df)
@@ -133,7 +164,7 @@ def evaluate(frame: pl.DataFrame, policy: EvaluationPolicy | dict | str | None =
         df = df.with_columns(pl.when(bad).then(pl.lit(-1, pl.Int32)).otherwise(pl.col("_exempt")).alias("_exempt"))
     evaluated = df.lazy().filter(pl.col("_exempt").is_null()).select(unit_source_columns(policy)).collect()
     units, members = merge_units(evaluated, policy)
-    units, unit_found, benchmarks = _score_units(units.with_columns(group_index(policy)), policy)
+    units, unit_found, benchmarks = _score_units(units.with_columns(group_index(policy)), policy, year, prev_units)
     groups = [
         pick(pl.col("_gi"), [g.key for g in policy.groups], pl.String).alias("group"),
         pick(pl.col("_gi"), [g.zh for g in policy.groups], pl.String).alias("group_zh"),

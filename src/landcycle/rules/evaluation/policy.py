@@ -27,7 +27,8 @@ FIGURE_FIELDS = ("revenue", "tax", "value_added", "energy_tce", "emissions_t", "
 INDICATOR_FIELDS = FIGURE_FIELDS + ("land_mu",)
 SCALES = ("above", "below", "any")
 DIRECTIONS = ("higher", "lower")
-BENCHMARK_METHODS = ("group_mean", "industry_mean", "fixed")
+BENCHMARK_METHODS = ("group_mean", "industry_mean", "fixed", "previous_year")
+BENCHMARK_SCOPES = ("group", "county", "industry")
 MISSING_RULES = ("problem", "group_average_score")
 CLASS_METHODS = ("rank_percentile", "score_thresholds")
 RULE_KINDS = ("registered_within_years", "granted_within_years", "industry_divisions", "flag")
@@ -44,11 +45,16 @@ class PolicyError(RuleError):
 class Benchmark:
     """How an indicator's reference value is found: ``group_mean`` (Σ numerator / Σ denominator over
     the group's evaluated firms of the year), ``industry_mean`` (the same per GB/T 4754 division, the
-    group's when the division has fewer than ``min_firms``) or ``fixed`` (``value``)."""
+    group's when the division has fewer than ``min_firms``), ``fixed`` (``value``) or ``previous_year``
+    (Σ numerator / Σ denominator of the year before, so firms know their target in advance: over the
+    group's firms (``scope = "group"``), the whole county's (``"county"``) or the firm's GB/T 4754
+    division (``"industry"``, the group's when the division had fewer than ``min_firms``); the previous
+    year's firms that are not exempt and report the indicator count)."""
 
     method: str
     value: float | None = None
     min_firms: int = 5
+    scope: str = "group"
 
 
 @dataclass(frozen=True)
@@ -95,6 +101,7 @@ class ClassLevel:
     electricity_surcharge_yuan_per_kwh: float = 0.0
     water_surcharge_pct: float = 0.0
     land_use_tax_relief_pct: float = 0.0
+    min_group_size: int = 0  # a group with fewer units has none of this class (its firms go one class inwards)
 
 
 @dataclass(frozen=True)

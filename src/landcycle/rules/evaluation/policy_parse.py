@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from ..problems import Problem
-from .policy import (BENCHMARK_METHODS, CLASS_METHODS, DIRECTIONS, INDICATOR_FIELDS, MISSING_COLUMN_RULES,
-                     MISSING_RULES, RULE_KINDS, SCALES, TIE_BREAKS, Benchmark, ClassLevel, EvaluationPolicy, Group,
-                     Indicator, PolicyError, Rule)
+from .policy import (BENCHMARK_METHODS, BENCHMARK_SCOPES, CLASS_METHODS, DIRECTIONS, INDICATOR_FIELDS,
+                     MISSING_COLUMN_RULES, MISSING_RULES, RULE_KINDS, SCALES, TIE_BREAKS, Benchmark, ClassLevel,
+                     EvaluationPolicy, Group, Indicator, PolicyError, Rule)
 
 KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 COLUMN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -140,8 +140,9 @@ def _indicator(c: Checker, d, path: str, cap_factor: float) -> Indicator:
         if cap is None and weight is not None:
             cap = weight * cap_factor if cap_factor > 0 else None
     bpath = f"{path}.benchmark"
-    b = c.table(d.get("benchmark", {"method": "group_mean"}), bpath, ("method", "value", "min_firms"))
+    b = c.table(d.get("benchmark", {"method": "group_mean"}), bpath, ("method", "value", "min_firms", "scope"))
     method = c.choice(b, "method", bpath, BENCHMARK_METHODS, "group_mean")
+    scope = c.choice(b, "scope", bpath, BENCHMARK_SCOPES, "group")
     value = c.number(b, "value", bpath, None, positive=True)
     min_firms = c.get(b, "min_firms", bpath, int, 5)
     if method == "fixed" and value is None and "value" not in b:
@@ -150,7 +151,8 @@ def _indicator(c: Checker, d, path: str, cap_factor: float) -> Indicator:
     missing = c.choice(d, "missing", path, MISSING_RULES, "problem")
     return Indicator(key or "", c.get(d, "zh", path, str) or "", c.get(d, "en", path, str) or "", num or "",
                      den or "", c.get(d, "unit", path, str, ""), direction or "higher", weight or 0.0, cap,
-                     Benchmark(method or "group_mean", value, min_firms or 5), missing or "problem")
+                     Benchmark(method or "group_mean", value, min_firms or 5, scope or "group"),
+                     missing or "problem")
 
 
 def _group(c: Checker, d, path: str, cap_factor: float) -> Group:
@@ -180,7 +182,7 @@ def _classes(c: Checker, d) -> tuple[str, tuple[ClassLevel, ...]]:
     method = c.choice(d, "method", "classes", CLASS_METHODS, "rank_percentile")
     levels = []
     fields = ("key", "zh", "en", "share", "min_score", "electricity_surcharge_yuan_per_kwh", "water_surcharge_pct",
-              "land_use_tax_relief_pct")
+              "land_use_tax_relief_pct", "min_group_size")
     for i, x in enumerate(c.get(d, "levels", "classes", list) or []):
         p = f"classes.levels[{i}]"
         x = c.table(x, p, fields)
@@ -189,7 +191,8 @@ def _classes(c: Checker, d) -> tuple[str, tuple[ClassLevel, ...]]:
             k or "", c.get(x, "zh", p, str) or "", c.get(x, "en", p, str) or "",
             c.number(x, "share", p, None, minimum=0), c.number(x, "min_score", p, None),
             c.number(x, "electricity_surcharge_yuan_per_kwh", p, 0.0),
-            c.number(x, "water_surcharge_pct", p, 0.0), c.number(x, "land_use_tax_relief_pct", p, 0.0, minimum=0)))
+            c.number(x, "water_surcharge_pct", p, 0.0), c.number(x, "land_use_tax_relief_pct", p, 0.0, minimum=0),
+            int(c.number(x, "min_group_size", p, 0, minimum=0) or 0)))
     if len(levels) < 2:
         c.err("classes.levels", "policy.classes", "至少需要两个类别", "At least two classes are needed")
     c.unique([lv.key for lv in levels], "classes.levels")

@@ -7,7 +7,9 @@ denominator; null when a field is empty or the denominator ≤ 0, and for groups
 Benchmark ``group_mean`` is the group's RATIO OF SUMS for the year: Σ numerator / Σ denominator over
 the group's scored units that report the indicator — how a county publishes its 亩均税收 (total tax /
 total land), so a firm on a sliver of land cannot move it. ``industry_mean`` is the same per GB/T 4754
-division (the group's when the division has fewer than ``min_firms``); ``fixed`` is a published value.
+division (the group's when the division has fewer than ``min_firms``); ``fixed`` is a published value;
+``previous_year`` is the ratio of sums of the year before (of the group, the county or the division),
+computed from the previous year's units (``previous``), so that firms know their target in advance.
 
 Contribution = clip(weight × value / benchmark, floor, cap) for direction ``higher``, with
 benchmark / value for ``lower`` (a value of 0 earns the cap). A unit missing an indicator whose rule is
@@ -51,9 +53,39 @@ def group_stats(units: pl.DataFrame, aggs: list[pl.Expr], groups: int) -> dict[s
     return out
 
 
+def uses_previous(policy: EvaluationPolicy) -> bool:
+    return any(i.benchmark.method == "previous_year" for g in policy.groups for i in g.indicators)
+
+
+def _ratio(frame: pl.DataFrame, num: str, den: str, has: pl.Expr) -> tuple[float | None, int]:
+    row = frame.select(pl.when(has).then(pl.col(num)).sum().alias("n"), pl.when(has).then(pl.col(den)).sum()
+                       .alias("d"), has.sum().alias("c")).row(0)
+    return (row[0] / row[1] if row[1] else None), int(row[2] or 0)
+
+
+def previous_benchmark(previous: pl.DataFrame | None, policy: EvaluationPolicy, gi: int,
+                       ind: Indicator) -> tuple[float | None, int, list[tuple[str, float, int]]]:
+    """The previous year's ratio of sums for group ``gi``'s indicator ``ind`` by its scope: (value, firms
+    counted, [(division, value, firms)] for scope ``industry`` — divisions with at least ``min_firms``)."""
+    if previous is None or previous.height == 0:
+        return None, 0, []
+    has = pl.col(f"{ind.key}_value").is_not_null()
+    scope = ind.benchmark.scope
+    pool = previous if scope == "county" else previous.filter(pl.col("_gi") == gi)
+    value, n = _ratio(pool, ind.numerator, ind.denominator, has)
+    divisions = []
+    if scope == "industry":
+        table = previous.group_by("_div").agg(
+            (pl.when(has).then(pl.col(ind.numerator)).sum() / pl.when(has).then(pl.col(ind.denominator)).sum())
+            .alias("b"), has.sum().alias("n")).filter(pl.col("n") >= ind.benchmark.min_firms).sort("_div")
+        divisions = [(r["_div"], r["b"], int(r["n"])) for r in table.iter_rows(named=True) if r["_div"]]
+    return value, n, divisions
+
+
 def add_values(units: pl.DataFrame, policy: EvaluationPolicy) -> pl.DataFrame:
     """``k_value`` of every indicator (and ``_div``, the GB/T 4754 division, for industry benchmarks)."""
-    industry = any(i.benchmark.method == "industry_mean" for g in policy.groups for i in g.indicators)
+    industry = any(i.benchmark.method == "industry_mean" or i.benchmark.scope == "industry"
+                   for g in policy.groups for i in g.indicators)
     exprs = [pl.col("industry_code").str.slice(0, 2).alias("_div")] if industry else []
     for key, ind in policy.indicators().items():
         uses = pl.col("_gi").is_in([gi for gi, _ in _users(policy, key)])
@@ -110,9 +142,11 @@ def no_peer_checks(units: pl.DataFrame, policy: EvaluationPolicy, good: pl.Serie
     return out
 
 
-def add_benchmarks(units: pl.DataFrame, policy: EvaluationPolicy) -> tuple[pl.DataFrame, pl.DataFrame]:
+def add_benchmarks(units: pl.DataFrame, policy: EvaluationPolicy, *, year: int | None = None,
+                   previous: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
     """``k_benchmark`` for every indicator, and the table of benchmarks used (group, indicator, method,
-    division, benchmark, firms reporting). Ratios of sums are computed once per group (or division)."""
+    division, benchmark, firms reporting, the year of the data it comes from). Ratios of sums are computed
+    once per group (or division); ``previous``: the units of the year before (``previous_year``)."""
     groups = len(policy.groups)
     inds = policy.indicators()
     aggs: dict[str, pl.Expr] = {}
@@ -130,10 +164,21 @@ def add_benchmarks(units: pl.DataFrame, policy: EvaluationPolicy) -> tuple[pl.Da
     for key, ind in inds.items():
         values: list = [None] * groups
         industry = []
+        prev_divisions = []
         for gi, gind in _users(policy, key):
             b = gind.benchmark
             if b.method == "fixed":
                 values[gi] = b.value
+            elif b.method == "previous_year":
+                values[gi], n, divisions = previous_benchmark(previous, policy, gi, gind)
+                table.append((policy.groups[gi].key, key, f"previous_year:{b.scope}", None, values[gi], n,
+                              None if year is None else year - 1))
+                for div, value, count in divisions:
+                    table.append((policy.groups[gi].key, key, "previous_year:industry", div, value, count,
+                                  None if year is None else year - 1))
+                if divisions:
+                    prev_divisions.append((gi, {d: v for d, v, _ in divisions}))
+                continue
             else:
                 masked = any(i.missing != "problem" for _, i in _users(policy, key))
                 num = sums[f"{ind.numerator}/{key}" if masked else f"{ind.numerator}/"][gi]
@@ -141,8 +186,12 @@ def add_benchmarks(units: pl.DataFrame, policy: EvaluationPolicy) -> tuple[pl.Da
                 values[gi] = num / den if num is not None and den else None
                 if b.method == "industry_mean":
                     industry.append((gi, b.min_firms))
-            table.append((policy.groups[gi].key, key, b.method, None, values[gi], sums[f"{key}/n"][gi] or 0))
+            table.append((policy.groups[gi].key, key, b.method, None, values[gi], sums[f"{key}/n"][gi] or 0,
+                          None if b.method == "fixed" else year))
         expr = per_group(values)
+        for gi, by_div in prev_divisions:
+            mapped = pl.col("_div").replace_strict(by_div, default=None, return_dtype=pl.Float64)
+            expr = pl.when((pl.col("_gi") == gi) & mapped.is_not_null()).then(mapped).otherwise(expr)
         if industry:
             has = pl.col(f"{key}_value").is_not_null()
             part = ["_gi", "_div"]
@@ -154,19 +203,30 @@ def add_benchmarks(units: pl.DataFrame, policy: EvaluationPolicy) -> tuple[pl.Da
                 use = (pl.col("_gi") == gi) & (pl.lit(div_b["n"]) >= min_firms)
                 expr = pl.when(use).then(pl.lit(div_b["b"])).otherwise(expr)
                 for row in divs.filter((pl.col("_gi") == gi) & (pl.col("n") >= min_firms)).iter_rows(named=True):
-                    table.append((policy.groups[gi].key, key, "industry_mean", row["_div"], row["b"], row["n"]))
+                    table.append((policy.groups[gi].key, key, "industry_mean", row["_div"], row["b"], row["n"], year))
         exprs.append(expr.alias(f"{key}_benchmark"))
     bench = pl.DataFrame(table, schema={"group": pl.String, "indicator": pl.String, "method": pl.String,
-                                        "division": pl.String, "benchmark": pl.Float64, "firms": pl.Int64},
+                                        "division": pl.String, "benchmark": pl.Float64, "firms": pl.Int64,
+                                        "year": pl.Int64},
                          orient="row")
     return units.with_columns(exprs), bench
 
 
-def benchmark_checks(policy: EvaluationPolicy) -> list[P.Check]:
+def benchmark_checks(policy: EvaluationPolicy, year: int | None = None) -> list[P.Check]:
     out = []
     for key, ind in policy.indicators().items():
         b = pl.col(f"{key}_benchmark")
+        prev = [gi for gi, i in _users(policy, key) if i.benchmark.method == "previous_year"]
+        if prev:
+            before = "上年" if year is None else f"{year - 1}年"
+            before_en = "the previous year" if year is None else str(year - 1)
+            out.append(P.Check(pl.col("_gi").is_in(prev) & b.is_null(), ind.numerator, "benchmark.no_previous_year",
+                               f"{ind.zh}的基准值取{before}平均，但没有{before}的数据：请一并提供{before}的年度数据",
+                               f"The benchmark of {ind.en} is the average of {before_en}, and there are no figures "
+                               f"of {before_en}: provide them with this year's", value=b))
         uses = pl.col("_gi").is_in([gi for gi, _ in _users(policy, key)])
+        if prev:  # a missing previous year is said above, once
+            uses = uses & ~(pl.col("_gi").is_in(prev) & b.is_null())
         bad = uses & (b.is_null() | ~(b > 0) | b.is_infinite())
         out.append(P.Check(bad, ind.numerator, "benchmark.invalid",
                            pl.format(f"{ind.zh}的基准值为 {{}}，不大于0：本组无法按该指标评分", b),
