@@ -83,8 +83,8 @@ class Command(BaseCommand):
             target.write_bytes(report_xlsx(d))
         s = d["summary"]
         self.stdout.write(
-            f"{d['as_of']} 监管{s['supervised']}份合同：红{s['red']} 黄{s['yellow']} 绿{s['green']}；闲置土地{s['idle']}宗"
+            f"{d['as_of']} 监管{s['supervised']}份合同：红{s['red']} 黄{s['yellow']} 绿{s['green']} 提醒{s['blue']} 未能判定{s['grey']}；闲置土地{s['idle']}宗"
             f"（政府原因免责{s['idle_exempt']}），可无偿收回{s['take_back']}宗，应征闲置费{s['fees_wan']}万元；"
             f"未监管{s['not_supervised']}行（见 problems） / supervised {s['supervised']} contracts on {d['as_of']}: "
-            f"red {s['red']}, yellow {s['yellow']}, green {s['green']}; idle {s['idle']} (exempt {s['idle_exempt']}), "
+            f"red {s['red']}, yellow {s['yellow']}, green {s['green']}, reminder {s['blue']}, not judged {s['grey']}; idle {s['idle']} (exempt {s['idle_exempt']}), "
             f"take-back {s['take_back']}, fees {s['fees_wan']} 万元; {s['not_supervised']} rows not supervised -> {target}")
