@@ -27,7 +27,8 @@ from landcycle.sample.scaled import Scale, province_plans
 from landcycle.supervision.models import Commitment, Contract, Warning, WarningEvent
 
 N, M, TOWNS = 700, 1050, 3
-STATES = set(BUILDING) | set(IDLE_STATES) | set(COMPLETED) | {"old_grant", "lease"}
+STATES = set(BUILDING) | set(IDLE_STATES) | set(COMPLETED) | {"old_grant", "lease", "not_judged",
+                                                                 "idle_gov_delay_expired"}
 RULES = {"start.due_soon", "start.overdue", "progress.behind", "idle.stalled_watch", "completion.due_soon",
          "completion.overdue", "idle.not_started", "idle.take_back", "idle.stalled", "commitment.tax_per_mu",
          "commitment.energy_per_value_added", "production.due_soon", "production.overdue", "enterprise.tax_per_mu",
