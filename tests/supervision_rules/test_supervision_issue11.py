@@ -163,3 +163,31 @@ def test_policy_keys_parse_and_old_files_without_them_still_load():
     p = parse_policy(data)
     assert p.idle_land.delay_shift_max_years == 1 and p.idle_land.start_from_delivery_years == 0
     assert p.contract_dates.notice_colour == "blue"
+
+
+# ------------------------------------------------------------------ enterprises
+def test_tax_exemptions_follow_the_evaluation_policy_counting():
+    from landcycle.rules.supervision.enterprise import Exemption, tax_exemption
+
+    rules = (Exemption("new_firm", "registered_within_years", 2, "新办", "new"),
+             Exemption("construction_period", "granted_within_years", 3, "建设期", "construction"))
+    assert tax_exemption(2025, rules, D(2024, 1, 1), None).key == "new_firm"      # after 2023-12-31
+    assert tax_exemption(2025, rules, D(2023, 12, 31), None) is None             # exactly two years: evaluated
+    assert tax_exemption(2025, rules, D(2010, 1, 1), D(2023, 5, 1)).key == "construction_period"
+    assert tax_exemption(2025, rules, D(2010, 1, 1), D(2022, 12, 31)) is None
+
+
+def test_old_figures_are_no_current_data_not_red():
+    from landcycle.rules.supervision.enterprise import stale_figures_finding
+
+    assert stale_figures_finding(2025, D(2026, 11, 29), POLICY) is None
+    f = stale_figures_finding(2023, D(2026, 11, 29), POLICY)
+    assert f.colour == "grey" and f.zh.startswith("无当期数据：最近的亩均税收数据为2023年度，早于2025年度")
+
+
+def test_an_ended_lease_finding_names_the_parcel_the_end_and_the_evaluation():
+    from landcycle.rules.supervision.enterprise import ended_lease_finding
+
+    f = ended_lease_finding("330282112-0007", D(2026, 6, 30), D(2026, 11, 29), "慈溪市某纺织厂", True)
+    assert f.rule == "lease.ended_not_vacated" and f.colour == "yellow" and f.days_overdue == 152
+    assert "租约已于2026-06-30到期" in f.zh and "地块已列入腾退" in f.zh and "仍计入亩均评价" in f.zh
