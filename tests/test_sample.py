@@ -340,7 +340,7 @@ EXPECTED = {  # state -> (colour, rules that must fire)
     "progress_behind": (None, {"progress.behind"}), "stalled_watch": (None, {"idle.stalled_watch"}),
     "completion_due_soon": ("blue", {"completion.due_soon"}), "completion_overdue": (None, {"completion.overdue"}),
     "idle_1y": ("red", {"idle.not_started"}), "idle_2y": ("red", {"idle.not_started", "idle.take_back"}),
-    "idle_gov_delay": ("yellow", {"idle.not_started"}), "idle_stalled": ("red", {"idle.stalled"}),
+    "idle_gov_delay": (None, {"idle.not_started"}), "idle_stalled": ("red", {"idle.stalled"}),  # idle: exempt (below)
     "idle_gov_delay_expired": ("red", {"idle.not_started"}), "not_judged": ("grey", {"contract.not_judged"}),
     "idle_stalled_2y": ("red", {"idle.stalled"}),  # take-back after a stall: a county's choice, off by default
     "below_100": ("yellow", {"commitment.tax_per_mu"}), "below_80": ("red", {"commitment.tax_per_mu"}),

@@ -98,7 +98,7 @@ def test_government_delay_exempts_for_its_length_then_the_fee_applies(supervisio
     services.warnings_refresh(actor=admin, as_of=DAY)  # long past the moved date: the fee is due again
     w.refresh_from_db()
     assert w.colour == "red" and not w.exempt and w.fee_wan and "顺延200天" in w.reason_zh
-    assert list(w.events.values_list("from_colour", "to_colour")) == [("", "yellow"), ("yellow", "red")]
+    assert list(w.events.values_list("from_colour", "to_colour")) == [("", "red"), ("red", "yellow"), ("yellow", "red")]
 
 
 def test_starting_turns_the_idle_warnings_green_and_keeps_them(supervision_data, personas):

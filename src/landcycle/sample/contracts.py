@@ -191,6 +191,7 @@ def draw_contract(parcel, state, held, lease, names, used_names, numbers, rng, c
         c.signed_on = lease[0] - states.days(rng.randint(10, 30))
         c.term_years = max(1, round(((lease[1] or REFERENCE_DATE).year - lease[0].year)))
         c.price_wan = states.q(float(mu) * rng.uniform(0.8, 1.6) * c.term_years, 2)
+        c.actual_start = lease[0]  # a state lease of land in use: the works it covers stand (started, not idle)
     elif state == "old_grant":
         c.signed_on = held[1] - states.days(rng.randint(30, 120))
         c.agreed_start = c.signed_on + states.days(180)
