@@ -104,7 +104,7 @@ def test_moved_dates_not_judged_reminders_and_ended_leases(page, live_server, su
     assert "原约定 2024-06-30" in page.locator("svg.timeline").inner_html()
     _shot(page, "25-contract-moved-dates", full_page=True)
     page.goto(f"{live_server.url}/contracts/{contract.pk}/edit/")
-    assert "打入所有基础桩" in page.locator("form").inner_text()  # what "started" means, beside the date
+    assert "打入所有基础桩" in page.locator("form.form-card").inner_text()  # what "started" means, beside the date
     _shot(page, "25b-contract-edit-start-criterion", full_page=True)
     page.goto(f"{live_server.url}/contracts/{contract.pk}/")
     page.set_viewport_size({"width": 390, "height": 844})
