@@ -56,15 +56,17 @@ def contract_findings(out, actor, as_of: dt.date, policy, contract_ids=None) -> 
             out.found[(CONTRACT, c.pk, f.rule)] = f
 
 
-def _main_parks(ids: list[int], day: dt.date) -> dict[int, int]:
+def _main_parks(ids: list[int], day: dt.date, granted: dict | None = None) -> dict[int, int]:
     from landcycle.registry.models import Occupancy
-    from landcycle.registry.selectors import active_q
+    from landcycle.registry.selectors import held_q
 
     held: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for chunk in _chunks(ids):
-        for ent, park, area in Occupancy.objects.filter(active_q(day), enterprise_id__in=chunk).order_by().values_list(
-                "enterprise_id", "parcel__park_id", "area_m2"):
+        for ent, park, area, kind, start in Occupancy.objects.filter(held_q(day), enterprise_id__in=chunk).order_by() \
+                .values_list("enterprise_id", "parcel__park_id", "area_m2", "kind", "start"):
             held[ent][park] += area
+            if granted is not None and kind == Occupancy.Kind.OWNED and (ent not in granted or start < granted[ent]):
+                granted[ent] = start
     return {ent: max(parks.items(), key=lambda kv: (kv[1], -kv[0]))[0] for ent, parks in held.items()}
 
 
@@ -76,10 +78,11 @@ def enterprise_findings(out, actor, as_of: dt.date, policy) -> None:
     from landcycle.rules.supervision import class_finding, tax_per_mu_finding
     from landcycle.rules.units import m2_to_mu
     from landcycle.supervision.selectors import latest_published_classes
-    from landcycle.supervision.subjects import ENTERPRISE, Subject
+    from landcycle.rules.supervision.enterprise import stale_figures_finding, tax_exemption
+    from landcycle.supervision.subjects import ENTERPRISE, Subject, _ended_leases, tax_exemptions
 
-    ents = {pk: (name, town_id) for pk, name, town_id in scoped(Enterprise.objects.all(), actor).order_by().values_list(
-        "pk", "name", "town_id")}
+    ents = {pk: (name, town_id, registered) for pk, name, town_id, registered in scoped(
+        Enterprise.objects.all(), actor).order_by().values_list("pk", "name", "town_id", "registered_on")}
     minimums = dict(Park.objects.filter(min_tax_per_mu__isnull=False).values_list("pk", "min_tax_per_mu"))
     latest: dict[int, tuple[int, Decimal]] = {}
     for ent, year, tax in YearlyFigure.objects.filter(year__lte=as_of.year, tax__isnull=False).order_by(
@@ -90,12 +93,14 @@ def enterprise_findings(out, actor, as_of: dt.date, policy) -> None:
     for ent, (year, _tax) in latest.items():
         by_year[year].append(ent)
     class_year, classes = latest_published_classes(as_of)
-    for ent, (name, town_id) in ents.items():
+    for ent, (name, town_id, _reg) in ents.items():
         out.subjects[(ENTERPRISE, ent)] = Subject(name[:250], town_id, None)
         out.checked.add((ENTERPRISE, ent))
     for year, ids in sorted(by_year.items()):
         day = min(dt.date(year, 12, 31), as_of)
-        parks = _main_parks(ids, day)
+        granted: dict = {}
+        parks = _main_parks(ids, day, granted)
+        stale = stale_figures_finding(year, as_of, policy)
         used: dict[int, Decimal] = {}
         for chunk in _chunks([i for i in ids if minimums.get(parks.get(i))]):
             used.update(land_used_many(chunk, day))
@@ -104,6 +109,11 @@ def enterprise_findings(out, actor, as_of: dt.date, policy) -> None:
             out.subjects[(ENTERPRISE, ent)].park_id = park
             minimum = minimums.get(park)
             if minimum is None or used.get(ent, 0) <= 0:
+                continue
+            if tax_exemption(year, tax_exemptions(), ents[ent][2], granted.get(ent)) is not None:
+                continue
+            if stale is not None:
+                out.found[(ENTERPRISE, ent, stale.rule)] = stale
                 continue
             per_mu = (latest[ent][1] / m2_to_mu(used[ent])).quantize(Decimal("0.01"), ROUND_HALF_UP)
             f = tax_per_mu_finding(per_mu, minimum, policy, year)
@@ -116,6 +126,7 @@ def enterprise_findings(out, actor, as_of: dt.date, policy) -> None:
         if f is not None:
             out.found[(ENTERPRISE, ent, f.rule)] = f
     out.counts["enterprises"] = len(ents)
+    _ended_leases(out, actor, as_of, ents)  # issue 11: one query, shared with the refresh
 
 
 def insert_rows(model, objs: list) -> None:

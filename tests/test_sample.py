@@ -335,16 +335,17 @@ def test_demo_users_can_sign_in(sample_db, client):
 EXPECTED = {  # state -> (colour, rules that must fire)
     "on_track": ("green", set()), "extended": ("green", set()), "met": ("green", set()), "lease": ("green", set()),
     "old_grant": ("green", set()), "awaiting_production": ("green", set()),
-    "start_due_soon": ("yellow", {"start.due_soon"}), "start_overdue_yellow": ("yellow", {"start.overdue"}),
-    "start_overdue_red": ("red", {"start.overdue"}), "late_delivery": ("yellow", {"start.overdue"}),
+    "start_due_soon": ("blue", {"start.due_soon"}), "start_overdue_yellow": ("yellow", {"start.overdue"}),
+    "start_overdue_red": ("red", {"start.overdue"}), "late_delivery": (None, set()),  # the start moved (below)
     "progress_behind": (None, {"progress.behind"}), "stalled_watch": (None, {"idle.stalled_watch"}),
-    "completion_due_soon": ("yellow", {"completion.due_soon"}), "completion_overdue": (None, {"completion.overdue"}),
+    "completion_due_soon": ("blue", {"completion.due_soon"}), "completion_overdue": (None, {"completion.overdue"}),
     "idle_1y": ("red", {"idle.not_started"}), "idle_2y": ("red", {"idle.not_started", "idle.take_back"}),
-    "idle_gov_delay": ("yellow", {"idle.not_started"}), "idle_stalled": ("red", {"idle.stalled"}),
-    "idle_stalled_2y": ("red", {"idle.stalled", "idle.take_back"}),
+    "idle_gov_delay": (None, {"idle.not_started"}), "idle_stalled": ("red", {"idle.stalled"}),  # idle: exempt (below)
+    "idle_gov_delay_expired": ("red", {"idle.not_started"}), "not_judged": ("grey", {"contract.not_judged"}),
+    "idle_stalled_2y": ("red", {"idle.stalled"}),  # take-back after a stall: a county's choice, off by default
     "below_100": ("yellow", {"commitment.tax_per_mu"}), "below_80": ("red", {"commitment.tax_per_mu"}),
     "energy_exceeded": (None, {"commitment.energy_per_value_added"}), "not_reviewed": ("yellow", {"commitment.tax_per_mu"}),
-    "production_due_soon": ("yellow", {"production.due_soon"}), "production_overdue": (None, {"production.overdue"}),
+    "production_due_soon": ("blue", {"production.due_soon"}), "production_overdue": (None, {"production.overdue"}),
 }
 
 
@@ -359,7 +360,8 @@ def _rule_contract(c):
         development=Development(c.developed_area_share, c.investment_share, c.stopped_since),
         commitments=tuple(Commitment(m["kind"], m["committed"], m["unit"], m["measured"]) for m in c.commitments),
         extensions=tuple(Extension(e["milestone"], e["new_date"], e["approved_on"]) for e in c.extensions),
-        government_delays=tuple(GovernmentDelay(d["cause"], d["evidence"], d["description"]) for d in c.delays))
+        government_delays=tuple(GovernmentDelay(d["cause"], d["evidence"], d["description"], days=d.get("days"))
+                                for d in c.delays))
 
 
 def test_contracts_in_every_state_as_the_rules_judge_them(plan):
@@ -381,8 +383,15 @@ def test_contracts_in_every_state_as_the_rules_judge_them(plan):
         assert colour in (None, a.colour) and rules <= set(a.rules), (c.state, a.colour, a.rules)
         if c.state in ("idle_1y", "idle_stalled"):
             assert a.fee_wan == (c.price_wan * Decimal("0.2")).quantize(Decimal("0.01"))
-        if c.state == "idle_gov_delay":
+        if c.state == "idle_gov_delay":  # within the moved period
             assert a.exempt and a.fee_wan is None and not a.take_back
+        if c.state == "idle_gov_delay_expired":  # past it: the fee is due again, and the warning says why
+            f = next(f for f in a.findings if f.rule == "idle.not_started")
+            assert not a.exempt and a.fee_wan == (c.price_wan * Decimal("0.2")).quantize(Decimal("0.01"))
+            assert "因政府原因" in f.zh and "顺延" in f.zh
+        if c.state == "late_delivery":  # a delivery late moves the agreed start by the days it was late
+            assert all("顺延" in f.zh for f in a.findings if f.rule.startswith("start."))
+            assert not a.idle
     assert sum(c.holder is None for c in plan.contracts) > 50  # holders not in the registry, by name
 
 
@@ -410,6 +419,12 @@ def test_contracts_and_warnings_in_the_database(sample_db, plan):
     dunhe = Warning.objects.filter(park__name="敦和园区", town__name="新浦镇")
     assert dunhe.filter(rule="idle.take_back", colour="red").exists()
     assert dunhe.filter(rule="idle.not_started", exempt=True, colour="yellow").exists()
+    # the story's tenants whose lease ended on 2026-06-30 and who have not left: on the parcel and the firm
+    assert dunhe.filter(subject_type="parcel", rule="lease.ended_not_vacated", colour="yellow").count() >= 3
+    assert dunhe.filter(subject_type="enterprise", rule="lease.ended_not_vacated", colour="yellow").count() >= 3
+    assert Warning.objects.filter(rule="contract.not_judged", colour="grey").count() >= 5  # never green
+    assert Warning.objects.filter(rule__endswith=".due_soon", colour="blue").exists()  # reminders, not yellow
+    assert not Warning.objects.filter(rule__endswith=".due_soon", colour="yellow").exists()
     assert dunhe.filter(subject_type="enterprise", rule="enterprise.tax_per_mu", colour="red").count() >= 5
     actions = dict(AuditEntry.objects.values("action").annotate(n=Count("id")).values_list("action", "n"))
     assert actions["sample.contract.create"] == len(plan.contracts)

@@ -212,10 +212,12 @@ def supervise_contracts(*, contracts, as_of, out, mapping=None, policy=None, ind
     s = d["summary"]
     head_zh = f"【按表头识别为随产品提供的格式“{report.mapping}”】" if report.mapping else ""
     head_en = f"[recognised the shipped layout {report.mapping}] " if report.mapping else ""
-    return (f"{head_zh}{d['as_of']} 监管{s['supervised']}份合同：红{s['red']} 黄{s['yellow']} 绿{s['green']}；闲置土地{s['idle']}宗"
+    return (f"{head_zh}{d['as_of']} 监管{s['supervised']}份合同：红{s['red']} 黄{s['yellow']} 绿{s['green']} "
+            f"提醒{s['blue']} 未能判定{s['grey']}；闲置土地{s['idle']}宗"
             f"（政府原因免责{s['idle_exempt']}），可无偿收回{s['take_back']}宗，应征闲置费{s['fees_wan']}万元；"
             f"未监管{s['not_supervised']}行（见 problems） / {head_en}supervised {s['supervised']} contracts on "
-            f"{d['as_of']}: red {s['red']}, yellow {s['yellow']}, green {s['green']}; idle {s['idle']} (exempt "
+            f"{d['as_of']}: red {s['red']}, yellow {s['yellow']}, green {s['green']}, reminder {s['blue']}, not judged "
+            f"{s['grey']}; idle {s['idle']} (exempt "
             f"{s['idle_exempt']}), take-back {s['take_back']}, fees {s['fees_wan']} 万元; {s['not_supervised']} rows "
             f"not supervised -> {target}")
 

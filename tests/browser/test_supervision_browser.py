@@ -75,3 +75,39 @@ def test_town_officer_sees_only_their_town(page, live_server, supervision_data):
     _shot(page, "26-map-by-warning-town-officer")
     response = page.goto(f"{live_server.url}/contracts/{supervision_data[QIAOTOU]['contract'].pk}/")
     assert response.status == 404
+
+
+def test_moved_dates_not_judged_reminders_and_ended_leases(page, live_server, supervision_data, personas):
+    """Issue 11's states on the board and on a contract page, at 1366 px and at 390 px."""
+    import datetime as dt
+
+    from conftest import SUPERVISION_DAY
+    from landcycle.registry import services as registry_services
+    from landcycle.supervision import services
+
+    admin, d = personas["admin"], supervision_data[XINPU]
+    contract = d["contract"]
+    services.government_delay_add(actor=admin, contract=contract, cause="plan_change", evidence="慈规〔2024〕8号",
+                                  days=90)
+    services.contract_create(actor=admin, number="HT-NOSTART", parcels=[d["parcels"][0]], holder=d["owner"],
+                             kind="grant", price_wan="100", signed_on=dt.date(2024, 3, 1))
+    registry_services.occupancy_end(actor=admin, occupancy=d["occupancies"][1], end=dt.date(2026, 6, 30))
+    services.warnings_refresh(actor=admin, as_of=SUPERVISION_DAY)
+    _sign_in(page, live_server, "p_admin")
+    page.goto(f"{live_server.url}/warnings/")
+    assert page.locator(".kpi.tone-grey").count() == 1 and page.locator(".kpi.tone-blue").count() == 1
+    assert page.locator("table.data .tag-warn-grey").count() >= 1
+    assert "租约到期未腾退" in page.locator("table.data").inner_text()
+    _shot(page, "24-warnings-board-grey-reminder-lease", full_page=True)
+    page.goto(f"{live_server.url}/contracts/{contract.pk}/")
+    assert "顺延90天" in page.locator(".date-notes").inner_text()
+    assert "原约定 2024-06-30" in page.locator("svg.timeline").inner_html()
+    _shot(page, "25-contract-moved-dates", full_page=True)
+    page.goto(f"{live_server.url}/contracts/{contract.pk}/edit/")
+    assert "打入所有基础桩" in page.locator("form.form-card").inner_text()  # what "started" means, beside the date
+    _shot(page, "25b-contract-edit-start-criterion", full_page=True)
+    page.goto(f"{live_server.url}/contracts/{contract.pk}/")
+    page.set_viewport_size({"width": 390, "height": 844})
+    _shot(page, "26-contract-moved-dates-390", full_page=True)
+    page.goto(f"{live_server.url}/warnings/")
+    _shot(page, "27-warnings-board-390", full_page=True)

@@ -137,10 +137,14 @@ def test_land_used_is_owned_plus_leased_minus_let(registry_data):
 
 
 def test_ending_a_lease_is_audited_and_changes_land_used(registry_data, personas):
-    lease = registry_data[XINPU]["occupancies"][1]
+    lease, tenant = registry_data[XINPU]["occupancies"][1], registry_data[XINPU]["tenant"]
     services.occupancy_end(actor=personas["xinpu"], occupancy=lease, end=dt.date(2025, 12, 31))
-    assert land_used_m2(registry_data[XINPU]["tenant"], dt.date(2026, 1, 1))["used"] == 0
     assert AuditEntry.objects.order_by("-seq").first().action == "occupancy.end"
+    # the lease ended but the firm is still there (在营): it keeps the land until it has left (issue 11)
+    assert land_used_m2(tenant, dt.date(2026, 1, 1))["used"] == 2000
+    assert land_used_m2(tenant, dt.date(2025, 12, 31))["used"] == 2000
+    services.enterprise_update(actor=personas["xinpu"], enterprise=tenant, status="relocated")
+    assert land_used_m2(tenant, dt.date(2026, 1, 1))["used"] == 0
 
 
 def test_occupancy_rules(registry_data, personas):

@@ -27,11 +27,12 @@ from landcycle.sample.scaled import Scale, province_plans
 from landcycle.supervision.models import Commitment, Contract, Warning, WarningEvent
 
 N, M, TOWNS = 700, 1050, 3
-STATES = set(BUILDING) | set(IDLE_STATES) | set(COMPLETED) | {"old_grant", "lease"}
+STATES = set(BUILDING) | set(IDLE_STATES) | set(COMPLETED) | {"old_grant", "lease", "not_judged",
+                                                                 "idle_gov_delay_expired"}
 RULES = {"start.due_soon", "start.overdue", "progress.behind", "idle.stalled_watch", "completion.due_soon",
          "completion.overdue", "idle.not_started", "idle.take_back", "idle.stalled", "commitment.tax_per_mu",
          "commitment.energy_per_value_added", "production.due_soon", "production.overdue", "enterprise.tax_per_mu",
-         "enterprise.class"}
+         "enterprise.class", "contract.not_judged", "lease.ended_not_vacated"}
 
 
 def _plans(**kw):
@@ -157,7 +158,8 @@ def test_refresh_raises_every_rule_kind_and_a_second_run_changes_nothing(generat
     assert first.raised > 0 and not first.skipped
     rules = set(Warning.objects.values_list("rule", flat=True))
     assert RULES <= rules, RULES - rules
-    assert set(Warning.objects.values_list("colour", flat=True)) == {"red", "yellow"}
+    # a first refresh raises no green; reminders (blue) and "not judged" (grey) are their own colours
+    assert set(Warning.objects.values_list("colour", flat=True)) == {"red", "yellow", "blue", "grey"}
     before = list(Warning.objects.order_by("pk").values())
     counts = (WarningEvent.objects.count(), AuditEntry.objects.count())
     second = warnings_refresh(actor=system_user(), as_of=REFERENCE_DATE)

@@ -64,7 +64,7 @@ def test_contracts_read_as_rows_give_the_findings_of_model_instances(generated):
 def test_land_used_and_main_park_agree_with_the_registry(generated):
     day = dt.date(2025, 12, 31)
     ids = set(Enterprise.objects.values_list("pk", flat=True))
-    parks, used = subjects._land_on(day, ids, generated["admin"])
+    parks, used, _granted = subjects._land_on(day, ids, generated["admin"])
     assert used == land_used_many(sorted(ids), day)
     held = defaultdict(lambda: defaultdict(int))
     for occupancy in Occupancy.objects.filter(active_q(day)).select_related("parcel"):

@@ -38,7 +38,6 @@ def _refused(actor, values) -> list:
 
 
 @pytest.mark.parametrize("change, field, rule", [
-    ({"agreed_start": D(2024, 12, 1)}, "agreed_start", "contract.start_before_signing"),
     ({"agreed_completion": D(2025, 6, 1)}, "agreed_completion", "contract.completion_before_start"),
     ({"actual_start": D(2025, 9, 1), "actual_completion": D(2025, 8, 1)}, "actual_completion",
      "contract.completion_before_start"),

@@ -52,11 +52,11 @@ def test_plan_then_apply_then_nothing_to_change(registry_data, personas):
 
 def test_invalid_rows_are_named_and_nothing_is_written(registry_data, personas):
     admin, d = personas["admin"], registry_data[XINPU]
-    rows = [_row(d, 1), _row(d, 2, agreed_start=dt.date(2023, 1, 1)), _row(d, 3, parcel_number="330282112-9999"),
+    rows = [_row(d, 1), _row(d, 2, agreed_completion=dt.date(2023, 1, 1)), _row(d, 3, parcel_number="330282112-9999"),
             _row(d, 4, price="面议"), _row(d, 1)]
     plans = contracts_plan(rows, actor=admin)
     assert [p.action for p in plans] == [CREATE, INVALID, INVALID, INVALID, INVALID]
-    assert {q.field for q in plans[1].problems} == {"agreed_start"}  # the ledger's field
+    assert {q.field for q in plans[1].problems} == {"agreed_completion"}  # the ledger's field
     assert {q.rule for q in plans[2].problems} >= {"contract.unknown_parcel"}
     assert {(q.field, q.rule) for q in plans[3].problems} == {("price", "contract.not_a_number")}
     assert {q.rule for q in plans[4].problems} == {"contract.duplicate_row"}

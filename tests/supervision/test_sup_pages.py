@@ -112,7 +112,8 @@ def test_bad_contract_form_is_refused_bilingually_and_writes_nothing(client, sup
     before = (Contract.objects.count(), AuditEntry.objects.count())
     resp = client.post(reverse("contract_create"), {
         "number": "HT-FORM-1", "kind": "grant", "parcels": d["parcels"][0].number, "holder": "",
-        "holder_name": "宁波测试有限公司", "price_wan": "abc", "signed_on": "2025-05-01", "agreed_start": "2025-04-01"})
+        "holder_name": "宁波测试有限公司", "price_wan": "abc", "signed_on": "2025-05-01", "agreed_start": "2025-06-01",
+        "agreed_completion": "2025-05-20"})
     html = _body(resp)
     assert resp.status_code == 200 and "未保存" in html
     assert "不是数字" in html and "is not a number" in html

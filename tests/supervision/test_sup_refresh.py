@@ -88,13 +88,17 @@ def test_idle_land_and_take_back_from_the_regulation(supervision_data):
     assert w.town.code == QIAOTOU and w.park == supervision_data[QIAOTOU]["park"]
 
 
-def test_government_delay_exempts_but_stays_visible(supervision_data, personas):
+def test_government_delay_exempts_for_its_length_then_the_fee_applies(supervision_data, personas):
     admin, c = personas["admin"], supervision_data[XINPU]["contract"]
-    services.government_delay_add(actor=admin, contract=c, cause="military_heritage", evidence="文物部门通知书")
-    services.warnings_refresh(actor=admin, as_of=DAY)
+    long_ago = c.agreed_start + dt.timedelta(days=400)  # idle 35 days after the original year, not after the moved one
+    services.government_delay_add(actor=admin, contract=c, cause="military_heritage", evidence="文物部门通知书", days=200)
+    services.warnings_refresh(actor=admin, as_of=long_ago)
     w = Warning.objects.get(subject_type="contract", subject_id=c.pk, rule="idle.not_started")
     assert w.colour == "yellow" and w.exempt and w.fee_wan is None and "第八条" in w.reason_zh
-    assert list(w.events.values_list("from_colour", "to_colour")) == [("", "red"), ("red", "yellow")]
+    services.warnings_refresh(actor=admin, as_of=DAY)  # long past the moved date: the fee is due again
+    w.refresh_from_db()
+    assert w.colour == "red" and not w.exempt and w.fee_wan and "顺延200天" in w.reason_zh
+    assert list(w.events.values_list("from_colour", "to_colour")) == [("", "red"), ("red", "yellow"), ("yellow", "red")]
 
 
 def test_starting_turns_the_idle_warnings_green_and_keeps_them(supervision_data, personas):

@@ -150,15 +150,21 @@ def test_an_extension_moves_the_agreed_start():
     assert a.idle and "约定开工日（延期后）2019-01-01已过1年零1天" in finding(a, "idle.not_started").zh
 
 
-def test_government_delay_exempts_from_fee_and_take_back_but_stays_visible():
+def test_government_delay_exempts_within_its_length_then_the_fee_applies():
+    # a recorded cause without a length counts at the Art. 12 limit: one year (2018-03-01 -> 2019-03-01)
     delay = GovernmentDelay("late_delivery", "区自然资源局2018-05-10函（交地延期说明）", "拆迁未完成")
-    a = evaluate_contract(contract(government_delays=(delay,)), D(2020, 6, 1), POLICY)
-    idle, back, start = finding(a, "idle.not_started"), finding(a, "idle.take_back"), finding(a, "start.overdue")
-    assert a.idle and a.exempt and idle.exempt and back.exempt
-    assert idle.colour == back.colour == start.colour == "yellow" and a.colour == "yellow"
+    a = evaluate_contract(contract(government_delays=(delay,)), D(2019, 4, 1), POLICY)
+    idle = finding(a, "idle.not_started")
+    assert finding(a, "start.overdue").days_overdue == 31  # the moved start is 31 days behind: yellow
+    assert a.idle and a.exempt and idle.exempt and idle.colour == "yellow" and a.colour == "yellow"
     assert idle.fee_wan is None and a.fee_wan is None and not a.take_back and not a.fee_unknown
     assert "未按约定期限、条件交付土地：拆迁未完成，佐证：区自然资源局2018-05-10函" in idle.zh
-    assert "依第八条免征闲置费、不予无偿收回" in idle.zh and "exempt from the fee and from take-back (Art. 8)" in idle.en
+    assert "顺延后的开工日为2019-03-01，2020-03-01后仍未开工即征收闲置费" in idle.zh
+    a = evaluate_contract(contract(government_delays=(delay,)), D(2020, 6, 1), POLICY)
+    idle = finding(a, "idle.not_started")
+    assert not idle.exempt and idle.colour == "red" and idle.fee_wan == Decimal("120.00")
+    assert idle.zh.startswith("约定开工日（顺延后）2019-03-01已过1年零92天仍未开工，属闲置土地")
+    assert "约定开工日因政府原因" in idle.zh and "2018-03-01→2019-03-01" in idle.zh
 
 
 def test_late_delivery_on_record_is_a_government_cause():
@@ -178,7 +184,9 @@ def test_partial_development_stopped_for_a_year_is_idle():
     s = finding(a, "idle.stalled")
     assert a.idle and s.colour == "red" and s.fee_wan == Decimal("120.00") and s.days_overdue == 367
     assert s.zh.startswith("已动工但已开发面积占比25.0%不足三分之一，自2019-05-01起中止开发建设1年零1天，属闲置土地")
-    assert evaluate_contract(c, D(2021, 5, 2), POLICY).take_back
+    assert not evaluate_contract(c, D(2021, 5, 2), POLICY).take_back  # Art. 14(2): a county's choice, off
+    county = dataclasses.replace(POLICY, idle_land=dataclasses.replace(POLICY.idle_land, stalled_take_back=True))
+    assert evaluate_contract(c, D(2021, 5, 2), county).take_back
 
 
 @pytest.mark.parametrize("area, investment, idle", [
@@ -201,7 +209,8 @@ def test_stopped_without_shares_cannot_be_judged():
 
 def test_no_agreed_start_is_reported_as_unchecked():
     a = evaluate_contract(contract(start=None, agreed_completion=None), D(2020, 1, 2), POLICY)
-    assert a.colour == "green" and [u.rule for u in a.unchecked] == ["idle.not_started"]
+    assert a.colour == "grey" and [u.rule for u in a.unchecked] == ["idle.not_started"]  # not judged is not green
+    assert a.findings[-1].rule == "contract.not_judged" and "无约定开工日期" in a.findings[-1].zh
 
 
 def test_fee_share_comes_from_the_policy():

@@ -3,8 +3,9 @@
 For a year: every enterprise with a YearlyFigure of that year, its figures, its registry fields (credit
 code, name, town, industry, scale, registration date, status) and its land at the year's end (31
 December) from Occupancy — owned, leased and let to others, in mu (DOMAIN §2: land used = owned + leased
-− let), by the same active-occupancy test as ``registry.selectors.active_q``. ``_row`` carries the
-enterprise id, so the engine's results and problems map back to enterprises without a lookup.
+− let), by the same test as ``registry.selectors.held_q`` (running, or a lease the firm overstays: kept until
+it has left). ``_row`` carries the enterprise id, so the engine's results and problems map back to
+enterprises without a lookup.
 
 Registry facts the policy reads:
 - ``land_granted_on`` (construction-period exemption): the earliest start of the firm's owned land held
@@ -30,7 +31,7 @@ import polars as pl
 from django.db.models import Min, Sum
 
 from landcycle.registry.models import Occupancy
-from landcycle.registry.selectors import active_q
+from landcycle.registry.selectors import held_q
 from landcycle.rules.evaluation.policy import FIGURE_FIELDS
 
 from .facts import flag_kinds, merge_kind
@@ -88,12 +89,12 @@ def _land(ids: set[int], day: dt.date) -> dict[int, dict]:
     """Owned, leased and let-to-others area (m²) on ``day`` and the earliest start of owned land held,
     in two grouped queries (the definition of ``registry.selectors.land_used_many``, by kind)."""
     out: dict[int, dict] = defaultdict(dict)
-    held = (Occupancy.objects.filter(active_q(day)).order_by().values("enterprise_id", "kind")
+    held = (Occupancy.objects.filter(held_q(day)).order_by().values("enterprise_id", "kind")
             .annotate(m2=Sum("area_m2"), first=Min("start")))
     for r in held:
         if r["enterprise_id"] in ids:
             out[r["enterprise_id"]][r["kind"]] = (r["m2"], r["first"])
-    let = Occupancy.objects.filter(active_q(day), lessor__isnull=False).order_by().values("lessor_id").annotate(
+    let = Occupancy.objects.filter(held_q(day), lessor__isnull=False).order_by().values("lessor_id").annotate(
         m2=Sum("area_m2"))
     for r in let:
         if r["lessor_id"] in ids:

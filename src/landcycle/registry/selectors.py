@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 
 from landcycle.accounts.scope import scoped
 from landcycle.rules.units import m2_to_mu
@@ -18,9 +18,30 @@ def active_q(on: dt.date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}start__lte": on}) & (Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": on}))
 
 
+STILL_THERE = (Enterprise.Status.OPERATING, Enterprise.Status.SUSPENDED)
+
+
+def overstaying_q(on: dt.date) -> Q:
+    """Leases that ended before ``on`` while the firm is still there (租约到期未腾退): a lease (租赁) whose end
+    has passed, of a firm still operating or suspended (not 迁出, not 注销), with no later occupancy of that
+    parcel by anyone (no renewal, no new occupant) and no occupancy of the firm that started after the end
+    (it has not moved elsewhere). The firm keeps this land (DOMAIN §2: land used) until it has left; the
+    supervision raises "租约到期未腾退" on it — where vacating (腾退) starts."""
+    later_here = Occupancy.objects.filter(parcel_id=OuterRef("parcel_id"), start__gt=OuterRef("end"))
+    moved = Occupancy.objects.filter(enterprise_id=OuterRef("enterprise_id"), start__gt=OuterRef("end"))
+    return (Q(kind=Occupancy.Kind.LEASED, end__lt=on, enterprise__status__in=STILL_THERE)
+            & ~Q(Exists(later_here)) & ~Q(Exists(moved)))
+
+
+def held_q(on: dt.date) -> Q:
+    """The occupancies whose land a firm holds on ``on``: running ones, and leases it overstays."""
+    return active_q(on) | overstaying_q(on)
+
+
 def land_used_m2(enterprise: Enterprise, on: dt.date) -> dict[str, Decimal]:
-    """用地面积 per DOMAIN §2 on a given day: owned + leased − let to others, in m²."""
-    active = active_q(on)
+    """用地面积 per DOMAIN §2 on a given day: owned + leased − let to others, in m² (a lease that ended while
+    the firm is still there counts until it has left: ``overstaying_q``)."""
+    active = held_q(on)
     own = Occupancy.objects.filter(active, enterprise=enterprise)
     owned = own.filter(kind=Occupancy.Kind.OWNED).aggregate(s=Sum("area_m2"))["s"] or Decimal(0)
     leased = own.filter(kind=Occupancy.Kind.LEASED).aggregate(s=Sum("area_m2"))["s"] or Decimal(0)
@@ -67,9 +88,9 @@ def land_used_many(enterprise_ids: list[int], on: dt.date) -> dict[int, Decimal]
     """
     if not enterprise_ids:
         return {}
-    held = dict(Occupancy.objects.filter(active_q(on), enterprise_id__in=enterprise_ids).order_by()
+    held = dict(Occupancy.objects.filter(held_q(on), enterprise_id__in=enterprise_ids).order_by()
                 .values("enterprise_id").annotate(s=Sum("area_m2")).values_list("enterprise_id", "s"))
-    let = dict(Occupancy.objects.filter(active_q(on), lessor_id__in=enterprise_ids).order_by()
+    let = dict(Occupancy.objects.filter(held_q(on), lessor_id__in=enterprise_ids).order_by()
                .values("lessor_id").annotate(s=Sum("area_m2")).values_list("lessor_id", "s"))
     return {i: (held.get(i) or Decimal(0)) - (let.get(i) or Decimal(0)) for i in enterprise_ids}
 

@@ -115,9 +115,11 @@ def building(c, state: str, rng: random.Random) -> None:
         c.investment_share = q(rng.uniform(0.1, 0.22), 4)
 
 
-def idle(c, state: str, rng: random.Random) -> None:
+def idle(c, state: str, rng: random.Random) -> str:
     """Idle land (闲置土地): not started one or two full years after the agreed start, or started and
-    stopped for a year with little built; one with a government-caused delay on record (Art. 8)."""
+    stopped for a year with little built; one with a government-caused delay on record (Art. 8), which
+    moves the dates by its length: still within it (idle_gov_delay, exempt) or past it
+    (idle_gov_delay_expired: the fee is due again). Returns the state (the delay decides which)."""
     r = rng.randint
     if state == "idle_1y":
         c.agreed_start = REF - days(r(380, 700))
@@ -128,6 +130,14 @@ def idle(c, state: str, rng: random.Random) -> None:
         cause, description, evidence = rng.choice(GOVERNMENT_CAUSES)
         c.delays.append({"cause": cause, "description": description, "evidence": evidence,
                          "recorded_on": c.agreed_start + days(r(20, 200))})
+        # the delay's length from a generator of its own, so the county's other draws stay as they were
+        own = random.Random(f"delay-{c.parcel}")
+        behind = (REF - c.agreed_start).days - 365  # days past the unmoved idle date
+        if behind <= 300:  # moved past today: still exempt
+            c.delays[-1]["days"] = own.randint(behind + 20, 365)
+        else:  # the moved date has passed: the fee and take-back apply again
+            c.delays[-1]["days"] = own.randint(60, 200)
+            state = "idle_gov_delay_expired"
     else:  # idle_stalled, idle_stalled_2y
         c.agreed_start = REF - days(r(1000, 1500))
         c.actual_start = c.agreed_start + days(r(10, 60))
@@ -139,6 +149,7 @@ def idle(c, state: str, rng: random.Random) -> None:
     c.actual_delivery = c.agreed_delivery - days(r(0, 10))  # on time: a late delivery is a government cause
     c.agreed_completion = c.agreed_start + days(r(540, 730))
     c.agreed_production = c.agreed_completion + days(r(365, 540))
+    return state
 
 
 GOVERNMENT_CAUSES = (

@@ -9,7 +9,10 @@ per mu (最低亩均税收标准) that enterprises are warned against. Plain dat
   — including the six idle lots of 敦和园区 (新浦镇), granted again after the town's buy-back;
 - granted parcels in use whose owner came in 2016 to mid-2022 have completed 标准地 contracts: commitments
   met, below 100 %, below 80 %, energy over its limit, not reviewed, production review due or overdue;
-- a few older grants and state leases in use, with nothing to warn about.
+- a few older grants and state leases in use, with nothing to warn about — and some old grants whose record
+  has no agreed dates at all (not judged, grey: never counted as green);
+- a government-caused delay moves the dates by its length: some idle lots are still within it (exempt,
+  yellow), others past it (the fee is due again); a delivery late moves the start (late_delivery).
 
 Holders are the registered owner where the parcel has one; otherwise a project company that is not in
 the registry (real ledgers name such holders), kept by name only.
@@ -19,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -182,11 +186,12 @@ def draw_contract(parcel, state, held, lease, names, used_names, numbers, rng, c
         c.signed_on = start - states.days(rng.randint(30, 90))
         states.building(c, state, rng)
     elif state in IDLE_STATES:
-        states.idle(c, state, rng)
+        c.state = states.idle(c, state, rng)
     elif state == "lease":
         c.signed_on = lease[0] - states.days(rng.randint(10, 30))
         c.term_years = max(1, round(((lease[1] or REFERENCE_DATE).year - lease[0].year)))
         c.price_wan = states.q(float(mu) * rng.uniform(0.8, 1.6) * c.term_years, 2)
+        c.actual_start = lease[0]  # a state lease of land in use: the works it covers stand (started, not idle)
     elif state == "old_grant":
         c.signed_on = held[1] - states.days(rng.randint(30, 120))
         c.agreed_start = c.signed_on + states.days(180)
@@ -194,6 +199,9 @@ def draw_contract(parcel, state, held, lease, names, used_names, numbers, rng, c
         c.agreed_completion = c.agreed_start + states.days(730)
         c.actual_completion = c.agreed_completion - states.days(rng.randint(0, 90))
         c.price_wan = states.q(float(mu) * rng.uniform(8, 30), 2)
+        if zlib.crc32(parcel.number.encode()) % 8 == 0:  # an old 协议出让 record with no agreed dates at all
+            c.state = "not_judged"
+            c.agreed_start = c.actual_start = c.agreed_completion = c.actual_completion = None
     else:
         c.state = states.completed(c, state, held[1], rng)
     c.number = numbers.next(c.signed_on.year, "L" if kind == "lease" else "A")

@@ -32,7 +32,8 @@ def rule_extension(e) -> RuleExtension:
 
 def rule_delay(d) -> RuleDelay:
     evidence = d.evidence + (f"（{d.evidence_ref}）" if d.evidence_ref else "")
-    return RuleDelay(cause=d.cause, evidence=evidence, description=d.description, recorded_on=d.recorded_on)
+    return RuleDelay(cause=d.cause, evidence=evidence, description=d.description, recorded_on=d.recorded_on,
+                     days=getattr(d, "days", None))
 
 
 def rule_contract(c, *, commitments=None, extensions=None, delays=None) -> RuleContract:
@@ -52,6 +53,7 @@ def rule_contract(c, *, commitments=None, extensions=None, delays=None) -> RuleC
         extensions=tuple(rule_extension(e) for e in sorted(extensions, key=_extension_order)),
         government_delays=tuple(rule_delay(d) for d in delays),
         land_use=c.land_use or None, location=c.location or None, project=c.project or None,
+        term_years=getattr(c, "term_years", None),
     )
 
 

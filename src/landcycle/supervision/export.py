@@ -11,7 +11,8 @@ import xlsxwriter
 
 from landcycle.rules.formula_guard import xlsx_write
 
-FILL = {"red": ("#FFC7CE", "#9C0006", "红"), "yellow": ("#FFEB9C", "#9C5700", "黄"), "green": ("#C6EFCE", "#006100", "绿")}
+FILL = {"red": ("#FFC7CE", "#9C0006", "红"), "yellow": ("#FFEB9C", "#9C5700", "黄"), "green": ("#C6EFCE", "#006100", "绿"),
+        "blue": ("#DDEBF7", "#1F4E78", "提醒"), "grey": ("#E7E6E6", "#3A3838", "未能判定")}
 
 RESULT_COLUMNS = [  # (header, key, width, kind)
     ("行号", "row", 7, "int"), ("合同编号", "number", 16, "text"), ("土地使用权人", "holder", 30, "text"),
@@ -110,7 +111,8 @@ def report_xlsx(d: dict) -> bytes:
     lines = [("监管基准日", d["as_of"]), ("预警规则版本", f"{d['policy']['name']} {d['policy']['version']}（{d['policy']['hash']}）"),
              ("来源文件", d["source"].get("file", "")), ("筛选", d["selection"]), ("读入合同", s["rows_read"]),
              ("筛选后", s["selected"]), ("已监管", s["supervised"]), ("未监管（见“问题”）", s["not_supervised"]),
-             ("红色", s["red"]), ("黄色", s["yellow"]), ("绿色", s["green"]), ("闲置土地", s["idle"]),
+             ("红色", s["red"]), ("黄色", s["yellow"]), ("绿色", s["green"]), ("提醒（约定日期临近）", s["blue"]),
+             ("未能判定", s["grey"]), ("闲置土地", s["idle"]),
              ("其中政府原因免责", s["idle_exempt"]), ("可无偿收回", s["take_back"]), ("应征闲置费（万元）", s["fees_wan"]),
              ("价款未知、闲置费无法计算", s["fee_unknown"])]
     lines += [("说明", n["zh"]) for n in d["notes"]]

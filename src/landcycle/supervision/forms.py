@@ -62,7 +62,12 @@ class ContractForm(RegistryForm):
     agreed_delivery = date_field(_("约定交地日期"))
     actual_delivery = date_field(_("实际交地日期"), help_text=_("晚于约定交地日期的，视为政府原因（第八条）"))
     agreed_start = date_field(_("约定开工日期"))
-    actual_start = date_field(_("实际开工日期"))
+    actual_start = date_field(_("实际开工日期"), help_text=Contract._meta.get_field("actual_start").help_text)
+    start_criterion = forms.ChoiceField(label=_("动工认定依据"), required=False,
+                                        choices=[("", "—")] + list(Contract.StartCriterion.choices),
+                                        help_text=_("按哪一条标准认定已动工开发（第三十条）"))
+    start_evidence = forms.CharField(label=_("动工佐证材料"), max_length=300, required=False,
+                                     help_text=_("如现场核查记录、监理日志、照片编号"))
     agreed_completion = date_field(_("约定竣工日期"))
     actual_completion = date_field(_("实际竣工日期"))
     agreed_production = date_field(_("约定达产日期"))
@@ -82,7 +87,8 @@ class ContractForm(RegistryForm):
 
 
 def contract_initial(c: Contract) -> dict:
-    out = {name: getattr(c, name) for name in ("number", "kind", "holder_name", "project", "note")}
+    out = {name: getattr(c, name) for name in ("number", "kind", "holder_name", "project", "note", "start_criterion",
+                                               "start_evidence")}
     out["parcels"] = ", ".join(c.parcels.order_by("number").values_list("number", flat=True))
     out["holder"] = c.holder.uscc if c.holder_id else ""
     for name in ("price_wan", "area_m2", "term_years"):
@@ -154,5 +160,7 @@ class DelayForm(RegistryForm):
                                help_text=_("文件名称、文号或会议纪要；没有佐证材料不予登记"))
     evidence_ref = forms.CharField(label=_("佐证文件"), max_length=200, required=False,
                                    help_text=_("档案编号或文件存放位置"))
+    days = text(_("延误天数"), inputmode="numeric",
+                help_text=_("政府原因造成的延误时长；约定日期按此顺延。未填时按第十二条上限（一年）计，顺延期满后照常征收闲置费"))
     recorded_on = date_field(_("登记日期"))
     wide_fields = ("description", "evidence")

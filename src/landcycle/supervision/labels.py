@@ -20,11 +20,15 @@ RULE_LABELS = {
     "progress.behind": _("开发进度滞后"),
     "enterprise.tax_per_mu": _("亩均税收低于园区标准"),
     "enterprise.class": _("亩均效益评价类别"),
+    "contract.not_judged": _("未能判定（日期缺失或存疑）"),
+    "lease.not_started": _("租赁用地未按期开工"),
+    "lease.stalled": _("租赁用地中止开发"),
+    "lease.ended_not_vacated": _("租约到期未腾退"),
 }
 COMMITMENT_PREFIX = "commitment."
 
 # the colours of the three-colour warning, as CSS custom properties of web/app.css
-COLOUR_HEX = {"red": "#d93b3b", "yellow": "#e0a100", "green": "#2e9d5b"}
+COLOUR_HEX = {"red": "#d93b3b", "yellow": "#e0a100", "green": "#2e9d5b", "blue": "#3b78b8", "grey": "#8a919c"}
 NO_WARNING_HEX = "#b8bec8"
 
 

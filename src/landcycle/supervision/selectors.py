@@ -113,7 +113,7 @@ def colour_counts(qs) -> dict[str, int]:
         out["closed" if status == Warning.Status.CLOSED else colour] += n
         if status == Warning.Status.ACKNOWLEDGED and colour != "green":
             out["acknowledged"] += n
-    return {k: out.get(k, 0) for k in ("red", "yellow", "green", "acknowledged", "closed")}
+    return {k: out.get(k, 0) for k in ("red", "yellow", "green", "blue", "grey", "acknowledged", "closed")}
 
 
 def subject_warnings(subject_type: str, subject_id: int):
@@ -161,12 +161,16 @@ def parcel_warning_colours(parcel_ids) -> dict[int, str]:
     for pid_set in contract_parcels.values():  # a contract under supervision: green unless a warning fires
         for pid in pid_set:
             out.setdefault(pid, 0)
+    parcel_self = {pid: {pid} for pid in Warning.objects.filter(
+        subject_type=Warning.SubjectType.PARCEL, subject_id__in=ids).values_list("subject_id", flat=True)}
     rows = Warning.objects.filter(
         Q(subject_type=Warning.SubjectType.CONTRACT, subject_id__in=list(contract_parcels))
         | Q(subject_type=Warning.SubjectType.ENTERPRISE, subject_id__in=list(ent_parcels))
+        | Q(subject_type=Warning.SubjectType.PARCEL, subject_id__in=list(parcel_self))
     ).exclude(status=Warning.Status.CLOSED).order_by().values_list("subject_type", "subject_id").annotate(r=Max("rank"))
     for stype, sid, rank in rows:
-        targets = contract_parcels if stype == Warning.SubjectType.CONTRACT else ent_parcels
+        targets = {Warning.SubjectType.CONTRACT: contract_parcels,
+                   Warning.SubjectType.PARCEL: parcel_self}.get(stype, ent_parcels)
         for pid in targets.get(sid, ()):
             out[pid] = max(out.get(pid, 0), rank)
     return {pid: COLOUR_OF_RANK[r] for pid, r in out.items()}

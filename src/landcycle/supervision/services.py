@@ -28,7 +28,8 @@ from .refresh import warnings_refresh  # noqa: F401
 from .warning_actions import warning_acknowledge, warning_assign, warning_close  # noqa: F401
 
 AREA = "contracts"  # contracts and what is recorded about them; warnings are "supervision"
-TEXT_FIELDS = {"number", "holder_name", "kind", "project", "location", "land_use", "note"}
+TEXT_FIELDS = {"number", "holder_name", "kind", "project", "location", "land_use", "note", "start_criterion",
+               "start_evidence"}
 CONTRACT_FIELDS = TEXT_FIELDS | set(NUMBER_FIELDS) | set(DATE_FIELDS) | {"term_years", "parcels", "holder", "town"}
 
 
@@ -71,6 +72,10 @@ def _prepare(actor, c: Contract, values: dict) -> tuple[list, list[Problem]]:
 def _check(c: Contract, problems: list[Problem]) -> None:
     """The rules (dates, numbers, commitments) and Django's field checks; raise when anything failed."""
     problems += validate_contract(rule_contract(c), policy())  # unreadable numbers and dates are None by now
+    if (c.start_criterion or c.start_evidence) and c.actual_start is None:
+        problems.append(Problem("start_criterion", "contract.start_criterion_without_start",
+                                "填写了动工认定依据或佐证，但未填实际开工日期",
+                                "a start criterion or evidence is given without the actual start date"))
     named = {p.field for p in problems}
     exclude = ["town"] if c.town_id is None else []
     problems += [p for p in field_problems(c, exclude=exclude) if p.field not in named]
@@ -201,14 +206,17 @@ def extension_add(*, actor, contract: Contract, milestone: str, new_date, approv
 
 @transaction.atomic
 def government_delay_add(*, actor, contract: Contract, cause: str, evidence: str, description: str = "",
-                         evidence_ref: str = "", recorded_on=None) -> GovernmentDelay:
-    """A government-caused delay (闲置土地处置办法 第八条): its cause and the evidence on record. It exempts
-    the contract from the idle-land fee and take-back; the finding stays visible (yellow)."""
+                         evidence_ref: str = "", recorded_on=None, days=None) -> GovernmentDelay:
+    """A government-caused delay (闲置土地处置办法 第八条): its cause, the evidence on record and how many days
+    it held the project up. The agreed dates move by that length (by Art. 12's one year at most, and when it
+    is not recorded); within it the contract is exempt from the idle-land fee and take-back (the finding stays
+    visible, yellow), after it the fee and take-back apply again."""
     require_write(actor, AREA, contract.town, field="cause")
     problems: list[Problem] = []
     d = GovernmentDelay(contract=contract, cause=cause or "", evidence=(evidence or "").strip(),
                         description=(description or "").strip(), evidence_ref=(evidence_ref or "").strip(),
-                        recorded_on=to_date("recorded_on", recorded_on, problems))
+                        recorded_on=to_date("recorded_on", recorded_on, problems),
+                        days=to_int("days", days, problems) if days not in (None, "") else None)
     rc = rule_contract(contract, commitments=[], extensions=[], delays=[d])
     problems += _child_problems(validate_contract(rc, policy()), "government_delays[0]")
     return _save_child(actor, d, contract, "government_delay.add", problems)

@@ -10,15 +10,18 @@ import datetime as dt
 from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 from django.db.models import Q
 
 from landcycle.accounts.scope import region_prefix, scoped
 from landcycle.evaluation.models import YearlyFigure
-from landcycle.registry.models import Enterprise, Occupancy, Park
-from landcycle.registry.selectors import active_q
+from landcycle.registry.models import Enterprise, Occupancy, Park, Parcel
+from landcycle.registry.selectors import held_q, overstaying_q
 from landcycle.rules.problems import RuleError
 from landcycle.rules.supervision import Finding, class_finding, evaluate_contract, tax_per_mu_finding
+from landcycle.rules.supervision.enterprise import (Exemption, ended_lease_finding, stale_figures_finding,
+                                                    tax_exemption)
 from landcycle.rules.units import m2_to_mu
 
 from .convert import DATE_FIELDS, rule_contract
@@ -27,6 +30,7 @@ from .selectors import latest_published_classes
 
 CHUNK = 2000
 CONTRACT, ENTERPRISE = Warning.SubjectType.CONTRACT.value, Warning.SubjectType.ENTERPRISE.value
+PARCEL = Warning.SubjectType.PARCEL.value
 
 
 @dataclass
@@ -50,11 +54,11 @@ class Findings:
 
 # what the rules read of a contract and of its related rows (supervision.convert.rule_contract)
 CONTRACT_FIELDS = ("id", "number", "holder_name", "kind", "price_wan", "area_m2", *DATE_FIELDS, "developed_area_share",
-                   "investment_share", "stopped_since", "land_use", "location", "project", "town_id")
+                   "investment_share", "stopped_since", "land_use", "location", "project", "town_id", "term_years")
 RELATED = (  # (model, fields, the model's own ordering, as prefetch_related would return them)
     (Commitment, ("kind", "committed", "unit", "measured", "direction", "stage", "label_zh", "label_en"), ("pk",)),
     (Extension, ("pk", "milestone", "new_date", "approved_on", "reason"), ("approved_on", "pk")),
-    (GovernmentDelay, ("cause", "description", "evidence", "evidence_ref", "recorded_on"), ("recorded_on", "pk")),
+    (GovernmentDelay, ("cause", "description", "evidence", "evidence_ref", "recorded_on", "days"), ("recorded_on", "pk")),
 )
 ContractRow = namedtuple("ContractRow", CONTRACT_FIELDS)
 
@@ -103,32 +107,48 @@ def contract_findings(out: Findings, actor, as_of: dt.date, policy, contract_ids
             out.found[(CONTRACT, c.id, f.rule)] = f
 
 
-def _land_on(day: dt.date, ids: set[int], actor) -> tuple[dict[int, int], dict[int, Decimal]]:
-    """For the enterprises ``ids`` on ``day``: the park where each holds the most land, and the land it uses
-    (owned + leased − let to others, DOMAIN §2; as ``registry.selectors.land_used_many``), from one read of
-    the occupancies active that day."""
-    rows = Occupancy.objects.filter(active_q(day)).order_by()
+def _land_on(day: dt.date, ids: set[int], actor) -> tuple[dict[int, int], dict[int, Decimal], dict[int, dt.date]]:
+    """For the enterprises ``ids`` on ``day``: the park where each holds the most land, the land it uses
+    (owned + leased − let to others, DOMAIN §2; as ``registry.selectors.land_used_many``, a lease the firm
+    overstays included) and the earliest start of its own land held (the construction-period exemption of
+    the evaluation), from one read of the occupancies held that day."""
+    rows = Occupancy.objects.filter(held_q(day)).order_by()
     prefix = region_prefix(actor)
     if prefix:  # only what concerns enterprises in scope (as holders or as lessors)
         rows = rows.filter(Q(enterprise__town__code__startswith=prefix) | Q(lessor__town__code__startswith=prefix))
     held: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     let: dict[int, Decimal] = defaultdict(Decimal)
-    for ent, lessor, park, area in rows.values_list("enterprise_id", "lessor_id", "parcel__park_id", "area_m2").iterator(
-            chunk_size=CHUNK):
+    granted: dict[int, dt.date] = {}
+    for ent, lessor, park, area, kind, start in rows.values_list(
+            "enterprise_id", "lessor_id", "parcel__park_id", "area_m2", "kind", "start").iterator(chunk_size=CHUNK):
         if ent in ids:
             held[ent][park] += area
+            if kind == Occupancy.Kind.OWNED and (ent not in granted or start < granted[ent]):
+                granted[ent] = start
         if lessor in ids:
             let[lessor] += area
     parks = {ent: max(by_park.items(), key=lambda kv: (kv[1], -kv[0]))[0] for ent, by_park in held.items()}
     used = {ent: sum(held[ent].values(), Decimal(0)) - let.get(ent, Decimal(0)) for ent in ids}
-    return parks, used
+    return parks, used, granted
+
+
+@lru_cache(maxsize=1)
+def tax_exemptions() -> tuple[Exemption, ...]:
+    """The evaluation's exemptions that spare a firm the tax-per-mu warning: a new firm, a firm in its
+    construction period (policies/evaluation.toml, ``[[exemptions]]`` of those kinds)."""
+    from landcycle.rules.evaluation.policy import default_policy
+
+    return tuple(Exemption(r.key, r.kind, r.years, r.zh, r.en) for r in default_policy().exemptions
+                 if r.kind in ("registered_within_years", "granted_within_years") and r.years)
 
 
 def enterprise_findings(out: Findings, actor, as_of: dt.date, policy) -> None:
     """Tax per mu of the latest year with figures (tax / land used at that year's end) against the
-    minimum of the park where the enterprise holds most land; and the class of the published evaluation."""
-    ents = {pk: (name, town_id) for pk, name, town_id in scoped(Enterprise.objects.all(), actor).order_by().values_list(
-        "pk", "name", "town_id")}
+    minimum of the park where the enterprise holds most land — unless the evaluation exempts the firm (new,
+    in its construction period) or the figures are older than the policy allows ("no current data", grey);
+    the class of the published evaluation; and leases that ended while the firm is still there."""
+    ents = {pk: (name, town_id, registered) for pk, name, town_id, registered in scoped(
+        Enterprise.objects.all(), actor).order_by().values_list("pk", "name", "town_id", "registered_on")}
     minimums = dict(Park.objects.filter(min_tax_per_mu__isnull=False).values_list("pk", "min_tax_per_mu"))
     latest: dict[int, tuple[int, Decimal]] = {}
     for ent, year, tax in YearlyFigure.objects.filter(year__lte=as_of.year, tax__isnull=False).order_by(
@@ -139,16 +159,23 @@ def enterprise_findings(out: Findings, actor, as_of: dt.date, policy) -> None:
     for ent, (year, _tax) in latest.items():
         by_year[year].append(ent)
     class_year, classes = latest_published_classes(as_of)
-    for ent, (name, town_id) in ents.items():  # every enterprise is looked at: its old warnings may stop firing
+    for ent, (name, town_id, _reg) in ents.items():  # every enterprise is looked at: its old warnings may stop firing
         out.subjects[(ENTERPRISE, ent)] = Subject(name[:250], town_id, None)
         out.checked.add((ENTERPRISE, ent))
+    exemptions = tax_exemptions()
     for year, ids in sorted(by_year.items()):
-        parks, used = _land_on(min(dt.date(year, 12, 31), as_of), set(ids), actor)
+        parks, used, granted = _land_on(min(dt.date(year, 12, 31), as_of), set(ids), actor)
+        stale = stale_figures_finding(year, as_of, policy)
         for ent in ids:
             park = parks.get(ent)
             out.subjects[(ENTERPRISE, ent)].park_id = park
             minimum = minimums.get(park)
             if minimum is None or used.get(ent, 0) <= 0:
+                continue
+            if tax_exemption(year, exemptions, ents[ent][2], granted.get(ent)) is not None:
+                continue  # not evaluated, not warned: the evaluation's own exemption
+            if stale is not None:
+                out.found[(ENTERPRISE, ent, stale.rule)] = stale
                 continue
             per_mu = (latest[ent][1] / m2_to_mu(used[ent])).quantize(Decimal("0.01"), ROUND_HALF_UP)
             f = tax_per_mu_finding(per_mu, minimum, policy, year)
@@ -161,3 +188,24 @@ def enterprise_findings(out: Findings, actor, as_of: dt.date, policy) -> None:
         if f is not None:
             out.found[(ENTERPRISE, ent, f.rule)] = f
     out.counts["enterprises"] = len(ents)
+    _ended_leases(out, actor, as_of, ents)
+
+
+def _ended_leases(out: Findings, actor, as_of: dt.date, ents) -> None:
+    """租约到期未腾退 on the enterprise and on the parcel (one query): ``registry.selectors.overstaying_q``.
+    Every parcel in scope is looked at, so a parcel whose firm has left turns green."""
+    parcels = scoped(Parcel.objects.all(), actor)
+    for pk, number, park_id, town_id in parcels.order_by().values_list("pk", "number", "park_id", "park__town_id") \
+            .iterator(chunk_size=CHUNK):
+        out.checked.add((PARCEL, pk))
+        out.subjects[(PARCEL, pk)] = Subject(number[:250], town_id, park_id)
+    rows = scoped(Occupancy.objects.filter(overstaying_q(as_of)), actor).order_by("end", "pk").values_list(
+        "enterprise_id", "enterprise__name", "parcel_id", "parcel__number", "parcel__park_id", "parcel__status", "end")
+    for ent, firm, pid, number, park_id, status, end in rows:
+        f = ended_lease_finding(number, end, as_of, firm, status == Parcel.Status.VACATING)
+        if ent in ents and (ENTERPRISE, ent, f.rule) not in out.found:
+            out.found[(ENTERPRISE, ent, f.rule)] = f
+            if out.subjects[(ENTERPRISE, ent)].park_id is None:
+                out.subjects[(ENTERPRISE, ent)].park_id = park_id
+        if (PARCEL, pid) in out.subjects and (PARCEL, pid, f.rule) not in out.found:
+            out.found[(PARCEL, pid, f.rule)] = f

@@ -19,12 +19,14 @@ def _milestones():
 
 
 def contract_timeline(c, rc, as_of: dt.date, colours: dict[str, str]) -> dict | None:
-    """``c``: the Contract row; ``rc``: it as the rules' Contract (extensions applied by ``agreed``);
+    """``c``: the Contract row; ``rc``: it as the rules' Contract with the dates the rules judge by
+    (extensions applied by ``agreed``; moved by a government-caused delay or derived, ``agreed_dates.settle``);
     ``colours``: rule -> colour of its open warnings. None when the contract has no dates at all."""
     rows = []
     for key, label in _milestones():
         agreed = rc.agreed(key) if key != "delivery" else c.agreed_delivery
-        original = getattr(c, f"agreed_{key}") if key != "delivery" and rc.extended(key) else None
+        own = getattr(c, f"agreed_{key}") if key != "delivery" else None
+        original = own if own is not None and agreed is not None and agreed != own else None  # extended or moved
         actual = getattr(c, f"actual_{key}")
         if agreed is None and actual is None:
             continue

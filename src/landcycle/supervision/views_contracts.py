@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Sum
 from django.shortcuts import render
 from django.utils import timezone
+from django.db.models import Exists, OuterRef
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -14,6 +16,8 @@ from landcycle.accounts.scope import access, can_write, in_scope
 from landcycle.registry.models import Parcel
 from landcycle.registry.selectors import town_choices
 from landcycle.registry.views_map import feature_collection, map_config
+from landcycle.rules.supervision.agreed_dates import settle
+from landcycle.rules.supervision.idle import government_causes
 from landcycle.rules.units import m2_to_mu
 from landcycle.web.listing import Filter, Listing, choice_list, export_format, export_response, kpi
 
@@ -26,7 +30,15 @@ from .timeline import contract_timeline
 
 
 def _colour_filter(qs, value):
-    return qs.filter(worst__lte=0) if value == "green" else qs.filter(worst=RANK[value])
+    """red / yellow: the worst open warning; grey: a contract the rules could not judge (never "green");
+    green: nothing fires and nothing left unjudged."""
+    grey = Exists(Warning.objects.filter(subject_type=Warning.SubjectType.CONTRACT, subject_id=OuterRef("pk"),
+                                         colour=Warning.Colour.GREY).exclude(status=Warning.Status.CLOSED))
+    if value == "grey":
+        return qs.filter(grey)
+    if value == "green":
+        return qs.filter(worst__lte=0).exclude(grey)
+    return qs.filter(worst=RANK[value])
 
 
 def _listing(request) -> Listing:
@@ -36,7 +48,8 @@ def _listing(request) -> Listing:
         search_label=_("合同编号、受让人、项目或地块编号"),
         filters=[Filter("town", _("镇街"), town_choices(user), "town__code"),
                  Filter("kind", _("合同类型"), choice_list(Contract.Kind), "kind"),
-                 Filter("colour", _("预警颜色"), [("red", _("红")), ("yellow", _("黄")), ("green", _("绿（无预警）"))],
+                 Filter("colour", _("预警颜色"), [("red", _("红")), ("yellow", _("黄")), ("grey", _("未能判定")),
+                                                 ("green", _("绿（无预警）"))],
                         _colour_filter),
                  Filter("idle", _("闲置土地"), [("yes", _("是")), ("no", _("否"))],
                         lambda qs, v: qs.filter(idle__gt=0) if v == "yes" else qs.filter(idle=0))],
@@ -115,8 +128,9 @@ def contract_detail(request, pk):
     c = access(Contract.objects.select_related("town", "holder__town"), user, pk=pk)
     commitments = list(c.commitments.all())
     rc = rule_contract(c)
+    settled = settle(rc, policy(), government_causes(rc, policy()))  # the dates the rules judge by, and why
     warnings = list(subject_warnings(Warning.SubjectType.CONTRACT, c.pk).order_by("status", "-rank", "rule"))
-    live = {w.rule: w.colour for w in warnings if w.status != Warning.Status.CLOSED and w.rank > 0}
+    live = {w.rule: w.colour for w in warnings if w.status != Warning.Status.CLOSED and w.colour != "green"}
     as_of = last_checked(user) or timezone.localdate()
     kinds = policy().commitment_kinds
     for m in commitments:
@@ -128,7 +142,12 @@ def contract_detail(request, pk):
         m.bar = min(float(m.attain or 0), 1.25) / 1.25 * 100
     parcels = Parcel.objects.filter(contract_links__contract=c)
     fees = fees_due(Warning.objects.filter(subject_type=Warning.SubjectType.CONTRACT, subject_id=c.pk))
-    worst = max((w.rank for w in warnings if w.status != Warning.Status.CLOSED), default=None)
+    open_ = [w for w in warnings if w.status != Warning.Status.CLOSED]
+    worst = max((w.rank for w in open_), default=None)
+    worst_colour = COLOUR_OF_RANK.get(worst) if worst is not None else None
+    if worst == 0 and any(w.colour == "grey" for w in open_):
+        worst_colour = "grey"  # not judged is not green
+    en = get_language() == "en"
     kpis = [kpi(_("面积"), c.area_mu, _("亩"), places=2, note=f"{c.area_m2 or 0:,.2f} m²"),
             kpi(_("成交价格"), c.price_wan, _("万元"), places=2),
             kpi(_("未销号预警"), sum(1 for w in warnings if w.active), _("条"),
@@ -137,7 +156,11 @@ def contract_detail(request, pk):
                 note=_("可无偿收回") if fees["take_back"] else "")]
     return render(request, "supervision/contract_detail.html", {
         "c": c, "kpis": kpis, "commitments": commitments, "warnings": warnings, "as_of": as_of,
-        "timeline": contract_timeline(c, rc, as_of, live), "worst": COLOUR_OF_RANK.get(worst) if worst is not None else None,
+        "timeline": contract_timeline(c, settled.contract, as_of, live),
+        "date_notes": [z if not en else e for m in ("start", "completion", "production")
+                       for z, e in settled.notes.get(m, [])],
+        "date_flags": list(dict.fromkeys(z if not en else e for m in ("start", "completion", "production")
+                                         for z, e in settled.flags.get(m, []))), "worst": worst_colour,
         "parcels": list(parcels.select_related("park")), "holder_visible": c.holder_id and in_scope(user, c.holder.town),
         "extensions": list(c.extensions.all()), "delays": list(c.government_delays.all()),
         "geo": feature_collection(parcels), "map_config": map_config(), "can_edit": can_write(user, "contracts"),

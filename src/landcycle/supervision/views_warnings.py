@@ -60,7 +60,8 @@ def _listing(request, base) -> Listing:
 
 
 def subject_url(w: Warning) -> str:
-    name = "contract_detail" if w.subject_type == Warning.SubjectType.CONTRACT else "enterprise_detail"
+    name = {Warning.SubjectType.CONTRACT: "contract_detail", Warning.SubjectType.PARCEL: "parcel_detail"}.get(
+        w.subject_type, "enterprise_detail")
     return reverse(name, args=[w.subject_id])
 
 
@@ -70,6 +71,8 @@ def _kpis(qs) -> list[dict]:
     return [kpi(_("红色预警"), counts["red"], _("条"), note=_("未销号")) | {"tone": "red"},
             kpi(_("黄色预警"), counts["yellow"], _("条"), note=_("未销号")) | {"tone": "yellow"},
             kpi(_("已转绿待销号"), counts["green"], _("条"), note=_("规则不再触发")) | {"tone": "green"},
+            kpi(_("未能判定"), counts["grey"], _("条"), note=_("日期缺失或存疑，不算绿")) | {"tone": "grey"},
+            kpi(_("到期提醒"), counts["blue"], _("条"), note=_("约定日期临近，尚未逾期")) | {"tone": "blue"},
             kpi(_("已确认处理中"), counts["acknowledged"], _("条")),
             kpi(_("已销号"), counts["closed"], _("条")),
             kpi(_("应征闲置费"), fees["fee_wan"], _("万元"), places=2,
@@ -95,7 +98,8 @@ def warning_board(request):
     if many:
         towns = list(base.exclude(status=Warning.Status.CLOSED).order_by().values("town_id", "town__name", "town__code")
                      .annotate(red=Count("id", filter=Q(colour="red")), yellow=Count("id", filter=Q(colour="yellow")),
-                               green=Count("id", filter=Q(colour="green"))).order_by("-red", "-yellow", "town__code"))
+                               green=Count("id", filter=Q(colour="green")), grey=Count("id", filter=Q(colour="grey")),
+                               blue=Count("id", filter=Q(colour="blue"))).order_by("-red", "-yellow", "town__code"))
     return render(request, "supervision/warning_board.html", {
         "listing": listing, "page_obj": page, "kpis": _kpis(qs), "checked": last_checked(user), "towns": towns,
         "show_town": many,
@@ -181,7 +185,7 @@ def town_detail(request, pk):
         n_parcels=Count("parcels", distinct=True)))
     by_park = {r["park_id"]: r for r in qs.exclude(status=Warning.Status.CLOSED).order_by().values("park_id").annotate(
         red=Count("id", filter=Q(colour="red")), yellow=Count("id", filter=Q(colour="yellow")),
-        green=Count("id", filter=Q(colour="green")))}
+        green=Count("id", filter=Q(colour="green")), grey=Count("id", filter=Q(colour="grey")))}
     n_contracts = dict(contracts.order_by().values_list("parcel_links__parcel__park_id").annotate(n=Count("id", distinct=True)))
     for p in parks:
         p.w = by_park.get(p.pk, {})

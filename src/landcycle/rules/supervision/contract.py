@@ -61,6 +61,7 @@ class GovernmentDelay:
     evidence: str
     description: str = ""
     recorded_on: dt.date | None = None
+    days: int | None = None  # how long the cause held the project up (None: not recorded)
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ class Contract:
     land_use: str | None = None
     location: str | None = None
     project: str | None = None
+    term_years: int | None = None  # 使用年限: an agreed date beyond signing + term is not plausible
 
     def agreed(self, milestone: str) -> dt.date | None:
         """The agreed date of a milestone after the last approved extension."""

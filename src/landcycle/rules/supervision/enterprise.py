@@ -10,7 +10,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from .assessment import Assessment
-from .findings import RED, YELLOW, Finding, num, pct
+from .findings import GREY, RED, YELLOW, Finding, num, pct
 from .policy import WarningPolicy
 
 
@@ -73,3 +73,55 @@ def evaluate_enterprise(e: EnterpriseStanding, as_of: dt.date, policy: WarningPo
     found = [tax_per_mu_finding(e.tax_per_mu, e.park_minimum_tax_per_mu, policy, e.evaluation_year),
              class_finding(e.evaluation_class, policy, e.evaluation_year)]
     return Assessment(as_of, tuple(f for f in found if f), (), policy.version, e)
+
+
+# ------------------------------------------------------------------ exemptions, current data, ended leases
+@dataclass(frozen=True)
+class Exemption:
+    """An exemption of the per-mu evaluation that also spares a firm the tax-per-mu warning: ``kind`` is
+    ``registered_within_years`` (a new firm) or ``granted_within_years`` (its own land granted within
+    ``years``: the construction period) — ``[[exemptions]]`` of policies/evaluation.toml."""
+
+    key: str
+    kind: str
+    years: int
+    zh: str
+    en: str
+
+
+def tax_exemption(year: int, exemptions, registered_on: dt.date | None,
+                  land_granted_on: dt.date | None) -> Exemption | None:
+    """The first exemption that applies for the figures of ``year`` ("within N years": later than 31
+    December of ``year`` minus N years, as the evaluation counts it)."""
+    for e in exemptions:
+        d = registered_on if e.kind == "registered_within_years" else land_granted_on
+        if d is not None and d > dt.date(year - e.years, 12, 31):
+            return e
+    return None
+
+
+def stale_figures_finding(year: int | None, as_of: dt.date, policy: WarningPolicy) -> Finding | None:
+    """Figures older than ``enterprise.figures_max_age_years`` give "no current data" (grey), not a colour
+    of a year long past. None when the figures are current."""
+    oldest = as_of.year - policy.enterprise.figures_max_age_years
+    if year is not None and year >= oldest:
+        return None
+    have_zh = f"最近的亩均税收数据为{year}年度" if year else "没有亩均税收数据"
+    have_en = f"the latest tax figures are of {year}" if year else "no tax figures"
+    return Finding("enterprise.tax_per_mu", GREY, f"无当期数据：{have_zh}，早于{oldest}年度，未能判定",
+                   f"no current data: {have_en}, older than {oldest}: not judged",
+                   {"year": year, "oldest_current_year": oldest})
+
+
+def ended_lease_finding(parcel: str, end: dt.date, as_of: dt.date, firm: str, vacating: bool) -> Finding:
+    """租约到期未腾退: a lease of ``parcel`` that ended on ``end`` while the firm is still there. Yellow: the
+    firm keeps its land (and its place in the evaluation) until it has left; vacating (腾退) starts here."""
+    days = (as_of - end).days
+    state_zh = "，地块已列入腾退" if vacating else ""
+    state_en = "; the parcel is being vacated" if vacating else ""
+    return Finding("lease.ended_not_vacated", YELLOW,
+                   f"租约到期未腾退：{firm}在地块{parcel}的租约已于{end}到期（已过{days}天），企业仍在{state_zh}；"
+                   "迁出前其用地仍计入亩均评价",
+                   f"lease ended, not vacated: {firm}'s lease of parcel {parcel} ended on {end} ({days} days ago) and "
+                   f"the firm is still there{state_en}; its land counts in the per-mu evaluation until it has left",
+                   {"parcel": parcel, "lease_end": end, "days_since_end": days, "firm": firm}, days)

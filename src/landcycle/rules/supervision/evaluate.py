@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from fractions import Fraction
 
 from ..problems import Problem, RuleError
 from .assessment import Assessment
 from .commitments import commitment_findings
-from .contract import COMPLETION, START, Contract
-from .findings import GREEN, Finding
-from .idle import idle_findings
+from .agreed_dates import settle
+from .contract import COMPLETION, PRODUCTION, START, Contract
+from .findings import GREEN, GREY, Finding
+from .idle import government_causes, idle_findings
 from .milestones import milestone_findings
 from .policy import WarningPolicy, load_policy
 from .schedule import progress_colour
@@ -29,13 +31,66 @@ def evaluate_contract(c: Contract, as_of: dt.date, policy: WarningPolicy | None 
                                 f"signed on {c.signed_on}, after the supervision date {as_of}: nothing to supervise yet"))
     if problems:
         raise RuleError(problems)
-    findings, unchecked = idle_findings(c, as_of, policy)
-    findings += milestone_findings(c, as_of, policy)
-    p = _progress(c, as_of, policy)
+    ad = settle(c, policy, government_causes(c, policy))
+    judged = ad.contract  # the dates to judge by: derived, capped or moved, each change in ad.notes
+    findings, unchecked = idle_findings(judged, as_of, policy, ad)
+    findings += milestone_findings(judged, as_of, policy)
+    p = _progress(judged, as_of, policy)
     if p:
         findings.append(p)
+    findings = [_annotate(f, ad) for f in findings]
     findings += commitment_findings(c, as_of, policy)
+    grey = _not_judged(unchecked, ad)
+    if grey:
+        findings.append(grey)
     return Assessment(as_of, tuple(findings), tuple(unchecked), policy.version, c)
+
+
+# which agreed dates a finding is built on
+BUILT_ON = {"idle.not_started": (START,), "idle.take_back": (START,), "lease.not_started": (START,),
+            "start.overdue": (START,), "start.due_soon": (START,), "completion.overdue": (COMPLETION,),
+            "completion.due_soon": (COMPLETION,), "production.overdue": (PRODUCTION,),
+            "production.due_soon": (PRODUCTION,), "progress.behind": (START, COMPLETION)}
+
+
+def _annotate(f: Finding, ad) -> Finding:
+    """A finding built on a moved or derived date says why it moved; one built on a flagged date says the
+    date is not trusted (a red verdict on it must be checked)."""
+    on = BUILT_ON.get(f.rule, ())
+    if f.rule == "idle.take_back" and "stopped_since" in f.figures:
+        on = ()
+    notes = [n for m in on for n in ad.notes.get(m, ())]
+    flags = [n for m in on for n in ad.flags.get(m, ())]
+    if not notes and not flags:
+        return f
+    zh, en, figs = f.zh, f.en, dict(f.figures)
+    if notes and not (f.exempt and f.rule in ("idle.not_started", "lease.not_started")):
+        zh += "；" + "；".join(z for z, _ in notes)
+        en += "; " + "; ".join(e for _, e in notes)
+    if notes:
+        figs["date_notes"] = [z for z, _ in notes]
+    if flags:
+        zh += "（所依据的日期存疑：" + "；".join(z for z, _ in flags) + "）"
+        en += " (built on a flagged date: " + "; ".join(e for _, e in flags) + ")"
+        figs["flagged_dates"] = [z for z, _ in flags]
+    return dataclasses.replace(f, zh=zh, en=en, figures=figs)
+
+
+def _not_judged(unchecked, ad) -> Finding | None:
+    """未能判定 (grey): what the rules could not apply, and the dates they do not trust. Never green."""
+    reasons = [(u.zh, u.en) for u in unchecked]
+    seen = set()
+    for m in (START, COMPLETION, PRODUCTION):
+        for z, e in ad.flags.get(m, ()):
+            if z not in seen:
+                seen.add(z)
+                reasons.append((z, e))
+    if not reasons:
+        return None
+    return Finding("contract.not_judged", GREY, "未能判定：" + "；".join(z for z, _ in reasons),
+                   "not judged: " + "; ".join(e for _, e in reasons),
+                   {"reasons": [z for z, _ in reasons], "unchecked": [u.rule for u in unchecked],
+                    "flagged": sorted(m for m in ad.flags)})
 
 
 def _progress(c: Contract, as_of: dt.date, policy: WarningPolicy) -> Finding | None:

@@ -7,9 +7,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 GREEN, YELLOW, RED = "green", "yellow", "red"
-COLOURS = (GREEN, YELLOW, RED)
-COLOUR_ZH = {GREEN: "绿", YELLOW: "黄", RED: "红"}
-_RANK = {GREEN: 0, YELLOW: 1, RED: 2}
+# BLUE: a reminder (an agreed date is near) — not slipping, so not yellow. GREY: not judged (未能判定) — the
+# rules could not be applied (no agreed start date, dates that cannot be trusted); never counted as green.
+BLUE, GREY = "blue", "grey"
+COLOURS = (GREEN, BLUE, GREY, YELLOW, RED)
+COLOUR_ZH = {GREEN: "绿", BLUE: "提醒", GREY: "未能判定", YELLOW: "黄", RED: "红"}
+_RANK = {GREEN: 0, BLUE: 1, GREY: 2, YELLOW: 3, RED: 4}
 
 
 def worst(colours) -> str:

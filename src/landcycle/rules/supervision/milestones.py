@@ -1,8 +1,9 @@
 """Agreed dates of a contract: start (开工), completion (竣工), full production (达产).
 
 Not reached by the agreed date (after any approved extension) -> yellow; more than ``grace_days`` late ->
-red; the agreed date within ``notice_days`` -> yellow. Calendar days: a contract date is a fixed date. A
-government-caused delay on record caps the colour at the policy's ``government_delay_colour``.
+red; the agreed date within ``notice_days`` -> a reminder (``notice_colour``, blue by default: a date that
+is near is not slipping). Calendar days: a contract date is a fixed date. A government-caused delay has
+already moved the dates by its length (``agreed_dates.settle``); past the moved date the colours apply.
 """
 
 from __future__ import annotations
@@ -10,8 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .contract import MILESTONES, START, Contract
-from .findings import Finding, cap
-from .idle import government_causes
+from .findings import Finding
 from .periods import anniversary
 from .policy import WarningPolicy
 from .schedule import DUE_SOON, OVERDUE, deadline_colour
@@ -23,7 +23,6 @@ NOT_DONE_EN = {"start": "construction not started", "completion": "not completed
 
 def milestone_findings(c: Contract, as_of: dt.date, policy: WarningPolicy) -> list[Finding]:
     rule = policy.contract_dates
-    causes = government_causes(c, policy)
     out = []
     for m, (mz, me) in MILESTONES.items():
         agreed = c.agreed(m)
@@ -51,14 +50,10 @@ def milestone_findings(c: Contract, as_of: dt.date, policy: WarningPolicy) -> li
                 if as_of <= idle_end:
                     zh += f"，{idle_end}后仍未开工将认定为闲置土地"
                     en += f"; idle land if still not started after {idle_end}"
-            if causes:
-                colour = cap(colour, policy.idle_land.government_delay_colour)
-                zh += "；系政府原因（" + "；".join(z for z, _ in causes) + "）"
-                en += "; caused by the government (" + "; ".join(e for _, e in causes) + ")"
             out.append(Finding(f"{m}.overdue", colour, zh, en, {**figs, "days_overdue": over}, over))
         elif st.state == DUE_SOON:
             left = st.days_left
             zh = f"约定{mz}日{ext_zh}{agreed}临近（剩余{left}天），尚未{DONE_ZH[m]}"
             en = f"agreed {me} date {agreed}{ext_en} is near ({left} day{'s' if left != 1 else ''} left), not yet reached"
-            out.append(Finding(f"{m}.due_soon", st.colour, zh, en, {**figs, "days_left": left}))
+            out.append(Finding(f"{m}.due_soon", rule.notice_colour, zh, en, {**figs, "days_left": left}))
     return out

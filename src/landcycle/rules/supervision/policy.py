@@ -44,6 +44,10 @@ class IdleLandRule:
     leap_day: str
     late_delivery_is_government_cause: bool
     causes: dict[str, tuple[str, str]]
+    fee_kinds: tuple[str, ...] = ("grant", "standard", "allocation")
+    delay_shift_max_years: int = 1
+    start_from_delivery_years: int = 0
+    lease_idle_colour: str = "red"
     source_zh: str = ""
     source_en: str = ""
 
@@ -57,6 +61,7 @@ class DeadlineRule:
     notice: int
     grace: int
     roll_forward: bool = False
+    notice_colour: str = "yellow"
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,7 @@ class EnterpriseRule:
     tax_per_mu: ShareRule
     red_classes: tuple[str, ...]
     yellow_classes: tuple[str, ...]
+    figures_max_age_years: int = 1
 
 
 @dataclass(frozen=True)
@@ -152,14 +158,19 @@ def parse_policy(data: dict, digest: str = "") -> WarningPolicy:
         stalled_area_share_below=c.share(idle, "stalled_area_share_below", "idle_land"),
         stalled_investment_share_below=c.share(idle, "stalled_investment_share_below", "idle_land"),
         stalled_after_years=c.int(idle, "stalled_after_years", "idle_land", 1),
-        stalled_take_back=c.bool(idle, "stalled_take_back", "idle_land", True),
+        stalled_take_back=c.bool(idle, "stalled_take_back", "idle_land", False),
         colour=c.colour(idle, "colour", "idle_land", "red"),
         take_back_colour=c.colour(idle, "take_back_colour", "idle_land", "red"),
         government_delay_colour=c.colour(idle, "government_delay_colour", "idle_land", "yellow"),
         stalled_watch_colour=c.colour(idle, "stalled_watch_colour", "idle_land", "yellow"),
         leap_day=c.choice(idle, "leap_day", "idle_land", LEAP_DAY_RULES, "feb28"),
         late_delivery_is_government_cause=c.bool(idle, "late_delivery_is_government_cause", "idle_land", True),
-        causes=causes, source_zh=str(idle.get("source_zh", "")), source_en=str(idle.get("source_en", "")),
+        causes=causes,
+        fee_kinds=c.strs(idle, "fee_kinds", "idle_land", ("grant", "standard", "allocation")),
+        delay_shift_max_years=c.opt_int(idle, "delay_shift_max_years", "idle_land", 1),
+        start_from_delivery_years=c.opt_int(idle, "start_from_delivery_years", "idle_land", 0),
+        lease_idle_colour=c.colour(idle, "lease_idle_colour", "idle_land", "red"),
+        source_zh=str(idle.get("source_zh", "")), source_en=str(idle.get("source_en", "")),
     )
     dates = c.table(data, "contract_dates")
     com = c.table(data, "commitments")
@@ -181,13 +192,15 @@ def parse_policy(data: dict, digest: str = "") -> WarningPolicy:
         title_zh=str(data.get("title_zh", "")), title_en=str(data.get("title_en", "")),
         idle_land=idle_rule,
         contract_dates=DeadlineRule(c.int(dates, "notice_days", "contract_dates", 0),
-                                    c.int(dates, "grace_days", "contract_dates", 0)),
+                                    c.int(dates, "grace_days", "contract_dates", 0),
+                                    notice_colour=c.colour(dates, "notice_colour", "contract_dates", "blue")),
         commitments=c.shares(com, "commitments"),
         commitment_not_reviewed_colour=c.colour(com, "not_reviewed_colour", "commitments", "yellow"),
         commitment_kinds=kinds,
         enterprise=EnterpriseRule(
             ShareRule(c.dec(ent, "tax_per_mu_yellow_below", "enterprise"), c.dec(ent, "tax_per_mu_red_below", "enterprise")),
-            c.strs(ent, "red_classes", "enterprise"), c.strs(ent, "yellow_classes", "enterprise")),
+            c.strs(ent, "red_classes", "enterprise"), c.strs(ent, "yellow_classes", "enterprise"),
+            c.opt_int(ent, "figures_max_age_years", "enterprise", 1)),
         progress=ProgressRule(c.dec(prog, "yellow_behind_points", "progress"), c.dec(prog, "red_behind_points", "progress")),
         deadlines=DeadlineRule(c.int(dl, "notice_working_days", "deadlines", 0), c.int(dl, "grace_working_days", "deadlines", 0),
                                c.bool(dl, "roll_forward_rest_day", "deadlines", True)),

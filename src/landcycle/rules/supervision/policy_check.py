@@ -44,6 +44,10 @@ class Check:
             self.err(f"{path}.{key}", "policy.range", f"不应小于{minimum}", f"must not be below {minimum}")
         return v if v is not None else minimum
 
+    def opt_int(self, d, key, path, default: int, minimum=0):
+        """An integer that a county's older policy file may lack (then ``default``)."""
+        return self.int(d, key, path, minimum) if key in d else default
+
     def dec(self, d, key, path):
         v = self._get(d, key, path, (int, float), None, "数字", "a number")
         if v is None:

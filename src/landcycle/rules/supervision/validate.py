@@ -27,9 +27,9 @@ LABELS = {
 }
 DATE_NAMES = tuple(n for n in LABELS if n.startswith(("agreed_", "actual_")) or n == "signed_on")
 # (earlier, later, rule): the later date must not be before the earlier one
+# A start before signing is not refused: it is common for 补办出让 (land in use before the contract was
+# signed); the rules supervise such a contract and flag the date instead (agreed_dates._flags).
 ORDER = (
-    ("signed_on", "agreed_start", "contract.start_before_signing"),
-    ("signed_on", "actual_start", "contract.start_before_signing"),
     ("agreed_start", "agreed_completion", "contract.completion_before_start"),
     ("actual_start", "actual_completion", "contract.completion_before_start"),
     ("agreed_completion", "agreed_production", "contract.production_before_completion"),

@@ -24,6 +24,13 @@ class Contract(Versioned):
         STANDARD = "standard", _("标准地")
         ALLOCATION = "allocation", _("划拨")
 
+    class StartCriterion(models.TextChoices):
+        """What "started" (动工开发) means, 《闲置土地处置办法》第三十条 (DOMAIN §3)."""
+
+        DEEP_PIT = "deep_pit", _("深基坑开挖完毕")
+        PILES = "piles", _("所有基础桩打入")
+        FOUNDATION_THIRD = "foundation_third", _("地基施工完成三分之一")
+
     number = models.CharField(_("合同编号"), max_length=60, unique=True)
     town = models.ForeignKey("registry.Region", on_delete=models.PROTECT, related_name="contracts",
                              verbose_name=_("所属镇街"))
@@ -45,9 +52,15 @@ class Contract(Versioned):
     agreed_completion = models.DateField(_("约定竣工日期"), null=True, blank=True)
     agreed_production = models.DateField(_("约定达产日期"), null=True, blank=True)
     actual_delivery = models.DateField(_("实际交地日期"), null=True, blank=True)
-    actual_start = models.DateField(_("实际开工日期"), null=True, blank=True)
+    actual_start = models.DateField(
+        _("实际开工日期"), null=True, blank=True,
+        help_text=_("动工开发（《闲置土地处置办法》第三十条）：需挖深基坑的项目，基坑开挖完毕；使用桩基的项目，打入所有基础桩；"
+                    "其他项目，地基施工完成三分之一。仅领取施工许可证或举行开工仪式不算动工。"))
     actual_completion = models.DateField(_("实际竣工日期"), null=True, blank=True)
     actual_production = models.DateField(_("实际达产日期"), null=True, blank=True)
+    start_criterion = models.CharField(_("动工认定依据"), max_length=16, choices=StartCriterion.choices, blank=True)
+    start_evidence = models.CharField(_("动工佐证材料"), max_length=300, blank=True,
+                                      help_text=_("如现场核查记录、监理日志、照片编号"))
     developed_area_share = models.DecimalField(_("已开发面积占比"), max_digits=7, decimal_places=6, null=True,
                                                blank=True)
     investment_share = models.DecimalField(_("已投资额占比"), max_digits=7, decimal_places=6, null=True, blank=True)
@@ -170,6 +183,9 @@ class GovernmentDelay(models.Model):
     description = models.CharField(_("情况说明"), max_length=300, blank=True)
     evidence = models.CharField(_("佐证材料"), max_length=300)
     evidence_ref = models.CharField(_("佐证文件"), max_length=200, blank=True)
+    days = models.PositiveIntegerField(
+        _("延误天数"), null=True, blank=True,
+        help_text=_("政府原因造成的延误时长；约定日期按此顺延。未填时按第十二条上限（一年）计，顺延期满后照常征收闲置费"))
     recorded_on = models.DateField(_("登记日期"), null=True, blank=True)
 
     scope_path = "contract__town"

@@ -12,18 +12,23 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-RANK = {"green": 0, "yellow": 1, "red": 2}
+# blue (a reminder) and grey (not judged) call for no action on a breach: rank 0 like green, but they are
+# their own colour, counted apart in every summary (never as green)
+RANK = {"green": 0, "blue": 0, "grey": 0, "yellow": 1, "red": 2}
 
 
 class Warning(models.Model):
     class SubjectType(models.TextChoices):
         CONTRACT = "contract", _("合同")
         ENTERPRISE = "enterprise", _("企业")
+        PARCEL = "parcel", _("地块")
 
     class Colour(models.TextChoices):
         RED = "red", _("红")
         YELLOW = "yellow", _("黄")
         GREEN = "green", _("绿")
+        BLUE = "blue", _("提醒")
+        GREY = "grey", _("未能判定")
 
     class Status(models.TextChoices):
         OPEN = "open", _("待处理")
@@ -39,7 +44,7 @@ class Warning(models.Model):
                              related_name="warnings", verbose_name=_("园区"))
     rule = models.CharField(_("规则"), max_length=60)
     colour = models.CharField(_("颜色"), max_length=8, choices=Colour.choices)
-    rank = models.PositiveSmallIntegerField(_("严重程度"), default=0)  # green 0, yellow 1, red 2
+    rank = models.PositiveSmallIntegerField(_("严重程度"), default=0)  # green/blue/grey 0, yellow 1, red 2
     reason_zh = models.TextField(_("原因（中文）"))
     reason_en = models.TextField(_("原因（英文）"), blank=True)
     figures = models.JSONField(_("数据"), default=dict, blank=True)

@@ -16,7 +16,8 @@ KIND_COLOURS = {"grant": "blue", "standard": "indigo", "lease": "purple", "alloc
 
 
 def colour_name(colour: str) -> str:
-    return {"red": _("红"), "yellow": _("黄"), "green": _("绿")}.get(colour, colour or "—")
+    return {"red": _("红"), "yellow": _("黄"), "green": _("绿"), "blue": _("提醒"), "grey": _("未能判定")}.get(
+        colour, colour or "—")
 
 
 @register.simple_tag
