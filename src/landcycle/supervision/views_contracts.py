@@ -138,7 +138,7 @@ def contract_detail(request, pk):
     return render(request, "supervision/contract_detail.html", {
         "c": c, "kpis": kpis, "commitments": commitments, "warnings": warnings, "as_of": as_of,
         "timeline": contract_timeline(c, rc, as_of, live), "worst": COLOUR_OF_RANK.get(worst) if worst is not None else None,
-        "parcels": list(parcels.select_related("park")), "holder_visible": c.holder_id and in_scope(user, c.holder.town),
+        "parcels": list(parcels.select_related("park").defer("geometry")), "holder_visible": c.holder_id and in_scope(user, c.holder.town),
         "extensions": list(c.extensions.all()), "delays": list(c.government_delays.all()),
         "geo": feature_collection(parcels), "map_config": map_config(), "can_edit": can_write(user, "contracts"),
         "plural": pgettext("plural", "地块"),
