@@ -217,3 +217,12 @@ def test_load_json_and_parse_polygon_never_raise_on_hostile_text():
         assert shape is None and [p.rule for p in problems] == ["geometry.json"]
     deep_coords = {"type": "Polygon", "coordinates": [[[[[[121, 30]]]]]]}
     assert [p.rule for p in parse_polygon(deep_coords)[1]] == ["geometry.coordinates"]
+
+
+def test_a_shape_as_shapely_maps_it_tuples_and_all_is_still_a_polygon(registry_data):
+    from shapely.geometry import mapping, shape
+
+    a = registry_data[XINPU]["parcels"][0]
+    built = mapping(shape(a.geometry))  # tuples, as a parcel holds its shape right after the service saved it
+    geom, problems = parse_polygon(built)
+    assert geom is not None and problems == []

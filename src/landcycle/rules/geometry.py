@@ -99,15 +99,16 @@ def shape_size(geojson: dict) -> tuple[int, int, int] | None:
     its coordinates are not nested as the type says."""
     coords = geojson.get("coordinates")
     polygons = [coords] if geojson.get("type") == "Polygon" else coords
-    if not isinstance(polygons, list):
+    sequence = (list, tuple)  # tuples: shapely's mapping() of a shape already built
+    if not isinstance(polygons, sequence):
         return None
     rings = points = 0
     for polygon in polygons:
-        if not isinstance(polygon, list):
+        if not isinstance(polygon, sequence):
             return None
         rings += len(polygon)
         for ring in polygon:
-            if not isinstance(ring, list):
+            if not isinstance(ring, sequence):
                 return None
             points += len(ring)
     return len(polygons), rings, points
