@@ -77,7 +77,8 @@ def main() -> None:
     parcel = Parcel.objects.exclude(geometry=None).order_by("number").first()
     urls = {"county map data": reverse("parcel_geojson"), "park page": reverse("park_detail", args=[parcel.park_id]),
             "parcel page": reverse("parcel_detail", args=[parcel.pk])}
-    out = {"parcels": Parcel.objects.count(), "python": platform.python_version(), "sqlite": connection.Database.sqlite_version}
+    out = {"parcels": Parcel.objects.count(), "python": platform.python_version(),
+           "sqlite": connection.Database.sqlite_version}
     out["sample"] = {name: measure(client, url, args.repeat) for name, url in urls.items()}
     lon, lat = parcel.geometry["coordinates"][0][0]
     Parcel.objects.filter(pk=parcel.pk).update(geometry=jagged_circle(lon, lat, args.points))

@@ -76,8 +76,8 @@ def parcel_detail(request, pk):
             kpi(_("自有使用面积"), m2_to_mu(occupied), _("亩"), places=2)]
     return render(request, "registry/parcel_detail.html", {
         "parcel": parcel, "occupancies": occupancies, "kpis": kpis,
-        "geo": feature_collection(Parcel.objects.filter(pk=parcel.pk), max_points=settings.LANDCYCLE_PARCEL_SHAPE_POINTS,
-                                  tolerance=PARCEL_TOLERANCE),
+        "geo": feature_collection(Parcel.objects.filter(pk=parcel.pk), tolerance=PARCEL_TOLERANCE,
+                                  max_points=settings.LANDCYCLE_PARCEL_SHAPE_POINTS),
         "context_geo": feature_collection(neighbours), "map_config": map_config(),
     })
 

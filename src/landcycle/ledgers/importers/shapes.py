@@ -58,7 +58,8 @@ class ParcelShapeImporter(Importer):
     def add(self, row, field, rule, zh, en, *args, **kwargs):
         self._property = row.get("_property") or None  # each feature names its number in its own property
         if self.field_of.get(field, field) == "geometry" and not args and "value" not in kwargs:
-            kwargs["value"] = describe(row.get("geometry"), shape_limits())  # a shape in a few words, not its coordinates
+            # a shape in a few words, not its coordinates
+            kwargs["value"] = describe(row.get("geometry"), shape_limits())
         try:
             super().add(row, field, rule, zh, en, *args, **kwargs)
         finally:
