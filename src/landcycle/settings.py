@@ -166,3 +166,12 @@ BUSY_RETRY_AFTER = int(os.environ.get("LANDCYCLE_BUSY_RETRY_AFTER", "30"))
 IMPORT_BACKGROUND_ROWS = int(os.environ.get("LANDCYCLE_IMPORT_BACKGROUND_ROWS", "10000"))
 # Progress of a running import: a small JSON file per batch, readable while the import holds the write lock.
 IMPORT_PROGRESS_DIR = LANDCYCLE_HOME / "progress"
+
+# Parcel shapes (issue 10): limits on what an import or the parcel form may store, and how many points a map
+# sends per shape. Each can be set from the environment; docs/user-guide.md (地块图形的上限) lists them.
+LANDCYCLE_SHAPE_MAX_POINTS = int(os.environ.get("LANDCYCLE_SHAPE_MAX_POINTS", "10000"))  # vertices of one shape
+LANDCYCLE_SHAPE_MAX_RINGS = int(os.environ.get("LANDCYCLE_SHAPE_MAX_RINGS", "200"))  # outer rings + holes
+LANDCYCLE_SHAPE_MAX_PARTS = int(os.environ.get("LANDCYCLE_SHAPE_MAX_PARTS", "100"))  # polygons of a MultiPolygon
+LANDCYCLE_SHAPE_FILE_MAX_BYTES = int(os.environ.get("LANDCYCLE_SHAPE_FILE_MAX_BYTES", str(50 * 2**20)))
+LANDCYCLE_MAP_SHAPE_POINTS = int(os.environ.get("LANDCYCLE_MAP_SHAPE_POINTS", "250"))  # per shape, maps of many
+LANDCYCLE_PARCEL_SHAPE_POINTS = int(os.environ.get("LANDCYCLE_PARCEL_SHAPE_POINTS", "2000"))  # a parcel page's own

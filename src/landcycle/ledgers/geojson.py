@@ -6,6 +6,11 @@ import, the preview and the problem report treat it like any ledger. A feature i
 n-th feature (feature index + 1); its columns are the property that held the number and ``geometry``.
 The parcel number may sit in 地块编号, number, parcel_no or DKBH (the field name of China's cadastral
 databases), or in a property a mapping names (``number = "宗地号"``).
+
+Limits (``ShapeLimits``, passed in by the caller from settings): a file larger than ``max_bytes`` is refused
+before it is parsed; a shape with more points, rings or parts than allowed is a problem of its row. JSON nested
+deeper than ``MAX_JSON_DEPTH`` (or too deep to parse at all), NaN/Infinity or a number of thousands of digits is
+"not valid GeoJSON".
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import json
 import unicodedata
 from typing import Any
 
-from landcycle.rules.geometry import geodesic_area_m2, parse_polygon
+from landcycle.rules.geometry import ShapeLimits, geodesic_area_m2, load_json, parse_polygon, size_text
 from landcycle.rules.ledger import ColumnBinding, LedgerProblem, LedgerResult, LedgerUnusable
 from landcycle.rules.ledger.schema import LedgerSchema, code, text
 
@@ -42,17 +47,29 @@ def _unusable(zh: str, en: str, rule: str) -> LedgerUnusable:
     return LedgerUnusable(zh, en, rule=rule)
 
 
+def file_too_large(size: int, limits: ShapeLimits | None, rule: str) -> None:
+    """Refuse a shapes file over LANDCYCLE_SHAPE_FILE_MAX_BYTES before reading it."""
+    if limits is not None and size > limits.max_bytes:
+        raise _unusable(f"地块图形文件有{size_text(size)}，超过上限{size_text(limits.max_bytes)}（设置项"
+                        "LANDCYCLE_SHAPE_FILE_MAX_BYTES）：请分成几个文件导入",
+                        f"The shapes file is {size_text(size)}, more than the limit of {size_text(limits.max_bytes)} "
+                        "(setting LANDCYCLE_SHAPE_FILE_MAX_BYTES): import it in several files", rule)
+
+
 def _load(data: bytes) -> Any:
     try:
         text_ = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise _unusable("GeoJSON文件应为UTF-8编码", "A GeoJSON file must be encoded in UTF-8", "geojson.encoding") from None
     try:
-        return json.loads(text_)
+        return load_json(text_)
     except json.JSONDecodeError as exc:
         raise _unusable(f"文件不是有效的GeoJSON（第{exc.lineno}行第{exc.colno}列：{exc.msg}）",
                         f"The file is not valid GeoJSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
                         "geojson.json") from None
+    except ValueError as exc:
+        zh, en = exc.args
+        raise _unusable(f"文件不是有效的GeoJSON（{zh}）", f"The file is not valid GeoJSON ({en})", "geojson.json") from None
 
 
 def _check_crs(doc: dict) -> None:
@@ -85,9 +102,11 @@ def _number(value) -> str | None:
 
 
 def read_geojson(source: bytes, schema: LedgerSchema = PARCEL_SHAPES, *, mapping: dict | None = None,
-                 sheet: str | None = None, filename: str | None = None) -> LedgerResult:
+                 sheet: str | None = None, filename: str | None = None,
+                 limits: ShapeLimits | None = None) -> LedgerResult:
     """Typed rows ``{"_sheet", "_row", "number", "geometry"}`` plus every problem of the file; raises
-    ``LedgerUnusable`` when it is not a GeoJSON FeatureCollection at all."""
+    ``LedgerUnusable`` when it is not a GeoJSON FeatureCollection at all, or is larger than ``limits`` allow."""
+    file_too_large(len(source), limits, "geojson.too_large")
     doc = _load(bytes(source))
     if isinstance(doc, dict) and doc.get("type") == "Feature":
         doc = {"type": "FeatureCollection", "features": [doc], "crs": doc.get("crs")}
@@ -126,9 +145,10 @@ def read_geojson(source: bytes, schema: LedgerSchema = PARCEL_SHAPES, *, mapping
             problems.append(LedgerProblem(SHEET, r, GEOMETRY, None, "geometry.missing", "要素没有图形",
                                           "The feature has no geometry", GEOMETRY))
             continue
-        _shape, found_problems = parse_polygon(geometry, GEOMETRY)
+        _shape, found_problems = parse_polygon(geometry, GEOMETRY, limits)
         for p in found_problems:
-            problems.append(LedgerProblem(SHEET, r, GEOMETRY, describe(geometry), p.rule, p.zh, p.en, GEOMETRY))
+            problems.append(LedgerProblem(SHEET, r, GEOMETRY, describe(geometry, limits), p.rule, p.zh, p.en,
+                                          GEOMETRY))
     header = "、".join(used) or NUMBER_PROPERTIES[0]
     columns = [ColumnBinding(0, "A", header, "number", note="properties"),
                ColumnBinding(1, "B", GEOMETRY, GEOMETRY, unit="WGS 84", note="geometry")]
@@ -136,20 +156,27 @@ def read_geojson(source: bytes, schema: LedgerSchema = PARCEL_SHAPES, *, mapping
                         header_row=0, header_rows=(), columns=columns, encoding="utf-8")
 
 
-def describe(geometry) -> str:
-    """A shape in a few words for tables and reports: 'Polygon · 5个坐标点 · 20,001 m²'."""
+def describe(geometry, limits: ShapeLimits | None = None) -> str:
+    """A shape in a few words for tables and reports: 'Polygon · 5个坐标点 · 20,001 m²' (no area for a shape
+    over ``limits``: it is not built)."""
     if not isinstance(geometry, dict):
         return "" if geometry is None else str(geometry)[:60]
-    kind = str(geometry.get("type", "?"))
+    kind = str(geometry.get("type", "?"))[:40]
     points = _count_points(geometry.get("coordinates"))
-    shape, problems = parse_polygon(geometry)
+    shape, problems = parse_polygon(geometry, limits=limits)
     area = f" · {geodesic_area_m2(shape):,.0f} m²" if shape is not None else ""
     return f"{kind} · {points}个坐标点{area}"
 
 
 def _count_points(coords) -> int:
-    if not isinstance(coords, list) or not coords:
-        return 0
-    if isinstance(coords[0], (int, float)):
-        return 1
-    return sum(_count_points(c) for c in coords)
+    """Positions in nested coordinate lists (walked without recursion)."""
+    count, stack = 0, [coords]
+    while stack:
+        item = stack.pop()
+        if not isinstance(item, list) or not item:
+            continue
+        if isinstance(item[0], (int, float)):
+            count += 1
+        else:
+            stack.extend(item)
+    return count

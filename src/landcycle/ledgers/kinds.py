@@ -175,8 +175,10 @@ ALIASES = {"land_supply": "contracts"}
 def read_parcel_shapes(data, schema: LedgerSchema = PARCEL_SHAPES, **options):
     """Parcel shapes from GeoJSON or from an ESRI Shapefile packed in a .zip, told apart by the content
     (a zip starts with ``PK\\x03\\x04``), not by the file's name."""
+    from landcycle.registry.checks import shape_limits
+
     reader = read_shapefile if bytes(data[:4]) == ZIP_MAGIC else read_geojson
-    return reader(data, schema, **options)
+    return reader(data, schema, limits=shape_limits(), **options)
 
 
 # ledgers that are imported but neither exported nor offered as a template: shapes come from GIS software

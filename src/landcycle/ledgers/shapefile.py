@@ -25,11 +25,11 @@ import shapefile as pyshp
 from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError, ProjError
 
-from landcycle.rules.geometry import parse_polygon
+from landcycle.rules.geometry import ShapeLimits, count_problems, parse_polygon
 from landcycle.rules.ledger import ColumnBinding, LedgerProblem, LedgerResult, LedgerUnusable
 from landcycle.rules.ledger.schema import LedgerSchema
 
-from .geojson import GEOMETRY, PARCEL_SHAPES, _key, _number, _number_properties, describe
+from .geojson import GEOMETRY, PARCEL_SHAPES, _key, _number, _number_properties, describe, file_too_large
 
 SHEET = "Shapefile"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -226,9 +226,12 @@ def geometry(shape, transformer: Transformer | None) -> dict | None:
 
 
 def read_shapefile(source: bytes, schema: LedgerSchema = PARCEL_SHAPES, *, mapping: dict | None = None,
-                   sheet: str | None = None, filename: str | None = None) -> LedgerResult:
+                   sheet: str | None = None, filename: str | None = None,
+                   limits: ShapeLimits | None = None) -> LedgerResult:
     """Typed rows ``{"_sheet", "_row", "number", "geometry"}`` plus every problem of the layer; raises
-    ``LedgerUnusable`` when the .zip does not hold one readable polygon layer in a known system."""
+    ``LedgerUnusable`` when the .zip does not hold one readable polygon layer in a known system, or is larger
+    than ``limits`` allow. A shape with more points or rings than ``limits`` allow is a problem of its row."""
+    file_too_large(len(source), limits, "shapefile.too_large")
     layer, parts = unpack(bytes(source))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pyshp's notes on padding and truncated text
@@ -253,14 +256,23 @@ def read_shapefile(source: bytes, schema: LedgerSchema = PARCEL_SHAPES, *, mappi
         if number is None:
             problems.append(LedgerProblem(SHEET, r, field, None, "shapefile.number_missing",
                                           f"第{r}条记录的{field}为空", f"Record {r} has no {field}", "number"))
+        if limits is not None and shape is not None and shape.shapeType != pyshp.NULL:
+            # rings and points counted before a huge shape is transformed; parts once rings are grouped
+            too_big = count_problems(1, len(shape.parts), len(shape.points), limits, GEOMETRY)
+            if too_big:
+                rows.append({"_sheet": SHEET, "_row": r, "_property": field, "number": number, "geometry": None})
+                problems.extend(LedgerProblem(SHEET, r, GEOMETRY, f"{len(shape.points):,}个坐标点", p.rule, p.zh, p.en,
+                                              GEOMETRY) for p in too_big)
+                continue
         geom = geometry(shape, transformer)
         rows.append({"_sheet": SHEET, "_row": r, "_property": field, "number": number, "geometry": geom})
         if geom is None:
             problems.append(LedgerProblem(SHEET, r, GEOMETRY, None, "geometry.missing", "该记录没有图形（空图形）",
                                           "The record has no shape (null shape)", GEOMETRY))
             continue
-        _shape, found = parse_polygon(geom, GEOMETRY)
-        problems.extend(LedgerProblem(SHEET, r, GEOMETRY, describe(geom), p.rule, p.zh, p.en, GEOMETRY) for p in found)
+        _shape, found = parse_polygon(geom, GEOMETRY, limits)
+        problems.extend(LedgerProblem(SHEET, r, GEOMETRY, describe(geom, limits), p.rule, p.zh, p.en, GEOMETRY)
+                        for p in found)
     columns = [ColumnBinding(0, "A", field, "number", note=f"{enc_zh} / {enc_en}"),
                ColumnBinding(1, "B", GEOMETRY, GEOMETRY, unit="WGS 84", note=f"{crs_zh} / {crs_en}")]
     return LedgerResult(schema=schema.name, sheet=SHEET, format="shapefile", rows=rows, problems=problems,

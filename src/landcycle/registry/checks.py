@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from landcycle.rules.codes import industry_problems, normalize_uscc, uscc_problems
-from landcycle.rules.geometry import area_mismatch, area_problems, parse_polygon
+from landcycle.rules.geometry import ShapeLimits, area_mismatch, area_problems, parse_polygon
 from landcycle.rules.policy import load_default
 from landcycle.rules.problems import Problem, RuleError
 
@@ -37,13 +38,19 @@ def enterprise_problems(*, uscc: str, industry_code: str, uscc_override: bool, u
     return problems
 
 
+def shape_limits() -> ShapeLimits:
+    """The limits on one parcel shape and on a shapes file, from settings (LANDCYCLE_SHAPE_*)."""
+    return ShapeLimits(max_points=settings.LANDCYCLE_SHAPE_MAX_POINTS, max_rings=settings.LANDCYCLE_SHAPE_MAX_RINGS,
+                       max_parts=settings.LANDCYCLE_SHAPE_MAX_PARTS, max_bytes=settings.LANDCYCLE_SHAPE_FILE_MAX_BYTES)
+
+
 def parcel_problems(*, area_m2, geometry) -> tuple[dict | None, list[Problem]]:
     """(normalised GeoJSON or None, problems)."""
     policy = registry_policy()["parcel"]
     problems = area_problems(area_m2, "area_m2", policy)
     if geometry in (None, "", {}):
         return None, problems
-    geom, geo_problems = parse_polygon(geometry, "geometry")
+    geom, geo_problems = parse_polygon(geometry, "geometry", shape_limits())
     problems += geo_problems
     if geom is not None and not problems:
         problems += area_mismatch(Decimal(str(area_m2)), geom, policy["area_tolerance_pct"], "geometry")

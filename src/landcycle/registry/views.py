@@ -92,7 +92,7 @@ def _parcel_listing(request):
         sorts={"number": ("number",), "park": ("park__name", "number"), "area": ("area_m2",),
                "status": ("status", "number")},
     )
-    return listing, listing.filtered(scoped(Parcel.objects.all(), user))
+    return listing, listing.filtered(scoped(Parcel.objects.defer("geometry"), user))
 
 
 def parcel_rows(request):

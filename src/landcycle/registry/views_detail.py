@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Sum
 from django.shortcuts import render
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django.utils.translation import pgettext
 
 from landcycle.accounts.scope import access, in_scope, region_prefix, scoped
 from landcycle.rules.codes import industry_lineage
+from landcycle.rules.geometry import PARCEL_TOLERANCE
 from landcycle.rules.units import m2_to_mu
 from landcycle.web.listing import kpi
 
@@ -32,7 +34,7 @@ def park_detail(request, pk):
     park = access(Park.objects.select_related("town"), user, pk=pk)
     today = timezone.localdate()
     current = Occupancy.objects.filter(active_q(today)).select_related("enterprise").order_by("kind", "enterprise__name")
-    parcels = list(park.parcels.select_related("park").prefetch_related(
+    parcels = list(park.parcels.defer("geometry").select_related("park").prefetch_related(
         Prefetch("occupancies", queryset=current, to_attr="current")).order_by("number"))
     total_m2 = sum((p.area_m2 for p in parcels), start=0)
     tenants = list(Occupancy.objects.filter(active_q(today), parcel__park=park).order_by()
@@ -58,7 +60,7 @@ def park_detail(request, pk):
 
 def parcel_detail(request, pk):
     user = request.user
-    parcel = access(Parcel.objects.select_related("park__town"), user, pk=pk)
+    parcel = access(Parcel.objects.select_related("park__town").defer("geometry"), user, pk=pk)
     today = timezone.localdate()
     occupancies = list(parcel.occupancies.select_related("enterprise__town", "lessor__town").order_by("-start", "pk"))
     for o in occupancies:
@@ -74,7 +76,8 @@ def parcel_detail(request, pk):
             kpi(_("自有使用面积"), m2_to_mu(occupied), _("亩"), places=2)]
     return render(request, "registry/parcel_detail.html", {
         "parcel": parcel, "occupancies": occupancies, "kpis": kpis,
-        "geo": feature_collection(Parcel.objects.filter(pk=parcel.pk)),
+        "geo": feature_collection(Parcel.objects.filter(pk=parcel.pk), tolerance=PARCEL_TOLERANCE,
+                                  max_points=settings.LANDCYCLE_PARCEL_SHAPE_POINTS),
         "context_geo": feature_collection(neighbours), "map_config": map_config(),
     })
 
@@ -84,7 +87,8 @@ def enterprise_detail(request, pk):
     ent = access(Enterprise.objects.select_related("town"), user, pk=pk)
     today = timezone.localdate()
     land = land_used_m2(ent, today)
-    all_occ = ent.occupancies.select_related("parcel__park__town", "lessor__town").order_by("-start", "pk")
+    all_occ = ent.occupancies.select_related("parcel__park__town", "lessor__town").defer("parcel__geometry").order_by(
+        "-start", "pk")
     occupancies = list(scoped(all_occ, user))
     hidden = all_occ.count() - len(occupancies)
     lettings = list(scoped(Occupancy.objects.filter(lessor=ent), user)

@@ -1,12 +1,20 @@
 """地块地图: parcels drawn from their GeoJSON on a plain background (no online tiles), and the scoped
 GeoJSON endpoint behind it. The FeatureCollection is built from ``.values()`` in one query, so 8,000
-parcels cost one query and a few tens of milliseconds."""
+parcels cost one query and about a tenth of a second.
+
+Shapes are never sent as stored: ``rules.geometry.display_shapes`` simplifies them all at once (shapely,
+vectorised) to at most ``LANDCYCLE_MAP_SHAPE_POINTS`` points each on maps of many parcels (the county map,
+a park, a contract) and ``LANDCYCLE_PARCEL_SHAPE_POINTS`` for a parcel page's own shape, coordinates rounded
+to 6 decimals (~0.1 m). A large stored shape's display form is cached (Django's cache, keyed by a hash of the
+stored text, so an edited shape is simplified anew)."""
 
 from __future__ import annotations
 
+import hashlib
 import json
-import re
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import TextField
 from django.db.models.functions import Cast
 from django.http import HttpResponse
@@ -16,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 
 from landcycle.accounts.scope import scoped
+from landcycle.rules.geometry import MAP_TOLERANCE, display_shapes
 from landcycle.rules.units import m2_to_mu
 from landcycle.web.listing import Filter, Listing, choice_list
 from landcycle.web.palette import PARK_COLOURS, status_colours
@@ -24,23 +33,32 @@ from .models import Park, Parcel
 from .selectors import park_choices, town_choices
 
 _URL_SENTINEL = 987654321
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?")
+CACHED_TEXT = 64 * 1024  # stored shapes longer than this (~2,000 points) keep their display form in the cache
+CACHE_SECONDS = 7 * 24 * 3600
 
 
-def _extend_bbox(geometry_text: str, box: list[float]) -> None:
-    """Grow ``box`` by a GeoJSON geometry's coordinates (its only numbers, as lon, lat pairs)."""
-    nums = _NUMBER.findall(geometry_text)
-    lons, lats = [float(n) for n in nums[0::2]], [float(n) for n in nums[1::2]]
-    if lons and lats:
-        box[0], box[1] = min(box[0], min(lons)), min(box[1], min(lats))
-        box[2], box[3] = max(box[2], max(lons)), max(box[3], max(lats))
+def displayed(texts: list[str], max_points: int, tolerance: float) -> list[tuple[str, list[float]] | None]:
+    """``display_shapes`` of the stored texts, the long ones through the cache."""
+    keys = {i: f"lc:shape:{max_points}:{tolerance}:{hashlib.blake2b(t.encode(), digest_size=16).hexdigest()}"
+            for i, t in enumerate(texts) if len(t) > CACHED_TEXT}
+    hits = cache.get_many(list(keys.values())) if keys else {}
+    todo = [i for i in range(len(texts)) if keys.get(i) not in hits]
+    out: list = [hits.get(keys[i]) if i in keys else None for i in range(len(texts))]
+    for i, shown in zip(todo, display_shapes([texts[i] for i in todo], max_points=max_points, tolerance=tolerance)):
+        out[i] = tuple(shown) if shown else None
+    fresh = {keys[i]: out[i] for i in todo if i in keys and out[i] is not None}
+    if fresh:
+        cache.set_many(fresh, CACHE_SECONDS)
+    return out
 
 
-def feature_collection_json(parcels, with_park_boundaries: bool = False, with_warnings: bool = False) -> str:
+def feature_collection_json(parcels, with_park_boundaries: bool = False, with_warnings: bool = False, *,
+                            max_points: int | None = None, tolerance: float = MAP_TOLERANCE) -> str:
     """A GeoJSON FeatureCollection of the given (already scoped) parcels, as JSON text, with a bbox.
 
-    The geometries are spliced in as the database holds them (JSON text), so 8,000 parcels are not
-    decoded and encoded again. Foreign members: ``parks`` (id -> name), ``statuses`` (code -> label),
+    The geometries are read as the database holds them (JSON text) and simplified for display in one
+    vectorised pass (``displayed``): at most ``max_points`` points each (default LANDCYCLE_MAP_SHAPE_POINTS).
+    Foreign members: ``parks`` (id -> name), ``statuses`` (code -> label),
     ``parcel_url`` (with {id} to fill), ``missing`` (parcels without a shape), ``park_boundaries``.
     ``with_warnings``: each feature's ``warning`` is the colour of its worst open warning (red / yellow /
     green; null when nothing on the parcel is supervised), from landcycle.supervision.
@@ -52,15 +70,20 @@ def feature_collection_json(parcels, with_park_boundaries: bool = False, with_wa
         from landcycle.supervision.selectors import parcel_warning_colours
 
         warning_of = parcel_warning_colours(parcels.values_list("pk", flat=True))
+    max_points = max_points or settings.LANDCYCLE_MAP_SHAPE_POINTS
+    rows = list(rows)
+    shown = iter(displayed([r[-1] for r in rows if r[-1] and r[-1] != "null"], max_points, tolerance))
     features, parks, missing = [], {}, 0
     box = [180.0, 90.0, -180.0, -90.0]
     dumps = json.dumps
-    for pk, number, status, area, park_id, park_name, shape in rows:
+    for pk, number, status, area, park_id, park_name, stored in rows:
         parks[park_id] = park_name
-        if not shape or shape == "null":
+        drawn = next(shown) if stored and stored != "null" else None
+        if drawn is None:
             missing += 1
             continue
-        _extend_bbox(shape, box)
+        shape, (minx, miny, maxx, maxy) = drawn
+        box = [min(box[0], minx), min(box[1], miny), max(box[2], maxx), max(box[3], maxy)]
         prop = {"id": pk, "number": number, "status": status, "park": park_id, "area_m2": float(area),
                 "area_mu": round(float(m2_to_mu(area)), 2)}
         if with_warnings:
@@ -76,17 +99,20 @@ def feature_collection_json(parcels, with_park_boundaries: bool = False, with_wa
         "missing": missing,
     }
     if with_park_boundaries:
+        boundaries = [(pk, name, json.dumps(b)) for pk, name, b in Park.objects.filter(
+            pk__in=list(parks), boundary__isnull=False).values_list("pk", "name", "boundary") if b]
         meta["park_boundaries"] = [
-            {"type": "Feature", "geometry": b, "properties": {"id": pk, "name": name}}
-            for pk, name, b in Park.objects.filter(pk__in=list(parks), boundary__isnull=False)
-            .values_list("pk", "name", "boundary") if b]
+            {"type": "Feature", "geometry": json.loads(drawn[0]), "properties": {"id": pk, "name": name}}
+            for (pk, name, _b), drawn in zip(boundaries, displayed([b for *_x, b in boundaries], max_points,
+                                                                   tolerance)) if drawn]
     head = dumps(meta, ensure_ascii=False, separators=(",", ":"))
     return head[:-1] + ',"features":[' + ",".join(features) + "]}"
 
 
-def feature_collection(parcels, with_park_boundaries: bool = False) -> dict:
-    """The same collection as a dict (detail pages embed it with json_script)."""
-    return json.loads(feature_collection_json(parcels, with_park_boundaries))
+def feature_collection(parcels, with_park_boundaries: bool = False, **display) -> dict:
+    """The same collection as a dict (detail pages embed it with json_script); ``display``: max_points,
+    tolerance."""
+    return json.loads(feature_collection_json(parcels, with_park_boundaries, **display))
 
 
 def _map_listing(request) -> Listing:

@@ -161,7 +161,7 @@ def contract_detail(request, pk):
                        for z, e in settled.notes.get(m, [])],
         "date_flags": list(dict.fromkeys(z if not en else e for m in ("start", "completion", "production")
                                          for z, e in settled.flags.get(m, []))), "worst": worst_colour,
-        "parcels": list(parcels.select_related("park")), "holder_visible": c.holder_id and in_scope(user, c.holder.town),
+        "parcels": list(parcels.select_related("park").defer("geometry")), "holder_visible": c.holder_id and in_scope(user, c.holder.town),
         "extensions": list(c.extensions.all()), "delays": list(c.government_delays.all()),
         "geo": feature_collection(parcels), "map_config": map_config(), "can_edit": can_write(user, "contracts"),
         "plural": pgettext("plural", "地块"),

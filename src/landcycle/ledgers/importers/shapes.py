@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 
-from landcycle.registry.checks import parcel_problems
+from landcycle.registry.checks import parcel_problems, shape_limits
 from landcycle.registry.models import Parcel
 from landcycle.rules.geometry import as_geojson, parse_polygon
 
@@ -23,7 +23,7 @@ from .base import Col, Importer
 def normalised(geometry):
     """The shape as the parcel service stores it (shapely's GeoJSON, through JSON so that tuples are
     lists), or the input unchanged when it is not a valid polygon (the rules then say why)."""
-    shape, problems = parse_polygon(geometry)
+    shape, problems = parse_polygon(geometry, limits=shape_limits())
     if shape is None or problems:
         return geometry
     return json.loads(json.dumps(as_geojson(shape)))
@@ -58,7 +58,8 @@ class ParcelShapeImporter(Importer):
     def add(self, row, field, rule, zh, en, *args, **kwargs):
         self._property = row.get("_property") or None  # each feature names its number in its own property
         if self.field_of.get(field, field) == "geometry" and not args and "value" not in kwargs:
-            kwargs["value"] = describe(row.get("geometry"))  # a shape in a few words, not its coordinates
+            # a shape in a few words, not its coordinates
+            kwargs["value"] = describe(row.get("geometry"), shape_limits())
         try:
             super().add(row, field, rule, zh, en, *args, **kwargs)
         finally:
