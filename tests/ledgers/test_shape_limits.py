@@ -164,7 +164,7 @@ def test_hostile_json_uploaded_in_the_browser_is_answered_not_a_500(client, regi
 def _post_parcel(client, parcel, geometry: str):
     return client.post(reverse("parcel_edit", args=[parcel.pk]), {
         "number": parcel.number, "park": parcel.park_id, "area_m2": str(parcel.area_m2), "land_use": "industrial",
-        "tenure": parcel.tenure, "status": parcel.status, "geometry": geometry})
+        "tenure": parcel.tenure, "status": parcel.status, "geometry": geometry, "version": parcel.version})
 
 
 @pytest.mark.parametrize("text", [DEEP, '{"type":"Polygon","coordinates":' + DEEP + "}",
