@@ -7,6 +7,7 @@ After a write the contract's warnings are recomputed on today's date."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,12 +32,13 @@ def _run(request, form, write):
     if request.method != "POST" or not form.is_valid():
         return None
     try:
-        obj = write(form.values() if hasattr(form, "values") else dict(form.cleaned_data))
+        with transaction.atomic():  # the write and the refresh of its warnings stand or fall together
+            obj = write(form.values() if hasattr(form, "values") else dict(form.cleaned_data))
+            contract = obj if isinstance(obj, Contract) else obj.contract
+            services.warnings_refresh(actor=request.user, as_of=timezone.localdate(), contract_ids=[contract.pk])
     except RuleError as exc:
         form.attach_problems(exc.problems)
         return None
-    contract = obj if isinstance(obj, Contract) else obj.contract
-    services.warnings_refresh(actor=request.user, as_of=timezone.localdate(), contract_ids=[contract.pk])
     messages.success(request, _("已保存，预警已按今天重新计算，并已记入审计日志。"))
     return obj
 

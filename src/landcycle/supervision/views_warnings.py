@@ -129,6 +129,8 @@ def _refresh(request):
     if result.skipped:
         messages.warning(request, _("%(n)s 份合同的数据有矛盾，未能复核，请逐份修正：%(list)s") % {
             "n": len(result.skipped), "list": "、".join(n for n, _m in result.skipped[:10])})
+        for number, why in result.skipped[:5]:  # which row, which date, why
+            messages.warning(request, _("未能复核合同 %(n)s：%(why)s") % {"n": number, "why": why})
     return redirect(request.POST.get("next") or reverse("warning_board"))
 
 

@@ -8,6 +8,7 @@ import math
 from decimal import Decimal
 from fractions import Fraction
 
+from ..dates import date_problems
 from ..problems import Problem
 from .contract import KINDS, MILESTONES, Contract
 from .policy import DIRECTIONS, STAGES, WarningPolicy
@@ -66,6 +67,7 @@ def validate_contract(c: Contract, policy: WarningPolicy) -> list[Problem]:
             out.append(Problem(name, "contract.negative", f"{zh}不能为负数（{v}）", f"{en} cannot be negative ({v})"))
     dates = {n: getattr(c, n) for n in DATE_NAMES}
     dates["stopped_since"] = c.development.stopped_since
+    out += _plausible_dates(c, dates)
     for early, late, rule in ORDER:
         a, b = dates[early], dates[late]
         if a is not None and b is not None and b < a:
@@ -86,6 +88,24 @@ def validate_contract(c: Contract, policy: WarningPolicy) -> list[Problem]:
         if not (d.evidence or "").strip():
             out.append(Problem(f"government_delays[{i}].evidence", "contract.delay_evidence",
                                f"政府原因延迟（{d.cause}）缺少佐证材料", f"the government-caused delay ({d.cause}) has no evidence"))
+    return out
+
+
+def _plausible_dates(c: Contract, dates: dict) -> list[Problem]:
+    """Every date of the contract, its extensions and delays within the plausible range (policies/registry.toml
+    ``[dates]``: not before 1949-10-01, at most 50 years after signing): a typo such as 9999-12-31 would
+    break the rules' own date arithmetic."""
+    out = []
+    for name, d in dates.items():
+        out += date_problems(name, d, *label(name), signed_on=c.signed_on, contract=name != "signed_on")
+    for i, e in enumerate(c.extensions):
+        out += date_problems(f"extensions[{i}].new_date", e.new_date, "延期后日期", "extended date",
+                             signed_on=c.signed_on, contract=True)
+        out += date_problems(f"extensions[{i}].approved_on", e.approved_on, "延期批准日期", "extension approval date",
+                             signed_on=c.signed_on, contract=True)
+    for i, d in enumerate(c.government_delays):
+        out += date_problems(f"government_delays[{i}].recorded_on", d.recorded_on, "政府原因延迟登记日期",
+                             "government delay recorded on", signed_on=c.signed_on, contract=True)
     return out
 
 
