@@ -175,3 +175,14 @@ def test_a_write_whose_refresh_fails_leaves_nothing(client, supervision_data, pe
     resp = client.post(reverse("extension_create", args=[c.pk]), {"milestone": "production", "new_date": "2028-06-30"})
     assert resp.status_code == 500
     assert _counts() == before
+
+
+def test_a_second_commitment_of_the_same_kind_is_refused_not_a_500(client, supervision_data, personas):
+    """Found by the fuzz test (tests/fuzz): the unique (contract, kind) constraint surfaced as an IntegrityError."""
+    c = supervision_data[XINPU]["contract"]
+    client.force_login(personas["xinpu"])
+    before = _counts()
+    resp = client.post(reverse("commitment_create", args=[c.pk]), {"kind": "tax_per_mu", "committed": "35",
+                                                                   "unit": "万元/亩"})
+    assert resp.status_code == 200 and _counts() == before
+    assert [p.rule for p in resp.context["form"].problems["kind"]] == ["commitment.kind_twice"]

@@ -151,6 +151,9 @@ def commitment_add(*, actor, contract: Contract, kind: str, committed, unit: str
                    committed=to_decimal("committed", committed, problems), measured=to_decimal("measured", measured, problems),
                    measured_on=to_date("measured_on", measured_on, problems))
     problems += plausible_date("measured_on", m.measured_on, contract)
+    if m.kind and Commitment.objects.filter(contract=contract, kind=m.kind).exists():  # uniq_commitment_kind
+        problems.append(Problem("kind", "commitment.kind_twice", f"本合同已有承诺指标“{m.kind}”，请在其行内录入实测值",
+                                f"the contract already has the commitment '{m.kind}': record its measured value there"))
     if m.committed is not None and not problems:
         rc = rule_contract(contract, commitments=[m], extensions=[], delays=[])
         problems += _child_problems(validate_contract(rc, policy()), "commitments[0]")

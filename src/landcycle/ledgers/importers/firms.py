@@ -6,6 +6,7 @@ from __future__ import annotations
 from landcycle.evaluation.models import YearlyFigure
 from landcycle.registry.checks import enterprise_problems, occupancy_problems
 from landcycle.registry.models import Enterprise, Occupancy, Parcel, Region
+from landcycle.rules.dates import year_problems
 from landcycle.rules.ledger.schemas import ENTERPRISES, FIGURES, OCCUPANCY
 from landcycle.rules.problems import Problem
 
@@ -187,6 +188,9 @@ class FigureImporter(EnterpriseLookup, Importer):
 
     def defaults(self, row):
         return {"year": row["year"]}
+
+    def rules(self, obj, creating):
+        return year_problems("year", obj.year, "年度", "year")  # the plausible range (registry.toml [dates])
 
     def resolve(self, row):
         return self.enterprise_of(row, "uscc", "enterprise")
