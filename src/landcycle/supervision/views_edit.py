@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from landcycle.accounts.scope import access, can_write, scoped
 from landcycle.registry.models import Enterprise, Parcel
 from landcycle.rules.problems import RuleError
+from landcycle.web.params import int_param
 
 from . import services
 from .forms import CommitmentForm, ContractForm, DelayForm, ExtensionForm, MeasureForm, contract_initial
@@ -64,8 +65,8 @@ def _contract_lists(user) -> dict:
 def contract_create(request):
     _editor(request)
     initial = {"kind": Contract.Kind.STANDARD}
-    parcel_id = request.GET.get("parcel", "")
-    if parcel_id.isdigit():
+    parcel_id = int_param(request.GET.get("parcel"))
+    if parcel_id is not None:
         parcel = scoped(Parcel.objects.all(), request.user).filter(pk=parcel_id).first()
         if parcel:
             initial["parcels"] = parcel.number

@@ -161,6 +161,11 @@ class OccupancyImporter(EnterpriseLookup, Importer):
         return obj.parcel.park.town.code
 
 
+def _year_key(year) -> bool:
+    """A year the database can look up (its column holds 0..32767); others are refused by the rules."""
+    return isinstance(year, int) and 0 <= year <= 32767
+
+
 class FigureImporter(EnterpriseLookup, Importer):
     """Yearly figures by (credit code, year). Land columns of the ledger (自有/租赁/出租用地) are read and
     checked but not stored: land used comes from the occupancy ledger."""
@@ -178,7 +183,7 @@ class FigureImporter(EnterpriseLookup, Importer):
         self.load_enterprises(rows, ("uscc",))
         years = {r.get("year") for r in rows}
         found = fetch_in(YearlyFigure.objects.select_related("enterprise__town").filter(year__in=[y for y in years
-                                                                                                  if y is not None]),
+                                                                                                  if _year_key(y)]),
                          "enterprise_id", [e.pk for e in self.enterprises.values()])
         self.existing = {(f.enterprise_id, f.year): f for f in found}
 
