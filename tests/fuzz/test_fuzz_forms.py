@@ -22,9 +22,9 @@ from landcycle.rules.codes import make_uscc
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = 3  # drawn by hypothesis per field, on top of the fixed extremes
-EXTREME_DATES = ["0001-01-01", "9999-12-31", "0000-00-00", "10000-01-01", "1949-09-30", "", "9" * 40, "１９９９-０１-０１"]
-EXTREME_NUMBERS = ["-1", "1e308", "NaN", "-inf", str(10 ** 30), "9" * 5000, "0." + "0" * 400 + "1", "", "²"]
+EXAMPLES = 2  # drawn by hypothesis per field, on top of the fixed extremes
+EXTREME_DATES = ["0001-01-01", "9999-12-31", "0000-00-00", "10000-01-01", "", "9" * 40, "１９９９-０１-０１"]
+EXTREME_NUMBERS = ["-1", "1e308", "NaN", str(10 ** 30), "9" * 5000, "0." + "0" * 400 + "1", "", "²"]
 DRAWN = st.one_of(
     st.dates().map(dt.date.isoformat),
     st.integers(min_value=-10 ** 40, max_value=10 ** 40).map(str),

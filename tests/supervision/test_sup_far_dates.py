@@ -186,3 +186,20 @@ def test_a_second_commitment_of_the_same_kind_is_refused_not_a_500(client, super
                                                                    "unit": "万元/亩"})
     assert resp.status_code == 200 and _counts() == before
     assert [p.rule for p in resp.context["form"].problems["kind"]] == ["commitment.kind_twice"]
+
+
+def test_a_refresh_as_of_a_far_date_is_refused_and_changes_nothing(client, supervision_data, personas):
+    from django.core.management.base import CommandError
+
+    from landcycle.supervision.models import WarningEvent
+
+    state = lambda: (list(Warning.objects.order_by("pk").values_list("checked_on", "colour")),  # noqa: E731
+                     WarningEvent.objects.count(), AuditEntry.objects.count())
+    before = state()
+    client.force_login(personas["admin"])
+    resp = client.post(reverse("warning_board"), {"as_of": FAR}, follow=True)
+    assert resp.status_code == 200
+    assert any("监管基准日（9999-12-31）" in str(m) for m in resp.context["messages"])
+    with pytest.raises(CommandError, match="9999-12-31"):
+        call_command("warnings", "refresh", "--as-of", FAR, stdout=io.StringIO())
+    assert state() == before

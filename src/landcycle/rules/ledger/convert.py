@@ -56,7 +56,7 @@ def convert(bound: Bound, cols: list[tuple], sink: Sink) -> tuple[list, set[int]
     for j, v in enumerate(raw):
         if v == "" or v is None:
             continue
-        if kind == "int" and type(v) is float and v.is_integer():
+        if kind == "int" and type(v) is float and v.is_integer() and abs(v) < 1e18:
             out[j] = int(v)
             continue
         try:
