@@ -29,7 +29,7 @@ class DateBounds:
 
     def latest(self, today: dt.date | None = None) -> dt.date:
         """The latest date of a record not tied to a signing date."""
-        return add_years(today or dt.date.today(), self.years_after_today)
+        return _later(today or dt.date.today(), self.years_after_today)
 
     def latest_for_contract(self, signed_on: dt.date | None, today: dt.date | None = None) -> tuple[dt.date, bool]:
         """(latest date, whether it is counted from the signing date) for a date of a contract."""
@@ -46,6 +46,11 @@ def add_years(d: dt.date, years: int) -> dt.date:
         return d.replace(year=year)
     except ValueError:
         return d.replace(year=year, day=28)
+
+
+@lru_cache(maxsize=8)
+def _later(day: dt.date, years: int) -> dt.date:
+    return add_years(day, years)
 
 
 def bounds(policy: dict | None = None) -> DateBounds:
