@@ -135,8 +135,9 @@ def enterprise_findings(out: Findings, actor, as_of: dt.date, policy) -> None:
         "pk", "name", "town_id")}
     minimums = dict(Park.objects.filter(min_tax_per_mu__isnull=False).values_list("pk", "min_tax_per_mu"))
     latest: dict[int, tuple[int, Decimal]] = {}
-    for ent, year, tax in YearlyFigure.objects.filter(year__gte=dt.MINYEAR, year__lte=as_of.year, tax__isnull=False).order_by(
-            "year").values_list("enterprise_id", "year", "tax"):
+    for ent, year, tax in YearlyFigure.objects.filter(year__gte=dt.MINYEAR, year__lte=as_of.year,  # year 0: no date
+                                                      tax__isnull=False).order_by("year").values_list(
+            "enterprise_id", "year", "tax"):
         if ent in ents:
             latest[ent] = (year, tax)
     by_year: dict[int, list[int]] = defaultdict(list)
