@@ -1,6 +1,6 @@
 """Issue 10: a property test over the date and number fields of every edit form. Each field of each form
 gets extreme values (year 1 and 9999, 0000-00-00, negative numbers, 1e308, NaN, inf, 10**30, a digit string
-of 5,000 digits, blank, …) plus values hypothesis draws, posted by the role that may write, every other field
+of 5,000 digits, blank) plus a value hypothesis draws, posted by the role that may write, every other field
 as the form shows it; the answer is never a 500 — a redirect (saved) or the form with its problems.
 
 Bounded: a fixed set of extremes and a few derandomized examples per field (``EXAMPLES``), no deadline."""
@@ -22,9 +22,10 @@ from landcycle.rules.codes import make_uscc
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = 2  # drawn by hypothesis per field, on top of the fixed extremes
-EXTREME_DATES = ["0001-01-01", "9999-12-31", "0000-00-00", "10000-01-01", "", "9" * 40, "１９９９-０１-０１"]
-EXTREME_NUMBERS = ["-1", "1e308", "NaN", str(10 ** 30), "9" * 5000, "0." + "0" * 400 + "1", "", "²"]
+EXAMPLES = 1  # drawn by hypothesis per field, on top of the fixed extremes
+EXTREME_DATES = ["0001-01-01", "9999-12-31", "0000-00-00", ""]
+EXTREME_NUMBERS = ["-1", "1e308", "NaN", str(10 ** 30), "9" * 5000]
+PARAMS = EXTREME_NUMBERS + ["", "²", "１２", "0"]  # numbers in a query string
 DRAWN = st.one_of(
     st.dates().map(dt.date.isoformat),
     st.integers(min_value=-10 ** 40, max_value=10 ** 40).map(str),
@@ -105,14 +106,12 @@ def _post(client, url, data, label):
     return resp
 
 
-def fuzz_form(client, url, overrides=None, *, fresh=False, skip=()):
+def fuzz_form(client, url, overrides=None, *, fresh=False):
     """Post extremes and drawn values into every date/number field of the form at ``url``."""
     overrides = overrides or {}
     base, kinds = form_base(client, url, overrides)
     assert kinds, f"{url}: no date or number field found"
     for name, kind in kinds.items():
-        if name in skip:
-            continue
         for value in EXTREME_DATES if kind == "date" else EXTREME_NUMBERS:
             if fresh:
                 base, _ = form_base(client, url, overrides)
@@ -210,7 +209,7 @@ def test_registry_and_supervision_forms_never_answer_500(client, supervision_dat
     for name, args, overrides in registry_cases(d) + supervision_cases(d):
         fuzz_form(client, reverse(name, args=args), overrides, fresh=name in FRESH)
     for name, param in (("parcel_create", "park"), ("contract_create", "parcel")):  # ids in the query string
-        for value in EXTREME_NUMBERS + ["１２", "0"]:
+        for value in PARAMS:
             assert client.get(reverse(name), {param: value}).status_code == 200, (name, value)
     client.force_login(personas["admin"])  # the county's refresh takes a date
     for value in EXTREME_DATES:
@@ -240,19 +239,19 @@ def test_evaluation_forms_never_answer_500(client, evaluation_data, personas):
     client.force_login(personas["analyst"])
     fuzz_form(client, reverse("evaluation_run_new"), {"policy": "shipped"})
     page = _page(client, reverse("evaluation_whatif")).context
-    names = ["year", "base", "page", "cap_factor", "above"]
-    names += [c["share"]["name"] for c in page["fields"]["classes"]] + [c["min"]["name"] for c in page["fields"]["classes"]]
-    for g in page["fields"]["groups"]:
-        names += [g["lo"]["name"], g["hi"]["name"]] + [i["weight"]["name"] for i in g["indicators"]]
+    fields = page["fields"]
+    group, level = fields["groups"][0], fields["classes"][0]
+    names = ["year", "base", "page", "cap_factor", "above", level["share"]["name"], level["min"]["name"],
+             group["lo"]["name"], group["hi"]["name"], group["indicators"][0]["weight"]["name"]]
     for name in names:
-        for value in EXTREME_NUMBERS:
+        for value in PARAMS:
             try:
                 resp = client.get(reverse("evaluation_whatif"), {name: value})
             except Exception as exc:  # noqa: BLE001
                 raise AssertionError(f"whatif {name}={value[:40]!r}: {type(exc).__name__}: {exc}") from exc
             assert resp.status_code == 200, (name, value)
     ent = evaluation_data[XINPU]["owner"]
-    for value in EXTREME_NUMBERS:
+    for value in PARAMS:
         assert client.get(reverse("evaluation_enterprise", args=[ent.pk]), {"run": value}).status_code == 200, value
 
 

@@ -86,8 +86,8 @@ def test_delays_commitments_and_measurements_are_checked(supervision_data, perso
     cases = [
         (lambda: services.government_delay_add(actor=officer, contract=c, cause="plan_change", evidence="文件",
                                                recorded_on=FAR), "recorded_on"),
-        (lambda: services.commitment_add(actor=officer, contract=c, kind="tax_per_mu", committed=30, unit="万元/亩",
-                                         measured=31, measured_on="1000-01-01"), "measured_on"),
+        (lambda: services.commitment_add(actor=officer, contract=c, kind="plot_ratio", committed="1.2", unit="",
+                                         measured="1.5", measured_on="1000-01-01"), "measured_on"),
         (lambda: services.commitment_measure(actor=officer, commitment=d["commitment"], measured=31,
                                              measured_on=FAR), "measured_on"),
         (lambda: services.extension_add(actor=officer, contract=c, milestone="start", new_date="2026-12-31",
