@@ -111,18 +111,22 @@ def fuzz_form(client, url, overrides=None, *, fresh=False):
     overrides = overrides or {}
     base, kinds = form_base(client, url, overrides)
     assert kinds, f"{url}: no date or number field found"
+    state = {"base": base}
+
+    def post(name, value):
+        resp = _post(client, url, {**state["base"], name: value}, f"{url} {name}={value[:40]!r}")
+        if fresh and resp.status_code == 302:  # saved: the version the form carries moved on
+            state["base"] = form_base(client, url, overrides)[0]
+
     for name, kind in kinds.items():
         for value in EXTREME_DATES if kind == "date" else EXTREME_NUMBERS:
-            if fresh:
-                base, _ = form_base(client, url, overrides)
-            _post(client, url, {**base, name: value}, f"{url} {name}={value[:40]!r}")
+            post(name, value)
 
         @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
                   suppress_health_check=list(HealthCheck))
         @given(value=DRAWN)
         def drawn(value):
-            data = form_base(client, url, overrides)[0] if fresh else base
-            _post(client, url, {**data, name: value}, f"{url} {name}={value[:40]!r}")
+            post(name, value)
 
         drawn()
     return kinds
