@@ -16,6 +16,7 @@ from landcycle.rules.problems import RuleError
 from landcycle.registry.models import Enterprise, Region
 from landcycle.registry.selectors import town_choices
 from landcycle.web.listing import Filter, Listing, file_response, kpi
+from landcycle.web.params import int_param
 
 from . import selectors
 from .facts import CATEGORY_LABELS, kind_map, shipped_kinds
@@ -160,8 +161,8 @@ def enterprise_result(request, pk):
     history = selectors.enterprise_history(ent)
     wanted = request.GET.get("run")
     result = None
-    if wanted and wanted.isdigit():
-        result = next((r for r in history if r.run_id == int(wanted)), None)
+    if int_param(wanted) is not None:
+        result = next((r for r in history if r.run_id == int_param(wanted)), None)
     if result is None:
         result = next((r for r in history if r.run.status == EvaluationRun.Status.PUBLISHED), None) or (
             history[0] if history else None)

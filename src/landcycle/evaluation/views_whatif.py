@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from landcycle.accounts.scope import scoped
 from landcycle.registry.models import Enterprise
 from landcycle.rules.problems import RuleError
+from landcycle.web.params import int_param
 
 from . import selectors, services, whatif
 from .forms import SaveVersionForm
@@ -65,8 +66,8 @@ def _changed_page(request, result: dict, user):
 def _base_version(request, published):
     """The policy the form starts from: ``?base=``, else the published run's, else the shipped one."""
     wanted = request.GET.get("base", "")
-    if wanted.isdigit():
-        found = PolicyVersion.objects.filter(pk=int(wanted)).first()
+    if int_param(wanted) is not None:
+        found = PolicyVersion.objects.filter(pk=int_param(wanted)).first()
         if found:
             return found, found.toml
     if published is not None:
@@ -80,7 +81,7 @@ def whatif_page(request):
     _require_writer(request)
     user = request.user
     years = figure_years()
-    year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() and int(request.GET["year"]) in years \
+    year = int_param(request.GET.get("year")) if int_param(request.GET.get("year")) in years \
         else (years[0] if years else None)
     published = selectors.published_run(year) if year else None
     base_version, base_text = _base_version(request, published)

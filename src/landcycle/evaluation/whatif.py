@@ -13,6 +13,7 @@ evaluated) or "none" (not in that run). The transition matrix counts enterprises
 from __future__ import annotations
 
 import copy
+import math
 import re
 from dataclasses import dataclass, field
 
@@ -26,6 +27,8 @@ from .models import EvaluationResult, EvaluationRun
 EXEMPT, PROBLEM, NONE = "exempt", "problem", "none"
 
 
+LARGEST = 1e12  # the largest number a what-if field takes (a weight, share, threshold or revenue line)
+
 def _number(raw: str | None):
     if raw is None:
         return None
@@ -36,6 +39,8 @@ def _number(raw: str | None):
         value = float(raw)
     except ValueError:
         return ValueError(raw)
+    if not math.isfinite(value) or abs(value) > LARGEST:  # NaN, inf, 1e308: no policy number is that large
+        return OverflowError(raw)
     return int(value) if value.is_integer() else value
 
 
@@ -55,6 +60,10 @@ def _set(edit: Edit, params, name: str, target: dict, key: str, label: str, *, b
     if isinstance(value, ValueError):
         edit.problems.append(Problem(name, "whatif.number", f"“{label}”应为数字，实为“{value}”",
                                      f"'{label}' must be a number, not '{value}'"))
+        return
+    if isinstance(value, OverflowError):
+        edit.problems.append(Problem(name, "whatif.number_range", f"“{label}”应为不超过{LARGEST:.0e}的有限数字，实为“{value}”",
+                                     f"'{label}' must be a finite number up to {LARGEST:.0e}, not '{value}'"))
         return
     before = target.get(key)
     if value == "":

@@ -7,7 +7,23 @@ import datetime as dt
 
 from landcycle.accounts.scope import in_scope
 from landcycle.registry.models import Region
+from landcycle.rules.dates import date_problems
 from landcycle.rules.problems import Problem
+
+DATE_LABELS = {"started_on": ("开始日期", "start date"), "ended_on": ("结束日期", "end date"),
+               "found_on": ("发现日期", "date found"), "made_on": ("提出日期", "date made"),
+               "assigned_on": ("交办日期", "date assigned"), "deadline": ("整改时限", "deadline"),
+               "reported_on": ("报送日期", "report date"), "closed_on": ("销号日期", "close-out date"),
+               "reopened_on": ("重启日期", "reopening date"), "on": ("日期", "date")}
+
+
+def plausible_dates(**dates) -> list[Problem]:
+    """Each date within the plausible range (policies/registry.toml ``[dates]``: from 1949-10-01 to 70 years
+    from today); a deadline in year 9999 would break the working-day calendar and the colours."""
+    out = []
+    for field, value in dates.items():
+        out += date_problems(field, value, *DATE_LABELS.get(field, (field, field)))
+    return out
 
 
 def _blank(value) -> bool:
@@ -34,6 +50,7 @@ def inspection_problems(*, kind, title, body, started_on, ended_on, regions, oth
     if not regions and _blank(other_units):
         problems.append(Problem("regions", "inspection.no_subject", "请至少选择一个被检查地区，或填写被检查单位",
                                 "Choose at least one region inspected, or name the units inspected"))
+    problems += plausible_dates(started_on=started_on, ended_on=ended_on)
     return problems
 
 
@@ -49,6 +66,7 @@ def finding_problems(*, inspection, summary, found_on) -> list[Problem]:
                                 f"发现日期{found_on.isoformat()}早于检查开始日期{inspection.started_on.isoformat()}",
                                 f"The finding's date {found_on.isoformat()} is before the inspection started "
                                 f"({inspection.started_on.isoformat()})"))
+    problems += plausible_dates(found_on=found_on)
     return problems
 
 
@@ -61,6 +79,7 @@ def suggestion_problems(*, inspection, text, made_on, finding) -> list[Problem]:
     if finding is not None and finding.inspection_id != inspection.pk:
         problems.append(Problem("finding", "suggestion.finding", "所选问题不属于本次检查",
                                 "The finding chosen belongs to another inspection"))
+    problems += plausible_dates(made_on=made_on)
     return problems
 
 
@@ -99,6 +118,7 @@ def task_problems(*, finding, town, department, title, measures, assigned_on, de
                                     f"({assigned_on.isoformat()})"))
     else:
         problems.append(Problem("assigned_on", "task.assigned_on", "请填写交办日期", "Give the date it was assigned"))
+    problems += plausible_dates(assigned_on=assigned_on, deadline=deadline)
     return problems
 
 
@@ -181,6 +201,7 @@ def progress_problems(*, percent_done, text, reported_on, today: dt.date) -> lis
     elif reported_on > today:
         problems.append(Problem("reported_on", "progress.future", f"报送日期{reported_on.isoformat()}晚于今天",
                                 f"The report is dated {reported_on.isoformat()}, after today"))
+    problems += plausible_dates(reported_on=reported_on)
     return problems
 
 

@@ -20,7 +20,7 @@ from landcycle.registry.checks import raise_if
 from landcycle.registry.models import Region
 from landcycle.rules.problems import Problem, RuleError
 
-from .checks import progress_problems, reason_problems
+from .checks import plausible_dates, progress_problems, reason_problems
 from .evidence import evidence_problems, store
 from .models import Evidence, ProgressReport, Round, RoundItem, Task, TaskEvent
 from .policy import rectification_policy
@@ -150,6 +150,7 @@ def task_close(*, actor, task: Task, version, note: str = "", closed_on: dt.date
                                 f"任务{task.number}没有佐证材料，不能销号：请责任单位先报送进展并上传佐证材料",
                                 f"Task {task.number} has no evidence: it cannot be closed out until the responsible "
                                 f"unit reports its progress with evidence files"))
+    problems += plausible_dates(closed_on=closed_on)
     if closed_on < task.assigned_on:
         problems.append(Problem("closed_on", "closeout.date", f"销号日期早于交办日期{task.assigned_on}",
                                 f"The close-out date is before the task was assigned ({task.assigned_on})"))
@@ -178,6 +179,7 @@ def task_reopen(*, actor, task: Task, version, reason: str, reopened_on: dt.date
     elif reopened_on < task.closed_on:
         problems.append(Problem("reopened_on", "reopen.date", f"重启日期早于销号日期{task.closed_on}",
                                 f"The reopening date is before the close-out ({task.closed_on})"))
+    problems += plausible_dates(reopened_on=reopened_on, deadline=deadline)
     if deadline is not None and deadline < reopened_on:
         problems.append(Problem("deadline", "reopen.deadline", f"新的整改时限{deadline}早于重启日期",
                                 f"The new deadline {deadline} is before the reopening date"))

@@ -27,6 +27,7 @@ from landcycle.registry.models import Region
 from landcycle.rules.problems import Problem, RuleError
 
 from .cadence import due_day, period_containing
+from .checks import plausible_dates
 from .colours import work_calendar
 from .models import RelapseCheck, Round, RoundItem, Task, TaskEvent
 from .policy import rectification_policy
@@ -65,6 +66,7 @@ def round_open(*, actor, county: Region | None = None, on: dt.date | None = None
     county = county_of(actor, county)
     require_write(actor, AREA, county, field="county")
     on = on or timezone.localdate()
+    raise_if(plausible_dates(on=on))  # before the period arithmetic
     policy = rectification_policy()
     period = period_containing(on, policy.period_start_days)
     problems = []
@@ -222,7 +224,7 @@ def round_close(*, actor, round: Round, on: dt.date | None = None) -> Round:
     rnd = Round.objects.select_for_update().select_related("county").get(pk=round.pk)
     require_write(actor, AREA, rnd.county, field="round")
     on = on or timezone.localdate()
-    problems = []
+    problems = plausible_dates(on=on)
     if not rnd.is_open:
         problems.append(Problem("round", "round.closed", f"{rnd.label_zh}对账已结束（{rnd.closed_on}）",
                                 f"The round {rnd.label_en} was closed on {rnd.closed_on}"))

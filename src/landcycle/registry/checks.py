@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from landcycle.rules.codes import industry_problems, normalize_uscc, uscc_problems
+from landcycle.rules.dates import date_problems
 from landcycle.rules.geometry import ShapeLimits, area_mismatch, area_problems, parse_polygon
 from landcycle.rules.policy import load_default
 from landcycle.rules.problems import Problem, RuleError
@@ -35,6 +36,8 @@ def enterprise_problems(*, uscc: str, industry_code: str, uscc_override: bool, u
     if isinstance(registered_on, dt.date) and registered_on > dt.date.today():
         problems.append(Problem("registered_on", "date.future", "成立日期不能晚于今天",
                                 "The registration date cannot be in the future"))
+    else:  # the plausible range (policies/registry.toml [dates]): not before 1949-10-01
+        problems += date_problems("registered_on", registered_on, "成立日期", "registration date")
     return problems
 
 
@@ -67,6 +70,8 @@ def occupancy_problems(*, area_m2, start, end, parcel_area_m2, kind, lessor, ent
         problems.append(Problem("area_m2", "occupancy.area_exceeds_parcel",
                                 f"使用面积{area_m2}平方米大于地块面积{parcel_area_m2}平方米",
                                 f"The occupied area {area_m2} m² exceeds the parcel's {parcel_area_m2} m²"))
+    problems += date_problems("start", start, "起始日期", "start date")  # the plausible range ([dates])
+    problems += date_problems("end", end, "终止日期", "end date")
     if end is not None and start is not None and end < start:
         problems.append(Problem("end", "occupancy.end_before_start", "终止日期早于起始日期",
                                 "The end date is before the start date"))

@@ -16,6 +16,7 @@ from django.utils.translation import pgettext
 from landcycle.accounts.scope import access, can_write, scoped
 from landcycle.rules.codes import industries
 from landcycle.rules.problems import RuleError
+from landcycle.web.params import int_param
 
 from . import services
 from .forms import (EnterpriseForm, OccupancyEndForm, OccupancyForm, ParcelForm, ParkForm, enterprise_initial,
@@ -75,9 +76,9 @@ def park_edit(request, pk):
 def parcel_create(request):
     _editor(request)
     initial = {}
-    park_id = request.GET.get("park", "")
-    if park_id.isdigit() and scoped(Park.objects.all(), request.user).filter(pk=park_id).exists():
-        initial["park"] = int(park_id)
+    park_id = int_param(request.GET.get("park"))
+    if park_id is not None and scoped(Park.objects.all(), request.user).filter(pk=park_id).exists():
+        initial["park"] = park_id
     form = ParcelForm(request.POST or None, user=request.user, initial=initial)
     parcel = _run(request, form, lambda d: services.parcel_create(actor=request.user, **d))
     if parcel:

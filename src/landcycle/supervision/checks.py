@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 from landcycle.accounts.scope import scoped
 from landcycle.registry.models import Enterprise, Parcel, Region
 from landcycle.rules.codes import normalize_uscc
+from landcycle.rules.dates import date_problems
 from landcycle.rules.problems import Problem
 from landcycle.rules.supervision.validate import label
 
@@ -61,6 +62,13 @@ def to_date(name: str, value, problems: list[Problem]):
         problems.append(Problem(name, "contract.not_a_date", f"{zh}“{value}”不是日期（应为2026-11-29的格式）",
                                 f"{en} '{value}' is not a date (expected e.g. 2026-11-29)"))
         return None
+
+
+def plausible_date(name: str, value, contract) -> list[Problem]:
+    """A date recorded about ``contract`` (an extension, a delay, a measurement) within the plausible range of
+    policies/registry.toml ``[dates]``: not before 1949-10-01, at most 50 years after the signing date."""
+    zh, en = _label(name)
+    return date_problems(name, value, zh, en, signed_on=getattr(contract, "signed_on", None), contract=True)
 
 
 def to_int(name: str, value, problems: list[Problem]):

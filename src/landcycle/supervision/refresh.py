@@ -30,7 +30,9 @@ from django.utils import timezone
 
 from landcycle.accounts.scope import require_write, scoped
 from landcycle.audit.services import audit_record_many
+from landcycle.registry.checks import raise_if
 from landcycle.registry.models import Region
+from landcycle.rules.dates import date_problems
 from landcycle.rules.supervision import Finding
 from landcycle.rules.supervision.serialise import plain
 
@@ -100,6 +102,7 @@ def warnings_refresh(*, actor, as_of: dt.date, contract_ids=None, enterprises: b
     started = time.perf_counter()
     # a whole refresh is the county administrator's; the warnings of contracts just written, whoever keeps them
     require_write(actor, "supervision" if contract_ids is None else "contracts")
+    raise_if(date_problems("as_of", as_of, "监管基准日", "supervision date"))  # a slip (9999-12-31) recomputes nothing
     policy = current_policy()
     found = Findings()
     contract_findings(found, actor, as_of, policy, contract_ids)

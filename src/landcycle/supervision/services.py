@@ -19,8 +19,8 @@ from landcycle.registry.checks import field_problems, raise_if
 from landcycle.rules.problems import Problem
 from landcycle.rules.supervision import validate_contract
 
-from .checks import (DATE_FIELDS, NUMBER_FIELDS, contract_town, holder_problems, resolve_holder, resolve_parcels,
-                     to_date, to_decimal, to_int)
+from .checks import (DATE_FIELDS, NUMBER_FIELDS, contract_town, holder_problems, plausible_date, resolve_holder,
+                     resolve_parcels, to_date, to_decimal, to_int)
 from .convert import policy, rule_contract
 from .importing import contracts_apply, contracts_plan  # noqa: F401  (the ledgers importer's entry points)
 from .models import Commitment, Contract, ContractParcel, Extension, GovernmentDelay
@@ -159,6 +159,10 @@ def commitment_add(*, actor, contract: Contract, kind: str, committed, unit: str
                    stage=stage or "", label_zh=label_zh.strip(), label_en=label_en.strip(),
                    committed=to_decimal("committed", committed, problems), measured=to_decimal("measured", measured, problems),
                    measured_on=to_date("measured_on", measured_on, problems))
+    problems += plausible_date("measured_on", m.measured_on, contract)
+    if m.kind and Commitment.objects.filter(contract=contract, kind=m.kind).exists():  # uniq_commitment_kind
+        problems.append(Problem("kind", "commitment.kind_twice", f"本合同已有承诺指标“{m.kind}”，请在其行内录入实测值",
+                                f"the contract already has the commitment '{m.kind}': record its measured value there"))
     if m.committed is not None and not problems:
         rc = rule_contract(contract, commitments=[m], extensions=[], delays=[])
         problems += _child_problems(validate_contract(rc, policy()), "commitments[0]")
@@ -176,6 +180,7 @@ def commitment_measure(*, actor, commitment: Commitment, measured, measured_on=N
     problems: list[Problem] = []
     commitment.measured = to_decimal("measured", measured, problems)
     commitment.measured_on = to_date("measured_on", measured_on, problems)
+    problems += plausible_date("measured_on", commitment.measured_on, contract)
     if commitment.measured is None and not problems:
         problems.append(Problem("measured", "commitment.measured_missing", "请填写实测值", "give the measured value"))
     return _save_child(actor, commitment, contract, "commitment.measure", problems, before)
@@ -190,6 +195,7 @@ def extension_add(*, actor, contract: Contract, milestone: str, new_date, approv
     problems: list[Problem] = []
     e = Extension(contract=contract, milestone=milestone, new_date=to_date("new_date", new_date, problems),
                   approved_on=to_date("approved_on", approved_on, problems), reason=(reason or "").strip())
+    problems += plausible_date("new_date", e.new_date, contract) + plausible_date("approved_on", e.approved_on, contract)
     if e.new_date is not None and not problems and milestone in Extension.Milestone.values:
         rc = rule_contract(contract)
         current = rc.agreed(milestone)

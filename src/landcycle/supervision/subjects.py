@@ -18,7 +18,7 @@ from landcycle.accounts.scope import region_prefix, scoped
 from landcycle.evaluation.models import YearlyFigure
 from landcycle.registry.models import Enterprise, Occupancy, Park, Parcel
 from landcycle.registry.selectors import held_q, overstaying_q
-from landcycle.rules.problems import RuleError
+from landcycle.rules.problems import Problem, RuleError
 from landcycle.rules.supervision import Finding, class_finding, evaluate_contract, tax_per_mu_finding
 from landcycle.rules.supervision.enterprise import (Exemption, ended_lease_finding, stale_figures_finding,
                                                     tax_exemption)
@@ -99,6 +99,10 @@ def contract_findings(out: Findings, actor, as_of: dt.date, policy, contract_ids
         except RuleError as exc:
             out.skipped.append((c, exc.problems))
             continue
+        except (ArithmeticError, ValueError, TypeError) as exc:  # one row the rules cannot read: report it, go on
+            out.skipped.append((c, [Problem("contract", "contract.unreadable", f"合同无法复核：{exc}",
+                                            f"the contract cannot be checked: {exc}")]))
+            continue
         key = (CONTRACT, c.id)
         out.checked.add(key)
         out.subjects[key] = Subject(f"{c.number} · {c.holder_name}"[:250], c.town_id, parks.get(c.id))
@@ -151,8 +155,9 @@ def enterprise_findings(out: Findings, actor, as_of: dt.date, policy) -> None:
         Enterprise.objects.all(), actor).order_by().values_list("pk", "name", "town_id", "registered_on")}
     minimums = dict(Park.objects.filter(min_tax_per_mu__isnull=False).values_list("pk", "min_tax_per_mu"))
     latest: dict[int, tuple[int, Decimal]] = {}
-    for ent, year, tax in YearlyFigure.objects.filter(year__lte=as_of.year, tax__isnull=False).order_by(
-            "year").values_list("enterprise_id", "year", "tax"):
+    for ent, year, tax in YearlyFigure.objects.filter(year__gte=dt.MINYEAR, year__lte=as_of.year,  # year 0: no date
+                                                      tax__isnull=False).order_by("year").values_list(
+            "enterprise_id", "year", "tax"):
         if ent in ents:
             latest[ent] = (year, tax)
     by_year: dict[int, list[int]] = defaultdict(list)

@@ -18,6 +18,14 @@ def _milestones():
     return [("delivery", _("交地")), ("start", _("开工")), ("completion", _("竣工")), ("production", _("达产"))]
 
 
+def _shift(d: dt.date, days: int) -> dt.date:
+    """``d`` moved by ``days``, kept within the calendar (a far date stored before dates were checked)."""
+    try:
+        return d + dt.timedelta(days=days)
+    except OverflowError:
+        return dt.date.max if days > 0 else dt.date.min
+
+
 def contract_timeline(c, rc, as_of: dt.date, colours: dict[str, str]) -> dict | None:
     """``c``: the Contract row; ``rc``: it as the rules' Contract with the dates the rules judge by
     (extensions applied by ``agreed``; moved by a government-caused delay or derived, ``agreed_dates.settle``);
@@ -42,15 +50,15 @@ def contract_timeline(c, rc, as_of: dt.date, colours: dict[str, str]) -> dict | 
         return None
     first, last = min(dates), max(dates)
     span = max(30, (last - first).days)
-    first -= dt.timedelta(days=round(span * 0.04))
-    last += dt.timedelta(days=round(span * 0.06))
+    first = _shift(first, -round(span * 0.04))
+    last = _shift(last, round(span * 0.06))
     days = (last - first).days
 
     def x(d: dt.date) -> float:
         return round(LEFT + (d - first).days / days * (WIDTH - LEFT - RIGHT), 1)
 
     ticks = []
-    step = 1 if days <= 365 * 8 else 2
+    step = 1 if days <= 365 * 8 else max(2, -(-(last.year - first.year) // 30))  # at most ~30 ticks
     for year in range(first.year + 1, last.year + 1, step):
         ticks.append({"x": x(dt.date(year, 1, 1)), "label": str(year)})
     for i, r in enumerate(rows):

@@ -7,6 +7,7 @@ After a write the contract's warnings are recomputed on today's date."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 from landcycle.accounts.scope import access, can_write, scoped
 from landcycle.registry.models import Enterprise, Parcel
 from landcycle.rules.problems import RuleError
+from landcycle.web.params import int_param
 
 from . import services
 from .forms import CommitmentForm, ContractForm, DelayForm, ExtensionForm, MeasureForm, contract_initial
@@ -31,12 +33,13 @@ def _run(request, form, write):
     if request.method != "POST" or not form.is_valid():
         return None
     try:
-        obj = write(form.values() if hasattr(form, "values") else dict(form.cleaned_data))
+        with transaction.atomic():  # the write and the refresh of its warnings stand or fall together
+            obj = write(form.values() if hasattr(form, "values") else dict(form.cleaned_data))
+            contract = obj if isinstance(obj, Contract) else obj.contract
+            services.warnings_refresh(actor=request.user, as_of=timezone.localdate(), contract_ids=[contract.pk])
     except RuleError as exc:
         form.attach_problems(exc.problems)
         return None
-    contract = obj if isinstance(obj, Contract) else obj.contract
-    services.warnings_refresh(actor=request.user, as_of=timezone.localdate(), contract_ids=[contract.pk])
     messages.success(request, _("已保存，预警已按今天重新计算，并已记入审计日志。"))
     return obj
 
@@ -62,8 +65,8 @@ def _contract_lists(user) -> dict:
 def contract_create(request):
     _editor(request)
     initial = {"kind": Contract.Kind.STANDARD}
-    parcel_id = request.GET.get("parcel", "")
-    if parcel_id.isdigit():
+    parcel_id = int_param(request.GET.get("parcel"))
+    if parcel_id is not None:
         parcel = scoped(Parcel.objects.all(), request.user).filter(pk=parcel_id).first()
         if parcel:
             initial["parcels"] = parcel.number

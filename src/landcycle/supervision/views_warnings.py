@@ -127,13 +127,20 @@ def _refresh(request):
     except ValueError:
         messages.error(request, _("基准日“%(d)s”不是日期，请按 2026-11-29 的格式填写。") % {"d": raw})
         return redirect("warning_board")
-    result = services.warnings_refresh(actor=request.user, as_of=day)
+    try:
+        result = services.warnings_refresh(actor=request.user, as_of=day)
+    except RuleError as exc:
+        for p in exc.problems:
+            messages.error(request, p.message)
+        return redirect("warning_board")
     messages.success(request, _("已按 %(d)s 重新计算：新增 %(r)s 条，颜色变化 %(c)s 条（转绿 %(g)s 条），未变 %(u)s 条；"
                                 "用时 %(s).1f 秒。") % {"d": day.isoformat(), "r": result.raised, "c": result.changed,
                                                     "g": result.turned_green, "u": result.unchanged, "s": result.seconds})
     if result.skipped:
         messages.warning(request, _("%(n)s 份合同的数据有矛盾，未能复核，请逐份修正：%(list)s") % {
             "n": len(result.skipped), "list": "、".join(n for n, _m in result.skipped[:10])})
+        for number, why in result.skipped[:5]:  # which row, which date, why
+            messages.warning(request, _("未能复核合同 %(n)s：%(why)s") % {"n": number, "why": why})
     return redirect(safe_next(request, reverse("warning_board")))
 
 

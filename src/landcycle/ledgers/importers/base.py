@@ -16,7 +16,7 @@ which rules of ``registry/checks.py`` apply. The base does the rest:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import connections, models, router
 
@@ -155,7 +155,10 @@ class Importer:
                     continue
                 v = "" if col.empty == "blank" else None
             elif col.attr in self.places and isinstance(v, Decimal):
-                v = v.quantize(Decimal(1).scaleb(-self.places[col.attr]), rounding=ROUND_HALF_UP)
+                try:
+                    v = v.quantize(Decimal(1).scaleb(-self.places[col.attr]), rounding=ROUND_HALF_UP)
+                except InvalidOperation:  # more digits than a decimal holds (1e308): the field check refuses it
+                    pass
             out[col.attr] = v
         return out
 

@@ -8,6 +8,7 @@ from landcycle.evaluation.models import EvaluationFact, YearlyFigure
 from landcycle.evaluation.services_facts import fact_problems
 from landcycle.registry.checks import enterprise_problems, occupancy_problems
 from landcycle.registry.models import Enterprise, Occupancy, Parcel, Region
+from landcycle.rules.dates import year_problems
 from landcycle.rules.ledger.schemas import ENTERPRISES, OCCUPANCY
 from landcycle.rules.problems import Problem
 
@@ -163,6 +164,11 @@ class OccupancyImporter(EnterpriseLookup, Importer):
         return obj.parcel.park.town.code
 
 
+def _year_key(year) -> bool:
+    """A year the database can look up (its column holds 0..32767); others are refused by the rules."""
+    return isinstance(year, int) and 0 <= year <= 32767
+
+
 class FigureImporter(EnterpriseLookup, Importer):
     """Yearly figures by (credit code, year). Land columns of the ledger (自有/租赁/出租用地) are read and
     checked but not stored: land used comes from the occupancy ledger. The columns of evaluation facts
@@ -184,7 +190,7 @@ class FigureImporter(EnterpriseLookup, Importer):
         self.load_enterprises(rows, ("uscc",))
         years = {r.get("year") for r in rows}
         found = fetch_in(YearlyFigure.objects.select_related("enterprise__town").filter(year__in=[y for y in years
-                                                                                                  if y is not None]),
+                                                                                                  if _year_key(y)]),
                          "enterprise_id", [e.pk for e in self.enterprises.values()])
         self.existing = {(f.enterprise_id, f.year): f for f in found}
         self.fact_cols = [k for k in shipped_kinds() if k.kind in self.present]
@@ -200,6 +206,9 @@ class FigureImporter(EnterpriseLookup, Importer):
 
     def defaults(self, row):
         return {"year": row["year"]}
+
+    def rules(self, obj, creating):
+        return year_problems("year", obj.year, "年度", "year")  # the plausible range (registry.toml [dates])
 
     def plan_row(self, row):
         plan = super().plan_row(row)

@@ -109,6 +109,8 @@ def _parse_text_number(v: str, suffixes: tuple[str, ...]) -> tuple[Decimal | Non
     return d, unit, False
 
 
+INT_DIGITS = 18  # the most digits of a whole number in a ledger (a 64-bit database integer holds 18)
+
 def clean_int(v, suffixes: tuple[str, ...] = ()) -> int | None:
     if is_missing(v):
         return None
@@ -117,6 +119,9 @@ def clean_int(v, suffixes: tuple[str, ...] = ()) -> int | None:
         return None
     if unit or percent or d != d.to_integral_value():
         raise CellError("ledger.not_integer", f"“{v}”不是整数", f"'{v}' is not a whole number")
+    if d.adjusted() >= INT_DIGITS:  # no count or year of a ledger has 19 digits; 5,000 would not even print
+        raise CellError("ledger.too_large", f"“{str(v)[:30]}”过大（整数最多{INT_DIGITS}位）",
+                        f"'{str(v)[:30]}' is too large (a whole number has at most {INT_DIGITS} digits)")
     return int(d)
 
 

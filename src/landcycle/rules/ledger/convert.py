@@ -68,7 +68,7 @@ def convert(bound: Bound, cols: list[tuple], sink: Sink, *, floats: bool = False
     if kind == "int":
         clean = fn
         def fn(v):  # noqa: E306 - a whole number that arrives as a float (2025.0) is that number
-            return int(v) if type(v) is float and v.is_integer() else clean(v)
+            return int(v) if type(v) is float and v.is_integer() and abs(v) < 1e18 else clean(v)
     out, failed = _codes(raw, fn) if kind == "code" else _distinct(raw, fn)
     for j in ([j for j, x in enumerate(out) if type(x) is _Failed] if failed else ()):
         e = out[j].error

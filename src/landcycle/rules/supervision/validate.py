@@ -4,10 +4,12 @@ and the rule (a stable code) in Chinese and English; a contract with problems is
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from decimal import Decimal
 from fractions import Fraction
 
+from ..dates import bounds, date_problems
 from ..problems import Problem
 from .contract import KINDS, MILESTONES, Contract
 from .policy import DIRECTIONS, STAGES, WarningPolicy
@@ -66,6 +68,7 @@ def validate_contract(c: Contract, policy: WarningPolicy) -> list[Problem]:
             out.append(Problem(name, "contract.negative", f"{zh}不能为负数（{v}）", f"{en} cannot be negative ({v})"))
     dates = {n: getattr(c, n) for n in DATE_NAMES}
     dates["stopped_since"] = c.development.stopped_since
+    out += _plausible_dates(c, dates)
     for early, late, rule in ORDER:
         a, b = dates[early], dates[late]
         if a is not None and b is not None and b < a:
@@ -86,6 +89,32 @@ def validate_contract(c: Contract, policy: WarningPolicy) -> list[Problem]:
         if not (d.evidence or "").strip():
             out.append(Problem(f"government_delays[{i}].evidence", "contract.delay_evidence",
                                f"政府原因延迟（{d.cause}）缺少佐证材料", f"the government-caused delay ({d.cause}) has no evidence"))
+    return out
+
+
+def _plausible_dates(c: Contract, dates: dict) -> list[Problem]:
+    """Every date of the contract, its extensions and delays within the plausible range (policies/registry.toml
+    ``[dates]``: not before 1949-10-01, at most 50 years after signing): a typo such as 9999-12-31 would
+    break the rules' own date arithmetic. One comparison of the earliest and the latest date per contract in
+    the common case (a province refreshes 150,000 contracts)."""
+    values = [d for d in dates.values() if d is not None]
+    for e in c.extensions:
+        values += [d for d in (e.new_date, e.approved_on) if d is not None]
+    values += [d.recorded_on for d in c.government_delays if d.recorded_on is not None]
+    b = bounds()
+    if not values or (all(isinstance(d, dt.date) for d in values) and b.earliest <= min(values)
+                       and max(values) <= b.latest_for_contract(c.signed_on)[0]):
+        return []
+    named = [(name, d, label(name), name != "signed_on") for name, d in dates.items()]
+    for i, e in enumerate(c.extensions):
+        named += [(f"extensions[{i}].new_date", e.new_date, ("延期后日期", "extended date"), True),
+                  (f"extensions[{i}].approved_on", e.approved_on, ("延期批准日期", "extension approval date"), True)]
+    for i, d in enumerate(c.government_delays):
+        named.append((f"government_delays[{i}].recorded_on", d.recorded_on,
+                      ("政府原因延迟登记日期", "government delay recorded on"), True))
+    out = []
+    for name, d, (zh, en), contract in named:
+        out += date_problems(name, d, zh, en, signed_on=c.signed_on, contract=contract)
     return out
 
 

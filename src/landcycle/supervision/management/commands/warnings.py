@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from landcycle.accounts.services import system_user
+from landcycle.rules.problems import RuleError
 from landcycle.supervision.refresh import warnings_refresh
 
 
@@ -25,7 +26,10 @@ class Command(BaseCommand):
             day = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
         except ValueError:
             raise CommandError(f"监管基准日“{as_of}”不是日期（YYYY-MM-DD） / --as-of '{as_of}' is not a date") from None
-        result = warnings_refresh(actor=system_user(), as_of=day)
+        try:
+            result = warnings_refresh(actor=system_user(), as_of=day)
+        except RuleError as exc:
+            raise CommandError(str(exc)) from None
         self.stdout.write(result.summary())
         for number, message in result.skipped[:20]:
             self.stdout.write(f"  跳过 / skipped {number}: {message}")
