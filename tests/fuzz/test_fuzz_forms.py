@@ -170,7 +170,11 @@ def supervision_cases(d):
 
 
 def rectification_cases(d):
+    from landcycle.rectification.models import RelapseCheck
+
     task, insp = d["task"], d["inspection"]
+    check, _new = RelapseCheck.objects.get_or_create(  # a 回头看 re-check in the open round
+        round=d["round"], task=task, defaults={"closed_on": d["round"].period_start, "watch_until": d["round"].period_end})
     return {
         "supervisor": [
             ("inspection_create", [], {"kind": "inspection", "title": _unique("模糊测试检查"), "body": "市纪委",
@@ -184,6 +188,7 @@ def rectification_cases(d):
                                                 "deadline": "2026-12-31", "measures": "措施"}),
             ("task_edit", [task.pk], {"note": "调整"}),
             ("round_item_review", [d["round_item"].pk], {"decision": "challenged", "note": "补充"}),
+            ("relapse_check_review", [check.pk], {"decision": "relapsed", "note": "反弹", "on": "2026-11-20"}),
             ("task_close", [task.pk], {"note": "同意"}),
             ("task_reopen", [task.pk], {"reason": "反弹"}),
             ("round_close", [d["round"].pk], {}),
@@ -265,6 +270,7 @@ FUZZED = {
     "occupancy_create", "occupancy_end", "contract_create", "contract_edit", "commitment_create", "commitment_edit",
     "extension_create", "delay_create", "warning_board", "inspection_create", "inspection_edit", "finding_create",
     "finding_edit", "suggestion_create", "suggestion_edit", "task_create", "task_edit", "round_item_review",
+    "relapse_check_review",
     "task_close", "task_reopen", "round_close", "round_open", "task_update", "round_item_submit", "task_links_edit",
     "evaluation_run_new", "evaluation_whatif"}
 NOT_FORMS = {  # url name -> why it has no date or number field of its own
