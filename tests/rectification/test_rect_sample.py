@@ -37,14 +37,15 @@ def county(regions, settings, tmp_path):
 
 
 def _digest() -> str:
-    """The ledger's content, without ids and timestamps."""
+    """The ledger's content, without ids and timestamps (ids only break ties: task numbers repeat across
+    inspections, and the sample creates everything in the same order)."""
     data = {
         "inspections": list(Inspection.objects.order_by("started_on", "title").values_list("kind", "title", "started_on")),
-        "tasks": list(Task.objects.order_by("number").values_list("number", "town__code", "status", "percent_done",
+        "tasks": list(Task.objects.order_by("number", "pk").values_list("number", "town__code", "status", "percent_done",
                                                                   "deadline", "closed_on", "version")),
-        "items": list(RoundItem.objects.order_by("round__period_start", "task__number").values_list(
+        "items": list(RoundItem.objects.order_by("round__period_start", "task__number", "task_id").values_list(
             "round__period_start", "task__number", "percent_reported", "decision", "review_note", "flagged")),
-        "rechecks": list(RelapseCheck.objects.order_by("round__period_start", "task__number").values_list(
+        "rechecks": list(RelapseCheck.objects.order_by("round__period_start", "task__number", "task_id").values_list(
             "round__period_start", "task__number", "decision", "reviewed_on")),
         "events": list(TaskEvent.objects.order_by("task__number", "on", "pk").values_list("task__number", "kind", "on")),
         "evidence": sorted(Evidence.objects.values_list("sha256", flat=True)),
