@@ -149,7 +149,7 @@ def test_supervision_report_never_writes_a_formula():
     from landcycle.supervision.export import report_xlsx
 
     summary = {k: 0 for k in ("rows_read", "selected", "supervised", "not_supervised", "red", "yellow", "green",
-                              "idle", "idle_exempt", "take_back", "fees_wan", "fee_unknown")}
+                              "blue", "grey", "idle", "idle_exempt", "take_back", "fees_wan", "fee_unknown")}
     d = {"as_of": "2026-11-29", "policy": {"name": "p", "version": "1", "hash": "h"},
          "source": {"file": "=HYPERLINK(\"http://x\").xlsx"}, "selection": "@SUM(1)", "summary": summary,
          "notes": [{"zh": "+1+1"}], "contracts": [], "problems": []}
