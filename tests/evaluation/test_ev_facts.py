@@ -146,3 +146,13 @@ def test_facts_are_entered_on_the_enterprise_page_and_the_result_shows_the_veto_
     client.force_login(personas["admin"])
     resp = client.post(url, {"action": "fact_delete", "fact": EvaluationFact.objects.get().pk})
     assert resp.status_code == 302 and not EvaluationFact.objects.exists()
+
+
+def test_a_fact_dated_outside_the_plausible_range_is_refused():
+    import datetime as dt
+
+    from landcycle.evaluation.services_facts import fact_problems
+
+    far = fact_problems(kind="veto_safety", year=2025, value="", occurred_on=dt.date(1, 1, 1), source="慈应急罚〔2025〕1号")
+    assert [(p.field, p.rule) for p in far] == [("occurred_on", "date.too_early")]
+    assert fact_problems(kind="veto_safety", year=2025, value="", occurred_on=dt.date(2025, 3, 1), source="慈应急罚〔2025〕1号") == []

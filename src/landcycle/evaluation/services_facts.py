@@ -10,6 +10,7 @@ from django.db import transaction
 
 from landcycle.accounts.scope import require_write
 from landcycle.audit.services import audit_record, snapshot
+from landcycle.rules.dates import date_problems
 from landcycle.rules.problems import Problem, RuleError
 
 from .facts import MERGE, kind_map
@@ -35,6 +36,7 @@ def fact_problems(*, kind: str, year, value: str, occurred_on, source: str) -> l
                                 "The source document (its number or title) is required"))
     if year is not None and not 1990 <= int(year) <= dt.date.today().year + 1:
         problems.append(Problem("year", "fact.year", f"年度{year}不合理", f"The year {year} is not plausible"))
+    problems += date_problems("occurred_on", occurred_on, "发生或认定日期", "date")  # registry.toml [dates]
     if occurred_on is not None and year is not None and occurred_on.year > int(year) + 1:
         problems.append(Problem("occurred_on", "fact.date_after_year",
                                 f"日期{occurred_on}晚于评价年度{year}的次年，不能作为该年度的事项",
