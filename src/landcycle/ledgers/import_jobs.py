@@ -28,12 +28,13 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.db import OperationalError, connections
+from django.db import OperationalError
 from django.utils import timezone
 
 from landcycle.rules.problems import RuleError
 
 from .models import ImportBatch
+from .workers import start_worker_thread
 
 log = logging.getLogger(__name__)
 
@@ -146,20 +147,4 @@ def fail_stale(now: dt.datetime | None = None) -> int:
 
 
 def start_thread(batch_id: int):
-    import threading
-
-    thread = threading.Thread(target=_thread_main, args=(batch_id,), name=f"import-batch-{batch_id}", daemon=True)
-    thread.start()
-    return thread
-
-
-def _thread_main(batch_id: int) -> None:
-    from .jobs import worker_name
-
-    try:
-        if import_claim(batch_id, worker_name()):
-            import_run(batch_id)
-    except Exception:  # never let a thread of the web process die loudly
-        log.exception("import batch %s: thread failed", batch_id)
-    finally:
-        connections.close_all()
+    return start_worker_thread("import batch", batch_id, import_claim, import_run)

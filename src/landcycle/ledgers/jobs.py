@@ -13,21 +13,20 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import socket
 import threading
 import time
 import uuid
 from pathlib import Path
 
 from django.conf import settings
-from django.db import OperationalError, close_old_connections, connection, connections, transaction
+from django.db import OperationalError, close_old_connections, connection, transaction
 from django.http import Http404
 from django.utils import timezone
 
 from .export import ledger_export
 from .models import ExportJob
 from .sources import get_source, list_rows
+from .workers import claim_and_run, start_worker_thread, worker_name
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +48,6 @@ def _update(job_id: int, *, best_effort: bool = False, **values) -> None:
                 return
             time.sleep(0.1 * (attempt + 1))
     ExportJob.objects.filter(pk=job_id).update(**values)
-
-
-def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{threading.current_thread().name}"[:100]
 
 
 def job_queue(*, user, source: str, fmt: str, filters: dict, total: int = 0, summary: str = "") -> ExportJob:
@@ -159,19 +154,12 @@ def run_worker(*, once: bool = False, interval: float = 3.0, max_seconds: float 
 
 
 def start_thread(job_id: int) -> threading.Thread:
-    thread = threading.Thread(target=_thread_main, args=(job_id,), name=f"export-job-{job_id}", daemon=True)
-    thread.start()
-    return thread
+    return start_worker_thread("export job", job_id, job_claim, job_run)
 
 
 def _thread_main(job_id: int) -> None:
-    try:
-        if job_claim(job_id, worker_name()):
-            job_run(job_id)
-    except Exception:  # never let a thread of the web process die loudly
-        log.exception("export job %s: thread failed", job_id)
-    finally:
-        connections.close_all()
+    """What the thread of ``start_thread`` runs (tests call it in the test's own thread)."""
+    claim_and_run("export job", job_id, job_claim, job_run)
 
 
 def access_job(user, pk) -> ExportJob:
