@@ -36,9 +36,26 @@ import xlsxwriter
 
 from landcycle.rules.codes import make_uscc, manufacturing_classes
 
-HEADER = ["统一社会信用代码", "企业名称", "年度", "所属镇街", "行业代码", "规模", "成立日期", "主营业务收入（万元）",
-          "实缴税收（万元）", "工业增加值（万元）", "综合能耗（吨标准煤）", "主要污染物排放（吨）", "研发经费（万元）",
-          "年平均职工人数", "用电量（万千瓦时）", "自有用地（亩）", "租赁用地（亩）", "出租用地（亩）"]
+HEADER = [
+    "统一社会信用代码",
+    "企业名称",
+    "年度",
+    "所属镇街",
+    "行业代码",
+    "规模",
+    "成立日期",
+    "主营业务收入（万元）",
+    "实缴税收（万元）",
+    "工业增加值（万元）",
+    "综合能耗（吨标准煤）",
+    "主要污染物排放（吨）",
+    "研发经费（万元）",
+    "年平均职工人数",
+    "用电量（万千瓦时）",
+    "自有用地（亩）",
+    "租赁用地（亩）",
+    "出租用地（亩）",
+]
 TOWNS = ["新浦镇", "桥头镇", "横河镇", "观海卫镇", "周巷镇", "宗汉街道"]
 
 
@@ -49,7 +66,9 @@ def write_ledger(path: Path, n: int, seed: int = 11) -> dict:
     tenant = ~above & (rng.random(n) < 0.1)
     owned = np.where(tenant, 0.0, np.round(rng.lognormal(np.log(np.where(above, 30, 6)), 0.9), 2))
     leased = np.where(tenant, np.round(rng.lognormal(np.log(2.5), 0.7), 2), 0.0)
-    revenue = np.where(above, 2000 + rng.lognormal(np.log(12000), 1.1, n), np.minimum(rng.lognormal(np.log(500), 0.9, n), 1999))
+    revenue = np.where(
+        above, 2000 + rng.lognormal(np.log(12000), 1.1, n), np.minimum(rng.lognormal(np.log(500), 0.9, n), 1999)
+    )
     tax = revenue * rng.lognormal(np.log(0.035), 0.6, n)
     va = revenue * rng.lognormal(np.log(0.22), 0.3, n)
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True})
@@ -71,8 +90,16 @@ def write_ledger(path: Path, n: int, seed: int = 11) -> dict:
         ws.write_string(r, 4, classes[i % len(classes)])
         ws.write_string(r, 5, "规上" if above[i] else "规下")
         ws.write_string(r, 6, f"{1990 + i % 30}-{1 + i % 12:02d}-{1 + i % 28:02d}")
-        figures = [revenue[i], tax[i], va[i], va[i] / rng.lognormal(1.0, 0.6), va[i] / rng.lognormal(8.5, 1.0),
-                   revenue[i] * 0.025, max(1, round(va[i] / 18)), max(tax[i], 1.0) / 1.5]
+        figures = [
+            revenue[i],
+            tax[i],
+            va[i],
+            va[i] / rng.lognormal(1.0, 0.6),
+            va[i] / rng.lognormal(8.5, 1.0),
+            revenue[i] * 0.025,
+            max(1, round(va[i] / 18)),
+            max(tax[i], 1.0) / 1.5,
+        ]
         for c, v in enumerate(figures, 7):
             if c == 11 and i % 12 == 0:
                 continue  # no emission data: the group's average score
@@ -94,9 +121,14 @@ def write_ledger(path: Path, n: int, seed: int = 11) -> dict:
 def nodb_env(tmp: Path) -> dict:
     (tmp / "nodb_settings.py").write_text(
         "from landcycle.settings import *  # noqa\nDATABASES = {'default': {'ENGINE': 'django.db.backends.dummy'}}\n",
-        "utf-8")
-    return {**os.environ, "DJANGO_SETTINGS_MODULE": "nodb_settings", "LANDCYCLE_HOME": str(tmp / "home"),
-            "PYTHONPATH": os.pathsep.join([str(tmp), os.environ.get("PYTHONPATH", "")])}
+        "utf-8",
+    )
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "nodb_settings",
+        "LANDCYCLE_HOME": str(tmp / "home"),
+        "PYTHONPATH": os.pathsep.join([str(tmp), os.environ.get("PYTHONPATH", "")]),
+    }
 
 
 def in_process(ledger: Path, out: Path) -> dict:
@@ -112,9 +144,13 @@ def in_process(ledger: Path, out: Path) -> dict:
     t2 = time.perf_counter()
     write(out, result, read)
     t3 = time.perf_counter()
-    return {"read_s": round(t1 - t0, 2), "evaluate_s": round(t2 - t1, 2), "write_csv_s": round(t3 - t2, 2),
-            "evaluated": result.frame.height, "problem_rows": len({p.row for p in read.problems}
-                                                                 | {p.row for p in result.problems})}
+    return {
+        "read_s": round(t1 - t0, 2),
+        "evaluate_s": round(t2 - t1, 2),
+        "write_csv_s": round(t3 - t2, 2),
+        "evaluated": result.frame.height,
+        "problem_rows": len({p.row for p in read.problems} | {p.row for p in result.problems}),
+    }
 
 
 def main() -> None:
@@ -136,14 +172,23 @@ def main() -> None:
         exe = Path(sys.executable).with_name("landcycle")
         env = nodb_env(tmp)
         times, ref_times = [], []
-        reference = [sys.executable, str(Path(__file__).with_name("evaluate_reference.py")), str(ledger),
-                     str(tmp / "reference.csv")]
+        reference = [
+            sys.executable,
+            str(Path(__file__).with_name("evaluate_reference.py")),
+            str(ledger),
+            str(tmp / "reference.csv"),
+        ]
         for i in range(args.repeat):
-            for which in ((0, 1) if i % 2 == 0 else (1, 0)):
+            for which in (0, 1) if i % 2 == 0 else (1, 0):
                 t = time.perf_counter()
                 if which == 0:
-                    p = subprocess.run([str(exe), "evaluate", str(ledger), "--out", str(out)], env=env,
-                                       capture_output=True, text=True, timeout=600)
+                    p = subprocess.run(
+                        [str(exe), "evaluate", str(ledger), "--out", str(out)],
+                        env=env,
+                        capture_output=True,
+                        text=True,
+                        timeout=600,
+                    )
                     times.append(time.perf_counter() - t)
                     if p.returncode != 0:
                         raise SystemExit(f"landcycle evaluate failed ({p.returncode}): {p.stderr}")
@@ -159,23 +204,49 @@ def main() -> None:
         ours = pl.read_csv(out, infer_schema_length=0).filter(pl.col("outcome") == "evaluated")
         ref = pl.read_csv(tmp / "reference.csv", infer_schema_length=0)
         joined = ours.select("row", "score", "class").join(
-            ref.select(pl.col("_row").alias("row"), "score", "class"), on="row", how="full", coalesce=True)
-        same = ours.height == ref.height and joined.filter(
-            (pl.col("score") != pl.col("score_right")) | (pl.col("class") != pl.col("class_right"))
-            | pl.col("score").is_null() | pl.col("score_right").is_null()).height == 0
-        print(json.dumps({
-            "benchmark": "landcycle evaluate LEDGER.xlsx --out OUT.csv (end to end, no database)",
-            "rows": args.rows, "ledger_mb": round(ledger.stat().st_size / 1e6, 1), "bad_rows_planted": bad,
-            "ledger_written_s": round(written, 1), "wall_s": [round(x, 2) for x in times],
-            "median_s": round(statistics.median(times), 2), "aim_s": 10, "csv_rows": lines,
-            "reference_wall_s": [round(x, 2) for x in ref_times],
-            "reference_median_s": round(statistics.median(ref_times), 2),
-            "ratio_to_reference": round(statistics.median(times) / statistics.median(ref_times), 2),
-            "ratio_aim": 1.5, "same_scores_and_classes_as_reference": same, "evaluated": ours.height,
-            "load_average": os.getloadavg(),
-            "summary": summary, "in_process": in_process(ledger, tmp / "again.csv"),
-            "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
-        }, ensure_ascii=False, indent=1))
+            ref.select(pl.col("_row").alias("row"), "score", "class"), on="row", how="full", coalesce=True
+        )
+        same = (
+            ours.height == ref.height
+            and joined.filter(
+                (pl.col("score") != pl.col("score_right"))
+                | (pl.col("class") != pl.col("class_right"))
+                | pl.col("score").is_null()
+                | pl.col("score_right").is_null()
+            ).height
+            == 0
+        )
+        print(
+            json.dumps(
+                {
+                    "benchmark": "landcycle evaluate LEDGER.xlsx --out OUT.csv (end to end, no database)",
+                    "rows": args.rows,
+                    "ledger_mb": round(ledger.stat().st_size / 1e6, 1),
+                    "bad_rows_planted": bad,
+                    "ledger_written_s": round(written, 1),
+                    "wall_s": [round(x, 2) for x in times],
+                    "median_s": round(statistics.median(times), 2),
+                    "aim_s": 10,
+                    "csv_rows": lines,
+                    "reference_wall_s": [round(x, 2) for x in ref_times],
+                    "reference_median_s": round(statistics.median(ref_times), 2),
+                    "ratio_to_reference": round(statistics.median(times) / statistics.median(ref_times), 2),
+                    "ratio_aim": 1.5,
+                    "same_scores_and_classes_as_reference": same,
+                    "evaluated": ours.height,
+                    "load_average": os.getloadavg(),
+                    "summary": summary,
+                    "in_process": in_process(ledger, tmp / "again.csv"),
+                    "machine": {
+                        "python": platform.python_version(),
+                        "cpus": os.cpu_count(),
+                        "platform": platform.platform(),
+                    },
+                },
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
 
 
 if __name__ == "__main__":

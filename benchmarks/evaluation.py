@@ -65,8 +65,11 @@ def firms(n: int, seed: int) -> pl.DataFrame:
     above = rng.random(n) < 0.3
     tenant = ~above & (rng.random(n) < 0.11)
     owned = np.where(tenant, 0.0, np.round(rng.lognormal(np.log(np.where(above, 30, 6)), 0.9), 2))
-    leased = np.where(tenant, np.round(rng.lognormal(np.log(2.5), 0.7), 2),
-                      np.where(rng.random(n) < 0.15, np.round(rng.lognormal(np.log(3), 0.8), 2), 0.0))
+    leased = np.where(
+        tenant,
+        np.round(rng.lognormal(np.log(2.5), 0.7), 2),
+        np.where(rng.random(n) < 0.15, np.round(rng.lognormal(np.log(3), 0.8), 2), 0.0),
+    )
     let = np.where(~tenant & (rng.random(n) < 0.05), np.round(owned * rng.uniform(0.1, 0.5, n), 2), 0.0)
     nothing = rng.random(n) < 0.002  # no land at all
     owned[nothing], leased[nothing], let[nothing] = 0.0, 0.0, 0.0
@@ -76,24 +79,36 @@ def firms(n: int, seed: int) -> pl.DataFrame:
     codes = credit_codes(n, rng)
     dup = np.nonzero(rng.random(n) < 0.001)[0]
     codes[dup] = codes[np.maximum(dup - 1, 0)]
-    return pl.DataFrame({
-        "uscc": codes, "name": [f"企业{i:06d}" for i in range(n)],
-        "town": rng.choice(["新浦镇", "桥头镇", "横河镇", "观海卫镇", "周巷镇"], n), "industry_code": industry,
-        "scale": np.where(above, "above", "below"),
-        "registered_on": pl.Series(np.datetime64("1990-01-01") + days.astype("timedelta64[D]")).cast(pl.Date),
-        "land_owned_mu": owned, "land_leased_mu": leased, "land_let_mu": let,
-        "veto_safety": rng.random(n) < 0.004, "veto_environment": rng.random(n) < 0.004,
-        "veto_energy_task": rng.random(n) < 0.003, "construction": rng.random(n) < 0.01,
-        "protected": rng.random(n) < 0.003, "relocated": rng.random(n) < 0.004, "merge_key": merge,
-        "_above": above})
+    return pl.DataFrame(
+        {
+            "uscc": codes,
+            "name": [f"企业{i:06d}" for i in range(n)],
+            "town": rng.choice(["新浦镇", "桥头镇", "横河镇", "观海卫镇", "周巷镇"], n),
+            "industry_code": industry,
+            "scale": np.where(above, "above", "below"),
+            "registered_on": pl.Series(np.datetime64("1990-01-01") + days.astype("timedelta64[D]")).cast(pl.Date),
+            "land_owned_mu": owned,
+            "land_leased_mu": leased,
+            "land_let_mu": let,
+            "veto_safety": rng.random(n) < 0.004,
+            "veto_environment": rng.random(n) < 0.004,
+            "veto_energy_task": rng.random(n) < 0.003,
+            "construction": rng.random(n) < 0.01,
+            "protected": rng.random(n) < 0.003,
+            "relocated": rng.random(n) < 0.004,
+            "merge_key": merge,
+            "_above": above,
+        }
+    )
 
 
 def year_figures(base: pl.DataFrame, year: int, seed: int) -> pl.DataFrame:
     n = base.height
     rng = np.random.default_rng(seed)
     above = base["_above"].to_numpy()
-    revenue = np.where(above, 2000 + rng.lognormal(np.log(12000), 1.1, n),
-                       np.minimum(rng.lognormal(np.log(500), 0.9, n), 1999.0))
+    revenue = np.where(
+        above, 2000 + rng.lognormal(np.log(12000), 1.1, n), np.minimum(rng.lognormal(np.log(500), 0.9, n), 1999.0)
+    )
     tax = np.round(revenue * rng.lognormal(np.log(0.035), 0.6, n), 2)
     tax[rng.random(n) < 0.02] = 0.0
     tax[rng.random(n) < 0.003] = np.nan  # no tax reported
@@ -101,13 +116,17 @@ def year_figures(base: pl.DataFrame, year: int, seed: int) -> pl.DataFrame:
     emissions = np.round(va / rng.lognormal(np.log(4900), 1.0, n), 3)
     emissions[rng.random(n) < 0.08] = np.nan  # no emission data
     return base.drop("_above").with_columns(
-        pl.lit(year).alias("year"), (pl.int_range(pl.len()) + 2).alias("_row"),
-        pl.Series("revenue", np.round(revenue, 2)), pl.Series("tax", tax).fill_nan(None),
-        pl.Series("value_added", va), pl.Series("energy_tce", np.round(va / rng.lognormal(np.log(2.7), 0.7, n), 2)),
+        pl.lit(year).alias("year"),
+        (pl.int_range(pl.len()) + 2).alias("_row"),
+        pl.Series("revenue", np.round(revenue, 2)),
+        pl.Series("tax", tax).fill_nan(None),
+        pl.Series("value_added", va),
+        pl.Series("energy_tce", np.round(va / rng.lognormal(np.log(2.7), 0.7, n), 2)),
         pl.Series("emissions_t", emissions).fill_nan(None),
         pl.Series("rnd", np.round(revenue * rng.lognormal(np.log(0.025), 0.8, n), 2)),
         pl.Series("staff", np.maximum(1, np.round(va / rng.lognormal(np.log(18), 0.5, n))).astype(np.int64)),
-        pl.Series("electricity_10k_kwh", np.round(np.maximum(tax, 1.0) / rng.lognormal(np.log(1.5), 0.8, n), 2)))
+        pl.Series("electricity_10k_kwh", np.round(np.maximum(tax, 1.0) / rng.lognormal(np.log(1.5), 0.8, n), 2)),
+    )
 
 
 def dataset(n: int, years: int, seed: int = 7) -> pl.DataFrame:
@@ -140,8 +159,11 @@ def pandas_year(d, pol, year: int):
     import pandas as pd
 
     d = d[d["year"] == year].reset_index(drop=True)
-    bad = ~uscc_ok(d["uscc"].to_numpy()) | d["uscc"].duplicated(keep=False).to_numpy() | ~d["industry_code"].isin(
-        CLASSES).to_numpy()
+    bad = (
+        ~uscc_ok(d["uscc"].to_numpy())
+        | d["uscc"].duplicated(keep=False).to_numpy()
+        | ~d["industry_code"].isin(CLASSES).to_numpy()
+    )
     problems = set(d.loc[bad, "_row"])
     d = d[~bad]
     exempt = pd.Series(False, index=d.index)
@@ -194,7 +216,8 @@ def pandas_year(d, pol, year: int):
             ok &= ~(u["gi"].isin(users) & u[k].isna())
     lost = u[~ok]
     problems |= set(lost["_row"][lost["members"] == 1]) | set(
-        m.loc[m["merge_key"].isin(lost["merge_key"].dropna()), "_row"])
+        m.loc[m["merge_key"].isin(lost["merge_key"].dropna()), "_row"]
+    )
     u = u[ok].copy()
     gi = u["gi"].to_numpy()
     score = np.zeros(len(u))
@@ -202,13 +225,14 @@ def pandas_year(d, pol, year: int):
         weight = np.array([next((i.weight for i in grp.indicators if i.key == k), np.nan) for grp in pol.groups])
         cap = np.array([next((i.cap for i in grp.indicators if i.key == k), np.nan) for grp in pol.groups])
         has = u[k].notna()
-        bench = (u[ind.numerator].where(has).groupby(u["gi"]).transform("sum")
-                 / u[ind.denominator].where(has).groupby(u["gi"]).transform("sum"))
+        bench = u[ind.numerator].where(has).groupby(u["gi"]).transform("sum") / u[ind.denominator].where(has).groupby(
+            u["gi"]
+        ).transform("sum")
         contrib = (weight[gi] * (u[k] / bench)).clip(lower=pol.floor, upper=pd.Series(cap[gi], index=u.index))
         if ind.missing == "group_average_score":
             contrib = contrib.fillna(contrib.groupby(u["gi"]).transform("mean")).where(~np.isnan(weight[gi]))
         score = score + contrib.fillna(0).to_numpy()
-    u["key"] = np.floor(score * 10 ** pol.score_decimals + 0.5).astype(np.int64)
+    u["key"] = np.floor(score * 10**pol.score_decimals + 0.5).astype(np.int64)
     u["tpm"] = u["tax"] / u["land_mu"]
     u = u.sort_values(["gi", "key", "tpm", "uscc"], ascending=[True, False, False, True])
     u["rank"] = u.groupby("gi").cumcount() + 1
@@ -225,9 +249,18 @@ def pandas_year(d, pol, year: int):
     surcharge = np.array([c.electricity_surcharge_yuan_per_kwh for c in pol.classes])
     u["surcharge"] = surcharge[ci] * u["electricity_10k_kwh"]
     labels = np.array([grp.zh for grp in pol.groups])
-    u["reason_zh"] = (labels[u["gi"].to_numpy()] + "，得分 " + (u["key"] / 10 ** pol.score_decimals).astype(str)
-                      + "，组内第 " + u["rank"].astype(str) + "/" + pd.Series(n, index=u.index).astype(str) + " 名，"
-                      + u["class"] + " 类")
+    u["reason_zh"] = (
+        labels[u["gi"].to_numpy()]
+        + "，得分 "
+        + (u["key"] / 10**pol.score_decimals).astype(str)
+        + "，组内第 "
+        + u["rank"].astype(str)
+        + "/"
+        + pd.Series(n, index=u.index).astype(str)
+        + " 名，"
+        + u["class"]
+        + " 类"
+    )
     cols = ["uscc", "key", "rank", "class"]
     merged = u[u["members"] > 1]
     members = m[["merge_key", "uscc"]].merge(merged[["merge_key", "key", "rank", "class"]], on="merge_key")
@@ -248,13 +281,27 @@ def run_pandas(data: pl.DataFrame, pol, years: list[int]):
         return {y: pandas_year(frame, pol, y) for y in years}
 
     def export(out):
-        res = pl.concat([pl.DataFrame({"year": [y] * len(r), "uscc": r["uscc"].to_numpy().astype(str),
-                                       "key": r["key"].to_numpy(), "rank": r["rank"].to_numpy(),
-                                       "class": r["class"].to_numpy().astype(str)},
-                                      schema_overrides={"key": pl.Int64, "rank": pl.Int64})
-                         for y, (r, _e, _p) in out.items()])
-        return res, {(y, u) for y, (_r, e, _p) in out.items() for u in e}, {(y, r) for y, (_r, _e, p) in
-                                                                            out.items() for r in p}
+        res = pl.concat(
+            [
+                pl.DataFrame(
+                    {
+                        "year": [y] * len(r),
+                        "uscc": r["uscc"].to_numpy().astype(str),
+                        "key": r["key"].to_numpy(),
+                        "rank": r["rank"].to_numpy(),
+                        "class": r["class"].to_numpy().astype(str),
+                    },
+                    schema_overrides={"key": pl.Int64, "rank": pl.Int64},
+                )
+                for y, (r, _e, _p) in out.items()
+            ]
+        )
+        return (
+            res,
+            {(y, u) for y, (_r, e, _p) in out.items() for u in e},
+            {(y, r) for y, (_r, _e, p) in out.items() for r in p},
+        )
+
     return once, export
 
 
@@ -293,23 +340,40 @@ def duckdb_statements(pol, columns: set[str]) -> list[str]:
     users = {k: [gi for gi, g in enumerate(pol.groups) if k in {i.key for i in g.indicators}] for k in inds}
 
     def per_group(k, attr) -> str:
-        cases = " ".join(f"WHEN {gi} THEN {getattr(i, attr)}" for gi, g in enumerate(pol.groups)
-                         for i in g.indicators if i.key == k)
+        cases = " ".join(
+            f"WHEN {gi} THEN {getattr(i, attr)}" for gi, g in enumerate(pol.groups) for i in g.indicators if i.key == k
+        )
         return f"CASE gi {cases} END"
 
-    values = ", ".join(f"CASE WHEN gi IN ({', '.join(map(str, users[k]))}) AND {i.denominator} > 0 "
-                       f"THEN {i.numerator} / {i.denominator} END AS v_{k}" for k, i in inds.items())
-    required = " AND ".join(f"NOT (gi IN ({', '.join(map(str, users[k]))}) AND v_{k} IS NULL)"
-                            for k, i in inds.items() if i.missing == "problem")
-    bench = ", ".join(f"sum(CASE WHEN v_{k} IS NOT NULL THEN {i.numerator} END) OVER w / "
-                      f"sum(CASE WHEN v_{k} IS NOT NULL THEN {i.denominator} END) OVER w AS b_{k}"
-                      for k, i in inds.items())
+    values = ", ".join(
+        f"CASE WHEN gi IN ({', '.join(map(str, users[k]))}) AND {i.denominator} > 0 "
+        f"THEN {i.numerator} / {i.denominator} END AS v_{k}"
+        for k, i in inds.items()
+    )
+    required = " AND ".join(
+        f"NOT (gi IN ({', '.join(map(str, users[k]))}) AND v_{k} IS NULL)"
+        for k, i in inds.items()
+        if i.missing == "problem"
+    )
+    bench = ", ".join(
+        f"sum(CASE WHEN v_{k} IS NOT NULL THEN {i.numerator} END) OVER w / "
+        f"sum(CASE WHEN v_{k} IS NOT NULL THEN {i.denominator} END) OVER w AS b_{k}"
+        for k, i in inds.items()
+    )
     # (DuckDB's greatest/least skip NULLs: a missing value must stay NULL, hence the CASE)
-    raw = ", ".join(f"CASE WHEN v_{k} IS NOT NULL THEN least(greatest({per_group(k, 'weight')} * (v_{k} / b_{k}), "
-                    f"{pol.floor}), {per_group(k, 'cap')}) END AS r_{k}" for k in inds)
+    raw = ", ".join(
+        f"CASE WHEN v_{k} IS NOT NULL THEN least(greatest({per_group(k, 'weight')} * (v_{k} / b_{k}), "
+        f"{pol.floor}), {per_group(k, 'cap')}) END AS r_{k}"
+        for k in inds
+    )
     filled = ", ".join(
-        (f"coalesce(r_{k}, CASE WHEN gi IN ({', '.join(map(str, users[k]))}) THEN avg(r_{k}) OVER w END) AS c_{k}"
-         if i.missing == "group_average_score" else f"r_{k} AS c_{k}") for k, i in inds.items())
+        (
+            f"coalesce(r_{k}, CASE WHEN gi IN ({', '.join(map(str, users[k]))}) THEN avg(r_{k}) OVER w END) AS c_{k}"
+            if i.missing == "group_average_score"
+            else f"r_{k} AS c_{k}"
+        )
+        for k, i in inds.items()
+    )
     total = " + ".join(f"coalesce(c_{k}, 0)" for k in inds)
     cum, bounds = 0, []
     for level in pol.classes[:-1]:
@@ -321,7 +385,7 @@ def duckdb_statements(pol, columns: set[str]) -> list[str]:
     labels = "[" + ", ".join(f"'{g.zh}'" for g in pol.groups) + "]"
     class_list = "[" + ", ".join(f"'{k}'" for k in keys) + "]"
     figures = ", ".join(f"CASE WHEN count({f}) = count(*) THEN sum({f}) END AS {f}" for f in FIGURES)
-    scale = 10 ** pol.score_decimals
+    scale = 10**pol.score_decimals
     return [
         f"""CREATE OR REPLACE TEMP TABLE chk AS SELECT *,
             coalesce(land_owned_mu, 0) + coalesce(land_leased_mu, 0) - coalesce(land_let_mu, 0) AS land_mu,
@@ -342,7 +406,7 @@ def duckdb_statements(pol, columns: set[str]) -> list[str]:
                    sum(coalesce(land_leased_mu, 0)) AS leased, {figures},
                    bool_or(_vetoed) AS vetoed, bool_or(_protected) AS protected
                  FROM flagged WHERE NOT _exempt GROUP BY year, ukey),
-          g AS (SELECT *, CASE {' '.join(groups)} ELSE -1 END AS gi FROM u)
+          g AS (SELECT *, CASE {" ".join(groups)} ELSE -1 END AS gi FROM u)
           SELECT *, {values} FROM g""",
         f"""CREATE OR REPLACE TEMP TABLE scored AS
           WITH good AS (SELECT * FROM units WHERE land_mu > 0 AND gi >= 0 AND {required}),
@@ -352,7 +416,7 @@ def duckdb_statements(pol, columns: set[str]) -> list[str]:
           s AS (SELECT *, floor(({total}) * {scale} + 0.5)::BIGINT AS key, tax / land_mu AS tpm FROM c),
           k AS (SELECT *, row_number() OVER (PARTITION BY year, gi ORDER BY key DESC, tpm DESC, uscc) AS rank,
                        count(*) OVER (PARTITION BY year, gi) AS n FROM s),
-          l AS (SELECT *, {' + '.join(bounds)} AS ci0 FROM k),
+          l AS (SELECT *, {" + ".join(bounds)} AS ci0 FROM k),
           p AS (SELECT *, CASE WHEN protected AND ci0 > {worst} THEN {worst} ELSE ci0 END AS ci1 FROM l)
           SELECT *, CASE WHEN vetoed AND ci1 < {best} THEN {best} ELSE ci1 END AS ci FROM p""",
         f"""CREATE OR REPLACE TEMP TABLE res AS
@@ -392,11 +456,21 @@ def run_duckdb(data: pl.DataFrame, pol, years: list[int]):
         res = con.execute("SELECT year, uscc, key, rank, class FROM res").fetchnumpy()
         ex = con.execute("SELECT year, uscc FROM flagged WHERE _exempt").fetchnumpy()
         pr = con.execute("SELECT year, _row FROM probs").fetchnumpy()
-        frame = pl.DataFrame({"year": res["year"].astype(np.int64), "uscc": res["uscc"].astype(str),
-                              "key": res["key"].astype(np.int64), "rank": res["rank"].astype(np.int64),
-                              "class": res["class"].astype(str)})
-        return (frame, set(zip(ex["year"].tolist(), ex["uscc"].tolist())),
-                set(zip(pr["year"].tolist(), pr["_row"].tolist())))
+        frame = pl.DataFrame(
+            {
+                "year": res["year"].astype(np.int64),
+                "uscc": res["uscc"].astype(str),
+                "key": res["key"].astype(np.int64),
+                "rank": res["rank"].astype(np.int64),
+                "class": res["class"].astype(str),
+            }
+        )
+        return (
+            frame,
+            set(zip(ex["year"].tolist(), ex["uscc"].tolist(), strict=False)),
+            set(zip(pr["year"].tolist(), pr["_row"].tolist(), strict=False)),
+        )
+
     return once, export
 
 
@@ -412,16 +486,23 @@ def run_engine(data: pl.DataFrame, pol, years: list[int], reasons: bool = True):
         return out
 
     def export(out):
-        scale = 10 ** pol.score_decimals
+        scale = 10**pol.score_decimals
         frames, ex, pr = [], set(), set()
         for y, r in out.items():
             f = r.frame
-            frames.append(f.filter(~pl.col("exempt")).select(
-                pl.lit(y, pl.Int64).alias("year"), "uscc",
-                (pl.col("score") * scale).round().cast(pl.Int64).alias("key"), "rank", "class"))
+            frames.append(
+                f.filter(~pl.col("exempt")).select(
+                    pl.lit(y, pl.Int64).alias("year"),
+                    "uscc",
+                    (pl.col("score") * scale).round().cast(pl.Int64).alias("key"),
+                    "rank",
+                    "class",
+                )
+            )
             ex |= {(y, u) for u in f.filter(pl.col("exempt"))["uscc"]}
             pr |= {(y, row) for row in r.problems_frame["_row"]}
         return pl.concat(frames), ex, pr
+
     return once, export
 
 
@@ -446,9 +527,12 @@ def _child(impl: str, path: str, years: list[int], repeats: int, out: str, conn)
 def _measure(impl: str, path: str, years: list[int], repeats: int, out: str) -> dict:
     data = pl.read_parquet(path)
     pol = default_policy()
-    runner = {"engine": lambda: run_engine(data, pol, years),
-              "engine_no_reasons": lambda: run_engine(data, pol, years, reasons=False),
-              "pandas": lambda: run_pandas(data, pol, years), "duckdb": lambda: run_duckdb(data, pol, years)}[impl]
+    runner = {
+        "engine": lambda: run_engine(data, pol, years),
+        "engine_no_reasons": lambda: run_engine(data, pol, years, reasons=False),
+        "pandas": lambda: run_pandas(data, pol, years),
+        "duckdb": lambda: run_duckdb(data, pol, years),
+    }[impl]
     once, export = runner()
     once()  # warm-up: imports, caches, the DuckDB plan
     result = None
@@ -467,9 +551,14 @@ def _measure(impl: str, path: str, years: list[int], repeats: int, out: str) -> 
     peak = _status("VmHWM") - base if reset else None
     res, ex, pr = export(result)
     res.write_parquet(out)
-    return {"median_s": round(statistics.median(times), 3), "min_s": round(min(times), 3),
-            "runs_s": [round(t, 3) for t in times], "peak_mb_above_input": None if peak is None else
-            round(peak / 2 ** 20), "exempt": sorted(ex), "problems": sorted(pr)}
+    return {
+        "median_s": round(statistics.median(times), 3),
+        "min_s": round(min(times), 3),
+        "runs_s": [round(t, 3) for t in times],
+        "peak_mb_above_input": None if peak is None else round(peak / 2**20),
+        "exempt": sorted(ex),
+        "problems": sorted(pr),
+    }
 
 
 def _spawn(impl: str, path: str, years: list[int], repeats: int, out: str) -> dict:
@@ -491,10 +580,13 @@ def _spawn(impl: str, path: str, years: list[int], repeats: int, out: str) -> di
 def _compare(a: pl.DataFrame, b: pl.DataFrame) -> dict:
     j = a.join(b, on=["year", "uscc"], how="full", suffix="_b")
     both = j.filter(pl.col("key").is_not_null() & pl.col("key_b").is_not_null())
-    return {"firms": a.height, "only_one_side": j.height - both.height,
-            "score_differs": both.filter(pl.col("key") != pl.col("key_b")).height,
-            "rank_differs": both.filter(pl.col("rank") != pl.col("rank_b")).height,
-            "class_differs": both.filter(pl.col("class") != pl.col("class_b")).height}
+    return {
+        "firms": a.height,
+        "only_one_side": j.height - both.height,
+        "score_differs": both.filter(pl.col("key") != pl.col("key_b")).height,
+        "rank_differs": both.filter(pl.col("rank") != pl.col("rank_b")).height,
+        "class_differs": both.filter(pl.col("class") != pl.col("class_b")).height,
+    }
 
 
 def main() -> None:
@@ -507,11 +599,19 @@ def main() -> None:
     import duckdb
     import pandas
 
-    report = {"benchmark": "evaluation", "firms": args.firms, "repeats": args.repeats,
-              "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "machine": platform.machine(),
-                          "load_avg_before": os.getloadavg()},
-              "versions": {"polars": pl.__version__, "pandas": pandas.__version__, "duckdb": duckdb.__version__},
-              "scenarios": []}
+    report = {
+        "benchmark": "evaluation",
+        "firms": args.firms,
+        "repeats": args.repeats,
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "machine": platform.machine(),
+            "load_avg_before": os.getloadavg(),
+        },
+        "versions": {"polars": pl.__version__, "pandas": pandas.__version__, "duckdb": duckdb.__version__},
+        "scenarios": [],
+    }
     with tempfile.TemporaryDirectory() as tmp:
         for n_years in args.years:
             data = dataset(args.firms, n_years)
@@ -535,8 +635,11 @@ def main() -> None:
                     cmp = _compare(ref, other)
                     cmp["same_exempt"] = outs[impl][1] == outs["engine"][1]
                     cmp["same_problem_rows"] = outs[impl][2] == outs["engine"][2]
-                    cmp["equal"] = (cmp["only_one_side"] == cmp["score_differs"] == cmp["class_differs"]
-                                    == cmp["rank_differs"] == 0 and cmp["same_exempt"] and cmp["same_problem_rows"])
+                    cmp["equal"] = (
+                        cmp["only_one_side"] == cmp["score_differs"] == cmp["class_differs"] == cmp["rank_differs"] == 0
+                        and cmp["same_exempt"]
+                        and cmp["same_problem_rows"]
+                    )
                     scenario["equal"][impl] = cmp
             report["scenarios"].append(scenario)
     report["machine"]["load_avg_after"] = os.getloadavg()

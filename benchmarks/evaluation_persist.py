@@ -29,8 +29,9 @@ TOWNS = 24
 
 
 def _create_database(url: str) -> None:
-    import psycopg
     from urllib.parse import urlparse
+
+    import psycopg
 
     u = urlparse(url)
     name = u.path.lstrip("/")
@@ -53,39 +54,81 @@ def fill(n: int, year: int, seed: int = 5) -> dict:
     """Towns, one park per town, FIRMS enterprises with a parcel, an occupancy and figures each."""
     from landcycle.accounts.services import system_user
     from landcycle.evaluation.models import YearlyFigure
-    from landcycle.registry.models import Enterprise, Occupancy, Park, Parcel, Region
+    from landcycle.registry.models import Enterprise, Occupancy, Parcel, Park, Region
     from landcycle.registry.regions import regions_load
     from landcycle.rules.codes import make_uscc, manufacturing_classes
 
     actor = system_user()
     regions_load(actor=actor, county="330282")
     towns = list(Region.objects.filter(level=Region.Level.TOWN).order_by("code")[:TOWNS])
-    parks = Park.objects.bulk_create([Park(code=f"B{t.code}", name=f"{t.name}园区", kind="industrial", town=t)
-                                      for t in towns])
+    parks = Park.objects.bulk_create(
+        [Park(code=f"B{t.code}", name=f"{t.name}园区", kind="industrial", town=t) for t in towns]
+    )
     rng = np.random.default_rng(seed)
     classes = [c.code for c in manufacturing_classes()]
     above = rng.random(n) < 0.3
     tenant = ~above & (rng.random(n) < 0.1)
     mu = np.round(rng.lognormal(np.log(np.where(above, 30, 6)), 0.9), 2)
-    revenue = np.where(above, 2000 + rng.lognormal(np.log(12000), 1.1, n), np.minimum(rng.lognormal(np.log(500), 0.9, n), 1999))
+    revenue = np.where(
+        above, 2000 + rng.lognormal(np.log(12000), 1.1, n), np.minimum(rng.lognormal(np.log(500), 0.9, n), 1999)
+    )
     tax = revenue * rng.lognormal(np.log(0.035), 0.6, n)
     va = revenue * rng.lognormal(np.log(0.22), 0.3, n)
     started = time.perf_counter()
-    ents = Enterprise.objects.bulk_create([
-        Enterprise(uscc=make_uscc("91", "330282", f"{i:08d}"), name=f"企业{i:06d}", industry_code=classes[i % len(classes)],
-                   scale="above" if above[i] else "below", registered_on=dt.date(1990 + i % 30, 1 + i % 12, 1),
-                   town=towns[i % TOWNS]) for i in range(n)], batch_size=5000)
-    parcels = Parcel.objects.bulk_create([
-        Parcel(number=f"BP{i:07d}", park=parks[i % TOWNS], area_m2=round(float(mu[i]) * 2000 / 3, 2), tenure="granted")
-        for i in range(n)], batch_size=5000)
-    Occupancy.objects.bulk_create([
-        Occupancy(enterprise=e, parcel=p, kind="leased" if tenant[i] else "owned", area_m2=p.area_m2,
-                  start=dt.date(2005, 1, 1)) for i, (e, p) in enumerate(zip(ents, parcels))], batch_size=5000)
-    YearlyFigure.objects.bulk_create([
-        YearlyFigure(enterprise=e, year=year, revenue=round(revenue[i], 2), tax=round(tax[i], 2), value_added=round(va[i], 2),
-                     energy_tce=round(va[i] / 2.7, 2), emissions_t=None if i % 12 == 0 else round(va[i] / 4900, 3),
-                     rnd=round(revenue[i] * 0.025, 2), staff=max(1, int(va[i] / 18)),
-                     electricity_10k_kwh=round(max(tax[i], 1.0) / 1.5, 2)) for i, e in enumerate(ents)], batch_size=5000)
+    ents = Enterprise.objects.bulk_create(
+        [
+            Enterprise(
+                uscc=make_uscc("91", "330282", f"{i:08d}"),
+                name=f"企业{i:06d}",
+                industry_code=classes[i % len(classes)],
+                scale="above" if above[i] else "below",
+                registered_on=dt.date(1990 + i % 30, 1 + i % 12, 1),
+                town=towns[i % TOWNS],
+            )
+            for i in range(n)
+        ],
+        batch_size=5000,
+    )
+    parcels = Parcel.objects.bulk_create(
+        [
+            Parcel(
+                number=f"BP{i:07d}", park=parks[i % TOWNS], area_m2=round(float(mu[i]) * 2000 / 3, 2), tenure="granted"
+            )
+            for i in range(n)
+        ],
+        batch_size=5000,
+    )
+    Occupancy.objects.bulk_create(
+        [
+            Occupancy(
+                enterprise=e,
+                parcel=p,
+                kind="leased" if tenant[i] else "owned",
+                area_m2=p.area_m2,
+                start=dt.date(2005, 1, 1),
+            )
+            for i, (e, p) in enumerate(zip(ents, parcels, strict=False))
+        ],
+        batch_size=5000,
+    )
+    YearlyFigure.objects.bulk_create(
+        [
+            YearlyFigure(
+                enterprise=e,
+                year=year,
+                revenue=round(revenue[i], 2),
+                tax=round(tax[i], 2),
+                value_added=round(va[i], 2),
+                energy_tce=round(va[i] / 2.7, 2),
+                emissions_t=None if i % 12 == 0 else round(va[i] / 4900, 3),
+                rnd=round(revenue[i] * 0.025, 2),
+                staff=max(1, int(va[i] / 18)),
+                electricity_10k_kwh=round(max(tax[i], 1.0) / 1.5, 2),
+            )
+            for i, e in enumerate(ents)
+        ],
+        batch_size=5000,
+    )
     return {"firms": n, "towns": len(towns), "filled_s": round(time.perf_counter() - started, 1)}
 
 
@@ -126,9 +169,15 @@ def timed_run(year: int) -> dict:
         publish = time.perf_counter() - t
     finally:
         services.read_inputs, persist.write_results = real_read, real_write
-    return {"vendor": connection.vendor, "run_create_s": round(total, 2), **steps,
-            "recompute_s": round(recompute, 2), "publish_s": round(publish, 2),
-            "results": EvaluationResult.objects.filter(run=run).count(), "summary": run.summary}
+    return {
+        "vendor": connection.vendor,
+        "run_create_s": round(total, 2),
+        **steps,
+        "recompute_s": round(recompute, 2),
+        "publish_s": round(publish, 2),
+        "results": EvaluationResult.objects.filter(run=run).count(),
+        "summary": run.summary,
+    }
 
 
 def main() -> None:
@@ -155,10 +204,19 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     filled = fill(args.firms, args.year)
     out = timed_run(args.year)
-    print(json.dumps({"benchmark": "evaluation run persisted (run_create: read, evaluate, bulk write, audit)",
-                      **filled, **out, "aim_run_create_s": 30,
-                      "machine": {"python": platform.python_version(), "cpus": os.cpu_count()}},
-                     ensure_ascii=False, indent=1))
+    print(
+        json.dumps(
+            {
+                "benchmark": "evaluation run persisted (run_create: read, evaluate, bulk write, audit)",
+                **filled,
+                **out,
+                "aim_run_create_s": 30,
+                "machine": {"python": platform.python_version(), "cpus": os.cpu_count()},
+            },
+            ensure_ascii=False,
+            indent=1,
+        )
+    )
     if not args.sqlite and not args.keep:
         from django.db import connections
 

@@ -42,13 +42,26 @@ django.setup()
 import xlsxwriter  # noqa: E402
 
 from landcycle.rules.codes import make_uscc  # noqa: E402
-from landcycle.rules.ledger import read_ledger  # noqa: E402
 from landcycle.rules.ledger import read as read_module  # noqa: E402
+from landcycle.rules.ledger import read_ledger  # noqa: E402
 from landcycle.rules.ledger.sources import SheetData, Source  # noqa: E402
 
-HEADER = ["统一社会信用代码", "企业名称", "行业代码", "规模", "成立日期", "状态", "所属镇街", "年度",
-          "主营业务收入（万元）", "实缴税收（万元）", "工业增加值（万元）", "综合能耗（吨标准煤）", "年平均职工人数",
-          "用电量（万千瓦时）"]
+HEADER = [
+    "统一社会信用代码",
+    "企业名称",
+    "行业代码",
+    "规模",
+    "成立日期",
+    "状态",
+    "所属镇街",
+    "年度",
+    "主营业务收入（万元）",
+    "实缴税收（万元）",
+    "工业增加值（万元）",
+    "综合能耗（吨标准煤）",
+    "年平均职工人数",
+    "用电量（万千瓦时）",
+]
 TOWNS = ["新浦镇", "桥头镇", "横河镇", "观海卫镇", "周巷镇", "330282112", "330282109"]
 INDUSTRIES = ["3851", "2929", "3311", "3484", "1713", "3130"]
 
@@ -190,8 +203,14 @@ def main() -> None:
     out["audit_chain_ok"] = audit_verify().ok
     out["audit_verify_s"] = round(time.perf_counter() - t, 2)
     out["peak_rss_mb"] = rss_mb()
-    out.update({"sqlite": __import__("sqlite3").sqlite_version, "python": platform.python_version(),
-                "machine": platform.machine(), "cpus": os.cpu_count()})
+    out.update(
+        {
+            "sqlite": __import__("sqlite3").sqlite_version,
+            "python": platform.python_version(),
+            "machine": platform.machine(),
+            "cpus": os.cpu_count(),
+        }
+    )
     print(json.dumps(out, ensure_ascii=False, indent=1))
 
 

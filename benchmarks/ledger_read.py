@@ -22,9 +22,22 @@ import xlsxwriter
 from landcycle.rules.codes import make_uscc
 from landcycle.rules.ledger import read_ledger
 
-HEADER = ["统一社会信用代码", "企业名称", "年度", "主营业务收入（万元）", "实缴税收（万元）", "工业增加值（万元）",
-          "综合能耗（吨标准煤）", "主要污染物排放（吨）", "研发经费（万元）", "年平均职工人数", "用电量（万千瓦时）",
-          "自有用地（亩）", "租赁用地（平方米）", "出租用地（亩）"]
+HEADER = [
+    "统一社会信用代码",
+    "企业名称",
+    "年度",
+    "主营业务收入（万元）",
+    "实缴税收（万元）",
+    "工业增加值（万元）",
+    "综合能耗（吨标准煤）",
+    "主要污染物排放（吨）",
+    "研发经费（万元）",
+    "年平均职工人数",
+    "用电量（万千瓦时）",
+    "自有用地（亩）",
+    "租赁用地（平方米）",
+    "出租用地（亩）",
+]
 
 
 def write(path: Path, n: int) -> None:
@@ -59,12 +72,24 @@ def main() -> None:
         result = read_ledger(path, "figures")
         t2 = time.perf_counter()
         size = os.path.getsize(path)
-    print(json.dumps({
-        "benchmark": "ledger_read", "rows": n, "columns": len(HEADER), "file_bytes": size,
-        "write_s": round(t1 - t0, 2), "read_validate_s": round(t2 - t1, 2),
-        "rows_read": len(result.rows), "problems": len(result.problems),
-        "python": platform.python_version(), "machine": platform.machine(), "cpus": os.cpu_count(),
-    }, ensure_ascii=False))
+    print(
+        json.dumps(
+            {
+                "benchmark": "ledger_read",
+                "rows": n,
+                "columns": len(HEADER),
+                "file_bytes": size,
+                "write_s": round(t1 - t0, 2),
+                "read_validate_s": round(t2 - t1, 2),
+                "rows_read": len(result.rows),
+                "problems": len(result.problems),
+                "python": platform.python_version(),
+                "machine": platform.machine(),
+                "cpus": os.cpu_count(),
+            },
+            ensure_ascii=False,
+        )
+    )
 
 
 if __name__ == "__main__":

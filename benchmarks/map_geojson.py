@@ -47,8 +47,12 @@ def measure(client, url: str, repeat: int) -> dict:
         body = response.content
         times.append(time.perf_counter() - t)
         assert response.status_code == 200, (url, response.status_code)
-    return {"bytes": len(body), "gzip_bytes": len(gzip.compress(body, 6)),
-            "median_s": round(statistics.median(times), 3), "runs_s": [round(x, 3) for x in times]}
+    return {
+        "bytes": len(body),
+        "gzip_bytes": len(gzip.compress(body, 6)),
+        "median_s": round(statistics.median(times), 3),
+        "runs_s": [round(x, 3) for x in times],
+    }
 
 
 def main() -> None:
@@ -75,10 +79,16 @@ def main() -> None:
     client = Client()
     client.force_login(User.objects.get(username="admin"))
     parcel = Parcel.objects.exclude(geometry=None).order_by("number").first()
-    urls = {"county map data": reverse("parcel_geojson"), "park page": reverse("park_detail", args=[parcel.park_id]),
-            "parcel page": reverse("parcel_detail", args=[parcel.pk])}
-    out = {"parcels": Parcel.objects.count(), "python": platform.python_version(),
-           "sqlite": connection.Database.sqlite_version}
+    urls = {
+        "county map data": reverse("parcel_geojson"),
+        "park page": reverse("park_detail", args=[parcel.park_id]),
+        "parcel page": reverse("parcel_detail", args=[parcel.pk]),
+    }
+    out = {
+        "parcels": Parcel.objects.count(),
+        "python": platform.python_version(),
+        "sqlite": connection.Database.sqlite_version,
+    }
     out["sample"] = {name: measure(client, url, args.repeat) for name, url in urls.items()}
     lon, lat = parcel.geometry["coordinates"][0][0]
     Parcel.objects.filter(pk=parcel.pk).update(geometry=jagged_circle(lon, lat, args.points))

@@ -32,9 +32,28 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-COLUMNS = ("subject_type", "subject_id", "rule", "colour", "rank", "reason_zh", "reason_en", "figures", "days_overdue",
-           "fee_wan", "take_back", "exempt", "subject_label", "town_id", "park_id", "first_raised", "last_changed",
-           "checked_on", "status", "policy_version")
+COLUMNS = (
+    "subject_type",
+    "subject_id",
+    "rule",
+    "colour",
+    "rank",
+    "reason_zh",
+    "reason_en",
+    "figures",
+    "days_overdue",
+    "fee_wan",
+    "take_back",
+    "exempt",
+    "subject_label",
+    "town_id",
+    "park_id",
+    "first_raised",
+    "last_changed",
+    "checked_on",
+    "status",
+    "policy_version",
+)
 
 
 def _database(url: str, drop_only: bool = False) -> None:
@@ -100,10 +119,16 @@ def _runs(as_of: dt.date, keep_snapshots: bool) -> dict:
                 started = time.perf_counter()
                 r = warnings_refresh(actor=actor, as_of=day)
                 seconds = time.perf_counter() - started
-            out[name] = {"s": round(seconds, 2), "queries": counter.n, "raised": r.raised, "changed": r.changed,
-                         "updated": r.updated, "unchanged": r.unchanged,
-                         "events_written": WarningEvent.objects.count() - events,
-                         "audit_written": AuditEntry.objects.count() - audit}
+            out[name] = {
+                "s": round(seconds, 2),
+                "queries": counter.n,
+                "raised": r.raised,
+                "changed": r.changed,
+                "updated": r.updated,
+                "unchanged": r.unchanged,
+                "events_written": WarningEvent.objects.count() - events,
+                "audit_written": AuditEntry.objects.count() - audit,
+            }
             if keep_snapshots and name != "second":
                 out[name]["snapshot"] = _snapshot()
         transaction.set_rollback(True)
@@ -135,8 +160,11 @@ def main() -> None:
     from landcycle.sample.scaled import Scale
 
     scale = Scale(enterprises=args.enterprises, contracts=args.contracts)
-    report = {"benchmark": "warnings refresh at province scale (PostgreSQL), ours vs the ORM reference",
-              "enterprises": scale.enterprises, "contracts": scale.contract_count}
+    report = {
+        "benchmark": "warnings refresh at province scale (PostgreSQL), ours vs the ORM reference",
+        "enterprises": scale.enterprises,
+        "contracts": scale.contract_count,
+    }
     if not args.reuse:
         report.update(_generate(scale, not args.no_files))
     from refresh_reference import reference
@@ -144,7 +172,7 @@ def main() -> None:
     runs, equal = [], True
     for i in range(args.repeats):
         run = {}
-        for impl in (("ours", "reference") if i % 2 == 0 else ("reference", "ours")):
+        for impl in ("ours", "reference") if i % 2 == 0 else ("reference", "ours"):
             if impl == "reference":
                 with reference():
                     run[impl] = _runs(scale.as_of, keep_snapshots=i == 0)
@@ -155,17 +183,28 @@ def main() -> None:
                 equal &= run["ours"][name].pop("snapshot") == run["reference"][name].pop("snapshot")
         print(json.dumps({"repeat": i + 1, **run}), file=sys.stderr, flush=True)
         runs.append(run)
-    report["medians_s"] = {impl: {name: _median(runs, impl, name) for name in ("first", "second", "next_day")}
-                           for impl in ("ours", "reference")}
+    report["medians_s"] = {
+        impl: {name: _median(runs, impl, name) for name in ("first", "second", "next_day")}
+        for impl in ("ours", "reference")
+    }
     report["ratio_reference_over_ours"] = {
         name: round(report["medians_s"]["reference"][name] / report["medians_s"]["ours"][name], 2)
-        for name in ("first", "second", "next_day")}
+        for name in ("first", "second", "next_day")
+    }
     report["same_warnings"] = equal
-    report["last_run"] = {impl: {name: {k: v for k, v in runs[-1][impl][name].items() if k != "s"}
-                                 for name in ("first", "second", "next_day")} for impl in ("ours", "reference")}
+    report["last_run"] = {
+        impl: {
+            name: {k: v for k, v in runs[-1][impl][name].items() if k != "s"}
+            for name in ("first", "second", "next_day")
+        }
+        for impl in ("ours", "reference")
+    }
     report["aim_s"] = 30
-    report["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count(),
-                         "load_average": [round(x, 2) for x in os.getloadavg()]}
+    report["machine"] = {
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+    }
     print(json.dumps(report, ensure_ascii=False, indent=1))
     if not args.keep:
         from django.db import connections

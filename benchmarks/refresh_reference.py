@@ -22,7 +22,7 @@ CHUNK = 2000
 
 def _chunks(ids: list[int]):
     for i in range(0, len(ids), CHUNK):
-        yield ids[i:i + CHUNK]
+        yield ids[i : i + CHUNK]
 
 
 def contract_findings(out, actor, as_of: dt.date, policy, contract_ids=None) -> None:
@@ -39,8 +39,11 @@ def contract_findings(out, actor, as_of: dt.date, policy, contract_ids=None) -> 
     contracts = list(qs.order_by("pk"))
     parks: dict[int, int] = {}
     for chunk in _chunks([c.pk for c in contracts]):
-        for cid, park_id in ContractParcel.objects.filter(contract_id__in=chunk).order_by("contract_id", "pk") \
-                .values_list("contract_id", "parcel__park_id"):
+        for cid, park_id in (
+            ContractParcel.objects.filter(contract_id__in=chunk)
+            .order_by("contract_id", "pk")
+            .values_list("contract_id", "parcel__park_id")
+        ):
             parks.setdefault(cid, park_id)
     for c in contracts:
         try:
@@ -62,8 +65,11 @@ def _main_parks(ids: list[int], day: dt.date, granted: dict | None = None) -> di
 
     held: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     for chunk in _chunks(ids):
-        for ent, park, area, kind, start in Occupancy.objects.filter(held_q(day), enterprise_id__in=chunk).order_by() \
-                .values_list("enterprise_id", "parcel__park_id", "area_m2", "kind", "start"):
+        for ent, park, area, kind, start in (
+            Occupancy.objects.filter(held_q(day), enterprise_id__in=chunk)
+            .order_by()
+            .values_list("enterprise_id", "parcel__park_id", "area_m2", "kind", "start")
+        ):
             held[ent][park] += area
             if granted is not None and kind == Occupancy.Kind.OWNED and (ent not in granted or start < granted[ent]):
                 granted[ent] = start
@@ -76,17 +82,24 @@ def enterprise_findings(out, actor, as_of: dt.date, policy) -> None:
     from landcycle.registry.models import Enterprise, Park
     from landcycle.registry.selectors import land_used_many
     from landcycle.rules.supervision import class_finding, tax_per_mu_finding
+    from landcycle.rules.supervision.enterprise import stale_figures_finding, tax_exemption
     from landcycle.rules.units import m2_to_mu
     from landcycle.supervision.selectors import latest_published_classes
-    from landcycle.rules.supervision.enterprise import stale_figures_finding, tax_exemption
     from landcycle.supervision.subjects import ENTERPRISE, Subject, _ended_leases, tax_exemptions
 
-    ents = {pk: (name, town_id, registered) for pk, name, town_id, registered in scoped(
-        Enterprise.objects.all(), actor).order_by().values_list("pk", "name", "town_id", "registered_on")}
+    ents = {
+        pk: (name, town_id, registered)
+        for pk, name, town_id, registered in scoped(Enterprise.objects.all(), actor)
+        .order_by()
+        .values_list("pk", "name", "town_id", "registered_on")
+    }
     minimums = dict(Park.objects.filter(min_tax_per_mu__isnull=False).values_list("pk", "min_tax_per_mu"))
     latest: dict[int, tuple[int, Decimal]] = {}
-    for ent, year, tax in YearlyFigure.objects.filter(year__lte=as_of.year, tax__isnull=False).order_by(
-            "year").values_list("enterprise_id", "year", "tax"):
+    for ent, year, tax in (
+        YearlyFigure.objects.filter(year__lte=as_of.year, tax__isnull=False)
+        .order_by("year")
+        .values_list("enterprise_id", "year", "tax")
+    ):
         if ent in ents:
             latest[ent] = (year, tax)
     by_year: dict[int, list[int]] = defaultdict(list)

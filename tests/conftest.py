@@ -43,8 +43,9 @@ def regions(db):
 def _make_user(username, role, region):
     from landcycle.accounts.models import User
 
-    user = User.objects.create_user(username=username, password=f"{username}-pw", role=role, region=region,
-                                    display_name=username)
+    user = User.objects.create_user(
+        username=username, password=f"{username}-pw", role=role, region=region, display_name=username
+    )
     return user
 
 
@@ -75,8 +76,9 @@ def registry_data(personas, regions):
     out = {}
     for i, (code, lon, lat, prefix) in enumerate([(XINPU, 121.38, 30.25, "XP"), (QIAOTOU, 121.20, 30.16, "QT")]):
         town = regions[code]
-        park = services.park_create(actor=admin, code=f"P{code}-01", name=f"{town.name}工业园区",
-                                    kind="industrial", town=town)
+        park = services.park_create(
+            actor=admin, code=f"P{code}-01", name=f"{town.name}工业园区", kind="industrial", town=town
+        )
         parcels = []
         for j in range(2):
             area = 20000 + 5000 * j
@@ -84,24 +86,62 @@ def registry_data(personas, regions):
             from landcycle.rules.geometry import geodesic_area_m2, parse_polygon
 
             shape, _ = parse_polygon(geom)
-            parcels.append(services.parcel_create(
-                actor=admin, number=f"{code}-{j + 1:04d}", park=park, area_m2=round(geodesic_area_m2(shape), 2),
-                geometry=geom, tenure="granted"))
+            parcels.append(
+                services.parcel_create(
+                    actor=admin,
+                    number=f"{code}-{j + 1:04d}",
+                    park=park,
+                    area_m2=round(geodesic_area_m2(shape), 2),
+                    geometry=geom,
+                    tenure="granted",
+                )
+            )
         from landcycle.rules.codes import make_uscc
 
         owner = services.enterprise_create(
-            actor=admin, uscc=make_uscc("91", "330282", f"{prefix}00000{i}"), name=f"慈溪市{town.name}电器有限公司",
-            industry_code="3851", scale="above", registered_on=dt.date(2005, 3, 1), town=town)
+            actor=admin,
+            uscc=make_uscc("91", "330282", f"{prefix}00000{i}"),
+            name=f"慈溪市{town.name}电器有限公司",
+            industry_code="3851",
+            scale="above",
+            registered_on=dt.date(2005, 3, 1),
+            town=town,
+        )
         tenant = services.enterprise_create(
-            actor=admin, uscc=make_uscc("92", "330282", f"{prefix}00001{i}"), name=f"慈溪市{town.name}塑料制品厂",
-            industry_code="2929", scale="below", registered_on=dt.date(2015, 6, 1), town=town)
-        own = services.occupancy_create(actor=admin, enterprise=owner, parcel=parcels[0], kind="owned",
-                                        area_m2=parcels[0].area_m2, start=dt.date(2005, 3, 1))
-        lease = services.occupancy_create(actor=admin, enterprise=tenant, parcel=parcels[0], kind="leased",
-                                          area_m2=2000, start=dt.date(2020, 1, 1), lessor=owner)
+            actor=admin,
+            uscc=make_uscc("92", "330282", f"{prefix}00001{i}"),
+            name=f"慈溪市{town.name}塑料制品厂",
+            industry_code="2929",
+            scale="below",
+            registered_on=dt.date(2015, 6, 1),
+            town=town,
+        )
+        own = services.occupancy_create(
+            actor=admin,
+            enterprise=owner,
+            parcel=parcels[0],
+            kind="owned",
+            area_m2=parcels[0].area_m2,
+            start=dt.date(2005, 3, 1),
+        )
+        lease = services.occupancy_create(
+            actor=admin,
+            enterprise=tenant,
+            parcel=parcels[0],
+            kind="leased",
+            area_m2=2000,
+            start=dt.date(2020, 1, 1),
+            lessor=owner,
+        )
         YearlyFigure.objects.create(enterprise=owner, year=2025, revenue=12000, tax=600, value_added=3000)
-        out[code] = {"town": town, "park": park, "parcels": parcels, "owner": owner, "tenant": tenant,
-                     "occupancies": [own, lease]}
+        out[code] = {
+            "town": town,
+            "park": park,
+            "parcels": parcels,
+            "owner": owner,
+            "tenant": tenant,
+            "occupancies": [own, lease],
+        }
     return out
 
 
@@ -122,20 +162,39 @@ def supervision_data(registry_data, personas):
     for code, d in registry_data.items():
         d["park"] = registry_services.park_update(actor=admin, park=d["park"], min_tax_per_mu=30)
         contract = services.contract_create(
-            actor=admin, number=f"HT{code}-001", parcels=[d["parcels"][1]], holder=d["owner"], kind="standard",
-            price_wan="480.00", signed_on=dt.date(2024, 1, 10), agreed_delivery=dt.date(2024, 2, 1),
-            actual_delivery=dt.date(2024, 1, 30), agreed_start=dt.date(2024, 6, 30),
-            agreed_completion=dt.date(2026, 6, 30), agreed_production=dt.date(2027, 6, 30), term_years=50)
-        d["commitment"] = services.commitment_add(actor=admin, contract=contract, kind="tax_per_mu", committed=30,
-                                                  unit="万元/亩")
-        d["extension"] = services.extension_add(actor=admin, contract=contract, milestone="completion",
-                                                new_date=dt.date(2026, 12, 31), approved_on=dt.date(2026, 5, 1),
-                                                reason="设计变更")
+            actor=admin,
+            number=f"HT{code}-001",
+            parcels=[d["parcels"][1]],
+            holder=d["owner"],
+            kind="standard",
+            price_wan="480.00",
+            signed_on=dt.date(2024, 1, 10),
+            agreed_delivery=dt.date(2024, 2, 1),
+            actual_delivery=dt.date(2024, 1, 30),
+            agreed_start=dt.date(2024, 6, 30),
+            agreed_completion=dt.date(2026, 6, 30),
+            agreed_production=dt.date(2027, 6, 30),
+            term_years=50,
+        )
+        d["commitment"] = services.commitment_add(
+            actor=admin, contract=contract, kind="tax_per_mu", committed=30, unit="万元/亩"
+        )
+        d["extension"] = services.extension_add(
+            actor=admin,
+            contract=contract,
+            milestone="completion",
+            new_date=dt.date(2026, 12, 31),
+            approved_on=dt.date(2026, 5, 1),
+            reason="设计变更",
+        )
         d["contract"] = contract
     services.warnings_refresh(actor=admin, as_of=SUPERVISION_DAY)
     for d in registry_data.values():
-        d["warning"] = Warning.objects.filter(subject_type="contract", subject_id=d["contract"].pk).order_by(
-            "-rank", "rule").first()
+        d["warning"] = (
+            Warning.objects.filter(subject_type="contract", subject_id=d["contract"].pk)
+            .order_by("-rank", "rule")
+            .first()
+        )
     return registry_data
 
 
@@ -158,25 +217,55 @@ def rectification_data(registry_data, personas, regions, settings, tmp_path):
     for code in (XINPU, QIAOTOU):
         d = registry_data[code]
         town = d["town"]
-        d["inspection"] = services.check_record(actor=sup, held_on=dt.date(2026, 9, 10), regions=[town],
-                                                body="慈溪市纪委市监委", title=f"{town.name}老旧工业区块改造提升监督检查")
-        d["finding"] = services.finding_create(actor=sup, inspection=d["inspection"], found_on=dt.date(2026, 9, 10),
-                                               summary=f"{town.name}低效企业腾退迟缓", source_text="到期企业迟迟不腾退")
-        d["suggestion"] = services.suggestion_create(actor=sup, inspection=d["inspection"], made_on=dt.date(2026, 9, 10),
-                                                     text="引入司法调解推动腾退", finding=d["finding"])
-        d["task"] = services.task_create(actor=sup, finding=d["finding"], town=town, title=f"{town.name}低效企业腾退",
-                                         measures="逐一确定遗留物归属，召开专题会议协商", deadline=dt.date(2026, 12, 31),
-                                         assigned_on=dt.date(2026, 9, 15), person="经办人", parks=[d["park"]],
-                                         parcels=[d["parcels"][0]], enterprises=[d["owner"]])
+        d["inspection"] = services.check_record(
+            actor=sup,
+            held_on=dt.date(2026, 9, 10),
+            regions=[town],
+            body="慈溪市纪委市监委",
+            title=f"{town.name}老旧工业区块改造提升监督检查",
+        )
+        d["finding"] = services.finding_create(
+            actor=sup,
+            inspection=d["inspection"],
+            found_on=dt.date(2026, 9, 10),
+            summary=f"{town.name}低效企业腾退迟缓",
+            source_text="到期企业迟迟不腾退",
+        )
+        d["suggestion"] = services.suggestion_create(
+            actor=sup,
+            inspection=d["inspection"],
+            made_on=dt.date(2026, 9, 10),
+            text="引入司法调解推动腾退",
+            finding=d["finding"],
+        )
+        d["task"] = services.task_create(
+            actor=sup,
+            finding=d["finding"],
+            town=town,
+            title=f"{town.name}低效企业腾退",
+            measures="逐一确定遗留物归属，召开专题会议协商",
+            deadline=dt.date(2026, 12, 31),
+            assigned_on=dt.date(2026, 9, 15),
+            person="经办人",
+            parks=[d["park"]],
+            parcels=[d["parcels"][0]],
+            enterprises=[d["owner"]],
+        )
     rnd = services.round_open(actor=sup, county=regions[COUNTY], on=dt.date(2026, 11, 16))
     for code, who in ((XINPU, "xinpu"), (QIAOTOU, "qiaotou")):
         d = registry_data[code]
         d["round"] = rnd
         d["round_item"] = rnd.items.get(task=d["task"])
         d["report"] = services.progress_submit(
-            actor=personas[who], task=d["task"], version=d["task"].version, percent_done=75, text="已完成遗留物清点",
-            reported_on=dt.date(2026, 11, 20), item=d["round_item"],
-            files=[SimpleUploadedFile(f"清点表-{code}.pdf", RECTIFICATION_PDF, content_type="application/pdf")])
+            actor=personas[who],
+            task=d["task"],
+            version=d["task"].version,
+            percent_done=75,
+            text="已完成遗留物清点",
+            reported_on=dt.date(2026, 11, 20),
+            item=d["round_item"],
+            files=[SimpleUploadedFile(f"清点表-{code}.pdf", RECTIFICATION_PDF, content_type="application/pdf")],
+        )
         d["evidence"] = d["report"].evidence.get()
         d["task"].refresh_from_db()
         d["round_item"].refresh_from_db()
@@ -192,11 +281,25 @@ def evaluation_data(registry_data, personas):
     from landcycle.evaluation.models import EvaluationResult, YearlyFigure
 
     for i, d in enumerate(registry_data.values()):
-        YearlyFigure.objects.update_or_create(enterprise=d["owner"], year=2025, defaults=dict(
-            revenue=12000 + 1000 * i, tax=600 + 50 * i, value_added=3000 + 100 * i, energy_tce=1200, emissions_t=0.6,
-            rnd=300, staff=150, electricity_10k_kwh=500))
-        YearlyFigure.objects.update_or_create(enterprise=d["tenant"], year=2025, defaults=dict(
-            revenue=800, tax=30 + 10 * i, value_added=200, electricity_10k_kwh=40))
+        YearlyFigure.objects.update_or_create(
+            enterprise=d["owner"],
+            year=2025,
+            defaults=dict(
+                revenue=12000 + 1000 * i,
+                tax=600 + 50 * i,
+                value_added=3000 + 100 * i,
+                energy_tce=1200,
+                emissions_t=0.6,
+                rnd=300,
+                staff=150,
+                electricity_10k_kwh=500,
+            ),
+        )
+        YearlyFigure.objects.update_or_create(
+            enterprise=d["tenant"],
+            year=2025,
+            defaults=dict(revenue=800, tax=30 + 10 * i, value_added=200, electricity_10k_kwh=40),
+        )
     run = services.run_create(actor=personas["analyst"], year=2025)
     run = services.run_publish(actor=personas["analyst"], run=run)
     for d in registry_data.values():

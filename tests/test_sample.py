@@ -27,7 +27,7 @@ from landcycle.audit.models import AuditEntry
 from landcycle.audit.services import audit_verify
 from landcycle.evaluation.models import YearlyFigure
 from landcycle.registry.checks import parcel_problems, registry_policy
-from landcycle.registry.models import Enterprise, Occupancy, Park, Parcel, Region
+from landcycle.registry.models import Enterprise, Occupancy, Parcel, Park, Region
 from landcycle.rules.codes import industry_class, industry_problems, is_valid_uscc
 from landcycle.rules.geometry import geodesic_area_m2, parse_polygon
 from landcycle.rules.units import m2_to_mu
@@ -53,8 +53,10 @@ def other_plan():
 def sample_db(django_db_setup, django_db_blocker):
     """The sample built once into the test database, rolled back when the module is done. Passwords
     use a fast hasher here; the demo command uses the real one."""
-    with django_db_blocker.unblock(), override_settings(
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+    ):
         with transaction.atomic():
             summary = build_sample(seed=DEFAULT_SEED)
             yield summary
@@ -116,14 +118,18 @@ def test_codes_are_valid_and_unique(plan):
     usccs = [e.uscc for e in plan.enterprises]
     assert len(set(usccs)) == len(usccs)
     assert all(is_valid_uscc(c) and c.startswith("91330282") for c in usccs)
-    assert all(not industry_problems(e.industry_code) and industry_class(e.industry_code).section == "C"
-               for e in plan.enterprises)
+    assert all(
+        not industry_problems(e.industry_code) and industry_class(e.industry_code).section == "C"
+        for e in plan.enterprises
+    )
     assert len({e.name for e in plan.enterprises}) == len(plan.enterprises)
     assert all(re.fullmatch(r"P\d{9}-\d{2}", p.code) and p.code[1:10] == p.town_code for p in plan.parks)
     assert len({p.name for p in plan.parks}) == len(plan.parks)
     numbers = [p.number for p in plan.parcels]
     assert len(set(numbers)) == len(numbers)
-    assert all(re.fullmatch(r"\d{9}-\d{4}", n) and n[:9] == p.town_code for n, p in zip(numbers, plan.parcels))
+    assert all(
+        re.fullmatch(r"\d{9}-\d{4}", n) and n[:9] == p.town_code for n, p in zip(numbers, plan.parcels, strict=False)
+    )
 
 
 def test_industries_lean_to_cixi_trades(plan):
@@ -147,12 +153,12 @@ def test_parcels_pass_the_registry_shape_and_area_checks(plan):
 def test_no_two_parcels_or_parks_overlap_and_parcels_lie_in_their_park(plan):
     parcels = [parse_polygon(p.geometry)[0] for p in plan.parcels]
     left, right = STRtree(parcels).query(parcels, predicate="intersects")
-    assert [(plan.parcels[i].number, plan.parcels[j].number) for i, j in zip(left, right) if i != j] == []
+    assert [(plan.parcels[i].number, plan.parcels[j].number) for i, j in zip(left, right, strict=False) if i != j] == []
     parks = [parse_polygon(p.boundary)[0] for p in plan.parks]
     left, right = STRtree(parks).query(parks, predicate="intersects")
-    assert [(i, j) for i, j in zip(left, right) if i != j] == []
-    boundary = dict(zip((p.code for p in plan.parks), parks))
-    assert all(boundary[p.park_code].contains(shape) for p, shape in zip(plan.parcels, parcels))
+    assert [(i, j) for i, j in zip(left, right, strict=False) if i != j] == []
+    boundary = dict(zip((p.code for p in plan.parks), parks, strict=False))
+    assert all(boundary[p.park_code].contains(shape) for p, shape in zip(plan.parcels, parcels, strict=False))
 
 
 def test_land_lies_in_cixi_and_has_realistic_sizes(plan):
@@ -262,13 +268,21 @@ def test_the_seed_story_holds_for_any_seed(other_plan):
 # ------------------------------------------------------------------ the database
 @pytest.mark.django_db
 def test_build_writes_the_plan(sample_db, plan):
-    assert sample_db == {**plan.counts(), "users": len(DEMO_USERS), "audit_entries": sample_db["audit_entries"],
-                         "warnings": sample_db["warnings"], "evaluation_runs": 3}
+    assert sample_db == {
+        **plan.counts(),
+        "users": len(DEMO_USERS),
+        "audit_entries": sample_db["audit_entries"],
+        "warnings": sample_db["warnings"],
+        "evaluation_runs": 3,
+    }
     assert Region.objects.filter(code__startswith="330282", level="town").count() == 24
     from landcycle.evaluation.models import EvaluationRun
 
     assert list(EvaluationRun.objects.order_by("year").values_list("year", "status")) == [
-        (2023, "draft"), (2024, "draft"), (2025, "published")]
+        (2023, "draft"),
+        (2024, "draft"),
+        (2025, "published"),
+    ]
     assert Park.objects.count() == 200 and Parcel.objects.count() == 8000
     assert Enterprise.objects.count() == len(plan.enterprises)
     assert Occupancy.objects.count() == len(plan.occupancies)
@@ -321,8 +335,11 @@ def test_demo_users_can_sign_in(sample_db, client):
     for spec in DEMO_USERS:
         assert spec["password"] == spec["username"] + "-demo"
         user = User.objects.get(username=spec["username"])
-        assert (user.role, user.region.code, user.region.name) == (spec["role"], spec["region_code"],
-                                                                   spec["region_name"])
+        assert (user.role, user.region.code, user.region.name) == (
+            spec["role"],
+            spec["region_code"],
+            spec["region_name"],
+        )
         with translation.override("zh-hans"):
             assert str(Role(spec["role"]).label) == spec["role_label"]
         assert client.login(username=spec["username"], password=spec["password"]), spec["username"]
@@ -333,19 +350,33 @@ def test_demo_users_can_sign_in(sample_db, client):
 
 # ------------------------------------------------------------------ contracts and warnings (supervision)
 EXPECTED = {  # state -> (colour, rules that must fire)
-    "on_track": ("green", set()), "extended": ("green", set()), "met": ("green", set()), "lease": ("green", set()),
-    "old_grant": ("green", set()), "awaiting_production": ("green", set()),
-    "start_due_soon": ("blue", {"start.due_soon"}), "start_overdue_yellow": ("yellow", {"start.overdue"}),
-    "start_overdue_red": ("red", {"start.overdue"}), "late_delivery": (None, set()),  # the start moved (below)
-    "progress_behind": (None, {"progress.behind"}), "stalled_watch": (None, {"idle.stalled_watch"}),
-    "completion_due_soon": ("blue", {"completion.due_soon"}), "completion_overdue": (None, {"completion.overdue"}),
-    "idle_1y": ("red", {"idle.not_started"}), "idle_2y": ("red", {"idle.not_started", "idle.take_back"}),
-    "idle_gov_delay": (None, {"idle.not_started"}), "idle_stalled": ("red", {"idle.stalled"}),  # idle: exempt (below)
-    "idle_gov_delay_expired": ("red", {"idle.not_started"}), "not_judged": ("grey", {"contract.not_judged"}),
+    "on_track": ("green", set()),
+    "extended": ("green", set()),
+    "met": ("green", set()),
+    "lease": ("green", set()),
+    "old_grant": ("green", set()),
+    "awaiting_production": ("green", set()),
+    "start_due_soon": ("blue", {"start.due_soon"}),
+    "start_overdue_yellow": ("yellow", {"start.overdue"}),
+    "start_overdue_red": ("red", {"start.overdue"}),
+    "late_delivery": (None, set()),  # the start moved (below)
+    "progress_behind": (None, {"progress.behind"}),
+    "stalled_watch": (None, {"idle.stalled_watch"}),
+    "completion_due_soon": ("blue", {"completion.due_soon"}),
+    "completion_overdue": (None, {"completion.overdue"}),
+    "idle_1y": ("red", {"idle.not_started"}),
+    "idle_2y": ("red", {"idle.not_started", "idle.take_back"}),
+    "idle_gov_delay": (None, {"idle.not_started"}),
+    "idle_stalled": ("red", {"idle.stalled"}),  # idle: exempt (below)
+    "idle_gov_delay_expired": ("red", {"idle.not_started"}),
+    "not_judged": ("grey", {"contract.not_judged"}),
     "idle_stalled_2y": ("red", {"idle.stalled"}),  # take-back after a stall: a county's choice, off by default
-    "below_100": ("yellow", {"commitment.tax_per_mu"}), "below_80": ("red", {"commitment.tax_per_mu"}),
-    "energy_exceeded": (None, {"commitment.energy_per_value_added"}), "not_reviewed": ("yellow", {"commitment.tax_per_mu"}),
-    "production_due_soon": ("blue", {"production.due_soon"}), "production_overdue": (None, {"production.overdue"}),
+    "below_100": ("yellow", {"commitment.tax_per_mu"}),
+    "below_80": ("red", {"commitment.tax_per_mu"}),
+    "energy_exceeded": (None, {"commitment.energy_per_value_added"}),
+    "not_reviewed": ("yellow", {"commitment.tax_per_mu"}),
+    "production_due_soon": ("blue", {"production.due_soon"}),
+    "production_overdue": (None, {"production.overdue"}),
 }
 
 
@@ -353,15 +384,32 @@ def _rule_contract(c):
     from landcycle.rules.supervision import Commitment, Contract, Development, Extension, GovernmentDelay
 
     return Contract(
-        number=c.number, holder=c.holder_name, kind=c.kind, price_wan=c.price_wan, area_m2=c.area_m2,
-        **{n: getattr(c, n) for n in ("signed_on", "agreed_delivery", "agreed_start", "agreed_completion",
-                                      "agreed_production", "actual_delivery", "actual_start", "actual_completion",
-                                      "actual_production")},
+        number=c.number,
+        holder=c.holder_name,
+        kind=c.kind,
+        price_wan=c.price_wan,
+        area_m2=c.area_m2,
+        **{
+            n: getattr(c, n)
+            for n in (
+                "signed_on",
+                "agreed_delivery",
+                "agreed_start",
+                "agreed_completion",
+                "agreed_production",
+                "actual_delivery",
+                "actual_start",
+                "actual_completion",
+                "actual_production",
+            )
+        },
         development=Development(c.developed_area_share, c.investment_share, c.stopped_since),
         commitments=tuple(Commitment(m["kind"], m["committed"], m["unit"], m["measured"]) for m in c.commitments),
         extensions=tuple(Extension(e["milestone"], e["new_date"], e["approved_on"]) for e in c.extensions),
-        government_delays=tuple(GovernmentDelay(d["cause"], d["evidence"], d["description"], days=d.get("days"))
-                                for d in c.delays))
+        government_delays=tuple(
+            GovernmentDelay(d["cause"], d["evidence"], d["description"], days=d.get("days")) for d in c.delays
+        ),
+    )
 
 
 def test_contracts_in_every_state_as_the_rules_judge_them(plan):

@@ -42,10 +42,12 @@ def _no_database_line() -> str:
 
     db = settings.DATABASES["default"]
     where = db["NAME"] if db["ENGINE"].endswith("sqlite3") else f"{db.get('HOST') or 'localhost'}/{db['NAME']}"
-    return (f"数据库 {where} 还没有数据表（LANDCYCLE_HOME={settings.LANDCYCLE_HOME}）：请在项目目录运行 `make demo`，"
-            f"或先 `landcycle migrate`，或把 LANDCYCLE_HOME 设为已有数据的目录。 / The database {where} has no tables "
-            f"(LANDCYCLE_HOME={settings.LANDCYCLE_HOME}): run `make demo` in the project folder, or `landcycle migrate` "
-            f"first, or point LANDCYCLE_HOME at the folder that holds your data.")
+    return (
+        f"数据库 {where} 还没有数据表（LANDCYCLE_HOME={settings.LANDCYCLE_HOME}）：请在项目目录运行 `make demo`，"
+        f"或先 `landcycle migrate`，或把 LANDCYCLE_HOME 设为已有数据的目录。 / The database {where} has no tables "
+        f"(LANDCYCLE_HOME={settings.LANDCYCLE_HOME}): run `make demo` in the project folder, or `landcycle migrate` "
+        f"first, or point LANDCYCLE_HOME at the folder that holds your data."
+    )
 
 
 if __name__ == "__main__":

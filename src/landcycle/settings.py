@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 LANDCYCLE_HOME = Path(os.environ.get("LANDCYCLE_HOME", "var")).resolve()
@@ -100,9 +99,13 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})
     # WAL: readers never wait on a writer (a long import), and a writer waits SQLITE_BUSY_TIMEOUT seconds for
     # another writer before "database is locked" (answered with a 503 page, web.middleware)
-    DATABASES["default"]["OPTIONS"].update({
-        "timeout": int(os.environ.get("LANDCYCLE_SQLITE_BUSY_TIMEOUT", "20")), "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL"})
+    DATABASES["default"]["OPTIONS"].update(
+        {
+            "timeout": int(os.environ.get("LANDCYCLE_SQLITE_BUSY_TIMEOUT", "20")),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

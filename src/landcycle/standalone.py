@@ -20,12 +20,16 @@ from pathlib import Path
 EXIT_UNUSABLE = 2
 EVALUATE_OUTPUTS = (".xlsx", ".csv", ".json", ".parquet")
 
-EVALUATE_HELP = ("亩均效益综合评价（无需数据库） / per-mu benefit evaluation of a figures ledger, without a database: "
-                 "landcycle evaluate LEDGER.xlsx|.csv|.parquet [--policy P.toml] [--year Y] [--mapping M.toml] "
-                 "--out OUT.xlsx|.csv|.json|.parquet. Exit 0 evaluated, 2 input unusable.")
-SUPERVISE_HELP = ("供后监管三色预警（无需数据库） / supervise land contracts on a day, without a database: "
-                  "landcycle supervise CONTRACTS.xlsx|.csv --as-of DATE --out OUT.json|.xlsx [--mapping M.toml] "
-                  "[--policy P.toml] [--industrial-only]. Exit 0 supervised, 2 input unusable.")
+EVALUATE_HELP = (
+    "亩均效益综合评价（无需数据库） / per-mu benefit evaluation of a figures ledger, without a database: "
+    "landcycle evaluate LEDGER.xlsx|.csv|.parquet [--policy P.toml] [--year Y] [--mapping M.toml] "
+    "--out OUT.xlsx|.csv|.json|.parquet. Exit 0 evaluated, 2 input unusable."
+)
+SUPERVISE_HELP = (
+    "供后监管三色预警（无需数据库） / supervise land contracts on a day, without a database: "
+    "landcycle supervise CONTRACTS.xlsx|.csv --as-of DATE --out OUT.json|.xlsx [--mapping M.toml] "
+    "[--policy P.toml] [--industrial-only]. Exit 0 supervised, 2 input unusable."
+)
 
 
 class Unusable(Exception):
@@ -44,9 +48,13 @@ def evaluate_arguments(parser) -> None:
     parser.add_argument("ledger", metavar="LEDGER", help="企业年度数据台账 .xlsx / .xls / .ods / .csv / .parquet")
     parser.add_argument("--out", required=True, metavar="OUT", help="结果文件 .xlsx / .csv / .json / .parquet")
     parser.add_argument("--policy", metavar="P.toml", help="评价办法文件（默认随产品提供） / the evaluation policy")
-    parser.add_argument("--year", type=int, metavar="Y",
-                        help="评价年度（默认取年度列、标题或工作表名称中的年度） / the year evaluated (default: from the "
-                             "year column, the title or the sheet name)")
+    parser.add_argument(
+        "--year",
+        type=int,
+        metavar="Y",
+        help="评价年度（默认取年度列、标题或工作表名称中的年度） / the year evaluated (default: from the "
+        "year column, the title or the sheet name)",
+    )
     parser.add_argument("--mapping", metavar="M.toml", help="列映射文件，或随产品提供的映射名 / a column mapping")
     parser.add_argument("--sheet", help="工作表名称（默认自动识别） / the sheet to read")
 
@@ -55,12 +63,18 @@ def supervise_arguments(parser) -> None:
     parser.add_argument("contracts", metavar="CONTRACTS", help="合同台账 .xlsx / .xls / .ods / .csv")
     parser.add_argument("--as-of", required=True, metavar="DATE", help="监管基准日 YYYY-MM-DD / the supervision date")
     parser.add_argument("--out", required=True, metavar="OUT", help="结果文件 .json 或 .xlsx / the result file")
-    parser.add_argument("--mapping", metavar="M.toml",
-                        help="列映射文件，或随产品提供的映射名（如 land_supply_gd；随产品提供的格式按表头自动识别） / a "
-                             "mapping file or a shipped mapping name (a shipped layout is recognised from its header)")
+    parser.add_argument(
+        "--mapping",
+        metavar="M.toml",
+        help="列映射文件，或随产品提供的映射名（如 land_supply_gd；随产品提供的格式按表头自动识别） / a "
+        "mapping file or a shipped mapping name (a shipped layout is recognised from its header)",
+    )
     parser.add_argument("--policy", metavar="P.toml", help="预警规则文件（默认随产品提供） / the warning policy")
-    parser.add_argument("--industrial-only", action="store_true",
-                        help="只监管工业用地（土地用途含“工业”，见规则 [selection]） / only industrial land")
+    parser.add_argument(
+        "--industrial-only",
+        action="store_true",
+        help="只监管工业用地（土地用途含“工业”，见规则 [selection]） / only industrial land",
+    )
     parser.add_argument("--sheet", help="工作表名称（默认自动识别） / the sheet to read")
 
 
@@ -89,16 +103,23 @@ def _why_none(read, result, year: int) -> tuple[str, str]:
         first.setdefault(p.rule, p)
     rule, n = Counter(p.rule for p in found).most_common(1)[0]
     p = first[rule]
-    return (f"没有可评价的企业：最常见的问题是“{p.zh}”（{n} 处，见 problems）",
-            f"nothing could be evaluated: the most common problem is '{p.en}' ({n} times, see problems)")
+    return (
+        f"没有可评价的企业：最常见的问题是“{p.zh}”（{n} 处，见 problems）",
+        f"nothing could be evaluated: the most common problem is '{p.en}' ({n} times, see problems)",
+    )
 
 
 def evaluate_ledger(*, ledger, out, policy=None, year=None, mapping=None, sheet=None) -> str:
     """Run ``landcycle evaluate``; returns the summary line. Raises ``Unusable``."""
     import polars as pl
 
-    from landcycle.evaluation.ledger import (YearError, evaluation_schema, present_fields, read_evaluation_ledger,
-                                             resolve_year)
+    from landcycle.evaluation.ledger import (
+        YearError,
+        evaluation_schema,
+        present_fields,
+        read_evaluation_ledger,
+        resolve_year,
+    )
     from landcycle.evaluation.output import write
     from landcycle.rules.evaluation import PolicyError, evaluate, load_policy
     from landcycle.rules.evaluation.absent import AbsentRefused, absent_columns, describe, without
@@ -106,8 +127,10 @@ def evaluate_ledger(*, ledger, out, policy=None, year=None, mapping=None, sheet=
 
     target = Path(out)
     if target.suffix.lower() not in EVALUATE_OUTPUTS:
-        _unusable(f"结果文件应为 {'、'.join(EVALUATE_OUTPUTS)} 之一：{out}",
-                  f"--out must end in {', '.join(EVALUATE_OUTPUTS)}: {out}")
+        _unusable(
+            f"结果文件应为 {'、'.join(EVALUATE_OUTPUTS)} 之一：{out}",
+            f"--out must end in {', '.join(EVALUATE_OUTPUTS)}: {out}",
+        )
     source = Path(ledger)
     if not source.is_file():
         _unusable(f"找不到文件 {source}", f"file not found: {source}")
@@ -129,30 +152,43 @@ def evaluate_ledger(*, ledger, out, policy=None, year=None, mapping=None, sheet=
         other = set(read.result.frame.filter(pl.col("year").is_not_null() & (pl.col("year") != year))["_row"])
         read.problems = [p for p in read.problems if p.row not in other]
     if read.mapping:
-        read.notes.append((f"按表头识别为随产品提供的格式“{read.mapping}”", f"recognised the shipped layout {read.mapping}"))
+        read.notes.append(
+            (f"按表头识别为随产品提供的格式“{read.mapping}”", f"recognised the shipped layout {read.mapping}")
+        )
     absent = absent_columns(rules, present_fields(read))
     if any(a.field == "land_mu" for a in absent):
-        _unusable("台账没有用地面积列（自有用地、租赁用地、出租用地或用地面积），无法计算任何亩均指标",
-                  "the ledger has no land column (owned, leased, let land or land used): no per-mu indicator can be "
-                  "computed")
+        _unusable(
+            "台账没有用地面积列（自有用地、租赁用地、出租用地或用地面积），无法计算任何亩均指标",
+            "the ledger has no land column (owned, leased, let land or land used): no per-mu indicator can be computed",
+        )
     try:
         used, reason_notes = without(rules, absent)
     except AbsentRefused as exc:
         raise Unusable(f"[evaluate.missing_column] {exc}") from None
     if absent:
         zh, en = describe(absent)
-        read.notes.insert(0, (f"{zh}。这些企业按其余指标评价，权重按比例调整为合计100分",
-                              f"{en}. Those firms are evaluated on the other indicators, weights rescaled to 100"))
+        read.notes.insert(
+            0,
+            (
+                f"{zh}。这些企业按其余指标评价，权重按比例调整为合计100分",
+                f"{en}. Those firms are evaluated on the other indicators, weights rescaled to 100",
+            ),
+        )
     result = evaluate(read.frame, used, year=year)
     if reason_notes:
         frame = result.frame
         for key, (nz, ne) in reason_notes.items():
             hit = (pl.col("group") == key) & ~pl.col("exempt")
             frame = frame.with_columns(
-                pl.when(hit).then(pl.lit(nz) + pl.col("reason_zh").fill_null("")).otherwise(pl.col("reason_zh"))
+                pl.when(hit)
+                .then(pl.lit(nz) + pl.col("reason_zh").fill_null(""))
+                .otherwise(pl.col("reason_zh"))
                 .alias("reason_zh"),
-                pl.when(hit).then(pl.lit(ne) + pl.col("reason_en").fill_null("")).otherwise(pl.col("reason_en"))
-                .alias("reason_en"))
+                pl.when(hit)
+                .then(pl.lit(ne) + pl.col("reason_en").fill_null(""))
+                .otherwise(pl.col("reason_en"))
+                .alias("reason_en"),
+            )
         result.frame = frame
     write(target, result, read)
     n = result.frame.height
@@ -160,31 +196,36 @@ def evaluate_ledger(*, ledger, out, policy=None, year=None, mapping=None, sheet=
     bad = len({p.row for p in read.problems} | {p.row for p in result.problems})
     counts = result.frame.filter(~result.frame["exempt"])["class"].value_counts(sort=True) if n else None
     classes = " ".join(f"{k} {v}" for k, v in sorted(counts.iter_rows())) if counts is not None else ""
-    other = f"；另有其他年度 {'、'.join(str(y) for y in read.years if y != year)} 的行未评价" if len(read.years) > 1 else ""
+    other = (
+        f"；另有其他年度 {'、'.join(str(y) for y in read.years if y != year)} 的行未评价" if len(read.years) > 1 else ""
+    )
     head_zh = "".join(f"【{zh}】" for zh, _en in read.notes)
     head_en = "".join(f"[{en}] " for _zh, en in read.notes)
     if n - exempt == 0:
         zh, en = _why_none(read, result, year)
         head_zh, head_en = f"{head_zh}【{zh}】", f"{head_en}[{en}] "
-    return (f"{head_zh}{year}年度 评价办法 {rules.version}（{rules.hash}）：参评 {n - exempt} 家（{classes}），不参评 {exempt} 家，"
-            f"无法评价 {bad} 行（见 problems）{other} / {head_en}{year}, policy {rules.version}: {n - exempt} evaluated, "
-            f"{exempt} exempt, {bad} rows not evaluated -> {target}")
+    return (
+        f"{head_zh}{year}年度 评价办法 {rules.version}（{rules.hash}）：参评 {n - exempt} 家（{classes}），不参评 {exempt} 家，"
+        f"无法评价 {bad} 行（见 problems）{other} / {head_en}{year}, policy {rules.version}: {n - exempt} evaluated, "
+        f"{exempt} exempt, {bad} rows not evaluated -> {target}"
+    )
 
 
-def supervise_contracts(*, contracts, as_of, out, mapping=None, policy=None, industrial_only=False,
-                        sheet=None) -> str:
+def supervise_contracts(*, contracts, as_of, out, mapping=None, policy=None, industrial_only=False, sheet=None) -> str:
     """Run ``landcycle supervise``; returns the summary line. Raises ``Unusable``."""
     from landcycle.rules.ledger import LedgerUnusable
+    from landcycle.rules.ledger.limits import ReadLimits
     from landcycle.rules.supervision import PolicyError, load_policy
     from landcycle.rules.supervision.ledger_rows import SUPERVISED_LAND_SUPPLY
-    from landcycle.rules.ledger.limits import ReadLimits
     from landcycle.rules.supervision.run import supervise_ledger
     from landcycle.rules.supervision.serialise import report_dict
 
     try:
         day = dt.date.fromisoformat(as_of)
     except ValueError:
-        raise Unusable(f"监管基准日“{as_of}”不是日期（YYYY-MM-DD） / --as-of '{as_of}' is not a date (YYYY-MM-DD)") from None
+        raise Unusable(
+            f"监管基准日“{as_of}”不是日期（YYYY-MM-DD） / --as-of '{as_of}' is not a date (YYYY-MM-DD)"
+        ) from None
     target = Path(out)
     if target.suffix.lower() not in (".json", ".xlsx"):
         raise Unusable(f"结果文件应为 .json 或 .xlsx：{out} / --out must end in .json or .xlsx")
@@ -198,8 +239,15 @@ def supervise_contracts(*, contracts, as_of, out, mapping=None, policy=None, ind
         raise Unusable(f"预警规则无法使用 / the warning policy cannot be used:\n{lines}") from None
     try:
         data = _mapping(mapping, SUPERVISED_LAND_SUPPLY)
-        report = supervise_ledger(source, as_of=day, mapping=data, policy=rules, industrial_only=industrial_only,
-                                  sheet=sheet, limits=ReadLimits.from_env())
+        report = supervise_ledger(
+            source,
+            as_of=day,
+            mapping=data,
+            policy=rules,
+            industrial_only=industrial_only,
+            sheet=sheet,
+            limits=ReadLimits.from_env(),
+        )
     except LedgerUnusable as exc:
         raise Unusable(f"[{exc.rule}] {exc.message}") from None
     d = report_dict(report, source.name)
@@ -212,18 +260,22 @@ def supervise_contracts(*, contracts, as_of, out, mapping=None, policy=None, ind
     s = d["summary"]
     head_zh = f"【按表头识别为随产品提供的格式“{report.mapping}”】" if report.mapping else ""
     head_en = f"[recognised the shipped layout {report.mapping}] " if report.mapping else ""
-    return (f"{head_zh}{d['as_of']} 监管{s['supervised']}份合同：红{s['red']} 黄{s['yellow']} 绿{s['green']} "
-            f"提醒{s['blue']} 未能判定{s['grey']}；闲置土地{s['idle']}宗"
-            f"（政府原因免责{s['idle_exempt']}），可无偿收回{s['take_back']}宗，应征闲置费{s['fees_wan']}万元；"
-            f"未监管{s['not_supervised']}行（见 problems） / {head_en}supervised {s['supervised']} contracts on "
-            f"{d['as_of']}: red {s['red']}, yellow {s['yellow']}, green {s['green']}, reminder {s['blue']}, not judged "
-            f"{s['grey']}; idle {s['idle']} (exempt "
-            f"{s['idle_exempt']}), take-back {s['take_back']}, fees {s['fees_wan']} 万元; {s['not_supervised']} rows "
-            f"not supervised -> {target}")
+    return (
+        f"{head_zh}{d['as_of']} 监管{s['supervised']}份合同：红{s['red']} 黄{s['yellow']} 绿{s['green']} "
+        f"提醒{s['blue']} 未能判定{s['grey']}；闲置土地{s['idle']}宗"
+        f"（政府原因免责{s['idle_exempt']}），可无偿收回{s['take_back']}宗，应征闲置费{s['fees_wan']}万元；"
+        f"未监管{s['not_supervised']}行（见 problems） / {head_en}supervised {s['supervised']} contracts on "
+        f"{d['as_of']}: red {s['red']}, yellow {s['yellow']}, green {s['green']}, reminder {s['blue']}, not judged "
+        f"{s['grey']}; idle {s['idle']} (exempt "
+        f"{s['idle_exempt']}), take-back {s['take_back']}, fees {s['fees_wan']} 万元; {s['not_supervised']} rows "
+        f"not supervised -> {target}"
+    )
 
 
-COMMANDS = {"evaluate": (EVALUATE_HELP, evaluate_arguments, evaluate_ledger),
-            "supervise": (SUPERVISE_HELP, supervise_arguments, supervise_contracts)}
+COMMANDS = {
+    "evaluate": (EVALUATE_HELP, evaluate_arguments, evaluate_ledger),
+    "supervise": (SUPERVISE_HELP, supervise_arguments, supervise_contracts),
+}
 
 
 def main(argv: list[str]) -> int:

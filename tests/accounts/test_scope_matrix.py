@@ -60,8 +60,13 @@ EVALUATION_WRITES = {"evaluation_run_new", "evaluation_whatif"}
 SHARED = {"evaluation_run_detail", "evaluation_run_results", "evaluation_policy_detail"}
 # ledgers: an import batch and an export job belong to the user who made them, not to a town, and a template is
 # named by its ledger: walked by test_ledger_urls_with_every_persona below
-LEDGER_URLS = {"ledger_template", "import_batch_detail", "import_batch_confirm", "import_batch_report",
-               "export_job_file"}
+LEDGER_URLS = {
+    "ledger_template",
+    "import_batch_detail",
+    "import_batch_confirm",
+    "import_batch_report",
+    "export_job_file",
+}
 WRITE_PREFIXES = ("_create", "_edit", "_update", "_new", "_end")
 # rectification (整改): the supervisor (纪检监督员) writes the ledger — inspections, checks, findings, suggestions,
 # tasks, new and edited, rounds, reviews, close-out and reopening — and nobody else opens these pages (the county
@@ -69,10 +74,23 @@ WRITE_PREFIXES = ("_create", "_edit", "_update", "_new", "_end")
 # the objects their own town's tasks are linked to (RECT_OFFICER_WRITES); the supervisor, administrator, analyst and
 # leader get 404 there. A round covers the whole county (RECT_COUNTY_WIDE): every persona opens it, sees only the
 # items of their scope, and the page is checked for leaks like a page without a key.
-RECT_SUPERVISOR_WRITES = {"inspection_create", "check_create", "finding_create", "suggestion_create", "task_create",
-                          "inspection_edit", "finding_edit", "suggestion_edit", "task_edit",
-                          "task_close", "task_reopen", "round_open", "round_close", "round_item_review",
-                          "relapse_check_review"}
+RECT_SUPERVISOR_WRITES = {
+    "inspection_create",
+    "check_create",
+    "finding_create",
+    "suggestion_create",
+    "task_create",
+    "inspection_edit",
+    "finding_edit",
+    "suggestion_edit",
+    "task_edit",
+    "task_close",
+    "task_reopen",
+    "round_open",
+    "round_close",
+    "round_item_review",
+    "relapse_check_review",
+}
 RECT_OFFICER_WRITES = {"task_update", "task_links_edit", "round_item_submit"}
 RECT_COUNTY_WIDE = {"round_detail", "round_export", "round_close"}
 
@@ -91,19 +109,41 @@ def rectification_linked(supervision_data, rectification_data, personas):
 
     for code, who in ((XINPU, "xinpu"), (QIAOTOU, "qiaotou")):
         d = rectification_data[code]
-        d["task"] = services.task_links_update(actor=personas[who], task=d["task"], version=d["task"].version,
-                                               parks=[d["park"]], parcels=[d["parcels"][0]], enterprises=[d["owner"]],
-                                               contracts=[d["contract"]])
-        done = services.task_create(actor=personas["supervisor"], finding=d["finding"], town=d["town"],
-                                    title=f"{d['town'].name}清理违建", measures="拆除", deadline=dt.date(2026, 10, 31),
-                                    assigned_on=dt.date(2026, 9, 15))
-        done = services.progress_submit(actor=personas[who], task=done, version=done.version, percent_done=100,
-                                        text="已拆除", reported_on=dt.date(2026, 10, 20), request_close=True,
-                                        files=[SimpleUploadedFile("拆除.pdf", RECTIFICATION_PDF)]).task
+        d["task"] = services.task_links_update(
+            actor=personas[who],
+            task=d["task"],
+            version=d["task"].version,
+            parks=[d["park"]],
+            parcels=[d["parcels"][0]],
+            enterprises=[d["owner"]],
+            contracts=[d["contract"]],
+        )
+        done = services.task_create(
+            actor=personas["supervisor"],
+            finding=d["finding"],
+            town=d["town"],
+            title=f"{d['town'].name}清理违建",
+            measures="拆除",
+            deadline=dt.date(2026, 10, 31),
+            assigned_on=dt.date(2026, 9, 15),
+        )
+        done = services.progress_submit(
+            actor=personas[who],
+            task=done,
+            version=done.version,
+            percent_done=100,
+            text="已拆除",
+            reported_on=dt.date(2026, 10, 20),
+            request_close=True,
+            files=[SimpleUploadedFile("拆除.pdf", RECTIFICATION_PDF)],
+        ).task
         done.refresh_from_db()
-        services.task_close(actor=personas["supervisor"], task=done, version=done.version, closed_on=dt.date(2026, 10, 25))
-        d["relapse_check"] = RelapseCheck.objects.create(round=d["round"], task=done, closed_on=dt.date(2026, 10, 25),
-                                                         watch_until=dt.date(2027, 4, 25))
+        services.task_close(
+            actor=personas["supervisor"], task=done, version=done.version, closed_on=dt.date(2026, 10, 25)
+        )
+        d["relapse_check"] = RelapseCheck.objects.create(
+            round=d["round"], task=done, closed_on=dt.date(2026, 10, 25), watch_until=dt.date(2027, 4, 25)
+        )
     return rectification_data
 
 
@@ -147,7 +187,13 @@ def _pending_key():
 
 def _leak_markers(data):
     """Strings that only the other town's objects carry."""
-    markers = [data["owner"].uscc, data["owner"].name, data["tenant"].uscc, data["parcels"][0].number, data["park"].code]
+    markers = [
+        data["owner"].uscc,
+        data["owner"].name,
+        data["tenant"].uscc,
+        data["parcels"][0].number,
+        data["park"].code,
+    ]
     if "contract" in data:
         markers += [data["contract"].number, data["parcels"][1].number]
     if "task" in data:  # rectification
@@ -155,8 +201,9 @@ def _leak_markers(data):
     return markers
 
 
-def test_anonymous_users_are_sent_to_login(client, registry_data, supervision_data, evaluation_data,
-                                       rectification_linked):
+def test_anonymous_users_are_sent_to_login(
+    client, registry_data, supervision_data, evaluation_data, rectification_linked
+):
     for name, route, params in _urls():
         if name in OPEN_URLS or name == "logout" or name in LEDGER_URLS:
             continue
@@ -166,8 +213,9 @@ def test_anonymous_users_are_sent_to_login(client, registry_data, supervision_da
 
 
 @pytest.mark.parametrize("who", ["admin", "analyst", "supervisor", "leader", "xinpu", "qiaotou"])
-def test_every_url_with_every_persona(client, registry_data, supervision_data, evaluation_data, rectification_linked,
-                                      personas, who):
+def test_every_url_with_every_persona(
+    client, registry_data, supervision_data, evaluation_data, rectification_linked, personas, who
+):
     user = personas[who]
     client.force_login(user)
     own_town = {"xinpu": XINPU, "qiaotou": QIAOTOU}.get(who)
@@ -206,8 +254,14 @@ def test_every_url_with_every_persona(client, registry_data, supervision_data, e
             if own_town and not keyed:
                 other = registry_data[other_town]
                 # the page as it is, and asked for the other town's rows by filter and search
-                for query in ("", f"?town={other_town}", f"?park={other['park'].pk}", f"?q={other['owner'].uscc}",
-                              f"?town={other_town}&export=csv", "?export=csv"):
+                for query in (
+                    "",
+                    f"?town={other_town}",
+                    f"?park={other['park'].pk}",
+                    f"?q={other['owner'].uscc}",
+                    f"?town={other_town}&export=csv",
+                    "?export=csv",
+                ):
                     r = client.get(url + query)
                     raw = b"".join(r.streaming_content) if r.streaming else r.content
                     body = raw.decode("utf-8", "replace")
@@ -227,14 +281,18 @@ def _ledger_objects(personas, registry_data):
 
     officer = personas["xinpu"]
     parcel = registry_data[XINPU]["parcels"][0]
-    data = (f"地块编号,园区编号,面积（平方米）,供地方式\n{parcel.number},{parcel.park.code},{parcel.area_m2},出让\n"
-            .encode("utf-8"))
+    data = f"地块编号,园区编号,面积（平方米）,供地方式\n{parcel.number},{parcel.park.code},{parcel.area_m2},出让\n".encode()
     batch = import_preview(actor=officer, kind="parcels", uploaded_file_bytes=data, filename="地块.csv")
     job = job_queue(user=officer, source="parcels", fmt="csv", filters={})
     assert job_claim(job.pk, "matrix")
     job_run(job.pk)
-    return {"ledger_template": "parcels", "import_batch_detail": batch.pk, "import_batch_confirm": batch.pk,
-            "import_batch_report": batch.pk, "export_job_file": job.pk}
+    return {
+        "ledger_template": "parcels",
+        "import_batch_detail": batch.pk,
+        "import_batch_confirm": batch.pk,
+        "import_batch_report": batch.pk,
+        "export_job_file": job.pk,
+    }
 
 
 @pytest.mark.parametrize("who", ["anonymous", "admin", "analyst", "supervisor", "leader", "xinpu", "qiaotou"])

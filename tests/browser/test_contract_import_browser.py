@@ -10,7 +10,6 @@ import io
 from pathlib import Path
 
 import pytest
-
 from browser_support import SHOTS, page  # noqa: F401  (the chromium fixture)
 from test_browser import _sign_in
 
@@ -31,8 +30,14 @@ def _shot(tab, name: str, full: bool = False) -> None:
     tab.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full)
 
 
-def test_import_the_land_market_export_and_see_the_contracts(page, live_server, personas, registry_data,  # noqa: F811
-                                                             settings, tmp_path):
+def test_import_the_land_market_export_and_see_the_contracts(
+    page,
+    live_server,
+    personas,
+    registry_data,  # noqa: F811
+    settings,
+    tmp_path,
+):
     from landcycle.supervision.models import Contract, Warning
 
     settings.UPLOADS_DIR = tmp_path / "uploads"
@@ -43,8 +48,9 @@ def test_import_the_land_market_export_and_see_the_contracts(page, live_server, 
     assert page.locator("#id_shipped").is_visible() and page.locator("#id_town").is_visible()
     page.select_option("#id_shipped", "land_supply_gd")
     page.select_option("#id_town", label="新浦镇")
-    page.set_input_files("#id_file", files=[{"name": "广东省供地结果.csv", "mimeType": "text/csv",
-                                             "buffer": industrial_rows(5)}])
+    page.set_input_files(
+        "#id_file", files=[{"name": "广东省供地结果.csv", "mimeType": "text/csv", "buffer": industrial_rows(5)}]
+    )
     _shot(page, "contracts-01-upload")
     page.click("form.upload button[type=submit]")
     page.wait_for_url("**/imports/*/")

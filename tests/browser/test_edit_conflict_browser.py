@@ -5,10 +5,9 @@ change then saves. Screenshots at 1366 px and 390 px in test-artifacts/screensho
 from __future__ import annotations
 
 import pytest
+from browser_support import SHOTS, page  # noqa: F401  (the chromium fixture)
 
 from conftest import XINPU
-
-from browser_support import SHOTS, page  # noqa: F401  (the chromium fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

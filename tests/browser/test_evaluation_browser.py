@@ -6,10 +6,9 @@ to test-artifacts/screenshots/ev-*.png."""
 from __future__ import annotations
 
 import pytest
+from browser_support import SHOTS, page  # noqa: E402,F401  (the chromium fixture)
 
 from conftest import QIAOTOU, XINPU  # noqa: E402
-
-from browser_support import SHOTS, page  # noqa: E402,F401  (the chromium fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -5,10 +5,9 @@ new run is published, and the result shows the veto with its date and source. Sc
 from __future__ import annotations
 
 import pytest
+from browser_support import SHOTS, page  # noqa: E402,F401  (the chromium fixture)
 
 from conftest import XINPU  # noqa: E402
-
-from browser_support import SHOTS, page  # noqa: E402,F401  (the chromium fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

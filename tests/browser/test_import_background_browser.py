@@ -6,7 +6,6 @@ test-artifacts/screenshots/import-bg-*.png."""
 from __future__ import annotations
 
 import pytest
-
 from browser_support import SHOTS, page  # noqa: F401  (the chromium fixture)
 from test_browser import _sign_in
 from test_ledger_browser import _upload, firms
@@ -22,8 +21,15 @@ def _shots(tab, name: str) -> None:
     tab.set_viewport_size({"width": 1366, "height": 768})
 
 
-def test_a_large_confirm_runs_in_the_background_with_progress(page, live_server, personas, registry_data,  # noqa: F811
-                                                              settings, tmp_path, monkeypatch):
+def test_a_large_confirm_runs_in_the_background_with_progress(
+    page,
+    live_server,
+    personas,
+    registry_data,  # noqa: F811
+    settings,
+    tmp_path,
+    monkeypatch,
+):
     from landcycle.ledgers import import_jobs, jobs
     from landcycle.ledgers.models import ImportBatch
     from landcycle.registry.models import Enterprise
@@ -53,8 +59,13 @@ def test_a_large_confirm_runs_in_the_background_with_progress(page, live_server,
     assert page.locator("meta[http-equiv=refresh]").count() == 0
 
 
-def test_a_busy_database_answers_with_the_503_page(page, live_server, personas, registry_data,  # noqa: F811
-                                                   monkeypatch):
+def test_a_busy_database_answers_with_the_503_page(
+    page,
+    live_server,
+    personas,
+    registry_data,  # noqa: F811
+    monkeypatch,
+):
     from django.db import OperationalError
 
     from conftest import XINPU

@@ -9,12 +9,11 @@ import io  # noqa: E402
 
 import pytest
 import xlsxwriter  # noqa: E402
+from browser_support import SHOTS, page  # noqa: E402,F401  (the chromium fixture)
+from test_browser import _sign_in  # noqa: E402
 
 from conftest import XINPU  # noqa: E402
 from landcycle.rules.codes import make_uscc  # noqa: E402
-
-from browser_support import SHOTS, page  # noqa: E402,F401  (the chromium fixture)
-from test_browser import _sign_in  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -71,8 +70,15 @@ def _upload(tab, live_server, data: bytes, name: str) -> None:
     tab.wait_for_url("**/imports/*/")
 
 
-def test_upload_preview_confirm_and_downloads(page, live_server, personas, registry_data, settings, tmp_path,  # noqa: F811
-                                              monkeypatch):
+def test_upload_preview_confirm_and_downloads(
+    page,
+    live_server,
+    personas,
+    registry_data,
+    settings,
+    tmp_path,  # noqa: F811
+    monkeypatch,
+):
     from landcycle.ledgers import jobs
     from landcycle.registry.models import Enterprise
 
@@ -112,10 +118,20 @@ def test_upload_preview_confirm_and_downloads(page, live_server, personas, regis
 
     from landcycle.ledgers.models import ExportJob
 
-    ExportJob.objects.create(source="parcels", kind="parcels", fmt="csv", filters={"town": [XINPU]},
-                             summary="镇街：新浦镇", user=personas["xinpu"], status="running", worker="demo",
-                             rows_done=12_000, rows_total=31_250, started_at=timezone.now(),
-                             heartbeat_at=timezone.now() + dt.timedelta(hours=1))
+    ExportJob.objects.create(
+        source="parcels",
+        kind="parcels",
+        fmt="csv",
+        filters={"town": [XINPU]},
+        summary="镇街：新浦镇",
+        user=personas["xinpu"],
+        status="running",
+        worker="demo",
+        rows_done=12_000,
+        rows_total=31_250,
+        started_at=timezone.now(),
+        heartbeat_at=timezone.now() + dt.timedelta(hours=1),
+    )
     page.goto(f"{live_server.url}/downloads/")
     assert page.locator("meta[http-equiv=refresh]").count() == 1 and "导出中" in page.locator("table.data").inner_text()
     _shot(page, "ledger-06-downloads-running")
@@ -129,17 +145,25 @@ def test_parcel_shapes_preview(page, live_server, personas, registry_data, setti
     settings.UPLOADS_DIR = tmp_path / "uploads"
     a, b = registry_data[XINPU]["parcels"]
     other = registry_data[QIAOTOU]["parcels"][0]
-    bowtie = {"type": "Polygon", "coordinates": [[[121.40, 30.30], [121.402, 30.302], [121.402, 30.30],
-                                                  [121.40, 30.302], [121.40, 30.30]]]}
-    features = [{"type": "Feature", "properties": {"DKBH": a.number}, "geometry": rectangle(121.45, 30.3, float(a.area_m2))},
-                {"type": "Feature", "properties": {"DKBH": b.number}, "geometry": bowtie},
-                {"type": "Feature", "properties": {"DKBH": other.number},
-                 "geometry": rectangle(121.2, 30.1, float(other.area_m2) * 1.5)}]
+    bowtie = {
+        "type": "Polygon",
+        "coordinates": [[[121.40, 30.30], [121.402, 30.302], [121.402, 30.30], [121.40, 30.302], [121.40, 30.30]]],
+    }
+    features = [
+        {"type": "Feature", "properties": {"DKBH": a.number}, "geometry": rectangle(121.45, 30.3, float(a.area_m2))},
+        {"type": "Feature", "properties": {"DKBH": b.number}, "geometry": bowtie},
+        {
+            "type": "Feature",
+            "properties": {"DKBH": other.number},
+            "geometry": rectangle(121.2, 30.1, float(other.area_m2) * 1.5),
+        },
+    ]
     data = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False).encode()
     _sign_in(page, live_server, "p_xinpu")
     page.goto(f"{live_server.url}/imports/new/?kind=parcel_shapes")
-    page.set_input_files("#id_file", files=[{"name": "新浦镇地块.geojson", "mimeType": "application/geo+json",
-                                             "buffer": data}])
+    page.set_input_files(
+        "#id_file", files=[{"name": "新浦镇地块.geojson", "mimeType": "application/geo+json", "buffer": data}]
+    )
     page.click("form.upload button[type=submit]")
     page.wait_for_url("**/imports/*/")
     assert page.locator("td.cell-bad").count() >= 2 and "自相交" in page.content()

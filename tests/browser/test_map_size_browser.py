@@ -6,20 +6,23 @@ from __future__ import annotations
 import math
 
 import pytest
+from browser_support import SHOTS, page  # noqa: E402,F401  (the chromium fixture)
 
 from conftest import XINPU  # noqa: E402
 from landcycle.registry.models import Parcel
-
-from browser_support import SHOTS, page  # noqa: E402,F401  (the chromium fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def jagged_circle(lon: float, lat: float, points: int, radius_m: float = 60.0) -> dict:
     k = 1 / (111_320 * math.cos(math.radians(lat)))
-    ring = [[lon + (radius_m + (1 if i % 2 else -1)) * math.cos(2 * math.pi * i / points) * k,
-             lat + (radius_m + (1 if i % 2 else -1)) * math.sin(2 * math.pi * i / points) / 111_320]
-            for i in range(points)]
+    ring = [
+        [
+            lon + (radius_m + (1 if i % 2 else -1)) * math.cos(2 * math.pi * i / points) * k,
+            lat + (radius_m + (1 if i % 2 else -1)) * math.sin(2 * math.pi * i / points) / 111_320,
+        ]
+        for i in range(points)
+    ]
     return {"type": "Polygon", "coordinates": [ring + ring[:1]]}
 
 

@@ -8,10 +8,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from browser_support import SHOTS, page  # noqa: E402,F401  (the chromium fixture)
 
 from conftest import QIAOTOU, RECTIFICATION_PDF, XINPU  # noqa: E402
-
-from browser_support import SHOTS, page  # noqa: E402,F401  (the chromium fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,10 +34,12 @@ def closed_round(rectification_data, personas):
     from landcycle.rectification import services
 
     for code in (XINPU, QIAOTOU):
-        services.round_item_review(actor=personas["supervisor"], item=rectification_data[code]["round_item"],
-                                   decision="confirmed")
-    services.round_close(actor=personas["supervisor"], round=rectification_data[XINPU]["round"],
-                         on=dt.date(2026, 11, 29))
+        services.round_item_review(
+            actor=personas["supervisor"], item=rectification_data[code]["round_item"], decision="confirmed"
+        )
+    services.round_close(
+        actor=personas["supervisor"], round=rectification_data[XINPU]["round"], on=dt.date(2026, 11, 29)
+    )
     return rectification_data
 
 
@@ -89,7 +90,9 @@ def test_a_round_from_submission_to_confirmation(page, live_server, closed_round
     page.check("input[name=decision][value=confirmed]")
     page.click("button[type=submit]")
     page.wait_for_selector(".message-success")
-    page.locator("#round-items tbody tr", has_text=closed_round[QIAOTOU]["task"].title).locator(".row-actions a", has_text="审核").click()
+    page.locator("#round-items tbody tr", has_text=closed_round[QIAOTOU]["task"].title).locator(
+        ".row-actions a", has_text="审核"
+    ).click()
     page.check("input[name=decision][value=challenged]")
     page.fill("#id_note", "本轮未报送进展，请说明原因")
     page.click("button[type=submit]")

@@ -6,10 +6,9 @@ contract's page then lists the task. Screenshots in test-artifacts/screenshots/.
 from __future__ import annotations
 
 import pytest
+from browser_support import SHOTS, page  # noqa: F401  (the chromium fixture)
 
 from conftest import XINPU
-
-from browser_support import SHOTS, page  # noqa: F401  (the chromium fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -68,8 +67,10 @@ def test_edit_a_task_and_link_it(page, live_server, supervision_data, rectificat
     assert options.count() == 2  # the town's two parcels only
     page.fill("#id_parcels", "")
     page.locator("#id_parcels").press_sequentially(d["parcels"][0].number + ", ")
-    assert page.locator("#task-parcels option").first.get_attribute("value") == \
-        f"{d['parcels'][0].number}, {d['parcels'][1].number}"  # the next suggestion keeps the first
+    assert (
+        page.locator("#task-parcels option").first.get_attribute("value")
+        == f"{d['parcels'][0].number}, {d['parcels'][1].number}"
+    )  # the next suggestion keeps the first
     page.fill("#id_parcels", f"{d['parcels'][0].number}, {d['parcels'][1].number}")
     page.fill("#id_contracts", d["contract"].number)
     page.fill("#id_enterprises", d["tenant"].name)

@@ -7,11 +7,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from browser_support import SHOTS, page  # noqa: E402,F401  (the chromium fixture)
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from conftest import QIAOTOU, RECTIFICATION_PDF, XINPU  # noqa: E402
-
-from browser_support import SHOTS, page  # noqa: E402,F401  (the chromium fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,11 +30,25 @@ def closed_out(rectification_data, personas):
     from landcycle.rectification import services
 
     sup, d = personas["supervisor"], rectification_data[XINPU]
-    task = services.task_create(actor=sup, finding=d["finding"], town=d["town"], title="敦和园区违建拆除",
-                                measures="拆除违章搭建", deadline=dt.date(2026, 11, 30), assigned_on=dt.date(2026, 9, 15))
-    report = services.progress_submit(actor=personas["xinpu"], task=task, version=task.version, percent_done=100,
-                                      text="违建已全部拆除", reported_on=dt.date(2026, 11, 18), request_close=True,
-                                      files=[SimpleUploadedFile("拆除照片.pdf", RECTIFICATION_PDF)])
+    task = services.task_create(
+        actor=sup,
+        finding=d["finding"],
+        town=d["town"],
+        title="敦和园区违建拆除",
+        measures="拆除违章搭建",
+        deadline=dt.date(2026, 11, 30),
+        assigned_on=dt.date(2026, 9, 15),
+    )
+    report = services.progress_submit(
+        actor=personas["xinpu"],
+        task=task,
+        version=task.version,
+        percent_done=100,
+        text="违建已全部拆除",
+        reported_on=dt.date(2026, 11, 18),
+        request_close=True,
+        files=[SimpleUploadedFile("拆除照片.pdf", RECTIFICATION_PDF)],
+    )
     task = report.task
     task.refresh_from_db()
     services.task_close(actor=sup, task=task, version=task.version, closed_on=dt.date(2026, 11, 20))

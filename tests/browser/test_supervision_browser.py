@@ -5,10 +5,9 @@ town officer's board; screenshots in test-artifacts/screenshots/."""
 from __future__ import annotations
 
 import pytest
+from browser_support import SHOTS, page  # noqa: E402,F401  (the chromium fixture)
 
 from conftest import QIAOTOU, XINPU  # noqa: E402
-
-from browser_support import SHOTS, page  # noqa: E402,F401  (the chromium fixture)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -87,10 +86,18 @@ def test_moved_dates_not_judged_reminders_and_ended_leases(page, live_server, su
 
     admin, d = personas["admin"], supervision_data[XINPU]
     contract = d["contract"]
-    services.government_delay_add(actor=admin, contract=contract, cause="plan_change", evidence="慈规〔2024〕8号",
-                                  days=90)
-    services.contract_create(actor=admin, number="HT-NOSTART", parcels=[d["parcels"][0]], holder=d["owner"],
-                             kind="grant", price_wan="100", signed_on=dt.date(2024, 3, 1))
+    services.government_delay_add(
+        actor=admin, contract=contract, cause="plan_change", evidence="慈规〔2024〕8号", days=90
+    )
+    services.contract_create(
+        actor=admin,
+        number="HT-NOSTART",
+        parcels=[d["parcels"][0]],
+        holder=d["owner"],
+        kind="grant",
+        price_wan="100",
+        signed_on=dt.date(2024, 3, 1),
+    )
     registry_services.occupancy_end(actor=admin, occupancy=d["occupancies"][1], end=dt.date(2026, 6, 30))
     services.warnings_refresh(actor=admin, as_of=SUPERVISION_DAY)
     _sign_in(page, live_server, "p_admin")

@@ -21,9 +21,27 @@ from python_calamine import CalamineWorkbook
 
 from landcycle.rules.codes import make_uscc
 
-HEADER = ["统一社会信用代码", "企业名称", "年度", "所属镇街", "行业代码", "规模", "成立日期", "主营业务收入（万元）",
-          "实缴税收（万元）", "工业增加值（万元）", "综合能耗（吨标准煤）", "主要污染物排放（吨）", "研发经费（万元）",
-          "年平均职工人数", "用电量（万千瓦时）", "自有用地（亩）", "租赁用地（平方米）", "出租用地（亩）", "违法用地"]
+HEADER = [
+    "统一社会信用代码",
+    "企业名称",
+    "年度",
+    "所属镇街",
+    "行业代码",
+    "规模",
+    "成立日期",
+    "主营业务收入（万元）",
+    "实缴税收（万元）",
+    "工业增加值（万元）",
+    "综合能耗（吨标准煤）",
+    "主要污染物排放（吨）",
+    "研发经费（万元）",
+    "年平均职工人数",
+    "用电量（万千瓦时）",
+    "自有用地（亩）",
+    "租赁用地（平方米）",
+    "出租用地（亩）",
+    "违法用地",
+]
 D = dt.date
 
 
@@ -31,26 +49,56 @@ def code(i: int) -> str:
     return make_uscc("91", "330282", f"{i:08d}")
 
 
-def firm(i: int, *, scale="规上", tax=300.0, owned=10.0, leased_m2=None, registered=D(2010, 5, 1), emissions=0.5,
-         industry="3851", year=2025, illegal=None):
+def firm(
+    i: int,
+    *,
+    scale="规上",
+    tax=300.0,
+    owned=10.0,
+    leased_m2=None,
+    registered=D(2010, 5, 1),
+    emissions=0.5,
+    industry="3851",
+    year=2025,
+    illegal=None,
+):
     revenue = 12000.0 if scale == "规上" else 900.0
-    return [code(i), f"企业{i}", year, "新浦镇", industry, scale, registered, revenue, tax, revenue * 0.25, 800.0,
-            emissions, revenue * 0.03, 120, 200.0, owned, leased_m2, None, illegal]
+    return [
+        code(i),
+        f"企业{i}",
+        year,
+        "新浦镇",
+        industry,
+        scale,
+        registered,
+        revenue,
+        tax,
+        revenue * 0.25,
+        800.0,
+        emissions,
+        revenue * 0.03,
+        120,
+        200.0,
+        owned,
+        leased_m2,
+        None,
+        illegal,
+    ]
 
 
 def rows() -> list[list]:
     """Sheet rows 3.. (row 1 a title, row 2 the header)."""
-    out = [firm(i, tax=200.0 + 40 * i) for i in range(1, 9)]                      # rows 3-10: 规上
+    out = [firm(i, tax=200.0 + 40 * i) for i in range(1, 9)]  # rows 3-10: 规上
     out += [firm(20 + i, scale="规下", tax=20.0 + 5 * i, owned=4.0) for i in range(6)]  # rows 11-16: 规下 ≥ 3 mu
-    out += [firm(40, tax="一千")]                                                 # row 17: not a number
-    out += [firm(41, owned=None)]                                                 # row 18: no land at all
-    out += [firm(42), firm(42, tax=999.0)]                                        # rows 19-20: duplicate code
-    out += [firm(43, industry="9999")]                                            # row 21: unknown industry
-    out += [firm(44, emissions=None)]                                             # row 22: no emission data
-    out += [firm(45, registered=D(2025, 3, 1))]                                   # row 23: new firm, exempt
-    out += [firm(46, illegal="是", tax=5000.0)]                                  # row 24: vetoed
-    out += [firm(47, year=2024)]                                                  # row 25: another year
-    out += [firm(48, scale="规下", owned=None, leased_m2=2000.0, tax=30.0)]        # row 26: tenant, 3 mu leased
+    out += [firm(40, tax="一千")]  # row 17: not a number
+    out += [firm(41, owned=None)]  # row 18: no land at all
+    out += [firm(42), firm(42, tax=999.0)]  # rows 19-20: duplicate code
+    out += [firm(43, industry="9999")]  # row 21: unknown industry
+    out += [firm(44, emissions=None)]  # row 22: no emission data
+    out += [firm(45, registered=D(2025, 3, 1))]  # row 23: new firm, exempt
+    out += [firm(46, illegal="是", tax=5000.0)]  # row 24: vetoed
+    out += [firm(47, year=2024)]  # row 25: another year
+    out += [firm(48, scale="规下", owned=None, leased_m2=2000.0, tax=30.0)]  # row 26: tenant, 3 mu leased
     return out
 
 
@@ -89,11 +137,25 @@ def test_json_has_the_shape_of_the_issue(ledger, tmp_path):
     run(ledger, "--out", out)
     data = json.loads(out.read_text("utf-8"))
     assert set(data) == {"policy", "enterprises", "problems"}
-    assert data["policy"]["version"] == "2026.1" and len(data["policy"]["hash"]) == 16 and data["policy"]["year"] == 2025
+    assert (
+        data["policy"]["version"] == "2026.1" and len(data["policy"]["hash"]) == 16 and data["policy"]["year"] == 2025
+    )
     ents = data["enterprises"]
     for e in ents:
-        assert set(e) == {"row", "name", "uscc", "group", "land_mu", "indicators", "score", "rank", "percentile",
-                          "class", "flags", "reasons"}
+        assert set(e) == {
+            "row",
+            "name",
+            "uscc",
+            "group",
+            "land_mu",
+            "indicators",
+            "score",
+            "rank",
+            "percentile",
+            "class",
+            "flags",
+            "reasons",
+        }
         for ind in e["indicators"].values():
             assert set(ind) == {"value", "benchmark", "contribution"}
         assert set(e["reasons"]) == {"zh", "en"}
@@ -102,8 +164,14 @@ def test_json_has_the_shape_of_the_issue(ledger, tmp_path):
     by_row = {e["row"]: e for e in ents}
     assert [e["row"] for e in ents] == sorted(by_row)  # in the order of the ledger
     assert by_row[3]["name"] == "企业1" and by_row[3]["group"] == "above" and by_row[3]["land_mu"] == 10.0
-    assert set(by_row[3]["indicators"]) == {"tax_per_mu", "value_added_per_mu", "value_added_per_energy",
-                                            "value_added_per_emission", "labour_productivity", "rnd_share"}
+    assert set(by_row[3]["indicators"]) == {
+        "tax_per_mu",
+        "value_added_per_mu",
+        "value_added_per_energy",
+        "value_added_per_emission",
+        "labour_productivity",
+        "rnd_share",
+    }
     assert by_row[11]["group"] == "below_large" and set(by_row[11]["indicators"]) == {"tax_per_mu", "tax_per_kwh"}
     assert by_row[26]["group"] == "tenant" and by_row[26]["land_mu"] == 3.0  # 2,000 m² converted to mu
     assert by_row[22]["flags"]["imputed"] == ["value_added_per_emission"]
@@ -161,8 +229,11 @@ def test_csv_parquet_and_xlsx_hold_one_row_per_source_row(ledger, tmp_path):
 
 def test_a_mapping_names_columns_the_reader_does_not_know(tmp_path):
     path = tmp_path / "odd.csv"
-    path.write_text("信用代码,单位名称,统计年度,行业代码,规模,纳税额（万元）,用电量（万千瓦时）,自有用地（亩）\n"
-                    f"{code(1)},甲厂,2025,3851,规下,50,20,4\n{code(2)},乙厂,2025,3851,规下,30,25,5\n", "utf-8")
+    path.write_text(
+        "信用代码,单位名称,统计年度,行业代码,规模,纳税额（万元）,用电量（万千瓦时）,自有用地（亩）\n"
+        f"{code(1)},甲厂,2025,3851,规下,50,20,4\n{code(2)},乙厂,2025,3851,规下,30,25,5\n",
+        "utf-8",
+    )
     mapping = tmp_path / "m.toml"
     mapping.write_text('schema = "figures"\ntax = "纳税额（万元）"\n', "utf-8")
     out = tmp_path / "out.json"
@@ -213,17 +284,28 @@ def test_the_installed_command_runs_without_a_database(ledger, tmp_path):
     """As a user types it, with a settings module whose only database is Django's dummy backend."""
     (tmp_path / "nodb_ev_settings.py").write_text(
         "from landcycle.settings import *  # noqa\nDATABASES = {'default': {'ENGINE': 'django.db.backends.dummy'}}\n",
-        "utf-8")
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "nodb_ev_settings", "DATABASE_URL": "postgres://nobody@127.0.0.1:1/x",
-           "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
+        "utf-8",
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "nodb_ev_settings",
+        "DATABASE_URL": "postgres://nobody@127.0.0.1:1/x",
+        "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]),
+    }
     exe = Path(sys.executable).with_name("landcycle")
     out = tmp_path / "out.json"
-    p = subprocess.run([str(exe), "evaluate", str(ledger), "--out", str(out)], env=env, capture_output=True, text=True,
-                       timeout=120)
+    p = subprocess.run(
+        [str(exe), "evaluate", str(ledger), "--out", str(out)], env=env, capture_output=True, text=True, timeout=120
+    )
     assert p.returncode == 0, p.stderr
     data = json.loads(out.read_text("utf-8"))
     assert len(data["enterprises"]) == 18 and {p["row"] for p in data["problems"]} == {17, 18, 19, 20, 21}
     assert "参评 17 家" in p.stdout
-    p = subprocess.run([str(exe), "evaluate", str(tmp_path / "missing.csv"), "--out", str(out)], env=env,
-                       capture_output=True, text=True, timeout=120)
+    p = subprocess.run(
+        [str(exe), "evaluate", str(tmp_path / "missing.csv"), "--out", str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert p.returncode == 2 and "file not found" in p.stderr

@@ -34,8 +34,14 @@ def _best_owner(data):
 def test_a_recorded_veto_puts_a_firm_at_c_in_a_database_run(evaluation_data, personas):
     best, before = _best_owner(evaluation_data)
     assert before[best.pk].evaluation_class in ("A", "B")
-    fact_record(actor=personas["analyst"], enterprise=best, year=2025, kind="veto_illegal_land",
-                occurred_on=dt.date(2025, 6, 3), source="慈自然资罚〔2025〕12号")
+    fact_record(
+        actor=personas["analyst"],
+        enterprise=best,
+        year=2025,
+        kind="veto_illegal_land",
+        occurred_on=dt.date(2025, 6, 3),
+        source="慈自然资罚〔2025〕12号",
+    )
     run = services.run_create(actor=personas["analyst"], year=2025)
     r = _results(run)[best.pk]
     assert r.evaluation_class == "C" and r.class_by_rank == before[best.pk].evaluation_class
@@ -58,14 +64,24 @@ def test_merged_firms_are_one_unit_in_a_database_run(evaluation_data, personas):
     # a unit's figure is missing when any member's is: the tenant reports everything the 规上 group reads
     YearlyFigure.objects.filter(enterprise=d["tenant"]).update(energy_tce=80, emissions_t=0.1, rnd=10, staff=20)
     for ent in (d["owner"], d["tenant"]):
-        fact_record(actor=personas["analyst"], enterprise=ent, year=2025, kind="merge_key", value="XP-0001",
-                    source="新浦镇同地块企业合并评价认定")
+        fact_record(
+            actor=personas["analyst"],
+            enterprise=ent,
+            year=2025,
+            kind="merge_key",
+            value="XP-0001",
+            source="新浦镇同地块企业合并评价认定",
+        )
     run = services.run_create(actor=personas["analyst"], year=2025)
     results = _results(run)
     owner, tenant = results[d["owner"].pk], results[d["tenant"].pk]
     assert owner.flags["merge_key"] == "XP-0001" and tenant.flags["merge_key"] == "XP-0001"
     assert (owner.score, owner.rank, owner.evaluation_class, owner.group) == (
-        tenant.score, tenant.rank, tenant.evaluation_class, tenant.group)
+        tenant.score,
+        tenant.rank,
+        tenant.evaluation_class,
+        tenant.group,
+    )
     assert owner.group == "above" and owner.outcome == "evaluated" and owner.group_size == 2
 
 
@@ -74,8 +90,13 @@ def test_relocation_by_policy_is_its_own_fact_not_the_status(evaluation_data, pe
     Enterprise.objects.filter(pk=d["tenant"].pk).update(status=Enterprise.Status.RELOCATED)
     run = services.run_create(actor=personas["analyst"], year=2025)
     assert _results(run)[d["tenant"].pk].outcome == "evaluated"  # 迁出 alone is not 政策性搬迁
-    fact_record(actor=personas["analyst"], enterprise=d["owner"], year=2025, kind="relocated",
-                source="慈政发〔2024〕21号 政策性搬迁名单")
+    fact_record(
+        actor=personas["analyst"],
+        enterprise=d["owner"],
+        year=2025,
+        kind="relocated",
+        source="慈政发〔2024〕21号 政策性搬迁名单",
+    )
     run = services.run_create(actor=personas["analyst"], year=2025)
     r = _results(run)[d["owner"].pk]
     assert r.outcome == "exempt" and r.flags["exemption"] == "relocated" and "政策性搬迁" in r.reason_zh
@@ -85,8 +106,13 @@ def test_the_result_page_names_the_relocation_source(client, evaluation_data, pe
     from django.urls import reverse
 
     owner = evaluation_data[QIAOTOU]["owner"]
-    fact_record(actor=personas["analyst"], enterprise=owner, year=2025, kind="relocated",
-                source="慈政发〔2024〕21号 政策性搬迁名单")
+    fact_record(
+        actor=personas["analyst"],
+        enterprise=owner,
+        year=2025,
+        kind="relocated",
+        source="慈政发〔2024〕21号 政策性搬迁名单",
+    )
     services.run_publish(actor=personas["analyst"], run=services.run_create(actor=personas["analyst"], year=2025))
     client.force_login(personas["leader"])
     body = client.get(reverse("evaluation_enterprise", args=[owner.pk])).content.decode()
@@ -107,8 +133,14 @@ def test_facts_are_written_by_the_evaluation_roles_with_an_audit_row_and_a_sourc
     with pytest.raises(RuleError) as err:
         fact_record(actor=personas["admin"], enterprise=owner, year=2025, kind="tax_evasion", source="s")
     assert [p.rule for p in err.value.problems] == ["fact.kind"]
-    fact = fact_record(actor=personas["admin"], enterprise=owner, year=2025, kind="veto_safety",
-                       occurred_on=dt.date(2025, 3, 1), source="慈应急〔2025〕7号")
+    fact = fact_record(
+        actor=personas["admin"],
+        enterprise=owner,
+        year=2025,
+        kind="veto_safety",
+        occurred_on=dt.date(2025, 3, 1),
+        source="慈应急〔2025〕7号",
+    )
     entry = AuditEntry.objects.filter(action="evaluation_fact.create").get()
     assert entry.object_id == str(fact.pk) and "慈应急" in entry.after
     fact_record(actor=personas["admin"], enterprise=owner, year=2025, kind="veto_safety", source="慈应急〔2025〕8号")
@@ -119,7 +151,8 @@ def test_facts_are_written_by_the_evaluation_roles_with_an_audit_row_and_a_sourc
 
 
 def test_facts_are_entered_on_the_enterprise_page_and_the_result_shows_the_veto_with_its_source(
-        client, evaluation_data, personas):
+    client, evaluation_data, personas
+):
     from django.urls import reverse
 
     best, _ = _best_owner(evaluation_data)
@@ -132,8 +165,16 @@ def test_facts_are_entered_on_the_enterprise_page_and_the_result_shows_the_veto_
     assert 'id="fact-form"' in client.get(url).content.decode()
     resp = client.post(url, {"action": "fact", "year": 2025, "kind": "veto_safety", "source": ""})
     assert resp.status_code == 200 and not EvaluationFact.objects.exists() and "has-error" in resp.content.decode()
-    resp = client.post(url, {"action": "fact", "year": 2025, "kind": "veto_safety", "occurred_on": "2025-04-09",
-                             "source": "慈应急罚〔2025〕12号"})
+    resp = client.post(
+        url,
+        {
+            "action": "fact",
+            "year": 2025,
+            "kind": "veto_safety",
+            "occurred_on": "2025-04-09",
+            "source": "慈应急罚〔2025〕12号",
+        },
+    )
     assert resp.status_code == 302 and EvaluationFact.objects.get().kind == "veto_safety"
     run = services.run_publish(actor=personas["analyst"], run=services.run_create(actor=personas["analyst"], year=2025))
     body = client.get(url).content.decode()
@@ -153,6 +194,13 @@ def test_a_fact_dated_outside_the_plausible_range_is_refused():
 
     from landcycle.evaluation.services_facts import fact_problems
 
-    far = fact_problems(kind="veto_safety", year=2025, value="", occurred_on=dt.date(1, 1, 1), source="慈应急罚〔2025〕1号")
+    far = fact_problems(
+        kind="veto_safety", year=2025, value="", occurred_on=dt.date(1, 1, 1), source="慈应急罚〔2025〕1号"
+    )
     assert [(p.field, p.rule) for p in far] == [("occurred_on", "date.too_early")]
-    assert fact_problems(kind="veto_safety", year=2025, value="", occurred_on=dt.date(2025, 3, 1), source="慈应急罚〔2025〕1号") == []
+    assert (
+        fact_problems(
+            kind="veto_safety", year=2025, value="", occurred_on=dt.date(2025, 3, 1), source="慈应急罚〔2025〕1号"
+        )
+        == []
+    )

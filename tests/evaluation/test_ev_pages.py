@@ -29,9 +29,12 @@ def test_the_navigation_leads_to_the_runs_list(client, personas, evaluation_data
 def test_a_town_officer_sees_only_their_towns_results(client, personas, evaluation_data):
     run = evaluation_data[XINPU]["run"]
     mine, other = evaluation_data[XINPU], evaluation_data[QIAOTOU]
-    for url in (reverse("evaluation_run_detail", args=[run.pk]), reverse("evaluation_run_results", args=[run.pk]),
-                reverse("evaluation_run_results", args=[run.pk]) + f"?town={QIAOTOU}",
-                reverse("evaluation_run_results", args=[run.pk]) + "?outcome=evaluated&sort=score"):
+    for url in (
+        reverse("evaluation_run_detail", args=[run.pk]),
+        reverse("evaluation_run_results", args=[run.pk]),
+        reverse("evaluation_run_results", args=[run.pk]) + f"?town={QIAOTOU}",
+        reverse("evaluation_run_results", args=[run.pk]) + "?outcome=evaluated&sort=score",
+    ):
         body = _get(client, personas["xinpu"], url).content.decode()
         assert mine["owner"].name in body or "新浦镇" in body
         assert other["owner"].name not in body and other["owner"].uscc not in body and other["tenant"].uscc not in body
@@ -55,8 +58,14 @@ def test_the_breakdown_shows_each_indicator_against_its_benchmark(client, person
     resp = _get(client, personas["xinpu"], reverse("evaluation_enterprise", args=[d["owner"].pk]))
     rows = {r["key"]: r for r in resp.context["rows"]}
     result = d["result"]
-    assert list(rows) == ["tax_per_mu", "value_added_per_mu", "value_added_per_energy", "value_added_per_emission",
-                          "labour_productivity", "rnd_share"]
+    assert list(rows) == [
+        "tax_per_mu",
+        "value_added_per_mu",
+        "value_added_per_energy",
+        "value_added_per_emission",
+        "labour_productivity",
+        "rnd_share",
+    ]
     tax = rows["tax_per_mu"]
     assert tax["weight"] == 30 and tax["cap"] == 45
     assert tax["value"] == result.indicators["tax_per_mu"]["value"]
@@ -88,8 +97,10 @@ def test_run_detail_counts_by_group_and_town_and_draws_a_histogram(client, perso
 
 def test_publish_and_recompute_from_the_page(client, personas, evaluation_data):
     client.force_login(personas["analyst"])
-    resp = client.post(reverse("evaluation_run_new"), {"year": 2025, "policy": evaluation_data[XINPU]["run"].policy_id,
-                                                       "notes": "复核"})
+    resp = client.post(
+        reverse("evaluation_run_new"),
+        {"year": 2025, "policy": evaluation_data[XINPU]["run"].policy_id, "notes": "复核"},
+    )
     draft = EvaluationRun.objects.get(status="draft")
     assert resp.status_code == 302 and resp["Location"] == reverse("evaluation_run_detail", args=[draft.pk])
     page = client.get(resp["Location"]).content.decode()
@@ -139,7 +150,10 @@ def test_results_filters_and_problem_rows(client, personas, registry_data):
 
 def test_pages_say_what_to_do_when_there_is_nothing_yet(client, personas):
     client.force_login(personas["analyst"])
-    for name, text in (("evaluation_runs", "还没有评价批次"), ("evaluation_run_new", "还没有企业年度数据"),
-                       ("evaluation_whatif", "还没有可测算的年度数据")):
+    for name, text in (
+        ("evaluation_runs", "还没有评价批次"),
+        ("evaluation_run_new", "还没有企业年度数据"),
+        ("evaluation_whatif", "还没有可测算的年度数据"),
+    ):
         resp = client.get(reverse(name))
         assert resp.status_code == 200 and text in resp.content.decode(), name

@@ -48,8 +48,14 @@ def test_a_run_records_policy_inputs_and_every_result(evaluation_data):
         owner, tenant = results[d["owner"].pk], results[d["tenant"].pk]
         assert owner.group == "above" and tenant.group == "tenant"
         assert owner.town_id == d["town"].pk and owner.outcome == "evaluated"
-        assert set(owner.indicators) == {"tax_per_mu", "value_added_per_mu", "value_added_per_energy",
-                                         "value_added_per_emission", "labour_productivity", "rnd_share"}
+        assert set(owner.indicators) == {
+            "tax_per_mu",
+            "value_added_per_mu",
+            "value_added_per_energy",
+            "value_added_per_emission",
+            "labour_productivity",
+            "rnd_share",
+        }
         assert owner.evaluation_class in "ABCD" and owner.reason_zh.startswith("规上企业，得分")
     # the same numbers as the engine on the same frame
     direct = evaluate(read_inputs([2025]).year(2025), None, year=2025).frame
@@ -97,11 +103,15 @@ def test_a_draft_is_recomputed_on_the_current_inputs(evaluation_data, personas):
 
 def test_a_published_run_is_immutable(evaluation_data, personas):
     run = evaluation_data[XINPU]["run"]
-    before = list(EvaluationResult.objects.filter(run=run).order_by("pk").values_list("pk", "score", "evaluation_class"))
+    before = list(
+        EvaluationResult.objects.filter(run=run).order_by("pk").values_list("pk", "score", "evaluation_class")
+    )
     YearlyFigure.objects.filter(year=2025).update(tax=1)
-    for change in (lambda: services.run_recompute(actor=personas["admin"], run=run),
-                   lambda: services.run_publish(actor=personas["admin"], run=run),
-                   lambda: services.run_update_notes(actor=personas["admin"], run=run, notes="改")):
+    for change in (
+        lambda: services.run_recompute(actor=personas["admin"], run=run),
+        lambda: services.run_publish(actor=personas["admin"], run=run),
+        lambda: services.run_update_notes(actor=personas["admin"], run=run, notes="改"),
+    ):
         with pytest.raises(RuleError) as exc:
             change()
         assert exc.value.problems[0].rule == "run.immutable"
@@ -131,8 +141,9 @@ def test_publishing_supersedes_the_years_published_run(evaluation_data, personas
 def test_published_classes_is_the_supervision_hook(evaluation_data, personas):
     classes = published_classes(2025)
     run = evaluation_data[XINPU]["run"]
-    expected = dict(EvaluationResult.objects.filter(run=run, outcome="evaluated").values_list("enterprise_id",
-                                                                                               "evaluation_class"))
+    expected = dict(
+        EvaluationResult.objects.filter(run=run, outcome="evaluated").values_list("enterprise_id", "evaluation_class")
+    )
     assert classes == expected and len(classes) == 4 and set(classes.values()) <= set("ABCD")
     assert published_classes() == classes
     assert published_classes(2024) == {}
@@ -161,15 +172,21 @@ def test_a_year_without_figures_is_refused(registry_data, personas):
 def test_policy_versions_are_checked_and_unique(registry_data, personas):
     shipped = services.policy_version_shipped(actor=personas["analyst"])
     assert services.policy_version_shipped(actor=personas["leader"]) == shipped  # already recorded: no write
-    text = shipped.toml.replace('version = "2026.1"', 'version = "2026.2"').replace("share = 20", "share = 15") \
+    text = (
+        shipped.toml.replace('version = "2026.1"', 'version = "2026.2"')
+        .replace("share = 20", "share = 15")
         .replace("share = 40", "share = 45")
+    )
     v2 = services.policy_version_create(actor=personas["analyst"], name="测试", toml=text, based_on=shipped)
     assert v2.version == "2026.2" and v2.hash != shipped.hash and v2.based_on == shipped
     with pytest.raises(RuleError) as exc:
         services.policy_version_create(actor=personas["analyst"], name="重复", toml=text)
     assert exc.value.problems[0].rule == "policy.version_exists"
     with pytest.raises(RuleError) as exc:
-        services.policy_version_create(actor=personas["analyst"], name="坏", toml=text.replace("share = 15", "share = 5")
-                                       .replace('"2026.2"', '"2026.3"'))
+        services.policy_version_create(
+            actor=personas["analyst"],
+            name="坏",
+            toml=text.replace("share = 15", "share = 5").replace('"2026.2"', '"2026.3"'),
+        )
     assert exc.value.problems[0].rule == "policy.classes"
     assert PolicyVersion.objects.count() == 2

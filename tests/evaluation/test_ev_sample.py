@@ -23,15 +23,24 @@ from landcycle.sample import DEFAULT_SEED, build_sample
 
 pytestmark = pytest.mark.django_db  # each test in a savepoint of the module's transaction
 
-PARAMS = {"year": "2025", "share.A": "15", "share.B": "45", "w.above.tax_per_mu": "40", "w.above.rnd_share": "5",
-          "w.above.value_added_per_mu": "15", "cap.tenant.tax_per_mu": "60"}
+PARAMS = {
+    "year": "2025",
+    "share.A": "15",
+    "share.B": "45",
+    "w.above.tax_per_mu": "40",
+    "w.above.rnd_share": "5",
+    "w.above.value_added_per_mu": "15",
+    "cap.tenant.tax_per_mu": "60",
+}
 
 
 @pytest.fixture(scope="module")
 def sample(django_db_setup, django_db_blocker):
     """The sample county with its evaluation (evaluated here unless building the sample did it already)."""
-    with django_db_blocker.unblock(), override_settings(
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+    ):
         with transaction.atomic():
             build_sample(seed=DEFAULT_SEED)
             took = None
@@ -44,8 +53,10 @@ def sample(django_db_setup, django_db_blocker):
 
 
 def _categories(result) -> dict[int, str]:
-    out = {r["_row"]: ("exempt" if r["exempt"] else r["class"]) for r in
-           result.frame.select("_row", "exempt", "class").iter_rows(named=True)}
+    out = {
+        r["_row"]: ("exempt" if r["exempt"] else r["class"])
+        for r in result.frame.select("_row", "exempt", "class").iter_rows(named=True)
+    }
     out.update({row: "problem" for row in result.problems_frame["_row"].unique().to_list()})
     return out
 
@@ -60,8 +71,11 @@ def test_three_years_evaluated_and_the_latest_published(sample):
     inputs = read_inputs(list(SAMPLE_YEARS))
     for run in runs:
         direct = evaluate(inputs.year(run.year), default_policy(), year=run.year)
-        stored = dict(EvaluationResult.objects.filter(run=run, outcome="evaluated").values_list("enterprise_id",
-                                                                                                "evaluation_class"))
+        stored = dict(
+            EvaluationResult.objects.filter(run=run, outcome="evaluated").values_list(
+                "enterprise_id", "evaluation_class"
+            )
+        )
         expected = {r["_row"]: r["class"] for r in direct.frame.filter(~pl.col("exempt")).iter_rows(named=True)}
         assert stored == expected and len(stored) > 4000
         assert run.summary["classes"] == dict(Counter(expected.values()))
@@ -99,15 +113,18 @@ def test_whatif_counts_and_matrix_equal_a_direct_engine_comparison(sample, clien
     assert not PolicyVersion.objects.filter(version="2026.2").exists()  # nothing saved by looking
 
     # saved as a new version, with a draft run whose classes are the what-if's
-    saved = client.post(reverse("evaluation_whatif") + "?" + "&".join(f"{k}={v}" for k, v in PARAMS.items()),
-                        {"name": "测算办法", "version": "2026.2", "note": "A 15%", "and_run": "on"})
+    saved = client.post(
+        reverse("evaluation_whatif") + "?" + "&".join(f"{k}={v}" for k, v in PARAMS.items()),
+        {"name": "测算办法", "version": "2026.2", "note": "A 15%", "and_run": "on"},
+    )
     assert saved.status_code == 302
     version = PolicyVersion.objects.get(version="2026.2")
     assert version.based_on.version == "2026.1" and "A类占比" in version.toml
     run = EvaluationRun.objects.get(policy=version)
     assert run.status == "draft" and saved["Location"] == reverse("evaluation_run_detail", args=[run.pk])
-    stored = dict(EvaluationResult.objects.filter(run=run, outcome="evaluated").values_list("enterprise_id",
-                                                                                            "evaluation_class"))
+    stored = dict(
+        EvaluationResult.objects.filter(run=run, outcome="evaluated").values_list("enterprise_id", "evaluation_class")
+    )
     assert stored == {e: c for e, c in after.items() if c in ("A", "B", "C", "D")}
 
 
@@ -132,5 +149,8 @@ def test_the_sample_shows_a_vetoed_firm_and_a_merged_unit(sample):
     merged = EvaluationFact.objects.filter(kind="merge_key", year=2025)
     assert merged.count() == 2 and len({f.value for f in merged}) == 1
     a, b = (EvaluationResult.objects.get(run=run, enterprise=f.enterprise) for f in merged)
-    assert a.outcome == b.outcome == "evaluated" and (a.score, a.rank, a.evaluation_class) == (
-        b.score, b.rank, b.evaluation_class) and a.flags["merge_key"] == b.flags["merge_key"]
+    assert (
+        a.outcome == b.outcome == "evaluated"
+        and (a.score, a.rank, a.evaluation_class) == (b.score, b.rank, b.evaluation_class)
+        and a.flags["merge_key"] == b.flags["merge_key"]
+    )

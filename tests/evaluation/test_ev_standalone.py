@@ -22,9 +22,23 @@ from landcycle.rules.codes import make_uscc
 
 GD = Path(__file__).resolve().parents[1] / "data" / "land_supply_results_gd.csv"
 TITLE = "2025年度慈溪市新浦镇工业企业亩均效益评价基础数据表"
-BASE = ["统一社会信用代码", "企业名称", "所属镇街", "行业代码", "规模", "成立日期", "主营业务收入（万元）", "实缴税收（万元）",
-        "工业增加值（万元）", "综合能耗（吨标准煤）", "主要污染物排放（吨）", "研发经费（万元）", "年平均职工人数",
-        "用电量（万千瓦时）", "自有用地（亩）"]
+BASE = [
+    "统一社会信用代码",
+    "企业名称",
+    "所属镇街",
+    "行业代码",
+    "规模",
+    "成立日期",
+    "主营业务收入（万元）",
+    "实缴税收（万元）",
+    "工业增加值（万元）",
+    "综合能耗（吨标准煤）",
+    "主要污染物排放（吨）",
+    "研发经费（万元）",
+    "年平均职工人数",
+    "用电量（万千瓦时）",
+    "自有用地（亩）",
+]
 
 
 def code(i: int) -> str:
@@ -34,11 +48,23 @@ def code(i: int) -> str:
 def firm(i: int, scale: str) -> dict:
     above = scale == "规上"
     revenue = 12000.0 + 500 * i if above else 900.0 + 20 * i
-    return {"统一社会信用代码": code(i), "企业名称": f"企业{i}", "所属镇街": "新浦镇", "行业代码": "3851", "规模": scale,
-            "成立日期": dt.date(2010, 5, 1), "主营业务收入（万元）": revenue, "实缴税收（万元）": revenue * (0.02 + i / 1000),
-            "工业增加值（万元）": revenue * 0.25, "综合能耗（吨标准煤）": 800.0, "主要污染物排放（吨）": 0.5,
-            "研发经费（万元）": revenue * 0.03, "年平均职工人数": 120, "用电量（万千瓦时）": 200.0 + 3 * i,
-            "自有用地（亩）": 10.0 if above else 4.0 + i / 10}
+    return {
+        "统一社会信用代码": code(i),
+        "企业名称": f"企业{i}",
+        "所属镇街": "新浦镇",
+        "行业代码": "3851",
+        "规模": scale,
+        "成立日期": dt.date(2010, 5, 1),
+        "主营业务收入（万元）": revenue,
+        "实缴税收（万元）": revenue * (0.02 + i / 1000),
+        "工业增加值（万元）": revenue * 0.25,
+        "综合能耗（吨标准煤）": 800.0,
+        "主要污染物排放（吨）": 0.5,
+        "研发经费（万元）": revenue * 0.03,
+        "年平均职工人数": 120,
+        "用电量（万千瓦时）": 200.0 + 3 * i,
+        "自有用地（亩）": 10.0 if above else 4.0 + i / 10,
+    }
 
 
 def firms() -> list[dict]:
@@ -93,6 +119,7 @@ def evaluate(ledger: Path, tmp_path: Path, *more) -> tuple[int, str, str, dict |
 
 # ---- the year -------------------------------------------------------------------------------------------
 
+
 def test_the_year_comes_from_the_title_when_there_is_no_year_column(tmp_path):
     code, stdout, stderr, data = evaluate(write(tmp_path / "l.xlsx"), tmp_path)
     assert code == 0, stderr
@@ -102,8 +129,9 @@ def test_the_year_comes_from_the_title_when_there_is_no_year_column(tmp_path):
 
 def test_the_year_comes_from_the_sheet_name(tmp_path):
     for sheet, year in (("2024", 2024), ("2023年亩均数据", 2023)):
-        code, _out, stderr, data = evaluate(write(tmp_path / "l.xlsx", title="工业企业亩均效益评价基础数据表",
-                                                  sheet=sheet), tmp_path)
+        code, _out, stderr, data = evaluate(
+            write(tmp_path / "l.xlsx", title="工业企业亩均效益评价基础数据表", sheet=sheet), tmp_path
+        )
         assert code == 0, stderr
         assert data["policy"]["year"] == year
 
@@ -120,10 +148,13 @@ def test_a_date_in_the_title_rows_is_not_the_year(tmp_path):
     assert "evaluate.year" in stderr and "--year" in stderr
 
 
-@pytest.mark.parametrize("title, sheet, year, fragment", [
-    (TITLE, "2024年", None, "工作表名称"),                 # the title says 2025, the sheet 2024
-    (TITLE, "亩均数据", 2024, "“年度”列中只有 2024"),        # the title says 2025, the year column 2024
-])
+@pytest.mark.parametrize(
+    "title, sheet, year, fragment",
+    [
+        (TITLE, "2024年", None, "工作表名称"),  # the title says 2025, the sheet 2024
+        (TITLE, "亩均数据", 2024, "“年度”列中只有 2024"),  # the title says 2025, the year column 2024
+    ],
+)
 def test_contradicting_years_are_a_clear_error(tmp_path, title, sheet, year, fragment):
     code, _out, stderr, data = evaluate(write(tmp_path / "l.xlsx", title=title, sheet=sheet, year=year), tmp_path)
     assert code == 2 and data is None
@@ -206,6 +237,7 @@ def test_nothing_evaluated_says_why_in_one_line(tmp_path):
 
 # ---- layouts ----------------------------------------------------------------------------------------
 
+
 def test_the_guangdong_export_is_recognised_without_a_mapping(tmp_path):
     a, b = tmp_path / "auto.json", tmp_path / "mapped.json"
     code, stdout, stderr = run("supervise", GD, "--as-of", "2020-04-15", "--out", a)
@@ -223,7 +255,9 @@ def test_an_unknown_layout_lists_the_columns_expected_and_found(tmp_path):
     odd.write_text("宗地名称,用地单位名称,地块面积（亩）\n甲,乙,3\n", "utf-8")
     code, _o, stderr = run("supervise", odd, "--as-of", "2020-04-15", "--out", tmp_path / "o.json")
     assert code == 2
-    assert "应有的列" in stderr and "宗地坐落" in stderr and "文件中的列：宗地名称、用地单位名称、地块面积（亩）" in stderr
+    assert (
+        "应有的列" in stderr and "宗地坐落" in stderr and "文件中的列：宗地名称、用地单位名称、地块面积（亩）" in stderr
+    )
     assert "land_supply_gd" in stderr and "columns found" in stderr
     code, _o, stderr, _d = evaluate(odd, tmp_path)
     assert code == 2
@@ -252,7 +286,8 @@ def test_the_stand_alone_commands_never_import_django(tmp_path, command):
     else:
         args = [str(GD), "--as-of", "2020-04-15", "--out", str(tmp_path / "o.json")]
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    p = subprocess.run([sys.executable, "-c", CHECK, command, *args], capture_output=True, text=True, env=env,
-                       timeout=300)
+    p = subprocess.run(
+        [sys.executable, "-c", CHECK, command, *args], capture_output=True, text=True, env=env, timeout=300
+    )
     assert p.returncode == 0, p.stderr
     assert p.stdout.strip().splitlines()[-1] == "NO-DJANGO 0", p.stdout

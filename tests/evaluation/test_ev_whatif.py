@@ -27,9 +27,20 @@ def test_the_toml_writer_round_trips_the_shipped_policy():
 
 def test_parameters_change_a_copy_of_the_policy_and_say_what_changed():
     base = default_policy().data
-    edit = whatif.apply_params(base, {"w.above.tax_per_mu": "35", "w.above.rnd_share": "5", "share.A": "25",
-                                      "share.D": "", "cap.tenant.tax_per_mu": "60", "lo.below_large": "5",
-                                      "hi.below_small": "5", "method": "rank_percentile", "cap_factor": "1.5"})
+    edit = whatif.apply_params(
+        base,
+        {
+            "w.above.tax_per_mu": "35",
+            "w.above.rnd_share": "5",
+            "share.A": "25",
+            "share.D": "",
+            "cap.tenant.tax_per_mu": "60",
+            "lo.below_large": "5",
+            "hi.below_small": "5",
+            "method": "rank_percentile",
+            "cap_factor": "1.5",
+        },
+    )
     assert base["groups"][0]["indicators"][0]["weight"] == 30  # the base is untouched
     g = edit.data["groups"]
     assert g[0]["indicators"][0]["weight"] == 35 and g[0]["indicators"][5]["weight"] == 5
@@ -55,12 +66,26 @@ def test_a_bad_number_and_bad_weights_are_reported_in_words_a_clerk_reads():
 
 def test_compare_counts_transitions_by_enterprise():
     side = whatif.SIDE
-    base = pl.DataFrame([(1, "evaluated", "A", 90.0, 1, "g"), (2, "evaluated", "B", 80.0, 2, "g"),
-                         (3, "exempt", None, None, None, "g"), (4, "evaluated", "D", 10.0, 3, "g")], schema=side,
-                        orient="row")
-    new = pl.DataFrame([(1, "evaluated", "B", 85.0, 2, "g"), (2, "evaluated", "A", 88.0, 1, "g"),
-                        (3, "exempt", None, None, None, "g"), (5, "problem", None, None, None, None)], schema=side,
-                       orient="row")
+    base = pl.DataFrame(
+        [
+            (1, "evaluated", "A", 90.0, 1, "g"),
+            (2, "evaluated", "B", 80.0, 2, "g"),
+            (3, "exempt", None, None, None, "g"),
+            (4, "evaluated", "D", 10.0, 3, "g"),
+        ],
+        schema=side,
+        orient="row",
+    )
+    new = pl.DataFrame(
+        [
+            (1, "evaluated", "B", 85.0, 2, "g"),
+            (2, "evaluated", "A", 88.0, 1, "g"),
+            (3, "exempt", None, None, None, "g"),
+            (5, "problem", None, None, None, None),
+        ],
+        schema=side,
+        orient="row",
+    )
     out = whatif.compare(base, new, ["A", "B", "C", "D"])
     cells = {(r["from"], c["to"]): c["n"] for r in out["matrix"] for c in r["cells"]}
     assert cells[("A", "B")] == 1 and cells[("B", "A")] == 1 and cells[("exempt", "exempt")] == 1

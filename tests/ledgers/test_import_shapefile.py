@@ -52,12 +52,21 @@ def hole(ring):
 
 
 def _signed(ring) -> float:
-    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:]))
+    return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False))
 
 
-def layer(*records, fields=(("DKBH", "C", 30),), encoding="utf-8", prj_text: bytes | None = prj(4490),
-          cpg: bytes | None = None, name="地块", folder="", upper=False, extra: dict | None = None,
-          drop: tuple[str, ...] = ()) -> bytes:
+def layer(
+    *records,
+    fields=(("DKBH", "C", 30),),
+    encoding="utf-8",
+    prj_text: bytes | None = prj(4490),
+    cpg: bytes | None = None,
+    name="地块",
+    folder="",
+    upper=False,
+    extra: dict | None = None,
+    drop: tuple[str, ...] = (),
+) -> bytes:
     """A .zip holding one polygon layer: ``records`` are (attribute values, list of rings or None)."""
     shp, shx, dbf = io.BytesIO(), io.BytesIO(), io.BytesIO()
     w = pyshp.Writer(shp=shp, shx=shx, dbf=dbf, shapeType=pyshp.POLYGON, encoding=encoding)
@@ -102,8 +111,10 @@ def test_lon_lat_in_cgcs2000_with_a_prj_in_a_folder_with_upper_case_names(regist
     data = layer(((a.number,), [moved(a)]), ((b.number,), [moved(b, 0.06)]), folder="新浦镇/", upper=True)
     result = get_kind("parcel_shapes").read(data, filename="地块.zip")
     assert (result.format, result.sheet, result.problems) == ("shapefile", "Shapefile", [])
-    assert [(r["_row"], r["number"], r["_property"]) for r in result.rows] == [(1, a.number, "DKBH"),
-                                                                                (2, b.number, "DKBH")]
+    assert [(r["_row"], r["number"], r["_property"]) for r in result.rows] == [
+        (1, a.number, "DKBH"),
+        (2, b.number, "DKBH"),
+    ]
     assert "UTF-8" in result.columns[0].note and "EPSG:4490" in result.columns[1].note
     report = ledger_import(actor=admin, kind="parcel_shapes", source=data, filename="地块.zip")
     assert report.imported and (report.updated, report.problems) == (2, [])
@@ -143,12 +154,14 @@ def test_gbk_attributes_without_a_cpg_and_a_cpg_that_says_so(registry_data, pers
     assert result.columns[0].header == "地块编号" and result.rows[0]["number"] == a.number
     report = ledger_import(actor=personas["xinpu"], kind="parcel_shapes", source=data, filename="gbk.zip")
     assert report.imported and report.updated == 1
-    declared = get_kind("parcel_shapes").read(layer((("园区", a.number), [moved(a)]), fields=fields,
-                                                    encoding="gbk", cpg=b"936"))
+    declared = get_kind("parcel_shapes").read(
+        layer((("园区", a.number), [moved(a)]), fields=fields, encoding="gbk", cpg=b"936")
+    )
     assert declared.encoding == "936" and declared.rows[0]["number"] == a.number and not declared.problems
     with pytest.raises(LedgerUnusable) as exc:  # GBK bytes are not what a UTF-8 .cpg promises
-        get_kind("parcel_shapes").read(layer((("园区", a.number), [moved(a)]), fields=fields, encoding="gbk",
-                                             cpg=b"UTF-8"))
+        get_kind("parcel_shapes").read(
+            layer((("园区", a.number), [moved(a)]), fields=fields, encoding="gbk", cpg=b"UTF-8")
+        )
     assert exc.value.rule == "shapefile.encoding" and ".cpg" in exc.value.zh and ".cpg" in exc.value.en
 
 
@@ -157,7 +170,7 @@ def test_a_hole_and_a_multipart_polygon(registry_data, personas):
     # a: a rectangle of 1.25 times the area with a hole of a fifth of it in the middle
     big = rectangle(121.45, 30.30, float(a.area_m2) * 1.25)["coordinates"][0]
     (x0, y0), (x1, _), (_, y1) = big[0], big[1], big[2]
-    margin = (1 - 0.2 ** 0.5) / 2  # a hole sqrt(1/5) as wide and as high
+    margin = (1 - 0.2**0.5) / 2  # a hole sqrt(1/5) as wide and as high
     w, h = (x1 - x0) * margin, (y1 - y0) * margin
     inner = [[x0 + w, y0 + h], [x1 - w, y0 + h], [x1 - w, y1 - h], [x0 + w, y1 - h], [x0 + w, y0 + h]]
     # b: two parts of half the area each
@@ -175,21 +188,52 @@ def test_a_hole_and_a_multipart_polygon(registry_data, personas):
     assert geodesic_area_m2(parts) == pytest.approx(float(b.area_m2), rel=0.01)
 
 
-@pytest.mark.parametrize("make, rule, names", [
-    (lambda a: layer(((a.number,), [moved(a)]), drop=(".shp",), extra={"说明.txt": "图层说明"}),
-     "shapefile.no_shp", ["地块.dbf", "说明.txt"]),
-    (lambda a: layer(((a.number,), [moved(a)]), drop=(".dbf",)), "shapefile.no_dbf", ["地块.dbf", "地块.shp"]),
-    (lambda a: layer(((a.number,), [moved(a)]), extra={"旧/旧地块.shp": b"old", "旧/旧地块.dbf": b"old"}),
-     "shapefile.several_shp", ["地块.shp", "旧/旧地块.shp"]),
-    (lambda a: layer(((a.number,), [[[639_489.7, 3_354_260.5], [639_489.7, 3_354_400.0], [639_630.0, 3_354_400.0],
-                                     [639_630.0, 3_354_260.5], [639_489.7, 3_354_260.5]]]), prj_text=None),
-     "shapefile.prj", ["地块.prj"]),
-    (lambda a: layer(((a.number,), [moved(a)]), prj_text=prj(2385)),  # Xi'an 1980 / 3-degree GK CM 120E
-     "shapefile.datum", ["Xian 1980", "CGCS2000"]),
-    (lambda a: layer((("x", a.number), [moved(a)]), fields=(("NAME", "C", 10), ("ZDDM", "C", 30))),
-     "shapefile.number_field", ["ZDDM", "DKBH"]),
-    (lambda a: b"PK\x03\x04 not really a zip", "shapefile.zip", []),
-])
+@pytest.mark.parametrize(
+    "make, rule, names",
+    [
+        (
+            lambda a: layer(((a.number,), [moved(a)]), drop=(".shp",), extra={"说明.txt": "图层说明"}),
+            "shapefile.no_shp",
+            ["地块.dbf", "说明.txt"],
+        ),
+        (lambda a: layer(((a.number,), [moved(a)]), drop=(".dbf",)), "shapefile.no_dbf", ["地块.dbf", "地块.shp"]),
+        (
+            lambda a: layer(((a.number,), [moved(a)]), extra={"旧/旧地块.shp": b"old", "旧/旧地块.dbf": b"old"}),
+            "shapefile.several_shp",
+            ["地块.shp", "旧/旧地块.shp"],
+        ),
+        (
+            lambda a: layer(
+                (
+                    (a.number,),
+                    [
+                        [
+                            [639_489.7, 3_354_260.5],
+                            [639_489.7, 3_354_400.0],
+                            [639_630.0, 3_354_400.0],
+                            [639_630.0, 3_354_260.5],
+                            [639_489.7, 3_354_260.5],
+                        ]
+                    ],
+                ),
+                prj_text=None,
+            ),
+            "shapefile.prj",
+            ["地块.prj"],
+        ),
+        (
+            lambda a: layer(((a.number,), [moved(a)]), prj_text=prj(2385)),  # Xi'an 1980 / 3-degree GK CM 120E
+            "shapefile.datum",
+            ["Xian 1980", "CGCS2000"],
+        ),
+        (
+            lambda a: layer((("x", a.number), [moved(a)]), fields=(("NAME", "C", 10), ("ZDDM", "C", 30))),
+            "shapefile.number_field",
+            ["ZDDM", "DKBH"],
+        ),
+        (lambda a: b"PK\x03\x04 not really a zip", "shapefile.zip", []),
+    ],
+)
 def test_a_zip_that_is_not_one_usable_layer_is_refused_whole(registry_data, personas, make, rule, names):
     a = registry_data[XINPU]["parcels"][0]
     before = {p.pk: p.geometry for p in Parcel.objects.all()}
@@ -205,18 +249,24 @@ def test_every_bad_record_is_reported_by_row_and_field_and_nothing_is_written(re
     a, b = registry_data[XINPU]["parcels"]
     c = registry_data[QIAOTOU]["parcels"][1]
     before = {p.pk: p.geometry for p in Parcel.objects.all()}
-    data = layer(((a.number,), [moved(a)]),                                    # good, but not written
-                 ((b.number,), [BOWTIE]),                                       # self-intersecting
-                 ((a.number.replace("0001", "0099"),), [moved(a, 0.07)]),       # unknown
-                 ((c.number,), [moved(c, 0.08, scale=2.0)]),                    # twice the registered area
-                 (("",), [moved(a, 0.09)]),                                     # no number
-                 ((b.number,), None))                                           # no shape
+    data = layer(
+        ((a.number,), [moved(a)]),  # good, but not written
+        ((b.number,), [BOWTIE]),  # self-intersecting
+        ((a.number.replace("0001", "0099"),), [moved(a, 0.07)]),  # unknown
+        ((c.number,), [moved(c, 0.08, scale=2.0)]),  # twice the registered area
+        (("",), [moved(a, 0.09)]),  # no number
+        ((b.number,), None),
+    )  # no shape
     report = ledger_import(actor=personas["admin"], kind="parcel_shapes", source=data, filename="bad.zip")
     assert report.status == "refused"
     found = {(p.row, p.rule, p.column) for p in report.problems}
-    assert {(2, "geometry.self_intersection", "geometry"), (3, "parcel.unknown", "DKBH"),
-            (4, "geometry.area_mismatch", "geometry"), (5, "shapefile.number_missing", "DKBH"),
-            (6, "geometry.missing", "geometry")} <= found
+    assert {
+        (2, "geometry.self_intersection", "geometry"),
+        (3, "parcel.unknown", "DKBH"),
+        (4, "geometry.area_mismatch", "geometry"),
+        (5, "shapefile.number_missing", "DKBH"),
+        (6, "geometry.missing", "geometry"),
+    } <= found
     assert all(p.row != 1 and p.zh and p.en for p in report.problems)
     assert {p.pk: p.geometry for p in Parcel.objects.all()} == before
 
@@ -226,8 +276,9 @@ def test_the_command_line_imports_a_zipped_shapefile(registry_data, personas, tm
     good, bad, unplaced = tmp_path / "good.zip", tmp_path / "bad.zip", tmp_path / "noprj.zip"
     good.write_bytes(layer(((a.number,), [moved(a)]), prj_text=prj(4326)))
     bad.write_bytes(layer(((a.number,), [BOWTIE])))
-    unplaced.write_bytes(layer(((a.number,), [[[5e5, 3.3e6], [5e5, 3.4e6], [6e5, 3.4e6], [5e5, 3.3e6]]]),
-                               prj_text=None))
+    unplaced.write_bytes(
+        layer(((a.number,), [[[5e5, 3.3e6], [5e5, 3.4e6], [6e5, 3.4e6], [5e5, 3.3e6]]]), prj_text=None)
+    )
     call_command("import", "parcel_shapes", str(good), verbosity=0)
     assert "更新1" in capsys.readouterr().out
     a.refresh_from_db()
@@ -254,8 +305,13 @@ def test_a_zipped_shapefile_in_the_browser_preview_and_report(client, registry_d
     client.force_login(officer)
     page = client.get(reverse("ledger_import_new")).content.decode()
     assert ".zip" in page and "Shapefile" in page
-    data = layer(((a.number,), [moved(a)]), ((other.number,), [moved(other, 0.08)]),
-                 ((a.number.replace("0001", "0002"),), [BOWTIE]), fields=(("地块编号", "C", 30),), encoding="gbk")
+    data = layer(
+        ((a.number,), [moved(a)]),
+        ((other.number,), [moved(other, 0.08)]),
+        ((a.number.replace("0001", "0002"),), [BOWTIE]),
+        fields=(("地块编号", "C", 30),),
+        encoding="gbk",
+    )
     client.post(reverse("ledger_import_new"), {"kind": "parcel_shapes", "file": SimpleUploadedFile("地块.zip", data)})
     batch = ImportBatch.objects.get(actor=officer)
     assert batch.status == "refused" and {p["row"] for p in batch.problems} == {2, 3}
@@ -269,8 +325,12 @@ def test_a_zipped_shapefile_in_the_browser_preview_and_report(client, registry_d
 
 def test_a_clean_shapefile_batch_confirms(client, registry_data, personas):
     a = registry_data[XINPU]["parcels"][0]
-    batch = import_preview(actor=personas["xinpu"], kind="parcel_shapes", filename="a.zip",
-                           uploaded_file_bytes=layer(((a.number,), [moved(a)])))
+    batch = import_preview(
+        actor=personas["xinpu"],
+        kind="parcel_shapes",
+        filename="a.zip",
+        uploaded_file_bytes=layer(((a.number,), [moved(a)])),
+    )
     assert batch.status == "previewed" and batch.updated == 1
     assert "Polygon" in batch.plan[0]["changes"]["geometry"][1]
     client.force_login(personas["xinpu"])

@@ -30,15 +30,22 @@ def ledger(*rows) -> bytes:
 
 def good(registry_data) -> bytes:
     owner = registry_data[XINPU]["owner"]
-    return ledger([uscc(1), "新公司", "3311", "规下", "2019-11-13", "新浦镇"],
-                  [owner.uscc, "改名后的公司", owner.industry_code, "规上", owner.registered_on, "新浦镇"])
+    return ledger(
+        [uscc(1), "新公司", "3311", "规下", "2019-11-13", "新浦镇"],
+        [owner.uscc, "改名后的公司", owner.industry_code, "规上", owner.registered_on, "新浦镇"],
+    )
 
 
 def test_preview_stores_the_file_and_writes_nothing_then_confirm_imports_it(registry_data, personas, uploads):
     officer = personas["xinpu"]
     audit, firms = AuditEntry.objects.count(), Enterprise.objects.count()
-    batch = import_preview(actor=officer, kind="enterprises", uploaded_file_bytes=good(registry_data),
-                           filename="企业名录.xlsx", mapping=None)
+    batch = import_preview(
+        actor=officer,
+        kind="enterprises",
+        uploaded_file_bytes=good(registry_data),
+        filename="企业名录.xlsx",
+        mapping=None,
+    )
     assert batch.status == "previewed" and (batch.created, batch.updated, batch.unchanged) == (1, 1, 0)
     assert batch.problems == [] and batch.region_code == XINPU and batch.actor == officer
     path = stored_path(batch)
@@ -57,8 +64,13 @@ def test_preview_stores_the_file_and_writes_nothing_then_confirm_imports_it(regi
 
 
 def test_a_batch_belongs_to_its_actor(registry_data, personas):
-    batch = import_preview(actor=personas["xinpu"], kind="enterprises", uploaded_file_bytes=good(registry_data),
-                           filename="企业.xlsx", mapping=None)
+    batch = import_preview(
+        actor=personas["xinpu"],
+        kind="enterprises",
+        uploaded_file_bytes=good(registry_data),
+        filename="企业.xlsx",
+        mapping=None,
+    )
     assert access_batch(personas["xinpu"], batch.pk) == batch
     for other in ("admin", "qiaotou"):
         with pytest.raises(Http404):
@@ -73,8 +85,9 @@ def test_a_batch_belongs_to_its_actor(registry_data, personas):
 
 def test_confirm_refuses_a_batch_with_problems(registry_data, personas):
     data = ledger([uscc(2), "桥头的公司", "3311", "规下", "2019-11-13", "桥头镇"])
-    batch = import_preview(actor=personas["xinpu"], kind="enterprises", uploaded_file_bytes=data,
-                           filename="企业.xlsx", mapping=None)
+    batch = import_preview(
+        actor=personas["xinpu"], kind="enterprises", uploaded_file_bytes=data, filename="企业.xlsx", mapping=None
+    )
     assert batch.status == "refused" and batch.problem_count == 1
     assert batch.problems[0]["rule"] == "scope.town" and batch.problems[0]["row"] == 2
     with pytest.raises(RuleError) as exc:
@@ -85,16 +98,18 @@ def test_confirm_refuses_a_batch_with_problems(registry_data, personas):
 
 def test_confirm_refuses_a_changed_or_missing_file(registry_data, personas):
     officer = personas["xinpu"]
-    batch = import_preview(actor=officer, kind="enterprises", uploaded_file_bytes=good(registry_data),
-                           filename="企业.xlsx", mapping=None)
+    batch = import_preview(
+        actor=officer, kind="enterprises", uploaded_file_bytes=good(registry_data), filename="企业.xlsx", mapping=None
+    )
     stored_path(batch).write_bytes(ledger([uscc(3), "偷换的公司", "3311", "规下", "2019-11-13", "新浦镇"]))
     with pytest.raises(RuleError) as exc:
         import_confirm(actor=officer, batch=batch)
     assert exc.value.problems[0].rule == "import.file_changed"
     batch.refresh_from_db()
     assert batch.status == "refused" and not Enterprise.objects.filter(uscc__in=[uscc(1), uscc(3)]).exists()
-    again = import_preview(actor=officer, kind="enterprises", uploaded_file_bytes=good(registry_data),
-                           filename="企业.xlsx", mapping=None)
+    again = import_preview(
+        actor=officer, kind="enterprises", uploaded_file_bytes=good(registry_data), filename="企业.xlsx", mapping=None
+    )
     stored_path(again).unlink()
     with pytest.raises(RuleError):
         import_confirm(actor=officer, batch=again)
@@ -105,8 +120,9 @@ def test_a_registry_change_after_the_preview_is_caught_at_confirm(registry_data,
 
     officer = personas["xinpu"]
     owner = registry_data[XINPU]["owner"]
-    batch = import_preview(actor=officer, kind="enterprises", uploaded_file_bytes=good(registry_data),
-                           filename="企业.xlsx", mapping=None)
+    batch = import_preview(
+        actor=officer, kind="enterprises", uploaded_file_bytes=good(registry_data), filename="企业.xlsx", mapping=None
+    )
     enterprise_update(actor=personas["admin"], enterprise=owner, town=registry_data["330282109"]["town"])
     import_confirm(actor=officer, batch=batch)
     batch.refresh_from_db()
@@ -115,19 +131,37 @@ def test_a_registry_change_after_the_preview_is_caught_at_confirm(registry_data,
 
 
 def test_an_unusable_upload_is_recorded_as_refused(personas, regions):
-    batch = import_preview(actor=personas["admin"], kind="enterprises", uploaded_file_bytes=b"\x89PNG....",
-                           filename="photo.png", mapping=None)
+    batch = import_preview(
+        actor=personas["admin"],
+        kind="enterprises",
+        uploaded_file_bytes=b"\x89PNG....",
+        filename="photo.png",
+        mapping=None,
+    )
     assert batch.status == "refused" and batch.problems[0]["rule"] == "ledger.not_spreadsheet"
     assert "PNG" in batch.message and ImportBatch.objects.filter(pk=batch.pk).exists()
 
 
 def test_preview_keeps_the_mapping_for_confirm(registry_data, personas):
-    data = write_xlsx({"Sheet1": [["code", "company", "nace", "size", "founded", "town"],
-                                  [uscc(5), "映射公司", "3311", "规下", "2019-11-13", "新浦镇"]]})
-    mapping = {"uscc": "code", "name": "company", "industry_code": "nace", "scale": "size",
-               "registered_on": "founded", "town": "town"}
-    batch = import_preview(actor=personas["admin"], kind="enterprises", uploaded_file_bytes=data,
-                           filename="firms.xlsx", mapping=mapping)
+    data = write_xlsx(
+        {
+            "Sheet1": [
+                ["code", "company", "nace", "size", "founded", "town"],
+                [uscc(5), "映射公司", "3311", "规下", "2019-11-13", "新浦镇"],
+            ]
+        }
+    )
+    mapping = {
+        "uscc": "code",
+        "name": "company",
+        "industry_code": "nace",
+        "scale": "size",
+        "registered_on": "founded",
+        "town": "town",
+    }
+    batch = import_preview(
+        actor=personas["admin"], kind="enterprises", uploaded_file_bytes=data, filename="firms.xlsx", mapping=mapping
+    )
     assert batch.status == "previewed" and batch.mapping == mapping, batch.problems
     import_confirm(actor=personas["admin"], batch=batch)
     assert Enterprise.objects.get(uscc=uscc(5)).name == "映射公司"

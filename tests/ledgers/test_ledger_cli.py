@@ -57,8 +57,12 @@ def test_exit_codes_and_dry_run(registry_data, personas, tmp_path):
     assert code == 0 and "imported: 1 created" in out
     code, out, _ = run("import", "enterprises", good, "-v0")
     assert code == 0 and "nothing changed" in out
-    bad = ledger(tmp_path, [uscc(2), "坏公司", "9999", "规下", "2019-11-13", "新浦镇"],
-                 [uscc(3), "好公司", "3311", "规下", "2019-11-13", "新浦镇"], name="bad.xlsx")
+    bad = ledger(
+        tmp_path,
+        [uscc(2), "坏公司", "9999", "规下", "2019-11-13", "新浦镇"],
+        [uscc(3), "好公司", "3311", "规下", "2019-11-13", "新浦镇"],
+        name="bad.xlsx",
+    )
     report = tmp_path / "问题报告.xlsx"
     code, out, err = run("import", "enterprises", bad, "--report", str(report), "-v0")
     assert code == 1 and "refused" in err
@@ -125,8 +129,9 @@ def test_the_real_land_market_export_through_the_reader_with_the_shipped_mapping
 def _cli(home: Path, *args) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")}
     env["LANDCYCLE_HOME"] = str(home)
-    return subprocess.run([sys.executable, "-m", "landcycle.cli", *args], capture_output=True, text=True, env=env,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "landcycle.cli", *args], capture_output=True, text=True, env=env, timeout=300
+    )
 
 
 def test_help_lists_every_kind(tmp_path):

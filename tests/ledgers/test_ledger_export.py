@@ -29,24 +29,56 @@ def rich(supervision_data, personas):
     admin = personas["admin"]
     xp = registry_data[XINPU]
     services.park_update(actor=admin, park=xp["park"], note="2019年认定")
-    services.parcel_update(actor=admin, parcel=xp["parcels"][1], address="新浦镇纬二路8号", status="idle",
-                           land_use="m0")
+    services.parcel_update(
+        actor=admin, parcel=xp["parcels"][1], address="新浦镇纬二路8号", status="idle", land_use="m0"
+    )
     old = services.enterprise_create(
-        actor=admin, uscc=wrong_check("91330282MA2H4K7D39"), name="慈溪市老字号有限公司", industry_code="1713",
-        scale="below", registered_on=dt.date(1998, 5, 4), town=xp["town"], status="suspended",
-        uscc_override=True, uscc_override_reason="营业执照原件如此", contact="李四 0574-1234567")
-    services.occupancy_create(actor=admin, enterprise=old, parcel=xp["parcels"][1], kind="leased",
-                              area_m2=Decimal("1234.56"), start=dt.date(2018, 1, 1), end=dt.date(2023, 12, 31),
-                              lessor=xp["owner"])
-    YearlyFigure.objects.create(enterprise=old, year=2024, revenue=Decimal("1234.56"), tax=Decimal("0.01"),
-                                value_added=Decimal("99999999999.99"), energy_tce=Decimal("12.3"),
-                                emissions_t=Decimal("0.125"), rnd=Decimal("0"), staff=17,
-                                electricity_10k_kwh=Decimal("45.6"))
+        actor=admin,
+        uscc=wrong_check("91330282MA2H4K7D39"),
+        name="慈溪市老字号有限公司",
+        industry_code="1713",
+        scale="below",
+        registered_on=dt.date(1998, 5, 4),
+        town=xp["town"],
+        status="suspended",
+        uscc_override=True,
+        uscc_override_reason="营业执照原件如此",
+        contact="李四 0574-1234567",
+    )
+    services.occupancy_create(
+        actor=admin,
+        enterprise=old,
+        parcel=xp["parcels"][1],
+        kind="leased",
+        area_m2=Decimal("1234.56"),
+        start=dt.date(2018, 1, 1),
+        end=dt.date(2023, 12, 31),
+        lessor=xp["owner"],
+    )
+    YearlyFigure.objects.create(
+        enterprise=old,
+        year=2024,
+        revenue=Decimal("1234.56"),
+        tax=Decimal("0.01"),
+        value_added=Decimal("99999999999.99"),
+        energy_tce=Decimal("12.3"),
+        emissions_t=Decimal("0.125"),
+        rnd=Decimal("0"),
+        staff=17,
+        electricity_10k_kwh=Decimal("45.6"),
+    )
     # evaluation facts: a veto with its date and source, a merged unit (the figures export carries them too)
     from landcycle.evaluation.services_facts import fact_record
 
-    fact_record(actor=admin, enterprise=old, year=2024, kind="veto_illegal_land", occurred_on=dt.date(2024, 7, 1),
-                source="慈自然资罚〔2024〕5号", note="未批先建")
+    fact_record(
+        actor=admin,
+        enterprise=old,
+        year=2024,
+        kind="veto_illegal_land",
+        occurred_on=dt.date(2024, 7, 1),
+        source="慈自然资罚〔2024〕5号",
+        note="未批先建",
+    )
     fact_record(actor=admin, enterprise=old, year=2024, kind="merge_key", value="XP-2024-01", source="同地块合并评价")
     return registry_data
 
@@ -77,11 +109,17 @@ def test_an_officer_exports_only_their_town_and_can_import_it_back(rich, persona
 
 
 def test_export_of_an_officer_ignores_a_wider_queryset(rich, personas):
-    rows = read_book(ledger_export(user=personas["xinpu"], kind="enterprises",
-                                   queryset=Enterprise.objects.all()))["企业台账"]
+    rows = read_book(ledger_export(user=personas["xinpu"], kind="enterprises", queryset=Enterprise.objects.all()))[
+        "企业台账"
+    ]
     assert {r[6] for r in rows[1:]} == {"新浦镇"}
-    below = read_book(ledger_export(user=personas["admin"], kind="enterprises",
-                                    queryset=Enterprise.objects.filter(scale="below").order_by("-name")))["企业台账"]
+    below = read_book(
+        ledger_export(
+            user=personas["admin"],
+            kind="enterprises",
+            queryset=Enterprise.objects.filter(scale="below").order_by("-name"),
+        )
+    )["企业台账"]
     assert [r[3] for r in below[1:]] == ["规下"] * 3
     assert [r[1] for r in below[1:]] == sorted((r[1] for r in below[1:]), reverse=True)
     with pytest.raises(TypeError):
@@ -104,8 +142,16 @@ def test_xlsx_layout_codes_as_text_numbers_as_numbers_dates_as_dates(rich, perso
     row = next(r for r in firms if r[0] == owner.uscc)
     assert row == [owner.uscc, owner.name, "3851", "规上", dt.date(2005, 3, 1), "在营", "新浦镇", ""]
     occupancy = read_book(ledger_export(user=personas["admin"], kind="occupancy"))["用地关系台账"]
-    assert occupancy[0] == ["统一社会信用代码", "企业名称", "地块编号", "使用方式", "出租方统一社会信用代码",
-                            "使用面积（平方米）", "起始日期", "终止日期"]
+    assert occupancy[0] == [
+        "统一社会信用代码",
+        "企业名称",
+        "地块编号",
+        "使用方式",
+        "出租方统一社会信用代码",
+        "使用面积（平方米）",
+        "起始日期",
+        "终止日期",
+    ]
     ended = next(r for r in occupancy[1:] if r[7] != "")
     assert ended[3] == "租赁" and ended[4] == owner.uscc and ended[5] == 1234.56
     assert ended[7] == dt.date(2023, 12, 31)
@@ -124,8 +170,9 @@ def test_a_town_name_shared_by_two_towns_in_scope_is_written_as_its_code(rich, p
     Region.objects.create(code="330282999", name="新浦镇", level="town", parent=Region.objects.get(code="330282"))
     rows = read_book(ledger_export(user=personas["admin"], kind="enterprises"))["企业台账"]
     assert {r[6] for r in rows[1:]} == {XINPU, "桥头镇"}
-    report = ledger_import(actor=personas["admin"], kind="enterprises",
-                           source=ledger_export(user=personas["admin"], kind="enterprises"))
+    report = ledger_import(
+        actor=personas["admin"], kind="enterprises", source=ledger_export(user=personas["admin"], kind="enterprises")
+    )
     assert report.ok and report.changed == 0
 
 
@@ -147,17 +194,20 @@ def test_evaluation_facts_are_imported_with_their_source_by_the_evaluation_roles
     from landcycle.ledgers.services import ledger_import
 
     owner = rich[XINPU]["owner"]
-    text = ("统一社会信用代码,年度,事项,发生或认定日期,依据文件\n"
-            f"{owner.uscc},2025,重大安全生产事故,2025-05-06,慈应急罚〔2025〕9号\n"
-            f"{owner.uscc},2025,政策性搬迁,,\n")
+    text = (
+        "统一社会信用代码,年度,事项,发生或认定日期,依据文件\n"
+        f"{owner.uscc},2025,重大安全生产事故,2025-05-06,慈应急罚〔2025〕9号\n"
+        f"{owner.uscc},2025,政策性搬迁,,\n"
+    )
     bad = ledger_import(actor=personas["admin"], kind="evaluation_facts", source=text.encode("utf-8"), filename="f.csv")
     assert not bad.ok and [p.field for p in bad.problems] == ["source"]  # all or nothing: the source is required
     assert not EvaluationFact.objects.filter(year=2025).exists()
     good = text.replace(",,\n", ",,慈政发〔2024〕21号\n")
     with pytest.raises(PermissionDenied):
         ledger_import(actor=personas["xinpu"], kind="evaluation_facts", source=good.encode("utf-8"), filename="f.csv")
-    report = ledger_import(actor=personas["admin"], kind="evaluation_facts", source=good.encode("utf-8"),
-                           filename="f.csv")
+    report = ledger_import(
+        actor=personas["admin"], kind="evaluation_facts", source=good.encode("utf-8"), filename="f.csv"
+    )
     assert report.ok and report.created == 2
     facts = {f.kind: f for f in EvaluationFact.objects.filter(year=2025)}
     assert facts["veto_safety"].occurred_on == dt.date(2025, 5, 6) and facts["relocated"].source == "慈政发〔2024〕21号"

@@ -16,7 +16,7 @@ from landcycle.audit.services import audit_verify
 from landcycle.evaluation.models import YearlyFigure
 from landcycle.ledgers.models import ImportBatch
 from landcycle.ledgers.services import ledger_import
-from landcycle.registry.models import Enterprise, Occupancy, Park, Parcel, Region
+from landcycle.registry.models import Enterprise, Occupancy, Parcel, Park, Region
 from landcycle.rules.ledger import LedgerUnusable
 
 pytestmark = pytest.mark.django_db
@@ -30,35 +30,46 @@ def enterprise_ledger(rows):
 
 
 def register_firms(actor):
-    data = enterprise_ledger([
-        [A, "慈溪甲机械有限公司", "3484", "规上", dt.date(2005, 3, 1), "在营", "新浦镇", "张三"],
-        [B, "慈溪乙电器有限公司", "C3851", "规下", "2015/06/01", None, XINPU, None],
-        [C, "慈溪丙塑料有限公司", 2929, "规模以下", "2016年7月1日", "存续", "新浦镇", ""],
-        [D, "慈溪丁纺织有限公司", "1713", "规上", 43782, "在营", "330282112000", "/"],
-    ])
+    data = enterprise_ledger(
+        [
+            [A, "慈溪甲机械有限公司", "3484", "规上", dt.date(2005, 3, 1), "在营", "新浦镇", "张三"],
+            [B, "慈溪乙电器有限公司", "C3851", "规下", "2015/06/01", None, XINPU, None],
+            [C, "慈溪丙塑料有限公司", 2929, "规模以下", "2016年7月1日", "存续", "新浦镇", ""],
+            [D, "慈溪丁纺织有限公司", "1713", "规上", 43782, "在营", "330282112000", "/"],
+        ]
+    )
     return ledger_import(actor=actor, kind="enterprises", source=data, filename="企业.xlsx")
 
 
 # ---------------------------------------------------------------------- the messy town ledger (issue 3)
 TITLE = "2025年新浦镇工业企业用地情况表"
-TOP = ["序号", "统一社会信用代码", "企业名称", "地块编号", "使用方式", "出租方统一社会信用代码", "使用面积（平方米）",
-       "使用期限", None]
+TOP = [
+    "序号",
+    "统一社会信用代码",
+    "企业名称",
+    "地块编号",
+    "使用方式",
+    "出租方统一社会信用代码",
+    "使用面积（平方米）",
+    "使用期限",
+    None,
+]
 SUB = [None] * 7 + ["起始日期", "终止日期"]
 MERGES = [(0, 0, 0, 8, TITLE)] + [(2, c, 3, c, TOP[c]) for c in range(7)] + [(2, 7, 2, 8, "使用期限")]
 
 
 def messy_rows(p1: str, p2: str, fixed: bool = False) -> list[list]:
     rows = [
-        [None] * 9,                                                                                   # 1 title
-        ["填报单位：新浦镇人民政府", None, None, None, None, None, "填报日期：2025年1月5日"],             # 2
-        [None] * 9,                                                                                   # 3 header
-        SUB,                                                                                          # 4 header
-        [1, A.lower(), "慈溪甲机械有限公司", p1, "自有", "/", "１２，０００", "2019-11-13", "/"],           # 5
-        [2, B, "慈溪乙电器有限公司", p1, "租赁", A, "1,234.5", "2020/01/01", "2025年12月31日"],          # 6
-        [None] * 9,                                                                                   # 7 blank
-        ["小计", None, None, None, None, None, "13,234.5"],                                          # 8
+        [None] * 9,  # 1 title
+        ["填报单位：新浦镇人民政府", None, None, None, None, None, "填报日期：2025年1月5日"],  # 2
+        [None] * 9,  # 3 header
+        SUB,  # 4 header
+        [1, A.lower(), "慈溪甲机械有限公司", p1, "自有", "/", "１２，０００", "2019-11-13", "/"],  # 5
+        [2, B, "慈溪乙电器有限公司", p1, "租赁", A, "1,234.5", "2020/01/01", "2025年12月31日"],  # 6
+        [None] * 9,  # 7 blank
+        ["小计", None, None, None, None, None, "13,234.5"],  # 8
         [3, C if fixed else wrong_check(C), "慈溪丙塑料有限公司", p2, "租赁", A, 800, "2021.03.01", None],  # 9
-        [4, D, "慈溪丁纺织有限公司", p2, "自有", None, "500" if fixed else None, "2018-06-01", "—"],    # 10
+        [4, D, "慈溪丁纺织有限公司", p2, "自有", None, "500" if fixed else None, "2018-06-01", "—"],  # 10
     ]
     if not fixed:
         rows.append([5, A, "慈溪甲机械有限公司", p1, "自有", "/", "１２，０００", "2019-11-13", "/"])  # 11 duplicate
@@ -84,8 +95,12 @@ def test_messy_town_ledger_refused_with_every_problem_and_nothing_written(regist
         ("用地情况", 11, "统一社会信用代码", "ledger.duplicate_key"),
     ]
     assert all(p.zh and p.en for p in report.problems)
-    assert [(s.row, s.reason) for s in report.result.skipped] == [(7, "blank"), (8, "total"), (12, "total"),
-                                                                   (13, "note")]
+    assert [(s.row, s.reason) for s in report.result.skipped] == [
+        (7, "blank"),
+        (8, "total"),
+        (12, "total"),
+        (13, "note"),
+    ]
     assert report.invalid == 3 and report.created == 2  # rows 5 and 6 would be created
     assert Occupancy.objects.count() == occupancies and AuditEntry.objects.count() == audit
     batch = ImportBatch.objects.get(kind="occupancy")
@@ -101,8 +116,7 @@ def test_messy_ledger_fixed_imports_and_a_second_import_changes_nothing(registry
     assert report.ok and report.imported, report.problems
     assert (report.created, report.updated, report.unchanged, report.skipped) == (4, 0, 0, 4)
     assert AuditEntry.objects.count() == audit + 4 and report.audit_entries == 4
-    assert set(AuditEntry.objects.filter(seq__gt=audit).values_list("action", flat=True)) == {
-        "import.occupancy.create"}
+    assert set(AuditEntry.objects.filter(seq__gt=audit).values_list("action", flat=True)) == {"import.occupancy.create"}
     a_owns = Occupancy.objects.get(enterprise__uscc=A)
     assert a_owns.kind == "owned" and a_owns.area_m2 == Decimal("12000") and a_owns.end is None
     assert a_owns.start == dt.date(2019, 11, 13)
@@ -132,15 +146,20 @@ def test_enterprises_imported_with_every_cell_form(registry_data, personas):
 def test_update_writes_only_changed_fields_and_audits_before_and_after(registry_data, personas):
     admin = personas["admin"]
     register_firms(admin)
-    data = enterprise_ledger([
-        [A, "慈溪甲机械股份有限公司", "3484", "规上", dt.date(2005, 3, 1), "停产", "新浦镇", "张三"],
-        [B, "慈溪乙电器有限公司", "3851", "规下", dt.date(2015, 6, 1), "在营", XINPU, None],
-    ])
+    data = enterprise_ledger(
+        [
+            [A, "慈溪甲机械股份有限公司", "3484", "规上", dt.date(2005, 3, 1), "停产", "新浦镇", "张三"],
+            [B, "慈溪乙电器有限公司", "3851", "规下", dt.date(2015, 6, 1), "在营", XINPU, None],
+        ]
+    )
     report = ledger_import(actor=admin, kind="enterprises", source=data)
     assert (report.created, report.updated, report.unchanged) == (0, 1, 1)
     plan = next(p for p in report.plan if p.action == "update")
     assert plan.row == 2 and plan.key == A
-    assert plan.changes == {"name": ("慈溪甲机械有限公司", "慈溪甲机械股份有限公司"), "status": ("operating", "suspended")}
+    assert plan.changes == {
+        "name": ("慈溪甲机械有限公司", "慈溪甲机械股份有限公司"),
+        "status": ("operating", "suspended"),
+    }
     a = Enterprise.objects.get(uscc=A)
     assert a.name == "慈溪甲机械股份有限公司" and a.status == "suspended"
     entry = AuditEntry.objects.get(action="import.enterprises.update")
@@ -149,8 +168,14 @@ def test_update_writes_only_changed_fields_and_audits_before_and_after(registry_
 
 def test_a_column_left_out_keeps_the_registered_value(registry_data, personas):
     owner = registry_data[XINPU]["owner"]
-    data = write_xlsx({"企业": [["统一社会信用代码", "企业名称", "行业代码", "规模", "成立日期"],
-                               [owner.uscc, owner.name, owner.industry_code, "规上", owner.registered_on]]})
+    data = write_xlsx(
+        {
+            "企业": [
+                ["统一社会信用代码", "企业名称", "行业代码", "规模", "成立日期"],
+                [owner.uscc, owner.name, owner.industry_code, "规上", owner.registered_on],
+            ]
+        }
+    )
     report = ledger_import(actor=personas["admin"], kind="enterprises", source=data)
     assert report.unchanged == 1 and report.changed == 0
     owner.refresh_from_db()
@@ -189,38 +214,65 @@ def test_a_failure_while_writing_rolls_everything_back(registry_data, personas, 
 def test_registry_rules_apply_as_in_the_services(registry_data, personas):
     xp = registry_data[XINPU]
     future = dt.date.today() + dt.timedelta(days=30)
-    data = enterprise_ledger([[uscc(300), "未来公司", "3311", "规下", future, "在营", "新浦镇", ""],
-                              [uscc(301), "名" * 201, "3311", "规下", "2019-01-01", "在营", "新浦镇", ""]])
+    data = enterprise_ledger(
+        [
+            [uscc(300), "未来公司", "3311", "规下", future, "在营", "新浦镇", ""],
+            [uscc(301), "名" * 201, "3311", "规下", "2019-01-01", "在营", "新浦镇", ""],
+        ]
+    )
     report = ledger_import(actor=personas["admin"], kind="enterprises", source=data)
     assert [(p.row, p.column, p.rule) for p in report.problems] == [
-        (2, "成立日期", "date.future"), (3, "企业名称", "field.max_length")]
+        (2, "成立日期", "date.future"),
+        (3, "企业名称", "field.max_length"),
+    ]
     parcel = xp["parcels"][0]
-    occ = write_xlsx({"用地": [["统一社会信用代码", "地块编号", "使用方式", "出租方统一社会信用代码", "使用面积（平方米）",
-                                "起始日期", "终止日期"],
-                               [xp["tenant"].uscc, parcel.number, "自有", xp["owner"].uscc, 999999, "2021-01-01",
-                                "2020-01-01"]]})
+    occ = write_xlsx(
+        {
+            "用地": [
+                [
+                    "统一社会信用代码",
+                    "地块编号",
+                    "使用方式",
+                    "出租方统一社会信用代码",
+                    "使用面积（平方米）",
+                    "起始日期",
+                    "终止日期",
+                ],
+                [xp["tenant"].uscc, parcel.number, "自有", xp["owner"].uscc, 999999, "2021-01-01", "2020-01-01"],
+            ]
+        }
+    )
     report = ledger_import(actor=personas["admin"], kind="occupancy", source=occ)
     assert {(p.column, p.rule) for p in report.problems} == {
-        ("使用面积（平方米）", "occupancy.area_exceeds_parcel"), ("终止日期", "occupancy.end_before_start"),
-        ("出租方统一社会信用代码", "occupancy.lessor_on_owned")}
+        ("使用面积（平方米）", "occupancy.area_exceeds_parcel"),
+        ("终止日期", "occupancy.end_before_start"),
+        ("出租方统一社会信用代码", "occupancy.lessor_on_owned"),
+    }
     # a parcel whose stated area no longer matches its shape (5 % tolerance of policies/registry.toml)
-    shaped = write_xlsx({"地块": [["地块编号", "园区编号", "面积（亩）", "供地方式"],
-                                 [parcel.number, xp["park"].code, 45, "出让"]]})
+    shaped = write_xlsx(
+        {"地块": [["地块编号", "园区编号", "面积（亩）", "供地方式"], [parcel.number, xp["park"].code, 45, "出让"]]}
+    )
     report = ledger_import(actor=personas["admin"], kind="parcels", source=shaped)
     assert [(p.column, p.rule) for p in report.problems] == [("面积（亩）", "geometry.area_mismatch")]
 
 
 def test_references_must_be_registered(registry_data, personas):
-    data = write_xlsx({"地块": [["地块编号", "园区编号", "面积（平方米）", "供地方式"],
-                               ["NEW-0001", "NO-SUCH-PARK", 1000, "出让"]]})
+    data = write_xlsx(
+        {"地块": [["地块编号", "园区编号", "面积（平方米）", "供地方式"], ["NEW-0001", "NO-SUCH-PARK", 1000, "出让"]]}
+    )
     report = ledger_import(actor=personas["admin"], kind="parcels", source=data)
     assert [(p.row, p.column, p.rule, p.value) for p in report.problems] == [
-        (2, "园区编号", "park.unknown", "NO-SUCH-PARK")]
+        (2, "园区编号", "park.unknown", "NO-SUCH-PARK")
+    ]
     figures = write_xlsx({"数据": [["统一社会信用代码", "年度", "实缴税收（万元）"], [uscc(999), 2025, 10]]})
     report = ledger_import(actor=personas["admin"], kind="figures", source=figures)
     assert [(p.column, p.rule) for p in report.problems] == [("统一社会信用代码", "enterprise.unknown")]
-    towns = enterprise_ledger([[uscc(998), "某公司", "3311", "规下", "2019-01-01", None, "不存在镇", ""],
-                               [uscc(997), "某公司", "3311", "规下", "2019-01-01", None, "330282", ""]])
+    towns = enterprise_ledger(
+        [
+            [uscc(998), "某公司", "3311", "规下", "2019-01-01", None, "不存在镇", ""],
+            [uscc(997), "某公司", "3311", "规下", "2019-01-01", None, "330282", ""],
+        ]
+    )
     report = ledger_import(actor=personas["admin"], kind="enterprises", source=towns)
     assert [(p.row, p.rule) for p in report.problems] == [(2, "town.unknown"), (3, "town.not_town")]
 
@@ -228,16 +280,26 @@ def test_references_must_be_registered(registry_data, personas):
 def test_town_officer_cannot_import_another_towns_rows(registry_data, personas):
     officer = personas["xinpu"]
     before = (Enterprise.objects.count(), AuditEntry.objects.count())
-    data = enterprise_ledger([[uscc(400), "新浦新公司", "3311", "规下", "2019-01-01", "在营", "新浦镇", ""],
-                              [uscc(401), "桥头新公司", "3311", "规下", "2019-01-01", "在营", "桥头镇", ""]])
+    data = enterprise_ledger(
+        [
+            [uscc(400), "新浦新公司", "3311", "规下", "2019-01-01", "在营", "新浦镇", ""],
+            [uscc(401), "桥头新公司", "3311", "规下", "2019-01-01", "在营", "桥头镇", ""],
+        ]
+    )
     report = ledger_import(actor=officer, kind="enterprises", source=data)
     assert [(p.row, p.column, p.rule) for p in report.problems] == [(3, "所属镇街", "scope.town")]
     assert "桥头镇" in report.problems[0].zh and QIAOTOU in report.problems[0].en
     assert (Enterprise.objects.count(), AuditEntry.objects.count()) == before
     # an existing enterprise of another town, even unchanged, and without a town column
     qt = registry_data[QIAOTOU]["owner"]
-    data = write_xlsx({"企业": [["统一社会信用代码", "企业名称", "行业代码", "规模", "成立日期"],
-                               [qt.uscc, qt.name, qt.industry_code, "规上", qt.registered_on]]})
+    data = write_xlsx(
+        {
+            "企业": [
+                ["统一社会信用代码", "企业名称", "行业代码", "规模", "成立日期"],
+                [qt.uscc, qt.name, qt.industry_code, "规上", qt.registered_on],
+            ]
+        }
+    )
     report = ledger_import(actor=officer, kind="enterprises", source=data)
     assert [(p.row, p.column, p.rule) for p in report.problems] == [(2, "所属镇街", "scope.town")]
     # figures of another town's enterprise; a parcel in another town's park
@@ -245,20 +307,34 @@ def test_town_officer_cannot_import_another_towns_rows(registry_data, personas):
     report = ledger_import(actor=officer, kind="figures", source=figures)
     assert [(p.column, p.rule) for p in report.problems] == [("统一社会信用代码", "scope.town")]
     park = registry_data[QIAOTOU]["park"]
-    parcels = write_xlsx({"地块": [["地块编号", "园区编号", "面积（平方米）", "供地方式"], ["X-1", park.code, 1000, "出让"]]})
+    parcels = write_xlsx(
+        {"地块": [["地块编号", "园区编号", "面积（平方米）", "供地方式"], ["X-1", park.code, 1000, "出让"]]}
+    )
     report = ledger_import(actor=officer, kind="parcels", source=parcels)
     assert [(p.column, p.rule) for p in report.problems] == [("园区编号", "scope.town")]
 
 
 def test_town_officer_ledger_without_a_town_column_lands_in_their_town(registry_data, personas):
-    data = write_xlsx({"企业": [["统一社会信用代码", "企业名称", "行业代码", "规模", "成立日期"],
-                               [uscc(500), "新公司", "3311", "规下", "2019-01-01"]]})
+    data = write_xlsx(
+        {
+            "企业": [
+                ["统一社会信用代码", "企业名称", "行业代码", "规模", "成立日期"],
+                [uscc(500), "新公司", "3311", "规下", "2019-01-01"],
+            ]
+        }
+    )
     report = ledger_import(actor=personas["xinpu"], kind="enterprises", source=data)
     assert report.imported and Enterprise.objects.get(uscc=uscc(500)).town.code == XINPU
     report = ledger_import(actor=personas["admin"], kind="enterprises", source=data.replace(b"", b""))
     assert report.unchanged == 1
-    other = write_xlsx({"企业": [["统一社会信用代码", "企业名称", "行业代码", "规模", "成立日期"],
-                                [uscc(501), "县里录入的公司", "3311", "规下", "2019-01-01"]]})
+    other = write_xlsx(
+        {
+            "企业": [
+                ["统一社会信用代码", "企业名称", "行业代码", "规模", "成立日期"],
+                [uscc(501), "县里录入的公司", "3311", "规下", "2019-01-01"],
+            ]
+        }
+    )
     report = ledger_import(actor=personas["admin"], kind="enterprises", source=other)
     assert [(p.column, p.rule) for p in report.problems] == [("所属镇街", "ledger.required")]
 
@@ -275,11 +351,23 @@ def test_a_confirmed_failing_check_character_is_not_refused_again(registry_data,
     from landcycle.registry.services import enterprise_create
 
     bad = wrong_check(uscc(700))
-    enterprise_create(actor=personas["admin"], uscc=bad, name="老企业", industry_code="3311", scale="below",
-                      registered_on=dt.date(1999, 1, 1), town=registry_data[XINPU]["town"], uscc_override=True,
-                      uscc_override_reason="营业执照原件如此")
-    data = enterprise_ledger([[bad, "老企业", "3311", "规下", "1999-01-01", "在营", "新浦镇", ""],
-                              [wrong_check(uscc(701)), "新企业", "3311", "规下", "1999-01-01", "在营", "新浦镇", ""]])
+    enterprise_create(
+        actor=personas["admin"],
+        uscc=bad,
+        name="老企业",
+        industry_code="3311",
+        scale="below",
+        registered_on=dt.date(1999, 1, 1),
+        town=registry_data[XINPU]["town"],
+        uscc_override=True,
+        uscc_override_reason="营业执照原件如此",
+    )
+    data = enterprise_ledger(
+        [
+            [bad, "老企业", "3311", "规下", "1999-01-01", "在营", "新浦镇", ""],
+            [wrong_check(uscc(701)), "新企业", "3311", "规下", "1999-01-01", "在营", "新浦镇", ""],
+        ]
+    )
     report = ledger_import(actor=personas["admin"], kind="enterprises", source=data)
     assert [(p.row, p.rule) for p in report.problems] == [(3, "uscc.check")]
 
@@ -293,11 +381,23 @@ def test_parks_parcels_and_towns(registry_data, personas, regions):
     assert new.level == "town" and new.parent.code == "330282"
     refused = ledger_import(actor=personas["xinpu"], kind="regions", source=towns)
     assert {p.rule for p in refused.problems} == {"scope.town"}
-    parks = write_xlsx({"园区": [["园区编号", "园区名称", "园区类型", "所属镇街", "备注"],
-                                ["GX-01", "高新区小微园", "小微园区", "慈溪高新区", ""]]})
+    parks = write_xlsx(
+        {
+            "园区": [
+                ["园区编号", "园区名称", "园区类型", "所属镇街", "备注"],
+                ["GX-01", "高新区小微园", "小微园区", "慈溪高新区", ""],
+            ]
+        }
+    )
     assert ledger_import(actor=admin, kind="parks", source=parks).created == 1
-    parcels = write_xlsx({"地块": [["宗地编号", "园区代码", "宗地面积（亩）", "用途", "取得方式", "状态"],
-                                  ["GX-01-0001", "gx-01", "１５", "工业用地", "出让", "在建"]]})
+    parcels = write_xlsx(
+        {
+            "地块": [
+                ["宗地编号", "园区代码", "宗地面积（亩）", "用途", "取得方式", "状态"],
+                ["GX-01-0001", "gx-01", "１５", "工业用地", "出让", "在建"],
+            ]
+        }
+    )
     report = ledger_import(actor=admin, kind="parcels", source=parcels)
     assert report.created == 1, report.problems
     parcel = Parcel.objects.get(number="GX-01-0001")
@@ -307,9 +407,15 @@ def test_parks_parcels_and_towns(registry_data, personas, regions):
 
 def test_figures_in_other_units_are_stored_in_the_registry_units(registry_data, personas):
     owner = registry_data[XINPU]["owner"]
-    data = write_xlsx({"数据": [["统一社会信用代码", "年度", "实缴税收（元）", "用电量（千瓦时）", "主要污染物排放（千克）"],
-                               [owner.uscc, 2024, "1,234,567", 1500000, "1,234"],
-                               [owner.uscc, 2025, 6500000, "/", None]]})
+    data = write_xlsx(
+        {
+            "数据": [
+                ["统一社会信用代码", "年度", "实缴税收（元）", "用电量（千瓦时）", "主要污染物排放（千克）"],
+                [owner.uscc, 2024, "1,234,567", 1500000, "1,234"],
+                [owner.uscc, 2025, 6500000, "/", None],
+            ]
+        }
+    )
     report = ledger_import(actor=personas["admin"], kind="figures", source=data)
     assert (report.created, report.updated) == (1, 1), report.problems
     f24 = YearlyFigure.objects.get(enterprise=owner, year=2024)
@@ -359,21 +465,51 @@ def test_no_query_per_row(registry_data, personas, kind):
 
     admin = personas["admin"]
     xp = registry_data[XINPU]
-    firms = [enterprise_create(actor=admin, uscc=uscc(1000 + i), name=f"企业{i}", industry_code="3311",
-                               scale="below", registered_on=dt.date(2019, 1, 1), town=xp["town"]) for i in range(60)]
+    firms = [
+        enterprise_create(
+            actor=admin,
+            uscc=uscc(1000 + i),
+            name=f"企业{i}",
+            industry_code="3311",
+            scale="below",
+            registered_on=dt.date(2019, 1, 1),
+            town=xp["town"],
+        )
+        for i in range(60)
+    ]
 
     def ledger_of(n: int) -> bytes:
         if kind == "enterprises":
-            rows = [[uscc(2000 + i), f"新企业{i}", "3311", "规下", "2019-01-01", "在营", "新浦镇", ""] for i in range(n)]
+            rows = [
+                [uscc(2000 + i), f"新企业{i}", "3311", "规下", "2019-01-01", "在营", "新浦镇", ""] for i in range(n)
+            ]
             rows += [[f.uscc, f.name + "（改）", "3311", "规下", "2019-01-01", "在营", "新浦镇", ""] for f in firms[:n]]
             return enterprise_ledger(rows)
         if kind == "occupancy":
-            return write_xlsx({"用地": [["统一社会信用代码", "地块编号", "使用方式", "出租方统一社会信用代码",
-                                         "使用面积（平方米）", "起始日期"]] +
-                               [[f.uscc, xp["parcels"][i % 2].number, "租赁", xp["owner"].uscc, 100 + i,
-                                 "2024-01-01"] for i, f in enumerate(firms[:n])]})
-        return write_xlsx({"数据": [["统一社会信用代码", "年度", "实缴税收（万元）", "年平均职工人数"]] +
-                           [[f.uscc, 2024, 10 + i, i] for i, f in enumerate(firms[:n])]})
+            return write_xlsx(
+                {
+                    "用地": [
+                        [
+                            "统一社会信用代码",
+                            "地块编号",
+                            "使用方式",
+                            "出租方统一社会信用代码",
+                            "使用面积（平方米）",
+                            "起始日期",
+                        ]
+                    ]
+                    + [
+                        [f.uscc, xp["parcels"][i % 2].number, "租赁", xp["owner"].uscc, 100 + i, "2024-01-01"]
+                        for i, f in enumerate(firms[:n])
+                    ]
+                }
+            )
+        return write_xlsx(
+            {
+                "数据": [["统一社会信用代码", "年度", "实缴税收（万元）", "年平均职工人数"]]
+                + [[f.uscc, 2024, 10 + i, i] for i, f in enumerate(firms[:n])]
+            }
+        )
 
     counts = []
     for n in (6, 60):

@@ -57,8 +57,14 @@ def test_a_big_export_is_queued_with_its_filters_and_the_worker_runs_it(client, 
     download = client.get(reverse("export_job_file", args=[job.pk]))
     assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
     rows = read_book(body(download))[KINDS["parcels"].schema.title_zh]
-    direct = read_book(ledger_export(user=admin, kind="parcels", fmt="xlsx", queryset=list_rows(
-        LIST_EXPORTS["parcels"], admin, {"town": [XINPU], "sort": ["-area"]})))[KINDS["parcels"].schema.title_zh]
+    direct = read_book(
+        ledger_export(
+            user=admin,
+            kind="parcels",
+            fmt="xlsx",
+            queryset=list_rows(LIST_EXPORTS["parcels"], admin, {"town": [XINPU], "sort": ["-area"]}),
+        )
+    )[KINDS["parcels"].schema.title_zh]
     assert rows == direct and len(rows) == 3
     assert [r[0] for r in rows[1:]] == [p.number for p in reversed(registry_data[XINPU]["parcels"])]  # -area
 

@@ -39,8 +39,11 @@ def keys(rows) -> set:
 def test_each_list_exports_its_filters_and_scope(client, registry_data, personas, name, fmt):
     kind = KINDS[LISTS[name]]
     own, other = registry_data[XINPU], registry_data[QIAOTOU]
-    key = {"park_list": lambda d: [d["park"].code], "parcel_list": lambda d: [p.number for p in d["parcels"]],
-           "enterprise_list": lambda d: [d["owner"].uscc, d["tenant"].uscc]}[name]
+    key = {
+        "park_list": lambda d: [d["park"].code],
+        "parcel_list": lambda d: [p.number for p in d["parcels"]],
+        "enterprise_list": lambda d: [d["owner"].uscc, d["tenant"].uscc],
+    }[name]
     client.force_login(personas["admin"])
     rows, _ = export(client, name, fmt)
     assert rows[0] == kind.headers and keys(rows) == set(key(own)) | set(key(other))
@@ -69,12 +72,12 @@ def test_the_xlsx_reads_back_with_the_right_types(client, registry_data, persona
     rows, _ = export(client, "enterprise_list", "xlsx", scale="above")
     head, row = rows[0], rows[1]
     owner = registry_data[XINPU]["owner"]
-    value = dict(zip(head, row))
+    value = dict(zip(head, row, strict=False))
     assert value["统一社会信用代码"] == owner.uscc and isinstance(value["统一社会信用代码"], str)
     assert value["企业名称"] == owner.name and value["规模"] == "规上" and value["所属镇街"] == "新浦镇"
     assert value["行业代码"] == "3851" and value["成立日期"] == dt.date(2005, 3, 1)
     rows, _ = export(client, "parcel_list", "xlsx")
-    value = dict(zip(rows[0], rows[1]))
+    value = dict(zip(rows[0], rows[1], strict=False))
     parcel = registry_data[XINPU]["parcels"][0]
     assert value["地块编号"] == parcel.number and value["园区编号"] == parcel.park.code
     assert value["面积（平方米）"] == pytest.approx(float(parcel.area_m2)) and value["供地方式"] == "出让"

@@ -40,8 +40,10 @@ def moved(parcel, dlon=0.05, scale=1.0) -> dict:
     return rectangle(121.40 + dlon, 30.30, float(parcel.area_m2) * scale)
 
 
-BOWTIE = {"type": "Polygon", "coordinates": [[[121.40, 30.30], [121.402, 30.302], [121.402, 30.30], [121.40, 30.302],
-                                              [121.40, 30.30]]]}
+BOWTIE = {
+    "type": "Polygon",
+    "coordinates": [[[121.40, 30.30], [121.402, 30.302], [121.402, 30.30], [121.40, 30.302], [121.40, 30.30]]],
+}
 
 
 def test_good_shapes_update_the_parcels_audited_and_a_second_import_changes_nothing(registry_data, personas):
@@ -66,10 +68,12 @@ def test_every_bad_feature_is_reported_and_nothing_is_written(registry_data, per
     a, b = registry_data[XINPU]["parcels"]
     c = registry_data[QIAOTOU]["parcels"][1]
     before = {p.pk: p.geometry for p in Parcel.objects.all()}
-    data = collection(feature(a.number, moved(a)),                       # good, but not written
-                      feature(b.number, BOWTIE, prop="number"),          # self-intersecting
-                      feature(a.number.replace("0001", "0099"), moved(a), prop="parcel_no"),  # unknown
-                      feature(c.number, moved(c, 0.07, scale=2.0)))      # twice the registered area
+    data = collection(
+        feature(a.number, moved(a)),  # good, but not written
+        feature(b.number, BOWTIE, prop="number"),  # self-intersecting
+        feature(a.number.replace("0001", "0099"), moved(a), prop="parcel_no"),  # unknown
+        feature(c.number, moved(c, 0.07, scale=2.0)),
+    )  # twice the registered area
     report = ledger_import(actor=admin, kind="parcel_shapes", source=data, filename="shapes.geojson")
     assert report.status == "refused"
     found = {(p.row, p.rule, p.column) for p in report.problems}
@@ -89,12 +93,15 @@ def test_an_officer_cannot_change_another_towns_parcel(registry_data, personas):
     assert own.geometry == registry_data[XINPU]["parcels"][0].geometry
 
 
-@pytest.mark.parametrize("data, rule", [
-    (b"{not json", "geojson.json"),
-    (json.dumps({"type": "Polygon", "coordinates": []}).encode(), "geojson.type"),
-    (collection(), "geojson.empty"),
-    (collection(feature("X", BOWTIE), crs={"type": "name", "properties": {"name": "EPSG:4527"}}), "geojson.crs"),
-])
+@pytest.mark.parametrize(
+    "data, rule",
+    [
+        (b"{not json", "geojson.json"),
+        (json.dumps({"type": "Polygon", "coordinates": []}).encode(), "geojson.type"),
+        (collection(), "geojson.empty"),
+        (collection(feature("X", BOWTIE), crs={"type": "name", "properties": {"name": "EPSG:4527"}}), "geojson.crs"),
+    ],
+)
 def test_a_file_that_is_not_a_feature_collection_in_wgs84_is_unusable(personas, regions, data, rule):
     with pytest.raises(LedgerUnusable) as exc:
         ledger_import(actor=personas["admin"], kind="parcel_shapes", source=data, filename="s.geojson")
@@ -103,8 +110,9 @@ def test_a_file_that_is_not_a_feature_collection_in_wgs84_is_unusable(personas, 
 
 def test_a_feature_without_number_or_geometry(registry_data, personas):
     a = registry_data[XINPU]["parcels"][0]
-    data = collection(feature(None, moved(a)), {"type": "Feature", "properties": {"地块编号": a.number},
-                                                "geometry": None})
+    data = collection(
+        feature(None, moved(a)), {"type": "Feature", "properties": {"地块编号": a.number}, "geometry": None}
+    )
     report = ledger_import(actor=personas["admin"], kind="parcel_shapes", source=data, filename="s.geojson")
     assert {(p.row, p.rule) for p in report.problems} == {(1, "geojson.number_missing"), (2, "geometry.missing")}
 
@@ -128,9 +136,14 @@ def test_shapes_in_the_browser_preview_and_report(client, registry_data, persona
     a = registry_data[XINPU]["parcels"][0]
     other = registry_data[QIAOTOU]["parcels"][0]
     client.force_login(officer)
-    data = collection(feature(a.number, moved(a)), feature(other.number, moved(other, 0.08)),
-                      feature(a.number.replace("0001", "0002"), BOWTIE))
-    client.post(reverse("ledger_import_new"), {"kind": "parcel_shapes", "file": SimpleUploadedFile("地块.geojson", data)})
+    data = collection(
+        feature(a.number, moved(a)),
+        feature(other.number, moved(other, 0.08)),
+        feature(a.number.replace("0001", "0002"), BOWTIE),
+    )
+    client.post(
+        reverse("ledger_import_new"), {"kind": "parcel_shapes", "file": SimpleUploadedFile("地块.geojson", data)}
+    )
     batch = ImportBatch.objects.get(actor=officer)
     assert batch.status == "refused"
     body = client.get(reverse("import_batch_detail", args=[batch.pk])).content.decode()
@@ -142,8 +155,12 @@ def test_shapes_in_the_browser_preview_and_report(client, registry_data, persona
 
 def test_a_clean_shape_batch_confirms(client, registry_data, personas):
     a = registry_data[XINPU]["parcels"][0]
-    batch = import_preview(actor=personas["xinpu"], kind="parcel_shapes", filename="a.geojson",
-                           uploaded_file_bytes=collection(feature(a.number, moved(a))))
+    batch = import_preview(
+        actor=personas["xinpu"],
+        kind="parcel_shapes",
+        filename="a.geojson",
+        uploaded_file_bytes=collection(feature(a.number, moved(a))),
+    )
     assert batch.status == "previewed" and batch.updated == 1
     assert "Polygon" in batch.plan[0]["changes"]["geometry"][1]  # a shape is kept in a few words
     client.force_login(personas["xinpu"])

@@ -22,25 +22,68 @@ def filled_rows(kind: str, data) -> list[list]:
     return {
         "regions": [["330282902", "慈溪滨海新区"]],
         "parks": [["XP-02", "新浦小微企业园", "小微园区", "新浦镇", "2024年新建"]],
-        "parcels": [["330282112-0009", park.code, 1500.5, "工业用地", "出让", "在用", "纬三路1号"],
-                    ["330282112-0010", park.code, "2,000", "仓储用地", "租赁", "储备", ""]],
-        "enterprises": [[uscc(800), "慈溪市新浦五金有限公司", "3311", "规下", "2019-11-13", "在营", "新浦镇", "王五"],
-                        [uscc(801), "慈溪市新浦模具有限公司", "C3525", "规上", "2020/1/2", "停产", XINPU, ""]],
-        "occupancy": [[xp["tenant"].uscc, xp["tenant"].name, parcel.number, "租赁", owner.uscc, 1000, "2024-01-01",
-                       "2026-12-31"]],
-        "evaluation_facts": [[owner.uscc, owner.name, 2024, "存在违法用地", None, "2024-07-01", "慈自然资罚〔2024〕5号",
-                              "未批先建"],
-                             [owner.uscc, owner.name, 2024, "合并评价", "XP-2024-01", None, "同地块合并评价", None]],
-        "figures": [[owner.uscc, owner.name, 2024, 11000, 550.5, 2800, 900, 1.25, 300, 118, 520],
-                    [xp["tenant"].uscc, xp["tenant"].name, 2024, 800, 20, None, None, None, None, 15, 30]],
+        "parcels": [
+            ["330282112-0009", park.code, 1500.5, "工业用地", "出让", "在用", "纬三路1号"],
+            ["330282112-0010", park.code, "2,000", "仓储用地", "租赁", "储备", ""],
+        ],
+        "enterprises": [
+            [uscc(800), "慈溪市新浦五金有限公司", "3311", "规下", "2019-11-13", "在营", "新浦镇", "王五"],
+            [uscc(801), "慈溪市新浦模具有限公司", "C3525", "规上", "2020/1/2", "停产", XINPU, ""],
+        ],
+        "occupancy": [
+            [xp["tenant"].uscc, xp["tenant"].name, parcel.number, "租赁", owner.uscc, 1000, "2024-01-01", "2026-12-31"]
+        ],
+        "evaluation_facts": [
+            [owner.uscc, owner.name, 2024, "存在违法用地", None, "2024-07-01", "慈自然资罚〔2024〕5号", "未批先建"],
+            [owner.uscc, owner.name, 2024, "合并评价", "XP-2024-01", None, "同地块合并评价", None],
+        ],
+        "figures": [
+            [owner.uscc, owner.name, 2024, 11000, 550.5, 2800, 900, 1.25, 300, 118, 520],
+            [xp["tenant"].uscc, xp["tenant"].name, 2024, 800, 20, None, None, None, None, 15, 30],
+        ],
         # number, parcels, town, holder, credit code, project, location, land use, kind, price, area, term,
         # signed, agreed/actual delivery, start, completion, production, extended start/completion/production,
         # shares, stopped since, government cause + evidence, committed/measured investment intensity, plot ratio,
         # tax per mu (the rest empty)
-        "contracts": [["3302822024A00009", parcel.number, "新浦镇", owner.name, owner.uscc, "智能家电项目", "纬二路北侧",
-                       "工业用地", "标准地", 480, 20000, "50", "2024-01-10", "2024-02-01", "2024-01-30", "2024-06-30",
-                       "2024-07-15", "2026-06-30", None, "2027-06-30", None, None, "2026-12-31", None, "35%", 0.3,
-                       None, None, None, 300, None, 1.2, None, 30, None]],
+        "contracts": [
+            [
+                "3302822024A00009",
+                parcel.number,
+                "新浦镇",
+                owner.name,
+                owner.uscc,
+                "智能家电项目",
+                "纬二路北侧",
+                "工业用地",
+                "标准地",
+                480,
+                20000,
+                "50",
+                "2024-01-10",
+                "2024-02-01",
+                "2024-01-30",
+                "2024-06-30",
+                "2024-07-15",
+                "2026-06-30",
+                None,
+                "2027-06-30",
+                None,
+                None,
+                "2026-12-31",
+                None,
+                "35%",
+                0.3,
+                None,
+                None,
+                None,
+                300,
+                None,
+                1.2,
+                None,
+                30,
+                None,
+            ]
+        ],
     }[kind]
 
 
@@ -77,7 +120,7 @@ def test_template_layout(kind):
     for header in k.headers:
         assert header in text
     table = next(i for i, r in enumerate(notes) if r[:3] == ["列名", "必填", "单位"])
-    required = {r[0] for r in notes[table + 1: table + 1 + len(k.columns)] if r[1] == "是"}
+    required = {r[0] for r in notes[table + 1 : table + 1 + len(k.columns)] if r[1] == "是"}
     assert required == {k.header(c) for c in k.columns if k.spec(c).required}
     assert "必填" in zip_text(data, r"comments\d+\.xml")
 
@@ -96,22 +139,32 @@ def test_enterprise_template_offers_units_codes_as_text_and_the_users_towns(pers
 
 # ---------------------------------------------------------------------- problem reports
 def messy_enterprises() -> bytes:
-    rows = [["2025年新浦镇企业名录"], ["填报单位：新浦镇"],
-            ["统一社会信用代码", "企业名称", "行业代码", "规模", "成立日期", "所属镇街"],
-            [uscc(900), "甲公司", "3311", "规下", "2019-11-13", "新浦镇"],
-            [wrong_check(uscc(901)), "乙公司", "9999", "中型", "2019-13-45", "桥头镇"],
-            [],
-            ["合计"],
-            [uscc(902), "丙公司", "3311", "规下", "2019-11-13", "不存在镇"]]
+    rows = [
+        ["2025年新浦镇企业名录"],
+        ["填报单位：新浦镇"],
+        ["统一社会信用代码", "企业名称", "行业代码", "规模", "成立日期", "所属镇街"],
+        [uscc(900), "甲公司", "3311", "规下", "2019-11-13", "新浦镇"],
+        [wrong_check(uscc(901)), "乙公司", "9999", "中型", "2019-13-45", "桥头镇"],
+        [],
+        ["合计"],
+        [uscc(902), "丙公司", "3311", "规下", "2019-11-13", "不存在镇"],
+    ]
     return write_xlsx({"企业": rows})
 
 
 def test_problem_report_marks_every_bad_cell(registry_data, personas):
-    report = ledger_import(actor=personas["xinpu"], kind="enterprises", source=messy_enterprises(),
-                           filename="企业.xlsx")
+    report = ledger_import(
+        actor=personas["xinpu"], kind="enterprises", source=messy_enterprises(), filename="企业.xlsx"
+    )
     got = [(p.row, p.column, p.rule) for p in report.problems]
-    assert got == [(5, "统一社会信用代码", "uscc.check"), (5, "行业代码", "industry.unknown"), (5, "规模", "ledger.bad_enum"),
-                   (5, "成立日期", "ledger.not_date"), (5, "所属镇街", "scope.town"), (8, "所属镇街", "town.unknown")]
+    assert got == [
+        (5, "统一社会信用代码", "uscc.check"),
+        (5, "行业代码", "industry.unknown"),
+        (5, "规模", "ledger.bad_enum"),
+        (5, "成立日期", "ledger.not_date"),
+        (5, "所属镇街", "scope.town"),
+        (8, "所属镇街", "town.unknown"),
+    ]
     data = problem_report_xlsx(report)
     book = read_book(data)
     assert list(book) == ["企业", "问题清单", "跳过的行"]
@@ -130,11 +183,19 @@ def test_problem_report_marks_every_bad_cell(registry_data, personas):
 
 def test_problem_report_of_a_batch_and_of_a_bare_result(registry_data, personas, settings, tmp_path):
     settings.UPLOADS_DIR = tmp_path
-    batch = import_preview(actor=personas["xinpu"], kind="enterprises", uploaded_file_bytes=messy_enterprises(),
-                           filename="企业.xlsx", mapping=None)
+    batch = import_preview(
+        actor=personas["xinpu"],
+        kind="enterprises",
+        uploaded_file_bytes=messy_enterprises(),
+        filename="企业.xlsx",
+        mapping=None,
+    )
     assert batch.status == "refused" and batch.problem_count == 6
     book = read_book(problem_report_xlsx(batch))
     assert len(book["问题清单"]) == 7 and book["企业"][0][0] == "2025年新浦镇企业名录"
     result = read_ledger(io.BytesIO(messy_enterprises()), "enterprises", filename="企业.xlsx")
     bare = read_book(problem_report_xlsx(result))
-    assert bare["企业"][2][:2] == ["统一社会信用代码", "企业名称"] and len(bare["问题清单"]) == 1 + len(result.problems) == 5
+    assert (
+        bare["企业"][2][:2] == ["统一社会信用代码", "企业名称"]
+        and len(bare["问题清单"]) == 1 + len(result.problems) == 5
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
-from import_books import QIAOTOU, XINPU, read_book, uscc, wrong_check, write_xlsx
+from import_books import QIAOTOU, XINPU, read_book, uscc, write_xlsx, wrong_check
 
 from landcycle.audit.models import AuditEntry
 from landcycle.ledgers.kinds import IMPORTABLE, KINDS
@@ -31,8 +31,10 @@ def ledger(*rows, title: bool = False) -> bytes:
 
 def good(registry_data) -> bytes:
     owner = registry_data[XINPU]["owner"]
-    return ledger([uscc(1), "慈溪市新浦新材料有限公司", "3311", "规下", "2019-11-13", "新浦镇"],
-                  [owner.uscc, "改名后的公司", owner.industry_code, "规上", owner.registered_on, "新浦镇"])
+    return ledger(
+        [uscc(1), "慈溪市新浦新材料有限公司", "3311", "规下", "2019-11-13", "新浦镇"],
+        [owner.uscc, "改名后的公司", owner.industry_code, "规上", owner.registered_on, "新浦镇"],
+    )
 
 
 def upload(client, data: bytes, name: str = "企业名录.xlsx", kind: str = "enterprises", mapping: bytes | None = None):
@@ -92,8 +94,14 @@ def test_problems_are_shown_on_the_source_rows_and_confirm_is_refused(client, re
     officer = personas["xinpu"]
     client.force_login(officer)
     bad = wrong_check(uscc(7))
-    upload(client, ledger([uscc(1), "好公司", "3311", "规下", "2019-11-13", "新浦镇"],
-                          [bad, "校验位错的公司", "3311", "规下", "2019-11-13", "新浦镇"], title=True))
+    upload(
+        client,
+        ledger(
+            [uscc(1), "好公司", "3311", "规下", "2019-11-13", "新浦镇"],
+            [bad, "校验位错的公司", "3311", "规下", "2019-11-13", "新浦镇"],
+            title=True,
+        ),
+    )
     batch = last_batch(officer)
     assert batch.status == "refused" and batch.problem_count >= 1
     body = text(client.get(reverse("import_batch_detail", args=[batch.pk])))
@@ -163,8 +171,7 @@ def test_an_unusable_file_says_why_in_both_languages(client, registry_data, pers
     assert "无法作为该台账读取" in body
 
 
-def test_a_file_over_the_limit_and_a_broken_mapping_are_refused_on_the_form(client, registry_data, personas,
-                                                                            settings):
+def test_a_file_over_the_limit_and_a_broken_mapping_are_refused_on_the_form(client, registry_data, personas, settings):
     client.force_login(personas["admin"])
     assert "不超过50 MB" in text(client.get(reverse("ledger_import_new")))
     settings.LANDCYCLE_UPLOAD_MAX_BYTES = 1024
@@ -183,9 +190,15 @@ def test_a_file_over_the_limit_and_a_broken_mapping_are_refused_on_the_form(clie
 
 def test_a_mapping_file_binds_a_layout_of_its_own(client, registry_data, personas):
     client.force_login(personas["xinpu"])
-    data = write_xlsx({"企业": [["代码X", "单位名", "行业", "规模", "成立日期", "所属镇街"],
-                                [uscc(3), "映射公司", "3311", "规下", "2019-11-13", "新浦镇"]]})
-    mapping = '\n'.join(['uscc = "代码X"', 'name = "单位名"', 'industry_code = "行业"']).encode()
+    data = write_xlsx(
+        {
+            "企业": [
+                ["代码X", "单位名", "行业", "规模", "成立日期", "所属镇街"],
+                [uscc(3), "映射公司", "3311", "规下", "2019-11-13", "新浦镇"],
+            ]
+        }
+    )
+    mapping = "\n".join(['uscc = "代码X"', 'name = "单位名"', 'industry_code = "行业"']).encode()
     upload(client, data, mapping=mapping)
     batch = last_batch(personas["xinpu"])
     assert batch.status == "previewed" and batch.created == 1, batch.problems
@@ -198,8 +211,9 @@ def test_uploads_need_the_csrf_token(registry_data, personas):
 
     client = Client(enforce_csrf_checks=True)
     client.force_login(personas["admin"])
-    response = client.post(reverse("ledger_import_new"), {"kind": "enterprises",
-                                                          "file": SimpleUploadedFile("a.xlsx", good(registry_data))})
+    response = client.post(
+        reverse("ledger_import_new"), {"kind": "enterprises", "file": SimpleUploadedFile("a.xlsx", good(registry_data))}
+    )
     assert response.status_code == 403 and not ImportBatch.objects.exists()
 
 

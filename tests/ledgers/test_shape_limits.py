@@ -36,7 +36,7 @@ def dense(parcel, points: int, dlon: float = 0.05) -> dict:
     ring = rectangle(121.40 + dlon, 30.30, float(parcel.area_m2))["coordinates"][0]
     per_edge = (points - 1) // 4
     out = []
-    for (x0, y0), (x1, y1) in zip(ring, ring[1:]):
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:], strict=False):
         out += [[x0 + (x1 - x0) * k / per_edge, y0 + (y1 - y0) * k / per_edge] for k in range(per_edge)]
     out.append(out[0])
     return {"type": "Polygon", "coordinates": [out]}
@@ -56,6 +56,7 @@ def points_of(geometry: dict) -> int:
 
 
 # ---- the limits, in the import -------------------------------------------------------------------------------
+
 
 def test_a_shape_over_the_point_limit_is_refused_naming_the_limit_and_the_row(settings, registry_data, personas):
     settings.LANDCYCLE_SHAPE_MAX_POINTS = 50
@@ -81,8 +82,9 @@ def test_rings_and_parts_have_limits_too(settings, registry_data, personas):
     other = rectangle(121.46, 30.30, float(a.area_m2) / 2)["coordinates"]
     third = rectangle(121.47, 30.30, 10)["coordinates"]
     shape = {"type": "MultiPolygon", "coordinates": [half, other, third]}
-    report = ledger_import(actor=personas["admin"], kind="parcel_shapes", source=collection(feature(a.number, shape)),
-                           filename="s.geojson")
+    report = ledger_import(
+        actor=personas["admin"], kind="parcel_shapes", source=collection(feature(a.number, shape)), filename="s.geojson"
+    )
     rules = {p.rule for p in report.problems}
     assert {"geometry.too_many_rings", "geometry.too_many_parts"} <= rules and report.status == "refused"
 
@@ -106,8 +108,10 @@ def test_a_shapes_file_over_the_size_limit_is_refused_before_it_is_read(settings
 def test_a_shapefile_polygon_over_the_point_limit_is_refused(settings, registry_data, personas):
     settings.LANDCYCLE_SHAPE_MAX_POINTS = 50
     a, b = registry_data[XINPU]["parcels"]
-    data = layer(((a.number,), [outer(dense(a, 41)["coordinates"][0])]),
-                 ((b.number,), [outer(dense(b, 81, 0.06)["coordinates"][0])]))
+    data = layer(
+        ((a.number,), [outer(dense(a, 41)["coordinates"][0])]),
+        ((b.number,), [outer(dense(b, 81, 0.06)["coordinates"][0])]),
+    )
     report = ledger_import(actor=personas["admin"], kind="parcel_shapes", source=data, filename="地块.zip")
     assert report.status == "refused"
     found = [p for p in report.problems if p.rule == "geometry.too_many_points"]
@@ -119,8 +123,9 @@ def test_the_browser_upload_shows_the_limit(client, settings, registry_data, per
     a = registry_data[XINPU]["parcels"][0]
     client.force_login(personas["xinpu"])
     data = collection(feature(a.number, dense(a, 61)))
-    response = client.post(reverse("ledger_import_new"),
-                           {"kind": "parcel_shapes", "file": SimpleUploadedFile("地块.geojson", data)})
+    response = client.post(
+        reverse("ledger_import_new"), {"kind": "parcel_shapes", "file": SimpleUploadedFile("地块.geojson", data)}
+    )
     assert response.status_code in (200, 302)
     batch = ImportBatch.objects.get(actor=personas["xinpu"])
     assert batch.status == "refused"
@@ -130,19 +135,26 @@ def test_the_browser_upload_shows_the_limit(client, settings, registry_data, per
 
 # ---- hostile JSON: nesting, numbers, constants ----------------------------------------------------------------
 
+
 def _in_a_feature(coordinates_text: str) -> bytes:
-    return ('{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"地块编号":"X"},'
-            '"geometry":{"type":"Polygon","coordinates":' + coordinates_text + "}}]}").encode()
+    return (
+        '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"地块编号":"X"},'
+        '"geometry":{"type":"Polygon","coordinates":' + coordinates_text + "}}]}"
+    ).encode()
 
 
-@pytest.mark.parametrize("data", [
-    DEEP.encode(),                                                    # the whole file
-    _in_a_feature(DEEP),                                              # the coordinates of one shape
-    _in_a_feature("[" * 40 + "]" * 40),                               # deeper than any GeoJSON, parseable
-    ('{"type":"FeatureCollection","features":[],"x":' + '{"a":' * 100_000 + "1" + "}" * 100_000 + "}").encode(),
-    _in_a_feature("[[[" + "9" * 100_000 + ",30]]]"),                  # an integer of 100,000 digits
-    _in_a_feature("[[[NaN,30],[121,Infinity],[121,30]]]"),
-], ids=["deep-file", "deep-coordinates", "deep-40", "deep-objects", "huge-integer", "nan"])
+@pytest.mark.parametrize(
+    "data",
+    [
+        DEEP.encode(),  # the whole file
+        _in_a_feature(DEEP),  # the coordinates of one shape
+        _in_a_feature("[" * 40 + "]" * 40),  # deeper than any GeoJSON, parseable
+        ('{"type":"FeatureCollection","features":[],"x":' + '{"a":' * 100_000 + "1" + "}" * 100_000 + "}").encode(),
+        _in_a_feature("[[[" + "9" * 100_000 + ",30]]]"),  # an integer of 100,000 digits
+        _in_a_feature("[[[NaN,30],[121,Infinity],[121,30]]]"),
+    ],
+    ids=["deep-file", "deep-coordinates", "deep-40", "deep-objects", "huge-integer", "nan"],
+)
 def test_hostile_json_is_not_valid_geojson(personas, regions, data):
     with pytest.raises(LedgerUnusable) as exc:
         ledger_import(actor=personas["admin"], kind="parcel_shapes", source=data, filename="s.geojson")
@@ -152,8 +164,10 @@ def test_hostile_json_is_not_valid_geojson(personas, regions, data):
 
 def test_hostile_json_uploaded_in_the_browser_is_answered_not_a_500(client, registry_data, personas):
     client.force_login(personas["xinpu"])
-    response = client.post(reverse("ledger_import_new"),
-                           {"kind": "parcel_shapes", "file": SimpleUploadedFile("地块.geojson", _in_a_feature(DEEP))})
+    response = client.post(
+        reverse("ledger_import_new"),
+        {"kind": "parcel_shapes", "file": SimpleUploadedFile("地块.geojson", _in_a_feature(DEEP))},
+    )
     assert response.status_code in (200, 302)
     batch = ImportBatch.objects.get(actor=personas["xinpu"])
     assert batch.status == "refused" and "不是有效的GeoJSON" in batch.message
@@ -161,15 +175,32 @@ def test_hostile_json_uploaded_in_the_browser_is_answered_not_a_500(client, regi
 
 # ---- the parcel form -----------------------------------------------------------------------------------------
 
+
 def _post_parcel(client, parcel, geometry: str):
-    return client.post(reverse("parcel_edit", args=[parcel.pk]), {
-        "number": parcel.number, "park": parcel.park_id, "area_m2": str(parcel.area_m2), "land_use": "industrial",
-        "tenure": parcel.tenure, "status": parcel.status, "geometry": geometry, "version": parcel.version})
+    return client.post(
+        reverse("parcel_edit", args=[parcel.pk]),
+        {
+            "number": parcel.number,
+            "park": parcel.park_id,
+            "area_m2": str(parcel.area_m2),
+            "land_use": "industrial",
+            "tenure": parcel.tenure,
+            "status": parcel.status,
+            "geometry": geometry,
+            "version": parcel.version,
+        },
+    )
 
 
-@pytest.mark.parametrize("text", [DEEP, '{"type":"Polygon","coordinates":' + DEEP + "}",
-                                  '{"type":"Polygon","coordinates":[[[' + "1" * 50_000 + ",30]]]}"],
-                         ids=["deep", "deep-coordinates", "huge-integer"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        DEEP,
+        '{"type":"Polygon","coordinates":' + DEEP + "}",
+        '{"type":"Polygon","coordinates":[[[' + "1" * 50_000 + ",30]]]}",
+    ],
+    ids=["deep", "deep-coordinates", "huge-integer"],
+)
 def test_the_parcel_form_says_not_valid_geojson_for_hostile_json(client, personas, registry_data, text):
     client.force_login(personas["admin"])
     parcel = registry_data[XINPU]["parcels"][0]
@@ -207,6 +238,7 @@ def test_the_parcel_form_refuses_text_over_the_size_limit(client, settings, pers
 
 
 # ---- the pure rules ------------------------------------------------------------------------------------------
+
 
 def test_load_json_and_parse_polygon_never_raise_on_hostile_text():
     for text in (DEEP, '{"a":' * 100_000 + "1" + "}" * 100_000, "[" * 40 + "]" * 40, "[NaN]", "1" * 10_000):

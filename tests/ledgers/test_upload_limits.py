@@ -37,18 +37,25 @@ CONTENT_TYPES = (
     '<Override PartName="/xl/workbook.xml" '
     'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
     '<Override PartName="/xl/worksheets/sheet1.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>')
-RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-        'officeDocument" Target="xl/workbook.xml"/></Relationships>')
-WORKBOOK = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="{MAIN}" '
-            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            '<sheets><sheet name="企业" sheetId="1" r:id="rId1"/></sheets></workbook>')
-WORKBOOK_RELS = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                 '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                 '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-                 'worksheet" Target="worksheets/sheet1.xml"/></Relationships>')
+    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>'
+)
+RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    'officeDocument" Target="xl/workbook.xml"/></Relationships>'
+)
+WORKBOOK = (
+    f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="{MAIN}" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="企业" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+WORKBOOK_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+    'worksheet" Target="worksheets/sheet1.xml"/></Relationships>'
+)
 
 
 def xlsx(sheet_data: str | bytes, dimension: str | None = None) -> bytes:
@@ -67,8 +74,10 @@ def xlsx(sheet_data: str | bytes, dimension: str | None = None) -> bytes:
     return buf.getvalue()
 
 
-CORNERS = ('<row r="1"><c r="A1" t="inlineStr"><is><t>统一社会信用代码</t></is></c></row>'
-           '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>')
+CORNERS = (
+    '<row r="1"><c r="A1" t="inlineStr"><is><t>统一社会信用代码</t></is></c></row>'
+    '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+)
 
 
 def corner_xlsx(declared: bool = True) -> bytes:
@@ -89,10 +98,10 @@ def hide_size(data: bytes, member: str) -> bytes:
     out = bytearray(data)
     info = zipfile.ZipFile(io.BytesIO(data)).getinfo(member)
     struct.pack_into("<I", out, info.header_offset + 22, 1024)
-    cd = out.rfind(b"PK\x01\x02" + out[info.header_offset + 4:info.header_offset + 6], 0)
+    cd = out.rfind(b"PK\x01\x02" + out[info.header_offset + 4 : info.header_offset + 6], 0)
     while cd != -1:
         (name_len,) = struct.unpack_from("<H", out, cd + 28)
-        if out[cd + 46:cd + 46 + name_len] == member.encode():
+        if out[cd + 46 : cd + 46 + name_len] == member.encode():
             struct.pack_into("<I", out, cd + 24, 1024)
             break
         cd = out.rfind(b"PK\x01\x02", 0, cd)
@@ -103,19 +112,24 @@ def ods(table_body: str) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
-        z.writestr("META-INF/manifest.xml",
-                   '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
-                   'opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/"'
-                   ' manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry '
-                   'manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>',
-                   compress_type=zipfile.ZIP_DEFLATED)
-        z.writestr("content.xml",
-                   '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:'
-                   'opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-                   'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body>'
-                   '<office:spreadsheet><table:table table:name="企业">' + table_body
-                   + '</table:table></office:spreadsheet></office:body></office:document-content>',
-                   compress_type=zipfile.ZIP_DEFLATED)
+        z.writestr(
+            "META-INF/manifest.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
+            'opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/"'
+            ' manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry '
+            'manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>',
+            compress_type=zipfile.ZIP_DEFLATED,
+        )
+        z.writestr(
+            "content.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><office:document-content xmlns:office="urn:oasis:names:tc:'
+            'opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+            'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body>'
+            '<office:spreadsheet><table:table table:name="企业">'
+            + table_body
+            + "</table:table></office:spreadsheet></office:body></office:document-content>",
+            compress_type=zipfile.ZIP_DEFLATED,
+        )
     return buf.getvalue()
 
 
@@ -123,17 +137,20 @@ ODS_CELL = '<table:table-cell office:value-type="string"><text:p>x</text:p></tab
 
 
 def corner_ods() -> bytes:
-    return ods('<table:table-row>' + ODS_CELL + '</table:table-row>'
-               '<table:table-row table:number-rows-repeated="1048574"><table:table-cell/></table:table-row>'
-               '<table:table-row><table:table-cell table:number-columns-repeated="16383"/>' + ODS_CELL
-               + '</table:table-row>')
+    return ods(
+        "<table:table-row>" + ODS_CELL + "</table:table-row>"
+        '<table:table-row table:number-rows-repeated="1048574"><table:table-cell/></table:table-row>'
+        '<table:table-row><table:table-cell table:number-columns-repeated="16383"/>' + ODS_CELL + "</table:table-row>"
+    )
 
 
 def libreoffice_ods() -> bytes:
     """What LibreOffice writes: a small table followed by a million empty repeated rows and columns."""
-    return ods('<table:table-row>' + ODS_CELL + '<table:table-cell table:number-columns-repeated="16383"/>'
-               '</table:table-row><table:table-row table:number-rows-repeated="1048575">'
-               '<table:table-cell table:number-columns-repeated="16384"/></table:table-row>')
+    return ods(
+        "<table:table-row>" + ODS_CELL + '<table:table-cell table:number-columns-repeated="16383"/>'
+        '</table:table-row><table:table-row table:number-rows-repeated="1048575">'
+        '<table:table-cell table:number-columns-repeated="16384"/></table:table-row>'
+    )
 
 
 def encrypted_office() -> bytes:
@@ -151,14 +168,18 @@ def encrypted_office() -> bytes:
     def entry(name: str, kind: int, child: int = free, left: int = free, right: int = free) -> bytes:
         e = bytearray(128)
         raw = name.encode("utf-16-le") + b"\x00\x00"
-        e[:len(raw)] = raw
+        e[: len(raw)] = raw
         struct.pack_into("<HBB", e, 64, len(raw), kind, 1)
         struct.pack_into("<III", e, 68, left, right, child)
         struct.pack_into("<II", e, 116, end, 0)
         return bytes(e)
 
-    directory = (entry("Root Entry", 5, child=1) + entry("EncryptionInfo", 2, right=2)
-                 + entry("EncryptedPackage", 2) + bytes(128))
+    directory = (
+        entry("Root Entry", 5, child=1)
+        + entry("EncryptionInfo", 2, right=2)
+        + entry("EncryptedPackage", 2)
+        + bytes(128)
+    )
     return bytes(header) + fat + directory
 
 
@@ -192,40 +213,59 @@ def xls(cells: list[tuple[int, int, float]]) -> bytes:
     def entry(label: str, kind: int, start: int = end, size: int = 0, child: int = free) -> bytes:
         e = bytearray(128)
         raw = label.encode("utf-16-le") + b"\x00\x00"
-        e[:len(raw)] = raw
+        e[: len(raw)] = raw
         struct.pack_into("<HBB", e, 64, len(raw), kind, 1)
         struct.pack_into("<III", e, 68, free, free, child)
         struct.pack_into("<II", e, 116, start, size)
         return bytes(e)
 
     directory = entry("Root Entry", 5, child=1) + entry("Workbook", 2, 2, len(stream)) + bytes(256)
-    return (bytes(header) + struct.pack("<128I", *fat, *([free] * (128 - len(fat)))) + directory
-            + stream + bytes(n * 512 - len(stream)))
+    return (
+        bytes(header)
+        + struct.pack("<128I", *fat, *([free] * (128 - len(fat))))
+        + directory
+        + stream
+        + bytes(n * 512 - len(stream))
+    )
 
 
 def enterprises_xlsx() -> bytes:
-    head = "".join(f'<c t="inlineStr"><is><t>{h}</t></is></c>' for h in
-                   ("统一社会信用代码", "企业名称", "行业代码", "规模", "成立日期", "所属镇街"))
-    body = "".join(f'<c t="inlineStr"><is><t>{v}</t></is></c>' for v in
-                   (make_uscc("91", "330282", "MA2H4K7D"), "某公司", "3311", "规下", "2019-11-13", "新浦镇"))
+    head = "".join(
+        f'<c t="inlineStr"><is><t>{h}</t></is></c>'
+        for h in ("统一社会信用代码", "企业名称", "行业代码", "规模", "成立日期", "所属镇街")
+    )
+    body = "".join(
+        f'<c t="inlineStr"><is><t>{v}</t></is></c>'
+        for v in (make_uscc("91", "330282", "MA2H4K7D"), "某公司", "3311", "规下", "2019-11-13", "新浦镇")
+    )
     return xlsx(f"<row>{head}</row><row>{body}</row>")
 
 
 CRAFTED = {
     "corner.xlsx": (corner_xlsx, "ledger.too_many_cells", "LANDCYCLE_UPLOAD_MAX_CELLS"),
-    "corner-undeclared.xlsx": (lambda: corner_xlsx(declared=False), "ledger.too_many_cells",
-                               "LANDCYCLE_UPLOAD_MAX_CELLS"),
+    "corner-undeclared.xlsx": (
+        lambda: corner_xlsx(declared=False),
+        "ledger.too_many_cells",
+        "LANDCYCLE_UPLOAD_MAX_CELLS",
+    ),
     "bomb.xlsx": (bomb_xlsx, "ledger.compression_ratio", "LANDCYCLE_UPLOAD_MAX_RATIO"),
-    "bomb-hidden.xlsx": (lambda: hide_size(bomb_xlsx(), "xl/worksheets/sheet1.xml"), "ledger.compression_ratio",
-                         "LANDCYCLE_UPLOAD_MAX_RATIO"),
-    "corner.xls": (lambda: xls([(0, 0, 1.0), (65535, 65535, 2.0)]), "ledger.too_many_cells",
-                   "LANDCYCLE_UPLOAD_MAX_CELLS"),
+    "bomb-hidden.xlsx": (
+        lambda: hide_size(bomb_xlsx(), "xl/worksheets/sheet1.xml"),
+        "ledger.compression_ratio",
+        "LANDCYCLE_UPLOAD_MAX_RATIO",
+    ),
+    "corner.xls": (
+        lambda: xls([(0, 0, 1.0), (65535, 65535, 2.0)]),
+        "ledger.too_many_cells",
+        "LANDCYCLE_UPLOAD_MAX_CELLS",
+    ),
     "corner.ods": (corner_ods, "ledger.too_many_cells", "LANDCYCLE_UPLOAD_MAX_CELLS"),
     "locked.xlsx": (encrypted_office, "ledger.encrypted", "设有打开密码"),
 }
 
 
 # --- the pure reader ---------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", list(CRAFTED))
 def test_the_reader_refuses_each_crafted_file_with_the_limit_named(name):
@@ -246,11 +286,14 @@ def test_the_declared_and_the_actual_span_are_both_counted():
     assert "17,179,869,184" in spanned.value.zh and "企业" in spanned.value.zh  # the sheet's own name
 
 
-@pytest.mark.parametrize("far", [
-    '<c s="0" r="XFD1048576"><v>1</v></c>',  # the reference not first
-    '<x:c xmlns:x="%s" r="XFD1048576"><x:v>1</x:v></x:c>' % MAIN,  # a namespace prefix
-    '<c\nr="XFD1048576"><v>1</v></c>',  # a line break after the tag name
-])
+@pytest.mark.parametrize(
+    "far",
+    [
+        '<c s="0" r="XFD1048576"><v>1</v></c>',  # the reference not first
+        '<x:c xmlns:x="%s" r="XFD1048576"><x:v>1</x:v></x:c>' % MAIN,  # a namespace prefix
+        '<c\nr="XFD1048576"><v>1</v></c>',  # a line break after the tag name
+    ],
+)
 def test_a_far_cell_written_any_way_is_counted(far):
     data = xlsx('<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576">' + far + "</row>")
     with pytest.raises(LedgerUnusable, match="单元格分布在1,048,576行×16,384列"):
@@ -276,7 +319,7 @@ def test_limits_are_arguments_and_a_file_within_them_reads():
     assert cells.value.rule == "ledger.too_many_cells" and "2行×6列" in cells.value.zh
     assert read_ledger(data, "enterprises", limits=ReadLimits(max_cells=12)).rows
     with pytest.raises(LedgerUnusable) as total:
-        open_source(bomb_xlsx(3), "big.xlsx", limits=ReadLimits(max_uncompressed=2 * 1024 * 1024, max_ratio=10 ** 6))
+        open_source(bomb_xlsx(3), "big.xlsx", limits=ReadLimits(max_uncompressed=2 * 1024 * 1024, max_ratio=10**6))
     assert total.value.rule == "ledger.too_large_uncompressed" and "LANDCYCLE_UPLOAD_MAX_UNCOMPRESSED" in total.value.en
     csv = ("统一社会信用代码,企业名称\n" * 200).encode()
     with pytest.raises(LedgerUnusable, match="LANDCYCLE_UPLOAD_MAX_BYTES"):
@@ -284,14 +327,15 @@ def test_limits_are_arguments_and_a_file_within_them_reads():
 
 
 def test_a_generous_limit_lets_a_compressible_sheet_through():
-    src = open_source(bomb_xlsx(2), "ok.xlsx", limits=ReadLimits(max_ratio=10 ** 6))
+    src = open_source(bomb_xlsx(2), "ok.xlsx", limits=ReadLimits(max_ratio=10**6))
     assert src.format == "xlsx" and src.sheet_names == ["企业"]
 
 
 def test_the_loaded_grid_is_checked_before_it_becomes_python_rows():
     """The guard behind the archive checks (for .xls, whose grid calamine sizes from BIFF records)."""
-    rows = "".join(f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>1</v></c>' for c in "ABCDE") + "</row>"
-                   for r in range(1, 6))
+    rows = "".join(
+        f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>1</v></c>' for c in "ABCDE") + "</row>" for r in range(1, 6)
+    )
     src = _workbook(xlsx(rows), "xlsx", "grid.xlsx", ReadLimits(max_cells=24))
     with pytest.raises(LedgerUnusable, match="5行×5列") as caught:
         src.load("企业", None)
@@ -313,7 +357,7 @@ def test_a_zip_that_is_not_a_workbook_or_is_damaged_is_unusable_not_a_crash():
     data = bytearray(enterprises_xlsx())
     info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("xl/worksheets/sheet1.xml")
     start = info.header_offset + 30 + len(info.filename)
-    data[start:start + 40] = b"\xff" * 40  # the deflate stream of the sheet is broken
+    data[start : start + 40] = b"\xff" * 40  # the deflate stream of the sheet is broken
     with pytest.raises(LedgerUnusable) as caught:
         open_source(bytes(data), "broken.xlsx")
     assert caught.value.rule == "ledger.not_spreadsheet"
@@ -354,8 +398,13 @@ def test_no_crafted_file_kills_the_process_that_reads_it(tmp_path):
     for name, (build, rule, words) in CRAFTED.items():
         path = tmp_path / name
         path.write_bytes(build())
-        done = subprocess.run([sys.executable, "-c", READ, str(path)], capture_output=True, text=True, timeout=300,
-                              env=dict(os.environ, PYTHONPATH=SRC))
+        done = subprocess.run(
+            [sys.executable, "-c", READ, str(path)],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            env=dict(os.environ, PYTHONPATH=SRC),
+        )
         assert done.returncode == 0, (name, done.returncode, done.stderr[-2000:])
         assert done.stdout.splitlines()[0] == rule and words in done.stdout
 
@@ -369,17 +418,25 @@ def test_the_stand_alone_commands_exit_2_with_the_message(tmp_path):
     locked = tmp_path / "locked.xlsx"
     locked.write_bytes(encrypted_office())
     cli = [sys.executable, "-m", "landcycle.cli"]
-    for args in (["supervise", str(corner), "--as-of", "2025-12-31", "--out", str(tmp_path / "r.json")],
-                 ["evaluate", str(corner), "--out", str(tmp_path / "r.xlsx")]):
+    for args in (
+        ["supervise", str(corner), "--as-of", "2025-12-31", "--out", str(tmp_path / "r.json")],
+        ["evaluate", str(corner), "--out", str(tmp_path / "r.xlsx")],
+    ):
         done = subprocess.run(cli + args, capture_output=True, text=True, timeout=300, env=env)
         assert done.returncode == 2, (args, done.returncode, done.stderr[-2000:])
         assert "ledger.too_many_cells" in done.stderr and "LANDCYCLE_UPLOAD_MAX_CELLS" in done.stderr
-    done = subprocess.run(cli + ["supervise", str(locked), "--as-of", "2025-12-31", "--out", str(tmp_path / "r.json")],
-                          capture_output=True, text=True, timeout=300, env=env)
+    done = subprocess.run(
+        cli + ["supervise", str(locked), "--as-of", "2025-12-31", "--out", str(tmp_path / "r.json")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
     assert done.returncode == 2 and "设有打开密码" in done.stderr and "password-protected" in done.stderr
 
 
 # --- the command line and the upload page, with the database ------------------------------------------------
+
 
 def run(*args) -> tuple[int, str]:
     out, err = io.StringIO(), io.StringIO()
@@ -413,8 +470,9 @@ def test_landcycle_import_exits_2_with_the_message(registry_data, tmp_path, sett
 def upload(client, data: bytes, name: str):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return client.post(reverse("ledger_import_new"), {"kind": "enterprises", "file": SimpleUploadedFile(name, data)},
-                       follow=True)
+    return client.post(
+        reverse("ledger_import_new"), {"kind": "enterprises", "file": SimpleUploadedFile(name, data)}, follow=True
+    )
 
 
 @pytest.mark.django_db
@@ -427,7 +485,7 @@ def test_the_upload_page_answers_each_crafted_file_with_the_message(client, regi
         batch = ImportBatch.objects.filter(actor=personas["admin"]).latest("id")
         assert batch.status == "refused" and batch.problems[0]["rule"] == rule, name
         assert words in body and batch.problems[0]["en"] in body.replace("&#x27;", "'"), name
-    settings.LANDCYCLE_UPLOAD_MAX_RATIO = 10 ** 6
+    settings.LANDCYCLE_UPLOAD_MAX_RATIO = 10**6
     settings.LANDCYCLE_UPLOAD_MAX_UNCOMPRESSED = 10 * 1024 * 1024
     upload(client, bomb_xlsx(), "bomb.xlsx")
     batch = ImportBatch.objects.filter(actor=personas["admin"]).latest("id")

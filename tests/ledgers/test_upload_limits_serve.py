@@ -47,10 +47,15 @@ def _children(pid: int) -> set[int]:
 
 def _multipart(fields: dict[str, str], name: str, data: bytes) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
-    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode()
-             for k, v in fields.items()]
-    parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
-                 "Content-Type: application/octet-stream\r\n\r\n".encode() + data + b"\r\n")
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'.encode() for k, v in fields.items()
+    ]
+    parts.append(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="{name}"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n".encode()
+        + data
+        + b"\r\n"
+    )
     return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
@@ -61,13 +66,22 @@ def test_a_served_worker_survives_every_crafted_upload(tmp_path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = dict(os.environ, LANDCYCLE_HOME=str(tmp_path), PYTHONPATH=SRC, PYTHONUNBUFFERED="1",
-               DJANGO_SETTINGS_MODULE="landcycle.settings")
+    env = dict(
+        os.environ,
+        LANDCYCLE_HOME=str(tmp_path),
+        PYTHONPATH=SRC,
+        PYTHONUNBUFFERED="1",
+        DJANGO_SETTINGS_MODULE="landcycle.settings",
+    )
     env.pop("LANDCYCLE_DEBUG", None)
     env.pop("DATABASE_URL", None)
     subprocess.run([sys.executable, "-c", SETUP], env=env, check=True, timeout=600)
-    proc = subprocess.Popen([sys.executable, "-m", "landcycle.cli", "serve", "--port", str(port), "--workers", "1"],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "landcycle.cli", "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
@@ -97,8 +111,9 @@ def test_a_served_worker_survives_every_crafted_upload(tmp_path):
         workers = _children(proc.pid)
         assert len(workers) == 1
         status, page = fetch("/accounts/login/")
-        form = urllib.parse.urlencode({"csrfmiddlewaretoken": csrf(page), "username": "admin",
-                                       "password": "admin-pw-1234"}).encode()
+        form = urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": csrf(page), "username": "admin", "password": "admin-pw-1234"}
+        ).encode()
         status, page = fetch("/accounts/login/", form, "application/x-www-form-urlencoded")
         assert status == 200 and "admin" in page
         for name, (build, rule, words) in CRAFTED.items():

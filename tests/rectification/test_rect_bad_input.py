@@ -28,9 +28,12 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 40
 def _state(settings):
     root = settings.UPLOADS_DIR / "evidence"
     files = sorted(str(p) for p in root.rglob("*") if p.is_file()) if root.exists() else []
-    return ([m.objects.count() for m in (Inspection, Finding, Task, TaskEvent, ProgressReport, Evidence, AuditEntry)],
-            list(Task.objects.order_by("pk").values_list("version", "status", "percent_done")),
-            list(RoundItem.objects.order_by("pk").values_list("report", "decision")), files)
+    return (
+        [m.objects.count() for m in (Inspection, Finding, Task, TaskEvent, ProgressReport, Evidence, AuditEntry)],
+        list(Task.objects.order_by("pk").values_list("version", "status", "percent_done")),
+        list(RoundItem.objects.order_by("pk").values_list("report", "decision")),
+        files,
+    )
 
 
 def _refused(settings, write, rule, field):
@@ -46,16 +49,27 @@ def _refused(settings, write, rule, field):
 
 def _submit(d, officer, *files, item=None):
     task = Task.objects.get(pk=d["task"].pk)
-    return lambda: services.progress_submit(actor=officer, task=task, version=task.version, percent_done=80,
-                                            text="进展", reported_on=D(2026, 11, 27), files=list(files), item=item)
+    return lambda: services.progress_submit(
+        actor=officer,
+        task=task,
+        version=task.version,
+        percent_done=80,
+        text="进展",
+        reported_on=D(2026, 11, 27),
+        files=list(files),
+        item=item,
+    )
 
 
-@pytest.mark.parametrize("name, data, rule", [
-    ("清运记录.exe", b"MZ\x90\x00", "evidence.type"),
-    ("无扩展名", RECTIFICATION_PDF, "evidence.type"),
-    ("照片.pdf", PNG, "evidence.content"),  # a picture renamed .pdf
-    ("空文件.pdf", b"", "evidence.empty"),
-])
+@pytest.mark.parametrize(
+    "name, data, rule",
+    [
+        ("清运记录.exe", b"MZ\x90\x00", "evidence.type"),
+        ("无扩展名", RECTIFICATION_PDF, "evidence.type"),
+        ("照片.pdf", PNG, "evidence.content"),  # a picture renamed .pdf
+        ("空文件.pdf", b"", "evidence.empty"),
+    ],
+)
 def test_evidence_the_policy_does_not_allow(rectification_data, personas, settings, name, data, rule):
     d = rectification_data[XINPU]
     good = SimpleUploadedFile("好的.pdf", RECTIFICATION_PDF + b"% ok\n")
@@ -76,19 +90,29 @@ def test_the_default_limit_is_twenty_megabytes(rectification_data, personas, set
     _refused(settings, _submit(rectification_data[XINPU], personas["xinpu"], big), "evidence.size", "files")
 
 
-@pytest.mark.parametrize("change, rule, field", [
-    ({"town": None}, "task.unit_missing", "town"),
-    ({"deadline": None}, "task.deadline_missing", "deadline"),
-    ({"deadline": D(2026, 9, 1)}, "task.deadline_before_finding", "deadline"),
-    ({"measures": "  "}, "task.measures", "measures"),
-    ({"town": "county", "department": ""}, "task.department_missing", "department"),
-    ({"parks": "other"}, "task.link_other_town", "parks"),
-])
-def test_a_task_needs_a_unit_a_deadline_after_the_finding_and_measures(rectification_data, personas, regions,
-                                                                      settings, change, rule, field):
+@pytest.mark.parametrize(
+    "change, rule, field",
+    [
+        ({"town": None}, "task.unit_missing", "town"),
+        ({"deadline": None}, "task.deadline_missing", "deadline"),
+        ({"deadline": D(2026, 9, 1)}, "task.deadline_before_finding", "deadline"),
+        ({"measures": "  "}, "task.measures", "measures"),
+        ({"town": "county", "department": ""}, "task.department_missing", "department"),
+        ({"parks": "other"}, "task.link_other_town", "parks"),
+    ],
+)
+def test_a_task_needs_a_unit_a_deadline_after_the_finding_and_measures(
+    rectification_data, personas, regions, settings, change, rule, field
+):
     d = rectification_data[XINPU]
-    kwargs = dict(finding=d["finding"], town=d["town"], title="新任务", measures="措施", deadline=D(2026, 12, 31),
-                  assigned_on=D(2026, 9, 15))
+    kwargs = dict(
+        finding=d["finding"],
+        town=d["town"],
+        title="新任务",
+        measures="措施",
+        deadline=D(2026, 12, 31),
+        assigned_on=D(2026, 9, 15),
+    )
     kwargs.update(change)
     if kwargs["town"] == "county":
         kwargs["town"] = regions["330282"]
@@ -103,39 +127,83 @@ def test_an_update_to_a_closed_round(rectification_data, personas, settings):
         services.round_item_review(actor=sup, item=rectification_data[code]["round_item"], decision="confirmed")
     services.round_close(actor=sup, round=d["round"], on=D(2026, 11, 29))
     item = RoundItem.objects.get(pk=d["round_item"].pk)
-    _refused(settings, _submit(d, personas["xinpu"], SimpleUploadedFile("补报.pdf", RECTIFICATION_PDF), item=item),
-             "round.closed", "round")
+    _refused(
+        settings,
+        _submit(d, personas["xinpu"], SimpleUploadedFile("补报.pdf", RECTIFICATION_PDF), item=item),
+        "round.closed",
+        "round",
+    )
 
 
 def test_a_close_out_without_evidence(rectification_data, personas, settings):
     sup, d = personas["supervisor"], rectification_data[XINPU]
-    task = services.task_create(actor=sup, finding=d["finding"], town=d["town"], title="无佐证任务", measures="措施",
-                                deadline=D(2026, 12, 31), assigned_on=D(2026, 9, 15))
-    services.progress_submit(actor=personas["xinpu"], task=task, version=task.version, percent_done=100,
-                             text="已完成（未附材料）", reported_on=D(2026, 11, 27))
+    task = services.task_create(
+        actor=sup,
+        finding=d["finding"],
+        town=d["town"],
+        title="无佐证任务",
+        measures="措施",
+        deadline=D(2026, 12, 31),
+        assigned_on=D(2026, 9, 15),
+    )
+    services.progress_submit(
+        actor=personas["xinpu"],
+        task=task,
+        version=task.version,
+        percent_done=100,
+        text="已完成（未附材料）",
+        reported_on=D(2026, 11, 27),
+    )
     task.refresh_from_db()
-    _refused(settings, lambda: services.task_close(actor=sup, task=task, version=task.version), "closeout.no_evidence",
-             "evidence")
+    _refused(
+        settings,
+        lambda: services.task_close(actor=sup, task=task, version=task.version),
+        "closeout.no_evidence",
+        "evidence",
+    )
 
 
 def test_progress_out_of_range_and_in_the_future(rectification_data, personas, settings):
     d = rectification_data[XINPU]
     task = Task.objects.get(pk=d["task"].pk)
-    _refused(settings, lambda: services.progress_submit(actor=personas["xinpu"], task=task, version=task.version,
-                                                        percent_done=120, text="x", reported_on=D(2026, 11, 27)),
-             "progress.percent", "percent_done")
-    _refused(settings, lambda: services.progress_submit(actor=personas["xinpu"], task=task, version=task.version,
-                                                        percent_done=90, text="x", reported_on=D(2099, 1, 1)),
-             "progress.future", "reported_on")
+    _refused(
+        settings,
+        lambda: services.progress_submit(
+            actor=personas["xinpu"],
+            task=task,
+            version=task.version,
+            percent_done=120,
+            text="x",
+            reported_on=D(2026, 11, 27),
+        ),
+        "progress.percent",
+        "percent_done",
+    )
+    _refused(
+        settings,
+        lambda: services.progress_submit(
+            actor=personas["xinpu"],
+            task=task,
+            version=task.version,
+            percent_done=90,
+            text="x",
+            reported_on=D(2099, 1, 1),
+        ),
+        "progress.future",
+        "reported_on",
+    )
 
 
-def test_the_task_form_shows_each_problem_under_its_field_in_both_languages(client, rectification_data, personas,
-                                                                            settings):
+def test_the_task_form_shows_each_problem_under_its_field_in_both_languages(
+    client, rectification_data, personas, settings
+):
     d = rectification_data[XINPU]
     client.force_login(personas["supervisor"])
     before = _state(settings)
-    resp = client.post(reverse("task_create", args=[d["finding"].pk]),
-                       {"title": "补充任务", "assigned_on": "2026-09-15", "deadline": "2026-08-01", "measures": ""})
+    resp = client.post(
+        reverse("task_create", args=[d["finding"].pk]),
+        {"title": "补充任务", "assigned_on": "2026-09-15", "deadline": "2026-08-01", "measures": ""},
+    )
     html = unescape(resp.content.decode())
     assert resp.status_code == 200 and _state(settings) == before
     problems = resp.context["form"].problems
@@ -143,8 +211,10 @@ def test_the_task_form_shows_each_problem_under_its_field_in_both_languages(clie
     assert "整改时限2026-08-01早于问题发现日期2026-09-10" in html and "is before the finding's date" in html
     assert "请指定责任单位" in html and "Name the responsible unit" in html
     # the form's own checks come back in both languages too
-    resp = client.post(reverse("task_create", args=[d["finding"].pk]),
-                       {"title": "x", "assigned_on": "昨天", "enterprises": "不存在的企业"})
+    resp = client.post(
+        reverse("task_create", args=[d["finding"].pk]),
+        {"title": "x", "assigned_on": "昨天", "enterprises": "不存在的企业"},
+    )
     (p,) = resp.context["form"].problems["assigned_on"]
     assert p.zh != p.en and "date" in p.en.lower()
     (p,) = resp.context["form"].problems["enterprises"]
@@ -155,9 +225,16 @@ def test_the_progress_form_refuses_a_bad_file_in_both_languages(client, rectific
     d = rectification_data[XINPU]
     client.force_login(personas["xinpu"])
     before = _state(settings)
-    resp = client.post(reverse("task_update", args=[d["task"].pk]),
-                       {"version": d["task"].version, "percent_done": "80", "reported_on": "2026-11-27", "text": "进展",
-                        "files": SimpleUploadedFile("病毒.exe", b"MZ\x90\x00")})
+    resp = client.post(
+        reverse("task_update", args=[d["task"].pk]),
+        {
+            "version": d["task"].version,
+            "percent_done": "80",
+            "reported_on": "2026-11-27",
+            "text": "进展",
+            "files": SimpleUploadedFile("病毒.exe", b"MZ\x90\x00"),
+        },
+    )
     html = resp.content.decode()
     assert resp.status_code == 200 and _state(settings) == before
     assert 'data-rule="evidence.type"' in html and "不在允许范围内" in html and "does not allow" in html

@@ -20,15 +20,18 @@ D = dt.date
 TWICE = (1, 16)
 
 
-@pytest.mark.parametrize("day, start, end, label", [
-    (D(2026, 1, 1), D(2026, 1, 1), D(2026, 1, 15), "2026年1月上半月"),
-    (D(2026, 1, 15), D(2026, 1, 1), D(2026, 1, 15), "2026年1月上半月"),
-    (D(2026, 1, 16), D(2026, 1, 16), D(2026, 1, 31), "2026年1月下半月"),
-    (D(2026, 4, 30), D(2026, 4, 16), D(2026, 4, 30), "2026年4月下半月"),
-    (D(2026, 2, 20), D(2026, 2, 16), D(2026, 2, 28), "2026年2月下半月"),
-    (D(2024, 2, 29), D(2024, 2, 16), D(2024, 2, 29), "2024年2月下半月"),
-    (D(2026, 12, 31), D(2026, 12, 16), D(2026, 12, 31), "2026年12月下半月"),
-])
+@pytest.mark.parametrize(
+    "day, start, end, label",
+    [
+        (D(2026, 1, 1), D(2026, 1, 1), D(2026, 1, 15), "2026年1月上半月"),
+        (D(2026, 1, 15), D(2026, 1, 1), D(2026, 1, 15), "2026年1月上半月"),
+        (D(2026, 1, 16), D(2026, 1, 16), D(2026, 1, 31), "2026年1月下半月"),
+        (D(2026, 4, 30), D(2026, 4, 16), D(2026, 4, 30), "2026年4月下半月"),
+        (D(2026, 2, 20), D(2026, 2, 16), D(2026, 2, 28), "2026年2月下半月"),
+        (D(2024, 2, 29), D(2024, 2, 16), D(2024, 2, 29), "2024年2月下半月"),
+        (D(2026, 12, 31), D(2026, 12, 16), D(2026, 12, 31), "2026年12月下半月"),
+    ],
+)
 def test_twice_a_month_across_month_ends_and_february(day, start, end, label):
     p = period_containing(day, TWICE)
     assert (p.start, p.end, p.label_zh) == (start, end, label)
@@ -38,9 +41,14 @@ def test_twice_a_month_across_month_ends_and_february(day, start, end, label):
 def test_periods_follow_each_other_without_gap_over_a_year_end_and_a_leap_february():
     periods = periods_between(D(2023, 12, 20), D(2024, 3, 2), TWICE)
     assert [(p.start.isoformat(), p.end.isoformat()) for p in periods] == [
-        ("2023-12-16", "2023-12-31"), ("2024-01-01", "2024-01-15"), ("2024-01-16", "2024-01-31"),
-        ("2024-02-01", "2024-02-15"), ("2024-02-16", "2024-02-29"), ("2024-03-01", "2024-03-15")]
-    for a, b in zip(periods, periods[1:]):
+        ("2023-12-16", "2023-12-31"),
+        ("2024-01-01", "2024-01-15"),
+        ("2024-01-16", "2024-01-31"),
+        ("2024-02-01", "2024-02-15"),
+        ("2024-02-16", "2024-02-29"),
+        ("2024-03-01", "2024-03-15"),
+    ]
+    for a, b in zip(periods, periods[1:], strict=False):
         assert b.start == a.end + dt.timedelta(days=1)
         assert next_period(a, TWICE) == b and previous_period(b, TWICE) == a
 
@@ -53,14 +61,17 @@ def test_other_cadences_from_the_policy():
     assert period_containing(D(2026, 3, 31), (1, 11, 21)).start == D(2026, 3, 21)
 
 
-@pytest.mark.parametrize("day, due, why", [
-    (D(2026, 9, 10), D(2026, 9, 15), "a Tuesday: due that day"),
-    (D(2026, 2, 10), D(2026, 2, 24), "2026-02-15 falls in the Spring Festival (02-15 … 02-23): due 02-24"),
-    (D(2026, 2, 20), D(2026, 2, 28), "2026-02-28 is a Saturday worked in exchange (调休): due that day"),
-    (D(2026, 10, 20), D(2026, 11, 2), "2026-10-31 is a Saturday: due Monday 11-02"),
-    (D(2026, 5, 20), D(2026, 6, 1), "2026-05-31 is a Sunday: due 06-01"),
-    (D(2026, 1, 20), D(2026, 2, 2), "2026-01-31 is a Saturday: due 02-02"),
-])
+@pytest.mark.parametrize(
+    "day, due, why",
+    [
+        (D(2026, 9, 10), D(2026, 9, 15), "a Tuesday: due that day"),
+        (D(2026, 2, 10), D(2026, 2, 24), "2026-02-15 falls in the Spring Festival (02-15 … 02-23): due 02-24"),
+        (D(2026, 2, 20), D(2026, 2, 28), "2026-02-28 is a Saturday worked in exchange (调休): due that day"),
+        (D(2026, 10, 20), D(2026, 11, 2), "2026-10-31 is a Saturday: due Monday 11-02"),
+        (D(2026, 5, 20), D(2026, 6, 1), "2026-05-31 is a Sunday: due 06-01"),
+        (D(2026, 1, 20), D(2026, 2, 2), "2026-01-31 is a Saturday: due 02-02"),
+    ],
+)
 def test_the_due_day_on_the_official_calendar(day, due, why):
     assert due_day(period_containing(day, TWICE), work_calendar()) == due, why
 
@@ -93,8 +104,10 @@ def test_the_shipped_policy_and_a_broken_copy():
     policy = rectification_policy()
     assert policy.period_start_days == (1, 16) and policy.notice_working_days == 5
     assert policy.red_after_missed == 2 and policy.max_size_bytes == 20 * 1024 * 1024 and "pdf" in policy.extensions
-    data = load_default("rectification") | {"rounds": {"period_start_days": [3, 16]},
-                                            "evidence": {"extensions": [], "max_size_mb": 0}}
+    data = load_default("rectification") | {
+        "rounds": {"period_start_days": [3, 16]},
+        "evidence": {"extensions": [], "max_size_mb": 0},
+    }
     with pytest.raises(RuleError) as exc:
         parse_policy(data)
     fields = {p.field for p in exc.value.problems}

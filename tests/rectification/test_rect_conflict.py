@@ -27,8 +27,13 @@ D = dt.date
 def _second_officer(regions):
     from landcycle.accounts.models import User
 
-    return User.objects.create_user(username="p_xinpu2", password="p_xinpu2-pw", role=Role.TOWN_OFFICER,
-                                    region=regions[XINPU], display_name="新浦镇经办人二")
+    return User.objects.create_user(
+        username="p_xinpu2",
+        password="p_xinpu2-pw",
+        role=Role.TOWN_OFFICER,
+        region=regions[XINPU],
+        display_name="新浦镇经办人二",
+    )
 
 
 def _files(settings):
@@ -41,20 +46,36 @@ def test_the_second_of_two_updates_from_the_same_version_is_refused(rectificatio
     other = _second_officer(regions)
     task = Task.objects.get(pk=rectification_data[XINPU]["task"].pk)
     seen = task.version  # both opened the form at this version
-    services.progress_submit(actor=personas["xinpu"], task=task, version=seen, percent_done=70, text="第一人：拆除完成",
-                             reported_on=D(2026, 11, 26))
+    services.progress_submit(
+        actor=personas["xinpu"],
+        task=task,
+        version=seen,
+        percent_done=70,
+        text="第一人：拆除完成",
+        reported_on=D(2026, 11, 26),
+    )
     before = (ProgressReport.objects.count(), Evidence.objects.count(), AuditEntry.objects.count(), _files(settings))
     stale = Task.objects.get(pk=task.pk)
     with pytest.raises(RuleError) as exc:
-        services.progress_submit(actor=other, task=stale, version=seen, percent_done=65, text="第二人：清运中",
-                                 reported_on=D(2026, 11, 26),
-                                 files=[SimpleUploadedFile("第二人.pdf", RECTIFICATION_PDF + b"% 2\n")])
+        services.progress_submit(
+            actor=other,
+            task=stale,
+            version=seen,
+            percent_done=65,
+            text="第二人：清运中",
+            reported_on=D(2026, 11, 26),
+            files=[SimpleUploadedFile("第二人.pdf", RECTIFICATION_PDF + b"% 2\n")],
+        )
     (p,) = exc.value.problems
     assert p.rule == "task.conflict" and p.field == "version"
     assert f"第{seen}版" in p.zh and f"第{seen + 1}版" in p.zh and "刷新" in p.zh
     assert "changed by someone else" in p.en and "Reload" in p.en
-    assert (ProgressReport.objects.count(), Evidence.objects.count(), AuditEntry.objects.count(),
-            _files(settings)) == before
+    assert (
+        ProgressReport.objects.count(),
+        Evidence.objects.count(),
+        AuditEntry.objects.count(),
+        _files(settings),
+    ) == before
     task.refresh_from_db()
     assert task.percent_done == 70 and task.version == seen + 1  # the first update stands
     assert RoundItem.objects.get(pk=rectification_data[XINPU]["round_item"].pk).update_text == "第一人：拆除完成"
@@ -64,8 +85,9 @@ def test_the_second_of_two_updates_from_the_same_version_is_refused(rectificatio
 def test_a_close_out_on_a_version_someone_updated_since_is_refused(rectification_data, personas):
     task = Task.objects.get(pk=rectification_data[XINPU]["task"].pk)
     seen = task.version
-    services.progress_submit(actor=personas["xinpu"], task=task, version=seen, percent_done=80, text="复工",
-                             reported_on=D(2026, 11, 26))
+    services.progress_submit(
+        actor=personas["xinpu"], task=task, version=seen, percent_done=80, text="复工", reported_on=D(2026, 11, 26)
+    )
     with pytest.raises(RuleError) as exc:
         services.task_close(actor=personas["supervisor"], task=task, version=seen)
     assert exc.value.problems[0].rule == "task.conflict"
@@ -77,8 +99,14 @@ def test_a_review_of_an_update_replaced_meanwhile_is_refused(rectification_data,
     item = RoundItem.objects.get(pk=rectification_data[XINPU]["round_item"].pk)
     seen = item.report_id
     task = Task.objects.get(pk=item.task_id)
-    services.progress_submit(actor=personas["xinpu"], task=task, version=task.version, percent_done=75,
-                             text="更新后的进展", reported_on=D(2026, 11, 26))
+    services.progress_submit(
+        actor=personas["xinpu"],
+        task=task,
+        version=task.version,
+        percent_done=75,
+        text="更新后的进展",
+        reported_on=D(2026, 11, 26),
+    )
     with pytest.raises(RuleError) as exc:
         services.round_item_review(actor=personas["supervisor"], item=item, decision="confirmed", seen_report=seen)
     assert exc.value.problems[0].rule == "review.conflict"
@@ -105,8 +133,10 @@ def test_the_conflict_is_shown_on_the_form(client, rectification_data, personas,
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-                    reason="a real race needs a server database (SQLite serialises writers)")
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="a real race needs a server database (SQLite serialises writers)",
+)
 def test_two_threads_racing_on_postgresql(rectification_data, personas, regions):
     other = _second_officer(regions)
     task_id = rectification_data[XINPU]["task"].pk
@@ -116,8 +146,14 @@ def test_two_threads_racing_on_postgresql(rectification_data, personas, regions)
     def run(user, pct):
         try:
             barrier.wait(timeout=10)
-            services.progress_submit(actor=user, task=Task.objects.get(pk=task_id), version=seen, percent_done=pct,
-                                     text=f"{user.username} {pct}", reported_on=D(2026, 11, 26))
+            services.progress_submit(
+                actor=user,
+                task=Task.objects.get(pk=task_id),
+                version=seen,
+                percent_done=pct,
+                text=f"{user.username} {pct}",
+                reported_on=D(2026, 11, 26),
+            )
             results[user.username] = "saved"
         except RuleError as exc:
             results[user.username] = exc.problems[0].rule

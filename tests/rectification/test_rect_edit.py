@@ -24,10 +24,12 @@ D = dt.date
 
 
 def _state():
-    return ([m.objects.count() for m in (Inspection, Finding, Suggestion, Task, TaskEvent, AuditEntry)],
-            list(Inspection.objects.order_by("pk").values_list("title", "started_on")),
-            list(Finding.objects.order_by("pk").values_list("summary", "found_on")),
-            list(Task.objects.order_by("pk").values_list("title", "person", "deadline", "version")))
+    return (
+        [m.objects.count() for m in (Inspection, Finding, Suggestion, Task, TaskEvent, AuditEntry)],
+        list(Inspection.objects.order_by("pk").values_list("title", "started_on")),
+        list(Finding.objects.order_by("pk").values_list("summary", "found_on")),
+        list(Task.objects.order_by("pk").values_list("title", "person", "deadline", "version")),
+    )
 
 
 def _refused(write, rule, field):
@@ -42,34 +44,68 @@ def _refused(write, rule, field):
 
 
 def _inspection_kwargs(insp, **change):
-    kw = dict(kind=insp.kind, title=insp.title, body=insp.body, started_on=insp.started_on, ended_on=insp.ended_on,
-              regions=list(insp.regions.all()), other_units=insp.other_units, summary=insp.summary)
+    kw = dict(
+        kind=insp.kind,
+        title=insp.title,
+        body=insp.body,
+        started_on=insp.started_on,
+        ended_on=insp.ended_on,
+        regions=list(insp.regions.all()),
+        other_units=insp.other_units,
+        summary=insp.summary,
+    )
     return kw | change
 
 
 def _task_kwargs(task, **change):
-    kw = dict(title=task.title, town=task.town, department=task.department, person=task.person,
-              measures=task.measures, assigned_on=task.assigned_on, deadline=task.deadline,
-              parks=list(task.parks.all()), parcels=list(task.parcels.all()), enterprises=list(task.enterprises.all()),
-              contracts=list(task.contracts.all()))
+    kw = dict(
+        title=task.title,
+        town=task.town,
+        department=task.department,
+        person=task.person,
+        measures=task.measures,
+        assigned_on=task.assigned_on,
+        deadline=task.deadline,
+        parks=list(task.parks.all()),
+        parcels=list(task.parcels.all()),
+        enterprises=list(task.enterprises.all()),
+        contracts=list(task.contracts.all()),
+    )
     return kw | change
 
 
 def test_the_supervisor_corrects_an_inspection_finding_and_suggestion(client, rectification_data, personas, regions):
     sup, d = personas["supervisor"], rectification_data[XINPU]
-    insp = services.inspection_update(actor=sup, inspection=d["inspection"], **_inspection_kwargs(
-        d["inspection"], title="新浦镇敦和园区腾退监督检查", regions=[d["town"], regions[QIAOTOU]],
-        summary="实地查看遗留物清理"))
+    insp = services.inspection_update(
+        actor=sup,
+        inspection=d["inspection"],
+        **_inspection_kwargs(
+            d["inspection"],
+            title="新浦镇敦和园区腾退监督检查",
+            regions=[d["town"], regions[QIAOTOU]],
+            summary="实地查看遗留物清理",
+        ),
+    )
     assert (insp.title, sorted(r.code for r in insp.regions.all())) == ("新浦镇敦和园区腾退监督检查", [QIAOTOU, XINPU])
     entry = AuditEntry.objects.filter(action="inspection.update").get()
     assert json.loads(entry.before)["title"] == "新浦镇老旧工业区块改造提升监督检查"
     assert json.loads(entry.after)["regions"] == [QIAOTOU, XINPU]
 
-    finding = services.finding_update(actor=sup, finding=d["finding"], summary="敦和园区到期企业腾退迟缓",
-                                      found_on=D(2026, 9, 12), source_text="企业以清理费用过高为由拒不腾退")
+    finding = services.finding_update(
+        actor=sup,
+        finding=d["finding"],
+        summary="敦和园区到期企业腾退迟缓",
+        found_on=D(2026, 9, 12),
+        source_text="企业以清理费用过高为由拒不腾退",
+    )
     assert (finding.summary, finding.found_on, finding.number) == ("敦和园区到期企业腾退迟缓", D(2026, 9, 12), 1)
-    sug = services.suggestion_update(actor=sup, suggestion=d["suggestion"], text="引入司法调解，联动法院释法说理",
-                                     made_on=D(2026, 9, 12), finding=None)
+    sug = services.suggestion_update(
+        actor=sup,
+        suggestion=d["suggestion"],
+        text="引入司法调解，联动法院释法说理",
+        made_on=D(2026, 9, 12),
+        finding=None,
+    )
     assert (sug.text, sug.finding) == ("引入司法调解，联动法院释法说理", None)
     assert audit_verify().ok
 
@@ -84,16 +120,34 @@ def test_the_supervisor_corrects_an_inspection_finding_and_suggestion(client, re
 def test_an_edit_that_would_break_the_dates_is_refused(rectification_data, personas):
     sup, d = personas["supervisor"], rectification_data[XINPU]
     # the inspection cannot start after its finding (2026-09-10), the finding cannot follow its task (2026-09-15)
-    _refused(lambda: services.inspection_update(actor=sup, inspection=d["inspection"], **_inspection_kwargs(
-        d["inspection"], started_on=D(2026, 9, 11), ended_on=None)), "inspection.after_findings", "started_on")
-    p = _refused(lambda: services.finding_update(actor=sup, finding=d["finding"], summary="x",
-                                                 found_on=D(2026, 9, 20)), "finding.after_tasks", "found_on")
+    _refused(
+        lambda: services.inspection_update(
+            actor=sup,
+            inspection=d["inspection"],
+            **_inspection_kwargs(d["inspection"], started_on=D(2026, 9, 11), ended_on=None),
+        ),
+        "inspection.after_findings",
+        "started_on",
+    )
+    p = _refused(
+        lambda: services.finding_update(actor=sup, finding=d["finding"], summary="x", found_on=D(2026, 9, 20)),
+        "finding.after_tasks",
+        "found_on",
+    )
     assert d["task"].number in p.zh and "2026-09-15" in p.zh
-    _refused(lambda: services.finding_update(actor=sup, finding=d["finding"], summary=" ", found_on=D(2026, 9, 10)),
-             "finding.summary", "summary")
+    _refused(
+        lambda: services.finding_update(actor=sup, finding=d["finding"], summary=" ", found_on=D(2026, 9, 10)),
+        "finding.summary",
+        "summary",
+    )
     other = rectification_data[QIAOTOU]["finding"]
-    _refused(lambda: services.suggestion_update(actor=sup, suggestion=d["suggestion"], text="x", made_on=D(2026, 9, 10),
-                                                finding=other), "suggestion.finding", "finding")
+    _refused(
+        lambda: services.suggestion_update(
+            actor=sup, suggestion=d["suggestion"], text="x", made_on=D(2026, 9, 10), finding=other
+        ),
+        "suggestion.finding",
+        "finding",
+    )
 
 
 @pytest.mark.parametrize("who", ["admin", "analyst", "leader", "xinpu"])
@@ -102,10 +156,13 @@ def test_only_the_supervisor_edits(rectification_data, personas, who):
     before = _state()
     task = d["task"]
     for write in (
-            lambda: services.inspection_update(actor=user, inspection=d["inspection"], **_inspection_kwargs(d["inspection"])),
-            lambda: services.finding_update(actor=user, finding=d["finding"], summary="x", found_on=D(2026, 9, 10)),
-            lambda: services.suggestion_update(actor=user, suggestion=d["suggestion"], text="x", made_on=D(2026, 9, 10)),
-            lambda: services.task_update(actor=user, task=task, version=task.version, **_task_kwargs(task, person="某某"))):
+        lambda: services.inspection_update(
+            actor=user, inspection=d["inspection"], **_inspection_kwargs(d["inspection"])
+        ),
+        lambda: services.finding_update(actor=user, finding=d["finding"], summary="x", found_on=D(2026, 9, 10)),
+        lambda: services.suggestion_update(actor=user, suggestion=d["suggestion"], text="x", made_on=D(2026, 9, 10)),
+        lambda: services.task_update(actor=user, task=task, version=task.version, **_task_kwargs(task, person="某某")),
+    ):
         with pytest.raises(PermissionDenied):
             write()
     assert _state() == before
@@ -115,15 +172,31 @@ def test_a_task_edit_is_locked_audited_and_kept_in_its_history(rectification_dat
     sup, d = personas["supervisor"], rectification_data[XINPU]
     task = Task.objects.get(pk=d["task"].pk)
     seen = task.version
-    _refused(lambda: services.task_update(actor=sup, task=task, version=seen, **_task_kwargs(
-        task, deadline=D(2027, 3, 31))), "task.deadline_reason", "note")
-    _refused(lambda: services.task_update(actor=sup, task=task, version=seen, **_task_kwargs(
-        task, deadline=D(2026, 9, 1), note="提前")), "task.deadline_before_finding", "deadline")
-    _refused(lambda: services.task_update(actor=sup, task=task, version=seen, **_task_kwargs(task, town=None)),
-             "task.unit_missing", "town")
+    _refused(
+        lambda: services.task_update(actor=sup, task=task, version=seen, **_task_kwargs(task, deadline=D(2027, 3, 31))),
+        "task.deadline_reason",
+        "note",
+    )
+    _refused(
+        lambda: services.task_update(
+            actor=sup, task=task, version=seen, **_task_kwargs(task, deadline=D(2026, 9, 1), note="提前")
+        ),
+        "task.deadline_before_finding",
+        "deadline",
+    )
+    _refused(
+        lambda: services.task_update(actor=sup, task=task, version=seen, **_task_kwargs(task, town=None)),
+        "task.unit_missing",
+        "town",
+    )
 
-    saved = services.task_update(actor=sup, task=task, version=seen, note="遗留物归属认定须经司法调解，申请延期",
-                                 **_task_kwargs(task, person="胡晓东", deadline=D(2027, 3, 31), parcels=[]))
+    saved = services.task_update(
+        actor=sup,
+        task=task,
+        version=seen,
+        note="遗留物归属认定须经司法调解，申请延期",
+        **_task_kwargs(task, person="胡晓东", deadline=D(2027, 3, 31), parcels=[]),
+    )
     assert (saved.person, saved.deadline, saved.version) == ("胡晓东", D(2027, 3, 31), seen + 1)
     assert list(saved.parcels.all()) == []
     event = TaskEvent.objects.filter(task=task, kind="edited").get()
@@ -134,8 +207,13 @@ def test_a_task_edit_is_locked_audited_and_kept_in_its_history(rectification_dat
     assert json.loads(entry.before)["parcels"] == [d["parcels"][0].number] and json.loads(entry.after)["parcels"] == []
 
     # someone else's write in between: the second editor is refused, nothing of theirs is written
-    p = _refused(lambda: services.task_update(actor=sup, task=Task.objects.get(pk=task.pk), version=seen,
-                                              **_task_kwargs(task, person="另一人")), "task.conflict", "version")
+    p = _refused(
+        lambda: services.task_update(
+            actor=sup, task=Task.objects.get(pk=task.pk), version=seen, **_task_kwargs(task, person="另一人")
+        ),
+        "task.conflict",
+        "version",
+    )
     assert "已被他人更新" in p.zh and "changed by someone else" in p.en
     # an edit that changes nothing writes nothing
     before = _state()
@@ -146,10 +224,19 @@ def test_a_task_edit_is_locked_audited_and_kept_in_its_history(rectification_dat
 def test_a_task_can_move_to_a_county_department(rectification_data, personas, regions):
     sup, d = personas["supervisor"], rectification_data[XINPU]
     task = d["task"]
-    _refused(lambda: services.task_update(actor=sup, task=task, version=task.version, **_task_kwargs(
-        task, town=regions["330282"], department="")), "task.department_missing", "department")
-    moved = services.task_update(actor=sup, task=task, version=task.version, **_task_kwargs(
-        task, town=regions["330282"], department="慈溪市经济和信息化局"))
+    _refused(
+        lambda: services.task_update(
+            actor=sup, task=task, version=task.version, **_task_kwargs(task, town=regions["330282"], department="")
+        ),
+        "task.department_missing",
+        "department",
+    )
+    moved = services.task_update(
+        actor=sup,
+        task=task,
+        version=task.version,
+        **_task_kwargs(task, town=regions["330282"], department="慈溪市经济和信息化局"),
+    )
     assert moved.unit == "慈溪市经济和信息化局" and moved.town.code == "330282"
 
 
@@ -159,13 +246,26 @@ def test_the_edit_page(client, rectification_data, personas):
     url = reverse("task_edit", args=[d["task"].pk])
     resp = client.get(url)
     form = resp.context["form"]
-    assert resp.status_code == 200 and form.initial["person"] == "经办人" and form.initial["version"] == d["task"].version
+    assert (
+        resp.status_code == 200 and form.initial["person"] == "经办人" and form.initial["version"] == d["task"].version
+    )
     html = resp.content.decode()
     assert d["parcels"][0].number in html and 'list="task-parcels"' in html and "rectification/links.js" in html
-    post = {"version": d["task"].version, "title": d["task"].title, "town": d["town"].pk, "department": "",
-            "person": "胡晓东", "assigned_on": "2026-09-15", "deadline": "2027-01-29", "measures": d["task"].measures,
-            "parks": [d["park"].pk], "parcels": d["parcels"][1].number, "enterprises": d["owner"].name,
-            "contracts": "", "note": ""}
+    post = {
+        "version": d["task"].version,
+        "title": d["task"].title,
+        "town": d["town"].pk,
+        "department": "",
+        "person": "胡晓东",
+        "assigned_on": "2026-09-15",
+        "deadline": "2027-01-29",
+        "measures": d["task"].measures,
+        "parks": [d["park"].pk],
+        "parcels": d["parcels"][1].number,
+        "enterprises": d["owner"].name,
+        "contracts": "",
+        "note": "",
+    }
     resp = client.post(url, post)  # the deadline moved without a reason
     assert resp.status_code == 200 and 'data-rule="task.deadline_reason"' in resp.content.decode()
     post["note"] = "春节假期顺延"
@@ -186,15 +286,33 @@ def test_edit_pages_of_the_inspection(client, rectification_data, personas):
     d = rectification_data[XINPU]
     client.force_login(personas["supervisor"])
     html = client.get(reverse("inspection_detail", args=[d["inspection"].pk])).content.decode()
-    for name, key in (("inspection_edit", "inspection"), ("finding_edit", "finding"), ("suggestion_edit", "suggestion")):
+    for name, key in (
+        ("inspection_edit", "inspection"),
+        ("finding_edit", "finding"),
+        ("suggestion_edit", "suggestion"),
+    ):
         assert reverse(name, args=[d[key].pk]) in html
-    resp = client.post(reverse("finding_edit", args=[d["finding"].pk]),
-                       {"summary": "腾退迟缓（核实后修改）", "found_on": "2026-09-10", "source_text": "原文",
-                        "version": d["finding"].version})
+    resp = client.post(
+        reverse("finding_edit", args=[d["finding"].pk]),
+        {
+            "summary": "腾退迟缓（核实后修改）",
+            "found_on": "2026-09-10",
+            "source_text": "原文",
+            "version": d["finding"].version,
+        },
+    )
     assert resp.status_code == 302 and Finding.objects.get(pk=d["finding"].pk).summary == "腾退迟缓（核实后修改）"
-    resp = client.post(reverse("inspection_edit", args=[d["inspection"].pk]),
-                       {"kind": "check", "title": "改名后的检查", "body": "慈溪市纪委市监委", "started_on": "2026-09-30",
-                        "regions": [d["town"].pk], "version": d["inspection"].version})
+    resp = client.post(
+        reverse("inspection_edit", args=[d["inspection"].pk]),
+        {
+            "kind": "check",
+            "title": "改名后的检查",
+            "body": "慈溪市纪委市监委",
+            "started_on": "2026-09-30",
+            "regions": [d["town"].pk],
+            "version": d["inspection"].version,
+        },
+    )
     html = resp.content.decode()
     assert resp.status_code == 200 and 'data-rule="inspection.after_findings"' in html
     assert Inspection.objects.get(pk=d["inspection"].pk).title != "改名后的检查"
@@ -216,8 +334,16 @@ def test_a_closed_task_is_frozen_until_it_reopens(supervision_data, rectificatio
     sup, officer, d = personas["supervisor"], personas["xinpu"], rectification_data[XINPU]
     Task.objects.filter(pk=d["task"].pk).update(status=Task.Status.CLOSED, closed_on=D(2026, 11, 20), percent_done=100)
     task = Task.objects.get(pk=d["task"].pk)
-    p = _refused(lambda: services.task_update(actor=sup, task=task, version=task.version, **_task_kwargs(
-        task, person="胡晓东")), "task.closed", "task")
+    p = _refused(
+        lambda: services.task_update(actor=sup, task=task, version=task.version, **_task_kwargs(task, person="胡晓东")),
+        "task.closed",
+        "task",
+    )
     assert "已销号" in p.zh and "closed out" in p.en
-    _refused(lambda: services.task_links_update(actor=officer, task=task, version=task.version, parks=[], parcels=[],
-                                                enterprises=[], contracts=[]), "task.closed", "task")
+    _refused(
+        lambda: services.task_links_update(
+            actor=officer, task=task, version=task.version, parks=[], parcels=[], enterprises=[], contracts=[]
+        ),
+        "task.closed",
+        "task",
+    )

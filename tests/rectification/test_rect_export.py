@@ -25,21 +25,43 @@ def _book(resp):
 
 def _rows(ws):
     header = [c.value for c in ws[3]]
-    return header, [{h: c for h, c in zip(header, row)} for row in ws.iter_rows(min_row=4)]
+    return header, [{h: c for h, c in zip(header, row, strict=False)} for row in ws.iter_rows(min_row=4)]
 
 
 def test_the_ledger_reads_as_a_clerk_would(client, supervision_data, rectification_data, personas):
     d = rectification_data[XINPU]
-    services.task_links_update(actor=personas["xinpu"], task=d["task"], version=d["task"].version,
-                               parks=[d["park"]], parcels=[d["parcels"][0]], enterprises=[d["owner"]],
-                               contracts=[d["contract"]])
+    services.task_links_update(
+        actor=personas["xinpu"],
+        task=d["task"],
+        version=d["task"].version,
+        parks=[d["park"]],
+        parcels=[d["parcels"][0]],
+        enterprises=[d["owner"]],
+        contracts=[d["contract"]],
+    )
     client.force_login(personas["supervisor"])
     ws = _book(client.get(reverse("rectification_ledger") + "?export=xlsx")).worksheets[0]
     assert ws["A1"].value.endswith("巡视巡察整改任务台账") and ws["A2"].value.startswith("截至")
     header, rows = _rows(ws)
-    assert header == ["序号", "检查", "问题", "任务编号", "整改任务", "整改措施", "责任单位", "责任人", "交办日期",
-                      "整改时限", "完成进度（%）", "状态", "预警颜色", "预警原因", "最近报送", "销号日期",
-                      "关联园区、地块、企业、合同"]
+    assert header == [
+        "序号",
+        "检查",
+        "问题",
+        "任务编号",
+        "整改任务",
+        "整改措施",
+        "责任单位",
+        "责任人",
+        "交办日期",
+        "整改时限",
+        "完成进度（%）",
+        "状态",
+        "预警颜色",
+        "预警原因",
+        "最近报送",
+        "销号日期",
+        "关联园区、地块、企业、合同",
+    ]
     row = next(r for r in rows if r["整改任务"].value == d["task"].title)
     for name, day in (("交办日期", D(2026, 9, 15)), ("整改时限", D(2026, 12, 31)), ("最近报送", D(2026, 11, 20))):
         cell = row[name]

@@ -25,14 +25,38 @@ def _counts():
 def test_far_dates_of_the_rectification_ledger_are_refused(rectification_data, personas, regions):
     sup, d = personas["supervisor"], rectification_data[XINPU]
     cases = [
-        (lambda: services.check_record(actor=sup, held_on=FAR, regions=[d["town"]], body="市纪委"),
-         "started_on ended_on"),
-        (lambda: services.finding_create(actor=sup, inspection=d["inspection"], found_on=FAR, summary="问题"),
-         "found_on"),
-        (lambda: services.task_create(actor=sup, finding=d["finding"], town=d["town"], title="任务", measures="措施",
-                                      deadline=FAR, assigned_on=dt.date(2026, 9, 15)), "deadline"),
-        (lambda: services.task_create(actor=sup, finding=d["finding"], town=d["town"], title="任务", measures="措施",
-                                      deadline=dt.date(2026, 12, 31), assigned_on=EARLY), "assigned_on"),
+        (
+            lambda: services.check_record(actor=sup, held_on=FAR, regions=[d["town"]], body="市纪委"),
+            "started_on ended_on",
+        ),
+        (
+            lambda: services.finding_create(actor=sup, inspection=d["inspection"], found_on=FAR, summary="问题"),
+            "found_on",
+        ),
+        (
+            lambda: services.task_create(
+                actor=sup,
+                finding=d["finding"],
+                town=d["town"],
+                title="任务",
+                measures="措施",
+                deadline=FAR,
+                assigned_on=dt.date(2026, 9, 15),
+            ),
+            "deadline",
+        ),
+        (
+            lambda: services.task_create(
+                actor=sup,
+                finding=d["finding"],
+                town=d["town"],
+                title="任务",
+                measures="措施",
+                deadline=dt.date(2026, 12, 31),
+                assigned_on=EARLY,
+            ),
+            "assigned_on",
+        ),
         (lambda: services.round_close(actor=sup, round=d["round"], on=FAR), "on"),
         (lambda: services.round_open(actor=sup, county=regions[COUNTY], on=FAR), "on"),
     ]

@@ -27,9 +27,15 @@ def _body(resp) -> bytes:
 def _overdue_task(rectification_data, personas):
     """A 桥头镇 task past its deadline (red)."""
     d = rectification_data[QIAOTOU]
-    return services.task_create(actor=personas["supervisor"], finding=d["finding"], town=d["town"],
-                                title="盘活存量工业用地", measures="收回低效用地", deadline=D(2026, 10, 30),
-                                assigned_on=D(2026, 9, 15))
+    return services.task_create(
+        actor=personas["supervisor"],
+        finding=d["finding"],
+        town=d["town"],
+        title="盘活存量工业用地",
+        measures="收回低效用地",
+        deadline=D(2026, 10, 30),
+        assigned_on=D(2026, 9, 15),
+    )
 
 
 def test_ledger_by_inspection_and_by_town_with_filters(client, rectification_data, personas):
@@ -61,9 +67,16 @@ def test_a_check_is_recorded_from_the_ledger_page(client, rectification_data, pe
     page = client.get(reverse("rectification_ledger")).content.decode()
     assert "记录一次监督检查" in page and f'action="{reverse("check_create")}"' in page
     before = Inspection.objects.filter(kind="check").count()
-    resp = client.post(reverse("check_create"), {"held_on": "2026-11-27", "region": rectification_data[XINPU]["town"].pk,
-                                                 "body": "慈溪市纪委市监委", "title": "",
-                                                 "next": reverse("rectification_ledger") + "?view=town"})
+    resp = client.post(
+        reverse("check_create"),
+        {
+            "held_on": "2026-11-27",
+            "region": rectification_data[XINPU]["town"].pk,
+            "body": "慈溪市纪委市监委",
+            "title": "",
+            "next": reverse("rectification_ledger") + "?view=town",
+        },
+    )
     assert resp.status_code == 302 and resp["Location"] == reverse("rectification_ledger") + "?view=town"
     check = Inspection.objects.filter(kind="check").latest("pk")
     assert Inspection.objects.filter(kind="check").count() == before + 1
@@ -76,8 +89,12 @@ def test_a_check_is_recorded_from_the_ledger_page(client, rectification_data, pe
 
 def test_the_summary_is_generated_from_the_data(client, rectification_data, personas):
     _overdue_task(rectification_data, personas)
-    services.suggestion_create(actor=personas["supervisor"], inspection=rectification_data[QIAOTOU]["inspection"],
-                               text="建立园区企业台账", made_on=D(2026, 9, 10))
+    services.suggestion_create(
+        actor=personas["supervisor"],
+        inspection=rectification_data[QIAOTOU]["inspection"],
+        text="建立园区企业台账",
+        made_on=D(2026, 9, 10),
+    )
     s = county_summary(personas["leader"], D(2026, 11, 29))
     assert s["sentence_zh"].startswith("累计开展监督检查2次，监督发现问题2个，提出意见建议3条。交办整改任务3项")
     assert "逾期1项" in s["sentence_zh"] and s["sentence_en"].startswith("2 supervision checks held, 2 problems found")
@@ -91,8 +108,9 @@ def test_the_summary_is_generated_from_the_data(client, rectification_data, pers
 
 def test_the_round_page_shows_who_submitted_and_what_was_challenged(client, rectification_data, personas):
     d, q = rectification_data[XINPU], rectification_data[QIAOTOU]
-    services.round_item_review(actor=personas["supervisor"], item=q["round_item"], decision="challenged",
-                               note="佐证材料不全")
+    services.round_item_review(
+        actor=personas["supervisor"], item=q["round_item"], decision="challenged", note="佐证材料不全"
+    )
     client.force_login(personas["supervisor"])
     resp = client.get(reverse("round_detail", args=[d["round"].pk]))
     html = resp.content.decode()
@@ -157,11 +175,19 @@ def test_inspection_page_lists_findings_tasks_and_suggestions(client, rectificat
     assert reverse("task_create", args=[d["finding"].pk]) in html
     listing = client.get(reverse("inspection_list") + "?kind=check")
     assert listing.context["page_obj"].paginator.count == 2
-    county_wide = services.inspection_create(actor=personas["supervisor"], kind="revisit", title="回头看",
-                                             body="省委巡视组", started_on=D(2026, 2, 24), regions=[regions[COUNTY]])
+    county_wide = services.inspection_create(
+        actor=personas["supervisor"],
+        kind="revisit",
+        title="回头看",
+        body="省委巡视组",
+        started_on=D(2026, 2, 24),
+        regions=[regions[COUNTY]],
+    )
     client.force_login(personas["xinpu"])  # a county-wide inspection concerns every town of the county
     assert client.get(reverse("inspection_detail", args=[county_wide.pk])).status_code == 200
-    assert client.get(reverse("inspection_detail", args=[rectification_data[QIAOTOU]["inspection"].pk])).status_code == 404
+    assert (
+        client.get(reverse("inspection_detail", args=[rectification_data[QIAOTOU]["inspection"].pk])).status_code == 404
+    )
 
 
 def test_pages_in_english(client, rectification_data, personas):

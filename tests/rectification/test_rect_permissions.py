@@ -28,9 +28,15 @@ def _body(resp) -> bytes:
 
 
 def _counts():
-    return (Inspection.objects.count(), Task.objects.count(), ProgressReport.objects.count(), Evidence.objects.count(),
-            AuditEntry.objects.count(), list(RoundItem.objects.values_list("decision", flat=True)),
-            list(Task.objects.values_list("status", "version")))
+    return (
+        Inspection.objects.count(),
+        Task.objects.count(),
+        ProgressReport.objects.count(),
+        Evidence.objects.count(),
+        AuditEntry.objects.count(),
+        list(RoundItem.objects.values_list("decision", flat=True)),
+        list(Task.objects.values_list("status", "version")),
+    )
 
 
 @pytest.mark.parametrize("who", ["admin", "analyst", "leader", "xinpu", "qiaotou"])
@@ -39,9 +45,12 @@ def test_only_the_supervisor_writes_the_ledger(rectification_data, personas, reg
     before = _counts()
     writes = [
         lambda: services.check_record(actor=user, held_on=D(2026, 11, 2), regions=[d["town"]], body="纪委"),
-        lambda: services.finding_create(actor=user, inspection=d["inspection"], summary="问题", found_on=D(2026, 9, 10)),
-        lambda: services.task_create(actor=user, finding=d["finding"], town=d["town"], title="任务", measures="措施",
-                                     deadline=D(2026, 12, 31)),
+        lambda: services.finding_create(
+            actor=user, inspection=d["inspection"], summary="问题", found_on=D(2026, 9, 10)
+        ),
+        lambda: services.task_create(
+            actor=user, finding=d["finding"], town=d["town"], title="任务", measures="措施", deadline=D(2026, 12, 31)
+        ),
         lambda: services.round_item_review(actor=user, item=d["round_item"], decision="confirmed"),
         lambda: services.task_close(actor=user, task=d["task"], version=d["task"].version),
         lambda: services.round_close(actor=user, round=d["round"]),
@@ -58,8 +67,9 @@ def test_only_town_officers_report_town_progress(rectification_data, personas, w
     task = rectification_data[XINPU]["task"]
     before = _counts()
     with pytest.raises(PermissionDenied):
-        services.progress_submit(actor=personas[who], task=task, version=task.version, percent_done=70, text="x",
-                                 reported_on=D(2026, 11, 25))
+        services.progress_submit(
+            actor=personas[who], task=task, version=task.version, percent_done=70, text="x", reported_on=D(2026, 11, 25)
+        )
     assert _counts() == before
 
 
@@ -67,31 +77,52 @@ def test_an_officer_reports_only_on_their_own_towns_tasks(rectification_data, pe
     other = rectification_data[QIAOTOU]["task"]
     before = _counts()
     with pytest.raises(RuleError) as exc:
-        services.progress_submit(actor=personas["xinpu"], task=other, version=other.version, percent_done=70,
-                                 text="越权报送", reported_on=D(2026, 11, 25))
+        services.progress_submit(
+            actor=personas["xinpu"],
+            task=other,
+            version=other.version,
+            percent_done=70,
+            text="越权报送",
+            reported_on=D(2026, 11, 25),
+        )
     assert exc.value.problems[0].rule == "scope.town"
     assert _counts() == before
 
 
 def test_a_county_departments_task_is_reported_by_the_supervisor(rectification_data, personas, regions):
     sup = personas["supervisor"]
-    task = services.task_create(actor=sup, finding=rectification_data[XINPU]["finding"], town=regions[COUNTY],
-                                department="慈溪市经济和信息化局", title="制定攻坚行动方案", measures="制定方案",
-                                deadline=D(2026, 12, 31), assigned_on=D(2026, 9, 15))
+    task = services.task_create(
+        actor=sup,
+        finding=rectification_data[XINPU]["finding"],
+        town=regions[COUNTY],
+        department="慈溪市经济和信息化局",
+        title="制定攻坚行动方案",
+        measures="制定方案",
+        deadline=D(2026, 12, 31),
+        assigned_on=D(2026, 9, 15),
+    )
     with pytest.raises(PermissionDenied):
-        services.progress_submit(actor=personas["xinpu"], task=task, version=1, percent_done=50, text="x",
-                                 reported_on=D(2026, 11, 25))
-    services.progress_submit(actor=sup, task=task, version=1, percent_done=50, text="经信局书面报告",
-                             reported_on=D(2026, 11, 25))
+        services.progress_submit(
+            actor=personas["xinpu"], task=task, version=1, percent_done=50, text="x", reported_on=D(2026, 11, 25)
+        )
+    services.progress_submit(
+        actor=sup, task=task, version=1, percent_done=50, text="经信局书面报告", reported_on=D(2026, 11, 25)
+    )
     assert Task.objects.get(pk=task.pk).percent_done == 50
 
 
 def test_pages_of_the_other_town_answer_404(client, rectification_data, personas):
     client.force_login(personas["xinpu"])
     mine, other = rectification_data[XINPU], rectification_data[QIAOTOU]
-    for name, key in (("inspection_detail", "inspection"), ("task_detail", "task"), ("task_update", "task"),
-                      ("evidence_download", "evidence"), ("round_item_submit", "round_item"),
-                      ("finding_create", "inspection"), ("task_create", "finding")):
+    for name, key in (
+        ("inspection_detail", "inspection"),
+        ("task_detail", "task"),
+        ("task_update", "task"),
+        ("evidence_download", "evidence"),
+        ("round_item_submit", "round_item"),
+        ("finding_create", "inspection"),
+        ("task_create", "finding"),
+    ):
         assert client.get(reverse(name, args=[other[key].pk])).status_code == 404, name
     assert client.get(reverse("task_detail", args=[mine["task"].pk])).status_code == 200
     html = client.get(reverse("round_detail", args=[mine["round"].pk])).content.decode()
@@ -120,16 +151,23 @@ def test_posting_a_write_page_without_the_right_does_nothing(client, rectificati
     d = rectification_data[XINPU]
     client.force_login(personas[who])
     before = Task.objects.get(pk=d["task"].pk).status
-    resp = client.post(reverse("task_close", args=[d["task"].pk]),
-                       {"version": d["task"].version, "closed_on": "2026-11-28", "note": "同意销号"})
+    resp = client.post(
+        reverse("task_close", args=[d["task"].pk]),
+        {"version": d["task"].version, "closed_on": "2026-11-28", "note": "同意销号"},
+    )
     assert resp.status_code == status
     assert Task.objects.get(pk=d["task"].pk).status == ("closed" if status == 302 else before)
 
 
 def test_officers_post_their_update_and_others_cannot(client, rectification_data, personas):
     d = rectification_data[XINPU]
-    form = {"version": d["task"].version, "percent_done": "75", "reported_on": "2026-11-26", "text": "已完成拆除",
-            "files": SimpleUploadedFile("现场照片.pdf", RECTIFICATION_PDF)}
+    form = {
+        "version": d["task"].version,
+        "percent_done": "75",
+        "reported_on": "2026-11-26",
+        "text": "已完成拆除",
+        "files": SimpleUploadedFile("现场照片.pdf", RECTIFICATION_PDF),
+    }
     client.force_login(personas["supervisor"])
     assert client.post(reverse("round_item_submit", args=[d["round_item"].pk]), form).status_code == 404
     client.force_login(personas["xinpu"])

@@ -33,14 +33,29 @@ def _closed_task(personas, d, closed_on: D, title="清理违建") -> Task:
     """A task of a check held 30 days before ``closed_on``, closed out on ``closed_on``."""
     sup = personas["supervisor"]
     held = closed_on - dt.timedelta(days=30)
-    check = services.check_record(actor=sup, held_on=held, regions=[d["town"]], body="慈溪市纪委市监委",
-                                  title=f"{title}检查")
+    check = services.check_record(
+        actor=sup, held_on=held, regions=[d["town"]], body="慈溪市纪委市监委", title=f"{title}检查"
+    )
     finding = services.finding_create(actor=sup, inspection=check, found_on=held, summary=f"{title}问题")
-    task = services.task_create(actor=sup, finding=finding, town=d["town"], title=title, measures="拆除违建",
-                                deadline=D(2026, 12, 31), assigned_on=held)
-    report = services.progress_submit(actor=personas["xinpu"], task=task, version=task.version, percent_done=100,
-                                      text="已拆除", reported_on=closed_on, request_close=True,
-                                      files=[SimpleUploadedFile("拆除.pdf", RECTIFICATION_PDF)])
+    task = services.task_create(
+        actor=sup,
+        finding=finding,
+        town=d["town"],
+        title=title,
+        measures="拆除违建",
+        deadline=D(2026, 12, 31),
+        assigned_on=held,
+    )
+    report = services.progress_submit(
+        actor=personas["xinpu"],
+        task=task,
+        version=task.version,
+        percent_done=100,
+        text="已拆除",
+        reported_on=closed_on,
+        request_close=True,
+        files=[SimpleUploadedFile("拆除.pdf", RECTIFICATION_PDF)],
+    )
     task = report.task
     task.refresh_from_db()
     return services.task_close(actor=sup, task=task, version=task.version, closed_on=closed_on)
@@ -74,8 +89,9 @@ def test_a_recently_closed_task_is_listed_for_re_checking_and_an_old_one_is_not(
 
 def test_holding_keeps_the_task_closed_and_writes_its_history(watched):
     check = RelapseCheck.objects.get(round=watched["round"])
-    services.relapse_check_review(actor=watched["sup"], check=check, decision="held", note="现场复查未反弹",
-                                  on=D(2026, 12, 3))
+    services.relapse_check_review(
+        actor=watched["sup"], check=check, decision="held", note="现场复查未反弹", on=D(2026, 12, 3)
+    )
     task = Task.objects.get(pk=watched["recent"].pk)
     assert task.status == "closed"
     event = task.events.get(kind="rechecked")
@@ -93,8 +109,14 @@ def test_a_failed_re_check_reopens_the_task_with_its_reason_in_one_step(watched)
     assert {p.rule for p in exc.value.problems} == {"recheck.reason"}
     assert AuditEntry.objects.count() == audit and Task.objects.get(pk=watched["recent"].pk).status == "closed"
 
-    services.relapse_check_review(actor=watched["sup"], check=check, decision="relapsed", note="原址恢复违建",
-                                  on=D(2026, 12, 4), deadline=D(2027, 2, 28))
+    services.relapse_check_review(
+        actor=watched["sup"],
+        check=check,
+        decision="relapsed",
+        note="原址恢复违建",
+        on=D(2026, 12, 4),
+        deadline=D(2027, 2, 28),
+    )
     task = Task.objects.get(pk=watched["recent"].pk)
     assert (task.status, task.closed_on, task.deadline, task.percent_done) == ("reopened", None, D(2027, 2, 28), 0)
     reopened = task.events.get(kind="reopened")
@@ -114,16 +136,21 @@ def test_only_the_supervisor_re_checks_and_not_after_the_round_closed(watched, p
     client.force_login(watched["sup"])
     page = client.get(reverse("round_detail", args=[watched["round"].pk])).content.decode()
     assert 'id="rechecks"' in page and reverse("relapse_check_review", args=[check.pk]) in page
-    resp = client.post(reverse("relapse_check_review", args=[check.pk]),
-                       {"decision": "relapsed", "on": "2026-12-04", "note": "", "deadline": ""})
+    resp = client.post(
+        reverse("relapse_check_review", args=[check.pk]),
+        {"decision": "relapsed", "on": "2026-12-04", "note": "", "deadline": ""},
+    )
     assert resp.status_code == 200 and "反弹须写明" in resp.content.decode()
-    resp = client.post(reverse("relapse_check_review", args=[check.pk]),
-                       {"decision": "held", "on": "2026-12-04", "note": "", "deadline": ""})
+    resp = client.post(
+        reverse("relapse_check_review", args=[check.pk]),
+        {"decision": "held", "on": "2026-12-04", "note": "", "deadline": ""},
+    )
     assert resp.status_code == 302
     services.round_close(actor=watched["sup"], round=watched["round"], on=D(2026, 12, 15))
     with pytest.raises(RuleError) as exc:
-        services.relapse_check_review(actor=watched["sup"], check=RelapseCheck.objects.get(pk=check.pk),
-                                      decision="relapsed", note="又违建")
+        services.relapse_check_review(
+            actor=watched["sup"], check=RelapseCheck.objects.get(pk=check.pk), decision="relapsed", note="又违建"
+        )
     assert "round.closed" in {p.rule for p in exc.value.problems}
 
 
@@ -158,14 +185,23 @@ def test_months_after_keeps_the_day_or_takes_the_months_last():
 
 def test_the_county_sentence_counts_each_source_apart(rectification_data, personas, regions):
     sup = personas["supervisor"]
-    xunshi = services.inspection_create(actor=sup, kind=Inspection.Kind.XUNSHI, title="省委巡视", body="省委第一巡视组",
-                                        started_on=D(2026, 3, 1), ended_on=D(2026, 4, 1), regions=[regions[COUNTY]])
+    xunshi = services.inspection_create(
+        actor=sup,
+        kind=Inspection.Kind.XUNSHI,
+        title="省委巡视",
+        body="省委第一巡视组",
+        started_on=D(2026, 3, 1),
+        ended_on=D(2026, 4, 1),
+        regions=[regions[COUNTY]],
+    )
     for n in range(2):
         services.finding_create(actor=sup, inspection=xunshi, summary=f"巡视问题{n}", found_on=D(2026, 4, 2))
     services.suggestion_create(actor=sup, inspection=xunshi, text="巡视建议", made_on=D(2026, 4, 2))
     s = county_summary(sup, D(2026, 12, 1))
     # the two supervision checks of the fixture found 2 problems and made 2 suggestions; the provincial
     # inspection's 2 problems and 1 suggestion are not added to them
-    assert s["sentence_zh"].startswith("累计开展监督检查2次，监督发现问题2个，提出意见建议2条。巡视1次，反馈问题2个，意见建议1条。交办")
+    assert s["sentence_zh"].startswith(
+        "累计开展监督检查2次，监督发现问题2个，提出意见建议2条。巡视1次，反馈问题2个，意见建议1条。交办"
+    )
     assert "Provincial inspection (巡视): 1 round, 2 problems fed back, 1 suggestion made." in s["sentence_en"]
     assert (s["findings"], s["check_findings"], s["suggestions"], s["check_suggestions"]) == (4, 2, 3, 2)

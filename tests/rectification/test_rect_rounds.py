@@ -28,8 +28,11 @@ def today(monkeypatch):
 
 
 def _frozen(rnd):
-    return list(RoundItem.objects.filter(round=rnd).order_by("pk").values(
-        "snapshot", "final", "report", "decision", "review_note", "flagged", "percent_reported", "update_text"))
+    return list(
+        RoundItem.objects.filter(round=rnd)
+        .order_by("pk")
+        .values("snapshot", "final", "report", "decision", "review_note", "flagged", "percent_reported", "update_text")
+    )
 
 
 def test_a_closed_rounds_snapshot_never_changes(rectification_data, personas, regions):
@@ -45,9 +48,16 @@ def test_a_closed_rounds_snapshot_never_changes(rectification_data, personas, re
 
     task = Task.objects.get(pk=d["task"].pk)
     attempts = [
-        lambda: services.progress_submit(actor=officer, task=task, version=task.version, percent_done=90, text="补报",
-                                         reported_on=D(2026, 11, 29), item=item,
-                                         files=[SimpleUploadedFile("补.pdf", RECTIFICATION_PDF)]),
+        lambda: services.progress_submit(
+            actor=officer,
+            task=task,
+            version=task.version,
+            percent_done=90,
+            text="补报",
+            reported_on=D(2026, 11, 29),
+            item=item,
+            files=[SimpleUploadedFile("补.pdf", RECTIFICATION_PDF)],
+        ),
         lambda: services.round_item_review(actor=sup, item=item, decision="challenged", note="改判"),
         lambda: services.round_close(actor=sup, round=rnd, on=D(2026, 12, 1)),
     ]
@@ -60,8 +70,9 @@ def test_a_closed_rounds_snapshot_never_changes(rectification_data, personas, re
     assert _frozen(rnd) == frozen and AuditEntry.objects.count() == audit
 
     # later work on the task does not touch the closed round
-    services.progress_submit(actor=officer, task=task, version=task.version, percent_done=95, text="继续推进",
-                             reported_on=D(2026, 11, 29))
+    services.progress_submit(
+        actor=officer, task=task, version=task.version, percent_done=95, text="继续推进", reported_on=D(2026, 11, 29)
+    )
     task.refresh_from_db()
     services.task_close(actor=sup, task=task, version=task.version, closed_on=D(2026, 11, 29))
     assert _frozen(rnd) == frozen
@@ -100,8 +111,15 @@ def test_reviews_need_an_update_to_confirm_and_a_note_to_challenge(rectification
     sup = personas["supervisor"]
     d = rectification_data[XINPU]
     finding = d["finding"]
-    extra = services.task_create(actor=sup, finding=finding, town=d["town"], title="补充任务", measures="措施",
-                                 deadline=D(2026, 12, 31), assigned_on=D(2026, 11, 1))
+    extra = services.task_create(
+        actor=sup,
+        finding=finding,
+        town=d["town"],
+        title="补充任务",
+        measures="措施",
+        deadline=D(2026, 12, 31),
+        assigned_on=D(2026, 11, 1),
+    )
     assert not RoundItem.objects.filter(task=extra).exists()  # assigned after the round opened: not in it
     with pytest.raises(RuleError) as exc:
         services.round_item_review(actor=sup, item=d["round_item"], decision="challenged", note="  ")
@@ -129,8 +147,14 @@ def test_two_rounds_without_an_update_turn_a_task_red(rectification_data, person
     for start in (D(2026, 12, 1), D(2026, 12, 16)):  # two rounds where 新浦镇 says nothing
         rnd = services.round_open(actor=sup, county=regions[COUNTY], on=start)
         task = Task.objects.get(pk=q["task"].pk)
-        services.progress_submit(actor=personas["qiaotou"], task=task, version=task.version, percent_done=90,
-                                 text="已补充台账", reported_on=start)
+        services.progress_submit(
+            actor=personas["qiaotou"],
+            task=task,
+            version=task.version,
+            percent_done=90,
+            text="已补充台账",
+            reported_on=start,
+        )
         services.round_item_review(actor=sup, item=rnd.items.get(task=task), decision="confirmed", on=start)
         services.round_close(actor=sup, round=rnd, on=start + dt.timedelta(days=14))
     q["task"].refresh_from_db()  # 90 % reported since
@@ -141,15 +165,18 @@ def test_two_rounds_without_an_update_turn_a_task_red(rectification_data, person
     assert RoundItem.objects.filter(task=d["task"], flagged=True).count() == 2
 
 
-@pytest.mark.parametrize("deadline, as_of, colour, state", [
-    (D(2026, 12, 31), D(2026, 11, 29), "green", "open"),
-    (D(2026, 12, 4), D(2026, 11, 29), "yellow", "due_soon"),  # 5 working days left (11-30 … 12-04)
-    (D(2026, 12, 7), D(2026, 11, 29), "green", "open"),  # 6 working days left
-    (D(2026, 11, 20), D(2026, 11, 29), "red", "overdue"),
-    (D(2026, 10, 1), D(2026, 9, 28), "yellow", "due_soon"),  # National Day: 10-01 rolls to 10-09
-    (D(2026, 10, 5), D(2026, 10, 8), "yellow", "due_soon"),  # 10-05 is a holiday: due 10-09, not overdue
-    (D(2027, 6, 30), D(2026, 11, 29), "green", "open"),  # 2027 holidays not configured: far enough to be sure
-])
+@pytest.mark.parametrize(
+    "deadline, as_of, colour, state",
+    [
+        (D(2026, 12, 31), D(2026, 11, 29), "green", "open"),
+        (D(2026, 12, 4), D(2026, 11, 29), "yellow", "due_soon"),  # 5 working days left (11-30 … 12-04)
+        (D(2026, 12, 7), D(2026, 11, 29), "green", "open"),  # 6 working days left
+        (D(2026, 11, 20), D(2026, 11, 29), "red", "overdue"),
+        (D(2026, 10, 1), D(2026, 9, 28), "yellow", "due_soon"),  # National Day: 10-01 rolls to 10-09
+        (D(2026, 10, 5), D(2026, 10, 8), "yellow", "due_soon"),  # 10-05 is a holiday: due 10-09, not overdue
+        (D(2027, 6, 30), D(2026, 11, 29), "green", "open"),  # 2027 holidays not configured: far enough to be sure
+    ],
+)
 def test_deadline_colours_on_the_official_calendar(deadline, as_of, colour, state):
     tc = task_colour(deadline=deadline, as_of=as_of, closed=False)
     assert (tc.colour, tc.deadline_state) == (colour, state), tc.zh
@@ -165,8 +192,9 @@ def test_a_deadline_near_an_unconfigured_year_says_it_is_estimated():
 # 100 days, so on 2026-11-10 (70 days) the plan is 70 %; 10–30 points behind is yellow, more than 30 red
 @pytest.mark.parametrize("done, colour", [(70, "green"), (61, "green"), (60, "yellow"), (40, "yellow"), (39, "red")])
 def test_progress_behind_the_plan_colours_a_task(done, colour):
-    tc = task_colour(deadline=D(2026, 12, 10), as_of=D(2026, 11, 10), closed=False, assigned_on=D(2026, 9, 1),
-                     percent_done=done)
+    tc = task_colour(
+        deadline=D(2026, 12, 10), as_of=D(2026, 11, 10), closed=False, assigned_on=D(2026, 9, 1), percent_done=done
+    )
     assert tc.colour == colour, tc.zh
     behind = [r for r in tc.reasons if r.rule == "task.behind"]
     assert bool(behind) == (colour != "green")
@@ -181,8 +209,17 @@ def test_progress_is_not_judged_without_a_schedule_or_when_switched_off():
     from landcycle.rectification.policy import rectification_policy
 
     off = replace(rectification_policy(), progress_against_plan=False)
-    assert task_colour(deadline=D(2026, 12, 10), as_of=D(2026, 11, 10), closed=False, assigned_on=D(2026, 9, 1),
-                       percent_done=0, policy=off).colour == "green"
+    assert (
+        task_colour(
+            deadline=D(2026, 12, 10),
+            as_of=D(2026, 11, 10),
+            closed=False,
+            assigned_on=D(2026, 9, 1),
+            percent_done=0,
+            policy=off,
+        ).colour
+        == "green"
+    )
 
 
 def test_a_reopened_tasks_plan_starts_again_on_the_day_it_reopened(rectification_data, personas):
@@ -190,8 +227,16 @@ def test_a_reopened_tasks_plan_starts_again_on_the_day_it_reopened(rectification
 
     d = rectification_data[XINPU]
     Task.objects.filter(pk=d["task"].pk).update(status=Task.Status.REOPENED, percent_done=30)
-    TaskEvent.objects.create(task=d["task"], kind=TaskEvent.Kind.REOPENED, on=D(2026, 11, 21), actor_name="监督员",
-                             from_status="closed", to_status="reopened", percent_done=0, note="反弹")
+    TaskEvent.objects.create(
+        task=d["task"],
+        kind=TaskEvent.Kind.REOPENED,
+        on=D(2026, 11, 21),
+        actor_name="监督员",
+        from_status="closed",
+        to_status="reopened",
+        percent_done=0,
+        note="反弹",
+    )
     task = Task.objects.get(pk=d["task"].pk)
     # from 2026-09-15 the plan on 12-01 would be 72 % (30 % done: red); from the reopening on 11-21 it is 25 %
     tc = task_colours([task], D(2026, 12, 1))[task.pk]

@@ -40,14 +40,27 @@ def _digest() -> str:
     """The ledger's content, without ids and timestamps (ids only break ties: task numbers repeat across
     inspections, and the sample creates everything in the same order)."""
     data = {
-        "inspections": list(Inspection.objects.order_by("started_on", "title").values_list("kind", "title", "started_on")),
-        "tasks": list(Task.objects.order_by("number", "pk").values_list("number", "town__code", "status", "percent_done",
-                                                                  "deadline", "closed_on", "version")),
-        "items": list(RoundItem.objects.order_by("round__period_start", "task__number", "task_id").values_list(
-            "round__period_start", "task__number", "percent_reported", "decision", "review_note", "flagged")),
-        "rechecks": list(RelapseCheck.objects.order_by("round__period_start", "task__number", "task_id").values_list(
-            "round__period_start", "task__number", "decision", "reviewed_on")),
-        "events": list(TaskEvent.objects.order_by("task__number", "on", "pk").values_list("task__number", "kind", "on")),
+        "inspections": list(
+            Inspection.objects.order_by("started_on", "title").values_list("kind", "title", "started_on")
+        ),
+        "tasks": list(
+            Task.objects.order_by("number", "pk").values_list(
+                "number", "town__code", "status", "percent_done", "deadline", "closed_on", "version"
+            )
+        ),
+        "items": list(
+            RoundItem.objects.order_by("round__period_start", "task__number", "task_id").values_list(
+                "round__period_start", "task__number", "percent_reported", "decision", "review_note", "flagged"
+            )
+        ),
+        "rechecks": list(
+            RelapseCheck.objects.order_by("round__period_start", "task__number", "task_id").values_list(
+                "round__period_start", "task__number", "decision", "reviewed_on"
+            )
+        ),
+        "events": list(
+            TaskEvent.objects.order_by("task__number", "on", "pk").values_list("task__number", "kind", "on")
+        ),
         "evidence": sorted(Evidence.objects.values_list("sha256", flat=True)),
     }
     return hashlib.sha256(json.dumps(data, default=str, ensure_ascii=False).encode()).hexdigest()
@@ -57,9 +70,13 @@ def test_the_sample_tells_the_seed_story(county):
     counts = build_rectification_sample(actor=county, today=D(2026, 11, 29))
     assert counts == {"inspections": 87, "findings": 4, "suggestions": 12, "tasks": 14, "rounds": 6}
     s = county_summary(county, D(2026, 11, 29))
-    assert s["sentence_zh"].startswith("累计开展监督检查86次，监督发现问题3个，提出意见建议12条。巡视“回头看”1次，反馈问题1个。")
-    assert s["sentence_en"].startswith("86 supervision checks held, 3 problems found and 12 suggestions made. "
-                                       "Inspection revisit (巡视“回头看”): 1 round, 1 problem fed back.")
+    assert s["sentence_zh"].startswith(
+        "累计开展监督检查86次，监督发现问题3个，提出意见建议12条。巡视“回头看”1次，反馈问题1个。"
+    )
+    assert s["sentence_en"].startswith(
+        "86 supervision checks held, 3 problems found and 12 suggestions made. "
+        "Inspection revisit (巡视“回头看”): 1 round, 1 problem fed back."
+    )
     assert "低散污乱" in Inspection.objects.get(kind="revisit").findings.get(number=1).summary
     towns = set(Task.objects.values_list("town__code", flat=True))
     assert {"330282112", "330282109", "330282114", COUNTY} == towns
@@ -84,7 +101,10 @@ def test_the_sample_tells_the_seed_story(county):
     # the task, the open round's wait for the supervisor
     relapsed = RelapseCheck.objects.get(decision="relapsed")
     assert (relapsed.task.title, relapsed.round.period_start, relapsed.reviewed_on) == (
-        "彭桥工业园区“低散乱”企业清理整治", D(2026, 11, 1), D(2026, 11, 5))
+        "彭桥工业园区“低散乱”企业清理整治",
+        D(2026, 11, 1),
+        D(2026, 11, 5),
+    )
     assert "恢复违规生产" in relapsed.task.events.get(kind="reopened").note
     assert not RelapseCheck.objects.filter(round__status="closed", decision="pending").exists()
     waiting = RelapseCheck.objects.filter(round=rounds[-1])

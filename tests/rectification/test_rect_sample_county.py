@@ -22,9 +22,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(scope="module")
 def sample(django_db_setup, django_db_blocker, tmp_path_factory):
-    with django_db_blocker.unblock(), override_settings(
+    with (
+        django_db_blocker.unblock(),
+        override_settings(
             PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-            UPLOADS_DIR=tmp_path_factory.mktemp("uploads")):
+            UPLOADS_DIR=tmp_path_factory.mktemp("uploads"),
+        ),
+    ):
         with transaction.atomic():
             build_sample(seed=DEFAULT_SEED)
             yield

@@ -29,6 +29,7 @@ def test_cli_entry_runs_management_commands(tmp_path, monkeypatch):
     import sys
 
     env = {"LANDCYCLE_HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
-    out = subprocess.run([sys.executable, "-m", "landcycle.cli", "help", "regions"], capture_output=True, text=True,
-                         env=env, timeout=60)
+    out = subprocess.run(
+        [sys.executable, "-m", "landcycle.cli", "help", "regions"], capture_output=True, text=True, env=env, timeout=60
+    )
     assert out.returncode == 0 and "--county" in out.stdout

@@ -26,8 +26,14 @@ def _counts():
 
 
 def _enterprise_kwargs(regions, **over):
-    kw = dict(uscc=make_uscc("91", "330282", "TEWT0001"), name="慈溪市测试机械有限公司", industry_code="3451",
-              scale="below", registered_on=dt.date(2010, 1, 1), town=regions[XINPU])
+    kw = dict(
+        uscc=make_uscc("91", "330282", "TEWT0001"),
+        name="慈溪市测试机械有限公司",
+        industry_code="3451",
+        scale="below",
+        registered_on=dt.date(2010, 1, 1),
+        town=regions[XINPU],
+    )
     kw.update(over)
     return kw
 
@@ -45,16 +51,23 @@ def test_invalid_credit_code_is_refused(registry_data, personas, regions):
 def test_a_real_code_that_fails_the_check_needs_a_recorded_override(registry_data, personas, regions):
     bad = "914403001922038217"
     with pytest.raises(RuleError) as exc:
-        services.enterprise_create(actor=personas["xinpu"], **_enterprise_kwargs(regions, uscc=bad),
-                                   uscc_override=True)
+        services.enterprise_create(actor=personas["xinpu"], **_enterprise_kwargs(regions, uscc=bad), uscc_override=True)
     assert exc.value.problems[0].rule == "uscc.override_reason"
-    ent = services.enterprise_create(actor=personas["xinpu"], **_enterprise_kwargs(regions, uscc=bad),
-                                     uscc_override=True, uscc_override_reason="营业执照原件如此，已核对")
+    ent = services.enterprise_create(
+        actor=personas["xinpu"],
+        **_enterprise_kwargs(regions, uscc=bad),
+        uscc_override=True,
+        uscc_override_reason="营业执照原件如此，已核对",
+    )
     assert ent.uscc_override and AuditEntry.objects.order_by("-seq").first().after.count("营业执照原件如此") == 1
     # an override never lets a code of the wrong length or alphabet through
     with pytest.raises(RuleError):
-        services.enterprise_create(actor=personas["xinpu"], **_enterprise_kwargs(regions, uscc=bad[:17]),
-                                   uscc_override=True, uscc_override_reason="x")
+        services.enterprise_create(
+            actor=personas["xinpu"],
+            **_enterprise_kwargs(regions, uscc=bad[:17]),
+            uscc_override=True,
+            uscc_override_reason="x",
+        )
 
 
 def test_unknown_industry_code_is_refused(registry_data, personas, regions):
@@ -79,22 +92,33 @@ def test_zero_negative_or_non_numeric_parcel_area_is_refused(registry_data, pers
     park = registry_data[XINPU]["park"]
     before = _counts()
     with pytest.raises(RuleError) as exc:
-        services.parcel_create(actor=personas["xinpu"], number="330282112-0099", park=park, area_m2=area,
-                               tenure="granted")
+        services.parcel_create(
+            actor=personas["xinpu"], number="330282112-0099", park=park, area_m2=area, tenure="granted"
+        )
     assert exc.value.problems[0].field == "area_m2"
     assert _nothing_written(before)
 
 
 def test_self_intersecting_or_mis_sized_polygon_is_refused(registry_data, personas):
     park = registry_data[XINPU]["park"]
-    bowtie = {"type": "Polygon", "coordinates": [[[121.3, 30.2], [121.31, 30.21], [121.31, 30.2], [121.3, 30.21],
-                                                   [121.3, 30.2]]]}
+    bowtie = {
+        "type": "Polygon",
+        "coordinates": [[[121.3, 30.2], [121.31, 30.21], [121.31, 30.2], [121.3, 30.21], [121.3, 30.2]]],
+    }
     before = _counts()
-    for geometry, rule in [(bowtie, "geometry.self_intersection"),
-                           (rectangle(121.3, 30.2, 10000), "geometry.area_mismatch")]:
+    for geometry, rule in [
+        (bowtie, "geometry.self_intersection"),
+        (rectangle(121.3, 30.2, 10000), "geometry.area_mismatch"),
+    ]:
         with pytest.raises(RuleError) as exc:
-            services.parcel_create(actor=personas["xinpu"], number="330282112-0099", park=park, area_m2=20000,
-                                   tenure="granted", geometry=geometry)
+            services.parcel_create(
+                actor=personas["xinpu"],
+                number="330282112-0099",
+                park=park,
+                area_m2=20000,
+                tenure="granted",
+                geometry=geometry,
+            )
         assert exc.value.problems[0].rule == rule and exc.value.problems[0].field == "geometry"
     assert _nothing_written(before)
 
@@ -111,8 +135,9 @@ def test_town_officer_cannot_write_outside_their_town(registry_data, personas, r
         services.enterprise_update(actor=personas["xinpu"], enterprise=registry_data[QIAOTOU]["owner"], name="x")
     # moving one's own enterprise into another town is refused too
     with pytest.raises(RuleError):
-        services.enterprise_update(actor=personas["xinpu"], enterprise=registry_data[XINPU]["owner"],
-                                   town=regions[QIAOTOU])
+        services.enterprise_update(
+            actor=personas["xinpu"], enterprise=registry_data[XINPU]["owner"], town=regions[QIAOTOU]
+        )
     assert _nothing_written(before)
     assert Enterprise.objects.get(pk=registry_data[XINPU]["owner"].pk).town.code == XINPU
 
@@ -150,9 +175,16 @@ def test_ending_a_lease_is_audited_and_changes_land_used(registry_data, personas
 def test_occupancy_rules(registry_data, personas):
     d = registry_data[XINPU]
     with pytest.raises(RuleError) as exc:
-        services.occupancy_create(actor=personas["xinpu"], enterprise=d["tenant"], parcel=d["parcels"][1],
-                                  kind="leased", area_m2=10**7, start=dt.date(2020, 1, 1), end=dt.date(2019, 1, 1),
-                                  lessor=d["tenant"])
+        services.occupancy_create(
+            actor=personas["xinpu"],
+            enterprise=d["tenant"],
+            parcel=d["parcels"][1],
+            kind="leased",
+            area_m2=10**7,
+            start=dt.date(2020, 1, 1),
+            end=dt.date(2019, 1, 1),
+            lessor=d["tenant"],
+        )
     rules = {p.rule for p in exc.value.problems}
     assert {"occupancy.area_exceeds_parcel", "occupancy.end_before_start", "occupancy.self_lease"} <= rules
     assert Occupancy.objects.count() == 4

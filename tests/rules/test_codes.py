@@ -37,7 +37,7 @@ def test_every_single_substitution_is_caught(code):
         for c in USCC_ALPHABET:
             if c == code[i]:
                 continue
-            bad = code[:i] + c + code[i + 1:]
+            bad = code[:i] + c + code[i + 1 :]
             if i >= 2 and i < 8 and not c.isdigit():
                 continue  # caught by the division rule instead; checked below
             assert not is_valid_uscc(bad), bad

@@ -34,21 +34,36 @@ def test_a_contract_date_counts_from_the_signing_date():
     [p] = date_problems("agreed_start", D(2074, 3, 1), "约定开工日期", "agreed start", **kw)
     assert "合同签订后50年（2074-02-28）" in p.zh
     # an implausible signing date is no base: the general bound applies
-    [p] = date_problems("agreed_start", D(9999, 1, 1), "约定开工日期", "agreed start", signed_on=D(9000, 1, 1),
-                        contract=True, today=TODAY)
+    [p] = date_problems(
+        "agreed_start",
+        D(9999, 1, 1),
+        "约定开工日期",
+        "agreed start",
+        signed_on=D(9000, 1, 1),
+        contract=True,
+        today=TODAY,
+    )
     assert "70" in p.zh
 
 
 def test_years():
     assert year_problems("year", 2025, "年度", "year", today=TODAY) == []
     assert [p.rule for p in year_problems("year", 0, "年度", "year", today=TODAY)] == ["date.year_range"]
-    assert year_problems("year", 10 ** 30, "年度", "year", today=TODAY)[0].en.startswith("year (10000")
+    assert year_problems("year", 10**30, "年度", "year", today=TODAY)[0].en.startswith("year (10000")
 
 
 def test_validate_contract_names_every_far_date():
-    c = Contract(number="HT-1", holder="甲", signed_on=D(2024, 1, 10), agreed_start=D(2024, 6, 30),
-                 extensions=(Extension("start", D(9999, 12, 31), D(1900, 1, 1)),),
-                 government_delays=(GovernmentDelay("plan_change", "批复", recorded_on=D(9999, 1, 1)),))
+    c = Contract(
+        number="HT-1",
+        holder="甲",
+        signed_on=D(2024, 1, 10),
+        agreed_start=D(2024, 6, 30),
+        extensions=(Extension("start", D(9999, 12, 31), D(1900, 1, 1)),),
+        government_delays=(GovernmentDelay("plan_change", "批复", recorded_on=D(9999, 1, 1)),),
+    )
     got = [(p.field, p.rule) for p in validate_contract(c, load_policy()) if p.rule.startswith("date.")]
-    assert got == [("extensions[0].new_date", "date.too_late"), ("extensions[0].approved_on", "date.too_early"),
-                   ("government_delays[0].recorded_on", "date.too_late")]
+    assert got == [
+        ("extensions[0].new_date", "date.too_late"),
+        ("extensions[0].approved_on", "date.too_early"),
+        ("government_delays[0].recorded_on", "date.too_late"),
+    ]

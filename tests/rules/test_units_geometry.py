@@ -4,10 +4,9 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
+from conftest import rectangle
 from landcycle.rules.geometry import area_mismatch, area_problems, geodesic_area_m2, parse_polygon
 from landcycle.rules.units import hectare_to_mu, m2_to_mu, mu_to_m2
-
-from conftest import rectangle
 
 
 def test_mu_is_exactly_two_thousand_thirds_of_a_square_metre():
@@ -34,8 +33,10 @@ def test_geodesic_area_of_a_rectangle():
 
 
 def test_self_intersecting_polygon_is_refused():
-    bowtie = {"type": "Polygon", "coordinates": [[[121.3, 30.2], [121.31, 30.21], [121.31, 30.2],
-                                                   [121.3, 30.21], [121.3, 30.2]]]}
+    bowtie = {
+        "type": "Polygon",
+        "coordinates": [[[121.3, 30.2], [121.31, 30.21], [121.31, 30.2], [121.3, 30.21], [121.3, 30.2]]],
+    }
     shape, problems = parse_polygon(bowtie)
     assert shape is None and problems[0].rule == "geometry.self_intersection"
     assert "自相交" in problems[0].zh and "intersects itself" in problems[0].en
@@ -49,8 +50,12 @@ def test_mis_sized_polygon_is_refused_and_a_close_one_passes():
 
 
 def test_projected_coordinates_and_bad_json_are_refused():
-    _, problems = parse_polygon({"type": "Polygon", "coordinates": [[[500000, 3340000], [500100, 3340000],
-                                                                      [500100, 3340100], [500000, 3340000]]]})
+    _, problems = parse_polygon(
+        {
+            "type": "Polygon",
+            "coordinates": [[[500000, 3340000], [500100, 3340000], [500100, 3340100], [500000, 3340000]]],
+        }
+    )
     assert problems[0].rule == "geometry.crs"
     _, problems = parse_polygon("{not json")
     assert problems[0].rule == "geometry.json"

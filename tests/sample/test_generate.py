@@ -19,7 +19,7 @@ from django.db import transaction
 from landcycle.audit.models import AuditEntry
 from landcycle.audit.services import audit_verify
 from landcycle.evaluation.models import EvaluationRun, YearlyFigure
-from landcycle.registry.models import Enterprise, Occupancy, Park, Parcel, Region
+from landcycle.registry.models import Enterprise, Occupancy, Parcel, Park, Region
 from landcycle.rules.codes import is_valid_uscc
 from landcycle.sample import REFERENCE_DATE
 from landcycle.sample.contracts import BUILDING, COMPLETED, IDLE_STATES
@@ -27,12 +27,28 @@ from landcycle.sample.scaled import Scale, province_plans
 from landcycle.supervision.models import Commitment, Contract, Warning, WarningEvent
 
 N, M, TOWNS = 700, 1050, 3
-STATES = set(BUILDING) | set(IDLE_STATES) | set(COMPLETED) | {"old_grant", "lease", "not_judged",
-                                                                 "idle_gov_delay_expired"}
-RULES = {"start.due_soon", "start.overdue", "progress.behind", "idle.stalled_watch", "completion.due_soon",
-         "completion.overdue", "idle.not_started", "idle.take_back", "idle.stalled", "commitment.tax_per_mu",
-         "commitment.energy_per_value_added", "production.due_soon", "production.overdue", "enterprise.tax_per_mu",
-         "enterprise.class", "contract.not_judged", "lease.ended_not_vacated"}
+STATES = (
+    set(BUILDING) | set(IDLE_STATES) | set(COMPLETED) | {"old_grant", "lease", "not_judged", "idle_gov_delay_expired"}
+)
+RULES = {
+    "start.due_soon",
+    "start.overdue",
+    "progress.behind",
+    "idle.stalled_watch",
+    "completion.due_soon",
+    "completion.overdue",
+    "idle.not_started",
+    "idle.take_back",
+    "idle.stalled",
+    "commitment.tax_per_mu",
+    "commitment.energy_per_value_added",
+    "production.due_soon",
+    "production.overdue",
+    "enterprise.tax_per_mu",
+    "enterprise.class",
+    "contract.not_judged",
+    "lease.ended_not_vacated",
+}
 
 
 def _plans(**kw):
@@ -72,8 +88,10 @@ def test_same_seed_same_sample_other_seed_other_sample(plans):
 
 
 def test_sample_does_not_depend_on_hash_randomisation(plans):
-    code = ("from landcycle.sample.scaled import Scale, province_plans; "
-            f"print([p.digest() for p in province_plans(Scale(enterprises={N}, contracts={M}))])")
+    code = (
+        "from landcycle.sample.scaled import Scale, province_plans; "
+        f"print([p.digest() for p in province_plans(Scale(enterprises={N}, contracts={M}))])"
+    )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == str(_digest(plans))
@@ -111,8 +129,10 @@ def test_as_of_moves_every_date(plans):
     before = [c for p in plans for c in p.contracts]
     after = [c for p in later for c in p.contracts]
     assert [c.state for c in before] == [c.state for c in after]
-    assert all(b.agreed_start is None or a.agreed_start == b.agreed_start + dt.timedelta(days=730)
-               for a, b in zip(after, before))
+    assert all(
+        b.agreed_start is None or a.agreed_start == b.agreed_start + dt.timedelta(days=730)
+        for a, b in zip(after, before, strict=False)
+    )
     assert {f.year for p in later for f in p.figures} == {2025, 2026, 2027}
 
 

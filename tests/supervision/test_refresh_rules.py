@@ -20,13 +20,24 @@ days = st.dates(min_value=dt.date(2020, 1, 1), max_value=dt.date(2030, 12, 31))
 
 
 @settings(max_examples=400, deadline=None)
-@given(agreed=days, as_of=days, actual=st.none() | days, notice=st.integers(0, 90), grace=st.integers(0, 120),
-       extended=st.none() | days)
+@given(
+    agreed=days,
+    as_of=days,
+    actual=st.none() | days,
+    notice=st.integers(0, 90),
+    grace=st.integers(0, 120),
+    extended=st.none() | days,
+)
 def test_milestone_findings_follow_deadline_colour(agreed, as_of, actual, notice, grace, extended):
     rule = dataclasses.replace(POLICY.contract_dates, notice=notice, grace=grace)
     policy = dataclasses.replace(POLICY, contract_dates=rule)
-    c = Contract(number="T", holder="H", agreed_start=agreed, actual_start=actual,
-                 extensions=(Extension("start", extended),) if extended else ())
+    c = Contract(
+        number="T",
+        holder="H",
+        agreed_start=agreed,
+        actual_start=actual,
+        extensions=(Extension("start", extended),) if extended else (),
+    )
     found = {f.rule: f for f in milestone_findings(c, as_of, policy)}
     status = deadline_colour(c.agreed("start"), as_of, c.actual("start", as_of), rule, working_days=False)
     expected = {OVERDUE: "start.overdue", DUE_SOON: "start.due_soon"}.get(status.state)

@@ -35,8 +35,13 @@ def _generate(n: int = 500) -> None:
 @pytest.fixture
 def generated(personas):
     _generate()
-    officer = User.objects.create_user(username="p_zonghan", password="x", role=Role.TOWN_OFFICER,
-                                       region=Region.objects.get(code=TOWN), display_name="宗汉")
+    officer = User.objects.create_user(
+        username="p_zonghan",
+        password="x",
+        role=Role.TOWN_OFFICER,
+        region=Region.objects.get(code=TOWN),
+        display_name="宗汉",
+    )
     return {**personas, "zonghan": officer}
 
 
@@ -51,7 +56,9 @@ def test_contracts_read_as_rows_give_the_findings_of_model_instances(generated):
     found = subjects.Findings()
     subjects.contract_findings(found, generated["admin"], DAY, policy())
     expected, parks = {}, {}
-    for c in Contract.objects.prefetch_related("commitments", "extensions", "government_delays", "parcel_links__parcel"):
+    for c in Contract.objects.prefetch_related(
+        "commitments", "extensions", "government_delays", "parcel_links__parcel"
+    ):
         for f in evaluate_contract(rule_contract(c), DAY, policy()).findings:
             expected[(subjects.CONTRACT, c.pk, f.rule)] = f
         links = sorted(c.parcel_links.all(), key=lambda link: link.pk)
@@ -96,12 +103,29 @@ def test_insert_rows_sets_keys_and_writes_what_bulk_create_writes(generated):
     town = Region.objects.get(code=TOWN)
 
     def rows(offset):
-        return [Warning(subject_type="contract", subject_id=offset + i, rule="start.overdue", colour="red", rank=2,
-                        reason_zh="约定开工日已过“120”天", reason_en='not started \\ "120" days', town=town,
-                        figures={"agreed": "2026-01-01", "days_overdue": 120 + i, "extended": False}, days_overdue=120,
-                        fee_wan="12.50", take_back=bool(i % 2), subject_label=f"HT-{i}", first_raised=DAY,
-                        last_changed=DAY, checked_on=DAY, status=Warning.Status.OPEN, policy_version="v")
-                for i in range(3)]
+        return [
+            Warning(
+                subject_type="contract",
+                subject_id=offset + i,
+                rule="start.overdue",
+                colour="red",
+                rank=2,
+                reason_zh="约定开工日已过“120”天",
+                reason_en='not started \\ "120" days',
+                town=town,
+                figures={"agreed": "2026-01-01", "days_overdue": 120 + i, "extended": False},
+                days_overdue=120,
+                fee_wan="12.50",
+                take_back=bool(i % 2),
+                subject_label=f"HT-{i}",
+                first_raised=DAY,
+                last_changed=DAY,
+                checked_on=DAY,
+                status=Warning.Status.OPEN,
+                policy_version="v",
+            )
+            for i in range(3)
+        ]
 
     copied, bulk = rows(10_000), rows(20_000)
     insert_rows(Warning, copied)
@@ -109,12 +133,23 @@ def test_insert_rows_sets_keys_and_writes_what_bulk_create_writes(generated):
     assert all(w.pk for w in copied) and len({w.pk for w in copied}) == 3
 
     def stored(ids):
-        return [{k: v for k, v in row.items() if k not in ("id", "subject_id")}
-                for row in Warning.objects.filter(pk__in=ids).order_by("subject_id").values()]
+        return [
+            {k: v for k, v in row.items() if k not in ("id", "subject_id")}
+            for row in Warning.objects.filter(pk__in=ids).order_by("subject_id").values()
+        ]
 
     assert stored([w.pk for w in copied]) == stored([w.pk for w in bulk])
-    events = [WarningEvent(warning=w, at=dt.datetime(2026, 11, 29, 8, tzinfo=dt.timezone.utc), as_of=DAY, to_colour="red",
-                           reason_zh=w.reason_zh, actor_name="refresh") for w in copied]
+    events = [
+        WarningEvent(
+            warning=w,
+            at=dt.datetime(2026, 11, 29, 8, tzinfo=dt.UTC),
+            as_of=DAY,
+            to_colour="red",
+            reason_zh=w.reason_zh,
+            actor_name="refresh",
+        )
+        for w in copied
+    ]
     insert_rows(WarningEvent, events)
     assert WarningEvent.objects.filter(warning__in=copied).count() == 3 and all(e.pk for e in events)
     again = rows(30_000)

@@ -20,9 +20,16 @@ D = dt.date
 
 
 def _good(d, **over):
-    values = dict(number="HT-TEST-1", parcels=[d["parcels"][1].number], holder=d["owner"].uscc, kind="standard",
-                  price_wan="300", signed_on=D(2025, 1, 10), agreed_start=D(2025, 7, 1),
-                  agreed_completion=D(2027, 6, 30))
+    values = dict(
+        number="HT-TEST-1",
+        parcels=[d["parcels"][1].number],
+        holder=d["owner"].uscc,
+        kind="standard",
+        price_wan="300",
+        signed_on=D(2025, 1, 10),
+        agreed_start=D(2025, 7, 1),
+        agreed_completion=D(2027, 6, 30),
+    )
     values.update(over)
     return values
 
@@ -37,18 +44,24 @@ def _refused(actor, values) -> list:
     return exc.value.problems
 
 
-@pytest.mark.parametrize("change, field, rule", [
-    ({"agreed_completion": D(2025, 6, 1)}, "agreed_completion", "contract.completion_before_start"),
-    ({"actual_start": D(2025, 9, 1), "actual_completion": D(2025, 8, 1)}, "actual_completion",
-     "contract.completion_before_start"),
-    ({"price_wan": "三百万"}, "price_wan", "contract.not_a_number"),
-    ({"area_m2": "12,000 平方米"}, "area_m2", "contract.not_a_number"),
-    ({"signed_on": "2025-13-40"}, "signed_on", "contract.not_a_date"),
-    ({"parcels": ["330282112-9999"]}, "parcels", "contract.unknown_parcel"),
-    ({"holder": "91330282MA2XXXXXX9"}, "holder", "contract.unknown_holder"),
-    ({"holder": None, "holder_name": ""}, "holder_name", "contract.holder_missing"),
-    ({"developed_area_share": "1.5"}, "developed_area_share", "contract.share_range"),
-])
+@pytest.mark.parametrize(
+    "change, field, rule",
+    [
+        ({"agreed_completion": D(2025, 6, 1)}, "agreed_completion", "contract.completion_before_start"),
+        (
+            {"actual_start": D(2025, 9, 1), "actual_completion": D(2025, 8, 1)},
+            "actual_completion",
+            "contract.completion_before_start",
+        ),
+        ({"price_wan": "三百万"}, "price_wan", "contract.not_a_number"),
+        ({"area_m2": "12,000 平方米"}, "area_m2", "contract.not_a_number"),
+        ({"signed_on": "2025-13-40"}, "signed_on", "contract.not_a_date"),
+        ({"parcels": ["330282112-9999"]}, "parcels", "contract.unknown_parcel"),
+        ({"holder": "91330282MA2XXXXXX9"}, "holder", "contract.unknown_holder"),
+        ({"holder": None, "holder_name": ""}, "holder_name", "contract.holder_missing"),
+        ({"developed_area_share": "1.5"}, "developed_area_share", "contract.share_range"),
+    ],
+)
 def test_bad_contract_is_refused_bilingually_and_nothing_is_written(registry_data, personas, change, field, rule):
     problems = _refused(personas["admin"], _good(registry_data[XINPU], **change))
     assert (field, rule) in {(p.field, p.rule) for p in problems}, problems
@@ -74,8 +87,9 @@ def test_good_contract_is_written_with_its_audit_row(registry_data, personas):
 
 
 def test_unregistered_holder_is_kept_by_name(registry_data, personas):
-    c = services.contract_create(actor=personas["admin"], **_good(registry_data[XINPU], holder=None,
-                                                                  holder_name="宁波某某新材料有限公司"))
+    c = services.contract_create(
+        actor=personas["admin"], **_good(registry_data[XINPU], holder=None, holder_name="宁波某某新材料有限公司")
+    )
     assert c.holder is None and c.holder_name == "宁波某某新材料有限公司"
 
 
@@ -89,8 +103,10 @@ def test_the_county_and_town_offices_write_contracts_each_in_scope(registry_data
     problems = _refused(personas["xinpu"], _good(registry_data[QIAOTOU], number="HT-TEST-2"))
     assert {p.rule for p in problems} >= {"contract.unknown_parcel"}  # another town's parcel is simply unknown
     with pytest.raises(RuleError) as exc:
-        services.contract_create(actor=personas["xinpu"], **_good(registry_data[XINPU], number="HT-TEST-3", parcels=[],
-                                                                  town=registry_data[QIAOTOU]["town"]))
+        services.contract_create(
+            actor=personas["xinpu"],
+            **_good(registry_data[XINPU], number="HT-TEST-3", parcels=[], town=registry_data[QIAOTOU]["town"]),
+        )
     assert "scope.town" in {p.rule for p in exc.value.problems}
     with pytest.raises(RuleError):
         services.contract_update(actor=personas["qiaotou"], contract=c, holder_name="改名")
@@ -115,8 +131,17 @@ def test_commitment_extension_and_delay_rules(registry_data, personas):
     with pytest.raises(RuleError) as exc:
         services.commitment_add(actor=admin, contract=c, kind="tax_per_mu", committed="thirty", unit="万元/亩")
     assert {p.rule for p in exc.value.problems} == {"contract.not_a_number"}
-    m = services.commitment_add(actor=admin, contract=c, kind="patents", committed=5, unit="件", direction="min",
-                                stage="production", label_zh="专利", label_en="patents")
+    m = services.commitment_add(
+        actor=admin,
+        contract=c,
+        kind="patents",
+        committed=5,
+        unit="件",
+        direction="min",
+        stage="production",
+        label_zh="专利",
+        label_en="patents",
+    )
     plot = services.commitment_add(actor=admin, contract=c, kind="plot_ratio", committed="1.5")  # no unit: fine
     assert Commitment.objects.filter(contract=c).count() == 2 and plot.unit == ""
     services.commitment_measure(actor=admin, commitment=m, measured=6, measured_on=D(2026, 10, 1))

@@ -25,13 +25,19 @@ FAR = "9999-12-31"
 
 
 def _counts():
-    return (Contract.objects.count(), Extension.objects.count(), GovernmentDelay.objects.count(),
-            Commitment.objects.count(), AuditEntry.objects.count())
+    return (
+        Contract.objects.count(),
+        Extension.objects.count(),
+        GovernmentDelay.objects.count(),
+        Commitment.objects.count(),
+        AuditEntry.objects.count(),
+    )
 
 
 @pytest.mark.parametrize("milestone", ["start", "completion", "production"])
 def test_officer_adding_an_extension_to_9999_gets_the_form_back_and_nothing_is_written(
-        client, supervision_data, personas, milestone):
+    client, supervision_data, personas, milestone
+):
     c = supervision_data[XINPU]["contract"]
     client.force_login(personas["xinpu"])
     before = _counts()
@@ -43,8 +49,18 @@ def test_officer_adding_an_extension_to_9999_gets_the_form_back_and_nothing_is_w
     assert client.get(reverse("contract_detail", args=[c.pk])).status_code == 200
 
 
-CONTRACT_DATES = ("signed_on", "agreed_delivery", "actual_delivery", "agreed_start", "actual_start", "agreed_completion",
-                  "actual_completion", "agreed_production", "actual_production", "stopped_since")
+CONTRACT_DATES = (
+    "signed_on",
+    "agreed_delivery",
+    "actual_delivery",
+    "agreed_start",
+    "actual_start",
+    "agreed_completion",
+    "actual_completion",
+    "agreed_production",
+    "actual_production",
+    "stopped_since",
+)
 
 
 def test_every_contract_date_is_checked_for_a_plausible_range(supervision_data, personas):
@@ -55,7 +71,8 @@ def test_every_contract_date_is_checked_for_a_plausible_range(supervision_data, 
             with pytest.raises(RuleError) as exc:
                 services.contract_update(actor=personas["xinpu"], contract=c, **{field: value})
             assert [(p.field, p.rule) for p in exc.value.problems if p.rule.startswith("date.")] == [
-                (field, "date.too_early" if value < "1949" else "date.too_late")], (field, value)
+                (field, "date.too_early" if value < "1949" else "date.too_late")
+            ], (field, value)
             assert _counts() == before
             c = Contract.objects.get(pk=c.pk)
     assert c.signed_on == D(2024, 1, 10) and c.agreed_start == D(2024, 6, 30)
@@ -84,14 +101,36 @@ def test_delays_commitments_and_measurements_are_checked(supervision_data, perso
     officer, c = personas["xinpu"], d["contract"]
     before = _counts()
     cases = [
-        (lambda: services.government_delay_add(actor=officer, contract=c, cause="plan_change", evidence="文件",
-                                               recorded_on=FAR), "recorded_on"),
-        (lambda: services.commitment_add(actor=officer, contract=c, kind="plot_ratio", committed="1.2", unit="",
-                                         measured="1.5", measured_on="1000-01-01"), "measured_on"),
-        (lambda: services.commitment_measure(actor=officer, commitment=d["commitment"], measured=31,
-                                             measured_on=FAR), "measured_on"),
-        (lambda: services.extension_add(actor=officer, contract=c, milestone="start", new_date="2026-12-31",
-                                        approved_on=FAR), "approved_on"),
+        (
+            lambda: services.government_delay_add(
+                actor=officer, contract=c, cause="plan_change", evidence="文件", recorded_on=FAR
+            ),
+            "recorded_on",
+        ),
+        (
+            lambda: services.commitment_add(
+                actor=officer,
+                contract=c,
+                kind="plot_ratio",
+                committed="1.2",
+                unit="",
+                measured="1.5",
+                measured_on="1000-01-01",
+            ),
+            "measured_on",
+        ),
+        (
+            lambda: services.commitment_measure(
+                actor=officer, commitment=d["commitment"], measured=31, measured_on=FAR
+            ),
+            "measured_on",
+        ),
+        (
+            lambda: services.extension_add(
+                actor=officer, contract=c, milestone="start", new_date="2026-12-31", approved_on=FAR
+            ),
+            "approved_on",
+        ),
     ]
     for write, field in cases:
         with pytest.raises(RuleError) as exc:
@@ -104,8 +143,10 @@ def test_a_contract_ledger_with_a_far_date_is_refused_with_row_and_column(superv
     from landcycle.ledgers.services import ledger_import
 
     p = supervision_data[XINPU]["parcels"][0]
-    csv = ("合同编号,地块编号,土地使用权人,合同签订日期,约定开工时间,土地用途\n"
-           f"HT-FAR-1,{p.number},某公司,2025-01-10,9999-12-31,工业用地\n")
+    csv = (
+        "合同编号,地块编号,土地使用权人,合同签订日期,约定开工时间,土地用途\n"
+        f"HT-FAR-1,{p.number},某公司,2025-01-10,9999-12-31,工业用地\n"
+    )
     before = _counts()
     report = ledger_import(actor=personas["admin"], kind="contracts", source=csv.encode(), filename="c.csv")
     assert report.status == "refused" and _counts() == before
@@ -157,8 +198,9 @@ def test_a_refresh_goes_on_when_the_rules_fail_on_one_row(supervision_data, pers
 
     monkeypatch.setattr(subjects, "evaluate_contract", fragile)
     result = services.warnings_refresh(actor=personas["admin"], as_of=SUPERVISION_DAY)
-    assert result.skipped == [(bad, "合同无法复核：date value out of range / the contract cannot be checked: "
-                                    "date value out of range")]
+    assert result.skipped == [
+        (bad, "合同无法复核：date value out of range / the contract cannot be checked: date value out of range")
+    ]
     assert result.contracts == 1
 
 
@@ -182,8 +224,9 @@ def test_a_second_commitment_of_the_same_kind_is_refused_not_a_500(client, super
     c = supervision_data[XINPU]["contract"]
     client.force_login(personas["xinpu"])
     before = _counts()
-    resp = client.post(reverse("commitment_create", args=[c.pk]), {"kind": "tax_per_mu", "committed": "35",
-                                                                   "unit": "万元/亩"})
+    resp = client.post(
+        reverse("commitment_create", args=[c.pk]), {"kind": "tax_per_mu", "committed": "35", "unit": "万元/亩"}
+    )
     assert resp.status_code == 200 and _counts() == before
     assert [p.rule for p in resp.context["form"].problems["kind"]] == ["commitment.kind_twice"]
 
@@ -193,8 +236,11 @@ def test_a_refresh_as_of_a_far_date_is_refused_and_changes_nothing(client, super
 
     from landcycle.supervision.models import WarningEvent
 
-    state = lambda: (list(Warning.objects.order_by("pk").values_list("checked_on", "colour")),  # noqa: E731
-                     WarningEvent.objects.count(), AuditEntry.objects.count())
+    state = lambda: (
+        list(Warning.objects.order_by("pk").values_list("checked_on", "colour")),  # noqa: E731
+        WarningEvent.objects.count(),
+        AuditEntry.objects.count(),
+    )
     before = state()
     client.force_login(personas["admin"])
     resp = client.post(reverse("warning_board"), {"as_of": FAR}, follow=True)

@@ -37,8 +37,10 @@ def test_an_ended_lease_with_the_firm_still_there_warns_and_keeps_its_land(super
     registry_services.occupancy_end(actor=admin, occupancy=lease, end=dt.date(2026, 6, 30))
     YearlyFigure.objects.create(enterprise=tenant, year=2026, revenue=800, tax=40, value_added=200)
     services.warnings_refresh(actor=admin, as_of=DAY)
-    on_firm, on_parcel = (_w("enterprise", tenant.pk, "lease.ended_not_vacated"),
-                          _w("parcel", parcel.pk, "lease.ended_not_vacated"))
+    on_firm, on_parcel = (
+        _w("enterprise", tenant.pk, "lease.ended_not_vacated"),
+        _w("parcel", parcel.pk, "lease.ended_not_vacated"),
+    )
     assert on_firm.colour == on_parcel.colour == "yellow"
     assert "租约已于2026-06-30到期" in on_firm.reason_zh and parcel.number in on_parcel.reason_zh
     assert on_parcel.town == d["town"] and on_parcel.park == d["park"]
@@ -64,8 +66,15 @@ def test_a_renewed_lease_is_not_an_ended_one(supervision_data, personas):
     admin, d = personas["admin"], supervision_data[XINPU]
     lease = d["occupancies"][1]
     registry_services.occupancy_end(actor=admin, occupancy=lease, end=dt.date(2026, 6, 30))
-    registry_services.occupancy_create(actor=admin, enterprise=d["tenant"], parcel=d["parcels"][0], kind="leased",
-                                       area_m2=2000, start=dt.date(2026, 7, 1), lessor=d["owner"])
+    registry_services.occupancy_create(
+        actor=admin,
+        enterprise=d["tenant"],
+        parcel=d["parcels"][0],
+        kind="leased",
+        area_m2=2000,
+        start=dt.date(2026, 7, 1),
+        lessor=d["owner"],
+    )
     services.warnings_refresh(actor=admin, as_of=DAY)
     assert _w("enterprise", d["tenant"].pk, "lease.ended_not_vacated") is None
     assert land_used_m2(d["tenant"], DAY)["used"] == 2000
@@ -103,8 +112,15 @@ def test_tax_figures_older_than_the_policy_allows_are_no_current_data(supervisio
 # ------------------------------------------------------------------ not judged, counted apart
 def test_a_contract_without_an_agreed_start_is_grey_and_counted_apart(client, supervision_data, personas):
     admin, d = personas["admin"], supervision_data[XINPU]
-    c = services.contract_create(actor=admin, number="HT-NOSTART", parcels=[d["parcels"][0]], holder=d["owner"],
-                                 kind="grant", price_wan="100", signed_on=dt.date(2024, 3, 1))
+    c = services.contract_create(
+        actor=admin,
+        number="HT-NOSTART",
+        parcels=[d["parcels"][0]],
+        holder=d["owner"],
+        kind="grant",
+        price_wan="100",
+        signed_on=dt.date(2024, 3, 1),
+    )
     services.warnings_refresh(actor=admin, as_of=DAY)
     w = _w("contract", c.pk, "contract.not_judged")
     assert w.colour == "grey" and w.reason_zh.startswith("未能判定：无约定开工日期")
@@ -127,8 +143,13 @@ def test_the_start_criterion_and_evidence_are_kept_and_shown(client, supervision
     with pytest.raises(RuleError) as exc:
         services.contract_update(actor=admin, contract=Contract.objects.get(pk=c.pk), start_criterion="piles")
     assert exc.value.problems[0].rule == "contract.start_criterion_without_start"
-    services.contract_update(actor=admin, contract=Contract.objects.get(pk=c.pk), actual_start="2026-09-01",
-                             start_criterion="piles", start_evidence="监理日志2026-09-01、照片P-17")
+    services.contract_update(
+        actor=admin,
+        contract=Contract.objects.get(pk=c.pk),
+        actual_start="2026-09-01",
+        start_criterion="piles",
+        start_evidence="监理日志2026-09-01、照片P-17",
+    )
     c.refresh_from_db()
     assert (c.start_criterion, c.start_evidence) == ("piles", "监理日志2026-09-01、照片P-17")
     page = _body(client.get(reverse("contract_detail", args=[c.pk])))

@@ -39,12 +39,18 @@ def test_board_shows_kpis_filters_and_only_the_officers_town(client, supervision
 def test_officer_gets_404_on_the_other_towns_pages(client, supervision_data, personas):
     client.force_login(personas["xinpu"])
     other = supervision_data[QIAOTOU]
-    for url in (reverse("contract_detail", args=[other["contract"].pk]), reverse("warning_detail", args=[other["warning"].pk]),
-                reverse("town_detail", args=[other["town"].pk])):
+    for url in (
+        reverse("contract_detail", args=[other["contract"].pk]),
+        reverse("warning_detail", args=[other["warning"].pk]),
+        reverse("town_detail", args=[other["town"].pk]),
+    ):
         assert client.get(url).status_code == 404, url
     mine = supervision_data[XINPU]
-    for url in (reverse("contract_detail", args=[mine["contract"].pk]), reverse("warning_detail", args=[mine["warning"].pk]),
-                reverse("town_detail", args=[mine["town"].pk])):
+    for url in (
+        reverse("contract_detail", args=[mine["contract"].pk]),
+        reverse("warning_detail", args=[mine["warning"].pk]),
+        reverse("town_detail", args=[mine["town"].pk]),
+    ):
         assert client.get(url).status_code == 200, url
     html = _body(client.get(reverse("contract_list")))
     assert mine["contract"].number in html and other["contract"].number not in html
@@ -110,19 +116,39 @@ def test_bad_contract_form_is_refused_bilingually_and_writes_nothing(client, sup
     client.force_login(personas["admin"])
     d = supervision_data[XINPU]
     before = (Contract.objects.count(), AuditEntry.objects.count())
-    resp = client.post(reverse("contract_create"), {
-        "number": "HT-FORM-1", "kind": "grant", "parcels": d["parcels"][0].number, "holder": "",
-        "holder_name": "宁波测试有限公司", "price_wan": "abc", "signed_on": "2025-05-01", "agreed_start": "2025-06-01",
-        "agreed_completion": "2025-05-20"})
+    resp = client.post(
+        reverse("contract_create"),
+        {
+            "number": "HT-FORM-1",
+            "kind": "grant",
+            "parcels": d["parcels"][0].number,
+            "holder": "",
+            "holder_name": "宁波测试有限公司",
+            "price_wan": "abc",
+            "signed_on": "2025-05-01",
+            "agreed_start": "2025-06-01",
+            "agreed_completion": "2025-05-20",
+        },
+    )
     html = _body(resp)
     assert resp.status_code == 200 and "未保存" in html
     assert "不是数字" in html and "is not a number" in html
     assert "早于" in html and "is before" in html
     assert (Contract.objects.count(), AuditEntry.objects.count()) == before
-    resp = client.post(reverse("contract_create"), {
-        "number": "HT-FORM-1", "kind": "grant", "parcels": d["parcels"][0].number, "holder_name": "宁波测试有限公司",
-        "price_wan": "120", "signed_on": "2025-05-01", "agreed_start": "2025-09-01", "developed_area_share": "",
-        "investment_share": ""})
+    resp = client.post(
+        reverse("contract_create"),
+        {
+            "number": "HT-FORM-1",
+            "kind": "grant",
+            "parcels": d["parcels"][0].number,
+            "holder_name": "宁波测试有限公司",
+            "price_wan": "120",
+            "signed_on": "2025-05-01",
+            "agreed_start": "2025-09-01",
+            "developed_area_share": "",
+            "investment_share": "",
+        },
+    )
     c = Contract.objects.get(number="HT-FORM-1")
     assert resp.status_code == 302 and resp["Location"] == reverse("contract_detail", args=[c.pk])
     assert Warning.objects.filter(subject_type="contract", subject_id=c.pk).exists()  # refreshed on save

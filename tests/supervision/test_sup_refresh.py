@@ -22,8 +22,16 @@ DAY = D(2026, 11, 29)
 
 
 def _contract(admin, d, **over):
-    values = dict(number="HT-R-1", parcels=[d["parcels"][1]], holder=d["owner"], kind="standard", price_wan="500",
-                  signed_on=D(2025, 1, 10), agreed_start=D(2026, 3, 1), agreed_completion=D(2028, 3, 1))
+    values = dict(
+        number="HT-R-1",
+        parcels=[d["parcels"][1]],
+        holder=d["owner"],
+        kind="standard",
+        price_wan="500",
+        signed_on=D(2025, 1, 10),
+        agreed_start=D(2026, 3, 1),
+        agreed_completion=D(2028, 3, 1),
+    )
     values.update(over)
     return services.contract_create(actor=admin, **values)
 
@@ -36,8 +44,13 @@ def test_colour_changes_and_changes_back_with_history_and_audit(registry_data, p
     admin, d = personas["admin"], registry_data[XINPU]
     c = _contract(admin, d)
     m = services.commitment_add(actor=admin, contract=c, kind="tax_per_mu", committed=30, unit="万元/亩")
-    services.contract_update(actor=admin, contract=c, actual_start=D(2026, 3, 1), actual_completion=D(2026, 9, 1),
-                             actual_production=D(2026, 10, 1))
+    services.contract_update(
+        actor=admin,
+        contract=c,
+        actual_start=D(2026, 3, 1),
+        actual_completion=D(2026, 9, 1),
+        actual_production=D(2026, 10, 1),
+    )
     history = []
     for measured in (20, 27, 35, 20):  # red (66.7 %), yellow (90 %), green (met), red again
         services.commitment_measure(actor=admin, commitment=m, measured=measured, measured_on=D(2026, 11, 1))
@@ -48,14 +61,21 @@ def test_colour_changes_and_changes_back_with_history_and_audit(registry_data, p
         assert AuditEntry.objects.filter(action__startswith="warning.").count() == audits + 1
     assert history == ["red", "yellow", "green", "red"]
     events = list(w.events.filter(kind="colour").values_list("from_colour", "to_colour", "actor_name"))
-    assert events == [("", "red", "refresh"), ("red", "yellow", "refresh"), ("yellow", "green", "refresh"),
-                      ("green", "red", "refresh")]
+    assert events == [
+        ("", "red", "refresh"),
+        ("red", "yellow", "refresh"),
+        ("yellow", "green", "refresh"),
+        ("green", "red", "refresh"),
+    ]
     green = w.events.get(to_colour="green")
     assert "规则不再触发" in green.reason_zh and "no longer fires" in green.reason_en
     assert "66.7%" in w.events.get(from_colour="").reason_zh  # the reason carries the figures
     assert w.first_raised == DAY and w.last_changed == DAY
-    actions = list(AuditEntry.objects.filter(object_type="supervision.warning", object_id=str(w.pk))
-                   .order_by("seq").values_list("action", flat=True))
+    actions = list(
+        AuditEntry.objects.filter(object_type="supervision.warning", object_id=str(w.pk))
+        .order_by("seq")
+        .values_list("action", flat=True)
+    )
     assert actions == ["warning.raise", "warning.colour", "warning.colour", "warning.colour"]
     assert audit_verify().ok
 
@@ -91,7 +111,9 @@ def test_idle_land_and_take_back_from_the_regulation(supervision_data):
 def test_government_delay_exempts_for_its_length_then_the_fee_applies(supervision_data, personas):
     admin, c = personas["admin"], supervision_data[XINPU]["contract"]
     long_ago = c.agreed_start + dt.timedelta(days=400)  # idle 35 days after the original year, not after the moved one
-    services.government_delay_add(actor=admin, contract=c, cause="military_heritage", evidence="文物部门通知书", days=200)
+    services.government_delay_add(
+        actor=admin, contract=c, cause="military_heritage", evidence="文物部门通知书", days=200
+    )
     services.warnings_refresh(actor=admin, as_of=long_ago)
     w = Warning.objects.get(subject_type="contract", subject_id=c.pk, rule="idle.not_started")
     assert w.colour == "yellow" and w.exempt and w.fee_wan is None and "第八条" in w.reason_zh
@@ -143,8 +165,9 @@ def test_contract_the_rules_refuse_is_skipped_and_left_alone(supervision_data, p
 def test_refresh_only_reaches_the_actors_scope(supervision_data, personas):
     from landcycle.accounts.models import Role, User
 
-    town_admin = User.objects.create(username="xp_admin2", role=Role.COUNTY_ADMIN,
-                                     region=supervision_data[XINPU]["town"])
+    town_admin = User.objects.create(
+        username="xp_admin2", role=Role.COUNTY_ADMIN, region=supervision_data[XINPU]["town"]
+    )
     result = services.warnings_refresh(actor=town_admin, as_of=DAY + dt.timedelta(days=400))
     assert result.contracts == 1
     other = Warning.objects.filter(town__code=QIAOTOU)

@@ -34,7 +34,12 @@ def test_a_firing_warning_cannot_be_closed_except_as_an_audited_exception(superv
     assert w.status == "open"
     services.warning_close(actor=admin, warning=w, exception=True, reason="县政府专题会议同意暂缓收回")
     w.refresh_from_db()
-    assert (w.status, w.closed_exception, w.closed_by, w.closed_reason) == ("closed", True, admin, "县政府专题会议同意暂缓收回")
+    assert (w.status, w.closed_exception, w.closed_by, w.closed_reason) == (
+        "closed",
+        True,
+        admin,
+        "县政府专题会议同意暂缓收回",
+    )
     entry = AuditEntry.objects.get(action="warning.close_exception", object_id=str(w.pk))
     assert "县政府专题会议同意暂缓收回" in entry.after and entry.region_code == XINPU
     assert w.events.filter(kind="close").exists()
@@ -77,7 +82,10 @@ def test_acknowledge_and_assign(supervision_data, personas):
     services.warning_assign(actor=admin, warning=w, assignee=personas["xinpu"])
     w.refresh_from_db()
     assert (w.status, w.assignee) == ("acknowledged", personas["xinpu"])
-    assert set(AuditEntry.objects.filter(object_id=str(w.pk), object_type="supervision.warning").values_list(
-        "action", flat=True)) >= {"warning.acknowledge", "warning.assign"}
+    assert set(
+        AuditEntry.objects.filter(object_id=str(w.pk), object_type="supervision.warning").values_list(
+            "action", flat=True
+        )
+    ) >= {"warning.acknowledge", "warning.assign"}
     other = supervision_data[QIAOTOU]["warning"]
     assert other.status == "open"

@@ -9,18 +9,38 @@ from fractions import Fraction
 import pytest
 
 from landcycle.rules.problems import RuleError
-from landcycle.rules.supervision import (STANDARD, Commitment, Contract, Development, EnterpriseStanding, Extension,
-                                         GovernmentDelay, evaluate_contract, evaluate_enterprise, load_policy,
-                                         tax_per_mu_finding, validate_contract)
+from landcycle.rules.supervision import (
+    STANDARD,
+    Commitment,
+    Contract,
+    Development,
+    EnterpriseStanding,
+    Extension,
+    GovernmentDelay,
+    evaluate_contract,
+    evaluate_enterprise,
+    load_policy,
+    tax_per_mu_finding,
+    validate_contract,
+)
 
 D = dt.date
 POLICY = load_policy()
 
 
 def contract(**kw) -> Contract:
-    base = dict(number="CX-2021-07", holder="慈溪市新浦镇某电器有限公司", kind=STANDARD, price_wan=Decimal("1500"),
-                area_m2=Decimal("40000"), signed_on=D(2021, 1, 10), agreed_start=D(2021, 6, 1),
-                actual_start=D(2021, 5, 20), agreed_completion=D(2023, 6, 1), agreed_production=D(2024, 6, 1))
+    base = dict(
+        number="CX-2021-07",
+        holder="慈溪市新浦镇某电器有限公司",
+        kind=STANDARD,
+        price_wan=Decimal("1500"),
+        area_m2=Decimal("40000"),
+        signed_on=D(2021, 1, 10),
+        agreed_start=D(2021, 6, 1),
+        actual_start=D(2021, 5, 20),
+        agreed_completion=D(2023, 6, 1),
+        agreed_production=D(2024, 6, 1),
+    )
     base.update(kw)
     return Contract(**base)
 
@@ -31,14 +51,18 @@ def rules(a) -> dict:
 
 # --- agreed dates ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("as_of, colour, rule", [
-    (D(2023, 5, 1), None, None),               # 31 days before the agreed completion: nothing yet
-    (D(2023, 5, 2), "blue", "completion.due_soon"),     # 30 days left: a reminder, not yellow
-    (D(2023, 6, 1), "blue", "completion.due_soon"),     # the day itself
-    (D(2023, 6, 2), "yellow", "completion.overdue"),    # 1 day late
-    (D(2023, 8, 30), "yellow", "completion.overdue"),   # 90 days: within the grace
-    (D(2023, 8, 31), "red", "completion.overdue"),      # 91 days: past the grace
-])
+
+@pytest.mark.parametrize(
+    "as_of, colour, rule",
+    [
+        (D(2023, 5, 1), None, None),  # 31 days before the agreed completion: nothing yet
+        (D(2023, 5, 2), "blue", "completion.due_soon"),  # 30 days left: a reminder, not yellow
+        (D(2023, 6, 1), "blue", "completion.due_soon"),  # the day itself
+        (D(2023, 6, 2), "yellow", "completion.overdue"),  # 1 day late
+        (D(2023, 8, 30), "yellow", "completion.overdue"),  # 90 days: within the grace
+        (D(2023, 8, 31), "red", "completion.overdue"),  # 91 days: past the grace
+    ],
+)
 def test_completion_thresholds(as_of, colour, rule):
     a = evaluate_contract(contract(), as_of, POLICY)
     got = {k: v for k, v in rules(a).items() if k.startswith("completion")}
@@ -57,8 +81,9 @@ def test_overdue_reason_figures():
 def test_production_overdue_and_done():
     c = contract(actual_completion=D(2023, 5, 1))
     assert rules(evaluate_contract(c, D(2024, 6, 2), POLICY))["production.overdue"].colour == "yellow"
-    done = evaluate_contract(contract(actual_completion=D(2023, 5, 1), actual_production=D(2024, 5, 1)), D(2025, 1, 1),
-                             POLICY)
+    done = evaluate_contract(
+        contract(actual_completion=D(2023, 5, 1), actual_production=D(2024, 5, 1)), D(2025, 1, 1), POLICY
+    )
     assert done.colour == "green" and done.findings == ()
 
 
@@ -89,25 +114,38 @@ def test_government_delay_moves_the_dates_by_its_length():
 
 def test_development_behind_the_time_proportional_plan():
     # 2021-06-01 .. 2023-06-01 is 730 days; on 2022-06-01 (365 days) the plan says 50 %
-    for share, colour in ((Decimal("0.41"), None), (Decimal("0.40"), "yellow"), (Decimal("0.20"), "yellow"),
-                          (Decimal("0.19"), "red")):
+    for share, colour in (
+        (Decimal("0.41"), None),
+        (Decimal("0.40"), "yellow"),
+        (Decimal("0.20"), "yellow"),
+        (Decimal("0.19"), "red"),
+    ):
         a = evaluate_contract(contract(development=Development(developed_area_share=share)), D(2022, 6, 1), POLICY)
         f = rules(a).get("progress.behind")
         assert (f.colour if f else None) == colour, share
-    f = rules(evaluate_contract(contract(development=Development(Decimal("0.19"))), D(2022, 6, 1), POLICY))["progress.behind"]
+    f = rules(evaluate_contract(contract(development=Development(Decimal("0.19"))), D(2022, 6, 1), POLICY))[
+        "progress.behind"
+    ]
     assert f.zh == "开发建设序时进度应达50.0%，实际完成19.0%，滞后31.0个百分点（2021-06-01至2023-06-01）"
 
 
 # --- commitments -----------------------------------------------------------------------------------
 
+
 def tax(measured, committed="30") -> Contract:
-    return contract(actual_completion=D(2023, 5, 1), actual_production=D(2024, 5, 1),
-                    commitments=(Commitment("tax_per_mu", Decimal(committed), "万元/亩",
-                                            None if measured is None else Decimal(measured)),))
+    return contract(
+        actual_completion=D(2023, 5, 1),
+        actual_production=D(2024, 5, 1),
+        commitments=(
+            Commitment("tax_per_mu", Decimal(committed), "万元/亩", None if measured is None else Decimal(measured)),
+        ),
+    )
 
 
-@pytest.mark.parametrize("measured, colour", [("30", None), ("31", None), ("29.99", "yellow"), ("24", "yellow"),
-                                              ("23.99", "red"), ("0", "red")])
+@pytest.mark.parametrize(
+    "measured, colour",
+    [("30", None), ("31", None), ("29.99", "yellow"), ("24", "yellow"), ("23.99", "red"), ("0", "red")],
+)
 def test_commitment_thresholds(measured, colour):
     f = rules(evaluate_contract(tax(measured), D(2025, 1, 1), POLICY)).get("commitment.tax_per_mu")
     assert (f.colour if f else None) == colour
@@ -122,10 +160,13 @@ def test_commitment_reason():
 def test_a_maximum_commitment_is_met_from_below():
     def energy(measured):
         c = Commitment("energy_per_value_added", Decimal("0.50"), "吨标准煤/万元", Decimal(measured))
-        return rules(evaluate_contract(contract(commitments=(c,)), D(2025, 1, 1), POLICY)).get("commitment.energy_per_value_added")
+        return rules(evaluate_contract(contract(commitments=(c,)), D(2025, 1, 1), POLICY)).get(
+            "commitment.energy_per_value_added"
+        )
+
     assert energy("0.50") is None and energy("0.45") is None
-    assert energy("0.55").colour == "yellow"          # 0.50 / 0.55 = 90.9 %
-    assert energy("0.625").colour == "yellow"         # exactly 80 %
+    assert energy("0.55").colour == "yellow"  # 0.50 / 0.55 = 90.9 %
+    assert energy("0.625").colour == "yellow"  # exactly 80 %
     f = energy("0.63")
     assert f.colour == "red" and "超过承诺上限0.5吨标准煤/万元（达成率79.4%，低于80%）" in f.zh
 
@@ -139,15 +180,20 @@ def test_reached_stage_without_a_measured_value_is_not_reviewed():
 
 
 def test_plot_ratio_is_dimensionless_and_rnd_share_a_percentage():
-    c = contract(actual_completion=D(2023, 5, 1), commitments=(
-        Commitment("plot_ratio", Decimal("1.2"), "", Decimal("1.0")),
-        Commitment("rnd_share", Decimal("0.03"), "%", Decimal("0.02"))))
+    c = contract(
+        actual_completion=D(2023, 5, 1),
+        commitments=(
+            Commitment("plot_ratio", Decimal("1.2"), "", Decimal("1.0")),
+            Commitment("rnd_share", Decimal("0.03"), "%", Decimal("0.02")),
+        ),
+    )
     got = rules(evaluate_contract(c, D(2025, 1, 1), POLICY))
     assert got["commitment.plot_ratio"].zh == "竣工验收容积率1，为承诺值1.2的83.3%（低于100%）"
     assert got["commitment.rnd_share"].zh.startswith("达产复核研发经费占营业收入比重2.0%，为承诺值3.0%的66.7%")
 
 
 # --- enterprises -----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("value, colour", [("15", None), ("14.99", "yellow"), ("12", "yellow"), ("11.99", "red")])
 def test_tax_per_mu_under_the_park_minimum(value, colour):
@@ -166,6 +212,7 @@ def test_enterprise_d_class_is_red():
 
 # --- validation ------------------------------------------------------------------------------------
 
+
 def problems(c) -> list[tuple[str, str]]:
     return [(p.field, p.rule) for p in validate_contract(c, POLICY)]
 
@@ -174,9 +221,12 @@ def test_contradicting_dates():
     # a start before signing is flagged by the rules, not refused (补办出让): see test_supervision_issue11
     assert problems(contract(agreed_start=D(2020, 12, 1))) == []
     assert problems(contract(actual_start=D(2020, 12, 1))) == []
-    assert problems(contract(agreed_completion=D(2021, 5, 1))) == [("agreed_completion", "contract.completion_before_start")]
+    assert problems(contract(agreed_completion=D(2021, 5, 1))) == [
+        ("agreed_completion", "contract.completion_before_start")
+    ]
     assert problems(contract(agreed_production=D(2023, 1, 1))) == [
-        ("agreed_production", "contract.production_before_completion")]
+        ("agreed_production", "contract.production_before_completion")
+    ]
     p = validate_contract(contract(actual_completion=D(2021, 5, 1)), POLICY)[0]
     assert p.rule == "contract.completion_before_start" and p.field == "actual_completion"
     assert p.zh == "实际竣工日期（2021-05-01）早于实际开工日期（2021-05-20）"
@@ -187,18 +237,24 @@ def test_numbers_units_and_evidence():
     got = problems(contract(price_wan="一千万", area_m2=Decimal(-5)))
     assert got == [("price_wan", "contract.not_a_number"), ("area_m2", "contract.negative")]
     assert problems(contract(commitments=(Commitment("tax_per_mu", Decimal(30), None),))) == [
-        ("commitments[0].unit", "contract.commitment_unit")]
+        ("commitments[0].unit", "contract.commitment_unit")
+    ]
     assert problems(contract(commitments=(Commitment("tax_per_mu", Decimal(450), "万元/公顷"),))) == [
-        ("commitments[0].unit", "contract.commitment_unit_mismatch")]
+        ("commitments[0].unit", "contract.commitment_unit_mismatch")
+    ]
     assert problems(contract(commitments=(Commitment("plot_ratio", Decimal("1.2"), None),))) == []
     assert problems(contract(commitments=(Commitment("green_building", Decimal(1), "星"),))) == [
-        ("commitments[0].kind", "contract.commitment_kind")]
+        ("commitments[0].kind", "contract.commitment_kind")
+    ]
     assert problems(contract(government_delays=(GovernmentDelay("plan_change", " "),))) == [
-        ("government_delays[0].evidence", "contract.delay_evidence")]
+        ("government_delays[0].evidence", "contract.delay_evidence")
+    ]
     assert problems(contract(development=Development(Decimal("33"), None))) == [
-        ("developed_area_share", "contract.share_range")]
+        ("developed_area_share", "contract.share_range")
+    ]
     assert problems(contract(development=Development(Fraction(1, 3), None, D(2021, 1, 1)))) == [
-        ("stopped_since", "contract.stopped_before_start")]
+        ("stopped_since", "contract.stopped_before_start")
+    ]
 
 
 def test_an_invalid_contract_is_refused_and_a_future_one_is_not_supervised():

@@ -19,9 +19,9 @@ CAL = WorkCalendar(POLICY.calendar)
 
 
 def test_the_official_calendar_around_national_day_2025():
-    assert CAL.is_workday(D(2025, 9, 28))       # Sunday, 调休 working day
+    assert CAL.is_workday(D(2025, 9, 28))  # Sunday, 调休 working day
     assert not CAL.is_workday(D(2025, 10, 1)) and not CAL.is_workday(D(2025, 10, 8))  # Wednesday, holiday
-    assert CAL.is_workday(D(2025, 10, 11))      # Saturday, 调休 working day
+    assert CAL.is_workday(D(2025, 10, 11))  # Saturday, 调休 working day
     assert not CAL.is_workday(D(2025, 10, 12))  # an ordinary Sunday
     # five working days after Friday 09-26: 09-28 (Sun), 09-29, 09-30, 10-09, 10-10
     assert CAL.add(D(2025, 9, 26), 5) == D(2025, 10, 10)
@@ -94,8 +94,11 @@ def test_a_date_beyond_every_calendar_is_an_error_not_a_guess():
 
 
 def test_the_local_table_covers_a_later_year_and_corrects_a_known_one():
-    table = CalendarTable(years=frozenset({2027}), holidays=frozenset({D(2027, 1, 1), D(2025, 9, 29)}),
-                          workdays=frozenset({D(2027, 1, 2)}))
+    table = CalendarTable(
+        years=frozenset({2027}),
+        holidays=frozenset({D(2027, 1, 1), D(2025, 9, 29)}),
+        workdays=frozenset({D(2027, 1, 2)}),
+    )
     policy = dataclasses.replace(POLICY, calendar=table)
     cal = WorkCalendar(table)
     assert not cal.is_workday(D(2027, 1, 1)) and cal.is_workday(D(2027, 1, 2)) and not cal.is_workday(D(2027, 1, 3))
@@ -106,10 +109,16 @@ def test_the_local_table_covers_a_later_year_and_corrects_a_known_one():
     assert (st.colour, st.days_left) == ("green", 9)
 
 
-@pytest.mark.parametrize("done, colour, behind", [
-    ("50.1", "green", "9.9"), ("50", "yellow", "10.0"), ("30", "yellow", "30.0"), ("29.9", "red", "30.1"),
-    ("80", "green", "-20.0"),
-])
+@pytest.mark.parametrize(
+    "done, colour, behind",
+    [
+        ("50.1", "green", "9.9"),
+        ("50", "yellow", "10.0"),
+        ("30", "yellow", "30.0"),
+        ("29.9", "red", "30.1"),
+        ("80", "green", "-20.0"),
+    ],
+)
 def test_progress_thresholds(done, colour, behind):
     # 100 planned days; on day 60 the plan says 60 %
     st = progress_colour(D(2025, 1, 1), D(2025, 4, 11), D(2025, 3, 2), Decimal(done), POLICY)

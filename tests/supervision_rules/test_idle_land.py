@@ -14,8 +14,17 @@ from fractions import Fraction
 
 import pytest
 
-from landcycle.rules.supervision import (ALLOCATION, Contract, Development, Extension, GovernmentDelay,
-                                         anniversary, evaluate_contract, load_policy, years_and_days)
+from landcycle.rules.supervision import (
+    ALLOCATION,
+    Contract,
+    Development,
+    Extension,
+    GovernmentDelay,
+    anniversary,
+    evaluate_contract,
+    load_policy,
+    years_and_days,
+)
 from landcycle.rules.supervision.policy import parse_policy
 
 D = dt.date
@@ -23,8 +32,15 @@ POLICY = load_policy()
 
 
 def contract(start=D(2018, 3, 1), **kw) -> Contract:
-    base = dict(number="HT-001", holder="慈溪市某某电器有限公司", price_wan=Decimal("600"), area_m2=Decimal("20000"),
-                signed_on=D(2017, 12, 1), agreed_start=start, agreed_completion=D(2022, 3, 1))
+    base = dict(
+        number="HT-001",
+        holder="慈溪市某某电器有限公司",
+        price_wan=Decimal("600"),
+        area_m2=Decimal("20000"),
+        signed_on=D(2017, 12, 1),
+        agreed_start=start,
+        agreed_completion=D(2022, 3, 1),
+    )
     base.update(kw)
     return Contract(**base)
 
@@ -44,8 +60,9 @@ def test_364_365_366_days_after_the_agreed_start(days, idle):
     assert a.colour == "red"  # not idle yet, but the start is > 90 days overdue
     if idle:
         assert f.colour == "red" and f.days_overdue == 366 and f.fee_wan == Decimal("120.00")
-        assert f.zh == ("约定开工日2018-03-01已过1年零1天仍未开工，属闲置土地，"
-                        "应征收闲置费=出让价款×20%=600.00万元×20%=120.00万元")
+        assert f.zh == (
+            "约定开工日2018-03-01已过1年零1天仍未开工，属闲置土地，应征收闲置费=出让价款×20%=600.00万元×20%=120.00万元"
+        )
         assert "idle land" in f.en and "120.00 万元" in f.en
         assert f.figures["idle_from"] == D(2019, 3, 2)
     else:
@@ -175,11 +192,15 @@ def test_late_delivery_on_record_is_a_government_cause():
 
 
 def test_partial_development_stopped_for_a_year_is_idle():
-    dev = Development(developed_area_share=Fraction(1, 4), investment_share=Decimal("0.40"), stopped_since=D(2019, 5, 1))
+    dev = Development(
+        developed_area_share=Fraction(1, 4), investment_share=Decimal("0.40"), stopped_since=D(2019, 5, 1)
+    )
     c = contract(actual_start=D(2018, 3, 1), development=dev)
     watch = evaluate_contract(c, D(2020, 5, 1), POLICY)  # a full year ends on 2020-05-01
     f = finding(watch, "idle.stalled_watch")
-    assert not watch.idle and f.colour == "yellow" and "2020-05-01后" in f.zh and "已开发面积占比25.0%不足三分之一" in f.zh
+    assert (
+        not watch.idle and f.colour == "yellow" and "2020-05-01后" in f.zh and "已开发面积占比25.0%不足三分之一" in f.zh
+    )
     a = evaluate_contract(c, D(2020, 5, 2), POLICY)
     s = finding(a, "idle.stalled")
     assert a.idle and s.colour == "red" and s.fee_wan == Decimal("120.00") and s.days_overdue == 367
@@ -189,12 +210,15 @@ def test_partial_development_stopped_for_a_year_is_idle():
     assert evaluate_contract(c, D(2021, 5, 2), county).take_back
 
 
-@pytest.mark.parametrize("area, investment, idle", [
-    (Fraction(1, 3), Decimal("0.25"), False),   # exactly 1/3 and exactly 25 %: not "less than"
-    (Decimal("0.3333"), Decimal("0.9"), True),  # 33.33 % < 1/3
-    (Decimal("0.8"), Decimal("0.2499"), True),  # investment below 25 %
-    (None, Decimal("0.30"), False),
-])
+@pytest.mark.parametrize(
+    "area, investment, idle",
+    [
+        (Fraction(1, 3), Decimal("0.25"), False),  # exactly 1/3 and exactly 25 %: not "less than"
+        (Decimal("0.3333"), Decimal("0.9"), True),  # 33.33 % < 1/3
+        (Decimal("0.8"), Decimal("0.2499"), True),  # investment below 25 %
+        (None, Decimal("0.30"), False),
+    ],
+)
 def test_partial_development_thresholds(area, investment, idle):
     dev = Development(area, investment, D(2018, 9, 1))
     a = evaluate_contract(contract(actual_start=D(2018, 3, 1), development=dev), D(2019, 9, 2), POLICY)
@@ -202,8 +226,11 @@ def test_partial_development_thresholds(area, investment, idle):
 
 
 def test_stopped_without_shares_cannot_be_judged():
-    a = evaluate_contract(contract(actual_start=D(2018, 3, 1), development=Development(stopped_since=D(2018, 6, 1))),
-                          D(2020, 1, 2), POLICY)
+    a = evaluate_contract(
+        contract(actual_start=D(2018, 3, 1), development=Development(stopped_since=D(2018, 6, 1))),
+        D(2020, 1, 2),
+        POLICY,
+    )
     assert not a.idle and [u.rule for u in a.unchecked] == ["idle.stalled"]
 
 

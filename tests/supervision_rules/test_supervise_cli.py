@@ -29,27 +29,196 @@ GD = ROOT / "tests" / "data" / "land_supply_results_gd.csv"
 GD_MAPPING = ROOT / "src" / "landcycle" / "rules" / "ledger" / "mappings" / "land_supply_gd.toml"
 D = dt.date
 
-HEADER = ["合同编号", "土地使用权人", "宗地坐落", "土地用途", "合同类型", "面积（亩）", "成交价格（万元）", "合同签订日期",
-          "约定开工日期", "实际开工日期", "约定竣工日期", "实际竣工日期", "实际达产日期", "已开发面积占比", "停工日期",
-          "政府原因", "政府原因佐证", "承诺亩均税收（万元/亩）", "达产复核亩均税收（万元/亩）"]
+HEADER = [
+    "合同编号",
+    "土地使用权人",
+    "宗地坐落",
+    "土地用途",
+    "合同类型",
+    "面积（亩）",
+    "成交价格（万元）",
+    "合同签订日期",
+    "约定开工日期",
+    "实际开工日期",
+    "约定竣工日期",
+    "实际竣工日期",
+    "实际达产日期",
+    "已开发面积占比",
+    "停工日期",
+    "政府原因",
+    "政府原因佐证",
+    "承诺亩均税收（万元/亩）",
+    "达产复核亩均税收（万元/亩）",
+]
 ROWS = [  # sheet rows 4.. (title row 1, 填报单位 row 2, header row 3)
-    ["CX-01", "慈溪市甲电器有限公司", "新浦镇工业园区1号", "工业用地", "标准地", 30, 600, D(2023, 12, 1),
-     D(2024, 3, 1), None, D(2026, 3, 1), None, None, None, None, None, None, None, None],           # idle
-    ["CX-02", "慈溪市乙塑料有限公司", "新浦镇工业园区2号", "工业用地", "出让", 20, 400, "2023-01-05",
-     "2023-04-01", "2023-03-20", "2026-04-01", None, None, None, None, None, None, None, None],     # green
-    ["CX-03", "慈溪市丙五金厂", "桥头镇3号", "工业用地", "出让", 10, "一千万", "2023-02-01",
-     "2023-05-01", None, "2025-05-01", None, None, None, None, None, None, None, None],             # bad price
-    ["CX-04", "慈溪市丁机械有限公司", "桥头镇4号", "工业用地", "出让", 12, 300, "2023-02-01",
-     "2023-05-01", "2023-05-02", "2023-04-01", None, None, None, None, None, None, None, None],     # completion < start
-    ["CX-05", "慈溪市戊科技有限公司", "敦和园区5号", "工业用地", "出让", 40, 1000, "2022-06-01",
-     "2023-01-01", None, "2025-01-01", None, None, None, None, "late_delivery", "镇政府2023-02-10交地延期函",
-     None, None],                                                                                  # exempt
-    ["CX-06", "慈溪市己新材料有限公司", "横河镇6号", "工业用地", "标准地", 50, 2500, "2020-03-01",
-     "2020-06-01", "2020-05-20", "2022-06-01", "2022-05-01", "2023-12-01", None, None, None, None, 30, 18],  # 60 %
-    ["CX-07", "慈溪市庚纺织有限公司", "横河镇7号", "工业用地", "出让", 15, 450, "2021-01-01",
-     "2021-06-01", "2021-05-01", "2027-06-01", None, None, "20%", "2024-03-01", None, None, None, None],  # stalled
-    ["CX-08", "某商贸公司", "宗汉街道8号", "商服用地", "出让", 5, 800, "2021-01-01",
-     "2021-06-01", None, "2023-06-01", None, None, None, None, None, None, None, None],              # not industrial
+    [
+        "CX-01",
+        "慈溪市甲电器有限公司",
+        "新浦镇工业园区1号",
+        "工业用地",
+        "标准地",
+        30,
+        600,
+        D(2023, 12, 1),
+        D(2024, 3, 1),
+        None,
+        D(2026, 3, 1),
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+    ],  # idle
+    [
+        "CX-02",
+        "慈溪市乙塑料有限公司",
+        "新浦镇工业园区2号",
+        "工业用地",
+        "出让",
+        20,
+        400,
+        "2023-01-05",
+        "2023-04-01",
+        "2023-03-20",
+        "2026-04-01",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+    ],  # green
+    [
+        "CX-03",
+        "慈溪市丙五金厂",
+        "桥头镇3号",
+        "工业用地",
+        "出让",
+        10,
+        "一千万",
+        "2023-02-01",
+        "2023-05-01",
+        None,
+        "2025-05-01",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+    ],  # bad price
+    [
+        "CX-04",
+        "慈溪市丁机械有限公司",
+        "桥头镇4号",
+        "工业用地",
+        "出让",
+        12,
+        300,
+        "2023-02-01",
+        "2023-05-01",
+        "2023-05-02",
+        "2023-04-01",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+    ],  # completion < start
+    [
+        "CX-05",
+        "慈溪市戊科技有限公司",
+        "敦和园区5号",
+        "工业用地",
+        "出让",
+        40,
+        1000,
+        "2022-06-01",
+        "2023-01-01",
+        None,
+        "2025-01-01",
+        None,
+        None,
+        None,
+        None,
+        "late_delivery",
+        "镇政府2023-02-10交地延期函",
+        None,
+        None,
+    ],  # exempt
+    [
+        "CX-06",
+        "慈溪市己新材料有限公司",
+        "横河镇6号",
+        "工业用地",
+        "标准地",
+        50,
+        2500,
+        "2020-03-01",
+        "2020-06-01",
+        "2020-05-20",
+        "2022-06-01",
+        "2022-05-01",
+        "2023-12-01",
+        None,
+        None,
+        None,
+        None,
+        30,
+        18,
+    ],  # 60 %
+    [
+        "CX-07",
+        "慈溪市庚纺织有限公司",
+        "横河镇7号",
+        "工业用地",
+        "出让",
+        15,
+        450,
+        "2021-01-01",
+        "2021-06-01",
+        "2021-05-01",
+        "2027-06-01",
+        None,
+        None,
+        "20%",
+        "2024-03-01",
+        None,
+        None,
+        None,
+        None,
+    ],  # stalled
+    [
+        "CX-08",
+        "某商贸公司",
+        "宗汉街道8号",
+        "商服用地",
+        "出让",
+        5,
+        800,
+        "2021-01-01",
+        "2021-06-01",
+        None,
+        "2023-06-01",
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+        None,
+    ],  # not industrial
     ["合计", None, None, None, None, 182, None, None, None, None, None, None, None, None, None, None, None, None, None],
 ]
 
@@ -120,10 +289,14 @@ def test_town_ledger_is_supervised_row_by_row(town):
 def test_bad_rows_land_in_problems(town):
     d, _, _ = town
     got = [(p["sheet"], p["row"], p["column"], p["value"], p["rule"]) for p in d["problems"]]
-    assert got == [("供地合同", 6, "成交价格（万元）", "一千万", "ledger.not_number"),
-                   ("供地合同", 7, "约定竣工日期", "2023-04-01", "contract.completion_before_start")]
-    assert d["problems"][1]["message"] == ("约定竣工日期（2023-04-01）早于约定开工日期（2023-05-01） / "
-                                           "agreed completion (2023-04-01) is before the agreed start (2023-05-01)")
+    assert got == [
+        ("供地合同", 6, "成交价格（万元）", "一千万", "ledger.not_number"),
+        ("供地合同", 7, "约定竣工日期", "2023-04-01", "contract.completion_before_start"),
+    ]
+    assert d["problems"][1]["message"] == (
+        "约定竣工日期（2023-04-01）早于约定开工日期（2023-05-01） / "
+        "agreed completion (2023-04-01) is before the agreed start (2023-05-01)"
+    )
 
 
 def test_xlsx_output_for_a_clerk(town, tmp_path):
@@ -149,11 +322,14 @@ def test_xlsx_output_for_a_clerk(town, tmp_path):
     assert all(c in styles for c in ("FFC7CE", "C6EFCE"))  # the colours of the cells written: red, green
 
 
-@pytest.mark.parametrize("args, fragment", [
-    (["--as-of", "2025-13-01"], "不是日期"),
-    (["--as-of", "2025-06-30", "--out", "x.csv"], ".json 或 .xlsx"),
-    (["--as-of", "2025-06-30", "--policy", "MISSING.toml"], "policy.unreadable"),
-])
+@pytest.mark.parametrize(
+    "args, fragment",
+    [
+        (["--as-of", "2025-13-01"], "不是日期"),
+        (["--as-of", "2025-06-30", "--out", "x.csv"], ".json 或 .xlsx"),
+        (["--as-of", "2025-06-30", "--policy", "MISSING.toml"], "policy.unreadable"),
+    ],
+)
 def test_unusable_arguments_exit_2(town, tmp_path, args, fragment):
     _, _, ledger = town
     if "--out" not in args:
@@ -180,8 +356,10 @@ def test_a_county_policy_file(town, tmp_path):
     _, _, ledger = town
     text = resources.files("landcycle.policies").joinpath("warnings.toml").read_text("utf-8")
     policy = tmp_path / "county.toml"
-    policy.write_text(text.replace('version = "2026.1"', 'version = "330282.1"').replace("fee_share = 0.20",
-                                                                                          "fee_share = 0.10"), "utf-8")
+    policy.write_text(
+        text.replace('version = "2026.1"', 'version = "330282.1"').replace("fee_share = 0.20", "fee_share = 0.10"),
+        "utf-8",
+    )
     out = tmp_path / "o.json"
     run(ledger, "--as-of", "2025-06-30", "--out", out, "--policy", policy, "--industrial-only")
     d = json.loads(out.read_text("utf-8"))
@@ -225,8 +403,10 @@ def test_real_export_counts(gd):
 
 def test_real_export_problem_rows(gd, raw):
     got = [(p["row"], p["column"], p["rule"]) for p in gd["problems"]]
-    assert got == [(576, "contractTime", "contract.signed_after_as_of"),
-                   (888, "actualCompletionTime", "contract.completion_before_start")]
+    assert got == [
+        (576, "contractTime", "contract.signed_after_as_of"),
+        (888, "actualCompletionTime", "contract.completion_before_start"),
+    ]
     flagged = by_row(gd)[1705]  # agreed start 2007-09-19, signed 2014-12-12: its completion is supervised anyway
     assert flagged["rules"] == ["completion.overdue", "contract.not_judged"]
     assert "约定开工日期2007-09-19早于合同签订日期2014-12-12（补办出让常见）" in flagged["findings"][1]["reason_zh"]
@@ -262,9 +442,15 @@ def test_real_export_idle_land_recomputed_from_the_raw_rows(gd, raw):
     assert {n for n, c in rows.items() if c["idle"]} == idle and len(idle) == 27
     assert {n for n, c in rows.items() if c["take_back"]} == back and len(back) == 6
     assert str(fees) == gd["summary"]["fees_wan"]
-    overdue = {n for n, r in raw.items() if "工业" in r["landPurpose"] and n not in problems
-               and r["agreedCompletionTime"] and not r["actualCompletionTime"]
-               and dt.date.fromisoformat(r["agreedCompletionTime"]) < AS_OF}
+    overdue = {
+        n
+        for n, r in raw.items()
+        if "工业" in r["landPurpose"]
+        and n not in problems
+        and r["agreedCompletionTime"]
+        and not r["actualCompletionTime"]
+        and dt.date.fromisoformat(r["agreedCompletionTime"]) < AS_OF
+    }
     assert {n for n, c in rows.items() if "completion.overdue" in c["rules"]} == overdue
 
 
@@ -274,9 +460,11 @@ def test_real_export_contracts_read_by_hand(gd, raw):
     assert raw[378]["landHolder"] == "广州呈和塑料新材料有限公司" and raw[378]["actualStartTime"] == ""
     c = rows[378]
     assert c["colour"] == "red" and c["idle_fee_wan"] == "12.95" and c["take_back"] and c["days_overdue"] == 3264
-    assert c["findings"][0]["reason_zh"] == ("约定开工日2011-05-09已过8年零342天仍未开工，属闲置土地，"
-                                             "应征收闲置费=出让价款×20%=64.76万元×20%=12.95万元"
-                                             "（所依据的日期存疑：约定开工、竣工日期均为合同签订当日，疑为占位日期）")
+    assert c["findings"][0]["reason_zh"] == (
+        "约定开工日2011-05-09已过8年零342天仍未开工，属闲置土地，"
+        "应征收闲置费=出让价款×20%=64.76万元×20%=12.95万元"
+        "（所依据的日期存疑：约定开工、竣工日期均为合同签订当日，疑为占位日期）"
+    )
     # 343: 韶关市宝铁, 361 万元, agreed start 2019-03-27: idle since 2020-03-28, not yet two years
     c = rows[343]
     assert c["idle"] and c["idle_fee_wan"] == "72.20" and not c["take_back"] and c["days_overdue"] == 385
@@ -303,19 +491,45 @@ def test_the_installed_command_runs_without_a_database(tmp_path):
         "from landcycle.settings import *  # noqa\n"
         "if 'landcycle.supervision' not in INSTALLED_APPS:\n"
         "    INSTALLED_APPS = [*INSTALLED_APPS, 'landcycle.supervision']\n"
-        "DATABASES = {'default': {'ENGINE': 'django.db.backends.dummy'}}\n", "utf-8")
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "nodb_settings",
-           "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
+        "DATABASES = {'default': {'ENGINE': 'django.db.backends.dummy'}}\n",
+        "utf-8",
+    )
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "nodb_settings",
+        "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]),
+    }
     exe = Path(sys.executable).with_name("landcycle")
     out = tmp_path / "gd.json"
-    p = subprocess.run([str(exe), "supervise", str(GD), "--mapping", "land_supply_gd", "--as-of", "2020-04-15",
-                        "--out", str(out), "--industrial-only"], env=env, capture_output=True, text=True, timeout=120)
+    p = subprocess.run(
+        [
+            str(exe),
+            "supervise",
+            str(GD),
+            "--mapping",
+            "land_supply_gd",
+            "--as-of",
+            "2020-04-15",
+            "--out",
+            str(out),
+            "--industrial-only",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert p.returncode == 0, p.stderr
     assert json.loads(out.read_text("utf-8"))["summary"]["idle"] == 27
     # without --mapping the shipped Guangdong layout is recognised from its header (issue 11)
     auto = tmp_path / "gd_auto.json"
-    p = subprocess.run([str(exe), "supervise", str(GD), "--as-of", "2020-04-15", "--out", str(auto),
-                        "--industrial-only"], env=env, capture_output=True, text=True, timeout=120)
+    p = subprocess.run(
+        [str(exe), "supervise", str(GD), "--as-of", "2020-04-15", "--out", str(auto), "--industrial-only"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert p.returncode == 0, p.stderr
     assert "land_supply_gd" in p.stdout
     assert json.loads(auto.read_text("utf-8"))["summary"] == json.loads(out.read_text("utf-8"))["summary"]

@@ -13,17 +13,31 @@ import dataclasses
 import datetime as dt
 from decimal import Decimal
 
-from landcycle.rules.supervision import (LEASE, Contract, Extension, GovernmentDelay, evaluate_contract, load_policy,
-                                         parse_policy)
+from landcycle.rules.supervision import (
+    LEASE,
+    Contract,
+    Extension,
+    GovernmentDelay,
+    evaluate_contract,
+    load_policy,
+    parse_policy,
+)
 
 D = dt.date
 POLICY = load_policy()
 
 
 def contract(**kw) -> Contract:
-    base = dict(number="HT-011", holder="慈溪市某某机械有限公司", price_wan=Decimal("500"), area_m2=Decimal("20000"),
-                signed_on=D(2020, 1, 10), agreed_delivery=D(2020, 2, 1), agreed_start=D(2020, 6, 1),
-                agreed_completion=D(2022, 6, 1))
+    base = dict(
+        number="HT-011",
+        holder="慈溪市某某机械有限公司",
+        price_wan=Decimal("500"),
+        area_m2=Decimal("20000"),
+        signed_on=D(2020, 1, 10),
+        agreed_delivery=D(2020, 2, 1),
+        agreed_start=D(2020, 6, 1),
+        agreed_completion=D(2022, 6, 1),
+    )
     base.update(kw)
     return Contract(**base)
 
@@ -40,7 +54,9 @@ def test_a_delivery_one_day_late_does_not_exempt_land_unstarted_for_years():
     assert not idle.exempt and idle.colour == "red" and idle.fee_wan == Decimal("100.00")
     assert back.take_back and a.take_back and a.colour == "red"
     assert idle.figures["agreed_start"] == D(2020, 6, 2)  # moved by the one day
-    assert "约定开工日因政府原因（未按约定期限、条件交付土地（约定2020-02-01交地，实际2020-02-02交地））顺延1天" in idle.zh
+    assert (
+        "约定开工日因政府原因（未按约定期限、条件交付土地（约定2020-02-01交地，实际2020-02-02交地））顺延1天" in idle.zh
+    )
     assert "2020-06-01→2020-06-02" in idle.zh and "moved by 1 days" in idle.en
 
 
@@ -106,7 +122,10 @@ def test_start_before_signing_is_supervised_and_flagged():
     comp = by_rule(a)["completion.overdue"]
     assert comp.colour == "red" and "存疑" not in comp.zh  # the completion is supervised, not dropped
     idle = by_rule(a)["idle.not_started"]
-    assert idle.colour == "red" and "（所依据的日期存疑：约定开工日期2019-01-01早于合同签订日期2021-05-01（补办出让常见）" in idle.zh
+    assert (
+        idle.colour == "red"
+        and "（所依据的日期存疑：约定开工日期2019-01-01早于合同签订日期2021-05-01（补办出让常见）" in idle.zh
+    )
     assert "built on a flagged date" in idle.en and idle.figures["flagged_dates"]
     assert "约定开工日期2019-01-01早于合同签订日期2021-05-01" in by_rule(a)["contract.not_judged"].zh
 
@@ -140,6 +159,7 @@ def test_a_lease_not_started_gets_its_own_warning_without_a_fee():
 
 def test_take_back_after_a_stall_is_off_by_default_and_a_county_may_turn_it_on():
     from landcycle.rules.supervision import Development
+
     c = contract(actual_start=D(2020, 6, 1), development=Development(Decimal("0.1"), None, D(2020, 9, 1)))
     assert POLICY.idle_land.stalled_take_back is False
     a = evaluate_contract(c, D(2022, 9, 2), POLICY)
@@ -158,6 +178,7 @@ def test_a_near_date_is_a_reminder_not_yellow():
 def test_policy_keys_parse_and_old_files_without_them_still_load():
     import tomllib
     from importlib import resources
+
     data = tomllib.loads(resources.files("landcycle.policies").joinpath("warnings.toml").read_text("utf-8"))
     for key in ("delay_shift_max_years", "start_from_delivery_years", "fee_kinds"):
         data["idle_land"].pop(key)
@@ -171,10 +192,12 @@ def test_policy_keys_parse_and_old_files_without_them_still_load():
 def test_tax_exemptions_follow_the_evaluation_policy_counting():
     from landcycle.rules.supervision.enterprise import Exemption, tax_exemption
 
-    rules = (Exemption("new_firm", "registered_within_years", 2, "新办", "new"),
-             Exemption("construction_period", "granted_within_years", 3, "建设期", "construction"))
-    assert tax_exemption(2025, rules, D(2024, 1, 1), None).key == "new_firm"      # after 2023-12-31
-    assert tax_exemption(2025, rules, D(2023, 12, 31), None) is None             # exactly two years: evaluated
+    rules = (
+        Exemption("new_firm", "registered_within_years", 2, "新办", "new"),
+        Exemption("construction_period", "granted_within_years", 3, "建设期", "construction"),
+    )
+    assert tax_exemption(2025, rules, D(2024, 1, 1), None).key == "new_firm"  # after 2023-12-31
+    assert tax_exemption(2025, rules, D(2023, 12, 31), None) is None  # exactly two years: evaluated
     assert tax_exemption(2025, rules, D(2010, 1, 1), D(2023, 5, 1)).key == "construction_period"
     assert tax_exemption(2025, rules, D(2010, 1, 1), D(2022, 12, 31)) is None
 

@@ -29,8 +29,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def colleague(regions):
     """A second county administrator: the one who saves first."""
-    return User.objects.create_user(username="p_admin_wang", password="x", role=Role.COUNTY_ADMIN,
-                                    region=regions[COUNTY], display_name="王建国")
+    return User.objects.create_user(
+        username="p_admin_wang", password="x", role=Role.COUNTY_ADMIN, region=regions[COUNTY], display_name="王建国"
+    )
 
 
 def _posted(form) -> dict:
@@ -66,18 +67,45 @@ def _load(client, user, url) -> dict:
 def _cases(d):
     x = d[XINPU]
     return {
-        "enterprise": ("enterprise_edit", x["owner"], {"name": "慈溪市新浦镇电器股份有限公司"}, {"contact": "李四"}, "name"),
+        "enterprise": (
+            "enterprise_edit",
+            x["owner"],
+            {"name": "慈溪市新浦镇电器股份有限公司"},
+            {"contact": "李四"},
+            "name",
+        ),
         "park": ("park_edit", x["park"], {"name": "新浦镇智能制造园"}, {"note": "二期规划中"}, "name"),
         "parcel": ("parcel_edit", x["parcels"][1], {"address": "新浦镇工业路8号"}, {"status": "idle"}, "address"),
         "occupancy": ("occupancy_end", x["occupancies"][1], {"end": "2026-06-30"}, {"end": "2026-09-30"}, "end"),
-        "contract": ("contract_edit", x.get("contract"), {"project": "年产十万台电机项目"}, {"note": "已约谈"}, "project"),
+        "contract": (
+            "contract_edit",
+            x.get("contract"),
+            {"project": "年产十万台电机项目"},
+            {"note": "已约谈"},
+            "project",
+        ),
         "commitment": ("commitment_edit", x.get("commitment"), {"measured": "35"}, {"measured": "20"}, "measured"),
-        "inspection": ("inspection_edit", x.get("inspection"), {"title": "新浦镇老旧工业区块专项检查"},
-                       {"summary": "已反馈"}, "title"),
-        "finding": ("finding_edit", x.get("finding"), {"summary": "低效企业腾退严重滞后"}, {"source_text": "补充"},
-                    "summary"),
-        "suggestion": ("suggestion_edit", x.get("suggestion"), {"text": "建立腾退联席会议制度"},
-                       {"text": "引入第三方评估"}, "text"),
+        "inspection": (
+            "inspection_edit",
+            x.get("inspection"),
+            {"title": "新浦镇老旧工业区块专项检查"},
+            {"summary": "已反馈"},
+            "title",
+        ),
+        "finding": (
+            "finding_edit",
+            x.get("finding"),
+            {"summary": "低效企业腾退严重滞后"},
+            {"source_text": "补充"},
+            "summary",
+        ),
+        "suggestion": (
+            "suggestion_edit",
+            x.get("suggestion"),
+            {"text": "建立腾退联席会议制度"},
+            {"text": "引入第三方评估"},
+            "text",
+        ),
     }
 
 
@@ -146,8 +174,9 @@ def test_a_stale_contract_form_is_refused(client, personas, supervision_data, co
 
 @pytest.mark.parametrize("case", RECTIFICATION)
 def test_a_stale_rectification_form_is_refused(client, personas, rectification_data, regions, case):
-    first = User.objects.create_user(username="p_sup_wang", password="x", role=Role.SUPERVISOR,
-                                     region=regions[COUNTY], display_name="王建国")
+    first = User.objects.create_user(
+        username="p_sup_wang", password="x", role=Role.SUPERVISOR, region=regions[COUNTY], display_name="王建国"
+    )
     _two_users_one_form(client, first, personas["supervisor"], rectification_data, case)
 
 
@@ -155,8 +184,12 @@ def test_the_english_page_names_the_field_in_english(client, personas, registry_
     owner = registry_data[XINPU]["owner"]
     url = reverse("enterprise_edit", args=[owner.pk])
     stale = _load(client, personas["admin"], url)
-    registry_services.enterprise_update(actor=colleague, enterprise=Enterprise.objects.get(pk=owner.pk),
-                                        expected_version=owner.version, name="慈溪市新浦镇电器股份有限公司")
+    registry_services.enterprise_update(
+        actor=colleague,
+        enterprise=Enterprise.objects.get(pk=owner.pk),
+        expected_version=owner.version,
+        name="慈溪市新浦镇电器股份有限公司",
+    )
     client.force_login(personas["admin"])
     client.cookies["django_language"] = "en"
     response = client.post(url, stale | {"contact": "李四"})
@@ -171,10 +204,13 @@ def test_an_import_between_loading_and_saving_refuses_the_save(client, personas,
     owner = Enterprise.objects.get(pk=registry_data[XINPU]["owner"].pk)
     url = reverse("enterprise_edit", args=[owner.pk])
     stale = _load(client, personas["xinpu"], url)
-    ledger = ("统一社会信用代码,企业名称,行业代码,规模,成立日期,状态,所属镇街,联系人\n"
-              f"{owner.uscc},{owner.name},{owner.industry_code},规上,2005-03-01,在营,新浦镇,赵六\n")
-    report = ledger_import(actor=personas["admin"], kind="enterprises", source=ledger.encode("utf-8"),
-                           filename="企业.csv")
+    ledger = (
+        "统一社会信用代码,企业名称,行业代码,规模,成立日期,状态,所属镇街,联系人\n"
+        f"{owner.uscc},{owner.name},{owner.industry_code},规上,2005-03-01,在营,新浦镇,赵六\n"
+    )
+    report = ledger_import(
+        actor=personas["admin"], kind="enterprises", source=ledger.encode("utf-8"), filename="企业.csv"
+    )
     assert report.ok, report
     owner.refresh_from_db()
     assert owner.contact == "赵六" and owner.version == 2  # the import bumped the version
@@ -192,19 +228,26 @@ def test_an_import_between_loading_and_saving_refuses_the_save(client, personas,
 def test_the_service_refuses_a_stale_version_and_names_who_and_what(personas, registry_data, colleague):
     owner = registry_data[XINPU]["owner"]
     seen = owner.version
-    registry_services.enterprise_update(actor=colleague, enterprise=Enterprise.objects.get(pk=owner.pk),
-                                        expected_version=seen, contact="王五", scale="below")
+    registry_services.enterprise_update(
+        actor=colleague,
+        enterprise=Enterprise.objects.get(pk=owner.pk),
+        expected_version=seen,
+        contact="王五",
+        scale="below",
+    )
     stale = Enterprise.objects.get(pk=owner.pk)
     with pytest.raises(EditConflict) as exc:
-        registry_services.enterprise_update(actor=personas["admin"], enterprise=stale, expected_version=seen,
-                                            contact="李四")
+        registry_services.enterprise_update(
+            actor=personas["admin"], enterprise=stale, expected_version=seen, contact="李四"
+        )
     detail = exc.value.detail
     assert detail.by == "王建国" and detail.seen == seen and detail.current_version == seen + 1
     assert {f.name: f.current for f in detail.fields} == {"contact": "王五", "scale": "规下"}
     assert Enterprise.objects.get(pk=owner.pk).contact == "王五"
     # no version (an import, a command): no comparison, but the version still moves on
-    registry_services.enterprise_update(actor=personas["admin"], enterprise=Enterprise.objects.get(pk=owner.pk),
-                                        contact="李四")
+    registry_services.enterprise_update(
+        actor=personas["admin"], enterprise=Enterprise.objects.get(pk=owner.pk), contact="李四"
+    )
     assert Enterprise.objects.get(pk=owner.pk).version == seen + 2
 
 
@@ -221,8 +264,10 @@ def test_a_form_without_its_version_is_refused(client, personas, registry_data):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-                    reason="SQLite serialises writers; the row lock is exercised on PostgreSQL")
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="SQLite serialises writers; the row lock is exercised on PostgreSQL",
+)
 def test_two_threads_saving_the_same_version_on_postgresql(personas, registry_data, colleague):
     """Both read version v; both save at once. The row lock makes exactly one win; the other is refused."""
     from django.db import connection

@@ -10,20 +10,33 @@ from django.urls import reverse
 
 from conftest import QIAOTOU, XINPU, rectangle
 from landcycle.audit.models import AuditEntry
-from landcycle.registry.models import Enterprise, Occupancy, Park, Parcel
+from landcycle.registry.models import Enterprise, Occupancy, Parcel, Park
 from landcycle.rules.codes import make_uscc
 
 pytestmark = pytest.mark.django_db
 
 
 def _counts():
-    return (Park.objects.count(), Parcel.objects.count(), Enterprise.objects.count(), Occupancy.objects.count(),
-            AuditEntry.objects.count())
+    return (
+        Park.objects.count(),
+        Parcel.objects.count(),
+        Enterprise.objects.count(),
+        Occupancy.objects.count(),
+        AuditEntry.objects.count(),
+    )
 
 
 def _enterprise_post(**overrides):
-    data = {"uscc": make_uscc("91", "330282", "WEB00001"), "name": "慈溪市新浦测试电器有限公司", "industry_code": "3851",
-            "scale": "below", "registered_on": "2012-05-01", "status": "operating", "town": XINPU, "contact": "张三"}
+    data = {
+        "uscc": make_uscc("91", "330282", "WEB00001"),
+        "name": "慈溪市新浦测试电器有限公司",
+        "industry_code": "3851",
+        "scale": "below",
+        "registered_on": "2012-05-01",
+        "status": "operating",
+        "town": XINPU,
+        "contact": "张三",
+    }
     data.update(overrides)
     return data
 
@@ -48,8 +61,12 @@ def test_bad_credit_code_shows_both_languages_and_writes_nothing(client, persona
 def test_several_problems_each_beside_its_field(client, personas, registry_data):
     client.force_login(personas["admin"])
     before = _counts()
-    response = client.post(reverse("enterprise_create"), _enterprise_post(
-        uscc="91330282ABC", industry_code="9999", registered_on=(dt.date.today() + dt.timedelta(days=3)).isoformat()))
+    response = client.post(
+        reverse("enterprise_create"),
+        _enterprise_post(
+            uscc="91330282ABC", industry_code="9999", registered_on=(dt.date.today() + dt.timedelta(days=3)).isoformat()
+        ),
+    )
     form = response.context["form"]
     assert set(form.problems) == {"uscc", "industry_code", "registered_on"}
     html = response.content.decode()
@@ -63,8 +80,10 @@ def test_uscc_override_needs_a_reason_then_saves(client, personas, registry_data
     response = client.post(reverse("enterprise_create"), _enterprise_post(uscc=bad, uscc_override="on"))
     assert [p.rule for p in response.context["form"].problems["uscc_override_reason"]] == ["uscc.override_reason"]
     assert not Enterprise.objects.filter(uscc=bad).exists()
-    response = client.post(reverse("enterprise_create"), _enterprise_post(
-        uscc=bad, uscc_override="on", uscc_override_reason="营业执照原件核对无误"))
+    response = client.post(
+        reverse("enterprise_create"),
+        _enterprise_post(uscc=bad, uscc_override="on", uscc_override_reason="营业执照原件核对无误"),
+    )
     ent = Enterprise.objects.get(uscc=bad)
     assert response.status_code == 302 and response["Location"] == reverse("enterprise_detail", args=[ent.pk])
     assert ent.uscc_override and ent.uscc_override_reason == "营业执照原件核对无误"
@@ -82,8 +101,9 @@ def test_duplicate_code_goes_beside_the_field(client, personas, registry_data):
 def test_town_officer_cannot_choose_another_town(client, personas, registry_data):
     client.force_login(personas["xinpu"])
     before = _counts()
-    response = client.post(reverse("park_create"), {"code": "QT-X", "name": "越界园区", "kind": "micro",
-                                                    "town": QIAOTOU})
+    response = client.post(
+        reverse("park_create"), {"code": "QT-X", "name": "越界园区", "kind": "micro", "town": QIAOTOU}
+    )
     assert response.status_code == 200 and "town" in response.context["form"].errors
     assert _counts() == before
     choices = [str(v) for v, _label in response.context["form"].fields["town"].choices if v]
@@ -92,13 +112,22 @@ def test_town_officer_cannot_choose_another_town(client, personas, registry_data
 
 def test_park_create_and_edit(client, personas, registry_data):
     client.force_login(personas["xinpu"])
-    response = client.post(reverse("park_create"), {"code": "XP-02", "name": "新浦小微园", "kind": "micro",
-                                                    "town": XINPU, "note": "二期"})
+    response = client.post(
+        reverse("park_create"), {"code": "XP-02", "name": "新浦小微园", "kind": "micro", "town": XINPU, "note": "二期"}
+    )
     park = Park.objects.get(code="XP-02")
     assert response["Location"] == reverse("park_detail", args=[park.pk])
-    response = client.post(reverse("park_edit", args=[park.pk]), {"code": "XP-02", "name": "新浦小微企业园",
-                                                                  "kind": "micro", "town": XINPU, "note": "",
-                                                                  "version": park.version})
+    response = client.post(
+        reverse("park_edit", args=[park.pk]),
+        {
+            "code": "XP-02",
+            "name": "新浦小微企业园",
+            "kind": "micro",
+            "town": XINPU,
+            "note": "",
+            "version": park.version,
+        },
+    )
     park.refresh_from_db()
     assert response.status_code == 302 and park.name == "新浦小微企业园"
     assert AuditEntry.objects.filter(action="park.update", object_id=str(park.pk)).exists()
@@ -109,14 +138,32 @@ def test_parcel_create_with_geometry_and_a_mismatch(client, personas, registry_d
     park = registry_data[XINPU]["park"]
     shape = json.dumps(rectangle(121.40, 30.26, 10000))
     before = _counts()
-    response = client.post(reverse("parcel_create"), {"number": "XP-NEW-1", "park": park.pk, "area_m2": "30000",
-                                                      "land_use": "industrial", "tenure": "granted",
-                                                      "status": "in_use", "geometry": shape})
+    response = client.post(
+        reverse("parcel_create"),
+        {
+            "number": "XP-NEW-1",
+            "park": park.pk,
+            "area_m2": "30000",
+            "land_use": "industrial",
+            "tenure": "granted",
+            "status": "in_use",
+            "geometry": shape,
+        },
+    )
     assert [p.rule for p in response.context["form"].problems["geometry"]] == ["geometry.area_mismatch"]
     assert _counts() == before
-    response = client.post(reverse("parcel_create"), {"number": "XP-NEW-1", "park": park.pk, "area_m2": "10000",
-                                                      "land_use": "industrial", "tenure": "granted",
-                                                      "status": "in_use", "geometry": shape})
+    response = client.post(
+        reverse("parcel_create"),
+        {
+            "number": "XP-NEW-1",
+            "park": park.pk,
+            "area_m2": "10000",
+            "land_use": "industrial",
+            "tenure": "granted",
+            "status": "in_use",
+            "geometry": shape,
+        },
+    )
     parcel = Parcel.objects.get(number="XP-NEW-1")
     assert response["Location"] == reverse("parcel_detail", args=[parcel.pk])
     assert parcel.geometry["type"] == "Polygon"
@@ -131,9 +178,19 @@ def test_parcel_edit_keeps_problems_beside_fields(client, personas, registry_dat
     parcel = registry_data[QIAOTOU]["parcels"][1]
     response = client.get(reverse("parcel_edit", args=[parcel.pk]))
     assert response.context["form"].initial["number"] == parcel.number
-    response = client.post(reverse("parcel_edit", args=[parcel.pk]), {
-        "number": parcel.number, "park": parcel.park_id, "area_m2": "-5", "land_use": "industrial",
-        "tenure": "granted", "status": "idle", "geometry": "", "version": parcel.version})
+    response = client.post(
+        reverse("parcel_edit", args=[parcel.pk]),
+        {
+            "number": parcel.number,
+            "park": parcel.park_id,
+            "area_m2": "-5",
+            "land_use": "industrial",
+            "tenure": "granted",
+            "status": "idle",
+            "geometry": "",
+            "version": parcel.version,
+        },
+    )
     assert "area_m2" in response.context["form"].problems
     parcel.refresh_from_db()
     assert parcel.status == "in_use"
@@ -145,17 +202,33 @@ def test_occupancy_from_the_parcel_page(client, personas, registry_data):
     parcel, tenant = d["parcels"][1], d["tenant"]
     url = reverse("occupancy_create", args=[parcel.pk])
     before = _counts()
-    response = client.post(url, {"enterprise": tenant.uscc, "kind": "owned", "area_m2": "1000",
-                                 "start": "2024-01-01", "end": "2023-01-01", "lessor": d["owner"].name})
+    response = client.post(
+        url,
+        {
+            "enterprise": tenant.uscc,
+            "kind": "owned",
+            "area_m2": "1000",
+            "start": "2024-01-01",
+            "end": "2023-01-01",
+            "lessor": d["owner"].name,
+        },
+    )
     problems = response.context["form"].problems
     assert set(problems) == {"end", "lessor"} and _counts() == before
     assert "The end date is before the start date" in response.content.decode()
     other = registry_data[QIAOTOU]["owner"]
-    response = client.post(url, {"enterprise": other.uscc, "kind": "owned", "area_m2": "1000",
-                                 "start": "2024-01-01"})
+    response = client.post(url, {"enterprise": other.uscc, "kind": "owned", "area_m2": "1000", "start": "2024-01-01"})
     assert "enterprise" in response.context["form"].errors and _counts() == before  # outside scope: unknown
-    response = client.post(url, {"enterprise": tenant.uscc.lower(), "kind": "leased", "area_m2": "1000",
-                                 "start": "2024-01-01", "lessor": d["owner"].name})
+    response = client.post(
+        url,
+        {
+            "enterprise": tenant.uscc.lower(),
+            "kind": "leased",
+            "area_m2": "1000",
+            "start": "2024-01-01",
+            "lessor": d["owner"].name,
+        },
+    )
     assert response["Location"] == reverse("parcel_detail", args=[parcel.pk])
     occ = Occupancy.objects.get(parcel=parcel, enterprise=tenant)
     assert occ.lessor == d["owner"] and occ.kind == "leased"

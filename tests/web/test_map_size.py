@@ -14,7 +14,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from conftest import XINPU
-from landcycle.registry.models import Park, Parcel
+from landcycle.registry.models import Parcel, Park
 
 pytestmark = pytest.mark.django_db
 
@@ -51,8 +51,9 @@ def _features(data: dict) -> dict:
     return {f["properties"]["number"]: f for f in data["features"]}
 
 
-def test_the_county_map_sends_a_planted_100000_point_shape_simplified(client, personas, registry_data, planted,
-                                                                      settings):
+def test_the_county_map_sends_a_planted_100000_point_shape_simplified(
+    client, personas, registry_data, planted, settings
+):
     client.force_login(personas["admin"])
     response = client.get(reverse("parcel_geojson"))
     body = response.content

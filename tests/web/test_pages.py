@@ -27,8 +27,17 @@ def _urls(data, code):
     }
 
 
-LIST_PAGES = ["overview", "park_list", "parcel_list", "enterprise_list", "parcel_map", "audit_list",
-              "park_create", "parcel_create", "enterprise_create"]
+LIST_PAGES = [
+    "overview",
+    "park_list",
+    "parcel_list",
+    "enterprise_list",
+    "parcel_map",
+    "audit_list",
+    "park_create",
+    "parcel_create",
+    "enterprise_create",
+]
 
 
 @pytest.mark.parametrize("name", LIST_PAGES)
@@ -41,8 +50,19 @@ def test_county_admin_sees_every_page(client, personas, registry_data, name):
     assert "县级管理员" in html  # the top bar names the role
 
 
-@pytest.mark.parametrize("page", ["park_detail", "parcel_detail", "enterprise_detail", "park_edit", "parcel_edit",
-                                  "enterprise_edit", "occupancy_create", "occupancy_end"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "park_detail",
+        "parcel_detail",
+        "enterprise_detail",
+        "park_edit",
+        "parcel_edit",
+        "enterprise_edit",
+        "occupancy_create",
+        "occupancy_end",
+    ],
+)
 def test_county_admin_opens_details_and_forms(client, personas, registry_data, page):
     client.force_login(personas["admin"])
     for code in (XINPU, QIAOTOU):
@@ -115,8 +135,19 @@ def test_geojson_filters_and_shape(client, personas, registry_data):
     assert len(data["features"]) == 2
 
 
-@pytest.mark.parametrize("page", ["park_detail", "parcel_detail", "enterprise_detail", "park_edit", "parcel_edit",
-                                  "enterprise_edit", "occupancy_create", "occupancy_end"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "park_detail",
+        "parcel_detail",
+        "enterprise_detail",
+        "park_edit",
+        "parcel_edit",
+        "enterprise_edit",
+        "occupancy_create",
+        "occupancy_end",
+    ],
+)
 def test_town_officer_gets_404_for_another_town(client, personas, registry_data, page):
     client.force_login(personas["xinpu"])
     assert client.get(_urls(registry_data, XINPU)[page]).status_code == 200
@@ -137,8 +168,9 @@ def test_read_only_roles_cannot_open_or_post_forms(client, personas, registry_da
     for name in ("park_create", "parcel_create", "enterprise_create"):
         assert client.get(reverse(name)).status_code == 404
     parks, audits = Park.objects.count(), AuditEntry.objects.count()
-    response = client.post(reverse("park_create"), {"code": "X1", "name": "偷建园区", "kind": "industrial",
-                                                    "town": XINPU})
+    response = client.post(
+        reverse("park_create"), {"code": "X1", "name": "偷建园区", "kind": "industrial", "town": XINPU}
+    )
     assert response.status_code == 404
     assert (Park.objects.count(), AuditEntry.objects.count()) == (parks, audits)
     html = client.get(reverse("park_list")).content.decode()
@@ -155,8 +187,9 @@ def test_audit_page_by_role(client, personas, registry_data, regions):
     client.force_login(personas["supervisor"])
     html = client.get(reverse("audit_list")).content.decode()
     assert registry_data[QIAOTOU]["park"].name in html and registry_data[XINPU]["park"].name in html
-    town_reader = User.objects.create_user(username="town_sup", password="x", role=Role.SUPERVISOR,
-                                           region=regions[XINPU])
+    town_reader = User.objects.create_user(
+        username="town_sup", password="x", role=Role.SUPERVISOR, region=regions[XINPU]
+    )
     client.force_login(town_reader)
     response = client.get(reverse("audit_list"), {"type": "registry.park"})
     html = response.content.decode()
@@ -176,8 +209,12 @@ def test_audit_filters_and_diff(client, personas, registry_data):
     assert [e.action for e in entries] == ["park.update"]
     diff = entries[0].diff
     assert diff == [{"field": "园区名称", "before": "新浦镇工业园区", "after": "新浦镇智能家电产业园", "changed": True}]
-    assert client.get(reverse("audit_list"), {"from": "2000-01-01", "to": "2000-01-02"}).context[
-        "page_obj"].paginator.count == 0
+    assert (
+        client.get(reverse("audit_list"), {"from": "2000-01-01", "to": "2000-01-02"})
+        .context["page_obj"]
+        .paginator.count
+        == 0
+    )
     assert client.get(reverse("audit_list"), {"from": "not a date"}).status_code == 200
 
 

@@ -13,8 +13,7 @@ from django.utils import timezone
 from conftest import XINPU, rectangle
 from landcycle.registry import services
 from landcycle.registry.models import Enterprise
-from landcycle.registry.selectors import land_used_many
-from landcycle.registry.selectors import land_used_m2
+from landcycle.registry.selectors import land_used_m2, land_used_many
 from landcycle.rules.codes import make_uscc
 from landcycle.rules.geometry import geodesic_area_m2, parse_polygon
 
@@ -27,21 +26,42 @@ def _grow(admin, town, n: int, start: int) -> None:
         park = services.park_create(actor=admin, code=f"QP{i:03d}", name=f"测试园区{i}", kind="micro", town=town)
         geom = rectangle(121.30 + 0.002 * i, 30.20, 5000)
         shape, _ = parse_polygon(geom)
-        parcel = services.parcel_create(actor=admin, number=f"Q-{i:04d}", park=park,
-                                        area_m2=round(geodesic_area_m2(shape), 2), geometry=geom, tenure="granted")
-        ent = services.enterprise_create(actor=admin, uscc=make_uscc("91", "330282", f"Q{i:07d}"),
-                                         name=f"测试企业{i}", industry_code="3851", scale="below",
-                                         registered_on=dt.date(2010, 1, 1), town=town)
-        services.occupancy_create(actor=admin, enterprise=ent, parcel=parcel, kind="owned", area_m2=parcel.area_m2,
-                                  start=dt.date(2011, 1, 1))
+        parcel = services.parcel_create(
+            actor=admin,
+            number=f"Q-{i:04d}",
+            park=park,
+            area_m2=round(geodesic_area_m2(shape), 2),
+            geometry=geom,
+            tenure="granted",
+        )
+        ent = services.enterprise_create(
+            actor=admin,
+            uscc=make_uscc("91", "330282", f"Q{i:07d}"),
+            name=f"测试企业{i}",
+            industry_code="3851",
+            scale="below",
+            registered_on=dt.date(2010, 1, 1),
+            town=town,
+        )
+        services.occupancy_create(
+            actor=admin, enterprise=ent, parcel=parcel, kind="owned", area_m2=parcel.area_m2, start=dt.date(2011, 1, 1)
+        )
         if i % 2:
-            services.occupancy_create(actor=admin, enterprise=ent, parcel=parcel, kind="leased", area_m2=100,
-                                      start=dt.date(2020, 1, 1))
+            services.occupancy_create(
+                actor=admin, enterprise=ent, parcel=parcel, kind="leased", area_m2=100, start=dt.date(2020, 1, 1)
+            )
 
 
-PAGES = [("park_list", {}), ("parcel_list", {}), ("enterprise_list", {}), ("parcel_geojson", {}),
-         ("overview", {}), ("audit_list", {}), ("parcel_list", {"town": XINPU, "sort": "-area"}),
-         ("enterprise_list", {"q": "测试", "scale": "below"})]
+PAGES = [
+    ("park_list", {}),
+    ("parcel_list", {}),
+    ("enterprise_list", {}),
+    ("parcel_geojson", {}),
+    ("overview", {}),
+    ("audit_list", {}),
+    ("parcel_list", {"town": XINPU, "sort": "-area"}),
+    ("enterprise_list", {"q": "测试", "scale": "below"}),
+]
 
 
 def _queries(client, name, params) -> int:

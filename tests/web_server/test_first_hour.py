@@ -12,8 +12,9 @@ import pytest
 def _run(args, home, **env):
     full = dict(os.environ, LANDCYCLE_HOME=str(home), **env)
     full.pop("DATABASE_URL", None)
-    return subprocess.run([sys.executable, "-m", "landcycle.cli", *args], env=full, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "landcycle.cli", *args], env=full, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_a_command_on_an_empty_database_answers_in_one_line(tmp_path):

@@ -39,8 +39,13 @@ def test_serve_runs_gunicorn_with_static_files(tmp_path):
     env = dict(os.environ, LANDCYCLE_HOME=str(tmp_path), PYTHONUNBUFFERED="1")
     env.pop("LANDCYCLE_DEBUG", None)
     exe = Path(sys.executable).with_name("landcycle")
-    proc = subprocess.Popen([str(exe), "serve", "--port", str(port), "--workers", "1"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    proc = subprocess.Popen(
+        [str(exe), "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         for _ in range(120):

@@ -18,8 +18,14 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.LEADER)
-    region = models.ForeignKey("registry.Region", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="users", verbose_name=_("所属区划"))
+    region = models.ForeignKey(
+        "registry.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        verbose_name=_("所属区划"),
+    )
     organisation = models.CharField(_("单位"), max_length=100, blank=True)
 
     class Meta:

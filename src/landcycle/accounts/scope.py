@@ -19,8 +19,16 @@ from .models import Role
 
 # What each role may change, by area of the product.
 WRITE_AREAS: dict[str, set[str]] = {
-    Role.COUNTY_ADMIN: {"registry", "contracts", "evaluation", "supervision", "admission", "exits", "ranking",
-                        "ledgers"},
+    Role.COUNTY_ADMIN: {
+        "registry",
+        "contracts",
+        "evaluation",
+        "supervision",
+        "admission",
+        "exits",
+        "ranking",
+        "ledgers",
+    },
     Role.CITY_ANALYST: {"evaluation", "ranking"},
     Role.TOWN_OFFICER: {"registry", "contracts", "exits", "admission", "ledgers", "rectification_update"},
     Role.SUPERVISOR: {"rectification"},
@@ -79,13 +87,21 @@ def can_write(user, area: str) -> bool:
 def require_write(user, area: str, town=None, field: str = "town") -> None:
     """Refuse a write the user's role or region does not allow, with a bilingual message."""
     if not can_write(user, area):
-        raise PermissionDenied(f"您的角色（{user.get_role_display()}）不能修改此类数据 / "
-                               f"Your role ({user.role}) may not change this kind of data")
+        raise PermissionDenied(
+            f"您的角色（{user.get_role_display()}）不能修改此类数据 / "
+            f"Your role ({user.role}) may not change this kind of data"
+        )
     if town is not None and not in_scope(user, town):
-        raise RuleError([Problem(field, "scope.town",
-                                 f"您只能登记本辖区（{user.region}）的数据，不能写入{town}",
-                                 f"You may only write data of your own region ({user.region.code}), not of "
-                                 f"{town.code}")])
+        raise RuleError(
+            [
+                Problem(
+                    field,
+                    "scope.town",
+                    f"您只能登记本辖区（{user.region}）的数据，不能写入{town}",
+                    f"You may only write data of your own region ({user.region.code}), not of {town.code}",
+                )
+            ]
+        )
 
 
 def can_read_audit(user) -> bool:

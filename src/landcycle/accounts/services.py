@@ -24,18 +24,29 @@ def system_user() -> User:
 
 
 def _user_snapshot(user: User) -> dict:
-    return {"username": user.username, "display_name": user.display_name, "role": user.role,
-            "region": user.region.code if user.region_id else None, "organisation": user.organisation,
-            "is_active": user.is_active}
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "region": user.region.code if user.region_id else None,
+        "organisation": user.organisation,
+        "is_active": user.is_active,
+    }
 
 
 @transaction.atomic
-def user_create(*, actor, username: str, password: str, role: str, region, display_name: str = "",
-                organisation: str = "") -> User:
+def user_create(
+    *, actor, username: str, password: str, role: str, region, display_name: str = "", organisation: str = ""
+) -> User:
     user = User(username=username, role=role, region=region, display_name=display_name, organisation=organisation)
     user.set_password(password)
     user.full_clean()
     user.save()
-    audit_record(actor=actor, action="user.create", obj=user, region_code=region.code if region else "",
-                 after=_user_snapshot(user))
+    audit_record(
+        actor=actor,
+        action="user.create",
+        obj=user,
+        region_code=region.code if region else "",
+        after=_user_snapshot(user),
+    )
     return user

@@ -11,8 +11,15 @@ class AuditEntry(models.Model):
 
     seq = models.PositiveBigIntegerField(_("序号"), unique=True)
     at = models.DateTimeField(_("时间"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+", verbose_name=_("操作人"), db_constraint=False)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("操作人"),
+        db_constraint=False,
+    )
     actor_name = models.CharField(_("操作人"), max_length=150)
     action = models.CharField(_("操作"), max_length=64)
     object_type = models.CharField(_("对象类型"), max_length=64)

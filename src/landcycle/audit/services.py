@@ -37,24 +37,57 @@ def snapshot(obj: models.Model) -> dict:
     return out
 
 
-def entry_hash(*, prev_hash: str, seq: int, at: str, actor_id, actor_name: str, action: str, object_type: str,
-               object_id: str, object_repr: str, region_code: str, before: str, after: str) -> str:
-    payload = canonical({
-        "prev": prev_hash, "seq": seq, "at": at, "actor_id": actor_id, "actor": actor_name, "action": action,
-        "type": object_type, "id": object_id, "repr": object_repr, "region": region_code,
-        "before": before, "after": after,
-    })
+def entry_hash(
+    *,
+    prev_hash: str,
+    seq: int,
+    at: str,
+    actor_id,
+    actor_name: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    object_repr: str,
+    region_code: str,
+    before: str,
+    after: str,
+) -> str:
+    payload = canonical(
+        {
+            "prev": prev_hash,
+            "seq": seq,
+            "at": at,
+            "actor_id": actor_id,
+            "actor": actor_name,
+            "action": action,
+            "type": object_type,
+            "id": object_id,
+            "repr": object_repr,
+            "region": region_code,
+            "before": before,
+            "after": after,
+        }
+    )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def _at_text(at: dt.datetime) -> str:
-    return at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 @transaction.atomic
-def audit_record(*, actor, action: str, obj: models.Model | None = None, object_type: str = "",
-                 object_id: str = "", object_repr: str = "", region_code: str = "",
-                 before: dict | None = None, after: dict | None = None) -> AuditEntry:
+def audit_record(
+    *,
+    actor,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    object_repr: str = "",
+    region_code: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+) -> AuditEntry:
     """Append one entry. Call inside the transaction of the write it describes."""
     head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
     if obj is not None:
@@ -63,17 +96,33 @@ def audit_record(*, actor, action: str, obj: models.Model | None = None, object_
         object_repr = object_repr or str(obj)[:200]
     at = timezone.now()
     fields = dict(
-        seq=head.seq + 1, at=_at_text(at), actor_id=getattr(actor, "pk", None),
-        actor_name=(getattr(actor, "username", None) or "system")[:150], action=action,
-        object_type=object_type, object_id=str(object_id), object_repr=object_repr[:200],
-        region_code=region_code or "", before=canonical(before), after=canonical(after),
+        seq=head.seq + 1,
+        at=_at_text(at),
+        actor_id=getattr(actor, "pk", None),
+        actor_name=(getattr(actor, "username", None) or "system")[:150],
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        object_repr=object_repr[:200],
+        region_code=region_code or "",
+        before=canonical(before),
+        after=canonical(after),
     )
     digest = entry_hash(prev_hash=head.hash, **fields)
     entry = AuditEntry(
-        seq=fields["seq"], at=at, actor_id=fields["actor_id"], actor_name=fields["actor_name"], action=action,
-        object_type=object_type, object_id=fields["object_id"], object_repr=fields["object_repr"],
-        region_code=fields["region_code"], before=fields["before"], after=fields["after"],
-        prev_hash=head.hash, hash=digest,
+        seq=fields["seq"],
+        at=at,
+        actor_id=fields["actor_id"],
+        actor_name=fields["actor_name"],
+        action=action,
+        object_type=object_type,
+        object_id=fields["object_id"],
+        object_repr=fields["object_repr"],
+        region_code=fields["region_code"],
+        before=fields["before"],
+        after=fields["after"],
+        prev_hash=head.hash,
+        hash=digest,
     )
     entry.save()
     head.seq, head.hash = entry.seq, digest
@@ -82,8 +131,9 @@ def audit_record(*, actor, action: str, obj: models.Model | None = None, object_
 
 
 @transaction.atomic
-def audit_record_many(*, actor, action: str, items: list[tuple[models.Model, dict | None, dict | None]],
-                      region_code_of=lambda obj: "") -> int:
+def audit_record_many(
+    *, actor, action: str, items: list[tuple[models.Model, dict | None, dict | None]], region_code_of=lambda obj: ""
+) -> int:
     """Append one entry per (object, before, after) in one go, for bulk writes (imports, the sample
     county). Same chain, same hashes as :func:`audit_record`."""
     if not items:
@@ -97,9 +147,19 @@ def audit_record_many(*, actor, action: str, items: list[tuple[models.Model, dic
     entries = []
     for obj, before, after in items:
         seq += 1
-        fields = dict(seq=seq, at=at_text, actor_id=actor_id, actor_name=actor_name, action=action,
-                      object_type=obj._meta.label_lower, object_id=str(obj.pk), object_repr=str(obj)[:200],
-                      region_code=region_code_of(obj) or "", before=canonical(before), after=canonical(after))
+        fields = dict(
+            seq=seq,
+            at=at_text,
+            actor_id=actor_id,
+            actor_name=actor_name,
+            action=action,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            object_repr=str(obj)[:200],
+            region_code=region_code_of(obj) or "",
+            before=canonical(before),
+            after=canonical(after),
+        )
         digest = entry_hash(prev_hash=prev, **fields)
         fields.pop("at")
         entries.append(AuditEntry(at=at, prev_hash=prev, hash=digest, **fields))
@@ -124,22 +184,48 @@ def audit_verify() -> VerifyResult:
     expected_seq = 1
     checked = 0
     rows = AuditEntry.objects.order_by("seq", "id").values_list(
-        "seq", "at", "actor_id", "actor_name", "action", "object_type", "object_id", "object_repr",
-        "region_code", "before", "after", "prev_hash", "hash",
+        "seq",
+        "at",
+        "actor_id",
+        "actor_name",
+        "action",
+        "object_type",
+        "object_id",
+        "object_repr",
+        "region_code",
+        "before",
+        "after",
+        "prev_hash",
+        "hash",
     )
     last_id_order = AuditEntry.objects.order_by("id").values_list("seq", flat=True)
     for row in rows.iterator(chunk_size=2000):
         seq, at, actor_id, actor_name, action, otype, oid, orepr, region, before, after, prev_hash, digest = row
         if seq != expected_seq:
-            return VerifyResult(False, checked, expected_seq,
-                                f"第{expected_seq}条缺失（下一条为第{seq}条） / entry {expected_seq} is missing "
-                                f"(next is {seq})")
+            return VerifyResult(
+                False,
+                checked,
+                expected_seq,
+                f"第{expected_seq}条缺失（下一条为第{seq}条） / entry {expected_seq} is missing (next is {seq})",
+            )
         if prev_hash != prev:
-            return VerifyResult(False, checked, seq, f"第{seq}条的前序哈希不符 / entry {seq} does not link to "
-                                                      f"the entry before it")
-        recomputed = entry_hash(prev_hash=prev, seq=seq, at=_at_text(at), actor_id=actor_id, actor_name=actor_name,
-                                action=action, object_type=otype, object_id=oid, object_repr=orepr,
-                                region_code=region, before=before, after=after)
+            return VerifyResult(
+                False, checked, seq, f"第{seq}条的前序哈希不符 / entry {seq} does not link to the entry before it"
+            )
+        recomputed = entry_hash(
+            prev_hash=prev,
+            seq=seq,
+            at=_at_text(at),
+            actor_id=actor_id,
+            actor_name=actor_name,
+            action=action,
+            object_type=otype,
+            object_id=oid,
+            object_repr=orepr,
+            region_code=region,
+            before=before,
+            after=after,
+        )
         if recomputed != digest:
             return VerifyResult(False, checked, seq, f"第{seq}条内容被改动 / entry {seq} was altered")
         prev = digest
@@ -153,7 +239,11 @@ def audit_verify() -> VerifyResult:
         last = seq
     head = AuditHead.objects.filter(pk=1).first()
     if head is not None and head.seq != checked:
-        return VerifyResult(False, checked, checked + 1,
-                            f"链尾缺失：应有{head.seq}条，实有{checked}条 / the chain's tail is missing: "
-                            f"{head.seq} entries expected, {checked} found")
+        return VerifyResult(
+            False,
+            checked,
+            checked + 1,
+            f"链尾缺失：应有{head.seq}条，实有{checked}条 / the chain's tail is missing: "
+            f"{head.seq} entries expected, {checked} found",
+        )
     return VerifyResult(True, checked)

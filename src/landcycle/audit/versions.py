@@ -75,8 +75,16 @@ class EditConflict(RuleError):
 
 
 def _missing_version() -> RuleError:
-    return RuleError([Problem(VERSION_FIELD, "edit.version_missing", "缺少版本号，请刷新页面后重新填写",
-                              "The form's version is missing: reload the page and enter your changes again")])
+    return RuleError(
+        [
+            Problem(
+                VERSION_FIELD,
+                "edit.version_missing",
+                "缺少版本号，请刷新页面后重新填写",
+                "The form's version is missing: reload the page and enter your changes again",
+            )
+        ]
+    )
 
 
 def _label(model, name: str) -> str:
@@ -123,8 +131,11 @@ def conflict_detail(obj, seen: int, current_version: int) -> ConflictDetail:
     from landcycle.audit.models import AuditEntry
 
     model = type(obj)
-    entries = (AuditEntry.objects.filter(object_type=model._meta.label_lower, object_id=str(obj.pk))
-               .select_related("actor").order_by("-seq")[:50])
+    entries = (
+        AuditEntry.objects.filter(object_type=model._meta.label_lower, object_id=str(obj.pk))
+        .select_related("actor")
+        .order_by("-seq")[:50]
+    )
     newer = []
     for e in entries:
         after = _loads(e.after)
@@ -161,10 +172,16 @@ def conflict_problem(obj, seen: int, current_version: int) -> ConflictProblem:
         fields_en = ", ".join(_label(model, f.name) for f in d.fields)
     who_zh = f"已被{d.by}于{d.at}修改" if d.by else "已被他人修改"
     who_en = f"was changed by {d.by} at {d.at}" if d.by else "was changed by someone else"
-    zh = (f"{what_zh}在您打开此页面后{who_zh}" + (f"（改动：{fields_zh}）" if fields_zh else "")
-          + "，您的修改未保存。请刷新页面，查看最新内容后重新填写。")
-    en = (f"{what_en} {who_en} after you opened this page" + (f" (changed: {fields_en})" if fields_en else "")
-          + "; your changes were not saved. Reload the page, read the latest values and enter yours again.")
+    zh = (
+        f"{what_zh}在您打开此页面后{who_zh}"
+        + (f"（改动：{fields_zh}）" if fields_zh else "")
+        + "，您的修改未保存。请刷新页面，查看最新内容后重新填写。"
+    )
+    en = (
+        f"{what_en} {who_en} after you opened this page"
+        + (f" (changed: {fields_en})" if fields_en else "")
+        + "; your changes were not saved. Reload the page, read the latest values and enter yours again."
+    )
     return ConflictProblem(VERSION_FIELD, "edit.conflict", zh, en, detail=d)
 
 
@@ -178,8 +195,7 @@ def claim_version(obj, expected_version) -> None:
             expected_version = int(str(expected_version).strip())
         except ValueError:
             raise _missing_version() from None
-    current = (type(obj)._base_manager.select_for_update().filter(pk=obj.pk)
-               .values_list(VERSION_FIELD, flat=True).get())
+    current = type(obj)._base_manager.select_for_update().filter(pk=obj.pk).values_list(VERSION_FIELD, flat=True).get()
     if expected_version is not None and expected_version != current:
         raise EditConflict(conflict_problem(obj, expected_version, current))
     obj.version = current + 1
@@ -205,7 +221,7 @@ def bump_many(model, objs, chunk: int = 500) -> None:
         return
     objs = list(objs)
     for i in range(0, len(objs), chunk):
-        part = objs[i:i + chunk]
+        part = objs[i : i + chunk]
         model._base_manager.filter(pk__in=[o.pk for o in part]).update(version=F(VERSION_FIELD) + 1)
     for o in objs:
         if isinstance(o.version, int):
@@ -222,10 +238,14 @@ class VersionedForm:
         self.conflict: ConflictDetail | None = None
         if version is not None:
             self.fields[VERSION_FIELD] = forms.IntegerField(
-                widget=forms.HiddenInput, min_value=1,
-                error_messages={"required": _("缺少版本号，请刷新页面后重新填写"),
-                                "invalid": _("缺少版本号，请刷新页面后重新填写"),
-                                "min_value": _("缺少版本号，请刷新页面后重新填写")})
+                widget=forms.HiddenInput,
+                min_value=1,
+                error_messages={
+                    "required": _("缺少版本号，请刷新页面后重新填写"),
+                    "invalid": _("缺少版本号，请刷新页面后重新填写"),
+                    "min_value": _("缺少版本号，请刷新页面后重新填写"),
+                },
+            )
             self.initial[VERSION_FIELD] = version
 
     def version_problems(self, problems) -> list:

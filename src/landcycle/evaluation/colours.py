@@ -10,8 +10,16 @@ from landcycle.web.palette import HEX
 
 ORDER = ("indigo", "blue", "brown", "magenta", "purple", "cyan", "slate")
 # light backgrounds of the same hues, as the tags of web/static/web/app.css draw them
-LIGHT = {"indigo": "#eef0fa", "blue": "#edf3fd", "brown": "#f7f1ea", "magenta": "#f9eef4", "purple": "#f3effb",
-         "cyan": "#e9f6f8", "slate": "#eff1f4", "grey": "#f3f4f6"}
+LIGHT = {
+    "indigo": "#eef0fa",
+    "blue": "#edf3fd",
+    "brown": "#f7f1ea",
+    "magenta": "#f9eef4",
+    "purple": "#f3effb",
+    "cyan": "#e9f6f8",
+    "slate": "#eff1f4",
+    "grey": "#f3f4f6",
+}
 OUTCOME = {"exempt": "grey", "problem": "slate"}
 
 

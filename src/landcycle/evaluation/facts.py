@@ -48,8 +48,15 @@ def kinds_of(policy: EvaluationPolicy) -> list[FactKind]:
                 seen.add(r.column)
                 out.append(FactKind(r.column, category, r.key, r.zh, r.en))
     if policy.merge_column:
-        out.append(FactKind(policy.merge_column, MERGE, "", "合并评价（同一地块上的企业作为一个单位评价）",
-                            "merged evaluation (firms on one parcel evaluated as one unit)"))
+        out.append(
+            FactKind(
+                policy.merge_column,
+                MERGE,
+                "",
+                "合并评价（同一地块上的企业作为一个单位评价）",
+                "merged evaluation (firms on one parcel evaluated as one unit)",
+            )
+        )
     return out
 
 

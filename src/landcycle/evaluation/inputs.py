@@ -39,11 +39,23 @@ from .models import EvaluationFact, YearlyFigure
 
 MU_PER_M2 = 15 / 10000  # 1 mu = 2000/3 m²
 SCHEMA = {
-    "_row": pl.Int64, "enterprise_id": pl.Int64, "town_id": pl.Int64, "year": pl.Int64, "uscc": pl.String,
-    "uscc_override": pl.Boolean, "name": pl.String, "town": pl.String, "industry_code": pl.String,
-    "scale": pl.String, "registered_on": pl.Date, "status": pl.String,
-    "land_owned_mu": pl.Float64, "land_leased_mu": pl.Float64, "land_let_mu": pl.Float64,
-    "land_granted_on": pl.Date, **{f: pl.Float64 for f in FIGURE_FIELDS},
+    "_row": pl.Int64,
+    "enterprise_id": pl.Int64,
+    "town_id": pl.Int64,
+    "year": pl.Int64,
+    "uscc": pl.String,
+    "uscc_override": pl.Boolean,
+    "name": pl.String,
+    "town": pl.String,
+    "industry_code": pl.String,
+    "scale": pl.String,
+    "registered_on": pl.Date,
+    "status": pl.String,
+    "land_owned_mu": pl.Float64,
+    "land_leased_mu": pl.Float64,
+    "land_let_mu": pl.Float64,
+    "land_granted_on": pl.Date,
+    **{f: pl.Float64 for f in FIGURE_FIELDS},
 }
 
 
@@ -58,7 +70,8 @@ def _facts(years: tuple[int, ...]) -> dict[tuple[int, int], dict[str, object]]:
     out: dict[tuple[int, int], dict[str, object]] = defaultdict(dict)
     merge = merge_kind()
     for ent, year, kind, value in EvaluationFact.objects.filter(year__in=years).values_list(
-            "enterprise_id", "year", "kind", "value"):
+        "enterprise_id", "year", "kind", "value"
+    ):
         out[(ent, year)][kind] = (value or None) if kind == merge else True
     return out
 
@@ -75,10 +88,15 @@ class Inputs:
 
     def counts(self, year: int) -> dict:
         part = self.year(year)
-        land = part.select(pl.any_horizontal(pl.col("land_owned_mu", "land_leased_mu", "land_let_mu")
-                                             .is_not_null()).sum()).item()
-        return {"enterprises": part.height, "figures": part.height, "with_land": int(land or 0),
-                "towns": part["town_id"].n_unique()}
+        land = part.select(
+            pl.any_horizontal(pl.col("land_owned_mu", "land_leased_mu", "land_let_mu").is_not_null()).sum()
+        ).item()
+        return {
+            "enterprises": part.height,
+            "figures": part.height,
+            "with_land": int(land or 0),
+            "towns": part["town_id"].n_unique(),
+        }
 
     def fingerprint(self, year: int) -> str:
         part = self.year(year).sort("enterprise_id")
@@ -89,13 +107,21 @@ def _land(ids: set[int], day: dt.date) -> dict[int, dict]:
     """Owned, leased and let-to-others area (m²) on ``day`` and the earliest start of owned land held,
     in two grouped queries (the definition of ``registry.selectors.land_used_many``, by kind)."""
     out: dict[int, dict] = defaultdict(dict)
-    held = (Occupancy.objects.filter(held_q(day)).order_by().values("enterprise_id", "kind")
-            .annotate(m2=Sum("area_m2"), first=Min("start")))
+    held = (
+        Occupancy.objects.filter(held_q(day))
+        .order_by()
+        .values("enterprise_id", "kind")
+        .annotate(m2=Sum("area_m2"), first=Min("start"))
+    )
     for r in held:
         if r["enterprise_id"] in ids:
             out[r["enterprise_id"]][r["kind"]] = (r["m2"], r["first"])
-    let = Occupancy.objects.filter(held_q(day), lessor__isnull=False).order_by().values("lessor_id").annotate(
-        m2=Sum("area_m2"))
+    let = (
+        Occupancy.objects.filter(held_q(day), lessor__isnull=False)
+        .order_by()
+        .values("lessor_id")
+        .annotate(m2=Sum("area_m2"))
+    )
     for r in let:
         if r["lessor_id"] in ids:
             out[r["lessor_id"]]["let"] = (r["m2"], None)
@@ -109,9 +135,20 @@ def _mu(part) -> float | None:
 def read_inputs(years: list[int] | tuple[int, ...]) -> Inputs:
     """The frame for ``years``: one query for the figures with their enterprises, two per year for land."""
     years = tuple(sorted({int(y) for y in years}))
-    fields = ["enterprise_id", "year", *FIGURE_FIELDS, "enterprise__uscc", "enterprise__uscc_override",
-              "enterprise__name", "enterprise__town_id", "enterprise__town__name", "enterprise__industry_code",
-              "enterprise__scale", "enterprise__registered_on", "enterprise__status"]
+    fields = [
+        "enterprise_id",
+        "year",
+        *FIGURE_FIELDS,
+        "enterprise__uscc",
+        "enterprise__uscc_override",
+        "enterprise__name",
+        "enterprise__town_id",
+        "enterprise__town__name",
+        "enterprise__industry_code",
+        "enterprise__scale",
+        "enterprise__registered_on",
+        "enterprise__status",
+    ]
     figures = list(YearlyFigure.objects.filter(year__in=years).order_by("year", "enterprise_id").values_list(*fields))
     full = schema()
     cols: dict[str, list] = {name: [] for name in full}
@@ -128,11 +165,28 @@ def read_inputs(years: list[int] | tuple[int, ...]) -> Inputs:
             parts = land.get(ent, {})
             owned = parts.get(Occupancy.Kind.OWNED)
             known = facts.get((ent, yr), {})
-            values = [ent, ent, town_id, yr, uscc, override, name, town, industry, scale, registered, status,
-                      _mu(owned), _mu(parts.get(Occupancy.Kind.LEASED)), _mu(parts.get("let")),
-                      owned[1] if owned else None, *[None if v is None else float(v) for v in figs],
-                      *[bool(known.get(k)) for k in flags], known.get(merge)]
-            for name_, value in zip(full, values):
+            values = [
+                ent,
+                ent,
+                town_id,
+                yr,
+                uscc,
+                override,
+                name,
+                town,
+                industry,
+                scale,
+                registered,
+                status,
+                _mu(owned),
+                _mu(parts.get(Occupancy.Kind.LEASED)),
+                _mu(parts.get("let")),
+                owned[1] if owned else None,
+                *[None if v is None else float(v) for v in figs],
+                *[bool(known.get(k)) for k in flags],
+                known.get(merge),
+            ]
+            for name_, value in zip(full, values, strict=False):
                 cols[name_].append(value)
     return Inputs(frame=pl.DataFrame(cols, schema=full), years=years)
 

@@ -40,9 +40,17 @@ def labels_of(text_or_policy) -> Labels:
     p = text_or_policy if isinstance(text_or_policy, EvaluationPolicy) else policy_of(text_or_policy)
     en = english()
     pick = (lambda o: o.en or o.zh) if en else (lambda o: o.zh or o.en)
-    indicators = {k: {"label": pick(i), "unit": i.unit, "direction": i.direction}
-                  for k, i in p.indicators().items()}
-    rules = {"exemption": {r.key: pick(r) for r in p.exemptions}, "veto": {r.key: pick(r) for r in p.vetoes},
-             "protection": {r.key: pick(r) for r in p.protections}}
-    return Labels(policy=p, groups={g.key: pick(g) for g in p.groups}, classes={c.key: pick(c) for c in p.classes},
-                  class_keys=[c.key for c in p.classes], indicators=indicators, rules=rules)
+    indicators = {k: {"label": pick(i), "unit": i.unit, "direction": i.direction} for k, i in p.indicators().items()}
+    rules = {
+        "exemption": {r.key: pick(r) for r in p.exemptions},
+        "veto": {r.key: pick(r) for r in p.vetoes},
+        "protection": {r.key: pick(r) for r in p.protections},
+    }
+    return Labels(
+        policy=p,
+        groups={g.key: pick(g) for g in p.groups},
+        classes={c.key: pick(c) for c in p.classes},
+        class_keys=[c.key for c in p.classes],
+        indicators=indicators,
+        rules=rules,
+    )

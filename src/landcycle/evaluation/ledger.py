@@ -31,8 +31,16 @@ from landcycle.rules.ledger.limits import ReadLimits
 from landcycle.rules.ledger.schema import FieldSpec, LedgerSchema, code, date, decimal, enum, text
 from landcycle.rules.ledger.schemas import FIGURES, TOWN_ALIASES, USCC_ALIASES
 
-SCALES = {"规上": "above", "规模以上": "above", "规上企业": "above", "是": "above", "规下": "below",
-          "规模以下": "below", "规下企业": "below", "否": "below"}
+SCALES = {
+    "规上": "above",
+    "规模以上": "above",
+    "规上企业": "above",
+    "是": "above",
+    "规下": "below",
+    "规模以下": "below",
+    "规下企业": "below",
+    "否": "below",
+}
 FLAG_ALIASES = {
     "relocated": ("政策性搬迁", "政策性搬迁企业", "是否政策性搬迁"),
     "construction": ("重大项目建设期", "建设期", "是否处于建设期"),
@@ -48,7 +56,15 @@ _REPLACED = {"uscc", "year"}
 
 def _extra_fields() -> tuple[FieldSpec, ...]:
     fields = [
-        code("industry_code", "行业代码", "国民经济行业代码", "所属行业代码", "行业分类代码", "行业小类代码", "industry code"),
+        code(
+            "industry_code",
+            "行业代码",
+            "国民经济行业代码",
+            "所属行业代码",
+            "行业分类代码",
+            "行业小类代码",
+            "industry code",
+        ),
         enum("scale", SCALES, "规模", "企业规模", "是否规上", "规上/规下", "规模类型"),
         date("registered_on", "成立日期", "注册日期", "登记日期", "成立时间", "registration date"),
         text("town", *TOWN_ALIASES, label="所属镇街"),
@@ -63,15 +79,18 @@ def _extra_fields() -> tuple[FieldSpec, ...]:
 def evaluation_schema(policy: EvaluationPolicy | None = None) -> LedgerSchema:
     """The figures ledger with the columns an evaluation reads (and those ``policy`` names)."""
     base = [f for f in FIGURES.fields if f.name not in _REPLACED]
-    head = [code("uscc", *USCC_ALIASES, label="统一社会信用代码", required=True),
-            FieldSpec("year", "int", aliases=("年度", "年份", "统计年度", "数据年度"), suffixes=("年度", "年"))]
+    head = [
+        code("uscc", *USCC_ALIASES, label="统一社会信用代码", required=True),
+        FieldSpec("year", "int", aliases=("年度", "年份", "统计年度", "数据年度"), suffixes=("年度", "年")),
+    ]
     fields = head + base + list(_extra_fields())
     if policy is not None:
         names = {f.name for f in fields}
         fields += [FieldSpec(c, "bool") for c in flag_columns(policy) if c not in names]
         fields += [FieldSpec(c, "date") for c in date_columns(policy) if c not in names]
-    return LedgerSchema(FIGURES.name, FIGURES.title_zh, FIGURES.title_en, fields=tuple(fields),
-                        sheet_hints=FIGURES.sheet_hints)
+    return LedgerSchema(
+        FIGURES.name, FIGURES.title_zh, FIGURES.title_en, fields=tuple(fields), sheet_hints=FIGURES.sheet_hints
+    )
 
 
 @dataclass
@@ -96,23 +115,39 @@ def _source(path: Path):
     try:
         frame = pl.read_parquet(path)
     except Exception as exc:  # noqa: BLE001 - any unreadable Parquet is an unusable input
-        raise LedgerUnusable(f"无法读取Parquet文件 {path.name}：{exc}", f"Cannot read the Parquet file {path.name}: {exc}",
-                             rule="ledger.unreadable") from None
+        raise LedgerUnusable(
+            f"无法读取Parquet文件 {path.name}：{exc}",
+            f"Cannot read the Parquet file {path.name}: {exc}",
+            rule="ledger.unreadable",
+        ) from None
     buf = io.BytesIO()
     frame.write_csv(buf)
     return buf.getvalue(), f"{path.stem}.csv"
 
 
-def read_evaluation_ledger(path: str | Path, policy: EvaluationPolicy, *, mapping: dict | None = None,
-                           sheet: str | None = None, limits: ReadLimits | None = None) -> LedgerInput:
+def read_evaluation_ledger(
+    path: str | Path,
+    policy: EvaluationPolicy,
+    *,
+    mapping: dict | None = None,
+    sheet: str | None = None,
+    limits: ReadLimits | None = None,
+) -> LedgerInput:
     """Read a ledger for ``policy``; raises ``LedgerUnusable`` when it cannot be a figures ledger or breaks
     ``limits`` (default: the ``LANDCYCLE_UPLOAD_*`` environment, as the settings read it)."""
     schema = evaluation_schema(policy)
     source, filename = _source(Path(path))
     expected = [schema.field(f) for f in _needed(policy) if f in schema.field_names]
-    result, recognised = read_detected(source, schema, mapping=mapping, sheet=sheet, filename=filename,
-                                       expected=expected, frame=True,
-                                       limits=ReadLimits.from_env() if limits is None else limits)
+    result, recognised = read_detected(
+        source,
+        schema,
+        mapping=mapping,
+        sheet=sheet,
+        filename=filename,
+        expected=expected,
+        frame=True,
+        limits=ReadLimits.from_env() if limits is None else limits,
+    )
     bad = sorted({p.row for p in result.problems})
     frame = result.frame.filter(~pl.col("_row").is_in(bad)) if bad else result.frame
     years = sorted(result.frame["year"].drop_nulls().unique().to_list()) if "year" in result.frame.columns else []
@@ -120,8 +155,15 @@ def read_evaluation_ledger(path: str | Path, policy: EvaluationPolicy, *, mappin
     for c in result.columns:
         if c.field:
             headers[c.field] = f"{headers[c.field]}、{c.header}" if c.field in headers else c.header
-    return LedgerInput(frame=frame, problems=list(result.problems), years=years, headers=headers, result=result,
-                       rows=result.frame.height, mapping=recognised)
+    return LedgerInput(
+        frame=frame,
+        problems=list(result.problems),
+        years=years,
+        headers=headers,
+        result=result,
+        rows=result.frame.height,
+        mapping=recognised,
+    )
 
 
 def _needed(policy: EvaluationPolicy) -> list[str]:
@@ -143,8 +185,10 @@ def present_fields(read: LedgerInput) -> set[str]:
 
 
 # "2025年度…", "2025年…" (not "2026年1月15日", a date), a sheet named "2025" or "2025年亩均数据"
-_TITLE_YEAR = (re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年度"),
-               re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)"))
+_TITLE_YEAR = (
+    re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年度"),
+    re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年(?!\s*\d{1,2}\s*月)"),
+)
 _SHEET_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
@@ -179,25 +223,33 @@ def resolve_year(read: LedgerInput, year: int | None) -> tuple[int, str]:
     years = read.years
     if year is not None:
         if years and year not in years:
-            raise YearError(f"台账中没有 {year} 年度的数据（有：{'、'.join(map(str, years))}）",
-                            f"the ledger has no rows of {year} (it has {', '.join(map(str, years))})")
+            raise YearError(
+                f"台账中没有 {year} 年度的数据（有：{'、'.join(map(str, years))}）",
+                f"the ledger has no rows of {year} (it has {', '.join(map(str, years))})",
+            )
         return year, "--year"
     t = title_year(read.result.titles)
     s = sheet_year(read.result.sheet, read.result.format)
     if t is not None and s is not None and t != s:
-        raise YearError(f"标题写的是{t}年度，工作表名称却是“{read.result.sheet}”（{s}年）：请用 --year 指定评价年度",
-                        f"the title says {t} but the sheet is named '{read.result.sheet}' ({s}): give --year")
+        raise YearError(
+            f"标题写的是{t}年度，工作表名称却是“{read.result.sheet}”（{s}年）：请用 --year 指定评价年度",
+            f"the title says {t} but the sheet is named '{read.result.sheet}' ({s}): give --year",
+        )
     named = t if t is not None else s
     where = "标题" if t is not None else "工作表名称"
     where_en = "the title" if t is not None else "the sheet name"
     if years:
         if named is not None and named not in years:
-            raise YearError(f"{where}写的是{named}年度，但“年度”列中只有 {'、'.join(map(str, years))}：请核对台账或用 --year 指定",
-                            f"{where_en} says {named} but the year column holds only {', '.join(map(str, years))}: "
-                            "check the ledger or give --year")
+            raise YearError(
+                f"{where}写的是{named}年度，但“年度”列中只有 {'、'.join(map(str, years))}：请核对台账或用 --year 指定",
+                f"{where_en} says {named} but the year column holds only {', '.join(map(str, years))}: "
+                "check the ledger or give --year",
+            )
         return (named, where) if named is not None else (years[-1], "年度列")
     if named is None:
-        raise YearError("台账没有“年度”列，标题和工作表名称中也没有年度（如“2025年度”）：请用 --year 指定评价年度",
-                        "the ledger has no year column, and neither its title nor its sheet name gives a year "
-                        "(such as 2025年度): give --year")
+        raise YearError(
+            "台账没有“年度”列，标题和工作表名称中也没有年度（如“2025年度”）：请用 --year 指定评价年度",
+            "the ledger has no year column, and neither its title nor its sheet name gives a year "
+            "(such as 2025年度): give --year",
+        )
     return named, where

@@ -7,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 class YearlyFigure(models.Model):
     """One enterprise's figures for one year, in the units of DOMAIN §2."""
 
-    enterprise = models.ForeignKey("registry.Enterprise", on_delete=models.PROTECT, related_name="figures",
-                                   verbose_name=_("企业"))
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", on_delete=models.PROTECT, related_name="figures", verbose_name=_("企业")
+    )
     year = models.PositiveSmallIntegerField(_("年度"))
     revenue = models.DecimalField(_("主营业务收入（万元）"), max_digits=14, decimal_places=2, null=True, blank=True)
     tax = models.DecimalField(_("实缴税收（万元）"), max_digits=14, decimal_places=2, null=True, blank=True)
@@ -17,7 +18,9 @@ class YearlyFigure(models.Model):
     emissions_t = models.DecimalField(_("主要污染物排放（吨）"), max_digits=14, decimal_places=3, null=True, blank=True)
     rnd = models.DecimalField(_("研发经费（万元）"), max_digits=14, decimal_places=2, null=True, blank=True)
     staff = models.PositiveIntegerField(_("年平均职工人数"), null=True, blank=True)
-    electricity_10k_kwh = models.DecimalField(_("用电量（万千瓦时）"), max_digits=14, decimal_places=2, null=True, blank=True)
+    electricity_10k_kwh = models.DecimalField(
+        _("用电量（万千瓦时）"), max_digits=14, decimal_places=2, null=True, blank=True
+    )
 
     scope_path = "enterprise__town"
 
@@ -42,11 +45,13 @@ class PolicyVersion(models.Model):
     version = models.CharField(_("版本"), max_length=40, unique=True)
     toml = models.TextField(_("办法文本（TOML）"))
     hash = models.CharField(_("内容哈希"), max_length=16)
-    based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="derived",
-                                 verbose_name=_("基于版本"))
+    based_on = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="derived", verbose_name=_("基于版本")
+    )
     note = models.TextField(_("说明"), blank=True)
-    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("创建人"))
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("创建人")
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:
@@ -71,8 +76,9 @@ class EvaluationRun(models.Model):
         SUPERSEDED = "superseded", _("已被替代")
 
     year = models.PositiveSmallIntegerField(_("评价年度"))
-    policy = models.ForeignKey(PolicyVersion, on_delete=models.PROTECT, related_name="runs",
-                               verbose_name=_("评价办法版本"))
+    policy = models.ForeignKey(
+        PolicyVersion, on_delete=models.PROTECT, related_name="runs", verbose_name=_("评价办法版本")
+    )
     policy_version = models.CharField(_("办法版本号"), max_length=40)
     policy_hash = models.CharField(_("办法哈希"), max_length=16)
     policy_toml = models.TextField(_("办法文本（TOML）"))
@@ -82,23 +88,29 @@ class EvaluationRun(models.Model):
     summary = models.JSONField(_("结果汇总"), default=dict, blank=True)
     benchmarks = models.JSONField(_("基准值"), default=list, blank=True)
     notes = models.TextField(_("备注"), blank=True)
-    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("创建人"))
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("创建人")
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     computed_at = models.DateTimeField(_("计算时间"), null=True, blank=True)
-    published_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="+", verbose_name=_("发布人"))
+    published_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("发布人")
+    )
     published_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
-    superseded_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                                      verbose_name=_("被替代为"))
+    superseded_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("被替代为")
+    )
     superseded_at = models.DateTimeField(_("替代时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["-year", "-pk"]
         verbose_name = _("评价批次")
         verbose_name_plural = _("评价批次")
-        constraints = [models.UniqueConstraint(fields=["year"], condition=models.Q(status="published"),
-                                               name="uniq_published_run_per_year")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year"], condition=models.Q(status="published"), name="uniq_published_run_per_year"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.year}年度评价 #{self.pk}"
@@ -118,10 +130,10 @@ class EvaluationResult(models.Model):
         EXEMPT = "exempt", _("不参评")
         PROBLEM = "problem", _("无法评价")
 
-    run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="results",
-                            verbose_name=_("评价批次"))
-    enterprise = models.ForeignKey("registry.Enterprise", on_delete=models.PROTECT, related_name="evaluation_results",
-                                   verbose_name=_("企业"))
+    run = models.ForeignKey(EvaluationRun, on_delete=models.CASCADE, related_name="results", verbose_name=_("评价批次"))
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", on_delete=models.PROTECT, related_name="evaluation_results", verbose_name=_("企业")
+    )
     town = models.ForeignKey("registry.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("所属镇街"))
     outcome = models.CharField(_("评价情况"), max_length=10, choices=Outcome.choices)
     group = models.CharField(_("分组"), max_length=40, blank=True)
@@ -144,8 +156,10 @@ class EvaluationResult(models.Model):
         verbose_name = _("评价结果")
         verbose_name_plural = _("评价结果")
         constraints = [models.UniqueConstraint(fields=["run", "enterprise"], name="uniq_result_run_enterprise")]
-        indexes = [models.Index(fields=["run", "town"], name="ev_result_run_town"),
-                   models.Index(fields=["enterprise", "run"], name="ev_result_enterprise_run")]
+        indexes = [
+            models.Index(fields=["run", "town"], name="ev_result_run_town"),
+            models.Index(fields=["enterprise", "run"], name="ev_result_enterprise_run"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} {self.evaluation_class or self.outcome}"
@@ -160,16 +174,18 @@ class EvaluationFact(models.Model):
     parcel evaluated as one unit, the unit's key in ``value``). What each kind does (veto, protection,
     exemption) is the policy's: see ``evaluation.facts``. Every fact names its source document."""
 
-    enterprise = models.ForeignKey("registry.Enterprise", on_delete=models.PROTECT, related_name="evaluation_facts",
-                                   verbose_name=_("企业"))
+    enterprise = models.ForeignKey(
+        "registry.Enterprise", on_delete=models.PROTECT, related_name="evaluation_facts", verbose_name=_("企业")
+    )
     year = models.PositiveSmallIntegerField(_("年度"))
     kind = models.CharField(_("事项"), max_length=40)
     value = models.CharField(_("合并评价编号"), max_length=60, blank=True)
     occurred_on = models.DateField(_("发生或认定日期"), null=True, blank=True)
     source = models.CharField(_("依据文件"), max_length=200)
     note = models.TextField(_("说明"), blank=True)
-    created_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="+", verbose_name=_("登记人"))
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记人")
+    )
     created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     scope_path = "enterprise__town"
@@ -178,8 +194,9 @@ class EvaluationFact(models.Model):
         ordering = ["-year", "kind", "pk"]
         verbose_name = _("评价事项")
         verbose_name_plural = _("评价事项")
-        constraints = [models.UniqueConstraint(fields=["enterprise", "year", "kind"],
-                                               name="uniq_fact_enterprise_year_kind")]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "year", "kind"], name="uniq_fact_enterprise_year_kind")
+        ]
         indexes = [models.Index(fields=["year", "kind"], name="ev_fact_year_kind")]
 
     def __str__(self) -> str:

@@ -10,19 +10,40 @@ from landcycle.rules.evaluation import EvaluationResult
 
 from .colours import class_hex, class_light
 
-OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-           "strings_to_numbers": False}
+OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 FIXED = {
-    "row": ("行号", 7), "sheet": ("工作表", 10), "outcome": ("评价情况", 9), "uscc": ("统一社会信用代码", 21),
-    "name": ("企业名称", 30), "town": ("镇街", 12), "industry_code": ("行业代码", 9), "merge_key": ("合并评价编号", 12),
-    "members": ("合并企业数", 9), "group_zh": ("分组", 20), "land_mu": ("用地面积（亩）", 12), "score": ("得分（分）", 9),
-    "rank": ("组内名次", 8), "group_size": ("组内企业数", 9), "percentile": ("百分位（%）", 9), "class": ("类别", 6),
-    "class_zh": ("类别名称", 12), "class_by_rank": ("按名次类别", 9), "exemption": ("不参评原因", 16),
-    "vetoed": ("一票否决", 8), "vetoes": ("否决事项", 16), "protected": ("保护", 6), "protections": ("保护事项", 16),
-    "missing_data": ("缺少数据", 8), "imputed": ("按组内平均得分的指标", 18), "electricity_10k_kwh": ("用电量（万千瓦时）", 12),
-    "electricity_surcharge_yuan_per_kwh": ("电价加价（元/千瓦时）", 12), "electricity_surcharge_wan": ("电费加价（万元）", 11),
-    "water_surcharge_pct": ("水价加价（%）", 10), "land_use_tax_relief_pct": ("土地使用税减免（%）", 12),
-    "reason_zh": ("评价说明", 60), "problems": ("问题", 60),
+    "row": ("行号", 7),
+    "sheet": ("工作表", 10),
+    "outcome": ("评价情况", 9),
+    "uscc": ("统一社会信用代码", 21),
+    "name": ("企业名称", 30),
+    "town": ("镇街", 12),
+    "industry_code": ("行业代码", 9),
+    "merge_key": ("合并评价编号", 12),
+    "members": ("合并企业数", 9),
+    "group_zh": ("分组", 20),
+    "land_mu": ("用地面积（亩）", 12),
+    "score": ("得分（分）", 9),
+    "rank": ("组内名次", 8),
+    "group_size": ("组内企业数", 9),
+    "percentile": ("百分位（%）", 9),
+    "class": ("类别", 6),
+    "class_zh": ("类别名称", 12),
+    "class_by_rank": ("按名次类别", 9),
+    "exemption": ("不参评原因", 16),
+    "vetoed": ("一票否决", 8),
+    "vetoes": ("否决事项", 16),
+    "protected": ("保护", 6),
+    "protections": ("保护事项", 16),
+    "missing_data": ("缺少数据", 8),
+    "imputed": ("按组内平均得分的指标", 18),
+    "electricity_10k_kwh": ("用电量（万千瓦时）", 12),
+    "electricity_surcharge_yuan_per_kwh": ("电价加价（元/千瓦时）", 12),
+    "electricity_surcharge_wan": ("电费加价（万元）", 11),
+    "water_surcharge_pct": ("水价加价（%）", 10),
+    "land_use_tax_relief_pct": ("土地使用税减免（%）", 12),
+    "reason_zh": ("评价说明", 60),
+    "problems": ("问题", 60),
 }
 OUTCOMES = {"evaluated": "已评价", "exempt": "不参评", "problem": "无法评价"}
 
@@ -49,16 +70,37 @@ def columns(data: pl.DataFrame, result: EvaluationResult) -> list[tuple[str, str
     return out
 
 
-def write_xlsx(path, data: pl.DataFrame, result: EvaluationResult, found: list[dict],
-               notes: list[tuple[str, str]] = ()) -> None:
+def write_xlsx(
+    path, data: pl.DataFrame, result: EvaluationResult, found: list[dict], notes: list[tuple[str, str]] = ()
+) -> None:
     wb = xlsxwriter.Workbook(str(path), OPTIONS)
     body = {"font_name": "Microsoft YaHei", "font_size": 10}
-    head = wb.add_format({**body, "bold": True, "bg_color": "#eef1f5", "border": 1, "border_color": "#c9d0da",
-                          "text_wrap": True, "valign": "vcenter", "align": "center"})
+    head = wb.add_format(
+        {
+            **body,
+            "bold": True,
+            "bg_color": "#eef1f5",
+            "border": 1,
+            "border_color": "#c9d0da",
+            "text_wrap": True,
+            "valign": "vcenter",
+            "align": "center",
+        }
+    )
     text, num = wb.add_format(body), wb.add_format({**body, "num_format": "#,##0.00##"})
     keys = [c.key for c in result.policy.classes]
-    klass = {k: wb.add_format({**body, "bold": True, "align": "center", "font_color": class_hex(k, keys),
-                               "bg_color": class_light(k, keys)}) for k in keys}
+    klass = {
+        k: wb.add_format(
+            {
+                **body,
+                "bold": True,
+                "align": "center",
+                "font_color": class_hex(k, keys),
+                "bg_color": class_light(k, keys),
+            }
+        )
+        for k in keys
+    }
     ws = wb.add_worksheet("评价结果")
     cols = columns(data, result)
     ws.set_row(0, 32)
@@ -68,7 +110,7 @@ def write_xlsx(path, data: pl.DataFrame, result: EvaluationResult, found: list[d
     ws.freeze_panes(1, 6 if len(cols) > 6 else 0)
     names = [c for c, _t, _w in cols]
     for r, row in enumerate(data.select(names).iter_rows(), 1):
-        for i, (name, v) in enumerate(zip(names, row)):
+        for i, (name, v) in enumerate(zip(names, row, strict=False)):
             if v is None or v == "":
                 continue
             if name == "class":
@@ -97,8 +139,12 @@ def write_xlsx(path, data: pl.DataFrame, result: EvaluationResult, found: list[d
     info = wb.add_worksheet("评价办法")
     info.set_column(0, 0, 16)
     info.set_column(1, 1, 60)
-    facts = [("评价办法", result.policy.title_zh), ("版本", result.policy.version), ("哈希", result.policy.hash),
-             ("评价年度", str(result.year))] + [("说明", f"{zh} / {en}") for zh, en in notes]
+    facts = [
+        ("评价办法", result.policy.title_zh),
+        ("版本", result.policy.version),
+        ("哈希", result.policy.hash),
+        ("评价年度", str(result.year)),
+    ] + [("说明", f"{zh} / {en}") for zh, en in notes]
     for r, (k, v) in enumerate(facts):
         info.write_string(r, 0, k, head)
         info.write_string(r, 1, v, text)

@@ -39,16 +39,57 @@ def result_objects(run: EvaluationRun, result: EngineResult, towns: dict[int, in
     by_group = {g.key: [i.key for i in g.indicators] for g in policy.groups}
     keys = list(policy.indicators())
     ind_cols = [f"{k}_{part}" for k in keys for part in ("value", "benchmark", "contribution", "imputed")]
-    base = ["_row", "group", "land_mu", "score", "rank", "group_size", "percentile", "class", "class_by_rank",
-            "exempt", "exemption", "vetoed", "vetoes", "protected", "protections", "missing_data", "imputed",
-            "members", "merge_key", "reason_zh", "reason_en"]
+    base = [
+        "_row",
+        "group",
+        "land_mu",
+        "score",
+        "rank",
+        "group_size",
+        "percentile",
+        "class",
+        "class_by_rank",
+        "exempt",
+        "exemption",
+        "vetoed",
+        "vetoes",
+        "protected",
+        "protections",
+        "missing_data",
+        "imputed",
+        "members",
+        "merge_key",
+        "reason_zh",
+        "reason_en",
+    ]
     frame = result.frame.select(base + ind_cols)
     evaluated, exempt = EvaluationResult.Outcome.EVALUATED, EvaluationResult.Outcome.EXEMPT
     out = []
     width = len(base)
     for row in frame.iter_rows():
-        (ent, group, land, score, rank, size, pct, klass, by_rank, is_exempt, exemption, vetoed, vetoes, protected,
-         protections, missing, imputed, members, merge_key, reason_zh, reason_en) = row[:width]
+        (
+            ent,
+            group,
+            land,
+            score,
+            rank,
+            size,
+            pct,
+            klass,
+            by_rank,
+            is_exempt,
+            exemption,
+            vetoed,
+            vetoes,
+            protected,
+            protections,
+            missing,
+            imputed,
+            members,
+            merge_key,
+            reason_zh,
+            reason_en,
+        ) = row[:width]
         indicators = {}
         if not is_exempt:
             pos = {k: width + 4 * i for i, k in enumerate(keys)}
@@ -58,20 +99,43 @@ def result_objects(run: EvaluationRun, result: EngineResult, towns: dict[int, in
                 if row[p + 3]:
                     item["imputed"] = True
                 indicators[k] = item
-        flags = {name: value for name, value in (
-            ("exemption", exemption), ("vetoes", _split(vetoes)), ("protections", _split(protections)),
-            ("imputed", _split(imputed)), ("merge_key", merge_key if (members or 1) > 1 else None)) if value}
+        flags = {
+            name: value
+            for name, value in (
+                ("exemption", exemption),
+                ("vetoes", _split(vetoes)),
+                ("protections", _split(protections)),
+                ("imputed", _split(imputed)),
+                ("merge_key", merge_key if (members or 1) > 1 else None),
+            )
+            if value
+        }
         if vetoed:
             flags["vetoed"] = True
         if protected:
             flags["protected"] = True
         if missing:
             flags["missing_data"] = True
-        out.append(EvaluationResult(
-            run=run, enterprise_id=ent, town_id=towns[ent], outcome=exempt if is_exempt else evaluated,
-            group=group or "", land_mu=_f(land), indicators=indicators, score=_f(score, 4), rank=rank,
-            group_size=size, percentile=_f(pct, 3), evaluation_class=klass or "", class_by_rank=by_rank or "",
-            flags=flags, reason_zh=reason_zh or "", reason_en=reason_en or ""))
+        out.append(
+            EvaluationResult(
+                run=run,
+                enterprise_id=ent,
+                town_id=towns[ent],
+                outcome=exempt if is_exempt else evaluated,
+                group=group or "",
+                land_mu=_f(land),
+                indicators=indicators,
+                score=_f(score, 4),
+                rank=rank,
+                group_size=size,
+                percentile=_f(pct, 3),
+                evaluation_class=klass or "",
+                class_by_rank=by_rank or "",
+                flags=flags,
+                reason_zh=reason_zh or "",
+                reason_en=reason_en or "",
+            )
+        )
     out += problem_objects(run, result.problems_frame, towns)
     return out
 
@@ -86,10 +150,17 @@ def problem_objects(run: EvaluationRun, problems: pl.DataFrame, towns: dict[int,
         if ent not in towns:
             continue
         flags = {"problems": [{"column": p["column"], "value": p["value"], "rule": p["rule"]} for p in items]}
-        out.append(EvaluationResult(
-            run=run, enterprise_id=ent, town_id=towns[ent], outcome=EvaluationResult.Outcome.PROBLEM, flags=flags,
-            reason_zh="无法评价：" + "；".join(p["zh"] for p in items),
-            reason_en="Not evaluated: " + "; ".join(p["en"] for p in items)))
+        out.append(
+            EvaluationResult(
+                run=run,
+                enterprise_id=ent,
+                town_id=towns[ent],
+                outcome=EvaluationResult.Outcome.PROBLEM,
+                flags=flags,
+                reason_zh="无法评价：" + "；".join(p["zh"] for p in items),
+                reason_en="Not evaluated: " + "; ".join(p["en"] for p in items),
+            )
+        )
     return out
 
 
@@ -107,12 +178,15 @@ def summary(result: EngineResult) -> dict:
     classes = frame.filter(~pl.col("exempt")).group_by("class").len()
     problem_firms = result.problems_frame["_row"].n_unique() if result.problems_frame.height else 0
     return {
-        "evaluated": int(frame.filter(~pl.col("exempt")).height), "exempt": int(frame["exempt"].sum()),
+        "evaluated": int(frame.filter(~pl.col("exempt")).height),
+        "exempt": int(frame["exempt"].sum()),
         "problems": int(problem_firms),
         "classes": {r[0]: int(r[1]) for r in classes.iter_rows() if r[0] is not None},
     }
 
 
 def benchmark_rows(result: EngineResult) -> list[dict]:
-    return [{k: (_f(v) if isinstance(v, float) else v) for k, v in r.items()}
-            for r in result.benchmarks.iter_rows(named=True)]
+    return [
+        {k: (_f(v) if isinstance(v, float) else v) for k, v in r.items()}
+        for r in result.benchmarks.iter_rows(named=True)
+    ]

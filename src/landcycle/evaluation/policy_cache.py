@@ -16,6 +16,18 @@ def policy_of(text: str) -> EvaluationPolicy:
 
 def indicator_table(policy: EvaluationPolicy) -> dict[str, dict[str, dict]]:
     """{group key: {indicator key: {zh, en, unit, weight, cap, direction, benchmark method}}}."""
-    return {g.key: {i.key: {"zh": i.zh, "en": i.en, "unit": i.unit, "weight": i.weight, "cap": i.cap,
-                            "direction": i.direction, "method": i.benchmark.method}
-                    for i in g.indicators} for g in policy.groups}
+    return {
+        g.key: {
+            i.key: {
+                "zh": i.zh,
+                "en": i.en,
+                "unit": i.unit,
+                "weight": i.weight,
+                "cap": i.cap,
+                "direction": i.direction,
+                "method": i.benchmark.method,
+            }
+            for i in g.indicators
+        }
+        for g in policy.groups
+    }

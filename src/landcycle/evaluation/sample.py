@@ -38,20 +38,38 @@ def sample_facts(*, actor, year: int, policy_text: str) -> dict[str, list[int]]:
     above = result.filter((pl.col("group") == "above") & ~pl.col("exempt"))
     out: dict[str, list[int]] = {"vetoed": [], "merged": []}
     full = set(above["_row"].to_list())
-    lets = (Occupancy.objects.filter(lessor_id__in=full, enterprise_id__in=full, kind=Occupancy.Kind.LEASED)
-            .order_by("lessor__uscc", "enterprise__uscc").values_list("lessor_id", "enterprise_id").first())
+    lets = (
+        Occupancy.objects.filter(lessor_id__in=full, enterprise_id__in=full, kind=Occupancy.Kind.LEASED)
+        .order_by("lessor__uscc", "enterprise__uscc")
+        .values_list("lessor_id", "enterprise_id")
+        .first()
+    )
     if lets:
         owner, tenant = lets
         key = f"HB-{year}-01"
         for ent in Enterprise.objects.filter(pk__in=lets):
-            fact_record(actor=actor, enterprise=ent, year=year, kind="merge_key", value=key, source=MERGE_SOURCE,
-                        note="出租方与承租方同一地块，合并评价")
+            fact_record(
+                actor=actor,
+                enterprise=ent,
+                year=year,
+                kind="merge_key",
+                value=key,
+                source=MERGE_SOURCE,
+                note="出租方与承租方同一地块，合并评价",
+            )
         out["merged"] = [owner, tenant]
     candidates = above.filter((pl.col("class") == "A") & ~pl.col("_row").is_in(out["merged"])).sort("uscc")
     if candidates.height:
         ent = Enterprise.objects.get(pk=candidates["_row"][0])
-        fact_record(actor=actor, enterprise=ent, year=year, kind="veto_illegal_land", occurred_on=dt.date(year, 8, 15),
-                    source=VETO_SOURCE, note="未批先建厂房约1.2亩，已立案查处")
+        fact_record(
+            actor=actor,
+            enterprise=ent,
+            year=year,
+            kind="veto_illegal_land",
+            occurred_on=dt.date(year, 8, 15),
+            source=VETO_SOURCE,
+            note="未批先建厂房约1.2亩，已立案查处",
+        )
         out["vetoed"] = [ent.pk]
     return out
 
@@ -62,7 +80,15 @@ def evaluate_sample(*, actor, years: tuple[int, ...] = SAMPLE_YEARS) -> list[Eva
     policy = policy_version_shipped(actor=actor)
     sample_facts(actor=actor, year=max(years), policy_text=policy.toml)
     inputs = read_inputs(years)
-    runs = [run_create(actor=actor, year=y, policy=policy, inputs=inputs,
-                       notes="示例县：按默认评价办法计算 / sample county, shipped policy") for y in sorted(years)]
+    runs = [
+        run_create(
+            actor=actor,
+            year=y,
+            policy=policy,
+            inputs=inputs,
+            notes="示例县：按默认评价办法计算 / sample county, shipped policy",
+        )
+        for y in sorted(years)
+    ]
     runs[-1] = run_publish(actor=actor, run=runs[-1])
     return runs

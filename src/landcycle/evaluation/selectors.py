@@ -67,8 +67,14 @@ def _table(rows, key: str, classes: list[str]) -> list[dict]:
     for k, item in table.items():
         evaluated = sum(item["classes"].values())
         item["evaluated"] = evaluated
-        item["cells"] = [{"key": c, "n": item["classes"].get(c, 0),
-                          "pct": 100.0 * item["classes"].get(c, 0) / evaluated if evaluated else 0.0} for c in classes]
+        item["cells"] = [
+            {
+                "key": c,
+                "n": item["classes"].get(c, 0),
+                "pct": 100.0 * item["classes"].get(c, 0) / evaluated if evaluated else 0.0,
+            }
+            for c in classes
+        ]
         out.append({"key": k, **item})
     return out
 
@@ -80,16 +86,20 @@ def counts_by(results: QuerySet, field: str, classes: list[str]) -> list[dict]:
 
 
 def town_names(results: QuerySet) -> dict[int, tuple[str, str]]:
-    return {pk: (code, name) for pk, code, name in results.order_by().values_list("town_id", "town__code",
-                                                                                 "town__name").distinct()}
+    return {
+        pk: (code, name)
+        for pk, code, name in results.order_by().values_list("town_id", "town__code", "town__name").distinct()
+    }
 
 
 def totals(results: QuerySet, classes: list[str]) -> dict:
-    agg = results.aggregate(total=Count("id"), evaluated=Count("id", filter=Q(outcome=Outcome.EVALUATED)),
-                            exempt=Count("id", filter=Q(outcome=Outcome.EXEMPT)),
-                            problem=Count("id", filter=Q(outcome=Outcome.PROBLEM)),
-                            **{f"c_{c}": Count("id", filter=Q(outcome=Outcome.EVALUATED, evaluation_class=c))
-                               for c in classes})
+    agg = results.aggregate(
+        total=Count("id"),
+        evaluated=Count("id", filter=Q(outcome=Outcome.EVALUATED)),
+        exempt=Count("id", filter=Q(outcome=Outcome.EXEMPT)),
+        problem=Count("id", filter=Q(outcome=Outcome.PROBLEM)),
+        **{f"c_{c}": Count("id", filter=Q(outcome=Outcome.EVALUATED, evaluation_class=c)) for c in classes},
+    )
     return agg
 
 
@@ -104,8 +114,15 @@ def score_histogram(results: QuerySet, width: float = 10.0) -> list[dict]:
     if not bands:
         return []
     lo, hi = min(bands), max(bands)
-    return [{"from": b * width, "to": (b + 1) * width, "classes": dict(bands.get(b, {})),
-             "n": sum(bands.get(b, {}).values())} for b in range(lo, hi + 1)]
+    return [
+        {
+            "from": b * width,
+            "to": (b + 1) * width,
+            "classes": dict(bands.get(b, {})),
+            "n": sum(bands.get(b, {}).values()),
+        }
+        for b in range(lo, hi + 1)
+    ]
 
 
 def enterprise_history(enterprise) -> list[EvaluationResult]:
@@ -121,6 +138,9 @@ def class_by_year(history: list[EvaluationResult]) -> list[dict]:
     seen: dict[int, dict] = {}
     for r in history:
         if r.run.year not in seen and r.run.status != EvaluationRun.Status.SUPERSEDED:
-            seen[r.run.year] = {"year": r.run.year, "result": r,
-                                "official": r.run.status == EvaluationRun.Status.PUBLISHED}
+            seen[r.run.year] = {
+                "year": r.run.year,
+                "result": r,
+                "official": r.run.status == EvaluationRun.Status.PUBLISHED,
+            }
     return [seen[y] for y in sorted(seen)]

@@ -25,33 +25,65 @@ def fact_problems(*, kind: str, year, value: str, occurred_on, source: str) -> l
     known = kind_map()
     if kind not in known:
         names = "、".join(k.zh for k in known.values())
-        problems.append(Problem("kind", "fact.kind", f"“{kind}”不是评价办法规定的事项（可选：{names}）",
-                                f"'{kind}' is not a fact the evaluation policy reads (known: {', '.join(known)})"))
+        problems.append(
+            Problem(
+                "kind",
+                "fact.kind",
+                f"“{kind}”不是评价办法规定的事项（可选：{names}）",
+                f"'{kind}' is not a fact the evaluation policy reads (known: {', '.join(known)})",
+            )
+        )
     elif known[kind].category == MERGE and not (value or "").strip():
-        problems.append(Problem("value", "fact.merge_key", "合并评价须填写合并评价编号（同一编号的企业作为一个单位评价）",
-                                "A merged evaluation needs its key (firms with the same key are evaluated as one "
-                                "unit)"))
+        problems.append(
+            Problem(
+                "value",
+                "fact.merge_key",
+                "合并评价须填写合并评价编号（同一编号的企业作为一个单位评价）",
+                "A merged evaluation needs its key (firms with the same key are evaluated as one unit)",
+            )
+        )
     if not (source or "").strip():
-        problems.append(Problem("source", "fact.source", "请填写依据文件（文号或文件名称）",
-                                "The source document (its number or title) is required"))
+        problems.append(
+            Problem(
+                "source",
+                "fact.source",
+                "请填写依据文件（文号或文件名称）",
+                "The source document (its number or title) is required",
+            )
+        )
     if year is not None and not 1990 <= int(year) <= dt.date.today().year + 1:
         problems.append(Problem("year", "fact.year", f"年度{year}不合理", f"The year {year} is not plausible"))
     problems += date_problems("occurred_on", occurred_on, "发生或认定日期", "date")  # registry.toml [dates]
     if occurred_on is not None and year is not None and occurred_on.year > int(year) + 1:
-        problems.append(Problem("occurred_on", "fact.date_after_year",
-                                f"日期{occurred_on}晚于评价年度{year}的次年，不能作为该年度的事项",
-                                f"The date {occurred_on} is after the year following {year}: not a fact of that year"))
+        problems.append(
+            Problem(
+                "occurred_on",
+                "fact.date_after_year",
+                f"日期{occurred_on}晚于评价年度{year}的次年，不能作为该年度的事项",
+                f"The date {occurred_on} is after the year following {year}: not a fact of that year",
+            )
+        )
     return problems
 
 
 def _audit(actor, action, fact, before=None, after=None):
-    audit_record(actor=actor, action=action, obj=fact, region_code=fact.enterprise.town.code,
-                 before=before, after=after)
+    audit_record(
+        actor=actor, action=action, obj=fact, region_code=fact.enterprise.town.code, before=before, after=after
+    )
 
 
 @transaction.atomic
-def fact_record(*, actor, enterprise, year: int, kind: str, source: str, value: str = "",
-                occurred_on: dt.date | None = None, note: str = "") -> EvaluationFact:
+def fact_record(
+    *,
+    actor,
+    enterprise,
+    year: int,
+    kind: str,
+    source: str,
+    value: str = "",
+    occurred_on: dt.date | None = None,
+    note: str = "",
+) -> EvaluationFact:
     """Record (or update) the fact ``kind`` of ``enterprise`` in ``year``."""
     require_write(actor, AREA, enterprise.town, field="kind")
     problems = fact_problems(kind=kind, year=year, value=value, occurred_on=occurred_on, source=source)
@@ -60,8 +92,9 @@ def fact_record(*, actor, enterprise, year: int, kind: str, source: str, value: 
     fact = EvaluationFact.objects.select_for_update().filter(enterprise=enterprise, year=year, kind=kind).first()
     before = snapshot(fact) if fact else None
     if fact is None:
-        fact = EvaluationFact(enterprise=enterprise, year=year, kind=kind,
-                              created_by=actor if getattr(actor, "pk", None) else None)
+        fact = EvaluationFact(
+            enterprise=enterprise, year=year, kind=kind, created_by=actor if getattr(actor, "pk", None) else None
+        )
     fact.value = (value or "").strip() if kind_map()[kind].category == MERGE else ""
     fact.occurred_on, fact.source, fact.note = occurred_on, source.strip(), (note or "").strip()
     fact.full_clean()

@@ -48,8 +48,12 @@ def town_level(user) -> bool:
 def _scoped_summaries(user, run_ids: list[int]) -> dict[int, dict]:
     """Per run: evaluated / exempt / problem and per-class counts of the user's results (one query)."""
     out: dict[int, dict] = {}
-    rows = (scoped(EvaluationResult.objects.filter(run_id__in=run_ids), user).order_by()
-            .values("run_id", "outcome", "evaluation_class").annotate(n=Count("id")))
+    rows = (
+        scoped(EvaluationResult.objects.filter(run_id__in=run_ids), user)
+        .order_by()
+        .values("run_id", "outcome", "evaluation_class")
+        .annotate(n=Count("id"))
+    )
     for r in rows:
         s = out.setdefault(r["run_id"], {"evaluated": 0, "exempt": 0, "problems": 0, "classes": {}})
         if r["outcome"] == "evaluated":
@@ -62,8 +66,14 @@ def _scoped_summaries(user, run_ids: list[int]) -> dict[int, dict]:
 
 def _bars(summary: dict, keys: list[str]) -> list[dict]:
     total = sum(summary.get("classes", {}).values())
-    return [{"key": k, "n": summary.get("classes", {}).get(k, 0),
-             "pct": 100.0 * summary.get("classes", {}).get(k, 0) / total if total else 0} for k in keys]
+    return [
+        {
+            "key": k,
+            "n": summary.get("classes", {}).get(k, 0),
+            "pct": 100.0 * summary.get("classes", {}).get(k, 0) / total if total else 0,
+        }
+        for k in keys
+    ]
 
 
 def run_list(request):
@@ -79,9 +89,17 @@ def run_list(request):
     kpis = []
     if published:
         v = published.view
-        kpis.append(kpi(_("最新发布年度"), str(published.year), "", note=_("评价办法 %(v)s") % {"v": published.policy_version}))
-        kpis.append(kpi(_("参评企业"), v["evaluated"], _("家"),
-                        note=_("不参评 %(e)s 家 · 无法评价 %(p)s 家") % {"e": v["exempt"], "p": v["problems"]}))
+        kpis.append(
+            kpi(_("最新发布年度"), str(published.year), "", note=_("评价办法 %(v)s") % {"v": published.policy_version})
+        )
+        kpis.append(
+            kpi(
+                _("参评企业"),
+                v["evaluated"],
+                _("家"),
+                note=_("不参评 %(e)s 家 · 无法评价 %(p)s 家") % {"e": v["exempt"], "p": v["problems"]},
+            )
+        )
         for k in keys:
             n = v["classes"].get(k, 0)
             share = f"{100.0 * n / v['evaluated']:.1f}%" if v["evaluated"] else "—"
@@ -90,9 +108,18 @@ def run_list(request):
         kpis.append(kpi(_("已发布评价"), _("尚无"), ""))
     kpis.append(kpi(_("草稿批次"), sum(r.status == EvaluationRun.Status.DRAFT for r in runs), _("个")))
     versions = list(PolicyVersion.objects.select_related("created_by", "based_on").annotate(n_runs=Count("runs")))
-    return render(request, "evaluation/run_list.html", {
-        "runs": runs, "kpis": kpis, "versions": versions, "can_run": writer(request), "partial": partial,
-        "class_keys": keys})
+    return render(
+        request,
+        "evaluation/run_list.html",
+        {
+            "runs": runs,
+            "kpis": kpis,
+            "versions": versions,
+            "can_run": writer(request),
+            "partial": partial,
+            "class_keys": keys,
+        },
+    )
 
 
 def _version_choices() -> list[tuple[str, str]]:
@@ -107,8 +134,12 @@ def _version_choices() -> list[tuple[str, str]]:
 def run_new(request):
     _require_writer(request)
     years = figure_years()
-    form = RunForm(request.POST or None, years=years, versions=_version_choices(),
-                   initial={"year": years[0] if years else None, "policy": request.GET.get("policy")})
+    form = RunForm(
+        request.POST or None,
+        years=years,
+        versions=_version_choices(),
+        initial={"year": years[0] if years else None, "policy": request.GET.get("policy")},
+    )
     problems = []
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -118,8 +149,11 @@ def run_new(request):
         except RuleError as exc:
             problems = exc.problems
         else:
-            messages.success(request, _("已计算 %(y)s 年度评价草稿：参评 %(n)s 家。核对无误后可发布。") % {
-                "y": run.year, "n": run.summary.get("evaluated", 0)})
+            messages.success(
+                request,
+                _("已计算 %(y)s 年度评价草稿：参评 %(n)s 家。核对无误后可发布。")
+                % {"y": run.year, "n": run.summary.get("evaluated", 0)},
+            )
             return redirect("evaluation_run_detail", run.pk)
     return render(request, "evaluation/run_form.html", {"form": form, "problems": problems, "years": years})
 
@@ -133,7 +167,9 @@ def _act(request, run: EvaluationRun):
     try:
         if action == "recompute":
             run = services.run_recompute(actor=request.user, run=run)
-            messages.success(request, _("已按当前数据重新计算：参评 %(n)s 家。") % {"n": run.summary.get("evaluated", 0)})
+            messages.success(
+                request, _("已按当前数据重新计算：参评 %(n)s 家。") % {"n": run.summary.get("evaluated", 0)}
+            )
         elif action == "publish":
             run = services.run_publish(actor=request.user, run=run)
             messages.success(request, _("已发布 %(y)s 年度评价结果，此后不可更改。") % {"y": run.year})
@@ -156,7 +192,9 @@ def benchmark_methods(run: EvaluationRun) -> list[str]:
     out = []
     for method, year in seen:
         if method == "group_mean":
-            out.append(_("组内总量比（%(y)s年）：本组参评企业的分子合计 ÷ 分母合计（如全组税收 ÷ 全组用地）。") % {"y": year})
+            out.append(
+                _("组内总量比（%(y)s年）：本组参评企业的分子合计 ÷ 分母合计（如全组税收 ÷ 全组用地）。") % {"y": year}
+            )
         elif method == "industry_mean":
             out.append(_("行业总量比（%(y)s年）：同一行业大类参评企业的分子合计 ÷ 分母合计。") % {"y": year})
         elif method == "fixed":
@@ -166,18 +204,31 @@ def benchmark_methods(run: EvaluationRun) -> list[str]:
         elif method == "previous_year:county":
             out.append(_("上年平均（%(y)s年全县总量比）：企业年初即可知道本年的目标值。") % {"y": year})
         elif method == "previous_year:industry":
-            out.append(_("上年平均（%(y)s年行业大类总量比，企业不足时用组内总量比）：企业年初即可知道本年的目标值。") % {"y": year})
+            out.append(
+                _("上年平均（%(y)s年行业大类总量比，企业不足时用组内总量比）：企业年初即可知道本年的目标值。")
+                % {"y": year}
+            )
     return out
 
 
 def small_groups(run: EvaluationRun, lab) -> list[str]:
     """Per group of the run (county-wide), each class it has none of because it is small, and why."""
-    sizes = dict(EvaluationResult.objects.filter(run=run, outcome="evaluated").order_by().values("group")
-                 .annotate(n=Max("group_size")).values_list("group", "n"))
+    sizes = dict(
+        EvaluationResult.objects.filter(run=run, outcome="evaluated")
+        .order_by()
+        .values("group")
+        .annotate(n=Max("group_size"))
+        .values_list("group", "n")
+    )
     out = []
     for note in small_group_notes(lab.policy, sizes):
-        args = {"g": lab.group(note["group"]), "n": note["size"], "c": note["class"], "m": note["min"],
-                "s": f"{note['share']:g}"}
+        args = {
+            "g": lab.group(note["group"]),
+            "n": note["size"],
+            "c": note["class"],
+            "m": note["min"],
+            "s": f"{note['share']:g}",
+        }
         if note["reason"] == "min_group_size":
             out.append(_("%(g)s共 %(n)s 家参评，少于 %(m)s 家，不设 %(c)s 类（评价办法的小组规则）。") % args)
         else:
@@ -210,19 +261,40 @@ def run_detail(request, pk):
     kpis = [kpi(_("参评企业"), evaluated, _("家"), note=_("共 %(n)s 家有年度数据") % {"n": f"{totals['total']:,}"})]
     for k in keys:
         n = totals.get(f"c_{k}", 0)
-        kpis.append(kpi(f"{k} {lab.classes.get(k, '')}", n, _("家"),
-                        note=f"{100.0 * n / evaluated:.1f}%" if evaluated else "—"))
+        kpis.append(
+            kpi(f"{k} {lab.classes.get(k, '')}", n, _("家"), note=f"{100.0 * n / evaluated:.1f}%" if evaluated else "—")
+        )
     kpis += [kpi(_("不参评"), totals["exempt"], _("家")), kpi(_("无法评价"), totals["problem"], _("家"))]
     published = selectors.published_run(run.year)
     problems = list(results.filter(outcome="problem").select_related("enterprise", "town")[:20])
     found = {(b["group"], b["indicator"]): b for b in run.benchmarks if not b.get("division")}
-    benchmarks = [{"label": info["label"], "unit": "" if info["unit"] == "1" else info["unit"],
-                   "cells": [found.get((g, key)) for g in lab.groups]}
-                  for key, info in lab.indicators.items()]
-    return render(request, "evaluation/run_detail.html", {
-        "bench_methods": benchmark_methods(run), "small_groups": small_groups(run, lab),
-        "run": run, "labels": lab, "class_keys": keys, "kpis": kpis, "by_group": by_group, "by_town": by_town,
-        "histogram": score_histogram_svg(selectors.score_histogram(results), keys),
-        "legend": class_legend(keys, lab.classes), "published": published, "problems": problems,
-        "benchmarks": benchmarks, "can_run": writer(request), "partial": town_level(user),
-        "show_problem": bool(totals["problem"])})
+    benchmarks = [
+        {
+            "label": info["label"],
+            "unit": "" if info["unit"] == "1" else info["unit"],
+            "cells": [found.get((g, key)) for g in lab.groups],
+        }
+        for key, info in lab.indicators.items()
+    ]
+    return render(
+        request,
+        "evaluation/run_detail.html",
+        {
+            "bench_methods": benchmark_methods(run),
+            "small_groups": small_groups(run, lab),
+            "run": run,
+            "labels": lab,
+            "class_keys": keys,
+            "kpis": kpis,
+            "by_group": by_group,
+            "by_town": by_town,
+            "histogram": score_histogram_svg(selectors.score_histogram(results), keys),
+            "legend": class_legend(keys, lab.classes),
+            "published": published,
+            "problems": problems,
+            "benchmarks": benchmarks,
+            "can_run": writer(request),
+            "partial": town_level(user),
+            "show_problem": bool(totals["problem"]),
+        },
+    )

@@ -12,9 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from landcycle.accounts.scope import access, can_write, scoped
-from landcycle.rules.problems import RuleError
 from landcycle.registry.models import Enterprise, Region
 from landcycle.registry.selectors import town_choices
+from landcycle.rules.problems import RuleError
 from landcycle.web.listing import Filter, Listing, file_response, kpi
 from landcycle.web.params import int_param
 
@@ -32,19 +32,31 @@ def _listing(request, run: EvaluationRun, lab):
     user = request.user
     outcomes = [(v, str(label)) for v, label in EvaluationResult.Outcome.choices]
     listing = Listing(
-        request, search_fields=("enterprise__name", "enterprise__uscc"), search_label=_("企业名称或信用代码"),
-        filters=[Filter("town", _("镇街"), town_choices(user), "town__code"),
-                 Filter("group", _("分组"), list(lab.groups.items()), "group"),
-                 Filter("class", _("类别"), [(k, f"{k} {v}") for k, v in lab.classes.items()], "evaluation_class"),
-                 Filter("outcome", _("评价情况"), outcomes, "outcome")],
-        sorts={"rank": ("outcome", "_group_order", "rank"), "score": ("score",), "name": ("enterprise__name",),
-               "town": ("town__code", "_group_order", "rank"), "land": ("land_mu",)},
+        request,
+        search_fields=("enterprise__name", "enterprise__uscc"),
+        search_label=_("企业名称或信用代码"),
+        filters=[
+            Filter("town", _("镇街"), town_choices(user), "town__code"),
+            Filter("group", _("分组"), list(lab.groups.items()), "group"),
+            Filter("class", _("类别"), [(k, f"{k} {v}") for k, v in lab.classes.items()], "evaluation_class"),
+            Filter("outcome", _("评价情况"), outcomes, "outcome"),
+        ],
+        sorts={
+            "rank": ("outcome", "_group_order", "rank"),
+            "score": ("score",),
+            "name": ("enterprise__name",),
+            "town": ("town__code", "_group_order", "rank"),
+            "land": ("land_mu",),
+        },
         default_order=("outcome", "_group_order", "rank"),
     )
     if listing.q and listing.q.isascii():
         listing.q = listing.q.upper()
-    order = Case(*[When(group=g, then=Value(i)) for i, g in enumerate(lab.groups)], default=Value(99),
-                 output_field=IntegerField())
+    order = Case(
+        *[When(group=g, then=Value(i)) for i, g in enumerate(lab.groups)],
+        default=Value(99),
+        output_field=IntegerField(),
+    )
     qs = selectors.results_in_scope(run, user).annotate(_group_order=order)
     return listing, listing.ordered(listing.filtered(qs))
 
@@ -73,37 +85,61 @@ def run_results(request, pk):
     kpis = [kpi(_("企业"), totals["total"], _("家"), note=_("参评 %(n)s 家") % {"n": f"{evaluated:,}"})]
     for k in lab.class_keys:
         n = totals.get(f"c_{k}", 0)
-        kpis.append(kpi(f"{k} {lab.classes[k]}", n, _("家"), note=f"{100.0 * n / evaluated:.1f}%" if evaluated else "—"))
+        kpis.append(
+            kpi(f"{k} {lab.classes[k]}", n, _("家"), note=f"{100.0 * n / evaluated:.1f}%" if evaluated else "—")
+        )
     page = listing.page(qs.select_related("enterprise", "town"))
     tax_key = "tax_per_mu" if "tax_per_mu" in lab.indicators else None
     for r in page.object_list:
         r.group_label = lab.group(r.group) if r.group else "—"
         r.tax_per_mu = (r.indicators.get(tax_key) or {}).get("value") if tax_key else None
         r.reason = lab.reason(r)
-    return render(request, "evaluation/result_list.html", {
-        "run": run, "labels": lab, "class_keys": lab.class_keys, "listing": listing, "page_obj": page,
-        "kpis": kpis, "title": title, "where": where, "tax_key": tax_key})
+    return render(
+        request,
+        "evaluation/result_list.html",
+        {
+            "run": run,
+            "labels": lab,
+            "class_keys": lab.class_keys,
+            "listing": listing,
+            "page_obj": page,
+            "kpis": kpis,
+            "title": title,
+            "where": where,
+            "tax_key": tax_key,
+        },
+    )
 
 
 def _breakdown(result: EvaluationResult, lab) -> list[dict]:
     """One row per indicator of the firm's group: value, benchmark, ratio, weight, cap, contribution."""
     group = next((g for g in lab.policy.groups if g.key == result.group), None)
     rows = []
-    for ind in (group.indicators if group else []):
+    for ind in group.indicators if group else []:
         got = result.indicators.get(ind.key) or {}
         value, bench, contrib = got.get("value"), got.get("benchmark"), got.get("contribution")
         ratio = None
         if value is not None and bench:
             ratio = value / bench if ind.direction == "higher" else (bench / value if value else None)
         share = ind.unit == "1"  # a ratio (R&D / revenue) is shown in per cent
-        rows.append({"key": ind.key, "label": lab.indicators[ind.key]["label"], "unit": "%" if share else ind.unit,
-                     "value": value * 100 if share and value is not None else value,
-                     "benchmark": bench * 100 if share and bench is not None else bench, "ratio": ratio,
-                     "places": 2 if share else 4, "weight": ind.weight, "cap": ind.cap,
-                     "contribution": contrib, "imputed": got.get("imputed", False),
-                     "capped": ind.cap is not None and contrib is not None and contrib >= ind.cap - 1e-9,
-                     "bar": 0 if contrib is None or not ind.cap else min(100.0, 100.0 * contrib / ind.cap),
-                     "mark": 100.0 * ind.weight / ind.cap if ind.cap else None})
+        rows.append(
+            {
+                "key": ind.key,
+                "label": lab.indicators[ind.key]["label"],
+                "unit": "%" if share else ind.unit,
+                "value": value * 100 if share and value is not None else value,
+                "benchmark": bench * 100 if share and bench is not None else bench,
+                "ratio": ratio,
+                "places": 2 if share else 4,
+                "weight": ind.weight,
+                "cap": ind.cap,
+                "contribution": contrib,
+                "imputed": got.get("imputed", False),
+                "capped": ind.cap is not None and contrib is not None and contrib >= ind.cap - 1e-9,
+                "bar": 0 if contrib is None or not ind.cap else min(100.0, 100.0 * contrib / ind.cap),
+                "mark": 100.0 * ind.weight / ind.cap if ind.cap else None,
+            }
+        )
     return rows
 
 
@@ -137,8 +173,16 @@ def _facts_post(request, ent):
     if form.is_valid():
         d = form.cleaned_data
         try:
-            fact_record(actor=request.user, enterprise=ent, year=d["year"], kind=d["kind"], value=d["value"],
-                        occurred_on=d["occurred_on"], source=d["source"], note=d["note"])
+            fact_record(
+                actor=request.user,
+                enterprise=ent,
+                year=d["year"],
+                kind=d["kind"],
+                value=d["value"],
+                occurred_on=d["occurred_on"],
+                source=d["source"],
+                note=d["note"],
+            )
         except RuleError as exc:
             for p in exc.problems:
                 form.add_error(p.field if p.field in form.fields else None, f"{p.zh} / {p.en}")
@@ -165,33 +209,54 @@ def enterprise_result(request, pk):
         result = next((r for r in history if r.run_id == int_param(wanted)), None)
     if result is None:
         result = next((r for r in history if r.run.status == EvaluationRun.Status.PUBLISHED), None) or (
-            history[0] if history else None)
+            history[0] if history else None
+        )
     can_facts = can_write(request.user, "evaluation")
     if fact_form is None and can_facts:
-        latest = result.run.year if result is not None else (ent.figures.order_by("-year").values_list(
-            "year", flat=True).first())
-        fact_form = FactForm(kinds=[(k.kind, f"{CATEGORY_LABELS[k.category]}：{k.label}") for k in shipped_kinds()],
-                             initial={"year": latest})
-    ctx = {"ent": ent, "history": history, "result": result, "years": selectors.class_by_year(history),
-           "can_run": writer(request), "facts": _fact_rows(ent), "fact_form": fact_form, "can_facts": can_facts}
+        latest = (
+            result.run.year
+            if result is not None
+            else (ent.figures.order_by("-year").values_list("year", flat=True).first())
+        )
+        fact_form = FactForm(
+            kinds=[(k.kind, f"{CATEGORY_LABELS[k.category]}：{k.label}") for k in shipped_kinds()],
+            initial={"year": latest},
+        )
+    ctx = {
+        "ent": ent,
+        "history": history,
+        "result": result,
+        "years": selectors.class_by_year(history),
+        "can_run": writer(request),
+        "facts": _fact_rows(ent),
+        "fact_form": fact_form,
+        "can_facts": can_facts,
+    }
     if result is not None:
         lab = labels_of(result.run.policy_toml)
         level = next((c for c in lab.policy.classes if c.key == result.evaluation_class), None)
         flags = result.flags or {}
-        ctx.update({
-            "labels": lab, "class_keys": lab.class_keys, "rows": _breakdown(result, lab), "level": level,
-            "reason": lab.reason(result), "group_label": lab.group(result.group) if result.group else "—",
-            "vetoes": [lab.rules["veto"].get(k, k) for k in flags.get("vetoes", [])],
-            "protections": [lab.rules["protection"].get(k, k) for k in flags.get("protections", [])],
-            "exemption": lab.rules["exemption"].get(flags.get("exemption"), flags.get("exemption")),
-            "imputed": [lab.indicators.get(k, {}).get("label", k) for k in flags.get("imputed", [])],
-        })
+        ctx.update(
+            {
+                "labels": lab,
+                "class_keys": lab.class_keys,
+                "rows": _breakdown(result, lab),
+                "level": level,
+                "reason": lab.reason(result),
+                "group_label": lab.group(result.group) if result.group else "—",
+                "vetoes": [lab.rules["veto"].get(k, k) for k in flags.get("vetoes", [])],
+                "protections": [lab.rules["protection"].get(k, k) for k in flags.get("protections", [])],
+                "exemption": lab.rules["exemption"].get(flags.get("exemption"), flags.get("exemption")),
+                "imputed": [lab.indicators.get(k, {}).get("label", k) for k in flags.get("imputed", [])],
+            }
+        )
         ctx["total_weight"] = sum(r["weight"] for r in ctx["rows"])
         ctx["year_facts"] = [f for f in ctx["facts"] if f.year == result.run.year]
         merge_key = flags.get("merge_key")
         if merge_key:
             mates = EvaluationResult.objects.filter(run=result.run, flags__merge_key=merge_key).values_list(
-                "enterprise_id", flat=True)
+                "enterprise_id", flat=True
+            )
             ctx["merge_key"] = merge_key
             ctx["merge_members"] = list(scoped_enterprises(request.user).filter(pk__in=list(mates)).order_by("name"))
         for h in history:

@@ -17,13 +17,12 @@ from django.utils.translation import gettext as _
 
 from landcycle.accounts.scope import scoped
 from landcycle.registry.models import Enterprise
+from landcycle.rules.evaluation.scoring import uses_previous
 from landcycle.rules.problems import RuleError
 from landcycle.web.params import int_param
 
 from . import selectors, services, whatif
 from .forms import SaveVersionForm
-from landcycle.rules.evaluation.scoring import uses_previous
-
 from .inputs import figure_years, read_inputs
 from .labels import labels_of
 from .models import PolicyVersion
@@ -57,8 +56,10 @@ def _changed_page(request, result: dict, user):
     page = paginator.get_page(request.GET.get("page"))
     rows = changed.slice((page.number - 1) * PAGE, PAGE).to_dicts() if changed.height else []
     ids = [r["enterprise_id"] for r in rows]
-    names = {e["pk"]: e for e in scoped(Enterprise.objects.filter(pk__in=ids), user).values(
-        "pk", "name", "uscc", "town__name")}
+    names = {
+        e["pk"]: e
+        for e in scoped(Enterprise.objects.filter(pk__in=ids), user).values("pk", "name", "uscc", "town__name")
+    }
     page.rows = [{**r, "ent": names.get(r["enterprise_id"])} for r in rows if r["enterprise_id"] in names]
     return page
 
@@ -81,18 +82,30 @@ def whatif_page(request):
     _require_writer(request)
     user = request.user
     years = figure_years()
-    year = int_param(request.GET.get("year")) if int_param(request.GET.get("year")) in years \
+    year = (
+        int_param(request.GET.get("year"))
+        if int_param(request.GET.get("year")) in years
         else (years[0] if years else None)
+    )
     published = selectors.published_run(year) if year else None
     base_version, base_text = _base_version(request, published)
     base_policy = policy_of(base_text)
     edit = whatif.apply_params(base_policy.data, request.GET)
     policy, problems = whatif.parse_edit(edit)
     lab = labels_of(base_policy)
-    ctx = {"years": years, "year": year, "published": published, "base_version": base_version,
-           "base_policy": base_policy, "versions": PolicyVersion.objects.order_by("-created_at", "-pk"),
-           "fields": whatif.form_values(base_policy, request.GET), "problems": problems,
-           "changes": edit.changes, "labels": lab, "class_keys": lab.class_keys}
+    ctx = {
+        "years": years,
+        "year": year,
+        "published": published,
+        "base_version": base_version,
+        "base_policy": base_policy,
+        "versions": PolicyVersion.objects.order_by("-created_at", "-pk"),
+        "fields": whatif.form_values(base_policy, request.GET),
+        "problems": problems,
+        "changes": edit.changes,
+        "labels": lab,
+        "class_keys": lab.class_keys,
+    }
     if policy is not None and year:
         # a previous-year benchmark reads the year before from the same frame (the engine keeps each year apart)
         wanted = [year - 1, year] if uses_previous(policy) or uses_previous(base_policy) else [year]
@@ -101,27 +114,47 @@ def whatif_page(request):
         base = whatif.run_side(published) if published else whatif.engine_side(frame, base_policy, year)
         new_lab = labels_of(policy)
         result = whatif.compare(base, new, new_lab.class_keys)
-        ctx.update({"result": result, "page_obj": _changed_page(request, result, user),
-                    "cat_labels": _category_labels(lab, new_lab), "class_keys": new_lab.class_keys})
+        ctx.update(
+            {
+                "result": result,
+                "page_obj": _changed_page(request, result, user),
+                "cat_labels": _category_labels(lab, new_lab),
+                "class_keys": new_lab.class_keys,
+            }
+        )
     suggested = _next_version(base_policy.version)
-    form = SaveVersionForm(request.POST or None, initial={
-        "name": f"{base_policy.title_zh}（{suggested}）", "version": suggested, "and_run": True})
+    form = SaveVersionForm(
+        request.POST or None,
+        initial={"name": f"{base_policy.title_zh}（{suggested}）", "version": suggested, "and_run": True},
+    )
     if request.method == "POST" and policy is not None and form.is_valid():
         d = form.cleaned_data
-        data = dict(edit.data, version=d["version"], title_zh=d["name"],
-                    title_en=f"{base_policy.title_en or base_policy.name} ({d['version']})")
-        header = [f"{d['name']} — 版本 {d['version']}",
-                  f"基于 {base_policy.version}（哈希 {base_policy.hash}），{user} 于 {timezone.localdate().isoformat()} "
-                  "在测算页保存。修改："] + [f"  {label}：{before} → {after if after is not None else '（默认）'}"
-                                       for label, before, after in edit.changes]
+        data = dict(
+            edit.data,
+            version=d["version"],
+            title_zh=d["name"],
+            title_en=f"{base_policy.title_en or base_policy.name} ({d['version']})",
+        )
+        header = [
+            f"{d['name']} — 版本 {d['version']}",
+            f"基于 {base_policy.version}（哈希 {base_policy.hash}），{user} 于 {timezone.localdate().isoformat()} "
+            "在测算页保存。修改：",
+        ] + [
+            f"  {label}：{before} → {after if after is not None else '（默认）'}"
+            for label, before, after in edit.changes
+        ]
         try:
-            version = services.policy_version_create(actor=user, name=d["name"], toml=dumps(data, header),
-                                                     based_on=base_version, note=d["note"])
+            version = services.policy_version_create(
+                actor=user, name=d["name"], toml=dumps(data, header), based_on=base_version, note=d["note"]
+            )
             if d["and_run"] and year:
-                run = services.run_create(actor=user, year=year, policy=version,
-                                          notes=_("测算页保存的办法 %(v)s") % {"v": version.version})
-                messages.success(request, _("已保存评价办法 %(v)s，并计算了 %(y)s 年度草稿批次。") % {
-                    "v": version.version, "y": year})
+                run = services.run_create(
+                    actor=user, year=year, policy=version, notes=_("测算页保存的办法 %(v)s") % {"v": version.version}
+                )
+                messages.success(
+                    request,
+                    _("已保存评价办法 %(v)s，并计算了 %(y)s 年度草稿批次。") % {"v": version.version, "y": year},
+                )
                 return redirect("evaluation_run_detail", run.pk)
             messages.success(request, _("已保存评价办法 %(v)s。") % {"v": version.version})
             return redirect("evaluation_policy_detail", version.pk)
@@ -135,6 +168,16 @@ def policy_detail(request, pk):
     version = get_object_or_404(PolicyVersion.objects.select_related("created_by", "based_on"), pk=pk)
     runs = version.runs.order_by("-year", "-pk")
     lab = labels_of(version.toml)
-    return render(request, "evaluation/policy_detail.html", {
-        "version": version, "runs": runs, "labels": lab, "policy": lab.policy, "class_keys": lab.class_keys,
-        "fields": whatif.form_values(lab.policy), "can_run": writer(request)})
+    return render(
+        request,
+        "evaluation/policy_detail.html",
+        {
+            "version": version,
+            "runs": runs,
+            "labels": lab,
+            "policy": lab.policy,
+            "class_keys": lab.class_keys,
+            "fields": whatif.form_values(lab.policy),
+            "can_run": writer(request),
+        },
+    )

@@ -23,7 +23,9 @@ def kinds_epilog(importing: bool = True) -> str:
     lines += [f"  {name.ljust(width)}  {k.zh} / {k.en}" for name, k in KINDS.items()]
     if importing:
         lines += [f"  {name.ljust(width)}  {k.zh} / {k.en}" for name, k in IMPORT_ONLY.items()]
-    lines += [f"  {name.ljust(width)}  同 {target}（旧名） / the former name of {target}" for name, target in ALIASES.items()]
+    lines += [
+        f"  {name.ljust(width)}  同 {target}（旧名） / the former name of {target}" for name, target in ALIASES.items()
+    ]
     return "\n".join(lines)
 
 

@@ -19,8 +19,12 @@ from .columns import Column
 from .schemas import CONTRACTS
 
 PREFETCH = ("parcel_links__parcel", "commitments", "extensions", "government_delays")
-RATE_UNITS = {"investment_intensity": "万元/亩", "tax_per_mu": "万元/亩", "energy_per_value_added": "吨标准煤/万元",
-              "emissions_per_value_added": "吨/万元"}
+RATE_UNITS = {
+    "investment_intensity": "万元/亩",
+    "tax_per_mu": "万元/亩",
+    "energy_per_value_added": "吨标准煤/万元",
+    "emissions_per_value_added": "吨/万元",
+}
 
 
 def contract_queryset() -> QuerySet:
@@ -38,6 +42,7 @@ def _extended(milestone: str):
     def get(c):
         dates = [e for e in c.extensions.all() if e.milestone == milestone]
         return dates[-1].new_date if dates else None  # the latest approved (ordered by approval date)
+
     return get
 
 
@@ -53,6 +58,7 @@ def _delay(attr: str):
 
         names = policy().idle_land.causes.get(d.cause)
         return names[0] if names else d.get_cause_display()
+
     return get
 
 
@@ -60,6 +66,7 @@ def _commitment(kind: str, attr: str):
     def get(c):
         m = next((m for m in c.commitments.all() if m.kind == kind), None)
         return getattr(m, attr) if m is not None else None
+
     return get
 
 
@@ -91,10 +98,19 @@ CONTRACT_COLUMNS: tuple[Column, ...] = (
     Column("area_m2", lambda c: c.area_m2, width=14, example="20000.00"),
     Column("term_years", lambda c: str(c.term_years) if c.term_years is not None else None, width=10, example="50"),
     Column("contract_date", lambda c: c.signed_on, width=12, example="2024-01-10"),
-    *(Column(name, (lambda n: lambda c: getattr(c, n))(name), width=12, example=example) for name, example in (
-        ("agreed_delivery", "2024-02-01"), ("actual_delivery", "2024-01-30"), ("agreed_start", "2024-06-30"),
-        ("actual_start", ""), ("agreed_completion", "2026-06-30"), ("actual_completion", ""),
-        ("agreed_production", "2027-06-30"), ("actual_production", ""))),
+    *(
+        Column(name, (lambda n: lambda c: getattr(c, n))(name), width=12, example=example)
+        for name, example in (
+            ("agreed_delivery", "2024-02-01"),
+            ("actual_delivery", "2024-01-30"),
+            ("agreed_start", "2024-06-30"),
+            ("actual_start", ""),
+            ("agreed_completion", "2026-06-30"),
+            ("actual_completion", ""),
+            ("agreed_production", "2027-06-30"),
+            ("actual_production", ""),
+        )
+    ),
     Column("extended_start", _extended("start"), width=12),
     Column("extended_completion", _extended("completion"), width=12, example="2026-12-31"),
     Column("extended_production", _extended("production"), width=12),
@@ -120,9 +136,16 @@ def read_contracts(data, schema, *, mapping=None, sheet=None, filename=None):
     for row in result.rows:
         use = row.get("land_use")
         if use and not is_selected(row, keywords):
-            skipped.append(SkippedRow(row["_sheet"], row["_row"], "not_industrial",
-                                      f"非工业用地（{use}），不纳入供后监管", f"not industrial land ({use}): not supervised",
-                                      str(row.get("location") or row.get("holder") or "")))
+            skipped.append(
+                SkippedRow(
+                    row["_sheet"],
+                    row["_row"],
+                    "not_industrial",
+                    f"非工业用地（{use}），不纳入供后监管",
+                    f"not industrial land ({use}): not supervised",
+                    str(row.get("location") or row.get("holder") or ""),
+                )
+            )
             continue
         if not row.get("contract_number") and row.get("source_ref"):
             row["contract_number"] = str(row["source_ref"]).strip()

@@ -21,15 +21,20 @@ import xlsxwriter
 from django.db.models import QuerySet
 
 from landcycle.accounts.scope import scoped
-from landcycle.rules.formula_guard import csv_row, xlsx_write
 from landcycle.registry.models import Region
+from landcycle.rules.formula_guard import csv_row, xlsx_write
 
 from .contract_columns import PREFETCH as CONTRACT_PREFETCH
 from .kinds import Kind, enum_label, get_kind
 
 RELATED = {
-    "regions": (), "parks": ("town",), "parcels": ("park",), "enterprises": ("town",),
-    "occupancy": ("enterprise", "parcel", "lessor"), "figures": ("enterprise",), "contracts": ("town", "holder"),
+    "regions": (),
+    "parks": ("town",),
+    "parcels": ("park",),
+    "enterprises": ("town",),
+    "occupancy": ("enterprise", "parcel", "lessor"),
+    "figures": ("enterprise",),
+    "contracts": ("town", "holder"),
     "evaluation_facts": ("enterprise",),
 }
 # what a row's columns read besides its own fields
@@ -63,7 +68,7 @@ def ledger_rows(kind: Kind, qs: QuerySet, user):
     specs = [kind.spec(c) for c in kind.columns]
     for obj in qs.iterator(chunk_size=2000):
         row = []
-        for column, spec in zip(kind.columns, specs):
+        for column, spec in zip(kind.columns, specs, strict=False):
             value = column.get(obj)
             if isinstance(value, Region):
                 if towns is None:
@@ -117,8 +122,16 @@ def cell_formats(wb, kind: Kind) -> list:
 
 
 def header_format(wb, required: bool = False):
-    return wb.add_format({"bold": True, "bg_color": "#FCE4D6" if required else "#DDEBF7", "border": 1,
-                          "text_wrap": True, "valign": "vcenter", "align": "center"})
+    return wb.add_format(
+        {
+            "bold": True,
+            "bg_color": "#FCE4D6" if required else "#DDEBF7",
+            "border": 1,
+            "text_wrap": True,
+            "valign": "vcenter",
+            "align": "center",
+        }
+    )
 
 
 def write_cell(ws, r: int, c: int, value, fmt) -> None:

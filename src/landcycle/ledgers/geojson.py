@@ -30,7 +30,9 @@ SHEET = "GeoJSON"
 GEOGRAPHIC_CRS = ("crs84", "epsg::4326", "epsg:4326", "epsg::4490", "epsg:4490")
 
 PARCEL_SHAPES = LedgerSchema(
-    "parcel_shapes", "地块图形", "Parcel shapes",
+    "parcel_shapes",
+    "地块图形",
+    "Parcel shapes",
     fields=(
         code("number", *NUMBER_PROPERTIES, "宗地编号", label="地块编号", required=True, key=True),
         text("geometry", "图形", "shape", label="图形（GeoJSON）", required=True),
@@ -50,26 +52,35 @@ def _unusable(zh: str, en: str, rule: str) -> LedgerUnusable:
 def file_too_large(size: int, limits: ShapeLimits | None, rule: str) -> None:
     """Refuse a shapes file over LANDCYCLE_SHAPE_FILE_MAX_BYTES before reading it."""
     if limits is not None and size > limits.max_bytes:
-        raise _unusable(f"地块图形文件有{size_text(size)}，超过上限{size_text(limits.max_bytes)}（设置项"
-                        "LANDCYCLE_SHAPE_FILE_MAX_BYTES）：请分成几个文件导入",
-                        f"The shapes file is {size_text(size)}, more than the limit of {size_text(limits.max_bytes)} "
-                        "(setting LANDCYCLE_SHAPE_FILE_MAX_BYTES): import it in several files", rule)
+        raise _unusable(
+            f"地块图形文件有{size_text(size)}，超过上限{size_text(limits.max_bytes)}（设置项"
+            "LANDCYCLE_SHAPE_FILE_MAX_BYTES）：请分成几个文件导入",
+            f"The shapes file is {size_text(size)}, more than the limit of {size_text(limits.max_bytes)} "
+            "(setting LANDCYCLE_SHAPE_FILE_MAX_BYTES): import it in several files",
+            rule,
+        )
 
 
 def _load(data: bytes) -> Any:
     try:
         text_ = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise _unusable("GeoJSON文件应为UTF-8编码", "A GeoJSON file must be encoded in UTF-8", "geojson.encoding") from None
+        raise _unusable(
+            "GeoJSON文件应为UTF-8编码", "A GeoJSON file must be encoded in UTF-8", "geojson.encoding"
+        ) from None
     try:
         return load_json(text_)
     except json.JSONDecodeError as exc:
-        raise _unusable(f"文件不是有效的GeoJSON（第{exc.lineno}行第{exc.colno}列：{exc.msg}）",
-                        f"The file is not valid GeoJSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
-                        "geojson.json") from None
+        raise _unusable(
+            f"文件不是有效的GeoJSON（第{exc.lineno}行第{exc.colno}列：{exc.msg}）",
+            f"The file is not valid GeoJSON (line {exc.lineno}, column {exc.colno}: {exc.msg})",
+            "geojson.json",
+        ) from None
     except ValueError as exc:
         zh, en = exc.args
-        raise _unusable(f"文件不是有效的GeoJSON（{zh}）", f"The file is not valid GeoJSON ({en})", "geojson.json") from None
+        raise _unusable(
+            f"文件不是有效的GeoJSON（{zh}）", f"The file is not valid GeoJSON ({en})", "geojson.json"
+        ) from None
 
 
 def _check_crs(doc: dict) -> None:
@@ -78,9 +89,12 @@ def _check_crs(doc: dict) -> None:
         return  # RFC 7946: GeoJSON is WGS 84 longitude/latitude
     name = str((crs.get("properties") or {}).get("name", "")) if isinstance(crs, dict) else str(crs)
     if not any(_key(name).endswith(ok) for ok in GEOGRAPHIC_CRS):
-        raise _unusable(f"坐标系“{name}”不是WGS 84经纬度：请导出为EPSG:4326（WGS 84）或CGCS2000经纬度（EPSG:4490）",
-                        f"The coordinate system '{name}' is not WGS 84 longitude/latitude: export the shapes as "
-                        "EPSG:4326 (or CGCS2000 geographic, EPSG:4490)", "geojson.crs")
+        raise _unusable(
+            f"坐标系“{name}”不是WGS 84经纬度：请导出为EPSG:4326（WGS 84）或CGCS2000经纬度（EPSG:4490）",
+            f"The coordinate system '{name}' is not WGS 84 longitude/latitude: export the shapes as "
+            "EPSG:4326 (or CGCS2000 geographic, EPSG:4490)",
+            "geojson.crs",
+        )
 
 
 def _number_properties(mapping: dict | None) -> list[str]:
@@ -101,9 +115,15 @@ def _number(value) -> str | None:
     return text_ or None
 
 
-def read_geojson(source: bytes, schema: LedgerSchema = PARCEL_SHAPES, *, mapping: dict | None = None,
-                 sheet: str | None = None, filename: str | None = None,
-                 limits: ShapeLimits | None = None) -> LedgerResult:
+def read_geojson(
+    source: bytes,
+    schema: LedgerSchema = PARCEL_SHAPES,
+    *,
+    mapping: dict | None = None,
+    sheet: str | None = None,
+    filename: str | None = None,
+    limits: ShapeLimits | None = None,
+) -> LedgerResult:
     """Typed rows ``{"_sheet", "_row", "number", "geometry"}`` plus every problem of the file; raises
     ``LedgerUnusable`` when it is not a GeoJSON FeatureCollection at all, or is larger than ``limits`` allow."""
     file_too_large(len(source), limits, "geojson.too_large")
@@ -111,9 +131,12 @@ def read_geojson(source: bytes, schema: LedgerSchema = PARCEL_SHAPES, *, mapping
     if isinstance(doc, dict) and doc.get("type") == "Feature":
         doc = {"type": "FeatureCollection", "features": [doc], "crs": doc.get("crs")}
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection" or not isinstance(doc.get("features"), list):
-        raise _unusable("GeoJSON文件应为FeatureCollection（要素集合），每个要素带地块编号属性和地块图形",
-                        "The GeoJSON file must be a FeatureCollection whose features carry the parcel number and "
-                        "the parcel's shape", "geojson.type")
+        raise _unusable(
+            "GeoJSON文件应为FeatureCollection（要素集合），每个要素带地块编号属性和地块图形",
+            "The GeoJSON file must be a FeatureCollection whose features carry the parcel number and "
+            "the parcel's shape",
+            "geojson.type",
+        )
     _check_crs(doc)
     if not doc["features"]:
         raise _unusable("GeoJSON文件中没有要素", "The GeoJSON file has no features", "geojson.empty")
@@ -124,8 +147,18 @@ def read_geojson(source: bytes, schema: LedgerSchema = PARCEL_SHAPES, *, mapping
         row: dict[str, Any] = {"_sheet": SHEET, "_row": r, "_property": ""}
         rows.append(row)
         if not isinstance(feature, dict) or feature.get("type") != "Feature":
-            problems.append(LedgerProblem(SHEET, r, GEOMETRY, None, "geojson.feature", f"第{r}个要素不是GeoJSON要素（Feature）",
-                                          f"Item {r} is not a GeoJSON Feature", GEOMETRY))
+            problems.append(
+                LedgerProblem(
+                    SHEET,
+                    r,
+                    GEOMETRY,
+                    None,
+                    "geojson.feature",
+                    f"第{r}个要素不是GeoJSON要素（Feature）",
+                    f"Item {r} is not a GeoJSON Feature",
+                    GEOMETRY,
+                )
+            )
             continue
         props = feature.get("properties") or {}
         found = next(((k, v) for k, v in props.items() if _key(k) in wanted), None) if isinstance(props, dict) else None
@@ -134,26 +167,55 @@ def read_geojson(source: bytes, schema: LedgerSchema = PARCEL_SHAPES, *, mapping
         number = _number(found[1]) if found else None
         column = row["_property"] = found[0] if found else "、".join(wanted.values())
         if number is None:
-            problems.append(LedgerProblem(SHEET, r, column, None, "geojson.number_missing",
-                                          f"要素缺少地块编号（属性{'、'.join(wanted.values())}之一）",
-                                          f"The feature has no parcel number (one of the properties "
-                                          f"{', '.join(wanted.values())})", "number"))
+            problems.append(
+                LedgerProblem(
+                    SHEET,
+                    r,
+                    column,
+                    None,
+                    "geojson.number_missing",
+                    f"要素缺少地块编号（属性{'、'.join(wanted.values())}之一）",
+                    f"The feature has no parcel number (one of the properties {', '.join(wanted.values())})",
+                    "number",
+                )
+            )
         row["number"] = number
         geometry = feature.get("geometry")
         row["geometry"] = geometry
         if geometry is None:
-            problems.append(LedgerProblem(SHEET, r, GEOMETRY, None, "geometry.missing", "要素没有图形",
-                                          "The feature has no geometry", GEOMETRY))
+            problems.append(
+                LedgerProblem(
+                    SHEET,
+                    r,
+                    GEOMETRY,
+                    None,
+                    "geometry.missing",
+                    "要素没有图形",
+                    "The feature has no geometry",
+                    GEOMETRY,
+                )
+            )
             continue
         _shape, found_problems = parse_polygon(geometry, GEOMETRY, limits)
         for p in found_problems:
-            problems.append(LedgerProblem(SHEET, r, GEOMETRY, describe(geometry, limits), p.rule, p.zh, p.en,
-                                          GEOMETRY))
+            problems.append(LedgerProblem(SHEET, r, GEOMETRY, describe(geometry, limits), p.rule, p.zh, p.en, GEOMETRY))
     header = "、".join(used) or NUMBER_PROPERTIES[0]
-    columns = [ColumnBinding(0, "A", header, "number", note="properties"),
-               ColumnBinding(1, "B", GEOMETRY, GEOMETRY, unit="WGS 84", note="geometry")]
-    return LedgerResult(schema=schema.name, sheet=SHEET, format="geojson", rows=rows, problems=problems, skipped=[],
-                        header_row=0, header_rows=(), columns=columns, encoding="utf-8")
+    columns = [
+        ColumnBinding(0, "A", header, "number", note="properties"),
+        ColumnBinding(1, "B", GEOMETRY, GEOMETRY, unit="WGS 84", note="geometry"),
+    ]
+    return LedgerResult(
+        schema=schema.name,
+        sheet=SHEET,
+        format="geojson",
+        rows=rows,
+        problems=problems,
+        skipped=[],
+        header_row=0,
+        header_rows=(),
+        columns=columns,
+        encoding="utf-8",
+    )
 
 
 def describe(geometry, limits: ShapeLimits | None = None) -> str:

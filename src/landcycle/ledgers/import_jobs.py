@@ -51,8 +51,10 @@ def progress_write(batch_id: int, stage: str, done: int, total: int) -> None:
     path = progress_path(batch_id)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.part")
-    tmp.write_text(json.dumps({"stage": stage, "done": int(done), "total": int(total),
-                               "at": timezone.now().isoformat()}), encoding="utf-8")
+    tmp.write_text(
+        json.dumps({"stage": stage, "done": int(done), "total": int(total), "at": timezone.now().isoformat()}),
+        encoding="utf-8",
+    )
     tmp.replace(path)
 
 
@@ -83,7 +85,8 @@ def import_claim(batch_id: int, worker: str) -> bool:
     for attempt in range(5):
         try:
             claimed = ImportBatch.objects.filter(pk=batch_id, status=Status.QUEUED).update(
-                status=Status.RUNNING, worker=worker[:100], started_at=timezone.now())
+                status=Status.RUNNING, worker=worker[:100], started_at=timezone.now()
+            )
         except OperationalError:  # SQLite busy: try again; the compare-and-set stays exact
             time.sleep(0.1 * (attempt + 1))
             continue
@@ -110,8 +113,14 @@ def import_run(batch_id: int) -> ImportBatch:
         _update(batch_id, status=Status.FAILED, error=text[:2000], finished_at=None)
     except Exception as exc:  # the transaction was rolled back: nothing written; the batch says why
         log.exception("import batch %s failed", batch_id)
-        _update(batch_id, status=Status.FAILED, finished_at=None,
-                error=f"导入出错，未写入任何数据 / the import failed, nothing was written: {type(exc).__name__}: {exc}"[:2000])
+        _update(
+            batch_id,
+            status=Status.FAILED,
+            finished_at=None,
+            error=f"导入出错，未写入任何数据 / the import failed, nothing was written: {type(exc).__name__}: {exc}"[
+                :2000
+            ],
+        )
     finally:
         progress_clear(batch_id)
     batch.refresh_from_db()
@@ -120,7 +129,9 @@ def import_run(batch_id: int) -> ImportBatch:
 
 def run_next(worker: str) -> ImportBatch | None:
     """Claim and run the oldest queued batch; None when there is none left to claim."""
-    for pk in ImportBatch.objects.filter(status=Status.QUEUED).order_by("created_at", "pk").values_list("pk", flat=True):
+    for pk in (
+        ImportBatch.objects.filter(status=Status.QUEUED).order_by("created_at", "pk").values_list("pk", flat=True)
+    ):
         if import_claim(pk, worker):
             return import_run(pk)
     return None
@@ -139,8 +150,10 @@ def fail_stale(now: dt.datetime | None = None) -> int:
     if not stale:
         return 0
     n = ImportBatch.objects.filter(pk__in=stale, status=Status.RUNNING).update(
-        status=Status.FAILED, error="导入进程已中断，未写入任何数据，请重新确认导入 / the importing process stopped: "
-                                    "nothing was written, confirm the import again")
+        status=Status.FAILED,
+        error="导入进程已中断，未写入任何数据，请重新确认导入 / the importing process stopped: "
+        "nothing was written, confirm the import again",
+    )
     for pk in stale:
         progress_clear(pk)
     return n

@@ -53,8 +53,9 @@ def _update(job_id: int, *, best_effort: bool = False, **values) -> None:
 def job_queue(*, user, source: str, fmt: str, filters: dict, total: int = 0, summary: str = "") -> ExportJob:
     """Queue an export of a list; a thread of this process starts on it once the transaction commits."""
     src = get_source(source)
-    job = ExportJob.objects.create(source=src.name, kind=src.kind, fmt=fmt, filters=filters, user=user,
-                                   rows_total=total, summary=summary[:300])
+    job = ExportJob.objects.create(
+        source=src.name, kind=src.kind, fmt=fmt, filters=filters, user=user, rows_total=total, summary=summary[:300]
+    )
     if START_THREAD:
         transaction.on_commit(lambda: start_thread(job.pk))
     return job
@@ -66,7 +67,8 @@ def job_claim(job_id: int, worker: str) -> bool:
         now = timezone.now()
         try:
             claimed = ExportJob.objects.filter(pk=job_id, status=Status.QUEUED).update(
-                status=Status.RUNNING, worker=worker[:100], started_at=now, heartbeat_at=now)
+                status=Status.RUNNING, worker=worker[:100], started_at=now, heartbeat_at=now
+            )
         except OperationalError:  # SQLite busy: try again; the compare-and-set stays exact
             time.sleep(0.1 * (attempt + 1))
             continue
@@ -104,8 +106,16 @@ def job_run(job_id: int) -> ExportJob:
         log.exception("export job %s failed", job.pk)
         _update(job.pk, status=Status.FAILED, finished_at=timezone.now(), error=f"{type(exc).__name__}: {exc}"[:2000])
     else:
-        _update(job.pk, status=Status.DONE, finished_at=timezone.now(), file=relative, size=len(data),
-                rows_done=counted["done"], rows_total=counted["done"], heartbeat_at=timezone.now())
+        _update(
+            job.pk,
+            status=Status.DONE,
+            finished_at=timezone.now(),
+            file=relative,
+            size=len(data),
+            rows_done=counted["done"],
+            rows_total=counted["done"],
+            heartbeat_at=timezone.now(),
+        )
     job.refresh_from_db()
     return job
 
@@ -126,8 +136,10 @@ def fail_stale(now: dt.datetime | None = None) -> int:
     """Running jobs whose process stopped (no progress for ``STALE_AFTER``) end as failed."""
     limit = (now or timezone.now()) - STALE_AFTER
     return ExportJob.objects.filter(status=Status.RUNNING, heartbeat_at__lt=limit).update(
-        status=Status.FAILED, finished_at=timezone.now(),
-        error="导出进程已中断，请重新导出 / the exporting process stopped: export again")
+        status=Status.FAILED,
+        finished_at=timezone.now(),
+        error="导出进程已中断，请重新导出 / the exporting process stopped: export again",
+    )
 
 
 def run_worker(*, once: bool = False, interval: float = 3.0, max_seconds: float | None = None, out=None) -> int:

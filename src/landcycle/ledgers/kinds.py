@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 
 from landcycle.evaluation.facts import MERGE, shipped_kinds
 from landcycle.evaluation.models import EvaluationFact, YearlyFigure
-from landcycle.registry.models import Enterprise, Occupancy, Park, Parcel, Region
+from landcycle.registry.models import Enterprise, Occupancy, Parcel, Park, Region
 from landcycle.rules.codes import make_uscc
 from landcycle.rules.ledger import LedgerUnusable, read_ledger
 from landcycle.rules.ledger.schema import FieldSpec, LedgerSchema
@@ -73,8 +73,7 @@ def _fact_of(figure, kind: str):
     enterprise that is not in the database (the sample's ledger files) has none."""
     if figure.enterprise._state.adding:
         return None
-    return next((f for f in figure.enterprise.evaluation_facts.all() if f.year == figure.year and f.kind == kind),
-                None)
+    return next((f for f in figure.enterprise.evaluation_facts.all() if f.year == figure.year and f.kind == kind), None)
 
 
 def _fact_columns() -> list[Column]:
@@ -82,92 +81,148 @@ def _fact_columns() -> list[Column]:
     cols = []
     for k in shipped_kinds():
         if k.category == MERGE:
-            cols.append(Column(k.kind, lambda f, kind=k.kind: getattr(_fact_of(f, kind), "value", None), width=14,
-                               example=""))
+            cols.append(
+                Column(k.kind, lambda f, kind=k.kind: getattr(_fact_of(f, kind), "value", None), width=14, example="")
+            )
         else:
-            cols.append(Column(k.kind, lambda f, kind=k.kind: "是" if _fact_of(f, kind) else None, width=10,
-                               example=""))
+            cols.append(
+                Column(k.kind, lambda f, kind=k.kind: "是" if _fact_of(f, kind) else None, width=10, example="")
+            )
     return cols
 
-KINDS: dict[str, Kind] = {k.name: k for k in (
-    Kind("regions", REGIONS, "镇街名录：9位区划代码与名称", "towns: 9-digit division code and name", (
-        Column("code", lambda r: r.code, width=14, example="330282112"),
-        Column("name", lambda r: r.name, width=16, example="新浦镇"),
-    ), lambda: Region.objects.filter(level=Region.Level.TOWN).order_by("code")),
-    Kind("parks", PARKS, "园区台账：编号、名称、类型、所属镇街", "parks: code, name, kind, town", (
-        Column("code", lambda p: p.code, width=16, example="XP-YQ-01"),
-        Column("name", lambda p: p.name, width=24, example="新浦镇工业园区"),
-        Column("kind", lambda p: p.kind, width=14, example="industrial"),
-        Column("town", lambda p: p.town, width=14, example="新浦镇"),
-        Column("note", lambda p: p.note, width=30, example=""),
-    ), lambda: Park.objects.select_related("town").order_by("code")),
-    Kind("parcels", PARCELS, "地块台账：编号、所属园区、面积、用途、供地方式、状态、坐落",
-         "parcels: number, park, area, land use, tenure, status, address", (
-        Column("number", lambda p: p.number, width=20, example="330282112-0001"),
-        Column("park", lambda p: p.park.code, header="园区编号", width=16, example="XP-YQ-01"),
-        Column("area_m2", lambda p: p.area_m2, width=16, example="20000.00"),
-        Column("land_use", lambda p: p.land_use, width=14, example="industrial"),
-        Column("tenure", lambda p: p.tenure, width=10, example="granted"),
-        Column("status", lambda p: p.status, width=10, example="in_use"),
-        Column("address", lambda p: p.address, width=30, example="新浦镇工业园区纬二路8号"),
-    ), lambda: Parcel.objects.select_related("park").order_by("number")),
-    Kind("enterprises", ENTERPRISES, "企业台账：统一社会信用代码、名称、行业、规模、成立日期、状态、所属镇街",
-         "enterprises: credit code, name, industry, size, registration date, status, town", (
-        Column("uscc", lambda e: e.uscc, width=22, example=EXAMPLE_USCC),
-        Column("name", lambda e: e.name, width=30, example="慈溪市新浦电器有限公司"),
-        Column("industry_code", lambda e: e.industry_code, width=10, example="3851"),
-        Column("scale", lambda e: e.scale, width=8, example="above"),
-        Column("registered_on", lambda e: e.registered_on, width=12, example="2005-03-01"),
-        Column("status", lambda e: e.status, width=8, example="operating"),
-        Column("town", lambda e: e.town, width=12, example="新浦镇"),
-        Column("contact", lambda e: e.contact, width=16, example="张三 13800000000"),
-    ), lambda: Enterprise.objects.select_related("town").order_by("uscc")),
-    Kind("occupancy", OCCUPANCY, "用地关系台账：哪家企业以何种方式使用哪块地（自有/租赁）",
-         "occupancy: which enterprise uses which parcel, owned or leased, from when", (
-        Column("uscc", lambda o: o.enterprise.uscc, width=22, example=EXAMPLE_USCC),
-        Column("enterprise_name", lambda o: o.enterprise.name, width=30, example="慈溪市新浦电器有限公司"),
-        Column("parcel", lambda o: o.parcel.number, header="地块编号", width=20, example="330282112-0001"),
-        Column("kind", lambda o: o.kind, width=10, example="owned"),
-        Column("lessor", lambda o: o.lessor.uscc if o.lessor_id else None, width=22, example=""),
-        Column("area_m2", lambda o: o.area_m2, width=16, example="20000.00"),
-        Column("start", lambda o: o.start, width=12, example="2005-03-01"),
-        Column("end", lambda o: o.end, width=12, example=""),
-    ), lambda: Occupancy.objects.select_related("enterprise", "parcel", "lessor").order_by(
-        "enterprise__uscc", "parcel__number", "kind", "start", "pk")),
-    Kind("figures", FIGURES_LEDGER, "企业年度数据：亩均评价用的收入、税收、增加值、能耗、排放、研发、职工、用电",
-         "yearly figures: revenue, tax, value added, energy, emissions, R&D, staff, electricity", (
-        Column("uscc", lambda f: f.enterprise.uscc, width=22, example=EXAMPLE_USCC),
-        Column("name", lambda f: f.enterprise.name, width=30, example="慈溪市新浦电器有限公司"),
-        Column("year", lambda f: f.year, width=8, example=2025),
-        Column("revenue", lambda f: f.revenue, width=16, example="12000.00"),
-        Column("tax", lambda f: f.tax, width=16, example="600.00"),
-        Column("value_added", lambda f: f.value_added, width=16, example="3000.00"),
-        Column("energy_tce", lambda f: f.energy_tce, width=18, example="850.00"),
-        Column("emissions_t", lambda f: f.emissions_t, width=18, example="1.250"),
-        Column("rnd", lambda f: f.rnd, width=16, example="420.00"),
-        Column("staff", lambda f: f.staff, width=14, example=120),
-        Column("electricity_10k_kwh", lambda f: f.electricity_10k_kwh, width=18, example="560.00"),
-        *_fact_columns(),
-    ), lambda: YearlyFigure.objects.select_related("enterprise").order_by("enterprise__uscc", "year")),
-    Kind("evaluation_facts", EVALUATION_FACTS, "评价事项：一票否决（事故、节能任务、违法用地）、保护、政策性搬迁、合并评价，"
-         "每项注明日期与依据文件",
-         "evaluation facts: vetoes (accidents, a missed energy task, illegal land use), protections, relocation by "
-         "policy, merged units, each with its date and source document", (
-        Column("uscc", lambda f: f.enterprise.uscc, width=22, example=EXAMPLE_USCC),
-        Column("name", lambda f: f.enterprise.name, width=30, example="慈溪市新浦电器有限公司"),
-        Column("year", lambda f: f.year, width=8, example=2025),
-        Column("kind", lambda f: f.kind, width=22, example="veto_illegal_land"),
-        Column("value", lambda f: f.value, width=14, example=""),
-        Column("occurred_on", lambda f: f.occurred_on, width=14, example="2025-06-03"),
-        Column("source", lambda f: f.source, width=30, example="慈自然资罚〔2025〕12号"),
-        Column("note", lambda f: f.note, width=30, example=""),
-    ), lambda: EvaluationFact.objects.select_related("enterprise").order_by("enterprise__uscc", "year", "kind")),
-    Kind("contracts", CONTRACTS, "供地合同：合同编号、地块、受让人、价款、面积、约定与实际的交地开工竣工达产日期、延期、开发进度、"
-         "政府原因、承诺指标（只导入工业用地；没有地块编号的行登记到所选镇街或本镇街）",
-         "land supply contracts: number, parcels, holder, price, area, agreed and actual dates, extensions, progress, "
-         "government delays, commitments (industrial land only; rows without parcels go to the chosen town or yours)",
-         CONTRACT_COLUMNS, contract_queryset, reader=read_contracts),
-)}
+
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        Kind(
+            "regions",
+            REGIONS,
+            "镇街名录：9位区划代码与名称",
+            "towns: 9-digit division code and name",
+            (
+                Column("code", lambda r: r.code, width=14, example="330282112"),
+                Column("name", lambda r: r.name, width=16, example="新浦镇"),
+            ),
+            lambda: Region.objects.filter(level=Region.Level.TOWN).order_by("code"),
+        ),
+        Kind(
+            "parks",
+            PARKS,
+            "园区台账：编号、名称、类型、所属镇街",
+            "parks: code, name, kind, town",
+            (
+                Column("code", lambda p: p.code, width=16, example="XP-YQ-01"),
+                Column("name", lambda p: p.name, width=24, example="新浦镇工业园区"),
+                Column("kind", lambda p: p.kind, width=14, example="industrial"),
+                Column("town", lambda p: p.town, width=14, example="新浦镇"),
+                Column("note", lambda p: p.note, width=30, example=""),
+            ),
+            lambda: Park.objects.select_related("town").order_by("code"),
+        ),
+        Kind(
+            "parcels",
+            PARCELS,
+            "地块台账：编号、所属园区、面积、用途、供地方式、状态、坐落",
+            "parcels: number, park, area, land use, tenure, status, address",
+            (
+                Column("number", lambda p: p.number, width=20, example="330282112-0001"),
+                Column("park", lambda p: p.park.code, header="园区编号", width=16, example="XP-YQ-01"),
+                Column("area_m2", lambda p: p.area_m2, width=16, example="20000.00"),
+                Column("land_use", lambda p: p.land_use, width=14, example="industrial"),
+                Column("tenure", lambda p: p.tenure, width=10, example="granted"),
+                Column("status", lambda p: p.status, width=10, example="in_use"),
+                Column("address", lambda p: p.address, width=30, example="新浦镇工业园区纬二路8号"),
+            ),
+            lambda: Parcel.objects.select_related("park").order_by("number"),
+        ),
+        Kind(
+            "enterprises",
+            ENTERPRISES,
+            "企业台账：统一社会信用代码、名称、行业、规模、成立日期、状态、所属镇街",
+            "enterprises: credit code, name, industry, size, registration date, status, town",
+            (
+                Column("uscc", lambda e: e.uscc, width=22, example=EXAMPLE_USCC),
+                Column("name", lambda e: e.name, width=30, example="慈溪市新浦电器有限公司"),
+                Column("industry_code", lambda e: e.industry_code, width=10, example="3851"),
+                Column("scale", lambda e: e.scale, width=8, example="above"),
+                Column("registered_on", lambda e: e.registered_on, width=12, example="2005-03-01"),
+                Column("status", lambda e: e.status, width=8, example="operating"),
+                Column("town", lambda e: e.town, width=12, example="新浦镇"),
+                Column("contact", lambda e: e.contact, width=16, example="张三 13800000000"),
+            ),
+            lambda: Enterprise.objects.select_related("town").order_by("uscc"),
+        ),
+        Kind(
+            "occupancy",
+            OCCUPANCY,
+            "用地关系台账：哪家企业以何种方式使用哪块地（自有/租赁）",
+            "occupancy: which enterprise uses which parcel, owned or leased, from when",
+            (
+                Column("uscc", lambda o: o.enterprise.uscc, width=22, example=EXAMPLE_USCC),
+                Column("enterprise_name", lambda o: o.enterprise.name, width=30, example="慈溪市新浦电器有限公司"),
+                Column("parcel", lambda o: o.parcel.number, header="地块编号", width=20, example="330282112-0001"),
+                Column("kind", lambda o: o.kind, width=10, example="owned"),
+                Column("lessor", lambda o: o.lessor.uscc if o.lessor_id else None, width=22, example=""),
+                Column("area_m2", lambda o: o.area_m2, width=16, example="20000.00"),
+                Column("start", lambda o: o.start, width=12, example="2005-03-01"),
+                Column("end", lambda o: o.end, width=12, example=""),
+            ),
+            lambda: Occupancy.objects.select_related("enterprise", "parcel", "lessor").order_by(
+                "enterprise__uscc", "parcel__number", "kind", "start", "pk"
+            ),
+        ),
+        Kind(
+            "figures",
+            FIGURES_LEDGER,
+            "企业年度数据：亩均评价用的收入、税收、增加值、能耗、排放、研发、职工、用电",
+            "yearly figures: revenue, tax, value added, energy, emissions, R&D, staff, electricity",
+            (
+                Column("uscc", lambda f: f.enterprise.uscc, width=22, example=EXAMPLE_USCC),
+                Column("name", lambda f: f.enterprise.name, width=30, example="慈溪市新浦电器有限公司"),
+                Column("year", lambda f: f.year, width=8, example=2025),
+                Column("revenue", lambda f: f.revenue, width=16, example="12000.00"),
+                Column("tax", lambda f: f.tax, width=16, example="600.00"),
+                Column("value_added", lambda f: f.value_added, width=16, example="3000.00"),
+                Column("energy_tce", lambda f: f.energy_tce, width=18, example="850.00"),
+                Column("emissions_t", lambda f: f.emissions_t, width=18, example="1.250"),
+                Column("rnd", lambda f: f.rnd, width=16, example="420.00"),
+                Column("staff", lambda f: f.staff, width=14, example=120),
+                Column("electricity_10k_kwh", lambda f: f.electricity_10k_kwh, width=18, example="560.00"),
+                *_fact_columns(),
+            ),
+            lambda: YearlyFigure.objects.select_related("enterprise").order_by("enterprise__uscc", "year"),
+        ),
+        Kind(
+            "evaluation_facts",
+            EVALUATION_FACTS,
+            "评价事项：一票否决（事故、节能任务、违法用地）、保护、政策性搬迁、合并评价，每项注明日期与依据文件",
+            "evaluation facts: vetoes (accidents, a missed energy task, illegal land use), protections, relocation by "
+            "policy, merged units, each with its date and source document",
+            (
+                Column("uscc", lambda f: f.enterprise.uscc, width=22, example=EXAMPLE_USCC),
+                Column("name", lambda f: f.enterprise.name, width=30, example="慈溪市新浦电器有限公司"),
+                Column("year", lambda f: f.year, width=8, example=2025),
+                Column("kind", lambda f: f.kind, width=22, example="veto_illegal_land"),
+                Column("value", lambda f: f.value, width=14, example=""),
+                Column("occurred_on", lambda f: f.occurred_on, width=14, example="2025-06-03"),
+                Column("source", lambda f: f.source, width=30, example="慈自然资罚〔2025〕12号"),
+                Column("note", lambda f: f.note, width=30, example=""),
+            ),
+            lambda: EvaluationFact.objects.select_related("enterprise").order_by("enterprise__uscc", "year", "kind"),
+        ),
+        Kind(
+            "contracts",
+            CONTRACTS,
+            "供地合同：合同编号、地块、受让人、价款、面积、约定与实际的交地开工竣工达产日期、延期、开发进度、"
+            "政府原因、承诺指标（只导入工业用地；没有地块编号的行登记到所选镇街或本镇街）",
+            "land supply contracts: number, parcels, holder, price, area, agreed and actual dates, extensions, progress, "
+            "government delays, commitments (industrial land only; rows without parcels go to the chosen town or yours)",
+            CONTRACT_COLUMNS,
+            contract_queryset,
+            reader=read_contracts,
+        ),
+    )
+}
 # former names a command line still accepts
 ALIASES = {"land_supply": "contracts"}
 
@@ -182,15 +237,24 @@ def read_parcel_shapes(data, schema: LedgerSchema = PARCEL_SHAPES, **options):
 
 
 # ledgers that are imported but neither exported nor offered as a template: shapes come from GIS software
-IMPORT_ONLY: dict[str, Kind] = {k.name: k for k in (
-    Kind("parcel_shapes", PARCEL_SHAPES, "地块图形：GeoJSON要素集合（WGS 84经纬度），或打包为.zip的Shapefile（.shp、.shx、"
-         ".dbf，坐标系见.prj），属性“地块编号”（或number、parcel_no、DKBH），Polygon/MultiPolygon",
-         "parcel shapes: a GeoJSON FeatureCollection in WGS 84, or a Shapefile packed in a .zip (.shp, .shx, .dbf; "
-         "the coordinate system from its .prj), the parcel number in an attribute (地块编号, number, parcel_no or "
-         "DKBH), Polygon/MultiPolygon", (),
-         lambda: Parcel.objects.select_related("park").order_by("number"), reader=read_parcel_shapes,
-         accept=".geojson,.json,.zip"),
-)}
+IMPORT_ONLY: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        Kind(
+            "parcel_shapes",
+            PARCEL_SHAPES,
+            "地块图形：GeoJSON要素集合（WGS 84经纬度），或打包为.zip的Shapefile（.shp、.shx、"
+            ".dbf，坐标系见.prj），属性“地块编号”（或number、parcel_no、DKBH），Polygon/MultiPolygon",
+            "parcel shapes: a GeoJSON FeatureCollection in WGS 84, or a Shapefile packed in a .zip (.shp, .shx, .dbf; "
+            "the coordinate system from its .prj), the parcel number in an attribute (地块编号, number, parcel_no or "
+            "DKBH), Polygon/MultiPolygon",
+            (),
+            lambda: Parcel.objects.select_related("park").order_by("number"),
+            reader=read_parcel_shapes,
+            accept=".geojson,.json,.zip",
+        ),
+    )
+}
 IMPORTABLE: dict[str, Kind] = {**KINDS, **IMPORT_ONLY}
 
 
@@ -199,9 +263,11 @@ def get_kind(name: str) -> Kind:
         return IMPORTABLE[ALIASES.get(name, name)]
     except KeyError:
         known = ", ".join(IMPORTABLE)
-        raise LedgerUnusable(f"没有可导入的“{name}”台账（可选：{known}）",
-                             f"There is no importable ledger called '{name}' (known: {known})",
-                             rule="ledger.kind") from None
+        raise LedgerUnusable(
+            f"没有可导入的“{name}”台账（可选：{known}）",
+            f"There is no importable ledger called '{name}' (known: {known})",
+            rule="ledger.kind",
+        ) from None
 
 
 def enum_label(spec: FieldSpec, value) -> Any:

@@ -20,7 +20,7 @@ def fetch_in(qs: QuerySet, field: str, values: Iterable, chunk: int = CHUNK) -> 
     values = sorted({v for v in values if v is not None}, key=str)
     out: list = []
     for i in range(0, len(values), chunk):
-        out.extend(qs.filter(**{f"{field}__in": values[i:i + chunk]}))
+        out.extend(qs.filter(**{f"{field}__in": values[i : i + chunk]}))
     return out
 
 
@@ -58,8 +58,11 @@ class Towns:
                 return town, None
             if code in self.others:
                 other = self.others[code]
-                return None, ("town.not_town", f"“{value}”是{other.get_level_display()}（{other.name}），不是镇街",
-                              f"'{value}' is a {other.level} ({other.name}), not a town")
+                return None, (
+                    "town.not_town",
+                    f"“{value}”是{other.get_level_display()}（{other.name}），不是镇街",
+                    f"'{value}' is a {other.level} ({other.name}), not a town",
+                )
             return None, ("town.unknown", f"区划代码“{value}”不是已登记的镇街", f"'{value}' is not a registered town")
         candidates = self.by_name.get(value, [])
         mine = [t for t in candidates if in_scope(self.actor, t)]
@@ -67,10 +70,15 @@ class Towns:
             return mine[0], None
         if len(mine) > 1:
             codes = "、".join(t.code for t in mine)
-            return None, ("town.ambiguous", f"有多个名为“{value}”的镇街（{codes}），请填写9位区划代码",
-                          f"Several towns are called '{value}' ({', '.join(t.code for t in mine)}): "
-                          "write the 9-digit code")
+            return None, (
+                "town.ambiguous",
+                f"有多个名为“{value}”的镇街（{codes}），请填写9位区划代码",
+                f"Several towns are called '{value}' ({', '.join(t.code for t in mine)}): write the 9-digit code",
+            )
         if candidates:
             return candidates[0], None  # outside the actor's scope: the caller's scope check says so
-        return None, ("town.unknown", f"找不到名为“{value}”的镇街（请填写镇街全称或9位区划代码）",
-                      f"No town is called '{value}' (write the town's full name or its 9-digit code)")
+        return None, (
+            "town.unknown",
+            f"找不到名为“{value}”的镇街（请填写镇街全称或9位区划代码）",
+            f"No town is called '{value}' (write the town's full name or its 9-digit code)",
+        )

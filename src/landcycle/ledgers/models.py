@@ -33,8 +33,9 @@ class ImportBatch(models.Model):
     stored_file = models.CharField(_("存储路径"), max_length=255, blank=True)  # relative to UPLOADS_DIR
     mapping = models.JSONField(_("列映射"), null=True, blank=True)
     options = models.JSONField(_("导入选项"), default=dict, blank=True)  # e.g. {"town": "330282112"} for contracts
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_batches",
-                              verbose_name=_("操作人"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_batches", verbose_name=_("操作人")
+    )
     region_code = models.CharField(_("操作人区划"), max_length=12, blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     finished_at = models.DateTimeField(_("导入时间"), null=True, blank=True)
@@ -49,7 +50,9 @@ class ImportBatch(models.Model):
     problems = models.JSONField(_("问题"), default=list, blank=True)
     plan = models.JSONField(_("变更计划"), default=list, blank=True)  # rows to create / update (PLAN_KEPT)
     message = models.TextField(_("说明"), blank=True)
-    note = models.TextField(_("补充说明"), blank=True)  # what the importer adds to the counts (contracts: commitments …)
+    note = models.TextField(
+        _("补充说明"), blank=True
+    )  # what the importer adds to the counts (contracts: commitments …)
     # a large confirm runs in the background (import_jobs): who claimed it, when, and why it failed
     worker = models.CharField(_("处理进程"), max_length=100, blank=True)
     started_at = models.DateTimeField(_("开始导入时间"), null=True, blank=True)
@@ -93,8 +96,9 @@ class ExportJob(models.Model):
     fmt = models.CharField(_("格式"), max_length=8)
     filters = models.JSONField(_("筛选条件"), default=dict, blank=True)
     summary = models.CharField(_("筛选说明"), max_length=300, blank=True)  # the filters as the list showed them
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs",
-                             verbose_name=_("导出人"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="export_jobs", verbose_name=_("导出人")
+    )
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.QUEUED)
     worker = models.CharField(_("处理进程"), max_length=100, blank=True)
     rows_done = models.PositiveIntegerField(_("已导出行数"), default=0)

@@ -36,18 +36,39 @@ class RowPlan:
     before: dict | None = field(default=None, repr=False, compare=False)
 
     def as_dict(self) -> dict:
-        return {"sheet": self.sheet, "row": self.row, "key": self.key, "action": self.action,
-                "changes": {k: [plain(a), plain(b)] for k, (a, b) in self.changes.items()}}
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "key": self.key,
+            "action": self.action,
+            "changes": {k: [plain(a), plain(b)] for k, (a, b) in self.changes.items()},
+        }
 
 
 def problem_dict(p: LedgerProblem) -> dict:
-    return {"sheet": p.sheet, "row": p.row, "column": p.column, "value": plain(p.value), "rule": p.rule,
-            "zh": p.zh, "en": p.en, "field": p.field}
+    return {
+        "sheet": p.sheet,
+        "row": p.row,
+        "column": p.column,
+        "value": plain(p.value),
+        "rule": p.rule,
+        "zh": p.zh,
+        "en": p.en,
+        "field": p.field,
+    }
 
 
 def problem_from_dict(d: dict) -> LedgerProblem:
-    return LedgerProblem(d.get("sheet", ""), d.get("row", 0), d.get("column", ""), d.get("value"), d.get("rule", ""),
-                         d.get("zh", ""), d.get("en", ""), d.get("field", ""))
+    return LedgerProblem(
+        d.get("sheet", ""),
+        d.get("row", 0),
+        d.get("column", ""),
+        d.get("value"),
+        d.get("rule", ""),
+        d.get("zh", ""),
+        d.get("en", ""),
+        d.get("field", ""),
+    )
 
 
 def format_problem(p: LedgerProblem) -> str:
@@ -103,18 +124,29 @@ class ImportReport:
 
     def _summary(self) -> str:
         counts_zh = f"新增{self.created}，更新{self.updated}，未变{self.unchanged}，跳过{self.skipped}行"
-        counts_en = (f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, "
-                     f"{self.skipped} rows skipped")
+        counts_en = (
+            f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged, {self.skipped} rows skipped"
+        )
         if self.status == "refused":
-            return (f"拒绝导入：{len(self.problems)}个问题（{self.invalid}行），未写入任何数据 / refused: "
-                    f"{len(self.problems)} problems in {self.invalid} rows, nothing written")
+            return (
+                f"拒绝导入：{len(self.problems)}个问题（{self.invalid}行），未写入任何数据 / refused: "
+                f"{len(self.problems)} problems in {self.invalid} rows, nothing written"
+            )
         if self.status == "dry_run":
             return f"试运行，未写入：将{counts_zh} / dry run, nothing written: would be {counts_en}"
         if not self.changed:
-            return (f"无变化：{self.unchanged}行均与登记一致（跳过{self.skipped}行） / nothing changed: all "
-                    f"{self.unchanged} rows are already recorded ({self.skipped} rows skipped)")
+            return (
+                f"无变化：{self.unchanged}行均与登记一致（跳过{self.skipped}行） / nothing changed: all "
+                f"{self.unchanged} rows are already recorded ({self.skipped} rows skipped)"
+            )
         return f"已导入：{counts_zh} / imported: {counts_en}"
 
     def counts(self) -> dict[str, int]:
-        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
-                "invalid": self.invalid, "skipped": self.skipped, "problems": len(self.problems)}
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "invalid": self.invalid,
+            "skipped": self.skipped,
+            "problems": len(self.problems),
+        }

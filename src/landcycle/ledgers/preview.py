@@ -57,10 +57,20 @@ def _bindings(batch: ImportBatch, result: LedgerResult) -> list[dict]:
         factor = ""
         if c.factor is not None and c.factor != 1:
             factor = f"×{float(c.factor):g}"
-        out.append({"letter": c.letter, "header": c.header, "field": c.field or "",
-                    "label": (spec.label or spec.title) if spec else "", "unit": c.unit or "",
-                    "target_unit": spec.unit if spec and spec.unit else "", "factor": factor, "part": c.part,
-                    "source": c.unit_source or "", "note": c.note if c.note not in ("properties", "geometry") else ""})
+        out.append(
+            {
+                "letter": c.letter,
+                "header": c.header,
+                "field": c.field or "",
+                "label": (spec.label or spec.title) if spec else "",
+                "unit": c.unit or "",
+                "target_unit": spec.unit if spec and spec.unit else "",
+                "factor": factor,
+                "part": c.part,
+                "source": c.unit_source or "",
+                "note": c.note if c.note not in ("properties", "geometry") else "",
+            }
+        )
     return out
 
 
@@ -95,10 +105,14 @@ def batch_preview(batch: ImportBatch) -> Preview:
         cells = []
         for i in range(width):
             found = marks[n].get(i, [])
-            cells.append({"text": shown(source[i] if i < len(source) else None), "bad": bool(found),
-                          "tip": "\n".join(f"{p.get('zh', '')} / {p.get('en', '')}" for p in found)})
-        preview.grid.append({"row": n, "cells": cells,
-                             "problems": [p for i in sorted(marks[n]) for p in marks[n][i]]})
+            cells.append(
+                {
+                    "text": shown(source[i] if i < len(source) else None),
+                    "bad": bool(found),
+                    "tip": "\n".join(f"{p.get('zh', '')} / {p.get('en', '')}" for p in found),
+                }
+            )
+        preview.grid.append({"row": n, "cells": cells, "problems": [p for i in sorted(marks[n]) for p in marks[n][i]]})
     return preview
 
 
@@ -112,7 +126,9 @@ def _label(schema, name: str) -> str:
     try:
         spec = schema.field(name)
     except (KeyError, AttributeError):
-        return {"park": "园区", "town": "所属镇街", "enterprise": "企业", "parcel": "地块", "lessor": "出租方"}.get(name, name)
+        return {"park": "园区", "town": "所属镇街", "enterprise": "企业", "parcel": "地块", "lessor": "出租方"}.get(
+            name, name
+        )
     return spec.label or (spec.aliases[0] if spec.aliases else name)
 
 

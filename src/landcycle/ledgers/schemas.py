@@ -11,13 +11,25 @@ from landcycle.rules.ledger.schemas import TOWN_ALIASES, USCC_ALIASES
 from landcycle.rules.supervision.ledger_rows import SUPERVISED_LAND_SUPPLY
 
 REGIONS = LedgerSchema(
-    "regions", "镇街名录", "Towns",
+    "regions",
+    "镇街名录",
+    "Towns",
     fields=(
-        code("code", "区划代码", "统计用区划代码", "镇街代码", "镇街区划代码", "town code", label="区划代码", required=True,
-             key=True),
+        code(
+            "code",
+            "区划代码",
+            "统计用区划代码",
+            "镇街代码",
+            "镇街区划代码",
+            "town code",
+            label="区划代码",
+            required=True,
+            key=True,
+        ),
         text("name", "镇街名称", "乡镇(街道)名称", "乡镇名称", "名称", "town name", label="镇街名称", required=True),
     ),
-    key=("code",), sheet_hints=("镇街", "区划", "乡镇", "town"),
+    key=("code",),
+    sheet_hints=("镇街", "区划", "乡镇", "town"),
 )
 
 # A contract entered in the browser may have neither a location nor an area of its own (its parcels give it):
@@ -29,16 +41,28 @@ _REQUIRED = {"location": False, "area_m2": False, "holder": True}
 # separated by 、), its town (for a contract without parcels) and the holder's credit code. It keeps the name
 # ``land_supply`` so that every land-supply mapping file (``land_supply_gd``) works with it.
 CONTRACTS = LedgerSchema(
-    SUPERVISED_LAND_SUPPLY.name, "供地合同台账", "Land supply contracts",
-    fields=tuple(replace(f, required=_REQUIRED[f.name]) if f.name in _REQUIRED else f
-                 for f in SUPERVISED_LAND_SUPPLY.fields) + (
+    SUPERVISED_LAND_SUPPLY.name,
+    "供地合同台账",
+    "Land supply contracts",
+    fields=tuple(
+        replace(f, required=_REQUIRED[f.name]) if f.name in _REQUIRED else f for f in SUPERVISED_LAND_SUPPLY.fields
+    )
+    + (
         code("parcel_number", "地块编号", "宗地编号", "地块号", "parcel number", "parcel", label="地块编号"),
         text("town", *TOWN_ALIASES, label="所属镇街", validate=V.division),
-        code("holder_uscc", "受让人统一社会信用代码", "土地使用权人统一社会信用代码", *USCC_ALIASES,
-             label="受让人统一社会信用代码", validate=V.uscc),
+        code(
+            "holder_uscc",
+            "受让人统一社会信用代码",
+            "土地使用权人统一社会信用代码",
+            *USCC_ALIASES,
+            label="受让人统一社会信用代码",
+            validate=V.uscc,
+        ),
     ),
-    key=SUPERVISED_LAND_SUPPLY.key, sheet_hints=SUPERVISED_LAND_SUPPLY.sheet_hints,
-    ranges=SUPERVISED_LAND_SUPPLY.ranges, notes=SUPERVISED_LAND_SUPPLY.notes,
+    key=SUPERVISED_LAND_SUPPLY.key,
+    sheet_hints=SUPERVISED_LAND_SUPPLY.sheet_hints,
+    ranges=SUPERVISED_LAND_SUPPLY.ranges,
+    notes=SUPERVISED_LAND_SUPPLY.notes,
 )
 
 
@@ -61,18 +85,34 @@ def _fact_kinds() -> dict[str, str]:
 # 评价事项: one row per enterprise, year and kind (a veto with its date and source document, a protection,
 # 政策性搬迁, or the key of a merged unit). The evaluation reads them in every run (``evaluation.inputs``).
 EVALUATION_FACTS = LedgerSchema(
-    "evaluation_facts", "评价事项台账", "Evaluation facts",
+    "evaluation_facts",
+    "评价事项台账",
+    "Evaluation facts",
     fields=(
         code("uscc", *USCC_ALIASES, label="统一社会信用代码", required=True, key=True, validate=V.uscc),
         text("name", "企业名称", "单位名称", "名称"),
-        FieldSpec("year", "int", aliases=("年度", "年份", "评价年度"), suffixes=("年度", "年"), required=True, key=True),
-        enum("kind", _fact_kinds(), "事项", "评价事项", "否决事项", "保护情形", "事项类型", label="事项", required=True, key=True),
+        FieldSpec(
+            "year", "int", aliases=("年度", "年份", "评价年度"), suffixes=("年度", "年"), required=True, key=True
+        ),
+        enum(
+            "kind",
+            _fact_kinds(),
+            "事项",
+            "评价事项",
+            "否决事项",
+            "保护情形",
+            "事项类型",
+            label="事项",
+            required=True,
+            key=True,
+        ),
         text("value", "合并评价编号", "合并评价单元", "合并编号", label="合并评价编号"),
         date("occurred_on", "发生或认定日期", "否决日期", "发生日期", "认定日期", "日期", label="发生或认定日期"),
         text("source", "依据文件", "否决依据", "依据", "文号", label="依据文件", required=True),
         text("note", "说明", "备注", label="说明"),
     ),
-    key=("uscc", "year", "kind"), sheet_hints=("评价事项", "否决", "事项", "facts"),
+    key=("uscc", "year", "kind"),
+    sheet_hints=("评价事项", "否决", "事项", "facts"),
 )
 
 

@@ -35,7 +35,6 @@ from .models import PLAN_KEPT, PROBLEMS_KEPT, ImportBatch
 from .plan import CREATE, INVALID, UNCHANGED, UPDATE, ImportReport, problem_dict
 from .upload_limits import read_limits
 
-
 CONFIRMABLE = (ImportBatch.Status.PREVIEWED, ImportBatch.Status.FAILED)  # a failed background run may be retried
 
 
@@ -50,8 +49,9 @@ def source_bytes(source: str | os.PathLike | bytes | BinaryIO, filename: str | N
             check_size(path.stat().st_size, filename or path.name, read_limits())  # before reading it into memory
             return path.read_bytes(), filename or path.name
         except OSError as exc:
-            raise LedgerUnusable(f"无法读取文件 {path}：{exc.strerror}", f"Cannot read {path}: {exc.strerror}",
-                                 rule="ledger.unreadable") from None
+            raise LedgerUnusable(
+                f"无法读取文件 {path}：{exc.strerror}", f"Cannot read {path}: {exc.strerror}", rule="ledger.unreadable"
+            ) from None
     if isinstance(source, (bytes, bytearray, memoryview)):
         return bytes(source), filename or "upload"
     return source.read(), filename or getattr(source, "name", None) or "upload"
@@ -96,9 +96,11 @@ def _options(kind: Kind, town) -> dict:
     if town in (None, ""):
         return {}
     if "town" not in kind.importer().options:
-        raise LedgerUnusable(f"--town（所属镇街）只适用于供地合同台账（contracts），不适用于“{kind.name}”",
-                             f"--town (the town) applies to the contracts ledger only, not to '{kind.name}'",
-                             rule="import.town_not_applicable")
+        raise LedgerUnusable(
+            f"--town（所属镇街）只适用于供地合同台账（contracts），不适用于“{kind.name}”",
+            f"--town (the town) applies to the contracts ledger only, not to '{kind.name}'",
+            rule="import.town_not_applicable",
+        )
     return {"town": str(town).strip()}
 
 
@@ -120,19 +122,42 @@ def _report(kind, filename, digest, result, plans, problems, data) -> ImportRepo
     counts = {CREATE: 0, UPDATE: 0, UNCHANGED: 0, INVALID: 0}
     for p in plans:
         counts[p.action] += 1
-    return ImportReport(kind=kind.name, filename=filename, sha256=digest, status="refused" if problems else "dry_run",
-                        created=counts[CREATE], updated=counts[UPDATE], unchanged=counts[UNCHANGED],
-                        invalid=counts[INVALID], skipped=len(result.skipped), problems=problems, plan=plans,
-                        result=result, source=data)
+    return ImportReport(
+        kind=kind.name,
+        filename=filename,
+        sha256=digest,
+        status="refused" if problems else "dry_run",
+        created=counts[CREATE],
+        updated=counts[UPDATE],
+        unchanged=counts[UNCHANGED],
+        invalid=counts[INVALID],
+        skipped=len(result.skipped),
+        problems=problems,
+        plan=plans,
+        result=result,
+        source=data,
+    )
 
 
 class _Refused(Exception):
     pass
 
 
-def ledger_import(*, actor, kind: str, source, filename: str | None = None, mapping=None, dry_run: bool = False,
-                  progress=None, sheet: str | None = None, record: bool = True,
-                  batch: ImportBatch | None = None, town: str | None = None, claimed: bool = False) -> ImportReport:
+def ledger_import(
+    *,
+    actor,
+    kind: str,
+    source,
+    filename: str | None = None,
+    mapping=None,
+    dry_run: bool = False,
+    progress=None,
+    sheet: str | None = None,
+    record: bool = True,
+    batch: ImportBatch | None = None,
+    town: str | None = None,
+    claimed: bool = False,
+) -> ImportReport:
     """Import a ledger file. Raises ``LedgerUnusable`` (the file cannot be this ledger) and
     ``PermissionDenied`` (the role may not import it); every other problem is in the report, and then
     nothing is written. ``record`` keeps an ``ImportBatch`` of a real run (``batch``: update that one).
@@ -172,8 +197,9 @@ def ledger_import(*, actor, kind: str, source, filename: str | None = None, mapp
                 try:
                     report.audit_entries = importer.write(plans)
                 except RuleError as exc:  # a service refused what the plan allowed: nothing is kept
-                    report.problems = [LedgerProblem("", 0, p.field, None, p.rule, p.zh, p.en, p.field)
-                                       for p in exc.problems]
+                    report.problems = [
+                        LedgerProblem("", 0, p.field, None, p.rule, p.zh, p.en, p.field) for p in exc.problems
+                    ]
                     report.status = "refused"
                     raise _Refused from None
                 report.note = importer.note(plans, written=True)
@@ -187,21 +213,38 @@ def ledger_import(*, actor, kind: str, source, filename: str | None = None, mapp
 
 
 def _already(batch: ImportBatch) -> Problem:
-    return Problem("batch", "import.already_imported", f"该批次已于{timezone.localtime(batch.finished_at):%Y-%m-%d %H:%M}导入"
-                   if batch.finished_at else "该批次已处理", "This batch has already been imported")
+    return Problem(
+        "batch",
+        "import.already_imported",
+        f"该批次已于{timezone.localtime(batch.finished_at):%Y-%m-%d %H:%M}导入"
+        if batch.finished_at
+        else "该批次已处理",
+        "This batch has already been imported",
+    )
 
 
 def _in_background() -> Problem:
-    return Problem("batch", "import.in_background", "该批次正在后台导入，请等待完成",
-                   "This batch is being imported in the background: wait until it is done")
+    return Problem(
+        "batch",
+        "import.in_background",
+        "该批次正在后台导入，请等待完成",
+        "This batch is being imported in the background: wait until it is done",
+    )
 
 
-def _record(actor, kind: Kind, report: ImportReport, mapping, batch: ImportBatch | None,
-            options: dict | None = None) -> ImportBatch:
-    b = batch or ImportBatch(kind=kind.name, filename=report.filename[:255], sha256=report.sha256,
-                             size=len(report.source or b""), actor=actor,
-                             mapping=mapping, options=options or {},
-                             region_code=actor.region.code if getattr(actor, "region_id", None) else "")
+def _record(
+    actor, kind: Kind, report: ImportReport, mapping, batch: ImportBatch | None, options: dict | None = None
+) -> ImportBatch:
+    b = batch or ImportBatch(
+        kind=kind.name,
+        filename=report.filename[:255],
+        sha256=report.sha256,
+        size=len(report.source or b""),
+        actor=actor,
+        mapping=mapping,
+        options=options or {},
+        region_code=actor.region.code if getattr(actor, "region_id", None) else "",
+    )
     fill_batch(b, report)
     b.status = ImportBatch.Status.IMPORTED if report.imported else ImportBatch.Status.REFUSED
     b.finished_at = timezone.now() if report.imported else None
@@ -233,8 +276,13 @@ def compact(plan) -> dict:
         return value if not isinstance(value, str) or len(value) <= 200 else value[:200] + "…"
 
     label = str(plan.obj)[:100] if plan.obj is not None else ""
-    return {"row": plan.row, "key": plan.key, "label": label if label != plan.key else "", "action": plan.action,
-            "changes": {k: [short(a), short(b)] for k, (a, b) in plan.changes.items()}}
+    return {
+        "row": plan.row,
+        "key": plan.key,
+        "label": label if label != plan.key else "",
+        "action": plan.action,
+        "changes": {k: [short(a), short(b)] for k, (a, b) in plan.changes.items()},
+    }
 
 
 # ---------------------------------------------------------------------- the browser flow
@@ -250,8 +298,9 @@ def stored_path(batch: ImportBatch) -> Path:
     return Path(settings.UPLOADS_DIR) / batch.stored_file
 
 
-def import_preview(*, actor, kind: str, uploaded_file_bytes: bytes, filename: str, mapping=None,
-                   progress=None, town: str | None = None) -> ImportBatch:
+def import_preview(
+    *, actor, kind: str, uploaded_file_bytes: bytes, filename: str, mapping=None, progress=None, town: str | None = None
+) -> ImportBatch:
     """Keep the upload, check it without writing, and record a batch: ``previewed`` when it can be
     imported, ``refused`` with its problems otherwise. ``batch.report`` holds the row plan. ``town``: see
     ``ledger_import`` (kept with the batch for the confirmation)."""
@@ -268,16 +317,43 @@ def import_preview(*, actor, kind: str, uploaded_file_bytes: bytes, filename: st
         tmp = path.with_suffix(path.suffix + ".part")
         tmp.write_bytes(data)
         tmp.replace(path)
-    batch = ImportBatch(kind=k.name, filename=(filename or "")[:255], sha256=digest, size=len(data),
-                        stored_file=relative, actor=actor, status=ImportBatch.Status.REFUSED, options=options,
-                        region_code=actor.region.code if getattr(actor, "region_id", None) else "")
+    batch = ImportBatch(
+        kind=k.name,
+        filename=(filename or "")[:255],
+        sha256=digest,
+        size=len(data),
+        stored_file=relative,
+        actor=actor,
+        status=ImportBatch.Status.REFUSED,
+        options=options,
+        region_code=actor.region.code if getattr(actor, "region_id", None) else "",
+    )
     try:
         mapping = batch.mapping = resolve_mapping(mapping, k)
-        report = ledger_import(actor=actor, kind=k.name, source=data, filename=filename, mapping=mapping,
-                               dry_run=True, record=False, progress=progress, **options)
+        report = ledger_import(
+            actor=actor,
+            kind=k.name,
+            source=data,
+            filename=filename,
+            mapping=mapping,
+            dry_run=True,
+            record=False,
+            progress=progress,
+            **options,
+        )
     except LedgerUnusable as exc:
-        batch.problems = [{"sheet": "", "row": 0, "column": "", "value": None, "rule": exc.rule, "zh": exc.zh,
-                           "en": exc.en, "field": ""}]
+        batch.problems = [
+            {
+                "sheet": "",
+                "row": 0,
+                "column": "",
+                "value": None,
+                "rule": exc.rule,
+                "zh": exc.zh,
+                "en": exc.en,
+                "field": "",
+            }
+        ]
         batch.problem_count, batch.message = 1, exc.message
         batch.save()
         batch.report = None
@@ -303,18 +379,32 @@ def _confirmable(actor, batch: ImportBatch, claimed: bool = False) -> bytes:
     if batch.in_background and batch.status not in allowed:
         raise RuleError([_in_background()])
     if batch.status not in allowed or batch.problem_count:
-        raise RuleError([Problem("batch", "import.had_problems",
-                                 f"该批次预览时有{batch.problem_count}个问题，请修改文件后重新上传",
-                                 f"The preview found {batch.problem_count} problems: fix the file and upload it "
-                                 "again")])
+        raise RuleError(
+            [
+                Problem(
+                    "batch",
+                    "import.had_problems",
+                    f"该批次预览时有{batch.problem_count}个问题，请修改文件后重新上传",
+                    f"The preview found {batch.problem_count} problems: fix the file and upload it again",
+                )
+            ]
+        )
     path = stored_path(batch)
     data = path.read_bytes() if batch.stored_file and path.is_file() else None
     if data is None or hashlib.sha256(data).hexdigest() != batch.sha256:
         batch.status = ImportBatch.Status.REFUSED
         batch.message = "预览后的文件已丢失或被改动 / the previewed file is missing or was changed"
         batch.save(update_fields=["status", "message"])
-        raise RuleError([Problem("batch", "import.file_changed", "预览后的文件已丢失或被改动，请重新上传",
-                                 "The previewed file is missing or was changed since the preview: upload it again")])
+        raise RuleError(
+            [
+                Problem(
+                    "batch",
+                    "import.file_changed",
+                    "预览后的文件已丢失或被改动，请重新上传",
+                    "The previewed file is missing or was changed since the preview: upload it again",
+                )
+            ]
+        )
     return data
 
 
@@ -326,9 +416,18 @@ def import_confirm(*, actor, batch: ImportBatch, progress=None, claimed: bool = 
     (status ``running``, ``import_jobs.import_run``)."""
     data = _confirmable(actor, batch, claimed)
     try:
-        ledger_import(actor=actor, kind=batch.kind, source=data, filename=batch.filename, mapping=batch.mapping,
-                      sheet=batch.sheet or None, progress=progress, batch=batch, claimed=claimed,
-                      **(batch.options or {}))
+        ledger_import(
+            actor=actor,
+            kind=batch.kind,
+            source=data,
+            filename=batch.filename,
+            mapping=batch.mapping,
+            sheet=batch.sheet or None,
+            progress=progress,
+            batch=batch,
+            claimed=claimed,
+            **(batch.options or {}),
+        )
     except LedgerUnusable as exc:  # e.g. the batch's town is no longer registered
         raise RuleError([Problem("batch", exc.rule, exc.zh, exc.en)]) from None
     return batch
@@ -342,7 +441,8 @@ def import_queue(*, actor, batch: ImportBatch) -> ImportBatch:
 
     _confirmable(actor, batch)
     queued = ImportBatch.objects.filter(pk=batch.pk, status__in=CONFIRMABLE).update(
-        status=ImportBatch.Status.QUEUED, error="", worker="")
+        status=ImportBatch.Status.QUEUED, error="", worker=""
+    )
     if not queued:
         batch.refresh_from_db()
         raise RuleError([_already(batch)] if batch.status == ImportBatch.Status.IMPORTED else [_in_background()])

@@ -29,14 +29,23 @@ class ListExport:
     list_url: str  # url name of the list page
 
 
-LIST_EXPORTS: dict[str, ListExport] = {e.name: e for e in (
-    ListExport("parks", "parks", _("园区台账"), "landcycle.registry.views.park_rows", "park_list"),
-    ListExport("parcels", "parcels", _("地块台账"), "landcycle.registry.views.parcel_rows", "parcel_list"),
-    ListExport("enterprises", "enterprises", _("企业台账"), "landcycle.registry.views.enterprise_rows",
-               "enterprise_list"),
-    ListExport("contracts", "contracts", _("供地合同台账"), "landcycle.supervision.views_contracts.contract_rows",
-               "contract_list"),
-)}
+LIST_EXPORTS: dict[str, ListExport] = {
+    e.name: e
+    for e in (
+        ListExport("parks", "parks", _("园区台账"), "landcycle.registry.views.park_rows", "park_list"),
+        ListExport("parcels", "parcels", _("地块台账"), "landcycle.registry.views.parcel_rows", "parcel_list"),
+        ListExport(
+            "enterprises", "enterprises", _("企业台账"), "landcycle.registry.views.enterprise_rows", "enterprise_list"
+        ),
+        ListExport(
+            "contracts",
+            "contracts",
+            _("供地合同台账"),
+            "landcycle.supervision.views_contracts.contract_rows",
+            "contract_list",
+        ),
+    )
+}
 
 
 class ListRequest:

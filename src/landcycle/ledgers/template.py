@@ -17,8 +17,15 @@ from .export import WORKBOOK_OPTIONS, cell_formats, header_format, write_cell
 from .kinds import Kind, enum_label, get_kind
 
 TEMPLATE_ROWS = 5000  # rows that get the dropdowns and column formats
-KIND_ZH = {"text": "文字", "code": "代码（文本）", "int": "整数", "decimal": "数值", "date": "日期", "enum": "选项",
-           "bool": "是/否"}
+KIND_ZH = {
+    "text": "文字",
+    "code": "代码（文本）",
+    "int": "整数",
+    "decimal": "数值",
+    "date": "日期",
+    "enum": "选项",
+    "bool": "是/否",
+}
 NOTES = {
     "uscc": "18位统一社会信用代码（GB 32100-2015），字母大写；单元格为文本格式，请勿改为数字",
     "lessor": "租赁时填写出租方的统一社会信用代码；自有用地留空",
@@ -33,23 +40,25 @@ NOTES = {
     "enterprise_name": "仅供核对，不导入",
     "name": "",
 }
-KIND_NOTES = {"contracts": {  # 供地合同
-    "contract_number": "唯一编号，重复导入时按此更新；为空时用“来源标识”列",
-    "parcel_number": "已登记地块的地块编号，多个用“、”分隔；没有地块的合同留空，按“所属镇街”登记",
-    "holder": "受让人或承租人全称",
-    "holder_uscc": "受让人已在企业台账登记时填写其统一社会信用代码；未登记的留空，只填“土地使用权人”",
-    "land_use": "含“工业”的才导入（如工业用地），其他用途的行跳过",
-    "term_years": "年数，如50",
-    "developed_area_share": "0到1之间的小数，或百分数（如35%）",
-    "investment_share": "0到1之间的小数，或百分数（如25%）",
-    "government_delay": "《闲置土地处置办法》第八条所列原因：未按约定交地、规划修改、政策调整、军事管制或文物保护、"
-                        "自然灾害等不可抗力、政府或有关部门的行为",
-    "government_delay_evidence": "填写政府原因时必填：佐证材料（文件名称、文号）",
-    "extended_start": "批准延期后的新日期，须晚于原约定日期",
-    "extended_completion": "批准延期后的新日期，须晚于原约定日期",
-    "extended_production": "批准延期后的新日期，须晚于原约定日期",
-    "plot_ratio_lower": "承诺的最低容积率（标准地“5+X”指标）",
-}}
+KIND_NOTES = {
+    "contracts": {  # 供地合同
+        "contract_number": "唯一编号，重复导入时按此更新；为空时用“来源标识”列",
+        "parcel_number": "已登记地块的地块编号，多个用“、”分隔；没有地块的合同留空，按“所属镇街”登记",
+        "holder": "受让人或承租人全称",
+        "holder_uscc": "受让人已在企业台账登记时填写其统一社会信用代码；未登记的留空，只填“土地使用权人”",
+        "land_use": "含“工业”的才导入（如工业用地），其他用途的行跳过",
+        "term_years": "年数，如50",
+        "developed_area_share": "0到1之间的小数，或百分数（如35%）",
+        "investment_share": "0到1之间的小数，或百分数（如25%）",
+        "government_delay": "《闲置土地处置办法》第八条所列原因：未按约定交地、规划修改、政策调整、军事管制或文物保护、"
+        "自然灾害等不可抗力、政府或有关部门的行为",
+        "government_delay_evidence": "填写政府原因时必填：佐证材料（文件名称、文号）",
+        "extended_start": "批准延期后的新日期，须晚于原约定日期",
+        "extended_completion": "批准延期后的新日期，须晚于原约定日期",
+        "extended_production": "批准延期后的新日期，须晚于原约定日期",
+        "plot_ratio_lower": "承诺的最低容积率（标准地“5+X”指标）",
+    }
+}
 GENERAL = [
     "第一行为表头，请勿修改表头文字；从第二行起每行一条记录，可删除或留空多余的行。",
     "橙色表头为必填列；蓝色表头为选填列，留空表示“无”（不是0）。",
@@ -77,14 +86,33 @@ def ledger_template(kind: str, *, user=None) -> bytes:
         ws.write_comment(0, c, _help(k, column), {"x_scale": 2, "y_scale": 1.5})
         if spec.kind == "enum":
             labels = list(spec.enum_labels)
-            ws.data_validation(1, c, TEMPLATE_ROWS, c, {
-                "validate": "list", "source": labels, "input_title": spec.title[:32],
-                "input_message": ("可选：" + "、".join(labels))[:255], "error_title": "不是可选值",
-                "error_message": ("请从下拉列表中选择：" + "、".join(labels))[:255]})
+            ws.data_validation(
+                1,
+                c,
+                TEMPLATE_ROWS,
+                c,
+                {
+                    "validate": "list",
+                    "source": labels,
+                    "input_title": spec.title[:32],
+                    "input_message": ("可选：" + "、".join(labels))[:255],
+                    "error_title": "不是可选值",
+                    "error_message": ("请从下拉列表中选择：" + "、".join(labels))[:255],
+                },
+            )
         elif towns is not None and column.field == "town":
-            ws.data_validation(1, c, TEMPLATE_ROWS, c, {
-                "validate": "list", "source": towns, "error_type": "warning",
-                "input_message": "选择镇街，或填写9位区划代码"})
+            ws.data_validation(
+                1,
+                c,
+                TEMPLATE_ROWS,
+                c,
+                {
+                    "validate": "list",
+                    "source": towns,
+                    "error_type": "warning",
+                    "input_message": "选择镇街，或填写9位区划代码",
+                },
+            )
     ws.set_row(0, 30)
     ws.freeze_panes(1, 0)
     _instructions(wb, k, formats)
@@ -143,8 +171,9 @@ def _instructions(wb, k: Kind, formats) -> None:
     for i, line in enumerate(GENERAL, 1):
         ws.write_string(i, 0, f"{i}. {line}")
     r = len(GENERAL) + 2
-    for c, (text, width) in enumerate([("列名", 24), ("必填", 6), ("单位", 10), ("类型", 12), ("可选值", 36),
-                                       ("示例", 22), ("说明", 50)]):
+    for c, (text, width) in enumerate(
+        [("列名", 24), ("必填", 6), ("单位", 10), ("类型", 12), ("可选值", 36), ("示例", 22), ("说明", 50)]
+    ):
         ws.write_string(r, c, text, bold)
         ws.set_column(c, c, width)
     for column in k.columns:
@@ -159,8 +188,13 @@ def _instructions(wb, k: Kind, formats) -> None:
         ws.write_string(r, 5, "" if example is None else str(example), wrap)
         ws.write_string(r, 6, _note(k, column.field), wrap)
     r += 2
-    ws.write_string(r, 0, "示例行（填写在第一个工作表中，本表不导入） / an example row (fill in the first sheet; this "
-                          "sheet is not imported)", wb.add_format({"bold": True}))
+    ws.write_string(
+        r,
+        0,
+        "示例行（填写在第一个工作表中，本表不导入） / an example row (fill in the first sheet; this "
+        "sheet is not imported)",
+        wb.add_format({"bold": True}),
+    )
     r += 1
     for c, column in enumerate(k.columns):
         ws.write_string(r, c, k.header(column), bold)

@@ -50,24 +50,38 @@ def _importer(request) -> None:
 class UploadForm(forms.Form):
     kind = forms.ChoiceField(label=gettext_lazy("台账种类"))
     file = forms.FileField(label=gettext_lazy("台账文件"), allow_empty_file=True)  # help text: __init__ (the limit)
-    shipped = forms.ChoiceField(label=gettext_lazy("常用格式（可选）"), required=False,
-                                help_text=gettext_lazy("系统自带的列映射，用于常见的外部导出文件；选择后无需再上传映射文件。"))
-    mapping = forms.FileField(label=gettext_lazy("列映射文件（可选）"), required=False,
-                              help_text=gettext_lazy("TOML格式：字段 = \"源表头\"。表头与模板一致时无需映射。"))
-    town = forms.ChoiceField(label=gettext_lazy("所属镇街（供地合同）"), required=False,
-                             help_text=gettext_lazy("仅供地合同台账：没有地块编号的合同登记到此镇街；镇街用户默认本镇街。"))
+    shipped = forms.ChoiceField(
+        label=gettext_lazy("常用格式（可选）"),
+        required=False,
+        help_text=gettext_lazy("系统自带的列映射，用于常见的外部导出文件；选择后无需再上传映射文件。"),
+    )
+    mapping = forms.FileField(
+        label=gettext_lazy("列映射文件（可选）"),
+        required=False,
+        help_text=gettext_lazy('TOML格式：字段 = "源表头"。表头与模板一致时无需映射。'),
+    )
+    town = forms.ChoiceField(
+        label=gettext_lazy("所属镇街（供地合同）"),
+        required=False,
+        help_text=gettext_lazy("仅供地合同台账：没有地块编号的合同登记到此镇街；镇街用户默认本镇街。"),
+    )
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["kind"].choices = [("", _("— 请选择台账种类 —"))] + [
-            (name, f"{k.schema.title_zh}（{name}）") for name, k in IMPORTABLE.items()]
+            (name, f"{k.schema.title_zh}（{name}）") for name, k in IMPORTABLE.items()
+        ]
         shipped = shipped_mappings()
         self.fields["shipped"].choices = [("", _("— 无 —"))] + [(name, title) for name, title, _s in shipped]
-        self.shipped_kinds = " ".join(name for name, k in IMPORTABLE.items() if k.schema.name in {s for *_n, s in shipped})
+        self.shipped_kinds = " ".join(
+            name for name, k in IMPORTABLE.items() if k.schema.name in {s for *_n, s in shipped}
+        )
         self.fields["town"].choices = [("", _("— 按地块或本镇街 —"))] + (town_choices(user) if user else [])
-        self.fields["file"].help_text = _("Excel（.xlsx/.xls）、WPS（.ods）、CSV（UTF-8或GBK），地块图形为GeoJSON"
-                                          "或打包为.zip的Shapefile；不超过%(limit)s") % {"limit": upload_limit()}
+        self.fields["file"].help_text = _(
+            "Excel（.xlsx/.xls）、WPS（.ods）、CSV（UTF-8或GBK），地块图形为GeoJSON"
+            "或打包为.zip的Shapefile；不超过%(limit)s"
+        ) % {"limit": upload_limit()}
         self.problems: dict[str, list[Problem]] = {}
         self.mapping_data: dict | None = None
 
@@ -80,47 +94,79 @@ class UploadForm(forms.Form):
             return False
         kind = IMPORTABLE[self.cleaned_data["kind"]]
         if self.user is not None and not can_import(self.user, kind):
-            self.problem("kind", "import.role", f"您的角色不能导入{kind.schema.title_zh}",
-                         f"Your role may not import the {kind.schema.title_en} ledger")
+            self.problem(
+                "kind",
+                "import.role",
+                f"您的角色不能导入{kind.schema.title_zh}",
+                f"Your role may not import the {kind.schema.title_en} ledger",
+            )
         if self.cleaned_data.get("town") and "town" not in kind.importer().options:
-            self.problem("town", "import.town_not_applicable", "所属镇街只适用于供地合同台账，请清空后再上传",
-                         "A town applies to the contracts ledger only: clear it and upload again")
+            self.problem(
+                "town",
+                "import.town_not_applicable",
+                "所属镇街只适用于供地合同台账，请清空后再上传",
+                "A town applies to the contracts ledger only: clear it and upload again",
+            )
         upload = self.cleaned_data["file"]
         limit = upload_limit()
         if upload.size > settings.LANDCYCLE_UPLOAD_MAX_BYTES:
-            self.problem("file", "upload.too_large", f"文件有{upload.size / 1048576:.1f} MB，超过{limit}的上限"
-                         "（设置 LANDCYCLE_UPLOAD_MAX_BYTES）；请按镇街或年度拆分后分别上传",
-                         f"The file is {upload.size / 1048576:.1f} MB, more than the {limit} limit (setting "
-                         "LANDCYCLE_UPLOAD_MAX_BYTES): split it by town or year and upload the parts")
+            self.problem(
+                "file",
+                "upload.too_large",
+                f"文件有{upload.size / 1048576:.1f} MB，超过{limit}的上限"
+                "（设置 LANDCYCLE_UPLOAD_MAX_BYTES）；请按镇街或年度拆分后分别上传",
+                f"The file is {upload.size / 1048576:.1f} MB, more than the {limit} limit (setting "
+                "LANDCYCLE_UPLOAD_MAX_BYTES): split it by town or year and upload the parts",
+            )
         elif upload.size == 0:
             self.problem("file", "upload.empty", "上传的文件是空的", "The uploaded file is empty")
         mapping, shipped = self.cleaned_data.get("mapping"), self.cleaned_data.get("shipped")
         if mapping and shipped:
-            self.problem("shipped", "mapping.two", "请在“常用格式”和“列映射文件”中只选一个",
-                         "Choose either a shipped format or a mapping file, not both")
+            self.problem(
+                "shipped",
+                "mapping.two",
+                "请在“常用格式”和“列映射文件”中只选一个",
+                "Choose either a shipped format or a mapping file, not both",
+            )
         elif mapping:
             self.mapping_data = self._mapping(mapping)
         elif shipped:
             try:
                 self.mapping_data = load_mapping(mapping_path(shipped), kind.schema)
             except MappingError as exc:
-                self.problem("shipped", "mapping.kind", f"所选格式不适用于{kind.schema.title_zh}：{exc.zh}",
-                             f"The chosen format does not fit the {kind.schema.title_en} ledger: {exc.en}")
+                self.problem(
+                    "shipped",
+                    "mapping.kind",
+                    f"所选格式不适用于{kind.schema.title_zh}：{exc.zh}",
+                    f"The chosen format does not fit the {kind.schema.title_en} ledger: {exc.en}",
+                )
         return not self.problems
 
     def _mapping(self, upload) -> dict | None:
         if upload.size > MAX_MAPPING_BYTES:
-            self.problem("mapping", "mapping.too_large", "映射文件过大（上限256 KB）", "The mapping file is too large "
-                         "(256 KB at most)")
+            self.problem(
+                "mapping",
+                "mapping.too_large",
+                "映射文件过大（上限256 KB）",
+                "The mapping file is too large (256 KB at most)",
+            )
             return None
         try:
             return tomllib.loads(upload.read().decode("utf-8-sig"))
         except UnicodeDecodeError:
-            self.problem("mapping", "mapping.encoding", "映射文件应为UTF-8编码的TOML文本",
-                         "The mapping file must be TOML text in UTF-8")
+            self.problem(
+                "mapping",
+                "mapping.encoding",
+                "映射文件应为UTF-8编码的TOML文本",
+                "The mapping file must be TOML text in UTF-8",
+            )
         except tomllib.TOMLDecodeError as exc:
-            self.problem("mapping", "mapping.toml", f"映射文件不是有效的TOML：{exc}",
-                         f"The mapping file is not valid TOML: {exc}")
+            self.problem(
+                "mapping",
+                "mapping.toml",
+                f"映射文件不是有效的TOML：{exc}",
+                f"The mapping file is not valid TOML: {exc}",
+            )
         return None
 
 
@@ -138,14 +184,20 @@ def can_import(user, kind) -> bool:
 def ledger_import_new(request):
     """The 数据导入 page: every ledger with its template, the upload form, the user's batches."""
     _importer(request)
-    form = UploadForm(request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")},
-                      user=request.user)
+    form = UploadForm(
+        request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind")}, user=request.user
+    )
     if request.method == "POST" and form.check():
         upload = form.cleaned_data["file"]
         try:
-            batch = import_preview(actor=request.user, kind=form.cleaned_data["kind"], uploaded_file_bytes=upload.read(),
-                                   filename=Path(upload.name or "").name, mapping=form.mapping_data,
-                                   town=form.cleaned_data.get("town") or None)
+            batch = import_preview(
+                actor=request.user,
+                kind=form.cleaned_data["kind"],
+                uploaded_file_bytes=upload.read(),
+                filename=Path(upload.name or "").name,
+                mapping=form.mapping_data,
+                town=form.cleaned_data.get("town") or None,
+            )
         except MappingError as exc:
             form.problem("mapping", exc.rule, exc.zh, exc.en)
         except PermissionDenied:
@@ -153,12 +205,26 @@ def ledger_import_new(request):
         else:
             return redirect("import_batch_detail", batch.pk)
     history = Paginator(ImportBatch.objects.filter(actor=request.user).defer("problems", "plan"), HISTORY_PAGE)
-    kinds = [{"name": name, "kind": k, "about": k.zh.split("：", 1)[-1],
-              "key": "、".join(_field_title(k, f) for f in k.schema.key)} for name, k in IMPORTABLE.items()]
-    return render(request, "ledgers/import.html", {
-        "form": form, "kinds": kinds, "page_obj": history.get_page(request.GET.get("page")),
-        "max_mb": settings.LANDCYCLE_UPLOAD_MAX_BYTES // (1024 * 1024),
-    }, status=400 if form.problems or form.errors else 200)
+    kinds = [
+        {
+            "name": name,
+            "kind": k,
+            "about": k.zh.split("：", 1)[-1],
+            "key": "、".join(_field_title(k, f) for f in k.schema.key),
+        }
+        for name, k in IMPORTABLE.items()
+    ]
+    return render(
+        request,
+        "ledgers/import.html",
+        {
+            "form": form,
+            "kinds": kinds,
+            "page_obj": history.get_page(request.GET.get("page")),
+            "max_mb": settings.LANDCYCLE_UPLOAD_MAX_BYTES // (1024 * 1024),
+        },
+        status=400 if form.problems or form.errors else 200,
+    )
 
 
 def _field_title(kind, name: str) -> str:
@@ -195,11 +261,18 @@ def import_batch_detail(request, pk: int):
             except OperationalError:  # the import holds the write lock: it is alive
                 pass
         progress = _progress(batch)
-    return render(request, "ledgers/batch.html", {
-        "batch": batch, "kind": kind, "preview": batch_preview(batch), "progress": progress,
-        "refresh": PROGRESS_REFRESH_SECONDS if batch.in_background else 0,
-        "can_confirm": batch.status in CONFIRMABLE and not batch.problem_count,
-    })
+    return render(
+        request,
+        "ledgers/batch.html",
+        {
+            "batch": batch,
+            "kind": kind,
+            "preview": batch_preview(batch),
+            "progress": progress,
+            "refresh": PROGRESS_REFRESH_SECONDS if batch.in_background else 0,
+            "can_confirm": batch.status in CONFIRMABLE and not batch.problem_count,
+        },
+    )
 
 
 def _progress(batch: ImportBatch) -> dict | None:
@@ -231,8 +304,14 @@ def import_batch_confirm(request, pk: int):
     try:
         if batch.rows > limit:
             import_queue(actor=request.user, batch=batch)
-            messages.info(request, _("共%(n)s行，超过%(limit)s行，已转入后台导入；本页自动刷新显示进度，导入完成前"
-                                     "不会写入任何数据，您可以离开本页。") % {"n": f"{batch.rows:,}", "limit": f"{limit:,}"})
+            messages.info(
+                request,
+                _(
+                    "共%(n)s行，超过%(limit)s行，已转入后台导入；本页自动刷新显示进度，导入完成前"
+                    "不会写入任何数据，您可以离开本页。"
+                )
+                % {"n": f"{batch.rows:,}", "limit": f"{limit:,}"},
+            )
             return redirect("import_batch_detail", batch.pk)
         import_confirm(actor=request.user, batch=batch)
     except RuleError as exc:

@@ -17,9 +17,18 @@ from .models import ExportJob
 from .sources import LIST_EXPORTS
 
 REFRESH_SECONDS = 3
-FILTER_LABELS = {"q": _("关键词"), "town": _("镇街"), "park": _("园区"), "status": _("状态"), "kind": _("类型"),
-                 "tenure": _("供地方式"), "land_use": _("用途"), "scale": _("规模"), "division": _("行业大类"),
-                 "sort": _("排序")}
+FILTER_LABELS = {
+    "q": _("关键词"),
+    "town": _("镇街"),
+    "park": _("园区"),
+    "status": _("状态"),
+    "kind": _("类型"),
+    "tenure": _("供地方式"),
+    "land_use": _("用途"),
+    "scale": _("规模"),
+    "division": _("行业大类"),
+    "sort": _("排序"),
+}
 
 
 def _describe(job: ExportJob) -> None:
@@ -29,8 +38,9 @@ def _describe(job: ExportJob) -> None:
     if source:
         query = urlencode([(k, v) for k, values in sorted(job.filters.items()) for v in values])
         job.list_link = reverse(source.list_url) + (f"?{query}" if query else "")
-    job.filter_text = job.summary or "；".join(f"{FILTER_LABELS.get(k, k)}：{'、'.join(v)}"
-                                              for k, v in sorted(job.filters.items()) if k != "sort")
+    job.filter_text = job.summary or "；".join(
+        f"{FILTER_LABELS.get(k, k)}：{'、'.join(v)}" for k, v in sorted(job.filters.items()) if k != "sort"
+    )
 
 
 def export_job_list(request):
@@ -39,9 +49,16 @@ def export_job_list(request):
     for job in jobs.object_list:
         _describe(job)
     active = any(job.active for job in jobs.object_list)
-    return render(request, "ledgers/downloads.html", {
-        "page_obj": jobs, "refresh": REFRESH_SECONDS if active else 0, "threshold": job_module.JOB_THRESHOLD,
-        "lists": [(reverse(s.list_url), s.title) for s in LIST_EXPORTS.values()]})
+    return render(
+        request,
+        "ledgers/downloads.html",
+        {
+            "page_obj": jobs,
+            "refresh": REFRESH_SECONDS if active else 0,
+            "threshold": job_module.JOB_THRESHOLD,
+            "lists": [(reverse(s.list_url), s.title) for s in LIST_EXPORTS.values()],
+        },
+    )
 
 
 def export_job_file(request, pk: int):

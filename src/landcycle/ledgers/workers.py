@@ -30,10 +30,12 @@ def claim_and_run(what: str, pk: int, claim: Callable[[int, str], bool], run: Ca
         connections.close_all()
 
 
-def start_worker_thread(what: str, pk: int, claim: Callable[[int, str], bool],
-                        run: Callable[[int], object]) -> threading.Thread:
+def start_worker_thread(
+    what: str, pk: int, claim: Callable[[int, str], bool], run: Callable[[int], object]
+) -> threading.Thread:
     """``claim_and_run`` in a daemon thread named after the item (``export-job-12``)."""
-    thread = threading.Thread(target=claim_and_run, args=(what, pk, claim, run),
-                              name=f"{what.replace(' ', '-')}-{pk}", daemon=True)
+    thread = threading.Thread(
+        target=claim_and_run, args=(what, pk, claim, run), name=f"{what.replace(' ', '-')}-{pk}", daemon=True
+    )
     thread.start()
     return thread

@@ -13,8 +13,17 @@ import math
 from dataclasses import dataclass
 from functools import lru_cache
 
-from landcycle.rules.supervision import (GREEN, RED, YELLOW, CalendarError, WorkCalendar, deadline_colour,
-                                         load_policy, progress_colour, worst)
+from landcycle.rules.supervision import (
+    GREEN,
+    RED,
+    YELLOW,
+    CalendarError,
+    WorkCalendar,
+    deadline_colour,
+    load_policy,
+    progress_colour,
+    worst,
+)
 from landcycle.rules.supervision.policy import DeadlineRule
 
 from .policy import RectificationPolicy, rectification_policy
@@ -69,7 +78,9 @@ def work_calendar() -> WorkCalendar:
     return _calendar()[0]
 
 
-def _deadline(deadline: dt.date, as_of: dt.date, done: bool, policy: RectificationPolicy) -> tuple[Reason, str, int | None]:
+def _deadline(
+    deadline: dt.date, as_of: dt.date, done: bool, policy: RectificationPolicy
+) -> tuple[Reason, str, int | None]:
     calendar, roll = _calendar()
     rule = DeadlineRule(notice=policy.notice_working_days, grace=policy.grace_working_days, roll_forward=roll)
     try:
@@ -83,15 +94,25 @@ def _deadline(deadline: dt.date, as_of: dt.date, done: bool, policy: Rectificati
         grace = math.ceil(policy.grace_working_days * 7 / 5)
         st = deadline_colour(deadline, as_of, done, DeadlineRule(notice=notice, grace=grace), working_days=False)
         note_zh = "" if far else "（该年度法定节假日尚未配置，按自然日估算）"
-        note_en = "" if far else " (the official holidays of that year are not configured yet: counted in calendar days)"
+        note_en = (
+            "" if far else " (the official holidays of that year are not configured yet: counted in calendar days)"
+        )
     rule_code = {"overdue": "task.overdue", "due_soon": "task.due_soon"}.get(st.state, "task.deadline")
     return Reason(rule_code, st.colour, st.zh + note_zh, st.en + note_en), st.state, st.days_overdue
 
 
-def task_colour(*, deadline: dt.date, as_of: dt.date, closed: bool, missed_rounds: int = 0,
-                challenged_in: str | None = None, challenged_in_en: str | None = None,
-                assigned_on: dt.date | None = None, percent_done=None,
-                policy: RectificationPolicy | None = None) -> TaskColour:
+def task_colour(
+    *,
+    deadline: dt.date,
+    as_of: dt.date,
+    closed: bool,
+    missed_rounds: int = 0,
+    challenged_in: str | None = None,
+    challenged_in_en: str | None = None,
+    assigned_on: dt.date | None = None,
+    percent_done=None,
+    policy: RectificationPolicy | None = None,
+) -> TaskColour:
     """The colour of one task on ``as_of``.
 
     ``missed_rounds``: closed rounds in a row, up to the latest, in which the task had no update.
@@ -105,19 +126,41 @@ def task_colour(*, deadline: dt.date, as_of: dt.date, closed: bool, missed_round
         return TaskColour(GREEN, (Reason("task.closed", GREEN, "已销号", "closed out"),), "done")
     reason, state, overdue = _deadline(deadline, as_of, False, policy)
     reasons = [reason]
-    if (policy.progress_against_plan and assigned_on is not None and percent_done is not None
-            and assigned_on < deadline and as_of <= deadline):
+    if (
+        policy.progress_against_plan
+        and assigned_on is not None
+        and percent_done is not None
+        and assigned_on < deadline
+        and as_of <= deadline
+    ):
         st = progress_colour(assigned_on, deadline, as_of, percent_done, load_policy())
         if st.colour != GREEN:
             reasons.append(Reason("task.behind", st.colour, st.zh, st.en))
     if challenged_in:
-        reasons.append(Reason("task.challenged", policy.challenged_colour, f"{challenged_in}对账被质询",
-                              f"challenged in the reconciliation of {challenged_in_en or challenged_in}"))
+        reasons.append(
+            Reason(
+                "task.challenged",
+                policy.challenged_colour,
+                f"{challenged_in}对账被质询",
+                f"challenged in the reconciliation of {challenged_in_en or challenged_in}",
+            )
+        )
     if missed_rounds >= policy.red_after_missed:
-        reasons.append(Reason("task.no_update", RED, f"连续{missed_rounds}轮对账未报送进展",
-                              f"no update in the last {missed_rounds} reconciliation rounds"))
+        reasons.append(
+            Reason(
+                "task.no_update",
+                RED,
+                f"连续{missed_rounds}轮对账未报送进展",
+                f"no update in the last {missed_rounds} reconciliation rounds",
+            )
+        )
     elif policy.yellow_after_missed and missed_rounds >= policy.yellow_after_missed:
-        reasons.append(Reason("task.no_update", YELLOW, f"连续{missed_rounds}轮对账未报送进展",
-                              f"no update in the last {missed_rounds} reconciliation round"
-                              f"{'s' if missed_rounds != 1 else ''}"))
+        reasons.append(
+            Reason(
+                "task.no_update",
+                YELLOW,
+                f"连续{missed_rounds}轮对账未报送进展",
+                f"no update in the last {missed_rounds} reconciliation round{'s' if missed_rounds != 1 else ''}",
+            )
+        )
     return TaskColour(worst(r.colour for r in reasons), tuple(reasons), state, overdue)

@@ -18,8 +18,19 @@ from .policy import RectificationPolicy
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc .xls .wps .et (Compound File Binary)
 ZIP = b"PK\x03\x04"  # .docx .xlsx .ofd
 # The first bytes a file of each type starts with; a type not listed is checked by its extension only.
-SIGNATURES = {"pdf": (b"%PDF",), "png": (b"\x89PNG\r\n\x1a\n",), "jpg": (b"\xff\xd8\xff",), "jpeg": (b"\xff\xd8\xff",),
-              "doc": (OLE,), "xls": (OLE,), "wps": (OLE,), "et": (OLE,), "docx": (ZIP,), "xlsx": (ZIP,), "ofd": (ZIP,)}
+SIGNATURES = {
+    "pdf": (b"%PDF",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "doc": (OLE,),
+    "xls": (OLE,),
+    "wps": (OLE,),
+    "et": (OLE,),
+    "docx": (ZIP,),
+    "xlsx": (ZIP,),
+    "ofd": (ZIP,),
+}
 
 
 @dataclass(frozen=True)
@@ -55,33 +66,53 @@ def evidence_problems(files, policy: RectificationPolicy) -> list[Problem]:
     """Every evidence file the policy does not allow, named in both languages (field ``files``)."""
     problems = []
     if len(files) > policy.max_files_per_report:
-        problems.append(Problem("files", "evidence.count", f"一次最多上传{policy.max_files_per_report}个文件，实为{len(files)}个",
-                                f"At most {policy.max_files_per_report} files at a time, got {len(files)}"))
+        problems.append(
+            Problem(
+                "files",
+                "evidence.count",
+                f"一次最多上传{policy.max_files_per_report}个文件，实为{len(files)}个",
+                f"At most {policy.max_files_per_report} files at a time, got {len(files)}",
+            )
+        )
     allowed = "、".join(sorted(policy.extensions))
     limit = f"{policy.max_size_mb:g}"
     for f in files:
         name = clean_name(f.name)
         ext = extension_of(f.name)
         if ext not in policy.extensions:
-            problems.append(Problem("files", "evidence.type",
-                                    f"文件“{name}”的类型（.{ext or '无扩展名'}）不在允许范围内；允许：{allowed}",
-                                    f"The file '{name}' is of a type (.{ext or 'none'}) the policy does not allow; "
-                                    f"allowed: {', '.join(sorted(policy.extensions))}"))
+            problems.append(
+                Problem(
+                    "files",
+                    "evidence.type",
+                    f"文件“{name}”的类型（.{ext or '无扩展名'}）不在允许范围内；允许：{allowed}",
+                    f"The file '{name}' is of a type (.{ext or 'none'}) the policy does not allow; "
+                    f"allowed: {', '.join(sorted(policy.extensions))}",
+                )
+            )
             continue
         if f.size > policy.max_size_bytes:
-            problems.append(Problem("files", "evidence.size",
-                                    f"文件“{name}”大小为{f.size / 1048576:.1f} MB，超过上限{limit} MB",
-                                    f"The file '{name}' is {f.size / 1048576:.1f} MB, over the {limit} MB limit"))
+            problems.append(
+                Problem(
+                    "files",
+                    "evidence.size",
+                    f"文件“{name}”大小为{f.size / 1048576:.1f} MB，超过上限{limit} MB",
+                    f"The file '{name}' is {f.size / 1048576:.1f} MB, over the {limit} MB limit",
+                )
+            )
             continue
         if f.size == 0:
             problems.append(Problem("files", "evidence.empty", f"文件“{name}”是空文件", f"The file '{name}' is empty"))
             continue
         signatures = SIGNATURES.get(ext)
         if signatures and not any(_head(f, len(s)).startswith(s) for s in signatures):
-            problems.append(Problem("files", "evidence.content",
-                                    f"文件“{name}”的内容与其类型（.{ext}）不符，可能是改了扩展名的其他文件",
-                                    f"The content of '{name}' does not match its type (.{ext}): it may be another "
-                                    f"kind of file renamed"))
+            problems.append(
+                Problem(
+                    "files",
+                    "evidence.content",
+                    f"文件“{name}”的内容与其类型（.{ext}）不符，可能是改了扩展名的其他文件",
+                    f"The content of '{name}' does not match its type (.{ext}): it may be another kind of file renamed",
+                )
+            )
     return problems
 
 

@@ -60,10 +60,18 @@ class InspectionForm(RectForm):
     body = forms.CharField(label=_("检查机关"), max_length=100, help_text=_("如：省委巡视组、慈溪市纪委市监委"))
     started_on = forms.DateField(label=_("开始日期"), widget=DATE)
     ended_on = forms.DateField(label=_("结束日期"), widget=DATE, required=False)
-    regions = forms.ModelMultipleChoiceField(label=_("被检查地区"), queryset=None, required=False,
-                                             widget=forms.CheckboxSelectMultiple(attrs={"class": "checks"}))
-    other_units = forms.CharField(label=_("被检查单位"), max_length=300, required=False,
-                                  help_text=_("不属于上列地区的单位（如市级部门），用顿号分隔"))
+    regions = forms.ModelMultipleChoiceField(
+        label=_("被检查地区"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "checks"}),
+    )
+    other_units = forms.CharField(
+        label=_("被检查单位"),
+        max_length=300,
+        required=False,
+        help_text=_("不属于上列地区的单位（如市级部门），用顿号分隔"),
+    )
     summary = forms.CharField(label=_("情况摘要"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     wide_fields = ("regions", "other_units", "summary")
 
@@ -80,8 +88,7 @@ class CheckForm(RectForm):
     held_on = forms.DateField(label=_("检查日期"), widget=DATE)
     region = forms.ModelChoiceField(label=_("被检查地区"), queryset=None, empty_label=None)
     body = forms.CharField(label=_("检查机关"), max_length=100)
-    title = forms.CharField(label=_("检查事项"), max_length=200, required=False,
-                            help_text=_("不填则记为“监督检查”"))
+    title = forms.CharField(label=_("检查事项"), max_length=200, required=False, help_text=_("不填则记为“监督检查”"))
     summary = forms.CharField(label=_("情况摘要"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     wide_fields = ("summary",)
 
@@ -96,15 +103,21 @@ class CheckForm(RectForm):
 class FindingForm(RectForm):
     summary = forms.CharField(label=_("问题概述"), max_length=300)
     found_on = forms.DateField(label=_("发现（反馈）日期"), widget=DATE)
-    source_text = forms.CharField(label=_("原文"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
-                                  help_text=_("反馈意见或检查记录中的原话"))
+    source_text = forms.CharField(
+        label=_("原文"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("反馈意见或检查记录中的原话"),
+    )
     wide_fields = ("summary", "source_text")
 
 
 class SuggestionForm(RectForm):
     text = forms.CharField(label=_("意见建议"), widget=forms.Textarea(attrs={"rows": 3}))
     made_on = forms.DateField(label=_("提出日期"), widget=DATE)
-    finding = forms.ModelChoiceField(label=_("相关问题"), queryset=None, required=False, empty_label=_("（不针对具体问题）"))
+    finding = forms.ModelChoiceField(
+        label=_("相关问题"), queryset=None, required=False, empty_label=_("（不针对具体问题）")
+    )
     wide_fields = ("text",)
 
     def __init__(self, *args, user, inspection, **kwargs):
@@ -114,8 +127,12 @@ class SuggestionForm(RectForm):
 
 class TaskForm(LinkFields, RectForm):
     title = forms.CharField(label=_("整改任务"), max_length=200)
-    town = forms.ModelChoiceField(label=_("责任镇街"), queryset=None, required=False,
-                                  help_text=_("由县级部门负责时选择“（全市）”一项，并填写责任部门"))
+    town = forms.ModelChoiceField(
+        label=_("责任镇街"),
+        queryset=None,
+        required=False,
+        help_text=_("由县级部门负责时选择“（全市）”一项，并填写责任部门"),
+    )
     department = forms.CharField(label=_("责任部门"), max_length=100, required=False)
     person = forms.CharField(label=_("责任人"), max_length=50, required=False)
     assigned_on = forms.DateField(label=_("交办日期"), widget=DATE)
@@ -132,9 +149,12 @@ class TaskForm(LinkFields, RectForm):
         self.setup_links(user, town=task.town if task is not None else None)
         if task is not None:  # an edit: the lock and the reason of a moved deadline
             self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput)
-            self.fields["note"] = forms.CharField(label=_("修改说明"), required=False,
-                                                  widget=forms.Textarea(attrs={"rows": 2}),
-                                                  help_text=_("调整整改时限时必填：写明延期或提前的原因"))
+            self.fields["note"] = forms.CharField(
+                label=_("修改说明"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("调整整改时限时必填：写明延期或提前的原因"),
+            )
             self.order_fields([*self.field_order[:6], "note"])  # beside the deadline it explains
             self.initial.update(task_initial(task))
 
@@ -152,8 +172,10 @@ class TaskLinksForm(LinkFields, RectForm):
 
 
 def task_initial(task) -> dict:
-    out = {name: getattr(task, name) for name in ("title", "department", "person", "measures", "assigned_on",
-                                                  "deadline", "version")}
+    out = {
+        name: getattr(task, name)
+        for name in ("title", "department", "person", "measures", "assigned_on", "deadline", "version")
+    }
     out["town"] = task.town_id
     return out | LinkFields.initial_of(task)
 
@@ -190,29 +212,48 @@ class ProgressForm(RectForm):
         exts = sorted(policy.extensions)
         self.fields["files"].widget.attrs["accept"] = ",".join(f".{e}" for e in exts)
         self.fields["files"].help_text = _("可多选；允许 %(types)s，单个文件不超过 %(mb)s MB") % {
-            "types": "、".join(exts), "mb": f"{policy.max_size_mb:g}"}
+            "types": "、".join(exts),
+            "mb": f"{policy.max_size_mb:g}",
+        }
 
 
 class ReviewForm(RectForm):
     seen_report = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    decision = forms.ChoiceField(label=_("审核结果"), widget=forms.RadioSelect,
-                                 choices=[(RoundItem.Decision.CONFIRMED, _("确认")),
-                                          (RoundItem.Decision.CHALLENGED, _("质询"))])
-    note = forms.CharField(label=_("审核意见"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text=_("质询时必填：写明需要补充或纠正的内容"))
+    decision = forms.ChoiceField(
+        label=_("审核结果"),
+        widget=forms.RadioSelect,
+        choices=[(RoundItem.Decision.CONFIRMED, _("确认")), (RoundItem.Decision.CHALLENGED, _("质询"))],
+    )
+    note = forms.CharField(
+        label=_("审核意见"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("质询时必填：写明需要补充或纠正的内容"),
+    )
     wide_fields = ("decision", "note")
 
 
 class RecheckForm(RectForm):
     """回头看复核 of a closed task: has not relapsed, or relapsed (the reason reopens the task)."""
-    decision = forms.ChoiceField(label=_("复核结果"), widget=forms.RadioSelect,
-                                 choices=[(RelapseCheck.Decision.HELD, _("未反弹（整改成果保持）")),
-                                          (RelapseCheck.Decision.RELAPSED, _("反弹（重启整改任务）"))])
+
+    decision = forms.ChoiceField(
+        label=_("复核结果"),
+        widget=forms.RadioSelect,
+        choices=[
+            (RelapseCheck.Decision.HELD, _("未反弹（整改成果保持）")),
+            (RelapseCheck.Decision.RELAPSED, _("反弹（重启整改任务）")),
+        ],
+    )
     on = forms.DateField(label=_("复核日期"), widget=DATE)
-    note = forms.CharField(label=_("复核情况"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
-                           help_text=_("反弹时必填：写明复查发现的情况，将作为重启原因"))
-    deadline = forms.DateField(label=_("新的整改时限"), widget=DATE, required=False,
-                               help_text=_("反弹时可填；不填则沿用原时限"))
+    note = forms.CharField(
+        label=_("复核情况"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("反弹时必填：写明复查发现的情况，将作为重启原因"),
+    )
+    deadline = forms.DateField(
+        label=_("新的整改时限"), widget=DATE, required=False, help_text=_("反弹时可填；不填则沿用原时限")
+    )
     wide_fields = ("decision", "note")
 
 
@@ -226,8 +267,7 @@ class CloseForm(RectForm):
 class ReopenForm(RectForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
     reopened_on = forms.DateField(label=_("重启日期"), widget=DATE)
-    deadline = forms.DateField(label=_("新的整改时限"), widget=DATE, required=False,
-                               help_text=_("不填则沿用原时限"))
+    deadline = forms.DateField(label=_("新的整改时限"), widget=DATE, required=False, help_text=_("不填则沿用原时限"))
     reason = forms.CharField(label=_("反弹情况"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     wide_fields = ("reason",)
     marked = ("reason",)

@@ -12,8 +12,11 @@ from landcycle.registry.models import Region
 
 from .models import Finding, Inspection, Suggestion
 
-MODELS = {"rectification.inspection": Inspection, "rectification.finding": Finding,
-          "rectification.suggestion": Suggestion}
+MODELS = {
+    "rectification.inspection": Inspection,
+    "rectification.finding": Finding,
+    "rectification.suggestion": Suggestion,
+}
 HIDDEN = {"id", "inspection", "recorded_by", "recorded_at", "number", "version"}
 
 
@@ -48,13 +51,18 @@ def inspection_history(insp: Inspection) -> list[dict]:
     """The edits (not the creations) of the inspection and of its findings and suggestions, newest first."""
     findings = {f.pk: f for f in insp.findings.all()}
     suggestions = dict(insp.suggestions.values_list("pk", "number"))
-    ids = {"rectification.inspection": [str(insp.pk)],
-           "rectification.finding": [str(pk) for pk in findings],
-           "rectification.suggestion": [str(pk) for pk in suggestions]}
+    ids = {
+        "rectification.inspection": [str(insp.pk)],
+        "rectification.finding": [str(pk) for pk in findings],
+        "rectification.suggestion": [str(pk) for pk in suggestions],
+    }
     entries = []
     for object_type, keys in ids.items():
-        entries += list(AuditEntry.objects.filter(object_type=object_type, object_id__in=keys,
-                                                  action__endswith=".update").select_related("actor"))
+        entries += list(
+            AuditEntry.objects.filter(
+                object_type=object_type, object_id__in=keys, action__endswith=".update"
+            ).select_related("actor")
+        )
     entries.sort(key=lambda e: -e.seq)
     codes = set()
     for e in entries:
@@ -66,9 +74,15 @@ def inspection_history(insp: Inspection) -> list[dict]:
     for e in entries:
         model = MODELS[e.object_type]
         before, after = _load(e.before), _load(e.after)
-        rows = [{"field": _label(model, k), "before": _show(k, before.get(k), regions, finding_names),
-                 "after": _show(k, after.get(k), regions, finding_names)}
-                for k in after if k not in HIDDEN and before.get(k) != after.get(k)]
+        rows = [
+            {
+                "field": _label(model, k),
+                "before": _show(k, before.get(k), regions, finding_names),
+                "after": _show(k, after.get(k), regions, finding_names),
+            }
+            for k in after
+            if k not in HIDDEN and before.get(k) != after.get(k)
+        ]
         if model is Inspection:
             what = _("检查")
         elif model is Finding:

@@ -48,9 +48,14 @@ class RectificationPolicy:
 def _int(table: dict, key: str, where: str, problems: list[Problem], low: int = 0, high: int = 10_000) -> int:
     value = table.get(key)
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        problems.append(Problem(f"{where}.{key}", "policy.integer",
-                                f"政策项 [{where}] {key} 应为 {low}–{high} 的整数，实为 {value!r}",
-                                f"Policy setting [{where}] {key} must be a whole number {low}-{high}, got {value!r}"))
+        problems.append(
+            Problem(
+                f"{where}.{key}",
+                "policy.integer",
+                f"政策项 [{where}] {key} 应为 {low}–{high} 的整数，实为 {value!r}",
+                f"Policy setting [{where}] {key} must be a whole number {low}-{high}, got {value!r}",
+            )
+        )
         return low
     return value
 
@@ -59,31 +64,62 @@ def parse_policy(data: dict, digest: str = "") -> RectificationPolicy:
     problems: list[Problem] = []
     rounds, evidence, colours, relapse = (data.get(k) or {} for k in ("rounds", "evidence", "colours", "relapse"))
     days = rounds.get("period_start_days")
-    if (not isinstance(days, list) or not days or days[0] != 1 or any(not isinstance(d, int) for d in days)
-            or any(not 1 <= d <= 28 for d in days) or sorted(set(days)) != days):
-        problems.append(Problem("rounds.period_start_days", "policy.cadence",
-                                f"对账周期起始日应为从1开始、递增、不超过28的整数列表（如 [1, 16]），实为 {days!r}",
-                                f"Round start days must be ascending whole numbers from 1 up to 28 (e.g. [1, 16]), "
-                                f"got {days!r}"))
+    if (
+        not isinstance(days, list)
+        or not days
+        or days[0] != 1
+        or any(not isinstance(d, int) for d in days)
+        or any(not 1 <= d <= 28 for d in days)
+        or sorted(set(days)) != days
+    ):
+        problems.append(
+            Problem(
+                "rounds.period_start_days",
+                "policy.cadence",
+                f"对账周期起始日应为从1开始、递增、不超过28的整数列表（如 [1, 16]），实为 {days!r}",
+                f"Round start days must be ascending whole numbers from 1 up to 28 (e.g. [1, 16]), got {days!r}",
+            )
+        )
         days = [1, 16]
     exts = evidence.get("extensions")
     if not isinstance(exts, list) or not exts or not all(isinstance(e, str) and e.strip() for e in exts):
-        problems.append(Problem("evidence.extensions", "policy.extensions", "佐证材料文件类型应为非空的扩展名列表",
-                                "Evidence file types must be a non-empty list of extensions"))
+        problems.append(
+            Problem(
+                "evidence.extensions",
+                "policy.extensions",
+                "佐证材料文件类型应为非空的扩展名列表",
+                "Evidence file types must be a non-empty list of extensions",
+            )
+        )
         exts = ["pdf"]
     size_mb = evidence.get("max_size_mb")
     if not isinstance(size_mb, (int, float)) or isinstance(size_mb, bool) or not 0 < size_mb <= 1024:
-        problems.append(Problem("evidence.max_size_mb", "policy.size", f"佐证材料大小上限应为 0–1024 MB，实为 {size_mb!r}",
-                                f"The evidence size limit must be 0-1024 MB, got {size_mb!r}"))
+        problems.append(
+            Problem(
+                "evidence.max_size_mb",
+                "policy.size",
+                f"佐证材料大小上限应为 0–1024 MB，实为 {size_mb!r}",
+                f"The evidence size limit must be 0-1024 MB, got {size_mb!r}",
+            )
+        )
         size_mb = 20
     challenged = colours.get("challenged_colour", "yellow")
     if challenged not in COLOURS:
-        problems.append(Problem("colours.challenged_colour", "policy.colour", f"颜色应为 green/yellow/red，实为 {challenged!r}",
-                                f"A colour is green, yellow or red, got {challenged!r}"))
+        problems.append(
+            Problem(
+                "colours.challenged_colour",
+                "policy.colour",
+                f"颜色应为 green/yellow/red，实为 {challenged!r}",
+                f"A colour is green, yellow or red, got {challenged!r}",
+            )
+        )
         challenged = "yellow"
     policy = RectificationPolicy(
-        name=str(data.get("name", "rectification")), version=str(data.get("version", "0")), hash=digest,
-        period_start_days=tuple(days), due_roll_forward=bool(rounds.get("due_roll_forward", True)),
+        name=str(data.get("name", "rectification")),
+        version=str(data.get("version", "0")),
+        hash=digest,
+        period_start_days=tuple(days),
+        due_roll_forward=bool(rounds.get("due_roll_forward", True)),
         extensions=frozenset(e.strip().lower().lstrip(".") for e in exts),
         max_size_bytes=int(size_mb * 1024 * 1024),
         max_files_per_report=_int(evidence, "max_files_per_report", "evidence", problems, 1, 100),
@@ -93,7 +129,8 @@ def parse_policy(data: dict, digest: str = "") -> RectificationPolicy:
         red_after_missed=_int(colours, "red_after_rounds_without_update", "colours", problems, 1, 24),
         yellow_after_missed=_int(colours, "yellow_after_rounds_without_update", "colours", problems, 0, 24),
         progress_against_plan=bool(colours.get("progress_against_plan", True)),
-        relapse_watch_months=_int(relapse, "watch_months", "relapse", problems, 0, 60) if "watch_months" in relapse
+        relapse_watch_months=_int(relapse, "watch_months", "relapse", problems, 0, 60)
+        if "watch_months" in relapse
         else 6,
     )
     if problems:

@@ -20,7 +20,7 @@ from django.db import transaction
 
 from landcycle.accounts.models import User
 from landcycle.audit.services import audit_record_many
-from landcycle.registry.models import Enterprise, Park, Parcel, Region
+from landcycle.registry.models import Enterprise, Parcel, Park, Region
 from landcycle.supervision.models import Contract
 
 from . import sample_data as S
@@ -63,17 +63,39 @@ def _checks(actor, supervisor, regions: dict, today: dt.date) -> int:
         body = S.TOWN_BODIES[code] if code and n % 5 == 0 else "慈溪市纪委市监委"
         topics = S.CHECK_TOPICS[code]
         topic = topics[(n // len(S.CHECK_REGIONS)) % len(topics)]
-        rows.append(Inspection(kind=Inspection.Kind.CHECK, title=f"{region.name}{topic}" if code else topic, body=body,
-                               started_on=day, ended_on=day, recorded_by=supervisor if supervisor.pk else None))
+        rows.append(
+            Inspection(
+                kind=Inspection.Kind.CHECK,
+                title=f"{region.name}{topic}" if code else topic,
+                body=body,
+                started_on=day,
+                ended_on=day,
+                recorded_by=supervisor if supervisor.pk else None,
+            )
+        )
         links.append(region)
     made = Inspection.objects.bulk_create(rows)
     if made and made[0].pk is None:
-        made = list(Inspection.objects.filter(kind=Inspection.Kind.CHECK).order_by("pk"))[-len(rows):]
+        made = list(Inspection.objects.filter(kind=Inspection.Kind.CHECK).order_by("pk"))[-len(rows) :]
     through = Inspection.regions.through
-    through.objects.bulk_create([through(inspection_id=i.pk, region_id=r.pk) for i, r in zip(made, links)])
-    items = [(i, None, {"kind": i.kind, "title": i.title, "body": i.body, "started_on": i.started_on.isoformat(),
-                        "regions": [r.code]}) for i, r in zip(made, links)]
-    codes = {i.pk: r.code for i, r in zip(made, links)}
+    through.objects.bulk_create(
+        [through(inspection_id=i.pk, region_id=r.pk) for i, r in zip(made, links, strict=False)]
+    )
+    items = [
+        (
+            i,
+            None,
+            {
+                "kind": i.kind,
+                "title": i.title,
+                "body": i.body,
+                "started_on": i.started_on.isoformat(),
+                "regions": [r.code],
+            },
+        )
+        for i, r in zip(made, links, strict=False)
+    ]
+    codes = {i.pk: r.code for i, r in zip(made, links, strict=False)}
     audit_record_many(actor=actor, action="inspection.create", items=items, region_code_of=lambda i: codes[i.pk])
     return len(made)
 
@@ -87,11 +109,13 @@ def _links(key: str, parks: list[Park]) -> dict:
     if "vacating_parcels" in kinds:
         out["parcels"] = list(vacating.select_related("park"))
     if "vacating_tenants" in kinds:
-        out["enterprises"] = list(Enterprise.objects.filter(occupancies__parcel__in=vacating, town__in=towns)
-                                  .distinct().order_by("uscc"))
+        out["enterprises"] = list(
+            Enterprise.objects.filter(occupancies__parcel__in=vacating, town__in=towns).distinct().order_by("uscc")
+        )
     if "park_contracts" in kinds:
-        out["contracts"] = list(Contract.objects.filter(parcels__park__in=parks, town__in=towns)
-                                .distinct().order_by("number"))
+        out["contracts"] = list(
+            Contract.objects.filter(parcels__park__in=parks, town__in=towns).distinct().order_by("number")
+        )
     return out
 
 
@@ -100,9 +124,17 @@ def _submit(officer, task, pct, day, item=None, *, close=False, label=""):
     if pct % 20 == 0:
         files.append(_jpg(f"现场照片-{task.number}-{day.isoformat()}"))
     task.refresh_from_db()
-    return services.progress_submit(actor=officer, task=task, version=task.version, percent_done=pct,
-                                    text=_progress_text(pct, close), files=files, reported_on=day, request_close=close,
-                                    item=item)
+    return services.progress_submit(
+        actor=officer,
+        task=task,
+        version=task.version,
+        percent_done=pct,
+        text=_progress_text(pct, close),
+        files=files,
+        reported_on=day,
+        request_close=close,
+        item=item,
+    )
 
 
 def _progress_text(pct: int, close: bool) -> str:
@@ -126,8 +158,14 @@ def _rechecks(sup, rnd, tasks: dict, k: int, day: dt.date, reconciled: bool) -> 
     relapse_key, relapse_on, relapse_deadline, relapse_reason = S.RELAPSE
     for check in rnd.relapse_checks.select_related("task"):
         if k == S.RELAPSE_ROUND and check.task_id == tasks[relapse_key].pk:
-            services.relapse_check_review(actor=sup, check=check, decision="relapsed", note=relapse_reason,
-                                          on=relapse_on, deadline=relapse_deadline)
+            services.relapse_check_review(
+                actor=sup,
+                check=check,
+                decision="relapsed",
+                note=relapse_reason,
+                on=relapse_on,
+                deadline=relapse_deadline,
+            )
         elif reconciled:
             services.relapse_check_review(actor=sup, check=check, decision="held", note=S.RECHECK_HELD, on=day)
 
@@ -150,8 +188,13 @@ def _round(people, rnd, tasks: dict, k: int, today: dt.date) -> None:
         if rest == "pending":
             continue
         challenged = rest.startswith("c:")
-        services.round_item_review(actor=sup, item=item, on=review_day, note=rest[2:] if challenged else "",
-                                   decision=RoundItem.Decision.CHALLENGED if challenged else RoundItem.Decision.CONFIRMED)
+        services.round_item_review(
+            actor=sup,
+            item=item,
+            on=review_day,
+            note=rest[2:] if challenged else "",
+            decision=RoundItem.Decision.CHALLENGED if challenged else RoundItem.Decision.CONFIRMED,
+        )
         if rest == "close":
             _close(sup, item.task, day + dt.timedelta(days=3))
 
@@ -164,27 +207,56 @@ def build_rectification_sample(*, actor, today: dt.date = dt.date(2026, 11, 29))
     regions = {r.code: r for r in Region.objects.filter(code__in=[COUNTY, S.XINPU, S.QIAOTOU, S.HENGHE])}
     people = _people(actor)
     sup = people["supervisor"]
-    revisit = services.inspection_create(actor=sup, kind=Inspection.Kind.REVISIT, regions=[regions[COUNTY]], **S.REVISIT)
-    fed_back = services.finding_create(actor=sup, inspection=revisit, summary=S.REVISIT_FINDING[0],
-                                       source_text=S.REVISIT_FINDING[1], found_on=S.REVISIT_FEEDBACK_ON)
+    revisit = services.inspection_create(
+        actor=sup, kind=Inspection.Kind.REVISIT, regions=[regions[COUNTY]], **S.REVISIT
+    )
+    fed_back = services.finding_create(
+        actor=sup,
+        inspection=revisit,
+        summary=S.REVISIT_FINDING[0],
+        source_text=S.REVISIT_FINDING[1],
+        found_on=S.REVISIT_FEEDBACK_ON,
+    )
     checks, findings = [], []
-    for (title, body, code, day), (summary, text) in zip(S.FINDING_CHECKS, S.FINDINGS):
-        check = services.inspection_create(actor=sup, kind=Inspection.Kind.CHECK, title=title, body=body,
-                                           started_on=day, ended_on=day, regions=[regions[code or COUNTY]])
+    for (title, body, code, day), (summary, text) in zip(S.FINDING_CHECKS, S.FINDINGS, strict=False):
+        check = services.inspection_create(
+            actor=sup,
+            kind=Inspection.Kind.CHECK,
+            title=title,
+            body=body,
+            started_on=day,
+            ended_on=day,
+            regions=[regions[code or COUNTY]],
+        )
         checks.append(check)
-        findings.append(services.finding_create(actor=sup, inspection=check, summary=summary, source_text=text,
-                                                found_on=day))
+        findings.append(
+            services.finding_create(actor=sup, inspection=check, summary=summary, source_text=text, found_on=day)
+        )
     for number, text in S.SUGGESTIONS:
-        services.suggestion_create(actor=sup, inspection=checks[number - 1 if number else 1], text=text,
-                                   made_on=S.FINDINGS_ON, finding=findings[number - 1] if number else None)
+        services.suggestion_create(
+            actor=sup,
+            inspection=checks[number - 1 if number else 1],
+            text=text,
+            made_on=S.FINDINGS_ON,
+            finding=findings[number - 1] if number else None,
+        )
     parks = {p.name: p for p in Park.objects.filter(town__code__in=[S.XINPU, S.QIAOTOU, S.HENGHE])}
     tasks: dict[str, Task] = {}
     for key, f, town, dept, person, title, measures, deadline, park_names, before, _rounds in S.TASKS:
         linked = [parks[n] for n in park_names if n in parks]
         tasks[key] = services.task_create(
-            actor=sup, finding=findings[f - 1] if f else fed_back, town=regions[town or COUNTY], department=dept, person=person,
-            title=title, measures=measures, deadline=deadline, assigned_on=S.ASSIGNED_ON, parks=linked,
-            **_links(key, linked))
+            actor=sup,
+            finding=findings[f - 1] if f else fed_back,
+            town=regions[town or COUNTY],
+            department=dept,
+            person=person,
+            title=title,
+            measures=measures,
+            deadline=deadline,
+            assigned_on=S.ASSIGNED_ON,
+            parks=linked,
+            **_links(key, linked),
+        )
     for key, f, town, *_rest, before, _rounds in S.TASKS:
         officer = people[town] if town else sup
         for day, pct in before:
@@ -202,6 +274,10 @@ def build_rectification_sample(*, actor, today: dt.date = dt.date(2026, 11, 29))
             opened_after = rnd.due_on
         period = next_period(period, starts)
     bulk_checks = _checks(actor, sup, regions, today)
-    return {"inspections": 1 + len(checks) + bulk_checks, "findings": 1 + len(findings),
-            "suggestions": len(S.SUGGESTIONS),
-            "tasks": len(tasks), "rounds": S.ROUNDS}
+    return {
+        "inspections": 1 + len(checks) + bulk_checks,
+        "findings": 1 + len(findings),
+        "suggestions": len(S.SUGGESTIONS),
+        "tasks": len(tasks),
+        "rounds": S.ROUNDS,
+    }

@@ -80,8 +80,9 @@ def access_item(user, pk) -> RoundItem:
 
 
 def access_recheck(user, pk) -> RelapseCheck:
-    return access(RelapseCheck.objects.select_related("round", "task__town", "task__finding", "reviewed_by"), user,
-                  pk=pk)
+    return access(
+        RelapseCheck.objects.select_related("round", "task__town", "task__finding", "reviewed_by"), user, pk=pk
+    )
 
 
 def rounds_visible(user) -> QuerySet:
@@ -103,8 +104,11 @@ def open_round(county) -> Round | None:
 # ------------------------------------------------------------------ colours
 def round_history(task_ids) -> dict[int, list[dict]]:
     """Per task, its round items oldest first (one query)."""
-    rows = (RoundItem.objects.filter(task_id__in=list(task_ids)).order_by("round__period_start")
-            .values("task_id", "round__status", "round__label_zh", "round__label_en", "report_id", "decision"))
+    rows = (
+        RoundItem.objects.filter(task_id__in=list(task_ids))
+        .order_by("round__period_start")
+        .values("task_id", "round__status", "round__label_zh", "round__label_en", "report_id", "decision")
+    )
     out: dict[int, list[dict]] = defaultdict(list)
     for r in rows:
         out[r["task_id"]].append(r)
@@ -122,21 +126,34 @@ def colour_inputs(history: list[dict]) -> dict:
     decided = [r for r in history if r["decision"] != RoundItem.Decision.PENDING]
     last = decided[-1] if decided else None
     challenged = last is not None and last["decision"] == RoundItem.Decision.CHALLENGED
-    return {"missed_rounds": missed, "challenged_in": last["round__label_zh"] if challenged else None,
-            "challenged_in_en": last["round__label_en"] if challenged else None}
+    return {
+        "missed_rounds": missed,
+        "challenged_in": last["round__label_zh"] if challenged else None,
+        "challenged_in_en": last["round__label_en"] if challenged else None,
+    }
 
 
 def reopenings(task_ids) -> dict[int, dt.date]:
     """Per reopened task, the day of its latest reopening (one query)."""
-    return dict(TaskEvent.objects.filter(task_id__in=list(task_ids), kind=TaskEvent.Kind.REOPENED)
-                .values("task_id").annotate(on=Max("on")).values_list("task_id", "on"))
+    return dict(
+        TaskEvent.objects.filter(task_id__in=list(task_ids), kind=TaskEvent.Kind.REOPENED)
+        .values("task_id")
+        .annotate(on=Max("on"))
+        .values_list("task_id", "on")
+    )
 
 
 def colour_of(task: Task, as_of: dt.date, history: list[dict], reopened_on: dt.date | None = None) -> TaskColour:
     """A reopened task's plan starts again on the day it reopened (its progress restarted from 0 then)."""
     start = max(task.assigned_on, reopened_on) if reopened_on else task.assigned_on
-    return task_colour(deadline=task.deadline, as_of=as_of, closed=not task.is_open, assigned_on=start,
-                       percent_done=task.percent_done, **colour_inputs(history))
+    return task_colour(
+        deadline=task.deadline,
+        as_of=as_of,
+        closed=not task.is_open,
+        assigned_on=start,
+        percent_done=task.percent_done,
+        **colour_inputs(history),
+    )
 
 
 def task_colours(tasks, as_of: dt.date) -> dict[int, TaskColour]:
@@ -160,8 +177,17 @@ def round_units(items) -> list[dict]:
     units: dict = {}
     for i in items:
         key = (i.task.town.code, i.task.department if i.task.town.level != "town" else "")
-        u = units.setdefault(key, {"label": i.task.unit if i.task.town.level != "town" else i.task.town.name,
-                                   "items": 0, "submitted": 0, "confirmed": 0, "challenged": 0, "missing": 0})
+        u = units.setdefault(
+            key,
+            {
+                "label": i.task.unit if i.task.town.level != "town" else i.task.town.name,
+                "items": 0,
+                "submitted": 0,
+                "confirmed": 0,
+                "challenged": 0,
+                "missing": 0,
+            },
+        )
         u["items"] += 1
         u["submitted"] += i.submitted
         u["confirmed"] += i.decision == RoundItem.Decision.CONFIRMED

@@ -24,8 +24,16 @@ from landcycle.registry.checks import field_problems, raise_if
 from landcycle.registry.models import Region
 from landcycle.rules.problems import Problem
 
-from .checks import (finding_date_problems, finding_problems, inspection_date_problems, inspection_problems,
-                     link_problems, scope_problems, suggestion_problems, task_problems)
+from .checks import (
+    finding_date_problems,
+    finding_problems,
+    inspection_date_problems,
+    inspection_problems,
+    link_problems,
+    scope_problems,
+    suggestion_problems,
+    task_problems,
+)
 from .models import Finding, Inspection, Suggestion, Task, TaskEvent
 from .services_progress import AREA, record_event, require_update, task_lock
 
@@ -68,16 +76,32 @@ def _closed_problems(task: Task) -> list[Problem]:
     """A closed-out (已销号) task is frozen: it is reopened on relapse before anything about it changes."""
     if task.is_open:
         return []
-    return [Problem("task", "task.closed", f"任务{task.number}已销号，不能修改；如出现反弹，由纪检监督员重启后再修改",
-                    f"Task {task.number} is closed out and cannot be changed: the supervisor reopens it on relapse "
-                    f"first")]
+    return [
+        Problem(
+            "task",
+            "task.closed",
+            f"任务{task.number}已销号，不能修改；如出现反弹，由纪检监督员重启后再修改",
+            f"Task {task.number} is closed out and cannot be changed: the supervisor reopens it on relapse first",
+        )
+    ]
 
 
 # ------------------------------------------------------------------ inspections, findings, suggestions
 @transaction.atomic
-def inspection_update(*, actor, inspection: Inspection, kind: str, title: str, body: str, started_on: dt.date,
-                      ended_on: dt.date | None = None, regions=(), other_units: str = "",
-                      summary: str = "", expected_version=None) -> Inspection:
+def inspection_update(
+    *,
+    actor,
+    inspection: Inspection,
+    kind: str,
+    title: str,
+    body: str,
+    started_on: dt.date,
+    ended_on: dt.date | None = None,
+    regions=(),
+    other_units: str = "",
+    summary: str = "",
+    expected_version=None,
+) -> Inspection:
     """Correct an inspection (its kind, title, body, dates, the regions and units inspected, its summary)."""
     from .services import inspection_snapshot
 
@@ -87,8 +111,16 @@ def inspection_update(*, actor, inspection: Inspection, kind: str, title: str, b
         require_write(actor, AREA, region, field="regions")
     insp = Inspection.objects.select_for_update().get(pk=inspection.pk)
     check_version(insp, expected_version)  # the version the form was read at; a later edit is a conflict
-    problems = inspection_problems(kind=kind, title=title, body=body, started_on=started_on, ended_on=ended_on,
-                                   regions=regions, other_units=other_units, kinds=set(Inspection.Kind.values))
+    problems = inspection_problems(
+        kind=kind,
+        title=title,
+        body=body,
+        started_on=started_on,
+        ended_on=ended_on,
+        regions=regions,
+        other_units=other_units,
+        kinds=set(Inspection.Kind.values),
+    )
     problems += inspection_date_problems(inspection=insp, started_on=started_on)
     before = inspection_snapshot(insp)
     insp.kind, insp.title, insp.body = kind, (title or "").strip(), (body or "").strip()
@@ -101,14 +133,21 @@ def inspection_update(*, actor, inspection: Inspection, kind: str, title: str, b
     if after != before:
         bump(insp)
         after["version"] = insp.version
-        audit_record(actor=actor, action="inspection.update", obj=insp, region_code=_region_code(regions),
-                     before=before, after=after)
+        audit_record(
+            actor=actor,
+            action="inspection.update",
+            obj=insp,
+            region_code=_region_code(regions),
+            before=before,
+            after=after,
+        )
     return insp
 
 
 @transaction.atomic
-def finding_update(*, actor, finding: Finding, summary: str, found_on: dt.date, source_text: str = "",
-                   expected_version=None) -> Finding:
+def finding_update(
+    *, actor, finding: Finding, summary: str, found_on: dt.date, source_text: str = "", expected_version=None
+) -> Finding:
     """Correct a finding (问题): its summary, source text and date (not after its tasks were assigned)."""
     require_write(actor, AREA)
     f = Finding.objects.select_for_update().select_related("inspection").get(pk=finding.pk)
@@ -123,14 +162,21 @@ def finding_update(*, actor, finding: Finding, summary: str, found_on: dt.date, 
     if after != before:
         bump(f)
         after["version"] = f.version
-        audit_record(actor=actor, action="finding.update", obj=f, before=before, after=after,
-                     region_code=_region_code(f.inspection.regions.all()))
+        audit_record(
+            actor=actor,
+            action="finding.update",
+            obj=f,
+            before=before,
+            after=after,
+            region_code=_region_code(f.inspection.regions.all()),
+        )
     return f
 
 
 @transaction.atomic
-def suggestion_update(*, actor, suggestion: Suggestion, text: str, made_on: dt.date,
-                      finding: Finding | None = None, expected_version=None) -> Suggestion:
+def suggestion_update(
+    *, actor, suggestion: Suggestion, text: str, made_on: dt.date, finding: Finding | None = None, expected_version=None
+) -> Suggestion:
     """Correct a suggestion (意见建议): its text, date and the finding it concerns."""
     require_write(actor, AREA)
     s = Suggestion.objects.select_for_update().select_related("inspection").get(pk=suggestion.pk)
@@ -144,8 +190,14 @@ def suggestion_update(*, actor, suggestion: Suggestion, text: str, made_on: dt.d
     if after != before:
         bump(s)
         after["version"] = s.version
-        audit_record(actor=actor, action="suggestion.update", obj=s, before=before, after=after,
-                     region_code=_region_code(s.inspection.regions.all()))
+        audit_record(
+            actor=actor,
+            action="suggestion.update",
+            obj=s,
+            before=before,
+            after=after,
+            region_code=_region_code(s.inspection.regions.all()),
+        )
     return s
 
 
@@ -159,7 +211,9 @@ def _link_changes(task: Task, links: dict) -> list[str]:
         added = [str(new[k]) for k in sorted(set(new) - set(old))]
         removed = [str(old[k]) for k in sorted(set(old) - set(new))]
         if added or removed:
-            parts = ([f"增加 {'、'.join(added)}"] if added else []) + ([f"移除 {'、'.join(removed)}"] if removed else [])
+            parts = ([f"增加 {'、'.join(added)}"] if added else []) + (
+                [f"移除 {'、'.join(removed)}"] if removed else []
+            )
             out.append(f"{_label(Task, field)}：{'，'.join(parts)}")
     return out
 
@@ -170,9 +224,24 @@ def _set_links(task: Task, links: dict) -> None:
 
 
 @transaction.atomic
-def task_update(*, actor, task: Task, version, title: str, town: Region | None, department: str, person: str,
-                measures: str, assigned_on: dt.date | None, deadline: dt.date | None, note: str = "", parks=(),
-                parcels=(), enterprises=(), contracts=()) -> Task:
+def task_update(
+    *,
+    actor,
+    task: Task,
+    version,
+    title: str,
+    town: Region | None,
+    department: str,
+    person: str,
+    measures: str,
+    assigned_on: dt.date | None,
+    deadline: dt.date | None,
+    note: str = "",
+    parks=(),
+    parcels=(),
+    enterprises=(),
+    contracts=(),
+) -> Task:
     """The supervisor corrects a task: its responsible unit and person, measures, dates and linked objects.
     Refused like a new task (no unit, no deadline, a deadline before the finding …); moving the deadline
     needs a reason (``note``). The task's history says what changed."""
@@ -181,28 +250,52 @@ def task_update(*, actor, task: Task, version, title: str, town: Region | None, 
     require_write(actor, AREA, task.town, field="task")
     if town is not None:
         require_write(actor, AREA, town, field="town")
-    links = {"parks": list(parks), "parcels": list(parcels), "enterprises": list(enterprises),
-             "contracts": list(contracts)}
+    links = {
+        "parks": list(parks),
+        "parcels": list(parcels),
+        "enterprises": list(enterprises),
+        "contracts": list(contracts),
+    }
     note = (note or "").strip()
     problems = _closed_problems(task)
-    problems += task_problems(finding=task.finding, town=town, department=department, title=title, measures=measures,
-                              assigned_on=assigned_on, deadline=deadline)
+    problems += task_problems(
+        finding=task.finding,
+        town=town,
+        department=department,
+        title=title,
+        measures=measures,
+        assigned_on=assigned_on,
+        deadline=deadline,
+    )
     problems += link_problems(town=town, **links) + scope_problems(actor, **links)
-    values = {"title": (title or "").strip(), "town": town, "department": (department or "").strip(),
-              "person": (person or "").strip(), "measures": (measures or "").strip(), "assigned_on": assigned_on,
-              "deadline": deadline}
+    values = {
+        "title": (title or "").strip(),
+        "town": town,
+        "department": (department or "").strip(),
+        "person": (person or "").strip(),
+        "measures": (measures or "").strip(),
+        "assigned_on": assigned_on,
+        "deadline": deadline,
+    }
     if isinstance(deadline, dt.date) and deadline != task.deadline and not note:
-        problems.append(Problem("note", "task.deadline_reason",
-                                f"调整整改时限（{task.deadline.isoformat()} → {deadline.isoformat()}）须写明原因",
-                                f"Moving the deadline ({task.deadline.isoformat()} → {deadline.isoformat()}) needs "
-                                f"a reason"))
+        problems.append(
+            Problem(
+                "note",
+                "task.deadline_reason",
+                f"调整整改时限（{task.deadline.isoformat()} → {deadline.isoformat()}）须写明原因",
+                f"Moving the deadline ({task.deadline.isoformat()} → {deadline.isoformat()}) needs a reason",
+            )
+        )
     candidate = copy.copy(task)  # the task as it would be, for Django's field checks
     for name, value in values.items():
         setattr(candidate, name, value)
     exclude = ["created_by"] + [name for name in ("town", "deadline", "assigned_on") if values[name] is None]
     _checked(candidate, problems, exclude=exclude + _not_dates(deadline=deadline, assigned_on=assigned_on))
-    changes = [f"{_label(Task, name)}：{_show(getattr(task, name))} → {_show(values[name])}"
-               for name in TASK_FIELDS if getattr(task, name) != values[name]]
+    changes = [
+        f"{_label(Task, name)}：{_show(getattr(task, name))} → {_show(values[name])}"
+        for name in TASK_FIELDS
+        if getattr(task, name) != values[name]
+    ]
     changes += _link_changes(task, links)
     if not changes:
         return task
@@ -210,10 +303,17 @@ def task_update(*, actor, task: Task, version, title: str, town: Region | None, 
     task_lock(task, version, **values)
     _set_links(task, links)
     text = "；".join(changes) + (f"（说明：{note}）" if note else "")
-    record_event(task=task, kind=TaskEvent.Kind.EDITED, actor=actor, on=timezone.localdate(),
-                 from_status=task.status, note=text)
-    audit_record(actor=actor, action="task.update", obj=task, region_code=task.town.code, before=before,
-                 after={**task_snapshot(task), "note": note})
+    record_event(
+        task=task, kind=TaskEvent.Kind.EDITED, actor=actor, on=timezone.localdate(), from_status=task.status, note=text
+    )
+    audit_record(
+        actor=actor,
+        action="task.update",
+        obj=task,
+        region_code=task.town.code,
+        before=before,
+        after={**task_snapshot(task), "note": note},
+    )
     return task
 
 
@@ -225,8 +325,12 @@ def task_links_update(*, actor, task: Task, version, parks=(), parcels=(), enter
     from .services import task_snapshot
 
     require_update(actor, task)
-    links = {"parks": list(parks), "parcels": list(parcels), "enterprises": list(enterprises),
-             "contracts": list(contracts)}
+    links = {
+        "parks": list(parks),
+        "parcels": list(parcels),
+        "enterprises": list(enterprises),
+        "contracts": list(contracts),
+    }
     raise_if(_closed_problems(task) + link_problems(town=task.town, **links) + scope_problems(actor, **links))
     changes = _link_changes(task, links)
     if not changes:
@@ -234,8 +338,15 @@ def task_links_update(*, actor, task: Task, version, parks=(), parcels=(), enter
     before = task_snapshot(task)
     task_lock(task, version)
     _set_links(task, links)
-    record_event(task=task, kind=TaskEvent.Kind.LINKED, actor=actor, on=timezone.localdate(),
-                 from_status=task.status, note="；".join(changes))
-    audit_record(actor=actor, action="task.links", obj=task, region_code=task.town.code, before=before,
-                 after=task_snapshot(task))
+    record_event(
+        task=task,
+        kind=TaskEvent.Kind.LINKED,
+        actor=actor,
+        on=timezone.localdate(),
+        from_status=task.status,
+        note="；".join(changes),
+    )
+    audit_record(
+        actor=actor, action="task.links", obj=task, region_code=task.town.code, before=before, after=task_snapshot(task)
+    )
     return task

@@ -43,12 +43,15 @@ def require_update(actor, task: Task) -> None:
 
 def conflict_problem(task: Task, seen: int) -> Problem:
     current = Task.objects.filter(pk=task.pk).values_list("version", flat=True).first()
-    return Problem("version", "task.conflict",
-                   f"任务{task.number}已被他人更新（您打开时为第{seen}版，现为第{current}版），您的修改未保存。"
-                   f"请刷新页面，查看最新情况后重新填写。",
-                   f"Task {task.number} was changed by someone else while you were editing (you saw version {seen}, "
-                   f"it is now version {current}); your change was not saved. Reload the page, read the latest "
-                   f"update and enter yours again.")
+    return Problem(
+        "version",
+        "task.conflict",
+        f"任务{task.number}已被他人更新（您打开时为第{seen}版，现为第{current}版），您的修改未保存。"
+        f"请刷新页面，查看最新情况后重新填写。",
+        f"Task {task.number} was changed by someone else while you were editing (you saw version {seen}, "
+        f"it is now version {current}); your change was not saved. Reload the page, read the latest "
+        f"update and enter yours again.",
+    )
 
 
 def task_lock(task: Task, version, **changes) -> Task:
@@ -56,30 +59,71 @@ def task_lock(task: Task, version, **changes) -> Task:
     try:
         seen = int(version)
     except (TypeError, ValueError):
-        raise RuleError([Problem("version", "task.version", "缺少任务版本号，请刷新页面后重试",
-                                 "The task's version is missing: reload the page and try again")])
+        raise RuleError(
+            [
+                Problem(
+                    "version",
+                    "task.version",
+                    "缺少任务版本号，请刷新页面后重试",
+                    "The task's version is missing: reload the page and try again",
+                )
+            ]
+        )
     if not Task.objects.filter(pk=task.pk, version=seen).update(version=F("version") + 1, **changes):
         raise RuleError([conflict_problem(task, seen)])
     task.refresh_from_db()
     return task
 
 
-def record_event(*, task: Task, kind: str, actor, on: dt.date, round: Round | None = None, from_status: str = "",
-                 to_status: str = "", percent_done: int | None = None, note: str = "") -> TaskEvent:
-    return TaskEvent.objects.create(task=task, kind=kind, on=on, actor=actor if getattr(actor, "pk", None) else None,
-                                    actor_name=actor_name(actor), round=round, from_status=from_status,
-                                    to_status=to_status or from_status, percent_done=percent_done, note=note)
+def record_event(
+    *,
+    task: Task,
+    kind: str,
+    actor,
+    on: dt.date,
+    round: Round | None = None,
+    from_status: str = "",
+    to_status: str = "",
+    percent_done: int | None = None,
+    note: str = "",
+) -> TaskEvent:
+    return TaskEvent.objects.create(
+        task=task,
+        kind=kind,
+        on=on,
+        actor=actor if getattr(actor, "pk", None) else None,
+        actor_name=actor_name(actor),
+        round=round,
+        from_status=from_status,
+        to_status=to_status or from_status,
+        percent_done=percent_done,
+        note=note,
+    )
 
 
 def _round_closed(item: RoundItem) -> Problem:
     r = item.round
-    return Problem("round", "round.closed", f"{r.label_zh}对账已结束（{r.closed_on}），不能再报送或修改",
-                   f"The reconciliation round {r.label_en} is closed ({r.closed_on}): it cannot be changed")
+    return Problem(
+        "round",
+        "round.closed",
+        f"{r.label_zh}对账已结束（{r.closed_on}），不能再报送或修改",
+        f"The reconciliation round {r.label_en} is closed ({r.closed_on}): it cannot be changed",
+    )
 
 
 @transaction.atomic
-def progress_submit(*, actor, task: Task, version, percent_done, text: str, files=(), reported_on: dt.date | None = None,
-                    request_close: bool = False, item: RoundItem | None = None) -> ProgressReport:
+def progress_submit(
+    *,
+    actor,
+    task: Task,
+    version,
+    percent_done,
+    text: str,
+    files=(),
+    reported_on: dt.date | None = None,
+    request_close: bool = False,
+    item: RoundItem | None = None,
+) -> ProgressReport:
     """Report progress on a task, with evidence files. While a round is open the report is the task's
     update for that round (``item``, or the open round's item of the task)."""
     require_update(actor, task)
@@ -89,9 +133,15 @@ def progress_submit(*, actor, task: Task, version, percent_done, text: str, file
     problems = progress_problems(percent_done=percent_done, text=text, reported_on=reported_on, today=today)
     problems += evidence_problems(files, rectification_policy())
     if not task.is_open:
-        problems.append(Problem("task", "task.closed", f"任务{task.number}已销号，不能再报送进展；如出现反弹，由纪检监督员重启",
-                                f"Task {task.number} is closed out: no more progress can be reported (the "
-                                f"supervisor reopens it on relapse)"))
+        problems.append(
+            Problem(
+                "task",
+                "task.closed",
+                f"任务{task.number}已销号，不能再报送进展；如出现反弹，由纪检监督员重启",
+                f"Task {task.number} is closed out: no more progress can be reported (the "
+                f"supervisor reopens it on relapse)",
+            )
+        )
     if item is not None:
         if item.task_id != task.pk:
             raise ValueError("the round item is not one of this task")
@@ -99,30 +149,81 @@ def progress_submit(*, actor, task: Task, version, percent_done, text: str, file
         if not item.round.is_open:
             problems.append(_round_closed(item))
     else:
-        item = (RoundItem.objects.select_for_update().select_related("round")
-                .filter(task=task, round__status=Round.Status.OPEN).first())
+        item = (
+            RoundItem.objects.select_for_update()
+            .select_related("round")
+            .filter(task=task, round__status=Round.Status.OPEN)
+            .first()
+        )
     raise_if(problems)
     before = snapshot(task)
     task_lock(task, version, percent_done=percent_done, last_report_on=reported_on)
-    report = ProgressReport.objects.create(task=task, round_item=item, reported_on=reported_on,
-                                           percent_done=percent_done, text=text.strip(), request_close=request_close,
-                                           reporter=actor if getattr(actor, "pk", None) else None,
-                                           reporter_name=actor_name(actor))
+    report = ProgressReport.objects.create(
+        task=task,
+        round_item=item,
+        reported_on=reported_on,
+        percent_done=percent_done,
+        text=text.strip(),
+        request_close=request_close,
+        reporter=actor if getattr(actor, "pk", None) else None,
+        reporter_name=actor_name(actor),
+    )
     stored = [store(f) for f in files]
-    Evidence.objects.bulk_create([Evidence(report=report, task=task, name=s.name, extension=s.extension, size=s.size,
-                                           sha256=s.sha256, path=s.path, uploaded_by=report.reporter) for s in stored])
+    Evidence.objects.bulk_create(
+        [
+            Evidence(
+                report=report,
+                task=task,
+                name=s.name,
+                extension=s.extension,
+                size=s.size,
+                sha256=s.sha256,
+                path=s.path,
+                uploaded_by=report.reporter,
+            )
+            for s in stored
+        ]
+    )
     if item is not None:
         item.report, item.submitted_on, item.percent_reported = report, reported_on, percent_done
         item.update_text, item.decision = report.text, RoundItem.Decision.PENDING
         item.review_note, item.reviewed_by, item.reviewed_on = "", None, None
-        item.save(update_fields=["report", "submitted_on", "percent_reported", "update_text", "decision",
-                                 "review_note", "reviewed_by", "reviewed_on"])
+        item.save(
+            update_fields=[
+                "report",
+                "submitted_on",
+                "percent_reported",
+                "update_text",
+                "decision",
+                "review_note",
+                "reviewed_by",
+                "reviewed_on",
+            ]
+        )
     note = report.text + ("（申请销号）" if request_close else "")
-    record_event(task=task, kind=TaskEvent.Kind.PROGRESS, actor=actor, on=reported_on,
-                 round=item.round if item else None, from_status=task.status, percent_done=percent_done, note=note)
-    audit_record(actor=actor, action="task.progress", obj=task, region_code=task.town.code, before=before,
-                 after={**snapshot(task), "report": report.pk, "round_item": item.pk if item else None,
-                        "evidence_files": [{"name": s.name, "sha256": s.sha256, "size": s.size} for s in stored]})
+    record_event(
+        task=task,
+        kind=TaskEvent.Kind.PROGRESS,
+        actor=actor,
+        on=reported_on,
+        round=item.round if item else None,
+        from_status=task.status,
+        percent_done=percent_done,
+        note=note,
+    )
+    audit_record(
+        actor=actor,
+        action="task.progress",
+        obj=task,
+        region_code=task.town.code,
+        before=before,
+        after={
+            **snapshot(task),
+            "report": report.pk,
+            "round_item": item.pk if item else None,
+            "evidence_files": [{"name": s.name, "sha256": s.sha256, "size": s.size} for s in stored],
+        },
+    )
     return report
 
 
@@ -143,54 +244,119 @@ def task_close(*, actor, task: Task, version, note: str = "", closed_on: dt.date
     closed_on = closed_on or timezone.localdate()
     problems = []
     if not task.is_open:
-        problems.append(Problem("task", "closeout.closed", f"任务{task.number}已于{task.closed_on}销号",
-                                f"Task {task.number} was closed out on {task.closed_on}"))
+        problems.append(
+            Problem(
+                "task",
+                "closeout.closed",
+                f"任务{task.number}已于{task.closed_on}销号",
+                f"Task {task.number} was closed out on {task.closed_on}",
+            )
+        )
     elif not evidence_since_reopen(task).exists():
-        problems.append(Problem("evidence", "closeout.no_evidence",
-                                f"任务{task.number}没有佐证材料，不能销号：请责任单位先报送进展并上传佐证材料",
-                                f"Task {task.number} has no evidence: it cannot be closed out until the responsible "
-                                f"unit reports its progress with evidence files"))
+        problems.append(
+            Problem(
+                "evidence",
+                "closeout.no_evidence",
+                f"任务{task.number}没有佐证材料，不能销号：请责任单位先报送进展并上传佐证材料",
+                f"Task {task.number} has no evidence: it cannot be closed out until the responsible "
+                f"unit reports its progress with evidence files",
+            )
+        )
     problems += plausible_dates(closed_on=closed_on)
     if closed_on < task.assigned_on:
-        problems.append(Problem("closed_on", "closeout.date", f"销号日期早于交办日期{task.assigned_on}",
-                                f"The close-out date is before the task was assigned ({task.assigned_on})"))
+        problems.append(
+            Problem(
+                "closed_on",
+                "closeout.date",
+                f"销号日期早于交办日期{task.assigned_on}",
+                f"The close-out date is before the task was assigned ({task.assigned_on})",
+            )
+        )
     raise_if(problems)
     before, old = snapshot(task), task.status
     task_lock(task, version, status=Task.Status.CLOSED, closed_on=closed_on, percent_done=100)
-    record_event(task=task, kind=TaskEvent.Kind.CLOSED, actor=actor, on=closed_on, from_status=old,
-                 to_status=task.status, percent_done=100, note=(note or "").strip())
-    audit_record(actor=actor, action="task.close", obj=task, region_code=task.town.code, before=before,
-                 after={**snapshot(task), "note": (note or "").strip()})
+    record_event(
+        task=task,
+        kind=TaskEvent.Kind.CLOSED,
+        actor=actor,
+        on=closed_on,
+        from_status=old,
+        to_status=task.status,
+        percent_done=100,
+        note=(note or "").strip(),
+    )
+    audit_record(
+        actor=actor,
+        action="task.close",
+        obj=task,
+        region_code=task.town.code,
+        before=before,
+        after={**snapshot(task), "note": (note or "").strip()},
+    )
     return task
 
 
 @transaction.atomic
-def task_reopen(*, actor, task: Task, version, reason: str, reopened_on: dt.date | None = None,
-                deadline: dt.date | None = None) -> Task:
+def task_reopen(
+    *, actor, task: Task, version, reason: str, reopened_on: dt.date | None = None, deadline: dt.date | None = None
+) -> Task:
     """反弹重启: a closed task reopens on relapse, with its reason (and a new deadline when given). Its
     progress starts again from 0; the history keeps everything before."""
     require_write(actor, AREA, task.town, field="task")
     reopened_on = reopened_on or timezone.localdate()
-    problems = reason_problems("reason", reason, "reopen.reason", "重启须写明反弹情况（原因）",
-                               "Reopening needs the reason (what relapsed)")
+    problems = reason_problems(
+        "reason", reason, "reopen.reason", "重启须写明反弹情况（原因）", "Reopening needs the reason (what relapsed)"
+    )
     if task.is_open:
-        problems.append(Problem("task", "reopen.not_closed", f"任务{task.number}尚未销号，无需重启",
-                                f"Task {task.number} is not closed out"))
+        problems.append(
+            Problem(
+                "task",
+                "reopen.not_closed",
+                f"任务{task.number}尚未销号，无需重启",
+                f"Task {task.number} is not closed out",
+            )
+        )
     elif reopened_on < task.closed_on:
-        problems.append(Problem("reopened_on", "reopen.date", f"重启日期早于销号日期{task.closed_on}",
-                                f"The reopening date is before the close-out ({task.closed_on})"))
+        problems.append(
+            Problem(
+                "reopened_on",
+                "reopen.date",
+                f"重启日期早于销号日期{task.closed_on}",
+                f"The reopening date is before the close-out ({task.closed_on})",
+            )
+        )
     problems += plausible_dates(reopened_on=reopened_on, deadline=deadline)
     if deadline is not None and deadline < reopened_on:
-        problems.append(Problem("deadline", "reopen.deadline", f"新的整改时限{deadline}早于重启日期",
-                                f"The new deadline {deadline} is before the reopening date"))
+        problems.append(
+            Problem(
+                "deadline",
+                "reopen.deadline",
+                f"新的整改时限{deadline}早于重启日期",
+                f"The new deadline {deadline} is before the reopening date",
+            )
+        )
     raise_if(problems)
     before, old = snapshot(task), task.status
     changes = {"status": Task.Status.REOPENED, "closed_on": None, "percent_done": 0}
     if deadline is not None:
         changes["deadline"] = deadline
     task_lock(task, version, **changes)
-    record_event(task=task, kind=TaskEvent.Kind.REOPENED, actor=actor, on=reopened_on, from_status=old,
-                 to_status=task.status, percent_done=0, note=reason.strip())
-    audit_record(actor=actor, action="task.reopen", obj=task, region_code=task.town.code, before=before,
-                 after={**snapshot(task), "reason": reason.strip()})
+    record_event(
+        task=task,
+        kind=TaskEvent.Kind.REOPENED,
+        actor=actor,
+        on=reopened_on,
+        from_status=old,
+        to_status=task.status,
+        percent_done=0,
+        note=reason.strip(),
+    )
+    audit_record(
+        actor=actor,
+        action="task.reopen",
+        obj=task,
+        region_code=task.town.code,
+        before=before,
+        after={**snapshot(task), "reason": reason.strip()},
+    )
     return task

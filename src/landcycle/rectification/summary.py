@@ -21,8 +21,18 @@ def _n(n: int, noun: str) -> str:
 
 
 def _row(label, region=None) -> dict:
-    return {"label": label, "region": region, "tasks": 0, "open": 0, "closed": 0, "reopened": 0, "overdue": 0,
-            "red": 0, "yellow": 0, "green": 0}
+    return {
+        "label": label,
+        "region": region,
+        "tasks": 0,
+        "open": 0,
+        "closed": 0,
+        "reopened": 0,
+        "overdue": 0,
+        "red": 0,
+        "yellow": 0,
+        "green": 0,
+    }
 
 
 def _count(row: dict, t) -> None:
@@ -43,8 +53,9 @@ def task_table(tasks) -> tuple[list[dict], dict]:
     for t in sorted(tasks, key=lambda t: (t.town.level != "town", t.town.code)):
         key = t.town.code
         if key not in rows:
-            rows[key] = _row(t.town.name if t.town.level == "town" else _("%(county)s县级部门") % {"county": t.town.name},
-                             t.town)
+            rows[key] = _row(
+                t.town.name if t.town.level == "town" else _("%(county)s县级部门") % {"county": t.town.name}, t.town
+            )
         _count(rows[key], t)
         _count(total, t)
     for row in [*rows.values(), total]:
@@ -57,27 +68,45 @@ def last_round(user) -> dict | None:
     if rnd is None:
         return None
     c = scoped(RoundItem.objects.filter(round=rnd), user).aggregate(
-        items=Count("id"), submitted=Count("id", filter=Q(report__isnull=False)),
+        items=Count("id"),
+        submitted=Count("id", filter=Q(report__isnull=False)),
         confirmed=Count("id", filter=Q(decision=RoundItem.Decision.CONFIRMED)),
         challenged=Count("id", filter=Q(decision=RoundItem.Decision.CHALLENGED)),
-        flagged=Count("id", filter=Q(flagged=True)))
+        flagged=Count("id", filter=Q(flagged=True)),
+    )
     return {"round": rnd, **c}
 
 
-SOURCE_EN = {Inspection.Kind.XUNSHI: "Provincial inspection (巡视)", Inspection.Kind.XUNCHA: "Inspection tour (巡察)",
-             Inspection.Kind.REVISIT: "Inspection revisit (巡视“回头看”)"}
+SOURCE_EN = {
+    Inspection.Kind.XUNSHI: "Provincial inspection (巡视)",
+    Inspection.Kind.XUNCHA: "Inspection tour (巡察)",
+    Inspection.Kind.REVISIT: "Inspection revisit (巡视“回头看”)",
+}
 
 
 def _sources(insp) -> list[dict]:
     """Findings and suggestions per kind of inspection, each source counted apart."""
     kinds = dict(Inspection.Kind.choices)
-    found = dict(Finding.objects.filter(inspection__in=insp).order_by().values_list("inspection__kind")
-                 .annotate(n=Count("id")))
-    made = dict(Suggestion.objects.filter(inspection__in=insp).order_by().values_list("inspection__kind")
-                .annotate(n=Count("id")))
+    found = dict(
+        Finding.objects.filter(inspection__in=insp).order_by().values_list("inspection__kind").annotate(n=Count("id"))
+    )
+    made = dict(
+        Suggestion.objects.filter(inspection__in=insp)
+        .order_by()
+        .values_list("inspection__kind")
+        .annotate(n=Count("id"))
+    )
     held = dict(insp.order_by().values_list("kind").annotate(n=Count("id")))
-    return [{"kind": k, "label": kinds[k], "inspections": held.get(k, 0), "findings": found.get(k, 0),
-             "suggestions": made.get(k, 0)} for k in kinds]
+    return [
+        {
+            "kind": k,
+            "label": kinds[k],
+            "inspections": held.get(k, 0),
+            "findings": found.get(k, 0),
+            "suggestions": made.get(k, 0),
+        }
+        for k in kinds
+    ]
 
 
 def _source_sentences(sources: list[dict]) -> tuple[str, str]:
@@ -86,10 +115,14 @@ def _source_sentences(sources: list[dict]) -> tuple[str, str]:
     for s in sources:
         if s["kind"] == Inspection.Kind.CHECK or not (s["findings"] or s["suggestions"]):
             continue
-        zh.append(f"{s['label']}{s['inspections']}次，反馈问题{s['findings']}个"
-                  + (f"，意见建议{s['suggestions']}条。" if s["suggestions"] else "。"))
-        en.append(f"{SOURCE_EN[s['kind']]}: {_n(s['inspections'], 'round')}, {_n(s['findings'], 'problem')} fed back"
-                  + (f", {_n(s['suggestions'], 'suggestion')} made. " if s["suggestions"] else ". "))
+        zh.append(
+            f"{s['label']}{s['inspections']}次，反馈问题{s['findings']}个"
+            + (f"，意见建议{s['suggestions']}条。" if s["suggestions"] else "。")
+        )
+        en.append(
+            f"{SOURCE_EN[s['kind']]}: {_n(s['inspections'], 'round')}, {_n(s['findings'], 'problem')} fed back"
+            + (f", {_n(s['suggestions'], 'suggestion')} made. " if s["suggestions"] else ". ")
+        )
     return "".join(zh), "".join(en)
 
 
@@ -107,19 +140,36 @@ def county_summary(user, as_of: dt.date) -> dict:
     tasks = with_colours(tasks_visible(user).select_related("town"), as_of)
     rows, total = task_table(tasks)
     closed_rounds = rounds_visible(user).filter(status=Round.Status.CLOSED).count()
-    zh = (f"累计开展监督检查{checks}次，监督发现问题{found}个，提出意见建议{made}条。{other_zh}"
-          f"交办整改任务{total['tasks']}项，已销号{total['closed']}项，整改中{total['open']}项"
-          f"（其中逾期{total['overdue']}项、反弹重启{total['reopened']}项）；"
-          f"红色预警{total['red']}项、黄色预警{total['yellow']}项。"
-          f"已完成对账{closed_rounds}轮。")
-    en = (f"{_n(checks, 'supervision check')} held, {_n(found, 'problem')} found and "
-          f"{_n(made, 'suggestion')} made. {other_en}{_n(total['tasks'], 'rectification task')} assigned: "
-          f"{total['closed']} closed out, {total['open']} open ({total['overdue']} overdue, {total['reopened']} "
-          f"reopened on relapse); {total['red']} red and {total['yellow']} yellow "
-          f"warning{'' if total['red'] + total['yellow'] == 1 else 's'}. "
-          f"{_n(closed_rounds, 'reconciliation round')} completed.")
+    zh = (
+        f"累计开展监督检查{checks}次，监督发现问题{found}个，提出意见建议{made}条。{other_zh}"
+        f"交办整改任务{total['tasks']}项，已销号{total['closed']}项，整改中{total['open']}项"
+        f"（其中逾期{total['overdue']}项、反弹重启{total['reopened']}项）；"
+        f"红色预警{total['red']}项、黄色预警{total['yellow']}项。"
+        f"已完成对账{closed_rounds}轮。"
+    )
+    en = (
+        f"{_n(checks, 'supervision check')} held, {_n(found, 'problem')} found and "
+        f"{_n(made, 'suggestion')} made. {other_en}{_n(total['tasks'], 'rectification task')} assigned: "
+        f"{total['closed']} closed out, {total['open']} open ({total['overdue']} overdue, {total['reopened']} "
+        f"reopened on relapse); {total['red']} red and {total['yellow']} yellow "
+        f"warning{'' if total['red'] + total['yellow'] == 1 else 's'}. "
+        f"{_n(closed_rounds, 'reconciliation round')} completed."
+    )
     kinds = [{"kind": s["kind"], "label": s["label"], "n": s["inspections"]} for s in sources]
-    return {"checks": checks, "check_findings": found, "check_suggestions": made, "findings": findings,
-            "suggestions": suggestions, "sources": sources, "kinds": kinds, "rows": rows,
-            "total": total, "sentence_zh": zh, "sentence_en": en, "last_round": last_round(user),
-            "closed_rounds": closed_rounds, "as_of": as_of, "tasks": tasks}
+    return {
+        "checks": checks,
+        "check_findings": found,
+        "check_suggestions": made,
+        "findings": findings,
+        "suggestions": suggestions,
+        "sources": sources,
+        "kinds": kinds,
+        "rows": rows,
+        "total": total,
+        "sentence_zh": zh,
+        "sentence_en": en,
+        "last_round": last_round(user),
+        "closed_rounds": closed_rounds,
+        "as_of": as_of,
+        "tasks": tasks,
+    }

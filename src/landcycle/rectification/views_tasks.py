@@ -23,8 +23,10 @@ from .services_progress import evidence_since_reopen
 
 
 def _task_crumbs(task):
-    return crumbs((reverse("inspection_detail", args=[task.finding.inspection_id]), task.finding.inspection.title),
-                  (reverse("task_detail", args=[task.pk]), task.number))
+    return crumbs(
+        (reverse("inspection_detail", args=[task.finding.inspection_id]), task.finding.inspection.title),
+        (reverse("task_detail", args=[task.pk]), task.number),
+    )
 
 
 def task_detail(request, pk):
@@ -36,39 +38,75 @@ def task_detail(request, pk):
     items = list(task.round_items.select_related("round", "reviewed_by").order_by("-round__period_start"))
     open_item = next((i for i in items if i.round.status == Round.Status.OPEN), None)
     events = list(task.events.select_related("round").order_by("-on", "-pk"))
-    return render(request, "rectification/task_detail.html", {
-        "task": task, "tc": colour_of(task, as_of, history, reopenings([task.pk]).get(task.pk)), "as_of": as_of, "reports": reports, "items": items,
-        "events": events,
-        "parks": list(scoped(task.parks.select_related("town"), user)),
-        "parcels": list(scoped(task.parcels.select_related("park"), user)),
-        "enterprises": list(scoped(task.enterprises.all(), user)),
-        "contracts": list(scoped(task.contracts.all(), user)),
-        "can_update": may_update(user, task) and task.is_open, "can_supervise": is_supervisor(user),
-        "can_link": may_update(user, task),
-        "has_evidence": evidence_since_reopen(task).exists(), "open_item": open_item,
-        "reopened": next((e for e in events if e.kind == TaskEvent.Kind.REOPENED), None) if task.is_open else None,
-        "crumbs": crumbs((reverse("inspection_detail", args=[task.finding.inspection_id]),
-                          task.finding.inspection.title))})
+    return render(
+        request,
+        "rectification/task_detail.html",
+        {
+            "task": task,
+            "tc": colour_of(task, as_of, history, reopenings([task.pk]).get(task.pk)),
+            "as_of": as_of,
+            "reports": reports,
+            "items": items,
+            "events": events,
+            "parks": list(scoped(task.parks.select_related("town"), user)),
+            "parcels": list(scoped(task.parcels.select_related("park"), user)),
+            "enterprises": list(scoped(task.enterprises.all(), user)),
+            "contracts": list(scoped(task.contracts.all(), user)),
+            "can_update": may_update(user, task) and task.is_open,
+            "can_supervise": is_supervisor(user),
+            "can_link": may_update(user, task),
+            "has_evidence": evidence_since_reopen(task).exists(),
+            "open_item": open_item,
+            "reopened": next((e for e in events if e.kind == TaskEvent.Kind.REOPENED), None) if task.is_open else None,
+            "crumbs": crumbs(
+                (reverse("inspection_detail", args=[task.finding.inspection_id]), task.finding.inspection.title)
+            ),
+        },
+    )
 
 
 def progress_form(request, task, item=None):
     """The progress report of a task (for the open round's item when there is one)."""
     policy = rectification_policy()
-    form = ProgressForm(request.POST or None, request.FILES or None, user=request.user, policy=policy,
-                        initial={"version": task.version, "percent_done": task.percent_done})
-    report = run_form(request, form, lambda d: services.progress_submit(
-        actor=request.user, task=task, version=d["version"], percent_done=d["percent_done"], text=d["text"],
-        files=d["files"], reported_on=d["reported_on"], request_close=d["request_close"], item=item),
-        success=_("进展已报送，并已记入审计日志。"))
+    form = ProgressForm(
+        request.POST or None,
+        request.FILES or None,
+        user=request.user,
+        policy=policy,
+        initial={"version": task.version, "percent_done": task.percent_done},
+    )
+    report = run_form(
+        request,
+        form,
+        lambda d: services.progress_submit(
+            actor=request.user,
+            task=task,
+            version=d["version"],
+            percent_done=d["percent_done"],
+            text=d["text"],
+            files=d["files"],
+            reported_on=d["reported_on"],
+            request_close=d["request_close"],
+            item=item,
+        ),
+        success=_("进展已报送，并已记入审计日志。"),
+    )
     if report:
-        return redirect(reverse("round_detail", args=[item.round_id]) if item else reverse("task_detail", args=[task.pk]))
+        return redirect(
+            reverse("round_detail", args=[item.round_id]) if item else reverse("task_detail", args=[task.pk])
+        )
     if item is None:
         item = RoundItem.objects.select_related("round").filter(task=task, round__status=Round.Status.OPEN).first()
     title = _("报送整改进展")
-    return render_form(request, form, title=title, crumbs=_task_crumbs(task),
-                       cancel=reverse("task_detail", args=[task.pk]),
-                       extra={"task": task, "item": item, "context_line": f"{task.number} {task.title}"},
-                       template="rectification/progress_form.html")
+    return render_form(
+        request,
+        form,
+        title=title,
+        crumbs=_task_crumbs(task),
+        cancel=reverse("task_detail", args=[task.pk]),
+        extra={"task": task, "item": item, "context_line": f"{task.number} {task.title}"},
+        template="rectification/progress_form.html",
+    )
 
 
 def task_update(request, pk):
@@ -81,35 +119,52 @@ def task_update(request, pk):
 def task_close(request, pk):
     require_supervisor(request.user)
     task = access_task(request.user, pk)
-    form = CloseForm(request.POST or None, user=request.user,
-                     initial={"version": task.version, "closed_on": timezone.localdate()})
-    saved = run_form(request, form, lambda d: services.task_close(actor=request.user, task=task, **d),
-                     success=_("已销号。"))
+    form = CloseForm(
+        request.POST or None, user=request.user, initial={"version": task.version, "closed_on": timezone.localdate()}
+    )
+    saved = run_form(
+        request, form, lambda d: services.task_close(actor=request.user, task=task, **d), success=_("已销号。")
+    )
     if saved:
         return redirect("task_detail", task.pk)
     evidence = list(evidence_since_reopen(task).select_related("report").order_by("-pk"))
-    return render_form(request, form, title=_("审核销号"), crumbs=_task_crumbs(task),
-                       cancel=reverse("task_detail", args=[task.pk]),
-                       intro=_("核查佐证材料后销号。没有佐证材料的任务不能销号；销号后如出现反弹，可重启整改。"),
-                       extra={"task": task, "evidence": evidence, "context_line": f"{task.number} {task.title}",
-                              "closed": not task.is_open},
-                       template="rectification/close_form.html")
+    return render_form(
+        request,
+        form,
+        title=_("审核销号"),
+        crumbs=_task_crumbs(task),
+        cancel=reverse("task_detail", args=[task.pk]),
+        intro=_("核查佐证材料后销号。没有佐证材料的任务不能销号；销号后如出现反弹，可重启整改。"),
+        extra={
+            "task": task,
+            "evidence": evidence,
+            "context_line": f"{task.number} {task.title}",
+            "closed": not task.is_open,
+        },
+        template="rectification/close_form.html",
+    )
 
 
 def task_reopen(request, pk):
     require_supervisor(request.user)
     task = access_task(request.user, pk)
-    form = ReopenForm(request.POST or None, user=request.user,
-                      initial={"version": task.version, "reopened_on": timezone.localdate()})
-    saved = run_form(request, form, lambda d: services.task_reopen(actor=request.user, task=task, **d),
-                     success=_("已重启整改。"))
+    form = ReopenForm(
+        request.POST or None, user=request.user, initial={"version": task.version, "reopened_on": timezone.localdate()}
+    )
+    saved = run_form(
+        request, form, lambda d: services.task_reopen(actor=request.user, task=task, **d), success=_("已重启整改。")
+    )
     if saved:
         return redirect("task_detail", task.pk)
-    return render_form(request, form, title=_("反弹重启"), crumbs=_task_crumbs(task),
-                       cancel=reverse("task_detail", args=[task.pk]),
-                       intro=_("已销号的任务出现反弹时，写明反弹情况后重启；重启后责任单位重新报送进展，再次销号须有新的佐证材料。"),
-                       extra={"task": task, "context_line": f"{task.number} {task.title}",
-                              "not_closed": task.is_open})
+    return render_form(
+        request,
+        form,
+        title=_("反弹重启"),
+        crumbs=_task_crumbs(task),
+        cancel=reverse("task_detail", args=[task.pk]),
+        intro=_("已销号的任务出现反弹时，写明反弹情况后重启；重启后责任单位重新报送进展，再次销号须有新的佐证材料。"),
+        extra={"task": task, "context_line": f"{task.number} {task.title}", "not_closed": task.is_open},
+    )
 
 
 def evidence_download(request, pk):

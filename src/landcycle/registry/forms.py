@@ -13,12 +13,14 @@ from landcycle.accounts.scope import access, scoped
 from landcycle.audit.versions import VersionedForm
 from landcycle.rules.codes import normalize_uscc
 
-from .models import Enterprise, Occupancy, Park, Parcel
+from .models import Enterprise, Occupancy, Parcel, Park
 from .selectors import towns_in_scope
 
 # Dates are typed and shown as 2026-11-29 whatever the browser's locale (a date picker would follow it).
-DATE = forms.DateInput(attrs={"placeholder": "2026-01-31", "pattern": r"\d{4}-\d{2}-\d{2}", "autocomplete": "off",
-                              "inputmode": "numeric"}, format="%Y-%m-%d")
+DATE = forms.DateInput(
+    attrs={"placeholder": "2026-01-31", "pattern": r"\d{4}-\d{2}-\d{2}", "autocomplete": "off", "inputmode": "numeric"},
+    format="%Y-%m-%d",
+)
 
 
 class RegistryForm(VersionedForm, forms.Form):
@@ -53,9 +55,14 @@ class ParkForm(RegistryForm):
     name = forms.CharField(label=_("园区名称"), max_length=100)
     kind = forms.ChoiceField(label=_("园区类型"), choices=Park.Kind.choices)
     town = forms.ModelChoiceField(label=_("所属镇街"), queryset=None, to_field_name="code")
-    min_tax_per_mu = forms.DecimalField(label=_("最低亩均税收标准（万元/亩）"), required=False, max_digits=10,
-                                        decimal_places=2, min_value=0,
-                                        help_text=_("园区内企业亩均税收低于此标准时发出预警；不设标准可不填"))
+    min_tax_per_mu = forms.DecimalField(
+        label=_("最低亩均税收标准（万元/亩）"),
+        required=False,
+        max_digits=10,
+        decimal_places=2,
+        min_value=0,
+        help_text=_("园区内企业亩均税收低于此标准时发出预警；不设标准可不填"),
+    )
     note = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     wide_fields = ("note",)
 
@@ -68,15 +75,19 @@ class ParkForm(RegistryForm):
 class ParcelForm(RegistryForm):
     number = forms.CharField(label=_("地块编号"), max_length=40)
     park = forms.ModelChoiceField(label=_("所属园区"), queryset=None)
-    area_m2 = forms.DecimalField(label=_("面积（平方米）"), max_digits=14, decimal_places=2,
-                                 help_text=_("按平方米填写；1亩 = 666.67平方米"))
+    area_m2 = forms.DecimalField(
+        label=_("面积（平方米）"), max_digits=14, decimal_places=2, help_text=_("按平方米填写；1亩 = 666.67平方米")
+    )
     land_use = forms.ChoiceField(label=_("用途"), choices=Parcel.LandUse.choices, initial=Parcel.LandUse.INDUSTRIAL)
     tenure = forms.ChoiceField(label=_("供地方式"), choices=Parcel.Tenure.choices)
     status = forms.ChoiceField(label=_("状态"), choices=Parcel.Status.choices, initial=Parcel.Status.IN_USE)
     address = forms.CharField(label=_("坐落"), max_length=200, required=False)
     geometry = forms.CharField(
-        label=_("图形（GeoJSON）"), required=False, widget=forms.Textarea(attrs={"rows": 4, "class": "mono"}),
-        help_text=_("可选：地块边界的GeoJSON Polygon，WGS 84经纬度；实测面积与登记面积相差不得超过政策允许的比例"))
+        label=_("图形（GeoJSON）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "mono"}),
+        help_text=_("可选：地块边界的GeoJSON Polygon，WGS 84经纬度；实测面积与登记面积相差不得超过政策允许的比例"),
+    )
     wide_fields = ("address", "geometry")
 
     def __init__(self, *args, user, **kwargs):
@@ -90,16 +101,24 @@ class ParcelForm(RegistryForm):
 
 
 class EnterpriseForm(RegistryForm):
-    uscc = forms.CharField(label=_("统一社会信用代码"), max_length=40,
-                           help_text=_("18位，按GB 32100-2015校验；全角字符和小写字母会自动转换"))
+    uscc = forms.CharField(
+        label=_("统一社会信用代码"),
+        max_length=40,
+        help_text=_("18位，按GB 32100-2015校验；全角字符和小写字母会自动转换"),
+    )
     name = forms.CharField(label=_("企业名称"), max_length=200)
     uscc_override = forms.BooleanField(
-        label=_("校验位人工确认"), required=False,
-        help_text=_("少数真实代码的校验位不符：核对营业执照原件后勾选，并在下方填写理由"))
+        label=_("校验位人工确认"),
+        required=False,
+        help_text=_("少数真实代码的校验位不符：核对营业执照原件后勾选，并在下方填写理由"),
+    )
     uscc_override_reason = forms.CharField(label=_("人工确认理由"), max_length=200, required=False)
-    industry_code = forms.CharField(label=_("行业代码（GB/T 4754-2017）"), max_length=8,
-                                    help_text=_("4位小类代码，如 3851"),
-                                    widget=forms.TextInput(attrs={"list": "industry-classes", "autocomplete": "off"}))
+    industry_code = forms.CharField(
+        label=_("行业代码（GB/T 4754-2017）"),
+        max_length=8,
+        help_text=_("4位小类代码，如 3851"),
+        widget=forms.TextInput(attrs={"list": "industry-classes", "autocomplete": "off"}),
+    )
     scale = forms.ChoiceField(label=_("规模"), choices=Enterprise.Scale.choices)
     registered_on = forms.DateField(label=_("成立日期"), widget=DATE)
     status = forms.ChoiceField(label=_("状态"), choices=Enterprise.Status.choices, initial=Enterprise.Status.OPERATING)
@@ -121,21 +140,31 @@ def _enterprise_in_scope(user, text: str):
             return access(Enterprise, user, **lookup)
         except Http404:
             continue
-    raise forms.ValidationError(_("在您的辖区内找不到统一社会信用代码或名称为“%(t)s”的企业，请先在“企业”中登记"),
-                                params={"t": text}, code="unknown_enterprise")
+    raise forms.ValidationError(
+        _("在您的辖区内找不到统一社会信用代码或名称为“%(t)s”的企业，请先在“企业”中登记"),
+        params={"t": text},
+        code="unknown_enterprise",
+    )
 
 
 class OccupancyForm(RegistryForm):
-    enterprise = forms.CharField(label=_("企业"), max_length=200,
-                                 help_text=_("填写统一社会信用代码或企业全称"),
-                                 widget=forms.TextInput(attrs={"list": "town-enterprises", "autocomplete": "off"}))
+    enterprise = forms.CharField(
+        label=_("企业"),
+        max_length=200,
+        help_text=_("填写统一社会信用代码或企业全称"),
+        widget=forms.TextInput(attrs={"list": "town-enterprises", "autocomplete": "off"}),
+    )
     kind = forms.ChoiceField(label=_("使用方式"), choices=Occupancy.Kind.choices)
     area_m2 = forms.DecimalField(label=_("使用面积（平方米）"), max_digits=14, decimal_places=2)
     start = forms.DateField(label=_("起始日期"), widget=DATE)
     end = forms.DateField(label=_("终止日期"), widget=DATE, required=False, help_text=_("长期使用可不填"))
-    lessor = forms.CharField(label=_("出租方"), max_length=200, required=False,
-                             help_text=_("租赁时填写出租土地的企业（统一社会信用代码或全称）；自有不填"),
-                             widget=forms.TextInput(attrs={"list": "town-enterprises", "autocomplete": "off"}))
+    lessor = forms.CharField(
+        label=_("出租方"),
+        max_length=200,
+        required=False,
+        help_text=_("租赁时填写出租土地的企业（统一社会信用代码或全称）；自有不填"),
+        widget=forms.TextInput(attrs={"list": "town-enterprises", "autocomplete": "off"}),
+    )
 
     def clean_enterprise(self):
         return _enterprise_in_scope(self.user, self.cleaned_data["enterprise"])
@@ -150,14 +179,27 @@ class OccupancyEndForm(RegistryForm):
 
 
 def park_initial(park: Park) -> dict:
-    return {"code": park.code, "name": park.name, "kind": park.kind, "town": park.town.code, "note": park.note,
-            "min_tax_per_mu": park.min_tax_per_mu}
+    return {
+        "code": park.code,
+        "name": park.name,
+        "kind": park.kind,
+        "town": park.town.code,
+        "note": park.note,
+        "min_tax_per_mu": park.min_tax_per_mu,
+    }
 
 
 def parcel_initial(parcel: Parcel) -> dict:
-    return {"number": parcel.number, "park": parcel.park_id, "area_m2": parcel.area_m2, "land_use": parcel.land_use,
-            "tenure": parcel.tenure, "status": parcel.status, "address": parcel.address,
-            "geometry": json.dumps(parcel.geometry, ensure_ascii=False) if parcel.geometry else ""}
+    return {
+        "number": parcel.number,
+        "park": parcel.park_id,
+        "area_m2": parcel.area_m2,
+        "land_use": parcel.land_use,
+        "tenure": parcel.tenure,
+        "status": parcel.status,
+        "address": parcel.address,
+        "geometry": json.dumps(parcel.geometry, ensure_ascii=False) if parcel.geometry else "",
+    }
 
 
 def enterprise_initial(ent: Enterprise) -> dict:

@@ -28,8 +28,9 @@ class Region(models.Model):
     code = models.CharField(_("区划代码"), max_length=12, unique=True)
     name = models.CharField(_("名称"), max_length=64)
     level = models.CharField(_("层级"), max_length=10, choices=Level.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
-                               verbose_name=_("上级"))
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("上级")
+    )
 
     class Meta:
         ordering = ["code"]
@@ -68,8 +69,9 @@ class Park(Versioned):
     boundary = models.JSONField(_("边界（GeoJSON）"), null=True, blank=True)
     note = models.TextField(_("备注"), blank=True)
     # 最低亩均税收标准: enterprises of the park below it are warned (supervision, policies/warnings.toml)
-    min_tax_per_mu = models.DecimalField(_("最低亩均税收标准（万元/亩）"), max_digits=10, decimal_places=2, null=True,
-                                         blank=True)
+    min_tax_per_mu = models.DecimalField(
+        _("最低亩均税收标准（万元/亩）"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
 
     scope_path = "town"
 
@@ -179,12 +181,14 @@ class Occupancy(Versioned):
         OWNED = "owned", _("自有")
         LEASED = "leased", _("租赁")
 
-    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="occupancies",
-                                   verbose_name=_("企业"))
+    enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="occupancies", verbose_name=_("企业")
+    )
     parcel = models.ForeignKey(Parcel, on_delete=models.PROTECT, related_name="occupancies", verbose_name=_("地块"))
     kind = models.CharField(_("使用方式"), max_length=8, choices=Kind.choices)
-    lessor = models.ForeignKey(Enterprise, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="lettings", verbose_name=_("出租方"))
+    lessor = models.ForeignKey(
+        Enterprise, null=True, blank=True, on_delete=models.PROTECT, related_name="lettings", verbose_name=_("出租方")
+    )
     area_m2 = models.DecimalField(_("使用面积（平方米）"), max_digits=14, decimal_places=2)
     start = models.DateField(_("起始日期"))
     end = models.DateField(_("终止日期"), null=True, blank=True)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from landcycle.accounts.scope import scoped
 from landcycle.rules.units import m2_to_mu
 
-from .models import Enterprise, Occupancy, Park, Parcel, Region
+from .models import Enterprise, Occupancy, Parcel, Park, Region
 
 
 def active_q(on: dt.date, prefix: str = "") -> Q:
@@ -29,8 +29,11 @@ def overstaying_q(on: dt.date) -> Q:
     supervision raises "租约到期未腾退" on it — where vacating (腾退) starts."""
     later_here = Occupancy.objects.filter(parcel_id=OuterRef("parcel_id"), start__gt=OuterRef("end"))
     moved = Occupancy.objects.filter(enterprise_id=OuterRef("enterprise_id"), start__gt=OuterRef("end"))
-    return (Q(kind=Occupancy.Kind.LEASED, end__lt=on, enterprise__status__in=STILL_THERE)
-            & ~Q(Exists(later_here)) & ~Q(Exists(moved)))
+    return (
+        Q(kind=Occupancy.Kind.LEASED, end__lt=on, enterprise__status__in=STILL_THERE)
+        & ~Q(Exists(later_here))
+        & ~Q(Exists(moved))
+    )
 
 
 def held_q(on: dt.date) -> Q:
@@ -64,20 +67,33 @@ def town_overview(user) -> list[dict]:
     towns = list(towns_in_scope(user).order_by("code"))
     codes = [t.code for t in towns]
     parks = dict(Park.objects.filter(town__code__in=codes).values_list("town__code").annotate(n=Count("id")))
-    parcel_rows = Parcel.objects.filter(park__town__code__in=codes).values("park__town__code").annotate(
-        n=Count("id"), m2=Sum("area_m2"), idle=Count("id", filter=Q(status=Parcel.Status.IDLE)))
+    parcel_rows = (
+        Parcel.objects.filter(park__town__code__in=codes)
+        .values("park__town__code")
+        .annotate(n=Count("id"), m2=Sum("area_m2"), idle=Count("id", filter=Q(status=Parcel.Status.IDLE)))
+    )
     parcels = {r["park__town__code"]: r for r in parcel_rows}
-    ent_rows = Enterprise.objects.filter(town__code__in=codes).values("town__code").annotate(
-        n=Count("id"), above=Count("id", filter=Q(scale=Enterprise.Scale.ABOVE)))
+    ent_rows = (
+        Enterprise.objects.filter(town__code__in=codes)
+        .values("town__code")
+        .annotate(n=Count("id"), above=Count("id", filter=Q(scale=Enterprise.Scale.ABOVE)))
+    )
     ents = {r["town__code"]: r for r in ent_rows}
     out = []
     for t in towns:
         p = parcels.get(t.code, {})
         e = ents.get(t.code, {})
-        out.append({
-            "town": t, "parks": parks.get(t.code, 0), "parcels": p.get("n", 0), "idle": p.get("idle", 0),
-            "area_mu": m2_to_mu(p.get("m2") or 0), "enterprises": e.get("n", 0), "above": e.get("above", 0),
-        })
+        out.append(
+            {
+                "town": t,
+                "parks": parks.get(t.code, 0),
+                "parcels": p.get("n", 0),
+                "idle": p.get("idle", 0),
+                "area_mu": m2_to_mu(p.get("m2") or 0),
+                "enterprises": e.get("n", 0),
+                "above": e.get("above", 0),
+            }
+        )
     return out
 
 
@@ -88,10 +104,20 @@ def land_used_many(enterprise_ids: list[int], on: dt.date) -> dict[int, Decimal]
     """
     if not enterprise_ids:
         return {}
-    held = dict(Occupancy.objects.filter(held_q(on), enterprise_id__in=enterprise_ids).order_by()
-                .values("enterprise_id").annotate(s=Sum("area_m2")).values_list("enterprise_id", "s"))
-    let = dict(Occupancy.objects.filter(held_q(on), lessor_id__in=enterprise_ids).order_by()
-               .values("lessor_id").annotate(s=Sum("area_m2")).values_list("lessor_id", "s"))
+    held = dict(
+        Occupancy.objects.filter(held_q(on), enterprise_id__in=enterprise_ids)
+        .order_by()
+        .values("enterprise_id")
+        .annotate(s=Sum("area_m2"))
+        .values_list("enterprise_id", "s")
+    )
+    let = dict(
+        Occupancy.objects.filter(held_q(on), lessor_id__in=enterprise_ids)
+        .order_by()
+        .values("lessor_id")
+        .annotate(s=Sum("area_m2"))
+        .values_list("lessor_id", "s")
+    )
     return {i: (held.get(i) or Decimal(0)) - (let.get(i) or Decimal(0)) for i in enterprise_ids}
 
 
@@ -103,5 +129,7 @@ def park_choices(user, town_code: str | None = None) -> list[tuple[str, str]]:
     qs = scoped(Park.objects.all(), user)
     if town_code:
         qs = qs.filter(town__code=town_code)
-    return [(str(pk), f"{name}（{code}）") for pk, name, code in qs.order_by("town__code", "name").values_list(
-        "pk", "name", "code")]
+    return [
+        (str(pk), f"{name}（{code}）")
+        for pk, name, code in qs.order_by("town__code", "name").values_list("pk", "name", "code")
+    ]

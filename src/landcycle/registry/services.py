@@ -14,7 +14,7 @@ from landcycle.audit.versions import claim_version
 from landcycle.rules.codes import normalize_uscc
 
 from .checks import clean_or_raise, enterprise_problems, occupancy_problems, parcel_problems, raise_if
-from .models import Enterprise, Occupancy, Park, Parcel, Region
+from .models import Enterprise, Occupancy, Parcel, Park, Region
 
 
 def _town_code(obj) -> str:
@@ -30,8 +30,7 @@ def _town_code(obj) -> str:
 def _save_audited(*, actor, obj, action: str, before: dict | None) -> None:
     clean_or_raise(obj)
     obj.save()
-    audit_record(actor=actor, action=action, obj=obj, region_code=_town_code(obj), before=before,
-                 after=snapshot(obj))
+    audit_record(actor=actor, action=action, obj=obj, region_code=_town_code(obj), before=before, after=snapshot(obj))
 
 
 def _apply(obj, changes: dict, allowed: set[str]) -> None:
@@ -47,11 +46,27 @@ PARK_FIELDS = {"code", "name", "kind", "town", "boundary", "note", "min_tax_per_
 
 
 @transaction.atomic
-def park_create(*, actor, code: str, name: str, kind: str, town: Region, boundary: dict | None = None,
-                note: str = "", min_tax_per_mu=None) -> Park:
+def park_create(
+    *,
+    actor,
+    code: str,
+    name: str,
+    kind: str,
+    town: Region,
+    boundary: dict | None = None,
+    note: str = "",
+    min_tax_per_mu=None,
+) -> Park:
     require_write(actor, "registry", town)
-    park = Park(code=code.strip(), name=name.strip(), kind=kind, town=town, boundary=boundary, note=note,
-                min_tax_per_mu=min_tax_per_mu)
+    park = Park(
+        code=code.strip(),
+        name=name.strip(),
+        kind=kind,
+        town=town,
+        boundary=boundary,
+        note=note,
+        min_tax_per_mu=min_tax_per_mu,
+    )
     _save_audited(actor=actor, obj=park, action="park.create", before=None)
     return park
 
@@ -74,14 +89,31 @@ PARCEL_FIELDS = {"number", "park", "area_m2", "geometry", "land_use", "tenure", 
 
 
 @transaction.atomic
-def parcel_create(*, actor, number: str, park: Park, area_m2, tenure: str, geometry=None,
-                  land_use: str = Parcel.LandUse.INDUSTRIAL, status: str = Parcel.Status.IN_USE,
-                  address: str = "") -> Parcel:
+def parcel_create(
+    *,
+    actor,
+    number: str,
+    park: Park,
+    area_m2,
+    tenure: str,
+    geometry=None,
+    land_use: str = Parcel.LandUse.INDUSTRIAL,
+    status: str = Parcel.Status.IN_USE,
+    address: str = "",
+) -> Parcel:
     require_write(actor, "registry", park.town, field="park")
     shape, problems = parcel_problems(area_m2=area_m2, geometry=geometry)
     raise_if(problems)
-    parcel = Parcel(number=number.strip(), park=park, area_m2=Decimal(str(area_m2)), geometry=shape,
-                    land_use=land_use, tenure=tenure, status=status, address=address)
+    parcel = Parcel(
+        number=number.strip(),
+        park=park,
+        area_m2=Decimal(str(area_m2)),
+        geometry=shape,
+        land_use=land_use,
+        tenure=tenure,
+        status=status,
+        address=address,
+    )
     _save_audited(actor=actor, obj=parcel, action="parcel.create", before=None)
     return parcel
 
@@ -102,8 +134,18 @@ def parcel_update(*, actor, parcel: Parcel, expected_version=None, **changes) ->
 
 
 # ------------------------------------------------------------------ enterprises
-ENTERPRISE_FIELDS = {"uscc", "uscc_override", "uscc_override_reason", "name", "industry_code", "scale",
-                     "registered_on", "status", "town", "contact"}
+ENTERPRISE_FIELDS = {
+    "uscc",
+    "uscc_override",
+    "uscc_override_reason",
+    "name",
+    "industry_code",
+    "scale",
+    "registered_on",
+    "status",
+    "town",
+    "contact",
+}
 
 
 def _enterprise_checks(ent: Enterprise) -> None:
@@ -111,18 +153,45 @@ def _enterprise_checks(ent: Enterprise) -> None:
     ent.industry_code = str(ent.industry_code).strip()
     if not ent.uscc_override:
         ent.uscc_override_reason = ""
-    raise_if(enterprise_problems(uscc=ent.uscc, industry_code=ent.industry_code, uscc_override=ent.uscc_override,
-                                 uscc_override_reason=ent.uscc_override_reason, registered_on=ent.registered_on))
+    raise_if(
+        enterprise_problems(
+            uscc=ent.uscc,
+            industry_code=ent.industry_code,
+            uscc_override=ent.uscc_override,
+            uscc_override_reason=ent.uscc_override_reason,
+            registered_on=ent.registered_on,
+        )
+    )
 
 
 @transaction.atomic
-def enterprise_create(*, actor, uscc: str, name: str, industry_code: str, scale: str, registered_on: dt.date,
-                      town: Region, status: str = Enterprise.Status.OPERATING, uscc_override: bool = False,
-                      uscc_override_reason: str = "", contact: str = "") -> Enterprise:
+def enterprise_create(
+    *,
+    actor,
+    uscc: str,
+    name: str,
+    industry_code: str,
+    scale: str,
+    registered_on: dt.date,
+    town: Region,
+    status: str = Enterprise.Status.OPERATING,
+    uscc_override: bool = False,
+    uscc_override_reason: str = "",
+    contact: str = "",
+) -> Enterprise:
     require_write(actor, "registry", town)
-    ent = Enterprise(uscc=uscc, name=name.strip(), industry_code=industry_code, scale=scale,
-                     registered_on=registered_on, town=town, status=status, uscc_override=uscc_override,
-                     uscc_override_reason=uscc_override_reason.strip(), contact=contact)
+    ent = Enterprise(
+        uscc=uscc,
+        name=name.strip(),
+        industry_code=industry_code,
+        scale=scale,
+        registered_on=registered_on,
+        town=town,
+        status=status,
+        uscc_override=uscc_override,
+        uscc_override_reason=uscc_override_reason.strip(),
+        contact=contact,
+    )
     _enterprise_checks(ent)
     _save_audited(actor=actor, obj=ent, action="enterprise.create", before=None)
     return ent
@@ -142,13 +211,38 @@ def enterprise_update(*, actor, enterprise: Enterprise, expected_version=None, *
 
 # ------------------------------------------------------------------ occupancy
 @transaction.atomic
-def occupancy_create(*, actor, enterprise: Enterprise, parcel: Parcel, kind: str, area_m2, start: dt.date,
-                     end: dt.date | None = None, lessor: Enterprise | None = None) -> Occupancy:
+def occupancy_create(
+    *,
+    actor,
+    enterprise: Enterprise,
+    parcel: Parcel,
+    kind: str,
+    area_m2,
+    start: dt.date,
+    end: dt.date | None = None,
+    lessor: Enterprise | None = None,
+) -> Occupancy:
     require_write(actor, "registry", parcel.park.town, field="parcel")
-    raise_if(occupancy_problems(area_m2=area_m2, start=start, end=end, parcel_area_m2=parcel.area_m2, kind=kind,
-                                lessor=lessor, enterprise=enterprise))
-    occ = Occupancy(enterprise=enterprise, parcel=parcel, kind=kind, area_m2=Decimal(str(area_m2)), start=start,
-                    end=end, lessor=lessor)
+    raise_if(
+        occupancy_problems(
+            area_m2=area_m2,
+            start=start,
+            end=end,
+            parcel_area_m2=parcel.area_m2,
+            kind=kind,
+            lessor=lessor,
+            enterprise=enterprise,
+        )
+    )
+    occ = Occupancy(
+        enterprise=enterprise,
+        parcel=parcel,
+        kind=kind,
+        area_m2=Decimal(str(area_m2)),
+        start=start,
+        end=end,
+        lessor=lessor,
+    )
     _save_audited(actor=actor, obj=occ, action="occupancy.create", before=None)
     return occ
 
@@ -159,8 +253,16 @@ def occupancy_end(*, actor, occupancy: Occupancy, end: dt.date, expected_version
     before = snapshot(occupancy)
     claim_version(occupancy, expected_version)
     occupancy.end = end
-    raise_if(occupancy_problems(area_m2=occupancy.area_m2, start=occupancy.start, end=end,
-                                parcel_area_m2=occupancy.parcel.area_m2, kind=occupancy.kind,
-                                lessor=occupancy.lessor, enterprise=occupancy.enterprise))
+    raise_if(
+        occupancy_problems(
+            area_m2=occupancy.area_m2,
+            start=occupancy.start,
+            end=end,
+            parcel_area_m2=occupancy.parcel.area_m2,
+            kind=occupancy.kind,
+            lessor=occupancy.lessor,
+            enterprise=occupancy.enterprise,
+        )
+    )
     _save_audited(actor=actor, obj=occupancy, action="occupancy.end", before=before)
     return occupancy

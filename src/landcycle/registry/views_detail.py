@@ -10,37 +10,58 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from landcycle.accounts.scope import access, in_scope, region_prefix, scoped
+from landcycle.evaluation.models import YearlyFigure
+from landcycle.evaluation.selectors import class_by_year, enterprise_history
 from landcycle.rules.codes import industry_lineage
 from landcycle.rules.geometry import PARCEL_TOLERANCE
 from landcycle.rules.units import m2_to_mu
 from landcycle.web.listing import kpi
 
-from landcycle.evaluation.models import YearlyFigure
-from landcycle.evaluation.selectors import class_by_year, enterprise_history
-
-from .models import Enterprise, Occupancy, Park, Parcel
-from .selectors import active_q
-from .selectors import land_used_m2
+from .models import Enterprise, Occupancy, Parcel, Park
+from .selectors import active_q, land_used_m2
 from .views_map import feature_collection, map_config
 
-
 # yearly figures shown on the enterprise page (field, decimal places); the unit is in each verbose_name
-FIGURE_ROWS = [("revenue", 2), ("tax", 2), ("value_added", 2), ("energy_tce", 2), ("emissions_t", 3),
-               ("electricity_10k_kwh", 2), ("rnd", 2), ("staff", 0)]
+FIGURE_ROWS = [
+    ("revenue", 2),
+    ("tax", 2),
+    ("value_added", 2),
+    ("energy_tce", 2),
+    ("emissions_t", 3),
+    ("electricity_10k_kwh", 2),
+    ("rnd", 2),
+    ("staff", 0),
+]
 
 
 def park_detail(request, pk):
     user = request.user
     park = access(Park.objects.select_related("town"), user, pk=pk)
     today = timezone.localdate()
-    current = Occupancy.objects.filter(active_q(today)).select_related("enterprise").order_by("kind", "enterprise__name")
-    parcels = list(park.parcels.defer("geometry").select_related("park").prefetch_related(
-        Prefetch("occupancies", queryset=current, to_attr="current")).order_by("number"))
+    current = (
+        Occupancy.objects.filter(active_q(today)).select_related("enterprise").order_by("kind", "enterprise__name")
+    )
+    parcels = list(
+        park.parcels.defer("geometry")
+        .select_related("park")
+        .prefetch_related(Prefetch("occupancies", queryset=current, to_attr="current"))
+        .order_by("number")
+    )
     total_m2 = sum((p.area_m2 for p in parcels), start=0)
-    tenants = list(Occupancy.objects.filter(active_q(today), parcel__park=park).order_by()
-                   .values("enterprise_id", "enterprise__name", "enterprise__uscc", "enterprise__scale",
-                           "enterprise__status", "enterprise__town__code")
-                   .annotate(m2=Sum("area_m2"), n=Count("parcel", distinct=True)).order_by("-m2"))
+    tenants = list(
+        Occupancy.objects.filter(active_q(today), parcel__park=park)
+        .order_by()
+        .values(
+            "enterprise_id",
+            "enterprise__name",
+            "enterprise__uscc",
+            "enterprise__scale",
+            "enterprise__status",
+            "enterprise__town__code",
+        )
+        .annotate(m2=Sum("area_m2"), n=Count("parcel", distinct=True))
+        .order_by("-m2")
+    )
     scale_labels, status_labels = dict(Enterprise.Scale.choices), dict(Enterprise.Status.choices)
     prefix = region_prefix(user)
     for t in tenants:
@@ -48,14 +69,25 @@ def park_detail(request, pk):
         t["scale_label"] = scale_labels.get(t["enterprise__scale"], "")
         t["status_label"] = status_labels.get(t["enterprise__status"], "")
     idle = sum(1 for p in parcels if p.status == Parcel.Status.IDLE)
-    kpis = [kpi(pgettext("plural", "地块"), len(parcels), _("块"), note=_("其中闲置 %(n)s 块") % {"n": f"{idle:,}"}),
-            kpi(_("土地面积"), m2_to_mu(total_m2), _("亩"), places=2, note=f"{total_m2:,.2f} m²"),
-            kpi(_("在用企业"), len(tenants), _("家"))]
+    kpis = [
+        kpi(pgettext("plural", "地块"), len(parcels), _("块"), note=_("其中闲置 %(n)s 块") % {"n": f"{idle:,}"}),
+        kpi(_("土地面积"), m2_to_mu(total_m2), _("亩"), places=2, note=f"{total_m2:,.2f} m²"),
+        kpi(_("在用企业"), len(tenants), _("家")),
+    ]
     geo = feature_collection(park.parcels.all(), with_park_boundaries=True)
-    return render(request, "registry/park_detail.html", {
-        "park": park, "parcels": parcels, "tenants": tenants, "kpis": kpis, "total_m2": total_m2, "geo": geo,
-        "map_config": map_config(),
-    })
+    return render(
+        request,
+        "registry/park_detail.html",
+        {
+            "park": park,
+            "parcels": parcels,
+            "tenants": tenants,
+            "kpis": kpis,
+            "total_m2": total_m2,
+            "geo": geo,
+            "map_config": map_config(),
+        },
+    )
 
 
 def parcel_detail(request, pk):
@@ -70,16 +102,28 @@ def parcel_detail(request, pk):
     active = [o for o in occupancies if o.is_active]
     occupied = sum((o.area_m2 for o in active if o.kind == Occupancy.Kind.OWNED), start=0)
     neighbours = Parcel.objects.filter(park_id=parcel.park_id).exclude(pk=parcel.pk)
-    kpis = [kpi(_("面积"), parcel.area_m2, _("平方米"), places=2),
-            kpi(_("面积"), parcel.area_mu, _("亩"), places=2),
-            kpi(_("当前使用企业"), len({o.enterprise_id for o in active}), _("家")),
-            kpi(_("自有使用面积"), m2_to_mu(occupied), _("亩"), places=2)]
-    return render(request, "registry/parcel_detail.html", {
-        "parcel": parcel, "occupancies": occupancies, "kpis": kpis,
-        "geo": feature_collection(Parcel.objects.filter(pk=parcel.pk), tolerance=PARCEL_TOLERANCE,
-                                  max_points=settings.LANDCYCLE_PARCEL_SHAPE_POINTS),
-        "context_geo": feature_collection(neighbours), "map_config": map_config(),
-    })
+    kpis = [
+        kpi(_("面积"), parcel.area_m2, _("平方米"), places=2),
+        kpi(_("面积"), parcel.area_mu, _("亩"), places=2),
+        kpi(_("当前使用企业"), len({o.enterprise_id for o in active}), _("家")),
+        kpi(_("自有使用面积"), m2_to_mu(occupied), _("亩"), places=2),
+    ]
+    return render(
+        request,
+        "registry/parcel_detail.html",
+        {
+            "parcel": parcel,
+            "occupancies": occupancies,
+            "kpis": kpis,
+            "geo": feature_collection(
+                Parcel.objects.filter(pk=parcel.pk),
+                tolerance=PARCEL_TOLERANCE,
+                max_points=settings.LANDCYCLE_PARCEL_SHAPE_POINTS,
+            ),
+            "context_geo": feature_collection(neighbours),
+            "map_config": map_config(),
+        },
+    )
 
 
 def enterprise_detail(request, pk):
@@ -87,27 +131,64 @@ def enterprise_detail(request, pk):
     ent = access(Enterprise.objects.select_related("town"), user, pk=pk)
     today = timezone.localdate()
     land = land_used_m2(ent, today)
-    all_occ = ent.occupancies.select_related("parcel__park__town", "lessor__town").defer("parcel__geometry").order_by(
-        "-start", "pk")
+    all_occ = (
+        ent.occupancies.select_related("parcel__park__town", "lessor__town")
+        .defer("parcel__geometry")
+        .order_by("-start", "pk")
+    )
     occupancies = list(scoped(all_occ, user))
     hidden = all_occ.count() - len(occupancies)
-    lettings = list(scoped(Occupancy.objects.filter(lessor=ent), user)
-                    .select_related("enterprise__town", "parcel__park").order_by("-start", "pk"))
+    lettings = list(
+        scoped(Occupancy.objects.filter(lessor=ent), user)
+        .select_related("enterprise__town", "parcel__park")
+        .order_by("-start", "pk")
+    )
     for o in occupancies + lettings:
         o.is_active, o.not_started = o.active_on(today), o.start > today
         o.enterprise_visible = in_scope(user, o.enterprise.town)
         o.lessor_visible = o.lessor is not None and in_scope(user, o.lessor.town)
     figures = list(ent.figures.order_by("-year")[:6])[::-1]
-    figure_rows = [{"label": YearlyFigure._meta.get_field(name).verbose_name, "places": places,
-                    "values": [getattr(f, name) for f in figures]} for name, places in FIGURE_ROWS]
-    kpis = [kpi(_("用地面积（今日）"), m2_to_mu(land["used"]), _("亩"), places=2,
-                note=_("自有 %(o)s + 租入 %(l)s − 出租 %(t)s 平方米") % {
-                    "o": f"{land['owned']:,.0f}", "l": f"{land['leased']:,.0f}", "t": f"{land['let']:,.0f}"}),
-            kpi(_("在用地块"), len({o.parcel_id for o in occupancies if o.is_active}), _("块")),
-            kpi(_("最近年度税收"), figures[-1].tax if figures else "—", _("万元") if figures else "", places=2,
-                note=str(figures[-1].year) if figures else _("尚无年度数据"))]
-    return render(request, "registry/enterprise_detail.html", {
-        "ent": ent, "land": land, "land_used_mu": m2_to_mu(land["used"]), "occupancies": occupancies,
-        "hidden": hidden, "lettings": lettings, "figures": figures, "figure_rows": figure_rows, "lineage": industry_lineage(ent.industry_code),
-        "kpis": kpis, "today": today, "evaluation_years": class_by_year(enterprise_history(ent)),
-    })
+    figure_rows = [
+        {
+            "label": YearlyFigure._meta.get_field(name).verbose_name,
+            "places": places,
+            "values": [getattr(f, name) for f in figures],
+        }
+        for name, places in FIGURE_ROWS
+    ]
+    kpis = [
+        kpi(
+            _("用地面积（今日）"),
+            m2_to_mu(land["used"]),
+            _("亩"),
+            places=2,
+            note=_("自有 %(o)s + 租入 %(l)s − 出租 %(t)s 平方米")
+            % {"o": f"{land['owned']:,.0f}", "l": f"{land['leased']:,.0f}", "t": f"{land['let']:,.0f}"},
+        ),
+        kpi(_("在用地块"), len({o.parcel_id for o in occupancies if o.is_active}), _("块")),
+        kpi(
+            _("最近年度税收"),
+            figures[-1].tax if figures else "—",
+            _("万元") if figures else "",
+            places=2,
+            note=str(figures[-1].year) if figures else _("尚无年度数据"),
+        ),
+    ]
+    return render(
+        request,
+        "registry/enterprise_detail.html",
+        {
+            "ent": ent,
+            "land": land,
+            "land_used_mu": m2_to_mu(land["used"]),
+            "occupancies": occupancies,
+            "hidden": hidden,
+            "lettings": lettings,
+            "figures": figures,
+            "figure_rows": figure_rows,
+            "lineage": industry_lineage(ent.industry_code),
+            "kpis": kpis,
+            "today": today,
+            "evaluation_years": class_by_year(enterprise_history(ent)),
+        },
+    )

@@ -19,9 +19,17 @@ from landcycle.rules.problems import RuleError
 from landcycle.web.params import int_param
 
 from . import services
-from .forms import (EnterpriseForm, OccupancyEndForm, OccupancyForm, ParcelForm, ParkForm, enterprise_initial,
-                    parcel_initial, park_initial)
-from .models import Enterprise, Occupancy, Park, Parcel
+from .forms import (
+    EnterpriseForm,
+    OccupancyEndForm,
+    OccupancyForm,
+    ParcelForm,
+    ParkForm,
+    enterprise_initial,
+    parcel_initial,
+    park_initial,
+)
+from .models import Enterprise, Occupancy, Parcel, Park
 
 
 def _editor(request):
@@ -55,8 +63,13 @@ def park_create(request):
     park = _run(request, form, lambda d: services.park_create(actor=request.user, **d))
     if park:
         return redirect("park_detail", park.pk)
-    return _render(request, form, title=_("新建园区"), crumbs=[(reverse("park_list"), pgettext("plural", "园区"))],
-                   cancel=reverse("park_list"))
+    return _render(
+        request,
+        form,
+        title=_("新建园区"),
+        crumbs=[(reverse("park_list"), pgettext("plural", "园区"))],
+        cancel=reverse("park_list"),
+    )
 
 
 def park_edit(request, pk):
@@ -64,12 +77,20 @@ def park_edit(request, pk):
     park = access(Park.objects.select_related("town"), request.user, pk=pk)
     name = park.name
     form = ParkForm(request.POST or None, user=request.user, initial=park_initial(park), version=park.version)
-    saved = _run(request, form, lambda d: services.park_update(actor=request.user, park=park,
-                                                               expected_version=form.take_version(d), **d))
+    saved = _run(
+        request,
+        form,
+        lambda d: services.park_update(actor=request.user, park=park, expected_version=form.take_version(d), **d),
+    )
     if saved:
         return redirect("park_detail", saved.pk)
-    return _render(request, form, title=_("编辑园区"), cancel=reverse("park_detail", args=[pk]),
-                   crumbs=[(reverse("park_list"), pgettext("plural", "园区")), (reverse("park_detail", args=[pk]), name)])
+    return _render(
+        request,
+        form,
+        title=_("编辑园区"),
+        cancel=reverse("park_detail", args=[pk]),
+        crumbs=[(reverse("park_list"), pgettext("plural", "园区")), (reverse("park_detail", args=[pk]), name)],
+    )
 
 
 # ------------------------------------------------------------------ parcels
@@ -83,8 +104,13 @@ def parcel_create(request):
     parcel = _run(request, form, lambda d: services.parcel_create(actor=request.user, **d))
     if parcel:
         return redirect("parcel_detail", parcel.pk)
-    return _render(request, form, title=_("新建地块"), crumbs=[(reverse("parcel_list"), pgettext("plural", "地块"))],
-                   cancel=reverse("parcel_list"))
+    return _render(
+        request,
+        form,
+        title=_("新建地块"),
+        crumbs=[(reverse("parcel_list"), pgettext("plural", "地块"))],
+        cancel=reverse("parcel_list"),
+    )
 
 
 def parcel_edit(request, pk):
@@ -92,12 +118,23 @@ def parcel_edit(request, pk):
     parcel = access(Parcel.objects.select_related("park__town"), request.user, pk=pk)
     initial = parcel_initial(parcel)
     form = ParcelForm(request.POST or None, user=request.user, initial=initial, version=parcel.version)
-    saved = _run(request, form, lambda d: services.parcel_update(actor=request.user, parcel=parcel,
-                                                                 expected_version=form.take_version(d), **d))
+    saved = _run(
+        request,
+        form,
+        lambda d: services.parcel_update(actor=request.user, parcel=parcel, expected_version=form.take_version(d), **d),
+    )
     if saved:
         return redirect("parcel_detail", saved.pk)
-    return _render(request, form, title=_("编辑地块"), cancel=reverse("parcel_detail", args=[pk]),
-                   crumbs=[(reverse("parcel_list"), pgettext("plural", "地块")), (reverse("parcel_detail", args=[pk]), initial["number"])])
+    return _render(
+        request,
+        form,
+        title=_("编辑地块"),
+        cancel=reverse("parcel_detail", args=[pk]),
+        crumbs=[
+            (reverse("parcel_list"), pgettext("plural", "地块")),
+            (reverse("parcel_detail", args=[pk]), initial["number"]),
+        ],
+    )
 
 
 def occupancy_create(request, pk):
@@ -107,27 +144,51 @@ def occupancy_create(request, pk):
     occ = _run(request, form, lambda d: services.occupancy_create(actor=request.user, parcel=parcel, **d))
     if occ:
         return redirect("parcel_detail", parcel.pk)
-    town_enterprises = scoped(Enterprise.objects.filter(town=parcel.park.town), request.user).order_by("name") \
+    town_enterprises = (
+        scoped(Enterprise.objects.filter(town=parcel.park.town), request.user)
+        .order_by("name")
         .values_list("uscc", "name")
-    return _render(request, form, title=_("登记用地关系"), cancel=reverse("parcel_detail", args=[pk]),
-                   crumbs=[(reverse("parcel_list"), pgettext("plural", "地块")), (reverse("parcel_detail", args=[pk]), parcel.number)],
-                   extra={"parcel": parcel, "datalist_id": "town-enterprises", "datalist": list(town_enterprises)})
+    )
+    return _render(
+        request,
+        form,
+        title=_("登记用地关系"),
+        cancel=reverse("parcel_detail", args=[pk]),
+        crumbs=[
+            (reverse("parcel_list"), pgettext("plural", "地块")),
+            (reverse("parcel_detail", args=[pk]), parcel.number),
+        ],
+        extra={"parcel": parcel, "datalist_id": "town-enterprises", "datalist": list(town_enterprises)},
+    )
 
 
 def occupancy_end(request, pk):
     _editor(request)
     occ = access(Occupancy.objects.select_related("parcel__park__town", "enterprise", "lessor"), request.user, pk=pk)
     parcel = occ.parcel
-    form = OccupancyEndForm(request.POST or None, user=request.user,
-                            initial={"end": occ.end or timezone.localdate()}, version=occ.version)
-    saved = _run(request, form, lambda d: services.occupancy_end(actor=request.user, occupancy=occ, end=d["end"],
-                                                                 expected_version=form.take_version(d)))
+    form = OccupancyEndForm(
+        request.POST or None, user=request.user, initial={"end": occ.end or timezone.localdate()}, version=occ.version
+    )
+    saved = _run(
+        request,
+        form,
+        lambda d: services.occupancy_end(
+            actor=request.user, occupancy=occ, end=d["end"], expected_version=form.take_version(d)
+        ),
+    )
     if saved:
         return redirect("parcel_detail", parcel.pk)
-    return _render(request, form, title=_("终止用地关系"), cancel=reverse("parcel_detail", args=[parcel.pk]),
-                   crumbs=[(reverse("parcel_list"), pgettext("plural", "地块")),
-                           (reverse("parcel_detail", args=[parcel.pk]), parcel.number)],
-                   extra={"parcel": parcel, "occupancy": occ})
+    return _render(
+        request,
+        form,
+        title=_("终止用地关系"),
+        cancel=reverse("parcel_detail", args=[parcel.pk]),
+        crumbs=[
+            (reverse("parcel_list"), pgettext("plural", "地块")),
+            (reverse("parcel_detail", args=[parcel.pk]), parcel.number),
+        ],
+        extra={"parcel": parcel, "occupancy": occ},
+    )
 
 
 # ------------------------------------------------------------------ enterprises
@@ -141,20 +202,38 @@ def enterprise_create(request):
     ent = _run(request, form, lambda d: services.enterprise_create(actor=request.user, **d))
     if ent:
         return redirect("enterprise_detail", ent.pk)
-    return _render(request, form, title=_("新建企业"), crumbs=[(reverse("enterprise_list"), pgettext("plural", "企业"))],
-                   cancel=reverse("enterprise_list"), extra={"datalist_id": "industry-classes", "datalist": _classes()})
+    return _render(
+        request,
+        form,
+        title=_("新建企业"),
+        crumbs=[(reverse("enterprise_list"), pgettext("plural", "企业"))],
+        cancel=reverse("enterprise_list"),
+        extra={"datalist_id": "industry-classes", "datalist": _classes()},
+    )
 
 
 def enterprise_edit(request, pk):
     _editor(request)
     ent = access(Enterprise.objects.select_related("town"), request.user, pk=pk)
     name = ent.name
-    form = EnterpriseForm(request.POST or None, user=request.user, initial=enterprise_initial(ent),
-                          version=ent.version)
-    saved = _run(request, form, lambda d: services.enterprise_update(actor=request.user, enterprise=ent,
-                                                                     expected_version=form.take_version(d), **d))
+    form = EnterpriseForm(request.POST or None, user=request.user, initial=enterprise_initial(ent), version=ent.version)
+    saved = _run(
+        request,
+        form,
+        lambda d: services.enterprise_update(
+            actor=request.user, enterprise=ent, expected_version=form.take_version(d), **d
+        ),
+    )
     if saved:
         return redirect("enterprise_detail", saved.pk)
-    return _render(request, form, title=_("编辑企业"), cancel=reverse("enterprise_detail", args=[pk]),
-                   crumbs=[(reverse("enterprise_list"), pgettext("plural", "企业")), (reverse("enterprise_detail", args=[pk]), name)],
-                   extra={"datalist_id": "industry-classes", "datalist": _classes()})
+    return _render(
+        request,
+        form,
+        title=_("编辑企业"),
+        cancel=reverse("enterprise_detail", args=[pk]),
+        crumbs=[
+            (reverse("enterprise_list"), pgettext("plural", "企业")),
+            (reverse("enterprise_detail", args=[pk]), name),
+        ],
+        extra={"datalist_id": "industry-classes", "datalist": _classes()},
+    )

@@ -29,7 +29,7 @@ from landcycle.rules.units import m2_to_mu
 from landcycle.web.listing import Filter, Listing, choice_list
 from landcycle.web.palette import PARK_COLOURS, status_colours
 
-from .models import Park, Parcel
+from .models import Parcel, Park
 from .selectors import park_choices, town_choices
 
 _URL_SENTINEL = 987654321
@@ -39,12 +39,17 @@ CACHE_SECONDS = 7 * 24 * 3600
 
 def displayed(texts: list[str], max_points: int, tolerance: float) -> list[tuple[str, list[float]] | None]:
     """``display_shapes`` of the stored texts, the long ones through the cache."""
-    keys = {i: f"lc:shape:{max_points}:{tolerance}:{hashlib.blake2b(t.encode(), digest_size=16).hexdigest()}"
-            for i, t in enumerate(texts) if len(t) > CACHED_TEXT}
+    keys = {
+        i: f"lc:shape:{max_points}:{tolerance}:{hashlib.blake2b(t.encode(), digest_size=16).hexdigest()}"
+        for i, t in enumerate(texts)
+        if len(t) > CACHED_TEXT
+    }
     hits = cache.get_many(list(keys.values())) if keys else {}
     todo = [i for i in range(len(texts)) if keys.get(i) not in hits]
     out: list = [hits.get(keys[i]) if i in keys else None for i in range(len(texts))]
-    for i, shown in zip(todo, display_shapes([texts[i] for i in todo], max_points=max_points, tolerance=tolerance)):
+    for i, shown in zip(
+        todo, display_shapes([texts[i] for i in todo], max_points=max_points, tolerance=tolerance), strict=False
+    ):
         out[i] = tuple(shown) if shown else None
     fresh = {keys[i]: out[i] for i in todo if i in keys and out[i] is not None}
     if fresh:
@@ -52,8 +57,14 @@ def displayed(texts: list[str], max_points: int, tolerance: float) -> list[tuple
     return out
 
 
-def feature_collection_json(parcels, with_park_boundaries: bool = False, with_warnings: bool = False, *,
-                            max_points: int | None = None, tolerance: float = MAP_TOLERANCE) -> str:
+def feature_collection_json(
+    parcels,
+    with_park_boundaries: bool = False,
+    with_warnings: bool = False,
+    *,
+    max_points: int | None = None,
+    tolerance: float = MAP_TOLERANCE,
+) -> str:
     """A GeoJSON FeatureCollection of the given (already scoped) parcels, as JSON text, with a bbox.
 
     The geometries are read as the database holds them (JSON text) and simplified for display in one
@@ -63,8 +74,11 @@ def feature_collection_json(parcels, with_park_boundaries: bool = False, with_wa
     ``with_warnings``: each feature's ``warning`` is the colour of its worst open warning (red / yellow /
     green; null when nothing on the parcel is supervised), from landcycle.supervision.
     """
-    rows = parcels.annotate(shape=Cast("geometry", TextField())).order_by("park_id", "number").values_list(
-        "id", "number", "status", "area_m2", "park_id", "park__name", "shape")
+    rows = (
+        parcels.annotate(shape=Cast("geometry", TextField()))
+        .order_by("park_id", "number")
+        .values_list("id", "number", "status", "area_m2", "park_id", "park__name", "shape")
+    )
     warning_of = {}
     if with_warnings:
         from landcycle.supervision.selectors import parcel_warning_colours
@@ -84,8 +98,14 @@ def feature_collection_json(parcels, with_park_boundaries: bool = False, with_wa
             continue
         shape, (minx, miny, maxx, maxy) = drawn
         box = [min(box[0], minx), min(box[1], miny), max(box[2], maxx), max(box[3], maxy)]
-        prop = {"id": pk, "number": number, "status": status, "park": park_id, "area_m2": float(area),
-                "area_mu": round(float(m2_to_mu(area)), 2)}
+        prop = {
+            "id": pk,
+            "number": number,
+            "status": status,
+            "park": park_id,
+            "area_m2": float(area),
+            "area_mu": round(float(m2_to_mu(area)), 2),
+        }
         if with_warnings:
             prop["warning"] = warning_of.get(pk)
         props = dumps(prop, ensure_ascii=False, separators=(",", ":"))
@@ -99,12 +119,20 @@ def feature_collection_json(parcels, with_park_boundaries: bool = False, with_wa
         "missing": missing,
     }
     if with_park_boundaries:
-        boundaries = [(pk, name, json.dumps(b)) for pk, name, b in Park.objects.filter(
-            pk__in=list(parks), boundary__isnull=False).values_list("pk", "name", "boundary") if b]
+        boundaries = [
+            (pk, name, json.dumps(b))
+            for pk, name, b in Park.objects.filter(pk__in=list(parks), boundary__isnull=False).values_list(
+                "pk", "name", "boundary"
+            )
+            if b
+        ]
         meta["park_boundaries"] = [
             {"type": "Feature", "geometry": json.loads(drawn[0]), "properties": {"id": pk, "name": name}}
-            for (pk, name, _b), drawn in zip(boundaries, displayed([b for *_x, b in boundaries], max_points,
-                                                                   tolerance)) if drawn]
+            for (pk, name, _b), drawn in zip(
+                boundaries, displayed([b for *_x, b in boundaries], max_points, tolerance), strict=False
+            )
+            if drawn
+        ]
     head = dumps(meta, ensure_ascii=False, separators=(",", ":"))
     return head[:-1] + ',"features":[' + ",".join(features) + "]}"
 
@@ -117,11 +145,14 @@ def feature_collection(parcels, with_park_boundaries: bool = False, **display) -
 
 def _map_listing(request) -> Listing:
     user = request.user
-    return Listing(request, filters=[
-        Filter("town", _("镇街"), town_choices(user), "park__town__code"),
-        Filter("park", _("园区"), park_choices(user, request.GET.get("town")), "park_id"),
-        Filter("status", _("状态"), choice_list(Parcel.Status), "status"),
-    ])
+    return Listing(
+        request,
+        filters=[
+            Filter("town", _("镇街"), town_choices(user), "park__town__code"),
+            Filter("park", _("园区"), park_choices(user, request.GET.get("town")), "park_id"),
+            Filter("status", _("状态"), choice_list(Parcel.Status), "status"),
+        ],
+    )
 
 
 @gzip_page
@@ -138,23 +169,44 @@ def map_config() -> dict:
     from landcycle.supervision.labels import COLOUR_HEX, NO_WARNING_HEX
 
     return {
-        "statusColours": status_colours(), "parkColours": PARK_COLOURS,
+        "statusColours": status_colours(),
+        "parkColours": PARK_COLOURS,
         "warningColours": {**COLOUR_HEX, "none": NO_WARNING_HEX},
-        "warningNames": {"red": _("红色预警"), "yellow": _("黄色预警"), "green": _("绿：在监管，无预警"),
-                         "none": _("未纳入监管")},
-        "labels": {"park": _("园区"), "area": _("面积"), "status": _("状态"), "open": _("打开地块页面"),
-                   "m2": _("平方米"), "mu": _("亩"), "drawn": _("已绘制 %(n)s 块地块"),
-                   "missing": _("%(n)s 块地块尚无图形，未绘制"), "none": _("筛选范围内没有带图形的地块"),
-                   "loading": _("正在载入地块……"), "others": _("同园区其他地块"), "failed": _("地块数据载入失败，请刷新页面重试"),
-                   "warning": _("预警"), "warnings": _("查看预警")},
+        "warningNames": {
+            "red": _("红色预警"),
+            "yellow": _("黄色预警"),
+            "green": _("绿：在监管，无预警"),
+            "none": _("未纳入监管"),
+        },
+        "labels": {
+            "park": _("园区"),
+            "area": _("面积"),
+            "status": _("状态"),
+            "open": _("打开地块页面"),
+            "m2": _("平方米"),
+            "mu": _("亩"),
+            "drawn": _("已绘制 %(n)s 块地块"),
+            "missing": _("%(n)s 块地块尚无图形，未绘制"),
+            "none": _("筛选范围内没有带图形的地块"),
+            "loading": _("正在载入地块……"),
+            "others": _("同园区其他地块"),
+            "failed": _("地块数据载入失败，请刷新页面重试"),
+            "warning": _("预警"),
+            "warnings": _("查看预警"),
+        },
     }
 
 
 def parcel_map(request):
     listing = _map_listing(request)
     colour_by = request.GET.get("colour", "status")
-    return render(request, "registry/parcel_map.html", {
-        "listing": listing, "config": map_config(),
-        "colour_by": colour_by if colour_by in ("status", "park", "warning") else "status",
-        "geojson_url": reverse("parcel_geojson") + ("?" + request.GET.urlencode() if request.GET else ""),
-    })
+    return render(
+        request,
+        "registry/parcel_map.html",
+        {
+            "listing": listing,
+            "config": map_config(),
+            "colour_by": colour_by if colour_by in ("status", "park", "warning") else "status",
+            "geojson_url": reverse("parcel_geojson") + ("?" + request.GET.urlencode() if request.GET else ""),
+        },
+    )

@@ -25,7 +25,7 @@ def normalize_uscc(raw: str) -> str:
 
 
 def uscc_check_char(first17: str) -> str:
-    total = sum(USCC_VALUE[c] * w for c, w in zip(first17, USCC_WEIGHTS))
+    total = sum(USCC_VALUE[c] * w for c, w in zip(first17, USCC_WEIGHTS, strict=False))
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
@@ -33,24 +33,44 @@ def uscc_problems(raw: str, field: str = "uscc") -> list[Problem]:
     """Every way ``raw`` fails GB 32100-2015; an empty list when it is a valid code."""
     code = normalize_uscc(raw)
     if len(code) != 18:
-        return [Problem(field, "uscc.length",
-                        f"统一社会信用代码应为18位，实为{len(code)}位（GB 32100-2015）",
-                        f"A unified social credit code has 18 characters, this one has {len(code)} (GB 32100-2015)")]
+        return [
+            Problem(
+                field,
+                "uscc.length",
+                f"统一社会信用代码应为18位，实为{len(code)}位（GB 32100-2015）",
+                f"A unified social credit code has 18 characters, this one has {len(code)} (GB 32100-2015)",
+            )
+        ]
     bad = sorted({c for c in code if c not in USCC_VALUE})
     if bad:
         chars = "".join(bad)
-        return [Problem(field, "uscc.alphabet",
-                        f"统一社会信用代码含非法字符“{chars}”（不得使用I、O、S、V、Z，GB 32100-2015）",
-                        f"The credit code contains characters not allowed: '{chars}' (I, O, S, V, Z are excluded, GB 32100-2015)")]
+        return [
+            Problem(
+                field,
+                "uscc.alphabet",
+                f"统一社会信用代码含非法字符“{chars}”（不得使用I、O、S、V、Z，GB 32100-2015）",
+                f"The credit code contains characters not allowed: '{chars}' (I, O, S, V, Z are excluded, GB 32100-2015)",
+            )
+        ]
     if not code[2:8].isdigit():
-        return [Problem(field, "uscc.division",
-                        "统一社会信用代码第3–8位应为6位行政区划码（GB 32100-2015）",
-                        "Characters 3-8 of a credit code must be a 6-digit division code (GB 32100-2015)")]
+        return [
+            Problem(
+                field,
+                "uscc.division",
+                "统一社会信用代码第3–8位应为6位行政区划码（GB 32100-2015）",
+                "Characters 3-8 of a credit code must be a 6-digit division code (GB 32100-2015)",
+            )
+        ]
     expected = uscc_check_char(code[:17])
     if code[17] != expected:
-        return [Problem(field, "uscc.check",
-                        f"统一社会信用代码校验位错误：第18位应为“{expected}”，实为“{code[17]}”（GB 32100-2015）",
-                        f"Credit code check character is wrong: expected '{expected}', found '{code[17]}' (GB 32100-2015)")]
+        return [
+            Problem(
+                field,
+                "uscc.check",
+                f"统一社会信用代码校验位错误：第18位应为“{expected}”，实为“{code[17]}”（GB 32100-2015）",
+                f"Credit code check character is wrong: expected '{expected}', found '{code[17]}' (GB 32100-2015)",
+            )
+        ]
     return []
 
 
@@ -80,7 +100,7 @@ def _org_check_char(org8: str) -> str:
     def val(c: str) -> int:
         return int(c) if c.isdigit() else ord(c) - 55
 
-    r = 11 - sum(val(c) * w for c, w in zip(org8, _ORG_WEIGHTS)) % 11
+    r = 11 - sum(val(c) * w for c, w in zip(org8, _ORG_WEIGHTS, strict=False)) % 11
     return "X" if r == 10 else "0" if r == 11 else str(r)
 
 
@@ -104,8 +124,14 @@ def industries() -> dict[str, Industry]:
         code = row["code"].strip()
         level = int(row["level"])
         group = row["group"].strip() or (code[:3] if level >= 3 else "")
-        out[code] = Industry(code, row["name"].strip(), level, row["section"].strip(),
-                             row["division"].strip() or (code[:2] if level >= 2 else ""), group)
+        out[code] = Industry(
+            code,
+            row["name"].strip(),
+            level,
+            row["section"].strip(),
+            row["division"].strip() or (code[:2] if level >= 2 else ""),
+            group,
+        )
     return out
 
 
@@ -135,9 +161,14 @@ def industry_problems(raw: str, field: str = "industry_code") -> list[Problem]:
     if code.endswith(".0"):  # spreadsheets turn 3311 into 3311.0
         code = code[:-2]
     if industry_class(code) is None:
-        return [Problem(field, "industry.unknown",
-                        f"行业代码“{code}”不是GB/T 4754-2017中的4位小类",
-                        f"Industry code '{code}' is not a 4-digit class of GB/T 4754-2017")]
+        return [
+            Problem(
+                field,
+                "industry.unknown",
+                f"行业代码“{code}”不是GB/T 4754-2017中的4位小类",
+                f"Industry code '{code}' is not a 4-digit class of GB/T 4754-2017",
+            )
+        ]
     return []
 
 

@@ -68,12 +68,21 @@ def _bounds(policy: dict) -> DateBounds:
     earliest = table.get("earliest", dt.date(1949, 10, 1))
     if isinstance(earliest, str):
         earliest = dt.date.fromisoformat(earliest)
-    return DateBounds(earliest, int(table.get("contract_years_after_signing", 50)),
-                      int(table.get("years_after_today", 70)))
+    return DateBounds(
+        earliest, int(table.get("contract_years_after_signing", 50)), int(table.get("years_after_today", 70))
+    )
 
 
-def date_problems(field: str, value, zh: str, en: str, *, signed_on: dt.date | None = None,
-                  contract: bool = False, today: dt.date | None = None) -> list[Problem]:
+def date_problems(
+    field: str,
+    value,
+    zh: str,
+    en: str,
+    *,
+    signed_on: dt.date | None = None,
+    contract: bool = False,
+    today: dt.date | None = None,
+) -> list[Problem]:
     """A problem when ``value`` (a date; anything else is left to the caller) is outside the plausible range.
     ``contract``: a date of a contract, at most ``contract_years_after_signing`` after ``signed_on``."""
     if not isinstance(value, dt.date):
@@ -82,10 +91,14 @@ def date_problems(field: str, value, zh: str, en: str, *, signed_on: dt.date | N
         value = value.date()
     b = bounds()
     if value < b.earliest:
-        return [Problem(field, "date.too_early",
-                        f"{zh}（{value.isoformat()}）早于{b.earliest.isoformat()}，不是可信的日期，请核对",
-                        f"{en} ({value.isoformat()}) is before {b.earliest.isoformat()}: not a plausible date, "
-                        "check it")]
+        return [
+            Problem(
+                field,
+                "date.too_early",
+                f"{zh}（{value.isoformat()}）早于{b.earliest.isoformat()}，不是可信的日期，请核对",
+                f"{en} ({value.isoformat()}) is before {b.earliest.isoformat()}: not a plausible date, check it",
+            )
+        ]
     if contract:
         latest, from_signing = b.latest_for_contract(signed_on, today)
     else:
@@ -93,15 +106,25 @@ def date_problems(field: str, value, zh: str, en: str, *, signed_on: dt.date | N
     if value > latest:
         if from_signing:
             n = b.contract_years_after_signing
-            return [Problem(field, "date.too_late",
-                            f"{zh}（{value.isoformat()}）晚于合同签订后{n}年（{latest.isoformat()}），不是可信的日期，请核对",
-                            f"{en} ({value.isoformat()}) is more than {n} years after the signing date (latest "
-                            f"{latest.isoformat()}): not a plausible date, check it")]
+            return [
+                Problem(
+                    field,
+                    "date.too_late",
+                    f"{zh}（{value.isoformat()}）晚于合同签订后{n}年（{latest.isoformat()}），不是可信的日期，请核对",
+                    f"{en} ({value.isoformat()}) is more than {n} years after the signing date (latest "
+                    f"{latest.isoformat()}): not a plausible date, check it",
+                )
+            ]
         n = b.years_after_today
-        return [Problem(field, "date.too_late",
-                        f"{zh}（{value.isoformat()}）晚于今后{n}年（{latest.isoformat()}），不是可信的日期，请核对",
-                        f"{en} ({value.isoformat()}) is more than {n} years from today (latest "
-                        f"{latest.isoformat()}): not a plausible date, check it")]
+        return [
+            Problem(
+                field,
+                "date.too_late",
+                f"{zh}（{value.isoformat()}）晚于今后{n}年（{latest.isoformat()}），不是可信的日期，请核对",
+                f"{en} ({value.isoformat()}) is more than {n} years from today (latest "
+                f"{latest.isoformat()}): not a plausible date, check it",
+            )
+        ]
     return []
 
 
@@ -114,5 +137,11 @@ def year_problems(field: str, value, zh: str, en: str, *, today: dt.date | None 
     first, last = b.earliest.year, b.latest(today).year
     if first <= value <= last:
         return []
-    return [Problem(field, "date.year_range", f"{zh}（{value}）应在{first}年至{last}年之间，请核对",
-                    f"{en} ({value}) must be between {first} and {last}: check it")]
+    return [
+        Problem(
+            field,
+            "date.year_range",
+            f"{zh}（{value}）应在{first}年至{last}年之间，请核对",
+            f"{en} ({value}) must be between {first} and {last}: check it",
+        )
+    ]

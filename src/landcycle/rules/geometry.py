@@ -34,6 +34,7 @@ MAX_JSON_DEPTH = 32
 class ShapeLimits:
     """What one parcel shape and one shapes file may hold (settings LANDCYCLE_SHAPE_MAX_POINTS, _MAX_RINGS,
     _MAX_PARTS, LANDCYCLE_SHAPE_FILE_MAX_BYTES)."""
+
     max_points: int = 10_000
     max_rings: int = 200
     max_parts: int = 100
@@ -124,24 +125,39 @@ def count_problems(parts: int, rings: int, points: int, limits: ShapeLimits, fie
     """The limits a shape of ``parts`` polygons, ``rings`` rings and ``points`` points exceeds."""
     problems = []
     if points > limits.max_points:
-        problems.append(Problem(field, "geometry.too_many_points",
-                                f"地块图形有{points:,}个坐标点，超过上限{limits.max_points:,}个（设置项"
-                                "LANDCYCLE_SHAPE_MAX_POINTS）：请先在GIS软件中简化图形",
-                                f"The parcel shape has {points:,} points, more than the limit of "
-                                f"{limits.max_points:,} (setting LANDCYCLE_SHAPE_MAX_POINTS): simplify it in the GIS "
-                                "software first"))
+        problems.append(
+            Problem(
+                field,
+                "geometry.too_many_points",
+                f"地块图形有{points:,}个坐标点，超过上限{limits.max_points:,}个（设置项"
+                "LANDCYCLE_SHAPE_MAX_POINTS）：请先在GIS软件中简化图形",
+                f"The parcel shape has {points:,} points, more than the limit of "
+                f"{limits.max_points:,} (setting LANDCYCLE_SHAPE_MAX_POINTS): simplify it in the GIS "
+                "software first",
+            )
+        )
     if rings > limits.max_rings:
-        problems.append(Problem(field, "geometry.too_many_rings",
-                                f"地块图形有{rings:,}个环（外边界和内洞），超过上限{limits.max_rings:,}个（设置项"
-                                "LANDCYCLE_SHAPE_MAX_RINGS）",
-                                f"The parcel shape has {rings:,} rings (outer boundaries and holes), more than the "
-                                f"limit of {limits.max_rings:,} (setting LANDCYCLE_SHAPE_MAX_RINGS)"))
+        problems.append(
+            Problem(
+                field,
+                "geometry.too_many_rings",
+                f"地块图形有{rings:,}个环（外边界和内洞），超过上限{limits.max_rings:,}个（设置项"
+                "LANDCYCLE_SHAPE_MAX_RINGS）",
+                f"The parcel shape has {rings:,} rings (outer boundaries and holes), more than the "
+                f"limit of {limits.max_rings:,} (setting LANDCYCLE_SHAPE_MAX_RINGS)",
+            )
+        )
     if parts > limits.max_parts:
-        problems.append(Problem(field, "geometry.too_many_parts",
-                                f"地块图形有{parts:,}个部分（MultiPolygon中的多边形），超过上限{limits.max_parts:,}个"
-                                "（设置项LANDCYCLE_SHAPE_MAX_PARTS）",
-                                f"The parcel shape has {parts:,} parts (polygons of a MultiPolygon), more than the "
-                                f"limit of {limits.max_parts:,} (setting LANDCYCLE_SHAPE_MAX_PARTS)"))
+        problems.append(
+            Problem(
+                field,
+                "geometry.too_many_parts",
+                f"地块图形有{parts:,}个部分（MultiPolygon中的多边形），超过上限{limits.max_parts:,}个"
+                "（设置项LANDCYCLE_SHAPE_MAX_PARTS）",
+                f"The parcel shape has {parts:,} parts (polygons of a MultiPolygon), more than the "
+                f"limit of {limits.max_parts:,} (setting LANDCYCLE_SHAPE_MAX_PARTS)",
+            )
+        )
     return problems
 
 
@@ -151,28 +167,57 @@ def parse_polygon(geojson, field: str = "geometry", limits: ShapeLimits | None =
     if isinstance(geojson, (str, bytes)):
         size = len(geojson.encode() if isinstance(geojson, str) else geojson)
         if limits is not None and size > limits.max_bytes:
-            return None, [Problem(field, "geometry.too_large",
-                                  f"地块图形文本有{size_text(size)}，超过上限{size_text(limits.max_bytes)}（设置项"
-                                  "LANDCYCLE_SHAPE_FILE_MAX_BYTES）",
-                                  f"The parcel shape's text is {size_text(size)}, more than the limit of "
-                                  f"{size_text(limits.max_bytes)} (setting LANDCYCLE_SHAPE_FILE_MAX_BYTES)")]
+            return None, [
+                Problem(
+                    field,
+                    "geometry.too_large",
+                    f"地块图形文本有{size_text(size)}，超过上限{size_text(limits.max_bytes)}（设置项"
+                    "LANDCYCLE_SHAPE_FILE_MAX_BYTES）",
+                    f"The parcel shape's text is {size_text(size)}, more than the limit of "
+                    f"{size_text(limits.max_bytes)} (setting LANDCYCLE_SHAPE_FILE_MAX_BYTES)",
+                )
+            ]
         try:
             geojson = load_json(geojson)
         except json.JSONDecodeError as exc:
-            return None, [Problem(field, "geometry.json", f"地块图形不是有效的GeoJSON：{exc.msg}",
-                                  f"The parcel shape is not valid GeoJSON: {exc.msg}")]
+            return None, [
+                Problem(
+                    field,
+                    "geometry.json",
+                    f"地块图形不是有效的GeoJSON：{exc.msg}",
+                    f"The parcel shape is not valid GeoJSON: {exc.msg}",
+                )
+            ]
         except ValueError as exc:
             zh, en = exc.args
-            return None, [Problem(field, "geometry.json", f"地块图形不是有效的GeoJSON：{zh}",
-                                  f"The parcel shape is not valid GeoJSON: {en}")]
+            return None, [
+                Problem(
+                    field,
+                    "geometry.json",
+                    f"地块图形不是有效的GeoJSON：{zh}",
+                    f"The parcel shape is not valid GeoJSON: {en}",
+                )
+            ]
     if isinstance(geojson, dict) and geojson.get("type") == "Feature":
         geojson = geojson.get("geometry")
     if not isinstance(geojson, dict) or geojson.get("type") not in ("Polygon", "MultiPolygon"):
-        return None, [Problem(field, "geometry.type", "地块图形应为GeoJSON的Polygon或MultiPolygon",
-                              "The parcel shape must be a GeoJSON Polygon or MultiPolygon")]
+        return None, [
+            Problem(
+                field,
+                "geometry.type",
+                "地块图形应为GeoJSON的Polygon或MultiPolygon",
+                "The parcel shape must be a GeoJSON Polygon or MultiPolygon",
+            )
+        ]
     if shape_size(geojson) is None:
-        return None, [Problem(field, "geometry.coordinates", "地块图形坐标有误：坐标的嵌套层数与图形类型不符",
-                              "The parcel shape's coordinates are malformed: they do not nest as its type says")]
+        return None, [
+            Problem(
+                field,
+                "geometry.coordinates",
+                "地块图形坐标有误：坐标的嵌套层数与图形类型不符",
+                "The parcel shape's coordinates are malformed: they do not nest as its type says",
+            )
+        ]
     if limits is not None:
         too_big = size_problems(geojson, limits, field)
         if too_big:
@@ -180,19 +225,38 @@ def parse_polygon(geojson, field: str = "geometry", limits: ShapeLimits | None =
     try:
         geom = shape(geojson)
     except Exception as exc:  # shapely raises several kinds on malformed coordinates
-        return None, [Problem(field, "geometry.coordinates", f"地块图形坐标有误：{exc}",
-                              f"The parcel shape's coordinates are malformed: {exc}")]
+        return None, [
+            Problem(
+                field,
+                "geometry.coordinates",
+                f"地块图形坐标有误：{exc}",
+                f"The parcel shape's coordinates are malformed: {exc}",
+            )
+        ]
     minx, miny, maxx, maxy = geom.bounds
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-        return None, [Problem(field, "geometry.crs", "地块坐标应为WGS 84经纬度（经度−180至180，纬度−90至90）",
-                              "Parcel coordinates must be WGS 84 longitude/latitude")]
+        return None, [
+            Problem(
+                field,
+                "geometry.crs",
+                "地块坐标应为WGS 84经纬度（经度−180至180，纬度−90至90）",
+                "Parcel coordinates must be WGS 84 longitude/latitude",
+            )
+        ]
     if not geom.is_valid:
         why = explain_validity(geom)
         if "Self-intersection" in why:
-            return None, [Problem(field, "geometry.self_intersection", f"地块边界自相交（{why}）",
-                                  f"The parcel boundary intersects itself ({why})")]
-        return None, [Problem(field, "geometry.invalid", f"地块图形无效（{why}）",
-                              f"The parcel shape is invalid ({why})")]
+            return None, [
+                Problem(
+                    field,
+                    "geometry.self_intersection",
+                    f"地块边界自相交（{why}）",
+                    f"The parcel boundary intersects itself ({why})",
+                )
+            ]
+        return None, [
+            Problem(field, "geometry.invalid", f"地块图形无效（{why}）", f"The parcel shape is invalid ({why})")
+        ]
     if geom.is_empty or geom.area == 0:
         return None, [Problem(field, "geometry.empty", "地块图形面积为零", "The parcel shape has no area")]
     return geom, []
@@ -211,10 +275,15 @@ def area_mismatch(stated_m2, geom, tolerance_pct, field: str = "geometry") -> li
         return []
     diff_pct = abs(measured - stated) / stated * 100
     if diff_pct > float(tolerance_pct):
-        return [Problem(field, "geometry.area_mismatch",
-                        f"图形实测面积{measured:,.0f}平方米与登记面积{stated:,.0f}平方米相差{diff_pct:.1f}%，超过允许的{tolerance_pct}%",
-                        f"The shape measures {measured:,.0f} m², the ledger states {stated:,.0f} m²: "
-                        f"{diff_pct:.1f}% apart, more than the {tolerance_pct}% allowed")]
+        return [
+            Problem(
+                field,
+                "geometry.area_mismatch",
+                f"图形实测面积{measured:,.0f}平方米与登记面积{stated:,.0f}平方米相差{diff_pct:.1f}%，超过允许的{tolerance_pct}%",
+                f"The shape measures {measured:,.0f} m², the ledger states {stated:,.0f} m²: "
+                f"{diff_pct:.1f}% apart, more than the {tolerance_pct}% allowed",
+            )
+        ]
     return []
 
 
@@ -229,13 +298,22 @@ def area_problems(area_m2, field: str = "area_m2", policy: dict | None = None) -
     except Exception:
         return [Problem(field, "area.number", f"面积“{area_m2}”不是数字", f"Area '{area_m2}' is not a number")]
     if not value.is_finite() or value <= 0:
-        return [Problem(field, "area.positive", f"面积必须大于0，实为{area_m2}",
-                        f"Area must be greater than 0, got {area_m2}")]
+        return [
+            Problem(
+                field, "area.positive", f"面积必须大于0，实为{area_m2}", f"Area must be greater than 0, got {area_m2}"
+            )
+        ]
     if policy:
         lo, hi = policy.get("min_area_m2"), policy.get("max_area_m2")
         if lo is not None and value < Decimal(str(lo)) or hi is not None and value > Decimal(str(hi)):
-            return [Problem(field, "area.range", f"面积{value}平方米超出允许范围（{lo}–{hi}平方米）",
-                            f"Area {value} m² is outside the allowed range ({lo}-{hi} m²)")]
+            return [
+                Problem(
+                    field,
+                    "area.range",
+                    f"面积{value}平方米超出允许范围（{lo}–{hi}平方米）",
+                    f"Area {value} m² is outside the allowed range ({lo}-{hi} m²)",
+                )
+            ]
     return []
 
 
@@ -306,4 +384,4 @@ def display_shapes(texts, *, max_points: int, tolerance: float = MAP_TOLERANCE, 
     shown = shapely.transform(shown, lambda xy: np.round(xy, decimals))
     out = shapely.to_geojson(shown).tolist()
     bounds = shapely.bounds(shown).tolist()
-    return [(t, b) if good else None for t, b, good in zip(out, bounds, ok.tolist())]
+    return [(t, b) if good else None for t, b, good in zip(out, bounds, ok.tolist(), strict=False)]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_default(name: str) -> dict:
     """The shipped policy ``landcycle/policies/<name>.toml`` as a dict with ``version`` and ``hash``."""
     raw = resources.files("landcycle.policies").joinpath(f"{name}.toml").read_bytes()

@@ -23,5 +23,13 @@ def build_sample(*, seed: int = DEFAULT_SEED) -> dict[str, int]:
     return persist_plan(generate_plan(seed))
 
 
-__all__ = ["COUNTY_CODE", "DEFAULT_SEED", "DEMO_USERS", "FIGURE_YEARS", "REFERENCE_DATE", "SamplePlan",
-           "build_sample", "generate_plan"]
+__all__ = [
+    "COUNTY_CODE",
+    "DEFAULT_SEED",
+    "DEMO_USERS",
+    "FIGURE_YEARS",
+    "REFERENCE_DATE",
+    "SamplePlan",
+    "build_sample",
+    "generate_plan",
+]

@@ -39,8 +39,17 @@ def commitments(rng: random.Random) -> list[dict]:
     for kind, choices, unit, direction, places in COMMITMENTS:
         if kind == "rnd_share" and rng.random() < 0.4:
             continue
-        out.append({"kind": kind, "committed": Decimal(str(rng.choice(choices))), "unit": unit,
-                    "direction": direction, "places": places, "measured": None, "measured_on": None})
+        out.append(
+            {
+                "kind": kind,
+                "committed": Decimal(str(rng.choice(choices))),
+                "unit": unit,
+                "direction": direction,
+                "places": places,
+                "measured": None,
+                "measured_on": None,
+            }
+        )
     return out
 
 
@@ -73,9 +82,14 @@ def building(c, state: str, rng: random.Random) -> None:
         c.agreed_start = REF - days(r(150, 300))
     elif state == "extended":
         c.agreed_start = REF - days(r(150, 250))
-        c.extensions.append({"milestone": "start", "new_date": REF + days(r(40, 120)),
-                             "approved_on": c.agreed_start - days(r(10, 40)),
-                             "reason": "园区控制性详细规划调整，设计方案重新报批，经批准延期开工"})
+        c.extensions.append(
+            {
+                "milestone": "start",
+                "new_date": REF + days(r(40, 120)),
+                "approved_on": c.agreed_start - days(r(10, 40)),
+                "reason": "园区控制性详细规划调整，设计方案重新报批，经批准延期开工",
+            }
+        )
     elif state in ("on_track", "progress_behind"):
         c.agreed_start = REF - days(r(200, 420))
     elif state == "stalled_watch":
@@ -128,8 +142,14 @@ def idle(c, state: str, rng: random.Random) -> str:
     elif state == "idle_gov_delay":
         c.agreed_start = REF - days(r(420, 900))
         cause, description, evidence = rng.choice(GOVERNMENT_CAUSES)
-        c.delays.append({"cause": cause, "description": description, "evidence": evidence,
-                         "recorded_on": c.agreed_start + days(r(20, 200))})
+        c.delays.append(
+            {
+                "cause": cause,
+                "description": description,
+                "evidence": evidence,
+                "recorded_on": c.agreed_start + days(r(20, 200)),
+            }
+        )
         # the delay's length from a generator of its own, so the county's other draws stay as they were
         own = random.Random(f"delay-{c.parcel}")
         behind = (REF - c.agreed_start).days - 365  # days past the unmoved idle date
@@ -153,14 +173,14 @@ def idle(c, state: str, rng: random.Random) -> str:
 
 
 GOVERNMENT_CAUSES = (
-    ("plan_change", "控制性详细规划修编，地块内规划道路红线调整，暂缓开工",
-     "慈溪市自然资源和规划局规划调整函（慈自然资规函〔2025〕18号）"),
-    ("military_heritage", "地块内发现古窑址遗存，文物部门要求先行考古勘探",
-     "慈溪市文物保护管理所考古勘探通知书"),
-    ("policy_change", "所在区域纳入杭州湾湿地保护范围调整论证，暂停审批施工许可",
-     "宁波市生态环境局复函"),
-    ("government_action", "供电、排水等配套设施未按约定建成，无法开工建设",
-     "镇政府情况说明及配套工程进度表"),
+    (
+        "plan_change",
+        "控制性详细规划修编，地块内规划道路红线调整，暂缓开工",
+        "慈溪市自然资源和规划局规划调整函（慈自然资规函〔2025〕18号）",
+    ),
+    ("military_heritage", "地块内发现古窑址遗存，文物部门要求先行考古勘探", "慈溪市文物保护管理所考古勘探通知书"),
+    ("policy_change", "所在区域纳入杭州湾湿地保护范围调整论证，暂停审批施工许可", "宁波市生态环境局复函"),
+    ("government_action", "供电、排水等配套设施未按约定建成，无法开工建设", "镇政府情况说明及配套工程进度表"),
 )
 
 
@@ -199,9 +219,11 @@ def completed(c, state: str, start: dt.date, rng: random.Random) -> str:
         return state
     c.actual_production = c.agreed_production - days(r(0, 60))
     review = min(REF - days(5), c.actual_production + days(r(30, 80)))
-    factor = {"below_100": {"tax_per_mu": rng.uniform(0.82, 0.98)},
-              "below_80": {"tax_per_mu": rng.uniform(0.45, 0.78)},
-              "energy_exceeded": {"energy_per_value_added": rng.uniform(1.05, 1.35)}}.get(state, {})
+    factor = {
+        "below_100": {"tax_per_mu": rng.uniform(0.82, 0.98)},
+        "below_80": {"tax_per_mu": rng.uniform(0.45, 0.78)},
+        "energy_exceeded": {"energy_per_value_added": rng.uniform(1.05, 1.35)},
+    }.get(state, {})
     measure(c.commitments, PRODUCTION_KINDS, review, rng, factor)
     if state == "not_reviewed":
         for m in c.commitments:

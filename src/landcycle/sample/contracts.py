@@ -28,20 +28,48 @@ from decimal import Decimal
 
 from . import contract_states as states
 from .names import BRAND_CHARS, INDUSTRY_WORDS
-from .plan import (CONSTRUCTION, COUNTY_CODE, GRANTED, IDLE, IN_USE, INDUSTRIAL, LEASED, LEASED_LAND, OLD_BLOCK,
-                   OWNED, REFERENCE_DATE)
+from .plan import (
+    CONSTRUCTION,
+    COUNTY_CODE,
+    GRANTED,
+    IDLE,
+    IN_USE,
+    INDUSTRIAL,
+    LEASED,
+    LEASED_LAND,
+    OLD_BLOCK,
+    OWNED,
+    REFERENCE_DATE,
+)
 from .story import DUNHE
 from .towns import is_zone
 
 M2_PER_MU = Decimal(2000) / 3
 
-BUILDING = {"on_track": 30, "start_due_soon": 6, "start_overdue_yellow": 8, "start_overdue_red": 8,
-            "late_delivery": 5, "extended": 7, "progress_behind": 10, "stalled_watch": 8,
-            "completion_due_soon": 6, "completion_overdue": 12}
+BUILDING = {
+    "on_track": 30,
+    "start_due_soon": 6,
+    "start_overdue_yellow": 8,
+    "start_overdue_red": 8,
+    "late_delivery": 5,
+    "extended": 7,
+    "progress_behind": 10,
+    "stalled_watch": 8,
+    "completion_due_soon": 6,
+    "completion_overdue": 12,
+}
 IDLE_STATES = {"idle_1y": 35, "idle_2y": 20, "idle_gov_delay": 15, "idle_stalled": 18, "idle_stalled_2y": 12}
 DUNHE_IDLE = ("idle_1y", "idle_2y", "idle_gov_delay", "idle_stalled", "idle_1y", "idle_2y")
-COMPLETED = {"met": 45, "below_100": 15, "below_80": 10, "energy_exceeded": 5, "not_reviewed": 5,
-             "production_due_soon": 8, "production_overdue": 7, "awaiting_production": 5}
+COMPLETED = {
+    "met": 45,
+    "below_100": 15,
+    "below_80": 10,
+    "energy_exceeded": 5,
+    "not_reviewed": 5,
+    "production_due_soon": 8,
+    "production_overdue": 7,
+    "awaiting_production": 5,
+}
 # 最低亩均税收标准 (万元/亩) by kind of park; 敦和园区 has its own (its firms pay under 1万元/亩)
 MINIMUM_TAX_PER_MU = {"zone_industrial": Decimal("5"), "industrial": Decimal("4"), DUNHE: Decimal("3")}
 
@@ -115,9 +143,21 @@ def _project_company(rng: random.Random, used: set[str], city: str = "宁波") -
             return name
 
 
-def build_contracts(parks, parcels, enterprises, occupancies, story_codes: dict[str, str], rng: random.Random, *,
-                    deck=None, old_grant_rate: float = 0.04, lease_rate: float = 0.1, county: str = COUNTY_CODE,
-                    city: str = "宁波", used_names: set[str] | None = None) -> list[ContractPlan]:
+def build_contracts(
+    parks,
+    parcels,
+    enterprises,
+    occupancies,
+    story_codes: dict[str, str],
+    rng: random.Random,
+    *,
+    deck=None,
+    old_grant_rate: float = 0.04,
+    lease_rate: float = 0.1,
+    county: str = COUNTY_CODE,
+    city: str = "宁波",
+    used_names: set[str] | None = None,
+) -> list[ContractPlan]:
     """The county's contracts, parcel by parcel. ``landcycle generate`` passes a ``deck`` (draws every
     state before drawing by weight; told each contract's final state), higher rates of quiet old grants
     and state leases, another county and city, and the names its province has used."""
@@ -154,8 +194,12 @@ def build_contracts(parks, parcels, enterprises, occupancies, story_codes: dict[
                 state = pick(rng, COMPLETED)
             elif park_kind[parcel.park_code] != OLD_BLOCK and rng.random() < old_grant_rate:
                 state = "old_grant"
-        elif parcel.tenure == LEASED_LAND and parcel.status == IN_USE and parcel.number in state_lease \
-                and rng.random() < lease_rate:
+        elif (
+            parcel.tenure == LEASED_LAND
+            and parcel.status == IN_USE
+            and parcel.number in state_lease
+            and rng.random() < lease_rate
+        ):
             state = "lease"
         if state is None:
             continue
@@ -175,10 +219,19 @@ def draw_contract(parcel, state, held, lease, names, used_names, numbers, rng, c
     else:
         standard = state not in ("old_grant", "lease")
     kind = "standard" if standard else ("lease" if state == "lease" else "grant")
-    c = ContractPlan(number="", parcel=parcel.number, town_code=parcel.town_code, kind=kind, state=state,
-                     holder=holder, holder_name=holder_name, area_m2=parcel.area_m2, term_years=50,
-                     price_wan=states.q(float(mu) * rng.uniform(40, 90), 2),
-                     project=f"{holder_name.removesuffix('有限公司')}{'厂房扩建' if held else '新建'}项目")
+    c = ContractPlan(
+        number="",
+        parcel=parcel.number,
+        town_code=parcel.town_code,
+        kind=kind,
+        state=state,
+        holder=holder,
+        holder_name=holder_name,
+        area_m2=parcel.area_m2,
+        term_years=50,
+        price_wan=states.q(float(mu) * rng.uniform(40, 90), 2),
+        project=f"{holder_name.removesuffix('有限公司')}{'厂房扩建' if held else '新建'}项目",
+    )
     if standard:
         c.commitments = states.commitments(rng)
     if state in BUILDING:
@@ -189,7 +242,7 @@ def draw_contract(parcel, state, held, lease, names, used_names, numbers, rng, c
         c.state = states.idle(c, state, rng)
     elif state == "lease":
         c.signed_on = lease[0] - states.days(rng.randint(10, 30))
-        c.term_years = max(1, round(((lease[1] or REFERENCE_DATE).year - lease[0].year)))
+        c.term_years = max(1, round((lease[1] or REFERENCE_DATE).year - lease[0].year))
         c.price_wan = states.q(float(mu) * rng.uniform(0.8, 1.6) * c.term_years, 2)
         c.actual_start = lease[0]  # a state lease of land in use: the works it covers stand (started, not idle)
     elif state == "old_grant":

@@ -132,28 +132,39 @@ def _wan(x: float | None, places: int = 2) -> Decimal | None:
     return None if x is None else Decimal(f"{x:.{places}f}")
 
 
-def one_year(rng: random.Random, firm: FirmDraft, year: int, revenue: float, profile: Profile, scale: str,
-             mu: float) -> FigurePlan:
+def one_year(
+    rng: random.Random, firm: FirmDraft, year: int, revenue: float, profile: Profile, scale: str, mu: float
+) -> FigurePlan:
     tax = revenue * profile.tax_rate * rng.uniform(0.93, 1.07)
     if firm.role == "dunhe":
         tax = min(tax, 0.95 * mu)  # 敦和园区: 亩均税收不到1万元
     electricity = revenue * profile.electricity_per_wan * rng.uniform(0.95, 1.05)
-    energy = None if scale == BELOW and rng.random() < 0.04 else (
-        electricity * ELECTRICITY_TCE_PER_10K_KWH / profile.electricity_share)
+    energy = (
+        None
+        if scale == BELOW and rng.random() < 0.04
+        else (electricity * ELECTRICITY_TCE_PER_10K_KWH / profile.electricity_share)
+    )
     emissions = None
     if profile.emissions_per_tce is not None and energy is not None and rng.random() > 0.03:
         emissions = energy * profile.emissions_per_tce * rng.uniform(0.9, 1.1)
     rnd = None if profile.rnd_ratio is None else revenue * profile.rnd_ratio * rng.uniform(0.9, 1.1)
     return FigurePlan(
-        enterprise=firm.uscc, year=year, revenue=_wan(revenue), tax=_wan(tax),
+        enterprise=firm.uscc,
+        year=year,
+        revenue=_wan(revenue),
+        tax=_wan(tax),
         value_added=_wan(revenue * profile.value_added_ratio * rng.uniform(0.97, 1.03)),
-        energy_tce=_wan(energy), emissions_t=_wan(emissions, 3), rnd=_wan(rnd),
-        staff=max(3, round(revenue / profile.productivity)), electricity_10k_kwh=_wan(electricity),
+        energy_tce=_wan(energy),
+        emissions_t=_wan(emissions, 3),
+        rnd=_wan(rnd),
+        staff=max(3, round(revenue / profile.productivity)),
+        electricity_10k_kwh=_wan(electricity),
     )
 
 
-def build_figures(firms: list[FirmDraft], scales: dict[str, str], industries: dict[str, str],
-                  rng: random.Random) -> list[FigurePlan]:
+def build_figures(
+    firms: list[FirmDraft], scales: dict[str, str], industries: dict[str, str], rng: random.Random
+) -> list[FigurePlan]:
     land_by_year = {y: land_used_mu(firms, year_end(y)) for y in FIGURE_YEARS}
     out = []
     for firm in firms:

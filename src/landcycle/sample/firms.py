@@ -20,8 +20,24 @@ from decimal import ROUND_DOWN, Decimal
 from .dates import DAY, date_between, date_in_year, lease_terms
 from .identity import draw_uscc
 from .land import ParkDraft
-from .plan import (CONSTRUCTION, COUNTY_CODE, DEREGISTERED, IDLE, IN_USE, LEASED, LEASED_LAND, MICRO, OPERATING,
-                   OWNED, RELOCATED, RESERVE, SUSPENDED, VACATING, OccupancyPlan, ParcelPlan)
+from .plan import (
+    CONSTRUCTION,
+    COUNTY_CODE,
+    DEREGISTERED,
+    IDLE,
+    IN_USE,
+    LEASED,
+    LEASED_LAND,
+    MICRO,
+    OPERATING,
+    OWNED,
+    RELOCATED,
+    RESERVE,
+    SUSPENDED,
+    VACATING,
+    OccupancyPlan,
+    ParcelPlan,
+)
 from .story import DUNHE, PENGQIAO, PENGQIAO_ENTERPRISES
 
 CENT = Decimal("0.01")
@@ -52,9 +68,14 @@ class FirmFactory:
         self._codes: set[str] = set()
 
     def new(self, role: str, park: ParkDraft, registered_on: dt.date, status: str = OPERATING) -> FirmDraft:
-        firm = FirmDraft(uscc=draw_uscc(self.rng, registered_on.year, self._codes, self.county), role=role,
-                         town_code=park.town.code, park_code=park.plan.code, registered_on=registered_on,
-                         status=status)
+        firm = FirmDraft(
+            uscc=draw_uscc(self.rng, registered_on.year, self._codes, self.county),
+            role=role,
+            town_code=park.town.code,
+            park_code=park.plan.code,
+            registered_on=registered_on,
+            status=status,
+        )
         self.firms.append(firm)
         return firm
 
@@ -63,14 +84,31 @@ def _share(area: Decimal, fraction: float) -> Decimal:
     return (area * Decimal(str(round(fraction, 4)))).quantize(CENT, ROUND_DOWN)
 
 
-def _occupy(firm: FirmDraft, parcel: ParcelPlan, kind: str, area: Decimal, start: dt.date, end: dt.date | None,
-            lessor: FirmDraft | None = None) -> None:
-    firm.occupancies.append(OccupancyPlan(enterprise=firm.uscc, parcel=parcel.number, kind=kind, area_m2=area,
-                                          start=start, end=end, lessor=lessor.uscc if lessor else None))
+def _occupy(
+    firm: FirmDraft,
+    parcel: ParcelPlan,
+    kind: str,
+    area: Decimal,
+    start: dt.date,
+    end: dt.date | None,
+    lessor: FirmDraft | None = None,
+) -> None:
+    firm.occupancies.append(
+        OccupancyPlan(
+            enterprise=firm.uscc,
+            parcel=parcel.number,
+            kind=kind,
+            area_m2=area,
+            start=start,
+            end=end,
+            lessor=lessor.uscc if lessor else None,
+        )
+    )
 
 
-def _lease(firm: FirmDraft, parcel: ParcelPlan, area: Decimal, start: dt.date, years: int,
-           lessor: FirmDraft | None = None) -> None:
+def _lease(
+    firm: FirmDraft, parcel: ParcelPlan, area: Decimal, start: dt.date, years: int, lessor: FirmDraft | None = None
+) -> None:
     for first, last in lease_terms(start, years):
         _occupy(firm, parcel, LEASED, area, first, last, lessor)
 
@@ -90,8 +128,14 @@ def _primary(factory: FirmFactory, firm: FirmDraft, parcel: ParcelPlan, start: d
     if parcel.tenure != LEASED_LAND:
         _occupy(firm, parcel, OWNED, parcel.area_m2, start, None)
     elif parcel.status == VACATING:
-        _occupy(firm, parcel, LEASED, parcel.area_m2, start,
-                date_between(factory.rng, dt.date(2026, 1, 31), dt.date(2026, 10, 31)))
+        _occupy(
+            firm,
+            parcel,
+            LEASED,
+            parcel.area_m2,
+            start,
+            date_between(factory.rng, dt.date(2026, 1, 31), dt.date(2026, 10, 31)),
+        )
     else:
         _lease(firm, parcel, parcel.area_m2, max(start, dt.date(2003, 1, 1)), 20)
 
@@ -99,7 +143,7 @@ def _primary(factory: FirmFactory, firm: FirmDraft, parcel: ParcelPlan, start: d
 def settle_owners(factory: FirmFactory, park: ParkDraft, parcels: list[ParcelPlan], owners: int) -> list[FirmDraft]:
     rng, out, at = factory.rng, [], 0
     for size in partition(len(parcels), owners, rng):
-        group = parcels[at: at + size]
+        group = parcels[at : at + size]
         at += size
         registered = date_in_year(rng, round(rng.triangular(1985, 2019, 2006)))
         vacating = any(p.status == VACATING for p in group)
@@ -117,8 +161,14 @@ def settle_newcomers(factory: FirmFactory, park: ParkDraft, parcels: list[Parcel
     for parcel in parcels:
         registered = date_between(factory.rng, dt.date(2022, 6, 1), dt.date(2025, 6, 30))
         firm = factory.new("new", park, registered)
-        _occupy(firm, parcel, OWNED, parcel.area_m2,
-                min(registered + factory.rng.randint(30, 300) * DAY, dt.date(2025, 10, 31)), None)
+        _occupy(
+            firm,
+            parcel,
+            OWNED,
+            parcel.area_m2,
+            min(registered + factory.rng.randint(30, 300) * DAY, dt.date(2025, 10, 31)),
+            None,
+        )
 
 
 def settle_subtenants(factory: FirmFactory, park: ParkDraft, hosts: list[tuple[FirmDraft, ParcelPlan]]) -> None:
@@ -129,8 +179,14 @@ def settle_subtenants(factory: FirmFactory, park: ParkDraft, hosts: list[tuple[F
         tenant = factory.new("subtenant", park, registered)
         owned_since = min(o.start for o in owner.occupancies if o.parcel == parcel.number)
         first = max(registered, owned_since, dt.date(2012, 1, 1)) + rng.randint(0, 700) * DAY
-        _lease(tenant, parcel, _share(parcel.area_m2, rng.uniform(0.15, 0.4)), min(first, LATEST_START),
-               rng.choice((5, 8, 10)), lessor=owner)
+        _lease(
+            tenant,
+            parcel,
+            _share(parcel.area_m2, rng.uniform(0.15, 0.4)),
+            min(first, LATEST_START),
+            rng.choice((5, 8, 10)),
+            lessor=owner,
+        )
 
 
 def settle_former(factory: FirmFactory, park: ParkDraft, parcels: list[ParcelPlan]) -> None:
@@ -148,14 +204,18 @@ def settle_former(factory: FirmFactory, park: ParkDraft, parcels: list[ParcelPla
 def settle_standard_park(factory: FirmFactory, park: ParkDraft) -> None:
     rng, parcels = factory.rng, park.parcels
     forced = park.story is not None and park.story.key == PENGQIAO
-    held = [p for p in parcels if p.status in (IN_USE, VACATING) or (p.status == IDLE and not forced
-                                                                     and rng.random() < 0.5)]
+    held = [
+        p for p in parcels if p.status in (IN_USE, VACATING) or (p.status == IDLE and not forced and rng.random() < 0.5)
+    ]
     owners_count = PENGQIAO_OWNERS if forced else max(1, round(len(held) / rng.uniform(1.8, 2.3)))
     owners = settle_owners(factory, park, held, min(owners_count, len(held)))
     settle_newcomers(factory, park, [p for p in parcels if p.status == CONSTRUCTION])
     by_parcel = {o.parcel: firm for firm in owners for o in firm.occupancies}
-    eligible = [(by_parcel[p.number], p) for p in held
-                if p.status == IN_USE and p.tenure != LEASED_LAND and (forced or p.area_m2 >= 5000)]
+    eligible = [
+        (by_parcel[p.number], p)
+        for p in held
+        if p.status == IN_USE and p.tenure != LEASED_LAND and (forced or p.area_m2 >= 5000)
+    ]
     if forced:
         hosts = rng.sample(eligible, PENGQIAO_ENTERPRISES - len(owners))
     else:
@@ -178,8 +238,9 @@ def settle_micro_park(factory: FirmFactory, park: ParkDraft) -> None:
         for w in weights:
             registered = date_in_year(rng, round(rng.triangular(2003, 2023, 2016)))
             tenant = factory.new("micro", park, registered)
-            first = min(max(registered, dt.date(2015, 1, 1)) + rng.randint(0, 500) * DAY,
-                        max(registered, dt.date(2023, 10, 31)))
+            first = min(
+                max(registered, dt.date(2015, 1, 1)) + rng.randint(0, 500) * DAY, max(registered, dt.date(2023, 10, 31))
+            )
             _lease(tenant, parcel, _share(parcel.area_m2, let * w / sum(weights)), first, rng.choice((5, 5, 8)))
 
 
@@ -197,8 +258,14 @@ def settle_dunhe(factory: FirmFactory, park: ParkDraft) -> None:
                 _occupy(firm, parcel, LEASED, _share(parcel.area_m2, 1 / count), start, end)
         elif parcel.status == IDLE and rng.random() < 0.5:
             firm = factory.new("former", park, date_in_year(rng, rng.randint(1995, 2010)), RELOCATED)
-            _occupy(firm, parcel, LEASED, parcel.area_m2, date_between(rng, dt.date(2014, 1, 1), dt.date(2015, 12, 31)),
-                    date_between(rng, dt.date(2019, 1, 1), dt.date(2023, 12, 31)))
+            _occupy(
+                firm,
+                parcel,
+                LEASED,
+                parcel.area_m2,
+                date_between(rng, dt.date(2014, 1, 1), dt.date(2015, 12, 31)),
+                date_between(rng, dt.date(2019, 1, 1), dt.date(2023, 12, 31)),
+            )
 
 
 def settle_park(factory: FirmFactory, park: ParkDraft) -> None:

@@ -63,9 +63,16 @@ def fit_firms(factory: FirmFactory, parks: list[ParkDraft], target: int) -> None
         return
     by_code = {p.plan.code: p for p in parks}
     parcels = {parcel.number: parcel for p in parks for parcel in p.parcels}
-    hosts = [(firm, parcels[o.parcel]) for firm in firms if firm.role == "owner" for o in firm.occupancies
-             if o.kind == OWNED and o.end is None and parcels[o.parcel].status == IN_USE
-             and parcels[o.parcel].tenure != LEASED_LAND]
+    hosts = [
+        (firm, parcels[o.parcel])
+        for firm in firms
+        if firm.role == "owner"
+        for o in firm.occupancies
+        if o.kind == OWNED
+        and o.end is None
+        and parcels[o.parcel].status == IN_USE
+        and parcels[o.parcel].tenure != LEASED_LAND
+    ]
     if len(firms) < target and not hosts:
         raise ValueError("no parcel in use to host more tenants: ask for fewer towns")
     while len(factory.firms) < target:
@@ -73,8 +80,20 @@ def fit_firms(factory: FirmFactory, parks: list[ParkDraft], target: int) -> None
         settle_subtenants(factory, by_code[owner.park_code], [(owner, parcel)])
 
 
-def fit_contracts(contracts: list, target: int, *, parcels, parks, enterprises, occupancies, county: str, city: str,
-                  used_names: set[str], deck: StateDeck | None, rng: random.Random) -> list:
+def fit_contracts(
+    contracts: list,
+    target: int,
+    *,
+    parcels,
+    parks,
+    enterprises,
+    occupancies,
+    county: str,
+    city: str,
+    used_names: set[str],
+    deck: StateDeck | None,
+    rng: random.Random,
+) -> list:
     """Exactly ``target`` contracts, numbered in order (the first of each state is always kept)."""
     quiet = [c for c in contracts if c.state in QUIET]
     if len(contracts) > target:
@@ -90,8 +109,9 @@ def fit_contracts(contracts: list, target: int, *, parcels, parks, enterprises, 
             gone |= {id(c) for c in rest[: drop - len(quiet)]}
         contracts = [c for c in contracts if id(c) not in gone]
     elif len(contracts) < target:
-        contracts = contracts + _more_grants(target - len(contracts), parcels, parks, enterprises, occupancies,
-                                             city, used_names, rng)
+        contracts = contracts + _more_grants(
+            target - len(contracts), parcels, parks, enterprises, occupancies, city, used_names, rng
+        )
     numbers = Numbers(county)
     for c in contracts:
         c.number = numbers.next(c.signed_on.year, "L" if c.kind == "lease" else "A")
@@ -101,8 +121,9 @@ def fit_contracts(contracts: list, target: int, *, parcels, parks, enterprises, 
     return contracts
 
 
-def _more_grants(n: int, parcels, parks, enterprises, occupancies, city: str, used_names: set[str],
-                 rng: random.Random) -> list:
+def _more_grants(
+    n: int, parcels, parks, enterprises, occupancies, city: str, used_names: set[str], rng: random.Random
+) -> list:
     """Old grants (and supplementary grants, 补充出让合同) of granted parcels in use, quiet contracts."""
     owners = {}
     for o in occupancies:

@@ -24,20 +24,42 @@ def stage_rng(seed: int, stage: str) -> random.Random:
     return random.Random(f"landcycle-sample:{seed}:{stage}")
 
 
-def name_enterprises(firms: list[FirmDraft], towns: list[TownPlan], scales: dict[str, str],
-                     industries: dict[str, str], rng: random.Random, places: names.Places = names.CIXI,
-                     used: set[str] | None = None) -> list[EnterprisePlan]:
+def name_enterprises(
+    firms: list[FirmDraft],
+    towns: list[TownPlan],
+    scales: dict[str, str],
+    industries: dict[str, str],
+    rng: random.Random,
+    places: names.Places = names.CIXI,
+    used: set[str] | None = None,
+) -> list[EnterprisePlan]:
     """Names (unique within ``used``, which a province shares between its counties) and contacts."""
     town_names = {t.code: t.name for t in towns}
     used = set() if used is None else used
     out = []
     for firm in firms:
-        name = names.company_name(industry_code=industries[firm.uscc], above=scales[firm.uscc] == ABOVE,
-                                  registered_year=firm.registered_on.year, town_name=town_names[firm.town_code],
-                                  zone=is_zone(firm.town_code), used=used, rng=rng, places=places)
-        out.append(EnterprisePlan(uscc=firm.uscc, name=name, industry_code=industries[firm.uscc],
-                                  scale=scales[firm.uscc], registered_on=firm.registered_on, status=firm.status,
-                                  town_code=firm.town_code, contact=names.person_name(rng)))
+        name = names.company_name(
+            industry_code=industries[firm.uscc],
+            above=scales[firm.uscc] == ABOVE,
+            registered_year=firm.registered_on.year,
+            town_name=town_names[firm.town_code],
+            zone=is_zone(firm.town_code),
+            used=used,
+            rng=rng,
+            places=places,
+        )
+        out.append(
+            EnterprisePlan(
+                uscc=firm.uscc,
+                name=name,
+                industry_code=industries[firm.uscc],
+                scale=scales[firm.uscc],
+                registered_on=firm.registered_on,
+                status=firm.status,
+                town_code=firm.town_code,
+                contact=names.person_name(rng),
+            )
+        )
     return out
 
 
@@ -55,6 +77,14 @@ def generate_plan(seed: int = DEFAULT_SEED) -> SamplePlan:
     story = {p.plan.code: p.story.key for p in parks if p.story}
     park_plans = [p.plan for p in parks]
     contracts = build_contracts(park_plans, parcels, enterprises, occupancies, story, stage_rng(seed, "contracts"))
-    return SamplePlan(seed=seed, towns=towns, parks=park_plans, parcels=parcels, enterprises=enterprises,
-                      occupancies=occupancies, figures=figures, contracts=contracts,
-                      park_minimums=park_minimums(park_plans, story))
+    return SamplePlan(
+        seed=seed,
+        towns=towns,
+        parks=park_plans,
+        parcels=parcels,
+        enterprises=enterprises,
+        occupancies=occupancies,
+        figures=figures,
+        contracts=contracts,
+        park_minimums=park_minimums(park_plans, story),
+    )

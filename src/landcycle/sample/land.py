@@ -13,9 +13,27 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from . import layout, names
-from .plan import (ALLOCATED, CONSTRUCTION, COUNTY_NAME, GRANTED, IDLE, IN_USE, INDUSTRIAL, LEASED_LAND, MICRO,
-                   OLD_BLOCK, RESERVE, USE_COMMERCIAL, USE_INDUSTRIAL, USE_M0, USE_WAREHOUSE, VACATING, ParcelPlan,
-                   ParkPlan, TownPlan)
+from .plan import (
+    ALLOCATED,
+    CONSTRUCTION,
+    COUNTY_NAME,
+    GRANTED,
+    IDLE,
+    IN_USE,
+    INDUSTRIAL,
+    LEASED_LAND,
+    MICRO,
+    OLD_BLOCK,
+    RESERVE,
+    USE_COMMERCIAL,
+    USE_INDUSTRIAL,
+    USE_M0,
+    USE_WAREHOUSE,
+    VACATING,
+    ParcelPlan,
+    ParkPlan,
+    TownPlan,
+)
 from .story import DUNHE, QIAOTOU_WEST, STORY_PARKS, YANDUN_MU, StoryPark
 from .towns import is_zone, park_count
 
@@ -63,8 +81,13 @@ class ParkDraft:
 
 
 # ------------------------------------------------------------------ parks
-def draft_parks(towns: list[TownPlan], rng: random.Random, park_counts: dict[str, int] | None = None,
-                stories: tuple[StoryPark, ...] = STORY_PARKS, total_parcels: int = TOTAL_PARCELS) -> list[ParkDraft]:
+def draft_parks(
+    towns: list[TownPlan],
+    rng: random.Random,
+    park_counts: dict[str, int] | None = None,
+    stories: tuple[StoryPark, ...] = STORY_PARKS,
+    total_parcels: int = TOTAL_PARCELS,
+) -> list[ParkDraft]:
     """~200 parks: the story's parks first in their towns, then named parks of drawn kinds. Another
     county (``landcycle generate``) gives its own park counts, stories (none) and parcel total."""
     drafts = []
@@ -81,8 +104,7 @@ def draft_parks(towns: list[TownPlan], rng: random.Random, park_counts: dict[str
                 drafts.append(ParkDraft(plan=plan, town=town, parcel_count=story.parcels, story=story))
                 continue
             kind = INDUSTRIAL if number == 1 else pick(rng, KIND_WEIGHTS[is_zone(town.code)])
-            name = names.park_name(short=town.short, zone=is_zone(town.code), kind=kind, used=used, rng=rng,
-                                   pool=pool)
+            name = names.park_name(short=town.short, zone=is_zone(town.code), kind=kind, used=used, rng=rng, pool=pool)
             drafts.append(ParkDraft(plan=ParkPlan(code=code, name=name, kind=kind, town_code=town.code), town=town))
     _apportion_parcels(drafts, rng, total_parcels)
     return drafts
@@ -95,7 +117,7 @@ def _apportion_parcels(drafts: list[ParkDraft], rng: random.Random, total: int =
     weights = [PARCELS_PER_KIND[d.plan.kind] * rng.uniform(0.5, 1.5) for d in free]
     scale = (left - 8 * len(free)) / sum(weights)
     shares = [8 + w * scale for w in weights]
-    for d, share in zip(free, shares):
+    for d, share in zip(free, shares, strict=False):
         d.parcel_count = int(share)
     remainder = left - sum(d.parcel_count for d in free)
     by_fraction = sorted(range(len(free)), key=lambda i: (-(shares[i] % 1), i))
@@ -122,8 +144,12 @@ def parcel_sizes_mu(draft: ParkDraft, rng: random.Random) -> list[float]:
         return [_lognormal_mu(rng, 10, 0.45, 3, 35) for _ in range(n)]
     if kind == OLD_BLOCK:
         return [_lognormal_mu(rng, 6, 0.7, 0.8, 45) for _ in range(n)]
-    return [math.exp(rng.uniform(math.log(100), math.log(320))) if rng.random() < 0.035
-            else _lognormal_mu(rng, 7.5, 0.8, 0.8, 95) for _ in range(n)]
+    return [
+        math.exp(rng.uniform(math.log(100), math.log(320)))
+        if rng.random() < 0.035
+        else _lognormal_mu(rng, 7.5, 0.8, 0.8, 95)
+        for _ in range(n)
+    ]
 
 
 def parcel_statuses(draft: ParkDraft, n: int, rng: random.Random) -> list[str]:
@@ -165,7 +191,7 @@ def shape_park(draft: ParkDraft, rng: random.Random) -> ParkShape:
     order, boxes, size = layout.pack_parcels(dims, rng)
     statuses = parcel_statuses(draft, len(order), rng)
     if draft.story and draft.story.key == QIAOTOU_WEST:  # the 烟墩 lots, drawn first, are reserve land
-        statuses = [RESERVE if i < len(YANDUN_MU) else s for i, s in zip(order, statuses)]
+        statuses = [RESERVE if i < len(YANDUN_MU) else s for i, s in zip(order, statuses, strict=False)]
     exact = bool(draft.story and draft.story.total_m2)
     shapes = [layout.corners(box, rng, irregular=not exact and rng.random() < 0.4) for box in boxes]
     return ParkShape(draft=draft, size=size, corners=shapes, statuses=statuses)
@@ -175,8 +201,10 @@ def stated_areas(measured: list[float], rng: random.Random, total_m2: Decimal | 
     """Areas as the ledger states them: measured to the cent, 30 % off by under 0.8 %; a park whose
     total the story fixes is scaled to that total exactly (rounding cents go to the largest lot)."""
     if total_m2 is None:
-        return [Decimal(m * (1 + (rng.uniform(-0.008, 0.008) if rng.random() < 0.3 else 0.0))).quantize(
-            CENT, ROUND_HALF_UP) for m in measured]
+        return [
+            Decimal(m * (1 + (rng.uniform(-0.008, 0.008) if rng.random() < 0.3 else 0.0))).quantize(CENT, ROUND_HALF_UP)
+            for m in measured
+        ]
     k = float(total_m2) / sum(measured)
     out = [Decimal(m * k).quantize(CENT, ROUND_HALF_UP) for m in measured]
     largest = max(range(len(out)), key=lambda i: out[i])
@@ -184,8 +212,9 @@ def stated_areas(measured: list[float], rng: random.Random, total_m2: Decimal | 
     return out
 
 
-def place_parks(shapes: list[ParkShape], rng: random.Random,
-                placer: layout.ParkPlacer | None = None) -> list[layout.Box]:
+def place_parks(
+    shapes: list[ParkShape], rng: random.Random, placer: layout.ParkPlacer | None = None
+) -> list[layout.Box]:
     """Story parks first at their preferred spots, then the others round-robin by town (``placer``: one
     shared by several counties, so that no two of their parks overlap)."""
     placer = placer or layout.ParkPlacer()
@@ -210,8 +239,9 @@ def _round_robin(shapes: list[ParkShape]) -> list[ParkShape]:
     return out
 
 
-def finish_parcels(shape: ParkShape, box: layout.Box, first_number: int, rng: random.Random,
-                   county_name: str = COUNTY_NAME) -> list[ParcelPlan]:
+def finish_parcels(
+    shape: ParkShape, box: layout.Box, first_number: int, rng: random.Random, county_name: str = COUNTY_NAME
+) -> list[ParcelPlan]:
     """The park's boundary and its parcels' GeoJSON, stated areas and attributes, numbered per town."""
     draft = shape.draft
     corners = [(box.x0, box.y0), (box.x1, box.y0), (box.x1, box.y1), (box.x0, box.y1)]
@@ -220,21 +250,34 @@ def finish_parcels(shape: ParkShape, box: layout.Box, first_number: int, rng: ra
     measured = [layout.measured_area_m2(g) for g in geometries]
     areas = stated_areas(measured, rng, draft.story.total_m2 if draft.story else None)
     parcels = []
-    for i, (geometry, area, status) in enumerate(zip(geometries, areas, shape.statuses)):
-        parcels.append(ParcelPlan(
-            number=f"{draft.town.code}-{first_number + i:04d}", park_code=draft.plan.code,
-            town_code=draft.town.code, area_m2=area, geometry=geometry,
-            tenure=parcel_tenure(draft, status, rng), status=status, land_use=parcel_land_use(draft, rng),
-            address=f"{county_name}{draft.town.name}{draft.plan.name}{i + 1}号地块",
-        ))
+    for i, (geometry, area, status) in enumerate(zip(geometries, areas, shape.statuses, strict=False)):
+        parcels.append(
+            ParcelPlan(
+                number=f"{draft.town.code}-{first_number + i:04d}",
+                park_code=draft.plan.code,
+                town_code=draft.town.code,
+                area_m2=area,
+                geometry=geometry,
+                tenure=parcel_tenure(draft, status, rng),
+                status=status,
+                land_use=parcel_land_use(draft, rng),
+                address=f"{county_name}{draft.town.name}{draft.plan.name}{i + 1}号地块",
+            )
+        )
     draft.parcels = parcels
     return parcels
 
 
-def build_land(towns: list[TownPlan], rng: random.Random, *, park_counts: dict[str, int] | None = None,
-               stories: tuple[StoryPark, ...] = STORY_PARKS, total_parcels: int = TOTAL_PARCELS,
-               county_name: str = COUNTY_NAME, placer: layout.ParkPlacer | None = None,
-               ) -> tuple[list[ParkDraft], list[ParcelPlan]]:
+def build_land(
+    towns: list[TownPlan],
+    rng: random.Random,
+    *,
+    park_counts: dict[str, int] | None = None,
+    stories: tuple[StoryPark, ...] = STORY_PARKS,
+    total_parcels: int = TOTAL_PARCELS,
+    county_name: str = COUNTY_NAME,
+    placer: layout.ParkPlacer | None = None,
+) -> tuple[list[ParkDraft], list[ParcelPlan]]:
     """Parks and their parcels, in town and park order (慈溪市 by default; ``landcycle generate`` passes
     another county's park counts, parcel total, name and a placer shared by the province)."""
     drafts = draft_parks(towns, rng, park_counts, stories, total_parcels)
@@ -242,7 +285,7 @@ def build_land(towns: list[TownPlan], rng: random.Random, *, park_counts: dict[s
     boxes = place_parks(shapes, rng, placer)
     parcels: list[ParcelPlan] = []
     next_number: dict[str, int] = {}
-    for shape, box in zip(shapes, boxes):
+    for shape, box in zip(shapes, boxes, strict=False):
         town = shape.draft.town.code
         parcels += finish_parcels(shape, box, next_number.get(town, 1), rng, county_name)
         next_number[town] = next_number.get(town, 1) + len(shape.corners)

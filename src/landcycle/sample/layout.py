@@ -21,10 +21,10 @@ ORIGIN_LON, ORIGIN_LAT = 121.25, 30.20
 _A, _F = 6378137.0, 1 / 298.257223563  # WGS 84
 _E2 = _F * (2 - _F)
 
-PARK_MARGIN_M = 15.0     # from the outermost parcels to the park boundary
-ROAD_M = (16.0, 26.0)    # between rows of parcels
-GAP_M = (5.0, 12.0)      # between neighbouring parcels in a row
-PARK_BUFFER_M = 80.0     # between parks
+PARK_MARGIN_M = 15.0  # from the outermost parcels to the park boundary
+ROAD_M = (16.0, 26.0)  # between rows of parcels
+GAP_M = (5.0, 12.0)  # between neighbouring parcels in a row
+PARK_BUFFER_M = 80.0  # between parks
 SPIRAL_STEP_M = 150.0
 
 
@@ -32,7 +32,7 @@ def _metres_per_degree(lat: float) -> tuple[float, float]:
     phi = math.radians(lat)
     w = 1 - _E2 * math.sin(phi) ** 2
     n = _A / math.sqrt(w)
-    m = _A * (1 - _E2) / w ** 1.5
+    m = _A * (1 - _E2) / w**1.5
     return n * math.cos(phi) * math.pi / 180, m * math.pi / 180
 
 
@@ -67,8 +67,12 @@ class Box:
         return Box(self.x0 + dx, self.y0 + dy, self.x1 + dx, self.y1 + dy)
 
     def overlaps(self, other: Box, buffer: float = 0.0) -> bool:
-        return not (self.x1 + buffer <= other.x0 or other.x1 + buffer <= self.x0
-                    or self.y1 + buffer <= other.y0 or other.y1 + buffer <= self.y0)
+        return not (
+            self.x1 + buffer <= other.x0
+            or other.x1 + buffer <= self.x0
+            or self.y1 + buffer <= other.y0
+            or other.y1 + buffer <= self.y0
+        )
 
 
 # ------------------------------------------------------------------ parcels inside a park
@@ -124,8 +128,12 @@ def corners(box: Box, rng: random.Random, irregular: bool) -> list[tuple[float, 
         return rng.uniform(0.0, 0.06) * span
 
     w, h = box.width, box.height
-    return [(box.x0 + pull(w), box.y0 + pull(h)), (box.x1 - pull(w), box.y0 + pull(h)),
-            (box.x1 - pull(w), box.y1 - pull(h)), (box.x0 + pull(w), box.y1 - pull(h))]
+    return [
+        (box.x0 + pull(w), box.y0 + pull(h)),
+        (box.x1 - pull(w), box.y0 + pull(h)),
+        (box.x1 - pull(w), box.y1 - pull(h)),
+        (box.x0 + pull(w), box.y1 - pull(h)),
+    ]
 
 
 def polygon_geojson(points: list[tuple[float, float]], dx: float, dy: float) -> dict:
@@ -156,8 +164,9 @@ class ParkPlacer:
                 yield i, j
 
     def _free(self, box: Box) -> bool:
-        return not any(box.overlaps(other, PARK_BUFFER_M)
-                       for key in self._keys(box) for other in self._cells.get(key, ()))
+        return not any(
+            box.overlaps(other, PARK_BUFFER_M) for key in self._keys(box) for other in self._cells.get(key, ())
+        )
 
     def place(self, size: Box, centre: tuple[float, float], phase: float) -> Box:
         """Put a park of ``size`` (a box at the origin) on the nearest free spot of a spiral around

@@ -19,7 +19,7 @@ import xlsxwriter
 from landcycle.evaluation.models import YearlyFigure
 from landcycle.ledgers.export import WORKBOOK_OPTIONS, cell_formats, header_format, write_cell
 from landcycle.ledgers.kinds import KINDS, enum_label
-from landcycle.registry.models import Enterprise, Occupancy, Park, Parcel, Region
+from landcycle.registry.models import Enterprise, Occupancy, Parcel, Park, Region
 from landcycle.supervision.models import Commitment, Contract, ContractParcel, Extension, GovernmentDelay
 
 from .persist_contracts import DATES
@@ -46,7 +46,7 @@ class LedgerSheet:
         self.ws.freeze_panes(1, 0)
         self.ws.set_row(0, 30)
         heads = {True: header_format(self.wb, True), False: header_format(self.wb, False)}
-        for c, (column, spec) in enumerate(zip(self.kind.columns, self.specs)):
+        for c, (column, spec) in enumerate(zip(self.kind.columns, self.specs, strict=False)):
             self.ws.write_string(0, c, self.kind.header(column), heads[spec.required])
         self.rows = 0
 
@@ -54,7 +54,7 @@ class LedgerSheet:
         if self.rows == XLSX_ROWS:
             raise ValueError(f"{self.kind.name}: more rows than a worksheet holds ({XLSX_ROWS:,})")
         self.rows += 1
-        for c, (column, spec) in enumerate(zip(self.kind.columns, self.specs)):
+        for c, (column, spec) in enumerate(zip(self.kind.columns, self.specs, strict=False)):
             value = column.get(obj)
             if isinstance(value, Region):
                 value = self.town_label(value)
@@ -77,36 +77,95 @@ def _with_related(obj, **related):
 
 def write_county(plan: SamplePlan, sheets: dict[str, LedgerSheet], ids: count) -> None:
     towns = {t.code: Region(pk=next(ids), code=t.code, name=t.name, level=Region.Level.TOWN) for t in plan.towns}
-    parks = {p.code: Park(pk=next(ids), code=p.code, name=p.name, kind=p.kind, town=towns[p.town_code], note=p.note)
-             for p in plan.parks}
-    parcels = {p.number: Parcel(pk=next(ids), number=p.number, park=parks[p.park_code], area_m2=p.area_m2,
-                                land_use=p.land_use, tenure=p.tenure, status=p.status, address=p.address)
-               for p in plan.parcels}
-    firms = {e.uscc: Enterprise(pk=next(ids), uscc=e.uscc, name=e.name, industry_code=e.industry_code, scale=e.scale,
-                                registered_on=e.registered_on, status=e.status, town=towns[e.town_code],
-                                contact=e.contact) for e in plan.enterprises}
+    parks = {
+        p.code: Park(pk=next(ids), code=p.code, name=p.name, kind=p.kind, town=towns[p.town_code], note=p.note)
+        for p in plan.parks
+    }
+    parcels = {
+        p.number: Parcel(
+            pk=next(ids),
+            number=p.number,
+            park=parks[p.park_code],
+            area_m2=p.area_m2,
+            land_use=p.land_use,
+            tenure=p.tenure,
+            status=p.status,
+            address=p.address,
+        )
+        for p in plan.parcels
+    }
+    firms = {
+        e.uscc: Enterprise(
+            pk=next(ids),
+            uscc=e.uscc,
+            name=e.name,
+            industry_code=e.industry_code,
+            scale=e.scale,
+            registered_on=e.registered_on,
+            status=e.status,
+            town=towns[e.town_code],
+            contact=e.contact,
+        )
+        for e in plan.enterprises
+    }
     for name, rows in (("regions", towns), ("parks", parks), ("parcels", parcels), ("enterprises", firms)):
         for obj in rows.values():
             sheets[name].add(obj)
     for o in plan.occupancies:
-        sheets["occupancy"].add(Occupancy(enterprise=firms[o.enterprise], parcel=parcels[o.parcel], kind=o.kind,
-                                          area_m2=o.area_m2, start=o.start, end=o.end,
-                                          lessor=firms[o.lessor] if o.lessor else None))
+        sheets["occupancy"].add(
+            Occupancy(
+                enterprise=firms[o.enterprise],
+                parcel=parcels[o.parcel],
+                kind=o.kind,
+                area_m2=o.area_m2,
+                start=o.start,
+                end=o.end,
+                lessor=firms[o.lessor] if o.lessor else None,
+            )
+        )
     for f in plan.figures:
-        sheets["figures"].add(YearlyFigure(
-            enterprise=firms[f.enterprise], year=f.year, revenue=f.revenue, tax=f.tax, value_added=f.value_added,
-            energy_tce=f.energy_tce, emissions_t=f.emissions_t, rnd=f.rnd, staff=f.staff,
-            electricity_10k_kwh=f.electricity_10k_kwh))
+        sheets["figures"].add(
+            YearlyFigure(
+                enterprise=firms[f.enterprise],
+                year=f.year,
+                revenue=f.revenue,
+                tax=f.tax,
+                value_added=f.value_added,
+                energy_tce=f.energy_tce,
+                emissions_t=f.emissions_t,
+                rnd=f.rnd,
+                staff=f.staff,
+                electricity_10k_kwh=f.electricity_10k_kwh,
+            )
+        )
     for c in plan.contracts:
         parcel = parcels[c.parcel]
-        row = Contract(pk=next(ids), number=c.number, town=towns[c.town_code], holder=firms.get(c.holder),
-                       holder_name=c.holder_name, kind=c.kind, project=c.project, location=parcel.address,
-                       land_use="工业用地", price_wan=c.price_wan, area_m2=c.area_m2, term_years=c.term_years,
-                       developed_area_share=c.developed_area_share, investment_share=c.investment_share,
-                       **{name: getattr(c, name) for name in DATES})
-        sheets["contracts"].add(_with_related(
-            row, parcel_links=[ContractParcel(parcel=parcel)], commitments=[Commitment(**m) for m in c.commitments],
-            extensions=[Extension(**e) for e in c.extensions], government_delays=[GovernmentDelay(**d) for d in c.delays]))
+        row = Contract(
+            pk=next(ids),
+            number=c.number,
+            town=towns[c.town_code],
+            holder=firms.get(c.holder),
+            holder_name=c.holder_name,
+            kind=c.kind,
+            project=c.project,
+            location=parcel.address,
+            land_use="工业用地",
+            price_wan=c.price_wan,
+            area_m2=c.area_m2,
+            term_years=c.term_years,
+            developed_area_share=c.developed_area_share,
+            investment_share=c.investment_share,
+            **{name: getattr(c, name) for name in DATES},
+        )
+        sheets["contracts"].add(
+            _with_related(
+                row,
+                parcel_links=[ContractParcel(parcel=parcel)],
+                commitments=[Commitment(**m) for m in c.commitments],
+                extensions=[Extension(**e) for e in c.extensions],
+                government_delays=[GovernmentDelay(**d) for d in c.delays],
+            )
+        )
 
 
 def town_labels(scale: Scale) -> dict[str, str]:
@@ -127,8 +186,9 @@ def write_ledgers(scale: Scale, directory: Path) -> dict[str, int]:
     """Write the ledgers into ``directory`` (created if missing); return the rows of each."""
     directory.mkdir(parents=True, exist_ok=True)
     labels = town_labels(scale)
-    sheets = {name: LedgerSheet(name, directory / f"{name}.xlsx", lambda r: labels.get(r.code, r.code))
-              for name in ORDER}
+    sheets = {
+        name: LedgerSheet(name, directory / f"{name}.xlsx", lambda r: labels.get(r.code, r.code)) for name in ORDER
+    }
     counties, ids = [], count(1)
     try:
         for plan in province_plans(scale):

@@ -34,8 +34,10 @@ PLACES = (
 ).split()
 
 # Industry themes for the parks of development zones (功能区).
-THEMES = ("智能家电 汽车零部件 高端装备 新材料 电子信息 生命健康 精密轴承 模具 新能源 智能制造 电气 "
-          "环保产业 机器人 数字经济 光电 小家电 农产品加工 食品").split()
+THEMES = (
+    "智能家电 汽车零部件 高端装备 新材料 电子信息 生命健康 精密轴承 模具 新能源 智能制造 电气 "
+    "环保产业 机器人 数字经济 光电 小家电 农产品加工 食品"
+).split()
 
 KIND_SUFFIX = {INDUSTRIAL: "工业园区", MICRO: "小微企业园", OLD_BLOCK: "老工业区块"}
 ZONE_KIND_SUFFIX = {INDUSTRIAL: "产业园", MICRO: "小微企业园", OLD_BLOCK: "老工业区块"}
@@ -103,8 +105,17 @@ def industry_words(code: str) -> tuple[str, ...]:
     return DEFAULT_WORDS
 
 
-def company_name(*, industry_code: str, above: bool, registered_year: int, town_name: str, zone: bool,
-                 used: set[str], rng: random.Random, places: Places = CIXI) -> str:
+def company_name(
+    *,
+    industry_code: str,
+    above: bool,
+    registered_year: int,
+    town_name: str,
+    zone: bool,
+    used: set[str],
+    rng: random.Random,
+    places: Places = CIXI,
+) -> str:
     """慈溪市宏达电器有限公司, 宁波欣旭塑业有限公司, 浙江万盛轴承股份有限公司, 慈溪市新浦镇华丰塑料厂 …"""
     words = industry_words(industry_code)
     for _attempt in range(200):

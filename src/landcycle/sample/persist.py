@@ -16,7 +16,7 @@ from landcycle.audit.services import audit_record_many, snapshot
 from landcycle.evaluation.models import YearlyFigure
 from landcycle.evaluation.sample import evaluate_sample
 from landcycle.rectification.sample import build_rectification_sample
-from landcycle.registry.models import Enterprise, Occupancy, Park, Parcel, Region
+from landcycle.registry.models import Enterprise, Occupancy, Parcel, Park, Region
 from landcycle.registry.regions import regions_load
 
 from .persist_contracts import persist_contracts, raise_warnings
@@ -32,45 +32,94 @@ def _create(actor, model, objects: list, region_code_of) -> list:
     if any(obj.pk is None for obj in objects):
         raise RuntimeError(f"{model.__name__}: the database did not return primary keys on bulk insert")
     action = f"sample.{model._meta.model_name}.create"
-    audit_record_many(actor=actor, action=action, items=[(obj, None, snapshot(obj)) for obj in objects],
-                      region_code_of=region_code_of)
+    audit_record_many(
+        actor=actor, action=action, items=[(obj, None, snapshot(obj)) for obj in objects], region_code_of=region_code_of
+    )
     return objects
 
 
 def _parks(actor, plan: SamplePlan, towns: dict[str, Region]) -> dict[str, Park]:
-    parks = [Park(code=p.code, name=p.name, kind=p.kind, town=towns[p.town_code], boundary=p.boundary, note=p.note,
-                  min_tax_per_mu=plan.park_minimums.get(p.code))
-             for p in plan.parks]
+    parks = [
+        Park(
+            code=p.code,
+            name=p.name,
+            kind=p.kind,
+            town=towns[p.town_code],
+            boundary=p.boundary,
+            note=p.note,
+            min_tax_per_mu=plan.park_minimums.get(p.code),
+        )
+        for p in plan.parks
+    ]
     return {p.code: p for p in _create(actor, Park, parks, lambda p: p.town.code)}
 
 
 def _parcels(actor, plan: SamplePlan, parks: dict[str, Park]) -> dict[str, Parcel]:
-    parcels = [Parcel(number=p.number, park=parks[p.park_code], area_m2=p.area_m2, geometry=p.geometry,
-                      land_use=p.land_use, tenure=p.tenure, status=p.status, address=p.address)
-               for p in plan.parcels]
+    parcels = [
+        Parcel(
+            number=p.number,
+            park=parks[p.park_code],
+            area_m2=p.area_m2,
+            geometry=p.geometry,
+            land_use=p.land_use,
+            tenure=p.tenure,
+            status=p.status,
+            address=p.address,
+        )
+        for p in plan.parcels
+    ]
     return {p.number: p for p in _create(actor, Parcel, parcels, lambda p: p.park.town.code)}
 
 
 def _enterprises(actor, plan: SamplePlan, towns: dict[str, Region]) -> dict[str, Enterprise]:
-    enterprises = [Enterprise(uscc=e.uscc, name=e.name, industry_code=e.industry_code, scale=e.scale,
-                              registered_on=e.registered_on, status=e.status, town=towns[e.town_code],
-                              contact=e.contact)
-                   for e in plan.enterprises]
+    enterprises = [
+        Enterprise(
+            uscc=e.uscc,
+            name=e.name,
+            industry_code=e.industry_code,
+            scale=e.scale,
+            registered_on=e.registered_on,
+            status=e.status,
+            town=towns[e.town_code],
+            contact=e.contact,
+        )
+        for e in plan.enterprises
+    ]
     return {e.uscc: e for e in _create(actor, Enterprise, enterprises, lambda e: e.town.code)}
 
 
 def _occupancies(actor, plan: SamplePlan, firms: dict[str, Enterprise], parcels: dict[str, Parcel]) -> int:
-    rows = [Occupancy(enterprise=firms[o.enterprise], parcel=parcels[o.parcel], kind=o.kind, area_m2=o.area_m2,
-                      start=o.start, end=o.end, lessor=firms[o.lessor] if o.lessor else None)
-            for o in plan.occupancies]
+    rows = [
+        Occupancy(
+            enterprise=firms[o.enterprise],
+            parcel=parcels[o.parcel],
+            kind=o.kind,
+            area_m2=o.area_m2,
+            start=o.start,
+            end=o.end,
+            lessor=firms[o.lessor] if o.lessor else None,
+        )
+        for o in plan.occupancies
+    ]
     return len(_create(actor, Occupancy, rows, lambda o: o.parcel.park.town.code))
 
 
 def _figures(actor, plan: SamplePlan, firms: dict[str, Enterprise]) -> int:
-    rows = [YearlyFigure(enterprise=firms[f.enterprise], year=f.year, revenue=f.revenue, tax=f.tax,
-                         value_added=f.value_added, energy_tce=f.energy_tce, emissions_t=f.emissions_t, rnd=f.rnd,
-                         staff=f.staff, electricity_10k_kwh=f.electricity_10k_kwh)
-            for f in plan.figures]
+    rows = [
+        YearlyFigure(
+            enterprise=firms[f.enterprise],
+            year=f.year,
+            revenue=f.revenue,
+            tax=f.tax,
+            value_added=f.value_added,
+            energy_tce=f.energy_tce,
+            emissions_t=f.emissions_t,
+            rnd=f.rnd,
+            staff=f.staff,
+            electricity_10k_kwh=f.electricity_10k_kwh,
+        )
+        for f in plan.figures
+    ]
     return len(_create(actor, YearlyFigure, rows, lambda f: f.enterprise.town.code))
 
 
@@ -81,9 +130,15 @@ def persist_registry(actor, plan: SamplePlan) -> dict[str, int]:
     parks = _parks(actor, plan, towns)
     parcels = _parcels(actor, plan, parks)
     firms = _enterprises(actor, plan, towns)
-    return {"towns": len(towns), "parks": len(parks), "parcels": len(parcels), "enterprises": len(firms),
-            "occupancies": _occupancies(actor, plan, firms, parcels), "figures": _figures(actor, plan, firms),
-            "contracts": persist_contracts(actor, plan, parcels, firms)}
+    return {
+        "towns": len(towns),
+        "parks": len(parks),
+        "parcels": len(parcels),
+        "enterprises": len(firms),
+        "occupancies": _occupancies(actor, plan, firms, parcels),
+        "figures": _figures(actor, plan, firms),
+        "contracts": persist_contracts(actor, plan, parcels, firms),
+    }
 
 
 @transaction.atomic

@@ -15,41 +15,74 @@ from landcycle.supervision.refresh import warnings_refresh
 from .plan import REFERENCE_DATE, SamplePlan
 
 BATCH = 1000
-DATES = ("signed_on", "agreed_delivery", "agreed_start", "agreed_completion", "agreed_production",
-         "actual_delivery", "actual_start", "actual_completion", "actual_production", "stopped_since")
+DATES = (
+    "signed_on",
+    "agreed_delivery",
+    "agreed_start",
+    "agreed_completion",
+    "agreed_production",
+    "actual_delivery",
+    "actual_start",
+    "actual_completion",
+    "actual_production",
+    "stopped_since",
+)
 
 
 def _audit(actor, action: str, objects: list, code_of, extra=None) -> None:
-    audit_record_many(actor=actor, action=action, region_code_of=code_of,
-                      items=[(o, None, {**snapshot(o), **(extra(o) if extra else {})}) for o in objects])
+    audit_record_many(
+        actor=actor,
+        action=action,
+        region_code_of=code_of,
+        items=[(o, None, {**snapshot(o), **(extra(o) if extra else {})}) for o in objects],
+    )
 
 
 def persist_contracts(actor, plan: SamplePlan, parcels: dict[str, Parcel], firms: dict[str, Enterprise]) -> int:
     towns = {p.number: p.park.town for p in parcels.values()}
     rows = []
     for c in plan.contracts:
-        rows.append(Contract(
-            number=c.number, town=towns[c.parcel], holder=firms[c.holder] if c.holder else None,
-            holder_name=c.holder_name, kind=c.kind, project=c.project, location=parcels[c.parcel].address,
-            land_use="工业用地", price_wan=c.price_wan, area_m2=c.area_m2, term_years=c.term_years,
-            developed_area_share=c.developed_area_share, investment_share=c.investment_share,
-            **{name: getattr(c, name) for name in DATES}))
+        rows.append(
+            Contract(
+                number=c.number,
+                town=towns[c.parcel],
+                holder=firms[c.holder] if c.holder else None,
+                holder_name=c.holder_name,
+                kind=c.kind,
+                project=c.project,
+                location=parcels[c.parcel].address,
+                land_use="工业用地",
+                price_wan=c.price_wan,
+                area_m2=c.area_m2,
+                term_years=c.term_years,
+                developed_area_share=c.developed_area_share,
+                investment_share=c.investment_share,
+                **{name: getattr(c, name) for name in DATES},
+            )
+        )
     Contract.objects.bulk_create(rows, batch_size=BATCH)
     if any(r.pk is None for r in rows):
         raise RuntimeError("Contract: the database did not return primary keys on bulk insert")
     links, commitments, extensions, delays = [], [], [], []
-    for row, c in zip(rows, plan.contracts):
+    for row, c in zip(rows, plan.contracts, strict=False):
         links.append(ContractParcel(contract=row, parcel=parcels[c.parcel]))
         commitments += [Commitment(contract=row, **m) for m in c.commitments]
         extensions += [Extension(contract=row, **e) for e in c.extensions]
         delays += [GovernmentDelay(contract=row, **d) for d in c.delays]
-    for model, objects in ((ContractParcel, links), (Commitment, commitments), (Extension, extensions),
-                           (GovernmentDelay, delays)):
+    for model, objects in (
+        (ContractParcel, links),
+        (Commitment, commitments),
+        (Extension, extensions),
+        (GovernmentDelay, delays),
+    ):
         model.objects.bulk_create(objects, batch_size=BATCH)
     number_of = {c.number: c.parcel for c in plan.contracts}
     _audit(actor, "sample.contract.create", rows, lambda o: o.town.code, lambda o: {"parcels": [number_of[o.number]]})
-    for action, objects in (("sample.commitment.create", commitments), ("sample.extension.create", extensions),
-                            ("sample.government_delay.create", delays)):
+    for action, objects in (
+        ("sample.commitment.create", commitments),
+        ("sample.extension.create", extensions),
+        ("sample.government_delay.create", delays),
+    ):
         _audit(actor, action, objects, lambda o: o.contract.town.code)
     return len(rows)
 

@@ -34,8 +34,10 @@ def persist_province(scale: Scale, *, progress: Callable[[str, dict], None] | No
     """Generate and write the province; return the counts written, the audit entries and the seconds
     spent generating (plan_s) and writing (write_s)."""
     if Enterprise.objects.exists():
-        raise NotEmpty("数据库中已有企业，生成的示例只写入空库 / the database already holds enterprises: "
-                       "generate into an empty database")
+        raise NotEmpty(
+            "数据库中已有企业，生成的示例只写入空库 / the database already holds enterprises: "
+            "generate into an empty database"
+        )
     actor = system_user()
     audit_before = AuditEntry.objects.count()
     totals: Counter = Counter()
@@ -51,8 +53,9 @@ def persist_province(scale: Scale, *, progress: Callable[[str, dict], None] | No
         write_s += started - generated
         if progress:
             progress(plan.towns[0].code[:6], counts)
-    summary = {k: totals[k] for k in ("towns", "parks", "parcels", "enterprises", "occupancies", "figures",
-                                      "contracts")}
+    summary = {
+        k: totals[k] for k in ("towns", "parks", "parcels", "enterprises", "occupancies", "figures", "contracts")
+    }
     evaluated = time.perf_counter()
     summary["evaluation_runs"] = len(evaluate_sample(actor=actor, years=(scale.evaluation_year,)))
     summary["audit_entries"] = AuditEntry.objects.count() - audit_before

@@ -130,17 +130,26 @@ class SamplePlan:
     park_minimums: dict = field(default_factory=dict)  # park code -> 最低亩均税收标准 (万元/亩)
 
     def counts(self) -> dict[str, int]:
-        return {"towns": len(self.towns), "parks": len(self.parks), "parcels": len(self.parcels),
-                "enterprises": len(self.enterprises), "occupancies": len(self.occupancies),
-                "figures": len(self.figures), "contracts": len(self.contracts)}
+        return {
+            "towns": len(self.towns),
+            "parks": len(self.parks),
+            "parcels": len(self.parcels),
+            "enterprises": len(self.enterprises),
+            "occupancies": len(self.occupancies),
+            "figures": len(self.figures),
+            "contracts": len(self.contracts),
+        }
 
     def digest(self) -> str:
         """SHA-256 of every field of every record, in order: equal digests mean identical samples."""
+
         def fields(row) -> dict:  # shallow: asdict's deep copy of 8,000 geometries is slow
             return {f.name: getattr(row, f.name) for f in dataclasses.fields(row)}
 
-        payload = {name: [fields(row) for row in getattr(self, name)]
-                   for name in ("towns", "parks", "parcels", "enterprises", "occupancies", "figures", "contracts")}
+        payload = {
+            name: [fields(row) for row in getattr(self, name)]
+            for name in ("towns", "parks", "parcels", "enterprises", "occupancies", "figures", "contracts")
+        }
         payload["park_minimums"] = sorted(self.park_minimums.items())
         text = json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str, separators=(",", ":"))
         return hashlib.sha256(text.encode("utf-8")).hexdigest()

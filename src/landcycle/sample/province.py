@@ -24,18 +24,40 @@ from .plan import COUNTY_CODE, TownPlan
 from .towns import TOWN_PROFILE, short_name
 
 PROVINCE = "33"  # 浙江省
-FIRMS_PER_TOWN = 210          # 慈溪: 5,100 enterprises in 24 towns
-PARCELS_PER_FIRM = 1.5        # a little under what settling yields, so that fitting adds a few tenants
-PARCELS_PER_PARK = 40         # 慈溪: 8,000 parcels in 200 parks
+FIRMS_PER_TOWN = 210  # 慈溪: 5,100 enterprises in 24 towns
+PARCELS_PER_FIRM = 1.5  # a little under what settling yields, so that fitting adds a few tenants
+PARCELS_PER_PARK = 40  # 慈溪: 8,000 parcels in 200 parks
 MIN_FIRMS_PER_TOWN = 20
 KIND_WEIGHT = {"镇": 1.0, "街道": 0.8, "乡": 0.4, "zone": 1.6}
 NOT_TOWNS = ("林场", "农场", "场区", "保护区", "保税区")
-ZONE_SUFFIXES = ("经济技术开发区", "经济开发区", "高新技术产业园区", "产业园区", "开发区", "工业园区", "园区", "新区",
-                 "新城", "工业城", "商业城", "创新中心")
+ZONE_SUFFIXES = (
+    "经济技术开发区",
+    "经济开发区",
+    "高新技术产业园区",
+    "产业园区",
+    "开发区",
+    "工业园区",
+    "园区",
+    "新区",
+    "新城",
+    "工业城",
+    "商业城",
+    "创新中心",
+)
 # where each city's counties gather (lon, lat, WGS 84)
-CITY_POINTS = {"3301": (120.0, 30.0), "3302": (121.5, 29.7), "3303": (120.5, 27.9), "3304": (120.8, 30.7),
-               "3305": (119.9, 30.8), "3306": (120.6, 29.7), "3307": (119.9, 29.1), "3308": (118.8, 28.9),
-               "3309": (122.2, 30.1), "3310": (121.2, 28.7), "3311": (119.5, 28.3)}
+CITY_POINTS = {
+    "3301": (120.0, 30.0),
+    "3302": (121.5, 29.7),
+    "3303": (120.5, 27.9),
+    "3304": (120.8, 30.7),
+    "3305": (119.9, 30.8),
+    "3306": (120.6, 29.7),
+    "3307": (119.9, 29.1),
+    "3308": (118.8, 28.9),
+    "3309": (122.2, 30.1),
+    "3310": (121.2, 28.7),
+    "3311": (119.5, 28.3),
+}
 
 
 @dataclass
@@ -109,8 +131,13 @@ def county_order() -> list[str]:
 
 def _spiral(lon: float, lat: float, n: int, step_deg: float, phase: float) -> list[tuple[float, float]]:
     golden = math.pi * (3 - math.sqrt(5))
-    return [(round(lon + step_deg * math.sqrt(i + 0.5) * math.cos(phase + i * golden) / math.cos(math.radians(lat)), 5),
-             round(lat + step_deg * math.sqrt(i + 0.5) * math.sin(phase + i * golden), 5)) for i in range(n)]
+    return [
+        (
+            round(lon + step_deg * math.sqrt(i + 0.5) * math.cos(phase + i * golden) / math.cos(math.radians(lat)), 5),
+            round(lat + step_deg * math.sqrt(i + 0.5) * math.sin(phase + i * golden), 5),
+        )
+        for i in range(n)
+    ]
 
 
 def _town_plans(county: Division, chosen: list[Division], places: Places, index: int) -> list[TownPlan]:
@@ -120,8 +147,10 @@ def _town_plans(county: Division, chosen: list[Division], places: Places, index:
         cx, cy = CITY_POINTS.get(county.parent, (120.2, 29.2))
         ring = _spiral(cx, cy, index + 1, 0.22, 0.7)[index]  # the counties of a city around its point
         points = _spiral(ring[0], ring[1], len(chosen), 0.035, index * 1.3)
-    return [TownPlan(code=d.code, name=d.name, short=town_short(d, places.short), lon=lon, lat=lat)
-            for d, (lon, lat) in zip(chosen, points)]
+    return [
+        TownPlan(code=d.code, name=d.name, short=town_short(d, places.short), lon=lon, lat=lat)
+        for d, (lon, lat) in zip(chosen, points, strict=False)
+    ]
 
 
 def largest_remainder(total: int, weights: list[float]) -> list[int]:
@@ -143,7 +172,9 @@ def province_counties(enterprises: int, contracts: int, towns: int | None, rng: 
     towns (default: one per ~210 enterprises)."""
     towns = default_towns(enterprises) if towns is None else towns
     if towns < 1 or enterprises < MIN_FIRMS_PER_TOWN * towns:
-        raise ValueError(f"{enterprises} enterprises are too few for {towns} towns (at least {MIN_FIRMS_PER_TOWN} a town)")
+        raise ValueError(
+            f"{enterprises} enterprises are too few for {towns} towns (at least {MIN_FIRMS_PER_TOWN} a town)"
+        )
     cities, counties, by_county = _province()
     picked: list[tuple[Division, list[Division]]] = []
     left = towns
@@ -166,13 +197,25 @@ def province_counties(enterprises: int, contracts: int, towns: int | None, rng: 
     town_firms = largest_remainder(enterprises - MIN_FIRMS_PER_TOWN * towns, weights)
     town_firms = [MIN_FIRMS_PER_TOWN + n for n in town_firms]
     out, at = [], 0
-    for (county, places), plans in zip(specs, town_lists):
-        firms = town_firms[at: at + len(plans)]
+    for (county, places), plans in zip(specs, town_lists, strict=False):
+        firms = town_firms[at : at + len(plans)]
         at += len(plans)
-        park_counts = {t.code: max(1, round(n * PARCELS_PER_FIRM / PARCELS_PER_PARK)) for t, n in zip(plans, firms)}
+        park_counts = {
+            t.code: max(1, round(n * PARCELS_PER_FIRM / PARCELS_PER_PARK)) for t, n in zip(plans, firms, strict=False)
+        }
         parcels = max(round(sum(firms) * PARCELS_PER_FIRM), 10 * sum(park_counts.values()))
-        out.append(CountySpec(code=county.code, name=county.name, places=places, towns=plans, firms=sum(firms),
-                              contracts=0, parcels=parcels, park_counts=park_counts))
-    for spec, n in zip(out, largest_remainder(contracts, [s.firms for s in out])):
+        out.append(
+            CountySpec(
+                code=county.code,
+                name=county.name,
+                places=places,
+                towns=plans,
+                firms=sum(firms),
+                contracts=0,
+                parcels=parcels,
+                park_counts=park_counts,
+            )
+        )
+    for spec, n in zip(out, largest_remainder(contracts, [s.firms for s in out]), strict=False):
         spec.contracts = n
     return out

@@ -59,14 +59,23 @@ class Scale:
         return province_counties(self.enterprises, self.contract_count, self.towns, stage_rng(self.seed, "province"))
 
 
-def generate_county(spec: CountySpec, seed: int, *, deck: StateDeck, used_names: set[str],
-                    placer: layout.ParkPlacer) -> SamplePlan:
+def generate_county(
+    spec: CountySpec, seed: int, *, deck: StateDeck, used_names: set[str], placer: layout.ParkPlacer
+) -> SamplePlan:
     """One county with exactly ``spec.firms`` enterprises and ``spec.contracts`` contracts."""
+
     def rng(stage: str):
         return stage_rng(seed, f"{stage}:{spec.code}")
 
-    parks, parcels = build_land(spec.towns, rng("land"), park_counts=spec.park_counts, stories=(),
-                                total_parcels=spec.parcels, county_name=spec.name, placer=placer)
+    parks, parcels = build_land(
+        spec.towns,
+        rng("land"),
+        park_counts=spec.park_counts,
+        stories=(),
+        total_parcels=spec.parcels,
+        county_name=spec.name,
+        placer=placer,
+    )
     factory = FirmFactory(rng("firms"), spec.code)
     for park in parks:
         settle_park(factory, park)
@@ -80,19 +89,48 @@ def generate_county(spec: CountySpec, seed: int, *, deck: StateDeck, used_names:
     occupancies = [o for f in firms for o in f.occupancies]
     park_plans = [p.plan for p in parks]
     contract_rng = rng("contracts")
-    contracts = build_contracts(park_plans, parcels, enterprises, occupancies, {}, contract_rng, deck=deck,
-                                old_grant_rate=1.0, lease_rate=1.0, county=spec.code, city=spec.places.city,
-                                used_names=used_names)
-    contracts = fit_contracts(contracts, spec.contracts, parcels=parcels, parks=park_plans, enterprises=enterprises,
-                              occupancies=occupancies, county=spec.code, city=spec.places.city,
-                              used_names=used_names, deck=deck, rng=contract_rng)
+    contracts = build_contracts(
+        park_plans,
+        parcels,
+        enterprises,
+        occupancies,
+        {},
+        contract_rng,
+        deck=deck,
+        old_grant_rate=1.0,
+        lease_rate=1.0,
+        county=spec.code,
+        city=spec.places.city,
+        used_names=used_names,
+    )
+    contracts = fit_contracts(
+        contracts,
+        spec.contracts,
+        parcels=parcels,
+        parks=park_plans,
+        enterprises=enterprises,
+        occupancies=occupancies,
+        county=spec.code,
+        city=spec.places.city,
+        used_names=used_names,
+        deck=deck,
+        rng=contract_rng,
+    )
     if spec.name != "慈溪市":
         for c in contracts:
             for d in c.delays:
                 d["evidence"] = d["evidence"].replace("慈溪市", spec.name)
-    return SamplePlan(seed=seed, towns=spec.towns, parks=park_plans, parcels=parcels, enterprises=enterprises,
-                      occupancies=occupancies, figures=figures, contracts=contracts,
-                      park_minimums=park_minimums(park_plans, {}))
+    return SamplePlan(
+        seed=seed,
+        towns=spec.towns,
+        parks=park_plans,
+        parcels=parcels,
+        enterprises=enterprises,
+        occupancies=occupancies,
+        figures=figures,
+        contracts=contracts,
+        park_minimums=park_minimums(park_plans, {}),
+    )
 
 
 def province_plans(scale: Scale, specs: list[CountySpec] | None = None) -> Iterator[SamplePlan]:

@@ -20,7 +20,7 @@ DUNHE_MAX_TAX_PER_MU = 1  # 万元/亩: "亩均税收不到1万元"
 PENGQIAO_ENTERPRISES = 53
 QIAOTOU_TOTAL_MU = 1171
 QIAOTOU_TOTAL_M2 = Decimal("780666.67")  # 1171 mu × 2000/3, to the cent
-YANDUN_MU = (40.0, 45.0, 33.0)           # the demolished 烟墩 market, 118 mu, now reserve land
+YANDUN_MU = (40.0, 45.0, 33.0)  # the demolished 烟墩 market, 118 mu, now reserve land
 
 
 @dataclass(frozen=True)
@@ -32,30 +32,49 @@ class StoryPark:
     parcels: int
     note: str
     offset_m: tuple[float, float] = (0.0, 0.0)  # preferred place relative to the town's point
-    total_m2: Decimal | None = None             # exact sum of the parcels' stated areas
+    total_m2: Decimal | None = None  # exact sum of the parcels' stated areas
     statuses: dict[str, int] = field(default_factory=dict)  # exact status counts, when the story fixes them
 
 
 STORY_PARKS = (
     StoryPark(
-        key=DUNHE, town_code="330282112", name="敦和园区", kind=OLD_BLOCK, parcels=24, offset_m=(0.0, 700.0),
+        key=DUNHE,
+        town_code="330282112",
+        name="敦和园区",
+        kind=OLD_BLOCK,
+        parcels=24,
+        offset_m=(0.0, 700.0),
         statuses={"in_use": 9, "vacating": 7, "idle": 6, "reserve": 2},
         note="2013年新浦镇政府回购；低效工业用地典型，亩均税收不到1万元；租约到期后部分企业迟迟不腾退，"
-             "遗留垃圾和生产设备待清理。",
+        "遗留垃圾和生产设备待清理。",
     ),
     StoryPark(
-        key=PENGQIAO, town_code="330282114", name="彭桥工业园区", kind=OLD_BLOCK, parcels=50,
+        key=PENGQIAO,
+        town_code="330282114",
+        name="彭桥工业园区",
+        kind=OLD_BLOCK,
+        parcels=50,
         statuses={"in_use": 44, "vacating": 3, "idle": 2, "reserve": 1},
         note="横河镇组建彭桥工业园区改造提升指挥部，对涉及的53家企业进行改造提升，盘活存量工业用地。",
     ),
     StoryPark(
-        key=QIAOTOU_EAST, town_code="330282109", name="桥头镇东工业区", kind=OLD_BLOCK, parcels=36,
-        offset_m=(900.0, 0.0), total_m2=Decimal("426666.67"),  # 640 mu
+        key=QIAOTOU_EAST,
+        town_code="330282109",
+        name="桥头镇东工业区",
+        kind=OLD_BLOCK,
+        parcels=36,
+        offset_m=(900.0, 0.0),
+        total_m2=Decimal("426666.67"),  # 640 mu
         note="桥头镇东、西两个工业区共1171亩老旧工业厂房改造，推进\u201c退二优二\u201d项目落地。",
     ),
     StoryPark(
-        key=QIAOTOU_WEST, town_code="330282109", name="桥头镇西工业区", kind=OLD_BLOCK, parcels=30,
-        offset_m=(-900.0, 0.0), total_m2=Decimal("354000.00"),  # 531 mu
+        key=QIAOTOU_WEST,
+        town_code="330282109",
+        name="桥头镇西工业区",
+        kind=OLD_BLOCK,
+        parcels=30,
+        offset_m=(-900.0, 0.0),
+        total_m2=Decimal("354000.00"),  # 531 mu
         note="桥头镇东、西两个工业区共1171亩老旧工业厂房改造；已拆除烟墩老废塑料市场老旧厂房及周边违建118亩。",
     ),
 )

@@ -11,11 +11,19 @@ COUNTY_ADMIN, CITY_ANALYST, TOWN_OFFICER = "county_admin", "city_analyst", "town
 SUPERVISOR, LEADER = "supervisor", "leader"
 
 
-def _user(username: str, role: str, role_label: str, region_code: str, region_name: str, display_name: str,
-          organisation: str) -> dict:
-    return {"username": username, "password": username + DEMO_PASSWORD_SUFFIX, "role": role,
-            "role_label": role_label, "region_code": region_code, "region_name": region_name,
-            "display_name": display_name, "organisation": organisation}
+def _user(
+    username: str, role: str, role_label: str, region_code: str, region_name: str, display_name: str, organisation: str
+) -> dict:
+    return {
+        "username": username,
+        "password": username + DEMO_PASSWORD_SUFFIX,
+        "role": role,
+        "role_label": role_label,
+        "region_code": region_code,
+        "region_name": region_name,
+        "display_name": display_name,
+        "organisation": organisation,
+    }
 
 
 DEMO_USERS: list[dict] = [
@@ -36,14 +44,21 @@ def create_demo_users(*, actor) -> int:
     from landcycle.registry.models import Region
 
     regions = {r.code: r for r in Region.objects.filter(code__in=[u["region_code"] for u in DEMO_USERS])}
-    taken = set(User.objects.filter(username__in=[u["username"] for u in DEMO_USERS])
-                .values_list("username", flat=True))
+    taken = set(
+        User.objects.filter(username__in=[u["username"] for u in DEMO_USERS]).values_list("username", flat=True)
+    )
     created = 0
     for spec in DEMO_USERS:
         if spec["username"] in taken:
             continue
-        user_create(actor=actor, username=spec["username"], password=spec["password"], role=spec["role"],
-                    region=regions[spec["region_code"]], display_name=spec["display_name"],
-                    organisation=spec["organisation"])
+        user_create(
+            actor=actor,
+            username=spec["username"],
+            password=spec["password"],
+            role=spec["role"],
+            region=regions[spec["region_code"]],
+            display_name=spec["display_name"],
+            organisation=spec["organisation"],
+        )
         created += 1
     return created

@@ -18,12 +18,27 @@ from landcycle.rules.supervision.validate import label
 
 SPLIT = re.compile(r"[、,，;；\s]+")
 NUMBER_FIELDS = {"price_wan": 2, "area_m2": 2, "developed_area_share": 6, "investment_share": 6}
-DATE_FIELDS = ("signed_on", "agreed_delivery", "agreed_start", "agreed_completion", "agreed_production",
-               "actual_delivery", "actual_start", "actual_completion", "actual_production", "stopped_since")
-EXTRA_LABELS = {"term_years": ("使用年限（年）", "term (years)"), "committed": ("承诺值", "committed value"),
-                "measured": ("实测值", "measured value"), "new_date": ("延期后日期", "new date"),
-                "approved_on": ("批准日期", "approval date"), "measured_on": ("实测日期", "measured on"),
-                "recorded_on": ("登记日期", "recorded on")}
+DATE_FIELDS = (
+    "signed_on",
+    "agreed_delivery",
+    "agreed_start",
+    "agreed_completion",
+    "agreed_production",
+    "actual_delivery",
+    "actual_start",
+    "actual_completion",
+    "actual_production",
+    "stopped_since",
+)
+EXTRA_LABELS = {
+    "term_years": ("使用年限（年）", "term (years)"),
+    "committed": ("承诺值", "committed value"),
+    "measured": ("实测值", "measured value"),
+    "new_date": ("延期后日期", "new date"),
+    "approved_on": ("批准日期", "approval date"),
+    "measured_on": ("实测日期", "measured on"),
+    "recorded_on": ("登记日期", "recorded on"),
+}
 
 
 def _label(name: str) -> tuple[str, str]:
@@ -43,7 +58,9 @@ def to_decimal(name: str, value, problems: list[Problem], places: int = 6):
             raise InvalidOperation
     except (InvalidOperation, ValueError):
         zh, en = _label(name)
-        problems.append(Problem(name, "contract.not_a_number", f"{zh}“{value}”不是数字", f"{en} '{value}' is not a number"))
+        problems.append(
+            Problem(name, "contract.not_a_number", f"{zh}“{value}”不是数字", f"{en} '{value}' is not a number")
+        )
         return None
     return d.quantize(Decimal(1).scaleb(-places)) if d.as_tuple().exponent < -places else d
 
@@ -59,8 +76,14 @@ def to_date(name: str, value, problems: list[Problem]):
         return dt.date.fromisoformat(str(value).strip())
     except ValueError:
         zh, en = _label(name)
-        problems.append(Problem(name, "contract.not_a_date", f"{zh}“{value}”不是日期（应为2026-11-29的格式）",
-                                f"{en} '{value}' is not a date (expected e.g. 2026-11-29)"))
+        problems.append(
+            Problem(
+                name,
+                "contract.not_a_date",
+                f"{zh}“{value}”不是日期（应为2026-11-29的格式）",
+                f"{en} '{value}' is not a date (expected e.g. 2026-11-29)",
+            )
+        )
         return None
 
 
@@ -77,8 +100,14 @@ def to_int(name: str, value, problems: list[Problem]):
         return None
     if d != d.to_integral_value() or d < 0:
         zh, en = _label(name)
-        problems.append(Problem(name, "contract.not_a_whole_number", f"{zh}应为非负整数（{value}）",
-                                f"{en} must be a whole number ≥ 0 ({value})"))
+        problems.append(
+            Problem(
+                name,
+                "contract.not_a_whole_number",
+                f"{zh}应为非负整数（{value}）",
+                f"{en} must be a whole number ≥ 0 ({value})",
+            )
+        )
         return None
     return int(d)
 
@@ -95,15 +124,21 @@ def resolve_parcels(actor, parcels, problems: list[Problem]) -> list[Parcel]:
         elif str(p).strip():
             numbers.append(str(p).strip())
     if numbers:
-        found = {p.number: p for p in scoped(Parcel.objects.select_related("park__town"), actor).filter(
-            number__in=numbers)}
+        found = {
+            p.number: p for p in scoped(Parcel.objects.select_related("park__town"), actor).filter(number__in=numbers)
+        }
         for n in numbers:
             if n in found:
                 out.append(found[n])
             else:
-                problems.append(Problem("parcels", "contract.unknown_parcel",
-                                        f"在您的辖区内找不到编号为“{n}”的地块，请先在“地块”中登记",
-                                        f"no parcel numbered '{n}' in your region: register it under Parcels first"))
+                problems.append(
+                    Problem(
+                        "parcels",
+                        "contract.unknown_parcel",
+                        f"在您的辖区内找不到编号为“{n}”的地块，请先在“地块”中登记",
+                        f"no parcel numbered '{n}' in your region: register it under Parcels first",
+                    )
+                )
     ids = [p.pk for p in out]
     if len(set(ids)) != len(ids):
         problems.append(Problem("parcels", "contract.parcel_twice", "同一地块列了两次", "a parcel is listed twice"))
@@ -121,10 +156,15 @@ def resolve_holder(actor, holder, problems: list[Problem]) -> Enterprise | None:
     code = normalize_uscc(text.split()[0])
     found = qs.filter(uscc=code).first() or qs.filter(name=text).first()
     if found is None:
-        problems.append(Problem("holder", "contract.unknown_holder",
-                                f"在您的辖区内找不到统一社会信用代码或名称为“{text}”的企业；未登记的受让人请只填写“土地使用权人”名称",
-                                f"no enterprise with the credit code or name '{text}' in your region; for a holder "
-                                "not in the registry fill in the holder's name only"))
+        problems.append(
+            Problem(
+                "holder",
+                "contract.unknown_holder",
+                f"在您的辖区内找不到统一社会信用代码或名称为“{text}”的企业；未登记的受让人请只填写“土地使用权人”名称",
+                f"no enterprise with the credit code or name '{text}' in your region; for a holder "
+                "not in the registry fill in the holder's name only",
+            )
+        )
     return found
 
 
@@ -132,8 +172,14 @@ def contract_town(parcels: list[Parcel], town, problems: list[Problem]) -> Regio
     """The contract's town: its parcels' town (one), else the town given."""
     towns = {p.park.town_id: p.park.town for p in parcels}
     if len(towns) > 1:
-        problems.append(Problem("parcels", "contract.parcels_in_several_towns", "一份合同的地块应在同一镇街",
-                                "the parcels of one contract must lie in one town"))
+        problems.append(
+            Problem(
+                "parcels",
+                "contract.parcels_in_several_towns",
+                "一份合同的地块应在同一镇街",
+                "the parcels of one contract must lie in one town",
+            )
+        )
         return None
     if towns:
         return next(iter(towns.values()))
@@ -144,13 +190,25 @@ def contract_town(parcels: list[Parcel], town, problems: list[Problem]) -> Regio
         if found:
             return found
     if not any(p.field == "parcels" for p in problems):  # an unknown parcel already says what is wrong
-        problems.append(Problem("parcels", "contract.no_parcel_or_town", "请填写合同涉及的地块编号（或所属镇街）",
-                                "give the contract's parcel numbers (or its town)"))
+        problems.append(
+            Problem(
+                "parcels",
+                "contract.no_parcel_or_town",
+                "请填写合同涉及的地块编号（或所属镇街）",
+                "give the contract's parcel numbers (or its town)",
+            )
+        )
     return None
 
 
 def holder_problems(holder, holder_name: str) -> list[Problem]:
     if holder is None and not (holder_name or "").strip():
-        return [Problem("holder_name", "contract.holder_missing", "请填写土地使用权人（受让人或承租人）",
-                        "give the holder (the grantee or lessee)")]
+        return [
+            Problem(
+                "holder_name",
+                "contract.holder_missing",
+                "请填写土地使用权人（受让人或承租人）",
+                "give the holder (the grantee or lessee)",
+            )
+        ]
     return []

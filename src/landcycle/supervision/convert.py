@@ -11,8 +11,17 @@ from landcycle.rules.supervision import Development, load_policy
 from landcycle.rules.supervision import Extension as RuleExtension
 from landcycle.rules.supervision import GovernmentDelay as RuleDelay
 
-DATE_FIELDS = ("signed_on", "agreed_delivery", "agreed_start", "agreed_completion", "agreed_production",
-               "actual_delivery", "actual_start", "actual_completion", "actual_production")
+DATE_FIELDS = (
+    "signed_on",
+    "agreed_delivery",
+    "agreed_start",
+    "agreed_completion",
+    "agreed_production",
+    "actual_delivery",
+    "actual_start",
+    "actual_completion",
+    "actual_production",
+)
 
 
 @lru_cache(maxsize=1)
@@ -22,8 +31,16 @@ def policy():
 
 
 def rule_commitment(m) -> RuleCommitment:
-    return RuleCommitment(kind=m.kind, committed=m.committed, unit=m.unit, measured=m.measured,
-                          direction=m.direction or None, stage=m.stage or None, zh=m.label_zh, en=m.label_en)
+    return RuleCommitment(
+        kind=m.kind,
+        committed=m.committed,
+        unit=m.unit,
+        measured=m.measured,
+        direction=m.direction or None,
+        stage=m.stage or None,
+        zh=m.label_zh,
+        en=m.label_en,
+    )
 
 
 def rule_extension(e) -> RuleExtension:
@@ -32,8 +49,13 @@ def rule_extension(e) -> RuleExtension:
 
 def rule_delay(d) -> RuleDelay:
     evidence = d.evidence + (f"（{d.evidence_ref}）" if d.evidence_ref else "")
-    return RuleDelay(cause=d.cause, evidence=evidence, description=d.description, recorded_on=d.recorded_on,
-                     days=getattr(d, "days", None))
+    return RuleDelay(
+        cause=d.cause,
+        evidence=evidence,
+        description=d.description,
+        recorded_on=d.recorded_on,
+        days=getattr(d, "days", None),
+    )
 
 
 def rule_contract(c, *, commitments=None, extensions=None, delays=None) -> RuleContract:
@@ -46,13 +68,19 @@ def rule_contract(c, *, commitments=None, extensions=None, delays=None) -> RuleC
     if delays is None:
         delays = c.government_delays.all() if c.pk else []
     return RuleContract(
-        number=c.number, holder=c.holder_name, kind=c.kind, price_wan=c.price_wan, area_m2=c.area_m2,
+        number=c.number,
+        holder=c.holder_name,
+        kind=c.kind,
+        price_wan=c.price_wan,
+        area_m2=c.area_m2,
         **{name: getattr(c, name) for name in DATE_FIELDS},
         development=Development(c.developed_area_share, c.investment_share, c.stopped_since),
         commitments=tuple(rule_commitment(m) for m in commitments),
         extensions=tuple(rule_extension(e) for e in sorted(extensions, key=_extension_order)),
         government_delays=tuple(rule_delay(d) for d in delays),
-        land_use=c.land_use or None, location=c.location or None, project=c.project or None,
+        land_use=c.land_use or None,
+        location=c.location or None,
+        project=c.project or None,
         term_years=getattr(c, "term_years", None),
     )
 

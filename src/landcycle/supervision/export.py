@@ -11,23 +11,48 @@ import xlsxwriter
 
 from landcycle.rules.formula_guard import xlsx_write
 
-FILL = {"red": ("#FFC7CE", "#9C0006", "红"), "yellow": ("#FFEB9C", "#9C5700", "黄"), "green": ("#C6EFCE", "#006100", "绿"),
-        "blue": ("#DDEBF7", "#1F4E78", "提醒"), "grey": ("#E7E6E6", "#3A3838", "未能判定")}
+FILL = {
+    "red": ("#FFC7CE", "#9C0006", "红"),
+    "yellow": ("#FFEB9C", "#9C5700", "黄"),
+    "green": ("#C6EFCE", "#006100", "绿"),
+    "blue": ("#DDEBF7", "#1F4E78", "提醒"),
+    "grey": ("#E7E6E6", "#3A3838", "未能判定"),
+}
 
 RESULT_COLUMNS = [  # (header, key, width, kind)
-    ("行号", "row", 7, "int"), ("合同编号", "number", 16, "text"), ("土地使用权人", "holder", 30, "text"),
-    ("项目名称", "project", 26, "text"), ("宗地坐落", "location", 30, "text"), ("土地用途", "land_use", 12, "text"),
-    ("合同类型", "kind_zh", 9, "text"), ("成交价格（万元）", "price_wan", 13, "money"),
-    ("面积（平方米）", "area_m2", 13, "money"), ("约定开工日期", "agreed_start", 12, "date"),
-    ("实际开工日期", "actual_start", 12, "date"), ("约定竣工日期", "agreed_completion", 12, "date"),
-    ("实际竣工日期", "actual_completion", 12, "date"), ("预警颜色", "colour", 9, "colour"),
-    ("逾期天数", "days_overdue", 9, "int"), ("闲置土地", "idle", 9, "bool"), ("闲置费（万元）", "idle_fee_wan", 13, "money"),
-    ("可无偿收回", "take_back", 10, "bool"), ("政府原因免责", "exempt", 11, "bool"),
-    ("预警原因", "reasons_zh", 70, "wrap"), ("Reasons (English)", "reasons_en", 70, "wrap"),
+    ("行号", "row", 7, "int"),
+    ("合同编号", "number", 16, "text"),
+    ("土地使用权人", "holder", 30, "text"),
+    ("项目名称", "project", 26, "text"),
+    ("宗地坐落", "location", 30, "text"),
+    ("土地用途", "land_use", 12, "text"),
+    ("合同类型", "kind_zh", 9, "text"),
+    ("成交价格（万元）", "price_wan", 13, "money"),
+    ("面积（平方米）", "area_m2", 13, "money"),
+    ("约定开工日期", "agreed_start", 12, "date"),
+    ("实际开工日期", "actual_start", 12, "date"),
+    ("约定竣工日期", "agreed_completion", 12, "date"),
+    ("实际竣工日期", "actual_completion", 12, "date"),
+    ("预警颜色", "colour", 9, "colour"),
+    ("逾期天数", "days_overdue", 9, "int"),
+    ("闲置土地", "idle", 9, "bool"),
+    ("闲置费（万元）", "idle_fee_wan", 13, "money"),
+    ("可无偿收回", "take_back", 10, "bool"),
+    ("政府原因免责", "exempt", 11, "bool"),
+    ("预警原因", "reasons_zh", 70, "wrap"),
+    ("Reasons (English)", "reasons_en", 70, "wrap"),
 ]
 FINDING_COLUMNS = [
-    ("行号", 7), ("土地使用权人", 30), ("规则", 20), ("颜色", 7), ("预警原因", 70), ("Reason (English)", 70),
-    ("逾期天数", 9), ("闲置费（万元）", 13), ("可无偿收回", 10), ("政府原因免责", 11),
+    ("行号", 7),
+    ("土地使用权人", 30),
+    ("规则", 20),
+    ("颜色", 7),
+    ("预警原因", 70),
+    ("Reason (English)", 70),
+    ("逾期天数", 9),
+    ("闲置费（万元）", 13),
+    ("可无偿收回", 10),
+    ("政府原因免责", 11),
 ]
 PROBLEM_COLUMNS = [("工作表", 14), ("行号", 7), ("列", 22), ("值", 16), ("规则", 30), ("问题说明", 60), ("Message", 60)]
 
@@ -38,30 +63,44 @@ def _date(v):
 
 def report_xlsx(d: dict) -> bytes:
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_urls": False,
-                                   "strings_to_formulas": False})
+    wb = xlsxwriter.Workbook(
+        buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_urls": False, "strings_to_formulas": False}
+    )
     wb.set_properties({"title": f"土地供后监管三色预警 {d['as_of']}", "comments": f"policy {d['policy']['version']}"})
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "vcenter"})
-    fmt = {"text": wb.add_format({"valign": "top"}), "int": wb.add_format({"valign": "top"}),
-           "money": wb.add_format({"num_format": "#,##0.00", "valign": "top"}),
-           "date": wb.add_format({"num_format": "yyyy-mm-dd", "valign": "top"}),
-           "wrap": wb.add_format({"text_wrap": True, "valign": "top"}), "bool": wb.add_format({"valign": "top", "align": "center"})}
-    colour = {k: wb.add_format({"bg_color": bg, "font_color": fg, "bold": True, "align": "center", "valign": "top",
-                                "border": 1}) for k, (bg, fg, _) in FILL.items()}
+    fmt = {
+        "text": wb.add_format({"valign": "top"}),
+        "int": wb.add_format({"valign": "top"}),
+        "money": wb.add_format({"num_format": "#,##0.00", "valign": "top"}),
+        "date": wb.add_format({"num_format": "yyyy-mm-dd", "valign": "top"}),
+        "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
+        "bool": wb.add_format({"valign": "top", "align": "center"}),
+    }
+    colour = {
+        k: wb.add_format(
+            {"bg_color": bg, "font_color": fg, "bold": True, "align": "center", "valign": "top", "border": 1}
+        )
+        for k, (bg, fg, _) in FILL.items()
+    }
 
     ws = wb.add_worksheet("监管结果")
     for c, (title, _k, width, _kind) in enumerate(RESULT_COLUMNS):
         ws.write_string(0, c, title, head)
         ws.set_column(c, c, width)
     for r, x in enumerate(d["contracts"], start=1):
-        x = {**x, "reasons_zh": "\n".join(f"[{f['rule']}] {f['reason_zh']}" for f in x["findings"]),
-             "reasons_en": "\n".join(f"[{f['rule']}] {f['reason_en']}" for f in x["findings"])}
+        x = {
+            **x,
+            "reasons_zh": "\n".join(f"[{f['rule']}] {f['reason_zh']}" for f in x["findings"]),
+            "reasons_en": "\n".join(f"[{f['rule']}] {f['reason_en']}" for f in x["findings"]),
+        }
         for c, (_t, key, _w, kind) in enumerate(RESULT_COLUMNS):
             v = x.get(key)
             if kind == "colour":
                 ws.write_string(r, c, FILL[v][2], colour[v])
             elif kind == "money":
-                ws.write_number(r, c, float(v), fmt["money"]) if v not in (None, "") else ws.write_blank(r, c, None, fmt["money"])
+                ws.write_number(r, c, float(v), fmt["money"]) if v not in (None, "") else ws.write_blank(
+                    r, c, None, fmt["money"]
+                )
             elif kind == "date":
                 ws.write_datetime(r, c, _date(v), fmt["date"]) if v else ws.write_blank(r, c, None, fmt["date"])
             elif kind == "bool":
@@ -99,7 +138,9 @@ def report_xlsx(d: dict) -> bytes:
         wp.write_string(0, c, title, head)
         wp.set_column(c, c, width)
     for r, p in enumerate(d["problems"], start=1):
-        for c, v in enumerate((p["sheet"], p["row"], p["column"], p["value"], p["rule"], p["message_zh"], p["message_en"])):
+        for c, v in enumerate(
+            (p["sheet"], p["row"], p["column"], p["value"], p["rule"], p["message_zh"], p["message_en"])
+        ):
             wp.write_number(r, c, v, fmt["int"]) if c == 1 else wp.write_string(r, c, str(v or ""), fmt["wrap"])
     wp.freeze_panes(1, 0)
     wp.autofilter(0, 0, max(len(d["problems"]), 1), len(PROBLEM_COLUMNS) - 1)
@@ -108,13 +149,26 @@ def report_xlsx(d: dict) -> bytes:
     wn.set_column(0, 0, 22)
     wn.set_column(1, 1, 70)
     s = d["summary"]
-    lines = [("监管基准日", d["as_of"]), ("预警规则版本", f"{d['policy']['name']} {d['policy']['version']}（{d['policy']['hash']}）"),
-             ("来源文件", d["source"].get("file", "")), ("筛选", d["selection"]), ("读入合同", s["rows_read"]),
-             ("筛选后", s["selected"]), ("已监管", s["supervised"]), ("未监管（见“问题”）", s["not_supervised"]),
-             ("红色", s["red"]), ("黄色", s["yellow"]), ("绿色", s["green"]), ("提醒（约定日期临近）", s["blue"]),
-             ("未能判定", s["grey"]), ("闲置土地", s["idle"]),
-             ("其中政府原因免责", s["idle_exempt"]), ("可无偿收回", s["take_back"]), ("应征闲置费（万元）", s["fees_wan"]),
-             ("价款未知、闲置费无法计算", s["fee_unknown"])]
+    lines = [
+        ("监管基准日", d["as_of"]),
+        ("预警规则版本", f"{d['policy']['name']} {d['policy']['version']}（{d['policy']['hash']}）"),
+        ("来源文件", d["source"].get("file", "")),
+        ("筛选", d["selection"]),
+        ("读入合同", s["rows_read"]),
+        ("筛选后", s["selected"]),
+        ("已监管", s["supervised"]),
+        ("未监管（见“问题”）", s["not_supervised"]),
+        ("红色", s["red"]),
+        ("黄色", s["yellow"]),
+        ("绿色", s["green"]),
+        ("提醒（约定日期临近）", s["blue"]),
+        ("未能判定", s["grey"]),
+        ("闲置土地", s["idle"]),
+        ("其中政府原因免责", s["idle_exempt"]),
+        ("可无偿收回", s["take_back"]),
+        ("应征闲置费（万元）", s["fees_wan"]),
+        ("价款未知、闲置费无法计算", s["fee_unknown"]),
+    ]
     lines += [("说明", n["zh"]) for n in d["notes"]]
     for r, (k, v) in enumerate(lines):
         wn.write_string(r, 0, k, head)

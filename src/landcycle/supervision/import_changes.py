@@ -12,8 +12,15 @@ from .models import Contract
 
 COMPARED = [f.attname for f in Contract._meta.concrete_fields if f.attname not in ("id", "note")]
 # contract attribute -> ledger field, where the name differs
-FIELD = {"number": "contract_number", "holder_name": "holder", "price_wan": "price", "signed_on": "contract_date",
-         "project": "project_name", "holder_id": "holder_uscc", "town_id": "town"}
+FIELD = {
+    "number": "contract_number",
+    "holder_name": "holder",
+    "price_wan": "price",
+    "signed_on": "contract_date",
+    "project": "project_name",
+    "holder_id": "holder_uscc",
+    "town_id": "town",
+}
 
 
 def copy_contract(current: Contract) -> Contract:
@@ -35,8 +42,11 @@ def _show(attname: str, contract: Contract):
 
 def diff(plan, current: Contract, c: Contract, parcels, problems: list[Problem]) -> None:
     """What applying ``plan`` to ``current`` changes (``c``: current with the row's values on it)."""
-    changes = {FIELD.get(a, ledger_field(a)): (_show(a, current), _show(a, c))
-               for a in COMPARED if getattr(current, a) != getattr(c, a)}
+    changes = {
+        FIELD.get(a, ledger_field(a)): (_show(a, current), _show(a, c))
+        for a in COMPARED
+        if getattr(current, a) != getattr(c, a)
+    }
     if "parcels" in plan.values:
         old, new = sorted(p.number for p in current.parcels.all()), sorted(p.number for p in parcels)
         if old != new:
@@ -51,10 +61,15 @@ def diff(plan, current: Contract, c: Contract, parcels, problems: list[Problem])
             adds["commitments"] += 1
             changes[committed] = (None, m["committed"])
         elif old.committed != m["committed"]:
-            problems.append(Problem(committed, "commitment.committed_changed",
-                                    f"承诺值与登记的{old.committed.normalize()}不同；已登记的承诺指标不能通过导入修改",
-                                    f"the committed value differs from the registered {old.committed.normalize()}: a "
-                                    "registered commitment cannot be changed by an import"))
+            problems.append(
+                Problem(
+                    committed,
+                    "commitment.committed_changed",
+                    f"承诺值与登记的{old.committed.normalize()}不同；已登记的承诺指标不能通过导入修改",
+                    f"the committed value differs from the registered {old.committed.normalize()}: a "
+                    "registered commitment cannot be changed by an import",
+                )
+            )
         elif m["measured"] is not None and old.measured != m["measured"]:
             adds["measures"] += 1
             changes[measured] = (old.measured, m["measured"])
@@ -65,9 +80,14 @@ def diff(plan, current: Contract, c: Contract, parcels, problems: list[Problem])
             changes[f"extended_{e['milestone']}"] = (None, e["new_date"])
             agreed = rule_contract(current).agreed(e["milestone"])
             if agreed is not None and e["new_date"] <= agreed:
-                problems.append(Problem(f"extended_{e['milestone']}", "extension.not_later",
-                                        f"延期后日期（{e['new_date']}）应晚于现约定日期（{agreed}）",
-                                        f"the new date ({e['new_date']}) must be later than the agreed date ({agreed})"))
+                problems.append(
+                    Problem(
+                        f"extended_{e['milestone']}",
+                        "extension.not_later",
+                        f"延期后日期（{e['new_date']}）应晚于现约定日期（{agreed}）",
+                        f"the new date ({e['new_date']}) must be later than the agreed date ({agreed})",
+                    )
+                )
     causes = {(d.cause, d.evidence) for d in current.government_delays.all()}
     for d in plan.delays:
         if (d["cause"], d["evidence"]) not in causes:

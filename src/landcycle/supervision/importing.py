@@ -47,14 +47,40 @@ from .models import Commitment, Contract, Extension, GovernmentDelay
 CREATE, UPDATE, UNCHANGED, INVALID = "create", "update", "unchanged", "invalid"
 CHUNK = 900  # numbers per IN (SQLite allows 999 variables in a statement)
 # ledger field -> contract field
-ROW_FIELDS = {"contract_number": "number", "holder": "holder_name", "price": "price_wan", "area_m2": "area_m2",
-              "contract_date": "signed_on", "project_name": "project", "location": "location", "land_use": "land_use",
-              **{n: n for n in ("agreed_delivery", "agreed_start", "agreed_completion", "agreed_production",
-                                "actual_delivery", "actual_start", "actual_completion", "actual_production",
-                                "developed_area_share", "investment_share", "stopped_since")}}
-LEDGER_FIELD = {v: k for k, v in ROW_FIELDS.items()} | {"parcels": "parcel_number", "holder": "holder_uscc",
-                                                         "holder_id": "holder_uscc", "town_id": "town",
-                                                         "term_years": "term_years", "kind": "kind"}
+ROW_FIELDS = {
+    "contract_number": "number",
+    "holder": "holder_name",
+    "price": "price_wan",
+    "area_m2": "area_m2",
+    "contract_date": "signed_on",
+    "project_name": "project",
+    "location": "location",
+    "land_use": "land_use",
+    **{
+        n: n
+        for n in (
+            "agreed_delivery",
+            "agreed_start",
+            "agreed_completion",
+            "agreed_production",
+            "actual_delivery",
+            "actual_start",
+            "actual_completion",
+            "actual_production",
+            "developed_area_share",
+            "investment_share",
+            "stopped_since",
+        )
+    },
+}
+LEDGER_FIELD = {v: k for k, v in ROW_FIELDS.items()} | {
+    "parcels": "parcel_number",
+    "holder": "holder_uscc",
+    "holder_id": "holder_uscc",
+    "town_id": "town",
+    "term_years": "term_years",
+    "kind": "kind",
+}
 
 
 @dataclass
@@ -99,9 +125,17 @@ def _values(row: dict) -> dict:
 
 
 # words of a ledger's "政府原因" column -> the policy's cause code (Art. 8), first match wins
-CAUSE_WORDS = (("交地", "late_delivery"), ("交付", "late_delivery"), ("规划", "plan_change"), ("政策", "policy_change"),
-               ("文物", "military_heritage"), ("军事", "military_heritage"), ("不可抗力", "force_majeure"),
-               ("灾", "force_majeure"), ("政府", "government_action"))
+CAUSE_WORDS = (
+    ("交地", "late_delivery"),
+    ("交付", "late_delivery"),
+    ("规划", "plan_change"),
+    ("政策", "policy_change"),
+    ("文物", "military_heritage"),
+    ("军事", "military_heritage"),
+    ("不可抗力", "force_majeure"),
+    ("灾", "force_majeure"),
+    ("政府", "government_action"),
+)
 
 
 def delay_cause(text: str) -> str:
@@ -113,15 +147,27 @@ def delay_cause(text: str) -> str:
 
 def _child_problems(c: Contract, commitments, extensions, delays) -> list[Problem]:
     """What the rules say about the row's commitments, extensions and delays (named by ledger field)."""
-    rc = rule_contract(c, commitments=[Commitment(**m) for m in commitments],
-                       extensions=[Extension(**e) for e in extensions], delays=[GovernmentDelay(**d) for d in delays])
-    out = [Problem(ledger_field(p.field, rc), p.rule, p.zh, p.en) for p in validate_contract(rc, policy())
-           if p.field.startswith(("commitments", "extensions", "government_delays"))]
+    rc = rule_contract(
+        c,
+        commitments=[Commitment(**m) for m in commitments],
+        extensions=[Extension(**e) for e in extensions],
+        delays=[GovernmentDelay(**d) for d in delays],
+    )
+    out = [
+        Problem(ledger_field(p.field, rc), p.rule, p.zh, p.en)
+        for p in validate_contract(rc, policy())
+        if p.field.startswith(("commitments", "extensions", "government_delays"))
+    ]
     for d in delays:
         if d["cause"] and d["cause"] not in GovernmentDelay.Cause.values:
-            out.append(Problem("government_delay", "contract.delay_cause_unknown",
-                               f"政府原因“{d['cause']}”无法识别（应为第八条所列原因之一）",
-                               f"the government cause '{d['cause']}' is not one of Art. 8's causes"))
+            out.append(
+                Problem(
+                    "government_delay",
+                    "contract.delay_cause_unknown",
+                    f"政府原因“{d['cause']}”无法识别（应为第八条所列原因之一）",
+                    f"the government cause '{d['cause']}' is not one of Art. 8's causes",
+                )
+            )
     return out
 
 
@@ -131,13 +177,19 @@ def _children(row: dict) -> tuple[list[dict], list[dict], list[dict]]:
     for kind, (committed, measured) in COMMITMENT_FIELDS.items():
         if g(committed) is not None:
             k = pol.commitment_kinds.get(kind)
-            commitments.append({"kind": kind, "committed": g(committed), "unit": k.unit if k else "",
-                                "measured": g(measured)})
-    extensions = [{"milestone": m, "new_date": g(f"extended_{m}")} for m in ("start", "completion", "production")
-                  if g(f"extended_{m}") is not None]
+            commitments.append(
+                {"kind": kind, "committed": g(committed), "unit": k.unit if k else "", "measured": g(measured)}
+            )
+    extensions = [
+        {"milestone": m, "new_date": g(f"extended_{m}")}
+        for m in ("start", "completion", "production")
+        if g(f"extended_{m}") is not None
+    ]
     delays = []
     if g("government_delay") or g("government_delay_evidence"):
-        delays.append({"cause": delay_cause(g("government_delay") or ""), "evidence": g("government_delay_evidence") or ""})
+        delays.append(
+            {"cause": delay_cause(g("government_delay") or ""), "evidence": g("government_delay_evidence") or ""}
+        )
     return commitments, extensions, delays
 
 
@@ -147,13 +199,17 @@ def _ledger(problems: list[Problem]) -> list[Problem]:
 
 def _in_chunks(qs, field: str, values) -> list:
     values = sorted({v for v in values if v})
-    return [o for i in range(0, len(values), CHUNK) for o in qs.filter(**{f"{field}__in": values[i:i + CHUNK]})]
+    return [o for i in range(0, len(values), CHUNK) for o in qs.filter(**{f"{field}__in": values[i : i + CHUNK]})]
 
 
 def _scope_problem(actor, field: str, what_zh: str, what_en: str, town: Region) -> Problem:
     where = actor.region.name if getattr(actor, "region_id", None) else "—"
-    return Problem(field, "scope.town", f"{what_zh}属于{town.name}，不在您的辖区（{where}）内，不能导入",
-                   f"{what_en} belongs to {town.name} ({town.code}), outside your region: it cannot be imported")
+    return Problem(
+        field,
+        "scope.town",
+        f"{what_zh}属于{town.name}，不在您的辖区（{where}）内，不能导入",
+        f"{what_en} belongs to {town.name} ({town.code}), outside your region: it cannot be imported",
+    )
 
 
 def _scope_parcels(actor, values: dict, known: dict[str, Parcel], problems: list[Problem]) -> None:
@@ -175,12 +231,24 @@ def contracts_plan(rows, *, actor, town=None, mark_unchanged: bool = False, prog
     from .services import AREA, _check, _prepare
 
     require_write(actor, AREA)
-    existing = {c.number: c for c in _in_chunks(
-        Contract.objects.select_related("town", "holder").prefetch_related(
-            "parcels", "commitments", "extensions", "government_delays"),
-        "number", (str(r.get("contract_number") or "").strip() for r in rows))}
-    known = {p.number: p for p in _in_chunks(Parcel.objects.select_related("park__town"), "number",
-                                             (n for r in rows for n in SPLIT.split(str(r.get("parcel_number") or ""))))}
+    existing = {
+        c.number: c
+        for c in _in_chunks(
+            Contract.objects.select_related("town", "holder").prefetch_related(
+                "parcels", "commitments", "extensions", "government_delays"
+            ),
+            "number",
+            (str(r.get("contract_number") or "").strip() for r in rows),
+        )
+    }
+    known = {
+        p.number: p
+        for p in _in_chunks(
+            Parcel.objects.select_related("park__town"),
+            "number",
+            (n for r in rows for n in SPLIT.split(str(r.get("parcel_number") or ""))),
+        )
+    }
     seen: set[str] = set()
     out = []
     for i, r in enumerate(rows, 1):
@@ -188,14 +256,17 @@ def contracts_plan(rows, *, actor, town=None, mark_unchanged: bool = False, prog
         commitments, extensions, delays = _children(r)
         number = values["number"]
         current = existing.get(number)
-        plan = ContractRowPlan(r.get("_row", 0), r.get("_sheet", ""), number, CREATE, values, commitments, extensions,
-                               delays)
+        plan = ContractRowPlan(
+            r.get("_row", 0), r.get("_sheet", ""), number, CREATE, values, commitments, extensions, delays
+        )
         out.append(plan)
         if progress and (i % 200 == 0 or i == len(rows)):
             progress("plan", i, len(rows))
         if current is not None and not in_scope(actor, current.town):  # say so and nothing more about it
-            plan.action, plan.problems = INVALID, _ledger([_scope_problem(
-                actor, "number", f"合同“{number}”", f"contract '{number}'", current.town)])
+            plan.action, plan.problems = (
+                INVALID,
+                _ledger([_scope_problem(actor, "number", f"合同“{number}”", f"contract '{number}'", current.town)]),
+            )
             continue
         if current is None and town is not None and "parcels" not in values and "town" not in values:
             values["town"] = town
@@ -215,27 +286,47 @@ def contracts_plan(rows, *, actor, town=None, mark_unchanged: bool = False, prog
             problems.append(_scope_problem(actor, "town", "该合同", "the contract", c.town))
         named = r.get("town")
         if isinstance(named, Region) and parcels and c.town_id and named.pk != c.town_id:
-            problems.append(Problem("town", "contract.town_mismatch", f"所属镇街“{named.name}”与地块所在的{c.town.name}不一致",
-                                    f"the town {named.name} is not the town of the parcels ({c.town.name})"))
+            problems.append(
+                Problem(
+                    "town",
+                    "contract.town_mismatch",
+                    f"所属镇街“{named.name}”与地块所在的{c.town.name}不一致",
+                    f"the town {named.name} is not the town of the parcels ({c.town.name})",
+                )
+            )
         if number in seen:
-            problems.append(Problem("number", "contract.duplicate_row", f"合同编号“{number}”在本台账中重复",
-                                    f"the contract number '{number}' appears twice in this ledger"))
+            problems.append(
+                Problem(
+                    "number",
+                    "contract.duplicate_row",
+                    f"合同编号“{number}”在本台账中重复",
+                    f"the contract number '{number}' appears twice in this ledger",
+                )
+            )
         seen.add(number)
         if current is not None:
             problems = [p for p in problems if p.rule != "field.unique"]
             diff(plan, current, c, parcels, problems)
             plan.action = UPDATE if plan.changes or not mark_unchanged else UNCHANGED
         else:
-            plan.adds = {"commitments": len(commitments), "measures": 0, "extensions": len(extensions),
-                         "delays": len(delays)}
+            plan.adds = {
+                "commitments": len(commitments),
+                "measures": 0,
+                "extensions": len(extensions),
+                "delays": len(delays),
+            }
         if problems:
             plan.action, plan.problems = INVALID, _ledger(problems)
     return out
 
 
 def _row_errors(plan: ContractRowPlan, exc: RuleError) -> RuleError:
-    return RuleError([Problem(LEDGER_FIELD.get(q.field, q.field), q.rule, f"第{plan.row}行：{q.zh}",
-                              f"row {plan.row}: {q.en}") for q in exc.problems])
+    return RuleError(
+        [
+            Problem(LEDGER_FIELD.get(q.field, q.field), q.rule, f"第{plan.row}行：{q.zh}", f"row {plan.row}: {q.en}")
+            for q in exc.problems
+        ]
+    )
 
 
 @transaction.atomic
@@ -243,8 +334,9 @@ def contracts_apply(plans: list[ContractRowPlan], *, actor, progress=None) -> di
     """Write a plan with no invalid row (else ``RuleError`` naming the rows); returns the counts."""
     bad = [p for p in plans if p.action == INVALID]
     if bad:
-        raise RuleError([Problem(q.field, q.rule, f"第{p.row}行：{q.zh}", f"row {p.row}: {q.en}")
-                         for p in bad for q in p.problems])
+        raise RuleError(
+            [Problem(q.field, q.rule, f"第{p.row}行：{q.zh}", f"row {p.row}: {q.en}") for p in bad for q in p.problems]
+        )
     counts = {CREATE: 0, UPDATE: 0, UNCHANGED: 0, "commitments": 0, "measures": 0, "extensions": 0, "delays": 0}
     for i, p in enumerate(plans, 1):
         try:
@@ -267,7 +359,9 @@ def _apply(p: ContractRowPlan, actor, counts: dict) -> None:
     else:
         c = Contract.objects.select_related("town").get(number=p.number)
         if p.contract_changed:
-            c = services.contract_update(actor=actor, contract=c, **{k: v for k, v in p.values.items() if k != "number"})
+            c = services.contract_update(
+                actor=actor, contract=c, **{k: v for k, v in p.values.items() if k != "number"}
+            )
     p.contract_id = c.pk
     have = {m.kind: m for m in c.commitments.all()}
     for m in p.commitments:

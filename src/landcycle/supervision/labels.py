@@ -36,7 +36,7 @@ def rule_label(rule: str) -> str:
     if rule in RULE_LABELS:
         return str(RULE_LABELS[rule])
     if rule.startswith(COMMITMENT_PREFIX):
-        kind = rule[len(COMMITMENT_PREFIX):]
+        kind = rule[len(COMMITMENT_PREFIX) :]
         k = policy().commitment_kinds.get(kind)
         from django.utils.translation import get_language
 

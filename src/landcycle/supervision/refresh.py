@@ -43,8 +43,24 @@ from .refresh_rows import insert_rows, update_rows
 from .subjects import CONTRACT, Findings, contract_findings, enterprise_findings
 
 REFRESH = "refresh"
-TRACKED = ("colour", "rank", "reason_zh", "reason_en", "figures", "days_overdue", "fee_wan", "take_back", "exempt",
-           "subject_label", "town_id", "park_id", "checked_on", "policy_version", "status", "last_changed")
+TRACKED = (
+    "colour",
+    "rank",
+    "reason_zh",
+    "reason_en",
+    "figures",
+    "days_overdue",
+    "fee_wan",
+    "take_back",
+    "exempt",
+    "subject_label",
+    "town_id",
+    "park_id",
+    "checked_on",
+    "policy_version",
+    "status",
+    "last_changed",
+)
 
 
 @dataclass
@@ -64,18 +80,32 @@ class RefreshResult:
     seconds: float = 0.0
 
     def summary(self) -> str:
-        return (f"{self.as_of} 复核合同{self.contracts}份、企业{self.enterprises}家：新增预警{self.raised}条，颜色变化"
-                f"{self.changed}条（其中转绿{self.turned_green}条），未变{self.unchanged}条；跳过{len(self.skipped)}份合同；"
-                f"用时{self.seconds:.1f}秒 / refreshed {self.contracts} contracts and {self.enterprises} enterprises as of "
-                f"{self.as_of}: {self.raised} raised, {self.changed} changed colour ({self.turned_green} to green), "
-                f"{self.unchanged} unchanged, {len(self.skipped)} contracts skipped, {self.seconds:.1f} s")
+        return (
+            f"{self.as_of} 复核合同{self.contracts}份、企业{self.enterprises}家：新增预警{self.raised}条，颜色变化"
+            f"{self.changed}条（其中转绿{self.turned_green}条），未变{self.unchanged}条；跳过{len(self.skipped)}份合同；"
+            f"用时{self.seconds:.1f}秒 / refreshed {self.contracts} contracts and {self.enterprises} enterprises as of "
+            f"{self.as_of}: {self.raised} raised, {self.changed} changed colour ({self.turned_green} to green), "
+            f"{self.unchanged} unchanged, {len(self.skipped)} contracts skipped, {self.seconds:.1f} s"
+        )
 
 
 def _values(f: Finding, subject, as_of: dt.date, version: str) -> dict:
-    return {"colour": f.colour, "rank": RANK[f.colour], "reason_zh": f.zh, "reason_en": f.en,
-            "figures": plain(f.figures), "days_overdue": f.days_overdue, "fee_wan": f.fee_wan,
-            "take_back": f.take_back, "exempt": f.exempt, "subject_label": subject.label, "town_id": subject.town_id,
-            "park_id": subject.park_id, "checked_on": as_of, "policy_version": version}
+    return {
+        "colour": f.colour,
+        "rank": RANK[f.colour],
+        "reason_zh": f.zh,
+        "reason_en": f.en,
+        "figures": plain(f.figures),
+        "days_overdue": f.days_overdue,
+        "fee_wan": f.fee_wan,
+        "take_back": f.take_back,
+        "exempt": f.exempt,
+        "subject_label": subject.label,
+        "town_id": subject.town_id,
+        "park_id": subject.park_id,
+        "checked_on": as_of,
+        "policy_version": version,
+    }
 
 
 def _green(w: Warning, subject, as_of: dt.date, version: str) -> dict:
@@ -84,15 +114,27 @@ def _green(w: Warning, subject, as_of: dt.date, version: str) -> dict:
     if subject is not None:
         out.update(subject_label=subject.label, town_id=subject.town_id, park_id=subject.park_id)
     if w.colour != "green":
-        out.update(colour="green", rank=0, days_overdue=None, fee_wan=None, take_back=False, exempt=False,
-                   reason_zh=f"{as_of}复核：规则不再触发（此前：{w.reason_zh}）",
-                   reason_en=f"checked on {as_of}: the rule no longer fires (before: {w.reason_en})")
+        out.update(
+            colour="green",
+            rank=0,
+            days_overdue=None,
+            fee_wan=None,
+            take_back=False,
+            exempt=False,
+            reason_zh=f"{as_of}复核：规则不再触发（此前：{w.reason_zh}）",
+            reason_en=f"checked on {as_of}: the rule no longer fires (before: {w.reason_en})",
+        )
     return out
 
 
 def _snap(w: Warning) -> dict:
-    return {"rule": w.rule, "colour": w.colour, "status": w.status, "reason_zh": w.reason_zh,
-            "subject": f"{w.subject_type}:{w.subject_id}"}
+    return {
+        "rule": w.rule,
+        "colour": w.colour,
+        "status": w.status,
+        "reason_zh": w.reason_zh,
+        "subject": f"{w.subject_type}:{w.subject_id}",
+    }
 
 
 @transaction.atomic
@@ -131,15 +173,36 @@ def warnings_refresh(*, actor, as_of: dt.date, contract_ids=None, enterprises: b
         if colour_changed:
             worse = RANK[new["colour"]] > w.rank
             new["last_changed"] = as_of
-            events.append(WarningEvent(warning=w, kind=WarningEvent.Kind.COLOUR, at=now, as_of=as_of,
-                                       from_colour=w.colour, to_colour=new["colour"], reason_zh=new["reason_zh"],
-                                       reason_en=new["reason_en"], actor=_user(actor), actor_name=name))
+            events.append(
+                WarningEvent(
+                    warning=w,
+                    kind=WarningEvent.Kind.COLOUR,
+                    at=now,
+                    as_of=as_of,
+                    from_colour=w.colour,
+                    to_colour=new["colour"],
+                    reason_zh=new["reason_zh"],
+                    reason_en=new["reason_en"],
+                    actor=_user(actor),
+                    actor_name=name,
+                )
+            )
             if worse and w.status != Warning.Status.OPEN:
                 new["status"] = Warning.Status.OPEN
-                events.append(WarningEvent(warning=w, kind=WarningEvent.Kind.REOPEN, at=now, as_of=as_of,
-                                           from_colour=w.colour, to_colour=new["colour"],
-                                           reason_zh="颜色加重，预警重新打开", reason_en="the colour got worse: reopened",
-                                           actor=_user(actor), actor_name=name))
+                events.append(
+                    WarningEvent(
+                        warning=w,
+                        kind=WarningEvent.Kind.REOPEN,
+                        at=now,
+                        as_of=as_of,
+                        from_colour=w.colour,
+                        to_colour=new["colour"],
+                        reason_zh="颜色加重，预警重新打开",
+                        reason_en="the colour got worse: reopened",
+                        actor=_user(actor),
+                        actor_name=name,
+                    )
+                )
                 result.reopened += 1
             result.changed += 1
             result.turned_green += new["colour"] == "green"
@@ -154,21 +217,43 @@ def warnings_refresh(*, actor, as_of: dt.date, contract_ids=None, enterprises: b
     created = []
     for (stype, sid, rule), f in sorted(found.found.items()):
         subject = found.subjects[(stype, sid)]
-        created.append(Warning(subject_type=stype, subject_id=sid, rule=rule, first_raised=as_of, last_changed=as_of,
-                               status=Warning.Status.OPEN, **_values(f, subject, as_of, policy.version)))
+        created.append(
+            Warning(
+                subject_type=stype,
+                subject_id=sid,
+                rule=rule,
+                first_raised=as_of,
+                last_changed=as_of,
+                status=Warning.Status.OPEN,
+                **_values(f, subject, as_of, policy.version),
+            )
+        )
     insert_rows(Warning, created)
     for w in created:
-        events.append(WarningEvent(warning=w, kind=WarningEvent.Kind.COLOUR, at=now, as_of=as_of, from_colour="",
-                                   to_colour=w.colour, reason_zh=w.reason_zh, reason_en=w.reason_en,
-                                   actor=_user(actor), actor_name=name))
+        events.append(
+            WarningEvent(
+                warning=w,
+                kind=WarningEvent.Kind.COLOUR,
+                at=now,
+                as_of=as_of,
+                from_colour="",
+                to_colour=w.colour,
+                reason_zh=w.reason_zh,
+                reason_en=w.reason_en,
+                actor=_user(actor),
+                actor_name=name,
+            )
+        )
     update_rows(Warning, changed + updated, TRACKED)
     insert_rows(WarningEvent, events)
     towns = dict(Region.objects.filter(level=Region.Level.TOWN).values_list("pk", "code"))
     code_of = lambda w: towns.get(w.town_id, "")  # noqa: E731
-    result.audit_entries = audit_record_many(actor=actor, action="warning.raise",
-                                             items=[(w, None, _snap(w)) for w in created], region_code_of=code_of)
-    result.audit_entries += audit_record_many(actor=actor, action="warning.colour", items=audit_changed,
-                                              region_code_of=code_of)
+    result.audit_entries = audit_record_many(
+        actor=actor, action="warning.raise", items=[(w, None, _snap(w)) for w in created], region_code_of=code_of
+    )
+    result.audit_entries += audit_record_many(
+        actor=actor, action="warning.colour", items=audit_changed, region_code_of=code_of
+    )
     result.raised, result.updated, result.events = len(created), len(updated), len(events)
     result.seconds = time.perf_counter() - started
     return result

@@ -32,11 +32,13 @@ def insert_rows(model, objs: list) -> None:
     columns = ", ".join(qn(f.column) for f in [meta.pk, *fields])
     values = [_value(f, conn) for f in fields]
     with conn.cursor() as cursor:
-        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                       [meta.db_table, meta.pk.column, len(objs)])
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(objs)],
+        )
         ids = [row[0] for row in cursor.fetchall()]
         with cursor.cursor.copy(f"COPY {qn(meta.db_table)} ({columns}) FROM STDIN") as copy:
-            for obj, pk in zip(objs, ids):
+            for obj, pk in zip(objs, ids, strict=False):
                 obj.pk = pk
                 copy.write_row([pk, *(value(obj) for value in values)])
     for obj in objs:
@@ -62,8 +64,11 @@ def update_rows(model, rows: list, names: tuple[str, ...]) -> None:
     conn = connections[router.db_for_write(model)]
     qn = conn.ops.quote_name
     fields = [model._meta.get_field(name) for name in names]
-    sql = (f"UPDATE {qn(model._meta.db_table)} SET " + ", ".join(f"{qn(f.column)} = %s" for f in fields)
-           + f" WHERE {qn(model._meta.pk.column)} = %s")
+    sql = (
+        f"UPDATE {qn(model._meta.db_table)} SET "
+        + ", ".join(f"{qn(f.column)} = %s" for f in fields)
+        + f" WHERE {qn(model._meta.pk.column)} = %s"
+    )
     params = [[f.get_db_prep_save(getattr(w, f.attname), conn) for f in fields] + [w.pk] for w in rows]
     with conn.cursor() as cursor:
         cursor.executemany(sql, params)

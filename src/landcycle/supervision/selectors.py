@@ -69,12 +69,21 @@ def published_classes(year: int) -> dict[int, str]:
     run = runs.order_by("-pk").first()
     if run is None:
         return {}
-    run_fk = next((f.name for f in result_model._meta.get_fields()
-                   if getattr(f, "related_model", None) is run_model and f.many_to_one), None)
+    run_fk = next(
+        (
+            f.name
+            for f in result_model._meta.get_fields()
+            if getattr(f, "related_model", None) is run_model and f.many_to_one
+        ),
+        None,
+    )
     if run_fk is None:
         return {}
-    rows = result_model.objects.filter(**{run_fk: run}).exclude(**{f"{cls_field}__isnull": True}).values_list(
-        "enterprise_id", cls_field)
+    rows = (
+        result_model.objects.filter(**{run_fk: run})
+        .exclude(**{f"{cls_field}__isnull": True})
+        .values_list("enterprise_id", cls_field)
+    )
     return {ent: str(cls).strip().upper() for ent, cls in rows if str(cls or "").strip()}
 
 
@@ -91,9 +100,15 @@ def latest_published_classes(as_of: dt.date) -> tuple[int | None, dict[int, str]
 def priority():
     """Within a colour, what a clerk deals with first: take-back, idle land, overdue dates, commitments,
     enterprises, the rest."""
-    return Case(When(rule="idle.take_back", then=Value(0)), When(rule__startswith="idle.", then=Value(1)),
-                When(rule__endswith=".overdue", then=Value(2)), When(rule__startswith="commitment.", then=Value(3)),
-                When(rule__startswith="enterprise.", then=Value(4)), default=Value(5), output_field=IntegerField())
+    return Case(
+        When(rule="idle.take_back", then=Value(0)),
+        When(rule__startswith="idle.", then=Value(1)),
+        When(rule__endswith=".overdue", then=Value(2)),
+        When(rule__startswith="commitment.", then=Value(3)),
+        When(rule__startswith="enterprise.", then=Value(4)),
+        default=Value(5),
+        output_field=IntegerField(),
+    )
 
 
 def warnings_in_scope(user):
@@ -117,32 +132,51 @@ def colour_counts(qs) -> dict[str, int]:
 
 
 def subject_warnings(subject_type: str, subject_id: int):
-    return Warning.objects.filter(subject_type=subject_type, subject_id=subject_id).select_related(
-        "assignee", "closed_by", "acknowledged_by").prefetch_related("events")
+    return (
+        Warning.objects.filter(subject_type=subject_type, subject_id=subject_id)
+        .select_related("assignee", "closed_by", "acknowledged_by")
+        .prefetch_related("events")
+    )
 
 
 def worst_rank_subquery(subject_type: str = Warning.SubjectType.CONTRACT):
     """The worst open colour (rank) of an object's warnings, for annotating a queryset (None: no warning)."""
-    return Subquery(Warning.objects.filter(subject_type=subject_type, subject_id=OuterRef("pk")).exclude(
-        status=Warning.Status.CLOSED).order_by().values("subject_id").annotate(r=Max("rank")).values("r"),
-        output_field=IntegerField())
+    return Subquery(
+        Warning.objects.filter(subject_type=subject_type, subject_id=OuterRef("pk"))
+        .exclude(status=Warning.Status.CLOSED)
+        .order_by()
+        .values("subject_id")
+        .annotate(r=Max("rank"))
+        .values("r"),
+        output_field=IntegerField(),
+    )
 
 
 def contracts_with_colour(user):
     """Contracts in scope, annotated with ``worst`` (rank of their worst open warning; -1 for none) and
     ``idle`` (open idle-land warnings)."""
-    idle = Warning.objects.filter(subject_type=Warning.SubjectType.CONTRACT, subject_id=OuterRef("pk"),
-                                  rule__in=IDLE_RULES, rank__gt=0).exclude(status=Warning.Status.CLOSED) \
-        .order_by().values("subject_id").annotate(n=Count("id")).values("n")
+    idle = (
+        Warning.objects.filter(
+            subject_type=Warning.SubjectType.CONTRACT, subject_id=OuterRef("pk"), rule__in=IDLE_RULES, rank__gt=0
+        )
+        .exclude(status=Warning.Status.CLOSED)
+        .order_by()
+        .values("subject_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
     return scoped(Contract.objects.all(), user).annotate(
-        worst=Coalesce(worst_rank_subquery(), -1), idle=Coalesce(Subquery(idle, output_field=IntegerField()), 0))
+        worst=Coalesce(worst_rank_subquery(), -1), idle=Coalesce(Subquery(idle, output_field=IntegerField()), 0)
+    )
 
 
 def fees_due(qs) -> dict:
     """Idle-land fees due (万元) and take-back cases among the given warnings (open, not exempt)."""
     live = qs.exclude(status=Warning.Status.CLOSED).filter(rank__gt=0)
-    return {"fee_wan": live.aggregate(s=Sum("fee_wan"))["s"] or 0,
-            "take_back": live.filter(take_back=True).values("subject_id").distinct().count()}
+    return {
+        "fee_wan": live.aggregate(s=Sum("fee_wan"))["s"] or 0,
+        "take_back": live.filter(take_back=True).values("subject_id").distinct().count(),
+    }
 
 
 def parcel_warning_colours(parcel_ids) -> dict[int, str]:
@@ -155,22 +189,35 @@ def parcel_warning_colours(parcel_ids) -> dict[int, str]:
         contract_parcels[cid].add(pid)
     ent_parcels = defaultdict(set)
     today = timezone.localdate()
-    for eid, pid in Occupancy.objects.filter(active_q(today), parcel_id__in=ids).values_list("enterprise_id", "parcel_id"):
+    for eid, pid in Occupancy.objects.filter(active_q(today), parcel_id__in=ids).values_list(
+        "enterprise_id", "parcel_id"
+    ):
         ent_parcels[eid].add(pid)
     out: dict[int, int] = {}
     for pid_set in contract_parcels.values():  # a contract under supervision: green unless a warning fires
         for pid in pid_set:
             out.setdefault(pid, 0)
-    parcel_self = {pid: {pid} for pid in Warning.objects.filter(
-        subject_type=Warning.SubjectType.PARCEL, subject_id__in=ids).values_list("subject_id", flat=True)}
-    rows = Warning.objects.filter(
-        Q(subject_type=Warning.SubjectType.CONTRACT, subject_id__in=list(contract_parcels))
-        | Q(subject_type=Warning.SubjectType.ENTERPRISE, subject_id__in=list(ent_parcels))
-        | Q(subject_type=Warning.SubjectType.PARCEL, subject_id__in=list(parcel_self))
-    ).exclude(status=Warning.Status.CLOSED).order_by().values_list("subject_type", "subject_id").annotate(r=Max("rank"))
+    parcel_self = {
+        pid: {pid}
+        for pid in Warning.objects.filter(subject_type=Warning.SubjectType.PARCEL, subject_id__in=ids).values_list(
+            "subject_id", flat=True
+        )
+    }
+    rows = (
+        Warning.objects.filter(
+            Q(subject_type=Warning.SubjectType.CONTRACT, subject_id__in=list(contract_parcels))
+            | Q(subject_type=Warning.SubjectType.ENTERPRISE, subject_id__in=list(ent_parcels))
+            | Q(subject_type=Warning.SubjectType.PARCEL, subject_id__in=list(parcel_self))
+        )
+        .exclude(status=Warning.Status.CLOSED)
+        .order_by()
+        .values_list("subject_type", "subject_id")
+        .annotate(r=Max("rank"))
+    )
     for stype, sid, rank in rows:
-        targets = {Warning.SubjectType.CONTRACT: contract_parcels,
-                   Warning.SubjectType.PARCEL: parcel_self}.get(stype, ent_parcels)
+        targets = {Warning.SubjectType.CONTRACT: contract_parcels, Warning.SubjectType.PARCEL: parcel_self}.get(
+            stype, ent_parcels
+        )
         for pid in targets.get(sid, ()):
             out[pid] = max(out.get(pid, 0), rank)
     return {pid: COLOUR_OF_RANK[r] for pid, r in out.items()}

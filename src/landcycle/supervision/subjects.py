@@ -16,12 +16,11 @@ from django.db.models import Q
 
 from landcycle.accounts.scope import region_prefix, scoped
 from landcycle.evaluation.models import YearlyFigure
-from landcycle.registry.models import Enterprise, Occupancy, Park, Parcel
+from landcycle.registry.models import Enterprise, Occupancy, Parcel, Park
 from landcycle.registry.selectors import held_q, overstaying_q
 from landcycle.rules.problems import Problem, RuleError
 from landcycle.rules.supervision import Finding, class_finding, evaluate_contract, tax_per_mu_finding
-from landcycle.rules.supervision.enterprise import (Exemption, ended_lease_finding, stale_figures_finding,
-                                                    tax_exemption)
+from landcycle.rules.supervision.enterprise import Exemption, ended_lease_finding, stale_figures_finding, tax_exemption
 from landcycle.rules.units import m2_to_mu
 
 from .convert import DATE_FIELDS, rule_contract
@@ -53,12 +52,31 @@ class Findings:
 
 
 # what the rules read of a contract and of its related rows (supervision.convert.rule_contract)
-CONTRACT_FIELDS = ("id", "number", "holder_name", "kind", "price_wan", "area_m2", *DATE_FIELDS, "developed_area_share",
-                   "investment_share", "stopped_since", "land_use", "location", "project", "town_id", "term_years")
+CONTRACT_FIELDS = (
+    "id",
+    "number",
+    "holder_name",
+    "kind",
+    "price_wan",
+    "area_m2",
+    *DATE_FIELDS,
+    "developed_area_share",
+    "investment_share",
+    "stopped_since",
+    "land_use",
+    "location",
+    "project",
+    "town_id",
+    "term_years",
+)
 RELATED = (  # (model, fields, the model's own ordering, as prefetch_related would return them)
     (Commitment, ("kind", "committed", "unit", "measured", "direction", "stage", "label_zh", "label_en"), ("pk",)),
     (Extension, ("pk", "milestone", "new_date", "approved_on", "reason"), ("approved_on", "pk")),
-    (GovernmentDelay, ("cause", "description", "evidence", "evidence_ref", "recorded_on", "days"), ("recorded_on", "pk")),
+    (
+        GovernmentDelay,
+        ("cause", "description", "evidence", "evidence_ref", "recorded_on", "days"),
+        ("recorded_on", "pk"),
+    ),
 )
 ContractRow = namedtuple("ContractRow", CONTRACT_FIELDS)
 
@@ -82,26 +100,40 @@ def contract_findings(out: Findings, actor, as_of: dt.date, policy, contract_ids
     if contract_ids is not None:
         qs = qs.filter(pk__in=list(contract_ids))
     contracts = [ContractRow(*v) for v in qs.order_by("pk").values_list(*CONTRACT_FIELDS).iterator(chunk_size=CHUNK)]
-    commitments, extensions, delays = (_related(model, fields, ordering, actor, contract_ids)
-                                       for model, fields, ordering in RELATED)
+    commitments, extensions, delays = (
+        _related(model, fields, ordering, actor, contract_ids) for model, fields, ordering in RELATED
+    )
     links = scoped(ContractParcel.objects.all(), actor)
     if contract_ids is not None:
         links = links.filter(contract_id__in=list(contract_ids))
     parks: dict[int, int] = {}
-    for cid, park_id in links.order_by("contract_id", "pk").values_list("contract_id", "parcel__park_id").iterator(
-            chunk_size=CHUNK):
+    for cid, park_id in (
+        links.order_by("contract_id", "pk").values_list("contract_id", "parcel__park_id").iterator(chunk_size=CHUNK)
+    ):
         parks.setdefault(cid, park_id)
     for c in contracts:
-        rule = rule_contract(c, commitments=commitments.get(c.id, ()), extensions=extensions.get(c.id, ()),
-                             delays=delays.get(c.id, ()))
+        rule = rule_contract(
+            c, commitments=commitments.get(c.id, ()), extensions=extensions.get(c.id, ()), delays=delays.get(c.id, ())
+        )
         try:
             assessment = evaluate_contract(rule, as_of, policy)
         except RuleError as exc:
             out.skipped.append((c, exc.problems))
             continue
         except (ArithmeticError, ValueError, TypeError) as exc:  # one row the rules cannot read: report it, go on
-            out.skipped.append((c, [Problem("contract", "contract.unreadable", f"合同无法复核：{exc}",
-                                            f"the contract cannot be checked: {exc}")]))
+            out.skipped.append(
+                (
+                    c,
+                    [
+                        Problem(
+                            "contract",
+                            "contract.unreadable",
+                            f"合同无法复核：{exc}",
+                            f"the contract cannot be checked: {exc}",
+                        )
+                    ],
+                )
+            )
             continue
         key = (CONTRACT, c.id)
         out.checked.add(key)
@@ -124,7 +156,8 @@ def _land_on(day: dt.date, ids: set[int], actor) -> tuple[dict[int, int], dict[i
     let: dict[int, Decimal] = defaultdict(Decimal)
     granted: dict[int, dt.date] = {}
     for ent, lessor, park, area, kind, start in rows.values_list(
-            "enterprise_id", "lessor_id", "parcel__park_id", "area_m2", "kind", "start").iterator(chunk_size=CHUNK):
+        "enterprise_id", "lessor_id", "parcel__park_id", "area_m2", "kind", "start"
+    ).iterator(chunk_size=CHUNK):
         if ent in ids:
             held[ent][park] += area
             if kind == Occupancy.Kind.OWNED and (ent not in granted or start < granted[ent]):
@@ -142,8 +175,11 @@ def tax_exemptions() -> tuple[Exemption, ...]:
     construction period (policies/evaluation.toml, ``[[exemptions]]`` of those kinds)."""
     from landcycle.rules.evaluation.policy import default_policy
 
-    return tuple(Exemption(r.key, r.kind, r.years, r.zh, r.en) for r in default_policy().exemptions
-                 if r.kind in ("registered_within_years", "granted_within_years") and r.years)
+    return tuple(
+        Exemption(r.key, r.kind, r.years, r.zh, r.en)
+        for r in default_policy().exemptions
+        if r.kind in ("registered_within_years", "granted_within_years") and r.years
+    )
 
 
 def enterprise_findings(out: Findings, actor, as_of: dt.date, policy) -> None:
@@ -151,13 +187,23 @@ def enterprise_findings(out: Findings, actor, as_of: dt.date, policy) -> None:
     minimum of the park where the enterprise holds most land — unless the evaluation exempts the firm (new,
     in its construction period) or the figures are older than the policy allows ("no current data", grey);
     the class of the published evaluation; and leases that ended while the firm is still there."""
-    ents = {pk: (name, town_id, registered) for pk, name, town_id, registered in scoped(
-        Enterprise.objects.all(), actor).order_by().values_list("pk", "name", "town_id", "registered_on")}
+    ents = {
+        pk: (name, town_id, registered)
+        for pk, name, town_id, registered in scoped(Enterprise.objects.all(), actor)
+        .order_by()
+        .values_list("pk", "name", "town_id", "registered_on")
+    }
     minimums = dict(Park.objects.filter(min_tax_per_mu__isnull=False).values_list("pk", "min_tax_per_mu"))
     latest: dict[int, tuple[int, Decimal]] = {}
-    for ent, year, tax in YearlyFigure.objects.filter(year__gte=dt.MINYEAR, year__lte=as_of.year,  # year 0: no date
-                                                      tax__isnull=False).order_by("year").values_list(
-            "enterprise_id", "year", "tax"):
+    for ent, year, tax in (
+        YearlyFigure.objects.filter(
+            year__gte=dt.MINYEAR,
+            year__lte=as_of.year,  # year 0: no date
+            tax__isnull=False,
+        )
+        .order_by("year")
+        .values_list("enterprise_id", "year", "tax")
+    ):
         if ent in ents:
             latest[ent] = (year, tax)
     by_year: dict[int, list[int]] = defaultdict(list)
@@ -200,12 +246,24 @@ def _ended_leases(out: Findings, actor, as_of: dt.date, ents) -> None:
     """租约到期未腾退 on the enterprise and on the parcel (one query): ``registry.selectors.overstaying_q``.
     Every parcel in scope is looked at, so a parcel whose firm has left turns green."""
     parcels = scoped(Parcel.objects.all(), actor)
-    for pk, number, park_id, town_id in parcels.order_by().values_list("pk", "number", "park_id", "park__town_id") \
-            .iterator(chunk_size=CHUNK):
+    for pk, number, park_id, town_id in (
+        parcels.order_by().values_list("pk", "number", "park_id", "park__town_id").iterator(chunk_size=CHUNK)
+    ):
         out.checked.add((PARCEL, pk))
         out.subjects[(PARCEL, pk)] = Subject(number[:250], town_id, park_id)
-    rows = scoped(Occupancy.objects.filter(overstaying_q(as_of)), actor).order_by("end", "pk").values_list(
-        "enterprise_id", "enterprise__name", "parcel_id", "parcel__number", "parcel__park_id", "parcel__status", "end")
+    rows = (
+        scoped(Occupancy.objects.filter(overstaying_q(as_of)), actor)
+        .order_by("end", "pk")
+        .values_list(
+            "enterprise_id",
+            "enterprise__name",
+            "parcel_id",
+            "parcel__number",
+            "parcel__park_id",
+            "parcel__status",
+            "end",
+        )
+    )
     for ent, firm, pid, number, park_id, status, end in rows:
         f = ended_lease_finding(number, end, as_of, firm, status == Parcel.Status.VACATING)
         if ent in ents and (ENTERPRISE, ent, f.rule) not in out.found:

@@ -41,8 +41,9 @@ def contract_timeline(c, rc, as_of: dt.date, colours: dict[str, str]) -> dict | 
         warn = colours.get(f"{key}.overdue") or colours.get(f"{key}.due_soon")
         if key == "start":
             warn = colours.get("idle.not_started") or colours.get("idle.take_back") or warn
-        rows.append({"key": key, "label": label, "agreed": agreed, "original": original, "actual": actual,
-                     "warn": warn})
+        rows.append(
+            {"key": key, "label": label, "agreed": agreed, "original": original, "actual": actual, "warn": warn}
+        )
     dates = [d for r in rows for d in (r["agreed"], r["original"], r["actual"]) if d] + [as_of]
     if c.signed_on:
         dates.append(c.signed_on)
@@ -71,15 +72,27 @@ def contract_timeline(c, rc, as_of: dt.date, colours: dict[str, str]) -> dict | 
             segs.append({"x1": r["xa"], "x2": r["xd"], "colour": LATE_GREY, "dash": ""})
         elif r["agreed"] and not r["actual"]:
             if as_of > r["agreed"]:
-                segs.append({"x1": r["xa"], "x2": x(as_of), "dash": "",
-                             "colour": COLOUR_HEX.get(r["warn"] or "", LATE_GREY)})
+                segs.append(
+                    {"x1": r["xa"], "x2": x(as_of), "dash": "", "colour": COLOUR_HEX.get(r["warn"] or "", LATE_GREY)}
+                )
             else:
-                segs.append({"x1": x(as_of), "x2": r["xa"], "dash": "3 3",
-                             "colour": COLOUR_HEX.get(r["warn"] or "", "#b8bec8")})
+                segs.append(
+                    {"x1": x(as_of), "x2": r["xa"], "dash": "3 3", "colour": COLOUR_HEX.get(r["warn"] or "", "#b8bec8")}
+                )
         r["segments"] = segs
         r["late_days"] = (r["actual"] - r["agreed"]).days if r["agreed"] and r["actual"] else None
-        r["overdue_days"] = (as_of - r["agreed"]).days if r["agreed"] and not r["actual"] and as_of > r["agreed"] else None
+        r["overdue_days"] = (
+            (as_of - r["agreed"]).days if r["agreed"] and not r["actual"] and as_of > r["agreed"] else None
+        )
     height = TOP + ROW * len(rows) + 16
-    return {"rows": rows, "ticks": ticks, "width": WIDTH, "height": height, "left": LEFT, "right": WIDTH - RIGHT,
-            "today": {"x": x(as_of), "date": as_of}, "signed": {"x": x(c.signed_on), "date": c.signed_on}
-            if c.signed_on else None, "axis_y": height - 12}
+    return {
+        "rows": rows,
+        "ticks": ticks,
+        "width": WIDTH,
+        "height": height,
+        "left": LEFT,
+        "right": WIDTH - RIGHT,
+        "today": {"x": x(as_of), "date": as_of},
+        "signed": {"x": x(c.signed_on), "date": c.signed_on} if c.signed_on else None,
+        "axis_y": height - 12,
+    }

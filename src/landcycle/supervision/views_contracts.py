@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Sum
 from django.shortcuts import render
 from django.utils import timezone
-from django.db.models import Exists, OuterRef
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
 
 from landcycle.accounts.scope import access, can_write, in_scope
 from landcycle.registry.models import Parcel
@@ -32,8 +30,11 @@ from .timeline import contract_timeline
 def _colour_filter(qs, value):
     """red / yellow: the worst open warning; grey: a contract the rules could not judge (never "green");
     green: nothing fires and nothing left unjudged."""
-    grey = Exists(Warning.objects.filter(subject_type=Warning.SubjectType.CONTRACT, subject_id=OuterRef("pk"),
-                                         colour=Warning.Colour.GREY).exclude(status=Warning.Status.CLOSED))
+    grey = Exists(
+        Warning.objects.filter(
+            subject_type=Warning.SubjectType.CONTRACT, subject_id=OuterRef("pk"), colour=Warning.Colour.GREY
+        ).exclude(status=Warning.Status.CLOSED)
+    )
     if value == "grey":
         return qs.filter(grey)
     if value == "green":
@@ -44,18 +45,34 @@ def _colour_filter(qs, value):
 def _listing(request) -> Listing:
     user = request.user
     return Listing(
-        request, search_fields=("number", "holder_name", "project", "parcels__number"),
+        request,
+        search_fields=("number", "holder_name", "project", "parcels__number"),
         search_label=_("合同编号、受让人、项目或地块编号"),
-        filters=[Filter("town", _("镇街"), town_choices(user), "town__code"),
-                 Filter("kind", _("合同类型"), choice_list(Contract.Kind), "kind"),
-                 Filter("colour", _("预警颜色"), [("red", _("红")), ("yellow", _("黄")), ("grey", _("未能判定")),
-                                                 ("green", _("绿（无预警）"))],
-                        _colour_filter),
-                 Filter("idle", _("闲置土地"), [("yes", _("是")), ("no", _("否"))],
-                        lambda qs, v: qs.filter(idle__gt=0) if v == "yes" else qs.filter(idle=0))],
-        sorts={"number": ("number",), "holder": ("holder_name", "number"), "signed": ("signed_on", "number"),
-               "area": ("area_m2",), "price": ("price_wan",), "colour": ("worst", "number"),
-               "start": ("agreed_start", "number")},
+        filters=[
+            Filter("town", _("镇街"), town_choices(user), "town__code"),
+            Filter("kind", _("合同类型"), choice_list(Contract.Kind), "kind"),
+            Filter(
+                "colour",
+                _("预警颜色"),
+                [("red", _("红")), ("yellow", _("黄")), ("grey", _("未能判定")), ("green", _("绿（无预警）"))],
+                _colour_filter,
+            ),
+            Filter(
+                "idle",
+                _("闲置土地"),
+                [("yes", _("是")), ("no", _("否"))],
+                lambda qs, v: qs.filter(idle__gt=0) if v == "yes" else qs.filter(idle=0),
+            ),
+        ],
+        sorts={
+            "number": ("number",),
+            "holder": ("holder_name", "number"),
+            "signed": ("signed_on", "number"),
+            "area": ("area_m2",),
+            "price": ("price_wan",),
+            "colour": ("worst", "number"),
+            "start": ("agreed_start", "number"),
+        },
         default_order=("-worst", "-signed_on", "number"),
     )
 
@@ -63,8 +80,13 @@ def _listing(request) -> Listing:
 def _top_warnings(ids) -> dict[int, Warning]:
     """The worst open warning of each contract."""
     out = {}
-    for w in Warning.objects.filter(subject_type=Warning.SubjectType.CONTRACT, subject_id__in=list(ids)).exclude(
-            status=Warning.Status.CLOSED).filter(rank__gt=0).annotate(p=priority()).order_by("subject_id", "-rank", "p"):
+    for w in (
+        Warning.objects.filter(subject_type=Warning.SubjectType.CONTRACT, subject_id__in=list(ids))
+        .exclude(status=Warning.Status.CLOSED)
+        .filter(rank__gt=0)
+        .annotate(p=priority())
+        .order_by("subject_id", "-rank", "p")
+    ):
         out.setdefault(w.subject_id, w)
     return out
 
@@ -93,31 +115,51 @@ def contract_list(request):
     by_worst = dict(qs.order_by().values_list("worst").annotate(n=Count("id", distinct=True)))
     warnings = Warning.objects.filter(subject_type=Warning.SubjectType.CONTRACT, subject_id__in=qs.values("pk"))
     fees = fees_due(warnings)
-    kpis = [kpi(_("合同"), totals["n"], _("份"), note=_("成交价款 %(p)s 万元") % {"p": f"{totals['price'] or 0:,.0f}"}),
-            kpi(_("供地面积"), m2_to_mu(totals["m2"] or 0), _("亩"), places=1),
-            kpi(_("红色预警"), by_worst.get(2, 0), _("份"), note=_("合同中最重的预警为红")),
-            kpi(_("黄色预警"), by_worst.get(1, 0), _("份")),
-            kpi(_("闲置土地"), qs.filter(idle__gt=0).count(), _("份"),
-                note=_("可无偿收回 %(n)s 份") % {"n": fees["take_back"]}),
-            kpi(_("应征闲置费"), fees["fee_wan"], _("万元"), places=2)]
-    rows = listing.ordered(qs.select_related("town", "holder__town").prefetch_related(
-        Prefetch("parcel_links", queryset=ContractParcel.objects.select_related("parcel").order_by("parcel__number"))))
+    kpis = [
+        kpi(_("合同"), totals["n"], _("份"), note=_("成交价款 %(p)s 万元") % {"p": f"{totals['price'] or 0:,.0f}"}),
+        kpi(_("供地面积"), m2_to_mu(totals["m2"] or 0), _("亩"), places=1),
+        kpi(_("红色预警"), by_worst.get(2, 0), _("份"), note=_("合同中最重的预警为红")),
+        kpi(_("黄色预警"), by_worst.get(1, 0), _("份")),
+        kpi(
+            _("闲置土地"),
+            qs.filter(idle__gt=0).count(),
+            _("份"),
+            note=_("可无偿收回 %(n)s 份") % {"n": fees["take_back"]},
+        ),
+        kpi(_("应征闲置费"), fees["fee_wan"], _("万元"), places=2),
+    ]
+    rows = listing.ordered(
+        qs.select_related("town", "holder__town").prefetch_related(
+            Prefetch(
+                "parcel_links", queryset=ContractParcel.objects.select_related("parcel").order_by("parcel__number")
+            )
+        )
+    )
     page = listing.page(rows)
     top = _top_warnings(c.pk for c in page.object_list)
     for c in page.object_list:
         c.top = top.get(c.pk)
         c.colour = COLOUR_OF_RANK.get(c.worst) if c.worst >= 0 else None
         c.holder_visible = c.holder_id is not None and in_scope(user, c.holder.town)
-    return render(request, "supervision/contract_list.html", {
-        "listing": listing, "page_obj": page, "kpis": kpis, "checked": last_checked(user),
-        "can_edit": can_write(user, "contracts")})
+    return render(
+        request,
+        "supervision/contract_list.html",
+        {
+            "listing": listing,
+            "page_obj": page,
+            "kpis": kpis,
+            "checked": last_checked(user),
+            "can_edit": can_write(user, "contracts"),
+        },
+    )
 
 
 def _attainment(m) -> Decimal | None:
     if m.measured is None:
         return None
-    direction = m.direction or (policy().commitment_kinds[m.kind].direction if m.kind in policy().commitment_kinds
-                                else "min")
+    direction = m.direction or (
+        policy().commitment_kinds[m.kind].direction if m.kind in policy().commitment_kinds else "min"
+    )
     if direction == "min":
         return m.measured / m.committed if m.committed > 0 else None
     return m.committed / m.measured if m.measured > 0 else None
@@ -148,21 +190,45 @@ def contract_detail(request, pk):
     if worst == 0 and any(w.colour == "grey" for w in open_):
         worst_colour = "grey"  # not judged is not green
     en = get_language() == "en"
-    kpis = [kpi(_("面积"), c.area_mu, _("亩"), places=2, note=f"{c.area_m2 or 0:,.2f} m²"),
-            kpi(_("成交价格"), c.price_wan, _("万元"), places=2),
-            kpi(_("未销号预警"), sum(1 for w in warnings if w.active), _("条"),
-                note=", ".join(rule_label(r) for r in live) or _("无")),
-            kpi(_("应征闲置费"), fees["fee_wan"], _("万元"), places=2,
-                note=_("可无偿收回") if fees["take_back"] else "")]
-    return render(request, "supervision/contract_detail.html", {
-        "c": c, "kpis": kpis, "commitments": commitments, "warnings": warnings, "as_of": as_of,
-        "timeline": contract_timeline(c, settled.contract, as_of, live),
-        "date_notes": [z if not en else e for m in ("start", "completion", "production")
-                       for z, e in settled.notes.get(m, [])],
-        "date_flags": list(dict.fromkeys(z if not en else e for m in ("start", "completion", "production")
-                                         for z, e in settled.flags.get(m, []))), "worst": worst_colour,
-        "parcels": list(parcels.select_related("park").defer("geometry")), "holder_visible": c.holder_id and in_scope(user, c.holder.town),
-        "extensions": list(c.extensions.all()), "delays": list(c.government_delays.all()),
-        "geo": feature_collection(parcels), "map_config": map_config(), "can_edit": can_write(user, "contracts"),
-        "plural": pgettext("plural", "地块"),
-    })
+    kpis = [
+        kpi(_("面积"), c.area_mu, _("亩"), places=2, note=f"{c.area_m2 or 0:,.2f} m²"),
+        kpi(_("成交价格"), c.price_wan, _("万元"), places=2),
+        kpi(
+            _("未销号预警"),
+            sum(1 for w in warnings if w.active),
+            _("条"),
+            note=", ".join(rule_label(r) for r in live) or _("无"),
+        ),
+        kpi(_("应征闲置费"), fees["fee_wan"], _("万元"), places=2, note=_("可无偿收回") if fees["take_back"] else ""),
+    ]
+    return render(
+        request,
+        "supervision/contract_detail.html",
+        {
+            "c": c,
+            "kpis": kpis,
+            "commitments": commitments,
+            "warnings": warnings,
+            "as_of": as_of,
+            "timeline": contract_timeline(c, settled.contract, as_of, live),
+            "date_notes": [
+                z if not en else e for m in ("start", "completion", "production") for z, e in settled.notes.get(m, [])
+            ],
+            "date_flags": list(
+                dict.fromkeys(
+                    z if not en else e
+                    for m in ("start", "completion", "production")
+                    for z, e in settled.flags.get(m, [])
+                )
+            ),
+            "worst": worst_colour,
+            "parcels": list(parcels.select_related("park").defer("geometry")),
+            "holder_visible": c.holder_id and in_scope(user, c.holder.town),
+            "extensions": list(c.extensions.all()),
+            "delays": list(c.government_delays.all()),
+            "geo": feature_collection(parcels),
+            "map_config": map_config(),
+            "can_edit": can_write(user, "contracts"),
+            "plural": pgettext("plural", "地块"),
+        },
+    )

@@ -55,10 +55,16 @@ def _render(request, form, *, title, contract=None, cancel, extra=None):
 
 def _contract_lists(user) -> dict:
     """Datalists for the parcel and holder fields (the user's scope only)."""
-    parcels = scoped(Parcel.objects.filter(contract_links__isnull=True), user).order_by(
-        "number").values_list("number", "park__name")[:1500]
-    holders = scoped(Enterprise.objects.filter(status=Enterprise.Status.OPERATING), user).order_by(
-        "name").values_list("uscc", "name")[:1500]
+    parcels = (
+        scoped(Parcel.objects.filter(contract_links__isnull=True), user)
+        .order_by("number")
+        .values_list("number", "park__name")[:1500]
+    )
+    holders = (
+        scoped(Enterprise.objects.filter(status=Enterprise.Status.OPERATING), user)
+        .order_by("name")
+        .values_list("uscc", "name")[:1500]
+    )
     return {"datalists": [("contract-parcels", list(parcels)), ("contract-holders", list(holders))]}
 
 
@@ -74,20 +80,30 @@ def contract_create(request):
     c = _run(request, form, lambda d: services.contract_create(actor=request.user, **d))
     if c:
         return redirect("contract_detail", c.pk)
-    return _render(request, form, title=_("登记供地合同"), cancel=reverse("contract_list"),
-                   extra=_contract_lists(request.user))
+    return _render(
+        request, form, title=_("登记供地合同"), cancel=reverse("contract_list"), extra=_contract_lists(request.user)
+    )
 
 
 def contract_edit(request, pk):
     _editor(request)
     c = access(Contract.objects.select_related("town", "holder"), request.user, pk=pk)
     form = ContractForm(request.POST or None, user=request.user, initial=contract_initial(c), version=c.version)
-    saved = _run(request, form, lambda d: services.contract_update(actor=request.user, contract=c,
-                                                                   expected_version=form.take_version(d), **d))
+    saved = _run(
+        request,
+        form,
+        lambda d: services.contract_update(actor=request.user, contract=c, expected_version=form.take_version(d), **d),
+    )
     if saved:
         return redirect("contract_detail", saved.pk)
-    return _render(request, form, title=_("编辑供地合同"), contract=c, cancel=reverse("contract_detail", args=[pk]),
-                   extra=_contract_lists(request.user))
+    return _render(
+        request,
+        form,
+        title=_("编辑供地合同"),
+        contract=c,
+        cancel=reverse("contract_detail", args=[pk]),
+        extra=_contract_lists(request.user),
+    )
 
 
 def _contract(request, pk) -> Contract:
@@ -107,15 +123,28 @@ def commitment_create(request, pk):
 def commitment_edit(request, pk):
     _editor(request)
     m = access(Commitment.objects.select_related("contract__town"), request.user, pk=pk)
-    initial = {"measured": "" if m.measured is None else format(m.measured.normalize(), "f"),
-               "measured_on": m.measured_on.isoformat() if m.measured_on else timezone.localdate().isoformat()}
+    initial = {
+        "measured": "" if m.measured is None else format(m.measured.normalize(), "f"),
+        "measured_on": m.measured_on.isoformat() if m.measured_on else timezone.localdate().isoformat(),
+    }
     form = MeasureForm(request.POST or None, user=request.user, initial=initial, version=m.version)
-    saved = _run(request, form, lambda d: services.commitment_measure(actor=request.user, commitment=m,
-                                                                      expected_version=form.take_version(d), **d))
+    saved = _run(
+        request,
+        form,
+        lambda d: services.commitment_measure(
+            actor=request.user, commitment=m, expected_version=form.take_version(d), **d
+        ),
+    )
     if saved:
         return redirect("contract_detail", m.contract_id)
-    return _render(request, form, title=_("录入实测值"), contract=m.contract,
-                   cancel=reverse("contract_detail", args=[m.contract_id]), extra={"commitment": m})
+    return _render(
+        request,
+        form,
+        title=_("录入实测值"),
+        contract=m.contract,
+        cancel=reverse("contract_detail", args=[m.contract_id]),
+        extra={"commitment": m},
+    )
 
 
 def extension_create(request, pk):
@@ -129,10 +158,8 @@ def extension_create(request, pk):
 
 def delay_create(request, pk):
     c = _contract(request, pk)
-    form = DelayForm(request.POST or None, user=request.user,
-                     initial={"recorded_on": timezone.localdate().isoformat()})
+    form = DelayForm(request.POST or None, user=request.user, initial={"recorded_on": timezone.localdate().isoformat()})
     d = _run(request, form, lambda v: services.government_delay_add(actor=request.user, contract=c, **v))
     if d:
         return redirect("contract_detail", c.pk)
-    return _render(request, form, title=_("登记政府原因延迟"), contract=c,
-                   cancel=reverse("contract_detail", args=[pk]))
+    return _render(request, form, title=_("登记政府原因延迟"), contract=c, cancel=reverse("contract_detail", args=[pk]))

@@ -48,35 +48,56 @@ def _listing(request, base) -> Listing:
         Filter("rule", _("规则"), rule_choices(base.order_by().values_list("rule", flat=True).distinct()), "rule"),
         Filter("subject", _("对象类型"), choice_list(Warning.SubjectType), "subject_type"),
         Filter("colour", _("颜色"), choice_list(Warning.Colour), "colour"),
-        Filter("status", _("处理状态"), [(STATUS_ACTIVE, _("未销号")), *choice_list(Warning.Status),
-                                         (STATUS_MINE, _("指派给我"))], lambda qs, v: _status(qs, v, user))]
+        Filter(
+            "status",
+            _("处理状态"),
+            [(STATUS_ACTIVE, _("未销号")), *choice_list(Warning.Status), (STATUS_MINE, _("指派给我"))],
+            lambda qs, v: _status(qs, v, user),
+        ),
+    ]
     return Listing(
-        request, search_fields=("subject_label", "reason_zh", "reason_en"), search_label=_("对象名称或原因"),
+        request,
+        search_fields=("subject_label", "reason_zh", "reason_en"),
+        search_label=_("对象名称或原因"),
         filters=filters,
-        sorts={"colour": ("rank", "last_changed"), "changed": ("last_changed",), "raised": ("first_raised",),
-               "town": ("town__code", "-rank"), "subject": ("subject_label",), "rule": ("rule", "-rank")},
+        sorts={
+            "colour": ("rank", "last_changed"),
+            "changed": ("last_changed",),
+            "raised": ("first_raised",),
+            "town": ("town__code", "-rank"),
+            "subject": ("subject_label",),
+            "rule": ("rule", "-rank"),
+        },
         default_order=("closed_last", "-rank", "priority", "-last_changed", "subject_label"),
     )
 
 
 def subject_url(w: Warning) -> str:
     name = {Warning.SubjectType.CONTRACT: "contract_detail", Warning.SubjectType.PARCEL: "parcel_detail"}.get(
-        w.subject_type, "enterprise_detail")
+        w.subject_type, "enterprise_detail"
+    )
     return reverse(name, args=[w.subject_id])
 
 
 def _kpis(qs) -> list[dict]:
     counts = colour_counts(qs)
     fees = fees_due(qs)
-    return [kpi(_("红色预警"), counts["red"], _("条"), note=_("未销号")) | {"tone": "red"},
-            kpi(_("黄色预警"), counts["yellow"], _("条"), note=_("未销号")) | {"tone": "yellow"},
-            kpi(_("已转绿待销号"), counts["green"], _("条"), note=_("规则不再触发")) | {"tone": "green"},
-            kpi(_("未能判定"), counts["grey"], _("条"), note=_("日期缺失或存疑，不算绿")) | {"tone": "grey"},
-            kpi(_("到期提醒"), counts["blue"], _("条"), note=_("约定日期临近，尚未逾期")) | {"tone": "blue"},
-            kpi(_("已确认处理中"), counts["acknowledged"], _("条")),
-            kpi(_("已销号"), counts["closed"], _("条")),
-            kpi(_("应征闲置费"), fees["fee_wan"], _("万元"), places=2,
-                note=_("可无偿收回 %(n)s 宗") % {"n": fees["take_back"]})]
+    return [
+        kpi(_("红色预警"), counts["red"], _("条"), note=_("未销号")) | {"tone": "red"},
+        kpi(_("黄色预警"), counts["yellow"], _("条"), note=_("未销号")) | {"tone": "yellow"},
+        kpi(_("已转绿待销号"), counts["green"], _("条"), note=_("规则不再触发")) | {"tone": "green"},
+        kpi(_("未能判定"), counts["grey"], _("条"), note=_("日期缺失或存疑，不算绿")) | {"tone": "grey"},
+        kpi(_("到期提醒"), counts["blue"], _("条"), note=_("约定日期临近，尚未逾期")) | {"tone": "blue"},
+        kpi(_("已确认处理中"), counts["acknowledged"], _("条")),
+        kpi(_("已销号"), counts["closed"], _("条")),
+        kpi(
+            _("应征闲置费"),
+            fees["fee_wan"],
+            _("万元"),
+            places=2,
+            note=_("可无偿收回 %(n)s 宗") % {"n": fees["take_back"]},
+        ),
+    ]
 
 
 def warning_board(request):
@@ -85,9 +106,12 @@ def warning_board(request):
     user = request.user
     base = warnings_in_scope(user)
     listing = _listing(request, base)
-    qs = listing.filtered(base).annotate(closed_last=Case(When(status=Warning.Status.CLOSED, then=Value(1)),
-                                                         default=Value(0), output_field=IntegerField()),
-                                         priority=priority())
+    qs = listing.filtered(base).annotate(
+        closed_last=Case(
+            When(status=Warning.Status.CLOSED, then=Value(1)), default=Value(0), output_field=IntegerField()
+        ),
+        priority=priority(),
+    )
     rows = listing.ordered(qs.select_related("town", "park", "assignee"))
     if wants_csv(request):
         return _csv(rows)
@@ -96,26 +120,75 @@ def warning_board(request):
         w.url = subject_url(w)
     towns, many = [], len(town_choices(user)) > 1
     if many:
-        towns = list(base.exclude(status=Warning.Status.CLOSED).order_by().values("town_id", "town__name", "town__code")
-                     .annotate(red=Count("id", filter=Q(colour="red")), yellow=Count("id", filter=Q(colour="yellow")),
-                               green=Count("id", filter=Q(colour="green")), grey=Count("id", filter=Q(colour="grey")),
-                               blue=Count("id", filter=Q(colour="blue"))).order_by("-red", "-yellow", "town__code"))
-    return render(request, "supervision/warning_board.html", {
-        "listing": listing, "page_obj": page, "kpis": _kpis(qs), "checked": last_checked(user), "towns": towns,
-        "show_town": many,
-        "can_refresh": can_write(user, "supervision"), "today": timezone.localdate()})
+        towns = list(
+            base.exclude(status=Warning.Status.CLOSED)
+            .order_by()
+            .values("town_id", "town__name", "town__code")
+            .annotate(
+                red=Count("id", filter=Q(colour="red")),
+                yellow=Count("id", filter=Q(colour="yellow")),
+                green=Count("id", filter=Q(colour="green")),
+                grey=Count("id", filter=Q(colour="grey")),
+                blue=Count("id", filter=Q(colour="blue")),
+            )
+            .order_by("-red", "-yellow", "town__code")
+        )
+    return render(
+        request,
+        "supervision/warning_board.html",
+        {
+            "listing": listing,
+            "page_obj": page,
+            "kpis": _kpis(qs),
+            "checked": last_checked(user),
+            "towns": towns,
+            "show_town": many,
+            "can_refresh": can_write(user, "supervision"),
+            "today": timezone.localdate(),
+        },
+    )
 
 
 def _csv(rows):
     en = get_language() == "en"
-    return csv_response(_("三色预警"), [
-        _("颜色"), _("对象类型"), _("对象"), _("规则"), _("原因"), _("镇街"), _("园区"), _("首次预警"), _("颜色变化"),
-        _("最近复核"), _("处理状态"), _("责任人"), _("逾期天数"), _("应征闲置费（万元）")],
-        ((w.get_colour_display(), w.get_subject_type_display(), w.subject_label, rule_label(w.rule),
-          (w.reason_en if en else w.reason_zh), w.town.name, w.park.name if w.park else "", w.first_raised.isoformat(),
-          w.last_changed.isoformat(), w.checked_on.isoformat(), w.get_status_display(), str(w.assignee or ""),
-          w.days_overdue if w.days_overdue is not None else "", w.fee_wan if w.fee_wan is not None else "")
-         for w in rows.iterator(chunk_size=2000)))
+    return csv_response(
+        _("三色预警"),
+        [
+            _("颜色"),
+            _("对象类型"),
+            _("对象"),
+            _("规则"),
+            _("原因"),
+            _("镇街"),
+            _("园区"),
+            _("首次预警"),
+            _("颜色变化"),
+            _("最近复核"),
+            _("处理状态"),
+            _("责任人"),
+            _("逾期天数"),
+            _("应征闲置费（万元）"),
+        ],
+        (
+            (
+                w.get_colour_display(),
+                w.get_subject_type_display(),
+                w.subject_label,
+                rule_label(w.rule),
+                (w.reason_en if en else w.reason_zh),
+                w.town.name,
+                w.park.name if w.park else "",
+                w.first_raised.isoformat(),
+                w.last_changed.isoformat(),
+                w.checked_on.isoformat(),
+                w.get_status_display(),
+                str(w.assignee or ""),
+                w.days_overdue if w.days_overdue is not None else "",
+                w.fee_wan if w.fee_wan is not None else "",
+            )
+            for w in rows.iterator(chunk_size=2000)
+        ),
+    )
 
 
 def _refresh(request):
@@ -133,20 +206,37 @@ def _refresh(request):
         for p in exc.problems:
             messages.error(request, p.message)
         return redirect("warning_board")
-    messages.success(request, _("已按 %(d)s 重新计算：新增 %(r)s 条，颜色变化 %(c)s 条（转绿 %(g)s 条），未变 %(u)s 条；"
-                                "用时 %(s).1f 秒。") % {"d": day.isoformat(), "r": result.raised, "c": result.changed,
-                                                    "g": result.turned_green, "u": result.unchanged, "s": result.seconds})
+    messages.success(
+        request,
+        _("已按 %(d)s 重新计算：新增 %(r)s 条，颜色变化 %(c)s 条（转绿 %(g)s 条），未变 %(u)s 条；用时 %(s).1f 秒。")
+        % {
+            "d": day.isoformat(),
+            "r": result.raised,
+            "c": result.changed,
+            "g": result.turned_green,
+            "u": result.unchanged,
+            "s": result.seconds,
+        },
+    )
     if result.skipped:
-        messages.warning(request, _("%(n)s 份合同的数据有矛盾，未能复核，请逐份修正：%(list)s") % {
-            "n": len(result.skipped), "list": "、".join(n for n, _m in result.skipped[:10])})
+        messages.warning(
+            request,
+            _("%(n)s 份合同的数据有矛盾，未能复核，请逐份修正：%(list)s")
+            % {"n": len(result.skipped), "list": "、".join(n for n, _m in result.skipped[:10])},
+        )
         for number, why in result.skipped[:5]:  # which row, which date, why
             messages.warning(request, _("未能复核合同 %(n)s：%(why)s") % {"n": number, "why": why})
     return redirect(safe_next(request, reverse("warning_board")))
 
 
 def _assignees(w: Warning):
-    return [u for u in User.objects.filter(is_active=True, region__isnull=False).select_related("region").order_by(
-        "region__code", "username") if in_scope(u, w.town)]
+    return [
+        u
+        for u in User.objects.filter(is_active=True, region__isnull=False)
+        .select_related("region")
+        .order_by("region__code", "username")
+        if in_scope(u, w.town)
+    ]
 
 
 def warning_detail(request, pk):
@@ -164,8 +254,12 @@ def warning_detail(request, pk):
                 who = next((u for u in _assignees(w) if str(u.pk) == request.POST.get("assignee")), None)
                 services.warning_assign(actor=user, warning=w, assignee=who)
             elif action == "close":
-                services.warning_close(actor=user, warning=w, reason=request.POST.get("reason", ""),
-                                       exception=request.POST.get("exception") == "1")
+                services.warning_close(
+                    actor=user,
+                    warning=w,
+                    reason=request.POST.get("reason", ""),
+                    exception=request.POST.get("exception") == "1",
+                )
             else:
                 raise Http404
         except RuleError as exc:
@@ -177,10 +271,19 @@ def warning_detail(request, pk):
     subject_visible = True
     if w.subject_type == Warning.SubjectType.CONTRACT:
         subject_visible = scoped(Contract.objects.filter(pk=w.subject_id), user).exists()
-    return render(request, "supervision/warning_detail.html", {
-        "w": w, "events": list(w.events.select_related("actor").order_by("at", "pk")), "problems": problems,
-        "subject_url": subject_url(w), "subject_visible": subject_visible, "can_act": can_write(user, "supervision"),
-        "assignees": _assignees(w) if can_write(user, "supervision") else []})
+    return render(
+        request,
+        "supervision/warning_detail.html",
+        {
+            "w": w,
+            "events": list(w.events.select_related("actor").order_by("at", "pk")),
+            "problems": problems,
+            "subject_url": subject_url(w),
+            "subject_visible": subject_visible,
+            "can_act": can_write(user, "supervision"),
+            "assignees": _assignees(w) if can_write(user, "supervision") else [],
+        },
+    )
 
 
 def town_detail(request, pk):
@@ -188,21 +291,49 @@ def town_detail(request, pk):
     town = access(Region.objects.filter(level=Region.Level.TOWN), user, pk=pk)
     qs = warnings_in_scope(user).filter(town=town)
     contracts = scoped(Contract.objects.filter(town=town), user)
-    parks = list(scoped(Park.objects.filter(town=town), user).order_by("code").annotate(
-        n_parcels=Count("parcels", distinct=True)))
-    by_park = {r["park_id"]: r for r in qs.exclude(status=Warning.Status.CLOSED).order_by().values("park_id").annotate(
-        red=Count("id", filter=Q(colour="red")), yellow=Count("id", filter=Q(colour="yellow")),
-        green=Count("id", filter=Q(colour="green")), grey=Count("id", filter=Q(colour="grey")))}
-    n_contracts = dict(contracts.order_by().values_list("parcel_links__parcel__park_id").annotate(n=Count("id", distinct=True)))
+    parks = list(
+        scoped(Park.objects.filter(town=town), user)
+        .order_by("code")
+        .annotate(n_parcels=Count("parcels", distinct=True))
+    )
+    by_park = {
+        r["park_id"]: r
+        for r in qs.exclude(status=Warning.Status.CLOSED)
+        .order_by()
+        .values("park_id")
+        .annotate(
+            red=Count("id", filter=Q(colour="red")),
+            yellow=Count("id", filter=Q(colour="yellow")),
+            green=Count("id", filter=Q(colour="green")),
+            grey=Count("id", filter=Q(colour="grey")),
+        )
+    }
+    n_contracts = dict(
+        contracts.order_by().values_list("parcel_links__parcel__park_id").annotate(n=Count("id", distinct=True))
+    )
     for p in parks:
         p.w = by_park.get(p.pk, {})
         p.n_contracts = n_contracts.get(p.pk, 0)
     kpis = _kpis(qs)
     kpis.insert(0, kpi(_("供地合同"), contracts.count(), _("份")))
-    top = list(qs.exclude(status=Warning.Status.CLOSED).filter(rank__gt=0).select_related("park", "assignee")
-               .annotate(priority=priority()).order_by("-rank", "priority", "-last_changed", "subject_label")[:30])
+    top = list(
+        qs.exclude(status=Warning.Status.CLOSED)
+        .filter(rank__gt=0)
+        .select_related("park", "assignee")
+        .annotate(priority=priority())
+        .order_by("-rank", "priority", "-last_changed", "subject_label")[:30]
+    )
     for w in top:
         w.url = subject_url(w)
-    return render(request, "supervision/town_detail.html", {
-        "town": town, "kpis": kpis, "parks": parks, "top": top, "checked": last_checked(user),
-        "n_active": qs.exclude(status=Warning.Status.CLOSED).filter(rank__gt=0).count()})
+    return render(
+        request,
+        "supervision/town_detail.html",
+        {
+            "town": town,
+            "kpis": kpis,
+            "parks": parks,
+            "top": top,
+            "checked": last_checked(user),
+            "n_active": qs.exclude(status=Warning.Status.CLOSED).filter(rank__gt=0).count(),
+        },
+    )

@@ -22,14 +22,25 @@ from landcycle.registry.selectors import towns_in_scope
 from landcycle.web.listing import Filter, Listing, kpi
 
 ACTION_LABELS = {
-    "park.create": _("新建园区"), "park.update": _("修改园区"),
-    "parcel.create": _("新建地块"), "parcel.update": _("修改地块"),
-    "enterprise.create": _("新建企业"), "enterprise.update": _("修改企业"),
-    "occupancy.create": _("登记用地关系"), "occupancy.end": _("终止用地关系"),
-    "region.load": _("载入行政区划"), "user.create": _("新建用户"),
+    "park.create": _("新建园区"),
+    "park.update": _("修改园区"),
+    "parcel.create": _("新建地块"),
+    "parcel.update": _("修改地块"),
+    "enterprise.create": _("新建企业"),
+    "enterprise.update": _("修改企业"),
+    "occupancy.create": _("登记用地关系"),
+    "occupancy.end": _("终止用地关系"),
+    "region.load": _("载入行政区划"),
+    "user.create": _("新建用户"),
 }
-VERBS = {"create": _("新建"), "update": _("修改"), "end": _("终止"), "load": _("载入"), "delete": _("删除"),
-         "import": _("导入")}
+VERBS = {
+    "create": _("新建"),
+    "update": _("修改"),
+    "end": _("终止"),
+    "load": _("载入"),
+    "delete": _("删除"),
+    "import": _("导入"),
+}
 SOURCES = {"sample": _("示例数据"), "import": _("台账导入")}
 
 
@@ -86,6 +97,7 @@ def _show(value) -> str:
 
 def diff_rows(entry: AuditEntry) -> list[dict]:
     """Field-by-field before/after, changed fields first; unchanged ones are left out of updates."""
+
     def load(text):
         try:
             data = json.loads(text) if text else None
@@ -102,8 +114,14 @@ def diff_rows(entry: AuditEntry) -> list[dict]:
         new = (after or {}).get(key)
         if before is not None and after is not None and (old == new or key == "version"):
             continue  # the edit lock's version (audit.versions) moves on every update: not a change to show
-        rows.append({"field": _field_label(model, key) if key else "", "before": _show(old) if before is not None else "",
-                     "after": _show(new) if after is not None else "", "changed": before is not None})
+        rows.append(
+            {
+                "field": _field_label(model, key) if key else "",
+                "before": _show(old) if before is not None else "",
+                "after": _show(new) if after is not None else "",
+                "changed": before is not None,
+            }
+        )
     return rows
 
 
@@ -133,7 +151,9 @@ def audit_list(request):
     actors = list(base.order_by().values_list("actor_name", flat=True).distinct())
     actions = list(base.order_by().values_list("action", "object_type").distinct())
     listing = Listing(
-        request, search_fields=("object_repr", "object_id"), search_label=_("对象名称或编号"),
+        request,
+        search_fields=("object_repr", "object_id"),
+        search_label=_("对象名称或编号"),
         filters=[
             Filter("actor", _("操作人"), [(a, a) for a in sorted(actors)], "actor_name"),
             Filter("action", _("操作"), sorted({a: action_label(a, t) for a, t in actions}.items()), "action"),
@@ -156,9 +176,19 @@ def audit_list(request):
         entry.type_label = model._meta.verbose_name if model else entry.object_type
         entry.diff = diff_rows(entry)
     latest = base.order_by("-seq").values_list("at", flat=True).first()
-    kpis = [kpi(_("审计记录"), base.count(), _("条")),
-            kpi(_("筛选结果"), page.paginator.count, _("条")),
-            kpi(_("最近一次写入"), timezone.localtime(latest).strftime("%Y-%m-%d %H:%M") if latest else "—")]
-    return render(request, "web/audit_list.html", {
-        "listing": listing, "page_obj": page, "kpis": kpis, "date_from": start, "date_to": end,
-    })
+    kpis = [
+        kpi(_("审计记录"), base.count(), _("条")),
+        kpi(_("筛选结果"), page.paginator.count, _("条")),
+        kpi(_("最近一次写入"), timezone.localtime(latest).strftime("%Y-%m-%d %H:%M") if latest else "—"),
+    ]
+    return render(
+        request,
+        "web/audit_list.html",
+        {
+            "listing": listing,
+            "page_obj": page,
+            "kpis": kpis,
+            "date_from": start,
+            "date_to": end,
+        },
+    )

@@ -9,12 +9,17 @@ from landcycle.accounts.scope import can_read_audit, can_write
 # (key, label, url name or None when the area is a group, children)
 NAVIGATION = [
     ("overview", _("总览"), "overview", []),
-    ("registry", _("登记"), None, [
-        ("parks", pgettext_lazy("plural", "园区"), "park_list"),
-        ("parcels", pgettext_lazy("plural", "地块"), "parcel_list"),
-        ("enterprises", pgettext_lazy("plural", "企业"), "enterprise_list"),
-        ("map", _("地块地图"), "parcel_map"),
-    ]),
+    (
+        "registry",
+        _("登记"),
+        None,
+        [
+            ("parks", pgettext_lazy("plural", "园区"), "park_list"),
+            ("parcels", pgettext_lazy("plural", "地块"), "parcel_list"),
+            ("enterprises", pgettext_lazy("plural", "企业"), "enterprise_list"),
+            ("map", _("地块地图"), "parcel_map"),
+        ],
+    ),
     ("admission", _("准入"), "area_pending", []),
     ("supply", _("供地/合同"), "contract_list", []),
     ("supervision", _("监管/预警"), "warning_board", []),
@@ -22,40 +27,80 @@ NAVIGATION = [
     ("rectification", _("整改"), "rectification_ledger", []),
     ("exits", _("腾退/改造"), "area_pending", []),
     ("ranking", _("赛马"), "area_pending", []),
-    ("system", _("系统"), None, [
-        ("audit", _("审计日志"), "audit_list"),
-        ("imports", _("数据导入"), "ledger_import_new"),
-        ("downloads", _("下载中心"), "export_job_list"),
-    ]),
+    (
+        "system",
+        _("系统"),
+        None,
+        [
+            ("audit", _("审计日志"), "audit_list"),
+            ("imports", _("数据导入"), "ledger_import_new"),
+            ("downloads", _("下载中心"), "export_job_list"),
+        ],
+    ),
 ]
 
 PENDING_AREAS = {key: label for key, label, url, _children in NAVIGATION if url == "area_pending"}
 
 # What each area not built yet will hold, and which part of the product brings it (docs/architecture.md).
 PENDING_DETAILS = {
-    "admission": (_("入园申请登记，按园区准入规则（最低亩均税收、投资强度、容积率、能耗排放、负面清单）逐条检查，"
-                    "给出准入或不予准入及未通过的规则。"), "admission", _("准入阶段")),
-    "supply": (_("出让与租赁合同、标准地“5+X”承诺指标、约定交地、开工、竣工、达产日期。"), "registry / supervision",
-               _("供给阶段")),
-    "supervision": (_("合同履约、闲置土地、承诺指标、项目进度的三色预警（红、黄、绿），每种颜色都写明规则、数据和变化历史。"),
-                    "supervision", _("监管阶段")),
-    "evaluation": (_("规上、规下企业的亩均效益综合评价：指标、权重、基准值、A/B/C/D分类与一票否决，按年度留存结果。"),
-                   "evaluation", _("监管阶段")),
-    "rectification": (_("巡视巡察发现的问题、整改任务、佐证材料，每月两次对账销号及防反弹。"), "rectification",
-                      _("整改监督")),
+    "admission": (
+        _(
+            "入园申请登记，按园区准入规则（最低亩均税收、投资强度、容积率、能耗排放、负面清单）逐条检查，"
+            "给出准入或不予准入及未通过的规则。"
+        ),
+        "admission",
+        _("准入阶段"),
+    ),
+    "supply": (
+        _("出让与租赁合同、标准地“5+X”承诺指标、约定交地、开工、竣工、达产日期。"),
+        "registry / supervision",
+        _("供给阶段"),
+    ),
+    "supervision": (
+        _("合同履约、闲置土地、承诺指标、项目进度的三色预警（红、黄、绿），每种颜色都写明规则、数据和变化历史。"),
+        "supervision",
+        _("监管阶段"),
+    ),
+    "evaluation": (
+        _("规上、规下企业的亩均效益综合评价：指标、权重、基准值、A/B/C/D分类与一票否决，按年度留存结果。"),
+        "evaluation",
+        _("监管阶段"),
+    ),
+    "rectification": (
+        _("巡视巡察发现的问题、整改任务、佐证材料，每月两次对账销号及防反弹。"),
+        "rectification",
+        _("整改监督"),
+    ),
     "exits": (_("腾退案件、遗留物清点与归属认定、司法调解，以及老旧工业区块改造项目。"), "exits", _("退出阶段")),
     "ranking": (_("镇街季度“赛马”排名：“五位一体”指标、标准化方法、权重与名次变化。"), "ranking", _("季度赛马")),
 }
 
 # url name -> navigation key of the item that is highlighted
 _ACTIVE = {
-    "overview": "overview", "parcel_map": "map", "audit_list": "audit", "evaluation": "evaluation",
-    "park": "parks", "parcel": "parcels", "enterprise": "enterprises", "occupancy": "parcels",
-    "contract": "supply", "commitment": "supply", "extension": "supply", "delay": "supply",
-    "warning": "supervision", "town": "supervision",
-    "ledger": "imports", "import": "imports", "export": "downloads",
-    "rectification": "rectification", "inspection": "rectification", "check": "rectification",
-    "finding": "rectification", "suggestion": "rectification", "task": "rectification", "round": "rectification",
+    "overview": "overview",
+    "parcel_map": "map",
+    "audit_list": "audit",
+    "evaluation": "evaluation",
+    "park": "parks",
+    "parcel": "parcels",
+    "enterprise": "enterprises",
+    "occupancy": "parcels",
+    "contract": "supply",
+    "commitment": "supply",
+    "extension": "supply",
+    "delay": "supply",
+    "warning": "supervision",
+    "town": "supervision",
+    "ledger": "imports",
+    "import": "imports",
+    "export": "downloads",
+    "rectification": "rectification",
+    "inspection": "rectification",
+    "check": "rectification",
+    "finding": "rectification",
+    "suggestion": "rectification",
+    "task": "rectification",
+    "round": "rectification",
     "evidence": "rectification",
 }
 
@@ -85,6 +130,14 @@ def navigation(request):
         if not url and not kids:
             continue
         href = reverse(url, args=[key]) if url == "area_pending" else (reverse(url) if url else None)
-        items.append({"key": key, "label": label, "url": href, "pending": url == "area_pending",
-                      "children": kids, "active": key == active or any(k["active"] for k in kids)})
+        items.append(
+            {
+                "key": key,
+                "label": label,
+                "url": href,
+                "pending": url == "area_pending",
+                "children": kids,
+                "active": key == active or any(k["active"] for k in kids),
+            }
+        )
     return {"navigation": items, "can_edit_registry": can_write(user, "registry")}

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 from urllib.parse import quote
 
 from django.conf import settings
@@ -109,8 +109,12 @@ def kpi(label, value, unit="", places=0, note="") -> dict:
     """One KPI card: the value already formatted with thousands separators."""
     from landcycle.web.templatetags.lc import num
 
-    return {"label": label, "value": num(value, places) if not isinstance(value, str) else value, "unit": unit,
-            "note": note}
+    return {
+        "label": label,
+        "value": num(value, places) if not isinstance(value, str) else value,
+        "unit": unit,
+        "note": note,
+    }
 
 
 def fixed(value, places: int) -> str:
@@ -139,8 +143,10 @@ def _attachment(response, title: str, fmt: str):
     return response
 
 
-CONTENT_TYPES = {"csv": "text/csv; charset=utf-8",
-                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def file_response(data: bytes, title: str, fmt: str) -> FileResponse:
@@ -163,10 +169,19 @@ def export_response(request, source: str):
     rows = list_rows(src, request.user, filters)
     total = rows.count()
     if total > jobs.JOB_THRESHOLD:
-        job = jobs.job_queue(user=request.user, source=src.name, fmt=fmt, filters=filters, total=total,
-                             summary=getattr(rows, "listing", None) and rows.listing.summary() or "")
-        messages.info(request, _("共%(n)s行，超过%(limit)s行，已转为后台导出任务（编号%(id)s），完成后在此下载。") % {
-            "n": f"{total:,}", "limit": f"{jobs.JOB_THRESHOLD:,}", "id": job.pk})
+        job = jobs.job_queue(
+            user=request.user,
+            source=src.name,
+            fmt=fmt,
+            filters=filters,
+            total=total,
+            summary=getattr(rows, "listing", None) and rows.listing.summary() or "",
+        )
+        messages.info(
+            request,
+            _("共%(n)s行，超过%(limit)s行，已转为后台导出任务（编号%(id)s），完成后在此下载。")
+            % {"n": f"{total:,}", "limit": f"{jobs.JOB_THRESHOLD:,}", "id": job.pk},
+        )
         return redirect("export_job_list")
     return file_response(ledger_export(user=request.user, kind=src.kind, queryset=rows, fmt=fmt), src.title, fmt)
 
@@ -178,8 +193,10 @@ def table_response(fmt: str, title: str, header: list, rows):
     import xlsxwriter
 
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
-                                   "strings_to_urls": False})
+    wb = xlsxwriter.Workbook(
+        buf,
+        {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
+    )
     ws = wb.add_worksheet(str(title)[:31])
     bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     for c, h in enumerate(header):
@@ -199,6 +216,7 @@ def table_response(fmt: str, title: str, header: list, rows):
 def csv_response(filename: str, header: list, rows) -> StreamingHttpResponse:
     """Every row of a list (already scoped and filtered) as CSV that Excel opens in Chinese (UTF-8 + BOM);
     a text that would run as a formula gets a leading quote (``rules.formula_guard``)."""
+
     class Echo:
         def write(self, value):
             return value

@@ -17,8 +17,13 @@ HEX = {
 
 # kind of value -> value -> colour name (a CSS class tag-<name> and a HEX entry)
 TAGS = {
-    "parcel_status": {"in_use": "blue", "construction": "purple", "idle": "grey", "reserve": "cyan",
-                      "vacating": "magenta"},
+    "parcel_status": {
+        "in_use": "blue",
+        "construction": "purple",
+        "idle": "grey",
+        "reserve": "cyan",
+        "vacating": "magenta",
+    },
     "enterprise_status": {"operating": "blue", "suspended": "grey", "relocated": "purple", "deregistered": "slate"},
     "park_kind": {"industrial": "blue", "micro": "cyan", "old_block": "purple"},
     "scale": {"above": "indigo", "below": "grey"},
@@ -29,8 +34,20 @@ TAGS = {
 }
 
 # the map colours parks by turns from this list (no red, yellow or green hues)
-PARK_COLOURS = ["#2f6bd1", "#7048c2", "#138a9e", "#a8407d", "#3b47a8", "#8a6239", "#56657a", "#1f4e8c",
-                "#9457b8", "#0e6f73", "#c0568f", "#5c3d99"]
+PARK_COLOURS = [
+    "#2f6bd1",
+    "#7048c2",
+    "#138a9e",
+    "#a8407d",
+    "#3b47a8",
+    "#8a6239",
+    "#56657a",
+    "#1f4e8c",
+    "#9457b8",
+    "#0e6f73",
+    "#c0568f",
+    "#5c3d99",
+]
 
 
 def colour(kind: str, value: str) -> str:

@@ -12,7 +12,7 @@ from django.utils.translation import pgettext
 
 from landcycle import __version__
 from landcycle.accounts.scope import scoped
-from landcycle.registry.models import Park, Parcel, Region
+from landcycle.registry.models import Parcel, Park, Region
 from landcycle.registry.selectors import town_overview
 from landcycle.web.context import PENDING_AREAS, PENDING_DETAILS
 from landcycle.web.listing import kpi
@@ -42,18 +42,37 @@ def _status_split(user) -> list[dict]:
     counts = dict(scoped(Parcel.objects.all(), user).order_by().values_list("status").annotate(n=Count("id")))
     total = sum(counts.values()) or 1
     colours = status_colours()
-    return [{"value": value, "label": label, "n": counts.get(value, 0), "colour": colours[value],
-             "pct": round(counts.get(value, 0) * 100 / total, 2)} for value, label in Parcel.Status.choices]
+    return [
+        {
+            "value": value,
+            "label": label,
+            "n": counts.get(value, 0),
+            "colour": colours[value],
+            "pct": round(counts.get(value, 0) * 100 / total, 2),
+        }
+        for value, label in Parcel.Status.choices
+    ]
 
 
 def _park_rows(user, town):
     """The parks of a one-town user, largest first (the overview of a town officer)."""
     parcels = Parcel.objects.filter(park=OuterRef("pk")).order_by().values("park")
-    return list(scoped(Park.objects.filter(town=town), user).defer("boundary", "note").annotate(
-        n_parcels=Coalesce(Subquery(parcels.annotate(c=Count("id")).values("c"), output_field=IntegerField()), 0),
-        n_idle=Coalesce(Subquery(parcels.filter(status=Parcel.Status.IDLE).annotate(c=Count("id")).values("c"),
-                                 output_field=IntegerField()), 0),
-        total_m2=Subquery(parcels.annotate(s=Sum("area_m2")).values("s"))).order_by("-total_m2", "code"))
+    return list(
+        scoped(Park.objects.filter(town=town), user)
+        .defer("boundary", "note")
+        .annotate(
+            n_parcels=Coalesce(Subquery(parcels.annotate(c=Count("id")).values("c"), output_field=IntegerField()), 0),
+            n_idle=Coalesce(
+                Subquery(
+                    parcels.filter(status=Parcel.Status.IDLE).annotate(c=Count("id")).values("c"),
+                    output_field=IntegerField(),
+                ),
+                0,
+            ),
+            total_m2=Subquery(parcels.annotate(s=Sum("area_m2")).values("s")),
+        )
+        .order_by("-total_m2", "code")
+    )
 
 
 def overview(request):
@@ -63,20 +82,43 @@ def overview(request):
     kpis = [
         kpi(pgettext("plural", "镇街"), len(rows), _("个")),
         kpi(pgettext("plural", "园区"), total["parks"], _("个")),
-        kpi(pgettext("plural", "地块"), total["parcels"], _("块"), note=_("其中闲置 %(n)s 块") % {"n": f"{total['idle']:,}"}),
+        kpi(
+            pgettext("plural", "地块"),
+            total["parcels"],
+            _("块"),
+            note=_("其中闲置 %(n)s 块") % {"n": f"{total['idle']:,}"},
+        ),
         kpi(_("土地面积"), total["area_mu"], _("亩"), places=1),
-        kpi(pgettext("plural", "企业"), total["enterprises"], _("家"), note=_("其中规上 %(n)s 家") % {"n": f"{total['above']:,}"}),
+        kpi(
+            pgettext("plural", "企业"),
+            total["enterprises"],
+            _("家"),
+            note=_("其中规上 %(n)s 家") % {"n": f"{total['above']:,}"},
+        ),
     ]
     parks = _park_rows(request.user, rows[0]["town"]) if len(rows) == 1 else []
     max_park = max((p.total_m2 or 0 for p in parks), default=0)
-    return render(request, "web/overview.html", {"rows": rows, "total": total, "kpis": kpis, "max_area": max_area,
-                                                 "status_split": _status_split(request.user), "parks": parks,
-                                                 "max_park": max_park})
+    return render(
+        request,
+        "web/overview.html",
+        {
+            "rows": rows,
+            "total": total,
+            "kpis": kpis,
+            "max_area": max_area,
+            "status_split": _status_split(request.user),
+            "parks": parks,
+            "max_park": max_park,
+        },
+    )
 
 
 def area_pending(request, key):
     if key not in PENDING_AREAS:
         raise Http404
     what, app, stage = PENDING_DETAILS[key]
-    return render(request, "web/area_pending.html",
-                  {"area_key": key, "area_label": PENDING_AREAS[key], "what": what, "app": app, "stage": stage})
+    return render(
+        request,
+        "web/area_pending.html",
+        {"area_key": key, "area_label": PENDING_AREAS[key], "what": what, "app": app, "stage": stage},
+    )

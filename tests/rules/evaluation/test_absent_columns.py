@@ -24,7 +24,11 @@ def test_no_electricity_rescales_the_small_firms_groups_to_100():
     assert [a.field for a in absent] == ["electricity_10k_kwh"]
     assert {a[0] for a in absent[0].affects} == {"tenant", "below_large", "below_small"}
     zh, en = describe(absent)
-    assert zh.startswith("台账缺少“用电量（万千瓦时）”列") and "单位电耗税收（权重50）" in zh and "Tax per kWh (weight 50)" in en
+    assert (
+        zh.startswith("台账缺少“用电量（万千瓦时）”列")
+        and "单位电耗税收（权重50）" in zh
+        and "Tax per kWh (weight 50)" in en
+    )
     used, notes = without(policy, absent)
     assert used.version == policy.version and used.hash == policy.hash
     assert used.group("above") == policy.group("above")  # 规上 does not divide electricity

@@ -7,16 +7,22 @@ import json
 
 import polars as pl
 import pytest
-
 from eval_helpers import HUANGYAN_2022, at_benchmark, by_uscc, code, fixed_policy, frame, policy_dict, small
+
 from landcycle.rules.evaluation import default_policy, evaluate, evaluate_years, output_columns
 
 
 def test_a_firm_exactly_at_the_benchmark_earns_every_weight():
     result = evaluate(frame([at_benchmark(1)]), fixed_policy(), year=2025)
     row = result.frame.row(0, named=True)
-    weights = {"tax_per_mu": 30, "value_added_per_mu": 20, "value_added_per_energy": 20,
-               "value_added_per_emission": 10, "labour_productivity": 10, "rnd_share": 10}
+    weights = {
+        "tax_per_mu": 30,
+        "value_added_per_mu": 20,
+        "value_added_per_energy": 20,
+        "value_added_per_emission": 10,
+        "labour_productivity": 10,
+        "rnd_share": 10,
+    }
     for key, weight in weights.items():
         assert row[f"{key}_value"] == pytest.approx(HUANGYAN_2022[key])
         assert row[f"{key}_benchmark"] == HUANGYAN_2022[key]
@@ -67,8 +73,12 @@ def test_land_used_is_owned_plus_leased_minus_let():
 
 
 def test_groups_follow_cixi_with_the_3_mu_threshold_and_tenants():
-    firms = [at_benchmark(1), small(2, tax=30.0, land=3.0), small(3, tax=20.0, land=2.99),
-             small(4, tax=20.0, land=0.0, land_leased_mu=2.0)]
+    firms = [
+        at_benchmark(1),
+        small(2, tax=30.0, land=3.0),
+        small(3, tax=20.0, land=2.99),
+        small(4, tax=20.0, land=0.0, land_leased_mu=2.0),
+    ]
     rows = by_uscc(evaluate(frame(firms), fixed_policy(), year=2025))
     assert [rows[code(i)]["group"] for i in range(1, 5)] == ["above", "below_large", "below_small", "tenant"]
     assert rows[code(4)]["group_zh"] == "无自有用地的租赁企业"
@@ -86,8 +96,13 @@ def test_class_quotas_by_rank_round_the_cumulative_shares():
 def test_equal_scores_at_a_class_boundary_are_ordered_by_tax_per_mu_then_credit_code():
     # five firms: A takes round(5 × 20%) = 1. Firms 1 and 2 have the same published score (the tax per
     # kWh makes up for the tax per mu) — firm 2 has the higher tax per mu and takes A.
-    firms = [small(1, tax=40.0, electricity=20.0), small(2, tax=50.0, electricity=50.0),
-             small(3, tax=10.0), small(4, tax=10.0), small(5, tax=5.0)]
+    firms = [
+        small(1, tax=40.0, electricity=20.0),
+        small(2, tax=50.0, electricity=50.0),
+        small(3, tax=10.0),
+        small(4, tax=10.0),
+        small(5, tax=5.0),
+    ]
     data = fixed_policy()
     result = evaluate(frame(firms), data, year=2025)
     rows = by_uscc(result)
@@ -135,18 +150,25 @@ def test_a_protection_lifts_a_d_firm_to_c():
 
 
 def test_exempt_firms_are_listed_with_their_rule_and_not_ranked():
-    firms = [small(1, tax=50.0), small(2, tax=40.0, industry_code="4411"),
-             small(3, tax=30.0, registered_on=dt.date(2024, 3, 1)), small(4, tax=20.0, relocated=True),
-             small(5, tax=None, registered_on=dt.date(2025, 1, 1))]  # exempt: no figures needed
+    firms = [
+        small(1, tax=50.0),
+        small(2, tax=40.0, industry_code="4411"),
+        small(3, tax=30.0, registered_on=dt.date(2024, 3, 1)),
+        small(4, tax=20.0, relocated=True),
+        small(5, tax=None, registered_on=dt.date(2025, 1, 1)),
+    ]  # exempt: no figures needed
     result = evaluate(frame(firms), fixed_policy(), year=2025)
     rows = by_uscc(result)
     assert rows[code(1)]["group_size"] == 1 and not rows[code(1)]["exempt"]
     assert [rows[code(i)]["exemption"] for i in (2, 3, 4, 5)] == ["utility", "new_firm", "relocated", "new_firm"]
-    assert all(rows[code(i)]["exempt"] and rows[code(i)]["class"] is None and rows[code(i)]["rank"] is None
-               for i in (2, 3, 4, 5))
+    assert all(
+        rows[code(i)]["exempt"] and rows[code(i)]["class"] is None and rows[code(i)]["rank"] is None
+        for i in (2, 3, 4, 5)
+    )
     assert rows[code(2)]["reason_zh"].startswith("不参评（豁免）：电力、热力、燃气及水")
-    assert rows[code(3)]["reason_en"] == ("Not evaluated (exempt): registered less than 2 years before the end "
-                                          "of the evaluation year")
+    assert rows[code(3)]["reason_en"] == (
+        "Not evaluated (exempt): registered less than 2 years before the end of the evaluation year"
+    )
     assert result.problems == []
     # registered 2023-12-31 is 2 years before the end of 2025: evaluated (and protected as a new firm)
     on_edge = evaluate(frame([small(1, tax=5.0, registered_on=dt.date(2023, 12, 31))]), fixed_policy(), year=2025)
@@ -155,14 +177,18 @@ def test_exempt_firms_are_listed_with_their_rule_and_not_ranked():
 
 def test_a_firm_in_its_construction_period_is_exempt_by_its_grant_date():
     firms = pl.concat([frame([small(1, tax=50.0)]), frame([small(2, tax=40.0)])]).with_columns(
-        land_granted_on=pl.Series([dt.date(2010, 1, 1), dt.date(2023, 5, 1)]))
+        land_granted_on=pl.Series([dt.date(2010, 1, 1), dt.date(2023, 5, 1)])
+    )
     rows = by_uscc(evaluate(firms, fixed_policy(), year=2025))
     assert not rows[code(1)]["exempt"] and rows[code(2)]["exemption"] == "construction_period"
 
 
 def test_missing_emissions_get_the_groups_average_score():
-    firms = [at_benchmark(1), at_benchmark(2, emissions_t=at_benchmark(2)["emissions_t"] / 2),
-             at_benchmark(3, emissions_t=None)]
+    firms = [
+        at_benchmark(1),
+        at_benchmark(2, emissions_t=at_benchmark(2)["emissions_t"] / 2),
+        at_benchmark(3, emissions_t=None),
+    ]
     rows = by_uscc(evaluate(frame(firms), fixed_policy(), year=2025))
     # firm 1: 10 points; firm 2: twice the benchmark → 20, capped at 15; average 12.5
     assert rows[code(2)]["value_added_per_emission_contribution"] == 15.0
@@ -176,14 +202,27 @@ def test_missing_emissions_get_the_groups_average_score():
 
 
 def test_rows_that_cannot_be_evaluated_are_problems_with_their_source_row_never_zeros():
-    firms = [small(1, tax=50.0), small(2, tax=None), small(3, tax=30.0, land_owned_mu=0.0),
-             small(4, tax=30.0, industry_code="9999"), small(5, tax=30.0, uscc=code(1)),
-             small(6, tax=30.0, uscc=code(6)[:-1] + ("0" if code(6)[-1] != "0" else "1")),
-             small(7, tax=30.0, electricity_10k_kwh=0.0), small(8, tax=30.0)]
+    firms = [
+        small(1, tax=50.0),
+        small(2, tax=None),
+        small(3, tax=30.0, land_owned_mu=0.0),
+        small(4, tax=30.0, industry_code="9999"),
+        small(5, tax=30.0, uscc=code(1)),
+        small(6, tax=30.0, uscc=code(6)[:-1] + ("0" if code(6)[-1] != "0" else "1")),
+        small(7, tax=30.0, electricity_10k_kwh=0.0),
+        small(8, tax=30.0),
+    ]
     result = evaluate(frame(firms), fixed_policy(), year=2025)
     got = {(p.row, p.rule) for p in result.problems}
-    assert got == {(2, "uscc.duplicate"), (3, "figure.missing"), (4, "land.none"), (5, "industry.unknown"),
-                   (6, "uscc.duplicate"), (7, "uscc.invalid"), (8, "figure.not_positive")}
+    assert got == {
+        (2, "uscc.duplicate"),
+        (3, "figure.missing"),
+        (4, "land.none"),
+        (5, "industry.unknown"),
+        (6, "uscc.duplicate"),
+        (7, "uscc.invalid"),
+        (8, "figure.not_positive"),
+    }
     assert result.frame["uscc"].to_list() == [code(8)]  # only the clean firm is scored
     p = next(p for p in result.problems if p.rule == "figure.missing")
     assert p.column == "tax" and "实缴税收（万元）为空，无法计算亩均税收" in p.zh and "tax paid" in p.en
@@ -208,8 +247,9 @@ def test_firms_sharing_a_parcel_are_merged_and_share_one_result():
 def _priced() -> dict:
     """The fixed policy with the commented example numbers of the shipped TOML."""
     data = fixed_policy()
-    for lv, (elec, water, relief) in zip(data["classes"]["levels"], [(0, 0, 100), (0, 0, 50), (0.10, 15, 0),
-                                                                     (0.15, 30, 0)]):
+    for lv, (elec, water, relief) in zip(
+        data["classes"]["levels"], [(0, 0, 100), (0, 0, 50), (0.10, 15, 0), (0.15, 30, 0)], strict=False
+    ):
         lv.update(electricity_surcharge_yuan_per_kwh=elec, water_surcharge_pct=water, land_use_tax_relief_pct=relief)
     return data
 
@@ -237,16 +277,27 @@ def test_what_a_class_costs_is_the_surcharge_times_the_electricity_used():
 def test_score_thresholds_and_a_lower_is_better_indicator():
     data = fixed_policy()
     data["classes"]["method"] = "score_thresholds"
-    for level, min_score in zip(data["classes"]["levels"], (110, 90, 60, None)):
+    for level, min_score in zip(data["classes"]["levels"], (110, 90, 60, None), strict=False):
         level.pop("share")
         if min_score is not None:
             level["min_score"] = min_score
     below = data["groups"][2]["indicators"]
-    below[1] = {"key": "energy_per_tax", "zh": "单位税收能耗", "en": "Energy per tax", "numerator": "energy_tce",
-                "denominator": "tax", "unit": "吨标准煤/万元", "direction": "lower", "weight": 50,
-                "benchmark": {"method": "fixed", "value": 2.0}}
-    firms = [small(1, tax=100.0, energy_tce=100.0), small(2, tax=50.0, energy_tce=200.0),
-             small(3, tax=25.0, energy_tce=0.0)]
+    below[1] = {
+        "key": "energy_per_tax",
+        "zh": "单位税收能耗",
+        "en": "Energy per tax",
+        "numerator": "energy_tce",
+        "denominator": "tax",
+        "unit": "吨标准煤/万元",
+        "direction": "lower",
+        "weight": 50,
+        "benchmark": {"method": "fixed", "value": 2.0},
+    }
+    firms = [
+        small(1, tax=100.0, energy_tce=100.0),
+        small(2, tax=50.0, energy_tce=200.0),
+        small(3, tax=25.0, energy_tce=0.0),
+    ]
     rows = by_uscc(evaluate(frame(firms), data, year=2025))
     assert rows[code(1)]["energy_per_tax_contribution"] == 75.0  # 50 × 2/1, capped at 75
     assert rows[code(2)]["energy_per_tax_contribution"] == 25.0  # 50 × 2/4
@@ -259,8 +310,11 @@ def test_an_industry_mean_benchmark_falls_back_to_the_group_when_a_division_is_s
     data = policy_dict()
     for ind in data["groups"][2]["indicators"]:
         ind["benchmark"] = {"method": "industry_mean", "min_firms": 2}
-    firms = [small(1, tax=10.0, industry_code="3851"), small(2, tax=30.0, industry_code="3852"),
-             small(3, tax=100.0, industry_code="1311")]
+    firms = [
+        small(1, tax=10.0, industry_code="3851"),
+        small(2, tax=30.0, industry_code="3852"),
+        small(3, tax=100.0, industry_code="1311"),
+    ]
     result = evaluate(frame(firms), data, year=2025)
     rows = by_uscc(result)
     assert rows[code(1)]["tax_per_mu_benchmark"] == pytest.approx(40 / 10)  # division 38: (10 + 30) / 10 mu
@@ -294,15 +348,28 @@ def test_the_result_has_every_column_and_records_in_the_json_shape_of_the_comman
     first = next(e for e in records["enterprises"] if e["uscc"] == code(1))
     assert first["row"] == 2 and first["class"] in "ABCD" and first["group"] == "above"
     assert set(first["indicators"]) == set(HUANGYAN_2022)
-    assert first["indicators"]["tax_per_mu"] == {"value": pytest.approx(24.097), "benchmark": 24.097,
-                                                 "contribution": 30.0, "imputed": False}
+    assert first["indicators"]["tax_per_mu"] == {
+        "value": pytest.approx(24.097),
+        "benchmark": 24.097,
+        "contribution": 30.0,
+        "imputed": False,
+    }
     assert set(first["flags"]) >= {"vetoed", "protected", "exempt", "missing_data", "imputed"}
     assert first["reasons"]["zh"].startswith("规上企业，得分 100.0，组内第 1/1 名")
     exempt = next(e for e in records["enterprises"] if e["uscc"] == code(4))
     assert exempt["flags"]["exempt"] and exempt["indicators"] == {} and exempt["class"] is None
-    assert records["problems"] == [{"sheet": "", "row": 4, "column": "tax", "value": None, "rule": "figure.missing",
-                                    "message": records["problems"][0]["message"],
-                                    "zh": records["problems"][0]["zh"], "en": records["problems"][0]["en"]}]
+    assert records["problems"] == [
+        {
+            "sheet": "",
+            "row": 4,
+            "column": "tax",
+            "value": None,
+            "rule": "figure.missing",
+            "message": records["problems"][0]["message"],
+            "zh": records["problems"][0]["zh"],
+            "en": records["problems"][0]["en"],
+        }
+    ]
 
 
 def test_reasons_can_be_left_out_for_a_quick_what_if():

@@ -11,10 +11,10 @@ import datetime as dt
 import math
 
 import polars as pl
+from eval_helpers import SCHEMA, code, policy_dict
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from eval_helpers import SCHEMA, code, policy_dict
 from landcycle.rules.evaluation import evaluate, parse_policy
 
 YEAR = 2025
@@ -86,13 +86,17 @@ def reference(rows: list[dict], policy) -> tuple[dict, set, set]:
     for members in units.values():
         lead = members[0]
         lands = [_land(m) for m in members if _land(m) is not None]
-        unit = {"members": members, "uscc": lead["uscc"], "industry_code": lead["industry_code"],
-                "scale": "above" if any(m["scale"] == "above" for m in members) else "below",
-                "land_mu": sum(lands) if lands else None,
-                "land_owned_mu": sum(m["land_owned_mu"] or 0.0 for m in members),
-                "land_leased_mu": sum(m["land_leased_mu"] or 0.0 for m in members),
-                "vetoed": any(_applies(v, m) for v in policy.vetoes for m in members),
-                "protected": any(_applies(p, m) for p in policy.protections for m in members)}
+        unit = {
+            "members": members,
+            "uscc": lead["uscc"],
+            "industry_code": lead["industry_code"],
+            "scale": "above" if any(m["scale"] == "above" for m in members) else "below",
+            "land_mu": sum(lands) if lands else None,
+            "land_owned_mu": sum(m["land_owned_mu"] or 0.0 for m in members),
+            "land_leased_mu": sum(m["land_leased_mu"] or 0.0 for m in members),
+            "vetoed": any(_applies(v, m) for v in policy.vetoes for m in members),
+            "protected": any(_applies(p, m) for p in policy.protections for m in members),
+        }
         for f in figures:
             values = [m[f] for m in members]
             unit[f] = None if any(v is None for v in values) else sum(values)
@@ -128,8 +132,12 @@ def reference(rows: list[dict], policy) -> tuple[dict, set, set]:
     final = []
     for u in scorable:  # an imputed indicator needs at least one firm of the group reporting it
         g = policy.groups[u["gi"]]
-        lost = [i for i in g.indicators if u["values"][i.key] is None and not any(
-            v["gi"] == u["gi"] and v["values"][i.key] is not None for v in scorable)]
+        lost = [
+            i
+            for i in g.indicators
+            if u["values"][i.key] is None
+            and not any(v["gi"] == u["gi"] and v["values"][i.key] is not None for v in scorable)
+        ]
         if lost:
             problem(u, "figure.no_peer")
         else:
@@ -165,7 +173,7 @@ def reference(rows: list[dict], policy) -> tuple[dict, set, set]:
             score = 0.0
             for ind in g.indicators:
                 score += u["contrib"][ind.key]
-            u["key"] = math.floor(score * 10 ** policy.score_decimals + 0.5)
+            u["key"] = math.floor(score * 10**policy.score_decimals + 0.5)
             u["tpm"] = u["tax"] / u["land_mu"]
         members.sort(key=lambda u: (-u["key"], -u["tpm"], u["uscc"]))
         n = len(members)
@@ -194,20 +202,28 @@ def _firm(draw, i: int) -> dict:
     owned = 0.0 if tenant else draw(halves)
     return {
         "uscc": code(draw(st.integers(0, 40)) if draw(st.integers(0, 15)) == 0 else 1000 + i),
-        "name": f"企业{i}", "town": "新浦镇", "industry_code": draw(st.sampled_from(INDUSTRIES)),
+        "name": f"企业{i}",
+        "town": "新浦镇",
+        "industry_code": draw(st.sampled_from(INDUSTRIES)),
         "scale": "above" if above else "below",
         "registered_on": dt.date(draw(st.integers(2000, 2025)), draw(st.integers(1, 12)), 1),
-        "land_owned_mu": owned, "land_leased_mu": draw(halves) if tenant or draw(st.booleans()) else 0.0,
+        "land_owned_mu": owned,
+        "land_leased_mu": draw(halves) if tenant or draw(st.booleans()) else 0.0,
         "land_let_mu": draw(st.sampled_from([0.0, 0.0, 0.5, 2.0])),
         "revenue": float(draw(st.integers(1, 50000))),
-        "tax": draw(st.one_of(st.none(), st.integers(0, 3000).map(float))) if draw(st.integers(0, 9)) == 0
+        "tax": draw(st.one_of(st.none(), st.integers(0, 3000).map(float)))
+        if draw(st.integers(0, 9)) == 0
         else float(draw(st.integers(0, 3000))),
-        "value_added": float(draw(st.integers(0, 20000))), "energy_tce": float(draw(st.integers(1, 5000))),
+        "value_added": float(draw(st.integers(0, 20000))),
+        "energy_tce": float(draw(st.integers(1, 5000))),
         "emissions_t": draw(st.one_of(st.none(), st.integers(1, 50).map(float))),
-        "rnd": float(draw(st.integers(0, 2000))), "staff": float(draw(st.integers(1, 900))),
+        "rnd": float(draw(st.integers(0, 2000))),
+        "staff": float(draw(st.integers(1, 900))),
         "electricity_10k_kwh": float(draw(st.integers(0, 3000))),
-        "veto_safety": draw(st.integers(0, 9)) == 0, "veto_illegal_land": draw(st.integers(0, 19)) == 0,
-        "construction": draw(st.integers(0, 9)) == 0, "protected": False,
+        "veto_safety": draw(st.integers(0, 9)) == 0,
+        "veto_illegal_land": draw(st.integers(0, 19)) == 0,
+        "construction": draw(st.integers(0, 9)) == 0,
+        "protected": False,
         "relocated": draw(st.integers(0, 19)) == 0,
         "merge_key": draw(st.sampled_from([None] * 8 + ["P1", "P2"])),
     }
@@ -231,9 +247,11 @@ def test_the_engine_agrees_with_the_reference(rows):
     expected, exempt, problems = reference(rows, POLICY)
     result = evaluate(pl.DataFrame(rows, schema=SCHEMA), POLICY, year=YEAR)
     frame = result.frame
-    scale = 10 ** POLICY.score_decimals
-    got = {r["uscc"]: (r["group"], round(r["score"] * scale), r["rank"], r["class"])
-           for r in frame.filter(~pl.col("exempt")).iter_rows(named=True)}
+    scale = 10**POLICY.score_decimals
+    got = {
+        r["uscc"]: (r["group"], round(r["score"] * scale), r["rank"], r["class"])
+        for r in frame.filter(~pl.col("exempt")).iter_rows(named=True)
+    }
     assert got == expected
     assert set(frame.filter(pl.col("exempt"))["uscc"]) == exempt
     assert {(p.row, p.rule) for p in result.problems} == problems

@@ -14,7 +14,9 @@ def test_the_shipped_policy_names_the_small_group_rule():
     assert [(c.key, c.min_group_size) for c in policy.classes] == [("A", 3), ("B", 0), ("C", 0), ("D", 11)]
     notes = small_group_notes(policy, {"below_large": 2, "above": 12})
     assert {(n["group"], n["class"], n["reason"], n["min"]) for n in notes} == {
-        ("below_large", "A", "min_group_size", 3), ("below_large", "D", "min_group_size", 11)}
+        ("below_large", "A", "min_group_size", 3),
+        ("below_large", "D", "min_group_size", 11),
+    }
 
 
 def test_a_county_minimum_moves_firms_one_class_inwards():

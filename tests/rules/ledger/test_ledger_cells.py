@@ -10,18 +10,38 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from landcycle.rules.ledger.cells import (
-    CellError, clean_bool, clean_code, clean_date, clean_enum, clean_int, clean_text, is_missing, parse_number,
+    CellError,
+    clean_bool,
+    clean_code,
+    clean_date,
+    clean_enum,
+    clean_int,
+    clean_text,
+    is_missing,
+    parse_number,
 )
 
 FULL_WIDTH = str.maketrans("0123456789.,-", "０１２３４５６７８９．，－")
 
 
-@pytest.mark.parametrize("raw, expected", [
-    (1.0, Decimal(1)), (1234.5, Decimal("1234.5")), (7, Decimal(7)), ("12", Decimal(12)),
-    (" 12.50 ", Decimal("12.50")), ("1,234.5", Decimal("1234.5")), ("1,234,567", Decimal(1234567)),
-    ("１２.５", Decimal("12.5")), ("１，２３４．５", Decimal("1234.5")), ("-3", Decimal(-3)),
-    ("1 234", Decimal(1234)), ("1.5e3", Decimal("1.5e3")), (0.1, Decimal("0.1")),
-])
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        (1.0, Decimal(1)),
+        (1234.5, Decimal("1234.5")),
+        (7, Decimal(7)),
+        ("12", Decimal(12)),
+        (" 12.50 ", Decimal("12.50")),
+        ("1,234.5", Decimal("1234.5")),
+        ("1,234,567", Decimal(1234567)),
+        ("１２.５", Decimal("12.5")),
+        ("１，２３４．５", Decimal("1234.5")),
+        ("-3", Decimal(-3)),
+        ("1 234", Decimal(1234)),
+        ("1.5e3", Decimal("1.5e3")),
+        (0.1, Decimal("0.1")),
+    ],
+)
 def test_numbers(raw, expected):
     value, unit, percent = parse_number(raw)
     assert value == expected and unit is None and not percent
@@ -35,8 +55,9 @@ def test_missing_markers_are_none_not_zero(raw):
     assert clean_code(raw) is None
 
 
-@pytest.mark.parametrize("raw", ["abc", "12..5", "1,23", "1,2345", "NaN", "inf", "1_000", "#DIV/0!", True,
-                                 dt.date(2020, 1, 1)])
+@pytest.mark.parametrize(
+    "raw", ["abc", "12..5", "1,23", "1,2345", "NaN", "inf", "1_000", "#DIV/0!", True, dt.date(2020, 1, 1)]
+)
 def test_not_numbers(raw):
     with pytest.raises(CellError) as exc:
         parse_number(raw)
@@ -64,11 +85,27 @@ def test_codes():
         assert exc.value.rule == "ledger.code_as_number"
 
 
-@pytest.mark.parametrize("raw", [
-    "2019-11-13", "2019/11/13", "2019.11.13", "2019年11月13日", "2019 年 11 月 13 日", "2019-11-13 08:30:00",
-    "2019/11/13 8:30", "20191113", 20191113, 43782, 43782.0, 43782.75, "43782", dt.date(2019, 11, 13),
-    dt.datetime(2019, 11, 13, 10, 5), "２０１９－１１－１３",
-])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "2019-11-13",
+        "2019/11/13",
+        "2019.11.13",
+        "2019年11月13日",
+        "2019 年 11 月 13 日",
+        "2019-11-13 08:30:00",
+        "2019/11/13 8:30",
+        "20191113",
+        20191113,
+        43782,
+        43782.0,
+        43782.75,
+        "43782",
+        dt.date(2019, 11, 13),
+        dt.datetime(2019, 11, 13, 10, 5),
+        "２０１９－１１－１３",
+    ],
+)
 def test_dates_in_every_form(raw):
     assert clean_date(raw) == dt.date(2019, 11, 13)
 
@@ -78,8 +115,9 @@ def test_single_digit_month_and_day():
     assert clean_date("2019/11/1 18:30") == dt.date(2019, 11, 1)
 
 
-@pytest.mark.parametrize("raw", ["2019-13-01", "2019-02-30", "2019年", "2019", 2019, "11/13/2019", "明天", -5,
-                                 dt.time(12, 0), "2019.11"])
+@pytest.mark.parametrize(
+    "raw", ["2019-13-01", "2019-02-30", "2019年", "2019", 2019, "11/13/2019", "明天", -5, dt.time(12, 0), "2019.11"]
+)
 def test_not_dates(raw):
     with pytest.raises(CellError) as exc:
         clean_date(raw)
@@ -102,8 +140,9 @@ def test_text_and_bool_and_enum():
 
 
 # ---------------------------------------------------------------- properties
-decimals = st.decimals(min_value=Decimal("-1e12"), max_value=Decimal("1e12"), places=4, allow_nan=False,
-                       allow_infinity=False)
+decimals = st.decimals(
+    min_value=Decimal("-1e12"), max_value=Decimal("1e12"), places=4, allow_nan=False, allow_infinity=False
+)
 
 
 @given(decimals)
@@ -121,7 +160,14 @@ def test_float_cells_keep_their_shortest_repr(x):
 @given(st.dates(min_value=dt.date(1930, 1, 1), max_value=dt.date(2099, 12, 31)))
 def test_date_forms_agree(d):
     serial = (d - dt.date(1899, 12, 30)).days
-    forms = [d.isoformat(), f"{d.year}/{d.month}/{d.day}", f"{d.year}.{d.month:02d}.{d.day:02d}",
-             f"{d.year}年{d.month}月{d.day}日", d.strftime("%Y%m%d"), float(serial), serial,
-             dt.datetime(d.year, d.month, d.day, 13, 45)]
+    forms = [
+        d.isoformat(),
+        f"{d.year}/{d.month}/{d.day}",
+        f"{d.year}.{d.month:02d}.{d.day:02d}",
+        f"{d.year}年{d.month}月{d.day}日",
+        d.strftime("%Y%m%d"),
+        float(serial),
+        serial,
+        dt.datetime(d.year, d.month, d.day, 13, 45),
+    ]
     assert {clean_date(f) for f in forms} == {d}

@@ -24,8 +24,9 @@ CSV_TEXT = (
 )
 
 
-@pytest.mark.parametrize("encoding, expected", [("utf-8-sig", "utf-8-sig"), ("utf-8", "utf-8"),
-                                                ("gb18030", "gb18030"), ("gbk", "gb18030")])
+@pytest.mark.parametrize(
+    "encoding, expected", [("utf-8-sig", "utf-8-sig"), ("utf-8", "utf-8"), ("gb18030", "gb18030"), ("gbk", "gb18030")]
+)
 def test_encodings_detected_and_recorded(encoding, expected):
     result = read_ledger(CSV_TEXT.encode(encoding), "enterprises", filename="台账.csv")
     assert result.encoding == expected and result.format == "csv"
@@ -35,15 +36,18 @@ def test_encodings_detected_and_recorded(encoding, expected):
     assert result.rows[0]["_sheet"] == "台账.csv"
     assert [(s.row, s.reason) for s in result.skipped] == [(5, "blank"), (7, "total")]
     assert [(p.row, p.column, p.rule) for p in result.problems] == [
-        (4, "统一社会信用代码", "uscc.check"), (6, "统一社会信用代码", "ledger.duplicate_key")]
+        (4, "统一社会信用代码", "uscc.check"),
+        (6, "统一社会信用代码", "ledger.duplicate_key"),
+    ]
     assert "整行相同" not in result.problems[1].zh  # the date is written differently
     assert result.rows[1]["town"] == "330282112"
 
 
 def test_header_on_line_one_is_line_one(tmp_path):
     path = tmp_path / "parcels.csv"
-    path.write_text("地块编号,所属园区,面积（亩）,供地方式\nXP-001,YQ01,15,出让\nXP-002,YQ01,\"1,500\",划拨\n",
-                    encoding="utf-8-sig")
+    path.write_text(
+        '地块编号,所属园区,面积（亩）,供地方式\nXP-001,YQ01,15,出让\nXP-002,YQ01,"1,500",划拨\n', encoding="utf-8-sig"
+    )
     result = read_ledger(path, "parcels")
     assert result.header_row == 1 and [r["_row"] for r in result.rows] == [2, 3]
     assert result.rows[0]["area_m2"] == Decimal(10000)  # 15 mu is 10000 m² exactly
@@ -66,20 +70,23 @@ def test_quoted_newlines_count_as_one_row():
 
 
 def test_undecodable_bytes_are_unusable():
-    data = "统一社会信用代码,企业名称\n".encode("utf-8") + b"\x81\x20\xff\xfe\n"
+    data = "统一社会信用代码,企业名称\n".encode() + b"\x81\x20\xff\xfe\n"
     with pytest.raises(LedgerUnusable) as exc:
         read_ledger(data, "enterprises", filename="bad.csv")
     assert exc.value.rule == "ledger.encoding" and "GB18030" in exc.value.en and "编码" in exc.value.zh
 
 
-@pytest.mark.parametrize("data, rule", [
-    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "ledger.not_spreadsheet"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "ledger.not_spreadsheet"),
-    (b"\x00\x01\x02\x03binary\x00junk" * 10, "ledger.not_spreadsheet"),
-    (b"<html><body><table><tr><td>1</td></tr></table></body></html>", "ledger.not_spreadsheet"),
-    (b"", "ledger.empty"),
-    (b"just some words\nthat are not a ledger\n", "ledger.no_header"),
-])
+@pytest.mark.parametrize(
+    "data, rule",
+    [
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "ledger.not_spreadsheet"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "ledger.not_spreadsheet"),
+        (b"\x00\x01\x02\x03binary\x00junk" * 10, "ledger.not_spreadsheet"),
+        (b"<html><body><table><tr><td>1</td></tr></table></body></html>", "ledger.not_spreadsheet"),
+        (b"", "ledger.empty"),
+        (b"just some words\nthat are not a ledger\n", "ledger.no_header"),
+    ],
+)
 def test_not_a_spreadsheet(data, rule):
     with pytest.raises(LedgerUnusable) as exc:
         read_ledger(data, "enterprises", filename="upload.xlsx")

@@ -58,22 +58,28 @@ def test_hectares_mu_square_metres_agree(ha):
 def test_two_row_header_without_merges_and_parts_added_up(tmp_path):
     """A CSV cannot merge: the group text sits in its first cell; columns of one group whose children
     name no field of their own add up to the group's field, in a common unit."""
-    csv = ("地块台账\n"
-           "地块编号,所属园区,用地面积,,供地方式,备注\n"
-           ",,自有用地（亩）,租赁用地（平方米）,,\n"
-           "XP-001,YQ01,10,500,出让,\n"
-           "XP-002,YQ01,15,,出让,\n"
-           "XP-003,YQ01,/,—,出让,\n"
-           "XP-004,YQ01,1.5,x,出让,\n")
+    csv = (
+        "地块台账\n"
+        "地块编号,所属园区,用地面积,,供地方式,备注\n"
+        ",,自有用地（亩）,租赁用地（平方米）,,\n"
+        "XP-001,YQ01,10,500,出让,\n"
+        "XP-002,YQ01,15,,出让,\n"
+        "XP-003,YQ01,/,—,出让,\n"
+        "XP-004,YQ01,1.5,x,出让,\n"
+    )
     result = read_ledger(csv.encode("gb18030"), "parcels", filename="p.csv")
     assert result.header_rows == (2, 3)
     parts = [c for c in result.columns if c.field == "area_m2"]
     assert [(c.header, c.unit, c.part) for c in parts] == [
-        ("用地面积/自有用地（亩）", "亩", True), ("用地面积/租赁用地（平方米）", "平方米", True)]
+        ("用地面积/自有用地（亩）", "亩", True),
+        ("用地面积/租赁用地（平方米）", "平方米", True),
+    ]
     areas = [r["area_m2"] for r in result.rows]
     assert areas == [Decimal("7166.67"), Decimal(10000), None, None]  # 10 mu + 500 m² = 21500/3 m²
     assert [(p.row, p.column, p.rule) for p in result.problems] == [
-        (6, "用地面积", "ledger.required"), (7, "用地面积/租赁用地（平方米）", "ledger.not_number")]
+        (6, "用地面积", "ledger.required"),
+        (7, "用地面积/租赁用地（平方米）", "ledger.not_number"),
+    ]
 
 
 def test_child_that_is_only_a_unit(tmp_path):
@@ -86,22 +92,29 @@ def test_child_that_is_only_a_unit(tmp_path):
 
 
 def test_units_row_and_column_numbers_row(tmp_path):
-    rows = [["统一社会信用代码", "年度", "实缴税收", "用电量"],
-            ["", "", "（元）", "万千瓦时"],
-            ["甲", "乙", 1, 2],
-            [uscc(1), 2024, 500000, 12.5]]
+    rows = [
+        ["统一社会信用代码", "年度", "实缴税收", "用电量"],
+        ["", "", "（元）", "万千瓦时"],
+        ["甲", "乙", 1, 2],
+        [uscc(1), 2024, 500000, 12.5],
+    ]
     path = write_xlsx(tmp_path / "f.xlsx", {"数据": rows})
     result = read_ledger(path, "figures")
     assert [(c.field, c.unit, c.unit_source) for c in result.columns][2:] == [
-        ("tax", "元", "units_row"), ("electricity_10k_kwh", "万千瓦时", "units_row")]
+        ("tax", "元", "units_row"),
+        ("electricity_10k_kwh", "万千瓦时", "units_row"),
+    ]
     assert [(s.row, s.reason) for s in result.skipped] == [(3, "column_numbers")]
     assert result.rows[0]["tax"] == Decimal(50) and result.rows[0]["_row"] == 4
 
 
 def test_units_declared_above_the_header(tmp_path):
-    rows = [["2025年度企业数据"], ["填报单位：新浦镇", None, "金额单位：万元  面积单位：亩"],
-            ["统一社会信用代码", "年度", "实缴税收", "自有用地", "租赁用地（平方米）"],
-            [uscc(1), "2024年", "1,234.5", 20, 6667]]
+    rows = [
+        ["2025年度企业数据"],
+        ["填报单位：新浦镇", None, "金额单位：万元  面积单位：亩"],
+        ["统一社会信用代码", "年度", "实缴税收", "自有用地", "租赁用地（平方米）"],
+        [uscc(1), "2024年", "1,234.5", 20, 6667],
+    ]
     result = read_ledger(write_xlsx(tmp_path / "f.xlsx", {"数据": rows}), "figures")
     by_field = {c.field: c for c in result.columns}
     assert (by_field["tax"].unit, by_field["tax"].unit_source) == ("万元", "title")
@@ -112,29 +125,41 @@ def test_units_declared_above_the_header(tmp_path):
 
 
 def test_a_missing_unit_is_reported_not_assumed(tmp_path):
-    rows = [["统一社会信用代码", "年度", "实缴税收", "综合能耗（万元）", "用电量"],
-            [uscc(1), 2024, 100, 5, "12亩"]]
+    rows = [["统一社会信用代码", "年度", "实缴税收", "综合能耗（万元）", "用电量"], [uscc(1), 2024, 100, 5, "12亩"]]
     result = read_ledger(write_xlsx(tmp_path / "f.xlsx", {"数据": rows}), "figures")
     assert [(p.row, p.column, p.rule) for p in result.problems] == [
-        (1, "实缴税收", "ledger.unit_missing"), (1, "综合能耗（万元）", "ledger.unit_mismatch"),
-        (1, "用电量", "ledger.unit_missing")]
+        (1, "实缴税收", "ledger.unit_missing"),
+        (1, "综合能耗（万元）", "ledger.unit_mismatch"),
+        (1, "用电量", "ledger.unit_missing"),
+    ]
     assert "tax" not in result.rows[0] and "energy_tce" not in result.rows[0]
     assert [c.field for c in result.columns] == ["uscc", "year", None, None, None]
 
 
 def test_a_unit_written_in_the_cell_wins_and_must_fit(tmp_path):
-    rows = [["地块编号", "所属园区", "面积（平方米）", "供地方式"],
-            ["XP-1", "YQ", "15亩", "出让"], ["XP-2", "YQ", "0.5公顷", "出让"], ["XP-3", "YQ", "3万元", "出让"],
-            ["XP-4", "YQ", "5%", "出让"]]
+    rows = [
+        ["地块编号", "所属园区", "面积（平方米）", "供地方式"],
+        ["XP-1", "YQ", "15亩", "出让"],
+        ["XP-2", "YQ", "0.5公顷", "出让"],
+        ["XP-3", "YQ", "3万元", "出让"],
+        ["XP-4", "YQ", "5%", "出让"],
+    ]
     result = read_ledger(write_xlsx(tmp_path / "p.xlsx", {"Sheet1": rows}), "parcels")
     assert [r["area_m2"] for r in result.rows] == [Decimal(10000), Decimal(5000), None, None]
     assert [(p.row, p.rule) for p in result.problems] == [(4, "ledger.unit_mismatch"), (5, "ledger.not_number")]
 
 
 def test_ratio_fields_take_percentages():
-    schema = LedgerSchema("shares", "比例", "Shares", fields=(
-        text("name", "名称", required=True), FieldSpec("rnd_share", "decimal", ratio=True, aliases=("研发占比",)),
-        decimal("tax", "万元", "税收")))
+    schema = LedgerSchema(
+        "shares",
+        "比例",
+        "Shares",
+        fields=(
+            text("name", "名称", required=True),
+            FieldSpec("rnd_share", "decimal", ratio=True, aliases=("研发占比",)),
+            decimal("tax", "万元", "税收"),
+        ),
+    )
     csv = "名称,研发占比,研发占比2,税收（元）\n甲,3.5%,,10000\n乙,0.035,,\n丙,35‰,,\n"
     result = read_ledger(csv.encode(), schema, filename="s.csv")
     assert [r["rnd_share"] for r in result.rows] == [Decimal("0.035")] * 3
@@ -155,9 +180,11 @@ def test_schema_rejects_an_alias_naming_two_fields():
 
 
 def test_the_sheet_with_the_ledger_is_found(tmp_path):
-    sheets = {"说明": [["填表说明：请按模板填写"], ["1. 金额单位为万元"]],
-              "Sheet2": [["园区编号", "园区名称"], ["x", "y"]],
-              "地块清单": [["地块编号", "所属园区", "面积（亩）", "供地方式"], ["XP-1", "YQ", 1.5, "出让"]]}
+    sheets = {
+        "说明": [["填表说明：请按模板填写"], ["1. 金额单位为万元"]],
+        "Sheet2": [["园区编号", "园区名称"], ["x", "y"]],
+        "地块清单": [["地块编号", "所属园区", "面积（亩）", "供地方式"], ["XP-1", "YQ", 1.5, "出让"]],
+    }
     path = write_xlsx(tmp_path / "book.xlsx", sheets)
     result = read_ledger(path, "parcels")
     assert result.sheet == "地块清单" and result.rows[0]["area_m2"] == Decimal(1000)
@@ -171,16 +198,23 @@ def test_the_sheet_with_the_ledger_is_found(tmp_path):
 
 
 def test_repeated_header_and_signature_lines(tmp_path):
-    rows = [["园区编号", "园区名称", "园区类型", "所属镇街"],
-            ["YQ01", "新浦工业园区", "工业园区", "新浦镇"],
-            ["园区编号", "园区名称", "园区类型", "所属镇街"],
-            ["YQ02", "桥头小微园", "小微企业园", "330282109"],
-            ["YQ03", "横河老区块", "老厂房", "330282999"],
-            [],
-            ["填报人：张三", None, "审核人：李四"]]
+    rows = [
+        ["园区编号", "园区名称", "园区类型", "所属镇街"],
+        ["YQ01", "新浦工业园区", "工业园区", "新浦镇"],
+        ["园区编号", "园区名称", "园区类型", "所属镇街"],
+        ["YQ02", "桥头小微园", "小微企业园", "330282109"],
+        ["YQ03", "横河老区块", "老厂房", "330282999"],
+        [],
+        ["填报人：张三", None, "审核人：李四"],
+    ]
     result = read_ledger(write_xlsx(tmp_path / "parks.xlsx", {"园区": rows}), "parks")
     assert [(s.row, s.reason) for s in result.skipped] == [(3, "header"), (6, "blank"), (7, "signature")]
     assert [(r["code"], r["kind"], r["town"]) for r in result.rows] == [
-        ("YQ01", "industrial", "新浦镇"), ("YQ02", "micro", "330282109"), ("YQ03", None, "330282999")]
+        ("YQ01", "industrial", "新浦镇"),
+        ("YQ02", "micro", "330282109"),
+        ("YQ03", None, "330282999"),
+    ]
     assert [(p.row, p.column, p.rule) for p in result.problems] == [
-        (5, "园区类型", "ledger.bad_enum"), (5, "所属镇街", "division.unknown")]
+        (5, "园区类型", "ledger.bad_enum"),
+        (5, "所属镇街", "division.unknown"),
+    ]

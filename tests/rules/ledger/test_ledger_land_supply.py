@@ -34,7 +34,7 @@ def test_every_contract_reads_cleanly(result):
 
 
 def test_areas_converted_from_hectares_exactly(result, source_rows):
-    for row, src in zip(result.rows, source_rows):
+    for row, src in zip(result.rows, source_rows, strict=False):
         ha = Decimal(src["totalArea"])
         assert row["area_m2"] == ha * 10000  # 1 ha = 15 mu = 10000 m²
     first = result.rows[0]
@@ -56,8 +56,10 @@ def test_plot_ratios_ordered(result, source_rows):
     src = source_rows[row - 2]
     assert Decimal(src["plotRatioUP"]) > Decimal(src["plotRatioLOWER"])
     swapped = result.rows[row - 2]
-    assert swapped["plot_ratio_lower"] == Decimal(src["plotRatioLOWER"]) and (lo, hi) == ("plot_ratio_lower",
-                                                                                          "plot_ratio_upper")
+    assert swapped["plot_ratio_lower"] == Decimal(src["plotRatioLOWER"]) and (lo, hi) == (
+        "plot_ratio_lower",
+        "plot_ratio_upper",
+    )
 
 
 def test_types(result):
@@ -66,8 +68,14 @@ def test_types(result):
     assert row["contract_date"] == dt.date(2015, 7, 21) and row["agreed_start"] == dt.date(2020, 12, 27)
     assert row["actual_start"] is None and row["holder"] == "江门市新会区崖门国际游艇会有限公司"
     assert result.rows[0]["price"] == Decimal(0) and result.rows[0]["term_years"] is None
-    assert {r["supply_type"] for r in result.rows} == {"listing", "agreement", "allocation", "auction", "lease",
-                                                      "tender"}
+    assert {r["supply_type"] for r in result.rows} == {
+        "listing",
+        "agreement",
+        "allocation",
+        "auction",
+        "lease",
+        "tender",
+    }
     assert sum(r["price"] is None for r in result.rows) == 259  # empty is missing, not zero
 
 
@@ -91,5 +99,7 @@ def test_without_the_units_the_area_is_not_guessed():
     mapping = {k: v for k, v in mapping.items() if k != "units"}
     result = read_ledger(DATA, "land_supply", mapping=mapping)
     assert [(p.row, p.column, p.rule) for p in result.problems] == [
-        (1, "totalArea", "ledger.unit_missing"), (1, "transferPrice", "ledger.unit_missing")]
+        (1, "totalArea", "ledger.unit_missing"),
+        (1, "transferPrice", "ledger.unit_missing"),
+    ]
     assert "area_m2" not in result.rows[0]

@@ -26,7 +26,10 @@ def test_the_shipped_mapping_is_valid():
 
 
 def test_mapping_binds_a_new_layout_and_wins_over_aliases(tmp_path):
-    mapping = load_mapping(write(tmp_path, '''
+    mapping = load_mapping(
+        write(
+            tmp_path,
+            """
 schema = "figures"
 uscc = "纳税人识别号"
 tax = "税收合计"          # the file also has a 税收 column, which the alias table would pick
@@ -37,9 +40,11 @@ land_owned_mu = ["自有土地", "自有厂房占地"]
 "税收合计" = "元"
 "自有土地" = "亩"
 "自有厂房占地" = "平方米"
-'''), "figures")
-    csv = ("纳税人识别号,Year,税收（万元）,税收合计,自有土地,自有厂房占地\n"
-           f"{A},2024,1,20000,2,1500\n")
+""",
+        ),
+        "figures",
+    )
+    csv = f"纳税人识别号,Year,税收（万元）,税收合计,自有土地,自有厂房占地\n{A},2024,1,20000,2,1500\n"
     result = read_ledger(csv.encode("gb18030"), "figures", mapping=mapping, filename="f.csv")
     row = result.rows[0]
     assert row["uscc"] == A and row["year"] == 2024
@@ -56,27 +61,33 @@ def test_a_mapped_header_that_is_not_there_is_a_problem():
     result = read_ledger(f"统一社会信用代码,年度\n{A},2024\n".encode(), "figures", mapping=mapping, filename="f.csv")
     assert [(p.row, p.column, p.rule) for p in result.problems] == [(1, "研发费用", "ledger.mapping_missing")]
     parts = {"uscc": "统一社会信用代码", "year": "年度", "land_owned_mu": ["自有（亩）", "自有（平方米）"]}
-    result = read_ledger(f"统一社会信用代码,年度,自有（亩）\n{A},2024,3\n".encode(), "figures", mapping=parts,
-                         filename="f.csv")
+    result = read_ledger(
+        f"统一社会信用代码,年度,自有（亩）\n{A},2024,3\n".encode(), "figures", mapping=parts, filename="f.csv"
+    )
     assert [(p.column, p.rule, p.field) for p in result.problems] == [
-        ("自有（平方米）", "ledger.mapping_missing", "land_owned_mu")]
+        ("自有（平方米）", "ledger.mapping_missing", "land_owned_mu")
+    ]
 
 
 def test_unit_conflict_between_header_and_mapping():
     mapping = {"tax": "税收", "units": {"税收": "万元"}}
-    result = read_ledger(f"统一社会信用代码,年度,税收（元）\n{A},2024,5\n".encode(), "figures", mapping=mapping,
-                         filename="f.csv")
+    result = read_ledger(
+        f"统一社会信用代码,年度,税收（元）\n{A},2024,5\n".encode(), "figures", mapping=mapping, filename="f.csv"
+    )
     assert [(p.column, p.rule) for p in result.problems] == [("税收（元）", "ledger.unit_conflict")]
 
 
-@pytest.mark.parametrize("text, where", [
-    ('schema = "figures"\nuscc = "代码"\nprofit = "利润"\nhappiness = "幸福"\n', "profit"),
-    ('uscc = "代码"\nwidget = "x"\n', "widget"),
-    ('schema = "figures"\nuscc = 5\n', "uscc"),
-    ('schema = "figures"\n[units]\n"税收" = "斤"\n', "斤"),
-    ('schema = "land_supply"\n[swap_reversed]\nagreed_start = "agreed_completion"\n', "agreed_start"),
-    ('uscc = "代码\n', "TOML"),
-])
+@pytest.mark.parametrize(
+    "text, where",
+    [
+        ('schema = "figures"\nuscc = "代码"\nprofit = "利润"\nhappiness = "幸福"\n', "profit"),
+        ('uscc = "代码"\nwidget = "x"\n', "widget"),
+        ('schema = "figures"\nuscc = 5\n', "uscc"),
+        ('schema = "figures"\n[units]\n"税收" = "斤"\n', "斤"),
+        ('schema = "land_supply"\n[swap_reversed]\nagreed_start = "agreed_completion"\n', "agreed_start"),
+        ('uscc = "代码\n', "TOML"),
+    ],
+)
 def test_bad_mappings_fail_clearly(tmp_path, text, where):
     with pytest.raises(MappingError) as exc:
         load_mapping(write(tmp_path, text))

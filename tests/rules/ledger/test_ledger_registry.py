@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from ledger_book import uscc, wrong_check, write_xlsx
+from ledger_book import uscc, write_xlsx, wrong_check
 
 from landcycle.rules.ledger import SCHEMAS, read_ledger
 
@@ -62,15 +62,30 @@ def test_enterprises(tmp_path):
 
 def test_occupancy_composite_key(tmp_path):
     a, b = uscc(41), uscc(42)
-    rows = [["统一社会信用代码", "地块编号", "使用方式", "出租方统一社会信用代码", "使用面积（亩）", "起始日期", "终止日期"],
-            [a, "XP-001", "自有", None, 15, "2020-01-01", None],
-            [b, "XP-001", "租赁", a, "1.5", "2021-03-01", "2026-02-28"],
-            [b, "XP-001", "租赁", a, 3, "2021-03-01", "—"],
-            [b, "XP-001", "租赁", wrong_check(a), 3, "2023-03-01", None],
-            [b, "xp-002", "承租", None, -1, "2023-03-01", None]]
+    rows = [
+        [
+            "统一社会信用代码",
+            "地块编号",
+            "使用方式",
+            "出租方统一社会信用代码",
+            "使用面积（亩）",
+            "起始日期",
+            "终止日期",
+        ],
+        [a, "XP-001", "自有", None, 15, "2020-01-01", None],
+        [b, "XP-001", "租赁", a, "1.5", "2021-03-01", "2026-02-28"],
+        [b, "XP-001", "租赁", a, 3, "2021-03-01", "—"],
+        [b, "XP-001", "租赁", wrong_check(a), 3, "2023-03-01", None],
+        [b, "xp-002", "承租", None, -1, "2023-03-01", None],
+    ]
     result = read_ledger(write_xlsx(tmp_path / "occ.xlsx", {"用地": rows}), "occupancy")
-    assert [r["area_m2"] for r in result.rows] == [Decimal(10000), Decimal(1000), Decimal(2000), Decimal(2000),
-                                                  Decimal("-666.67")]
+    assert [r["area_m2"] for r in result.rows] == [
+        Decimal(10000),
+        Decimal(1000),
+        Decimal(2000),
+        Decimal(2000),
+        Decimal("-666.67"),
+    ]
     assert result.rows[4]["parcel"] == "XP-002" and result.rows[4]["kind"] == "leased"
     assert result.rows[2]["end"] is None
     assert [(p.row, p.column, p.rule) for p in result.problems] == [
@@ -93,12 +108,14 @@ def test_every_schema_has_a_key_and_unique_aliases():
 def test_ods_workbook_and_prenumbered_template_rows():
     from ledger_book import ods_bytes
 
-    rows = [["序号", "园区编号", "园区名称", "园区类型", "所属镇街"],
-            [1, "YQ01", "新浦工业园区", "工业园区", 330282112],
-            [2, None, None, None, None],
-            [3, "YQ02", "桥头小微园", "小微园区", "桥头镇"],
-            [4, None, None, None, None],
-            [5, None, None, None, None]]
+    rows = [
+        ["序号", "园区编号", "园区名称", "园区类型", "所属镇街"],
+        [1, "YQ01", "新浦工业园区", "工业园区", 330282112],
+        [2, None, None, None, None],
+        [3, "YQ02", "桥头小微园", "小微园区", "桥头镇"],
+        [4, None, None, None, None],
+        [5, None, None, None, None],
+    ]
     result = read_ledger(ods_bytes("园区", rows), "parks", filename="parks.ods")
     assert result.format == "ods" and result.sheet == "园区"
     assert [(r["_row"], r["code"], r["town"]) for r in result.rows] == [(2, "YQ01", "330282112"), (4, "YQ02", "桥头镇")]

@@ -8,18 +8,33 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from ledger_book import uscc, wrong_check, write_xlsx
+from ledger_book import uscc, write_xlsx, wrong_check
 
 from landcycle.rules.ledger import read_ledger
 
 A, B, D = uscc(1), uscc(2), uscc(4)
 C = "914403001922038216"  # 华为技术: all digits, so Excel happily stores it as a number
 
-HEADER_TOP = ["序号", "统一社会信用代码", "企业名称", "年度", None, None, None, "主营业务收入（万元）", "实缴税收（元）",
-              "综合能耗（吨标准煤）", "用电量（千瓦时）", "年平均职工人数"]
+HEADER_TOP = [
+    "序号",
+    "统一社会信用代码",
+    "企业名称",
+    "年度",
+    None,
+    None,
+    None,
+    "主营业务收入（万元）",
+    "实缴税收（元）",
+    "综合能耗（吨标准煤）",
+    "用电量（千瓦时）",
+    "年平均职工人数",
+]
 HEADER_SUB = [None, None, None, None, "自有用地（亩）", "租赁用地（平方米）", "出租用地（亩）"]
-MERGES = [(0, 0, 0, 11, "2025年度新浦镇工业企业亩均效益基础数据表")] + [
-    (2, c, 3, c, HEADER_TOP[c]) for c in (0, 1, 2, 3, 7, 8, 9, 10, 11)] + [(2, 4, 2, 6, "用地面积")]
+MERGES = (
+    [(0, 0, 0, 11, "2025年度新浦镇工业企业亩均效益基础数据表")]
+    + [(2, c, 3, c, HEADER_TOP[c]) for c in (0, 1, 2, 3, 7, 8, 9, 10, 11)]
+    + [(2, 4, 2, 6, "用地面积")]
+)
 
 
 def town_rows():
@@ -28,19 +43,55 @@ def town_rows():
         ["填报单位：新浦镇人民政府", None, None, None, None, None, None, None, "填报日期：2025年1月5日"],
         [None] * 12,  # row 3: the header's first row, written by the merges
         HEADER_SUB,  # row 4: sub-headers of the 用地面积 group
-        [1, A.lower(), "慈溪甲机械有限公司", "2024", "１２.５", "1,234.5", "/", "3,456.78", 1234567, "—",
-         1500000, "120"],                                                                          # row 5
-        [2, wrong_check(B), "慈溪乙电器有限公司", 2024.0, 30, 0, 2, 8000.0, "98,765.40", 1234.5,
-         "2,000,000", 85.0],                                                                       # row 6
-        [None] * 12,                                                                               # row 7 blank
-        ["小计", None, None, None, 42.5, 1234.5, 2, 11456.78, None, 1234.5, 3500000, 205],         # row 8
+        [
+            1,
+            A.lower(),
+            "慈溪甲机械有限公司",
+            "2024",
+            "１２.５",
+            "1,234.5",
+            "/",
+            "3,456.78",
+            1234567,
+            "—",
+            1500000,
+            "120",
+        ],  # row 5
+        [
+            2,
+            wrong_check(B),
+            "慈溪乙电器有限公司",
+            2024.0,
+            30,
+            0,
+            2,
+            8000.0,
+            "98,765.40",
+            1234.5,
+            "2,000,000",
+            85.0,
+        ],  # row 6
+        [None] * 12,  # row 7 blank
+        ["小计", None, None, None, 42.5, 1234.5, 2, 11456.78, None, 1234.5, 3500000, 205],  # row 8
         [3, float(C), "慈溪丙塑料有限公司", 2024, "8", None, None, "12..5", "abc", "/", "无", "3.5"],  # row 9
         [4, D, "慈溪丁纺织有限公司", 2024, "/", None, "—", "２，５００", 500000, "", 10000, "40人"],  # row 10
-        [5, A, "慈溪甲机械有限公司", 2024, "１２.５", "1,234.5", "/", "3,456.78", 1234567, "—",
-         1500000, "120"],                                                                          # row 11 duplicate
-        ["合计", None, None, None, 50.5, 1234.5, 2, 13956.78, None, 1234.5, 3510000, 245],         # row 12
-        ["注：1. 税收为实际入库税收，含增值税、企业所得税。"],                                          # row 13
-        ["2. 用地面积以不动产登记为准。"],                                                            # row 14
+        [
+            5,
+            A,
+            "慈溪甲机械有限公司",
+            2024,
+            "１２.５",
+            "1,234.5",
+            "/",
+            "3,456.78",
+            1234567,
+            "—",
+            1500000,
+            "120",
+        ],  # row 11 duplicate
+        ["合计", None, None, None, 50.5, 1234.5, 2, 13956.78, None, 1234.5, 3510000, 245],  # row 12
+        ["注：1. 税收为实际入库税收，含增值税、企业所得税。"],  # row 13
+        ["2. 用地面积以不动产登记为准。"],  # row 14
     ]
 
 
@@ -89,7 +140,12 @@ def test_rows_typed_and_converted_exactly(town):
 
 def test_skipped_rows_reported_with_reasons(town):
     assert [(s.row, s.reason) for s in town.skipped] == [
-        (7, "blank"), (8, "total"), (12, "total"), (13, "note"), (14, "note")]
+        (7, "blank"),
+        (8, "total"),
+        (12, "total"),
+        (13, "note"),
+        (14, "note"),
+    ]
     assert town.skipped[1].text.startswith("小计")
 
 

@@ -19,8 +19,9 @@ def class_tag(context, key, label="", outcome="evaluated"):
     if not key:
         return format_html('<span class="muted">—</span>')
     if label:
-        return format_html('<span class="tag tag-{} ev-class" title="{}">{}</span>', class_colour(key, classes), label,
-                           key)
+        return format_html(
+            '<span class="tag tag-{} ev-class" title="{}">{}</span>', class_colour(key, classes), label, key
+        )
     return format_html('<span class="tag tag-{} ev-class">{}</span>', class_colour(key, classes), key)
 
 

@@ -7,8 +7,18 @@ from .land import ParcelImporter, ParkImporter, RegionImporter
 from .shapes import ParcelShapeImporter
 
 IMPORTERS: dict[str, type[Importer]] = {
-    cls.kind: cls for cls in (RegionImporter, ParkImporter, ParcelImporter, EnterpriseImporter, OccupancyImporter,
-                              FigureImporter, ParcelShapeImporter, ContractImporter, FactImporter)
+    cls.kind: cls
+    for cls in (
+        RegionImporter,
+        ParkImporter,
+        ParcelImporter,
+        EnterpriseImporter,
+        OccupancyImporter,
+        FigureImporter,
+        ParcelShapeImporter,
+        ContractImporter,
+        FactImporter,
+    )
 }
 
 __all__ = ["Col", "IMPORTERS", "Importer"]

@@ -69,8 +69,9 @@ class Importer:
         self._seen: set[tuple[int, str, str]] = set()
         self._scope: dict[tuple[int, str], list[Problem]] = {}
         self.overridden: set[str] = set()  # registered credit codes whose failing check was confirmed
-        self.places = {f.name: f.decimal_places for f in self.model._meta.concrete_fields
-                       if isinstance(f, models.DecimalField)}
+        self.places = {
+            f.name: f.decimal_places for f in self.model._meta.concrete_fields if isinstance(f, models.DecimalField)
+        }
         self.fk_names = [f.name for f in self.model._meta.concrete_fields if f.is_relation]
 
     # ------------------------------------------------------------------ to define per kind
@@ -254,8 +255,13 @@ class Importer:
 
     def not_found(self, row: dict, field: str, rule: str, what_zh: str, what_en: str) -> None:
         v = row.get(field)
-        self.add(row, field, rule, f"{what_zh}“{v}”未登记，请先导入或登记", f"{what_en} '{v}' is not registered: "
-                 "import or register it first")
+        self.add(
+            row,
+            field,
+            rule,
+            f"{what_zh}“{v}”未登记，请先导入或登记",
+            f"{what_en} '{v}' is not registered: import or register it first",
+        )
 
     # ------------------------------------------------------------------ writing
     def write(self, plans: list[RowPlan]) -> int:
@@ -264,12 +270,16 @@ class Importer:
         updates = [p for p in plans if p.action == UPDATE]
         total, done, entries = len(creates) + len(updates), 0, 0
         for i in range(0, len(creates), CHUNK):
-            part = creates[i:i + CHUNK]
+            part = creates[i : i + CHUNK]
             self.model.objects.bulk_create(part, batch_size=BATCH)
             if any(o.pk is None for o in part):  # a backend without RETURNING on bulk insert
                 raise RuntimeError(f"{self.model.__name__}: the database did not return primary keys on bulk insert")
-            entries += audit_record_many(actor=self.actor, action=f"import.{self.kind}.create",
-                                         items=[(o, None, snapshot(o)) for o in part], region_code_of=self.region_code)
+            entries += audit_record_many(
+                actor=self.actor,
+                action=f"import.{self.kind}.create",
+                items=[(o, None, snapshot(o)) for o in part],
+                region_code_of=self.region_code,
+            )
             done += len(part)
             if self.progress:
                 self.progress("write", done, total)
@@ -278,12 +288,15 @@ class Importer:
             groups.setdefault(tuple(sorted(p.changes)), []).append(p)
         for fields, plans in groups.items():
             for i in range(0, len(plans), CHUNK):
-                part = plans[i:i + CHUNK]
+                part = plans[i : i + CHUNK]
                 self.update_many([p.obj for p in part], fields)
                 bump_many(self.model, [p.obj for p in part])  # a form opened before the import is refused after it
-                entries += audit_record_many(actor=self.actor, action=f"import.{self.kind}.update",
-                                             items=[(p.obj, p.before, snapshot(p.obj)) for p in part],
-                                             region_code_of=self.region_code)
+                entries += audit_record_many(
+                    actor=self.actor,
+                    action=f"import.{self.kind}.update",
+                    items=[(p.obj, p.before, snapshot(p.obj)) for p in part],
+                    region_code_of=self.region_code,
+                )
                 done += len(part)
                 if self.progress:
                     self.progress("write", done, total)
@@ -300,8 +313,10 @@ class Importer:
         fields = [self.model._meta.get_field(n) for n in names]
         pk = self.model._meta.pk
         q = conn.ops.quote_name
-        sql = (f"UPDATE {q(self.model._meta.db_table)} SET {', '.join(f'{q(f.column)} = %s' for f in fields)} "
-               f"WHERE {q(pk.column)} = %s")
+        sql = (
+            f"UPDATE {q(self.model._meta.db_table)} SET {', '.join(f'{q(f.column)} = %s' for f in fields)} "
+            f"WHERE {q(pk.column)} = %s"
+        )
         params = [[f.get_db_prep_save(getattr(o, f.attname), conn) for f in fields] + [o.pk] for o in objs]
         with conn.cursor() as cursor:
             cursor.executemany(sql, params)

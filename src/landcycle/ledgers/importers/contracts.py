@@ -38,8 +38,10 @@ def town_option(actor, value: str) -> Region:
         raise LedgerUnusable(f"--town：{zh}", f"--town: {en}", rule=rule)
     if not in_scope(actor, town):
         where = actor.region.name if getattr(actor, "region_id", None) else "—"
-        raise PermissionDenied(f"不能向{town.name}导入合同：您只能导入本辖区（{where}）的合同 / you may not import contracts "
-                               f"into {town.name} ({town.code}): it is outside your region")
+        raise PermissionDenied(
+            f"不能向{town.name}导入合同：您只能导入本辖区（{where}）的合同 / you may not import contracts "
+            f"into {town.name} ({town.code}): it is outside your region"
+        )
     return town
 
 
@@ -97,7 +99,9 @@ class ContractImporter(Importer):
                 "文件中没有“地块编号”和“所属镇街”列：县级用户导入时请指定镇街（命令行 --town 镇街名称或9位代码；网页上选择“所属镇街”），"
                 "这些合同将登记在该镇街",
                 "The file has neither parcel numbers nor a town column: say which town its contracts belong to "
-                "(--town NAME_OR_CODE on the command line, the town select in the browser)", rule="contract.town_needed")
+                "(--town NAME_OR_CODE on the command line, the town select in the browser)",
+                rule="contract.town_needed",
+            )
         source = {r["_row"]: r for r in self.result.rows}
         for cp in plans:
             row = source[cp.row]
@@ -106,8 +110,10 @@ class ContractImporter(Importer):
                     continue  # the town cell already says what is wrong
                 self.add(row, self.field_name(row, q.field), q.rule, q.zh, q.en)
         bad = {p.row for p in self.problems}
-        return [RowPlan(cp.sheet, cp.row, cp.number, INVALID if cp.row in bad else cp.action, changes=cp.changes, obj=cp)
-                for cp in plans]
+        return [
+            RowPlan(cp.sheet, cp.row, cp.number, INVALID if cp.row in bad else cp.action, changes=cp.changes, obj=cp)
+            for cp in plans
+        ]
 
     def write(self, plans: list[RowPlan]) -> int:
         """Write the contracts (the caller holds the transaction), then refresh their warnings as of today."""
@@ -125,12 +131,16 @@ class ContractImporter(Importer):
             added = {k: self.counts[k] for k in ADDED}
         else:
             added = {k: sum(p.obj.adds.get(k, 0) for p in plans if p.action in (CREATE, UPDATE)) for k in ADDED}
-        zh = (f"合同新增{actions[CREATE]}份、更新{actions[UPDATE]}份、未变{actions[UNCHANGED]}份；承诺指标新增"
-              f"{added['commitments']}条、实测值{added['measures']}条，延期{added['extensions']}条，"
-              f"政府原因{added['delays']}条")
-        en = (f"contracts: {actions[CREATE]} created, {actions[UPDATE]} updated, {actions[UNCHANGED]} unchanged; "
-              f"{added['commitments']} commitments, {added['measures']} measured values, {added['extensions']} "
-              f"extensions, {added['delays']} government delays added")
+        zh = (
+            f"合同新增{actions[CREATE]}份、更新{actions[UPDATE]}份、未变{actions[UNCHANGED]}份；承诺指标新增"
+            f"{added['commitments']}条、实测值{added['measures']}条，延期{added['extensions']}条，"
+            f"政府原因{added['delays']}条"
+        )
+        en = (
+            f"contracts: {actions[CREATE]} created, {actions[UPDATE]} updated, {actions[UNCHANGED]} unchanged; "
+            f"{added['commitments']} commitments, {added['measures']} measured values, {added['extensions']} "
+            f"extensions, {added['delays']} government delays added"
+        )
         r = self.refresh
         if written and r is not None:
             zh += f"；已按{r.as_of}复核这些合同的预警：新增{r.raised}条，颜色变化{r.changed}条"

@@ -29,8 +29,11 @@ class EnterpriseLookup:
     def load_enterprises(self, rows: list[dict], fields: tuple[str, ...], whole: bool = False) -> None:
         """``whole``: every field (the objects are updated); otherwise what a reference needs."""
         codes = {r.get(f) for r in rows for f in fields if f in self.present}
-        qs = Enterprise.objects.all() if whole else Enterprise.objects.only("id", "uscc", "name", "uscc_override",
-                                                                            "town")
+        qs = (
+            Enterprise.objects.all()
+            if whole
+            else Enterprise.objects.only("id", "uscc", "name", "uscc_override", "town")
+        )
         found = fetch_in(qs, "uscc", codes)
         towns = Region.objects.in_bulk({e.town_id for e in found})
         town = Enterprise._meta.get_field("town")
@@ -54,8 +57,14 @@ class EnterpriseImporter(TownColumn, EnterpriseLookup, Importer):
     kind = "enterprises"
     schema = ENTERPRISES
     model = Enterprise
-    cols = (Col("name", "name"), Col("industry_code", "industry_code"), Col("scale", "scale"),
-            Col("registered_on", "registered_on"), Col("status", "status"), Col("contact", "contact", "blank"))
+    cols = (
+        Col("name", "name"),
+        Col("industry_code", "industry_code"),
+        Col("scale", "scale"),
+        Col("registered_on", "registered_on"),
+        Col("status", "status"),
+        Col("contact", "contact", "blank"),
+    )
     uscc_fields = ("uscc",)
     field_of = {"uscc_override_reason": "uscc"}
 
@@ -87,13 +96,18 @@ class EnterpriseImporter(TownColumn, EnterpriseLookup, Importer):
     def rules(self, obj, creating):
         problems = []
         if obj.town_id is None and not self._row_names_town:  # else resolving the town said why
-            problems.append(Problem("town", "ledger.required", "新企业须填写“所属镇街”",
-                                    "A new enterprise needs its town ('town')"))
+            problems.append(
+                Problem("town", "ledger.required", "新企业须填写“所属镇街”", "A new enterprise needs its town ('town')")
+            )
         if not obj.uscc_override:
             obj.uscc_override_reason = ""
         return problems + enterprise_problems(
-            uscc=obj.uscc, industry_code=obj.industry_code, uscc_override=obj.uscc_override,
-            uscc_override_reason=obj.uscc_override_reason, registered_on=obj.registered_on)
+            uscc=obj.uscc,
+            industry_code=obj.industry_code,
+            uscc_override=obj.uscc_override,
+            uscc_override_reason=obj.uscc_override_reason,
+            registered_on=obj.registered_on,
+        )
 
     def plan_row(self, row):
         self._row_names_town = "town" in self.present and row.get("town") is not None
@@ -119,10 +133,15 @@ class OccupancyImporter(EnterpriseLookup, Importer):
 
     def prefetch(self, rows):
         self.load_enterprises(rows, ("uscc", "lessor"))
-        self.parcels = {p.number: p for p in fetch_in(Parcel.objects.select_related("park__town"), "number",
-                                                      (r.get("parcel") for r in rows))}
-        found = fetch_in(Occupancy.objects.select_related("enterprise", "parcel__park__town", "lessor"), "parcel_id",
-                         [p.pk for p in self.parcels.values()])
+        self.parcels = {
+            p.number: p
+            for p in fetch_in(Parcel.objects.select_related("park__town"), "number", (r.get("parcel") for r in rows))
+        }
+        found = fetch_in(
+            Occupancy.objects.select_related("enterprise", "parcel__park__town", "lessor"),
+            "parcel_id",
+            [p.pk for p in self.parcels.values()],
+        )
         self.existing = {}
         for o in sorted(found, key=lambda o: o.pk):
             self.existing.setdefault((o.enterprise_id, o.parcel_id, o.kind, o.start), o)
@@ -156,9 +175,15 @@ class OccupancyImporter(EnterpriseLookup, Importer):
     def rules(self, obj, creating):
         if obj.parcel_id is None or obj.enterprise_id is None or obj.area_m2 is None:
             return []
-        return occupancy_problems(area_m2=obj.area_m2, start=obj.start, end=obj.end,
-                                  parcel_area_m2=obj.parcel.area_m2, kind=obj.kind, lessor=obj.lessor,
-                                  enterprise=obj.enterprise)
+        return occupancy_problems(
+            area_m2=obj.area_m2,
+            start=obj.start,
+            end=obj.end,
+            parcel_area_m2=obj.parcel.area_m2,
+            kind=obj.kind,
+            lessor=obj.lessor,
+            enterprise=obj.enterprise,
+        )
 
     def region_code(self, obj):
         return obj.parcel.park.town.code
@@ -181,23 +206,30 @@ class FigureImporter(EnterpriseLookup, Importer):
     schema = FIGURES_LEDGER
     model = YearlyFigure
     areas = ("ledgers",)
-    cols = tuple(Col(n, n, "null") for n in ("revenue", "tax", "value_added", "energy_tce", "emissions_t", "rnd",
-                                             "staff", "electricity_10k_kwh"))
+    cols = tuple(
+        Col(n, n, "null")
+        for n in ("revenue", "tax", "value_added", "energy_tce", "emissions_t", "rnd", "staff", "electricity_10k_kwh")
+    )
     uscc_fields = ("uscc",)
     field_of = {"enterprise": "uscc"}
 
     def prefetch(self, rows):
         self.load_enterprises(rows, ("uscc",))
         years = {r.get("year") for r in rows}
-        found = fetch_in(YearlyFigure.objects.select_related("enterprise__town").filter(year__in=[y for y in years
-                                                                                                  if _year_key(y)]),
-                         "enterprise_id", [e.pk for e in self.enterprises.values()])
+        found = fetch_in(
+            YearlyFigure.objects.select_related("enterprise__town").filter(year__in=[y for y in years if _year_key(y)]),
+            "enterprise_id",
+            [e.pk for e in self.enterprises.values()],
+        )
         self.existing = {(f.enterprise_id, f.year): f for f in found}
         self.fact_cols = [k for k in shipped_kinds() if k.kind in self.present]
         self.facts: dict[tuple, str] = {}
         if self.fact_cols:
-            recorded = fetch_in(EvaluationFact.objects.filter(year__in=[y for y in years if y is not None]),
-                                "enterprise_id", [e.pk for e in self.enterprises.values()])
+            recorded = fetch_in(
+                EvaluationFact.objects.filter(year__in=[y for y in years if y is not None]),
+                "enterprise_id",
+                [e.pk for e in self.enterprises.values()],
+            )
             self.facts = {(f.enterprise_id, f.year, f.kind): f.value for f in recorded}
 
     def find(self, key):
@@ -228,14 +260,19 @@ class FigureImporter(EnterpriseLookup, Importer):
         if same:
             return
         was_zh = "未登记" if recorded is None else (f"已登记为“{recorded}”" if k.category == MERGE else "已登记")
-        was_en = "not recorded" if recorded is None else (f"recorded as '{recorded}'" if k.category == MERGE
-                                                          else "recorded")
-        self.add(row, k.kind, "figures.fact_differs",
-                 f"“{k.zh}”与登记的评价事项不一致（{ent.name} {row['year']}年度{was_zh}）：评价事项连同日期和依据文件在"
-                 "企业评价页或评价事项台账中登记",
-                 f"'{k.en}' differs from the recorded evaluation facts ({was_en} for {ent.uscc} in {row['year']}): "
-                 "record facts with their date and source on the enterprise's evaluation page or in the evaluation "
-                 "facts ledger")
+        was_en = (
+            "not recorded" if recorded is None else (f"recorded as '{recorded}'" if k.category == MERGE else "recorded")
+        )
+        self.add(
+            row,
+            k.kind,
+            "figures.fact_differs",
+            f"“{k.zh}”与登记的评价事项不一致（{ent.name} {row['year']}年度{was_zh}）：评价事项连同日期和依据文件在"
+            "企业评价页或评价事项台账中登记",
+            f"'{k.en}' differs from the recorded evaluation facts ({was_en} for {ent.uscc} in {row['year']}): "
+            "record facts with their date and source on the enterprise's evaluation page or in the evaluation "
+            "facts ledger",
+        )
 
     def resolve(self, row):
         return self.enterprise_of(row, "uscc", "enterprise")
@@ -255,16 +292,23 @@ class FactImporter(EnterpriseLookup, Importer):
     schema = EVALUATION_FACTS
     model = EvaluationFact
     areas = ("evaluation",)
-    cols = (Col("value", "value", "blank"), Col("occurred_on", "occurred_on", "null"), Col("source", "source"),
-            Col("note", "note", "blank"))
+    cols = (
+        Col("value", "value", "blank"),
+        Col("occurred_on", "occurred_on", "null"),
+        Col("source", "source"),
+        Col("note", "note", "blank"),
+    )
     uscc_fields = ("uscc",)
     field_of = {"enterprise": "uscc"}
 
     def prefetch(self, rows):
         self.load_enterprises(rows, ("uscc",))
         years = [y for y in {r.get("year") for r in rows} if y is not None]
-        found = fetch_in(EvaluationFact.objects.select_related("enterprise__town").filter(year__in=years),
-                         "enterprise_id", [e.pk for e in self.enterprises.values()])
+        found = fetch_in(
+            EvaluationFact.objects.select_related("enterprise__town").filter(year__in=years),
+            "enterprise_id",
+            [e.pk for e in self.enterprises.values()],
+        )
         self.existing = {(f.enterprise_id, f.year, f.kind): f for f in found}
 
     def find(self, key):
@@ -272,19 +316,29 @@ class FactImporter(EnterpriseLookup, Importer):
         return None if ent is None else self.existing.get((ent.pk, key[1], key[2]))
 
     def defaults(self, row):
-        return {"year": row["year"], "kind": row["kind"],
-                "created_by": self.actor if getattr(self.actor, "pk", None) else None}
+        return {
+            "year": row["year"],
+            "kind": row["kind"],
+            "created_by": self.actor if getattr(self.actor, "pk", None) else None,
+        }
 
     def resolve(self, row):
         return self.enterprise_of(row, "uscc", "enterprise")
 
     def rules(self, obj, creating):
-        problems = fact_problems(kind=obj.kind, year=obj.year, value=obj.value, occurred_on=obj.occurred_on,
-                                 source=obj.source)
+        problems = fact_problems(
+            kind=obj.kind, year=obj.year, value=obj.value, occurred_on=obj.occurred_on, source=obj.source
+        )
         known = kind_map().get(obj.kind)
         if known is not None and known.category != MERGE and obj.value:
-            problems.append(Problem("value", "fact.value_not_merge", "合并评价编号只用于合并评价事项",
-                                    "A merge key belongs only to a merged-evaluation fact"))
+            problems.append(
+                Problem(
+                    "value",
+                    "fact.value_not_merge",
+                    "合并评价编号只用于合并评价事项",
+                    "A merge key belongs only to a merged-evaluation fact",
+                )
+            )
         return problems
 
     def towns(self, obj):

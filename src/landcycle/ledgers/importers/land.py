@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from landcycle.registry.checks import parcel_problems, town_code_problems
-from landcycle.registry.models import Park, Parcel, Region
+from landcycle.registry.models import Parcel, Park, Region
 from landcycle.rules.ledger.schemas import PARCELS, PARKS
 from landcycle.rules.problems import Problem
 
@@ -43,8 +43,10 @@ class RegionImporter(Importer):
     def prefetch(self, rows):
         codes = {k[0] for k in map(self.key, rows) if k}
         self.existing = {r.code: r for r in fetch_in(Region.objects.select_related("parent"), "code", codes)}
-        self.counties = {r.code: r for r in fetch_in(Region.objects.filter(level=Region.Level.COUNTY), "code",
-                                                      {c[:6] for c in codes})}
+        self.counties = {
+            r.code: r
+            for r in fetch_in(Region.objects.filter(level=Region.Level.COUNTY), "code", {c[:6] for c in codes})
+        }
 
     def find(self, key):
         return self.existing.get(key[0])
@@ -59,13 +61,23 @@ class RegionImporter(Importer):
     def rules(self, obj, creating):
         problems = town_code_problems(obj.code)
         if obj.level != Region.Level.TOWN:
-            problems.append(Problem("code", "region.not_town", f"“{obj.code}”是{obj.get_level_display()}，不是镇街",
-                                    f"'{obj.code}' is a {obj.level}, not a town"))
+            problems.append(
+                Problem(
+                    "code",
+                    "region.not_town",
+                    f"“{obj.code}”是{obj.get_level_display()}，不是镇街",
+                    f"'{obj.code}' is a {obj.level}, not a town",
+                )
+            )
         elif not problems and obj.parent_id is None:
-            problems.append(Problem("code", "region.county_unknown",
-                                    f"上级县（市、区）{obj.code[:6]}未登记，请先载入区划（landcycle regions load）",
-                                    f"The county {obj.code[:6]} is not registered: load the divisions first "
-                                    "(landcycle regions load)"))
+            problems.append(
+                Problem(
+                    "code",
+                    "region.county_unknown",
+                    f"上级县（市、区）{obj.code[:6]}未登记，请先载入区划（landcycle regions load）",
+                    f"The county {obj.code[:6]} is not registered: load the divisions first (landcycle regions load)",
+                )
+            )
         return problems
 
     def region_code(self, obj):
@@ -79,8 +91,9 @@ class ParkImporter(TownColumn, Importer):
     cols = (Col("name", "name"), Col("kind", "kind"), Col("note", "note", "blank"))
 
     def prefetch(self, rows):
-        self.existing = {p.code: p for p in fetch_in(Park.objects.select_related("town"), "code",
-                                                     (r.get("code") for r in rows))}
+        self.existing = {
+            p.code: p for p in fetch_in(Park.objects.select_related("town"), "code", (r.get("code") for r in rows))
+        }
         self.load_towns(rows)
 
     def find(self, key):
@@ -103,15 +116,23 @@ class ParcelImporter(Importer):
     kind = "parcels"
     schema = PARCELS
     model = Parcel
-    cols = (Col("area_m2", "area_m2"), Col("land_use", "land_use"), Col("tenure", "tenure"), Col("status", "status"),
-            Col("address", "address", "blank"))
+    cols = (
+        Col("area_m2", "area_m2"),
+        Col("land_use", "land_use"),
+        Col("tenure", "tenure"),
+        Col("status", "status"),
+        Col("address", "address", "blank"),
+    )
     field_of = {"geometry": "area_m2"}  # the shape is not in the ledger: a mismatch is the stated area's
 
     def prefetch(self, rows):
-        self.existing = {p.number: p for p in fetch_in(Parcel.objects.select_related("park__town"), "number",
-                                                       (r.get("number") for r in rows))}
-        self.parks = {p.code: p for p in fetch_in(Park.objects.select_related("town"), "code",
-                                                  (r.get("park") for r in rows))}
+        self.existing = {
+            p.number: p
+            for p in fetch_in(Parcel.objects.select_related("park__town"), "number", (r.get("number") for r in rows))
+        }
+        self.parks = {
+            p.code: p for p in fetch_in(Park.objects.select_related("town"), "code", (r.get("park") for r in rows))
+        }
 
     def find(self, key):
         return self.existing.get(key[0])

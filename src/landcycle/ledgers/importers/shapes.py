@@ -36,8 +36,10 @@ class ParcelShapeImporter(Importer):
     cols = (Col("geometry", "geometry"),)
 
     def prefetch(self, rows):
-        self.existing = {p.number: p for p in fetch_in(Parcel.objects.select_related("park__town"), "number",
-                                                       (r.get("number") for r in rows))}
+        self.existing = {
+            p.number: p
+            for p in fetch_in(Parcel.objects.select_related("park__town"), "number", (r.get("number") for r in rows))
+        }
 
     def find(self, key):
         return self.existing.get(key[0])

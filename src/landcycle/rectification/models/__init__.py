@@ -5,5 +5,15 @@ from .ledger import Finding, Inspection, Suggestion, Task, TaskEvent
 from .progress import Evidence, ProgressReport
 from .rounds import RelapseCheck, Round, RoundItem
 
-__all__ = ["Evidence", "Finding", "Inspection", "ProgressReport", "RelapseCheck", "Round", "RoundItem", "Suggestion", "Task",
-           "TaskEvent"]
+__all__ = [
+    "Evidence",
+    "Finding",
+    "Inspection",
+    "ProgressReport",
+    "RelapseCheck",
+    "Round",
+    "RoundItem",
+    "Suggestion",
+    "Task",
+    "TaskEvent",
+]

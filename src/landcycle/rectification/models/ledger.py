@@ -35,8 +35,9 @@ class Inspection(Versioned):
     regions = models.ManyToManyField("registry.Region", related_name="inspections", verbose_name=_("被检查地区"))
     other_units = models.CharField(_("被检查单位"), max_length=300, blank=True)
     summary = models.TextField(_("情况摘要"), blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("登记人"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("登记人")
+    )
     recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
 
     class Meta:
@@ -52,8 +53,9 @@ class Inspection(Versioned):
 class Finding(Versioned):
     """问题: one problem an inspection found, with the text it was stated in."""
 
-    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="findings",
-                                   verbose_name=_("检查"))
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.PROTECT, related_name="findings", verbose_name=_("检查")
+    )
     number = models.PositiveSmallIntegerField(_("问题序号"))
     summary = models.CharField(_("问题概述"), max_length=300)
     source_text = models.TextField(_("原文"), blank=True)
@@ -72,10 +74,12 @@ class Finding(Versioned):
 class Suggestion(Versioned):
     """意见建议 made by an inspection (optionally about one of its findings)."""
 
-    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="suggestions",
-                                   verbose_name=_("检查"))
-    finding = models.ForeignKey(Finding, null=True, blank=True, on_delete=models.PROTECT, related_name="suggestions",
-                                verbose_name=_("相关问题"))
+    inspection = models.ForeignKey(
+        Inspection, on_delete=models.PROTECT, related_name="suggestions", verbose_name=_("检查")
+    )
+    finding = models.ForeignKey(
+        Finding, null=True, blank=True, on_delete=models.PROTECT, related_name="suggestions", verbose_name=_("相关问题")
+    )
     number = models.PositiveSmallIntegerField(_("建议序号"))
     text = models.TextField(_("意见建议"))
     made_on = models.DateField(_("提出日期"))
@@ -102,8 +106,9 @@ class Task(models.Model):
     finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="tasks", verbose_name=_("问题"))
     number = models.CharField(_("任务编号"), max_length=20)
     title = models.CharField(_("整改任务"), max_length=200)
-    town = models.ForeignKey("registry.Region", on_delete=models.PROTECT, related_name="rectification_tasks",
-                             verbose_name=_("责任镇街"))
+    town = models.ForeignKey(
+        "registry.Region", on_delete=models.PROTECT, related_name="rectification_tasks", verbose_name=_("责任镇街")
+    )
     department = models.CharField(_("责任部门"), max_length=100, blank=True)
     person = models.CharField(_("责任人"), max_length=50, blank=True)
     measures = models.TextField(_("整改措施"))
@@ -114,16 +119,21 @@ class Task(models.Model):
     last_report_on = models.DateField(_("最近报送"), null=True, blank=True)
     closed_on = models.DateField(_("销号日期"), null=True, blank=True)
     version = models.PositiveIntegerField(_("版本"), default=1)
-    parks = models.ManyToManyField("registry.Park", blank=True, related_name="rectification_tasks",
-                                   verbose_name=_("相关园区"))
-    parcels = models.ManyToManyField("registry.Parcel", blank=True, related_name="rectification_tasks",
-                                     verbose_name=_("相关地块"))
-    enterprises = models.ManyToManyField("registry.Enterprise", blank=True, related_name="rectification_tasks",
-                                         verbose_name=_("相关企业"))
-    contracts = models.ManyToManyField("supervision.Contract", blank=True, related_name="rectification_tasks",
-                                       verbose_name=_("相关合同"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
-                                   verbose_name=_("交办人"))
+    parks = models.ManyToManyField(
+        "registry.Park", blank=True, related_name="rectification_tasks", verbose_name=_("相关园区")
+    )
+    parcels = models.ManyToManyField(
+        "registry.Parcel", blank=True, related_name="rectification_tasks", verbose_name=_("相关地块")
+    )
+    enterprises = models.ManyToManyField(
+        "registry.Enterprise", blank=True, related_name="rectification_tasks", verbose_name=_("相关企业")
+    )
+    contracts = models.ManyToManyField(
+        "supervision.Contract", blank=True, related_name="rectification_tasks", verbose_name=_("相关合同")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("交办人")
+    )
 
     scope_path = "town"
 
@@ -166,11 +176,23 @@ class TaskEvent(models.Model):
     kind = models.CharField(_("事件"), max_length=12, choices=Kind.choices)
     on = models.DateField(_("日期"))
     at = models.DateTimeField(_("记录时间"), auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+", verbose_name=_("操作人"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
     actor_name = models.CharField(_("操作人"), max_length=150)
-    round = models.ForeignKey("rectification.Round", null=True, blank=True, on_delete=models.PROTECT,
-                              related_name="events", verbose_name=_("对账轮次"))
+    round = models.ForeignKey(
+        "rectification.Round",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="events",
+        verbose_name=_("对账轮次"),
+    )
     from_status = models.CharField(_("原状态"), max_length=10, blank=True)
     to_status = models.CharField(_("新状态"), max_length=10, blank=True)
     percent_done = models.PositiveSmallIntegerField(_("完成进度（%）"), null=True, blank=True)

@@ -8,16 +8,24 @@ from django.utils.translation import gettext_lazy as _
 
 
 class ProgressReport(models.Model):
-    task = models.ForeignKey("rectification.Task", on_delete=models.PROTECT, related_name="reports",
-                             verbose_name=_("整改任务"))
-    round_item = models.ForeignKey("rectification.RoundItem", null=True, blank=True, on_delete=models.PROTECT,
-                                   related_name="reports", verbose_name=_("对账事项"))
+    task = models.ForeignKey(
+        "rectification.Task", on_delete=models.PROTECT, related_name="reports", verbose_name=_("整改任务")
+    )
+    round_item = models.ForeignKey(
+        "rectification.RoundItem",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        verbose_name=_("对账事项"),
+    )
     reported_on = models.DateField(_("报送日期"))
     percent_done = models.PositiveSmallIntegerField(_("完成进度（%）"))
     text = models.TextField(_("进展情况"))
     request_close = models.BooleanField(_("申请销号"), default=False)
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
-                                 verbose_name=_("报送人"))
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("报送人")
+    )
     reporter_name = models.CharField(_("报送人"), max_length=150)
     created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
 
@@ -36,17 +44,20 @@ class Evidence(models.Model):
     """One evidence file, stored under ``UPLOADS_DIR/evidence/`` by its SHA-256 (``path`` is relative to
     ``UPLOADS_DIR``). Downloadable only through ``access`` (404 outside the user's scope)."""
 
-    report = models.ForeignKey(ProgressReport, on_delete=models.PROTECT, related_name="evidence",
-                               verbose_name=_("进展报送"))
-    task = models.ForeignKey("rectification.Task", on_delete=models.PROTECT, related_name="evidence",
-                             verbose_name=_("整改任务"))
+    report = models.ForeignKey(
+        ProgressReport, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("进展报送")
+    )
+    task = models.ForeignKey(
+        "rectification.Task", on_delete=models.PROTECT, related_name="evidence", verbose_name=_("整改任务")
+    )
     name = models.CharField(_("文件名"), max_length=200)
     extension = models.CharField(_("类型"), max_length=10)
     size = models.PositiveBigIntegerField(_("大小（字节）"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     path = models.CharField(_("存储路径"), max_length=200)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("上传人"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("上传人")
+    )
     uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     scope_path = "task__town"

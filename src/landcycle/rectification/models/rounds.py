@@ -16,8 +16,9 @@ class Round(models.Model):
         OPEN = "open", _("对账中")
         CLOSED = "closed", _("已结束")
 
-    county = models.ForeignKey("registry.Region", on_delete=models.PROTECT, related_name="rectification_rounds",
-                               verbose_name=_("县（市、区）"))
+    county = models.ForeignKey(
+        "registry.Region", on_delete=models.PROTECT, related_name="rectification_rounds", verbose_name=_("县（市、区）")
+    )
     period_start = models.DateField(_("周期开始"))
     period_end = models.DateField(_("周期结束"))
     due_on = models.DateField(_("报送截止"))
@@ -25,11 +26,18 @@ class Round(models.Model):
     label_en = models.CharField(_("轮次（英文）"), max_length=60)
     status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.OPEN)
     opened_on = models.DateField(_("开启日期"))
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+",
-                                  verbose_name=_("开启人"))
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("开启人")
+    )
     closed_on = models.DateField(_("结束日期"), null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+", verbose_name=_("结束人"))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("结束人"),
+    )
     policy_version = models.CharField(_("规则版本"), max_length=40, blank=True)
 
     class Meta:
@@ -53,18 +61,31 @@ class RoundItem(models.Model):
         CHALLENGED = "challenged", _("质询")
 
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="items", verbose_name=_("对账轮次"))
-    task = models.ForeignKey("rectification.Task", on_delete=models.PROTECT, related_name="round_items",
-                             verbose_name=_("整改任务"))
+    task = models.ForeignKey(
+        "rectification.Task", on_delete=models.PROTECT, related_name="round_items", verbose_name=_("整改任务")
+    )
     snapshot = models.JSONField(_("期初快照"))
-    report = models.ForeignKey("rectification.ProgressReport", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+", verbose_name=_("本轮报送"))
+    report = models.ForeignKey(
+        "rectification.ProgressReport",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("本轮报送"),
+    )
     submitted_on = models.DateField(_("报送日期"), null=True, blank=True)
     percent_reported = models.PositiveSmallIntegerField(_("报送进度（%）"), null=True, blank=True)
     update_text = models.TextField(_("进展情况"), blank=True)
     decision = models.CharField(_("审核结果"), max_length=10, choices=Decision.choices, default=Decision.PENDING)
     review_note = models.TextField(_("审核意见"), blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name=_("审核人"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("审核人"),
+    )
     reviewed_on = models.DateField(_("审核日期"), null=True, blank=True)
     flagged = models.BooleanField(_("未报送"), default=False)
     final = models.JSONField(_("期末结果"), null=True, blank=True)
@@ -96,16 +117,24 @@ class RelapseCheck(models.Model):
         HELD = "held", _("未反弹")
         RELAPSED = "relapsed", _("反弹")
 
-    round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="relapse_checks",
-                              verbose_name=_("对账轮次"))
-    task = models.ForeignKey("rectification.Task", on_delete=models.PROTECT, related_name="relapse_checks",
-                             verbose_name=_("整改任务"))
+    round = models.ForeignKey(
+        Round, on_delete=models.PROTECT, related_name="relapse_checks", verbose_name=_("对账轮次")
+    )
+    task = models.ForeignKey(
+        "rectification.Task", on_delete=models.PROTECT, related_name="relapse_checks", verbose_name=_("整改任务")
+    )
     closed_on = models.DateField(_("销号日期"))
     watch_until = models.DateField(_("回头看截止"))
     decision = models.CharField(_("复核结果"), max_length=10, choices=Decision.choices, default=Decision.PENDING)
     note = models.TextField(_("复核情况"), blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name=_("复核人"))
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("复核人"),
+    )
     reviewed_on = models.DateField(_("复核日期"), null=True, blank=True)
 
     scope_path = "task__town"

@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 register = template.Library()
 
 STATUS_COLOURS = {"open": "blue", "closed": "slate", "reopened": "magenta"}
-DECISION_COLOURS = {"pending": "grey", "confirmed": "indigo", "challenged": "magenta", "held": "indigo", "relapsed": "magenta"}
+DECISION_COLOURS = {
+    "pending": "grey",
+    "confirmed": "indigo",
+    "challenged": "magenta",
+    "held": "indigo",
+    "relapsed": "magenta",
+}
 KIND_COLOURS = {"xunshi": "indigo", "xuncha": "purple", "revisit": "magenta", "check": "cyan"}
 
 
@@ -24,8 +30,13 @@ def warn(colour, label=None, title=""):
     """A warning tag: red / yellow / green with its name (or the label given)."""
     if colour not in ("red", "yellow", "green"):
         return format_html('<span class="tag tag-muted">{}</span>', label or "—")
-    return format_html('<span class="tag tag-warn tag-warn-{}" data-colour="{}" title="{}">{}</span>', colour, colour,
-                       title, label or colour_name(colour))
+    return format_html(
+        '<span class="tag tag-warn tag-warn-{}" data-colour="{}" title="{}">{}</span>',
+        colour,
+        colour,
+        title,
+        label or colour_name(colour),
+    )
 
 
 @register.simple_tag

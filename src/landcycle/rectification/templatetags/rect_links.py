@@ -19,6 +19,10 @@ def linked_tasks(context, obj):
     field = FIELDS.get(obj._meta.model_name)
     if request is None or field is None:
         return {"tasks": []}
-    tasks = (tasks_visible(request.user).filter(**{field: obj}).select_related("town", "finding__inspection")
-             .order_by("status", "deadline", "pk"))
+    tasks = (
+        tasks_visible(request.user)
+        .filter(**{field: obj})
+        .select_related("town", "finding__inspection")
+        .order_by("status", "deadline", "pk")
+    )
     return {"tasks": with_colours(tasks, timezone.localdate())}

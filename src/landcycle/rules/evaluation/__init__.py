@@ -21,8 +21,17 @@ from .engine import evaluate, output_columns  # noqa: E402
 from .policy import EvaluationPolicy, PolicyError, default_policy, load_policy, parse_policy  # noqa: E402
 from .result import EvaluationResult  # noqa: E402
 
-__all__ = ["EvaluationPolicy", "EvaluationResult", "PolicyError", "default_policy", "evaluate", "evaluate_years",
-           "load_policy", "output_columns", "parse_policy"]
+__all__ = [
+    "EvaluationPolicy",
+    "EvaluationResult",
+    "PolicyError",
+    "default_policy",
+    "evaluate",
+    "evaluate_years",
+    "load_policy",
+    "output_columns",
+    "parse_policy",
+]
 
 
 def evaluate_years(frame, policy=None, *, years=None, reasons: bool = True) -> dict[int, EvaluationResult]:
@@ -32,8 +41,13 @@ def evaluate_years(frame, policy=None, *, years=None, reasons: bool = True) -> d
     import polars as pl
 
     pol = load_policy(policy)
-    parts = {int(k[0]): part for k, part in frame.with_columns(pl.col("year").cast(pl.Int64))
-             .partition_by("year", as_dict=True).items() if k[0] is not None}
+    parts = {
+        int(k[0]): part
+        for k, part in frame.with_columns(pl.col("year").cast(pl.Int64)).partition_by("year", as_dict=True).items()
+        if k[0] is not None
+    }
     wanted = sorted(parts) if years is None else [int(y) for y in years]
-    return {y: evaluate(parts[y] if y in parts else frame.clear(), pol, year=y, reasons=reasons,
-                        previous=parts.get(y - 1)) for y in wanted}
+    return {
+        y: evaluate(parts[y] if y in parts else frame.clear(), pol, year=y, reasons=reasons, previous=parts.get(y - 1))
+        for y in wanted
+    }

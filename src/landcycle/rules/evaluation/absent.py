@@ -65,16 +65,26 @@ def describe(absent: list[AbsentColumn]) -> tuple[str, str]:
         groups: dict[str, list] = {}
         for gk, gzh, gen, izh, ien, w in a.affects:
             groups.setdefault(gk, [gzh, gen, []])[2].append((izh, ien, w))
-        zh.append(f"台账缺少“{a.label_zh}”列，影响：" + "；".join(
-            f"{gzh} {'、'.join(f'{i}（权重{_points(w)}）' for i, _e, w in inds)}" for gzh, _gen, inds in groups.values()))
-        en.append(f"the ledger has no {a.label_en} column, which affects: " + "; ".join(
-            f"{gen}: {', '.join(f'{e} (weight {_points(w)})' for _i, e, w in inds)}"
-            for _gzh, gen, inds in groups.values()))
+        zh.append(
+            f"台账缺少“{a.label_zh}”列，影响："
+            + "；".join(
+                f"{gzh} {'、'.join(f'{i}（权重{_points(w)}）' for i, _e, w in inds)}"
+                for gzh, _gen, inds in groups.values()
+            )
+        )
+        en.append(
+            f"the ledger has no {a.label_en} column, which affects: "
+            + "; ".join(
+                f"{gen}: {', '.join(f'{e} (weight {_points(w)})' for _i, e, w in inds)}"
+                for _gzh, gen, inds in groups.values()
+            )
+        )
     return "。".join(zh), "; ".join(en)
 
 
-def without(policy: EvaluationPolicy,
-            absent: list[AbsentColumn]) -> tuple[EvaluationPolicy, dict[str, tuple[str, str]]]:
+def without(
+    policy: EvaluationPolicy, absent: list[AbsentColumn]
+) -> tuple[EvaluationPolicy, dict[str, tuple[str, str]]]:
     """The policy with the indicators needing an absent field removed and each affected group's weights
     rescaled to 100, and per affected group key the sentence its firms' reasons start with. Raises
     ``AbsentRefused`` when the policy says ``refuse`` or a group has no indicator left."""
@@ -82,8 +92,10 @@ def without(policy: EvaluationPolicy,
         return policy, {}
     line_zh, line_en = describe(absent)
     if policy.missing_column == "refuse":
-        raise AbsentRefused(f"{line_zh}。评价办法规定缺列时不评价（[missing_column] rule = \"refuse\"）",
-                            f"{line_en}. The policy refuses a ledger without it ([missing_column] rule = \"refuse\")")
+        raise AbsentRefused(
+            f'{line_zh}。评价办法规定缺列时不评价（[missing_column] rule = "refuse"）',
+            f'{line_en}. The policy refuses a ledger without it ([missing_column] rule = "refuse")',
+        )
     fields = {a.field for a in absent}
     groups, notes = [], {}
     for g in policy.groups:
@@ -92,25 +104,35 @@ def without(policy: EvaluationPolicy,
             groups.append(g)
             continue
         if not keep:
-            raise AbsentRefused(f"{line_zh}。分组“{g.zh}”的全部指标都需要该列，无法评价",
-                                f"{line_en}. Every indicator of the group '{g.en}' needs it: the group cannot be "
-                                "evaluated")
+            raise AbsentRefused(
+                f"{line_zh}。分组“{g.zh}”的全部指标都需要该列，无法评价",
+                f"{line_en}. Every indicator of the group '{g.en}' needs it: the group cannot be evaluated",
+            )
         total = sum(i.weight for i in g.indicators)
         kept = sum(i.weight for i in keep)
         factor = total / kept
-        scaled = tuple(dataclasses.replace(i, weight=i.weight * factor,
-                                           cap=None if i.cap is None else i.cap * factor) for i in keep)
+        scaled = tuple(
+            dataclasses.replace(i, weight=i.weight * factor, cap=None if i.cap is None else i.cap * factor)
+            for i in keep
+        )
         groups.append(dataclasses.replace(g, indicators=scaled))
         gone = [i for i in g.indicators if i not in keep]
-        missing = "、".join(dict.fromkeys(FIELD_LABELS.get(f, (f,))[0] for i in gone
-                                          for f in (i.numerator, i.denominator) if f in fields))
-        missing_en = ", ".join(dict.fromkeys(FIELD_LABELS.get(f, (f, f))[1] for i in gone
-                                             for f in (i.numerator, i.denominator) if f in fields))
+        missing = "、".join(
+            dict.fromkeys(
+                FIELD_LABELS.get(f, (f,))[0] for i in gone for f in (i.numerator, i.denominator) if f in fields
+            )
+        )
+        missing_en = ", ".join(
+            dict.fromkeys(
+                FIELD_LABELS.get(f, (f, f))[1] for i in gone for f in (i.numerator, i.denominator) if f in fields
+            )
+        )
         notes[g.key] = (
             f"台账缺少“{missing}”列，{'、'.join(f'{i.zh}（权重{_points(i.weight)}）' for i in gone)}未评；"
             f"其余指标权重按比例调整为合计{_points(total)}分（"
-            f"{'、'.join(f'{i.zh} {_points(round(s.weight, 4))}' for i, s in zip(keep, scaled))}）。",
+            f"{'、'.join(f'{i.zh} {_points(round(s.weight, 4))}' for i, s in zip(keep, scaled, strict=False))}）。",
             f"The ledger has no {missing_en} column: {', '.join(f'{i.en} (weight {_points(i.weight)})' for i in gone)} "
             f"not scored; the other weights rescaled to {_points(total)} "
-            f"({', '.join(f'{i.en} {_points(round(s.weight, 4))}' for i, s in zip(keep, scaled))}). ")
+            f"({', '.join(f'{i.en} {_points(round(s.weight, 4))}' for i, s in zip(keep, scaled, strict=False))}). ",
+        )
     return dataclasses.replace(policy, groups=tuple(groups)), notes

@@ -57,7 +57,8 @@ def rank_units(units: pl.DataFrame, policy: EvaluationPolicy) -> pl.DataFrame:
     rank[order] = np.arange(len(order), dtype=np.int64) - starts[gi[order]] + 1
     size = counts[gi].astype(np.int64)
     return units.with_columns(pl.Series("rank", rank), pl.Series("group_size", size)).with_columns(
-        (pl.col("rank") * 100.0 / pl.col("group_size")).alias("percentile"))
+        (pl.col("rank") * 100.0 / pl.col("group_size")).alias("percentile")
+    )
 
 
 def _inwards(i: int, n: int) -> int:
@@ -70,8 +71,11 @@ def _small_groups(index: pl.Expr, levels) -> pl.Expr:
     for i in sorted(range(n), key=lambda i: -abs(i - (n - 1) / 2)):
         m = levels[i].min_group_size
         if m:
-            index = pl.when((index == i) & (pl.col("group_size") < m)).then(pl.lit(_inwards(i, n), pl.Int32)
-                                                                              ).otherwise(index)
+            index = (
+                pl.when((index == i) & (pl.col("group_size") < m))
+                .then(pl.lit(_inwards(i, n), pl.Int32))
+                .otherwise(index)
+            )
     return index
 
 
@@ -82,7 +86,7 @@ def quota(levels, size: int) -> list[int]:
         cum += round(lv.share * 100)
         bounds.append((size * cum + 5000) // 10000)
     edges = [0, *bounds, size]
-    return [max(0, b - a) for a, b in zip(edges, edges[1:])]
+    return [max(0, b - a) for a, b in zip(edges, edges[1:], strict=False)]
 
 
 def small_group_notes(policy: EvaluationPolicy, sizes: dict[str, int]) -> list[dict]:
@@ -98,15 +102,31 @@ def small_group_notes(policy: EvaluationPolicy, sizes: dict[str, int]) -> list[d
         if not size:
             continue
         counts = quota(levels, size)
-        for lv, n in zip(levels, counts):
+        for lv, n in zip(levels, counts, strict=False):
             if not lv.share:
                 continue
             if lv.min_group_size and size < lv.min_group_size:
-                out.append({"group": g.key, "size": size, "class": lv.key, "reason": "min_group_size",
-                            "min": lv.min_group_size, "share": lv.share})
+                out.append(
+                    {
+                        "group": g.key,
+                        "size": size,
+                        "class": lv.key,
+                        "reason": "min_group_size",
+                        "min": lv.min_group_size,
+                        "share": lv.share,
+                    }
+                )
             elif n == 0:
-                out.append({"group": g.key, "size": size, "class": lv.key, "reason": "rounding", "min": None,
-                            "share": lv.share})
+                out.append(
+                    {
+                        "group": g.key,
+                        "size": size,
+                        "class": lv.key,
+                        "reason": "rounding",
+                        "min": None,
+                        "share": lv.share,
+                    }
+                )
     return out
 
 
@@ -121,15 +141,17 @@ def classify(units: pl.DataFrame, policy: EvaluationPolicy) -> pl.DataFrame:
         index = _small_groups(index.cast(pl.Int32), levels)
     else:
         # compared on the published score as an integer: "reaches 90" means a published 90.00 or more
-        scale = 10 ** policy.score_decimals
-        index = pl.sum_horizontal([(pl.col("_score_key") < math.ceil(lv.min_score * scale - 1e-9)).cast(pl.Int32)
-                                   for lv in levels[:-1]])
+        scale = 10**policy.score_decimals
+        index = pl.sum_horizontal(
+            [(pl.col("_score_key") < math.ceil(lv.min_score * scale - 1e-9)).cast(pl.Int32) for lv in levels[:-1]]
+        )
     vetoed = pl.any_horizontal([pl.col(f"_veto_{i}") for i in range(len(policy.vetoes))] or [pl.lit(False)])
     protected = pl.any_horizontal([pl.col(f"_prot_{i}") for i in range(len(policy.protections))] or [pl.lit(False)])
     best = policy.class_index(policy.veto_best_class)
     worst = policy.class_index(policy.protection_worst_class)
-    units = units.with_columns(index.cast(pl.Int32).alias("_ci_rank"), vetoed.alias("vetoed"),
-                               protected.alias("protected"))
+    units = units.with_columns(
+        index.cast(pl.Int32).alias("_ci_rank"), vetoed.alias("vetoed"), protected.alias("protected")
+    )
     ci = pl.col("_ci_rank")
     ci = pl.when(pl.col("protected") & (ci > worst)).then(pl.lit(worst, pl.Int32)).otherwise(ci)
     ci = pl.when(pl.col("vetoed") & (ci < best)).then(pl.lit(best, pl.Int32)).otherwise(ci)
@@ -151,6 +173,8 @@ def cost_columns(index: pl.Expr, policy: EvaluationPolicy) -> list[pl.Expr]:
         surcharge.alias("electricity_surcharge_yuan_per_kwh"),
         (surcharge * pl.col("electricity_10k_kwh")).alias("electricity_surcharge_wan"),
         pick(index, [lv.water_surcharge_pct for lv in levels], pl.Float64).alias("water_surcharge_pct"),
-        pl.when(pl.col("land_owned_mu").fill_null(0.0) <= 0).then(pl.lit(0.0)).otherwise(
-            pick(index, [lv.land_use_tax_relief_pct for lv in levels], pl.Float64)).alias("land_use_tax_relief_pct"),
+        pl.when(pl.col("land_owned_mu").fill_null(0.0) <= 0)
+        .then(pl.lit(0.0))
+        .otherwise(pick(index, [lv.land_use_tax_relief_pct for lv in levels], pl.Float64))
+        .alias("land_use_tax_relief_pct"),
     ]

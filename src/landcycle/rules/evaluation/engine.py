@@ -26,15 +26,30 @@ KEEP = ("_unit",)
 def _land_checks() -> list[P.Check]:
     land = pl.col("land_mu")
     return [
-        P.Check(land.is_null(), "land_mu", "land.missing",
-                "没有用地面积（自有、租赁、出租用地均为空），无法计算亩均指标",
-                "No land is recorded (owned, leased and let land all empty): per-mu figures cannot be computed"),
-        P.Check(land <= 0, "land_mu", "land.none",
-                pl.format("用地面积（自有+租赁−出租）为 {} 亩，不大于0，无法计算亩均指标", land),
-                pl.format("Land used (owned + leased − let) is {} mu, not above 0: per-mu figures cannot be "
-                          "computed", land)),
-        P.Check((land > 0) & pl.col("_gi").is_null(), "scale", "group.none", "不属于评价办法中的任何分组",
-                "The firm falls in none of the policy's groups", value=pl.col("scale")),
+        P.Check(
+            land.is_null(),
+            "land_mu",
+            "land.missing",
+            "没有用地面积（自有、租赁、出租用地均为空），无法计算亩均指标",
+            "No land is recorded (owned, leased and let land all empty): per-mu figures cannot be computed",
+        ),
+        P.Check(
+            land <= 0,
+            "land_mu",
+            "land.none",
+            pl.format("用地面积（自有+租赁−出租）为 {} 亩，不大于0，无法计算亩均指标", land),
+            pl.format(
+                "Land used (owned + leased − let) is {} mu, not above 0: per-mu figures cannot be computed", land
+            ),
+        ),
+        P.Check(
+            (land > 0) & pl.col("_gi").is_null(),
+            "scale",
+            "group.none",
+            "不属于评价办法中的任何分组",
+            "The firm falls in none of the policy's groups",
+            value=pl.col("scale"),
+        ),
     ]
 
 
@@ -57,14 +72,48 @@ def output_columns(policy: EvaluationPolicy) -> list[str]:
     flags ``exempt`` (+ ``exemption`` rule), ``vetoed`` (+ ``vetoes``), ``protected`` (+ ``protections``),
     ``missing_data`` (+ ``imputed`` indicators); what the class costs (electricity surcharge per kWh and
     in 万元 on the firm's own use, water surcharge %, land-use-tax relief %); ``reason_zh`` / ``reason_en``."""
-    cols = ["_row", "_sheet", "uscc", "name", "town", "industry_code", "merge_key", "members", "group", "group_zh",
-            "group_en", "land_mu"]
+    cols = [
+        "_row",
+        "_sheet",
+        "uscc",
+        "name",
+        "town",
+        "industry_code",
+        "merge_key",
+        "members",
+        "group",
+        "group_zh",
+        "group_en",
+        "land_mu",
+    ]
     for k in policy.indicators():
         cols += [f"{k}_value", f"{k}_benchmark", f"{k}_contribution", f"{k}_imputed"]
-    return cols + ["score", "score_exact", "rank", "group_size", "percentile", "class_by_rank", "class", "class_zh",
-                   "class_en", "exempt", "exemption", "vetoed", "vetoes", "protected", "protections", "missing_data",
-                   "imputed", "electricity_10k_kwh", "electricity_surcharge_yuan_per_kwh", "electricity_surcharge_wan",
-                   "water_surcharge_pct", "land_use_tax_relief_pct", "reason_zh", "reason_en"]
+    return cols + [
+        "score",
+        "score_exact",
+        "rank",
+        "group_size",
+        "percentile",
+        "class_by_rank",
+        "class",
+        "class_zh",
+        "class_en",
+        "exempt",
+        "exemption",
+        "vetoed",
+        "vetoes",
+        "protected",
+        "protections",
+        "missing_data",
+        "imputed",
+        "electricity_10k_kwh",
+        "electricity_surcharge_yuan_per_kwh",
+        "electricity_surcharge_wan",
+        "water_surcharge_pct",
+        "land_use_tax_relief_pct",
+        "reason_zh",
+        "reason_en",
+    ]
 
 
 def _expand_units(units: pl.DataFrame, members: pl.DataFrame | None) -> pl.DataFrame:
@@ -99,8 +148,9 @@ def _previous_units(frame: pl.DataFrame | None, policy: EvaluationPolicy, year: 
     return units.filter(pl.col("_gi").is_not_null())
 
 
-def _score_units(units: pl.DataFrame, policy: EvaluationPolicy, year: int | None = None,
-                 previous: pl.DataFrame | None = None) -> tuple[pl.DataFrame, list, pl.DataFrame]:
+def _score_units(
+    units: pl.DataFrame, policy: EvaluationPolicy, year: int | None = None, previous: pl.DataFrame | None = None
+) -> tuple[pl.DataFrame, list, pl.DataFrame]:
     """Land and group checks, indicator values, missing data, benchmarks, scores, ranks and classes.
     Units with a problem are taken out in one filter, so benchmarks count only scorable units."""
     units = scoring.add_values(units, policy)
@@ -124,19 +174,48 @@ def _score_units(units: pl.DataFrame, policy: EvaluationPolicy, year: int | None
 
 
 def _exempt_rows(df: pl.DataFrame, policy: EvaluationPolicy, groups: list[pl.Expr]) -> pl.DataFrame:
-    exempt = df.lazy().filter(pl.col("_exempt") >= 0).select(
-        "_idx", "_row", "_sheet", "uscc", "name", "town", "industry_code", "merge_key", "land_mu",
-        "electricity_10k_kwh", "scale", "land_owned_mu", "land_leased_mu", "_exempt").collect()
+    exempt = (
+        df.lazy()
+        .filter(pl.col("_exempt") >= 0)
+        .select(
+            "_idx",
+            "_row",
+            "_sheet",
+            "uscc",
+            "name",
+            "town",
+            "industry_code",
+            "merge_key",
+            "land_mu",
+            "electricity_10k_kwh",
+            "scale",
+            "land_owned_mu",
+            "land_leased_mu",
+            "_exempt",
+        )
+        .collect()
+    )
     exempt = exempt.with_columns(group_index(policy))
     return exempt.with_columns(
-        *groups, pl.lit(1, pl.UInt32).alias("members"), pl.lit(True).alias("exempt"),
+        *groups,
+        pl.lit(1, pl.UInt32).alias("members"),
+        pl.lit(True).alias("exempt"),
         pick(pl.col("_exempt"), [r.key for r in policy.exemptions], pl.String).alias("exemption"),
-        pl.lit(False).alias("vetoed"), pl.lit(False).alias("protected"), pl.lit(False).alias("missing_data"),
-        *exempt_text(exempt["_exempt"], policy))
+        pl.lit(False).alias("vetoed"),
+        pl.lit(False).alias("protected"),
+        pl.lit(False).alias("missing_data"),
+        *exempt_text(exempt["_exempt"], policy),
+    )
 
 
-def evaluate(frame: pl.DataFrame, policy: EvaluationPolicy | dict | str | None = None, *, year: int,
-             reasons: bool = True, previous: pl.DataFrame | None = None) -> EvaluationResult:
+def evaluate(
+    frame: pl.DataFrame,
+    policy: EvaluationPolicy | dict | str | None = None,
+    *,
+    year: int,
+    reasons: bool = True,
+    previous: pl.DataFrame | None = None,
+) -> EvaluationResult:
     """Evaluate one year. ``policy``: an ``EvaluationPolicy``, a parsed dict, a TOML path or text, or
     None for the shipped default. See ``inputs`` for the input columns and ``output_columns`` for the
     result. ``reasons=False`` leaves the reason texts empty (a what-if that only counts classes).
@@ -170,22 +249,26 @@ def evaluate(frame: pl.DataFrame, policy: EvaluationPolicy | dict | str | None =
         pick(pl.col("_gi"), [g.zh for g in policy.groups], pl.String).alias("group_zh"),
         pick(pl.col("_gi"), [g.en for g in policy.groups], pl.String).alias("group_en"),
     ]
-    scale = float(10 ** policy.score_decimals)
+    scale = float(10**policy.score_decimals)
     units = units.with_columns(
-        *groups, pl.col("_members").alias("members"),
+        *groups,
+        pl.col("_members").alias("members"),
         (pl.col("_score_key") / scale).round(policy.score_decimals).alias("score"),
         pick(pl.col("_ci"), [c.zh for c in policy.classes], pl.String).alias("class_zh"),
         pick(pl.col("_ci"), [c.en for c in policy.classes], pl.String).alias("class_en"),
-        pl.lit(False).alias("exempt"), pl.lit(None, pl.String).alias("exemption"),
-        pl.any_horizontal([pl.col(f"{k}_imputed") for k in policy.indicators()]).alias("missing_data"))
+        pl.lit(False).alias("exempt"),
+        pl.lit(None, pl.String).alias("exemption"),
+        pl.any_horizontal([pl.col(f"{k}_imputed") for k in policy.indicators()]).alias("missing_data"),
+    )
     units = units.with_columns(flag_key_columns(units, policy))
     if reasons:  # written per unit (the members of a merged unit share them), before units become firms
         units = units.with_columns(text_columns(units, policy))
     units = _expand_units(units, members).with_columns(cost_columns(pl.col("_ci"), policy))
     exempt = _exempt_rows(df, policy, groups)
     cols = output_columns(policy)
-    units = _typed(units.with_columns([pl.lit(None).alias(c) for c in cols if c not in units.columns]).select(cols),
-                   policy)
+    units = _typed(
+        units.with_columns([pl.lit(None).alias(c) for c in cols if c not in units.columns]).select(cols), policy
+    )
     if exempt.height:  # same columns and types, so the two stack without copying
         exempt = exempt.with_columns([pl.lit(None, units.schema[c]).alias(c) for c in cols if c not in exempt.columns])
         units = pl.concat([units, exempt.select([pl.col(c).cast(units.schema[c]) for c in cols])])
@@ -196,13 +279,42 @@ def evaluate(frame: pl.DataFrame, policy: EvaluationPolicy | dict | str | None =
 
 def _typed(out: pl.DataFrame, policy: EvaluationPolicy) -> pl.DataFrame:
     """Columns that were all null (no exempt firm, say) get their proper type."""
-    casts = {"exempt": pl.Boolean, "vetoed": pl.Boolean, "protected": pl.Boolean, "missing_data": pl.Boolean,
-             "score": pl.Float64, "score_exact": pl.Float64, "rank": pl.Int64, "group_size": pl.Int64,
-             "percentile": pl.Float64, "members": pl.UInt32}
+    casts = {
+        "exempt": pl.Boolean,
+        "vetoed": pl.Boolean,
+        "protected": pl.Boolean,
+        "missing_data": pl.Boolean,
+        "score": pl.Float64,
+        "score_exact": pl.Float64,
+        "rank": pl.Int64,
+        "group_size": pl.Int64,
+        "percentile": pl.Float64,
+        "members": pl.UInt32,
+    }
     for k in policy.indicators():
-        casts.update({f"{k}_value": pl.Float64, f"{k}_benchmark": pl.Float64, f"{k}_contribution": pl.Float64,
-                      f"{k}_imputed": pl.Boolean})
-    for c in ("_sheet", "group", "group_zh", "group_en", "class_by_rank", "class", "class_zh", "class_en", "exemption",
-              "vetoes", "protections", "imputed", "reason_zh", "reason_en"):
+        casts.update(
+            {
+                f"{k}_value": pl.Float64,
+                f"{k}_benchmark": pl.Float64,
+                f"{k}_contribution": pl.Float64,
+                f"{k}_imputed": pl.Boolean,
+            }
+        )
+    for c in (
+        "_sheet",
+        "group",
+        "group_zh",
+        "group_en",
+        "class_by_rank",
+        "class",
+        "class_zh",
+        "class_en",
+        "exemption",
+        "vetoes",
+        "protections",
+        "imputed",
+        "reason_zh",
+        "reason_en",
+    ):
         casts[c] = pl.String
     return out.with_columns([pl.col(c).cast(t) for c, t in casts.items() if out.schema[c] != t])

@@ -20,9 +20,20 @@ from .policy import FIGURE_FIELDS, EvaluationPolicy
 
 TEXT_COLUMNS = ("uscc", "name", "town", "industry_code", "merge_key", "_sheet")
 LAND_PARTS = ("land_owned_mu", "land_leased_mu", "land_let_mu")
-SCALE_WORDS = {"above": "above", "below": "below", "Above": "above", "Below": "below", "ABOVE": "above",
-               "BELOW": "below", "规上": "above", "规下": "below", "规模以上": "above", "规模以下": "below",
-               "规上企业": "above", "规下企业": "below"}
+SCALE_WORDS = {
+    "above": "above",
+    "below": "below",
+    "Above": "above",
+    "Below": "below",
+    "ABOVE": "above",
+    "BELOW": "below",
+    "规上": "above",
+    "规下": "below",
+    "规模以上": "above",
+    "规模以下": "below",
+    "规上企业": "above",
+    "规下企业": "below",
+}
 
 
 @lru_cache(maxsize=1)
@@ -81,8 +92,11 @@ def prepare(frame: pl.DataFrame, policy: EvaluationPolicy, year: int) -> pl.Data
         if not frame.select(this_year.all()).item():
             frame = frame.filter(this_year)
     exprs: list[pl.Expr] = [pl.int_range(pl.len(), dtype=pl.Int64).alias("_idx")]
-    exprs.append(pl.col("_row").cast(pl.Int64) if "_row" in schema
-                 else (pl.int_range(pl.len(), dtype=pl.Int64) + 1).alias("_row"))
+    exprs.append(
+        pl.col("_row").cast(pl.Int64)
+        if "_row" in schema
+        else (pl.int_range(pl.len(), dtype=pl.Int64) + 1).alias("_row")
+    )
     merge = policy.merge_column
     for name in TEXT_COLUMNS:
         src = merge if name == "merge_key" else name
@@ -91,18 +105,25 @@ def prepare(frame: pl.DataFrame, policy: EvaluationPolicy, year: int) -> pl.Data
             continue
         dtype = schema[src]
         expr = _as_text(src, dtype, strip=False)
-        if dtype == pl.String and name in ("industry_code", "merge_key") and _needs_cleaning(
-                frame, src, 4 if name == "industry_code" else None):
+        if (
+            dtype == pl.String
+            and name in ("industry_code", "merge_key")
+            and _needs_cleaning(frame, src, 4 if name == "industry_code" else None)
+        ):
             expr = expr.str.strip_chars()
             if name == "industry_code":
                 expr = expr.str.strip_suffix(".0")
         exprs.append(expr.alias(name))
     for name in (*FIGURE_FIELDS, *LAND_PARTS, "land_mu"):
-        exprs.append(pl.col(name).cast(pl.Float64, strict=False) if name in schema
-                     else pl.lit(None, pl.Float64).alias(name))
+        exprs.append(
+            pl.col(name).cast(pl.Float64, strict=False) if name in schema else pl.lit(None, pl.Float64).alias(name)
+        )
     for name in flag_columns(policy) + ["uscc_override"]:
-        exprs.append(pl.col(name).cast(pl.Boolean, strict=False).fill_null(False) if name in schema
-                     else pl.lit(False).alias(name))
+        exprs.append(
+            pl.col(name).cast(pl.Boolean, strict=False).fill_null(False)
+            if name in schema
+            else pl.lit(False).alias(name)
+        )
     for name in date_columns(policy):
         exprs.append(_as_date(name, schema[name]).alias(name) if name in schema else pl.lit(None, pl.Date).alias(name))
     if "scale" in schema:
@@ -119,9 +140,14 @@ def prepare(frame: pl.DataFrame, policy: EvaluationPolicy, year: int) -> pl.Data
     df = df.with_columns(codes)
     parts = [pl.col(c) for c in LAND_PARTS]
     derived = pl.when(pl.any_horizontal([p.is_not_null() for p in parts])).then(
-        parts[0].fill_null(0.0) + parts[1].fill_null(0.0) - parts[2].fill_null(0.0))
-    revenue_scale = pl.when(pl.col("revenue") >= policy.above_size_revenue_wan).then(pl.lit("above")).when(
-        pl.col("revenue").is_not_null()).then(pl.lit("below"))
+        parts[0].fill_null(0.0) + parts[1].fill_null(0.0) - parts[2].fill_null(0.0)
+    )
+    revenue_scale = (
+        pl.when(pl.col("revenue") >= policy.above_size_revenue_wan)
+        .then(pl.lit("above"))
+        .when(pl.col("revenue").is_not_null())
+        .then(pl.lit("below"))
+    )
     raw = pl.col("_scale_raw")
     if df.select(raw.is_in(["above", "below"]).fill_null(False).all()).item():  # usual: nothing to translate
         scale = raw
@@ -168,5 +194,8 @@ def uscc_columns(codes: pl.Series) -> list[pl.Series]:
         hi[mask] = sums[:, 1]
         lo[mask] = sums[:, 2]
     invalid = pl.Series(~shaped)
-    return [pl.Series("_uscc_ok", ok, dtype=pl.Boolean),
-            pl.Series("_uk_hi", hi).set(invalid, None), pl.Series("_uk_lo", lo).set(invalid, None)]
+    return [
+        pl.Series("_uscc_ok", ok, dtype=pl.Boolean),
+        pl.Series("_uk_hi", hi).set(invalid, None),
+        pl.Series("_uk_lo", lo).set(invalid, None),
+    ]

@@ -22,8 +22,7 @@ from pathlib import Path
 from ..problems import RuleError
 
 # Input fields an indicator may divide (DOMAIN §2; money in 万元, electricity in 万千瓦时, land in 亩).
-FIGURE_FIELDS = ("revenue", "tax", "value_added", "energy_tce", "emissions_t", "rnd", "staff",
-                 "electricity_10k_kwh")
+FIGURE_FIELDS = ("revenue", "tax", "value_added", "energy_tce", "emissions_t", "rnd", "staff", "electricity_10k_kwh")
 INDICATOR_FIELDS = FIGURE_FIELDS + ("land_mu",)
 SCALES = ("above", "below", "any")
 DIRECTIONS = ("higher", "lower")
@@ -162,8 +161,13 @@ class EvaluationPolicy:
 
     def describe(self) -> dict:
         """What a result records about the policy it was computed with."""
-        return {"name": self.name, "version": self.version, "hash": self.hash,
-                "title_zh": self.title_zh, "title_en": self.title_en}
+        return {
+            "name": self.name,
+            "version": self.version,
+            "hash": self.hash,
+            "title_zh": self.title_zh,
+            "title_en": self.title_en,
+        }
 
 
 def policy_hash(data: dict) -> str:
@@ -188,8 +192,7 @@ def load_policy(source: EvaluationPolicy | dict | str | os.PathLike | None = Non
     if isinstance(source, dict):
         return parse_policy(source)
     text = None
-    if isinstance(source, os.PathLike) or (isinstance(source, str) and "\n" not in source
-                                           and source.endswith(".toml")):
+    if isinstance(source, os.PathLike) or (isinstance(source, str) and "\n" not in source and source.endswith(".toml")):
         text = Path(source).read_text("utf-8")
     else:
         text = str(source)
@@ -197,8 +200,14 @@ def load_policy(source: EvaluationPolicy | dict | str | os.PathLike | None = Non
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         from ..problems import Problem
-        raise PolicyError([Problem("", "policy.toml", f"评价办法文件不是有效的TOML：{exc}",
-                                   f"The policy file is not valid TOML: {exc}")]) from None
+
+        raise PolicyError(
+            [
+                Problem(
+                    "", "policy.toml", f"评价办法文件不是有效的TOML：{exc}", f"The policy file is not valid TOML: {exc}"
+                )
+            ]
+        ) from None
     return parse_policy(data)
 
 

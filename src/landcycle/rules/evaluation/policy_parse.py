@@ -5,9 +5,25 @@ from __future__ import annotations
 import re
 
 from ..problems import Problem
-from .policy import (BENCHMARK_METHODS, BENCHMARK_SCOPES, CLASS_METHODS, DIRECTIONS, INDICATOR_FIELDS,
-                     MISSING_COLUMN_RULES, MISSING_RULES, RULE_KINDS, SCALES, TIE_BREAKS, Benchmark, ClassLevel,
-                     EvaluationPolicy, Group, Indicator, PolicyError, Rule)
+from .policy import (
+    BENCHMARK_METHODS,
+    BENCHMARK_SCOPES,
+    CLASS_METHODS,
+    DIRECTIONS,
+    INDICATOR_FIELDS,
+    MISSING_COLUMN_RULES,
+    MISSING_RULES,
+    RULE_KINDS,
+    SCALES,
+    TIE_BREAKS,
+    Benchmark,
+    ClassLevel,
+    EvaluationPolicy,
+    Group,
+    Indicator,
+    PolicyError,
+    Rule,
+)
 
 KEY = re.compile(r"^[a-z][a-z0-9_]*$")
 COLUMN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -27,9 +43,12 @@ class Checker:
             return {}
         for k in value:
             if k not in allowed:
-                self.err(f"{path}.{k}" if path else k, "policy.unknown",
-                         f"“{_join(path, k)}”不是评价办法的设置项（可用：{'、'.join(allowed)}）",
-                         f"'{_join(path, k)}' is not a setting of the policy (known: {', '.join(allowed)})")
+                self.err(
+                    f"{path}.{k}" if path else k,
+                    "policy.unknown",
+                    f"“{_join(path, k)}”不是评价办法的设置项（可用：{'、'.join(allowed)}）",
+                    f"'{_join(path, k)}' is not a setting of the policy (known: {', '.join(allowed)})",
+                )
         return value
 
     def get(self, d: dict, key: str, path: str, kind: type | tuple, default=_MISSING):
@@ -47,8 +66,9 @@ class Checker:
             return None if default is _MISSING else default
         return v
 
-    def number(self, d: dict, key: str, path: str, default=_MISSING, *, minimum: float | None = None,
-               positive: bool = False):
+    def number(
+        self, d: dict, key: str, path: str, default=_MISSING, *, minimum: float | None = None, positive: bool = False
+    ):
         if key not in d and default is not _MISSING:
             return default
         v = self.get(d, key, path, (int, float))
@@ -58,24 +78,36 @@ class Checker:
         if positive and not v > 0:
             self.err(where, "policy.range", f"“{where}”应大于0，实为{v}", f"'{where}' must be greater than 0, not {v}")
         elif minimum is not None and v < minimum:
-            self.err(where, "policy.range", f"“{where}”不应小于{minimum}，实为{v}",
-                     f"'{where}' must not be below {minimum}, not {v}")
+            self.err(
+                where,
+                "policy.range",
+                f"“{where}”不应小于{minimum}，实为{v}",
+                f"'{where}' must not be below {minimum}, not {v}",
+            )
         return float(v)
 
     def choice(self, d: dict, key: str, path: str, options: tuple[str, ...], default=_MISSING):
         v = self.get(d, key, path, str, default)
         if v is not None and v not in options:
             where = _join(path, key)
-            self.err(where, "policy.choice", f"“{where}”应为 {'、'.join(options)} 之一，实为“{v}”",
-                     f"'{where}' must be one of {', '.join(options)}, not '{v}'")
+            self.err(
+                where,
+                "policy.choice",
+                f"“{where}”应为 {'、'.join(options)} 之一，实为“{v}”",
+                f"'{where}' must be one of {', '.join(options)}, not '{v}'",
+            )
             return None
         return v
 
     def key(self, d: dict, path: str, pattern: re.Pattern = KEY) -> str | None:
         v = self.get(d, "key", path, str)
         if v is not None and not pattern.match(v):
-            self.err(f"{path}.key", "policy.key", f"“{path}.key”应由小写字母、数字和下划线组成，实为“{v}”",
-                     f"'{path}.key' must be lower-case letters, digits and underscores, not '{v}'")
+            self.err(
+                f"{path}.key",
+                "policy.key",
+                f"“{path}.key”应由小写字母、数字和下划线组成，实为“{v}”",
+                f"'{path}.key' must be lower-case letters, digits and underscores, not '{v}'",
+            )
         return v
 
     def unique(self, keys: list, path: str) -> None:
@@ -86,8 +118,14 @@ class Checker:
             seen.add(k)
 
 
-_KIND = {str: ("文字", "text"), bool: ("true 或 false", "true or false"), (int, float): ("数字", "a number"),
-         int: ("整数", "a whole number"), list: ("列表", "a list"), dict: ("表", "a table")}
+_KIND = {
+    str: ("文字", "text"),
+    bool: ("true 或 false", "true or false"),
+    (int, float): ("数字", "a number"),
+    int: ("整数", "a whole number"),
+    list: ("列表", "a list"),
+    dict: ("表", "a table"),
+}
 
 
 def _join(path: str, key: str) -> str:
@@ -103,27 +141,41 @@ def _rule(c: Checker, d, path: str, default_kind: str | None) -> Rule | None:
     divisions = c.get(d, "divisions", path, list, [])
     zh, en = c.get(d, "zh", path, str), c.get(d, "en", path, str)
     if column is not None and not COLUMN.match(column):
-        c.err(f"{path}.column", "policy.column", f"“{path}.column”不是有效的列名：“{column}”",
-              f"'{path}.column' is not a valid column name: '{column}'")
+        c.err(
+            f"{path}.column",
+            "policy.column",
+            f"“{path}.column”不是有效的列名：“{column}”",
+            f"'{path}.column' is not a valid column name: '{column}'",
+        )
     if kind in ("flag", "granted_within_years") and column is None:
         c.err(f"{path}.column", "policy.missing", f"“{path}”（{kind}）需要 column", f"'{path}' ({kind}) needs a column")
     if kind in ("registered_within_years", "granted_within_years") and (years is None or years < 0):
-        c.err(f"{path}.years", "policy.missing", f"“{path}”（{kind}）需要不小于0的 years",
-              f"'{path}' ({kind}) needs years (0 or more)")
+        c.err(
+            f"{path}.years",
+            "policy.missing",
+            f"“{path}”（{kind}）需要不小于0的 years",
+            f"'{path}' ({kind}) needs years (0 or more)",
+        )
     if kind == "industry_divisions":
         bad = [x for x in divisions if not (isinstance(x, str) and re.fullmatch(r"\d{2}", x))]
         if not divisions or bad:
-            c.err(f"{path}.divisions", "policy.divisions", f"“{path}.divisions”应为2位行业大类代码的列表（GB/T 4754-2017）",
-                  f"'{path}.divisions' must list 2-digit divisions of GB/T 4754-2017")
+            c.err(
+                f"{path}.divisions",
+                "policy.divisions",
+                f"“{path}.divisions”应为2位行业大类代码的列表（GB/T 4754-2017）",
+                f"'{path}.divisions' must list 2-digit divisions of GB/T 4754-2017",
+            )
     if kind == "registered_within_years" and column is None:
         column = "registered_on"
-    return Rule(key or "", zh or "", en or "", kind or "flag", column, years,
-                tuple(str(x) for x in divisions))
+    return Rule(key or "", zh or "", en or "", kind or "flag", column, years, tuple(str(x) for x in divisions))
 
 
 def _indicator(c: Checker, d, path: str, cap_factor: float) -> Indicator:
-    d = c.table(d, path, ("key", "zh", "en", "numerator", "denominator", "unit", "direction", "weight", "cap",
-                          "benchmark", "missing"))
+    d = c.table(
+        d,
+        path,
+        ("key", "zh", "en", "numerator", "denominator", "unit", "direction", "weight", "cap", "benchmark", "missing"),
+    )
     key = c.key(d, path)
     num = c.choice(d, "numerator", path, INDICATOR_FIELDS)
     den = c.choice(d, "denominator", path, INDICATOR_FIELDS)
@@ -133,8 +185,12 @@ def _indicator(c: Checker, d, path: str, cap_factor: float) -> Indicator:
     if d.get("cap") == "none":
         cap = None
         if direction == "lower":
-            c.err(f"{path}.cap", "policy.cap", f"“{path}”方向为 lower（越低越好），必须设上限",
-                  f"'{path}' has direction 'lower' and must have a cap")
+            c.err(
+                f"{path}.cap",
+                "policy.cap",
+                f"“{path}”方向为 lower（越低越好），必须设上限",
+                f"'{path}' has direction 'lower' and must have a cap",
+            )
     else:
         cap = c.number(d, "cap", path, None, positive=True)
         if cap is None and weight is not None:
@@ -146,13 +202,26 @@ def _indicator(c: Checker, d, path: str, cap_factor: float) -> Indicator:
     value = c.number(b, "value", bpath, None, positive=True)
     min_firms = c.get(b, "min_firms", bpath, int, 5)
     if method == "fixed" and value is None and "value" not in b:
-        c.err(f"{bpath}.value", "policy.missing", f"“{bpath}”为 fixed（公布值）时需要 value",
-              f"'{bpath}' is 'fixed' and needs a value")
+        c.err(
+            f"{bpath}.value",
+            "policy.missing",
+            f"“{bpath}”为 fixed（公布值）时需要 value",
+            f"'{bpath}' is 'fixed' and needs a value",
+        )
     missing = c.choice(d, "missing", path, MISSING_RULES, "problem")
-    return Indicator(key or "", c.get(d, "zh", path, str) or "", c.get(d, "en", path, str) or "", num or "",
-                     den or "", c.get(d, "unit", path, str, ""), direction or "higher", weight or 0.0, cap,
-                     Benchmark(method or "group_mean", value, min_firms or 5, scope or "group"),
-                     missing or "problem")
+    return Indicator(
+        key or "",
+        c.get(d, "zh", path, str) or "",
+        c.get(d, "en", path, str) or "",
+        num or "",
+        den or "",
+        c.get(d, "unit", path, str, ""),
+        direction or "higher",
+        weight or 0.0,
+        cap,
+        Benchmark(method or "group_mean", value, min_firms or 5, scope or "group"),
+        missing or "problem",
+    )
 
 
 def _group(c: Checker, d, path: str, cap_factor: float) -> Group:
@@ -161,8 +230,12 @@ def _group(c: Checker, d, path: str, cap_factor: float) -> Group:
     lo = c.number(d, "min_land_mu", path, None, minimum=0)
     hi = c.number(d, "max_land_mu", path, None, positive=True)
     if lo is not None and hi is not None and lo >= hi:
-        c.err(path, "policy.range", f"“{path}”的 min_land_mu 应小于 max_land_mu",
-              f"'{path}': min_land_mu must be below max_land_mu")
+        c.err(
+            path,
+            "policy.range",
+            f"“{path}”的 min_land_mu 应小于 max_land_mu",
+            f"'{path}': min_land_mu must be below max_land_mu",
+        )
     items = c.get(d, "indicators", path, list)
     inds = tuple(_indicator(c, x, f"{path}.indicators[{i}]", cap_factor) for i, x in enumerate(items or []))
     if not inds and items is not None:
@@ -170,46 +243,84 @@ def _group(c: Checker, d, path: str, cap_factor: float) -> Group:
     c.unique([i.key for i in inds], f"{path}.indicators")
     total = sum(i.weight for i in inds)
     if inds and abs(total - 100) > 1e-9:
-        c.err(f"{path}.indicators", "policy.weights", f"分组“{key}”的权重合计应为100，实为{total:g}",
-              f"The weights of group '{key}' must add up to 100, not {total:g}")
-    return Group(key or "", c.get(d, "zh", path, str) or "", c.get(d, "en", path, str) or "",
-                 c.choice(d, "scale", path, SCALES, "any") or "any", c.get(d, "owns_land", path, bool, None), lo, hi,
-                 inds)
+        c.err(
+            f"{path}.indicators",
+            "policy.weights",
+            f"分组“{key}”的权重合计应为100，实为{total:g}",
+            f"The weights of group '{key}' must add up to 100, not {total:g}",
+        )
+    return Group(
+        key or "",
+        c.get(d, "zh", path, str) or "",
+        c.get(d, "en", path, str) or "",
+        c.choice(d, "scale", path, SCALES, "any") or "any",
+        c.get(d, "owns_land", path, bool, None),
+        lo,
+        hi,
+        inds,
+    )
 
 
 def _classes(c: Checker, d) -> tuple[str, tuple[ClassLevel, ...]]:
     d = c.table(d, "classes", ("method", "levels"))
     method = c.choice(d, "method", "classes", CLASS_METHODS, "rank_percentile")
     levels = []
-    fields = ("key", "zh", "en", "share", "min_score", "electricity_surcharge_yuan_per_kwh", "water_surcharge_pct",
-              "land_use_tax_relief_pct", "min_group_size")
+    fields = (
+        "key",
+        "zh",
+        "en",
+        "share",
+        "min_score",
+        "electricity_surcharge_yuan_per_kwh",
+        "water_surcharge_pct",
+        "land_use_tax_relief_pct",
+        "min_group_size",
+    )
     for i, x in enumerate(c.get(d, "levels", "classes", list) or []):
         p = f"classes.levels[{i}]"
         x = c.table(x, p, fields)
         k = c.key(x, p, re.compile(r"^[A-Za-z0-9+\-]{1,8}$"))
-        levels.append(ClassLevel(
-            k or "", c.get(x, "zh", p, str) or "", c.get(x, "en", p, str) or "",
-            c.number(x, "share", p, None, minimum=0), c.number(x, "min_score", p, None),
-            c.number(x, "electricity_surcharge_yuan_per_kwh", p, 0.0),
-            c.number(x, "water_surcharge_pct", p, 0.0), c.number(x, "land_use_tax_relief_pct", p, 0.0, minimum=0),
-            int(c.number(x, "min_group_size", p, 0, minimum=0) or 0)))
+        levels.append(
+            ClassLevel(
+                k or "",
+                c.get(x, "zh", p, str) or "",
+                c.get(x, "en", p, str) or "",
+                c.number(x, "share", p, None, minimum=0),
+                c.number(x, "min_score", p, None),
+                c.number(x, "electricity_surcharge_yuan_per_kwh", p, 0.0),
+                c.number(x, "water_surcharge_pct", p, 0.0),
+                c.number(x, "land_use_tax_relief_pct", p, 0.0, minimum=0),
+                int(c.number(x, "min_group_size", p, 0, minimum=0) or 0),
+            )
+        )
     if len(levels) < 2:
         c.err("classes.levels", "policy.classes", "至少需要两个类别", "At least two classes are needed")
     c.unique([lv.key for lv in levels], "classes.levels")
     if method == "rank_percentile" and levels:
         shares = [lv.share for lv in levels]
         if any(s is None for s in shares):
-            c.err("classes.levels", "policy.classes", "按名次分类时每个类别都需要 share（占比%）",
-                  "Classes by rank need a share (%) for every class")
+            c.err(
+                "classes.levels",
+                "policy.classes",
+                "按名次分类时每个类别都需要 share（占比%）",
+                "Classes by rank need a share (%) for every class",
+            )
         elif any(round(s * 100) != s * 100 for s in shares) or sum(round(s * 100) for s in shares) != 10000:
-            c.err("classes.levels", "policy.classes",
-                  f"各类占比合计应为100%（最多两位小数），实为{sum(shares):g}%",
-                  f"Class shares must add up to 100% (at most 2 decimals), not {sum(shares):g}%")
+            c.err(
+                "classes.levels",
+                "policy.classes",
+                f"各类占比合计应为100%（最多两位小数），实为{sum(shares):g}%",
+                f"Class shares must add up to 100% (at most 2 decimals), not {sum(shares):g}%",
+            )
     if method == "score_thresholds" and levels:
         mins = [lv.min_score for lv in levels[:-1]]
-        if any(m is None for m in mins) or any(a <= b for a, b in zip(mins, mins[1:])):
-            c.err("classes.levels", "policy.classes", "按分数分类时，除最后一类外每类都需要 min_score，且逐类递减",
-                  "Classes by score need a min_score for every class but the last, decreasing class by class")
+        if any(m is None for m in mins) or any(a <= b for a, b in zip(mins, mins[1:], strict=False)):
+            c.err(
+                "classes.levels",
+                "policy.classes",
+                "按分数分类时，除最后一类外每类都需要 min_score，且逐类递减",
+                "Classes by score need a min_score for every class but the last, decreasing class by class",
+            )
     return method or "rank_percentile", tuple(levels)
 
 
@@ -217,18 +328,37 @@ def _rules(c: Checker, d, name: str, bound_key: str, classes: list[str], default
     d = c.table(d, name, (bound_key, "rules"))
     bound = c.get(d, bound_key, name, str, classes[-2] if len(classes) > 1 else "")
     if classes and bound not in classes:
-        c.err(f"{name}.{bound_key}", "policy.classes", f"“{name}.{bound_key}”不是已定义的类别：“{bound}”",
-              f"'{name}.{bound_key}' is not a defined class: '{bound}'")
-    rules = tuple(_rule(c, x, f"{name}.rules[{i}]", default_kind)
-                  for i, x in enumerate(c.get(d, "rules", name, list, [])))
+        c.err(
+            f"{name}.{bound_key}",
+            "policy.classes",
+            f"“{name}.{bound_key}”不是已定义的类别：“{bound}”",
+            f"'{name}.{bound_key}' is not a defined class: '{bound}'",
+        )
+    rules = tuple(
+        _rule(c, x, f"{name}.rules[{i}]", default_kind) for i, x in enumerate(c.get(d, "rules", name, list, []))
+    )
     c.unique([r.key for r in rules], f"{name}.rules")
     return bound, rules
 
 
 def build(data: dict, digest: str) -> EvaluationPolicy:
     c = Checker()
-    top = ("name", "version", "hash", "title_zh", "title_en", "scale", "scoring", "merge", "exemptions", "groups",
-           "classes", "veto", "protection", "missing_column")
+    top = (
+        "name",
+        "version",
+        "hash",
+        "title_zh",
+        "title_en",
+        "scale",
+        "scoring",
+        "merge",
+        "exemptions",
+        "groups",
+        "classes",
+        "veto",
+        "protection",
+        "missing_column",
+    )
     data = c.table(data, "", top)
     version = c.get(data, "version", "", (str, int, float))
     scale = c.table(data.get("scale", {}), "scale", ("above_size_revenue_wan",))
@@ -236,15 +366,21 @@ def build(data: dict, digest: str) -> EvaluationPolicy:
     cap_factor = c.number(scoring, "cap_factor", "scoring", 1.5, minimum=0)
     decimals = c.get(scoring, "score_decimals", "scoring", int, 2)
     if decimals is not None and not 0 <= decimals <= 6:
-        c.err("scoring.score_decimals", "policy.range", "“scoring.score_decimals”应在0到6之间",
-              "'scoring.score_decimals' must be between 0 and 6")
+        c.err(
+            "scoring.score_decimals",
+            "policy.range",
+            "“scoring.score_decimals”应在0到6之间",
+            "'scoring.score_decimals' must be between 0 and 6",
+        )
     merge = c.table(data.get("merge", {}), "merge", ("column",))
     merge_column = c.get(merge, "column", "merge", str, None)
-    exemptions = tuple(_rule(c, x, f"exemptions[{i}]", None)
-                       for i, x in enumerate(c.get(data, "exemptions", "", list, [])))
+    exemptions = tuple(
+        _rule(c, x, f"exemptions[{i}]", None) for i, x in enumerate(c.get(data, "exemptions", "", list, []))
+    )
     c.unique([r.key for r in exemptions], "exemptions")
-    groups = tuple(_group(c, x, f"groups[{i}]", cap_factor or 0.0)
-                   for i, x in enumerate(c.get(data, "groups", "", list) or []))
+    groups = tuple(
+        _group(c, x, f"groups[{i}]", cap_factor or 0.0) for i, x in enumerate(c.get(data, "groups", "", list) or [])
+    )
     if not groups:
         c.err("groups", "policy.missing", "评价办法至少需要一个分组", "The policy needs at least one group")
     c.unique([g.key for g in groups], "groups")
@@ -253,16 +389,24 @@ def build(data: dict, digest: str) -> EvaluationPolicy:
         for ind in g.indicators:
             sig = (ind.numerator, ind.denominator, ind.direction)
             if seen.setdefault(ind.key, sig) != sig:
-                c.err(f"groups.{g.key}.{ind.key}", "policy.indicator",
-                      f"指标“{ind.key}”在不同分组中的公式不一致", f"Indicator '{ind.key}' has different formulas in different groups")
+                c.err(
+                    f"groups.{g.key}.{ind.key}",
+                    "policy.indicator",
+                    f"指标“{ind.key}”在不同分组中的公式不一致",
+                    f"Indicator '{ind.key}' has different formulas in different groups",
+                )
     method, classes = _classes(c, data.get("classes", {}))
     keys = [lv.key for lv in classes]
     best, vetoes = _rules(c, data.get("veto", {}), "veto", "best_class", keys, "flag")
     worst, protections = _rules(c, data.get("protection", {}), "protection", "worst_class", keys, "flag")
     for r in vetoes:
         if r.kind != "flag":
-            c.err(f"veto.rules.{r.key}", "policy.choice", "一票否决规则只能是 flag（布尔列）",
-                  "Veto rules must be flags (boolean columns)")
+            c.err(
+                f"veto.rules.{r.key}",
+                "policy.choice",
+                "一票否决规则只能是 flag（布尔列）",
+                "Veto rules must be flags (boolean columns)",
+            )
     above = c.number(scale, "above_size_revenue_wan", "scale", 2000.0, positive=True)
     floor = c.number(scoring, "floor", "scoring", 0.0)
     tie_break = c.choice(scoring, "tie_break", "scoring", TIE_BREAKS, "tax_per_mu")
@@ -271,10 +415,25 @@ def build(data: dict, digest: str) -> EvaluationPolicy:
     if c.problems:
         raise PolicyError(c.problems)
     return EvaluationPolicy(
-        name=str(data.get("name", "evaluation")), version=str(version), hash=digest,
-        title_zh=str(data.get("title_zh", "")), title_en=str(data.get("title_en", "")),
-        above_size_revenue_wan=above, cap_factor=cap_factor, floor=floor, score_decimals=decimals,
-        tie_break=tie_break, merge_column=merge_column,
-        exemptions=exemptions, groups=groups, class_method=method, classes=classes, veto_best_class=best,
-        vetoes=vetoes, protection_worst_class=worst, protections=protections, data=data,
-        missing_column=missing_column)
+        name=str(data.get("name", "evaluation")),
+        version=str(version),
+        hash=digest,
+        title_zh=str(data.get("title_zh", "")),
+        title_en=str(data.get("title_en", "")),
+        above_size_revenue_wan=above,
+        cap_factor=cap_factor,
+        floor=floor,
+        score_decimals=decimals,
+        tie_break=tie_break,
+        merge_column=merge_column,
+        exemptions=exemptions,
+        groups=groups,
+        class_method=method,
+        classes=classes,
+        veto_best_class=best,
+        vetoes=vetoes,
+        protection_worst_class=worst,
+        protections=protections,
+        data=data,
+        missing_column=missing_column,
+    )

@@ -32,9 +32,19 @@ class EvaluationResult:
 
     @cached_property
     def problems(self) -> list[LedgerProblem]:
-        return [LedgerProblem(sheet=r["_sheet"] or "", row=r["_row"], column=r["column"], value=r["value"],
-                              rule=r["rule"], zh=r["zh"], en=r["en"], field=r["column"])
-                for r in self.problems_frame.iter_rows(named=True)]
+        return [
+            LedgerProblem(
+                sheet=r["_sheet"] or "",
+                row=r["_row"],
+                column=r["column"],
+                value=r["value"],
+                rule=r["rule"],
+                zh=r["zh"],
+                en=r["en"],
+                field=r["column"],
+            )
+            for r in self.problems_frame.iter_rows(named=True)
+        ]
 
     def class_counts(self) -> pl.DataFrame:
         """Firms per group and class (exempt firms under class null)."""
@@ -50,27 +60,63 @@ class EvaluationResult:
         enterprises = []
         for r in self.frame.iter_rows(named=True):
             keys = by_group.get(r["group"], []) if not r["exempt"] else []
-            enterprises.append({
-                "row": r["_row"], "sheet": r["_sheet"], "name": r["name"], "uscc": r["uscc"], "town": r["town"],
-                "industry_code": r["industry_code"], "group": r["group"], "land_mu": _num(r["land_mu"]),
-                "indicators": {k: {"value": _num(r[f"{k}_value"]), "benchmark": _num(r[f"{k}_benchmark"]),
-                                   "contribution": _num(r[f"{k}_contribution"]), "imputed": r[f"{k}_imputed"]}
-                               for k in keys},
-                "score": r["score"], "rank": r["rank"], "group_size": r["group_size"],
-                "percentile": _num(r["percentile"], 3), "class": r["class"], "class_by_rank": r["class_by_rank"],
-                "flags": {"exempt": r["exempt"], "exemption": r["exemption"], "vetoed": bool(r["vetoed"]),
-                          "vetoes": r["vetoes"].split(",") if r["vetoes"] else [],
-                          "protected": bool(r["protected"]),
-                          "protections": r["protections"].split(",") if r["protections"] else [],
-                          "missing_data": bool(r["missing_data"]),
-                          "imputed": r["imputed"].split(",") if r["imputed"] else [],
-                          "merged": (r["members"] or 1) > 1, "merge_key": r["merge_key"]},
-                "costs": {"electricity_surcharge_yuan_per_kwh": r["electricity_surcharge_yuan_per_kwh"],
-                          "electricity_surcharge_wan": _num(r["electricity_surcharge_wan"]),
-                          "water_surcharge_pct": r["water_surcharge_pct"],
-                          "land_use_tax_relief_pct": r["land_use_tax_relief_pct"]},
-                "reasons": {"zh": r["reason_zh"], "en": r["reason_en"]},
-            })
-        problems = [{"sheet": p.sheet, "row": p.row, "column": p.column, "value": p.value, "rule": p.rule,
-                     "message": p.message, "zh": p.zh, "en": p.en} for p in self.problems]
+            enterprises.append(
+                {
+                    "row": r["_row"],
+                    "sheet": r["_sheet"],
+                    "name": r["name"],
+                    "uscc": r["uscc"],
+                    "town": r["town"],
+                    "industry_code": r["industry_code"],
+                    "group": r["group"],
+                    "land_mu": _num(r["land_mu"]),
+                    "indicators": {
+                        k: {
+                            "value": _num(r[f"{k}_value"]),
+                            "benchmark": _num(r[f"{k}_benchmark"]),
+                            "contribution": _num(r[f"{k}_contribution"]),
+                            "imputed": r[f"{k}_imputed"],
+                        }
+                        for k in keys
+                    },
+                    "score": r["score"],
+                    "rank": r["rank"],
+                    "group_size": r["group_size"],
+                    "percentile": _num(r["percentile"], 3),
+                    "class": r["class"],
+                    "class_by_rank": r["class_by_rank"],
+                    "flags": {
+                        "exempt": r["exempt"],
+                        "exemption": r["exemption"],
+                        "vetoed": bool(r["vetoed"]),
+                        "vetoes": r["vetoes"].split(",") if r["vetoes"] else [],
+                        "protected": bool(r["protected"]),
+                        "protections": r["protections"].split(",") if r["protections"] else [],
+                        "missing_data": bool(r["missing_data"]),
+                        "imputed": r["imputed"].split(",") if r["imputed"] else [],
+                        "merged": (r["members"] or 1) > 1,
+                        "merge_key": r["merge_key"],
+                    },
+                    "costs": {
+                        "electricity_surcharge_yuan_per_kwh": r["electricity_surcharge_yuan_per_kwh"],
+                        "electricity_surcharge_wan": _num(r["electricity_surcharge_wan"]),
+                        "water_surcharge_pct": r["water_surcharge_pct"],
+                        "land_use_tax_relief_pct": r["land_use_tax_relief_pct"],
+                    },
+                    "reasons": {"zh": r["reason_zh"], "en": r["reason_en"]},
+                }
+            )
+        problems = [
+            {
+                "sheet": p.sheet,
+                "row": p.row,
+                "column": p.column,
+                "value": p.value,
+                "rule": p.rule,
+                "message": p.message,
+                "zh": p.zh,
+                "en": p.en,
+            }
+            for p in self.problems
+        ]
         return {"policy": self.policy_record(), "enterprises": enterprises, "problems": problems}

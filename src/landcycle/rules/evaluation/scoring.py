@@ -58,13 +58,17 @@ def uses_previous(policy: EvaluationPolicy) -> bool:
 
 
 def _ratio(frame: pl.DataFrame, num: str, den: str, has: pl.Expr) -> tuple[float | None, int]:
-    row = frame.select(pl.when(has).then(pl.col(num)).sum().alias("n"), pl.when(has).then(pl.col(den)).sum()
-                       .alias("d"), has.sum().alias("c")).row(0)
+    row = frame.select(
+        pl.when(has).then(pl.col(num)).sum().alias("n"),
+        pl.when(has).then(pl.col(den)).sum().alias("d"),
+        has.sum().alias("c"),
+    ).row(0)
     return (row[0] / row[1] if row[1] else None), int(row[2] or 0)
 
 
-def previous_benchmark(previous: pl.DataFrame | None, policy: EvaluationPolicy, gi: int,
-                       ind: Indicator) -> tuple[float | None, int, list[tuple[str, float, int]]]:
+def previous_benchmark(
+    previous: pl.DataFrame | None, policy: EvaluationPolicy, gi: int, ind: Indicator
+) -> tuple[float | None, int, list[tuple[str, float, int]]]:
     """The previous year's ratio of sums for group ``gi``'s indicator ``ind`` by its scope: (value, firms
     counted, [(division, value, firms)] for scope ``industry`` — divisions with at least ``min_firms``)."""
     if previous is None or previous.height == 0:
@@ -75,17 +79,28 @@ def previous_benchmark(previous: pl.DataFrame | None, policy: EvaluationPolicy, 
     value, n = _ratio(pool, ind.numerator, ind.denominator, has)
     divisions = []
     if scope == "industry":
-        table = previous.group_by("_div").agg(
-            (pl.when(has).then(pl.col(ind.numerator)).sum() / pl.when(has).then(pl.col(ind.denominator)).sum())
-            .alias("b"), has.sum().alias("n")).filter(pl.col("n") >= ind.benchmark.min_firms).sort("_div")
+        table = (
+            previous.group_by("_div")
+            .agg(
+                (
+                    pl.when(has).then(pl.col(ind.numerator)).sum() / pl.when(has).then(pl.col(ind.denominator)).sum()
+                ).alias("b"),
+                has.sum().alias("n"),
+            )
+            .filter(pl.col("n") >= ind.benchmark.min_firms)
+            .sort("_div")
+        )
         divisions = [(r["_div"], r["b"], int(r["n"])) for r in table.iter_rows(named=True) if r["_div"]]
     return value, n, divisions
 
 
 def add_values(units: pl.DataFrame, policy: EvaluationPolicy) -> pl.DataFrame:
     """``k_value`` of every indicator (and ``_div``, the GB/T 4754 division, for industry benchmarks)."""
-    industry = any(i.benchmark.method == "industry_mean" or i.benchmark.scope == "industry"
-                   for g in policy.groups for i in g.indicators)
+    industry = any(
+        i.benchmark.method == "industry_mean" or i.benchmark.scope == "industry"
+        for g in policy.groups
+        for i in g.indicators
+    )
     exprs = [pl.col("industry_code").str.slice(0, 2).alias("_div")] if industry else []
     for key, ind in policy.indicators().items():
         uses = pl.col("_gi").is_in([gi for gi, _ in _users(policy, key)])
@@ -110,14 +125,19 @@ def missing_checks(policy: EvaluationPolicy, eligible: pl.Expr) -> list[P.Check]
         col = pl.col(field)
         all_groups = sorted(by_group)
         den_groups = sorted(gi for gi, uses in by_group.items() if any(r == "den" for r, _ in uses))
-        names_zh = [("、".join(dict.fromkeys(i.zh for _, i in by_group[gi])) if gi in by_group else "")
-                    for gi in range(len(policy.groups))]
-        names_en = [(", ".join(dict.fromkeys(i.en for _, i in by_group[gi])) if gi in by_group else "")
-                    for gi in range(len(policy.groups))]
+        names_zh = [
+            ("、".join(dict.fromkeys(i.zh for _, i in by_group[gi])) if gi in by_group else "")
+            for gi in range(len(policy.groups))
+        ]
+        names_en = [
+            (", ".join(dict.fromkeys(i.en for _, i in by_group[gi])) if gi in by_group else "")
+            for gi in range(len(policy.groups))
+        ]
         null_mask = eligible & gi_col.is_in(all_groups) & col.is_null()
         nonpos = (eligible & gi_col.is_in(den_groups) & (col <= 0)) if den_groups else None
-        out += P.missing_checks(field, null_mask, nonpos, pick(gi_col, names_zh, pl.String),
-                                pick(gi_col, names_en, pl.String))
+        out += P.missing_checks(
+            field, null_mask, nonpos, pick(gi_col, names_zh, pl.String), pick(gi_col, names_en, pl.String)
+        )
     return out
 
 
@@ -135,15 +155,21 @@ def no_peer_checks(units: pl.DataFrame, policy: EvaluationPolicy, good: pl.Serie
             if ind.missing != "group_average_score" or reported[ind.key][gi]:
                 continue
             mask = ok & (pl.col("_gi") == gi) & pl.col(f"{ind.key}_value").is_null()
-            out.append(P.Check(mask, ind.denominator, "figure.no_peer",
-                               f"{ind.zh}无数据，且本组没有企业报送该数据，无法按组内平均得分计",
-                               f"{ind.en} has no data and no firm of the group reports it: there is no group "
-                               "average to use"))
+            out.append(
+                P.Check(
+                    mask,
+                    ind.denominator,
+                    "figure.no_peer",
+                    f"{ind.zh}无数据，且本组没有企业报送该数据，无法按组内平均得分计",
+                    f"{ind.en} has no data and no firm of the group reports it: there is no group average to use",
+                )
+            )
     return out
 
 
-def add_benchmarks(units: pl.DataFrame, policy: EvaluationPolicy, *, year: int | None = None,
-                   previous: pl.DataFrame | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+def add_benchmarks(
+    units: pl.DataFrame, policy: EvaluationPolicy, *, year: int | None = None, previous: pl.DataFrame | None = None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """``k_benchmark`` for every indicator, and the table of benchmarks used (group, indicator, method,
     division, benchmark, firms reporting, the year of the data it comes from). Ratios of sums are computed
     once per group (or division); ``previous``: the units of the year before (``previous_year``)."""
@@ -171,11 +197,29 @@ def add_benchmarks(units: pl.DataFrame, policy: EvaluationPolicy, *, year: int |
                 values[gi] = b.value
             elif b.method == "previous_year":
                 values[gi], n, divisions = previous_benchmark(previous, policy, gi, gind)
-                table.append((policy.groups[gi].key, key, f"previous_year:{b.scope}", None, values[gi], n,
-                              None if year is None else year - 1))
+                table.append(
+                    (
+                        policy.groups[gi].key,
+                        key,
+                        f"previous_year:{b.scope}",
+                        None,
+                        values[gi],
+                        n,
+                        None if year is None else year - 1,
+                    )
+                )
                 for div, value, count in divisions:
-                    table.append((policy.groups[gi].key, key, "previous_year:industry", div, value, count,
-                                  None if year is None else year - 1))
+                    table.append(
+                        (
+                            policy.groups[gi].key,
+                            key,
+                            "previous_year:industry",
+                            div,
+                            value,
+                            count,
+                            None if year is None else year - 1,
+                        )
+                    )
                 if divisions:
                     prev_divisions.append((gi, {d: v for d, v, _ in divisions}))
                 continue
@@ -186,8 +230,17 @@ def add_benchmarks(units: pl.DataFrame, policy: EvaluationPolicy, *, year: int |
                 values[gi] = num / den if num is not None and den else None
                 if b.method == "industry_mean":
                     industry.append((gi, b.min_firms))
-            table.append((policy.groups[gi].key, key, b.method, None, values[gi], sums[f"{key}/n"][gi] or 0,
-                          None if b.method == "fixed" else year))
+            table.append(
+                (
+                    policy.groups[gi].key,
+                    key,
+                    b.method,
+                    None,
+                    values[gi],
+                    sums[f"{key}/n"][gi] or 0,
+                    None if b.method == "fixed" else year,
+                )
+            )
         expr = per_group(values)
         for gi, by_div in prev_divisions:
             mapped = pl.col("_div").replace_strict(by_div, default=None, return_dtype=pl.Float64)
@@ -195,9 +248,17 @@ def add_benchmarks(units: pl.DataFrame, policy: EvaluationPolicy, *, year: int |
         if industry:
             has = pl.col(f"{key}_value").is_not_null()
             part = ["_gi", "_div"]
-            divs = units.group_by(part).agg((pl.when(has).then(pl.col(ind.numerator)).sum()
-                                             / pl.when(has).then(pl.col(ind.denominator)).sum()).alias("b"),
-                                            has.sum().alias("n")).sort(part)
+            divs = (
+                units.group_by(part)
+                .agg(
+                    (
+                        pl.when(has).then(pl.col(ind.numerator)).sum()
+                        / pl.when(has).then(pl.col(ind.denominator)).sum()
+                    ).alias("b"),
+                    has.sum().alias("n"),
+                )
+                .sort(part)
+            )
             div_b = units.select(part).join(divs, on=part, how="left", maintain_order="left")
             for gi, min_firms in industry:
                 use = (pl.col("_gi") == gi) & (pl.lit(div_b["n"]) >= min_firms)
@@ -205,10 +266,19 @@ def add_benchmarks(units: pl.DataFrame, policy: EvaluationPolicy, *, year: int |
                 for row in divs.filter((pl.col("_gi") == gi) & (pl.col("n") >= min_firms)).iter_rows(named=True):
                     table.append((policy.groups[gi].key, key, "industry_mean", row["_div"], row["b"], row["n"], year))
         exprs.append(expr.alias(f"{key}_benchmark"))
-    bench = pl.DataFrame(table, schema={"group": pl.String, "indicator": pl.String, "method": pl.String,
-                                        "division": pl.String, "benchmark": pl.Float64, "firms": pl.Int64,
-                                        "year": pl.Int64},
-                         orient="row")
+    bench = pl.DataFrame(
+        table,
+        schema={
+            "group": pl.String,
+            "indicator": pl.String,
+            "method": pl.String,
+            "division": pl.String,
+            "benchmark": pl.Float64,
+            "firms": pl.Int64,
+            "year": pl.Int64,
+        },
+        orient="row",
+    )
     return units.with_columns(exprs), bench
 
 
@@ -220,18 +290,31 @@ def benchmark_checks(policy: EvaluationPolicy, year: int | None = None) -> list[
         if prev:
             before = "上年" if year is None else f"{year - 1}年"
             before_en = "the previous year" if year is None else str(year - 1)
-            out.append(P.Check(pl.col("_gi").is_in(prev) & b.is_null(), ind.numerator, "benchmark.no_previous_year",
-                               f"{ind.zh}的基准值取{before}平均，但没有{before}的数据：请一并提供{before}的年度数据",
-                               f"The benchmark of {ind.en} is the average of {before_en}, and there are no figures "
-                               f"of {before_en}: provide them with this year's", value=b))
+            out.append(
+                P.Check(
+                    pl.col("_gi").is_in(prev) & b.is_null(),
+                    ind.numerator,
+                    "benchmark.no_previous_year",
+                    f"{ind.zh}的基准值取{before}平均，但没有{before}的数据：请一并提供{before}的年度数据",
+                    f"The benchmark of {ind.en} is the average of {before_en}, and there are no figures "
+                    f"of {before_en}: provide them with this year's",
+                    value=b,
+                )
+            )
         uses = pl.col("_gi").is_in([gi for gi, _ in _users(policy, key)])
         if prev:  # a missing previous year is said above, once
             uses = uses & ~(pl.col("_gi").is_in(prev) & b.is_null())
         bad = uses & (b.is_null() | ~(b > 0) | b.is_infinite())
-        out.append(P.Check(bad, ind.numerator, "benchmark.invalid",
-                           pl.format(f"{ind.zh}的基准值为 {{}}，不大于0：本组无法按该指标评分", b),
-                           pl.format(f"The benchmark of {ind.en} is {{}} (not above 0): the group cannot be scored "
-                                     "on it", b), value=b))
+        out.append(
+            P.Check(
+                bad,
+                ind.numerator,
+                "benchmark.invalid",
+                pl.format(f"{ind.zh}的基准值为 {{}}，不大于0：本组无法按该指标评分", b),
+                pl.format(f"The benchmark of {ind.en} is {{}} (not above 0): the group cannot be scored on it", b),
+                value=b,
+            )
+        )
     return out
 
 
@@ -256,8 +339,11 @@ def add_scores(units: pl.DataFrame, policy: EvaluationPolicy) -> pl.DataFrame:
                 imputable.setdefault(key, []).append(gi)
         raw.append((_constant(weight) * ratio).clip(pl.lit(policy.floor), _constant(cap)).alias(f"{key}_contribution"))
     units = units.with_columns(raw)
-    means = group_stats(units, [pl.col(f"{k}_contribution").mean().alias(k) for k in imputable], groups) \
-        if imputable else {}
+    means = (
+        group_stats(units, [pl.col(f"{k}_contribution").mean().alias(k) for k in imputable], groups)
+        if imputable
+        else {}
+    )
     fills = []
     for key in inds:
         value, contrib = pl.col(f"{key}_value"), pl.col(f"{key}_contribution")
@@ -271,12 +357,18 @@ def add_scores(units: pl.DataFrame, policy: EvaluationPolicy) -> pl.DataFrame:
     # the score adds a group's contributions in the order the group lists them; when every group lists
     # its indicators in the policy-wide order, one sum over all columns does it (the others are null)
     order = list(inds)
-    if all([k for k in order if k in {i.key for i in g.indicators}] == [i.key for i in g.indicators]
-           for g in policy.groups):
+    if all(
+        [k for k in order if k in {i.key for i in g.indicators}] == [i.key for i in g.indicators] for g in policy.groups
+    ):
         score = pl.sum_horizontal([pl.col(f"{k}_contribution") for k in order])
     else:
-        score = _by_group([(gi, pl.sum_horizontal([pl.col(f"{i.key}_contribution") for i in g.indicators]))
-                           for gi, g in enumerate(policy.groups)])
-    scale = float(10 ** policy.score_decimals)
+        score = _by_group(
+            [
+                (gi, pl.sum_horizontal([pl.col(f"{i.key}_contribution") for i in g.indicators]))
+                for gi, g in enumerate(policy.groups)
+            ]
+        )
+    scale = float(10**policy.score_decimals)
     return units.with_columns(score.alias("score_exact")).with_columns(
-        (pl.col("score_exact") * scale + 0.5).floor().cast(pl.Int64).alias("_score_key"))
+        (pl.col("score_exact") * scale + 0.5).floor().cast(pl.Int64).alias("_score_key")
+    )

@@ -35,8 +35,9 @@ def exemption_index(policy: EvaluationPolicy, year: int) -> pl.Expr:
 
 def rule_flags(policy: EvaluationPolicy, year: int) -> list[pl.Expr]:
     """One boolean column per veto (``_veto_i``) and protection (``_prot_i``) rule."""
-    return ([rule_condition(r, year).alias(f"_veto_{i}") for i, r in enumerate(policy.vetoes)]
-            + [rule_condition(r, year).alias(f"_prot_{i}") for i, r in enumerate(policy.protections)])
+    return [rule_condition(r, year).alias(f"_veto_{i}") for i, r in enumerate(policy.vetoes)] + [
+        rule_condition(r, year).alias(f"_prot_{i}") for i, r in enumerate(policy.protections)
+    ]
 
 
 def unit_source_columns(policy: EvaluationPolicy) -> list[str]:
@@ -58,21 +59,27 @@ def merge_units(df: pl.DataFrame, policy: EvaluationPolicy) -> tuple[pl.DataFram
     has_keys = df.select(keyed.any()).item()
     if not has_keys:
         return df.select(cols).with_columns(pl.col("_idx").alias("_unit"), pl.lit(1, pl.UInt32).alias("_members")), None
-    single = df.filter(~keyed).select(cols).with_columns(pl.col("_idx").alias("_unit"),
-                                                          pl.lit(1, pl.UInt32).alias("_members"))
+    single = (
+        df.filter(~keyed)
+        .select(cols)
+        .with_columns(pl.col("_idx").alias("_unit"), pl.lit(1, pl.UInt32).alias("_members"))
+    )
     grouped = df.filter(keyed).sort("_idx")
     aggs = [pl.col(c).first() for c in LEAD_COLUMNS if c != "merge_key"]
     aggs += [
         pl.when((pl.col("scale") == "above").any()).then(pl.lit("above")).otherwise(pl.lit("below")).alias("scale"),
-        pl.col("land_owned_mu").sum(), pl.col("land_leased_mu").sum(),
+        pl.col("land_owned_mu").sum(),
+        pl.col("land_leased_mu").sum(),
         pl.when(pl.col("land_mu").is_not_null().any()).then(pl.col("land_mu").sum()).alias("land_mu"),
         *[pl.when(pl.col(f).null_count() == 0).then(pl.col(f).sum()).alias(f) for f in FIGURE_FIELDS],
         *[pl.col(c).any() for c in cols if c.startswith(("_veto_", "_prot_"))],
-        pl.col("_idx").first().alias("_unit"), pl.len().cast(pl.UInt32).alias("_members"),
+        pl.col("_idx").first().alias("_unit"),
+        pl.len().cast(pl.UInt32).alias("_members"),
     ]
     merged = grouped.group_by("merge_key", maintain_order=True).agg(aggs).select([*cols, "_unit", "_members"])
-    members = grouped.select(*LEAD_COLUMNS, "electricity_10k_kwh",
-                             pl.col("_idx").min().over("merge_key").alias("_unit"))
+    members = grouped.select(
+        *LEAD_COLUMNS, "electricity_10k_kwh", pl.col("_idx").min().over("merge_key").alias("_unit")
+    )
     return pl.concat([single, merged], rechunk=False), members
 
 

@@ -14,6 +14,21 @@ from .schema import FieldSpec, LedgerSchema
 from .schemas import SCHEMAS, get_schema
 
 __all__ = [
-    "DEFAULT_LIMITS", "ReadLimits", "ColumnBinding", "FieldSpec", "LedgerProblem", "LedgerResult", "LedgerSchema", "LedgerUnusable", "Mapping",
-    "MappingError", "SCHEMAS", "SkippedRow", "get_schema", "load_mapping", "mapping_path", "read_ledger", "shipped_mappings",
+    "DEFAULT_LIMITS",
+    "ReadLimits",
+    "ColumnBinding",
+    "FieldSpec",
+    "LedgerProblem",
+    "LedgerResult",
+    "LedgerSchema",
+    "LedgerUnusable",
+    "Mapping",
+    "MappingError",
+    "SCHEMAS",
+    "SkippedRow",
+    "get_schema",
+    "load_mapping",
+    "mapping_path",
+    "read_ledger",
+    "shipped_mappings",
 ]

@@ -124,8 +124,9 @@ def _problem(sheet, row, col: HeaderCol, rule, zh, en, field="") -> LedgerProble
     return LedgerProblem(sheet, row, col.text, col.text, rule, zh, en, field)
 
 
-def bind(header: Header, matcher: Matcher, sheet: str) -> tuple[list[ColumnBinding], dict[str, Bound],
-                                                                  list[LedgerProblem]]:
+def bind(
+    header: Header, matcher: Matcher, sheet: str
+) -> tuple[list[ColumnBinding], dict[str, Bound], list[LedgerProblem]]:
     schema, mapping = matcher.schema, matcher.mapping
     hrow = header.top + header.height  # problems about headers point at the (last) header row
     problems: list[LedgerProblem] = []
@@ -138,14 +139,25 @@ def bind(header: Header, matcher: Matcher, sheet: str) -> tuple[list[ColumnBindi
     bound: dict[str, Bound] = {}
     for name, hits in found.items():
         spec = schema.field(name)
-        combine = len(hits) > 1 and (all(m.part for _c, m in hits) and len({c.parts[0] for c, _m in hits}) == 1
-                                     or len(mapping.fields.get(name, ())) > 1)
+        combine = len(hits) > 1 and (
+            all(m.part for _c, m in hits)
+            and len({c.parts[0] for c, _m in hits}) == 1
+            or len(mapping.fields.get(name, ())) > 1
+        )
         if len(hits) > 1 and not combine:
             names = "、".join(f"“{c.text}”" for c, _m in hits)
-            problems.append(_problem(sheet, hrow, hits[1][0], "ledger.column_ambiguous",
-                                     f"多列都对应字段“{spec.title}”：{names}；请在映射中指定使用哪一列",
-                                     f"Several columns match the field '{name}': "
-                                     f"{', '.join(c.text for c, _m in hits)}; say which one in a mapping", name))
+            problems.append(
+                _problem(
+                    sheet,
+                    hrow,
+                    hits[1][0],
+                    "ledger.column_ambiguous",
+                    f"多列都对应字段“{spec.title}”：{names}；请在映射中指定使用哪一列",
+                    f"Several columns match the field '{name}': "
+                    f"{', '.join(c.text for c, _m in hits)}; say which one in a mapping",
+                    name,
+                )
+            )
             for c, _m in hits[1:]:
                 used[c.index] = (None, None, None, None, False, f"also matches {name}")
             hits = hits[:1]
@@ -167,21 +179,33 @@ def bind(header: Header, matcher: Matcher, sheet: str) -> tuple[list[ColumnBindi
         for h in headers:
             sigs = signatures(h)
             if not sigs or sigs[0] not in present:
-                problems.append(LedgerProblem(sheet, hrow, h, h, "ledger.mapping_missing",
-                                              f"映射为“{name}”指定的表头“{h}”在表中找不到",
-                                              f"The header '{h}' the mapping gives for '{name}' is not in the sheet",
-                                              name))
+                problems.append(
+                    LedgerProblem(
+                        sheet,
+                        hrow,
+                        h,
+                        h,
+                        "ledger.mapping_missing",
+                        f"映射为“{name}”指定的表头“{h}”在表中找不到",
+                        f"The header '{h}' the mapping gives for '{name}' is not in the sheet",
+                        name,
+                    )
+                )
     missing = [f for f in schema.required if f.name not in found]
     if missing:
         raise LedgerUnusable(
             f"第{header.top + 1}行的表头缺少必填列：{'、'.join(f.title for f in missing)}",
             f"The header in row {header.top + 1} lacks required columns: {', '.join(f.name for f in missing)}",
-            rule="ledger.required_column")
+            rule="ledger.required_column",
+        )
     columns = []
     for col in header.columns:
         name, unit, source, f, part, note = used.get(col.index, (None, None, None, None, False, ""))
-        columns.append(ColumnBinding(col.index, column_letter(col.index), col.text, name, unit, source,
-                                     f if unit else None, part, note))
+        columns.append(
+            ColumnBinding(
+                col.index, column_letter(col.index), col.text, name, unit, source, f if unit else None, part, note
+            )
+        )
     return columns, bound, problems
 
 
@@ -191,29 +215,57 @@ def _resolve_unit(spec, col, m, header, matcher, sheet, hrow, problems):
     if dim is None:
         return None, None, Fraction(1)
     mapped = matcher.mapping_unit(col)
-    candidates = [(m.unit, "header"), (col.unit_row, "units_row"), (mapped, "mapping"),
-                  (header.title_units.get(dim), "title"), (spec.unit if m.implied else None, "name")]
+    candidates = [
+        (m.unit, "header"),
+        (col.unit_row, "units_row"),
+        (mapped, "mapping"),
+        (header.title_units.get(dim), "title"),
+        (spec.unit if m.implied else None, "name"),
+    ]
     unit, source = next(((u, s) for u, s in candidates if u), (None, None))
     if mapped and unit and source != "mapping" and U.lookup(mapped) != U.lookup(unit):
-        problems.append(_problem(sheet, hrow, col, "ledger.unit_conflict",
-                                 f"“{col.text}”的表头单位为{unit}，映射却声明为{mapped}",
-                                 f"'{col.text}' says its unit is {unit} but the mapping declares {mapped}", spec.name))
+        problems.append(
+            _problem(
+                sheet,
+                hrow,
+                col,
+                "ledger.unit_conflict",
+                f"“{col.text}”的表头单位为{unit}，映射却声明为{mapped}",
+                f"'{col.text}' says its unit is {unit} but the mapping declares {mapped}",
+                spec.name,
+            )
+        )
         return None
     if unit is None:
         if dim == U.RATIO:
             return None, None, Fraction(1)
-        problems.append(_problem(sheet, hrow, col, "ledger.unit_missing",
-                                 f"“{col.text}”未注明单位（应为{U.DIMENSION_ZH[dim]}单位，如{spec.unit}），"
-                                 "请在表头括号中注明或在映射 [units] 中声明",
-                                 f"'{col.text}' does not say its unit (a {dim} unit such as {spec.unit}): "
-                                 "write it in brackets in the header or declare it in the mapping's [units]",
-                                 spec.name))
+        problems.append(
+            _problem(
+                sheet,
+                hrow,
+                col,
+                "ledger.unit_missing",
+                f"“{col.text}”未注明单位（应为{U.DIMENSION_ZH[dim]}单位，如{spec.unit}），"
+                "请在表头括号中注明或在映射 [units] 中声明",
+                f"'{col.text}' does not say its unit (a {dim} unit such as {spec.unit}): "
+                "write it in brackets in the header or declare it in the mapping's [units]",
+                spec.name,
+            )
+        )
         return None
     found = U.lookup(unit)
     if found[0] != dim:
-        problems.append(_problem(sheet, hrow, col, "ledger.unit_mismatch",
-                                 f"“{col.text}”的单位{unit}不是{U.DIMENSION_ZH[dim]}单位",
-                                 f"The unit {unit} of '{col.text}' is not a {dim} unit", spec.name))
+        problems.append(
+            _problem(
+                sheet,
+                hrow,
+                col,
+                "ledger.unit_mismatch",
+                f"“{col.text}”的单位{unit}不是{U.DIMENSION_ZH[dim]}单位",
+                f"The unit {unit} of '{col.text}' is not a {dim} unit",
+                spec.name,
+            )
+        )
         return None
     f = found[1] if dim == U.RATIO else U.factor(unit, spec.unit)
     return unit, source, f

@@ -15,10 +15,32 @@ from decimal import Decimal, InvalidOperation
 from . import units as U
 
 # "/", "—", "-", "无" and friends mean "no value": missing, not zero.
-MISSING = frozenset({
-    "", "/", "//", "\\", "-", "--", "---", "—", "——", "–", "―", "─", "无", "暂无", "空", "不详",
-    "n/a", "na", "null", "none", "nil", "#n/a",
-})
+MISSING = frozenset(
+    {
+        "",
+        "/",
+        "//",
+        "\\",
+        "-",
+        "--",
+        "---",
+        "—",
+        "——",
+        "–",
+        "―",
+        "─",
+        "无",
+        "暂无",
+        "空",
+        "不详",
+        "n/a",
+        "na",
+        "null",
+        "none",
+        "nil",
+        "#n/a",
+    }
+)
 _ERRORS = frozenset({"#div/0!", "#value!", "#ref!", "#name?", "#num!", "#null!", "#getting_data"})
 
 
@@ -111,6 +133,7 @@ def _parse_text_number(v: str, suffixes: tuple[str, ...]) -> tuple[Decimal | Non
 
 INT_DIGITS = 18  # the most digits of a whole number in a ledger (a 64-bit database integer holds 18)
 
+
 def clean_int(v, suffixes: tuple[str, ...] = ()) -> int | None:
     if is_missing(v):
         return None
@@ -120,8 +143,11 @@ def clean_int(v, suffixes: tuple[str, ...] = ()) -> int | None:
     if unit or percent or d != d.to_integral_value():
         raise CellError("ledger.not_integer", f"“{v}”不是整数", f"'{v}' is not a whole number")
     if d.adjusted() >= INT_DIGITS:  # no count or year of a ledger has 19 digits; 5,000 would not even print
-        raise CellError("ledger.too_large", f"“{str(v)[:30]}”过大（整数最多{INT_DIGITS}位）",
-                        f"'{str(v)[:30]}' is too large (a whole number has at most {INT_DIGITS} digits)")
+        raise CellError(
+            "ledger.too_large",
+            f"“{str(v)[:30]}”过大（整数最多{INT_DIGITS}位）",
+            f"'{str(v)[:30]}' is too large (a whole number has at most {INT_DIGITS} digits)",
+        )
     return int(d)
 
 
@@ -173,21 +199,26 @@ def clean_code(v) -> str | None:
 
 
 def _code_as_number(v) -> CellError:
-    return CellError("ledger.code_as_number",
-                     f"代码“{v}”以数字格式存储，末几位已丢失，请将单元格设为文本后重新录入",
-                     f"The code '{v}' was stored as a number and has lost its last digits: "
-                     "format the cell as text and type it again")
+    return CellError(
+        "ledger.code_as_number",
+        f"代码“{v}”以数字格式存储，末几位已丢失，请将单元格设为文本后重新录入",
+        f"The code '{v}' was stored as a number and has lost its last digits: "
+        "format the cell as text and type it again",
+    )
 
 
-_DATE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
-                   r"(?:(?:\s+|T)\d{1,2}\s*[:时]\s*\d{1,2}(?:\s*[:分]\s*\d{1,2}(?:\.\d+)?秒?)?)?")
+_DATE = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?"
+    r"(?:(?:\s+|T)\d{1,2}\s*[:时]\s*\d{1,2}(?:\s*[:分]\s*\d{1,2}(?:\.\d+)?秒?)?)?"
+)
 _DIGITS = re.compile(r"\d{8}|\d{5}(?:\.\d+)?")
 _EXCEL_EPOCH = dt.date(1899, 12, 30)  # serial 1 = 1900-01-01 once Excel's phantom 1900-02-29 is accounted for
 
 
 def _not_date(v) -> CellError:
-    return CellError("ledger.not_date", f"“{v}”不是有效日期（应如2019-11-13）",
-                     f"'{v}' is not a valid date (write it as 2019-11-13)")
+    return CellError(
+        "ledger.not_date", f"“{v}”不是有效日期（应如2019-11-13）", f"'{v}' is not a valid date (write it as 2019-11-13)"
+    )
 
 
 _SERIAL_MIN, _SERIAL_MAX = 10000, 2958465  # 1927-05-18 .. 9999-12-31; a bare 2019 is a year, not a date
@@ -265,6 +296,9 @@ def clean_enum(v, table: dict[str, str], labels: tuple[str, ...]) -> str | None:
     found = table.get(enum_key(s))
     if found is None:
         allowed = "、".join(labels)
-        raise CellError("ledger.bad_enum", f"“{s}”不是可选值（{allowed}）",
-                        f"'{s}' is not one of the allowed values ({', '.join(labels)})")
+        raise CellError(
+            "ledger.bad_enum",
+            f"“{s}”不是可选值（{allowed}）",
+            f"'{s}' is not one of the allowed values ({', '.join(labels)})",
+        )
     return found

@@ -16,8 +16,16 @@ def required(bound: Bound, values: list, bad: set[int], sink: Sink) -> None:
         values = values.to_list()
     for j, v in enumerate(values):
         if v is None and j not in bad:
-            sink.add(j, index, bound.header, None, "ledger.required", f"“{spec.title}”为必填项，不能为空",
-                     f"'{spec.name}' is required and is empty", spec.name)
+            sink.add(
+                j,
+                index,
+                bound.header,
+                None,
+                "ledger.required",
+                f"“{spec.title}”为必填项，不能为空",
+                f"'{spec.name}' is required and is empty",
+                spec.name,
+            )
 
 
 def codes(bound: Bound, values: list, sink: Sink) -> None:
@@ -31,14 +39,19 @@ def codes(bound: Bound, values: list, sink: Sink) -> None:
             sink.add(j, index, bound.header, v, p.rule, p.zh, p.en, spec.name)
 
 
-def duplicates(schema: LedgerSchema, bound: dict[str, Bound], values: dict[str, list], raw_rows: list,
-               sink: Sink) -> None:
+def duplicates(
+    schema: LedgerSchema, bound: dict[str, Bound], values: dict[str, list], raw_rows: list, sink: Sink
+) -> None:
     """Every occurrence of a natural key after the first, naming the row of the first."""
     if not schema.key or any(k not in bound for k in schema.key):
         return
     first = bound[schema.key[0]]
     index = first.columns[0][0]
-    keys = zip(*(values[k] for k in schema.key)) if len(schema.key) > 1 else ((v,) for v in values[schema.key[0]])
+    keys = (
+        zip(*(values[k] for k in schema.key), strict=False)
+        if len(schema.key) > 1
+        else ((v,) for v in values[schema.key[0]])
+    )
     seen: dict[tuple, int] = {}
     for j, key in enumerate(keys):
         if None in key:
@@ -56,8 +69,9 @@ def duplicates(schema: LedgerSchema, bound: dict[str, Bound], values: dict[str, 
         sink.add(j, index, first.header, shown, "ledger.duplicate_key", zh, en, schema.key[0])
 
 
-def ranges(schema: LedgerSchema, bound: dict[str, Bound], values: dict[str, list], mapping: Mapping,
-           sink: Sink) -> list[tuple[int, str, str]]:
+def ranges(
+    schema: LedgerSchema, bound: dict[str, Bound], values: dict[str, list], mapping: Mapping, sink: Sink
+) -> list[tuple[int, str, str]]:
     """Report (or, where the mapping declares the source swaps them, swap) reversed lower/upper pairs."""
     swapped: list[tuple[int, str, str]] = []
     for lo, hi in schema.ranges:
@@ -65,7 +79,7 @@ def ranges(schema: LedgerSchema, bound: dict[str, Bound], values: dict[str, list
             continue
         low, high = values[lo], values[hi]
         swap = (lo, hi) in mapping.swap_reversed
-        for j, (a, b) in enumerate(zip(low, high)):
+        for j, (a, b) in enumerate(zip(low, high, strict=False)):
             if a is None or b is None or a <= b:
                 continue
             if swap:
@@ -73,7 +87,14 @@ def ranges(schema: LedgerSchema, bound: dict[str, Bound], values: dict[str, list
                 swapped.append((sink.rownums[j], lo, hi))
                 continue
             col = bound[lo]
-            sink.add(j, col.columns[0][0], col.header, a, "ledger.range_reversed",
-                     f"“{schema.field(lo).title}”（{a}）大于“{schema.field(hi).title}”（{b}）",
-                     f"'{lo}' ({a}) is greater than '{hi}' ({b})", lo)
+            sink.add(
+                j,
+                col.columns[0][0],
+                col.header,
+                a,
+                "ledger.range_reversed",
+                f"“{schema.field(lo).title}”（{a}）大于“{schema.field(hi).title}”（{b}）",
+                f"'{lo}' ({a}) is greater than '{hi}' ({b})",
+                lo,
+            )
     return swapped

@@ -55,22 +55,26 @@ def convert(bound: Bound, cols: list[tuple], sink: Sink, *, floats: bool = False
         fn = C.clean_code
     elif kind == "int":
         suffixes = spec.suffixes
+
         def fn(v):  # noqa: E306
             return C.clean_int(v, suffixes)
     elif kind == "date":
         fn = C.clean_date
     elif kind == "enum":
         table, labels = spec.enum_table, spec.enum_labels
+
         def fn(v):  # noqa: E306
             return C.clean_enum(v, table, labels)
     else:
         fn = C.clean_bool
     if kind == "int":
         clean = fn
+
         def fn(v):  # noqa: E306 - a whole number that arrives as a float (2025.0) is that number
             return int(v) if type(v) is float and v.is_integer() and abs(v) < 1e18 else clean(v)
+
     out, failed = _codes(raw, fn) if kind == "code" else _distinct(raw, fn)
-    for j in ([j for j, x in enumerate(out) if type(x) is _Failed] if failed else ()):
+    for j in [j for j, x in enumerate(out) if type(x) is _Failed] if failed else ():
         e = out[j].error
         out[j] = None
         bad.add(j)
@@ -114,7 +118,7 @@ def _distinct(raw, fn) -> tuple[list, bool]:
         by_value = {v: x for (_t, v), x in table.items()}
         out = list(map(by_value.__getitem__, raw))
     else:
-        keys = list(zip(map(type, raw), raw))
+        keys = list(zip(map(type, raw), raw, strict=False))
         table = _clean_distinct(dict.fromkeys(keys), fn)
         out = list(map(table.__getitem__, keys))
     return out, any(type(x) is _Failed for x in table.values())
@@ -134,8 +138,11 @@ def _codes(raw, fn) -> tuple[list, bool]:
     it), unless it reads as a missing marker (NA, null…) or as a number in scientific notation (1E5);
     every other cell goes through ``clean_code``, once per distinct value."""
     s = _strings(raw)
-    plain = (s.str.contains(r"^[0-9A-Za-z]+$") & ~s.str.to_lowercase().is_in(_MISSING_WORDS)
-             & ~s.str.contains(r"^[0-9][eE][0-9]+$")).fill_null(False)
+    plain = (
+        s.str.contains(r"^[0-9A-Za-z]+$")
+        & ~s.str.to_lowercase().is_in(_MISSING_WORDS)
+        & ~s.str.contains(r"^[0-9][eE][0-9]+$")
+    ).fill_null(False)
     if not plain.any():
         return _distinct(raw, fn)
     out = s.str.to_uppercase().to_list()
@@ -143,7 +150,7 @@ def _codes(raw, fn) -> tuple[list, bool]:
     failed = False
     if rest:
         slow, failed = _distinct([raw[j] for j in rest], fn)
-        for j, x in zip(rest, slow):
+        for j, x in zip(rest, slow, strict=False):
             out[j] = x
     return out, failed
 
@@ -162,7 +169,7 @@ def _texts(raw) -> list:
     out = s.to_list()
     rest = (~plain).arg_true().to_list()
     if rest:
-        for j, x in zip(rest, _distinct([raw[j] for j in rest], C.clean_text)[0]):
+        for j, x in zip(rest, _distinct([raw[j] for j in rest], C.clean_text)[0], strict=False):
             out[j] = x
     return out
 
@@ -204,8 +211,16 @@ def _floats(spec, raw, factor: Fraction, index, header, sink: Sink, bad: set[int
         s = pl.Series(values, dtype=pl.Float64)
     if spec.nonnegative and n:
         for j in (s < 0).fill_null(False).arg_true().to_list():
-            sink.add(j, index, header, raw[j], "ledger.negative", f"“{spec.title}”不能为负数（{raw[j]}）",
-                     f"'{spec.name}' cannot be negative ({raw[j]})", spec.name)
+            sink.add(
+                j,
+                index,
+                header,
+                raw[j],
+                "ledger.negative",
+                f"“{spec.title}”不能为负数（{raw[j]}）",
+                f"'{spec.name}' cannot be negative ({raw[j]})",
+                spec.name,
+            )
     return s
 
 
@@ -222,10 +237,16 @@ def _parse(spec, v, factor: Fraction):
     found = U.lookup(unit)
     if spec.dimension is None or found is None or found[0] != spec.dimension:
         if percent:
-            raise C.CellError("ledger.not_number", f"“{v}”是百分数，但该列不是比例",
-                              f"'{v}' is a percentage but this column is not a ratio")
-        raise C.CellError("ledger.unit_mismatch", f"“{v}”自带的单位{unit}与该列不符",
-                          f"'{v}' carries the unit {unit}, which does not fit this column")
+            raise C.CellError(
+                "ledger.not_number",
+                f"“{v}”是百分数，但该列不是比例",
+                f"'{v}' is a percentage but this column is not a ratio",
+            )
+        raise C.CellError(
+            "ledger.unit_mismatch",
+            f"“{v}”自带的单位{unit}与该列不符",
+            f"'{v}' carries the unit {unit}, which does not fit this column",
+        )
     return d, (found[1] if spec.dimension == U.RATIO else U.factor(unit, spec.unit))
 
 
@@ -236,8 +257,10 @@ def _decimals(spec, raw, factor: Fraction, index, header, sink: Sink, bad: set[i
     """Number cells from calamine (floats; xlsx cannot hold NaN or infinity) in one comprehension,
     everything else (text, other types) through ``_parse``."""
     D = Decimal
-    out: list = [(D(repr(v)) if v % 1 else D(int(v))) if type(v) is float else (None if v == "" or v is None else _SLOW)
-                 for v in raw]
+    out: list = [
+        (D(repr(v)) if v % 1 else D(int(v))) if type(v) is float else (None if v == "" or v is None else _SLOW)
+        for v in raw
+    ]
     conv = U.Converter(factor, spec.places)
     if not conv.identity:
         out = [conv(d) if d is not None and d is not _SLOW else d for d in out]
@@ -263,8 +286,16 @@ def _decimals(spec, raw, factor: Fraction, index, header, sink: Sink, bad: set[i
 def _negatives(spec, out, index, header, raw, sink: Sink) -> None:
     for j, x in enumerate(out):
         if x is not None and x < 0:
-            sink.add(j, index, header, raw[j], "ledger.negative", f"“{spec.title}”不能为负数（{raw[j]}）",
-                     f"'{spec.name}' cannot be negative ({raw[j]})", spec.name)
+            sink.add(
+                j,
+                index,
+                header,
+                raw[j],
+                "ledger.negative",
+                f"“{spec.title}”不能为负数（{raw[j]}）",
+                f"'{spec.name}' cannot be negative ({raw[j]})",
+                spec.name,
+            )
 
 
 def _combine(bound: Bound, cols, sink: Sink, n: int) -> tuple[list, set[int]]:

@@ -25,17 +25,25 @@ FALLBACK_RULES = ("ledger.no_header", "ledger.required_column")
 SHOWN = 40  # columns listed at most in an error
 
 
-def read_detected(source: str | os.PathLike | bytes | BinaryIO, schema: LedgerSchema, *, mapping: dict | None = None,
-                  sheet: str | None = None, filename: str | None = None,
-                  expected: list[FieldSpec] | None = None, frame: bool = False,
-                  limits: ReadLimits | None = None) -> tuple[LedgerResult, str | None]:
+def read_detected(
+    source: str | os.PathLike | bytes | BinaryIO,
+    schema: LedgerSchema,
+    *,
+    mapping: dict | None = None,
+    sheet: str | None = None,
+    filename: str | None = None,
+    expected: list[FieldSpec] | None = None,
+    frame: bool = False,
+    limits: ReadLimits | None = None,
+) -> tuple[LedgerResult, str | None]:
     """(result, name of the shipped mapping recognised or None). Raises ``LedgerUnusable``; when the
     header is not this ledger's, the message lists the columns expected and the columns found."""
     if hasattr(source, "read"):
         source = source.read()
     try:
-        return read_ledger(source, schema, mapping=mapping, sheet=sheet, filename=filename, frame=frame,
-                           limits=limits), None
+        return read_ledger(
+            source, schema, mapping=mapping, sheet=sheet, filename=filename, frame=frame, limits=limits
+        ), None
     except LedgerUnusable as exc:
         if exc.rule not in FALLBACK_RULES:
             raise
@@ -46,8 +54,9 @@ def read_detected(source: str | os.PathLike | bytes | BinaryIO, schema: LedgerSc
                 continue
             data = load_mapping(mapping_path(name), schema)
             try:
-                result = read_ledger(source, schema, mapping=data, sheet=sheet, filename=filename, frame=frame,
-                                     limits=limits)
+                result = read_ledger(
+                    source, schema, mapping=data, sheet=sheet, filename=filename, frame=frame, limits=limits
+                )
             except LedgerUnusable:
                 continue
             if not any(p.rule == "ledger.mapping_missing" for p in result.problems):
@@ -55,8 +64,9 @@ def read_detected(source: str | os.PathLike | bytes | BinaryIO, schema: LedgerSc
     raise _listed(first, source, schema, sheet, filename, expected, limits)
 
 
-def found_columns(source, sheet: str | None = None, filename: str | None = None,
-                  limits: ReadLimits | None = None) -> list[str]:
+def found_columns(
+    source, sheet: str | None = None, filename: str | None = None, limits: ReadLimits | None = None
+) -> list[str]:
     """The texts of the row, among the first rows of the sheet, with the most text cells (the header
     a person would point at)."""
     src = open_source(source, filename, limits=limits)
@@ -70,8 +80,15 @@ def found_columns(source, sheet: str | None = None, filename: str | None = None,
     return best
 
 
-def _listed(exc: LedgerUnusable, source, schema: LedgerSchema, sheet, filename,
-            expected: list[FieldSpec] | None, limits: ReadLimits | None = None) -> LedgerUnusable:
+def _listed(
+    exc: LedgerUnusable,
+    source,
+    schema: LedgerSchema,
+    sheet,
+    filename,
+    expected: list[FieldSpec] | None,
+    limits: ReadLimits | None = None,
+) -> LedgerUnusable:
     try:
         found = found_columns(source, sheet, filename, limits)
     except LedgerUnusable:
@@ -83,9 +100,13 @@ def _listed(exc: LedgerUnusable, source, schema: LedgerSchema, sheet, filename,
     mappings = [n for n, _t, s in shipped_mappings() if s == schema.name]
     tried_zh = f"；随产品提供的映射（{'、'.join(mappings)}）也不适用" if mappings else ""
     tried_en = f"; no shipped mapping ({', '.join(mappings)}) fits either" if mappings else ""
-    zh = (f"{exc.zh}。应有的列：{'、'.join(f.title for f in want)}（必填：{'、'.join(f.title for f in schema.required)}）；"
-          f"文件中的列：{'、'.join(shown) or '（无）'}{more_zh}{tried_zh}。可用 --mapping 指定列映射")
-    en = (f"{exc.en}. Expected columns: {', '.join(f.title for f in want)} (required: "
-          f"{', '.join(f.name for f in schema.required)}); columns found: {', '.join(shown) or '(none)'}{more_en}"
-          f"{tried_en}. Give a column mapping with --mapping")
+    zh = (
+        f"{exc.zh}。应有的列：{'、'.join(f.title for f in want)}（必填：{'、'.join(f.title for f in schema.required)}）；"
+        f"文件中的列：{'、'.join(shown) or '（无）'}{more_zh}{tried_zh}。可用 --mapping 指定列映射"
+    )
+    en = (
+        f"{exc.en}. Expected columns: {', '.join(f.title for f in want)} (required: "
+        f"{', '.join(f.name for f in schema.required)}); columns found: {', '.join(shown) or '(none)'}{more_en}"
+        f"{tried_en}. Give a column mapping with --mapping"
+    )
     return LedgerUnusable(zh, en, rule=exc.rule)

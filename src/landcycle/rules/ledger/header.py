@@ -185,4 +185,3 @@ def title_units(rows: list[list]) -> dict[str, str]:
                         break
                     out.setdefault(found[0], token.strip("()（）"))
     return out
-

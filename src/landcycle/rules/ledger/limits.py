@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import copy
 import html
+import os
 import re
 import struct
 import zipfile
 import zlib
-import os
 from dataclasses import dataclass
 
 from .result import LedgerUnusable
@@ -44,14 +44,18 @@ class ReadLimits:
     max_ratio: int = 100  # a zip member's inflated size over its compressed size (members above 1 MB)
     max_cells: int = 10_000_000  # rows x columns of a sheet's grid (declared, or as the cells span it)
 
-
     @classmethod
-    def from_env(cls, environ=None) -> "ReadLimits":
+    def from_env(cls, environ=None) -> ReadLimits:
         """The limits as the ``LANDCYCLE_UPLOAD_*`` environment variables set them (what settings.py reads too),
         for the stand-alone commands that start without Django."""
         env = os.environ if environ is None else environ
-        return cls(**{field: int(env[f"LANDCYCLE_UPLOAD_{field.upper()}"]) for field in
-                      ("max_bytes", "max_uncompressed", "max_ratio", "max_cells") if env.get(f"LANDCYCLE_UPLOAD_{field.upper()}")})
+        return cls(
+            **{
+                field: int(env[f"LANDCYCLE_UPLOAD_{field.upper()}"])
+                for field in ("max_bytes", "max_uncompressed", "max_ratio", "max_cells")
+                if env.get(f"LANDCYCLE_UPLOAD_{field.upper()}")
+            }
+        )
 
 
 DEFAULT_LIMITS = ReadLimits()
@@ -69,20 +73,27 @@ def _refuse(zh: str, en: str, rule: str) -> LedgerUnusable:
 
 def check_size(size: int, name: str, limits: ReadLimits) -> None:
     if size > limits.max_bytes:
-        raise _refuse(f"{name} 有{size / MB:.1f} MB，超过文件大小上限{_mb(limits.max_bytes)}"
-                      "（设置 LANDCYCLE_UPLOAD_MAX_BYTES）；请按镇街或年度拆分后分别上传",
-                      f"{name} is {size / MB:.1f} MB, more than the file size limit of {_mb(limits.max_bytes)} "
-                      "(setting LANDCYCLE_UPLOAD_MAX_BYTES): split it by town or year", "ledger.too_large")
+        raise _refuse(
+            f"{name} 有{size / MB:.1f} MB，超过文件大小上限{_mb(limits.max_bytes)}"
+            "（设置 LANDCYCLE_UPLOAD_MAX_BYTES）；请按镇街或年度拆分后分别上传",
+            f"{name} is {size / MB:.1f} MB, more than the file size limit of {_mb(limits.max_bytes)} "
+            "(setting LANDCYCLE_UPLOAD_MAX_BYTES): split it by town or year",
+            "ledger.too_large",
+        )
 
 
-def _too_many_cells(name: str, sheet: str, rows: int, cols: int, how_zh: str, how_en: str,
-                    limits: ReadLimits) -> LedgerUnusable:
-    return _refuse(f"{name} 的工作表“{sheet}”{how_zh}{rows:,}行×{cols:,}列（{rows * cols:,}个单元格），"
-                   f"超过单元格上限{limits.max_cells:,}（设置 LANDCYCLE_UPLOAD_MAX_CELLS）；"
-                   "请删除多余的行列（或按镇街、年度拆分）后再上传",
-                   f"Sheet '{sheet}' of {name} {how_en} {rows:,} rows x {cols:,} columns ({rows * cols:,} cells), more "
-                   f"than the cell limit of {limits.max_cells:,} (setting LANDCYCLE_UPLOAD_MAX_CELLS): delete the "
-                   "unused rows and columns (or split the file by town or year)", "ledger.too_many_cells")
+def _too_many_cells(
+    name: str, sheet: str, rows: int, cols: int, how_zh: str, how_en: str, limits: ReadLimits
+) -> LedgerUnusable:
+    return _refuse(
+        f"{name} 的工作表“{sheet}”{how_zh}{rows:,}行×{cols:,}列（{rows * cols:,}个单元格），"
+        f"超过单元格上限{limits.max_cells:,}（设置 LANDCYCLE_UPLOAD_MAX_CELLS）；"
+        "请删除多余的行列（或按镇街、年度拆分）后再上传",
+        f"Sheet '{sheet}' of {name} {how_en} {rows:,} rows x {cols:,} columns ({rows * cols:,} cells), more "
+        f"than the cell limit of {limits.max_cells:,} (setting LANDCYCLE_UPLOAD_MAX_CELLS): delete the "
+        "unused rows and columns (or split the file by town or year)",
+        "ledger.too_many_cells",
+    )
 
 
 def check_grid(name: str, sheet: str, rows: int, cols: int, limits: ReadLimits) -> None:
@@ -92,6 +103,7 @@ def check_grid(name: str, sheet: str, rows: int, cols: int, limits: ReadLimits) 
 
 
 # --- OLE (compound file): .xls, and every encrypted Office file --------------------------------------------
+
 
 def _ole_names(data: bytes) -> set[str]:
     """Names in the compound file's directory. Directory entries are 128 bytes, sector-aligned: a name
@@ -130,8 +142,9 @@ class _Cfb:
         if not (7 <= self.shift <= 16 and 1 <= self.mini_shift < self.shift):
             raise ValueError("bad sector size")
         self.size = 1 << self.shift
-        n_fat, self.first_dir, _tx, self.cutoff, first_mini, n_mini, first_difat, n_difat = \
-            struct.unpack_from("<IIIIIIII", data, 44)
+        n_fat, self.first_dir, _tx, self.cutoff, first_mini, n_mini, first_difat, n_difat = struct.unpack_from(
+            "<IIIIIIII", data, 44
+        )
         fat_sectors = [x for x in struct.unpack_from("<109I", data, 76) if x < self.END]
         per = self.size // 4 - 1
         sect, seen = first_difat, 0
@@ -146,7 +159,7 @@ class _Cfb:
             (length,) = struct.unpack_from("<H", directory, off + 64)
             kind = directory[off + 66]
             if kind in (1, 2, 5) and 2 <= length <= 64:
-                name = directory[off:off + length - 2].decode("utf-16-le", "replace")
+                name = directory[off : off + length - 2].decode("utf-16-le", "replace")
                 start, size = struct.unpack_from("<II", directory, off + 116)
                 self.entries.setdefault(name if kind != 5 else "\0root", (start, size))
         self.minifat = self._chain(self.fat, first_mini, self._sector) if n_mini else b""
@@ -155,7 +168,7 @@ class _Cfb:
         off = (n + 1) << self.shift
         if off + self.size > len(self.data) + self.size:  # the last sector may be short
             raise ValueError("sector outside the file")
-        return self.data[off:off + self.size]
+        return self.data[off : off + self.size]
 
     def _chain(self, fat: bytes, start: int, read, limit: int | None = None) -> bytes:
         out, seen = [], 0
@@ -175,12 +188,27 @@ class _Cfb:
         if size < self.cutoff and "\0root" in self.entries:
             mini = self._chain(self.fat, self.entries["\0root"][0], self._sector)
             msize = 1 << self.mini_shift
-            return self._chain(self.minifat, start, lambda n: mini[n * msize:(n + 1) * msize], size)[:size]
+            return self._chain(self.minifat, start, lambda n: mini[n * msize : (n + 1) * msize], size)[:size]
         return self._chain(self.fat, start, self._sector, size)[:size]
 
 
-_BIFF_CELLS = {0x0203, 0x00FD, 0x0204, 0x027E, 0x0205, 0x0006, 0x0201, 0x00D6, 0x0002, 0x0003, 0x0004, 0x0005,
-               0x0007, 0x0406, 0x0206}
+_BIFF_CELLS = {
+    0x0203,
+    0x00FD,
+    0x0204,
+    0x027E,
+    0x0205,
+    0x0006,
+    0x0201,
+    0x00D6,
+    0x0002,
+    0x0003,
+    0x0004,
+    0x0005,
+    0x0007,
+    0x0406,
+    0x0206,
+}
 _BIFF_MULTI = {0x00BD, 0x00BE}  # MULRK, MULBLANK: row, first column ... last column
 
 
@@ -198,10 +226,10 @@ def check_xls(data: bytes, name: str, limits: ReadLimits) -> None:
     pos, start, rows, cols, n = 0, 0, 0, 0, 0
     while pos + 4 <= len(stream):
         typ, ln = struct.unpack_from("<HH", stream, pos)
-        rec = stream[pos + 4:pos + 4 + ln]
+        rec = stream[pos + 4 : pos + 4 + ln]
         if typ == 0x0085 and len(rec) >= 8:  # BOUNDSHEET: where a sheet starts, and its name
             cch, high = rec[6], rec[7] if len(rec) > 7 else 0
-            raw = rec[8:8 + cch * (2 if high & 1 else 1)]
+            raw = rec[8 : 8 + cch * (2 if high & 1 else 1)]
             sheets[struct.unpack_from("<I", rec)[0]] = raw.decode("utf-16-le" if high & 1 else "latin-1", "replace")
         elif typ in (0x0809, 0x0409, 0x0209, 0x0009):  # BOF
             start, rows, cols, n = pos, 0, 0, n + 1
@@ -226,8 +254,10 @@ _DIMENSION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?dimension\s[^>]*>")
 _ATTR_R = re.compile(rb"(?:^|\s)r\s*=\s*[\"']([A-Za-z]*)([0-9]*)[\"']")
 _ATTR_REF = re.compile(rb"(?:^|\s)ref\s*=\s*[\"']([^\"']*)[\"']")
 _ODS_TAG = re.compile(rb"<(/?)(?:[A-Za-z_][\w.-]*:)?(table|table-row|table-cell|covered-table-cell)(?=[\s/>])([^>]*)>")
-_ODS_REPEAT = {b"table-row": re.compile(rb"number-rows-repeated\s*=\s*[\"'](\d+)[\"']"),
-               b"cell": re.compile(rb"number-columns-repeated\s*=\s*[\"'](\d+)[\"']")}
+_ODS_REPEAT = {
+    b"table-row": re.compile(rb"number-rows-repeated\s*=\s*[\"'](\d+)[\"']"),
+    b"cell": re.compile(rb"number-columns-repeated\s*=\s*[\"'](\d+)[\"']"),
+}
 _ODS_NAME = re.compile(rb"(?:^|\s)(?:[\w.-]+:)?name\s*=\s*[\"']([^\"']*)[\"']")
 _ODS_VALUE = re.compile(rb"value-type\s*=")
 
@@ -271,7 +301,7 @@ class _XlsxSheet:
         self.max_col = max(self.max_col, max(_col(c) for c in set(_FAST_COL.findall(chunk))))
         self.max_row = max(self.max_row, max(int(r) for r in set(rows)))
         last = chunk.rfind(b"<c r=")
-        self._walk(chunk[last:chunk.find(b">", last) + 1])
+        self._walk(chunk[last : chunk.find(b">", last) + 1])
         last_row = chunk.rfind(b"<row")
         if last_row > last:
             self._walk(chunk[last_row:])
@@ -306,9 +336,13 @@ class _XlsxSheet:
 
     def check(self, name: str, sheet: str, limits: ReadLimits) -> None:
         if self.declared and self.declared[0] * self.declared[1] > limits.max_cells:
-            raise _too_many_cells(name, sheet, *self.declared, "声明的范围（dimension）为", "declares a range of", limits)
+            raise _too_many_cells(
+                name, sheet, *self.declared, "声明的范围（dimension）为", "declares a range of", limits
+            )
         if self.max_row * self.max_col > limits.max_cells:
-            raise _too_many_cells(name, sheet, self.max_row, self.max_col, "的单元格分布在", "has cells spanning", limits)
+            raise _too_many_cells(
+                name, sheet, self.max_row, self.max_col, "的单元格分布在", "has cells spanning", limits
+            )
 
 
 class _OdsContent:
@@ -325,8 +359,9 @@ class _OdsContent:
 
     def _end_table(self) -> None:
         if self.max_row * self.max_col > self.limits.max_cells:
-            raise _too_many_cells(self.name, self.table, self.max_row, self.max_col, "的单元格分布在",
-                                  "has cells spanning", self.limits)
+            raise _too_many_cells(
+                self.name, self.table, self.max_row, self.max_col, "的单元格分布在", "has cells spanning", self.limits
+            )
 
     def feed(self, chunk: bytes) -> None:
         for m in _ODS_TAG.finditer(chunk):
@@ -414,8 +449,11 @@ def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo):
 
 
 def _unusable_zip(name: str, exc: Exception) -> LedgerUnusable:
-    return _refuse(f"{name} 无法作为电子表格打开（压缩包已损坏：{exc}）",
-                   f"{name} cannot be opened as a workbook (the archive is damaged: {exc})", "ledger.not_spreadsheet")
+    return _refuse(
+        f"{name} 无法作为电子表格打开（压缩包已损坏：{exc}）",
+        f"{name} cannot be opened as a workbook (the archive is damaged: {exc})",
+        "ledger.not_spreadsheet",
+    )
 
 
 def check_zip(data: bytes, fmt: str, name: str, limits: ReadLimits) -> None:
@@ -426,41 +464,68 @@ def check_zip(data: bytes, fmt: str, name: str, limits: ReadLimits) -> None:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
         sheets = _sheet_paths(archive, limits) if fmt == "xlsx" else {}
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, ValueError, EOFError, KeyError,
-            NotImplementedError, RuntimeError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        OSError,
+        ValueError,
+        EOFError,
+        KeyError,
+        NotImplementedError,
+        RuntimeError,
+    ) as exc:
         raise _unusable_zip(name, exc) from None
-    if fmt == "xlsx" and any(i.filename.lower().endswith(".bin") and i.filename.lower().startswith("xl/worksheets/")
-                             or i.filename.lower() == "xl/workbook.bin" for i in infos):
+    if fmt == "xlsx" and any(
+        i.filename.lower().endswith(".bin")
+        and i.filename.lower().startswith("xl/worksheets/")
+        or i.filename.lower() == "xl/workbook.bin"
+        for i in infos
+    ):
         # a binary workbook (.xlsb): its sheets are not XML and cannot be counted; calamine would read them
-        raise _refuse(f"{name} 是 Excel 二进制工作簿（.xlsb），请用 Excel 或 WPS 打开后另存为 .xlsx",
-                      f"{name} is an Excel binary workbook (.xlsb): open it in Excel or WPS and save it as .xlsx",
-                      "ledger.not_spreadsheet")
+        raise _refuse(
+            f"{name} 是 Excel 二进制工作簿（.xlsb），请用 Excel 或 WPS 打开后另存为 .xlsx",
+            f"{name} is an Excel binary workbook (.xlsb): open it in Excel or WPS and save it as .xlsx",
+            "ledger.not_spreadsheet",
+        )
     total = 0
     for info in infos:
         if info.is_dir():
             continue
         member = info.filename
-        is_sheet = fmt == "xlsx" and (member in sheets or (member.startswith("xl/worksheets/")
-                                                           and member.endswith(".xml")))
-        counter = (_XlsxSheet() if is_sheet else _OdsContent(name, limits) if fmt == "ods" and member == "content.xml"
-                   else None)
+        is_sheet = fmt == "xlsx" and (
+            member in sheets or (member.startswith("xl/worksheets/") and member.endswith(".xml"))
+        )
+        counter = (
+            _XlsxSheet()
+            if is_sheet
+            else _OdsContent(name, limits)
+            if fmt == "ods" and member == "content.xml"
+            else None
+        )
         size, tail = 0, b""
         try:
             for chunk in _inflate(archive, info):
                 size += len(chunk)
                 total += len(chunk)
                 if total > limits.max_uncompressed:
-                    raise _refuse(f"{name} 解压后超过{_mb(limits.max_uncompressed)}（设置 LANDCYCLE_UPLOAD_MAX_UNCOMPRESSED）；"
-                                  "请删除多余的工作表、图片和空白行列后再上传",
-                                  f"{name} inflates to more than {_mb(limits.max_uncompressed)} (setting "
-                                  "LANDCYCLE_UPLOAD_MAX_UNCOMPRESSED): delete unused sheets, pictures and empty "
-                                  "rows and columns", "ledger.too_large_uncompressed")
+                    raise _refuse(
+                        f"{name} 解压后超过{_mb(limits.max_uncompressed)}（设置 LANDCYCLE_UPLOAD_MAX_UNCOMPRESSED）；"
+                        "请删除多余的工作表、图片和空白行列后再上传",
+                        f"{name} inflates to more than {_mb(limits.max_uncompressed)} (setting "
+                        "LANDCYCLE_UPLOAD_MAX_UNCOMPRESSED): delete unused sheets, pictures and empty "
+                        "rows and columns",
+                        "ledger.too_large_uncompressed",
+                    )
                 if size > RATIO_FLOOR and size > limits.max_ratio * max(info.compress_size, 1):
-                    raise _refuse(f"{name} 中的“{member}”解压后超过压缩大小的{limits.max_ratio}倍（设置 "
-                                  "LANDCYCLE_UPLOAD_MAX_RATIO），不像正常的表格文件；请用 Excel 或 WPS 打开后另存为 .xlsx",
-                                  f"'{member}' in {name} inflates to more than {limits.max_ratio} times its compressed "
-                                  "size (setting LANDCYCLE_UPLOAD_MAX_RATIO), which no ordinary workbook does: open it "
-                                  "in Excel or WPS and save it again as .xlsx", "ledger.compression_ratio")
+                    raise _refuse(
+                        f"{name} 中的“{member}”解压后超过压缩大小的{limits.max_ratio}倍（设置 "
+                        "LANDCYCLE_UPLOAD_MAX_RATIO），不像正常的表格文件；请用 Excel 或 WPS 打开后另存为 .xlsx",
+                        f"'{member}' in {name} inflates to more than {limits.max_ratio} times its compressed "
+                        "size (setting LANDCYCLE_UPLOAD_MAX_RATIO), which no ordinary workbook does: open it "
+                        "in Excel or WPS and save it again as .xlsx",
+                        "ledger.compression_ratio",
+                    )
                 if counter is not None:
                     buf = tail + chunk
                     cut = buf.rfind(b"<")
@@ -473,8 +538,15 @@ def check_zip(data: bytes, fmt: str, name: str, limits: ReadLimits) -> None:
                     counter.feed(buf)
         except LedgerUnusable:
             raise
-        except (zipfile.BadZipFile, zlib.error, NotImplementedError, OSError, ValueError, EOFError,
-                RuntimeError) as exc:
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            NotImplementedError,
+            OSError,
+            ValueError,
+            EOFError,
+            RuntimeError,
+        ) as exc:
             raise _unusable_zip(name, exc) from None
         if isinstance(counter, _XlsxSheet):
             counter.check(name, sheets.get(member, member), limits)

@@ -39,8 +39,9 @@ class Mapping:
     schema: str | None = None
 
     @classmethod
-    def from_dict(cls, data: dict | None, schema: LedgerSchema | None = None,
-                  known_fields: set[str] | None = None) -> "Mapping":
+    def from_dict(
+        cls, data: dict | None, schema: LedgerSchema | None = None, known_fields: set[str] | None = None
+    ) -> Mapping:
         if not data:
             return cls()
         if not isinstance(data, dict):
@@ -51,8 +52,10 @@ class Mapping:
             if not isinstance(name, str):
                 raise MappingError("映射中的 schema 应为台账名称", "'schema' in a mapping must be a ledger name")
             if schema is not None and name != schema.name:
-                raise MappingError(f"该映射用于“{name}”台账，不能用于“{schema.name}”",
-                                   f"This mapping is for the '{name}' ledger, not '{schema.name}'")
+                raise MappingError(
+                    f"该映射用于“{name}”台账，不能用于“{schema.name}”",
+                    f"This mapping is for the '{name}' ledger, not '{schema.name}'",
+                )
             out.schema = name
         if known_fields is None:
             known_fields = set(schema.field_names) if schema else None
@@ -65,31 +68,41 @@ class Mapping:
                 continue
             headers = (value,) if isinstance(value, str) else tuple(value) if isinstance(value, list) else None
             if not headers or not all(isinstance(h, str) and h.strip() for h in headers):
-                raise MappingError(f"映射中字段“{key}”的源表头应为文字或文字列表",
-                                   f"The source header of '{key}' must be a text or a list of texts")
+                raise MappingError(
+                    f"映射中字段“{key}”的源表头应为文字或文字列表",
+                    f"The source header of '{key}' must be a text or a list of texts",
+                )
             out.fields[key] = headers
         if unknown:
             names = "、".join(unknown)
             known = ", ".join(sorted(known_fields or ()))
-            raise MappingError(f"映射中有未知字段：{names}（可用字段：{known}）",
-                               f"The mapping names unknown fields: {', '.join(unknown)} (known fields: {known})")
+            raise MappingError(
+                f"映射中有未知字段：{names}（可用字段：{known}）",
+                f"The mapping names unknown fields: {', '.join(unknown)} (known fields: {known})",
+            )
         units = data.get("units") or {}
         if not isinstance(units, dict):
             raise MappingError("映射的 [units] 应为“源表头 = 单位”", "[units] must be a table of source header = unit")
         for header, unit in units.items():
             if not isinstance(unit, str) or U.lookup(unit) is None:
-                raise MappingError(f"映射 [units] 中“{header}”的单位“{unit}”无法识别",
-                                   f"[units]: the unit '{unit}' of '{header}' is not a known unit")
+                raise MappingError(
+                    f"映射 [units] 中“{header}”的单位“{unit}”无法识别",
+                    f"[units]: the unit '{unit}' of '{header}' is not a known unit",
+                )
             out.units[header] = unit
         swaps = data.get("swap_reversed") or {}
         if not isinstance(swaps, dict):
-            raise MappingError("映射的 [swap_reversed] 应为“下限字段 = 上限字段”",
-                               "[swap_reversed] must be a table of lower field = upper field")
+            raise MappingError(
+                "映射的 [swap_reversed] 应为“下限字段 = 上限字段”",
+                "[swap_reversed] must be a table of lower field = upper field",
+            )
         ranges = set(schema.ranges) if schema else None
         for lo, hi in swaps.items():
             if ranges is not None and (lo, hi) not in ranges:
-                raise MappingError(f"[swap_reversed] 中的“{lo} = {hi}”不是该台账的上下限字段对",
-                                   f"[swap_reversed]: '{lo} = {hi}' is not a lower/upper pair of this ledger")
+                raise MappingError(
+                    f"[swap_reversed] 中的“{lo} = {hi}”不是该台账的上下限字段对",
+                    f"[swap_reversed]: '{lo} = {hi}' is not a lower/upper pair of this ledger",
+                )
             out.swap_reversed.add((lo, hi))
         return out
 
@@ -110,8 +123,9 @@ def load_mapping(path: str | Path, schema: LedgerSchema | str | None = None) -> 
     except UnicodeDecodeError:
         raise MappingError(f"映射文件 {p.name} 不是 UTF-8 编码", f"Mapping file {p.name} is not UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
-        raise MappingError(f"映射文件 {p.name} 不是有效的 TOML：{exc}",
-                           f"Mapping file {p.name} is not valid TOML: {exc}") from None
+        raise MappingError(
+            f"映射文件 {p.name} 不是有效的 TOML：{exc}", f"Mapping file {p.name} is not valid TOML: {exc}"
+        ) from None
     target = get_schema(schema) if schema is not None else None
     if target is None and isinstance(data.get("schema"), str):
         target = get_schema(data["schema"])

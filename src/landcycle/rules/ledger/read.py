@@ -27,9 +27,16 @@ from .schemas import get_schema
 from .sources import SheetData, Source, open_source
 
 
-def read_ledger(source: str | os.PathLike | bytes | BinaryIO, schema: LedgerSchema | str, *,
-                mapping: dict | Mapping | None = None, sheet: str | None = None,
-                filename: str | None = None, limits: ReadLimits | None = None, frame: bool = False) -> LedgerResult:
+def read_ledger(
+    source: str | os.PathLike | bytes | BinaryIO,
+    schema: LedgerSchema | str,
+    *,
+    mapping: dict | Mapping | None = None,
+    sheet: str | None = None,
+    filename: str | None = None,
+    limits: ReadLimits | None = None,
+    frame: bool = False,
+) -> LedgerResult:
     """Read a ledger file. Raises ``LedgerUnusable`` when the file cannot be this ledger at all (or breaks
     one of ``limits``, see ``limits.py``); every other problem is collected in ``result.problems``.
     ``frame=True``: the values come as a polars DataFrame in ``result.frame`` (decimals as Float64) and
@@ -52,7 +59,7 @@ def read_ledger(source: str | os.PathLike | bytes | BinaryIO, schema: LedgerSche
     width = max((len(r) for r in data_rows), default=0)
     if any(len(r) != width for r in data_rows):
         data_rows = [list(r) + [""] * (width - len(r)) for r in data_rows]
-    cols = list(zip(*data_rows))
+    cols = list(zip(*data_rows, strict=False))
     sink = Sink(data.name, rownums)
     values: dict[str, list] = {}
     for name, b in bound.items():
@@ -74,12 +81,21 @@ def read_ledger(source: str | os.PathLike | bytes | BinaryIO, schema: LedgerSche
         table = _frame(spec, rownums, data.name, values)
     else:
         names = ["_row", "_sheet", *values]
-        out = [dict(zip(names, vals)) for vals in zip(rownums, repeat(data.name), *values.values())]
+        out = [dict(zip(names, vals, strict=False)) for vals in zip(rownums, repeat(data.name), *values.values())]
     return LedgerResult(
-        schema=spec.name, sheet=data.name, format=src.format, rows=out,
-        problems=header_problems + [p for _r, _c, p in sink.items], skipped=skipped,
-        header_row=header.top + 1, header_rows=header.rows, columns=columns, encoding=src.encoding,
-        swapped=swapped, frame=table, titles=tuple(t for row in rows[:header.top] for t in map(cell_text, row) if t),
+        schema=spec.name,
+        sheet=data.name,
+        format=src.format,
+        rows=out,
+        problems=header_problems + [p for _r, _c, p in sink.items],
+        skipped=skipped,
+        header_row=header.top + 1,
+        header_rows=header.rows,
+        columns=columns,
+        encoding=src.encoding,
+        swapped=swapped,
+        frame=table,
+        titles=tuple(t for row in rows[: header.top] for t in map(cell_text, row) if t),
     )
 
 
@@ -97,18 +113,23 @@ def _frame(spec: LedgerSchema, rownums: list[int], sheet: str, values: dict) -> 
 def _no_header(spec: LedgerSchema, where: str) -> LedgerUnusable:
     names = "、".join(f.title for f in (spec.required or spec.fields)[:4])
     en = ", ".join(f.name for f in (spec.required or spec.fields)[:4])
-    return LedgerUnusable(f"{where}前{SCAN_ROWS}行中找不到“{spec.title_zh}”的表头（应含 {names} 等列）",
-                          f"No header of the {spec.title_en} ledger in the first {SCAN_ROWS} rows of {where} "
-                          f"(expected columns such as {en})", rule="ledger.no_header")
+    return LedgerUnusable(
+        f"{where}前{SCAN_ROWS}行中找不到“{spec.title_zh}”的表头（应含 {names} 等列）",
+        f"No header of the {spec.title_en} ledger in the first {SCAN_ROWS} rows of {where} "
+        f"(expected columns such as {en})",
+        rule="ledger.no_header",
+    )
 
 
 def _choose_sheet(src: Source, spec: LedgerSchema, matcher: Matcher, sheet: str | None) -> tuple[SheetData, Header]:
     if sheet is not None:
         if sheet not in src.sheet_names:
             listed = "、".join(src.sheet_names)
-            raise LedgerUnusable(f"没有名为“{sheet}”的工作表（有：{listed}）",
-                                 f"There is no sheet '{sheet}' (sheets: {', '.join(src.sheet_names)})",
-                                 rule="ledger.no_sheet")
+            raise LedgerUnusable(
+                f"没有名为“{sheet}”的工作表（有：{listed}）",
+                f"There is no sheet '{sheet}' (sheets: {', '.join(src.sheet_names)})",
+                rule="ledger.no_sheet",
+            )
         names = [sheet]
     else:
         hinted = [n for n in src.sheet_names if any(h.lower() in n.lower() for h in spec.sheet_hints)]

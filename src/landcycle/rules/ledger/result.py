@@ -90,7 +90,9 @@ class LedgerResult:
     columns: list[ColumnBinding]
     encoding: str | None = None
     swapped: list[tuple[int, str, str]] = field(default_factory=list)
-    frame: Any = None  # read_ledger(frame=True): a polars DataFrame (_row, _sheet, one typed column per field), rows empty
+    frame: Any = (
+        None  # read_ledger(frame=True): a polars DataFrame (_row, _sheet, one typed column per field), rows empty
+    )
     titles: tuple[str, ...] = ()  # the texts of the cells above the header (a title such as "2025年度…")
 
     @property

@@ -16,8 +16,20 @@ from .result import SkippedRow
 
 _TOTAL = re.compile(r"^.{0,10}?(?:小计|合计|总计|共计|累计|总合计)[:：]?$|^(?:sub)?total:?$", re.I)
 _NOTE = re.compile(r"^(?:注|注意|说明|备注|附注|填表说明|填报说明)\s*\d*\s*[:：.、]|^注\s*\d|^notes?\s*\d*\s*:", re.I)
-_SIGN = ("填报人", "填表人", "制表人", "审核人", "负责人", "单位负责人", "统计负责人", "联系人:", "联系人：",
-         "联系电话", "报出日期", "填报日期")
+_SIGN = (
+    "填报人",
+    "填表人",
+    "制表人",
+    "审核人",
+    "负责人",
+    "单位负责人",
+    "统计负责人",
+    "联系人:",
+    "联系人：",
+    "联系电话",
+    "报出日期",
+    "填报日期",
+)
 _SEQ = {"甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸"}
 
 REASONS = {
@@ -107,7 +119,9 @@ def _plain_rows(rows: list[list], start: int, header_key: list[str]) -> list[boo
         return [False] * max(n, 0)
     body = rows[start:]
     width = min(_TOTAL_SCAN, max(map(len, body)))
-    head = list(zip(*[list(r[:width]) + [""] * (width - len(r)) if len(r) < width else r[:width] for r in body]))
+    head = list(
+        zip(*[list(r[:width]) + [""] * (width - len(r)) if len(r) < width else r[:width] for r in body], strict=False)
+    )
 
     def column(c: int) -> pl.Series | None:
         types = set(map(type, head[c]))
@@ -120,8 +134,14 @@ def _plain_rows(rows: list[list], start: int, header_key: list[str]) -> list[boo
     first = column(0)
     if first is None:
         return [False] * n
-    ok = first.is_not_null() & (first.str.len_bytes() > 0) & ~first.str.contains(_EDGE) & ~first.str.contains(
-        r"^[注说备附填Nn]") & ~first.str.contains_any(list(_SIGN)) & ~first.str.contains_any(["\r", "\n"])
+    ok = (
+        first.is_not_null()
+        & (first.str.len_bytes() > 0)
+        & ~first.str.contains(_EDGE)
+        & ~first.str.contains(r"^[注说备附填Nn]")
+        & ~first.str.contains_any(list(_SIGN))
+        & ~first.str.contains_any(["\r", "\n"])
+    )
     if header_key:
         ok = ok & ~first.str.contains(header_key[0], literal=True)
     for c in range(width):

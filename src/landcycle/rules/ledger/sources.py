@@ -25,8 +25,16 @@ from .limits import DEFAULT_LIMITS, ReadLimits, check_grid, check_size, check_wo
 from .result import LedgerUnusable
 
 _ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_BINARY = {b"%PDF": "PDF", b"\x89PNG": "PNG", b"\xff\xd8\xff": "JPEG", b"GIF8": "GIF", b"Rar!": "RAR",
-           b"\x1f\x8b": "gzip", b"7z\xbc\xaf": "7z", b"{\\rtf": "RTF"}
+_BINARY = {
+    b"%PDF": "PDF",
+    b"\x89PNG": "PNG",
+    b"\xff\xd8\xff": "JPEG",
+    b"GIF8": "GIF",
+    b"Rar!": "RAR",
+    b"\x1f\x8b": "gzip",
+    b"7z\xbc\xaf": "7z",
+    b"{\\rtf": "RTF",
+}
 _ODS = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet"
 
 
@@ -49,19 +57,27 @@ class Source:
 
 
 def _unusable_format(name: str, what: str, what_zh: str | None = None) -> LedgerUnusable:
-    return LedgerUnusable(f"{name} 不是电子表格（是{what_zh or what}文件），请上传 .xlsx、.xls 或 .csv",
-                          f"{name} is not a spreadsheet (it is a {what} file): upload .xlsx, .xls or .csv",
-                          rule="ledger.not_spreadsheet")
+    return LedgerUnusable(
+        f"{name} 不是电子表格（是{what_zh or what}文件），请上传 .xlsx、.xls 或 .csv",
+        f"{name} is not a spreadsheet (it is a {what} file): upload .xlsx, .xls or .csv",
+        rule="ledger.not_spreadsheet",
+    )
 
 
 def _encrypted(name: str) -> LedgerUnusable:
-    return LedgerUnusable(f"{name} 设有打开密码，请取消密码后再上传",
-                          f"{name} is password-protected: remove the password and upload it again",
-                          rule="ledger.encrypted")
+    return LedgerUnusable(
+        f"{name} 设有打开密码，请取消密码后再上传",
+        f"{name} is password-protected: remove the password and upload it again",
+        rule="ledger.encrypted",
+    )
 
 
-def open_source(source: str | os.PathLike | bytes | bytearray | BinaryIO, filename: str | None = None, *,
-                limits: ReadLimits | None = None) -> Source:
+def open_source(
+    source: str | os.PathLike | bytes | bytearray | BinaryIO,
+    filename: str | None = None,
+    *,
+    limits: ReadLimits | None = None,
+) -> Source:
     """Open a ledger file. ``limits`` bound what a workbook may be (``ReadLimits()`` when not given)."""
     limits = limits or DEFAULT_LIMITS
     path = None
@@ -72,8 +88,9 @@ def open_source(source: str | os.PathLike | bytes | bytearray | BinaryIO, filena
             check_size(path.stat().st_size, filename, limits)  # before reading it into memory
             data = path.read_bytes()
         except OSError as exc:
-            raise LedgerUnusable(f"无法读取文件 {path}：{exc.strerror}", f"Cannot read {path}: {exc.strerror}",
-                                 rule="ledger.unreadable") from None
+            raise LedgerUnusable(
+                f"无法读取文件 {path}：{exc.strerror}", f"Cannot read {path}: {exc.strerror}", rule="ledger.unreadable"
+            ) from None
     elif isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
     elif hasattr(source, "read"):
@@ -86,7 +103,7 @@ def open_source(source: str | os.PathLike | bytes | bytearray | BinaryIO, filena
         raise LedgerUnusable(f"{name} 是空文件", f"{name} is empty", rule="ledger.empty")
     head = data[:8]
     if head.startswith(_ZIP) or head.startswith(_OLE):
-        fmt = "xls" if head.startswith(_OLE) else "ods" if data[30:30 + len(_ODS)] == _ODS else "xlsx"
+        fmt = "xls" if head.startswith(_OLE) else "ods" if data[30 : 30 + len(_ODS)] == _ODS else "xlsx"
         if fmt == "xls" and is_encrypted_ole(data):
             raise _encrypted(name)
         check_workbook(data, fmt, name, limits)
@@ -105,8 +122,11 @@ def _workbook(data: bytes, fmt: str, name: str, limits: ReadLimits) -> Source:
     except PasswordError:
         raise _encrypted(name) from None
     except Exception as exc:  # calamine raises several unrelated types for broken files
-        raise LedgerUnusable(f"{name} 无法作为电子表格打开（{exc}）", f"{name} cannot be opened as a workbook ({exc})",
-                             rule="ledger.not_spreadsheet") from None
+        raise LedgerUnusable(
+            f"{name} 无法作为电子表格打开（{exc}）",
+            f"{name} cannot be opened as a workbook ({exc})",
+            rule="ledger.not_spreadsheet",
+        ) from None
     visible = [m.name for m in book.sheets_metadata if getattr(m.visible, "name", "Visible") == "Visible"]
     names = visible or list(book.sheet_names)
 
@@ -121,8 +141,11 @@ def _workbook(data: bytes, fmt: str, name: str, limits: ReadLimits) -> Source:
         except LedgerUnusable:
             raise
         except Exception as exc:
-            raise LedgerUnusable(f"无法读取工作表“{sheet}”（{exc}）", f"Cannot read sheet '{sheet}' ({exc})",
-                                 rule="ledger.not_spreadsheet") from None
+            raise LedgerUnusable(
+                f"无法读取工作表“{sheet}”（{exc}）",
+                f"Cannot read sheet '{sheet}' ({exc})",
+                rule="ledger.not_spreadsheet",
+            ) from None
         return SheetData(sheet, rows, merges)
 
     return Source(fmt, names, load)
@@ -142,9 +165,11 @@ def decode(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
-        raise LedgerUnusable(f"无法识别文件编码：既不是 UTF-8 也不是 GB18030/GBK（第 {exc.start} 字节）",
-                             f"Cannot decode the file: it is neither UTF-8 nor GB18030/GBK (byte {exc.start})",
-                             rule="ledger.encoding") from None
+        raise LedgerUnusable(
+            f"无法识别文件编码：既不是 UTF-8 也不是 GB18030/GBK（第 {exc.start} 字节）",
+            f"Cannot decode the file: it is neither UTF-8 nor GB18030/GBK (byte {exc.start})",
+            rule="ledger.encoding",
+        ) from None
 
 
 def _delimiter(text: str) -> str:
@@ -164,14 +189,17 @@ def _csv(data: bytes, name: str) -> Source:
     text, encoding = decode(data)
     stripped = text.lstrip()[:200].lower()
     if stripped.startswith(("<html", "<!doctype", "<?xml", "<table")):
-        raise LedgerUnusable(f"{name} 是网页（HTML/XML）文件，不是表格；请用 Excel 打开后另存为 .xlsx",
-                             f"{name} is an HTML/XML page, not a spreadsheet: open it in Excel and save as .xlsx",
-                             rule="ledger.not_spreadsheet")
+        raise LedgerUnusable(
+            f"{name} 是网页（HTML/XML）文件，不是表格；请用 Excel 打开后另存为 .xlsx",
+            f"{name} is an HTML/XML page, not a spreadsheet: open it in Excel and save as .xlsx",
+            rule="ledger.not_spreadsheet",
+        )
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text)))
     except csv.Error as exc:
-        raise LedgerUnusable(f"{name} 不是有效的 CSV（{exc}）", f"{name} is not a valid CSV ({exc})",
-                             rule="ledger.not_spreadsheet") from None
+        raise LedgerUnusable(
+            f"{name} 不是有效的 CSV（{exc}）", f"{name} is not a valid CSV ({exc})", rule="ledger.not_spreadsheet"
+        ) from None
     width = max((len(r) for r in rows), default=0)
     for i, r in enumerate(rows):
         if len(r) < width:

@@ -16,8 +16,12 @@ _ALPHABET = frozenset(codes.USCC_ALPHABET)
 
 def uscc(value: str, field: str) -> list[Problem]:
     """GB 32100-2015. Fast path for the valid case; ``codes.uscc_problems`` explains the rest."""
-    if (len(value) == 18 and _ALPHABET.issuperset(value) and value[2:8].isdigit()
-            and codes.uscc_check_char(value[:17]) == value[17]):
+    if (
+        len(value) == 18
+        and _ALPHABET.issuperset(value)
+        and value[2:8].isdigit()
+        and codes.uscc_check_char(value[:17]) == value[17]
+    ):
         return []
     return codes.uscc_problems(value, field)
 
@@ -44,6 +48,11 @@ def division(value: str, field: str) -> list[Problem]:
         v = v[:6] if v.endswith("000000") else v[:9] if v.endswith("000") else v
     if v in known:
         return []
-    return [Problem(field, "division.unknown",
-                    f"区划代码“{value}”不在统计用区划代码（2023年）中",
-                    f"Division code '{value}' is not in the 2023 statistical division codes")]
+    return [
+        Problem(
+            field,
+            "division.unknown",
+            f"区划代码“{value}”不在统计用区划代码（2023年）中",
+            f"Division code '{value}' is not in the 2023 statistical division codes",
+        )
+    ]

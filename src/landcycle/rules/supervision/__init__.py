@@ -9,8 +9,7 @@ and English, figures, days overdue, idle-land fee, take-back); ``validate_contra
 """
 
 from .assessment import Assessment
-from .contract import (ALLOCATION, GRANT, LEASE, STANDARD, Commitment, Contract, Development, Extension,
-                       GovernmentDelay)
+from .contract import ALLOCATION, GRANT, LEASE, STANDARD, Commitment, Contract, Development, Extension, GovernmentDelay
 from .enterprise import EnterpriseStanding, class_finding, evaluate_enterprise, tax_per_mu_finding
 from .evaluate import evaluate_contract
 from .findings import COLOURS, GREEN, RED, YELLOW, Finding, Unchecked, worst
@@ -21,10 +20,40 @@ from .validate import validate_contract
 from .workdays import CalendarError, WorkCalendar
 
 __all__ = [
-    "ALLOCATION", "Assessment", "COLOURS", "CalendarError", "Commitment", "Contract", "DeadlineStatus",
-    "Development", "EnterpriseStanding", "Extension", "Finding", "GRANT", "GREEN", "GovernmentDelay", "LEASE",
-    "PolicyError", "ProgressStatus", "RED", "STANDARD", "Unchecked", "WarningPolicy", "WorkCalendar", "YELLOW",
-    "anniversary", "class_finding", "deadline_colour", "evaluate_contract", "evaluate_enterprise",
-    "full_years_passed", "load_policy", "parse_policy", "progress_colour", "tax_per_mu_finding",
-    "validate_contract", "worst", "years_and_days",
+    "ALLOCATION",
+    "Assessment",
+    "COLOURS",
+    "CalendarError",
+    "Commitment",
+    "Contract",
+    "DeadlineStatus",
+    "Development",
+    "EnterpriseStanding",
+    "Extension",
+    "Finding",
+    "GRANT",
+    "GREEN",
+    "GovernmentDelay",
+    "LEASE",
+    "PolicyError",
+    "ProgressStatus",
+    "RED",
+    "STANDARD",
+    "Unchecked",
+    "WarningPolicy",
+    "WorkCalendar",
+    "YELLOW",
+    "anniversary",
+    "class_finding",
+    "deadline_colour",
+    "evaluate_contract",
+    "evaluate_enterprise",
+    "full_years_passed",
+    "load_policy",
+    "parse_policy",
+    "progress_colour",
+    "tax_per_mu_finding",
+    "validate_contract",
+    "worst",
+    "years_and_days",
 ]

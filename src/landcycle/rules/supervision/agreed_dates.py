@@ -62,11 +62,16 @@ def settle(c: Contract, policy: WarningPolicy, causes: list[tuple[str, str]]) ->
     start = c.agreed(START)
     if start is None and rule.start_from_delivery_years and c.actual_delivery is not None:
         start = anniversary(c.actual_delivery, rule.start_from_delivery_years, ld)
-        c = dataclasses.replace(c, agreed_start=start, extensions=tuple(e for e in c.extensions if e.milestone != START))
-        out.note(START, f"合同未约定开工日期，依《闲置土地处置办法》第三十条以实际交地日{c.actual_delivery}起"
-                        f"{rule.start_from_delivery_years}年即{start}为动工开发日期",
-                 f"no agreed start date: the start is {start}, {rule.start_from_delivery_years} year(s) after the "
-                 f"actual delivery {c.actual_delivery} (Measures on Idle Land, Art. 30)")
+        c = dataclasses.replace(
+            c, agreed_start=start, extensions=tuple(e for e in c.extensions if e.milestone != START)
+        )
+        out.note(
+            START,
+            f"合同未约定开工日期，依《闲置土地处置办法》第三十条以实际交地日{c.actual_delivery}起"
+            f"{rule.start_from_delivery_years}年即{start}为动工开发日期",
+            f"no agreed start date: the start is {start}, {rule.start_from_delivery_years} year(s) after the "
+            f"actual delivery {c.actual_delivery} (Measures on Idle Land, Art. 30)",
+        )
         out.figures["start_from_delivery"] = start
     if not causes or start is None:
         out.contract = c
@@ -78,24 +83,35 @@ def settle(c: Contract, policy: WarningPolicy, causes: list[tuple[str, str]]) ->
     why_en = "; ".join(e for _, e in causes)
     if c.extended(START):  # Art. 12(1): a supplementary agreement fixed the new start
         if start > cap_end:
-            c = dataclasses.replace(c, extensions=(*c.extensions, Extension(START, cap_end, None,
-                                                                          "第十二条上限 / Art. 12 cap")))
-            out.note(START, f"政府原因（{why_zh}）延期后的开工日期{start}超过第十二条“延长动工开发期限最长不得超过一年”的上限，"
-                            f"按{cap_end}计",
-                     f"the start extended for a government cause ({why_en}) to {start} exceeds the one-year limit of "
-                     f"Art. 12: counted as {cap_end}")
+            c = dataclasses.replace(
+                c, extensions=(*c.extensions, Extension(START, cap_end, None, "第十二条上限 / Art. 12 cap"))
+            )
+            out.note(
+                START,
+                f"政府原因（{why_zh}）延期后的开工日期{start}超过第十二条“延长动工开发期限最长不得超过一年”的上限，"
+                f"按{cap_end}计",
+                f"the start extended for a government cause ({why_en}) to {start} exceeds the one-year limit of "
+                f"Art. 12: counted as {cap_end}",
+            )
             out.figures["extension_capped_to"] = cap_end
         else:
-            out.note(START, f"政府原因（{why_zh}）已签补充协议延期至{start}（第十二条），闲置按新约定日期重新起算",
-                     f"extended to {start} by a supplementary agreement for a government cause ({why_en}) "
-                     "(Art. 12): idle land counts from the new date")
+            out.note(
+                START,
+                f"政府原因（{why_zh}）已签补充协议延期至{start}（第十二条），闲置按新约定日期重新起算",
+                f"extended to {start} by a supplementary agreement for a government cause ({why_en}) "
+                "(Art. 12): idle land counts from the new date",
+            )
         out.unshifted_start = original
         out.shift_days = (c.agreed(START) - original).days
         out.contract = c
         return out
     late = 0
-    if (rule.late_delivery_is_government_cause and c.actual_delivery and c.agreed_delivery
-            and c.actual_delivery > c.agreed_delivery):
+    if (
+        rule.late_delivery_is_government_cause
+        and c.actual_delivery
+        and c.agreed_delivery
+        and c.actual_delivery > c.agreed_delivery
+    ):
         late = (c.actual_delivery - c.agreed_delivery).days
     recorded, unmeasured = 0, 0
     for d in c.government_delays:
@@ -111,11 +127,18 @@ def settle(c: Contract, policy: WarningPolicy, causes: list[tuple[str, str]]) ->
         parts_zh.append(f"逾期交地{late}天")
         parts_en.append(f"delivery {late} days late")
     if recorded:
-        parts_zh.append(f"登记的政府原因{recorded}天" + (f"（其中{unmeasured}项未登记时长，按第十二条上限{cap_days}天计）"
-                                                      if unmeasured else ""))
-        parts_en.append(f"recorded government causes {recorded} days" + (
-            f" ({unmeasured} without a recorded length, counted at the Art. 12 limit of {cap_days} days)"
-            if unmeasured else ""))
+        parts_zh.append(
+            f"登记的政府原因{recorded}天"
+            + (f"（其中{unmeasured}项未登记时长，按第十二条上限{cap_days}天计）" if unmeasured else "")
+        )
+        parts_en.append(
+            f"recorded government causes {recorded} days"
+            + (
+                f" ({unmeasured} without a recorded length, counted at the Art. 12 limit of {cap_days} days)"
+                if unmeasured
+                else ""
+            )
+        )
     changes = {}
     for m in (START, COMPLETION, PRODUCTION):
         d = c.agreed(m)
@@ -123,11 +146,17 @@ def settle(c: Contract, policy: WarningPolicy, causes: list[tuple[str, str]]) ->
             continue
         new = d + dt.timedelta(days=shift)
         changes[AGREED[m]] = new
-        out.note(m, f"约定{MZ[m]}日因政府原因（{why_zh}）顺延{shift}天（{'，'.join(parts_zh)}）：{d}→{new}",
-                 f"agreed {ME[m]} date moved by {shift} days for a government cause ({why_en}; "
-                 f"{', '.join(parts_en)}): {d} -> {new}")
-    c = dataclasses.replace(c, extensions=tuple(e for e in c.extensions if e.milestone not in
-                                                {m for m in MILESTONES if AGREED[m] in changes}), **changes)
+        out.note(
+            m,
+            f"约定{MZ[m]}日因政府原因（{why_zh}）顺延{shift}天（{'，'.join(parts_zh)}）：{d}→{new}",
+            f"agreed {ME[m]} date moved by {shift} days for a government cause ({why_en}; "
+            f"{', '.join(parts_en)}): {d} -> {new}",
+        )
+    c = dataclasses.replace(
+        c,
+        extensions=tuple(e for e in c.extensions if e.milestone not in {m for m in MILESTONES if AGREED[m] in changes}),
+        **changes,
+    )
     out.contract = c
     out.unshifted_start = start
     out.shift_days = shift
@@ -141,18 +170,29 @@ def _flags(c: Contract) -> dict[str, list[tuple[str, str]]]:
     s, f, signed = c.agreed(START), c.agreed(COMPLETION), c.signed_on
     if signed is not None and s is not None and s == f == signed:
         for m in (START, COMPLETION):
-            out.setdefault(m, []).append(("约定开工、竣工日期均为合同签订当日，疑为占位日期",
-                                          "agreed start and completion are both the signing day: a placeholder?"))
+            out.setdefault(m, []).append(
+                (
+                    "约定开工、竣工日期均为合同签订当日，疑为占位日期",
+                    "agreed start and completion are both the signing day: a placeholder?",
+                )
+            )
     elif signed is not None and s is not None and s < signed:
-        out.setdefault(START, []).append((f"约定开工日期{s}早于合同签订日期{signed}（补办出让常见），按此日期判定的结论需核实",
-                                          f"agreed start {s} is before the signing day {signed} (common for a "
-                                          "regularised grant, 补办出让): a verdict built on it must be checked"))
+        out.setdefault(START, []).append(
+            (
+                f"约定开工日期{s}早于合同签订日期{signed}（补办出让常见），按此日期判定的结论需核实",
+                f"agreed start {s} is before the signing day {signed} (common for a "
+                "regularised grant, 补办出让): a verdict built on it must be checked",
+            )
+        )
     if signed is not None and c.term_years:
         end = anniversary(signed, c.term_years)
         for m in (START, COMPLETION, PRODUCTION):
             d = c.agreed(m)
             if d is not None and d > end:
-                out.setdefault(m, []).append((f"约定{MZ[m]}日期{d}晚于签订日加使用年限{c.term_years}年（{end}）",
-                                              f"agreed {ME[m]} date {d} is after signing + the {c.term_years}-year "
-                                              f"term ({end})"))
+                out.setdefault(m, []).append(
+                    (
+                        f"约定{MZ[m]}日期{d}晚于签订日加使用年限{c.term_years}年（{end}）",
+                        f"agreed {ME[m]} date {d} is after signing + the {c.term_years}-year term ({end})",
+                    )
+                )
     return out

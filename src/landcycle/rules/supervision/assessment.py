@@ -46,8 +46,9 @@ class Assessment:
     @property
     def fee_unknown(self) -> bool:
         """A fee is due but the price is not recorded."""
-        return any(f.rule in ("idle.not_started", "idle.stalled") and not f.exempt and f.fee_wan is None
-                   for f in self.findings)
+        return any(
+            f.rule in ("idle.not_started", "idle.stalled") and not f.exempt and f.fee_wan is None for f in self.findings
+        )
 
     @property
     def exempt(self) -> bool:

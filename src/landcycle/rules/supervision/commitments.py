@@ -14,8 +14,10 @@ from .contract import Commitment, Contract
 from .findings import RED, YELLOW, Finding, num, pct
 from .policy import WarningPolicy
 
-STAGE = {"completion": ("竣工验收", "completion acceptance", "completion"),
-         "production": ("达产复核", "production review", "production")}
+STAGE = {
+    "completion": ("竣工验收", "completion acceptance", "completion"),
+    "production": ("达产复核", "production review", "production"),
+}
 
 
 def _show(v, unit: str) -> str:
@@ -26,8 +28,13 @@ def _show(v, unit: str) -> str:
 
 def _resolve(m: Commitment, policy: WarningPolicy):
     k = policy.commitment_kinds.get(m.kind)
-    return (m.zh or (k.zh if k else m.kind), m.en or (k.en if k else m.kind), (m.unit or (k.unit if k else "")).strip(),
-            m.direction or (k.direction if k else "min"), m.stage or (k.stage if k else "production"))
+    return (
+        m.zh or (k.zh if k else m.kind),
+        m.en or (k.en if k else m.kind),
+        (m.unit or (k.unit if k else "")).strip(),
+        m.direction or (k.direction if k else "min"),
+        m.stage or (k.stage if k else "production"),
+    )
 
 
 def commitment_findings(c: Contract, as_of: dt.date, policy: WarningPolicy) -> list[Finding]:
@@ -37,16 +44,27 @@ def commitment_findings(c: Contract, as_of: dt.date, policy: WarningPolicy) -> l
         zh, en, unit, direction, stage = _resolve(m, policy)
         sz, se, milestone = STAGE[stage]
         reached = c.actual(milestone, as_of)
-        figs = {"commitment": m.kind, "committed": m.committed, "measured": m.measured, "unit": unit,
-                "direction": direction, "stage": stage}
+        figs = {
+            "commitment": m.kind,
+            "committed": m.committed,
+            "measured": m.measured,
+            "unit": unit,
+            "direction": direction,
+            "stage": stage,
+        }
         if m.measured is None:
             if reached is not None:
-                out.append(Finding(f"commitment.{m.kind}", policy.commitment_not_reviewed_colour,
-                                   f"已于{reached}{'竣工' if stage == 'completion' else '达产'}，但未录入{sz}的{zh}实测值"
-                                   f"（承诺{'不低于' if direction == 'min' else '不高于'}{_show(m.committed, unit)}）",
-                                   f"{stage} reached on {reached}, but no {en} was recorded at the {se} "
-                                   f"(committed {'at least' if direction == 'min' else 'at most'} {_show(m.committed, unit)})",
-                                   {**figs, "reviewed": False}))
+                out.append(
+                    Finding(
+                        f"commitment.{m.kind}",
+                        policy.commitment_not_reviewed_colour,
+                        f"已于{reached}{'竣工' if stage == 'completion' else '达产'}，但未录入{sz}的{zh}实测值"
+                        f"（承诺{'不低于' if direction == 'min' else '不高于'}{_show(m.committed, unit)}）",
+                        f"{stage} reached on {reached}, but no {en} was recorded at the {se} "
+                        f"(committed {'at least' if direction == 'min' else 'at most'} {_show(m.committed, unit)})",
+                        {**figs, "reviewed": False},
+                    )
+                )
             continue
         committed, measured = Fraction(str(m.committed)), Fraction(str(m.measured))
         if direction == "min":
@@ -64,15 +82,26 @@ def commitment_findings(c: Contract, as_of: dt.date, policy: WarningPolicy) -> l
         share = pct(attain)
         lim = pct(Decimal(limit), 0)
         if direction == "min":
-            text_zh = (f"{sz}{zh}{_show(m.measured, unit)}，为承诺值{_show(m.committed, unit)}的{share}"
-                       f"（低于{lim}）")
-            text_en = (f"{en} at the {se}: {_show(m.measured, unit)}, {share} of the committed "
-                       f"{_show(m.committed, unit)} (below {lim})")
+            text_zh = f"{sz}{zh}{_show(m.measured, unit)}，为承诺值{_show(m.committed, unit)}的{share}（低于{lim}）"
+            text_en = (
+                f"{en} at the {se}: {_show(m.measured, unit)}, {share} of the committed "
+                f"{_show(m.committed, unit)} (below {lim})"
+            )
         else:
-            text_zh = (f"{sz}{zh}{_show(m.measured, unit)}，超过承诺上限{_show(m.committed, unit)}"
-                       f"（达成率{share}，低于{lim}）")
-            text_en = (f"{en} at the {se}: {_show(m.measured, unit)}, above the committed maximum "
-                       f"{_show(m.committed, unit)} (attainment {share}, below {lim})")
-        out.append(Finding(f"commitment.{m.kind}", RED if red else YELLOW, text_zh, text_en,
-                           {**figs, "attainment": share, "reviewed": True}))
+            text_zh = (
+                f"{sz}{zh}{_show(m.measured, unit)}，超过承诺上限{_show(m.committed, unit)}（达成率{share}，低于{lim}）"
+            )
+            text_en = (
+                f"{en} at the {se}: {_show(m.measured, unit)}, above the committed maximum "
+                f"{_show(m.committed, unit)} (attainment {share}, below {lim})"
+            )
+        out.append(
+            Finding(
+                f"commitment.{m.kind}",
+                RED if red else YELLOW,
+                text_zh,
+                text_en,
+                {**figs, "attainment": share, "reviewed": True},
+            )
+        )
     return out

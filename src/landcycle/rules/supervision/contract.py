@@ -11,15 +11,22 @@ from decimal import Decimal
 from fractions import Fraction
 
 GRANT, LEASE, STANDARD, ALLOCATION = "grant", "lease", "standard", "allocation"
-KINDS = {GRANT: ("出让", "grant"), LEASE: ("租赁", "lease"), STANDARD: ("标准地", "standard land"),
-         ALLOCATION: ("划拨", "allocation")}
+KINDS = {
+    GRANT: ("出让", "grant"),
+    LEASE: ("租赁", "lease"),
+    STANDARD: ("标准地", "standard land"),
+    ALLOCATION: ("划拨", "allocation"),
+}
 # what Art. 14 calls the price the idle-land fee is a share of
 PRICE_ZH = {GRANT: "出让价款", STANDARD: "出让价款", ALLOCATION: "划拨价款", LEASE: "租赁价款"}
 PRICE_EN = {GRANT: "grant price", STANDARD: "grant price", ALLOCATION: "allocation price", LEASE: "lease price"}
 
 START, COMPLETION, PRODUCTION = "start", "completion", "production"
-MILESTONES = {START: ("开工", "construction start"), COMPLETION: ("竣工", "completion"),
-              PRODUCTION: ("达产", "full production")}
+MILESTONES = {
+    START: ("开工", "construction start"),
+    COMPLETION: ("竣工", "completion"),
+    PRODUCTION: ("达产", "full production"),
+}
 
 
 @dataclass(frozen=True)
@@ -122,5 +129,7 @@ class Contract:
 
 # attribute names, spelled once (the rules ask for them for every contract)
 AGREED = {m: f"agreed_{m}" for m in (START, COMPLETION, PRODUCTION)}
-ACTUAL_FROM = {m: tuple(f"actual_{later}" for later in (START, COMPLETION, PRODUCTION)[i:])
-               for i, m in enumerate((START, COMPLETION, PRODUCTION))}
+ACTUAL_FROM = {
+    m: tuple(f"actual_{later}" for later in (START, COMPLETION, PRODUCTION)[i:])
+    for i, m in enumerate((START, COMPLETION, PRODUCTION))
+}

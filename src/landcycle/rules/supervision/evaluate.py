@@ -7,9 +7,9 @@ import datetime as dt
 from fractions import Fraction
 
 from ..problems import Problem, RuleError
+from .agreed_dates import settle
 from .assessment import Assessment
 from .commitments import commitment_findings
-from .agreed_dates import settle
 from .contract import COMPLETION, PRODUCTION, START, Contract
 from .findings import GREEN, GREY, Finding
 from .idle import government_causes, idle_findings
@@ -26,9 +26,14 @@ def evaluate_contract(c: Contract, as_of: dt.date, policy: WarningPolicy | None 
     policy = policy or load_policy()
     problems = validate_contract(c, policy)
     if c.signed_on is not None and c.signed_on > as_of:
-        problems.append(Problem("signed_on", "contract.signed_after_as_of",
-                                f"合同签订日期（{c.signed_on}）晚于监管基准日（{as_of}），尚不能监管",
-                                f"signed on {c.signed_on}, after the supervision date {as_of}: nothing to supervise yet"))
+        problems.append(
+            Problem(
+                "signed_on",
+                "contract.signed_after_as_of",
+                f"合同签订日期（{c.signed_on}）晚于监管基准日（{as_of}），尚不能监管",
+                f"signed on {c.signed_on}, after the supervision date {as_of}: nothing to supervise yet",
+            )
+        )
     if problems:
         raise RuleError(problems)
     ad = settle(c, policy, government_causes(c, policy))
@@ -47,10 +52,18 @@ def evaluate_contract(c: Contract, as_of: dt.date, policy: WarningPolicy | None 
 
 
 # which agreed dates a finding is built on
-BUILT_ON = {"idle.not_started": (START,), "idle.take_back": (START,), "lease.not_started": (START,),
-            "start.overdue": (START,), "start.due_soon": (START,), "completion.overdue": (COMPLETION,),
-            "completion.due_soon": (COMPLETION,), "production.overdue": (PRODUCTION,),
-            "production.due_soon": (PRODUCTION,), "progress.behind": (START, COMPLETION)}
+BUILT_ON = {
+    "idle.not_started": (START,),
+    "idle.take_back": (START,),
+    "lease.not_started": (START,),
+    "start.overdue": (START,),
+    "start.due_soon": (START,),
+    "completion.overdue": (COMPLETION,),
+    "completion.due_soon": (COMPLETION,),
+    "production.overdue": (PRODUCTION,),
+    "production.due_soon": (PRODUCTION,),
+    "progress.behind": (START, COMPLETION),
+}
 
 
 def _annotate(f: Finding, ad) -> Finding:
@@ -87,10 +100,17 @@ def _not_judged(unchecked, ad) -> Finding | None:
                 reasons.append((z, e))
     if not reasons:
         return None
-    return Finding("contract.not_judged", GREY, "未能判定：" + "；".join(z for z, _ in reasons),
-                   "not judged: " + "; ".join(e for _, e in reasons),
-                   {"reasons": [z for z, _ in reasons], "unchecked": [u.rule for u in unchecked],
-                    "flagged": sorted(m for m in ad.flags)})
+    return Finding(
+        "contract.not_judged",
+        GREY,
+        "未能判定：" + "；".join(z for z, _ in reasons),
+        "not judged: " + "; ".join(e for _, e in reasons),
+        {
+            "reasons": [z for z, _ in reasons],
+            "unchecked": [u.rule for u in unchecked],
+            "flagged": sorted(m for m in ad.flags),
+        },
+    )
 
 
 def _progress(c: Contract, as_of: dt.date, policy: WarningPolicy) -> Finding | None:
@@ -102,7 +122,10 @@ def _progress(c: Contract, as_of: dt.date, policy: WarningPolicy) -> Finding | N
     st = progress_colour(start, end, as_of, Fraction(str(share)) * 100, policy)
     if st.colour == GREEN:
         return None
-    return Finding("progress.behind", st.colour, f"开发建设{st.zh}（{start}至{end}）",
-                   f"development {st.en} ({start} to {end})",
-                   {"planned_percent": st.planned_percent, "done_percent": st.done_percent,
-                    "behind_points": st.behind_points})
+    return Finding(
+        "progress.behind",
+        st.colour,
+        f"开发建设{st.zh}（{start}至{end}）",
+        f"development {st.en} ({start} to {end})",
+        {"planned_percent": st.planned_percent, "done_percent": st.done_percent, "behind_points": st.behind_points},
+    )

@@ -17,8 +17,11 @@ from .policy import WarningPolicy
 from .schedule import DUE_SOON, OVERDUE, deadline_colour
 
 DONE_ZH = {"start": "开工", "completion": "竣工", "production": "达产"}
-NOT_DONE_EN = {"start": "construction not started", "completion": "not completed",
-               "production": "full production not reached"}
+NOT_DONE_EN = {
+    "start": "construction not started",
+    "completion": "not completed",
+    "production": "full production not reached",
+}
 
 
 def milestone_findings(c: Contract, as_of: dt.date, policy: WarningPolicy) -> list[Finding]:

@@ -45,7 +45,7 @@ def years_and_days(d: dt.date, as_of: dt.date, leap_day: str = "feb28") -> tuple
 
 
 def span_zh(d: dt.date, as_of: dt.date, leap_day: str = "feb28") -> str:
-    """"1年零3天", "2年", "45天"."""
+    """ "1年零3天", "2年", "45天"."""
     y, n = years_and_days(d, as_of, leap_day)
     if y and n:
         return f"{y}年零{n}天"
@@ -55,7 +55,7 @@ def span_zh(d: dt.date, as_of: dt.date, leap_day: str = "feb28") -> str:
 
 
 def span_en(d: dt.date, as_of: dt.date, leap_day: str = "feb28") -> str:
-    """"1 year and 3 days", "2 years", "45 days"."""
+    """ "1 year and 3 days", "2 years", "45 days"."""
     y, n = years_and_days(d, as_of, leap_day)
     ys = f"{y} year{'s' if y != 1 else ''}"
     ds = f"{n} day{'s' if n != 1 else ''}"

@@ -16,7 +16,6 @@ from importlib import resources
 from pathlib import Path
 
 from ..problems import Problem, RuleError
-from .findings import COLOURS
 from .periods import LEAP_DAY_RULES
 from .policy_check import Check
 
@@ -131,14 +130,23 @@ def load_policy(path: str | Path | None = None) -> WarningPolicy:
         try:
             raw = Path(path).read_bytes()
         except OSError as e:
-            raise PolicyError([Problem("policy", "policy.unreadable", f"无法读取预警规则文件：{e}",
-                                       f"Cannot read the warning policy: {e}")]) from None
+            raise PolicyError(
+                [
+                    Problem(
+                        "policy",
+                        "policy.unreadable",
+                        f"无法读取预警规则文件：{e}",
+                        f"Cannot read the warning policy: {e}",
+                    )
+                ]
+            ) from None
         where = str(path)
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-        raise PolicyError([Problem("policy", "policy.syntax", f"“{where}”不是有效的 TOML：{e}",
-                                   f"'{where}' is not valid TOML: {e}")]) from None
+        raise PolicyError(
+            [Problem("policy", "policy.syntax", f"“{where}”不是有效的 TOML：{e}", f"'{where}' is not valid TOML: {e}")]
+        ) from None
     return parse_policy(data, hashlib.sha256(raw).hexdigest()[:16])
 
 
@@ -170,7 +178,8 @@ def parse_policy(data: dict, digest: str = "") -> WarningPolicy:
         delay_shift_max_years=c.opt_int(idle, "delay_shift_max_years", "idle_land", 1),
         start_from_delivery_years=c.opt_int(idle, "start_from_delivery_years", "idle_land", 0),
         lease_idle_colour=c.colour(idle, "lease_idle_colour", "idle_land", "red"),
-        source_zh=str(idle.get("source_zh", "")), source_en=str(idle.get("source_en", "")),
+        source_zh=str(idle.get("source_zh", "")),
+        source_en=str(idle.get("source_en", "")),
     )
     dates = c.table(data, "contract_dates")
     com = c.table(data, "commitments")
@@ -180,43 +189,79 @@ def parse_policy(data: dict, digest: str = "") -> WarningPolicy:
         if not isinstance(v, dict):
             c.err(p, "policy.type", f"“{p}”应为表", f"'{p}' must be a table")
             continue
-        kinds[key] = CommitmentKind(key, c.str(v, "zh", p), c.str(v, "en", p), c.str(v, "unit", p, ""),
-                                    c.choice(v, "direction", p, DIRECTIONS), c.choice(v, "stage", p, STAGES))
+        kinds[key] = CommitmentKind(
+            key,
+            c.str(v, "zh", p),
+            c.str(v, "en", p),
+            c.str(v, "unit", p, ""),
+            c.choice(v, "direction", p, DIRECTIONS),
+            c.choice(v, "stage", p, STAGES),
+        )
     ent = c.table(data, "enterprise")
     prog = c.table(data, "progress")
     dl = c.table(data, "deadlines")
     cal = c.table(data, "calendar")
     sel = c.table(data, "selection")
     policy = WarningPolicy(
-        name=str(data.get("name", "warnings")), version=c.str(data, "version", ""), hash=digest,
-        title_zh=str(data.get("title_zh", "")), title_en=str(data.get("title_en", "")),
+        name=str(data.get("name", "warnings")),
+        version=c.str(data, "version", ""),
+        hash=digest,
+        title_zh=str(data.get("title_zh", "")),
+        title_en=str(data.get("title_en", "")),
         idle_land=idle_rule,
-        contract_dates=DeadlineRule(c.int(dates, "notice_days", "contract_dates", 0),
-                                    c.int(dates, "grace_days", "contract_dates", 0),
-                                    notice_colour=c.colour(dates, "notice_colour", "contract_dates", "blue")),
+        contract_dates=DeadlineRule(
+            c.int(dates, "notice_days", "contract_dates", 0),
+            c.int(dates, "grace_days", "contract_dates", 0),
+            notice_colour=c.colour(dates, "notice_colour", "contract_dates", "blue"),
+        ),
         commitments=c.shares(com, "commitments"),
         commitment_not_reviewed_colour=c.colour(com, "not_reviewed_colour", "commitments", "yellow"),
         commitment_kinds=kinds,
         enterprise=EnterpriseRule(
-            ShareRule(c.dec(ent, "tax_per_mu_yellow_below", "enterprise"), c.dec(ent, "tax_per_mu_red_below", "enterprise")),
-            c.strs(ent, "red_classes", "enterprise"), c.strs(ent, "yellow_classes", "enterprise"),
-            c.opt_int(ent, "figures_max_age_years", "enterprise", 1)),
-        progress=ProgressRule(c.dec(prog, "yellow_behind_points", "progress"), c.dec(prog, "red_behind_points", "progress")),
-        deadlines=DeadlineRule(c.int(dl, "notice_working_days", "deadlines", 0), c.int(dl, "grace_working_days", "deadlines", 0),
-                               c.bool(dl, "roll_forward_rest_day", "deadlines", True)),
-        calendar=CalendarTable(frozenset(c.int_list(cal, "years", "calendar")), frozenset(c.dates(cal, "holidays", "calendar")),
-                               frozenset(c.dates(cal, "workdays", "calendar"))),
+            ShareRule(
+                c.dec(ent, "tax_per_mu_yellow_below", "enterprise"), c.dec(ent, "tax_per_mu_red_below", "enterprise")
+            ),
+            c.strs(ent, "red_classes", "enterprise"),
+            c.strs(ent, "yellow_classes", "enterprise"),
+            c.opt_int(ent, "figures_max_age_years", "enterprise", 1),
+        ),
+        progress=ProgressRule(
+            c.dec(prog, "yellow_behind_points", "progress"), c.dec(prog, "red_behind_points", "progress")
+        ),
+        deadlines=DeadlineRule(
+            c.int(dl, "notice_working_days", "deadlines", 0),
+            c.int(dl, "grace_working_days", "deadlines", 0),
+            c.bool(dl, "roll_forward_rest_day", "deadlines", True),
+        ),
+        calendar=CalendarTable(
+            frozenset(c.int_list(cal, "years", "calendar")),
+            frozenset(c.dates(cal, "holidays", "calendar")),
+            frozenset(c.dates(cal, "workdays", "calendar")),
+        ),
         industrial_land_use=c.strs(sel, "industrial_land_use", "selection", ("工业",)),
     )
     if policy.commitments.red_below > policy.commitments.yellow_below:
-        c.err("commitments.red_below", "policy.order", "red_below 不应大于 yellow_below",
-              "red_below must not exceed yellow_below")
+        c.err(
+            "commitments.red_below",
+            "policy.order",
+            "red_below 不应大于 yellow_below",
+            "red_below must not exceed yellow_below",
+        )
     if policy.progress.red_behind < policy.progress.yellow_behind:
-        c.err("progress.red_behind_points", "policy.order", "red_behind_points 不应小于 yellow_behind_points",
-              "red_behind_points must not be below yellow_behind_points")
+        c.err(
+            "progress.red_behind_points",
+            "policy.order",
+            "red_behind_points 不应小于 yellow_behind_points",
+            "red_behind_points must not be below yellow_behind_points",
+        )
     both = policy.calendar.holidays & policy.calendar.workdays
     if both:
-        c.err("calendar", "policy.calendar", f"{min(both)} 同时列为节假日和工作日", f"{min(both)} is listed as both a holiday and a workday")
+        c.err(
+            "calendar",
+            "policy.calendar",
+            f"{min(both)} 同时列为节假日和工作日",
+            f"{min(both)} is listed as both a holiday and a workday",
+        )
     if c.problems:
         raise PolicyError(c.problems)
     return policy

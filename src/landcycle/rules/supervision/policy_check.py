@@ -63,7 +63,9 @@ class Check:
 
     def share(self, d, key, path):
         """0.25, "25%" or "1/3" -> an exact Fraction in [0, 1]."""
-        v = self._get(d, key, path, (int, float, str), None, "比例（0.25、\"25%\" 或 \"1/3\"）", "a share (0.25, \"25%\" or \"1/3\")")
+        v = self._get(
+            d, key, path, (int, float, str), None, '比例（0.25、"25%" 或 "1/3"）', 'a share (0.25, "25%" or "1/3")'
+        )
         try:
             if isinstance(v, str):
                 f = Fraction(v.strip().rstrip("%")) / (100 if v.strip().endswith("%") else 1)
@@ -92,8 +94,12 @@ class Check:
         v = self.str(d, key, path, default)
         if v not in options:
             if key in d:
-                self.err(f"{path}.{key}", "policy.choice", f"应为 {'、'.join(options)} 之一，实为“{v}”",
-                         f"must be one of {', '.join(options)}, not '{v}'")
+                self.err(
+                    f"{path}.{key}",
+                    "policy.choice",
+                    f"应为 {'、'.join(options)} 之一，实为“{v}”",
+                    f"must be one of {', '.join(options)}, not '{v}'",
+                )
             return options[0]
         return v
 
@@ -123,5 +129,7 @@ class Check:
             try:
                 out.append(dt.date.fromisoformat(str(x)))
             except ValueError:
-                self.err(f"{path}.{key}", "policy.type", f"“{x}”不是日期（YYYY-MM-DD）", f"'{x}' is not a date (YYYY-MM-DD)")
+                self.err(
+                    f"{path}.{key}", "policy.type", f"“{x}”不是日期（YYYY-MM-DD）", f"'{x}' is not a date (YYYY-MM-DD)"
+                )
         return out

@@ -33,9 +33,15 @@ class DeadlineStatus:
     en: str
 
 
-def deadline_colour(deadline: dt.date, as_of: dt.date, done: bool | dt.date | None,
-                    policy: WarningPolicy | DeadlineRule, working_days: bool = True, *,
-                    calendar: WorkCalendar | None = None) -> DeadlineStatus:
+def deadline_colour(
+    deadline: dt.date,
+    as_of: dt.date,
+    done: bool | dt.date | None,
+    policy: WarningPolicy | DeadlineRule,
+    working_days: bool = True,
+    *,
+    calendar: WorkCalendar | None = None,
+) -> DeadlineStatus:
     """The colour of a deadline on ``as_of``.
 
     ``done``: True, or the date it was done (done when that date is not after ``as_of``). Not done:
@@ -55,27 +61,60 @@ def deadline_colour(deadline: dt.date, as_of: dt.date, done: bool | dt.date | No
     unit_zh, unit_en = ("个工作日", "working day") if working_days else ("天", "day")
     effective = calendar.next_workday(deadline) if working_days and rule.roll_forward else deadline
     moved_zh = f"（{deadline.isoformat()}为休息日，顺延至{effective.isoformat()}）" if effective != deadline else ""
-    moved_en = f" ({deadline.isoformat()} is a rest day, moved to {effective.isoformat()})" if effective != deadline else ""
+    moved_en = (
+        f" ({deadline.isoformat()} is a rest day, moved to {effective.isoformat()})" if effective != deadline else ""
+    )
     is_done = done is True or (isinstance(done, dt.date) and done <= as_of)
     if is_done:
-        return DeadlineStatus(GREEN, DONE, deadline, effective, None, None, working_days,
-                              f"期限{effective.isoformat()}，已完成", f"deadline {effective.isoformat()}, done")
+        return DeadlineStatus(
+            GREEN,
+            DONE,
+            deadline,
+            effective,
+            None,
+            None,
+            working_days,
+            f"期限{effective.isoformat()}，已完成",
+            f"deadline {effective.isoformat()}, done",
+        )
     if as_of > effective:
         over = max(1, calendar.count(effective, as_of)) if working_days else (as_of - effective).days
         colour = RED if over > rule.grace else YELLOW
-        return DeadlineStatus(colour, OVERDUE, deadline, effective, None, over, working_days,
-                              f"期限{effective.isoformat()}{moved_zh}已逾期{over}{unit_zh}",
-                              f"overdue by {over} {unit_en}{'s' if over != 1 else ''} "
-                              f"(deadline {effective.isoformat()}{moved_en})")
+        return DeadlineStatus(
+            colour,
+            OVERDUE,
+            deadline,
+            effective,
+            None,
+            over,
+            working_days,
+            f"期限{effective.isoformat()}{moved_zh}已逾期{over}{unit_zh}",
+            f"overdue by {over} {unit_en}{'s' if over != 1 else ''} (deadline {effective.isoformat()}{moved_en})",
+        )
     left = calendar.count(as_of, effective) if working_days else (effective - as_of).days
     if left <= rule.notice:
-        return DeadlineStatus(YELLOW, DUE_SOON, deadline, effective, left, None, working_days,
-                              f"期限{effective.isoformat()}{moved_zh}临近，剩余{left}{unit_zh}",
-                              f"deadline {effective.isoformat()}{moved_en} is near: {left} {unit_en}"
-                              f"{'s' if left != 1 else ''} left")
-    return DeadlineStatus(GREEN, OPEN, deadline, effective, left, None, working_days,
-                          f"期限{effective.isoformat()}，剩余{left}{unit_zh}",
-                          f"deadline {effective.isoformat()}, {left} {unit_en}{'s' if left != 1 else ''} left")
+        return DeadlineStatus(
+            YELLOW,
+            DUE_SOON,
+            deadline,
+            effective,
+            left,
+            None,
+            working_days,
+            f"期限{effective.isoformat()}{moved_zh}临近，剩余{left}{unit_zh}",
+            f"deadline {effective.isoformat()}{moved_en} is near: {left} {unit_en}{'s' if left != 1 else ''} left",
+        )
+    return DeadlineStatus(
+        GREEN,
+        OPEN,
+        deadline,
+        effective,
+        left,
+        None,
+        working_days,
+        f"期限{effective.isoformat()}，剩余{left}{unit_zh}",
+        f"deadline {effective.isoformat()}, {left} {unit_en}{'s' if left != 1 else ''} left",
+    )
 
 
 @dataclass(frozen=True)
@@ -94,8 +133,9 @@ def _d1(f: Fraction) -> Decimal:
     return (Decimal(f.numerator) / Decimal(f.denominator)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def progress_colour(planned_start: dt.date, planned_end: dt.date, as_of: dt.date, percent_done,
-                    policy: WarningPolicy | ProgressRule) -> ProgressStatus:
+def progress_colour(
+    planned_start: dt.date, planned_end: dt.date, as_of: dt.date, percent_done, policy: WarningPolicy | ProgressRule
+) -> ProgressStatus:
     """Colour of a schedule: planned share = elapsed days / planned days (0 before the start, 100 % from
     the planned end on); behind = planned − done, in points. ≥ yellow_behind -> yellow, > red_behind -> red
     (默认 10–30 points yellow, more than 30 red). Compared exactly; figures shown to one decimal."""

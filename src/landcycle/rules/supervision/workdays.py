@@ -35,13 +35,19 @@ class CalendarError(RuleError):
         extra_en = ", ".join(str(y) for y in sorted(table.years)) or "none"
         version = getattr(chinese_calendar, "__version__", "")
         self.day = day
-        super().__init__([Problem(
-            "calendar", "calendar.out_of_range",
-            f"{day.isoformat()} 超出法定节假日数据范围：chinesecalendar {version} 覆盖 {first}–{last} 年，"
-            f"预警规则 [calendar] 本地调整表覆盖：{extra}。请在调整表中加入 {day.year} 年的节假日和调休上班日。",
-            f"{day.isoformat()} is beyond the official holiday data: chinesecalendar {version} covers "
-            f"{first}-{last}, the policy's local [calendar] table covers: {extra_en}. Add the holidays and "
-            f"working weekend days of {day.year} to the table.")])
+        super().__init__(
+            [
+                Problem(
+                    "calendar",
+                    "calendar.out_of_range",
+                    f"{day.isoformat()} 超出法定节假日数据范围：chinesecalendar {version} 覆盖 {first}–{last} 年，"
+                    f"预警规则 [calendar] 本地调整表覆盖：{extra}。请在调整表中加入 {day.year} 年的节假日和调休上班日。",
+                    f"{day.isoformat()} is beyond the official holiday data: chinesecalendar {version} covers "
+                    f"{first}-{last}, the policy's local [calendar] table covers: {extra_en}. Add the holidays and "
+                    f"working weekend days of {day.year} to the table.",
+                )
+            ]
+        )
 
 
 class WorkCalendar:

@@ -32,12 +32,20 @@ class Contract(Versioned):
         FOUNDATION_THIRD = "foundation_third", _("地基施工完成三分之一")
 
     number = models.CharField(_("合同编号"), max_length=60, unique=True)
-    town = models.ForeignKey("registry.Region", on_delete=models.PROTECT, related_name="contracts",
-                             verbose_name=_("所属镇街"))
-    parcels = models.ManyToManyField("registry.Parcel", through="ContractParcel", related_name="contracts",
-                                     verbose_name=_("地块"), blank=True)
-    holder = models.ForeignKey("registry.Enterprise", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="contracts", verbose_name=_("土地使用权人（已登记企业）"))
+    town = models.ForeignKey(
+        "registry.Region", on_delete=models.PROTECT, related_name="contracts", verbose_name=_("所属镇街")
+    )
+    parcels = models.ManyToManyField(
+        "registry.Parcel", through="ContractParcel", related_name="contracts", verbose_name=_("地块"), blank=True
+    )
+    holder = models.ForeignKey(
+        "registry.Enterprise",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contracts",
+        verbose_name=_("土地使用权人（已登记企业）"),
+    )
     holder_name = models.CharField(_("土地使用权人"), max_length=200)
     kind = models.CharField(_("合同类型"), max_length=12, choices=Kind.choices, default=Kind.GRANT)
     project = models.CharField(_("项目名称"), max_length=200, blank=True)
@@ -53,16 +61,23 @@ class Contract(Versioned):
     agreed_production = models.DateField(_("约定达产日期"), null=True, blank=True)
     actual_delivery = models.DateField(_("实际交地日期"), null=True, blank=True)
     actual_start = models.DateField(
-        _("实际开工日期"), null=True, blank=True,
-        help_text=_("动工开发（《闲置土地处置办法》第三十条）：需挖深基坑的项目，基坑开挖完毕；使用桩基的项目，打入所有基础桩；"
-                    "其他项目，地基施工完成三分之一。仅领取施工许可证或举行开工仪式不算动工。"))
+        _("实际开工日期"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "动工开发（《闲置土地处置办法》第三十条）：需挖深基坑的项目，基坑开挖完毕；使用桩基的项目，打入所有基础桩；"
+            "其他项目，地基施工完成三分之一。仅领取施工许可证或举行开工仪式不算动工。"
+        ),
+    )
     actual_completion = models.DateField(_("实际竣工日期"), null=True, blank=True)
     actual_production = models.DateField(_("实际达产日期"), null=True, blank=True)
     start_criterion = models.CharField(_("动工认定依据"), max_length=16, choices=StartCriterion.choices, blank=True)
-    start_evidence = models.CharField(_("动工佐证材料"), max_length=300, blank=True,
-                                      help_text=_("如现场核查记录、监理日志、照片编号"))
-    developed_area_share = models.DecimalField(_("已开发面积占比"), max_digits=7, decimal_places=6, null=True,
-                                               blank=True)
+    start_evidence = models.CharField(
+        _("动工佐证材料"), max_length=300, blank=True, help_text=_("如现场核查记录、监理日志、照片编号")
+    )
+    developed_area_share = models.DecimalField(
+        _("已开发面积占比"), max_digits=7, decimal_places=6, null=True, blank=True
+    )
     investment_share = models.DecimalField(_("已投资额占比"), max_digits=7, decimal_places=6, null=True, blank=True)
     stopped_since = models.DateField(_("停工日期"), null=True, blank=True)
     note = models.TextField(_("备注"), blank=True)
@@ -85,10 +100,12 @@ class Contract(Versioned):
 class ContractParcel(models.Model):
     """A parcel under a contract (a contract may cover several parcels, a parcel see several contracts)."""
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="parcel_links",
-                                 verbose_name=_("合同"))
-    parcel = models.ForeignKey("registry.Parcel", on_delete=models.PROTECT, related_name="contract_links",
-                               verbose_name=_("地块"))
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="parcel_links", verbose_name=_("合同")
+    )
+    parcel = models.ForeignKey(
+        "registry.Parcel", on_delete=models.PROTECT, related_name="contract_links", verbose_name=_("地块")
+    )
 
     scope_path = "contract__town"
 
@@ -116,8 +133,7 @@ class Commitment(Versioned):
         COMPLETION = "completion", _("竣工验收")
         PRODUCTION = "production", _("达产复核")
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="commitments",
-                                 verbose_name=_("合同"))
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="commitments", verbose_name=_("合同"))
     kind = models.CharField(_("指标"), max_length=40)
     label_zh = models.CharField(_("指标名称（中文）"), max_length=60, blank=True)
     label_en = models.CharField(_("指标名称（英文）"), max_length=60, blank=True)
@@ -148,8 +164,7 @@ class Extension(models.Model):
         COMPLETION = "completion", _("竣工")
         PRODUCTION = "production", _("达产")
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="extensions",
-                                 verbose_name=_("合同"))
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="extensions", verbose_name=_("合同"))
     milestone = models.CharField(_("延期事项"), max_length=12, choices=Milestone.choices)
     new_date = models.DateField(_("延期后日期"))
     approved_on = models.DateField(_("批准日期"), null=True, blank=True)
@@ -177,15 +192,21 @@ class GovernmentDelay(models.Model):
         FORCE_MAJEURE = "force_majeure", _("自然灾害等不可抗力")
         GOVERNMENT_ACTION = "government_action", _("政府、政府有关部门的行为")
 
-    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="government_delays",
-                                 verbose_name=_("合同"))
+    contract = models.ForeignKey(
+        Contract, on_delete=models.CASCADE, related_name="government_delays", verbose_name=_("合同")
+    )
     cause = models.CharField(_("原因"), max_length=20, choices=Cause.choices)
     description = models.CharField(_("情况说明"), max_length=300, blank=True)
     evidence = models.CharField(_("佐证材料"), max_length=300)
     evidence_ref = models.CharField(_("佐证文件"), max_length=200, blank=True)
     days = models.PositiveIntegerField(
-        _("延误天数"), null=True, blank=True,
-        help_text=_("政府原因造成的延误时长；约定日期按此顺延。未填时按第十二条上限（一年）计，顺延期满后照常征收闲置费"))
+        _("延误天数"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "政府原因造成的延误时长；约定日期按此顺延。未填时按第十二条上限（一年）计，顺延期满后照常征收闲置费"
+        ),
+    )
     recorded_on = models.DateField(_("登记日期"), null=True, blank=True)
 
     scope_path = "contract__town"

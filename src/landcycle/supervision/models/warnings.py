@@ -38,10 +38,17 @@ class Warning(models.Model):
     subject_type = models.CharField(_("对象类型"), max_length=20, choices=SubjectType.choices)
     subject_id = models.PositiveBigIntegerField(_("对象ID"))
     subject_label = models.CharField(_("对象"), max_length=250)
-    town = models.ForeignKey("registry.Region", on_delete=models.PROTECT, related_name="warnings",
-                             verbose_name=_("所属镇街"))
-    park = models.ForeignKey("registry.Park", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="warnings", verbose_name=_("园区"))
+    town = models.ForeignKey(
+        "registry.Region", on_delete=models.PROTECT, related_name="warnings", verbose_name=_("所属镇街")
+    )
+    park = models.ForeignKey(
+        "registry.Park",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="warnings",
+        verbose_name=_("园区"),
+    )
     rule = models.CharField(_("规则"), max_length=60)
     colour = models.CharField(_("颜色"), max_length=8, choices=Colour.choices)
     rank = models.PositiveSmallIntegerField(_("严重程度"), default=0)  # green/blue/grey 0, yellow 1, red 2
@@ -57,13 +64,31 @@ class Warning(models.Model):
     checked_on = models.DateField(_("最近复核"))
     policy_version = models.CharField(_("规则版本"), max_length=40, blank=True)
     status = models.CharField(_("处理状态"), max_length=14, choices=Status.choices, default=Status.OPEN)
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                 related_name="assigned_warnings", verbose_name=_("责任人"))
-    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                        related_name="+", verbose_name=_("确认人"))
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_warnings",
+        verbose_name=_("责任人"),
+    )
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("确认人"),
+    )
     acknowledged_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
-    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="+", verbose_name=_("销号人"))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("销号人"),
+    )
     closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
     closed_reason = models.CharField(_("销号说明"), max_length=500, blank=True)
     closed_exception = models.BooleanField(_("例外销号"), default=False)
@@ -74,8 +99,9 @@ class Warning(models.Model):
         ordering = ["-rank", "-last_changed", "pk"]
         verbose_name = _("预警")
         verbose_name_plural = _("预警")
-        constraints = [models.UniqueConstraint(fields=["subject_type", "subject_id", "rule"],
-                                               name="uniq_warning_subject_rule")]
+        constraints = [
+            models.UniqueConstraint(fields=["subject_type", "subject_id", "rule"], name="uniq_warning_subject_rule")
+        ]
         indexes = [models.Index(fields=["subject_type", "subject_id"]), models.Index(fields=["status", "rank"])]
 
     def __str__(self) -> str:
@@ -105,8 +131,14 @@ class WarningEvent(models.Model):
     to_colour = models.CharField(_("新颜色"), max_length=8, blank=True)
     reason_zh = models.TextField(_("说明（中文）"), blank=True)
     reason_en = models.TextField(_("说明（英文）"), blank=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+", verbose_name=_("操作人"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
     actor_name = models.CharField(_("操作人"), max_length=150)  # "refresh" for the recomputation
 
     scope_path = "warning__town"

@@ -17,7 +17,8 @@ KIND_COLOURS = {"grant": "blue", "standard": "indigo", "lease": "purple", "alloc
 
 def colour_name(colour: str) -> str:
     return {"red": _("红"), "yellow": _("黄"), "green": _("绿"), "blue": _("提醒"), "grey": _("未能判定")}.get(
-        colour, colour or "—")
+        colour, colour or "—"
+    )
 
 
 @register.simple_tag
@@ -25,8 +26,12 @@ def warn_tag(colour, label=None):
     """A warning tag: red / yellow / green with its name (or the label given)."""
     if not colour:
         return format_html('<span class="tag tag-muted">{}</span>', label or _("无预警"))
-    return format_html('<span class="tag tag-warn tag-warn-{}" data-colour="{}">{}</span>', colour, colour,
-                       label or colour_name(colour))
+    return format_html(
+        '<span class="tag tag-warn tag-warn-{}" data-colour="{}">{}</span>',
+        colour,
+        colour,
+        label or colour_name(colour),
+    )
 
 
 @register.simple_tag

@@ -69,8 +69,14 @@ def sort_th(context, key, label, css=""):
         params["sort"], arrow = key, "▼"
     else:
         params["sort"], arrow = key, ""
-    return format_html('<th class="{}"><a class="sort{}" href="?{}">{}<i>{}</i></a></th>', css,
-                       " active" if arrow else "", params.urlencode(), label, arrow)
+    return format_html(
+        '<th class="{}"><a class="sort{}" href="?{}">{}<i>{}</i></a></th>',
+        css,
+        " active" if arrow else "",
+        params.urlencode(),
+        label,
+        arrow,
+    )
 
 
 @register.filter

@@ -17,6 +17,7 @@ class Command(BaseCommand):
         if result.ok:
             self.stdout.write(f"审计链完整：{result.checked}条记录 / audit chain intact: {result.checked} entries")
             return
-        self.stderr.write(f"审计链断裂于第{result.broken_seq}条：{result.reason} / audit chain broken at entry "
-                          f"{result.broken_seq}")
+        self.stderr.write(
+            f"审计链断裂于第{result.broken_seq}条：{result.reason} / audit chain broken at entry {result.broken_seq}"
+        )
         sys.exit(1)

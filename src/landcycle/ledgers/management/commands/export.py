@@ -20,10 +20,13 @@ class Command(BaseCommand):
         return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=kind_choices(importing=False), metavar="KIND", help="台账种类（见下） / the ledger")
+        parser.add_argument(
+            "kind", choices=kind_choices(importing=False), metavar="KIND", help="台账种类（见下） / the ledger"
+        )
         parser.add_argument("--out", required=True, metavar="FILE", help=".xlsx，或 .csv（UTF-8 带 BOM）")
-        parser.add_argument("--as", dest="as_user", metavar="USERNAME",
-                            help="按该用户的辖区导出 / export what this user may see")
+        parser.add_argument(
+            "--as", dest="as_user", metavar="USERNAME", help="按该用户的辖区导出 / export what this user may see"
+        )
 
     def handle(self, *args, kind, out, as_user=None, **opts):
         from landcycle.ledgers.export import export_queryset, ledger_export
@@ -31,8 +34,9 @@ class Command(BaseCommand):
         path = Path(out)
         fmt = path.suffix.lower().lstrip(".")
         if fmt not in ("xlsx", "csv"):
-            raise CommandError(f"输出文件应为 .xlsx 或 .csv：{out} / the output must be .xlsx or .csv",
-                               returncode=EXIT_UNUSABLE)
+            raise CommandError(
+                f"输出文件应为 .xlsx 或 .csv：{out} / the output must be .xlsx or .csv", returncode=EXIT_UNUSABLE
+            )
         user = actor(as_user)
         rows = export_queryset(get_kind(kind), user).count()
         bar = ProgressBar(self.stderr._out) if opts.get("verbosity", 1) > 0 and rows else None

@@ -19,10 +19,16 @@ class Command(BaseCommand):
         return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=kind_choices(importing=False), metavar="KIND", help="台账种类（见下） / the ledger")
+        parser.add_argument(
+            "kind", choices=kind_choices(importing=False), metavar="KIND", help="台账种类（见下） / the ledger"
+        )
         parser.add_argument("--out", required=True, metavar="FILE.xlsx")
-        parser.add_argument("--as", dest="as_user", metavar="USERNAME",
-                            help="镇街下拉列表按该用户的辖区 / offer this user's towns in the town column")
+        parser.add_argument(
+            "--as",
+            dest="as_user",
+            metavar="USERNAME",
+            help="镇街下拉列表按该用户的辖区 / offer this user's towns in the town column",
+        )
 
     def handle(self, *args, kind, out, as_user=None, **opts):
         from landcycle.ledgers.template import ledger_template

@@ -1,11 +1,11 @@
 """`landcycle rectification` — the rectification ledger from the command line (acts as the system user):
 
-  summary [--as-of D]                 the county's summary sentence and tasks by town
-  colours [--as-of D]                 every task with its colour and reasons
-  round-open [--on D]                 open the round of the period containing D (default today)
-  round-close [--on D]                close the open round (all updates must have been reviewed)
-  export --out FILE [--round ID]      the official ledger (or a round's report) as .xlsx
-  sample [--today D]                  the sample county's ledger (after `landcycle demo --no-serve`)
+summary [--as-of D]                 the county's summary sentence and tasks by town
+colours [--as-of D]                 every task with its colour and reasons
+round-open [--on D]                 open the round of the period containing D (default today)
+round-close [--on D]                close the open round (all updates must have been reviewed)
+export --out FILE [--round ID]      the official ledger (or a round's report) as .xlsx
+sample [--today D]                  the sample county's ledger (after `landcycle demo --no-serve`)
 """
 
 from __future__ import annotations
@@ -54,10 +54,14 @@ class Command(BaseCommand):
         s = county_summary(actor, _date(opts.get("as_of")))
         self.stdout.write(s["sentence_zh"])
         self.stdout.write(s["sentence_en"])
-        self.stdout.write(f"\n{'责任单位 / unit':<20}{'任务':>6}{'已销号':>6}{'整改中':>6}{'逾期':>6}{'红':>4}{'黄':>4}{'绿':>4}")
+        self.stdout.write(
+            f"\n{'责任单位 / unit':<20}{'任务':>6}{'已销号':>6}{'整改中':>6}{'逾期':>6}{'红':>4}{'黄':>4}{'绿':>4}"
+        )
         for r in [*s["rows"], s["total"]]:
-            self.stdout.write(f"{r['label']:<20}{r['tasks']:>6}{r['closed']:>6}{r['open']:>6}{r['overdue']:>6}"
-                              f"{r['red']:>4}{r['yellow']:>4}{r['green']:>4}")
+            self.stdout.write(
+                f"{r['label']:<20}{r['tasks']:>6}{r['closed']:>6}{r['open']:>6}{r['overdue']:>6}"
+                f"{r['red']:>4}{r['yellow']:>4}{r['green']:>4}"
+            )
 
     def do_colours(self, actor, opts):
         from landcycle.rectification.selectors import tasks_visible, with_colours
@@ -65,15 +69,18 @@ class Command(BaseCommand):
         as_of = _date(opts.get("as_of"))
         for t in with_colours(tasks_visible(actor).select_related("town").order_by("finding__number", "number"), as_of):
             colour = t.tc.colour if t.is_open else "-"
-            self.stdout.write(f"{t.number:<6} {colour:<7} {t.get_status_display():<5} {t.percent_done:>3}%  "
-                              f"{t.unit:<14} {t.tc.zh}")
+            self.stdout.write(
+                f"{t.number:<6} {colour:<7} {t.get_status_display():<5} {t.percent_done:>3}%  {t.unit:<14} {t.tc.zh}"
+            )
 
     def do_round_open(self, actor, opts):
         from landcycle.rectification import services
 
         rnd = services.round_open(actor=actor, on=_date(opts.get("on")))
-        self.stdout.write(f"已开启 / opened: {rnd.label_zh} ({rnd.period_start} – {rnd.period_end}), "
-                          f"{rnd.items.count()} 项 / items, 报送截止 / due {rnd.due_on}")
+        self.stdout.write(
+            f"已开启 / opened: {rnd.label_zh} ({rnd.period_start} – {rnd.period_end}), "
+            f"{rnd.items.count()} 项 / items, 报送截止 / due {rnd.due_on}"
+        )
 
     def do_round_close(self, actor, opts):
         from landcycle.rectification import services
@@ -97,14 +104,19 @@ class Command(BaseCommand):
             rnd = Round.objects.select_related("county").filter(pk=opts["round"]).first()
             if rnd is None:
                 raise CommandError(f"没有编号为 {opts['round']} 的对账 / no round {opts['round']}")
-            items = list(rnd.items.select_related("task__town", "task__finding", "report")
-                         .prefetch_related("report__evidence"))
+            items = list(
+                rnd.items.select_related("task__town", "task__finding", "report").prefetch_related("report__evidence")
+            )
             title, data = round_xlsx(rnd, items, round_units(items))
         else:
             as_of = _date(opts.get("as_of"))
-            tasks = with_colours(tasks_visible(actor).select_related("town", "finding__inspection")
-                                 .prefetch_related("parks", "parcels", "enterprises", "contracts")
-                                 .order_by("finding__number", "number"), as_of)
+            tasks = with_colours(
+                tasks_visible(actor)
+                .select_related("town", "finding__inspection")
+                .prefetch_related("parks", "parcels", "enterprises", "contracts")
+                .order_by("finding__number", "number"),
+                as_of,
+            )
             county = Region.objects.filter(level=Region.Level.COUNTY).order_by("code").first()
             title, data = ledger_xlsx(tasks, as_of, county.name if county else "")
         Path(opts["out"]).write_bytes(data)

@@ -18,7 +18,7 @@ class Command(BaseCommand):
         if not no_serve:
             port_free_or_exit("127.0.0.1", port)  # before minutes of building, not after
         from landcycle.registry.models import Enterprise
-        from landcycle.sample import DEMO_USERS, DEFAULT_SEED, build_sample
+        from landcycle.sample import DEFAULT_SEED, DEMO_USERS, build_sample
 
         call_command("migrate", verbosity=0, interactive=False)
         if Enterprise.objects.exists():

@@ -17,5 +17,6 @@ class Command(BaseCommand):
             created, updated = regions_load(actor=system_user(), county=county)
         except KeyError:
             raise CommandError(f"未知的县级区划代码 {county} / unknown county code {county}")
-        self.stdout.write(f"区划已载入：新增{created}个，更新{updated}个 / divisions loaded: {created} created, "
-                          f"{updated} updated")
+        self.stdout.write(
+            f"区划已载入：新增{created}个，更新{updated}个 / divisions loaded: {created} created, {updated} updated"
+        )

@@ -15,9 +15,11 @@ def port_free_or_exit(host: str, port: int) -> None:
         try:
             sock.bind((host, port))
         except OSError:
-            raise CommandError(f"端口 {port} 已被占用：请换一个端口，如 `make demo PORT={port + 1}` 或 "
-                               f"`landcycle serve --port {port + 1}` / Port {port} on {host} is in use: choose another, "
-                               f"e.g. `make demo PORT={port + 1}` or `landcycle serve --port {port + 1}`") from None
+            raise CommandError(
+                f"端口 {port} 已被占用：请换一个端口，如 `make demo PORT={port + 1}` 或 "
+                f"`landcycle serve --port {port + 1}` / Port {port} on {host} is in use: choose another, "
+                f"e.g. `make demo PORT={port + 1}` or `landcycle serve --port {port + 1}`"
+            ) from None
 
 
 class Command(BaseCommand):
@@ -32,8 +34,24 @@ class Command(BaseCommand):
         port_free_or_exit(host, port)
         call_command("migrate", verbosity=0, interactive=False)
         call_command("collectstatic", verbosity=0, interactive=False)
-        argv = [sys.executable, "-m", "gunicorn", "landcycle.wsgi:application", "--bind", f"{host}:{port}",
-                "--workers", str(workers), "--access-logfile", "-", "--timeout", "120"]
-        env = dict(os.environ, DJANGO_SETTINGS_MODULE="landcycle.settings", LANDCYCLE_DEBUG="0",
-                   LANDCYCLE_HOME=str(settings.LANDCYCLE_HOME))
+        argv = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "landcycle.wsgi:application",
+            "--bind",
+            f"{host}:{port}",
+            "--workers",
+            str(workers),
+            "--access-logfile",
+            "-",
+            "--timeout",
+            "120",
+        ]
+        env = dict(
+            os.environ,
+            DJANGO_SETTINGS_MODULE="landcycle.settings",
+            LANDCYCLE_DEBUG="0",
+            LANDCYCLE_HOME=str(settings.LANDCYCLE_HOME),
+        )
         os.execvpe(argv[0], argv, env)

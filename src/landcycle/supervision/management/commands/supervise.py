@@ -30,10 +30,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         supervise_arguments(parser)
 
-    def handle(self, *args, contracts, as_of, out, mapping=None, policy=None, industrial_only=False, sheet=None, **opts):
+    def handle(
+        self, *args, contracts, as_of, out, mapping=None, policy=None, industrial_only=False, sheet=None, **opts
+    ):
         try:
-            line = supervise_contracts(contracts=contracts, as_of=as_of, out=out, mapping=mapping, policy=policy,
-                                       industrial_only=industrial_only, sheet=sheet)
+            line = supervise_contracts(
+                contracts=contracts,
+                as_of=as_of,
+                out=out,
+                mapping=mapping,
+                policy=policy,
+                industrial_only=industrial_only,
+                sheet=sheet,
+            )
         except Unusable as exc:
             raise CommandError(exc.message, returncode=EXIT_UNUSABLE) from None
         self.stdout.write(line)

@@ -19,7 +19,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
         refresh = sub.add_parser("refresh", help="recompute every warning on a day (default: today)")
-        refresh.add_argument("--as-of", metavar="DATE", help="监管基准日 YYYY-MM-DD / the supervision date (default today)")
+        refresh.add_argument(
+            "--as-of", metavar="DATE", help="监管基准日 YYYY-MM-DD / the supervision date (default today)"
+        )
 
     def handle(self, *args, action=None, as_of=None, **opts):
         try:
