@@ -12,7 +12,7 @@ from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
 from conftest import QIAOTOU, XINPU
-from landcycle.web.palette import HEX
+from landcycle.kit.palette import HEX
 
 pytestmark = pytest.mark.django_db
 WARNING_COLOURS = ("D93B3B", "E0A100", "2E9D5B")

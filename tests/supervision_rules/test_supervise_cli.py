@@ -21,8 +21,7 @@ import pytest
 import xlsxwriter
 from django.core.management import call_command
 from django.core.management.base import CommandError
-
-from landcycle.supervision.management.commands.supervise import Command
+from landcycle.web.management.commands.supervise import Command
 
 ROOT = Path(__file__).resolve().parents[2]
 GD = ROOT / "tests" / "data" / "land_supply_results_gd.csv"

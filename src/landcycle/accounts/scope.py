@@ -9,6 +9,10 @@ sees every town whose code starts with ``330282``; a town officer sees one town.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, QuerySet
 from django.http import Http404
@@ -17,22 +21,46 @@ from landcycle.rules.problems import Problem, RuleError
 
 from .models import Role
 
+
+class Area(StrEnum):
+    """The areas of the product a role may change: the one vocabulary of write permissions.
+
+    A new stage adds its area here and to :data:`WRITE_AREAS`; services ask :func:`require_write`, pages ask
+    :func:`can_write` or wear :func:`write_or_404`.
+    """
+
+    REGISTRY = "registry"  # parks, parcels, enterprises, occupancy
+    CONTRACTS = "contracts"  # land supply contracts and what is recorded about them
+    EVALUATION = "evaluation"  # yearly per-mu evaluation: runs, facts, policies
+    SUPERVISION = "supervision"  # warnings and the whole warnings refresh
+    RECTIFICATION = "rectification"  # the rectification ledger: inspections, tasks, rounds, close-outs
+    RECTIFICATION_UPDATE = "rectification_update"  # progress reports on a town's own tasks
+    LEDGERS = "ledgers"  # the import pages
+    ADMISSION = "admission"
+    EXITS = "exits"
+    RANKING = "ranking"
+
+
 # What each role may change, by area of the product.
-WRITE_AREAS: dict[str, set[str]] = {
-    Role.COUNTY_ADMIN: {
-        "registry",
-        "contracts",
-        "evaluation",
-        "supervision",
-        "admission",
-        "exits",
-        "ranking",
-        "ledgers",
-    },
-    Role.CITY_ANALYST: {"evaluation", "ranking"},
-    Role.TOWN_OFFICER: {"registry", "contracts", "exits", "admission", "ledgers", "rectification_update"},
-    Role.SUPERVISOR: {"rectification"},
-    Role.LEADER: set(),
+WRITE_AREAS: dict[str, frozenset[Area]] = {
+    Role.COUNTY_ADMIN: frozenset(
+        {
+            Area.REGISTRY,
+            Area.CONTRACTS,
+            Area.EVALUATION,
+            Area.SUPERVISION,
+            Area.ADMISSION,
+            Area.EXITS,
+            Area.RANKING,
+            Area.LEDGERS,
+        }
+    ),
+    Role.CITY_ANALYST: frozenset({Area.EVALUATION, Area.RANKING}),
+    Role.TOWN_OFFICER: frozenset(
+        {Area.REGISTRY, Area.CONTRACTS, Area.EXITS, Area.ADMISSION, Area.LEDGERS, Area.RECTIFICATION_UPDATE}
+    ),
+    Role.SUPERVISOR: frozenset({Area.RECTIFICATION}),
+    Role.LEADER: frozenset(),
 }
 AUDIT_READERS = {Role.COUNTY_ADMIN, Role.SUPERVISOR}
 
@@ -68,7 +96,7 @@ def access(qs_or_model, user, **lookup) -> Model:
     try:
         return scoped(qs, user).get(**lookup)
     except (qs.model.DoesNotExist, ValueError, TypeError):
-        raise Http404
+        raise Http404 from None
 
 
 def in_scope(user, town) -> bool:
@@ -76,15 +104,37 @@ def in_scope(user, town) -> bool:
     return prefix is not None and town is not None and town.code.startswith(prefix)
 
 
-def can_write(user, area: str) -> bool:
+def can_write(user, area: Area) -> bool:
+    """May this user change data of this area (anywhere in their scope)?"""
+    area = Area(area)  # a misspelt area is an error, not a silent "no"
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_superuser:
         return True
-    return area in WRITE_AREAS.get(user.role, set())
+    return area in WRITE_AREAS.get(user.role, frozenset())
 
 
-def require_write(user, area: str, town=None, field: str = "town") -> None:
+def may_write_or_404(user, area: Area) -> None:
+    """Pages that only writers reach answer everyone else 404, like an object out of scope."""
+    if not can_write(user, area):
+        raise Http404
+
+
+def write_or_404(area: Area) -> Callable:
+    """Decorator of a view only writers of ``area`` reach (everyone else gets 404)."""
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            may_write_or_404(request.user, area)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def require_write(user, area: Area, town=None, field: str = "town") -> None:
     """Refuse a write the user's role or region does not allow, with a bilingual message."""
     if not can_write(user, area):
         raise PermissionDenied(

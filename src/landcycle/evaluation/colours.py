@@ -6,7 +6,7 @@ and magenta, in that order (the best class the deepest blue); exempt firms are g
 
 from __future__ import annotations
 
-from landcycle.web.palette import HEX
+from landcycle.kit.palette import HEX
 
 ORDER = ("indigo", "blue", "brown", "magenta", "purple", "cyan", "slate")
 # light backgrounds of the same hues, as the tags of web/static/web/app.css draw them

@@ -15,9 +15,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from landcycle.accounts.scope import can_write, region_prefix, scoped
+from landcycle.kit.listing import kpi
 from landcycle.rules.evaluation.classes import small_group_notes
 from landcycle.rules.problems import RuleError
-from landcycle.web.listing import kpi
 
 from . import selectors, services
 from .charts import class_legend, score_histogram_svg

@@ -12,11 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from landcycle.accounts.scope import access, can_write, scoped
+from landcycle.kit.listing import Filter, Listing, file_response, kpi
+from landcycle.kit.params import int_param
 from landcycle.registry.models import Enterprise, Region
 from landcycle.registry.selectors import town_choices
 from landcycle.rules.problems import RuleError
-from landcycle.web.listing import Filter, Listing, file_response, kpi
-from landcycle.web.params import int_param
 
 from . import selectors
 from .facts import CATEGORY_LABELS, kind_map, shipped_kinds

@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from landcycle.accounts.scope import scoped
+from landcycle.kit.params import int_param
 from landcycle.registry.models import Enterprise
 from landcycle.rules.evaluation.scoring import uses_previous
 from landcycle.rules.problems import RuleError
-from landcycle.web.params import int_param
 
 from . import selectors, services, whatif
 from .forms import SaveVersionForm

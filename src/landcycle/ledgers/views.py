@@ -24,10 +24,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from landcycle.accounts.scope import can_write
+from landcycle.kit.listing import file_response
 from landcycle.registry.selectors import town_choices
 from landcycle.rules.ledger import MappingError, load_mapping, mapping_path, shipped_mappings
 from landcycle.rules.problems import Problem, RuleError
-from landcycle.web.listing import file_response
 
 from . import import_jobs
 from .kinds import IMPORTABLE, get_kind

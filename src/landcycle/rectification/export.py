@@ -9,7 +9,7 @@ import io
 
 import xlsxwriter
 
-from landcycle.web.listing import file_response
+from landcycle.kit.listing import file_response
 
 WARN_FILL = {"red": ("#FFC7CE", "#9C0006"), "yellow": ("#FFEB9C", "#9C5700"), "green": ("#C6EFCE", "#006100")}
 COLOUR_ZH = {"red": "红", "yellow": "黄", "green": "绿"}

@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from landcycle.accounts.scope import region_prefix
-from landcycle.registry.forms import DATE, RegistryForm
+from landcycle.kit.forms import DATE, EditForm
 from landcycle.registry.models import Region
 from landcycle.rules.problems import Problem
 
@@ -18,7 +18,7 @@ from .forms_links import LinkFields
 from .models import Inspection, RelapseCheck, RoundItem
 
 
-class RectForm(RegistryForm):
+class RectForm(EditForm):
     multipart = False
     errors_as_problems = True  # Django's errors reach the page as bilingual problems (form_problems), not twice
     marked: tuple[str, ...] = ()  # required by the service's rules (marked *), checked there in both languages
@@ -26,7 +26,7 @@ class RectForm(RegistryForm):
     def attach_problems(self, problems) -> None:
         """Beside the field they name; problems of hidden fields (the task's version) and of the form as a
         whole at the top."""
-        hidden = {f.name for f in self.hidden_fields()} - {"version"}  # the version: RegistryForm
+        hidden = {f.name for f in self.hidden_fields()} - {"version"}  # the version: EditForm
         super().attach_problems([p for p in problems if p.field not in hidden])
         self.top_problems += [p for p in problems if p.field in hidden]
 

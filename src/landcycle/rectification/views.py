@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from landcycle.kit.listing import Filter, Listing, choice_list, export_format, kpi, table_response
 from landcycle.registry.selectors import town_choices
-from landcycle.web.listing import Filter, Listing, choice_list, export_format, kpi, table_response
 
 from .export import ledger_rows, ledger_workbook
 from .forms import CheckForm

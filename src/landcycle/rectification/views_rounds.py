@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from landcycle.accounts.scope import scoped
-from landcycle.web.listing import kpi
+from landcycle.kit.listing import kpi
 
 from . import services
 from .cadence import period_containing

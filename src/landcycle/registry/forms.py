@@ -1,5 +1,5 @@
 """Forms of the registry. They only read and convert input; every rule is applied by registry.services,
-whose bilingual problems are put back next to the fields they name (:meth:`RegistryForm.attach_problems`)."""
+whose bilingual problems are put back next to the fields they name (:meth:`landcycle.kit.forms.EditForm.attach_problems`)."""
 
 from __future__ import annotations
 
@@ -10,47 +10,21 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from landcycle.accounts.scope import access, scoped
-from landcycle.audit.versions import VersionedForm
+from landcycle.kit.forms import DATE, EditForm
 from landcycle.rules.codes import normalize_uscc
 
 from .models import Enterprise, Occupancy, Parcel, Park
 from .selectors import towns_in_scope
 
-# Dates are typed and shown as 2026-11-29 whatever the browser's locale (a date picker would follow it).
-DATE = forms.DateInput(
-    attrs={"placeholder": "2026-01-31", "pattern": r"\d{4}-\d{2}-\d{2}", "autocomplete": "off", "inputmode": "numeric"},
-    format="%Y-%m-%d",
-)
 
-
-class RegistryForm(VersionedForm, forms.Form):
-    wide_fields: tuple[str, ...] = ()
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-        self.problems: dict[str, list] = {}
-        self.top_problems: list = []
-        for name, field in self.fields.items():
-            field.widget.attrs.setdefault("id", f"id_{name}")
-
-    def attach_problems(self, problems) -> None:
-        """Problems naming a field of this form go beside it; the others go to the top of the form."""
-        for p in self.version_problems(problems):
-            if p.field in self.fields:
-                self.problems.setdefault(p.field, []).append(p)
-            else:
-                self.top_problems.append(p)
-
-
-def _one_town_initial(form: RegistryForm) -> None:
+def _one_town_initial(form: EditForm) -> None:
     """A town officer has one town: choose it for them."""
     towns = list(form.fields["town"].queryset[:2])
     if len(towns) == 1 and not form.initial.get("town"):
         form.initial["town"] = towns[0].code
 
 
-class ParkForm(RegistryForm):
+class ParkForm(EditForm):
     code = forms.CharField(label=_("园区编号"), max_length=32)
     name = forms.CharField(label=_("园区名称"), max_length=100)
     kind = forms.ChoiceField(label=_("园区类型"), choices=Park.Kind.choices)
@@ -72,7 +46,7 @@ class ParkForm(RegistryForm):
         _one_town_initial(self)
 
 
-class ParcelForm(RegistryForm):
+class ParcelForm(EditForm):
     number = forms.CharField(label=_("地块编号"), max_length=40)
     park = forms.ModelChoiceField(label=_("所属园区"), queryset=None)
     area_m2 = forms.DecimalField(
@@ -100,7 +74,7 @@ class ParcelForm(RegistryForm):
         return self.cleaned_data["geometry"].strip() or None
 
 
-class EnterpriseForm(RegistryForm):
+class EnterpriseForm(EditForm):
     uscc = forms.CharField(
         label=_("统一社会信用代码"),
         max_length=40,
@@ -147,7 +121,7 @@ def _enterprise_in_scope(user, text: str):
     )
 
 
-class OccupancyForm(RegistryForm):
+class OccupancyForm(EditForm):
     enterprise = forms.CharField(
         label=_("企业"),
         max_length=200,
@@ -174,7 +148,7 @@ class OccupancyForm(RegistryForm):
         return _enterprise_in_scope(self.user, text) if text else None
 
 
-class OccupancyEndForm(RegistryForm):
+class OccupancyEndForm(EditForm):
     end = forms.DateField(label=_("终止日期"), widget=DATE, help_text=_("用地关系在这一天之后不再计入用地面积"))
 
 

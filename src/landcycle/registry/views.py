@@ -3,7 +3,7 @@
 Each list is searchable, filterable, sortable and paginated, and runs a fixed number of queries whatever
 the number of rows (related rows come by select_related / prefetch_related / one grouped query). Each has a
 ``*_rows(request)`` function giving the rows it shows: ``?export=xlsx|csv`` writes them as the ledger
-(``web.listing.export_response``, registered in ``ledgers.sources``), directly or as a background job.
+(``kit.listing.export_response``, registered in ``ledgers.sources``), directly or as a background job.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from landcycle.accounts.scope import scoped
+from landcycle.kit.listing import Filter, Listing, choice_list, export_format, export_response, kpi
 from landcycle.rules.codes import industries
 from landcycle.rules.units import m2_to_mu
-from landcycle.web.listing import Filter, Listing, choice_list, export_format, export_response, kpi
 
 from .models import Enterprise, Occupancy, Parcel, Park
 from .selectors import active_q, land_used_many, park_choices, town_choices

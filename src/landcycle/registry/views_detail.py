@@ -12,10 +12,10 @@ from django.utils.translation import pgettext
 from landcycle.accounts.scope import access, in_scope, region_prefix, scoped
 from landcycle.evaluation.models import YearlyFigure
 from landcycle.evaluation.selectors import class_by_year, enterprise_history
+from landcycle.kit.listing import kpi
 from landcycle.rules.codes import industry_lineage
 from landcycle.rules.geometry import PARCEL_TOLERANCE
 from landcycle.rules.units import m2_to_mu
-from landcycle.web.listing import kpi
 
 from .models import Enterprise, Occupancy, Parcel, Park
 from .selectors import active_q, land_used_m2

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from landcycle.accounts.scope import access, can_write, scoped
+from landcycle.kit.params import int_param
 from landcycle.rules.codes import industries
 from landcycle.rules.problems import RuleError
-from landcycle.web.params import int_param
 
 from . import services
 from .forms import (

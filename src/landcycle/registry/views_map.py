@@ -24,10 +24,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 
 from landcycle.accounts.scope import scoped
+from landcycle.kit.listing import Filter, Listing, choice_list
+from landcycle.kit.palette import PARK_COLOURS, status_colours
 from landcycle.rules.geometry import MAP_TOLERANCE, display_shapes
 from landcycle.rules.units import m2_to_mu
-from landcycle.web.listing import Filter, Listing, choice_list
-from landcycle.web.palette import PARK_COLOURS, status_colours
 
 from .models import Parcel, Park
 from .selectors import park_choices, town_choices

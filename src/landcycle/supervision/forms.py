@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from landcycle.registry.forms import RegistryForm
+from landcycle.kit.forms import EditForm
 
 from .convert import policy
 from .models import Commitment, Contract, Extension, GovernmentDelay
@@ -60,7 +60,7 @@ def share_to_percent(value):
     return "" if value is None else format((value * 100).normalize(), "f")
 
 
-class ContractForm(RegistryForm):
+class ContractForm(EditForm):
     number = forms.CharField(label=_("合同编号"), max_length=60, help_text=_("出让合同编号或电子监管号"))
     kind = forms.ChoiceField(label=_("合同类型"), choices=Contract.Kind.choices)
     parcels = text(
@@ -136,7 +136,7 @@ def commitment_kind_choices():
     ]
 
 
-class CommitmentForm(RegistryForm):
+class CommitmentForm(EditForm):
     kind = forms.ChoiceField(label=_("承诺指标"), choices=())
     committed = text(
         _("承诺值"), required=True, inputmode="decimal", help_text=_("比例类指标按小数填写，如 3% 填 0.03")
@@ -175,14 +175,14 @@ class CommitmentForm(RegistryForm):
             super().attach_problems([p])
 
 
-class MeasureForm(RegistryForm):
+class MeasureForm(EditForm):
     measured = text(
         _("实测值"), required=True, inputmode="decimal", help_text=_("竣工验收或达产复核时核定的数值，单位与承诺值相同")
     )
     measured_on = date_field(_("实测日期"))
 
 
-class ExtensionForm(RegistryForm):
+class ExtensionForm(EditForm):
     milestone = forms.ChoiceField(label=_("延期事项"), choices=Extension.Milestone.choices)
     new_date = date_field(_("延期后日期"), required=True)
     approved_on = date_field(_("批准日期"))
@@ -190,7 +190,7 @@ class ExtensionForm(RegistryForm):
     wide_fields = ("reason",)
 
 
-class DelayForm(RegistryForm):
+class DelayForm(EditForm):
     cause = forms.ChoiceField(label=_("原因（《闲置土地处置办法》第八条）"), choices=GovernmentDelay.Cause.choices)
     description = forms.CharField(label=_("情况说明"), max_length=300, required=False)
     evidence = forms.CharField(

@@ -11,13 +11,13 @@ from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from landcycle.accounts.scope import access, can_write, in_scope
+from landcycle.kit.listing import Filter, Listing, choice_list, export_format, export_response, kpi
 from landcycle.registry.models import Parcel
 from landcycle.registry.selectors import town_choices
 from landcycle.registry.views_map import feature_collection, map_config
 from landcycle.rules.supervision.agreed_dates import settle
 from landcycle.rules.supervision.idle import government_causes
 from landcycle.rules.units import m2_to_mu
-from landcycle.web.listing import Filter, Listing, choice_list, export_format, export_response, kpi
 
 from .convert import policy, rule_contract
 from .labels import rule_label

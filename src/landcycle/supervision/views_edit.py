@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from landcycle.accounts.scope import access, can_write, scoped
+from landcycle.kit.params import int_param
 from landcycle.registry.models import Enterprise, Parcel
 from landcycle.rules.problems import RuleError
-from landcycle.web.params import int_param
 
 from . import services
 from .forms import CommitmentForm, ContractForm, DelayForm, ExtensionForm, MeasureForm, contract_initial

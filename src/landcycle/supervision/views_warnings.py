@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from landcycle.accounts.models import User
 from landcycle.accounts.redirects import safe_next
 from landcycle.accounts.scope import access, can_write, in_scope, scoped
+from landcycle.kit.listing import Filter, Listing, choice_list, csv_response, kpi, wants_csv
 from landcycle.registry.models import Park, Region
 from landcycle.registry.selectors import park_choices, town_choices
 from landcycle.rules.problems import RuleError
-from landcycle.web.listing import Filter, Listing, choice_list, csv_response, kpi, wants_csv
 
 from . import services
 from .labels import rule_choices, rule_label

@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from landcycle.accounts.scope import can_read_audit
 from landcycle.audit.models import AuditEntry
+from landcycle.kit.listing import Filter, Listing, kpi
 from landcycle.registry.models import Region
 from landcycle.registry.selectors import towns_in_scope
-from landcycle.web.listing import Filter, Listing, kpi
 
 ACTION_LABELS = {
     "park.create": _("新建园区"),

@@ -12,11 +12,11 @@ from django.utils.translation import pgettext
 
 from landcycle import __version__
 from landcycle.accounts.scope import scoped
+from landcycle.kit.listing import kpi
+from landcycle.kit.palette import status_colours
 from landcycle.registry.models import Parcel, Park, Region
 from landcycle.registry.selectors import town_overview
 from landcycle.web.context import PENDING_AREAS, PENDING_DETAILS
-from landcycle.web.listing import kpi
-from landcycle.web.palette import status_colours
 
 from .audit_views import audit_list  # noqa: F401  (url name audit_list)
 
@@ -38,7 +38,7 @@ class LoginView(auth_views.LoginView):
 
 
 def _status_split(user) -> list[dict]:
-    """Parcels in scope by status, for the stacked bar (colours from web.palette)."""
+    """Parcels in scope by status, for the stacked bar (colours from kit.palette)."""
     counts = dict(scoped(Parcel.objects.all(), user).order_by().values_list("status").annotate(n=Count("id")))
     total = sum(counts.values()) or 1
     colours = status_colours()

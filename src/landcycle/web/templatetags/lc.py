@@ -7,8 +7,8 @@ from decimal import Decimal, InvalidOperation
 from django import template
 from django.utils.html import format_html
 
+from landcycle.kit.palette import colour
 from landcycle.rules.units import m2_to_mu
-from landcycle.web.palette import colour
 
 register = template.Library()
 
@@ -51,7 +51,7 @@ def pct(part, whole):
 
 @register.simple_tag
 def tag(kind, value, label):
-    """A coloured status tag; colours come from web.palette (never the warning colours)."""
+    """A coloured status tag; colours come from kit.palette (never the warning colours)."""
     return format_html('<span class="tag tag-{}">{}</span>', colour(kind, value), label)
 
 
