@@ -81,7 +81,9 @@ def test_the_enterprise_page_links_to_its_evaluation(client, personas, evaluatio
     resp = _get(client, personas["xinpu"], reverse("enterprise_detail", args=[d["owner"].pk]))
     body = resp.content.decode()
     assert reverse("evaluation_enterprise", args=[d["owner"].pk]) in body
-    assert [y["year"] for y in resp.context["evaluation_years"]] == [2025]
+    # the evaluation panel is registered by the evaluation app on the registry's page (registry.hooks)
+    (panel,) = [p["context"] for p in resp.context["panels_side"] if p["template"] == "evaluation/_enterprise_classes.html"]
+    assert [y["year"] for y in panel["evaluation_years"]] == [2025]
 
 
 def test_run_detail_counts_by_group_and_town_and_draws_a_histogram(client, personas, evaluation_data):

@@ -10,30 +10,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from landcycle.accounts.scope import access, in_scope, region_prefix, scoped
-from landcycle.evaluation.models import YearlyFigure
-from landcycle.evaluation.selectors import class_by_year, enterprise_history
 from landcycle.kit.listing import kpi
 from landcycle.rules.codes import industry_lineage
 from landcycle.rules.geometry import PARCEL_TOLERANCE
 from landcycle.rules.units import m2_to_mu
 
+from .hooks import panels
 from .models import Enterprise, Occupancy, Parcel, Park
 from .selectors import active_q, land_used_m2
 from .views_map import feature_collection, map_config
 
+
 # yearly figures shown on the enterprise page (field, decimal places); the unit is in each verbose_name
-FIGURE_ROWS = [
-    ("revenue", 2),
-    ("tax", 2),
-    ("value_added", 2),
-    ("energy_tce", 2),
-    ("emissions_t", 3),
-    ("electricity_10k_kwh", 2),
-    ("rnd", 2),
-    ("staff", 0),
-]
-
-
 def park_detail(request, pk):
     user = request.user
     park = access(Park.objects.select_related("town"), user, pk=pk)
@@ -147,15 +135,7 @@ def enterprise_detail(request, pk):
         o.is_active, o.not_started = o.active_on(today), o.start > today
         o.enterprise_visible = in_scope(user, o.enterprise.town)
         o.lessor_visible = o.lessor is not None and in_scope(user, o.lessor.town)
-    figures = list(ent.figures.order_by("-year")[:6])[::-1]
-    figure_rows = [
-        {
-            "label": YearlyFigure._meta.get_field(name).verbose_name,
-            "places": places,
-            "values": [getattr(f, name) for f in figures],
-        }
-        for name, places in FIGURE_ROWS
-    ]
+    latest = ent.figures.order_by("-year").first()
     kpis = [
         kpi(
             _("用地面积（今日）"),
@@ -168,10 +148,10 @@ def enterprise_detail(request, pk):
         kpi(_("在用地块"), len({o.parcel_id for o in occupancies if o.is_active}), _("块")),
         kpi(
             _("最近年度税收"),
-            figures[-1].tax if figures else "—",
-            _("万元") if figures else "",
+            latest.tax if latest else "—",
+            _("万元") if latest else "",
             places=2,
-            note=str(figures[-1].year) if figures else _("尚无年度数据"),
+            note=str(latest.year) if latest else _("尚无年度数据"),
         ),
     ]
     return render(
@@ -184,11 +164,10 @@ def enterprise_detail(request, pk):
             "occupancies": occupancies,
             "hidden": hidden,
             "lettings": lettings,
-            "figures": figures,
-            "figure_rows": figure_rows,
             "lineage": industry_lineage(ent.industry_code),
             "kpis": kpis,
             "today": today,
-            "evaluation_years": class_by_year(enterprise_history(ent)),
+            "panels_main": panels("enterprise.main", ent, user),
+            "panels_side": panels("enterprise.side", ent, user),
         },
     )

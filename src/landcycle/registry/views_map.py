@@ -29,6 +29,7 @@ from landcycle.kit.palette import PARK_COLOURS, status_colours
 from landcycle.rules.geometry import MAP_TOLERANCE, display_shapes
 from landcycle.rules.units import m2_to_mu
 
+from .hooks import parcel_colourings
 from .models import Parcel, Park
 from .selectors import park_choices, town_choices
 
@@ -60,7 +61,7 @@ def displayed(texts: list[str], max_points: int, tolerance: float) -> list[tuple
 def feature_collection_json(
     parcels,
     with_park_boundaries: bool = False,
-    with_warnings: bool = False,
+    with_colourings: bool = False,
     *,
     max_points: int | None = None,
     tolerance: float = MAP_TOLERANCE,
@@ -71,19 +72,16 @@ def feature_collection_json(
     vectorised pass (``displayed``): at most ``max_points`` points each (default LANDCYCLE_MAP_SHAPE_POINTS).
     Foreign members: ``parks`` (id -> name), ``statuses`` (code -> label),
     ``parcel_url`` (with {id} to fill), ``missing`` (parcels without a shape), ``park_boundaries``.
-    ``with_warnings``: each feature's ``warning`` is the colour of its worst open warning (red / yellow /
-    green; null when nothing on the parcel is supervised), from landcycle.supervision.
+    ``with_colourings``: each feature also carries, under each registered colouring's key (``hooks``), the
+    parcel's colour in that colouring (e.g. ``warning``: its worst open warning, from landcycle.supervision).
     """
     rows = (
         parcels.annotate(shape=Cast("geometry", TextField()))
         .order_by("park_id", "number")
         .values_list("id", "number", "status", "area_m2", "park_id", "park__name", "shape")
     )
-    warning_of = {}
-    if with_warnings:
-        from landcycle.supervision.selectors import parcel_warning_colours
-
-        warning_of = parcel_warning_colours(parcels.values_list("pk", flat=True))
+    colourings = parcel_colourings() if with_colourings else {}
+    colour_of = {key: c.colours_of(parcels.values_list("pk", flat=True)) for key, c in colourings.items()}
     max_points = max_points or settings.LANDCYCLE_MAP_SHAPE_POINTS
     rows = list(rows)
     shown = iter(displayed([r[-1] for r in rows if r[-1] and r[-1] != "null"], max_points, tolerance))
@@ -106,8 +104,8 @@ def feature_collection_json(
             "area_m2": float(area),
             "area_mu": round(float(m2_to_mu(area)), 2),
         }
-        if with_warnings:
-            prop["warning"] = warning_of.get(pk)
+        for key, colours in colour_of.items():
+            prop[key] = colours.get(pk)
         props = dumps(prop, ensure_ascii=False, separators=(",", ":"))
         features.append(f'{{"type":"Feature","id":{pk},"geometry":{shape},"properties":{props}}}')
     meta = {
@@ -159,25 +157,16 @@ def _map_listing(request) -> Listing:
 def parcel_geojson(request):
     listing = _map_listing(request)
     qs = listing.filtered(scoped(Parcel.objects.all(), request.user))
-    body = feature_collection_json(qs, with_park_boundaries=True, with_warnings=True)
+    body = feature_collection_json(qs, with_park_boundaries=True, with_colourings=True)
     return HttpResponse(body, content_type="application/geo+json; charset=utf-8")
 
 
 def map_config() -> dict:
-    """Colours and translated labels for web/static/web/map.js. Red, yellow and green are only the
-    warning colours of "按预警着色" (colour by warning)."""
-    from landcycle.supervision.labels import COLOUR_HEX, NO_WARNING_HEX
-
-    return {
+    """Colours and translated labels for web/static/web/map.js, with those of the registered colourings
+    (supervision's "按预警着色" adds ``warningColours`` and ``warningNames``)."""
+    config = {
         "statusColours": status_colours(),
         "parkColours": PARK_COLOURS,
-        "warningColours": {**COLOUR_HEX, "none": NO_WARNING_HEX},
-        "warningNames": {
-            "red": _("红色预警"),
-            "yellow": _("黄色预警"),
-            "green": _("绿：在监管，无预警"),
-            "none": _("未纳入监管"),
-        },
         "labels": {
             "park": _("园区"),
             "area": _("面积"),
@@ -195,6 +184,9 @@ def map_config() -> dict:
             "warnings": _("查看预警"),
         },
     }
+    for colouring in parcel_colourings().values():
+        config.update(colouring.config())
+    return config
 
 
 def parcel_map(request):
@@ -206,7 +198,8 @@ def parcel_map(request):
         {
             "listing": listing,
             "config": map_config(),
-            "colour_by": colour_by if colour_by in ("status", "park", "warning") else "status",
+            "colour_by": colour_by if colour_by in ("status", "park", *parcel_colourings()) else "status",
+            "colourings": parcel_colourings(),
             "geojson_url": reverse("parcel_geojson") + ("?" + request.GET.urlencode() if request.GET else ""),
         },
     )
