@@ -15,12 +15,12 @@ def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "landcycle"
     if len(argv) > 1 and argv[1] in STANDALONE:
-        from landcycle.standalone import main as standalone
+        from landcycle.standalone import main as standalone  # noqa: PLC0415 -- Django is imported only by the commands that need it; the stand-alone ones start without it
 
         raise SystemExit(standalone(argv[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "landcycle.settings")
-    from django.core.management import execute_from_command_line
-    from django.db.utils import OperationalError, ProgrammingError
+    from django.core.management import execute_from_command_line  # noqa: PLC0415 -- Django is imported only by the commands that need it; the stand-alone ones start without it
+    from django.db.utils import OperationalError, ProgrammingError  # noqa: PLC0415 -- Django is imported only by the commands that need it; the stand-alone ones start without it
 
     try:
         execute_from_command_line(argv)
@@ -38,7 +38,7 @@ def _missing_tables(exc: Exception) -> bool:
 
 
 def _no_database_line() -> str:
-    from django.conf import settings
+    from django.conf import settings  # noqa: PLC0415 -- Django is imported only by the commands that need it; the stand-alone ones start without it
 
     db = settings.DATABASES["default"]
     where = db["NAME"] if db["ENGINE"].endswith("sqlite3") else f"{db.get('HOST') or 'localhost'}/{db['NAME']}"

@@ -5,6 +5,7 @@ Data lives under ``LANDCYCLE_HOME`` (default ``./var``): the SQLite file, upload
 """
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -25,8 +26,6 @@ def _secret_key() -> str:
     # A key kept beside the data, made once per installation; never committed.
     path = LANDCYCLE_HOME / "secret_key"
     if not path.exists():
-        import secrets
-
         path.write_text(secrets.token_urlsafe(50))
         path.chmod(0o600)
     return path.read_text().strip()

@@ -79,7 +79,7 @@ def supervise_arguments(parser) -> None:
 
 
 def _mapping(mapping: str | None, schema):
-    from landcycle.rules.ledger import load_mapping, mapping_path
+    from landcycle.rules.ledger import load_mapping, mapping_path  # noqa: PLC0415 -- each stand-alone command loads only its own engine (evaluate needs polars, supervise does not)
 
     if mapping is None:
         return None
@@ -89,7 +89,7 @@ def _mapping(mapping: str | None, schema):
 
 def _why_none(read, result, year: int) -> tuple[str, str]:
     """One line on why nothing was evaluated."""
-    from collections import Counter
+    from collections import Counter  # noqa: PLC0415 -- each stand-alone command loads only its own engine (evaluate needs polars, supervise does not)
 
     if not read.rows:
         return "台账中没有数据行", "the ledger has no data rows"
@@ -111,19 +111,19 @@ def _why_none(read, result, year: int) -> tuple[str, str]:
 
 def evaluate_ledger(*, ledger, out, policy=None, year=None, mapping=None, sheet=None) -> str:
     """Run ``landcycle evaluate``; returns the summary line. Raises ``Unusable``."""
-    import polars as pl
+    import polars as pl  # noqa: PLC0415 -- each stand-alone command loads only its own engine (evaluate needs polars, supervise does not)
 
-    from landcycle.evaluation.ledger import (
+    from landcycle.evaluation.ledger import (  # noqa: PLC0415 -- each stand-alone command loads only its own engine (evaluate needs polars, supervise does not)
         YearError,
         evaluation_schema,
         present_fields,
         read_evaluation_ledger,
         resolve_year,
     )
-    from landcycle.evaluation.output import write
-    from landcycle.rules.evaluation import PolicyError, evaluate, load_policy
-    from landcycle.rules.evaluation.absent import AbsentRefused, absent_columns, describe, without
-    from landcycle.rules.ledger import LedgerUnusable
+    from landcycle.evaluation.output import write  # noqa: PLC0415 -- each stand-alone command loads only its own engine (evaluate needs polars, supervise does not)
+    from landcycle.rules.evaluation import PolicyError, evaluate, load_policy  # noqa: PLC0415 -- each stand-alone command loads only its own engine (evaluate needs polars, supervise does not)
+    from landcycle.rules.evaluation.absent import AbsentRefused, absent_columns, describe, without  # noqa: PLC0415 -- each stand-alone command loads only its own engine (evaluate needs polars, supervise does not)
+    from landcycle.rules.ledger import LedgerUnusable  # noqa: PLC0415 -- each stand-alone command loads only its own engine (evaluate needs polars, supervise does not)
 
     target = Path(out)
     if target.suffix.lower() not in EVALUATE_OUTPUTS:
@@ -213,12 +213,12 @@ def evaluate_ledger(*, ledger, out, policy=None, year=None, mapping=None, sheet=
 
 def supervise_contracts(*, contracts, as_of, out, mapping=None, policy=None, industrial_only=False, sheet=None) -> str:
     """Run ``landcycle supervise``; returns the summary line. Raises ``Unusable``."""
-    from landcycle.rules.ledger import LedgerUnusable
-    from landcycle.rules.ledger.limits import ReadLimits
-    from landcycle.rules.supervision import PolicyError, load_policy
-    from landcycle.rules.supervision.ledger_rows import SUPERVISED_LAND_SUPPLY
-    from landcycle.rules.supervision.run import supervise_ledger
-    from landcycle.rules.supervision.serialise import report_dict
+    from landcycle.rules.ledger import LedgerUnusable  # noqa: PLC0415 -- each stand-alone command loads only its own engine (evaluate needs polars, supervise does not)
+    from landcycle.rules.ledger.limits import ReadLimits  # noqa: PLC0415 -- each stand-alone command loads only its own engine (evaluate needs polars, supervise does not)
+    from landcycle.rules.supervision import PolicyError, load_policy  # noqa: PLC0415 -- each stand-alone command loads only its own engine (evaluate needs polars, supervise does not)
+    from landcycle.rules.supervision.ledger_rows import SUPERVISED_LAND_SUPPLY  # noqa: PLC0415 -- each stand-alone command loads only its own engine (evaluate needs polars, supervise does not)
+    from landcycle.rules.supervision.run import supervise_ledger  # noqa: PLC0415 -- each stand-alone command loads only its own engine (evaluate needs polars, supervise does not)
+    from landcycle.rules.supervision.serialise import report_dict  # noqa: PLC0415 -- each stand-alone command loads only its own engine (evaluate needs polars, supervise does not)
 
     try:
         day = dt.date.fromisoformat(as_of)
@@ -254,7 +254,7 @@ def supervise_contracts(*, contracts, as_of, out, mapping=None, policy=None, ind
     if target.suffix.lower() == ".json":
         target.write_text(json.dumps(d, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     else:
-        from landcycle.supervision.export import report_xlsx
+        from landcycle.supervision.export import report_xlsx  # noqa: PLC0415 -- each stand-alone command loads only its own engine (evaluate needs polars, supervise does not)
 
         target.write_bytes(report_xlsx(d))
     s = d["summary"]

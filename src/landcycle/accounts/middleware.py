@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 
 OPEN_PREFIXES = ("/accounts/login/", "/static/", "/i18n/", "/healthz")
 
@@ -11,8 +12,6 @@ class LoginRequiredMiddleware:
 
     def __call__(self, request):
         if not request.user.is_authenticated and not request.path.startswith(OPEN_PREFIXES):
-            from django.contrib.auth.views import redirect_to_login
-
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         return self.get_response(request)
 

@@ -39,6 +39,9 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("审计记录")
         indexes = [models.Index(fields=["object_type", "object_id"]), models.Index(fields=["at"])]
 
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id} ({self.actor_name})"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise RuntimeError("audit entries are append-only")
@@ -53,3 +56,6 @@ class AuditHead(models.Model):
 
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"head #{self.seq} {self.hash[:12]}"

@@ -128,7 +128,7 @@ def _loads(text: str) -> dict:
 
 def conflict_detail(obj, seen: int, current_version: int) -> ConflictDetail:
     """Who changed ``obj`` since version ``seen``, when and which fields — from the audit log."""
-    from landcycle.audit.models import AuditEntry
+    from landcycle.audit.models import AuditEntry  # noqa: PLC0415 -- models of every app import this module while they load; the log is read only to explain a conflict
 
     model = type(obj)
     entries = (

@@ -11,7 +11,7 @@ from django.utils import translation
 
 from landcycle.rules.codes import industry_problems, normalize_uscc, uscc_problems
 from landcycle.rules.dates import date_problems
-from landcycle.rules.geometry import ShapeLimits, area_mismatch, area_problems, parse_polygon
+from landcycle.rules.geometry import ShapeLimits, area_mismatch, area_problems, as_geojson, parse_polygon
 from landcycle.rules.policy import load_default
 from landcycle.rules.problems import Problem, RuleError
 
@@ -72,8 +72,6 @@ def parcel_problems(*, area_m2, geometry) -> tuple[dict | None, list[Problem]]:
         problems += area_mismatch(Decimal(str(area_m2)), geom, policy["area_tolerance_pct"], "geometry")
     if geom is None:
         return None, problems
-    from landcycle.rules.geometry import as_geojson
-
     return as_geojson(geom), problems
 
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from landcycle.audit.versions import Versioned
+from landcycle.rules.codes import industry_class
 from landcycle.rules.units import m2_to_mu
 
 
@@ -165,8 +166,6 @@ class Enterprise(Versioned):
 
     @property
     def industry(self):
-        from landcycle.rules.codes import industry_class
-
         return industry_class(self.industry_code)
 
 

@@ -18,7 +18,7 @@ from .users import DEMO_USERS
 def build_sample(*, seed: int = DEFAULT_SEED) -> dict[str, int]:
     """Build the sample county into the current database (migrations applied) and return the counts
     written: towns, parks, parcels, enterprises, occupancies, figures, users, audit_entries."""
-    from .persist import persist_plan
+    from .persist import persist_plan  # noqa: PLC0415 -- the plan is plain data without Django; writing it needs the models
 
     return persist_plan(generate_plan(seed))
 

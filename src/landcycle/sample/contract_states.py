@@ -69,9 +69,8 @@ def measure(items: list[dict], stage_kinds, on: dt.date, rng: random.Random, fac
 PRODUCTION_KINDS = ("tax_per_mu", "energy_per_value_added", "emissions_per_value_added", "rnd_share")
 
 
-def building(c, state: str, rng: random.Random) -> None:
-    """A project on land under construction (在建): from just granted to overdue completion."""
-    r = rng.randint
+def _building_start(c, state: str, r) -> None:
+    """The agreed start of a project under construction, by its state (and an extension for "extended")."""
     if state == "start_due_soon":
         c.agreed_start = REF + days(r(5, 28))
     elif state == "start_overdue_yellow":
@@ -96,6 +95,28 @@ def building(c, state: str, rng: random.Random) -> None:
         c.agreed_start = REF - days(r(500, 700))
     else:  # completion_due_soon, completion_overdue
         c.agreed_start = REF - days(r(600, 800))
+
+
+def _building_share(c, state: str, planned: float, rng: random.Random) -> float:
+    """The share of the land developed so far, by state, against the time-proportional plan."""
+    r = rng.randint
+    if state == "on_track":
+        return min(0.98, planned + rng.uniform(-0.06, 0.08))
+    if state == "progress_behind":
+        return max(0.03, planned - rng.uniform(0.12, 0.45))
+    if state == "stalled_watch":
+        share = rng.uniform(0.08, 0.3)
+        c.stopped_since = REF - days(r(60, 300))
+        return share
+    if state == "completion_due_soon":
+        return rng.uniform(0.9, 0.98)
+    return rng.uniform(0.55, 0.95)
+
+
+def building(c, state: str, rng: random.Random) -> None:
+    """A project on land under construction (在建): from just granted to overdue completion."""
+    r = rng.randint
+    _building_start(c, state, r)
     c.signed_on = min(c.signed_on, c.agreed_start - days(r(150, 240)))
     c.agreed_delivery = c.signed_on + days(r(20, 45))
     c.actual_delivery = c.agreed_delivery + days(r(150, 240) if state == "late_delivery" else -r(0, 10))
@@ -112,17 +133,7 @@ def building(c, state: str, rng: random.Random) -> None:
     c.actual_start = c.agreed_start + days(r(0, 25))
     planned = (REF - c.agreed_start).days / max(1, (c.agreed_completion - c.agreed_start).days)
     planned = min(1.0, planned)
-    if state == "on_track":
-        share = min(0.98, planned + rng.uniform(-0.06, 0.08))
-    elif state == "progress_behind":
-        share = max(0.03, planned - rng.uniform(0.12, 0.45))
-    elif state == "stalled_watch":
-        share = rng.uniform(0.08, 0.3)
-        c.stopped_since = REF - days(r(60, 300))
-    elif state == "completion_due_soon":
-        share = rng.uniform(0.9, 0.98)
-    else:
-        share = rng.uniform(0.55, 0.95)
+    share = _building_share(c, state, planned, rng)
     c.developed_area_share = q(max(0.01, share), 4)
     c.investment_share = q(max(0.05, min(0.98, share + rng.uniform(-0.05, 0.1))), 4)
     if state == "stalled_watch":

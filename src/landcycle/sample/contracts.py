@@ -143,6 +143,21 @@ def _project_company(rng: random.Random, used: set[str], city: str = "宁波") -
             return name
 
 
+def _holders(occupancies) -> tuple[dict[str, tuple[str, dt.date]], dict[str, tuple[dt.date, dt.date | None]]]:
+    """Who owns each parcel on the reference day (enterprise, since) and which parcels the state leases
+    (start, end)."""
+    owner: dict[str, tuple[str, dt.date]] = {}
+    state_lease: dict[str, tuple[dt.date, dt.date | None]] = {}
+    for o in occupancies:
+        if not o.active_on(REFERENCE_DATE):
+            continue
+        if o.kind == OWNED:
+            owner.setdefault(o.parcel, (o.enterprise, o.start))
+        elif o.kind == LEASED and o.lessor is None:
+            state_lease.setdefault(o.parcel, (o.start, o.end))
+    return owner, state_lease
+
+
 def build_contracts(
     parks,
     parcels,
@@ -167,15 +182,7 @@ def build_contracts(
     else:
         used_names.update(names.values())
     pick = deck.pick if deck is not None else _pick
-    owner: dict[str, tuple[str, dt.date]] = {}
-    state_lease: dict[str, tuple[dt.date, dt.date | None]] = {}
-    for o in occupancies:
-        if not o.active_on(REFERENCE_DATE):
-            continue
-        if o.kind == OWNED:
-            owner.setdefault(o.parcel, (o.enterprise, o.start))
-        elif o.kind == LEASED and o.lessor is None:
-            state_lease.setdefault(o.parcel, (o.start, o.end))
+    owner, state_lease = _holders(occupancies)
     park_story = {p.code: story_codes.get(p.code) for p in parks}
     park_kind = {p.code: p.kind for p in parks}
     numbers, out, dunhe_idle = Numbers(county), [], 0

@@ -39,9 +39,9 @@ DEMO_USERS: list[dict] = [
 
 def create_demo_users(*, actor) -> int:
     """Create the demo accounts through the audited user service; existing user names are left alone."""
-    from landcycle.accounts.models import User
-    from landcycle.accounts.services import user_create
-    from landcycle.registry.models import Region
+    from landcycle.accounts.models import User  # noqa: PLC0415 -- DEMO_USERS is plain data read without Django; creating the accounts needs the models
+    from landcycle.accounts.services import user_create  # noqa: PLC0415 -- DEMO_USERS is plain data read without Django; creating the accounts needs the models
+    from landcycle.registry.models import Region  # noqa: PLC0415 -- DEMO_USERS is plain data read without Django; creating the accounts needs the models
 
     regions = {r.code: r for r in Region.objects.filter(code__in=[u["region_code"] for u in DEMO_USERS])}
     taken = set(

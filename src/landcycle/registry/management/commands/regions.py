@@ -16,7 +16,7 @@ class Command(BaseCommand):
         try:
             created, updated = regions_load(actor=system_user(), county=county)
         except KeyError:
-            raise CommandError(f"未知的县级区划代码 {county} / unknown county code {county}")
+            raise CommandError(f"未知的县级区划代码 {county} / unknown county code {county}") from None
         self.stdout.write(
             f"区划已载入：新增{created}个，更新{updated}个 / divisions loaded: {created} created, {updated} updated"
         )

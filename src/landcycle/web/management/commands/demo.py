@@ -1,5 +1,12 @@
+import time
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+
+from landcycle.registry.models import Enterprise
+from landcycle.sample import DEFAULT_SEED, DEMO_USERS, build_sample
+
+from .serve import port_free_or_exit
 
 
 class Command(BaseCommand):
@@ -11,15 +18,8 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=None, help="random seed of the sample (default fixed)")
 
     def handle(self, *args, no_serve=False, port=8000, seed=None, **opts):
-        import time
-
-        from .serve import port_free_or_exit
-
         if not no_serve:
             port_free_or_exit("127.0.0.1", port)  # before minutes of building, not after
-        from landcycle.registry.models import Enterprise
-        from landcycle.sample import DEFAULT_SEED, DEMO_USERS, build_sample
-
         call_command("migrate", verbosity=0, interactive=False)
         if Enterprise.objects.exists():
             self.stdout.write("示例县已存在，直接使用 / the sample county is already built")

@@ -13,6 +13,11 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from landcycle.sample import DEFAULT_SEED, REFERENCE_DATE
+from landcycle.sample.ledger_files import write_ledgers
+from landcycle.sample.persist_province import NotEmpty, persist_province
+from landcycle.sample.scaled import Scale
+
 
 class Command(BaseCommand):
     help = (
@@ -46,9 +51,6 @@ class Command(BaseCommand):
     def handle(
         self, *args, enterprises, contracts=None, seed=None, towns=None, database=False, out=None, as_of=None, **opts
     ):
-        from landcycle.sample import DEFAULT_SEED, REFERENCE_DATE
-        from landcycle.sample.scaled import Scale
-
         try:
             day = dt.date.fromisoformat(as_of) if as_of else REFERENCE_DATE
         except ValueError:
@@ -70,8 +72,6 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from None
         started = time.perf_counter()
         if out:
-            from landcycle.sample.ledger_files import write_ledgers
-
             summary = write_ledgers(scale, Path(out))
             where = out
         else:
@@ -86,8 +86,6 @@ class Command(BaseCommand):
             self.stdout.write(f"下一步 / next: landcycle warnings refresh --as-of {day.isoformat()}")
 
     def _database(self, scale, verbosity: int) -> dict:
-        from landcycle.sample.persist_province import NotEmpty, persist_province
-
         call_command("migrate", verbosity=0, interactive=False)
 
         def progress(county: str, counts: dict) -> None:

@@ -1,4 +1,5 @@
 import os
+import socket
 import sys
 
 from django.conf import settings
@@ -9,8 +10,6 @@ from django.core.management.base import BaseCommand, CommandError
 def port_free_or_exit(host: str, port: int) -> None:
     """Refuse at once, in one line, when another program listens on ``host:port`` (gunicorn would retry five
     times and print a traceback)."""
-    import socket
-
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM) as sock:
         try:
             sock.bind((host, port))
