@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.db.models import Model
 
 from landcycle.audit.services import audit_record
 
@@ -36,7 +37,14 @@ def _user_snapshot(user: User) -> dict:
 
 @transaction.atomic
 def user_create(
-    *, actor, username: str, password: str, role: str, region, display_name: str = "", organisation: str = ""
+    *,
+    actor: User | None,
+    username: str,
+    password: str,
+    role: str,
+    region: Model | None,
+    display_name: str = "",
+    organisation: str = "",
 ) -> User:
     user = User(username=username, role=role, region=region, display_name=display_name, organisation=organisation)
     user.set_password(password)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.forms.models import model_to_dict
@@ -18,7 +21,7 @@ from .models import AuditEntry, AuditHead
 GENESIS = "0" * 64
 
 
-def canonical(data) -> str:
+def canonical(data: Any) -> str:
     if data is None:
         return ""
     return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -42,7 +45,7 @@ def entry_hash(
     prev_hash: str,
     seq: int,
     at: str,
-    actor_id,
+    actor_id: int | None,
     actor_name: str,
     action: str,
     object_type: str,
@@ -78,7 +81,7 @@ def _at_text(at: dt.datetime) -> str:
 @transaction.atomic
 def audit_record(
     *,
-    actor,
+    actor: AbstractBaseUser | None,
     action: str,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -132,7 +135,11 @@ def audit_record(
 
 @transaction.atomic
 def audit_record_many(
-    *, actor, action: str, items: list[tuple[models.Model, dict | None, dict | None]], region_code_of=lambda obj: ""
+    *,
+    actor: AbstractBaseUser | None,
+    action: str,
+    items: list[tuple[models.Model, dict | None, dict | None]],
+    region_code_of: Callable[[models.Model], str] = lambda obj: "",
 ) -> int:
     """Append one entry per (object, before, after) in one go, for bulk writes (imports, the sample
     county). Same chain, same hashes as :func:`audit_record`."""

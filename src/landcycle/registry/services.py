@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
+from django.db.models import Model
 
-from landcycle.accounts.scope import require_write
+from landcycle.accounts.models import User
+from landcycle.accounts.scope import Area, require_write
 from landcycle.audit.services import audit_record, snapshot
 from landcycle.audit.versions import claim_version
 from landcycle.rules.codes import normalize_uscc
@@ -17,7 +20,7 @@ from .checks import clean_or_raise, enterprise_problems, occupancy_problems, par
 from .models import Enterprise, Occupancy, Parcel, Park, Region
 
 
-def _town_code(obj) -> str:
+def _town_code(obj: Model) -> str:
     if isinstance(obj, (Park, Enterprise)):
         return obj.town.code
     if isinstance(obj, Parcel):
@@ -27,13 +30,13 @@ def _town_code(obj) -> str:
     return ""
 
 
-def _save_audited(*, actor, obj, action: str, before: dict | None) -> None:
+def _save_audited(*, actor: User, obj: Model, action: str, before: dict | None) -> None:
     clean_or_raise(obj)
     obj.save()
     audit_record(actor=actor, action=action, obj=obj, region_code=_town_code(obj), before=before, after=snapshot(obj))
 
 
-def _apply(obj, changes: dict, allowed: set[str]) -> None:
+def _apply(obj: Model, changes: dict, allowed: set[str]) -> None:
     unknown = set(changes) - allowed
     if unknown:
         raise TypeError(f"cannot change {sorted(unknown)}")
@@ -48,16 +51,16 @@ PARK_FIELDS = {"code", "name", "kind", "town", "boundary", "note", "min_tax_per_
 @transaction.atomic
 def park_create(
     *,
-    actor,
+    actor: User,
     code: str,
     name: str,
     kind: str,
     town: Region,
     boundary: dict | None = None,
     note: str = "",
-    min_tax_per_mu=None,
+    min_tax_per_mu: Decimal | None = None,
 ) -> Park:
-    require_write(actor, "registry", town)
+    require_write(actor, Area.REGISTRY, town)
     park = Park(
         code=code.strip(),
         name=name.strip(),
@@ -72,14 +75,14 @@ def park_create(
 
 
 @transaction.atomic
-def park_update(*, actor, park: Park, expected_version=None, **changes) -> Park:
+def park_update(*, actor: User, park: Park, expected_version: int | None = None, **changes: Any) -> Park:
     """``expected_version``: the version the edit form was read at; someone else's write since is a
     conflict (audit.versions.EditConflict) and nothing is written. None (imports, commands): no check."""
-    require_write(actor, "registry", park.town)
+    require_write(actor, Area.REGISTRY, park.town)
     before = snapshot(park)
     claim_version(park, expected_version)
     _apply(park, changes, PARK_FIELDS)
-    require_write(actor, "registry", park.town)
+    require_write(actor, Area.REGISTRY, park.town)
     _save_audited(actor=actor, obj=park, action="park.update", before=before)
     return park
 
@@ -91,17 +94,17 @@ PARCEL_FIELDS = {"number", "park", "area_m2", "geometry", "land_use", "tenure", 
 @transaction.atomic
 def parcel_create(
     *,
-    actor,
+    actor: User,
     number: str,
     park: Park,
-    area_m2,
+    area_m2: Decimal,
     tenure: str,
-    geometry=None,
+    geometry: dict | str | None = None,
     land_use: str = Parcel.LandUse.INDUSTRIAL,
     status: str = Parcel.Status.IN_USE,
     address: str = "",
 ) -> Parcel:
-    require_write(actor, "registry", park.town, field="park")
+    require_write(actor, Area.REGISTRY, park.town, field="park")
     shape, problems = parcel_problems(area_m2=area_m2, geometry=geometry)
     raise_if(problems)
     parcel = Parcel(
@@ -119,12 +122,12 @@ def parcel_create(
 
 
 @transaction.atomic
-def parcel_update(*, actor, parcel: Parcel, expected_version=None, **changes) -> Parcel:
-    require_write(actor, "registry", parcel.park.town, field="park")
+def parcel_update(*, actor: User, parcel: Parcel, expected_version: int | None = None, **changes: Any) -> Parcel:
+    require_write(actor, Area.REGISTRY, parcel.park.town, field="park")
     before = snapshot(parcel)
     claim_version(parcel, expected_version)
     _apply(parcel, changes, PARCEL_FIELDS)
-    require_write(actor, "registry", parcel.park.town, field="park")
+    require_write(actor, Area.REGISTRY, parcel.park.town, field="park")
     shape, problems = parcel_problems(area_m2=parcel.area_m2, geometry=parcel.geometry)
     raise_if(problems)
     parcel.area_m2 = Decimal(str(parcel.area_m2))
@@ -167,7 +170,7 @@ def _enterprise_checks(ent: Enterprise) -> None:
 @transaction.atomic
 def enterprise_create(
     *,
-    actor,
+    actor: User,
     uscc: str,
     name: str,
     industry_code: str,
@@ -179,7 +182,7 @@ def enterprise_create(
     uscc_override_reason: str = "",
     contact: str = "",
 ) -> Enterprise:
-    require_write(actor, "registry", town)
+    require_write(actor, Area.REGISTRY, town)
     ent = Enterprise(
         uscc=uscc,
         name=name.strip(),
@@ -198,12 +201,14 @@ def enterprise_create(
 
 
 @transaction.atomic
-def enterprise_update(*, actor, enterprise: Enterprise, expected_version=None, **changes) -> Enterprise:
-    require_write(actor, "registry", enterprise.town)
+def enterprise_update(
+    *, actor: User, enterprise: Enterprise, expected_version: int | None = None, **changes: Any
+) -> Enterprise:
+    require_write(actor, Area.REGISTRY, enterprise.town)
     before = snapshot(enterprise)
     claim_version(enterprise, expected_version)
     _apply(enterprise, changes, ENTERPRISE_FIELDS)
-    require_write(actor, "registry", enterprise.town)
+    require_write(actor, Area.REGISTRY, enterprise.town)
     _enterprise_checks(enterprise)
     _save_audited(actor=actor, obj=enterprise, action="enterprise.update", before=before)
     return enterprise
@@ -213,16 +218,16 @@ def enterprise_update(*, actor, enterprise: Enterprise, expected_version=None, *
 @transaction.atomic
 def occupancy_create(
     *,
-    actor,
+    actor: User,
     enterprise: Enterprise,
     parcel: Parcel,
     kind: str,
-    area_m2,
+    area_m2: Decimal,
     start: dt.date,
     end: dt.date | None = None,
     lessor: Enterprise | None = None,
 ) -> Occupancy:
-    require_write(actor, "registry", parcel.park.town, field="parcel")
+    require_write(actor, Area.REGISTRY, parcel.park.town, field="parcel")
     raise_if(
         occupancy_problems(
             area_m2=area_m2,
@@ -248,8 +253,8 @@ def occupancy_create(
 
 
 @transaction.atomic
-def occupancy_end(*, actor, occupancy: Occupancy, end: dt.date, expected_version=None) -> Occupancy:
-    require_write(actor, "registry", occupancy.parcel.park.town, field="parcel")
+def occupancy_end(*, actor: User, occupancy: Occupancy, end: dt.date, expected_version: int | None = None) -> Occupancy:
+    require_write(actor, Area.REGISTRY, occupancy.parcel.park.town, field="parcel")
     before = snapshot(occupancy)
     claim_version(occupancy, expected_version)
     occupancy.end = end
