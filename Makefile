@@ -6,7 +6,7 @@ PORT   ?= 8000
 PG      = postgresql://postgres@127.0.0.1:5432
 STAMP   = $(VENV)/.installed
 
-.PHONY: demo test test-sqlite test-postgres install browser-deps clean
+.PHONY: demo check test test-sqlite test-postgres install browser-deps clean
 
 $(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -20,9 +20,18 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/landcycle demo --port $(PORT)
 
+# The house rules, before any test (docs/contributing.md): formatting and lint (ruff, with the complexity
+# threshold), the layers and the absence of import cycles (import-linter), the types of rules/ and of every
+# service module (mypy). Each fails the build on its first breach.
+check: $(STAMP)
+	$(BIN)/ruff format --check --quiet src tests benchmarks
+	$(BIN)/ruff check --quiet src tests benchmarks
+	PYTHONPATH=src $(BIN)/lint-imports --no-cache
+	PYTHONPATH=src $(BIN)/mypy
+
 # The whole suite on SQLite, then again on PostgreSQL when one answers on 127.0.0.1:5432
 # (CI sets LANDCYCLE_REQUIRE_POSTGRES=1 so that a missing server fails instead of skipping).
-test: $(STAMP)
+test: check
 	$(BIN)/python -m pytest -q
 	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG)/test', connect_timeout=3).close()" 2>/dev/null; then \
 		echo "== PostgreSQL =="; \
