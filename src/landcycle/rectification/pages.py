@@ -1,5 +1,6 @@
-"""What the rectification views share: who may do what (404 otherwise, like an object outside scope),
-running a form through a service, rendering the form page."""
+"""What the rectification views share: is the reader the supervisor (the pages only the supervisor reaches
+wear ``write_or_404(Area.RECTIFICATION)``; who may update a task is ``services.common.may_update_task``,
+the rule the services apply too), running a form through a service, rendering the form page."""
 
 from __future__ import annotations
 
