@@ -210,35 +210,37 @@ def rectification_data(registry_data, personas, regions, settings, tmp_path):
     report, evidence, round (the same for both towns) and round_item to each town's dict."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from landcycle.rectification import services
+    from landcycle.rectification.services.ledger import check_record, finding_create, suggestion_create, task_create
+    from landcycle.rectification.services.progress import progress_submit
+    from landcycle.rectification.services.rounds import round_open
 
     settings.UPLOADS_DIR = tmp_path / "uploads"
     sup = personas["supervisor"]
     for code in (XINPU, QIAOTOU):
         d = registry_data[code]
         town = d["town"]
-        d["inspection"] = services.check_record(
+        d["inspection"] = check_record(
             actor=sup,
             held_on=dt.date(2026, 9, 10),
             regions=[town],
             body="慈溪市纪委市监委",
             title=f"{town.name}老旧工业区块改造提升监督检查",
         )
-        d["finding"] = services.finding_create(
+        d["finding"] = finding_create(
             actor=sup,
             inspection=d["inspection"],
             found_on=dt.date(2026, 9, 10),
             summary=f"{town.name}低效企业腾退迟缓",
             source_text="到期企业迟迟不腾退",
         )
-        d["suggestion"] = services.suggestion_create(
+        d["suggestion"] = suggestion_create(
             actor=sup,
             inspection=d["inspection"],
             made_on=dt.date(2026, 9, 10),
             text="引入司法调解推动腾退",
             finding=d["finding"],
         )
-        d["task"] = services.task_create(
+        d["task"] = task_create(
             actor=sup,
             finding=d["finding"],
             town=town,
@@ -251,12 +253,12 @@ def rectification_data(registry_data, personas, regions, settings, tmp_path):
             parcels=[d["parcels"][0]],
             enterprises=[d["owner"]],
         )
-    rnd = services.round_open(actor=sup, county=regions[COUNTY], on=dt.date(2026, 11, 16))
+    rnd = round_open(actor=sup, county=regions[COUNTY], on=dt.date(2026, 11, 16))
     for code, who in ((XINPU, "xinpu"), (QIAOTOU, "qiaotou")):
         d = registry_data[code]
         d["round"] = rnd
         d["round_item"] = rnd.items.get(task=d["task"])
-        d["report"] = services.progress_submit(
+        d["report"] = progress_submit(
             actor=personas[who],
             task=d["task"],
             version=d["task"].version,

@@ -104,12 +104,14 @@ def rectification_linked(supervision_data, rectification_data, personas):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from conftest import RECTIFICATION_PDF
-    from landcycle.rectification import services
     from landcycle.rectification.models import RelapseCheck
+    from landcycle.rectification.services.edit import task_links_update
+    from landcycle.rectification.services.ledger import task_create
+    from landcycle.rectification.services.progress import progress_submit, task_close
 
     for code, who in ((XINPU, "xinpu"), (QIAOTOU, "qiaotou")):
         d = rectification_data[code]
-        d["task"] = services.task_links_update(
+        d["task"] = task_links_update(
             actor=personas[who],
             task=d["task"],
             version=d["task"].version,
@@ -118,7 +120,7 @@ def rectification_linked(supervision_data, rectification_data, personas):
             enterprises=[d["owner"]],
             contracts=[d["contract"]],
         )
-        done = services.task_create(
+        done = task_create(
             actor=personas["supervisor"],
             finding=d["finding"],
             town=d["town"],
@@ -127,7 +129,7 @@ def rectification_linked(supervision_data, rectification_data, personas):
             deadline=dt.date(2026, 10, 31),
             assigned_on=dt.date(2026, 9, 15),
         )
-        done = services.progress_submit(
+        done = progress_submit(
             actor=personas[who],
             task=done,
             version=done.version,
@@ -138,9 +140,7 @@ def rectification_linked(supervision_data, rectification_data, personas):
             files=[SimpleUploadedFile("拆除.pdf", RECTIFICATION_PDF)],
         ).task
         done.refresh_from_db()
-        services.task_close(
-            actor=personas["supervisor"], task=done, version=done.version, closed_on=dt.date(2026, 10, 25)
-        )
+        task_close(actor=personas["supervisor"], task=done, version=done.version, closed_on=dt.date(2026, 10, 25))
         d["relapse_check"] = RelapseCheck.objects.create(
             round=d["round"], task=done, closed_on=dt.date(2026, 10, 25), watch_until=dt.date(2027, 4, 25)
         )

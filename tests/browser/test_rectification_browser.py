@@ -31,15 +31,13 @@ def _sign_in(tab, live_server, username: str) -> None:
 @pytest.fixture
 def closed_round(rectification_data, personas):
     """rectification_data with its round of 2026-11-16–30 reviewed and closed."""
-    from landcycle.rectification import services
+    from landcycle.rectification.services.rounds import round_close, round_item_review
 
     for code in (XINPU, QIAOTOU):
-        services.round_item_review(
+        round_item_review(
             actor=personas["supervisor"], item=rectification_data[code]["round_item"], decision="confirmed"
         )
-    services.round_close(
-        actor=personas["supervisor"], round=rectification_data[XINPU]["round"], on=dt.date(2026, 11, 29)
-    )
+    round_close(actor=personas["supervisor"], round=rectification_data[XINPU]["round"], on=dt.date(2026, 11, 29))
     return rectification_data
 
 

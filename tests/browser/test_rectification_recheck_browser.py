@@ -27,10 +27,12 @@ def _sign_in(tab, live_server, username: str) -> None:
 @pytest.fixture
 def closed_out(rectification_data, personas):
     """A 新浦镇 task closed out on 2026-11-20, and the round of 2026-11-16–30 reviewed and closed."""
-    from landcycle.rectification import services
+    from landcycle.rectification.services.ledger import task_create
+    from landcycle.rectification.services.progress import progress_submit, task_close
+    from landcycle.rectification.services.rounds import round_close, round_item_review
 
     sup, d = personas["supervisor"], rectification_data[XINPU]
-    task = services.task_create(
+    task = task_create(
         actor=sup,
         finding=d["finding"],
         town=d["town"],
@@ -39,7 +41,7 @@ def closed_out(rectification_data, personas):
         deadline=dt.date(2026, 11, 30),
         assigned_on=dt.date(2026, 9, 15),
     )
-    report = services.progress_submit(
+    report = progress_submit(
         actor=personas["xinpu"],
         task=task,
         version=task.version,
@@ -51,10 +53,10 @@ def closed_out(rectification_data, personas):
     )
     task = report.task
     task.refresh_from_db()
-    services.task_close(actor=sup, task=task, version=task.version, closed_on=dt.date(2026, 11, 20))
+    task_close(actor=sup, task=task, version=task.version, closed_on=dt.date(2026, 11, 20))
     for code in (XINPU, QIAOTOU):
-        services.round_item_review(actor=sup, item=rectification_data[code]["round_item"], decision="confirmed")
-    services.round_close(actor=sup, round=d["round"], on=dt.date(2026, 11, 30))
+        round_item_review(actor=sup, item=rectification_data[code]["round_item"], decision="confirmed")
+    round_close(actor=sup, round=d["round"], on=dt.date(2026, 11, 30))
     return task
 
 

@@ -15,9 +15,11 @@ from django.urls import reverse
 
 from conftest import QIAOTOU, RECTIFICATION_PDF, XINPU
 from landcycle.audit.models import AuditEntry
-from landcycle.rectification import services
 from landcycle.rectification.models import Evidence, Finding, Inspection, ProgressReport, RoundItem, Task, TaskEvent
 from landcycle.rectification.policy import rectification_policy
+from landcycle.rectification.services.ledger import task_create
+from landcycle.rectification.services.progress import progress_submit, task_close
+from landcycle.rectification.services.rounds import round_close, round_item_review
 from landcycle.rules.problems import RuleError
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +51,7 @@ def _refused(settings, write, rule, field):
 
 def _submit(d, officer, *files, item=None):
     task = Task.objects.get(pk=d["task"].pk)
-    return lambda: services.progress_submit(
+    return lambda: progress_submit(
         actor=officer,
         task=task,
         version=task.version,
@@ -79,7 +81,7 @@ def test_evidence_the_policy_does_not_allow(rectification_data, personas, settin
 
 def test_evidence_over_the_size_limit(rectification_data, personas, settings, monkeypatch):
     small = dataclasses.replace(rectification_policy(), max_size_bytes=1024)
-    monkeypatch.setattr("landcycle.rectification.services_progress.rectification_policy", lambda: small)
+    monkeypatch.setattr("landcycle.rectification.services.progress.rectification_policy", lambda: small)
     big = SimpleUploadedFile("航拍图.png", PNG + b"\x00" * 2048)
     p = _refused(settings, _submit(rectification_data[XINPU], personas["xinpu"], big), "evidence.size", "files")
     assert "超过上限" in p.zh and "MB limit" in p.en
@@ -118,14 +120,14 @@ def test_a_task_needs_a_unit_a_deadline_after_the_finding_and_measures(
         kwargs["town"] = regions["330282"]
     if kwargs.get("parks") == "other":
         kwargs["parks"] = [rectification_data[QIAOTOU]["park"]]
-    _refused(settings, lambda: services.task_create(actor=personas["supervisor"], **kwargs), rule, field)
+    _refused(settings, lambda: task_create(actor=personas["supervisor"], **kwargs), rule, field)
 
 
 def test_an_update_to_a_closed_round(rectification_data, personas, settings):
     sup, d = personas["supervisor"], rectification_data[XINPU]
     for code in (XINPU, QIAOTOU):
-        services.round_item_review(actor=sup, item=rectification_data[code]["round_item"], decision="confirmed")
-    services.round_close(actor=sup, round=d["round"], on=D(2026, 11, 29))
+        round_item_review(actor=sup, item=rectification_data[code]["round_item"], decision="confirmed")
+    round_close(actor=sup, round=d["round"], on=D(2026, 11, 29))
     item = RoundItem.objects.get(pk=d["round_item"].pk)
     _refused(
         settings,
@@ -137,7 +139,7 @@ def test_an_update_to_a_closed_round(rectification_data, personas, settings):
 
 def test_a_close_out_without_evidence(rectification_data, personas, settings):
     sup, d = personas["supervisor"], rectification_data[XINPU]
-    task = services.task_create(
+    task = task_create(
         actor=sup,
         finding=d["finding"],
         town=d["town"],
@@ -146,7 +148,7 @@ def test_a_close_out_without_evidence(rectification_data, personas, settings):
         deadline=D(2026, 12, 31),
         assigned_on=D(2026, 9, 15),
     )
-    services.progress_submit(
+    progress_submit(
         actor=personas["xinpu"],
         task=task,
         version=task.version,
@@ -157,7 +159,7 @@ def test_a_close_out_without_evidence(rectification_data, personas, settings):
     task.refresh_from_db()
     _refused(
         settings,
-        lambda: services.task_close(actor=sup, task=task, version=task.version),
+        lambda: task_close(actor=sup, task=task, version=task.version),
         "closeout.no_evidence",
         "evidence",
     )
@@ -168,7 +170,7 @@ def test_progress_out_of_range_and_in_the_future(rectification_data, personas, s
     task = Task.objects.get(pk=d["task"].pk)
     _refused(
         settings,
-        lambda: services.progress_submit(
+        lambda: progress_submit(
             actor=personas["xinpu"],
             task=task,
             version=task.version,
@@ -181,7 +183,7 @@ def test_progress_out_of_range_and_in_the_future(rectification_data, personas, s
     )
     _refused(
         settings,
-        lambda: services.progress_submit(
+        lambda: progress_submit(
             actor=personas["xinpu"],
             task=task,
             version=task.version,

@@ -9,10 +9,10 @@ import datetime as dt
 import pytest
 
 from conftest import COUNTY
-from landcycle.rectification import services
 from landcycle.rectification.cadence import due_day, next_period, period_containing, periods_between, previous_period
 from landcycle.rectification.colours import work_calendar
 from landcycle.rectification.policy import parse_policy, rectification_policy
+from landcycle.rectification.services.rounds import round_open
 from landcycle.rules.policy import load_default
 from landcycle.rules.problems import RuleError
 
@@ -87,7 +87,7 @@ def test_the_due_day_on_a_holiday_of_a_three_period_cadence():
 
 @pytest.mark.django_db
 def test_a_round_records_its_period_and_due_day(regions, personas):
-    rnd = services.round_open(actor=personas["supervisor"], county=regions[COUNTY], on=D(2026, 2, 5))
+    rnd = round_open(actor=personas["supervisor"], county=regions[COUNTY], on=D(2026, 2, 5))
     assert (rnd.period_start, rnd.period_end, rnd.due_on) == (D(2026, 2, 1), D(2026, 2, 15), D(2026, 2, 24))
     assert rnd.policy_version == f"rectification {rectification_policy().version}"
 
@@ -95,7 +95,7 @@ def test_a_round_records_its_period_and_due_day(regions, personas):
 @pytest.mark.django_db
 def test_a_year_without_official_holidays_is_refused_not_guessed(regions, personas):
     with pytest.raises(RuleError) as exc:
-        services.round_open(actor=personas["supervisor"], county=regions[COUNTY], on=D(2027, 1, 20))
+        round_open(actor=personas["supervisor"], county=regions[COUNTY], on=D(2027, 1, 20))
     (p,) = exc.value.problems
     assert p.rule == "calendar.out_of_range" and "2027" in p.zh and "2027" in p.en
 

@@ -17,8 +17,9 @@ from django.urls import reverse
 from conftest import RECTIFICATION_PDF, XINPU
 from landcycle.accounts.models import Role
 from landcycle.audit.models import AuditEntry
-from landcycle.rectification import services
 from landcycle.rectification.models import Evidence, ProgressReport, RoundItem, Task
+from landcycle.rectification.services.progress import progress_submit, task_close
+from landcycle.rectification.services.rounds import round_item_review
 from landcycle.rules.problems import RuleError
 
 D = dt.date
@@ -46,7 +47,7 @@ def test_the_second_of_two_updates_from_the_same_version_is_refused(rectificatio
     other = _second_officer(regions)
     task = Task.objects.get(pk=rectification_data[XINPU]["task"].pk)
     seen = task.version  # both opened the form at this version
-    services.progress_submit(
+    progress_submit(
         actor=personas["xinpu"],
         task=task,
         version=seen,
@@ -57,7 +58,7 @@ def test_the_second_of_two_updates_from_the_same_version_is_refused(rectificatio
     before = (ProgressReport.objects.count(), Evidence.objects.count(), AuditEntry.objects.count(), _files(settings))
     stale = Task.objects.get(pk=task.pk)
     with pytest.raises(RuleError) as exc:
-        services.progress_submit(
+        progress_submit(
             actor=other,
             task=stale,
             version=seen,
@@ -85,11 +86,11 @@ def test_the_second_of_two_updates_from_the_same_version_is_refused(rectificatio
 def test_a_close_out_on_a_version_someone_updated_since_is_refused(rectification_data, personas):
     task = Task.objects.get(pk=rectification_data[XINPU]["task"].pk)
     seen = task.version
-    services.progress_submit(
+    progress_submit(
         actor=personas["xinpu"], task=task, version=seen, percent_done=80, text="复工", reported_on=D(2026, 11, 26)
     )
     with pytest.raises(RuleError) as exc:
-        services.task_close(actor=personas["supervisor"], task=task, version=seen)
+        task_close(actor=personas["supervisor"], task=task, version=seen)
     assert exc.value.problems[0].rule == "task.conflict"
     assert Task.objects.get(pk=task.pk).status == Task.Status.OPEN
 
@@ -99,7 +100,7 @@ def test_a_review_of_an_update_replaced_meanwhile_is_refused(rectification_data,
     item = RoundItem.objects.get(pk=rectification_data[XINPU]["round_item"].pk)
     seen = item.report_id
     task = Task.objects.get(pk=item.task_id)
-    services.progress_submit(
+    progress_submit(
         actor=personas["xinpu"],
         task=task,
         version=task.version,
@@ -108,7 +109,7 @@ def test_a_review_of_an_update_replaced_meanwhile_is_refused(rectification_data,
         reported_on=D(2026, 11, 26),
     )
     with pytest.raises(RuleError) as exc:
-        services.round_item_review(actor=personas["supervisor"], item=item, decision="confirmed", seen_report=seen)
+        round_item_review(actor=personas["supervisor"], item=item, decision="confirmed", seen_report=seen)
     assert exc.value.problems[0].rule == "review.conflict"
     assert RoundItem.objects.get(pk=item.pk).decision == RoundItem.Decision.PENDING
 
@@ -146,7 +147,7 @@ def test_two_threads_racing_on_postgresql(rectification_data, personas, regions)
     def run(user, pct):
         try:
             barrier.wait(timeout=10)
-            services.progress_submit(
+            progress_submit(
                 actor=user,
                 task=Task.objects.get(pk=task_id),
                 version=seen,

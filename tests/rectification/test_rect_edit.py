@@ -15,8 +15,14 @@ from django.urls import reverse
 from conftest import QIAOTOU, XINPU
 from landcycle.audit.models import AuditEntry
 from landcycle.audit.services import audit_verify
-from landcycle.rectification import services
 from landcycle.rectification.models import Finding, Inspection, Suggestion, Task, TaskEvent
+from landcycle.rectification.services.edit import (
+    finding_update,
+    inspection_update,
+    suggestion_update,
+    task_links_update,
+    task_update,
+)
 from landcycle.rules.problems import RuleError
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +82,7 @@ def _task_kwargs(task, **change):
 
 def test_the_supervisor_corrects_an_inspection_finding_and_suggestion(client, rectification_data, personas, regions):
     sup, d = personas["supervisor"], rectification_data[XINPU]
-    insp = services.inspection_update(
+    insp = inspection_update(
         actor=sup,
         inspection=d["inspection"],
         **_inspection_kwargs(
@@ -91,7 +97,7 @@ def test_the_supervisor_corrects_an_inspection_finding_and_suggestion(client, re
     assert json.loads(entry.before)["title"] == "新浦镇老旧工业区块改造提升监督检查"
     assert json.loads(entry.after)["regions"] == [QIAOTOU, XINPU]
 
-    finding = services.finding_update(
+    finding = finding_update(
         actor=sup,
         finding=d["finding"],
         summary="敦和园区到期企业腾退迟缓",
@@ -99,7 +105,7 @@ def test_the_supervisor_corrects_an_inspection_finding_and_suggestion(client, re
         source_text="企业以清理费用过高为由拒不腾退",
     )
     assert (finding.summary, finding.found_on, finding.number) == ("敦和园区到期企业腾退迟缓", D(2026, 9, 12), 1)
-    sug = services.suggestion_update(
+    sug = suggestion_update(
         actor=sup,
         suggestion=d["suggestion"],
         text="引入司法调解，联动法院释法说理",
@@ -121,7 +127,7 @@ def test_an_edit_that_would_break_the_dates_is_refused(rectification_data, perso
     sup, d = personas["supervisor"], rectification_data[XINPU]
     # the inspection cannot start after its finding (2026-09-10), the finding cannot follow its task (2026-09-15)
     _refused(
-        lambda: services.inspection_update(
+        lambda: inspection_update(
             actor=sup,
             inspection=d["inspection"],
             **_inspection_kwargs(d["inspection"], started_on=D(2026, 9, 11), ended_on=None),
@@ -130,19 +136,19 @@ def test_an_edit_that_would_break_the_dates_is_refused(rectification_data, perso
         "started_on",
     )
     p = _refused(
-        lambda: services.finding_update(actor=sup, finding=d["finding"], summary="x", found_on=D(2026, 9, 20)),
+        lambda: finding_update(actor=sup, finding=d["finding"], summary="x", found_on=D(2026, 9, 20)),
         "finding.after_tasks",
         "found_on",
     )
     assert d["task"].number in p.zh and "2026-09-15" in p.zh
     _refused(
-        lambda: services.finding_update(actor=sup, finding=d["finding"], summary=" ", found_on=D(2026, 9, 10)),
+        lambda: finding_update(actor=sup, finding=d["finding"], summary=" ", found_on=D(2026, 9, 10)),
         "finding.summary",
         "summary",
     )
     other = rectification_data[QIAOTOU]["finding"]
     _refused(
-        lambda: services.suggestion_update(
+        lambda: suggestion_update(
             actor=sup, suggestion=d["suggestion"], text="x", made_on=D(2026, 9, 10), finding=other
         ),
         "suggestion.finding",
@@ -156,12 +162,10 @@ def test_only_the_supervisor_edits(rectification_data, personas, who):
     before = _state()
     task = d["task"]
     for write in (
-        lambda: services.inspection_update(
-            actor=user, inspection=d["inspection"], **_inspection_kwargs(d["inspection"])
-        ),
-        lambda: services.finding_update(actor=user, finding=d["finding"], summary="x", found_on=D(2026, 9, 10)),
-        lambda: services.suggestion_update(actor=user, suggestion=d["suggestion"], text="x", made_on=D(2026, 9, 10)),
-        lambda: services.task_update(actor=user, task=task, version=task.version, **_task_kwargs(task, person="某某")),
+        lambda: inspection_update(actor=user, inspection=d["inspection"], **_inspection_kwargs(d["inspection"])),
+        lambda: finding_update(actor=user, finding=d["finding"], summary="x", found_on=D(2026, 9, 10)),
+        lambda: suggestion_update(actor=user, suggestion=d["suggestion"], text="x", made_on=D(2026, 9, 10)),
+        lambda: task_update(actor=user, task=task, version=task.version, **_task_kwargs(task, person="某某")),
     ):
         with pytest.raises(PermissionDenied):
             write()
@@ -173,24 +177,24 @@ def test_a_task_edit_is_locked_audited_and_kept_in_its_history(rectification_dat
     task = Task.objects.get(pk=d["task"].pk)
     seen = task.version
     _refused(
-        lambda: services.task_update(actor=sup, task=task, version=seen, **_task_kwargs(task, deadline=D(2027, 3, 31))),
+        lambda: task_update(actor=sup, task=task, version=seen, **_task_kwargs(task, deadline=D(2027, 3, 31))),
         "task.deadline_reason",
         "note",
     )
     _refused(
-        lambda: services.task_update(
+        lambda: task_update(
             actor=sup, task=task, version=seen, **_task_kwargs(task, deadline=D(2026, 9, 1), note="提前")
         ),
         "task.deadline_before_finding",
         "deadline",
     )
     _refused(
-        lambda: services.task_update(actor=sup, task=task, version=seen, **_task_kwargs(task, town=None)),
+        lambda: task_update(actor=sup, task=task, version=seen, **_task_kwargs(task, town=None)),
         "task.unit_missing",
         "town",
     )
 
-    saved = services.task_update(
+    saved = task_update(
         actor=sup,
         task=task,
         version=seen,
@@ -208,7 +212,7 @@ def test_a_task_edit_is_locked_audited_and_kept_in_its_history(rectification_dat
 
     # someone else's write in between: the second editor is refused, nothing of theirs is written
     p = _refused(
-        lambda: services.task_update(
+        lambda: task_update(
             actor=sup, task=Task.objects.get(pk=task.pk), version=seen, **_task_kwargs(task, person="另一人")
         ),
         "task.conflict",
@@ -217,7 +221,7 @@ def test_a_task_edit_is_locked_audited_and_kept_in_its_history(rectification_dat
     assert "已被他人更新" in p.zh and "changed by someone else" in p.en
     # an edit that changes nothing writes nothing
     before = _state()
-    services.task_update(actor=sup, task=saved, version=saved.version, **_task_kwargs(saved))
+    task_update(actor=sup, task=saved, version=saved.version, **_task_kwargs(saved))
     assert _state() == before
 
 
@@ -225,13 +229,13 @@ def test_a_task_can_move_to_a_county_department(rectification_data, personas, re
     sup, d = personas["supervisor"], rectification_data[XINPU]
     task = d["task"]
     _refused(
-        lambda: services.task_update(
+        lambda: task_update(
             actor=sup, task=task, version=task.version, **_task_kwargs(task, town=regions["330282"], department="")
         ),
         "task.department_missing",
         "department",
     )
-    moved = services.task_update(
+    moved = task_update(
         actor=sup,
         task=task,
         version=task.version,
@@ -335,13 +339,13 @@ def test_a_closed_task_is_frozen_until_it_reopens(supervision_data, rectificatio
     Task.objects.filter(pk=d["task"].pk).update(status=Task.Status.CLOSED, closed_on=D(2026, 11, 20), percent_done=100)
     task = Task.objects.get(pk=d["task"].pk)
     p = _refused(
-        lambda: services.task_update(actor=sup, task=task, version=task.version, **_task_kwargs(task, person="胡晓东")),
+        lambda: task_update(actor=sup, task=task, version=task.version, **_task_kwargs(task, person="胡晓东")),
         "task.closed",
         "task",
     )
     assert "已销号" in p.zh and "closed out" in p.en
     _refused(
-        lambda: services.task_links_update(
+        lambda: task_links_update(
             actor=officer, task=task, version=task.version, parks=[], parcels=[], enterprises=[], contracts=[]
         ),
         "task.closed",

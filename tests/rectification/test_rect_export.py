@@ -12,7 +12,8 @@ import pytest
 from django.urls import reverse
 
 from conftest import QIAOTOU, XINPU
-from landcycle.rectification import services
+from landcycle.rectification.services.edit import task_links_update
+from landcycle.rectification.services.rounds import round_close, round_item_review
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -30,7 +31,7 @@ def _rows(ws):
 
 def test_the_ledger_reads_as_a_clerk_would(client, supervision_data, rectification_data, personas):
     d = rectification_data[XINPU]
-    services.task_links_update(
+    task_links_update(
         actor=personas["xinpu"],
         task=d["task"],
         version=d["task"].version,
@@ -84,9 +85,9 @@ def test_the_ledger_reads_as_a_clerk_would(client, supervision_data, rectificati
 
 def test_a_closed_rounds_report_reads_as_a_clerk_would(client, rectification_data, personas):
     sup, d, q = personas["supervisor"], rectification_data[XINPU], rectification_data[QIAOTOU]
-    services.round_item_review(actor=sup, item=d["round_item"], decision="confirmed")
-    services.round_item_review(actor=sup, item=q["round_item"], decision="challenged", note="佐证材料不全")
-    services.round_close(actor=sup, round=d["round"], on=D(2026, 11, 30))
+    round_item_review(actor=sup, item=d["round_item"], decision="confirmed")
+    round_item_review(actor=sup, item=q["round_item"], decision="challenged", note="佐证材料不全")
+    round_close(actor=sup, round=d["round"], on=D(2026, 11, 30))
     client.force_login(personas["leader"])
     wb = _book(client.get(reverse("round_export", args=[d["round"].pk])))
     ws = wb["对账事项"]

@@ -10,8 +10,9 @@ import pytest
 
 from conftest import COUNTY, XINPU
 from landcycle.audit.models import AuditEntry
-from landcycle.rectification import services
 from landcycle.rectification.models import Finding, Inspection, Round, Task
+from landcycle.rectification.services.ledger import check_record, finding_create, task_create
+from landcycle.rectification.services.rounds import round_close, round_open
 from landcycle.rules.problems import RuleError
 
 pytestmark = pytest.mark.django_db
@@ -26,15 +27,15 @@ def test_far_dates_of_the_rectification_ledger_are_refused(rectification_data, p
     sup, d = personas["supervisor"], rectification_data[XINPU]
     cases = [
         (
-            lambda: services.check_record(actor=sup, held_on=FAR, regions=[d["town"]], body="市纪委"),
+            lambda: check_record(actor=sup, held_on=FAR, regions=[d["town"]], body="市纪委"),
             "started_on ended_on",
         ),
         (
-            lambda: services.finding_create(actor=sup, inspection=d["inspection"], found_on=FAR, summary="问题"),
+            lambda: finding_create(actor=sup, inspection=d["inspection"], found_on=FAR, summary="问题"),
             "found_on",
         ),
         (
-            lambda: services.task_create(
+            lambda: task_create(
                 actor=sup,
                 finding=d["finding"],
                 town=d["town"],
@@ -46,7 +47,7 @@ def test_far_dates_of_the_rectification_ledger_are_refused(rectification_data, p
             "deadline",
         ),
         (
-            lambda: services.task_create(
+            lambda: task_create(
                 actor=sup,
                 finding=d["finding"],
                 town=d["town"],
@@ -57,8 +58,8 @@ def test_far_dates_of_the_rectification_ledger_are_refused(rectification_data, p
             ),
             "assigned_on",
         ),
-        (lambda: services.round_close(actor=sup, round=d["round"], on=FAR), "on"),
-        (lambda: services.round_open(actor=sup, county=regions[COUNTY], on=FAR), "on"),
+        (lambda: round_close(actor=sup, round=d["round"], on=FAR), "on"),
+        (lambda: round_open(actor=sup, county=regions[COUNTY], on=FAR), "on"),
     ]
     before = _counts()
     for write, field in cases:

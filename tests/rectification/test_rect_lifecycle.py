@@ -12,9 +12,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from conftest import COUNTY, QIAOTOU, RECTIFICATION_PDF, XINPU
 from landcycle.audit.models import AuditEntry
 from landcycle.audit.services import audit_verify
-from landcycle.rectification import services
 from landcycle.rectification.models import Evidence, RoundItem, Task, TaskEvent
 from landcycle.rectification.selectors import task_colours
+from landcycle.rectification.services.ledger import finding_create, inspection_create, task_create
+from landcycle.rectification.services.progress import progress_submit, task_close, task_reopen
+from landcycle.rectification.services.rounds import round_close, round_item_review, round_open
 from landcycle.rules.problems import RuleError
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +29,7 @@ def pdf(name="佐证.pdf"):
 
 def submit(user, task, pct, day, **kw):
     task.refresh_from_db()
-    return services.progress_submit(
+    return progress_submit(
         actor=user, task=task, version=task.version, percent_done=pct, text=f"完成{pct}%", reported_on=day, **kw
     )
 
@@ -36,7 +38,7 @@ def submit(user, task, pct, day, **kw):
 def ledger(regions, personas, settings, tmp_path):
     settings.UPLOADS_DIR = tmp_path / "uploads"
     sup = personas["supervisor"]
-    insp = services.inspection_create(
+    insp = inspection_create(
         actor=sup,
         kind="revisit",
         title="省委巡视组对慈溪市开展巡视“回头看”",
@@ -45,14 +47,14 @@ def ledger(regions, personas, settings, tmp_path):
         ended_on=D(2026, 4, 3),
         regions=[regions[COUNTY]],
     )
-    finding = services.finding_create(
+    finding = finding_create(
         actor=sup,
         inspection=insp,
         found_on=D(2026, 4, 10),
         summary="清理整治“低散污乱”企业的魄力还不够大，低效企业腾退迟缓",
         source_text="清理整治‘低散污乱’企业的魄力还不够大",
     )
-    xinpu = services.task_create(
+    xinpu = task_create(
         actor=sup,
         finding=finding,
         town=regions[XINPU],
@@ -62,7 +64,7 @@ def ledger(regions, personas, settings, tmp_path):
         assigned_on=D(2026, 4, 20),
         person="胡晓东",
     )
-    qiaotou = services.task_create(
+    qiaotou = task_create(
         actor=sup,
         finding=finding,
         town=regions[QIAOTOU],
@@ -81,7 +83,7 @@ def test_inspection_finding_tasks_two_rounds_close_out_and_reopen(ledger, person
     assert tx.status == Task.Status.OPEN and tx.version == 1
 
     # round 1 (2026-09-01–15): 新浦镇 reports with evidence and is confirmed; 桥头镇 says nothing and is flagged
-    r1 = services.round_open(actor=sup, county=regions[COUNTY], on=D(2026, 9, 1))
+    r1 = round_open(actor=sup, county=regions[COUNTY], on=D(2026, 9, 1))
     assert (r1.period_start, r1.period_end, r1.due_on, r1.label_zh) == (
         D(2026, 9, 1),
         D(2026, 9, 15),
@@ -96,35 +98,35 @@ def test_inspection_finding_tasks_two_rounds_close_out_and_reopen(ledger, person
     assert ev.sha256 == __import__("hashlib").sha256(RECTIFICATION_PDF).hexdigest() and ev.size == len(
         RECTIFICATION_PDF
     )
-    services.round_item_review(actor=sup, item=item_x, decision="confirmed", on=D(2026, 9, 10))
-    services.round_close(actor=sup, round=r1, on=D(2026, 9, 15))
+    round_item_review(actor=sup, item=item_x, decision="confirmed", on=D(2026, 9, 10))
+    round_close(actor=sup, round=r1, on=D(2026, 9, 15))
     item_q = r1.items.get(task=tq)
     assert item_q.flagged and not item_q.submitted and item_q.final["flagged"] is True
     assert r1.items.get(task=tx).final == {**r1.items.get(task=tx).final, "decision": "confirmed", "submitted": True}
 
     # round 2 (2026-09-16–30): 新浦镇 finishes and asks for close-out; 桥头镇 reports and is challenged
-    r2 = services.round_open(actor=sup, county=regions[COUNTY], on=D(2026, 9, 16))
+    r2 = round_open(actor=sup, county=regions[COUNTY], on=D(2026, 9, 16))
     assert r2.items.get(task=tx).snapshot["percent_done"] == 50  # the snapshot starts from round 1's update
     submit(officer_x, tx, 100, D(2026, 9, 23), files=[pdf("验收报告.pdf")], request_close=True)
     submit(officer_q, tq, 50, D(2026, 9, 24))
-    services.round_item_review(actor=sup, item=r2.items.get(task=tx), decision="confirmed", on=D(2026, 9, 25))
-    services.round_item_review(
+    round_item_review(actor=sup, item=r2.items.get(task=tx), decision="confirmed", on=D(2026, 9, 25))
+    round_item_review(
         actor=sup, item=r2.items.get(task=tq), decision="challenged", note="未见园区企业台账，请补充", on=D(2026, 9, 25)
     )
-    services.round_close(actor=sup, round=r2, on=D(2026, 9, 30))
+    round_close(actor=sup, round=r2, on=D(2026, 9, 30))
     colours = task_colours([tq], D(2026, 10, 1))
     assert colours[tq.pk].colour == "yellow" and "被质询" in colours[tq.pk].zh
 
     # close-out (销号) by the supervisor, with evidence
     tx.refresh_from_db()
-    services.task_close(actor=sup, task=tx, version=tx.version, note="整改到位", closed_on=D(2026, 10, 8))
+    task_close(actor=sup, task=tx, version=tx.version, note="整改到位", closed_on=D(2026, 10, 8))
     tx.refresh_from_db()
     assert (tx.status, tx.percent_done, tx.closed_on) == (Task.Status.CLOSED, 100, D(2026, 10, 8))
-    r3 = services.round_open(actor=sup, county=regions[COUNTY], on=D(2026, 10, 1))
+    r3 = round_open(actor=sup, county=regions[COUNTY], on=D(2026, 10, 1))
     assert list(r3.items.values_list("task", flat=True)) == [tq.pk]  # a closed task is not reconciled again
 
     # relapse (反弹): reopened with its reason; a new close-out needs new evidence
-    services.task_reopen(
+    task_reopen(
         actor=sup,
         task=tx,
         version=tx.version,
@@ -135,11 +137,11 @@ def test_inspection_finding_tasks_two_rounds_close_out_and_reopen(ledger, person
     tx.refresh_from_db()
     assert (tx.status, tx.percent_done, tx.deadline, tx.closed_on) == (Task.Status.REOPENED, 0, D(2026, 12, 31), None)
     with pytest.raises(RuleError) as exc:
-        services.task_close(actor=sup, task=tx, version=tx.version)
+        task_close(actor=sup, task=tx, version=tx.version)
     assert exc.value.problems[0].rule == "closeout.no_evidence"
     submit(officer_x, tx, 100, D(2026, 10, 20), files=[pdf("复查报告.pdf")])
     tx.refresh_from_db()
-    services.task_close(actor=sup, task=tx, version=tx.version, closed_on=D(2026, 10, 22))
+    task_close(actor=sup, task=tx, version=tx.version, closed_on=D(2026, 10, 22))
 
     # every state change is kept
     kinds = list(TaskEvent.objects.filter(task=tx).order_by("pk").values_list("kind", flat=True))
@@ -187,12 +189,12 @@ def test_progress_outside_a_round_and_the_round_item_it_answers(ledger, personas
     tx = ledger["xinpu"]
     first = submit(personas["xinpu"], tx, 10, D(2026, 6, 30))
     assert first.round_item is None
-    rnd = services.round_open(actor=personas["supervisor"], county=regions[COUNTY], on=D(2026, 11, 16))
+    rnd = round_open(actor=personas["supervisor"], county=regions[COUNTY], on=D(2026, 11, 16))
     second = submit(personas["xinpu"], tx, 30, D(2026, 11, 20))
     item = rnd.items.get(task=tx)
     assert second.round_item == item and item.report == second
     # a challenged item gets a new update: back to pending review
-    services.round_item_review(actor=personas["supervisor"], item=item, decision="challenged", note="请补充照片")
+    round_item_review(actor=personas["supervisor"], item=item, decision="challenged", note="请补充照片")
     submit(personas["xinpu"], tx, 35, D(2026, 11, 21))
     item.refresh_from_db()
     assert item.decision == RoundItem.Decision.PENDING and item.percent_reported == 35 and item.review_note == ""

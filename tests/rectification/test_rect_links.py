@@ -12,8 +12,9 @@ from django.urls import reverse
 
 from conftest import QIAOTOU, XINPU
 from landcycle.audit.models import AuditEntry
-from landcycle.rectification import services
 from landcycle.rectification.models import Task, TaskEvent
+from landcycle.rectification.services.edit import task_links_update, task_update
+from landcycle.rectification.services.ledger import task_create
 from landcycle.rules.problems import RuleError
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,7 @@ def test_an_officer_links_their_own_towns_objects(supervision_data, rectificatio
     d, q = rectification_data[XINPU], rectification_data[QIAOTOU]
     officer = personas["xinpu"]
     task = Task.objects.get(pk=d["task"].pk)
-    saved = services.task_links_update(
+    saved = task_links_update(
         actor=officer,
         task=task,
         version=task.version,
@@ -54,7 +55,7 @@ def test_an_officer_links_their_own_towns_objects(supervision_data, rectificatio
         ({"parks": [q["park"]]}, "parks"),
     ):
         with pytest.raises(RuleError) as exc:
-            services.task_links_update(actor=officer, task=saved, version=saved.version, **_links(d, **change))
+            task_links_update(actor=officer, task=saved, version=saved.version, **_links(d, **change))
         rules = {(p.rule, p.field) for p in exc.value.problems}
         assert ("task.link_other_town", field) in rules and ("scope.link", field) in rules
         assert all(p.zh and p.en for p in exc.value.problems)
@@ -71,7 +72,7 @@ def test_others_cannot_use_the_officers_link_page(supervision_data, rectificatio
     d = rectification_data[XINPU]
     task = d["task"]
     with pytest.raises((PermissionDenied, RuleError)):
-        services.task_links_update(actor=personas[who], task=task, version=task.version, **_links(d))
+        task_links_update(actor=personas[who], task=task, version=task.version, **_links(d))
     assert not Task.objects.get(pk=task.pk).contracts.exists()
 
 
@@ -90,11 +91,9 @@ def test_the_supervisor_links_objects_of_the_tasks_town_in_the_task_form(
         deadline=task.deadline,
     )
     with pytest.raises(RuleError) as exc:
-        services.task_update(
-            actor=sup, task=task, version=task.version, **fields, **_links(d, contracts=[q["contract"]])
-        )
+        task_update(actor=sup, task=task, version=task.version, **fields, **_links(d, contracts=[q["contract"]]))
     assert {p.rule for p in exc.value.problems} == {"task.link_other_town"}  # the county sees both towns
-    new = services.task_create(
+    new = task_create(
         actor=sup,
         finding=d["finding"],
         town=d["town"],
@@ -140,7 +139,7 @@ def test_linked_objects_and_their_tasks_link_to_each_other(client, supervision_d
     d, q = rectification_data[XINPU], rectification_data[QIAOTOU]
     for code, who in ((XINPU, "xinpu"), (QIAOTOU, "qiaotou")):
         t = rectification_data[code]["task"]
-        services.task_links_update(actor=personas[who], task=t, version=t.version, **_links(rectification_data[code]))
+        task_links_update(actor=personas[who], task=t, version=t.version, **_links(rectification_data[code]))
     client.force_login(personas["xinpu"])
     page = client.get(reverse("task_detail", args=[d["task"].pk])).content.decode()
     for name, obj in (

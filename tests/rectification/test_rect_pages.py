@@ -12,8 +12,9 @@ import pytest
 from django.urls import reverse
 
 from conftest import COUNTY, QIAOTOU, XINPU
-from landcycle.rectification import services
 from landcycle.rectification.models import Inspection
+from landcycle.rectification.services.ledger import inspection_create, suggestion_create, task_create
+from landcycle.rectification.services.rounds import round_item_review
 from landcycle.rectification.summary import county_summary
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +28,7 @@ def _body(resp) -> bytes:
 def _overdue_task(rectification_data, personas):
     """A 桥头镇 task past its deadline (red)."""
     d = rectification_data[QIAOTOU]
-    return services.task_create(
+    return task_create(
         actor=personas["supervisor"],
         finding=d["finding"],
         town=d["town"],
@@ -89,7 +90,7 @@ def test_a_check_is_recorded_from_the_ledger_page(client, rectification_data, pe
 
 def test_the_summary_is_generated_from_the_data(client, rectification_data, personas):
     _overdue_task(rectification_data, personas)
-    services.suggestion_create(
+    suggestion_create(
         actor=personas["supervisor"],
         inspection=rectification_data[QIAOTOU]["inspection"],
         text="建立园区企业台账",
@@ -108,9 +109,7 @@ def test_the_summary_is_generated_from_the_data(client, rectification_data, pers
 
 def test_the_round_page_shows_who_submitted_and_what_was_challenged(client, rectification_data, personas):
     d, q = rectification_data[XINPU], rectification_data[QIAOTOU]
-    services.round_item_review(
-        actor=personas["supervisor"], item=q["round_item"], decision="challenged", note="佐证材料不全"
-    )
+    round_item_review(actor=personas["supervisor"], item=q["round_item"], decision="challenged", note="佐证材料不全")
     client.force_login(personas["supervisor"])
     resp = client.get(reverse("round_detail", args=[d["round"].pk]))
     html = resp.content.decode()
@@ -175,7 +174,7 @@ def test_inspection_page_lists_findings_tasks_and_suggestions(client, rectificat
     assert reverse("task_create", args=[d["finding"].pk]) in html
     listing = client.get(reverse("inspection_list") + "?kind=check")
     assert listing.context["page_obj"].paginator.count == 2
-    county_wide = services.inspection_create(
+    county_wide = inspection_create(
         actor=personas["supervisor"],
         kind="revisit",
         title="回头看",

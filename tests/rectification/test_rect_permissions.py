@@ -15,8 +15,10 @@ from django.urls import reverse
 
 from conftest import COUNTY, QIAOTOU, RECTIFICATION_PDF, XINPU
 from landcycle.audit.models import AuditEntry
-from landcycle.rectification import services
 from landcycle.rectification.models import Evidence, Inspection, ProgressReport, RoundItem, Task
+from landcycle.rectification.services.ledger import check_record, finding_create, task_create
+from landcycle.rectification.services.progress import progress_submit, task_close
+from landcycle.rectification.services.rounds import round_close, round_item_review, round_open
 from landcycle.rules.problems import RuleError
 
 pytestmark = pytest.mark.django_db
@@ -44,17 +46,15 @@ def test_only_the_supervisor_writes_the_ledger(rectification_data, personas, reg
     user, d = personas[who], rectification_data[XINPU]
     before = _counts()
     writes = [
-        lambda: services.check_record(actor=user, held_on=D(2026, 11, 2), regions=[d["town"]], body="纪委"),
-        lambda: services.finding_create(
-            actor=user, inspection=d["inspection"], summary="问题", found_on=D(2026, 9, 10)
-        ),
-        lambda: services.task_create(
+        lambda: check_record(actor=user, held_on=D(2026, 11, 2), regions=[d["town"]], body="纪委"),
+        lambda: finding_create(actor=user, inspection=d["inspection"], summary="问题", found_on=D(2026, 9, 10)),
+        lambda: task_create(
             actor=user, finding=d["finding"], town=d["town"], title="任务", measures="措施", deadline=D(2026, 12, 31)
         ),
-        lambda: services.round_item_review(actor=user, item=d["round_item"], decision="confirmed"),
-        lambda: services.task_close(actor=user, task=d["task"], version=d["task"].version),
-        lambda: services.round_close(actor=user, round=d["round"]),
-        lambda: services.round_open(actor=user, county=regions[COUNTY], on=D(2026, 12, 1)),
+        lambda: round_item_review(actor=user, item=d["round_item"], decision="confirmed"),
+        lambda: task_close(actor=user, task=d["task"], version=d["task"].version),
+        lambda: round_close(actor=user, round=d["round"]),
+        lambda: round_open(actor=user, county=regions[COUNTY], on=D(2026, 12, 1)),
     ]
     for write in writes:
         with pytest.raises(PermissionDenied):
@@ -67,7 +67,7 @@ def test_only_town_officers_report_town_progress(rectification_data, personas, w
     task = rectification_data[XINPU]["task"]
     before = _counts()
     with pytest.raises(PermissionDenied):
-        services.progress_submit(
+        progress_submit(
             actor=personas[who], task=task, version=task.version, percent_done=70, text="x", reported_on=D(2026, 11, 25)
         )
     assert _counts() == before
@@ -77,7 +77,7 @@ def test_an_officer_reports_only_on_their_own_towns_tasks(rectification_data, pe
     other = rectification_data[QIAOTOU]["task"]
     before = _counts()
     with pytest.raises(RuleError) as exc:
-        services.progress_submit(
+        progress_submit(
             actor=personas["xinpu"],
             task=other,
             version=other.version,
@@ -91,7 +91,7 @@ def test_an_officer_reports_only_on_their_own_towns_tasks(rectification_data, pe
 
 def test_a_county_departments_task_is_reported_by_the_supervisor(rectification_data, personas, regions):
     sup = personas["supervisor"]
-    task = services.task_create(
+    task = task_create(
         actor=sup,
         finding=rectification_data[XINPU]["finding"],
         town=regions[COUNTY],
@@ -102,10 +102,10 @@ def test_a_county_departments_task_is_reported_by_the_supervisor(rectification_d
         assigned_on=D(2026, 9, 15),
     )
     with pytest.raises(PermissionDenied):
-        services.progress_submit(
+        progress_submit(
             actor=personas["xinpu"], task=task, version=1, percent_done=50, text="x", reported_on=D(2026, 11, 25)
         )
-    services.progress_submit(
+    progress_submit(
         actor=sup, task=task, version=1, percent_done=50, text="经信局书面报告", reported_on=D(2026, 11, 25)
     )
     assert Task.objects.get(pk=task.pk).percent_done == 50

@@ -13,10 +13,23 @@ from django.urls import reverse
 
 from conftest import COUNTY, RECTIFICATION_PDF, XINPU
 from landcycle.audit.models import AuditEntry
-from landcycle.rectification import services
 from landcycle.rectification.models import Inspection, RelapseCheck, Task
 from landcycle.rectification.policy import parse_policy, rectification_policy
-from landcycle.rectification.services_rounds import months_after
+from landcycle.rectification.services.ledger import (
+    check_record,
+    finding_create,
+    inspection_create,
+    suggestion_create,
+    task_create,
+)
+from landcycle.rectification.services.progress import progress_submit, task_close
+from landcycle.rectification.services.rounds import (
+    months_after,
+    relapse_check_review,
+    round_close,
+    round_item_review,
+    round_open,
+)
 from landcycle.rectification.summary import county_summary
 from landcycle.rules.problems import RuleError
 
@@ -33,11 +46,9 @@ def _closed_task(personas, d, closed_on: D, title="清理违建") -> Task:
     """A task of a check held 30 days before ``closed_on``, closed out on ``closed_on``."""
     sup = personas["supervisor"]
     held = closed_on - dt.timedelta(days=30)
-    check = services.check_record(
-        actor=sup, held_on=held, regions=[d["town"]], body="慈溪市纪委市监委", title=f"{title}检查"
-    )
-    finding = services.finding_create(actor=sup, inspection=check, found_on=held, summary=f"{title}问题")
-    task = services.task_create(
+    check = check_record(actor=sup, held_on=held, regions=[d["town"]], body="慈溪市纪委市监委", title=f"{title}检查")
+    finding = finding_create(actor=sup, inspection=check, found_on=held, summary=f"{title}问题")
+    task = task_create(
         actor=sup,
         finding=finding,
         town=d["town"],
@@ -46,7 +57,7 @@ def _closed_task(personas, d, closed_on: D, title="清理违建") -> Task:
         deadline=D(2026, 12, 31),
         assigned_on=held,
     )
-    report = services.progress_submit(
+    report = progress_submit(
         actor=personas["xinpu"],
         task=task,
         version=task.version,
@@ -58,7 +69,7 @@ def _closed_task(personas, d, closed_on: D, title="清理违建") -> Task:
     )
     task = report.task
     task.refresh_from_db()
-    return services.task_close(actor=sup, task=task, version=task.version, closed_on=closed_on)
+    return task_close(actor=sup, task=task, version=task.version, closed_on=closed_on)
 
 
 @pytest.fixture
@@ -71,9 +82,9 @@ def watched(rectification_data, personas, regions):
     sup = personas["supervisor"]
     for code in rectification_data:
         if "round_item" in rectification_data[code]:
-            services.round_item_review(actor=sup, item=rectification_data[code]["round_item"], decision="confirmed")
-    services.round_close(actor=sup, round=d["round"], on=D(2026, 11, 30))
-    rnd = services.round_open(actor=sup, county=regions[COUNTY], on=D(2026, 12, 1))
+            round_item_review(actor=sup, item=rectification_data[code]["round_item"], decision="confirmed")
+    round_close(actor=sup, round=d["round"], on=D(2026, 11, 30))
+    rnd = round_open(actor=sup, county=regions[COUNTY], on=D(2026, 12, 1))
     return {"recent": recent, "old": old, "round": rnd, "sup": sup}
 
 
@@ -89,15 +100,13 @@ def test_a_recently_closed_task_is_listed_for_re_checking_and_an_old_one_is_not(
 
 def test_holding_keeps_the_task_closed_and_writes_its_history(watched):
     check = RelapseCheck.objects.get(round=watched["round"])
-    services.relapse_check_review(
-        actor=watched["sup"], check=check, decision="held", note="现场复查未反弹", on=D(2026, 12, 3)
-    )
+    relapse_check_review(actor=watched["sup"], check=check, decision="held", note="现场复查未反弹", on=D(2026, 12, 3))
     task = Task.objects.get(pk=watched["recent"].pk)
     assert task.status == "closed"
     event = task.events.get(kind="rechecked")
     assert (event.on, event.round_id, event.note) == (D(2026, 12, 3), watched["round"].pk, "现场复查未反弹")
     with pytest.raises(RuleError) as exc:  # once per round
-        services.relapse_check_review(actor=watched["sup"], check=check, decision="relapsed", note="又违建")
+        relapse_check_review(actor=watched["sup"], check=check, decision="relapsed", note="又违建")
     assert "recheck.done" in {p.rule for p in exc.value.problems}
 
 
@@ -105,11 +114,11 @@ def test_a_failed_re_check_reopens_the_task_with_its_reason_in_one_step(watched)
     check = RelapseCheck.objects.get(round=watched["round"])
     audit = AuditEntry.objects.count()
     with pytest.raises(RuleError) as exc:
-        services.relapse_check_review(actor=watched["sup"], check=check, decision="relapsed", note=" ")
+        relapse_check_review(actor=watched["sup"], check=check, decision="relapsed", note=" ")
     assert {p.rule for p in exc.value.problems} == {"recheck.reason"}
     assert AuditEntry.objects.count() == audit and Task.objects.get(pk=watched["recent"].pk).status == "closed"
 
-    services.relapse_check_review(
+    relapse_check_review(
         actor=watched["sup"],
         check=check,
         decision="relapsed",
@@ -128,7 +137,7 @@ def test_a_failed_re_check_reopens_the_task_with_its_reason_in_one_step(watched)
 def test_only_the_supervisor_re_checks_and_not_after_the_round_closed(watched, personas, client):
     check = RelapseCheck.objects.get(round=watched["round"])
     with pytest.raises(Exception):
-        services.relapse_check_review(actor=personas["xinpu"], check=check, decision="held")
+        relapse_check_review(actor=personas["xinpu"], check=check, decision="held")
     client.force_login(personas["xinpu"])
     assert client.get(reverse("relapse_check_review", args=[check.pk])).status_code in (403, 404)
     # the round page lists it for everyone in scope; the supervisor gets the button
@@ -146,9 +155,9 @@ def test_only_the_supervisor_re_checks_and_not_after_the_round_closed(watched, p
         {"decision": "held", "on": "2026-12-04", "note": "", "deadline": ""},
     )
     assert resp.status_code == 302
-    services.round_close(actor=watched["sup"], round=watched["round"], on=D(2026, 12, 15))
+    round_close(actor=watched["sup"], round=watched["round"], on=D(2026, 12, 15))
     with pytest.raises(RuleError) as exc:
-        services.relapse_check_review(
+        relapse_check_review(
             actor=watched["sup"], check=RelapseCheck.objects.get(pk=check.pk), decision="relapsed", note="又违建"
         )
     assert "round.closed" in {p.rule for p in exc.value.problems}
@@ -168,11 +177,11 @@ def test_the_watch_period_is_the_countys_choice(rectification_data, personas, re
     sup = personas["supervisor"]
     for code in rectification_data:
         if "round_item" in rectification_data[code]:
-            services.round_item_review(actor=sup, item=rectification_data[code]["round_item"], decision="confirmed")
-    services.round_close(actor=sup, round=d["round"], on=D(2026, 11, 30))
+            round_item_review(actor=sup, item=rectification_data[code]["round_item"], decision="confirmed")
+    round_close(actor=sup, round=d["round"], on=D(2026, 11, 30))
     off = dataclasses.replace(rectification_policy(), relapse_watch_months=0)
-    monkeypatch.setattr("landcycle.rectification.services_rounds.rectification_policy", lambda: off)
-    rnd = services.round_open(actor=sup, county=regions[COUNTY], on=D(2026, 12, 1))
+    monkeypatch.setattr("landcycle.rectification.services.rounds.rectification_policy", lambda: off)
+    rnd = round_open(actor=sup, county=regions[COUNTY], on=D(2026, 12, 1))
     assert not RelapseCheck.objects.filter(round=rnd).exists()
 
 
@@ -185,7 +194,7 @@ def test_months_after_keeps_the_day_or_takes_the_months_last():
 
 def test_the_county_sentence_counts_each_source_apart(rectification_data, personas, regions):
     sup = personas["supervisor"]
-    xunshi = services.inspection_create(
+    xunshi = inspection_create(
         actor=sup,
         kind=Inspection.Kind.XUNSHI,
         title="省委巡视",
@@ -195,8 +204,8 @@ def test_the_county_sentence_counts_each_source_apart(rectification_data, person
         regions=[regions[COUNTY]],
     )
     for n in range(2):
-        services.finding_create(actor=sup, inspection=xunshi, summary=f"巡视问题{n}", found_on=D(2026, 4, 2))
-    services.suggestion_create(actor=sup, inspection=xunshi, text="巡视建议", made_on=D(2026, 4, 2))
+        finding_create(actor=sup, inspection=xunshi, summary=f"巡视问题{n}", found_on=D(2026, 4, 2))
+    suggestion_create(actor=sup, inspection=xunshi, text="巡视建议", made_on=D(2026, 4, 2))
     s = county_summary(sup, D(2026, 12, 1))
     # the two supervision checks of the fixture found 2 problems and made 2 suggestions; the provincial
     # inspection's 2 problems and 1 suggestion are not added to them

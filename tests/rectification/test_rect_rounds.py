@@ -11,10 +11,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from conftest import COUNTY, QIAOTOU, RECTIFICATION_PDF, XINPU
 from landcycle.audit.models import AuditEntry
-from landcycle.rectification import services
 from landcycle.rectification.colours import task_colour
 from landcycle.rectification.models import ProgressReport, Round, RoundItem, Task
 from landcycle.rectification.selectors import task_colours
+from landcycle.rectification.services.ledger import task_create
+from landcycle.rectification.services.progress import progress_submit, task_close
+from landcycle.rectification.services.rounds import round_close, round_item_review, round_open
 from landcycle.rules.problems import RuleError
 
 pytestmark = pytest.mark.django_db
@@ -40,15 +42,15 @@ def test_a_closed_rounds_snapshot_never_changes(rectification_data, personas, re
     d = rectification_data[XINPU]
     rnd = d["round"]
     for code in (XINPU, QIAOTOU):
-        services.round_item_review(actor=sup, item=rectification_data[code]["round_item"], decision="confirmed")
-    services.round_close(actor=sup, round=rnd, on=D(2026, 11, 30))
+        round_item_review(actor=sup, item=rectification_data[code]["round_item"], decision="confirmed")
+    round_close(actor=sup, round=rnd, on=D(2026, 11, 30))
     frozen, audit = _frozen(rnd), AuditEntry.objects.count()
     item = RoundItem.objects.get(pk=d["round_item"].pk)
     assert item.final["decision"] == "confirmed" and item.final["percent_reported"] == 75
 
     task = Task.objects.get(pk=d["task"].pk)
     attempts = [
-        lambda: services.progress_submit(
+        lambda: progress_submit(
             actor=officer,
             task=task,
             version=task.version,
@@ -58,8 +60,8 @@ def test_a_closed_rounds_snapshot_never_changes(rectification_data, personas, re
             item=item,
             files=[SimpleUploadedFile("补.pdf", RECTIFICATION_PDF)],
         ),
-        lambda: services.round_item_review(actor=sup, item=item, decision="challenged", note="改判"),
-        lambda: services.round_close(actor=sup, round=rnd, on=D(2026, 12, 1)),
+        lambda: round_item_review(actor=sup, item=item, decision="challenged", note="改判"),
+        lambda: round_close(actor=sup, round=rnd, on=D(2026, 12, 1)),
     ]
     for attempt in attempts:
         with pytest.raises(RuleError) as exc:
@@ -70,11 +72,11 @@ def test_a_closed_rounds_snapshot_never_changes(rectification_data, personas, re
     assert _frozen(rnd) == frozen and AuditEntry.objects.count() == audit
 
     # later work on the task does not touch the closed round
-    services.progress_submit(
+    progress_submit(
         actor=officer, task=task, version=task.version, percent_done=95, text="继续推进", reported_on=D(2026, 11, 29)
     )
     task.refresh_from_db()
-    services.task_close(actor=sup, task=task, version=task.version, closed_on=D(2026, 11, 29))
+    task_close(actor=sup, task=task, version=task.version, closed_on=D(2026, 11, 29))
     assert _frozen(rnd) == frozen
     assert ProgressReport.objects.filter(task=task).latest("pk").round_item is None  # no round is open now
 
@@ -90,20 +92,20 @@ def test_the_snapshot_is_taken_once_at_opening(rectification_data, personas):
 def test_one_round_at_a_time_in_order(rectification_data, personas, regions):
     sup, county = personas["supervisor"], regions[COUNTY]
     with pytest.raises(RuleError) as exc:
-        services.round_open(actor=sup, county=county, on=D(2026, 12, 1))
+        round_open(actor=sup, county=county, on=D(2026, 12, 1))
     assert "round.still_open" in {p.rule for p in exc.value.problems}
     with pytest.raises(RuleError) as exc:  # every submitted update must be confirmed or challenged first
-        services.round_close(actor=sup, round=rectification_data[XINPU]["round"], on=D(2026, 11, 30))
+        round_close(actor=sup, round=rectification_data[XINPU]["round"], on=D(2026, 11, 30))
     assert exc.value.problems[0].rule == "round.unreviewed" and "2" in exc.value.problems[0].zh
     for code in (XINPU, QIAOTOU):
-        services.round_item_review(actor=sup, item=rectification_data[code]["round_item"], decision="confirmed")
-    services.round_close(actor=sup, round=rectification_data[XINPU]["round"], on=D(2026, 11, 30))
+        round_item_review(actor=sup, item=rectification_data[code]["round_item"], decision="confirmed")
+    round_close(actor=sup, round=rectification_data[XINPU]["round"], on=D(2026, 11, 30))
     for day, rule in ((D(2026, 11, 20), "round.exists"), (D(2026, 10, 5), "round.past")):
         with pytest.raises(RuleError) as exc:
-            services.round_open(actor=sup, county=county, on=day)
+            round_open(actor=sup, county=county, on=day)
         assert exc.value.problems[0].rule == rule
     assert Round.objects.count() == 1
-    nxt = services.round_open(actor=sup, county=county, on=D(2026, 12, 1))
+    nxt = round_open(actor=sup, county=county, on=D(2026, 12, 1))
     assert (nxt.period_start, nxt.period_end) == (D(2026, 12, 1), D(2026, 12, 15))
 
 
@@ -111,7 +113,7 @@ def test_reviews_need_an_update_to_confirm_and_a_note_to_challenge(rectification
     sup = personas["supervisor"]
     d = rectification_data[XINPU]
     finding = d["finding"]
-    extra = services.task_create(
+    extra = task_create(
         actor=sup,
         finding=finding,
         town=d["town"],
@@ -122,32 +124,32 @@ def test_reviews_need_an_update_to_confirm_and_a_note_to_challenge(rectification
     )
     assert not RoundItem.objects.filter(task=extra).exists()  # assigned after the round opened: not in it
     with pytest.raises(RuleError) as exc:
-        services.round_item_review(actor=sup, item=d["round_item"], decision="challenged", note="  ")
+        round_item_review(actor=sup, item=d["round_item"], decision="challenged", note="  ")
     assert exc.value.problems[0].rule == "review.note"
-    services.round_item_review(actor=sup, item=d["round_item"], decision="confirmed")
-    services.round_item_review(actor=sup, item=rectification_data[QIAOTOU]["round_item"], decision="confirmed")
-    services.round_close(actor=sup, round=d["round"], on=D(2026, 11, 30))
-    rnd = services.round_open(actor=sup, county=regions[COUNTY], on=D(2026, 12, 1))
+    round_item_review(actor=sup, item=d["round_item"], decision="confirmed")
+    round_item_review(actor=sup, item=rectification_data[QIAOTOU]["round_item"], decision="confirmed")
+    round_close(actor=sup, round=d["round"], on=D(2026, 11, 30))
+    rnd = round_open(actor=sup, county=regions[COUNTY], on=D(2026, 12, 1))
     empty = rnd.items.get(task=extra)
     with pytest.raises(RuleError) as exc:
-        services.round_item_review(actor=sup, item=empty, decision="confirmed")
+        round_item_review(actor=sup, item=empty, decision="confirmed")
     assert exc.value.problems[0].rule == "review.no_update"
-    services.round_item_review(actor=sup, item=empty, decision="challenged", note="未报送进展")
+    round_item_review(actor=sup, item=empty, decision="challenged", note="未报送进展")
 
 
 def test_two_rounds_without_an_update_turn_a_task_red(rectification_data, personas, regions):
     sup = personas["supervisor"]
     d, q = rectification_data[XINPU], rectification_data[QIAOTOU]
-    services.round_item_review(actor=sup, item=d["round_item"], decision="confirmed")
-    services.round_item_review(actor=sup, item=q["round_item"], decision="challenged", note="进度滞后")
-    services.round_close(actor=sup, round=d["round"], on=D(2026, 11, 30))
+    round_item_review(actor=sup, item=d["round_item"], decision="confirmed")
+    round_item_review(actor=sup, item=q["round_item"], decision="challenged", note="进度滞后")
+    round_close(actor=sup, round=d["round"], on=D(2026, 11, 30))
     # 桥头镇: challenged in the last round → yellow; 新浦镇 confirmed → green
     colours = task_colours([d["task"], q["task"]], D(2026, 12, 1))
     assert colours[d["task"].pk].colour == "green" and colours[q["task"].pk].colour == "yellow"
     for start in (D(2026, 12, 1), D(2026, 12, 16)):  # two rounds where 新浦镇 says nothing
-        rnd = services.round_open(actor=sup, county=regions[COUNTY], on=start)
+        rnd = round_open(actor=sup, county=regions[COUNTY], on=start)
         task = Task.objects.get(pk=q["task"].pk)
-        services.progress_submit(
+        progress_submit(
             actor=personas["qiaotou"],
             task=task,
             version=task.version,
@@ -155,8 +157,8 @@ def test_two_rounds_without_an_update_turn_a_task_red(rectification_data, person
             text="已补充台账",
             reported_on=start,
         )
-        services.round_item_review(actor=sup, item=rnd.items.get(task=task), decision="confirmed", on=start)
-        services.round_close(actor=sup, round=rnd, on=start + dt.timedelta(days=14))
+        round_item_review(actor=sup, item=rnd.items.get(task=task), decision="confirmed", on=start)
+        round_close(actor=sup, round=rnd, on=start + dt.timedelta(days=14))
     q["task"].refresh_from_db()  # 90 % reported since
     colours = task_colours([d["task"], q["task"]], D(2026, 12, 18))
     red = colours[d["task"].pk]

@@ -10,13 +10,14 @@ import json
 
 import pytest
 from django.db import transaction
+from django.utils import translation
 
 from conftest import COUNTY
 from landcycle.accounts.services import system_user
 from landcycle.audit.models import AuditEntry
 from landcycle.audit.services import audit_verify
 from landcycle.rectification.models import Evidence, Inspection, RelapseCheck, Round, RoundItem, Task, TaskEvent
-from landcycle.rectification.sample import build_rectification_sample
+from landcycle.rectification.sample.build import build_rectification_sample
 from landcycle.rectification.summary import county_summary
 
 pytestmark = pytest.mark.django_db
@@ -69,7 +70,8 @@ def _digest() -> str:
 def test_the_sample_tells_the_seed_story(county):
     counts = build_rectification_sample(actor=county, today=D(2026, 11, 29))
     assert counts == {"inspections": 87, "findings": 4, "suggestions": 12, "tasks": 14, "rounds": 6}
-    s = county_summary(county, D(2026, 11, 29))
+    with translation.override("zh-hans"):  # the default language, whatever an earlier test left active
+        s = county_summary(county, D(2026, 11, 29))
     assert s["sentence_zh"].startswith(
         "累计开展监督检查86次，监督发现问题3个，提出意见建议12条。巡视“回头看”1次，反馈问题1个。"
     )

@@ -222,7 +222,7 @@ def link_problems(*, town, parks=(), parcels=(), enterprises=(), contracts=()) -
 def scope_problems(actor, **links) -> list[Problem]:
     """Objects a user links must be in the user's own scope (a town officer: their own town)."""
     problems = []
-    for field, town_of, label_zh, label_en in LINKS:
+    for field, _town_of, label_zh, label_en in LINKS:
         wrong = [str(o) for o in links.get(field, ()) if not in_scope(actor, _town(o, field))]
         if wrong:
             problems.append(

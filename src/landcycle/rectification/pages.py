@@ -1,37 +1,22 @@
-"""What the rectification views share: who may do what (404 otherwise, like an object outside scope),
-running a form through a service, rendering the form page."""
+"""What the rectification views share: is the reader the supervisor (the pages only the supervisor reaches
+wear ``write_or_404(Area.RECTIFICATION)``; who may update a task is ``services.common.may_update_task``,
+the rule the services apply too), running a form through a service, rendering the form page."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from landcycle.accounts.scope import can_write, in_scope
-from landcycle.registry.models import Region
+from landcycle.accounts.scope import Area, can_write
 from landcycle.rules.problems import RuleError
-
-from .services_progress import AREA, UPDATE_AREA
 
 
 def is_supervisor(user) -> bool:
     """May write the ledger: inspections, findings, tasks, rounds, reviews, close-out."""
-    return can_write(user, AREA)
-
-
-def require_supervisor(user) -> None:
-    if not is_supervisor(user):
-        raise Http404
-
-
-def may_update(user, task) -> bool:
-    """May report progress on ``task``: a town officer of its town (the supervisor for a county
-    department's task)."""
-    area = UPDATE_AREA if task.town.level == Region.Level.TOWN else AREA
-    return can_write(user, area) and in_scope(user, task.town)
+    return can_write(user, Area.RECTIFICATION)
 
 
 def round_name(rnd) -> str:

@@ -46,21 +46,21 @@ def access_inspection(user, pk) -> Inspection:
     try:
         return inspections_visible(user).get(pk=pk)
     except (Inspection.DoesNotExist, ValueError, TypeError):
-        raise Http404
+        raise Http404 from None
 
 
 def access_finding(user, pk) -> Finding:
     try:
         return Finding.objects.select_related("inspection").get(pk=pk, inspection__in=inspections_visible(user))
     except (Finding.DoesNotExist, ValueError, TypeError):
-        raise Http404
+        raise Http404 from None
 
 
 def access_suggestion(user, pk) -> Suggestion:
     try:
         return Suggestion.objects.select_related("inspection").get(pk=pk, inspection__in=inspections_visible(user))
     except (Suggestion.DoesNotExist, ValueError, TypeError):
-        raise Http404
+        raise Http404 from None
 
 
 def tasks_visible(user) -> QuerySet:
@@ -94,7 +94,7 @@ def access_round(user, pk) -> Round:
     try:
         return rounds_visible(user).select_related("county").get(pk=pk)
     except (Round.DoesNotExist, ValueError, TypeError):
-        raise Http404
+        raise Http404 from None
 
 
 def open_round(county) -> Round | None:

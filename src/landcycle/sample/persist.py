@@ -15,7 +15,7 @@ from landcycle.audit.models import AuditEntry
 from landcycle.audit.services import audit_record_many, snapshot
 from landcycle.evaluation.models import YearlyFigure
 from landcycle.evaluation.sample import evaluate_sample
-from landcycle.rectification.sample import build_rectification_sample
+from landcycle.rectification.sample.build import build_rectification_sample
 from landcycle.registry.models import Enterprise, Occupancy, Parcel, Park, Region
 from landcycle.registry.regions import regions_load
 

@@ -8,6 +8,8 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from ..models import Task
+
 register = template.Library()
 
 STATUS_COLOURS = {"open": "blue", "closed": "slate", "reopened": "magenta"}
@@ -85,6 +87,4 @@ def filesize(n):
 
 @register.filter
 def status_label(value):
-    from landcycle.rectification.models import Task
-
     return dict(Task.Status.choices).get(value, value or "")

@@ -6,6 +6,8 @@ from __future__ import annotations
 from django import template
 from django.utils import timezone
 
+from ..selectors import tasks_visible, with_colours
+
 register = template.Library()
 
 FIELDS = {"park": "parks", "parcel": "parcels", "enterprise": "enterprises", "contract": "contracts"}
@@ -13,8 +15,6 @@ FIELDS = {"park": "parks", "parcel": "parcels", "enterprise": "enterprises", "co
 
 @register.inclusion_tag("rectification/_linked_tasks.html", takes_context=True)
 def linked_tasks(context, obj):
-    from landcycle.rectification.selectors import tasks_visible, with_colours
-
     request = context.get("request")
     field = FIELDS.get(obj._meta.model_name)
     if request is None or field is None:

@@ -16,6 +16,14 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from landcycle.accounts.services import system_user
+from landcycle.rectification.export import ledger_xlsx, round_xlsx
+from landcycle.rectification.models import Round
+from landcycle.rectification.sample.build import build_rectification_sample
+from landcycle.rectification.selectors import round_units, tasks_visible, with_colours
+from landcycle.rectification.services.rounds import round_close, round_open
+from landcycle.rectification.summary import county_summary
+from landcycle.registry.models import Region
 from landcycle.rules.problems import RuleError
 
 
@@ -25,7 +33,7 @@ def _date(text: str | None) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise CommandError(f"不是日期（应为 2026-11-29）/ not a date (use 2026-11-29): {text}")
+        raise CommandError(f"不是日期（应为 2026-11-29）/ not a date (use 2026-11-29): {text}") from None
 
 
 class Command(BaseCommand):
@@ -40,17 +48,13 @@ class Command(BaseCommand):
         parser.add_argument("--round", type=int, help="对账轮次编号 / the round to export")
 
     def handle(self, *args, action, **opts):
-        from landcycle.accounts.services import system_user
-
         actor = system_user()
         try:
             getattr(self, "do_" + action.replace("-", "_"))(actor, opts)
         except RuleError as exc:
-            raise CommandError("\n".join(p.message for p in exc.problems))
+            raise CommandError("\n".join(p.message for p in exc.problems)) from exc
 
     def do_summary(self, actor, opts):
-        from landcycle.rectification.summary import county_summary
-
         s = county_summary(actor, _date(opts.get("as_of")))
         self.stdout.write(s["sentence_zh"])
         self.stdout.write(s["sentence_en"])
@@ -64,8 +68,6 @@ class Command(BaseCommand):
             )
 
     def do_colours(self, actor, opts):
-        from landcycle.rectification.selectors import tasks_visible, with_colours
-
         as_of = _date(opts.get("as_of"))
         for t in with_colours(tasks_visible(actor).select_related("town").order_by("finding__number", "number"), as_of):
             colour = t.tc.colour if t.is_open else "-"
@@ -74,30 +76,20 @@ class Command(BaseCommand):
             )
 
     def do_round_open(self, actor, opts):
-        from landcycle.rectification import services
-
-        rnd = services.round_open(actor=actor, on=_date(opts.get("on")))
+        rnd = round_open(actor=actor, on=_date(opts.get("on")))
         self.stdout.write(
             f"已开启 / opened: {rnd.label_zh} ({rnd.period_start} – {rnd.period_end}), "
             f"{rnd.items.count()} 项 / items, 报送截止 / due {rnd.due_on}"
         )
 
     def do_round_close(self, actor, opts):
-        from landcycle.rectification import services
-        from landcycle.rectification.models import Round
-
         rnd = Round.objects.filter(status=Round.Status.OPEN).order_by("-period_start").first()
         if rnd is None:
             raise CommandError("没有进行中的对账 / no round is open")
-        rnd = services.round_close(actor=actor, round=rnd, on=_date(opts.get("on")))
+        rnd = round_close(actor=actor, round=rnd, on=_date(opts.get("on")))
         self.stdout.write(f"已结束 / closed: {rnd.label_zh}, 未报送 / flagged {rnd.items.filter(flagged=True).count()}")
 
     def do_export(self, actor, opts):
-        from landcycle.rectification.export import ledger_xlsx, round_xlsx
-        from landcycle.rectification.models import Round
-        from landcycle.rectification.selectors import round_units, tasks_visible, with_colours
-        from landcycle.registry.models import Region
-
         if not opts.get("out"):
             raise CommandError("--out FILE.xlsx")
         if opts.get("round"):
@@ -123,8 +115,6 @@ class Command(BaseCommand):
         self.stdout.write(f"{title} -> {opts['out']}")
 
     def do_sample(self, actor, opts):
-        from landcycle.rectification.sample import build_rectification_sample
-
         today = _date(opts.get("today")) if opts.get("today") else dt.date(2026, 11, 29)
         counts = build_rectification_sample(actor=actor, today=today)
         self.stdout.write(", ".join(f"{k} {v}" for k, v in counts.items()))

@@ -1,104 +1,28 @@
-"""Progress of a task (进展报送 with evidence), close-out (销号) and reopening on relapse (反弹重启).
-
-Two people never overwrite each other: every write to a task is ``UPDATE … SET version = version + 1
-WHERE id = … AND version = <the version the writer's form showed>`` (:func:`task_lock`). When someone else
-wrote first, no row matches and the second writer gets a bilingual conflict problem; nothing of theirs is
-written (the transaction rolls back) and they reload the page to see the other update.
-"""
+"""Progress of a task (进展报送 with evidence), close-out (销号) and reopening on relapse (反弹重启). Every
+write goes through the task's optimistic lock (:func:`.common.task_lock`)."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from landcycle.accounts.scope import require_write
+from landcycle.accounts.models import User
+from landcycle.accounts.scope import Area, require_write
 from landcycle.audit.services import audit_record, snapshot
 from landcycle.registry.checks import raise_if
-from landcycle.registry.models import Region
-from landcycle.rules.problems import Problem, RuleError
+from landcycle.rules.problems import Problem
 
-from .checks import plausible_dates, progress_problems, reason_problems
-from .evidence import evidence_problems, store
-from .models import Evidence, ProgressReport, Round, RoundItem, Task, TaskEvent
-from .policy import rectification_policy
-
-AREA = "rectification"  # the supervisor (纪检监督员)
-UPDATE_AREA = "rectification_update"  # town officers: their own town's tasks
-
-
-def actor_name(actor) -> str:
-    """The name shown in a task's history: the person's name, else the user name."""
-    return (getattr(actor, "display_name", "") or getattr(actor, "username", None) or "system")[:150]
-
-
-def require_update(actor, task: Task) -> None:
-    """Town officers report the progress of their town's tasks; the progress of a county department's
-    task is entered by the supervisor (纪委 collects the departments' reports)."""
-    area = UPDATE_AREA if task.town.level == Region.Level.TOWN else AREA
-    require_write(actor, area, task.town, field="task")
-
-
-def conflict_problem(task: Task, seen: int) -> Problem:
-    current = Task.objects.filter(pk=task.pk).values_list("version", flat=True).first()
-    return Problem(
-        "version",
-        "task.conflict",
-        f"任务{task.number}已被他人更新（您打开时为第{seen}版，现为第{current}版），您的修改未保存。"
-        f"请刷新页面，查看最新情况后重新填写。",
-        f"Task {task.number} was changed by someone else while you were editing (you saw version {seen}, "
-        f"it is now version {current}); your change was not saved. Reload the page, read the latest "
-        f"update and enter yours again.",
-    )
-
-
-def task_lock(task: Task, version, **changes) -> Task:
-    """Apply ``changes`` only if the task is still at ``version`` (optimistic lock); refresh ``task``."""
-    try:
-        seen = int(version)
-    except (TypeError, ValueError):
-        raise RuleError(
-            [
-                Problem(
-                    "version",
-                    "task.version",
-                    "缺少任务版本号，请刷新页面后重试",
-                    "The task's version is missing: reload the page and try again",
-                )
-            ]
-        )
-    if not Task.objects.filter(pk=task.pk, version=seen).update(version=F("version") + 1, **changes):
-        raise RuleError([conflict_problem(task, seen)])
-    task.refresh_from_db()
-    return task
-
-
-def record_event(
-    *,
-    task: Task,
-    kind: str,
-    actor,
-    on: dt.date,
-    round: Round | None = None,
-    from_status: str = "",
-    to_status: str = "",
-    percent_done: int | None = None,
-    note: str = "",
-) -> TaskEvent:
-    return TaskEvent.objects.create(
-        task=task,
-        kind=kind,
-        on=on,
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=actor_name(actor),
-        round=round,
-        from_status=from_status,
-        to_status=to_status or from_status,
-        percent_done=percent_done,
-        note=note,
-    )
+from ..checks import plausible_dates, progress_problems, reason_problems
+from ..evidence import evidence_problems, store
+from ..models import Evidence, ProgressReport, Round, RoundItem, Task, TaskEvent
+from ..policy import rectification_policy
+from .common import actor_name, record_event, require_update, task_lock
 
 
 def _round_closed(item: RoundItem) -> Problem:
@@ -114,12 +38,12 @@ def _round_closed(item: RoundItem) -> Problem:
 @transaction.atomic
 def progress_submit(
     *,
-    actor,
+    actor: User,
     task: Task,
-    version,
-    percent_done,
+    version: int | str | None,
+    percent_done: int,
     text: str,
-    files=(),
+    files: Iterable[UploadedFile] = (),
     reported_on: dt.date | None = None,
     request_close: bool = False,
     item: RoundItem | None = None,
@@ -227,7 +151,7 @@ def progress_submit(
     return report
 
 
-def evidence_since_reopen(task: Task):
+def evidence_since_reopen(task: Task) -> QuerySet:
     """The evidence that counts for a close-out: uploaded after the task was last reopened."""
     qs = Evidence.objects.filter(task=task)
     last = TaskEvent.objects.filter(task=task, kind=TaskEvent.Kind.REOPENED).order_by("-pk").first()
@@ -237,10 +161,12 @@ def evidence_since_reopen(task: Task):
 
 
 @transaction.atomic
-def task_close(*, actor, task: Task, version, note: str = "", closed_on: dt.date | None = None) -> Task:
+def task_close(
+    *, actor: User, task: Task, version: int | str | None, note: str = "", closed_on: dt.date | None = None
+) -> Task:
     """销号: the supervisor closes a task after checking its evidence. Refused without evidence (since the
     last reopening)."""
-    require_write(actor, AREA, task.town, field="task")
+    require_write(actor, Area.RECTIFICATION, task.town, field="task")
     closed_on = closed_on or timezone.localdate()
     problems = []
     if not task.is_open:
@@ -298,11 +224,17 @@ def task_close(*, actor, task: Task, version, note: str = "", closed_on: dt.date
 
 @transaction.atomic
 def task_reopen(
-    *, actor, task: Task, version, reason: str, reopened_on: dt.date | None = None, deadline: dt.date | None = None
+    *,
+    actor: User,
+    task: Task,
+    version: int | str | None,
+    reason: str,
+    reopened_on: dt.date | None = None,
+    deadline: dt.date | None = None,
 ) -> Task:
     """反弹重启: a closed task reopens on relapse, with its reason (and a new deadline when given). Its
     progress starts again from 0; the history keeps everything before."""
-    require_write(actor, AREA, task.town, field="task")
+    require_write(actor, Area.RECTIFICATION, task.town, field="task")
     reopened_on = reopened_on or timezone.localdate()
     problems = reason_problems(
         "reason", reason, "reopen.reason", "重启须写明反弹情况（原因）", "Reopening needs the reason (what relapsed)"
@@ -337,7 +269,7 @@ def task_reopen(
         )
     raise_if(problems)
     before, old = snapshot(task), task.status
-    changes = {"status": Task.Status.REOPENED, "closed_on": None, "percent_done": 0}
+    changes: dict[str, Any] = {"status": Task.Status.REOPENED, "closed_on": None, "percent_done": 0}
     if deadline is not None:
         changes["deadline"] = deadline
     task_lock(task, version, **changes)

@@ -4,7 +4,7 @@ them found the report's 3 problems and made its 12 suggestions), tasks for 新�
 county departments (linked to 敦和园区, 桥头镇东/西工业区 and 彭桥工业园区 when the sample parks exist, and to
 敦和园区's parcels being vacated, the firms that have not left and the contracts of its re-granted lots), six
 twice-monthly rounds from 2026-09-01 (five reconciled, the sixth open on 2026-11-29), close-outs, the 回头看 re-checks of closed tasks in every round
-(one of them finds the relapse that reopens a task). Deterministic (sample_data.py holds the story).
+(one of them finds the relapse that reopens a task). Deterministic (data.py holds the story).
 
 Everything goes through the services (checked and audited as a person would do it: the demo supervisor
 records and reviews, each town's demo officer reports); the 86 checks are written in bulk with one audit row
@@ -23,12 +23,14 @@ from landcycle.audit.services import audit_record_many
 from landcycle.registry.models import Enterprise, Parcel, Park, Region
 from landcycle.supervision.models import Contract
 
-from . import sample_data as S
-from . import services
-from .cadence import next_period, period_containing
-from .colours import work_calendar
-from .models import Inspection, RoundItem, Task
-from .policy import rectification_policy
+from ..cadence import next_period, period_containing
+from ..colours import work_calendar
+from ..models import Inspection, RoundItem, Task
+from ..policy import rectification_policy
+from ..services.ledger import finding_create, inspection_create, suggestion_create, task_create
+from ..services.progress import progress_submit, task_close
+from ..services.rounds import relapse_check_review, round_close, round_item_review, round_open
+from . import data as S
 
 COUNTY = "330282"
 PEOPLE = {"supervisor": "supervisor", S.XINPU: "xinpu", S.QIAOTOU: "qiaotou", S.HENGHE: "henghe"}
@@ -124,7 +126,7 @@ def _submit(officer, task, pct, day, item=None, *, close=False, label=""):
     if pct % 20 == 0:
         files.append(_jpg(f"现场照片-{task.number}-{day.isoformat()}"))
     task.refresh_from_db()
-    return services.progress_submit(
+    return progress_submit(
         actor=officer,
         task=task,
         version=task.version,
@@ -149,7 +151,7 @@ def _progress_text(pct: int, close: bool) -> str:
 
 def _close(supervisor, task, day, note="经核查佐证材料，整改到位，同意销号"):
     task.refresh_from_db()
-    services.task_close(actor=supervisor, task=task, version=task.version, note=note, closed_on=day)
+    task_close(actor=supervisor, task=task, version=task.version, note=note, closed_on=day)
 
 
 def _rechecks(sup, rnd, tasks: dict, k: int, day: dt.date, reconciled: bool) -> None:
@@ -158,7 +160,7 @@ def _rechecks(sup, rnd, tasks: dict, k: int, day: dt.date, reconciled: bool) -> 
     relapse_key, relapse_on, relapse_deadline, relapse_reason = S.RELAPSE
     for check in rnd.relapse_checks.select_related("task"):
         if k == S.RELAPSE_ROUND and check.task_id == tasks[relapse_key].pk:
-            services.relapse_check_review(
+            relapse_check_review(
                 actor=sup,
                 check=check,
                 decision="relapsed",
@@ -167,7 +169,7 @@ def _rechecks(sup, rnd, tasks: dict, k: int, day: dt.date, reconciled: bool) -> 
                 deadline=relapse_deadline,
             )
         elif reconciled:
-            services.relapse_check_review(actor=sup, check=check, decision="held", note=S.RECHECK_HELD, on=day)
+            relapse_check_review(actor=sup, check=check, decision="held", note=S.RECHECK_HELD, on=day)
 
 
 def _round(people, rnd, tasks: dict, k: int, today: dt.date) -> None:
@@ -188,7 +190,7 @@ def _round(people, rnd, tasks: dict, k: int, today: dt.date) -> None:
         if rest == "pending":
             continue
         challenged = rest.startswith("c:")
-        services.round_item_review(
+        round_item_review(
             actor=sup,
             item=item,
             on=review_day,
@@ -207,10 +209,8 @@ def build_rectification_sample(*, actor, today: dt.date = dt.date(2026, 11, 29))
     regions = {r.code: r for r in Region.objects.filter(code__in=[COUNTY, S.XINPU, S.QIAOTOU, S.HENGHE])}
     people = _people(actor)
     sup = people["supervisor"]
-    revisit = services.inspection_create(
-        actor=sup, kind=Inspection.Kind.REVISIT, regions=[regions[COUNTY]], **S.REVISIT
-    )
-    fed_back = services.finding_create(
+    revisit = inspection_create(actor=sup, kind=Inspection.Kind.REVISIT, regions=[regions[COUNTY]], **S.REVISIT)
+    fed_back = finding_create(
         actor=sup,
         inspection=revisit,
         summary=S.REVISIT_FINDING[0],
@@ -219,7 +219,7 @@ def build_rectification_sample(*, actor, today: dt.date = dt.date(2026, 11, 29))
     )
     checks, findings = [], []
     for (title, body, code, day), (summary, text) in zip(S.FINDING_CHECKS, S.FINDINGS, strict=False):
-        check = services.inspection_create(
+        check = inspection_create(
             actor=sup,
             kind=Inspection.Kind.CHECK,
             title=title,
@@ -229,11 +229,9 @@ def build_rectification_sample(*, actor, today: dt.date = dt.date(2026, 11, 29))
             regions=[regions[code or COUNTY]],
         )
         checks.append(check)
-        findings.append(
-            services.finding_create(actor=sup, inspection=check, summary=summary, source_text=text, found_on=day)
-        )
+        findings.append(finding_create(actor=sup, inspection=check, summary=summary, source_text=text, found_on=day))
     for number, text in S.SUGGESTIONS:
-        services.suggestion_create(
+        suggestion_create(
             actor=sup,
             inspection=checks[number - 1 if number else 1],
             text=text,
@@ -242,9 +240,9 @@ def build_rectification_sample(*, actor, today: dt.date = dt.date(2026, 11, 29))
         )
     parks = {p.name: p for p in Park.objects.filter(town__code__in=[S.XINPU, S.QIAOTOU, S.HENGHE])}
     tasks: dict[str, Task] = {}
-    for key, f, town, dept, person, title, measures, deadline, park_names, before, _rounds in S.TASKS:
+    for key, f, town, dept, person, title, measures, deadline, park_names, _before, _rounds in S.TASKS:
         linked = [parks[n] for n in park_names if n in parks]
-        tasks[key] = services.task_create(
+        tasks[key] = task_create(
             actor=sup,
             finding=findings[f - 1] if f else fed_back,
             town=regions[town or COUNTY],
@@ -257,7 +255,7 @@ def build_rectification_sample(*, actor, today: dt.date = dt.date(2026, 11, 29))
             parks=linked,
             **_links(key, linked),
         )
-    for key, f, town, *_rest, before, _rounds in S.TASKS:
+    for key, _f, town, *_rest, before, _rounds in S.TASKS:
         officer = people[town] if town else sup
         for day, pct in before:
             _submit(officer, tasks[key], pct, day, close=pct == 100)
@@ -267,10 +265,10 @@ def build_rectification_sample(*, actor, today: dt.date = dt.date(2026, 11, 29))
     period = period_containing(S.FIRST_ROUND, starts)
     opened_after = period.start
     for k in range(S.ROUNDS):
-        rnd = services.round_open(actor=sup, county=regions[COUNTY], on=max(period.start, opened_after))
+        rnd = round_open(actor=sup, county=regions[COUNTY], on=max(period.start, opened_after))
         _round(people, rnd, tasks, k, today)
         if rnd.due_on <= today:  # reconciled on the day the updates were due
-            services.round_close(actor=sup, round=rnd, on=rnd.due_on)
+            round_close(actor=sup, round=rnd, on=rnd.due_on)
             opened_after = rnd.due_on
         period = next_period(period, starts)
     bulk_checks = _checks(actor, sup, regions, today)

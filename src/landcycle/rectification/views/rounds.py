@@ -14,18 +14,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
-from landcycle.accounts.scope import scoped
+from landcycle.accounts.scope import Area, scoped, write_or_404
 from landcycle.kit.listing import kpi
 
-from . import services
-from .cadence import period_containing
-from .export import round_workbook
-from .forms import DateForm, RecheckForm, ReviewForm
-from .models import RelapseCheck, Round, RoundItem
-from .pages import crumbs, is_supervisor, may_update, render_form, require_supervisor, round_name, run_form
-from .policy import rectification_policy
-from .selectors import access_item, access_recheck, access_round, round_units, rounds_visible
-from .views_tasks import progress_form
+from ..cadence import period_containing
+from ..export import round_workbook
+from ..forms import DateForm, RecheckForm, ReviewForm
+from ..models import RelapseCheck, Round, RoundItem
+from ..pages import crumbs, is_supervisor, render_form, round_name, run_form
+from ..policy import rectification_policy
+from ..selectors import access_item, access_recheck, access_round, round_units, rounds_visible
+from ..services import rounds as round_services
+from ..services.common import may_update_task
+from .tasks import progress_form
 
 ITEM_ORDER = ("-task__town__level", "task__town__code", "task__department", "task__number", "pk")
 
@@ -75,7 +76,7 @@ def round_detail(request, pk):
         .order_by(*ITEM_ORDER)
     )
     for i in items:
-        i.can_submit = rnd.is_open and may_update(user, i.task) and i.task.is_open
+        i.can_submit = rnd.is_open and may_update_task(user, i.task) and i.task.is_open
     units = round_units(items)
     n = len(items)
     sub = sum(i.submitted for i in items)
@@ -124,14 +125,14 @@ def round_detail(request, pk):
     )
 
 
+@write_or_404(Area.RECTIFICATION)
 def round_open(request):
-    require_supervisor(request.user)
     policy = rectification_policy()
     form = DateForm(request.POST or None, user=request.user, initial={"on": timezone.localdate()}, label=_("开启日期"))
     rnd = run_form(
         request,
         form,
-        lambda d: services.round_open(actor=request.user, on=d["on"]),
+        lambda d: round_services.round_open(actor=request.user, on=d["on"]),
         success=_("已开启本轮对账，所有未销号任务已生成快照。"),
     )
     if rnd:
@@ -154,14 +155,14 @@ def round_open(request):
     )
 
 
+@write_or_404(Area.RECTIFICATION)
 def round_close(request, pk):
-    require_supervisor(request.user)
     rnd = access_round(request.user, pk)
     form = DateForm(request.POST or None, user=request.user, initial={"on": timezone.localdate()}, label=_("结束日期"))
     saved = run_form(
         request,
         form,
-        lambda d: services.round_close(actor=request.user, round=rnd, on=d["on"]),
+        lambda d: round_services.round_close(actor=request.user, round=rnd, on=d["on"]),
         success=_("本轮对账已结束，未报送的事项已标记，快照不再改变。"),
     )
     if saved:
@@ -189,13 +190,13 @@ def round_close(request, pk):
 
 def round_item_submit(request, pk):
     item = access_item(request.user, pk)
-    if not may_update(request.user, item.task):
+    if not may_update_task(request.user, item.task):
         raise Http404
     return progress_form(request, item.task, item=item)
 
 
+@write_or_404(Area.RECTIFICATION)
 def round_item_review(request, pk):
-    require_supervisor(request.user)
     item = access_item(request.user, pk)
     initial = {
         "seen_report": item.report_id,
@@ -206,7 +207,7 @@ def round_item_review(request, pk):
     saved = run_form(
         request,
         form,
-        lambda d: services.round_item_review(
+        lambda d: round_services.round_item_review(
             actor=request.user, item=item, decision=d["decision"], note=d["note"], seen_report=d["seen_report"]
         ),
         success=_("审核结果已保存。"),
@@ -224,14 +225,14 @@ def round_item_review(request, pk):
     )
 
 
+@write_or_404(Area.RECTIFICATION)
 def relapse_check_review(request, pk):
-    require_supervisor(request.user)
     check = access_recheck(request.user, pk)
     form = RecheckForm(request.POST or None, user=request.user, initial={"on": timezone.localdate()})
     saved = run_form(
         request,
         form,
-        lambda d: services.relapse_check_review(
+        lambda d: round_services.relapse_check_review(
             actor=request.user, check=check, decision=d["decision"], note=d["note"], on=d["on"], deadline=d["deadline"]
         ),
         success=_("复核结果已保存。"),

@@ -14,8 +14,8 @@ from landcycle.kit.forms import DATE, EditForm
 from landcycle.registry.models import Region
 from landcycle.rules.problems import Problem
 
-from .forms_links import LinkFields
-from .models import Inspection, RelapseCheck, RoundItem
+from ..models import Inspection, RelapseCheck, RoundItem
+from .links import LinkFields
 
 
 class RectForm(EditForm):

@@ -1,27 +1,20 @@
-"""Writes of the rectification ledger. Each is keyword-only, atomic, checks the actor's role and scope
-(``accounts.scope.require_write``: area "rectification" for the supervisor — inspections, findings,
-suggestions, tasks, rounds, reviews, close-out; area "rectification_update" for town officers — the
-progress of their own town's tasks), runs the checks of ``checks.py`` and Django's field checks, and
-records an audit row in the same transaction. A ``RuleError`` (bilingual problems naming the field and
-the rule) writes nothing.
-
-Progress, close-out and reopening are in ``services_progress``; reconciliation rounds in
-``services_rounds``; edits of what was recorded in ``services_edit``; all are re-exported here.
-"""
+"""What the rectification ledger records: inspections (巡视、巡察、“回头看”、监督检查) and the checks held,
+their findings (问题) and suggestions (意见建议), and the tasks (整改任务) assigned to a responsible unit."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Model, QuerySet
 
-from landcycle.accounts.scope import require_write
+from landcycle.accounts.models import User
+from landcycle.accounts.scope import Area, require_write
 from landcycle.audit.services import audit_record, snapshot
-from landcycle.registry.checks import field_problems, raise_if
 from landcycle.registry.models import Region
 
-from .checks import (
+from ..checks import (
     finding_problems,
     inspection_problems,
     link_problems,
@@ -29,54 +22,31 @@ from .checks import (
     suggestion_problems,
     task_problems,
 )
-from .models import Finding, Inspection, Suggestion, Task, TaskEvent
-from .services_progress import (
-    AREA,
-    UPDATE_AREA,  # noqa: F401 (re-exported)
-    progress_submit,  # noqa: F401 (re-exported)
-    record_event,
-    task_close,  # noqa: F401
-    task_reopen,  # noqa: F401 (re-exported)
-)
-from .services_rounds import relapse_check_review, round_close, round_item_review, round_open  # noqa: F401
+from ..models import Finding, Inspection, Suggestion, Task, TaskEvent
+from .common import checked, inspection_snapshot, record_event, region_code, task_snapshot
 
 CHECK_TITLE = "监督检查"
-
-
-def _checked(obj, problems, exclude=()) -> None:
-    named = {p.field for p in problems}
-    problems += [p for p in field_problems(obj, exclude=list(exclude)) if p.field not in named]
-    raise_if(problems)
-
-
-def inspection_snapshot(insp: Inspection) -> dict:
-    return {**snapshot(insp), "regions": sorted(insp.regions.values_list("code", flat=True))}
-
-
-def _region_code(regions) -> str:
-    codes = sorted(r.code for r in regions)
-    return codes[0] if len(codes) == 1 else (codes[0][:6] if codes else "")
 
 
 # ------------------------------------------------------------------ inspections
 @transaction.atomic
 def inspection_create(
     *,
-    actor,
+    actor: User,
     kind: str,
     title: str,
     body: str,
     started_on: dt.date,
     ended_on: dt.date | None = None,
-    regions=(),
+    regions: Iterable[Region] = (),
     other_units: str = "",
     summary: str = "",
 ) -> Inspection:
     """Record an inspection (巡视、巡察、“回头看”、监督检查) and the regions it covered."""
-    require_write(actor, AREA)
+    require_write(actor, Area.RECTIFICATION)
     regions = list(regions)
     for region in regions:
-        require_write(actor, AREA, region, field="regions")
+        require_write(actor, Area.RECTIFICATION, region, field="regions")
     problems = inspection_problems(
         kind=kind,
         title=title,
@@ -97,20 +67,22 @@ def inspection_create(
         summary=(summary or "").strip(),
         recorded_by=actor if getattr(actor, "pk", None) else None,
     )
-    _checked(insp, problems, exclude=["started_on"] if not isinstance(started_on, dt.date) else ())
+    checked(insp, problems, exclude=["started_on"] if not isinstance(started_on, dt.date) else ())
     insp.save()
     insp.regions.set(regions)
     audit_record(
         actor=actor,
         action="inspection.create",
         obj=insp,
-        region_code=_region_code(regions),
+        region_code=region_code(regions),
         after=inspection_snapshot(insp),
     )
     return insp
 
 
-def check_record(*, actor, held_on: dt.date, regions, body: str, title: str = "", summary: str = "") -> Inspection:
+def check_record(
+    *, actor: User, held_on: dt.date, regions: Iterable[Region], body: str, title: str = "", summary: str = ""
+) -> Inspection:
     """A supervision check held (监督检查): one line on the ledger page."""
     return inspection_create(
         actor=actor,
@@ -125,15 +97,21 @@ def check_record(*, actor, held_on: dt.date, regions, body: str, title: str = ""
 
 
 # ------------------------------------------------------------------ findings and suggestions
-def _next_number(qs) -> int:
+def _next_number(qs: QuerySet) -> int:
     return (qs.aggregate(n=Max("number"))["n"] or 0) + 1
 
 
 @transaction.atomic
 def finding_create(
-    *, actor, inspection: Inspection, summary: str, found_on: dt.date, source_text: str = "", number: int | None = None
+    *,
+    actor: User,
+    inspection: Inspection,
+    summary: str,
+    found_on: dt.date,
+    source_text: str = "",
+    number: int | None = None,
 ) -> Finding:
-    require_write(actor, AREA)
+    require_write(actor, Area.RECTIFICATION)
     problems = finding_problems(inspection=inspection, summary=summary, found_on=found_on)
     finding = Finding(
         inspection=inspection,
@@ -142,14 +120,14 @@ def finding_create(
         source_text=(source_text or "").strip(),
         number=number or _next_number(Finding.objects.filter(inspection=inspection)),
     )
-    _checked(finding, problems, exclude=["found_on"] if not isinstance(found_on, dt.date) else ())
+    checked(finding, problems, exclude=["found_on"] if not isinstance(found_on, dt.date) else ())
     finding.save()
     audit_record(
         actor=actor,
         action="finding.create",
         obj=finding,
         after=snapshot(finding),
-        region_code=_region_code(inspection.regions.all()),
+        region_code=region_code(inspection.regions.all()),
     )
     return finding
 
@@ -157,14 +135,14 @@ def finding_create(
 @transaction.atomic
 def suggestion_create(
     *,
-    actor,
+    actor: User,
     inspection: Inspection,
     text: str,
     made_on: dt.date,
     finding: Finding | None = None,
     number: int | None = None,
 ) -> Suggestion:
-    require_write(actor, AREA)
+    require_write(actor, Area.RECTIFICATION)
     problems = suggestion_problems(inspection=inspection, text=text, made_on=made_on, finding=finding)
     sug = Suggestion(
         inspection=inspection,
@@ -173,29 +151,19 @@ def suggestion_create(
         made_on=made_on,
         number=number or _next_number(Suggestion.objects.filter(inspection=inspection)),
     )
-    _checked(sug, problems, exclude=["made_on"] if not isinstance(made_on, dt.date) else ())
+    checked(sug, problems, exclude=["made_on"] if not isinstance(made_on, dt.date) else ())
     sug.save()
     audit_record(
         actor=actor,
         action="suggestion.create",
         obj=sug,
         after=snapshot(sug),
-        region_code=_region_code(inspection.regions.all()),
+        region_code=region_code(inspection.regions.all()),
     )
     return sug
 
 
 # ------------------------------------------------------------------ tasks
-def task_snapshot(task: Task) -> dict:
-    return {
-        **snapshot(task),
-        "parks": sorted(task.parks.values_list("code", flat=True)),
-        "parcels": sorted(task.parcels.values_list("number", flat=True)),
-        "enterprises": sorted(task.enterprises.values_list("uscc", flat=True)),
-        "contracts": sorted(task.contracts.values_list("number", flat=True)),
-    }
-
-
 def _next_task_number(finding: Finding) -> str:
     taken = set(Task.objects.filter(finding=finding).values_list("number", flat=True))
     k = 1
@@ -207,7 +175,7 @@ def _next_task_number(finding: Finding) -> str:
 @transaction.atomic
 def task_create(
     *,
-    actor,
+    actor: User,
     finding: Finding,
     town: Region | None,
     title: str,
@@ -216,17 +184,17 @@ def task_create(
     assigned_on: dt.date | None = None,
     department: str = "",
     person: str = "",
-    parks=(),
-    parcels=(),
-    enterprises=(),
-    contracts=(),
+    parks: Iterable[Model] = (),
+    parcels: Iterable[Model] = (),
+    enterprises: Iterable[Model] = (),
+    contracts: Iterable[Model] = (),
     number: str = "",
 ) -> Task:
     """Assign a task (整改任务) of a finding to a responsible unit: a town, or the county and one of its
     departments. Refused without a unit, measures or a deadline, or with a deadline before the finding."""
-    require_write(actor, AREA)
+    require_write(actor, Area.RECTIFICATION)
     if town is not None:
-        require_write(actor, AREA, town, field="town")
+        require_write(actor, Area.RECTIFICATION, town, field="town")
     parks, parcels, enterprises, contracts = list(parks), list(parcels), list(enterprises), list(contracts)
     assigned_on = assigned_on or finding.found_on
     problems = task_problems(
@@ -256,7 +224,7 @@ def task_create(
     exclude += [
         n for n, v in (("deadline", deadline), ("assigned_on", assigned_on)) if v and not isinstance(v, dt.date)
     ]
-    _checked(task, problems, exclude=exclude)
+    checked(task, problems, exclude=exclude)
     task.save()
     task.parks.set(parks)
     task.parcels.set(parcels)
@@ -271,14 +239,5 @@ def task_create(
         percent_done=0,
         note=task.measures,
     )
-    audit_record(actor=actor, action="task.create", obj=task, region_code=town.code, after=task_snapshot(task))
+    audit_record(actor=actor, action="task.create", obj=task, region_code=task.town.code, after=task_snapshot(task))
     return task
-
-
-from .services_edit import (
-    finding_update,  # noqa: F401 (re-exported)
-    inspection_update,  # noqa: F401 (re-exported)
-    suggestion_update,  # noqa: F401 (re-exported)
-    task_links_update,  # noqa: E402,F401
-    task_update,  # noqa: F401 (re-exported)
-)

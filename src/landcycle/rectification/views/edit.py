@@ -11,21 +11,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from landcycle.accounts.redirects import safe_next
+from landcycle.accounts.scope import Area, write_or_404
 
-from . import services
-from .forms import CheckForm, FindingForm, InspectionForm, SuggestionForm, TaskForm, TaskLinksForm
-from .pages import crumbs, may_update, render_form, require_supervisor, run_form
-from .selectors import access_finding, access_inspection, access_suggestion, access_task
+from ..forms import CheckForm, FindingForm, InspectionForm, SuggestionForm, TaskForm, TaskLinksForm
+from ..pages import crumbs, render_form, run_form
+from ..selectors import access_finding, access_inspection, access_suggestion, access_task
+from ..services import edit as edit_services
+from ..services import ledger as ledger_services
+from ..services.common import may_update_task
 
 
+@write_or_404(Area.RECTIFICATION)
 def inspection_create(request):
-    require_supervisor(request.user)
     form = InspectionForm(
         request.POST or None,
         user=request.user,
         initial={"started_on": timezone.localdate(), "body": request.user.organisation},
     )
-    insp = run_form(request, form, lambda d: services.inspection_create(actor=request.user, **d))
+    insp = run_form(request, form, lambda d: ledger_services.inspection_create(actor=request.user, **d))
     if insp:
         return redirect("inspection_detail", insp.pk)
     return render_form(
@@ -38,14 +41,14 @@ def inspection_create(request):
     )
 
 
+@write_or_404(Area.RECTIFICATION)
 def check_create(request):
     """监督检查: the quick form of the ledger page posts here (and comes back to the ledger)."""
-    require_supervisor(request.user)
     form = CheckForm(request.POST or None, user=request.user)
     insp = run_form(
         request,
         form,
-        lambda d: services.check_record(
+        lambda d: ledger_services.check_record(
             actor=request.user,
             held_on=d["held_on"],
             regions=[d["region"]],
@@ -67,11 +70,13 @@ def check_create(request):
     )
 
 
+@write_or_404(Area.RECTIFICATION)
 def finding_create(request, pk):
-    require_supervisor(request.user)
     insp = access_inspection(request.user, pk)
     form = FindingForm(request.POST or None, user=request.user, initial={"found_on": insp.ended_on or insp.started_on})
-    finding = run_form(request, form, lambda d: services.finding_create(actor=request.user, inspection=insp, **d))
+    finding = run_form(
+        request, form, lambda d: ledger_services.finding_create(actor=request.user, inspection=insp, **d)
+    )
     if finding:
         return redirect(reverse("inspection_detail", args=[insp.pk]) + f"#finding-{finding.pk}")
     return render_form(
@@ -84,13 +89,13 @@ def finding_create(request, pk):
     )
 
 
+@write_or_404(Area.RECTIFICATION)
 def suggestion_create(request, pk):
-    require_supervisor(request.user)
     insp = access_inspection(request.user, pk)
     form = SuggestionForm(
         request.POST or None, user=request.user, inspection=insp, initial={"made_on": insp.ended_on or insp.started_on}
     )
-    sug = run_form(request, form, lambda d: services.suggestion_create(actor=request.user, inspection=insp, **d))
+    sug = run_form(request, form, lambda d: ledger_services.suggestion_create(actor=request.user, inspection=insp, **d))
     if sug:
         return redirect(reverse("inspection_detail", args=[insp.pk]) + "#suggestions")
     return render_form(
@@ -103,12 +108,12 @@ def suggestion_create(request, pk):
     )
 
 
+@write_or_404(Area.RECTIFICATION)
 def task_create(request, pk):
-    require_supervisor(request.user)
     finding = access_finding(request.user, pk)
     insp = finding.inspection
     form = TaskForm(request.POST or None, user=request.user, initial={"assigned_on": timezone.localdate()})
-    task = run_form(request, form, lambda d: services.task_create(actor=request.user, finding=finding, **d))
+    task = run_form(request, form, lambda d: ledger_services.task_create(actor=request.user, finding=finding, **d))
     if task:
         return redirect("task_detail", task.pk)
     return render_form(
@@ -126,8 +131,8 @@ def task_create(request, pk):
 INSPECTION_FIELDS = ("kind", "title", "body", "started_on", "ended_on", "other_units", "summary")
 
 
+@write_or_404(Area.RECTIFICATION)
 def inspection_edit(request, pk):
-    require_supervisor(request.user)
     insp = access_inspection(request.user, pk)
     initial = {f: getattr(insp, f) for f in INSPECTION_FIELDS}
     initial["regions"] = list(insp.regions.values_list("pk", flat=True))
@@ -135,7 +140,7 @@ def inspection_edit(request, pk):
     saved = run_form(
         request,
         form,
-        lambda d: services.inspection_update(
+        lambda d: edit_services.inspection_update(
             actor=request.user, inspection=insp, expected_version=form.take_version(d), **d
         ),
     )
@@ -153,8 +158,8 @@ def inspection_edit(request, pk):
     )
 
 
+@write_or_404(Area.RECTIFICATION)
 def finding_edit(request, pk):
-    require_supervisor(request.user)
     finding = access_finding(request.user, pk)
     insp = finding.inspection
     form = FindingForm(
@@ -166,7 +171,7 @@ def finding_edit(request, pk):
     saved = run_form(
         request,
         form,
-        lambda d: services.finding_update(
+        lambda d: edit_services.finding_update(
             actor=request.user, finding=finding, expected_version=form.take_version(d), **d
         ),
     )
@@ -184,8 +189,8 @@ def finding_edit(request, pk):
     )
 
 
+@write_or_404(Area.RECTIFICATION)
 def suggestion_edit(request, pk):
-    require_supervisor(request.user)
     sug = access_suggestion(request.user, pk)
     insp = sug.inspection
     form = SuggestionForm(
@@ -198,7 +203,7 @@ def suggestion_edit(request, pk):
     saved = run_form(
         request,
         form,
-        lambda d: services.suggestion_update(
+        lambda d: edit_services.suggestion_update(
             actor=request.user, suggestion=sug, expected_version=form.take_version(d), **d
         ),
     )
@@ -221,12 +226,12 @@ def _task_back(task):
     return back, crumbs((reverse("inspection_detail", args=[insp.pk]), insp.title), (back, task.number))
 
 
+@write_or_404(Area.RECTIFICATION)
 def task_edit(request, pk):
     """The supervisor corrects a task's fields and links (locked on the version the form showed)."""
-    require_supervisor(request.user)
     task = access_task(request.user, pk)
     form = TaskForm(request.POST or None, user=request.user, task=task)
-    saved = run_form(request, form, lambda d: services.task_update(actor=request.user, task=task, **d))
+    saved = run_form(request, form, lambda d: edit_services.task_update(actor=request.user, task=task, **d))
     back, trail = _task_back(task)
     if saved:
         return redirect(back)
@@ -247,13 +252,13 @@ def task_edit(request, pk):
 def task_links_edit(request, pk):
     """The officer of the task's town links it to their town's parks, parcels, enterprises and contracts."""
     task = access_task(request.user, pk)
-    if not may_update(request.user, task):
+    if not may_update_task(request.user, task):
         raise Http404
     form = TaskLinksForm(request.POST or None, user=request.user, task=task)
     saved = run_form(
         request,
         form,
-        lambda d: services.task_links_update(actor=request.user, task=task, version=d["version"], **form.links()),
+        lambda d: edit_services.task_links_update(actor=request.user, task=task, version=d["version"], **form.links()),
     )
     back, trail = _task_back(task)
     if saved:

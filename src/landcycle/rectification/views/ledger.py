@@ -1,6 +1,6 @@
 """整改台账: the ledger of tasks by inspection or by town (colours, filters, export), the county summary,
 the list of inspections and one inspection with its findings, suggestions and tasks. Reads only, through
-the user's scope (selectors); writes are in views_edit, views_tasks and views_rounds."""
+the user's scope (selectors); writes are in the edit, tasks and rounds views."""
 
 from __future__ import annotations
 
@@ -13,37 +13,14 @@ from django.utils.translation import gettext as _
 from landcycle.kit.listing import Filter, Listing, choice_list, export_format, kpi, table_response
 from landcycle.registry.selectors import town_choices
 
-from .export import ledger_rows, ledger_workbook
-from .forms import CheckForm
-from .history import inspection_history
-from .models import Inspection, Task
-from .pages import crumbs, is_supervisor
-from .policy import rectification_policy
-from .selectors import access_inspection, inspections_visible, tasks_visible, with_colours
-from .summary import county_summary
-from .views_edit import (
-    check_create,  # noqa: F401 (re-exported)
-    finding_create,  # noqa: F401 (re-exported)
-    finding_edit,  # noqa: F401 (re-exported)
-    inspection_create,  # noqa: F401 (re-exported)
-    inspection_edit,  # noqa: F401
-    suggestion_create,  # noqa: F401 (re-exported)
-    suggestion_edit,  # noqa: F401 (re-exported)
-    task_create,  # noqa: F401 (re-exported)
-    task_edit,  # noqa: F401 (re-exported)
-    task_links_edit,  # noqa: F401 (re-exported)
-)
-from .views_rounds import (
-    relapse_check_review,  # noqa: F401 (re-exported)
-    round_close,  # noqa: F401 (re-exported)
-    round_detail,  # noqa: F401 (re-exported)
-    round_export,  # noqa: F401 (re-exported)
-    round_item_review,  # noqa: F401 (re-exported)
-    round_item_submit,  # noqa: F401
-    round_list,  # noqa: F401 (re-exported)
-    round_open,  # noqa: F401 (re-exported)
-)
-from .views_tasks import evidence_download, task_close, task_detail, task_reopen, task_update  # noqa: F401
+from ..export import ledger_rows, ledger_workbook
+from ..forms import CheckForm
+from ..history import inspection_history
+from ..models import Inspection, Task
+from ..pages import crumbs, is_supervisor
+from ..policy import rectification_policy
+from ..selectors import access_inspection, inspections_visible, tasks_visible, with_colours
+from ..summary import county_summary
 
 COLOUR_CHOICES = [("red", _("红")), ("yellow", _("黄")), ("green", _("绿"))]
 OPEN, OVERDUE = "open", "overdue"

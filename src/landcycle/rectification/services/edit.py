@@ -13,18 +13,22 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone, translation
 
-from landcycle.accounts.scope import require_write
+from landcycle.accounts.models import User
+from landcycle.accounts.scope import Area, require_write
 from landcycle.audit.services import audit_record, snapshot
 from landcycle.audit.versions import bump, check_version
-from landcycle.registry.checks import field_problems, raise_if
+from landcycle.registry.checks import raise_if
 from landcycle.registry.models import Region
 from landcycle.rules.problems import Problem
 
-from .checks import (
+from ..checks import (
     finding_date_problems,
     finding_problems,
     inspection_date_problems,
@@ -34,35 +38,32 @@ from .checks import (
     suggestion_problems,
     task_problems,
 )
-from .models import Finding, Inspection, Suggestion, Task, TaskEvent
-from .services_progress import AREA, record_event, require_update, task_lock
+from ..models import Finding, Inspection, Suggestion, Task, TaskEvent
+from .common import (
+    checked,
+    inspection_snapshot,
+    record_event,
+    region_code,
+    require_update,
+    task_lock,
+    task_snapshot,
+)
 
 TASK_FIELDS = ("title", "town", "department", "person", "measures", "assigned_on", "deadline")
 LINK_FIELDS = ("parks", "parcels", "enterprises", "contracts")
 LINK_KEYS = {"parks": "code", "parcels": "number", "enterprises": "uscc", "contracts": "number"}
 
 
-def _checked(obj, problems, exclude=()) -> None:
-    named = {p.field for p in problems}
-    problems += [p for p in field_problems(obj, exclude=list(exclude)) if p.field not in named]
-    raise_if(problems)
-
-
-def _not_dates(**values) -> list[str]:
+def _not_dates(**values: object) -> list[str]:
     return [name for name, v in values.items() if v is not None and not isinstance(v, dt.date)]
 
 
-def _region_code(regions) -> str:
-    codes = sorted(r.code for r in regions)
-    return codes[0] if len(codes) == 1 else (codes[0][:6] if codes else "")
-
-
-def _label(model, name: str) -> str:
+def _label(model: type[Model], name: str) -> str:
     with translation.override("zh-hans"):
         return str(model._meta.get_field(name).verbose_name)
 
 
-def _show(value) -> str:
+def _show(value: object) -> str:
     if value is None or value == "":
         return "（空）"
     if isinstance(value, Region):
@@ -90,25 +91,23 @@ def _closed_problems(task: Task) -> list[Problem]:
 @transaction.atomic
 def inspection_update(
     *,
-    actor,
+    actor: User,
     inspection: Inspection,
     kind: str,
     title: str,
     body: str,
     started_on: dt.date,
     ended_on: dt.date | None = None,
-    regions=(),
+    regions: Iterable[Region] = (),
     other_units: str = "",
     summary: str = "",
-    expected_version=None,
+    expected_version: int | str | None = None,
 ) -> Inspection:
     """Correct an inspection (its kind, title, body, dates, the regions and units inspected, its summary)."""
-    from .services import inspection_snapshot
-
-    require_write(actor, AREA)
+    require_write(actor, Area.RECTIFICATION)
     regions = list(regions)
     for region in regions:
-        require_write(actor, AREA, region, field="regions")
+        require_write(actor, Area.RECTIFICATION, region, field="regions")
     insp = Inspection.objects.select_for_update().get(pk=inspection.pk)
     check_version(insp, expected_version)  # the version the form was read at; a later edit is a conflict
     problems = inspection_problems(
@@ -126,7 +125,7 @@ def inspection_update(
     insp.kind, insp.title, insp.body = kind, (title or "").strip(), (body or "").strip()
     insp.started_on, insp.ended_on = started_on, ended_on
     insp.other_units, insp.summary = (other_units or "").strip(), (summary or "").strip()
-    _checked(insp, problems, exclude=["recorded_by"] + _not_dates(started_on=started_on, ended_on=ended_on))
+    checked(insp, problems, exclude=["recorded_by"] + _not_dates(started_on=started_on, ended_on=ended_on))
     insp.save()
     insp.regions.set(regions)
     after = inspection_snapshot(insp)
@@ -137,7 +136,7 @@ def inspection_update(
             actor=actor,
             action="inspection.update",
             obj=insp,
-            region_code=_region_code(regions),
+            region_code=region_code(regions),
             before=before,
             after=after,
         )
@@ -146,17 +145,23 @@ def inspection_update(
 
 @transaction.atomic
 def finding_update(
-    *, actor, finding: Finding, summary: str, found_on: dt.date, source_text: str = "", expected_version=None
+    *,
+    actor: User,
+    finding: Finding,
+    summary: str,
+    found_on: dt.date,
+    source_text: str = "",
+    expected_version: int | str | None = None,
 ) -> Finding:
     """Correct a finding (问题): its summary, source text and date (not after its tasks were assigned)."""
-    require_write(actor, AREA)
+    require_write(actor, Area.RECTIFICATION)
     f = Finding.objects.select_for_update().select_related("inspection").get(pk=finding.pk)
     check_version(f, expected_version)
     problems = finding_problems(inspection=f.inspection, summary=summary, found_on=found_on)
     problems += finding_date_problems(finding=f, found_on=found_on)
     before = snapshot(f)
     f.summary, f.found_on, f.source_text = (summary or "").strip(), found_on, (source_text or "").strip()
-    _checked(f, problems, exclude=["found_on"] if not isinstance(found_on, dt.date) else ())
+    checked(f, problems, exclude=["found_on"] if not isinstance(found_on, dt.date) else ())
     f.save()
     after = snapshot(f)
     if after != before:
@@ -168,23 +173,29 @@ def finding_update(
             obj=f,
             before=before,
             after=after,
-            region_code=_region_code(f.inspection.regions.all()),
+            region_code=region_code(f.inspection.regions.all()),
         )
     return f
 
 
 @transaction.atomic
 def suggestion_update(
-    *, actor, suggestion: Suggestion, text: str, made_on: dt.date, finding: Finding | None = None, expected_version=None
+    *,
+    actor: User,
+    suggestion: Suggestion,
+    text: str,
+    made_on: dt.date,
+    finding: Finding | None = None,
+    expected_version: int | str | None = None,
 ) -> Suggestion:
     """Correct a suggestion (意见建议): its text, date and the finding it concerns."""
-    require_write(actor, AREA)
+    require_write(actor, Area.RECTIFICATION)
     s = Suggestion.objects.select_for_update().select_related("inspection").get(pk=suggestion.pk)
     check_version(s, expected_version)
     problems = suggestion_problems(inspection=s.inspection, text=text, made_on=made_on, finding=finding)
     before = snapshot(s)
     s.text, s.made_on, s.finding = (text or "").strip(), made_on, finding
-    _checked(s, problems, exclude=["made_on"] if not isinstance(made_on, dt.date) else ())
+    checked(s, problems, exclude=["made_on"] if not isinstance(made_on, dt.date) else ())
     s.save()
     after = snapshot(s)
     if after != before:
@@ -196,13 +207,13 @@ def suggestion_update(
             obj=s,
             before=before,
             after=after,
-            region_code=_region_code(s.inspection.regions.all()),
+            region_code=region_code(s.inspection.regions.all()),
         )
     return s
 
 
 # ------------------------------------------------------------------ tasks
-def _link_changes(task: Task, links: dict) -> list[str]:
+def _link_changes(task: Task, links: dict[str, list[Any]]) -> list[str]:
     out = []
     for field, objs in links.items():
         key = LINK_KEYS[field]
@@ -218,7 +229,7 @@ def _link_changes(task: Task, links: dict) -> list[str]:
     return out
 
 
-def _set_links(task: Task, links: dict) -> None:
+def _set_links(task: Task, links: dict[str, list[Any]]) -> None:
     for field, objs in links.items():
         getattr(task, field).set(objs)
 
@@ -226,9 +237,9 @@ def _set_links(task: Task, links: dict) -> None:
 @transaction.atomic
 def task_update(
     *,
-    actor,
+    actor: User,
     task: Task,
-    version,
+    version: int | str | None,
     title: str,
     town: Region | None,
     department: str,
@@ -237,19 +248,17 @@ def task_update(
     assigned_on: dt.date | None,
     deadline: dt.date | None,
     note: str = "",
-    parks=(),
-    parcels=(),
-    enterprises=(),
-    contracts=(),
+    parks: Iterable[Model] = (),
+    parcels: Iterable[Model] = (),
+    enterprises: Iterable[Model] = (),
+    contracts: Iterable[Model] = (),
 ) -> Task:
     """The supervisor corrects a task: its responsible unit and person, measures, dates and linked objects.
     Refused like a new task (no unit, no deadline, a deadline before the finding …); moving the deadline
     needs a reason (``note``). The task's history says what changed."""
-    from .services import task_snapshot
-
-    require_write(actor, AREA, task.town, field="task")
+    require_write(actor, Area.RECTIFICATION, task.town, field="task")
     if town is not None:
-        require_write(actor, AREA, town, field="town")
+        require_write(actor, Area.RECTIFICATION, town, field="town")
     links = {
         "parks": list(parks),
         "parcels": list(parcels),
@@ -290,7 +299,7 @@ def task_update(
     for name, value in values.items():
         setattr(candidate, name, value)
     exclude = ["created_by"] + [name for name in ("town", "deadline", "assigned_on") if values[name] is None]
-    _checked(candidate, problems, exclude=exclude + _not_dates(deadline=deadline, assigned_on=assigned_on))
+    checked(candidate, problems, exclude=exclude + _not_dates(deadline=deadline, assigned_on=assigned_on))
     changes = [
         f"{_label(Task, name)}：{_show(getattr(task, name))} → {_show(values[name])}"
         for name in TASK_FIELDS
@@ -318,12 +327,19 @@ def task_update(
 
 
 @transaction.atomic
-def task_links_update(*, actor, task: Task, version, parks=(), parcels=(), enterprises=(), contracts=()) -> Task:
+def task_links_update(
+    *,
+    actor: User,
+    task: Task,
+    version: int | str | None,
+    parks: Iterable[Model] = (),
+    parcels: Iterable[Model] = (),
+    enterprises: Iterable[Model] = (),
+    contracts: Iterable[Model] = (),
+) -> Task:
     """The officer of the task's town (the supervisor for a county department's task) sets the parks,
     parcels, enterprises and contracts the task concerns — each in the task's town and in their own scope.
     Goes through the task's lock like any other write to the task."""
-    from .services import task_snapshot
-
     require_update(actor, task)
     links = {
         "parks": list(parks),

@@ -10,16 +10,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from landcycle.accounts.scope import scoped
+from landcycle.accounts.scope import Area, scoped, write_or_404
 
-from . import services
-from .evidence import open_stored
-from .forms import CloseForm, ProgressForm, ReopenForm
-from .models import Round, RoundItem, TaskEvent
-from .pages import crumbs, is_supervisor, may_update, render_form, require_supervisor, run_form
-from .policy import rectification_policy
-from .selectors import access_evidence, access_task, colour_of, reopenings, round_history
-from .services_progress import evidence_since_reopen
+from ..evidence import open_stored
+from ..forms import CloseForm, ProgressForm, ReopenForm
+from ..models import Round, RoundItem, TaskEvent
+from ..pages import crumbs, is_supervisor, render_form, run_form
+from ..policy import rectification_policy
+from ..selectors import access_evidence, access_task, colour_of, reopenings, round_history
+from ..services import progress as progress_services
+from ..services.common import may_update_task
 
 
 def _task_crumbs(task):
@@ -52,10 +52,10 @@ def task_detail(request, pk):
             "parcels": list(scoped(task.parcels.select_related("park"), user)),
             "enterprises": list(scoped(task.enterprises.all(), user)),
             "contracts": list(scoped(task.contracts.all(), user)),
-            "can_update": may_update(user, task) and task.is_open,
+            "can_update": may_update_task(user, task) and task.is_open,
             "can_supervise": is_supervisor(user),
-            "can_link": may_update(user, task),
-            "has_evidence": evidence_since_reopen(task).exists(),
+            "can_link": may_update_task(user, task),
+            "has_evidence": progress_services.evidence_since_reopen(task).exists(),
             "open_item": open_item,
             "reopened": next((e for e in events if e.kind == TaskEvent.Kind.REOPENED), None) if task.is_open else None,
             "crumbs": crumbs(
@@ -78,7 +78,7 @@ def progress_form(request, task, item=None):
     report = run_form(
         request,
         form,
-        lambda d: services.progress_submit(
+        lambda d: progress_services.progress_submit(
             actor=request.user,
             task=task,
             version=d["version"],
@@ -111,23 +111,23 @@ def progress_form(request, task, item=None):
 
 def task_update(request, pk):
     task = access_task(request.user, pk)
-    if not may_update(request.user, task):
+    if not may_update_task(request.user, task):
         raise Http404
     return progress_form(request, task)
 
 
+@write_or_404(Area.RECTIFICATION)
 def task_close(request, pk):
-    require_supervisor(request.user)
     task = access_task(request.user, pk)
     form = CloseForm(
         request.POST or None, user=request.user, initial={"version": task.version, "closed_on": timezone.localdate()}
     )
     saved = run_form(
-        request, form, lambda d: services.task_close(actor=request.user, task=task, **d), success=_("已销号。")
+        request, form, lambda d: progress_services.task_close(actor=request.user, task=task, **d), success=_("已销号。")
     )
     if saved:
         return redirect("task_detail", task.pk)
-    evidence = list(evidence_since_reopen(task).select_related("report").order_by("-pk"))
+    evidence = list(progress_services.evidence_since_reopen(task).select_related("report").order_by("-pk"))
     return render_form(
         request,
         form,
@@ -145,14 +145,17 @@ def task_close(request, pk):
     )
 
 
+@write_or_404(Area.RECTIFICATION)
 def task_reopen(request, pk):
-    require_supervisor(request.user)
     task = access_task(request.user, pk)
     form = ReopenForm(
         request.POST or None, user=request.user, initial={"version": task.version, "reopened_on": timezone.localdate()}
     )
     saved = run_form(
-        request, form, lambda d: services.task_reopen(actor=request.user, task=task, **d), success=_("已重启整改。")
+        request,
+        form,
+        lambda d: progress_services.task_reopen(actor=request.user, task=task, **d),
+        success=_("已重启整改。"),
     )
     if saved:
         return redirect("task_detail", task.pk)
@@ -172,5 +175,5 @@ def evidence_download(request, pk):
     try:
         handle = open_stored(ev.path)
     except FileNotFoundError:
-        raise Http404
+        raise Http404 from None
     return FileResponse(handle, as_attachment=True, filename=ev.name)

@@ -2,7 +2,7 @@
 
 ``round_open`` starts the round of the cadence period containing a day and freezes a snapshot of every
 open task of the county (``RoundItem.snapshot``, written once and never again). Responsible units submit
-their update (``services_progress.progress_submit``); the supervisor confirms or challenges each item
+their update (``progress.progress_submit``); the supervisor confirms or challenges each item
 (``round_item_review``); ``round_close`` flags the items without an update, records each item's outcome
 (``RoundItem.final``) and ends the round. Nothing of a closed round changes afterwards: every service
 refuses with a bilingual problem.
@@ -20,22 +20,24 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
-from landcycle.accounts.scope import require_write
+from landcycle.accounts.models import User
+from landcycle.accounts.scope import Area, require_write
 from landcycle.audit.services import audit_record, audit_record_many, snapshot
 from landcycle.registry.checks import raise_if
 from landcycle.registry.models import Region
 from landcycle.rules.problems import Problem, RuleError
 
-from .cadence import due_day, period_containing
-from .checks import plausible_dates, reason_problems
-from .colours import work_calendar
-from .models import RelapseCheck, Round, RoundItem, Task, TaskEvent
-from .policy import rectification_policy
-from .selectors import round_history, task_colours
-from .services_progress import AREA, record_event, task_reopen
+from ..cadence import due_day, period_containing
+from ..checks import plausible_dates, reason_problems
+from ..colours import TaskColour, work_calendar
+from ..models import RelapseCheck, Round, RoundItem, Task, TaskEvent
+from ..policy import rectification_policy
+from ..selectors import round_history, task_colours
+from .common import record_event
+from .progress import task_reopen
 
 
-def county_of(actor, county: Region | None = None) -> Region:
+def county_of(actor: User, county: Region | None = None) -> Region:
     if county is not None:
         return county
     region = getattr(actor, "region", None)
@@ -56,7 +58,7 @@ def county_of(actor, county: Region | None = None) -> Region:
     return counties[0]
 
 
-def task_state(task: Task, colour) -> dict:
+def task_state(task: Task, colour: TaskColour) -> dict:
     """What a round freezes of a task."""
     f = task.finding
     return {
@@ -82,10 +84,10 @@ def task_state(task: Task, colour) -> dict:
 
 
 @transaction.atomic
-def round_open(*, actor, county: Region | None = None, on: dt.date | None = None) -> Round:
+def round_open(*, actor: User, county: Region | None = None, on: dt.date | None = None) -> Round:
     """Open the round of the period containing ``on`` (default today) and snapshot every open task."""
     county = county_of(actor, county)
-    require_write(actor, AREA, county, field="county")
+    require_write(actor, Area.RECTIFICATION, county, field="county")
     on = on or timezone.localdate()
     raise_if(plausible_dates(on=on))  # before the period arithmetic
     policy = rectification_policy()
@@ -161,7 +163,7 @@ def months_after(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def _open_relapse_checks(actor, rnd: Round, county: Region, watch_months: int) -> list[RelapseCheck]:
+def _open_relapse_checks(actor: User, rnd: Round, county: Region, watch_months: int) -> list[RelapseCheck]:
     """回头看: every task closed out on or before the round's last day whose watch period (``watch_months``
     after its close-out) reaches into the round's period."""
     if watch_months <= 0:
@@ -204,7 +206,7 @@ def _open_relapse_checks(actor, rnd: Round, county: Region, watch_months: int) -
 @transaction.atomic
 def relapse_check_review(
     *,
-    actor,
+    actor: User,
     check: RelapseCheck,
     decision: str,
     note: str = "",
@@ -216,7 +218,7 @@ def relapse_check_review(
     with ``deadline`` as its new deadline when given) in this same transaction."""
     check = RelapseCheck.objects.select_for_update().select_related("round", "task__town").get(pk=check.pk)
     task = Task.objects.select_for_update().select_related("town").get(pk=check.task_id)
-    require_write(actor, AREA, task.town, field="decision")
+    require_write(actor, Area.RECTIFICATION, task.town, field="decision")
     on = on or timezone.localdate()
     note = (note or "").strip()
     problems = []
@@ -310,12 +312,18 @@ def _locked_item(item: RoundItem) -> RoundItem:
 
 @transaction.atomic
 def round_item_review(
-    *, actor, item: RoundItem, decision: str, note: str = "", seen_report: int | None = None, on: dt.date | None = None
+    *,
+    actor: User,
+    item: RoundItem,
+    decision: str,
+    note: str = "",
+    seen_report: int | None = None,
+    on: dt.date | None = None,
 ) -> RoundItem:
     """The supervisor confirms (确认) an item's update or challenges (质询) it with a note. ``seen_report``:
     the update the reviewer read; a newer one submitted meanwhile is a conflict."""
     item = _locked_item(item)
-    require_write(actor, AREA, item.task.town, field="decision")
+    require_write(actor, Area.RECTIFICATION, item.task.town, field="decision")
     on = on or timezone.localdate()
     note = (note or "").strip()
     problems = []
@@ -379,11 +387,11 @@ def round_item_review(
 
 
 @transaction.atomic
-def round_close(*, actor, round: Round, on: dt.date | None = None) -> Round:
+def round_close(*, actor: User, round: Round, on: dt.date | None = None) -> Round:
     """End a round: every update must have been reviewed; items without an update are flagged; each
     item's outcome and colour are frozen in ``final``."""
     rnd = Round.objects.select_for_update().select_related("county").get(pk=round.pk)
-    require_write(actor, AREA, rnd.county, field="round")
+    require_write(actor, Area.RECTIFICATION, rnd.county, field="round")
     on = on or timezone.localdate()
     problems = plausible_dates(on=on)
     if not rnd.is_open:
