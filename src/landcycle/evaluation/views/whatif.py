@@ -3,7 +3,7 @@
 GET computes, in memory, nothing saved: the year's inputs evaluated with the edited policy, compared
 with the year's published run (or, when the year has none, with the base policy in memory). POST saves
 the edited policy as a new version (``services.policy_version_create``) and, when asked, computes a
-draft run with it. Only the roles that may write "evaluation" open these pages."""
+draft run with it. Only the roles that may write ``Area.EVALUATION`` open these pages."""
 
 from __future__ import annotations
 
