@@ -244,7 +244,7 @@ def test_a_mapping_names_columns_the_reader_does_not_know(tmp_path):
 
 
 def test_a_custom_policy_and_an_explicit_year(ledger, tmp_path):
-    from landcycle.evaluation.services import shipped_policy_text
+    from landcycle.evaluation.policy import shipped_policy_text
 
     policy = tmp_path / "p.toml"
     policy.write_text(shipped_policy_text().replace('version = "2026.1"', 'version = "县2026"'), "utf-8")

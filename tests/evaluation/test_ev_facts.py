@@ -13,7 +13,7 @@ from landcycle.audit.models import AuditEntry
 from landcycle.evaluation import services
 from landcycle.evaluation.inputs import read_inputs
 from landcycle.evaluation.models import EvaluationFact, EvaluationResult, YearlyFigure
-from landcycle.evaluation.services_facts import fact_delete, fact_record
+from landcycle.evaluation.services.facts import fact_delete, fact_record
 from landcycle.registry.models import Enterprise
 from landcycle.rules.problems import RuleError
 
@@ -192,7 +192,7 @@ def test_facts_are_entered_on_the_enterprise_page_and_the_result_shows_the_veto_
 def test_a_fact_dated_outside_the_plausible_range_is_refused():
     import datetime as dt
 
-    from landcycle.evaluation.services_facts import fact_problems
+    from landcycle.evaluation.services.facts import fact_problems
 
     far = fact_problems(
         kind="veto_safety", year=2025, value="", occurred_on=dt.date(1, 1, 1), source="慈应急罚〔2025〕1号"

@@ -20,7 +20,7 @@ from landcycle.evaluation import services
 from landcycle.evaluation.inputs import read_inputs
 from landcycle.evaluation.ledger import read_evaluation_ledger
 from landcycle.evaluation.models import EvaluationResult, YearlyFigure
-from landcycle.evaluation.services_facts import fact_record
+from landcycle.evaluation.services.facts import fact_record
 from landcycle.ledgers.export import ledger_export
 from landcycle.rules.evaluation import default_policy, evaluate
 

@@ -12,7 +12,7 @@ from django.urls import reverse
 from conftest import XINPU
 from landcycle.evaluation import whatif
 from landcycle.evaluation.models import EvaluationRun, PolicyVersion
-from landcycle.evaluation.policy_text import dumps
+from landcycle.evaluation.policy import dumps
 from landcycle.rules.evaluation import default_policy, parse_policy
 
 

@@ -68,7 +68,7 @@ def rich(supervision_data, personas):
         electricity_10k_kwh=Decimal("45.6"),
     )
     # evaluation facts: a veto with its date and source, a merged unit (the figures export carries them too)
-    from landcycle.evaluation.services_facts import fact_record
+    from landcycle.evaluation.services.facts import fact_record
 
     fact_record(
         actor=admin,

@@ -16,7 +16,9 @@ from functools import lru_cache
 from django.utils.translation import gettext_lazy as _
 
 from landcycle.rules.evaluation import EvaluationPolicy
-from landcycle.rules.evaluation.policy import default_policy
+from landcycle.rules.evaluation.policy.parse import default_policy
+
+from .labels import english
 
 VETO, PROTECTION, EXEMPTION, MERGE = "veto", "protection", "exemption", "merge"
 CATEGORY_LABELS = {VETO: _("一票否决"), PROTECTION: _("保护"), EXEMPTION: _("不参评"), MERGE: _("合并评价")}
@@ -33,8 +35,6 @@ class FactKind:
 
     @property
     def label(self) -> str:
-        from .labels import english
-
         return self.en if english() else self.zh
 
 

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from django.utils.translation import get_language
 
 from landcycle.rules.evaluation import EvaluationPolicy
-
-from .policy_cache import policy_of
+from landcycle.rules.evaluation.policy.parse import policy_of
 
 
 def english() -> bool:

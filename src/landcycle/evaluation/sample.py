@@ -19,12 +19,12 @@ from django.db import transaction
 
 from landcycle.registry.models import Enterprise, Occupancy
 from landcycle.rules.evaluation import evaluate
+from landcycle.rules.evaluation.policy.parse import policy_of
 
 from .inputs import read_inputs
 from .models import EvaluationRun
-from .policy_cache import policy_of
 from .services import policy_version_shipped, run_create, run_publish
-from .services_facts import fact_record
+from .services.facts import fact_record
 
 SAMPLE_YEARS = (2023, 2024, 2025)
 VETO_SOURCE = "慈自然资罚〔2025〕37号（示例）"

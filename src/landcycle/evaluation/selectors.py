@@ -13,6 +13,7 @@ from collections import defaultdict
 from django.db.models import Count, Q, QuerySet
 
 from landcycle.accounts.scope import scoped
+from landcycle.rules.evaluation.policy.parse import policy_of
 
 from .models import EvaluationResult, EvaluationRun
 
@@ -48,8 +49,6 @@ def results_in_scope(run: EvaluationRun, user) -> QuerySet:
 
 def class_keys(run: EvaluationRun) -> list[str]:
     """The class keys of the run's policy (A, B, C, D for the shipped one)."""
-    from .policy_cache import policy_of
-
     return [c.key for c in policy_of(run.policy_toml).classes]
 
 

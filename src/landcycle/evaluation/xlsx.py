@@ -40,7 +40,7 @@ def headers(lab) -> list[tuple[str, int, str]]:
         ("分组", 20, "text"),
         ("用地面积（亩）", 12, "num2"),
     ]
-    for key, ind in lab.policy.indicators().items():
+    for ind in lab.policy.indicators().values():
         unit = "%" if ind.unit == "1" else ind.unit
         cols.append((f"{ind.zh}（{unit}）", 14, "pct" if ind.unit == "1" else "num2"))
         cols.append((f"{ind.zh}得分（分）", 11, "num2"))

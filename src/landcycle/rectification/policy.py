@@ -6,13 +6,11 @@ and reports every mistake at once (a ``RuleError`` whose problems name the setti
 
 from __future__ import annotations
 
-import hashlib
-import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from landcycle.rules.policy import load_default
+from landcycle.rules.policy import read_policy, read_policy_file
 from landcycle.rules.problems import Problem, RuleError
 
 COLOURS = ("green", "yellow", "red")
@@ -141,11 +139,11 @@ def parse_policy(data: dict, digest: str = "") -> RectificationPolicy:
 @lru_cache(maxsize=1)
 def rectification_policy() -> RectificationPolicy:
     """The shipped default policy."""
-    data = load_default("rectification")
-    return parse_policy(data, data["hash"])
+    source = read_policy("rectification")
+    return parse_policy(source.data, source.hash)
 
 
 def load_policy_file(path: str | Path) -> RectificationPolicy:
     """A county's edited copy of the policy."""
-    raw = Path(path).read_bytes()
-    return parse_policy(tomllib.loads(raw.decode("utf-8")), hashlib.sha256(raw).hexdigest()[:16])
+    source = read_policy_file("rectification", path)
+    return parse_policy(source.data, source.hash)

@@ -173,7 +173,7 @@ def _land_on(day: dt.date, ids: set[int], actor) -> tuple[dict[int, int], dict[i
 def tax_exemptions() -> tuple[Exemption, ...]:
     """The evaluation's exemptions that spare a firm the tax-per-mu warning: a new firm, a firm in its
     construction period (policies/evaluation.toml, ``[[exemptions]]`` of those kinds)."""
-    from landcycle.rules.evaluation.policy import default_policy
+    from landcycle.rules.evaluation.policy.parse import default_policy
 
     return tuple(
         Exemption(r.key, r.kind, r.years, r.zh, r.en)

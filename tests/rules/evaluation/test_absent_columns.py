@@ -7,7 +7,7 @@ import pytest
 
 from landcycle.rules.evaluation import PolicyError, load_policy
 from landcycle.rules.evaluation.absent import AbsentRefused, absent_columns, describe, without
-from landcycle.rules.evaluation.policy import default_policy
+from landcycle.rules.evaluation.policy.parse import default_policy
 
 ALL = {"revenue", "tax", "value_added", "energy_tce", "emissions_t", "rnd", "staff", "electricity_10k_kwh", "land_mu"}
 

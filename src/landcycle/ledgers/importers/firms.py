@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from landcycle.evaluation.facts import MERGE, kind_map, shipped_kinds
 from landcycle.evaluation.models import EvaluationFact, YearlyFigure
-from landcycle.evaluation.services_facts import fact_problems
+from landcycle.evaluation.services.facts import fact_problems
 from landcycle.registry.checks import enterprise_problems, occupancy_problems
 from landcycle.registry.models import Enterprise, Occupancy, Parcel, Region
 from landcycle.rules.dates import year_problems

@@ -18,7 +18,8 @@ import polars as pl
 pl.Config.set_engine_affinity("in-memory")
 
 from .engine import evaluate, output_columns  # noqa: E402
-from .policy import EvaluationPolicy, PolicyError, default_policy, load_policy, parse_policy  # noqa: E402
+from .policy import EvaluationPolicy, PolicyError  # noqa: E402
+from .policy.parse import default_policy, load_policy, parse_policy  # noqa: E402
 from .result import EvaluationResult  # noqa: E402
 
 __all__ = [
@@ -38,8 +39,6 @@ def evaluate_years(frame, policy=None, *, years=None, reasons: bool = True) -> d
     """Evaluate each year of a multi-year frame (a ``year`` column) on its own: {year: result}. The
     frame is split by year once; each year has its own benchmarks, ranks and classes (a ``previous_year``
     benchmark reads the year before from the same frame)."""
-    import polars as pl
-
     pol = load_policy(policy)
     parts = {
         int(k[0]): part

@@ -135,7 +135,7 @@ def classify(units: pl.DataFrame, policy: EvaluationPolicy) -> pl.DataFrame:
     if policy.class_method == "rank_percentile":
         cum, bounds = 0, []
         for lv in levels[:-1]:
-            cum += round(lv.share * 100)
+            cum += round((lv.share or 0) * 100)  # every share is given for this method (policy/parse.py)
             bounds.append((pl.col("group_size") * cum + 5000) // 10000)
         index = pl.sum_horizontal([(pl.col("rank") > b).cast(pl.Int32) for b in bounds])
         index = _small_groups(index.cast(pl.Int32), levels)

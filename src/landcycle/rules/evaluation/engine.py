@@ -15,7 +15,8 @@ from . import problems as P
 from . import scoring
 from .classes import classify, cost_columns, pick, rank_units
 from .inputs import prepare
-from .policy import EvaluationPolicy, load_policy
+from .policy import EvaluationPolicy
+from .policy.parse import load_policy
 from .reasons import exempt_text, flag_key_columns, text_columns
 from .result import EvaluationResult
 from .units import LEAD_COLUMNS, exemption_index, group_index, merge_units, rule_flags, unit_source_columns

@@ -186,7 +186,8 @@ def add_benchmarks(
             aggs.setdefault(name, (pl.when(has).then(pl.col(field)) if masked else pl.col(field)).sum().alias(name))
         aggs[f"{key}/n"] = has.sum().alias(f"{key}/n")
     sums = group_stats(units, list(aggs.values()), groups)
-    exprs, table = [], []
+    exprs: list[pl.Expr] = []
+    table: list[tuple[str, str, str, str | None, float | None, int, int | None]] = []
     for key, ind in inds.items():
         values: list = [None] * groups
         industry = []
@@ -328,11 +329,13 @@ def _constant(values: list, dtype=pl.Float64) -> pl.Expr:
 def add_scores(units: pl.DataFrame, policy: EvaluationPolicy) -> pl.DataFrame:
     groups = len(policy.groups)
     inds = policy.indicators()
-    raw, imputable = [], {}
+    raw: list[pl.Expr] = []
+    imputable: dict[str, list[int]] = {}
     for key, ind in inds.items():
         value, bench = pl.col(f"{key}_value"), pl.col(f"{key}_benchmark")
         ratio = value / bench if ind.direction == "higher" else bench / value
-        weight, cap = [None] * groups, [None] * groups
+        weight: list[float | None] = [None] * groups
+        cap: list[float | None] = [None] * groups
         for gi, i in _users(policy, key):
             weight[gi], cap[gi] = i.weight, (i.cap if i.cap is not None else float("inf"))
             if i.missing == "group_average_score":

@@ -15,7 +15,7 @@ LEAD_COLUMNS = ("_idx", "_row", "_sheet", "uscc", "_uk_hi", "_uk_lo", "name", "t
 def rule_condition(rule: Rule, year: int) -> pl.Expr:
     """Whether ``rule`` applies to a row, as a boolean expression (empty = does not apply)."""
     if rule.kind == "flag":
-        cond = pl.col(rule.column)
+        cond = pl.col(rule.column or "")  # a flag rule always names its column (policy/parse.py)
     elif rule.kind in ("registered_within_years", "granted_within_years"):
         cond = pl.col(rule.column or "registered_on") > pl.lit(dt.date(year - (rule.years or 0), 12, 31))
     elif rule.kind == "industry_divisions":

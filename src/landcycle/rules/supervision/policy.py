@@ -7,14 +7,13 @@ mistake in a policy is reported at once (``PolicyError`` carries ``Problem``s na
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import tomllib
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from importlib import resources
 from pathlib import Path
 
+from ..policy import read_policy, read_policy_file
 from ..problems import Problem, RuleError
 from .periods import LEAP_DAY_RULES
 from .policy_check import Check
@@ -123,31 +122,25 @@ class WarningPolicy:
 
 def load_policy(path: str | Path | None = None) -> WarningPolicy:
     """The shipped default (``path=None``) or a policy file. Raises ``PolicyError``."""
-    if path is None:
-        raw = resources.files("landcycle.policies").joinpath("warnings.toml").read_bytes()
-        where = "warnings.toml"
-    else:
-        try:
-            raw = Path(path).read_bytes()
-        except OSError as e:
-            raise PolicyError(
-                [
-                    Problem(
-                        "policy",
-                        "policy.unreadable",
-                        f"无法读取预警规则文件：{e}",
-                        f"Cannot read the warning policy: {e}",
-                    )
-                ]
-            ) from None
-        where = str(path)
+    where = "warnings.toml" if path is None else str(path)
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        source = read_policy("warnings") if path is None else read_policy_file("warnings", path)
+    except OSError as e:
+        raise PolicyError(
+            [
+                Problem(
+                    "policy",
+                    "policy.unreadable",
+                    f"无法读取预警规则文件：{e}",
+                    f"Cannot read the warning policy: {e}",
+                )
+            ]
+        ) from None
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
         raise PolicyError(
             [Problem("policy", "policy.syntax", f"“{where}”不是有效的 TOML：{e}", f"'{where}' is not valid TOML: {e}")]
         ) from None
-    return parse_policy(data, hashlib.sha256(raw).hexdigest()[:16])
+    return parse_policy(source.data, source.hash)
 
 
 def parse_policy(data: dict, digest: str = "") -> WarningPolicy:

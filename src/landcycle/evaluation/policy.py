@@ -1,4 +1,6 @@
-"""Writing an evaluation policy back to TOML (the what-if page saves edited copies as new versions).
+"""The evaluation policy's texts in the app: the shipped text, and writing a policy back to TOML (the what-if
+page saves edited copies as new versions). Reading, checking, hashing and caching a policy text is
+``landcycle.rules.evaluation.policy.parse.policy_of`` (over the one loader, ``landcycle.rules.policy``).
 
 Python reads TOML (``tomllib``) but does not write it; the policy is plain data (tables, arrays of
 tables, strings, numbers, booleans, lists of strings), so a small writer does. ``tomllib.loads(dumps(d))
@@ -13,7 +15,14 @@ import json
 import math
 import re
 
+from landcycle.rules.policy import shipped_text
+
 BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def shipped_policy_text() -> str:
+    """The text of the shipped default ``landcycle/policies/evaluation.toml`` (recorded as a version)."""
+    return shipped_text("evaluation")
 
 
 def _key(k: str) -> str:

@@ -21,7 +21,8 @@ from landcycle.rules.evaluation import EvaluationResult
 from landcycle.rules.evaluation.problems import FIELD_LABELS
 from landcycle.rules.formula_guard import csv_text
 
-from .ledger import LedgerInput
+from ..ledger import LedgerInput
+from .xlsx import write_xlsx
 
 PROBLEM_COLUMNS = ("sheet", "row", "column", "value", "message")
 
@@ -159,6 +160,4 @@ def write(path, result: EvaluationResult, ledger: LedgerInput) -> None:
     elif suffix == "parquet":
         table(result, ledger).write_parquet(path)
     else:
-        from .output_xlsx import write_xlsx
-
         write_xlsx(path, table(result, ledger), result, problems(result, ledger), notes=ledger.notes)

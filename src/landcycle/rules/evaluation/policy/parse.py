@@ -1,11 +1,18 @@
-"""Validation of an evaluation policy dict: every mistake is collected with its path, in both languages."""
+"""Reading an evaluation policy: the shipped default, a path, TOML text or a parsed dict, validated with every
+mistake collected with its path, in both languages. The text is read and hashed by the one policy loader
+(``landcycle.rules.policy``); the model is in ``policy/__init__.py``."""
 
 from __future__ import annotations
 
+import os
 import re
+import tomllib
+from functools import lru_cache
+from pathlib import Path
 
-from ..problems import Problem
-from .policy import (
+from ...policy import content_hash, read_policy
+from ...problems import Problem
+from . import (
     BENCHMARK_METHODS,
     BENCHMARK_SCOPES,
     CLASS_METHODS,
@@ -132,7 +139,7 @@ def _join(path: str, key: str) -> str:
     return f"{path}.{key}" if path else key
 
 
-def _rule(c: Checker, d, path: str, default_kind: str | None) -> Rule | None:
+def _rule(c: Checker, d, path: str, default_kind: str | None) -> Rule:
     d = c.table(d, path, ("key", "kind", "column", "years", "divisions", "zh", "en"))
     key = c.key(d, path)
     kind = c.choice(d, "kind", path, RULE_KINDS, default_kind if default_kind else _MISSING)
@@ -297,8 +304,8 @@ def _classes(c: Checker, d) -> tuple[str, tuple[ClassLevel, ...]]:
         c.err("classes.levels", "policy.classes", "至少需要两个类别", "At least two classes are needed")
     c.unique([lv.key for lv in levels], "classes.levels")
     if method == "rank_percentile" and levels:
-        shares = [lv.share for lv in levels]
-        if any(s is None for s in shares):
+        shares = [lv.share for lv in levels if lv.share is not None]
+        if len(shares) < len(levels):
             c.err(
                 "classes.levels",
                 "policy.classes",
@@ -313,8 +320,8 @@ def _classes(c: Checker, d) -> tuple[str, tuple[ClassLevel, ...]]:
                 f"Class shares must add up to 100% (at most 2 decimals), not {sum(shares):g}%",
             )
     if method == "score_thresholds" and levels:
-        mins = [lv.min_score for lv in levels[:-1]]
-        if any(m is None for m in mins) or any(a <= b for a, b in zip(mins, mins[1:], strict=False)):
+        mins = [lv.min_score for lv in levels[:-1] if lv.min_score is not None]
+        if len(mins) < len(levels) - 1 or any(a <= b for a, b in zip(mins, mins[1:], strict=False)):
             c.err(
                 "classes.levels",
                 "policy.classes",
@@ -437,3 +444,44 @@ def build(data: dict, digest: str) -> EvaluationPolicy:
         data=data,
         missing_column=missing_column,
     )
+
+
+def parse_policy(data: dict) -> EvaluationPolicy:
+    """Validate a parsed TOML dict and build the policy; raises ``PolicyError`` with every problem."""
+    return build(data, content_hash(data))
+
+
+def default_policy() -> EvaluationPolicy:
+    """The shipped default ``landcycle/policies/evaluation.toml``."""
+    return policy_of(None)
+
+
+@lru_cache(maxsize=32)
+def policy_of(text: str | None) -> EvaluationPolicy:
+    """The policy of a TOML text (a run's or a version's; ``None``: the shipped default), cached by its text.
+
+    Raises ``PolicyError`` when it cannot be used (not TOML, or any mistake in it)."""
+    try:
+        source = read_policy("evaluation", text)
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(
+            [
+                Problem(
+                    "", "policy.toml", f"评价办法文件不是有效的TOML：{exc}", f"The policy file is not valid TOML: {exc}"
+                )
+            ]
+        ) from None
+    return build(source.data, source.hash)
+
+
+def load_policy(source: EvaluationPolicy | dict | str | os.PathLike | None = None) -> EvaluationPolicy:
+    """A policy from the default (None), a parsed dict, a path to a TOML file, or TOML text."""
+    if source is None:
+        return default_policy()
+    if isinstance(source, EvaluationPolicy):
+        return source
+    if isinstance(source, dict):
+        return parse_policy(source)
+    if isinstance(source, os.PathLike) or (isinstance(source, str) and "\n" not in source and source.endswith(".toml")):
+        return policy_of(Path(source).read_text("utf-8"))
+    return policy_of(str(source))

@@ -3,7 +3,7 @@
 GET computes, in memory, nothing saved: the year's inputs evaluated with the edited policy, compared
 with the year's published run (or, when the year has none, with the base policy in memory). POST saves
 the edited policy as a new version (``services.policy_version_create``) and, when asked, computes a
-draft run with it. Only the roles that may write "evaluation" open these pages."""
+draft run with it. Only the roles that may write ``Area.EVALUATION`` open these pages."""
 
 from __future__ import annotations
 
@@ -15,20 +15,20 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from landcycle.accounts.scope import scoped
+from landcycle.accounts.scope import Area, scoped, write_or_404
 from landcycle.kit.params import int_param
 from landcycle.registry.models import Enterprise
+from landcycle.rules.evaluation.policy.parse import policy_of
 from landcycle.rules.evaluation.scoring import uses_previous
 from landcycle.rules.problems import RuleError
 
-from . import selectors, services, whatif
-from .forms import SaveVersionForm
-from .inputs import figure_years, read_inputs
-from .labels import labels_of
-from .models import PolicyVersion
-from .policy_cache import policy_of
-from .policy_text import dumps
-from .views import _require_writer, writer
+from .. import selectors, services, whatif
+from ..forms import SaveVersionForm
+from ..inputs import figure_years, read_inputs
+from ..labels import labels_of
+from ..models import PolicyVersion
+from ..policy import dumps, shipped_policy_text
+from . import writer
 
 PAGE = 20
 
@@ -73,13 +73,13 @@ def _base_version(request, published):
             return found, found.toml
     if published is not None:
         return published.policy, published.policy_toml
-    shipped = services.shipped_policy_text()
+    shipped = shipped_policy_text()
     version = PolicyVersion.objects.filter(version=policy_of(shipped).version).first()
     return version, shipped
 
 
+@write_or_404(Area.EVALUATION)
 def whatif_page(request):
-    _require_writer(request)
     user = request.user
     years = figure_years()
     year = (

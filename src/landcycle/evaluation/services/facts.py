@@ -8,18 +8,26 @@ import datetime as dt
 
 from django.db import transaction
 
-from landcycle.accounts.scope import require_write
+from landcycle.accounts.models import User
+from landcycle.accounts.scope import Area, require_write
 from landcycle.audit.services import audit_record, snapshot
+from landcycle.registry.models import Enterprise
 from landcycle.rules.dates import date_problems
 from landcycle.rules.problems import Problem, RuleError
 
-from .facts import MERGE, kind_map
-from .models import EvaluationFact
+from ..facts import MERGE, kind_map
+from ..models import EvaluationFact
 
-AREA = "evaluation"
+# The years a fact may belong to: evaluations (亩均论英雄) began long after 1990, and a fact can be recorded at
+# most for next year. Narrower than the plausible dates of any record (registry.toml [dates]: 1949-10-01 to
+# 70 years after today), which still bound the fact's own date (``occurred_on``).
+FIRST_YEAR = 1990
+YEARS_AHEAD = 1
 
 
-def fact_problems(*, kind: str, year, value: str, occurred_on, source: str) -> list[Problem]:
+def fact_problems(
+    *, kind: str, year: int | None, value: str, occurred_on: dt.date | None, source: str
+) -> list[Problem]:
     """The rules a fact must meet, each naming its field (also used by the ledger importer)."""
     problems: list[Problem] = []
     known = kind_map()
@@ -51,7 +59,7 @@ def fact_problems(*, kind: str, year, value: str, occurred_on, source: str) -> l
                 "The source document (its number or title) is required",
             )
         )
-    if year is not None and not 1990 <= int(year) <= dt.date.today().year + 1:
+    if year is not None and not FIRST_YEAR <= int(year) <= dt.date.today().year + YEARS_AHEAD:
         problems.append(Problem("year", "fact.year", f"年度{year}不合理", f"The year {year} is not plausible"))
     problems += date_problems("occurred_on", occurred_on, "发生或认定日期", "date")  # registry.toml [dates]
     if occurred_on is not None and year is not None and occurred_on.year > int(year) + 1:
@@ -66,7 +74,9 @@ def fact_problems(*, kind: str, year, value: str, occurred_on, source: str) -> l
     return problems
 
 
-def _audit(actor, action, fact, before=None, after=None):
+def _audit(
+    actor: User, action: str, fact: EvaluationFact, before: dict | None = None, after: dict | None = None
+) -> None:
     audit_record(
         actor=actor, action=action, obj=fact, region_code=fact.enterprise.town.code, before=before, after=after
     )
@@ -75,8 +85,8 @@ def _audit(actor, action, fact, before=None, after=None):
 @transaction.atomic
 def fact_record(
     *,
-    actor,
-    enterprise,
+    actor: User,
+    enterprise: Enterprise,
     year: int,
     kind: str,
     source: str,
@@ -85,7 +95,7 @@ def fact_record(
     note: str = "",
 ) -> EvaluationFact:
     """Record (or update) the fact ``kind`` of ``enterprise`` in ``year``."""
-    require_write(actor, AREA, enterprise.town, field="kind")
+    require_write(actor, Area.EVALUATION, enterprise.town, field="kind")
     problems = fact_problems(kind=kind, year=year, value=value, occurred_on=occurred_on, source=source)
     if problems:
         raise RuleError(problems)
@@ -104,8 +114,8 @@ def fact_record(
 
 
 @transaction.atomic
-def fact_delete(*, actor, fact: EvaluationFact) -> None:
-    require_write(actor, AREA, fact.enterprise.town, field="kind")
+def fact_delete(*, actor: User, fact: EvaluationFact) -> None:
+    require_write(actor, Area.EVALUATION, fact.enterprise.town, field="kind")
     before = snapshot(fact)
     _audit(actor, "evaluation_fact.delete", fact, before, None)
     fact.delete()

@@ -8,7 +8,7 @@ import xlsxwriter
 
 from landcycle.rules.evaluation import EvaluationResult
 
-from .colours import class_hex, class_light
+from ..colours import class_hex, class_light
 
 OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 FIXED = {

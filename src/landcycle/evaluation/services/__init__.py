@@ -1,5 +1,5 @@
 """Writes of the evaluation: policy versions and runs. Keyword-only, atomic, checked against the actor's
-role (``accounts.scope.require_write(actor, "evaluation")``: county administrators and city analysts)
+role (``accounts.scope.require_write(actor, Area.EVALUATION)``: county administrators and city analysts)
 and audited in the same transaction.
 
 Audit: a run is the audited object — one audit row when it is created, recomputed, published or
@@ -15,30 +15,31 @@ from __future__ import annotations
 
 import hashlib
 import tomllib
-from importlib import resources
+from typing import NoReturn
 
 from django.db import transaction
 from django.utils import timezone
 
-from landcycle.accounts.scope import region_prefix, require_write
+from landcycle.accounts.models import User
+from landcycle.accounts.scope import Area, region_prefix, require_write
 from landcycle.audit.services import audit_record
-from landcycle.rules.evaluation import PolicyError, evaluate, parse_policy
+from landcycle.rules.evaluation import PolicyError, evaluate
+from landcycle.rules.evaluation.policy.parse import default_policy, policy_of
 from landcycle.rules.evaluation.scoring import uses_previous
+from landcycle.rules.policy import read_policy
 from landcycle.rules.problems import Problem, RuleError
 
-from . import persist
-from .inputs import Inputs, read_inputs
-from .models import EvaluationRun, PolicyVersion, YearlyFigure
-from .policy_cache import policy_of
-
-AREA = "evaluation"
+from .. import persist
+from ..inputs import Inputs, read_inputs
+from ..models import EvaluationRun, PolicyVersion, YearlyFigure
+from ..policy import shipped_policy_text
 
 
-def _region_code(actor) -> str:
+def _region_code(actor: User) -> str:
     return actor.region.code if getattr(actor, "region_id", None) else ""
 
 
-def _refuse(field: str, rule: str, zh: str, en: str):
+def _refuse(field: str, rule: str, zh: str, en: str) -> NoReturn:
     raise RuleError([Problem(field, rule, zh, en)])
 
 
@@ -47,26 +48,22 @@ def _version_snapshot(v: PolicyVersion) -> dict:
     return {"name": v.name, "version": v.version, "hash": v.hash, "based_on": v.based_on_id, "note": v.note}
 
 
-def shipped_policy_text() -> str:
-    return resources.files("landcycle.policies").joinpath("evaluation.toml").read_text("utf-8")
-
-
 @transaction.atomic
-def policy_version_shipped(*, actor) -> PolicyVersion:
+def policy_version_shipped(*, actor: User) -> PolicyVersion:
     """The shipped default policy as a PolicyVersion (recorded, audited, the first time it is asked for)."""
     text = shipped_policy_text()
-    policy = parse_policy(tomllib.loads(text))
+    policy = default_policy()
     found = PolicyVersion.objects.filter(version=policy.version).first()
     if found is not None:
         return found
-    require_write(actor, AREA)
+    require_write(actor, Area.EVALUATION)
     return _version_save(
         actor=actor,
         version=PolicyVersion(name=policy.title_zh or policy.name, version=policy.version, toml=text, hash=policy.hash),
     )
 
 
-def _version_save(*, actor, version: PolicyVersion) -> PolicyVersion:
+def _version_save(*, actor: User, version: PolicyVersion) -> PolicyVersion:
     version.created_by = actor if getattr(actor, "pk", None) else None
     version.full_clean()
     version.save()
@@ -82,13 +79,14 @@ def _version_save(*, actor, version: PolicyVersion) -> PolicyVersion:
 
 @transaction.atomic
 def policy_version_create(
-    *, actor, name: str, toml: str, based_on: PolicyVersion | None = None, note: str = ""
+    *, actor: User, name: str, toml: str, based_on: PolicyVersion | None = None, note: str = ""
 ) -> PolicyVersion:
     """Save a policy text as a new version. The text must parse (every mistake is reported) and its
     ``version`` must be new."""
-    require_write(actor, AREA)
+    require_write(actor, Area.EVALUATION)
     try:
-        policy = parse_policy(tomllib.loads(toml))
+        read_policy("evaluation", toml)  # TOML at all? (the one loader reads and hashes it)
+        policy = policy_of(toml)
     except tomllib.TOMLDecodeError as exc:
         _refuse(
             "toml", "policy.toml", f"评价办法文本不是有效的TOML：{exc}", f"The policy text is not valid TOML: {exc}"
@@ -132,7 +130,7 @@ def _run_snapshot(run: EvaluationRun) -> dict:
     }
 
 
-def _check_scope(actor, year: int) -> None:
+def _check_scope(actor: User, year: int) -> None:
     """A run covers every enterprise with figures of the year: the actor's region must hold them all."""
     prefix = region_prefix(actor)
     if prefix and YearlyFigure.objects.filter(year=year).exclude(enterprise__town__code__startswith=prefix).exists():
@@ -177,11 +175,11 @@ def _require_draft(run: EvaluationRun, what_zh: str, what_en: str) -> None:
 
 @transaction.atomic
 def run_create(
-    *, actor, year: int, policy: PolicyVersion | None = None, notes: str = "", inputs: Inputs | None = None
+    *, actor: User, year: int, policy: PolicyVersion | None = None, notes: str = "", inputs: Inputs | None = None
 ) -> EvaluationRun:
     """A draft run of ``year``: reads the inputs, evaluates them with ``policy`` (default: the shipped
     version) and writes every enterprise's result."""
-    require_write(actor, AREA)
+    require_write(actor, Area.EVALUATION)
     _check_scope(actor, year)
     if not YearlyFigure.objects.filter(year=year).exists():
         _refuse(
@@ -212,9 +210,9 @@ def run_create(
 
 
 @transaction.atomic
-def run_recompute(*, actor, run: EvaluationRun, notes: str | None = None) -> EvaluationRun:
+def run_recompute(*, actor: User, run: EvaluationRun, notes: str | None = None) -> EvaluationRun:
     """Evaluate a draft again on the current inputs (figures and land may have changed)."""
-    require_write(actor, AREA)
+    require_write(actor, Area.EVALUATION)
     run = EvaluationRun.objects.select_for_update().get(pk=run.pk)
     _require_draft(run, "重新计算", "recomputed")
     _check_scope(actor, run.year)
@@ -235,8 +233,8 @@ def run_recompute(*, actor, run: EvaluationRun, notes: str | None = None) -> Eva
 
 
 @transaction.atomic
-def run_update_notes(*, actor, run: EvaluationRun, notes: str) -> EvaluationRun:
-    require_write(actor, AREA)
+def run_update_notes(*, actor: User, run: EvaluationRun, notes: str) -> EvaluationRun:
+    require_write(actor, Area.EVALUATION)
     run = EvaluationRun.objects.select_for_update().get(pk=run.pk)
     _require_draft(run, "修改", "changed")
     before = _run_snapshot(run)
@@ -255,10 +253,10 @@ def run_update_notes(*, actor, run: EvaluationRun, notes: str) -> EvaluationRun:
 
 
 @transaction.atomic
-def run_publish(*, actor, run: EvaluationRun) -> EvaluationRun:
+def run_publish(*, actor: User, run: EvaluationRun) -> EvaluationRun:
     """Publish a draft: it becomes the year's official result; the year's published run (if any) is
     superseded and stays readable."""
-    require_write(actor, AREA)
+    require_write(actor, Area.EVALUATION)
     run = EvaluationRun.objects.select_for_update().get(pk=run.pk)
     _require_draft(run, "发布", "published")
     _check_scope(actor, run.year)

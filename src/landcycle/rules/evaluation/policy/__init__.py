@@ -1,25 +1,21 @@
 """The evaluation policy (亩均效益综合评价办法) as typed, validated, hashable dataclasses.
 
 A policy is data: the shipped default is ``landcycle/policies/evaluation.toml``; a county copies it,
-edits the numbers and gives it a new version. ``load_policy`` accepts that default, a path, TOML text or
-an already parsed dict; every mistake in it is reported at once, in Chinese and English, as a
+edits the numbers and gives it a new version. ``load_policy`` (in ``parse.py``) accepts that default, a path,
+TOML text or an already parsed dict; every mistake in it is reported at once, in Chinese and English, as a
 ``PolicyError`` (a ``RuleError`` carrying ``Problem`` objects whose ``field`` is the path in the file).
 
-The policy hash is the SHA-256 of the parsed content (canonical JSON, keys sorted), first 16 hex digits:
-two files that differ only in comments or layout evaluate identically and share a hash.
+The policy hash is the one content hash of ``landcycle.rules.policy`` (SHA-256 of the canonical JSON of the
+parsed content, keys sorted, first 16 hex digits): two files that differ only in comments or layout evaluate
+identically and share a hash. This module is the model; ``parse.py`` reads and checks (it imports this
+module, never the other way round).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import tomllib
 from dataclasses import dataclass
-from importlib import resources
-from pathlib import Path
 
-from ..problems import RuleError
+from ...problems import RuleError
 
 # Input fields an indicator may divide (DOMAIN §2; money in 万元, electricity in 万千瓦时, land in 亩).
 FIGURE_FIELDS = ("revenue", "tax", "value_added", "energy_tce", "emissions_t", "rnd", "staff", "electricity_10k_kwh")
@@ -168,51 +164,3 @@ class EvaluationPolicy:
             "title_zh": self.title_zh,
             "title_en": self.title_en,
         }
-
-
-def policy_hash(data: dict) -> str:
-    """SHA-256 (first 16 hex digits) of the canonical JSON of a parsed policy, without its ``hash``."""
-    body = {k: v for k, v in data.items() if k != "hash"}
-    text = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def default_policy() -> EvaluationPolicy:
-    """The shipped default ``landcycle/policies/evaluation.toml``."""
-    text = resources.files("landcycle.policies").joinpath("evaluation.toml").read_text("utf-8")
-    return parse_policy(tomllib.loads(text))
-
-
-def load_policy(source: EvaluationPolicy | dict | str | os.PathLike | None = None) -> EvaluationPolicy:
-    """A policy from the default (None), a parsed dict, a path to a TOML file, or TOML text."""
-    if source is None:
-        return default_policy()
-    if isinstance(source, EvaluationPolicy):
-        return source
-    if isinstance(source, dict):
-        return parse_policy(source)
-    text = None
-    if isinstance(source, os.PathLike) or (isinstance(source, str) and "\n" not in source and source.endswith(".toml")):
-        text = Path(source).read_text("utf-8")
-    else:
-        text = str(source)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        from ..problems import Problem
-
-        raise PolicyError(
-            [
-                Problem(
-                    "", "policy.toml", f"评价办法文件不是有效的TOML：{exc}", f"The policy file is not valid TOML: {exc}"
-                )
-            ]
-        ) from None
-    return parse_policy(data)
-
-
-def parse_policy(data: dict) -> EvaluationPolicy:
-    """Validate a parsed TOML dict and build the policy; raises ``PolicyError`` with every problem."""
-    from .policy_parse import build
-
-    return build(data, policy_hash(data))

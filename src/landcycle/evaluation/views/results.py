@@ -7,25 +7,24 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Case, IntegerField, Value, When
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from landcycle.accounts.scope import access, can_write, scoped
+from landcycle.accounts.scope import Area, access, can_write, may_write_or_404, scoped
 from landcycle.kit.listing import Filter, Listing, file_response, kpi
 from landcycle.kit.params import int_param
 from landcycle.registry.models import Enterprise, Region
 from landcycle.registry.selectors import town_choices
 from landcycle.rules.problems import RuleError
 
-from . import selectors
-from .facts import CATEGORY_LABELS, kind_map, shipped_kinds
-from .forms import FactForm
-from .labels import labels_of
-from .models import EvaluationFact, EvaluationResult, EvaluationRun
-from .services_facts import fact_delete, fact_record
-from .views import town_level, writer
-from .xlsx import results_xlsx
+from .. import selectors
+from ..facts import CATEGORY_LABELS, kind_map, shipped_kinds
+from ..forms import FactForm
+from ..labels import labels_of
+from ..models import EvaluationFact, EvaluationResult, EvaluationRun
+from ..services.facts import fact_delete, fact_record
+from ..xlsx import results_xlsx
+from . import town_level, writer
 
 
 def _listing(request, run: EvaluationRun, lab):
@@ -161,8 +160,7 @@ def _fact_rows(ent) -> list:
 def _facts_post(request, ent):
     """POST on the enterprise page: record a fact (``action=fact``) or delete one (``action=fact_delete``).
     Returns (redirect or None, the bound form)."""
-    if not can_write(request.user, "evaluation"):
-        raise Http404
+    may_write_or_404(request.user, Area.EVALUATION)
     kinds = [(k.kind, f"{CATEGORY_LABELS[k.category]}：{k.label}") for k in shipped_kinds()]
     if request.POST.get("action") == "fact_delete":
         fact = get_object_or_404(EvaluationFact, pk=request.POST.get("fact") or 0, enterprise=ent)
@@ -211,7 +209,7 @@ def enterprise_result(request, pk):
         result = next((r for r in history if r.run.status == EvaluationRun.Status.PUBLISHED), None) or (
             history[0] if history else None
         )
-    can_facts = can_write(request.user, "evaluation")
+    can_facts = can_write(request.user, Area.EVALUATION)
     if fact_form is None and can_facts:
         latest = (
             result.run.year

@@ -2,7 +2,7 @@
 
 Runs are county-wide and every role reads them; a town officer's counts are their town's (results are
 read through ``accounts.scope.scoped``). Writes — a new run, recompute, publish — are for the roles that
-may write "evaluation" (county administrator, city analyst); others get 404 on the write pages, and the
+may write ``Area.EVALUATION`` (county administrator, city analyst); others get 404 on the write pages, and the
 services check again.
 """
 
@@ -10,39 +10,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Count, Max
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from landcycle.accounts.scope import can_write, region_prefix, scoped
+from landcycle.accounts.scope import Area, may_write_or_404, scoped, write_or_404
 from landcycle.kit.listing import kpi
 from landcycle.rules.evaluation.classes import small_group_notes
+from landcycle.rules.evaluation.policy.parse import default_policy
 from landcycle.rules.problems import RuleError
 
-from . import selectors, services
-from .charts import class_legend, score_histogram_svg
-from .forms import SHIPPED, RunForm
-from .inputs import figure_years
-from .labels import labels_of
-from .models import EvaluationResult, EvaluationRun, PolicyVersion
-from .policy_cache import policy_of
-
-AREA = "evaluation"
-
-
-def writer(request) -> bool:
-    return can_write(request.user, AREA)
-
-
-def _require_writer(request) -> None:
-    if not writer(request):
-        raise Http404
-
-
-def town_level(user) -> bool:
-    """A user who sees part of the county (a town): counts come from their results, not the run's summary."""
-    prefix = region_prefix(user)
-    return prefix is None or len(prefix) > 6
+from .. import selectors, services
+from ..charts import class_legend, score_histogram_svg
+from ..forms import SHIPPED, RunForm
+from ..inputs import figure_years
+from ..labels import labels_of
+from ..models import EvaluationResult, EvaluationRun, PolicyVersion
+from . import town_level, writer
 
 
 def _scoped_summaries(user, run_ids: list[int]) -> dict[int, dict]:
@@ -125,14 +108,14 @@ def run_list(request):
 def _version_choices() -> list[tuple[str, str]]:
     versions = list(PolicyVersion.objects.order_by("-created_at", "-pk"))
     choices = [(str(v.pk), f"{v.name} {v.version}（{v.hash}）") for v in versions]
-    shipped = policy_of(services.shipped_policy_text())
+    shipped = default_policy()
     if not any(v.version == shipped.version for v in versions):
         choices.append((SHIPPED, _("%(name)s %(v)s（随产品提供）") % {"name": shipped.title_zh, "v": shipped.version}))
     return choices
 
 
+@write_or_404(Area.EVALUATION)
 def run_new(request):
-    _require_writer(request)
     years = figure_years()
     form = RunForm(
         request.POST or None,
@@ -163,7 +146,7 @@ def _act(request, run: EvaluationRun):
     action = request.POST.get("action")
     if action not in ("recompute", "publish", "notes"):
         return None
-    _require_writer(request)
+    may_write_or_404(request.user, Area.EVALUATION)
     try:
         if action == "recompute":
             run = services.run_recompute(actor=request.user, run=run)
