@@ -155,13 +155,15 @@ def supervision_data(registry_data, personas):
     2026-11-29) with a tax-per-mu commitment and an approved completion extension; warnings refreshed as
     of 2026-11-29. Adds ``contract``, ``commitment``, ``extension`` and ``warning`` to each town's dict."""
     from landcycle.registry import services as registry_services
-    from landcycle.supervision import services
     from landcycle.supervision.models import Warning
+    from landcycle.supervision.refresh import warnings_refresh
+    from landcycle.supervision.services.commitments import commitment_add, extension_add
+    from landcycle.supervision.services.contracts import contract_create
 
     admin = personas["admin"]
     for code, d in registry_data.items():
         d["park"] = registry_services.park_update(actor=admin, park=d["park"], min_tax_per_mu=30)
-        contract = services.contract_create(
+        contract = contract_create(
             actor=admin,
             number=f"HT{code}-001",
             parcels=[d["parcels"][1]],
@@ -176,10 +178,10 @@ def supervision_data(registry_data, personas):
             agreed_production=dt.date(2027, 6, 30),
             term_years=50,
         )
-        d["commitment"] = services.commitment_add(
+        d["commitment"] = commitment_add(
             actor=admin, contract=contract, kind="tax_per_mu", committed=30, unit="万元/亩"
         )
-        d["extension"] = services.extension_add(
+        d["extension"] = extension_add(
             actor=admin,
             contract=contract,
             milestone="completion",
@@ -188,7 +190,7 @@ def supervision_data(registry_data, personas):
             reason="设计变更",
         )
         d["contract"] = contract
-    services.warnings_refresh(actor=admin, as_of=SUPERVISION_DAY)
+    warnings_refresh(actor=admin, as_of=SUPERVISION_DAY)
     for d in registry_data.values():
         d["warning"] = (
             Warning.objects.filter(subject_type="contract", subject_id=d["contract"].pk)

@@ -82,14 +82,14 @@ def test_moved_dates_not_judged_reminders_and_ended_leases(page, live_server, su
 
     from conftest import SUPERVISION_DAY
     from landcycle.registry import services as registry_services
-    from landcycle.supervision import services
+    from landcycle.supervision.refresh import warnings_refresh
+    from landcycle.supervision.services.commitments import government_delay_add
+    from landcycle.supervision.services.contracts import contract_create
 
     admin, d = personas["admin"], supervision_data[XINPU]
     contract = d["contract"]
-    services.government_delay_add(
-        actor=admin, contract=contract, cause="plan_change", evidence="慈规〔2024〕8号", days=90
-    )
-    services.contract_create(
+    government_delay_add(actor=admin, contract=contract, cause="plan_change", evidence="慈规〔2024〕8号", days=90)
+    contract_create(
         actor=admin,
         number="HT-NOSTART",
         parcels=[d["parcels"][0]],
@@ -99,7 +99,7 @@ def test_moved_dates_not_judged_reminders_and_ended_leases(page, live_server, su
         signed_on=dt.date(2024, 3, 1),
     )
     registry_services.occupancy_end(actor=admin, occupancy=d["occupancies"][1], end=dt.date(2026, 6, 30))
-    services.warnings_refresh(actor=admin, as_of=SUPERVISION_DAY)
+    warnings_refresh(actor=admin, as_of=SUPERVISION_DAY)
     _sign_in(page, live_server, "p_admin")
     page.goto(f"{live_server.url}/warnings/")
     assert page.locator(".kpi.tone-grey").count() == 1 and page.locator(".kpi.tone-blue").count() == 1

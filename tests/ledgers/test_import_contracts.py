@@ -25,8 +25,9 @@ from landcycle.ledgers.kinds import KINDS
 from landcycle.ledgers.models import ImportBatch
 from landcycle.ledgers.services import ledger_import
 from landcycle.rules.ledger import mapping_path, read_ledger
-from landcycle.supervision import services
 from landcycle.supervision.models import Commitment, Contract, Warning
+from landcycle.supervision.services.commitments import commitment_add, extension_add, government_delay_add
+from landcycle.supervision.services.contracts import contract_create
 
 pytestmark = pytest.mark.django_db
 GD = Path(__file__).resolve().parents[1] / "data" / "land_supply_results_gd.csv"
@@ -262,7 +263,7 @@ def test_town_option_errors(registry_data, personas, tmp_path):
 def contracts(supervision_data, personas):
     """supervision_data's two contracts plus one of 桥头镇 without parcels carrying what a round trip must keep."""
     admin, q = personas["admin"], supervision_data[QIAOTOU]
-    c = services.contract_create(
+    c = contract_create(
         actor=admin,
         number="QT-2019-007",
         holder_name="慈溪市桥头机械有限公司",
@@ -284,11 +285,9 @@ def contracts(supervision_data, personas):
         land_use="工业用地",
         project="机械加工项目",
     )
-    services.commitment_add(
-        actor=admin, contract=c, kind="investment_intensity", committed=300, unit="万元/亩", measured=250
-    )
-    services.extension_add(actor=admin, contract=c, milestone="completion", new_date=dt.date(2022, 9, 1))
-    services.government_delay_add(actor=admin, contract=c, cause="plan_change", evidence="慈规〔2020〕12号")
+    commitment_add(actor=admin, contract=c, kind="investment_intensity", committed=300, unit="万元/亩", measured=250)
+    extension_add(actor=admin, contract=c, milestone="completion", new_date=dt.date(2022, 9, 1))
+    government_delay_add(actor=admin, contract=c, cause="plan_change", evidence="慈规〔2020〕12号")
     return supervision_data
 
 

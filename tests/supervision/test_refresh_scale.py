@@ -21,7 +21,7 @@ from landcycle.sample.scaled import Scale
 from landcycle.supervision import subjects
 from landcycle.supervision.convert import policy, rule_contract
 from landcycle.supervision.models import Contract, Warning, WarningEvent
-from landcycle.supervision.refresh_rows import insert_rows
+from landcycle.supervision.refresh.rows import insert_rows
 
 pytestmark = pytest.mark.django_db
 DAY = dt.date(2026, 11, 29)

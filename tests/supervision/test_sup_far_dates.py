@@ -15,8 +15,16 @@ from django.urls import reverse
 from conftest import QIAOTOU, SUPERVISION_DAY, XINPU
 from landcycle.audit.models import AuditEntry
 from landcycle.rules.problems import RuleError
-from landcycle.supervision import services
 from landcycle.supervision.models import Commitment, Contract, Extension, GovernmentDelay, Warning
+from landcycle.supervision.refresh import warnings_refresh
+from landcycle.supervision.services.commitments import (
+    commitment_add,
+    commitment_measure,
+    extension_add,
+    government_delay_add,
+)
+from landcycle.supervision.services.contracts import contract_update
+from landcycle.supervision.views import edit as edit_views
 
 pytestmark = pytest.mark.django_db
 
@@ -69,7 +77,7 @@ def test_every_contract_date_is_checked_for_a_plausible_range(supervision_data, 
     for field in CONTRACT_DATES:
         for value in ("9999-12-31", "1900-01-01", "0001-01-01"):
             with pytest.raises(RuleError) as exc:
-                services.contract_update(actor=personas["xinpu"], contract=c, **{field: value})
+                contract_update(actor=personas["xinpu"], contract=c, **{field: value})
             assert [(p.field, p.rule) for p in exc.value.problems if p.rule.startswith("date.")] == [
                 (field, "date.too_early" if value < "1949" else "date.too_late")
             ], (field, value)
@@ -77,10 +85,10 @@ def test_every_contract_date_is_checked_for_a_plausible_range(supervision_data, 
             c = Contract.objects.get(pk=c.pk)
     assert c.signed_on == D(2024, 1, 10) and c.agreed_start == D(2024, 6, 30)
     # the bounds themselves: 1949-10-01 and 50 years after signing are accepted
-    services.contract_update(actor=personas["xinpu"], contract=c, actual_delivery="1949-10-01")
-    services.contract_update(actor=personas["xinpu"], contract=c, agreed_production="2074-01-10")
+    contract_update(actor=personas["xinpu"], contract=c, actual_delivery="1949-10-01")
+    contract_update(actor=personas["xinpu"], contract=c, agreed_production="2074-01-10")
     with pytest.raises(RuleError):
-        services.contract_update(actor=personas["xinpu"], contract=c, agreed_production="2074-01-11")
+        contract_update(actor=personas["xinpu"], contract=c, agreed_production="2074-01-11")
 
 
 def test_the_contract_form_names_the_field(client, supervision_data, personas):
@@ -102,13 +110,13 @@ def test_delays_commitments_and_measurements_are_checked(supervision_data, perso
     before = _counts()
     cases = [
         (
-            lambda: services.government_delay_add(
+            lambda: government_delay_add(
                 actor=officer, contract=c, cause="plan_change", evidence="文件", recorded_on=FAR
             ),
             "recorded_on",
         ),
         (
-            lambda: services.commitment_add(
+            lambda: commitment_add(
                 actor=officer,
                 contract=c,
                 kind="plot_ratio",
@@ -120,15 +128,11 @@ def test_delays_commitments_and_measurements_are_checked(supervision_data, perso
             "measured_on",
         ),
         (
-            lambda: services.commitment_measure(
-                actor=officer, commitment=d["commitment"], measured=31, measured_on=FAR
-            ),
+            lambda: commitment_measure(actor=officer, commitment=d["commitment"], measured=31, measured_on=FAR),
             "measured_on",
         ),
         (
-            lambda: services.extension_add(
-                actor=officer, contract=c, milestone="start", new_date="2026-12-31", approved_on=FAR
-            ),
+            lambda: extension_add(actor=officer, contract=c, milestone="start", new_date="2026-12-31", approved_on=FAR),
             "approved_on",
         ),
     ]
@@ -166,7 +170,7 @@ def test_far_dates_already_stored_break_neither_the_page_nor_the_refresh(client,
     client.force_login(personas["xinpu"])
     assert client.get(reverse("contract_detail", args=[bad["contract"].pk])).status_code == 200
 
-    result = services.warnings_refresh(actor=personas["admin"], as_of=SUPERVISION_DAY + dt.timedelta(days=400))
+    result = warnings_refresh(actor=personas["admin"], as_of=SUPERVISION_DAY + dt.timedelta(days=400))
     assert [n for n, _m in result.skipped] == [bad["contract"].number]
     assert "实际交地日期（9999-12-31）" in result.skipped[0][1] and "extended date (9999-12-31)" in result.skipped[0][1]
     assert result.contracts == 1  # the other town's contract was refreshed
@@ -197,7 +201,7 @@ def test_a_refresh_goes_on_when_the_rules_fail_on_one_row(supervision_data, pers
         return real(c, as_of, policy)
 
     monkeypatch.setattr(subjects, "evaluate_contract", fragile)
-    result = services.warnings_refresh(actor=personas["admin"], as_of=SUPERVISION_DAY)
+    result = warnings_refresh(actor=personas["admin"], as_of=SUPERVISION_DAY)
     assert result.skipped == [
         (bad, "合同无法复核：date value out of range / the contract cannot be checked: date value out of range")
     ]
@@ -210,7 +214,7 @@ def test_a_write_whose_refresh_fails_leaves_nothing(client, supervision_data, pe
     def broken(**kwargs):
         raise ValueError("year 10000 is out of range")
 
-    monkeypatch.setattr(services, "warnings_refresh", broken)
+    monkeypatch.setattr(edit_views, "warnings_refresh", broken)  # the name the contract forms call
     client.force_login(personas["xinpu"])
     client.raise_request_exception = False
     before = _counts()

@@ -11,9 +11,8 @@ import pytest
 from conftest import XINPU
 from landcycle.audit.models import AuditEntry
 from landcycle.rules.problems import RuleError
-from landcycle.supervision.importing import CREATE, INVALID, UPDATE
 from landcycle.supervision.models import Commitment, Contract, Extension, GovernmentDelay
-from landcycle.supervision.services import contracts_apply, contracts_plan
+from landcycle.supervision.services.importing import CREATE, INVALID, UPDATE, contracts_apply, contracts_plan
 
 pytestmark = pytest.mark.django_db
 

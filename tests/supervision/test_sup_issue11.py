@@ -15,8 +15,10 @@ from landcycle.evaluation.models import YearlyFigure
 from landcycle.registry import services as registry_services
 from landcycle.registry.selectors import land_used_m2, land_used_many
 from landcycle.rules.problems import RuleError
-from landcycle.supervision import services
 from landcycle.supervision.models import Contract, Warning
+from landcycle.supervision.refresh import warnings_refresh
+from landcycle.supervision.services.commitments import government_delay_add
+from landcycle.supervision.services.contracts import contract_create, contract_update
 
 pytestmark = pytest.mark.django_db
 DAY = SUPERVISION_DAY
@@ -36,7 +38,7 @@ def test_an_ended_lease_with_the_firm_still_there_warns_and_keeps_its_land(super
     tenant, parcel, lease = d["tenant"], d["parcels"][0], d["occupancies"][1]
     registry_services.occupancy_end(actor=admin, occupancy=lease, end=dt.date(2026, 6, 30))
     YearlyFigure.objects.create(enterprise=tenant, year=2026, revenue=800, tax=40, value_added=200)
-    services.warnings_refresh(actor=admin, as_of=DAY)
+    warnings_refresh(actor=admin, as_of=DAY)
     on_firm, on_parcel = (
         _w("enterprise", tenant.pk, "lease.ended_not_vacated"),
         _w("parcel", parcel.pk, "lease.ended_not_vacated"),
@@ -55,7 +57,7 @@ def test_an_ended_lease_with_the_firm_still_there_warns_and_keeps_its_land(super
     assert reverse("parcel_detail", args=[parcel.pk]) in client_resp
     # it has left (迁出): the land no longer counts, the warnings turn green
     registry_services.enterprise_update(actor=admin, enterprise=tenant, status="relocated")
-    services.warnings_refresh(actor=admin, as_of=DAY)
+    warnings_refresh(actor=admin, as_of=DAY)
     on_firm.refresh_from_db()
     on_parcel.refresh_from_db()
     assert on_firm.colour == on_parcel.colour == "green"
@@ -75,7 +77,7 @@ def test_a_renewed_lease_is_not_an_ended_one(supervision_data, personas):
         start=dt.date(2026, 7, 1),
         lessor=d["owner"],
     )
-    services.warnings_refresh(actor=admin, as_of=DAY)
+    warnings_refresh(actor=admin, as_of=DAY)
     assert _w("enterprise", d["tenant"].pk, "lease.ended_not_vacated") is None
     assert land_used_m2(d["tenant"], DAY)["used"] == 2000
 
@@ -95,7 +97,7 @@ def test_tax_per_mu_respects_the_new_firm_exemption_of_the_evaluation(supervisio
     w = _w("enterprise", owner.pk, "enterprise.tax_per_mu")
     assert w is not None and w.colour in ("yellow", "red") and "2025年度" in w.reason_zh  # the year it used
     registry_services.enterprise_update(actor=admin, enterprise=owner, registered_on=dt.date(2024, 6, 1))
-    services.warnings_refresh(actor=admin, as_of=DAY)
+    warnings_refresh(actor=admin, as_of=DAY)
     w.refresh_from_db()
     assert w.colour == "green"  # a new firm (< 2 years at the end of 2025) is not evaluated, nor warned
 
@@ -104,7 +106,7 @@ def test_tax_figures_older_than_the_policy_allows_are_no_current_data(supervisio
     admin, d = personas["admin"], supervision_data[XINPU]
     owner = d["owner"]
     YearlyFigure.objects.filter(enterprise=owner).update(year=2023)
-    services.warnings_refresh(actor=admin, as_of=DAY)
+    warnings_refresh(actor=admin, as_of=DAY)
     w = _w("enterprise", owner.pk, "enterprise.tax_per_mu")
     assert w.colour == "grey" and "无当期数据：最近的亩均税收数据为2023年度，早于2025年度" in w.reason_zh
 
@@ -112,7 +114,7 @@ def test_tax_figures_older_than_the_policy_allows_are_no_current_data(supervisio
 # ------------------------------------------------------------------ not judged, counted apart
 def test_a_contract_without_an_agreed_start_is_grey_and_counted_apart(client, supervision_data, personas):
     admin, d = personas["admin"], supervision_data[XINPU]
-    c = services.contract_create(
+    c = contract_create(
         actor=admin,
         number="HT-NOSTART",
         parcels=[d["parcels"][0]],
@@ -121,7 +123,7 @@ def test_a_contract_without_an_agreed_start_is_grey_and_counted_apart(client, su
         price_wan="100",
         signed_on=dt.date(2024, 3, 1),
     )
-    services.warnings_refresh(actor=admin, as_of=DAY)
+    warnings_refresh(actor=admin, as_of=DAY)
     w = _w("contract", c.pk, "contract.not_judged")
     assert w.colour == "grey" and w.reason_zh.startswith("未能判定：无约定开工日期")
     client.force_login(admin)
@@ -141,9 +143,9 @@ def test_the_start_criterion_and_evidence_are_kept_and_shown(client, supervision
     form = _body(client.get(reverse("contract_edit", args=[c.pk])))
     assert "基坑开挖完毕" in form and "打入所有基础桩" in form and "地基施工完成三分之一" in form
     with pytest.raises(RuleError) as exc:
-        services.contract_update(actor=admin, contract=Contract.objects.get(pk=c.pk), start_criterion="piles")
+        contract_update(actor=admin, contract=Contract.objects.get(pk=c.pk), start_criterion="piles")
     assert exc.value.problems[0].rule == "contract.start_criterion_without_start"
-    services.contract_update(
+    contract_update(
         actor=admin,
         contract=Contract.objects.get(pk=c.pk),
         actual_start="2026-09-01",
@@ -159,8 +161,8 @@ def test_the_start_criterion_and_evidence_are_kept_and_shown(client, supervision
 # ------------------------------------------------------------------ moved dates on the contract page
 def test_the_contract_page_says_which_dates_moved_and_why(client, supervision_data, personas):
     admin, c = personas["admin"], supervision_data[XINPU]["contract"]
-    services.government_delay_add(actor=admin, contract=c, cause="plan_change", evidence="慈规〔2024〕8号", days=90)
-    services.warnings_refresh(actor=admin, as_of=DAY)
+    government_delay_add(actor=admin, contract=c, cause="plan_change", evidence="慈规〔2024〕8号", days=90)
+    warnings_refresh(actor=admin, as_of=DAY)
     client.force_login(admin)
     page = _body(client.get(reverse("contract_detail", args=[c.pk])))
     assert "约定开工日因政府原因" in page and "顺延90天" in page and "2024-06-30→2024-09-28" in page

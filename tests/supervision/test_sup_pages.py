@@ -165,3 +165,21 @@ def test_town_page_and_english(client, supervision_data, personas):
     assert "Warnings board" in html and "Red" in html
     html = _body(client.get(reverse("contract_detail", args=[supervision_data[XINPU]["contract"].pk])))
     assert "may be taken back without compensation" in html
+
+
+@pytest.mark.parametrize("nxt", ["https://evil.example/phish", "//evil.example/", "/\\evil.example/"])
+def test_an_off_site_next_on_the_warning_actions_is_refused(client, supervision_data, personas, nxt):
+    """Acting on a warning and refreshing the board go back to the posted ``next`` only when it is on this site
+    (accounts.redirects.safe_next); elsewhere they stay on the warning's page or the board."""
+    w = supervision_data[XINPU]["warning"]
+    url = reverse("warning_detail", args=[w.pk])
+    client.force_login(personas["admin"])
+    resp = client.post(url, {"action": "acknowledge", "note": "已通知", "next": nxt})
+    assert resp.status_code == 302 and resp["Location"] == url
+    resp = client.post(url, {"action": "assign", "assignee": personas["xinpu"].pk, "next": nxt})
+    assert resp.status_code == 302 and resp["Location"] == url
+    resp = client.post(reverse("warning_board"), {"as_of": "2026-11-30", "next": nxt})
+    assert resp.status_code == 302 and resp["Location"] == reverse("warning_board")
+    board = reverse("warning_board") + "?colour=red"
+    resp = client.post(url, {"action": "assign", "assignee": personas["admin"].pk, "next": board})
+    assert resp.status_code == 302 and resp["Location"] == board  # a next on this site is followed

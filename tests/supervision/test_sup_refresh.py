@@ -11,9 +11,12 @@ import pytest
 from conftest import QIAOTOU, XINPU
 from landcycle.audit.models import AuditEntry
 from landcycle.audit.services import audit_verify
-from landcycle.supervision import services, subjects
+from landcycle.supervision import subjects
 from landcycle.supervision.models import Warning, WarningEvent
+from landcycle.supervision.refresh import warnings_refresh
 from landcycle.supervision.selectors import published_classes
+from landcycle.supervision.services.commitments import commitment_add, commitment_measure, government_delay_add
+from landcycle.supervision.services.contracts import contract_create, contract_update
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +36,7 @@ def _contract(admin, d, **over):
         agreed_completion=D(2028, 3, 1),
     )
     values.update(over)
-    return services.contract_create(actor=admin, **values)
+    return contract_create(actor=admin, **values)
 
 
 def _state(contract):
@@ -43,8 +46,8 @@ def _state(contract):
 def test_colour_changes_and_changes_back_with_history_and_audit(registry_data, personas):
     admin, d = personas["admin"], registry_data[XINPU]
     c = _contract(admin, d)
-    m = services.commitment_add(actor=admin, contract=c, kind="tax_per_mu", committed=30, unit="万元/亩")
-    services.contract_update(
+    m = commitment_add(actor=admin, contract=c, kind="tax_per_mu", committed=30, unit="万元/亩")
+    contract_update(
         actor=admin,
         contract=c,
         actual_start=D(2026, 3, 1),
@@ -53,9 +56,9 @@ def test_colour_changes_and_changes_back_with_history_and_audit(registry_data, p
     )
     history = []
     for measured in (20, 27, 35, 20):  # red (66.7 %), yellow (90 %), green (met), red again
-        services.commitment_measure(actor=admin, commitment=m, measured=measured, measured_on=D(2026, 11, 1))
+        commitment_measure(actor=admin, commitment=m, measured=measured, measured_on=D(2026, 11, 1))
         audits = AuditEntry.objects.filter(action__startswith="warning.").count()
-        services.warnings_refresh(actor=admin, as_of=DAY)
+        warnings_refresh(actor=admin, as_of=DAY)
         w = Warning.objects.get(subject_type="contract", subject_id=c.pk, rule="commitment.tax_per_mu")
         history.append(w.colour)
         assert AuditEntry.objects.filter(action__startswith="warning.").count() == audits + 1
@@ -84,7 +87,7 @@ def test_second_refresh_changes_nothing(supervision_data, personas):
     admin = personas["admin"]
     before = list(Warning.objects.order_by("pk").values())
     counts = (WarningEvent.objects.count(), AuditEntry.objects.count())
-    result = services.warnings_refresh(actor=admin, as_of=DAY)
+    result = warnings_refresh(actor=admin, as_of=DAY)
     assert (result.raised, result.changed, result.updated, result.events, result.audit_entries) == (0, 0, 0, 0, 0)
     assert result.unchanged == len(before) > 0
     assert list(Warning.objects.order_by("pk").values()) == before
@@ -94,7 +97,7 @@ def test_second_refresh_changes_nothing(supervision_data, personas):
 def test_later_day_updates_figures_without_history(supervision_data, personas):
     w = supervision_data[XINPU]["warning"]
     events = w.events.count()
-    services.warnings_refresh(actor=personas["admin"], as_of=DAY + dt.timedelta(days=1))
+    warnings_refresh(actor=personas["admin"], as_of=DAY + dt.timedelta(days=1))
     w.refresh_from_db()
     assert w.checked_on == DAY + dt.timedelta(days=1) and w.events.count() == events  # reason moved, colour did not
 
@@ -111,13 +114,11 @@ def test_idle_land_and_take_back_from_the_regulation(supervision_data):
 def test_government_delay_exempts_for_its_length_then_the_fee_applies(supervision_data, personas):
     admin, c = personas["admin"], supervision_data[XINPU]["contract"]
     long_ago = c.agreed_start + dt.timedelta(days=400)  # idle 35 days after the original year, not after the moved one
-    services.government_delay_add(
-        actor=admin, contract=c, cause="military_heritage", evidence="文物部门通知书", days=200
-    )
-    services.warnings_refresh(actor=admin, as_of=long_ago)
+    government_delay_add(actor=admin, contract=c, cause="military_heritage", evidence="文物部门通知书", days=200)
+    warnings_refresh(actor=admin, as_of=long_ago)
     w = Warning.objects.get(subject_type="contract", subject_id=c.pk, rule="idle.not_started")
     assert w.colour == "yellow" and w.exempt and w.fee_wan is None and "第八条" in w.reason_zh
-    services.warnings_refresh(actor=admin, as_of=DAY)  # long past the moved date: the fee is due again
+    warnings_refresh(actor=admin, as_of=DAY)  # long past the moved date: the fee is due again
     w.refresh_from_db()
     assert w.colour == "red" and not w.exempt and w.fee_wan and "顺延200天" in w.reason_zh
     assert list(w.events.values_list("from_colour", "to_colour")) == [("", "red"), ("red", "yellow"), ("yellow", "red")]
@@ -125,8 +126,8 @@ def test_government_delay_exempts_for_its_length_then_the_fee_applies(supervisio
 
 def test_starting_turns_the_idle_warnings_green_and_keeps_them(supervision_data, personas):
     admin, c = personas["admin"], supervision_data[XINPU]["contract"]
-    services.contract_update(actor=admin, contract=c, actual_start=D(2026, 11, 1))
-    result = services.warnings_refresh(actor=admin, as_of=DAY)
+    contract_update(actor=admin, contract=c, actual_start=D(2026, 11, 1))
+    result = warnings_refresh(actor=admin, as_of=DAY)
     state = _state(c)
     assert state["idle.not_started"] == "green" and state["idle.take_back"] == "green"
     assert result.turned_green >= 3  # idle, take-back, start overdue
@@ -140,7 +141,7 @@ def test_enterprise_tax_per_mu_against_the_park_minimum(supervision_data, person
     from landcycle.registry import services as registry
 
     registry.park_update(actor=personas["admin"], park=supervision_data[XINPU]["park"], min_tax_per_mu=None)
-    services.warnings_refresh(actor=personas["admin"], as_of=DAY)
+    warnings_refresh(actor=personas["admin"], as_of=DAY)
     w.refresh_from_db()
     assert w.colour == "green"
 
@@ -149,7 +150,7 @@ def test_published_class_d_is_red_through_the_adapter(supervision_data, personas
     assert published_classes(2025) == {}  # no evaluation run model yet: no class warnings
     owner = supervision_data[QIAOTOU]["owner"]
     monkeypatch.setattr(subjects, "latest_published_classes", lambda as_of: (2025, {owner.pk: "D"}))
-    services.warnings_refresh(actor=personas["admin"], as_of=DAY)
+    warnings_refresh(actor=personas["admin"], as_of=DAY)
     w = Warning.objects.get(subject_type="enterprise", subject_id=owner.pk, rule="enterprise.class")
     assert w.colour == "red" and "D类" in w.reason_zh and "2025" in w.reason_zh
 
@@ -157,7 +158,7 @@ def test_published_class_d_is_red_through_the_adapter(supervision_data, personas
 def test_contract_the_rules_refuse_is_skipped_and_left_alone(supervision_data, personas):
     admin, c = personas["admin"], supervision_data[XINPU]["contract"]
     before = _state(c)
-    result = services.warnings_refresh(actor=admin, as_of=D(2023, 12, 31))  # before the signing date
+    result = warnings_refresh(actor=admin, as_of=D(2023, 12, 31))  # before the signing date
     assert {n for n, _m in result.skipped} == {d["contract"].number for d in supervision_data.values()}
     assert _state(c) == before
 
@@ -168,7 +169,7 @@ def test_refresh_only_reaches_the_actors_scope(supervision_data, personas):
     town_admin = User.objects.create(
         username="xp_admin2", role=Role.COUNTY_ADMIN, region=supervision_data[XINPU]["town"]
     )
-    result = services.warnings_refresh(actor=town_admin, as_of=DAY + dt.timedelta(days=400))
+    result = warnings_refresh(actor=town_admin, as_of=DAY + dt.timedelta(days=400))
     assert result.contracts == 1
     other = Warning.objects.filter(town__code=QIAOTOU)
     assert set(other.values_list("checked_on", flat=True)) == {DAY}

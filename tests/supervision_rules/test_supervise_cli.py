@@ -21,6 +21,7 @@ import pytest
 import xlsxwriter
 from django.core.management import call_command
 from django.core.management.base import CommandError
+
 from landcycle.web.management.commands.supervise import Command
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -41,7 +41,7 @@ LIST_EXPORTS: dict[str, ListExport] = {
             "contracts",
             "contracts",
             _("供地合同台账"),
-            "landcycle.supervision.views_contracts.contract_rows",
+            "landcycle.supervision.views.contracts.contract_rows",
             "contract_list",
         ),
     )

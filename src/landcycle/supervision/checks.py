@@ -18,18 +18,6 @@ from landcycle.rules.supervision.validate import label
 
 SPLIT = re.compile(r"[、,，;；\s]+")
 NUMBER_FIELDS = {"price_wan": 2, "area_m2": 2, "developed_area_share": 6, "investment_share": 6}
-DATE_FIELDS = (
-    "signed_on",
-    "agreed_delivery",
-    "agreed_start",
-    "agreed_completion",
-    "agreed_production",
-    "actual_delivery",
-    "actual_start",
-    "actual_completion",
-    "actual_production",
-    "stopped_since",
-)
 EXTRA_LABELS = {
     "term_years": ("使用年限（年）", "term (years)"),
     "committed": ("承诺值", "committed value"),

@@ -10,18 +10,7 @@ from landcycle.rules.supervision import Contract as RuleContract
 from landcycle.rules.supervision import Development, load_policy
 from landcycle.rules.supervision import Extension as RuleExtension
 from landcycle.rules.supervision import GovernmentDelay as RuleDelay
-
-DATE_FIELDS = (
-    "signed_on",
-    "agreed_delivery",
-    "agreed_start",
-    "agreed_completion",
-    "agreed_production",
-    "actual_delivery",
-    "actual_start",
-    "actual_completion",
-    "actual_production",
-)
+from landcycle.rules.supervision.contract import CONTRACT_DATES
 
 
 @lru_cache(maxsize=1)
@@ -73,7 +62,7 @@ def rule_contract(c, *, commitments=None, extensions=None, delays=None) -> RuleC
         kind=c.kind,
         price_wan=c.price_wan,
         area_m2=c.area_m2,
-        **{name: getattr(c, name) for name in DATE_FIELDS},
+        **{name: getattr(c, name) for name in CONTRACT_DATES},
         development=Development(c.developed_area_share, c.investment_share, c.stopped_since),
         commitments=tuple(rule_commitment(m) for m in commitments),
         extensions=tuple(rule_extension(e) for e in sorted(extensions, key=_extension_order)),

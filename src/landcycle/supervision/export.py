@@ -61,28 +61,24 @@ def _date(v):
     return dt.date.fromisoformat(v) if v else None
 
 
-def report_xlsx(d: dict) -> bytes:
-    buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(
-        buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_urls": False, "strings_to_formulas": False}
-    )
-    wb.set_properties({"title": f"土地供后监管三色预警 {d['as_of']}", "comments": f"policy {d['policy']['version']}"})
-    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "vcenter"})
-    fmt = {
-        "text": wb.add_format({"valign": "top"}),
-        "int": wb.add_format({"valign": "top"}),
-        "money": wb.add_format({"num_format": "#,##0.00", "valign": "top"}),
-        "date": wb.add_format({"num_format": "yyyy-mm-dd", "valign": "top"}),
-        "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
-        "bool": wb.add_format({"valign": "top", "align": "center"}),
-    }
-    colour = {
-        k: wb.add_format(
-            {"bg_color": bg, "font_color": fg, "bold": True, "align": "center", "valign": "top", "border": 1}
+def _result_cell(ws, r: int, c: int, v, kind: str, fmt: dict, colour: dict) -> None:
+    if kind == "colour":
+        ws.write_string(r, c, FILL[v][2], colour[v])
+    elif kind == "money":
+        ws.write_number(r, c, float(v), fmt["money"]) if v not in (None, "") else ws.write_blank(
+            r, c, None, fmt["money"]
         )
-        for k, (bg, fg, _) in FILL.items()
-    }
+    elif kind == "date":
+        ws.write_datetime(r, c, _date(v), fmt["date"]) if v else ws.write_blank(r, c, None, fmt["date"])
+    elif kind == "bool":
+        ws.write_string(r, c, "是" if v else "", fmt["bool"])
+    elif kind == "int":
+        ws.write_number(r, c, v, fmt["int"]) if v is not None else ws.write_blank(r, c, None, fmt["int"])
+    else:
+        ws.write_string(r, c, "" if v is None else str(v), fmt[kind])
 
+
+def _results_sheet(wb, d: dict, head, fmt: dict, colour: dict) -> None:
     ws = wb.add_worksheet("监管结果")
     for c, (title, _k, width, _kind) in enumerate(RESULT_COLUMNS):
         ws.write_string(0, c, title, head)
@@ -94,24 +90,12 @@ def report_xlsx(d: dict) -> bytes:
             "reasons_en": "\n".join(f"[{f['rule']}] {f['reason_en']}" for f in x["findings"]),
         }
         for c, (_t, key, _w, kind) in enumerate(RESULT_COLUMNS):
-            v = x.get(key)
-            if kind == "colour":
-                ws.write_string(r, c, FILL[v][2], colour[v])
-            elif kind == "money":
-                ws.write_number(r, c, float(v), fmt["money"]) if v not in (None, "") else ws.write_blank(
-                    r, c, None, fmt["money"]
-                )
-            elif kind == "date":
-                ws.write_datetime(r, c, _date(v), fmt["date"]) if v else ws.write_blank(r, c, None, fmt["date"])
-            elif kind == "bool":
-                ws.write_string(r, c, "是" if v else "", fmt["bool"])
-            elif kind == "int":
-                ws.write_number(r, c, v, fmt["int"]) if v is not None else ws.write_blank(r, c, None, fmt["int"])
-            else:
-                ws.write_string(r, c, "" if v is None else str(v), fmt[kind])
+            _result_cell(ws, r, c, x.get(key), kind, fmt, colour)
     ws.freeze_panes(1, 3)
     ws.autofilter(0, 0, max(len(d["contracts"]), 1), len(RESULT_COLUMNS) - 1)
 
+
+def _findings_sheet(wb, d: dict, head, fmt: dict, colour: dict) -> None:
     wf = wb.add_worksheet("预警明细")
     for c, (title, width) in enumerate(FINDING_COLUMNS):
         wf.write_string(0, c, title, head)
@@ -133,6 +117,8 @@ def report_xlsx(d: dict) -> bytes:
     wf.freeze_panes(1, 0)
     wf.autofilter(0, 0, max(r, 1), len(FINDING_COLUMNS) - 1)
 
+
+def _problems_sheet(wb, d: dict, head, fmt: dict) -> None:
     wp = wb.add_worksheet("问题")
     for c, (title, width) in enumerate(PROBLEM_COLUMNS):
         wp.write_string(0, c, title, head)
@@ -145,6 +131,8 @@ def report_xlsx(d: dict) -> bytes:
     wp.freeze_panes(1, 0)
     wp.autofilter(0, 0, max(len(d["problems"]), 1), len(PROBLEM_COLUMNS) - 1)
 
+
+def _notes_sheet(wb, d: dict, head) -> None:
     wn = wb.add_worksheet("说明")
     wn.set_column(0, 0, 22)
     wn.set_column(1, 1, 70)
@@ -173,5 +161,35 @@ def report_xlsx(d: dict) -> bytes:
     for r, (k, v) in enumerate(lines):
         wn.write_string(r, 0, k, head)
         xlsx_write(wn, r, 1, v)  # the source file's name is the user's text: never a formula
+
+
+def report_xlsx(d: dict) -> bytes:
+    """The standalone supervision report (``rules.supervision.serialise.report_dict``) as a workbook: results,
+    findings, problems and notes, one sheet each."""
+    buf = io.BytesIO()
+    wb = xlsxwriter.Workbook(
+        buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_urls": False, "strings_to_formulas": False}
+    )
+    wb.set_properties({"title": f"土地供后监管三色预警 {d['as_of']}", "comments": f"policy {d['policy']['version']}"})
+    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "vcenter"})
+    fmt = {
+        "text": wb.add_format({"valign": "top"}),
+        "int": wb.add_format({"valign": "top"}),
+        "money": wb.add_format({"num_format": "#,##0.00", "valign": "top"}),
+        "date": wb.add_format({"num_format": "yyyy-mm-dd", "valign": "top"}),
+        "wrap": wb.add_format({"text_wrap": True, "valign": "top"}),
+        "bool": wb.add_format({"valign": "top", "align": "center"}),
+    }
+    colour = {
+        k: wb.add_format(
+            {"bg_color": bg, "font_color": fg, "bold": True, "align": "center", "valign": "top", "border": 1}
+        )
+        for k, (bg, fg, _) in FILL.items()
+    }
+
+    _results_sheet(wb, d, head, fmt, colour)
+    _findings_sheet(wb, d, head, fmt, colour)
+    _problems_sheet(wb, d, head, fmt)
+    _notes_sheet(wb, d, head)
     wb.close()
     return buf.getvalue()

@@ -10,23 +10,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from landcycle.kit.forms import EditForm
+from landcycle.rules.supervision.contract import DATE_FIELDS
 
 from .convert import policy
 from .models import Commitment, Contract, Extension, GovernmentDelay
 
 DATE_ATTRS = {"placeholder": "2026-01-31", "autocomplete": "off", "inputmode": "numeric", "class": "date"}
-DATE_FIELDS = (
-    "signed_on",
-    "agreed_delivery",
-    "agreed_start",
-    "agreed_completion",
-    "agreed_production",
-    "actual_delivery",
-    "actual_start",
-    "actual_completion",
-    "actual_production",
-    "stopped_since",
-)
 PERCENT_FIELDS = ("developed_area_share", "investment_share")
 
 

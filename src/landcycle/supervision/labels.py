@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .convert import policy
@@ -38,8 +39,6 @@ def rule_label(rule: str) -> str:
     if rule.startswith(COMMITMENT_PREFIX):
         kind = rule[len(COMMITMENT_PREFIX) :]
         k = policy().commitment_kinds.get(kind)
-        from django.utils.translation import get_language
-
         name = (k.en if get_language() == "en" else k.zh) if k else kind
         return str(_("承诺指标：%(name)s")) % {"name": name}
     return rule
@@ -50,8 +49,6 @@ def rule_choices(rules) -> list[tuple[str, str]]:
 
 
 def commitment_name(kind: str, label_zh: str = "", label_en: str = "") -> str:
-    from django.utils.translation import get_language
-
     en = get_language() == "en"
     k = policy().commitment_kinds.get(kind)
     if k:

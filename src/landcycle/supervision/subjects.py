@@ -18,12 +18,14 @@ from landcycle.accounts.scope import region_prefix, scoped
 from landcycle.evaluation.models import YearlyFigure
 from landcycle.registry.models import Enterprise, Occupancy, Parcel, Park
 from landcycle.registry.selectors import held_q, overstaying_q
+from landcycle.rules.evaluation.policy.parse import default_policy
 from landcycle.rules.problems import Problem, RuleError
 from landcycle.rules.supervision import Finding, class_finding, evaluate_contract, tax_per_mu_finding
+from landcycle.rules.supervision.contract import CONTRACT_DATES
 from landcycle.rules.supervision.enterprise import Exemption, ended_lease_finding, stale_figures_finding, tax_exemption
 from landcycle.rules.units import m2_to_mu
 
-from .convert import DATE_FIELDS, rule_contract
+from .convert import rule_contract
 from .models import Commitment, Contract, ContractParcel, Extension, GovernmentDelay, Warning
 from .selectors import latest_published_classes
 
@@ -59,7 +61,7 @@ CONTRACT_FIELDS = (
     "kind",
     "price_wan",
     "area_m2",
-    *DATE_FIELDS,
+    *CONTRACT_DATES,
     "developed_area_share",
     "investment_share",
     "stopped_since",
@@ -173,8 +175,6 @@ def _land_on(day: dt.date, ids: set[int], actor) -> tuple[dict[int, int], dict[i
 def tax_exemptions() -> tuple[Exemption, ...]:
     """The evaluation's exemptions that spare a firm the tax-per-mu warning: a new firm, a firm in its
     construction period (policies/evaluation.toml, ``[[exemptions]]`` of those kinds)."""
-    from landcycle.rules.evaluation.policy.parse import default_policy
-
     return tuple(
         Exemption(r.key, r.kind, r.years, r.zh, r.en)
         for r in default_policy().exemptions

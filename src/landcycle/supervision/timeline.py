@@ -8,6 +8,8 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
+from landcycle.rules.supervision.contract import COMPLETION, DATE_STAGES, DELIVERY, PRODUCTION, START
+
 from .labels import COLOUR_HEX
 
 WIDTH, LEFT, RIGHT, TOP, ROW = 1000, 118, 24, 34, 44
@@ -15,7 +17,8 @@ LATE_GREY = "#8a919c"
 
 
 def _milestones():
-    return [("delivery", _("交地")), ("start", _("开工")), ("completion", _("竣工")), ("production", _("达产"))]
+    labels = {DELIVERY: _("交地"), START: _("开工"), COMPLETION: _("竣工"), PRODUCTION: _("达产")}
+    return [(stage, labels[stage]) for stage in DATE_STAGES]
 
 
 def _shift(d: dt.date, days: int) -> dt.date:
@@ -32,8 +35,8 @@ def contract_timeline(c, rc, as_of: dt.date, colours: dict[str, str]) -> dict | 
     ``colours``: rule -> colour of its open warnings. None when the contract has no dates at all."""
     rows = []
     for key, label in _milestones():
-        agreed = rc.agreed(key) if key != "delivery" else c.agreed_delivery
-        own = getattr(c, f"agreed_{key}") if key != "delivery" else None
+        agreed = rc.agreed(key) if key != DELIVERY else c.agreed_delivery
+        own = getattr(c, f"agreed_{key}") if key != DELIVERY else None
         original = own if own is not None and agreed is not None and agreed != own else None  # extended or moved
         actual = getattr(c, f"actual_{key}")
         if agreed is None and actual is None:

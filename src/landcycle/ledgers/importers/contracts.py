@@ -13,13 +13,13 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from landcycle.accounts.scope import in_scope
+from landcycle.accounts.scope import Area, in_scope
 from landcycle.audit.models import AuditHead
 from landcycle.registry.models import Region
 from landcycle.rules.ledger import LedgerUnusable
-from landcycle.supervision.importing import contracts_apply, contracts_plan
 from landcycle.supervision.models import Contract
-from landcycle.supervision.services import AREA, warnings_refresh
+from landcycle.supervision.refresh import warnings_refresh
+from landcycle.supervision.services.importing import contracts_apply, contracts_plan
 
 from ..lookup import Towns
 from ..plan import CREATE, INVALID, UNCHANGED, UPDATE, RowPlan
@@ -53,7 +53,7 @@ class ContractImporter(Importer):
     kind = "contracts"
     schema = CONTRACTS
     model = Contract
-    areas = ("ledgers", AREA)
+    areas = ("ledgers", Area.CONTRACTS)
     options = ("town",)
 
     def __init__(self, actor, result, progress=None, *, town=None):

@@ -23,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from .contract import AGREED, COMPLETION, MILESTONES, PRODUCTION, START, Contract, Extension
 from .periods import anniversary
@@ -102,7 +103,9 @@ def settle(c: Contract, policy: WarningPolicy, causes: list[tuple[str, str]]) ->
                 "(Art. 12): idle land counts from the new date",
             )
         out.unshifted_start = original
-        out.shift_days = (c.agreed(START) - original).days
+        moved_start = c.agreed(START)
+        assert moved_start is not None  # extended, so agreed
+        out.shift_days = (moved_start - original).days
         out.contract = c
         return out
     late = 0
@@ -139,18 +142,18 @@ def settle(c: Contract, policy: WarningPolicy, causes: list[tuple[str, str]]) ->
                 else ""
             )
         )
-    changes = {}
+    changes: dict[str, Any] = {}
     for m in (START, COMPLETION, PRODUCTION):
-        d = c.agreed(m)
-        if d is None:
+        agreed = c.agreed(m)
+        if agreed is None:
             continue
-        new = d + dt.timedelta(days=shift)
+        new = agreed + dt.timedelta(days=shift)
         changes[AGREED[m]] = new
         out.note(
             m,
-            f"约定{MZ[m]}日因政府原因（{why_zh}）顺延{shift}天（{'，'.join(parts_zh)}）：{d}→{new}",
+            f"约定{MZ[m]}日因政府原因（{why_zh}）顺延{shift}天（{'，'.join(parts_zh)}）：{agreed}→{new}",
             f"agreed {ME[m]} date moved by {shift} days for a government cause ({why_en}; "
-            f"{', '.join(parts_en)}): {d} -> {new}",
+            f"{', '.join(parts_en)}): {agreed} -> {new}",
         )
     c = dataclasses.replace(
         c,

@@ -28,6 +28,18 @@ MILESTONES = {
     PRODUCTION: ("达产", "full production"),
 }
 
+# The one list of a contract's dates (forms, checks, the rows the rules read, the ledger import): the signing
+# date, the agreed and the actual date of each stage (delivery, then the three milestones), and the date work
+# stopped (kept on ``Development`` by the rules).
+DELIVERY = "delivery"
+DATE_STAGES = (DELIVERY, START, COMPLETION, PRODUCTION)
+SIGNED = "signed_on"
+STOPPED = "stopped_since"
+AGREED_DATES = tuple(f"agreed_{s}" for s in DATE_STAGES)
+ACTUAL_DATES = tuple(f"actual_{s}" for s in DATE_STAGES)
+CONTRACT_DATES = (SIGNED, *AGREED_DATES, *ACTUAL_DATES)  # the dates of the rules' Contract itself
+DATE_FIELDS = (*CONTRACT_DATES, STOPPED)  # every date a contract records
+
 
 @dataclass(frozen=True)
 class Commitment:

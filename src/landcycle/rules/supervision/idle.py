@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
-from .agreed_dates import AgreedDates
+from .agreed_dates import AgreedDates, settle
 from .contract import PRICE_EN, PRICE_ZH, START, Contract
 from .findings import Finding, Unchecked, money, pct
 from .periods import anniversary, span_en, span_zh
@@ -89,8 +89,6 @@ def idle_findings(
     rule = policy.idle_land
     ld = rule.leap_day
     if ad is None:
-        from .agreed_dates import settle
-
         ad = settle(c, policy, government_causes(c, policy))
         c = ad.contract
     causes = ad.causes
@@ -110,7 +108,7 @@ def idle_findings(
                 "no agreed start date (nor an actual delivery to count one from, Art. 30): idle land cannot be judged",
             )
         )
-    elif started is None and as_of > anniversary(start, rule.idle_after_years, ld):
+    elif start is not None and started is None and as_of > anniversary(start, rule.idle_after_years, ld):
         days = (as_of - start).days
         base = {
             "agreed_start": start,
@@ -166,7 +164,8 @@ def idle_findings(
             }
             out.append(Finding("idle.take_back", rule.take_back_colour, zh, en, figs, days, None, True))
     elif (
-        started is None
+        start is not None  # (None with started None is the first case)
+        and started is None
         and causes
         and ad.unshifted_start is not None
         and as_of > anniversary(ad.unshifted_start, rule.idle_after_years, ld)
@@ -218,8 +217,10 @@ def _stalled(c: Contract, as_of, policy, ad):
     rule, dev, ld = policy.idle_land, c.development, policy.idle_land.leap_day
     stopped = dev.stopped_since
     causes = ad.causes
+    if stopped is None or stopped > as_of or c.actual("completion", as_of) is not None:
+        return [], []
     moved_zh = moved_en = ""
-    if stopped is not None and causes and ad.stall_shift_days:
+    if causes and ad.stall_shift_days:
         moved = stopped + dt.timedelta(days=ad.stall_shift_days)
         moved_zh = f"（因政府原因（{'；'.join(z for z, _ in causes)}）顺延{ad.stall_shift_days}天，自{moved}起算）"
         moved_en = (
@@ -228,8 +229,6 @@ def _stalled(c: Contract, as_of, policy, ad):
         )
     else:
         moved = stopped
-    if stopped is None or stopped > as_of or c.actual("completion", as_of) is not None:
-        return [], []
     area, inv = dev.developed_area_share, dev.investment_share
     if area is None and inv is None:
         return [], [

@@ -9,7 +9,9 @@ works unchanged. A commitment is supervised only when the ledger has its measure
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from ..ledger.land_supply import LAND_SUPPLY
 from ..ledger.schema import FieldSpec, LedgerSchema, date, decimal, enum, text
@@ -180,14 +182,14 @@ def cause_code(text: str, policy: WarningPolicy) -> str:
 def row_to_contract(row: dict, policy: WarningPolicy, fields: set[str]) -> Contract:
     """One ledger row (as ``read_ledger`` returns it) to a ``Contract``. ``fields`` are the ledger
     fields the file provides (commitments need their measured column)."""
-    g = row.get
+    g: Callable[[str], Any] = row.get
     kind = g("kind") or SUPPLY_KIND.get(g("supply_type") or "", GRANT)
     extensions = tuple(
         Extension(m, g(f"extended_{m}"))
         for m in ("start", "completion", "production")
         if g(f"extended_{m}") is not None
     )
-    delays = ()
+    delays: tuple[GovernmentDelay, ...] = ()
     if g("government_delay") or g("government_delay_evidence"):
         delays = (
             GovernmentDelay(cause_code(g("government_delay") or "", policy), g("government_delay_evidence") or ""),

@@ -40,6 +40,7 @@ def milestone_findings(c: Contract, as_of: dt.date, policy: WarningPolicy) -> li
         if st.state == OVERDUE:
             colour = st.colour
             over = st.days_overdue
+            assert over is not None  # an overdue deadline always counts its days
             zh = f"约定{mz}日{ext_zh}{agreed}已过{over}天仍未{DONE_ZH[m]}"
             en = f"{NOT_DONE_EN[m]} {over} day{'s' if over != 1 else ''} after the agreed date {agreed}{ext_en}"
             if over > rule.grace:

@@ -99,7 +99,12 @@ def supervise_ledger(
     """Raises ``LedgerUnusable`` when the file cannot be a contract ledger at all (or breaks ``limits``)."""
     policy = policy or load_policy()
     result, recognised = read_detected(
-        source, SUPERVISED_LAND_SUPPLY, mapping=mapping, sheet=sheet, filename=filename, limits=limits
+        source,
+        SUPERVISED_LAND_SUPPLY,
+        mapping=mapping,  # type: ignore[arg-type]  # read_detected hands it to read_ledger, which takes a Mapping too
+        sheet=sheet,
+        filename=filename,
+        limits=limits,
     )
     fields = set(result.fields)
     headers = {c.field: c.header for c in result.columns if c.field}
@@ -173,11 +178,11 @@ def supervise_ledger(
         try:
             assessment = evaluate_contract(contract, as_of, policy)
         except RuleError as e:
-            for p in e.problems:
-                name = ledger_field(p.field, contract)
+            for q in e.problems:
+                name = ledger_field(q.field, contract)
                 value = r.get(name)
                 report.problems.append(
-                    RowProblem(r["_sheet"], r["_row"], headers.get(name, name), fmt(value), p.rule, p.zh, p.en, name)
+                    RowProblem(r["_sheet"], r["_row"], headers.get(name, name), fmt(value), q.rule, q.zh, q.en, name)
                 )
             continue
         report.supervised.append(SupervisedRow(r["_sheet"], r["_row"], contract, assessment))

@@ -56,10 +56,9 @@ def deadline_colour(
         calendar = calendar or WorkCalendar(policy.calendar)
     else:
         rule = policy
-    if working_days and calendar is None:
-        calendar = WorkCalendar()
+    cal = calendar if calendar is not None else WorkCalendar()  # used for working days only
     unit_zh, unit_en = ("个工作日", "working day") if working_days else ("天", "day")
-    effective = calendar.next_workday(deadline) if working_days and rule.roll_forward else deadline
+    effective = cal.next_workday(deadline) if working_days and rule.roll_forward else deadline
     moved_zh = f"（{deadline.isoformat()}为休息日，顺延至{effective.isoformat()}）" if effective != deadline else ""
     moved_en = (
         f" ({deadline.isoformat()} is a rest day, moved to {effective.isoformat()})" if effective != deadline else ""
@@ -78,7 +77,7 @@ def deadline_colour(
             f"deadline {effective.isoformat()}, done",
         )
     if as_of > effective:
-        over = max(1, calendar.count(effective, as_of)) if working_days else (as_of - effective).days
+        over = max(1, cal.count(effective, as_of)) if working_days else (as_of - effective).days
         colour = RED if over > rule.grace else YELLOW
         return DeadlineStatus(
             colour,
@@ -91,7 +90,7 @@ def deadline_colour(
             f"期限{effective.isoformat()}{moved_zh}已逾期{over}{unit_zh}",
             f"overdue by {over} {unit_en}{'s' if over != 1 else ''} (deadline {effective.isoformat()}{moved_en})",
         )
-    left = calendar.count(as_of, effective) if working_days else (effective - as_of).days
+    left = cal.count(as_of, effective) if working_days else (effective - as_of).days
     if left <= rule.notice:
         return DeadlineStatus(
             YELLOW,

@@ -11,7 +11,7 @@ from fractions import Fraction
 
 from ..dates import bounds, date_problems
 from ..problems import Problem
-from .contract import KINDS, MILESTONES, Contract
+from .contract import CONTRACT_DATES, KINDS, MILESTONES, Contract
 from .policy import DIRECTIONS, STAGES, WarningPolicy
 
 LABELS = {
@@ -33,7 +33,6 @@ LABELS = {
     "investment_share": ("已投资额占比", "investment share"),
     "stopped_since": ("停工日期", "stopped since"),
 }
-DATE_NAMES = tuple(n for n in LABELS if n.startswith(("agreed_", "actual_")) or n == "signed_on")
 # (earlier, later, rule): the later date must not be before the earlier one
 # A start before signing is not refused: it is common for 补办出让 (land in use before the contract was
 # signed); the rules supervise such a contract and flag the date instead (agreed_dates._flags).
@@ -78,7 +77,7 @@ def validate_contract(c: Contract, policy: WarningPolicy) -> list[Problem]:
             out.append(Problem(name, "contract.not_a_number", f"{zh}“{v}”不是数字", f"{en} '{v}' is not a number"))
         elif v < 0:
             out.append(Problem(name, "contract.negative", f"{zh}不能为负数（{v}）", f"{en} cannot be negative ({v})"))
-    dates = {n: getattr(c, n) for n in DATE_NAMES}
+    dates = {n: getattr(c, n) for n in CONTRACT_DATES}
     dates["stopped_since"] = c.development.stopped_since
     out += _plausible_dates(c, dates)
     for early, late, rule in ORDER:

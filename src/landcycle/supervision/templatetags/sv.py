@@ -3,6 +3,8 @@ are used), contract-kind tags, rule names and reasons in the reader's language."
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django import template
 from django.utils.html import format_html
 from django.utils.translation import get_language
@@ -66,8 +68,6 @@ def fig(value):
     """A figure without needless zeros or exponent: 300.000000 -> 300, 0.450 -> 0.45."""
     if value is None or value == "":
         return "—"
-    from decimal import Decimal
-
     d = Decimal(str(value))
     if d == d.to_integral_value():
         return f"{d.quantize(Decimal(1)):,}"
@@ -79,7 +79,5 @@ def share(value):
     """A fraction as a percentage: 0.25 -> 25%, 0.0315 -> 3.15%."""
     if value is None or value == "":
         return "—"
-    from decimal import ROUND_HALF_UP, Decimal
-
     d = (Decimal(str(value)) * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
     return f"{fig(d)}%"

@@ -14,7 +14,7 @@ that fires has one warning row (subject, rule). Decisions, documented in docs/po
   left as they were, and the refresh reports it;
 - running twice on the same date changes nothing: no row, no event, no audit entry.
 
-Bulk reads and writes (``subjects.py`` reads plain rows in a fixed number of queries, ``refresh_rows.py``
+Bulk reads and writes (``subjects.py`` reads plain rows in a fixed number of queries, ``refresh/rows.py``
 writes with COPY on PostgreSQL): a county (~1,000 contracts, ~5,000 enterprises) takes a second or two, a
 province (150,000 contracts, 100,000 enterprises) ~21 s the first time, ~15 s again (docs/benchmarks.md).
 """
@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from landcycle.accounts.scope import require_write, scoped
+from landcycle.accounts.scope import Area, require_write, scoped
 from landcycle.audit.services import audit_record_many
 from landcycle.registry.checks import raise_if
 from landcycle.registry.models import Region
@@ -36,11 +36,11 @@ from landcycle.rules.dates import date_problems
 from landcycle.rules.supervision import Finding
 from landcycle.rules.supervision.serialise import plain
 
-from .convert import policy as current_policy
-from .models import Warning, WarningEvent
-from .models.warnings import RANK
-from .refresh_rows import insert_rows, update_rows
-from .subjects import CONTRACT, Findings, contract_findings, enterprise_findings
+from ..convert import policy as current_policy
+from ..models import Warning, WarningEvent
+from ..models.warnings import RANK
+from ..subjects import CONTRACT, Findings, contract_findings, enterprise_findings
+from .rows import insert_rows, update_rows
 
 REFRESH = "refresh"
 TRACKED = (
@@ -143,7 +143,7 @@ def warnings_refresh(*, actor, as_of: dt.date, contract_ids=None, enterprises: b
     ``contract_ids``, only those contracts' warnings (after a contract was edited)."""
     started = time.perf_counter()
     # a whole refresh is the county administrator's; the warnings of contracts just written, whoever keeps them
-    require_write(actor, "supervision" if contract_ids is None else "contracts")
+    require_write(actor, Area.SUPERVISION if contract_ids is None else Area.CONTRACTS)
     raise_if(date_problems("as_of", as_of, "监管基准日", "supervision date"))  # a slip (9999-12-31) recomputes nothing
     policy = current_policy()
     found = Findings()

@@ -22,27 +22,33 @@ the row. Only the fields a row has are written: a column the file lacks keeps wh
   giving another value is a problem (``commitment.committed_changed``).
 
 Problems name the ledger field (the importer maps it to the column the user saw). After applying, call
-``warnings_refresh(actor=user, as_of=<today>, contract_ids=[...])`` (each plan's ``contract_id``) so that
+``supervision.refresh.warnings_refresh(actor=user, as_of=<today>, contract_ids=[...])`` (each plan's ``contract_id``) so that
 the new contracts get their warnings.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 
-from landcycle.accounts.scope import in_scope, require_write
+from landcycle.accounts.models import User
+from landcycle.accounts.scope import Area, in_scope, require_write
 from landcycle.registry.models import Parcel, Region
 from landcycle.rules.problems import Problem, RuleError
 from landcycle.rules.supervision import validate_contract
+from landcycle.rules.supervision.contract import ACTUAL_DATES, AGREED_DATES, STOPPED
 from landcycle.rules.supervision.ledger_rows import COMMITMENT_FIELDS, SUPPLY_KIND, cause_code, ledger_field
 
-from .checks import SPLIT
-from .convert import policy, rule_contract
-from .import_changes import copy_contract, diff
-from .models import Commitment, Contract, Extension, GovernmentDelay
+from ..checks import SPLIT
+from ..convert import policy, rule_contract
+from ..models import Commitment, Contract, Extension, GovernmentDelay
+from .changes import copy_contract, diff
+from .commitments import commitment_add, commitment_measure, extension_add, government_delay_add
+from .contracts import contract_create, contract_problems, contract_update, prepare_contract
 
 CREATE, UPDATE, UNCHANGED, INVALID = "create", "update", "unchanged", "invalid"
 CHUNK = 900  # numbers per IN (SQLite allows 999 variables in a statement)
@@ -56,22 +62,7 @@ ROW_FIELDS = {
     "project_name": "project",
     "location": "location",
     "land_use": "land_use",
-    **{
-        n: n
-        for n in (
-            "agreed_delivery",
-            "agreed_start",
-            "agreed_completion",
-            "agreed_production",
-            "actual_delivery",
-            "actual_start",
-            "actual_completion",
-            "actual_production",
-            "developed_area_share",
-            "investment_share",
-            "stopped_since",
-        )
-    },
+    **{n: n for n in (*AGREED_DATES, *ACTUAL_DATES, "developed_area_share", "investment_share", STOPPED)},
 }
 LEDGER_FIELD = {v: k for k, v in ROW_FIELDS.items()} | {
     "parcels": "parcel_number",
@@ -145,7 +136,7 @@ def delay_cause(text: str) -> str:
     return next((c for word, c in CAUSE_WORDS if word in code), code)
 
 
-def _child_problems(c: Contract, commitments, extensions, delays) -> list[Problem]:
+def _child_problems(c: Contract, commitments: list[dict], extensions: list[dict], delays: list[dict]) -> list[Problem]:
     """What the rules say about the row's commitments, extensions and delays (named by ledger field)."""
     rc = rule_contract(
         c,
@@ -197,12 +188,12 @@ def _ledger(problems: list[Problem]) -> list[Problem]:
     return [Problem(LEDGER_FIELD.get(p.field, p.field), p.rule, p.zh, p.en) for p in problems]
 
 
-def _in_chunks(qs, field: str, values) -> list:
-    values = sorted({v for v in values if v})
-    return [o for i in range(0, len(values), CHUNK) for o in qs.filter(**{f"{field}__in": values[i : i + CHUNK]})]
+def _in_chunks(qs: Any, field: str, values: Iterable[str]) -> list:
+    wanted = sorted({v for v in values if v})
+    return [o for i in range(0, len(wanted), CHUNK) for o in qs.filter(**{f"{field}__in": wanted[i : i + CHUNK]})]
 
 
-def _scope_problem(actor, field: str, what_zh: str, what_en: str, town: Region) -> Problem:
+def _scope_problem(actor: User, field: str, what_zh: str, what_en: str, town: Region) -> Problem:
     where = actor.region.name if getattr(actor, "region_id", None) else "—"
     return Problem(
         field,
@@ -212,25 +203,119 @@ def _scope_problem(actor, field: str, what_zh: str, what_en: str, town: Region) 
     )
 
 
-def _scope_parcels(actor, values: dict, known: dict[str, Parcel], problems: list[Problem]) -> None:
-    """Parcel numbers -> the parcels in scope (objects); a parcel outside scope is a scope problem."""
-    if "parcels" not in values:
-        return
-    out = []
-    for n in values["parcels"]:
+def _scope_parcels(actor: User, numbers: list[str], known: dict[str, Parcel]) -> tuple[list, list[Problem]]:
+    """Parcel numbers -> (the parcels in scope (objects) and unknown numbers, the problems): a parcel outside
+    the actor's scope is a scope problem, not a parcel of the row."""
+    kept: list = []
+    problems: list[Problem] = []
+    for n in numbers:
         p = known.get(n)
         if p is not None and not in_scope(actor, p.park.town):
             problems.append(_scope_problem(actor, "parcels", f"地块“{n}”", f"parcel '{n}'", p.park.town))
         else:
-            out.append(p if p is not None else n)  # an unknown number is reported by resolve_parcels
-    values["parcels"] = out
+            kept.append(p if p is not None else n)  # an unknown number is reported by resolve_parcels
+    return kept, problems
 
 
-def contracts_plan(rows, *, actor, town=None, mark_unchanged: bool = False, progress=None) -> list[ContractRowPlan]:
+def _contract_row_problems(
+    actor: User, c: Contract, values: dict[str, Any], known: dict[str, Parcel], children: tuple
+) -> tuple[list[Parcel], list[Problem]]:
+    """Put the row's ``values`` on ``c`` (a copy of the registered contract, or a new one); return its parcels
+    and what is wrong with the row: scope, the contract's checks and rules, its commitments, extensions and
+    delays."""
+    problems: list[Problem] = []
+    if "parcels" in values:
+        values["parcels"], problems = _scope_parcels(actor, values["parcels"], known)
+    with transaction.atomic():  # prepare_contract only reads; the savepoint keeps a failed read from spoiling the plan
+        parcels, found = prepare_contract(actor, c, values)
+        if problems:  # parcels outside scope: not also "no parcel"
+            found = [p for p in found if p.rule != "contract.no_parcel_or_town"]
+        problems += contract_problems(c, found) + _child_problems(c, *children)
+    if c.town_id and not in_scope(actor, c.town) and not problems:
+        problems.append(_scope_problem(actor, "town", "该合同", "the contract", c.town))
+    return parcels, problems
+
+
+def _town_problems(named: Any, c: Contract, parcels: list[Parcel]) -> list[Problem]:
+    """A row naming a town (a ``Region``) other than the town of its parcels."""
+    if not (isinstance(named, Region) and parcels and c.town_id and named.pk != c.town_id):
+        return []
+    return [
+        Problem(
+            "town",
+            "contract.town_mismatch",
+            f"所属镇街“{named.name}”与地块所在的{c.town.name}不一致",
+            f"the town {named.name} is not the town of the parcels ({c.town.name})",
+        )
+    ]
+
+
+def _duplicate_problem(number: str) -> Problem:
+    return Problem(
+        "number",
+        "contract.duplicate_row",
+        f"合同编号“{number}”在本台账中重复",
+        f"the contract number '{number}' appears twice in this ledger",
+    )
+
+
+def _plan_row(
+    actor: User,
+    r: dict,
+    current: Contract | None,
+    known: dict[str, Parcel],
+    *,
+    town: Any,
+    mark_unchanged: bool,
+    repeated: bool,
+) -> ContractRowPlan:
+    """One row's plan. ``repeated``: an earlier row of the ledger has the same contract number."""
+    values = _values(r)
+    commitments, extensions, delays = _children(r)
+    number = values["number"]
+    plan = ContractRowPlan(
+        r.get("_row", 0), r.get("_sheet", ""), number, CREATE, values, commitments, extensions, delays
+    )
+    if current is not None and not in_scope(actor, current.town):  # say so and nothing more about it
+        plan.action = INVALID
+        plan.problems = _ledger(
+            [_scope_problem(actor, "number", f"合同“{number}”", f"contract '{number}'", current.town)]
+        )
+        return plan
+    if current is None and town is not None and "parcels" not in values and "town" not in values:
+        values["town"] = town
+    c = copy_contract(current) if current else Contract()
+    parcels, problems = _contract_row_problems(actor, c, values, known, (commitments, extensions, delays))
+    problems += _town_problems(r.get("town"), c, parcels)
+    if repeated:
+        problems.append(_duplicate_problem(number))
+    if current is not None:
+        row_diff = diff(plan, current, c, parcels)
+        plan.changes, plan.adds, plan.contract_changed = row_diff.changes, row_diff.adds, row_diff.contract_changed
+        problems = [p for p in problems if p.rule != "field.unique"] + row_diff.problems
+        plan.action = UPDATE if plan.changes or not mark_unchanged else UNCHANGED
+    else:
+        plan.adds = {
+            "commitments": len(commitments),
+            "measures": 0,
+            "extensions": len(extensions),
+            "delays": len(delays),
+        }
+    if problems:
+        plan.action, plan.problems = INVALID, _ledger(problems)
+    return plan
+
+
+def contracts_plan(
+    rows: list[dict],
+    *,
+    actor: User,
+    town: Any = None,
+    mark_unchanged: bool = False,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> list[ContractRowPlan]:
     """Check every row without writing: what would be created or updated, and each row's problems."""
-    from .services import AREA, _check, _prepare
-
-    require_write(actor, AREA)
+    require_write(actor, Area.CONTRACTS)
     existing = {
         c.number: c
         for c in _in_chunks(
@@ -252,71 +337,15 @@ def contracts_plan(rows, *, actor, town=None, mark_unchanged: bool = False, prog
     seen: set[str] = set()
     out = []
     for i, r in enumerate(rows, 1):
-        values = _values(r)
-        commitments, extensions, delays = _children(r)
-        number = values["number"]
+        number = str(r.get("contract_number") or "").strip()
         current = existing.get(number)
-        plan = ContractRowPlan(
-            r.get("_row", 0), r.get("_sheet", ""), number, CREATE, values, commitments, extensions, delays
+        out.append(
+            _plan_row(actor, r, current, known, town=town, mark_unchanged=mark_unchanged, repeated=number in seen)
         )
-        out.append(plan)
+        if current is None or in_scope(actor, current.town):  # a contract outside scope does not count as seen
+            seen.add(number)
         if progress and (i % 200 == 0 or i == len(rows)):
             progress("plan", i, len(rows))
-        if current is not None and not in_scope(actor, current.town):  # say so and nothing more about it
-            plan.action, plan.problems = (
-                INVALID,
-                _ledger([_scope_problem(actor, "number", f"合同“{number}”", f"contract '{number}'", current.town)]),
-            )
-            continue
-        if current is None and town is not None and "parcels" not in values and "town" not in values:
-            values["town"] = town
-        problems: list[Problem] = []
-        _scope_parcels(actor, values, known, problems)
-        c = copy_contract(current) if current else Contract()
-        with transaction.atomic():  # _prepare only reads; the savepoint keeps a failed read from spoiling the plan
-            parcels, found = _prepare(actor, c, values)
-            if problems:  # parcels outside scope: not also "no parcel"
-                found = [p for p in found if p.rule != "contract.no_parcel_or_town"]
-            try:
-                _check(c, found)
-            except RuleError:
-                pass
-            problems += found + _child_problems(c, commitments, extensions, delays)
-        if c.town_id and not in_scope(actor, c.town) and not problems:
-            problems.append(_scope_problem(actor, "town", "该合同", "the contract", c.town))
-        named = r.get("town")
-        if isinstance(named, Region) and parcels and c.town_id and named.pk != c.town_id:
-            problems.append(
-                Problem(
-                    "town",
-                    "contract.town_mismatch",
-                    f"所属镇街“{named.name}”与地块所在的{c.town.name}不一致",
-                    f"the town {named.name} is not the town of the parcels ({c.town.name})",
-                )
-            )
-        if number in seen:
-            problems.append(
-                Problem(
-                    "number",
-                    "contract.duplicate_row",
-                    f"合同编号“{number}”在本台账中重复",
-                    f"the contract number '{number}' appears twice in this ledger",
-                )
-            )
-        seen.add(number)
-        if current is not None:
-            problems = [p for p in problems if p.rule != "field.unique"]
-            diff(plan, current, c, parcels, problems)
-            plan.action = UPDATE if plan.changes or not mark_unchanged else UNCHANGED
-        else:
-            plan.adds = {
-                "commitments": len(commitments),
-                "measures": 0,
-                "extensions": len(extensions),
-                "delays": len(delays),
-            }
-        if problems:
-            plan.action, plan.problems = INVALID, _ledger(problems)
     return out
 
 
@@ -330,7 +359,9 @@ def _row_errors(plan: ContractRowPlan, exc: RuleError) -> RuleError:
 
 
 @transaction.atomic
-def contracts_apply(plans: list[ContractRowPlan], *, actor, progress=None) -> dict[str, int]:
+def contracts_apply(
+    plans: list[ContractRowPlan], *, actor: User, progress: Callable[[str, int, int], None] | None = None
+) -> dict[str, int]:
     """Write a plan with no invalid row (else ``RuleError`` naming the rows); returns the counts."""
     bad = [p for p in plans if p.action == INVALID]
     if bad:
@@ -348,37 +379,33 @@ def contracts_apply(plans: list[ContractRowPlan], *, actor, progress=None) -> di
     return counts
 
 
-def _apply(p: ContractRowPlan, actor, counts: dict) -> None:
-    from . import services
-
+def _apply(p: ContractRowPlan, actor: User, counts: dict[str, int]) -> None:
     counts[p.action] += 1
     if p.action == UNCHANGED:
         return
     if p.action == CREATE:
-        c = services.contract_create(actor=actor, **p.values)
+        c = contract_create(actor=actor, **p.values)
     else:
         c = Contract.objects.select_related("town").get(number=p.number)
         if p.contract_changed:
-            c = services.contract_update(
-                actor=actor, contract=c, **{k: v for k, v in p.values.items() if k != "number"}
-            )
+            c = contract_update(actor=actor, contract=c, **{k: v for k, v in p.values.items() if k != "number"})
     p.contract_id = c.pk
     have = {m.kind: m for m in c.commitments.all()}
     for m in p.commitments:
         if m["kind"] in have:
             if m.get("measured") is not None and have[m["kind"]].measured != m["measured"]:
-                services.commitment_measure(actor=actor, commitment=have[m["kind"]], measured=m["measured"])
+                commitment_measure(actor=actor, commitment=have[m["kind"]], measured=m["measured"])
                 counts["measures"] += 1
             continue
-        services.commitment_add(actor=actor, contract=c, **m)
+        commitment_add(actor=actor, contract=c, **m)
         counts["commitments"] += 1
     dates = {(e.milestone, e.new_date) for e in c.extensions.all()}
     for e in p.extensions:
         if (e["milestone"], e["new_date"]) not in dates:
-            services.extension_add(actor=actor, contract=c, **e)
+            extension_add(actor=actor, contract=c, **e)
             counts["extensions"] += 1
     causes = {(d.cause, d.evidence) for d in c.government_delays.all()}
     for d in p.delays:
         if (d["cause"], d["evidence"]) not in causes:
-            services.government_delay_add(actor=actor, contract=c, **d)
+            government_delay_add(actor=actor, contract=c, **d)
             counts["delays"] += 1

@@ -17,16 +17,17 @@ from django.utils.translation import gettext as _
 
 from landcycle.accounts.models import User
 from landcycle.accounts.redirects import safe_next
-from landcycle.accounts.scope import access, can_write, in_scope, scoped
+from landcycle.accounts.scope import Area, access, can_write, in_scope, may_write_or_404, scoped
 from landcycle.kit.listing import Filter, Listing, choice_list, csv_response, kpi, wants_csv
 from landcycle.registry.models import Park, Region
 from landcycle.registry.selectors import park_choices, town_choices
 from landcycle.rules.problems import RuleError
 
-from . import services
-from .labels import rule_choices, rule_label
-from .models import Contract, Warning
-from .selectors import colour_counts, fees_due, last_checked, priority, warnings_in_scope
+from ..labels import rule_choices, rule_label
+from ..models import Contract, Warning
+from ..refresh import warnings_refresh
+from ..selectors import colour_counts, fees_due, last_checked, priority, warnings_in_scope
+from ..services.warnings import warning_acknowledge, warning_assign, warning_close
 
 STATUS_ACTIVE, STATUS_MINE = "active", "mine"
 
@@ -143,7 +144,7 @@ def warning_board(request):
             "checked": last_checked(user),
             "towns": towns,
             "show_town": many,
-            "can_refresh": can_write(user, "supervision"),
+            "can_refresh": can_write(user, Area.SUPERVISION),
             "today": timezone.localdate(),
         },
     )
@@ -192,8 +193,7 @@ def _csv(rows):
 
 
 def _refresh(request):
-    if not can_write(request.user, "supervision"):
-        raise Http404
+    may_write_or_404(request.user, Area.SUPERVISION)
     raw = request.POST.get("as_of", "").strip()
     try:
         day = dt.date.fromisoformat(raw) if raw else timezone.localdate()
@@ -201,7 +201,7 @@ def _refresh(request):
         messages.error(request, _("基准日“%(d)s”不是日期，请按 2026-11-29 的格式填写。") % {"d": raw})
         return redirect("warning_board")
     try:
-        result = services.warnings_refresh(actor=request.user, as_of=day)
+        result = warnings_refresh(actor=request.user, as_of=day)
     except RuleError as exc:
         for p in exc.problems:
             messages.error(request, p.message)
@@ -244,17 +244,16 @@ def warning_detail(request, pk):
     w = access(Warning.objects.select_related("town", "park", "assignee", "closed_by", "acknowledged_by"), user, pk=pk)
     problems = []
     if request.method == "POST":
-        if not can_write(user, "supervision"):
-            raise Http404
+        may_write_or_404(user, Area.SUPERVISION)
         action = request.POST.get("action")
         try:
             if action == "acknowledge":
-                services.warning_acknowledge(actor=user, warning=w, note=request.POST.get("note", ""))
+                warning_acknowledge(actor=user, warning=w, note=request.POST.get("note", ""))
             elif action == "assign":
                 who = next((u for u in _assignees(w) if str(u.pk) == request.POST.get("assignee")), None)
-                services.warning_assign(actor=user, warning=w, assignee=who)
+                warning_assign(actor=user, warning=w, assignee=who)
             elif action == "close":
-                services.warning_close(
+                warning_close(
                     actor=user,
                     warning=w,
                     reason=request.POST.get("reason", ""),
@@ -280,8 +279,8 @@ def warning_detail(request, pk):
             "problems": problems,
             "subject_url": subject_url(w),
             "subject_visible": subject_visible,
-            "can_act": can_write(user, "supervision"),
-            "assignees": _assignees(w) if can_write(user, "supervision") else [],
+            "can_act": can_write(user, Area.SUPERVISION),
+            "assignees": _assignees(w) if can_write(user, Area.SUPERVISION) else [],
         },
     )
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
-from landcycle.accounts.scope import access, can_write, in_scope
+from landcycle.accounts.scope import Area, access, can_write, in_scope
 from landcycle.kit.listing import Filter, Listing, choice_list, export_format, export_response, kpi
 from landcycle.registry.models import Parcel
 from landcycle.registry.selectors import town_choices
@@ -19,12 +19,12 @@ from landcycle.rules.supervision.agreed_dates import settle
 from landcycle.rules.supervision.idle import government_causes
 from landcycle.rules.units import m2_to_mu
 
-from .convert import policy, rule_contract
-from .labels import rule_label
-from .models import Contract, ContractParcel, Warning
-from .models.warnings import RANK
-from .selectors import COLOUR_OF_RANK, contracts_with_colour, fees_due, last_checked, priority, subject_warnings
-from .timeline import contract_timeline
+from ..convert import policy, rule_contract
+from ..labels import rule_label
+from ..models import Contract, ContractParcel, Warning
+from ..models.warnings import RANK
+from ..selectors import COLOUR_OF_RANK, contracts_with_colour, fees_due, last_checked, priority, subject_warnings
+from ..timeline import contract_timeline
 
 
 def _colour_filter(qs, value):
@@ -149,7 +149,7 @@ def contract_list(request):
             "page_obj": page,
             "kpis": kpis,
             "checked": last_checked(user),
-            "can_edit": can_write(user, "contracts"),
+            "can_edit": can_write(user, Area.CONTRACTS),
         },
     )
 
@@ -228,7 +228,7 @@ def contract_detail(request, pk):
             "delays": list(c.government_delays.all()),
             "geo": feature_collection(parcels),
             "map_config": map_config(),
-            "can_edit": can_write(user, "contracts"),
+            "can_edit": can_write(user, Area.CONTRACTS),
             "plural": pgettext("plural", "地块"),
         },
     )

@@ -8,25 +8,22 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from landcycle.accounts.scope import access, can_write, scoped
+from landcycle.accounts.scope import Area, access, scoped, write_or_404
 from landcycle.kit.params import int_param
 from landcycle.registry.models import Enterprise, Parcel
 from landcycle.rules.problems import RuleError
 
-from . import services
-from .forms import CommitmentForm, ContractForm, DelayForm, ExtensionForm, MeasureForm, contract_initial
-from .models import Commitment, Contract
-
-
-def _editor(request):
-    if not can_write(request.user, services.AREA):
-        raise Http404
+from ..forms import CommitmentForm, ContractForm, DelayForm, ExtensionForm, MeasureForm, contract_initial
+from ..models import Commitment, Contract
+from ..refresh import warnings_refresh
+from ..services.commitments import commitment_add, commitment_measure, extension_add, government_delay_add
+from ..services.contracts import contract_create as contract_create_service
+from ..services.contracts import contract_update
 
 
 def _run(request, form, write):
@@ -36,7 +33,7 @@ def _run(request, form, write):
         with transaction.atomic():  # the write and the refresh of its warnings stand or fall together
             obj = write(form.values() if hasattr(form, "values") else dict(form.cleaned_data))
             contract = obj if isinstance(obj, Contract) else obj.contract
-            services.warnings_refresh(actor=request.user, as_of=timezone.localdate(), contract_ids=[contract.pk])
+            warnings_refresh(actor=request.user, as_of=timezone.localdate(), contract_ids=[contract.pk])
     except RuleError as exc:
         form.attach_problems(exc.problems)
         return None
@@ -68,8 +65,8 @@ def _contract_lists(user) -> dict:
     return {"datalists": [("contract-parcels", list(parcels)), ("contract-holders", list(holders))]}
 
 
+@write_or_404(Area.CONTRACTS)
 def contract_create(request):
-    _editor(request)
     initial = {"kind": Contract.Kind.STANDARD}
     parcel_id = int_param(request.GET.get("parcel"))
     if parcel_id is not None:
@@ -77,7 +74,7 @@ def contract_create(request):
         if parcel:
             initial["parcels"] = parcel.number
     form = ContractForm(request.POST or None, user=request.user, initial=initial)
-    c = _run(request, form, lambda d: services.contract_create(actor=request.user, **d))
+    c = _run(request, form, lambda d: contract_create_service(actor=request.user, **d))
     if c:
         return redirect("contract_detail", c.pk)
     return _render(
@@ -85,14 +82,14 @@ def contract_create(request):
     )
 
 
+@write_or_404(Area.CONTRACTS)
 def contract_edit(request, pk):
-    _editor(request)
     c = access(Contract.objects.select_related("town", "holder"), request.user, pk=pk)
     form = ContractForm(request.POST or None, user=request.user, initial=contract_initial(c), version=c.version)
     saved = _run(
         request,
         form,
-        lambda d: services.contract_update(actor=request.user, contract=c, expected_version=form.take_version(d), **d),
+        lambda d: contract_update(actor=request.user, contract=c, expected_version=form.take_version(d), **d),
     )
     if saved:
         return redirect("contract_detail", saved.pk)
@@ -107,21 +104,21 @@ def contract_edit(request, pk):
 
 
 def _contract(request, pk) -> Contract:
-    _editor(request)
     return access(Contract.objects.select_related("town"), request.user, pk=pk)
 
 
+@write_or_404(Area.CONTRACTS)
 def commitment_create(request, pk):
     c = _contract(request, pk)
     form = CommitmentForm(request.POST or None, user=request.user)
-    m = _run(request, form, lambda d: services.commitment_add(actor=request.user, contract=c, **d))
+    m = _run(request, form, lambda d: commitment_add(actor=request.user, contract=c, **d))
     if m:
         return redirect("contract_detail", c.pk)
     return _render(request, form, title=_("新增承诺指标"), contract=c, cancel=reverse("contract_detail", args=[pk]))
 
 
+@write_or_404(Area.CONTRACTS)
 def commitment_edit(request, pk):
-    _editor(request)
     m = access(Commitment.objects.select_related("contract__town"), request.user, pk=pk)
     initial = {
         "measured": "" if m.measured is None else format(m.measured.normalize(), "f"),
@@ -131,9 +128,7 @@ def commitment_edit(request, pk):
     saved = _run(
         request,
         form,
-        lambda d: services.commitment_measure(
-            actor=request.user, commitment=m, expected_version=form.take_version(d), **d
-        ),
+        lambda d: commitment_measure(actor=request.user, commitment=m, expected_version=form.take_version(d), **d),
     )
     if saved:
         return redirect("contract_detail", m.contract_id)
@@ -147,19 +142,21 @@ def commitment_edit(request, pk):
     )
 
 
+@write_or_404(Area.CONTRACTS)
 def extension_create(request, pk):
     c = _contract(request, pk)
     form = ExtensionForm(request.POST or None, user=request.user)
-    e = _run(request, form, lambda d: services.extension_add(actor=request.user, contract=c, **d))
+    e = _run(request, form, lambda d: extension_add(actor=request.user, contract=c, **d))
     if e:
         return redirect("contract_detail", c.pk)
     return _render(request, form, title=_("登记延期"), contract=c, cancel=reverse("contract_detail", args=[pk]))
 
 
+@write_or_404(Area.CONTRACTS)
 def delay_create(request, pk):
     c = _contract(request, pk)
     form = DelayForm(request.POST or None, user=request.user, initial={"recorded_on": timezone.localdate().isoformat()})
-    d = _run(request, form, lambda v: services.government_delay_add(actor=request.user, contract=c, **v))
+    d = _run(request, form, lambda v: government_delay_add(actor=request.user, contract=c, **v))
     if d:
         return redirect("contract_detail", c.pk)
     return _render(request, form, title=_("登记政府原因延迟"), contract=c, cancel=reverse("contract_detail", args=[pk]))

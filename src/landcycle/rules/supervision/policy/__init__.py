@@ -13,10 +13,10 @@ from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
-from ..policy import read_policy, read_policy_file
-from ..problems import Problem, RuleError
-from .periods import LEAP_DAY_RULES
-from .policy_check import Check
+from ...policy import read_policy, read_policy_file
+from ...problems import Problem, RuleError
+from ..periods import LEAP_DAY_RULES
+from .check import Check
 
 DIRECTIONS = ("min", "max")
 STAGES = ("completion", "production")
@@ -120,6 +120,10 @@ class WarningPolicy:
     title_en: str = ""
 
 
+def _shares(c: Check, d: dict, path: str) -> ShareRule:
+    return ShareRule(c.dec(d, "yellow_below", path), c.dec(d, "red_below", path))
+
+
 def load_policy(path: str | Path | None = None) -> WarningPolicy:
     """The shipped default (``path=None``) or a policy file. Raises ``PolicyError``."""
     where = "warnings.toml" if path is None else str(path)
@@ -207,7 +211,7 @@ def parse_policy(data: dict, digest: str = "") -> WarningPolicy:
             c.int(dates, "grace_days", "contract_dates", 0),
             notice_colour=c.colour(dates, "notice_colour", "contract_dates", "blue"),
         ),
-        commitments=c.shares(com, "commitments"),
+        commitments=_shares(c, com, "commitments"),
         commitment_not_reviewed_colour=c.colour(com, "not_reviewed_colour", "commitments", "yellow"),
         commitment_kinds=kinds,
         enterprise=EnterpriseRule(

@@ -2,25 +2,26 @@
 
 Closing is allowed when the warning's rule no longer fires (it is green), or — while it still fires —
 only as a recorded exception by a county administrator, with its reason; both are audited and kept in
-the warning's history. Each action writes a ``WarningEvent`` and an audit row in one transaction.
+the warning's history. "County administrator" is the role that writes ``Area.SUPERVISION`` (accounts.scope).
+Each action writes a ``WarningEvent`` and an audit row in one transaction.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 
-from landcycle.accounts.models import Role
-from landcycle.accounts.scope import in_scope, require_write
+from landcycle.accounts.models import User
+from landcycle.accounts.scope import Area, can_write, in_scope, require_write
 from landcycle.audit.services import audit_record
 from landcycle.rules.problems import Problem, RuleError
 
-from .models import Warning, WarningEvent
-
-AREA = "supervision"
+from ..models import Warning, WarningEvent
 
 
-def _snap(w: Warning) -> dict:
+def _snap(w: Warning) -> dict[str, object]:
     return {
         "rule": w.rule,
         "colour": w.colour,
@@ -31,7 +32,16 @@ def _snap(w: Warning) -> dict:
     }
 
 
-def _record(*, actor, w: Warning, kind: str, before: dict, zh: str, en: str, action: str) -> Warning:
+def _record(
+    *,
+    actor: User,
+    w: Warning,
+    kind: Any,  # a WarningEvent.Kind (no Django stubs: mypy sees its (value, label) tuple)
+    before: dict[str, object],
+    zh: str,
+    en: str,
+    action: str,
+) -> Warning:
     w.save()
     WarningEvent.objects.create(
         warning=w,
@@ -50,8 +60,8 @@ def _record(*, actor, w: Warning, kind: str, before: dict, zh: str, en: str, act
 
 
 @transaction.atomic
-def warning_acknowledge(*, actor, warning: Warning, note: str = "") -> Warning:
-    require_write(actor, AREA, warning.town, field="status")
+def warning_acknowledge(*, actor: User, warning: Warning, note: str = "") -> Warning:
+    require_write(actor, Area.SUPERVISION, warning.town, field="status")
     if warning.status != Warning.Status.OPEN:
         raise RuleError(
             [
@@ -76,9 +86,9 @@ def warning_acknowledge(*, actor, warning: Warning, note: str = "") -> Warning:
 
 
 @transaction.atomic
-def warning_assign(*, actor, warning: Warning, assignee) -> Warning:
+def warning_assign(*, actor: User, warning: Warning, assignee: User | None) -> Warning:
     """Assign to a person who can see the warning (their region covers its town)."""
-    require_write(actor, AREA, warning.town, field="assignee")
+    require_write(actor, Area.SUPERVISION, warning.town, field="assignee")
     if assignee is None or not assignee.is_active or not in_scope(assignee, warning.town):
         raise RuleError(
             [
@@ -108,10 +118,10 @@ def warning_assign(*, actor, warning: Warning, assignee) -> Warning:
 
 
 @transaction.atomic
-def warning_close(*, actor, warning: Warning, reason: str = "", exception: bool = False) -> Warning:
+def warning_close(*, actor: User, warning: Warning, reason: str = "", exception: bool = False) -> Warning:
     """销号. A green warning (its rule no longer fires) may be closed; one that still fires only as an
     exception by a county administrator, with a reason."""
-    require_write(actor, AREA, warning.town, field="reason")
+    require_write(actor, Area.SUPERVISION, warning.town, field="reason")
     reason = (reason or "").strip()
     if warning.status == Warning.Status.CLOSED:
         raise RuleError([Problem("reason", "warning.closed", "该预警已销号", "the warning is already closed")])
@@ -129,7 +139,7 @@ def warning_close(*, actor, warning: Warning, reason: str = "", exception: bool 
                 )
             ]
         )
-    if fires and not (actor.is_superuser or actor.role == Role.COUNTY_ADMIN):
+    if fires and not can_write(actor, Area.SUPERVISION):  # those who refresh the warnings: county administrators
         raise RuleError(
             [
                 Problem(

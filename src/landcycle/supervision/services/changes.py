@@ -1,14 +1,18 @@
-"""What importing a contract row changes on a registered contract (``importing.contracts_plan``): its own
+"""What importing a contract row changes on a registered contract (``services.importing.contracts_plan``): its own
 fields and parcels, the commitments, measured values, extensions and government delays it adds — so that
 re-importing the same ledger says "unchanged" and writes nothing."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
+from landcycle.registry.models import Parcel
 from landcycle.rules.problems import Problem
 from landcycle.rules.supervision.ledger_rows import COMMITMENT_FIELDS, ledger_field
 
-from .convert import rule_contract
-from .models import Contract
+from ..convert import rule_contract
+from ..models import Contract
 
 COMPARED = [f.attname for f in Contract._meta.concrete_fields if f.attname not in ("id", "note")]
 # contract attribute -> ledger field, where the name differs
@@ -32,7 +36,7 @@ def copy_contract(current: Contract) -> Contract:
     return c
 
 
-def _show(attname: str, contract: Contract):
+def _show(attname: str, contract: Contract) -> Any:
     if attname == "town_id":
         return contract.town if contract.town_id else None
     if attname == "holder_id":
@@ -40,9 +44,19 @@ def _show(attname: str, contract: Contract):
     return getattr(contract, attname)
 
 
-def diff(plan, current: Contract, c: Contract, parcels, problems: list[Problem]) -> None:
-    """What applying ``plan`` to ``current`` changes (``c``: current with the row's values on it)."""
-    changes = {
+@dataclass
+class RowDiff:
+    changes: dict[str, tuple[Any, Any]]  # ledger field -> (registered, in the file)
+    contract_changed: bool  # the contract's own fields or parcels change (else only children are added)
+    adds: dict[str, int]  # commitments / measures / extensions / delays to add
+    problems: list[Problem] = field(default_factory=list)  # what a ledger cannot change
+
+
+def diff(plan: Any, current: Contract, c: Contract, parcels: list[Parcel]) -> RowDiff:
+    """What applying ``plan`` (an ``importing.ContractRowPlan``) to ``current`` changes (``c``: current with the
+    row's values on it), and what of it an import cannot do."""
+    problems: list[Problem] = []
+    changes: dict[str, tuple[Any, Any]] = {
         FIELD.get(a, ledger_field(a)): (_show(a, current), _show(a, c))
         for a in COMPARED
         if getattr(current, a) != getattr(c, a)
@@ -51,28 +65,28 @@ def diff(plan, current: Contract, c: Contract, parcels, problems: list[Problem])
         old, new = sorted(p.number for p in current.parcels.all()), sorted(p.number for p in parcels)
         if old != new:
             changes["parcel_number"] = ("、".join(old), "、".join(new))
-    plan.contract_changed = bool(changes)
+    contract_changed = bool(changes)
     adds = {"commitments": 0, "measures": 0, "extensions": 0, "delays": 0}
     have = {m.kind: m for m in current.commitments.all()}
     for m in plan.commitments:
         committed, measured = COMMITMENT_FIELDS[m["kind"]]
-        old = have.get(m["kind"])
-        if old is None:
+        registered = have.get(m["kind"])
+        if registered is None:
             adds["commitments"] += 1
             changes[committed] = (None, m["committed"])
-        elif old.committed != m["committed"]:
+        elif registered.committed != m["committed"]:
             problems.append(
                 Problem(
                     committed,
                     "commitment.committed_changed",
-                    f"承诺值与登记的{old.committed.normalize()}不同；已登记的承诺指标不能通过导入修改",
-                    f"the committed value differs from the registered {old.committed.normalize()}: a "
+                    f"承诺值与登记的{registered.committed.normalize()}不同；已登记的承诺指标不能通过导入修改",
+                    f"the committed value differs from the registered {registered.committed.normalize()}: a "
                     "registered commitment cannot be changed by an import",
                 )
             )
-        elif m["measured"] is not None and old.measured != m["measured"]:
+        elif m["measured"] is not None and registered.measured != m["measured"]:
             adds["measures"] += 1
-            changes[measured] = (old.measured, m["measured"])
+            changes[measured] = (registered.measured, m["measured"])
     dates = {(e.milestone, e.new_date) for e in current.extensions.all()}
     for e in plan.extensions:
         if (e["milestone"], e["new_date"]) not in dates:
@@ -93,4 +107,4 @@ def diff(plan, current: Contract, c: Contract, parcels, problems: list[Problem])
         if (d["cause"], d["evidence"]) not in causes:
             adds["delays"] += 1
             changes["government_delay"] = (None, d["cause"])
-    plan.changes, plan.adds = changes, adds
+    return RowDiff(changes, contract_changed, adds, problems)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 from decimal import Decimal
 from fractions import Fraction
 
-from ..problems import Problem
-from .findings import COLOURS
+from ...problems import Problem
+from ..findings import COLOURS
 
 
 class Check:
@@ -44,7 +45,7 @@ class Check:
             self.err(f"{path}.{key}", "policy.range", f"不应小于{minimum}", f"must not be below {minimum}")
         return v if v is not None else minimum
 
-    def opt_int(self, d, key, path, default: int, minimum=0):
+    def opt_int(self, d, key, path, default: builtins.int, minimum=0):
         """An integer that a county's older policy file may lack (then ``default``)."""
         return self.int(d, key, path, minimum) if key in d else default
 
@@ -55,11 +56,6 @@ class Check:
         if v < 0:
             self.err(f"{path}.{key}", "policy.range", "不应为负数", "must not be negative")
         return Decimal(repr(v)) if isinstance(v, float) else Decimal(v)
-
-    def shares(self, d, path):
-        from .policy import ShareRule
-
-        return ShareRule(self.dec(d, "yellow_below", path), self.dec(d, "red_below", path))
 
     def share(self, d, key, path):
         """0.25, "25%" or "1/3" -> an exact Fraction in [0, 1]."""
