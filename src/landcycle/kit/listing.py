@@ -28,6 +28,8 @@ from django.utils.translation import gettext as _
 
 from landcycle.rules.formula_guard import csv_row, xlsx_write
 
+from .numbers import num
+
 
 @dataclass
 class Filter:
@@ -107,8 +109,6 @@ def choice_list(text_choices) -> list[tuple[str, str]]:
 
 def kpi(label, value, unit="", places=0, note="") -> dict:
     """One KPI card: the value already formatted with thousands separators."""
-    from landcycle.web.templatetags.lc import num
-
     return {
         "label": label,
         "value": num(value, places) if not isinstance(value, str) else value,

@@ -24,21 +24,8 @@ from landcycle.accounts.scope import scoped
 from landcycle.registry.models import Region
 from landcycle.rules.formula_guard import csv_row, xlsx_write
 
-from .contract_columns import PREFETCH as CONTRACT_PREFETCH
 from .kinds import Kind, enum_label, get_kind
 
-RELATED = {
-    "regions": (),
-    "parks": ("town",),
-    "parcels": ("park",),
-    "enterprises": ("town",),
-    "occupancy": ("enterprise", "parcel", "lessor"),
-    "figures": ("enterprise",),
-    "contracts": ("town", "holder"),
-    "evaluation_facts": ("enterprise",),
-}
-# what a row's columns read besides its own fields
-PREFETCH = {"contracts": CONTRACT_PREFETCH, "figures": ("enterprise__evaluation_facts",)}
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 
@@ -49,10 +36,9 @@ def export_queryset(kind: Kind, user, queryset: QuerySet | None = None) -> Query
     qs = base if queryset is None else queryset
     if qs.model is not base.model:
         raise TypeError(f"a {kind.name} export needs a {base.model.__name__} queryset, not {qs.model.__name__}")
-    related = RELATED[kind.name]
-    if kind.name in PREFETCH:
-        qs = qs.prefetch_related(*PREFETCH[kind.name])
-    return scoped(qs.select_related(*related) if related else qs, user)
+    if kind.prefetch:
+        qs = qs.prefetch_related(*kind.prefetch)
+    return scoped(qs.select_related(*kind.related) if kind.related else qs, user)
 
 
 def town_labels(user) -> dict[int, str]:

@@ -1,4 +1,4 @@
-"""The contract importer (供地合同): rows of ``schemas.CONTRACTS`` planned and written by
+"""The contract importer (供地合同): rows of ``schema.CONTRACTS`` planned and written by
 ``supervision.importing`` — the same checks and services as the contract form, so no rule lives here.
 
 What this importer adds to them: the column the user saw for each problem (a number taken from 来源标识 is
@@ -13,18 +13,18 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from landcycle.accounts.scope import in_scope
+from landcycle.accounts.scope import Area, in_scope
 from landcycle.audit.models import AuditHead
+from landcycle.ledgers.importers.base import Importer
+from landcycle.ledgers.lookup import Towns
+from landcycle.ledgers.plan import CREATE, INVALID, UNCHANGED, UPDATE, RowPlan
 from landcycle.registry.models import Region
 from landcycle.rules.ledger import LedgerUnusable
-from landcycle.supervision.importing import contracts_apply, contracts_plan
-from landcycle.supervision.models import Contract
-from landcycle.supervision.services import AREA, warnings_refresh
 
-from ..lookup import Towns
-from ..plan import CREATE, INVALID, UNCHANGED, UPDATE, RowPlan
-from ..schemas import CONTRACTS
-from .base import Importer
+from ..importing import contracts_apply, contracts_plan
+from ..models import Contract
+from ..services import warnings_refresh
+from .schema import CONTRACTS
 
 ADDED = ("commitments", "measures", "extensions", "delays")
 
@@ -53,7 +53,7 @@ class ContractImporter(Importer):
     kind = "contracts"
     schema = CONTRACTS
     model = Contract
-    areas = ("ledgers", AREA)
+    areas = (Area.LEDGERS, Area.CONTRACTS)
     options = ("town",)
 
     def __init__(self, actor, result, progress=None, *, town=None):
