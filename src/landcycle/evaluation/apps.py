@@ -7,6 +7,6 @@ class EvaluationConfig(AppConfig):
 
     def ready(self):
         # the app's ledgers join the ledger machinery's register (ledgers never imports this app)
-        from .ledger_kinds import register_kinds  # noqa: PLC0415 -- models are importable only once the app registry is ready
+        from .ledger_kinds import register_kinds  # noqa: PLC0415 -- app registry not ready at load
 
         register_kinds()

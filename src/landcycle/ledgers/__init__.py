@@ -16,6 +16,6 @@ marked.
   are planned and written by ``supervision.importing``, take ``town`` (``--town``) for rows without parcels,
   and refresh the imported contracts' warnings in the same transaction.
 - ``views`` / ``preview`` — 数据导入 in the browser; ``views_jobs`` — 下载中心.
-- ``sources.LIST_EXPORTS`` — the list pages that export as a ledger; ``jobs`` — exports too big to wait for,
+- ``lists`` — ``?export=`` on the list pages registered in ``kit.exports.LIST_EXPORTS``; ``jobs`` — exports too big to wait for,
   queued as ``ExportJob`` rows, claimed by compare-and-set by ``landcycle jobs run`` or a web-process thread.
 """

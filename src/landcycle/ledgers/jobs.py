@@ -23,9 +23,10 @@ from django.db import OperationalError, close_old_connections, connection, trans
 from django.http import Http404
 from django.utils import timezone
 
+from landcycle.kit.exports import get_export, list_rows
+
 from .export import ledger_export
 from .models import ExportJob
-from .sources import get_source, list_rows
 from .workers import claim_and_run, start_worker_thread, worker_name
 
 log = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ def _update(job_id: int, *, best_effort: bool = False, **values) -> None:
 
 def job_queue(*, user, source: str, fmt: str, filters: dict, total: int = 0, summary: str = "") -> ExportJob:
     """Queue an export of a list; a thread of this process starts on it once the transaction commits."""
-    src = get_source(source)
+    src = get_export(source)
     job = ExportJob.objects.create(
         source=src.name, kind=src.kind, fmt=fmt, filters=filters, user=user, rows_total=total, summary=summary[:300]
     )
@@ -85,7 +86,7 @@ def job_run(job_id: int) -> ExportJob:
     job = ExportJob.objects.select_related("user", "user__region").get(pk=job_id)
     if job.status != Status.RUNNING:
         raise RuntimeError(f"export job {job_id} is {job.status}, not claimed")
-    src = get_source(job.source)
+    src = get_export(job.source)
 
     counted = {"done": 0}
 

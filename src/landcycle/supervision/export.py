@@ -7,9 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-import xlsxwriter
-
-from landcycle.rules.formula_guard import xlsx_write
+from landcycle.kit.sheets import workbook, write_cell
 
 FILL = {
     "red": ("#FFC7CE", "#9C0006", "红"),
@@ -63,9 +61,7 @@ def _date(v):
 
 def report_xlsx(d: dict) -> bytes:
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(
-        buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_urls": False, "strings_to_formulas": False}
-    )
+    wb = workbook(buf, in_memory=True)
     wb.set_properties({"title": f"土地供后监管三色预警 {d['as_of']}", "comments": f"policy {d['policy']['version']}"})
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "vcenter"})
     fmt = {
@@ -108,7 +104,7 @@ def report_xlsx(d: dict) -> bytes:
             elif kind == "int":
                 ws.write_number(r, c, v, fmt["int"]) if v is not None else ws.write_blank(r, c, None, fmt["int"])
             else:
-                ws.write_string(r, c, "" if v is None else str(v), fmt[kind])
+                write_cell(ws, r, c, "" if v is None else str(v), fmt[kind])
     ws.freeze_panes(1, 3)
     ws.autofilter(0, 0, max(len(d["contracts"]), 1), len(RESULT_COLUMNS) - 1)
 
@@ -121,12 +117,12 @@ def report_xlsx(d: dict) -> bytes:
         for f in x["findings"]:
             r += 1
             wf.write_number(r, 0, x["row"], fmt["int"])
-            wf.write_string(r, 1, x["holder"] or "", fmt["text"])
+            write_cell(wf, r, 1, x["holder"] or "", fmt["text"])
             wf.write_string(r, 2, f["rule"], fmt["text"])
             wf.write_string(r, 3, FILL[f["colour"]][2], colour[f["colour"]])
             wf.write_string(r, 4, f["reason_zh"], fmt["wrap"])
             wf.write_string(r, 5, f["reason_en"], fmt["wrap"])
-            xlsx_write(wf, r, 6, f["days_overdue"], fmt["int"])
+            write_cell(wf, r, 6, f["days_overdue"], fmt["int"])
             wf.write_number(r, 7, float(f["fee_wan"]), fmt["money"]) if f["fee_wan"] else wf.write_blank(r, 7, None)
             wf.write_string(r, 8, "是" if f["take_back"] else "", fmt["bool"])
             wf.write_string(r, 9, "是" if f["exempt"] else "", fmt["bool"])
@@ -141,7 +137,7 @@ def report_xlsx(d: dict) -> bytes:
         for c, v in enumerate(
             (p["sheet"], p["row"], p["column"], p["value"], p["rule"], p["message_zh"], p["message_en"])
         ):
-            wp.write_number(r, c, v, fmt["int"]) if c == 1 else wp.write_string(r, c, str(v or ""), fmt["wrap"])
+            wp.write_number(r, c, v, fmt["int"]) if c == 1 else write_cell(wp, r, c, str(v or ""), fmt["wrap"])
     wp.freeze_panes(1, 0)
     wp.autofilter(0, 0, max(len(d["problems"]), 1), len(PROBLEM_COLUMNS) - 1)
 
@@ -172,6 +168,6 @@ def report_xlsx(d: dict) -> bytes:
     lines += [("说明", n["zh"]) for n in d["notes"]]
     for r, (k, v) in enumerate(lines):
         wn.write_string(r, 0, k, head)
-        xlsx_write(wn, r, 1, v)  # the source file's name is the user's text: never a formula
+        write_cell(wn, r, 1, v)  # the source file's name is the user's text: never a formula
     wb.close()
     return buf.getvalue()
