@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from landcycle.kit.exports import get_export, list_rows
 
+from . import import_jobs
 from .export import ledger_export
 from .models import ExportJob
 from .workers import claim_and_run, start_worker_thread, worker_name
@@ -124,8 +125,6 @@ def job_run(job_id: int) -> ExportJob:
 def run_next(worker: str | None = None):
     """Claim and run the oldest queued export job, else the oldest queued import (``import_jobs``: a large
     confirm); returns the ``ExportJob`` or ``ImportBatch`` run, None when there is none left to claim."""
-    from . import import_jobs
-
     worker = worker or worker_name()
     for pk in ExportJob.objects.filter(status=Status.QUEUED).order_by("created_at", "pk").values_list("pk", flat=True):
         if job_claim(pk, worker):
@@ -146,8 +145,6 @@ def fail_stale(now: dt.datetime | None = None) -> int:
 def run_worker(*, once: bool = False, interval: float = 3.0, max_seconds: float | None = None, out=None) -> int:
     """The loop of ``landcycle jobs run``: run queued jobs (exports, then large imports), sleep ``interval`` seconds when there are none.
     ``once``: stop when the queue is empty; ``max_seconds``: stop after that long. Returns the jobs run."""
-    from . import import_jobs
-
     started, ran = time.monotonic(), 0
     interval = min(max(interval, 0.1), 60.0)
     fail_stale()

@@ -11,9 +11,11 @@ from landcycle.kit.sheets import HEADER, workbook, write_cell, write_header, wri
 from landcycle.rules.ledger import LedgerProblem, LedgerResult
 from landcycle.rules.ledger.sources import open_source
 
+from .geojson import describe
 from .kinds import get_kind
 from .models import ImportBatch
 from .plan import ImportReport, problem_from_dict
+from .services import stored_path
 from .upload_limits import read_limits
 
 MAX_COMMENTS = 20_000
@@ -26,8 +28,6 @@ def _unpack(obj, source) -> tuple[LedgerResult | None, list[LedgerProblem], byte
     if isinstance(obj, LedgerResult):
         return obj, obj.problems, source, ""
     if isinstance(obj, ImportBatch):
-        from .services import stored_path
-
         problems = [problem_from_dict(d) for d in obj.problems]
         path = stored_path(obj)
         data = source or (path.read_bytes() if obj.stored_file and path.is_file() else None)
@@ -67,8 +67,6 @@ def _source_sheet(result: LedgerResult | None, source: bytes | None, filename: s
 def cell_text(value):
     """A typed value as a cell shows it (a shape in a few words)."""
     if isinstance(value, (dict, list)):
-        from .geojson import describe
-
         return describe(value)
     return value
 
