@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 from import_books import QIAOTOU, XINPU, read_book
 
+from landcycle.kit.exports import LIST_EXPORTS, list_rows
 from landcycle.ledgers import jobs
 from landcycle.ledgers.export import ledger_export
 from landcycle.ledgers.kinds import KINDS
 from landcycle.ledgers.models import ExportJob
-from landcycle.ledgers.sources import LIST_EXPORTS, list_rows
 
 pytestmark = pytest.mark.django_db
 

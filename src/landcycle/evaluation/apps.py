@@ -6,6 +6,11 @@ class EvaluationConfig(AppConfig):
     label = "evaluation"
 
     def ready(self) -> None:
-        from . import registry_hooks  # noqa: PLC0415 -- models are loaded only once the app registry is ready
+        # models are loaded only once the app registry is ready: the registrations import them here
+        from . import registry_hooks  # noqa: PLC0415 -- app registry not ready at load
+        from .ledger_kinds import register_kinds  # noqa: PLC0415 -- idem
 
+        # the app's ledgers join the ledger machinery's register (ledgers never imports this app), and its
+        # panels the registry's enterprise page (registry.hooks)
+        register_kinds()
         registry_hooks.register()

@@ -4,16 +4,15 @@ A page declares its filters and sort keys; :class:`Listing` reads them from the 
 them to a queryset that is already scoped, and hands the template everything the filter bar needs.
 Values that are not among a filter's choices are ignored, so a hand-edited URL cannot widen a list.
 
-Exports: ``?export=xlsx`` or ``?export=csv`` on a list. A list that has a ledger (``ledgers.sources``)
-answers with :func:`export_response`: the ledger exporter writes exactly the rows on screen (scope and
-filters), in the format the importer reads back, and an export of more than ``ledgers.jobs.JOB_THRESHOLD``
-rows becomes a job on the downloads page. A list without a ledger writes its own columns with
+Exports: ``?export=xlsx`` or ``?export=csv`` on a list. A list that has a ledger (registered in
+``kit.exports``) answers with :func:`export_response`: the ledger exporter (the handler the ledgers app
+registers) writes exactly the rows on screen (scope and filters), in the format the importer reads back, and
+an export of more than ``ledgers.jobs.JOB_THRESHOLD`` rows becomes a job on the downloads page. A list without a ledger writes its own columns with
 :func:`table_response` (or :func:`csv_response`).
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,11 +21,21 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
-from django.http import FileResponse, StreamingHttpResponse
+from django.http import FileResponse, QueryDict, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from landcycle.rules.formula_guard import csv_row, xlsx_write
+from . import exports, sheets
+from .numbers import num
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """What a :class:`Listing` reads of a request: the user and the query string (a list page passes its
+    request; a rows selector, which never sees one, passes this)."""
+
+    user: object
+    GET: QueryDict
 
 
 @dataclass
@@ -107,8 +116,6 @@ def choice_list(text_choices) -> list[tuple[str, str]]:
 
 def kpi(label, value, unit="", places=0, note="") -> dict:
     """One KPI card: the value already formatted with thousands separators."""
-    from landcycle.web.templatetags.lc import num
-
     return {
         "label": label,
         "value": num(value, places) if not isinstance(value, str) else value,
@@ -154,78 +161,32 @@ def file_response(data: bytes, title: str, fmt: str) -> FileResponse:
 
 
 def export_response(request, source: str):
-    """The list ``source`` (a key of ``ledgers.sources.LIST_EXPORTS``) as the user sees it, as a ledger file;
-    over ``JOB_THRESHOLD`` rows, a queued job and a redirect to the downloads page."""
-    from django.contrib import messages
-    from django.shortcuts import redirect
-
-    from landcycle.ledgers import jobs
-    from landcycle.ledgers.export import ledger_export
-    from landcycle.ledgers.sources import export_filters, get_source, list_rows
-
-    fmt = export_format(request) or "xlsx"
-    src = get_source(source)
-    filters = export_filters(request.GET)
-    rows = list_rows(src, request.user, filters)
-    total = rows.count()
-    if total > jobs.JOB_THRESHOLD:
-        job = jobs.job_queue(
-            user=request.user,
-            source=src.name,
-            fmt=fmt,
-            filters=filters,
-            total=total,
-            summary=getattr(rows, "listing", None) and rows.listing.summary() or "",
-        )
-        messages.info(
-            request,
-            _("共%(n)s行，超过%(limit)s行，已转为后台导出任务（编号%(id)s），完成后在此下载。")
-            % {"n": f"{total:,}", "limit": f"{jobs.JOB_THRESHOLD:,}", "id": job.pk},
-        )
-        return redirect("export_job_list")
-    return file_response(ledger_export(user=request.user, kind=src.kind, queryset=rows, fmt=fmt), src.title, fmt)
+    """The list ``source`` (a key of ``kit.exports.LIST_EXPORTS``) as the user sees it, as a ledger file, or a
+    queued job when it is long (the handler the ledgers app registers)."""
+    return exports.export_list(request, source)
 
 
 def table_response(fmt: str, title: str, header: list, rows):
     """A list without a ledger: its own columns as .xlsx (text cells kept as text) or as CSV with BOM."""
     if fmt != "xlsx":
         return csv_response(title, header, rows)
-    import xlsxwriter
-
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(
-        buf,
-        {"constant_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False},
-    )
+    wb = sheets.workbook(buf, constant_memory=True)
     ws = wb.add_worksheet(str(title)[:31])
-    bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    for c, h in enumerate(header):
-        ws.write_string(0, c, str(h), bold)
-        ws.set_column(c, c, max(10, min(40, len(str(h)) * 2)))
-    ws.freeze_panes(1, 0)
+    widths = [max(10, min(40, len(str(h)) * 2)) for h in header]
+    sheets.write_header(ws, header, wb.add_format(sheets.HEADER), widths=widths)
     for r, row in enumerate(rows, 1):
         for c, v in enumerate(row):
             if isinstance(v, (int, float)) and not isinstance(v, bool):
-                xlsx_write(ws, r, c, v)
+                sheets.write_cell(ws, r, c, v)
             elif v not in (None, ""):
-                xlsx_write(ws, r, c, str(v).lstrip("\t"))
+                sheets.write_cell(ws, r, c, str(v).lstrip("\t"))
     wb.close()
     return file_response(buf.getvalue(), title, "xlsx")
 
 
 def csv_response(filename: str, header: list, rows) -> StreamingHttpResponse:
     """Every row of a list (already scoped and filtered) as CSV that Excel opens in Chinese (UTF-8 + BOM);
-    a text that would run as a formula gets a leading quote (``rules.formula_guard``)."""
-
-    class Echo:
-        def write(self, value):
-            return value
-
-    writer = csv.writer(Echo())
-
-    def stream():
-        yield "\ufeff" + writer.writerow(csv_row([str(h) for h in header]))
-        for row in rows:
-            yield writer.writerow(csv_row(row))
-
-    return _attachment(StreamingHttpResponse(stream(), content_type="text/csv; charset=utf-8"), str(filename), "csv")
+    a text that would run as a formula gets a leading quote (``kit.sheets``)."""
+    stream = sheets.csv_lines(header, rows)
+    return _attachment(StreamingHttpResponse(stream, content_type="text/csv; charset=utf-8"), str(filename), "csv")

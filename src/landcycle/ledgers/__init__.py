@@ -8,13 +8,14 @@ marked.
 - ``services.import_preview`` / ``services.import_confirm`` — the browser flow: store the upload, preview,
   confirm from the stored file.
 - ``export.ledger_export``, ``template.ledger_template``, ``report.problem_report_xlsx``.
-- ``kinds.KINDS`` — the ledgers the ``import`` / ``export`` / ``template`` commands know; ``kinds.IMPORT_ONLY``
+- ``kinds.KINDS`` — the ledgers the ``import`` / ``export`` / ``template`` commands know, a register the domain
+  apps fill from their ``AppConfig.ready()`` (``kinds.register``); ``kinds.IMPORT_ONLY``
   the ones only imported (``parcel_shapes``: GeoJSON read by ``geojson.read_geojson``, a .zip shapefile by
   ``shapefile.read_shapefile``); ``kinds.ALIASES`` former
-  names (``land_supply`` for ``contracts``). Contracts (供地合同, ``contract_columns``, ``importers.contracts``)
+  names (``land_supply`` for ``contracts``). Contracts (供地合同, registered by ``supervision.ledger``)
   are planned and written by ``supervision.importing``, take ``town`` (``--town``) for rows without parcels,
   and refresh the imported contracts' warnings in the same transaction.
 - ``views`` / ``preview`` — 数据导入 in the browser; ``views_jobs`` — 下载中心.
-- ``sources.LIST_EXPORTS`` — the list pages that export as a ledger; ``jobs`` — exports too big to wait for,
+- ``lists`` — ``?export=`` on the list pages registered in ``kit.exports.LIST_EXPORTS``; ``jobs`` — exports too big to wait for,
   queued as ``ExportJob`` rows, claimed by compare-and-set by ``landcycle jobs run`` or a web-process thread.
 """

@@ -7,6 +7,9 @@ import sys
 
 from django.core.management.base import CommandError, DjangoHelpFormatter
 
+from landcycle.accounts.models import User
+from landcycle.accounts.services import system_user
+
 from .kinds import ALIASES, IMPORT_ONLY, KINDS
 
 EXIT_IMPORTED, EXIT_REFUSED, EXIT_UNUSABLE = 0, 1, 2
@@ -34,9 +37,6 @@ def kind_choices(importing: bool = True) -> list[str]:
 
 
 def actor(username: str | None):
-    from landcycle.accounts.models import User
-    from landcycle.accounts.services import system_user
-
     if not username:
         return system_user()
     try:

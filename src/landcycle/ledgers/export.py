@@ -2,44 +2,27 @@
 
 - Headers are the schema titles with units (``面积（平方米）``); enumerations are written as their Chinese
   labels; a town by its name (by its 9-digit code when another town in the user's scope has the same name).
-- .xlsx (XlsxWriter, streamed row by row): frozen header, column widths, numbers as numbers, dates as dates
+- .xlsx (``kit.sheets``, streamed row by row): frozen header, column widths, numbers as numbers, dates as dates
   (yyyy-mm-dd), codes as text so that an 18-digit code never becomes a float.
 - CSV: UTF-8 with a BOM so that Excel opens it in the right encoding.
-- Formula injection: every cell goes through ``rules.formula_guard`` (text as text in .xlsx; a leading
-  quote before ``=``, ``+``, ``-``, ``@``… in CSV, removed again by the importer).
+- Formula injection: every cell goes through ``kit.sheets`` (text as text in .xlsx; a leading quote before
+  ``=``, ``+``, ``-``, ``@``… in CSV, removed again by the importer).
 
 Export -> import of the same file changes nothing.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from collections import Counter
 
-import xlsxwriter
 from django.db.models import QuerySet
 
 from landcycle.accounts.scope import scoped
+from landcycle.kit.sheets import csv_bytes, header_format, workbook, write_cell
 from landcycle.registry.models import Region
-from landcycle.rules.formula_guard import csv_row, xlsx_write
 
-from .contract_columns import PREFETCH as CONTRACT_PREFETCH
 from .kinds import Kind, enum_label, get_kind
-
-RELATED = {
-    "regions": (),
-    "parks": ("town",),
-    "parcels": ("park",),
-    "enterprises": ("town",),
-    "occupancy": ("enterprise", "parcel", "lessor"),
-    "figures": ("enterprise",),
-    "contracts": ("town", "holder"),
-    "evaluation_facts": ("enterprise",),
-}
-# what a row's columns read besides its own fields
-PREFETCH = {"contracts": CONTRACT_PREFETCH, "figures": ("enterprise__evaluation_facts",)}
-WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 
 def export_queryset(kind: Kind, user, queryset: QuerySet | None = None) -> QuerySet:
@@ -49,10 +32,9 @@ def export_queryset(kind: Kind, user, queryset: QuerySet | None = None) -> Query
     qs = base if queryset is None else queryset
     if qs.model is not base.model:
         raise TypeError(f"a {kind.name} export needs a {base.model.__name__} queryset, not {qs.model.__name__}")
-    related = RELATED[kind.name]
-    if kind.name in PREFETCH:
-        qs = qs.prefetch_related(*PREFETCH[kind.name])
-    return scoped(qs.select_related(*related) if related else qs, user)
+    if kind.prefetch:
+        qs = qs.prefetch_related(*kind.prefetch)
+    return scoped(qs.select_related(*kind.related) if kind.related else qs, user)
 
 
 def town_labels(user) -> dict[int, str]:
@@ -121,27 +103,9 @@ def cell_formats(wb, kind: Kind) -> list:
     return out
 
 
-def header_format(wb, required: bool = False):
-    return wb.add_format(
-        {
-            "bold": True,
-            "bg_color": "#FCE4D6" if required else "#DDEBF7",
-            "border": 1,
-            "text_wrap": True,
-            "valign": "vcenter",
-            "align": "center",
-        }
-    )
-
-
-def write_cell(ws, r: int, c: int, value, fmt) -> None:
-    """One typed cell: ``rules.formula_guard.xlsx_write`` (text never becomes a formula)."""
-    xlsx_write(ws, r, c, value, fmt)
-
-
 def write_xlsx(kind: Kind, rows) -> bytes:
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"constant_memory": True, **WORKBOOK_OPTIONS})
+    wb = workbook(buf, constant_memory=True)
     ws = wb.add_worksheet(kind.schema.title_zh[:31])
     formats = cell_formats(wb, kind)
     for c, column in enumerate(kind.columns):
@@ -162,10 +126,5 @@ def write_xlsx(kind: Kind, rows) -> bytes:
 
 def write_csv(kind: Kind, rows) -> bytes:
     """CSV with BOM; a text that a spreadsheet would run as a formula gets a leading quote
-    (``rules.formula_guard``), which the CSV reader removes again on import."""
-    out = io.StringIO(newline="")
-    w = csv.writer(out)
-    w.writerow(csv_row(kind.headers))
-    for row in rows:
-        w.writerow(csv_row(row))
-    return out.getvalue().encode("utf-8-sig")
+    (``kit.sheets.csv_bytes``), which the CSV reader removes again on import."""
+    return csv_bytes(kind.headers, rows)

@@ -1,6 +1,6 @@
 """Background imports (后台导入): the confirm of a batch of more than ``settings.IMPORT_BACKGROUND_ROWS`` rows.
 
-The pattern of the export jobs (``jobs.py``): the page queues the batch (``services.import_queue``:
+The pattern of the export jobs (``jobs.py``): the page queues the batch (``import_queue``:
 ``previewed`` -> ``queued`` by compare-and-set) and answers at once; whoever claims it first runs it —
 ``landcycle jobs run`` (the same worker as the exports) or a thread of the web process started once the
 queueing is committed. Claiming is ``UPDATE … SET status='running' WHERE id=… AND status='queued'``, true for
@@ -28,12 +28,13 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.db import OperationalError
+from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from landcycle.rules.problems import RuleError
 
 from .models import ImportBatch
+from .services import CONFIRMABLE, already_imported, confirmable, import_confirm, in_background
 from .workers import start_worker_thread
 
 log = logging.getLogger(__name__)
@@ -96,8 +97,6 @@ def import_claim(batch_id: int, worker: str) -> bool:
 
 def import_run(batch_id: int) -> ImportBatch:
     """Run a batch this process has claimed: the confirm, with progress to the batch's progress file."""
-    from .services import import_confirm
-
     batch = ImportBatch.objects.select_related("actor", "actor__region").get(pk=batch_id)
     if batch.status != Status.RUNNING:
         raise RuntimeError(f"import batch {batch_id} is {batch.status}, not claimed")
@@ -161,3 +160,21 @@ def fail_stale(now: dt.datetime | None = None) -> int:
 
 def start_thread(batch_id: int):
     return start_worker_thread("import batch", batch_id, import_claim, import_run)
+
+
+def import_queue(*, actor, batch: ImportBatch) -> ImportBatch:
+    """Queue the confirm of a large previewed batch for the background: the same checks as
+    ``services.import_confirm``, then ``previewed`` -> ``queued`` by compare-and-set (a double click queues it once).
+    Nothing of the registry is written here; the run is all-or-nothing like a confirm in the page."""
+    confirmable(actor, batch)
+    queued = ImportBatch.objects.filter(pk=batch.pk, status__in=CONFIRMABLE).update(
+        status=ImportBatch.Status.QUEUED, error="", worker=""
+    )
+    if not queued:
+        batch.refresh_from_db()
+        raise RuleError([already_imported(batch)] if batch.status == ImportBatch.Status.IMPORTED else [in_background()])
+    progress_write(batch.pk, "queued", 0, batch.rows)
+    if START_THREAD:
+        transaction.on_commit(lambda: start_thread(batch.pk))
+    batch.refresh_from_db()
+    return batch

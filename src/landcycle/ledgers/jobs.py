@@ -23,9 +23,11 @@ from django.db import OperationalError, close_old_connections, connection, trans
 from django.http import Http404
 from django.utils import timezone
 
+from landcycle.kit.exports import get_export, list_rows
+
+from . import import_jobs
 from .export import ledger_export
 from .models import ExportJob
-from .sources import get_source, list_rows
 from .workers import claim_and_run, start_worker_thread, worker_name
 
 log = logging.getLogger(__name__)
@@ -52,7 +54,7 @@ def _update(job_id: int, *, best_effort: bool = False, **values) -> None:
 
 def job_queue(*, user, source: str, fmt: str, filters: dict, total: int = 0, summary: str = "") -> ExportJob:
     """Queue an export of a list; a thread of this process starts on it once the transaction commits."""
-    src = get_source(source)
+    src = get_export(source)
     job = ExportJob.objects.create(
         source=src.name, kind=src.kind, fmt=fmt, filters=filters, user=user, rows_total=total, summary=summary[:300]
     )
@@ -85,7 +87,7 @@ def job_run(job_id: int) -> ExportJob:
     job = ExportJob.objects.select_related("user", "user__region").get(pk=job_id)
     if job.status != Status.RUNNING:
         raise RuntimeError(f"export job {job_id} is {job.status}, not claimed")
-    src = get_source(job.source)
+    src = get_export(job.source)
 
     counted = {"done": 0}
 
@@ -123,8 +125,6 @@ def job_run(job_id: int) -> ExportJob:
 def run_next(worker: str | None = None):
     """Claim and run the oldest queued export job, else the oldest queued import (``import_jobs``: a large
     confirm); returns the ``ExportJob`` or ``ImportBatch`` run, None when there is none left to claim."""
-    from . import import_jobs
-
     worker = worker or worker_name()
     for pk in ExportJob.objects.filter(status=Status.QUEUED).order_by("created_at", "pk").values_list("pk", flat=True):
         if job_claim(pk, worker):
@@ -145,8 +145,6 @@ def fail_stale(now: dt.datetime | None = None) -> int:
 def run_worker(*, once: bool = False, interval: float = 3.0, max_seconds: float | None = None, out=None) -> int:
     """The loop of ``landcycle jobs run``: run queued jobs (exports, then large imports), sleep ``interval`` seconds when there are none.
     ``once``: stop when the queue is empty; ``max_seconds``: stop after that long. Returns the jobs run."""
-    from . import import_jobs
-
     started, ran = time.monotonic(), 0
     interval = min(max(interval, 0.1), 60.0)
     fail_stale()

@@ -2,6 +2,11 @@
 
 A column's header is the field's title in the reader's schema (Chinese label with its unit in brackets,
 ``面积（平方米）``), so that what we write reads back as the same field: export -> import changes nothing.
+
+This module is a register: it holds the registry's own ledgers (towns, parks, parcels, enterprises, occupancy,
+parcel shapes); a domain app adds its ledgers with :func:`register` from its ``AppConfig.ready()`` (the
+evaluation's figures and facts, the supervision's contracts), so that the ledger machinery never imports the
+apps above it. Kinds are listed in the order they are registered (``INSTALLED_APPS`` order for the apps).
 """
 
 from __future__ import annotations
@@ -12,8 +17,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from landcycle.evaluation.facts import MERGE, shipped_kinds
-from landcycle.evaluation.models import EvaluationFact, YearlyFigure
+from landcycle.registry.checks import shape_limits
 from landcycle.registry.models import Enterprise, Occupancy, Parcel, Park, Region
 from landcycle.rules.codes import make_uscc
 from landcycle.rules.ledger import LedgerUnusable, read_ledger
@@ -21,9 +25,12 @@ from landcycle.rules.ledger.schema import FieldSpec, LedgerSchema
 from landcycle.rules.ledger.schemas import ENTERPRISES, OCCUPANCY, PARCELS, PARKS
 
 from .columns import Column
-from .contract_columns import CONTRACT_COLUMNS, contract_queryset, read_contracts
 from .geojson import PARCEL_SHAPES, read_geojson
-from .schemas import CONTRACTS, EVALUATION_FACTS, FIGURES_LEDGER, REGIONS
+from .importers.base import Importer
+from .importers.firms import EnterpriseImporter, OccupancyImporter
+from .importers.land import ParcelImporter, ParkImporter, RegionImporter
+from .importers.shapes import ParcelShapeImporter
+from .schemas import REGIONS
 from .shapefile import ZIP_MAGIC, read_shapefile
 from .upload_limits import read_limits
 
@@ -36,8 +43,11 @@ class Kind:
     en: str
     columns: tuple[Column, ...]
     queryset: Callable[[], QuerySet]
+    importer_class: type[Importer]  # plans and writes the rows of an import
     reader: Callable[..., Any] | None = None  # (data, schema, mapping=, sheet=, filename=) -> LedgerResult
     accept: str = ".xlsx,.xls,.ods,.csv"  # the file types an upload offers
+    related: tuple[str, ...] = ()  # what an export selects with a row (select_related)
+    prefetch: tuple[str, ...] = ()  # what a row's columns read besides its own fields (prefetch_related)
 
     def read(self, data, *, mapping=None, sheet=None, filename=None):
         """The file as typed rows and problems (``rules.ledger.read_ledger`` unless the kind has its own)."""
@@ -59,36 +69,11 @@ class Kind:
     def headers(self) -> list[str]:
         return [self.header(c) for c in self.columns]
 
-    def importer(self):
-        from .importers import IMPORTERS
-
-        return IMPORTERS[self.name]
+    def importer(self) -> type[Importer]:
+        return self.importer_class
 
 
 EXAMPLE_USCC = make_uscc("91", "330282", "MA2H4K7D")  # a valid code, for templates
-
-
-def _fact_of(figure, kind: str):
-    """The recorded fact ``kind`` of a figure's enterprise and year (facts prefetched with the enterprise); an
-    enterprise that is not in the database (the sample's ledger files) has none."""
-    if figure.enterprise._state.adding:
-        return None
-    return next((f for f in figure.enterprise.evaluation_facts.all() if f.year == figure.year and f.kind == kind), None)
-
-
-def _fact_columns() -> list[Column]:
-    """The figures ledger's columns for evaluation facts: 是 per recorded flag, the merge key's value."""
-    cols = []
-    for k in shipped_kinds():
-        if k.category == MERGE:
-            cols.append(
-                Column(k.kind, lambda f, kind=k.kind: getattr(_fact_of(f, kind), "value", None), width=14, example="")
-            )
-        else:
-            cols.append(
-                Column(k.kind, lambda f, kind=k.kind: "是" if _fact_of(f, kind) else None, width=10, example="")
-            )
-    return cols
 
 
 KINDS: dict[str, Kind] = {
@@ -104,6 +89,7 @@ KINDS: dict[str, Kind] = {
                 Column("name", lambda r: r.name, width=16, example="新浦镇"),
             ),
             lambda: Region.objects.filter(level=Region.Level.TOWN).order_by("code"),
+            importer_class=RegionImporter,
         ),
         Kind(
             "parks",
@@ -118,6 +104,8 @@ KINDS: dict[str, Kind] = {
                 Column("note", lambda p: p.note, width=30, example=""),
             ),
             lambda: Park.objects.select_related("town").order_by("code"),
+            importer_class=ParkImporter,
+            related=("town",),
         ),
         Kind(
             "parcels",
@@ -134,6 +122,8 @@ KINDS: dict[str, Kind] = {
                 Column("address", lambda p: p.address, width=30, example="新浦镇工业园区纬二路8号"),
             ),
             lambda: Parcel.objects.select_related("park").order_by("number"),
+            importer_class=ParcelImporter,
+            related=("park",),
         ),
         Kind(
             "enterprises",
@@ -151,6 +141,8 @@ KINDS: dict[str, Kind] = {
                 Column("contact", lambda e: e.contact, width=16, example="张三 13800000000"),
             ),
             lambda: Enterprise.objects.select_related("town").order_by("uscc"),
+            importer_class=EnterpriseImporter,
+            related=("town",),
         ),
         Kind(
             "occupancy",
@@ -170,56 +162,8 @@ KINDS: dict[str, Kind] = {
             lambda: Occupancy.objects.select_related("enterprise", "parcel", "lessor").order_by(
                 "enterprise__uscc", "parcel__number", "kind", "start", "pk"
             ),
-        ),
-        Kind(
-            "figures",
-            FIGURES_LEDGER,
-            "企业年度数据：亩均评价用的收入、税收、增加值、能耗、排放、研发、职工、用电",
-            "yearly figures: revenue, tax, value added, energy, emissions, R&D, staff, electricity",
-            (
-                Column("uscc", lambda f: f.enterprise.uscc, width=22, example=EXAMPLE_USCC),
-                Column("name", lambda f: f.enterprise.name, width=30, example="慈溪市新浦电器有限公司"),
-                Column("year", lambda f: f.year, width=8, example=2025),
-                Column("revenue", lambda f: f.revenue, width=16, example="12000.00"),
-                Column("tax", lambda f: f.tax, width=16, example="600.00"),
-                Column("value_added", lambda f: f.value_added, width=16, example="3000.00"),
-                Column("energy_tce", lambda f: f.energy_tce, width=18, example="850.00"),
-                Column("emissions_t", lambda f: f.emissions_t, width=18, example="1.250"),
-                Column("rnd", lambda f: f.rnd, width=16, example="420.00"),
-                Column("staff", lambda f: f.staff, width=14, example=120),
-                Column("electricity_10k_kwh", lambda f: f.electricity_10k_kwh, width=18, example="560.00"),
-                *_fact_columns(),
-            ),
-            lambda: YearlyFigure.objects.select_related("enterprise").order_by("enterprise__uscc", "year"),
-        ),
-        Kind(
-            "evaluation_facts",
-            EVALUATION_FACTS,
-            "评价事项：一票否决（事故、节能任务、违法用地）、保护、政策性搬迁、合并评价，每项注明日期与依据文件",
-            "evaluation facts: vetoes (accidents, a missed energy task, illegal land use), protections, relocation by "
-            "policy, merged units, each with its date and source document",
-            (
-                Column("uscc", lambda f: f.enterprise.uscc, width=22, example=EXAMPLE_USCC),
-                Column("name", lambda f: f.enterprise.name, width=30, example="慈溪市新浦电器有限公司"),
-                Column("year", lambda f: f.year, width=8, example=2025),
-                Column("kind", lambda f: f.kind, width=22, example="veto_illegal_land"),
-                Column("value", lambda f: f.value, width=14, example=""),
-                Column("occurred_on", lambda f: f.occurred_on, width=14, example="2025-06-03"),
-                Column("source", lambda f: f.source, width=30, example="慈自然资罚〔2025〕12号"),
-                Column("note", lambda f: f.note, width=30, example=""),
-            ),
-            lambda: EvaluationFact.objects.select_related("enterprise").order_by("enterprise__uscc", "year", "kind"),
-        ),
-        Kind(
-            "contracts",
-            CONTRACTS,
-            "供地合同：合同编号、地块、受让人、价款、面积、约定与实际的交地开工竣工达产日期、延期、开发进度、"
-            "政府原因、承诺指标（只导入工业用地；没有地块编号的行登记到所选镇街或本镇街）",
-            "land supply contracts: number, parcels, holder, price, area, agreed and actual dates, extensions, progress, "
-            "government delays, commitments (industrial land only; rows without parcels go to the chosen town or yours)",
-            CONTRACT_COLUMNS,
-            contract_queryset,
-            reader=read_contracts,
+            importer_class=OccupancyImporter,
+            related=("enterprise", "parcel", "lessor"),
         ),
     )
 }
@@ -230,8 +174,6 @@ ALIASES = {"land_supply": "contracts"}
 def read_parcel_shapes(data, schema: LedgerSchema = PARCEL_SHAPES, **options):
     """Parcel shapes from GeoJSON or from an ESRI Shapefile packed in a .zip, told apart by the content
     (a zip starts with ``PK\\x03\\x04``), not by the file's name."""
-    from landcycle.registry.checks import shape_limits
-
     reader = read_shapefile if bytes(data[:4]) == ZIP_MAGIC else read_geojson
     return reader(data, schema, limits=shape_limits(), **options)
 
@@ -250,12 +192,21 @@ IMPORT_ONLY: dict[str, Kind] = {
             "DKBH), Polygon/MultiPolygon",
             (),
             lambda: Parcel.objects.select_related("park").order_by("number"),
+            importer_class=ParcelShapeImporter,
             reader=read_parcel_shapes,
             accept=".geojson,.json,.zip",
         ),
     )
 }
 IMPORTABLE: dict[str, Kind] = {**KINDS, **IMPORT_ONLY}
+
+
+def register(kind: Kind, *, import_only: bool = False) -> None:
+    """Add a domain app's ledger (from its ``AppConfig.ready()``): to :data:`KINDS` (imported, exported and
+    offered as a template) or, ``import_only``, to :data:`IMPORT_ONLY`. Registering a name twice replaces it."""
+    (IMPORT_ONLY if import_only else KINDS)[kind.name] = kind
+    IMPORTABLE.clear()
+    IMPORTABLE.update({**KINDS, **IMPORT_ONLY})
 
 
 def get_kind(name: str) -> Kind:

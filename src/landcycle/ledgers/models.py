@@ -91,7 +91,7 @@ class ExportJob(models.Model):
         DONE = "done", _("已完成")
         FAILED = "failed", _("失败")
 
-    source = models.CharField(_("列表"), max_length=32)  # a key of ledgers.sources.LIST_EXPORTS
+    source = models.CharField(_("列表"), max_length=32)  # a key of kit.exports.LIST_EXPORTS
     kind = models.CharField(_("台账"), max_length=32)
     fmt = models.CharField(_("格式"), max_length=8)
     filters = models.JSONField(_("筛选条件"), default=dict, blank=True)

@@ -10,7 +10,7 @@ from typing import Any
 
 from landcycle.rules.ledger import LedgerResult
 
-from .kinds import get_kind
+from .kinds import IMPORTABLE, get_kind
 from .models import ImportBatch
 from .report import _column_index, _source_sheet, _unpack, cell_text
 
@@ -76,9 +76,9 @@ def _bindings(batch: ImportBatch, result: LedgerResult) -> list[dict]:
 
 def batch_preview(batch: ImportBatch) -> Preview:
     try:
-        result, problems, data, filename = _unpack(batch, None)
+        result, _problems, data, filename = _unpack(batch, None)
     except Exception:  # a kind no longer known, a file gone: the stored problems are all there is
-        result, problems, data, filename = None, [], None, batch.filename
+        result, data, filename = None, None, batch.filename
     stored = batch.problems or []
     preview = Preview(result=result, file_problems=[p for p in stored if not p.get("row")])
     preview.plan = (batch.plan or [])[:GRID_ROWS]
@@ -117,8 +117,6 @@ def batch_preview(batch: ImportBatch) -> Preview:
 
 
 def _known() -> set[str]:
-    from .kinds import IMPORTABLE
-
     return set(IMPORTABLE)
 
 

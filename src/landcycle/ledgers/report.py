@@ -7,15 +7,15 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 
-import xlsxwriter
-
+from landcycle.kit.sheets import HEADER, workbook, write_cell, write_header, write_row
 from landcycle.rules.ledger import LedgerProblem, LedgerResult
 from landcycle.rules.ledger.sources import open_source
 
-from .export import WORKBOOK_OPTIONS, write_cell
+from .geojson import describe
 from .kinds import get_kind
 from .models import ImportBatch
 from .plan import ImportReport, problem_from_dict
+from .services import stored_path
 from .upload_limits import read_limits
 
 MAX_COMMENTS = 20_000
@@ -28,8 +28,6 @@ def _unpack(obj, source) -> tuple[LedgerResult | None, list[LedgerProblem], byte
     if isinstance(obj, LedgerResult):
         return obj, obj.problems, source, ""
     if isinstance(obj, ImportBatch):
-        from .services import stored_path
-
         problems = [problem_from_dict(d) for d in obj.problems]
         path = stored_path(obj)
         data = source or (path.read_bytes() if obj.stored_file and path.is_file() else None)
@@ -69,8 +67,6 @@ def _source_sheet(result: LedgerResult | None, source: bytes | None, filename: s
 def cell_text(value):
     """A typed value as a cell shows it (a shape in a few words)."""
     if isinstance(value, (dict, list)):
-        from .geojson import describe
-
         return describe(value)
     return value
 
@@ -93,7 +89,7 @@ def problem_report_xlsx(result_or_batch, source: bytes | None = None) -> bytes:
     result, problems, data, filename = _unpack(result_or_batch, source)
     rows, merges = _source_sheet(result, data, filename)
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, WORKBOOK_OPTIONS)
+    wb = workbook(buf)
     red = wb.add_format({"bg_color": "#FFC7CE", "font_color": "#9C0006", "border": 1, "border_color": "#C00000"})
     plain = wb.add_format({})
     date = wb.add_format({"num_format": "yyyy-mm-dd"})
@@ -136,33 +132,17 @@ def problem_report_xlsx(result_or_batch, source: bytes | None = None) -> bytes:
 
 def _problem_list(wb, problems: list[LedgerProblem]) -> None:
     ws = wb.add_worksheet("问题清单")
-    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     headers = [("工作表", 14), ("行", 6), ("列", 24), ("值", 20), ("规则", 24), ("问题", 60), ("Problem", 60)]
-    for c, (text, width) in enumerate(headers):
-        ws.write_string(0, c, text, head)
-        ws.set_column(c, c, width)
-    ws.freeze_panes(1, 0)
+    write_header(ws, [h for h, _w in headers], wb.add_format(HEADER), widths=[w for _h, w in headers])
     for r, p in enumerate(problems, 1):
-        ws.write_string(r, 0, p.sheet or "")
-        if p.row:
-            ws.write_number(r, 1, p.row)
-        ws.write_string(r, 2, p.column or "")
-        ws.write_string(r, 3, "" if p.value is None else str(p.value))
-        ws.write_string(r, 4, p.rule)
-        ws.write_string(r, 5, p.zh)
-        ws.write_string(r, 6, p.en)
+        value = "" if p.value is None else str(p.value)
+        write_row(ws, r, [p.sheet or "", p.row or None, p.column or "", value, p.rule, p.zh, p.en])
     if problems:
         ws.autofilter(0, 0, len(problems), len(headers) - 1)
 
 
 def _skipped(wb, result: LedgerResult) -> None:
     ws = wb.add_worksheet("跳过的行")
-    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    for c, (text, width) in enumerate([("行", 6), ("原因", 20), ("Reason", 30), ("内容", 60)]):
-        ws.write_string(0, c, text, head)
-        ws.set_column(c, c, width)
+    write_header(ws, ["行", "原因", "Reason", "内容"], wb.add_format(HEADER), widths=[6, 20, 30, 60], freeze=False)
     for r, s in enumerate(result.skipped, 1):
-        ws.write_number(r, 0, s.row)
-        ws.write_string(r, 1, s.zh)
-        ws.write_string(r, 2, s.en)
-        ws.write_string(r, 3, s.text or "")
+        write_row(ws, r, [s.row, s.zh, s.en, s.text or ""])

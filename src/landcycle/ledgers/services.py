@@ -6,7 +6,8 @@ entry per created or updated object. The plan is made without holding the write 
 write appends to the audit chain, so when the chain's head moved between planning and writing, the plan
 is made again under the lock before anything is written.
 
-``import_preview`` / ``import_confirm`` are the browser flow: the upload is kept under
+``import_preview`` / ``import_confirm`` are the browser flow (``import_jobs.import_queue`` confirms a large batch
+in the background): the upload is kept under
 ``UPLOADS_DIR/imports/`` and confirming re-runs the import from exactly that file (with the options the
 preview had: ``town`` for contracts, kept in ``ImportBatch.options``).
 """
@@ -15,8 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -24,17 +26,29 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from landcycle.accounts.models import User
 from landcycle.accounts.scope import require_write
 from landcycle.audit.models import AuditHead
-from landcycle.rules.ledger import LedgerProblem, LedgerUnusable, Mapping, MappingError, load_mapping, mapping_path
+from landcycle.rules.ledger import (
+    LedgerProblem,
+    LedgerResult,
+    LedgerUnusable,
+    Mapping,
+    MappingError,
+    load_mapping,
+    mapping_path,
+)
 from landcycle.rules.ledger.limits import check_size
 from landcycle.rules.problems import Problem, RuleError
 
+from .geojson import describe
 from .kinds import Kind, get_kind
 from .models import PLAN_KEPT, PROBLEMS_KEPT, ImportBatch
-from .plan import CREATE, INVALID, UNCHANGED, UPDATE, ImportReport, problem_dict
+from .plan import CREATE, INVALID, UNCHANGED, UPDATE, ImportReport, RowPlan, plain, problem_dict
 from .upload_limits import read_limits
 
+Progress = Callable[[str, int, int], None]  # (stage, rows done, rows in all)
+MappingSpec = dict | Mapping | str | os.PathLike | None  # see resolve_mapping
 CONFIRMABLE = (ImportBatch.Status.PREVIEWED, ImportBatch.Status.FAILED)  # a failed background run may be retried
 
 
@@ -57,7 +71,7 @@ def source_bytes(source: str | os.PathLike | bytes | BinaryIO, filename: str | N
     return source.read(), filename or getattr(source, "name", None) or "upload"
 
 
-def resolve_mapping(mapping, kind: Kind) -> dict | None:
+def resolve_mapping(mapping: MappingSpec, kind: Kind) -> dict | None:
     """A mapping given as a dict, a ``Mapping``, a TOML file path, or the name of a mapping shipped with
     the product (``land_supply_gd``), as the dict ``read_ledger`` takes and a batch stores."""
     if mapping is None or isinstance(mapping, dict):
@@ -80,7 +94,7 @@ def resolve_mapping(mapping, kind: Kind) -> dict | None:
     return load_mapping(path, kind.schema)
 
 
-def require_import(actor, kind: Kind) -> None:
+def require_import(actor: User, kind: Kind) -> None:
     """The role must be allowed to write every area the ledger touches (raises ``PermissionDenied``)."""
     for area in kind.importer().areas:
         require_write(actor, area)
@@ -91,7 +105,7 @@ def _head_seq() -> int:
     return head or 0
 
 
-def _options(kind: Kind, town) -> dict:
+def _options(kind: Kind, town: object) -> dict:
     """The importer's keyword options; ``town`` only for a kind that places rows in a town (contracts)."""
     if town in (None, ""):
         return {}
@@ -104,21 +118,29 @@ def _options(kind: Kind, town) -> dict:
     return {"town": str(town).strip()}
 
 
-def _plan(kind: Kind, actor, result, progress, options: dict) -> tuple:
+def _plan(kind: Kind, actor: User, result: LedgerResult, progress: Progress | None, options: dict) -> tuple:
     importer = kind.importer()(actor, result, progress, **options)
     plans = importer.plan()
     problems = sorted(importer.problems, key=lambda p: (p.row, _column_index(result, p.column)))
     return importer, plans, problems
 
 
-def _column_index(result, header: str) -> int:
+def _column_index(result: LedgerResult, header: str) -> int:
     for c in result.columns:
         if c.header == header or c.header.startswith(header + "/"):
             return c.index
     return 10_000
 
 
-def _report(kind, filename, digest, result, plans, problems, data) -> ImportReport:
+def _report(
+    kind: Kind,
+    filename: str,
+    digest: str,
+    result: LedgerResult,
+    plans: list[RowPlan],
+    problems: list[LedgerProblem],
+    data: bytes,
+) -> ImportReport:
     counts = {CREATE: 0, UPDATE: 0, UNCHANGED: 0, INVALID: 0}
     for p in plans:
         counts[p.action] += 1
@@ -145,13 +167,13 @@ class _Refused(Exception):
 
 def ledger_import(
     *,
-    actor,
+    actor: User,
     kind: str,
-    source,
+    source: str | os.PathLike | bytes | BinaryIO,
     filename: str | None = None,
-    mapping=None,
+    mapping: MappingSpec = None,
     dry_run: bool = False,
-    progress=None,
+    progress: Progress | None = None,
     sheet: str | None = None,
     record: bool = True,
     batch: ImportBatch | None = None,
@@ -186,7 +208,7 @@ def ledger_import(
             if batch is not None:
                 locked = ImportBatch.objects.select_for_update().get(pk=batch.pk)
                 if locked.status not in ((ImportBatch.Status.RUNNING,) if claimed else CONFIRMABLE):
-                    raise RuleError([_already(locked)])
+                    raise RuleError([already_imported(locked)])
             if report.changed:
                 head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
                 if head.seq != seq:  # the registry changed since the plan was made: plan again, locked
@@ -212,7 +234,7 @@ def ledger_import(
     return report
 
 
-def _already(batch: ImportBatch) -> Problem:
+def already_imported(batch: ImportBatch) -> Problem:
     return Problem(
         "batch",
         "import.already_imported",
@@ -223,7 +245,7 @@ def _already(batch: ImportBatch) -> Problem:
     )
 
 
-def _in_background() -> Problem:
+def in_background() -> Problem:
     return Problem(
         "batch",
         "import.in_background",
@@ -233,7 +255,12 @@ def _in_background() -> Problem:
 
 
 def _record(
-    actor, kind: Kind, report: ImportReport, mapping, batch: ImportBatch | None, options: dict | None = None
+    actor: User,
+    kind: Kind,
+    report: ImportReport,
+    mapping: MappingSpec,
+    batch: ImportBatch | None,
+    options: dict | None = None,
 ) -> ImportBatch:
     b = batch or ImportBatch(
         kind=kind.name,
@@ -264,12 +291,10 @@ def fill_batch(batch: ImportBatch, report: ImportReport) -> None:
     batch.note = report.note
 
 
-def compact(plan) -> dict:
+def compact(plan: RowPlan) -> dict:
     """A row plan as a batch keeps it: a shape shown as a few words, long values cut."""
-    from .geojson import describe
-    from .plan import plain
 
-    def short(value):
+    def short(value: Any) -> Any:
         if isinstance(value, dict) and "coordinates" in value:
             return describe(value)
         value = plain(value)
@@ -286,7 +311,7 @@ def compact(plan) -> dict:
 
 
 # ---------------------------------------------------------------------- the browser flow
-def access_batch(user, pk) -> ImportBatch:
+def access_batch(user: User, pk: object) -> ImportBatch:
     """A batch of this user, or 404 (a batch belongs to its actor)."""
     try:
         return ImportBatch.objects.get(pk=pk, actor_id=user.pk)
@@ -299,7 +324,14 @@ def stored_path(batch: ImportBatch) -> Path:
 
 
 def import_preview(
-    *, actor, kind: str, uploaded_file_bytes: bytes, filename: str, mapping=None, progress=None, town: str | None = None
+    *,
+    actor: User,
+    kind: str,
+    uploaded_file_bytes: bytes,
+    filename: str,
+    mapping: MappingSpec = None,
+    progress: Progress | None = None,
+    town: str | None = None,
 ) -> ImportBatch:
     """Keep the upload, check it without writing, and record a batch: ``previewed`` when it can be
     imported, ``refused`` with its problems otherwise. ``batch.report`` holds the row plan. ``town``: see
@@ -366,7 +398,7 @@ def import_preview(
     return batch
 
 
-def _confirmable(actor, batch: ImportBatch, claimed: bool = False) -> bytes:
+def confirmable(actor: User, batch: ImportBatch, claimed: bool = False) -> bytes:
     """The stored file of a batch that may be imported now (``claimed``: by the background worker that set it
     ``running``); a ``RuleError`` for a batch of someone else, one already imported or under way, one that
     had problems, or one whose stored file changed."""
@@ -374,10 +406,10 @@ def _confirmable(actor, batch: ImportBatch, claimed: bool = False) -> bytes:
         raise PermissionDenied("该导入批次不属于您 / This import batch is not yours")
     batch.refresh_from_db()
     if batch.status == ImportBatch.Status.IMPORTED:
-        raise RuleError([_already(batch)])
+        raise RuleError([already_imported(batch)])
     allowed = (ImportBatch.Status.RUNNING,) if claimed else CONFIRMABLE
     if batch.in_background and batch.status not in allowed:
-        raise RuleError([_in_background()])
+        raise RuleError([in_background()])
     if batch.status not in allowed or batch.problem_count:
         raise RuleError(
             [
@@ -408,13 +440,15 @@ def _confirmable(actor, batch: ImportBatch, claimed: bool = False) -> bytes:
     return data
 
 
-def import_confirm(*, actor, batch: ImportBatch, progress=None, claimed: bool = False) -> ImportBatch:
+def import_confirm(
+    *, actor: User, batch: ImportBatch, progress: Progress | None = None, claimed: bool = False
+) -> ImportBatch:
     """Import a previewed batch from its stored file. Refuses (``RuleError``) a batch of someone else, one
     already imported, one that had problems, or one whose stored file changed; when the registry changed
     since the preview and the file no longer imports cleanly, the batch ends ``refused`` with the new
     problems and nothing is written. ``claimed``: the background worker runs a batch it has claimed
     (status ``running``, ``import_jobs.import_run``)."""
-    data = _confirmable(actor, batch, claimed)
+    data = confirmable(actor, batch, claimed)
     try:
         ledger_import(
             actor=actor,
@@ -430,24 +464,4 @@ def import_confirm(*, actor, batch: ImportBatch, progress=None, claimed: bool = 
         )
     except LedgerUnusable as exc:  # e.g. the batch's town is no longer registered
         raise RuleError([Problem("batch", exc.rule, exc.zh, exc.en)]) from None
-    return batch
-
-
-def import_queue(*, actor, batch: ImportBatch) -> ImportBatch:
-    """Queue the confirm of a large previewed batch for the background (``import_jobs``): the same checks as
-    ``import_confirm``, then ``previewed`` -> ``queued`` by compare-and-set (a double click queues it once).
-    Nothing of the registry is written here; the run is all-or-nothing like a confirm in the page."""
-    from . import import_jobs
-
-    _confirmable(actor, batch)
-    queued = ImportBatch.objects.filter(pk=batch.pk, status__in=CONFIRMABLE).update(
-        status=ImportBatch.Status.QUEUED, error="", worker=""
-    )
-    if not queued:
-        batch.refresh_from_db()
-        raise RuleError([_already(batch)] if batch.status == ImportBatch.Status.IMPORTED else [_in_background()])
-    import_jobs.progress_write(batch.pk, "queued", 0, batch.rows)
-    if import_jobs.START_THREAD:
-        transaction.on_commit(lambda: import_jobs.start_thread(batch.pk))
-    batch.refresh_from_db()
     return batch

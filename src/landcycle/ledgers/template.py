@@ -8,12 +8,11 @@ import datetime as dt
 import io
 from decimal import Decimal
 
-import xlsxwriter
-
 from landcycle.accounts.scope import scoped
+from landcycle.kit.sheets import HEADER, header_format, workbook, write_cell
 from landcycle.registry.models import Region
 
-from .export import WORKBOOK_OPTIONS, cell_formats, header_format, write_cell
+from .export import cell_formats
 from .kinds import Kind, enum_label, get_kind
 
 TEMPLATE_ROWS = 5000  # rows that get the dropdowns and column formats
@@ -74,7 +73,7 @@ def ledger_template(kind: str, *, user=None) -> bytes:
     if not k.exportable:
         raise ValueError(f"the {kind} ledger has no template (it is read from GIS software)")
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, WORKBOOK_OPTIONS)
+    wb = workbook(buf)
     ws = wb.add_worksheet(k.schema.title_zh[:31])
     formats = cell_formats(wb, k)
     heads = {True: header_format(wb, True), False: header_format(wb, False)}
@@ -165,7 +164,7 @@ def _example(k: Kind, column):
 def _instructions(wb, k: Kind, formats) -> None:
     ws = wb.add_worksheet("说明")
     title = wb.add_format({"bold": True, "font_size": 14})
-    bold = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    bold = wb.add_format(HEADER)
     wrap = wb.add_format({"text_wrap": True, "valign": "top", "border": 1})
     ws.write_string(0, 0, f"{k.schema.title_zh}填写说明 / How to fill in the {k.schema.title_en} ledger", title)
     for i, line in enumerate(GENERAL, 1):

@@ -11,10 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from landcycle.kit.exports import LIST_EXPORTS
+
 from . import jobs as job_module
 from .jobs import access_job, fail_stale, job_path
 from .models import ExportJob
-from .sources import LIST_EXPORTS
 
 REFRESH_SECONDS = 3
 FILTER_LABELS = {

@@ -7,9 +7,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-import xlsxwriter
-
 from landcycle.kit.listing import file_response
+from landcycle.kit.sheets import workbook, write_cell
 
 WARN_FILL = {"red": ("#FFC7CE", "#9C0006"), "yellow": ("#FFEB9C", "#9C5700"), "green": ("#C6EFCE", "#006100")}
 COLOUR_ZH = {"red": "红", "yellow": "黄", "green": "绿"}
@@ -71,21 +70,13 @@ class Sheet:
             elif isinstance(v, (int, float)) and not isinstance(v, bool):
                 self.ws.write_number(self.row, c, v, self.f_num)
             else:
-                self.ws.write_string(self.row, c, "" if v is None else str(v), self.f_text)
+                write_cell(self.ws, self.row, c, "" if v is None else str(v), self.f_text)
         self.row += 1
 
 
 def _workbook():
     buf = io.BytesIO()
-    return buf, xlsxwriter.Workbook(
-        buf,
-        {
-            "strings_to_numbers": False,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-            "default_date_format": "yyyy-mm-dd",
-        },
-    )
+    return buf, workbook(buf, default_date_format="yyyy-mm-dd")
 
 
 LEDGER_COLUMNS = [

@@ -5,9 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, Substr
+from django.http import QueryDict
+from django.utils.translation import gettext as _
 
 from landcycle.accounts.scope import scoped
+from landcycle.kit.listing import Filter, Listing, ListQuery, choice_list
+from landcycle.rules.codes import industries
 from landcycle.rules.units import m2_to_mu
 
 from .models import Enterprise, Occupancy, Parcel, Park, Region
@@ -133,3 +138,123 @@ def park_choices(user, town_code: str | None = None) -> list[tuple[str, str]]:
         (str(pk), f"{name}（{code}）")
         for pk, name, code in qs.order_by("town__code", "name").values_list("pk", "name", "code")
     ]
+
+
+# ------------------------------------------------------------------ the list pages (and their exports)
+
+
+def park_listing(user, query: QueryDict) -> tuple[Listing, QuerySet]:
+    """The park list's listing (search, filters, sorts from ``query``) and its scoped, filtered rows."""
+    listing = Listing(
+        ListQuery(user, query),
+        search_fields=("name", "code"),
+        search_label=_("园区名称或编号"),
+        filters=[
+            Filter("town", _("镇街"), town_choices(user), "town__code"),
+            Filter("kind", _("园区类型"), choice_list(Park.Kind), "kind"),
+        ],
+        sorts={
+            "code": ("code",),
+            "name": ("name",),
+            "town": ("town__code", "code"),
+            "parcels": ("n_parcels",),
+            "area": ("total_m2",),
+        },
+        default_order=("town__code", "code"),
+    )
+    return listing, listing.filtered(scoped(Park.objects.all(), user))
+
+
+def park_totals(qs: QuerySet) -> QuerySet:
+    """Parks with their number of parcels and total area (``n_parcels``, ``total_m2``)."""
+    parcels = Parcel.objects.filter(park=OuterRef("pk")).order_by().values("park")
+    return qs.annotate(
+        n_parcels=Coalesce(Subquery(parcels.annotate(c=Count("id")).values("c"), output_field=IntegerField()), 0),
+        total_m2=Subquery(parcels.annotate(s=Sum("area_m2")).values("s")),
+    )
+
+
+def park_rows(user, query: QueryDict) -> QuerySet:
+    """The parks the list shows (scope, filters, order): what its export writes."""
+    listing, qs = park_listing(user, query)
+    if listing.sort.lstrip("-") in ("parcels", "area"):
+        qs = park_totals(qs)
+    rows = listing.ordered(qs)
+    rows.listing = listing  # the export job describes its filters in words
+    return rows
+
+
+def parcel_listing(user, query: QueryDict) -> tuple[Listing, QuerySet]:
+    """The parcel list's listing (search, filters, sorts from ``query``) and its scoped, filtered rows."""
+    listing = Listing(
+        ListQuery(user, query),
+        search_fields=("number", "address", "park__name"),
+        search_label=_("地块编号、坐落或园区"),
+        filters=[
+            Filter("town", _("镇街"), town_choices(user), "park__town__code"),
+            Filter("park", _("园区"), park_choices(user, query.get("town")), "park_id"),
+            Filter("status", _("状态"), choice_list(Parcel.Status), "status"),
+            Filter("tenure", _("供地方式"), choice_list(Parcel.Tenure), "tenure"),
+            Filter("land_use", _("用途"), choice_list(Parcel.LandUse), "land_use"),
+        ],
+        sorts={
+            "number": ("number",),
+            "park": ("park__name", "number"),
+            "area": ("area_m2",),
+            "status": ("status", "number"),
+        },
+    )
+    return listing, listing.filtered(scoped(Parcel.objects.defer("geometry"), user))
+
+
+def parcel_rows(user, query: QueryDict) -> QuerySet:
+    """The parcels the list shows (scope, filters, order): what its export writes."""
+    listing, qs = parcel_listing(user, query)
+    rows = listing.ordered(qs)
+    rows.listing = listing  # the export job describes its filters in words
+    return rows
+
+
+def division_choices(qs) -> list[tuple[str, str]]:
+    table = industries()
+    codes = qs.order_by().annotate(div=Substr("industry_code", 1, 2)).values_list("div", flat=True).distinct()
+    return sorted((c, f"{c} {table[c].name}" if c in table else c) for c in codes if c)
+
+
+def enterprise_listing(user, query: QueryDict) -> tuple[Listing, QuerySet]:
+    """The enterprise list's listing (search, filters, sorts from ``query``) and its scoped, filtered rows."""
+    base = scoped(Enterprise.objects.all(), user)
+    listing = Listing(
+        ListQuery(user, query),
+        search_fields=("name", "uscc", "contact"),
+        search_label=_("企业名称、信用代码或联系人"),
+        filters=[
+            Filter("town", _("镇街"), town_choices(user), "town__code"),
+            Filter(
+                "park",
+                _("园区"),
+                park_choices(user, query.get("town")),
+                lambda qs, v: qs.filter(occupancies__parcel__park_id=v).distinct(),
+            ),
+            Filter("scale", _("规模"), choice_list(Enterprise.Scale), "scale"),
+            Filter("status", _("状态"), choice_list(Enterprise.Status), "status"),
+            Filter("division", _("行业大类"), division_choices(base), "industry_code__startswith"),
+        ],
+        sorts={
+            "name": ("name",),
+            "registered": ("registered_on",),
+            "industry": ("industry_code", "name"),
+            "town": ("town__code", "name"),
+        },
+    )
+    if listing.q:
+        listing.q = listing.q.upper() if listing.q.isascii() else listing.q
+    return listing, listing.filtered(base)
+
+
+def enterprise_rows(user, query: QueryDict) -> QuerySet:
+    """The enterprises the list shows (scope, filters, order): what its export writes."""
+    listing, qs = enterprise_listing(user, query)
+    rows = listing.ordered(qs)
+    rows.listing = listing  # the export job describes its filters in words
+    return rows

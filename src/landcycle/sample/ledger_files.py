@@ -14,10 +14,9 @@ from collections import Counter
 from itertools import count
 from pathlib import Path
 
-import xlsxwriter
-
 from landcycle.evaluation.models import YearlyFigure
-from landcycle.ledgers.export import WORKBOOK_OPTIONS, cell_formats, header_format, write_cell
+from landcycle.kit.sheets import header_format, workbook, write_cell
+from landcycle.ledgers.export import cell_formats
 from landcycle.ledgers.kinds import KINDS, enum_label
 from landcycle.registry.models import Enterprise, Occupancy, Parcel, Park, Region
 from landcycle.supervision.models import Commitment, Contract, ContractParcel, Extension, GovernmentDelay
@@ -38,7 +37,7 @@ class LedgerSheet:
         self.path = path
         self.town_label = town_label
         self.specs = [self.kind.spec(c) for c in self.kind.columns]
-        self.wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, **WORKBOOK_OPTIONS})
+        self.wb = workbook(str(path), constant_memory=True)
         self.ws = self.wb.add_worksheet(self.kind.schema.title_zh[:31])
         self.formats = cell_formats(self.wb, self.kind)
         for c, column in enumerate(self.kind.columns):

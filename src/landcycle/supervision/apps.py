@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SupervisionConfig(AppConfig):
@@ -8,6 +9,15 @@ class SupervisionConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import registry_hooks  # noqa: PLC0415 -- models are loaded only once the app registry is ready
+        # models are loaded only once the app registry is ready: the registrations import them here
+        from landcycle.kit.exports import ListExport, register  # noqa: PLC0415 -- app registry not ready at load
 
+        from . import registry_hooks  # noqa: PLC0415 -- idem
+        from .ledger import register_kinds  # noqa: PLC0415 -- idem
+        from .selectors import contract_rows  # noqa: PLC0415 -- idem
+
+        # the app's ledgers join the ledger machinery's register (ledgers never imports this app), the contract
+        # list exports as the contract ledger (kit.exports), and the parcel map gains 按预警着色 (registry.hooks)
+        register_kinds()
+        register(ListExport("contracts", "contracts", _("供地合同台账"), contract_rows, "contract_list"))
         registry_hooks.register()

@@ -7,9 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-import xlsxwriter
-
-from landcycle.rules.formula_guard import xlsx_write
+from landcycle.kit.sheets import workbook, write_cell
 
 FILL = {
     "red": ("#FFC7CE", "#9C0006", "红"),
@@ -75,7 +73,7 @@ def _result_cell(ws, r: int, c: int, v, kind: str, fmt: dict, colour: dict) -> N
     elif kind == "int":
         ws.write_number(r, c, v, fmt["int"]) if v is not None else ws.write_blank(r, c, None, fmt["int"])
     else:
-        ws.write_string(r, c, "" if v is None else str(v), fmt[kind])
+        write_cell(ws, r, c, "" if v is None else str(v), fmt[kind])
 
 
 def _results_sheet(wb, d: dict, head, fmt: dict, colour: dict) -> None:
@@ -105,12 +103,12 @@ def _findings_sheet(wb, d: dict, head, fmt: dict, colour: dict) -> None:
         for f in x["findings"]:
             r += 1
             wf.write_number(r, 0, x["row"], fmt["int"])
-            wf.write_string(r, 1, x["holder"] or "", fmt["text"])
+            write_cell(wf, r, 1, x["holder"] or "", fmt["text"])
             wf.write_string(r, 2, f["rule"], fmt["text"])
             wf.write_string(r, 3, FILL[f["colour"]][2], colour[f["colour"]])
             wf.write_string(r, 4, f["reason_zh"], fmt["wrap"])
             wf.write_string(r, 5, f["reason_en"], fmt["wrap"])
-            xlsx_write(wf, r, 6, f["days_overdue"], fmt["int"])
+            write_cell(wf, r, 6, f["days_overdue"], fmt["int"])
             wf.write_number(r, 7, float(f["fee_wan"]), fmt["money"]) if f["fee_wan"] else wf.write_blank(r, 7, None)
             wf.write_string(r, 8, "是" if f["take_back"] else "", fmt["bool"])
             wf.write_string(r, 9, "是" if f["exempt"] else "", fmt["bool"])
@@ -127,7 +125,7 @@ def _problems_sheet(wb, d: dict, head, fmt: dict) -> None:
         for c, v in enumerate(
             (p["sheet"], p["row"], p["column"], p["value"], p["rule"], p["message_zh"], p["message_en"])
         ):
-            wp.write_number(r, c, v, fmt["int"]) if c == 1 else wp.write_string(r, c, str(v or ""), fmt["wrap"])
+            wp.write_number(r, c, v, fmt["int"]) if c == 1 else write_cell(wp, r, c, str(v or ""), fmt["wrap"])
     wp.freeze_panes(1, 0)
     wp.autofilter(0, 0, max(len(d["problems"]), 1), len(PROBLEM_COLUMNS) - 1)
 
@@ -160,16 +158,14 @@ def _notes_sheet(wb, d: dict, head) -> None:
     lines += [("说明", n["zh"]) for n in d["notes"]]
     for r, (k, v) in enumerate(lines):
         wn.write_string(r, 0, k, head)
-        xlsx_write(wn, r, 1, v)  # the source file's name is the user's text: never a formula
+        write_cell(wn, r, 1, v)  # the source file's name is the user's text: never a formula
 
 
 def report_xlsx(d: dict) -> bytes:
     """The standalone supervision report (``rules.supervision.serialise.report_dict``) as a workbook: results,
     findings, problems and notes, one sheet each."""
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(
-        buf, {"in_memory": True, "strings_to_numbers": False, "strings_to_urls": False, "strings_to_formulas": False}
-    )
+    wb = workbook(buf, in_memory=True)
     wb.set_properties({"title": f"土地供后监管三色预警 {d['as_of']}", "comments": f"policy {d['policy']['version']}"})
     head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "text_wrap": True, "valign": "vcenter"})
     fmt = {

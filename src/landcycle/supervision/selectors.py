@@ -7,15 +7,19 @@ import datetime as dt
 from collections import Counter, defaultdict
 
 from django.apps import apps
-from django.db.models import Case, Count, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
+from django.http import QueryDict
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from landcycle.accounts.scope import scoped
+from landcycle.kit.listing import Filter, Listing, ListQuery, choice_list
 from landcycle.registry.models import Occupancy
-from landcycle.registry.selectors import active_q
+from landcycle.registry.selectors import active_q, town_choices
 
 from .models import Contract, ContractParcel, Warning
+from .models.warnings import RANK
 
 COLOUR_OF_RANK = {0: "green", 1: "yellow", 2: "red"}
 RANK_OF_COLOUR = {v: k for k, v in COLOUR_OF_RANK.items()}
@@ -221,3 +225,71 @@ def parcel_warning_colours(parcel_ids) -> dict[int, str]:
         for pid in targets.get(sid, ()):
             out[pid] = max(out.get(pid, 0), rank)
     return {pid: COLOUR_OF_RANK[r] for pid, r in out.items()}
+
+
+# ------------------------------------------------------------------ the contract list (and its export)
+
+
+def colour_filter(qs: QuerySet, value: str) -> QuerySet:
+    """red / yellow: the worst open warning; grey: a contract the rules could not judge (never "green");
+    green: nothing fires and nothing left unjudged."""
+    grey = Exists(
+        Warning.objects.filter(
+            subject_type=Warning.SubjectType.CONTRACT, subject_id=OuterRef("pk"), colour=Warning.Colour.GREY
+        ).exclude(status=Warning.Status.CLOSED)
+    )
+    if value == "grey":
+        return qs.filter(grey)
+    if value == "green":
+        return qs.filter(worst__lte=0).exclude(grey)
+    return qs.filter(worst=RANK[value])
+
+
+def contract_listing_of(user, query: QueryDict) -> Listing:
+    return Listing(
+        ListQuery(user, query),
+        search_fields=("number", "holder_name", "project", "parcels__number"),
+        search_label=_("合同编号、受让人、项目或地块编号"),
+        filters=[
+            Filter("town", _("镇街"), town_choices(user), "town__code"),
+            Filter("kind", _("合同类型"), choice_list(Contract.Kind), "kind"),
+            Filter(
+                "colour",
+                _("预警颜色"),
+                [("red", _("红")), ("yellow", _("黄")), ("grey", _("未能判定")), ("green", _("绿（无预警）"))],
+                colour_filter,
+            ),
+            Filter(
+                "idle",
+                _("闲置土地"),
+                [("yes", _("是")), ("no", _("否"))],
+                lambda qs, v: qs.filter(idle__gt=0) if v == "yes" else qs.filter(idle=0),
+            ),
+        ],
+        sorts={
+            "number": ("number",),
+            "holder": ("holder_name", "number"),
+            "signed": ("signed_on", "number"),
+            "area": ("area_m2",),
+            "price": ("price_wan",),
+            "colour": ("worst", "number"),
+            "start": ("agreed_start", "number"),
+        },
+        default_order=("-worst", "-signed_on", "number"),
+    )
+
+
+def contract_listing(user, query: QueryDict) -> tuple[Listing, QuerySet]:
+    """The contract list's listing (search, filters, sorts from ``query``) and its scoped, filtered rows."""
+    listing = contract_listing_of(user, query)
+    qs = listing.filtered(contracts_with_colour(user))
+    return listing, qs.distinct() if listing.q else qs
+
+
+def contract_rows(user, query: QueryDict) -> QuerySet:
+    """The contracts the list shows (scope, filters, order): what its export writes, as the contract ledger
+    (``ledgers.kinds`` "contracts") that ``landcycle import contracts`` reads back."""
+    listing, qs = contract_listing(user, query)
+    rows = listing.ordered(qs)
+    rows.listing = listing  # the export job describes its filters in words
+    return rows

@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import connections, models, router
 
-from landcycle.accounts.scope import in_scope, require_write
+from landcycle.accounts.scope import Area, in_scope, require_write
 from landcycle.audit.services import audit_record_many, snapshot
 from landcycle.audit.versions import bump_many
 from landcycle.registry.checks import field_problems
@@ -50,7 +50,7 @@ class Importer:
     kind: str
     schema: LedgerSchema
     model: type[models.Model]
-    areas: tuple[str, ...] = ("ledgers", "registry")
+    areas: tuple[Area, ...] = (Area.LEDGERS, Area.REGISTRY)
     cols: tuple[Col, ...] = ()
     refs: tuple[Col, ...] = ()  # foreign keys, resolved by ``resolve``
     field_of: dict[str, str] = {}  # a rule's field name -> the schema field holding it

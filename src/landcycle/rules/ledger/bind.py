@@ -135,7 +135,7 @@ def bind(
         m = matcher.match_column(col)
         if m:
             found.setdefault(m.spec.name, []).append((col, m))
-    used: dict[int, tuple[str, str | None, str | None, Fraction | None, bool, str]] = {}
+    used: dict[int, tuple[str | None, str | None, str | None, Fraction | None, bool, str]] = {}
     bound: dict[str, Bound] = {}
     for name, hits in found.items():
         spec = schema.field(name)
@@ -200,10 +200,10 @@ def bind(
         )
     columns = []
     for col in header.columns:
-        name, unit, source, f, part, note = used.get(col.index, (None, None, None, None, False, ""))
+        field_name, unit, source, f, part, note = used.get(col.index, (None, None, None, None, False, ""))
         columns.append(
             ColumnBinding(
-                col.index, column_letter(col.index), col.text, name, unit, source, f if unit else None, part, note
+                col.index, column_letter(col.index), col.text, field_name, unit, source, f if unit else None, part, note
             )
         )
     return columns, bound, problems

@@ -276,7 +276,7 @@ def clean_bool(v) -> bool | None:
         return v
     if is_missing(v):
         return None
-    s = clean_text(v)
+    s = clean_text(v) or ""  # not missing: never None
     key = "".join(nfkc(s).split()).lower()
     if key in _TRUE:
         return True
@@ -292,7 +292,7 @@ def enum_key(text: str) -> str:
 def clean_enum(v, table: dict[str, str], labels: tuple[str, ...]) -> str | None:
     if is_missing(v):
         return None
-    s = clean_text(v)
+    s = clean_text(v) or ""  # not missing: never None
     found = table.get(enum_key(s))
     if found is None:
         allowed = "、".join(labels)

@@ -12,8 +12,10 @@ field as a polars Float64 series instead of a list of ``Decimal``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 import polars as pl
 
@@ -43,7 +45,7 @@ def convert(bound: Bound, cols: list[tuple], sink: Sink, *, floats: bool = False
         return (pl.Series([None if x is None else float(x) for x in out], dtype=pl.Float64) if floats else out), bad
     index, factor, header = bound.columns[0]
     raw = cols[index] if index < len(cols) else ("",) * n
-    bad: set[int] = set()
+    bad = set()
     kind = spec.kind
     if kind == "text":
         return _texts(raw), bad
@@ -51,6 +53,7 @@ def convert(bound: Bound, cols: list[tuple], sink: Sink, *, floats: bool = False
         if floats:
             return _floats(spec, raw, factor, index, header, sink, bad), bad
         return _decimals(spec, raw, factor, index, header, sink, bad), bad
+    fn: Callable[[Any], Any]
     if kind == "code":
         fn = C.clean_code
     elif kind == "int":

@@ -81,7 +81,7 @@ def _single(row: list) -> list[HeaderCol]:
 def _spans(row_index: int, merges) -> dict[int, int]:
     """column -> first column of the horizontal merge that covers it in this row."""
     out: dict[int, int] = {}
-    for (r0, c0), (r1, c1) in merges or ():
+    for (r0, c0), (_r1, c1) in merges or ():
         if r0 == row_index and c1 > c0:
             for c in range(c0, c1 + 1):
                 out[c] = c0

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import html
+import io
 import os
 import re
 import struct
@@ -153,7 +154,7 @@ class _Cfb:
             fat_sectors += [x for x in ids[:per] if x < self.END]
             sect, seen = ids[per], seen + 1
         self.fat = b"".join(self._sector(x) for x in fat_sectors[:n_fat])
-        self.entries = {}
+        self.entries: dict = {}
         directory = self._chain(self.fat, self.first_dir, self._sector)
         for off in range(0, len(directory) - 127, 128):
             (length,) = struct.unpack_from("<H", directory, off + 64)
@@ -330,8 +331,9 @@ class _XlsxSheet:
                 ref = _ATTR_REF.search(attrs)
                 if ref:
                     ends = [_ref(p) for p in ref.group(1).split(b":")]
-                    if ends and all(ends):
-                        (r0, c0), (r1, c1) = ends[0], ends[-1]
+                    first, last = (ends[0], ends[-1]) if ends else (None, None)
+                    if first is not None and last is not None and all(ends):
+                        (r0, c0), (r1, c1) = first, last
                         self.declared = (abs(r1 - r0) + 1, abs(c1 - c0) + 1)
 
     def check(self, name: str, sheet: str, limits: ReadLimits) -> None:
@@ -384,11 +386,11 @@ class _OdsContent:
                     if empty_elem:
                         self._end_row()
             elif not closing:  # a cell (or covered cell)
-                rep = _ODS_REPEAT[b"cell"].search(attrs)
-                n = int(rep.group(1)) if rep else 1
+                cell_rep = _ODS_REPEAT[b"cell"].search(attrs)
+                count = int(cell_rep.group(1)) if cell_rep else 1
                 if not empty_elem or _ODS_VALUE.search(attrs):
-                    self.row_max_col = self.col + n
-                self.col += n
+                    self.row_max_col = self.col + count
+                self.col += count
 
     def _end_row(self) -> None:
         if self.row_max_col:
@@ -443,7 +445,7 @@ def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo):
     real = copy.copy(info)
     real.file_size = 1 << 62  # read to the end of the compressed data, whatever was declared
     with archive.open(real) as stream:
-        stream._expected_crc = None  # a cut-off declared size would otherwise be "checked" on the cut data
+        stream._expected_crc = None  # type: ignore[attr-defined]  # a cut-off declared size would otherwise be "checked" on the cut data
         while chunk := stream.read(_CHUNK):
             yield chunk
 
@@ -458,8 +460,6 @@ def _unusable_zip(name: str, exc: Exception) -> LedgerUnusable:
 
 def check_zip(data: bytes, fmt: str, name: str, limits: ReadLimits) -> None:
     """Inflate every member of an .xlsx/.ods as a stream and count: refuses a bomb or an absurd grid."""
-    import io
-
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()

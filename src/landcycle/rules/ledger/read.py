@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from itertools import repeat
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import polars as pl
 
@@ -61,7 +61,7 @@ def read_ledger(
         data_rows = [list(r) + [""] * (width - len(r)) for r in data_rows]
     cols = list(zip(*data_rows, strict=False))
     sink = Sink(data.name, rownums)
-    values: dict[str, list] = {}
+    values: dict[str, Any] = {}  # a list per field, or a polars Series (floats for a frame)
     for name, b in bound.items():
         values[name], bad = convert(b, cols, sink, floats=frame)
         if b.spec.required:

@@ -115,7 +115,7 @@ def open_source(
 
 
 def _workbook(data: bytes, fmt: str, name: str, limits: ReadLimits) -> Source:
-    from python_calamine import CalamineWorkbook, PasswordError
+    from python_calamine import CalamineWorkbook, PasswordError  # noqa: PLC0415 -- a native library, loaded on the first spreadsheet only (CSV needs none)
 
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))

@@ -1,5 +1,5 @@
 """Contract ledgers into the database — the entry points for the ledgers importer (landcycle.ledgers),
-which reads a file with ``ledgers.schemas.CONTRACTS`` (``SUPERVISED_LAND_SUPPLY`` plus parcel numbers, town
+which reads a file with ``supervision.ledger.schema.CONTRACTS`` (``SUPERVISED_LAND_SUPPLY`` plus parcel numbers, town
 and the holder's credit code) and hands the rows here:
 
     plans = contracts_plan(result.rows, actor=user, town=None)   # no write; every row checked

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Sum
+from django.db.models import Count, Prefetch, Sum
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from landcycle.accounts.scope import Area, access, can_write, in_scope
-from landcycle.kit.listing import Filter, Listing, choice_list, export_format, export_response, kpi
+from landcycle.kit.listing import export_format, export_response, kpi
 from landcycle.registry.models import Parcel
-from landcycle.registry.selectors import town_choices
 from landcycle.registry.views_map import feature_collection, map_config
 from landcycle.rules.supervision.agreed_dates import settle
 from landcycle.rules.supervision.idle import government_causes
@@ -22,59 +21,8 @@ from landcycle.rules.units import m2_to_mu
 from ..convert import policy, rule_contract
 from ..labels import rule_label
 from ..models import Contract, ContractParcel, Warning
-from ..models.warnings import RANK
-from ..selectors import COLOUR_OF_RANK, contracts_with_colour, fees_due, last_checked, priority, subject_warnings
+from ..selectors import COLOUR_OF_RANK, contract_listing, fees_due, last_checked, priority, subject_warnings
 from ..timeline import contract_timeline
-
-
-def _colour_filter(qs, value):
-    """red / yellow: the worst open warning; grey: a contract the rules could not judge (never "green");
-    green: nothing fires and nothing left unjudged."""
-    grey = Exists(
-        Warning.objects.filter(
-            subject_type=Warning.SubjectType.CONTRACT, subject_id=OuterRef("pk"), colour=Warning.Colour.GREY
-        ).exclude(status=Warning.Status.CLOSED)
-    )
-    if value == "grey":
-        return qs.filter(grey)
-    if value == "green":
-        return qs.filter(worst__lte=0).exclude(grey)
-    return qs.filter(worst=RANK[value])
-
-
-def _listing(request) -> Listing:
-    user = request.user
-    return Listing(
-        request,
-        search_fields=("number", "holder_name", "project", "parcels__number"),
-        search_label=_("合同编号、受让人、项目或地块编号"),
-        filters=[
-            Filter("town", _("镇街"), town_choices(user), "town__code"),
-            Filter("kind", _("合同类型"), choice_list(Contract.Kind), "kind"),
-            Filter(
-                "colour",
-                _("预警颜色"),
-                [("red", _("红")), ("yellow", _("黄")), ("grey", _("未能判定")), ("green", _("绿（无预警）"))],
-                _colour_filter,
-            ),
-            Filter(
-                "idle",
-                _("闲置土地"),
-                [("yes", _("是")), ("no", _("否"))],
-                lambda qs, v: qs.filter(idle__gt=0) if v == "yes" else qs.filter(idle=0),
-            ),
-        ],
-        sorts={
-            "number": ("number",),
-            "holder": ("holder_name", "number"),
-            "signed": ("signed_on", "number"),
-            "area": ("area_m2",),
-            "price": ("price_wan",),
-            "colour": ("worst", "number"),
-            "start": ("agreed_start", "number"),
-        },
-        default_order=("-worst", "-signed_on", "number"),
-    )
 
 
 def _top_warnings(ids) -> dict[int, Warning]:
@@ -91,26 +39,11 @@ def _top_warnings(ids) -> dict[int, Warning]:
     return out
 
 
-def _filtered(request):
-    listing = _listing(request)
-    qs = listing.filtered(contracts_with_colour(request.user))
-    return listing, qs.distinct() if listing.q else qs
-
-
-def contract_rows(request):
-    """The contracts the list shows (scope, filters, order): what its export writes, as the contract ledger
-    (``ledgers.kinds`` "contracts") that ``landcycle import contracts`` reads back."""
-    listing, qs = _filtered(request)
-    rows = listing.ordered(qs)
-    rows.listing = listing  # the export job describes its filters in words
-    return rows
-
-
 def contract_list(request):
     if export_format(request):
         return export_response(request, "contracts")
     user = request.user
-    listing, qs = _filtered(request)
+    listing, qs = contract_listing(request.user, request.GET)
     totals = qs.aggregate(n=Count("id", distinct=True), m2=Sum("area_m2"), price=Sum("price_wan"))
     by_worst = dict(qs.order_by().values_list("worst").annotate(n=Count("id", distinct=True)))
     warnings = Warning.objects.filter(subject_type=Warning.SubjectType.CONTRACT, subject_id__in=qs.values("pk"))

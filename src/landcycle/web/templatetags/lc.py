@@ -2,33 +2,21 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django import template
 from django.utils.html import format_html
 
+from landcycle.kit import numbers
+from landcycle.kit.numbers import DASH
 from landcycle.kit.palette import colour
 from landcycle.rules.units import m2_to_mu
 
 register = template.Library()
 
-DASH = "—"
-
-
-def _format(value, places: int) -> str:
-    if value is None or value == "":
-        return DASH
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return str(value)
-    return f"{number:,.{places}f}"
-
 
 @register.filter
 def num(value, places=0):
     """12345.678|num:2 -> 12,345.68 (the same in every language; '—' when there is no value)."""
-    return _format(value, int(places))
+    return numbers.num(value, places)
 
 
 @register.filter
@@ -36,7 +24,7 @@ def mu(value, places=2):
     """Square metres shown in mu (1 mu = 2000/3 m²)."""
     if value is None or value == "":
         return DASH
-    return _format(m2_to_mu(value), int(places))
+    return numbers.num(m2_to_mu(value), places)
 
 
 @register.filter

@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from landcycle.ledgers.cli import EXIT_UNUSABLE, HelpFormatter, ProgressBar, actor, kind_choices, kinds_epilog
+from landcycle.ledgers.export import export_queryset, ledger_export
 from landcycle.ledgers.kinds import get_kind
 
 
@@ -29,8 +30,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, kind, out, as_user=None, **opts):
-        from landcycle.ledgers.export import export_queryset, ledger_export
-
         path = Path(out)
         fmt = path.suffix.lower().lstrip(".")
         if fmt not in ("xlsx", "csv"):

@@ -26,6 +26,8 @@ from landcycle.ledgers.cli import (
     kinds_epilog,
 )
 from landcycle.ledgers.plan import format_problem
+from landcycle.ledgers.report import problem_report_xlsx
+from landcycle.ledgers.services import ledger_import
 from landcycle.rules.ledger import LedgerUnusable
 
 
@@ -77,8 +79,6 @@ class Command(BaseCommand):
     def handle(
         self, *args, kind, file, dry_run=False, mapping=None, as_user=None, sheet=None, report=None, town=None, **opts
     ):
-        from landcycle.ledgers.services import ledger_import
-
         bar = ProgressBar(self.stderr._out) if opts.get("verbosity", 1) > 0 else None
         try:
             result = ledger_import(
@@ -99,8 +99,6 @@ class Command(BaseCommand):
             self.stdout.write(format_problem(p))
         if result.problems:
             if report:
-                from landcycle.ledgers.report import problem_report_xlsx
-
                 Path(report).write_bytes(problem_report_xlsx(result))
                 self.stdout.write(f"问题报告 / problem report: {report}")
             raise CommandError(result.summary(), returncode=EXIT_REFUSED)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
+from landcycle.ledgers.jobs import run_worker
+
 
 class Command(BaseCommand):
     help = "后台任务 / background jobs: `landcycle jobs run [--once]` runs queued exports and large imports"
@@ -31,8 +33,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, action=None, once=False, interval=3.0, max_seconds=None, **opts):
-        from landcycle.ledgers.jobs import run_worker
-
         def report(job):
             if not hasattr(job, "rows_done"):  # an import batch (a large confirm run in the background)
                 self.stdout.write(

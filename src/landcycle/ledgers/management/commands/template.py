@@ -8,6 +8,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from landcycle.ledgers.cli import EXIT_UNUSABLE, HelpFormatter, actor, kind_choices, kinds_epilog
+from landcycle.ledgers.template import ledger_template
 
 
 class Command(BaseCommand):
@@ -31,8 +32,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, kind, out, as_user=None, **opts):
-        from landcycle.ledgers.template import ledger_template
-
         path = Path(out)
         if path.suffix.lower() != ".xlsx":
             raise CommandError(f"模板为 .xlsx 文件：{out} / a template is an .xlsx file", returncode=EXIT_UNUSABLE)

@@ -1,4 +1,4 @@
-"""The contract register (供地合同) as a ledger: its columns (headers are the titles of ``schemas.CONTRACTS``, a
+"""The contract register (供地合同) as a ledger: its columns (headers are the titles of ``schema.CONTRACTS``, a
 commitment's rate with its unit written in brackets), the rows it exports, and how a contract ledger is read.
 
 Reading keeps the rows of industrial land only (the warning policy's ``[selection] industrial_land_use``, as
@@ -12,11 +12,14 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from landcycle.ledgers.columns import Column
+from landcycle.ledgers.upload_limits import read_limits
 from landcycle.rules.ledger import SkippedRow, read_ledger
 from landcycle.rules.supervision.ledger_rows import COMMITMENT_FIELDS, is_selected
 
-from .columns import Column
-from .schemas import CONTRACTS
+from ..convert import policy
+from ..models import Contract
+from .schema import CONTRACTS
 
 PREFETCH = ("parcel_links__parcel", "commitments", "extensions", "government_delays")
 RATE_UNITS = {
@@ -28,9 +31,7 @@ RATE_UNITS = {
 
 
 def contract_queryset() -> QuerySet:
-    """Every contract by number (``export.export_queryset`` adds the prefetches of ``PREFETCH``)."""
-    from landcycle.supervision.models import Contract
-
+    """Every contract by number (``ledgers.export.export_queryset`` adds the prefetches of ``PREFETCH``)."""
     return Contract.objects.select_related("town", "holder").order_by("number")
 
 
@@ -54,8 +55,6 @@ def _delay(attr: str):
         d = delays[-1]
         if attr == "evidence":
             return d.evidence
-        from landcycle.supervision.convert import policy
-
         names = policy().idle_land.causes.get(d.cause)
         return names[0] if names else d.get_cause_display()
 
@@ -126,10 +125,6 @@ CONTRACT_COLUMNS: tuple[Column, ...] = (
 def read_contracts(data, schema, *, mapping=None, sheet=None, filename=None):
     """A contract ledger as typed rows: industrial land only, every row with a contract number when it can
     have one (see the module's docstring). Problems of skipped rows are dropped with them."""
-    from landcycle.supervision.convert import policy
-
-    from .upload_limits import read_limits
-
     result = read_ledger(data, schema, mapping=mapping, sheet=sheet, filename=filename, limits=read_limits())
     keywords = policy().industrial_land_use
     kept, skipped = [], []

@@ -1,4 +1,4 @@
-"""The contract importer (供地合同): rows of ``schemas.CONTRACTS`` planned and written by
+"""The contract importer (供地合同): rows of ``schema.CONTRACTS`` planned and written by
 ``supervision.importing`` — the same checks and services as the contract form, so no rule lives here.
 
 What this importer adds to them: the column the user saw for each problem (a number taken from 来源标识 is
@@ -15,16 +15,16 @@ from django.utils import timezone
 
 from landcycle.accounts.scope import Area, in_scope
 from landcycle.audit.models import AuditHead
+from landcycle.ledgers.importers.base import Importer
+from landcycle.ledgers.lookup import Towns
+from landcycle.ledgers.plan import CREATE, INVALID, UNCHANGED, UPDATE, RowPlan
 from landcycle.registry.models import Region
 from landcycle.rules.ledger import LedgerUnusable
-from landcycle.supervision.models import Contract
-from landcycle.supervision.refresh import warnings_refresh
-from landcycle.supervision.services.importing import contracts_apply, contracts_plan
 
-from ..lookup import Towns
-from ..plan import CREATE, INVALID, UNCHANGED, UPDATE, RowPlan
-from ..schemas import CONTRACTS
-from .base import Importer
+from ..models import Contract
+from ..refresh import warnings_refresh
+from ..services.importing import contracts_apply, contracts_plan
+from .schema import CONTRACTS
 
 ADDED = ("commitments", "measures", "extensions", "delays")
 
@@ -53,7 +53,7 @@ class ContractImporter(Importer):
     kind = "contracts"
     schema = CONTRACTS
     model = Contract
-    areas = ("ledgers", Area.CONTRACTS)
+    areas = (Area.LEDGERS, Area.CONTRACTS)
     options = ("town",)
 
     def __init__(self, actor, result, progress=None, *, town=None):
