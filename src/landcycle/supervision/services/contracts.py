@@ -120,7 +120,7 @@ def contract_create(
     holder: Any = None,
     parcels: Iterable[Any] = (),
     town: Any = None,
-    kind: str = Contract.Kind.GRANT,  # type: ignore[assignment]  # no Django stubs: a choice looks like a tuple
+    kind: str = Contract.Kind.GRANT,
     **fields: Any,
 ) -> Contract:
     """A new contract. ``parcels``: Parcel objects or parcel numbers (in the actor's scope); ``holder``: a
