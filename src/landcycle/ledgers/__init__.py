@@ -13,7 +13,7 @@ marked.
   the ones only imported (``parcel_shapes``: GeoJSON read by ``geojson.read_geojson``, a .zip shapefile by
   ``shapefile.read_shapefile``); ``kinds.ALIASES`` former
   names (``land_supply`` for ``contracts``). Contracts (供地合同, registered by ``supervision.ledger``)
-  are planned and written by ``supervision.importing``, take ``town`` (``--town``) for rows without parcels,
+  are planned and written by ``supervision.services.importing``, take ``town`` (``--town``) for rows without parcels,
   and refresh the imported contracts' warnings in the same transaction.
 - ``views`` / ``preview`` — 数据导入 in the browser; ``views_jobs`` — 下载中心.
 - ``lists`` — ``?export=`` on the list pages registered in ``kit.exports.LIST_EXPORTS``; ``jobs`` — exports too big to wait for,

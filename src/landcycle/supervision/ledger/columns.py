@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from landcycle.ledgers.columns import Column
 from landcycle.ledgers.upload_limits import read_limits
 from landcycle.rules.ledger import SkippedRow, read_ledger
+from landcycle.rules.supervision.contract import DATE_STAGES
 from landcycle.rules.supervision.ledger_rows import COMMITMENT_FIELDS, is_selected
 
 from ..convert import policy
@@ -83,6 +84,15 @@ def _commitment_columns() -> tuple[Column, ...]:
     return tuple(out)
 
 
+# the template's example of each agreed and actual date (the dates themselves: rules.supervision.contract)
+DATE_EXAMPLES = {
+    "agreed_delivery": "2024-02-01",
+    "actual_delivery": "2024-01-30",
+    "agreed_start": "2024-06-30",
+    "agreed_completion": "2026-06-30",
+    "agreed_production": "2027-06-30",
+}
+
 CONTRACT_COLUMNS: tuple[Column, ...] = (
     Column("contract_number", lambda c: c.number, width=20, example="3302822024A00001"),
     Column("parcel_number", _parcels, width=24, example="330282112-0001"),
@@ -98,17 +108,9 @@ CONTRACT_COLUMNS: tuple[Column, ...] = (
     Column("term_years", lambda c: str(c.term_years) if c.term_years is not None else None, width=10, example="50"),
     Column("contract_date", lambda c: c.signed_on, width=12, example="2024-01-10"),
     *(
-        Column(name, (lambda n: lambda c: getattr(c, n))(name), width=12, example=example)
-        for name, example in (
-            ("agreed_delivery", "2024-02-01"),
-            ("actual_delivery", "2024-01-30"),
-            ("agreed_start", "2024-06-30"),
-            ("actual_start", ""),
-            ("agreed_completion", "2026-06-30"),
-            ("actual_completion", ""),
-            ("agreed_production", "2027-06-30"),
-            ("actual_production", ""),
-        )
+        Column(name, (lambda n: lambda c: getattr(c, n))(name), width=12, example=DATE_EXAMPLES.get(name, ""))
+        for stage in DATE_STAGES
+        for name in (f"agreed_{stage}", f"actual_{stage}")
     ),
     Column("extended_start", _extended("start"), width=12),
     Column("extended_completion", _extended("completion"), width=12, example="2026-12-31"),

@@ -1,5 +1,5 @@
 """The contract importer (供地合同): rows of ``schema.CONTRACTS`` planned and written by
-``supervision.importing`` — the same checks and services as the contract form, so no rule lives here.
+``supervision.services.importing`` — the same checks and services as the contract form, so no rule lives here.
 
 What this importer adds to them: the column the user saw for each problem (a number taken from 来源标识 is
 reported there), the ``town`` column and option resolved within the actor's scope, the town a row without
