@@ -15,7 +15,7 @@ marked.
   names (``land_supply`` for ``contracts``). Contracts (供地合同, registered by ``supervision.ledger``)
   are planned and written by ``supervision.importing``, take ``town`` (``--town``) for rows without parcels,
   and refresh the imported contracts' warnings in the same transaction.
-- ``views`` / ``preview`` — 数据导入 in the browser; ``views_jobs`` — 下载中心.
+- ``views.imports`` / ``preview`` — 数据导入 in the browser; ``views.downloads`` — 下载中心.
 - ``lists`` — ``?export=`` on the list pages registered in ``kit.exports.LIST_EXPORTS`` (the handler this app
   registers with ``kit.exports.set_handler``); ``jobs`` — exports too big to wait for, queued as ``ExportJob``
   rows, claimed by compare-and-set by ``landcycle jobs run`` or a web-process thread.
