@@ -6,7 +6,7 @@ marked.
   natural key), check with the registry's own rules, then write everything in one transaction with one
   audit row per changed object, or nothing at all.
 - ``services.import_preview`` / ``services.import_confirm`` — the browser flow: store the upload, preview,
-  confirm from the stored file.
+  confirm from the stored file; ``import_jobs.import_queue`` confirms a large batch in the background.
 - ``export.ledger_export``, ``template.ledger_template``, ``report.problem_report_xlsx``.
 - ``kinds.KINDS`` — the ledgers the ``import`` / ``export`` / ``template`` commands know, a register the domain
   apps fill from their ``AppConfig.ready()`` (``kinds.register``); ``kinds.IMPORT_ONLY``
@@ -15,7 +15,8 @@ marked.
   names (``land_supply`` for ``contracts``). Contracts (供地合同, registered by ``supervision.ledger``)
   are planned and written by ``supervision.services.importing``, take ``town`` (``--town``) for rows without parcels,
   and refresh the imported contracts' warnings in the same transaction.
-- ``views`` / ``preview`` — 数据导入 in the browser; ``views_jobs`` — 下载中心.
-- ``lists`` — ``?export=`` on the list pages registered in ``kit.exports.LIST_EXPORTS``; ``jobs`` — exports too big to wait for,
-  queued as ``ExportJob`` rows, claimed by compare-and-set by ``landcycle jobs run`` or a web-process thread.
+- ``views.imports`` / ``preview`` — 数据导入 in the browser; ``views.downloads`` — 下载中心.
+- ``lists`` — ``?export=`` on the list pages registered in ``kit.exports.LIST_EXPORTS`` (the handler this app
+  registers with ``kit.exports.set_handler``); ``jobs`` — exports too big to wait for, queued as ``ExportJob``
+  rows, claimed by compare-and-set by ``landcycle jobs run`` or a web-process thread.
 """

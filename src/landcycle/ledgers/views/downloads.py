@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from landcycle.kit.exports import LIST_EXPORTS
 
-from . import jobs as job_module
-from .jobs import access_job, fail_stale, job_path
-from .models import ExportJob
+from .. import jobs as job_module
+from ..jobs import access_job, fail_stale, job_path
+from ..models import ExportJob
 
 REFRESH_SECONDS = 3
 FILTER_LABELS = {

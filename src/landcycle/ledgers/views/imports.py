@@ -29,14 +29,14 @@ from landcycle.registry.selectors import town_choices
 from landcycle.rules.ledger import MappingError, load_mapping, mapping_path, shipped_mappings
 from landcycle.rules.problems import Problem, RuleError
 
-from . import import_jobs
-from .import_jobs import import_queue
-from .kinds import IMPORTABLE, get_kind
-from .models import ImportBatch
-from .preview import batch_preview
-from .report import problem_report_xlsx
-from .services import CONFIRMABLE, access_batch, import_confirm, import_preview
-from .template import ledger_template
+from .. import import_jobs
+from ..import_jobs import import_queue
+from ..kinds import IMPORTABLE, get_kind
+from ..models import ImportBatch
+from ..preview import batch_preview
+from ..report import problem_report_xlsx
+from ..services import CONFIRMABLE, access_batch, import_confirm, import_preview
+from ..template import ledger_template
 
 MAX_MAPPING_BYTES = 256 * 1024
 HISTORY_PAGE = 20
