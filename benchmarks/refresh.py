@@ -70,7 +70,7 @@ def _generate(scale, files: bool) -> dict:
     from django.core.management import call_command
 
     from landcycle.sample.ledger_files import write_ledgers
-    from landcycle.sample.persist_province import persist_province
+    from landcycle.sample.persist.province import persist_province
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()

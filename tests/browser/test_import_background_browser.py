@@ -69,7 +69,7 @@ def test_a_busy_database_answers_with_the_503_page(
     from django.db import OperationalError
 
     from conftest import XINPU
-    from landcycle.registry import views_edit
+    from landcycle.registry.views import edit as views_edit
 
     def locked(**kwargs):
         raise OperationalError("database is locked")

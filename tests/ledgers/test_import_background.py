@@ -78,8 +78,8 @@ def _read_during_write(path):
 def test_a_write_that_finds_the_database_locked_gets_a_plain_503(
     client, registry_data, personas, monkeypatch, settings, language, text
 ):
-    from landcycle.registry import views_edit
     from landcycle.registry.forms import enterprise_initial
+    from landcycle.registry.views import edit as views_edit
 
     owner = registry_data[XINPU]["owner"]
     client.force_login(personas["xinpu"])

@@ -16,7 +16,7 @@ from landcycle.accounts.models import Role, User
 from landcycle.registry.models import Enterprise, Occupancy, Region
 from landcycle.registry.selectors import active_q, land_used_many
 from landcycle.rules.supervision import evaluate_contract
-from landcycle.sample.persist_province import persist_province
+from landcycle.sample.persist.province import persist_province
 from landcycle.sample.scaled import Scale
 from landcycle.supervision import subjects
 from landcycle.supervision.convert import policy, rule_contract

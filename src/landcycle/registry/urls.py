@@ -1,22 +1,22 @@
 from django.urls import path
 
-from . import views, views_edit, views_map
+from .views import detail, edit, lists, maps
 
 urlpatterns = [
-    path("parks/", views.park_list, name="park_list"),
-    path("parks/new/", views_edit.park_create, name="park_create"),
-    path("parks/<int:pk>/", views.park_detail, name="park_detail"),
-    path("parks/<int:pk>/edit/", views_edit.park_edit, name="park_edit"),
-    path("parcels/", views.parcel_list, name="parcel_list"),
-    path("parcels/new/", views_edit.parcel_create, name="parcel_create"),
-    path("parcels/<int:pk>/", views.parcel_detail, name="parcel_detail"),
-    path("parcels/<int:pk>/edit/", views_edit.parcel_edit, name="parcel_edit"),
-    path("parcels/<int:pk>/occupancies/new/", views_edit.occupancy_create, name="occupancy_create"),
-    path("occupancies/<int:pk>/end/", views_edit.occupancy_end, name="occupancy_end"),
-    path("enterprises/", views.enterprise_list, name="enterprise_list"),
-    path("enterprises/new/", views_edit.enterprise_create, name="enterprise_create"),
-    path("enterprises/<int:pk>/", views.enterprise_detail, name="enterprise_detail"),
-    path("enterprises/<int:pk>/edit/", views_edit.enterprise_edit, name="enterprise_edit"),
-    path("map/", views_map.parcel_map, name="parcel_map"),
-    path("map/parcels.geojson", views_map.parcel_geojson, name="parcel_geojson"),
+    path("parks/", lists.park_list, name="park_list"),
+    path("parks/new/", edit.park_create, name="park_create"),
+    path("parks/<int:pk>/", detail.park_detail, name="park_detail"),
+    path("parks/<int:pk>/edit/", edit.park_edit, name="park_edit"),
+    path("parcels/", lists.parcel_list, name="parcel_list"),
+    path("parcels/new/", edit.parcel_create, name="parcel_create"),
+    path("parcels/<int:pk>/", detail.parcel_detail, name="parcel_detail"),
+    path("parcels/<int:pk>/edit/", edit.parcel_edit, name="parcel_edit"),
+    path("parcels/<int:pk>/occupancies/new/", edit.occupancy_create, name="occupancy_create"),
+    path("occupancies/<int:pk>/end/", edit.occupancy_end, name="occupancy_end"),
+    path("enterprises/", lists.enterprise_list, name="enterprise_list"),
+    path("enterprises/new/", edit.enterprise_create, name="enterprise_create"),
+    path("enterprises/<int:pk>/", detail.enterprise_detail, name="enterprise_detail"),
+    path("enterprises/<int:pk>/edit/", edit.enterprise_edit, name="enterprise_edit"),
+    path("map/", maps.parcel_map, name="parcel_map"),
+    path("map/parcels.geojson", maps.parcel_geojson, name="parcel_geojson"),
 ]

@@ -19,9 +19,9 @@ from landcycle.kit.sheets import header_format, workbook, write_cell
 from landcycle.ledgers.export import cell_formats
 from landcycle.ledgers.kinds import KINDS, enum_label
 from landcycle.registry.models import Enterprise, Occupancy, Parcel, Park, Region
+from landcycle.rules.supervision.contract import DATE_FIELDS
 from landcycle.supervision.models import Commitment, Contract, ContractParcel, Extension, GovernmentDelay
 
-from .persist_contracts import DATES
 from .plan import SamplePlan
 from .scaled import Scale, province_plans
 
@@ -154,7 +154,7 @@ def write_county(plan: SamplePlan, sheets: dict[str, LedgerSheet], ids: count) -
             term_years=c.term_years,
             developed_area_share=c.developed_area_share,
             investment_share=c.investment_share,
-            **{name: getattr(c, name) for name in DATES},
+            **{name: getattr(c, name) for name in DATE_FIELDS},
         )
         sheets["contracts"].add(
             _with_related(

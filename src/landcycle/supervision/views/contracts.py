@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from landcycle.accounts.scope import Area, access, can_write, in_scope
 from landcycle.kit.listing import export_format, export_response, kpi
 from landcycle.registry.models import Parcel
-from landcycle.registry.views_map import feature_collection, map_config
+from landcycle.registry.views.maps import feature_collection, map_config
 from landcycle.rules.supervision.agreed_dates import settle
 from landcycle.rules.supervision.idle import government_causes
 from landcycle.rules.units import m2_to_mu

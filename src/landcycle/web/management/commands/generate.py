@@ -15,7 +15,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from landcycle.sample import DEFAULT_SEED, REFERENCE_DATE
 from landcycle.sample.ledger_files import write_ledgers
-from landcycle.sample.persist_province import NotEmpty, persist_province
+from landcycle.sample.persist.province import NotEmpty, persist_province
 from landcycle.sample.scaled import Scale
 
 

@@ -15,10 +15,10 @@ from landcycle.rules.codes import industry_lineage
 from landcycle.rules.geometry import PARCEL_TOLERANCE
 from landcycle.rules.units import m2_to_mu
 
-from .hooks import panels
-from .models import Enterprise, Occupancy, Parcel, Park
-from .selectors import active_q, land_used_m2
-from .views_map import feature_collection, map_config
+from ..hooks import panels
+from ..models import Enterprise, Occupancy, Parcel, Park
+from ..selectors import active_q, land_used_m2
+from .maps import feature_collection, map_config
 
 
 # yearly figures shown on the enterprise page (field, decimal places); the unit is in each verbose_name

@@ -9,24 +9,13 @@ from __future__ import annotations
 
 from landcycle.audit.services import audit_record_many, snapshot
 from landcycle.registry.models import Enterprise, Parcel
+from landcycle.rules.supervision.contract import DATE_FIELDS
 from landcycle.supervision.models import Commitment, Contract, ContractParcel, Extension, GovernmentDelay
 from landcycle.supervision.refresh import warnings_refresh
 
-from .plan import REFERENCE_DATE, SamplePlan
+from ..plan import REFERENCE_DATE, SamplePlan
 
 BATCH = 1000
-DATES = (
-    "signed_on",
-    "agreed_delivery",
-    "agreed_start",
-    "agreed_completion",
-    "agreed_production",
-    "actual_delivery",
-    "actual_start",
-    "actual_completion",
-    "actual_production",
-    "stopped_since",
-)
 
 
 def _audit(actor, action: str, objects: list, code_of, extra=None) -> None:
@@ -57,7 +46,7 @@ def persist_contracts(actor, plan: SamplePlan, parcels: dict[str, Parcel], firms
                 term_years=c.term_years,
                 developed_area_share=c.developed_area_share,
                 investment_share=c.investment_share,
-                **{name: getattr(c, name) for name in DATES},
+                **{name: getattr(c, name) for name in DATE_FIELDS},
             )
         )
     Contract.objects.bulk_create(rows, batch_size=BATCH)

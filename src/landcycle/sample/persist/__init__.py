@@ -19,9 +19,9 @@ from landcycle.rectification.sample.build import build_rectification_sample
 from landcycle.registry.models import Enterprise, Occupancy, Parcel, Park, Region
 from landcycle.registry.regions import regions_load
 
-from .persist_contracts import persist_contracts, raise_warnings
-from .plan import COUNTY_CODE, SamplePlan
-from .users import create_demo_users
+from ..plan import COUNTY_CODE, SamplePlan
+from ..users import create_demo_users
+from .contracts import persist_contracts, raise_warnings
 
 BATCH = 1000
 

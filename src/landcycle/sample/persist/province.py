@@ -21,8 +21,8 @@ from landcycle.evaluation.sample import evaluate_sample
 from landcycle.registry.models import Enterprise
 from landcycle.registry.regions import regions_load
 
-from .persist import persist_registry
-from .scaled import Scale, province_plans
+from ..scaled import Scale, province_plans
+from . import persist_registry
 
 
 class NotEmpty(Exception):

@@ -18,8 +18,8 @@ from landcycle.kit.params import int_param
 from landcycle.rules.codes import industries
 from landcycle.rules.problems import RuleError
 
-from . import services
-from .forms import (
+from .. import services
+from ..forms import (
     EnterpriseForm,
     OccupancyEndForm,
     OccupancyForm,
@@ -29,7 +29,7 @@ from .forms import (
     parcel_initial,
     park_initial,
 )
-from .models import Enterprise, Occupancy, Parcel, Park
+from ..models import Enterprise, Occupancy, Parcel, Park
 
 
 def _editor(request):

@@ -29,9 +29,9 @@ from landcycle.kit.palette import PARK_COLOURS, status_colours
 from landcycle.rules.geometry import MAP_TOLERANCE, display_shapes
 from landcycle.rules.units import m2_to_mu
 
-from .hooks import parcel_colourings
-from .models import Parcel, Park
-from .selectors import park_choices, town_choices
+from ..hooks import parcel_colourings
+from ..models import Parcel, Park
+from ..selectors import park_choices, town_choices
 
 _URL_SENTINEL = 987654321
 CACHED_TEXT = 64 * 1024  # stored shapes longer than this (~2,000 points) keep their display form in the cache

@@ -19,9 +19,8 @@ from landcycle.kit.listing import export_format, export_response, kpi
 from landcycle.rules.codes import industries
 from landcycle.rules.units import m2_to_mu
 
-from .models import Enterprise, Occupancy, Parcel, Park
-from .selectors import active_q, enterprise_listing, land_used_many, parcel_listing, park_listing, park_totals
-from .views_detail import enterprise_detail, parcel_detail, park_detail  # noqa: F401  (url names)
+from ..models import Enterprise, Occupancy, Parcel, Park
+from ..selectors import active_q, enterprise_listing, land_used_many, parcel_listing, park_listing, park_totals
 
 
 def park_list(request):
