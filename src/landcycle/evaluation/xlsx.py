@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import io
 
-import xlsxwriter
 from django.utils import timezone
+
+from landcycle.kit.sheets import workbook
 
 from .colours import class_hex, class_light
 from .models import EvaluationResult, EvaluationRun
 
-OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 HEAD = {
     "bold": True,
     "bg_color": "#eef1f5",
@@ -91,7 +91,7 @@ def _row(i: int, r: EvaluationResult, lab) -> list:
 
 def results_xlsx(run: EvaluationRun, rows, lab, *, title: str) -> bytes:
     buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, OPTIONS)
+    wb = workbook(buf, constant_memory=True)
     head = wb.add_format(HEAD)
     fmt = {
         "text": wb.add_format(BODY),

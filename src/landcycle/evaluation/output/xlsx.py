@@ -4,13 +4,12 @@ widths, class cells in the house palette; a sheet of problems and one about the 
 from __future__ import annotations
 
 import polars as pl
-import xlsxwriter
 
+from landcycle.kit.sheets import workbook
 from landcycle.rules.evaluation import EvaluationResult
 
 from ..colours import class_hex, class_light
 
-OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 FIXED = {
     "row": ("行号", 7),
     "sheet": ("工作表", 10),
@@ -73,7 +72,7 @@ def columns(data: pl.DataFrame, result: EvaluationResult) -> list[tuple[str, str
 def write_xlsx(
     path, data: pl.DataFrame, result: EvaluationResult, found: list[dict], notes: list[tuple[str, str]] = ()
 ) -> None:
-    wb = xlsxwriter.Workbook(str(path), OPTIONS)
+    wb = workbook(str(path), constant_memory=True)
     body = {"font_name": "Microsoft YaHei", "font_size": 10}
     head = wb.add_format(
         {
