@@ -1,14 +1,15 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from landcycle.web import views
+from landcycle.web import home, views
 
 urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
-    path("", views.overview, name="overview"),
+    path("", home.home, name="home"),
+    path("overview/", views.overview, name="overview"),
     path("", include("landcycle.registry.urls")),
     path("", include("landcycle.supervision.urls")),
     path("", include("landcycle.ledgers.urls")),

@@ -230,7 +230,7 @@ def test_login_logout_and_language(client, personas):
     html = client.get(reverse("login")).content.decode()
     assert "用户名" in html and 'lang="zh-Hans"' in html
     response = client.post(reverse("login"), {"username": "p_admin", "password": "p_admin-pw"})
-    assert response.status_code == 302 and response["Location"] == reverse("overview")
+    assert response.status_code == 302 and response["Location"] == reverse("home")  # sign-in lands on the to-do list
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     html = client.get(reverse("parcel_list")).content.decode()
     assert "Parcels" in html and "Not built yet" in html

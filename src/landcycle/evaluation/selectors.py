@@ -15,7 +15,7 @@ from django.db.models import Count, Q, QuerySet
 from landcycle.accounts.scope import scoped
 from landcycle.rules.evaluation.policy.parse import policy_of
 
-from .models import EvaluationResult, EvaluationRun
+from .models import EvaluationResult, EvaluationRun, YearlyFigure
 
 Outcome = EvaluationResult.Outcome
 CLASS_KEYS = ("A", "B", "C", "D")
@@ -143,3 +143,15 @@ def class_by_year(history: list[EvaluationResult]) -> list[dict]:
                 "official": r.run.status == EvaluationRun.Status.PUBLISHED,
             }
     return [seen[y] for y in sorted(seen)]
+
+
+def draft_runs() -> QuerySet:
+    """Runs computed but not published yet (the county's until published), latest year first."""
+    return EvaluationRun.objects.filter(status=EvaluationRun.Status.DRAFT).order_by("-year", "-pk")
+
+
+def latest_year_without_run() -> int | None:
+    """The latest year with enterprise figures and no run at all (two queries); None when every year has one."""
+    with_runs = set(EvaluationRun.objects.values_list("year", flat=True).distinct())
+    years = YearlyFigure.objects.exclude(year__in=with_runs).order_by("-year").values_list("year", flat=True)[:1]
+    return next(iter(years), None)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 
 from landcycle.accounts.scope import access, region_prefix, scoped
@@ -196,3 +196,80 @@ def round_units(items) -> list[dict]:
     for u in units.values():
         u["done"] = u["missing"] == 0
     return list(units.values())
+
+
+# ------------------------------------------------------------------ the home page's to-do lists
+def open_round_reports(user) -> list[dict]:
+    """Per open round, the user's items in it: how many, how many still without a report (one query)."""
+    return list(
+        scoped(RoundItem.objects.filter(round__status=Round.Status.OPEN), user)
+        .order_by("round__due_on", "round_id")
+        .values("round_id", "round__label_zh", "round__label_en", "round__due_on")
+        .annotate(items=Count("id"), missing=Count("id", filter=Q(report__isnull=True)))
+    )
+
+
+def tasks_near_deadline(user, as_of: dt.date, days: int = 30) -> QuerySet:
+    """Open tasks in scope whose deadline has passed or falls within ``days`` days, soonest first."""
+    return (
+        tasks_visible(user)
+        .exclude(status=Task.Status.CLOSED)
+        .filter(deadline__lte=as_of + dt.timedelta(days=days))
+        .select_related("town")
+        .order_by("deadline", "pk")
+    )
+
+
+def items_to_review(user) -> QuerySet:
+    """Round items of open rounds that were reported and wait for the supervisor's decision."""
+    return (
+        scoped(RoundItem.objects.filter(round__status=Round.Status.OPEN), user)
+        .filter(report__isnull=False, decision=RoundItem.Decision.PENDING)
+        .select_related("round", "task__town")
+        .order_by("submitted_on", "pk")
+    )
+
+
+def rechecks_to_review(user) -> QuerySet:
+    """回头看 checks of open rounds not re-checked yet."""
+    return (
+        scoped(RelapseCheck.objects.filter(round__status=Round.Status.OPEN), user)
+        .filter(decision=RelapseCheck.Decision.PENDING)
+        .select_related("round", "task__town")
+        .order_by("watch_until", "pk")
+    )
+
+
+def tasks_ready_to_close(user) -> QuerySet:
+    """Open tasks reported 100 % done: their close-out (销号) waits for the supervisor."""
+    return (
+        tasks_visible(user)
+        .exclude(status=Task.Status.CLOSED)
+        .filter(percent_done__gte=100)
+        .select_related("town")
+        .order_by("last_report_on", "pk")
+    )
+
+
+def open_work_by_town(user, as_of: dt.date) -> dict[int, dict[str, int]]:
+    """Per town id: overdue open tasks and round items of open rounds still without a report (two queries)."""
+    out: dict[int, dict[str, int]] = defaultdict(lambda: {"overdue_tasks": 0, "missing_reports": 0})
+    overdue = (
+        tasks_visible(user)
+        .exclude(status=Task.Status.CLOSED)
+        .filter(deadline__lt=as_of)
+        .order_by()
+        .values_list("town_id")
+        .annotate(n=Count("id"))
+    )
+    for town_id, n in overdue:
+        out[town_id]["overdue_tasks"] = n
+    missing = (
+        scoped(RoundItem.objects.filter(round__status=Round.Status.OPEN, report__isnull=True), user)
+        .order_by()
+        .values_list("task__town_id")
+        .annotate(n=Count("id"))
+    )
+    for town_id, n in missing:
+        out[town_id]["missing_reports"] = n
+    return dict(out)

@@ -18,7 +18,7 @@ from landcycle.kit.listing import Filter, Listing, ListQuery, choice_list
 from landcycle.registry.models import Occupancy
 from landcycle.registry.selectors import active_q, town_choices
 
-from .models import Contract, ContractParcel, Warning
+from .models import Contract, ContractParcel, Extension, Warning
 from .models.warnings import RANK
 
 COLOUR_OF_RANK = {0: "green", 1: "yellow", 2: "red"}
@@ -293,3 +293,75 @@ def contract_rows(user, query: QueryDict) -> QuerySet:
     rows = listing.ordered(qs)
     rows.listing = listing  # the export job describes its filters in words
     return rows
+
+
+# ------------------------------------------------------------------ the home page's to-do lists
+MILESTONES = (  # (milestone, agreed field, actual fields that mark it reached: a later one implies it)
+    ("start", "agreed_start", ("actual_start", "actual_completion", "actual_production")),
+    ("completion", "agreed_completion", ("actual_completion", "actual_production")),
+    ("production", "agreed_production", ("actual_production",)),
+)
+
+
+def warnings_waiting(user) -> QuerySet:
+    """Red and yellow warnings in scope nobody has answered yet (status 待处理), worst first."""
+    return (
+        warnings_in_scope(user).filter(status=Warning.Status.OPEN, rank__gt=0).order_by("-rank", "-last_changed", "pk")
+    )
+
+
+def warning_counts_by_town(user) -> dict[int, dict[str, int]]:
+    """Per town id: warnings not closed, by colour (one query)."""
+    out: dict[int, dict[str, int]] = defaultdict(Counter)
+    rows = (
+        warnings_in_scope(user)
+        .exclude(status=Warning.Status.CLOSED)
+        .order_by()
+        .values_list("town_id", "colour")
+        .annotate(n=Count("id"))
+    )
+    for town_id, colour, n in rows:
+        out[town_id][colour] += n
+    return dict(out)
+
+
+def contract_dates_due(user, as_of: dt.date, days: int = 30) -> list[dict]:
+    """The agreed dates (start, completion, production; after the last approved extension) of contracts in
+    scope that are not reached yet and fall due within ``days`` days or have passed, soonest first. Each:
+    contract id, number, holder, town id, milestone, date, days late (negative: days left). Two queries."""
+    open_q = Q()
+    for _name, agreed, actuals in MILESTONES:
+        open_q |= Q(**{f"{agreed}__isnull": False}, **{f"{a}__isnull": True for a in actuals})
+    fields = {f for _n, agreed, actuals in MILESTONES for f in (agreed, *actuals)}
+    contracts = list(
+        scoped(Contract.objects.filter(open_q), user)
+        .order_by()
+        .values("pk", "number", "holder_name", "town_id", *fields)
+    )
+    extended: dict[tuple[int, str], dt.date] = {}
+    for cid, milestone, new_date in (
+        Extension.objects.filter(contract_id__in=[c["pk"] for c in contracts])
+        .order_by("approved_on", "pk")
+        .values_list("contract_id", "milestone", "new_date")
+    ):
+        extended[(cid, milestone)] = new_date  # the last approved extension counts
+    limit = as_of + dt.timedelta(days=days)
+    out = []
+    for c in contracts:
+        for name, agreed, actuals in MILESTONES:
+            due = extended.get((c["pk"], name), c[agreed])
+            if due is None or any(c[a] for a in actuals) or due > limit:
+                continue
+            out.append(
+                {
+                    "pk": c["pk"],
+                    "number": c["number"],
+                    "holder": c["holder_name"],
+                    "town_id": c["town_id"],
+                    "milestone": name,
+                    "due": due,
+                    "late": (as_of - due).days,
+                }
+            )
+    out.sort(key=lambda r: (r["due"], r["number"]))
+    return out

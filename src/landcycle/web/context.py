@@ -8,6 +8,7 @@ from landcycle.accounts.scope import can_read_audit, can_write
 
 # (key, label, url name or None when the area is a group, children)
 NAVIGATION = [
+    ("home", _("首页"), "home", []),
     ("overview", _("总览"), "overview", []),
     (
         "registry",
@@ -77,6 +78,7 @@ PENDING_DETAILS = {
 
 # url name -> navigation key of the item that is highlighted
 _ACTIVE = {
+    "home": "home",
     "overview": "overview",
     "parcel_map": "map",
     "audit_list": "audit",

@@ -1,0 +1,346 @@
+"""The home page: what each role has to do today, each item linking to the page where it is done.
+
+Town officer: the round report due from their town, warnings waiting for an answer, tasks near or past
+their deadline, contract dates near or passed. Supervisor: what waits for review and overdue tasks.
+County administrator: open work by town. City analyst: evaluation runs to publish or to compute.
+Leader: counts by town. Everything goes through the user's scope (the selectors scope every query), and
+the number of queries does not grow with the rows (tests/web/test_home.py counts them).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from landcycle.accounts.models import Role, User
+from landcycle.evaluation.selectors import draft_runs, latest_year_without_run
+from landcycle.rectification.selectors import (
+    items_to_review,
+    open_round_reports,
+    open_work_by_town,
+    rechecks_to_review,
+    tasks_near_deadline,
+    tasks_ready_to_close,
+)
+from landcycle.registry.selectors import town_overview, towns_in_scope
+from landcycle.supervision.models import Extension, Warning
+from landcycle.supervision.selectors import contract_dates_due, warning_counts_by_town, warnings_waiting
+
+SHOWN = 8  # items listed per section; the section's link leads to all of them
+SOON_DAYS = 30  # "near": a deadline or agreed date within this many days
+
+
+def _url(name: str, args: list | None = None, **params) -> str:
+    url = reverse(name, args=args or [])
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def _item(text: str, value: str, url: str, tone: str = "") -> dict:
+    return {"text": text, "value": value, "url": url, "tone": tone}
+
+
+def _when(due: dt.date, as_of: dt.date) -> tuple[str, str]:
+    """How a date stands today, said plainly, and its tone."""
+    days = (due - as_of).days
+    if days < 0:
+        return _("已逾期 %(n)s 天") % {"n": -days}, "red"
+    if days == 0:
+        return _("今天到期"), "red"
+    return _("还有 %(n)s 天") % {"n": days}, "yellow" if days <= 7 else ""
+
+
+def _section(title: str, items: list[dict], total: int, more_url: str = "", empty: str = "") -> dict:
+    return {"title": title, "items": items, "total": total, "more_url": more_url, "empty": empty}
+
+
+# ------------------------------------------------------------------ town officer
+def _round_section(user: User, as_of: dt.date) -> dict:
+    english = (get_language() or "").startswith("en")
+    items = []
+    for r in open_round_reports(user):
+        label = r["round__label_en"] if english else r["round__label_zh"]
+        url = _url("round_detail", [r["round_id"]])
+        if r["missing"]:
+            state, tone = _when(r["round__due_on"], as_of)
+            text = _("%(round)s对账：%(n)s 项待报送，截止 %(due)s，%(state)s") % {
+                "round": label,
+                "n": r["missing"],
+                "due": r["round__due_on"].isoformat(),
+                "state": state,
+            }
+            items.append(_item(text, str(r["missing"]), url, tone))
+        else:
+            text = _("%(round)s对账：%(n)s 项已全部报送，等待审核") % {"round": label, "n": r["items"]}
+            items.append(_item(text, str(r["items"]), url, "ok"))
+    return _section(_("对账报送"), items, len(items), _url("round_list"), _("当前没有进行中的对账轮次，无需报送。"))
+
+
+def _warning_section(user: User) -> dict:
+    waiting = warnings_waiting(user)
+    total = waiting.count()
+    items = [
+        _item(
+            _("%(subject)s：%(reason)s") % {"subject": w.subject_label, "reason": w.reason_zh},
+            w.get_colour_display(),
+            reverse("warning_detail", args=[w.pk]),
+            "red" if w.colour == Warning.Colour.RED else "yellow",
+        )
+        for w in waiting[:SHOWN]
+    ]
+    return _section(
+        _("待处理的预警"),
+        items,
+        total,
+        _url("warning_board", status=Warning.Status.OPEN),
+        _("没有待处理的红、黄预警。"),
+    )
+
+
+def _task_section(user: User, as_of: dt.date, title: str, overdue_only: bool = False) -> dict:
+    tasks = tasks_near_deadline(user, as_of, -1 if overdue_only else SOON_DAYS)
+    total = tasks.count()
+    items = []
+    for t in tasks[:SHOWN]:
+        state, tone = _when(t.deadline, as_of)
+        text = _("整改任务 %(number)s %(title)s（%(town)s，进度 %(pct)s%%）：时限 %(due)s，%(state)s") % {
+            "number": t.number,
+            "title": t.title,
+            "town": t.town.name,
+            "pct": t.percent_done,
+            "due": t.deadline.isoformat(),
+            "state": state,
+        }
+        items.append(_item(text, t.deadline.isoformat(), reverse("task_detail", args=[t.pk]), tone))
+    more = (
+        _url("rectification_ledger", status="overdue") if overdue_only else _url("rectification_ledger", status="open")
+    )
+    empty = _("没有逾期的整改任务。") if overdue_only else _("%(n)s 天内没有到期的整改任务。") % {"n": SOON_DAYS}
+    return _section(title, items, total, more, empty)
+
+
+def _contract_section(user: User, as_of: dt.date) -> dict:
+    rows = contract_dates_due(user, as_of, SOON_DAYS)
+    milestones = dict(Extension.Milestone.choices)
+    items = []
+    for r in rows[:SHOWN]:
+        state, tone = _when(r["due"], as_of)
+        text = _("合同 %(number)s（%(holder)s）约定%(milestone)s日期 %(due)s，%(state)s") % {
+            "number": r["number"],
+            "holder": r["holder"],
+            "milestone": milestones[r["milestone"]],
+            "due": r["due"].isoformat(),
+            "state": state,
+        }
+        items.append(_item(text, r["due"].isoformat(), reverse("contract_detail", args=[r["pk"]]), tone))
+    return _section(
+        _("合同约定日期临近或已过"),
+        items,
+        len(rows),
+        _url("contract_list"),
+        _("%(n)s 天内没有到期的合同约定日期。") % {"n": SOON_DAYS},
+    )
+
+
+def _town_officer(user: User, as_of: dt.date) -> dict:
+    return {
+        "sections": [
+            _round_section(user, as_of),
+            _warning_section(user),
+            _task_section(user, as_of, _("临近时限或逾期的整改任务")),
+            _contract_section(user, as_of),
+        ]
+    }
+
+
+# ------------------------------------------------------------------ supervisor
+def _supervisor(user: User, as_of: dt.date) -> dict:
+    review = items_to_review(user)
+    items = [
+        _item(
+            _("%(round)s：%(town)s 报送了整改任务 %(number)s（进度 %(pct)s%%），待审核")
+            % {
+                "round": i.round.label_zh,
+                "town": i.task.town.name,
+                "number": i.task.number,
+                "pct": i.percent_reported if i.percent_reported is not None else i.task.percent_done,
+            },
+            i.submitted_on.isoformat() if i.submitted_on else "",
+            reverse("round_detail", args=[i.round_id]) + f"#item-{i.pk}",
+        )
+        for i in review[:SHOWN]
+    ]
+    rechecks = rechecks_to_review(user)
+    recheck_items = [
+        _item(
+            _("回头看：整改任务 %(number)s（%(town)s）于 %(closed)s 销号，待复核是否反弹")
+            % {
+                "number": c.task.number,
+                "town": c.task.town.name,
+                "closed": c.closed_on.isoformat(),
+            },
+            c.watch_until.isoformat(),
+            reverse("round_detail", args=[c.round_id]) + "#rechecks",
+        )
+        for c in rechecks[:SHOWN]
+    ]
+    closing = tasks_ready_to_close(user)
+    close_items = [
+        _item(
+            _("整改任务 %(number)s %(title)s（%(town)s）已报完成 100%%，待销号")
+            % {
+                "number": t.number,
+                "title": t.title,
+                "town": t.town.name,
+            },
+            t.last_report_on.isoformat() if t.last_report_on else "",
+            reverse("task_detail", args=[t.pk]),
+        )
+        for t in closing[:SHOWN]
+    ]
+    return {
+        "sections": [
+            _section(
+                _("待审核的对账事项"),
+                items,
+                review.count(),
+                _url("round_list"),
+                _("没有待审核的对账事项。"),
+            ),
+            _section(
+                _("待销号的整改任务"),
+                close_items,
+                closing.count(),
+                _url("rectification_ledger", status="open"),
+                _("没有已报完成、待销号的整改任务。"),
+            ),
+            _section(_("回头看待复核"), recheck_items, rechecks.count(), _url("round_list"), _("没有待复核的回头看。")),
+            _task_section(user, as_of, _("逾期的整改任务"), overdue_only=True),
+        ]
+    }
+
+
+# ------------------------------------------------------------------ county administrator and leader
+def _cell(n: int, url: str, tone: str = "") -> dict:
+    return {"n": n, "url": url if n else "", "tone": tone if n else ""}
+
+
+def _county_admin(user: User, as_of: dt.date) -> dict:
+    towns = list(towns_in_scope(user).order_by("code"))
+    warnings = warning_counts_by_town(user)
+    work = open_work_by_town(user, as_of)
+    late: dict[int, int] = {}
+    for r in contract_dates_due(user, as_of, 0):
+        if r["late"] > 0:
+            late[r["town_id"]] = late.get(r["town_id"], 0) + 1
+    rounds = open_round_reports(user)
+    round_url = _url("round_detail", [rounds[0]["round_id"]]) if rounds else _url("round_list")
+    rows = []
+    for t in towns:
+        w = warnings.get(t.pk, {})
+        k = work.get(t.pk, {})
+        cells = [
+            _cell(w.get("red", 0), _url("warning_board", town=t.code, colour="red", status="active"), "red"),
+            _cell(w.get("yellow", 0), _url("warning_board", town=t.code, colour="yellow", status="active"), "yellow"),
+            _cell(k.get("overdue_tasks", 0), _url("rectification_ledger", town=t.code, status="overdue"), "red"),
+            _cell(k.get("missing_reports", 0), round_url, "yellow"),
+            _cell(late.get(t.pk, 0), _url("contract_list", town=t.code), "red"),
+        ]
+        rows.append({"town": t, "cells": cells, "busy": any(c["n"] for c in cells)})
+    rows.sort(key=lambda r: (not r["busy"], r["town"].code))
+    heads = [_("红色预警"), _("黄色预警"), _("逾期整改任务"), _("本轮未报送"), _("合同约定日期已过")]
+    totals = [sum(r["cells"][i]["n"] for r in rows) for i in range(len(heads))]
+    return {"town_table": {"heads": heads, "rows": rows, "totals": totals}}
+
+
+def _leader(user: User, as_of: dt.date) -> dict:
+    overview = town_overview(user)
+    warnings = warning_counts_by_town(user)
+    work = open_work_by_town(user, as_of)
+    rows = []
+    for r in overview:
+        t = r["town"]
+        w = warnings.get(t.pk, {})
+        cells = [
+            _cell(w.get("red", 0), _url("warning_board", town=t.code, colour="red", status="active"), "red"),
+            _cell(w.get("yellow", 0), _url("warning_board", town=t.code, colour="yellow", status="active"), "yellow"),
+            _cell(
+                work.get(t.pk, {}).get("overdue_tasks", 0),
+                _url("rectification_ledger", town=t.code, status="overdue"),
+                "red",
+            ),
+            _cell(r["idle"], _url("parcel_list", town=t.code, status="idle"), "yellow"),
+        ]
+        rows.append({"town": t, "cells": cells, "busy": any(c["n"] for c in cells)})
+    heads = [_("红色预警"), _("黄色预警"), _("逾期整改任务"), _("闲置地块")]
+    totals = [sum(r["cells"][i]["n"] for r in rows) for i in range(len(heads))]
+    for i in range(len(heads)):  # bars: each town's share of the largest town's count
+        most = max((r["cells"][i]["n"] for r in rows), default=0)
+        for r in rows:
+            r["cells"][i]["pct"] = round(r["cells"][i]["n"] * 100 / most) if most else 0
+    return {"town_table": {"heads": heads, "rows": rows, "totals": totals, "bars": True}}
+
+
+# ------------------------------------------------------------------ city analyst
+def _analyst(user: User, as_of: dt.date) -> dict:
+    drafts = draft_runs()
+    items = [
+        _item(
+            _("%(year)s 年度评价批次 #%(pk)s 仍是草稿，核对后发布") % {"year": r.year, "pk": r.pk},
+            str(r.year),
+            reverse("evaluation_run_detail", args=[r.pk]),
+            "yellow",
+        )
+        for r in drafts[:SHOWN]
+    ]
+    year = latest_year_without_run()
+    missing = (
+        [
+            _item(
+                _("%(year)s 年度已有企业数据，尚无评价批次") % {"year": year},
+                str(year),
+                reverse("evaluation_run_new"),
+                "yellow",
+            )
+        ]
+        if year
+        else []
+    )
+    return {
+        "sections": [
+            _section(
+                _("待发布的评价批次"), items, drafts.count(), _url("evaluation_runs"), _("没有草稿状态的评价批次。")
+            ),
+            _section(
+                _("尚未评价的年度"), missing, len(missing), _url("evaluation_runs"), _("每个有数据的年度都已评价。")
+            ),
+        ]
+    }
+
+
+ROLE_PAGES = {
+    Role.TOWN_OFFICER: _town_officer,
+    Role.SUPERVISOR: _supervisor,
+    Role.COUNTY_ADMIN: _county_admin,
+    Role.CITY_ANALYST: _analyst,
+    Role.LEADER: _leader,
+}
+
+
+def today() -> dt.date:
+    """The day the to-do lists are worked out for (tests set it)."""
+    return timezone.localdate()
+
+
+def home(request):
+    user = request.user
+    as_of = today()
+    build = _county_admin if user.is_superuser else ROLE_PAGES.get(user.role)
+    ctx = build(user, as_of) if build else {}
+    ctx["as_of"] = as_of
+    return render(request, "web/home.html", ctx)
