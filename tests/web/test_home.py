@@ -192,3 +192,12 @@ def test_home_queries_do_not_grow_with_rows(client, personas, county_data, who, 
         )
     with django_assert_max_num_queries(small):
         client.get(reverse("home"))
+
+
+def test_home_in_english(client, personas, county_data):
+    client.force_login(personas["xinpu"])
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("home")).content.decode()
+    assert "To do today" in html and "Contract dates near or passed" in html
+    assert f"Contract {county_data[XINPU]['contract'].number}" in html and "890 days overdue" in html
+    assert "已全部报送" not in html

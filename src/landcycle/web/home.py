@@ -60,11 +60,15 @@ def _section(title: str, items: list[dict], total: int, more_url: str = "", empt
 
 
 # ------------------------------------------------------------------ town officer
+def _in_language(zh: str, en: str) -> str:
+    """A text stored in both languages, in the user's (Chinese when there is no English)."""
+    return en if (get_language() or "").startswith("en") and en else zh
+
+
 def _round_section(user: User, as_of: dt.date) -> dict:
-    english = (get_language() or "").startswith("en")
     items = []
     for r in open_round_reports(user):
-        label = r["round__label_en"] if english else r["round__label_zh"]
+        label = _in_language(r["round__label_zh"], r["round__label_en"])
         url = _url("round_detail", [r["round_id"]])
         if r["missing"]:
             state, tone = _when(r["round__due_on"], as_of)
@@ -74,10 +78,10 @@ def _round_section(user: User, as_of: dt.date) -> dict:
                 "due": r["round__due_on"].isoformat(),
                 "state": state,
             }
-            items.append(_item(text, str(r["missing"]), url, tone))
+            items.append(_item(text, r["round__due_on"].isoformat(), url, tone))
         else:
             text = _("%(round)s对账：%(n)s 项已全部报送，等待审核") % {"round": label, "n": r["items"]}
-            items.append(_item(text, str(r["items"]), url, "ok"))
+            items.append(_item(text, r["round__due_on"].isoformat(), url, "ok"))
     return _section(_("对账报送"), items, len(items), _url("round_list"), _("当前没有进行中的对账轮次，无需报送。"))
 
 
@@ -86,7 +90,8 @@ def _warning_section(user: User) -> dict:
     total = waiting.count()
     items = [
         _item(
-            _("%(subject)s：%(reason)s") % {"subject": w.subject_label, "reason": w.reason_zh},
+            _("%(subject)s：%(reason)s")
+            % {"subject": w.subject_label, "reason": _in_language(w.reason_zh, w.reason_en)},
             w.get_colour_display(),
             reverse("warning_detail", args=[w.pk]),
             "red" if w.colour == Warning.Colour.RED else "yellow",
@@ -163,11 +168,12 @@ def _supervisor(user: User, as_of: dt.date) -> dict:
     review = items_to_review(user)
     items = [
         _item(
-            _("%(round)s：%(town)s 报送了整改任务 %(number)s（进度 %(pct)s%%），待审核")
+            _("%(round)s：%(town)s报送了整改任务 %(number)s %(title)s（进度 %(pct)s%%），待审核")
             % {
-                "round": i.round.label_zh,
+                "round": _in_language(i.round.label_zh, i.round.label_en),
                 "town": i.task.town.name,
                 "number": i.task.number,
+                "title": i.task.title,
                 "pct": i.percent_reported if i.percent_reported is not None else i.task.percent_done,
             },
             i.submitted_on.isoformat() if i.submitted_on else "",
