@@ -27,6 +27,9 @@ def _sign_in(tab, live_server, username: str) -> None:
 
 def test_sign_in_and_walk_the_registry(page, live_server, personas, registry_data):
     _sign_in(page, live_server, "p_admin")
+    assert page.locator("h1").inner_text() == "今日待办"  # sign-in lands on the to-do list, which links the overview
+    page.click(".page-actions >> text=工业用地总览")
+    page.wait_for_url(f"{live_server.url}/overview/")
     assert page.locator("h1").inner_text().endswith("工业用地总览")
     from landcycle.web.context import PENDING_AREAS
 

@@ -68,3 +68,19 @@ def test_supervisor_home_and_a_review(page, live_server, rectification_data):
     review.locator("li a").first.click()
     page.wait_for_url(f"{live_server.url}/rectification/rounds/{rectification_data[XINPU]['round'].pk}/*")
     assert page.locator("tr[data-state=pending]").count() == 2
+
+
+def test_county_admin_and_leader_tables_by_town(page, live_server, supervision_data, rectification_data):
+    _sign_in(page, live_server, "p_admin")
+    table = page.locator("table.town-work")
+    first = table.locator("tbody tr").first
+    assert first.locator("a.count").count() >= 2  # a town with work comes first, its counts are links
+    first.locator("a.count.tone-red").first.click()
+    page.wait_for_url(f"{live_server.url}/warnings/?*")
+    assert "colour=red" in page.url
+    page.goto(f"{live_server.url}/")
+    _shots(page, "county-admin")
+    page.click("form[action$='logout/'] button")
+    _sign_in(page, live_server, "p_leader")
+    assert page.locator("table.town-work .bar").count() >= 4
+    _shots(page, "leader")

@@ -65,6 +65,7 @@ def test_town_officer_sees_the_work_of_their_town_only(client, personas, county_
     s = _sections(client, personas["xinpu"])
     # the round: the town reported, the supervisor reviews
     (round_item,) = s["对账报送"]["items"]
+    assert s["对账报送"]["total"] == 0  # nothing left to report
     assert "已全部报送" in round_item["text"] and round_item["url"] == reverse("round_detail", args=[xinpu["round"].pk])
     # warnings waiting for an answer: the town's contract's, none of the other town's
     warnings = s["待处理的预警"]
@@ -93,7 +94,9 @@ def test_town_officer_is_told_plainly_of_an_overdue_report(client, personas, reg
     rnd = round_open(actor=sup, county=regions[COUNTY], on=dt.date(2026, 12, 1))
     home_day = rnd.due_on + dt.timedelta(days=3)
     home.today = lambda: home_day  # the autouse fixture restores it
-    (item,) = _sections(client, personas["xinpu"])["对账报送"]["items"]
+    section = _sections(client, personas["xinpu"])["对账报送"]
+    (item,) = section["items"]
+    assert section["total"] == 1
     assert item["text"] == f"2026年12月上半月对账：1 项待报送，截止 {rnd.due_on.isoformat()}，已逾期 3 天"
     assert item["tone"] == "red" and item["url"] == reverse("round_detail", args=[rnd.pk])
 

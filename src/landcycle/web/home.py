@@ -55,8 +55,12 @@ def _when(due: dt.date, as_of: dt.date) -> tuple[str, str]:
     return _("还有 %(n)s 天") % {"n": days}, "yellow" if days <= 7 else ""
 
 
-def _section(title: str, items: list[dict], total: int, more_url: str = "", empty: str = "") -> dict:
-    return {"title": title, "items": items, "total": total, "more_url": more_url, "empty": empty}
+def _section(
+    title: str, items: list[dict], total: int, more_url: str = "", empty: str = "", more: bool | None = None
+) -> dict:
+    """A to-do list: its items (at most SHOWN), the count on its badge, the link to all of them."""
+    more = total > len(items) if more is None else more
+    return {"title": title, "items": items, "total": total, "more_url": more_url, "empty": empty, "more": more}
 
 
 # ------------------------------------------------------------------ town officer
@@ -67,7 +71,8 @@ def _in_language(zh: str, en: str) -> str:
 
 def _round_section(user: User, as_of: dt.date) -> dict:
     items = []
-    for r in open_round_reports(user):
+    rounds = open_round_reports(user)
+    for r in rounds:
         label = _in_language(r["round__label_zh"], r["round__label_en"])
         url = _url("round_detail", [r["round_id"]])
         if r["missing"]:
@@ -82,7 +87,8 @@ def _round_section(user: User, as_of: dt.date) -> dict:
         else:
             text = _("%(round)s对账：%(n)s 项已全部报送，等待审核") % {"round": label, "n": r["items"]}
             items.append(_item(text, r["round__due_on"].isoformat(), url, "ok"))
-    return _section(_("对账报送"), items, len(items), _url("round_list"), _("当前没有进行中的对账轮次，无需报送。"))
+    missing = sum(r["missing"] for r in rounds)
+    return _section(_("对账报送"), items, missing, _url("round_list"), _("当前没有需要报送的对账事项。"), more=False)
 
 
 def _warning_section(user: User) -> dict:
@@ -261,7 +267,7 @@ def _county_admin(user: User, as_of: dt.date) -> dict:
     rows.sort(key=lambda r: (not r["busy"], r["town"].code))
     heads = [_("红色预警"), _("黄色预警"), _("逾期整改任务"), _("本轮未报送"), _("合同约定日期已过")]
     totals = [sum(r["cells"][i]["n"] for r in rows) for i in range(len(heads))]
-    return {"town_table": {"heads": heads, "rows": rows, "totals": totals}}
+    return {"town_table": {"title": _("各镇街待办"), "heads": heads, "rows": rows, "totals": totals}}
 
 
 def _leader(user: User, as_of: dt.date) -> dict:
@@ -289,7 +295,7 @@ def _leader(user: User, as_of: dt.date) -> dict:
         most = max((r["cells"][i]["n"] for r in rows), default=0)
         for r in rows:
             r["cells"][i]["pct"] = round(r["cells"][i]["n"] * 100 / most) if most else 0
-    return {"town_table": {"heads": heads, "rows": rows, "totals": totals, "bars": True}}
+    return {"town_table": {"title": _("各镇街概况"), "heads": heads, "rows": rows, "totals": totals, "bars": True}}
 
 
 # ------------------------------------------------------------------ city analyst
