@@ -135,6 +135,8 @@ WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# A form refused by the CSRF check (an old tab, a session that ended) gets the 403 page in the product's layout.
+CSRF_FAILURE_VIEW = "landcycle.web.errors.csrf_failure"
 
 LEAFLET_CONFIG = {"TILES": [], "NO_GLOBALS": False}
 

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from landcycle.web import views
+from landcycle.web import errors, views
 
 urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
@@ -17,3 +17,9 @@ urlpatterns = [
     path("audit/", views.audit_list, name="audit_list"),
     path("areas/<slug:key>/", views.area_pending, name="area_pending"),
 ]
+
+# The error pages in the product's layout and the user's language (served when DEBUG is off).
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error
