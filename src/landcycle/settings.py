@@ -134,7 +134,15 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_HTTPONLY = True
+# A sign-in lasts one working day (LANDCYCLE_SESSION_HOURS, default 8) from the moment of signing in, and ends
+# when the browser is closed, whichever comes first; then the next page asks to sign in again. The age is counted
+# from the sign-in, not from the last click: renewing it on every page would write the session table on every
+# read, which on SQLite waits behind a long import.
+SESSION_COOKIE_AGE = int(float(os.environ.get("LANDCYCLE_SESSION_HOURS", "8")) * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 X_FRAME_OPTIONS = "DENY"
+# A form refused by the CSRF check (an old tab, a session that ended) gets the 403 page in the product's layout.
+CSRF_FAILURE_VIEW = "landcycle.web.errors.csrf_failure"
 
 LEAFLET_CONFIG = {"TILES": [], "NO_GLOBALS": False}
 

@@ -1,11 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from landcycle.web import home, views
+from landcycle.web import errors, home, views
 
 urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("accounts/password/done/", views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", views.healthz, name="healthz"),
     path("", home.home, name="home"),
@@ -18,3 +20,9 @@ urlpatterns = [
     path("audit/", views.audit_list, name="audit_list"),
     path("areas/<slug:key>/", views.area_pending, name="area_pending"),
 ]
+
+# The error pages in the product's layout and the user's language (served when DEBUG is off).
+handler400 = errors.bad_request
+handler403 = errors.permission_denied
+handler404 = errors.page_not_found
+handler500 = errors.server_error

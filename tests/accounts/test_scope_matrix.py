@@ -54,7 +54,10 @@ EXACT = {
 COUNTY_WRITES: set[str] = set()
 OPEN_URLS = {"login", "healthz", "set_language"}
 # evaluation pages only the roles that may write "evaluation" open (county administrator, city analyst)
-EVALUATION_WRITES = {"evaluation_run_new", "evaluation_whatif"}
+EVALUATION_WRITES = {"evaluation_run_new"}
+# evaluation pages the county's readers open read-only (the what-if: it computes in memory and saves only for
+# the writers); a town officer gets 404, in their own town too
+EVALUATION_COUNTY_READS = {"evaluation_whatif"}
 # keyed by a county-wide object every role reads (a run, a policy version): a town officer sees their own
 # town's part of it, so these are checked like pages without a key (no other town's rows)
 SHARED = {"evaluation_run_detail", "evaluation_run_results", "evaluation_policy_detail"}
@@ -247,6 +250,9 @@ def test_every_url_with_every_persona(
             if is_write and (who in readers or ((name in COUNTY_WRITES or name in EVALUATION_WRITES) and own_town)):
                 assert resp.status_code in (403, 404), f"{who} may not open {url}: {resp.status_code}"
                 continue
+            if name in EVALUATION_COUNTY_READS and own_town:
+                assert resp.status_code == 404, f"{who} may not open {url}: {resp.status_code}"
+                break
             if name == "audit_list" and who not in ("admin", "supervisor"):
                 assert resp.status_code in (403, 404), f"{who} may not read the audit log"
                 continue

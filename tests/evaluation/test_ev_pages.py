@@ -125,10 +125,13 @@ def test_readers_cannot_act_on_a_run(client, personas, evaluation_data, who):
     draft = EvaluationRun.objects.get(status="draft")
     client.force_login(personas[who])
     url = reverse("evaluation_run_detail", args=[draft.pk])
-    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 404  # a draft is the county's until published (issue 13)
     assert client.post(url, {"action": "publish"}).status_code == 404
+    published = reverse("evaluation_run_detail", args=[evaluation_data[XINPU]["run"].pk])
+    assert client.post(published, {"action": "recompute"}).status_code == 404
     assert client.get(reverse("evaluation_run_new")).status_code == 404
-    assert client.get(reverse("evaluation_whatif")).status_code == 404
+    # the what-if computes in memory: the county's readers open it read-only, a town officer does not
+    assert client.get(reverse("evaluation_whatif")).status_code == (404 if who == "xinpu" else 200)
     draft.refresh_from_db()
     assert draft.status == "draft"
 
@@ -144,7 +147,8 @@ def test_results_filters_and_problem_rows(client, personas, registry_data):
     from landcycle.evaluation import services
 
     run = services.run_create(actor=personas["admin"], year=2025)  # figures incomplete: problems
-    resp = _get(client, personas["leader"], reverse("evaluation_run_results", args=[run.pk]) + "?outcome=problem")
+    # a draft: read by the evaluation's writers only (readers get 404, test_ev_drafts_and_colours.py)
+    resp = _get(client, personas["analyst"], reverse("evaluation_run_results", args=[run.pk]) + "?outcome=problem")
     assert resp.context["page_obj"].paginator.count == 2
     assert "无法评价" in resp.content.decode()
     detail = client.get(reverse("evaluation_run_detail", args=[run.pk]))

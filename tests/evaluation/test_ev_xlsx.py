@@ -82,6 +82,6 @@ def test_frozen_header_and_class_colours_from_the_palette(client, personas, eval
     assert 'ySplit="3"' in sheet and 'state="frozen"' in sheet and "<autoFilter" in sheet
     present = set(evaluation_data[XINPU]["run"].results.values_list("evaluation_class", flat=True))
     assert present == {"B", "C"}  # two firms per group: ranks 1 and 2
-    for klass, name in (("A", "indigo"), ("B", "blue"), ("C", "brown"), ("D", "magenta")):
+    for klass, name in (("A", "class-green"), ("B", "class-blue"), ("C", "class-orange"), ("D", "class-red")):
         assert (HEX[name].lstrip("#").upper() in styles) == (klass in present)
     assert not any(c in styles for c in WARNING_COLOURS)

@@ -196,3 +196,17 @@ def test_pages_in_english(client, rectification_data, personas):
     assert "Rectification ledger" in html and "Supervision check" in html and "By inspection" in html
     html = client.get(reverse("rectification_summary")).content.decode()
     assert "2 supervision checks held" in html
+
+
+def test_the_view_tabs_link_to_their_view_keeping_the_filters(client, rectification_data, personas):
+    """The 按检查 / 按镇街 tabs: one "?" each (Django's querystring tag writes its own), the filters kept, the page
+    dropped; following the 按镇街 link shows the ledger by town."""
+    client.force_login(personas["leader"])
+    url = reverse("rectification_ledger")
+    html = client.get(url + f"?town={XINPU}&page=1").content.decode()
+    assert "??" not in html
+    assert f'href="?town={XINPU}&amp;view=town"' in html
+    by_town = client.get(url + f"?town={XINPU}&view=town")
+    assert by_town.context["by_town"] is True
+    tabs = by_town.content.decode()
+    assert f'href="?town={XINPU}" class=""' in tabs  # back to 按检查, the town filter kept

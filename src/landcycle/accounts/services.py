@@ -58,3 +58,19 @@ def user_create(
         after=_user_snapshot(user),
     )
     return user
+
+
+@transaction.atomic
+def user_password_change(*, actor: User, user: User, password: str) -> User:
+    """Set ``user``'s password (the caller has checked the old one and the password rules). The audit row
+    says who changed it and when, never the password or its hash."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    audit_record(
+        actor=actor,
+        action="user.password_change",
+        obj=user,
+        region_code=user.region.code if user.region_id else "",
+        after={"username": user.username},
+    )
+    return user

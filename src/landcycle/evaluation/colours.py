@@ -1,20 +1,22 @@
-"""Colours of the classes (A/B/C/D), taken from the house palette (``web.palette``).
+"""Colours of the classes (A/B/C/D), taken from the house palette (``kit.palette``).
 
-Red, yellow and green are the warning colours and mean nothing else: classes use indigo, blue, brown
-and magenta, in that order (the best class the deepest blue); exempt firms are grey.
+The colours users expect on an evaluation: A green, B blue, C orange, D red, in the policy's order of classes
+(a policy of more classes goes on with purple, cyan, slate); exempt firms are grey. The shades are the palette's
+``class-*`` entries, not the warning colours' hexes. Pages (tags ``tag-class-*``), charts and the .xlsx exports
+all take them from here.
 """
 
 from __future__ import annotations
 
 from landcycle.kit.palette import HEX
 
-ORDER = ("indigo", "blue", "brown", "magenta", "purple", "cyan", "slate")
+ORDER = ("class-green", "class-blue", "class-orange", "class-red", "purple", "cyan", "slate")
 # light backgrounds of the same hues, as the tags of web/static/web/app.css draw them
 LIGHT = {
-    "indigo": "#eef0fa",
-    "blue": "#edf3fd",
-    "brown": "#f7f1ea",
-    "magenta": "#f9eef4",
+    "class-green": "#e8f5ed",
+    "class-blue": "#edf3fd",
+    "class-orange": "#fdf1e4",
+    "class-red": "#fbeaea",
     "purple": "#f3effb",
     "cyan": "#e9f6f8",
     "slate": "#eff1f4",

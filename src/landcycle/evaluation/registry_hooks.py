@@ -35,7 +35,7 @@ def figures_panel(ent, user) -> dict:
 
 
 def classes_panel(ent, user) -> dict:
-    return {"ent": ent, "evaluation_years": class_by_year(enterprise_history(ent))}
+    return {"ent": ent, "evaluation_years": class_by_year(enterprise_history(ent, user))}
 
 
 def register() -> None:

@@ -1,5 +1,7 @@
-"""Reads of the evaluation. Runs are county-wide and readable by every role; their results are read
-through the user's scope (``EvaluationResult.scope_path = "town"``): a town officer sees their town's.
+"""Reads of the evaluation. Runs are county-wide; their results are read through the user's scope
+(``EvaluationResult.scope_path = "town"``): a town officer sees their town's. A draft run is the county's until
+it is published: only the roles that write ``Area.EVALUATION`` see drafts (``runs_for``, ``enterprise_history``);
+everyone reads published (and superseded) runs.
 
 ``published_classes`` is the hook of the supervision app: the class of every enterprise in the
 latest published run (or the published run of a year).
@@ -12,7 +14,7 @@ from collections import defaultdict
 
 from django.db.models import Count, Q, QuerySet
 
-from landcycle.accounts.scope import scoped
+from landcycle.accounts.scope import Area, can_write, scoped
 from landcycle.rules.evaluation.policy.parse import policy_of
 
 from .models import EvaluationResult, EvaluationRun, YearlyFigure
@@ -41,6 +43,19 @@ def published_classes(year: int | None = None) -> dict[int, str]:
 
 def runs() -> QuerySet:
     return EvaluationRun.objects.select_related("policy", "created_by", "published_by")
+
+
+def sees_drafts(user) -> bool:
+    """Draft runs are the county's working copies: only the roles that compute and publish runs see them."""
+    return can_write(user, Area.EVALUATION)
+
+
+def runs_for(user) -> QuerySet:
+    """The runs ``user`` may read: every run for the evaluation's writers, else the published and superseded."""
+    qs = runs()
+    if not sees_drafts(user):
+        qs = qs.exclude(status=EvaluationRun.Status.DRAFT)
+    return qs
 
 
 def results_in_scope(run: EvaluationRun, user) -> QuerySet:
@@ -124,10 +139,14 @@ def score_histogram(results: QuerySet, width: float = 10.0) -> list[dict]:
     ]
 
 
-def enterprise_history(enterprise) -> list[EvaluationResult]:
-    """Every result of an enterprise, latest year first, with its run (published runs before drafts)."""
+def enterprise_history(enterprise, user) -> list[EvaluationResult]:
+    """Every result of an enterprise that ``user`` may read (drafts only for the evaluation's writers), latest
+    year first, with its run (published runs before drafts)."""
     order = {EvaluationRun.Status.PUBLISHED: 0, EvaluationRun.Status.SUPERSEDED: 1, EvaluationRun.Status.DRAFT: 2}
-    rows = list(EvaluationResult.objects.filter(enterprise=enterprise).select_related("run"))
+    qs = EvaluationResult.objects.filter(enterprise=enterprise).select_related("run")
+    if not sees_drafts(user):
+        qs = qs.exclude(run__status=EvaluationRun.Status.DRAFT)
+    rows = list(qs)
     rows.sort(key=lambda r: (-r.run.year, order.get(r.run.status, 3), -r.run.pk))
     return rows
 

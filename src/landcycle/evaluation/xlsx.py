@@ -1,6 +1,6 @@
 """The official result table as .xlsx (XlsxWriter): a title, Chinese headers with units, the header
 frozen, column widths, numbers as numbers, credit codes as text, and the class cells coloured from the
-house palette (not red/yellow/green: those are the warning colours). A second sheet says which run,
+house palette (A green, B blue, C orange, D red: evaluation.colours, the same as the pages). A second sheet says which run,
 policy version and hash, and what each class means and costs; a third lists the benchmarks."""
 
 from __future__ import annotations

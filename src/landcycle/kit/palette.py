@@ -1,7 +1,9 @@
 """Colours of statuses and kinds, shared by the tags in tables and the map's legend.
 
-Red, yellow and green are the warning colours (三色预警) and mean nothing else anywhere in the product:
-statuses and kinds use blue, purple, cyan, magenta, indigo and grey.
+Red, yellow and green are the warning colours (三色预警): statuses and kinds use blue, purple, cyan, magenta,
+indigo and grey. The one other place users expect traffic-light colours is the 亩均评价 class (A green, B blue,
+C orange, D red, as county evaluation notices print them); those are their own shades (``class-*``), never the
+warning hexes, so a class never reads as a warning on the same page.
 """
 
 HEX = {
@@ -13,6 +15,11 @@ HEX = {
     "slate": "#56657a",
     "grey": "#8a919c",
     "brown": "#8a6239",
+    # the evaluation classes A–D (evaluation.colours); deliberately not the warning hexes (--warn-* in app.css)
+    "class-green": "#1f8a4c",
+    "class-blue": "#2f6bd1",
+    "class-orange": "#d9730d",
+    "class-red": "#c62828",
 }
 
 # kind of value -> value -> colour name (a CSS class tag-<name> and a HEX entry)

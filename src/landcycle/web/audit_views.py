@@ -32,6 +32,7 @@ ACTION_LABELS = {
     "occupancy.end": _("终止用地关系"),
     "region.load": _("载入行政区划"),
     "user.create": _("新建用户"),
+    "user.password_change": _("修改密码"),
 }
 VERBS = {
     "create": _("新建"),

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from landcycle import __version__
 from landcycle.accounts.scope import scoped
+from landcycle.accounts.services import user_password_change
 from landcycle.kit.listing import kpi
 from landcycle.kit.palette import status_colours
 from landcycle.registry.models import Parcel, Park, Region
@@ -35,6 +39,27 @@ class LoginView(auth_views.LoginView):
         ctx["county_name"] = counties[0] if len(counties) == 1 else ""
         ctx["version"] = __version__
         return ctx
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """A signed-in user changes their own password: the old one, then the new one twice (Django's form and the
+    password rules of settings). The change is audited (accounts.services.user_password_change) and the user
+    stays signed in on this browser; other sessions of theirs end."""
+
+    template_name = "web/password_change.html"
+    success_url = reverse_lazy("password_change_done")
+
+    def form_valid(self, form):
+        user = user_password_change(
+            actor=self.request.user, user=form.user, password=form.cleaned_data["new_password1"]
+        )
+        update_session_auth_hash(self.request, user)
+        messages.success(self.request, _("密码已修改。"))
+        return redirect(self.get_success_url())
+
+
+class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
+    template_name = "web/password_change_done.html"
 
 
 def _status_split(user) -> list[dict]:

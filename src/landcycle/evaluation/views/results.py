@@ -71,7 +71,7 @@ def _scope_title(request, listing) -> str:
 
 
 def run_results(request, pk):
-    run = get_object_or_404(selectors.runs(), pk=pk)
+    run = get_object_or_404(selectors.runs_for(request.user), pk=pk)
     lab = labels_of(run.policy_toml)
     listing, qs = _listing(request, run, lab)
     where = _scope_title(request, listing)
@@ -200,7 +200,7 @@ def enterprise_result(request, pk):
         done, fact_form = _facts_post(request, ent)
         if done is not None:
             return done
-    history = selectors.enterprise_history(ent)
+    history = selectors.enterprise_history(ent, request.user)
     wanted = request.GET.get("run")
     result = None
     if int_param(wanted) is not None:

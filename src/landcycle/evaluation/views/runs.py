@@ -1,7 +1,8 @@
 """Evaluation pages: the runs list, a new run, a run's detail (with recompute and publish).
 
-Runs are county-wide and every role reads them; a town officer's counts are their town's (results are
-read through ``accounts.scope.scoped``). Writes — a new run, recompute, publish — are for the roles that
+Runs are county-wide; a town officer's counts are their town's (results are read through
+``accounts.scope.scoped``). Draft runs are shown only to the roles that write the evaluation
+(``selectors.runs_for``): to everyone else a draft's URL is a 404. Writes — a new run, recompute, publish — are for the roles that
 may write ``Area.EVALUATION`` (county administrator, city analyst); others get 404 on the write pages, and the
 services check again.
 """
@@ -9,7 +10,7 @@ services check again.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -61,7 +62,7 @@ def _bars(summary: dict, keys: list[str]) -> list[dict]:
 
 def run_list(request):
     user = request.user
-    runs = list(selectors.runs().order_by("-year", "-pk"))
+    runs = list(selectors.runs_for(user).order_by("-year", "-pk"))
     partial = town_level(user)
     summaries = _scoped_summaries(user, [r.pk for r in runs]) if partial else {r.pk: r.summary for r in runs}
     keys = ["A", "B", "C", "D"]
@@ -89,8 +90,12 @@ def run_list(request):
             kpis.append(kpi(_("%(k)s 类") % {"k": k}, n, _("家"), note=share))
     else:
         kpis.append(kpi(_("已发布评价"), _("尚无"), ""))
-    kpis.append(kpi(_("草稿批次"), sum(r.status == EvaluationRun.Status.DRAFT for r in runs), _("个")))
-    versions = list(PolicyVersion.objects.select_related("created_by", "based_on").annotate(n_runs=Count("runs")))
+    if selectors.sees_drafts(user):
+        kpis.append(kpi(_("草稿批次"), sum(r.status == EvaluationRun.Status.DRAFT for r in runs), _("个")))
+    counted = Q() if selectors.sees_drafts(user) else ~Q(runs__status=EvaluationRun.Status.DRAFT)
+    versions = list(
+        PolicyVersion.objects.select_related("created_by", "based_on").annotate(n_runs=Count("runs", filter=counted))
+    )
     return render(
         request,
         "evaluation/run_list.html",
@@ -99,6 +104,7 @@ def run_list(request):
             "kpis": kpis,
             "versions": versions,
             "can_run": writer(request),
+            "can_whatif": writer(request) or not partial,
             "partial": partial,
             "class_keys": keys,
         },
@@ -220,7 +226,7 @@ def small_groups(run: EvaluationRun, lab) -> list[str]:
 
 
 def run_detail(request, pk):
-    run = get_object_or_404(selectors.runs(), pk=pk)
+    run = get_object_or_404(selectors.runs_for(request.user), pk=pk)
     if request.method == "POST":
         done = _act(request, run)
         if done is not None:

@@ -3,7 +3,9 @@
 GET computes, in memory, nothing saved: the year's inputs evaluated with the edited policy, compared
 with the year's published run (or, when the year has none, with the base policy in memory). POST saves
 the edited policy as a new version (``services.policy_version_create``) and, when asked, computes a
-draft run with it. Only the roles that may write ``Area.EVALUATION`` open these pages."""
+draft run with it: only the roles that may write ``Area.EVALUATION`` save. The county's readers (the leader,
+the supervisor) open the page read-only, on the years that have a published run (a year without one would
+show a draft's classes); a town officer gets 404 (the county's policy is the county's to weigh)."""
 
 from __future__ import annotations
 
@@ -11,11 +13,12 @@ import re
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from landcycle.accounts.scope import Area, scoped, write_or_404
+from landcycle.accounts.scope import Area, may_write_or_404, scoped
 from landcycle.kit.params import int_param
 from landcycle.registry.models import Enterprise
 from landcycle.rules.evaluation.policy.parse import policy_of
@@ -26,9 +29,9 @@ from .. import selectors, services, whatif
 from ..forms import SaveVersionForm
 from ..inputs import figure_years, read_inputs
 from ..labels import labels_of
-from ..models import PolicyVersion
+from ..models import EvaluationRun, PolicyVersion
 from ..policy import dumps, shipped_policy_text
-from . import writer
+from . import town_level, writer
 
 PAGE = 20
 
@@ -78,10 +81,25 @@ def _base_version(request, published):
     return version, shipped
 
 
-@write_or_404(Area.EVALUATION)
+def _years(request) -> list[int]:
+    """The years the user may test: every year with figures for the evaluation's writers; for a read-only
+    reader of the county, the years that have a published run. A town officer: 404."""
+    years = figure_years()
+    if writer(request):
+        return years
+    if town_level(request.user):
+        raise Http404
+    published = set(
+        selectors.runs_for(request.user).filter(status=EvaluationRun.Status.PUBLISHED).values_list("year", flat=True)
+    )
+    return [y for y in years if y in published]
+
+
 def whatif_page(request):
     user = request.user
-    years = figure_years()
+    if request.method == "POST":
+        may_write_or_404(user, Area.EVALUATION)  # saving a version is a write; testing is not
+    years = _years(request)
     year = (
         int_param(request.GET.get("year"))
         if int_param(request.GET.get("year")) in years
@@ -105,6 +123,7 @@ def whatif_page(request):
         "changes": edit.changes,
         "labels": lab,
         "class_keys": lab.class_keys,
+        "can_save": writer(request),
     }
     if policy is not None and year:
         # a previous-year benchmark reads the year before from the same frame (the engine keeps each year apart)
@@ -167,6 +186,8 @@ def whatif_page(request):
 def policy_detail(request, pk):
     version = get_object_or_404(PolicyVersion.objects.select_related("created_by", "based_on"), pk=pk)
     runs = version.runs.order_by("-year", "-pk")
+    if not selectors.sees_drafts(request.user):
+        runs = runs.exclude(status=EvaluationRun.Status.DRAFT)
     lab = labels_of(version.toml)
     return render(
         request,
