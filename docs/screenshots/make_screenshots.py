@@ -19,7 +19,9 @@ from playwright.sync_api import sync_playwright
 HERE = Path(__file__).parent
 # (file name, user, path, phone too)
 PAGES = [
-    ("overview", "admin", "/", False),
+    ("home-town", "xinpu", "/", True),
+    ("home-county", "admin", "/", False),
+    ("overview", "admin", "/overview/", False),
     ("warnings", "admin", "/warnings/", False),
     ("map", "admin", "/map/?colour=warning", False),
     ("enterprise", "xinpu", None, False),
