@@ -1,4 +1,4 @@
-"""The stand-alone engines, ``landcycle evaluate`` and ``landcycle supervise``, without Django.
+"""The stand-alone engines, ``landcycle evaluate``, ``landcycle supervise`` and ``landcycle admit``, without Django.
 
 A town officer runs them on the file they were sent; they need no database and no settings, so
 ``landcycle.cli`` sends them here before Django is imported (starting Django cost about a second of a
@@ -29,6 +29,11 @@ SUPERVISE_HELP = (
     "供后监管三色预警（无需数据库） / supervise land contracts on a day, without a database: "
     "landcycle supervise CONTRACTS.xlsx|.csv --as-of DATE --out OUT.json|.xlsx [--mapping M.toml] "
     "[--policy P.toml] [--industrial-only]. Exit 0 supervised, 2 input unusable."
+)
+ADMIT_HELP = (
+    "项目准入审查（无需数据库） / check project applications against the entry rules, without a database: "
+    "landcycle admit APPLICATIONS.xlsx|.csv [--rules RULES.toml] [--park P] [--kind K] --out OUT.xlsx|.json. "
+    "Exit 0 checked, 2 input unusable."
 )
 
 
@@ -272,9 +277,64 @@ def supervise_contracts(*, contracts, as_of, out, mapping=None, policy=None, ind
     )
 
 
+def admit_arguments(parser) -> None:
+    parser.add_argument("applications", metavar="APPLICATIONS", help="项目准入申请台账 .xlsx / .xls / .ods / .csv")
+    parser.add_argument("--out", required=True, metavar="OUT", help="结果文件 .xlsx 或 .json / the result file")
+    parser.add_argument("--rules", metavar="RULES.toml", help="准入规则文件（默认随产品提供） / the entry rules")
+    parser.add_argument("--park", metavar="P", help="园区编号（覆盖台账中的园区编号） / the park code of every row")
+    parser.add_argument(
+        "--kind",
+        choices=("industrial", "micro", "old_block"),
+        help="园区类型（覆盖台账中的园区类型） / the kind of park of every row",
+    )
+    parser.add_argument("--sheet", help="工作表名称（默认自动识别） / the sheet to read")
+
+
+def admit_ledger(*, applications, out, rules=None, park=None, kind=None, sheet=None) -> str:
+    """Run ``landcycle admit``; returns the summary line. Raises ``Unusable``."""
+    from landcycle.admission.export import admitted_xlsx  # noqa: PLC0415 -- each stand-alone command loads only its own engine
+    from landcycle.rules.admission.ledger import APPLICATIONS, admit_rows  # noqa: PLC0415 -- each stand-alone command loads only its own engine
+    from landcycle.rules.admission.policy import PolicyError, load_policy  # noqa: PLC0415 -- each stand-alone command loads only its own engine
+    from landcycle.rules.admission.serialise import admitted_dict  # noqa: PLC0415 -- each stand-alone command loads only its own engine
+    from landcycle.rules.ledger import LedgerUnusable, read_ledger  # noqa: PLC0415 -- each stand-alone command loads only its own engine
+    from landcycle.rules.ledger.limits import ReadLimits  # noqa: PLC0415 -- each stand-alone command loads only its own engine
+
+    target = Path(out)
+    if target.suffix.lower() not in (".json", ".xlsx"):
+        _unusable(f"结果文件应为 .json 或 .xlsx：{out}", f"--out must end in .json or .xlsx: {out}")
+    source = Path(applications)
+    if not source.is_file():
+        _unusable(f"找不到文件 {source}", f"file not found: {source}")
+    try:
+        text = None if rules is None else Path(rules).read_bytes().decode("utf-8")
+        policy = load_policy(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise Unusable(f"无法读取准入规则文件：{exc} / cannot read the entry rules: {exc}") from None
+    except PolicyError as exc:
+        lines = "\n".join(f"[{p.rule}] {p.message}" for p in exc.problems)
+        raise Unusable(f"准入规则无法使用 / the entry rules cannot be used:\n{lines}") from None
+    try:
+        read = read_ledger(source, APPLICATIONS, sheet=sheet, limits=ReadLimits.from_env())
+    except LedgerUnusable as exc:
+        raise Unusable(f"[{exc.rule}] {exc.message}") from None
+    admitted = admit_rows(read.rows, policy, park=park, park_kind=kind)
+    d = admitted_dict(admitted, read, source.name, policy)
+    if target.suffix.lower() == ".json":
+        target.write_text(json.dumps(d, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    else:
+        target.write_bytes(admitted_xlsx(d))
+    s = d["summary"]
+    return (
+        f"准入规则 {policy.version}：审查{s['checked']}个项目，符合{s['passed']}个，不符合{s['failed']}个；"
+        f"无法审查{s['not_checked']}行（见 problems） / entry rules {policy.version}: {s['checked']} checked, "
+        f"{s['passed']} pass, {s['failed']} fail, {s['not_checked']} rows not checked -> {target}"
+    )
+
+
 COMMANDS = {
     "evaluate": (EVALUATE_HELP, evaluate_arguments, evaluate_ledger),
     "supervise": (SUPERVISE_HELP, supervise_arguments, supervise_contracts),
+    "admit": (ADMIT_HELP, admit_arguments, admit_ledger),
 }
 
 
