@@ -46,9 +46,10 @@ def inspection_print(request, pk):
     insp = access_inspection(user, pk)
     as_of = timezone.localdate()
     tasks = with_colours(
-        tasks_visible(user).filter(finding__inspection=insp).select_related("town", "finding").order_by(
-            "finding__number", "number", "pk"
-        ),
+        tasks_visible(user)
+        .filter(finding__inspection=insp)
+        .select_related("town", "finding")
+        .order_by("finding__number", "number", "pk"),
         as_of,
     )
     by_finding: dict[int, list[Task]] = {}
