@@ -10,7 +10,6 @@ import pytest
 from landcycle.kit import printing
 from landcycle.kit.printing import (
     BASE_URL,
-    blank_number,
     content_disposition,
     government_of,
     html_to_pdf,
@@ -44,11 +43,10 @@ def test_safe_filename_drops_what_file_systems_refuse():
     assert safe_filename("  ") == "document"
 
 
-def test_government_and_blank_number():
+def test_government_of_a_region():
     assert government_of("新浦镇") == "新浦镇人民政府"
     assert government_of("浒山街道") == "浒山街道办事处"
     assert government_of("") == ""
-    assert blank_number(2026).startswith("〔2026〕") and blank_number(2026).endswith("号")
 
 
 def test_the_fetcher_reads_static_files_and_nothing_else():

@@ -125,3 +125,13 @@ def test_a_long_task_list_runs_over_pages_with_its_header_repeated(client, recti
         if "逐户走访" in text:  # a page of the task list carries its header
             assert "整改措施" in text and "整改时限" in text, f"page {n}: the task list's header is not repeated"
     assert "编制单位（盖章）" in texts[-1]
+
+
+def test_a_bad_date_or_number_keeps_the_defaults(client, rectification_data, personas):
+    d = rectification_data[XINPU]
+    url = f"/rectification/inspections/{d['inspection'].pk}/print/"
+    for params in ({"date": "2026-13-45"}, {"number": "号" * 500}, {"date": "'; drop table", "authority": "<b>x</b>"}):
+        resp = _get(client, personas["xinpu"], url, **params)
+        html = resp.content.decode()
+        assert resp.status_code == 200 and "整改“三张清单”" in html
+        assert "<b>x</b>" not in html and "号" * 500 not in html.split('id="document"')[1]

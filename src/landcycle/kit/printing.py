@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import mimetypes
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -143,7 +143,6 @@ class Document:
     draft: bool = False
     letterhead: bool = False  # 公文 with the authority's red header (notices); else a form title (lists)
     year: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def reference(self) -> str:
@@ -152,14 +151,14 @@ class Document:
 
 def read_form(request: HttpRequest, doc: Document) -> DocumentForm:
     """Fill the document's number, date and authority from the query string (defaults kept when blank)."""
+    if doc.date is None:
+        doc.date = timezone.localdate()
     form = DocumentForm(request.GET or None, initial={"authority": doc.authority, "date": doc.date})
     if form.is_bound and form.is_valid():
         d = form.cleaned_data
         doc.number = d["number"].strip()
         doc.date = d["date"] or doc.date
         doc.authority = d["authority"].strip() or doc.authority
-    if doc.date is None:
-        doc.date = timezone.localdate()
     if not doc.year:
         doc.year = doc.date.year
     return form
@@ -200,11 +199,6 @@ def document_response(
 def _kept(request: HttpRequest, form: DocumentForm) -> list[tuple[str, str]]:
     """The page's own query parameters (a town, a list) carried through the form."""
     return [(k, v) for k, v in request.GET.items() if k not in form.fields and k != "format"]
-
-
-def blank_number(year: int) -> str:
-    """The 文号 line when none was typed: the year's brackets with room for the number."""
-    return f"〔{year}〕\u3000\u3000\u3000号"
 
 
 def government_of(region_name: str) -> str:
