@@ -125,7 +125,9 @@ class DocumentForm(forms.Form):
         required=False,
         help_text=_("按本单位发文登记填写，如 慈自然资〔2026〕12号；留空则打印空白文号，手工填写"),
     )
-    date = forms.DateField(label=_("成文日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label=_("成文日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     authority = forms.CharField(label=_("发文机关"), max_length=100, required=False)
 
 
@@ -150,7 +152,8 @@ class Document:
 
 
 def read_form(request: HttpRequest, doc: Document) -> DocumentForm:
-    """Fill the document's number, date and authority from the query string (defaults kept when blank)."""
+    """Fill the document's number, date and authority from the query string (defaults kept when blank or invalid);
+    the form to show above the page, with the values the document uses."""
     if doc.date is None:
         doc.date = timezone.localdate()
     form = DocumentForm(request.GET or None, initial={"authority": doc.authority, "date": doc.date})
@@ -161,7 +164,8 @@ def read_form(request: HttpRequest, doc: Document) -> DocumentForm:
         doc.authority = d["authority"].strip() or doc.authority
     if not doc.year:
         doc.year = doc.date.year
-    return form
+    # shown again with what the document uses (a blank or invalid date falls back to the default)
+    return DocumentForm(initial={"number": doc.number, "date": doc.date, "authority": doc.authority})
 
 
 def wants_pdf(request: HttpRequest) -> bool:
