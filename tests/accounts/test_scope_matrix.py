@@ -95,7 +95,7 @@ RECT_SUPERVISOR_WRITES = {
     "relapse_check_review",
 }
 RECT_OFFICER_WRITES = {"task_update", "task_links_edit", "round_item_submit"}
-RECT_COUNTY_WIDE = {"round_detail", "round_export", "round_close"}
+RECT_COUNTY_WIDE = {"round_detail", "round_export", "round_close", "round_print"}
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import edit, ledger, rounds, tasks
+from .views import edit, ledger, printing, rounds, tasks
 
 urlpatterns = [
     path("rectification/", ledger.rectification_ledger, name="rectification_ledger"),
@@ -9,6 +9,7 @@ urlpatterns = [
     path("rectification/inspections/", ledger.inspection_list, name="inspection_list"),
     path("rectification/inspections/new/", edit.inspection_create, name="inspection_create"),
     path("rectification/inspections/<int:pk>/", ledger.inspection_detail, name="inspection_detail"),
+    path("rectification/inspections/<int:pk>/print/", printing.inspection_print, name="inspection_print"),
     path("rectification/inspections/<int:pk>/edit/", edit.inspection_edit, name="inspection_edit"),
     path("rectification/inspections/<int:pk>/findings/new/", edit.finding_create, name="finding_create"),
     path("rectification/inspections/<int:pk>/suggestions/new/", edit.suggestion_create, name="suggestion_create"),
@@ -25,6 +26,7 @@ urlpatterns = [
     path("rectification/rounds/", rounds.round_list, name="round_list"),
     path("rectification/rounds/new/", rounds.round_open, name="round_open"),
     path("rectification/rounds/<int:pk>/", rounds.round_detail, name="round_detail"),
+    path("rectification/rounds/<int:pk>/print/", printing.round_print, name="round_print"),
     path("rectification/rounds/<int:pk>/close/", rounds.round_close, name="round_close"),
     path("rectification/rounds/<int:pk>/report.xlsx", rounds.round_export, name="round_export"),
     path("rectification/items/<int:pk>/submit/", rounds.round_item_submit, name="round_item_submit"),

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from .views import contracts, edit, warnings
+from .views import contracts, edit, printing, warnings
 
 urlpatterns = [
     path("contracts/", contracts.contract_list, name="contract_list"),
     path("contracts/new/", edit.contract_create, name="contract_create"),
     path("contracts/<int:pk>/", contracts.contract_detail, name="contract_detail"),
+    path("contracts/<int:pk>/idle-notice/", printing.contract_idle_notice, name="contract_idle_notice"),
     path("contracts/<int:pk>/edit/", edit.contract_edit, name="contract_edit"),
     path("contracts/<int:pk>/commitments/new/", edit.commitment_create, name="commitment_create"),
     path("commitments/<int:pk>/edit/", edit.commitment_edit, name="commitment_edit"),
