@@ -204,3 +204,13 @@ def town_colour_counts(user, query: QueryDict) -> list[dict]:
         {"town_code": code, "town": name, "colour": COLOUR_OF_SEVERITY[sev], "n": n}
         for (code, name, sev), n in sorted(out.items())
     ]
+
+
+def colour_subject_counts(user, query: QueryDict) -> dict[str, int]:
+    """Subjects by worst colour under the board's filters (the colour filter aside): the KPI cards."""
+    today = timezone.localdate()
+    out = {c: 0 for c in SEVERITY}
+    groups = _groups(user, board_listing(user, query), today, skip="colour")
+    for g in groups.iterator():
+        out[COLOUR_OF_SEVERITY[g["worst"] or 0]] += 1
+    return out

@@ -26,7 +26,7 @@ from landcycle.registry.models import Park, Region
 from landcycle.registry.selectors import town_choices
 from landcycle.rules.problems import RuleError
 
-from ..board import attach_warnings, board_rows, town_colour_counts
+from ..board import attach_warnings, board_rows, colour_subject_counts, town_colour_counts
 from ..evidence import open_stored
 from ..labels import COLOUR_HEX, rule_label
 from ..models import Contract, Warning, WarningEvidence
@@ -67,23 +67,37 @@ def subject_url(w) -> str:
 
 
 def _kpis(qs) -> list[dict]:
+    """The town page's cards: warnings by colour (rule hits) and the idle-land fees."""
     counts = colour_counts(qs)
-    fees = fees_due(qs)
     return [
         kpi(_("红色预警"), counts["red"], _("条"), note=_("未办结")) | {"tone": "red"},
         kpi(_("黄色预警"), counts["yellow"], _("条"), note=_("未办结")) | {"tone": "yellow"},
         kpi(_("已转绿待销号"), counts["green"], _("条"), note=_("规则不再触发")) | {"tone": "green"},
         kpi(_("未能判定"), counts["grey"], _("条"), note=_("日期缺失或存疑，不算绿")) | {"tone": "grey"},
-        kpi(_("到期提醒"), counts["blue"], _("条"), note=_("约定日期临近，尚未逾期")) | {"tone": "blue"},
         kpi(_("已核实处置中"), counts["acknowledged"], _("条")),
         kpi(_("已办结"), counts["closed"], _("条")),
-        kpi(
-            _("应征闲置费"),
-            fees["fee_wan"],
-            _("万元"),
-            places=2,
-            note=_("可无偿收回 %(n)s 宗") % {"n": fees["take_back"]},
-        ),
+        _fee_kpi(qs),
+    ]
+
+
+def _fee_kpi(qs) -> dict:
+    fees = fees_due(qs)
+    return kpi(
+        _("应征闲置费"), fees["fee_wan"], _("万元"), places=2, note=_("可无偿收回 %(n)s 宗") % {"n": fees["take_back"]}
+    )
+
+
+def _board_kpis(user, query, qs) -> list[dict]:
+    """The board's cards: subjects (problems, not rule hits) by their worst colour, and the idle-land fees."""
+    n = colour_subject_counts(user, query)
+    unit = _("个对象")
+    return [
+        kpi(_("红色"), n["red"], unit, note=_("最重为红的合同、企业、地块")) | {"tone": "red"},
+        kpi(_("黄色"), n["yellow"], unit, note=_("最重为黄")) | {"tone": "yellow"},
+        kpi(_("未能判定"), n["grey"], unit, note=_("日期缺失或存疑，不算绿")) | {"tone": "grey"},
+        kpi(_("到期提醒"), n["blue"], unit, note=_("约定日期临近，尚未逾期")) | {"tone": "blue"},
+        kpi(_("已转绿待销号"), n["green"], unit, note=_("规则不再触发")) | {"tone": "green"},
+        _fee_kpi(qs),
     ]
 
 
@@ -130,6 +144,9 @@ def _town_chart(user, query):
         for r in rows
     ]
     present = [c for c in CHART_COLOURS if any(r["colour"] == c for r in rows)]
+    totals: dict[str, int] = {}
+    for r in rows:
+        totals[r["town"]] = totals.get(r["town"], 0) + r["n"]
     spec = charts.bar(
         data,
         x="town",
@@ -139,9 +156,10 @@ def _town_chart(user, query):
         colours={names[c]: COLOUR_HEX[c] for c in present},
         href="href",
         y_title=_("预警对象（个）"),
-        width=max(320, 46 * len({r["town_code"] for r in rows})),
-        height=220,
-        sort=None,
+        horizontal=True,
+        width=560,
+        height=max(60, 20 * len(totals)),
+        sort=sorted(totals, key=lambda t: -totals[t]),
     )
     return charts.svg(spec, label=_("各镇街预警对象，按最重颜色分段"))
 
@@ -170,7 +188,7 @@ def warning_board(request):
             "listing": listing,
             "page_obj": page,
             "rows": rows,
-            "kpis": _kpis(base),
+            "kpis": _board_kpis(user, request.GET, base),
             "states": _state_kpis(base, request.GET),
             "chart": _town_chart(user, request.GET),
             "checked": last_checked(user),
