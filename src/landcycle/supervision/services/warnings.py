@@ -156,7 +156,8 @@ def _record(
 
 
 def _with(zh: str, en: str, note: str) -> tuple[str, str]:
-    return (f"{zh}：{note}", f"{en}: {note}") if note else (zh, en)
+    """The event's text: the person's own words when they wrote some (the event's kind says the step)."""
+    return (note, note) if note else (zh, en)
 
 
 @transaction.atomic
