@@ -150,3 +150,33 @@ def test_home_pages_link_to_the_answer(client, board, personas):
     html = client.get(reverse("home")).content.decode()
     assert "待验收、待裁定的预警" in html and "新浦镇提出异议" in html
     assert reverse("warning_detail", args=[w.pk]) in html
+
+
+def test_board_queries_do_not_grow_with_subjects(client, board, personas, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from landcycle.supervision.services.contracts import contract_create
+
+    client.force_login(personas["admin"])
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse("warning_board")).status_code == 200
+    small = len(ctx.captured_queries)
+    d = board[XINPU]
+    for i in range(6):
+        contract_create(
+            actor=personas["admin"],
+            number=f"HT-BOARD-{i}",
+            parcels=[d["parcels"][0]],
+            holder=d["owner"],
+            kind="grant",
+            price_wan="100",
+            signed_on=dt.date(2023, 1, 10),
+            agreed_start=dt.date(2023, 6, 1),
+        )
+    from landcycle.supervision.refresh import warnings_refresh
+
+    warnings_refresh(actor=personas["admin"], as_of=dt.date(2026, 11, 29))
+    assert len(_rows(client)) > 4
+    with django_assert_max_num_queries(small):
+        client.get(reverse("warning_board"))
