@@ -240,7 +240,7 @@ def warning_handle(
     files = _files(files)
     before = _snap(warning)
     warning.status, warning.measures, warning.assignee, warning.handling_due = S.HANDLING, measures, assignee, due
-    zh = f"处置措施：{measures}；责任人：{assignee}；期限：{due.isoformat()}"
+    zh = f"{measures}；责任人：{assignee}；期限：{due.isoformat()}"
     en = f"measures: {measures}; responsible: {assignee.username}; deadline: {due.isoformat()}"
     return _record(
         actor=actor,
