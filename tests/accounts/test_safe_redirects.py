@@ -29,7 +29,7 @@ def test_a_warning_action_never_leaves_the_site(client, supervision_data, person
     w = supervision_data[XINPU]["warning"]
     client.force_login(personas["admin"])
     resp = client.post(
-        reverse("warning_detail", args=[w.pk]), {"action": "acknowledge", "note": "已知悉", "next": target}
+        reverse("warning_detail", args=[w.pk]), {"action": "verify", "answer": "confirm", "next": target}
     )
     assert resp.status_code == 302 and resp["Location"] == reverse("warning_detail", args=[w.pk])
 

@@ -48,6 +48,7 @@ EXACT = {
     "finding_create": lambda d: d["inspection"],  # a new finding, suggestion of an inspection
     "suggestion_create": lambda d: d["inspection"],
     "task_create": lambda d: d["finding"],  # a new task of a finding
+    "warning_evidence": lambda d: d["warning_evidence"],  # a photo of the town's answer to its warning
 }
 # write pages only the county administrator may open (a town officer gets 404 in their own town too); contracts
 # are kept by the town offices too (their own town's), so their pages are not here
@@ -111,9 +112,13 @@ def rectification_linked(supervision_data, rectification_data, personas):
     from landcycle.rectification.services.edit import task_links_update
     from landcycle.rectification.services.ledger import task_create
     from landcycle.rectification.services.progress import progress_submit, task_close
+    from landcycle.supervision.services.warnings import warning_verify
 
     for code, who in ((XINPU, "xinpu"), (QIAOTOU, "qiaotou")):
         d = rectification_data[code]
+        photo = SimpleUploadedFile(f"{code}.jpg", b"\xff\xd8\xff\xe0" + code.encode())
+        warning_verify(actor=personas[who], warning=d["warning"], confirmed=False, reason="异议", files=[photo])
+        d["warning_evidence"] = d["warning"].evidence.get()
         d["task"] = task_links_update(
             actor=personas[who],
             task=d["task"],

@@ -50,7 +50,7 @@ def test_town_officer_home_and_a_task(page, live_server, supervision_data, recti
     assert "已全部报送，等待审核" in _section(page, "对账报送").inner_text()
     contracts = _section(page, "合同约定日期临近或已过")
     assert contracts.locator("li.tone-red").count() == 1 and "已逾期 890 天" in contracts.inner_text()
-    assert _section(page, "待处理的预警").locator("li").count() >= 1
+    assert _section(page, "待核实、待处置的预警").locator("li").count() >= 1
     _shots(page, "town-officer")
 
     _section(page, "临近时限或逾期的整改任务").locator("li a").first.click()

@@ -398,7 +398,7 @@ NOT_FORMS = {  # url name -> why it has no date or number field of its own
     "ledger_import_new": "a file and a choice of kind; the importers are fuzzed in test_fuzz_importers.py",
     "import_batch_confirm": "a button",
     "evaluation_run_detail": "actions and notes (text)",
-    "warning_detail": "actions: assign (a user), acknowledge and close (text)",
+    "warning_detail": "actions: verify, handle (a user, a date checked by the service), progress, accept, close (text)",
 }
 WRITE_SUFFIXES = (
     "_create",

@@ -146,7 +146,7 @@ def test_rectification_ledger_csv_and_warning_board_csv(client, supervision_data
 
     task = rectification_data[XINPU]["task"]
     Task.objects.filter(pk=task.pk).update(title='=HYPERLINK("http://x","整改")', measures="@SUM(A1)", person="-1+2")
-    Warning.objects.filter(town__code=XINPU).update(reason_zh="=1+1 逾期")
+    Warning.objects.filter(town__code=XINPU).update(reason_zh="=1+1 逾期", subject_label="=2+2 对象")
     client.force_login(personas["supervisor"])
     rows = _csv_rows(_body(client.get(reverse("rectification_ledger"), {"export": "csv"})))
     _no_live_cell(rows)
@@ -157,7 +157,7 @@ def test_rectification_ledger_csv_and_warning_board_csv(client, supervision_data
     client.force_login(personas["admin"])
     rows = _csv_rows(_body(client.get(reverse("warning_board"), {"export": "csv"})))
     _no_live_cell(rows)
-    assert any("'=1+1 逾期" in r for r in rows)
+    assert any("'=2+2 对象" in r for r in rows)  # the board's subject cell (reasons are written inside a list)
 
 
 def test_supervision_report_never_writes_a_formula():

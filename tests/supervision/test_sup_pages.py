@@ -28,10 +28,10 @@ def test_board_shows_kpis_filters_and_only_the_officers_town(client, supervision
     assert mine["contract"].number in html and other["contract"].number not in html
     assert other["owner"].name not in html and "重新计算预警" not in html  # officers do not refresh
     for query in (f"?town={QIAOTOU}", f"?park={other['park'].pk}", f"?q={other['contract'].number}"):
-        rows = client.get(reverse("warning_board") + query).context["page_obj"].object_list
-        assert {w.town.code for w in rows} <= {XINPU}, query
-    page = client.get(reverse("warning_board")).context["page_obj"]
-    assert {w.town.code for w in page.object_list} == {XINPU}
+        rows = client.get(reverse("warning_board") + query).context["rows"]
+        assert {r["town_code"] for r in rows} <= {XINPU}, query
+    rows = client.get(reverse("warning_board")).context["rows"]
+    assert {r["town_code"] for r in rows} == {XINPU}
     csv = _body(client.get(reverse("warning_board") + "?export=csv"))
     assert mine["contract"].number in csv and other["contract"].number not in csv
 
@@ -99,17 +99,20 @@ def test_admin_refreshes_from_the_board_and_others_cannot(client, supervision_da
 def test_warning_actions_by_post(client, supervision_data, personas):
     w = supervision_data[XINPU]["warning"]
     url = reverse("warning_detail", args=[w.pk])
+    client.force_login(personas["leader"])
+    assert client.post(url, {"action": "verify", "answer": "confirm"}).status_code == 404
     client.force_login(personas["xinpu"])
-    assert client.post(url, {"action": "acknowledge"}).status_code == 404
-    client.force_login(personas["admin"])
-    client.post(url, {"action": "acknowledge", "note": "已通知"})
-    client.post(url, {"action": "assign", "assignee": personas["xinpu"].pk})
-    resp = client.post(url, {"action": "close", "reason": ""})
-    assert resp.status_code == 200 and "仍在触发" in _body(resp)  # refused, shown on the page
+    assert client.post(url, {"action": "accept"}).status_code == 404  # the county's step: not the town's
+    client.post(url, {"action": "verify", "answer": "confirm", "reason": "现场核实属实"})
+    resp = client.post(url, {"action": "handle", "measures": "", "assignee": personas["xinpu"].pk, "due": "2027-06-30"})
+    assert resp.status_code == 200 and "请填写处置措施" in _body(resp)  # refused, shown on the page
     w.refresh_from_db()
-    assert (w.status, w.assignee) == ("acknowledged", personas["xinpu"])
+    assert w.status == "confirmed"
+    client.force_login(personas["admin"])
+    resp = client.post(url, {"action": "close", "reason": ""})
+    assert resp.status_code == 200 and "仍在触发" in _body(resp)
     html = _body(client.get(url))
-    assert "确认" in html and "指派给" in html and "自动复核" in html
+    assert "核实属实" in html and "自动复核" in html and "completion.overdue" not in html
 
 
 def test_bad_contract_form_is_refused_bilingually_and_writes_nothing(client, supervision_data, personas):
@@ -174,12 +177,13 @@ def test_an_off_site_next_on_the_warning_actions_is_refused(client, supervision_
     w = supervision_data[XINPU]["warning"]
     url = reverse("warning_detail", args=[w.pk])
     client.force_login(personas["admin"])
-    resp = client.post(url, {"action": "acknowledge", "note": "已通知", "next": nxt})
-    assert resp.status_code == 302 and resp["Location"] == url
-    resp = client.post(url, {"action": "assign", "assignee": personas["xinpu"].pk, "next": nxt})
+    resp = client.post(url, {"action": "verify", "answer": "confirm", "next": nxt})
     assert resp.status_code == 302 and resp["Location"] == url
     resp = client.post(reverse("warning_board"), {"as_of": "2026-11-30", "next": nxt})
     assert resp.status_code == 302 and resp["Location"] == reverse("warning_board")
     board = reverse("warning_board") + "?colour=red"
-    resp = client.post(url, {"action": "assign", "assignee": personas["admin"].pk, "next": board})
+    resp = client.post(
+        url,
+        {"action": "handle", "measures": "约谈", "assignee": personas["xinpu"].pk, "due": "2027-06-30", "next": board},
+    )
     assert resp.status_code == 302 and resp["Location"] == board  # a next on this site is followed

@@ -357,7 +357,7 @@ def test_a_county_policy_file(town, tmp_path):
     text = resources.files("landcycle.policies").joinpath("warnings.toml").read_text("utf-8")
     policy = tmp_path / "county.toml"
     policy.write_text(
-        text.replace('version = "2026.1"', 'version = "330282.1"').replace("fee_share = 0.20", "fee_share = 0.10"),
+        text.replace('version = "2026.2"', 'version = "330282.1"').replace("fee_share = 0.20", "fee_share = 0.10"),
         "utf-8",
     )
     out = tmp_path / "o.json"

@@ -22,7 +22,7 @@ def shipped() -> dict:
 
 def test_shipped_defaults_are_the_rules_of_domain_3_and_4():
     p = POLICY
-    assert p.name == "warnings" and p.version == "2026.1" and len(p.hash) == 16
+    assert p.name == "warnings" and p.version == "2026.2" and len(p.hash) == 16
     assert (p.idle_land.idle_after_years, p.idle_land.take_back_after_years, p.idle_land.fee_share) == (
         1,
         2,

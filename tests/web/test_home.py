@@ -68,7 +68,7 @@ def test_town_officer_sees_the_work_of_their_town_only(client, personas, county_
     assert s["对账报送"]["total"] == 0  # nothing left to report
     assert "已全部报送" in round_item["text"] and round_item["url"] == reverse("round_detail", args=[xinpu["round"].pk])
     # warnings waiting for an answer: the town's contract's, none of the other town's
-    warnings = s["待处理的预警"]
+    warnings = s["待核实、待处置的预警"]
     assert warnings["total"] >= 1
     assert all(xinpu["contract"].number in i["text"] or "慈溪市新浦镇" in i["text"] for i in warnings["items"])
     assert reverse("warning_detail", args=[xinpu["warning"].pk]) in html
@@ -131,7 +131,7 @@ def test_county_admin_sees_open_work_by_town(client, personas, county_data):
     table = client.get(reverse("home")).context["town_table"]
     rows = {r["town"].code: r for r in table["rows"]}
     assert set(rows) >= {XINPU, QIAOTOU}
-    red, yellow, overdue, missing, late = rows[XINPU]["cells"]
+    red, yellow, _verify_late, overdue, missing, late = rows[XINPU]["cells"]
     assert red["n"] >= 1 and f"town={XINPU}" in red["url"] and "colour=red" in red["url"]
     assert late["n"] == 1 and late["url"] == reverse("contract_list") + f"?town={XINPU}"
     assert overdue["n"] == 0 and missing["n"] == 0

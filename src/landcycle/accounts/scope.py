@@ -32,7 +32,8 @@ class Area(StrEnum):
     REGISTRY = "registry"  # parks, parcels, enterprises, occupancy
     CONTRACTS = "contracts"  # land supply contracts and what is recorded about them
     EVALUATION = "evaluation"  # yearly per-mu evaluation: runs, facts, policies
-    SUPERVISION = "supervision"  # warnings and the whole warnings refresh
+    SUPERVISION = "supervision"  # warnings and the whole warnings refresh; at county level: accepting their handling
+    WARNING_ANSWER = "warning_answer"  # a town's answer to its warnings: verify (核实) and handle (处置)
     RECTIFICATION = "rectification"  # the rectification ledger: inspections, tasks, rounds, close-outs
     RECTIFICATION_UPDATE = "rectification_update"  # progress reports on a town's own tasks
     LEDGERS = "ledgers"  # the import pages
@@ -49,6 +50,7 @@ WRITE_AREAS: dict[str, frozenset[Area]] = {
             Area.CONTRACTS,
             Area.EVALUATION,
             Area.SUPERVISION,
+            Area.WARNING_ANSWER,
             Area.ADMISSION,
             Area.EXITS,
             Area.RANKING,
@@ -57,7 +59,15 @@ WRITE_AREAS: dict[str, frozenset[Area]] = {
     ),
     Role.CITY_ANALYST: frozenset({Area.EVALUATION, Area.RANKING}),
     Role.TOWN_OFFICER: frozenset(
-        {Area.REGISTRY, Area.CONTRACTS, Area.EXITS, Area.ADMISSION, Area.LEDGERS, Area.RECTIFICATION_UPDATE}
+        {
+            Area.REGISTRY,
+            Area.CONTRACTS,
+            Area.EXITS,
+            Area.ADMISSION,
+            Area.LEDGERS,
+            Area.RECTIFICATION_UPDATE,
+            Area.WARNING_ANSWER,
+        }
     ),
     Role.SUPERVISOR: frozenset({Area.RECTIFICATION}),
     Role.LEADER: frozenset(),

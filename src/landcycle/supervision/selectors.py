@@ -13,7 +13,8 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from landcycle.accounts.scope import scoped
+from landcycle.accounts.models import User
+from landcycle.accounts.scope import WRITE_AREAS, Area, in_scope, scoped
 from landcycle.kit.listing import Filter, Listing, ListQuery, choice_list
 from landcycle.registry.models import Occupancy
 from landcycle.registry.selectors import active_q, town_choices
@@ -125,20 +126,36 @@ def last_checked(user) -> dt.date | None:
 
 
 def colour_counts(qs) -> dict[str, int]:
-    """Warnings still to be dealt with by colour (closed ones apart), and closed ones."""
+    """Warnings still to be dealt with by colour (closed ones apart), those verified and in handling
+    (``acknowledged``: confirmed, handling or submitted, still firing), and closed ones."""
     rows = qs.order_by().values_list("status", "colour").annotate(n=Count("id"))
     out = Counter()
+    in_hand = {Warning.Status.CONFIRMED, Warning.Status.HANDLING, Warning.Status.SUBMITTED}
     for status, colour, n in rows:
         out["closed" if status == Warning.Status.CLOSED else colour] += n
-        if status == Warning.Status.ACKNOWLEDGED and colour != "green":
+        if status in in_hand and colour != "green":
             out["acknowledged"] += n
     return {k: out.get(k, 0) for k in ("red", "yellow", "green", "blue", "grey", "acknowledged", "closed")}
+
+
+def state_counts(qs) -> dict[str, int]:
+    """Warnings by handling state (处置状态), and ``overdue``: open ones past their verification date. One query."""
+    today = timezone.localdate()
+    out = Counter()
+    for status, overdue, n in (
+        qs.order_by()
+        .values_list("status")
+        .annotate(o=Count("id", filter=Q(verify_due__lt=today, status=Warning.Status.OPEN)), n=Count("id"))
+    ):
+        out[status] += n
+        out["overdue"] += overdue
+    return {k: out.get(k, 0) for k in (*Warning.Status.values, "overdue")}
 
 
 def subject_warnings(subject_type: str, subject_id: int):
     return (
         Warning.objects.filter(subject_type=subject_type, subject_id=subject_id)
-        .select_related("assignee", "closed_by", "acknowledged_by")
+        .select_related("assignee", "closed_by", "verified_by")
         .prefetch_related("events")
     )
 
@@ -303,26 +320,80 @@ MILESTONES = (  # (milestone, agreed field, actual fields that mark it reached: 
 )
 
 
+ANSWER_STATES = (Warning.Status.OPEN, Warning.Status.CONFIRMED, Warning.Status.HANDLING)
+DECIDE_STATES = (Warning.Status.SUBMITTED, Warning.Status.DISPUTED)
+
+
 def warnings_waiting(user) -> QuerySet:
-    """Red and yellow warnings in scope nobody has answered yet (status 待处理), worst first."""
+    """Warnings in scope waiting for the town's answer: to verify (待核实; rank > 0 — red and yellow), or to
+    handle (已核实待处置, 处置中). Overdue verifications first, then to verify by due date, then to handle; worst
+    colour first within each."""
     return (
-        warnings_in_scope(user).filter(status=Warning.Status.OPEN, rank__gt=0).order_by("-rank", "-last_changed", "pk")
+        warnings_in_scope(user)
+        .filter(Q(status=Warning.Status.OPEN, rank__gt=0) | Q(status__in=ANSWER_STATES[1:]))
+        .select_related("town")
+        .annotate(
+            step=Case(
+                When(status=Warning.Status.OPEN, then=Value(0)),
+                When(status=Warning.Status.CONFIRMED, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("step", "verify_due", "-rank", "handling_due", "pk")
+    )
+
+
+def warnings_to_decide(user) -> QuerySet:
+    """What waits for the county: handling submitted for acceptance (待验收) and disputes to decide (异议待裁定),
+    oldest answer first."""
+    return (
+        warnings_in_scope(user)
+        .filter(status__in=DECIDE_STATES)
+        .select_related("town")
+        .annotate(last_answer=Max("events__at"))
+        .order_by("last_answer", "pk")
     )
 
 
 def warning_counts_by_town(user) -> dict[int, dict[str, int]]:
-    """Per town id: warnings not closed, by colour (one query)."""
+    """Per town id: subjects (contracts, enterprises, parcels) with a warning not closed, by their worst colour —
+    the rows the board lists for ``?town=…&colour=…`` — and, under ``verify_overdue``, ``to_decide``, warnings
+    not verified by their due date and waiting for the county. Two queries."""
+    today = timezone.localdate()
     out: dict[int, dict[str, int]] = defaultdict(Counter)
-    rows = (
-        warnings_in_scope(user)
-        .exclude(status=Warning.Status.CLOSED)
-        .order_by()
-        .values_list("town_id", "colour")
-        .annotate(n=Count("id"))
+    live = warnings_in_scope(user).exclude(status=Warning.Status.CLOSED).order_by()
+    severity = Case(
+        When(colour="red", then=Value(4)),
+        When(colour="yellow", then=Value(3)),
+        When(colour="grey", then=Value(2)),
+        When(colour="blue", then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
     )
-    for town_id, colour, n in rows:
-        out[town_id][colour] += n
+    subjects = live.values("subject_type", "subject_id").annotate(t=Max("town_id"), worst=Max(severity))
+    names = {4: "red", 3: "yellow", 2: "grey", 1: "blue", 0: "green"}
+    for g in subjects.iterator():
+        out[g["t"]][names[g["worst"] or 0]] += 1
+    for town_id, overdue, decide in live.values_list("town_id").annotate(
+        o=Count("id", filter=Q(status=Warning.Status.OPEN, verify_due__lt=today)),
+        d=Count("id", filter=Q(status__in=DECIDE_STATES)),
+    ):
+        out[town_id]["verify_overdue"] += overdue
+        out[town_id]["to_decide"] += decide
     return dict(out)
+
+
+def warning_answerers(warning: Warning) -> list:
+    """Who can be made responsible for a warning (责任人): active users who can act on its town's warnings
+    (its officers, county administrators) — not the read-only leader or supervisor."""
+    roles = [role for role, areas in WRITE_AREAS.items() if Area.WARNING_ANSWER in areas]
+    users = (
+        User.objects.filter(Q(role__in=roles) | Q(is_superuser=True), is_active=True, region__isnull=False)
+        .select_related("region")
+        .order_by("-region__code", "username")
+    )
+    return [u for u in users if in_scope(u, warning.town)]
 
 
 def contract_dates_due(user, as_of: dt.date, days: int = 30) -> list[dict]:

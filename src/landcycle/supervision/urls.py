@@ -14,5 +14,6 @@ urlpatterns = [
     path("contracts/<int:pk>/delays/new/", edit.delay_create, name="delay_create"),
     path("warnings/", warnings.warning_board, name="warning_board"),
     path("warnings/<int:pk>/", warnings.warning_detail, name="warning_detail"),
+    path("warnings/evidence/<int:pk>/", warnings.evidence_download, name="warning_evidence"),
     path("towns/<int:pk>/", warnings.town_detail, name="town_detail"),
 ]

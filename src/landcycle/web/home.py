@@ -29,8 +29,14 @@ from landcycle.rectification.selectors import (
     tasks_ready_to_close,
 )
 from landcycle.registry.selectors import town_overview, towns_in_scope
+from landcycle.supervision.labels import rule_label
 from landcycle.supervision.models import Extension, Warning
-from landcycle.supervision.selectors import contract_dates_due, warning_counts_by_town, warnings_waiting
+from landcycle.supervision.selectors import (
+    contract_dates_due,
+    warning_counts_by_town,
+    warnings_to_decide,
+    warnings_waiting,
+)
 
 SHOWN = 8  # items listed per section; the section's link leads to all of them
 SOON_DAYS = 30  # "near": a deadline or agreed date within this many days
@@ -91,25 +97,54 @@ def _round_section(user: User, as_of: dt.date) -> dict:
     return _section(_("对账报送"), items, missing, _url("round_list"), _("当前没有需要报送的对账事项。"), more=False)
 
 
-def _warning_section(user: User) -> dict:
+def _warning_section(user: User, as_of: dt.date) -> dict:
+    """Warnings waiting for the town's answer: to verify (by their due date) or to handle."""
     waiting = warnings_waiting(user)
     total = waiting.count()
+    items = []
+    for w in waiting[:SHOWN]:
+        if w.status == Warning.Status.OPEN and w.verify_due:
+            state, tone = _when(w.verify_due, as_of)
+            step = _("待核实，期限 %(due)s，%(state)s") % {"due": w.verify_due.isoformat(), "state": state}
+        else:
+            step, tone = w.get_status_display(), ""
+        text = _("%(subject)s：%(reason)s（%(step)s）") % {
+            "subject": w.subject_label,
+            "reason": _in_language(w.reason_zh, w.reason_en),
+            "step": step,
+        }
+        items.append(_item(text, w.get_colour_display(), reverse("warning_detail", args=[w.pk]), tone or w.colour))
+    return _section(
+        _("待核实、待处置的预警"),
+        items,
+        total,
+        _url("warning_board", status="active"),
+        _("没有等待本镇街核实或处置的预警。"),
+    )
+
+
+def _decide_section(user: User) -> dict:
+    """For the county: handling waiting for acceptance and disputes to decide."""
+    waiting = warnings_to_decide(user)
     items = [
         _item(
-            _("%(subject)s：%(reason)s")
-            % {"subject": w.subject_label, "reason": _in_language(w.reason_zh, w.reason_en)},
-            w.get_colour_display(),
+            (
+                _("%(town)s申请办结：%(subject)s（%(rule)s）")
+                if w.status == Warning.Status.SUBMITTED
+                else _("%(town)s提出异议：%(subject)s（%(rule)s）")
+            )
+            % {"town": w.town.name, "subject": w.subject_label, "rule": rule_label(w.rule)},
+            w.get_status_display(),
             reverse("warning_detail", args=[w.pk]),
-            "red" if w.colour == Warning.Colour.RED else "yellow",
         )
         for w in waiting[:SHOWN]
     ]
     return _section(
-        _("待处理的预警"),
+        _("待验收、待裁定的预警"),
         items,
-        total,
-        _url("warning_board", status=Warning.Status.OPEN),
-        _("没有待处理的红、黄预警。"),
+        waiting.count(),
+        _url("warning_board", status=Warning.Status.SUBMITTED),
+        _("没有待验收的处置或待裁定的异议。"),
     )
 
 
@@ -162,7 +197,7 @@ def _town_officer(user: User, as_of: dt.date) -> dict:
     return {
         "sections": [
             _round_section(user, as_of),
-            _warning_section(user),
+            _warning_section(user, as_of),
             _task_section(user, as_of, _("临近时限或逾期的整改任务")),
             _contract_section(user, as_of),
         ]
@@ -259,15 +294,19 @@ def _county_admin(user: User, as_of: dt.date) -> dict:
         cells = [
             _cell(w.get("red", 0), _url("warning_board", town=t.code, colour="red", status="active"), "red"),
             _cell(w.get("yellow", 0), _url("warning_board", town=t.code, colour="yellow", status="active"), "yellow"),
+            _cell(w.get("verify_overdue", 0), _url("warning_board", town=t.code, status="overdue"), "red"),
             _cell(k.get("overdue_tasks", 0), _url("rectification_ledger", town=t.code, status="overdue"), "red"),
             _cell(k.get("missing_reports", 0), round_url, "yellow"),
             _cell(late.get(t.pk, 0), _url("contract_list", town=t.code), "red"),
         ]
         rows.append({"town": t, "cells": cells, "busy": any(c["n"] for c in cells)})
     rows.sort(key=lambda r: (not r["busy"], r["town"].code))
-    heads = [_("红色预警"), _("黄色预警"), _("逾期整改任务"), _("本轮未报送"), _("合同约定日期已过")]
+    heads = [_("红色预警"), _("黄色预警"), _("预警核实逾期"), _("逾期整改任务"), _("本轮未报送"), _("合同约定日期已过")]
     totals = [sum(r["cells"][i]["n"] for r in rows) for i in range(len(heads))]
-    return {"town_table": {"title": _("各镇街待办"), "heads": heads, "rows": rows, "totals": totals}}
+    return {
+        "sections": [_decide_section(user)],
+        "town_table": {"title": _("各镇街待办"), "heads": heads, "rows": rows, "totals": totals},
+    }
 
 
 def _leader(user: User, as_of: dt.date) -> dict:

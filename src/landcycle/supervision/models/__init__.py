@@ -3,6 +3,15 @@
 (``warnings.py``)."""
 
 from .contracts import Commitment, Contract, ContractParcel, Extension, GovernmentDelay
-from .warnings import Warning, WarningEvent
+from .warnings import Warning, WarningEvent, WarningEvidence
 
-__all__ = ["Commitment", "Contract", "ContractParcel", "Extension", "GovernmentDelay", "Warning", "WarningEvent"]
+__all__ = [
+    "Commitment",
+    "Contract",
+    "ContractParcel",
+    "Extension",
+    "GovernmentDelay",
+    "Warning",
+    "WarningEvent",
+    "WarningEvidence",
+]

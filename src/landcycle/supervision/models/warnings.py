@@ -2,8 +2,16 @@
 
 A warning's colour, reason and figures are what its rule said at the last refresh (``checked_on``).
 Green means the rule no longer fires: the warning is kept, with its history, until someone closes it
-(销号). Its status (open / acknowledged / closed), assignee and every colour change are recorded in
-``WarningEvent`` rows and in the audit log.
+(销号). Its handling state (处置状态, ``status``) follows the answer workflow (DOMAIN §10, docs/warnings.md):
+
+    open 待核实 ──verify──▶ confirmed 待处置 ──handle──▶ handling 处置中 ──submit──▶ submitted 待验收
+      │                          ▲                         ▲                          │ accept
+      └─dispute─▶ disputed 异议待裁定 ─reject─┘                 └──────send back─────────┤
+                     │ accept                                                         ▼
+                     └────────────────────────────────────────────────────────▶ closed 已办结
+
+Every step, every colour change and every reopening is a ``WarningEvent`` row and an audit row; evidence files
+(photos, PDF) are ``WarningEvidence`` rows.
 """
 
 from __future__ import annotations
@@ -31,9 +39,20 @@ class Warning(models.Model):
         GREY = "grey", _("未能判定")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("待处理")
-        ACKNOWLEDGED = "acknowledged", _("已确认")
-        CLOSED = "closed", _("已销号")
+        OPEN = "open", _("待核实")
+        DISPUTED = "disputed", _("异议待裁定")
+        CONFIRMED = "confirmed", _("已核实待处置")
+        HANDLING = "handling", _("处置中")
+        SUBMITTED = "submitted", _("处置待验收")
+        CLOSED = "closed", _("已办结")
+
+    class Closure(models.TextChoices):
+        """How a warning was closed: only an accepted handling reopens when its cause is still there."""
+
+        RESOLVED = "resolved", _("规则不再触发，销号")
+        ACCEPTED = "accepted", _("处置验收办结")
+        DISPUTE = "dispute", _("异议成立，不属问题")
+        EXCEPTION = "exception", _("例外销号")
 
     subject_type = models.CharField(_("对象类型"), max_length=20, choices=SubjectType.choices)
     subject_id = models.PositiveBigIntegerField(_("对象ID"))
@@ -92,6 +111,22 @@ class Warning(models.Model):
     closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
     closed_reason = models.CharField(_("销号说明"), max_length=500, blank=True)
     closed_exception = models.BooleanField(_("例外销号"), default=False)
+    closure = models.CharField(_("办结方式"), max_length=10, choices=Closure.choices, blank=True)
+    # the answer (预警处置): verification due, what the town said, and its handling
+    opened_on = models.DateField(_("本轮预警日期"), null=True, blank=True)  # raised or last reopened
+    verify_due = models.DateField(_("核实期限"), null=True, blank=True)
+    verified_on = models.DateField(_("核实日期"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("核实人"),
+    )
+    dispute_reason = models.TextField(_("异议理由"), blank=True)
+    measures = models.TextField(_("处置措施"), blank=True)
+    handling_due = models.DateField(_("处置期限"), null=True, blank=True)
 
     scope_path = "town"
 
@@ -102,7 +137,11 @@ class Warning(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["subject_type", "subject_id", "rule"], name="uniq_warning_subject_rule")
         ]
-        indexes = [models.Index(fields=["subject_type", "subject_id"]), models.Index(fields=["status", "rank"])]
+        indexes = [
+            models.Index(fields=["subject_type", "subject_id"]),
+            models.Index(fields=["status", "rank"]),
+            models.Index(fields=["status", "verify_due"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject_label} · {self.rule}"[:200]
@@ -112,13 +151,31 @@ class Warning(models.Model):
         """Still calls for attention: not closed and its rule fires."""
         return self.status != self.Status.CLOSED and self.colour != self.Colour.GREEN
 
+    @property
+    def verify_overdue(self) -> bool:
+        """Not verified by its due date (核实逾期), as of today."""
+        from django.utils import timezone  # noqa: PLC0415 -- a property read on pages only
+
+        return (
+            self.status == self.Status.OPEN and self.verify_due is not None and self.verify_due < timezone.localdate()
+        )
+
 
 class WarningEvent(models.Model):
     """One line of a warning's history: a colour change (by a refresh), or an action by a person."""
 
     class Kind(models.TextChoices):
         COLOUR = "colour", _("颜色变化")
-        ACKNOWLEDGE = "acknowledge", _("确认")
+        ACKNOWLEDGE = "acknowledge", _("确认")  # before the answer workflow: now "verify"
+        VERIFY = "verify", _("核实属实")
+        DISPUTE = "dispute", _("提出异议")
+        DISPUTE_OK = "dispute_ok", _("异议成立")
+        DISPUTE_NO = "dispute_no", _("异议不成立")
+        HANDLE = "handle", _("处置措施")
+        PROGRESS = "progress", _("处置进展")
+        SUBMIT = "submit", _("申请办结")
+        ACCEPT = "accept", _("验收办结")
+        SEND_BACK = "send_back", _("退回重新处置")
         ASSIGN = "assign", _("指派")
         CLOSE = "close", _("销号")
         REOPEN = "reopen", _("重新打开")
@@ -150,3 +207,33 @@ class WarningEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.warning_id} {self.kind} {self.from_colour}->{self.to_colour}"
+
+
+class WarningEvidence(models.Model):
+    """One evidence file of a warning's answer (佐证材料: a photo from the site, a PDF), stored under
+    ``UPLOADS_DIR/warning-evidence/`` by its SHA-256 (``path`` relative to ``UPLOADS_DIR``). Downloadable only
+    through ``access`` (404 outside the user's scope)."""
+
+    warning = models.ForeignKey(Warning, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("预警"))
+    event = models.ForeignKey(
+        WarningEvent, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("预警记录")
+    )
+    name = models.CharField(_("文件名"), max_length=200)
+    extension = models.CharField(_("类型"), max_length=10)
+    size = models.PositiveBigIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    path = models.CharField(_("存储路径"), max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("上传人")
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    scope_path = "warning__town"
+
+    class Meta:
+        ordering = ["warning", "pk"]
+        verbose_name = _("预警佐证材料")
+        verbose_name_plural = _("预警佐证材料")
+
+    def __str__(self) -> str:
+        return self.name

@@ -5,7 +5,12 @@ that fires has one warning row (subject, rule). Decisions, documented in docs/po
 
 - a new finding raises a warning (status open) with a history event and an audit row ``warning.raise``;
 - a change of colour writes a history event and an audit row ``warning.colour``; a colour that gets
-  worse reopens an acknowledged or closed warning (event ``reopen``);
+  worse reopens a warning in any handling state (event ``reopen``: the town verifies it again);
+- a warning closed by accepting its handling (办结) whose cause is still there (yellow or red) at a refresh on or
+  after the day it was closed reopens (event ``reopen``, audit row ``warning.reopen``); one closed as not a problem
+  (dispute accepted) or as a recorded exception stays closed unless its colour gets worse;
+- a warning raised or reopened is to be verified within ``[handling] verify_working_days`` working days
+  (``verify_due``);
 - a warning whose rule no longer fires turns green (same event and audit row); it is kept with its
   history until someone closes it (销号) — green means "the rule is satisfied now";
 - the reason and figures follow the rules on every refresh (days overdue grow) without an event: they
@@ -37,6 +42,7 @@ from landcycle.rules.supervision import Finding
 from landcycle.rules.supervision.serialise import plain
 
 from ..convert import policy as current_policy
+from ..deadlines import verify_due
 from ..models import Warning, WarningEvent
 from ..models.warnings import RANK
 from ..subjects import CONTRACT, Findings, contract_findings, enterprise_findings
@@ -60,6 +66,9 @@ TRACKED = (
     "policy_version",
     "status",
     "last_changed",
+    "opened_on",
+    "verify_due",
+    "verified_on",
 )
 
 
@@ -71,7 +80,7 @@ class RefreshResult:
     raised: int = 0
     changed: int = 0
     turned_green: int = 0
-    reopened: int = 0
+    reopened: int = 0  # by a worse colour, or a handled warning whose cause is still there
     updated: int = 0
     unchanged: int = 0
     events: int = 0
@@ -161,6 +170,9 @@ def warnings_refresh(*, actor, as_of: dt.date, contract_ids=None, enterprises: b
     now = timezone.now()
     name = REFRESH
     events, changed, updated, audit_changed = [], [], [], []
+    reopened: set[int] = set()
+    opened_due = verify_due(as_of)
+    audit_reopened: list = []
     for w in existing.order_by("pk").iterator(chunk_size=2000):
         key = (w.subject_type, w.subject_id)
         if key not in found.checked:
@@ -168,6 +180,7 @@ def warnings_refresh(*, actor, as_of: dt.date, contract_ids=None, enterprises: b
         f = found.found.pop((w.subject_type, w.subject_id, w.rule), None)
         subject = found.subjects.get(key)
         new = _values(f, subject, as_of, policy.version) if f else _green(w, subject, as_of, policy.version)
+        new["_due"] = opened_due
         before = _snap(w)
         colour_changed = new.get("colour", w.colour) != w.colour
         if colour_changed:
@@ -188,30 +201,33 @@ def warnings_refresh(*, actor, as_of: dt.date, contract_ids=None, enterprises: b
                 )
             )
             if worse and w.status != Warning.Status.OPEN:
-                new["status"] = Warning.Status.OPEN
                 events.append(
-                    WarningEvent(
-                        warning=w,
-                        kind=WarningEvent.Kind.REOPEN,
-                        at=now,
-                        as_of=as_of,
-                        from_colour=w.colour,
-                        to_colour=new["colour"],
-                        reason_zh="颜色加重，预警重新打开",
-                        reason_en="the colour got worse: reopened",
-                        actor=_user(actor),
-                        actor_name=name,
-                    )
+                    _reopen(w, new, as_of, now, actor, ("颜色加重，预警重新打开", "the colour got worse: reopened"))
                 )
-                result.reopened += 1
+                reopened.add(w.pk)
             result.changed += 1
             result.turned_green += new["colour"] == "green"
+        elif _cause_remains(w, new, as_of):
+            events.append(
+                _reopen(
+                    w,
+                    new,
+                    as_of,
+                    now,
+                    actor,
+                    ("复核时问题仍然存在，已办结的预警重新打开", "the cause is still there at the refresh: reopened"),
+                )
+            )
+            reopened.add(w.pk)
+        new.pop("_due")
         if any(getattr(w, k) != v for k, v in new.items()):
             for k, v in new.items():
                 setattr(w, k, v)
             (changed if colour_changed else updated).append(w)
             if colour_changed:
                 audit_changed.append((w, before, _snap(w)))
+            elif w.pk in reopened:
+                audit_reopened.append((w, before, _snap(w)))
         else:
             result.unchanged += 1
     created = []
@@ -225,6 +241,8 @@ def warnings_refresh(*, actor, as_of: dt.date, contract_ids=None, enterprises: b
                 first_raised=as_of,
                 last_changed=as_of,
                 status=Warning.Status.OPEN,
+                opened_on=as_of,
+                verify_due=opened_due,
                 **_values(f, subject, as_of, policy.version),
             )
         )
@@ -254,9 +272,40 @@ def warnings_refresh(*, actor, as_of: dt.date, contract_ids=None, enterprises: b
     result.audit_entries += audit_record_many(
         actor=actor, action="warning.colour", items=audit_changed, region_code_of=code_of
     )
+    result.audit_entries += audit_record_many(
+        actor=actor, action="warning.reopen", items=audit_reopened, region_code_of=code_of
+    )
     result.raised, result.updated, result.events = len(created), len(updated), len(events)
+    result.reopened = len(reopened)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _cause_remains(w: Warning, new: dict, as_of: dt.date) -> bool:
+    """A warning closed by accepting its handling whose rule still fires (yellow or red) on a refresh not
+    before the day it was closed."""
+    if w.status != Warning.Status.CLOSED or w.closure != Warning.Closure.ACCEPTED:
+        return False
+    closed_on = timezone.localdate(w.closed_at) if w.closed_at else None
+    return RANK[new.get("colour", w.colour)] > 0 and (closed_on is None or as_of >= closed_on)
+
+
+def _reopen(w: Warning, new: dict, as_of: dt.date, now, actor, text: tuple[str, str]) -> WarningEvent:
+    """Back to the town: open, to be verified again within the policy's working days."""
+    new.update(status=Warning.Status.OPEN, opened_on=as_of, verify_due=new["_due"], verified_on=None)
+    colour = new.get("colour", w.colour)
+    return WarningEvent(
+        warning=w,
+        kind=WarningEvent.Kind.REOPEN,
+        at=now,
+        as_of=as_of,
+        from_colour=w.colour,
+        to_colour=colour,
+        reason_zh=text[0],
+        reason_en=text[1],
+        actor=_user(actor),
+        actor_name=REFRESH,
+    )
 
 
 def _user(actor):

@@ -81,3 +81,11 @@ def share(value):
         return "—"
     d = (Decimal(str(value)) * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
     return f"{fig(d)}%"
+
+
+@register.filter
+def subject_type_name(value):
+    """合同 / 企业 / 地块 for a subject type code."""
+    from landcycle.supervision.models import Warning  # noqa: PLC0415 -- tag libraries load before the models
+
+    return dict(Warning.SubjectType.choices).get(value, value)

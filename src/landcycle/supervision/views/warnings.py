@@ -1,195 +1,248 @@
-"""监管/预警: the warnings board (KPIs by colour, filters, CSV, the county administrator's refresh), one
-warning with its history and the actions on it, and a town's page with its warnings. Reads go through
+"""监管/预警: the warnings board (one row per subject, KPIs by colour and by handling state, a chart by town, filters,
+export, the county administrator's refresh), one warning with its history and the answer to it (verify, handle,
+accept: supervision.services.warnings), its evidence files, and a town's page with its warnings. Reads go through
 the user's scope (404 outside); writes through supervision.services."""
 
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db.models import Case, Count, IntegerField, Q, Value, When
-from django.http import Http404
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from landcycle.accounts.models import User
 from landcycle.accounts.redirects import safe_next
-from landcycle.accounts.scope import Area, access, can_write, in_scope, may_write_or_404, scoped
-from landcycle.kit.listing import Filter, Listing, choice_list, csv_response, kpi, wants_csv
+from landcycle.accounts.scope import Area, access, can_write, may_write_or_404, scoped
+from landcycle.kit import charts
+from landcycle.kit.listing import export_format, kpi, table_response
 from landcycle.registry.models import Park, Region
-from landcycle.registry.selectors import park_choices, town_choices
+from landcycle.registry.selectors import town_choices
 from landcycle.rules.problems import RuleError
 
-from ..labels import rule_choices, rule_label
-from ..models import Contract, Warning
+from ..board import attach_warnings, board_rows, colour_subject_counts, town_colour_counts
+from ..evidence import open_stored
+from ..labels import COLOUR_HEX, rule_label
+from ..models import Contract, Warning, WarningEvidence
 from ..refresh import warnings_refresh
-from ..selectors import colour_counts, fees_due, last_checked, priority, warnings_in_scope
-from ..services.warnings import warning_acknowledge, warning_assign, warning_close
+from ..selectors import (
+    colour_counts,
+    fees_due,
+    last_checked,
+    priority,
+    state_counts,
+    warning_answerers,
+    warnings_in_scope,
+)
+from ..services.warnings import (
+    may_answer,
+    may_decide,
+    warning_accept,
+    warning_close,
+    warning_decide_dispute,
+    warning_handle,
+    warning_progress,
+    warning_send_back,
+    warning_verify,
+)
+from ..templatetags.sv import colour_name
 
-STATUS_ACTIVE, STATUS_MINE = "active", "mine"
-
-
-def _status(qs, value, user=None):
-    if value == STATUS_ACTIVE:
-        return qs.exclude(status=Warning.Status.CLOSED)
-    if value == STATUS_MINE:
-        return qs.filter(assignee=user).exclude(status=Warning.Status.CLOSED)
-    return qs.filter(status=value)
-
-
-def _listing(request, base) -> Listing:
-    user = request.user
-    towns = town_choices(user)
-    filters = [Filter("town", _("镇街"), towns, "town__code")] if len(towns) > 1 else []  # one town: no choice
-    filters += [
-        Filter("park", _("园区"), park_choices(user, request.GET.get("town")), "park_id"),
-        Filter("rule", _("规则"), rule_choices(base.order_by().values_list("rule", flat=True).distinct()), "rule"),
-        Filter("subject", _("对象类型"), choice_list(Warning.SubjectType), "subject_type"),
-        Filter("colour", _("颜色"), choice_list(Warning.Colour), "colour"),
-        Filter(
-            "status",
-            _("处理状态"),
-            [(STATUS_ACTIVE, _("未销号")), *choice_list(Warning.Status), (STATUS_MINE, _("指派给我"))],
-            lambda qs, v: _status(qs, v, user),
-        ),
-    ]
-    return Listing(
-        request,
-        search_fields=("subject_label", "reason_zh", "reason_en"),
-        search_label=_("对象名称或原因"),
-        filters=filters,
-        sorts={
-            "colour": ("rank", "last_changed"),
-            "changed": ("last_changed",),
-            "raised": ("first_raised",),
-            "town": ("town__code", "-rank"),
-            "subject": ("subject_label",),
-            "rule": ("rule", "-rank"),
-        },
-        default_order=("closed_last", "-rank", "priority", "-last_changed", "subject_label"),
-    )
+EVIDENCE_ACCEPT = "image/*,application/pdf"
 
 
-def subject_url(w: Warning) -> str:
+def subject_url(w) -> str:
+    """The page of a warning's subject (a Warning, or a board row with subject_type and subject_id)."""
+    stype = w["subject_type"] if isinstance(w, dict) else w.subject_type
+    sid = w["subject_id"] if isinstance(w, dict) else w.subject_id
     name = {Warning.SubjectType.CONTRACT: "contract_detail", Warning.SubjectType.PARCEL: "parcel_detail"}.get(
-        w.subject_type, "enterprise_detail"
+        stype, "enterprise_detail"
     )
-    return reverse(name, args=[w.subject_id])
+    return reverse(name, args=[sid])
 
 
 def _kpis(qs) -> list[dict]:
+    """The town page's cards: warnings by colour (rule hits) and the idle-land fees."""
     counts = colour_counts(qs)
-    fees = fees_due(qs)
     return [
-        kpi(_("红色预警"), counts["red"], _("条"), note=_("未销号")) | {"tone": "red"},
-        kpi(_("黄色预警"), counts["yellow"], _("条"), note=_("未销号")) | {"tone": "yellow"},
+        kpi(_("红色预警"), counts["red"], _("条"), note=_("未办结")) | {"tone": "red"},
+        kpi(_("黄色预警"), counts["yellow"], _("条"), note=_("未办结")) | {"tone": "yellow"},
         kpi(_("已转绿待销号"), counts["green"], _("条"), note=_("规则不再触发")) | {"tone": "green"},
         kpi(_("未能判定"), counts["grey"], _("条"), note=_("日期缺失或存疑，不算绿")) | {"tone": "grey"},
-        kpi(_("到期提醒"), counts["blue"], _("条"), note=_("约定日期临近，尚未逾期")) | {"tone": "blue"},
-        kpi(_("已确认处理中"), counts["acknowledged"], _("条")),
-        kpi(_("已销号"), counts["closed"], _("条")),
-        kpi(
-            _("应征闲置费"),
-            fees["fee_wan"],
-            _("万元"),
-            places=2,
-            note=_("可无偿收回 %(n)s 宗") % {"n": fees["take_back"]},
-        ),
+        kpi(_("已核实处置中"), counts["acknowledged"], _("条")),
+        kpi(_("已办结"), counts["closed"], _("条")),
+        _fee_kpi(qs),
     ]
+
+
+def _fee_kpi(qs) -> dict:
+    fees = fees_due(qs)
+    return kpi(
+        _("应征闲置费"), fees["fee_wan"], _("万元"), places=2, note=_("可无偿收回 %(n)s 宗") % {"n": fees["take_back"]}
+    )
+
+
+def _board_kpis(user, query, qs) -> list[dict]:
+    """The board's cards: subjects (problems, not rule hits) by their worst colour, and the idle-land fees."""
+    n = colour_subject_counts(user, query)
+    unit = _("个对象")
+    return [
+        kpi(_("红色"), n["red"], unit, note=_("最重为红的合同、企业、地块")) | {"tone": "red"},
+        kpi(_("黄色"), n["yellow"], unit, note=_("最重为黄")) | {"tone": "yellow"},
+        kpi(_("未能判定"), n["grey"], unit, note=_("日期缺失或存疑，不算绿")) | {"tone": "grey"},
+        kpi(_("到期提醒"), n["blue"], unit, note=_("约定日期临近，尚未逾期")) | {"tone": "blue"},
+        kpi(_("已转绿待销号"), n["green"], unit, note=_("规则不再触发")) | {"tone": "green"},
+        _fee_kpi(qs),
+    ]
+
+
+def _state_kpis(qs, query) -> list[dict]:
+    """The handling states (处置状态) counted, each a link to the board filtered by it."""
+    counts = state_counts(qs)
+    params = {k: v for k, v in query.items() if k not in ("status", "page", "export")}
+    items = [
+        ("open", _("待核实"), counts["open"], ""),
+        ("overdue", _("核实逾期"), counts["overdue"], "red"),
+        ("disputed", _("异议待裁定"), counts["disputed"], ""),
+        ("confirmed", _("已核实待处置"), counts["confirmed"], ""),
+        ("handling", _("处置中"), counts["handling"], ""),
+        ("submitted", _("处置待验收"), counts["submitted"], ""),
+        ("closed", _("已办结"), counts["closed"], "green"),
+    ]
+    return [
+        {"state": key, "label": label, "n": n, "tone": tone, "url": "?" + urlencode({**params, "status": key})}
+        for key, label, n, tone in items
+    ]
+
+
+CHART_COLOURS = ("red", "yellow", "grey", "blue", "green")
+
+
+def _town_chart(user, query):
+    """Subjects by town, stacked by worst colour; each bar segment links to the board filtered by it."""
+    rows = town_colour_counts(user, query)
+    if len({r["town_code"] for r in rows}) < 2 and not town_choices(user)[1:]:
+        return None
+    if not rows:
+        return None
+    names = {c: str(colour_name(c)) for c in CHART_COLOURS}
+    params = {k: v for k, v in query.items() if k not in ("town", "colour", "page", "export")}
+    data = [
+        {
+            "town": r["town"],
+            "colour": names[r["colour"]],
+            "n": r["n"],
+            "href": reverse("warning_board")
+            + "?"
+            + urlencode({**params, "town": r["town_code"], "colour": r["colour"]}),
+        }
+        for r in rows
+    ]
+    present = [c for c in CHART_COLOURS if any(r["colour"] == c for r in rows)]
+    totals: dict[str, int] = {}
+    for r in rows:
+        totals[r["town"]] = totals.get(r["town"], 0) + r["n"]
+    spec = charts.bar(
+        data,
+        x="town",
+        y="n",
+        colour="colour",
+        colour_title=_("最重颜色"),
+        colours={names[c]: COLOUR_HEX[c] for c in present},
+        href="href",
+        y_title=_("预警对象（个）"),
+        horizontal=True,
+        width=560,
+        height=max(60, 20 * len(totals)),
+        sort=sorted(totals, key=lambda t: -totals[t]),
+    )
+    spec["encoding"]["x"]["axis"] = {"format": "d", "tickMinStep": 1}  # whole subjects, not 0.2 of one
+    return charts.svg(spec, label=_("各镇街预警对象，按最重颜色分段"))
 
 
 def warning_board(request):
     if request.method == "POST":
         return _refresh(request)
     user = request.user
+    board = board_rows(user, request.GET)
+    fmt = export_format(request)
+    if fmt:
+        return _export(user, board, fmt)
+    listing = board.listing
+    page = listing.page(board.groups)
+    rows = attach_warnings(user, list(page.object_list), board.closed)
+    for r in rows:
+        r["url"] = subject_url(r)
     base = warnings_in_scope(user)
-    listing = _listing(request, base)
-    qs = listing.filtered(base).annotate(
-        closed_last=Case(
-            When(status=Warning.Status.CLOSED, then=Value(1)), default=Value(0), output_field=IntegerField()
-        ),
-        priority=priority(),
-    )
-    rows = listing.ordered(qs.select_related("town", "park", "assignee"))
-    if wants_csv(request):
-        return _csv(rows)
-    page = listing.page(rows)
-    for w in page.object_list:
-        w.url = subject_url(w)
-    towns, many = [], len(town_choices(user)) > 1
-    if many:
-        towns = list(
-            base.exclude(status=Warning.Status.CLOSED)
-            .order_by()
-            .values("town_id", "town__name", "town__code")
-            .annotate(
-                red=Count("id", filter=Q(colour="red")),
-                yellow=Count("id", filter=Q(colour="yellow")),
-                green=Count("id", filter=Q(colour="green")),
-                grey=Count("id", filter=Q(colour="grey")),
-                blue=Count("id", filter=Q(colour="blue")),
-            )
-            .order_by("-red", "-yellow", "town__code")
-        )
+    town = next((f.value for f in listing.filters if f.name == "town"), "")
+    if town:
+        base = base.filter(town__code=town)
     return render(
         request,
         "supervision/warning_board.html",
         {
             "listing": listing,
             "page_obj": page,
-            "kpis": _kpis(qs),
+            "rows": rows,
+            "kpis": _board_kpis(user, request.GET, base),
+            "states": _state_kpis(base, request.GET),
+            "chart": _town_chart(user, request.GET),
             "checked": last_checked(user),
-            "towns": towns,
-            "show_town": many,
+            "show_town": len(town_choices(user)) > 1,
             "can_refresh": can_write(user, Area.SUPERVISION),
             "today": timezone.localdate(),
         },
     )
 
 
-def _csv(rows):
+def _export(user, board, fmt: str):
+    """The board's rows (one per subject, the filters and order of the page) as .xlsx or CSV."""
     en = get_language() == "en"
-    return csv_response(
-        _("三色预警"),
-        [
-            _("颜色"),
-            _("对象类型"),
-            _("对象"),
-            _("规则"),
-            _("原因"),
-            _("镇街"),
-            _("园区"),
-            _("首次预警"),
-            _("颜色变化"),
-            _("最近复核"),
-            _("处理状态"),
-            _("责任人"),
-            _("逾期天数"),
-            _("应征闲置费（万元）"),
-        ],
-        (
-            (
-                w.get_colour_display(),
-                w.get_subject_type_display(),
-                w.subject_label,
-                rule_label(w.rule),
-                (w.reason_en if en else w.reason_zh),
-                w.town.name,
-                w.park.name if w.park else "",
-                w.first_raised.isoformat(),
-                w.last_changed.isoformat(),
-                w.checked_on.isoformat(),
-                w.get_status_display(),
-                str(w.assignee or ""),
-                w.days_overdue if w.days_overdue is not None else "",
-                w.fee_wan if w.fee_wan is not None else "",
-            )
-            for w in rows.iterator(chunk_size=2000)
-        ),
-    )
+    groups = list(board.groups)
+    rows = []
+    for chunk in range(0, len(groups), 500):
+        rows += attach_warnings(user, groups[chunk : chunk + 500], board.closed)
+    header = [
+        _("最重颜色"),
+        _("对象类型"),
+        _("对象"),
+        _("镇街"),
+        _("园区"),
+        _("预警原因"),
+        _("处置状态"),
+        _("首次预警"),
+        _("预警天数"),
+        _("核实期限"),
+        _("核实逾期（条）"),
+        _("责任人"),
+    ]
+    types = dict(Warning.SubjectType.choices)
+
+    def line(r):
+        ws = r["warnings"]
+        return (
+            str(colour_name(r["colour"])),
+            str(types.get(r["subject_type"], r["subject_type"])),
+            r["label"],
+            r["town_name"],
+            r["park_name"] or "",
+            "\n".join(
+                f"[{colour_name(w.colour)}] {rule_label(w.rule)}：{w.reason_en if en else w.reason_zh}" for w in ws
+            ),
+            "；".join(f"{rule_label(w.rule)}：{w.get_status_display()}" for w in ws),
+            r["raised"].isoformat() if r["raised"] else "",
+            r["age"] if r["age"] is not None else "",
+            r["due"].isoformat() if r["due"] else "",
+            r["overdue"],
+            "、".join(sorted({str(w.assignee) for w in ws if w.assignee})),
+        )
+
+    return table_response(fmt, _("三色预警看板"), header, (line(r) for r in rows))
 
 
 def _refresh(request):
@@ -229,60 +282,105 @@ def _refresh(request):
     return redirect(safe_next(request, reverse("warning_board")))
 
 
-def _assignees(w: Warning):
-    return [
-        u
-        for u in User.objects.filter(is_active=True, region__isnull=False)
-        .select_related("region")
-        .order_by("region__code", "username")
-        if in_scope(u, w.town)
-    ]
+def _date(raw: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat((raw or "").strip())
+    except ValueError:
+        return None
+
+
+def _act(request, w: Warning) -> None:
+    """Run the posted action on ``w`` through its service (which checks role, scope and state)."""
+    user, post, files = request.user, request.POST, request.FILES.getlist("files")
+    action = post.get("action")
+    if action == "verify":
+        warning_verify(
+            actor=user, warning=w, confirmed=post.get("answer") != "dispute", reason=post.get("reason", ""), files=files
+        )
+    elif action == "handle":
+        who = next((u for u in warning_answerers(w) if str(u.pk) == post.get("assignee")), None)
+        warning_handle(
+            actor=user,
+            warning=w,
+            measures=post.get("measures", ""),
+            assignee=who,
+            due=_date(post.get("due")),
+            files=files,
+        )
+    elif action == "progress":
+        warning_progress(
+            actor=user, warning=w, note=post.get("note", ""), files=files, submit=post.get("submit") == "1"
+        )
+    elif action == "decide":
+        warning_decide_dispute(
+            actor=user, warning=w, accept=post.get("decision") == "accept", note=post.get("note", "")
+        )
+    elif action == "accept":
+        if post.get("decision") == "back":
+            warning_send_back(actor=user, warning=w, reason=post.get("note", ""))
+        else:
+            warning_accept(actor=user, warning=w, note=post.get("note", ""))
+    elif action == "close":
+        warning_close(actor=user, warning=w, reason=post.get("reason", ""), exception=post.get("exception") == "1")
+    else:
+        raise Http404
 
 
 def warning_detail(request, pk):
     user = request.user
-    w = access(Warning.objects.select_related("town", "park", "assignee", "closed_by", "acknowledged_by"), user, pk=pk)
+    w = access(Warning.objects.select_related("town", "park", "assignee", "closed_by", "verified_by"), user, pk=pk)
+    answer, decide = may_answer(user, w), may_decide(user, w)
     problems = []
     if request.method == "POST":
-        may_write_or_404(user, Area.SUPERVISION)
-        action = request.POST.get("action")
+        if not (answer or decide):
+            raise Http404  # the read-only roles (leader, supervisor, analyst) have no action here
         try:
-            if action == "acknowledge":
-                warning_acknowledge(actor=user, warning=w, note=request.POST.get("note", ""))
-            elif action == "assign":
-                who = next((u for u in _assignees(w) if str(u.pk) == request.POST.get("assignee")), None)
-                warning_assign(actor=user, warning=w, assignee=who)
-            elif action == "close":
-                warning_close(
-                    actor=user,
-                    warning=w,
-                    reason=request.POST.get("reason", ""),
-                    exception=request.POST.get("exception") == "1",
-                )
-            else:
-                raise Http404
+            _act(request, w)
         except RuleError as exc:
             problems = exc.problems
             w.refresh_from_db()
+        except PermissionDenied:
+            raise Http404 from None
         else:
-            messages.success(request, _("已处理，并已记入预警记录和审计日志。"))
+            messages.success(request, _("已办理，并已记入预警记录和审计日志。"))
             return redirect(safe_next(request, reverse("warning_detail", args=[pk])))
     subject_visible = True
     if w.subject_type == Warning.SubjectType.CONTRACT:
         subject_visible = scoped(Contract.objects.filter(pk=w.subject_id), user).exists()
+    others = list(
+        warnings_in_scope(user)
+        .filter(subject_type=w.subject_type, subject_id=w.subject_id)
+        .exclude(pk=w.pk)
+        .exclude(status=Warning.Status.CLOSED)
+        .order_by("-rank", "rule")
+    )
     return render(
         request,
         "supervision/warning_detail.html",
         {
             "w": w,
-            "events": list(w.events.select_related("actor").order_by("at", "pk")),
+            "events": list(w.events.select_related("actor").prefetch_related("evidence").order_by("at", "pk")),
             "problems": problems,
+            "post": request.POST if problems else {},
             "subject_url": subject_url(w),
             "subject_visible": subject_visible,
-            "can_act": can_write(user, Area.SUPERVISION),
-            "assignees": _assignees(w) if can_write(user, Area.SUPERVISION) else [],
+            "others": others,
+            "can_answer": answer,
+            "can_decide": decide,
+            "assignees": warning_answerers(w) if answer else [],
+            "today": timezone.localdate(),
+            "accept": EVIDENCE_ACCEPT,
         },
     )
+
+
+def evidence_download(request, pk):
+    ev = access(WarningEvidence.objects.select_related("warning"), request.user, pk=pk)
+    try:
+        handle = open_stored(ev.path)
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=False, filename=ev.name)
 
 
 def town_detail(request, pk):

@@ -102,6 +102,17 @@ class CalendarTable:
 
 
 @dataclass(frozen=True)
+class HandlingRule:
+    """How warnings are answered (预警处置): verification due within ``verify_working_days`` working days of
+    the warning being raised or reopened; evidence files at most ``evidence_max_mb`` each, ``evidence_max_files``
+    at a time."""
+
+    verify_working_days: int = 5
+    evidence_max_mb: int = 20
+    evidence_max_files: int = 9
+
+
+@dataclass(frozen=True)
 class WarningPolicy:
     name: str
     version: str
@@ -116,6 +127,7 @@ class WarningPolicy:
     deadlines: DeadlineRule
     calendar: CalendarTable
     industrial_land_use: tuple[str, ...]
+    handling: HandlingRule = HandlingRule()
     title_zh: str = ""
     title_en: str = ""
 
@@ -199,6 +211,7 @@ def parse_policy(data: dict, digest: str = "") -> WarningPolicy:
     dl = c.table(data, "deadlines")
     cal = c.table(data, "calendar")
     sel = c.table(data, "selection")
+    hd = c.table(data, "handling")  # an older county copy without it takes the defaults
     policy = WarningPolicy(
         name=str(data.get("name", "warnings")),
         version=c.str(data, "version", ""),
@@ -236,6 +249,11 @@ def parse_policy(data: dict, digest: str = "") -> WarningPolicy:
             frozenset(c.dates(cal, "workdays", "calendar")),
         ),
         industrial_land_use=c.strs(sel, "industrial_land_use", "selection", ("工业",)),
+        handling=HandlingRule(
+            c.opt_int(hd, "verify_working_days", "handling", 5),
+            c.opt_int(hd, "evidence_max_mb", "handling", 20),
+            c.opt_int(hd, "evidence_max_files", "handling", 9),
+        ),
     )
     if policy.commitments.red_below > policy.commitments.yellow_below:
         c.err(
