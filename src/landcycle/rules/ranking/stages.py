@@ -54,7 +54,9 @@ def impute_group_mean(x: Array, groups: Sequence[object] | None = None) -> Array
     ``indgroup_mean``); ``groups=None``: one group of every unit. A group where an indicator is missing for every
     unit keeps it missing."""
     out = np.array(x, dtype=float, copy=True)
-    labels = np.zeros(out.shape[0], dtype=int) if groups is None else np.unique(np.asarray(groups), return_inverse=True)[1]
+    labels = (
+        np.zeros(out.shape[0], dtype=int) if groups is None else np.unique(np.asarray(groups), return_inverse=True)[1]
+    )
     for g in np.unique(labels):
         rows = labels == g
         block = out[rows]
