@@ -75,7 +75,8 @@ def within(weights: Array, dims: np.ndarray, count: int) -> Array:
 
 
 def prepared(table: Table, policy: IndexPolicy, impute: bool) -> tuple[Array, Array]:
-    """(denominated, imputed) values: the stages before outlier treatment."""
+    """(denominated, imputed) values: the stages before outlier treatment; ``impute``: fill missing values with the
+    mean of their group (``table.groups``; all units when there are none)."""
     values = np.asarray(table.values, dtype=float)
     if policy.methods.denominate and table.denominators is not None:
         keys = list(policy.denominators)
@@ -83,7 +84,7 @@ def prepared(table: Table, policy: IndexPolicy, impute: bool) -> tuple[Array, Ar
         den = denominate(values, np.asarray(table.denominators, dtype=float), which)
     else:
         den = values.copy()
-    if impute and policy.methods.impute == "group_mean":
+    if impute:
         return den, impute_group_mean(den, table.groups)
     return den, den.copy()
 
@@ -122,13 +123,15 @@ def compute(
     *,
     normalisation: str | None = None,
     aggregation: str | None = None,
-    impute: bool = True,
+    impute: bool | None = None,
     indicator_weights: Array | None = None,
     dimension_weights: Array | None = None,
 ) -> Computation:
-    """The index of every unit. Without the keyword arguments: the policy's own method (its official result)."""
+    """The index of every unit. Without the keyword arguments: the policy's own method (its official result);
+    ``impute=True`` fills missing values with the group mean, ``False`` leaves them out, ``None`` does what the
+    policy says."""
     m = policy.methods
-    den, imp = prepared(table, policy, impute)
+    den, imp = prepared(table, policy, m.impute == "group_mean" if impute is None else impute)
     tr, treatments = treated(imp, policy)
     dirs = directions(policy)
     norm = normalise(tr, normalisation or m.normalise, dirs, benchmarks(policy))

@@ -93,7 +93,7 @@ def draw(table: Table, policy: IndexPolicy, runs: int | None = None, seed: int |
 def _minmax_for_weights(table: Table, policy: IndexPolicy) -> Array | None:
     if policy.methods.weights != "entropy":
         return None
-    _den, imp = prepared(table, policy, True)
+    _den, imp = prepared(table, policy, policy.methods.impute == "group_mean")
     tr, _t = treated(imp, policy)
     return normalise(tr, "minmax", directions(policy))
 

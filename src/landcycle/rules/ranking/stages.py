@@ -338,7 +338,8 @@ def topsis_runs(x: Array, weights: Array) -> Array:
     dm = np.sqrt(np.where(present, n**2, 0.0) @ w2)
     with np.errstate(invalid="ignore", divide="ignore"):
         c = dm / (dm + dp)
-    return np.where(present.any(axis=1)[:, np.newaxis], c, np.nan)
+    anything = np.asarray(present.any(axis=1))
+    return np.where(anything[:, np.newaxis], c, np.nan)
 
 
 def aggregate_tree(
