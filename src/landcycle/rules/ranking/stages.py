@@ -368,11 +368,12 @@ def aggregate_tree(
 
 def rank_scores(scores: Array) -> NDArray[np.float64]:
     """Rank 1 for the highest score, ties sharing the better rank ("min"); a missing score is ranked NaN. ``scores``
-    is units × runs or one vector; ranks go down each column."""
+    is units × runs or one vector; ranks go down each column. Scores are compared rounded to 9 decimals: two
+    scores that differ only by the rounding of a different order of summation are a tie."""
     s = np.asarray(scores, dtype=float)
     flat = s.ndim == 1
     m = s[:, np.newaxis] if flat else s
-    key = np.where(np.isnan(m), np.inf, -m)
+    key = np.where(np.isnan(m), np.inf, -np.round(m, 9))
     order = np.argsort(key, axis=0, kind="stable")
     ordered = np.take_along_axis(key, order, axis=0)
     pos = np.arange(m.shape[0], dtype=float)[:, np.newaxis] * np.ones((1, m.shape[1]))
