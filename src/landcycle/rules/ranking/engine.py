@@ -165,11 +165,11 @@ def contributions(c: Computation, policy: IndexPolicy) -> Array:
     for d in range(len(policy.dimensions)):
         totals[:, d] = w[:, dims == d].sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        share = w / totals[:, dims]
+        share = np.nan_to_num(w / totals[:, dims])
     dpresent = ~np.isnan(c.dimensions)
     dw = np.where(dpresent, c.dimension_weights[np.newaxis, :], 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        dshare = dw / dw.sum(axis=1, keepdims=True)
+        dshare = np.nan_to_num(dw / dw.sum(axis=1, keepdims=True))
     return np.asarray(np.where(present, c.normalised, 0.0) * share * dshare[:, dims], dtype=float)
 
 

@@ -115,7 +115,7 @@ def _level_same_data(x: Array, w: Array, method: str) -> Array:
 def _level_per_run(x: Array, w: Array, method: str) -> Array:
     """One level where every run has its own data: ``x`` units × columns × runs, ``w`` runs × columns."""
     if method == "topsis":
-        lo, hi = np.nanmin(x, axis=0, keepdims=True), np.nanmax(x, axis=0, keepdims=True)
+        lo, hi = np.fmin.reduce(x, axis=0, keepdims=True), np.fmax.reduce(x, axis=0, keepdims=True)
         span = hi - lo
         with np.errstate(invalid="ignore", divide="ignore"):
             n = np.where(span > 0, (x - lo) / np.where(span > 0, span, 1.0), np.nan)
@@ -127,8 +127,8 @@ def _level_per_run(x: Array, w: Array, method: str) -> Array:
             c = 100.0 * dm / (dm + dp)
         return np.where(present.any(axis=1), c, np.nan)
     if method == "geometric":
-        lo = np.nanmin(x, axis=0, keepdims=True)
-        hi = np.nanmax(x, axis=0, keepdims=True)
+        lo = np.fmin.reduce(x, axis=0, keepdims=True)
+        hi = np.fmax.reduce(x, axis=0, keepdims=True)
         span = hi - lo
         with np.errstate(invalid="ignore", divide="ignore"):
             scaled = 1.0 + 99.0 * np.where(span > 0, (x - lo) / np.where(span > 0, span, 1.0), 0.5)

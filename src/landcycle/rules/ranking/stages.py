@@ -187,7 +187,7 @@ def _directed(x: Array, directions: Array) -> Array:
 
 
 def _minmax01(x: Array) -> Array:
-    lo, hi = np.nanmin(x, axis=0), np.nanmax(x, axis=0)
+    lo, hi = np.fmin.reduce(x, axis=0), np.fmax.reduce(x, axis=0)
     span = hi - lo
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(span > 0, (x - lo) / np.where(span > 0, span, 1.0), np.where(np.isnan(x), np.nan, 0.5))
@@ -224,8 +224,9 @@ def normalise(x: Array, method: str, directions: Array, benchmarks: Array | None
     if method == "efficacy":
         return 60.0 + 40.0 * _minmax01(d)
     if method == "zscore":
-        mean = np.nanmean(d, axis=0)
         n = np.sum(~np.isnan(d), axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = np.nansum(d, axis=0) / n
         sd = np.sqrt(np.nansum((d - mean) ** 2, axis=0) / np.maximum(n - 1, 1))
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(sd > 0, (d - mean) / np.where(sd > 0, sd, 1.0), np.where(np.isnan(d), np.nan, 0.0))
@@ -237,7 +238,7 @@ def normalise(x: Array, method: str, directions: Array, benchmarks: Array | None
 
 
 def _ratio(x: Array, directions: Array, benchmarks: Array | None) -> Array:
-    best = np.where(directions > 0, np.nanmax(x, axis=0), np.nanmin(x, axis=0))
+    best = np.where(directions > 0, np.fmax.reduce(x, axis=0), np.fmin.reduce(x, axis=0))
     b = best if benchmarks is None else np.where(np.isnan(benchmarks), best, benchmarks)
     with np.errstate(invalid="ignore", divide="ignore"):
         out = np.where(directions > 0, 100.0 * x / b, 100.0 * b / x)
@@ -275,7 +276,7 @@ def entropy_weights(x: Array) -> Array:
 
 def _positive(x: Array) -> Array:
     """Columns with a value ≤ 0 mapped affinely onto [1, 100] (a geometric mean needs positive values)."""
-    lo = np.nanmin(x, axis=0)
+    lo = np.fmin.reduce(x, axis=0)
     if np.all(lo > 0):
         return x
     scaled = 1.0 + 99.0 * _minmax01(x)
@@ -313,7 +314,7 @@ def topsis(x: Array, weights: Array) -> Array:
     x = np.asarray(x, dtype=float)
     w = np.asarray(weights, dtype=float)
     w = w / w.sum()
-    span = np.nanmax(x, axis=0) - np.nanmin(x, axis=0)
+    span = np.fmax.reduce(x, axis=0) - np.fmin.reduce(x, axis=0)
     if np.all(np.isfinite(x)) and np.all(span > 0) and x.shape[0] > 1:
         from pymcdm.methods import TOPSIS  # noqa: PLC0415 -- pymcdm is imported only when a policy asks for TOPSIS
 
@@ -327,7 +328,7 @@ def topsis_runs(x: Array, weights: Array) -> Array:
     With min-max normalised values n (0 worst, 1 best) and positive weights, the ideal of a column is w·1 and the
     anti-ideal w·0, so D⁺² = Σ w²(1 − n)² and D⁻² = Σ w²n²: two matrix products, no loop over runs."""
     n = _minmax01(np.asarray(x, dtype=float))
-    span = np.nanmax(x, axis=0) - np.nanmin(x, axis=0)
+    span = np.fmax.reduce(x, axis=0) - np.fmin.reduce(x, axis=0)
     keep = span > 0
     n = np.where(keep[np.newaxis, :], n, np.nan)
     present = ~np.isnan(n)
