@@ -238,8 +238,10 @@ def normalise(x: Array, method: str, directions: Array, benchmarks: Array | None
 
 
 def _ratio(x: Array, directions: Array, benchmarks: Array | None) -> Array:
-    best = np.where(directions > 0, np.fmax.reduce(x, axis=0), np.fmin.reduce(x, axis=0))
-    b = best if benchmarks is None else np.where(np.isnan(benchmarks), best, benchmarks)
+    best: Array = np.asarray(
+        np.where(directions > 0, np.fmax.reduce(x, axis=0), np.fmin.reduce(x, axis=0)), dtype=float
+    )
+    b: Array = best if benchmarks is None else np.asarray(np.where(np.isnan(benchmarks), best, benchmarks), dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
         out = np.where(directions > 0, 100.0 * x / b, 100.0 * b / x)
     return np.where(np.isfinite(out), out, np.nan)
