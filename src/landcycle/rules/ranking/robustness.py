@@ -25,7 +25,6 @@ from .engine import (
     directions,
     prepared,
     treated,
-    within,
 )
 from .policy import IndexPolicy
 from .stages import (
@@ -78,7 +77,10 @@ def draw(table: Table, policy: IndexPolicy, runs: int | None = None, seed: int |
     dims = dimension_of(policy)
     fi = rng.uniform(1 - r, 1 + r, size=(n, iw.size))
     fd = rng.uniform(1 - r, 1 + r, size=(n, dw.size))
-    wi = np.vstack([within(iw * f, dims, len(policy.dimensions)) for f in fi]) if n else np.zeros((0, iw.size))
+    wi = iw * fi
+    onehot = np.eye(len(policy.dimensions))[dims]  # indicators × dimensions
+    totals = (wi @ onehot)[:, dims]
+    wi = np.divide(wi, totals, out=np.zeros_like(wi), where=totals > 0)
     wd = dw * fd
     wd = wd / wd.sum(axis=1, keepdims=True)
     return Draws(
