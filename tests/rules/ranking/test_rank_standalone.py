@@ -89,6 +89,15 @@ def test_json_equals_the_engine(table_csv, tmp_path):
         assert u["rank"] == c.rank[i] and u["score"] == pytest.approx(c.score[i], abs=1e-6)
 
 
+def test_gain_is_not_searched_for_many_units(table_csv, tmp_path, monkeypatch):
+    monkeypatch.setattr("landcycle.rules.ranking.report.GAIN_LIMIT", 3)
+    out = tmp_path / "r.json"
+    assert run(table_csv, "--runs", 20, "--out", out) == 0
+    d = json.loads(out.read_text("utf-8"))
+    assert all(u["gain_a_place"] is None for u in d["units"])
+    assert "3" in d["method"]["gain_a_place"]["zh"]
+
+
 def test_workbook(table_csv, tmp_path):
     out = tmp_path / "r.xlsx"
     assert run(table_csv, "--runs", 50, "--out", out) == 0

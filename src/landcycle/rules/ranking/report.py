@@ -16,7 +16,7 @@ from .policy import IndexPolicy
 from .robustness import Robustness, gain_a_place, monte_carlo, sensitivity, smallest_gain
 from .table import DEFAULTS_USED, ReadTable
 
-GAIN_LIMIT = 200  # "what a unit needs to gain a place" is searched for tables of at most this many units
+GAIN_LIMIT = 60  # "what a unit needs to gain a place" is searched for tables of at most this many units (a county's towns; about 15 s at 60)
 
 
 def _num(v: float, places: int = 6) -> float | None:
