@@ -11,6 +11,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from landcycle.rules.ranking.engine import Table, compute
+from landcycle.rules.ranking.policy import parse_policy
 from landcycle.rules.ranking.stages import (
     aggregate_tree,
     default_winmax,
@@ -118,3 +120,43 @@ def test_weighted_mean_leaves_missing_out(w):
     (out,) = aggregate_tree(x, [[0, 0]], [w], ["arithmetic"])
     assert out[0, 0] == pytest.approx((10 * w[0] + 20 * w[1]) / w.sum())
     assert out[1, 0] == 40.0 and np.isnan(out[2, 0])
+
+
+def test_the_whole_pipeline_gives_the_pillars():
+    """``compute`` end to end (raw → denominated → group mean → winsorised → min-max → weighted mean), with the
+    eight ASEM pillars as dimensions, gives COINr's pillar scores."""
+    structure = {s["IndCode"]: s["Agg1"] for s in table("structure")}
+    pillars = list(dict.fromkeys(structure[c] for c in CODES))
+    dens = ["Den_Area", "Den_Energy", "Den_GDP", "Den_Pop"]
+    meta = {m["IndCode"]: m for m in META}
+    ordered = [c for p in pillars for c in CODES if structure[c] == p]
+    data = {
+        "version": "asem",
+        "denominators": {d: {"name_zh": d, "source": "COINr ASEM"} for d in dens},
+        "methods": {"impute": "group_mean", "normalise": "minmax", "weights": "fixed"},
+        "dimensions": [
+            {
+                "key": p,
+                "name_zh": p,
+                "indicators": [
+                    {
+                        "key": c,
+                        "name_zh": c,
+                        "direction": int(float(meta[c]["Direction"])),
+                        "source": "COINr ASEM",
+                        **({"denominator": meta[c]["Denominator"]} if meta[c]["Denominator"] else {}),
+                    }
+                    for c in ordered
+                    if structure[c] == p
+                ],
+            }
+            for p in pillars
+        ],
+    }
+    policy = parse_policy(data)
+    groups = tuple(r["Group_EurAsia"] for r in table("data_raw"))
+    t = Table(tuple(UNITS), matrix("data_raw", ordered), matrix("denominators", dens), groups)
+    c = compute(t, policy)
+    close(c.treated, matrix("data_treated", ordered))
+    close(c.normalised, matrix("data_normalised", ordered))
+    close(c.dimensions, matrix("data_aggregated", pillars))
