@@ -8,7 +8,7 @@ about a second they do not need."""
 import os
 import sys
 
-STANDALONE = ("evaluate", "supervise", "admit")
+STANDALONE = ("evaluate", "supervise", "admit", "rank")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,4 +1,4 @@
-"""The stand-alone engines, ``landcycle evaluate``, ``landcycle supervise`` and ``landcycle admit``, without Django.
+"""The stand-alone engines, ``landcycle evaluate``, ``supervise``, ``admit`` and ``rank``, without Django.
 
 A town officer runs them on the file they were sent; they need no database and no settings, so
 ``landcycle.cli`` sends them here before Django is imported (starting Django cost about a second of a
@@ -34,6 +34,11 @@ ADMIT_HELP = (
     "项目准入审查（无需数据库） / check project applications against the entry rules, without a database: "
     "landcycle admit APPLICATIONS.xlsx|.csv [--rules RULES.toml] [--park P] [--kind K] --out OUT.xlsx|.json. "
     "Exit 0 checked, 2 input unusable."
+)
+RANK_HELP = (
+    "综合指数排名（无需数据库） / rank the units of any table of units × indicators on a composite index, with "
+    "rank intervals, without a database: landcycle rank INDICATORS.xlsx|.csv [--policy P.toml] [--runs N] "
+    "--out OUT.xlsx|.json. Exit 0 ranked, 2 input unusable."
 )
 
 
@@ -331,10 +336,80 @@ def admit_ledger(*, applications, out, rules=None, park=None, kind=None, sheet=N
     )
 
 
+def rank_arguments(parser) -> None:
+    parser.add_argument("indicators", metavar="INDICATORS", help="单位×指标表 .xlsx / .xls / .ods / .csv")
+    parser.add_argument("--out", required=True, metavar="OUT", help="结果文件 .xlsx 或 .json / the result file")
+    parser.add_argument(
+        "--policy",
+        metavar="P.toml",
+        help="指数设置文件（不提供时：等权、极差标准化、算术平均） / the index (default: equal weights, min-max, "
+        "arithmetic mean)",
+    )
+    parser.add_argument(
+        "--runs", type=int, metavar="N", help="蒙特卡洛次数（默认1000） / Monte Carlo runs (default 1000)"
+    )
+    parser.add_argument("--sheet", help="工作表名称（默认第一个有数据的工作表） / the sheet to read")
+
+
+def rank_table(*, indicators, out, policy=None, runs=None, sheet=None) -> str:
+    """Run ``landcycle rank``; returns the summary line. Raises ``Unusable``."""
+    from landcycle.rules.ledger import LedgerUnusable  # noqa: PLC0415 -- each stand-alone command loads only its own engine
+    from landcycle.rules.ledger.limits import ReadLimits  # noqa: PLC0415 -- each stand-alone command loads only its own engine
+    from landcycle.rules.ranking.policy import PolicyError, load_policy  # noqa: PLC0415 -- each stand-alone command loads only its own engine
+    from landcycle.rules.ranking.report import rank_report  # noqa: PLC0415 -- each stand-alone command loads only its own engine
+    from landcycle.rules.ranking.table import default_policy, read_any, read_for_policy  # noqa: PLC0415 -- each stand-alone command loads only its own engine
+
+    target = Path(out)
+    if target.suffix.lower() not in (".json", ".xlsx"):
+        _unusable(f"结果文件应为 .json 或 .xlsx：{out}", f"--out must end in .json or .xlsx: {out}")
+    source = Path(indicators)
+    if not source.is_file():
+        _unusable(f"找不到文件 {source}", f"file not found: {source}")
+    if runs is not None and not 1 <= runs <= 100_000:
+        _unusable(f"--runs 应在 1 到 100000 之间：{runs}", f"--runs must be in 1–100000: {runs}")
+    index = None
+    if policy is not None:
+        try:
+            index = load_policy(Path(policy).read_bytes().decode("utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise Unusable(f"无法读取指数设置文件：{exc} / cannot read the index: {exc}") from None
+        except PolicyError as exc:
+            lines = "\n".join(f"[{p.rule}] {p.message}" for p in exc.problems)
+            raise Unusable(f"指数设置无法使用 / the index cannot be used:\n{lines}") from None
+    try:
+        if index is None:
+            read = read_any(source, sheet=sheet, limits=ReadLimits.from_env())
+            index = default_policy(read.columns)
+        else:
+            read = read_for_policy(source, index, sheet=sheet, limits=ReadLimits.from_env())
+    except LedgerUnusable as exc:
+        raise Unusable(f"[{exc.rule}] {exc.message}") from None
+    if len(read.table.units) < 2:
+        _unusable("表中少于两个单位，无法排名", "fewer than two units: nothing to rank")
+    d = rank_report(read, index, default=policy is None, runs=runs)
+    if target.suffix.lower() == ".json":
+        target.write_text(json.dumps(d, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    else:
+        from landcycle.ranking.export import ranked_xlsx  # noqa: PLC0415 -- each stand-alone command loads only its own engine
+
+        target.write_bytes(ranked_xlsx(d))
+    units = d["units"]
+    first = units[0]
+    which = "默认方法" if policy is None else f"指数 {index.version}"
+    which_en = "default method" if policy is None else f"index {index.version}"
+    return (
+        f"{which}：{len(units)}个单位、{len(index.indicators)}个指标，蒙特卡洛{d['method']['monte_carlo']['runs']}次；"
+        f"第1名 {first['unit']}（{first['score']}，名次区间 {first['rank_low']}–{first['rank_high']}）；"
+        f"问题{len(d['problems'])}条 / {which_en}: {len(units)} units, {len(index.indicators)} indicators, "
+        f"{d['method']['monte_carlo']['runs']} runs; first {first['unit']}; {len(d['problems'])} problems -> {target}"
+    )
+
+
 COMMANDS = {
     "evaluate": (EVALUATE_HELP, evaluate_arguments, evaluate_ledger),
     "supervise": (SUPERVISE_HELP, supervise_arguments, supervise_contracts),
     "admit": (ADMIT_HELP, admit_arguments, admit_ledger),
+    "rank": (RANK_HELP, rank_arguments, rank_table),
 }
 
 

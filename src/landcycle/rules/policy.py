@@ -24,7 +24,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-SHIPPED = ("admission", "evaluation", "rectification", "registry", "warnings")
+SHIPPED = ("admission", "evaluation", "ranking", "rectification", "registry", "warnings")
 
 
 @dataclass(frozen=True)
