@@ -436,3 +436,18 @@ def contract_dates_due(user, as_of: dt.date, days: int = 30) -> list[dict]:
             )
     out.sort(key=lambda r: (r["due"], r["number"]))
     return out
+
+
+def idle_warnings(contract) -> list[Warning]:
+    """The contract's open idle-land warnings (not closed, not green, not "could not judge")."""
+    return list(
+        Warning.objects.filter(subject_type=Warning.SubjectType.CONTRACT, subject_id=contract.pk, rule__in=IDLE_RULES)
+        .exclude(status=Warning.Status.CLOSED)
+        .exclude(colour__in=(Warning.Colour.GREEN, Warning.Colour.GREY))
+        .order_by("-rank", "rule")
+    )
+
+
+def fee_warning(warnings: list[Warning]) -> Warning | None:
+    """The idle warning that carries a fee due (not exempt), if any."""
+    return next((w for w in warnings if w.fee_wan is not None and not w.exempt), None)

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
-from ..views.printing import _fee_warning, idle_warnings
+from ..selectors import fee_warning, idle_warnings
 
 register = template.Library()
 
@@ -20,6 +20,6 @@ def idle_print_links(contract):
         return ""
     url = reverse("contract_idle_notice", args=[contract.pk])
     links = [(url, "print-idle-finding", _("闲置土地认定书（草稿）打印 / PDF"))]
-    if _fee_warning(warnings) is not None:
+    if fee_warning(warnings) is not None:
         links.append((url + "?doc=fee", "print-idle-fee", _("征缴闲置费决定书（草稿）打印 / PDF")))
     return format_html_join("", '<a class="btn" href="{}" id="{}">{}</a>', links) or format_html("")

@@ -23,8 +23,8 @@ from landcycle.rules.supervision.findings import money, pct
 from landcycle.rules.supervision.idle import government_causes
 
 from ..convert import policy, rule_contract
-from ..models import Contract, Warning
-from ..selectors import IDLE_RULES
+from ..models import Contract
+from ..selectors import fee_warning, idle_warnings
 
 DOCS = {"finding": ("IDLE-FINDING", "闲置土地认定书"), "fee": ("IDLE-FEE", "征缴土地闲置费决定书")}
 # the same price words as the rules (rules/supervision/contract.py PRICE_ZH) for the kinds that pay a fee
@@ -34,20 +34,6 @@ CONTRACT_WORDS = {
     "allocation": "国有建设用地划拨决定书",
     "lease": "国有建设用地使用权租赁合同",
 }
-
-
-def idle_warnings(contract) -> list[Warning]:
-    """The contract's open idle-land warnings (not closed, not green, not "could not judge")."""
-    return list(
-        Warning.objects.filter(subject_type=Warning.SubjectType.CONTRACT, subject_id=contract.pk, rule__in=IDLE_RULES)
-        .exclude(status=Warning.Status.CLOSED)
-        .exclude(colour__in=(Warning.Colour.GREEN, Warning.Colour.GREY))
-        .order_by("-rank", "rule")
-    )
-
-
-def _fee_warning(warnings) -> Warning | None:
-    return next((w for w in warnings if w.fee_wan is not None and not w.exempt), None)
 
 
 def _county_of(town) -> str:
@@ -69,8 +55,8 @@ def contract_idle_notice(request, pk):
     which = request.GET.get("doc", "finding")
     if which not in DOCS:
         raise Http404
-    fee_warning = _fee_warning(warnings)
-    if which == "fee" and fee_warning is None:
+    fee = fee_warning(warnings)
+    if which == "fee" and fee is None:
         raise Http404
     rule = policy().idle_land
     causes = [zh for zh, _en in government_causes(rule_contract(c), policy())]
@@ -89,8 +75,8 @@ def contract_idle_notice(request, pk):
     ctx = {
         "c": c,
         "which": which,
-        "warnings": [fee_warning] if which == "fee" else warnings,
-        "fee_warning": fee_warning,
+        "warnings": [fee] if which == "fee" else warnings,
+        "fee_warning": fee,
         "take_back": any(w.take_back and not w.exempt for w in warnings),
         "exempt": all(w.exempt for w in warnings),
         "causes": causes,
@@ -101,7 +87,7 @@ def contract_idle_notice(request, pk):
         "fee_share": _share_text(rule.fee_share),
         "price": money(c.price_wan) if c.price_wan is not None else None,
         "county": county,
-        "figures": fee_warning.figures if fee_warning else warnings[0].figures,
+        "figures": fee.figures if fee else warnings[0].figures,
         "boxes": [
             {"unit": "承办单位（盖章）", "lines": ["经办人（签字）", "审核人（签字）"], "seal": True},
             {"unit": "国有建设用地使用权人签收", "lines": ["签收人（签字）", "送达方式"], "seal": True},
