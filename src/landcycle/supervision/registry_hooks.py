@@ -120,7 +120,7 @@ def contracts_panel(obj, user) -> dict:
         c.worst = worst.get(c.pk)
         c.promises = [{"name": commitment_name(m.kind, m.label_zh, m.label_en), "m": m} for m in c.commitments.all()]
         c.parcel_list = sorted(c.parcels.all(), key=lambda p: p.number)
-    return {"contracts": contracts, "count": len(contracts), "of": obj._meta.model_name}
+    return {"contracts": contracts, "count": len(contracts) or None, "of": obj._meta.model_name}
 
 
 def warnings_panel(obj, user) -> dict:
@@ -154,7 +154,7 @@ def warnings_panel(obj, user) -> dict:
         chart = charts.svg(spec, label=_("园区预警按颜色"))
     return {
         "warnings": live,
-        "count": n_live,
+        "count": n_live or None,
         "counts": [
             (k, counts.get(k, 0)) for k in ("red", "yellow", "blue", "grey", "green", "closed") if counts.get(k)
         ],
@@ -198,7 +198,7 @@ def open_warnings_fact(obj, user) -> dict:
 
 def contracts_fact(obj, user) -> dict:
     n = _contracts_of(obj, user).count()
-    return {"label": _("供地合同"), "value": _("%(n)s 份") % {"n": n} if n else _("无"), "href": ""}
+    return {"label": _("供地合同"), "value": _("共 %(n)s 份") % {"n": n} if n else _("无"), "href": ""}
 
 
 # ------------------------------------------------------------------ search

@@ -184,7 +184,13 @@ def parcel_detail(request, pk):
     ]
     ctx = {"parcel": parcel, "occupancies": occupancies, "columns": columns, "geo": geo}
     own_sections = [
-        _section("occupants", _("使用企业"), 10, "registry/file/_parcel_occupants.html", {"count": len(active), **ctx}),
+        _section(
+            "occupants",
+            _("使用企业"),
+            10,
+            "registry/file/_parcel_occupants.html",
+            {"count": len(active) or None, **ctx},
+        ),
         _section("location", _("位置与信息"), 15, "registry/file/_parcel_location.html", ctx),
         _section(
             "history",
@@ -254,7 +260,7 @@ def enterprise_detail(request, pk):
         "lettings": lettings,
         "today": today,
         "lineage": lineage,
-        "count": sum(1 for o in occupancies if o.is_active),
+        "count": sum(1 for o in occupancies if o.is_active) or None,
     }
     own_sections = [
         _section("land", _("用地"), 10, "registry/file/_enterprise_land.html", ctx),
