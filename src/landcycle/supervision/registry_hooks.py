@@ -111,14 +111,25 @@ def contracts_panel(obj, user) -> dict:
     today = timezone.localdate()
     contracts = list(_contracts_of(obj, user).prefetch_related("commitments", "extensions", "parcels"))
     worst: dict[int, Warning] = {}
+    live: dict[tuple[int, str], str] = {}  # (contract, rule) -> colour of its open warning
     for w in _live(
         Warning.objects.filter(subject_type=Warning.SubjectType.CONTRACT, subject_id__in=[c.pk for c in contracts])
     ).order_by("subject_id", "-rank", "rule"):
         worst.setdefault(w.subject_id, w)
+        live[(w.subject_id, w.rule)] = w.colour
+    css = {"red": "date-late", "yellow": "date-near"}
     for c in contracts:
         c.dates = _milestones(c, today)
         c.worst = worst.get(c.pk)
-        c.promises = [{"name": commitment_name(m.kind, m.label_zh, m.label_en), "m": m} for m in c.commitments.all()]
+        c.promises = [
+            {
+                "name": commitment_name(m.kind, m.label_zh, m.label_en),
+                "m": m,
+                "share": m.unit == "%",  # a share is kept as a fraction: 0.03 for 3 %
+                "css": css.get(live.get((c.pk, f"commitment.{m.kind}"), ""), ""),
+            }
+            for m in c.commitments.all()
+        ]
         c.parcel_list = sorted(c.parcels.all(), key=lambda p: p.number)
     return {"contracts": contracts, "count": len(contracts) or None, "of": obj._meta.model_name}
 
