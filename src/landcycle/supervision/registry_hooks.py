@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from urllib.parse import urlencode
 
 from django.db.models import Q
 from django.urls import reverse
@@ -134,6 +135,16 @@ def contracts_panel(obj, user) -> dict:
     return {"contracts": contracts, "count": len(contracts) or None, "of": obj._meta.model_name}
 
 
+def _board_url(obj) -> str:
+    """The warning board showing the file's warnings: the park's, or those naming the firm or the parcel."""
+    kind = obj._meta.model_name
+    if kind == "park":
+        query = {"town": obj.town.code, "park": obj.pk}
+    else:
+        query = {"q": obj.name if kind == "enterprise" else obj.number}
+    return f"{reverse('warning_board')}?{urlencode(query)}"
+
+
 def warnings_panel(obj, user) -> dict:
     qs = _warnings_of(obj, user)
     counts = Counter(
@@ -170,7 +181,7 @@ def warnings_panel(obj, user) -> dict:
             (k, counts.get(k, 0)) for k in ("red", "yellow", "blue", "grey", "green", "closed") if counts.get(k)
         ],
         "more": max(n_live - len(live), 0),
-        "board": reverse("warning_board"),
+        "board": _board_url(obj),
         "obj": obj,
         "chart": chart,
     }
