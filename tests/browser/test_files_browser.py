@@ -29,7 +29,7 @@ def _shots(tab, name: str) -> None:
     LOOK.mkdir(exist_ok=True)
     for label, (width, height) in WIDTHS.items():
         tab.set_viewport_size({"width": width, "height": height})
-        tab.reload()  # laid out (and its map fitted) at this width, from the top
+        tab.goto(tab.url.split("#")[0])  # laid out (and its map fitted) at this width, from the top
         tab.wait_for_load_state("networkidle")
         for folder in (SHOTS, LOOK):
             tab.screenshot(path=str(folder / f"files-{name}-{label}.png"), full_page=True)

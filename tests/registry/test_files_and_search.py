@@ -204,3 +204,30 @@ def test_empty_search_and_sign_in(client, personas):
     assert response.status_code == 200 and response.context["groups"] == []
     client.logout()
     assert client.get(reverse("search"), {"q": "x"}).status_code == 302
+
+
+def test_a_registered_panel_joins_the_file(client, personas, registry_data, monkeypatch):
+    """An app's block registered with registry.hooks shows on the file (also under the old "enterprise.main" slot);
+    only blocks with an anchor enter the section navigation; a context of None leaves the block out."""
+    from landcycle.registry import hooks
+
+    monkeypatch.setattr(hooks, "_PANELS", {k: list(v) for k, v in hooks._PANELS.items()})
+    monkeypatch.setattr(hooks, "_FACTS", {k: list(v) for k, v in hooks._FACTS.items()})
+    hooks.register_panel(
+        hooks.Panel(
+            "enterprise", 45, "registry/file/_none.html", lambda ent, user: {"note": f"extra-{ent.pk}"}, "extra", "附加"
+        )
+    )
+    hooks.register_panel(hooks.Panel("enterprise.main", 46, "registry/file/_none.html", lambda ent, user: {"x": 1}))
+    hooks.register_panel(
+        hooks.Panel("enterprise", 47, "registry/file/_none.html", lambda ent, user: None, "gone", "无此节")
+    )
+    hooks.register_fact(hooks.Fact("enterprise", 1, lambda ent, user: {"label": "首要", "value": "v1", "href": ""}))
+    owner = registry_data[XINPU]["owner"]
+    response, html = _html(client, personas["admin"], "enterprise_detail", owner.pk)
+    nav = [n["anchor"] for n in response.context["file_nav"]]
+    assert nav.index("extra") == nav.index("evaluation") + 1 and "gone" not in nav
+    assert {"note": f"extra-{owner.pk}"} in [s["context"] for s in response.context["sections"]]
+    assert 'href="#extra"' in html and "无此节" not in html
+    assert [s["order"] for s in response.context["sections"]].count(46) == 1
+    assert str(response.context["facts"][0]["label"]) == "首要"

@@ -37,7 +37,9 @@ def _file(slot: str, obj, user, own_facts: list[dict], own_sections: list[dict])
     """The header facts and the sections of an object's file: the registry's own and those the apps above
     registered (registry.hooks), in order. Sections with an anchor make the section navigation."""
     header = sorted(own_facts + facts(slot, obj, user), key=lambda f: f["order"])
-    sections = sorted(own_sections + panels(slot, obj, user), key=lambda s: s["order"])
+    # blocks still registered for the old two-column page ("enterprise.main" / "enterprise.side") join the file too
+    registered = panels(slot, obj, user) + panels(f"{slot}.main", obj, user) + panels(f"{slot}.side", obj, user)
+    sections = sorted(own_sections + registered, key=lambda s: s["order"])
     nav = [
         {"anchor": s["anchor"], "title": s["title"], "count": (s["context"] or {}).get("count")}
         for s in sections
