@@ -133,7 +133,7 @@ def _parks(words: str, user: Any, limit: int) -> list[Hit]:
     rows = first_hits(
         Park.objects.select_related("town").order_by("town__code", "code"),
         user,
-        Q(code__iexact=words),
+        Q(code=words) | Q(code=words.upper()),  # the unique index
         Q(name__icontains=words) | Q(code__icontains=words),
         limit,
     )
