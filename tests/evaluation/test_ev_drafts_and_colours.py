@@ -67,7 +67,7 @@ def test_an_enterprises_pages_show_readers_no_draft(client, personas, evaluation
     client.force_login(personas[who])
     page = client.get(reverse("enterprise_detail", args=[owner.pk]))
     (panel,) = [
-        p["context"] for p in page.context["panels_side"] if p["template"] == "evaluation/_enterprise_classes.html"
+        p["context"] for p in page.context["sections"] if p["template"] == "evaluation/_enterprise_classes.html"
     ]
     assert panel["evaluation_years"] == []
     result = client.get(reverse("evaluation_enterprise", args=[owner.pk]) + f"?run={draft.pk}")
@@ -81,7 +81,7 @@ def test_the_writer_still_sees_the_drafts_of_an_enterprise(client, personas, eva
     client.force_login(personas["analyst"])
     page = client.get(reverse("enterprise_detail", args=[owner.pk]))
     (panel,) = [
-        p["context"] for p in page.context["panels_side"] if p["template"] == "evaluation/_enterprise_classes.html"
+        p["context"] for p in page.context["sections"] if p["template"] == "evaluation/_enterprise_classes.html"
     ]
     assert [(y["year"], y["official"]) for y in panel["evaluation_years"]] == [(2025, False)]
     result = client.get(reverse("evaluation_enterprise", args=[owner.pk]) + f"?run={draft.pk}")

@@ -83,7 +83,7 @@ def test_the_enterprise_page_links_to_its_evaluation(client, personas, evaluatio
     assert reverse("evaluation_enterprise", args=[d["owner"].pk]) in body
     # the evaluation panel is registered by the evaluation app on the registry's page (registry.hooks)
     (panel,) = [
-        p["context"] for p in resp.context["panels_side"] if p["template"] == "evaluation/_enterprise_classes.html"
+        p["context"] for p in resp.context["sections"] if p["template"] == "evaluation/_enterprise_classes.html"
     ]
     assert [y["year"] for y in panel["evaluation_years"]] == [2025]
 

@@ -6,3 +6,11 @@ class RectificationConfig(AppConfig):
     label = "rectification"
     verbose_name = "整改台账"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # the files of enterprises, parcels and parks show the tasks that name them and their evidence, and the
+        # top bar's search finds tasks and inspections (registry.hooks, registry.search; the registry never
+        # imports this app)
+        from . import registry_hooks  # noqa: PLC0415 -- app registry not ready at load
+
+        registry_hooks.register()

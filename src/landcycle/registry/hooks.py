@@ -9,6 +9,14 @@ never import the app. An app that is not installed simply adds nothing.
   ``"enterprise.main"``), drawn by the app's own template with the context its function returns.
 - :func:`register_parcel_colouring`: one more way to colour the parcel map (``?colour=<key>``), with the colour of
   each parcel and the legend.
+- :func:`register_fact`: one key fact in the header of an object's file (一企一档 / 一地一档 / 园区档案), e.g. the latest
+  evaluation class or the number of open warnings.
+- :func:`register_enterprise_column`: one more column wherever the registry lists enterprises (the park's
+  enterprises, a parcel's occupants), e.g. the latest evaluation class.
+
+Slots of the files: ``enterprise``, ``parcel``, ``park``. A panel registered with an ``anchor`` and a ``title`` is a
+section of the file: it gets an entry in the file's section navigation and is always shown (its template says "无"
+when it has nothing); its context function returns None only when the section does not apply to the reader.
 """
 
 from __future__ import annotations
@@ -20,10 +28,29 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Panel:
-    slot: str  # "<page>.<column>", e.g. "enterprise.main", "enterprise.side"
+    slot: str  # the page: "enterprise", "parcel", "park" (a file's sections)
     order: int  # smaller first
     template: str  # the app's template drawing the block
     context: Callable[[Any, Any], dict | None]  # (object, user) -> the template's context; None: not shown
+    anchor: str = ""  # the section's id on the page (#contracts); "" for a block without an entry in the navigation
+    title: Any = ""  # the section's name in the navigation (a lazy gettext string)
+
+
+@dataclass(frozen=True)
+class Fact:
+    slot: str  # "enterprise", "parcel", "park"
+    order: int
+    # (object, user) -> {"label": …, "value": … (text or safe HTML), "href": optional link}; None: not shown
+    fact: Callable[[Any, Any], dict | None]
+
+
+@dataclass(frozen=True)
+class EnterpriseColumn:
+    key: str
+    order: int
+    title: Any  # the column's header (a lazy gettext string)
+    # (enterprise ids, user) -> {enterprise id: cell (text or safe HTML)}; one read for the whole table
+    values: Callable[[list[int], Any], dict[int, Any]]
 
 
 @dataclass(frozen=True)
@@ -35,6 +62,8 @@ class ParcelColouring:
 
 _PANELS: dict[str, list[Panel]] = {}
 _COLOURINGS: dict[str, ParcelColouring] = {}
+_FACTS: dict[str, list[Fact]] = {}
+_COLUMNS: dict[str, EnterpriseColumn] = {}
 
 
 def register_panel(panel: Panel) -> None:
@@ -50,8 +79,46 @@ def panels(slot: str, obj: Any, user: Any) -> list[dict]:
     for panel in _PANELS.get(slot, ()):
         context = panel.context(obj, user)
         if context is not None:
-            shown.append({"template": panel.template, "context": context})
+            shown.append(
+                {
+                    "template": panel.template,
+                    "context": context,
+                    "anchor": panel.anchor,
+                    "title": panel.title,
+                    "order": panel.order,
+                }
+            )
     return shown
+
+
+def register_fact(fact: Fact) -> None:
+    slot = _FACTS.setdefault(fact.slot, [])
+    if fact not in slot:
+        slot.append(fact)
+        slot.sort(key=lambda f: f.order)
+
+
+def facts(slot: str, obj: Any, user: Any) -> list[dict]:
+    """The registered header facts of this slot for this object and user, in order."""
+    shown = []
+    for fact in _FACTS.get(slot, ()):
+        value = fact.fact(obj, user)
+        if value is not None:
+            shown.append({**value, "order": fact.order})
+    return shown
+
+
+def register_enterprise_column(column: EnterpriseColumn) -> None:
+    _COLUMNS[column.key] = column
+
+
+def enterprise_columns(ids: Iterable[int], user: Any) -> list[dict]:
+    """The registered enterprise columns with their cells: ``[{"title": …, "cells": {id: cell}}]``."""
+    ids = list(dict.fromkeys(ids))
+    out = []
+    for column in sorted(_COLUMNS.values(), key=lambda c: c.order):
+        out.append({"key": column.key, "title": column.title, "cells": column.values(ids, user) if ids else {}})
+    return out
 
 
 def register_parcel_colouring(colouring: ParcelColouring) -> None:

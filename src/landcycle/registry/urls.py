@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import detail, edit, lists, maps
+from .views import detail, edit, lists, maps, search
 
 urlpatterns = [
     path("parks/", lists.park_list, name="park_list"),
@@ -19,4 +19,5 @@ urlpatterns = [
     path("enterprises/<int:pk>/edit/", edit.enterprise_edit, name="enterprise_edit"),
     path("map/", maps.parcel_map, name="parcel_map"),
     path("map/parcels.geojson", maps.parcel_geojson, name="parcel_geojson"),
+    path("search/", search.search, name="search"),
 ]
