@@ -9,7 +9,6 @@ latest published run (or the published run of a year).
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 
 from django.db.models import Count, Q, QuerySet
@@ -17,6 +16,7 @@ from django.db.models import Count, Q, QuerySet
 from landcycle.accounts.scope import Area, can_write, scoped
 from landcycle.rules.evaluation.policy.parse import policy_of
 
+from .charts import bands_of
 from .models import EvaluationResult, EvaluationRun, YearlyFigure
 
 Outcome = EvaluationResult.Outcome
@@ -120,23 +120,7 @@ def totals(results: QuerySet, classes: list[str]) -> dict:
 def score_histogram(results: QuerySet, width: float = 10.0) -> list[dict]:
     """Evaluated firms per score band of ``width`` points, each band split by class."""
     rows = results.filter(outcome=Outcome.EVALUATED).order_by().values_list("score", "evaluation_class")
-    bands: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for score, klass in rows:
-        if score is None:
-            continue
-        bands[int(math.floor(score / width))][klass] += 1
-    if not bands:
-        return []
-    lo, hi = min(bands), max(bands)
-    return [
-        {
-            "from": b * width,
-            "to": (b + 1) * width,
-            "classes": dict(bands.get(b, {})),
-            "n": sum(bands.get(b, {}).values()),
-        }
-        for b in range(lo, hi + 1)
-    ]
+    return bands_of(rows.iterator(chunk_size=5000), width)
 
 
 def enterprise_history(enterprise, user) -> list[EvaluationResult]:
