@@ -12,11 +12,13 @@ from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from landcycle.accounts.scope import scoped
 from landcycle.kit.listing import Filter, Listing, ListQuery, choice_list
 from landcycle.registry.models import Occupancy
 from landcycle.registry.selectors import active_q, town_choices
+from landcycle.rules.units import m2_to_mu
 
 from .models import Contract, ContractParcel, Extension, Warning
 from .models.warnings import RANK
@@ -365,3 +367,72 @@ def contract_dates_due(user, as_of: dt.date, days: int = 30) -> list[dict]:
             )
     out.sort(key=lambda r: (r["due"], r["number"]))
     return out
+
+
+# ------------------------------------------------------------------ the dashboard (web/dashboard.py)
+# How long a problem has stood: the days overdue at the last refresh (``days_overdue``: dates, idle land, leases)
+# or, for a warning without a date to miss (indicators, classes), the days since it was first raised.
+# (key, label, from day, to day — exclusive; None: open-ended)
+AGE_BUCKETS = (
+    ("m1", _l("1个月内"), 0, 30),
+    ("m3", _l("1–3个月"), 30, 90),
+    ("m6", _l("3–6个月"), 90, 180),
+    ("y1", _l("半年–1年"), 180, 365),
+    ("y2", _l("1–2年"), 365, 730),
+    ("old", _l("2年以上"), 730, None),
+)
+
+
+def _age_q(lo: int, hi: int | None, as_of: dt.date) -> Q:
+    overdue = Q(days_overdue__isnull=False, days_overdue__gte=lo)
+    raised = Q(days_overdue__isnull=True, first_raised__lte=as_of - dt.timedelta(days=lo))
+    if hi is not None:
+        overdue &= Q(days_overdue__lt=hi)
+        raised &= Q(first_raised__gt=as_of - dt.timedelta(days=hi))
+    return overdue | raised
+
+
+def age_filter(qs: QuerySet, value: str, as_of: dt.date | None = None) -> QuerySet:
+    """Warnings whose problem has stood ``value`` long (a key of AGE_BUCKETS) on ``as_of`` (today)."""
+    as_of = as_of or timezone.localdate()
+    for key, _label, lo, hi in AGE_BUCKETS:
+        if key == value:
+            return qs.filter(_age_q(lo, hi, as_of))
+    return qs
+
+
+def live_warnings(user) -> QuerySet:
+    """Red and yellow warnings in scope not closed yet: what the dashboard counts."""
+    return warnings_in_scope(user).filter(rank__gt=0).exclude(status=Warning.Status.CLOSED)
+
+
+def warning_ages_by_colour(user, as_of: dt.date) -> dict[tuple[str, str], int]:
+    """{(age key, colour): live red/yellow warnings} in scope, aged as ``age_filter`` ages them (one query)."""
+    whens = [When(_age_q(lo, hi, as_of), then=Value(key)) for key, _label, lo, hi in AGE_BUCKETS]
+    rows = (
+        live_warnings(user)
+        .annotate(age=Case(*whens, default=Value("")))
+        .order_by()
+        .values_list("age", "colour")
+        .annotate(n=Count("id"))
+    )
+    return {(age, colour): n for age, colour, n in rows if age}
+
+
+def idle_land_by_town(user) -> dict[int, dict]:
+    """Per town id: contracts judged idle (open red/yellow idle-land warnings: the contract list's 闲置土地 filter),
+    their area (mu) and the idle-land fees due (万元, Σ ``fee_wan`` of those warnings). Two queries."""
+    live = live_warnings(user).filter(subject_type=Warning.SubjectType.CONTRACT, rule__in=IDLE_RULES)
+    out: dict[int, dict] = defaultdict(lambda: {"contracts": 0, "area_mu": 0.0, "fee_wan": 0.0})
+    for town_id, fee in live.order_by().values_list("town_id").annotate(s=Sum("fee_wan")):
+        out[town_id]["fee_wan"] = float(fee or 0)
+    rows = (
+        scoped(Contract.objects.filter(pk__in=live.values("subject_id")), user)
+        .order_by()
+        .values_list("town_id")
+        .annotate(n=Count("id"), m2=Sum("area_m2"))
+    )
+    for town_id, n, m2 in rows:
+        out[town_id]["contracts"] = n
+        out[town_id]["area_mu"] = float(m2_to_mu(m2 or 0))
+    return dict(out)

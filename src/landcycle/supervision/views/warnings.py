@@ -26,7 +26,7 @@ from landcycle.rules.problems import RuleError
 from ..labels import rule_choices, rule_label
 from ..models import Contract, Warning
 from ..refresh import warnings_refresh
-from ..selectors import colour_counts, fees_due, last_checked, priority, warnings_in_scope
+from ..selectors import AGE_BUCKETS, age_filter, colour_counts, fees_due, last_checked, priority, warnings_in_scope
 from ..services.warnings import warning_acknowledge, warning_assign, warning_close
 
 STATUS_ACTIVE, STATUS_MINE = "active", "mine"
@@ -49,6 +49,7 @@ def _listing(request, base) -> Listing:
         Filter("rule", _("规则"), rule_choices(base.order_by().values_list("rule", flat=True).distinct()), "rule"),
         Filter("subject", _("对象类型"), choice_list(Warning.SubjectType), "subject_type"),
         Filter("colour", _("颜色"), choice_list(Warning.Colour), "colour"),
+        Filter("age", _("预警时长"), [(k, str(label)) for k, label, _lo, _hi in AGE_BUCKETS], age_filter),
         Filter(
             "status",
             _("处理状态"),
