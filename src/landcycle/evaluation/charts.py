@@ -131,4 +131,6 @@ def classes_by_town(
         height=max(60, 20 * len(towns)),
     )
     spec["encoding"]["order"] = {"field": "_order", "type": "ordinal"}
+    spec["encoding"]["y"]["scale"] = {"domain": towns}  # every town a row, a town with no firm too
+    spec["encoding"]["x"]["axis"] = {"tickMinStep": 1, "format": "d"}  # firms are whole
     return spec

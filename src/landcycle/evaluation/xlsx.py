@@ -163,7 +163,9 @@ def _charts(wb, rows, lab) -> None:
     bands = selectors.score_histogram(results)
     if bands:
         ws.write_string(row, 0, "得分分布（每 10 分一档，按类别着色）", title)
-        row += 1 + insert_png(ws, row + 1, 0, charts.png(score_histogram(bands, lab.class_keys, lab.classes)))
+        row += 1 + insert_png(
+            ws, row + 1, 0, charts.png(charts.short_labels(score_histogram(bands, lab.class_keys, lab.classes)))
+        )
     counts = selectors.counts_by(results, "town", lab.class_keys)
     towns = selectors.town_names(results)
     counts.sort(key=lambda r: towns.get(r["key"], ("", ""))[0])
@@ -177,7 +179,7 @@ def _charts(wb, rows, lab) -> None:
         spec = classes_by_town(
             data, lab.class_keys, lab.classes, town_title="镇街", count_title="企业数（家）", colour_title="类别"
         )
-        insert_png(ws, row + 2, 0, charts.png(spec))
+        insert_png(ws, row + 2, 0, charts.png(charts.short_labels(spec)))
 
 
 def _about(wb, head, run: EvaluationRun, lab) -> None:

@@ -51,7 +51,7 @@ def _chart(key: str, title: str, note: str, spec: dict | None, empty: str) -> di
         "key": key,
         "title": title,
         "note": note,
-        "svg": charts.svg(spec, label=title) if spec else "",
+        "svg": charts.svg(charts.short_labels(spec), label=title) if spec else "",
         "empty": empty,
     }
 
@@ -77,8 +77,9 @@ def _by_town(
         horizontal=True,
         sort=towns,
         width=BAR_WIDTH,
-        height=max(40, ROW * len(towns)),
+        height=max(60, ROW * len(towns)),
     )
+    spec["encoding"]["y"]["scale"] = {"domain": towns}  # every town a row, a town with nothing too
     if colour:
         spec["encoding"]["order"] = {"field": "_order", "type": "ordinal"}
     if counts:  # whole numbers on the axis (no "0.5 项")
@@ -233,6 +234,7 @@ def _warning_charts(towns: Towns, user: User, as_of: dt.date) -> list[dict]:
         height=200,
     )
     by_age["encoding"]["order"] = {"field": "_order", "type": "ordinal"}
+    by_age["encoding"]["x"]["scale"] = {"domain": [str(label) for _k, label, _lo, _hi in AGE_BUCKETS]}
     none = _("没有未销号的红、黄预警。")
     return [
         _chart(

@@ -83,7 +83,7 @@ def _histogram(wb, data: pl.DataFrame, result: EvaluationResult, head) -> None:
     ws = wb.add_worksheet("得分分布")
     ws.write_string(0, 0, "得分分布（每 10 分一档，按类别着色）", head)
     spec = score_histogram(bands, [c.key for c in classes], {c.key: c.zh for c in classes})
-    insert_png(ws, 2, 0, charts.png(spec))
+    insert_png(ws, 2, 0, charts.png(charts.short_labels(spec)))
 
 
 def write_xlsx(

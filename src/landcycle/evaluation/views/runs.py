@@ -68,7 +68,7 @@ def _histogram(results, keys: list[str], lab) -> str:
     spec = score_histogram(
         bands, keys, lab.classes, x_title=_("得分（分）"), y_title=_("企业数（家）"), colour_title=_("类别")
     )
-    return charts.svg(spec, label=_("得分分布直方图"))
+    return charts.svg(charts.short_labels(spec), label=_("得分分布直方图"))
 
 
 def run_list(request):
