@@ -281,7 +281,7 @@ def _idle_charts(towns: Towns, user: User) -> list[dict]:
         _chart(
             "idle_fees",
             _("各镇街应征闲置费"),
-            _("闲置满一年按出让价款的 20%% 计；点击查看这些合同") % {},
+            _("未销号闲置土地预警所记的应征闲置费合计（按预警规则的闲置费比例计）；点击查看这些合同"),
             _by_town(fees, value_title=_("应征闲置费（万元）")) if any(r["n"] for r in fees) else None,
             _("没有应征的闲置费。"),
         ),
