@@ -204,3 +204,25 @@ def test_the_dashboard_in_english(client, personas, county_data):
     body = client.get(reverse("dashboard")).content.decode()
     assert "Dashboard" in body and "Red and yellow warnings by town" in body
     assert dashboard.WARN["red"] in body  # the warning colours stay the warning colours
+
+
+def test_a_task_of_the_county_itself_has_its_own_row_and_link(client, personas, county_data, regions):
+    from landcycle.rectification.services.ledger import task_create
+
+    d = county_data[XINPU]
+    task_create(
+        actor=personas["supervisor"],
+        finding=d["finding"],
+        town=regions[COUNTY],
+        department="市自然资源和规划局",
+        title="全市闲置土地清查",
+        measures="逐宗核查",
+        deadline=dt.date(2026, 10, 31),
+        assigned_on=dt.date(2026, 9, 15),
+    )
+    svg = _charts(client, personas["admin"])["tasks"]
+    assert "慈溪市 · 已逾期 · 1" in _titles(svg)
+    url = reverse("rectification_ledger") + f"?town={COUNTY}&status=overdue"
+    assert _link(svg, url)
+    page = client.get(url).context["page_obj"]
+    assert [t.title for t in page.object_list] == ["全市闲置土地清查"]  # the county's row, not every overdue task

@@ -45,6 +45,10 @@ def _listing(request, as_of) -> tuple[Listing, object]:
     user = request.user
     base = tasks_visible(user)
     towns = town_choices(user)
+    known = {code for code, _name in towns}  # and the county, when its own departments answer for tasks
+    towns += list(
+        base.exclude(town__code__in=known).order_by("town__code").values_list("town__code", "town__name").distinct()
+    )
     inspections = [
         (str(pk), title)
         for pk, title in inspections_visible(user)
