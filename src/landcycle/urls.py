@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from landcycle.web import errors, home, views
+from landcycle.web import dashboard, errors, home, views
 
 urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
@@ -12,6 +12,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("", home.home, name="home"),
     path("overview/", views.overview, name="overview"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("", include("landcycle.registry.urls")),
     path("", include("landcycle.supervision.urls")),
     path("", include("landcycle.ledgers.urls")),

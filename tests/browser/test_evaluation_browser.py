@@ -36,7 +36,7 @@ def test_whatif_shows_the_changes_before_saving_then_saves_a_version(page, live_
     _shot(page, "01-runs")
 
     page.click(f"a[href='/evaluation/runs/{run.pk}/']")
-    assert page.locator(".ev-hist rect").count() >= 2  # the histogram is drawn on the server
+    assert page.locator(".ev-hist svg path[aria-label]").count() >= 2  # the histogram is drawn on the server
     _shot(page, "02-run-detail")
 
     page.click(".page-actions >> text=测算")

@@ -70,7 +70,7 @@ def test_supervisor_home_and_a_review(page, live_server, rectification_data):
     assert page.locator("tr[data-state=pending]").count() == 2
 
 
-def test_county_admin_and_leader_tables_by_town(page, live_server, supervision_data, rectification_data):
+def test_county_admin_table_by_town_and_the_leader_dashboard(page, live_server, supervision_data, rectification_data):
     _sign_in(page, live_server, "p_admin")
     table = page.locator("table.town-work")
     first = table.locator("tbody tr").first
@@ -82,5 +82,6 @@ def test_county_admin_and_leader_tables_by_town(page, live_server, supervision_d
     _shots(page, "county-admin")
     page.click("form[action$='logout/'] button")
     _sign_in(page, live_server, "p_leader")
-    assert page.locator("table.town-work .bar").count() >= 4
+    assert page.locator("h1").inner_text() == "数据看板"  # the leader's home is the dashboard
+    assert page.locator(".dash-card svg").count() >= 4  # (tests/browser/test_dashboard_browser.py walks it)
     _shots(page, "leader")

@@ -41,9 +41,10 @@ def test_board_contract_and_map_coloured_by_warnings(page, live_server, supervis
 
     contract = supervision_data[XINPU]["contract"]
     page.goto(f"{live_server.url}/contracts/{contract.pk}/")
-    assert page.locator("svg.timeline circle.agreed").count() == 4  # delivery, start, completion, production
-    assert page.locator("svg.timeline circle.actual").count() == 1  # delivered; nothing else happened
-    assert "原约定 2026-06-30" in page.locator("svg.timeline").inner_html()
+    agreed = page.locator(".timeline svg path[aria-label^='约定']")  # kit.charts: a hover title per point
+    assert agreed.count() == 4  # delivery, start, completion, production
+    assert page.locator(".timeline svg path[aria-label^='实际']").count() == 1  # delivered; nothing else happened
+    assert "原约定 2026-06-30" in page.locator(".timeline svg").inner_html()
     page.wait_for_selector("#contract-map[data-drawn='1']")
     _shot(page, "23-contract-page", full_page=True)
 
@@ -106,7 +107,7 @@ def test_moved_dates_not_judged_reminders_and_ended_leases(page, live_server, su
     _shot(page, "24-warnings-board-grey-reminder-lease", full_page=True)
     page.goto(f"{live_server.url}/contracts/{contract.pk}/")
     assert "顺延90天" in page.locator(".date-notes").inner_text()
-    assert "原约定 2024-06-30" in page.locator("svg.timeline").inner_html()
+    assert "原约定 2024-06-30" in page.locator(".timeline svg").inner_html()
     _shot(page, "25-contract-moved-dates", full_page=True)
     page.goto(f"{live_server.url}/contracts/{contract.pk}/edit/")
     assert "打入所有基础桩" in page.locator("form.form-card").inner_text()  # what "started" means, beside the date

@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import polars as pl
@@ -219,7 +220,9 @@ def test_csv_parquet_and_xlsx_hold_one_row_per_source_row(ledger, tmp_path):
     parquet = pl.read_parquet(tmp_path / "out.parquet")
     assert parquet.select("row", "outcome", "class").equals(csv.select("row", "outcome", "class"))
     book = CalamineWorkbook.from_path(str(tmp_path / "out.xlsx"))
-    assert book.sheet_names == ["评价结果", "问题", "评价办法"]
+    assert book.sheet_names == ["评价结果", "问题", "评价办法", "得分分布"]
+    with zipfile.ZipFile(tmp_path / "out.xlsx") as z:  # the histogram of the pages, as a PNG picture
+        assert [n for n in z.namelist() if n.startswith("xl/media/")] == ["xl/media/image1.png"]
     table = book.get_sheet_by_name("评价结果").to_python()
     assert table[0][:3] == ["行号", "工作表", "评价情况"] and "亩均税收（万元/亩）" in table[0]
     assert len(table) == 24 and "无法评价" in {r[2] for r in table[1:]}

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from conftest import QIAOTOU, XINPU
+from landcycle.evaluation.colours import class_hex
 from landcycle.evaluation.models import EvaluationResult, EvaluationRun
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +95,13 @@ def test_run_detail_counts_by_group_and_town_and_draws_a_histogram(client, perso
     ctx = resp.context
     assert {r["key"] for r in ctx["by_group"]} == {"above", "tenant"}
     assert sum(r["total"] for r in ctx["by_town"]) == 4 and len(ctx["by_town"]) == 2
-    assert "<svg" in str(ctx["histogram"]) and "<rect" in str(ctx["histogram"])
+    svg = str(ctx["histogram"])  # kit.charts (Vega-Lite on the server): axes in Chinese, a hover title per segment
+    assert svg.startswith("<svg") and 'aria-label="得分分布直方图"' in svg
+    assert "得分（分）" in svg and "企业数（家）" in svg
+    classes = {d["result"].evaluation_class for d in evaluation_data.values()} - {""}
+    for k in classes:  # each class in its colour (A green, B blue, C orange, D red) and named in the legend
+        assert f'fill="{class_hex(k)}"' in svg and f"{k} " in svg
+    assert svg.count("<title>") >= len(classes)
     body = resp.content.decode()
     assert "重新计算" not in body and "发布为正式结果" not in body  # published, and a leader
 

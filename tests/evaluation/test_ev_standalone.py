@@ -282,7 +282,7 @@ print("DJANGO" if any(m == "django" or m.startswith("django.") for m in sys.modu
 @pytest.mark.parametrize("command", ["evaluate", "supervise"])
 def test_the_stand_alone_commands_never_import_django(tmp_path, command):
     if command == "evaluate":
-        args = [str(write(tmp_path / "l.xlsx")), "--out", str(tmp_path / "o.csv")]
+        args = [str(write(tmp_path / "l.xlsx")), "--out", str(tmp_path / "o.xlsx")]  # its chart (PNG) too
     else:
         args = [str(GD), "--as-of", "2020-04-15", "--out", str(tmp_path / "o.json")]
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}

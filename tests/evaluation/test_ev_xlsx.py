@@ -30,7 +30,12 @@ def test_the_county_table_reads_back(client, personas, evaluation_data):
     run = evaluation_data[XINPU]["run"]
     data = _export(client, personas["leader"], run)
     book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    assert book.sheet_names == ["评价结果", "说明", "基准值"]
+    assert book.sheet_names == ["评价结果", "说明", "基准值", "图表"]
+    charts = book.get_sheet_by_name("图表").to_python()
+    assert charts[0][0].startswith("得分分布") and any(r and str(r[0]).startswith("各镇街类别分布") for r in charts)
+    with zipfile.ZipFile(io.BytesIO(data)) as z:  # the page's charts as PNG pictures (kit.charts.png)
+        pictures = [n for n in z.namelist() if n.startswith("xl/media/")]
+        assert len(pictures) == 2 and all(z.read(n)[:8] == b"\x89PNG\r\n\x1a\n" for n in pictures)
     rows = book.get_sheet_by_name("评价结果").to_python()
     assert rows[0][0] == "2025年度亩均效益评价结果（全县）"
     assert "2026.1" in rows[1][0] and run.policy_hash in rows[1][0]

@@ -31,3 +31,38 @@ def test_line_over_years():
     rows = [{"year": 2022, "tax": 10.5, "who": "全县"}, {"year": 2023, "tax": 12.0, "who": "全县"}]
     out = charts.svg(charts.line(rows, x="year", y="tax", series="who"))
     assert "2022" in out and "2023" in out
+
+
+def test_short_labels_are_never_truncated_and_the_chart_is_the_same():
+    rows = [{"town": "环杭州湾创新中心", "n": 3}, {"town": "新浦镇", "n": 1}]
+    chart = charts.bar(rows, x="town", y="n", horizontal=True)
+    fast = charts.short_labels(charts.bar(rows, x="town", y="n", horizontal=True))
+    assert fast["config"]["axis"]["labelLimit"] == 0 and fast["encoding"]["y"]["axis"]["labelLimit"] == 0
+    assert charts.CONFIG["axis"]["labelLimit"] == 160  # the shared config is left as it was
+    out = charts.svg(fast)
+    assert "环杭州湾创新中心" in out and "<title>环杭州湾创新中心 · 3</title>" in out
+    assert charts.svg(chart) == out  # the same picture: only the measuring is skipped
+
+
+def test_a_chart_goes_into_a_workbook_at_its_drawn_size(tmp_path):
+    import io
+    import zipfile
+
+    from python_calamine import CalamineWorkbook
+
+    from landcycle.kit.sheets import insert_png, workbook
+
+    png = charts.png(charts.bar([{"x": "甲", "n": 2}], x="x", y="n", height=200))
+    target = io.BytesIO()
+    wb = workbook(target)
+    ws = wb.add_worksheet("图表")
+    ws.write_string(0, 0, "标题")
+    rows = insert_png(ws, 1, 0, png)
+    wb.close()
+    height = int.from_bytes(png[20:24], "big") / 2  # rendered at scale 2, shown at its drawn size
+    assert rows == int(height / 20) + 1 and rows >= 10
+    with zipfile.ZipFile(io.BytesIO(target.getvalue())) as z:
+        assert z.read("xl/media/image1.png") == png
+        drawing = z.read("xl/drawings/drawing1.xml").decode()
+        assert 'editAs="absolute"' in drawing
+    assert CalamineWorkbook.from_filelike(io.BytesIO(target.getvalue())).sheet_names == ["图表"]

@@ -76,7 +76,8 @@ def test_contract_page_has_timeline_commitments_and_warnings(client, supervision
     client.force_login(personas["leader"])
     c = supervision_data[XINPU]["contract"]
     html = _body(client.get(reverse("contract_detail", args=[c.pk])))
-    assert '<svg class="timeline"' in html and "基准日 2026-11-29" in html
+    assert '<div class="timeline"><svg role="img" aria-label="约定日期与实际日期对照"' in html  # kit.charts
+    assert "基准日 2026-11-29" in html and "<title>约定交地 2024-02-01</title>" in html
     assert "2026-12-31" in html and "原约定 2026-06-30" in html  # the extended completion and the original date
     assert "亩均税收" in html and "待考核" in html
     assert "闲置满两年（可无偿收回）" in html and "96.00万元" in html

@@ -15,7 +15,6 @@ from landcycle.evaluation.models import YearlyFigure
 from landcycle.evaluation.services import run_create
 from landcycle.rectification.services.ledger import task_create
 from landcycle.rectification.services.rounds import round_close, round_item_review, round_open
-from landcycle.registry.models import Parcel
 from landcycle.supervision.services.contracts import contract_create
 from landcycle.web import home
 
@@ -138,17 +137,18 @@ def test_county_admin_sees_open_work_by_town(client, personas, county_data):
     assert table["rows"][0]["busy"]  # towns with work first
 
 
-def test_leader_dashboard_counts_by_town(client, personas, county_data):
-    Parcel.objects.filter(pk=county_data[XINPU]["parcels"][1].pk).update(status=Parcel.Status.IDLE)
-    html = _page(client, personas["leader"])
+def test_leader_home_is_the_dashboard(client, personas, county_data):
+    """The leader lands on the dashboard's charts (tests/web/test_dashboard.py checks each one), not a to-do list."""
     client.force_login(personas["leader"])
-    table = client.get(reverse("home")).context["town_table"]
-    rows = {r["town"].code: r for r in table["rows"]}
-    red, _yellow, _overdue, idle = rows[XINPU]["cells"]
-    assert red["n"] >= 1 and red["pct"] == 100
-    assert idle["n"] == 1 and idle["url"] == reverse("parcel_list") + f"?town={XINPU}&status=idle"
-    assert "bar-red" in html
-    assert rows[QIAOTOU]["cells"][3]["n"] == 0 and rows[QIAOTOU]["cells"][3]["url"] == ""
+    response = client.get(reverse("home"))
+    charts = {c["key"]: str(c["svg"]) for c in response.context["dashboard"]}
+    assert "sections" not in response.context and "town_table" not in response.context
+    red = reverse("warning_board") + f"?town={XINPU}&amp;colour=red&amp;status=active"
+    assert f'xlink:href="{red}"' in charts["warnings_by_town"]
+    idle = reverse("contract_list") + f"?town={XINPU}&amp;idle=yes"
+    assert f'xlink:href="{idle}"' in charts["idle_area"]
+    body = response.content.decode()
+    assert "各镇街红、黄预警" in body and "今日待办" not in body
 
 
 def test_analyst_sees_drafts_and_years_without_a_run(client, personas, evaluation_data):

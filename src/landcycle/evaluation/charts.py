@@ -1,141 +1,136 @@
-"""Charts drawn on the server as inline SVG (no chart library, nothing fetched by the browser)."""
+"""The evaluation's charts as ``kit.charts`` specifications (Vega-Lite, rendered on the server): the score histogram
+stacked by class, and the classes by town. Class colours come from ``evaluation.colours`` (A green, B blue,
+C orange, D red), so a chart, a tag and an .xlsx cell of the same class share one colour.
+
+Nothing here imports Django: the stand-alone ``landcycle evaluate`` puts the same histogram (as PNG) in its workbook.
+Titles are passed in by the caller (the pages translate them; the stand-alone workbook is in Chinese).
+"""
 
 from __future__ import annotations
 
-from django.utils.html import escape, format_html
-from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from landcycle.kit import charts
 
 from .colours import class_hex
 
-W, H = 540, 250
-LEFT, RIGHT, TOP, BOTTOM = 52, 10, 12, 40
+BAND_WIDTH = 10.0
 
 
-def _n(x: float) -> str:
-    return f"{x:.1f}"
-
-
-def _nice_step(top: int) -> int:
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000, 20000, 50000):
-        if top / step <= 5:
-            return step
-    return 100000
-
-
-def score_histogram_svg(bands: list[dict], classes: list[str]) -> str:
-    """Firms per score band, stacked by class (colours of ``colours``), with axis labels and a
-    ``<title>`` per segment (readable by hovering and by screen readers)."""
+def bands_of(pairs: Iterable[tuple[float | None, str]], width: float = BAND_WIDTH) -> list[dict]:
+    """(score, class) pairs -> firms per score band of ``width`` points, each band split by class; bands between
+    the lowest and the highest are all there (an empty band is a gap in the histogram, not a missing bar)."""
+    bands: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for score, klass in pairs:
+        if score is None or (isinstance(score, float) and math.isnan(score)):
+            continue
+        bands[int(math.floor(score / width))][klass] += 1
     if not bands:
-        return ""
-    top = max(b["n"] for b in bands) or 1
-    step = _nice_step(top)
-    ymax = ((top + step - 1) // step) * step
-    plot_w, plot_h = W - LEFT - RIGHT, H - TOP - BOTTOM
-    slot = plot_w / len(bands)
-    bar = max(2.0, slot * 0.82)
-    parts = [
-        format_html(
-            '<svg class="ev-hist" viewBox="0 0 {} {}" role="img" aria-label="{}" '
-            'xmlns="http://www.w3.org/2000/svg" font-size="12">',
-            W,
-            H,
-            _("得分分布直方图"),
-        )
+        return []
+    lo, hi = min(bands), max(bands)
+    return [
+        {
+            "from": b * width,
+            "to": (b + 1) * width,
+            "classes": dict(bands.get(b, {})),
+            "n": sum(bands.get(b, {}).values()),
+        }
+        for b in range(lo, hi + 1)
     ]
-    for v in range(0, ymax + 1, step):
-        y = TOP + plot_h - plot_h * v / ymax
-        parts.append(
-            format_html(
-                '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#e3e7ed"/>'
-                '<text x="{}" y="{}" text-anchor="end" fill="#6b7685">{}</text>',
-                LEFT,
-                W - RIGHT,
-                _n(y),
-                _n(y),
-                LEFT - 6,
-                _n(y + 4),
-                f"{v:,}",
-            )
-        )
-    label_every = max(1, round(len(bands) / 12))
-    for i, b in enumerate(bands):
-        x = LEFT + i * slot + (slot - bar) / 2
-        y = TOP + plot_h
-        for key in classes:
-            n = b["classes"].get(key, 0)
-            if not n:
-                continue
-            h = plot_h * n / ymax
-            y -= h
-            tip = _("%(lo)s–%(hi)s 分，%(cls)s 类 %(n)s 家") % {
-                "lo": f"{b['from']:g}",
-                "hi": f"{b['to']:g}",
-                "cls": key,
-                "n": f"{n:,}",
-            }
-            parts.append(
-                format_html(
-                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}</title></rect>',
-                    _n(x),
-                    _n(y),
-                    _n(bar),
-                    _n(h),
-                    class_hex(key, classes),
-                    tip,
-                )
-            )
-        if i % label_every == 0:
-            parts.append(
-                format_html(
-                    '<text x="{}" y="{}" text-anchor="middle" fill="#6b7685">{}</text>',
-                    _n(LEFT + i * slot),
-                    H - BOTTOM + 16,
-                    f"{b['from']:g}",
-                )
-            )
-    last = bands[-1]
-    parts.append(
-        format_html(
-            '<text x="{}" y="{}" text-anchor="middle" fill="#6b7685">{}</text>',
-            _n(W - RIGHT),
-            H - BOTTOM + 16,
-            f"{last['to']:g}",
-        )
-    )
-    parts.append(
-        format_html(
-            '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="#8a919c"/>', LEFT, W - RIGHT, TOP + plot_h, TOP + plot_h
-        )
-    )
-    parts.append(
-        format_html(
-            '<text x="{}" y="{}" text-anchor="middle" fill="#4a5464">{}</text>',
-            _n(LEFT + plot_w / 2),
-            H - 3,
-            _("得分（分）"),
-        )
-    )
-    parts.append(
-        format_html(
-            '<text x="12" y="{}" fill="#4a5464" transform="rotate(-90 12 {})" text-anchor="middle">{}</text>',
-            _n(TOP + plot_h / 2),
-            _n(TOP + plot_h / 2),
-            _("企业数（家）"),
-        )
-    )
-    parts.append(mark_safe("</svg>"))
-    return mark_safe("".join(str(p) for p in parts))
 
 
-def class_legend(classes: list[str], labels: dict[str, str]) -> str:
-    items = [
-        format_html(
-            '<span class="legend-item"><i style="background:{}"></i>{} {}</span>',
-            class_hex(k, classes),
-            k,
-            escape(labels.get(k, "")),
-        )
-        for k in classes
+def class_names(classes: Sequence[str], labels: Mapping[str, str]) -> dict[str, str]:
+    """Class key -> its legend text ("A 优先发展类")."""
+    return {k: f"{k} {labels.get(k, '')}".strip() for k in classes}
+
+
+def class_colours(classes: Sequence[str], labels: Mapping[str, str]) -> dict[str, str]:
+    """Legend text -> hex, in the policy's order of classes."""
+    names = class_names(classes, labels)
+    return {names[k]: class_hex(k, list(classes)) for k in classes}
+
+
+def score_histogram(
+    bands: list[dict],
+    classes: Sequence[str],
+    labels: Mapping[str, str],
+    *,
+    x_title: str = "得分（分）",
+    y_title: str = "企业数（家）",
+    colour_title: str = "类别",
+    width: int = 480,
+    height: int = 220,
+) -> dict[str, Any]:
+    """Firms per score band stacked by class; hovering a segment says band, class and count."""
+    names = class_names(classes, labels)
+    order = [f"{b['from']:g}–{b['to']:g}" for b in bands]
+    rows = [
+        {"band": label, "cls": names[k], "n": b["classes"].get(k, 0), "_order": i}
+        for label, b in zip(order, bands, strict=True)
+        for i, k in enumerate(classes)
+        if b["classes"].get(k, 0)
     ]
-    return mark_safe('<div class="legend-inline">' + "".join(items) + "</div>")
+    spec = charts.bar(
+        rows,
+        x="band",
+        y="n",
+        x_title=x_title,
+        y_title=y_title,
+        colour="cls",
+        colour_title=colour_title,
+        colours=class_colours(classes, labels),
+        sort=order,
+        width=width,
+        height=height,
+    )
+    spec["encoding"]["order"] = {"field": "_order", "type": "ordinal"}  # A at the bottom of each bar
+    spec["encoding"]["x"]["axis"] = {"labelAngle": -45 if len(bands) > 8 else 0, "labelLimit": 90}
+    return spec
+
+
+def classes_by_town(
+    rows: Sequence[Mapping[str, Any]],
+    classes: Sequence[str],
+    labels: Mapping[str, str],
+    *,
+    town_title: str,
+    count_title: str,
+    colour_title: str,
+    width: int = 420,
+) -> dict[str, Any]:
+    """Rows {town, cls (key), n, url} -> a horizontal bar per town stacked by class, each segment a link."""
+    names = class_names(classes, labels)
+    towns = list(dict.fromkeys(r["town"] for r in rows))
+    data = [
+        {
+            "town": r["town"],
+            "cls": names[r["cls"]],
+            "n": r["n"],
+            "url": r["url"],
+            "_order": list(classes).index(r["cls"]),
+        }
+        for r in rows
+        if r["n"] and r["cls"] in names
+    ]
+    spec = charts.bar(
+        data,
+        x="town",
+        y="n",
+        x_title=town_title,
+        y_title=count_title,
+        colour="cls",
+        colour_title=colour_title,
+        colours=class_colours(classes, labels),
+        href="url" if any(d["url"] for d in data) else None,
+        horizontal=True,
+        sort=towns,
+        width=width,
+        height=max(60, 20 * len(towns)),
+    )
+    spec["encoding"]["order"] = {"field": "_order", "type": "ordinal"}
+    spec["encoding"]["y"]["scale"] = {"domain": towns}  # every town a row, a town with no firm too
+    spec["encoding"]["x"]["axis"] = {"tickMinStep": 1, "format": "d"}  # firms are whole
+    return spec

@@ -9,14 +9,14 @@ latest published run (or the published run of a year).
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum
 
 from landcycle.accounts.scope import Area, can_write, scoped
 from landcycle.rules.evaluation.policy.parse import policy_of
 
+from .charts import bands_of
 from .models import EvaluationResult, EvaluationRun, YearlyFigure
 
 Outcome = EvaluationResult.Outcome
@@ -120,23 +120,7 @@ def totals(results: QuerySet, classes: list[str]) -> dict:
 def score_histogram(results: QuerySet, width: float = 10.0) -> list[dict]:
     """Evaluated firms per score band of ``width`` points, each band split by class."""
     rows = results.filter(outcome=Outcome.EVALUATED).order_by().values_list("score", "evaluation_class")
-    bands: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for score, klass in rows:
-        if score is None:
-            continue
-        bands[int(math.floor(score / width))][klass] += 1
-    if not bands:
-        return []
-    lo, hi = min(bands), max(bands)
-    return [
-        {
-            "from": b * width,
-            "to": (b + 1) * width,
-            "classes": dict(bands.get(b, {})),
-            "n": sum(bands.get(b, {}).values()),
-        }
-        for b in range(lo, hi + 1)
-    ]
+    return bands_of(rows.iterator(chunk_size=5000), width)
 
 
 def enterprise_history(enterprise, user) -> list[EvaluationResult]:
@@ -174,3 +158,56 @@ def latest_year_without_run() -> int | None:
     with_runs = set(EvaluationRun.objects.values_list("year", flat=True).distinct())
     years = YearlyFigure.objects.exclude(year__in=with_runs).order_by("-year").values_list("year", flat=True)[:1]
     return next(iter(years), None)
+
+
+# ------------------------------------------------------------------ the dashboard (web/dashboard.py)
+def tax_per_mu_by_town(user) -> list[dict]:
+    """亩均税收 of the published runs, per year and town in the user's scope (one query): Σ tax paid of the
+    evaluated firms (their YearlyFigure of the run's year, 万元) ÷ Σ their land used (mu, the result's
+    ``land_mu``). Each row: run id, year, town id, tax, land, firms, tax_per_mu (None without land)."""
+    tax = YearlyFigure.objects.filter(enterprise_id=OuterRef("enterprise_id"), year=OuterRef("run__year")).values(
+        "tax"
+    )[:1]
+    rows = (
+        scoped(
+            EvaluationResult.objects.filter(
+                run__status=EvaluationRun.Status.PUBLISHED, outcome=Outcome.EVALUATED, land_mu__gt=0
+            ),
+            user,
+        )
+        .annotate(paid=Subquery(tax, output_field=DecimalField()))
+        .order_by()
+        .values("run_id", "run__year", "town_id")
+        .annotate(tax=Sum("paid"), land=Sum("land_mu"), firms=Count("id"))
+    )
+    out = []
+    for r in rows:
+        tax_wan = float(r["tax"] or 0)
+        out.append(
+            {
+                "run_id": r["run_id"],
+                "year": r["run__year"],
+                "town_id": r["town_id"],
+                "tax": tax_wan,
+                "land": r["land"] or 0.0,
+                "firms": r["firms"],
+                "tax_per_mu": tax_wan / r["land"] if r["land"] else None,
+            }
+        )
+    return out
+
+
+def classes_by_town(run: EvaluationRun, user) -> dict[int, dict[str, int]]:
+    """{town id: {class: evaluated firms}} of a run, in the user's scope (one query)."""
+    out: dict[int, dict[str, int]] = defaultdict(dict)
+    rows = (
+        results_in_scope(run, user)
+        .filter(outcome=Outcome.EVALUATED)
+        .exclude(evaluation_class="")
+        .order_by()
+        .values_list("town_id", "evaluation_class")
+        .annotate(n=Count("id"))
+    )
+    for town_id, klass, n in rows:
+        out[town_id][klass] = n
+    return dict(out)

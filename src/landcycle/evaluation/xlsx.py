@@ -9,8 +9,11 @@ import io
 
 from django.utils import timezone
 
-from landcycle.kit.sheets import workbook
+from landcycle.kit import charts
+from landcycle.kit.sheets import insert_png, workbook
 
+from . import selectors
+from .charts import classes_by_town, score_histogram
 from .colours import class_hex, class_light
 from .models import EvaluationResult, EvaluationRun
 
@@ -146,8 +149,37 @@ def results_xlsx(run: EvaluationRun, rows, lab, *, title: str) -> bytes:
     ws.autofilter(HEADER_ROW, 0, HEADER_ROW + max(n, 1), len(cols) - 1)
     _about(wb, head, run, lab)
     _benchmarks(wb, head, run, lab)
+    _charts(wb, rows, lab)
     wb.close()
     return buf.getvalue()
+
+
+def _charts(wb, rows, lab) -> None:
+    """The page's charts as pictures: the score histogram and the classes by town of the rows exported."""
+    results = rows.model.objects.filter(pk__in=rows.values("pk"))
+    ws = wb.add_worksheet("图表")
+    title = wb.add_format({"bold": True, "font_size": 12, "font_name": "Microsoft YaHei"})
+    row = 0
+    bands = selectors.score_histogram(results)
+    if bands:
+        ws.write_string(row, 0, "得分分布（每 10 分一档，按类别着色）", title)
+        row += 1 + insert_png(
+            ws, row + 1, 0, charts.png(charts.short_labels(score_histogram(bands, lab.class_keys, lab.classes)))
+        )
+    counts = selectors.counts_by(results, "town", lab.class_keys)
+    towns = selectors.town_names(results)
+    counts.sort(key=lambda r: towns.get(r["key"], ("", ""))[0])
+    data = [
+        {"town": towns.get(r["key"], ("", "—"))[1], "cls": c["key"], "n": c["n"], "url": ""}
+        for r in counts
+        for c in r["cells"]
+    ]
+    if any(d["n"] for d in data):
+        ws.write_string(row + 1, 0, "各镇街类别分布（家）", title)
+        spec = classes_by_town(
+            data, lab.class_keys, lab.classes, town_title="镇街", count_title="企业数（家）", colour_title="类别"
+        )
+        insert_png(ws, row + 2, 0, charts.png(charts.short_labels(spec)))
 
 
 def _about(wb, head, run: EvaluationRun, lab) -> None:

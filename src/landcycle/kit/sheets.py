@@ -6,6 +6,7 @@ through here, so that no user's text ever becomes a formula.
   string, numbers as numbers, dates as dates, ``None`` left empty.
 - :func:`header_format`, :func:`write_header` — the header row the exports share: bold, coloured (orange for a
   required ledger column, blue otherwise), column widths, frozen below the header.
+- :func:`insert_png` — a chart (``kit.charts.png``) placed on a sheet at its drawn size, the same picture as the page.
 - :func:`csv_bytes` / :func:`csv_lines` — CSV with a BOM (Excel opens it in the right encoding); a text that
   would start a formula (``=``, ``+``, ``-``, ``@``… see ``rules.formula_guard.TRIGGERS``) gets a leading quote,
   which the CSV reader of every import removes again.
@@ -71,6 +72,26 @@ def write_header(
             ws.set_column(c, c, widths[c])
     if freeze:
         ws.freeze_panes(row + 1, 0)
+
+
+def insert_png(ws, row: int, col: int, png: bytes, *, scale: float = 2.0, description: str = "") -> int:
+    """Place a PNG (rendered at ``scale`` times its size, as ``kit.charts.png`` does) at ``row``/``col``, shown at
+    its drawn size so it reads as on the page. Returns the number of default-height rows (20 px) it covers."""
+    width = int.from_bytes(png[16:20], "big")
+    height = int.from_bytes(png[20:24], "big")
+    ws.insert_image(
+        row,
+        col,
+        "chart.png",
+        {
+            "image_data": io.BytesIO(png),
+            "x_scale": 1 / scale,
+            "y_scale": 1 / scale,
+            "object_position": 3,  # do not move or size with cells
+            "description": description,
+        },
+    )
+    return int(height / scale / 20) + 1 if width else 1
 
 
 def csv_lines(header: Sequence, rows: Iterable[Sequence]) -> Iterator[str]:

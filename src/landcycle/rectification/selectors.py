@@ -273,3 +273,20 @@ def open_work_by_town(user, as_of: dt.date) -> dict[int, dict[str, int]]:
     for town_id, n in missing:
         out[town_id]["missing_reports"] = n
     return dict(out)
+
+
+# ------------------------------------------------------------------ the dashboard (web/dashboard.py)
+def task_progress_by_town(user, as_of: dt.date) -> dict[int, dict[str, int]]:
+    """Per town id (the region responsible): tasks closed (已销号), open within their deadline, and open past it
+    (逾期) — the ledger's filters status=closed / current / overdue. One query."""
+    rows = (
+        tasks_visible(user)
+        .order_by()
+        .values("town_id")
+        .annotate(
+            closed=Count("id", filter=Q(status=Task.Status.CLOSED)),
+            current=Count("id", filter=~Q(status=Task.Status.CLOSED) & Q(deadline__gte=as_of)),
+            overdue=Count("id", filter=~Q(status=Task.Status.CLOSED) & Q(deadline__lt=as_of)),
+        )
+    )
+    return {r.pop("town_id"): r for r in rows}

@@ -26,14 +26,14 @@ from landcycle.registry.selectors import park_choices, town_choices
 
 from .labels import rule_choices
 from .models import Warning
-from .selectors import priority
+from .selectors import AGE_BUCKETS, priority
 
 S = Warning.Status
 # a subject's worst colour: red over yellow over "not judged" over a reminder over green
 SEVERITY = {"red": 4, "yellow": 3, "grey": 2, "blue": 1, "green": 0}
 COLOUR_OF_SEVERITY = {v: k for k, v in SEVERITY.items()}
 ACTIVE, OVERDUE, MINE, ALL = "active", "overdue", "mine", "all"
-AGES = (("30", 0, 30), ("90", 30, 90), ("365", 90, 365), ("old", 365, None))  # days since the oldest warning
+AGES = tuple((key, lo, hi) for key, _label, lo, hi in AGE_BUCKETS)  # days since the oldest warning
 
 
 def severity() -> Case:
@@ -55,12 +55,7 @@ def state_choices() -> list[tuple[str, str]]:
 
 
 def age_choices() -> list[tuple[str, str]]:
-    return [
-        ("30", _("30天内")),
-        ("90", _("30–90天")),
-        ("365", _("90天–1年")),
-        ("old", _("1年以上")),
-    ]
+    return [(key, str(label)) for key, label, _lo, _hi in AGE_BUCKETS]
 
 
 def _state(qs: QuerySet, value: str, user, today: dt.date) -> QuerySet:
@@ -214,3 +209,18 @@ def colour_subject_counts(user, query: QueryDict) -> dict[str, int]:
     for g in groups.iterator():
         out[COLOUR_OF_SEVERITY[g["worst"] or 0]] += 1
     return out
+
+
+def age_colour_counts(user) -> dict[tuple[str, str], int]:
+    """{(age key, colour): subjects} of the open board (state 未办结, no other filter) whose worst colour is red or
+    yellow, aged by their oldest open warning: the dashboard's chart, whose bars link to ``?age=…&colour=…``."""
+    today = timezone.localdate()
+    out: dict[tuple[str, str], int] = defaultdict(int)
+    for g in _groups(user, board_listing(user, QueryDict()), today).iterator():
+        colour = COLOUR_OF_SEVERITY[g["worst"] or 0]
+        if colour not in ("red", "yellow") or g["raised"] is None:
+            continue
+        days = (today - g["raised"]).days
+        key = next(k for k, lo, hi in AGES if days >= lo and (hi is None or days < hi))
+        out[(key, colour)] += 1
+    return dict(out)

@@ -12,12 +12,14 @@ from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _l
 
 from landcycle.accounts.models import User
 from landcycle.accounts.scope import WRITE_AREAS, Area, in_scope, scoped
 from landcycle.kit.listing import Filter, Listing, ListQuery, choice_list
 from landcycle.registry.models import Occupancy
 from landcycle.registry.selectors import active_q, town_choices
+from landcycle.rules.units import m2_to_mu
 
 from .models import Contract, ContractParcel, Extension, Warning
 from .models.warnings import RANK
@@ -451,3 +453,38 @@ def idle_warnings(contract) -> list[Warning]:
 def fee_warning(warnings: list[Warning]) -> Warning | None:
     """The idle warning that carries a fee due (not exempt), if any."""
     return next((w for w in warnings if w.fee_wan is not None and not w.exempt), None)
+
+
+# ------------------------------------------------------------------ the dashboard (web/dashboard.py)
+# How long a problem has stood, as the warning board ages a subject: the days since its oldest warning still open
+# was first raised. (key, label, from day, to day — exclusive; None: open-ended); the board's 预警时长 filter.
+AGE_BUCKETS = (
+    ("30", _l("30天内"), 0, 30),
+    ("90", _l("30–90天"), 30, 90),
+    ("365", _l("90天–1年"), 90, 365),
+    ("old", _l("1年以上"), 365, None),
+)
+
+
+def live_warnings(user) -> QuerySet:
+    """Red and yellow warnings in scope not closed yet: what the dashboard counts."""
+    return warnings_in_scope(user).filter(rank__gt=0).exclude(status=Warning.Status.CLOSED)
+
+
+def idle_land_by_town(user) -> dict[int, dict]:
+    """Per town id: contracts judged idle (open red/yellow idle-land warnings: the contract list's 闲置土地 filter),
+    their area (mu) and the idle-land fees due (万元, Σ ``fee_wan`` of those warnings). Two queries."""
+    live = live_warnings(user).filter(subject_type=Warning.SubjectType.CONTRACT, rule__in=IDLE_RULES)
+    out: dict[int, dict] = defaultdict(lambda: {"contracts": 0, "area_mu": 0.0, "fee_wan": 0.0})
+    for town_id, fee in live.order_by().values_list("town_id").annotate(s=Sum("fee_wan")):
+        out[town_id]["fee_wan"] = float(fee or 0)
+    rows = (
+        scoped(Contract.objects.filter(pk__in=live.values("subject_id")), user)
+        .order_by()
+        .values_list("town_id")
+        .annotate(n=Count("id"), m2=Sum("area_m2"))
+    )
+    for town_id, n, m2 in rows:
+        out[town_id]["contracts"] = n
+        out[town_id]["area_mu"] = float(m2_to_mu(m2 or 0))
+    return dict(out)

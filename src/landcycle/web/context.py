@@ -10,6 +10,7 @@ from landcycle.accounts.scope import can_read_audit, can_write
 NAVIGATION = [
     ("home", _("首页"), "home", []),
     ("overview", _("总览"), "overview", []),
+    ("dashboard", _("数据看板"), "dashboard", []),
     (
         "registry",
         _("登记"),
@@ -80,6 +81,7 @@ PENDING_DETAILS = {
 _ACTIVE = {
     "home": "home",
     "overview": "overview",
+    "dashboard": "dashboard",
     "parcel_map": "map",
     "audit_list": "audit",
     "evaluation": "evaluation",

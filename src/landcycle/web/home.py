@@ -3,7 +3,7 @@
 Town officer: the round report due from their town, warnings waiting for an answer, tasks near or past
 their deadline, contract dates near or passed. Supervisor: what waits for review and overdue tasks.
 County administrator: open work by town. City analyst: evaluation runs to publish or to compute.
-Leader: counts by town. Everything goes through the user's scope (the selectors scope every query), and
+Leader: the dashboard's charts (web/dashboard.py). Everything goes through the user's scope (the selectors scope every query), and
 the number of queries does not grow with the rows (tests/web/test_home.py counts them).
 """
 
@@ -28,7 +28,7 @@ from landcycle.rectification.selectors import (
     tasks_near_deadline,
     tasks_ready_to_close,
 )
-from landcycle.registry.selectors import town_overview, towns_in_scope
+from landcycle.registry.selectors import towns_in_scope
 from landcycle.supervision.labels import rule_label
 from landcycle.supervision.models import Extension, Warning
 from landcycle.supervision.selectors import (
@@ -37,6 +37,7 @@ from landcycle.supervision.selectors import (
     warnings_to_decide,
     warnings_waiting,
 )
+from landcycle.web.dashboard import dashboard_charts
 
 SHOWN = 8  # items listed per section; the section's link leads to all of them
 SOON_DAYS = 30  # "near": a deadline or agreed date within this many days
@@ -310,31 +311,8 @@ def _county_admin(user: User, as_of: dt.date) -> dict:
 
 
 def _leader(user: User, as_of: dt.date) -> dict:
-    overview = town_overview(user)
-    warnings = warning_counts_by_town(user)
-    work = open_work_by_town(user, as_of)
-    rows = []
-    for r in overview:
-        t = r["town"]
-        w = warnings.get(t.pk, {})
-        cells = [
-            _cell(w.get("red", 0), _url("warning_board", town=t.code, colour="red", status="active"), "red"),
-            _cell(w.get("yellow", 0), _url("warning_board", town=t.code, colour="yellow", status="active"), "yellow"),
-            _cell(
-                work.get(t.pk, {}).get("overdue_tasks", 0),
-                _url("rectification_ledger", town=t.code, status="overdue"),
-                "red",
-            ),
-            _cell(r["idle"], _url("parcel_list", town=t.code, status="idle"), "yellow"),
-        ]
-        rows.append({"town": t, "cells": cells, "busy": any(c["n"] for c in cells)})
-    heads = [_("红色预警"), _("黄色预警"), _("逾期整改任务"), _("闲置地块")]
-    totals = [sum(r["cells"][i]["n"] for r in rows) for i in range(len(heads))]
-    for i in range(len(heads)):  # bars: each town's share of the largest town's count
-        most = max((r["cells"][i]["n"] for r in rows), default=0)
-        for r in rows:
-            r["cells"][i]["pct"] = round(r["cells"][i]["n"] * 100 / most) if most else 0
-    return {"town_table": {"title": _("各镇街概况"), "heads": heads, "rows": rows, "totals": totals, "bars": True}}
+    """The leader's home is the dashboard (web/dashboard.py): charts by town, each a link to the rows behind it."""
+    return {"dashboard": dashboard_charts(user, as_of)}
 
 
 # ------------------------------------------------------------------ city analyst

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import polars as pl
 
-from landcycle.kit.sheets import workbook
+from landcycle.kit import charts
+from landcycle.kit.sheets import insert_png, workbook
 from landcycle.rules.evaluation import EvaluationResult
 
+from ..charts import bands_of, score_histogram
 from ..colours import class_hex, class_light
 
 FIXED = {
@@ -67,6 +69,21 @@ def columns(data: pl.DataFrame, result: EvaluationResult) -> list[tuple[str, str
         elif part == "contribution":
             out.append((c, f"{ind.zh}得分（分）", 11))
     return out
+
+
+def _histogram(wb, data: pl.DataFrame, result: EvaluationResult, head) -> None:
+    """The score histogram stacked by class, as the evaluation pages draw it (kit.charts, as PNG)."""
+    if not {"score", "class", "outcome"} <= set(data.columns):
+        return
+    rows = data.filter(pl.col("outcome") == "evaluated").select("score", "class").iter_rows()
+    bands = bands_of(rows)
+    if not bands:
+        return
+    classes = result.policy.classes
+    ws = wb.add_worksheet("得分分布")
+    ws.write_string(0, 0, "得分分布（每 10 分一档，按类别着色）", head)
+    spec = score_histogram(bands, [c.key for c in classes], {c.key: c.zh for c in classes})
+    insert_png(ws, 2, 0, charts.png(charts.short_labels(spec)))
 
 
 def write_xlsx(
@@ -147,4 +164,5 @@ def write_xlsx(
     for r, (k, v) in enumerate(facts):
         info.write_string(r, 0, k, head)
         info.write_string(r, 1, v, text)
+    _histogram(wb, data, result, head)
     wb.close()

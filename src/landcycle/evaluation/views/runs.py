@@ -15,13 +15,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from landcycle.accounts.scope import Area, may_write_or_404, scoped, write_or_404
+from landcycle.kit import charts
 from landcycle.kit.listing import kpi
 from landcycle.rules.evaluation.classes import small_group_notes
 from landcycle.rules.evaluation.policy.parse import default_policy
 from landcycle.rules.problems import RuleError
 
 from .. import selectors, services
-from ..charts import class_legend, score_histogram_svg
+from ..charts import score_histogram
 from ..forms import SHIPPED, RunForm
 from ..inputs import figure_years
 from ..labels import labels_of
@@ -58,6 +59,16 @@ def _bars(summary: dict, keys: list[str]) -> list[dict]:
         }
         for k in keys
     ]
+
+
+def _histogram(results, keys: list[str], lab) -> str:
+    bands = selectors.score_histogram(results)
+    if not bands:
+        return ""
+    spec = score_histogram(
+        bands, keys, lab.classes, x_title=_("得分（分）"), y_title=_("企业数（家）"), colour_title=_("类别")
+    )
+    return charts.svg(charts.short_labels(spec), label=_("得分分布直方图"))
 
 
 def run_list(request):
@@ -277,8 +288,7 @@ def run_detail(request, pk):
             "kpis": kpis,
             "by_group": by_group,
             "by_town": by_town,
-            "histogram": score_histogram_svg(selectors.score_histogram(results), keys),
-            "legend": class_legend(keys, lab.classes),
+            "histogram": _histogram(results, keys, lab),
             "published": published,
             "problems": problems,
             "benchmarks": benchmarks,

@@ -23,7 +23,7 @@ from ..selectors import access_inspection, inspections_visible, tasks_visible, w
 from ..summary import county_summary
 
 COLOUR_CHOICES = [("red", _("红")), ("yellow", _("黄")), ("green", _("绿"))]
-OPEN, OVERDUE = "open", "overdue"
+OPEN, OVERDUE, CURRENT = "open", "overdue", "current"
 
 
 def _status(qs, value, as_of):
@@ -31,6 +31,8 @@ def _status(qs, value, as_of):
         return qs.exclude(status=Task.Status.CLOSED)
     if value == OVERDUE:
         return qs.exclude(status=Task.Status.CLOSED).filter(deadline__lt=as_of)
+    if value == CURRENT:  # open and within its deadline (the dashboard's 整改中 bars)
+        return qs.exclude(status=Task.Status.CLOSED).filter(deadline__gte=as_of)
     return qs.filter(status=value)
 
 
@@ -43,6 +45,10 @@ def _listing(request, as_of) -> tuple[Listing, object]:
     user = request.user
     base = tasks_visible(user)
     towns = town_choices(user)
+    known = {code for code, _name in towns}  # and the county, when its own departments answer for tasks
+    towns += list(
+        base.exclude(town__code__in=known).order_by("town__code").values_list("town__code", "town__name").distinct()
+    )
     inspections = [
         (str(pk), title)
         for pk, title in inspections_visible(user)
@@ -57,7 +63,7 @@ def _listing(request, as_of) -> tuple[Listing, object]:
         Filter(
             "status",
             _("状态"),
-            [(OPEN, _("未销号")), (OVERDUE, _("已逾期")), *choice_list(Task.Status)],
+            [(OPEN, _("未销号")), (CURRENT, _("未销号且未逾期")), (OVERDUE, _("已逾期")), *choice_list(Task.Status)],
             lambda qs, v: _status(qs, v, as_of),
         ),
         Filter(
