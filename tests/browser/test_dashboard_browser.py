@@ -59,7 +59,13 @@ def test_leader_lands_on_the_dashboard_and_follows_a_bar(
     page.emulate_media(media="screen")
     page.set_viewport_size({"width": 1366, "height": 768})
 
-    red = Warning.objects.filter(town__code=XINPU, colour="red", rank__gt=0).exclude(status="closed").count()
+    # subjects (a contract, a firm) whose worst open warning is red: the board lists one row per subject
+    red = len(
+        {
+            (w.subject_type, w.subject_id)
+            for w in Warning.objects.filter(town__code=XINPU, colour="red").exclude(status="closed")
+        }
+    )
     bar = page.locator(f'#chart-warnings_by_town path[aria-label="新浦镇 · 红色预警 · {red}"]')
     assert bar.count() == 1
     bar.click()
