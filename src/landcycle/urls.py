@@ -14,6 +14,7 @@ urlpatterns = [
     path("overview/", views.overview, name="overview"),
     path("", include("landcycle.registry.urls")),
     path("", include("landcycle.supervision.urls")),
+    path("", include("landcycle.admission.urls")),
     path("", include("landcycle.ledgers.urls")),
     path("", include("landcycle.evaluation.urls")),
     path("", include("landcycle.rectification.urls")),
