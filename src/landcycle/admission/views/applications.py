@@ -13,7 +13,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from landcycle.accounts.scope import Area, access, can_write, in_scope, write_or_404
 from landcycle.kit.listing import Filter, Listing, choice_list, export_format, kpi, table_response
@@ -131,6 +130,8 @@ def _buttons(user, a: Application) -> dict:
 def application_detail(request, pk):
     user = request.user
     a = access(applications(user), user, pk=pk)
+    if request.method == "POST":
+        return application_action(request, a)
     revisions = list(a.revisions.select_related("submitted_by").order_by("-number"))
     latest = revisions[0] if revisions else None
     opinions = list(a.opinions.select_related("by", "revision").order_by("-revision__number", "department"))
@@ -192,71 +193,63 @@ def application_edit(request, pk):
     return _form_page(request, form, _("修改项目准入申请"), reverse("application_detail", args=[a.pk]), a)
 
 
-def _act(request, pk, may, write, done: str):
-    a = access(applications(request.user), request.user, pk=pk)
+def _act(request, a, may, write, done: str):
     if not may(_buttons(request.user, a)):
         raise Http404
     try:
-        write(a)
+        result = write(a)
     except RuleError as exc:
         tell_problems(request, exc.problems)
+        return None
     except PermissionDenied as exc:
         messages.error(request, str(exc))
-    else:
-        messages.success(request, done)
-    return redirect("application_detail", a.pk)
+        return None
+    messages.success(request, done)
+    return result
 
 
-@require_POST
-@write_or_404(Area.ADMISSION)
-def application_submit_view(request, pk):
-    def write(a):
-        application_submit(actor=request.user, application=a)
+def _submit(request, a):
+    return _act(
+        request,
+        a,
+        lambda b: b["can_edit"],
+        lambda a: application_submit(actor=request.user, application=a),
+        _("已提交，已按今天有效的准入规则逐条审查。"),
+    )
 
-    return _act(request, pk, lambda b: b["can_edit"], write, _("已提交，已按今天有效的准入规则逐条审查。"))
 
-
-@require_POST
-def opinion_view(request, pk):
-    form = OpinionForm(request.POST)
-
-    def write(a):
+def _form_write(request, form, write):
+    def run(a):
         if not form.is_valid():
-            raise RuleError([])
-        opinion_record(actor=request.user, application=a, **form.cleaned_data)
+            raise RuleError([Problem("form", "form", _("请完整填写表单"), "fill in the form")])
+        return write(a, form.cleaned_data)
 
-    return _act(request, pk, lambda b: b["can_review"], write, _("联审意见已记录。"))
-
-
-@require_POST
-def decide_view(request, pk):
-    form = DecisionForm(request.POST)
-
-    def write(a):
-        if not form.is_valid():
-            raise RuleError([])
-        application_decide(actor=request.user, application=a, **form.cleaned_data)
-
-    return _act(request, pk, lambda b: b["can_review"], write, _("决定已记录，并已记入审计日志。"))
+    return run
 
 
-@require_POST
-def sign_view(request, pk):
-    form = SignForm(request.POST)
-    made = {}
-
-    def write(a):
-        if not form.is_valid():
-            raise RuleError([Problem("number", "form", _("请填写合同编号和签订日期（如 2026-04-01）"), "")])
-        made["c"] = contract_sign(actor=request.user, application=a, **form.cleaned_data)
-
-    response = _act(request, pk, lambda b: b["can_sign"], write, _("合同已签订，自签订之日起纳入监管预警。"))
-    return redirect("contract_detail", made["c"].pk) if "c" in made else response
+def _opinion(request, a):
+    write = _form_write(
+        request, OpinionForm(request.POST), lambda a, d: opinion_record(actor=request.user, application=a, **d)
+    )
+    return _act(request, a, lambda b: b["can_review"], write, _("联审意见已记录。"))
 
 
-@require_POST
-@write_or_404(Area.ADMISSION)
-def document_upload(request, pk):
+def _decide(request, a):
+    write = _form_write(
+        request, DecisionForm(request.POST), lambda a, d: application_decide(actor=request.user, application=a, **d)
+    )
+    return _act(request, a, lambda b: b["can_review"], write, _("决定已记录，并已记入审计日志。"))
+
+
+def _sign(request, a):
+    write = _form_write(
+        request, SignForm(request.POST), lambda a, d: contract_sign(actor=request.user, application=a, **d)
+    )
+    c = _act(request, a, lambda b: b["can_sign"], write, _("合同已签订，自签订之日起纳入监管预警。"))
+    return redirect("contract_detail", c.pk) if c is not None else None
+
+
+def _upload(request, a):
     files = request.FILES.getlist("file")
 
     def write(a):
@@ -265,14 +258,26 @@ def document_upload(request, pk):
         for f in files:
             document_attach(actor=request.user, application=a, name=f.name, content=f.read())
 
-    return _act(request, pk, lambda b: b["can_upload"], write, _("材料已上传。"))
+    return _act(request, a, lambda b: b["can_upload"], write, _("材料已上传。"))
 
 
-def document_download(request, pk, doc):
-    a = access(applications(request.user), request.user, pk=pk)
-    d = Document.objects.filter(application=a, pk=doc).first()
-    if d is None:
+ACTIONS = {"submit": _submit, "opinion": _opinion, "decide": _decide, "sign": _sign, "upload": _upload}
+
+
+def application_action(request, a):
+    """A button of the application page (POST ``action``): each checks the user's role and scope (404 when the
+    button is not theirs), a refused write tells its problems and writes nothing."""
+    act = ACTIONS.get(request.POST.get("action", ""))
+    if act is None:
         raise Http404
+    response = act(request, a)
+    return (
+        response if response is not None and hasattr(response, "status_code") else redirect("application_detail", a.pk)
+    )
+
+
+def document_download(request, pk):
+    d = access(Document.objects.select_related("application__town"), request.user, pk=pk)
     path = Path(settings.UPLOADS_DIR) / d.path
     if not path.is_file():
         raise Http404
