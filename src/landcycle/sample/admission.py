@@ -343,11 +343,4 @@ dated = "2025-05-01"
     )
 
 
-def build_admission_sample(*, admin, officers: dict) -> dict[str, int]:
-    """Write the rules and the applications (``officers``: town code -> that town's officer)."""
-    from .admission_persist import persist  # noqa: PLC0415 -- the samples are plain data; writing them needs Django
-
-    return persist(admin, officers)
-
-
-__all__ = ["REFERENCE_DATE", "SAMPLES", "build_admission_sample", "good", "rules_text"]
+__all__ = ["REFERENCE_DATE", "SAMPLES", "good", "rules_text"]

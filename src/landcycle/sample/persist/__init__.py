@@ -20,7 +20,7 @@ from landcycle.rectification.sample.build import build_rectification_sample
 from landcycle.registry.models import Enterprise, Occupancy, Parcel, Park, Region
 from landcycle.registry.regions import regions_load
 
-from ..admission import build_admission_sample
+from ..admission_persist import persist as build_admission_sample
 from ..plan import COUNTY_CODE, SamplePlan
 from ..users import create_demo_users
 from .contracts import persist_contracts, raise_warnings
@@ -148,7 +148,7 @@ def admission_sample() -> dict[str, int]:
     registers and submits (``sample.admission``)."""
     users = {u.username: u for u in User.objects.filter(username__in=["admin", "xinpu", "qiaotou", "henghe"])}
     officers = {u.region.code: u for name, u in users.items() if name != "admin"}
-    counts = build_admission_sample(admin=users["admin"], officers=officers)
+    counts = build_admission_sample(users["admin"], officers)
     return {f"applications_{k}": v for k, v in counts.items()}
 
 
