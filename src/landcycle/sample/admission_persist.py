@@ -21,7 +21,7 @@ ABBR = {"330282112": "XP", "330282109": "QT", "330282114": "HH"}
 
 def _values(s: Sample, i: int, parks: dict, parcel: Parcel | None) -> dict:
     land = s.land if parcel is None else m2_to_mu(parcel.area_m2).quantize(Decimal("0.01"), rounding=ROUND_DOWN)
-    figures = {**good(land), **s.change}
+    figures = {**good(land), "tax": (12 + Decimal(i % 6) * Decimal("2.5")) * land, **s.change}
     values = {k: (None if v is None else str(v)) for k, v in figures.items()}
     firm = s.firm or FIRMS[i % len(FIRMS)].format(BRANDS[i % len(BRANDS)])
     values.update(
