@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from landcycle.accounts.scope import Area, access, can_write, in_scope, write_or_404
-from landcycle.kit.listing import Filter, Listing, choice_list, export_format, kpi, table_response
+from landcycle.kit.listing import Filter, Listing, ListQuery, choice_list, export_format, export_response, kpi
 from landcycle.registry.models import Park, Region
 from landcycle.rules.admission.application import FIGURE_FIELDS, FIGURES
 from landcycle.rules.problems import Problem, RuleError
@@ -46,6 +46,8 @@ def _verdict(qs, value):
 
 
 def application_listing(request) -> tuple[Listing, object]:
+    """The list's listing (search, filters, sorts from ``request.GET``) and its scoped, filtered rows; ``request``
+    is a request or a ``ListQuery`` (an export job)."""
     user = request.user
     towns = Region.objects.filter(level=Region.Level.TOWN, applications__in=applications(user)).distinct()
     parks = Park.objects.filter(applications__in=applications(user)).distinct().order_by("code")
@@ -65,35 +67,20 @@ def application_listing(request) -> tuple[Listing, object]:
     return listing, listing.filtered(applications(user))
 
 
-def _export(fmt, rows):
-    header = [_("申请编号"), _("项目名称"), _("申请单位"), _("镇街"), _("园区"), _("行业代码"), _("状态")]
-    header += [FIGURES[n][0] for n in FIGURE_FIELDS] + [_("审查结论"), _("未通过的规则"), _("规则版本"), _("合同编号")]
-
-    def line(a):
-        rev = a.latest
-        verdict = "" if rev is None else (_("符合") if rev.passed else _("不符合"))
-        failed = "" if rev is None else "、".join(r["name_zh"] for r in rev.failed)
-        figures = [getattr(a, n) for n in FIGURE_FIELDS]
-        return (
-            [a.number, a.project, a.applicant, a.town.name, a.park.name, a.industry_code, a.get_status_display()]
-            + figures
-            + [
-                verdict,
-                failed,
-                rev.rules_version if rev else "",
-                a.contract.number if a.contract_id else "",
-            ]
-        )
-
-    return table_response(fmt, _("项目准入申请"), header, (line(a) for a in rows))
+def application_rows(user, query):
+    """The applications the list shows (scope, filters, order): what its export writes as the applications
+    ledger (``ledgers.kinds`` "applications")."""
+    listing, qs = application_listing(ListQuery(user, query))
+    rows = listing.ordered(qs.distinct() if listing.q else qs)
+    rows.listing = listing
+    return rows
 
 
 def application_list(request):
     listing, qs = application_listing(request)
+    if export_format(request):
+        return export_response(request, "applications")
     rows = listing.ordered(qs.distinct() if listing.q else qs)
-    fmt = export_format(request)
-    if fmt:
-        return _export(fmt, rows.prefetch_related("revisions"))
     counts = dict(qs.order_by().values_list("status").annotate(n=Count("id")))
     kpis = [
         kpi(_("申请"), sum(counts.values()), _("件")),

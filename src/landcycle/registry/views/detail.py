@@ -68,6 +68,7 @@ def park_detail(request, pk):
         "registry/park_detail.html",
         {
             "park": park,
+            "panels_main": panels("park.main", park, request.user),
             "parcels": parcels,
             "tenants": tenants,
             "kpis": kpis,
