@@ -45,6 +45,7 @@ def _sign_in(tab, live_server, username: str) -> None:
 def _shots(tab, name: str) -> None:
     for label, (width, height) in WIDTHS.items():
         tab.set_viewport_size({"width": width, "height": height})
+        tab.reload()  # laid out at this width from the start (the phone menu slides in on a resize)
         tab.screenshot(path=str(SHOTS / f"admission-{name}-{label}.png"), full_page=True)
         if label == "phone":  # nothing wider than the phone's screen but the tables, which scroll in their card
             wide = tab.evaluate("document.documentElement.scrollWidth")
