@@ -96,6 +96,18 @@ class ApplicationImporter(Importer):
     def find(self, key):
         return self.existing.get(key[0])
 
+    def _firm(self, row):
+        firm = self.firms.get(row.get("uscc") or "")
+        return firm if firm is not None and in_scope(self.actor, firm.town) else None
+
+    def values(self, row):
+        out = super().values(row)
+        if self._firm(row) is not None:  # a registered enterprise: its name and code are the registry's
+            out.pop("applicant_uscc", None)
+            if row.get("applicant") in (None, self._firm(row).name):
+                out.pop("applicant_name", None)
+        return out
+
     def defaults(self, row):
         return {"number": row["number"], "status": Application.Status.DRAFT, "created_by": self.actor}
 
@@ -109,8 +121,7 @@ class ApplicationImporter(Importer):
             else:
                 out.update(park=park, town=park.town)
         if "uscc" in self.present:
-            firm = self.firms.get(row.get("uscc") or "")
-            out["enterprise"] = firm if firm is not None and in_scope(self.actor, firm.town) else None
+            out["enterprise"] = self._firm(row)
         return out
 
     def towns(self, obj):
