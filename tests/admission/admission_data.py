@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 XINPU = "330282112"
 
 DAY = dt.date(2026, 3, 2)
@@ -31,3 +33,17 @@ GOOD = {
     "planned_completion": "2027-12-31",
     "planned_production": "2028-12-31",
 }
+
+
+# fixtures, imported by the test modules (a conftest.py here would shadow tests/conftest.py, which other test
+# modules import as "conftest")
+@pytest.fixture
+def xinpu(registry_data):
+    return registry_data[XINPU]
+
+
+@pytest.fixture
+def draft(xinpu, personas):
+    from landcycle.admission.services.applications import application_register
+
+    return application_register(actor=personas["xinpu"], number="ZR-2026-001", park=xinpu["park"], **GOOD)

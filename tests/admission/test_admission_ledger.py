@@ -6,7 +6,7 @@ ledger."""
 from __future__ import annotations
 
 import pytest
-from admission_data import DAY
+from admission_data import DAY, draft, xinpu  # noqa: F401 -- fixtures
 from django.urls import reverse
 
 from landcycle.admission.models import Application

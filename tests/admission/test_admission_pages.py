@@ -5,7 +5,7 @@ the leader and the supervisor read and never write."""
 from __future__ import annotations
 
 import pytest
-from admission_data import DAY, GOOD
+from admission_data import DAY, GOOD, draft, xinpu  # noqa: F401 -- fixtures
 from django.urls import reverse
 
 from landcycle.admission.models import Application, Opinion, RuleSet

@@ -8,7 +8,7 @@ import csv
 import json
 
 import pytest
-from admission_data import DAY, GOOD
+from admission_data import DAY, GOOD, xinpu  # noqa: F401 -- fixtures
 
 from landcycle.admission.services.applications import application_register, application_submit
 from landcycle.standalone import admit_ledger

@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from admission_data import DAY, GOOD
+from admission_data import DAY, GOOD, draft, xinpu  # noqa: F401 -- fixtures
 from django.core.exceptions import PermissionDenied
 
 from landcycle.admission.models import Application, Decision, Revision, RuleSet
