@@ -149,3 +149,11 @@ def test_summary_counts_and_chart(client, two, personas):
     assert "<svg" in html and mine.project in html
     client.force_login(personas["qiaotou"])
     assert mine.project not in _body(client.get(reverse("admission_summary")))
+
+
+def test_park_page_shows_its_entry_rules(client, registry_data, personas):
+    park = registry_data["330282112"]["park"]
+    client.force_login(personas["leader"])
+    html = _body(client.get(reverse("park_detail", args=[park.pk])))
+    assert "准入规则" in html and "亩均税收" in html and "隆府办发" in html
+    assert reverse("admission_park_rules", args=[park.pk]) in html
