@@ -460,7 +460,9 @@ def test_contracts_and_warnings_in_the_database(sample_db, plan):
     from landcycle.supervision.models import Contract, Warning, WarningEvent
     from landcycle.supervision.refresh import warnings_refresh
 
-    assert Contract.objects.count() == len(plan.contracts) == sample_db["contracts"]
+    # the plan's contracts and those signed from admitted applications (sample.admission)
+    assert Contract.objects.count() == len(plan.contracts) + sample_db["applications_signed"]
+    assert sample_db["contracts"] == len(plan.contracts)
     assert Warning.objects.count() == sample_db["warnings"] > 500
     subjects = dict(Warning.objects.values_list("subject_type").annotate(n=Count("id")))
     assert subjects["contract"] > 300 and 100 < subjects["enterprise"] < 1000

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "landcycle.registry",
     "landcycle.evaluation",
     "landcycle.supervision",
+    "landcycle.admission",
     "landcycle.ledgers",
     "landcycle.rectification",
     "landcycle.web",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("", include("landcycle.registry.urls")),
     path("", include("landcycle.supervision.urls")),
+    path("", include("landcycle.admission.urls")),
     path("", include("landcycle.ledgers.urls")),
     path("", include("landcycle.evaluation.urls")),
     path("", include("landcycle.rectification.urls")),

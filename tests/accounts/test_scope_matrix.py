@@ -38,6 +38,10 @@ OBJECTS = {
     "round_item": lambda d: d["round_item"],
     "relapse_check": lambda d: d["relapse_check"],
     "round": lambda d: d["round"],
+    # admission (admission_apps below)
+    "application": lambda d: d["application"],
+    "admission_park": lambda d: d["park"],
+    "admission_document": lambda d: d["document"],
 }
 # URLs whose key is not the object their name starts with
 EXACT = {
@@ -155,6 +159,28 @@ def rectification_linked(supervision_data, rectification_data, personas):
     return rectification_data
 
 
+@pytest.fixture
+def admission_apps(registry_data, personas):
+    """A draft application of each town (by its officer) with one document."""
+    from landcycle.admission.services.applications import application_register, document_attach
+
+    for code, who in ((XINPU, "xinpu"), (QIAOTOU, "qiaotou")):
+        d = registry_data[code]
+        d["application"] = application_register(
+            actor=personas[who],
+            number=f"ZR-{code}",
+            park=d["park"],
+            project=f"{d['town'].name}新项目",
+            applicant_name="新设企业",
+            industry_code="3851",
+            land_mu="10",
+        )
+        d["document"] = document_attach(
+            actor=personas[who], application=d["application"], name="可研.pdf", content=b"%PDF-1"
+        )
+    return registry_data
+
+
 def _walk(resolver=None, prefix=""):
     resolver = resolver or get_resolver()
     for p in resolver.url_patterns:
@@ -210,7 +236,7 @@ def _leak_markers(data):
 
 
 def test_anonymous_users_are_sent_to_login(
-    client, registry_data, supervision_data, evaluation_data, rectification_linked
+    client, registry_data, supervision_data, evaluation_data, rectification_linked, admission_apps
 ):
     for name, route, params in _urls():
         if name in OPEN_URLS or name == "logout" or name in LEDGER_URLS:
@@ -222,7 +248,7 @@ def test_anonymous_users_are_sent_to_login(
 
 @pytest.mark.parametrize("who", ["admin", "analyst", "supervisor", "leader", "xinpu", "qiaotou"])
 def test_every_url_with_every_persona(
-    client, registry_data, supervision_data, evaluation_data, rectification_linked, personas, who
+    client, registry_data, supervision_data, evaluation_data, rectification_linked, admission_apps, personas, who
 ):
     user = personas[who]
     client.force_login(user)

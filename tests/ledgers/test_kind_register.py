@@ -13,6 +13,7 @@ ABOVE = (
     "landcycle.evaluation",
     "landcycle.supervision",
     "landcycle.rectification",
+    "landcycle.admission",
     "landcycle.sample",
     "landcycle.web",
 )
@@ -28,6 +29,7 @@ def test_kinds_registered_at_ready_in_the_order_they_always_had():
         "figures",
         "evaluation_facts",
         "contracts",
+        "applications",
     ]
     assert list(IMPORT_ONLY) == ["parcel_shapes"]
     assert list(IMPORTABLE) == [*KINDS, "parcel_shapes"]

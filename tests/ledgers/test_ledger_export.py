@@ -80,6 +80,20 @@ def rich(supervision_data, personas):
         note="未批先建",
     )
     fact_record(actor=admin, enterprise=old, year=2024, kind="merge_key", value="XP-2024-01", source="同地块合并评价")
+    # applications: a new firm's draft with every figure, a registered enterprise's submitted one with figures missing
+    from landcycle.admission.services.applications import application_register, application_submit
+
+    application_register(
+        actor=admin, number="ZR-1", project="新项目", park=xp["park"], applicant_name="新设企业", industry_code="3851",
+        land_mu="20.5", total_investment="5000", fixed_investment="4000", revenue="6000", tax="200.05",
+        value_added="3000", energy_tce="1000", emissions_t="0.125", rd_expense="180", staff="120", plot_ratio="1.5",
+        building_density="40", green_share="15", office_share="5",
+    )  # fmt: skip
+    submitted = application_register(
+        actor=admin, number="ZR-2", project="扩建项目", park=xp["park"], enterprise=xp["owner"], industry_code="3851",
+        land_mu="10", tax="100",
+    )  # fmt: skip
+    application_submit(actor=admin, application=submitted, on=dt.date(2026, 3, 2))
     return registry_data
 
 

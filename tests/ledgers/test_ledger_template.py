@@ -41,6 +41,12 @@ def filled_rows(kind: str, data) -> list[list]:
             [owner.uscc, owner.name, 2024, 11000, 550.5, 2800, 900, 1.25, 300, 118, 520],
             [xp["tenant"].uscc, xp["tenant"].name, 2024, 800, 20, None, None, None, None, 15, 30],
         ],
+        # number, project, applicant, credit code, park, kind of park, industry, land, investments, the figures
+        # at full production, plot ratio, shares, application date
+        "applications": [
+            ["ZR-XP-2026-009", "智能家电项目", "慈溪市新浦智能家电有限公司", uscc(802), park.code, "工业园区", "3851"]
+            + [20, 5000, 4000, 6000, 200, 3000, 1000, 2, 180, 120, 1.5, 40, 15, 5, "2026-03-02"]
+        ],
         # number, parcels, town, holder, credit code, project, location, land use, kind, price, area, term,
         # signed, agreed/actual delivery, start, completion, production, extended start/completion/production,
         # shares, stopped since, government cause + evidence, committed/measured investment intensity, plot ratio,

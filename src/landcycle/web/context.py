@@ -22,7 +22,7 @@ NAVIGATION = [
             ("map", _("地块地图"), "parcel_map"),
         ],
     ),
-    ("admission", _("准入"), "area_pending", []),
+    ("admission", _("准入"), "application_list", []),
     ("supply", _("供地/合同"), "contract_list", []),
     ("supervision", _("监管/预警"), "warning_board", []),
     ("evaluation", _("亩均评价"), "evaluation_runs", []),
@@ -106,6 +106,8 @@ _ACTIVE = {
     "task": "rectification",
     "round": "rectification",
     "evidence": "rectification",
+    "application": "admission",
+    "admission": "admission",
 }
 
 

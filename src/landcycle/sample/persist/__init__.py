@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from landcycle.accounts.models import User
 from landcycle.accounts.services import system_user
 from landcycle.audit.models import AuditEntry
 from landcycle.audit.services import audit_record_many, snapshot
@@ -19,6 +20,7 @@ from landcycle.rectification.sample.build import build_rectification_sample
 from landcycle.registry.models import Enterprise, Occupancy, Parcel, Park, Region
 from landcycle.registry.regions import regions_load
 
+from ..admission_persist import persist as build_admission_sample
 from ..plan import COUNTY_CODE, SamplePlan
 from ..users import create_demo_users
 from .contracts import persist_contracts, raise_warnings
@@ -141,6 +143,15 @@ def persist_registry(actor, plan: SamplePlan) -> dict[str, int]:
     }
 
 
+def admission_sample() -> dict[str, int]:
+    """The admission stage, written by the demo accounts: the county administrator reviews, each town's officer
+    registers and submits (``sample.admission``)."""
+    users = {u.username: u for u in User.objects.filter(username__in=["admin", "xinpu", "qiaotou", "henghe"])}
+    officers = {u.region.code: u for name, u in users.items() if name != "admin"}
+    counts = build_admission_sample(users["admin"], officers)
+    return {f"applications_{k}": v for k, v in counts.items()}
+
+
 @transaction.atomic
 def persist_plan(plan: SamplePlan) -> dict[str, int]:
     """Write the plan (regions, parks, parcels, enterprises, occupancies, figures, contracts, demo users),
@@ -153,6 +164,7 @@ def persist_plan(plan: SamplePlan) -> dict[str, int]:
     summary["users"] = create_demo_users(actor=actor)
     # the latest year is published before the warnings are raised, so D-class warnings exist at once
     summary["evaluation_runs"] = len(evaluate_sample(actor=actor))
+    summary.update(admission_sample())  # contracts signed from admitted applications are warned like the others
     summary["warnings"] = raise_warnings(actor)
     build_rectification_sample(actor=actor)
     summary["audit_entries"] = AuditEntry.objects.count() - audit_before

@@ -1,0 +1,135 @@
+"""The entry rules: the county's page (every park's rules, the saved versions, the administrator's edit form
+showing the problems of a bad text), one park's rules in plain Chinese, and the what-if for an officer."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from landcycle.accounts.scope import access, scoped
+from landcycle.registry.models import Park
+from landcycle.rules.admission.check import minimums, shown
+from landcycle.rules.admission.metrics import METRICS
+from landcycle.rules.admission.policy import ParkRules, PolicyError, load_policy, rules_for
+
+from ..forms import RulesForm, WhatIfForm
+from ..models import RuleSet
+from ..services.rules import is_county_admin, policy_on, ruleset_save, shipped_text
+
+
+def rule_rows(rules: ParkRules) -> list[dict]:
+    """A park's rules as table rows: what, the requirement in words, the source, where it was set."""
+    rows = []
+    for key, m in METRICS.items():
+        t = rules.thresholds.get(key)
+        if t is None or (t.min is None and t.max is None):
+            continue
+        need = []
+        if t.min is not None:
+            need.append(_("不低于 %(v)s%(u)s") % {"v": shown(t.min), "u": m.unit})
+        if t.max is not None:
+            need.append(_("不高于 %(v)s%(u)s") % {"v": shown(t.max), "u": m.unit})
+        rows.append(
+            {
+                "name": m.zh,
+                "need": "，".join(need),
+                "formula": m.formula_zh,
+                "source": t.source,
+                "layer": t.layer,
+                "dated": t.dated,
+            }
+        )
+    if rules.negative:
+        items = "；".join(f"{e.prefix} {e.reason}" for e in rules.negative)
+        e0 = rules.negative[0]
+        rows.append(
+            {
+                "name": _("负面清单"),
+                "need": items,
+                "formula": _("行业代码以所列前缀开头的不予准入"),
+                "source": e0.source,
+                "layer": e0.layer,
+                "dated": e0.dated,
+            }
+        )
+    if rules.positive:
+        e0 = rules.positive[0]
+        items = "、".join(e.prefix for e in rules.positive)
+        rows.append(
+            {
+                "name": _("准入产业目录"),
+                "need": _("仅限 %(p)s") % {"p": items},
+                "formula": _("行业代码须以所列前缀开头"),
+                "source": e0.source,
+                "layer": e0.layer,
+                "dated": e0.dated,
+            }
+        )
+    return rows
+
+
+def park_rules_page(request, pk):
+    park = access(Park.objects.select_related("town"), request.user, pk=pk)
+    policy, rs = policy_on(timezone.localdate())
+    rules = rules_for(policy, park.code, park.kind)
+    return render(
+        request,
+        "admission/park_rules.html",
+        {"park": park, "rows": rule_rows(rules), "policy": policy, "rule_set": rs, "empty": rules.is_empty},
+    )
+
+
+def rules_page(request):
+    user = request.user
+    admin = is_county_admin(user)
+    policy, rs = policy_on(timezone.localdate())
+    form = None
+    problems: list = []
+    if admin:
+        form = RulesForm(request.POST or None, initial={"text": rs.text if rs else shipped_text()})
+        if request.method == "POST" and form.is_valid():
+            try:
+                ruleset_save(actor=user, **form.cleaned_data)
+            except PolicyError as exc:
+                problems = list(exc.problems)
+            else:
+                messages.success(request, _("新版准入规则已保存，自生效日期起用于审查；已作出的审查结论不变。"))
+                return redirect("admission_rules")
+    elif request.method == "POST":
+        raise Http404
+    parks = [
+        {"park": p, "rows": rule_rows(rules_for(policy, p.code, p.kind))}
+        for p in scoped(Park.objects.select_related("town"), user).order_by("town__code", "code")
+    ]
+    return render(
+        request,
+        "admission/rules.html",
+        {
+            "policy": policy,
+            "rule_set": rs,
+            "history": list(RuleSet.objects.select_related("saved_by")),
+            "parks": parks,
+            "form": form,
+            "problems": problems,
+            "shipped": load_policy(),
+        },
+    )
+
+
+def whatif_page(request):
+    form = WhatIfForm(request.GET or None, user=request.user)
+    result = None
+    if request.GET and form.is_valid():
+        park = access(Park.objects.all(), request.user, code=form.cleaned_data["park"])
+        policy, _rs = policy_on(timezone.localdate())
+        rules = rules_for(policy, park.code, park.kind)
+        result = {
+            "park": park,
+            "land": form.cleaned_data["land_mu"],
+            "minimums": minimums(rules, form.cleaned_data["land_mu"]),
+            "rows": rule_rows(rules),
+        }
+    return render(request, "admission/whatif.html", {"form": form, "result": result})
