@@ -274,7 +274,11 @@ def test_build_writes_the_plan(sample_db, plan):
         "audit_entries": sample_db["audit_entries"],
         "warnings": sample_db["warnings"],
         "evaluation_runs": 3,
+        **{k: v for k, v in sample_db.items() if k.startswith("applications_")},
     }
+    # about 40 applications in every state (sample.admission), admitted ones signed into contracts
+    states = {k: v for k, v in sample_db.items() if k.startswith("applications_")}
+    assert 35 <= sum(states.values()) <= 45 and all(states.values()), states
     assert Region.objects.filter(code__startswith="330282", level="town").count() == 24
     from landcycle.evaluation.models import EvaluationRun
 

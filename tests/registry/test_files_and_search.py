@@ -92,7 +92,7 @@ def test_park_file(client, personas, county):
     d = county[XINPU]
     response, html = _html(client, personas["xinpu"], "park_detail", d["park"].pk)
     nav = [n["anchor"] for n in response.context["file_nav"]]
-    assert nav == ["summary", "parcels", "enterprises", "warnings", "rectification", "documents"]
+    assert nav == ["summary", "parcels", "enterprises", "warnings", "entry-rules", "rectification", "documents"]
     enterprises = _section(html, "enterprises")
     assert (
         d["owner"].name in enterprises and f'ev-class" title="2025 年度">{d["result"].evaluation_class}' in enterprises
