@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-XINPU, QIAOTOU = "330282112", "330282109"
-
 from landcycle.audit.services import audit_record
 from landcycle.rectification.models import Inspection
 from landcycle.web.audit_views import action_label
+
+XINPU, QIAOTOU = "330282112", "330282109"
 
 pytestmark = pytest.mark.django_db
 
