@@ -23,7 +23,7 @@ FIELD_NAMES = {
     "rnd": ("研发经费支出", "R&D spending"),
     "staff": ("年平均职工人数", "average staff"),
     "electricity_10k_kwh": ("用电量", "electricity use"),
-    "land_mu": ("用地面积（自有+租入−出租）", "land used (owned + leased − let)"),
+    "land_mu": ("用地面积", "land used"),
 }
 
 # The documents the numbers of the SHIPPED default come from (the comments of policies/evaluation.toml and
@@ -102,6 +102,7 @@ def policy_tables(p: EvaluationPolicy, shipped: bool) -> PolicyTables:
     tie = {"tax_per_mu": _("亩均税收高者在前，再按统一社会信用代码"), "none": _("按统一社会信用代码")}
     out.scoring = [
         (_("综合得分"), _("各指标得分之和：权重 ×（企业值 ÷ 基准值）；越低越好的指标为 权重 ×（基准值 ÷ 企业值）")),
+        (_("用地面积"), _("自有用地 + 租入用地 − 出租给他人的用地，按年末计，单位亩")),
         (_("单项得分上限"), _("权重的 %(n)s 倍（指标另有规定的除外）") % {"n": f"{p.cap_factor:g}"}),
         (_("单项得分下限"), f"{p.floor:g}"),
         (_("得分保留小数"), _("%(n)s 位，按公布的得分排名") % {"n": p.score_decimals}),
