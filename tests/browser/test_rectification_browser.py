@@ -1,6 +1,7 @@
 """A reconciliation round in a real browser (Debian chromium driven by Playwright): the supervisor opens the
 round, the 新浦镇 officer submits the update with evidence (a wrong file type is refused first, in the reader's
-language), the supervisor confirms it, challenges the item 桥头镇 did not report and closes the round; then the ledger, a task page and the county summary. Screenshots (1366×768) in test-artifacts/screenshots/."""
+language), the supervisor confirms it, challenges the item 桥头镇 did not report and closes the round; then the
+ledger, a task page and the county summary. Screenshots (1366×768) in test-artifacts/screenshots/."""
 
 from __future__ import annotations
 
