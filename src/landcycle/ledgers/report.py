@@ -133,11 +133,12 @@ def problem_report_xlsx(result_or_batch, source: bytes | None = None) -> bytes:
 
 def _problem_list(wb, problems: list[LedgerProblem]) -> None:
     ws = wb.add_worksheet("问题清单")
-    headers = [("工作表", 14), ("行", 6), ("列", 24), ("值", 20), ("规则", 24), ("问题", 60)]
+    # the problem in the reader's words first; the rule's code last, to sort or filter by (规则代码)
+    headers = [("工作表", 14), ("行", 6), ("列", 24), ("值", 20), ("问题", 60), ("规则代码", 24)]
     write_header(ws, [h for h, _w in headers], wb.add_format(HEADER), widths=[w for _h, w in headers])
     for r, p in enumerate(problems, 1):
         value = "" if p.value is None else str(p.value)
-        write_row(ws, r, [p.sheet or "", p.row or None, p.column or "", value, p.rule, i18n.text(p)])
+        write_row(ws, r, [p.sheet or "", p.row or None, p.column or "", value, i18n.text(p), p.rule])
     if problems:
         ws.autofilter(0, 0, len(problems), len(headers) - 1)
 
