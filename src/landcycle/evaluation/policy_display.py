@@ -28,13 +28,21 @@ FIELD_NAMES = {
 
 # The documents the numbers of the SHIPPED default come from (the comments of policies/evaluation.toml and
 # docs/policies.md). A county's own version names its documents in its note.
-SHIPPED_SOURCES = (
-    ("指标与权重（规上30/20/20/10/10/10，规下50/50）", "黄岩区2021、2022年度工业企业亩均效益综合评价通知"),
-    ("单项得分上限（权重的1.5倍）", "开化县亩均效益评价办法"),
-    ("分类比例（A 20%、B 40%、C 35%、D 5%）", "淮安市2024年亩均效益评价"),
-    ("C类电价加价0.10元/千瓦时", "瑞安市差别化电价政策"),
-    ("规上企业标准（主营业务收入2000万元）", "国家统计局规模以上工业统计口径"),
-    ("一票否决、保护与不参评情形", "浙江省“亩均论英雄”改革有关评价办法"),
+SHIPPED_SOURCES = (  # (what, in Chinese and English; the document, named as published)
+    (
+        "指标与权重（规上30/20/20/10/10/10，规下50/50）",
+        "Indicators and weights (above size 30/20/20/10/10/10, below size 50/50)",
+        "黄岩区2021、2022年度工业企业亩均效益综合评价通知",
+    ),
+    ("单项得分上限（权重的1.5倍）", "Cap of one indicator (1.5 × its weight)", "开化县亩均效益评价办法"),
+    ("分类比例（A 20%、B 40%、C 35%、D 5%）", "Class shares (A 20%, B 40%, C 35%, D 5%)", "淮安市2024年亩均效益评价"),
+    ("C类电价加价0.10元/千瓦时", "Class C electricity surcharge 0.10 yuan/kWh", "瑞安市差别化电价政策"),
+    (
+        "规上企业标准（主营业务收入2000万元）",
+        "Above-size threshold (main revenue 2,000 万元)",
+        "国家统计局规模以上工业统计口径",
+    ),
+    ("一票否决、保护与不参评情形", "Vetoes, protections and exemptions", "浙江省“亩均论英雄”改革有关评价办法"),
 )
 
 
@@ -68,7 +76,7 @@ def _conditions(g) -> str:
         parts.append(_("用地 ≥ %(n)s 亩") % {"n": f"{g.min_land_mu:g}"})
     if g.max_land_mu is not None:
         parts.append(_("用地 < %(n)s 亩") % {"n": f"{g.max_land_mu:g}"})
-    return "，".join(str(p) for p in parts) or _("其余企业")
+    return i18n.pick("，", ", ").join(str(p) for p in parts) or _("其余企业")
 
 
 @dataclass
@@ -82,7 +90,7 @@ class PolicyTables:
 
 def policy_tables(p: EvaluationPolicy, shipped: bool) -> PolicyTables:
     """The policy ``p`` as tables; ``shipped``: it is the product's default, whose sources are known here."""
-    out = PolicyTables(sources=SHIPPED_SOURCES if shipped else ())
+    out = PolicyTables(sources=tuple((i18n.pick(zh, en), doc) for zh, en, doc in SHIPPED_SOURCES) if shipped else ())
     for g in p.groups:
         rows = []
         for i in g.indicators:
