@@ -65,7 +65,7 @@ EVALUATION_WRITES = {"evaluation_run_new"}
 EVALUATION_COUNTY_READS = {"evaluation_whatif"}
 # keyed by a county-wide object every role reads (a run, a policy version): a town officer sees their own
 # town's part of it, so these are checked like pages without a key (no other town's rows)
-SHARED = {"evaluation_run_detail", "evaluation_run_results", "evaluation_policy_detail"}
+SHARED = {"evaluation_run_detail", "evaluation_run_results", "evaluation_policy_detail", "evaluation_policy_file"}
 # ledgers: an import batch and an export job belong to the user who made them, not to a town, and a template is
 # named by its ledger: walked by test_ledger_urls_with_every_persona below
 LEDGER_URLS = {

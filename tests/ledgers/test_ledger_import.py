@@ -301,7 +301,7 @@ def test_town_officer_cannot_import_another_towns_rows(registry_data, personas):
         }
     )
     report = ledger_import(actor=officer, kind="enterprises", source=data)
-    assert [(p.row, p.column, p.rule) for p in report.problems] == [(2, "所属镇街", "scope.town")]
+    assert [(p.row, p.column, p.rule) for p in report.problems] == [(2, "统一社会信用代码", "scope.town")]
     # figures of another town's enterprise; a parcel in another town's park
     figures = write_xlsx({"数据": [["统一社会信用代码", "年度", "实缴税收（万元）"], [qt.uscc, 2025, 10]]})
     report = ledger_import(actor=officer, kind="figures", source=figures)
@@ -312,6 +312,43 @@ def test_town_officer_cannot_import_another_towns_rows(registry_data, personas):
     )
     report = ledger_import(actor=officer, kind="parcels", source=parcels)
     assert [(p.column, p.rule) for p in report.problems] == [("园区编号", "scope.town")]
+
+
+def test_scope_problem_names_the_town_of_the_record_and_the_town_the_row_names(registry_data, personas):
+    """Issue 13: a row naming 新浦镇 for an enterprise registered in 桥头镇 was told "不能写入桥头镇" on the
+    所属镇街 cell that says 新浦镇. The problem stands on the credit code (the record named) and says where
+    that record is registered, and which town the row names; a row moving an in-scope record to another town
+    names the row's town."""
+    officer = personas["xinpu"]
+    qt = registry_data[QIAOTOU]["owner"]
+    header = ["统一社会信用代码", "企业名称", "行业代码", "规模", "成立日期", "所属镇街"]
+    data = write_xlsx({"企业": [header, [qt.uscc, qt.name, qt.industry_code, "规上", qt.registered_on, "新浦镇"]]})
+    report = ledger_import(actor=officer, kind="enterprises", source=data)
+    [p] = report.problems
+    assert (p.row, p.column, p.rule, p.value) == (2, "统一社会信用代码", "scope.town", qt.uscc)
+    assert "已登记在桥头镇" in p.zh and "本行填写的是新浦镇" in p.zh and "新浦镇）" in p.zh
+    assert QIAOTOU in p.en and "this row names 新浦镇" in p.en
+    xp = registry_data[XINPU]["owner"]
+    moved = write_xlsx({"企业": [header, [xp.uscc, xp.name, xp.industry_code, "规上", xp.registered_on, "桥头镇"]]})
+    [p] = ledger_import(actor=officer, kind="enterprises", source=moved).problems
+    assert (p.column, p.rule, p.value) == ("所属镇街", "scope.town", "桥头镇") and "不能写入桥头镇" in p.zh
+
+
+def test_problems_name_the_ledger_headers_not_internal_fields(registry_data, personas):
+    """Issue 13: problems and the preview's column table speak the ledger's headers (成立日期), never the
+    internal field names (registered_on, uscc)."""
+    data = write_xlsx(
+        {
+            "企业": [
+                ["信用代码", "企业名称", "行业代码", "规模", "注册日期", "所属镇街"],
+                [wrong_check(uscc(700)), "甲公司", "3311", "规上", "2099-01-01", "新浦镇"],
+            ]
+        }
+    )
+    report = ledger_import(actor=personas["xinpu"], kind="enterprises", source=data)
+    assert {(p.column, p.rule) for p in report.problems} == {("信用代码", "uscc.check"), ("注册日期", "date.future")}
+    for p in report.problems:
+        assert "registered_on" not in p.zh + p.en + p.column and "uscc" not in p.zh + p.column
 
 
 def test_town_officer_ledger_without_a_town_column_lands_in_their_town(registry_data, personas):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 from import_books import QIAOTOU, XINPU, read_book, uscc, write_xlsx, wrong_check
 
 from landcycle.audit.models import AuditEntry
@@ -52,6 +53,14 @@ def last_batch(user) -> ImportBatch:
 
 def text(response) -> str:
     return response.content.decode("utf-8")
+
+
+def in_english(client, url: str) -> str:
+    client.cookies["django_language"] = "en"
+    try:
+        return text(client.get(url))
+    finally:
+        client.cookies["django_language"] = "zh-hans"
 
 
 def test_upload_preview_confirm_and_the_result(client, registry_data, personas):
@@ -106,7 +115,10 @@ def test_problems_are_shown_on_the_source_rows_and_confirm_is_refused(client, re
     assert batch.status == "refused" and batch.problem_count >= 1
     body = text(client.get(reverse("import_batch_detail", args=[batch.pk])))
     assert "未写入任何数据" in body and 'class="cell-bad"' in body and bad in body
-    assert "校验" in body and "check" in body.lower()  # the problem in Chinese and English
+    problem = next(p for p in batch.problems if p["rule"] == "uscc.check")
+    assert problem["zh"] in body and escape(problem["en"]) not in body  # the problem in the user's language only
+    english = in_english(client, reverse("import_batch_detail", args=[batch.pk]))
+    assert escape(problem["en"]) in english and problem["zh"] not in english
     assert ">5<" in body  # the row as Excel numbers it (two title rows, the header, then data)
     assert reverse("import_batch_report", args=[batch.pk]) in body
     assert 'action="%s"' % reverse("import_batch_confirm", args=[batch.pk]) not in body
@@ -161,13 +173,15 @@ def test_navigation_offers_import_and_downloads_to_writers(client, registry_data
     assert "数据导入" in nav and "下载中心" in nav and reverse("ledger_import_new") in nav
 
 
-def test_an_unusable_file_says_why_in_both_languages(client, registry_data, personas):
+def test_an_unusable_file_says_why_in_the_users_language(client, registry_data, personas):
     client.force_login(personas["admin"])
     upload(client, b"\x89PNG\r\n\x1a\n....", name="photo.png")
     batch = last_batch(personas["admin"])
     body = text(client.get(reverse("import_batch_detail", args=[batch.pk])))
     problem = batch.problems[0]
-    assert batch.status == "refused" and problem["zh"] in body and problem["en"] in body
+    assert batch.status == "refused" and problem["zh"] in body and escape(problem["en"]) not in body
+    english = in_english(client, reverse("import_batch_detail", args=[batch.pk]))
+    assert escape(problem["en"]) in english
     assert "无法作为该台账读取" in body
 
 
@@ -204,6 +218,10 @@ def test_a_mapping_file_binds_a_layout_of_its_own(client, registry_data, persona
     assert batch.status == "previewed" and batch.created == 1, batch.problems
     body = text(client.get(reverse("import_batch_detail", args=[batch.pk])))
     assert "代码X" in body
+    # the column table names the fields as the ledger's template does, never by their internal names
+    assert "列的识别" in body and "统一社会信用代码" in body
+    for internal in (">uscc<", ">industry_code<", ">registered_on<", ">town<"):
+        assert internal not in body
 
 
 def test_uploads_need_the_csrf_token(registry_data, personas):
@@ -228,3 +246,14 @@ def test_templates_download_for_every_exported_ledger(client, regions, personas)
             assert response.status_code == 404  # parcel shapes come from GIS software
     assert client.get(reverse("ledger_template", args=["nonsense"])).status_code == 404
     assert QIAOTOU not in XINPU
+
+
+def test_the_import_page_shows_shipped_formats_as_a_table_of_columns(client, registry_data, personas):
+    """Issue 13: no "TOML 格式" or internal names on the import page; the shipped format's columns as a table."""
+    client.force_login(personas["admin"])
+    body = text(client.get(reverse("ledger_import_new")))
+    assert "TOML格式" not in body and "TOML 格式" not in body
+    assert "常用格式的列对照" in body
+    # 广东 land-market export: its English header, the ledger item it fills, the source's unit
+    assert "<td>totalArea</td>" in body and "<td>公顷</td>" in body and "<td>transferPrice</td>" in body
+    assert "（enterprises）" not in body and '<span class="sub mono">enterprises</span>' not in body

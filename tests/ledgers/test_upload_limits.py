@@ -484,7 +484,7 @@ def test_the_upload_page_answers_each_crafted_file_with_the_message(client, regi
         assert response.status_code == 200, (name, response.status_code)
         batch = ImportBatch.objects.filter(actor=personas["admin"]).latest("id")
         assert batch.status == "refused" and batch.problems[0]["rule"] == rule, name
-        assert words in body and batch.problems[0]["en"] in body.replace("&#x27;", "'"), name
+        assert words in body and batch.problems[0]["zh"] in body.replace("&#x27;", "'"), name  # the reader's language
     settings.LANDCYCLE_UPLOAD_MAX_RATIO = 10**6
     settings.LANDCYCLE_UPLOAD_MAX_UNCOMPRESSED = 10 * 1024 * 1024
     upload(client, bomb_xlsx(), "bomb.xlsx")

@@ -196,7 +196,7 @@ def test_progress_out_of_range_and_in_the_future(rectification_data, personas, s
     )
 
 
-def test_the_task_form_shows_each_problem_under_its_field_in_both_languages(
+def test_the_task_form_shows_each_problem_under_its_field_in_the_users_language(
     client, rectification_data, personas, settings
 ):
     d = rectification_data[XINPU]
@@ -210,9 +210,9 @@ def test_the_task_form_shows_each_problem_under_its_field_in_both_languages(
     assert resp.status_code == 200 and _state(settings) == before
     problems = resp.context["form"].problems
     assert {"town", "deadline", "measures"} <= set(problems)
-    assert "整改时限2026-08-01早于问题发现日期2026-09-10" in html and "is before the finding's date" in html
-    assert "请指定责任单位" in html and "Name the responsible unit" in html
-    # the form's own checks come back in both languages too
+    assert "整改时限2026-08-01早于问题发现日期2026-09-10" in html and "is before the finding's date" not in html
+    assert "请指定责任单位" in html and "Name the responsible unit" not in html  # the user's language only
+    # the form's own checks carry both languages too (the page shows the reader's)
     resp = client.post(
         reverse("task_create", args=[d["finding"].pk]),
         {"title": "x", "assigned_on": "昨天", "enterprises": "不存在的企业"},
@@ -239,4 +239,4 @@ def test_the_progress_form_refuses_a_bad_file_in_both_languages(client, rectific
     )
     html = resp.content.decode()
     assert resp.status_code == 200 and _state(settings) == before
-    assert 'data-rule="evidence.type"' in html and "不在允许范围内" in html and "does not allow" in html
+    assert 'data-rule="evidence.type"' in html and "不在允许范围内" in html and "does not allow" not in html

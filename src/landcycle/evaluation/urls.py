@@ -11,4 +11,5 @@ urlpatterns = [
     path("evaluation/enterprises/<int:pk>/notice/", printing.enterprise_notice, name="evaluation_enterprise_notice"),
     path("evaluation/whatif/", whatif.whatif_page, name="evaluation_whatif"),
     path("evaluation/policies/<int:pk>/", whatif.policy_detail, name="evaluation_policy_detail"),
+    path("evaluation/policies/<int:pk>/policy.toml", whatif.policy_file, name="evaluation_policy_file"),
 ]

@@ -31,6 +31,7 @@ from django.conf import settings
 from django.db import OperationalError, transaction
 from django.utils import timezone
 
+from landcycle.kit import i18n
 from landcycle.rules.problems import RuleError
 
 from .models import ImportBatch
@@ -108,7 +109,8 @@ def import_run(batch_id: int) -> ImportBatch:
     try:
         import_confirm(actor=batch.actor, batch=batch, progress=progress, claimed=True)
     except RuleError as exc:  # refused before anything was written (file changed, …)
-        text = "；".join(f"{p.zh} / {p.en}" for p in exc.problems)
+        # written in the background, with no request: in the product's own language (settings.LANGUAGE_CODE)
+        text = i18n.texts(exc.problems, language=settings.LANGUAGE_CODE)
         _update(batch_id, status=Status.FAILED, error=text[:2000], finished_at=None)
     except Exception as exc:  # the transaction was rolled back: nothing written; the batch says why
         log.exception("import batch %s failed", batch_id)

@@ -8,6 +8,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from landcycle.kit import i18n
 from landcycle.rules.ledger import LedgerResult
 
 from .kinds import IMPORTABLE, get_kind
@@ -109,7 +110,7 @@ def batch_preview(batch: ImportBatch) -> Preview:
                 {
                     "text": shown(source[i] if i < len(source) else None),
                     "bad": bool(found),
-                    "tip": "\n".join(f"{p.get('zh', '')} / {p.get('en', '')}" for p in found),
+                    "tip": "\n".join(i18n.text(p) for p in found),
                 }
             )
         preview.grid.append({"row": n, "cells": cells, "problems": [p for i in sorted(marks[n]) for p in marks[n][i]]})

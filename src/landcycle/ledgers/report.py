@@ -1,5 +1,5 @@
 """The problem report (问题报告): the rows as the user sent them with every bad cell filled red and a
-comment giving the problem in Chinese and English, a 问题清单 sheet listing every problem, and a 跳过的行
+comment giving the problem in the user's language (``kit.i18n``), a 问题清单 sheet listing every problem, and a 跳过的行
 sheet listing the rows that were not data. The user fixes the red cells and uploads the file again."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from collections import defaultdict
 
+from landcycle.kit import i18n
 from landcycle.kit.sheets import HEADER, workbook, write_cell, write_header, write_row
 from landcycle.rules.ledger import LedgerProblem, LedgerResult
 from landcycle.rules.ledger.sources import open_source
@@ -119,7 +120,7 @@ def problem_report_xlsx(result_or_batch, source: bytes | None = None) -> bytes:
     for n, ((r, c), found) in enumerate(sorted(marks.items())):
         if n >= MAX_COMMENTS:
             break
-        text = "\n".join(f"{p.rule}：{p.zh}\n{p.en}" for p in found)
+        text = "\n".join(i18n.text(p) for p in found)
         ws.write_comment(r, c, text[:32000], {"x_scale": 3, "y_scale": 2})
     if result is not None:
         ws.freeze_panes(max(result.header_rows or (result.header_row,)), 0)
@@ -132,17 +133,18 @@ def problem_report_xlsx(result_or_batch, source: bytes | None = None) -> bytes:
 
 def _problem_list(wb, problems: list[LedgerProblem]) -> None:
     ws = wb.add_worksheet("问题清单")
-    headers = [("工作表", 14), ("行", 6), ("列", 24), ("值", 20), ("规则", 24), ("问题", 60), ("Problem", 60)]
+    # the problem in the reader's words first; the rule's code last, to sort or filter by (规则代码)
+    headers = [("工作表", 14), ("行", 6), ("列", 24), ("值", 20), ("问题", 60), ("规则代码", 24)]
     write_header(ws, [h for h, _w in headers], wb.add_format(HEADER), widths=[w for _h, w in headers])
     for r, p in enumerate(problems, 1):
         value = "" if p.value is None else str(p.value)
-        write_row(ws, r, [p.sheet or "", p.row or None, p.column or "", value, p.rule, p.zh, p.en])
+        write_row(ws, r, [p.sheet or "", p.row or None, p.column or "", value, i18n.text(p), p.rule])
     if problems:
         ws.autofilter(0, 0, len(problems), len(headers) - 1)
 
 
 def _skipped(wb, result: LedgerResult) -> None:
     ws = wb.add_worksheet("跳过的行")
-    write_header(ws, ["行", "原因", "Reason", "内容"], wb.add_format(HEADER), widths=[6, 20, 30, 60], freeze=False)
+    write_header(ws, ["行", "原因", "内容"], wb.add_format(HEADER), widths=[6, 24, 60], freeze=False)
     for r, s in enumerate(result.skipped, 1):
-        write_row(ws, r, [s.row, s.zh, s.en, s.text or ""])
+        write_row(ws, r, [s.row, i18n.text(s), s.text or ""])

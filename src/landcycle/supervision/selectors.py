@@ -7,7 +7,21 @@ import datetime as dt
 from collections import Counter, defaultdict
 
 from django.apps import apps
-from django.db.models import Case, Count, Exists, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
@@ -264,6 +278,37 @@ def colour_filter(qs: QuerySet, value: str) -> QuerySet:
     return qs.filter(worst=RANK[value])
 
 
+def passed_q(milestone: str, as_of: dt.date) -> Q:
+    """Contracts whose agreed ``milestone`` date (after the last approved extension, as on the home page) is
+    before ``as_of`` and not reached: neither its actual date nor a later one recorded. Needs
+    :func:`with_due_dates`."""
+    _name, _agreed, actuals = next(m for m in MILESTONES if m[0] == milestone)
+    return Q(**{f"due_{milestone}__lt": as_of}, **{f"{a}__isnull": True for a in actuals})
+
+
+def with_due_dates(qs: QuerySet) -> QuerySet:
+    """Each contract's due date of every milestone: the last approved extension's new date, else the agreed one."""
+    annotations = {}
+    for name, agreed, _actuals in MILESTONES:
+        last = (
+            Extension.objects.filter(contract=OuterRef("pk"), milestone=name)
+            .order_by(F("approved_on").desc(nulls_last=True), "-pk")  # the last approved extension counts
+            .values("new_date")[:1]
+        )
+        annotations[f"due_{name}"] = Coalesce(Subquery(last), agreed)
+    return qs.annotate(**annotations)
+
+
+def passed_filter(qs: QuerySet, value: str, as_of: dt.date | None = None) -> QuerySet:
+    """约定日期已过: ``any`` of the three milestones, or the one named."""
+    as_of = as_of or timezone.localdate()
+    names = [m[0] for m in MILESTONES] if value == "any" else [value]
+    cond = Q()
+    for name in names:
+        cond |= passed_q(name, as_of)
+    return with_due_dates(qs).filter(cond)
+
+
 def contract_listing_of(user, query: QueryDict) -> Listing:
     return Listing(
         ListQuery(user, query),
@@ -283,6 +328,17 @@ def contract_listing_of(user, query: QueryDict) -> Listing:
                 _("闲置土地"),
                 [("yes", _("是")), ("no", _("否"))],
                 lambda qs, v: qs.filter(idle__gt=0) if v == "yes" else qs.filter(idle=0),
+            ),
+            Filter(
+                "passed",
+                _("约定日期已过"),
+                [
+                    ("any", _("任一约定日期已过")),
+                    ("start", _("约定开工日期已过未开工")),
+                    ("completion", _("约定竣工日期已过未竣工")),
+                    ("production", _("约定达产日期已过未达产")),
+                ],
+                passed_filter,
             ),
         ],
         sorts={

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
@@ -33,6 +34,43 @@ ACTION_LABELS = {
     "region.load": _("载入行政区划"),
     "user.create": _("新建用户"),
     "user.password_change": _("修改密码"),
+    "contract.create": _("新建供地合同"),
+    "contract.update": _("修改供地合同"),
+    "warning.raise": _("发出预警"),
+    "warning.colour": _("预警颜色变化"),
+    "warning.acknowledge": _("确认预警"),
+    "warning.assign": _("指定预警责任人"),
+    "warning.close": _("预警销号"),
+    "warning.close_exception": _("预警例外销号"),
+    "inspection.create": _("登记巡视巡察"),
+    "inspection.update": _("修改巡视巡察"),
+    "finding.create": _("登记问题"),
+    "finding.update": _("修改问题"),
+    "suggestion.create": _("登记意见建议"),
+    "suggestion.update": _("修改意见建议"),
+    "task.create": _("新建整改任务"),
+    "task.update": _("修改整改任务"),
+    "task.links": _("修改整改任务关联对象"),
+    "task.progress": _("报告整改进展"),
+    "task.close": _("整改任务销号"),
+    "task.reopen": _("整改任务重新打开"),
+    "round.open": _("开启对账轮次"),
+    "round.close": _("关闭对账轮次"),
+    "round_item.snapshot": _("对账快照"),
+    "round_item.confirmed": _("对账确认"),
+    "round_item.challenged": _("对账提出异议"),
+    "relapse_check.open": _("开启回头看"),
+    "relapse_check.held": _("回头看：未反弹"),
+    "relapse_check.relapsed": _("回头看：已反弹"),
+    "evaluation_policy.create": _("新建评价办法版本"),
+    "evaluation_run.create": _("新建评价批次"),
+    "evaluation_run.update": _("修改评价批次"),
+    "evaluation_run.recompute": _("重新计算评价批次"),
+    "evaluation_run.publish": _("发布评价结果"),
+    "evaluation_run.supersede": _("评价结果被替代"),
+    "evaluation_fact.create": _("登记评价事项"),
+    "evaluation_fact.update": _("修改评价事项"),
+    "evaluation_fact.delete": _("删除评价事项"),
 }
 VERBS = {
     "create": _("新建"),
@@ -41,6 +79,12 @@ VERBS = {
     "load": _("载入"),
     "delete": _("删除"),
     "import": _("导入"),
+    "add": _("新增"),
+    "open": _("开启"),
+    "close": _("关闭"),
+    "reopen": _("重新打开"),
+    "publish": _("发布"),
+    "measure": _("登记实测"),
 }
 SOURCES = {"sample": _("示例数据"), "import": _("台账导入")}
 
@@ -96,19 +140,105 @@ def _show(value) -> str:
     return str(value)
 
 
-def diff_rows(entry: AuditEntry) -> list[dict]:
-    """Field-by-field before/after, changed fields first; unchanged ones are left out of updates."""
+DIVISION_CODE = re.compile(r"\d{6}(\d{3})?(\d{3})?")
 
-    def load(text):
-        try:
-            data = json.loads(text) if text else None
-        except ValueError:
-            return {"": text}
-        return data if isinstance(data, dict) else ({"": data} if data is not None else None)
 
-    before, after = load(entry.before), load(entry.after)
+class Names:
+    """What the page shows instead of a stored code: division codes as the names of their regions, stored
+    choices (``check``) as their labels, references (an id) as the object they name. Looked up once per page."""
+
+    def __init__(self) -> None:
+        self.regions: dict[str, str] = {}
+        self.objects: dict[tuple, str] = {}
+
+    def load_regions(self, codes: set[str]) -> None:
+        wanted = codes - set(self.regions)
+        if wanted:
+            self.regions.update(Region.objects.filter(code__in=wanted).values_list("code", "name"))
+
+    def region(self, code: str) -> str:
+        return self.regions.get(code, code)
+
+    def codes(self, value) -> list[str] | None:
+        """The division codes ``value`` is made of (a code, or a list of codes); None when it is not that."""
+        items = value if isinstance(value, list) else [value]
+        if items and all(isinstance(v, str) and DIVISION_CODE.fullmatch(v) for v in items):
+            return list(items)
+        return None
+
+    def prefetch(self, entries) -> None:
+        """Every region and referenced object the page's entries name, one query per kind of object."""
+        codes: set[str] = {e.region_code for e in entries if e.region_code}
+        wanted: dict = {}
+        for e in entries:
+            model = _model_label(e.object_type)
+            for data in (_load(e.before), _load(e.after)):
+                codes |= _stored_codes(data)
+                for key, value in (data or {}).items():
+                    field = _field(model, key)
+                    if field is not None and field.many_to_one and isinstance(value, int):
+                        wanted.setdefault(field.related_model, set()).add(value)
+        self.load_regions(codes)
+        for related, pks in wanted.items():
+            for obj in related._default_manager.filter(pk__in=pks):
+                self.objects[(related, obj.pk)] = str(obj)
+
+    def related(self, field, value) -> str | None:
+        return self.objects.get((field.related_model, value))
+
+    def show(self, model, key: str, value) -> str:
+        """A stored value as a clerk reads it."""
+        field = _field(model, key)
+        if value not in (None, "") and field is not None:
+            if getattr(field, "choices", None) and not isinstance(value, list):
+                label = dict(field.flatchoices).get(value)
+                if label is not None:
+                    return str(label)
+            if field.is_relation and field.many_to_one and isinstance(value, int):
+                return self.related(field, value) or _show(value)
+        codes = self.codes(value) if value not in (None, "") else None
+        if codes is not None and (field is None or "region" in key or "town" in key or not field.is_relation):
+            names = [self.region(c) for c in codes]
+            if names != codes:
+                return "、".join(names)
+        return _show(value)
+
+
+def _field(model, name: str):
+    if model is None or not name:
+        return None
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _load(text):
+    try:
+        data = json.loads(text) if text else None
+    except ValueError:
+        return {"": text}
+    return data if isinstance(data, dict) else ({"": data} if data is not None else None)
+
+
+def _stored_codes(data: dict | None) -> set[str]:
+    out: set[str] = set()
+    for v in (data or {}).values():
+        for item in v if isinstance(v, list) else [v]:
+            if isinstance(item, str) and DIVISION_CODE.fullmatch(item):
+                out.add(item)
+    return out
+
+
+def diff_rows(entry: AuditEntry, names: Names | None = None) -> list[dict]:
+    """Field-by-field before/after, changed fields first; unchanged ones are left out of updates. Codes are
+    shown by name (``names``)."""
+    names = names or Names()
+
+    before, after = _load(entry.before), _load(entry.after)
     model = _model_label(entry.object_type)
     keys = list((after or {}).keys()) + [k for k in (before or {}) if k not in (after or {})]
+    names.load_regions(_stored_codes(before) | _stored_codes(after))
     rows = []
     for key in keys:
         old = (before or {}).get(key)
@@ -118,8 +248,8 @@ def diff_rows(entry: AuditEntry) -> list[dict]:
         rows.append(
             {
                 "field": _field_label(model, key) if key else "",
-                "before": _show(old) if before is not None else "",
-                "after": _show(new) if after is not None else "",
+                "before": names.show(model, key, old) if before is not None else "",
+                "after": names.show(model, key, new) if after is not None else "",
                 "changed": before is not None,
             }
         )
@@ -171,11 +301,14 @@ def audit_list(request):
         qs = qs.filter(at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
     qs = qs.select_related("actor").order_by("-seq")
     page = listing.page(qs)
+    names = Names()
+    names.prefetch(page.object_list)
     for entry in page.object_list:
         entry.action_label = action_label(entry.action, entry.object_type)
         model = _model_label(entry.object_type)
         entry.type_label = model._meta.verbose_name if model else entry.object_type
-        entry.diff = diff_rows(entry)
+        entry.diff = diff_rows(entry, names)
+        entry.region_name = names.region(entry.region_code) if entry.region_code else ""
     latest = base.order_by("-seq").values_list("at", flat=True).first()
     kpis = [
         kpi(_("审计记录"), base.count(), _("条")),

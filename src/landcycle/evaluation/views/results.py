@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from landcycle.accounts.scope import Area, access, can_write, may_write_or_404, scoped
+from landcycle.kit import i18n
 from landcycle.kit.listing import Filter, Listing, file_response, kpi
 from landcycle.kit.params import int_param
 from landcycle.registry.models import Enterprise, Region
@@ -183,7 +184,7 @@ def _facts_post(request, ent):
             )
         except RuleError as exc:
             for p in exc.problems:
-                form.add_error(p.field if p.field in form.fields else None, f"{p.zh} / {p.en}")
+                form.add_error(p.field if p.field in form.fields else None, i18n.text(p))
         else:
             messages.success(request, _("已登记评价事项；下次计算评价批次时生效。"))
             return redirect(f"{request.path}#facts"), None

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from landcycle.accounts.scope import Area, may_write_or_404, scoped, write_or_404
-from landcycle.kit import charts
+from landcycle.kit import charts, i18n
 from landcycle.kit.listing import kpi
 from landcycle.rules.evaluation.classes import small_group_notes
 from landcycle.rules.evaluation.policy.parse import default_policy
@@ -178,7 +178,7 @@ def _act(request, run: EvaluationRun):
             messages.success(request, _("备注已保存。"))
     except RuleError as exc:
         for p in exc.problems:
-            messages.error(request, f"{p.zh} / {p.en}")
+            messages.error(request, i18n.text(p))
     return redirect("evaluation_run_detail", run.pk)
 
 

@@ -13,7 +13,7 @@ import re
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +31,7 @@ from ..inputs import figure_years, read_inputs
 from ..labels import labels_of
 from ..models import EvaluationRun, PolicyVersion
 from ..policy import dumps, shipped_policy_text
+from ..policy_display import policy_tables
 from . import town_level, writer
 
 PAGE = 20
@@ -189,6 +190,7 @@ def policy_detail(request, pk):
     if not selectors.sees_drafts(request.user):
         runs = runs.exclude(status=EvaluationRun.Status.DRAFT)
     lab = labels_of(version.toml)
+    shipped = policy_of(shipped_policy_text()).hash == version.hash
     return render(
         request,
         "evaluation/policy_detail.html",
@@ -197,8 +199,16 @@ def policy_detail(request, pk):
             "runs": runs,
             "labels": lab,
             "policy": lab.policy,
-            "class_keys": lab.class_keys,
-            "fields": whatif.form_values(lab.policy),
+            "tables": policy_tables(lab.policy, shipped),
             "can_run": writer(request),
         },
     )
+
+
+def policy_file(request, pk):
+    """The policy version's TOML text, for experts (the page shows it as tables)."""
+    version = get_object_or_404(PolicyVersion, pk=pk)
+    response = HttpResponse(version.toml, content_type="application/toml; charset=utf-8")
+    name = re.sub(r"[^0-9A-Za-z._-]+", "_", f"evaluation-{version.version}") + ".toml"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -177,7 +177,7 @@ class Importer:
             self.check(row, obj, creating=True)
             plan.obj = obj
             return plan
-        if not self.check_scope(row, obj):  # outside the actor's scope: say so and nothing more about it
+        if not self.check_registered_scope(row, obj, values):  # another town's record: say so, nothing more
             plan.action = INVALID
             return plan
         changes = {}
@@ -226,6 +226,42 @@ class Importer:
             self.add_problems(row, cached)
             ok = ok and not cached
         return ok
+
+    def check_registered_scope(self, row: dict, obj, values: dict) -> bool:
+        """The record the row names is already registered in a town the actor may not write: the problem names
+        that town (where the record is) and, when the row names another town, that one too — never the
+        registered town as if the row had written it. Placed on the row's key (the record it names)."""
+        outside = [
+            (town, field) for town, field in self.towns(obj) if town is not None and not in_scope(self.actor, town)
+        ]
+        if not outside:
+            return True
+        town, field = outside[0]
+        region = getattr(self.actor, "region", None)
+        key = self.schema.key[0]
+        zh = f"“{row.get(key)}”已登记在{town}，不属于您的辖区（{region}），不能通过本台账修改"
+        en = (
+            f"'{row.get(key)}' is registered in {town} ({town.code}), outside your region "
+            f"({getattr(region, 'code', '')}): it cannot be changed by this ledger"
+        )
+        named = self.row_town(values, field)
+        if named is not None and named.pk != town.pk:
+            zh += f"（本行填写的是{named}）"
+            en += f" (this row names {named})"
+        self.add(row, key, "scope.town", zh, en)
+        return False
+
+    def row_town(self, values: dict, field: str):
+        """The town the row itself names for ``field`` (a resolved town, or the town of a resolved park or
+        parcel); None when the row does not name one."""
+        v = values.get(field)
+        for path in ((), ("town",), ("park", "town")):
+            obj = v
+            for attr in path:
+                obj = getattr(obj, attr, None)
+            if obj is not None and getattr(obj, "level", None) == "town":
+                return obj
+        return None
 
     # ------------------------------------------------------------------ problems
     def column(self, name: str) -> str:

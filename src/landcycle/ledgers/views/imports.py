@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from landcycle.accounts.scope import can_write
+from landcycle.kit import i18n
 from landcycle.kit.listing import file_response
 from landcycle.registry.selectors import town_choices
 from landcycle.rules.ledger import MappingError, load_mapping, mapping_path, shipped_mappings
@@ -59,7 +60,10 @@ class UploadForm(forms.Form):
     mapping = forms.FileField(
         label=gettext_lazy("列映射文件（可选）"),
         required=False,
-        help_text=gettext_lazy('TOML格式：字段 = "源表头"。表头与模板一致时无需映射。'),
+        help_text=gettext_lazy(
+            "说明源文件哪一列对应台账的哪一项，由技术人员准备；表头与模板一致时无需上传。"
+            "系统自带格式的列对照见本页“常用格式的列对照”。"
+        ),
     )
     town = forms.ChoiceField(
         label=gettext_lazy("所属镇街（供地合同）"),
@@ -71,7 +75,7 @@ class UploadForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["kind"].choices = [("", _("— 请选择台账种类 —"))] + [
-            (name, f"{k.schema.title_zh}（{name}）") for name, k in IMPORTABLE.items()
+            (name, k.schema.title_zh) for name, k in IMPORTABLE.items()
         ]
         shipped = shipped_mappings()
         self.fields["shipped"].choices = [("", _("— 无 —"))] + [(name, title) for name, title, _s in shipped]
@@ -206,6 +210,10 @@ def ledger_import_new(request):
         else:
             return redirect("import_batch_detail", batch.pk)
     history = Paginator(ImportBatch.objects.filter(actor=request.user).defer("problems", "plan"), HISTORY_PAGE)
+    page = history.get_page(request.GET.get("page"))
+    for b in page.object_list:  # the ledger's name, not its internal kind
+        known = IMPORTABLE.get(b.kind)
+        b.kind_title = known.schema.title_zh if known else b.kind
     kinds = [
         {
             "name": name,
@@ -221,11 +229,37 @@ def ledger_import_new(request):
         {
             "form": form,
             "kinds": kinds,
-            "page_obj": history.get_page(request.GET.get("page")),
+            "page_obj": page,
             "max_mb": settings.LANDCYCLE_UPLOAD_MAX_BYTES // (1024 * 1024),
+            "formats": shipped_formats(),
         },
         status=400 if form.problems or form.errors else 200,
     )
+
+
+def shipped_formats() -> list[dict]:
+    """The formats shipped with the product (常用格式) as a clerk reads them: for each, the ledger it fills and
+    a table of its columns — the source file's header, the item of the ledger it fills, the source's unit."""
+    by_schema = {k.schema.name: k for k in IMPORTABLE.values()}
+    out = []
+    for name, title, schema_name in shipped_mappings():
+        kind = by_schema.get(schema_name)
+        if kind is None:
+            continue
+        try:
+            data = load_mapping(mapping_path(name), kind.schema)
+        except MappingError:  # a broken shipped file is the import's to report, not this table's
+            continue
+        units = data.get("units") or {}
+        rows = []
+        for field_name in kind.schema.field_names:
+            header = data.get(field_name)
+            if not isinstance(header, str):
+                continue
+            spec = kind.schema.field(field_name)
+            rows.append({"header": header, "label": spec.title, "unit": units.get(header, "")})
+        out.append({"title": title, "kind": kind.schema.title_zh, "rows": rows})
+    return out
 
 
 def _field_title(kind, name: str) -> str:
@@ -317,7 +351,7 @@ def import_batch_confirm(request, pk: int):
         import_confirm(actor=request.user, batch=batch)
     except RuleError as exc:
         for p in exc.problems:
-            messages.error(request, f"{p.zh} / {p.en}")
+            messages.error(request, i18n.text(p))
         return redirect("import_batch_detail", batch.pk)
     batch.refresh_from_db()
     if batch.status != ImportBatch.Status.IMPORTED:

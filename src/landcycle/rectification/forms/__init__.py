@@ -210,11 +210,13 @@ class ProgressForm(RectForm):
         super().__init__(*args, user=user, **kwargs)
         self.initial.setdefault("reported_on", timezone.localdate())
         exts = sorted(policy.extensions)
-        self.fields["files"].widget.attrs["accept"] = ",".join(f".{e}" for e in exts)
+        # on a phone: photos (the camera or the album) and PDFs first, then the other allowed types
+        self.fields["files"].widget.attrs["accept"] = ",".join(["image/*", "application/pdf"] + [f".{e}" for e in exts])
         self.fields["files"].help_text = _("可多选；允许 %(types)s，单个文件不超过 %(mb)s MB") % {
             "types": "、".join(exts),
             "mb": f"{policy.max_size_mb:g}",
         }
+        self.fields["percent_done"].widget.attrs.update({"inputmode": "numeric", "class": "big"})
 
 
 class ReviewForm(RectForm):

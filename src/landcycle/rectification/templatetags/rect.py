@@ -88,3 +88,12 @@ def filesize(n):
 @register.filter
 def status_label(value):
     return dict(Task.Status.choices).get(value, value or "")
+
+
+PHOTO_EXTENSIONS = (".jpg", ".jpeg", ".png")
+
+
+@register.filter
+def is_photo(evidence) -> bool:
+    """A photo among the evidence (shown as a picture where the supervisor reviews it)."""
+    return str(getattr(evidence, "name", "")).lower().endswith(PHOTO_EXTENSIONS)

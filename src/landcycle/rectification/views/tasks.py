@@ -46,6 +46,7 @@ def task_detail(request, pk):
             "tc": colour_of(task, as_of, history, reopenings([task.pk]).get(task.pk)),
             "as_of": as_of,
             "reports": reports,
+            "evidence_files": [e for r in reports for e in r.evidence.all()],
             "items": items,
             "events": events,
             "parks": list(scoped(task.parks.select_related("town"), user)),

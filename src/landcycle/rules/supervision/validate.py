@@ -199,6 +199,13 @@ def _extended_order(c: Contract, out: list[Problem]) -> None:
             )
 
 
+def percent_text(share) -> str:
+    """A share (1.5) as the percentage a person types and reads: "150%"; "12.5%" for 0.125."""
+    d = Decimal(str(share)) * 100
+    text = format(d.normalize(), "f")
+    return f"{text}%"
+
+
 def _shares(c: Contract) -> list[Problem]:
     out = []
     for name in ("developed_area_share", "investment_share"):
@@ -209,12 +216,13 @@ def _shares(c: Contract) -> list[Problem]:
         if not is_number(v):
             out.append(Problem(name, "contract.not_a_number", f"{zh}“{v}”不是数字", f"{en} '{v}' is not a number"))
         elif not 0 <= v <= 1:
+            typed = percent_text(v)  # as it was typed ("150%"), not the stored share (1.5)
             out.append(
                 Problem(
                     name,
                     "contract.share_range",
-                    f"{zh}应在0%到100%之间（{v}）",
-                    f"{en} must be between 0% and 100% ({v})",
+                    f"{zh}应在0%到100%之间（填写的是{typed}）",
+                    f"{en} must be between 0% and 100% (given: {typed})",
                 )
             )
     return out

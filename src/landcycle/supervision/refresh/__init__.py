@@ -85,7 +85,8 @@ class RefreshResult:
     unchanged: int = 0
     events: int = 0
     audit_entries: int = 0
-    skipped: list[tuple[str, str]] = field(default_factory=list)  # (contract number, message)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (contract number, message in both languages)
+    skipped_problems: list[tuple[str, list]] = field(default_factory=list)  # (contract number, its Problems)
     seconds: float = 0.0
 
     def summary(self) -> str:
@@ -161,6 +162,7 @@ def warnings_refresh(*, actor, as_of: dt.date, contract_ids=None, enterprises: b
         enterprise_findings(found, actor, as_of, policy)
     result = RefreshResult(as_of, found.counts["contracts"], found.counts["enterprises"])
     result.skipped = [(c.number, "; ".join(p.message for p in problems)) for c, problems in found.skipped]
+    result.skipped_problems = [(c.number, list(problems)) for c, problems in found.skipped]
 
     existing = scoped(Warning.objects.all(), actor)
     if contract_ids is not None:

@@ -21,7 +21,15 @@ from landcycle.rules.units import m2_to_mu
 from ..convert import policy, rule_contract
 from ..labels import rule_label
 from ..models import Contract, ContractParcel, Warning
-from ..selectors import COLOUR_OF_RANK, contract_listing, fees_due, last_checked, priority, subject_warnings
+from ..selectors import (
+    COLOUR_OF_RANK,
+    contract_listing,
+    fees_due,
+    last_checked,
+    passed_filter,
+    priority,
+    subject_warnings,
+)
 from ..timeline import contract_timeline
 
 
@@ -81,10 +89,33 @@ def contract_list(request):
             "listing": listing,
             "page_obj": page,
             "kpis": kpis,
+            "passed": _passed_chip(request, listing),
             "checked": last_checked(user),
             "can_edit": can_write(user, Area.CONTRACTS),
         },
     )
+
+
+def _passed_chip(request, listing) -> dict:
+    """The 约定日期已过 chip above the list: how many contracts (with the other filters as chosen) have an agreed
+    start, completion or production date that passed without the actual date, and the link that turns the
+    filter on (or, when it is on, off)."""
+    others = request.GET.copy()
+    for key in ("passed", "page"):
+        others.pop(key, None)
+    _listing, qs = contract_listing(request.user, others)
+    active = next((f for f in listing.filters if f.name == "passed"), None)
+    value = active.value if active else ""
+    count = passed_filter(qs, value or "any").values("pk").distinct().count()
+    on = others.copy()
+    on["passed"] = "any"
+    return {
+        "count": count,
+        "active": bool(value),
+        "label": dict(active.choices).get(value, "") if active and value else _("约定日期已过未完成"),
+        "on": on.urlencode(),
+        "off": others.urlencode(),
+    }
 
 
 def _attainment(m) -> Decimal | None:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from landcycle.accounts.redirects import safe_next
 from landcycle.accounts.scope import Area, access, can_write, may_write_or_404, scoped
-from landcycle.kit import charts
+from landcycle.kit import charts, i18n
 from landcycle.kit.listing import export_format, kpi, table_response
 from landcycle.registry.models import Park, Region
 from landcycle.registry.selectors import town_choices
@@ -257,7 +257,7 @@ def _refresh(request):
         result = warnings_refresh(actor=request.user, as_of=day)
     except RuleError as exc:
         for p in exc.problems:
-            messages.error(request, p.message)
+            messages.error(request, i18n.text(p))
         return redirect("warning_board")
     messages.success(
         request,
@@ -277,7 +277,8 @@ def _refresh(request):
             _("%(n)s 份合同的数据有矛盾，未能复核，请逐份修正：%(list)s")
             % {"n": len(result.skipped), "list": "、".join(n for n, _m in result.skipped[:10])},
         )
-        for number, why in result.skipped[:5]:  # which row, which date, why
+        for number, problems in result.skipped_problems[:5]:  # which row, which date, why
+            why = i18n.texts(problems)
             messages.warning(request, _("未能复核合同 %(n)s：%(why)s") % {"n": number, "why": why})
     return redirect(safe_next(request, reverse("warning_board")))
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import template
 from django.utils.html import format_html
 
-from landcycle.kit import numbers
+from landcycle.kit import i18n, numbers
 from landcycle.kit.numbers import DASH
 from landcycle.kit.palette import colour
 from landcycle.rules.units import m2_to_mu
@@ -71,3 +71,9 @@ def sort_th(context, key, label, css=""):
 def problems_for(form, name):
     """The rule problems (bilingual) a service reported for one form field."""
     return getattr(form, "problems", {}).get(name, [])
+
+
+@register.filter
+def tr(value):
+    """A bilingual rule message (``.zh`` / ``.en``, or a stored dict) in the user's language only."""
+    return i18n.text(value)
