@@ -36,7 +36,7 @@ def test_enterprise_file_has_every_section(client, personas, county):
     d = county[XINPU]
     response, html = _html(client, personas["xinpu"], "enterprise_detail", d["owner"].pk)
     nav = [n["anchor"] for n in response.context["file_nav"]]
-    assert nav == ["land", "contracts", "warnings", "evaluation", "rectification", "documents", "info"]
+    assert nav == ["land", "contracts", "applications", "warnings", "evaluation", "rectification", "documents", "info"]
     for anchor in nav:
         assert f'href="#{anchor}"' in html and f'id="{anchor}"' in html
     assert d["parcels"][0].number in _section(html, "land")

@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from landcycle.accounts.models import Role, User
+from landcycle.admission.selectors import admitted_unsigned, applications_to_finish, applications_to_review
 from landcycle.evaluation.selectors import draft_runs, latest_year_without_run
 from landcycle.rectification.selectors import (
     items_to_review,
@@ -194,6 +195,42 @@ def _contract_section(user: User, as_of: dt.date) -> dict:
     )
 
 
+def _application_items(rows) -> list[dict]:
+    return [
+        _item(
+            _("%(number)s %(project)s（%(park)s）") % {"number": a.number, "project": a.project, "park": a.park.name},
+            a.get_status_display(),
+            reverse("application_detail", args=[a.pk]),
+            "yellow" if a.status == a.Status.RETURNED else "",
+        )
+        for a in rows[:SHOWN]
+    ]
+
+
+def _admission_section(user: User) -> dict:
+    """For a town: drafts to submit, returned applications to amend, admitted projects to sign."""
+    rows = list(applications_to_finish(user)) + list(admitted_unsigned(user))
+    return _section(
+        _("项目准入：待提交、待修改、待签约"),
+        _application_items(rows),
+        len(rows),
+        _url("application_list"),
+        _("没有待提交、待修改或待签约的准入申请。"),
+    )
+
+
+def _review_section(user: User) -> dict:
+    """For the county: applications waiting for the joint review and the decision."""
+    waiting = applications_to_review(user)
+    return _section(
+        _("项目准入：待联审、待决定"),
+        _application_items(waiting),
+        waiting.count(),
+        _url("application_list", status="submitted"),
+        _("没有待联审的准入申请。"),
+    )
+
+
 def _town_officer(user: User, as_of: dt.date) -> dict:
     return {
         "sections": [
@@ -201,6 +238,7 @@ def _town_officer(user: User, as_of: dt.date) -> dict:
             _warning_section(user, as_of),
             _task_section(user, as_of, _("临近时限或逾期的整改任务")),
             _contract_section(user, as_of),
+            _admission_section(user),
         ]
     }
 
@@ -305,7 +343,7 @@ def _county_admin(user: User, as_of: dt.date) -> dict:
     heads = [_("红色预警"), _("黄色预警"), _("预警核实逾期"), _("逾期整改任务"), _("本轮未报送"), _("合同约定日期已过")]
     totals = [sum(r["cells"][i]["n"] for r in rows) for i in range(len(heads))]
     return {
-        "sections": [_decide_section(user)],
+        "sections": [_decide_section(user), _review_section(user)],
         "town_table": {"title": _("各镇街待办"), "heads": heads, "rows": rows, "totals": totals},
     }
 
