@@ -19,4 +19,6 @@ urlpatterns = [
     path("enterprises/<int:pk>/edit/", edit.enterprise_edit, name="enterprise_edit"),
     path("map/", maps.parcel_map, name="parcel_map"),
     path("map/parcels.geojson", maps.parcel_geojson, name="parcel_geojson"),
+    path("map/outlines.geojson", maps.map_outlines, name="map_outlines"),
+    path("map/view.geojson", maps.map_parcels, name="map_parcels"),
 ]
