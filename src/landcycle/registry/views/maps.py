@@ -245,10 +245,15 @@ def map_outlines(request):
 def map_parcels(request):
     """视野内地块: the parcels of the user's scope (and the filter's) that touch ``bbox`` (west,south,east,north) at
     ``zoom``, simplified to half a pixel of that zoom. Below LANDCYCLE_MAP_PARCEL_ZOOM, or with more than
-    LANDCYCLE_MAP_VIEW_PARCELS in view, no parcel is sent: the collection says ``zoom_in`` and why."""
+    LANDCYCLE_MAP_VIEW_PARCELS in view, or without a readable bbox and zoom, no parcel is sent: the collection says
+    ``zoom_in`` and why ("zoom", "many", "view")."""
     view = parse_view(request.GET.get("bbox"), request.GET.get("zoom"))
-    if view is None:
-        return JsonResponse({"error": _("需要有效的 bbox（西,南,东,北）和 zoom 参数")}, status=400)
+    if view is None:  # no view, no parcels (said in words for whoever calls it by hand)
+        message = _("需要有效的 bbox（西,南,东,北）和 zoom 参数")
+        return JsonResponse(
+            {"type": "FeatureCollection", "features": [], "zoom_in": "view", "error": message},
+            content_type="application/geo+json",
+        )
     box, zoom = view
     empty = {"type": "FeatureCollection", "features": [], "zoom": zoom}
     if zoom < settings.LANDCYCLE_MAP_PARCEL_ZOOM:
