@@ -102,9 +102,10 @@ def test_towns_cover_their_own_parks_and_never_overlap_or_cover_another_towns_pa
     m2 = M_LON * M_LAT
     for a, b in itertools.combinations(shapes, 2):
         assert shapes[a].intersection(shapes[b]).area * m2 < 50, (a, b)  # at most slivers of rounding
-    # a town's name is written inside it
+    # a town's name is written inside it, between its parks (not over one, where a park's name goes)
     for key, outline in towns.items():
         assert shapes[key].contains(shapely.Point(outline.label)), key
+        assert not any(_shape(parks[p]).contains(shapely.Point(outline.label)) for p in parks), key
 
 
 def test_a_lone_town_reaches_a_few_hundred_metres_past_its_parks():
@@ -156,3 +157,23 @@ def test_in_view_keeps_boxes_that_touch_the_view():
     assert in_view(bounds, (0.5, 0.5, 1.5, 1.5)).tolist() == [True, False, False, True]
     assert in_view(bounds, (0.0, 0.0, 1.0, 1.0)).tolist() == [True, False, True, True]
     assert in_view(np.zeros((0, 4)), (0, 0, 1, 1)).tolist() == []
+
+
+def test_a_park_of_a_100000_point_parcel_is_outlined_with_few_points():
+    """Each parcel enters the outline by its convex hull thinned to a few metres, so a shape stored before the
+    limits does not make the derivation (union, hull, buffer) take seconds."""
+    k = 1 / M_LON
+    ring = [
+        [
+            121.3 + (60 + (1 if i % 2 else -1)) * math.cos(2 * math.pi * i / 100_000) * k,
+            30.2 + (60 + (1 if i % 2 else -1)) * math.sin(2 * math.pi * i / 100_000) / M_LAT,
+        ]
+        for i in range(100_000)
+    ]
+    jagged = shapely.Polygon(ring)
+    parks, towns = derive_outlines({"p": ("t", None, [jagged, parcel(121.302, 30.2)])})
+    outline = _shape(parks["p"])
+    xy = np.asarray(ring[::997])
+    assert shapely.contains_xy(outline, xy[:, 0], xy[:, 1]).all()
+    assert shapely.get_num_coordinates(outline) < 500
+    assert shapely.get_num_coordinates(_shape(towns["t"])) < 500

@@ -22,7 +22,7 @@ from landcycle.rules.outlines import Outline, derive_outlines
 
 from .models import Parcel, Park
 
-DERIVATION = 1  # bump when rules.outlines changes what it draws, so cached outlines are drawn anew
+DERIVATION = 2  # bump when rules.outlines changes what it draws, so cached outlines are drawn anew
 CACHE_SECONDS = 30 * 24 * 3600
 
 

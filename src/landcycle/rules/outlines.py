@@ -87,7 +87,11 @@ def park_outline_plane(parcels: Sequence, margin_m: float = PARK_MARGIN_M, conca
     shapes = [g for g in parcels if g is not None and not g.is_empty]
     if not shapes:
         return None
-    together = shapely.union_all(shapes)
+    # each parcel by its convex hull thinned to OUTLINE_TOLERANCE_M: a few points each, however many the stored
+    # shape has (a 100,000-point parcel would make the union, the hull and the buffer take seconds)
+    hulls = shapely.simplify(shapely.convex_hull(np.asarray(shapes, dtype=object)), OUTLINE_TOLERANCE_M)
+    hulls = np.where(shapely.is_empty(hulls) | (shapely.area(hulls) <= 0), shapely.envelope(shapes), hulls)
+    together = shapely.union_all(hulls)
     hull = shapely.concave_hull(together, ratio=concavity)
     if hull.geom_type != "Polygon" or hull.area < together.area * 0.5:  # a degenerate hull: take the convex one
         hull = shapely.convex_hull(together)
@@ -165,8 +169,9 @@ class Outline:
     label: tuple[float, float]
 
 
-def _finished(geom, plane: Plane) -> Outline:
-    label_x, label_y = label_point_plane(geom)
+def _finished(geom, plane: Plane, label_in=None) -> Outline:
+    """The outline in lon/lat; its name is written in ``label_in`` (a part of it) when that is given and not empty."""
+    label_x, label_y = label_point_plane(label_in if label_in is not None and label_in.area > 0 else geom)
     simple = shapely.simplify(geom, OUTLINE_TOLERANCE_M, preserve_topology=True)
     shown = plane.to_lonlat(simple)
     point = plane.to_lonlat(shapely.Point(label_x, label_y))
@@ -196,9 +201,11 @@ def derive_outlines(
         if park_shapes[key] is not None:
             by_town.setdefault(town, []).append(park_shapes[key])
     towns = town_outlines_plane(by_town)
+    # a town's name goes where none of its parks is, so that it does not cover a park's name
+    free = {key: _polygonal(shapely.difference(g, shapely.union_all(by_town[key]))) for key, g in towns.items()}
     return (
         {key: _finished(g, plane) for key, g in park_shapes.items() if g is not None},
-        {key: _finished(g, plane) for key, g in towns.items() if g is not None},
+        {key: _finished(g, plane, free.get(key)) for key, g in towns.items() if g is not None},
     )
 
 

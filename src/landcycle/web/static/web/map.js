@@ -120,8 +120,8 @@
                               interactive: false, keyboard: false, pane: pane });
   }
 
-  /* Hide labels that would overlap one already shown: towns first, then parks, then parcels (each list in the
-     order given, larger first). */
+  /* Hide labels that would overlap one already shown or that do not fit in the map: the groups in the order given
+     (each list in its own order, larger first). */
   function declutter(node, groups) {
     var box = node.getBoundingClientRect(), kept = [];
     groups.forEach(function (markers) {
@@ -153,6 +153,7 @@
     var colourBy = on ? on.getAttribute("data-colour-by") : "status";
     var note = document.getElementById("warning-note");
     var map = newMap(node);
+    node.lcMap = map;  /* for tests and the browser console */
     addTiles(map, cfg);
     map.createPane("outlines").style.zIndex = 350;
     map.createPane("labels").style.zIndex = 640;
@@ -213,10 +214,10 @@
     function showLabels() {
       var z = map.getZoom();
       labelLayer.clearLayers();
-      var groups = [[], [], []];
-      if (z < parcelZoom) groups[0] = townLabels;
-      if (z >= PARK_LABELS) groups[1] = parkLabels;
-      if (z >= PARCEL_LABELS && parcels) groups[2] = parcelLabels.getLayers();
+      /* the towns' names below the parcel zoom (written between their parks), the parks' names from closer on where
+         room is left, the parcels' numbers close up */
+      var groups = [z < parcelZoom ? townLabels : [], z >= PARK_LABELS ? parkLabels : [],
+                    z >= PARCEL_LABELS && parcels ? parcelLabels.getLayers() : []];
       groups.forEach(function (g) { g.forEach(function (m) { labelLayer.addLayer(m); }); });
       declutter(node, groups);
       var shown = { town: 0, park: 0, parcel: 0 };
