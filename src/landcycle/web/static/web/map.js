@@ -170,12 +170,14 @@
       var z = map.getZoom(), close = z >= parcelZoom;
       var fill = colourBy === "park" ? parkColour(cfg, outlines, f.properties.id) : "#7d8ca3";
       return { pane: "outlines", color: "#44536a", weight: close ? 1.4 : 1, dashArray: close ? "5 4" : null,
-               fill: !close, fillColor: fill, fillOpacity: colourBy === "park" ? 0.6 : 0.45, opacity: 0.9 };
+               fill: !close, fillColor: fill, fillOpacity: colourBy === "park" ? 0.6 : tiled ? 0.3 : 0.45, opacity: 0.9 };
     }
+    var tiled = (cfg.tiles || []).length > 0;  /* over a base map the outlines are filled more lightly */
     function townStyle(f) {
       var close = map.getZoom() >= parcelZoom;
       return { pane: "outlines", color: "#3d4a5c", weight: close ? 1.5 : 2, opacity: 0.8,
-               fillColor: TOWN_FILLS[f.properties.id % TOWN_FILLS.length], fillOpacity: close ? 0.18 : 0.5 };
+               fillColor: TOWN_FILLS[f.properties.id % TOWN_FILLS.length],
+               fillOpacity: close ? 0.18 : tiled ? 0.25 : 0.5 };
     }
     function parkPopup(p) {
       var box = el("div", { "class": "popup" });
