@@ -177,3 +177,15 @@ def test_a_park_of_a_100000_point_parcel_is_outlined_with_few_points():
     assert shapely.contains_xy(outline, xy[:, 0], xy[:, 1]).all()
     assert shapely.get_num_coordinates(outline) < 500
     assert shapely.get_num_coordinates(_shape(towns["t"])) < 500
+
+
+def test_a_degenerate_voronoi_split_leaves_the_towns_drawn_unclipped(monkeypatch):
+    from landcycle.rules import outlines
+
+    def broken(parts, extent):
+        raise shapely.errors.GEOSException("TopologyException: side location conflict")
+
+    monkeypatch.setattr(outlines, "town_territories", broken)
+    parks, towns = derive_outlines({"a": ("A", None, park_of(121.30, 30.2)), "b": ("B", None, park_of(121.32, 30.2))})
+    assert set(towns) == {"A", "B"}
+    assert _shape(towns["A"]).contains(_shape(parks["a"]))

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 import shapely
+import shapely.errors
 from shapely.ops import polylabel
 
 M_PER_DEG_LAT = 110_574.0
@@ -139,7 +140,10 @@ def town_outlines_plane(parts: Mapping[Hashable, Sequence], margin_m: float = TO
         for key, shapes in parts.items()
     }
     extent = shapely.union_all(list(hulls.values())).envelope.buffer(margin_m)
-    territories = town_territories(parts, extent)
+    try:
+        territories = town_territories(parts, extent)
+    except shapely.errors.GEOSException:  # a degenerate Voronoi diagram: the towns are drawn unclipped
+        territories = {}
     together = {key: shapely.union_all(shapes) for key, shapes in parts.items()}
     out = {}
     for key, hull in hulls.items():
