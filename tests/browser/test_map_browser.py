@@ -97,6 +97,17 @@ def walk(page, live_server, registry_data, width: int) -> None:
     # colour by park: the legend lists the park in view
     page.click("[data-colour-by=park]")
     assert xinpu["park"].name in page.inner_text("#legend-items")
+    # back at county zoom, a click on a town (between its parks, where its name is) brings it into view
+    page.goto(f"{live_server.url}/map/")
+    page.wait_for_selector("#map[data-towns='2'][data-drawn='0']", state="attached")
+    page.wait_for_function("document.getElementById('map').dataset.labels !== undefined")
+    page.wait_for_timeout(500)
+    box = page.locator("#map .map-label-town", has_text=qiaotou["town"].name).bounding_box()
+    before = page.evaluate("document.getElementById('map').lcMap.getZoom()")
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.wait_for_timeout(600)
+    after = page.evaluate("document.getElementById('map').lcMap.getZoom()")
+    assert after > before + 2, (before, after)
 
 
 def test_the_county_map_names_towns_then_parks_then_parcels(page, live_server, personas, registry_data):

@@ -48,7 +48,7 @@
   }
 
   function fit(map, data, layer, pad) {
-    var b = data.bbox, opts = { padding: [pad || 16, pad || 16], maxZoom: 18 };
+    var b = data.bbox, opts = { padding: [pad || 16, pad || 16], maxZoom: 18, animate: false };
     if (b) map.fitBounds([[b[1], b[0]], [b[3], b[2]]], opts);
     else if (layer && layer.getLayers().length) map.fitBounds(layer.getBounds(), opts);
   }
@@ -195,8 +195,12 @@
     function drawOutlines() {
       var townFs = outlines.features.filter(function (f) { return f.properties.kind === "town"; });
       var parkFs = outlines.features.filter(function (f) { return f.properties.kind === "park"; });
-      towns = L.geoJSON({ type: "FeatureCollection", features: townFs }, { style: townStyle, interactive: false })
-        .addTo(map);
+      towns = L.geoJSON({ type: "FeatureCollection", features: townFs }, {
+        style: townStyle,
+        onEachFeature: function (f, l) {  /* a click on a town (outside its parks) brings the town into view */
+          l.on("click", function () { map.fitBounds(l.getBounds(), { padding: [12, 12] }); });
+        }
+      }).addTo(map);
       parks = L.geoJSON({ type: "FeatureCollection", features: parkFs }, {
         style: parkStyle,
         onEachFeature: function (f, l) { l.bindPopup(function () { return parkPopup(f.properties); }); }
