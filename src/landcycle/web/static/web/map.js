@@ -255,7 +255,8 @@
       if (parcelLayer) map.removeLayer(parcelLayer);
       parcelLabels.clearLayers();
       parcels = d;
-      parcelLayer = LC.drawParcels(map, cfg, d, { colourBy: colourBy, renderer: renderer });
+      parcelLayer = LC.drawParcels(map, cfg, d, { colourBy: colourBy,
+                                                  renderer: d.features.length > 1500 ? renderer : null });
       parcelLayer.eachLayer(function (l) {
         parcelLabels.addLayer(label(l.getBounds().getCenter(), l.feature.properties.number, "map-label-parcel",
                                     "labels"));
