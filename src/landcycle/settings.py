@@ -186,3 +186,15 @@ LANDCYCLE_SHAPE_MAX_PARTS = int(os.environ.get("LANDCYCLE_SHAPE_MAX_PARTS", "100
 LANDCYCLE_SHAPE_FILE_MAX_BYTES = int(os.environ.get("LANDCYCLE_SHAPE_FILE_MAX_BYTES", str(50 * 2**20)))
 LANDCYCLE_MAP_SHAPE_POINTS = int(os.environ.get("LANDCYCLE_MAP_SHAPE_POINTS", "250"))  # per shape, maps of many
 LANDCYCLE_PARCEL_SHAPE_POINTS = int(os.environ.get("LANDCYCLE_PARCEL_SHAPE_POINTS", "2000"))  # a parcel page's own
+# The county map (issue 13): an optional base layer of tiles (none by default: nothing is fetched from outside, the map
+# shows the registry's outlines on a plain background). LANDCYCLE_MAP_TILES is a Leaflet URL template, or several
+# separated by spaces drawn one over the other (天地图: its vec_w and cva_w layers with the county's key, or a tile server
+# on the county's network); tiles must be Web Mercator in WGS 84/CGCS2000 (GCJ-02 tiles would sit ~500 m off).
+LANDCYCLE_MAP_TILES = os.environ.get("LANDCYCLE_MAP_TILES", "").split()
+LANDCYCLE_MAP_TILES_ATTRIBUTION = os.environ.get("LANDCYCLE_MAP_TILES_ATTRIBUTION", "")
+LANDCYCLE_MAP_TILES_SUBDOMAINS = os.environ.get("LANDCYCLE_MAP_TILES_SUBDOMAINS", "abc")  # {s} in the URL
+LANDCYCLE_MAP_TILES_MAX_ZOOM = int(os.environ.get("LANDCYCLE_MAP_TILES_MAX_ZOOM", "18"))
+# Parcels are drawn from this zoom on, those in view only, and not when more than LANDCYCLE_MAP_VIEW_PARCELS are
+# in view; below it the map shows town and park outlines.
+LANDCYCLE_MAP_PARCEL_ZOOM = int(os.environ.get("LANDCYCLE_MAP_PARCEL_ZOOM", "14"))
+LANDCYCLE_MAP_VIEW_PARCELS = int(os.environ.get("LANDCYCLE_MAP_VIEW_PARCELS", "4000"))

@@ -48,16 +48,20 @@ def test_board_contract_and_map_coloured_by_warnings(page, live_server, supervis
     page.wait_for_selector("#contract-map[data-drawn='1']")
     _shot(page, "23-contract-page", full_page=True)
 
-    page.goto(f"{live_server.url}/map/")
-    page.wait_for_selector("#map[data-drawn='4']")
+    page.goto(f"{live_server.url}/map/")  # county zoom: outlines, the legend counts every parcel (issue 13)
+    page.wait_for_selector("#map[data-towns='2'][data-drawn='0']", state="attached")
     page.click("[data-colour-by=warning]")
-    page.wait_for_selector("#map[data-colour-by=warning]")
+    page.wait_for_selector("#map[data-colour-by=warning]", state="attached")
     legend = page.locator("#legend-items .legend-item")
     assert legend.count() == 4
     counts = {legend.nth(i).get_attribute("data-key"): legend.nth(i).locator("em").inner_text() for i in range(4)}
     assert counts == {"red": "4", "yellow": "0", "green": "0", "none": "0"}
-    fills = page.eval_on_selector_all("#map path.leaflet-interactive", "ps => ps.map(p => p.getAttribute('fill'))")
-    assert set(fills) == {"#d93b3b"}  # every parcel's worst warning is red here
+    page.goto(f"{live_server.url}/map/?town={XINPU}&colour=warning")  # one town: its parcels are drawn
+    page.wait_for_selector("#map[data-drawn='2']", state="attached")
+    fills = page.eval_on_selector_all(
+        "#map .leaflet-overlay-pane path.leaflet-interactive", "ps => ps.map(p => p.getAttribute('fill'))"
+    )
+    assert len(fills) == 2 and set(fills) == {"#d93b3b"}  # every parcel's worst warning is red here
     _shot(page, "24-map-by-warning")
 
 
@@ -69,7 +73,7 @@ def test_town_officer_sees_only_their_town(page, live_server, supervision_data):
     assert supervision_data[QIAOTOU]["contract"].number not in body and "重新计算预警" not in body
     _shot(page, "25-warnings-board-town-officer")
     page.goto(f"{live_server.url}/map/?colour=warning")
-    page.wait_for_selector("#map[data-drawn='2']")
+    page.wait_for_selector("#map[data-drawn='2']", state="attached")
     _shot(page, "26-map-by-warning-town-officer")
     response = page.goto(f"{live_server.url}/contracts/{supervision_data[QIAOTOU]['contract'].pk}/")
     assert response.status == 404

@@ -300,6 +300,7 @@ def test_registry_and_supervision_forms_never_answer_500(client, supervision_dat
             ("town_detail", [d["town"].pk]),
             ("parcel_map", []),
             ("parcel_geojson", []),
+            ("map_outlines", []),
         ],
     )
 

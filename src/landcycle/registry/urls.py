@@ -20,4 +20,6 @@ urlpatterns = [
     path("map/", maps.parcel_map, name="parcel_map"),
     path("map/parcels.geojson", maps.parcel_geojson, name="parcel_geojson"),
     path("search/", search.search, name="search"),
+    path("map/outlines.geojson", maps.map_outlines, name="map_outlines"),
+    path("map/view.geojson", maps.map_parcels, name="map_parcels"),
 ]

@@ -15,9 +15,9 @@ import json
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import TextField
+from django.db.models import Count, TextField
 from django.db.models.functions import Cast
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,10 +27,12 @@ from landcycle.accounts.scope import scoped
 from landcycle.kit.listing import Filter, Listing, choice_list
 from landcycle.kit.palette import PARK_COLOURS, status_colours
 from landcycle.rules.geometry import MAP_TOLERANCE, display_shapes
+from landcycle.rules.outlines import in_view, parse_view, zoom_tolerance
 from landcycle.rules.units import m2_to_mu
 
 from ..hooks import parcel_colourings
-from ..models import Parcel, Park
+from ..map_data import map_base
+from ..models import Parcel, Park, Region
 from ..selectors import park_choices, town_choices
 
 _URL_SENTINEL = 987654321
@@ -161,6 +163,116 @@ def parcel_geojson(request):
     return HttpResponse(body, content_type="application/geo+json; charset=utf-8")
 
 
+def _geojson_response(body: str) -> HttpResponse:
+    return HttpResponse(body, content_type="application/geo+json; charset=utf-8")
+
+
+def _counts(parcels) -> dict:
+    """Parcels of the (scoped, filtered) selection by status, by park and by each registered colouring."""
+    counts = {
+        "status": dict(parcels.order_by().values_list("status").annotate(n=Count("id"))),
+        "park": {str(k): n for k, n in parcels.order_by().values_list("park_id").annotate(n=Count("id"))},
+    }
+    for key, colouring in parcel_colourings().items():
+        tally: dict[str, int] = {}
+        for colour in colouring.colours_of(parcels.values_list("pk", flat=True)).values():
+            tally[colour or "none"] = tally.get(colour or "none", 0) + 1
+        total = sum(counts["status"].values())
+        counts[key] = {**tally, "none": total - sum(n for k, n in tally.items() if k != "none")}
+    return counts
+
+
+def _outline_feature(outline, properties: dict) -> str:
+    props = json.dumps({**properties, "label": list(outline.label)}, ensure_ascii=False, separators=(",", ":"))
+    return f'{{"type":"Feature","geometry":{outline.geojson},"properties":{props}}}'
+
+
+@gzip_page
+def map_outlines(request):
+    """地图轮廓: the outlines and names of the towns and parks in the user's scope (and the filter's), with the number
+    of parcels of each and of the whole selection by status and by colouring. What the county map draws first;
+    parcels come from ``map_parcels`` once the map is zoomed in."""
+    listing = _map_listing(request)
+    parcels = listing.filtered(scoped(Parcel.objects.all(), request.user))
+    parks = scoped(Park.objects.all(), request.user)
+    chosen = {f.name: f.value for f in listing.filters}
+    town, park = chosen["town"], chosen["park"]
+    if town:
+        parks = parks.filter(town__code=town)
+    if park:
+        parks = parks.filter(pk=park)
+    park_rows = list(parks.order_by("town__code", "code").values_list("id", "name", "kind", "town_id"))
+    town_ids = {t for *_x, t in park_rows}
+    towns = scoped(Region.objects.filter(level=Region.Level.TOWN), request.user).filter(pk__in=town_ids)
+    base = map_base()
+    counts = _counts(parcels)
+    features, box = [], [180.0, 90.0, -180.0, -90.0]
+    kinds = dict(Park.Kind.choices)
+    for pk, code, name in towns.order_by("code").values_list("id", "code", "name"):
+        outline = base.towns.get(pk)
+        if outline is not None and not park:
+            features.append(_outline_feature(outline, {"kind": "town", "id": pk, "code": code, "name": name}))
+    for pk, name, kind, _town_id in park_rows:
+        outline = base.parks.get(pk)
+        if outline is None:
+            continue
+        minx, miny, maxx, maxy = outline.bbox
+        box = [min(box[0], minx), min(box[1], miny), max(box[2], maxx), max(box[3], maxy)]
+        props = {
+            "kind": "park",
+            "id": pk,
+            "name": name,
+            "park_kind": str(kinds.get(kind, kind)),
+            "derived": pk in base.derived_parks,
+            "parcels": counts["park"].get(str(pk), 0),
+        }
+        features.append(_outline_feature(outline, props))
+    meta = {
+        "type": "FeatureCollection",
+        "bbox": box if box[0] <= box[2] else None,
+        "parks": {str(pk): name for pk, name, *_x in park_rows},
+        "statuses": {k: str(v) for k, v in Parcel.Status.choices},
+        "parcel_url": reverse("parcel_detail", args=[_URL_SENTINEL]).replace(str(_URL_SENTINEL), "{id}"),
+        "park_url": reverse("park_detail", args=[_URL_SENTINEL]).replace(str(_URL_SENTINEL), "{id}"),
+        "parcel_zoom": settings.LANDCYCLE_MAP_PARCEL_ZOOM,
+        "counts": counts,
+    }
+    head = json.dumps(meta, ensure_ascii=False, separators=(",", ":"))
+    return _geojson_response(head[:-1] + ',"features":[' + ",".join(features) + "]}")
+
+
+@gzip_page
+def map_parcels(request):
+    """视野内地块: the parcels of the user's scope (and the filter's) that touch ``bbox`` (west,south,east,north) at
+    ``zoom``, simplified to half a pixel of that zoom. Below LANDCYCLE_MAP_PARCEL_ZOOM, or with more than
+    LANDCYCLE_MAP_VIEW_PARCELS in view, or without a readable bbox and zoom, no parcel is sent: the collection says
+    ``zoom_in`` and why ("zoom", "many", "view")."""
+    view = parse_view(request.GET.get("bbox"), request.GET.get("zoom"))
+    if view is None:  # no view, no parcels (said in words for whoever calls it by hand)
+        message = _("需要有效的 bbox（西,南,东,北）和 zoom 参数")
+        return JsonResponse(
+            {"type": "FeatureCollection", "features": [], "zoom_in": "view", "error": message},
+            content_type="application/geo+json",
+        )
+    box, zoom = view
+    empty = {"type": "FeatureCollection", "features": [], "zoom": zoom}
+    if zoom < settings.LANDCYCLE_MAP_PARCEL_ZOOM:
+        return JsonResponse({**empty, "zoom_in": "zoom"}, content_type="application/geo+json")
+    base = map_base()
+    candidates = base.parcel_ids[in_view(base.parcel_bounds, box)].tolist()
+    listing = _map_listing(request)
+    parcels = listing.filtered(scoped(Parcel.objects.all(), request.user))
+    shown = list(parcels.filter(pk__in=candidates).values_list("pk", flat=True)) if candidates else []
+    if len(shown) > settings.LANDCYCLE_MAP_VIEW_PARCELS:
+        return JsonResponse({**empty, "zoom_in": "many", "in_view": len(shown)}, content_type="application/geo+json")
+    body = feature_collection_json(
+        Parcel.objects.filter(pk__in=shown),
+        with_colourings=True,
+        tolerance=zoom_tolerance(zoom, MAP_TOLERANCE),
+    )
+    return _geojson_response(body[:-1] + f',"zoom":{json.dumps(zoom)}}}')
+
+
 def map_config() -> dict:
     """Colours and translated labels for web/static/web/map.js, with those of the registered colourings
     (supervision's "按预警着色" adds ``warningColours`` and ``warningNames``)."""
@@ -182,7 +294,21 @@ def map_config() -> dict:
             "failed": _("地块数据载入失败，请刷新页面重试"),
             "warning": _("预警"),
             "warnings": _("查看预警"),
+            "outlines": _("%(towns)s 个镇街、%(parks)s 个园区；放大地图查看地块"),
+            "zoomIn": _("视野内地块过多，请放大地图"),
+            "inView": _("视野内已绘制 %(n)s 块地块"),
+            "countAll": _("计数：筛选范围内全部地块"),
+            "countView": _("计数：视野内的地块"),
+            "derived": _("园区范围按其地块推算"),
+            "openPark": _("打开园区页面"),
+            "parcels": _("地块"),
+            "kind": _("类型"),
         },
+        "parcelZoom": settings.LANDCYCLE_MAP_PARCEL_ZOOM,
+        "tiles": settings.LANDCYCLE_MAP_TILES,
+        "tilesAttribution": settings.LANDCYCLE_MAP_TILES_ATTRIBUTION,
+        "tilesSubdomains": settings.LANDCYCLE_MAP_TILES_SUBDOMAINS,
+        "tilesMaxZoom": settings.LANDCYCLE_MAP_TILES_MAX_ZOOM,
     }
     for colouring in parcel_colourings().values():
         config.update(colouring.config())
@@ -192,6 +318,7 @@ def map_config() -> dict:
 def parcel_map(request):
     listing = _map_listing(request)
     colour_by = request.GET.get("colour", "status")
+    query = "?" + request.GET.urlencode() if request.GET else ""
     return render(
         request,
         "registry/parcel_map.html",
@@ -200,6 +327,10 @@ def parcel_map(request):
             "config": map_config(),
             "colour_by": colour_by if colour_by in ("status", "park", *parcel_colourings()) else "status",
             "colourings": parcel_colourings(),
-            "geojson_url": reverse("parcel_geojson") + ("?" + request.GET.urlencode() if request.GET else ""),
+            "geojson_url": reverse("parcel_geojson") + query,
+            "outlines_url": reverse("map_outlines") + query,
+            "parcels_url": reverse("map_parcels") + query,
+            "tiles": settings.LANDCYCLE_MAP_TILES,
+            "parcel_zoom": settings.LANDCYCLE_MAP_PARCEL_ZOOM,
         },
     )
