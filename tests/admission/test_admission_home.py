@@ -41,3 +41,10 @@ def test_the_enterprise_file_lists_its_applications(client, personas, xinpu, dra
     assert 'id="applications"' in html and "ZR-2026-001" in html
     client.force_login(personas["qiaotou"])
     assert client.get(url).status_code == 404
+
+
+def test_rule_tables_say_where_a_rule_was_set_in_words(client, personas, xinpu):
+    client.force_login(personas["xinpu"])
+    html = client.get(reverse("admission_park_rules", args=[xinpu["park"].pk])).content.decode()
+    assert "全县默认规则" in html
+    assert ">default<" not in html and "kinds." not in html
