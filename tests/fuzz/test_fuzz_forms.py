@@ -357,8 +357,39 @@ def test_evaluation_forms_never_answer_500(client, evaluation_data, personas):
         assert client.get(reverse("evaluation_enterprise", args=[ent.pk]), {"run": value}).status_code == 200, value
 
 
+def test_admission_forms_never_answer_500(client, registry_data, personas):
+    from landcycle.admission.services.applications import application_register
+
+    d = registry_data[XINPU]
+    client.force_login(personas["xinpu"])
+    base = {
+        "project": "模糊测试项目",
+        "enterprise": d["owner"].uscc,
+        "park": str(d["park"].pk),
+        "industry_code": "3851",
+        "land_mu": "20",
+        "fixed_investment": "4000",
+        "tax": "200",
+    }
+    fuzz_form(client, reverse("application_create"), {**base, "number": _unique("ZR-FZ-C")})
+    draft = application_register(
+        actor=personas["xinpu"],
+        number="ZR-FZ-1",
+        park=d["park"],
+        project="模糊草稿",
+        enterprise=d["owner"],
+        industry_code="3851",
+    )
+    fuzz_form(client, reverse("application_edit", args=[draft.pk]), {}, fresh=True)
+    for value in PARAMS:  # the what-if takes a land area in the query string
+        assert client.get(reverse("admission_whatif"), {"land_mu": value}).status_code == 200, value
+    pages_still_answer(client, [("application_list", []), ("application_detail", [draft.pk])])
+
+
 # every URL whose form takes a date or a number is fuzzed above; the others have none (or only files)
 FUZZED = {
+    "application_create",
+    "application_edit",
     "park_create",
     "park_edit",
     "parcel_create",
