@@ -273,6 +273,7 @@ def test_build_writes_the_plan(sample_db, plan):
         "users": len(DEMO_USERS),
         "audit_entries": sample_db["audit_entries"],
         "warnings": sample_db["warnings"],
+        "warnings_answered": 21,  # 7 in each of the three demo towns, one state after another (sample.warning_answers)
         "evaluation_runs": 3,
         **{k: v for k, v in sample_db.items() if k.startswith("applications_")},
     }

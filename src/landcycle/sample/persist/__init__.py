@@ -23,6 +23,7 @@ from landcycle.registry.regions import regions_load
 from ..admission_persist import persist as build_admission_sample
 from ..plan import COUNTY_CODE, SamplePlan
 from ..users import create_demo_users
+from ..warning_answers import answer_sample_warnings
 from .contracts import persist_contracts, raise_warnings
 
 BATCH = 1000
@@ -152,6 +153,13 @@ def admission_sample() -> dict[str, int]:
     return {f"applications_{k}": v for k, v in counts.items()}
 
 
+def warning_answers() -> int:
+    """Some warnings of each demo town verified, handled, submitted, accepted or disputed (sample.warning_answers)."""
+    users = {u.username: u for u in User.objects.filter(username__in=["admin", "xinpu", "qiaotou", "henghe"])}
+    officers = [users[name] for name in ("xinpu", "qiaotou", "henghe") if name in users]
+    return answer_sample_warnings(users["admin"], officers)
+
+
 @transaction.atomic
 def persist_plan(plan: SamplePlan) -> dict[str, int]:
     """Write the plan (regions, parks, parcels, enterprises, occupancies, figures, contracts, demo users),
@@ -166,6 +174,7 @@ def persist_plan(plan: SamplePlan) -> dict[str, int]:
     summary["evaluation_runs"] = len(evaluate_sample(actor=actor))
     summary.update(admission_sample())  # contracts signed from admitted applications are warned like the others
     summary["warnings"] = raise_warnings(actor)
+    summary["warnings_answered"] = warning_answers()
     build_rectification_sample(actor=actor)
     summary["audit_entries"] = AuditEntry.objects.count() - audit_before
     return summary
