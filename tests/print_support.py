@@ -17,9 +17,11 @@ needs_pdf = pytest.mark.skipif(bool(WHY), reason=f"WeasyPrint cannot load Pango 
 def pdf_pages(data: bytes) -> int:
     """Pages of a PDF: its /Type /Page objects, also inside compressed object streams."""
     chunks = [data]
-    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+    # up to "endstream" with the end-of-line before it: a decompressor stops at the end of its own data (the
+    # rest is its unused_data), so a stream whose last byte is a CR or LF is read whole
+    for m in re.finditer(rb"stream\r?\n(.*?)endstream", data, re.S):
         try:
-            chunks.append(zlib.decompress(m.group(1)))
+            chunks.append(zlib.decompressobj().decompress(m.group(1)))
         except zlib.error:
             continue
     return sum(len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", c)) for c in chunks)
