@@ -23,6 +23,8 @@ PAGES = [
     ("home-county", "admin", "/", False),
     ("overview", "admin", "/overview/", False),
     ("warnings", "admin", "/warnings/", False),
+    ("dashboard", "leader", "/", False),
+    ("admission", "admin", "/admission/", False),
     ("map", "admin", "/map/?colour=warning", False),
     ("enterprise", "xinpu", None, False),
     ("rectification", "supervisor", "/rectification/", True),
