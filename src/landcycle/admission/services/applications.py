@@ -4,12 +4,10 @@ that day), attach documents. Refused writes raise ``RuleError`` naming the field
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,6 +15,7 @@ from landcycle.accounts.models import User
 from landcycle.accounts.scope import Area, require_write, scoped
 from landcycle.audit.services import audit_record, snapshot
 from landcycle.audit.versions import claim_version
+from landcycle.kit import uploads
 from landcycle.registry.checks import field_problems, raise_if
 from landcycle.registry.models import Enterprise, Parcel, Park
 from landcycle.rules.admission.application import FIGURE_FIELDS, figure_problems
@@ -36,8 +35,11 @@ TEXT_NAMES = ("number", "project", "applicant_name", "applicant_uscc", "industry
 PLACES = {"land_mu": 4, "emissions_t": 3}
 EDITABLE = {*TEXT_NAMES, *FIGURE_FIELDS, *DATE_NAMES, "park", "enterprise", "parcels"}
 OPEN = (Application.Status.DRAFT, Application.Status.RETURNED)
-DOC_EXTENSIONS = {"pdf", "png", "jpg", "jpeg", "doc", "docx", "xls", "xlsx", "wps", "et", "ofd"}
-DOC_MAX_BYTES = 20 * 1024 * 1024
+DOCUMENT_FOLDER = "admission"
+# an application's documents (可研报告, 环评, 用地预审…): office files, PDFs and photos, one at a time, ≤ 20 MB
+DOCUMENTS = uploads.Allowed(
+    frozenset({"pdf", "png", "jpg", "jpeg", "doc", "docx", "xls", "xlsx", "wps", "et", "ofd"}), 1, 20
+)
 
 
 def application_snapshot(a: Application) -> dict[str, Any]:
@@ -283,38 +285,22 @@ def application_submit(
     return rev
 
 
-def _doc_problems(name: str, ext: str, size: int) -> list[Problem]:
-    out = []
-    if ext not in DOC_EXTENSIONS:
-        allowed = "、".join(sorted(DOC_EXTENSIONS))
-        out.append(
-            Problem(
-                "file", "admission.doc_type", f"“{name}”的类型不允许（仅限 {allowed}）", f"'{name}': type not allowed"
-            )
-        )
-    if size > DOC_MAX_BYTES:
-        out.append(Problem("file", "admission.doc_size", f"“{name}”超过20 MB", f"'{name}' is larger than 20 MB"))
-    if size == 0:
-        out.append(Problem("file", "admission.doc_empty", f"“{name}”是空文件", f"'{name}' is empty"))
-    return out
-
-
 @transaction.atomic
 def document_attach(*, actor: User, application: Application, name: str, content: bytes) -> Document:
     """A document attached to the application, stored under ``UPLOADS_DIR/admission/`` by its SHA-256."""
     a = application
     require_write(actor, Area.ADMISSION, a.town, field="file")
-    clean = Path(str(name or "file").replace("\\", "/")).name.strip()[:200] or "file"
-    ext = clean.rpartition(".")[2].lower() if "." in clean else ""
-    raise_if(_doc_problems(clean, ext, len(content)))
-    digest = hashlib.sha256(content).hexdigest()
-    rel = f"admission/{digest[:2]}/{digest}.{ext}"
-    path = Path(settings.UPLOADS_DIR) / rel
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(content)
+    upload = ContentFile(content, name=name or "file")
+    raise_if(uploads.upload_problems([upload], DOCUMENTS))
+    stored = uploads.store(upload, DOCUMENT_FOLDER)
     doc = Document.objects.create(
-        application=a, name=clean, extension=ext, size=len(content), sha256=digest, path=rel, uploaded_by=actor
+        application=a,
+        name=stored.name,
+        extension=stored.extension,
+        size=stored.size,
+        sha256=stored.sha256,
+        path=stored.path,
+        uploaded_by=actor,
     )
     audit_record(actor=actor, action="admission.document", obj=doc, region_code=a.town.code, after=snapshot(doc))
     return doc

@@ -3,9 +3,6 @@ documents, the buttons of the user's role), the registration form and the action
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
@@ -15,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from landcycle.accounts.scope import Area, access, can_write, in_scope, write_or_404
+from landcycle.kit import uploads
 from landcycle.kit.listing import Filter, Listing, ListQuery, choice_list, export_format, export_response, kpi
 from landcycle.registry.models import Park, Region
 from landcycle.rules.admission.application import FIGURE_FIELDS, FIGURES
@@ -22,7 +20,13 @@ from landcycle.rules.problems import Problem, RuleError
 
 from ..forms import ApplicationForm, DecisionForm, OpinionForm, SignForm, application_initial
 from ..models import Application, Document, Opinion, Revision
-from ..services.applications import application_register, application_submit, application_update, document_attach
+from ..services.applications import (
+    DOCUMENT_FOLDER,
+    application_register,
+    application_submit,
+    application_update,
+    document_attach,
+)
 from ..services.review import application_decide, contract_sign, opinion_record
 from ..services.rules import is_county_admin
 from .common import applications, tell_problems
@@ -265,7 +269,8 @@ def application_action(request, a):
 
 def document_download(request, pk):
     d = access(Document.objects.select_related("application__town"), request.user, pk=pk)
-    path = Path(settings.UPLOADS_DIR) / d.path
-    if not path.is_file():
-        raise Http404
-    return FileResponse(path.open("rb"), as_attachment=True, filename=d.name)
+    try:
+        f = uploads.open_stored(d.path, DOCUMENT_FOLDER)
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(f, as_attachment=True, filename=d.name)
