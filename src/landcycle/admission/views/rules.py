@@ -82,6 +82,21 @@ def park_rules_page(request, pk):
     )
 
 
+def _layers(policy, parks: list) -> list[dict]:
+    """The rules as the county keeps them, each layer once: the county's default, each kind of park's, and the
+    parks' own (of the parks the user sees) — not every park's whole table again."""
+    kinds = dict(Park.Kind.choices)
+    out = [{"title": _("全县默认规则"), "rows": rule_rows(policy.default)}]
+    for kind, layer in policy.kinds.items():
+        out.append({"title": _("%(kind)s通用规则") % {"kind": kinds.get(kind, kind)}, "rows": rule_rows(layer)})
+    for p in parks:
+        if p.code in policy.parks:
+            out.append(
+                {"title": _("%(park)s专门规则") % {"park": p.name}, "park": p, "rows": rule_rows(policy.parks[p.code])}
+            )
+    return out
+
+
 def rules_page(request):
     user = request.user
     admin = is_county_admin(user)
@@ -100,10 +115,7 @@ def rules_page(request):
                 return redirect("admission_rules")
     elif request.method == "POST":
         raise Http404
-    parks = [
-        {"park": p, "rows": rule_rows(rules_for(policy, p.code, p.kind))}
-        for p in scoped(Park.objects.select_related("town"), user).order_by("town__code", "code")
-    ]
+    parks = list(scoped(Park.objects.select_related("town"), user).order_by("town__code", "code"))
     return render(
         request,
         "admission/rules.html",
@@ -111,7 +123,8 @@ def rules_page(request):
             "policy": policy,
             "rule_set": rs,
             "history": list(RuleSet.objects.select_related("saved_by")),
-            "parks": parks,
+            "layers": _layers(policy, parks),
+            "parks": [{"park": p, "own": p.code in policy.parks} for p in parks],
             "form": form,
             "problems": problems,
             "shipped": load_policy(),
