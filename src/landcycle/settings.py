@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "landcycle.admission",
     "landcycle.ledgers",
     "landcycle.rectification",
+    "landcycle.exits",
+    "landcycle.renewal",
+    "landcycle.ranking",
+    "landcycle.api",
     "landcycle.web",
 ]
 

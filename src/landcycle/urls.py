@@ -19,6 +19,10 @@ urlpatterns = [
     path("", include("landcycle.ledgers.urls")),
     path("", include("landcycle.evaluation.urls")),
     path("", include("landcycle.rectification.urls")),
+    path("", include("landcycle.exits.urls")),
+    path("", include("landcycle.renewal.urls")),
+    path("", include("landcycle.ranking.urls")),
+    path("api/", include("landcycle.api.urls")),
     path("audit/", views.audit_list, name="audit_list"),
     path("areas/<slug:key>/", views.area_pending, name="area_pending"),
 ]

@@ -38,7 +38,8 @@ class Area(StrEnum):
     RECTIFICATION_UPDATE = "rectification_update"  # progress reports on a town's own tasks
     LEDGERS = "ledgers"  # the import pages
     ADMISSION = "admission"
-    EXITS = "exits"
+    EXITS = "exits"  # vacating cases and take-backs of idle land
+    RENEWAL = "renewal"  # renewal projects: a town reports progress, the county approves plans
     RANKING = "ranking"
 
 
@@ -53,6 +54,7 @@ WRITE_AREAS: dict[str, frozenset[Area]] = {
             Area.WARNING_ANSWER,
             Area.ADMISSION,
             Area.EXITS,
+            Area.RENEWAL,
             Area.RANKING,
             Area.LEDGERS,
         }
@@ -63,6 +65,7 @@ WRITE_AREAS: dict[str, frozenset[Area]] = {
             Area.REGISTRY,
             Area.CONTRACTS,
             Area.EXITS,
+            Area.RENEWAL,
             Area.ADMISSION,
             Area.LEDGERS,
             Area.RECTIFICATION_UPDATE,

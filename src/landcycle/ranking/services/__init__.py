@@ -1,0 +1,1 @@
+"""The functions that write: each checks scope and rules, writes in one transaction and audits."""
