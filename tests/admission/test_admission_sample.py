@@ -79,3 +79,23 @@ def test_sample_applications_in_the_database(sample_db):
         assert a.contract.parcels.exists() and a.contract.commitments.filter(kind="tax_per_mu").exists()
     warned = Warning.objects.filter(subject_type="contract", subject_id__in=signed.values("contract_id"), rank__gt=0)
     assert warned.exists()  # supervision started on the contracts signed from applications
+
+
+def test_the_seeds_xinpu_micro_park_has_its_own_entry_rules(sample_db):
+    """新浦镇 小微园区 (the seed): a minimum tax per mu of its own and a negative list with electroplating and dyeing,
+    from 《新浦镇小微园区管理办法》; a plating project asked for it was refused by that list."""
+    import datetime as dt
+
+    from landcycle.admission.models import Application
+    from landcycle.admission.services.rules import park_rules
+    from landcycle.registry.models import Park
+
+    park = Park.objects.get(name="新浦小微园区")
+    assert park.kind == "micro" and park.town.name == "新浦镇"
+    rules, _ = park_rules(park, dt.date(2026, 11, 29))
+    tax = rules.thresholds["tax_per_mu"]
+    assert tax.min == 15 and tax.layer == f"parks.{park.code}" and "新浦镇小微园区管理办法" in tax.source
+    negative = {e.prefix: e for e in rules.negative}
+    assert {"3360", "171"} <= set(negative) and all("新浦镇" in negative[p].source for p in ("3360", "171"))
+    plating = Application.objects.get(park=park, industry_code="3360")
+    assert plating.status == Application.Status.REJECTED

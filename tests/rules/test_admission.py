@@ -33,6 +33,9 @@ source = "小微园办法"
 [kinds.micro.industries]
 source = "小微园负面清单"
 negative = [{ prefix = "336", reason = "电镀" }]
+[parks."P-3".industries]
+source = "P-3 管理办法"
+negative = [{ prefix = "336", reason = "电镀：本园区重申" }, { prefix = "2927", reason = "日用塑料" }]
 [parks."P-9".industries]
 source = "P-9 准入目录"
 positive = ["34", "3511"]
@@ -113,6 +116,15 @@ def test_layers_kind_overrides_default_and_negative_lists_add_up():
     assert (
         by_rule(check(app(industry_code="3360"), rules_for(policy(), "P-1", "industrial")))["industry"].status == PASS
     )
+
+
+def test_a_prefix_listed_again_by_a_park_keeps_the_parks_reason_and_source():
+    p3 = rules_for(policy(), "P-3", "micro")
+    assert [e.prefix for e in p3.negative] == ["2511", "336", "2927"]  # one entry per prefix, in layer order
+    plating = by_rule(check(app(industry_code="3360"), p3))["industry"]
+    assert plating.status == FAIL and plating.source == "P-3 管理办法" and "本园区重申" in plating.zh
+    assert by_rule(check(app(industry_code="2927"), p3))["industry"].status == FAIL
+    assert by_rule(check(app(industry_code="2927"), rules_for(policy(), "P-2", "micro")))["industry"].status == PASS
 
 
 def test_positive_list_by_prefix():

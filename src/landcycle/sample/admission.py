@@ -59,6 +59,7 @@ D = Decimal
 XP, YX, BW, DH = "新浦工业园区", "新浦永兴工业园区", "新浦滨湾工业园区", "敦和园区"
 QT, QP, QE = "桥头工业园区", "桥头浦前工业园区", "桥头镇东工业区"
 HM, HQ, HC = "横河小微企业园", "横河前湾小微企业园", "横河潮涌工业园区"
+XM = "新浦小微园区"  # the seed's 小微园区 (sample.generate.mark_xinpu_micro)
 
 SAMPLES: tuple[Sample, ...] = (
     # 敦和园区: the two new projects after the clean-up, admitted and signed
@@ -109,14 +110,14 @@ SAMPLES: tuple[Sample, ...] = (
     ),
     # rejected, one for each kind of rule
     Sample(
-        HENGHE,
-        HM,
+        XINPU,
+        XM,
         "五金电镀加工项目",
         "3360",
         D(8),
         "rejected",
         day=dt.date(2026, 4, 2),
-        reason="电镀列入小微企业园负面清单",
+        reason="电镀列入小微园区负面清单",
     ),
     Sample(
         HENGHE,
@@ -319,9 +320,10 @@ FIRMS = ("慈溪市{}科技有限公司", "宁波{}智能制造有限公司", "�
 BRANDS = "恒瑞 宏达 甬兴 海越 明阳 华跃 聚能 德信 中拓 鑫源 锦程 远航 东恒 瑞丰 新程 汇川 天工 昌盛 凯达 嘉利".split()
 
 
-def rules_text(shipped: str, dunhe: str, micro: str) -> str:
+def rules_text(shipped: str, dunhe: str, micro: str, xinpu_micro: str) -> str:
     """The county's version of the entry rules: the shipped default, 敦和园区's industries after the clean-up,
-    and 横河小微企业园's own minimum tax per mu."""
+    横河小微企业园's own minimum tax per mu, and the seed's 新浦镇 小微园区 (《新浦镇小微园区管理办法》: a minimum tax
+    per mu and a negative list on top of the county's rules for every 小微企业园)."""
     text = shipped.replace('version = "2026.1"', 'version = "2025.6-慈溪"').replace(
         'effective_from = "2026-01-01"', f'effective_from = "{RULES_FROM.isoformat()}"'
     )
@@ -339,6 +341,24 @@ positive = ["34", "35", "36", "38", "39", "40", "42", "306"]
 min = 12
 source = "横河镇小微企业园入园管理办法（示例）"
 dated = "2025-05-01"
+
+# 新浦小微园区: after the clean-up of 敦和园区 the town set its entry threshold (the seed's 《新浦镇小微园区管理办法》).
+[parks."{xinpu_micro}".rules.tax_per_mu]
+min = 15
+source = "新浦镇小微园区管理办法（示例）"
+dated = "2024-09-01"
+
+[parks."{xinpu_micro}".industries]
+source = "新浦镇小微园区管理办法（示例） 附件 负面清单"
+dated = "2024-09-01"
+negative = [
+  {{ prefix = "3360", reason = "金属表面处理及热处理加工（电镀）：污染重，不入小微园区" }},
+  {{ prefix = "171", reason = "棉纺织及印染精加工（印染）：污染重，不入小微园区" }},
+  {{ prefix = "1752", reason = "化纤织物染整精加工：污染重，不入小微园区" }},
+  {{ prefix = "2927", reason = "日用塑料制品制造：低端塑料加工不再入园" }},
+  {{ prefix = "266", reason = "专用化学产品制造：危险化学品不入小微园区" }},
+  {{ prefix = "3130", reason = "铁合金冶炼：高耗能不入小微园区" }},
+]
 """
     )
 

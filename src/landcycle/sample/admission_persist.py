@@ -96,7 +96,7 @@ def persist(admin, officers: dict) -> dict[str, int]:
     }
     ruleset_save(
         actor=admin,
-        text=rules_text(shipped_text(), parks["敦和园区"], parks["横河小微企业园"]),
+        text=rules_text(shipped_text(), parks["敦和园区"], parks["横河小微企业园"], parks["新浦小微园区"]),
         effective_from=RULES_FROM,
         note="县准入规则：敦和园区腾退后准入产业、横河小微企业园亩均税收标准",
     )

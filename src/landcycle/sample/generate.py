@@ -7,6 +7,7 @@ change in one stage does not reshuffle the others.
 from __future__ import annotations
 
 import random
+from collections import Counter
 
 from . import names
 from .contracts import build_contracts, park_minimums
@@ -15,7 +16,7 @@ from .figures import build_figures, decide_scale, land_used_mu
 from .firms import FirmDraft, settle_all
 from .identity import draw_industry, other_classes
 from .land import build_land
-from .plan import ABOVE, DEFAULT_SEED, FIGURE_YEARS, EnterprisePlan, SamplePlan, TownPlan
+from .plan import ABOVE, DEFAULT_SEED, FIGURE_YEARS, INDUSTRIAL, MICRO, EnterprisePlan, SamplePlan, TownPlan
 from .towns import is_zone, sample_towns
 
 
@@ -63,6 +64,26 @@ def name_enterprises(
     return out
 
 
+XINPU_CODE, XINPU_MICRO_NAME = "330282112", "新浦小微园区"
+
+
+def mark_xinpu_micro(parks: list, parcels: list, story: dict[str, str]) -> None:
+    """The seed's 新浦镇 小微园区 (《新浦镇小微园区管理办法》: a minimum tax per mu and a negative list). The drawing
+    gives 新浦镇 only industrial parks, so its smallest one that no story or sample project names becomes the
+    小微园区, keeping its parcels, firms and minimum tax per mu. No-op where the county has no 新浦镇."""
+    taken = {"新浦工业园区", "新浦永兴工业园区", "新浦滨湾工业园区"}  # named by the admission sample
+    candidates = [
+        p
+        for p in parks
+        if p.town_code == XINPU_CODE and p.code not in story and p.kind == INDUSTRIAL and p.name not in taken
+    ]
+    if not candidates:
+        return
+    count = Counter(p.park_code for p in parcels)
+    park = min(candidates, key=lambda p: (count[p.code], p.code))
+    park.kind, park.name = MICRO, XINPU_MICRO_NAME
+
+
 def generate_plan(seed: int = DEFAULT_SEED) -> SamplePlan:
     """The sample county for ``seed``: the same seed always gives the same plan."""
     towns = sample_towns()
@@ -77,6 +98,8 @@ def generate_plan(seed: int = DEFAULT_SEED) -> SamplePlan:
     story = {p.plan.code: p.story.key for p in parks if p.story}
     park_plans = [p.plan for p in parks]
     contracts = build_contracts(park_plans, parcels, enterprises, occupancies, story, stage_rng(seed, "contracts"))
+    minimums = park_minimums(park_plans, story)
+    mark_xinpu_micro(park_plans, parcels, story)  # after every drawing stage: no other part of the county moves
     return SamplePlan(
         seed=seed,
         towns=towns,
@@ -86,5 +109,5 @@ def generate_plan(seed: int = DEFAULT_SEED) -> SamplePlan:
         occupancies=occupancies,
         figures=figures,
         contracts=contracts,
-        park_minimums=park_minimums(park_plans, story),
+        park_minimums=minimums,
     )

@@ -255,15 +255,16 @@ def load_policy(text: str | None = None) -> EntryPolicy:
 
 def rules_for(policy: EntryPolicy, park_code: str, park_kind: str) -> ParkRules:
     """The rules in force for one park: the default, then its kind's, then its own (a later layer's rule
-    replaces the earlier one of the same metric; negative lists add up; a positive list replaces)."""
+    replaces the earlier one of the same metric; negative lists add up, and a prefix listed again at a later layer
+    keeps that layer's reason and source; a positive list replaces)."""
     thresholds: dict[str, Threshold] = {}
-    negative: list[IndustryEntry] = []
+    negative: dict[str, IndustryEntry] = {}
     positive: tuple[IndustryEntry, ...] | None = None
     for layer in (policy.default, policy.kinds.get(park_kind), policy.parks.get(park_code)):
         if layer is None:
             continue
         thresholds.update(layer.thresholds)
-        negative.extend(layer.negative)
+        negative.update((entry.prefix, entry) for entry in layer.negative)
         if layer.positive is not None:
             positive = layer.positive or None
-    return ParkRules(thresholds, tuple(negative), positive, policy.version, policy.hash, policy.effective_from)
+    return ParkRules(thresholds, tuple(negative.values()), positive, policy.version, policy.hash, policy.effective_from)
