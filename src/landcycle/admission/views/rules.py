@@ -42,17 +42,18 @@ def rule_rows(rules: ParkRules) -> list[dict]:
                 "dated": t.dated,
             }
         )
-    if rules.negative:
-        items = "；".join(f"{e.prefix} {e.reason}" for e in rules.negative)
-        e0 = rules.negative[0]
+    groups: dict[tuple, list] = {}  # one row per layer and document: each entry cites the rule it comes from
+    for e in rules.negative:
+        groups.setdefault((e.layer, e.source, e.dated), []).append(e)
+    for (layer, source, dated), entries in groups.items():
         rows.append(
             {
                 "name": _("负面清单"),
-                "need": items,
+                "need": "；".join(f"{e.prefix} {e.reason}" for e in entries),
                 "formula": _("行业代码以所列前缀开头的不予准入"),
-                "source": e0.source,
-                "layer": e0.layer,
-                "dated": e0.dated,
+                "source": source,
+                "layer": layer,
+                "dated": dated,
             }
         )
     if rules.positive:
