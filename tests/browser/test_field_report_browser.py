@@ -97,9 +97,11 @@ def test_a_town_officer_reports_from_the_site_and_the_supervisor_closes(
     page.wait_for_selector("#id_closed_on")
     assert "现场照片.png" in page.locator("main").inner_text()  # the evidence to check, checksums folded away
     photo_shown = page.locator(".evidence-photos img")
-    assert (
-        photo_shown.count() == 1 and page.evaluate("document.querySelector('.evidence-photos img').naturalWidth") == 1
-    )
+    assert photo_shown.count() == 1
+    # the thumbnail loads lazily: bring it into view and wait for the picture itself (a broken download never loads)
+    photo_shown.scroll_into_view_if_needed()
+    page.wait_for_function("() => { const i = document.querySelector('.evidence-photos img'); return i.complete; }")
+    assert page.evaluate("document.querySelector('.evidence-photos img').naturalWidth") == 1
     assert not page.locator("details.tech-info").get_attribute("open")
     page.fill("#id_closed_on", DAY.isoformat())
     page.fill("#id_note", "现场照片与验收材料核实无误，同意销号")
