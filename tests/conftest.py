@@ -8,8 +8,22 @@ import math
 import os
 
 import pytest
+from django.conf import settings as django_settings
 
 os.environ.setdefault("LANDCYCLE_HOME", os.path.join(os.path.dirname(__file__), "..", "var", "test-home"))
+# One audit key for the whole run, the commands it starts included; checkpoints only where a test turns them on
+# (each test's database starts anew, a checkpoint file shared by them all would belong to none).
+os.environ.setdefault("LANDCYCLE_AUDIT_KEY", "test-audit-key")
+os.environ.setdefault("LANDCYCLE_AUDIT_CHECKPOINTS", "")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _audit_chain_settings():
+    """The settings were read before this file (pytest-django loads them first): apply the two above in-process
+    too, before any fixture of any scope writes an entry."""
+    django_settings.LANDCYCLE_AUDIT_KEY = os.environ["LANDCYCLE_AUDIT_KEY"].encode("utf-8")
+    django_settings.LANDCYCLE_AUDIT_CHECKPOINTS = os.environ["LANDCYCLE_AUDIT_CHECKPOINTS"]
+
 
 XINPU, QIAOTOU, HENGHE, COUNTY = "330282112", "330282109", "330282114", "330282"
 

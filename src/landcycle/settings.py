@@ -32,6 +32,33 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _audit_key() -> bytes:
+    """The key of the audit chain's HMAC (docs/architecture.md, "The audit chain"): kept outside the database, so
+    whoever can write the database cannot re-hash the chain after changing it."""
+    key = os.environ.get("LANDCYCLE_AUDIT_KEY")
+    if key:
+        return key.encode("utf-8")
+    path = LANDCYCLE_HOME / "audit_key"
+    if not path.exists():  # made once, owner-only; two processes starting together keep the first one's key
+        tmp = path.with_name(f".audit_key.{os.getpid()}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(secrets.token_hex(32))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text().strip().encode("utf-8")
+
+
+LANDCYCLE_AUDIT_KEY = _audit_key()
+# The chain's head after every committed write, appended to a file outside the database (one JSON line each,
+# itself keyed): a database rolled back or cut short no longer matches it. Empty turns checkpoints off.
+LANDCYCLE_AUDIT_CHECKPOINTS = os.environ.get("LANDCYCLE_AUDIT_CHECKPOINTS", str(LANDCYCLE_HOME / "audit-checkpoints"))
 ALLOWED_HOSTS = [h for h in os.environ.get("LANDCYCLE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("LANDCYCLE_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 

@@ -1,24 +1,41 @@
-"""Writing and checking the audit chain."""
+"""Writing and checking the audit chain.
+
+Each entry's hash is an HMAC-SHA256 of its content and the previous entry's hash, keyed by
+``settings.LANDCYCLE_AUDIT_KEY``, which lives outside the database (the environment or ``LANDCYCLE_HOME/audit_key``):
+whoever can write the database cannot re-hash the chain after changing an entry. After every committed write the
+chain's head is appended to a checkpoint file outside the database (``settings.LANDCYCLE_AUDIT_CHECKPOINTS``), so
+a database whose tail was cut off and whose head was rolled back no longer matches its checkpoints.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
-from collections.abc import Callable
+import logging
+import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from .models import AuditEntry, AuditHead
 
 GENESIS = "0" * 64
+UNKEYED = b""  # the chain as written before it was keyed: plain SHA-256 (``landcycle audit rekey`` moves it over)
+log = logging.getLogger(__name__)
+
+
+def chain_key() -> bytes:
+    return settings.LANDCYCLE_AUDIT_KEY
 
 
 def canonical(data: Any) -> str:
@@ -54,7 +71,10 @@ def entry_hash(
     region_code: str,
     before: str,
     after: str,
+    key: bytes | None = None,
 ) -> str:
+    """The entry's hash: HMAC-SHA256 under the chain's key (``key=UNKEYED``: the old plain SHA-256)."""
+    key = chain_key() if key is None else key
     payload = canonical(
         {
             "prev": prev_hash,
@@ -71,7 +91,9 @@ def entry_hash(
             "after": after,
         }
     )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    if not key:
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return hmac.new(key, payload.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def _at_text(at: dt.datetime) -> str:
@@ -130,6 +152,7 @@ def audit_record(
     entry.save()
     head.seq, head.hash = entry.seq, digest
     head.save(update_fields=["seq", "hash"])
+    _checkpoint_on_commit()
     return entry
 
 
@@ -151,6 +174,7 @@ def audit_record_many(
     actor_id = getattr(actor, "pk", None)
     actor_name = (getattr(actor, "username", None) or "system")[:150]
     prev, seq = head.hash, head.seq
+    key = chain_key()
     entries = []
     for obj, before, after in items:
         seq += 1
@@ -167,14 +191,87 @@ def audit_record_many(
             before=canonical(before),
             after=canonical(after),
         )
-        digest = entry_hash(prev_hash=prev, **fields)
+        digest = entry_hash(prev_hash=prev, key=key, **fields)
         fields.pop("at")
         entries.append(AuditEntry(at=at, prev_hash=prev, hash=digest, **fields))
         prev = digest
     AuditEntry.objects.bulk_create(entries, batch_size=2000)
     head.seq, head.hash = seq, prev
     head.save(update_fields=["seq", "hash"])
+    _checkpoint_on_commit()
     return len(entries)
+
+
+# ── checkpoints: the head, outside the database ───────────────────────────────────────────────────────────────
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    line: int  # line number in the checkpoint file
+    at: str
+    seq: int
+    hash: str
+
+    def describe(self) -> str:
+        return f"检查点（{self.at}，第{self.seq}条） / checkpoint of {self.at} at entry {self.seq}"
+
+
+def _mac(at: str, seq: int, digest: str) -> str:
+    return hmac.new(chain_key(), f"{at}|{seq}|{digest}".encode(), hashlib.sha256).hexdigest()
+
+
+def write_checkpoint() -> Checkpoint | None:
+    """Append the chain's current head to the checkpoint file (owner-only). A failure to write is logged, never
+    raised: the write it follows is already committed."""
+    path = settings.LANDCYCLE_AUDIT_CHECKPOINTS
+    head = AuditHead.objects.filter(pk=1).values_list("seq", "hash").first()
+    if not path or head is None or head[0] == 0:
+        return None
+    seq, digest = head
+    at = _at_text(timezone.now())
+    line = json.dumps({"at": at, "seq": seq, "hash": digest, "mac": _mac(at, seq, digest)}) + "\n"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            os.write(fd, line.encode())  # one short write in append mode: lines of two processes never interleave
+        finally:
+            os.close(fd)
+    except OSError as exc:
+        log.error("audit checkpoint not written to %s: %s", path, exc)
+        return None
+    return Checkpoint(0, at, seq, digest)
+
+
+def _checkpoint_on_commit() -> None:
+    """One checkpoint per committed transaction, however many entries it appended."""
+    if not settings.LANDCYCLE_AUDIT_CHECKPOINTS:
+        return
+    conn = transaction.get_connection()
+    if any(entry[1] is write_checkpoint for entry in conn.run_on_commit):
+        return
+    transaction.on_commit(write_checkpoint)
+
+
+def read_checkpoints(path: str) -> tuple[list[Checkpoint], list[int]]:
+    """The checkpoints in the file, and the numbers of the lines whose keyed checksum does not match (forged or
+    damaged lines)."""
+    good: list[Checkpoint] = []
+    bad: list[int] = []
+    if not path or not os.path.exists(path):
+        return good, bad
+    with open(path, encoding="utf-8") as lines:
+        for n, text in enumerate(lines, start=1):
+            try:
+                row = json.loads(text)
+                point = Checkpoint(n, str(row["at"]), int(row["seq"]), str(row["hash"]))
+                ok = hmac.compare_digest(str(row["mac"]), _mac(point.at, point.seq, point.hash))
+            except (ValueError, KeyError, TypeError):
+                ok = False
+            if ok:
+                good.append(point)
+            else:
+                bad.append(n)
+    return good, bad
 
 
 @dataclass
@@ -183,42 +280,43 @@ class VerifyResult:
     checked: int
     broken_seq: int | None = None
     reason: str = ""
+    checkpoints: int = 0  # checkpoints the database was compared with
 
 
-def audit_verify() -> VerifyResult:
-    """Walk the chain in order; report the first row that was edited, deleted or reordered."""
+_ROW_FIELDS = (
+    "seq",
+    "at",
+    "actor_id",
+    "actor_name",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "region_code",
+    "before",
+    "after",
+    "prev_hash",
+    "hash",
+)
+
+
+def _walk(key: bytes) -> Iterator[tuple[int, str, str | None]]:
+    """(seq, stored hash, problem or None) for each entry in order; stops after the first problem."""
     prev = GENESIS
     expected_seq = 1
-    checked = 0
-    rows = AuditEntry.objects.order_by("seq", "id").values_list(
-        "seq",
-        "at",
-        "actor_id",
-        "actor_name",
-        "action",
-        "object_type",
-        "object_id",
-        "object_repr",
-        "region_code",
-        "before",
-        "after",
-        "prev_hash",
-        "hash",
-    )
-    last_id_order = AuditEntry.objects.order_by("id").values_list("seq", flat=True)
+    rows = AuditEntry.objects.order_by("seq", "id").values_list(*_ROW_FIELDS)
     for row in rows.iterator(chunk_size=2000):
         seq, at, actor_id, actor_name, action, otype, oid, orepr, region, before, after, prev_hash, digest = row
         if seq != expected_seq:
-            return VerifyResult(
-                False,
-                checked,
+            yield (
                 expected_seq,
+                digest,
                 f"第{expected_seq}条缺失（下一条为第{seq}条） / entry {expected_seq} is missing (next is {seq})",
             )
+            return
         if prev_hash != prev:
-            return VerifyResult(
-                False, checked, seq, f"第{seq}条的前序哈希不符 / entry {seq} does not link to the entry before it"
-            )
+            yield seq, digest, f"第{seq}条的前序哈希不符 / entry {seq} does not link to the entry before it"
+            return
         recomputed = entry_hash(
             prev_hash=prev,
             seq=seq,
@@ -232,25 +330,145 @@ def audit_verify() -> VerifyResult:
             region_code=region,
             before=before,
             after=after,
+            key=key,
         )
         if recomputed != digest:
-            return VerifyResult(False, checked, seq, f"第{seq}条内容被改动 / entry {seq} was altered")
+            yield seq, digest, f"第{seq}条内容被改动 / entry {seq} was altered"
+            return
+        yield seq, digest, None
         prev = digest
         expected_seq += 1
+
+
+def audit_verify(*, key: bytes | None = None, checkpoints: str | None = None) -> VerifyResult:
+    """Walk the chain in order; report the first row that was edited, deleted or reordered, then compare the
+    database with every checkpoint written outside it (``checkpoints``: the file, default the setting)."""
+    key = chain_key() if key is None else key
+    path = settings.LANDCYCLE_AUDIT_CHECKPOINTS if checkpoints is None else checkpoints
+    points, forged = read_checkpoints(path)
+    if forged:
+        return VerifyResult(
+            False,
+            0,
+            None,
+            f"检查点文件第{forged[0]}行的校验码不符（被改动或损坏） / line {forged[0]} of the checkpoint file does not "
+            f"carry a valid checksum (changed or damaged): {path}",
+        )
+    by_seq: dict[int, list[Checkpoint]] = {}
+    for point in points:
+        by_seq.setdefault(point.seq, []).append(point)
+    checked = 0
+    for seq, digest, problem in _walk(key):
+        if problem:
+            return VerifyResult(False, checked, seq, problem, len(points))
+        for point in by_seq.get(seq, ()):
+            if point.hash != digest:
+                return VerifyResult(
+                    False,
+                    checked,
+                    seq,
+                    f"数据库与{point.describe()}不符：第{seq}条已被重写 / the database no longer matches the "
+                    f"{point.describe()}: entry {seq} was rewritten",
+                    len(points),
+                )
         checked += 1
-    # rows inserted out of order: ids must rise with seq
-    last = 0
-    for seq in last_id_order.iterator(chunk_size=5000):
-        if seq < last:
-            return VerifyResult(False, checked, seq, f"第{seq}条顺序被调换 / entry {seq} was reordered")
-        last = seq
-    head = AuditHead.objects.filter(pk=1).first()
-    if head is not None and head.seq != checked:
+    broken = _order_or_tail(checked)
+    if broken:
+        return VerifyResult(False, checked, broken[0], broken[1], len(points))
+    beyond = [p for p in points if p.seq > checked]
+    if beyond:
+        last = max(beyond, key=lambda p: p.seq)
         return VerifyResult(
             False,
             checked,
             checked + 1,
+            f"数据库与{last.describe()}不符：该检查点时已有{last.seq}条，现只有{checked}条，链尾被截去 / the database "
+            f"no longer matches the {last.describe()}: it had {last.seq} entries then, {checked} now (the tail was "
+            "cut off)",
+            len(points),
+        )
+    return VerifyResult(True, checked, checkpoints=len(points))
+
+
+def _order_or_tail(checked: int) -> tuple[int, str] | None:
+    # rows inserted out of order: ids must rise with seq
+    last = 0
+    for seq in AuditEntry.objects.order_by("id").values_list("seq", flat=True).iterator(chunk_size=5000):
+        if seq < last:
+            return seq, f"第{seq}条顺序被调换 / entry {seq} was reordered"
+        last = seq
+    head = AuditHead.objects.filter(pk=1).first()
+    if head is not None and head.seq != checked:
+        return (
+            checked + 1,
             f"链尾缺失：应有{head.seq}条，实有{checked}条 / the chain's tail is missing: "
             f"{head.seq} entries expected, {checked} found",
         )
-    return VerifyResult(True, checked)
+    return None
+
+
+def chain_is_unkeyed() -> bool:
+    """Whether the chain's first entry was hashed before the chain was keyed (an installation made by an older
+    version), judged from that one entry."""
+    first = AuditEntry.objects.order_by("seq").values_list(*_ROW_FIELDS).first()
+    if first is None or first[0] != 1:
+        return False
+    _seq, at, actor_id, actor_name, action, otype, oid, orepr, region, before, after, prev_hash, digest = first
+    content = dict(
+        seq=1,
+        at=_at_text(at),
+        actor_id=actor_id,
+        actor_name=actor_name,
+        action=action,
+        object_type=otype,
+        object_id=oid,
+        object_repr=orepr,
+        region_code=region,
+        before=before,
+        after=after,
+    )
+    return (
+        entry_hash(prev_hash=prev_hash, key=UNKEYED, **content) == digest != entry_hash(prev_hash=prev_hash, **content)
+    )
+
+
+@transaction.atomic
+def audit_rekey() -> int:
+    """Move a chain written before it was keyed (plain SHA-256) onto the installation's key: only a chain intact
+    under the old scheme is moved; every hash is recomputed in order and the head follows. Returns the entries."""
+    key = chain_key()
+    if not key:
+        raise ValueError("no audit key")
+    old = audit_verify(key=UNKEYED, checkpoints="")
+    if not old.ok:
+        raise ValueError(old.reason)
+    head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+    prev = GENESIS
+    table = AuditEntry._meta.db_table
+    rows = AuditEntry.objects.order_by("seq").values_list("id", *_ROW_FIELDS[:-2])
+    updates = []
+    for row in rows.iterator(chunk_size=2000):
+        pk, seq, at, actor_id, actor_name, action, otype, oid, orepr, region, before, after = row
+        digest = entry_hash(
+            prev_hash=prev,
+            seq=seq,
+            at=_at_text(at),
+            actor_id=actor_id,
+            actor_name=actor_name,
+            action=action,
+            object_type=otype,
+            object_id=oid,
+            object_repr=orepr,
+            region_code=region,
+            before=before,
+            after=after,
+            key=key,
+        )
+        updates.append((prev, digest, pk))
+        prev = digest
+    with connection.cursor() as cur:  # the entries refuse the ORM's save: this is the one sanctioned rewrite
+        cur.executemany(f"UPDATE {table} SET prev_hash = %s, hash = %s WHERE id = %s", updates)
+    head.hash = prev
+    head.save(update_fields=["hash"])
+    _checkpoint_on_commit()
+    return len(updates)

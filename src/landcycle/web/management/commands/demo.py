@@ -3,6 +3,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from landcycle.audit.services import audit_rekey, chain_is_unkeyed
 from landcycle.registry.models import Enterprise
 from landcycle.sample import DEFAULT_SEED, DEMO_USERS, build_sample
 
@@ -23,6 +24,9 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0, interactive=False)
         if Enterprise.objects.exists():
             self.stdout.write("示例县已存在，直接使用 / the sample county is already built")
+            if chain_is_unkeyed():  # built by a version before the audit chain was keyed
+                n = audit_rekey()
+                self.stdout.write(f"审计链已改用密钥（{n}条） / audit chain moved onto its key ({n} entries)")
         else:
             started = time.perf_counter()
             summary = build_sample(seed=DEFAULT_SEED if seed is None else seed)
