@@ -12,6 +12,7 @@ STANDALONE = ("evaluate", "supervise", "admit", "rank")
 
 
 def main(argv: list[str] | None = None) -> None:
+    os.umask(0o077)  # the database, uploads, exports and keys it creates are the owner's alone
     argv = list(sys.argv if argv is None else argv)
     argv[0] = "landcycle"
     if len(argv) > 1 and argv[1] in STANDALONE:

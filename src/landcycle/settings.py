@@ -6,9 +6,11 @@ Data lives under ``LANDCYCLE_HOME`` (default ``./var``): the SQLite file, upload
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 LANDCYCLE_HOME = Path(os.environ.get("LANDCYCLE_HOME", "var")).resolve()
@@ -59,7 +61,7 @@ LANDCYCLE_AUDIT_KEY = _audit_key()
 # The chain's head after every committed write, appended to a file outside the database (one JSON line each,
 # itself keyed): a database rolled back or cut short no longer matches it. Empty turns checkpoints off.
 LANDCYCLE_AUDIT_CHECKPOINTS = os.environ.get("LANDCYCLE_AUDIT_CHECKPOINTS", str(LANDCYCLE_HOME / "audit-checkpoints"))
-ALLOWED_HOSTS = [h for h in os.environ.get("LANDCYCLE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
+ALLOWED_HOSTS = [h for h in os.environ.get("LANDCYCLE_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("LANDCYCLE_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
@@ -70,6 +72,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "leaflet",
+    "axes",
     "landcycle.accounts",
     "landcycle.audit",
     "landcycle.registry",
@@ -98,6 +101,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "landcycle.accounts.middleware.LoginRequiredMiddleware",
     "landcycle.web.middleware.DatabaseBusyMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: it turns a locked-out sign-in into the lockout page
 ]
 
 ROOT_URLCONF = "landcycle.urls"
@@ -144,6 +149,21 @@ AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
+AUTH_PASSWORD_VALIDATORS += [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Sign-in throttling and lockout (django-axes): after LANDCYCLE_LOGIN_FAILURES wrong passwords (default 5) for one
+# user from one address, that pair is locked for LANDCYCLE_LOCKOUT_MINUTES (default 15); a county administrator
+# unlocks earlier with `landcycle axes_reset_username USER`. Every attempt is kept (axes' tables).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("LANDCYCLE_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("LANDCYCLE_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
+AXES_VERBOSE = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -173,6 +193,22 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(float(os.environ.get("LANDCYCLE_SESSION_HOURS", "8")) * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+CSRF_COOKIE_HTTPONLY = True
+# Served over HTTPS (LANDCYCLE_HTTPS=1, behind a TLS proxy or load balancer): cookies only over HTTPS, HSTS, plain
+# HTTP redirected (LANDCYCLE_SSL_REDIRECT=0 where the proxy redirects itself) and, with LANDCYCLE_PROXY_SSL_HEADER=1,
+# the proxy's X-Forwarded-Proto trusted. `landcycle check --deploy` is clean with these (tests/web_server).
+HTTPS = os.environ.get("LANDCYCLE_HTTPS", "0") == "1"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS and os.environ.get("LANDCYCLE_SSL_REDIRECT", "1") == "1"
+SECURE_HSTS_SECONDS = int(os.environ.get("LANDCYCLE_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS and os.environ.get("LANDCYCLE_HSTS_SUBDOMAINS", "0") == "1"
+if os.environ.get("LANDCYCLE_PROXY_SSL_HEADER", "0") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Subdomains and the browsers' preload list are the domain owner's decision, not the product's: opt in above.
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005", "security.W021"]
 # A form refused by the CSRF check (an old tab, a session that ended) gets the 403 page in the product's layout.
 CSRF_FAILURE_VIEW = "landcycle.web.errors.csrf_failure"
 
@@ -229,3 +265,33 @@ LANDCYCLE_MAP_TILES_MAX_ZOOM = int(os.environ.get("LANDCYCLE_MAP_TILES_MAX_ZOOM"
 # in view; below it the map shows town and park outlines.
 LANDCYCLE_MAP_PARCEL_ZOOM = int(os.environ.get("LANDCYCLE_MAP_PARCEL_ZOOM", "14"))
 LANDCYCLE_MAP_VIEW_PARCELS = int(os.environ.get("LANDCYCLE_MAP_VIEW_PARCELS", "4000"))
+
+
+def _tile_hosts() -> list[str]:
+    """The map tile servers' origins (``{s}`` subdomains become a wildcard), for the CSP's img-src."""
+    hosts = []
+    for url in LANDCYCLE_MAP_TILES:
+        scheme, _, rest = url.partition("://")
+        host = rest.split("/", 1)[0].replace("{s}", "*")
+        if scheme in ("http", "https") and host:
+            hosts.append(f"{scheme}://{host}")
+    return hosts
+
+
+# Content Security Policy (django-csp): scripts only from this site — no inline script, no eval, no CDN; styles from
+# this site (plus style attributes, which the server-rendered charts and the map's markers use); pictures from this
+# site, data: URLs (chart images) and the configured tile servers; no frames, no plugins, forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:", *_tile_hosts()],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}

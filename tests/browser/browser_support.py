@@ -26,7 +26,7 @@ SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 
 @pytest.fixture
 def page():
-    """A chromium tab; confirm() dialogs are accepted; any JavaScript error fails the test."""
+    """A chromium tab; confirm() dialogs are accepted; any JavaScript error or CSP refusal fails the test."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI") or os.environ.get("LANDCYCLE_REQUIRE_BROWSER"):
             pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (and fonts-noto-cjk) on the CI machine")
@@ -40,6 +40,8 @@ def page():
         tab = context.new_page()
         errors = []
         tab.on("pageerror", lambda exc: errors.append(str(exc)))
+        # what the Content Security Policy refused (an inline script or handler, a foreign host) is an error too
+        tab.on("console", lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None)
         tab.on("dialog", lambda dialog: dialog.accept())
         tab.errors = errors
         yield tab

@@ -48,15 +48,18 @@ def test_serve_runs_gunicorn_with_static_files(tmp_path):
     )
     try:
         base = f"http://127.0.0.1:{port}"
-        for _ in range(120):
+        deadline = time.monotonic() + 120  # migrate + collectstatic + gunicorn, on a busy 2-core machine
+        while True:
             try:
                 status, _, body = _get(base + "/healthz")
                 if status == 200:
                     break
             except OSError:
                 time.sleep(0.25)
-        else:
-            pytest.fail("server did not start")
+            if time.monotonic() > deadline or proc.poll() is not None:
+                pytest.fail(
+                    "server did not start: " + (proc.communicate(timeout=20)[0] if proc.poll() is not None else "")
+                )
         status, headers, _ = _get(base + "/")
         assert status == 302 and "/accounts/login/" in headers["Location"]
         status, _, body = _get(base + "/accounts/login/")

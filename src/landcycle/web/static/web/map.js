@@ -374,4 +374,15 @@
     node.parentNode.insertBefore(legend, node.nextSibling);
     return map;
   };
+
+  // Started from the page's markup, never from an inline script (the CSP allows no inline script):
+  // <div data-small-map data-geo="…" data-context="…" data-config="…"> and <div id="map" data-map-page>.
+  function start() {
+    document.querySelectorAll("[data-small-map]").forEach(function (node) {
+      LC.smallMap(node.id, node.dataset.geo, node.dataset.context || null, node.dataset.config);
+    });
+    if (document.querySelector("[data-map-page]")) LC.parcelMapPage();
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();
