@@ -51,6 +51,10 @@ class Case(Versioned):
         "registry.Enterprise", related_name="exit_cases", blank=True, verbose_name=_("涉及企业")
     )
     parcels = models.ManyToManyField("registry.Parcel", related_name="exit_cases", blank=True, verbose_name=_("地块"))
+    # rectification tasks (整改任务) this case answers: linked from the case's side (exits sits above rectification)
+    tasks = models.ManyToManyField(
+        "rectification.Task", related_name="exit_cases", blank=True, verbose_name=_("关联整改任务")
+    )
     responsible_unit = models.CharField(_("责任单位"), max_length=100, blank=True)
     responsible_person = models.CharField(_("责任人"), max_length=50, blank=True)
     opened_on = models.DateField(_("立案日期"))

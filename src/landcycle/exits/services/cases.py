@@ -26,6 +26,7 @@ from landcycle.registry.models import Enterprise, Occupancy, Parcel, Region
 from landcycle.registry.selectors import STILL_THERE, held_q
 from landcycle.rules.problems import Problem
 from landcycle.supervision.checks import to_date, to_decimal
+from landcycle.supervision.models import Contract
 
 from ..models import Case, CaseStep
 from .common import audited, not_before_opening, problem, require_case_write, require_county, require_open
@@ -286,6 +287,13 @@ def _move_out(actor: User, firm_ids: set[int], parcels: list[Parcel], on: dt.dat
             registry.enterprise_update(actor=actor, enterprise=firm, status=Enterprise.Status.RELOCATED)
 
 
+def _came_after(parcel: Parcel, on: dt.date) -> bool:
+    """Something already followed the handover on this parcel (a handover recorded late): an occupancy that starts
+    after it or a contract signed since; then the parcel keeps the status that later record gave it."""
+    later = Occupancy.objects.filter(parcel=parcel, start__gt=on).exists()
+    return later or Contract.objects.filter(parcels=parcel, signed_on__gte=on).exists()
+
+
 @transaction.atomic
 def case_close(
     *, actor: User, case: Case, on: dt.date, handover_to: str = "", minutes: str = "", people: str = ""
@@ -303,7 +311,7 @@ def case_close(
     firms = _end_occupancies(actor, parcels, on)
     _move_out(actor, firms, parcels, on)
     for parcel in parcels:
-        if parcel.status != Parcel.Status.RESERVE:
+        if parcel.status != Parcel.Status.RESERVE and not _came_after(parcel, on):
             registry.parcel_update(actor=actor, parcel=parcel, status=Parcel.Status.RESERVE)
     case.state, case.handover_on, case.handover_to = Case.State.CLOSED, on, (handover_to or "").strip()[:200]
     if case.kind == Case.Kind.TAKEBACK and case.reserve_date is None:
