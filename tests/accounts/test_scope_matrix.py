@@ -61,7 +61,7 @@ EXACT = {
     "exit_item_new": lambda d: _exit(d)["case"],
     "exit_money_new": lambda d: _exit(d)["case"],
 }
-EXITS_WRITES = {"exit_case_close", "exit_case_cancel"}  # handing over and cancelling a case: its town and the county
+EXITS_WRITES = {"exit_case_close", "exit_case_cancel", "exit_case_tasks"}  # hand over, cancel, link tasks
 
 
 def _exit(d):

@@ -9,8 +9,8 @@ import datetime as dt
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from exits_data import OPENED, case, xp  # noqa: F401 -- fixtures
 
-from conftest import OPENED
 from landcycle.exits.models import Case, CaseFile
 from landcycle.exits.services.cases import open_case
 from landcycle.exits.services.records import files_attach, item_add, step_add

@@ -9,8 +9,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from exits_data import OPENED, QIAOTOU, case, xp  # noqa: F401 -- fixtures
 
-from conftest import OPENED, QIAOTOU
 from landcycle.audit.models import AuditEntry
 from landcycle.exits.models import Case, CaseStep, LeftoverItem
 from landcycle.exits.selectors import came_after, cases_for_source, free_parcels, item_totals

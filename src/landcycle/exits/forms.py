@@ -138,3 +138,11 @@ class CloseForm(EditForm):
 class CancelForm(EditForm):
     on = _date(_("撤销日期"), required=True)
     reason = _text(_("撤销理由"), required=True)
+
+
+class TasksForm(EditForm):
+    tasks = forms.MultipleChoiceField(label=_("整改任务"), required=False, widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, user, choices, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["tasks"].choices = choices

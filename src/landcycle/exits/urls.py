@@ -10,6 +10,7 @@ urlpatterns = [
     path("exits/<int:pk>/", c.case_detail, name="exit_case_detail"),
     path("exits/<int:pk>/edit/", c.case_edit, name="exit_case_edit"),
     path("exits/<int:pk>/close/", c.case_close_view, name="exit_case_close"),
+    path("exits/<int:pk>/tasks/", c.case_tasks, name="exit_case_tasks"),
     path("exits/<int:pk>/cancel/", c.case_cancel_view, name="exit_case_cancel"),
     path("exits/<int:pk>/steps/new/", r.step_new, name="exit_step_new"),
     path("exits/<int:pk>/items/new/", r.item_new, name="exit_item_new"),

@@ -18,8 +18,9 @@ from django.utils import timezone
 
 from landcycle.accounts.models import User
 from landcycle.accounts.scope import Area, require_write
-from landcycle.audit.services import snapshot
+from landcycle.audit.services import audit_record, snapshot
 from landcycle.audit.versions import claim_version
+from landcycle.rectification.models import Task
 from landcycle.registry import services as registry
 from landcycle.registry.checks import field_problems, raise_if
 from landcycle.registry.models import Enterprise, Occupancy, Parcel, Region
@@ -318,4 +319,33 @@ def case_close(
         case.reserve_date = on
     case.save()
     audited(actor, case, "exits.case_close", before, case)
+    return case
+
+
+@transaction.atomic
+def case_tasks_link(*, actor: User, case: Case, tasks: Iterable[Any]) -> Case:
+    """Link the case to the rectification tasks (整改任务) it answers: tasks of the case's own town only."""
+    require_case_write(actor, case)
+    found = list(Task.objects.filter(pk__in=[getattr(t, "pk", t) for t in tasks]).select_related("town"))
+    problems = [
+        problem(
+            "tasks",
+            "task_other_town",
+            f"整改任务{t.number}属于{t.town}，不是本案所属镇街{case.town}的任务",
+            f"task {t.number} belongs to {getattr(t.town, 'code', '')}, not to the case's town {case.town.code}",
+        )
+        for t in found
+        if t.town_id != case.town_id
+    ]
+    raise_if(problems)
+    before = {"tasks": sorted(case.tasks.values_list("pk", flat=True))}
+    case.tasks.set(found)
+    audit_record(
+        actor=actor,
+        action="exits.case_tasks",
+        obj=case,
+        region_code=case.town.code,
+        before=before,
+        after={"tasks": sorted(t.pk for t in found)},
+    )
     return case

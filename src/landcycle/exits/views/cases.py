@@ -11,14 +11,15 @@ from django.utils.translation import gettext as _
 
 from landcycle.accounts.scope import Area, access, can_write, in_scope, write_or_404
 from landcycle.kit.listing import Filter, Listing, choice_list, export_format, kpi, table_response
+from landcycle.rectification.models import Task
 from landcycle.registry.models import Enterprise, Occupancy, Parcel, Region
 from landcycle.registry.selectors import held_q
 from landcycle.supervision.models import Contract, Warning
 
-from ..forms import CancelForm, CaseEditForm, CaseForm, CloseForm, TakebackForm
+from ..forms import CancelForm, CaseEditForm, CaseForm, CloseForm, TakebackForm, TasksForm
 from ..models import Case, CaseStep
 from ..selectors import came_after, cases, item_totals, today, with_colours
-from ..services.cases import TAKEBACK_FIELDS, case_cancel, case_close, case_update, open_case
+from ..services.cases import TAKEBACK_FIELDS, case_cancel, case_close, case_tasks_link, case_update, open_case
 from ..services.common import is_county
 from .common import access_case, form_page, may_write_case, run_form, writable_case_or_404
 
@@ -170,6 +171,7 @@ def case_detail(request, pk):
             "case_files": [f for f in case.files.all() if f.step_id is None and f.item_id is None],
             "source_url": _source_link(case),
             "after": came_after(case),
+            "tasks": list(case.tasks.all()),
             "can_write": writer,
             "is_takeback": case.kind == Case.Kind.TAKEBACK,
         },
@@ -317,3 +319,24 @@ def case_cancel_view(request, pk):
     if run_form(request, form, write, _("案件已撤销。")):
         return redirect("exit_case_detail", case.pk)
     return form_page(request, form, title=_("撤销案件"), back=reverse("exit_case_detail", args=[case.pk]), case=case)
+
+
+def case_tasks(request, pk):
+    """Link the case to its town's rectification tasks (整改任务): the link the rectification ledger lacked."""
+    case = writable_case_or_404(request.user, pk)
+    choices = [(str(t.pk), f"{t.number} {t.title}") for t in Task.objects.filter(town=case.town).order_by("number")]
+    form = TasksForm(
+        request.POST or None,
+        user=request.user,
+        choices=choices,
+        initial={"tasks": [str(pk) for pk in case.tasks.values_list("pk", flat=True)]},
+    )
+
+    def write(d):
+        return case_tasks_link(actor=request.user, case=case, tasks=[int(x) for x in d["tasks"]])
+
+    if run_form(request, form, write, _("已关联整改任务，并已记入审计日志。")):
+        return redirect("exit_case_detail", case.pk)
+    return form_page(
+        request, form, title=_("关联整改任务"), back=reverse("exit_case_detail", args=[case.pk]), case=case
+    )
