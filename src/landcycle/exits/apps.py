@@ -11,5 +11,7 @@ class ExitsConfig(AppConfig):
         # the files of a parcel and an enterprise gain 腾退案件 (registry.hooks), the map the colouring "exits",
         # the ranking the indicator low_yield_cleared_mu (kit.indicators), the ledgers their three kinds
         from . import registry_hooks  # noqa: PLC0415 -- models must be loaded first
+        from .ledger import register_kinds  # noqa: PLC0415 -- idem
 
         registry_hooks.register()
+        register_kinds()

@@ -99,7 +99,7 @@ def _enterprises(enterprises: Iterable[Any], problems: list[Problem]) -> list[En
     return out
 
 
-def _plan_problems(case: Case) -> list[Problem]:
+def plan_problems(case: Case) -> list[Problem]:
     out = []
     if case.planned_start and case.deadline and case.deadline < case.planned_start:
         out.append(
@@ -187,7 +187,7 @@ def open_case(
         case.source_label = str(source)[:250]
     found_parcels = _parcels(town, parcels, problems)
     found_firms = _enterprises(enterprises, problems)
-    problems += _plan_problems(case)
+    problems += plan_problems(case)
     named = {p.field for p in problems}
     problems += [p for p in field_problems(case, exclude=["town", "created_by", "source_type"]) if p.field not in named]
     raise_if(problems)
@@ -215,7 +215,7 @@ def case_update(*, actor: User, case: Case, expected_version: int | None = None,
         setattr(case, name, value)
     for name in ("decision_date", "notice_date", "hearing_date", "reserve_date"):
         problems += not_before_opening(case, name, getattr(case, name), "日期", "the date")
-    problems += _plan_problems(case)
+    problems += plan_problems(case)
     named = {p.field for p in problems}
     problems += [p for p in field_problems(case, exclude=["town", "created_by", "source_type"]) if p.field not in named]
     raise_if(problems)

@@ -54,7 +54,7 @@ def _text(values: dict[str, Any], name: str) -> str:
     return "" if v is None else str(v).strip()
 
 
-def _step_problems(case: Case, step: CaseStep) -> list[Problem]:
+def step_problems(case: Case, step: CaseStep) -> list[Problem]:
     allowed = TAKEBACK_STEPS if case.kind == Case.Kind.TAKEBACK else VACATING_STEPS
     out = not_before_opening(case, "date", step.date, "环节日期", "the step's date")
     if step.kind == CaseStep.Kind.HANDOVER:
@@ -118,7 +118,7 @@ def step_add(*, actor: User, case: Case, kind: str, date: Any, **values: Any) ->
         },
     )
     if step.date is not None:
-        problems += _step_problems(case, step)
+        problems += step_problems(case, step)
     named = {p.field for p in problems}
     problems += [p for p in field_problems(step, exclude=["case", "created_by"]) if p.field not in named]
     raise_if(problems)
