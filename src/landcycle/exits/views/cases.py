@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from landcycle.accounts.scope import Area, access, can_write, in_scope, write_or_404
-from landcycle.kit.listing import Filter, Listing, choice_list, export_format, kpi, table_response
+from landcycle.kit.listing import Filter, Listing, ListQuery, choice_list, export_format, export_response, kpi
 from landcycle.rectification.models import Task
 from landcycle.registry.models import Enterprise, Occupancy, Parcel, Region
 from landcycle.registry.selectors import held_q
@@ -24,6 +24,18 @@ from ..services.common import is_county
 from .common import access_case, form_page, may_write_case, run_form, writable_case_or_404
 
 COLOURS = [("red", _("红")), ("yellow", _("黄")), ("green", _("绿")), ("grey", _("未能判定"))]
+
+
+def case_rows(user, query):
+    """The cases the list shows (scope, filters incl. colour, order): what its export writes as the vacating_cases
+    ledger (kit.exports "vacating_cases")."""
+    listing, qs = case_listing(ListQuery(user, query))
+    rows = listing.ordered(qs)
+    colour = query.get("colour", "")
+    if colour in dict(COLOURS):
+        shown = with_colours(rows.prefetch_related("steps"), as_of=today())
+        rows = rows.filter(pk__in=[c.pk for c in shown if c.colour.colour == colour])
+    return rows
 
 
 def case_listing(request):
@@ -56,53 +68,10 @@ def _rows(request):
     return listing, rows
 
 
-EXPORT_HEADER = [
-    "案件编号",
-    "类型",
-    "退出事由",
-    "镇街",
-    "地块",
-    "面积（亩）",
-    "涉及企业",
-    "责任单位",
-    "责任人",
-    "立案日期",
-    "计划开始",
-    "完成期限",
-    "状态",
-    "颜色",
-    "进度（%）",
-    "移交日期",
-]
-
-
-def _export_row(c: Case) -> list:
-    parcels = list(c.parcels.all())
-    return [
-        c.number,
-        c.get_kind_display(),
-        c.get_ground_display(),
-        c.town.name,
-        "、".join(p.number for p in parcels),
-        float(sum((p.area_mu for p in parcels), 0)),
-        "、".join(e.name for e in c.enterprises.all()),
-        c.responsible_unit,
-        c.responsible_person,
-        c.opened_on.isoformat(),
-        c.planned_start.isoformat() if c.planned_start else "",
-        c.deadline.isoformat() if c.deadline else "",
-        c.get_state_display(),
-        {"red": "红", "yellow": "黄", "green": "绿", "grey": "未能判定"}.get(c.colour.colour or "", ""),
-        c.colour.percent_done,
-        c.handover_on.isoformat() if c.handover_on else "",
-    ]
-
-
 def case_list(request):
+    if export_format(request):
+        return export_response(request, "vacating_cases")
     listing, rows = _rows(request)
-    fmt = export_format(request)
-    if fmt:
-        return table_response(fmt, _("腾退案件"), EXPORT_HEADER, (_export_row(c) for c in rows))
     colours = [c.colour.colour for c in rows]
     kpis = [
         kpi(_("案件"), len(rows), _("件")),
