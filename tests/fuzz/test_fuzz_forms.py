@@ -386,8 +386,35 @@ def test_admission_forms_never_answer_500(client, registry_data, personas):
     pages_still_answer(client, [("application_list", []), ("application_detail", [draft.pk])])
 
 
+def test_exits_forms_never_answer_500(client, registry_data, personas):
+    from landcycle.exits.services.cases import open_case
+    from landcycle.exits.services.records import item_add
+
+    d = registry_data[XINPU]
+    officer = personas["xinpu"]
+    client.force_login(officer)
+    new = {"town": d["town"].code, "ground": "lease_ended", "parcels": d["parcels"][0].number}
+    fuzz_form(client, reverse("exit_case_new"), new)
+    case = open_case(officer, ground="lease_ended", town=d["town"], parcels=[d["parcels"][0]])
+    item = item_add(actor=officer, case=case, category="rubbish", description="垃圾")
+    fuzz_form(client, reverse("exit_case_edit", args=[case.pk]), {}, fresh=True)
+    fuzz_form(client, reverse("exit_step_new", args=[case.pk]), {"kind": "survey"})
+    fuzz_form(client, reverse("exit_item_new", args=[case.pk]), {"description": "设备", "unit": "台"})
+    fuzz_form(client, reverse("exit_item_edit", args=[item.pk]), {"unit": "吨"})
+    fuzz_form(client, reverse("exit_money_new", args=[case.pk]), {})
+    fuzz_form(client, reverse("exit_case_close", args=[case.pk]), {})
+    pages_still_answer(client, [("exit_case_list", []), ("exit_case_detail", [case.pk]), ("exit_summary", [])])
+
+
 # every URL whose form takes a date or a number is fuzzed above; the others have none (or only files)
 FUZZED = {
+    "exit_case_new",
+    "exit_case_edit",
+    "exit_step_new",
+    "exit_item_new",
+    "exit_item_edit",
+    "exit_money_new",
+    "exit_case_close",
     "application_create",
     "application_edit",
     "park_create",

@@ -94,6 +94,24 @@ def rich(supervision_data, personas):
         land_mu="10", tax="100",
     )  # fmt: skip
     application_submit(actor=admin, application=submitted, on=dt.date(2026, 3, 2))
+    # exits: a case with a judicial mediation and a hazardous item disposed of with its manifest
+    from landcycle.exits.services.cases import open_case
+    from landcycle.exits.services.records import item_add, step_add
+
+    case = open_case(
+        admin, ground="lease_ended", town=xp["town"], parcels=[xp["parcels"][0]], enterprises=[xp["tenant"]],
+        responsible_unit="新浦镇经发办", planned_start=dt.date(2026, 3, 1), deadline=dt.date(2026, 12, 31),
+        opened_on=dt.date(2026, 3, 1), reason="租约到期",
+    )  # fmt: skip
+    step_add(
+        actor=admin, case=case, kind="mediation", date=dt.date(2026, 4, 1), mediation="judicial",
+        court="慈溪市人民法院", court_case_number="（2026）浙0282民调1号", outcome="达成调解协议",
+    )  # fmt: skip
+    item_add(
+        actor=admin, case=case, category="hazardous", description="废机油", quantity="1.25", unit="吨",
+        determined_owner="firm", determined_how="mediation", disposal="contractor", disposal_date=dt.date(2026, 5, 1),
+        disposal_cost_wan="2.4", contractor="某环保公司", manifest_number="3302822026000001",
+    )  # fmt: skip
     return registry_data
 
 

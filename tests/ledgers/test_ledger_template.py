@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -16,8 +17,28 @@ from landcycle.rules.ledger import read_ledger
 pytestmark = pytest.mark.django_db
 
 
+def exit_rows(kind: str, xp) -> list[list]:
+    """Rows of the exit ledgers (exits.ledger): a new case; a step and an item of a case opened for them."""
+    if kind == "vacating_cases":
+        return [
+            ["TT2026-112-099", "腾退", "租约到期未续租", "330282112", xp["parcels"][0].number, xp["tenant"].uscc]
+            + ["新浦镇经发办", "胡晓东", "2026-07-01", "2026-07-01", "2026-12-31", "", "", "租约到期未腾退"]
+        ]
+    from landcycle.accounts.services import system_user
+    from landcycle.exits.services.cases import open_case
+
+    case = open_case(
+        system_user(), ground="lease_ended", town=xp["town"], parcels=[xp["parcels"][0]], opened_on=dt.date(2026, 7, 1)
+    )
+    if kind == "case_steps":
+        return [[case.number, "踏勘", "2026-08-05", "镇经发办", "现场", "清点遗留物", "", "", "", ""]]
+    return [[case.number, "生产垃圾", "垃圾", 25, "吨", "2号厂房", "不明", "", "", "", "", "", "", "", "", "", "", ""]]
+
+
 def filled_rows(kind: str, data) -> list[list]:
     xp = data[XINPU]
+    if kind in ("vacating_cases", "case_steps", "leftover_items"):
+        return exit_rows(kind, xp)
     owner, parcel, park = xp["owner"], xp["parcels"][0], xp["park"]
     return {
         "regions": [["330282902", "慈溪滨海新区"]],

@@ -27,7 +27,7 @@ NAVIGATION = [
     ("supervision", _("监管/预警"), "warning_board", []),
     ("evaluation", _("亩均评价"), "evaluation_runs", []),
     ("rectification", _("整改"), "rectification_ledger", []),
-    ("exits", _("腾退/改造"), "area_pending", []),
+    ("exits", _("腾退/改造"), None, [("exit_cases", _("腾退案件"), "exit_case_list")]),
     ("ranking", _("赛马"), "area_pending", []),
     (
         "system",
@@ -108,6 +108,7 @@ _ACTIVE = {
     "evidence": "rectification",
     "application": "admission",
     "admission": "admission",
+    "exit": "exit_cases",
 }
 
 

@@ -16,6 +16,7 @@ from landcycle.audit.models import AuditEntry
 from landcycle.audit.services import audit_record_many, snapshot
 from landcycle.evaluation.models import YearlyFigure
 from landcycle.evaluation.sample import evaluate_sample
+from landcycle.exits.sample import build_exits_sample
 from landcycle.rectification.sample.build import build_rectification_sample
 from landcycle.registry.models import Enterprise, Occupancy, Parcel, Park, Region
 from landcycle.registry.regions import regions_load
@@ -176,5 +177,6 @@ def persist_plan(plan: SamplePlan) -> dict[str, int]:
     summary["warnings"] = raise_warnings(actor)
     summary["warnings_answered"] = warning_answers()
     build_rectification_sample(actor=actor)
+    build_exits_sample(actor=actor)  # vacating cases and take-backs (exits.sample), after the warnings they come from
     summary["audit_entries"] = AuditEntry.objects.count() - audit_before
     return summary
