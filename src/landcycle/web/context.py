@@ -28,7 +28,7 @@ NAVIGATION = [
     ("evaluation", _("亩均评价"), "evaluation_runs", []),
     ("rectification", _("整改"), "rectification_ledger", []),
     ("exits", _("腾退/改造"), "area_pending", []),
-    ("ranking", _("赛马"), "area_pending", []),
+    ("ranking", _("赛马"), "ranking_home", []),
     (
         "system",
         _("系统"),
@@ -108,6 +108,7 @@ _ACTIVE = {
     "evidence": "rectification",
     "application": "admission",
     "admission": "admission",
+    "ranking": "ranking",
 }
 
 
