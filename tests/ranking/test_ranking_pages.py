@@ -1,0 +1,113 @@
+"""The ranking pages and their scope: published runs are public inside the county (a town sees every town's row
+and breakdown); a draft is the county's (404 to a town); compute, publish and correct are the county's writes."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from ranking_data import source_rows  # noqa: F401 -- fixture
+
+from conftest import QIAOTOU, XINPU
+from landcycle.kit.indicators import Quarter
+from landcycle.ranking.models import IndicatorInput, RankingRun
+from landcycle.ranking.services import run_compute, run_publish
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def runs(source_rows, personas):
+    admin = personas["admin"]
+    for q, xp, qt in ((1, 60, 80), (2, 90, 70)):
+        IndicatorInput.objects.create(
+            town=source_rows[XINPU]["town"], year=2025, quarter=q, indicator="policy_score", value=xp
+        )
+        IndicatorInput.objects.create(
+            town=source_rows[QIAOTOU]["town"], year=2025, quarter=q, indicator="policy_score", value=qt
+        )
+    q1 = run_publish(actor=admin, run=run_compute(actor=admin, quarter=Quarter(2025, 1), runs=100))
+    q2 = run_publish(actor=admin, run=run_compute(actor=admin, quarter=Quarter(2025, 2), runs=100))
+    draft = run_compute(actor=admin, quarter=Quarter(2025, 3), runs=50, gains=False)
+    return {"q1": q1, "q2": q2, "draft": draft}
+
+
+def _pages(run):
+    return [
+        reverse("ranking_run", args=[run.pk]),
+        reverse("ranking_town", args=[run.pk, XINPU]),
+        reverse("ranking_town", args=[run.pk, QIAOTOU]),
+        reverse("ranking_robustness", args=[run.pk]),
+        reverse("ranking_export", args=[run.pk]),
+        reverse("ranking_print", args=[run.pk]),
+    ]
+
+
+@pytest.mark.parametrize("who", ["admin", "analyst", "leader", "supervisor", "xinpu", "qiaotou"])
+def test_everyone_in_the_county_sees_the_published_table(client, runs, personas, who):
+    client.force_login(personas[who])
+    for url in [reverse("ranking_home"), reverse("ranking_policy"), reverse("ranking_inputs"), *_pages(runs["q2"])]:
+        assert client.get(url).status_code == 200, url
+    html = client.get(reverse("ranking_run", args=[runs["q2"].pk])).content.decode()
+    assert "新浦镇" in html and "桥头镇" in html and "rk-interval" in html
+
+
+@pytest.mark.parametrize("who,seen", [("admin", True), ("leader", True), ("xinpu", False), ("qiaotou", False)])
+def test_a_draft_is_the_countys(client, runs, personas, who, seen):
+    client.force_login(personas[who])
+    for url in _pages(runs["draft"]):
+        assert client.get(url).status_code == (200 if seen else 404), url
+    home = client.get(reverse("ranking_home")).content.decode()
+    assert ("2025Q3" in home) == seen
+
+
+def test_writes_are_the_countys(client, runs, personas):
+    for who in ("xinpu", "leader"):
+        client.force_login(personas[who])
+        assert client.post(reverse("ranking_compute"), {"quarter": "2025Q4"}).status_code == 404
+        assert client.post(reverse("ranking_publish", args=[runs["draft"].pk])).status_code == 404
+        assert client.post(reverse("ranking_correct", args=[runs["q2"].pk]), {"reason": "x"}).status_code == 404
+    assert not RankingRun.objects.filter(quarter=4).exists()
+    client.force_login(personas["admin"])
+    r = client.post(reverse("ranking_publish", args=[runs["draft"].pk]))
+    assert r.status_code == 302 and RankingRun.objects.get(pk=runs["draft"].pk).state == "published"
+    r = client.post(reverse("ranking_correct", args=[runs["q2"].pk]), {"reason": "录入有误"})
+    fix = RankingRun.objects.get(supersedes=runs["q2"])
+    assert r.url == reverse("ranking_run", args=[fix.pk]) and fix.reason == "录入有误"
+
+
+def test_the_table_shows_change_and_the_breakdown_links_the_rows(client, runs, personas):
+    client.force_login(personas["xinpu"])
+    q1, q2 = runs["q1"], runs["q2"]
+    r1 = {r.town.code: r.rank for r in q1.results.select_related("town")}
+    r2 = {r.town.code: r.rank for r in q2.results.select_related("town")}
+    page = client.get(reverse("ranking_run", args=[q2.pk]))
+    rows = {x["r"].town.code: x for x in page.context["rows"]}
+    assert rows[XINPU]["change"] == r1[XINPU] - r2[XINPU]
+    assert "overlap-note" in page.content.decode()
+    town = client.get(reverse("ranking_town", args=[q2.pk, XINPU]))
+    inds = {x["ind"].key: x for x in town.context["inds"]}
+    assert inds["admitted_projects"]["origin"] == "computed" and "/admission/" in inds["admitted_projects"]["link"]
+    assert inds["admitted_projects"]["rows"] == 2
+    assert inds["renewal_progress"]["origin"] == "none"
+    html = town.content.decode()
+    assert "未计算：无数据来源" in html and inds["admitted_projects"]["link"].replace("&", "&amp;") in html
+    assert client.get(reverse("ranking_town", args=[q2.pk, "330282999"])).status_code == 404
+
+
+def test_export_is_the_circulated_layout(client, runs, personas):
+    import io
+
+    import openpyxl
+
+    client.force_login(personas["qiaotou"])
+    data = b"".join(client.get(reverse("ranking_export", args=[runs["q2"].pk])).streaming_content)
+    ws = openpyxl.load_workbook(io.BytesIO(data)).active
+    header = [c.value for c in ws[1]]
+    assert header[:3] == ["名次", "镇街", "得分"] and "政策得分" in header and "较上季度名次变化" in header
+    assert [ws.cell(2, 1).value, ws.cell(3, 1).value] == [1, 2]
+
+
+def test_the_policy_page_says_which_keys_have_no_source(client, runs, personas):
+    client.force_login(personas["xinpu"])
+    html = client.get(reverse("ranking_policy")).content.decode()
+    assert html.count("未计算：无数据来源") == 4  # policy_score, investment_attracted, low_yield_cleared_mu, renewal
