@@ -2,8 +2,9 @@
 ``kit.indicators``): the change in tax per mu of the town's evaluated firms, the share of class D and its change, and
 the denominator ``firms``.
 
-Which evaluation a quarter uses: the latest *published* run of a year before the quarter's year (the figures of a
-year are evaluated and published in the next one), compared with the published run of the year before it. Every
+Which evaluation a quarter uses: the latest *published* run of the quarter's year or before (the official classes
+when the ranking is computed; a year's run is published once its figures are in), compared with the published run
+of the year before that one. Every
 figure is computed for all towns in one query per run and links to the run's result table filtered to the town.
 """
 
@@ -26,7 +27,7 @@ EVALUATED = EvaluationResult.Outcome.EVALUATED
 
 def run_for(quarter: Quarter, before: int = 0) -> EvaluationRun | None:
     """The published run a quarter reads (``before=1``: the published run of the year before that one)."""
-    published = EvaluationRun.objects.filter(status=EvaluationRun.Status.PUBLISHED, year__lt=quarter.year)
+    published = EvaluationRun.objects.filter(status=EvaluationRun.Status.PUBLISHED, year__lte=quarter.year)
     latest = published.order_by("-year").first()
     if latest is None or before == 0:
         return latest
@@ -131,9 +132,9 @@ def register() -> None:
             "tax_per_mu_change",
             app,
             tax_per_mu_change,
-            "季度前一年度已发布评价中，本镇参评企业实缴税收合计 ÷ 用地合计，减去再前一年度的同一数值（万元/亩）",
-            "Tax paid ÷ land used of the town's evaluated firms in the latest published evaluation of a year before "
-            "the quarter's, minus the same in the published evaluation of the year before that",
+            "本季度所在年度或之前最近一次已发布评价中，本镇参评企业实缴税收合计 ÷ 用地合计，减去前一年度已发布评价的同一数值（万元/亩）",
+            "Tax paid ÷ land used of the town's evaluated firms in the latest published evaluation of the quarter's "
+            "year or before, minus the same in the published evaluation of the year before that",
         )
     )
     register_indicator(

@@ -183,7 +183,7 @@ def run_compute(
     _require_county(actor)
     live = RankingRun.objects.select_for_update().filter(year=quarter.year, quarter=quarter.quarter)
     if (
-        live.filter(state=RankingRun.State.PUBLISHED, superseded_by__isnull=True).exists()
+        live.filter(state=RankingRun.State.PUBLISHED).exists()
         and not live.filter(state=RankingRun.State.DRAFT, supersedes__isnull=False).exists()
     ):
         _refuse(

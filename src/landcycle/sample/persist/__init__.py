@@ -16,6 +16,7 @@ from landcycle.audit.models import AuditEntry
 from landcycle.audit.services import audit_record_many, snapshot
 from landcycle.evaluation.models import YearlyFigure
 from landcycle.evaluation.sample import evaluate_sample
+from landcycle.ranking.sample import build_ranking_sample
 from landcycle.rectification.sample.build import build_rectification_sample
 from landcycle.registry.models import Enterprise, Occupancy, Parcel, Park, Region
 from landcycle.registry.regions import regions_load
@@ -176,5 +177,6 @@ def persist_plan(plan: SamplePlan) -> dict[str, int]:
     summary["warnings"] = raise_warnings(actor)
     summary["warnings_answered"] = warning_answers()
     build_rectification_sample(actor=actor)
+    build_ranking_sample(actor=actor)  # the quarterly ranking reads every stage above: last
     summary["audit_entries"] = AuditEntry.objects.count() - audit_before
     return summary
