@@ -32,5 +32,5 @@ def bump_chart(
     )
     top = max((r["rank"] for r in rows), default=1)
     spec["encoding"]["y"]["scale"] = {"reverse": True, "domain": [1, max(top, 2)], "nice": False}
-    spec["encoding"]["y"]["axis"] = {"tickMinStep": 1, "values": list(range(1, top + 1))}
+    spec["encoding"]["y"]["axis"] = {"tickMinStep": 1, "values": list(range(1, top + 1)), "format": "d"}
     return spec

@@ -26,6 +26,14 @@ from ..models import IndicatorInput, RankingResult, RankingRun
 from ..policy import current_policy
 
 
+def figure(v: float | None) -> str:
+    """A figure with four significant digits (a needed change can be far below 0.01), no exponent for usual sizes."""
+    if v is None:
+        return "—"
+    text = f"{v:.4g}"
+    return f"{v:.6f}".rstrip("0").rstrip(".") if "e" in text and abs(v) < 1 else text
+
+
 def _can_run(user) -> bool:
     return can_write(user, Area.RANKING) and selectors.county_level(user)
 
@@ -150,7 +158,14 @@ def town_detail(request, pk: int, code: str):
     hurt = sorted((x for x in inds if x["versus"] is not None and x["versus"] < 0), key=lambda x: x["versus"])
     history = selectors.rank_history([result.town_id])
     names = {i.key: i.name_zh for i in policy.indicators}
-    gain = dict(result.gain, name=names.get(result.gain["indicator"], "")) if result.gain else None
+    gain = None
+    if result.gain:
+        gain = dict(
+            result.gain,
+            name=names.get(result.gain["indicator"], ""),
+            value_text=figure(result.gain["value"]),
+            needed_text=figure(result.gain["needed"]),
+        )
     row = next(x for x in table_rows(run, policy) if x["r"].pk == result.pk)
     ctx = {
         "run": run,
@@ -179,13 +194,17 @@ def robustness(request, pk: int):
     run = selectors.access_run(request.user, pk)
     policy = selectors.policy_of(run)
     shares = run.method.get("sensitivity", {})
+    names = {i.key: i.name_zh for i in policy.indicators}
+    rows = table_rows(run, policy)
+    for x in rows:
+        g = x["r"].gain
+        x["gain_text"] = f"{names.get(g['indicator'], '')}：{figure(g['value'])} → {figure(g['needed'])}" if g else ""
     ctx = {
         "run": run,
-        "rows": table_rows(run, policy),
+        "rows": rows,
         "mc": run.method.get("monte_carlo", {}),
         "shares": [{"key": k, "label": _(SENSITIVITY.get(k, k)), "share": v} for k, v in shares.items()],
         "top": max(shares, key=lambda k: shares[k]) if shares else "",
-        "names": {i.key: i.name_zh for i in policy.indicators},
     }
     return render(request, "ranking/robustness.html", ctx)
 
