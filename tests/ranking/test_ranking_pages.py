@@ -111,3 +111,16 @@ def test_the_policy_page_says_which_keys_have_no_source(client, runs, personas):
     client.force_login(personas["xinpu"])
     html = client.get(reverse("ranking_policy")).content.decode()
     assert html.count("未计算：无数据来源") == 4  # policy_score, investment_attracted, low_yield_cleared_mu, renewal
+
+
+def test_what_a_town_needs_in_words():
+    from landcycle.ranking.policy import current_policy
+    from landcycle.ranking.views.pages import gain_text
+
+    policy = current_policy()
+    assert gain_text(policy, None) == ""
+    same = {"indicator": "idle_land_disposed_mu", "value": 0.0, "needed": 0.0, "change": 0.0}
+    assert gain_text(policy, same) == "闲置土地处置面积：略高于 0 即可"
+    fewer = {"indicator": "warnings_open", "value": 12.0, "needed": 9.51234, "change": -2.48766}
+    assert gain_text(policy, fewer) == "未销号红黄预警数：12 → 9.512"
+    assert gain_text(policy, dict(same, indicator="warnings_open")) == "未销号红黄预警数：略低于 0 即可"

@@ -31,6 +31,8 @@ def bump_chart(
         height=height,
     )
     top = max((r["rank"] for r in rows), default=1)
+    spec["height"] = max(height, 17 * top)  # one legend line (right of the chart) and one rank tick per town
+    spec["encoding"]["color"]["legend"] = {"orient": "right", "columns": 1, "symbolLimit": 0, "labelLimit": 120}
     spec["encoding"]["y"]["scale"] = {"reverse": True, "domain": [1, max(top, 2)], "nice": False}
     spec["encoding"]["y"]["axis"] = {"tickMinStep": 1, "values": list(range(1, top + 1)), "format": "d"}
     return spec

@@ -34,6 +34,20 @@ def figure(v: float | None) -> str:
     return f"{v:.6f}".rstrip("0").rstrip(".") if "e" in text and abs(v) < 1 else text
 
 
+def gain_text(policy: IndexPolicy, gain: dict[str, Any] | None) -> str:
+    """What a town needs to gain a place, in words: one indicator from its value to the value needed (others
+    unchanged). When every town has the same value, any step the right way is enough: said so."""
+    if not gain:
+        return ""
+    ind = next((i for i in policy.indicators if i.key == gain["indicator"]), None)
+    name = ind.name_zh if ind else gain["indicator"]
+    value, needed = gain.get("value"), gain.get("needed")
+    if value is not None and needed is not None and abs(needed - value) < 1e-4 * max(1.0, abs(value)):
+        way = _("略高于") if ind is None or ind.direction > 0 else _("略低于")
+        return _("%(name)s：%(way)s %(value)s 即可") % {"name": name, "way": way, "value": figure(value)}
+    return f"{name}：{figure(value)} → {figure(needed)}"
+
+
 def _can_run(user) -> bool:
     return can_write(user, Area.RANKING) and selectors.county_level(user)
 
@@ -157,15 +171,7 @@ def town_detail(request, pk: int, code: str):
     helped = sorted((x for x in inds if x["versus"] is not None and x["versus"] > 0), key=lambda x: -x["versus"])
     hurt = sorted((x for x in inds if x["versus"] is not None and x["versus"] < 0), key=lambda x: x["versus"])
     history = selectors.rank_history([result.town_id])
-    names = {i.key: i.name_zh for i in policy.indicators}
-    gain = None
-    if result.gain:
-        gain = dict(
-            result.gain,
-            name=names.get(result.gain["indicator"], ""),
-            value_text=figure(result.gain["value"]),
-            needed_text=figure(result.gain["needed"]),
-        )
+    gain = gain_text(policy, result.gain)
     row = next(x for x in table_rows(run, policy) if x["r"].pk == result.pk)
     ctx = {
         "run": run,
@@ -194,11 +200,9 @@ def robustness(request, pk: int):
     run = selectors.access_run(request.user, pk)
     policy = selectors.policy_of(run)
     shares = run.method.get("sensitivity", {})
-    names = {i.key: i.name_zh for i in policy.indicators}
     rows = table_rows(run, policy)
     for x in rows:
-        g = x["r"].gain
-        x["gain_text"] = f"{names.get(g['indicator'], '')}：{figure(g['value'])} → {figure(g['needed'])}" if g else ""
+        x["gain_text"] = gain_text(policy, x["r"].gain)
     ctx = {
         "run": run,
         "rows": rows,
