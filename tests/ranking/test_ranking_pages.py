@@ -124,3 +124,14 @@ def test_what_a_town_needs_in_words():
     fewer = {"indicator": "warnings_open", "value": 12.0, "needed": 9.51234, "change": -2.48766}
     assert gain_text(policy, fewer) == "未销号红黄预警数：12 → 9.512"
     assert gain_text(policy, dict(same, indicator="warnings_open")) == "未销号红黄预警数：略低于 0 即可"
+
+
+def test_the_pages_in_english(client, runs, personas):
+    client.force_login(personas["xinpu"])
+    client.cookies["django_language"] = "en"
+    html = client.get(reverse("ranking_run", args=[runs["q2"].pk])).content.decode()
+    assert "Rank interval (5–95 %)" in html and "Towns whose intervals overlap are not really different" in html
+    html = client.get(reverse("ranking_town", args=[runs["q2"].pk, XINPU])).content.decode()
+    assert "Each indicator's contribution" in html and "Not computed: no source" in html
+    html = client.get(reverse("ranking_robustness", args=[runs["q2"].pk])).content.decode()
+    assert "Normalisation" in html and "Weights (within their range)" in html

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from landcycle.accounts.scope import Area, can_write, write_or_404
@@ -24,6 +25,8 @@ from ..charts import bump_chart
 from ..ledger import hand_keys
 from ..models import IndicatorInput, RankingResult, RankingRun
 from ..policy import current_policy
+
+NOTABLE = 0.005  # a contribution this far from the towns' average (in points of the score) helped or hurt
 
 
 def figure(v: float | None) -> str:
@@ -168,8 +171,8 @@ def town_detail(request, pk: int, code: str):
         raise Http404
     policy = selectors.policy_of(run)
     inds = _indicator_rows(run, policy, result)
-    helped = sorted((x for x in inds if x["versus"] is not None and x["versus"] > 0), key=lambda x: -x["versus"])
-    hurt = sorted((x for x in inds if x["versus"] is not None and x["versus"] < 0), key=lambda x: x["versus"])
+    helped = sorted((x for x in inds if (x["versus"] or 0) >= NOTABLE), key=lambda x: -x["versus"])
+    hurt = sorted((x for x in inds if (x["versus"] or 0) <= -NOTABLE), key=lambda x: x["versus"])
     history = selectors.rank_history([result.town_id])
     gain = gain_text(policy, result.gain)
     row = next(x for x in table_rows(run, policy) if x["r"].pk == result.pk)
@@ -189,10 +192,10 @@ def town_detail(request, pk: int, code: str):
 
 
 SENSITIVITY = {
-    "normalisation": "标准化方法",
-    "aggregation": "合成方法",
-    "imputation": "缺失值插补",
-    "weights": "权重（在扰动范围内）",
+    "normalisation": gettext_lazy("标准化方法"),
+    "aggregation": gettext_lazy("合成方法"),
+    "imputation": gettext_lazy("缺失值插补"),
+    "weights": gettext_lazy("权重（在扰动范围内）"),
 }
 
 
@@ -207,7 +210,7 @@ def robustness(request, pk: int):
         "run": run,
         "rows": rows,
         "mc": run.method.get("monte_carlo", {}),
-        "shares": [{"key": k, "label": _(SENSITIVITY.get(k, k)), "share": v} for k, v in shares.items()],
+        "shares": [{"key": k, "label": SENSITIVITY.get(k, k), "share": v} for k, v in shares.items()],
         "top": max(shares, key=lambda k: shares[k]) if shares else "",
     }
     return render(request, "ranking/robustness.html", ctx)
