@@ -62,7 +62,7 @@ def test_the_table_and_a_towns_breakdown(page, live_server, personas, published,
     page.screenshot(path=str(SHOTS / f"rk-table-{width}.png"), full_page=True)
 
     page.click(f"#ranking-table >> text={source_rows_name(XINPU)}")
-    page.wait_for_url(f"**/ranking/runs/{published.pk}/towns/{XINPU}/")
+    page.wait_for_url(f"**/ranking/results/{published.results.get(town__code=XINPU).pk}/")
     table = page.locator("#indicators tbody tr")
     assert table.count() == 14
     assert "未计算：无数据来源" in page.locator("#indicators").inner_text()

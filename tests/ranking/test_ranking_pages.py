@@ -31,14 +31,18 @@ def runs(source_rows, personas):
     return {"q1": q1, "q2": q2, "draft": draft}
 
 
+def _result(run, code):
+    return reverse("ranking_result", args=[run.results.get(town__code=code).pk])
+
+
 def _pages(run):
     return [
         reverse("ranking_run", args=[run.pk]),
-        reverse("ranking_town", args=[run.pk, XINPU]),
-        reverse("ranking_town", args=[run.pk, QIAOTOU]),
-        reverse("ranking_robustness", args=[run.pk]),
-        reverse("ranking_export", args=[run.pk]),
-        reverse("ranking_print", args=[run.pk]),
+        _result(run, XINPU),
+        _result(run, QIAOTOU),
+        reverse("ranking_run_robustness", args=[run.pk]),
+        reverse("ranking_run_export", args=[run.pk]),
+        reverse("ranking_run_print", args=[run.pk]),
     ]
 
 
@@ -61,16 +65,24 @@ def test_a_draft_is_the_countys(client, runs, personas, who, seen):
 
 
 def test_writes_are_the_countys(client, runs, personas):
+    pages = [
+        reverse("ranking_compute"),
+        reverse("ranking_run_publish", args=[runs["draft"].pk]),
+        reverse("ranking_run_correct", args=[runs["q2"].pk]),
+    ]
+    for who, status in (("xinpu", 404), ("leader", 404), ("supervisor", 404), ("analyst", 200), ("admin", 200)):
+        client.force_login(personas[who])
+        assert [client.get(url).status_code for url in pages] == [status] * 3, who
     for who in ("xinpu", "leader"):
         client.force_login(personas[who])
         assert client.post(reverse("ranking_compute"), {"quarter": "2025Q4"}).status_code == 404
-        assert client.post(reverse("ranking_publish", args=[runs["draft"].pk])).status_code == 404
-        assert client.post(reverse("ranking_correct", args=[runs["q2"].pk]), {"reason": "x"}).status_code == 404
+        assert client.post(reverse("ranking_run_publish", args=[runs["draft"].pk])).status_code == 404
+        assert client.post(reverse("ranking_run_correct", args=[runs["q2"].pk]), {"reason": "x"}).status_code == 404
     assert not RankingRun.objects.filter(quarter=4).exists()
     client.force_login(personas["admin"])
-    r = client.post(reverse("ranking_publish", args=[runs["draft"].pk]))
+    r = client.post(reverse("ranking_run_publish", args=[runs["draft"].pk]))
     assert r.status_code == 302 and RankingRun.objects.get(pk=runs["draft"].pk).state == "published"
-    r = client.post(reverse("ranking_correct", args=[runs["q2"].pk]), {"reason": "录入有误"})
+    r = client.post(reverse("ranking_run_correct", args=[runs["q2"].pk]), {"reason": "录入有误"})
     fix = RankingRun.objects.get(supersedes=runs["q2"])
     assert r.url == reverse("ranking_run", args=[fix.pk]) and fix.reason == "录入有误"
 
@@ -84,14 +96,14 @@ def test_the_table_shows_change_and_the_breakdown_links_the_rows(client, runs, p
     rows = {x["r"].town.code: x for x in page.context["rows"]}
     assert rows[XINPU]["change"] == r1[XINPU] - r2[XINPU]
     assert "overlap-note" in page.content.decode()
-    town = client.get(reverse("ranking_town", args=[q2.pk, XINPU]))
+    town = client.get(_result(q2, XINPU))
     inds = {x["ind"].key: x for x in town.context["inds"]}
     assert inds["admitted_projects"]["origin"] == "computed" and "/admission/" in inds["admitted_projects"]["link"]
     assert inds["admitted_projects"]["rows"] == 2
     assert inds["renewal_progress"]["origin"] == "none"
     html = town.content.decode()
     assert "未计算：无数据来源" in html and inds["admitted_projects"]["link"].replace("&", "&amp;") in html
-    assert client.get(reverse("ranking_town", args=[q2.pk, "330282999"])).status_code == 404
+    assert client.get(reverse("ranking_result", args=[999999])).status_code == 404
 
 
 def test_export_is_the_circulated_layout(client, runs, personas):
@@ -100,7 +112,7 @@ def test_export_is_the_circulated_layout(client, runs, personas):
     import openpyxl
 
     client.force_login(personas["qiaotou"])
-    data = b"".join(client.get(reverse("ranking_export", args=[runs["q2"].pk])).streaming_content)
+    data = b"".join(client.get(reverse("ranking_run_export", args=[runs["q2"].pk])).streaming_content)
     ws = openpyxl.load_workbook(io.BytesIO(data)).active
     header = [c.value for c in ws[1]]
     assert header[:3] == ["名次", "镇街", "得分"] and "政策得分" in header and "较上季度名次变化" in header
@@ -131,7 +143,7 @@ def test_the_pages_in_english(client, runs, personas):
     client.cookies["django_language"] = "en"
     html = client.get(reverse("ranking_run", args=[runs["q2"].pk])).content.decode()
     assert "Rank interval (5–95 %)" in html and "Towns whose intervals overlap are not really different" in html
-    html = client.get(reverse("ranking_town", args=[runs["q2"].pk, XINPU])).content.decode()
+    html = client.get(_result(runs["q2"], XINPU)).content.decode()
     assert "Each indicator's contribution" in html and "Not computed: no source" in html
-    html = client.get(reverse("ranking_robustness", args=[runs["q2"].pk])).content.decode()
+    html = client.get(reverse("ranking_run_robustness", args=[runs["q2"].pk])).content.decode()
     assert "Normalisation" in html and "Weights (within their range)" in html

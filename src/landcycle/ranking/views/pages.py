@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from landcycle.accounts.scope import Area, can_write, write_or_404
 from landcycle.kit import charts
@@ -163,12 +163,13 @@ def _indicator_rows(run: RankingRun, policy: IndexPolicy, result: RankingResult)
     return out
 
 
-def town_detail(request, pk: int, code: str):
+def town_detail(request, pk: int):
+    """A town's result in a run (its breakdown); as visible as the run."""
     user = request.user
-    run = selectors.access_run(user, pk)
-    result = run.results.select_related("town").filter(town__code=code).first()
+    result = RankingResult.objects.select_related("town").filter(pk=pk).first()
     if result is None:
         raise Http404
+    run = selectors.access_run(user, result.run_id)
     policy = selectors.policy_of(run)
     inds = _indicator_rows(run, policy, result)
     helped = sorted((x for x in inds if (x["versus"] or 0) >= NOTABLE), key=lambda x: -x["versus"])
@@ -248,11 +249,22 @@ def inputs_page(request):
     return render(request, "ranking/inputs.html", ctx)
 
 
-@require_POST
-@write_or_404(Area.RANKING)
-def compute(request):
+def _county_writer(request) -> None:
     if not selectors.county_level(request.user):
         raise Http404
+
+
+def _problems(request, e: RuleError) -> None:
+    messages.error(request, "；".join(p.message for p in e.problems))
+
+
+@require_http_methods(["GET", "POST"])
+@write_or_404(Area.RANKING)
+def compute(request):
+    """GET: the form (a quarter); POST: compute its draft (or recompute it)."""
+    _county_writer(request)
+    if request.method == "GET":
+        return render(request, "ranking/action.html", {"action": "compute", "suggest": request.GET.get("quarter", "")})
     try:
         quarter = Quarter.parse(request.POST.get("quarter", ""))
         run = services.run_compute(actor=request.user, quarter=quarter)
@@ -260,30 +272,38 @@ def compute(request):
         messages.error(request, str(e))
         return redirect("ranking_home")
     except RuleError as e:
-        messages.error(request, "；".join(p.message for p in e.problems))
+        _problems(request, e)
         return redirect("ranking_home")
     messages.success(request, _("已计算%(q)s的赛马草稿") % {"q": run.label})
     return redirect("ranking_run", pk=run.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @write_or_404(Area.RANKING)
 def publish(request, pk: int):
+    """GET: what publishing does, with the button; POST: publish the draft."""
+    _county_writer(request)
     run = selectors.access_run(request.user, pk)
+    if request.method == "GET":
+        return render(request, "ranking/action.html", {"action": "publish", "run": run})
     try:
         services.run_publish(actor=request.user, run=run)
     except RuleError as e:
-        messages.error(request, "；".join(p.message for p in e.problems))
+        _problems(request, e)
     return redirect("ranking_run", pk=run.pk)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @write_or_404(Area.RANKING)
 def correct(request, pk: int):
+    """GET: the form (a reason); POST: a correction draft of the published run."""
+    _county_writer(request)
     run = selectors.access_run(request.user, pk)
+    if request.method == "GET":
+        return render(request, "ranking/action.html", {"action": "correct", "run": run})
     try:
         draft = services.run_correct(actor=request.user, run=run, reason=request.POST.get("reason", ""))
     except RuleError as e:
-        messages.error(request, "；".join(p.message for p in e.problems))
+        _problems(request, e)
         return redirect("ranking_run", pk=run.pk)
     return redirect("ranking_run", pk=draft.pk)
