@@ -123,6 +123,9 @@ def test_the_policy_page_says_which_keys_have_no_source(client, runs, personas):
     client.force_login(personas["xinpu"])
     html = client.get(reverse("ranking_policy")).content.decode()
     assert html.count("未计算：无数据来源") == 4  # policy_score, investment_attracted, low_yield_cleared_mu, renewal
+    assert "工业用地面积（亩）" in html and html.count("系统计算") == 10 + 3  # computed keys and the 3 denominators
+    html = client.get(reverse("ranking_run", args=[runs["q2"].pk])).content.decode()
+    assert "低效用地腾退面积、有机更新计划完成率" in html  # not computed in this run: said on the table
 
 
 def test_what_a_town_needs_in_words():
@@ -147,3 +150,21 @@ def test_the_pages_in_english(client, runs, personas):
     assert "Each indicator's contribution" in html and "Not computed: no source" in html
     html = client.get(reverse("ranking_run_robustness", args=[runs["q2"].pk])).content.decode()
     assert "Normalisation" in html and "Weights (within their range)" in html
+
+
+def test_the_printable_a4_page_and_its_pdf(client, runs, personas):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/print_support.py
+    from print_support import WHY, pdf_pages
+
+    client.force_login(personas["qiaotou"])
+    url = reverse("ranking_run_print", args=[runs["q2"].pk])
+    html = client.get(url).content.decode()
+    assert "2025年第2季度镇街赛马排名" in html and html.count("<tr>") >= 3 and "区间重叠的镇街之间差异并不显著" in html
+    if WHY:
+        pytest.skip(f"WeasyPrint cannot load Pango on this machine: {WHY}")
+    resp = client.get(url, {"format": "pdf"})
+    assert resp.status_code == 200 and resp["Content-Type"] == "application/pdf"
+    assert resp.content.startswith(b"%PDF") and pdf_pages(resp.content) == 1

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from landcycle.accounts.scope import Area, can_write, write_or_404
 from landcycle.kit import charts
-from landcycle.kit.indicators import Quarter
+from landcycle.kit.indicators import Quarter, indicator_sources
 from landcycle.rules.problems import RuleError
 from landcycle.rules.ranking.policy import IndexPolicy
 
@@ -127,6 +127,11 @@ def run_detail(request, pk: int):
         "can_run": _can_run(user),
         "overlapping": sum(1 for x in rows if x["same"]),
         "corrections": RankingRun.objects.filter(supersedes=run).first(),
+        "no_source": [
+            i.name_zh
+            for i in policy.indicators
+            if run.inputs.get("indicators", {}).get(i.key, {}).get("origin", "none") == "none"
+        ],
     }
     return render(request, "ranking/run_detail.html", ctx)
 
@@ -224,7 +229,9 @@ def policy_page(request):
         "policy": policy,
         "rows": selectors.sources_of(policy),
         "hand": hand,
-        "denominators": policy.denominators,
+        "denominators": [
+            {"key": k, "name_zh": name, "source": indicator_sources().get(k)} for k, name in policy.denominators.items()
+        ],
     }
     return render(request, "ranking/policy.html", ctx)
 
