@@ -124,3 +124,26 @@ def test_intervals_widen_when_weights_may_vary_more(hand, personas, monkeypatch)
     spans_b = {r.town_id: r.rank_high - r.rank_low for r in b.results.all()}
     assert all(v == 0 for v in spans_a.values())
     assert all(spans_b[k] >= spans_a[k] for k in spans_a) and sum(spans_b.values()) > 0
+
+
+def test_nothing_to_rank_is_said(regions, personas):
+    with pytest.raises(RuleError) as e:
+        run_compute(actor=personas["admin"], quarter=Q2, runs=10)
+    assert e.value.problems[0].rule == "ranking.no_towns"
+    assert not RankingRun.objects.exists()
+
+
+def test_one_draft_and_one_published_run_a_quarter(hand, personas):
+    from django.db import IntegrityError, transaction
+
+    run = run_compute(actor=personas["admin"], quarter=Q2, runs=20, gains=False)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RankingRun.objects.create(
+            year=2025,
+            quarter=2,
+            policy_name="x",
+            policy_version="x",
+            policy_hash="x",
+            policy_toml="",
+            computed_at=run.computed_at,
+        )

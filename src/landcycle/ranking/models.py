@@ -92,6 +92,14 @@ class RankingRun(models.Model):
         ordering = ["-year", "-quarter", "-pk"]
         verbose_name = _("赛马批次")
         verbose_name_plural = _("赛马批次")
+        constraints = [  # at most one draft and one published run of a quarter, even for two clicks at once
+            models.UniqueConstraint(
+                fields=["year", "quarter"], condition=models.Q(state="draft"), name="uniq_ranking_draft"
+            ),
+            models.UniqueConstraint(
+                fields=["year", "quarter"], condition=models.Q(state="published"), name="uniq_ranking_published"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.year}Q{self.quarter} #{self.pk}"

@@ -133,6 +133,13 @@ def results_of(inputs: dict[str, Any], policy: IndexPolicy, runs: int | None, ga
 
 
 def _fill(run: RankingRun, inputs: dict[str, Any], policy: IndexPolicy, runs: int | None, gains: bool) -> None:
+    if len(inputs["towns"]) < 2:
+        _refuse(
+            "quarter",
+            "ranking.no_towns",
+            "可排名的镇街不足两个（镇街须有园区）",
+            "fewer than two towns to rank (a town is ranked when it has a park)",
+        )
     rows, method = results_of(inputs, policy, runs, gains)
     run.inputs, run.method = inputs, method
     run.save(
