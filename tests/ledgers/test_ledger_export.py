@@ -94,6 +94,13 @@ def rich(supervision_data, personas):
         land_mu="10", tax="100",
     )  # fmt: skip
     application_submit(actor=admin, application=submitted, on=dt.date(2026, 3, 2))
+    # the ranking's hand-entered figures: a policy score and the investment attracted (4 decimals kept)
+    from landcycle.ranking.models import IndicatorInput
+
+    for indicator, value, source in (("policy_score", "88.5", "县考核办"), ("investment_attracted", "12500.1234", "")):
+        IndicatorInput.objects.create(
+            town=xp["town"], year=2025, quarter=3, indicator=indicator, value=Decimal(value), source=source
+        )
     return registry_data
 
 
