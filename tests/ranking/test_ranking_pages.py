@@ -168,3 +168,17 @@ def test_the_printable_a4_page_and_its_pdf(client, runs, personas):
     resp = client.get(url, {"format": "pdf"})
     assert resp.status_code == 200 and resp["Content-Type"] == "application/pdf"
     assert resp.content.startswith(b"%PDF") and pdf_pages(resp.content) == 1
+
+
+def test_a_town_sees_the_hand_entered_figures_of_published_quarters_only(client, runs, personas):
+    from landcycle.ranking.models import IndicatorInput
+
+    IndicatorInput.objects.create(
+        town=runs["q2"].results.first().town, year=2025, quarter=3, indicator="policy_score", value=77
+    )
+    client.force_login(personas["xinpu"])
+    shown = {x["x"].period.label for x in client.get(reverse("ranking_inputs")).context["rows"]}
+    assert shown == {"2025Q1", "2025Q2"}
+    client.force_login(personas["leader"])
+    shown = {x["x"].period.label for x in client.get(reverse("ranking_inputs")).context["rows"]}
+    assert shown == {"2025Q1", "2025Q2", "2025Q3"}

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -74,6 +75,13 @@ def home(request):
         "suggest": Quarter.of(runs[0].period.end).next().label if runs else "",
     }
     return render(request, "ranking/home.html", ctx)
+
+
+def _quarters_q(pairs) -> Q:
+    q = Q(pk__in=[])
+    for year, quarter in pairs:
+        q |= Q(year=year, quarter=quarter)
+    return q
 
 
 def _interval(r: RankingResult, n: int) -> dict[str, float] | None:
@@ -237,7 +245,12 @@ def policy_page(request):
 
 
 def inputs_page(request):
+    """The hand-entered figures; a town sees those of published quarters only (a draft's figures are the
+    county's until the quarter is published)."""
     qs = IndicatorInput.objects.select_related("town")
+    if not selectors.county_level(request.user):
+        published = selectors.published_runs().values_list("year", "quarter")
+        qs = qs.filter(_quarters_q(published))
     quarter = request.GET.get("quarter", "")
     town = request.GET.get("town", "")
     if quarter:
