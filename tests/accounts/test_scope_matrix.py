@@ -46,6 +46,9 @@ OBJECTS = {
     "exit_case": lambda d: _exit(d)["case"],
     "exit_item": lambda d: _exit(d)["item"],
     "exit_file": lambda d: _exit(d)["file"],
+    # ranking (ranking_run below): a published run and each town's result in it are public inside the county
+    "ranking_run": lambda d: d["ranking_run"],
+    "ranking_result": lambda d: d["ranking_result"],
 }
 # URLs whose key is not the object their name starts with
 EXACT = {
@@ -87,13 +90,16 @@ def _exit(d):
 COUNTY_WRITES: set[str] = set()
 OPEN_URLS = {"login", "healthz", "set_language"}
 # evaluation pages only the roles that may write "evaluation" open (county administrator, city analyst)
-EVALUATION_WRITES = {"evaluation_run_new"}
+# the ranking (赛马) is computed, published and corrected by the same roles as the evaluation (Area.RANKING)
+RANKING_WRITES = {"ranking_compute", "ranking_run_publish", "ranking_run_correct"}
+EVALUATION_WRITES = {"evaluation_run_new"} | RANKING_WRITES
 # evaluation pages the county's readers open read-only (the what-if: it computes in memory and saves only for
 # the writers); a town officer gets 404, in their own town too
 EVALUATION_COUNTY_READS = {"evaluation_whatif"}
 # keyed by a county-wide object every role reads (a run, a policy version): a town officer sees their own
 # town's part of it, so these are checked like pages without a key (no other town's rows)
 SHARED = {"evaluation_run_detail", "evaluation_run_results", "evaluation_policy_detail", "evaluation_policy_file"}
+SHARED |= {"ranking_run", "ranking_run_robustness", "ranking_run_export", "ranking_run_print", "ranking_result"}
 # ledgers: an import batch and an export job belong to the user who made them, not to a town, and a template is
 # named by its ledger: walked by test_ledger_urls_with_every_persona below
 LEDGER_URLS = {
@@ -209,6 +215,19 @@ def admission_apps(registry_data, personas):
     return registry_data
 
 
+@pytest.fixture
+def ranking_run(registry_data, personas):
+    """A published ranking of 2025Q2 (both towns), its run and each town's result added to the town's dict."""
+    from landcycle.kit.indicators import Quarter
+    from landcycle.ranking.services import run_compute, run_publish
+
+    admin = personas["admin"]
+    run = run_publish(actor=admin, run=run_compute(actor=admin, quarter=Quarter(2025, 2), runs=20, gains=False))
+    for code, d in registry_data.items():
+        d["ranking_run"], d["ranking_result"] = run, run.results.get(town__code=code)
+    return run
+
+
 def _walk(resolver=None, prefix=""):
     resolver = resolver or get_resolver()
     for p in resolver.url_patterns:
@@ -264,7 +283,7 @@ def _leak_markers(data):
 
 
 def test_anonymous_users_are_sent_to_login(
-    client, registry_data, supervision_data, evaluation_data, rectification_linked, admission_apps
+    client, registry_data, supervision_data, evaluation_data, rectification_linked, admission_apps, ranking_run
 ):
     for name, route, params in _urls():
         if name in OPEN_URLS or name == "logout" or name in LEDGER_URLS:
@@ -276,7 +295,15 @@ def test_anonymous_users_are_sent_to_login(
 
 @pytest.mark.parametrize("who", ["admin", "analyst", "supervisor", "leader", "xinpu", "qiaotou"])
 def test_every_url_with_every_persona(
-    client, registry_data, supervision_data, evaluation_data, rectification_linked, admission_apps, personas, who
+    client,
+    registry_data,
+    supervision_data,
+    evaluation_data,
+    rectification_linked,
+    admission_apps,
+    ranking_run,
+    personas,
+    who,
 ):
     user = personas[who]
     client.force_login(user)

@@ -30,6 +30,7 @@ def test_kinds_registered_at_ready_in_the_order_they_always_had():
         "evaluation_facts",
         "contracts",
         "applications",
+        "ranking_inputs",
     ]
     assert list(IMPORT_ONLY) == ["parcel_shapes"]
     assert list(IMPORTABLE) == [*KINDS, "parcel_shapes"]

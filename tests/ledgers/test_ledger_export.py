@@ -112,6 +112,13 @@ def rich(supervision_data, personas):
         determined_owner="firm", determined_how="mediation", disposal="contractor", disposal_date=dt.date(2026, 5, 1),
         disposal_cost_wan="2.4", contractor="某环保公司", manifest_number="3302822026000001",
     )  # fmt: skip
+    # the ranking's hand-entered figures: a policy score and the investment attracted (4 decimals kept)
+    from landcycle.ranking.models import IndicatorInput
+
+    for indicator, value, source in (("policy_score", "88.5", "县考核办"), ("investment_attracted", "12500.1234", "")):
+        IndicatorInput.objects.create(
+            town=xp["town"], year=2025, quarter=3, indicator=indicator, value=Decimal(value), source=source
+        )
     return registry_data
 
 

@@ -68,6 +68,11 @@ def filled_rows(kind: str, data) -> list[list]:
             ["ZR-XP-2026-009", "智能家电项目", "慈溪市新浦智能家电有限公司", uscc(802), park.code, "工业园区", "3851"]
             + [20, 5000, 4000, 6000, 200, 3000, 1000, 2, 180, 120, 1.5, 40, 15, 5, "2026-03-02"]
         ],
+        # town, quarter, indicator (key or name), value, source: the ranking's hand-entered figures
+        "ranking_inputs": [
+            ["新浦镇", "2025Q3", "policy_score", 88.5, "县考核办"],
+            [XINPU, "2025年第三季度", "招商引资实际到位资金", "12,500", ""],
+        ],
         # number, parcels, town, holder, credit code, project, location, land use, kind, price, area, term,
         # signed, agreed/actual delivery, start, completion, production, extended start/completion/production,
         # shares, stopped since, government cause + evidence, committed/measured investment intensity, plot ratio,

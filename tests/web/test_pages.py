@@ -220,8 +220,8 @@ def test_audit_filters_and_diff(client, personas, registry_data):
 
 def test_pending_area_says_it_is_not_built(client, personas):
     client.force_login(personas["leader"])
-    html = client.get(reverse("area_pending", args=["ranking"])).content.decode()
-    assert "尚未建设" in html and "ranking" in html
+    html = client.get(reverse("area_pending", args=["exits"])).content.decode()
+    assert "尚未建设" in html and "exits" in html
     assert client.get(reverse("area_pending", args=["nonsense"])).status_code == 404
 
 

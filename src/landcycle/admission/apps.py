@@ -15,8 +15,10 @@ class AdmissionConfig(AppConfig):
 
         from . import registry_hooks  # noqa: PLC0415 -- idem
         from .ledger import register_kinds  # noqa: PLC0415 -- idem
+        from .ranking_indicators import register as register_ranking  # noqa: PLC0415 -- idem
         from .views.applications import application_rows  # noqa: PLC0415 -- idem
 
         register_kinds()
         register(ListExport("applications", "applications", _("项目准入申请"), application_rows, "application_list"))
         registry_hooks.register()
+        register_ranking()  # the quarterly town ranking's figures this app owns (kit.indicators)

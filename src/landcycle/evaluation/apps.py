@@ -9,8 +9,11 @@ class EvaluationConfig(AppConfig):
         # models are loaded only once the app registry is ready: the registrations import them here
         from . import registry_hooks  # noqa: PLC0415 -- app registry not ready at load
         from .ledger_kinds import register_kinds  # noqa: PLC0415 -- idem
+        from .ranking_indicators import register as register_ranking  # noqa: PLC0415 -- idem
 
         # the app's ledgers join the ledger machinery's register (ledgers never imports this app), and its
         # panels the registry's enterprise page (registry.hooks)
         register_kinds()
         registry_hooks.register()
+        # the quarterly town ranking's figures that evaluation owns (kit.indicators)
+        register_ranking()

@@ -6,3 +6,9 @@ class RankingConfig(AppConfig):
     label = "ranking"
     verbose_name = "镇街季度赛马"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # the quarterly ledger of hand-entered indicators joins the ledger machinery (import / export / template)
+        from .ledger import register_kinds  # noqa: PLC0415 -- app registry not ready at load
+
+        register_kinds()

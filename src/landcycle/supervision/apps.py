@@ -14,6 +14,7 @@ class SupervisionConfig(AppConfig):
 
         from . import registry_hooks  # noqa: PLC0415 -- idem
         from .ledger import register_kinds  # noqa: PLC0415 -- idem
+        from .ranking_indicators import register as register_ranking  # noqa: PLC0415 -- idem
         from .selectors import contract_rows  # noqa: PLC0415 -- idem
 
         # the app's ledgers join the ledger machinery's register (ledgers never imports this app), the contract
@@ -21,3 +22,4 @@ class SupervisionConfig(AppConfig):
         register_kinds()
         register(ListExport("contracts", "contracts", _("供地合同台账"), contract_rows, "contract_list"))
         registry_hooks.register()
+        register_ranking()  # the quarterly town ranking's figures this app owns (kit.indicators)

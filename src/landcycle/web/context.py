@@ -28,7 +28,7 @@ NAVIGATION = [
     ("evaluation", _("亩均评价"), "evaluation_runs", []),
     ("rectification", _("整改"), "rectification_ledger", []),
     ("exits", _("腾退/改造"), None, [("exit_cases", _("腾退案件"), "exit_case_list")]),
-    ("ranking", _("赛马"), "area_pending", []),
+    ("ranking", _("赛马"), "ranking_home", []),
     (
         "system",
         _("系统"),
@@ -109,6 +109,7 @@ _ACTIVE = {
     "application": "admission",
     "admission": "admission",
     "exit": "exit_cases",
+    "ranking": "ranking",
 }
 
 

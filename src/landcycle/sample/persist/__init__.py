@@ -17,6 +17,7 @@ from landcycle.audit.services import audit_record_many, snapshot
 from landcycle.evaluation.models import YearlyFigure
 from landcycle.evaluation.sample import evaluate_sample
 from landcycle.exits.sample import build_exits_sample
+from landcycle.ranking.sample import build_ranking_sample
 from landcycle.rectification.sample.build import build_rectification_sample
 from landcycle.registry.models import Enterprise, Occupancy, Parcel, Park, Region
 from landcycle.registry.regions import regions_load
@@ -178,5 +179,6 @@ def persist_plan(plan: SamplePlan) -> dict[str, int]:
     summary["warnings_answered"] = warning_answers()
     build_rectification_sample(actor=actor)
     build_exits_sample(actor=actor)  # vacating cases and take-backs (exits.sample), after the warnings they come from
+    build_ranking_sample(actor=actor)  # the quarterly ranking reads every stage above: last
     summary["audit_entries"] = AuditEntry.objects.count() - audit_before
     return summary
