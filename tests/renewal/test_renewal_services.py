@@ -204,3 +204,49 @@ def test_a_move_opens_a_vacating_case(running, qt, registry_data, personas):
         actor=personas["qiaotou"], project=running, enterprise=qt["tenant"], fate="closed", decided_on=START
     )
     assert again.case_id == row.case_id  # one case per firm
+
+
+def test_payoff_from_yearly_figures_and_evaluation(running, qt, personas):
+    """Started 2025-03-01 on 60 mu: 2024 is the year before. Owner and tenant occupy the first parcel since 2005/2020."""
+    from landcycle.evaluation.models import YearlyFigure
+    from landcycle.renewal.payoff import classes_by_year, payoff
+
+    YearlyFigure.objects.create(enterprise=qt["owner"], year=2024, tax=150, revenue=6000)
+    YearlyFigure.objects.create(enterprise=qt["tenant"], year=2024, tax=30, revenue=900)
+    YearlyFigure.objects.create(enterprise=qt["owner"], year=2023, tax=999, revenue=1)  # two years before: not used
+    # registry_data already holds the owner's 2025 figures: tax 600, revenue 12000
+    p = payoff(running, 2026)
+    assert p.before_year == 2024
+    assert (p.before.tax, p.before.firms, p.before.tax_per_mu) == (D(180), 2, D("3.00"))  # (150 + 30) / 60
+    assert [(r.year, r.tax_per_mu, r.tax_per_mu_change) for r in p.after] == [(2025, D("10.00"), D("7.00"))]  # 600/60
+    assert classes_by_year(running, 2026) == {}  # no published evaluation yet
+
+
+def test_payoff_classes_from_published_run(evaluation_data, personas):
+    from landcycle.renewal.payoff import classes_by_year
+    from landcycle.renewal.services.projects import project_approve, project_start
+
+    d = evaluation_data["330282109"]
+    p = make_project(personas["admin"], d)
+    project_approve(actor=personas["admin"], project=p, approved_on=PLAN["approval"], document="x")
+    p = project_start(actor=personas["admin"], project=p, started_on=dt.date(2026, 1, 5))
+    result_class = d["result"].evaluation_class
+    got = classes_by_year(p, 2026)
+    assert set(got) == {2025} and got[2025].get(result_class, 0) >= 1
+
+
+def test_ranking_indicator(running, qt, registry_data, personas):
+    """2025Q3 ends 2025-09-30: 272 of the plan's 729 days (2025-01-01..2026-12-31) → 60 × 272/729 = 22.39 mu planned;
+    30 % reported → 18 mu renewed → 18 / 22.39 = 80.4 %. 新浦镇 has no project: None."""
+    from landcycle.kit.indicators import Quarter, indicator_sources
+
+    report_progress(
+        actor=personas["qiaotou"], project=running, period=dt.date(2025, 8, 1), percent_done=30, text="x", today=TODAY
+    )
+    source = indicator_sources()["renewal_progress"]
+    towns = [qt["town"], registry_data["330282112"]["town"]]
+    got = source.compute(Quarter(2025, 3), towns)
+    assert got[qt["town"].pk].rows == 1
+    assert round(got[qt["town"].pk].value, 1) == 80.4
+    assert got[towns[1].pk].value is None and got[towns[1].pk].rows == 0
+    assert source.compute(Quarter(2024, 4), towns)[qt["town"].pk].value is None  # nothing planned yet

@@ -28,6 +28,7 @@ NAVIGATION = [
     ("evaluation", _("亩均评价"), "evaluation_runs", []),
     ("rectification", _("整改"), "rectification_ledger", []),
     ("exits", _("腾退/改造"), "area_pending", []),
+    ("renewal", _("改造提升"), "renewal_list", []),
     ("ranking", _("赛马"), "area_pending", []),
     (
         "system",
@@ -108,6 +109,7 @@ _ACTIVE = {
     "evidence": "rectification",
     "application": "admission",
     "admission": "admission",
+    "renewal": "renewal",
 }
 
 
