@@ -42,6 +42,10 @@ OBJECTS = {
     "application": lambda d: d["application"],
     "admission_park": lambda d: d["park"],
     "admission_document": lambda d: d["document"],
+    # renewal (renewal_objects below)
+    "renewal": lambda d: d["renewal_project"],
+    "renewal_fate": lambda d: d["renewal_firm"],
+    "renewal_evidence": lambda d: d["renewal_evidence"],
 }
 # URLs whose key is not the object their name starts with
 EXACT = {
@@ -56,7 +60,7 @@ EXACT = {
 }
 # write pages only the county administrator may open (a town officer gets 404 in their own town too); contracts
 # are kept by the town offices too (their own town's), so their pages are not here
-COUNTY_WRITES: set[str] = set()
+COUNTY_WRITES: set[str] = {"renewal_create"}  # a renewal plan is registered by the county
 OPEN_URLS = {"login", "healthz", "set_language"}
 # evaluation pages only the roles that may write "evaluation" open (county administrator, city analyst)
 EVALUATION_WRITES = {"evaluation_run_new"}
@@ -181,6 +185,47 @@ def admission_apps(registry_data, personas):
     return registry_data
 
 
+@pytest.fixture
+def renewal_objects(registry_data, personas, settings, tmp_path):
+    """A renewal project of each town, approved by the county and started (its firms listed), with a progress
+    report of the town carrying one evidence file."""
+    import datetime as dt
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from landcycle.renewal.services.progress import report_progress
+    from landcycle.renewal.services.projects import project_approve, project_create, project_start
+
+    settings.UPLOADS_DIR = tmp_path / "uploads"
+    for code, who in ((XINPU, "xinpu"), (QIAOTOU, "qiaotou")):
+        d = registry_data[code]
+        p = project_create(
+            actor=personas["admin"],
+            number=f"GZ-{code}",
+            name="老旧工业区块改造",
+            town=d["town"],
+            kind="upgrade",
+            planned_start=dt.date(2025, 1, 1),
+            planned_end=dt.date(2027, 12, 31),
+            parks=[d["park"]],
+            area_mu="30",
+            milestones={"approval": dt.date(2025, 2, 1), "completion": dt.date(2027, 6, 30)},
+        )
+        p = project_approve(actor=personas["admin"], project=p, approved_on=dt.date(2025, 2, 1), document="批复")
+        p = project_start(actor=personas[who], project=p, started_on=dt.date(2025, 3, 1))
+        r = report_progress(
+            actor=personas[who],
+            project=p,
+            period=dt.date(2025, 6, 1),
+            percent_done=20,
+            text="拆除中",
+            files=[SimpleUploadedFile("现场.pdf", b"%PDF-1.4 " + code.encode())],
+            today=dt.date(2025, 6, 30),
+        )
+        d["renewal_project"], d["renewal_firm"], d["renewal_evidence"] = p, p.firms.first(), r.evidence.get()
+    return registry_data
+
+
 def _walk(resolver=None, prefix=""):
     resolver = resolver or get_resolver()
     for p in resolver.url_patterns:
@@ -236,7 +281,7 @@ def _leak_markers(data):
 
 
 def test_anonymous_users_are_sent_to_login(
-    client, registry_data, supervision_data, evaluation_data, rectification_linked, admission_apps
+    client, registry_data, supervision_data, evaluation_data, rectification_linked, admission_apps, renewal_objects
 ):
     for name, route, params in _urls():
         if name in OPEN_URLS or name == "logout" or name in LEDGER_URLS:
@@ -248,7 +293,15 @@ def test_anonymous_users_are_sent_to_login(
 
 @pytest.mark.parametrize("who", ["admin", "analyst", "supervisor", "leader", "xinpu", "qiaotou"])
 def test_every_url_with_every_persona(
-    client, registry_data, supervision_data, evaluation_data, rectification_linked, admission_apps, personas, who
+    client,
+    registry_data,
+    supervision_data,
+    evaluation_data,
+    rectification_linked,
+    admission_apps,
+    renewal_objects,
+    personas,
+    who,
 ):
     user = personas[who]
     client.force_login(user)

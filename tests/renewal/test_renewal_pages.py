@@ -47,8 +47,8 @@ def evidence(running, personas, settings, tmp_path):
 def urls(project, firm, ev):
     return [
         reverse("renewal_detail", args=[project.pk]),
-        reverse("renewal_report", args=[project.pk]),
-        reverse("renewal_fate", args=[firm.pk]),
+        reverse("renewal_report_new", args=[project.pk]),
+        reverse("renewal_fate_edit", args=[firm.pk]),
         reverse("renewal_evidence", args=[ev.pk]),
     ]
 
@@ -70,8 +70,8 @@ def test_other_towns_objects_answer_404(client, running, evidence, personas):
     client.force_login(personas["xinpu"])
     for url in urls(running, firm, evidence):
         assert client.get(url).status_code == 404, url
-    for name in ("renewal_approve", "renewal_start"):
-        assert client.post(reverse(name, args=[running.pk])).status_code == 404
+    for action in ("approve", "start"):
+        assert client.post(reverse("renewal_detail", args=[running.pk]), {"action": action}).status_code == 404
     client.force_login(personas["qiaotou"])
     for url in urls(running, firm, evidence):
         assert client.get(url).status_code == 200, url
@@ -108,11 +108,14 @@ def test_county_registers_approves_and_town_starts(client, qt, personas):
     resp = client.post(reverse("renewal_create"), data)
     p = RenewalProject.objects.get(number="GZ-QT-9")
     assert resp.status_code == 302 and p.milestones.count() == 2
-    client.post(reverse("renewal_approve", args=[p.pk]), {"approved_on": "2025-02-01", "document": "慈政发〔2025〕9号"})
+    client.post(
+        reverse("renewal_detail", args=[p.pk]),
+        {"action": "approve", "approved_on": "2025-02-01", "document": "慈政发〔2025〕9号"},
+    )
     p.refresh_from_db()
     assert p.state == "approved"
     client.force_login(personas["qiaotou"])
-    client.post(reverse("renewal_start", args=[p.pk]), {"started_on": "2025-03-01"})
+    client.post(reverse("renewal_detail", args=[p.pk]), {"action": "start", "started_on": "2025-03-01"})
     p.refresh_from_db()
     assert p.state == "under_way" and p.firms.count() == 2
     html = _body(client.get(reverse("renewal_detail", args=[p.pk])))
@@ -122,7 +125,7 @@ def test_county_registers_approves_and_town_starts(client, qt, personas):
 def test_report_form_and_fate_form(client, running, qt, registry_data, personas, settings, tmp_path):
     settings.UPLOADS_DIR = tmp_path
     client.force_login(personas["qiaotou"])
-    url = reverse("renewal_report", args=[running.pk])
+    url = reverse("renewal_report_new", args=[running.pk])
     bad = {"period": "2025-06", "percent_done": "30", "demolished_mu": "61", "text": "拆除"}
     resp = client.post(url, bad)
     assert resp.status_code == 200 and "大于项目改造面积" in _body(resp) and not ProgressReport.objects.exists()
@@ -134,10 +137,10 @@ def test_report_form_and_fate_form(client, running, qt, registry_data, personas,
     assert r.demolished_mu == 18 and Evidence.objects.get().report == r
     assert running.milestones.get(kind="relocation").done_on == dt.date(2025, 6, 10)
     firm = FirmFate.objects.get(project=running, enterprise=qt["tenant"])
-    resp = client.post(reverse("renewal_fate", args=[firm.pk]), {"fate": "moves", "decided_on": "2025-04-01"})
+    resp = client.post(reverse("renewal_fate_edit", args=[firm.pk]), {"fate": "moves", "decided_on": "2025-04-01"})
     assert resp.status_code == 200 and "迁入园区" in _body(resp)
     resp = client.post(
-        reverse("renewal_fate", args=[firm.pk]),
+        reverse("renewal_fate_edit", args=[firm.pk]),
         {"fate": "closed", "decided_on": "2025-04-01", "note": "关停"},
     )
     firm.refresh_from_db()

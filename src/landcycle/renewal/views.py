@@ -14,7 +14,6 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from landcycle.accounts.scope import Area, access, can_write, in_scope, scoped
 from landcycle.kit import charts as kit_charts
@@ -158,6 +157,8 @@ def renewal_detail(request, pk):
     project = access(
         projects(user).prefetch_related("milestones", "reports__evidence", "parks", "parcels"), user, pk=pk
     )
+    if request.method == "POST":
+        return _act(request, project)
     as_of = _today()
     decorate([project], as_of)
     ms = list(project.milestones.all())
@@ -228,46 +229,30 @@ def renewal_create(request):
     )
 
 
-@require_POST
-def renewal_approve(request, pk):
+def _act(request, project: RenewalProject):
+    """The buttons of the project's page: the county approves the plan, the town (or the county) starts it."""
     user = request.user
-    project = access(projects(user), user, pk=pk)
-    if not is_county(user):
-        raise Http404
-    form = ApproveForm(request.POST, user=user)
-    if form.is_valid():
-        try:
-            project_approve(
-                actor=user,
-                project=project,
-                approved_on=form.cleaned_data["approved_on"],
-                document=form.cleaned_data["document"],
-            )
-            messages.success(request, _("方案已批准"))
-        except RuleError as e:
-            for p in e.problems:
-                messages.error(request, p.zh)
+    action = request.POST.get("action")
+    if action == "approve" and is_county(user):
+        form, done = ApproveForm(request.POST, user=user), _("方案已批准")
+    elif action == "start" and can_write(user, Area.RENEWAL) and in_scope(user, project.town):
+        form, done = StartForm(request.POST, user=user), _("项目已开始实施，地块上的企业已列入企业去向表")
     else:
-        messages.error(request, _("请填写批准日期和批准文件"))
-    return redirect("renewal_detail", project.pk)
-
-
-@require_POST
-def renewal_start(request, pk):
-    user = request.user
-    project = access(projects(user), user, pk=pk)
-    if not (can_write(user, Area.RENEWAL) and in_scope(user, project.town)):
         raise Http404
-    form = StartForm(request.POST, user=user)
-    if form.is_valid():
-        try:
-            project_start(actor=user, project=project, started_on=form.cleaned_data["started_on"])
-            messages.success(request, _("项目已开始实施，地块上的企业已列入企业去向表"))
-        except RuleError as e:
-            for p in e.problems:
-                messages.error(request, p.zh)
+    if not form.is_valid():
+        messages.error(request, _("请填写日期和文件"))
+        return redirect("renewal_detail", project.pk)
+    d = form.cleaned_data
+    try:
+        if action == "approve":
+            project_approve(actor=user, project=project, approved_on=d["approved_on"], document=d["document"])
+        else:
+            project_start(actor=user, project=project, started_on=d["started_on"])
+    except RuleError as e:
+        for p in e.problems:
+            messages.error(request, p.zh)
     else:
-        messages.error(request, _("请填写开始实施日期"))
+        messages.success(request, done)
     return redirect("renewal_detail", project.pk)
 
 
