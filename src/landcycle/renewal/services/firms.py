@@ -59,6 +59,12 @@ def list_firms(project: RenewalProject, day: dt.date) -> list[FirmFate]:
     return FirmFate.objects.bulk_create(new)
 
 
+def _deadline(project: RenewalProject, start: dt.date | None) -> dt.date | None:
+    """The relocation milestone's planned date, when it is not before the case starts."""
+    planned = next((m.planned_on for m in project.milestones.all() if m.kind == rules.M_RELOCATION), None)
+    return planned if planned is not None and (start is None or planned >= start) else None
+
+
 def _open_vacating_case(actor: User, row: FirmFate) -> int | None:
     """The one call into the exit stage: a vacating case for a firm that leaves the block (the agreed API)."""
     if cases is None:
@@ -74,7 +80,7 @@ def _open_vacating_case(actor: User, row: FirmFate) -> int | None:
         responsible_unit=project.lead_unit,
         responsible_person=project.lead_person,
         planned_start=row.decided_on,
-        deadline=next((m.planned_on for m in project.milestones.all() if m.kind == rules.M_RELOCATION), None),
+        deadline=_deadline(project, row.decided_on),
         reason=f"{project.number} {project.name}：{row.enterprise.name}{row.get_fate_display()}",
         source=row,
     )

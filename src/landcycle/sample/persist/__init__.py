@@ -19,6 +19,7 @@ from landcycle.evaluation.sample import evaluate_sample
 from landcycle.rectification.sample.build import build_rectification_sample
 from landcycle.registry.models import Enterprise, Occupancy, Parcel, Park, Region
 from landcycle.registry.regions import regions_load
+from landcycle.renewal.sample import build_renewal_sample
 
 from ..admission_persist import persist as build_admission_sample
 from ..plan import COUNTY_CODE, SamplePlan
@@ -176,5 +177,6 @@ def persist_plan(plan: SamplePlan) -> dict[str, int]:
     summary["warnings"] = raise_warnings(actor)
     summary["warnings_answered"] = warning_answers()
     build_rectification_sample(actor=actor)
+    build_renewal_sample(actor=actor)  # renewal projects on the registry, figures and evaluation built above
     summary["audit_entries"] = AuditEntry.objects.count() - audit_before
     return summary
