@@ -13,5 +13,7 @@ class RenewalConfig(AppConfig):
         from landcycle.kit.indicators import register_indicator  # noqa: PLC0415 -- app registry not ready at load
 
         from .indicators import SOURCE  # noqa: PLC0415 -- idem
+        from .ledger import register_kinds  # noqa: PLC0415 -- idem
 
         register_indicator(SOURCE)
+        register_kinds()

@@ -219,3 +219,53 @@ def project_start(*, actor: User, project: RenewalProject, started_on: dt.date) 
         after={**snapshot(project), "firms_listed": len(listed)},
     )
     return project
+
+
+@transaction.atomic
+def project_update(
+    *,
+    actor: User,
+    project: RenewalProject,
+    parks: Iterable[Park] | None = None,
+    milestones: Mapping[str, dt.date] | None = None,
+    **fields: Any,
+) -> RenewalProject:
+    """Change a draft plan (the county): its fields, parks (the parcels become the parks' parcels) and planned
+    milestones. An approved plan is not changed."""
+    require_county(actor)
+    project = RenewalProject.objects.select_for_update().select_related("town").get(pk=project.pk)
+    allowed = set(PLAN_FIELDS) | set(TEXT_FIELDS) | {"name", "kind", "planned_start", "planned_end", "town"}
+    unknown = set(fields) - allowed
+    if unknown:
+        raise TypeError(f"unknown fields {sorted(unknown)}")
+    before = snapshot(project)
+    for k, v in fields.items():
+        setattr(project, k, _dec(v) if k in PLAN_FIELDS and k != "target_firms" else v)
+    park_list = list(parks) if parks is not None else list(project.parks.all())
+    parcels = list(Parcel.objects.filter(park__in=park_list)) if parks is not None else list(project.parcels.all())
+    problems = rules.plan_problems(project.plan) + _place_problems(project.town, park_list, parcels)
+    if project.state != RenewalProject.State.DRAFT:
+        problems.append(
+            Problem(
+                "number",
+                "renewal.not_draft",
+                f"项目{project.number}状态为“{project.get_state_display()}”，已批准的方案不能修改",
+                f"project {project.number} is {project.state}: an approved plan is not changed",
+            )
+        )
+    raise_if(problems)
+    project.save()
+    if parks is not None:
+        project.parks.set(park_list)
+        project.parcels.set(parcels)
+    if milestones is not None:
+        milestones_set(project, milestones)
+    audit_record(
+        actor=actor,
+        action="renewal.project_update",
+        obj=project,
+        region_code=project.town.code,
+        before=before,
+        after={**snapshot(project), "parks": [p.pk for p in park_list]},
+    )
+    return project
