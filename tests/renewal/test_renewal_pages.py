@@ -165,3 +165,22 @@ def test_overview_counts_firms(client, running, qt, personas):
     client.force_login(personas["admin"])
     html = _body(client.get(reverse("renewal_overview")))
     assert qt["town"].name in html and 'data-town="330282109"' in html
+
+
+def test_map_colouring_and_file_sections(client, running, qt, personas, monkeypatch):
+    """The map's "renewal" colouring gives each parcel of a project its colour; a parcel's and a park's file list the
+    projects covering them. Today is pinned to 2025-09-15: planned 35.6 % (256 of 729 days), nothing reported, the
+    relocation milestone (2025-05-31) 107 days late → red."""
+    from django.utils import timezone
+
+    from landcycle.registry.hooks import parcel_colourings
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a: dt.date(2025, 9, 15))
+    colouring = parcel_colourings()["renewal"]
+    parcels = qt["parcels"]
+    assert colouring.colours_of([p.pk for p in parcels]) == {parcels[0].pk: "red", parcels[1].pk: "red"}
+    assert "renewalColours" in colouring.config()
+    client.force_login(personas["qiaotou"])
+    for url in (reverse("parcel_detail", args=[parcels[0].pk]), reverse("park_detail", args=[qt["park"].pk])):
+        html = _body(client.get(url))
+        assert 'id="renewal"' in html and running.number in html

@@ -12,8 +12,10 @@ class RenewalConfig(AppConfig):
         # colouring and the parcel's section (registry.hooks)
         from landcycle.kit.indicators import register_indicator  # noqa: PLC0415 -- app registry not ready at load
 
+        from . import registry_hooks  # noqa: PLC0415 -- idem
         from .indicators import SOURCE  # noqa: PLC0415 -- idem
         from .ledger import register_kinds  # noqa: PLC0415 -- idem
 
         register_indicator(SOURCE)
         register_kinds()
+        registry_hooks.register()
