@@ -30,6 +30,7 @@ from .services.projects import project_approve, project_create, project_start
 
 TODAY = dt.date(2026, 11, 29)  # the sample's reference date (sample.plan.REFERENCE_DATE)
 QIAOTOU, HENGHE = "330282109", "330282114"
+STORY_PARKS_ELSEWHERE = ("敦和园区", "新浦小微园区")  # the seed's vacating block and micro park keep their own story
 PEOPLE = {"admin": "admin", QIAOTOU: "qiaotou", HENGHE: "henghe", "330282112": "xinpu"}
 
 
@@ -349,6 +350,7 @@ def build_renewal_sample(*, actor) -> dict[str, int]:
         town = towns[i % len(towns)]
         park = (
             Park.objects.filter(town=town, renewal_projects__isnull=True, parcels__isnull=False)
+            .exclude(name__in=STORY_PARKS_ELSEWHERE)
             .order_by("-kind", "code")
             .first()
         )
