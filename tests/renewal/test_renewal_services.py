@@ -236,8 +236,9 @@ def test_payoff_classes_from_published_run(evaluation_data, personas):
 
 
 def test_ranking_indicator(running, qt, registry_data, personas):
-    """2025Q3 ends 2025-09-30: 272 of the plan's 729 days (2025-01-01..2026-12-31) → 60 × 272/729 = 22.39 mu planned;
-    30 % reported → 18 mu renewed → 18 / 22.39 = 80.4 %. 新浦镇 has no project: None."""
+    """Year 2025 of a plan 2025-01-01..2026-12-31 (729 days) on 60 mu: 364 days fall in 2025 → 60 × 364/729 = 29.96 mu
+    planned for the year. 30 % reported by 2025Q3's end (none before 2025) → 18 mu renewed → 18 / 29.96 = 60.1 %.
+    新浦镇 has no project: None; 2024 has nothing planned: None."""
     from landcycle.kit.indicators import Quarter, indicator_sources
 
     report_progress(
@@ -247,6 +248,8 @@ def test_ranking_indicator(running, qt, registry_data, personas):
     towns = [qt["town"], registry_data["330282112"]["town"]]
     got = source.compute(Quarter(2025, 3), towns)
     assert got[qt["town"].pk].rows == 1
-    assert round(got[qt["town"].pk].value, 1) == 80.4
+    assert round(got[qt["town"].pk].value, 1) == 60.1
+    assert "29.96" in got[qt["town"].pk].note
     assert got[towns[1].pk].value is None and got[towns[1].pk].rows == 0
-    assert source.compute(Quarter(2024, 4), towns)[qt["town"].pk].value is None  # nothing planned yet
+    assert source.compute(Quarter(2025, 2), towns)[qt["town"].pk].value == 0  # nothing reported by June
+    assert source.compute(Quarter(2024, 4), towns)[qt["town"].pk].value is None  # nothing planned in 2024
