@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -126,6 +126,14 @@ def renewal_list(request):
     )
 
 
+def case_url(case_id: int) -> str | None:
+    """The page of a vacating case of the exit stage, when that stage names one (``exit_case_detail``)."""
+    try:
+        return reverse("exit_case_detail", args=[case_id])
+    except NoReverseMatch:
+        return None
+
+
 def _links(project: RenewalProject, user) -> dict:
     parcels = project.parcels.all()
     return {
@@ -133,7 +141,7 @@ def _links(project: RenewalProject, user) -> dict:
             scoped(Contract.objects.filter(parcels__in=parcels).distinct(), user).order_by("number")[:50]
         ),
         "tasks": list(scoped(Task.objects.filter(parcels__in=parcels).distinct(), user).order_by("number")[:50]),
-        "cases": [f for f in project.firms.all() if f.case_id],
+        "cases": [(f, case_url(f.case_id)) for f in project.firms.all() if f.case_id],
     }
 
 

@@ -216,7 +216,7 @@ def project_start(*, actor: User, project: RenewalProject, started_on: dt.date) 
         obj=project,
         region_code=project.town.code,
         before=before,
-        after={**snapshot(project), "firms_listed": len(listed)},
+        after={**snapshot(project), "firms_listed": sorted(f.enterprise_id for f in listed)},
     )
     return project
 
