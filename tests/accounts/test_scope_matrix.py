@@ -60,7 +60,7 @@ EXACT = {
 }
 # write pages only the county administrator may open (a town officer gets 404 in their own town too); contracts
 # are kept by the town offices too (their own town's), so their pages are not here
-COUNTY_WRITES: set[str] = {"renewal_create"}  # a renewal plan is registered by the county
+COUNTY_WRITES: set[str] = {"renewal_create", "renewal_edit"}  # renewal plans are the county's
 OPEN_URLS = {"login", "healthz", "set_language"}
 # evaluation pages only the roles that may write "evaluation" open (county administrator, city analyst)
 EVALUATION_WRITES = {"evaluation_run_new"}

@@ -184,3 +184,35 @@ def test_map_colouring_and_file_sections(client, running, qt, personas, monkeypa
     for url in (reverse("parcel_detail", args=[parcels[0].pk]), reverse("park_detail", args=[qt["park"].pk])):
         html = _body(client.get(url))
         assert 'id="renewal"' in html and running.number in html
+
+
+def test_county_edits_a_draft_plan_only(client, draft_project, qt, personas):
+    url = reverse("renewal_edit", args=[draft_project.pk])
+    client.force_login(personas["qiaotou"])
+    assert client.get(url).status_code == 404
+    client.force_login(personas["admin"])
+    html = _body(client.get(url))
+    assert draft_project.name in html and 'value="60.00"' in html
+    data = {
+        "name": "桥头镇东区改造（调整）",
+        "town": qt["town"].pk,
+        "kind": "retreat_optimise",
+        "parks": [qt["park"].pk],
+        "planned_start": "2025-01-01",
+        "planned_end": "2027-06-30",
+        "area_mu": "65",
+        "demolish_mu": "66",
+        "m_approval": "2025-02-01",
+    }
+    resp = client.post(url, data)
+    assert resp.status_code == 200 and "大于项目改造面积" in _body(resp)
+    data["demolish_mu"] = "30"
+    assert client.post(url, data).status_code == 302
+    draft_project.refresh_from_db()
+    assert draft_project.area_mu == 65 and draft_project.kind == "retreat_optimise"
+    assert list(draft_project.milestones.values_list("kind", flat=True)) == ["approval"]
+    from landcycle.renewal.services.projects import project_approve
+
+    project_approve(actor=personas["admin"], project=draft_project, approved_on=dt.date(2025, 2, 1), document="x")
+    resp = client.post(url, data)
+    assert resp.status_code == 200 and "已批准的方案不能修改" in _body(resp)

@@ -35,8 +35,9 @@ from .selectors import colour_of_all, decorate, overview, projects
 from .services.common import is_county
 from .services.firms import fate_record
 from .services.progress import report_progress
-from .services.projects import project_approve, project_create, project_start
+from .services.projects import PLAN_FIELDS, project_approve, project_create, project_start, project_update
 
+PROJECT_EDIT_FIELDS = ("name", "kind", "planned_start", "planned_end", "lead_unit", "lead_person", "note", *PLAN_FIELDS)
 COLOURS = [("red", _("红")), ("yellow", _("黄")), ("green", _("绿")), ("grey", _("未判定"))]
 
 
@@ -234,6 +235,39 @@ def renewal_create(request):
             return redirect("renewal_detail", p.pk)
     return render(
         request, "renewal/form.html", {"form": form, "title": _("登记改造项目"), "cancel": reverse("renewal_list")}
+    )
+
+
+def renewal_edit(request, pk):
+    """The county changes a draft plan (an approved one answers with the service's refusal)."""
+    user = request.user
+    project = access(projects(user).prefetch_related("parks", "milestones"), user, pk=pk)
+    if not is_county(user):
+        raise Http404
+    towns, parks = _town_parks(user)
+    initial = {f: getattr(project, f) for f in PROJECT_EDIT_FIELDS}
+    initial.update(number=project.number, town=project.town_id, parks=[p.pk for p in project.parks.all()])
+    initial.update({f"m_{m.kind}": m.planned_on for m in project.milestones.all()})
+    form = ProjectForm(request.POST or None, user=user, towns=towns, parks=parks, initial=initial)
+    form.fields["number"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        d = dict(form.cleaned_data)
+        milestones = {k: d.pop(f"m_{k}") for k in rules.MILESTONES if d.get(f"m_{k}")}
+        for k in rules.MILESTONES:
+            d.pop(f"m_{k}", None)
+        d.pop("number", None)
+        chosen = d.pop("parks")
+        try:
+            project_update(actor=user, project=project, parks=chosen, milestones=milestones, **d)
+        except RuleError as e:
+            form.attach_problems(e.problems)
+        else:
+            messages.success(request, _("方案已保存"))
+            return redirect("renewal_detail", project.pk)
+    return render(
+        request,
+        "renewal/form.html",
+        {"form": form, "title": _("修改改造方案"), "cancel": reverse("renewal_detail", args=[project.pk])},
     )
 
 
