@@ -14,6 +14,7 @@ ABOVE = (
     "landcycle.supervision",
     "landcycle.rectification",
     "landcycle.admission",
+    "landcycle.renewal",
     "landcycle.sample",
     "landcycle.web",
 )
@@ -30,6 +31,9 @@ def test_kinds_registered_at_ready_in_the_order_they_always_had():
         "evaluation_facts",
         "contracts",
         "applications",
+        "renewal_projects",
+        "renewal_progress",
+        "renewal_firms",
         "ranking_inputs",
     ]
     assert list(IMPORT_ONLY) == ["parcel_shapes"]

@@ -119,6 +119,27 @@ def rich(supervision_data, personas):
         IndicatorInput.objects.create(
             town=xp["town"], year=2025, quarter=3, indicator=indicator, value=Decimal(value), source=source
         )
+    # renewal: a draft plan with every figure and milestone, a project under way with a report and a firm's fate
+    from landcycle.renewal.services.firms import fate_record
+    from landcycle.renewal.services.progress import report_progress
+    from landcycle.renewal.services.projects import project_approve, project_create, project_start
+
+    plan = dict(area_mu="30.25", demolish_mu="10.5", demolish_m2="8000", rebuild_mu="12", rebuild_m2="30000",
+                illegal_m2="1500.5", investment="9000", new_floor_m2="25000", plot_ratio="2.2",
+                target_tax_per_mu="35.5", target_firms=8, lead_unit="新浦镇人民政府", lead_person="胡晓东")  # fmt: skip
+    days = {"approval": dt.date(2025, 1, 5), "relocation": dt.date(2025, 6, 30), "completion": dt.date(2026, 10, 31)}
+    for number in ("GZ-1", "GZ-2"):
+        p = project_create(actor=admin, number=number, name="老厂区改造", town=xp["town"], kind="retreat_optimise",
+                           parks=[xp["park"]], planned_start=dt.date(2025, 1, 1), planned_end=dt.date(2026, 12, 31),
+                           milestones=days, **plan)  # fmt: skip
+    p = project_approve(actor=admin, project=p, approved_on=dt.date(2025, 1, 5), document="慈政发〔2025〕1号")
+    p = project_start(actor=admin, project=p, started_on=dt.date(2025, 2, 1))
+    report_progress(actor=admin, project=p, period=dt.date(2025, 7, 1), percent_done=35, demolished_mu="3.25",
+                    removed_m2="1200.5", investment_made="2000", text="搬迁完成",
+                    milestones_done={"relocation": dt.date(2025, 6, 28)}, today=dt.date(2025, 8, 1))  # fmt: skip
+    fate_record(
+        actor=admin, project=p, enterprise=xp["owner"], fate="stays", decided_on=dt.date(2025, 3, 1), note="技改"
+    )
     return registry_data
 
 

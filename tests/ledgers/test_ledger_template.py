@@ -35,7 +35,54 @@ def exit_rows(kind: str, xp) -> list[list]:
     return [[case.number, "生产垃圾", "垃圾", 25, "吨", "2号厂房", "不明", "", "", "", "", "", "", "", "", "", "", ""]]
 
 
+def renewal_rows(kind: str, data) -> list[list]:
+    """A filled row of a renewal ledger; progress and fates need a project under way (made here by the county)."""
+    import datetime as dt
+
+    from landcycle.accounts.models import User
+    from landcycle.renewal.services.projects import project_approve, project_create, project_start
+
+    xp = data[XINPU]
+    if kind == "renewal_projects":
+        return [
+            [
+                "GZ-T-1",
+                "新浦镇老厂区改造",
+                "新浦镇",
+                xp["park"].code,
+                "退二优二",
+                None,
+                "新浦镇人民政府",
+                "胡晓东",
+                None,
+            ]
+            + ["2026-01-01", "2027-12-31", 30, 10]
+            + [None] * 9
+            + ["2026-02-01"]
+            + [None] * 5
+        ]
+    admin = User.objects.get(username="p_admin")
+    p = project_create(
+        actor=admin,
+        number="GZ-T-2",
+        name="改造",
+        town=xp["town"],
+        kind="upgrade",
+        parks=[xp["park"]],
+        planned_start=dt.date(2025, 1, 1),
+        planned_end=dt.date(2026, 12, 31),
+        area_mu=30,
+    )
+    p = project_approve(actor=admin, project=p, approved_on=dt.date(2025, 1, 5), document="批复")
+    p = project_start(actor=admin, project=p, started_on=dt.date(2025, 2, 1))
+    if kind == "renewal_progress":
+        return [["GZ-T-2", None, "2025-03-01", "2025-03-28", 10, 2, 500, 300, "拆除中"] + [None] * 5]
+    return [["GZ-T-2", xp["owner"].uscc, None, "留存提升", None, None, "2025-03-01", "原址技改"]]
+
+
 def filled_rows(kind: str, data) -> list[list]:
+    if kind.startswith("renewal_"):
+        return renewal_rows(kind, data)
     xp = data[XINPU]
     if kind in ("vacating_cases", "case_steps", "leftover_items"):
         return exit_rows(kind, xp)

@@ -74,7 +74,7 @@ def test_parcel_file(client, personas, county):
     d = county[XINPU]
     response, html = _html(client, personas["xinpu"], "parcel_detail", d["parcels"][1].pk)
     nav = [n["anchor"] for n in response.context["file_nav"]]
-    assert nav == ["occupants", "location", "contracts", "warnings", "rectification", "documents", "history"]
+    assert nav == ["occupants", "location", "contracts", "warnings", "rectification", "renewal", "documents", "history"]
     assert d["contract"].number in _section(html, "contracts")
     assert d["warning"].reason_zh in _section(html, "warnings")
     assert 'id="parcel-map"' in html
@@ -92,7 +92,16 @@ def test_park_file(client, personas, county):
     d = county[XINPU]
     response, html = _html(client, personas["xinpu"], "park_detail", d["park"].pk)
     nav = [n["anchor"] for n in response.context["file_nav"]]
-    assert nav == ["summary", "parcels", "enterprises", "warnings", "entry-rules", "rectification", "documents"]
+    assert nav == [
+        "summary",
+        "parcels",
+        "enterprises",
+        "warnings",
+        "entry-rules",
+        "rectification",
+        "renewal",
+        "documents",
+    ]
     enterprises = _section(html, "enterprises")
     assert (
         d["owner"].name in enterprises and f'ev-class" title="2025 年度">{d["result"].evaluation_class}' in enterprises

@@ -27,7 +27,12 @@ NAVIGATION = [
     ("supervision", _("监管/预警"), "warning_board", []),
     ("evaluation", _("亩均评价"), "evaluation_runs", []),
     ("rectification", _("整改"), "rectification_ledger", []),
-    ("exits", _("腾退/改造"), None, [("exit_cases", _("腾退案件"), "exit_case_list")]),
+    (
+        "exits",
+        _("腾退/改造"),
+        None,
+        [("exit_cases", _("腾退案件"), "exit_case_list"), ("renewal", _("改造提升"), "renewal_list")],
+    ),
     ("ranking", _("赛马"), "ranking_home", []),
     (
         "system",
@@ -110,6 +115,7 @@ _ACTIVE = {
     "admission": "admission",
     "exit": "exit_cases",
     "ranking": "ranking",
+    "renewal": "renewal",
 }
 
 

@@ -21,6 +21,7 @@ from landcycle.ranking.sample import build_ranking_sample
 from landcycle.rectification.sample.build import build_rectification_sample
 from landcycle.registry.models import Enterprise, Occupancy, Parcel, Park, Region
 from landcycle.registry.regions import regions_load
+from landcycle.renewal.sample import build_renewal_sample
 
 from ..admission_persist import persist as build_admission_sample
 from ..plan import COUNTY_CODE, SamplePlan
@@ -179,6 +180,7 @@ def persist_plan(plan: SamplePlan) -> dict[str, int]:
     summary["warnings_answered"] = warning_answers()
     build_rectification_sample(actor=actor)
     build_exits_sample(actor=actor)  # vacating cases and take-backs (exits.sample), after the warnings they come from
+    build_renewal_sample(actor=actor)  # renewal projects on the registry, figures and evaluation built above
     build_ranking_sample(actor=actor)  # the quarterly ranking reads every stage above: last
     summary["audit_entries"] = AuditEntry.objects.count() - audit_before
     return summary

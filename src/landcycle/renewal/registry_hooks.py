@@ -1,0 +1,66 @@
+"""What renewal adds to the registry's pages (registry.hooks): the map's "按改造项目着色" colouring (each parcel of a
+renewal project in its project's warning colour, the worst when two projects cover it) and a section of a parcel's and
+a park's file listing the renewal projects that cover it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from landcycle.accounts.scope import scoped
+from landcycle.registry.hooks import Panel, ParcelColouring, register_panel, register_parcel_colouring
+from landcycle.rules.supervision.findings import worst
+
+from .colours import project_colour
+from .models import RenewalProject
+from .outline import FILL
+
+
+def parcel_renewal_colours(parcel_ids: Iterable[int]) -> dict[int, str | None]:
+    ids = list(parcel_ids)
+    projects = RenewalProject.objects.filter(parcels__in=ids).distinct().prefetch_related("milestones", "reports")
+    today = timezone.localdate()
+    colour = {p.pk: project_colour(p, today).colour for p in projects}
+    out: dict[int, str | None] = {}
+    through = RenewalProject.parcels.through.objects.filter(parcel_id__in=ids, renewalproject_id__in=list(colour))
+    for pid, project_id in through.values_list("parcel_id", "renewalproject_id"):
+        out[pid] = worst([c for c in (out.get(pid), colour[project_id]) if c])
+    return out
+
+
+def renewal_map_config() -> dict:
+    return {
+        "renewalColours": dict(FILL),
+        "renewalNames": {
+            "red": _("改造项目：红色预警"),
+            "yellow": _("改造项目：黄色预警"),
+            "green": _("改造项目：进度正常"),
+            "grey": _("改造项目：方案编制"),
+        },
+    }
+
+
+def _panel(qs, user) -> dict:
+    rows = list(scoped(qs, user).prefetch_related("milestones", "reports").distinct())
+    today = timezone.localdate()
+    for p in rows:
+        p.colour = project_colour(p, today)
+    return {"projects": rows}
+
+
+def parcel_panel(parcel, user) -> dict:
+    return _panel(RenewalProject.objects.filter(parcels=parcel).select_related("town"), user)
+
+
+def park_panel(park, user) -> dict:
+    return _panel(RenewalProject.objects.filter(Q(parks=park) | Q(parcels__park=park)).select_related("town"), user)
+
+
+def register() -> None:
+    register_parcel_colouring(ParcelColouring("renewal", parcel_renewal_colours, renewal_map_config))
+    register_panel(Panel("parcel", 55, "renewal/_file_panel.html", parcel_panel, "renewal", gettext_lazy("改造项目")))
+    register_panel(Panel("park", 55, "renewal/_file_panel.html", park_panel, "renewal", gettext_lazy("改造项目")))
