@@ -100,7 +100,7 @@ def test_the_table_shows_change_and_the_breakdown_links_the_rows(client, runs, p
     inds = {x["ind"].key: x for x in town.context["inds"]}
     assert inds["admitted_projects"]["origin"] == "computed" and "/admission/" in inds["admitted_projects"]["link"]
     assert inds["admitted_projects"]["rows"] == 2
-    assert inds["renewal_progress"]["origin"] == "none"
+    assert inds["renewal_progress"]["origin"] == "computed"  # registered by the renewal app
     html = town.content.decode()
     assert "未计算：无数据来源" in html and inds["admitted_projects"]["link"].replace("&", "&amp;") in html
     assert client.get(reverse("ranking_result", args=[999999])).status_code == 404
@@ -122,7 +122,7 @@ def test_export_is_the_circulated_layout(client, runs, personas):
 def test_the_policy_page_says_which_keys_have_no_source(client, runs, personas):
     client.force_login(personas["xinpu"])
     html = client.get(reverse("ranking_policy")).content.decode()
-    assert html.count("未计算：无数据来源") == 4  # policy_score, investment_attracted, low_yield_cleared_mu, renewal
+    assert html.count("未计算：无数据来源") == 2  # the hand-entered policy_score and investment_attracted
     assert "工业用地面积（亩）" in html and html.count("系统计算") == 10 + 3  # computed keys and the 3 denominators
     html = client.get(reverse("ranking_run", args=[runs["q2"].pk])).content.decode()
     assert "低效用地腾退面积、有机更新计划完成率" in html  # not computed in this run: said on the table

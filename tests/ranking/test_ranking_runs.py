@@ -36,7 +36,7 @@ def test_compute_freezes_inputs_results_and_intervals(hand, personas):
     assert codes == sorted([XINPU, QIAOTOU])
     policy = run.inputs["indicators"]["policy_score"]
     assert policy["origin"] == "hand" and policy["values"][XINPU]["value"] == 90.0
-    assert run.inputs["indicators"]["renewal_progress"]["origin"] == "none"  # no source in this branch
+    assert run.inputs["indicators"]["renewal_progress"]["origin"] == "computed"  # the renewal app's source
     assert run.inputs["indicators"]["admitted_projects"]["origin"] == "computed"
     results = {r.town.code: r for r in run.results.select_related("town")}
     assert sorted(r.rank for r in results.values()) == [1, 2]

@@ -33,7 +33,7 @@ def test_eight_quarters_published_with_hand_entered_figures(sample_db):
         assert len(run.inputs["towns"]) == 24 and run.results.count() == 24
         assert sorted(run.results.values_list("rank", flat=True)) == list(range(1, 25))
         assert run.inputs["indicators"]["policy_score"]["origin"] == "hand"
-        assert run.inputs["indicators"]["low_yield_cleared_mu"]["origin"] == "none"  # exits: not in this branch
+        assert run.inputs["indicators"]["low_yield_cleared_mu"]["origin"] == "computed"  # from the vacating cases
     assert IndicatorInput.objects.count() == 8 * 24 * 2
 
 
