@@ -91,8 +91,8 @@ def test_parcel_file(client, personas, county):
         "warnings",
         "rectification",
         "documents",
-        "exit-cases",  # exits (issue 15): the parcel's vacating cases
         "history",
+        "exit-cases",  # exits (issue 15): the parcel's vacating cases
     ]
     assert d["contract"].number in _section(html, "contracts")
     assert d["warning"].reason_zh in _section(html, "warnings")
