@@ -119,3 +119,8 @@ def test_case_from_opening_to_handover(page, live_server, registry_data, persona
     assert "已移交" in text and "可供地" in text
     assert Parcel.objects.get(pk=parcel.pk).status == "reserve"
     _shots(page, "case-closed")
+    page.goto(f"{live_server.url}/exits/free-land/")
+    assert parcel.number in page.locator("main").inner_text()
+    page.goto(f"{live_server.url}/exits/")
+    assert case.number in page.locator("main").inner_text()
+    _shots(page, "list")

@@ -46,7 +46,7 @@ def warning(xp):
 
 
 def test_warning_to_case_to_free_parcel_to_new_application(client, xp, warning, personas, monkeypatch):
-    from landcycle.admission.services.applications import application_register
+    from landcycle.admission.services.applications import application_register, application_submit
 
     officer = personas["xinpu"]
     parcel = xp["parcels"][0]
@@ -89,8 +89,15 @@ def test_warning_to_case_to_free_parcel_to_new_application(client, xp, warning, 
         land_mu="10",
         parcels=parcel.number,
     )
+    application_submit(actor=officer, application=app, on=D(2026, 9, 20))  # after the handover: what came after
+    earlier = application_register(
+        actor=officer, number="ZR-XP-9000", park=xp["park"], project="旧申请", applicant_name="某公司",
+        industry_code="3062", land_mu="10", parcels=parcel.number,
+    )  # fmt: skip
+    application_submit(actor=officer, application=earlier, on=D(2026, 8, 1))  # before the handover: not after it
     page = _body(client.get(reverse("exit_case_detail", args=[case.pk])))
     assert reverse("application_detail", args=[app.pk]) in page
+    assert reverse("application_detail", args=[earlier.pk]) not in page
 
 
 def test_map_colouring(case, xp, personas, monkeypatch):

@@ -160,3 +160,31 @@ def test_list_filters_colour_and_exports(client, case, xp, personas, monkeypatch
     assert case.number not in grey and "TT2026-112-002" in grey
     resp = client.get(url + "?export=xlsx")
     assert resp.status_code == 200 and resp["Content-Type"].startswith("application/vnd.openxml")
+
+
+def test_county_summary_figures(client, case, xp, personas):
+    from decimal import Decimal
+
+    from landcycle.exits.views.summary import summary_figures
+
+    officer = personas["xinpu"]
+    item_add(actor=officer, case=case, category="rubbish", description="垃圾", quantity=5, unit="吨")
+    from landcycle.exits.services.records import item_update
+
+    item = case.items.get()
+    item_update(actor=officer, item=item, determined_owner="firm", determined_how="ruling", disposal="scrapped")
+    step_add(actor=officer, case=case, kind="cleared", date=dt.date(2026, 5, 1))
+    from landcycle.exits.services.cases import case_close
+
+    case_close(actor=officer, case=case, on=dt.date(2026, 5, 31))  # opened 2026-03-01: 91 days
+    open_case(officer, ground="d_class", town=xp["town"], opened_on=OPENED)
+    f = summary_figures(personas["leader"], 2026)
+    assert (f["open"], f["closed"], f["closed_year"]) == (1, 1, 1)
+    assert f["mu_freed"] == xp["parcels"][0].area_mu and f["mu_freed"] > Decimal(0)
+    assert f["days"] == {"n": 1, "mean": 91, "median": 91, "max": 91}
+    assert dict(f["owners"])["裁判"] == 1
+    assert summary_figures(personas["leader"], 2025)["mu_freed"] == 0
+    assert summary_figures(personas["qiaotou"], 2026)["closed"] == 0
+    client.force_login(personas["leader"])
+    html = _body(client.get(reverse("exit_summary") + "?year=2026"))
+    assert "新浦镇" in html and "91" in html

@@ -36,7 +36,17 @@ def test_enterprise_file_has_every_section(client, personas, county):
     d = county[XINPU]
     response, html = _html(client, personas["xinpu"], "enterprise_detail", d["owner"].pk)
     nav = [n["anchor"] for n in response.context["file_nav"]]
-    assert nav == ["land", "contracts", "applications", "warnings", "evaluation", "rectification", "documents", "info"]
+    assert nav == [
+        "land",
+        "contracts",
+        "applications",
+        "warnings",
+        "evaluation",
+        "rectification",
+        "documents",
+        "exit-cases",  # exits (issue 15): the firm's vacating cases
+        "info",
+    ]
     for anchor in nav:
         assert f'href="#{anchor}"' in html and f'id="{anchor}"' in html
     assert d["parcels"][0].number in _section(html, "land")
@@ -74,7 +84,17 @@ def test_parcel_file(client, personas, county):
     d = county[XINPU]
     response, html = _html(client, personas["xinpu"], "parcel_detail", d["parcels"][1].pk)
     nav = [n["anchor"] for n in response.context["file_nav"]]
-    assert nav == ["occupants", "location", "contracts", "warnings", "rectification", "renewal", "documents", "history"]
+    assert nav == [
+        "occupants",
+        "location",
+        "contracts",
+        "warnings",
+        "rectification",
+        "renewal",  # renewal (issue 16): projects on the parcel
+        "documents",
+        "history",
+        "exit-cases",  # exits (issue 15): the parcel's vacating cases
+    ]
     assert d["contract"].number in _section(html, "contracts")
     assert d["warning"].reason_zh in _section(html, "warnings")
     assert 'id="parcel-map"' in html

@@ -341,7 +341,7 @@ def _from_warnings(actor: User, people: dict) -> int:
     d_class = Warning.objects.filter(subject_type="enterprise", rule="enterprise.class", colour="red")
     dunhe = list(lease.filter(park__name="敦和园区").order_by("subject_id"))  # the seed's lots being vacated first
     others = list(lease.exclude(park__name="敦和园区").order_by("town__code", "subject_id")[: max(0, 9 - len(dunhe))])
-    chosen = dunhe + others + list(d_class.select_related("town").order_by("town__code", "subject_id")[:10])
+    chosen = dunhe + others + list(d_class.select_related("town").order_by("town__code", "subject_id")[:13])
     for i, w in enumerate(chosen):
         if w.subject_type == "parcel":
             parcels = list(Parcel.objects.filter(pk=w.subject_id))

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Exists, Model, OuterRef, QuerySet
+from django.db.models import Exists, Min, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from landcycle.accounts.scope import scoped
@@ -71,8 +71,11 @@ def came_after(case: Case) -> dict:
     if case.handover_on is None:
         return {"applications": [], "contracts": []}
     parcels = list(case.parcels.values_list("pk", flat=True))
+    # an application counts from its first submission (its registration when never submitted)
     apps = (
-        Application.objects.filter(parcels__in=parcels, created_at__date__gte=case.handover_on)
+        Application.objects.filter(parcels__in=parcels)
+        .annotate(first=Min("revisions__submitted_on"))
+        .filter(Q(first__gte=case.handover_on) | Q(first__isnull=True, created_at__date__gte=case.handover_on))
         .distinct()
         .order_by("created_at")
     )
