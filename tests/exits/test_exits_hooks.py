@@ -127,10 +127,13 @@ def test_indicator_per_town_and_quarter(case, xp, registry_data, personas):
     assert cleared_mu(Quarter(2026, 3), towns)[towns[0].pk].value == 0.0
 
 
-def test_warning_and_task_panels(xp, warning, personas):
+def test_warning_and_task_panels(xp, warning, personas, client):
     officer = personas["xinpu"]
     panel = warning_panel(warning, officer)
     assert panel["calling"] and not panel["cases"]
+    client.force_login(officer)  # the warning's own page carries the button
+    page = client.get(reverse("warning_detail", args=[warning.pk])).content.decode()
+    assert "从预警立案腾退" in page and f"warning={warning.pk}" in page
     assert warning_panel(warning, personas["leader"]) is None
     case = open_case(officer, ground="lease_ended", town=xp["town"], source=warning, opened_on=OPENED)
     panel = warning_panel(warning, personas["qiaotou"])
@@ -154,6 +157,7 @@ def test_rectification_task_link(rectification_data, personas, client):
     assert client.post(url, {"tasks": [str(xp_data["task"].pk)]}).status_code == 302
     assert list(case.tasks.all()) == [xp_data["task"]]
     assert [c.pk for c in task_panel(xp_data["task"], personas["supervisor"])["cases"]] == [case.pk]
+    assert case.number in client.get(reverse("task_detail", args=[xp_data["task"].pk])).content.decode()
     assert xp_data["task"].number in client.get(reverse("exit_case_detail", args=[case.pk])).content.decode()
     client.force_login(personas["qiaotou"])
     assert client.get(url).status_code == 404

@@ -271,7 +271,7 @@ def task_links_edit(request, pk):
         cancel=back,
         intro=_(
             "选择本任务涉及的园区、地块、企业和供地合同（仅限本镇街）；关联后在这些对象的页面上也能看到本任务。"
-            "腾退案件尚未纳入系统，暂不能关联。"
+            "腾退案件在案件页的“关联整改任务”中关联。"
         ),
         extra={"context_line": f"{task.number} {task.title}"},
     )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from landcycle.accounts.scope import Area, scoped, write_or_404
+from landcycle.registry.hooks import panels
 
 from ..evidence import open_stored
 from ..forms import CloseForm, ProgressForm, ReopenForm
@@ -43,6 +44,7 @@ def task_detail(request, pk):
         "rectification/task_detail.html",
         {
             "task": task,
+            "panels": panels("task", task, request.user),  # what the stages above add (exits: linked cases)
             "tc": colour_of(task, as_of, history, reopenings([task.pk]).get(task.pk)),
             "as_of": as_of,
             "reports": reports,

@@ -22,6 +22,7 @@ from landcycle.accounts.redirects import safe_next
 from landcycle.accounts.scope import Area, access, can_write, may_write_or_404, scoped
 from landcycle.kit import charts, i18n
 from landcycle.kit.listing import export_format, kpi, table_response
+from landcycle.registry.hooks import panels
 from landcycle.registry.models import Park, Region
 from landcycle.registry.selectors import town_choices
 from landcycle.rules.problems import RuleError
@@ -366,6 +367,7 @@ def warning_detail(request, pk):
             "subject_url": subject_url(w),
             "subject_visible": subject_visible,
             "others": others,
+            "panels": panels("warning", w, request.user),  # what the stages above add (exits: open a case)
             "can_answer": answer,
             "can_decide": decide,
             "assignees": warning_answerers(w) if answer else [],
