@@ -70,6 +70,8 @@ def test_map_geojson_is_scoped_and_coloured_by_warnings(client, supervision_data
     assert len(data["features"]) == 4
     html = _body(client.get(reverse("parcel_map") + "?colour=warning"))
     assert "按预警着色" in html and 'class="on" data-colour-by="warning"' in html
+    # the stages above add their own colourings by registering (exits: vacating cases, renewal: projects)
+    assert 'data-colour-by="exits">按腾退着色' in html and 'data-colour-by="renewal">按改造着色' in html
 
 
 def test_contract_page_has_timeline_commitments_and_warnings(client, supervision_data, personas):

@@ -152,7 +152,9 @@ def register() -> None:
         register_panel(Panel(slot, 80, "exits/_panel.html", file_panel, "exit-cases", gettext_lazy("腾退案件")))
     register_panel(Panel("warning", 50, "exits/_panel.html", warning_panel))
     register_panel(Panel("task", 50, "exits/_panel.html", task_panel))
-    register_parcel_colouring(ParcelColouring("exits", parcel_exit_colours, exit_map_config))
+    register_parcel_colouring(
+        ParcelColouring("exits", parcel_exit_colours, exit_map_config, gettext_lazy("按腾退着色"))
+    )
     register_indicator(
         IndicatorSource(
             key="low_yield_cleared_mu",

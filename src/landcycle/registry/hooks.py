@@ -58,6 +58,7 @@ class ParcelColouring:
     key: str  # the value of ?colour= on the map, and the feature property holding each parcel's colour
     colours_of: Callable[[Iterable[int]], dict[int, str | None]]  # parcel ids -> colour key of each
     config: Callable[[], dict]  # entries merged into the map's configuration (colours and their names)
+    label: Any = ""  # the map's button for this colouring (e.g. 按预警着色); none: reachable by ?colour= only
 
 
 _PANELS: dict[str, list[Panel]] = {}

@@ -40,6 +40,7 @@ def renewal_map_config() -> dict:
             "yellow": _("改造项目：黄色预警"),
             "green": _("改造项目：进度正常"),
             "grey": _("改造项目：方案编制"),
+            "none": _("无改造项目"),
         },
     }
 
@@ -61,6 +62,8 @@ def park_panel(park, user) -> dict:
 
 
 def register() -> None:
-    register_parcel_colouring(ParcelColouring("renewal", parcel_renewal_colours, renewal_map_config))
+    register_parcel_colouring(
+        ParcelColouring("renewal", parcel_renewal_colours, renewal_map_config, gettext_lazy("按改造着色"))
+    )
     register_panel(Panel("parcel", 55, "renewal/_file_panel.html", parcel_panel, "renewal", gettext_lazy("改造项目")))
     register_panel(Panel("park", 55, "renewal/_file_panel.html", park_panel, "renewal", gettext_lazy("改造项目")))

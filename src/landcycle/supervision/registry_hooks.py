@@ -244,7 +244,9 @@ def _search_contracts(words: str, user, limit: int) -> list[Hit]:
 
 
 def register() -> None:
-    register_parcel_colouring(ParcelColouring("warning", parcel_warning_colours, warning_map_config))
+    register_parcel_colouring(
+        ParcelColouring("warning", parcel_warning_colours, warning_map_config, gettext_lazy("按预警着色"))
+    )
     for slot in ("enterprise", "parcel"):
         register_panel(
             Panel(

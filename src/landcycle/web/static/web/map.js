@@ -22,7 +22,16 @@
 
   /* Red, yellow and green mean warnings only: "none" (grey) is a parcel nothing supervised is on. */
   function warningKey(p) { return p.warning || "none"; }
-  function warningColour(cfg, p) { return (cfg.warningColours || {})[warningKey(p)] || "#b8bec8"; }
+  /* A colouring registered by a stage above the registry (warning, exits, renewal …): each feature carries its
+     colour key under the colouring's key, the configuration its colours (<key>Colours) and names (<key>Names). */
+  function registered(by) { return by !== "status" && by !== "park"; }
+  function colourKey(by, p) { return p[by] || "none"; }
+  function colouringColour(cfg, by, p) { return (cfg[by + "Colours"] || {})[colourKey(by, p)] || "#b8bec8"; }
+  function colouringKeys(cfg, by) {
+    if (by === "warning") return ["red", "yellow", "green", "none"];
+    var keys = Object.keys(cfg[by + "Colours"] || {});
+    return keys.indexOf("none") < 0 ? keys.concat(["none"]) : keys;
+  }
 
   function popup(cfg, data, p) {
     var box = el("div", { "class": "popup" });
@@ -61,7 +70,7 @@
       renderer: opts.renderer || (many ? L.canvas({ padding: 0.3 }) : L.svg()),
       style: function (f) {
         var c = opts.colour || (opts.colourBy === "park" ? parkColour(cfg, data, f.properties.park)
-                                : opts.colourBy === "warning" ? warningColour(cfg, f.properties)
+                                : registered(opts.colourBy) ? colouringColour(cfg, opts.colourBy, f.properties)
                                 : cfg.statusColours[f.properties.status] || "#8a919c");
         return { color: c, weight: opts.weight || 1, fillColor: c, fillOpacity: opts.fillOpacity || 0.45,
                  opacity: 0.9 };
@@ -79,20 +88,22 @@
     var counts = given ? Object.assign({}, given) : {};
     if (!given) (data.features || []).forEach(function (f) {
       var k = colourBy === "park" ? f.properties.park
-            : colourBy === "warning" ? warningKey(f.properties) : f.properties.status;
+            : registered(colourBy) ? colourKey(colourBy, f.properties) : f.properties.status;
       counts[k] = (counts[k] || 0) + 1;
     });
     var keys = colourBy === "park"
       ? Object.keys(data.parks || {}).sort(function (a, b) { return a - b; })
-      : colourBy === "warning" ? ["red", "yellow", "green", "none"] : Object.keys(cfg.statusColours);
+      : registered(colourBy) ? colouringKeys(cfg, colourBy) : Object.keys(cfg.statusColours);
     keys.forEach(function (k) {
       var row = el("div", { "class": "legend-item", "data-key": String(k) });
       var sw = el("i");
       sw.style.background = colourBy === "park" ? parkColour(cfg, data, k)
-                          : colourBy === "warning" ? cfg.warningColours[k] : cfg.statusColours[k];
+                          : registered(colourBy) ? (cfg[colourBy + "Colours"] || {})[k] || "#b8bec8"
+                          : cfg.statusColours[k];
       row.appendChild(sw);
       row.appendChild(el("span", {}, colourBy === "park" ? data.parks[k]
-                                      : colourBy === "warning" ? cfg.warningNames[k] : (data.statuses || {})[k] || k));
+                                      : registered(colourBy) ? (cfg[colourBy + "Names"] || {})[k] || k
+                                      : (data.statuses || {})[k] || k));
       row.appendChild(el("em", {}, fmt(counts[k] || 0, 0)));
       node.appendChild(row);
     });
