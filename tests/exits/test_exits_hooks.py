@@ -162,3 +162,21 @@ def test_rectification_task_link(rectification_data, personas, client):
     client.force_login(personas["qiaotou"])
     assert client.get(url).status_code == 404
     assert Case.objects.filter(tasks=xp_data["task"]).count() == 1
+
+
+def test_an_overdue_case_joins_the_warning_board(client, xp, personas):
+    officer = personas["xinpu"]
+    late = open_case(
+        officer,
+        ground="lease_ended",
+        town=xp["town"],
+        parcels=[xp["parcels"][0]],
+        planned_start=dt.date(2024, 1, 1),
+        deadline=dt.date(2024, 6, 30),
+        opened_on=dt.date(2024, 1, 1),
+    )
+    client.force_login(officer)
+    html = _body(client.get(reverse("warning_board")))
+    assert 'id="board-exits"' in html and late.number in html
+    client.force_login(personas["qiaotou"])
+    assert late.number not in _body(client.get(reverse("warning_board")))

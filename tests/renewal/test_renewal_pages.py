@@ -10,7 +10,7 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from renewal_data import PLAN, START, draft_project, make_project, qt, running  # noqa: F401 -- fixtures
+from renewal_data import PLAN, QIAOTOU, START, draft_project, make_project, qt, running  # noqa: F401 -- fixtures
 
 from landcycle.renewal.models import Evidence, FirmFate, ProgressReport, RenewalProject
 from landcycle.renewal.services.progress import report_progress
@@ -216,3 +216,14 @@ def test_county_edits_a_draft_plan_only(client, draft_project, qt, personas):
     project_approve(actor=personas["admin"], project=draft_project, approved_on=dt.date(2025, 2, 1), document="x")
     resp = client.post(url, data)
     assert resp.status_code == 200 and "已批准的方案不能修改" in _body(resp)
+
+
+def test_a_late_project_joins_the_warning_board(client, running, personas):
+    """Started in 2025 with nothing reported: red on any day since; listed on the board for its town only."""
+    client.force_login(personas["leader"])
+    html = _body(client.get(reverse("warning_board")))
+    assert 'id="board-renewal"' in html and running.number in html
+    assert running.number in _body(client.get(reverse("warning_board"), {"town": QIAOTOU}))
+    assert running.number not in _body(client.get(reverse("warning_board"), {"town": XINPU}))
+    client.force_login(personas["xinpu"])  # another town's officer
+    assert running.number not in _body(client.get(reverse("warning_board")))

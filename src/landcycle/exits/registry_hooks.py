@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -29,7 +30,7 @@ from landcycle.registry.selectors import held_q
 from landcycle.supervision.models import Warning
 
 from .models import Case
-from .selectors import cases_for_source, today, with_colours
+from .selectors import cases, cases_for_source, today, with_colours
 from .services.common import is_county
 
 # warnings that call for a case, and the kind of case they open
@@ -69,6 +70,9 @@ def file_panel(obj, user) -> dict:
     return {"cases": _cases_of(obj, user), "calling": calling}
 
 
+BOARD_ROWS = 20  # cases listed on the warning board; the rest through the list filtered by colour
+
+
 def warning_panel(w, user) -> dict | None:
     """For a warning's page: the cases opened from it, or the button opening one."""
     cases = with_colours(scoped(cases_for_source(w), user).prefetch_related("steps"))
@@ -76,6 +80,26 @@ def warning_panel(w, user) -> dict | None:
     if not cases and button is None:
         return None
     return {"cases": cases, "calling": [button] if button else []}
+
+
+def board_panel(town_code: str, user) -> dict | None:
+    """On the warning board: the open cases (vacating and take-back) that are red or yellow, red first."""
+    rows = cases(user).filter(state=Case.State.OPEN).prefetch_related("steps", "parcels")
+    if town_code:
+        rows = rows.filter(town__code=town_code)
+    coloured = [c for c in with_colours(rows) if c.colour.colour in ("red", "yellow")]
+    if not coloured:
+        return None
+    coloured.sort(key=lambda c: (c.colour.colour != "red", c.deadline or dt.date.max, c.number))
+    counts = {k: sum(1 for c in coloured if c.colour.colour == k) for k in ("red", "yellow")}
+    query = f"&town={town_code}" if town_code else ""
+    return {
+        "cases": coloured[:BOARD_ROWS],
+        "counts": counts,
+        "more": len(coloured) > BOARD_ROWS,
+        "red_url": f"{reverse('exit_case_list')}?colour=red{query}",
+        "yellow_url": f"{reverse('exit_case_list')}?colour=yellow{query}",
+    }
 
 
 def task_panel(task, user) -> dict | None:
@@ -152,6 +176,7 @@ def register() -> None:
         register_panel(Panel(slot, 80, "exits/_panel.html", file_panel, "exit-cases", gettext_lazy("腾退案件")))
     register_panel(Panel("warning", 50, "exits/_panel.html", warning_panel))
     register_panel(Panel("task", 50, "exits/_panel.html", task_panel))
+    register_panel(Panel("warning_board", 60, "exits/_board.html", board_panel))
     register_parcel_colouring(
         ParcelColouring("exits", parcel_exit_colours, exit_map_config, gettext_lazy("按腾退着色"))
     )

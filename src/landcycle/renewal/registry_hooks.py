@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -61,9 +62,40 @@ def park_panel(park, user) -> dict:
     return _panel(RenewalProject.objects.filter(Q(parks=park) | Q(parcels__park=park)).select_related("town"), user)
 
 
+BOARD_ROWS = 20  # projects listed on the warning board; the rest through the list filtered by colour
+
+
+def board_panel(town_code: str, user) -> dict | None:
+    """On the warning board: the renewal projects under way that are red or yellow, red first."""
+    rows = scoped(RenewalProject.objects.select_related("town"), user).exclude(
+        state__in=[RenewalProject.State.DRAFT, RenewalProject.State.DONE]
+    )
+    if town_code:
+        rows = rows.filter(town__code=town_code)
+    today = timezone.localdate()
+    coloured = []
+    for p in rows.prefetch_related("milestones", "reports"):
+        p.colour = project_colour(p, today)
+        if p.colour.colour in ("red", "yellow"):
+            coloured.append(p)
+    if not coloured:
+        return None
+    coloured.sort(key=lambda p: (p.colour.colour != "red", p.number))
+    counts = {k: sum(1 for p in coloured if p.colour.colour == k) for k in ("red", "yellow")}
+    query = f"&town={town_code}" if town_code else ""
+    return {
+        "projects": coloured[:BOARD_ROWS],
+        "counts": counts,
+        "more": len(coloured) > BOARD_ROWS,
+        "red_url": f"{reverse('renewal_list')}?colour=red{query}",
+        "yellow_url": f"{reverse('renewal_list')}?colour=yellow{query}",
+    }
+
+
 def register() -> None:
     register_parcel_colouring(
         ParcelColouring("renewal", parcel_renewal_colours, renewal_map_config, gettext_lazy("按改造着色"))
     )
     register_panel(Panel("parcel", 55, "renewal/_file_panel.html", parcel_panel, "renewal", gettext_lazy("改造项目")))
     register_panel(Panel("park", 55, "renewal/_file_panel.html", park_panel, "renewal", gettext_lazy("改造项目")))
+    register_panel(Panel("warning_board", 70, "renewal/_board.html", board_panel))

@@ -197,6 +197,8 @@ def warning_board(request):
             "show_town": len(town_choices(user)) > 1,
             "can_refresh": can_write(user, Area.SUPERVISION),
             "today": timezone.localdate(),
+            # the colours of the stages above (exits: vacating cases, renewal: projects), in the same town filter
+            "panels": panels("warning_board", town, user),
         },
     )
 
