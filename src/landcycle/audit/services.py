@@ -300,13 +300,33 @@ _ROW_FIELDS = (
 )
 
 
+def _content_hash(prev: str, row: tuple, key: bytes | None) -> str:
+    """The hash of a stored entry (its ``_ROW_FIELDS`` up to ``after``) linked to ``prev``."""
+    seq, at, actor_id, actor_name, action, otype, oid, orepr, region, before, after = row[:11]
+    return entry_hash(
+        prev_hash=prev,
+        seq=seq,
+        at=_at_text(at),
+        actor_id=actor_id,
+        actor_name=actor_name,
+        action=action,
+        object_type=otype,
+        object_id=oid,
+        object_repr=orepr,
+        region_code=region,
+        before=before,
+        after=after,
+        key=key,
+    )
+
+
 def _walk(key: bytes) -> Iterator[tuple[int, str, str | None]]:
     """(seq, stored hash, problem or None) for each entry in order; stops after the first problem."""
     prev = GENESIS
     expected_seq = 1
     rows = AuditEntry.objects.order_by("seq", "id").values_list(*_ROW_FIELDS)
     for row in rows.iterator(chunk_size=2000):
-        seq, at, actor_id, actor_name, action, otype, oid, orepr, region, before, after, prev_hash, digest = row
+        seq, prev_hash, digest = row[0], row[11], row[12]
         if seq != expected_seq:
             yield (
                 expected_seq,
@@ -317,21 +337,7 @@ def _walk(key: bytes) -> Iterator[tuple[int, str, str | None]]:
         if prev_hash != prev:
             yield seq, digest, f"第{seq}条的前序哈希不符 / entry {seq} does not link to the entry before it"
             return
-        recomputed = entry_hash(
-            prev_hash=prev,
-            seq=seq,
-            at=_at_text(at),
-            actor_id=actor_id,
-            actor_name=actor_name,
-            action=action,
-            object_type=otype,
-            object_id=oid,
-            object_repr=orepr,
-            region_code=region,
-            before=before,
-            after=after,
-            key=key,
-        )
+        recomputed = _content_hash(prev, row, key)
         if recomputed != digest:
             yield seq, digest, f"第{seq}条内容被改动 / entry {seq} was altered"
             return
@@ -413,23 +419,8 @@ def chain_is_unkeyed() -> bool:
     first = AuditEntry.objects.order_by("seq").values_list(*_ROW_FIELDS).first()
     if first is None or first[0] != 1:
         return False
-    _seq, at, actor_id, actor_name, action, otype, oid, orepr, region, before, after, prev_hash, digest = first
-    content = dict(
-        seq=1,
-        at=_at_text(at),
-        actor_id=actor_id,
-        actor_name=actor_name,
-        action=action,
-        object_type=otype,
-        object_id=oid,
-        object_repr=orepr,
-        region_code=region,
-        before=before,
-        after=after,
-    )
-    return (
-        entry_hash(prev_hash=prev_hash, key=UNKEYED, **content) == digest != entry_hash(prev_hash=prev_hash, **content)
-    )
+    prev_hash, digest = first[11], first[12]
+    return _content_hash(prev_hash, first, UNKEYED) == digest != _content_hash(prev_hash, first, None)
 
 
 @transaction.atomic
@@ -448,22 +439,8 @@ def audit_rekey() -> int:
     rows = AuditEntry.objects.order_by("seq").values_list("id", *_ROW_FIELDS[:-2])
     updates = []
     for row in rows.iterator(chunk_size=2000):
-        pk, seq, at, actor_id, actor_name, action, otype, oid, orepr, region, before, after = row
-        digest = entry_hash(
-            prev_hash=prev,
-            seq=seq,
-            at=_at_text(at),
-            actor_id=actor_id,
-            actor_name=actor_name,
-            action=action,
-            object_type=otype,
-            object_id=oid,
-            object_repr=orepr,
-            region_code=region,
-            before=before,
-            after=after,
-            key=key,
-        )
+        pk = row[0]
+        digest = _content_hash(prev, row[1:], key)
         updates.append((prev, digest, pk))
         prev = digest
     with connection.cursor() as cur:  # the entries refuse the ORM's save: this is the one sanctioned rewrite
