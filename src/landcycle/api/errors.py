@@ -72,16 +72,19 @@ def _flatten(detail, field: str = "") -> list[Problem]:
 
 
 def _problems_of(exc: exceptions.APIException) -> list[Problem]:
-    code = exc.get_codes() if not isinstance(exc, exceptions.ValidationError) else None
     if isinstance(exc, exceptions.ValidationError):
         return _flatten(exc.detail)
+    code = exc.get_codes()
     key = code if isinstance(code, str) else exc.default_code
-    zh, en = CODES.get(key, (str(exc.detail), str(exc.detail)))
+    zh, en = CODES.get(key, ("", ""))
     text = str(exc.detail)
-    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        zh, en = f"{zh}（{int(exc.wait) + 1}秒后）", f"{en} (in {int(exc.wait) + 1} s)"
-    elif text and text not in (zh, en) and key not in ("not_found", "permission_denied", "method_not_allowed"):
-        zh, en = f"{zh}：{text}", f"{en}: {text}"
+    if isinstance(exc, exceptions.Throttled):
+        if exc.wait is not None:
+            zh, en = f"{zh}（{int(exc.wait) + 1}秒后）", f"{en} (in {int(exc.wait) + 1} s)"
+    elif " / " in text:  # our own bilingual message ("中文 / English")
+        zh, en = text.split(" / ", 1)
+    elif text != str(exc.default_detail) or not zh:
+        zh, en = (f"{zh}：{text}", f"{en}: {text}") if zh else (text, text)
     return [Problem("", f"api.{key}", zh, en)]
 
 

@@ -9,6 +9,7 @@ from landcycle.admission.models import Application
 from landcycle.evaluation.models import EvaluationResult, EvaluationRun
 from landcycle.rectification.models import Inspection, Task
 from landcycle.registry.models import Enterprise, Occupancy, Parcel, Park, Region
+from landcycle.rules.admission.application import FIGURE_FIELDS, FIGURES
 from landcycle.supervision.models import Contract, Warning
 
 from .models import ApiToken
@@ -196,11 +197,10 @@ class ApplicationSerializer(serializers.ModelSerializer):
         fields += ["industry_code", "land_mu", "status", "note", "version"]
 
 
-def _figure(**kw):
-    return serializers.DecimalField(max_digits=16, decimal_places=4, required=False, allow_null=True, **kw)
-
-
 class ApplicationWriteSerializer(serializers.Serializer):
+    """A new application: its texts, the park (by code), the figures of the entry rules (``FIGURES``: land in mu,
+    investment, revenue, tax … at full production) and the planned dates; the service checks them all."""
+
     number = serializers.CharField(max_length=40)
     project = serializers.CharField(max_length=200)
     park = serializers.CharField(max_length=32, help_text="园区编号 / the park's code")
@@ -209,19 +209,24 @@ class ApplicationWriteSerializer(serializers.Serializer):
     applicant_uscc = serializers.CharField(required=False, allow_blank=True, max_length=18)
     industry_code = serializers.CharField(required=False, allow_blank=True, max_length=4)
     note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
-    land_mu = _figure()
-    revenue = _figure()
-    tax = _figure()
-    value_added = _figure()
-    energy_tce = _figure()
-    emissions_t = _figure()
-    rnd = _figure()
-    staff = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=10_000_000)
-    electricity_10k_kwh = _figure()
+    parcels = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, help_text="地块编号 / parcel numbers"
+    )
     planned_delivery = serializers.DateField(required=False, allow_null=True)
     planned_start = serializers.DateField(required=False, allow_null=True)
     planned_completion = serializers.DateField(required=False, allow_null=True)
     planned_production = serializers.DateField(required=False, allow_null=True)
+
+
+for _name in FIGURE_FIELDS:
+    _zh, _en, _unit = FIGURES[_name]
+    ApplicationWriteSerializer._declared_fields[_name] = serializers.DecimalField(
+        max_digits=18,
+        decimal_places=4,
+        required=False,
+        allow_null=True,
+        help_text=f"{_zh}（{_unit}） / {_en}",
+    )
 
 
 class ApplicationSubmitSerializer(serializers.Serializer):
