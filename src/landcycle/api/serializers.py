@@ -16,7 +16,7 @@ from .models import ApiToken
 
 
 class RegionSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Region
@@ -97,7 +97,7 @@ class EnterpriseUpdateSerializer(EnterpriseWriteSerializer):
 class OccupancySerializer(serializers.ModelSerializer):
     enterprise = serializers.SlugRelatedField(slug_field="uscc", read_only=True)
     parcel = serializers.SlugRelatedField(slug_field="number", read_only=True)
-    lessor = serializers.SlugRelatedField(slug_field="uscc", read_only=True)
+    lessor = serializers.SlugRelatedField(slug_field="uscc", read_only=True, allow_null=True)
 
     class Meta:
         model = Occupancy
@@ -106,7 +106,7 @@ class OccupancySerializer(serializers.ModelSerializer):
 
 class ContractSerializer(serializers.ModelSerializer):
     town = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    holder = serializers.SlugRelatedField(slug_field="uscc", read_only=True)
+    holder = serializers.SlugRelatedField(slug_field="uscc", read_only=True, allow_null=True)
     parcels = serializers.SerializerMethodField()
 
     class Meta:
@@ -122,7 +122,7 @@ class ContractSerializer(serializers.ModelSerializer):
 
 class WarningSerializer(serializers.ModelSerializer):
     town = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    park = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    park = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Warning
@@ -189,7 +189,7 @@ class ProgressSerializer(serializers.Serializer):
 class ApplicationSerializer(serializers.ModelSerializer):
     town = serializers.SlugRelatedField(slug_field="code", read_only=True)
     park = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    enterprise = serializers.SlugRelatedField(slug_field="uscc", read_only=True)
+    enterprise = serializers.SlugRelatedField(slug_field="uscc", read_only=True, allow_null=True)
 
     class Meta:
         model = Application

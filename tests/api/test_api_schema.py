@@ -1,0 +1,106 @@
+"""The OpenAPI schema at its stable URL, the offline docs page under the site's CSP, and a bounded schemathesis run
+over every operation: no server error, no answer that breaks the schema."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from api_support import _fresh_throttle_counts, auth, token_for, world  # noqa: F401 -- fixtures
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_schema_is_served_to_signed_in_users(client, personas):
+    assert client.get("/api/schema/").status_code == 401
+    client.force_login(personas["leader"])
+    resp = client.get("/api/schema/?format=json")
+    assert resp.status_code == 200
+    schema = resp.json()
+    assert schema["openapi"].startswith("3.")
+    paths = set(schema["paths"])
+    for path in ("/api/enterprises/", "/api/enterprises/{id}/", "/api/warnings/{id}/verify/", "/api/tokens/"):
+        assert path in paths, path
+    assert "/api/ledgers/{kind}/import/" in paths
+    assert schema["components"]["securitySchemes"]["tokenAuth"]["in"] == "header"
+    assert "Error" in schema["components"]["schemas"]
+
+
+def test_the_docs_page_works_offline_under_the_csp(client, personas):
+    assert client.get("/api/docs/").status_code == 302  # to the login page
+    client.force_login(personas["leader"])
+    resp = client.get("/api/docs/")
+    assert resp.status_code == 200
+    csp = resp["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp.split("script-src", 1)[1].split(";")[0]
+    html = resp.content.decode()
+    scripts = re.findall(r"<script([^>]*)>(.*?)</script>", html, re.S)
+    assert scripts and all('src="/static/' in attrs and not body.strip() for attrs, body in scripts)
+    assert "http://" not in html and "https://" not in html  # nothing from a CDN
+    for src in re.findall(r'(?:src|href)="(/static/[^"]+)"', html):
+        static = client.get(src)
+        assert static.status_code == 200, src
+        if hasattr(static, "close"):
+            static.close()
+
+
+def test_the_token_page_is_reached_from_the_docs_and_needs_a_sign_in(client, personas):
+    assert client.get("/api/my-tokens/").status_code == 302
+    client.force_login(personas["leader"])
+    assert "/api/my-tokens/" in client.get("/api/docs/").content.decode()
+
+
+@pytest.mark.parametrize("who", ["admin", "xinpu"])
+def test_schemathesis_finds_no_server_error_and_no_answer_outside_the_schema(world, personas, settings, who):
+    import schemathesis
+    from hypothesis import HealthCheck, given
+    from hypothesis import settings as hsettings
+    from schemathesis.checks import not_a_server_error
+    from schemathesis.specs.openapi.checks import (
+        content_type_conformance,
+        response_headers_conformance,
+        response_schema_conformance,
+        status_code_conformance,
+    )
+
+    # what this run asserts: no server error, no answer the schema does not describe (a schema-valid body may still
+    # break a business rule: a town code that does not exist is a 400, not a failure)
+    checks = [
+        not_a_server_error,
+        status_code_conformance,
+        content_type_conformance,
+        response_headers_conformance,
+        response_schema_conformance,
+    ]
+
+    from landcycle.wsgi import application
+
+    settings.ALLOWED_HOSTS = ["*"]
+    headers = auth(token_for(personas[who], days=1))
+    header = {"Authorization": headers["HTTP_AUTHORIZATION"]}
+    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application, headers=header)
+    failures, operations = [], 0
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        operations += 1
+
+        @given(case=operation.as_strategy())
+        @hsettings(
+            max_examples=8,
+            deadline=None,
+            derandomize=True,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
+        def run(case):
+            try:
+                case.call_and_validate(headers=header, checks=checks)
+            except (
+                Exception,
+                BaseExceptionGroup,
+            ) as exc:  # a failed check: collected, so that one run names every broken operation
+                failures.append(f"{case.method} {case.formatted_path}: {str(exc)[:400]}")
+
+        run()
+    assert operations >= 25
+    assert not failures, "\n".join(sorted(set(failures))[:20])
