@@ -50,8 +50,25 @@ def test_the_token_page_is_reached_from_the_docs_and_needs_a_sign_in(client, per
     assert "/api/my-tokens/" in client.get("/api/docs/").content.decode()
 
 
+@pytest.fixture
+def wsgi_in_test_transaction():
+    """The WSGI app called directly (as schemathesis does) keeps the test's connection and its transaction: like
+    Django's test client, do not close connections at the start and end of each request (PostgreSQL would lose
+    the test's data)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.parametrize("who", ["admin", "xinpu"])
-def test_schemathesis_finds_no_server_error_and_no_answer_outside_the_schema(world, personas, settings, who):
+def test_schemathesis_finds_no_server_error_and_no_answer_outside_the_schema(
+    world, personas, settings, who, wsgi_in_test_transaction
+):
     import schemathesis
     from hypothesis import HealthCheck, given
     from hypothesis import settings as hsettings
@@ -104,3 +121,11 @@ def test_schemathesis_finds_no_server_error_and_no_answer_outside_the_schema(wor
         run()
     assert operations >= 25
     assert not failures, "\n".join(sorted(set(failures))[:20])
+
+
+def test_an_unknown_api_address_answers_404_in_the_api_shape(client, personas):
+    client.force_login(personas["leader"])
+    resp = client.get("/api/no-such-thing/")
+    assert resp.status_code == 404 and resp["Content-Type"] == "application/json"
+    assert resp.json()["problems"][0]["rule"] == "api.not_found" and resp.json()["status"] == 404
+    assert client.get("/api/enterprises/abc/").json()["status"] == 404

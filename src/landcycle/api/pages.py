@@ -4,14 +4,15 @@ static script: the CSP allows no inline script) and "my API tokens" (create: the
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from landcycle.rules.problems import RuleError
+from landcycle.rules.problems import Problem, RuleError
 
+from .errors import CODES, body
 from .models import ApiToken
 from .services import token_create, token_revoke
 
@@ -47,3 +48,9 @@ def my_token_revoke(request, pk):
     token_revoke(actor=request.user, token=token)
     messages.success(request, _("令牌已吊销"))
     return redirect("api:my_tokens")
+
+
+def not_found(request):
+    """An address under /api/ that names no endpoint."""
+    zh, en = CODES["not_found"]
+    return JsonResponse(body([Problem("", "api.not_found", zh, en)], 404), status=404)

@@ -1,5 +1,5 @@
 from django.contrib.auth.decorators import login_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from . import pages
@@ -13,4 +13,5 @@ urlpatterns = [
     path("my-tokens/", login_required(pages.my_tokens), name="my_tokens"),
     path("my-tokens/<int:pk>/revoke/", login_required(pages.my_token_revoke), name="my_token_revoke"),
     path("", include(router.urls)),
+    re_path(r"^.*$", pages.not_found),  # any other /api/ address: 404 in the API's error shape, not the HTML page
 ]
