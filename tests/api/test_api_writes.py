@@ -104,6 +104,10 @@ def test_the_services_rules_come_back_as_problems(client, personas, registry_dat
     fields = {p["field"] for p in missing.json()["problems"]}
     assert {"uscc", "industry_code", "scale", "registered_on", "town"} <= fields
     assert all(p["rule"] == "api.required" for p in missing.json()["problems"])
+    # the serializer's own message in both languages, whatever the request's language
+    assert {(p["message_zh"], p["message_en"]) for p in missing.json()["problems"]} == {
+        ("该字段是必填项。", "This field is required.")
+    }
     assert Enterprise.objects.count() == before
 
 

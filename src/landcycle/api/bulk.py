@@ -17,6 +17,7 @@ from landcycle.ledgers.kinds import IMPORTABLE
 from landcycle.ledgers.services import ledger_import
 
 from . import serializers as s
+from .errors import checked
 from .views import ERRORS
 
 
@@ -87,7 +88,7 @@ class LedgerViewSet(viewsets.ViewSet):
         if kind not in IMPORTABLE:
             raise Http404
         data = s.ImportRequestSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        checked(data)
         upload, rows = data.validated_data.get("file"), data.validated_data.get("rows")
         if (upload is None) == (rows is None):
             raise ValidationError({"file": ["请上传文件或提供 rows（二者选一） / send a file or rows, one of the two"]})

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils import translation
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -69,6 +70,39 @@ def _flatten(detail, field: str = "") -> list[Problem]:
     zh, en = CODES.get(code, ("", ""))
     text = str(detail)
     return [Problem(field, f"api.{code}", f"{zh}：{text}" if zh and zh not in text else text or zh, en or text)]
+
+
+def _texts(detail, field: str = "") -> list[tuple[str, str, str]]:
+    """(field, code, text) of every message of a DRF error detail, in order."""
+    if isinstance(detail, dict):
+        out = []
+        for key, value in detail.items():
+            name = "" if key in ("non_field_errors", "detail") else str(key)
+            out += _texts(value, f"{field}.{name}".strip(".") if name else field)
+        return out
+    if isinstance(detail, list):
+        out = []
+        for i, value in enumerate(detail):
+            out += _texts(value, f"{field}.{i}" if isinstance(value, (dict, list)) else field)
+        return out
+    return [(field, getattr(detail, "code", None) or "invalid", str(detail))]
+
+
+def checked(serializer):
+    """``serializer.is_valid()``, or a RuleError whose problems carry the serializer's own messages in Chinese and
+    in English (validated again in each language: DRF renders a message in the language active when it fails)."""
+    if serializer.is_valid():
+        return serializer
+    again = {}
+    for lang in ("zh-hans", "en"):
+        with translation.override(lang):
+            other = type(serializer)(data=serializer.initial_data, partial=serializer.partial)
+            other.is_valid()
+            again[lang] = _texts(other.errors)
+    zh, en = again["zh-hans"], again["en"]
+    if len(zh) != len(en):  # cannot happen with the same data; the one-language form is still right
+        raise exceptions.ValidationError(serializer.errors)
+    raise RuleError([Problem(f, f"api.{code}", z, e) for (f, code, z), (_f, _c, e) in zip(zh, en, strict=True)])
 
 
 def _problems_of(exc: exceptions.APIException) -> list[Problem]:

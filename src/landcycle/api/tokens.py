@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from . import serializers as s
+from .errors import checked
 from .models import ApiToken
 from .services import token_create, token_revoke
 from .views import ERRORS, access_or_404
@@ -39,7 +40,7 @@ class TokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     )
     def create(self, request):
         data = TokenCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        checked(data)
         token, key = token_create(actor=request.user, user=request.user, **data.validated_data)
         return Response({"token": s.TokenSerializer(token).data, "key": key}, status=status.HTTP_201_CREATED)
 

@@ -27,6 +27,7 @@ from landcycle.supervision.models import Contract, Warning
 from landcycle.supervision.services.warnings import warning_handle, warning_verify
 
 from . import serializers as s
+from .errors import checked
 from .filters import QF
 
 ERRORS = {
@@ -122,7 +123,7 @@ class ParcelViewSet(mixins.UpdateModelMixin, ScopedViewSet):
         parcel = access(Parcel.objects.select_related("park__town"), request.user, pk=kwargs["pk"])
         _deny(request.user, Area.REGISTRY)
         data = s.ParcelUpdateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        checked(data)
         changes = dict(data.validated_data)
         version = changes.pop("version", None)
         parcel = registry_services.parcel_update(actor=request.user, parcel=parcel, expected_version=version, **changes)
@@ -152,7 +153,7 @@ class EnterpriseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Scoped
     def create(self, request, *args, **kwargs):
         _deny(request.user, Area.REGISTRY)
         data = s.EnterpriseWriteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        checked(data)
         ent = registry_services.enterprise_create(actor=request.user, **data.validated_data)
         return Response(s.EnterpriseSerializer(ent).data, status=status.HTTP_201_CREATED)
 
@@ -161,7 +162,7 @@ class EnterpriseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Scoped
         ent = self.get_object()
         _deny(request.user, Area.REGISTRY)
         data = s.EnterpriseUpdateSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
+        checked(data)
         changes = dict(data.validated_data)
         version = changes.pop("version", None)
         ent = registry_services.enterprise_update(
@@ -230,7 +231,7 @@ class WarningViewSet(ScopedViewSet):
         warning = self.get_object()
         _deny(request.user, Area.WARNING_ANSWER)
         data = s.WarningVerifySerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        checked(data)
         warning = warning_verify(actor=request.user, warning=warning, **data.validated_data)
         return Response(s.WarningSerializer(warning).data)
 
@@ -240,7 +241,7 @@ class WarningViewSet(ScopedViewSet):
         warning = self.get_object()
         _deny(request.user, Area.WARNING_ANSWER)
         data = s.WarningHandleSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        checked(data)
         values = dict(data.validated_data)
         assignee = User.objects.filter(username=values.pop("assignee")).first()
         warning = warning_handle(actor=request.user, warning=warning, assignee=assignee, **values)
@@ -329,7 +330,7 @@ class TaskViewSet(ScopedViewSet):
         task = self.get_object()
         _deny(request.user, Area.RECTIFICATION_UPDATE if task.town.level == Region.Level.TOWN else Area.RECTIFICATION)
         data = s.ProgressSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        checked(data)
         values = dict(data.validated_data)
         report = progress_submit(actor=request.user, task=task, files=values.pop("files", []), **values)
         task = self.base_queryset().get(pk=report.task.pk)
@@ -351,7 +352,7 @@ class ApplicationViewSet(mixins.CreateModelMixin, ScopedViewSet):
     def create(self, request, *args, **kwargs):
         _deny(request.user, Area.ADMISSION)
         data = s.ApplicationWriteSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        checked(data)
         values = {k: v for k, v in data.validated_data.items() if v is not None}
         app = application_register(actor=request.user, **values)
         return Response(s.ApplicationSerializer(self.base_queryset().get(pk=app.pk)).data, status=201)
@@ -362,6 +363,6 @@ class ApplicationViewSet(mixins.CreateModelMixin, ScopedViewSet):
         app = self.get_object()
         _deny(request.user, Area.ADMISSION)
         data = s.ApplicationSubmitSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        checked(data)
         application_submit(actor=request.user, application=app, expected_version=data.validated_data.get("version"))
         return Response(s.ApplicationSerializer(self.base_queryset().get(pk=app.pk)).data)
