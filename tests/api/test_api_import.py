@@ -124,3 +124,24 @@ def test_drafts_are_only_for_the_evaluations_writers(client, personas, evaluatio
     assert draft.pk not in [r["id"] for r in client.get("/api/evaluation/runs/").json()["results"]]
     client.force_login(personas["analyst"])
     assert client.get(f"/api/evaluation/runs/{draft.pk}/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [("admin", 200), ("analyst", 403), ("supervisor", 403), ("leader", 403), ("xinpu", 400), ("qiaotou", 200)],
+)
+def test_the_import_route_with_every_persona(client, personas, registry_data, who, expected):
+    """桥头镇's enterprises pushed back (a dry run) by each persona: the county administrator and 桥头镇's officer
+    may; 新浦镇's officer is refused by the import's own scope check (nothing written); the other roles may not
+    import the registry at all."""
+    rows = _exported_rows(personas["qiaotou"], "enterprises")
+    client.force_login(personas[who])
+    resp = client.post(
+        "/api/ledgers/enterprises/import/", {"rows": rows, "dry_run": True}, content_type="application/json"
+    )
+    assert resp.status_code == expected, (who, resp.content[:300])
+    body = resp.json()
+    if expected == 200:
+        assert body["status"] == "dry_run" and body["unchanged"] == 2
+    else:
+        assert body["status"] == expected and body["problems"]

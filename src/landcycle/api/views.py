@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -272,7 +272,11 @@ class RunViewSet(ScopedViewSet):
 
     @extend_schema(
         responses={200: s.ResultSerializer(many=True), **READ_ERRORS},
-        parameters=[],
+        parameters=[
+            OpenApiParameter("town", str, description="镇街代码（前缀） / town code (prefix)"),
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int),
+        ],
     )
     @action(detail=True, methods=["get"], serializer_class=s.ResultSerializer, filter_backends=[])
     def results(self, request, pk=None):
