@@ -338,6 +338,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # stable names of the choice sets several models call "status" (clients generate code from them)
+    "ENUM_NAME_OVERRIDES": {
+        "ParcelStatusEnum": "landcycle.registry.models.Parcel.Status",
+        "EnterpriseStatusEnum": "landcycle.registry.models.Enterprise.Status",
+        "WarningStatusEnum": "landcycle.supervision.models.warnings.Warning.Status",
+        "RunStatusEnum": "landcycle.evaluation.models.EvaluationRun.Status",
+        "TaskStatusEnum": "landcycle.rectification.models.ledger.Task.Status",
+        "ApplicationStatusEnum": "landcycle.admission.models.Application.Status",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "landcycle.api.schema.add_error_answers",
