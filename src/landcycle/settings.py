@@ -338,7 +338,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # stable names of the choice sets several models call "status" (clients generate code from them)
+    # stable names of the choice sets several models call "status" or "kind" (clients generate code from them)
     "ENUM_NAME_OVERRIDES": {
         "ParcelStatusEnum": "landcycle.registry.models.Parcel.Status",
         "EnterpriseStatusEnum": "landcycle.registry.models.Enterprise.Status",
@@ -346,6 +346,10 @@ SPECTACULAR_SETTINGS = {
         "RunStatusEnum": "landcycle.evaluation.models.EvaluationRun.Status",
         "TaskStatusEnum": "landcycle.rectification.models.ledger.Task.Status",
         "ApplicationStatusEnum": "landcycle.admission.models.Application.Status",
+        "ParkKindEnum": "landcycle.registry.models.Park.Kind",
+        "OccupancyKindEnum": "landcycle.registry.models.Occupancy.Kind",
+        "ContractKindEnum": "landcycle.supervision.models.contracts.Contract.Kind",
+        "InspectionKindEnum": "landcycle.rectification.models.ledger.Inspection.Kind",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

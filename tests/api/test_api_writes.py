@@ -170,3 +170,38 @@ def test_a_town_registers_and_submits_an_application(client, personas, registry_
     assert resp.json()["status"] == "submitted" and app.revisions.count() == 1
     other = _post(client, "/api/admission/applications/", {**GOOD, "number": "ZR-API-2", "park": "P330282109-01"})
     assert other.status_code == 400 and other.json()["problems"][0]["rule"] == "admission.unknown_park"
+
+
+def test_a_town_changes_its_park_and_records_and_ends_an_occupancy(client, personas, registry_data):
+    from landcycle.audit.models import AuditEntry
+    from landcycle.registry.models import Occupancy
+
+    d, other = registry_data[XINPU], registry_data[QIAOTOU]
+    client.force_login(personas["xinpu"])
+    resp = _patch(client, f"/api/parks/{d['park'].pk}/", {"min_tax_per_mu": "25.00", "version": d["park"].version})
+    assert resp.status_code == 200 and resp.json()["min_tax_per_mu"] == "25.00"
+    assert AuditEntry.objects.filter(action="park.update", object_id=str(d["park"].pk)).exists()
+    data = {
+        "enterprise": d["tenant"].uscc,
+        "parcel": d["parcels"][1].number,
+        "kind": "leased",
+        "area_m2": "1000",
+        "start": "2024-01-01",
+        "lessor": d["owner"].uscc,
+    }
+    resp = _post(client, "/api/occupancies/", data)
+    assert resp.status_code == 201, resp.content
+    occ = Occupancy.objects.get(pk=resp.json()["id"])
+    assert occ.lessor == d["owner"] and occ.parcel == d["parcels"][1]
+    resp = _post(client, f"/api/occupancies/{occ.pk}/end/", {"end": "2025-12-31", "version": occ.version})
+    assert resp.status_code == 200 and resp.json()["end"] == "2025-12-31"
+    early = _post(client, f"/api/occupancies/{occ.pk}/end/", {"end": "2023-01-01"})
+    assert early.status_code == 400  # before its start: the registry's own rule
+    # another town's parcel or firm is "not in your scope", however it is named
+    elsewhere = _post(client, "/api/occupancies/", {**data, "parcel": other["parcels"][1].number})
+    assert elsewhere.status_code == 400 and elsewhere.json()["problems"][0] == {
+        "field": "parcel",
+        "rule": "api.does_not_exist",
+        "message_zh": f"在您的辖区内找不到“{other['parcels'][1].number}”",
+        "message_en": f"no '{other['parcels'][1].number}' in your scope",
+    }

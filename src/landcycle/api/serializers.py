@@ -41,6 +41,14 @@ class ParkSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "name", "kind", "town", "town_name", "note", "min_tax_per_mu", "version"]
 
 
+class ParkUpdateSerializer(serializers.Serializer):
+    version = serializers.IntegerField(required=False, help_text="乐观锁：读取时的版本 / the version read")
+    name = serializers.CharField(max_length=100, required=False)
+    kind = serializers.ChoiceField(choices=Park.Kind.choices, required=False)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    min_tax_per_mu = serializers.DecimalField(max_digits=10, decimal_places=2, required=False, allow_null=True)
+
+
 class ParcelSerializer(serializers.ModelSerializer):
     park = serializers.SlugRelatedField(slug_field="code", read_only=True)
     town = serializers.CharField(source="park.town.code", read_only=True)
@@ -102,6 +110,23 @@ class OccupancySerializer(serializers.ModelSerializer):
     class Meta:
         model = Occupancy
         fields = ["id", "enterprise", "parcel", "kind", "lessor", "area_m2", "start", "end", "version"]
+
+
+class OccupancyCreateSerializer(serializers.Serializer):
+    enterprise = serializers.CharField(max_length=18, help_text="使用企业的统一社会信用代码 / the user's credit code")
+    parcel = serializers.CharField(max_length=40, help_text="地块编号 / parcel number")
+    kind = serializers.ChoiceField(choices=Occupancy.Kind.choices)
+    area_m2 = serializers.DecimalField(max_digits=14, decimal_places=2)
+    start = serializers.DateField()
+    end = serializers.DateField(required=False, allow_null=True)
+    lessor = serializers.CharField(
+        max_length=18, required=False, allow_blank=True, help_text="出租方信用代码 / the lessor's credit code"
+    )
+
+
+class OccupancyEndSerializer(serializers.Serializer):
+    end = serializers.DateField()
+    version = serializers.IntegerField(required=False, help_text="乐观锁：读取时的版本 / the version read")
 
 
 class ContractSerializer(serializers.ModelSerializer):

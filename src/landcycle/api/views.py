@@ -23,6 +23,7 @@ from landcycle.rectification.selectors import inspections_visible
 from landcycle.rectification.services.progress import progress_submit
 from landcycle.registry import services as registry_services
 from landcycle.registry.models import Enterprise, Occupancy, Parcel, Park, Region
+from landcycle.rules.problems import Problem, RuleError
 from landcycle.supervision.models import Contract, Warning
 from landcycle.supervision.services.warnings import warning_handle, warning_verify
 
@@ -88,16 +89,46 @@ class RegionViewSet(ScopedViewSet):
         return Region.objects.select_related("parent")
 
 
-class ParkViewSet(ScopedViewSet):
-    """园区 / parks."""
+class ParkViewSet(mixins.UpdateModelMixin, ScopedViewSet):
+    """园区 / parks; PATCH changes a park through the registry's service."""
 
     model = Park
     serializer_class = s.ParkSerializer
     query_filters = (_town, QF("kind", "kind"), QF("code", "code"))
     ordering_fields = ("code", "name")
+    http_method_names = ["get", "patch", "head", "options"]
 
     def base_queryset(self):
         return Park.objects.select_related("town").defer("boundary")
+
+    @extend_schema(request=s.ParkUpdateSerializer, responses={200: s.ParkSerializer, **ERRORS})
+    def partial_update(self, request, *args, **kwargs):
+        park = self.get_object()
+        _deny(request.user, Area.REGISTRY)
+        data = s.ParkUpdateSerializer(data=request.data)
+        checked(data)
+        changes = dict(data.validated_data)
+        version = changes.pop("version", None)
+        park = registry_services.park_update(actor=request.user, park=park, expected_version=version, **changes)
+        return Response(s.ParkSerializer(park).data)
+
+
+def _in_scope(user: User, qs: QuerySet, field: str, **lookup):
+    """An object the user's scope holds, named in a request, or a problem on that field (outsiders learn nothing)."""
+    found = scoped(qs, user).filter(**lookup).first()
+    if found is None:
+        value = next(iter(lookup.values()))
+        raise RuleError(
+            [
+                Problem(
+                    field,
+                    "api.does_not_exist",
+                    f"在您的辖区内找不到“{value}”",
+                    f"no '{value}' in your scope",
+                )
+            ]
+        )
+    return found
 
 
 class ParcelViewSet(mixins.UpdateModelMixin, ScopedViewSet):
@@ -171,8 +202,8 @@ class EnterpriseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Scoped
         return Response(s.EnterpriseSerializer(ent).data)
 
 
-class OccupancyViewSet(ScopedViewSet):
-    """用地关系 / who uses which parcel."""
+class OccupancyViewSet(mixins.CreateModelMixin, ScopedViewSet):
+    """用地关系 / who uses which parcel; POST records one, ``end`` ends one, through the registry's services."""
 
     model = Occupancy
     serializer_class = s.OccupancySerializer
@@ -186,6 +217,37 @@ class OccupancyViewSet(ScopedViewSet):
 
     def base_queryset(self):
         return Occupancy.objects.select_related("enterprise", "parcel", "lessor").defer("parcel__geometry")
+
+    @extend_schema(request=s.OccupancyCreateSerializer, responses={201: s.OccupancySerializer, **ERRORS})
+    def create(self, request, *args, **kwargs):
+        _deny(request.user, Area.REGISTRY)
+        data = s.OccupancyCreateSerializer(data=request.data)
+        checked(data)
+        values = dict(data.validated_data)
+        user = request.user
+        values["enterprise"] = _in_scope(user, Enterprise.objects.all(), "enterprise", uscc=values["enterprise"])
+        values["parcel"] = _in_scope(
+            user, Parcel.objects.select_related("park__town"), "parcel", number=values["parcel"]
+        )
+        lessor = values.pop("lessor", "")
+        values["lessor"] = _in_scope(user, Enterprise.objects.all(), "lessor", uscc=lessor) if lessor else None
+        occ = registry_services.occupancy_create(actor=user, **values)
+        return Response(s.OccupancySerializer(self.base_queryset().get(pk=occ.pk)).data, status=201)
+
+    @extend_schema(request=s.OccupancyEndSerializer, responses={200: s.OccupancySerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def end(self, request, pk=None):
+        occ = self.get_object()
+        _deny(request.user, Area.REGISTRY)
+        data = s.OccupancyEndSerializer(data=request.data)
+        checked(data)
+        occ = registry_services.occupancy_end(
+            actor=request.user,
+            occupancy=Occupancy.objects.select_related("parcel__park__town").get(pk=occ.pk),
+            end=data.validated_data["end"],
+            expected_version=data.validated_data.get("version"),
+        )
+        return Response(s.OccupancySerializer(self.base_queryset().get(pk=occ.pk)).data)
 
 
 class ContractViewSet(ScopedViewSet):
