@@ -145,3 +145,18 @@ def test_the_import_route_with_every_persona(client, personas, registry_data, wh
         assert body["status"] == "dry_run" and body["unchanged"] == 2
     else:
         assert body["status"] == expected and body["problems"]
+
+
+def test_a_json_body_over_the_limit_is_refused_before_it_is_read(client, personas, registry_data, settings):
+    client.force_login(personas["admin"])
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    settings.LANDCYCLE_UPLOAD_MAX_BYTES = 5000
+    big = {"name": "x" * 2000, "uscc": "1", "industry_code": "1", "scale": "above"}
+    resp = client.post("/api/enterprises/", big, content_type="application/json")
+    assert resp.status_code == 413 and resp.json()["problems"][0]["rule"] == "api.too_large"
+    rows = [{"统一社会信用代码": "1" * 18, "企业名称": "y" * 100}] * 20  # ~4 KB: within the ledger's own limit
+    small = client.post("/api/ledgers/enterprises/import/", {"rows": rows}, content_type="application/json")
+    assert small.status_code == 400 and small.json()["status"] == 400  # read, then refused by the import's rules
+    rows = rows * 3
+    huge = client.post("/api/ledgers/enterprises/import/", {"rows": rows}, content_type="application/json")
+    assert huge.status_code == 413

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
+from django.conf import settings
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, viewsets
@@ -70,6 +71,11 @@ class LedgerViewSet(viewsets.ViewSet):
 
     lookup_field = "kind"
     lookup_value_regex = "[a-z_]+"
+
+    @property
+    def max_body_bytes(self) -> int:
+        """Rows pushed as JSON may be as large as an uploaded ledger file."""
+        return settings.LANDCYCLE_UPLOAD_MAX_BYTES
 
     @extend_schema(responses={200: KindSerializer(many=True)})
     def list(self, request):

@@ -4,6 +4,7 @@ the bilingual problems the ledgers and services already raise (``rules.problems.
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils import translation
@@ -13,6 +14,8 @@ from rest_framework.views import set_rollback
 
 from landcycle.rules.ledger import LedgerUnusable
 from landcycle.rules.problems import Problem, RuleError
+
+from .parsers import BodyTooLarge
 
 # DRF's error codes in both languages (the serializer's own messages follow the request's language)
 CODES: dict[str, tuple[str, str]] = {
@@ -41,6 +44,7 @@ CODES: dict[str, tuple[str, str]] = {
     "not_acceptable": ("无法按所请求的格式回答", "cannot answer in the requested format"),
     "unsupported_media_type": ("不支持的内容类型", "unsupported media type"),
     "throttled": ("请求过于频繁，请稍后再试", "too many requests: try again later"),
+    "too_large": ("请求内容过大", "the request body is too large"),
 }
 
 
@@ -129,6 +133,8 @@ def exception_handler(exc, context):
         return Response(body(exc.problems, 400), status=400)
     if isinstance(exc, LedgerUnusable):
         return Response(body([Problem("file", exc.rule, exc.zh, exc.en)], 400), status=400)
+    if isinstance(exc, RequestDataTooBig):  # a form body over DATA_UPLOAD_MAX_MEMORY_SIZE
+        exc = BodyTooLarge()
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(getattr(exc, "message_dict", None) or {"": exc.messages})
     if isinstance(exc, Http404):

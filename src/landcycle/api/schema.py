@@ -29,6 +29,7 @@ ANSWERS = {
     "403": "角色无权修改此类数据 / the role may not change this kind of data",
     "404": "不存在或不在您的辖区 / no such object in your scope",
     "405": "不支持此方法 / method not allowed",
+    "413": "请求内容过大 / the request body is too large",
     "429": "请求过多 / throttled (Retry-After)",
 }
 
