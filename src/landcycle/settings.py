@@ -73,6 +73,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "leaflet",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "landcycle.accounts",
     "landcycle.audit",
     "landcycle.registry",
@@ -294,4 +297,62 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
         "frame-ancestors": [NONE],
     }
+}
+
+
+# --- The REST API (issue 18, docs/api.md) ---------------------------------------------------------------------
+# Browsers use their session (with the CSRF check); integrations send `Authorization: Token <key>` (api.ApiToken:
+# per user, expiring, revocable, only its hash stored). Every endpoint reads through accounts.scope and writes
+# through the apps' services; errors have one shape (api.errors). Throttling counts per token (or per user, per
+# address for the anonymous): LANDCYCLE_API_RATE requests per minute by default.
+API_RATE = os.environ.get("LANDCYCLE_API_RATE", "600/min")
+API_TOKEN_DAYS = int(os.environ.get("LANDCYCLE_API_TOKEN_DAYS", "365"))  # the longest a token may live
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "landcycle.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PAGINATION_CLASS": "landcycle.api.pagination.Pagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_FILTER_BACKENDS": ["landcycle.api.filters.QueryFilters", "rest_framework.filters.OrderingFilter"],
+    "DEFAULT_THROTTLE_CLASSES": ["landcycle.api.throttling.PerTokenThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": API_RATE},
+    "EXCEPTION_HANDLER": "landcycle.api.errors.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "landcycle.api.parsers.LimitedJSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "landcycle API",
+    "DESCRIPTION": "工业用地全生命周期管理 REST API / REST API of landcycle (docs/api.md)",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # stable names of the choice sets several models call "status" or "kind" (clients generate code from them)
+    "ENUM_NAME_OVERRIDES": {
+        "ParcelStatusEnum": "landcycle.registry.models.Parcel.Status",
+        "EnterpriseStatusEnum": "landcycle.registry.models.Enterprise.Status",
+        "WarningStatusEnum": "landcycle.supervision.models.warnings.Warning.Status",
+        "RunStatusEnum": "landcycle.evaluation.models.EvaluationRun.Status",
+        "TaskStatusEnum": "landcycle.rectification.models.ledger.Task.Status",
+        "ApplicationStatusEnum": "landcycle.admission.models.Application.Status",
+        "ParkKindEnum": "landcycle.registry.models.Park.Kind",
+        "OccupancyKindEnum": "landcycle.registry.models.Occupancy.Kind",
+        "ContractKindEnum": "landcycle.supervision.models.contracts.Contract.Kind",
+        "InspectionKindEnum": "landcycle.rectification.models.ledger.Inspection.Kind",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "landcycle.api.schema.add_error_answers",
+    ],
 }

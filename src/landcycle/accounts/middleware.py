@@ -1,7 +1,8 @@
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 
-OPEN_PREFIXES = ("/accounts/login/", "/static/", "/i18n/", "/healthz")
+# /api/ answers for itself: 401 in the API's error shape (token or session), its pages ask to sign in
+OPEN_PREFIXES = ("/accounts/login/", "/static/", "/i18n/", "/healthz", "/api/")
 
 
 class LoginRequiredMiddleware:

@@ -42,6 +42,7 @@ NAVIGATION = [
             ("audit", _("审计日志"), "audit_list"),
             ("imports", _("数据导入"), "ledger_import_new"),
             ("downloads", _("下载中心"), "export_job_list"),
+            ("api_tokens", _("API令牌"), "api:my_tokens"),
         ],
     ),
 ]

@@ -1,0 +1,37 @@
+"""The API's endpoints, one registration per resource. An app's endpoints join with one line each here
+(``register("exits/cases", ExitCaseViewSet, "exit-case")``): the lead adds those of exits, renewal and ranking."""
+
+from __future__ import annotations
+
+from rest_framework.routers import DefaultRouter
+
+from . import bulk, tokens, views
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = True
+
+
+def register(prefix: str, viewset: type, basename: str) -> None:
+    router.register(prefix, viewset, basename=basename)
+
+
+# registry
+register("regions", views.RegionViewSet, "region")
+register("parks", views.ParkViewSet, "park")
+register("parcels", views.ParcelViewSet, "parcel")
+register("enterprises", views.EnterpriseViewSet, "enterprise")
+register("occupancies", views.OccupancyViewSet, "occupancy")
+# supervision
+register("contracts", views.ContractViewSet, "contract")
+register("warnings", views.WarningViewSet, "warning")
+# evaluation
+register("evaluation/runs", views.RunViewSet, "evaluation-run")
+# rectification
+register("rectification/inspections", views.InspectionViewSet, "inspection")
+register("rectification/tasks", views.TaskViewSet, "task")
+# admission
+register("admission/applications", views.ApplicationViewSet, "application")
+# ledgers (bulk)
+register("ledgers", bulk.LedgerViewSet, "ledger")
+# the user's own tokens
+register("tokens", tokens.TokenViewSet, "token")

@@ -1,0 +1,61 @@
+"""Query counts stay flat: a list endpoint asks the same number of queries for one row as for a page of them
+(select_related / prefetch, no query per row)."""
+
+from __future__ import annotations
+
+import pytest
+from api_support import _fresh_throttle_counts, world  # noqa: F401 -- fixtures
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from conftest import XINPU
+
+pytestmark = pytest.mark.django_db
+
+LISTS = [
+    "/api/regions/",
+    "/api/parks/",
+    "/api/parcels/",
+    "/api/enterprises/",
+    "/api/occupancies/",
+    "/api/contracts/",
+    "/api/warnings/",
+    "/api/evaluation/runs/",
+    "/api/rectification/inspections/",
+    "/api/rectification/tasks/",
+    "/api/admission/applications/",
+    "/api/tokens/",
+    "/api/ledgers/",
+]
+
+
+def _count(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        resp = client.get(url)
+    assert resp.status_code == 200, url
+    return len(ctx.captured_queries), resp.json()
+
+
+def test_every_list_endpoint_is_listed_here():
+    from landcycle.api.routes import router
+
+    assert {f"/api/{prefix}/" for prefix, _v, _b in router.registry} == set(LISTS)
+
+
+@pytest.mark.parametrize("who", ["admin", "xinpu"])
+def test_query_counts_do_not_grow_with_the_rows_shown(client, world, personas, who):
+    from landcycle.api.services import token_create
+
+    user = personas[who]
+    for n in range(3):
+        token_create(actor=user, user=user, name=f"t{n}", days=5)
+    client.force_login(user)
+    run = world[XINPU]["run"]
+    for url in [*LISTS, f"/api/evaluation/runs/{run.pk}/results/"]:
+        one, _ = _count(client, url + "?page_size=1")
+        many, body = _count(client, url + "?page_size=100")
+        rows = body["results"] if isinstance(body, dict) else body
+        if who == "admin" and url not in ("/api/ledgers/", "/api/evaluation/runs/"):
+            assert len(rows) >= 2, (url, len(rows))  # more than one row shown: a query per row would show
+        assert many == one, f"{url}: {one} queries for one row, {many} for {len(rows)}"
+        assert many <= 8, f"{url}: {many} queries"

@@ -1,0 +1,206 @@
+"""Every API route x every persona x every method, through the one scope mechanism.
+
+A town officer sees and writes only their own town: every object of the other town answers 404 (reading it,
+writing it, acting on it), and no list shows any of its rows, however it is filtered. A role that may not write
+an area gets 403 on objects it can see; a writer reaches the service's own checks (here: 400 for an empty body).
+A new route fails here until it is given its objects below.
+"""
+
+from __future__ import annotations
+
+import pytest
+from api_support import OTHER, OWN_TOWN, PERSONAS, _fresh_throttle_counts, auth, leak_markers, token_for, world  # noqa: F401 -- fixtures
+
+from conftest import QIAOTOU, XINPU
+
+pytestmark = pytest.mark.django_db
+
+# basename -> the object of a town its detail route shows
+OBJECTS = {
+    "region": lambda d: d["town"],
+    "park": lambda d: d["park"],
+    "parcel": lambda d: d["parcels"][0],
+    "enterprise": lambda d: d["owner"],
+    "occupancy": lambda d: d["occupancies"][0],
+    "contract": lambda d: d["contract"],
+    "warning": lambda d: d["warning"],
+    "evaluation-run": lambda d: d["run"],
+    "inspection": lambda d: d["inspection"],
+    "task": lambda d: d["task"],
+    "application": lambda d: d["application"],
+}
+# county-wide objects every persona reads (a published run): a town officer sees only their town's part of it
+SHARED = {"evaluation-run"}
+# routes that are not a town's objects: the ledgers (tests/api/test_api_import.py) and the user's own tokens
+# (tests/api/test_api_tokens.py)
+OWN_TESTS = {"ledger", "token"}
+# the writes: (basename, method, action or None for the object itself / "list" for create) -> who may write
+TOWN_WRITERS = {"admin", "xinpu", "qiaotou"}
+WRITES = {
+    ("park", "patch", None): TOWN_WRITERS,
+    ("parcel", "patch", None): TOWN_WRITERS,
+    ("occupancy", "post", "list"): TOWN_WRITERS,
+    ("occupancy", "post", "end"): TOWN_WRITERS,
+    ("enterprise", "patch", None): TOWN_WRITERS,
+    ("enterprise", "post", "list"): TOWN_WRITERS,
+    ("warning", "post", "verify"): TOWN_WRITERS,
+    ("warning", "post", "handle"): TOWN_WRITERS,
+    ("task", "post", "progress"): {"xinpu", "qiaotou"},
+    ("application", "post", "list"): TOWN_WRITERS,
+    ("application", "post", "submit"): TOWN_WRITERS,
+}
+# what an empty body is answered by a writer: the serializer's required fields (nothing is written)
+BAD_BODY = {
+    "park": {"kind": "x"},
+    "parcel": {"area_m2": "x"},
+    "enterprise": {"scale": "x"},
+    "application": {"version": "x"},
+}
+
+
+def _registered():
+    from landcycle.api.routes import router
+
+    return {basename: viewset for _prefix, viewset, basename in router.registry}
+
+
+def test_every_route_is_in_this_matrix():
+    assert set(_registered()) == set(OBJECTS) | OWN_TESTS, "a new API route: add its objects to OBJECTS"
+    declared = {(b, a) for b, _m, a in WRITES}
+    for basename, viewset in _registered().items():
+        if basename in OWN_TESTS:
+            continue
+        for extra in viewset.get_extra_actions():
+            if extra.detail and set(extra.mapping) != {"get"}:
+                assert (basename, extra.url_path) in declared, f"{basename}/{extra.url_path}: add it to WRITES"
+        allowed = set(getattr(viewset, "http_method_names", ())) & {"post", "patch", "put", "delete"}
+        if "post" in allowed and hasattr(viewset, "create"):
+            assert (basename, "list") in declared, f"{basename} create: add it to WRITES"
+        if "patch" in allowed and hasattr(viewset, "partial_update"):
+            assert (basename, None) in declared, f"{basename} update: add it to WRITES"
+
+
+def _detail(basename, obj, action=None):
+    from django.urls import reverse
+
+    if action is None:
+        return reverse(f"api:{basename}-detail", args=[obj.pk])
+    return reverse(f"api:{basename}-{action}", args=[obj.pk])
+
+
+def _list(basename):
+    from django.urls import reverse
+
+    return reverse(f"api:{basename}-list")
+
+
+def _body(resp) -> str:
+    return resp.content.decode("utf-8")
+
+
+def _check_reads(client, who, world):
+    own = OWN_TOWN.get(who)
+    for basename, get in OBJECTS.items():
+        for town in (XINPU, QIAOTOU):
+            url = _detail(basename, get(world[town]))
+            resp = client.get(url)
+            if own and town != own and basename not in SHARED:
+                assert resp.status_code == 404, f"{who} read {url} of the other town: {resp.status_code}"
+                assert resp.json()["status"] == 404
+            else:
+                assert resp.status_code == 200, f"{who} {url} -> {resp.status_code} {_body(resp)[:200]}"
+        lists = [_list(basename)]
+        if basename == "evaluation-run":
+            lists.append(_detail(basename, world[XINPU]["run"], "results"))
+        for url in lists:
+            other = world[OTHER[own]] if own else None
+            queries = ["", f"?town={OTHER[own]}", f"?q={other['owner'].name}"] if own else [""]
+            for query in queries:
+                resp = client.get(url + query)
+                assert resp.status_code == 200, f"{who} {url}{query} -> {resp.status_code}"
+                if own:
+                    body = _body(resp).replace(OTHER[own], "").replace(other["owner"].name, "?")
+                    for marker in leak_markers(other):
+                        assert marker not in body, f"{who} sees {marker!r} of the other town on {url}{query}"
+        if not own and basename in ("enterprise", "parcel", "contract", "task", "application"):
+            body = _body(client.get(_list(basename) + "?page_size=500"))
+            assert f'"{XINPU}"' in body and f'"{QIAOTOU}"' in body, (who, basename)
+
+
+def _check_writes(client, who, world):
+    own = OWN_TOWN.get(who)
+    for (basename, method, action), writers in WRITES.items():
+        send = getattr(client, method)
+        if action == "list":
+            resp = send(_list(basename), {}, content_type="application/json")
+            expected = 400 if who in writers else 403
+            assert resp.status_code == expected, f"{who} {method} {basename} list -> {resp.status_code}"
+            assert resp.json()["status"] == expected and resp.json()["problems"]
+            continue
+        for town in (XINPU, QIAOTOU):
+            url = _detail(basename, OBJECTS[basename](world[town]), action)
+            resp = send(url, BAD_BODY.get(basename, {}), content_type="application/json")
+            if own and town != own:
+                expected = 404
+            else:
+                expected = 400 if who in writers else 403
+            assert resp.status_code == expected, f"{who} {method} {url} -> {resp.status_code} {_body(resp)[:300]}"
+            body = resp.json()
+            assert body["status"] == expected and body["problems"], body
+            for p in body["problems"]:
+                assert set(p) == {"field", "rule", "message_zh", "message_en"}
+
+
+def _check_methods(client, who, world):
+    """Methods a route does not offer answer 405 (in the API's shape), never a write."""
+    for basename, get in OBJECTS.items():
+        url = _detail(basename, get(world[OWN_TOWN.get(who, XINPU)]))
+        resp = client.delete(url)
+        assert resp.status_code == 405, f"{who} DELETE {url} -> {resp.status_code}"
+        assert resp.json()["problems"][0]["rule"] == "api.method_not_allowed"
+        if basename not in ("park", "parcel", "enterprise"):
+            assert client.patch(url, {}, content_type="application/json").status_code == 405, (who, url)
+
+
+@pytest.mark.parametrize("who", PERSONAS)
+def test_every_route_with_every_persona(client, world, personas, who):
+    client.force_login(personas[who])
+    _check_reads(client, who, world)
+    _check_writes(client, who, world)
+    _check_methods(client, who, world)
+
+
+def test_a_token_has_the_scope_of_its_user(client, world, personas):
+    """The same matrix with a town officer's token instead of a session (the integration's way in)."""
+
+    headers = auth(token_for(personas["xinpu"]))
+    other = world[QIAOTOU]
+    for basename, get in OBJECTS.items():
+        resp = client.get(_detail(basename, get(other)), **headers)
+        assert resp.status_code == (200 if basename in SHARED else 404), (basename, resp.status_code)
+        resp = client.get(_list(basename), **headers)
+        assert resp.status_code == 200
+        for marker in leak_markers(other):
+            assert marker not in _body(resp), (basename, marker)
+    resp = client.patch(
+        _detail("enterprise", other["owner"]), {"contact": "x"}, content_type="application/json", **headers
+    )
+    assert resp.status_code == 404
+
+
+def test_anonymous_gets_401_everywhere(client, world):
+    for basename, get in OBJECTS.items():
+        for url in (_list(basename), _detail(basename, get(world[XINPU]))):
+            resp = client.get(url)
+            assert resp.status_code == 401, (url, resp.status_code)
+            assert resp.json() == {
+                "problems": [
+                    {
+                        "field": "",
+                        "rule": "api.not_authenticated",
+                        "message_zh": "请登录或提供API令牌",
+                        "message_en": "sign in or send an API token",
+                    }
+                ],
+                "status": 401,
+            }
