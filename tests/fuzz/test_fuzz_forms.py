@@ -406,8 +406,44 @@ def test_exits_forms_never_answer_500(client, registry_data, personas):
     pages_still_answer(client, [("exit_case_list", []), ("exit_case_detail", [case.pk]), ("exit_summary", [])])
 
 
+def test_renewal_forms_never_answer_500(client, registry_data, personas):
+    import datetime as dt
+
+    from landcycle.renewal.services.projects import project_approve, project_create, project_start
+
+    d = registry_data[XINPU]
+    admin = personas["admin"]
+    client.force_login(admin)
+    new = {"number": _unique("GZ-FZ-C"), "name": "模糊改造", "town": d["town"].pk, "kind": "upgrade"}
+    fuzz_form(client, reverse("renewal_create"), new)
+    p = project_create(
+        actor=admin,
+        number="GZ-FZ-1",
+        name="模糊改造项目",
+        town=d["town"],
+        kind="upgrade",
+        planned_start=dt.date(2025, 1, 1),
+        planned_end=dt.date(2026, 12, 31),
+        parks=[d["park"]],
+        area_mu="30",
+    )
+    fuzz_form(client, reverse("renewal_edit", args=[p.pk]), {}, fresh=True)
+    p = project_approve(actor=admin, project=p, approved_on=dt.date(2025, 1, 5), document="批复")
+    p = project_start(actor=admin, project=p, started_on=dt.date(2025, 2, 1))
+    client.force_login(personas["xinpu"])
+    fuzz_form(client, reverse("renewal_report_new", args=[p.pk]), {"text": "进展"})
+    firm = p.firms.first()
+    if firm is not None:
+        fuzz_form(client, reverse("renewal_fate_edit", args=[firm.pk]), {"fate": "stays"})
+    pages_still_answer(client, [("renewal_list", []), ("renewal_detail", [p.pk]), ("renewal_overview", [])])
+
+
 # every URL whose form takes a date or a number is fuzzed above; the others have none (or only files)
 FUZZED = {
+    "renewal_create",
+    "renewal_edit",
+    "renewal_report_new",
+    "renewal_fate_edit",
     "exit_case_new",
     "exit_case_edit",
     "exit_step_new",

@@ -3,9 +3,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.conf import settings
 from django.http import Http404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -14,6 +11,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from landcycle.kit.sheets import csv_bytes
 from landcycle.ledgers.kinds import IMPORTABLE
 from landcycle.ledgers.services import ledger_import
 
@@ -33,12 +31,8 @@ def rows_csv(rows: list[dict]) -> bytes:
     header: list[str] = []
     for row in rows:
         header += [k for k in row if k not in header]
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if row.get(k) is None else str(row.get(k)) for k in header])
-    return out.getvalue().encode("utf-8")
+    # through the one CSV writer (kit.sheets): the reader undoes its formula quoting, so values arrive as sent
+    return csv_bytes(header, (["" if row.get(k) is None else str(row.get(k)) for k in header] for row in rows))
 
 
 def report_dict(report) -> dict:

@@ -5,12 +5,11 @@ fixed seed so the sample is the same every time)."""
 
 from __future__ import annotations
 
-import csv
-import io
 import random
 
 from landcycle.accounts.models import User
 from landcycle.kit.indicators import Quarter, indicator_sources
+from landcycle.kit.sheets import csv_bytes
 from landcycle.ledgers.services import ledger_import
 
 from .services import run_compute, run_publish
@@ -36,19 +35,17 @@ def sample_inputs_csv(quarters: list[Quarter]) -> bytes:
     rnd = random.Random(SEED)
     level = {t.pk: rnd.uniform(70, 90) for t in towns}
     rate = {t.pk: rnd.uniform(0.5, 6.0) for t in towns}
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(["镇街", "季度", "指标", "数值", "来源说明"])
+    rows = []
     for q in quarters:
         for t in towns:
             score = max(60.0, min(98.0, level[t.pk] + rnd.gauss(0, 4)))
             mu = land[t.pk].value or 0.0
             money = round(mu * rate[t.pk] * rnd.uniform(0.6, 1.4), 1)
-            w.writerow([t.code, q.label, "policy_score", f"{score:.1f}", f"县考核办{q.label}政策落实评分（示例）"])
-            w.writerow(
+            rows.append([t.code, q.label, "policy_score", f"{score:.1f}", f"县考核办{q.label}政策落实评分（示例）"])
+            rows.append(
                 [t.code, q.label, "investment_attracted", f"{money:.1f}", f"县商务局{q.label}招商引资统计（示例）"]
             )
-    return buf.getvalue().encode("utf-8")
+    return csv_bytes(["镇街", "季度", "指标", "数值", "来源说明"], rows)
 
 
 def build_ranking_sample(*, actor: User) -> dict[str, int]:

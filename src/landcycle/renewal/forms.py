@@ -43,7 +43,7 @@ class ProjectForm(EditForm):
     new_floor_m2 = _num(_("新增建筑面积（平方米）"))
     plot_ratio = _num(_("容积率"))
     target_tax_per_mu = _num(_("目标亩均税收（万元/亩）"))
-    target_firms = forms.IntegerField(label=_("计划引进企业（家）"), required=False, min_value=0)
+    target_firms = forms.IntegerField(label=_("计划引进企业（家）"), required=False, min_value=0, max_value=100_000)
     note = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     wide_fields = ("name", "parks", "note")
 
