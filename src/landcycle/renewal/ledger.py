@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from abc import ABC, abstractmethod
 from decimal import Decimal
 from typing import Any
 
@@ -150,7 +151,7 @@ def _seq() -> int:
     return AuditHead.objects.filter(pk=1).values_list("seq", flat=True).first() or 0
 
 
-class _ServiceImporter(Importer):
+class _ServiceImporter(Importer, ABC):
     """Plans each row with the renewal rules and writes it with the renewal services (which audit)."""
 
     areas = (Area.LEDGERS, Area.RENEWAL)
@@ -178,11 +179,13 @@ class _ServiceImporter(Importer):
     def order(self, row: dict) -> Any:
         return row["_row"]
 
+    @abstractmethod
     def plan_one(self, row: dict, key: tuple) -> RowPlan:
-        raise NotImplementedError
+        """What one checked row will do (create, update, unchanged) — each ledger kind of renewal says."""
 
+    @abstractmethod
     def apply(self, plan: RowPlan) -> None:
-        raise NotImplementedError
+        """Write one planned row through renewal's services."""
 
     def write(self, plans: list[RowPlan]) -> int:
         before = _seq()
