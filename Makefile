@@ -29,19 +29,11 @@ check: $(STAMP)
 	PYTHONPATH=src $(BIN)/lint-imports --no-cache
 	PYTHONPATH=src $(BIN)/mypy
 
-# The whole suite on SQLite, then again on PostgreSQL when one answers on 127.0.0.1:5432
-# (CI sets LANDCYCLE_REQUIRE_POSTGRES=1 so that a missing server fails instead of skipping).
+# The whole suite on SQLite and, when one answers on 127.0.0.1:5432, on PostgreSQL — side by side, each with its
+# own LANDCYCLE_HOME and log (scripts/test-suites; CI sets LANDCYCLE_REQUIRE_POSTGRES=1 so that a missing server
+# fails instead of skipping).
 test: check
-	$(BIN)/python -m pytest -q
-	@if $(BIN)/python -c "import psycopg; psycopg.connect('$(PG)/test', connect_timeout=3).close()" 2>/dev/null; then \
-		echo "== PostgreSQL =="; \
-		DATABASE_URL=postgres://postgres@127.0.0.1:5432/test $(BIN)/python -m pytest -q; \
-	elif $(BIN)/python -c "import psycopg; psycopg.connect('$(PG)/postgres', connect_timeout=3).close()" 2>/dev/null; then \
-		echo "PostgreSQL answers on 127.0.0.1:5432 but has no database 'test': create it with" \
-		     "psql -h 127.0.0.1 -U postgres -c 'CREATE DATABASE test'" >&2; \
-		if [ -n "$$LANDCYCLE_REQUIRE_POSTGRES" ]; then exit 1; fi; \
-	elif [ -n "$$LANDCYCLE_REQUIRE_POSTGRES" ]; then echo "PostgreSQL is required but not reachable on 127.0.0.1:5432" >&2; exit 1; \
-	else echo "== PostgreSQL not reachable on 127.0.0.1:5432: skipped (CI requires it) =="; fi
+	BIN=$(BIN) scripts/test-suites
 
 test-sqlite: $(STAMP)
 	$(BIN)/python -m pytest -q
