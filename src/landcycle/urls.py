@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from landcycle.web import dashboard, errors, home, views
+from landcycle.web import counties, dashboard, errors, home, views
 
 urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
@@ -13,6 +13,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("overview/", views.overview, name="overview"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("counties/", counties.county_compare, name="county_compare"),
     path("", include("landcycle.registry.urls")),
     path("", include("landcycle.supervision.urls")),
     path("", include("landcycle.admission.urls")),

@@ -11,6 +11,7 @@ class Role(models.TextChoices):
     TOWN_OFFICER = "town_officer", _("镇街经办人")
     SUPERVISOR = "supervisor", _("纪检监督员")
     LEADER = "leader", _("领导（只读）")
+    PROVINCE = "province", _("省级（只读）")
 
 
 class User(AbstractUser):

@@ -74,6 +74,7 @@ WRITE_AREAS: dict[str, frozenset[Area]] = {
     ),
     Role.SUPERVISOR: frozenset({Area.RECTIFICATION}),
     Role.LEADER: frozenset(),
+    Role.PROVINCE: frozenset(),  # reads every county of its province, changes nothing
 }
 AUDIT_READERS = {Role.COUNTY_ADMIN, Role.SUPERVISOR}
 
@@ -87,6 +88,13 @@ def region_prefix(user) -> str | None:
     if user.region_id is None:
         return None
     return user.region.code
+
+
+def spans_counties(user) -> bool:
+    """Does the user's scope hold more than one county (a province's or a city's user, or a superuser)? Region
+    codes are hierarchical: a province is 2 digits, a city 4, a county 6."""
+    prefix = region_prefix(user)
+    return prefix is not None and len(prefix) < 6
 
 
 def scoped(qs: QuerySet, user) -> QuerySet:

@@ -8,7 +8,7 @@ from __future__ import annotations
 DEMO_PASSWORD_SUFFIX = "-demo"
 # landcycle.accounts.models.Role values, spelled out so that importing the sample needs no Django setup
 COUNTY_ADMIN, CITY_ANALYST, TOWN_OFFICER = "county_admin", "city_analyst", "town_officer"
-SUPERVISOR, LEADER = "supervisor", "leader"
+SUPERVISOR, LEADER, PROVINCE = "supervisor", "leader", "province"
 
 
 def _user(
@@ -31,6 +31,7 @@ DEMO_USERS: list[dict] = [
     _user("analyst", CITY_ANALYST, "市局分析员", "330282", "慈溪市", "王丽华", "慈溪市经济和信息化局"),
     _user("supervisor", SUPERVISOR, "纪检监督员", "330282", "慈溪市", "周志强", "慈溪市纪委市监委"),
     _user("leader", LEADER, "领导（只读）", "330282", "慈溪市", "孙建军", "慈溪市人民政府"),
+    _user("province", PROVINCE, "省级（只读）", "33", "浙江省", "郑海涛", "浙江省经济和信息化厅"),
     _user("xinpu", TOWN_OFFICER, "镇街经办人", "330282112", "新浦镇", "胡晓东", "新浦镇经济发展办公室"),
     _user("qiaotou", TOWN_OFFICER, "镇街经办人", "330282109", "桥头镇", "沈海燕", "桥头镇经济发展办公室"),
     _user("henghe", TOWN_OFFICER, "镇街经办人", "330282114", "横河镇", "岑伟明", "横河镇经济发展办公室"),

@@ -4,13 +4,14 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from landcycle.accounts.scope import can_read_audit, can_write
+from landcycle.accounts.scope import can_read_audit, can_write, spans_counties
 
 # (key, label, url name or None when the area is a group, children)
 NAVIGATION = [
     ("home", _("首页"), "home", []),
     ("overview", _("总览"), "overview", []),
     ("dashboard", _("数据看板"), "dashboard", []),
+    ("counties", _("各县对比"), "county_compare", []),
     (
         "registry",
         _("登记"),
@@ -88,6 +89,7 @@ _ACTIVE = {
     "home": "home",
     "overview": "overview",
     "dashboard": "dashboard",
+    "county": "counties",
     "parcel_map": "map",
     "audit_list": "audit",
     "evaluation": "evaluation",
@@ -143,6 +145,8 @@ def navigation(request):
                 continue
             kids.append({"key": ckey, "label": clabel, "url": reverse(curl), "active": ckey == active})
         if not url and not kids:
+            continue
+        if key == "counties" and not spans_counties(user):  # a county's own users have one county to compare
             continue
         href = reverse(url, args=[key]) if url == "area_pending" else (reverse(url) if url else None)
         items.append(

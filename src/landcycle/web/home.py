@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlencode
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -406,6 +406,8 @@ def today() -> dt.date:
 
 def home(request):
     user = request.user
+    if user.role == Role.PROVINCE and not user.is_superuser:  # a province's work starts from its counties side by side
+        return redirect("county_compare")
     as_of = today()
     build = _county_admin if user.is_superuser else ROLE_PAGES.get(user.role)
     ctx = build(user, as_of) if build else {}
