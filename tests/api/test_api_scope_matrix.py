@@ -28,14 +28,21 @@ OBJECTS = {
     "inspection": lambda d: d["inspection"],
     "task": lambda d: d["task"],
     "application": lambda d: d["application"],
+    "exit-case": lambda d: d["exit_case"],
+    "renewal-project": lambda d: d["renewal_project"],
+    "renewal-firm": lambda d: d["renewal_firm"],
+    "ranking-run": lambda d: d["ranking_run"],
+    "ranking-input": lambda d: d["ranking_input_q1"],
 }
-# county-wide objects every persona reads (a published run): a town officer sees only their town's part of it
-SHARED = {"evaluation-run"}
+# county-wide objects every persona reads (a published run): a town officer sees only their town's part of an
+# evaluation run; a published ranking and its hand figures are a public table inside the county (as on its pages)
+SHARED = {"evaluation-run", "ranking-run", "ranking-input"}
 # routes that are not a town's objects: the ledgers (tests/api/test_api_import.py) and the user's own tokens
 # (tests/api/test_api_tokens.py)
 OWN_TESTS = {"ledger", "token"}
 # the writes: (basename, method, action or None for the object itself / "list" for create) -> who may write
 TOWN_WRITERS = {"admin", "xinpu", "qiaotou"}
+COUNTY_RANKERS = {"admin", "analyst"}
 WRITES = {
     ("park", "patch", None): TOWN_WRITERS,
     ("parcel", "patch", None): TOWN_WRITERS,
@@ -48,6 +55,15 @@ WRITES = {
     ("task", "post", "progress"): {"xinpu", "qiaotou"},
     ("application", "post", "list"): TOWN_WRITERS,
     ("application", "post", "submit"): TOWN_WRITERS,
+    ("exit-case", "post", "list"): TOWN_WRITERS,
+    ("exit-case", "post", "steps"): TOWN_WRITERS,
+    ("exit-case", "post", "items"): TOWN_WRITERS,
+    ("exit-case", "post", "money"): TOWN_WRITERS,
+    ("renewal-project", "post", "report"): TOWN_WRITERS,
+    ("renewal-firm", "post", "fate"): TOWN_WRITERS,
+    ("ranking-run", "post", "list"): COUNTY_RANKERS,
+    ("ranking-run", "post", "publish"): COUNTY_RANKERS,
+    ("ranking-run", "post", "correct"): COUNTY_RANKERS,
 }
 # what an empty body is answered by a writer: the serializer's required fields (nothing is written)
 BAD_BODY = {
@@ -112,6 +128,8 @@ def _check_reads(client, who, world):
         lists = [_list(basename)]
         if basename == "evaluation-run":
             lists.append(_detail(basename, world[XINPU]["run"], "results"))
+        if basename == "ranking-run":
+            assert client.get(_detail(basename, world[XINPU]["ranking_run"], "results")).status_code == 200
         for url in lists:
             other = world[OTHER[own]] if own else None
             queries = ["", f"?town={OTHER[own]}", f"?q={other['owner'].name}"] if own else [""]
@@ -140,7 +158,7 @@ def _check_writes(client, who, world):
         for town in (XINPU, QIAOTOU):
             url = _detail(basename, OBJECTS[basename](world[town]), action)
             resp = send(url, BAD_BODY.get(basename, {}), content_type="application/json")
-            if own and town != own:
+            if own and town != own and basename not in SHARED:
                 expected = 404
             else:
                 expected = 400 if who in writers else 403
