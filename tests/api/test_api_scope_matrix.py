@@ -42,7 +42,9 @@ SHARED = {"evaluation-run", "ranking-run", "ranking-input"}
 OWN_TESTS = {"ledger", "token"}
 # the writes: (basename, method, action or None for the object itself / "list" for create) -> who may write
 TOWN_WRITERS = {"admin", "xinpu", "qiaotou"}
-COUNTY_RANKERS = {"admin", "analyst"}
+COUNTY_RANKERS = EVALUATORS = {"admin", "analyst"}
+COUNTY_SUPERVISION = {"admin"}
+SUPERVISORS = {"supervisor"}
 WRITES = {
     ("park", "patch", None): TOWN_WRITERS,
     ("parcel", "patch", None): TOWN_WRITERS,
@@ -52,6 +54,19 @@ WRITES = {
     ("enterprise", "post", "list"): TOWN_WRITERS,
     ("warning", "post", "verify"): TOWN_WRITERS,
     ("warning", "post", "handle"): TOWN_WRITERS,
+    ("warning", "post", "progress"): TOWN_WRITERS,
+    ("warning", "post", "decide"): COUNTY_SUPERVISION,
+    ("warning", "post", "accept"): COUNTY_SUPERVISION,
+    ("warning", "post", "send-back"): COUNTY_SUPERVISION,
+    ("warning", "post", "close"): COUNTY_SUPERVISION,
+    ("contract", "post", "list"): TOWN_WRITERS,
+    ("contract", "patch", None): TOWN_WRITERS,
+    ("evaluation-run", "post", "list"): EVALUATORS,
+    ("evaluation-run", "post", "recompute"): EVALUATORS,
+    ("evaluation-run", "post", "publish"): EVALUATORS,
+    ("evaluation-run", "post", "notes"): EVALUATORS,
+    ("task", "post", "close"): SUPERVISORS,
+    ("task", "post", "reopen"): SUPERVISORS,
     ("task", "post", "progress"): {"xinpu", "qiaotou"},
     ("application", "post", "list"): TOWN_WRITERS,
     ("application", "post", "submit"): TOWN_WRITERS,
@@ -71,6 +86,8 @@ BAD_BODY = {
     "parcel": {"area_m2": "x"},
     "enterprise": {"scale": "x"},
     "application": {"version": "x"},
+    "contract": {"kind": "x"},
+    "warning": {"exception": "x"},
 }
 
 
@@ -176,7 +193,7 @@ def _check_methods(client, who, world):
         resp = client.delete(url)
         assert resp.status_code == 405, f"{who} DELETE {url} -> {resp.status_code}"
         assert resp.json()["problems"][0]["rule"] == "api.method_not_allowed"
-        if basename not in ("park", "parcel", "enterprise"):
+        if basename not in ("park", "parcel", "enterprise", "contract"):
             assert client.patch(url, {}, content_type="application/json").status_code == 405, (who, url)
 
 
