@@ -143,3 +143,19 @@ def test_the_county_computes_publishes_and_corrects_a_ranking(client, personas, 
     assert _post(client, f"/api/ranking/runs/{correction.pk}/publish/", {}).status_code == 200
     published.refresh_from_db()
     assert published.state == "superseded"
+
+
+def test_a_closed_case_takes_no_more_records(client, personas, world):
+    from landcycle.exits.models import Case
+
+    case = world[XINPU]["exit_case"]
+    Case.objects.filter(pk=case.pk).update(state=Case.State.CANCELLED)
+    client.force_login(personas["xinpu"])
+    for action, body in (
+        ("steps", {"kind": "notice", "date": "2026-03-20"}),
+        ("items", {"category": "rubbish", "description": "垃圾"}),
+        ("money", {"kind": "recovery", "amount_wan": "1.00"}),
+    ):
+        resp = _post(client, f"/api/exits/cases/{case.pk}/{action}/", body)
+        assert resp.status_code == 400 and resp.json()["problems"][0]["rule"] == "exits.case_not_open", action
+    assert not case.money.exists() and not case.steps.exists() and not case.items.exists()

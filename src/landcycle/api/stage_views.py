@@ -19,6 +19,7 @@ from landcycle.exits.models import Case, CaseStep
 from landcycle.exits.selectors import cases as exit_cases
 from landcycle.exits.services.cases import open_case
 from landcycle.exits.services.common import is_county as exits_county
+from landcycle.exits.services.common import require_open
 from landcycle.exits.services.records import item_add, money_add, step_add
 from landcycle.kit.indicators import Quarter
 from landcycle.ranking import selectors as ranking
@@ -87,12 +88,14 @@ class ExitCaseViewSet(mixins.CreateModelMixin, SelectorViewSet):
         return Response(s.CaseSerializer(self.selected().get(pk=case.pk)).data, status=code)
 
     def _writable(self) -> Case:
-        """The case in scope (else 404), a role that writes cases (else 403), a take-back the county's (else 403);
-        whether the case is still open is the service's rule (400)."""
+        """The case in scope (else 404), a role that writes cases (else 403), a take-back the county's (else 403),
+        and still open (else 400 ``exits.case_not_open``: the case page offers no form on a closed case, money
+        included)."""
         case = self.get_object()
         _deny(self.request.user, Area.EXITS)
         if case.kind == Case.Kind.TAKEBACK and not exits_county(self.request.user):
             _deny_takeback()
+        require_open(case)
         return case
 
     @extend_schema(request=s.CaseOpenSerializer, responses={201: s.CaseSerializer, **ERRORS})
