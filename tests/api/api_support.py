@@ -59,6 +59,7 @@ RENEWAL_PLAN = {
 def _stages(registry_data, personas):
     """Exits, renewal and ranking objects of both towns; the ranking's runs (2025Q1 published, 2025Q3 a draft)."""
     from landcycle.exits.services.cases import open_case
+    from landcycle.exits.services.records import item_add
     from landcycle.kit.indicators import Quarter
     from landcycle.ranking.models import IndicatorInput
     from landcycle.ranking.services import run_compute, run_publish
@@ -80,6 +81,9 @@ def _stages(registry_data, personas):
             deadline=dt.date(2027, 6, 30),
             reason="租约到期未腾退",
             opened_on=dt.date(2026, 3, 1),
+        )
+        d["exit_item"] = item_add(
+            actor=personas[who], case=d["exit_case"], category="equipment", description="冲床", quantity="2", unit="台"
         )
         project = project_create(
             actor=admin,

@@ -27,6 +27,7 @@ LISTS = [
     "/api/tokens/",
     "/api/ledgers/",
     "/api/exits/cases/",
+    "/api/exits/items/",
     "/api/renewal/projects/",
     "/api/renewal/firms/",
     "/api/ranking/runs/",

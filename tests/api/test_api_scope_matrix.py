@@ -29,6 +29,7 @@ OBJECTS = {
     "task": lambda d: d["task"],
     "application": lambda d: d["application"],
     "exit-case": lambda d: d["exit_case"],
+    "exit-item": lambda d: d["exit_item"],
     "renewal-project": lambda d: d["renewal_project"],
     "renewal-firm": lambda d: d["renewal_firm"],
     "ranking-run": lambda d: d["ranking_run"],
@@ -74,6 +75,7 @@ WRITES = {
     ("exit-case", "post", "steps"): TOWN_WRITERS,
     ("exit-case", "post", "items"): TOWN_WRITERS,
     ("exit-case", "post", "money"): TOWN_WRITERS,
+    ("exit-item", "patch", None): TOWN_WRITERS,
     ("renewal-project", "post", "report"): TOWN_WRITERS,
     ("renewal-firm", "post", "fate"): TOWN_WRITERS,
     ("ranking-run", "post", "list"): COUNTY_RANKERS,
@@ -88,6 +90,7 @@ BAD_BODY = {
     "application": {"version": "x"},
     "contract": {"kind": "x"},
     "warning": {"exception": "x"},
+    "exit-item": {"category": "x"},
 }
 
 
@@ -193,7 +196,7 @@ def _check_methods(client, who, world):
         resp = client.delete(url)
         assert resp.status_code == 405, f"{who} DELETE {url} -> {resp.status_code}"
         assert resp.json()["problems"][0]["rule"] == "api.method_not_allowed"
-        if basename not in ("park", "parcel", "enterprise", "contract"):
+        if basename not in ("park", "parcel", "enterprise", "contract", "exit-item"):
             assert client.patch(url, {}, content_type="application/json").status_code == 405, (who, url)
 
 

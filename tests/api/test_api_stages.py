@@ -158,4 +158,21 @@ def test_a_closed_case_takes_no_more_records(client, personas, world):
     ):
         resp = _post(client, f"/api/exits/cases/{case.pk}/{action}/", body)
         assert resp.status_code == 400 and resp.json()["problems"][0]["rule"] == "exits.case_not_open", action
-    assert not case.money.exists() and not case.steps.exists() and not case.items.exists()
+    assert not case.money.exists() and not case.steps.exists() and case.items.count() == 1  # the fixture's one
+
+
+def test_a_town_decides_a_leftover_items_owner_and_disposal(client, personas, world):
+    from landcycle.exits.models import LeftoverItem
+
+    item, other = world[XINPU]["exit_item"], world[QIAOTOU]["exit_item"]
+    client.force_login(personas["xinpu"])
+    url = f"/api/exits/items/{item.pk}/"
+    half = client.patch(url, {"determined_owner": "firm"}, content_type="application/json")
+    assert half.status_code == 400 and half.json()["problems"][0]["rule"] == "exits.owner_without_how"
+    body = {"determined_owner": "firm", "determined_how": "agreement", "determined_on": "2026-04-01"}
+    resp = client.patch(url, body, content_type="application/json")
+    assert resp.status_code == 200 and resp.json()["determined_owner"] == "firm", resp.content
+    assert resp.json()["description"] == "冲床" and resp.json()["case"] == world[XINPU]["exit_case"].number
+    assert _audited("exits.item_update", item) == 1
+    assert client.patch(f"/api/exits/items/{other.pk}/", body, content_type="application/json").status_code == 404
+    assert LeftoverItem.objects.get(pk=other.pk).determined_owner == ""

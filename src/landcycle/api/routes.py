@@ -37,6 +37,7 @@ register("ledgers", bulk.LedgerViewSet, "ledger")
 register("tokens", tokens.TokenViewSet, "token")
 # exits
 register("exits/cases", stage_views.ExitCaseViewSet, "exit-case")
+register("exits/items", stage_views.LeftoverItemViewSet, "exit-item")
 # renewal
 register("renewal/projects", stage_views.RenewalProjectViewSet, "renewal-project")
 register("renewal/firms", stage_views.FirmFateViewSet, "renewal-firm")

@@ -131,6 +131,26 @@ class ItemWriteSerializer(serializers.Serializer):
     manifest_number = serializers.CharField(max_length=60, required=False, allow_blank=True)
 
 
+class ItemUpdateSerializer(ItemWriteSerializer):
+    """认定归属与处置 (the item's edit form): only the fields sent change."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for f in self.fields.values():
+            f.required = False
+
+
+class CaseItemSerializer(LeftoverItemSerializer):
+    """A leftover item with its case (number, town)."""
+
+    case = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    town = serializers.CharField(source="case.town.code", read_only=True)
+
+    class Meta:
+        model = LeftoverItem
+        fields = "__all__"
+
+
 class MoneyWriteSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=MoneyItem.Kind.choices)
     amount_wan = _wan()

@@ -15,12 +15,12 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from landcycle.accounts.scope import Area
-from landcycle.exits.models import Case, CaseStep
+from landcycle.exits.models import Case, CaseStep, LeftoverItem
 from landcycle.exits.selectors import cases as exit_cases
 from landcycle.exits.services.cases import open_case
 from landcycle.exits.services.common import is_county as exits_county
 from landcycle.exits.services.common import require_open
-from landcycle.exits.services.records import item_add, money_add, step_add
+from landcycle.exits.services.records import item_add, item_update, money_add, step_add
 from landcycle.kit.indicators import Quarter
 from landcycle.ranking import selectors as ranking
 from landcycle.ranking.models import IndicatorInput
@@ -140,6 +140,37 @@ class ExitCaseViewSet(mixins.CreateModelMixin, SelectorViewSet):
         data = checked(s.MoneyWriteSerializer(data=request.data)).validated_data
         money_add(actor=request.user, case=case, **data)
         return self._answer(case, status.HTTP_201_CREATED)
+
+
+class LeftoverItemViewSet(mixins.UpdateModelMixin, ScopedViewSet):
+    """遗留物 / the leftover items of the cases in scope; PATCH records the owner decision (认定归属) and the disposal
+    (处置), or corrects an item of an open case, as the item's edit form does."""
+
+    model = LeftoverItem
+    serializer_class = s.CaseItemSerializer
+    query_filters = (
+        QF("town", "case__town__code__startswith", description="镇街代码（前缀） / town code (prefix)"),
+        QF("case", "case__number", description="案件编号 / case number"),
+        QF("category", "category"),
+        QF("determined_owner", "determined_owner"),
+        QF("disposal", "disposal"),
+    )
+    ordering_fields = ("id",)
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def base_queryset(self):
+        return LeftoverItem.objects.select_related("case__town")
+
+    @extend_schema(request=s.ItemUpdateSerializer, responses={200: s.CaseItemSerializer, **ERRORS})
+    def partial_update(self, request, *args, **kwargs):
+        item = self.get_object()
+        user = request.user
+        _deny(user, Area.EXITS)
+        if item.case.kind == Case.Kind.TAKEBACK and not exits_county(user):
+            _deny_takeback()
+        data = checked(s.ItemUpdateSerializer(data=request.data, partial=True)).validated_data
+        item_update(actor=user, item=item, **data)
+        return Response(s.CaseItemSerializer(self.base_queryset().get(pk=item.pk)).data)
 
 
 def _deny_takeback() -> None:
