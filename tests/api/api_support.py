@@ -1,7 +1,10 @@
 """The API's fixtures: every object of both towns (registry, contracts and warnings, a published run, rectification,
-a draft application of each town) and a client that sends a token."""
+a draft application, a vacating case, a started renewal project with its firms, the ranking's hand figures) and the
+county's ranking runs (a published quarter and a draft one), and a client that sends a token."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 
@@ -38,7 +41,73 @@ def world(registry_data, supervision_data, evaluation_data, rectification_data, 
             industry_code="3851",
             land_mu="10",
         )
+    _stages(registry_data, personas)
     return registry_data
+
+
+SHORT = {XINPU: "XP", QIAOTOU: "QT"}
+RENEWAL_PLAN = {
+    "approval": dt.date(2025, 2, 1),
+    "relocation": dt.date(2025, 5, 31),
+    "demolition": dt.date(2025, 8, 31),
+    "construction": dt.date(2025, 10, 31),
+    "completion": dt.date(2026, 10, 31),
+    "firms_in": dt.date(2026, 12, 31),
+}
+
+
+def _stages(registry_data, personas):
+    """Exits, renewal and ranking objects of both towns; the ranking's runs (2025Q1 published, 2025Q3 a draft)."""
+    from landcycle.exits.services.cases import open_case
+    from landcycle.exits.services.records import item_add
+    from landcycle.kit.indicators import Quarter
+    from landcycle.ranking.models import IndicatorInput
+    from landcycle.ranking.services import run_compute, run_publish
+    from landcycle.renewal.models import FirmFate
+    from landcycle.renewal.services.projects import project_approve, project_create, project_start
+
+    admin = personas["admin"]
+    for code, who in ((XINPU, "xinpu"), (QIAOTOU, "qiaotou")):
+        d = registry_data[code]
+        d["exit_case"] = open_case(
+            personas[who],
+            number=f"TT-{SHORT[code]}-01",
+            ground="lease_ended",
+            town=d["town"],
+            enterprises=[d["tenant"]],
+            parcels=[d["parcels"][0]],
+            responsible_unit="经发办",
+            planned_start=dt.date(2026, 3, 1),
+            deadline=dt.date(2027, 6, 30),
+            reason="租约到期未腾退",
+            opened_on=dt.date(2026, 3, 1),
+        )
+        d["exit_item"] = item_add(
+            actor=personas[who], case=d["exit_case"], category="equipment", description="冲床", quantity="2", unit="台"
+        )
+        project = project_create(
+            actor=admin,
+            number=f"GZ-{SHORT[code]}-01",
+            name=f"{d['town'].name}老旧工业区块改造提升",
+            town=d["town"],
+            kind="upgrade",
+            planned_start=dt.date(2025, 1, 1),
+            planned_end=dt.date(2026, 12, 31),
+            parks=[d["park"]],
+            area_mu="60",
+            milestones=RENEWAL_PLAN,
+        )
+        project = project_approve(actor=admin, project=project, approved_on=dt.date(2025, 2, 1), document="批复")
+        d["renewal_project"] = project_start(actor=personas[who], project=project, started_on=dt.date(2025, 3, 1))
+        d["renewal_firm"] = FirmFate.objects.filter(project=project).order_by("pk").first()
+        for q, value in ((1, 60), (3, 70)):
+            d[f"ranking_input_q{q}"] = IndicatorInput.objects.create(
+                town=d["town"], year=2025, quarter=q, indicator="policy_score", value=value, source=f"{code}报送"
+            )
+    published = run_publish(actor=admin, run=run_compute(actor=admin, quarter=Quarter(2025, 1), runs=20))
+    draft = run_compute(actor=admin, quarter=Quarter(2025, 3), runs=20, gains=False)
+    for d in registry_data.values():
+        d["ranking_run"], d["ranking_draft"] = published, draft
 
 
 def leak_markers(d) -> list[str]:
@@ -54,6 +123,8 @@ def leak_markers(d) -> list[str]:
         d["task"].title,
         d["inspection"].title,
         d["application"].number,
+        d["exit_case"].number,
+        d["renewal_project"].number,
     ]
 
 

@@ -65,7 +65,18 @@ def _real_objects(world):
         "/api/rectification/inspections/": {"id": d["inspection"].pk},
         "/api/rectification/tasks/": {"id": d["task"].pk},
         "/api/admission/applications/": {"id": d["application"].pk},
+        "/api/exits/cases/": {"id": d["exit_case"].pk},
+        "/api/exits/items/": {"id": d["exit_item"].pk},
+        "/api/renewal/projects/": {"id": d["renewal_project"].pk},
+        "/api/renewal/firms/": {"id": d["renewal_firm"].pk},
+        "/api/ranking/runs/": {"id": d["ranking_run"].pk},
+        "/api/ranking/inputs/": {"id": d["ranking_input_q1"].pk},
     }
+
+
+# examples per operation and persona: the run's time grows with the operations (about 80 now), and CI's budget for it
+# stays what it was with 40 operations and 8 examples each
+EXAMPLES = 5
 
 
 @pytest.fixture
@@ -85,7 +96,7 @@ def wsgi_in_test_transaction():
 
 @pytest.mark.parametrize("who", ["admin", "xinpu"])
 def test_schemathesis_finds_no_server_error_and_no_answer_outside_the_schema(
-    world, personas, settings, who, wsgi_in_test_transaction
+    world, personas, settings, who, wsgi_in_test_transaction, monkeypatch
 ):
     import schemathesis
     from hypothesis import HealthCheck, given
@@ -108,7 +119,11 @@ def test_schemathesis_finds_no_server_error_and_no_answer_outside_the_schema(
         response_schema_conformance,
     ]
 
+    from landcycle.api.throttling import PerTokenThrottle
     from landcycle.wsgi import application
+
+    # the run sends more than a minute's worth of requests of one token: throttling is tested in test_api_tokens
+    monkeypatch.setattr(PerTokenThrottle, "THROTTLE_RATES", {"api": "100000/min"})
 
     settings.ALLOWED_HOSTS = ["*"]
     headers = auth(token_for(personas[who], days=1))
@@ -121,7 +136,7 @@ def test_schemathesis_finds_no_server_error_and_no_answer_outside_the_schema(
 
         @given(case=operation.as_strategy())
         @hsettings(
-            max_examples=8,
+            max_examples=EXAMPLES,
             deadline=None,
             derandomize=True,
             database=None,
@@ -153,7 +168,7 @@ def test_schemathesis_finds_no_server_error_and_no_answer_outside_the_schema(
         assert response.status_code == 200, (operation.path, response.status_code)
         case.validate_response(response, checks=checks)
         validated += 1
-    assert validated >= 10
+    assert validated >= 17
     assert not failures, "\n".join(sorted(set(failures))[:20])
 
 

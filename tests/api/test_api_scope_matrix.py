@@ -28,14 +28,24 @@ OBJECTS = {
     "inspection": lambda d: d["inspection"],
     "task": lambda d: d["task"],
     "application": lambda d: d["application"],
+    "exit-case": lambda d: d["exit_case"],
+    "exit-item": lambda d: d["exit_item"],
+    "renewal-project": lambda d: d["renewal_project"],
+    "renewal-firm": lambda d: d["renewal_firm"],
+    "ranking-run": lambda d: d["ranking_run"],
+    "ranking-input": lambda d: d["ranking_input_q1"],
 }
-# county-wide objects every persona reads (a published run): a town officer sees only their town's part of it
-SHARED = {"evaluation-run"}
+# county-wide objects every persona reads (a published run): a town officer sees only their town's part of an
+# evaluation run; a published ranking and its hand figures are a public table inside the county (as on its pages)
+SHARED = {"evaluation-run", "ranking-run", "ranking-input"}
 # routes that are not a town's objects: the ledgers (tests/api/test_api_import.py) and the user's own tokens
 # (tests/api/test_api_tokens.py)
 OWN_TESTS = {"ledger", "token"}
 # the writes: (basename, method, action or None for the object itself / "list" for create) -> who may write
 TOWN_WRITERS = {"admin", "xinpu", "qiaotou"}
+COUNTY_RANKERS = EVALUATORS = {"admin", "analyst"}
+COUNTY_SUPERVISION = {"admin"}
+SUPERVISORS = {"supervisor"}
 WRITES = {
     ("park", "patch", None): TOWN_WRITERS,
     ("parcel", "patch", None): TOWN_WRITERS,
@@ -45,9 +55,32 @@ WRITES = {
     ("enterprise", "post", "list"): TOWN_WRITERS,
     ("warning", "post", "verify"): TOWN_WRITERS,
     ("warning", "post", "handle"): TOWN_WRITERS,
+    ("warning", "post", "progress"): TOWN_WRITERS,
+    ("warning", "post", "decide"): COUNTY_SUPERVISION,
+    ("warning", "post", "accept"): COUNTY_SUPERVISION,
+    ("warning", "post", "send-back"): COUNTY_SUPERVISION,
+    ("warning", "post", "close"): COUNTY_SUPERVISION,
+    ("contract", "post", "list"): TOWN_WRITERS,
+    ("contract", "patch", None): TOWN_WRITERS,
+    ("evaluation-run", "post", "list"): EVALUATORS,
+    ("evaluation-run", "post", "recompute"): EVALUATORS,
+    ("evaluation-run", "post", "publish"): EVALUATORS,
+    ("evaluation-run", "post", "notes"): EVALUATORS,
+    ("task", "post", "close"): SUPERVISORS,
+    ("task", "post", "reopen"): SUPERVISORS,
     ("task", "post", "progress"): {"xinpu", "qiaotou"},
     ("application", "post", "list"): TOWN_WRITERS,
     ("application", "post", "submit"): TOWN_WRITERS,
+    ("exit-case", "post", "list"): TOWN_WRITERS,
+    ("exit-case", "post", "steps"): TOWN_WRITERS,
+    ("exit-case", "post", "items"): TOWN_WRITERS,
+    ("exit-case", "post", "money"): TOWN_WRITERS,
+    ("exit-item", "patch", None): TOWN_WRITERS,
+    ("renewal-project", "post", "report"): TOWN_WRITERS,
+    ("renewal-firm", "post", "fate"): TOWN_WRITERS,
+    ("ranking-run", "post", "list"): COUNTY_RANKERS,
+    ("ranking-run", "post", "publish"): COUNTY_RANKERS,
+    ("ranking-run", "post", "correct"): COUNTY_RANKERS,
 }
 # what an empty body is answered by a writer: the serializer's required fields (nothing is written)
 BAD_BODY = {
@@ -55,6 +88,9 @@ BAD_BODY = {
     "parcel": {"area_m2": "x"},
     "enterprise": {"scale": "x"},
     "application": {"version": "x"},
+    "contract": {"kind": "x"},
+    "warning": {"exception": "x"},
+    "exit-item": {"category": "x"},
 }
 
 
@@ -112,6 +148,8 @@ def _check_reads(client, who, world):
         lists = [_list(basename)]
         if basename == "evaluation-run":
             lists.append(_detail(basename, world[XINPU]["run"], "results"))
+        if basename == "ranking-run":
+            assert client.get(_detail(basename, world[XINPU]["ranking_run"], "results")).status_code == 200
         for url in lists:
             other = world[OTHER[own]] if own else None
             queries = ["", f"?town={OTHER[own]}", f"?q={other['owner'].name}"] if own else [""]
@@ -140,7 +178,7 @@ def _check_writes(client, who, world):
         for town in (XINPU, QIAOTOU):
             url = _detail(basename, OBJECTS[basename](world[town]), action)
             resp = send(url, BAD_BODY.get(basename, {}), content_type="application/json")
-            if own and town != own:
+            if own and town != own and basename not in SHARED:
                 expected = 404
             else:
                 expected = 400 if who in writers else 403
@@ -158,7 +196,7 @@ def _check_methods(client, who, world):
         resp = client.delete(url)
         assert resp.status_code == 405, f"{who} DELETE {url} -> {resp.status_code}"
         assert resp.json()["problems"][0]["rule"] == "api.method_not_allowed"
-        if basename not in ("park", "parcel", "enterprise"):
+        if basename not in ("park", "parcel", "enterprise", "contract", "exit-item"):
             assert client.patch(url, {}, content_type="application/json").status_code == 405, (who, url)
 
 

@@ -205,3 +205,119 @@ def test_a_town_changes_its_park_and_records_and_ends_an_occupancy(client, perso
         "message_zh": f"在您的辖区内找不到“{other['parcels'][1].number}”",
         "message_en": f"no '{other['parcels'][1].number}' in your scope",
     }
+
+
+def test_a_town_registers_and_changes_a_contract_and_its_warnings_follow(client, personas, supervision_data):
+    from landcycle.audit.models import AuditEntry
+    from landcycle.supervision.models import Contract, Warning
+
+    d, other = supervision_data[XINPU], supervision_data[QIAOTOU]
+    client.force_login(personas["xinpu"])
+    body = {
+        "number": "HT-API-001",
+        "kind": "grant",
+        "parcels": [d["parcels"][0].number],
+        "holder": d["owner"].uscc,
+        "price_wan": "300.00",
+        "term_years": 50,
+        "signed_on": "2023-03-01",
+        "agreed_start": "2023-09-01",
+        "agreed_completion": "2025-09-01",
+    }
+    resp = _post(client, "/api/contracts/", body)
+    assert resp.status_code == 201, resp.content
+    c = Contract.objects.get(pk=resp.json()["id"])
+    assert c.town.code == XINPU and c.holder == d["owner"] and resp.json()["parcels"] == [d["parcels"][0].number]
+    assert AuditEntry.objects.filter(action="contract.create", object_id=str(c.pk)).count() == 1
+    # never started, agreed start long past: the refresh in the same transaction raised its warnings
+    assert Warning.objects.filter(subject_type="contract", subject_id=c.pk).exists()
+    resp = _patch(client, f"/api/contracts/{c.pk}/", {"actual_start": "2023-08-20", "version": c.version})
+    assert resp.status_code == 200 and resp.json()["actual_start"] == "2023-08-20", resp.content
+    stale = _patch(client, f"/api/contracts/{c.pk}/", {"note": "x", "version": c.version})
+    assert stale.status_code == 400 and stale.json()["problems"][0]["rule"].startswith("edit.")
+    backwards = _patch(client, f"/api/contracts/{c.pk}/", {"agreed_completion": "2022-01-01"})
+    assert backwards.status_code == 400  # completion before signing: the contract rules' own check
+    elsewhere = _post(
+        client, "/api/contracts/", {**body, "number": "HT-API-002", "parcels": [other["parcels"][0].number]}
+    )
+    assert elsewhere.status_code == 400 and elsewhere.json()["problems"][0]["field"] == "parcels"
+    assert not Contract.objects.filter(number="HT-API-002").exists()
+    client.force_login(personas["leader"])
+    assert _post(client, "/api/contracts/", {**body, "number": "HT-API-003"}).status_code == 403
+
+
+def test_the_county_decides_accepts_and_sends_back_a_towns_answer(client, personas, supervision_data):
+    warning = supervision_data[XINPU]["warning"]
+    url = f"/api/warnings/{warning.pk}"
+    client.force_login(personas["xinpu"])
+    assert _post(client, f"{url}/verify/", {"confirmed": False, "reason": "已开工"}).json()["status"] == "disputed"
+    assert _post(client, f"{url}/decide/", {"accept": False, "note": "x"}).status_code == 403  # the county's
+    client.force_login(personas["admin"])
+    no_note = _post(client, f"{url}/decide/", {"accept": False})
+    assert no_note.status_code == 400 and no_note.json()["problems"][0]["field"] == "note"
+    resp = _post(client, f"{url}/decide/", {"accept": False, "note": "现场未见施工"})
+    assert resp.status_code == 200 and resp.json()["status"] == "confirmed", resp.content
+    client.force_login(personas["xinpu"])
+    due = (timezone.localdate() + dt.timedelta(days=60)).isoformat()
+    _post(client, f"{url}/handle/", {"measures": "督促开工", "assignee": "p_xinpu", "due": due})
+    resp = _post(client, f"{url}/progress/", {"note": "已开工", "submit": True})
+    assert resp.status_code == 200 and resp.json()["status"] == "submitted", resp.content
+    client.force_login(personas["admin"])
+    resp = _post(client, f"{url}/send-back/", {"reason": "缺少开工佐证"})
+    assert resp.status_code == 200 and resp.json()["status"] == "handling"
+    client.force_login(personas["xinpu"])
+    _post(client, f"{url}/progress/", {"note": "补充施工许可证", "submit": True})
+    client.force_login(personas["admin"])
+    resp = _post(client, f"{url}/accept/", {"note": "同意"})
+    assert resp.status_code == 200 and resp.json()["status"] == "closed"
+    other = supervision_data[QIAOTOU]["warning"]
+    fires = _post(client, f"/api/warnings/{other.pk}/close/", {})
+    assert fires.status_code == 400 and fires.json()["problems"][0]["rule"] == "warning.still_fires"
+    resp = _post(client, f"/api/warnings/{other.pk}/close/", {"exception": True, "reason": "已收回土地"})
+    assert resp.status_code == 200 and resp.json()["status"] == "closed", resp.content
+
+
+def test_the_supervisor_closes_a_task_on_its_evidence_and_reopens_it(client, personas, rectification_data):
+    from landcycle.audit.models import AuditEntry
+
+    task = rectification_data[XINPU]["task"]
+    url = f"/api/rectification/tasks/{task.pk}"
+    client.force_login(personas["xinpu"])
+    assert _post(client, f"{url}/close/", {"version": task.version}).status_code == 403
+    client.force_login(personas["supervisor"])
+    resp = _post(client, f"{url}/close/", {"version": task.version, "note": "佐证齐全", "closed_on": "2026-11-28"})
+    assert resp.status_code == 200 and resp.json()["status"] == "closed", resp.content
+    assert AuditEntry.objects.filter(object_id=str(task.pk), action__contains="close").exists()
+    version = resp.json()["version"]
+    again = _post(client, f"{url}/close/", {"version": version})
+    assert again.status_code == 400  # already closed
+    no_reason = _post(client, f"{url}/reopen/", {"version": version})
+    assert no_reason.status_code == 400 and no_reason.json()["problems"][0]["field"] == "reason"
+    resp = _post(client, f"{url}/reopen/", {"version": version, "reason": "遗留物回流", "reopened_on": "2026-12-01"})
+    assert resp.status_code == 200 and resp.json()["status"] != "closed", resp.content
+    # closing again needs new evidence since the reopening
+    refused = _post(client, f"{url}/close/", {"version": resp.json()["version"]})
+    assert refused.status_code == 400
+
+
+def test_the_evaluation_computes_and_publishes_a_run(client, personas, evaluation_data):
+    from landcycle.evaluation.models import EvaluationRun
+
+    client.force_login(personas["xinpu"])
+    assert _post(client, "/api/evaluation/runs/", {"year": 2025}).status_code == 403
+    client.force_login(personas["analyst"])
+    none = _post(client, "/api/evaluation/runs/", {"year": 2019})
+    assert none.status_code == 400  # no figures of that year: the service says so
+    unknown = _post(client, "/api/evaluation/runs/", {"year": 2025, "policy": 999999})
+    assert unknown.status_code == 400 and unknown.json()["problems"][0]["field"] == "policy"
+    resp = _post(client, "/api/evaluation/runs/", {"year": 2025, "notes": "复核"})
+    assert resp.status_code == 201 and resp.json()["status"] == "draft", resp.content
+    run = EvaluationRun.objects.get(pk=resp.json()["id"])
+    assert _post(client, f"/api/evaluation/runs/{run.pk}/notes/", {"notes": "已复核"}).status_code == 200
+    assert _post(client, f"/api/evaluation/runs/{run.pk}/recompute/", {}).status_code == 200
+    resp = _post(client, f"/api/evaluation/runs/{run.pk}/publish/", {})
+    assert resp.status_code == 200 and resp.json()["status"] == "published"
+    old = evaluation_data[XINPU]["run"]
+    old.refresh_from_db()
+    assert old.status != "published"
+    assert _post(client, f"/api/evaluation/runs/{run.pk}/notes/", {"notes": "x"}).status_code == 400  # frozen

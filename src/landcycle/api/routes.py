@@ -1,11 +1,11 @@
 """The API's endpoints, one registration per resource. An app's endpoints join with one line each here
-(``register("exits/cases", ExitCaseViewSet, "exit-case")``): the lead adds those of exits, renewal and ranking."""
+(``register("exits/cases", stage_views.ExitCaseViewSet, "exit-case")``)."""
 
 from __future__ import annotations
 
 from rest_framework.routers import DefaultRouter
 
-from . import bulk, tokens, views
+from . import bulk, stage_views, tokens, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = True
@@ -35,3 +35,12 @@ register("admission/applications", views.ApplicationViewSet, "application")
 register("ledgers", bulk.LedgerViewSet, "ledger")
 # the user's own tokens
 register("tokens", tokens.TokenViewSet, "token")
+# exits
+register("exits/cases", stage_views.ExitCaseViewSet, "exit-case")
+register("exits/items", stage_views.LeftoverItemViewSet, "exit-item")
+# renewal
+register("renewal/projects", stage_views.RenewalProjectViewSet, "renewal-project")
+register("renewal/firms", stage_views.FirmFateViewSet, "renewal-firm")
+# ranking
+register("ranking/runs", stage_views.RankingRunViewSet, "ranking-run")
+register("ranking/inputs", stage_views.IndicatorInputViewSet, "ranking-input")

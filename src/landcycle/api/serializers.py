@@ -145,6 +145,53 @@ class ContractSerializer(serializers.ModelSerializer):
         return [p.number for p in obj.parcels.all()]
 
 
+class ContractWriteSerializer(serializers.Serializer):
+    """A contract as the contract form takes it (parcels by number; the holder by credit code or exact name; the
+    two shares as fractions 0..1, the form's percent / 100). The service checks dates, numbers and commitments."""
+
+    number = serializers.CharField(max_length=60)
+    kind = serializers.ChoiceField(choices=Contract.Kind.choices)
+    parcels = serializers.ListField(
+        child=serializers.CharField(max_length=40), allow_empty=False, help_text="地块编号 / parcel numbers"
+    )
+    holder = serializers.CharField(
+        max_length=200, required=False, allow_blank=True, help_text="已登记企业的信用代码或全称 / a registered firm"
+    )
+    holder_name = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    project = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    price_wan = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
+    area_m2 = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
+    term_years = serializers.IntegerField(min_value=0, max_value=100, required=False, allow_null=True)
+    signed_on = serializers.DateField()
+    agreed_delivery = serializers.DateField(required=False, allow_null=True)
+    actual_delivery = serializers.DateField(required=False, allow_null=True)
+    agreed_start = serializers.DateField(required=False, allow_null=True)
+    actual_start = serializers.DateField(required=False, allow_null=True)
+    start_criterion = serializers.ChoiceField(choices=Contract.StartCriterion.choices, required=False, allow_blank=True)
+    start_evidence = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    agreed_completion = serializers.DateField(required=False, allow_null=True)
+    actual_completion = serializers.DateField(required=False, allow_null=True)
+    agreed_production = serializers.DateField(required=False, allow_null=True)
+    actual_production = serializers.DateField(required=False, allow_null=True)
+    developed_area_share = serializers.DecimalField(
+        max_digits=7, decimal_places=6, min_value=0, max_value=1, required=False, allow_null=True
+    )
+    investment_share = serializers.DecimalField(
+        max_digits=7, decimal_places=6, min_value=0, max_value=1, required=False, allow_null=True
+    )
+    stopped_since = serializers.DateField(required=False, allow_null=True)
+    note = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+
+
+class ContractUpdateSerializer(ContractWriteSerializer):
+    version = serializers.IntegerField(required=False, help_text="乐观锁：读取时的版本 / the version read")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for f in self.fields.values():
+            f.required = False
+
+
 class WarningSerializer(serializers.ModelSerializer):
     town = serializers.SlugRelatedField(slug_field="code", read_only=True)
     park = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
@@ -165,6 +212,60 @@ class WarningHandleSerializer(serializers.Serializer):
     measures = serializers.CharField(max_length=4000)
     assignee = serializers.CharField(help_text="责任人用户名 / the responsible user's username", max_length=150)
     due = serializers.DateField()
+
+
+class WarningProgressSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=4000)
+    submit = serializers.BooleanField(
+        required=False, default=False, help_text="true：处置完成，申请办结 / handling done, submit for acceptance"
+    )
+
+
+class WarningDecideSerializer(serializers.Serializer):
+    accept = serializers.BooleanField(help_text="true 异议成立（办结）；false 不予采纳 / accept or reject the dispute")
+    note = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+
+
+class WarningAcceptSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+
+
+class WarningSendBackSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=4000)
+
+
+class WarningCloseSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    exception = serializers.BooleanField(
+        required=False, default=False, help_text="例外销号（规则仍触发）/ close although the rule still fires"
+    )
+
+
+class TaskCloseSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text="乐观锁：读取时的版本 / the version read")
+    note = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    closed_on = serializers.DateField(required=False, allow_null=True)
+
+
+class TaskReopenSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text="乐观锁：读取时的版本 / the version read")
+    reason = serializers.CharField(max_length=4000)
+    reopened_on = serializers.DateField(required=False, allow_null=True)
+    deadline = serializers.DateField(required=False, allow_null=True)
+
+
+class RunCreateSerializer(serializers.Serializer):
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    policy = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        help_text="评价办法版本ID；不填为随产品提供的版本 / policy version id (default: shipped)",
+    )
+    notes = serializers.CharField(max_length=2000, required=False, allow_blank=True)
+
+
+class RunNotesSerializer(serializers.Serializer):
+    notes = serializers.CharField(max_length=2000, allow_blank=True)
 
 
 class RunSerializer(serializers.ModelSerializer):

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -17,15 +19,27 @@ from landcycle.accounts.models import User
 from landcycle.accounts.scope import Area, access, can_write, scoped
 from landcycle.admission.models import Application
 from landcycle.admission.services.applications import application_register, application_submit
+from landcycle.evaluation import services as evaluation_services
+from landcycle.evaluation.models import PolicyVersion
 from landcycle.evaluation.selectors import results_in_scope, runs_for
 from landcycle.rectification.models import Task
 from landcycle.rectification.selectors import inspections_visible
-from landcycle.rectification.services.progress import progress_submit
+from landcycle.rectification.services.progress import progress_submit, task_close, task_reopen
 from landcycle.registry import services as registry_services
 from landcycle.registry.models import Enterprise, Occupancy, Parcel, Park, Region
 from landcycle.rules.problems import Problem, RuleError
 from landcycle.supervision.models import Contract, Warning
-from landcycle.supervision.services.warnings import warning_handle, warning_verify
+from landcycle.supervision.refresh import warnings_refresh
+from landcycle.supervision.services.contracts import contract_create, contract_update
+from landcycle.supervision.services.warnings import (
+    warning_accept,
+    warning_close,
+    warning_decide_dispute,
+    warning_handle,
+    warning_progress,
+    warning_send_back,
+    warning_verify,
+)
 
 from . import serializers as s
 from .errors import checked
@@ -250,8 +264,9 @@ class OccupancyViewSet(mixins.CreateModelMixin, ScopedViewSet):
         return Response(s.OccupancySerializer(self.base_queryset().get(pk=occ.pk)).data)
 
 
-class ContractViewSet(ScopedViewSet):
-    """供地合同 / land supply contracts."""
+class ContractViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedViewSet):
+    """供地合同 / land supply contracts; POST registers one, PATCH changes one, as the contract form does: through
+    the contracts service, and the contract's warnings recomputed on today's date in the same transaction."""
 
     model = Contract
     serializer_class = s.ContractSerializer
@@ -265,9 +280,39 @@ class ContractViewSet(ScopedViewSet):
     )
     ordering_fields = ("number", "signed_on")
 
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
     def base_queryset(self):
         parcels = Prefetch("parcels", queryset=Parcel.objects.only("id", "number"))
         return Contract.objects.select_related("town", "holder").prefetch_related(parcels)
+
+    @staticmethod
+    def _values(data) -> dict:
+        values = dict(data.validated_data)
+        if "holder" in values:
+            values["holder"] = (values["holder"] or "").strip() or None
+        return values
+
+    @extend_schema(request=s.ContractWriteSerializer, responses={201: s.ContractSerializer, **ERRORS})
+    def create(self, request, *args, **kwargs):
+        _deny(request.user, Area.CONTRACTS)
+        values = self._values(checked(s.ContractWriteSerializer(data=request.data)))
+        with transaction.atomic():  # the write and the refresh of its warnings stand or fall together
+            contract = contract_create(actor=request.user, **values)
+            warnings_refresh(actor=request.user, as_of=timezone.localdate(), contract_ids=[contract.pk])
+        return Response(s.ContractSerializer(self.base_queryset().get(pk=contract.pk)).data, status=201)
+
+    @extend_schema(request=s.ContractUpdateSerializer, responses={200: s.ContractSerializer, **ERRORS})
+    def partial_update(self, request, *args, **kwargs):
+        # as the edit page reads it: without the list's prefetch of parcel numbers (the service reads their towns)
+        contract = access(Contract.objects.select_related("town", "holder"), request.user, pk=kwargs["pk"])
+        _deny(request.user, Area.CONTRACTS)
+        values = self._values(checked(s.ContractUpdateSerializer(data=request.data, partial=True)))
+        version = values.pop("version", None)
+        with transaction.atomic():
+            contract = contract_update(actor=request.user, contract=contract, expected_version=version, **values)
+            warnings_refresh(actor=request.user, as_of=timezone.localdate(), contract_ids=[contract.pk])
+        return Response(s.ContractSerializer(self.base_queryset().get(pk=contract.pk)).data)
 
 
 class WarningViewSet(ScopedViewSet):
@@ -309,12 +354,64 @@ class WarningViewSet(ScopedViewSet):
         warning = warning_handle(actor=request.user, warning=warning, assignee=assignee, **values)
         return Response(s.WarningSerializer(warning).data)
 
+    @extend_schema(request=s.WarningProgressSerializer, responses={200: s.WarningSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def progress(self, request, pk=None):
+        """The town reports on its handling (``submit``: done, for the county's acceptance)."""
+        warning = self.get_object()
+        _deny(request.user, Area.WARNING_ANSWER)
+        data = checked(s.WarningProgressSerializer(data=request.data)).validated_data
+        warning = warning_progress(actor=request.user, warning=warning, **data)
+        return Response(s.WarningSerializer(warning).data)
 
-class RunViewSet(ScopedViewSet):
+    @extend_schema(request=s.WarningDecideSerializer, responses={200: s.WarningSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        """The county decides a town's dispute (异议): accepted closes the warning, rejected sends it back."""
+        warning = self.get_object()
+        _deny(request.user, Area.SUPERVISION)
+        data = checked(s.WarningDecideSerializer(data=request.data)).validated_data
+        warning = warning_decide_dispute(actor=request.user, warning=warning, **data)
+        return Response(s.WarningSerializer(warning).data)
+
+    @extend_schema(request=s.WarningAcceptSerializer, responses={200: s.WarningSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """The county accepts a town's submitted handling (验收): the warning is closed."""
+        warning = self.get_object()
+        _deny(request.user, Area.SUPERVISION)
+        data = checked(s.WarningAcceptSerializer(data=request.data)).validated_data
+        warning = warning_accept(actor=request.user, warning=warning, **data)
+        return Response(s.WarningSerializer(warning).data)
+
+    @extend_schema(request=s.WarningSendBackSerializer, responses={200: s.WarningSerializer, **ERRORS})
+    @action(detail=True, methods=["post"], url_path="send-back")
+    def send_back(self, request, pk=None):
+        """The county sends a submitted handling back to the town (退回), with its reason."""
+        warning = self.get_object()
+        _deny(request.user, Area.SUPERVISION)
+        data = checked(s.WarningSendBackSerializer(data=request.data)).validated_data
+        warning = warning_send_back(actor=request.user, warning=warning, **data)
+        return Response(s.WarningSerializer(warning).data)
+
+    @extend_schema(request=s.WarningCloseSerializer, responses={200: s.WarningSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """销号 by the county: refused while the rule still fires, unless closed as an exception with a reason."""
+        warning = self.get_object()
+        _deny(request.user, Area.SUPERVISION)
+        data = checked(s.WarningCloseSerializer(data=request.data)).validated_data
+        warning = warning_close(actor=request.user, warning=warning, **data)
+        return Response(s.WarningSerializer(warning).data)
+
+
+class RunViewSet(mixins.CreateModelMixin, ScopedViewSet):
     """评价批次 / evaluation runs (drafts only for the roles that compute them, as on the pages); ``results``: the
-    run's results in the user's scope — the pull of a published run."""
+    run's results in the user's scope — the pull of a published run. POST computes a year's draft; ``recompute``,
+    ``publish`` and ``notes`` act on a draft, as on the run's page (the evaluation's writers)."""
 
     serializer_class = s.RunSerializer
+    http_method_names = ["get", "post", "head", "options"]
     query_filters = (QF("year", "year", "int"), QF("status", "status"))
     ordering_fields = ("year", "id")
 
@@ -349,6 +446,45 @@ class RunViewSet(ScopedViewSet):
             qs = qs.filter(town__code__startswith=town)
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(s.ResultSerializer(page, many=True).data)
+
+    @extend_schema(request=s.RunCreateSerializer, responses={201: s.RunSerializer, **ERRORS})
+    def create(self, request, *args, **kwargs):
+        _deny(request.user, Area.EVALUATION)
+        data = checked(s.RunCreateSerializer(data=request.data)).validated_data
+        policy = None
+        if data.get("policy") is not None:
+            policy = PolicyVersion.objects.filter(pk=data["policy"]).first()
+            if policy is None:
+                raise RuleError(
+                    [Problem("policy", "api.does_not_exist", "没有这个评价办法版本", "no such policy version")]
+                )
+        run = evaluation_services.run_create(
+            actor=request.user, year=data["year"], policy=policy, notes=data.get("notes", "")
+        )
+        return Response(s.RunSerializer(run).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: s.RunSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def recompute(self, request, pk=None):
+        run = self.get_object()
+        _deny(request.user, Area.EVALUATION)
+        return Response(s.RunSerializer(evaluation_services.run_recompute(actor=request.user, run=run)).data)
+
+    @extend_schema(request=None, responses={200: s.RunSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        run = self.get_object()
+        _deny(request.user, Area.EVALUATION)
+        return Response(s.RunSerializer(evaluation_services.run_publish(actor=request.user, run=run)).data)
+
+    @extend_schema(request=s.RunNotesSerializer, responses={200: s.RunSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def notes(self, request, pk=None):
+        run = self.get_object()
+        _deny(request.user, Area.EVALUATION)
+        data = checked(s.RunNotesSerializer(data=request.data)).validated_data
+        run = evaluation_services.run_update_notes(actor=request.user, run=run, notes=data["notes"])
+        return Response(s.RunSerializer(run).data)
 
 
 class InspectionViewSet(ScopedViewSet):
@@ -401,6 +537,26 @@ class TaskViewSet(ScopedViewSet):
         report = progress_submit(actor=request.user, task=task, files=values.pop("files", []), **values)
         task = self.base_queryset().get(pk=report.task.pk)
         return Response(s.TaskSerializer(task).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.TaskCloseSerializer, responses={200: s.TaskSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """销号 by the supervisor after checking the evidence: refused without evidence since the last reopening."""
+        task = self.get_object()
+        _deny(request.user, Area.RECTIFICATION)
+        data = checked(s.TaskCloseSerializer(data=request.data)).validated_data
+        task_close(actor=request.user, task=task, **data)
+        return Response(s.TaskSerializer(self.base_queryset().get(pk=task.pk)).data)
+
+    @extend_schema(request=s.TaskReopenSerializer, responses={200: s.TaskSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        """反弹重启: a closed task reopens on relapse, with its reason (and a new deadline when given)."""
+        task = self.get_object()
+        _deny(request.user, Area.RECTIFICATION)
+        data = checked(s.TaskReopenSerializer(data=request.data)).validated_data
+        task_reopen(actor=request.user, task=task, **data)
+        return Response(s.TaskSerializer(self.base_queryset().get(pk=task.pk)).data)
 
 
 class ApplicationViewSet(mixins.CreateModelMixin, ScopedViewSet):

@@ -1,0 +1,364 @@
+"""The endpoints of the new stages: exits (cases with their steps, leftover items and money), renewal (projects with
+their milestones and reports, the firms' fates) and ranking (runs, their results, the hand-entered figures).
+
+Reads use each app's own selector, as its pages do (``exits.selectors.cases``, ``renewal.selectors.projects``,
+``ranking.selectors.runs_for``); writes go through the apps' services with the pages' checks in front of them."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from landcycle.accounts.scope import Area
+from landcycle.exits.models import Case, CaseStep, LeftoverItem
+from landcycle.exits.selectors import cases as exit_cases
+from landcycle.exits.services.cases import open_case
+from landcycle.exits.services.common import is_county as exits_county
+from landcycle.exits.services.common import require_open
+from landcycle.exits.services.records import item_add, item_update, money_add, step_add
+from landcycle.kit.indicators import Quarter
+from landcycle.ranking import selectors as ranking
+from landcycle.ranking.models import IndicatorInput
+from landcycle.ranking.services import run_compute, run_correct, run_publish
+from landcycle.registry.models import Enterprise, Park
+from landcycle.renewal.models import FirmFate, ProgressReport
+from landcycle.renewal.selectors import projects as renewal_projects
+from landcycle.renewal.services.firms import fate_record
+from landcycle.renewal.services.progress import report_progress
+from landcycle.rules.problems import Problem, RuleError
+
+from . import stage_serializers as s
+from .errors import checked
+from .filters import QF
+from .views import ERRORS, LIST_ERRORS, READ_ERRORS, ScopedViewSet, _deny, _in_scope, access_or_404
+
+_town = QF("town", "town__code__startswith", description="镇街代码（前缀） / town code (prefix)")
+
+
+class SelectorViewSet(ScopedViewSet):
+    """List and detail of an app's selector (already scoped as its pages are): out of it is 404."""
+
+    def selected(self) -> QuerySet:
+        raise NotImplementedError
+
+    def visible(self) -> QuerySet:
+        return self.selected()
+
+    def get_queryset(self) -> QuerySet:
+        if getattr(self, "swagger_fake_view", False):
+            return self.model.objects.none()
+        return self.visible()
+
+    def get_object(self):
+        return access_or_404(self.visible(), self.kwargs["pk"])
+
+
+# ---------------------------------------------------------------- exits
+
+
+@extend_schema_view(list=extend_schema(responses={200: s.CaseSerializer(many=True), **LIST_ERRORS}))
+class ExitCaseViewSet(mixins.CreateModelMixin, SelectorViewSet):
+    """腾退与收回案件 / vacating and take-back cases with their steps, leftover items and money. POST opens a case (a
+    take-back the county only); ``steps``, ``items`` and ``money`` record on an open case, as its page does."""
+
+    model = Case
+    serializer_class = s.CaseSerializer
+    query_filters = (
+        _town,
+        QF("state", "state"),
+        QF("kind", "kind"),
+        QF("ground", "ground"),
+        QF("number", "number"),
+        QF("opened_from", "opened_on__gte", "date"),
+    )
+    ordering_fields = ("number", "opened_on", "deadline", "id")
+    http_method_names = ["get", "post", "head", "options"]
+
+    def selected(self):
+        return exit_cases(self.request.user).prefetch_related(
+            "enterprises", "parcels", Prefetch("steps", queryset=CaseStep.objects.all()), "items", "money"
+        )
+
+    def _answer(self, case: Case, code: int = 200) -> Response:
+        return Response(s.CaseSerializer(self.selected().get(pk=case.pk)).data, status=code)
+
+    def _writable(self) -> Case:
+        """The case in scope (else 404), a role that writes cases (else 403), a take-back the county's (else 403),
+        and still open (else 400 ``exits.case_not_open``: the case page offers no form on a closed case, money
+        included)."""
+        case = self.get_object()
+        _deny(self.request.user, Area.EXITS)
+        if case.kind == Case.Kind.TAKEBACK and not exits_county(self.request.user):
+            _deny_takeback()
+        require_open(case)
+        return case
+
+    @extend_schema(request=s.CaseOpenSerializer, responses={201: s.CaseSerializer, **ERRORS})
+    def create(self, request, *args, **kwargs):
+        user = request.user
+        _deny(user, Area.EXITS)
+        data = checked(s.CaseOpenSerializer(data=request.data)).validated_data
+        values = dict(data)
+        if values["kind"] == Case.Kind.TAKEBACK and not exits_county(user):
+            _deny_takeback()
+        case = open_case(
+            user,
+            kind=values.pop("kind"),
+            ground=values.pop("ground"),
+            town=values.pop("town"),
+            parcels=values.pop("parcels", []),
+            enterprises=values.pop("enterprises", []),
+            **values,
+        )
+        return self._answer(case, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.StepWriteSerializer, responses={201: s.CaseSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def steps(self, request, pk=None):
+        case = self._writable()
+        data = checked(s.StepWriteSerializer(data=request.data)).validated_data
+        step_add(actor=request.user, case=case, **data)
+        return self._answer(case, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ItemWriteSerializer, responses={201: s.CaseSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def items(self, request, pk=None):
+        case = self._writable()
+        data = checked(s.ItemWriteSerializer(data=request.data)).validated_data
+        item_add(actor=request.user, case=case, **data)
+        return self._answer(case, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.MoneyWriteSerializer, responses={201: s.CaseSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def money(self, request, pk=None):
+        case = self._writable()
+        data = checked(s.MoneyWriteSerializer(data=request.data)).validated_data
+        money_add(actor=request.user, case=case, **data)
+        return self._answer(case, status.HTTP_201_CREATED)
+
+
+class LeftoverItemViewSet(mixins.UpdateModelMixin, ScopedViewSet):
+    """遗留物 / the leftover items of the cases in scope; PATCH records the owner decision (认定归属) and the disposal
+    (处置), or corrects an item of an open case, as the item's edit form does."""
+
+    model = LeftoverItem
+    serializer_class = s.CaseItemSerializer
+    query_filters = (
+        QF("town", "case__town__code__startswith", description="镇街代码（前缀） / town code (prefix)"),
+        QF("case", "case__number", description="案件编号 / case number"),
+        QF("category", "category"),
+        QF("determined_owner", "determined_owner"),
+        QF("disposal", "disposal"),
+    )
+    ordering_fields = ("id",)
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def base_queryset(self):
+        return LeftoverItem.objects.select_related("case__town")
+
+    @extend_schema(request=s.ItemUpdateSerializer, responses={200: s.CaseItemSerializer, **ERRORS})
+    def partial_update(self, request, *args, **kwargs):
+        item = self.get_object()
+        user = request.user
+        _deny(user, Area.EXITS)
+        if item.case.kind == Case.Kind.TAKEBACK and not exits_county(user):
+            _deny_takeback()
+        data = checked(s.ItemUpdateSerializer(data=request.data, partial=True)).validated_data
+        item_update(actor=user, item=item, **data)
+        return Response(s.CaseItemSerializer(self.base_queryset().get(pk=item.pk)).data)
+
+
+def _deny_takeback() -> None:
+    raise PermissionDenied(
+        "闲置土地收回由县（市、区）决定，只有县级管理员可以登记和办理 / "
+        "a take-back of idle land is decided by the county: only the county administrator may record it"
+    )
+
+
+# ---------------------------------------------------------------- renewal
+
+
+@extend_schema_view(list=extend_schema(responses={200: s.ProjectSerializer(many=True), **LIST_ERRORS}))
+class RenewalProjectViewSet(SelectorViewSet):
+    """改造提升项目 / renewal projects with their milestones and monthly reports; ``report`` sends a month's
+    progress (and the milestones reached) as the phone form does."""
+
+    model = None
+    serializer_class = s.ProjectSerializer
+    query_filters = (_town, QF("state", "state"), QF("kind", "kind"), QF("number", "number"))
+    ordering_fields = ("number", "planned_start", "id")
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return renewal_projects(None).none()
+        return self.visible()
+
+    def selected(self):
+        reports = Prefetch("reports", queryset=ProgressReport.objects.prefetch_related("evidence"))
+        return renewal_projects(self.request.user).prefetch_related("parks", "parcels", "milestones", reports)
+
+    @extend_schema(request=s.ReportWriteSerializer, responses={201: s.ProjectSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def report(self, request, pk=None):
+        project = self.get_object()
+        _deny(request.user, Area.RENEWAL)
+        data = checked(s.ReportWriteSerializer(data=request.data)).validated_data
+        values = dict(data)
+        report_progress(
+            actor=request.user,
+            project=project,
+            milestones_done=values.pop("milestones_done", None) or {},
+            files=values.pop("files", []),
+            **values,
+        )
+        return Response(s.ProjectSerializer(self.selected().get(pk=project.pk)).data, status=201)
+
+
+@extend_schema_view(list=extend_schema(responses={200: s.FirmFateSerializer(many=True), **LIST_ERRORS}))
+class FirmFateViewSet(ScopedViewSet):
+    """企业去向 / what becomes of each firm on a renewal block; ``fate`` records it (a firm that leaves opens a
+    vacating case once)."""
+
+    model = FirmFate
+    serializer_class = s.FirmFateSerializer
+    query_filters = (
+        QF("town", "project__town__code__startswith", description="镇街代码（前缀） / town code (prefix)"),
+        QF("project", "project__number", description="项目编号 / project number"),
+        QF("fate", "fate"),
+        QF("enterprise", "enterprise__uscc", description="企业信用代码 / credit code"),
+    )
+    ordering_fields = ("id", "decided_on")
+
+    def base_queryset(self):
+        return FirmFate.objects.select_related("project__town", "enterprise", "destination", "merged_into")
+
+    @extend_schema(request=s.FateWriteSerializer, responses={200: s.FirmFateSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def fate(self, request, pk=None):
+        row = self.get_object()
+        user = request.user
+        _deny(user, Area.RENEWAL)
+        values = dict(checked(s.FateWriteSerializer(data=request.data)).validated_data)
+        park = values.pop("destination", "")
+        firm = values.pop("merged_into", "")
+        # the form offers the parks of the user's scope and the firms listed on the same block
+        values["destination"] = _in_scope(user, Park.objects.all(), "destination", code=park) if park else None
+        if firm:
+            on_block = Enterprise.objects.filter(renewal_fates__project=row.project, uscc=firm)
+            values["merged_into"] = on_block.exclude(pk=row.enterprise_id).first()
+            if values["merged_into"] is None:
+                raise RuleError(
+                    [
+                        Problem(
+                            "merged_into",
+                            "api.does_not_exist",
+                            f"本项目的企业中没有“{firm}”",
+                            f"no '{firm}' among the project's firms",
+                        )
+                    ]
+                )
+        fate_record(actor=user, project=row.project, enterprise=row.enterprise, **values)
+        return Response(s.FirmFateSerializer(self.base_queryset().get(pk=row.pk)).data)
+
+
+# ---------------------------------------------------------------- ranking
+
+
+@extend_schema_view(list=extend_schema(responses={200: s.RankingRunSerializer(many=True), **LIST_ERRORS}))
+class RankingRunViewSet(mixins.CreateModelMixin, SelectorViewSet):
+    """镇街赛马批次 / the quarterly town ranking's runs: published (and superseded) runs are public inside the
+    county, drafts the county's (404 to a town), as on the pages. ``results``: every town's result of the run.
+    POST computes a quarter's draft; ``publish`` and ``correct`` as the county does on the run's page."""
+
+    model = None
+    serializer_class = s.RankingRunSerializer
+    query_filters = (QF("year", "year", "int"), QF("quarter", "quarter", "int"), QF("state", "state"))
+    ordering_fields = ("year", "quarter", "id")
+    http_method_names = ["get", "post", "head", "options"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ranking.runs_for(None)
+        return self.visible()
+
+    def selected(self):
+        return ranking.runs_for(self.request.user).order_by("-year", "-quarter", "-id")
+
+    def _county_writer(self) -> None:
+        """The pages' rule: a role that computes the ranking (403 otherwise) at county level (404 otherwise)."""
+        _deny(self.request.user, Area.RANKING)
+        if not ranking.county_level(self.request.user):
+            raise Http404
+
+    @extend_schema(
+        responses={200: s.RankingResultSerializer(many=True), **READ_ERRORS},
+        parameters=[
+            OpenApiParameter("town", str, description="镇街代码（前缀） / town code (prefix)"),
+            OpenApiParameter("page", int),
+            OpenApiParameter("page_size", int),
+        ],
+    )
+    @action(detail=True, methods=["get"], serializer_class=s.RankingResultSerializer, filter_backends=[])
+    def results(self, request, pk=None):
+        run = self.get_object()
+        qs = run.results.select_related("town").order_by("rank", "town__code", "pk")
+        town = request.query_params.get("town")
+        if town:
+            qs = qs.filter(town__code__startswith=town)
+        page = self.paginate_queryset(qs)
+        return self.get_paginated_response(s.RankingResultSerializer(page, many=True).data)
+
+    @extend_schema(request=s.RankingComputeSerializer, responses={201: s.RankingRunSerializer, **ERRORS})
+    def create(self, request, *args, **kwargs):
+        self._county_writer()
+        data = checked(s.RankingComputeSerializer(data=request.data)).validated_data
+        run = run_compute(actor=request.user, quarter=Quarter.parse(data["quarter"]))
+        return Response(s.RankingRunSerializer(run).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.EmptySerializer, responses={200: s.RankingRunSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        run = self.get_object()
+        self._county_writer()
+        run = run_publish(actor=request.user, run=run)
+        return Response(s.RankingRunSerializer(run).data)
+
+    @extend_schema(request=s.RankingCorrectSerializer, responses={201: s.RankingRunSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def correct(self, request, pk=None):
+        run = self.get_object()
+        self._county_writer()
+        data = checked(s.RankingCorrectSerializer(data=request.data)).validated_data
+        draft = run_correct(actor=request.user, run=run, reason=data["reason"])
+        return Response(s.RankingRunSerializer(draft).data, status=status.HTTP_201_CREATED)
+
+
+@extend_schema_view(list=extend_schema(responses={200: s.IndicatorInputSerializer(many=True), **LIST_ERRORS}))
+class IndicatorInputViewSet(SelectorViewSet):
+    """季度手工指标 / the figures the county enters by hand for the ranking; a town sees those of published quarters
+    only (a draft's figures are the county's until the quarter is published), as on the inputs page."""
+
+    model = IndicatorInput
+    serializer_class = s.IndicatorInputSerializer
+    query_filters = (
+        QF("year", "year", "int"),
+        QF("quarter", "quarter", "int"),
+        QF("town", "town__code", description="镇街代码 / town code"),
+        QF("indicator", "indicator"),
+    )
+    ordering_fields = ("year", "quarter", "id")
+
+    def selected(self):
+        qs = IndicatorInput.objects.select_related("town").order_by("-year", "-quarter", "town__code", "indicator")
+        if ranking.county_level(self.request.user):
+            return qs
+        published = ranking.published_runs().values_list("year", "quarter")
+        quarters = Q(pk__in=[])
+        for year, quarter in published:
+            quarters |= Q(year=year, quarter=quarter)
+        return qs.filter(quarters)
