@@ -365,11 +365,15 @@ SPECTACULAR_SETTINGS = {
 # Background work (issue 18): Django's task API (the django-tasks backport of Django 6.0's django.tasks).
 # The default queue is a table of this database (django-tasks-db): nothing else to install, SQLite included;
 # `landcycle serve` runs its worker (`landcycle db_worker`) beside the web server. LANDCYCLE_TASKS=rq puts the
-# queue on Redis (django-tasks-rq, LANDCYCLE_REDIS_URL) for several servers, each running `landcycle rqworker`.
+# queue on Redis (django-tasks-rq, LANDCYCLE_REDIS_URL) for several servers, each running `landcycle jobs run`
+# (then django-rq's rqworker with django-tasks-rq's job class).
 # docs/deployment.md says how to run the workers; docs/architecture.md why this queue.
 LANDCYCLE_TASKS = os.environ.get("LANDCYCLE_TASKS", "db").strip().lower() or "db"
 if LANDCYCLE_TASKS == "rq":
-    INSTALLED_APPS.insert(INSTALLED_APPS.index("django_tasks_db"), "django_rq")
+    INSTALLED_APPS[INSTALLED_APPS.index("django_tasks_db") : INSTALLED_APPS.index("django_tasks_db")] = [
+        "django_rq",
+        "django_tasks_rq",
+    ]
     RQ_QUEUES = {
         "default": {
             "URL": os.environ.get("LANDCYCLE_REDIS_URL", "redis://127.0.0.1:6379/0"),

@@ -1,14 +1,14 @@
 """``landcycle jobs run [--once] [--interval SECONDS]``: the worker of the task queue (export jobs, large imports
-confirmed in the browser, the warnings refresh) — the database queue's ``db_worker`` of django-tasks-db, over
-every queue. ``--once`` runs what is waiting and stops. With the Redis queue (``LANDCYCLE_TASKS=rq``) the worker
-is ``landcycle rqworker default``; docs/deployment.md.
+confirmed in the browser) — the database queue's ``db_worker`` of django-tasks-db, over every queue; with the Redis
+queue (``LANDCYCLE_TASKS=rq``) django-rq's ``rqworker`` with django-tasks-rq's job class and RQ's scheduler (for the
+deferred retries). ``--once`` runs what is waiting and stops. docs/deployment.md.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
@@ -26,11 +26,16 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, action=None, once=False, interval=1.0, **opts):
-        if getattr(settings, "LANDCYCLE_TASKS", "db") != "db":
-            raise CommandError(
-                "任务队列在Redis上：请运行 `landcycle rqworker default` / the queue is on Redis: run "
-                "`landcycle rqworker default`"
+        if getattr(settings, "LANDCYCLE_TASKS", "db") == "rq":
+            call_command(
+                "rqworker",
+                "default",
+                job_class="django_tasks_rq.Job",
+                with_scheduler=True,
+                burst=once,
+                stdout=self.stdout,
             )
+            return
         call_command(
             "db_worker",
             queue_name="*",
