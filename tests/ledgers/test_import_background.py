@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from django.db import OperationalError, connection, connections
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from import_books import QIAOTOU, XINPU, uscc, write_xlsx
 
@@ -225,7 +226,7 @@ def test_a_failure_late_in_a_background_import_leaves_nothing_written(
 
 @pytest.mark.django_db
 def test_a_failed_background_import_is_retried_up_to_the_limit(
-    client, registry_data, personas, background, monkeypatch, run_tasks
+    client, registry_data, personas, background, monkeypatch, run_tasks, settings
 ):
     officer = personas["xinpu"]
     client.force_login(officer)
@@ -233,7 +234,14 @@ def test_a_failed_background_import_is_retried_up_to_the_limit(
     firms = Enterprise.objects.count()
     client.post(reverse("import_batch_confirm", args=[batch.pk]))
     calls = _fail_on_call(monkeypatch, 5)  # the first attempt fails on its last row; the second goes through
-    assert run_tasks() == 2
+    settings.TASK_RETRY_SECONDS = 30
+    assert run_tasks() == 1  # the retry waits
+    batch.refresh_from_db()
+    assert (batch.status, batch.attempts) == ("queued", 1) and Enterprise.objects.count() == firms
+    page = client.get(reverse("import_batch_detail", args=[batch.pk])).content.decode()
+    assert "第1次尝试失败，等待重试" in page and "disk I/O error" in page and '<meta http-equiv="refresh"' in page
+    DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+    assert run_tasks() == 1
     batch.refresh_from_db()
     assert (batch.status, batch.attempts, calls["n"]) == ("imported", 2, 10) and Enterprise.objects.count() == firms + 4
     assert sorted(DBTaskResult.objects.values_list("status", flat=True)) == ["FAILED", "SUCCESSFUL"]
@@ -307,8 +315,6 @@ def test_a_small_confirm_still_runs_at_once(client, registry_data, personas, bac
 @pytest.mark.django_db
 def test_a_running_import_whose_process_died_ends_failed(registry_data, personas, background):
     import datetime as dt
-
-    from django.utils import timezone
 
     officer = personas["xinpu"]
     batch = _preview(None, registry_data, officer)

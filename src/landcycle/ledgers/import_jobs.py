@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
-from django.db import OperationalError
+from django.db import OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django_tasks import TaskContext, task
@@ -199,13 +199,16 @@ def import_queue(*, actor, batch: ImportBatch) -> ImportBatch:
     ``services.import_confirm``, then ``previewed`` -> ``queued`` by compare-and-set (a double click queues it once).
     Nothing of the registry is written here; the run is all-or-nothing like a confirm in the page."""
     confirmable(actor, batch)
-    queued = ImportBatch.objects.filter(pk=batch.pk, status__in=CONFIRMABLE).update(
-        status=ImportBatch.Status.QUEUED, error="", worker="", attempts=0
-    )
-    if not queued:
-        batch.refresh_from_db()
-        raise RuleError([already_imported(batch)] if batch.status == ImportBatch.Status.IMPORTED else [in_background()])
-    progress_write(batch.pk, "queued", 0, batch.rows)
-    import_enqueue(batch.pk)
+    with transaction.atomic():  # the move to queued and (on the database queue) its task: both or neither
+        queued = ImportBatch.objects.filter(pk=batch.pk, status__in=CONFIRMABLE).update(
+            status=ImportBatch.Status.QUEUED, error="", worker="", attempts=0
+        )
+        if not queued:
+            batch.refresh_from_db()
+            raise RuleError(
+                [already_imported(batch)] if batch.status == ImportBatch.Status.IMPORTED else [in_background()]
+            )
+        progress_write(batch.pk, "queued", 0, batch.rows)  # before a worker can see the task
+        import_enqueue(batch.pk)
     batch.refresh_from_db()
     return batch

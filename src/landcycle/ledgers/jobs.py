@@ -20,7 +20,7 @@ import uuid
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django.db import OperationalError
+from django.db import OperationalError, transaction
 from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
@@ -68,10 +68,11 @@ def exports_storage():
 def job_queue(*, user, source: str, fmt: str, filters: dict, total: int = 0, summary: str = "") -> ExportJob:
     """Record an export of a list and queue its task."""
     src = get_export(source)
-    job = ExportJob.objects.create(
-        source=src.name, kind=src.kind, fmt=fmt, filters=filters, user=user, rows_total=total, summary=summary[:300]
-    )
-    job_enqueue(job.pk)
+    with transaction.atomic():  # the job and (on the database queue) its task: both or neither
+        job = ExportJob.objects.create(
+            source=src.name, kind=src.kind, fmt=fmt, filters=filters, user=user, rows_total=total, summary=summary[:300]
+        )
+        job_enqueue(job.pk)
     return job
 
 
