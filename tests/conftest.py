@@ -324,3 +324,30 @@ def evaluation_data(registry_data, personas):
         d["run"], d["policy_version"] = run, run.policy
         d["result"] = EvaluationResult.objects.get(run=run, enterprise=d["owner"])
     return registry_data
+
+
+@pytest.fixture
+def run_tasks(monkeypatch):
+    """Run what waits in the task queue with the database queue's own worker (django-tasks-db's ``Worker``, the
+    loop of ``db_worker``/``landcycle jobs run``), in this thread, until the queue is empty: the production claim
+    and run, on the test's database. Only its ``close_old_connections`` is turned off — it would close the
+    connection holding the test's transaction. Returns the tasks run."""
+    from django_tasks_db.management.commands import db_worker
+
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run() -> int:
+        worker = db_worker.Worker(
+            queue_names=["*"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test-worker",
+            excluded_queue_names=[],
+        )
+        worker.run()
+        return worker._run_tasks
+
+    return run

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",  # app label django_tasks_database: the table of the database queue (DBTaskResult)
     "landcycle.accounts",
     "landcycle.audit",
     "landcycle.registry",
@@ -184,6 +186,8 @@ STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(UPLOADS_DIR)}},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # the files of background exports (ledgers.jobs): only their owner downloads them
+    "exports": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(EXPORTS_DIR)}},
 }
 # Serve static files straight from the apps' folders too, so `serve` works before collectstatic.
 WHITENOISE_USE_FINDERS = True
@@ -365,3 +369,34 @@ SPECTACULAR_SETTINGS = {
         "landcycle.api.schema.add_error_answers",
     ],
 }
+
+
+# Background work (issue 18): Django's task API (the django-tasks backport of Django 6.0's django.tasks).
+# The default queue is a table of this database (django-tasks-db): nothing else to install, SQLite included;
+# `landcycle serve` runs its worker (`landcycle db_worker`) beside the web server. LANDCYCLE_TASKS=rq puts the
+# queue on Redis (django-tasks-rq, LANDCYCLE_REDIS_URL) for several servers, each running `landcycle jobs run`
+# (then django-rq's rqworker with django-tasks-rq's job class).
+# docs/deployment.md says how to run the workers; docs/architecture.md why this queue.
+LANDCYCLE_TASKS = os.environ.get("LANDCYCLE_TASKS", "db").strip().lower() or "db"
+if LANDCYCLE_TASKS == "rq":
+    INSTALLED_APPS[INSTALLED_APPS.index("django_tasks_db") : INSTALLED_APPS.index("django_tasks_db")] = [
+        "django_rq",
+        "django_tasks_rq",
+    ]
+    RQ_QUEUES = {
+        "default": {
+            "URL": os.environ.get("LANDCYCLE_REDIS_URL", "redis://127.0.0.1:6379/0"),
+            "DEFAULT_TIMEOUT": int(os.environ.get("LANDCYCLE_TASK_TIMEOUT", "3600")),
+        }
+    }
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif LANDCYCLE_TASKS == "db":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+else:
+    raise RuntimeError(f"LANDCYCLE_TASKS={LANDCYCLE_TASKS!r}: use db (the default) or rq")
+# A task that fails is tried again, this many times in all, then shown as failed with the reason.
+TASK_MAX_ATTEMPTS = int(os.environ.get("LANDCYCLE_TASK_MAX_ATTEMPTS", "3"))
+# Seconds before the second attempt (doubled before each further one); 0 tries again at once.
+TASK_RETRY_SECONDS = float(os.environ.get("LANDCYCLE_TASK_RETRY_SECONDS", "30"))
+# `landcycle serve` runs the database queue's worker beside gunicorn; 0 when workers run on their own (systemd).
+SERVE_TASK_WORKER = os.environ.get("LANDCYCLE_TASK_WORKER", "1") != "0"

@@ -78,6 +78,7 @@ def test_upload_preview_confirm_and_downloads(
     settings,
     tmp_path,  # noqa: F811
     monkeypatch,
+    run_tasks,
 ):
     from landcycle.ledgers import jobs
     from landcycle.registry.models import Enterprise
@@ -107,10 +108,12 @@ def test_upload_preview_confirm_and_downloads(
     assert Enterprise.objects.count() == before + 4
     _shot(page, "ledger-04-result")
 
-    monkeypatch.setattr(jobs, "JOB_THRESHOLD", 3)  # this list is "big": it becomes a job run by a thread
+    monkeypatch.setattr(jobs, "JOB_THRESHOLD", 3)  # this list is "big": it becomes a task of the queue
     page.goto(f"{live_server.url}/enterprises/?scale=below")
     page.click("text=导出Excel")
     page.wait_for_url("**/downloads/")
+    assert "排队中" in page.locator("table.data").inner_text()
+    assert run_tasks() == 1  # the database queue's worker, run by hand
     page.wait_for_selector("a.btn[href$='/file/']", timeout=20_000)  # the page refreshes itself until done
     assert "已完成" in page.locator("table.data").inner_text()
     _shot(page, "ledger-05-downloads")

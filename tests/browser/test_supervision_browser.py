@@ -9,7 +9,7 @@ import re
 import pytest
 from browser_support import SHOTS, page  # noqa: E402,F401  (the chromium fixture)
 
-from conftest import QIAOTOU, XINPU  # noqa: E402
+from conftest import QIAOTOU, SUPERVISION_DAY, XINPU  # noqa: E402
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,7 +26,7 @@ def _sign_in(tab, live_server, username: str) -> None:
     tab.wait_for_url(f"{live_server.url}/")
 
 
-def test_board_contract_and_map_coloured_by_warnings(page, live_server, supervision_data):
+def test_board_contract_and_map_coloured_by_warnings(page, live_server, supervision_data, run_tasks):
     _sign_in(page, live_server, "p_admin")
     page.click("nav.nav >> text=监管/预警")
     page.wait_for_url(f"{live_server.url}/warnings/")
@@ -38,6 +38,15 @@ def test_board_contract_and_map_coloured_by_warnings(page, live_server, supervis
     assert "闲置满两年" in rows.first.inner_text()  # take-back comes first among the contract's reasons
     assert rows.first.locator(".reason-list li").count() == 3
     _shot(page, "21-warnings-board")
+
+    page.fill("form.refresh-form input[name=as_of]", SUPERVISION_DAY.isoformat())  # the same day: nothing changes
+    page.click("form.refresh-form button[type=submit]")  # 重新计算预警: a task of the queue
+    page.wait_for_selector(".refresh-state[data-run=queued]")
+    assert page.locator("meta[http-equiv=refresh]").count() == 1  # the board refreshes itself meanwhile
+    assert run_tasks() == 1  # the database queue's worker, run by hand
+    page.wait_for_selector(".refresh-state[data-run=done]", timeout=20_000)
+    assert "重新计算：新增" in page.locator(".refresh-state").inner_text()
+    assert page.locator("meta[http-equiv=refresh]").count() == 0
 
     contract = supervision_data[XINPU]["contract"]
     page.goto(f"{live_server.url}/contracts/{contract.pk}/")
@@ -83,7 +92,6 @@ def test_moved_dates_not_judged_reminders_and_ended_leases(page, live_server, su
     """Issue 11's states on the board and on a contract page, at 1366 px and at 390 px."""
     import datetime as dt
 
-    from conftest import SUPERVISION_DAY
     from landcycle.registry import services as registry_services
     from landcycle.supervision.refresh import warnings_refresh
     from landcycle.supervision.services.commitments import government_delay_add

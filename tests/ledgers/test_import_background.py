@@ -5,12 +5,11 @@ its progress on the batch page, and stays all-or-nothing."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 from django.db import OperationalError, connection, connections
 from django.urls import reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from import_books import QIAOTOU, XINPU, uscc, write_xlsx
 
 from landcycle.audit.models import AuditEntry
@@ -120,7 +119,8 @@ def background(settings, tmp_path, monkeypatch):
     settings.UPLOADS_DIR = tmp_path / "uploads"
     settings.IMPORT_PROGRESS_DIR = tmp_path / "progress"
     settings.IMPORT_BACKGROUND_ROWS = 3
-    monkeypatch.setattr(import_jobs, "START_THREAD", False)
+    settings.TASK_MAX_ATTEMPTS = 3
+    settings.TASK_RETRY_SECONDS = 0  # a retry is ready at once
 
 
 def _big_file(registry_data) -> bytes:
@@ -141,7 +141,7 @@ def _preview(client, registry_data, officer) -> ImportBatch:
 
 @pytest.mark.django_db
 def test_a_large_confirm_is_queued_run_by_the_job_runner_and_shows_progress(
-    client, registry_data, personas, background, monkeypatch
+    client, registry_data, personas, background, monkeypatch, run_tasks
 ):
     officer = personas["xinpu"]
     client.force_login(officer)
@@ -155,6 +155,8 @@ def test_a_large_confirm_is_queued_run_by_the_job_runner_and_shows_progress(
     assert '<meta http-equiv="refresh"' in page and "排队等待后台导入（共 5 行）" in page and "已转入后台导入" in page
     assert client.post(reverse("import_batch_confirm", args=[batch.pk])).status_code == 302  # a double click
     assert ImportBatch.objects.get(pk=batch.pk).status == "queued"
+    task = DBTaskResult.objects.get()  # the double click queued nothing more
+    assert ImportBatch.objects.get(pk=batch.pk).task_id == str(task.id) and task.args_kwargs["args"] == [batch.pk]
 
     seen = []
     original = import_jobs.progress_write
@@ -166,55 +168,123 @@ def test_a_large_confirm_is_queued_run_by_the_job_runner_and_shows_progress(
             seen.append(client.get(reverse("import_batch_detail", args=[batch_id])).content.decode())
 
     monkeypatch.setattr(import_jobs, "progress_write", watch)
-    out = io.StringIO()
-    call_command("jobs", "run", "--once", stdout=out)
-    assert f"导入批次{batch.pk}" in out.getvalue()
+    assert run_tasks() == 1
+    task.refresh_from_db()
+    assert task.status == "SUCCESSFUL" and task.return_value == "imported"
     assert any("正在导入 2 / 5 行" in html for html in seen) and any("正在导入 4 / 5 行" in html for html in seen)
     batch.refresh_from_db()
     assert batch.status == "imported" and batch.worker and batch.started_at and batch.finished_at
+    assert batch.attempts == 1
     assert Enterprise.objects.count() == firms + 4 and AuditEntry.objects.count() == audit + 5
     assert not import_jobs.progress_path(batch.pk).exists()
     page = client.get(reverse("import_batch_detail", args=[batch.pk])).content.decode()
     assert '<meta http-equiv="refresh"' not in page and "已导入" in page
 
 
+def _fail_on_call(monkeypatch, *failing: int) -> dict:
+    """The database refuses the audit rows of the given calls (with CHUNK 1, call 5 is the file's last row)."""
+    monkeypatch.setattr(importer_base, "CHUNK", 1)
+    calls = {"n": 0}
+    original = importer_base.audit_record_many
+
+    def refuse(**kwargs):
+        calls["n"] += 1
+        if calls["n"] in failing:
+            raise OperationalError("disk I/O error")
+        return original(**kwargs)
+
+    monkeypatch.setattr(importer_base, "audit_record_many", refuse)
+    return calls
+
+
 @pytest.mark.django_db
 def test_a_failure_late_in_a_background_import_leaves_nothing_written(
-    client, registry_data, personas, background, monkeypatch
+    client, registry_data, personas, background, monkeypatch, run_tasks, settings
 ):
+    settings.TASK_MAX_ATTEMPTS = 1  # no retry: the batch fails at once
     officer = personas["xinpu"]
     client.force_login(officer)
     batch = _preview(client, registry_data, officer)
     firms, audit = Enterprise.objects.count(), AuditEntry.objects.count()
     client.post(reverse("import_batch_confirm", args=[batch.pk]))
-    monkeypatch.setattr(importer_base, "CHUNK", 1)
-    calls = {"n": 0}
     original = importer_base.audit_record_many
-
-    def fail_on_the_last_row(**kwargs):  # the database refuses the file's last row, after four were written
-        calls["n"] += 1
-        if calls["n"] == 5:
-            raise OperationalError("disk I/O error")
-        return original(**kwargs)
-
-    monkeypatch.setattr(importer_base, "audit_record_many", fail_on_the_last_row)
-    call_command("jobs", "run", "--once", stdout=io.StringIO())
+    calls = _fail_on_call(monkeypatch, 5)  # after four rows were written
+    assert run_tasks() == 1
     batch.refresh_from_db()
     assert calls["n"] == 5 and batch.status == "failed" and "disk I/O error" in batch.error
     assert (Enterprise.objects.count(), AuditEntry.objects.count()) == (firms, audit)
     assert Enterprise.objects.get(pk=registry_data[XINPU]["owner"].pk).name != "改名后的公司"
+    assert DBTaskResult.objects.get().exception_class_path == "landcycle.ledgers.import_jobs.ImportFailed"
     page = client.get(reverse("import_batch_detail", args=[batch.pk])).content.decode()
     assert "后台导入未完成，未写入任何数据" in page and "确认导入" in page  # it may be confirmed again
     monkeypatch.setattr(importer_base, "audit_record_many", original)
     client.post(reverse("import_batch_confirm", args=[batch.pk]))
-    call_command("jobs", "run", "--once", stdout=io.StringIO())
+    assert run_tasks() == 1
     batch.refresh_from_db()
-    assert batch.status == "imported" and Enterprise.objects.count() == firms + 4
+    assert batch.status == "imported" and Enterprise.objects.count() == firms + 4 and batch.attempts == 1
+
+
+@pytest.mark.django_db
+def test_a_failed_background_import_is_retried_up_to_the_limit(
+    client, registry_data, personas, background, monkeypatch, run_tasks, settings
+):
+    officer = personas["xinpu"]
+    client.force_login(officer)
+    batch = _preview(client, registry_data, officer)
+    firms = Enterprise.objects.count()
+    client.post(reverse("import_batch_confirm", args=[batch.pk]))
+    calls = _fail_on_call(monkeypatch, 5)  # the first attempt fails on its last row; the second goes through
+    settings.TASK_RETRY_SECONDS = 30
+    assert run_tasks() == 1  # the retry waits
+    batch.refresh_from_db()
+    assert (batch.status, batch.attempts) == ("queued", 1) and Enterprise.objects.count() == firms
+    page = client.get(reverse("import_batch_detail", args=[batch.pk])).content.decode()
+    assert "第1次尝试失败，等待重试" in page and "disk I/O error" in page and '<meta http-equiv="refresh"' in page
+    DBTaskResult.objects.filter(status="READY").update(run_after=timezone.now())
+    assert run_tasks() == 1
+    batch.refresh_from_db()
+    assert (batch.status, batch.attempts, calls["n"]) == ("imported", 2, 10) and Enterprise.objects.count() == firms + 4
+    assert sorted(DBTaskResult.objects.values_list("status", flat=True)) == ["FAILED", "SUCCESSFUL"]
+
+
+@pytest.mark.django_db
+def test_a_background_import_failing_every_time_ends_failed_after_the_limit(
+    client, registry_data, personas, background, monkeypatch, run_tasks
+):
+    officer = personas["xinpu"]
+    client.force_login(officer)
+    batch = _preview(client, registry_data, officer)
+    firms = Enterprise.objects.count()
+    client.post(reverse("import_batch_confirm", args=[batch.pk]))
+    calls = _fail_on_call(monkeypatch, *range(1, 100))  # every attempt fails on its first row
+    assert run_tasks() == 3
+    batch.refresh_from_db()
+    assert (batch.status, batch.attempts, calls["n"]) == ("failed", 3, 3) and Enterprise.objects.count() == firms
+    assert "共尝试3次" in batch.error and "disk I/O error" in batch.error
+    page = client.get(reverse("import_batch_detail", args=[batch.pk])).content.decode()
+    assert "后台导入未完成，未写入任何数据" in page and "disk I/O error" in page
+
+
+@pytest.mark.django_db
+def test_a_batch_queued_twice_is_imported_once(client, registry_data, personas, background, run_tasks, monkeypatch):
+    officer = personas["xinpu"]
+    client.force_login(officer)
+    batch = _preview(client, registry_data, officer)
+    firms = Enterprise.objects.count()
+    client.post(reverse("import_batch_confirm", args=[batch.pk]))
+    import_jobs.import_enqueue(batch.pk)  # a second task for the same batch
+    runs = []
+    original = import_jobs.import_run
+    monkeypatch.setattr(import_jobs, "import_run", lambda pk: runs.append(pk) or original(pk))
+    assert run_tasks() == 2 and runs == [batch.pk]
+    batch.refresh_from_db()
+    assert batch.status == "imported" and batch.attempts == 1 and Enterprise.objects.count() == firms + 4
+    assert sorted(DBTaskResult.objects.values_list("return_value", flat=True)) == ["imported", "skipped"]
 
 
 @pytest.mark.django_db
 def test_a_row_that_went_bad_since_the_preview_refuses_the_whole_background_import(
-    client, registry_data, personas, background
+    client, registry_data, personas, background, run_tasks
 ):
     officer = personas["xinpu"]
     client.force_login(officer)
@@ -224,7 +294,7 @@ def test_a_row_that_went_bad_since_the_preview_refuses_the_whole_background_impo
     owner = registry_data[XINPU]["owner"]
     registry_services.enterprise_update(actor=personas["admin"], enterprise=owner, town=registry_data[QIAOTOU]["town"])
     firms, audit = Enterprise.objects.count(), AuditEntry.objects.count()
-    call_command("jobs", "run", "--once", stdout=io.StringIO())
+    assert run_tasks() == 1
     batch.refresh_from_db()
     assert batch.status == "refused" and batch.problem_count >= 1
     assert {p["row"] for p in batch.problems} == {6}  # the last row, as Excel numbers it
@@ -245,8 +315,6 @@ def test_a_small_confirm_still_runs_at_once(client, registry_data, personas, bac
 @pytest.mark.django_db
 def test_a_running_import_whose_process_died_ends_failed(registry_data, personas, background):
     import datetime as dt
-
-    from django.utils import timezone
 
     officer = personas["xinpu"]
     batch = _preview(None, registry_data, officer)

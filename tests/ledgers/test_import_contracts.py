@@ -336,17 +336,19 @@ def test_the_list_page_exports_the_ledger_that_imports_back(contracts, personas,
     assert rows[0] == HEAD and {r[0] for r in rows[1:]} == {f"HT{QIAOTOU}-001", "QT-2019-007"}
 
 
-def test_a_big_list_export_runs_as_a_job_and_reads_back(contracts, personas, client, monkeypatch):
+def test_a_big_list_export_runs_as_a_job_and_reads_back(contracts, personas, client, monkeypatch, run_tasks):
     from landcycle.ledgers import jobs
+    from landcycle.ledgers.models import ExportJob
 
     monkeypatch.setattr(jobs, "JOB_THRESHOLD", 1)
-    monkeypatch.setattr(jobs, "START_THREAD", False)
     client.force_login(personas["admin"])
     response = client.get(reverse("contract_list"), {"export": "xlsx", "town": QIAOTOU})
     assert response.status_code == 302 and response["Location"] == reverse("export_job_list")
-    job = jobs.run_next("test-worker")
+    assert run_tasks() == 1
+    job = ExportJob.objects.get()
     assert job.status == "done" and job.source == "contracts"
-    rows = read_book(jobs.job_path(job).read_bytes())["供地合同台账"]
+    with jobs.job_file(job) as file:
+        rows = read_book(file.read())["供地合同台账"]
     assert rows[0] == HEAD and {r[0] for r in rows[1:]} == {f"HT{QIAOTOU}-001", "QT-2019-007"}
 
 

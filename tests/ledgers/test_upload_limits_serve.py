@@ -72,6 +72,7 @@ def test_a_served_worker_survives_every_crafted_upload(tmp_path):
         PYTHONPATH=SRC,
         PYTHONUNBUFFERED="1",
         DJANGO_SETTINGS_MODULE="landcycle.settings",
+        LANDCYCLE_TASK_WORKER="0",  # only gunicorn's worker under the master: the one that must never restart
     )
     env.pop("LANDCYCLE_DEBUG", None)
     env.pop("DATABASE_URL", None)

@@ -86,14 +86,19 @@ def test_contract_page_has_timeline_commitments_and_warnings(client, supervision
     assert "编辑合同" not in html  # the leader reads only
 
 
-def test_admin_refreshes_from_the_board_and_others_cannot(client, supervision_data, personas):
+def test_admin_refreshes_from_the_board_and_others_cannot(client, supervision_data, personas, run_tasks):
     client.force_login(personas["leader"])
     assert client.post(reverse("warning_board"), {"as_of": "2026-11-30"}).status_code == 404
     client.force_login(personas["admin"])
     html = _body(client.get(reverse("warning_board")))
     assert "重新计算预警" in html
     resp = client.post(reverse("warning_board"), {"as_of": "2026-11-30"}, follow=True)
-    assert "已按 2026-11-30 重新计算" in _body(resp)
+    html = _body(resp)
+    assert "已开始按 2026-11-30 重新计算预警" in html and "正在按 2026-11-30 重新计算预警（排队中）" in html
+    assert '<meta http-equiv="refresh"' in html  # the board refreshes itself until the run is done
+    assert run_tasks() == 1
+    html = _body(client.get(reverse("warning_board")))
+    assert "已按 2026-11-30 重新计算" in html and '<meta http-equiv="refresh"' not in html
     assert set(Warning.objects.values_list("checked_on", flat=True)) == {__import__("datetime").date(2026, 11, 30)}
     resp = client.post(reverse("warning_board"), {"as_of": "30/11/2026"}, follow=True)
     assert "不是日期" in _body(resp)

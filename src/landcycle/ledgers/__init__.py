@@ -17,6 +17,7 @@ marked.
   and refresh the imported contracts' warnings in the same transaction.
 - ``views.imports`` / ``preview`` — 数据导入 in the browser; ``views.downloads`` — 下载中心.
 - ``lists`` — ``?export=`` on the list pages registered in ``kit.exports.LIST_EXPORTS`` (the handler this app
-  registers with ``kit.exports.set_handler``); ``jobs`` — exports too big to wait for, queued as ``ExportJob``
-  rows, claimed by compare-and-set by ``landcycle jobs run`` or a web-process thread.
+  registers with ``kit.exports.set_handler``); ``jobs`` — exports too big to wait for, recorded as ``ExportJob``
+  rows and run as tasks of the queue (Django's task API, ``kit.background``), each attempt taking its job by
+  compare-and-set, retried up to ``settings.TASK_MAX_ATTEMPTS``.
 """

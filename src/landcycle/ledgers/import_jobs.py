@@ -1,13 +1,15 @@
 """Background imports (后台导入): the confirm of a batch of more than ``settings.IMPORT_BACKGROUND_ROWS`` rows.
 
 The pattern of the export jobs (``jobs.py``): the page queues the batch (``import_queue``:
-``previewed`` -> ``queued`` by compare-and-set) and answers at once; whoever claims it first runs it —
-``landcycle jobs run`` (the same worker as the exports) or a thread of the web process started once the
-queueing is committed. Claiming is ``UPDATE … SET status='running' WHERE id=… AND status='queued'``, true for
-exactly one claimer. The run is ``services.import_confirm`` itself: planned outside any transaction, written
-in one transaction with its audit rows and the batch's final status (``imported``, or ``refused`` when the
-registry changed since the preview) — so it stays all-or-nothing; an error ends the batch ``failed`` with
-nothing written.
+``previewed`` -> ``queued`` by compare-and-set, so a double click queues it once) together with
+``import_batch_task``, a task of the queue (Django's task API, ``kit.background``), and answers at once. The
+task takes the batch by compare-and-set (``UPDATE … SET status='running' WHERE id=… AND status='queued'``, true
+for exactly one attempt), so a batch is never imported twice at once even if its task was queued twice. The
+run is ``services.import_confirm`` itself: planned outside any transaction, written in one transaction with its
+audit rows and the batch's final status (``imported``, or ``refused`` when the registry changed since the
+preview) — so it stays all-or-nothing. An error (nothing written) queues the batch again while it has attempts
+left (``settings.TASK_MAX_ATTEMPTS``); a refusal of the rules, or the last attempt, ends it ``failed`` with the
+reason.
 
 Progress does not go to the database: on SQLite the import's transaction holds the write lock until it
 commits, so a progress row could neither be written by the import (it would be invisible until the end) nor
@@ -29,18 +31,19 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import OperationalError, transaction
+from django.db.models import F
 from django.utils import timezone
+from django_tasks import TaskContext, task
 
 from landcycle.kit import i18n
+from landcycle.kit.background import enqueue, max_attempts, retry_at, worker_of
 from landcycle.rules.problems import RuleError
 
 from .models import ImportBatch
 from .services import CONFIRMABLE, already_imported, confirmable, import_confirm, in_background
-from .workers import start_worker_thread
 
 log = logging.getLogger(__name__)
 
-START_THREAD = True  # start a thread of the web process for each batch queued (once committed)
 STALE_AFTER = dt.timedelta(minutes=15)
 Status = ImportBatch.Status
 
@@ -82,12 +85,39 @@ def _update(batch_id: int, **values) -> int:
     return ImportBatch.objects.filter(pk=batch_id).update(**values)
 
 
+class ImportFailed(Exception):
+    """An attempt of a background import failed (the batch's ``error`` says why): the queue records it failed."""
+
+
+def import_enqueue(batch_id: int, when=None) -> None:
+    def sent(result_id: str) -> None:
+        ImportBatch.objects.filter(pk=batch_id).update(task_id=result_id)
+
+    enqueue(import_batch_task, batch_id, when=when, sent=sent)
+
+
+@task(takes_context=True)
+def import_batch_task(context: TaskContext, batch_id: int) -> str:
+    """The task of a background import: one attempt. ``skipped`` when the batch is not waiting (another attempt
+    has it, or it is finished); raises ``ImportFailed`` when the attempt failed (queued again, or failed)."""
+    return import_attempt(batch_id, worker_of(context))
+
+
+def import_attempt(batch_id: int, worker: str) -> str:
+    if not import_claim(batch_id, worker):
+        return "skipped"
+    batch = import_run(batch_id)
+    if batch.status in (Status.QUEUED, Status.FAILED):
+        raise ImportFailed(batch.error)
+    return str(batch.status)
+
+
 def import_claim(batch_id: int, worker: str) -> bool:
-    """Take a queued batch: True for exactly one claimer (compare-and-set on ``status``)."""
+    """Take a queued batch: True for exactly one claimer (compare-and-set on ``status``); counts the attempt."""
     for attempt in range(5):
         try:
             claimed = ImportBatch.objects.filter(pk=batch_id, status=Status.QUEUED).update(
-                status=Status.RUNNING, worker=worker[:100], started_at=timezone.now()
+                status=Status.RUNNING, worker=worker[:100], started_at=timezone.now(), attempts=F("attempts") + 1
             )
         except OperationalError:  # SQLite busy: try again; the compare-and-set stays exact
             time.sleep(0.1 * (attempt + 1))
@@ -112,30 +142,34 @@ def import_run(batch_id: int) -> ImportBatch:
         # written in the background, with no request: in the product's own language (settings.LANGUAGE_CODE)
         text = i18n.texts(exc.problems, language=settings.LANGUAGE_CODE)
         _update(batch_id, status=Status.FAILED, error=text[:2000], finished_at=None)
-    except Exception as exc:  # the transaction was rolled back: nothing written; the batch says why
-        log.exception("import batch %s failed", batch_id)
-        _update(
-            batch_id,
-            status=Status.FAILED,
-            finished_at=None,
-            error=f"导入出错，未写入任何数据 / the import failed, nothing was written: {type(exc).__name__}: {exc}"[
-                :2000
-            ],
-        )
+    except Exception as exc:  # the transaction was rolled back: nothing written; queued again or failed
+        log.exception("import batch %s failed (attempt %s)", batch_id, batch.attempts)
+        _attempt_failed(batch, f"{type(exc).__name__}: {exc}")
     finally:
         progress_clear(batch_id)
     batch.refresh_from_db()
     return batch
 
 
-def run_next(worker: str) -> ImportBatch | None:
-    """Claim and run the oldest queued batch; None when there is none left to claim."""
-    for pk in (
-        ImportBatch.objects.filter(status=Status.QUEUED).order_by("created_at", "pk").values_list("pk", flat=True)
-    ):
-        if import_claim(pk, worker):
-            return import_run(pk)
-    return None
+def _attempt_failed(batch: ImportBatch, reason: str) -> None:
+    """Nothing was written: queue the batch again while it has attempts left, else fail it with the reason."""
+    n = batch.attempts
+    if n >= max_attempts():
+        _update(
+            batch.pk,
+            status=Status.FAILED,
+            finished_at=None,
+            error=f"导入出错，未写入任何数据（共尝试{n}次）/ the import failed after {n} attempt(s), nothing was "
+            f"written: {reason}"[:2000],
+        )
+        return
+    _update(
+        batch.pk,
+        status=Status.QUEUED,
+        error=f"第{n}次导入出错，未写入任何数据，稍后重试 / attempt {n} failed, nothing was written, trying again: "
+        f"{reason}"[:2000],
+    )
+    import_enqueue(batch.pk, when=retry_at(n))
 
 
 def fail_stale(now: dt.datetime | None = None) -> int:
@@ -160,23 +194,21 @@ def fail_stale(now: dt.datetime | None = None) -> int:
     return n
 
 
-def start_thread(batch_id: int):
-    return start_worker_thread("import batch", batch_id, import_claim, import_run)
-
-
 def import_queue(*, actor, batch: ImportBatch) -> ImportBatch:
     """Queue the confirm of a large previewed batch for the background: the same checks as
     ``services.import_confirm``, then ``previewed`` -> ``queued`` by compare-and-set (a double click queues it once).
     Nothing of the registry is written here; the run is all-or-nothing like a confirm in the page."""
     confirmable(actor, batch)
-    queued = ImportBatch.objects.filter(pk=batch.pk, status__in=CONFIRMABLE).update(
-        status=ImportBatch.Status.QUEUED, error="", worker=""
-    )
-    if not queued:
-        batch.refresh_from_db()
-        raise RuleError([already_imported(batch)] if batch.status == ImportBatch.Status.IMPORTED else [in_background()])
-    progress_write(batch.pk, "queued", 0, batch.rows)
-    if START_THREAD:
-        transaction.on_commit(lambda: start_thread(batch.pk))
+    with transaction.atomic():  # the move to queued and (on the database queue) its task: both or neither
+        queued = ImportBatch.objects.filter(pk=batch.pk, status__in=CONFIRMABLE).update(
+            status=ImportBatch.Status.QUEUED, error="", worker="", attempts=0
+        )
+        if not queued:
+            batch.refresh_from_db()
+            raise RuleError(
+                [already_imported(batch)] if batch.status == ImportBatch.Status.IMPORTED else [in_background()]
+            )
+        progress_write(batch.pk, "queued", 0, batch.rows)  # before a worker can see the task
+        import_enqueue(batch.pk)
     batch.refresh_from_db()
     return batch

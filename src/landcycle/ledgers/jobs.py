@@ -1,41 +1,50 @@
-"""Export jobs (导出任务): exports too big to build while the user waits.
+"""Export jobs (导出任务): exports too big to build while the user waits, run as tasks of the queue.
 
-A list's export of more than ``JOB_THRESHOLD`` rows is queued as an ``ExportJob`` holding the list, the
-format and the filters. Whoever claims it first runs it: ``landcycle jobs run`` (a worker process) or a
-thread the web process starts once the job is committed, so that a single-process installation needs no
-worker. Claiming is a compare-and-set — ``UPDATE … SET status='running' WHERE id=… AND status='queued'``
-changes one row for exactly one claimer — so a job never runs twice. The rows are chosen again when the job
-runs, from the stored filters and within its owner's scope as it is then; the file lands under
-``EXPORTS_DIR/jobs/`` and only its owner downloads it.
+A list's export of more than ``JOB_THRESHOLD`` rows is recorded as an ``ExportJob`` holding the list, the
+format and the filters — what the downloads page shows, with its progress — and ``export_job_task`` is queued
+for it (Django's task API, ``kit.background``; the database queue by default, its worker started by
+``landcycle serve``). The task takes the job by compare-and-set — ``UPDATE … SET status='running' WHERE id=…
+AND status='queued'`` changes one row for exactly one attempt — so a job never runs twice at once, even when
+its task was queued twice. An attempt that fails puts the job back in the queue, up to
+``settings.TASK_MAX_ATTEMPTS`` attempts in all, then the job shows as failed with the reason. The rows are
+chosen again when the job runs, from the stored filters and within its owner's scope as it is then; the file
+goes to the ``exports`` storage and only its owner downloads it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
 import time
 import uuid
-from pathlib import Path
 
-from django.conf import settings
-from django.db import OperationalError, close_old_connections, connection, transaction
+from django.core.files.base import ContentFile
+from django.core.files.storage import storages
+from django.db import OperationalError, transaction
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
+from django_tasks import TaskContext, task
 
+from landcycle.kit.background import enqueue, max_attempts, retry_at, worker_of
 from landcycle.kit.exports import get_export, list_rows
+from landcycle.rules.problems import RuleError
 
-from . import import_jobs
 from .export import ledger_export
 from .models import ExportJob
-from .workers import claim_and_run, start_worker_thread, worker_name
 
 log = logging.getLogger(__name__)
 
 JOB_THRESHOLD = 20_000  # an export of more rows than this runs as a job (tests lower it)
-START_THREAD = True  # start a thread of the web process for each job queued (once committed)
 STALE_AFTER = dt.timedelta(minutes=15)  # a running job without progress for this long has lost its process
 Status = ExportJob.Status
+# A request the export can never satisfy (a refusal of the rules, an unknown format or list) is not tried again;
+# an error of the moment (the disk, a busy or lost database) is.
+NOT_RETRIED = (RuleError, ValueError, TypeError, LookupError)
+
+
+class ExportFailed(Exception):
+    """An attempt of an export job failed (the job's ``error`` says why): the queue records the task as failed."""
 
 
 def _update(job_id: int, *, best_effort: bool = False, **values) -> None:
@@ -52,24 +61,51 @@ def _update(job_id: int, *, best_effort: bool = False, **values) -> None:
     ExportJob.objects.filter(pk=job_id).update(**values)
 
 
+def exports_storage():
+    return storages["exports"]
+
+
 def job_queue(*, user, source: str, fmt: str, filters: dict, total: int = 0, summary: str = "") -> ExportJob:
-    """Queue an export of a list; a thread of this process starts on it once the transaction commits."""
+    """Record an export of a list and queue its task."""
     src = get_export(source)
-    job = ExportJob.objects.create(
-        source=src.name, kind=src.kind, fmt=fmt, filters=filters, user=user, rows_total=total, summary=summary[:300]
-    )
-    if START_THREAD:
-        transaction.on_commit(lambda: start_thread(job.pk))
+    with transaction.atomic():  # the job and (on the database queue) its task: both or neither
+        job = ExportJob.objects.create(
+            source=src.name, kind=src.kind, fmt=fmt, filters=filters, user=user, rows_total=total, summary=summary[:300]
+        )
+        job_enqueue(job.pk)
     return job
 
 
+def job_enqueue(job_id: int, when: dt.datetime | None = None) -> None:
+    def sent(result_id: str) -> None:
+        ExportJob.objects.filter(pk=job_id).update(task_id=result_id)
+
+    enqueue(export_job_task, job_id, when=when, sent=sent)
+
+
+@task(takes_context=True)
+def export_job_task(context: TaskContext, job_id: int) -> str:
+    """The task of an export job: one attempt. ``skipped`` when the job is not waiting (another attempt has it,
+    or it is finished); raises ``ExportFailed`` when the attempt failed (the job is queued again or failed)."""
+    return job_attempt(job_id, worker_of(context))
+
+
+def job_attempt(job_id: int, worker: str) -> str:
+    if not job_claim(job_id, worker):
+        return "skipped"
+    job = job_run(job_id)
+    if job.status != Status.DONE:
+        raise ExportFailed(job.error)
+    return "done"
+
+
 def job_claim(job_id: int, worker: str) -> bool:
-    """Take a queued job: True for exactly one claimer (compare-and-set on ``status``)."""
+    """Take a queued job: True for exactly one claimer (compare-and-set on ``status``); counts the attempt."""
     for attempt in range(5):
         now = timezone.now()
         try:
             claimed = ExportJob.objects.filter(pk=job_id, status=Status.QUEUED).update(
-                status=Status.RUNNING, worker=worker[:100], started_at=now, heartbeat_at=now
+                status=Status.RUNNING, worker=worker[:100], started_at=now, heartbeat_at=now, attempts=F("attempts") + 1
             )
         except OperationalError:  # SQLite busy: try again; the compare-and-set stays exact
             time.sleep(0.1 * (attempt + 1))
@@ -78,12 +114,9 @@ def job_claim(job_id: int, worker: str) -> bool:
     return False
 
 
-def job_path(job: ExportJob) -> Path:
-    return Path(settings.EXPORTS_DIR) / job.file
-
-
 def job_run(job_id: int) -> ExportJob:
-    """Run a job this process has claimed: build the file, then mark it done (or failed, with the error)."""
+    """Run a job this process has claimed: build the file, then mark it done — or, when it fails, queue it again
+    (up to ``settings.TASK_MAX_ATTEMPTS`` attempts) or mark it failed with the reason."""
     job = ExportJob.objects.select_related("user", "user__region").get(pk=job_id)
     if job.status != Status.RUNNING:
         raise RuntimeError(f"export job {job_id} is {job.status}, not claimed")
@@ -98,78 +131,70 @@ def job_run(job_id: int) -> ExportJob:
     try:
         rows = list_rows(src, job.user, job.filters)
         data = ledger_export(user=job.user, kind=src.kind, queryset=rows, fmt=job.fmt, progress=progress)
-        relative = f"jobs/{job.user_id}/{job.pk}-{uuid.uuid4().hex[:12]}.{job.fmt}"
-        path = Path(settings.EXPORTS_DIR) / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        part = path.with_name(path.name + ".part")
-        part.write_bytes(data)
-        part.replace(path)
+        name = exports_storage().save(
+            f"jobs/{job.user_id}/{job.pk}-{uuid.uuid4().hex[:12]}.{job.fmt}", ContentFile(data)
+        )
     except Exception as exc:  # the job records why; the worker goes on with the next one
-        log.exception("export job %s failed", job.pk)
-        _update(job.pk, status=Status.FAILED, finished_at=timezone.now(), error=f"{type(exc).__name__}: {exc}"[:2000])
+        log.exception("export job %s failed (attempt %s)", job.pk, job.attempts)
+        _attempt_failed(job, f"{type(exc).__name__}: {exc}", final=isinstance(exc, NOT_RETRIED))
     else:
         _update(
             job.pk,
             status=Status.DONE,
             finished_at=timezone.now(),
-            file=relative,
+            file=name,
             size=len(data),
             rows_done=counted["done"],
             rows_total=counted["done"],
             heartbeat_at=timezone.now(),
+            error="",
         )
     job.refresh_from_db()
     return job
 
 
-def run_next(worker: str | None = None):
-    """Claim and run the oldest queued export job, else the oldest queued import (``import_jobs``: a large
-    confirm); returns the ``ExportJob`` or ``ImportBatch`` run, None when there is none left to claim."""
-    worker = worker or worker_name()
-    for pk in ExportJob.objects.filter(status=Status.QUEUED).order_by("created_at", "pk").values_list("pk", flat=True):
-        if job_claim(pk, worker):
-            return job_run(pk)
-    return import_jobs.run_next(worker)
+def _attempt_failed(job: ExportJob, reason: str, *, final: bool = False) -> None:
+    """Queue the job again while it has attempts left (a refusal of the rules is final), else fail it."""
+    n = job.attempts
+    if final or n >= max_attempts():
+        _update(
+            job.pk,
+            status=Status.FAILED,
+            finished_at=timezone.now(),
+            error=f"导出失败（共尝试{n}次）/ the export failed after {n} attempt(s): {reason}"[:2000],
+        )
+        return
+    _update(
+        job.pk,
+        status=Status.QUEUED,
+        error=f"第{n}次导出失败，稍后重试 / attempt {n} failed, trying again: {reason}"[:2000],
+    )
+    job_enqueue(job.pk, when=retry_at(n))
 
 
 def fail_stale(now: dt.datetime | None = None) -> int:
-    """Running jobs whose process stopped (no progress for ``STALE_AFTER``) end as failed."""
+    """Running jobs whose process stopped (no progress for ``STALE_AFTER``) are queued again while they have
+    attempts left, else end as failed. Returns how many were found."""
     limit = (now or timezone.now()) - STALE_AFTER
-    return ExportJob.objects.filter(status=Status.RUNNING, heartbeat_at__lt=limit).update(
-        status=Status.FAILED,
-        finished_at=timezone.now(),
-        error="导出进程已中断，请重新导出 / the exporting process stopped: export again",
-    )
+    found = 0
+    for job in ExportJob.objects.filter(status=Status.RUNNING, heartbeat_at__lt=limit):
+        # the compare-and-set on the heartbeat: a page and a worker finding the same job act once
+        if ExportJob.objects.filter(pk=job.pk, status=Status.RUNNING, heartbeat_at=job.heartbeat_at).update(
+            heartbeat_at=timezone.now()
+        ):
+            found += 1
+            _attempt_failed(job, "导出进程已中断 / the exporting process stopped")
+    return found
 
 
-def run_worker(*, once: bool = False, interval: float = 3.0, max_seconds: float | None = None, out=None) -> int:
-    """The loop of ``landcycle jobs run``: run queued jobs (exports, then large imports), sleep ``interval`` seconds when there are none.
-    ``once``: stop when the queue is empty; ``max_seconds``: stop after that long. Returns the jobs run."""
-    started, ran = time.monotonic(), 0
-    interval = min(max(interval, 0.1), 60.0)
-    fail_stale()
-    import_jobs.fail_stale()
-    while True:
-        if not connection.in_atomic_block:  # a long-lived worker drops connections the database closed
-            close_old_connections()
-        job = run_next()
-        if job is not None:
-            ran += 1
-            if out is not None:
-                out(job)
-            continue
-        if once or (max_seconds is not None and time.monotonic() - started >= max_seconds):
-            return ran
-        time.sleep(interval)
-
-
-def start_thread(job_id: int) -> threading.Thread:
-    return start_worker_thread("export job", job_id, job_claim, job_run)
-
-
-def _thread_main(job_id: int) -> None:
-    """What the thread of ``start_thread`` runs (tests call it in the test's own thread)."""
-    claim_and_run("export job", job_id, job_claim, job_run)
+def job_file(job: ExportJob):
+    """The finished file of a job (an open ``File`` of the ``exports`` storage), or None."""
+    if job.status != Status.DONE or not job.file:
+        return None
+    storage = exports_storage()
+    if not storage.exists(job.file):
+        return None
+    return storage.open(job.file, "rb")
 
 
 def access_job(user, pk) -> ExportJob:

@@ -53,8 +53,11 @@ class ImportBatch(models.Model):
     note = models.TextField(
         _("补充说明"), blank=True
     )  # what the importer adds to the counts (contracts: commitments …)
-    # a large confirm runs in the background (import_jobs): who claimed it, when, and why it failed
+    # a large confirm runs in the background (import_jobs, as a task of the queue): which task, who ran it,
+    # when, how many attempts so far, and why it failed
     worker = models.CharField(_("处理进程"), max_length=100, blank=True)
+    task_id = models.CharField(_("队列任务编号"), max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     started_at = models.DateTimeField(_("开始导入时间"), null=True, blank=True)
     error = models.TextField(_("错误"), blank=True)
 
@@ -79,11 +82,12 @@ class ImportBatch(models.Model):
 
 
 class ExportJob(models.Model):
-    """An export too big to build while the user waits (导出任务). Queued by the list page with the list's
-    filters; claimed by compare-and-set (``status`` queued -> running) by ``landcycle jobs run`` or by a
-    thread of the web process, whichever comes first; the file lands under ``EXPORTS_DIR`` and only its
-    owner downloads it (``jobs.access_job``). The rows are chosen again at run time from ``filters``,
-    within the owner's scope as it is then."""
+    """An export too big to build while the user waits (导出任务): the user-facing record of a task of the
+    queue (``task_id``, Django's task API, ``ledgers.tasks``). Queued by the list page with the list's filters;
+    the queue's worker runs the task, which takes the job by compare-and-set (``status`` queued -> running) so
+    that a job never runs twice at once; a failed attempt is queued again up to ``settings.TASK_MAX_ATTEMPTS``.
+    The file lands in the ``exports`` storage and only its owner downloads it (``jobs.access_job``). The rows
+    are chosen again at run time from ``filters``, within the owner's scope as it is then."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("排队中")
@@ -101,9 +105,11 @@ class ExportJob(models.Model):
     )
     status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.QUEUED)
     worker = models.CharField(_("处理进程"), max_length=100, blank=True)
+    task_id = models.CharField(_("队列任务编号"), max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
     rows_done = models.PositiveIntegerField(_("已导出行数"), default=0)
     rows_total = models.PositiveIntegerField(_("总行数"), default=0)
-    file = models.CharField(_("文件"), max_length=255, blank=True)  # relative to EXPORTS_DIR
+    file = models.CharField(_("文件"), max_length=255, blank=True)  # a name in the ``exports`` storage
     size = models.PositiveBigIntegerField(_("文件大小（字节）"), default=0)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)

@@ -209,6 +209,26 @@ def open_round_reports(user) -> list[dict]:
     )
 
 
+def reports_due_soon(user, as_of: dt.date, days: int) -> list[dict]:
+    """Per open round due within ``days`` days of ``as_of`` (or already past its due day) and per responsible
+    unit, the items still without a report — what ``landcycle rectification remind`` reminds of. One query."""
+    return list(
+        scoped(
+            RoundItem.objects.filter(
+                round__status=Round.Status.OPEN,
+                report__isnull=True,
+                round__due_on__lte=as_of + dt.timedelta(days=days),
+            ),
+            user,
+        )
+        .order_by("round__due_on", "round_id", "task__town__code", "task__department")
+        .values(
+            "round_id", "round__label_zh", "round__label_en", "round__due_on", "task__town__name", "task__department"
+        )
+        .annotate(missing=Count("id"))
+    )
+
+
 def tasks_near_deadline(user, as_of: dt.date, days: int = 30) -> QuerySet:
     """Open tasks in scope whose deadline has passed or falls within ``days`` days, soonest first."""
     return (

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from landcycle.kit.exports import LIST_EXPORTS
 
 from .. import jobs as job_module
-from ..jobs import access_job, fail_stale, job_path
+from ..jobs import access_job, fail_stale, job_file
 from ..models import ExportJob
 
 REFRESH_SECONDS = 3
@@ -64,10 +64,10 @@ def export_job_list(request):
 
 def export_job_file(request, pk: int):
     job = access_job(request.user, pk)
-    path = job_path(job)
-    if job.status != ExportJob.Status.DONE or not job.file or not path.is_file():
+    file = job_file(job)
+    if file is None:
         raise Http404
     source = LIST_EXPORTS.get(job.source)
     stamp = timezone.localtime(job.finished_at or job.created_at).date().isoformat()
     name = f"{source.title if source else job.source}-{stamp}.{job.fmt}"
-    return FileResponse(path.open("rb"), as_attachment=True, filename=name)
+    return FileResponse(file, as_attachment=True, filename=name)

@@ -1,8 +1,9 @@
 """Supervision (监管): land contracts with their commitments, extensions and government-caused delays
 (``contracts.py``), and the three-colour warnings on everything supervised with their history
-(``warnings.py``)."""
+(``warnings.py``), and the refreshes started from the board (``runs.py``)."""
 
 from .contracts import Commitment, Contract, ContractParcel, Extension, GovernmentDelay
+from .runs import RefreshRun
 from .warnings import Warning, WarningEvent, WarningEvidence
 
 __all__ = [
@@ -11,6 +12,7 @@ __all__ = [
     "ContractParcel",
     "Extension",
     "GovernmentDelay",
+    "RefreshRun",
     "Warning",
     "WarningEvent",
     "WarningEvidence",

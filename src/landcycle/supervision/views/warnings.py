@@ -27,11 +27,11 @@ from landcycle.registry.models import Park, Region
 from landcycle.registry.selectors import town_choices
 from landcycle.rules.problems import RuleError
 
+from ..background import latest_run, refresh_queue
 from ..board import attach_warnings, board_rows, colour_subject_counts, town_colour_counts
 from ..evidence import open_stored
 from ..labels import COLOUR_HEX, rule_label
 from ..models import Contract, Warning, WarningEvidence
-from ..refresh import warnings_refresh
 from ..selectors import (
     colour_counts,
     fees_due,
@@ -196,6 +196,7 @@ def warning_board(request):
             "checked": last_checked(user),
             "show_town": len(town_choices(user)) > 1,
             "can_refresh": can_write(user, Area.SUPERVISION),
+            "refresh_state": _refresh_state(user) if can_write(user, Area.SUPERVISION) else None,
             "today": timezone.localdate(),
             # the colours of the stages above (exits: vacating cases, renewal: projects), in the same town filter
             "panels": panels("warning_board", town, user),
@@ -249,6 +250,7 @@ def _export(user, board, fmt: str):
 
 
 def _refresh(request):
+    """Queue a refresh of the warnings (a task of the queue, ``supervision.background``); the board shows it."""
     may_write_or_404(request.user, Area.SUPERVISION)
     raw = request.POST.get("as_of", "").strip()
     try:
@@ -257,33 +259,59 @@ def _refresh(request):
         messages.error(request, _("基准日“%(d)s”不是日期，请按 2026-11-29 的格式填写。") % {"d": raw})
         return redirect("warning_board")
     try:
-        result = warnings_refresh(actor=request.user, as_of=day)
+        refresh_queue(actor=request.user, as_of=day)
     except RuleError as exc:
         for p in exc.problems:
             messages.error(request, i18n.text(p))
         return redirect("warning_board")
-    messages.success(
-        request,
-        _("已按 %(d)s 重新计算：新增 %(r)s 条，颜色变化 %(c)s 条（转绿 %(g)s 条），未变 %(u)s 条；用时 %(s).1f 秒。")
-        % {
-            "d": day.isoformat(),
-            "r": result.raised,
-            "c": result.changed,
-            "g": result.turned_green,
-            "u": result.unchanged,
-            "s": result.seconds,
-        },
-    )
-    if result.skipped:
-        messages.warning(
-            request,
-            _("%(n)s 份合同的数据有矛盾，未能复核，请逐份修正：%(list)s")
-            % {"n": len(result.skipped), "list": "、".join(n for n, _m in result.skipped[:10])},
-        )
-        for number, problems in result.skipped_problems[:5]:  # which row, which date, why
-            why = i18n.texts(problems)
-            messages.warning(request, _("未能复核合同 %(n)s：%(why)s") % {"n": number, "why": why})
+    messages.info(request, _("已开始按 %(d)s 重新计算预警，完成后结果显示在本页。") % {"d": day.isoformat()})
     return redirect(safe_next(request, reverse("warning_board")))
+
+
+def _refresh_state(user) -> dict | None:
+    """What the board says of the latest refresh of the user's region: waiting, running, its result or why it
+    failed."""
+    run = latest_run(user)
+    if run is None:
+        return None
+    state = {"run": run, "lines": [], "tone": "ok"}
+    if run.active:
+        state["tone"] = "ready"
+        text = _("正在按 %(d)s 重新计算预警（%(s)s），完成后结果显示在本页。") % {
+            "d": run.as_of.isoformat(),
+            "s": run.get_status_display(),
+        }
+        if run.attempts and run.error:
+            state["lines"].append(run.error)
+    elif run.status == run.Status.FAILED:
+        state["tone"] = "bad"
+        text = _("按 %(d)s 重新计算预警未完成，未改动任何预警：") % {"d": run.as_of.isoformat()}
+        state["lines"].append(run.error)
+    else:
+        r = run.summary
+        text = _(
+            "已按 %(d)s 重新计算：新增 %(r)s 条，颜色变化 %(c)s 条（转绿 %(g)s 条），未变 %(u)s 条；用时 %(s).1f 秒。"
+        ) % {
+            "d": run.as_of.isoformat(),
+            "r": r.get("raised", 0),
+            "c": r.get("changed", 0),
+            "g": r.get("turned_green", 0),
+            "u": r.get("unchanged", 0),
+            "s": r.get("seconds", 0.0),
+        }
+        skipped = r.get("skipped", [])
+        if r.get("skipped_count"):
+            state["tone"] = "warn"
+            state["lines"].append(
+                _("%(n)s 份合同的数据有矛盾，未能复核，请逐份修正：%(list)s")
+                % {"n": r["skipped_count"], "list": "、".join(s["number"] for s in skipped)}
+            )
+            for s in skipped[:5]:  # which row, which date, why
+                state["lines"].append(
+                    _("未能复核合同 %(n)s：%(why)s") % {"n": s["number"], "why": i18n.pick(s["zh"], s["en"])}
+                )
+    state["text"] = text
+    return state
 
 
 def _date(raw: str) -> dt.date | None:

@@ -1,53 +1,48 @@
-"""``landcycle jobs run [--once] [--interval SECONDS] [--max-seconds SECONDS]``: the worker of export jobs and
-of large imports confirmed in the browser (``ledgers.import_jobs``).
-
-Claims queued jobs by compare-and-set (a thread of the web process may claim the same jobs: a job runs once),
-writes their files under ``EXPORTS_DIR`` and sleeps between polls. ``--once`` runs what is queued and stops.
+"""``landcycle jobs run [--once] [--interval SECONDS]``: the worker of the task queue (export jobs, large imports
+confirmed in the browser) — the database queue's ``db_worker`` of django-tasks-db, over every queue; with the Redis
+queue (``LANDCYCLE_TASKS=rq``) django-rq's ``rqworker`` with django-tasks-rq's job class and RQ's scheduler (for the
+deferred retries). ``--once`` runs what is waiting and stops. docs/deployment.md.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
-
-from landcycle.ledgers.jobs import run_worker
 
 
 class Command(BaseCommand):
-    help = "后台任务 / background jobs: `landcycle jobs run [--once]` runs queued exports and large imports"
+    help = "后台任务 / background tasks: `landcycle jobs run [--once]` runs the database queue's worker"
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
-        run = sub.add_parser("run", help="运行排队的导出任务和后台导入 / run queued export jobs and imports")
+        run = sub.add_parser("run", help="运行排队的后台任务 / run queued background tasks")
         run.add_argument("--once", action="store_true", help="队列为空即退出 / stop when the queue is empty")
         run.add_argument(
             "--interval",
             type=float,
-            default=3.0,
+            default=1.0,
             help="队列为空时的等待秒数（0.1–60） / seconds to sleep when the queue is empty",
         )
-        run.add_argument(
-            "--max-seconds",
-            type=float,
-            default=None,
-            help="最长运行秒数（默认一直运行） / stop after this many seconds",
-        )
 
-    def handle(self, *args, action=None, once=False, interval=3.0, max_seconds=None, **opts):
-        def report(job):
-            if not hasattr(job, "rows_done"):  # an import batch (a large confirm run in the background)
-                self.stdout.write(
-                    f"导入批次{job.pk}：{job.get_status_display()}，{job.rows}行 / import batch {job.pk}: "
-                    f"{job.status}, {job.rows} rows{(' — ' + job.error) if job.error else ''}"
-                )
-                return
-            self.stdout.write(
-                f"导出任务{job.pk}：{job.get_status_display()}，{job.rows_done}行 / export job {job.pk}: "
-                f"{job.status}, {job.rows_done} rows{(' — ' + job.error) if job.error else ''}"
+    def handle(self, *args, action=None, once=False, interval=1.0, **opts):
+        if getattr(settings, "LANDCYCLE_TASKS", "db") == "rq":
+            call_command(
+                "rqworker",
+                "default",
+                job_class="django_tasks_rq.Job",
+                with_scheduler=True,
+                burst=once,
+                stdout=self.stdout,
             )
-
-        try:
-            ran = run_worker(once=once, interval=interval, max_seconds=max_seconds, out=report)
-        except KeyboardInterrupt:
-            self.stdout.write("已停止 / stopped")
             return
-        self.stdout.write(f"共运行{ran}个任务 / {ran} jobs run")
+        call_command(
+            "db_worker",
+            queue_name="*",
+            interval=min(max(interval, 0.1), 60.0),
+            batch=once,
+            reload=False,
+            startup_delay=False,
+            verbosity=opts.get("verbosity", 1),
+            stdout=self.stdout,
+        )

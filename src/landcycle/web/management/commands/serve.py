@@ -22,7 +22,10 @@ def port_free_or_exit(host: str, port: int) -> None:
 
 
 class Command(BaseCommand):
-    help = "生产级服务 / production server: gunicorn, DEBUG off, static files served by the app (WhiteNoise)"
+    help = (
+        "生产级服务 / production server: gunicorn, DEBUG off, static files served by the app (WhiteNoise), "
+        "and the worker of the database task queue (LANDCYCLE_TASK_WORKER=0 leaves it out)"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=8000)
@@ -46,11 +49,16 @@ class Command(BaseCommand):
             "-",
             "--timeout",
             "120",
+            # the worker of the database task queue beside the web workers (LANDCYCLE_TASK_WORKER=0: not here)
+            "--config",
+            "python:landcycle.web.gunicorn_hooks",
         ]
         env = dict(
             os.environ,
             DJANGO_SETTINGS_MODULE="landcycle.settings",
             LANDCYCLE_DEBUG="0",
             LANDCYCLE_HOME=str(settings.LANDCYCLE_HOME),
+            LANDCYCLE_TASK_WORKER="1" if settings.SERVE_TASK_WORKER else "0",
+            LANDCYCLE_TASKS=settings.LANDCYCLE_TASKS,
         )
         os.execvpe(argv[0], argv, env)
