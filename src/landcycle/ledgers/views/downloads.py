@@ -12,9 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from landcycle.kit.exports import LIST_EXPORTS
+from landcycle.kit.storage import exports_storage
 
 from .. import jobs as job_module
-from ..jobs import access_job, fail_stale, job_path
+from ..jobs import access_job, fail_stale
 from ..models import ExportJob
 
 REFRESH_SECONDS = 3
@@ -63,11 +64,12 @@ def export_job_list(request):
 
 
 def export_job_file(request, pk: int):
+    """The prepared file of the user's own job (404 for anyone else's), streamed from the exports storage."""
     job = access_job(request.user, pk)
-    path = job_path(job)
-    if job.status != ExportJob.Status.DONE or not job.file or not path.is_file():
+    storage = exports_storage()
+    if job.status != ExportJob.Status.DONE or not job.file or not storage.exists(job.file):
         raise Http404
     source = LIST_EXPORTS.get(job.source)
     stamp = timezone.localtime(job.finished_at or job.created_at).date().isoformat()
     name = f"{source.title if source else job.source}-{stamp}.{job.fmt}"
-    return FileResponse(path.open("rb"), as_attachment=True, filename=name)
+    return FileResponse(storage.open(job.file, "rb"), as_attachment=True, filename=name)
