@@ -83,7 +83,7 @@ class ImportBatch(models.Model):
 class ExportJob(models.Model):
     """An export too big to build while the user waits (导出任务). Queued by the list page with the list's
     filters; claimed by compare-and-set (``status`` queued -> running) by ``landcycle jobs run`` or by a
-    thread of the web process, whichever comes first; the file lands under ``EXPORTS_DIR`` and only its
+    thread of the web process, whichever comes first; the file lands in the exports storage (kit.storage) and only its
     owner downloads it (``jobs.access_job``). The rows are chosen again at run time from ``filters``,
     within the owner's scope as it is then."""
 
@@ -105,7 +105,7 @@ class ExportJob(models.Model):
     worker = models.CharField(_("处理进程"), max_length=100, blank=True)
     rows_done = models.PositiveIntegerField(_("已导出行数"), default=0)
     rows_total = models.PositiveIntegerField(_("总行数"), default=0)
-    file = models.CharField(_("文件"), max_length=255, blank=True)  # relative to EXPORTS_DIR
+    file = models.CharField(_("文件"), max_length=255, blank=True)  # its name in the exports storage (kit.storage)
     size = models.PositiveBigIntegerField(_("文件大小（字节）"), default=0)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
