@@ -232,6 +232,26 @@ STORAGES = {
     **file_storages(os.environ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+
+
+def cache_settings(environ: Mapping[str, str]) -> dict:
+    """Django's cache (kit.cache keeps computed figures there until a write changes them). Local memory by default
+    (each process its own: right for one server); LANDCYCLE_CACHE_URL=redis://host:6379/0 (or rediss://, unix://)
+    shares one Redis between the app servers and the workers. LANDCYCLE_CACHE_PREFIX keeps installations sharing a
+    Redis apart (default ``landcycle``)."""
+    url = environ.get("LANDCYCLE_CACHE_URL", "").strip()
+    prefix = environ.get("LANDCYCLE_CACHE_PREFIX", "landcycle")
+    if not url or url.startswith("locmem"):
+        backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "landcycle"}
+    elif url.startswith(("redis://", "rediss://", "unix://")):
+        backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    else:
+        raise ImproperlyConfigured(f"LANDCYCLE_CACHE_URL={url!r}: expected redis://…, rediss://…, unix://… or empty")
+    return {"default": {**backend, "KEY_PREFIX": prefix, "TIMEOUT": 24 * 3600}}
+
+
+CACHES = cache_settings(os.environ)
+
 # Serve static files straight from the apps' folders too, so `serve` works before collectstatic.
 WHITENOISE_USE_FINDERS = True
 

@@ -100,6 +100,21 @@ def _at_text(at: dt.datetime) -> str:
     return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+# Told the object types of every write as its entries are appended (in the write's transaction): kit.cache drops
+# the figures computed from them. Registered from above (a higher layer), never imported from here.
+_WRITE_LISTENERS: list[Callable[[set[str]], None]] = []
+
+
+def on_write(listener: Callable[[set[str]], None]) -> None:
+    if listener not in _WRITE_LISTENERS:
+        _WRITE_LISTENERS.append(listener)
+
+
+def _written(object_types: set[str]) -> None:
+    for listener in _WRITE_LISTENERS:
+        listener(object_types)
+
+
 @transaction.atomic
 def audit_record(
     *,
@@ -153,6 +168,7 @@ def audit_record(
     head.seq, head.hash = entry.seq, digest
     head.save(update_fields=["seq", "hash"])
     _checkpoint_on_commit()
+    _written({object_type})
     return entry
 
 
@@ -199,6 +215,7 @@ def audit_record_many(
     head.seq, head.hash = seq, prev
     head.save(update_fields=["seq", "hash"])
     _checkpoint_on_commit()
+    _written({e.object_type for e in entries})
     return len(entries)
 
 
