@@ -7,9 +7,7 @@ class EvaluationConfig(AppConfig):
 
     def ready(self) -> None:
         # models are loaded only once the app registry is ready: the registrations import them here
-        from landcycle.kit.cache import watch  # noqa: PLC0415 -- app registry not ready at load
-
-        from . import registry_hooks  # noqa: PLC0415 -- idem
+        from . import registry_hooks  # noqa: PLC0415 -- app registry not ready at load
         from .ledger_kinds import register_kinds  # noqa: PLC0415 -- idem
         from .ranking_indicators import register as register_ranking  # noqa: PLC0415 -- idem
 
@@ -19,5 +17,3 @@ class EvaluationConfig(AppConfig):
         registry_hooks.register()
         # the quarterly town ranking's figures that evaluation owns (kit.indicators)
         register_ranking()
-        # figures, facts, runs and results written drop the figures cached from them (kit.cache: the dashboard)
-        watch("evaluation", "evaluation")

@@ -11,11 +11,8 @@ class RectificationConfig(AppConfig):
         # the files of enterprises, parcels and parks show the tasks that name them and their evidence, and the
         # top bar's search finds tasks and inspections (registry.hooks, registry.search; the registry never
         # imports this app)
-        from landcycle.kit.cache import watch  # noqa: PLC0415 -- app registry not ready at load
-
-        from . import registry_hooks  # noqa: PLC0415 -- idem
+        from . import registry_hooks  # noqa: PLC0415 -- app registry not ready at load
         from .ranking_indicators import register as register_ranking  # noqa: PLC0415 -- idem
 
         registry_hooks.register()
         register_ranking()  # the quarterly town ranking's figures this app owns (kit.indicators)
-        watch("rectification", "rectification")  # tasks and their progress drop the cached dashboard (kit.cache)

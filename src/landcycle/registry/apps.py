@@ -8,7 +8,6 @@ class RegistryConfig(AppConfig):
 
     def ready(self):
         # the lists that export as a ledger (kit.exports); their rows come from the same selectors as the pages
-        from landcycle.kit.cache import watch  # noqa: PLC0415 -- app registry not ready at load
         from landcycle.kit.exports import ListExport, register  # noqa: PLC0415 -- app registry not ready at load
 
         from .ranking_indicators import register as register_ranking  # noqa: PLC0415 -- idem
@@ -21,6 +20,3 @@ class RegistryConfig(AppConfig):
         # the top bar's search finds enterprises, parcels and parks (registry.search; the apps above add theirs)
         register_registry_search()
         register_ranking()  # the quarterly town ranking's figures this app owns (kit.indicators)
-        # an audited write of regions, parks, parcels, enterprises, occupancies (forms, services, imports, another
-        # app's handover) drops the figures cached from them (kit.cache: the overview, the dashboard)
-        watch("registry", "registry")

@@ -70,7 +70,7 @@ def towns_in_scope(user):
 
 def town_overview(user) -> list[dict]:
     """Per town in scope: parks, parcels, land area, enterprises (规上 among them). Kept in the cache per scope
-    until a registry write (kit.cache; three grouped queries over every parcel and enterprise of the scope)."""
+    until a registry write commits (kit.cache; three grouped queries over every parcel and enterprise of the scope)."""
     return cached(("registry",), f"town_overview:{scope_key(user)}", lambda: _town_overview(user))
 
 

@@ -10,8 +10,7 @@ class SupervisionConfig(AppConfig):
 
     def ready(self) -> None:
         # models are loaded only once the app registry is ready: the registrations import them here
-        from landcycle.kit.cache import watch  # noqa: PLC0415 -- app registry not ready at load
-        from landcycle.kit.exports import ListExport, register  # noqa: PLC0415 -- idem
+        from landcycle.kit.exports import ListExport, register  # noqa: PLC0415 -- app registry not ready at load
 
         from . import registry_hooks  # noqa: PLC0415 -- idem
         from .ledger import register_kinds  # noqa: PLC0415 -- idem
@@ -24,4 +23,3 @@ class SupervisionConfig(AppConfig):
         register(ListExport("contracts", "contracts", _("供地合同台账"), contract_rows, "contract_list"))
         registry_hooks.register()
         register_ranking()  # the quarterly town ranking's figures this app owns (kit.indicators)
-        watch("supervision", "supervision")  # contracts and warnings written drop the cached dashboard (kit.cache)
