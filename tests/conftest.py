@@ -34,6 +34,15 @@ def _fast_password_hasher(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache (kit.cache): a figure cached by an earlier test, whose database was
+    rolled back since, is never read by the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def rectangle(lon: float, lat: float, area_m2: float, ratio: float = 1.5) -> dict:
     """A GeoJSON rectangle of about ``area_m2`` (local flat approximation, <0.5 % off the geodesic area)."""
     height = math.sqrt(area_m2 / ratio)

@@ -4,13 +4,16 @@ Data lives under ``LANDCYCLE_HOME`` (default ``./var``): the SQLite file, upload
 ``DATABASE_URL=postgres://...`` switches to PostgreSQL with no other change.
 """
 
+import importlib.util
 import os
 import secrets
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 LANDCYCLE_HOME = Path(os.environ.get("LANDCYCLE_HOME", "var")).resolve()
@@ -183,12 +186,76 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = LANDCYCLE_HOME / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
+
+
+def file_storages(environ: Mapping[str, str], module_available: Callable[[str], bool] | None = None) -> dict:
+    """Where uploads (``default``: ledgers, evidence, photos, case files, documents) and prepared downloads
+    (``exports``) are kept (kit.storage). By default folders under LANDCYCLE_HOME (UPLOADS_DIR, EXPORTS_DIR).
+    ``LANDCYCLE_STORAGE=s3`` puts both in one S3-compatible bucket through django-storages, so that several app
+    servers share them: LANDCYCLE_S3_BUCKET (required), LANDCYCLE_S3_ENDPOINT_URL (MinIO, OSS, COS…; empty for AWS),
+    LANDCYCLE_S3_REGION, LANDCYCLE_S3_ACCESS_KEY_ID / LANDCYCLE_S3_SECRET_ACCESS_KEY (empty: boto3's own chain —
+    environment, instance role), LANDCYCLE_S3_PREFIX (default ``landcycle``; uploads under ``<prefix>/uploads``,
+    exports under ``<prefix>/exports``). Objects are private and never linked: downloads go through the views."""
+    kind = environ.get("LANDCYCLE_STORAGE", "local").strip().lower() or "local"
+    if kind == "local":
+        return {
+            "default": {"BACKEND": "landcycle.kit.storage.LocalStorage", "OPTIONS": {"setting": "UPLOADS_DIR"}},
+            "exports": {"BACKEND": "landcycle.kit.storage.LocalStorage", "OPTIONS": {"setting": "EXPORTS_DIR"}},
+        }
+    if kind != "s3":
+        raise ImproperlyConfigured(f"LANDCYCLE_STORAGE={kind!r}: expected 'local' (the default) or 's3'")
+    available = module_available or (lambda name: importlib.util.find_spec(name) is not None)
+    if not available("boto3"):
+        raise ImproperlyConfigured(
+            "LANDCYCLE_STORAGE=s3 needs the Python package boto3, which is not installed "
+            "(pip install 'django-storages[s3]' or boto3 into the product's environment)"
+        )
+    bucket = environ.get("LANDCYCLE_S3_BUCKET", "").strip()
+    if not bucket:
+        raise ImproperlyConfigured("LANDCYCLE_STORAGE=s3 needs LANDCYCLE_S3_BUCKET (the bucket's name)")
+    prefix = environ.get("LANDCYCLE_S3_PREFIX", "landcycle").strip("/")
+    common = {
+        "bucket_name": bucket,
+        "endpoint_url": environ.get("LANDCYCLE_S3_ENDPOINT_URL") or None,
+        "region_name": environ.get("LANDCYCLE_S3_REGION") or None,
+        "access_key": environ.get("LANDCYCLE_S3_ACCESS_KEY_ID") or None,
+        "secret_key": environ.get("LANDCYCLE_S3_SECRET_ACCESS_KEY") or None,
+        "default_acl": "private",
+        "querystring_auth": True,  # were a URL ever made, it would be signed and short-lived
+        "file_overwrite": False,  # a name taken gets a new one, as on the local disk
+    }
+    return {
+        name: {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {**common, "location": f"{prefix}/{folder}"}}
+        for name, folder in (("default", "uploads"), ("exports", "exports"))
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(UPLOADS_DIR)}},
+    **file_storages(os.environ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
     # the files of background exports (ledgers.jobs): only their owner downloads them
     "exports": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(EXPORTS_DIR)}},
 }
+
+
+def cache_settings(environ: Mapping[str, str]) -> dict:
+    """Django's cache (kit.cache keeps computed figures there until a write changes them). Local memory by default
+    (each process its own: right for one server); LANDCYCLE_CACHE_URL=redis://host:6379/0 (or rediss://, unix://)
+    shares one Redis between the app servers and the workers. LANDCYCLE_CACHE_PREFIX keeps installations sharing a
+    Redis apart (default ``landcycle``)."""
+    url = environ.get("LANDCYCLE_CACHE_URL", "").strip()
+    prefix = environ.get("LANDCYCLE_CACHE_PREFIX", "landcycle")
+    if not url or url.startswith("locmem"):
+        backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "landcycle"}
+    elif url.startswith(("redis://", "rediss://", "unix://")):
+        backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    else:
+        raise ImproperlyConfigured(f"LANDCYCLE_CACHE_URL={url!r}: expected redis://…, rediss://…, unix://… or empty")
+    return {"default": {**backend, "KEY_PREFIX": prefix, "TIMEOUT": 24 * 3600}}
+
+
+CACHES = cache_settings(os.environ)
+
 # Serve static files straight from the apps' folders too, so `serve` works before collectstatic.
 WHITENOISE_USE_FINDERS = True
 

@@ -9,8 +9,9 @@ from django.http import Http404
 from import_books import XINPU, uscc, write_xlsx
 
 from landcycle.audit.models import AuditEntry
+from landcycle.kit.storage import uploads_storage
 from landcycle.ledgers.models import ImportBatch
-from landcycle.ledgers.services import access_batch, import_confirm, import_preview, stored_path
+from landcycle.ledgers.services import access_batch, import_confirm, import_preview
 from landcycle.registry.models import Enterprise
 from landcycle.rules.problems import RuleError
 
@@ -48,7 +49,7 @@ def test_preview_stores_the_file_and_writes_nothing_then_confirm_imports_it(regi
     )
     assert batch.status == "previewed" and (batch.created, batch.updated, batch.unchanged) == (1, 1, 0)
     assert batch.problems == [] and batch.region_code == XINPU and batch.actor == officer
-    path = stored_path(batch)
+    path = uploads / batch.stored_file  # the local uploads storage is the folder UPLOADS_DIR
     assert path.is_file() and path.parent == uploads / "imports" and path.suffix == ".xlsx"
     assert [(p.row, p.action) for p in batch.report.plan] == [(2, "create"), (3, "update")]
     assert batch.report.plan[1].changes["name"][1] == "改名后的公司"
@@ -96,12 +97,12 @@ def test_confirm_refuses_a_batch_with_problems(registry_data, personas):
     assert not Enterprise.objects.filter(uscc=uscc(2)).exists()
 
 
-def test_confirm_refuses_a_changed_or_missing_file(registry_data, personas):
+def test_confirm_refuses_a_changed_or_missing_file(registry_data, personas, uploads):
     officer = personas["xinpu"]
     batch = import_preview(
         actor=officer, kind="enterprises", uploaded_file_bytes=good(registry_data), filename="企业.xlsx", mapping=None
     )
-    stored_path(batch).write_bytes(ledger([uscc(3), "偷换的公司", "3311", "规下", "2019-11-13", "新浦镇"]))
+    (uploads / batch.stored_file).write_bytes(ledger([uscc(3), "偷换的公司", "3311", "规下", "2019-11-13", "新浦镇"]))
     with pytest.raises(RuleError) as exc:
         import_confirm(actor=officer, batch=batch)
     assert exc.value.problems[0].rule == "import.file_changed"
@@ -110,7 +111,7 @@ def test_confirm_refuses_a_changed_or_missing_file(registry_data, personas):
     again = import_preview(
         actor=officer, kind="enterprises", uploaded_file_bytes=good(registry_data), filename="企业.xlsx", mapping=None
     )
-    stored_path(again).unlink()
+    uploads_storage().delete(again.stored_file)
     with pytest.raises(RuleError):
         import_confirm(actor=officer, batch=again)
 

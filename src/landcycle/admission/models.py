@@ -233,7 +233,7 @@ class Decision(models.Model):
 
 
 class Document(models.Model):
-    """A document attached to an application, stored under ``UPLOADS_DIR/admission/`` by its SHA-256."""
+    """A document attached to an application, stored under ``admission/`` of the uploads storage by its SHA-256."""
 
     application = models.ForeignKey(
         Application, on_delete=models.PROTECT, related_name="documents", verbose_name=_("申请")

@@ -59,3 +59,16 @@ class AuditHead(models.Model):
 
     def __str__(self) -> str:
         return f"head #{self.seq} {self.hash[:12]}"
+
+
+class AuditAppHead(models.Model):
+    """The last entry about each app's objects (``object_type``'s app label), moved in the transaction of every
+    write: what changed since is a cached figure's question (kit.cache files a figure under the heads of the apps it
+    reads, so any process, with any cache backend, knows at once whether it is still current)."""
+
+    app = models.CharField(max_length=64, primary_key=True)
+    seq = models.PositiveBigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="")
+
+    def __str__(self) -> str:
+        return f"{self.app} #{self.seq}"

@@ -27,7 +27,7 @@ from django.db import connection, models, transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 
-from .models import AuditEntry, AuditHead
+from .models import AuditAppHead, AuditEntry, AuditHead
 
 GENESIS = "0" * 64
 UNKEYED = b""  # the chain as written before it was keyed: plain SHA-256 (``landcycle audit rekey`` moves it over)
@@ -100,6 +100,13 @@ def _at_text(at: dt.datetime) -> str:
     return at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def _move_app_heads(object_types: set[str], seq: int, digest: str) -> None:
+    """The apps whose objects this write touched now end at ``seq`` (under the head's lock: writers do not race)."""
+    for app in sorted({t.partition(".")[0] for t in object_types} - {""}):
+        if not AuditAppHead.objects.filter(app=app).update(seq=seq, hash=digest):
+            AuditAppHead.objects.create(app=app, seq=seq, hash=digest)
+
+
 @transaction.atomic
 def audit_record(
     *,
@@ -152,6 +159,7 @@ def audit_record(
     entry.save()
     head.seq, head.hash = entry.seq, digest
     head.save(update_fields=["seq", "hash"])
+    _move_app_heads({object_type}, entry.seq, digest)
     _checkpoint_on_commit()
     return entry
 
@@ -198,6 +206,7 @@ def audit_record_many(
     AuditEntry.objects.bulk_create(entries, batch_size=2000)
     head.seq, head.hash = seq, prev
     head.save(update_fields=["seq", "hash"])
+    _move_app_heads({e.object_type for e in entries}, seq, prev)
     _checkpoint_on_commit()
     return len(entries)
 

@@ -238,7 +238,7 @@ class MoneyItem(models.Model):
 
 
 class CaseFile(models.Model):
-    """A photo or document of a case, a step or an item, stored under ``UPLOADS_DIR/exits/`` by its SHA-256."""
+    """A photo or document of a case, a step or an item, stored under ``exits/`` of the uploads storage by its SHA-256."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="files", verbose_name=_("案件"))
     step = models.ForeignKey(

@@ -1,6 +1,7 @@
 """Uploaded files the product keeps (佐证材料 of a rectification report, of a warning's answer): checked (count, type,
-size, content matching the type), stored under ``settings.UPLOADS_DIR / <folder>`` by their SHA-256 (the same
-content is kept once), opened again for download only from inside their folder.
+size, content matching the type), saved in the uploads storage (``kit.storage``: a folder under LANDCYCLE_HOME or an
+S3 bucket) as ``<folder>/…`` by their SHA-256 (the same content is kept once), opened again for download only from
+inside their folder.
 
 Each app says what it allows (its policy: extensions, count, size) and where its files go; the checks, the messages
 and the storage are these, once."""
@@ -8,16 +9,16 @@ and the storage are these, once."""
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path, PurePath
+from pathlib import PurePath, PurePosixPath
 from typing import Any, BinaryIO
 
-from django.conf import settings
+from django.core.files import File
 
 from landcycle.rules.problems import Problem
+
+from .storage import uploads_storage
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .doc .xls .wps .et (Compound File Binary)
 ZIP = b"PK\x03\x04"  # .docx .xlsx .ofd
@@ -47,7 +48,7 @@ class Stored:
     extension: str
     size: int
     sha256: str
-    path: str  # relative to UPLOADS_DIR
+    path: str  # the name in the uploads storage (kit.storage), e.g. evidence/ab/ab12….pdf
 
 
 @dataclass(frozen=True)
@@ -128,42 +129,35 @@ def upload_problems(files: Sequence[Any], allowed: Allowed) -> list[Problem]:
     return problems
 
 
-def _chunks(upload: Any) -> Iterable[bytes]:
+def _sha256(upload: Any) -> tuple[str, int]:
     upload.seek(0)
-    return upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(65536), b"")
+    digest, size = hashlib.sha256(), 0
+    for chunk in upload.chunks() if hasattr(upload, "chunks") else iter(lambda: upload.read(65536), b""):
+        digest.update(chunk)
+        size += len(chunk)
+    upload.seek(0)
+    return digest.hexdigest(), size
 
 
 def store(upload: Any, folder: str) -> Stored:
-    """Write one (checked) upload under ``UPLOADS_DIR/folder`` by its SHA-256; the same content is kept once."""
-    root = Path(settings.UPLOADS_DIR) / folder
-    root.mkdir(parents=True, exist_ok=True)
-    digest, size = hashlib.sha256(), 0
-    fd, tmp = tempfile.mkstemp(dir=root, prefix=".upload-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            for chunk in _chunks(upload):
-                digest.update(chunk)
-                size += len(chunk)
-                out.write(chunk)
-        sha = digest.hexdigest()
-        ext = extension_of(upload.name)
-        rel = Path(folder) / sha[:2] / f"{sha}.{ext}"
-        final = Path(settings.UPLOADS_DIR) / rel
-        final.parent.mkdir(parents=True, exist_ok=True)
-        if final.exists():
-            os.unlink(tmp)
-        else:
-            os.replace(tmp, final)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return Stored(clean_name(upload.name), ext, size, sha, rel.as_posix())
+    """Save one (checked) upload as ``folder/<sha[:2]>/<sha>.<ext>`` in the uploads storage; the same content is kept
+    once. ``path`` is the name the storage gave it (a FileSystemStorage renames a name taken by a concurrent save)."""
+    storage = uploads_storage()
+    sha, size = _sha256(upload)
+    ext = extension_of(upload.name)
+    name = f"{folder}/{sha[:2]}/{sha}.{ext}"
+    if not storage.exists(name):
+        name = storage.save(name, upload if isinstance(upload, File) else File(upload, name=name))
+    return Stored(clean_name(upload.name), ext, size, sha, name)
 
 
 def open_stored(path: str, folder: str) -> BinaryIO:
-    """A stored file for download; FileNotFoundError when it is gone or not inside ``folder``."""
-    full = (Path(settings.UPLOADS_DIR) / path).resolve()
-    if (Path(settings.UPLOADS_DIR) / folder).resolve() not in full.parents:
+    """A stored file of ``folder`` for download, opened through the storage; FileNotFoundError when it is gone or
+    the name is not inside ``folder``."""
+    parts = PurePosixPath(str(path)).parts
+    if len(parts) < 2 or parts[0] != folder or ".." in parts or str(path).startswith("/") or "\\" in str(path):
         raise FileNotFoundError(path)
-    return open(full, "rb")
+    storage = uploads_storage()
+    if not storage.exists(path):
+        raise FileNotFoundError(path)
+    return storage.open(path, "rb")

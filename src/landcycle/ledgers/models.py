@@ -12,7 +12,7 @@ PLAN_KEPT = 2000  # rows to create or update stored with a batch for the preview
 
 
 class ImportBatch(models.Model):
-    """One file sent for import. Previewed batches keep the upload under ``UPLOADS_DIR/imports/`` so that
+    """One file sent for import. Previewed batches keep the upload under ``imports/`` of the uploads storage so that
     confirming re-runs the import from exactly the file that was previewed (its SHA-256 is checked).
 
     A batch belongs to its actor: only they see and confirm it (``services.access_batch``).
@@ -30,7 +30,9 @@ class ImportBatch(models.Model):
     filename = models.CharField(_("文件名"), max_length=255, blank=True)
     sha256 = models.CharField(_("文件SHA-256"), max_length=64)
     size = models.PositiveBigIntegerField(_("文件大小（字节）"), default=0)
-    stored_file = models.CharField(_("存储路径"), max_length=255, blank=True)  # relative to UPLOADS_DIR
+    stored_file = models.CharField(
+        _("存储路径"), max_length=255, blank=True
+    )  # its name in the uploads storage (kit.storage)
     mapping = models.JSONField(_("列映射"), null=True, blank=True)
     options = models.JSONField(_("导入选项"), default=dict, blank=True)  # e.g. {"town": "330282112"} for contracts
     actor = models.ForeignKey(

@@ -16,7 +16,7 @@ from .geojson import describe
 from .kinds import get_kind
 from .models import ImportBatch
 from .plan import ImportReport, problem_from_dict
-from .services import stored_path
+from .services import stored_bytes
 from .upload_limits import read_limits
 
 MAX_COMMENTS = 20_000
@@ -30,8 +30,7 @@ def _unpack(obj, source) -> tuple[LedgerResult | None, list[LedgerProblem], byte
         return obj, obj.problems, source, ""
     if isinstance(obj, ImportBatch):
         problems = [problem_from_dict(d) for d in obj.problems]
-        path = stored_path(obj)
-        data = source or (path.read_bytes() if obj.stored_file and path.is_file() else None)
+        data = source or stored_bytes(obj)
         result = None
         if data is not None:
             try:

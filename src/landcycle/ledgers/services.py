@@ -8,7 +8,7 @@ is made again under the lock before anything is written.
 
 ``import_preview`` / ``import_confirm`` are the browser flow (``import_jobs.import_queue`` confirms a large batch
 in the background): the upload is kept under
-``UPLOADS_DIR/imports/`` and confirming re-runs the import from exactly that file (with the options the
+``imports/`` of the uploads storage (``kit.storage``) and confirming re-runs the import from exactly that file (with the options the
 preview had: ``town`` for contracts, kept in ``ImportBatch.options``).
 """
 
@@ -20,8 +20,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
@@ -29,6 +29,7 @@ from django.utils import timezone
 from landcycle.accounts.models import User
 from landcycle.accounts.scope import require_write
 from landcycle.audit.models import AuditHead
+from landcycle.kit.storage import uploads_storage
 from landcycle.rules.ledger import (
     LedgerProblem,
     LedgerResult,
@@ -319,8 +320,16 @@ def access_batch(user: User, pk: object) -> ImportBatch:
         raise Http404 from None
 
 
-def stored_path(batch: ImportBatch) -> Path:
-    return Path(settings.UPLOADS_DIR) / batch.stored_file
+def stored_bytes(batch: ImportBatch) -> bytes | None:
+    """The file kept for a batch, read through the uploads storage; None when there is none or it is gone."""
+    storage = uploads_storage()
+    if not batch.stored_file or not storage.exists(batch.stored_file):
+        return None
+    try:
+        with storage.open(batch.stored_file, "rb") as f:
+            return f.read()
+    except FileNotFoundError:
+        return None
 
 
 def import_preview(
@@ -343,12 +352,9 @@ def import_preview(
     digest = hashlib.sha256(data).hexdigest()
     suffix = "".join(c for c in Path(filename or "").suffix.lower() if c.isalnum() or c == ".")[:8]
     relative = f"imports/{digest}{suffix}"
-    path = Path(settings.UPLOADS_DIR) / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        tmp = path.with_suffix(path.suffix + ".part")
-        tmp.write_bytes(data)
-        tmp.replace(path)
+    storage = uploads_storage()
+    if not storage.exists(relative):  # kept once by content; a concurrent save of the same bytes gets its own name
+        relative = storage.save(relative, ContentFile(data))
     batch = ImportBatch(
         kind=k.name,
         filename=(filename or "")[:255],
@@ -421,8 +427,7 @@ def confirmable(actor: User, batch: ImportBatch, claimed: bool = False) -> bytes
                 )
             ]
         )
-    path = stored_path(batch)
-    data = path.read_bytes() if batch.stored_file and path.is_file() else None
+    data = stored_bytes(batch)
     if data is None or hashlib.sha256(data).hexdigest() != batch.sha256:
         batch.status = ImportBatch.Status.REFUSED
         batch.message = "预览后的文件已丢失或被改动 / the previewed file is missing or was changed"

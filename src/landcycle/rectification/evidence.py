@@ -1,5 +1,5 @@
 """Evidence files (佐证材料) of a progress report: what the rectification policy allows (types, count, size),
-checked and stored by kit.uploads under ``settings.UPLOADS_DIR / "evidence"``."""
+checked and stored by kit.uploads in the uploads storage under ``evidence/``."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Evidence files (佐证材料) of a renewal progress report: the types, count and size the rectification policy allows,
-checked and stored by kit.uploads under ``settings.UPLOADS_DIR / "renewal"`` by their SHA-256."""
+checked and stored by kit.uploads in the uploads storage under ``renewal/`` by their SHA-256."""
 
 from __future__ import annotations
 

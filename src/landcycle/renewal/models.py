@@ -161,7 +161,7 @@ class ProgressReport(models.Model):
 
 
 class Evidence(models.Model):
-    """One evidence file of a progress report, stored by its SHA-256 under ``UPLOADS_DIR/renewal/``."""
+    """One evidence file of a progress report, stored by its SHA-256 under ``renewal/`` of the uploads storage."""
 
     report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="evidence")
     project = models.ForeignKey(RenewalProject, on_delete=models.CASCADE, related_name="evidence")

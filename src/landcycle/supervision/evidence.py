@@ -1,5 +1,5 @@
 """Evidence of a warning's answer (佐证材料): photos from the site and PDFs, as many and as large as the warning
-policy's ``[handling]`` allows, checked and stored by kit.uploads under ``settings.UPLOADS_DIR / "warning-evidence"``
+policy's ``[handling]`` allows, checked and stored by kit.uploads in the uploads storage under ``warning-evidence/``
 (the rectification ledger's evidence is kept alike, in its own folder)."""
 
 from __future__ import annotations

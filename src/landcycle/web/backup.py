@@ -5,8 +5,11 @@ audit chain's key and checkpoints, taken while the server runs, restored into an
   process writes; a plain file copy taken during a write was corrupt 8 times in 16). PostgreSQL: ``pg_dump -Fc``
   (one snapshot) and ``pg_restore``. A dump/load through Django's serialisers would cut timestamps to
   milliseconds, break every audit hash and leave the files out; the engines' own tools keep every byte.
-- The files under ``LANDCYCLE_HOME`` that are data: ``uploads/`` (ledgers, evidence, documents, photos) and
-  ``exports/`` (prepared downloads), each listed in the manifest with its SHA-256 and checked on restore.
+- The files, read through Django's storage API (kit.storage): the uploads storage (ledgers, evidence, documents,
+  photos) as ``uploads/…`` and the exports storage (prepared downloads) as ``exports/…``, each listed in the manifest
+  with its SHA-256, checked on restore and saved through the restored installation's storages. Local folders by
+  default; with ``LANDCYCLE_STORAGE=s3`` the bucket's objects are downloaded into the archive the same way (the
+  bucket's own versioning or replication is the better guard of a large bucket: docs/deployment.md).
 - The audit key and the checkpoint file travel with the archive: without them the restored chain cannot be
   verified. A checkpoint of the head is written just before the copy, so the archive proves its own tail.
 - The manifest (``manifest.json``) records the engine, the time, the row count of every table and the audit head;
@@ -26,6 +29,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -33,14 +37,17 @@ from typing import Any
 import psycopg
 from django.apps import apps
 from django.conf import settings
+from django.core.files import File
+from django.core.files.storage import Storage, storages
 from django.db import connection, connections
 from django.utils import timezone
 
 from landcycle.audit.models import AuditHead
 from landcycle.audit.services import read_checkpoints, write_checkpoint
+from landcycle.kit.storage import EXPORTS, UPLOADS
 
 FORMAT = 1
-FILE_DIRS = ("uploads", "exports")
+FILE_STORAGES = (("uploads", UPLOADS), ("exports", EXPORTS))  # (folder in the archive, storage alias)
 
 
 class BackupError(Exception):
@@ -77,13 +84,33 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _data_files(home: Path) -> list[Path]:
-    files = []
-    for folder in FILE_DIRS:
-        root = home / folder
-        if root.is_dir():
-            files.extend(sorted(p for p in root.rglob("*") if p.is_file()))
-    return files
+def _names(storage: Storage, folder: str = "") -> Iterator[str]:
+    """Every file name in ``storage`` (under ``folder``), walked with ``listdir``."""
+    try:
+        dirs, files = storage.listdir(folder)
+    except FileNotFoundError:  # a local folder not made yet: nothing stored
+        return
+    for f in sorted(files):
+        yield f"{folder}/{f}" if folder else f
+    for d in sorted(dirs):
+        yield from _names(storage, f"{folder}/{d}" if folder else d)
+
+
+def _copy_data_files(staging: Path) -> dict[str, str]:
+    """Copy every stored file into ``staging/files/<folder>/<name>``; returns ``{"<folder>/<name>": sha256}``."""
+    copied = {}
+    for folder, alias in FILE_STORAGES:
+        storage = storages[alias]
+        for name in _names(storage):
+            target = staging / "files" / folder / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            digest = hashlib.sha256()
+            with storage.open(name, "rb") as data, target.open("wb") as out:
+                for block in iter(lambda: data.read(1 << 20), b""):
+                    digest.update(block)
+                    out.write(block)
+            copied[f"{folder}/{name}"] = digest.hexdigest()
+    return copied
 
 
 def _pg_env() -> tuple[list[str], dict[str, str]]:
@@ -182,13 +209,12 @@ def backup(out: str | Path) -> Summary:
     """Write the archive ``out`` (.tar.gz, owner-only). Safe while the server runs."""
     out = Path(out)
     engine = _engine()
-    home = Path(settings.LANDCYCLE_HOME)
     write_checkpoint()
     with tempfile.TemporaryDirectory(prefix="landcycle-backup-") as tmp:
         staging = Path(tmp)
         database, counts, head = _dump_database(engine, staging)
         checkpoints = _checkpoints_upto(head[0], staging)
-        files = _data_files(home)
+        files = _copy_data_files(staging)
         manifest: dict[str, Any] = {
             "format": FORMAT,
             "engine": engine,
@@ -196,7 +222,7 @@ def backup(out: str | Path) -> Summary:
             "database": database,
             "tables": counts,
             "audit_head": {"seq": head[0], "hash": head[1]},
-            "files": {str(p.relative_to(home)): _sha256(p) for p in files},
+            "files": files,
         }
         (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
         (staging / "audit_key").write_bytes(settings.LANDCYCLE_AUDIT_KEY)
@@ -207,8 +233,8 @@ def backup(out: str | Path) -> Summary:
                 tar.add(staging / name, arcname=name)
             if checkpoints is not None:
                 tar.add(checkpoints, arcname="audit-checkpoints")
-            for path in files:
-                tar.add(path, arcname=f"files/{path.relative_to(home)}")
+            for relative in files:
+                tar.add(staging / "files" / relative, arcname=f"files/{relative}")
     return Summary(engine, len(counts), sum(counts.values()), len(files), head[0])
 
 
@@ -268,12 +294,20 @@ def _check_files(manifest: dict[str, Any], staging: Path) -> None:
             raise BackupError(f"备份中的文件与清单不符：{relative} / a file does not match the manifest: {relative}")
 
 
-def _restore_files(manifest: dict[str, Any], staging: Path, home: Path) -> int:
+def _restore_files(manifest: dict[str, Any], staging: Path) -> int:
+    """Save every file of the archive through this installation's storages, under the name the rows refer to."""
+    aliases = dict(FILE_STORAGES)
     for relative in manifest["files"]:
-        target = home / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(staging / "files" / relative, target)
-        target.chmod(0o600)
+        folder, _, name = relative.partition("/")
+        if folder not in aliases or not name:
+            raise BackupError(f"备份中的文件不属于任何存储：{relative} / a file of the backup belongs to no storage")
+        storage = storages[aliases[folder]]
+        if storage.exists(name):
+            storage.delete(name)
+        with (staging / "files" / relative).open("rb") as data:
+            saved = storage.save(name, File(data, name=name))
+        if saved != name:
+            raise BackupError(f"无法按原名保存文件：{relative} / could not save a file under its name: {relative}")
     return len(manifest["files"])
 
 
@@ -303,7 +337,6 @@ def _restore_audit_files(staging: Path) -> str:
 def restore(archive: str | Path) -> tuple[Summary, list[str]]:
     """Restore ``archive`` into this installation, which must be empty. Returns the summary and warnings."""
     engine = _engine()
-    home = Path(settings.LANDCYCLE_HOME)
     try:
         tar = tarfile.open(archive, mode="r:gz")
     except (OSError, tarfile.TarError) as exc:
@@ -325,7 +358,7 @@ def restore(archive: str | Path) -> tuple[Summary, list[str]]:
         _check_files(manifest, staging)  # before anything is written
         warnings = [w for w in [_restore_audit_files(staging)] if w]
         _restore_database(engine, staging, manifest["database"])
-        files = _restore_files(manifest, staging, home)
+        files = _restore_files(manifest, staging)
     connections.close_all()
     counts = table_counts()
     expected = manifest["tables"]

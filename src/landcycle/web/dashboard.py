@@ -22,6 +22,7 @@ from landcycle.evaluation import selectors as evaluation
 from landcycle.evaluation.charts import classes_by_town
 from landcycle.evaluation.labels import labels_of
 from landcycle.kit import charts
+from landcycle.kit.cache import cached, scope_key
 from landcycle.kit.palette import HEX
 from landcycle.rectification.selectors import task_progress_by_town
 from landcycle.registry.models import Region
@@ -323,7 +324,16 @@ def _task_chart(towns: Towns, user: User, as_of: dt.date) -> dict:
 
 
 def dashboard_charts(user: User, as_of: dt.date) -> list[dict]:
-    """Every chart of the dashboard for ``user`` (scoped), in the order the page shows them."""
+    """Every chart of the dashboard for ``user`` (scoped), in the order the page shows them. Kept in the cache per
+    scope, day and language until a write of the apps it reads commits (kit.cache): the leader's home page and the dashboard
+    read every evaluation result, warning, parcel and task of the scope."""
+    return cached(DASHBOARD_APPS, f"dashboard:{scope_key(user)}:{as_of.isoformat()}", lambda: _charts(user, as_of))
+
+
+DASHBOARD_APPS = ("registry", "evaluation", "supervision", "rectification")
+
+
+def _charts(user: User, as_of: dt.date) -> list[dict]:
     towns = Towns(user)
     return [
         *_tax_charts(towns, user),

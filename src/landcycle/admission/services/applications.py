@@ -287,7 +287,7 @@ def application_submit(
 
 @transaction.atomic
 def document_attach(*, actor: User, application: Application, name: str, content: bytes) -> Document:
-    """A document attached to the application, stored under ``UPLOADS_DIR/admission/`` by its SHA-256."""
+    """A document attached to the application, stored under ``admission/`` of the uploads storage by its SHA-256."""
     a = application
     require_write(actor, Area.ADMISSION, a.town, field="file")
     upload = ContentFile(content, name=name or "file")

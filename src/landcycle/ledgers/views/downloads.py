@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from landcycle.kit.exports import LIST_EXPORTS
+from landcycle.kit.storage import exports_storage
 
 from .. import jobs as job_module
 from ..jobs import access_job, fail_stale, job_file
@@ -63,6 +64,7 @@ def export_job_list(request):
 
 
 def export_job_file(request, pk: int):
+    """The prepared file of the user's own job (404 for anyone else's), streamed from the exports storage."""
     job = access_job(request.user, pk)
     file = job_file(job)
     if file is None:

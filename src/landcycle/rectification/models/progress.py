@@ -41,8 +41,8 @@ class ProgressReport(models.Model):
 
 
 class Evidence(models.Model):
-    """One evidence file, stored under ``UPLOADS_DIR/evidence/`` by its SHA-256 (``path`` is relative to
-    ``UPLOADS_DIR``). Downloadable only through ``access`` (404 outside the user's scope)."""
+    """One evidence file, stored under ``evidence/`` of the uploads storage by its SHA-256 (``path`` is its name
+    there). Downloadable only through ``access`` (404 outside the user's scope)."""
 
     report = models.ForeignKey(
         ProgressReport, on_delete=models.PROTECT, related_name="evidence", verbose_name=_("进展报送")

@@ -211,7 +211,7 @@ class WarningEvent(models.Model):
 
 class WarningEvidence(models.Model):
     """One evidence file of a warning's answer (佐证材料: a photo from the site, a PDF), stored under
-    ``UPLOADS_DIR/warning-evidence/`` by its SHA-256 (``path`` relative to ``UPLOADS_DIR``). Downloadable only
+    ``warning-evidence/`` of the uploads storage by its SHA-256 (``path`` is its name in that storage). Downloadable only
     through ``access`` (404 outside the user's scope)."""
 
     warning = models.ForeignKey(Warning, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("预警"))
