@@ -233,8 +233,6 @@ def file_storages(environ: Mapping[str, str], module_available: Callable[[str], 
 STORAGES = {
     **file_storages(os.environ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
-    # the files of background exports (ledgers.jobs): only their owner downloads them
-    "exports": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(EXPORTS_DIR)}},
 }
 
 

@@ -19,7 +19,6 @@ import time
 import uuid
 
 from django.core.files.base import ContentFile
-from django.core.files.storage import storages
 from django.db import OperationalError, transaction
 from django.db.models import F
 from django.http import Http404
@@ -28,6 +27,7 @@ from django_tasks import TaskContext, task
 
 from landcycle.kit.background import enqueue, max_attempts, retry_at, worker_of
 from landcycle.kit.exports import get_export, list_rows
+from landcycle.kit.storage import exports_storage
 from landcycle.rules.problems import RuleError
 
 from .export import ledger_export
@@ -59,10 +59,6 @@ def _update(job_id: int, *, best_effort: bool = False, **values) -> None:
                 return
             time.sleep(0.1 * (attempt + 1))
     ExportJob.objects.filter(pk=job_id).update(**values)
-
-
-def exports_storage():
-    return storages["exports"]
 
 
 def job_queue(*, user, source: str, fmt: str, filters: dict, total: int = 0, summary: str = "") -> ExportJob:

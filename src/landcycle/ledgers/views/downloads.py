@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from landcycle.kit.exports import LIST_EXPORTS
-from landcycle.kit.storage import exports_storage
 
 from .. import jobs as job_module
 from ..jobs import access_job, fail_stale, job_file
