@@ -187,3 +187,40 @@ def test_a_bulk_append_rolled_back_leaves_neither_rows_nor_head(registry_data, p
         1 / 0
     assert (_head(), AuditEntry.objects.count()) == (head, count)
     assert audit_verify().ok
+
+
+def _snapshot_as_before(obj) -> dict:
+    """``snapshot`` as first written, on ``model_to_dict``."""
+    from django.db import models
+    from django.forms.models import model_to_dict
+
+    data = model_to_dict(obj, fields=[f.name for f in obj._meta.concrete_fields])
+    out = {}
+    for k, v in data.items():
+        if isinstance(v, models.Model):
+            v = v.pk
+        if isinstance(v, (Decimal, dt.date, dt.datetime)):
+            v = str(v)
+        out[k] = v
+    return out
+
+
+def test_snapshot_is_what_model_to_dict_gave(registry_data):
+    from landcycle.accounts.models import User
+    from landcycle.audit.services import snapshot
+    from landcycle.evaluation.models import YearlyFigure
+    from landcycle.registry.models import Occupancy, Parcel, Park, Region
+
+    objects = [
+        *Enterprise.objects.all(),
+        *Parcel.objects.all(),
+        *Park.objects.all(),
+        *Occupancy.objects.all(),
+        *Region.objects.all()[:5],
+        *YearlyFigure.objects.all()[:20],
+        *User.objects.all(),
+    ]
+    assert len({type(o) for o in objects}) >= 6
+    for obj in objects:
+        assert snapshot(obj) == _snapshot_as_before(obj)
+        assert list(snapshot(obj)) == list(_snapshot_as_before(obj))
