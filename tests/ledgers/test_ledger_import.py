@@ -561,10 +561,10 @@ def test_an_imports_audit_rows_are_those_of_one_append_per_object(registry_data,
     """Issue 18: an import's audit entries go in by the chain's bulk path (one COPY on PostgreSQL); each batch is
     the same, row for row, as ``audit_record`` once per object in the same order would have written — checked
     inside the import, against the same objects, the single appends rolled back before the bulk one."""
-    import landcycle.ledgers.importers.base as base
     from django.db import transaction
     from django.utils import timezone
 
+    import landcycle.ledgers.importers.base as base
     from landcycle.audit.services import _ROW_FIELDS, audit_record
 
     instant = dt.datetime(2026, 12, 7, 13, 40, 5, 654321, tzinfo=dt.UTC)

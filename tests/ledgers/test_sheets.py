@@ -7,7 +7,6 @@ import csv
 import io
 
 import pytest
-
 from import_books import read_book, sheet_xml
 
 from landcycle.kit import sheets

@@ -477,6 +477,7 @@ def _walk(key: bytes) -> Iterator[tuple[int, str, str | None]]:
     """(seq, stored hash, problem or None) for each entry in order; stops after the first problem."""
     prev = GENESIS
     expected_seq = 1
+    digest_of = _hasher(key)
     rows = AuditEntry.objects.order_by("seq", "id").values_list(*_ROW_FIELDS)
     for row in rows.iterator(chunk_size=2000):
         seq, prev_hash, digest = row[0], row[11], row[12]
@@ -490,7 +491,7 @@ def _walk(key: bytes) -> Iterator[tuple[int, str, str | None]]:
         if prev_hash != prev:
             yield seq, digest, f"第{seq}条的前序哈希不符 / entry {seq} does not link to the entry before it"
             return
-        recomputed = _content_hash(prev, row, key)
+        recomputed = digest_of(_payload(prev, row[0], _at_text(row[1]), *row[2:11]))
         if recomputed != digest:
             yield seq, digest, f"第{seq}条内容被改动 / entry {seq} was altered"
             return
