@@ -555,3 +555,59 @@ def test_no_query_per_row(registry_data, personas, kind):
         assert report.imported and report.rows >= n and report.changed, report.problems
         counts.append(len(ctx.captured_queries))
     assert counts[1] <= counts[0] + 2, counts
+
+
+def test_an_imports_audit_rows_are_those_of_one_append_per_object(registry_data, personas, monkeypatch):
+    """Issue 18: an import's audit entries go in by the chain's bulk path (one COPY on PostgreSQL); each batch is
+    the same, row for row, as ``audit_record`` once per object in the same order would have written — checked
+    inside the import, against the same objects, the single appends rolled back before the bulk one."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    import landcycle.ledgers.importers.base as base
+    from landcycle.audit.services import _ROW_FIELDS, audit_record
+
+    instant = dt.datetime(2026, 12, 7, 13, 40, 5, 654321, tzinfo=dt.UTC)
+    monkeypatch.setattr(timezone, "now", lambda: instant)
+    bulk = base.audit_record_many
+    compared = []
+
+    def both(*, actor, action, items, region_code_of):
+        start = AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+        tail = AuditEntry.objects.filter(seq__gt=start).order_by("seq")
+        with transaction.atomic():
+            for obj, before, after in items:
+                audit_record(
+                    actor=actor, action=action, obj=obj, region_code=region_code_of(obj), before=before, after=after
+                )
+            singles = list(tail.values_list(*_ROW_FIELDS))
+            transaction.set_rollback(True)
+        written = bulk(actor=actor, action=action, items=items, region_code_of=region_code_of)
+        rows = list(tail.values_list(*_ROW_FIELDS))
+        compared.append((action, written, [r[6] for r in rows]))
+        assert rows == singles and written == len(items) == len(rows)
+        return written
+
+    monkeypatch.setattr(base, "audit_record_many", both)
+    admin = personas["admin"]
+    register_firms(admin)
+    rows = [
+        [uscc(400 + i), f"慈溪导入{i:03d}有限公司", "3311", "规下", "2019-11-13", "在营", "新浦镇", ""]
+        for i in range(30)
+    ]
+    rows.append([A, "慈溪甲机械股份有限公司", "3484", "规上", dt.date(2005, 3, 1), "停产", "新浦镇", "张三"])
+    report = ledger_import(actor=admin, kind="enterprises", source=enterprise_ledger(rows))
+    assert (report.created, report.updated) == (30, 1)
+    assert [(action, n) for action, n, _ in compared] == [
+        ("import.enterprises.create", 4),
+        ("import.enterprises.create", 30),
+        ("import.enterprises.update", 1),
+    ]
+    created = [
+        str(pk)
+        for pk in Enterprise.objects.filter(uscc__in=[r[0] for r in rows[:30]])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    ]
+    assert compared[1][2] == created  # one entry per object, in the order they were created
+    assert audit_verify().ok

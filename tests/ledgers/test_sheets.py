@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from import_books import read_book, sheet_xml
 
 from landcycle.kit import sheets
@@ -49,3 +50,45 @@ def test_a_list_without_a_ledger_writes_text_as_text():
     assert read_book(data)["t"][1] == [FORMULA]
     text = b"".join(table_response("csv", "t", ["名称"], [[FORMULA]]).streaming_content).decode("utf-8-sig")
     assert text.splitlines()[1] == "\"'" + FORMULA.replace('"', '""') + '"'
+
+
+def _core(data: bytes) -> str:
+    import zipfile
+
+    return zipfile.ZipFile(io.BytesIO(data)).read("docProps/core.xml").decode("utf-8")
+
+
+def test_the_same_data_gives_the_same_xlsx_bytes_whenever_it_is_written():
+    """Issue 18: a backup restored exports the same files byte for byte; XlsxWriter writes the moment of writing
+    into docProps/core.xml unless told otherwise, the one writer fixes it (also after ``set_properties``)."""
+    import datetime as dt
+    import zipfile
+
+    first = _xlsx([["甲", 1], ["乙", 2.5]])
+    assert ">1980-01-01T00:00:00Z</dcterms:created>" in _core(first)
+    assert dt.date.today().isoformat() not in _core(first)
+    dates = {i.date_time for i in zipfile.ZipFile(io.BytesIO(first)).infolist()}
+    assert len(dates) == 1 and dates.pop()[:1] == (1980,)  # XlsxWriter's own fixed date for the zip entries
+    assert _xlsx([["甲", 1], ["乙", 2.5]]) == first
+    assert _xlsx([["甲", 1], ["乙", 2.6]]) != first
+
+    def titled(created=None) -> bytes:
+        buf = io.BytesIO()
+        wb = sheets.workbook(buf, created=created)
+        wb.set_properties({"title": "标题"})
+        wb.add_worksheet("s").write_string(0, 0, "x")
+        wb.close()
+        return buf.getvalue()
+
+    assert titled() == titled() and "<dc:title>标题</dc:title>" in _core(titled())
+    assert "1980-01-01T00:00:00Z" in _core(titled())
+    when = dt.datetime(2026, 11, 29, 8, 30, tzinfo=dt.UTC)
+    assert "2026-11-29T08:30:00Z" in _core(titled(when)) and titled(when) == titled(when)
+
+
+@pytest.mark.django_db
+def test_a_ledger_export_gives_the_same_bytes_twice(registry_data, personas):
+    from landcycle.ledgers.export import ledger_export
+
+    for kind in ("enterprises", "parcels", "figures"):
+        assert ledger_export(user=personas["admin"], kind=kind) == ledger_export(user=personas["admin"], kind=kind)

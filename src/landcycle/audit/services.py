@@ -15,7 +15,7 @@ import hmac
 import json
 import logging
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -24,7 +24,6 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
-from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from .models import AuditAppHead, AuditEntry, AuditHead
@@ -38,23 +37,35 @@ def chain_key() -> bytes:
     return settings.LANDCYCLE_AUDIT_KEY
 
 
+# what ``json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True, separators=(",", ":"))`` builds
+# on every call, built once (a bulk append hashes a million payloads)
+_CANONICAL = DjangoJSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
 def canonical(data: Any) -> str:
     if data is None:
         return ""
-    return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return _CANONICAL.encode(data)
 
 
 def snapshot(obj: models.Model) -> dict:
-    """A model's own fields as JSON-ready values (foreign keys as ids)."""
-    data = model_to_dict(obj, fields=[f.name for f in obj._meta.concrete_fields])
+    """A model's own fields as JSON-ready values (foreign keys as ids): what ``model_to_dict`` gives for its
+    concrete fields (the editable ones), without working out which fields those are for every object."""
+    fields = _SNAPSHOT_FIELDS.get(type(obj))
+    if fields is None:
+        fields = _SNAPSHOT_FIELDS[type(obj)] = [f for f in obj._meta.concrete_fields if getattr(f, "editable", False)]
     out = {}
-    for k, v in data.items():
+    for f in fields:
+        v = f.value_from_object(obj)
         if isinstance(v, models.Model):
             v = v.pk
         if isinstance(v, (Decimal, dt.date, dt.datetime)):
             v = str(v)
-        out[k] = v
+        out[f.name] = v
     return out
+
+
+_SNAPSHOT_FIELDS: dict[type, list] = {}
 
 
 def entry_hash(
@@ -75,7 +86,41 @@ def entry_hash(
 ) -> str:
     """The entry's hash: HMAC-SHA256 under the chain's key (``key=UNKEYED``: the old plain SHA-256)."""
     key = chain_key() if key is None else key
-    payload = canonical(
+    payload = _payload(
+        prev_hash,
+        seq,
+        at,
+        actor_id,
+        actor_name,
+        action,
+        object_type,
+        object_id,
+        object_repr,
+        region_code,
+        before,
+        after,
+    )
+    if not key:
+        return hashlib.sha256(payload).hexdigest()
+    return hmac.new(key, payload, hashlib.sha256).hexdigest()
+
+
+def _payload(
+    prev_hash: str,
+    seq: int,
+    at: str,
+    actor_id: int | None,
+    actor_name: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    object_repr: str,
+    region_code: str,
+    before: str,
+    after: str,
+) -> bytes:
+    """The bytes an entry's hash covers: its fields as canonical JSON."""
+    return canonical(
         {
             "prev": prev_hash,
             "seq": seq,
@@ -90,10 +135,21 @@ def entry_hash(
             "before": before,
             "after": after,
         }
-    )
+    ).encode("utf-8")
+
+
+def _hasher(key: bytes) -> Callable[[bytes], str]:
+    """``entry_hash``'s last step for many payloads under one key: the keyed state is built once and copied."""
     if not key:
-        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-    return hmac.new(key, payload.encode("utf-8"), hashlib.sha256).hexdigest()
+        return lambda payload: hashlib.sha256(payload).hexdigest()
+    keyed = hmac.new(key, digestmod=hashlib.sha256)
+
+    def digest(payload: bytes) -> str:
+        mac = keyed.copy()
+        mac.update(payload)
+        return mac.hexdigest()
+
+    return digest
 
 
 def _at_text(at: dt.datetime) -> str:
@@ -173,42 +229,139 @@ def audit_record_many(
     region_code_of: Callable[[models.Model], str] = lambda obj: "",
 ) -> int:
     """Append one entry per (object, before, after) in one go, for bulk writes (imports, the sample
-    county). Same chain, same hashes as :func:`audit_record`."""
+    county). Same chain, same hashes as :func:`audit_record` (see :func:`audit_append_many`)."""
     if not items:
         return 0
+    return audit_append_many(
+        actor=actor,
+        entries=(
+            NewEntry(
+                action=action,
+                object_type=obj._meta.label_lower,
+                object_id=str(obj.pk),
+                object_repr=str(obj)[:200],
+                region_code=region_code_of(obj) or "",
+                before=canonical(before),
+                after=canonical(after),
+            )
+            for obj, before, after in items
+        ),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class NewEntry:
+    """One entry to append in bulk, its texts final: ``before`` and ``after`` already :func:`canonical`."""
+
+    action: str
+    object_type: str
+    object_id: str
+    object_repr: str
+    region_code: str = ""
+    before: str = ""
+    after: str = ""
+
+
+@transaction.atomic
+def audit_append_many(*, actor: AbstractBaseUser | None, entries: Iterable[NewEntry]) -> int:
+    """Append ``entries`` in their order, in one transaction holding the chain's lock as single appends do: the
+    hashes are computed here, one after the other, exactly as :func:`audit_record` computes them (one time for
+    all of them, taken once), and the rows written at once — one ``COPY`` on PostgreSQL, ``bulk_create``
+    elsewhere. The head moves to the last entry and a checkpoint follows the commit. Returns the entries."""
     head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
     at = timezone.now()
-    at_text = _at_text(at)
-    actor_id = getattr(actor, "pk", None)
-    actor_name = (getattr(actor, "username", None) or "system")[:150]
-    prev, seq = head.hash, head.seq
-    key = chain_key()
-    entries = []
-    for obj, before, after in items:
-        seq += 1
-        fields = dict(
-            seq=seq,
-            at=at_text,
-            actor_id=actor_id,
-            actor_name=actor_name,
-            action=action,
-            object_type=obj._meta.label_lower,
-            object_id=str(obj.pk),
-            object_repr=str(obj)[:200],
-            region_code=region_code_of(obj) or "",
-            before=canonical(before),
-            after=canonical(after),
-        )
-        digest = entry_hash(prev_hash=prev, key=key, **fields)
-        fields.pop("at")
-        entries.append(AuditEntry(at=at, prev_hash=prev, hash=digest, **fields))
-        prev = digest
-    AuditEntry.objects.bulk_create(entries, batch_size=2000)
-    head.seq, head.hash = seq, prev
+    rows = _ChainRows(head, entries, at=at, actor=actor)
+    if connection.vendor == "postgresql":
+        count = _copy_rows(rows)
+    else:
+        count = _create_rows(rows)
+    if not count:
+        return 0
+    head.seq, head.hash = rows.seq, rows.prev
     head.save(update_fields=["seq", "hash"])
     _move_app_heads({e.object_type for e in entries}, seq, prev)
     _checkpoint_on_commit()
-    return len(entries)
+    return count
+
+
+class _ChainRows:
+    """The rows to store for ``entries`` (tuples in ``_ROW_FIELDS`` order), hashed in order from ``head``; after
+    the iteration ``seq`` and ``prev`` are the new head's."""
+
+    def __init__(self, head: AuditHead, entries: Iterable[NewEntry], *, at: dt.datetime, actor) -> None:
+        self.entries, self.at = entries, at
+        self.seq, self.prev = head.seq, head.hash
+        self.actor_id = getattr(actor, "pk", None)
+        self.actor_name = (getattr(actor, "username", None) or "system")[:150]
+
+    def __iter__(self) -> Iterator[tuple]:
+        digest_of, at, actor_id, actor_name = _hasher(chain_key()), self.at, self.actor_id, self.actor_name
+        at_text = _at_text(at)
+        for e in self.entries:
+            seq, prev = self.seq + 1, self.prev
+            digest = digest_of(
+                _payload(
+                    prev,
+                    seq,
+                    at_text,
+                    actor_id,
+                    actor_name,
+                    e.action,
+                    e.object_type,
+                    e.object_id,
+                    e.object_repr,
+                    e.region_code,
+                    e.before,
+                    e.after,
+                )
+            )
+            yield (
+                seq,
+                at,
+                actor_id,
+                actor_name,
+                e.action,
+                e.object_type,
+                e.object_id,
+                e.object_repr,
+                e.region_code,
+                e.before,
+                e.after,
+                prev,
+                digest,
+            )
+            self.seq, self.prev = seq, digest
+
+
+def _copy_rows(rows: Iterable[tuple]) -> int:
+    """PostgreSQL: every row in one ``COPY`` (ids from the table's identity, in the order written, so they rise
+    with ``seq`` as ``audit verify`` checks). ``at`` goes as the aware datetime itself: psycopg writes it with
+    its microseconds and offset, and the column gives back the instant the hash was computed over."""
+    meta = AuditEntry._meta
+    qn = connection.ops.quote_name
+    columns = ", ".join(qn(meta.get_field(name).column) for name in _ROW_FIELDS)
+    count = 0
+    with connection.cursor() as cursor:
+        with cursor.cursor.copy(f"COPY {qn(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+                count += 1
+    return count
+
+
+def _create_rows(rows: Iterable[tuple], batch: int = 2000) -> int:
+    """Elsewhere (SQLite): ``bulk_create`` in batches (Django splits each into statements SQLite accepts)."""
+    count = 0
+    part: list[AuditEntry] = []
+    for row in rows:
+        part.append(AuditEntry(**dict(zip(_ROW_FIELDS, row, strict=True))))
+        if len(part) == batch:
+            AuditEntry.objects.bulk_create(part)
+            count, part = count + len(part), []
+    if part:
+        AuditEntry.objects.bulk_create(part)
+        count += len(part)
+    return count
 
 
 # ── checkpoints: the head, outside the database ───────────────────────────────────────────────────────────────
@@ -333,6 +486,7 @@ def _walk(key: bytes) -> Iterator[tuple[int, str, str | None]]:
     """(seq, stored hash, problem or None) for each entry in order; stops after the first problem."""
     prev = GENESIS
     expected_seq = 1
+    digest_of = _hasher(key)
     rows = AuditEntry.objects.order_by("seq", "id").values_list(*_ROW_FIELDS)
     for row in rows.iterator(chunk_size=2000):
         seq, prev_hash, digest = row[0], row[11], row[12]
@@ -346,7 +500,7 @@ def _walk(key: bytes) -> Iterator[tuple[int, str, str | None]]:
         if prev_hash != prev:
             yield seq, digest, f"第{seq}条的前序哈希不符 / entry {seq} does not link to the entry before it"
             return
-        recomputed = _content_hash(prev, row, key)
+        recomputed = digest_of(_payload(prev, row[0], _at_text(row[1]), *row[2:11]))
         if recomputed != digest:
             yield seq, digest, f"第{seq}条内容被改动 / entry {seq} was altered"
             return

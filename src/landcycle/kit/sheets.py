@@ -1,7 +1,10 @@
 """The one spreadsheet writer of the product: every .xlsx and CSV an export, a template or a report writes goes
 through here, so that no user's text ever becomes a formula.
 
-- :func:`workbook` — an XlsxWriter workbook that never turns strings into formulas, links or numbers.
+- :func:`workbook` — an XlsxWriter workbook that never turns strings into formulas, links or numbers, and whose
+  bytes depend on its content only: XlsxWriter already dates the zip entries in January 1980; the creation time it
+  writes into ``docProps/core.xml`` (the moment of writing, by default) is fixed too (``created``, default the
+  1980-01-01), so the same data exports to the same file byte for byte (backups, restores, checksums).
 - :func:`write_cell` / :func:`write_row` — typed cells (``rules.formula_guard.xlsx_write``): text always as a
   string, numbers as numbers, dates as dates, ``None`` left empty.
 - :func:`header_format`, :func:`write_header` — the header row the exports share: bold, coloured (orange for a
@@ -15,6 +18,7 @@ through here, so that no user's text ever becomes a formula.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
@@ -28,12 +32,31 @@ HEADER = {"bold": True, "bg_color": "#DDEBF7", "border": 1}
 REQUIRED_BG = "#FCE4D6"
 
 
-def workbook(target, *, constant_memory: bool = False, **options: Any) -> xlsxwriter.Workbook:
-    """A workbook writing to ``target`` (a path or a ``BytesIO``) where a string is only ever a string."""
+CREATED = dt.datetime(1980, 1, 1, tzinfo=dt.UTC)  # as old as the zip entries XlsxWriter writes
+
+
+class Workbook(xlsxwriter.Workbook):
+    """An XlsxWriter workbook whose document properties always carry a fixed creation time."""
+
+    def __init__(self, target, options: dict[str, Any], created: dt.datetime) -> None:
+        super().__init__(target, options)
+        self.created = created
+        super().set_properties({"created": created})
+
+    def set_properties(self, properties) -> None:
+        super().set_properties({"created": self.created, **properties})
+
+
+def workbook(
+    target, *, constant_memory: bool = False, created: dt.datetime | None = None, **options: Any
+) -> xlsxwriter.Workbook:
+    """A workbook writing to ``target`` (a path or a ``BytesIO``) where a string is only ever a string, and whose
+    ``created`` (``docProps/core.xml``) is ``created`` — a time taken from the data, if the caller has one — or
+    :data:`CREATED`, never the moment of writing."""
     opts: dict[str, Any] = {**options, **WORKBOOK_OPTIONS}
     if constant_memory:
         opts["constant_memory"] = True
-    return xlsxwriter.Workbook(target, opts)
+    return Workbook(target, opts, CREATED if created is None else created)
 
 
 def write_cell(ws, r: int, c: int, value, fmt=None) -> None:

@@ -1,7 +1,8 @@
 """Writing a :class:`~landcycle.sample.plan.SamplePlan` into the database, audited.
 
-Rows go in with ``bulk_create`` (one statement per batch) and their audit entries with
-``audit_record_many`` (same hash chain as single writes), all in one transaction: the sample is
+Rows go in with ``insert_rows`` (one COPY on PostgreSQL, ids drawn from the sequence; ``bulk_create``
+elsewhere) and their audit entries with ``audit_record_many`` (same hash chain as single writes, one COPY on
+PostgreSQL too), all in one transaction: the sample is
 either wholly there or not at all. Generation already guarantees what the registry services would
 check (valid codes, known industries, valid shapes within the area tolerance); the tests prove it.
 """
@@ -22,6 +23,7 @@ from landcycle.rectification.sample.build import build_rectification_sample
 from landcycle.registry.models import Enterprise, Occupancy, Parcel, Park, Region
 from landcycle.registry.regions import regions_load
 from landcycle.renewal.sample import build_renewal_sample
+from landcycle.supervision.refresh.rows import insert_rows
 
 from ..admission_persist import persist as build_admission_sample
 from ..plan import COUNTY_CODE, SamplePlan
@@ -29,12 +31,10 @@ from ..users import create_demo_users
 from ..warning_answers import answer_sample_warnings
 from .contracts import persist_contracts, raise_warnings
 
-BATCH = 1000
-
 
 def _create(actor, model, objects: list, region_code_of) -> list:
     """Bulk insert, make sure every row got its primary key, and audit each one."""
-    model.objects.bulk_create(objects, batch_size=BATCH)
+    insert_rows(model, objects)
     if any(obj.pk is None for obj in objects):
         raise RuntimeError(f"{model.__name__}: the database did not return primary keys on bulk insert")
     action = f"sample.{model._meta.model_name}.create"

@@ -2,7 +2,8 @@
 delays) in bulk, audited, then raising the warnings as of the sample's reference date.
 
 Generation guarantees what ``supervision.services`` would check (tests/test_sample.py runs the rules on
-every contract); the rows go in with ``bulk_create`` and one audit entry per object.
+every contract); the rows go in with ``insert_rows`` (COPY on PostgreSQL, ``bulk_create`` elsewhere) and one
+audit entry per object.
 """
 
 from __future__ import annotations
@@ -12,10 +13,9 @@ from landcycle.registry.models import Enterprise, Parcel
 from landcycle.rules.supervision.contract import DATE_FIELDS
 from landcycle.supervision.models import Commitment, Contract, ContractParcel, Extension, GovernmentDelay
 from landcycle.supervision.refresh import warnings_refresh
+from landcycle.supervision.refresh.rows import insert_rows
 
 from ..plan import REFERENCE_DATE, SamplePlan
-
-BATCH = 1000
 
 
 def _audit(actor, action: str, objects: list, code_of, extra=None) -> None:
@@ -49,7 +49,7 @@ def persist_contracts(actor, plan: SamplePlan, parcels: dict[str, Parcel], firms
                 **{name: getattr(c, name) for name in DATE_FIELDS},
             )
         )
-    Contract.objects.bulk_create(rows, batch_size=BATCH)
+    insert_rows(Contract, rows)
     if any(r.pk is None for r in rows):
         raise RuntimeError("Contract: the database did not return primary keys on bulk insert")
     links, commitments, extensions, delays = [], [], [], []
@@ -64,7 +64,7 @@ def persist_contracts(actor, plan: SamplePlan, parcels: dict[str, Parcel], firms
         (Extension, extensions),
         (GovernmentDelay, delays),
     ):
-        model.objects.bulk_create(objects, batch_size=BATCH)
+        insert_rows(model, objects)
     number_of = {c.number: c.parcel for c in plan.contracts}
     _audit(actor, "sample.contract.create", rows, lambda o: o.town.code, lambda o: {"parcels": [number_of[o.number]]})
     for action, objects in (
