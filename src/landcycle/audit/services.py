@@ -279,25 +279,30 @@ def audit_append_many(*, actor: AbstractBaseUser | None, entries: Iterable[NewEn
         return 0
     head.seq, head.hash = rows.seq, rows.prev
     head.save(update_fields=["seq", "hash"])
-    _move_app_heads({e.object_type for e in entries}, seq, prev)
+    _move_app_heads(rows.object_types, rows.seq, rows.prev)
     _checkpoint_on_commit()
     return count
 
 
 class _ChainRows:
     """The rows to store for ``entries`` (tuples in ``_ROW_FIELDS`` order), hashed in order from ``head``; after
-    the iteration ``seq`` and ``prev`` are the new head's."""
+    the iteration ``seq`` and ``prev`` are the new head's and ``object_types`` the types of the entries."""
 
-    def __init__(self, head: AuditHead, entries: Iterable[NewEntry], *, at: dt.datetime, actor) -> None:
+    def __init__(
+        self, head: AuditHead, entries: Iterable[NewEntry], *, at: dt.datetime, actor: AbstractBaseUser | None
+    ) -> None:
         self.entries, self.at = entries, at
         self.seq, self.prev = head.seq, head.hash
+        self.object_types: set[str] = set()  # the apps whose heads move with the chain's (kit.cache)
         self.actor_id = getattr(actor, "pk", None)
         self.actor_name = (getattr(actor, "username", None) or "system")[:150]
 
     def __iter__(self) -> Iterator[tuple]:
         digest_of, at, actor_id, actor_name = _hasher(chain_key()), self.at, self.actor_id, self.actor_name
         at_text = _at_text(at)
+        types = self.object_types
         for e in self.entries:
+            types.add(e.object_type)
             seq, prev = self.seq + 1, self.prev
             digest = digest_of(
                 _payload(
