@@ -176,3 +176,20 @@ def test_a_town_decides_a_leftover_items_owner_and_disposal(client, personas, wo
     assert _audited("exits.item_update", item) == 1
     assert client.patch(f"/api/exits/items/{other.pk}/", body, content_type="application/json").status_code == 404
     assert LeftoverItem.objects.get(pk=other.pk).determined_owner == ""
+
+
+def test_a_renewal_report_carries_its_evidence_files(client, personas, world, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from conftest import RECTIFICATION_PDF
+    from landcycle.renewal.models import Evidence
+
+    settings.UPLOADS_DIR = tmp_path / "uploads"
+    project = world[XINPU]["renewal_project"]
+    client.force_login(personas["xinpu"])
+    pdf = SimpleUploadedFile("现场照片.pdf", RECTIFICATION_PDF, content_type="application/pdf")
+    body = {"period": "2025-07-01", "percent_done": "40", "text": "拆除过半", "files": [pdf]}
+    resp = client.post(f"/api/renewal/projects/{project.pk}/report/", body)  # multipart
+    assert resp.status_code == 201, resp.content
+    assert resp.json()["reports"][-1]["evidence"] == ["现场照片.pdf"]
+    assert Evidence.objects.filter(project=project, name="现场照片.pdf").count() == 1
