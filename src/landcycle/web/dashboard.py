@@ -325,8 +325,8 @@ def _task_chart(towns: Towns, user: User, as_of: dt.date) -> dict:
 
 def dashboard_charts(user: User, as_of: dt.date) -> list[dict]:
     """Every chart of the dashboard for ``user`` (scoped), in the order the page shows them. Kept in the cache per
-    scope, day and language until a write of the apps it reads commits (kit.cache): the leader's home page and the dashboard
-    read every evaluation result, warning, parcel and task of the scope."""
+    scope, day and language until a write of the apps it reads commits (kit.cache): the leader's home page and the
+    dashboard read every evaluation result, warning, parcel and task of the scope."""
     return cached(DASHBOARD_APPS, f"dashboard:{scope_key(user)}:{as_of.isoformat()}", lambda: _charts(user, as_of))
 
 
