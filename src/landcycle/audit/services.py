@@ -279,7 +279,9 @@ class _ChainRows:
     """The rows to store for ``entries`` (tuples in ``_ROW_FIELDS`` order), hashed in order from ``head``; after
     the iteration ``seq`` and ``prev`` are the new head's."""
 
-    def __init__(self, head: AuditHead, entries: Iterable[NewEntry], *, at: dt.datetime, actor) -> None:
+    def __init__(
+        self, head: AuditHead, entries: Iterable[NewEntry], *, at: dt.datetime, actor: AbstractBaseUser | None
+    ) -> None:
         self.entries, self.at = entries, at
         self.seq, self.prev = head.seq, head.hash
         self.actor_id = getattr(actor, "pk", None)
