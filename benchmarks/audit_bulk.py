@@ -125,7 +125,7 @@ def main() -> None:
             seconds, written[how] = one_way(how, actor, items)
             times[how].append(round(seconds, 3))
         assert written["bulk"] == written["one_by_one"] and len(written["bulk"]) == args.n, "the two ways differ"
-    bulk, single = statistics.median(times["bulk"]), statistics.median(times["one_by_one"])
+    bulk, single = round(statistics.median(times["bulk"]), 3), round(statistics.median(times["one_by_one"]), 3)
     print(
         json.dumps(
             {
