@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import itertools
 import json
 import logging
 import os
@@ -338,19 +339,26 @@ class _ChainRows:
             self.seq, self.prev = seq, digest
 
 
-def _copy_rows(rows: Iterable[tuple]) -> int:
-    """PostgreSQL: every row in one ``COPY`` (ids from the table's identity, in the order written, so they rise
-    with ``seq`` as ``audit verify`` checks). ``at`` goes as the aware datetime itself: psycopg writes it with
-    its microseconds and offset, and the column gives back the instant the hash was computed over."""
+def _copy_rows(rows: Iterable[tuple], batch: int = 10_000) -> int:
+    """PostgreSQL: ``COPY`` in batches (ids from the table's identity, in the order written, so they rise with
+    ``seq`` as ``audit verify`` checks). ``at`` goes as the aware datetime itself: psycopg writes it with its
+    microseconds and offset, and the column gives back the instant the hash was computed over.
+
+    Each batch is built before its ``COPY`` starts: the caller's entries may be a generator that reads the
+    database (an object's ``str`` following a foreign key), and a query on the connection while it is in
+    ``COPY`` would wait for the connection's lock for ever."""
     meta = AuditEntry._meta
     qn = connection.ops.quote_name
     columns = ", ".join(qn(meta.get_field(name).column) for name in _ROW_FIELDS)
+    sql = f"COPY {qn(meta.db_table)} ({columns}) FROM STDIN"
     count = 0
+    rows = iter(rows)
     with connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY {qn(meta.db_table)} ({columns}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-                count += 1
+        while part := list(itertools.islice(rows, batch)):
+            with cursor.cursor.copy(sql) as copy:
+                for row in part:
+                    copy.write_row(row)
+            count += len(part)
     return count
 
 
