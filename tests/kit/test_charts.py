@@ -66,3 +66,24 @@ def test_a_chart_goes_into_a_workbook_at_its_drawn_size(tmp_path):
         drawing = z.read("xl/drawings/drawing1.xml").decode()
         assert 'editAs="absolute"' in drawing
     assert CalamineWorkbook.from_filelike(io.BytesIO(target.getvalue())).sheet_names == ["图表"]
+
+
+def test_a_count_axis_shows_whole_numbers_only():
+    """Vega ticks a short axis at 0.5 and 'format: d' printed "0 1 1 2 2" on the warning board: up to 10 the
+    ticks of a count are given, stacked totals counted per bar."""
+    import re
+
+    from landcycle.kit import charts
+
+    rows = [
+        {"town": "桥头镇", "n": 1, "c": "红"},
+        {"town": "桥头镇", "n": 1, "c": "黄"},
+        {"town": "新浦镇", "n": 2, "c": "红"},
+    ]
+    axis = charts.count_axis(rows, by="town")
+    assert axis["values"] == [0, 1, 2] and axis["format"] == "d"
+    spec = charts.bar(rows, x="town", y="n", colour="c", horizontal=True, width=400, height=60)
+    spec["encoding"]["x"]["axis"] = axis
+    assert re.findall(r">(\d+)</text>", str(charts.svg(spec))) == ["0", "1", "2"]
+    many = charts.count_axis([{"town": "a", "n": 40}], by="town")
+    assert "values" not in many and many["tickMinStep"] == 1  # a long axis is ticked in whole steps by itself

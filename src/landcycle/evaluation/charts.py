@@ -132,5 +132,5 @@ def classes_by_town(
     )
     spec["encoding"]["order"] = {"field": "_order", "type": "ordinal"}
     spec["encoding"]["y"]["scale"] = {"domain": towns}  # every town a row, a town with no firm too
-    spec["encoding"]["x"]["axis"] = {"tickMinStep": 1, "format": "d"}  # firms are whole
+    spec["encoding"]["x"]["axis"] = charts.count_axis(data, by="town")  # firms are whole
     return spec

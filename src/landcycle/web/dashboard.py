@@ -85,7 +85,7 @@ def _by_town(
     if colour:
         spec["encoding"]["order"] = {"field": "_order", "type": "ordinal"}
     if counts:  # whole numbers on the axis (no "0.5 项")
-        spec["encoding"]["x"]["axis"] = {"tickMinStep": 1, "format": "d"}
+        spec["encoding"]["x"]["axis"] = charts.count_axis(rows, by="town")
     return spec
 
 

@@ -162,7 +162,7 @@ def _town_chart(user, query):
         height=max(60, 20 * len(totals)),
         sort=sorted(totals, key=lambda t: -totals[t]),
     )
-    spec["encoding"]["x"]["axis"] = {"format": "d", "tickMinStep": 1}  # whole subjects, not 0.2 of one
+    spec["encoding"]["x"]["axis"] = charts.count_axis(data, by="town")  # whole subjects, not 0.2 of one
     return charts.svg(spec, label=_("各镇街预警对象，按最重颜色分段"))
 
 
