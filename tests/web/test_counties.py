@@ -193,3 +193,26 @@ def test_a_county_administrator_cannot_run_an_evaluation_that_would_cover_anothe
     with pytest.raises(RuleError) as refused:
         services.run_create(actor=two_counties["users"]["cixi_admin"], year=2025)
     assert refused.value.problems[0].rule == "scope.run"
+
+
+def test_a_task_the_county_itself_answers_for_counts_in_its_county(two_counties, rectification_data, personas, regions):
+    """The dashboard counts a task whose responsible region is the county itself; so does the county's row."""
+    import datetime as dt
+
+    from landcycle.rectification.services.ledger import task_create
+
+    d = rectification_data[XINPU]
+    task_create(
+        actor=personas["supervisor"],
+        finding=d["finding"],
+        town=regions[COUNTY],
+        title="县级统筹腾退",
+        measures="县级专班统筹",
+        deadline=dt.date(2026, 12, 31),
+        assigned_on=dt.date(2026, 9, 20),
+        person="专班",
+        department="市自然资源和规划局",
+    )
+    rows = {r["county"].code: r for r in _client(two_counties["users"]["province"]).get("/counties/").context["rows"]}
+    cixi = rows[COUNTY]
+    assert cixi["tasks_closed"] + cixi["tasks_current"] + cixi["tasks_overdue"] == 3

@@ -79,9 +79,12 @@ def county_rollup(user: User, as_of: dt.date) -> dict:
             row[key] += r[key]
 
     def add(by_town: dict, pairs: tuple[tuple[str, str], ...]) -> None:
+        missing = set(by_town) - set(codes)  # a county itself answering for a task is a region but not a town
+        if missing:
+            codes.update(Region.objects.filter(pk__in=missing).values_list("pk", "code"))
         for pk, figures in by_town.items():
             row = rows.get(_county_of(codes, pk))
-            if row is not None:  # a region that is not a town of the scope (the county itself answering a task)
+            if row is not None:
                 for key, src in pairs:
                     row[key] += figures.get(src, 0) or 0
 
@@ -114,10 +117,6 @@ def county_rollup(user: User, as_of: dt.date) -> dict:
     for row in out:
         row.setdefault("classes", [])
         row["tax_per_mu"] = row["tax"] / row["land"] if row["land"] else None
-        open_tasks = row["tasks_current"] + row["tasks_overdue"]
-        row["closed_share"] = (
-            row["tasks_closed"] / (row["tasks_closed"] + open_tasks) * 100 if row["tasks_closed"] + open_tasks else None
-        )
     ranked = sorted((r for r in out if r["tax_per_mu"] is not None), key=lambda r: -r["tax_per_mu"])
     for i, row in enumerate(ranked, start=1):
         row["tax_rank"] = i
