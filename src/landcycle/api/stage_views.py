@@ -6,6 +6,8 @@ Reads use each app's own selector, as its pages do (``exits.selectors.cases``, `
 
 from __future__ import annotations
 
+from abc import ABCMeta, abstractmethod
+
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -40,11 +42,12 @@ from .views import ERRORS, LIST_ERRORS, READ_ERRORS, ScopedViewSet, _deny, _in_s
 _town = QF("town", "town__code__startswith", description="镇街代码（前缀） / town code (prefix)")
 
 
-class SelectorViewSet(ScopedViewSet):
-    """List and detail of an app's selector (already scoped as its pages are): out of it is 404."""
+class SelectorViewSet(ScopedViewSet, metaclass=ABCMeta):
+    """List and detail of an app's selector (already scoped as its pages are): out of it is 404. Each viewset names
+    its selector in ``selected``."""
 
-    def selected(self) -> QuerySet:
-        raise NotImplementedError
+    @abstractmethod
+    def selected(self) -> QuerySet: ...
 
     def visible(self) -> QuerySet:
         return self.selected()
