@@ -17,6 +17,7 @@ def _shots(tab, name: str) -> None:
     tab.set_viewport_size({"width": 1366, "height": 768})
     tab.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
     tab.set_viewport_size({"width": 390, "height": 844})
+    tab.wait_for_timeout(400)  # the menu slides away (.18 s) when the window narrows: shoot the page, not the slide
     tab.screenshot(path=str(SHOTS / f"{name}-390.png"), full_page=False)
     tab.set_viewport_size({"width": 1366, "height": 768})
 
