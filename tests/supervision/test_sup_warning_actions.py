@@ -13,6 +13,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from conftest import QIAOTOU, XINPU
 from landcycle.audit.models import AuditEntry
@@ -237,7 +238,7 @@ def test_an_accepted_warning_whose_cause_remains_reopens_at_the_next_refresh(sup
     warning_handle(actor=officer, warning=w, measures="约谈", assignee=officer, due=DUE)
     warning_progress(actor=officer, warning=w, note="已约谈", submit=True)
     warning_accept(actor=admin, warning=w)
-    closed_on = w.closed_at.date()
+    closed_on = timezone.localdate(w.closed_at)
     result = warnings_refresh(actor=admin, as_of=closed_on)
     w.refresh_from_db()
     assert (w.status, w.opened_on, w.verified_on) == ("open", closed_on, None)

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from landcycle.rules.codes import industry_problems, normalize_uscc, uscc_problems
 from landcycle.rules.dates import date_problems
@@ -39,7 +39,7 @@ def enterprise_problems(
                 )
             )
     problems += industry_problems(industry_code)
-    if isinstance(registered_on, dt.date) and registered_on > dt.date.today():
+    if isinstance(registered_on, dt.date) and registered_on > timezone.localdate():
         problems.append(
             Problem(
                 "registered_on", "date.future", "成立日期不能晚于今天", "The registration date cannot be in the future"
