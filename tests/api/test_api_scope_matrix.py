@@ -44,7 +44,7 @@ OWN_TESTS = {"ledger", "token"}
 # the writes: (basename, method, action or None for the object itself / "list" for create) -> who may write
 TOWN_WRITERS = {"admin", "xinpu", "qiaotou"}
 COUNTY_RANKERS = EVALUATORS = {"admin", "analyst"}
-COUNTY_SUPERVISION = {"admin"}
+COUNTY_SUPERVISION = COUNTY_PLANNERS = {"admin"}
 SUPERVISORS = {"supervisor"}
 WRITES = {
     ("park", "patch", None): TOWN_WRITERS,
@@ -75,8 +75,16 @@ WRITES = {
     ("exit-case", "post", "steps"): TOWN_WRITERS,
     ("exit-case", "post", "items"): TOWN_WRITERS,
     ("exit-case", "post", "money"): TOWN_WRITERS,
+    ("exit-case", "patch", None): TOWN_WRITERS,
+    ("exit-case", "post", "close"): TOWN_WRITERS,
+    ("exit-case", "post", "cancel"): TOWN_WRITERS,
+    ("exit-case", "post", "tasks"): TOWN_WRITERS,
     ("exit-item", "patch", None): TOWN_WRITERS,
     ("renewal-project", "post", "report"): TOWN_WRITERS,
+    ("renewal-project", "post", "start"): TOWN_WRITERS,
+    ("renewal-project", "post", "list"): COUNTY_PLANNERS,
+    ("renewal-project", "patch", None): COUNTY_PLANNERS,
+    ("renewal-project", "post", "approve"): COUNTY_PLANNERS,
     ("renewal-firm", "post", "fate"): TOWN_WRITERS,
     ("ranking-run", "post", "list"): COUNTY_RANKERS,
     ("ranking-run", "post", "publish"): COUNTY_RANKERS,
@@ -91,6 +99,8 @@ BAD_BODY = {
     "contract": {"kind": "x"},
     "warning": {"exception": "x"},
     "exit-item": {"category": "x"},
+    "exit-case": {"deadline": "x"},
+    "renewal-project": {"planned_start": "x"},
 }
 
 
@@ -196,7 +206,7 @@ def _check_methods(client, who, world):
         resp = client.delete(url)
         assert resp.status_code == 405, f"{who} DELETE {url} -> {resp.status_code}"
         assert resp.json()["problems"][0]["rule"] == "api.method_not_allowed"
-        if basename not in ("park", "parcel", "enterprise", "contract", "exit-item"):
+        if basename not in ("park", "parcel", "enterprise", "contract", "exit-item", "exit-case", "renewal-project"):
             assert client.patch(url, {}, content_type="application/json").status_code == 405, (who, url)
 
 

@@ -193,3 +193,104 @@ def test_a_renewal_report_carries_its_evidence_files(client, personas, world, se
     assert resp.status_code == 201, resp.content
     assert resp.json()["reports"][-1]["evidence"] == ["现场照片.pdf"]
     assert Evidence.objects.filter(project=project, name="现场照片.pdf").count() == 1
+
+
+def _patch(client, url, data):
+    return client.patch(url, data, content_type="application/json")
+
+
+def test_a_town_plans_links_hands_over_and_cancels_cases(client, personas, world):
+    from landcycle.exits.models import Case
+    from landcycle.registry.models import Parcel
+
+    d, other = world[XINPU], world[QIAOTOU]
+    case = d["exit_case"]
+    url = f"/api/exits/cases/{case.pk}/"
+    client.force_login(personas["xinpu"])
+    resp = _patch(client, url, {"version": case.version, "deadline": "2027-03-31", "responsible_person": "王"})
+    assert resp.status_code == 200, resp.content
+    assert resp.json()["deadline"] == "2027-03-31" and _audited("exits.case_update", case) == 1
+    stale = _patch(client, url, {"version": case.version, "deadline": "2027-04-30"})
+    assert stale.status_code in (400, 409) and stale.json()["problems"], stale.content
+    takeback_only = _patch(client, url, {"decision_number": "慈政收〔2026〕1号"})
+    assert takeback_only.status_code == 400
+    assert takeback_only.json()["problems"][0]["rule"] == "exits.takeback_field"
+
+    # the town's own task links; another town's task is unknown here (and names nothing of it)
+    linked = _post(client, f"{url}tasks/", {"tasks": [d["task"].pk]})
+    assert linked.status_code == 200, linked.content
+    assert list(Case.objects.get(pk=case.pk).tasks.all()) == [d["task"]]
+    foreign = _post(client, f"{url}tasks/", {"tasks": [other["task"].pk]})
+    assert foreign.status_code == 400 and foreign.json()["problems"][0]["rule"] == "exits.task_unknown"
+    assert other["task"].title not in foreign.content.decode()
+
+    # the handover waits for the site to be cleared; then the parcel returns to the reserve
+    early = _post(client, f"{url}close/", {"on": "2026-06-30", "handover_to": "镇土地储备中心"})
+    assert early.status_code == 400 and early.json()["problems"][0]["rule"] == "exits.handover_before_cleared"
+    item = {"determined_owner": "firm", "determined_how": "agreement", "determined_on": "2026-04-01"}
+    item |= {"disposal": "taken", "disposal_date": "2026-06-15"}
+    assert _patch(client, f"/api/exits/items/{d['exit_item'].pk}/", item).status_code == 200
+    assert _post(client, f"{url}steps/", {"kind": "cleared", "date": "2026-06-20"}).status_code == 201
+    done = _post(client, f"{url}close/", {"on": "2026-06-30", "handover_to": "镇土地储备中心"})
+    assert done.status_code == 200, done.content
+    assert done.json()["state"] == "closed" and done.json()["handover_on"] == "2026-06-30"
+    assert Parcel.objects.get(pk=d["parcels"][0].pk).status == Parcel.Status.RESERVE
+    assert _audited("exits.case_close", case) == 1
+    assert _post(client, f"{url}cancel/", {"on": "2026-07-01", "reason": "x"}).status_code == 400  # closed
+
+    # the other town's case is not there for this officer; its own officer cancels it with a reason
+    theirs = f"/api/exits/cases/{other['exit_case'].pk}/"
+    assert _post(client, f"{theirs}cancel/", {"on": "2026-07-01", "reason": "企业已自行搬离"}).status_code == 404
+    client.force_login(personas["qiaotou"])
+    no_reason = _post(client, f"{theirs}cancel/", {"on": "2026-07-01", "reason": " "})
+    assert no_reason.status_code == 400
+    cancelled = _post(client, f"{theirs}cancel/", {"on": "2026-07-01", "reason": "企业已自行搬离"})
+    assert cancelled.status_code == 200 and cancelled.json()["state"] == "cancelled"
+
+
+def test_the_county_registers_and_approves_a_renewal_plan_the_town_starts_it(client, personas, world):
+    from landcycle.renewal.models import FirmFate, RenewalProject
+
+    d, other = world[XINPU], world[QIAOTOU]
+    body = {
+        "number": "GZ-API-01",
+        "name": "新浦镇工业园区有机更新",
+        "town": XINPU,
+        "kind": "upgrade",
+        "planned_start": "2026-01-01",
+        "planned_end": "2027-12-31",
+        "parks": [d["park"].code],
+        "area_mu": "45.5",
+        "target_tax_per_mu": "30",
+        "milestones": {"approval": "2026-02-01", "relocation": "2026-05-31"},
+    }
+    client.force_login(personas["xinpu"])
+    assert _post(client, "/api/renewal/projects/", body).status_code == 403  # plans are the county's
+    client.force_login(personas["admin"])
+    wrong = _post(client, "/api/renewal/projects/", {**body, "parks": [other["park"].code]})
+    assert wrong.status_code == 400 and wrong.json()["problems"][0]["rule"] == "renewal.park_town"
+    created = _post(client, "/api/renewal/projects/", body)
+    assert created.status_code == 201, created.content
+    project = RenewalProject.objects.get(number="GZ-API-01")
+    assert created.json()["state"] == "draft" and created.json()["parks"] == [d["park"].code]
+    assert [m["kind"] for m in created.json()["milestones"]] == ["approval", "relocation"]
+    assert _audited("renewal.project_create", project) == 1
+    url = f"/api/renewal/projects/{project.pk}/"
+    changed = _patch(client, url, {"name": "新浦镇工业园区有机更新（一期）", "area_mu": "40"})
+    assert changed.status_code == 200 and changed.json()["area_mu"] == "40.00"
+
+    client.force_login(personas["xinpu"])
+    assert _post(client, f"{url}start/", {"started_on": "2026-03-01"}).json()["problems"][0]["rule"] == (
+        "renewal.not_approved"
+    )
+    assert _post(client, f"{url}approve/", {"approved_on": "2026-02-01", "document": "x"}).status_code == 403
+    client.force_login(personas["admin"])
+    approved = _post(client, f"{url}approve/", {"approved_on": "2026-02-01", "document": "慈经信〔2026〕8号"})
+    assert approved.status_code == 200 and approved.json()["state"] == "approved"
+    assert _patch(client, url, {"name": "改名"}).json()["problems"][0]["rule"] == "renewal.not_draft"
+    client.force_login(personas["xinpu"])
+    started = _post(client, f"{url}start/", {"started_on": "2026-03-01"})
+    assert started.status_code == 200 and started.json()["started_on"] == "2026-03-01"
+    assert FirmFate.objects.filter(project=project).exists()
+    client.force_login(personas["qiaotou"])
+    assert _post(client, f"{url}start/", {"started_on": "2026-03-01"}).status_code == 404

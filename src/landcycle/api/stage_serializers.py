@@ -95,6 +95,49 @@ class CaseOpenSerializer(serializers.Serializer):
     opened_on = serializers.DateField(required=False, allow_null=True)
 
 
+class CasePlanSerializer(serializers.Serializer):
+    """The plan of an open case (修改计划); for a take-back, the county also records its decision, notice, hearing,
+    compensation and reserve date (收回决定与听证). Only the fields sent change."""
+
+    version = serializers.IntegerField(required=False, help_text="乐观锁：读取时的版本 / the version read")
+    ground = serializers.ChoiceField(choices=Case.Ground.choices, required=False)
+    responsible_unit = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    responsible_person = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    planned_start = serializers.DateField(required=False, allow_null=True)
+    deadline = serializers.DateField(required=False, allow_null=True)
+    reason = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    decision_number = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    decision_date = serializers.DateField(required=False, allow_null=True)
+    notice_date = serializers.DateField(required=False, allow_null=True)
+    hearing_date = serializers.DateField(required=False, allow_null=True)
+    paid = serializers.ChoiceField(choices=Case.Paid.choices, required=False, allow_blank=True)
+    compensation_wan = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
+    reserve_date = serializers.DateField(required=False, allow_null=True)
+
+
+class CaseCancelSerializer(serializers.Serializer):
+    on = serializers.DateField(help_text="撤销日期 / the day the case is cancelled")
+    reason = serializers.CharField(max_length=200, help_text="撤销理由 / why")
+
+
+class CaseCloseSerializer(serializers.Serializer):
+    """验收移交: the site, cleared, is handed over on ``on``."""
+
+    on = serializers.DateField(help_text="移交日期 / the handover day")
+    handover_to = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    minutes = serializers.CharField(max_length=8000, required=False, allow_blank=True)
+    people = serializers.CharField(max_length=300, required=False, allow_blank=True)
+
+
+class CaseTasksSerializer(serializers.Serializer):
+    tasks = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        allow_empty=True,
+        help_text="本镇街整改任务的 id（/api/rectification/tasks/）/ the ids of the town's rectification tasks the case "
+        "answers; [] unlinks",
+    )
+
+
 class StepWriteSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=CaseStep.Kind.choices)
     date = serializers.DateField()
@@ -235,6 +278,70 @@ class ReportWriteSerializer(serializers.Serializer):
         help_text="节点实际完成日期 / milestones reached: {kind: date}, " + ", ".join(renewal_rules.MILESTONES),
     )
     files = serializers.ListField(child=serializers.FileField(), required=False, help_text="佐证材料 / evidence")
+
+
+def _plan_fields(required: bool) -> dict[str, serializers.Field]:
+    """The plan's figures (方案指标), as the project form has them."""
+    fields: dict[str, serializers.Field] = {
+        name: serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
+        for name in ("demolish_mu", "demolish_m2", "rebuild_mu", "rebuild_m2", "illegal_m2", "investment")
+    }
+    fields["area_mu"] = serializers.DecimalField(max_digits=14, decimal_places=2, required=required)
+    fields["new_floor_m2"] = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
+    fields["plot_ratio"] = serializers.DecimalField(max_digits=6, decimal_places=2, required=False, allow_null=True)
+    fields["target_tax_per_mu"] = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True
+    )
+    fields["target_firms"] = serializers.IntegerField(min_value=0, required=False, allow_null=True)
+    return fields
+
+
+class _ProjectPlan(serializers.Serializer):
+    name = serializers.CharField(max_length=120)
+    kind = serializers.ChoiceField(choices=RenewalProject.Kind.choices)
+    planned_start = serializers.DateField()
+    planned_end = serializers.DateField()
+    parks = serializers.ListField(
+        child=serializers.CharField(max_length=40), allow_empty=False, help_text="涉及园区编号 / park codes"
+    )
+    lead_unit = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    lead_person = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    note = serializers.CharField(max_length=4000, required=False, allow_blank=True)
+    milestones = serializers.DictField(
+        child=serializers.DateField(),
+        required=False,
+        help_text="计划节点日期 / planned milestones: {kind: date}, " + ", ".join(renewal_rules.MILESTONES),
+    )
+
+    def get_fields(self):
+        return {**super().get_fields(), **_plan_fields(required=True)}
+
+
+class ProjectCreateSerializer(_ProjectPlan):
+    """登记改造项目 (the county): a draft plan in a town, on its parks (the parcels are the parks' parcels)."""
+
+    number = serializers.CharField(max_length=40)
+    town = TownField()
+
+
+class ProjectUpdateSerializer(_ProjectPlan):
+    """修改改造方案 (the county, a draft only): the fields sent change; ``parks`` replaces the parks and parcels,
+    ``milestones`` the planned milestones."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            field.required = False
+        return fields
+
+
+class ProjectApproveSerializer(serializers.Serializer):
+    approved_on = serializers.DateField(help_text="批准日期 / the day the plan was approved")
+    document = serializers.CharField(max_length=200, help_text="批准文件（文号）/ the approval document")
+
+
+class ProjectStartSerializer(serializers.Serializer):
+    started_on = serializers.DateField(help_text="实际开工日期 / the day work started")
 
 
 class FirmFateSerializer(serializers.ModelSerializer):

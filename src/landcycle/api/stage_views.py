@@ -19,7 +19,14 @@ from rest_framework.response import Response
 from landcycle.accounts.scope import Area
 from landcycle.exits.models import Case, CaseStep, LeftoverItem
 from landcycle.exits.selectors import cases as exit_cases
-from landcycle.exits.services.cases import open_case
+from landcycle.exits.services.cases import (
+    TAKEBACK_FIELDS,
+    case_cancel,
+    case_close,
+    case_tasks_link,
+    case_update,
+    open_case,
+)
 from landcycle.exits.services.common import is_county as exits_county
 from landcycle.exits.services.common import require_open
 from landcycle.exits.services.records import item_add, item_update, money_add, step_add
@@ -27,11 +34,14 @@ from landcycle.kit.indicators import Quarter
 from landcycle.ranking import selectors as ranking
 from landcycle.ranking.models import IndicatorInput
 from landcycle.ranking.services import run_compute, run_correct, run_publish
+from landcycle.rectification.models import Task
 from landcycle.registry.models import Enterprise, Park
 from landcycle.renewal.models import FirmFate, ProgressReport
 from landcycle.renewal.selectors import projects as renewal_projects
+from landcycle.renewal.services.common import is_county as renewal_county
 from landcycle.renewal.services.firms import fate_record
 from landcycle.renewal.services.progress import report_progress
+from landcycle.renewal.services.projects import project_approve, project_create, project_start, project_update
 from landcycle.rules.problems import Problem, RuleError
 
 from . import stage_serializers as s
@@ -67,7 +77,10 @@ class SelectorViewSet(ScopedViewSet, metaclass=ABCMeta):
 @extend_schema_view(list=extend_schema(responses={200: s.CaseSerializer(many=True), **LIST_ERRORS}))
 class ExitCaseViewSet(mixins.CreateModelMixin, SelectorViewSet):
     """腾退与收回案件 / vacating and take-back cases with their steps, leftover items and money. POST opens a case (a
-    take-back the county only); ``steps``, ``items`` and ``money`` record on an open case, as its page does."""
+    take-back the county only); PATCH changes the plan of an open case (a take-back's decision and hearing too);
+    ``steps``, ``items`` and ``money`` record on an open case, ``close`` hands the cleared site over (验收移交),
+    ``cancel`` withdraws the case with a reason and ``tasks`` links the town's rectification tasks it answers, as
+    its page does."""
 
     model = Case
     serializer_class = s.CaseSerializer
@@ -80,7 +93,7 @@ class ExitCaseViewSet(mixins.CreateModelMixin, SelectorViewSet):
         QF("opened_from", "opened_on__gte", "date"),
     )
     ordering_fields = ("number", "opened_on", "deadline", "id")
-    http_method_names = ["get", "post", "head", "options"]
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def selected(self):
         return exit_cases(self.request.user).prefetch_related(
@@ -144,6 +157,67 @@ class ExitCaseViewSet(mixins.CreateModelMixin, SelectorViewSet):
         money_add(actor=request.user, case=case, **data)
         return self._answer(case, status.HTTP_201_CREATED)
 
+    @extend_schema(request=s.CasePlanSerializer, responses={200: s.CaseSerializer, **ERRORS})
+    def partial_update(self, request, *args, **kwargs):
+        case = self._writable()
+        values = dict(checked(s.CasePlanSerializer(data=request.data, partial=True)).validated_data)
+        version = values.pop("version", None)
+        if case.kind != Case.Kind.TAKEBACK and set(values) & TAKEBACK_FIELDS:
+            raise RuleError(
+                [
+                    Problem(
+                        name,
+                        "exits.takeback_field",
+                        "收回决定、听证、补偿和储备日期只用于闲置土地收回案件",
+                        "the decision, hearing, compensation and reserve date belong to a take-back case only",
+                    )
+                    for name in sorted(set(values) & TAKEBACK_FIELDS)
+                ]
+            )
+        case_update(actor=request.user, case=case, expected_version=version, **values)
+        return self._answer(case)
+
+    @extend_schema(request=s.CaseCloseSerializer, responses={200: s.CaseSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        case = self._writable()
+        data = checked(s.CaseCloseSerializer(data=request.data)).validated_data
+        case_close(actor=request.user, case=case, **data)
+        return self._answer(case)
+
+    @extend_schema(request=s.CaseCancelSerializer, responses={200: s.CaseSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        case = self._writable()
+        data = checked(s.CaseCancelSerializer(data=request.data)).validated_data
+        case_cancel(actor=request.user, case=case, on=data["on"], reason=data["reason"])
+        return self._answer(case)
+
+    @extend_schema(request=s.CaseTasksSerializer, responses={200: s.CaseSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def tasks(self, request, pk=None):
+        case = self.get_object()
+        _deny(request.user, Area.EXITS)
+        if case.kind == Case.Kind.TAKEBACK and not exits_county(request.user):
+            _deny_takeback()
+        ids = list(dict.fromkeys(checked(s.CaseTasksSerializer(data=request.data)).validated_data["tasks"]))
+        found = {t.pk: t for t in Task.objects.filter(town=case.town, pk__in=ids)}
+        missing = [i for i in ids if i not in found]
+        if missing:
+            raise RuleError(
+                [
+                    Problem(
+                        "tasks",
+                        "exits.task_unknown",
+                        f"{case.town}没有 id 为 {i} 的整改任务",
+                        f"the town {case.town.code} has no rectification task with id {i}",
+                    )
+                    for i in missing
+                ]
+            )
+        case_tasks_link(actor=request.user, case=case, tasks=[found[i] for i in ids])
+        return self._answer(case)
+
 
 class LeftoverItemViewSet(mixins.UpdateModelMixin, ScopedViewSet):
     """遗留物 / the leftover items of the cases in scope; PATCH records the owner decision (认定归属) and the disposal
@@ -187,14 +261,70 @@ def _deny_takeback() -> None:
 
 
 @extend_schema_view(list=extend_schema(responses={200: s.ProjectSerializer(many=True), **LIST_ERRORS}))
-class RenewalProjectViewSet(SelectorViewSet):
-    """改造提升项目 / renewal projects with their milestones and monthly reports; ``report`` sends a month's
-    progress (and the milestones reached) as the phone form does."""
+class RenewalProjectViewSet(mixins.CreateModelMixin, SelectorViewSet):
+    """改造提升项目 / renewal projects with their milestones and monthly reports. The county registers a plan (POST),
+    changes it while it is a draft (PATCH) and approves it (``approve``); the town starts the approved project
+    (``start``: the firms on its parcels are listed for their fates) and sends each month's progress (``report``,
+    with the milestones reached) as the phone form does."""
 
     model = None
     serializer_class = s.ProjectSerializer
     query_filters = (_town, QF("state", "state"), QF("kind", "kind"), QF("number", "number"))
     ordering_fields = ("number", "planned_start", "id")
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def _answer(self, project, code: int = 200) -> Response:
+        return Response(s.ProjectSerializer(self.selected().get(pk=project.pk)).data, status=code)
+
+    def _county(self) -> None:
+        _deny(self.request.user, Area.RENEWAL)
+        if not renewal_county(self.request.user):
+            raise PermissionDenied(
+                "改造项目方案由县级登记和批准 / Renewal plans are registered and approved by the county"
+            )
+
+    def _parks(self, codes: list[str]) -> list[Park]:
+        parks = []
+        for code in dict.fromkeys(codes):
+            parks.append(_in_scope(self.request.user, Park.objects.select_related("town"), "parks", code=code))
+        return parks
+
+    @extend_schema(request=s.ProjectCreateSerializer, responses={201: s.ProjectSerializer, **ERRORS})
+    def create(self, request, *args, **kwargs):
+        self._county()
+        values = dict(checked(s.ProjectCreateSerializer(data=request.data)).validated_data)
+        parks = self._parks(values.pop("parks"))
+        project = project_create(actor=request.user, parks=parks, milestones=values.pop("milestones", None), **values)
+        return self._answer(project, status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ProjectUpdateSerializer, responses={200: s.ProjectSerializer, **ERRORS})
+    def partial_update(self, request, *args, **kwargs):
+        project = self.get_object()
+        self._county()
+        values = dict(checked(s.ProjectUpdateSerializer(data=request.data, partial=True)).validated_data)
+        parks = self._parks(values.pop("parks")) if "parks" in values else None
+        project_update(
+            actor=request.user, project=project, parks=parks, milestones=values.pop("milestones", None), **values
+        )
+        return self._answer(project)
+
+    @extend_schema(request=s.ProjectApproveSerializer, responses={200: s.ProjectSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        project = self.get_object()
+        self._county()
+        data = checked(s.ProjectApproveSerializer(data=request.data)).validated_data
+        project_approve(actor=request.user, project=project, approved_on=data["approved_on"], document=data["document"])
+        return self._answer(project)
+
+    @extend_schema(request=s.ProjectStartSerializer, responses={200: s.ProjectSerializer, **ERRORS})
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        project = self.get_object()
+        _deny(request.user, Area.RENEWAL)
+        data = checked(s.ProjectStartSerializer(data=request.data)).validated_data
+        project_start(actor=request.user, project=project, started_on=data["started_on"])
+        return self._answer(project)
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
