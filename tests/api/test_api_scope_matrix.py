@@ -27,6 +27,8 @@ OBJECTS = {
     "evaluation-run": lambda d: d["run"],
     "inspection": lambda d: d["inspection"],
     "task": lambda d: d["task"],
+    "round": lambda d: d["round"],
+    "round-item": lambda d: d["round_item"],
     "application": lambda d: d["application"],
     "exit-case": lambda d: d["exit_case"],
     "exit-item": lambda d: d["exit_item"],
@@ -37,10 +39,10 @@ OBJECTS = {
 }
 # county-wide objects every persona reads (a published run): a town officer sees only their town's part of an
 # evaluation run; a published ranking and its hand figures are a public table inside the county (as on its pages)
-SHARED = {"evaluation-run", "ranking-run", "ranking-input"}
-# routes that are not a town's objects: the ledgers (tests/api/test_api_import.py) and the user's own tokens
-# (tests/api/test_api_tokens.py)
-OWN_TESTS = {"ledger", "token"}
+SHARED = {"evaluation-run", "ranking-run", "ranking-input", "round"}
+# routes that are not a town's objects: the ledgers (tests/api/test_api_import.py), the user's own tokens
+# (tests/api/test_api_tokens.py) and the region's warnings refresh (tests/api/test_api_rounds.py)
+OWN_TESTS = {"ledger", "token", "warning-refresh"}
 # the writes: (basename, method, action or None for the object itself / "list" for create) -> who may write
 TOWN_WRITERS = {"admin", "xinpu", "qiaotou"}
 COUNTY_RANKERS = EVALUATORS = {"admin", "analyst"}
@@ -68,6 +70,9 @@ WRITES = {
     ("evaluation-run", "post", "notes"): EVALUATORS,
     ("task", "post", "close"): SUPERVISORS,
     ("task", "post", "reopen"): SUPERVISORS,
+    ("round", "post", "list"): SUPERVISORS,
+    ("round", "post", "close"): SUPERVISORS,
+    ("round-item", "post", "review"): SUPERVISORS,
     ("task", "post", "progress"): {"xinpu", "qiaotou"},
     ("application", "post", "list"): TOWN_WRITERS,
     ("application", "post", "submit"): TOWN_WRITERS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from rest_framework.routers import DefaultRouter
 
-from . import bulk, stage_views, tokens, views
+from . import bulk, round_views, stage_views, tokens, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = True
@@ -23,12 +23,15 @@ register("enterprises", views.EnterpriseViewSet, "enterprise")
 register("occupancies", views.OccupancyViewSet, "occupancy")
 # supervision
 register("contracts", views.ContractViewSet, "contract")
+register("warnings/refresh-runs", round_views.RefreshRunViewSet, "warning-refresh")  # before warnings/{id}/
 register("warnings", views.WarningViewSet, "warning")
 # evaluation
 register("evaluation/runs", views.RunViewSet, "evaluation-run")
 # rectification
 register("rectification/inspections", views.InspectionViewSet, "inspection")
 register("rectification/tasks", views.TaskViewSet, "task")
+register("rectification/rounds", round_views.RoundViewSet, "round")
+register("rectification/round-items", round_views.RoundItemViewSet, "round-item")
 # admission
 register("admission/applications", views.ApplicationViewSet, "application")
 # ledgers (bulk)
