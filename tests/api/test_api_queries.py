@@ -38,8 +38,15 @@ LISTS = [
 ]
 
 # lists whose rows carry their own collections: one prefetch query each (a case's enterprises, parcels, steps,
-# items and money; a project's parks, parcels, milestones, reports and the reports' evidence)
-NESTED = {"/api/exits/cases/": 5, "/api/renewal/projects/": 5}
+# items, money and files; a project's parks, parcels, milestones, reports and the reports' evidence; the files of a
+# warning, a task, an application)
+NESTED = {
+    "/api/exits/cases/": 6,  # and its files
+    "/api/renewal/projects/": 5,
+    "/api/warnings/": 1,  # a warning's evidence
+    "/api/rectification/tasks/": 1,  # a task's evidence
+    "/api/admission/applications/": 1,  # an application's documents
+}
 
 
 # lists the fixture gives one row or none (one evaluation run, one round, no refresh yet, no ledger)

@@ -3,6 +3,7 @@ the apps' services: never ``serializer.save()`` on a model)."""
 
 from __future__ import annotations
 
+from django.urls import reverse
 from rest_framework import serializers
 
 from landcycle.admission.models import Application
@@ -30,6 +31,35 @@ class TownField(serializers.SlugRelatedField):
         kwargs.setdefault("slug_field", "code")
         kwargs.setdefault("queryset", Region.objects.filter(level=Region.Level.TOWN))
         super().__init__(**kwargs)
+
+
+def file_url(kind: str, pk: int) -> str:
+    """The API address of a stored file (``files.FileDownload``)."""
+    return reverse("api:file", args=[kind, pk])
+
+
+class FileSerializer(serializers.Serializer):
+    """One stored file: its name, its size when known, and the API address that answers it (``GET``, the same
+    authentication and scope)."""
+
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    size = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    def __init__(self, *args, kind: str = "", **kwargs):
+        self.kind = kind
+        super().__init__(*args, **kwargs)
+
+    def get_size(self, obj) -> int | None:
+        return getattr(obj, "size", None)
+
+    def get_url(self, obj) -> str:
+        return file_url(self.kind, obj.pk)
+
+
+def files_of(kind: str) -> FileSerializer:
+    return FileSerializer(many=True, read_only=True, kind=kind)
 
 
 class ParkSerializer(serializers.ModelSerializer):
@@ -195,12 +225,13 @@ class ContractUpdateSerializer(ContractWriteSerializer):
 class WarningSerializer(serializers.ModelSerializer):
     town = serializers.SlugRelatedField(slug_field="code", read_only=True)
     park = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    evidence = files_of("warning-evidence")
 
     class Meta:
         model = Warning
         fields = ["id", "subject_type", "subject_id", "subject_label", "town", "park", "rule", "colour", "rank"]
         fields += ["reason_zh", "reason_en", "days_overdue", "fee_wan", "first_raised", "last_changed", "status"]
-        fields += ["verify_due", "verified_on", "dispute_reason", "measures", "handling_due"]
+        fields += ["verify_due", "verified_on", "dispute_reason", "measures", "handling_due", "evidence"]
 
 
 class WarningVerifySerializer(serializers.Serializer):
@@ -296,11 +327,12 @@ class InspectionSerializer(serializers.ModelSerializer):
 class TaskSerializer(serializers.ModelSerializer):
     town = serializers.SlugRelatedField(slug_field="code", read_only=True)
     finding = serializers.PrimaryKeyRelatedField(read_only=True)
+    evidence = files_of("task-evidence")
 
     class Meta:
         model = Task
         fields = ["id", "number", "title", "finding", "town", "department", "person", "measures", "assigned_on"]
-        fields += ["deadline", "status", "percent_done", "last_report_on", "closed_on", "version"]
+        fields += ["deadline", "status", "percent_done", "last_report_on", "closed_on", "version", "evidence"]
 
 
 class ProgressSerializer(serializers.Serializer):
@@ -316,11 +348,12 @@ class ApplicationSerializer(serializers.ModelSerializer):
     town = serializers.SlugRelatedField(slug_field="code", read_only=True)
     park = serializers.SlugRelatedField(slug_field="code", read_only=True)
     enterprise = serializers.SlugRelatedField(slug_field="uscc", read_only=True, allow_null=True)
+    documents = files_of("application-document")
 
     class Meta:
         model = Application
         fields = ["id", "number", "project", "enterprise", "applicant_name", "applicant_uscc", "town", "park"]
-        fields += ["industry_code", "land_mu", "status", "note", "version"]
+        fields += ["industry_code", "land_mu", "status", "note", "version", "documents"]
 
 
 class ApplicationWriteSerializer(serializers.Serializer):

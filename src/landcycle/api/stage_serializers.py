@@ -15,7 +15,7 @@ from landcycle.renewal.colours import latest_report, project_colour
 from landcycle.renewal.models import FirmFate, Milestone, ProgressReport, RenewalProject
 from landcycle.rules import renewal as renewal_rules
 
-from .serializers import TownField
+from .serializers import TownField, files_of
 
 # ---------------------------------------------------------------- exits
 
@@ -57,6 +57,7 @@ class CaseSerializer(serializers.ModelSerializer):
     steps = CaseStepSerializer(many=True, read_only=True)
     items = LeftoverItemSerializer(many=True, read_only=True)
     money = MoneyItemSerializer(many=True, read_only=True)
+    files = files_of("case-file")
     colour = serializers.SerializerMethodField()
 
     class Meta:
@@ -65,7 +66,7 @@ class CaseSerializer(serializers.ModelSerializer):
         fields += ["responsible_person", "opened_on", "planned_start", "deadline", "reason", "state", "source_label"]
         fields += ["handover_on", "handover_to", "cancelled_on", "cancel_reason", "decision_number", "decision_date"]
         fields += ["notice_date", "hearing_date", "paid", "compensation_wan", "reserve_date", "colour", "version"]
-        fields += ["steps", "items", "money"]
+        fields += ["steps", "items", "money", "files"]
 
     @staticmethod
     def _as_of(obj) -> dt.date:
@@ -214,14 +215,15 @@ class MilestoneSerializer(serializers.ModelSerializer):
 
 class ProgressReportSerializer(serializers.ModelSerializer):
     evidence = serializers.SerializerMethodField()
+    evidence_files = files_of("renewal-evidence")
 
     class Meta:
         model = ProgressReport
         fields = ["id", "period", "reported_on", "demolished_mu", "removed_m2", "investment_made", "percent_done"]
-        fields += ["text", "reporter_name", "evidence"]
+        fields += ["text", "reporter_name", "evidence", "evidence_files"]
 
     def get_evidence(self, obj) -> list[str]:
-        """The evidence files' names (downloaded on the project's page)."""
+        """The evidence files' names (``evidence_files`` has them with their download address)."""
         return [e.name for e in obj.evidence.all()]
 
 

@@ -97,7 +97,7 @@ class ExitCaseViewSet(mixins.CreateModelMixin, SelectorViewSet):
 
     def selected(self):
         return exit_cases(self.request.user).prefetch_related(
-            "enterprises", "parcels", Prefetch("steps", queryset=CaseStep.objects.all()), "items", "money"
+            "enterprises", "parcels", Prefetch("steps", queryset=CaseStep.objects.all()), "items", "money", "files"
         )
 
     def _answer(self, case: Case, code: int = 200) -> Response:

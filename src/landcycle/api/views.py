@@ -330,7 +330,7 @@ class WarningViewSet(ScopedViewSet):
     ordering_fields = ("rank", "first_raised", "id")
 
     def base_queryset(self):
-        return Warning.objects.select_related("town", "park")
+        return Warning.objects.select_related("town", "park").prefetch_related("evidence")
 
     @extend_schema(request=s.WarningVerifySerializer, responses={200: s.WarningSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
@@ -524,7 +524,7 @@ class TaskViewSet(ScopedViewSet):
     ordering_fields = ("deadline", "number", "id")
 
     def base_queryset(self):
-        return Task.objects.select_related("town", "finding")
+        return Task.objects.select_related("town", "finding").prefetch_related("evidence")
 
     @extend_schema(request=s.ProgressSerializer, responses={201: s.TaskSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
@@ -568,7 +568,7 @@ class ApplicationViewSet(mixins.CreateModelMixin, ScopedViewSet):
     ordering_fields = ("number", "id")
 
     def base_queryset(self):
-        return Application.objects.select_related("town", "park", "enterprise")
+        return Application.objects.select_related("town", "park", "enterprise").prefetch_related("documents")
 
     @extend_schema(request=s.ApplicationWriteSerializer, responses={201: s.ApplicationSerializer, **ERRORS})
     def create(self, request, *args, **kwargs):
