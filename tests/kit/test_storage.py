@@ -1,7 +1,7 @@
 """Files go through Django's storage API only (issue 18): with both storages swapped for in-memory ones, evidence,
 photos, documents and an uploaded ledger are saved and downloaded through them, and nothing is written to the local
 upload or export folders; every download view gives the owner's town the stored bytes and another town 404. The S3
-setting is checked as configuration only (no network here)."""
+setting's configuration is checked here; test_storage_s3.py runs it against moto's S3."""
 
 from __future__ import annotations
 
