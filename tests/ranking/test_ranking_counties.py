@@ -127,3 +127,17 @@ def test_hand_entered_figures_follow_their_countys_publication(published):
     assert shown("admin") == set()  # 余姚's figures are not 慈溪's
     assert shown("yuyao") == {(towns[0].code, "2025Q2"), (towns[0].code, "2025Q3")}
     assert shown("province") == {(towns[0].code, "2025Q2")}  # published quarters only
+
+
+def test_a_quarter_published_by_one_county_is_frozen_for_that_county_only(published):
+    from landcycle.ledgers.services import ledger_import
+
+    u, towns = published["users"], published["towns"]
+    run_publish(actor=u["admin"], run=published["draft"])  # 慈溪 publishes 2025Q3; 余姚 has not
+
+    def enter(who, town):
+        text = f"镇街,季度,指标,数值,来源说明\n{town},2025Q3,policy_score,70,\n".encode()
+        return ledger_import(actor=u[who], kind="ranking_inputs", source=text, filename="r.csv")
+
+    assert {p.rule for p in enter("admin", XINPU).problems} == {"ranking.published"}
+    assert not enter("yuyao", towns[0].code).problems
