@@ -91,6 +91,13 @@ def test_a_refusal_of_the_rules_is_not_retried(registry_data, personas, run_task
     assert run_tasks() == 1
     job.refresh_from_db()
     assert (job.status, job.attempts, job.run_id) == ("failed", 1, None) and "已发布" in job.error
+    # an actor whose role no longer computes the ranking: refused once, not retried
+    late = background.compute_queue(actor=admin, quarter=Quarter(2025, 3))
+    admin.role = "leader"
+    admin.save(update_fields=["role"])
+    assert run_tasks() == 1
+    late.refresh_from_db()
+    assert (late.status, late.attempts) == ("failed", 1) and "leader" in late.error
 
 
 def test_the_page_shows_the_progress_then_the_draft(client, registry_data, personas, run_tasks, small, monkeypatch):

@@ -6,9 +6,10 @@ records a ``RankingJob`` and queues ``compute_task`` in the same transaction; th
 job while it waits and runs (its stage and progress), then the draft it computed or why it failed. A second compute
 of the same county and quarter while one is queued or running is refused (the job's unique constraint), and the task
 takes its job by compare-and-set, so a quarter is never computed twice at once. An attempt that fails with an error
-of the moment is tried again up to ``settings.TASK_MAX_ATTEMPTS``; a refusal of the rules ends the job failed at
-once, with the reason. The computation itself is ``services.run_compute`` (the command line and the tests call it
-directly); it writes its draft in one transaction at the end, so a failed attempt leaves nothing.
+of the moment is tried again up to ``settings.TASK_MAX_ATTEMPTS``; a refusal of the rules (or of a role that no longer
+computes the ranking) ends the job failed at once, with the reason. The computation itself is
+``services.run_compute`` (the command line and the tests call it directly); it writes its draft in one transaction at
+the end, so a failed attempt leaves nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import logging
 import time
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -119,6 +121,9 @@ def compute_attempt(job_id: int, worker: str) -> str:
         text = i18n.texts(exc.problems, language=settings.LANGUAGE_CODE)
         _update(job.pk, status=Status.FAILED, error=text[:2000], finished_at=timezone.now())
         raise ComputeFailed(text) from exc
+    except PermissionDenied as exc:  # the actor's role changed since the click: not tried again
+        _update(job.pk, status=Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now())
+        raise ComputeFailed(str(exc)) from exc
     except Exception as exc:  # the draft's transaction did not commit: nothing written
         log.exception("ranking compute job %s failed (attempt %s)", job.pk, job.attempts)
         _attempt_failed(job, f"{type(exc).__name__}: {exc}")
