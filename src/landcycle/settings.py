@@ -428,6 +428,9 @@ SPECTACULAR_SETTINGS = {
         "RenewalProjectStateEnum": "landcycle.renewal.models.RenewalProject.State",
         "MilestoneKindEnum": "landcycle.renewal.models.Milestone.Kind",
         "RankingRunStateEnum": "landcycle.ranking.models.RankingRun.State",
+        # a warnings refresh and a ranking computation: the same four states
+        "BackgroundJobStatusEnum": "landcycle.supervision.models.runs.RefreshRun.Status",
+        "RoundStatusEnum": "landcycle.rectification.models.rounds.Round.Status",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -49,6 +49,7 @@ OBJECTS = {
     # ranking (ranking_run below): a published run and each town's result in it are public inside the county
     "ranking_run": lambda d: d["ranking_run"],
     "ranking_result": lambda d: d["ranking_result"],
+    "ranking_job": lambda d: d["ranking_job"],  # a compute job: the county's, as a draft
     # renewal (renewal_objects below)
     "renewal": lambda d: d["renewal_project"],
     "renewal_fate": lambda d: d["renewal_firm"],
@@ -98,8 +99,9 @@ OPEN_URLS = {"login", "healthz", "set_language"}
 RANKING_WRITES = {"ranking_compute", "ranking_run_publish", "ranking_run_correct"}
 EVALUATION_WRITES = {"evaluation_run_new"} | RANKING_WRITES
 # evaluation pages the county's readers open read-only (the what-if: it computes in memory and saves only for
-# the writers); a town officer gets 404, in their own town too
-EVALUATION_COUNTY_READS = {"evaluation_whatif"}
+# the writers) and a ranking's compute job (the county's, as its drafts); a town officer gets 404, in their own
+# town too
+EVALUATION_COUNTY_READS = {"evaluation_whatif", "ranking_job"}
 # keyed by a county-wide object every role reads (a run, a policy version): a town officer sees their own
 # town's part of it, so these are checked like pages without a key (no other town's rows)
 SHARED = {"evaluation_run_detail", "evaluation_run_results", "evaluation_policy_detail", "evaluation_policy_file"}
@@ -221,14 +223,17 @@ def admission_apps(registry_data, personas):
 
 @pytest.fixture
 def ranking_run(registry_data, personas):
-    """A published ranking of 2025Q2 (both towns), its run and each town's result added to the town's dict."""
+    """A published ranking of 2025Q2 (both towns), its run and each town's result added to the town's dict, and a
+    queued compute job of 2025Q3."""
     from landcycle.kit.indicators import Quarter
+    from landcycle.ranking.background import compute_queue
     from landcycle.ranking.services import run_compute, run_publish
 
     admin = personas["admin"]
     run = run_publish(actor=admin, run=run_compute(actor=admin, quarter=Quarter(2025, 2), runs=20, gains=False))
+    job = compute_queue(actor=admin, quarter=Quarter(2025, 3))
     for code, d in registry_data.items():
-        d["ranking_run"], d["ranking_result"] = run, run.results.get(town__code=code)
+        d["ranking_run"], d["ranking_result"], d["ranking_job"] = run, run.results.get(town__code=code), job
     return run
 
 

@@ -57,10 +57,12 @@ RENEWAL_PLAN = {
 
 
 def _stages(registry_data, personas):
-    """Exits, renewal and ranking objects of both towns; the ranking's runs (2025Q1 published, 2025Q3 a draft)."""
+    """Exits, renewal and ranking objects of both towns; the ranking's runs (2025Q1 published, 2025Q3 a draft) and a
+    queued compute job of 2025Q4 (and one of 2026Q1: lists show more than one row)."""
     from landcycle.exits.services.cases import open_case
     from landcycle.exits.services.records import item_add
     from landcycle.kit.indicators import Quarter
+    from landcycle.ranking.background import compute_queue
     from landcycle.ranking.models import IndicatorInput
     from landcycle.ranking.services import run_compute, run_publish
     from landcycle.renewal.models import FirmFate
@@ -106,8 +108,10 @@ def _stages(registry_data, personas):
             )
     published = run_publish(actor=admin, run=run_compute(actor=admin, quarter=Quarter(2025, 1), runs=20))
     draft = run_compute(actor=admin, quarter=Quarter(2025, 3), runs=20, gains=False)
+    job = compute_queue(actor=admin, quarter=Quarter(2025, 4))
+    compute_queue(actor=admin, quarter=Quarter(2026, 1))
     for d in registry_data.values():
-        d["ranking_run"], d["ranking_draft"] = published, draft
+        d["ranking_run"], d["ranking_draft"], d["ranking_job"] = published, draft, job
 
 
 def leak_markers(d) -> list[str]:

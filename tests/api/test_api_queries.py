@@ -35,6 +35,7 @@ LISTS = [
     "/api/renewal/firms/",
     "/api/ranking/runs/",
     "/api/ranking/inputs/",
+    "/api/ranking/jobs/",
 ]
 
 # lists whose rows carry their own collections: one prefetch query each (a case's enterprises, parcels, steps,

@@ -36,10 +36,14 @@ OBJECTS = {
     "renewal-firm": lambda d: d["renewal_firm"],
     "ranking-run": lambda d: d["ranking_run"],
     "ranking-input": lambda d: d["ranking_input_q1"],
+    "ranking-job": lambda d: d["ranking_job"],
 }
 # county-wide objects every persona reads (a published run): a town officer sees only their town's part of an
 # evaluation run; a published ranking and its hand figures are a public table inside the county (as on its pages)
 SHARED = {"evaluation-run", "ranking-run", "ranking-input", "round"}
+# county-wide objects only the county reads (a ranking's compute job, as its drafts): 404 to a town officer, in
+# their own town too
+COUNTY_ONLY = {"ranking-job"}
 # routes that are not a town's objects: the ledgers (tests/api/test_api_import.py), the user's own tokens
 # (tests/api/test_api_tokens.py) and the region's warnings refresh (tests/api/test_api_rounds.py)
 OWN_TESTS = {"ledger", "token", "warning-refresh"}
@@ -155,7 +159,7 @@ def _check_reads(client, who, world):
         for town in (XINPU, QIAOTOU):
             url = _detail(basename, get(world[town]))
             resp = client.get(url)
-            if own and town != own and basename not in SHARED:
+            if own and (basename in COUNTY_ONLY or (town != own and basename not in SHARED)):
                 assert resp.status_code == 404, f"{who} read {url} of the other town: {resp.status_code}"
                 assert resp.json()["status"] == 404
             else:

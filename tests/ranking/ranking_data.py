@@ -100,3 +100,33 @@ def source_rows(supervision_data, personas):
     task(4, xp["town"], dt.date(2025, 9, 30))  # due next quarter: not counted
     task(5, qt["town"], dt.date(2025, 6, 1), closed=dt.date(2025, 6, 1))
     return supervision_data
+
+
+YUYAO, ZHEJIANG = "330281", "33"
+
+
+@pytest.fixture
+def two_counties(registry_data, personas):
+    """On top of registry_data (慈溪市: a park in 新浦镇 and one in 桥头镇): 余姚市 with a park in each of its first two
+    towns, its county administrator, and the province's read-only user. Returns the users and 余姚's towns."""
+    from landcycle.accounts.models import Role, User
+    from landcycle.accounts.services import system_user
+    from landcycle.registry import services
+    from landcycle.registry.models import Region
+    from landcycle.registry.regions import regions_load
+
+    system = system_user()
+    regions_load(actor=system, county=YUYAO)
+    towns = list(Region.objects.filter(code__startswith=YUYAO, level=Region.Level.TOWN).order_by("code")[:2])
+    for i, town in enumerate(towns):
+        services.park_create(actor=system, code=f"P-YY-{i}", name=f"{town.name}园区", kind="industrial", town=town)
+    users = {
+        "yuyao": User.objects.create_user(
+            "p_yuyao", password="x", role=Role.COUNTY_ADMIN, region=Region.objects.get(code=YUYAO)
+        ),
+        "province": User.objects.create_user(
+            "p_province", password="x", role=Role.PROVINCE, region=Region.objects.get(code=ZHEJIANG)
+        ),
+        **personas,
+    }
+    return {"users": users, "towns": towns, "cixi": registry_data}

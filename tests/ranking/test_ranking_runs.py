@@ -139,6 +139,7 @@ def test_one_draft_and_one_published_run_a_quarter(hand, personas):
     run = run_compute(actor=personas["admin"], quarter=Q2, runs=20, gains=False)
     with pytest.raises(IntegrityError), transaction.atomic():
         RankingRun.objects.create(
+            county=run.county,
             year=2025,
             quarter=2,
             policy_name="x",

@@ -47,3 +47,4 @@ register("renewal/firms", stage_views.FirmFateViewSet, "renewal-firm")
 # ranking
 register("ranking/runs", stage_views.RankingRunViewSet, "ranking-run")
 register("ranking/inputs", stage_views.IndicatorInputViewSet, "ranking-input")
+register("ranking/jobs", stage_views.RankingJobViewSet, "ranking-job")

@@ -10,7 +10,7 @@ from rest_framework import serializers
 
 from landcycle.exits.models import Case, CaseStep, LeftoverItem, MoneyItem
 from landcycle.exits.selectors import colour_of
-from landcycle.ranking.models import IndicatorInput, RankingResult, RankingRun
+from landcycle.ranking.models import IndicatorInput, RankingJob, RankingResult, RankingRun
 from landcycle.renewal.colours import latest_report, project_colour
 from landcycle.renewal.models import FirmFate, Milestone, ProgressReport, RenewalProject
 from landcycle.rules import renewal as renewal_rules
@@ -377,10 +377,13 @@ class FateWriteSerializer(serializers.Serializer):
 
 class RankingRunSerializer(serializers.ModelSerializer):
     label = serializers.CharField(read_only=True)
+    county = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    county_name = serializers.CharField(source="county.name", read_only=True)
 
     class Meta:
         model = RankingRun
-        fields = ["id", "year", "quarter", "label", "state", "policy_name", "policy_version", "policy_hash"]
+        fields = ["id", "county", "county_name", "year", "quarter", "label", "state", "policy_name", "policy_version"]
+        fields += ["policy_hash"]
         fields += ["computed_at", "published_at", "supersedes", "reason", "method"]
 
 
@@ -406,6 +409,37 @@ class RankingComputeSerializer(serializers.Serializer):
     quarter = serializers.RegexField(
         r"^(20\d\d|2100)Q[1-4]$", max_length=6, help_text="季度 / the quarter, 2000Q1 … 2100Q4, e.g. 2025Q3"
     )
+    county = serializers.CharField(
+        max_length=12,
+        required=False,
+        allow_blank=True,
+        help_text="县（市、区）代码；默认为本人所在县 / the county's code; default: the user's own county",
+    )
+
+
+class RankingJobSerializer(serializers.ModelSerializer):
+    """A compute job: ``status`` queued → running → done (``run``: the draft) or failed (``error``); ``stage``,
+    ``done``/``total`` and ``percent`` while it runs."""
+
+    county = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    label = serializers.CharField(read_only=True)
+    percent = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RankingJob
+        fields = ["id", "url", "county", "year", "quarter", "label", "status", "stage", "done", "total", "percent"]
+        fields += ["attempts", "error", "run", "created_at", "started_at", "finished_at"]
+
+    def get_percent(self, job: RankingJob) -> int:
+        from landcycle.ranking.background import percent  # noqa: PLC0415 -- the task module registers its task
+
+        return percent(job)
+
+    def get_url(self, job: RankingJob) -> str:
+        from django.urls import reverse  # noqa: PLC0415
+
+        return reverse("api:ranking-job-detail", args=[job.pk])
 
 
 class RankingCorrectSerializer(serializers.Serializer):

@@ -32,10 +32,11 @@ from landcycle.exits.services.common import require_open
 from landcycle.exits.services.records import item_add, item_update, money_add, step_add
 from landcycle.kit.indicators import Quarter
 from landcycle.ranking import selectors as ranking
-from landcycle.ranking.models import IndicatorInput
-from landcycle.ranking.services import run_compute, run_correct, run_publish
+from landcycle.ranking.background import compute_queue
+from landcycle.ranking.models import IndicatorInput, RankingJob
+from landcycle.ranking.services import run_correct, run_publish
 from landcycle.rectification.models import Task
-from landcycle.registry.models import Enterprise, Park
+from landcycle.registry.models import Enterprise, Park, Region
 from landcycle.renewal.models import FirmFate, ProgressReport
 from landcycle.renewal.selectors import projects as renewal_projects
 from landcycle.renewal.services.common import is_county as renewal_county
@@ -405,12 +406,19 @@ class FirmFateViewSet(ScopedViewSet):
 @extend_schema_view(list=extend_schema(responses={200: s.RankingRunSerializer(many=True), **LIST_ERRORS}))
 class RankingRunViewSet(mixins.CreateModelMixin, SelectorViewSet):
     """镇街赛马批次 / the quarterly town ranking's runs: published (and superseded) runs are public inside the
-    county, drafts the county's (404 to a town), as on the pages. ``results``: every town's result of the run.
-    POST computes a quarter's draft; ``publish`` and ``correct`` as the county does on the run's page."""
+    county (and to the city's and province's users), drafts the county's (404 to a town, to the province and to
+    another county), as on the pages. ``results``: every town's result of the run. POST queues the computation of a
+    county's quarter (202 with the job: follow its ``url``, ``/api/ranking/jobs/{id}/``, until it is done);
+    ``publish`` and ``correct`` as the county does on the run's page."""
 
     model = None
     serializer_class = s.RankingRunSerializer
-    query_filters = (QF("year", "year", "int"), QF("quarter", "quarter", "int"), QF("state", "state"))
+    query_filters = (
+        QF("county", "county__code", description="县（市、区）代码 / county code"),
+        QF("year", "year", "int"),
+        QF("quarter", "quarter", "int"),
+        QF("state", "state"),
+    )
     ordering_fields = ("year", "quarter", "id")
     http_method_names = ["get", "post", "head", "options"]
 
@@ -420,7 +428,7 @@ class RankingRunViewSet(mixins.CreateModelMixin, SelectorViewSet):
         return self.visible()
 
     def selected(self):
-        return ranking.runs_for(self.request.user).order_by("-year", "-quarter", "-id")
+        return ranking.runs_for(self.request.user).select_related("county").order_by("-year", "-quarter", "-id")
 
     def _county_writer(self) -> None:
         """The pages' rule: a role that computes the ranking (403 otherwise) at county level (404 otherwise)."""
@@ -446,12 +454,18 @@ class RankingRunViewSet(mixins.CreateModelMixin, SelectorViewSet):
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(s.RankingResultSerializer(page, many=True).data)
 
-    @extend_schema(request=s.RankingComputeSerializer, responses={201: s.RankingRunSerializer, **ERRORS})
+    @extend_schema(request=s.RankingComputeSerializer, responses={202: s.RankingJobSerializer, **ERRORS})
     def create(self, request, *args, **kwargs):
         self._county_writer()
         data = checked(s.RankingComputeSerializer(data=request.data)).validated_data
-        run = run_compute(actor=request.user, quarter=Quarter.parse(data["quarter"]))
-        return Response(s.RankingRunSerializer(run).data, status=status.HTTP_201_CREATED)
+        county = None
+        if data.get("county"):
+            county = Region.objects.filter(code=data["county"], level=Region.Level.COUNTY).first()
+            if county is None:
+                raise Http404
+        job = compute_queue(actor=request.user, quarter=Quarter.parse(data["quarter"]), county=county)
+        body = s.RankingJobSerializer(job).data
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
 
     @extend_schema(request=s.EmptySerializer, responses={200: s.RankingRunSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
@@ -471,6 +485,26 @@ class RankingRunViewSet(mixins.CreateModelMixin, SelectorViewSet):
         return Response(s.RankingRunSerializer(draft).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(list=extend_schema(responses={200: s.RankingJobSerializer(many=True), **LIST_ERRORS}))
+class RankingJobViewSet(SelectorViewSet):
+    """赛马计算任务 / the ranking's compute jobs (what ``POST /api/ranking/runs/`` queued): their status, stage and
+    progress, then the draft (``run``) or why they failed (``error``). The county's, as its drafts are (404 to a town,
+    to the province and to another county)."""
+
+    model = RankingJob
+    serializer_class = s.RankingJobSerializer
+    query_filters = (
+        QF("county", "county__code", description="县（市、区）代码 / county code"),
+        QF("status", "status"),
+        QF("year", "year", "int"),
+        QF("quarter", "quarter", "int"),
+    )
+    ordering_fields = ("created_at", "id")
+
+    def selected(self):
+        return ranking.jobs_for(self.request.user).order_by("-created_at", "-id")
+
+
 @extend_schema_view(list=extend_schema(responses={200: s.IndicatorInputSerializer(many=True), **LIST_ERRORS}))
 class IndicatorInputViewSet(SelectorViewSet):
     """季度手工指标 / the figures the county enters by hand for the ranking; a town sees those of published quarters
@@ -488,10 +522,10 @@ class IndicatorInputViewSet(SelectorViewSet):
 
     def selected(self):
         qs = IndicatorInput.objects.select_related("town").order_by("-year", "-quarter", "town__code", "indicator")
+        qs = ranking.in_counties(qs, self.request.user, path="town")
         if ranking.county_level(self.request.user):
             return qs
-        published = ranking.published_runs().values_list("year", "quarter")
         quarters = Q(pk__in=[])
-        for year, quarter in published:
-            quarters |= Q(year=year, quarter=quarter)
+        for county, year, quarter in ranking.published_quarters(self.request.user):
+            quarters |= Q(town__code__startswith=county, year=year, quarter=quarter)
         return qs.filter(quarters)

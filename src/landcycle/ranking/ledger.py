@@ -52,9 +52,11 @@ class InputImporter(Importer):
         self.by_name = {name: key for key, name in self.hand.items()}
         self.computed = {i.key: i.name_zh for i in policy.indicators if i.key not in self.hand}
         self.computed.update({i.name_zh: i.name_zh for i in policy.indicators if i.key not in self.hand})
-        self.frozen = {
-            (y, q)
-            for y, q in RankingRun.objects.filter(state=RankingRun.State.PUBLISHED).values_list("year", "quarter")
+        self.frozen = {  # (county, year, quarter): each county publishes its own quarters
+            (c, y, q)
+            for c, y, q in RankingRun.objects.filter(state=RankingRun.State.PUBLISHED).values_list(
+                "county_id", "year", "quarter"
+            )
         }
         self.existing = {
             (x.town_id, x.year, x.quarter, x.indicator): x for x in IndicatorInput.objects.select_related("town")
@@ -122,7 +124,7 @@ class InputImporter(Importer):
 
     def rules(self, obj, creating):
         out = []
-        if obj.year and (obj.year, obj.quarter) in self.frozen:
+        if obj.year and obj.town_id and (obj.town.parent_id, obj.year, obj.quarter) in self.frozen:
             out.append(
                 Problem(
                     "quarter",

@@ -1,15 +1,20 @@
-"""The quarterly town ranking's records: the figures the county enters by hand each quarter, and the runs.
+"""The quarterly town ranking's records: the figures the county enters by hand each quarter, the runs, and the
+jobs that compute them in the background.
 
-A run (``RankingRun``) is one computation of one quarter with one version of the index policy: a draft can be
-recomputed; publishing freezes it (its inputs table, the policy text and hash, every town's result and interval)
+A run (``RankingRun``) is one computation of one county's quarter with one version of the index policy: a draft can
+be recomputed; publishing freezes it (its inputs table, the policy text and hash, every town's result and interval)
 and nothing changes it again; a correction is a new run that supersedes the published one with a reason (both stay
-readable). One run per quarter is the published one.
+readable). Each county ranks its own towns: one run per county and quarter is the published one, one the draft.
+
+A compute job (``RankingJob``) is the record of one "compute" asked for on the page or the API: queued, running
+(with its progress), done (with its run) or failed (with the reason); at most one is live per county and quarter.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from landcycle.audit.versions import Versioned
@@ -56,6 +61,9 @@ class RankingRun(models.Model):
         PUBLISHED = "published", _("已发布")
         SUPERSEDED = "superseded", _("已被更正")
 
+    county = models.ForeignKey(
+        "registry.Region", on_delete=models.PROTECT, related_name="ranking_runs", verbose_name=_("县（市、区）")
+    )
     year = models.PositiveSmallIntegerField(_("年度"))
     quarter = models.PositiveSmallIntegerField(_("季度"))
     state = models.CharField(_("状态"), max_length=12, choices=State.choices, default=State.DRAFT)
@@ -92,12 +100,14 @@ class RankingRun(models.Model):
         ordering = ["-year", "-quarter", "-pk"]
         verbose_name = _("赛马批次")
         verbose_name_plural = _("赛马批次")
-        constraints = [  # at most one draft and one published run of a quarter, even for two clicks at once
+        constraints = [  # at most one draft and one published run of a county's quarter, even for two clicks at once
             models.UniqueConstraint(
-                fields=["year", "quarter"], condition=models.Q(state="draft"), name="uniq_ranking_draft"
+                fields=["county", "year", "quarter"], condition=models.Q(state="draft"), name="uniq_ranking_draft"
             ),
             models.UniqueConstraint(
-                fields=["year", "quarter"], condition=models.Q(state="published"), name="uniq_ranking_published"
+                fields=["county", "year", "quarter"],
+                condition=models.Q(state="published"),
+                name="uniq_ranking_published",
             ),
         ]
 
@@ -138,3 +148,69 @@ class RankingResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run} {self.town}"
+
+
+class RankingJob(models.Model):
+    """One computation of a county's quarter asked for on the page or the API, run as a task of the queue
+    (``ranking.background``): what the page shows while it waits and runs (its stage and progress), then its draft or
+    why it failed. At most one job per county and quarter is queued or running — the database refuses a second
+    (``one_ranking_compute_at_a_time``) — and the task takes its job by compare-and-set, so a quarter is never
+    computed twice at once."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("计算中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    county = models.ForeignKey(
+        "registry.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("县（市、区）")
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    quarter = models.PositiveSmallIntegerField(_("季度"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("操作人")
+    )
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    task_id = models.CharField(_("队列任务编号"), max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    worker = models.CharField(_("处理进程"), max_length=100, blank=True)
+    stage = models.CharField(_("阶段"), max_length=20, blank=True)
+    done = models.PositiveIntegerField(_("已完成"), default=0)
+    total = models.PositiveIntegerField(_("总数"), default=0)
+    run = models.ForeignKey(
+        RankingRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("批次")
+    )
+    error = models.TextField(_("错误"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("最近进展"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("赛马计算任务")
+        verbose_name_plural = _("赛马计算任务")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "year", "quarter"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="one_ranking_compute_at_a_time",
+            ),
+            models.CheckConstraint(condition=models.Q(quarter__gte=1, quarter__lte=4), name="ranking_job_quarter_1_4"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county_id} {self.year}Q{self.quarter} ({self.get_status_display()})"
+
+    @property
+    def period(self) -> Quarter:
+        return Quarter(self.year, self.quarter)
+
+    @property
+    def label(self) -> str:
+        return self.period.label
+
+    @property
+    def active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

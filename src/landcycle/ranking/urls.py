@@ -5,6 +5,7 @@ from .views import files, pages
 urlpatterns = [
     path("ranking/", pages.home, name="ranking_home"),
     path("ranking/compute/", pages.compute, name="ranking_compute"),
+    path("ranking/jobs/<int:pk>/", pages.job_detail, name="ranking_job"),
     path("ranking/policy/", pages.policy_page, name="ranking_policy"),
     path("ranking/inputs/", pages.inputs_page, name="ranking_inputs"),
     path("ranking/runs/<int:pk>/", pages.run_detail, name="ranking_run"),

@@ -4,6 +4,7 @@ plain JSON, frozen into the run."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,10 +21,14 @@ from ..models import IndicatorInput
 COMPUTED, HAND, NONE = "computed", "hand", "none"
 
 
-def ranked_towns() -> list[Region]:
-    """The towns ranked: every town with at least one park (the towns that hold industrial land), by code."""
+def ranked_towns(county: Region | None = None) -> list[Region]:
+    """The towns ranked: every town of the county with at least one park (the towns that hold industrial land), by
+    code (``county=None``: every town of the installation)."""
     ids = Park.objects.order_by().values_list("town_id", flat=True).distinct()
-    return list(Region.objects.filter(level=Region.Level.TOWN, pk__in=ids).order_by("code"))
+    towns = Region.objects.filter(level=Region.Level.TOWN, pk__in=ids)
+    if county is not None:
+        towns = towns.filter(parent=county)
+    return list(towns.order_by("code"))
 
 
 def _hand(quarter: Quarter, towns: list[Region], key: str) -> dict[int, Measured]:
@@ -59,14 +64,27 @@ def _entry(quarter: Quarter, towns: list[Region], key: str) -> dict[str, Any]:
     return entry
 
 
-def gather(quarter: Quarter, policy: IndexPolicy, towns: list[Region] | None = None) -> dict[str, Any]:
+def gather(
+    quarter: Quarter,
+    policy: IndexPolicy,
+    towns: list[Region] | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> dict[str, Any]:
+    """The frozen inputs of ``towns`` (default: every ranked town); ``progress("gather", done, total)`` after each
+    indicator and denominator when given."""
     towns = ranked_towns() if towns is None else towns
-    return {
+    keys = [(i.key, "indicators") for i in policy.indicators] + [(k, "denominators") for k in policy.denominators]
+    out: dict[str, Any] = {
         "quarter": quarter.label,
         "towns": [{"id": t.pk, "code": t.code, "name": t.name} for t in towns],
-        "indicators": {i.key: _entry(quarter, towns, i.key) for i in policy.indicators},
-        "denominators": {k: _entry(quarter, towns, k) for k in policy.denominators},
+        "indicators": {},
+        "denominators": {},
     }
+    for n, (key, part) in enumerate(keys):
+        if progress is not None:
+            progress("gather", n, len(keys))
+        out[part][key] = _entry(quarter, towns, key)
+    return out
 
 
 def _column(entry: dict[str, Any], codes: list[str]) -> list[float]:

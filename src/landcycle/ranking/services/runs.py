@@ -1,9 +1,15 @@
-"""Computing, publishing and correcting a quarter's ranking. Every function checks the area (Area.RANKING: the
-county), runs in one transaction and writes an audit record. A published run is never changed by any of them."""
+"""Computing, publishing and correcting a county's quarter of the ranking. Every function checks the area
+(Area.RANKING) and the county (the actor's own, or one inside the actor's region: ``county_for``), writes in one
+transaction and writes an audit record. A published run is never changed by any of them.
+
+``run_compute`` gathers and computes (the Monte Carlo included) before its write transaction, reporting its stages to
+``progress(stage, done, total)`` when given (the background job shows them, ``ranking.background``); what it writes
+is checked again under the lock."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 import numpy as np
@@ -11,7 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from landcycle.accounts.models import User
-from landcycle.accounts.scope import Area, require_write
+from landcycle.accounts.scope import Area, region_prefix, require_write
 from landcycle.audit.services import audit_record
 from landcycle.kit.indicators import Quarter
 from landcycle.registry.models import Region
@@ -22,9 +28,14 @@ from landcycle.rules.ranking.robustness import Robustness, gain_a_place, monte_c
 
 from ..models import RankingResult, RankingRun
 from ..policy import current_source, policy_of_text
-from .gather import gather, table_of
+from .gather import gather, ranked_towns, table_of
 
 GAIN_LIMIT = 60  # what a town needs to gain a place is searched for a county's towns (at most this many)
+Progress = Callable[[str, int, int], None]  # (stage, done, total): gather, monte_carlo, gains, save
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    return None
 
 
 def _refuse(field: str, rule: str, zh: str, en: str) -> NoReturn:
@@ -37,10 +48,6 @@ def _num(v: Any, places: int = 6) -> float | None:
 
 def _int(v: float) -> int | None:
     return None if v is None or np.isnan(v) else int(v)
-
-
-def _region_code(actor: User) -> str:
-    return actor.region.code if getattr(actor, "region_id", None) else ""
 
 
 def _snapshot(run: RankingRun) -> dict[str, Any]:
@@ -85,12 +92,17 @@ def _method(policy: IndexPolicy, c: Computation, rob: Robustness, runs: int) -> 
     }
 
 
-def results_of(inputs: dict[str, Any], policy: IndexPolicy, runs: int | None, gains: bool) -> tuple[list, dict]:
+def results_of(
+    inputs: dict[str, Any], policy: IndexPolicy, runs: int | None, gains: bool, progress: Progress | None = None
+) -> tuple[list, dict]:
     """(one dict per town, the method) computed from frozen inputs: the official result, the Monte Carlo interval,
     the contributions and what each town needs to gain a place."""
+    progress = progress or _no_progress
     table = table_of(inputs, policy)
     c = compute(table, policy)
+    progress("monte_carlo", 0, 1)
     rob = monte_carlo(table, policy, runs)
+    progress("monte_carlo", 1, 1)
     parts = contributions(c, policy)
     overlaps = rob.overlaps()
     towns = inputs["towns"]
@@ -99,6 +111,7 @@ def results_of(inputs: dict[str, Any], policy: IndexPolicy, runs: int | None, ga
     for u, t in enumerate(towns):
         gain = None
         if search:
+            progress("gains", u, len(towns))
             best = smallest_gain(gain_a_place(table, policy, u, base=c))
             if best is not None:
                 gain = {
@@ -132,15 +145,22 @@ def results_of(inputs: dict[str, Any], policy: IndexPolicy, runs: int | None, ga
     return out, _method(policy, c, rob, rob.ranks.shape[1])
 
 
-def _fill(run: RankingRun, inputs: dict[str, Any], policy: IndexPolicy, runs: int | None, gains: bool) -> None:
+def _computed(
+    inputs: dict[str, Any], policy: IndexPolicy, runs: int | None, gains: bool, progress: Progress | None = None
+) -> tuple[dict, list, dict]:
     if len(inputs["towns"]) < 2:
         _refuse(
             "quarter",
             "ranking.no_towns",
-            "可排名的镇街不足两个（镇街须有园区）",
-            "fewer than two towns to rank (a town is ranked when it has a park)",
+            "本县可排名的镇街不足两个（镇街须有园区）",
+            "fewer than two towns of the county to rank (a town is ranked when it has a park)",
         )
-    rows, method = results_of(inputs, policy, runs, gains)
+    rows, method = results_of(inputs, policy, runs, gains, progress)
+    return inputs, rows, method
+
+
+def _fill(run: RankingRun, computed: tuple[dict, list, dict]) -> None:
+    inputs, rows, method = computed
     run.inputs, run.method = inputs, method
     run.save(
         update_fields=[
@@ -170,25 +190,53 @@ def _policy_fields(text: str | None) -> tuple[IndexPolicy, dict[str, str]]:
     }
 
 
-def _require_county(actor: User) -> None:
+def counties_of(actor: User) -> list[Region]:
+    """The counties inside the actor's region (a county user: theirs; a city's or province's user, or a superuser
+    without a region: every county under it), by code."""
+    prefix = region_prefix(actor)
+    if prefix is None:
+        return []
+    region = getattr(actor, "region", None) if getattr(actor, "region_id", None) else None
+    if region is not None and region.level == Region.Level.TOWN:
+        return [region.parent] if region.parent_id and region.parent.level == Region.Level.COUNTY else []
+    return list(Region.objects.filter(level=Region.Level.COUNTY, code__startswith=prefix).order_by("code"))
+
+
+def county_for(actor: User, county: Region | None = None) -> Region:
+    """The county a write of ``actor`` acts in: ``county`` when given (it must lie inside the actor's region), else
+    the actor's own county, else the only county inside the actor's region (a city's or province's user with several
+    counties must name one)."""
+    mine = counties_of(actor)
+    if county is not None:
+        if county.level != Region.Level.COUNTY or county.pk not in {c.pk for c in mine}:
+            _refuse(
+                "county",
+                "ranking.county_scope",
+                f"您只能计算和发布本辖区的赛马，不能写入{county.name}",
+                f"You may only compute and publish the ranking of your own region, not of {county.code}",
+            )
+        return county
+    if len(mine) == 1:
+        return mine[0]
+    _refuse(
+        "county",
+        "ranking.county_choose",
+        "请选择要计算赛马的县（市、区）" if mine else "您的账号不属于任何县（市、区），不能计算赛马",
+        "choose the county whose ranking to compute" if mine else "your account belongs to no county",
+    )
+
+
+def _require_county(actor: User, county: Region | None = None) -> Region:
     require_write(actor, Area.RANKING)
     if getattr(actor, "region_id", None) and actor.region.level == Region.Level.TOWN:
         _refuse("quarter", "ranking.county", "赛马由县级计算和发布", "The county computes and publishes the ranking")
+    return county_for(actor, county)
 
 
-@transaction.atomic
-def run_compute(
-    *,
-    actor: User,
-    quarter: Quarter,
-    policy_text: str | None = None,
-    runs: int | None = None,
-    gains: bool = True,
-) -> RankingRun:
-    """Compute a quarter as a draft, or recompute its draft (the same run, new inputs and results). A quarter with
-    a published run is not computed again: correct it (``run_correct``)."""
-    _require_county(actor)
-    live = RankingRun.objects.select_for_update().filter(year=quarter.year, quarter=quarter.quarter)
+def _refuse_if_published(county: Region, quarter: Quarter, lock: bool = False) -> None:
+    live = RankingRun.objects.filter(county=county, year=quarter.year, quarter=quarter.quarter)
+    if lock:
+        live = live.select_for_update()
     if (
         live.filter(state=RankingRun.State.PUBLISHED).exists()
         and not live.filter(state=RankingRun.State.DRAFT, supersedes__isnull=False).exists()
@@ -196,16 +244,55 @@ def run_compute(
         _refuse(
             "quarter",
             "ranking.published",
-            f"{quarter.label}的赛马已发布，不能重新计算；如需更正，请发起更正（写明理由）",
-            f"the ranking of {quarter.label} is published: it cannot be recomputed; correct it with a reason",
+            f"{county.name}{quarter.label}的赛马已发布，不能重新计算；如需更正，请发起更正（写明理由）",
+            f"the ranking of {county.code} {quarter.label} is published: it cannot be recomputed; correct it with a "
+            "reason",
         )
+
+
+def compute_check(*, actor: User, quarter: Quarter, county: Region | None = None) -> Region:
+    """What ``run_compute`` refuses before any work (the role, the county, a published quarter): the county."""
+    county = _require_county(actor, county)
+    _refuse_if_published(county, quarter)
+    return county
+
+
+def run_compute(
+    *,
+    actor: User,
+    quarter: Quarter,
+    county: Region | None = None,
+    policy_text: str | None = None,
+    runs: int | None = None,
+    gains: bool = True,
+    progress: Progress | None = None,
+) -> RankingRun:
+    """Compute a county's quarter as a draft, or recompute its draft (the same run, new inputs and results). A
+    quarter with a published run is not computed again: correct it (``run_correct``). The towns are the county's
+    (the actor's county unless ``county`` names one inside the actor's region)."""
+    progress = progress or _no_progress
+    county = compute_check(actor=actor, quarter=quarter, county=county)
     policy, fields = _policy_fields(policy_text)
-    draft = live.filter(state=RankingRun.State.DRAFT).first()
+    computed = _computed(gather(quarter, policy, ranked_towns(county), progress), policy, runs, gains, progress)
+    progress("save", 0, 1)
+    with transaction.atomic():
+        return _write_draft(actor, county, quarter, fields, computed)
+
+
+def _write_draft(
+    actor: User, county: Region, quarter: Quarter, fields: dict[str, str], computed: tuple[dict, list, dict]
+) -> RankingRun:
+    _refuse_if_published(county, quarter, lock=True)  # again, under the lock: published while it computed?
+    draft = (
+        RankingRun.objects.select_for_update()
+        .filter(county=county, year=quarter.year, quarter=quarter.quarter, state=RankingRun.State.DRAFT)
+        .first()
+    )
     now = timezone.now()
     who = actor if actor.pk else None
     if draft is None:
         draft = RankingRun.objects.create(
-            year=quarter.year, quarter=quarter.quarter, computed_by=who, computed_at=now, **fields
+            county=county, year=quarter.year, quarter=quarter.quarter, computed_by=who, computed_at=now, **fields
         )
         before = None
     else:
@@ -213,12 +300,12 @@ def run_compute(
         for k, v in fields.items():
             setattr(draft, k, v)
         draft.computed_by, draft.computed_at = who, now
-    _fill(draft, gather(quarter, policy), policy, runs, gains)
+    _fill(draft, computed)
     audit_record(
         actor=actor,
         action="ranking_run.compute" if before is None else "ranking_run.recompute",
         obj=draft,
-        region_code=_region_code(actor),
+        region_code=county.code,
         before=before,
         after=_snapshot(draft),
     )
@@ -228,13 +315,13 @@ def run_compute(
 @transaction.atomic
 def run_publish(*, actor: User, run: RankingRun) -> RankingRun:
     """Publish a draft: frozen from now on. A correction's draft supersedes the run it corrects."""
-    _require_county(actor)
-    run = RankingRun.objects.select_for_update().get(pk=run.pk)
+    run = RankingRun.objects.select_for_update().select_related("county").get(pk=run.pk)
+    _require_county(actor, run.county)
     if run.state != RankingRun.State.DRAFT:
         _refuse("state", "ranking.not_draft", "只有草稿可以发布", "only a draft can be published")
     current = (
         RankingRun.objects.select_for_update()
-        .filter(year=run.year, quarter=run.quarter, state=RankingRun.State.PUBLISHED)
+        .filter(county_id=run.county_id, year=run.year, quarter=run.quarter, state=RankingRun.State.PUBLISHED)
         .first()
     )
     now = timezone.now()
@@ -253,7 +340,7 @@ def run_publish(*, actor: User, run: RankingRun) -> RankingRun:
             actor=actor,
             action="ranking_run.supersede",
             obj=current,
-            region_code=_region_code(actor),
+            region_code=run.county.code,
             before=before,
             after=_snapshot(current),
         )
@@ -265,7 +352,7 @@ def run_publish(*, actor: User, run: RankingRun) -> RankingRun:
         actor=actor,
         action="ranking_run.publish",
         obj=run,
-        region_code=_region_code(actor),
+        region_code=run.county.code,
         before=before,
         after=_snapshot(run),
     )
@@ -278,8 +365,8 @@ def run_correct(
 ) -> RankingRun:
     """Start the correction of a published run: a new draft computed from today's rows (the published run stays as
     it is until the correction is published, then it is marked superseded)."""
-    _require_county(actor)
-    run = RankingRun.objects.select_for_update().get(pk=run.pk)
+    run = RankingRun.objects.select_for_update().select_related("county").get(pk=run.pk)
+    _require_county(actor, run.county)
     if run.state != RankingRun.State.PUBLISHED:
         _refuse("state", "ranking.not_published", "只能更正已发布的赛马", "only a published ranking can be corrected")
     if not reason.strip():
@@ -288,7 +375,9 @@ def run_correct(
         _refuse("state", "ranking.correcting", "该批次已有更正草稿", "this run already has a correction")
     policy, fields = _policy_fields(policy_text)
     who = actor if actor.pk else None
+    computed = _computed(gather(run.period, policy, ranked_towns(run.county)), policy, runs, True)
     draft = RankingRun.objects.create(
+        county=run.county,
         year=run.year,
         quarter=run.quarter,
         computed_by=who,
@@ -297,8 +386,8 @@ def run_correct(
         reason=reason.strip(),
         **fields,
     )
-    _fill(draft, gather(run.period, policy), policy, runs, True)
+    _fill(draft, computed)
     audit_record(
-        actor=actor, action="ranking_run.correct", obj=draft, region_code=_region_code(actor), after=_snapshot(draft)
+        actor=actor, action="ranking_run.correct", obj=draft, region_code=run.county.code, after=_snapshot(draft)
     )
     return draft

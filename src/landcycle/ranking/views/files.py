@@ -62,14 +62,13 @@ def export_xlsx(request, pk: int):
 def print_page(request, pk: int):
     run = selectors.access_run(request.user, pk)
     policy = selectors.policy_of(run)
-    region = request.user.region if getattr(request.user, "region_id", None) else None
-    county = region.parent if region is not None and region.level == "town" and region.parent_id else region
+    county = run.county
     doc = Document(
         kind="RK-TABLE",
         title=_title(run),
         object_ref=str(run.pk),
         filename=_title(run),
-        authority=government_of(county.name) if county else "",
+        authority=government_of(county.name),
         year=run.year,
         draft=run.state == RankingRun.State.DRAFT,
     )

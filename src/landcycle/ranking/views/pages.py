@@ -1,7 +1,9 @@
 """The ranking pages: the runs and the bump chart (home), a run's table, a town's breakdown, the robustness page,
-the policy page and the hand-entered figures. Published runs are public inside the county (every town's row);
-drafts are the county's only (404 to a town). Writes (compute, publish, correct) are POSTs for the county
-(``Area.RANKING``) and go through ``services``."""
+the policy page, the hand-entered figures and a compute job's page. Each county ranks its own towns: published runs
+are public inside their county (every town's row) and to the city's and province's users; drafts and compute jobs
+are the county's only (404 to a town, to the province and to another county). Writes are POSTs for the county
+(``Area.RANKING``): compute queues a job (``background``; its page shows the progress, then the draft), publish and
+correct go through ``services``."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from django.contrib import messages
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -18,13 +21,14 @@ from django.views.decorators.http import require_http_methods
 from landcycle.accounts.scope import Area, can_write, write_or_404
 from landcycle.kit import charts
 from landcycle.kit.indicators import Quarter, indicator_sources
+from landcycle.registry.models import Region
 from landcycle.rules.problems import RuleError
 from landcycle.rules.ranking.policy import IndexPolicy
 
-from .. import selectors, services
+from .. import background, selectors, services
 from ..charts import bump_chart
 from ..ledger import hand_keys
-from ..models import IndicatorInput, RankingResult, RankingRun
+from ..models import IndicatorInput, RankingJob, RankingResult, RankingRun
 from ..policy import current_policy
 
 NOTABLE = 0.005  # a contribution this far from the towns' average (in points of the score) helped or hurt
@@ -63,24 +67,49 @@ def _bump_svg(rows: list[dict[str, Any]]) -> Any:
     return charts.svg(charts.short_labels(spec), label=_("各镇街名次变化（凹凸图）"))
 
 
+def _writable_counties(user) -> list[Region]:
+    return services.counties_of(user) if _can_run(user) else []
+
+
 def home(request):
+    """The runs of the counties the user reads (one county at a time when there are several: ``?county=``), the
+    bump chart of that county's published quarters, the compute form and the latest compute jobs."""
     user = request.user
-    runs = list(selectors.runs_for(user).select_related("computed_by", "published_by"))
-    latest = next((r for r in runs if r.state == RankingRun.State.PUBLISHED), None)
+    counties = selectors.counties_for(user)
+    writable = _writable_counties(user)
+    known = {c.code: c for c in [*counties, *writable]}
+    wanted = request.GET.get("county", "")
+    if wanted and wanted not in known:
+        raise Http404
+    county = known.get(wanted) or (counties[0] if len(counties) == 1 else None)
+    runs_qs = selectors.runs_for(user).select_related("computed_by", "published_by", "county")
+    if county is not None:
+        runs_qs = runs_qs.filter(county=county)
+    runs = list(runs_qs)
+    latest = next((r for r in runs if r.state == RankingRun.State.PUBLISHED), None) if county else None
+    jobs = selectors.jobs_for(user)
+    if county is not None:
+        jobs = jobs.filter(county=county)
     ctx = {
         "runs": runs,
         "latest": latest,
         "can_run": _can_run(user),
-        "bump": _bump_svg(selectors.rank_history()),
+        "counties": sorted(known.values(), key=lambda c: c.code),
+        "county": county,
+        "many": len(known) > 1,
+        "writable": writable,
+        "jobs": list(jobs[:5]),
+        "bump": _bump_svg(selectors.rank_history(county=county)) if county is not None else None,
         "suggest": Quarter.of(runs[0].period.end).next().label if runs else "",
     }
     return render(request, "ranking/home.html", ctx)
 
 
-def _quarters_q(pairs) -> Q:
+def _quarters_q(published) -> Q:
+    """The figures of published quarters, each of its own county's towns: (county code, year, quarter)."""
     q = Q(pk__in=[])
-    for year, quarter in pairs:
-        q |= Q(year=year, quarter=quarter)
+    for county, year, quarter in published:
+        q |= Q(town__code__startswith=county, year=year, quarter=quarter)
     return q
 
 
@@ -187,7 +216,7 @@ def town_detail(request, pk: int):
     inds = _indicator_rows(run, policy, result)
     helped = sorted((x for x in inds if (x["versus"] or 0) >= NOTABLE), key=lambda x: -x["versus"])
     hurt = sorted((x for x in inds if (x["versus"] or 0) <= -NOTABLE), key=lambda x: x["versus"])
-    history = selectors.rank_history([result.town_id])
+    history = selectors.rank_history([result.town_id], county=run.county)
     gain = gain_text(policy, result.gain)
     row = next(x for x in table_rows(run, policy) if x["r"].pk == result.pk)
     ctx = {
@@ -247,10 +276,9 @@ def policy_page(request):
 def inputs_page(request):
     """The hand-entered figures; a town sees those of published quarters only (a draft's figures are the
     county's until the quarter is published)."""
-    qs = IndicatorInput.objects.select_related("town")
+    qs = selectors.in_counties(IndicatorInput.objects.select_related("town"), request.user, path="town")
     if not selectors.county_level(request.user):
-        published = selectors.published_runs().values_list("year", "quarter")
-        qs = qs.filter(_quarters_q(published))
+        qs = qs.filter(_quarters_q(selectors.published_quarters(request.user)))
     quarter = request.GET.get("quarter", "")
     town = request.GET.get("town", "")
     if quarter:
@@ -281,21 +309,53 @@ def _problems(request, e: RuleError) -> None:
 @require_http_methods(["GET", "POST"])
 @write_or_404(Area.RANKING)
 def compute(request):
-    """GET: the form (a quarter); POST: compute its draft (or recompute it)."""
+    """GET: the form (a quarter, and the county when the user has several); POST: queue the computation of its
+    draft (or its recomputation) and show the job's page."""
     _county_writer(request)
+    writable = _writable_counties(request.user)
     if request.method == "GET":
-        return render(request, "ranking/action.html", {"action": "compute", "suggest": request.GET.get("quarter", "")})
+        ctx = {"action": "compute", "suggest": request.GET.get("quarter", ""), "writable": writable}
+        return render(request, "ranking/action.html", ctx)
+    code = request.POST.get("county", "")
+    county = next((c for c in writable if c.code == code), None)
+    if code and county is None:
+        raise Http404
     try:
         quarter = Quarter.parse(request.POST.get("quarter", ""))
-        run = services.run_compute(actor=request.user, quarter=quarter)
+        job = background.compute_queue(actor=request.user, quarter=quarter, county=county)
     except ValueError as e:
         messages.error(request, str(e))
         return redirect("ranking_home")
     except RuleError as e:
         _problems(request, e)
-        return redirect("ranking_home")
-    messages.success(request, _("已计算%(q)s的赛马草稿") % {"q": run.label})
-    return redirect("ranking_run", pk=run.pk)
+        return redirect(reverse("ranking_home") + (f"?county={code}" if code else ""))
+    messages.info(request, _("已开始计算%(q)s的赛马，完成后结果显示在本页。") % {"q": job.label})
+    return redirect("ranking_job", pk=job.pk)
+
+
+STAGE_LABELS = {
+    "": gettext_lazy("等待开始"),
+    "gather": gettext_lazy("汇集各镇街指标"),
+    "monte_carlo": gettext_lazy("蒙特卡洛稳健性分析"),
+    "gains": gettext_lazy("测算各镇街提升一个名次所需"),
+    "save": gettext_lazy("保存草稿"),
+}
+
+
+def job_state(job: RankingJob) -> dict[str, Any]:
+    """What the job's page (and the API) says of a compute job: its stage in words and how far it is."""
+    return {
+        "percent": background.percent(job),
+        "stage": STAGE_LABELS.get(job.stage if job.status == RankingJob.Status.RUNNING else "", job.stage),
+    }
+
+
+def job_detail(request, pk: int):
+    """A compute job: waiting or running (the page reloads itself every few seconds and shows the stage and
+    progress), done (its draft) or failed (why)."""
+    background.fail_stale()
+    job = selectors.access_job(request.user, pk)
+    return render(request, "ranking/job.html", {"job": job, **job_state(job)})
 
 
 @require_http_methods(["GET", "POST"])
