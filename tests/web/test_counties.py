@@ -252,6 +252,12 @@ def test_each_county_evaluates_and_publishes_its_own_run_of_the_same_year(two_co
     assert rows[YUYAO]["run"] == yuyao and rows[COUNTY]["run"] == again
     assert sum(rows[COUNTY]["classes"]) == again.summary["evaluated"]
     assert sum(rows[YUYAO]["classes"]) == yuyao.summary["evaluated"]
+    # the province's dashboard: each town's classes link to its own county's run
+    from landcycle.web.dashboard import dashboard_charts
+
+    charts = {c["key"]: c for c in dashboard_charts(users["province"], dt.date(2026, 11, 29))}
+    shown = str(charts["classes"]) + str(charts["tax_by_town"])
+    assert f"/evaluation/runs/{again.pk}/results/" in shown and f"/evaluation/runs/{yuyao.pk}/results/" in shown
 
 
 def test_a_county_neither_sees_nor_acts_on_another_countys_runs(two_counties):
@@ -381,3 +387,19 @@ def test_a_task_the_county_itself_answers_for_counts_in_its_county(two_counties,
     rows = {r["county"].code: r for r in _client(two_counties["users"]["province"]).get("/counties/").context["rows"]}
     cixi = rows[COUNTY]
     assert cixi["tasks_closed"] + cixi["tasks_current"] + cixi["tasks_overdue"] == 3
+
+
+def test_the_sample_evaluates_and_publishes_each_county_on_its_own(two_counties):
+    """``landcycle generate`` with several counties evaluates through ``evaluate_sample``: one run per county."""
+    from landcycle.accounts.services import system_user
+    from landcycle.evaluation.models import EvaluationRun
+    from landcycle.evaluation.sample import evaluate_sample
+
+    _yuyao_figures(two_counties)
+    runs = evaluate_sample(actor=system_user(), years=(2025,))
+    assert [(r.county.code, r.year, r.status, r.inputs_counts["figures"]) for r in runs] == [
+        (YUYAO, 2025, "published", 1),
+        (COUNTY, 2025, "published", 4),
+    ]
+    published = EvaluationRun.objects.filter(status="published").order_by("county__code")
+    assert list(published) == runs  # 慈溪市's earlier run of 2025 is superseded by its own new one only
