@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from conftest import QIAOTOU, XINPU
+from conftest import COUNTY, QIAOTOU, XINPU
 from landcycle.audit.models import AuditEntry
 from landcycle.evaluation import services
 from landcycle.evaluation.inputs import read_inputs
@@ -123,14 +123,14 @@ def test_a_published_run_is_immutable(evaluation_data, personas):
 
 def test_publishing_supersedes_the_years_published_run(evaluation_data, personas):
     first = evaluation_data[XINPU]["run"]
-    assert published_run(2025) == first
+    assert published_run(2025, COUNTY) == first
     second = services.run_create(actor=personas["admin"], year=2025)
     services.run_publish(actor=personas["admin"], run=second)
     first.refresh_from_db()
     second.refresh_from_db()
     assert second.status == "published" and first.status == "superseded"
     assert first.superseded_by == second and first.superseded_at is not None
-    assert published_run(2025) == second and published_run() == second
+    assert published_run(2025, COUNTY) == second and published_run(None, COUNTY) == second
     assert EvaluationRun.objects.filter(year=2025, status="published").count() == 1
     assert EvaluationResult.objects.filter(run=first).count() == 4  # still readable
     with pytest.raises(RuleError):

@@ -36,7 +36,13 @@ def source_rows(supervision_data, personas):
 
     def run(year, status="published"):
         return EvaluationRun.objects.create(
-            year=year, policy=pv, policy_version="t1", policy_hash="x", policy_toml="", status=status
+            county_id=xp["town"].parent_id,  # 慈溪市: a run belongs to its county
+            year=year,
+            policy=pv,
+            policy_version="t1",
+            policy_hash="x",
+            policy_toml="",
+            status=status,
         )
 
     def result(r, firm, town, cls, tax, land):

@@ -149,7 +149,7 @@ def test_enterprise_tax_per_mu_against_the_park_minimum(supervision_data, person
 def test_published_class_d_is_red_through_the_adapter(supervision_data, personas, monkeypatch):
     assert published_classes(2025) == {}  # no evaluation run model yet: no class warnings
     owner = supervision_data[QIAOTOU]["owner"]
-    monkeypatch.setattr(subjects, "latest_published_classes", lambda as_of: (2025, {owner.pk: "D"}))
+    monkeypatch.setattr(subjects, "latest_published_classes", lambda as_of: {owner.pk: (2025, "D")})
     warnings_refresh(actor=personas["admin"], as_of=DAY)
     w = Warning.objects.get(subject_type="enterprise", subject_id=owner.pk, rule="enterprise.class")
     assert w.colour == "red" and "D类" in w.reason_zh and "2025" in w.reason_zh

@@ -182,17 +182,188 @@ def test_a_province_token_reads_both_counties_through_the_api_and_a_county_token
     assert firm.name == "余姚市测试机械有限公司"
 
 
-def test_a_county_administrator_cannot_run_an_evaluation_that_would_cover_another_county(two_counties):
-    """Runs are still installation-wide (docs/deployment.md): with figures in two counties the run belongs to the
-    level above, and a county's administrator is told so instead of evaluating the other county's firms."""
-    from landcycle.evaluation import services
+def _yuyao_figures(two_counties) -> None:
     from landcycle.evaluation.models import YearlyFigure
+
+    YearlyFigure.objects.create(
+        enterprise=two_counties["firm"],
+        year=2025,
+        revenue=5000,
+        tax=200,
+        value_added=900,
+        energy_tce=400,
+        emissions_t=0.2,
+        rnd=100,
+        staff=60,
+        electricity_10k_kwh=200,
+    )
+
+
+def _api(user):
+    from rest_framework.test import APIClient
+
+    c = APIClient()
+    c.force_authenticate(user)
+    return c
+
+
+def test_each_county_evaluates_and_publishes_its_own_run_of_the_same_year(two_counties):
+    """余姚市's administrator evaluates 2025 while 慈溪市's run of 2025 is published: the run reads 余姚市's firms only,
+    and publishing it supersedes nothing of 慈溪市; republishing 慈溪市 supersedes only 慈溪市's."""
+    from landcycle.audit.models import AuditEntry
+    from landcycle.evaluation import services
+    from landcycle.evaluation.models import EvaluationResult, EvaluationRun
+    from landcycle.evaluation.selectors import published_classes, published_run, published_runs
+    from landcycle.supervision.selectors import latest_published_classes
+
+    _yuyao_figures(two_counties)
+    users, cixi_run = two_counties["users"], two_counties["cixi"][XINPU]["run"]
+    yuyao = services.run_create(actor=users["yuyao_admin"], year=2025)  # the county: the administrator's own
+    assert yuyao.county.code == YUYAO and yuyao.inputs_counts["figures"] == 1
+    assert set(EvaluationResult.objects.filter(run=yuyao).values_list("enterprise_id", flat=True)) == {
+        two_counties["firm"].pk
+    }
+    assert cixi_run.county.code == COUNTY and EvaluationResult.objects.filter(run=cixi_run).count() == 4
+    yuyao = services.run_publish(actor=users["yuyao_admin"], run=yuyao)
+    cixi_run.refresh_from_db()
+    assert cixi_run.status == EvaluationRun.Status.PUBLISHED and yuyao.status == EvaluationRun.Status.PUBLISHED
+    assert published_run(2025, YUYAO) == yuyao and published_run(2025, COUNTY) == cixi_run
+    assert [r.county.code for r in published_runs(2025)] == [YUYAO, COUNTY]
+    assert AuditEntry.objects.filter(action="evaluation_run.publish", region_code=YUYAO).count() == 1
+    # each enterprise's class is its own county's run's, for pages and for the warnings
+    expected = dict(
+        EvaluationResult.objects.filter(run__in=[cixi_run, yuyao], outcome="evaluated")
+        .exclude(evaluation_class="")
+        .values_list("enterprise_id", "evaluation_class")
+    )
+    assert two_counties["cixi"][XINPU]["owner"].pk in expected
+    assert published_classes(2025) == expected == published_classes()
+    assert {e: c for e, (_y, c) in latest_published_classes(dt.date(2026, 11, 29)).items()} == expected
+    # 慈溪市 publishes a new run of 2025: its old one is superseded, 余姚市's is not
+    again = services.run_publish(
+        actor=users["cixi_admin"], run=services.run_create(actor=users["cixi_admin"], year=2025)
+    )
+    cixi_run.refresh_from_db()
+    yuyao.refresh_from_db()
+    assert cixi_run.status == EvaluationRun.Status.SUPERSEDED and cixi_run.superseded_by == again
+    assert yuyao.status == EvaluationRun.Status.PUBLISHED
+    # the comparison page: each county's row counts its own published run's classes
+    rows = {r["county"].code: r for r in _client(users["province"]).get("/counties/").context["rows"]}
+    assert rows[YUYAO]["run"] == yuyao and rows[COUNTY]["run"] == again
+    assert sum(rows[COUNTY]["classes"]) == again.summary["evaluated"]
+    assert sum(rows[YUYAO]["classes"]) == yuyao.summary["evaluated"]
+    # the province's dashboard: each town's classes link to its own county's run
+    from landcycle.web.dashboard import dashboard_charts
+
+    charts = {c["key"]: c for c in dashboard_charts(users["province"], dt.date(2026, 11, 29))}
+    shown = str(charts["classes"]) + str(charts["tax_by_town"])
+    assert f"/evaluation/runs/{again.pk}/results/" in shown and f"/evaluation/runs/{yuyao.pk}/results/" in shown
+
+
+def test_a_county_neither_sees_nor_acts_on_another_countys_runs(two_counties):
+    from django.core.exceptions import PermissionDenied
+
+    from landcycle.evaluation import services
+    from landcycle.evaluation.models import EvaluationRun
+    from landcycle.registry.models import Region
     from landcycle.rules.problems import RuleError
 
-    YearlyFigure.objects.create(enterprise=two_counties["firm"], year=2025, revenue=5000, tax=200, value_added=900)
+    _yuyao_figures(two_counties)
+    users, cixi_run = two_counties["users"], two_counties["cixi"][XINPU]["run"]
+    draft = services.run_create(actor=users["yuyao_admin"], year=2025)
+    cixi = _client(users["cixi_admin"])
+    for url in (f"/evaluation/runs/{draft.pk}/", f"/evaluation/runs/{draft.pk}/results/"):
+        assert cixi.get(url).status_code == 404
+    assert cixi.post(f"/evaluation/runs/{draft.pk}/", {"action": "publish"}).status_code == 404
+    api = _api(users["cixi_admin"])
+    assert api.get(f"/api/evaluation/runs/{draft.pk}/").status_code == 404
+    assert api.post(f"/api/evaluation/runs/{draft.pk}/publish/", {}, format="json").status_code == 404
+    assert api.post(f"/api/evaluation/runs/{draft.pk}/recompute/", {}, format="json").status_code == 404
+    assert {r["id"] for r in api.get("/api/evaluation/runs/").json()["results"]} == {cixi_run.pk}
+    listed = cixi.get("/evaluation/").context["runs"]
+    assert [r.pk for r in listed] == [cixi_run.pk]
     with pytest.raises(RuleError) as refused:
-        services.run_create(actor=two_counties["users"]["cixi_admin"], year=2025)
+        services.run_publish(actor=users["cixi_admin"], run=draft)
     assert refused.value.problems[0].rule == "scope.run"
+    with pytest.raises(RuleError) as refused:
+        services.run_create(actor=users["cixi_admin"], year=2025, county=Region.objects.get(code=YUYAO))
+    assert refused.value.problems[0].rule == "scope.county"
+    draft.refresh_from_db()
+    assert draft.status == EvaluationRun.Status.DRAFT
+    # published, 余姚市's run is read by 余姚市 only: a 慈溪市 town officer sees their own county's published runs
+    services.run_publish(actor=users["yuyao_admin"], run=draft)
+    assert [r.pk for r in _client(users["xinpu"]).get("/evaluation/").context["runs"]] == [cixi_run.pk]
+    assert _client(users["xinpu"]).get(f"/evaluation/runs/{draft.pk}/").status_code == 404
+    # the province reads both counties' runs, filters by county, and writes none
+    province = _client(users["province"])
+    page = province.get("/evaluation/")
+    assert {r.pk for r in page.context["runs"]} == {cixi_run.pk, draft.pk}
+    assert [c.code for c in page.context["counties"]] == [YUYAO, COUNTY]
+    assert [r.pk for r in province.get(f"/evaluation/?county={YUYAO}").context["runs"]] == [draft.pk]
+    assert province.get(f"/evaluation/runs/{draft.pk}/").status_code == 200
+    assert province.get("/evaluation/runs/new/").status_code == 404
+    listed = _api(users["province"]).get("/api/evaluation/runs/").json()["results"]
+    assert {(r["id"], r["county"]) for r in listed} == {(cixi_run.pk, COUNTY), (draft.pk, YUYAO)}
+    assert _api(users["province"]).post("/api/evaluation/runs/", {"year": 2025}, format="json").status_code == 403
+    with pytest.raises(PermissionDenied):
+        services.run_create(actor=users["province"], year=2025, county=Region.objects.get(code=YUYAO))
+
+
+def test_a_writer_above_the_counties_names_the_county(two_counties):
+    """A writer whose region holds several counties (a superuser here) must say which county a run is for."""
+    from landcycle.accounts.models import User
+    from landcycle.evaluation import services
+    from landcycle.registry.models import Region
+    from landcycle.rules.problems import RuleError
+
+    _yuyao_figures(two_counties)
+    root = User.objects.create_superuser("p_root", password="x")
+    with pytest.raises(RuleError) as refused:
+        services.run_create(actor=root, year=2025)
+    assert refused.value.problems[0].rule == "county.required" and "县" in refused.value.problems[0].zh
+    run = services.run_create(actor=root, year=2025, county=Region.objects.get(code=YUYAO))
+    assert run.county.code == YUYAO
+    resp = _api(root).post("/api/evaluation/runs/", {"year": 2025, "county": YUYAO}, format="json")
+    assert resp.status_code == 201 and resp.json()["county"] == YUYAO
+    # the pages: the new-run form asks for the county, the what-if page tests one county at a time
+    page = _client(root)
+    form = page.get("/evaluation/runs/new/").context["form"]
+    assert [c for c, _label in form.fields["county"].choices] == [YUYAO, COUNTY]
+    shipped = two_counties["cixi"][XINPU]["policy_version"]
+    resp = page.post("/evaluation/runs/new/", {"county": YUYAO, "year": 2025, "policy": shipped.pk, "notes": ""})
+    assert resp.status_code == 302
+    assert Region.objects.get(code=YUYAO) == type(run).objects.latest("pk").county
+    whatif = page.get(f"/evaluation/whatif/?county={YUYAO}&year=2025")
+    assert whatif.status_code == 200 and whatif.context["county"].code == YUYAO
+    assert whatif.context["result"]["changed"] is not None
+
+
+def test_policy_versions_belong_to_their_county_and_the_shipped_one_is_shared(two_counties):
+    from landcycle.evaluation import services
+    from landcycle.evaluation.policy import shipped_policy_text
+    from landcycle.evaluation.selectors import versions_for
+    from landcycle.rules.problems import RuleError
+
+    _yuyao_figures(two_counties)
+    users, shipped = two_counties["users"], two_counties["cixi"][XINPU]["policy_version"]
+    text = shipped_policy_text().replace('version = "2026.1"', 'version = "2026.2"', 1)
+    assert 'version = "2026.2"' in text
+    cixi_version = services.policy_version_create(actor=users["cixi_admin"], name="慈溪市办法", toml=text)
+    assert cixi_version.county.code == COUNTY and shipped.county is None
+    # the same number is free in the other county: version numbers are unique per county
+    yuyao_version = services.policy_version_create(actor=users["yuyao_admin"], name="余姚市办法", toml=text)
+    assert yuyao_version.county.code == YUYAO
+    with pytest.raises(RuleError):
+        services.policy_version_create(actor=users["cixi_admin"], name="重复", toml=text)
+    assert set(versions_for(users["yuyao_admin"])) == {shipped, yuyao_version}
+    assert set(versions_for(users["province"])) == {shipped, yuyao_version, cixi_version}
+    yuyao = _client(users["yuyao_admin"])
+    assert yuyao.get(f"/evaluation/policies/{cixi_version.pk}/").status_code == 404
+    assert yuyao.get(f"/evaluation/policies/{shipped.pk}/").status_code == 200
+    with pytest.raises(RuleError) as refused:
+        services.run_create(actor=users["yuyao_admin"], year=2025, policy=cixi_version)
+    assert refused.value.problems[0].rule == "policy.county"
+    assert services.run_create(actor=users["yuyao_admin"], year=2025).policy == shipped  # shared
 
 
 def test_a_task_the_county_itself_answers_for_counts_in_its_county(two_counties, rectification_data, personas, regions):
@@ -216,3 +387,19 @@ def test_a_task_the_county_itself_answers_for_counts_in_its_county(two_counties,
     rows = {r["county"].code: r for r in _client(two_counties["users"]["province"]).get("/counties/").context["rows"]}
     cixi = rows[COUNTY]
     assert cixi["tasks_closed"] + cixi["tasks_current"] + cixi["tasks_overdue"] == 3
+
+
+def test_the_sample_evaluates_and_publishes_each_county_on_its_own(two_counties):
+    """``landcycle generate`` with several counties evaluates through ``evaluate_sample``: one run per county."""
+    from landcycle.accounts.services import system_user
+    from landcycle.evaluation.models import EvaluationRun
+    from landcycle.evaluation.sample import evaluate_sample
+
+    _yuyao_figures(two_counties)
+    runs = evaluate_sample(actor=system_user(), years=(2025,))
+    assert [(r.county.code, r.year, r.status, r.inputs_counts["figures"]) for r in runs] == [
+        (YUYAO, 2025, "published", 1),
+        (COUNTY, 2025, "published", 4),
+    ]
+    published = EvaluationRun.objects.filter(status="published").order_by("county__code")
+    assert list(published) == runs  # 慈溪市's earlier run of 2025 is superseded by its own new one only

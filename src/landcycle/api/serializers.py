@@ -287,6 +287,12 @@ class TaskReopenSerializer(serializers.Serializer):
 
 class RunCreateSerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=2000, max_value=2100)
+    county = serializers.CharField(
+        max_length=12,
+        required=False,
+        allow_blank=True,
+        help_text="县（市、区）代码；不填为本人所在县 / county code (default: the user's own county)",
+    )
     policy = serializers.IntegerField(
         required=False,
         allow_null=True,
@@ -300,9 +306,20 @@ class RunNotesSerializer(serializers.Serializer):
 
 
 class RunSerializer(serializers.ModelSerializer):
+    county = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
     class Meta:
         model = EvaluationRun
-        fields = ["id", "year", "policy_version", "policy_hash", "status", "inputs_fingerprint", "computed_at"]
+        fields = [
+            "id",
+            "county",
+            "year",
+            "policy_version",
+            "policy_hash",
+            "status",
+            "inputs_fingerprint",
+            "computed_at",
+        ]
         fields += ["published_at"]
 
 

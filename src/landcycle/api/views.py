@@ -20,8 +20,7 @@ from landcycle.accounts.scope import Area, access, can_write, scoped
 from landcycle.admission.models import Application
 from landcycle.admission.services.applications import application_register, application_submit
 from landcycle.evaluation import services as evaluation_services
-from landcycle.evaluation.models import PolicyVersion
-from landcycle.evaluation.selectors import results_in_scope, runs_for
+from landcycle.evaluation.selectors import results_in_scope, runs_for, versions_for
 from landcycle.rectification.models import Task
 from landcycle.rectification.selectors import inspections_visible
 from landcycle.rectification.services.progress import progress_submit, task_close, task_reopen
@@ -406,13 +405,18 @@ class WarningViewSet(ScopedViewSet):
 
 
 class RunViewSet(mixins.CreateModelMixin, ScopedViewSet):
-    """评价批次 / evaluation runs (drafts only for the roles that compute them, as on the pages); ``results``: the
-    run's results in the user's scope — the pull of a published run. POST computes a year's draft; ``recompute``,
-    ``publish`` and ``notes`` act on a draft, as on the run's page (the evaluation's writers)."""
+    """评价批次 / evaluation runs of the counties of the user's region (drafts only for the roles that compute them,
+    as on the pages); ``results``: the run's results in the user's scope — the pull of a published run. POST
+    computes a draft of a county's year (``county``: by default the user's own); ``recompute``, ``publish`` and
+    ``notes`` act on a draft, as on the run's page (the evaluation's writers). Another county's run is a 404."""
 
     serializer_class = s.RunSerializer
     http_method_names = ["get", "post", "head", "options"]
-    query_filters = (QF("year", "year", "int"), QF("status", "status"))
+    query_filters = (
+        QF("year", "year", "int"),
+        QF("status", "status"),
+        QF("county", "county__code", description="县（市、区）代码 / county code"),
+    )
     ordering_fields = ("year", "id")
 
     def get_queryset(self):
@@ -451,15 +455,19 @@ class RunViewSet(mixins.CreateModelMixin, ScopedViewSet):
     def create(self, request, *args, **kwargs):
         _deny(request.user, Area.EVALUATION)
         data = checked(s.RunCreateSerializer(data=request.data)).validated_data
-        policy = None
+        policy = county = None
         if data.get("policy") is not None:
-            policy = PolicyVersion.objects.filter(pk=data["policy"]).first()
+            policy = versions_for(request.user).filter(pk=data["policy"]).first()
             if policy is None:
                 raise RuleError(
                     [Problem("policy", "api.does_not_exist", "没有这个评价办法版本", "no such policy version")]
                 )
+        if data.get("county"):
+            county = Region.objects.filter(code=data["county"], level=Region.Level.COUNTY).first()
+            if county is None:
+                raise RuleError([Problem("county", "api.does_not_exist", "没有这个县（市、区）", "no such county")])
         run = evaluation_services.run_create(
-            actor=request.user, year=data["year"], policy=policy, notes=data.get("notes", "")
+            actor=request.user, year=data["year"], county=county, policy=policy, notes=data.get("notes", "")
         )
         return Response(s.RunSerializer(run).data, status=status.HTTP_201_CREATED)
 

@@ -9,16 +9,28 @@ SHIPPED = "shipped"
 
 
 class RunForm(forms.Form):
-    """A new draft run: the year and the policy version."""
+    """A new draft run: the county (only when the user's region holds several), the year and the policy version."""
 
+    county = forms.ChoiceField(label=_("县（市、区）"))
     year = forms.TypedChoiceField(label=_("评价年度"), coerce=int)
     policy = forms.ChoiceField(label=_("评价办法版本"))
     notes = forms.CharField(label=_("备注"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
-    def __init__(self, *args, years: list[int], versions: list[tuple[str, str]], **kwargs):
+    def __init__(
+        self,
+        *args,
+        years: list[int],
+        versions: list[tuple[str, str]],
+        counties: list[tuple[str, str]],
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(y, str(y)) for y in years]
         self.fields["policy"].choices = versions
+        if len(counties) > 1:
+            self.fields["county"].choices = counties
+        else:
+            del self.fields["county"]  # one county: the run is its
 
 
 class SaveVersionForm(forms.Form):

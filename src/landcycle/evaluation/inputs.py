@@ -16,6 +16,9 @@ Registry facts the policy reads:
   the same columns the stand-alone ``landcycle evaluate`` reads from a ledger, so vetoes, protections
   and merging apply in every run.
 
+``county`` (a county's code) narrows the frame to the enterprises of that county's towns: a run evaluates one
+county (issue 18). The filter is on the town code prefix, in the same queries.
+
 ``fingerprint`` is the SHA-256 of the frame in enterprise order (CSV text): two runs that read the same
 figures and land have the same fingerprint.
 """
@@ -30,6 +33,7 @@ from dataclasses import dataclass
 import polars as pl
 from django.db.models import Min, Sum
 
+from landcycle.accounts.scope import scoped
 from landcycle.registry.models import Occupancy
 from landcycle.registry.selectors import held_q
 from landcycle.rules.evaluation.policy import FIGURE_FIELDS
@@ -65,13 +69,14 @@ def schema() -> dict:
     return {**SCHEMA, **{k: pl.Boolean for k in flag_kinds()}, merge_kind(): pl.String}
 
 
-def _facts(years: tuple[int, ...]) -> dict[tuple[int, int], dict[str, object]]:
+def _facts(years: tuple[int, ...], county: str) -> dict[tuple[int, int], dict[str, object]]:
     """{(enterprise, year): {kind: True | merge key}} in one query."""
     out: dict[tuple[int, int], dict[str, object]] = defaultdict(dict)
     merge = merge_kind()
-    for ent, year, kind, value in EvaluationFact.objects.filter(year__in=years).values_list(
-        "enterprise_id", "year", "kind", "value"
-    ):
+    facts = EvaluationFact.objects.filter(year__in=years)
+    if county:
+        facts = facts.filter(enterprise__town__code__startswith=county)
+    for ent, year, kind, value in facts.values_list("enterprise_id", "year", "kind", "value"):
         out[(ent, year)][kind] = (value or None) if kind == merge else True
     return out
 
@@ -82,6 +87,7 @@ class Inputs:
 
     frame: pl.DataFrame
     years: tuple[int, ...]
+    county: str = ""  # the county's code when read for one county ("": every enterprise)
 
     def year(self, year: int) -> pl.DataFrame:
         return self.frame.filter(pl.col("year") == year)
@@ -103,12 +109,13 @@ class Inputs:
         return hashlib.sha256(part.write_csv().encode("utf-8")).hexdigest()
 
 
-def _land(ids: set[int], day: dt.date) -> dict[int, dict]:
+def _land(ids: set[int], day: dt.date, county: str) -> dict[int, dict]:
     """Owned, leased and let-to-others area (m²) on ``day`` and the earliest start of owned land held,
     in two grouped queries (the definition of ``registry.selectors.land_used_many``, by kind)."""
     out: dict[int, dict] = defaultdict(dict)
+    occupancies = Occupancy.objects.filter(held_q(day))
     held = (
-        Occupancy.objects.filter(held_q(day))
+        (occupancies.filter(enterprise__town__code__startswith=county) if county else occupancies)
         .order_by()
         .values("enterprise_id", "kind")
         .annotate(m2=Sum("area_m2"), first=Min("start"))
@@ -116,8 +123,9 @@ def _land(ids: set[int], day: dt.date) -> dict[int, dict]:
     for r in held:
         if r["enterprise_id"] in ids:
             out[r["enterprise_id"]][r["kind"]] = (r["m2"], r["first"])
+    lets = occupancies.filter(lessor__isnull=False)
     let = (
-        Occupancy.objects.filter(held_q(day), lessor__isnull=False)
+        (lets.filter(lessor__town__code__startswith=county) if county else lets)
         .order_by()
         .values("lessor_id")
         .annotate(m2=Sum("area_m2"))
@@ -132,8 +140,9 @@ def _mu(part) -> float | None:
     return None if part is None else float(part[0]) * MU_PER_M2
 
 
-def read_inputs(years: list[int] | tuple[int, ...]) -> Inputs:
-    """The frame for ``years``: one query for the figures with their enterprises, two per year for land."""
+def read_inputs(years: list[int] | tuple[int, ...], county: str = "") -> Inputs:
+    """The frame for ``years`` (of the enterprises of ``county``, a county's code, when given): one query for the
+    figures with their enterprises, two per year for land."""
     years = tuple(sorted({int(y) for y in years}))
     fields = [
         "enterprise_id",
@@ -149,17 +158,20 @@ def read_inputs(years: list[int] | tuple[int, ...]) -> Inputs:
         "enterprise__registered_on",
         "enterprise__status",
     ]
-    figures = list(YearlyFigure.objects.filter(year__in=years).order_by("year", "enterprise_id").values_list(*fields))
+    rows_of = YearlyFigure.objects.filter(year__in=years)
+    if county:
+        rows_of = rows_of.filter(enterprise__town__code__startswith=county)
+    figures = list(rows_of.order_by("year", "enterprise_id").values_list(*fields))
     full = schema()
     cols: dict[str, list] = {name: [] for name in full}
     by_year: dict[int, list] = defaultdict(list)
     for row in figures:
         by_year[row[1]].append(row)
-    facts = _facts(years)
+    facts = _facts(years, county)
     flags, merge = flag_kinds(), merge_kind()
     for year in years:
         rows = by_year.get(year, [])
-        land = _land({r[0] for r in rows}, dt.date(year, 12, 31))
+        land = _land({r[0] for r in rows}, dt.date(year, 12, 31), county)
         for r in rows:
             (ent, yr, *figs, uscc, override, name, town_id, town, industry, scale, registered, status) = r
             parts = land.get(ent, {})
@@ -188,9 +200,13 @@ def read_inputs(years: list[int] | tuple[int, ...]) -> Inputs:
             ]
             for name_, value in zip(full, values, strict=False):
                 cols[name_].append(value)
-    return Inputs(frame=pl.DataFrame(cols, schema=full), years=years)
+    return Inputs(frame=pl.DataFrame(cols, schema=full), years=years, county=county)
 
 
-def figure_years() -> list[int]:
-    """Years that have figures, latest first."""
-    return list(YearlyFigure.objects.order_by("-year").values_list("year", flat=True).distinct())
+def figure_years(user=None, county: str = "") -> list[int]:
+    """Years that have figures (of enterprises in ``user``'s scope when given, of ``county``'s when given), latest
+    first."""
+    figures = YearlyFigure.objects.all() if user is None else scoped(YearlyFigure.objects.all(), user)
+    if county:
+        figures = figures.filter(enterprise__town__code__startswith=county)
+    return list(figures.order_by("-year").values_list("year", flat=True).distinct())

@@ -38,11 +38,21 @@ class PolicyVersion(models.Model):
     """评价办法版本: a named, versioned evaluation policy (TOML text and its content hash).
 
     The shipped default (``landcycle/policies/evaluation.toml``, version 2026.1) is recorded the first
-    time it is used; an analyst saves edited copies from the what-if page. A version is never changed
-    after it is saved: a change is a new version."""
+    time it is used and is shared by every county (``county`` empty); an analyst saves edited copies from the
+    what-if page, which belong to the analyst's county: each county sees the shared versions and its own. A
+    version number is unique among the shared versions and a county's own. A version is never changed after it
+    is saved: a change is a new version."""
 
     name = models.CharField(_("名称"), max_length=100)
-    version = models.CharField(_("版本"), max_length=40, unique=True)
+    version = models.CharField(_("版本"), max_length=40)
+    county = models.ForeignKey(
+        "registry.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("所属县（市、区）"),
+    )
     toml = models.TextField(_("办法文本（TOML）"))
     hash = models.CharField(_("内容哈希"), max_length=16)
     based_on = models.ForeignKey(
@@ -58,16 +68,24 @@ class PolicyVersion(models.Model):
         ordering = ["-created_at", "-pk"]
         verbose_name = _("评价办法版本")
         verbose_name_plural = _("评价办法版本")
+        constraints = [
+            models.UniqueConstraint(fields=["county", "version"], name="uniq_policy_county_version"),
+            models.UniqueConstraint(
+                fields=["version"], condition=models.Q(county__isnull=True), name="uniq_policy_shared_version"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} {self.version}"
 
 
 class EvaluationRun(models.Model):
-    """评价批次: one evaluation of one year with one policy version, over every enterprise with figures.
+    """评价批次: one evaluation of one county's year with one policy version, over every enterprise of the county
+    with figures of the year.
 
     A draft can be recomputed; a published run is immutable and is what pages, exports and warnings
-    use. One run per year is the published one: publishing another supersedes it (it stays readable).
+    use. One run per county and year is the published one: publishing another of the same county supersedes it
+    (it stays readable); the other counties' runs are untouched.
     The run records the policy text and hash it used and a fingerprint of the inputs it read."""
 
     class Status(models.TextChoices):
@@ -75,6 +93,9 @@ class EvaluationRun(models.Model):
         PUBLISHED = "published", _("已发布")
         SUPERSEDED = "superseded", _("已被替代")
 
+    county = models.ForeignKey(
+        "registry.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("县（市、区）")
+    )
     year = models.PositiveSmallIntegerField(_("评价年度"))
     policy = models.ForeignKey(
         PolicyVersion, on_delete=models.PROTECT, related_name="runs", verbose_name=_("评价办法版本")
@@ -108,7 +129,9 @@ class EvaluationRun(models.Model):
         verbose_name_plural = _("评价批次")
         constraints = [
             models.UniqueConstraint(
-                fields=["year"], condition=models.Q(status="published"), name="uniq_published_run_per_year"
+                fields=["county", "year"],
+                condition=models.Q(status="published"),
+                name="uniq_published_run_per_county_year",
             )
         ]
 

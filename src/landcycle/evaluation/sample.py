@@ -17,7 +17,7 @@ import datetime as dt
 import polars as pl
 from django.db import transaction
 
-from landcycle.registry.models import Enterprise, Occupancy
+from landcycle.registry.models import Enterprise, Occupancy, Region
 from landcycle.rules.evaluation import evaluate
 from landcycle.rules.evaluation.policy.parse import policy_of
 
@@ -76,19 +76,25 @@ def sample_facts(*, actor, year: int, policy_text: str) -> dict[str, list[int]]:
 
 @transaction.atomic
 def evaluate_sample(*, actor, years: tuple[int, ...] = SAMPLE_YEARS) -> list[EvaluationRun]:
-    """Evaluate ``years`` with the shipped policy version and publish the latest; returns the runs."""
+    """Evaluate ``years`` of every county with figures, each county its own runs, with the shipped policy version,
+    and publish each county's latest; returns the runs, county by county (code order), year by year."""
     policy = policy_version_shipped(actor=actor)
     sample_facts(actor=actor, year=max(years), policy_text=policy.toml)
-    inputs = read_inputs(years)
-    runs = [
-        run_create(
-            actor=actor,
-            year=y,
-            policy=policy,
-            inputs=inputs,
-            notes="示例县：按默认评价办法计算 / sample county, shipped policy",
-        )
-        for y in sorted(years)
-    ]
-    runs[-1] = run_publish(actor=actor, run=runs[-1])
-    return runs
+    out: list[EvaluationRun] = []
+    for county in Region.objects.filter(level=Region.Level.COUNTY).order_by("code"):
+        inputs = read_inputs(years, county=county.code)
+        runs = [
+            run_create(
+                actor=actor,
+                year=y,
+                county=county,
+                policy=policy,
+                inputs=inputs,
+                notes="示例县：按默认评价办法计算 / sample county, shipped policy",
+            )
+            for y in sorted(set(inputs.frame["year"].to_list()))
+        ]
+        if runs:
+            runs[-1] = run_publish(actor=actor, run=runs[-1])
+        out += runs
+    return out

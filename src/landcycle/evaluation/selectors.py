@@ -1,10 +1,12 @@
-"""Reads of the evaluation. Runs are county-wide; their results are read through the user's scope
-(``EvaluationResult.scope_path = "town"``): a town officer sees their town's. A draft run is the county's until
-it is published: only the roles that write ``Area.EVALUATION`` see drafts (``runs_for``, ``enterprise_history``);
-everyone reads published (and superseded) runs.
+"""Reads of the evaluation. Runs are per county (``EvaluationRun.county``): a user reads the runs of the counties
+of their region (``runs_for``: a county's and a town's users their one county, a province's or a city's every
+county within it); their results are read through the user's scope (``EvaluationResult.scope_path = "town"``): a
+town officer sees their town's. A draft run is the county's until it is published: only the roles that write
+``Area.EVALUATION`` see drafts (``runs_for``, ``enterprise_history``); everyone reads published (and superseded)
+runs. Policy versions: the shared ones (the shipped default) and those of the user's counties (``versions_for``).
 
-``published_classes`` is the hook of the supervision app: the class of every enterprise in the
-latest published run (or the published run of a year).
+``published_classes`` is the hook of the supervision app: the class of every enterprise in its county's latest
+published run (or in its county's published run of a year).
 """
 
 from __future__ import annotations
@@ -13,36 +15,81 @@ from collections import defaultdict
 
 from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum
 
-from landcycle.accounts.scope import Area, can_write, scoped
+from landcycle.accounts.scope import Area, can_write, region_prefix, scoped
+from landcycle.registry.models import Region
 from landcycle.rules.evaluation.policy.parse import policy_of
 
 from .charts import bands_of
-from .models import EvaluationResult, EvaluationRun, YearlyFigure
+from .models import EvaluationResult, EvaluationRun, PolicyVersion, YearlyFigure
 
 Outcome = EvaluationResult.Outcome
 CLASS_KEYS = ("A", "B", "C", "D")
+COUNTY_DIGITS = 6  # a county's code: the first six digits of its towns' (the 2023 statistical codes)
 
 
-def published_run(year: int | None = None) -> EvaluationRun | None:
-    """The published run of ``year``, or the latest year's published run."""
-    runs = EvaluationRun.objects.filter(status=EvaluationRun.Status.PUBLISHED)
+def _county_q(user, field: str) -> Q | None:
+    """The counties of the user's region as a filter on ``field`` (a county FK); None: no county at all. A county's
+    or a town's user: their county; a province's or a city's: every county within it; a superuser without region:
+    every county."""
+    prefix = region_prefix(user)
+    if prefix is None:
+        return None
+    if len(prefix) >= COUNTY_DIGITS:
+        return Q(**{f"{field}__code": prefix[:COUNTY_DIGITS]})
+    return Q(**{f"{field}__code__startswith": prefix})
+
+
+def counties_for(user) -> QuerySet:
+    """The county-level regions of the user's region, in code order."""
+    prefix = region_prefix(user)
+    counties = Region.objects.filter(level=Region.Level.COUNTY).order_by("code")
+    if prefix is None:
+        return counties.none()
+    if len(prefix) >= COUNTY_DIGITS:
+        return counties.filter(code=prefix[:COUNTY_DIGITS])
+    return counties.filter(code__startswith=prefix)
+
+
+def published_run(year: int | None, county: Region | str) -> EvaluationRun | None:
+    """The county's published run of ``year``, or its latest published run (``year`` None). ``county``: the
+    county or its code (a town's code names its county too)."""
+    code = county if isinstance(county, str) else county.code
+    runs = EvaluationRun.objects.filter(status=EvaluationRun.Status.PUBLISHED, county__code=code[:COUNTY_DIGITS])
     if year is not None:
         runs = runs.filter(year=year)
     return runs.order_by("-year", "-pk").first()
 
 
+def published_runs(year: int | None = None, user=None) -> list[EvaluationRun]:
+    """Every county's published run of ``year``, or each county's latest published run (``year`` None), in county
+    code order (one query); only the counties of ``user``'s region when a user is given."""
+    runs = EvaluationRun.objects.filter(status=EvaluationRun.Status.PUBLISHED).select_related("county")
+    if year is not None:
+        runs = runs.filter(year=year)
+    if user is not None:
+        q = _county_q(user, "county")
+        if q is None:
+            return []
+        runs = runs.filter(q)
+    out: dict[int, EvaluationRun] = {}
+    for run in runs.order_by("county__code", "-year", "-pk"):
+        out.setdefault(run.county_id, run)
+    return list(out.values())
+
+
 def published_classes(year: int | None = None) -> dict[int, str]:
-    """{enterprise id: class} of the latest published run, or of the published run of ``year``; {} when
-    there is none. Exempt firms and firms that could not be evaluated have no class and are left out."""
-    run = published_run(year)
-    if run is None:
+    """{enterprise id: class} of every county's published run of ``year``, or of each county's latest published
+    run; {} when there is none. Exempt firms and firms that could not be evaluated have no class and are left
+    out."""
+    ids = [r.pk for r in published_runs(year)]
+    if not ids:
         return {}
-    rows = EvaluationResult.objects.filter(run=run, outcome=Outcome.EVALUATED).exclude(evaluation_class="")
+    rows = EvaluationResult.objects.filter(run_id__in=ids, outcome=Outcome.EVALUATED).exclude(evaluation_class="")
     return dict(rows.order_by().values_list("enterprise_id", "evaluation_class"))
 
 
 def runs() -> QuerySet:
-    return EvaluationRun.objects.select_related("policy", "created_by", "published_by")
+    return EvaluationRun.objects.select_related("county", "policy", "created_by", "published_by")
 
 
 def sees_drafts(user) -> bool:
@@ -51,11 +98,30 @@ def sees_drafts(user) -> bool:
 
 
 def runs_for(user) -> QuerySet:
-    """The runs ``user`` may read: every run for the evaluation's writers, else the published and superseded."""
-    qs = runs()
+    """The runs ``user`` may read: those of the counties of their region; every one of them for the evaluation's
+    writers, else the published and superseded."""
+    q = _county_q(user, "county")
+    if q is None:
+        return runs().none()
+    qs = runs().filter(q)
     if not sees_drafts(user):
         qs = qs.exclude(status=EvaluationRun.Status.DRAFT)
     return qs
+
+
+def versions_of(county: Region | None) -> QuerySet:
+    """The policy versions a county's runs may use: the shared ones and the county's own."""
+    qs = PolicyVersion.objects.select_related("county", "created_by", "based_on")
+    return qs.filter(Q(county__isnull=True) | Q(county=county)) if county else qs.filter(county__isnull=True)
+
+
+def versions_for(user) -> QuerySet:
+    """The policy versions ``user`` may read and use: the shared ones and those of the counties of their region."""
+    q = _county_q(user, "county")
+    qs = PolicyVersion.objects.select_related("county", "created_by", "based_on")
+    if q is None:
+        return qs.filter(county__isnull=True)
+    return qs.filter(Q(county__isnull=True) | q)
 
 
 def results_in_scope(run: EvaluationRun, user) -> QuerySet:
@@ -148,15 +214,18 @@ def class_by_year(history: list[EvaluationResult]) -> list[dict]:
     return [seen[y] for y in sorted(seen)]
 
 
-def draft_runs() -> QuerySet:
-    """Runs computed but not published yet (the county's until published), latest year first."""
-    return EvaluationRun.objects.filter(status=EvaluationRun.Status.DRAFT).order_by("-year", "-pk")
+def draft_runs(user) -> QuerySet:
+    """Runs of the user's counties computed but not published yet (the county's until published), latest year
+    first."""
+    return runs_for(user).filter(status=EvaluationRun.Status.DRAFT).order_by("-year", "-pk")
 
 
-def latest_year_without_run() -> int | None:
-    """The latest year with enterprise figures and no run at all (two queries); None when every year has one."""
-    with_runs = set(EvaluationRun.objects.values_list("year", flat=True).distinct())
-    years = YearlyFigure.objects.exclude(year__in=with_runs).order_by("-year").values_list("year", flat=True)[:1]
+def latest_year_without_run(user) -> int | None:
+    """The latest year with figures of enterprises in the user's region and no run of their county (two queries);
+    None when every year has one."""
+    with_runs = set(runs_for(user).values_list("year", flat=True).distinct())
+    figures = scoped(YearlyFigure.objects.exclude(year__in=with_runs), user)
+    years = figures.order_by("-year").values_list("year", flat=True)[:1]
     return next(iter(years), None)
 
 

@@ -44,10 +44,10 @@ IDLE_RULES = ("idle.not_started", "idle.take_back", "idle.stalled")
 
 
 # ------------------------------------------------------------------ the published evaluation
-# The evaluation app (landcycle.evaluation) publishes a run per year. Until it has a run model this
+# The evaluation app (landcycle.evaluation) publishes a run per county and year. Until it has a run model this
 # returns {} and no class warning is raised. Expected shape, by name (the first that exists is used):
 #   run model  EvaluationRun with ``year`` and ``status == "published"`` (or ``published`` True, or
-#              ``published_at`` set); the latest published run of the year counts;
+#              ``published_at`` set), and ``county`` when runs are per county (else one run per year counts);
 #   result     EvaluationResult (or EnterpriseResult) with ``run`` FK, ``enterprise`` FK and the class in
 #              ``evaluation_class`` / ``klass`` / ``cls`` / ``grade`` / ``category``.
 RUN_MODELS = ("EvaluationRun", "Run")
@@ -68,17 +68,17 @@ def _fields(model) -> set[str]:
     return {f.name for f in model._meta.get_fields()}
 
 
-def published_classes(year: int) -> dict[int, str]:
-    """{enterprise id: class (A/B/C/D)} of the published evaluation of ``year``; {} when there is none or
-    the evaluation app has no run model yet."""
+def _published_runs(years: tuple[int, ...]) -> tuple[dict[int, int], object, str, str] | None:
+    """{run id: year} of the published run of each county (each county's latest of ``years``), with the result
+    model, its run key and its class field; None when the evaluation app has no such models."""
     run_model, result_model = _model(RUN_MODELS), _model(RESULT_MODELS)
     if run_model is None or result_model is None:
-        return {}
+        return None
     run_fields, result_fields = _fields(run_model), _fields(result_model)
     cls_field = next((f for f in CLASS_FIELDS if f in result_fields), None)
     if "year" not in run_fields or cls_field is None or "enterprise" not in result_fields:
-        return {}
-    runs = run_model.objects.filter(year=year)
+        return None
+    runs = run_model.objects.filter(year__in=years)
     if "status" in run_fields:
         runs = runs.filter(status="published")
     elif "published" in run_fields:
@@ -86,10 +86,7 @@ def published_classes(year: int) -> dict[int, str]:
     elif "published_at" in run_fields:
         runs = runs.filter(published_at__isnull=False)
     else:
-        return {}
-    run = runs.order_by("-pk").first()
-    if run is None:
-        return {}
+        return None
     run_fk = next(
         (
             f.name
@@ -99,22 +96,40 @@ def published_classes(year: int) -> dict[int, str]:
         None,
     )
     if run_fk is None:
+        return None
+    county = "county_id" if "county" in run_fields else None
+    chosen: dict[int, int] = {}
+    seen: set = set()
+    for pk, year, where in runs.order_by("-year", "-pk").values_list("pk", "year", county or "year"):
+        key = where if county else None  # without counties, the one latest run counts
+        if key not in seen:
+            seen.add(key)
+            chosen[pk] = year
+    return chosen, result_model, run_fk, cls_field
+
+
+def _classes_of(found) -> dict[int, tuple[int, str]]:
+    if not found:
         return {}
+    chosen, result_model, run_fk, cls_field = found
     rows = (
-        result_model.objects.filter(**{run_fk: run})
+        result_model.objects.filter(**{f"{run_fk}__in": list(chosen)})
         .exclude(**{f"{cls_field}__isnull": True})
-        .values_list("enterprise_id", cls_field)
+        .values_list("enterprise_id", cls_field, run_fk)
     )
-    return {ent: str(cls).strip().upper() for ent, cls in rows if str(cls or "").strip()}
+    return {ent: (chosen[run], str(cls).strip().upper()) for ent, cls, run in rows if str(cls or "").strip()}
 
 
-def latest_published_classes(as_of: dt.date) -> tuple[int | None, dict[int, str]]:
-    """The most recent evaluation year (this year or the two before) with a published result."""
-    for year in (as_of.year, as_of.year - 1, as_of.year - 2):
-        classes = published_classes(year)
-        if classes:
-            return year, classes
-    return None, {}
+def published_classes(year: int) -> dict[int, str]:
+    """{enterprise id: class (A/B/C/D)} of the published evaluation of ``year``, every county's; {} when there is
+    none or the evaluation app has no run model yet."""
+    return {ent: cls for ent, (_y, cls) in _classes_of(_published_runs((year,))).items()}
+
+
+def latest_published_classes(as_of: dt.date) -> dict[int, tuple[int, str]]:
+    """{enterprise id: (year, class)} of each county's most recent evaluation year (this year or the two before)
+    with a published run: a county that has not published this year's yet still warns on last year's."""
+    return _classes_of(_published_runs((as_of.year, as_of.year - 1, as_of.year - 2)))
 
 
 # ------------------------------------------------------------------ warnings

@@ -209,7 +209,7 @@ def enterprise_findings(out: Findings, actor, as_of: dt.date, policy) -> None:
     by_year: dict[int, list[int]] = defaultdict(list)
     for ent, (year, _tax) in latest.items():
         by_year[year].append(ent)
-    class_year, classes = latest_published_classes(as_of)
+    classes = latest_published_classes(as_of)
     for ent, (name, town_id, _reg) in ents.items():  # every enterprise is looked at: its old warnings may stop firing
         out.subjects[(ENTERPRISE, ent)] = Subject(name[:250], town_id, None)
         out.checked.add((ENTERPRISE, ent))
@@ -232,7 +232,7 @@ def enterprise_findings(out: Findings, actor, as_of: dt.date, policy) -> None:
             f = tax_per_mu_finding(per_mu, minimum, policy, year)
             if f is not None:
                 out.found[(ENTERPRISE, ent, f.rule)] = f
-    for ent, cls in classes.items():
+    for ent, (class_year, cls) in classes.items():
         if ent not in ents:
             continue
         f = class_finding(cls, policy, class_year)

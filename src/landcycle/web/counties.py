@@ -4,7 +4,8 @@ for several counties, and readable by every user (a county's own staff see their
 Each figure is the sum over the county's towns of the same by-town selector the dashboard uses, read through
 the user's scope, so a county's row is exactly the total of its towns' bars on the dashboard: registry
 counts (``registry.selectors.town_overview``), 亩均税收 of the latest published evaluation year (Σ tax ÷ Σ land of
-the evaluated firms, ``evaluation.selectors.tax_per_mu_by_town``), the classes of that run, open red/yellow
+the evaluated firms, ``evaluation.selectors.tax_per_mu_by_town``), the classes of the county's own published run of
+that year (each county evaluates and publishes its own; a county without one that year has none), open red/yellow
 warnings, idle land and its fees, rectification tasks closed / open / overdue. A town's county is the first six
 digits of its code (the 2023 statistical codes are hierarchical).
 """
@@ -60,9 +61,33 @@ def _county_of(codes: dict[int, str], pk: int) -> str:
     return codes.get(pk, "")[:COUNTY_DIGITS]
 
 
+def _classes(rows: dict[str, dict], codes: dict[int, str], user: User, year: int | None):
+    """Each county's row: its published run of ``year`` (``run``) and its class counts (``classes``, in the order of
+    the class keys returned with their labels: every county's policy's, in the order first met)."""
+    class_keys: list[str] = []
+    class_labels: dict[str, str] = {}
+    classes: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for run in evaluation.published_runs(year, user=user) if year else []:
+        lab = labels_of(run.policy_toml)
+        for k in lab.class_keys:
+            if k not in class_labels:
+                class_keys.append(k)
+                class_labels[k] = lab.classes.get(k, k)
+        for pk, counts in evaluation.classes_by_town(run, user).items():
+            for k, n in counts.items():
+                classes[_county_of(codes, pk)][k] += n
+        if run.county.code in rows:
+            rows[run.county.code]["run"] = run
+    for code, row in rows.items():
+        row["classes"] = [classes[code].get(k, 0) for k in class_keys]
+        row.setdefault("run", None)
+    return class_keys, class_labels
+
+
 def county_rollup(user: User, as_of: dt.date) -> dict:
-    """Per county in scope: the summed figures (``SUMMED``), 亩均税收 and the class counts of the latest published
-    evaluation run, in code order; with the run, its class keys and labels, and the totals of all counties."""
+    """Per county in scope: the summed figures (``SUMMED``), 亩均税收 and the class counts of the county's published
+    evaluation run of the latest published year (``run``), in code order; with the year, the class keys and labels
+    (of every county's policy, in the order first met), and the totals of all counties."""
     towns = town_overview(user)
     codes = {r["town"].pk: r["town"].code for r in towns}
     counties = {
@@ -101,21 +126,9 @@ def county_rollup(user: User, as_of: dt.date) -> dict:
         (("tasks_closed", "closed"), ("tasks_current", "current"), ("tasks_overdue", "overdue")),
     )
 
-    run = evaluation.published_run(year) if year else None
-    class_keys: list[str] = []
-    class_labels: dict[str, str] = {}
-    if run is not None:
-        lab = labels_of(run.policy_toml)
-        class_keys, class_labels = list(lab.class_keys), dict(lab.classes)
-        classes: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for pk, counts in evaluation.classes_by_town(run, user).items():
-            for k, n in counts.items():
-                classes[_county_of(codes, pk)][k] += n
-        for code, row in rows.items():
-            row["classes"] = [classes[code].get(k, 0) for k in class_keys]
+    class_keys, class_labels = _classes(rows, codes, user, year)
     out = list(rows.values())
     for row in out:
-        row.setdefault("classes", [])
         row["tax_per_mu"] = row["tax"] / row["land"] if row["land"] else None
     ranked = sorted((r for r in out if r["tax_per_mu"] is not None), key=lambda r: -r["tax_per_mu"])
     for i, row in enumerate(ranked, start=1):
@@ -126,7 +139,6 @@ def county_rollup(user: User, as_of: dt.date) -> dict:
     return {
         "rows": out,
         "total": total,
-        "run": run,
         "year": year,
         "class_keys": class_keys,
         "class_labels": class_labels,

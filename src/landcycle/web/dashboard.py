@@ -110,7 +110,9 @@ class Towns:
 # ------------------------------------------------------------------ 亩均效益
 def _tax_charts(towns: Towns, user: User) -> list[dict]:
     rows = evaluation.tax_per_mu_by_town(user)
-    runs = {r["year"]: r["run_id"] for r in rows}
+    runs: dict[int, set[int]] = {}  # each county publishes its own run of a year
+    for r in rows:
+        runs.setdefault(r["year"], set()).add(r["run_id"])
     unit = _("亩均税收（万元/亩）")
     empty = _("还没有已发布的亩均评价：发布年度评价批次后显示。")
     if not rows:
@@ -124,7 +126,7 @@ def _tax_charts(towns: Towns, user: User) -> list[dict]:
         {
             "town": towns.names[pk],
             "n": round(this_year[pk]["tax_per_mu"] or 0, 2),
-            "url": _url("evaluation_run_results", [runs[latest]], town=towns.codes[pk]),
+            "url": _url("evaluation_run_results", [this_year[pk]["run_id"]], town=towns.codes[pk]),
         }
         for pk in towns.ids(this_year)
         if pk in this_year
@@ -137,7 +139,9 @@ def _tax_charts(towns: Towns, user: User) -> list[dict]:
             {
                 "year": str(year),
                 "n": round(sum(r["tax"] for r in of_year) / land, 2) if land else 0,
-                "url": _url("evaluation_run_results", [runs[year]]),
+                "url": _url("evaluation_run_results", [next(iter(runs[year]))])
+                if len(runs[year]) == 1
+                else _url("evaluation_runs"),
             }
         )
     line = charts.line(trend, x="year", y="n", x_title=_("评价年度"), y_title=unit, href="url", width=BAR_WIDTH)
@@ -164,17 +168,21 @@ def _tax_charts(towns: Towns, user: User) -> list[dict]:
 
 def _class_chart(towns: Towns, user: User) -> dict:
     title = _("各镇街评价类别")
-    run = evaluation.published_run()
-    if run is None:
+    runs = evaluation.published_runs(user=user)  # each county's latest published run
+    if not runs:
         return _chart("classes", title, "", None, _("还没有已发布的亩均评价：发布年度评价批次后显示。"))
-    lab = labels_of(run.policy_toml)
-    counts = evaluation.classes_by_town(run, user)
+    lab = labels_of(runs[0].policy_toml)
+    counts: dict[int, dict[str, int]] = {}
+    run_of: dict[int, int] = {}
+    for run in runs:
+        for pk, by_class in evaluation.classes_by_town(run, user).items():
+            counts[pk], run_of[pk] = by_class, run.pk
     rows = [
         {
             "town": towns.names[pk],
             "cls": k,
             "n": counts.get(pk, {}).get(k, 0),
-            "url": _url("evaluation_run_results", [run.pk], town=towns.codes[pk], **{"class": k}),
+            "url": _url("evaluation_run_results", [run_of.get(pk, runs[0].pk)], town=towns.codes[pk], **{"class": k}),
         }
         for pk in towns.ids(counts)
         for k in lab.class_keys
@@ -189,7 +197,8 @@ def _class_chart(towns: Towns, user: User) -> dict:
         width=BAR_WIDTH,
     )
     spec["encoding"]["color"]["legend"] = {"columns": 2}  # four class names side by side are wider than a phone
-    note = _("%(y)s 年度已发布评价，按名次分类；点击色段查看该镇街该类企业") % {"y": run.year}
+    years = "、".join(str(y) for y in sorted({r.year for r in runs}))
+    note = _("%(y)s 年度已发布评价，按名次分类；点击色段查看该镇街该类企业") % {"y": years}
     return _chart("classes", title, note, spec if any(r["n"] for r in rows) else None, _("没有参评企业。"))
 
 

@@ -355,7 +355,7 @@ def _leader(user: User, as_of: dt.date) -> dict:
 
 # ------------------------------------------------------------------ city analyst
 def _analyst(user: User, as_of: dt.date) -> dict:
-    drafts = draft_runs()
+    drafts = draft_runs(user)
     items = [
         _item(
             _("%(year)s 年度评价批次 #%(pk)s 仍是草稿，核对后发布") % {"year": r.year, "pk": r.pk},
@@ -365,7 +365,7 @@ def _analyst(user: User, as_of: dt.date) -> dict:
         )
         for r in drafts[:SHOWN]
     ]
-    year = latest_year_without_run()
+    year = latest_year_without_run(user)
     missing = (
         [
             _item(

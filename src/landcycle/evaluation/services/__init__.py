@@ -7,8 +7,13 @@ superseded, with the policy version and hash, the inputs' fingerprint and counts
 Its 5,000 (or 100,000) result rows are not audited one by one: they are derived, entirely determined by
 the policy text and the inputs the run records, and a published run's rows can never change.
 
-A published run is immutable: every service here refuses to change it. Publishing a run of a year
-supersedes the year's published run, which stays readable, marked superseded.
+Runs and policy versions are per county (issue 18): a run evaluates the enterprises of one county
+(``EvaluationRun.county``), and publishing it supersedes only that county's published run of the year, which stays
+readable, marked superseded. An actor creates, recomputes and publishes runs of the counties within their region
+only (the province's role writes nothing). A policy version an analyst saves belongs to their county; the shipped
+default is shared by all.
+
+A published run is immutable: every service here refuses to change it.
 """
 
 from __future__ import annotations
@@ -17,12 +22,13 @@ import hashlib
 import tomllib
 from typing import NoReturn
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from landcycle.accounts.models import User
 from landcycle.accounts.scope import Area, region_prefix, require_write
 from landcycle.audit.services import audit_record
+from landcycle.registry.models import Region
 from landcycle.rules.evaluation import PolicyError, evaluate
 from landcycle.rules.evaluation.policy.parse import default_policy, policy_of
 from landcycle.rules.evaluation.scoring import uses_previous
@@ -33,6 +39,7 @@ from .. import persist
 from ..inputs import Inputs, read_inputs
 from ..models import EvaluationRun, PolicyVersion, YearlyFigure
 from ..policy import shipped_policy_text
+from ..selectors import COUNTY_DIGITS, counties_for
 
 
 def _region_code(actor: User) -> str:
@@ -45,7 +52,54 @@ def _refuse(field: str, rule: str, zh: str, en: str) -> NoReturn:
 
 # ------------------------------------------------------------------ policy versions
 def _version_snapshot(v: PolicyVersion) -> dict:
-    return {"name": v.name, "version": v.version, "hash": v.hash, "based_on": v.based_on_id, "note": v.note}
+    return {
+        "name": v.name,
+        "version": v.version,
+        "hash": v.hash,
+        "based_on": v.based_on_id,
+        "note": v.note,
+        "county": v.county.code if v.county_id else "",
+    }
+
+
+def actor_county(actor: User, county: Region | None = None) -> Region:
+    """The county an actor's run or policy version is for: ``county`` when given (it must be a county within the
+    actor's region), else the actor's own county (a county's or a town's user), else the one county within the
+    actor's region; several counties and none named: refused, bilingually."""
+    prefix = region_prefix(actor)
+    if county is not None:
+        if county.level != Region.Level.COUNTY or prefix is None or not county.code.startswith(prefix):
+            _refuse(
+                "county",
+                "scope.county",
+                f"您只能为本辖区（{actor.region or '—'}）内的县（市、区）进行评价，不能为{county}",
+                f"You may only evaluate counties within your own region, not {county.code}",
+            )
+        return county
+    if prefix is not None and len(prefix) >= COUNTY_DIGITS:
+        found = Region.objects.filter(code=prefix[:COUNTY_DIGITS], level=Region.Level.COUNTY).first()
+        if found is not None:
+            return found
+    mine = list(counties_for(actor)[:2])
+    if len(mine) == 1:
+        return mine[0]
+    _refuse(
+        "county",
+        "county.required",
+        "您的辖区有多个县（市、区），请指定评价哪个县（市、区）",
+        "Your region holds several counties: name the county to evaluate",
+    )
+
+
+def _check_policy(policy: PolicyVersion, county: Region) -> None:
+    """A run uses a shared version or one of its own county's."""
+    if policy.county_id is not None and policy.county_id != county.pk:
+        _refuse(
+            "policy",
+            "policy.county",
+            f"评价办法 {policy.version} 属于{policy.county}，{county}不能使用",
+            f"Policy version {policy.version} belongs to {policy.county.code}: {county.code} cannot use it",
+        )
 
 
 @transaction.atomic
@@ -53,7 +107,7 @@ def policy_version_shipped(*, actor: User) -> PolicyVersion:
     """The shipped default policy as a PolicyVersion (recorded, audited, the first time it is asked for)."""
     text = shipped_policy_text()
     policy = default_policy()
-    found = PolicyVersion.objects.filter(version=policy.version).first()
+    found = PolicyVersion.objects.filter(version=policy.version, county__isnull=True).first()
     if found is not None:
         return found
     require_write(actor, Area.EVALUATION)
@@ -71,7 +125,7 @@ def _version_save(*, actor: User, version: PolicyVersion) -> PolicyVersion:
         actor=actor,
         action="evaluation_policy.create",
         obj=version,
-        region_code=_region_code(actor),
+        region_code=version.county.code if version.county_id else _region_code(actor),
         after=_version_snapshot(version),
     )
     return version
@@ -79,11 +133,21 @@ def _version_save(*, actor: User, version: PolicyVersion) -> PolicyVersion:
 
 @transaction.atomic
 def policy_version_create(
-    *, actor: User, name: str, toml: str, based_on: PolicyVersion | None = None, note: str = ""
+    *,
+    actor: User,
+    name: str,
+    toml: str,
+    based_on: PolicyVersion | None = None,
+    note: str = "",
+    county: Region | None = None,
 ) -> PolicyVersion:
-    """Save a policy text as a new version. The text must parse (every mistake is reported) and its
-    ``version`` must be new."""
+    """Save a policy text as a new version of a county (``county``, by default the actor's: see ``actor_county``).
+    The text must parse (every mistake is reported) and its ``version`` must be new among the shared versions and
+    the county's own."""
     require_write(actor, Area.EVALUATION)
+    county = actor_county(actor, county)
+    if based_on is not None:
+        _check_policy(based_on, county)
     try:
         read_policy("evaluation", toml)  # TOML at all? (the one loader reads and hashes it)
         policy = policy_of(toml)
@@ -95,7 +159,10 @@ def policy_version_create(
         raise RuleError(exc.problems) from None
     if not policy.version.strip():
         _refuse("version", "policy.version", "请填写版本号", "A version is required")
-    if PolicyVersion.objects.filter(version=policy.version).exists():
+    taken = PolicyVersion.objects.filter(version=policy.version).filter(
+        models.Q(county__isnull=True) | models.Q(county=county)
+    )
+    if taken.exists() or policy.version == default_policy().version:
         _refuse(
             "version",
             "policy.version_exists",
@@ -111,6 +178,7 @@ def policy_version_create(
             hash=policy.hash,
             based_on=based_on,
             note=note.strip(),
+            county=county,
         ),
     )
 
@@ -118,6 +186,7 @@ def policy_version_create(
 # ------------------------------------------------------------------ runs
 def _run_snapshot(run: EvaluationRun) -> dict:
     return {
+        "county": run.county.code,
         "year": run.year,
         "status": run.status,
         "policy_version": run.policy_version,
@@ -130,16 +199,15 @@ def _run_snapshot(run: EvaluationRun) -> dict:
     }
 
 
-def _check_scope(actor: User, year: int) -> None:
-    """A run covers every enterprise with figures of the year: the actor's region must hold them all."""
+def _check_scope(actor: User, run: EvaluationRun) -> None:
+    """The run's county must be within the actor's region."""
     prefix = region_prefix(actor)
-    if prefix and YearlyFigure.objects.filter(year=year).exclude(enterprise__town__code__startswith=prefix).exists():
+    if prefix is None or not run.county.code.startswith(prefix):
         _refuse(
-            "year",
+            "county",
             "scope.run",
-            f"{year}年度有辖区（{actor.region}）以外的企业数据，评价须由上级统一进行",
-            f"The figures of {year} include enterprises outside your region ({prefix}): the run belongs to "
-            "the level above",
+            f"{run}属于{run.county}，不在您的辖区（{actor.region or '—'}）内",
+            f"{run} belongs to {run.county.code}, outside your region",
         )
 
 
@@ -150,7 +218,7 @@ def _compute(run: EvaluationRun, inputs: Inputs) -> None:
     previous = None
     fingerprint = inputs.fingerprint(run.year)
     if uses_previous(policy):  # benchmarks from the year before: its figures are inputs of the run too
-        before = inputs if run.year - 1 in inputs.years else read_inputs([run.year - 1])
+        before = inputs if run.year - 1 in inputs.years else read_inputs([run.year - 1], county=run.county.code)
         previous = before.year(run.year - 1)
         fingerprint = hashlib.sha256(f"{fingerprint}:{before.fingerprint(run.year - 1)}".encode()).hexdigest()
     result = evaluate(frame, policy, year=run.year, previous=previous)
@@ -175,22 +243,31 @@ def _require_draft(run: EvaluationRun, what_zh: str, what_en: str) -> None:
 
 @transaction.atomic
 def run_create(
-    *, actor: User, year: int, policy: PolicyVersion | None = None, notes: str = "", inputs: Inputs | None = None
+    *,
+    actor: User,
+    year: int,
+    county: Region | None = None,
+    policy: PolicyVersion | None = None,
+    notes: str = "",
+    inputs: Inputs | None = None,
 ) -> EvaluationRun:
-    """A draft run of ``year``: reads the inputs, evaluates them with ``policy`` (default: the shipped
-    version) and writes every enterprise's result."""
+    """A draft run of ``county``'s ``year`` (the county defaults to the actor's: ``actor_county``): reads the
+    figures of the county's enterprises, evaluates them with ``policy`` (default: the shipped version) and
+    writes every enterprise's result. ``inputs`` (read for the same county) spares reading them again."""
     require_write(actor, Area.EVALUATION)
-    _check_scope(actor, year)
-    if not YearlyFigure.objects.filter(year=year).exists():
+    county = actor_county(actor, county)
+    if not YearlyFigure.objects.filter(year=year, enterprise__town__code__startswith=county.code).exists():
         _refuse(
             "year",
             "run.no_figures",
-            f"{year}年度没有企业年度数据，请先导入",
-            f"There are no figures for {year}: import them first",
+            f"{county}{year}年度没有企业年度数据，请先导入",
+            f"{county.code} has no figures for {year}: import them first",
         )
     policy = policy or policy_version_shipped(actor=actor)
+    _check_policy(policy, county)
     parsed = policy_of(policy.toml)
     run = EvaluationRun(
+        county=county,
         year=year,
         policy=policy,
         policy_version=parsed.version,
@@ -201,10 +278,11 @@ def run_create(
     )
     run.full_clean()
     run.save()
-    _compute(run, inputs if inputs is not None and year in inputs.years else read_inputs([year]))
+    reusable = inputs is not None and year in inputs.years and inputs.county == county.code
+    _compute(run, inputs if inputs is not None and reusable else read_inputs([year], county=county.code))
     run.save()
     audit_record(
-        actor=actor, action="evaluation_run.create", obj=run, region_code=_region_code(actor), after=_run_snapshot(run)
+        actor=actor, action="evaluation_run.create", obj=run, region_code=county.code, after=_run_snapshot(run)
     )
     return run
 
@@ -214,18 +292,18 @@ def run_recompute(*, actor: User, run: EvaluationRun, notes: str | None = None) 
     """Evaluate a draft again on the current inputs (figures and land may have changed)."""
     require_write(actor, Area.EVALUATION)
     run = EvaluationRun.objects.select_for_update().get(pk=run.pk)
+    _check_scope(actor, run)
     _require_draft(run, "重新计算", "recomputed")
-    _check_scope(actor, run.year)
     before = _run_snapshot(run)
     if notes is not None:
         run.notes = notes.strip()
-    _compute(run, read_inputs([run.year]))
+    _compute(run, read_inputs([run.year], county=run.county.code))
     run.save()
     audit_record(
         actor=actor,
         action="evaluation_run.recompute",
         obj=run,
-        region_code=_region_code(actor),
+        region_code=run.county.code,
         before=before,
         after=_run_snapshot(run),
     )
@@ -236,6 +314,7 @@ def run_recompute(*, actor: User, run: EvaluationRun, notes: str | None = None) 
 def run_update_notes(*, actor: User, run: EvaluationRun, notes: str) -> EvaluationRun:
     require_write(actor, Area.EVALUATION)
     run = EvaluationRun.objects.select_for_update().get(pk=run.pk)
+    _check_scope(actor, run)
     _require_draft(run, "修改", "changed")
     before = _run_snapshot(run)
     run.notes = notes.strip()
@@ -245,7 +324,7 @@ def run_update_notes(*, actor: User, run: EvaluationRun, notes: str) -> Evaluati
         actor=actor,
         action="evaluation_run.update",
         obj=run,
-        region_code=_region_code(actor),
+        region_code=run.county.code,
         before=before,
         after=_run_snapshot(run),
     )
@@ -254,15 +333,17 @@ def run_update_notes(*, actor: User, run: EvaluationRun, notes: str) -> Evaluati
 
 @transaction.atomic
 def run_publish(*, actor: User, run: EvaluationRun) -> EvaluationRun:
-    """Publish a draft: it becomes the year's official result; the year's published run (if any) is
-    superseded and stays readable."""
+    """Publish a draft: it becomes the official result of its county's year; that county's published run of the
+    year (if any) is superseded and stays readable. Other counties' runs are untouched."""
     require_write(actor, Area.EVALUATION)
     run = EvaluationRun.objects.select_for_update().get(pk=run.pk)
+    _check_scope(actor, run)
     _require_draft(run, "发布", "published")
-    _check_scope(actor, run.year)
     now = timezone.now()
     current = (
-        EvaluationRun.objects.select_for_update().filter(year=run.year, status=EvaluationRun.Status.PUBLISHED).first()
+        EvaluationRun.objects.select_for_update()
+        .filter(county_id=run.county_id, year=run.year, status=EvaluationRun.Status.PUBLISHED)
+        .first()
     )
     if current is not None:
         before = _run_snapshot(current)
@@ -273,7 +354,7 @@ def run_publish(*, actor: User, run: EvaluationRun) -> EvaluationRun:
             actor=actor,
             action="evaluation_run.supersede",
             obj=current,
-            region_code=_region_code(actor),
+            region_code=current.county.code,
             before=before,
             after=_run_snapshot(current),
         )
@@ -285,7 +366,7 @@ def run_publish(*, actor: User, run: EvaluationRun) -> EvaluationRun:
         actor=actor,
         action="evaluation_run.publish",
         obj=run,
-        region_code=_region_code(actor),
+        region_code=run.county.code,
         before=before,
         after=_run_snapshot(run),
     )

@@ -1,7 +1,8 @@
 """Evaluation pages: the runs list, a new run, a run's detail (with recompute and publish).
 
-Runs are county-wide; a town officer's counts are their town's (results are read through
-``accounts.scope.scoped``). Draft runs are shown only to the roles that write the evaluation
+Runs are per county: a user sees the runs of the counties of their region (``selectors.runs_for``; a province's or
+a city's user every county's, with a county column and filter); a town officer's counts are their town's (results
+are read through ``accounts.scope.scoped``). Draft runs are shown only to the roles that write the evaluation
 (``selectors.runs_for``): to everyone else a draft's URL is a 404. Writes — a new run, recompute, publish — are for the roles that
 may write ``Area.EVALUATION`` (county administrator, city analyst); others get 404 on the write pages, and the
 services check again.
@@ -14,7 +15,7 @@ from django.db.models import Count, Max, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from landcycle.accounts.scope import Area, may_write_or_404, scoped, write_or_404
+from landcycle.accounts.scope import Area, may_write_or_404, scoped, spans_counties, write_or_404
 from landcycle.kit import charts, i18n
 from landcycle.kit.listing import kpi
 from landcycle.rules.evaluation.classes import small_group_notes
@@ -26,7 +27,7 @@ from ..charts import score_histogram
 from ..forms import SHIPPED, RunForm
 from ..inputs import figure_years
 from ..labels import labels_of
-from ..models import EvaluationResult, EvaluationRun, PolicyVersion
+from ..models import EvaluationResult, EvaluationRun
 from . import town_level, writer
 
 
@@ -73,7 +74,12 @@ def _histogram(results, keys: list[str], lab) -> str:
 
 def run_list(request):
     user = request.user
-    runs = list(selectors.runs_for(user).order_by("-year", "-pk"))
+    counties = list(selectors.counties_for(user)) if spans_counties(user) else []
+    county = request.GET.get("county", "")
+    visible = selectors.runs_for(user)
+    if county:
+        visible = visible.filter(county__code=county)
+    runs = list(visible.order_by("-year", "county__code", "-pk"))
     partial = town_level(user)
     summaries = _scoped_summaries(user, [r.pk for r in runs]) if partial else {r.pk: r.summary for r in runs}
     keys = ["A", "B", "C", "D"]
@@ -82,7 +88,18 @@ def run_list(request):
         r.bars = _bars(r.view, keys)
     published = next((r for r in runs if r.status == EvaluationRun.Status.PUBLISHED), None)
     kpis = []
-    if published:
+    if published and len({r.county_id for r in runs}) > 1:  # several counties: no one run speaks for them all
+        years = {r.year for r in runs if r.status == EvaluationRun.Status.PUBLISHED}
+        kpis.append(kpi(_("县（市、区）"), len({r.county_id for r in runs}), _("个")))
+        kpis.append(
+            kpi(
+                _("已发布批次"),
+                sum(r.status == EvaluationRun.Status.PUBLISHED for r in runs),
+                _("个"),
+                note=_("最新年度 %(y)s") % {"y": max(years)},
+            )
+        )
+    elif published:
         v = published.view
         kpis.append(
             kpi(_("最新发布年度"), str(published.year), "", note=_("评价办法 %(v)s") % {"v": published.policy_version})
@@ -104,9 +121,8 @@ def run_list(request):
     if selectors.sees_drafts(user):
         kpis.append(kpi(_("草稿批次"), sum(r.status == EvaluationRun.Status.DRAFT for r in runs), _("个")))
     counted = Q() if selectors.sees_drafts(user) else ~Q(runs__status=EvaluationRun.Status.DRAFT)
-    versions = list(
-        PolicyVersion.objects.select_related("created_by", "based_on").annotate(n_runs=Count("runs", filter=counted))
-    )
+    counted &= Q(runs__in=selectors.runs_for(user))
+    versions = list(selectors.versions_for(user).annotate(n_runs=Count("runs", filter=counted)))
     return render(
         request,
         "evaluation/run_list.html",
@@ -118,34 +134,44 @@ def run_list(request):
             "can_whatif": writer(request) or not partial,
             "partial": partial,
             "class_keys": keys,
+            "counties": counties,
+            "county": county,
         },
     )
 
 
-def _version_choices() -> list[tuple[str, str]]:
-    versions = list(PolicyVersion.objects.order_by("-created_at", "-pk"))
-    choices = [(str(v.pk), f"{v.name} {v.version}（{v.hash}）") for v in versions]
+def _version_choices(user) -> list[tuple[str, str]]:
+    versions = list(selectors.versions_for(user).order_by("-created_at", "-pk"))
+    choices = [
+        (str(v.pk), f"{v.name} {v.version}（{v.hash}）" + (f" · {v.county.name}" if v.county_id else ""))
+        for v in versions
+    ]
     shipped = default_policy()
-    if not any(v.version == shipped.version for v in versions):
+    if not any(v.version == shipped.version and v.county_id is None for v in versions):
         choices.append((SHIPPED, _("%(name)s %(v)s（随产品提供）") % {"name": shipped.title_zh, "v": shipped.version}))
     return choices
 
 
 @write_or_404(Area.EVALUATION)
 def run_new(request):
-    years = figure_years()
+    user = request.user
+    counties = list(selectors.counties_for(user))
+    years = figure_years(user)
     form = RunForm(
         request.POST or None,
         years=years,
-        versions=_version_choices(),
+        versions=_version_choices(user),
+        counties=[(c.code, f"{c.name}（{c.code}）") for c in counties],
         initial={"year": years[0] if years else None, "policy": request.GET.get("policy")},
     )
     problems = []
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            policy = None if d["policy"] == SHIPPED else get_object_or_404(PolicyVersion, pk=d["policy"])
-            run = services.run_create(actor=request.user, year=d["year"], policy=policy, notes=d["notes"])
+            versions = selectors.versions_for(user)
+            policy = None if d["policy"] == SHIPPED else get_object_or_404(versions, pk=d["policy"])
+            county = next((c for c in counties if c.code == d.get("county")), None)
+            run = services.run_create(actor=user, year=d["year"], county=county, policy=policy, notes=d["notes"])
         except RuleError as exc:
             problems = exc.problems
         else:
@@ -265,7 +291,7 @@ def run_detail(request, pk):
             kpi(f"{k} {lab.classes.get(k, '')}", n, _("家"), note=f"{100.0 * n / evaluated:.1f}%" if evaluated else "—")
         )
     kpis += [kpi(_("不参评"), totals["exempt"], _("家")), kpi(_("无法评价"), totals["problem"], _("家"))]
-    published = selectors.published_run(run.year)
+    published = selectors.published_run(run.year, run.county)
     problems = list(results.filter(outcome="problem").select_related("enterprise", "town")[:20])
     found = {(b["group"], b["indicator"]): b for b in run.benchmarks if not b.get("division")}
     benchmarks = [
@@ -295,5 +321,6 @@ def run_detail(request, pk):
             "can_run": writer(request),
             "partial": town_level(user),
             "show_problem": bool(totals["problem"]),
+            "many_counties": spans_counties(user),
         },
     )

@@ -5,7 +5,10 @@ with the year's published run (or, when the year has none, with the base policy 
 the edited policy as a new version (``services.policy_version_create``) and, when asked, computes a
 draft run with it: only the roles that may write ``Area.EVALUATION`` save. The county's readers (the leader,
 the supervisor) open the page read-only, on the years that have a published run (a year without one would
-show a draft's classes); a town officer gets 404 (the county's policy is the county's to weigh)."""
+show a draft's classes); a town officer gets 404 (the county's policy is the county's to weigh).
+
+The page tests one county (``?county=``, among the counties of the user's region; by default the first): its
+enterprises, its published run, the shared policy versions and its own; a version saved here is the county's."""
 
 from __future__ import annotations
 
@@ -37,8 +40,8 @@ from . import town_level, writer
 PAGE = 20
 
 
-def _next_version(version: str) -> str:
-    taken = set(PolicyVersion.objects.values_list("version", flat=True))
+def _next_version(version: str, county) -> str:
+    taken = set(selectors.versions_of(county).values_list("version", flat=True))
     m = re.match(r"^(.*?)(\d+)$", version)
     stem, n = (m.group(1), int(m.group(2))) if m else (f"{version}.", 0)
     while True:
@@ -68,30 +71,41 @@ def _changed_page(request, result: dict, user):
     return page
 
 
-def _base_version(request, published):
-    """The policy the form starts from: ``?base=``, else the published run's, else the shipped one."""
+def _base_version(request, published, county):
+    """The policy the form starts from: ``?base=`` (a version the county may use), else the published run's, else
+    the shipped one."""
     wanted = request.GET.get("base", "")
     if int_param(wanted) is not None:
-        found = PolicyVersion.objects.filter(pk=int_param(wanted)).first()
+        found = selectors.versions_of(county).filter(pk=int_param(wanted)).first()
         if found:
             return found, found.toml
     if published is not None:
         return published.policy, published.policy_toml
     shipped = shipped_policy_text()
-    version = PolicyVersion.objects.filter(version=policy_of(shipped).version).first()
+    version = PolicyVersion.objects.filter(version=policy_of(shipped).version, county__isnull=True).first()
     return version, shipped
 
 
-def _years(request) -> list[int]:
-    """The years the user may test: every year with figures for the evaluation's writers; for a read-only
-    reader of the county, the years that have a published run. A town officer: 404."""
-    years = figure_years()
+def _county(request):
+    """The county tested: ``?county=`` among the counties of the user's region, else the first; None without any."""
+    counties = list(selectors.counties_for(request.user))
+    wanted = request.GET.get("county", "")
+    return counties, next((c for c in counties if c.code == wanted), counties[0] if counties else None)
+
+
+def _years(request, county) -> list[int]:
+    """The years the user may test: every year with figures of the county for the evaluation's writers; for a
+    read-only reader of the county, the years that have a published run of it. A town officer: 404."""
+    code = county.code if county else ""
+    years = figure_years(request.user, county=code)
     if writer(request):
         return years
     if town_level(request.user):
         raise Http404
     published = set(
-        selectors.runs_for(request.user).filter(status=EvaluationRun.Status.PUBLISHED).values_list("year", flat=True)
+        selectors.runs_for(request.user)
+        .filter(status=EvaluationRun.Status.PUBLISHED, county__code=code)
+        .values_list("year", flat=True)
     )
     return [y for y in years if y in published]
 
@@ -100,14 +114,15 @@ def whatif_page(request):
     user = request.user
     if request.method == "POST":
         may_write_or_404(user, Area.EVALUATION)  # saving a version is a write; testing is not
-    years = _years(request)
+    counties, county = _county(request)
+    years = _years(request, county)
     year = (
         int_param(request.GET.get("year"))
         if int_param(request.GET.get("year")) in years
         else (years[0] if years else None)
     )
-    published = selectors.published_run(year) if year else None
-    base_version, base_text = _base_version(request, published)
+    published = selectors.published_run(year, county) if year and county else None
+    base_version, base_text = _base_version(request, published, county)
     base_policy = policy_of(base_text)
     edit = whatif.apply_params(base_policy.data, request.GET)
     policy, problems = whatif.parse_edit(edit)
@@ -118,7 +133,9 @@ def whatif_page(request):
         "published": published,
         "base_version": base_version,
         "base_policy": base_policy,
-        "versions": PolicyVersion.objects.order_by("-created_at", "-pk"),
+        "versions": selectors.versions_of(county).order_by("-created_at", "-pk"),
+        "counties": counties if len(counties) > 1 else [],
+        "county": county,
         "fields": whatif.form_values(base_policy, request.GET),
         "problems": problems,
         "changes": edit.changes,
@@ -129,7 +146,7 @@ def whatif_page(request):
     if policy is not None and year:
         # a previous-year benchmark reads the year before from the same frame (the engine keeps each year apart)
         wanted = [year - 1, year] if uses_previous(policy) or uses_previous(base_policy) else [year]
-        frame = read_inputs(wanted).frame
+        frame = read_inputs(wanted, county=county.code if county else "").frame
         new = whatif.engine_side(frame, policy, year)
         base = whatif.run_side(published) if published else whatif.engine_side(frame, base_policy, year)
         new_lab = labels_of(policy)
@@ -142,7 +159,7 @@ def whatif_page(request):
                 "class_keys": new_lab.class_keys,
             }
         )
-    suggested = _next_version(base_policy.version)
+    suggested = _next_version(base_policy.version, county)
     form = SaveVersionForm(
         request.POST or None,
         initial={"name": f"{base_policy.title_zh}（{suggested}）", "version": suggested, "and_run": True},
@@ -165,11 +182,20 @@ def whatif_page(request):
         ]
         try:
             version = services.policy_version_create(
-                actor=user, name=d["name"], toml=dumps(data, header), based_on=base_version, note=d["note"]
+                actor=user,
+                name=d["name"],
+                toml=dumps(data, header),
+                based_on=base_version,
+                note=d["note"],
+                county=county,
             )
             if d["and_run"] and year:
                 run = services.run_create(
-                    actor=user, year=year, policy=version, notes=_("测算页保存的办法 %(v)s") % {"v": version.version}
+                    actor=user,
+                    year=year,
+                    county=county,
+                    policy=version,
+                    notes=_("测算页保存的办法 %(v)s") % {"v": version.version},
                 )
                 messages.success(
                     request,
@@ -185,10 +211,8 @@ def whatif_page(request):
 
 
 def policy_detail(request, pk):
-    version = get_object_or_404(PolicyVersion.objects.select_related("created_by", "based_on"), pk=pk)
-    runs = version.runs.order_by("-year", "-pk")
-    if not selectors.sees_drafts(request.user):
-        runs = runs.exclude(status=EvaluationRun.Status.DRAFT)
+    version = get_object_or_404(selectors.versions_for(request.user), pk=pk)
+    runs = selectors.runs_for(request.user).filter(policy=version).order_by("-year", "county__code", "-pk")
     lab = labels_of(version.toml)
     shipped = policy_of(shipped_policy_text()).hash == version.hash
     return render(
@@ -207,7 +231,7 @@ def policy_detail(request, pk):
 
 def policy_file(request, pk):
     """The policy version's TOML text, for experts (the page shows it as tables)."""
-    version = get_object_or_404(PolicyVersion, pk=pk)
+    version = get_object_or_404(selectors.versions_for(request.user), pk=pk)
     response = HttpResponse(version.toml, content_type="application/toml; charset=utf-8")
     name = re.sub(r"[^0-9A-Za-z._-]+", "_", f"evaluation-{version.version}") + ".toml"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
