@@ -6,6 +6,7 @@ the user's scope (404 outside); writes through supervision.services."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -21,8 +22,9 @@ from django.utils.translation import gettext as _
 from landcycle.accounts.redirects import safe_next
 from landcycle.accounts.scope import Area, access, can_write, may_write_or_404, scoped
 from landcycle.kit import charts, i18n
+from landcycle.kit.cache import cached, scope_key
 from landcycle.kit.listing import export_format, kpi, table_response
-from landcycle.registry.hooks import panels
+from landcycle.registry.hooks import panel_apps, panels
 from landcycle.registry.models import Park, Region
 from landcycle.registry.selectors import town_choices
 from landcycle.rules.problems import RuleError
@@ -166,6 +168,35 @@ def _town_chart(user, query):
     return charts.svg(spec, label=_("各镇街预警对象，按最重颜色分段"))
 
 
+def _board_figures(user, query, town: str) -> dict:
+    """The board's counts — cards, handling states, the chart by town — and the blocks of the stages above
+    (``panels``: exits' vacating cases, renewal's projects, each coloured today) read every warning, case and project
+    of the scope: kept per scope, filters (the page and the order aside) and day until a write of the registry,
+    supervision or a panel's app commits (kit.cache). A refresh of the warnings writes their figures without an
+    audit entry for each (only colour changes are audited), so the key also holds the supervision date of the latest
+    refresh (``checked``, read anyway): the nightly refresh is a new date."""
+    shown = sorted((k, v) for k, v in query.lists() if k not in ("page", "sort", "export"))
+    digest = hashlib.blake2b(repr(shown).encode(), digest_size=12).hexdigest()
+    day = timezone.localdate().isoformat()
+    checked = last_checked(user)
+
+    def compute() -> dict:
+        base = warnings_in_scope(user)
+        if town:
+            base = base.filter(town__code=town)
+        return {
+            "kpis": _board_kpis(user, query, base),
+            "states": _state_kpis(base, query),
+            "chart": _town_chart(user, query),
+            # the colours of the stages above (exits: vacating cases, renewal: projects), in the same town filter
+            "panels": panels("warning_board", town, user),
+        }
+
+    apps = ("registry", "supervision", *panel_apps("warning_board"))
+    key = f"warning_board:{scope_key(user)}:{digest}:{day}:{checked}"
+    return {**cached(apps, key, compute), "checked": checked}
+
+
 def warning_board(request):
     if request.method == "POST":
         return _refresh(request)
@@ -179,10 +210,7 @@ def warning_board(request):
     rows = attach_warnings(user, list(page.object_list), board.closed)
     for r in rows:
         r["url"] = subject_url(r)
-    base = warnings_in_scope(user)
     town = next((f.value for f in listing.filters if f.name == "town"), "")
-    if town:
-        base = base.filter(town__code=town)
     return render(
         request,
         "supervision/warning_board.html",
@@ -190,16 +218,11 @@ def warning_board(request):
             "listing": listing,
             "page_obj": page,
             "rows": rows,
-            "kpis": _board_kpis(user, request.GET, base),
-            "states": _state_kpis(base, request.GET),
-            "chart": _town_chart(user, request.GET),
-            "checked": last_checked(user),
+            **_board_figures(user, request.GET, town),
             "show_town": len(town_choices(user)) > 1,
             "can_refresh": can_write(user, Area.SUPERVISION),
             "refresh_state": _refresh_state(user) if can_write(user, Area.SUPERVISION) else None,
             "today": timezone.localdate(),
-            # the colours of the stages above (exits: vacating cases, renewal: projects), in the same town filter
-            "panels": panels("warning_board", town, user),
         },
     )
 
