@@ -6,7 +6,6 @@ the user's scope (404 outside); writes through supervision.services."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -22,7 +21,6 @@ from django.utils.translation import gettext as _
 from landcycle.accounts.redirects import safe_next
 from landcycle.accounts.scope import Area, access, can_write, may_write_or_404, scoped
 from landcycle.kit import charts, i18n
-from landcycle.kit.cache import cached, scope_key
 from landcycle.kit.listing import export_format, kpi, table_response
 from landcycle.registry.hooks import panel_apps, panels
 from landcycle.registry.models import Park, Region
@@ -32,6 +30,7 @@ from landcycle.rules.problems import RuleError
 from ..background import latest_run, refresh_queue
 from ..board import attach_warnings, board_rows, colour_subject_counts, town_colour_counts
 from ..evidence import open_stored
+from ..figures import page_figures
 from ..labels import COLOUR_HEX, rule_label
 from ..models import Contract, Warning, WarningEvidence
 from ..selectors import (
@@ -169,15 +168,9 @@ def _town_chart(user, query):
 
 
 def _board_figures(user, query, town: str) -> dict:
-    """The board's counts — cards, handling states, the chart by town — and the blocks of the stages above
-    (``panels``: exits' vacating cases, renewal's projects, each coloured today) read every warning, case and project
-    of the scope: kept per scope, filters (the page and the order aside) and day until a write of the registry,
-    supervision or a panel's app commits (kit.cache). A refresh of the warnings writes their figures without an
-    audit entry for each (only colour changes are audited), so the key also holds the supervision date of the latest
-    refresh (``checked``, read anyway): the nightly refresh is a new date."""
-    shown = sorted((k, v) for k, v in query.lists() if k not in ("page", "sort", "export"))
-    digest = hashlib.blake2b(repr(shown).encode(), digest_size=12).hexdigest()
-    day = timezone.localdate().isoformat()
+    """The board's cards, handling states and chart by town, and the blocks of the stages above (``panels``: exits'
+    vacating cases, renewal's projects, each coloured today): they read every warning, case and project of the
+    scope, so they come from the cache until a write of their apps commits (supervision.figures)."""
     checked = last_checked(user)
 
     def compute() -> dict:
@@ -192,9 +185,8 @@ def _board_figures(user, query, town: str) -> dict:
             "panels": panels("warning_board", town, user),
         }
 
-    apps = ("registry", "supervision", *panel_apps("warning_board"))
-    key = f"warning_board:{scope_key(user)}:{digest}:{day}:{checked}"
-    return {**cached(apps, key, compute), "checked": checked}
+    figures = page_figures("warning_board", user, query, checked, compute, apps=panel_apps("warning_board"))
+    return {**figures, "checked": checked}
 
 
 def warning_board(request):
