@@ -106,8 +106,8 @@ def test_the_filters_narrow_the_outlines(client, personas, registry_data):
 
 
 def test_outlines_follow_a_parcel_that_moves(client, personas, registry_data):
-    """The outlines are cached under a fingerprint of parcels and parks: a parcel written through the service
-    (which bumps its version) is outlined where it now is on the next request."""
+    """The outlines are cached under the registry's audit head: a parcel written through the service (which audits
+    the write and so moves the head) is outlined where it now is on the next request."""
     client.force_login(personas["admin"])
     d = registry_data[XINPU]
     before = outlines(client)
