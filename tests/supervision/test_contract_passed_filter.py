@@ -53,3 +53,28 @@ def test_the_chip_counts_in_scope_and_filters_the_list_and_its_export(client, su
     assert list(none.context["page_obj"].object_list) == [] and none.context["passed"]["count"] == 0
     client.force_login(personas["admin"])
     assert client.get(reverse("contract_list")).context["passed"]["count"] == 2
+
+
+def test_the_cards_and_the_chip_are_kept_until_a_write(client, supervision_data, personas):
+    """The list's cards and chip count every contract of the scope: the next view takes them from the cache
+    (supervision.figures: fewer queries, the same figures); a contract's actual start (an audited write) shows at
+    once, and each scope and filter has its own entry."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def view(**query):
+        with CaptureQueriesContext(connection) as ctx:
+            context = client.get(reverse("contract_list"), query).context
+        return context, len(ctx.captured_queries)
+
+    client.force_login(personas["admin"])
+    (first, cold), (again, warm) = view(), view()
+    assert warm < cold and (again["kpis"], again["passed"]) == (first["kpis"], first["passed"])
+    assert first["passed"]["count"] == 2 and view(town=QIAOTOU)[0]["passed"]["count"] == 1
+    mine = supervision_data[XINPU]["contract"]
+    contract_update(
+        actor=personas["admin"], contract=Contract.objects.get(pk=mine.pk), actual_start=dt.date(2024, 7, 1)
+    )
+    assert view()[0]["passed"]["count"] == 1
+    client.force_login(personas["xinpu"])
+    assert view()[0]["passed"]["count"] == 0

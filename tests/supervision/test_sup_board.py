@@ -180,3 +180,47 @@ def test_board_queries_do_not_grow_with_subjects(client, board, personas, django
     assert len(_rows(client)) > 4
     with django_assert_max_num_queries(small):
         client.get(reverse("warning_board"))
+
+
+def test_board_figures_are_kept_until_a_write_or_a_refresh(client, board, personas):
+    """The cards, handling states, chart and the blocks of the stages above are read from the cache on the next view
+    (kit.cache: fewer queries); a town's answer (an audited write) shows at once, and so does a refresh for a later
+    day that writes the warnings' figures without moving the audit heads; a town officer never gets the county's
+    entry."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from landcycle.audit.models import AuditAppHead
+    from landcycle.supervision.refresh import warnings_refresh
+
+    def view():
+        with CaptureQueriesContext(connection) as ctx:
+            context = client.get(reverse("warning_board")).context
+        return context, len(ctx.captured_queries)
+
+    client.force_login(personas["admin"])
+    (first, cold), (again, warm) = view(), view()
+    assert warm < cold
+    assert (again["kpis"], again["states"], str(again["chart"])) == (
+        first["kpis"],
+        first["states"],
+        str(first["chart"]),
+    )
+    warning_verify(actor=personas["xinpu"], warning=board[XINPU]["warning"], confirmed=False, reason="政府原因")
+    states = {s["state"]: s["n"] for s in view()[0]["states"]}
+    assert states["disputed"] == 1 and states["open"] == 7
+    warnings_refresh(actor=personas["admin"], as_of=dt.date(2027, 3, 1))
+    view()
+    heads = list(AuditAppHead.objects.order_by("app").values_list("app", "seq"))
+    result = warnings_refresh(actor=personas["admin"], as_of=dt.date(2027, 3, 2))  # days overdue: no audit entry
+    assert result.updated and not result.audit_entries
+    assert list(AuditAppHead.objects.order_by("app").values_list("app", "seq")) == heads
+    after, queries = view()
+    assert after["checked"] == dt.date(2027, 3, 2) and queries == cold
+    cache.clear()
+    fresh = view()[0]
+    assert (after["kpis"], after["states"]) == (fresh["kpis"], fresh["states"])
+    client.force_login(personas["xinpu"])
+    mine = {s["state"]: s["n"] for s in view()[0]["states"]}
+    assert sum(mine.values()) < sum(s["n"] for s in fresh["states"])

@@ -57,6 +57,7 @@ PAGES = [
     ("parcel_list", {}),
     ("enterprise_list", {}),
     ("parcel_geojson", {}),
+    ("map_outlines", {}),
     ("overview", {}),
     ("audit_list", {}),
     ("parcel_list", {"town": XINPU, "sort": "-area"}),

@@ -128,3 +128,21 @@ def register_parcel_colouring(colouring: ParcelColouring) -> None:
 
 def parcel_colourings() -> dict[str, ParcelColouring]:
     return dict(_COLOURINGS)
+
+
+def parcel_colouring_apps() -> tuple[str, ...]:
+    """The labels of the apps whose colourings are registered (the app holding each ``colours_of``): what a figure
+    made of the colours depends on besides the registry (kit.cache keys it by their heads)."""
+    return _apps_of(c.colours_of for c in _COLOURINGS.values())
+
+
+def panel_apps(slot: str) -> tuple[str, ...]:
+    """The labels of the apps whose panels fill ``slot``: what the slot's blocks depend on (kit.cache)."""
+    return _apps_of(p.context for p in _PANELS.get(slot, ()))
+
+
+def _apps_of(functions: Iterable[Callable]) -> tuple[str, ...]:
+    from django.apps import apps  # noqa: PLC0415 -- the app registry is ready by the time a page asks
+
+    found = {apps.get_containing_app_config(f.__module__) for f in functions}
+    return tuple(sorted(a.label for a in found if a is not None))

@@ -1,11 +1,13 @@
 """What the county map reads besides the parcels' own shapes: the outlines of parks and towns (stored or derived by
 ``rules.outlines``) and an index of every parcel's bounding box, for serving only the parcels in view.
 
-Both are computed from the whole registry at once and kept in Django's cache under a fingerprint of their inputs:
-the number, highest id and summed ``version`` of parcels and parks (every write bumps ``version``: forms, services,
-imports), so any change to a parcel or park makes the next map request compute them anew; nothing has to remember to
-invalidate them. Scope is applied by the views when they pick from them: the cache holds ids and shapes, never
-anything a user is shown without a scoped query first.
+Both are computed from the whole registry at once and kept in Django's cache under the registry's audit head
+(``kit.cache.heads``: the sequence number and hash of the last audit entry about a registry object, one row read by
+its key): every write of a parcel or park — forms, services, imports, the generator — is audited and moves it, so
+the next map request computes them anew; nothing has to remember to invalidate them, and the key costs the same
+whatever the number of parcels (it was an aggregate over every parcel and park, issue 18). Scope is applied by the
+views when they pick from them: the cache holds ids and shapes, never anything a user is shown without a scoped
+query first.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 from django.core.cache import cache
-from django.db.models import Count, Max, Sum, TextField
+from django.db.models import TextField
 from django.db.models.functions import Cast
 
+from landcycle.kit.cache import heads
 from landcycle.rules.outlines import Outline, derive_outlines
 
 from .models import Parcel, Park
@@ -36,10 +39,8 @@ class MapBase:
 
 
 def fingerprint() -> str:
-    """Changes whenever a parcel or park is created, written or deleted."""
-    parcels = Parcel.objects.aggregate(n=Count("id"), top=Max("id"), v=Sum("version"))
-    parks = Park.objects.aggregate(n=Count("id"), top=Max("id"), v=Sum("version"))
-    return f"{DERIVATION}:{parcels['n']}:{parcels['top']}:{parcels['v']}:{parks['n']}:{parks['top']}:{parks['v']}"
+    """Changes whenever a parcel or park (or any other registry object) is created, written or deleted."""
+    return f"{DERIVATION}:{heads(('registry',))}"
 
 
 def _geoms(texts: list[str | None]) -> np.ndarray:

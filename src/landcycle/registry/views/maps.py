@@ -20,17 +20,19 @@ from django.db.models.functions import Cast
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.gzip import gzip_page
 
 from landcycle.accounts.scope import scoped
+from landcycle.kit.cache import cached, scope_key
 from landcycle.kit.listing import Filter, Listing, choice_list
 from landcycle.kit.palette import PARK_COLOURS, status_colours
 from landcycle.rules.geometry import MAP_TOLERANCE, display_shapes
 from landcycle.rules.outlines import in_view, parse_view, zoom_tolerance
 from landcycle.rules.units import m2_to_mu
 
-from ..hooks import parcel_colourings
+from ..hooks import parcel_colouring_apps, parcel_colourings
 from ..map_data import map_base
 from ..models import Parcel, Park, Region
 from ..selectors import park_choices, town_choices
@@ -205,7 +207,14 @@ def map_outlines(request):
     town_ids = {t for *_x, t in park_rows}
     towns = scoped(Region.objects.filter(level=Region.Level.TOWN), request.user).filter(pk__in=town_ids)
     base = map_base()
-    counts = _counts(parcels)
+    # the counts read every parcel of the selection and each colouring's rows for all of them: kept per scope,
+    # filter and day until a write of the registry or of a colouring's app commits (kit.cache)
+    selection = ":".join(f"{name}={value}" for name, value in sorted(chosen.items()))
+    counts = cached(
+        ("registry", *parcel_colouring_apps()),
+        f"map_counts:{scope_key(request.user)}:{selection}:{timezone.localdate().isoformat()}",
+        lambda: _counts(parcels),
+    )
     features, box = [], [180.0, 90.0, -180.0, -90.0]
     kinds = dict(Park.Kind.choices)
     for pk, code, name in towns.order_by("code").values_list("id", "code", "name"):

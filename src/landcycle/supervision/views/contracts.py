@@ -19,6 +19,7 @@ from landcycle.rules.supervision.idle import government_causes
 from landcycle.rules.units import m2_to_mu
 
 from ..convert import policy, rule_contract
+from ..figures import page_figures
 from ..labels import rule_label
 from ..models import Contract, ContractParcel, Warning
 from ..selectors import (
@@ -52,23 +53,11 @@ def contract_list(request):
         return export_response(request, "contracts")
     user = request.user
     listing, qs = contract_listing(request.user, request.GET)
-    totals = qs.aggregate(n=Count("id", distinct=True), m2=Sum("area_m2"), price=Sum("price_wan"))
-    by_worst = dict(qs.order_by().values_list("worst").annotate(n=Count("id", distinct=True)))
-    warnings = Warning.objects.filter(subject_type=Warning.SubjectType.CONTRACT, subject_id__in=qs.values("pk"))
-    fees = fees_due(warnings)
-    kpis = [
-        kpi(_("合同"), totals["n"], _("份"), note=_("成交价款 %(p)s 万元") % {"p": f"{totals['price'] or 0:,.0f}"}),
-        kpi(_("供地面积"), m2_to_mu(totals["m2"] or 0), _("亩"), places=1),
-        kpi(_("红色预警"), by_worst.get(2, 0), _("份"), note=_("合同中最重的预警为红")),
-        kpi(_("黄色预警"), by_worst.get(1, 0), _("份")),
-        kpi(
-            _("闲置土地"),
-            qs.filter(idle__gt=0).count(),
-            _("份"),
-            note=_("可无偿收回 %(n)s 份") % {"n": fees["take_back"]},
-        ),
-        kpi(_("应征闲置费"), fees["fee_wan"], _("万元"), places=2),
-    ]
+    checked = last_checked(user)
+    # the cards and the chip count every contract of the scope and filters: from the cache (supervision.figures)
+    kpis, passed = page_figures(
+        "contract_list", user, request.GET, checked, lambda: (_kpis(qs), _passed_chip(request, listing))
+    )
     rows = listing.ordered(
         qs.select_related("town", "holder__town").prefetch_related(
             Prefetch(
@@ -89,11 +78,32 @@ def contract_list(request):
             "listing": listing,
             "page_obj": page,
             "kpis": kpis,
-            "passed": _passed_chip(request, listing),
-            "checked": last_checked(user),
+            "passed": passed,
+            "checked": checked,
             "can_edit": can_write(user, Area.CONTRACTS),
         },
     )
+
+
+def _kpis(qs) -> list[dict]:
+    """The list's cards: contracts and their price, land supplied, contracts by worst colour, idle land and fees."""
+    totals = qs.aggregate(n=Count("id", distinct=True), m2=Sum("area_m2"), price=Sum("price_wan"))
+    by_worst = dict(qs.order_by().values_list("worst").annotate(n=Count("id", distinct=True)))
+    warnings = Warning.objects.filter(subject_type=Warning.SubjectType.CONTRACT, subject_id__in=qs.values("pk"))
+    fees = fees_due(warnings)
+    return [
+        kpi(_("合同"), totals["n"], _("份"), note=_("成交价款 %(p)s 万元") % {"p": f"{totals['price'] or 0:,.0f}"}),
+        kpi(_("供地面积"), m2_to_mu(totals["m2"] or 0), _("亩"), places=1),
+        kpi(_("红色预警"), by_worst.get(2, 0), _("份"), note=_("合同中最重的预警为红")),
+        kpi(_("黄色预警"), by_worst.get(1, 0), _("份")),
+        kpi(
+            _("闲置土地"),
+            qs.filter(idle__gt=0).count(),
+            _("份"),
+            note=_("可无偿收回 %(n)s 份") % {"n": fees["take_back"]},
+        ),
+        kpi(_("应征闲置费"), fees["fee_wan"], _("万元"), places=2),
+    ]
 
 
 def _passed_chip(request, listing) -> dict:

@@ -22,7 +22,7 @@ from landcycle.accounts.redirects import safe_next
 from landcycle.accounts.scope import Area, access, can_write, may_write_or_404, scoped
 from landcycle.kit import charts, i18n
 from landcycle.kit.listing import export_format, kpi, table_response
-from landcycle.registry.hooks import panels
+from landcycle.registry.hooks import panel_apps, panels
 from landcycle.registry.models import Park, Region
 from landcycle.registry.selectors import town_choices
 from landcycle.rules.problems import RuleError
@@ -30,6 +30,7 @@ from landcycle.rules.problems import RuleError
 from ..background import latest_run, refresh_queue
 from ..board import attach_warnings, board_rows, colour_subject_counts, town_colour_counts
 from ..evidence import open_stored
+from ..figures import page_figures
 from ..labels import COLOUR_HEX, rule_label
 from ..models import Contract, Warning, WarningEvidence
 from ..selectors import (
@@ -166,6 +167,28 @@ def _town_chart(user, query):
     return charts.svg(spec, label=_("各镇街预警对象，按最重颜色分段"))
 
 
+def _board_figures(user, query, town: str) -> dict:
+    """The board's cards, handling states and chart by town, and the blocks of the stages above (``panels``: exits'
+    vacating cases, renewal's projects, each coloured today): they read every warning, case and project of the
+    scope, so they come from the cache until a write of their apps commits (supervision.figures)."""
+    checked = last_checked(user)
+
+    def compute() -> dict:
+        base = warnings_in_scope(user)
+        if town:
+            base = base.filter(town__code=town)
+        return {
+            "kpis": _board_kpis(user, query, base),
+            "states": _state_kpis(base, query),
+            "chart": _town_chart(user, query),
+            # the colours of the stages above (exits: vacating cases, renewal: projects), in the same town filter
+            "panels": panels("warning_board", town, user),
+        }
+
+    figures = page_figures("warning_board", user, query, checked, compute, apps=panel_apps("warning_board"))
+    return {**figures, "checked": checked}
+
+
 def warning_board(request):
     if request.method == "POST":
         return _refresh(request)
@@ -179,10 +202,7 @@ def warning_board(request):
     rows = attach_warnings(user, list(page.object_list), board.closed)
     for r in rows:
         r["url"] = subject_url(r)
-    base = warnings_in_scope(user)
     town = next((f.value for f in listing.filters if f.name == "town"), "")
-    if town:
-        base = base.filter(town__code=town)
     return render(
         request,
         "supervision/warning_board.html",
@@ -190,16 +210,11 @@ def warning_board(request):
             "listing": listing,
             "page_obj": page,
             "rows": rows,
-            "kpis": _board_kpis(user, request.GET, base),
-            "states": _state_kpis(base, request.GET),
-            "chart": _town_chart(user, request.GET),
-            "checked": last_checked(user),
+            **_board_figures(user, request.GET, town),
             "show_town": len(town_choices(user)) > 1,
             "can_refresh": can_write(user, Area.SUPERVISION),
             "refresh_state": _refresh_state(user) if can_write(user, Area.SUPERVISION) else None,
             "today": timezone.localdate(),
-            # the colours of the stages above (exits: vacating cases, renewal: projects), in the same town filter
-            "panels": panels("warning_board", town, user),
         },
     )
 
