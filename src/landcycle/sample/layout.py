@@ -152,10 +152,11 @@ def measured_area_m2(geojson: dict) -> float:
 def round7(values: np.ndarray) -> list[float]:
     """``[round(v, 7) for v in values]``, vectorised: ``rint(v * 1e7) / 1e7`` is Python's correctly rounded result
     (the division of two exact integers is correctly rounded, as ``round``'s decimal-to-double step is) unless the
-    product's own rounding error could have moved it across a half; those few values go through ``round``."""
+    product's own rounding error could have moved it across a half; those few values go through ``round``. For
+    degrees (|v| ≤ 360) that error is below 1e-6, far inside the 1e-4 taken as "near a half"."""
     scaled = values * 1e7
     out = (np.rint(scaled) / 1e7).tolist()
-    near_half = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-4  # the product's error is below 1e-6 here
+    near_half = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-4
     for i in np.flatnonzero(near_half).tolist():
         out[i] = round(float(values[i]), 7)
     return out
