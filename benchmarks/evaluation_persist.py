@@ -7,9 +7,9 @@ A fresh database (PostgreSQL by default: the database named in the URL is droppe
 SQLite file in a temporary directory) is migrated and filled with the county's towns and FIRMS
 enterprises, one parcel and one owned (or leased) occupancy each and a year of figures, written in bulk
 (not timed). Then a draft run of the year is created the way the product does it — read the figures, land
-at the year's end and registry fields (a fixed number of queries), evaluate, write every result with
-bulk_create, one audit row — and timed as a whole and by step; then it is recomputed (the old results
-deleted, new ones written) and published.
+at the year's end and registry fields (a fixed number of queries), evaluate, write every result
+(``write_results``: one COPY on PostgreSQL, bulk_create on SQLite), one audit row — and timed as a whole and
+by step; then it is recomputed (the old results deleted, new ones written) and published.
 """
 
 from __future__ import annotations

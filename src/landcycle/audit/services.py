@@ -54,19 +54,23 @@ def snapshot(obj: models.Model) -> dict:
     concrete fields (the editable ones), without working out which fields those are for every object."""
     fields = _SNAPSHOT_FIELDS.get(type(obj))
     if fields is None:
-        fields = _SNAPSHOT_FIELDS[type(obj)] = [f for f in obj._meta.concrete_fields if getattr(f, "editable", False)]
+        fields = _SNAPSHOT_FIELDS[type(obj)] = [
+            (f.name, f.attname) for f in obj._meta.concrete_fields if getattr(f, "editable", False)
+        ]
     out = {}
-    for f in fields:
-        v = f.value_from_object(obj)
-        if isinstance(v, models.Model):
-            v = v.pk
-        if isinstance(v, (Decimal, dt.date, dt.datetime)):
-            v = str(v)
-        out[f.name] = v
+    for name, attname in fields:
+        v = getattr(obj, attname)  # a concrete field's value_from_object
+        if isinstance(v, _NOT_JSON):
+            if isinstance(v, models.Model):
+                v = v.pk
+            if isinstance(v, (Decimal, dt.date)):  # a datetime is a date
+                v = str(v)
+        out[name] = v
     return out
 
 
-_SNAPSHOT_FIELDS: dict[type, list] = {}
+_SNAPSHOT_FIELDS: dict[type, list[tuple[str, str]]] = {}
+_NOT_JSON = (models.Model, Decimal, dt.date)
 
 
 def entry_hash(

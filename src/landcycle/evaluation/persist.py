@@ -1,4 +1,5 @@
-"""An engine result written as EvaluationResult rows, in bulk (one INSERT per batch, no per-row query).
+"""An engine result written as EvaluationResult rows, in bulk (one COPY on PostgreSQL, one INSERT per batch
+elsewhere; no per-row query).
 
 Each firm of the result frame becomes one row (evaluated or exempt); each enterprise in the problems
 frame (a row that could not be evaluated) becomes one row with outcome ``problem``, no score and no
@@ -15,6 +16,7 @@ from collections import defaultdict
 
 import polars as pl
 
+from landcycle.kit.bulk import insert_rows
 from landcycle.rules.evaluation import EvaluationPolicy
 from landcycle.rules.evaluation import EvaluationResult as EngineResult
 
@@ -165,10 +167,11 @@ def problem_objects(run: EvaluationRun, problems: pl.DataFrame, towns: dict[int,
 
 
 def write_results(run: EvaluationRun, result: EngineResult, towns: dict[int, int]) -> int:
-    """Replace the results of ``run`` (a draft) with ``result``; returns the number of rows written."""
+    """Replace the results of ``run`` (a draft) with ``result``; returns the number of rows written (one COPY
+    on PostgreSQL, ``bulk_create`` in batches elsewhere: ``kit.bulk.insert_rows``)."""
     EvaluationResult.objects.filter(run=run).delete()
     objs = result_objects(run, result, towns)
-    EvaluationResult.objects.bulk_create(objs, batch_size=BATCH)
+    insert_rows(EvaluationResult, objs, batch_size=BATCH)
     return len(objs)
 
 

@@ -268,6 +268,14 @@ def geodesic_area_m2(geom) -> float:
     return abs(area)
 
 
+def ring_area_m2(lons, lats) -> float:
+    """The area of one closed ring given as its longitudes and latitudes (the first point repeated at the end): the
+    same number ``geodesic_area_m2`` gives for a Polygon of that ring without holes (pyproj measures a Polygon's
+    exterior from exactly these coordinates), without building the shapely object."""
+    area, _perimeter = _GEOD.polygon_area_perimeter(lons, lats)
+    return abs(area)
+
+
 def area_mismatch(stated_m2, geom, tolerance_pct, field: str = "geometry") -> list[Problem]:
     measured = geodesic_area_m2(geom)
     stated = float(stated_m2)

@@ -246,8 +246,7 @@ def finish_parcels(
     draft = shape.draft
     corners = [(box.x0, box.y0), (box.x1, box.y0), (box.x1, box.y1), (box.x0, box.y1)]
     draft.plan.boundary = layout.polygon_geojson(corners, 0.0, 0.0)
-    geometries = [layout.polygon_geojson(points, box.x0, box.y0) for points in shape.corners]
-    measured = [layout.measured_area_m2(g) for g in geometries]
+    geometries, measured = layout.polygons_geojson(shape.corners, box.x0, box.y0)
     areas = stated_areas(measured, rng, draft.story.total_m2 if draft.story else None)
     parcels = []
     for i, (geometry, area, status) in enumerate(zip(geometries, areas, shape.statuses, strict=False)):

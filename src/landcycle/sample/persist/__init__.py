@@ -18,12 +18,12 @@ from landcycle.audit.services import audit_record_many, snapshot
 from landcycle.evaluation.models import YearlyFigure
 from landcycle.evaluation.sample import evaluate_sample
 from landcycle.exits.sample import build_exits_sample
+from landcycle.kit.bulk import insert_rows
 from landcycle.ranking.sample import build_ranking_sample
 from landcycle.rectification.sample.build import build_rectification_sample
 from landcycle.registry.models import Enterprise, Occupancy, Parcel, Park, Region
 from landcycle.registry.regions import regions_load
 from landcycle.renewal.sample import build_renewal_sample
-from landcycle.supervision.refresh.rows import insert_rows
 
 from ..admission_persist import persist as build_admission_sample
 from ..plan import COUNTY_CODE, SamplePlan

@@ -9,11 +9,11 @@ audit entry per object.
 from __future__ import annotations
 
 from landcycle.audit.services import audit_record_many, snapshot
+from landcycle.kit.bulk import insert_rows
 from landcycle.registry.models import Enterprise, Parcel
 from landcycle.rules.supervision.contract import DATE_FIELDS
 from landcycle.supervision.models import Commitment, Contract, ContractParcel, Extension, GovernmentDelay
 from landcycle.supervision.refresh import warnings_refresh
-from landcycle.supervision.refresh.rows import insert_rows
 
 from ..plan import REFERENCE_DATE, SamplePlan
 
