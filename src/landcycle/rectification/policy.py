@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from django.utils.translation import gettext_lazy as _
+
+from landcycle.countypolicy.kinds import PolicyKind, register
 from landcycle.rules.policy import read_policy, read_policy_file
 from landcycle.rules.problems import Problem, RuleError
 
@@ -147,3 +150,8 @@ def load_policy_file(path: str | Path) -> RectificationPolicy:
     """A county's edited copy of the policy."""
     source = read_policy_file("rectification", path)
     return parse_policy(source.data, source.hash)
+
+
+def register_county_policy() -> None:
+    """A county may keep its own copy (本县政策, ``countypolicy``), checked by this module's parser."""
+    register(PolicyKind("rectification", _("整改规则"), lambda s: parse_policy(s.data, s.hash), order=30))

@@ -5,18 +5,43 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from django.utils.translation import gettext_lazy as _
+
+from landcycle.countypolicy.kinds import PolicyKind, register
+from landcycle.countypolicy.selectors import policy_source
+from landcycle.registry.models import Region
+from landcycle.rules.policy import read_policy
 from landcycle.rules.supervision import Commitment as RuleCommitment
 from landcycle.rules.supervision import Contract as RuleContract
 from landcycle.rules.supervision import Development, load_policy
 from landcycle.rules.supervision import Extension as RuleExtension
 from landcycle.rules.supervision import GovernmentDelay as RuleDelay
 from landcycle.rules.supervision.contract import CONTRACT_DATES
+from landcycle.rules.supervision.policy import WarningPolicy, parse_policy
+
+
+def policy(county: Region | str | None = None) -> WarningPolicy:
+    """The warning policy in force for ``county`` (a county, a region inside it, or a code): the county's own
+    version (本县政策) or the shipped policies/warnings.toml; no county: the shipped file (no query). Each text is
+    parsed once per process, keyed by its content hash: a county's new version is read as soon as it is saved."""
+    if county is None:
+        return _shipped()
+    source = policy_source("warnings", county)
+    return _parsed(source.hash, source.text)
 
 
 @lru_cache(maxsize=1)
-def policy():
-    """The warning policy in force (policies/warnings.toml), read once per process."""
+def _shipped() -> WarningPolicy:
     return load_policy()
+
+
+@lru_cache(maxsize=32)
+def _parsed(digest: str, text: str) -> WarningPolicy:
+    return parse_policy(read_policy("warnings", text).data, digest)
+
+
+def register_county_policy() -> None:
+    register(PolicyKind("warnings", _("预警规则"), lambda s: parse_policy(s.data, s.hash), order=10))
 
 
 def rule_commitment(m) -> RuleCommitment:

@@ -74,7 +74,7 @@ def rule_rows(rules: ParkRules) -> list[dict]:
 
 def park_rules_page(request, pk):
     park = access(Park.objects.select_related("town"), request.user, pk=pk)
-    policy, rs = policy_on(timezone.localdate())
+    policy, rs = policy_on(timezone.localdate(), park.town.code)
     rules = rules_for(policy, park.code, park.kind)
     return render(
         request,
@@ -101,7 +101,7 @@ def _layers(policy, parks: list) -> list[dict]:
 def rules_page(request):
     user = request.user
     admin = is_county_admin(user)
-    policy, rs = policy_on(timezone.localdate())
+    policy, rs = policy_on(timezone.localdate(), user.region)  # a county's user: their county's own rules if any
     form = None
     problems: list = []
     if admin:
@@ -138,7 +138,7 @@ def whatif_page(request):
     result = None
     if request.GET and form.is_valid():
         park = access(Park.objects.all(), request.user, code=form.cleaned_data["park"])
-        policy, _rs = policy_on(timezone.localdate())
+        policy, _rs = policy_on(timezone.localdate(), park.town.code)
         rules = rules_for(policy, park.code, park.kind)
         result = {
             "park": park,

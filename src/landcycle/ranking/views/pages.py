@@ -260,7 +260,7 @@ def robustness(request, pk: int):
 
 
 def policy_page(request):
-    policy = current_policy()
+    policy = current_policy(request.user.region)  # a county's user: their county's own index if it keeps one
     hand = hand_keys(policy)
     ctx = {
         "policy": policy,
@@ -289,7 +289,7 @@ def inputs_page(request):
         qs = qs.filter(year=q.year, quarter=q.quarter)
     if town:
         qs = qs.filter(town__code=town)
-    names = {i.key: i.name_zh for i in current_policy().indicators}
+    names = {i.key: i.name_zh for i in current_policy(request.user.region).indicators}
     rows = [
         {"x": x, "name": names.get(x.indicator, x.indicator)} for x in qs.order_by("-year", "-quarter", "town__code")
     ]
