@@ -216,3 +216,57 @@ def test_entry_checks_use_the_applications_countys_rules(counties):
     assert (rev.passed, rev.rules_version, rev.rules_hash) == (False, "2026.1-cx", own.hash)
     assert [r["status_en"] for r in rev.results if r["rule"] == "tax_per_mu"] == ["fails"]
     assert policy_on(day, counties["yuyao"])[0].hash == read_policy("admission").hash  # the other county: shipped
+
+
+def test_a_refresh_across_counties_judges_each_subject_by_its_own_countys_warning_rules(counties, supervision_data):
+    import datetime as dt
+
+    from conftest import SUPERVISION_DAY, rectangle
+    from landcycle.accounts.services import system_user
+    from landcycle.evaluation.models import YearlyFigure
+    from landcycle.registry import services
+    from landcycle.registry.models import Park
+    from landcycle.rules.codes import make_uscc
+    from landcycle.supervision.models import Warning
+    from landcycle.supervision.refresh import warnings_refresh
+
+    system = system_user()
+    park = services.park_update(actor=system, park=Park.objects.get(code="P-YY-0"), min_tax_per_mu=30)
+    parcel = services.parcel_create(
+        actor=system,
+        number="YY-0001",
+        park=park,
+        area_m2=20000,
+        geometry=rectangle(121.15, 30.04, 20000),
+        tenure="granted",
+    )
+    firm = services.enterprise_create(
+        actor=system,
+        uscc=make_uscc("91", YUYAO, "YY000001"),
+        name="余姚市测试机械有限公司",
+        industry_code="3451",
+        scale="above",
+        registered_on=dt.date(2005, 1, 1),
+        town=park.town,
+    )
+    services.occupancy_create(
+        actor=system, enterprise=firm, parcel=parcel, kind="owned", area_m2=20000, start=dt.date(2005, 1, 1)
+    )
+    YearlyFigure.objects.create(enterprise=firm, year=2025, revenue=1000, tax=100, value_added=300)  # 3.3 / mu
+    # 慈溪市 warns of tax per mu only below 1 % of the park minimum: its owners (about 20 of 30) are no longer warned
+    text = _own(
+        "warnings",
+        "tax_per_mu_yellow_below = 1.00",
+        "tax_per_mu_yellow_below = 0.01",
+        "2026.2-cx",
+    ).replace("tax_per_mu_red_below = 0.80", "tax_per_mu_red_below = 0.005")
+    county_policy_set(actor=counties["cixi_admin"], county=counties["cixi"], name="warnings", text=text)
+    warnings_refresh(actor=system, as_of=SUPERVISION_DAY)  # both counties in one refresh
+    tax = Warning.objects.filter(subject_type="enterprise", rule="enterprise.tax_per_mu")
+    cixi_owners = [d["owner"].pk for d in supervision_data.values()]
+    assert set(tax.filter(subject_id__in=cixi_owners).values_list("colour", flat=True)) == {"green"}
+    yuyao = tax.get(subject_id=firm.pk)
+    assert (yuyao.colour, yuyao.policy_version) == ("red", read_policy("warnings").version)
+    cixi_contracts = Warning.objects.filter(subject_type="contract", town__code__startswith=COUNTY)
+    assert cixi_contracts.exists()
+    assert set(cixi_contracts.values_list("policy_version", flat=True)) == {"2026.2-cx"}

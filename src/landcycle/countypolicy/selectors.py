@@ -56,3 +56,11 @@ def counties_for(user) -> QuerySet:
     if len(prefix) >= COUNTY_DIGITS:
         return counties.filter(code=prefix[:COUNTY_DIGITS])
     return counties.filter(code__startswith=prefix)
+
+
+def own_texts(name: str) -> dict[str, tuple[str, str]]:
+    """Every county's own text of policy ``name`` in force: {county code: (hash, TOML text)} (one query)."""
+    rows = CountyPolicy.objects.filter(name=name, superseded_at__isnull=True).values_list(
+        "county__code", "hash", "toml"
+    )
+    return {code: (digest, text) for code, digest, text in rows}

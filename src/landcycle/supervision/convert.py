@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from landcycle.countypolicy.kinds import PolicyKind, register
-from landcycle.countypolicy.selectors import policy_source
+from landcycle.countypolicy.selectors import own_texts, policy_source
 from landcycle.registry.models import Region
 from landcycle.rules.policy import read_policy
 from landcycle.rules.supervision import Commitment as RuleCommitment
@@ -38,6 +39,38 @@ def _shipped() -> WarningPolicy:
 @lru_cache(maxsize=32)
 def _parsed(digest: str, text: str) -> WarningPolicy:
     return parse_policy(read_policy("warnings", text).data, digest)
+
+
+class TownPolicies:
+    """The warning policy of each town: its county's own version (本县政策) or the shipped file. A refresh may span
+    several counties (the province's): each subject is judged by its own county's rules. Read in one query; while
+    no county keeps its own version, every town gets the shipped policy without another."""
+
+    def __init__(self, fixed: WarningPolicy | None = None) -> None:
+        self.shipped = fixed or policy()
+        own = {} if fixed is not None else own_texts("warnings")
+        self._by_county = {code: _parsed(digest, text) for code, (digest, text) in own.items()}
+        self._by_town: dict[int, WarningPolicy] | None = None
+
+    def of_town(self, town_id: int | None) -> WarningPolicy:
+        if not self._by_county or town_id is None:
+            return self.shipped
+        if self._by_town is None:
+            q = Q()
+            for code in self._by_county:
+                q |= Q(code__startswith=code)
+            self._by_town = {
+                pk: self._by_county[code[:6]]
+                for pk, code in Region.objects.filter(q, level=Region.Level.TOWN).values_list("pk", "code")
+            }
+        return self._by_town.get(town_id, self.shipped)
+
+
+def town_policies(given: WarningPolicy | TownPolicies | None = None) -> TownPolicies:
+    """``given`` as a TownPolicies: one policy given applies to every town (tests, benchmarks); none: by county."""
+    if isinstance(given, TownPolicies):
+        return given
+    return TownPolicies(given)
 
 
 def register_county_policy() -> None:

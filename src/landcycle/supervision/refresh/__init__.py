@@ -41,7 +41,7 @@ from landcycle.rules.dates import date_problems
 from landcycle.rules.supervision import Finding
 from landcycle.rules.supervision.serialise import plain
 
-from ..convert import policy as current_policy
+from ..convert import TownPolicies
 from ..deadlines import verify_due
 from ..models import Warning, WarningEvent
 from ..models.warnings import RANK
@@ -155,11 +155,11 @@ def warnings_refresh(*, actor, as_of: dt.date, contract_ids=None, enterprises: b
     # a whole refresh is the county administrator's; the warnings of contracts just written, whoever keeps them
     require_write(actor, Area.SUPERVISION if contract_ids is None else Area.CONTRACTS)
     raise_if(date_problems("as_of", as_of, "监管基准日", "supervision date"))  # a slip (9999-12-31) recomputes nothing
-    policy = current_policy()
+    policies = TownPolicies()  # each subject by its own county's rules (本县政策), the shipped file by default
     found = Findings()
-    contract_findings(found, actor, as_of, policy, contract_ids)
+    contract_findings(found, actor, as_of, policies, contract_ids)
     if enterprises and contract_ids is None:
-        enterprise_findings(found, actor, as_of, policy)
+        enterprise_findings(found, actor, as_of, policies)
     result = RefreshResult(as_of, found.counts["contracts"], found.counts["enterprises"])
     result.skipped = [(c.number, "; ".join(p.message for p in problems)) for c, problems in found.skipped]
     result.skipped_problems = [(c.number, list(problems)) for c, problems in found.skipped]
@@ -181,7 +181,8 @@ def warnings_refresh(*, actor, as_of: dt.date, contract_ids=None, enterprises: b
             continue  # not looked at (a skipped contract, a subject out of this refresh)
         f = found.found.pop((w.subject_type, w.subject_id, w.rule), None)
         subject = found.subjects.get(key)
-        new = _values(f, subject, as_of, policy.version) if f else _green(w, subject, as_of, policy.version)
+        version = policies.of_town(subject.town_id if subject else None).version
+        new = _values(f, subject, as_of, version) if f else _green(w, subject, as_of, version)
         new["_due"] = opened_due
         before = _snap(w)
         colour_changed = new.get("colour", w.colour) != w.colour
@@ -245,7 +246,7 @@ def warnings_refresh(*, actor, as_of: dt.date, contract_ids=None, enterprises: b
                 status=Warning.Status.OPEN,
                 opened_on=as_of,
                 verify_due=opened_due,
-                **_values(f, subject, as_of, policy.version),
+                **_values(f, subject, as_of, policies.of_town(subject.town_id).version),
             )
         )
     insert_rows(Warning, created)
