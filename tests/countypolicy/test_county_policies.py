@@ -270,3 +270,29 @@ def test_a_refresh_across_counties_judges_each_subject_by_its_own_countys_warnin
     cixi_contracts = Warning.objects.filter(subject_type="contract", town__code__startswith=COUNTY)
     assert cixi_contracts.exists()
     assert set(cixi_contracts.values_list("policy_version", flat=True)) == {"2026.2-cx"}
+
+
+def test_a_countys_rounds_follow_its_own_rectification_cadence(counties):
+    import datetime as dt
+
+    from landcycle.accounts.services import system_user
+    from landcycle.rectification.policy import rectification_policy
+    from landcycle.rectification.services.rounds import round_open
+
+    text = _own("rectification", "period_start_days = [1, 16]", "period_start_days = [1, 11, 21]", "2026.1-cx")
+    county_policy_set(actor=counties["cixi_admin"], county=counties["cixi"], name="rectification", text=text)
+    assert rectification_policy(XINPU).period_start_days == (1, 11, 21)  # a town of the county: the county's
+    assert rectification_policy(counties["yuyao"]).period_start_days == (1, 16)
+    day = dt.date(2026, 2, 5)
+    cixi = round_open(actor=counties["personas"]["supervisor"], county=counties["cixi"], on=day)
+    yuyao = round_open(actor=system_user(), county=counties["yuyao"], on=day)
+    assert (cixi.period_start, cixi.period_end, cixi.policy_version) == (
+        dt.date(2026, 2, 1),
+        dt.date(2026, 2, 10),
+        "rectification 2026.1-cx",
+    )
+    assert (yuyao.period_start, yuyao.period_end, yuyao.policy_version) == (
+        dt.date(2026, 2, 1),
+        dt.date(2026, 2, 15),
+        f"rectification {read_policy('rectification').version}",
+    )
