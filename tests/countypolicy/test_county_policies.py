@@ -174,6 +174,11 @@ def test_ranking_runs_use_their_own_countys_index(counties):
     assert (a.policy_version, a.policy_hash, a.policy_toml) == ("2026.1-cx", own.hash, text)
     shipped = read_policy("ranking")
     assert (b.policy_version, b.policy_hash) == (shipped.version, shipped.hash)
+    # the index page shows each county's own
+    mine = _client(counties["cixi_admin"]).get("/ranking/policy/")
+    assert (mine.context["policy"].version, mine.context["county_own"]) == ("2026.1-cx", own)
+    theirs = _client(counties["yuyao_admin"]).get("/ranking/policy/")
+    assert (theirs.context["policy"].version, theirs.context["county_own"]) == (shipped.version, None)
 
 
 def test_entry_checks_use_the_applications_countys_rules(counties):
@@ -216,6 +221,9 @@ def test_entry_checks_use_the_applications_countys_rules(counties):
     assert (rev.passed, rev.rules_version, rev.rules_hash) == (False, "2026.1-cx", own.hash)
     assert [r["status_en"] for r in rev.results if r["rule"] == "tax_per_mu"] == ["fails"]
     assert policy_on(day, counties["yuyao"])[0].hash == read_policy("admission").hash  # the other county: shipped
+    page = _client(counties["cixi_admin"]).get("/admission/rules/")
+    assert (page.context["policy"].hash, page.context["county_own"]) == (own.hash, own)
+    assert _client(counties["yuyao_admin"]).get("/admission/rules/").context["county_own"] is None
 
 
 def test_a_refresh_across_counties_judges_each_subject_by_its_own_countys_warning_rules(counties, supervision_data):
@@ -260,6 +268,7 @@ def test_a_refresh_across_counties_judges_each_subject_by_its_own_countys_warnin
         "tax_per_mu_yellow_below = 0.01",
         "2026.2-cx",
     ).replace("tax_per_mu_red_below = 0.80", "tax_per_mu_red_below = 0.005")
+    text = text.replace("verify_working_days = 5", "verify_working_days = 10")  # and verifies within 10 working days
     county_policy_set(actor=counties["cixi_admin"], county=counties["cixi"], name="warnings", text=text)
     warnings_refresh(actor=system, as_of=SUPERVISION_DAY)  # both counties in one refresh
     tax = Warning.objects.filter(subject_type="enterprise", rule="enterprise.tax_per_mu")
@@ -270,6 +279,17 @@ def test_a_refresh_across_counties_judges_each_subject_by_its_own_countys_warnin
     cixi_contracts = Warning.objects.filter(subject_type="contract", town__code__startswith=COUNTY)
     assert cixi_contracts.exists()
     assert set(cixi_contracts.values_list("policy_version", flat=True)) == {"2026.2-cx"}
+    # the deadlines and the checks of a contract's page and services are the county's too
+    from landcycle.supervision.convert import TownPolicies, policy_of
+    from landcycle.supervision.deadlines import verify_due
+
+    by_town = TownPolicies()
+    cixi_town, yuyao_town = supervision_data[XINPU]["town"], park.town
+    assert policy_of(supervision_data[XINPU]["contract"]).version == "2026.2-cx"
+    assert (by_town.of_town(cixi_town.pk).version, by_town.of_town(yuyao_town.pk)) == ("2026.2-cx", by_town.shipped)
+    day = dt.date(2026, 12, 1)  # a Tuesday: 5 working days later is 12-08, 10 are 12-15
+    assert verify_due(day, rules=by_town.of_town(cixi_town.pk)) == dt.date(2026, 12, 15)
+    assert yuyao.verify_due == verify_due(SUPERVISION_DAY) and verify_due(day) == dt.date(2026, 12, 8)
 
 
 def test_a_countys_rounds_follow_its_own_rectification_cadence(counties):

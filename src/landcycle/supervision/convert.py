@@ -31,6 +31,11 @@ def policy(county: Region | str | None = None) -> WarningPolicy:
     return _parsed(source.hash, source.text)
 
 
+def policy_of(contract) -> WarningPolicy:
+    """The warning policy of a contract's county (the shipped one while it has no town)."""
+    return policy(contract.town.code) if contract.town_id else policy()
+
+
 @lru_cache(maxsize=1)
 def _shipped() -> WarningPolicy:
     return load_policy()
@@ -64,6 +69,10 @@ class TownPolicies:
                 for pk, code in Region.objects.filter(q, level=Region.Level.TOWN).values_list("pk", "code")
             }
         return self._by_town.get(town_id, self.shipped)
+
+    def of_subject(self, subject) -> WarningPolicy:
+        """The policy of a subject of the refresh (anything with a ``town_id``; None: the shipped one)."""
+        return self.of_town(getattr(subject, "town_id", None))
 
 
 def town_policies(given: WarningPolicy | TownPolicies | None = None) -> TownPolicies:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from landcycle.accounts.scope import access, scoped
+from landcycle.countypolicy.selectors import in_force
 from landcycle.registry.models import Park
 from landcycle.rules.admission.check import minimums, shown
 from landcycle.rules.admission.metrics import METRICS
@@ -129,6 +130,7 @@ def rules_page(request):
             "form": form,
             "problems": problems,
             "shipped": load_policy(),
+            "county_own": in_force("admission", user.region),  # 本县政策: takes precedence over the versions here
         },
     )
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from landcycle.accounts.scope import Area, can_write, write_or_404
+from landcycle.countypolicy.selectors import in_force
 from landcycle.kit import charts
 from landcycle.kit.indicators import Quarter, indicator_sources
 from landcycle.registry.models import Region
@@ -264,6 +265,7 @@ def policy_page(request):
     hand = hand_keys(policy)
     ctx = {
         "policy": policy,
+        "county_own": in_force("ranking", request.user.region),
         "rows": selectors.sources_of(policy),
         "hand": hand,
         "denominators": [

@@ -147,6 +147,20 @@ def _snap(w: Warning) -> dict:
     }
 
 
+class _Dues:
+    """When a warning opened (or reopened) on ``as_of`` is to be verified, by its county's working days and
+    calendar (本县政策): computed once per policy."""
+
+    def __init__(self, policies: TownPolicies, as_of: dt.date) -> None:
+        self.policies, self.as_of, self.dues = policies, as_of, {}
+
+    def of(self, subject) -> dt.date:
+        rules = self.policies.of_subject(subject)
+        if id(rules) not in self.dues:
+            self.dues[id(rules)] = verify_due(self.as_of, rules=rules)
+        return self.dues[id(rules)]
+
+
 @transaction.atomic
 def warnings_refresh(*, actor, as_of: dt.date, contract_ids=None, enterprises: bool = True) -> RefreshResult:
     """Recompute the warnings of everything supervised in the actor's scope on ``as_of``. With
@@ -173,7 +187,7 @@ def warnings_refresh(*, actor, as_of: dt.date, contract_ids=None, enterprises: b
     name = REFRESH
     events, changed, updated, audit_changed = [], [], [], []
     reopened: set[int] = set()
-    opened_due = verify_due(as_of)
+    opened_due = _Dues(policies, as_of)
     audit_reopened: list = []
     for w in existing.order_by("pk").iterator(chunk_size=2000):
         key = (w.subject_type, w.subject_id)
@@ -181,9 +195,9 @@ def warnings_refresh(*, actor, as_of: dt.date, contract_ids=None, enterprises: b
             continue  # not looked at (a skipped contract, a subject out of this refresh)
         f = found.found.pop((w.subject_type, w.subject_id, w.rule), None)
         subject = found.subjects.get(key)
-        version = policies.of_town(subject.town_id if subject else None).version
+        version = policies.of_subject(subject).version
         new = _values(f, subject, as_of, version) if f else _green(w, subject, as_of, version)
-        new["_due"] = opened_due
+        new["_due"] = opened_due.of(subject)
         before = _snap(w)
         colour_changed = new.get("colour", w.colour) != w.colour
         if colour_changed:
@@ -245,8 +259,8 @@ def warnings_refresh(*, actor, as_of: dt.date, contract_ids=None, enterprises: b
                 last_changed=as_of,
                 status=Warning.Status.OPEN,
                 opened_on=as_of,
-                verify_due=opened_due,
-                **_values(f, subject, as_of, policies.of_town(subject.town_id).version),
+                verify_due=opened_due.of(subject),
+                **_values(f, subject, as_of, policies.of_subject(subject).version),
             )
         )
     insert_rows(Warning, created)
