@@ -43,10 +43,10 @@ def _row(k: PolicyKind, county: Region) -> dict:
 
 
 def policies_home(request):
-    """The counties the user reads: one county goes straight to its page; several get a table of what each uses."""
+    """The counties the user reads: one county is shown its own page; several get a table of what each uses."""
     counties = list(selectors.counties_for(request.user))
     if len(counties) == 1:
-        return redirect("policies_county", code=counties[0].code)
+        return policies_county(request, counties[0].code)
     table = [{"county": c, "rows": [_row(k, c) for k in kinds()]} for c in counties]
     return render(request, "countypolicy/home.html", {"table": table, "kinds": kinds()})
 
