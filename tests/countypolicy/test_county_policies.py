@@ -316,3 +316,14 @@ def test_a_countys_rounds_follow_its_own_rectification_cadence(counties):
         dt.date(2026, 2, 15),
         f"rectification {read_policy('rectification').version}",
     )
+
+
+def test_a_version_saved_meanwhile_is_not_overwritten(counties, monkeypatch):
+    """Two administrators saving at once: the one-in-force constraint refuses the second, bilingually."""
+    cixi, admin, text = counties["cixi"], counties["cixi_admin"], read_policy("ranking").text
+    first = county_policy_set(actor=admin, county=cixi, name="ranking", text=text)
+    monkeypatch.setattr("landcycle.countypolicy.services._in_force_locked", lambda county, name: None)  # read before
+    with pytest.raises(RuleError) as e:
+        county_policy_set(actor=admin, county=cixi, name="ranking", text=text, note="second")
+    assert e.value.problems[0].rule == "countypolicy.concurrent"
+    assert list(CountyPolicy.objects.values_list("pk", flat=True)) == [first.pk]

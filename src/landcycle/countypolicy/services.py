@@ -6,7 +6,7 @@ import tomllib
 from typing import NoReturn
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from landcycle.accounts.models import Role, User
@@ -54,6 +54,10 @@ def policy_check(name: str, text: str) -> PolicySource:
     return source
 
 
+def _in_force_locked(county: Region, name: str) -> CountyPolicy | None:
+    return CountyPolicy.objects.select_for_update().filter(county=county, name=name, superseded_at__isnull=True).first()
+
+
 @transaction.atomic
 def county_policy_set(*, actor: User, county: Region, name: str, text: str, note: str = "") -> CountyPolicy:
     """A new version of the county's own policy ``name``, in force for the county from now on (the previous one is
@@ -67,9 +71,7 @@ def county_policy_set(*, actor: User, county: Region, name: str, text: str, note
         )
     text = text.replace("\r\n", "\n")
     source = policy_check(name, text)
-    previous = (
-        CountyPolicy.objects.select_for_update().filter(county=county, name=name, superseded_at__isnull=True).first()
-    )
+    previous = _in_force_locked(county, name)
     if previous is not None:  # one version in force per county and policy (a database constraint): it steps aside
         previous.superseded_at = timezone.now()
         previous.save(update_fields=["superseded_at"])
@@ -82,8 +84,17 @@ def county_policy_set(*, actor: User, county: Region, name: str, text: str, note
         note=note.strip()[:1000],
         created_by=actor if actor.pk else None,
     )
-    row.full_clean()
-    row.save()
+    row.full_clean(validate_constraints=False)  # the one-in-force constraint: the database, below
+    try:
+        with transaction.atomic():  # a savepoint: another version saved meanwhile breaks the one-in-force constraint
+            row.save()
+    except IntegrityError:
+        _refuse(
+            "toml",
+            "countypolicy.concurrent",
+            "刚有人保存了本县此项政策的新版本，请刷新页面后再保存",
+            "Someone has just saved a new version of this policy for the county: reload the page and save again",
+        )
     before = None if previous is None else {"id": previous.pk, "version": previous.version, "hash": previous.hash}
     audit_record(
         actor=actor,
