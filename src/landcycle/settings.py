@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "landcycle.accounts",
     "landcycle.audit",
     "landcycle.registry",
+    "landcycle.countypolicy",
     "landcycle.evaluation",
     "landcycle.supervision",
     "landcycle.admission",

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("landcycle.exits.urls")),
     path("", include("landcycle.renewal.urls")),
     path("", include("landcycle.ranking.urls")),
+    path("", include("landcycle.countypolicy.urls")),
     path("api/", include("landcycle.api.urls")),
     path("audit/", views.audit_list, name="audit_list"),
     path("areas/<slug:key>/", views.area_pending, name="area_pending"),

@@ -70,6 +70,14 @@ EXACT = {
     "exit_money_new": lambda d: _exit(d)["case"],
 }
 EXITS_WRITES = {"exit_case_close", "exit_case_cancel", "exit_case_tasks"}  # hand over, cancel, link tasks
+# URLs keyed by the county's code and a policy's name, not by an object (本县政策): every persona of the county reads
+# them (only its administrator's post writes: tests/countypolicy); checked like pages without a key (no town's rows)
+KWARGS = {
+    "policies_county": lambda d: {"code": d["town"].code[:6]},
+    "policies_detail": lambda d: {"code": d["town"].code[:6], "name": "warnings"},
+    "policies_file": lambda d: {"code": d["town"].code[:6], "name": "admission"},
+    "policies_shipped": lambda d: {"name": "ranking"},
+}
 
 
 def _exit(d):
@@ -106,6 +114,7 @@ EVALUATION_COUNTY_READS = {"evaluation_whatif", "ranking_job"}
 # town's part of it, so these are checked like pages without a key (no other town's rows)
 SHARED = {"evaluation_run_detail", "evaluation_run_results", "evaluation_policy_detail", "evaluation_policy_file"}
 SHARED |= {"ranking_run", "ranking_run_robustness", "ranking_run_export", "ranking_run_print", "ranking_result"}
+SHARED |= set(KWARGS)
 # ledgers: an import batch and an export job belong to the user who made them, not to a town, and a template is
 # named by its ledger: walked by test_ledger_urls_with_every_persona below
 LEDGER_URLS = {
@@ -302,6 +311,8 @@ def _fill(name, params, data):
         return reverse(name)
     if name == "area_pending":  # every area is built now: the page only answers 404, nothing to walk
         return reverse(name, args=[_pending_key()]) if _pending_key() else None
+    if name in KWARGS:
+        return reverse(name, kwargs=KWARGS[name](data))
     if name in EXACT:
         obj = EXACT[name](data)
     else:

@@ -81,7 +81,7 @@ def test_evidence_the_policy_does_not_allow(rectification_data, personas, settin
 
 def test_evidence_over_the_size_limit(rectification_data, personas, settings, monkeypatch):
     small = dataclasses.replace(rectification_policy(), max_size_bytes=1024)
-    monkeypatch.setattr("landcycle.rectification.services.progress.rectification_policy", lambda: small)
+    monkeypatch.setattr("landcycle.rectification.services.progress.rectification_policy", lambda *_county: small)
     big = SimpleUploadedFile("航拍图.png", PNG + b"\x00" * 2048)
     p = _refused(settings, _submit(rectification_data[XINPU], personas["xinpu"], big), "evidence.size", "files")
     assert "超过上限" in p.zh and "MB limit" in p.en

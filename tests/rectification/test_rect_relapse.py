@@ -180,7 +180,7 @@ def test_the_watch_period_is_the_countys_choice(rectification_data, personas, re
             round_item_review(actor=sup, item=rectification_data[code]["round_item"], decision="confirmed")
     round_close(actor=sup, round=d["round"], on=D(2026, 11, 30))
     off = dataclasses.replace(rectification_policy(), relapse_watch_months=0)
-    monkeypatch.setattr("landcycle.rectification.services.rounds.rectification_policy", lambda: off)
+    monkeypatch.setattr("landcycle.rectification.services.rounds.rectification_policy", lambda *_county: off)
     rnd = round_open(actor=sup, county=regions[COUNTY], on=D(2026, 12, 1))
     assert not RelapseCheck.objects.filter(round=rnd).exists()
 

@@ -15,6 +15,7 @@ class AdmissionConfig(AppConfig):
 
         from . import registry_hooks  # noqa: PLC0415 -- idem
         from .ledger import register_kinds  # noqa: PLC0415 -- idem
+        from .policy import register_county_policy  # noqa: PLC0415 -- idem
         from .ranking_indicators import register as register_ranking  # noqa: PLC0415 -- idem
         from .views.applications import application_rows  # noqa: PLC0415 -- idem
 
@@ -22,3 +23,4 @@ class AdmissionConfig(AppConfig):
         register(ListExport("applications", "applications", _("项目准入申请"), application_rows, "application_list"))
         registry_hooks.register()
         register_ranking()  # the quarterly town ranking's figures this app owns (kit.indicators)
+        register_county_policy()  # a county may keep its own entry rules (countypolicy), checked by this app's parser

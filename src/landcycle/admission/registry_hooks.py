@@ -16,7 +16,7 @@ from .views.rules import rule_rows
 
 
 def park_rules_panel(park, user) -> dict | None:
-    policy, _rs = policy_on(timezone.localdate())
+    policy, _rs = policy_on(timezone.localdate(), park.town.code if park.town_id else None)
     return {"park": park, "rows": rule_rows(rules_for(policy, park.code, park.kind)), "version": policy.version}
 
 

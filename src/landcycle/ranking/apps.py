@@ -10,5 +10,7 @@ class RankingConfig(AppConfig):
     def ready(self) -> None:
         # the quarterly ledger of hand-entered indicators joins the ledger machinery (import / export / template)
         from .ledger import register_kinds  # noqa: PLC0415 -- app registry not ready at load
+        from .policy import register_county_policy  # noqa: PLC0415 -- idem
 
         register_kinds()
+        register_county_policy()  # a county may keep its own index (countypolicy), checked by this app's parser

@@ -47,7 +47,7 @@ class InputImporter(Importer):
 
     def prefetch(self, rows):
         self.town_lookup = Towns(self.actor, (r.get("town") for r in rows))
-        policy = current_policy()
+        policy = current_policy(getattr(self.actor, "region", None))
         self.hand = hand_keys(policy)
         self.by_name = {name: key for key, name in self.hand.items()}
         self.computed = {i.key: i.name_zh for i in policy.indicators if i.key not in self.hand}

@@ -1,7 +1,8 @@
 """The rectification policy (``landcycle/policies/rectification.toml``) as typed, checked values.
 
-``rectification_policy()`` gives the shipped default; ``parse_policy(data)`` checks a county's edited copy
-and reports every mistake at once (a ``RuleError`` whose problems name the setting). No Django here.
+``rectification_policy(county)`` gives the county's policy in force (its own version, 本县政策, or the shipped
+default); ``parse_policy(data)`` checks a county's edited copy and reports every mistake at once (a ``RuleError``
+whose problems name the setting).
 """
 
 from __future__ import annotations
@@ -10,6 +11,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from django.utils.translation import gettext_lazy as _
+
+from landcycle.countypolicy.kinds import PolicyKind, register
+from landcycle.countypolicy.selectors import own_texts, policy_source
+from landcycle.registry.models import Region
 from landcycle.rules.policy import read_policy, read_policy_file
 from landcycle.rules.problems import Problem, RuleError
 
@@ -136,14 +142,43 @@ def parse_policy(data: dict, digest: str = "") -> RectificationPolicy:
     return policy
 
 
+def rectification_policy(county: Region | str | None = None) -> RectificationPolicy:
+    """The policy in force for ``county`` (a county, a region inside it — a task's town — or a code): the county's
+    own version (本县政策) or the shipped file; no county: the shipped file (no query). Each text is parsed once per
+    process, keyed by its content hash, so a county's new version is read as soon as it is saved."""
+    if county is None:
+        return _shipped()
+    source = policy_source("rectification", county)
+    return _parsed(source.hash, source.text)
+
+
 @lru_cache(maxsize=1)
-def rectification_policy() -> RectificationPolicy:
-    """The shipped default policy."""
+def _shipped() -> RectificationPolicy:
     source = read_policy("rectification")
     return parse_policy(source.data, source.hash)
+
+
+@lru_cache(maxsize=32)
+def _parsed(digest: str, text: str) -> RectificationPolicy:
+    return parse_policy(read_policy("rectification", text).data, digest)
+
+
+def policies_by_region(region_ids) -> dict[int, RectificationPolicy]:
+    """The policy in force for each region id (a task's town or county), in two queries whatever their number; while
+    no county keeps its own version, none (every region gets the shipped policy)."""
+    own = own_texts("rectification")
+    if not own:
+        return {}
+    codes = dict(Region.objects.filter(pk__in=set(region_ids)).values_list("pk", "code"))
+    return {pk: _parsed(*own[code[:6]]) for pk, code in codes.items() if code[:6] in own}
 
 
 def load_policy_file(path: str | Path) -> RectificationPolicy:
     """A county's edited copy of the policy."""
     source = read_policy_file("rectification", path)
     return parse_policy(source.data, source.hash)
+
+
+def register_county_policy() -> None:
+    """A county may keep its own copy (本县政策, ``countypolicy``), checked by this module's parser."""
+    register(PolicyKind("rectification", _("整改规则"), lambda s: parse_policy(s.data, s.hash), order=30))

@@ -18,6 +18,7 @@ from landcycle.accounts.scope import access, region_prefix, scoped
 
 from .colours import TaskColour, task_colour
 from .models import Evidence, Finding, Inspection, RelapseCheck, Round, RoundItem, Suggestion, Task, TaskEvent
+from .policy import RectificationPolicy, policies_by_region
 
 
 def branch_q(user, field: str) -> Q | None:
@@ -143,8 +144,15 @@ def reopenings(task_ids) -> dict[int, dt.date]:
     )
 
 
-def colour_of(task: Task, as_of: dt.date, history: list[dict], reopened_on: dt.date | None = None) -> TaskColour:
-    """A reopened task's plan starts again on the day it reopened (its progress restarted from 0 then)."""
+def colour_of(
+    task: Task,
+    as_of: dt.date,
+    history: list[dict],
+    reopened_on: dt.date | None = None,
+    policy: RectificationPolicy | None = None,
+) -> TaskColour:
+    """A reopened task's plan starts again on the day it reopened (its progress restarted from 0 then). ``policy``:
+    that of the task's county (default: the shipped one)."""
     start = max(task.assigned_on, reopened_on) if reopened_on else task.assigned_on
     return task_colour(
         deadline=task.deadline,
@@ -152,6 +160,7 @@ def colour_of(task: Task, as_of: dt.date, history: list[dict], reopened_on: dt.d
         closed=not task.is_open,
         assigned_on=start,
         percent_done=task.percent_done,
+        policy=policy,
         **colour_inputs(history),
     )
 
@@ -160,7 +169,10 @@ def task_colours(tasks, as_of: dt.date) -> dict[int, TaskColour]:
     tasks = list(tasks)
     history = round_history(t.pk for t in tasks)
     reopened = reopenings(t.pk for t in tasks if t.status == Task.Status.REOPENED)
-    return {t.pk: colour_of(t, as_of, history.get(t.pk, []), reopened.get(t.pk)) for t in tasks}
+    policies = policies_by_region(t.town_id for t in tasks)  # each task by its county's rules (本县政策)
+    return {
+        t.pk: colour_of(t, as_of, history.get(t.pk, []), reopened.get(t.pk), policies.get(t.town_id)) for t in tasks
+    }
 
 
 def with_colours(tasks, as_of: dt.date) -> list[Task]:

@@ -13,6 +13,7 @@ class SupervisionConfig(AppConfig):
         from landcycle.kit.exports import ListExport, register  # noqa: PLC0415 -- app registry not ready at load
 
         from . import registry_hooks  # noqa: PLC0415 -- idem
+        from .convert import register_county_policy  # noqa: PLC0415 -- idem
         from .ledger import register_kinds  # noqa: PLC0415 -- idem
         from .ranking_indicators import register as register_ranking  # noqa: PLC0415 -- idem
         from .selectors import contract_rows  # noqa: PLC0415 -- idem
@@ -23,3 +24,4 @@ class SupervisionConfig(AppConfig):
         register(ListExport("contracts", "contracts", _("供地合同台账"), contract_rows, "contract_list"))
         registry_hooks.register()
         register_ranking()  # the quarterly town ranking's figures this app owns (kit.indicators)
+        register_county_policy()  # a county may keep its own warning rules (countypolicy), checked by this app's parser

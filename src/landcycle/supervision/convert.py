@@ -5,18 +5,85 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from landcycle.countypolicy.kinds import PolicyKind, register
+from landcycle.countypolicy.selectors import own_texts, policy_source
+from landcycle.registry.models import Region
+from landcycle.rules.policy import read_policy
 from landcycle.rules.supervision import Commitment as RuleCommitment
 from landcycle.rules.supervision import Contract as RuleContract
 from landcycle.rules.supervision import Development, load_policy
 from landcycle.rules.supervision import Extension as RuleExtension
 from landcycle.rules.supervision import GovernmentDelay as RuleDelay
 from landcycle.rules.supervision.contract import CONTRACT_DATES
+from landcycle.rules.supervision.policy import WarningPolicy, parse_policy
+
+
+def policy(county: Region | str | None = None) -> WarningPolicy:
+    """The warning policy in force for ``county`` (a county, a region inside it, or a code): the county's own
+    version (本县政策) or the shipped policies/warnings.toml; no county: the shipped file (no query). Each text is
+    parsed once per process, keyed by its content hash: a county's new version is read as soon as it is saved."""
+    if county is None:
+        return _shipped()
+    source = policy_source("warnings", county)
+    return _parsed(source.hash, source.text)
+
+
+def policy_of(contract) -> WarningPolicy:
+    """The warning policy of a contract's county (the shipped one while it has no town)."""
+    return policy(contract.town.code) if contract.town_id else policy()
 
 
 @lru_cache(maxsize=1)
-def policy():
-    """The warning policy in force (policies/warnings.toml), read once per process."""
+def _shipped() -> WarningPolicy:
     return load_policy()
+
+
+@lru_cache(maxsize=32)
+def _parsed(digest: str, text: str) -> WarningPolicy:
+    return parse_policy(read_policy("warnings", text).data, digest)
+
+
+class TownPolicies:
+    """The warning policy of each town: its county's own version (本县政策) or the shipped file. A refresh may span
+    several counties (the province's): each subject is judged by its own county's rules. Read in one query; while
+    no county keeps its own version, every town gets the shipped policy without another."""
+
+    def __init__(self, fixed: WarningPolicy | None = None) -> None:
+        self.shipped = fixed or policy()
+        own = {} if fixed is not None else own_texts("warnings")
+        self._by_county = {code: _parsed(digest, text) for code, (digest, text) in own.items()}
+        self._by_town: dict[int, WarningPolicy] | None = None
+
+    def of_town(self, town_id: int | None) -> WarningPolicy:
+        if not self._by_county or town_id is None:
+            return self.shipped
+        if self._by_town is None:
+            q = Q()
+            for code in self._by_county:
+                q |= Q(code__startswith=code)
+            self._by_town = {
+                pk: self._by_county[code[:6]]
+                for pk, code in Region.objects.filter(q, level=Region.Level.TOWN).values_list("pk", "code")
+            }
+        return self._by_town.get(town_id, self.shipped)
+
+    def of_subject(self, subject) -> WarningPolicy:
+        """The policy of a subject of the refresh (anything with a ``town_id``; None: the shipped one)."""
+        return self.of_town(getattr(subject, "town_id", None))
+
+
+def town_policies(given: WarningPolicy | TownPolicies | None = None) -> TownPolicies:
+    """``given`` as a TownPolicies: one policy given applies to every town (tests, benchmarks); none: by county."""
+    if isinstance(given, TownPolicies):
+        return given
+    return TownPolicies(given)
+
+
+def register_county_policy() -> None:
+    register(PolicyKind("warnings", _("预警规则"), lambda s: parse_policy(s.data, s.hash), order=10))
 
 
 def rule_commitment(m) -> RuleCommitment:

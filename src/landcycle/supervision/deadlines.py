@@ -9,13 +9,16 @@ import datetime as dt
 import math
 
 from landcycle.rules.supervision import CalendarError, WorkCalendar
+from landcycle.rules.supervision.policy import WarningPolicy
 
 from .convert import policy
 
 
-def verify_due(opened: dt.date, calendar: WorkCalendar | None = None) -> dt.date:
-    n = policy().handling.verify_working_days
-    cal = calendar or WorkCalendar(policy().calendar)
+def verify_due(opened: dt.date, calendar: WorkCalendar | None = None, rules: WarningPolicy | None = None) -> dt.date:
+    """``rules``: the warning policy of the warning's county (default: the shipped one)."""
+    rules = rules or policy()
+    n = rules.handling.verify_working_days
+    cal = calendar or WorkCalendar(rules.calendar)
     try:
         return cal.add(opened, n)
     except CalendarError:

@@ -25,7 +25,7 @@ from landcycle.rules.supervision.contract import CONTRACT_DATES
 from landcycle.rules.supervision.enterprise import Exemption, ended_lease_finding, stale_figures_finding, tax_exemption
 from landcycle.rules.units import m2_to_mu
 
-from .convert import rule_contract
+from .convert import rule_contract, town_policies
 from .models import Commitment, Contract, ContractParcel, Extension, GovernmentDelay, Warning
 from .selectors import latest_published_classes
 
@@ -96,8 +96,10 @@ def _related(model, fields: tuple[str, ...], ordering: tuple[str, ...], actor, c
 
 
 def contract_findings(out: Findings, actor, as_of: dt.date, policy, contract_ids=None) -> None:
-    """Every contract in scope (or those of ``contract_ids``) evaluated by the rules. Read as plain rows in
-    five queries (no model instances: a province has 150,000 contracts)."""
+    """Every contract in scope (or those of ``contract_ids``) evaluated by the rules of its town's county
+    (``policy``: a TownPolicies, or one policy for all). Read as plain rows in five queries (no model instances: a
+    province has 150,000 contracts)."""
+    policies = town_policies(policy)
     qs = scoped(Contract.objects.all(), actor)
     if contract_ids is not None:
         qs = qs.filter(pk__in=list(contract_ids))
@@ -118,7 +120,7 @@ def contract_findings(out: Findings, actor, as_of: dt.date, policy, contract_ids
             c, commitments=commitments.get(c.id, ()), extensions=extensions.get(c.id, ()), delays=delays.get(c.id, ())
         )
         try:
-            assessment = evaluate_contract(rule, as_of, policy)
+            assessment = evaluate_contract(rule, as_of, policies.of_town(c.town_id))
         except RuleError as exc:
             out.skipped.append((c, exc.problems))
             continue
@@ -186,7 +188,9 @@ def enterprise_findings(out: Findings, actor, as_of: dt.date, policy) -> None:
     """Tax per mu of the latest year with figures (tax / land used at that year's end) against the
     minimum of the park where the enterprise holds most land — unless the evaluation exempts the firm (new,
     in its construction period) or the figures are older than the policy allows ("no current data", grey);
-    the class of the published evaluation; and leases that ended while the firm is still there."""
+    the class of the published evaluation; and leases that ended while the firm is still there. Each firm by the
+    rules of its town's county (``policy``: a TownPolicies, or one policy for all)."""
+    policies = town_policies(policy)
     ents = {
         pk: (name, town_id, registered)
         for pk, name, town_id, registered in scoped(Enterprise.objects.all(), actor)
@@ -216,8 +220,12 @@ def enterprise_findings(out: Findings, actor, as_of: dt.date, policy) -> None:
     exemptions = tax_exemptions()
     for year, ids in sorted(by_year.items()):
         parks, used, granted = _land_on(min(dt.date(year, 12, 31), as_of), set(ids), actor)
-        stale = stale_figures_finding(year, as_of, policy)
+        stale_by: dict[int, Finding | None] = {}  # by policy (id): the same for the firms of one county
         for ent in ids:
+            rules = policies.of_town(ents[ent][1])
+            if id(rules) not in stale_by:
+                stale_by[id(rules)] = stale_figures_finding(year, as_of, rules)
+            stale = stale_by[id(rules)]
             park = parks.get(ent)
             out.subjects[(ENTERPRISE, ent)].park_id = park
             minimum = minimums.get(park)
@@ -229,13 +237,13 @@ def enterprise_findings(out: Findings, actor, as_of: dt.date, policy) -> None:
                 out.found[(ENTERPRISE, ent, stale.rule)] = stale
                 continue
             per_mu = (latest[ent][1] / m2_to_mu(used[ent])).quantize(Decimal("0.01"), ROUND_HALF_UP)
-            f = tax_per_mu_finding(per_mu, minimum, policy, year)
+            f = tax_per_mu_finding(per_mu, minimum, rules, year)
             if f is not None:
                 out.found[(ENTERPRISE, ent, f.rule)] = f
     for ent, (class_year, cls) in classes.items():
         if ent not in ents:
             continue
-        f = class_finding(cls, policy, class_year)
+        f = class_finding(cls, policies.of_town(ents[ent][1]), class_year)
         if f is not None:
             out.found[(ENTERPRISE, ent, f.rule)] = f
     out.counts["enterprises"] = len(ents)

@@ -41,6 +41,7 @@ NAVIGATION = [
         None,
         [
             ("audit", _("审计日志"), "audit_list"),
+            ("county_policies", _("本县政策"), "policies_home"),
             ("imports", _("数据导入"), "ledger_import_new"),
             ("downloads", _("下载中心"), "export_job_list"),
             ("api_tokens", _("API令牌"), "api:my_tokens"),
@@ -119,6 +120,7 @@ _ACTIVE = {
     "exit": "exit_cases",
     "ranking": "ranking",
     "renewal": "renewal",
+    "policies": "county_policies",
 }
 
 

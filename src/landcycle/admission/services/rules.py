@@ -10,7 +10,8 @@ from django.db import transaction
 from landcycle.accounts.models import Role, User
 from landcycle.accounts.scope import Area, can_write
 from landcycle.audit.services import audit_record, snapshot
-from landcycle.registry.models import Park
+from landcycle.countypolicy.selectors import in_force
+from landcycle.registry.models import Park, Region
 from landcycle.rules.admission.policy import EntryPolicy, ParkRules, PolicyError, load_policy, rules_for
 from landcycle.rules.policy import shipped_text as read_shipped
 from landcycle.rules.problems import Problem
@@ -39,8 +40,12 @@ def rule_set_on(day: dt.date) -> RuleSet | None:
     return RuleSet.objects.filter(effective_from__lte=day).order_by("-effective_from", "-pk").first()
 
 
-def policy_on(day: dt.date) -> tuple[EntryPolicy, RuleSet | None]:
-    """The entry rules in force on ``day``: a saved version, else the shipped file."""
+def policy_on(day: dt.date, county: Region | str | None = None) -> tuple[EntryPolicy, RuleSet | None]:
+    """The entry rules in force on ``day`` for ``county`` (a county, a region inside it, or a code): the county's
+    own version (本县政策) when it keeps one, else a saved version of this page, else the shipped file."""
+    own = in_force("admission", county)
+    if own is not None:
+        return load_policy(own.toml), None
     rs = rule_set_on(day)
     if rs is None:
         return load_policy(), None
@@ -48,7 +53,8 @@ def policy_on(day: dt.date) -> tuple[EntryPolicy, RuleSet | None]:
 
 
 def park_rules(park: Park, day: dt.date) -> tuple[ParkRules, RuleSet | None]:
-    policy, rs = policy_on(day)
+    """The rules in force for the park on ``day``: those of the park's county."""
+    policy, rs = policy_on(day, park.town.code if park.town_id else None)
     return rules_for(policy, park.code, park.kind), rs
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from landcycle.accounts.scope import access, scoped
+from landcycle.countypolicy.selectors import in_force
 from landcycle.registry.models import Park
 from landcycle.rules.admission.check import minimums, shown
 from landcycle.rules.admission.metrics import METRICS
@@ -74,7 +75,7 @@ def rule_rows(rules: ParkRules) -> list[dict]:
 
 def park_rules_page(request, pk):
     park = access(Park.objects.select_related("town"), request.user, pk=pk)
-    policy, rs = policy_on(timezone.localdate())
+    policy, rs = policy_on(timezone.localdate(), park.town.code)
     rules = rules_for(policy, park.code, park.kind)
     return render(
         request,
@@ -101,7 +102,7 @@ def _layers(policy, parks: list) -> list[dict]:
 def rules_page(request):
     user = request.user
     admin = is_county_admin(user)
-    policy, rs = policy_on(timezone.localdate())
+    policy, rs = policy_on(timezone.localdate(), user.region)  # a county's user: their county's own rules if any
     form = None
     problems: list = []
     if admin:
@@ -129,6 +130,7 @@ def rules_page(request):
             "form": form,
             "problems": problems,
             "shipped": load_policy(),
+            "county_own": in_force("admission", user.region),  # 本县政策: takes precedence over the versions here
         },
     )
 
@@ -138,7 +140,7 @@ def whatif_page(request):
     result = None
     if request.GET and form.is_valid():
         park = access(Park.objects.all(), request.user, code=form.cleaned_data["park"])
-        policy, _rs = policy_on(timezone.localdate())
+        policy, _rs = policy_on(timezone.localdate(), park.town.code)
         rules = rules_for(policy, park.code, park.kind)
         result = {
             "park": park,

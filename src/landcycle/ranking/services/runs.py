@@ -178,8 +178,9 @@ def _fill(run: RankingRun, computed: tuple[dict, list, dict]) -> None:
     RankingResult.objects.bulk_create([RankingResult(run=run, **r) for r in rows])
 
 
-def _policy_fields(text: str | None) -> tuple[IndexPolicy, dict[str, str]]:
-    source = current_source() if text is None else None
+def _policy_fields(text: str | None, county: Region) -> tuple[IndexPolicy, dict[str, str]]:
+    """The index a run uses: the text given, else the county's own version or the shipped file (本县政策)."""
+    source = current_source(county) if text is None else None
     text = source.text if source is not None else text
     policy = policy_of_text(text or "")
     return policy, {
@@ -272,7 +273,7 @@ def run_compute(
     (the actor's county unless ``county`` names one inside the actor's region)."""
     progress = progress or _no_progress
     county = compute_check(actor=actor, quarter=quarter, county=county)
-    policy, fields = _policy_fields(policy_text)
+    policy, fields = _policy_fields(policy_text, county)
     computed = _computed(gather(quarter, policy, ranked_towns(county), progress), policy, runs, gains, progress)
     progress("save", 0, 1)
     with transaction.atomic():
@@ -373,7 +374,7 @@ def run_correct(
         _refuse("reason", "ranking.reason", "更正须写明理由", "a correction needs its reason")
     if RankingRun.objects.filter(supersedes=run).exists():
         _refuse("state", "ranking.correcting", "该批次已有更正草稿", "this run already has a correction")
-    policy, fields = _policy_fields(policy_text)
+    policy, fields = _policy_fields(policy_text, run.county)
     who = actor if actor.pk else None
     computed = _computed(gather(run.period, policy, ranked_towns(run.county)), policy, runs, True)
     draft = RankingRun.objects.create(

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from landcycle.accounts.scope import Area, can_write, write_or_404
+from landcycle.countypolicy.selectors import in_force
 from landcycle.kit import charts
 from landcycle.kit.indicators import Quarter, indicator_sources
 from landcycle.registry.models import Region
@@ -260,10 +261,11 @@ def robustness(request, pk: int):
 
 
 def policy_page(request):
-    policy = current_policy()
+    policy = current_policy(request.user.region)  # a county's user: their county's own index if it keeps one
     hand = hand_keys(policy)
     ctx = {
         "policy": policy,
+        "county_own": in_force("ranking", request.user.region),
         "rows": selectors.sources_of(policy),
         "hand": hand,
         "denominators": [
@@ -289,7 +291,7 @@ def inputs_page(request):
         qs = qs.filter(year=q.year, quarter=q.quarter)
     if town:
         qs = qs.filter(town__code=town)
-    names = {i.key: i.name_zh for i in current_policy().indicators}
+    names = {i.key: i.name_zh for i in current_policy(request.user.region).indicators}
     rows = [
         {"x": x, "name": names.get(x.indicator, x.indicator)} for x in qs.order_by("-year", "-quarter", "town__code")
     ]

@@ -55,7 +55,7 @@ def progress_submit(
     today = timezone.localdate()
     reported_on = reported_on or today
     problems = progress_problems(percent_done=percent_done, text=text, reported_on=reported_on, today=today)
-    problems += evidence_problems(files, rectification_policy())
+    problems += evidence_problems(files, rectification_policy(task.town.code))
     if not task.is_open:
         problems.append(
             Problem(

@@ -90,7 +90,7 @@ def round_open(*, actor: User, county: Region | None = None, on: dt.date | None 
     require_write(actor, Area.RECTIFICATION, county, field="county")
     on = on or timezone.localdate()
     raise_if(plausible_dates(on=on))  # before the period arithmetic
-    policy = rectification_policy()
+    policy = rectification_policy(county)  # the county's own cadence (本县政策) or the shipped one
     period = period_containing(on, policy.period_start_days)
     problems = []
     current = Round.objects.select_for_update().filter(county=county, status=Round.Status.OPEN).first()

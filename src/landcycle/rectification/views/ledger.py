@@ -156,7 +156,7 @@ def rectification_summary(request):
     return render(
         request,
         "rectification/summary.html",
-        {"s": summary, "as_of": as_of, "crumbs": crumbs(), "policy": rectification_policy()},
+        {"s": summary, "as_of": as_of, "crumbs": crumbs(), "policy": rectification_policy(request.user.region)},
     )
 
 

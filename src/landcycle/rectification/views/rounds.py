@@ -50,7 +50,7 @@ def round_list(request):
         .order_by("-period_start")
     )
     current = next((r for r in rounds if r.is_open), None)
-    policy = rectification_policy()
+    policy = rectification_policy(request.user.region)
     period = period_containing(timezone.localdate(), policy.period_start_days)
     return render(
         request,
@@ -119,7 +119,7 @@ def round_detail(request, pk):
             "waiting": waiting,
             "rechecks": rechecks,
             "to_recheck": to_recheck,
-            "watch_months": rectification_policy().relapse_watch_months,
+            "watch_months": rectification_policy(request.user.region).relapse_watch_months,
             "crumbs": _round_crumbs(),
         },
     )
@@ -127,7 +127,7 @@ def round_detail(request, pk):
 
 @write_or_404(Area.RECTIFICATION)
 def round_open(request):
-    policy = rectification_policy()
+    policy = rectification_policy(request.user.region)
     form = DateForm(request.POST or None, user=request.user, initial={"on": timezone.localdate()}, label=_("开启日期"))
     rnd = run_form(
         request,

@@ -45,7 +45,9 @@ def task_detail(request, pk):
         {
             "task": task,
             "panels": panels("task", task, request.user),  # what the stages above add (exits: linked cases)
-            "tc": colour_of(task, as_of, history, reopenings([task.pk]).get(task.pk)),
+            "tc": colour_of(
+                task, as_of, history, reopenings([task.pk]).get(task.pk), rectification_policy(task.town.code)
+            ),
             "as_of": as_of,
             "reports": reports,
             "evidence_files": [e for r in reports for e in r.evidence.all()],
@@ -70,7 +72,7 @@ def task_detail(request, pk):
 
 def progress_form(request, task, item=None):
     """The progress report of a task (for the open round's item when there is one)."""
-    policy = rectification_policy()
+    policy = rectification_policy(task.town.code)
     form = ProgressForm(
         request.POST or None,
         request.FILES or None,

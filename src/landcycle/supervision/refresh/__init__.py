@@ -41,7 +41,7 @@ from landcycle.rules.dates import date_problems
 from landcycle.rules.supervision import Finding
 from landcycle.rules.supervision.serialise import plain
 
-from ..convert import policy as current_policy
+from ..convert import TownPolicies
 from ..deadlines import verify_due
 from ..models import Warning, WarningEvent
 from ..models.warnings import RANK
@@ -147,6 +147,20 @@ def _snap(w: Warning) -> dict:
     }
 
 
+class _Dues:
+    """When a warning opened (or reopened) on ``as_of`` is to be verified, by its county's working days and
+    calendar (本县政策): computed once per policy."""
+
+    def __init__(self, policies: TownPolicies, as_of: dt.date) -> None:
+        self.policies, self.as_of, self.dues = policies, as_of, {}
+
+    def of(self, subject) -> dt.date:
+        rules = self.policies.of_subject(subject)
+        if id(rules) not in self.dues:
+            self.dues[id(rules)] = verify_due(self.as_of, rules=rules)
+        return self.dues[id(rules)]
+
+
 @transaction.atomic
 def warnings_refresh(*, actor, as_of: dt.date, contract_ids=None, enterprises: bool = True) -> RefreshResult:
     """Recompute the warnings of everything supervised in the actor's scope on ``as_of``. With
@@ -155,11 +169,11 @@ def warnings_refresh(*, actor, as_of: dt.date, contract_ids=None, enterprises: b
     # a whole refresh is the county administrator's; the warnings of contracts just written, whoever keeps them
     require_write(actor, Area.SUPERVISION if contract_ids is None else Area.CONTRACTS)
     raise_if(date_problems("as_of", as_of, "监管基准日", "supervision date"))  # a slip (9999-12-31) recomputes nothing
-    policy = current_policy()
+    policies = TownPolicies()  # each subject by its own county's rules (本县政策), the shipped file by default
     found = Findings()
-    contract_findings(found, actor, as_of, policy, contract_ids)
+    contract_findings(found, actor, as_of, policies, contract_ids)
     if enterprises and contract_ids is None:
-        enterprise_findings(found, actor, as_of, policy)
+        enterprise_findings(found, actor, as_of, policies)
     result = RefreshResult(as_of, found.counts["contracts"], found.counts["enterprises"])
     result.skipped = [(c.number, "; ".join(p.message for p in problems)) for c, problems in found.skipped]
     result.skipped_problems = [(c.number, list(problems)) for c, problems in found.skipped]
@@ -173,7 +187,7 @@ def warnings_refresh(*, actor, as_of: dt.date, contract_ids=None, enterprises: b
     name = REFRESH
     events, changed, updated, audit_changed = [], [], [], []
     reopened: set[int] = set()
-    opened_due = verify_due(as_of)
+    opened_due = _Dues(policies, as_of)
     audit_reopened: list = []
     for w in existing.order_by("pk").iterator(chunk_size=2000):
         key = (w.subject_type, w.subject_id)
@@ -181,8 +195,9 @@ def warnings_refresh(*, actor, as_of: dt.date, contract_ids=None, enterprises: b
             continue  # not looked at (a skipped contract, a subject out of this refresh)
         f = found.found.pop((w.subject_type, w.subject_id, w.rule), None)
         subject = found.subjects.get(key)
-        new = _values(f, subject, as_of, policy.version) if f else _green(w, subject, as_of, policy.version)
-        new["_due"] = opened_due
+        version = policies.of_subject(subject).version
+        new = _values(f, subject, as_of, version) if f else _green(w, subject, as_of, version)
+        new["_due"] = opened_due.of(subject)
         before = _snap(w)
         colour_changed = new.get("colour", w.colour) != w.colour
         if colour_changed:
@@ -244,8 +259,8 @@ def warnings_refresh(*, actor, as_of: dt.date, contract_ids=None, enterprises: b
                 last_changed=as_of,
                 status=Warning.Status.OPEN,
                 opened_on=as_of,
-                verify_due=opened_due,
-                **_values(f, subject, as_of, policy.version),
+                verify_due=opened_due.of(subject),
+                **_values(f, subject, as_of, policies.of_subject(subject).version),
             )
         )
     insert_rows(Warning, created)

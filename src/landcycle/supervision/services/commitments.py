@@ -17,7 +17,7 @@ from landcycle.rules.problems import Problem
 from landcycle.rules.supervision import validate_contract
 
 from ..checks import plausible_date, to_date, to_decimal, to_int
-from ..convert import policy, rule_contract
+from ..convert import policy_of, rule_contract
 from ..models import Commitment, Contract, Extension, GovernmentDelay
 
 M = TypeVar("M", bound=Model)
@@ -89,7 +89,7 @@ def commitment_add(
         )
     if m.committed is not None and not problems:
         rc = rule_contract(contract, commitments=[m], extensions=[], delays=[])
-        problems += _child_problems(validate_contract(rc, policy()), "commitments[0]")
+        problems += _child_problems(validate_contract(rc, policy_of(contract)), "commitments[0]")
     return _save_child(actor, m, contract, "commitment.add", problems)
 
 
@@ -142,7 +142,7 @@ def extension_add(
                 )
             )
         rc2 = rule_contract(contract, extensions=list(contract.extensions.all()) + [e])
-        for p in validate_contract(rc2, policy()):
+        for p in validate_contract(rc2, policy_of(contract)):
             if p.field.startswith("extensions"):
                 problems.append(Problem("new_date", p.rule, p.zh, p.en))
     return _save_child(actor, e, contract, "extension.add", problems)
@@ -176,5 +176,5 @@ def government_delay_add(
         days=to_int("days", days, problems) if days not in (None, "") else None,
     )
     rc = rule_contract(contract, commitments=[], extensions=[], delays=[d])
-    problems += _child_problems(validate_contract(rc, policy()), "government_delays[0]")
+    problems += _child_problems(validate_contract(rc, policy_of(contract)), "government_delays[0]")
     return _save_child(actor, d, contract, "government_delay.add", problems)

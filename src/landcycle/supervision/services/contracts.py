@@ -29,7 +29,7 @@ from ..checks import (
     to_decimal,
     to_int,
 )
-from ..convert import policy, rule_contract
+from ..convert import policy_of, rule_contract
 from ..models import Contract, ContractParcel
 
 TEXT_FIELDS = {
@@ -90,7 +90,7 @@ def prepare_contract(actor: User, c: Contract, values: dict[str, Any]) -> tuple[
 def contract_problems(c: Contract, problems: list[Problem]) -> list[Problem]:
     """``problems`` (found while preparing ``c``) and what the rules (dates, numbers, commitments) and Django's
     field checks find: all of them, in that order, without raising."""
-    found = problems + validate_contract(rule_contract(c), policy())  # unreadable numbers and dates are None by now
+    found = problems + validate_contract(rule_contract(c), policy_of(c))  # unreadable numbers and dates are None by now
     if (c.start_criterion or c.start_evidence) and c.actual_start is None:
         found.append(
             Problem(

@@ -18,7 +18,7 @@ from landcycle.rules.supervision.agreed_dates import settle
 from landcycle.rules.supervision.idle import government_causes
 from landcycle.rules.units import m2_to_mu
 
-from ..convert import policy, rule_contract
+from ..convert import policy, policy_of, rule_contract
 from ..figures import page_figures
 from ..labels import rule_label
 from ..models import Contract, ContractParcel, Warning
@@ -144,11 +144,12 @@ def contract_detail(request, pk):
     c = access(Contract.objects.select_related("town", "holder__town"), user, pk=pk)
     commitments = list(c.commitments.all())
     rc = rule_contract(c)
-    settled = settle(rc, policy(), government_causes(rc, policy()))  # the dates the rules judge by, and why
+    rules = policy_of(c)  # the contract's county's warning rules (本县政策)
+    settled = settle(rc, rules, government_causes(rc, rules))  # the dates the rules judge by, and why
     warnings = list(subject_warnings(Warning.SubjectType.CONTRACT, c.pk).order_by("status", "-rank", "rule"))
     live = {w.rule: w.colour for w in warnings if w.status != Warning.Status.CLOSED and w.colour != "green"}
     as_of = last_checked(user) or timezone.localdate()
-    kinds = policy().commitment_kinds
+    kinds = rules.commitment_kinds
     for m in commitments:
         k = kinds.get(m.kind)
         m.attain = _attainment(m)

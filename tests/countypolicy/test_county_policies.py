@@ -1,0 +1,329 @@
+"""本县政策 (issue 18): each county keeps its own warnings, entry rules, ranking index and rectification rules. A county's
+latest saved version is in force for that county, the other county keeps the shipped file; only the county's own
+administrator saves one (the province reads every county's and changes nothing); a text the reading app refuses is
+not saved, with each problem in Chinese and English; every save leaves one audit entry."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+
+from conftest import COUNTY, XINPU
+from landcycle.audit.models import AuditEntry
+from landcycle.countypolicy.models import CountyPolicy
+from landcycle.countypolicy.selectors import policy_source
+from landcycle.countypolicy.services import county_policy_set
+from landcycle.rules.policy import read_policy
+from landcycle.rules.problems import RuleError
+
+pytestmark = pytest.mark.django_db
+YUYAO = "330281"
+
+
+@pytest.fixture
+def counties(registry_data, personas):
+    """慈溪市 (registry_data) and 余姚市 (a park in each of its first two towns), 余姚's administrator and the
+    province's reader."""
+    from landcycle.accounts.models import Role, User
+    from landcycle.accounts.services import system_user
+    from landcycle.registry.models import Region
+    from landcycle.registry.regions import regions_load
+    from landcycle.registry.services import park_create
+
+    system = system_user()
+    regions_load(actor=system, county=YUYAO)
+    for i, town in enumerate(
+        Region.objects.filter(code__startswith=YUYAO, level=Region.Level.TOWN).order_by("code")[:2]
+    ):
+        park_create(actor=system, code=f"P-YY-{i}", name=f"{town.name}园区", kind="industrial", town=town)
+    return {
+        "cixi": Region.objects.get(code=COUNTY),
+        "yuyao": Region.objects.get(code=YUYAO),
+        "cixi_admin": personas["admin"],
+        "yuyao_admin": User.objects.create_user(
+            "p_yuyao", password="x", role=Role.COUNTY_ADMIN, region=Region.objects.get(code=YUYAO)
+        ),
+        "province": User.objects.create_user(
+            "p_province", password="x", role=Role.PROVINCE, region=Region.objects.get(code="33")
+        ),
+        "personas": personas,
+        "registry": registry_data,
+    }
+
+
+def _own(name: str, old: str, new: str, version: str) -> str:
+    """The shipped text of ``name`` with ``old`` replaced by ``new`` and a version of the county's own."""
+    text = read_policy(name).text
+    assert old in text
+    shipped_version = read_policy(name).version
+    return text.replace(old, new, 1).replace(f'version = "{shipped_version}"', f'version = "{version}"', 1)
+
+
+def _client(user) -> Client:
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def test_a_county_sets_its_own_version_the_other_keeps_the_shipped_file(counties):
+    cixi, yuyao = counties["cixi"], counties["yuyao"]
+    text = _own("warnings", "[idle_land]", "[idle_land]", "2026.2-cx")
+    first = county_policy_set(actor=counties["cixi_admin"], county=cixi, name="warnings", text=text, note="本县试行")
+    assert policy_source("warnings", cixi).version == "2026.2-cx"
+    assert policy_source("warnings", XINPU).hash == first.hash  # any region inside the county, by code
+    assert policy_source("warnings", yuyao) == read_policy("warnings")
+    assert policy_source("warnings", None) == read_policy("warnings")
+    entry = AuditEntry.objects.get(action="countypolicy.set")
+    assert (entry.region_code, entry.object_id, json.loads(entry.after)["version"]) == (
+        COUNTY,
+        str(first.pk),
+        "2026.2-cx",
+    )
+    # a second version replaces the first; the first stays, marked superseded
+    second = county_policy_set(
+        actor=counties["cixi_admin"], county=cixi, name="warnings", text=text.replace("2026.2-cx", "2026.3-cx")
+    )
+    first.refresh_from_db()
+    assert first.superseded_at is not None and second.superseded_at is None
+    assert policy_source("warnings", cixi).version == "2026.3-cx"
+    assert AuditEntry.objects.filter(action="countypolicy.set").count() == 2
+
+
+def test_only_the_countys_own_administrator_writes(counties):
+    cixi, text = counties["cixi"], read_policy("ranking").text
+    for who in ("yuyao_admin", "province"):
+        with pytest.raises(PermissionDenied):
+            county_policy_set(actor=counties[who], county=cixi, name="ranking", text=text)
+    with pytest.raises(PermissionDenied):  # a county's analyst keeps no policy either
+        county_policy_set(actor=counties["personas"]["analyst"], county=cixi, name="ranking", text=text)
+    assert not CountyPolicy.objects.exists()
+    # pages: another county's page is not found; the province reads each county's but its post is refused
+    url = f"/policies/{COUNTY}/ranking/"
+    assert _client(counties["yuyao_admin"]).get(url).status_code == 404
+    assert _client(counties["yuyao_admin"]).post(url, {"text": text}).status_code == 404
+    assert _client(counties["yuyao_admin"]).get(f"/policies/{COUNTY}/ranking/policy.toml").status_code == 404
+    province = _client(counties["province"])
+    page = province.get(url)
+    assert page.status_code == 200 and page.context["form"] is None
+    assert province.post(url, {"text": text}).status_code == 403
+    assert not CountyPolicy.objects.exists()
+    home = province.get("/policies/")
+    assert [c["county"].code for c in home.context["table"]] == [YUYAO, COUNTY]
+    # a county's user is shown their county's page
+    assert _client(counties["cixi_admin"]).get("/policies/").context["county"] == counties["cixi"]
+
+
+def test_a_bad_text_is_refused_bilingually_with_its_line_and_nothing_is_written(counties):
+    cixi, admin = counties["cixi"], counties["cixi_admin"]
+    with pytest.raises(RuleError) as e:
+        county_policy_set(actor=admin, county=cixi, name="admission", text='name = "admission"\nversion = \n')
+    p = e.value.problems[0]
+    assert p.rule == "policy.syntax" and "line 2" in p.zh and "line 2" in p.en and "TOML" in p.en
+    bad = _own("admission", "[default.rules.tax_per_mu]\nmin = 8", "[default.rules.tax_per_mu]\nmin = -8", "x")
+    with pytest.raises(RuleError) as e:  # TOML, but the entry rules' own parser refuses it
+        county_policy_set(actor=admin, county=cixi, name="admission", text=bad)
+    assert e.value.problems and all(p.zh and p.en for p in e.value.problems)
+    with pytest.raises(RuleError) as e:
+        county_policy_set(actor=admin, county=cixi, name="evaluation", text=read_policy("evaluation").text)
+    assert e.value.problems[0].rule == "countypolicy.name"  # evaluation versions are kept by the evaluation app
+    assert not CountyPolicy.objects.exists() and not AuditEntry.objects.filter(action="countypolicy.set").exists()
+    # the page shows the problems and keeps what was typed
+    resp = _client(admin).post(f"/policies/{COUNTY}/admission/", {"text": "version = \n", "note": "x"})
+    assert resp.status_code == 200
+    assert resp.context["problems"][0].rule == "policy.syntax"
+    assert b"line 1" in resp.content and not CountyPolicy.objects.exists()
+
+
+def test_the_page_saves_a_pasted_or_uploaded_version_and_offers_the_texts(counties):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    admin, url = counties["cixi_admin"], f"/policies/{COUNTY}/rectification/"
+    c = _client(admin)
+    page = c.get(url)
+    assert page.status_code == 200 and page.context["form"] is not None
+    assert page.context["text"] == read_policy("rectification").text  # nothing own yet: the shipped text
+    text = _own("rectification", "", "", "2026.1-cx")
+    upload = SimpleUploadedFile("rect.toml", text.encode("utf-8"), content_type="application/toml")
+    resp = c.post(url, {"text": "", "file": upload, "note": "上传"})
+    assert resp.status_code == 302
+    own = CountyPolicy.objects.get(county__code=COUNTY, name="rectification")
+    assert (own.version, own.note, own.created_by) == ("2026.1-cx", "上传", admin)
+    county_page = c.get(f"/policies/{COUNTY}/")
+    row = next(r for r in county_page.context["rows"] if r["kind"].name == "rectification")
+    assert row["own"] == own and row["version"] == "2026.1-cx"
+    assert c.get(f"/policies/{COUNTY}/rectification/policy.toml").content.decode() == text
+    shipped = c.get("/policies/shipped/rectification.toml")
+    assert shipped.content.decode() == read_policy("rectification").text
+    assert "attachment" in shipped["Content-Disposition"]
+    assert c.get(f"{url}?version={own.pk}").context["shown"] == own
+
+
+def test_ranking_runs_use_their_own_countys_index(counties):
+    from landcycle.kit.indicators import Quarter
+    from landcycle.ranking.services import run_compute
+
+    cixi, yuyao = counties["cixi"], counties["yuyao"]
+    text = _own("ranking", "weight_range = 0.25", "weight_range = 0.3", "2026.1-cx")
+    own = county_policy_set(actor=counties["cixi_admin"], county=cixi, name="ranking", text=text)
+    q = Quarter(2025, 2)
+    a = run_compute(actor=counties["cixi_admin"], quarter=q, runs=20, gains=False)
+    b = run_compute(actor=counties["yuyao_admin"], quarter=q, county=yuyao, runs=20, gains=False)
+    assert (a.policy_version, a.policy_hash, a.policy_toml) == ("2026.1-cx", own.hash, text)
+    shipped = read_policy("ranking")
+    assert (b.policy_version, b.policy_hash) == (shipped.version, shipped.hash)
+    # the index page shows each county's own
+    mine = _client(counties["cixi_admin"]).get("/ranking/policy/")
+    assert (mine.context["policy"].version, mine.context["county_own"]) == ("2026.1-cx", own)
+    theirs = _client(counties["yuyao_admin"]).get("/ranking/policy/")
+    assert (theirs.context["policy"].version, theirs.context["county_own"]) == (shipped.version, None)
+
+
+def test_entry_checks_use_the_applications_countys_rules(counties):
+    import datetime as dt
+
+    from landcycle.admission.services.applications import application_register, application_submit
+    from landcycle.admission.services.rules import policy_on
+
+    good = {  # passes the shipped default rules: tax 200 (万元) on 20 mu = 10 per mu, the minimum is 8
+        "project": "年产50万台智能家电项目",
+        "applicant_name": "慈溪市新浦智能家电有限公司",
+        "industry_code": "3851",
+        "land_mu": "20",
+        "total_investment": "5000",
+        "fixed_investment": "4000",
+        "revenue": "6000",
+        "tax": "200",
+        "value_added": "3000",
+        "energy_tce": "1000",
+        "emissions_t": "2",
+        "plot_ratio": "1.5",
+        "building_density": "40",
+        "green_share": "15",
+        "office_share": "5",
+    }
+    officer, park, day = counties["personas"]["xinpu"], counties["registry"][XINPU]["park"], dt.date(2026, 3, 2)
+    shipped = application_submit(
+        actor=officer,
+        application=application_register(actor=officer, number="ZR-1", park=park, **good),
+        on=day,
+    )
+    assert shipped.passed and shipped.rules_hash == read_policy("admission").hash
+    text = _own("admission", "[default.rules.tax_per_mu]\nmin = 8", "[default.rules.tax_per_mu]\nmin = 50", "2026.1-cx")
+    own = county_policy_set(actor=counties["cixi_admin"], county=counties["cixi"], name="admission", text=text)
+    rev = application_submit(
+        actor=officer,
+        application=application_register(actor=officer, number="ZR-2", park=park, **good),
+        on=day,
+    )
+    assert (rev.passed, rev.rules_version, rev.rules_hash) == (False, "2026.1-cx", own.hash)
+    assert [r["status_en"] for r in rev.results if r["rule"] == "tax_per_mu"] == ["fails"]
+    assert policy_on(day, counties["yuyao"])[0].hash == read_policy("admission").hash  # the other county: shipped
+    page = _client(counties["cixi_admin"]).get("/admission/rules/")
+    assert (page.context["policy"].hash, page.context["county_own"]) == (own.hash, own)
+    assert _client(counties["yuyao_admin"]).get("/admission/rules/").context["county_own"] is None
+
+
+def test_a_refresh_across_counties_judges_each_subject_by_its_own_countys_warning_rules(counties, supervision_data):
+    import datetime as dt
+
+    from conftest import SUPERVISION_DAY, rectangle
+    from landcycle.accounts.services import system_user
+    from landcycle.evaluation.models import YearlyFigure
+    from landcycle.registry import services
+    from landcycle.registry.models import Park
+    from landcycle.rules.codes import make_uscc
+    from landcycle.supervision.models import Warning
+    from landcycle.supervision.refresh import warnings_refresh
+
+    system = system_user()
+    park = services.park_update(actor=system, park=Park.objects.get(code="P-YY-0"), min_tax_per_mu=30)
+    parcel = services.parcel_create(
+        actor=system,
+        number="YY-0001",
+        park=park,
+        area_m2=20000,
+        geometry=rectangle(121.15, 30.04, 20000),
+        tenure="granted",
+    )
+    firm = services.enterprise_create(
+        actor=system,
+        uscc=make_uscc("91", YUYAO, "YY000001"),
+        name="余姚市测试机械有限公司",
+        industry_code="3451",
+        scale="above",
+        registered_on=dt.date(2005, 1, 1),
+        town=park.town,
+    )
+    services.occupancy_create(
+        actor=system, enterprise=firm, parcel=parcel, kind="owned", area_m2=20000, start=dt.date(2005, 1, 1)
+    )
+    YearlyFigure.objects.create(enterprise=firm, year=2025, revenue=1000, tax=100, value_added=300)  # 3.3 / mu
+    # 慈溪市 warns of tax per mu only below 1 % of the park minimum: its owners (about 20 of 30) are no longer warned
+    text = _own(
+        "warnings",
+        "tax_per_mu_yellow_below = 1.00",
+        "tax_per_mu_yellow_below = 0.01",
+        "2026.2-cx",
+    ).replace("tax_per_mu_red_below = 0.80", "tax_per_mu_red_below = 0.005")
+    text = text.replace("verify_working_days = 5", "verify_working_days = 10")  # and verifies within 10 working days
+    county_policy_set(actor=counties["cixi_admin"], county=counties["cixi"], name="warnings", text=text)
+    warnings_refresh(actor=system, as_of=SUPERVISION_DAY)  # both counties in one refresh
+    tax = Warning.objects.filter(subject_type="enterprise", rule="enterprise.tax_per_mu")
+    cixi_owners = [d["owner"].pk for d in supervision_data.values()]
+    assert set(tax.filter(subject_id__in=cixi_owners).values_list("colour", flat=True)) == {"green"}
+    yuyao = tax.get(subject_id=firm.pk)
+    assert (yuyao.colour, yuyao.policy_version) == ("red", read_policy("warnings").version)
+    cixi_contracts = Warning.objects.filter(subject_type="contract", town__code__startswith=COUNTY)
+    assert cixi_contracts.exists()
+    assert set(cixi_contracts.values_list("policy_version", flat=True)) == {"2026.2-cx"}
+    # the deadlines and the checks of a contract's page and services are the county's too
+    from landcycle.supervision.convert import TownPolicies, policy_of
+    from landcycle.supervision.deadlines import verify_due
+
+    by_town = TownPolicies()
+    cixi_town, yuyao_town = supervision_data[XINPU]["town"], park.town
+    assert policy_of(supervision_data[XINPU]["contract"]).version == "2026.2-cx"
+    assert (by_town.of_town(cixi_town.pk).version, by_town.of_town(yuyao_town.pk)) == ("2026.2-cx", by_town.shipped)
+    day = dt.date(2026, 12, 1)  # a Tuesday: 5 working days later is 12-08, 10 are 12-15
+    assert verify_due(day, rules=by_town.of_town(cixi_town.pk)) == dt.date(2026, 12, 15)
+    assert yuyao.verify_due == verify_due(SUPERVISION_DAY) and verify_due(day) == dt.date(2026, 12, 8)
+
+
+def test_a_countys_rounds_follow_its_own_rectification_cadence(counties):
+    import datetime as dt
+
+    from landcycle.accounts.services import system_user
+    from landcycle.rectification.policy import rectification_policy
+    from landcycle.rectification.services.rounds import round_open
+
+    text = _own("rectification", "period_start_days = [1, 16]", "period_start_days = [1, 11, 21]", "2026.1-cx")
+    county_policy_set(actor=counties["cixi_admin"], county=counties["cixi"], name="rectification", text=text)
+    assert rectification_policy(XINPU).period_start_days == (1, 11, 21)  # a town of the county: the county's
+    assert rectification_policy(counties["yuyao"]).period_start_days == (1, 16)
+    day = dt.date(2026, 2, 5)
+    cixi = round_open(actor=counties["personas"]["supervisor"], county=counties["cixi"], on=day)
+    yuyao = round_open(actor=system_user(), county=counties["yuyao"], on=day)
+    assert (cixi.period_start, cixi.period_end, cixi.policy_version) == (
+        dt.date(2026, 2, 1),
+        dt.date(2026, 2, 10),
+        "rectification 2026.1-cx",
+    )
+    assert (yuyao.period_start, yuyao.period_end, yuyao.policy_version) == (
+        dt.date(2026, 2, 1),
+        dt.date(2026, 2, 15),
+        f"rectification {read_policy('rectification').version}",
+    )
+
+
+def test_a_version_saved_meanwhile_is_not_overwritten(counties, monkeypatch):
+    """Two administrators saving at once: the one-in-force constraint refuses the second, bilingually."""
+    cixi, admin, text = counties["cixi"], counties["cixi_admin"], read_policy("ranking").text
+    first = county_policy_set(actor=admin, county=cixi, name="ranking", text=text)
+    monkeypatch.setattr("landcycle.countypolicy.services._in_force_locked", lambda county, name: None)  # read before
+    with pytest.raises(RuleError) as e:
+        county_policy_set(actor=admin, county=cixi, name="ranking", text=text, note="second")
+    assert e.value.problems[0].rule == "countypolicy.concurrent"
+    assert list(CountyPolicy.objects.values_list("pk", flat=True)) == [first.pk]
