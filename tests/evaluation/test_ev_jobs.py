@@ -89,6 +89,23 @@ def test_a_failing_job_is_retried_then_the_page_says_why(
     assert background.job_queue(actor=personas["analyst"], year=2025).status == "queued"  # the next may start
 
 
+def test_a_worker_lost_after_its_run_was_written_leaves_the_job_done(evaluation_data, personas, run_tasks, monkeypatch):
+    """The job is marked done in the run's own transaction: an error after the commit neither retries the job nor
+    writes a second draft."""
+    real_create = background.services.run_create
+
+    def then_lost(**kw):
+        real_create(**kw)
+        raise OSError("进程中断 / the worker was lost")
+
+    monkeypatch.setattr(background.services, "run_create", then_lost)
+    job = background.job_queue(actor=personas["analyst"], year=2025)
+    assert run_tasks() == 1  # no retry queued
+    job.refresh_from_db()
+    draft = EvaluationRun.objects.get(status="draft")
+    assert (job.status, job.run, job.attempts, job.error) == ("done", draft, 1, "")
+
+
 def test_a_refusal_of_the_rules_is_not_retried(evaluation_data, personas, run_tasks):
     from landcycle.evaluation import services
 

@@ -10,7 +10,7 @@ twice at once. An attempt that fails with an error of the moment is tried again 
 a refusal of the rules (the draft published meanwhile, a role that no longer writes the evaluation) ends the job
 failed at once, with the reason. The computation itself is ``services.run_create`` / ``services.run_recompute`` (the
 command line and the tests call them directly); they write in one transaction at the end, so a failed attempt leaves
-nothing.
+nothing, and the job is marked done with its run inside that transaction.
 
 ``counties_queue`` is the recomputation of a province's (or a city's) year: one job per county of the actor's
 region, each on its own (one county's failure or live job does not stop the others).
@@ -49,18 +49,18 @@ class JobFailed(Exception):
     """An attempt of an evaluation job failed (the job's ``error`` says why): the queue records the task as failed."""
 
 
-def _update(job_id: int, *, best_effort: bool = False, **values) -> None:
-    """``UPDATE`` a job's row, retried a few times when SQLite reports the table busy; progress is best effort, the
-    final status is not."""
+def _update(job_id: int, *, best_effort: bool = False, **values) -> int:
+    """``UPDATE`` a running job's row (one already done — its run committed — is left as it is), retried a few times
+    when SQLite reports the table busy; progress is best effort, the final status is not. Returns the rows changed."""
+    rows = EvaluationJob.objects.filter(pk=job_id, status=Status.RUNNING)
     for attempt in range(8):
         try:
-            EvaluationJob.objects.filter(pk=job_id).update(**values)
-            return
+            return rows.update(**values)
         except OperationalError:
             if best_effort:
-                return
+                return 0
             time.sleep(0.1 * (attempt + 1))
-    EvaluationJob.objects.filter(pk=job_id).update(**values)
+    return rows.update(**values)
 
 
 def job_queue(
@@ -146,12 +146,26 @@ def job_task(context: TaskContext, job_id: int) -> str:
 
 
 def _compute(job: EvaluationJob, progress) -> EvaluationRun:
+    def written(run: EvaluationRun) -> None:
+        """In the run's own transaction: the job is done with its run, or (rolled back) neither — a worker lost after
+        the commit leaves a done job, never one queued again to write a second draft."""
+        n = sum(int(run.summary.get(k, 0)) for k in ("evaluated", "exempt", "problems"))
+        EvaluationJob.objects.filter(pk=job.pk).update(
+            status=Status.DONE, run=run, error="", stage="write", done=n, total=n, finished_at=timezone.now()
+        )
+
     if job.kind == Kind.RECOMPUTE:
         if job.run is None:  # the draft is gone
             raise RuleError([Problem("run", "run.gone", "要重新计算的草稿已不存在", "the draft to recompute is gone")])
-        return services.run_recompute(actor=job.actor, run=job.run, progress=progress)
+        return services.run_recompute(actor=job.actor, run=job.run, progress=progress, written=written)
     return services.run_create(
-        actor=job.actor, year=job.year, county=job.county, policy=job.policy, notes=job.notes, progress=progress
+        actor=job.actor,
+        year=job.year,
+        county=job.county,
+        policy=job.policy,
+        notes=job.notes,
+        progress=progress,
+        written=written,
     )
 
 
@@ -175,7 +189,7 @@ def job_attempt(job_id: int, worker: str) -> str:
         _update(job.pk, best_effort=True, stage=stage, done=done, total=total, heartbeat_at=timezone.now())
 
     try:
-        run = _compute(job, progress)
+        _compute(job, progress)  # the job is marked done with its run in the run's transaction
     except RuleError as exc:  # refused by the rules (published meanwhile, no figures any more): not tried again
         text = i18n.texts(exc.problems, language=settings.LANGUAGE_CODE)
         _update(job.pk, status=Status.FAILED, error=text[:2000], finished_at=timezone.now())
@@ -187,8 +201,6 @@ def job_attempt(job_id: int, worker: str) -> str:
         log.exception("evaluation job %s failed (attempt %s)", job.pk, job.attempts)
         _attempt_failed(job, f"{type(exc).__name__}: {exc}")
         raise JobFailed(str(exc)) from exc
-    n = sum(int(run.summary.get(k, 0)) for k in ("evaluated", "exempt", "problems"))
-    _update(job.pk, status=Status.DONE, run=run, error="", stage="write", done=n, total=n, finished_at=timezone.now())
     return "done"
 
 
@@ -203,12 +215,12 @@ def _attempt_failed(job: EvaluationJob, reason: str) -> None:
             error=f"评价计算失败（共尝试{n}次）/ the evaluation failed after {n} attempt(s): {reason}"[:2000],
         )
         return
-    _update(
+    if _update(
         job.pk,
         status=Status.QUEUED,
         error=f"第{n}次计算出错，稍后重试 / attempt {n} failed, trying again: {reason}"[:2000],
-    )
-    job_enqueue(job.pk, when=retry_at(n))
+    ):
+        job_enqueue(job.pk, when=retry_at(n))
 
 
 def fail_stale(now: dt.datetime | None = None) -> int:

@@ -310,6 +310,7 @@ def run_create(
     notes: str = "",
     inputs: Inputs | None = None,
     progress: Progress | None = None,
+    written: Callable[[EvaluationRun], None] | None = None,
 ) -> EvaluationRun:
     """A draft run of ``county``'s ``year`` (the county defaults to the actor's: ``actor_county``): reads the
     figures of the county's enterprises, evaluates them with ``policy`` (default: the shipped version) and
@@ -317,7 +318,8 @@ def run_create(
 
     It reads and evaluates before its one write transaction, reporting its stages (``read``, ``evaluate``,
     ``summary``, ``write``) to ``progress(stage, done, total)`` when given (the background job shows them,
-    ``evaluation.background``): a failure leaves nothing written."""
+    ``evaluation.background``): a failure leaves nothing written. ``written(run)`` is called inside that transaction
+    (the job records its run there, so a run is never written without its job knowing it)."""
     progress = progress or _no_progress
     county, policy = create_check(actor=actor, year=year, county=county, policy=policy)
     parsed = policy_of(policy.toml)
@@ -345,6 +347,8 @@ def run_create(
         audit_record(
             actor=actor, action="evaluation_run.create", obj=run, region_code=county.code, after=_run_snapshot(run)
         )
+        if written is not None:
+            written(run)
     return run
 
 
@@ -359,10 +363,16 @@ def recompute_check(*, actor: User, run: EvaluationRun) -> EvaluationRun:
 
 
 def run_recompute(
-    *, actor: User, run: EvaluationRun, notes: str | None = None, progress: Progress | None = None
+    *,
+    actor: User,
+    run: EvaluationRun,
+    notes: str | None = None,
+    progress: Progress | None = None,
+    written: Callable[[EvaluationRun], None] | None = None,
 ) -> EvaluationRun:
     """Evaluate a draft again on the current inputs (figures and land may have changed). Like ``run_create`` it
-    reads and evaluates before its one write transaction, which checks again that the run is still a draft."""
+    reads and evaluates before its one write transaction, which checks again that the run is still a draft (and
+    calls ``written(run)``)."""
     progress = progress or _no_progress
     run = recompute_check(actor=actor, run=run)
     progress("read", 0, 1)
@@ -384,6 +394,8 @@ def run_recompute(
             before=before,
             after=_run_snapshot(run),
         )
+        if written is not None:
+            written(run)
     return run
 
 
