@@ -107,8 +107,9 @@ def job_queue(
 def counties_queue(*, actor: User, year: int) -> tuple[list[EvaluationJob], list[tuple[Region, str]]]:
     """Queue one job per county of the actor's region for ``year``: the recomputation of the county's latest draft
     of the year, or — without a draft — a new draft with the policy version of the county's published run of the
-    year (else the shipped default). Each county on its own: a county without figures, or with a job under way, is
-    left out with the reason. Returns the jobs queued and the counties left out."""
+    year (else the shipped default). Each county on its own: a county without figures of the year (and no draft) is
+    passed over; one refused (a job under way) is left out with the reason. Returns the jobs queued and the counties
+    left out."""
     queued: list[EvaluationJob] = []
     skipped: list[tuple[Region, str]] = []
     runs = EvaluationRun.objects.filter(year=year)

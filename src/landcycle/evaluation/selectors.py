@@ -3,7 +3,8 @@ of their region (``runs_for``: a county's and a town's users their one county, a
 county within it); their results are read through the user's scope (``EvaluationResult.scope_path = "town"``): a
 town officer sees their town's. A draft run is the county's until it is published: only the roles that write
 ``Area.EVALUATION`` see drafts (``runs_for``, ``enterprise_history``); everyone reads published (and superseded)
-runs. The background jobs that compute runs (``jobs_for``) are seen by the same roles as drafts. Policy versions: the shared ones (the shipped default) and those of the user's counties (``versions_for``).
+runs. The background jobs that compute runs (``jobs_for``) are seen by the same roles as drafts. Policy versions:
+the shared ones (the shipped default) and those of the user's counties (``versions_for``).
 
 ``published_classes`` is the hook of the supervision app: the class of every enterprise in its county's latest
 published run (or in its county's published run of a year).

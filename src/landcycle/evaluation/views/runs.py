@@ -2,7 +2,8 @@
 
 A new run and a recomputation are computed in the background (``background``): the form queues a job and answers
 with the job's page, which shows its progress and then links to the run (or says why it failed). A writer whose
-region holds several counties may queue one job per county for a year from the runs list (a POST on it: ``counties_recompute``).
+region holds several counties may queue one job per county for a year from the runs list (a POST on it:
+``counties_recompute``).
 
 Runs are per county: a user sees the runs of the counties of their region (``selectors.runs_for``; a province's or
 a city's user every county's, with a county column and filter); a town officer's counts are their town's (results
