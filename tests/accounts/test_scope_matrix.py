@@ -20,6 +20,7 @@ OBJECTS = {
     "evaluation_run": lambda d: d["run"],
     "evaluation_policy": lambda d: d["policy_version"],
     "evaluation_enterprise": lambda d: d["owner"],
+    "evaluation_job": lambda d: d["evaluation_job"],  # a run's computation: the evaluation's writers' (fixture below)
     "park": lambda d: d["park"],
     "parcel": lambda d: d["parcels"][0],
     "enterprise": lambda d: d["owner"],
@@ -112,6 +113,9 @@ EVALUATION_WRITES = {"evaluation_run_new"} | RANKING_WRITES
 EVALUATION_COUNTY_READS = {"evaluation_whatif", "ranking_job"}
 # keyed by a county-wide object every role reads (a run, a policy version): a town officer sees their own
 # town's part of it, so these are checked like pages without a key (no other town's rows)
+# an evaluation job is seen by the roles that see drafts, the evaluation's writers: 404 to the county's other readers
+# and to a town officer
+EVALUATION_WRITER_READS = {"evaluation_job"}
 SHARED = {"evaluation_run_detail", "evaluation_run_results", "evaluation_policy_detail", "evaluation_policy_file"}
 SHARED |= {"ranking_run", "ranking_run_robustness", "ranking_run_export", "ranking_run_print", "ranking_result"}
 SHARED |= set(KWARGS)
@@ -228,6 +232,17 @@ def admission_apps(registry_data, personas):
             actor=personas[who], application=d["application"], name="可研.pdf", content=b"%PDF-1"
         )
     return registry_data
+
+
+@pytest.fixture
+def evaluation_job(evaluation_data, personas):
+    """A queued evaluation job of 2025 (a new draft of the county's), added to each town's dict."""
+    from landcycle.evaluation.background import job_queue
+
+    job = job_queue(actor=personas["analyst"], year=2025)
+    for d in evaluation_data.values():
+        d["evaluation_job"] = job
+    return job
 
 
 @pytest.fixture
@@ -350,6 +365,7 @@ def test_anonymous_users_are_sent_to_login(
     registry_data,
     supervision_data,
     evaluation_data,
+    evaluation_job,
     rectification_linked,
     admission_apps,
     ranking_run,
@@ -369,6 +385,7 @@ def test_every_url_with_every_persona(
     registry_data,
     supervision_data,
     evaluation_data,
+    evaluation_job,
     rectification_linked,
     admission_apps,
     ranking_run,
@@ -407,6 +424,9 @@ def test_every_url_with_every_persona(
             if is_write and (who in readers or ((name in COUNTY_WRITES or name in EVALUATION_WRITES) and own_town)):
                 assert resp.status_code in (403, 404), f"{who} may not open {url}: {resp.status_code}"
                 continue
+            if name in EVALUATION_WRITER_READS and who not in ("admin", "analyst"):
+                assert resp.status_code == 404, f"{who} may not open {url}: {resp.status_code}"
+                break
             if name in EVALUATION_COUNTY_READS and own_town:
                 assert resp.status_code == 404, f"{who} may not open {url}: {resp.status_code}"
                 break

@@ -42,7 +42,21 @@ def world(registry_data, supervision_data, evaluation_data, rectification_data, 
             land_mu="10",
         )
     _stages(registry_data, personas)
+    _evaluation_jobs(registry_data, personas)
     return registry_data
+
+
+def _evaluation_jobs(registry_data, personas):
+    """A queued evaluation job of 2025 (the county's) and a finished one before it: lists show more than one row."""
+    from landcycle.evaluation.background import job_queue
+    from landcycle.evaluation.models import EvaluationJob
+
+    done = job_queue(actor=personas["analyst"], year=2025, notes="上一次")
+    run = next(iter(registry_data.values()))["run"]
+    EvaluationJob.objects.filter(pk=done.pk).update(status="done", run=run)
+    job = job_queue(actor=personas["admin"], year=2025)
+    for d in registry_data.values():
+        d["evaluation_job"] = job
 
 
 SHORT = {XINPU: "XP", QIAOTOU: "QT"}

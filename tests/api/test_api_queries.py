@@ -22,6 +22,7 @@ LISTS = [
     "/api/warnings/",
     "/api/warnings/refresh-runs/",
     "/api/evaluation/runs/",
+    "/api/evaluation/jobs/",
     "/api/rectification/inspections/",
     "/api/rectification/tasks/",
     "/api/rectification/rounds/",

@@ -25,6 +25,7 @@ OBJECTS = {
     "contract": lambda d: d["contract"],
     "warning": lambda d: d["warning"],
     "evaluation-run": lambda d: d["run"],
+    "evaluation-job": lambda d: d["evaluation_job"],
     "inspection": lambda d: d["inspection"],
     "task": lambda d: d["task"],
     "round": lambda d: d["round"],
@@ -41,15 +42,18 @@ OBJECTS = {
 # county-wide objects every persona reads (a published run): a town officer sees only their town's part of an
 # evaluation run; a published ranking and its hand figures are a public table inside the county (as on its pages)
 SHARED = {"evaluation-run", "ranking-run", "ranking-input", "round"}
-# county-wide objects only the county reads (a ranking's compute job, as its drafts): 404 to a town officer, in
-# their own town too
-COUNTY_ONLY = {"ranking-job"}
+# county-wide objects only the county reads (a ranking's compute job, an evaluation job, as their drafts): 404 to a
+# town officer, in their own town too
+COUNTY_ONLY = {"ranking-job", "evaluation-job"}
 # routes that are not a town's objects: the ledgers (tests/api/test_api_import.py), the user's own tokens
 # (tests/api/test_api_tokens.py) and the region's warnings refresh (tests/api/test_api_rounds.py)
 OWN_TESTS = {"ledger", "token", "warning-refresh"}
 # the writes: (basename, method, action or None for the object itself / "list" for create) -> who may write
 TOWN_WRITERS = {"admin", "xinpu", "qiaotou"}
 COUNTY_RANKERS = EVALUATORS = {"admin", "analyst"}
+# county-wide objects only some of the county read: an evaluation job is its drafts' readers', the evaluation's writers
+# (404 to the county's other readers too)
+WRITERS_ONLY = {"evaluation-job": EVALUATORS}
 COUNTY_SUPERVISION = COUNTY_PLANNERS = {"admin"}
 SUPERVISORS = {"supervisor"}
 WRITES = {
@@ -159,7 +163,8 @@ def _check_reads(client, who, world):
         for town in (XINPU, QIAOTOU):
             url = _detail(basename, get(world[town]))
             resp = client.get(url)
-            if own and (basename in COUNTY_ONLY or (town != own and basename not in SHARED)):
+            hidden = own and (basename in COUNTY_ONLY or (town != own and basename not in SHARED))
+            if hidden or who not in WRITERS_ONLY.get(basename, {who}):
                 assert resp.status_code == 404, f"{who} read {url} of the other town: {resp.status_code}"
                 assert resp.json()["status"] == 404
             else:

@@ -300,7 +300,7 @@ def test_the_supervisor_closes_a_task_on_its_evidence_and_reopens_it(client, per
     assert refused.status_code == 400
 
 
-def test_the_evaluation_computes_and_publishes_a_run(client, personas, evaluation_data):
+def test_the_evaluation_computes_and_publishes_a_run(client, personas, evaluation_data, run_tasks):
     from landcycle.evaluation.models import EvaluationRun
 
     client.force_login(personas["xinpu"])
@@ -311,10 +311,16 @@ def test_the_evaluation_computes_and_publishes_a_run(client, personas, evaluatio
     unknown = _post(client, "/api/evaluation/runs/", {"year": 2025, "policy": 999999})
     assert unknown.status_code == 400 and unknown.json()["problems"][0]["field"] == "policy"
     resp = _post(client, "/api/evaluation/runs/", {"year": 2025, "notes": "复核"})
-    assert resp.status_code == 201 and resp.json()["status"] == "draft", resp.content
-    run = EvaluationRun.objects.get(pk=resp.json()["id"])
+    assert resp.status_code == 202 and resp.json()["status"] == "queued", resp.content
+    assert run_tasks() == 1
+    job = client.get(resp["Location"]).json()
+    assert job["status"] == "done"
+    run = EvaluationRun.objects.get(pk=job["run"])
+    assert run.status == "draft" and run.notes == "复核"
     assert _post(client, f"/api/evaluation/runs/{run.pk}/notes/", {"notes": "已复核"}).status_code == 200
-    assert _post(client, f"/api/evaluation/runs/{run.pk}/recompute/", {}).status_code == 200
+    again = _post(client, f"/api/evaluation/runs/{run.pk}/recompute/", {})
+    assert again.status_code == 202 and again.json()["kind"] == "recompute" and again.json()["run"] == run.pk
+    assert run_tasks() == 1
     resp = _post(client, f"/api/evaluation/runs/{run.pk}/publish/", {})
     assert resp.status_code == 200 and resp.json()["status"] == "published"
     old = evaluation_data[XINPU]["run"]

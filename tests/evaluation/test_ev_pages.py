@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from conftest import QIAOTOU, XINPU
 from landcycle.evaluation.colours import class_hex
-from landcycle.evaluation.models import EvaluationResult, EvaluationRun
+from landcycle.evaluation.models import EvaluationJob, EvaluationResult, EvaluationRun
 
 pytestmark = pytest.mark.django_db
 
@@ -106,29 +106,41 @@ def test_run_detail_counts_by_group_and_town_and_draws_a_histogram(client, perso
     assert "重新计算" not in body and "发布为正式结果" not in body  # published, and a leader
 
 
-def test_publish_and_recompute_from_the_page(client, personas, evaluation_data):
+def test_publish_and_recompute_from_the_page(client, personas, evaluation_data, run_tasks):
     client.force_login(personas["analyst"])
     resp = client.post(
         reverse("evaluation_run_new"),
         {"year": 2025, "policy": evaluation_data[XINPU]["run"].policy_id, "notes": "复核"},
     )
+    job = EvaluationJob.objects.get()
+    assert resp.status_code == 302 and resp["Location"] == reverse("evaluation_job", args=[job.pk])
+    assert run_tasks() == 1
     draft = EvaluationRun.objects.get(status="draft")
-    assert resp.status_code == 302 and resp["Location"] == reverse("evaluation_run_detail", args=[draft.pk])
-    page = client.get(resp["Location"]).content.decode()
+    job.refresh_from_db()
+    assert job.run == draft and draft.notes == "复核"
+    url = reverse("evaluation_run_detail", args=[draft.pk])
+    page = client.get(url).content.decode()
     assert "重新计算" in page and "发布为正式结果" in page
-    assert client.post(resp["Location"], {"action": "recompute"}).status_code == 302
-    client.post(resp["Location"], {"action": "publish"})
+    again = client.post(url, {"action": "recompute"})
+    recompute = EvaluationJob.objects.get(kind="recompute")
+    assert again.status_code == 302 and again["Location"] == reverse("evaluation_job", args=[recompute.pk])
+    assert run_tasks() == 1
+    recompute.refresh_from_db()
+    assert (recompute.status, recompute.run_id) == ("done", draft.pk)
+    client.post(url, {"action": "publish"})
     draft.refresh_from_db()
     assert draft.status == "published"
     assert EvaluationRun.objects.get(pk=evaluation_data[XINPU]["run"].pk).status == "superseded"
-    follow = client.post(resp["Location"], {"action": "recompute"}, follow=True)
-    assert "不能重新计算" in follow.content.decode()  # refused, with its reason
+    follow = client.post(url, {"action": "recompute"}, follow=True)
+    assert "不能重新计算" in follow.content.decode()  # refused at once, with its reason
+    assert EvaluationJob.objects.count() == 2
 
 
 @pytest.mark.parametrize("who", ["leader", "supervisor", "xinpu"])
-def test_readers_cannot_act_on_a_run(client, personas, evaluation_data, who):
+def test_readers_cannot_act_on_a_run(client, personas, evaluation_data, who, run_tasks):
     client.force_login(personas["admin"])
     client.post(reverse("evaluation_run_new"), {"year": 2025, "policy": evaluation_data[XINPU]["run"].policy_id})
+    run_tasks()
     draft = EvaluationRun.objects.get(status="draft")
     client.force_login(personas[who])
     url = reverse("evaluation_run_detail", args=[draft.pk])
@@ -148,6 +160,7 @@ def test_a_run_of_a_year_without_figures_is_not_offered(client, personas, evalua
     assert [c[0] for c in resp.context["form"].fields["year"].choices] == [2025]
     bad = client.post(reverse("evaluation_run_new"), {"year": 2019, "policy": "shipped"})
     assert bad.status_code == 200 and not EvaluationRun.objects.filter(year=2019).exists()
+    assert not EvaluationJob.objects.exists()
 
 
 def test_results_filters_and_problem_rows(client, personas, registry_data):

@@ -15,7 +15,7 @@ from django.urls import reverse
 from landcycle.accounts.models import Role, User
 from landcycle.accounts.services import system_user
 from landcycle.evaluation.inputs import read_inputs
-from landcycle.evaluation.models import EvaluationResult, EvaluationRun, PolicyVersion
+from landcycle.evaluation.models import EvaluationJob, EvaluationResult, EvaluationRun, PolicyVersion
 from landcycle.evaluation.sample import SAMPLE_YEARS, evaluate_sample
 from landcycle.evaluation.selectors import published_classes
 from landcycle.rules.evaluation import default_policy, evaluate
@@ -83,7 +83,7 @@ def test_three_years_evaluated_and_the_latest_published(sample):
     assert sum(v == "D" for v in published_classes().values()) == runs[-1].summary["classes"]["D"]
 
 
-def test_whatif_counts_and_matrix_equal_a_direct_engine_comparison(sample, client):
+def test_whatif_counts_and_matrix_equal_a_direct_engine_comparison(sample, client, run_tasks):
     analyst = User.objects.filter(role=Role.CITY_ANALYST).first()
     client.force_login(analyst)
     resp = client.get(reverse("evaluation_whatif"), PARAMS)
@@ -120,8 +120,11 @@ def test_whatif_counts_and_matrix_equal_a_direct_engine_comparison(sample, clien
     assert saved.status_code == 302
     version = PolicyVersion.objects.get(version="2026.2")
     assert version.based_on.version == "2026.1" and "A类占比" in version.toml
+    job = EvaluationJob.objects.get(policy=version)  # the run is computed in the background
+    assert saved["Location"] == reverse("evaluation_job", args=[job.pk]) and run_tasks() == 1
     run = EvaluationRun.objects.get(policy=version)
-    assert run.status == "draft" and saved["Location"] == reverse("evaluation_run_detail", args=[run.pk])
+    job.refresh_from_db()
+    assert run.status == "draft" and job.run == run
     stored = dict(
         EvaluationResult.objects.filter(run=run, outcome="evaluated").values_list("enterprise_id", "evaluation_class")
     )

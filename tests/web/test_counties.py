@@ -264,6 +264,7 @@ def test_a_county_neither_sees_nor_acts_on_another_countys_runs(two_counties):
     from django.core.exceptions import PermissionDenied
 
     from landcycle.evaluation import services
+    from landcycle.evaluation.background import job_queue
     from landcycle.evaluation.models import EvaluationRun
     from landcycle.registry.models import Region
     from landcycle.rules.problems import RuleError
@@ -279,6 +280,12 @@ def test_a_county_neither_sees_nor_acts_on_another_countys_runs(two_counties):
     assert api.get(f"/api/evaluation/runs/{draft.pk}/").status_code == 404
     assert api.post(f"/api/evaluation/runs/{draft.pk}/publish/", {}, format="json").status_code == 404
     assert api.post(f"/api/evaluation/runs/{draft.pk}/recompute/", {}, format="json").status_code == 404
+    # 余姚市's job (its recomputation) is 余姚市's: 404 to 慈溪市, on the page and the API
+    job = job_queue(actor=users["yuyao_admin"], run=draft)
+    assert _client(users["yuyao_admin"]).get(f"/evaluation/jobs/{job.pk}/").status_code == 200
+    assert cixi.get(f"/evaluation/jobs/{job.pk}/").status_code == 404
+    assert api.get(f"/api/evaluation/jobs/{job.pk}/").status_code == 404
+    assert api.get("/api/evaluation/jobs/").json()["results"] == []
     assert {r["id"] for r in api.get("/api/evaluation/runs/").json()["results"]} == {cixi_run.pk}
     listed = cixi.get("/evaluation/").context["runs"]
     assert [r.pk for r in listed] == [cixi_run.pk]
@@ -309,10 +316,12 @@ def test_a_county_neither_sees_nor_acts_on_another_countys_runs(two_counties):
         services.run_create(actor=users["province"], year=2025, county=Region.objects.get(code=YUYAO))
 
 
-def test_a_writer_above_the_counties_names_the_county(two_counties):
-    """A writer whose region holds several counties (a superuser here) must say which county a run is for."""
+def test_a_writer_above_the_counties_names_the_county(two_counties, run_tasks):
+    """A writer whose region holds several counties (a superuser here) must say which county a run is for, and may
+    recompute a year of every county at once: one job per county, each on its own."""
     from landcycle.accounts.models import User
     from landcycle.evaluation import services
+    from landcycle.evaluation.models import EvaluationJob, EvaluationRun
     from landcycle.registry.models import Region
     from landcycle.rules.problems import RuleError
 
@@ -324,15 +333,36 @@ def test_a_writer_above_the_counties_names_the_county(two_counties):
     run = services.run_create(actor=root, year=2025, county=Region.objects.get(code=YUYAO))
     assert run.county.code == YUYAO
     resp = _api(root).post("/api/evaluation/runs/", {"year": 2025, "county": YUYAO}, format="json")
-    assert resp.status_code == 201 and resp.json()["county"] == YUYAO
+    assert resp.status_code == 202 and resp.json()["county"] == YUYAO
+    assert run_tasks() == 1 and EvaluationJob.objects.get().run.county.code == YUYAO
     # the pages: the new-run form asks for the county, the what-if page tests one county at a time
     page = _client(root)
     form = page.get("/evaluation/runs/new/").context["form"]
     assert [c for c, _label in form.fields["county"].choices] == [YUYAO, COUNTY]
     shipped = two_counties["cixi"][XINPU]["policy_version"]
     resp = page.post("/evaluation/runs/new/", {"county": YUYAO, "year": 2025, "policy": shipped.pk, "notes": ""})
-    assert resp.status_code == 302
+    assert resp.status_code == 302 and run_tasks() == 1
     assert Region.objects.get(code=YUYAO) == type(run).objects.latest("pk").county
+    # the year of every county: 余姚市's latest draft recomputed, 慈溪市 (a published run, no draft) a new draft
+    drafts = set(EvaluationRun.objects.filter(status="draft").values_list("pk", flat=True))
+    assert page.get("/evaluation/").context["county_years"] == [2025]
+    resp = page.post("/evaluation/", {"year": 2025})
+    jobs = {j.county.code: j for j in EvaluationJob.objects.filter(status="queued")}
+    assert resp.status_code == 302 and set(jobs) == {YUYAO, COUNTY}
+    assert (jobs[YUYAO].kind, jobs[YUYAO].run_id) == ("recompute", max(drafts))
+    assert (jobs[COUNTY].kind, jobs[COUNTY].policy) == ("create", shipped)
+    listed = page.get("/evaluation/").content.decode()
+    assert f"/evaluation/jobs/{jobs[YUYAO].pk}/" in listed and f"/evaluation/jobs/{jobs[COUNTY].pk}/" in listed
+    again = page.post("/evaluation/", {"year": 2025}, follow=True)  # both under way: none queued
+    assert EvaluationJob.objects.filter(status="queued").count() == 2 and "正在计算" in again.content.decode()
+    assert run_tasks() == 2
+    assert set(EvaluationJob.objects.values_list("status", flat=True)) == {"done"}
+    new = EvaluationRun.objects.get(county__code=COUNTY, status="draft")
+    assert jobs[COUNTY].pk == EvaluationJob.objects.get(run=new).pk
+    # a county's administrator has one county: no such form, and the page answers 404
+    yuyao = _client(two_counties["users"]["yuyao_admin"])
+    assert yuyao.get("/evaluation/").context["county_years"] == []
+    assert yuyao.post("/evaluation/", {"year": 2025}).status_code == 404
     whatif = page.get(f"/evaluation/whatif/?county={YUYAO}&year=2025")
     assert whatif.status_code == 200 and whatif.context["county"].code == YUYAO
     assert whatif.context["result"]["changed"] is not None

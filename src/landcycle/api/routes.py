@@ -27,6 +27,7 @@ register("warnings/refresh-runs", round_views.RefreshRunViewSet, "warning-refres
 register("warnings", views.WarningViewSet, "warning")
 # evaluation
 register("evaluation/runs", views.RunViewSet, "evaluation-run")
+register("evaluation/jobs", views.EvaluationJobViewSet, "evaluation-job")
 # rectification
 register("rectification/inspections", views.InspectionViewSet, "inspection")
 register("rectification/tasks", views.TaskViewSet, "task")

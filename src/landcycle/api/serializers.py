@@ -7,7 +7,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from landcycle.admission.models import Application
-from landcycle.evaluation.models import EvaluationResult, EvaluationRun
+from landcycle.evaluation.models import EvaluationJob, EvaluationResult, EvaluationRun
 from landcycle.rectification.models import Inspection, Task
 from landcycle.registry.models import Enterprise, Occupancy, Parcel, Park, Region
 from landcycle.rules.admission.application import FIGURE_FIELDS, FIGURES
@@ -321,6 +321,30 @@ class RunSerializer(serializers.ModelSerializer):
             "computed_at",
         ]
         fields += ["published_at"]
+
+
+class EvaluationJobSerializer(serializers.ModelSerializer):
+    """An evaluation job (a new draft, ``kind`` create, or a draft's recomputation, ``recompute``): ``status``
+    queued → running → done (``run``: the run computed) or failed (``error``); ``stage``, ``done``/``total`` and
+    ``percent`` while it runs."""
+
+    county = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    policy_version = serializers.CharField(source="policy.version", read_only=True, default="")
+    percent = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = EvaluationJob
+        fields = ["id", "url", "kind", "county", "year", "policy", "policy_version", "notes", "status", "stage"]
+        fields += ["done", "total", "percent", "attempts", "error", "run", "created_at", "started_at", "finished_at"]
+
+    def get_percent(self, job: EvaluationJob) -> int:
+        from landcycle.evaluation.background import percent  # noqa: PLC0415 -- the task module registers its task
+
+        return percent(job)
+
+    def get_url(self, job: EvaluationJob) -> str:
+        return reverse("api:evaluation-job-detail", args=[job.pk])
 
 
 class ResultSerializer(serializers.ModelSerializer):

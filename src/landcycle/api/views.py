@@ -19,8 +19,10 @@ from landcycle.accounts.models import User
 from landcycle.accounts.scope import Area, access, can_write, scoped
 from landcycle.admission.models import Application
 from landcycle.admission.services.applications import application_register, application_submit
+from landcycle.evaluation import background as evaluation_jobs
 from landcycle.evaluation import services as evaluation_services
-from landcycle.evaluation.selectors import results_in_scope, runs_for, versions_for
+from landcycle.evaluation.models import EvaluationJob
+from landcycle.evaluation.selectors import jobs_for, results_in_scope, runs_for, versions_for
 from landcycle.rectification.models import Task
 from landcycle.rectification.selectors import inspections_visible
 from landcycle.rectification.services.progress import progress_submit, task_close, task_reopen
@@ -407,8 +409,10 @@ class WarningViewSet(ScopedViewSet):
 class RunViewSet(mixins.CreateModelMixin, ScopedViewSet):
     """评价批次 / evaluation runs of the counties of the user's region (drafts only for the roles that compute them,
     as on the pages); ``results``: the run's results in the user's scope — the pull of a published run. POST
-    computes a draft of a county's year (``county``: by default the user's own); ``recompute``, ``publish`` and
-    ``notes`` act on a draft, as on the run's page (the evaluation's writers). Another county's run is a 404."""
+    queues the computation of a draft of a county's year (``county``: by default the user's own) and ``recompute``
+    the recomputation of a draft: both answer 202 with the job (follow its ``url``, ``/api/evaluation/jobs/{id}/``,
+    until it is done); ``publish`` and ``notes`` act on a draft, as on the run's page (the evaluation's writers).
+    Another county's run is a 404."""
 
     serializer_class = s.RunSerializer
     http_method_names = ["get", "post", "head", "options"]
@@ -451,7 +455,7 @@ class RunViewSet(mixins.CreateModelMixin, ScopedViewSet):
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(s.ResultSerializer(page, many=True).data)
 
-    @extend_schema(request=s.RunCreateSerializer, responses={201: s.RunSerializer, **ERRORS})
+    @extend_schema(request=s.RunCreateSerializer, responses={202: s.EvaluationJobSerializer, **ERRORS})
     def create(self, request, *args, **kwargs):
         _deny(request.user, Area.EVALUATION)
         data = checked(s.RunCreateSerializer(data=request.data)).validated_data
@@ -466,17 +470,17 @@ class RunViewSet(mixins.CreateModelMixin, ScopedViewSet):
             county = Region.objects.filter(code=data["county"], level=Region.Level.COUNTY).first()
             if county is None:
                 raise RuleError([Problem("county", "api.does_not_exist", "没有这个县（市、区）", "no such county")])
-        run = evaluation_services.run_create(
+        job = evaluation_jobs.job_queue(
             actor=request.user, year=data["year"], county=county, policy=policy, notes=data.get("notes", "")
         )
-        return Response(s.RunSerializer(run).data, status=status.HTTP_201_CREATED)
+        return _accepted(job)
 
-    @extend_schema(request=None, responses={200: s.RunSerializer, **ERRORS})
+    @extend_schema(request=None, responses={202: s.EvaluationJobSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def recompute(self, request, pk=None):
         run = self.get_object()
         _deny(request.user, Area.EVALUATION)
-        return Response(s.RunSerializer(evaluation_services.run_recompute(actor=request.user, run=run)).data)
+        return _accepted(evaluation_jobs.job_queue(actor=request.user, run=run))
 
     @extend_schema(request=None, responses={200: s.RunSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
@@ -493,6 +497,35 @@ class RunViewSet(mixins.CreateModelMixin, ScopedViewSet):
         data = checked(s.RunNotesSerializer(data=request.data)).validated_data
         run = evaluation_services.run_update_notes(actor=request.user, run=run, notes=data["notes"])
         return Response(s.RunSerializer(run).data)
+
+
+def _accepted(job) -> Response:
+    """202 with the job queued: its body, and its address in ``Location`` (and ``url``) to follow."""
+    body = s.EvaluationJobSerializer(job).data
+    return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
+
+
+@extend_schema_view(list=extend_schema(responses={200: s.EvaluationJobSerializer(many=True), **LIST_ERRORS}))
+class EvaluationJobViewSet(ScopedViewSet):
+    """评价计算任务 / the evaluation's jobs (what ``POST /api/evaluation/runs/`` and ``recompute`` queued): their
+    status, stage and progress, then the run (``run``) or why they failed (``error``). Those of the counties of the
+    user's region, to the roles that see drafts (the evaluation's writers); 404 to everyone else."""
+
+    model = EvaluationJob
+    serializer_class = s.EvaluationJobSerializer
+    query_filters = (
+        QF("county", "county__code", description="县（市、区）代码 / county code"),
+        QF("status", "status"),
+        QF("kind", "kind"),
+        QF("year", "year", "int"),
+    )
+    ordering_fields = ("created_at", "id")
+
+    def visible(self):
+        return jobs_for(self.request.user).order_by("-created_at", "-id")
+
+    def get_object(self):
+        return access_or_404(self.visible(), self.kwargs["pk"])
 
 
 class InspectionViewSet(ScopedViewSet):

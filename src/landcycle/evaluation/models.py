@@ -1,6 +1,8 @@
-"""Yearly figures of enterprises, the inputs of the per-mu evaluation (亩均效益综合评价)."""
+"""Yearly figures of enterprises, the inputs of the per-mu evaluation (亩均效益综合评价), its policy versions, runs,
+results and facts, and the jobs that compute runs in the background (``EvaluationJob``)."""
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -224,3 +226,77 @@ class EvaluationFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id} {self.year} {self.kind}"
+
+
+class EvaluationJob(models.Model):
+    """One computation of a county's year asked for on the page or the API, run as a task of the queue
+    (``evaluation.background``): a new draft run (``create``, with its policy version and notes) or the
+    recomputation of a draft (``recompute``, of ``run``). The page shows it while it waits and runs (its stage and
+    progress), then the run it computed or why it failed. At most one job per county and year is queued or running —
+    the database refuses a second (``one_evaluation_job_at_a_time``) — and the task takes its job by
+    compare-and-set, so a county's year is never computed twice at once."""
+
+    class Kind(models.TextChoices):
+        CREATE = "create", _("新建草稿")
+        RECOMPUTE = "recompute", _("重新计算草稿")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("计算中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    kind = models.CharField(_("类型"), max_length=12, choices=Kind.choices)
+    county = models.ForeignKey(
+        "registry.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("县（市、区）")
+    )
+    year = models.PositiveSmallIntegerField(_("评价年度"))
+    policy = models.ForeignKey(
+        PolicyVersion,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("评价办法版本"),
+    )
+    notes = models.TextField(_("备注"), blank=True)
+    run = models.ForeignKey(
+        EvaluationRun,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("评价批次"),
+    )
+    actor = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("操作人"))
+    status = models.CharField(_("状态"), max_length=16, choices=Status.choices, default=Status.QUEUED)
+    task_id = models.CharField(_("队列任务编号"), max_length=64, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("尝试次数"), default=0)
+    worker = models.CharField(_("处理进程"), max_length=100, blank=True)
+    stage = models.CharField(_("阶段"), max_length=20, blank=True)
+    done = models.PositiveIntegerField(_("已完成"), default=0)
+    total = models.PositiveIntegerField(_("总数"), default=0)
+    error = models.TextField(_("错误"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("最近进展"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("评价计算任务")
+        verbose_name_plural = _("评价计算任务")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "year"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="one_evaluation_job_at_a_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county_id} {self.year} {self.kind} ({self.get_status_display()})"
+
+    @property
+    def active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)

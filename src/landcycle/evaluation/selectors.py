@@ -3,7 +3,8 @@ of their region (``runs_for``: a county's and a town's users their one county, a
 county within it); their results are read through the user's scope (``EvaluationResult.scope_path = "town"``): a
 town officer sees their town's. A draft run is the county's until it is published: only the roles that write
 ``Area.EVALUATION`` see drafts (``runs_for``, ``enterprise_history``); everyone reads published (and superseded)
-runs. Policy versions: the shared ones (the shipped default) and those of the user's counties (``versions_for``).
+runs. The background jobs that compute runs (``jobs_for``) are seen by the same roles as drafts. Policy versions:
+the shared ones (the shipped default) and those of the user's counties (``versions_for``).
 
 ``published_classes`` is the hook of the supervision app: the class of every enterprise in its county's latest
 published run (or in its county's published run of a year).
@@ -14,13 +15,14 @@ from __future__ import annotations
 from collections import defaultdict
 
 from django.db.models import Count, DecimalField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.http import Http404
 
 from landcycle.accounts.scope import Area, can_write, region_prefix, scoped
 from landcycle.registry.models import Region
 from landcycle.rules.evaluation.policy.parse import policy_of
 
 from .charts import bands_of
-from .models import EvaluationResult, EvaluationRun, PolicyVersion, YearlyFigure
+from .models import EvaluationJob, EvaluationResult, EvaluationRun, PolicyVersion, YearlyFigure
 
 Outcome = EvaluationResult.Outcome
 CLASS_KEYS = ("A", "B", "C", "D")
@@ -107,6 +109,22 @@ def runs_for(user) -> QuerySet:
     if not sees_drafts(user):
         qs = qs.exclude(status=EvaluationRun.Status.DRAFT)
     return qs
+
+
+def jobs_for(user) -> QuerySet:
+    """The evaluation jobs ``user`` sees: those of the counties of their region, to the roles that see drafts (the
+    evaluation's writers); none to anyone else."""
+    q = _county_q(user, "county")
+    if q is None or not sees_drafts(user):
+        return EvaluationJob.objects.none()
+    return EvaluationJob.objects.select_related("county", "actor", "run", "policy").filter(q)
+
+
+def access_job(user, pk: int) -> EvaluationJob:
+    job = jobs_for(user).filter(pk=pk).first()
+    if job is None:
+        raise Http404
+    return job
 
 
 def versions_of(county: Region | None) -> QuerySet:

@@ -14,12 +14,19 @@ only (the province's role writes nothing). A policy version an analyst saves bel
 default is shared by all.
 
 A published run is immutable: every service here refuses to change it.
+
+``run_create`` and ``run_recompute`` read the inputs and evaluate before their one write transaction (a failure
+leaves nothing written) and report their stages to an optional ``progress(stage, done, total)``; the pages and the
+API run them as a background job (``evaluation.background``), the command line and the tests call them directly.
+``create_check`` and ``recompute_check`` are what they refuse before any work, for the job to refuse at once.
 """
 
 from __future__ import annotations
 
 import hashlib
 import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import NoReturn
 
 from django.db import models, transaction
@@ -29,6 +36,7 @@ from landcycle.accounts.models import User
 from landcycle.accounts.scope import Area, region_prefix, require_write
 from landcycle.audit.services import audit_record
 from landcycle.registry.models import Region
+from landcycle.rules.evaluation import EvaluationResult as EngineResult
 from landcycle.rules.evaluation import PolicyError, evaluate
 from landcycle.rules.evaluation.policy.parse import default_policy, policy_of
 from landcycle.rules.evaluation.scoring import uses_previous
@@ -211,8 +219,27 @@ def _check_scope(actor: User, run: EvaluationRun) -> None:
         )
 
 
-def _compute(run: EvaluationRun, inputs: Inputs) -> None:
-    """Evaluate the run's year with its policy text and write its results and records."""
+Progress = Callable[[str, int, int], None]
+
+
+def _no_progress(stage: str, done: int, total: int) -> None:
+    """A computation's stages reported nowhere (the command line, the tests)."""
+
+
+@dataclass(frozen=True)
+class _Computed:
+    """A year evaluated, not yet written: the engine's result and what the run records of it."""
+
+    result: EngineResult
+    towns: dict[int, int]
+    fingerprint: str
+    counts: dict
+    summary: dict
+    benchmarks: list[dict]
+
+
+def _evaluate(run: EvaluationRun, inputs: Inputs, progress: Progress) -> _Computed:
+    """Evaluate the run's year with its policy text (nothing is written): the stages ``evaluate`` and ``summary``."""
     frame = inputs.year(run.year)
     policy = policy_of(run.policy_toml)
     previous = None
@@ -221,13 +248,26 @@ def _compute(run: EvaluationRun, inputs: Inputs) -> None:
         before = inputs if run.year - 1 in inputs.years else read_inputs([run.year - 1], county=run.county.code)
         previous = before.year(run.year - 1)
         fingerprint = hashlib.sha256(f"{fingerprint}:{before.fingerprint(run.year - 1)}".encode()).hexdigest()
+    progress("evaluate", 0, frame.height)
     result = evaluate(frame, policy, year=run.year, previous=previous)
-    towns = dict(zip(frame["enterprise_id"].to_list(), frame["town_id"].to_list(), strict=False))
-    persist.write_results(run, result, towns)
-    run.inputs_fingerprint = fingerprint
-    run.inputs_counts = inputs.counts(run.year)
-    run.summary = persist.summary(result)
-    run.benchmarks = persist.benchmark_rows(result)
+    progress("summary", 0, 1)
+    return _Computed(
+        result=result,
+        towns=dict(zip(frame["enterprise_id"].to_list(), frame["town_id"].to_list(), strict=False)),
+        fingerprint=fingerprint,
+        counts=inputs.counts(run.year),
+        summary=persist.summary(result),
+        benchmarks=persist.benchmark_rows(result),
+    )
+
+
+def _store(run: EvaluationRun, computed: _Computed) -> None:
+    """Write the run's results and records (inside the caller's transaction)."""
+    persist.write_results(run, computed.result, computed.towns)
+    run.inputs_fingerprint = computed.fingerprint
+    run.inputs_counts = computed.counts
+    run.summary = computed.summary
+    run.benchmarks = computed.benchmarks
     run.computed_at = timezone.now()
 
 
@@ -241,19 +281,12 @@ def _require_draft(run: EvaluationRun, what_zh: str, what_en: str) -> None:
         )
 
 
-@transaction.atomic
-def run_create(
-    *,
-    actor: User,
-    year: int,
-    county: Region | None = None,
-    policy: PolicyVersion | None = None,
-    notes: str = "",
-    inputs: Inputs | None = None,
-) -> EvaluationRun:
-    """A draft run of ``county``'s ``year`` (the county defaults to the actor's: ``actor_county``): reads the
-    figures of the county's enterprises, evaluates them with ``policy`` (default: the shipped version) and
-    writes every enterprise's result. ``inputs`` (read for the same county) spares reading them again."""
+def create_check(
+    *, actor: User, year: int, county: Region | None = None, policy: PolicyVersion | None = None
+) -> tuple[Region, PolicyVersion]:
+    """What ``run_create`` refuses before any work (the role, the county, a year without figures, another county's
+    policy version): the county and the policy version (the shipped default, recorded the first time, when none is
+    named)."""
     require_write(actor, Area.EVALUATION)
     county = actor_county(actor, county)
     if not YearlyFigure.objects.filter(year=year, enterprise__town__code__startswith=county.code).exists():
@@ -265,6 +298,30 @@ def run_create(
         )
     policy = policy or policy_version_shipped(actor=actor)
     _check_policy(policy, county)
+    return county, policy
+
+
+def run_create(
+    *,
+    actor: User,
+    year: int,
+    county: Region | None = None,
+    policy: PolicyVersion | None = None,
+    notes: str = "",
+    inputs: Inputs | None = None,
+    progress: Progress | None = None,
+    written: Callable[[EvaluationRun], None] | None = None,
+) -> EvaluationRun:
+    """A draft run of ``county``'s ``year`` (the county defaults to the actor's: ``actor_county``): reads the
+    figures of the county's enterprises, evaluates them with ``policy`` (default: the shipped version) and
+    writes every enterprise's result. ``inputs`` (read for the same county) spares reading them again.
+
+    It reads and evaluates before its one write transaction, reporting its stages (``read``, ``evaluate``,
+    ``summary``, ``write``) to ``progress(stage, done, total)`` when given (the background job shows them,
+    ``evaluation.background``): a failure leaves nothing written. ``written(run)`` is called inside that transaction
+    (the job records its run there, so a run is never written without its job knowing it)."""
+    progress = progress or _no_progress
+    county, policy = create_check(actor=actor, year=year, county=county, policy=policy)
     parsed = policy_of(policy.toml)
     run = EvaluationRun(
         county=county,
@@ -277,36 +334,68 @@ def run_create(
         created_by=actor if actor.pk else None,
     )
     run.full_clean()
-    run.save()
+    progress("read", 0, 1)
     reusable = inputs is not None and year in inputs.years and inputs.county == county.code
-    _compute(run, inputs if inputs is not None and reusable else read_inputs([year], county=county.code))
-    run.save()
-    audit_record(
-        actor=actor, action="evaluation_run.create", obj=run, region_code=county.code, after=_run_snapshot(run)
+    computed = _evaluate(
+        run, inputs if inputs is not None and reusable else read_inputs([year], county=county.code), progress
     )
+    progress("write", 0, len(computed.towns))
+    with transaction.atomic():
+        run.save()
+        _store(run, computed)
+        run.save()
+        audit_record(
+            actor=actor, action="evaluation_run.create", obj=run, region_code=county.code, after=_run_snapshot(run)
+        )
+        if written is not None:
+            written(run)
     return run
 
 
-@transaction.atomic
-def run_recompute(*, actor: User, run: EvaluationRun, notes: str | None = None) -> EvaluationRun:
-    """Evaluate a draft again on the current inputs (figures and land may have changed)."""
+def recompute_check(*, actor: User, run: EvaluationRun) -> EvaluationRun:
+    """What ``run_recompute`` refuses before any work (the role, another county's run, a run no longer a draft): the
+    run as it is now."""
     require_write(actor, Area.EVALUATION)
-    run = EvaluationRun.objects.select_for_update().get(pk=run.pk)
+    run = EvaluationRun.objects.select_related("county").get(pk=run.pk)
     _check_scope(actor, run)
     _require_draft(run, "重新计算", "recomputed")
-    before = _run_snapshot(run)
-    if notes is not None:
-        run.notes = notes.strip()
-    _compute(run, read_inputs([run.year], county=run.county.code))
-    run.save()
-    audit_record(
-        actor=actor,
-        action="evaluation_run.recompute",
-        obj=run,
-        region_code=run.county.code,
-        before=before,
-        after=_run_snapshot(run),
-    )
+    return run
+
+
+def run_recompute(
+    *,
+    actor: User,
+    run: EvaluationRun,
+    notes: str | None = None,
+    progress: Progress | None = None,
+    written: Callable[[EvaluationRun], None] | None = None,
+) -> EvaluationRun:
+    """Evaluate a draft again on the current inputs (figures and land may have changed). Like ``run_create`` it
+    reads and evaluates before its one write transaction, which checks again that the run is still a draft (and
+    calls ``written(run)``)."""
+    progress = progress or _no_progress
+    run = recompute_check(actor=actor, run=run)
+    progress("read", 0, 1)
+    computed = _evaluate(run, read_inputs([run.year], county=run.county.code), progress)
+    progress("write", 0, len(computed.towns))
+    with transaction.atomic():
+        run = EvaluationRun.objects.select_for_update().select_related("county").get(pk=run.pk)
+        _require_draft(run, "重新计算", "recomputed")  # published while it was computed?
+        before = _run_snapshot(run)
+        if notes is not None:
+            run.notes = notes.strip()
+        _store(run, computed)
+        run.save()
+        audit_record(
+            actor=actor,
+            action="evaluation_run.recompute",
+            obj=run,
+            region_code=run.county.code,
+            before=before,
+            after=_run_snapshot(run),
+        )
+        if written is not None:
+            written(run)
     return run
 
 

@@ -1,4 +1,9 @@
-"""Evaluation pages: the runs list, a new run, a run's detail (with recompute and publish).
+"""Evaluation pages: the runs list, a new run, a run's detail (with recompute and publish), a computation's job.
+
+A new run and a recomputation are computed in the background (``background``): the form queues a job and answers
+with the job's page, which shows its progress and then links to the run (or says why it failed). A writer whose
+region holds several counties may queue one job per county for a year from the runs list (a POST on it:
+``counties_recompute``).
 
 Runs are per county: a user sees the runs of the counties of their region (``selectors.runs_for``; a province's or
 a city's user every county's, with a county column and filter); a town officer's counts are their town's (results
@@ -12,8 +17,10 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Count, Max, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from landcycle.accounts.scope import Area, may_write_or_404, scoped, spans_counties, write_or_404
 from landcycle.kit import charts, i18n
@@ -22,12 +29,12 @@ from landcycle.rules.evaluation.classes import small_group_notes
 from landcycle.rules.evaluation.policy.parse import default_policy
 from landcycle.rules.problems import RuleError
 
-from .. import selectors, services
+from .. import background, selectors, services
 from ..charts import score_histogram
 from ..forms import SHIPPED, RunForm
 from ..inputs import figure_years
 from ..labels import labels_of
-from ..models import EvaluationResult, EvaluationRun
+from ..models import EvaluationJob, EvaluationResult, EvaluationRun
 from . import town_level, writer
 
 
@@ -73,6 +80,10 @@ def _histogram(results, keys: list[str], lab) -> str:
 
 
 def run_list(request):
+    """The runs (and, to the evaluation's writers, the jobs under way and the latest ones); POST: the recomputation of
+    a year of every county (``counties_recompute``)."""
+    if request.method == "POST":
+        return counties_recompute(request)
     user = request.user
     counties = list(selectors.counties_for(user)) if spans_counties(user) else []
     county = request.GET.get("county", "")
@@ -123,10 +134,17 @@ def run_list(request):
     counted = Q() if selectors.sees_drafts(user) else ~Q(runs__status=EvaluationRun.Status.DRAFT)
     counted &= Q(runs__in=selectors.runs_for(user))
     versions = list(selectors.versions_for(user).annotate(n_runs=Count("runs", filter=counted)))
+    jobs = selectors.jobs_for(user)
+    live = [EvaluationJob.Status.QUEUED, EvaluationJob.Status.RUNNING]
+    jobs = list(jobs.filter(status__in=live)) + list(jobs.exclude(status__in=live)[:5])
+    for job in jobs:
+        job.percent = background.percent(job)
     return render(
         request,
         "evaluation/run_list.html",
         {
+            "jobs": jobs,
+            "county_years": figure_years(user) if writer(request) and spans_counties(user) else [],
             "runs": runs,
             "kpis": kpis,
             "versions": versions,
@@ -171,17 +189,60 @@ def run_new(request):
             versions = selectors.versions_for(user)
             policy = None if d["policy"] == SHIPPED else get_object_or_404(versions, pk=d["policy"])
             county = next((c for c in counties if c.code == d.get("county")), None)
-            run = services.run_create(actor=user, year=d["year"], county=county, policy=policy, notes=d["notes"])
+            job = background.job_queue(actor=user, year=d["year"], county=county, policy=policy, notes=d["notes"])
         except RuleError as exc:
             problems = exc.problems
         else:
-            messages.success(
-                request,
-                _("已计算 %(y)s 年度评价草稿：参评 %(n)s 家。核对无误后可发布。")
-                % {"y": run.year, "n": run.summary.get("evaluated", 0)},
-            )
-            return redirect("evaluation_run_detail", run.pk)
+            messages.info(request, _("已开始计算 %(y)s 年度评价草稿，完成后结果显示在本页。") % {"y": job.year})
+            return redirect("evaluation_job", job.pk)
     return render(request, "evaluation/run_form.html", {"form": form, "problems": problems, "years": years})
+
+
+STAGE_LABELS = {
+    "": gettext_lazy("等待开始"),
+    "read": gettext_lazy("读取企业年度数据和用地"),
+    "evaluate": gettext_lazy("按评价办法计算得分和分类"),
+    "summary": gettext_lazy("汇总分类和基准值"),
+    "write": gettext_lazy("保存每家企业的评价结果"),
+}
+
+
+def job_state(job: EvaluationJob) -> dict:
+    """What the job's page says of a job: its stage in words and how far it is."""
+    running = job.status == EvaluationJob.Status.RUNNING
+    return {"percent": background.percent(job), "stage": STAGE_LABELS.get(job.stage if running else "", job.stage)}
+
+
+def job_detail(request, pk):
+    """An evaluation job: waiting or running (the page reloads itself every few seconds and shows the stage and
+    progress), done (a link to its run) or failed (why). The county's evaluation writers' (404 to everyone else)."""
+    background.fail_stale()
+    job = selectors.access_job(request.user, pk)
+    return render(request, "evaluation/job.html", {"job": job, **job_state(job)})
+
+
+def counties_recompute(request):
+    """POST on the runs list by a writer whose region holds several counties (a city's analyst): one job per county
+    of their region for a year (``background.counties_queue``), each on its own. 404 to everyone else."""
+    may_write_or_404(request.user, Area.EVALUATION)
+    if not spans_counties(request.user):
+        raise Http404
+    try:
+        year = int(request.POST.get("year", ""))
+    except ValueError:
+        raise Http404 from None
+    jobs, skipped = background.counties_queue(actor=request.user, year=year)
+    if jobs:
+        messages.info(
+            request,
+            _("已为 %(n)s 个县（市、区）开始计算 %(y)s 年度草稿，进度见下方“最近的计算”。")
+            % {"n": len(jobs), "y": year},
+        )
+    elif not skipped:
+        messages.error(request, _("%(y)s 年度没有县（市、区）有企业年度数据，未开始计算。") % {"y": year})
+    for county, reason in skipped:
+        messages.error(request, _("%(c)s 未开始：%(r)s") % {"c": county.name, "r": reason})
+    return redirect("evaluation_runs")
 
 
 def _act(request, run: EvaluationRun):
@@ -192,11 +253,10 @@ def _act(request, run: EvaluationRun):
     may_write_or_404(request.user, Area.EVALUATION)
     try:
         if action == "recompute":
-            run = services.run_recompute(actor=request.user, run=run)
-            messages.success(
-                request, _("已按当前数据重新计算：参评 %(n)s 家。") % {"n": run.summary.get("evaluated", 0)}
-            )
-        elif action == "publish":
+            job = background.job_queue(actor=request.user, run=run)
+            messages.info(request, _("已开始按当前数据重新计算本草稿，完成后结果显示在本页。"))
+            return redirect("evaluation_job", job.pk)
+        if action == "publish":
             run = services.run_publish(actor=request.user, run=run)
             messages.success(request, _("已发布 %(y)s 年度评价结果，此后不可更改。") % {"y": run.year})
         else:
@@ -302,10 +362,14 @@ def run_detail(request, pk):
         }
         for key, info in lab.indicators.items()
     ]
+    live = selectors.jobs_for(user).filter(
+        county_id=run.county_id, year=run.year, status__in=[EvaluationJob.Status.QUEUED, EvaluationJob.Status.RUNNING]
+    )
     return render(
         request,
         "evaluation/run_detail.html",
         {
+            "live_job": live.first(),
             "bench_methods": benchmark_methods(run),
             "small_groups": small_groups(run, lab),
             "run": run,

@@ -22,13 +22,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from landcycle.accounts.scope import Area, may_write_or_404, scoped
+from landcycle.kit import i18n
 from landcycle.kit.params import int_param
 from landcycle.registry.models import Enterprise
 from landcycle.rules.evaluation.policy.parse import policy_of
 from landcycle.rules.evaluation.scoring import uses_previous
 from landcycle.rules.problems import RuleError
 
-from .. import selectors, services, whatif
+from .. import background, selectors, services, whatif
 from ..forms import SaveVersionForm
 from ..inputs import figure_years, read_inputs
 from ..labels import labels_of
@@ -190,18 +191,21 @@ def whatif_page(request):
                 county=county,
             )
             if d["and_run"] and year:
-                run = services.run_create(
-                    actor=user,
-                    year=year,
-                    county=county,
-                    policy=version,
-                    notes=_("测算页保存的办法 %(v)s") % {"v": version.version},
-                )
-                messages.success(
-                    request,
-                    _("已保存评价办法 %(v)s，并计算了 %(y)s 年度草稿批次。") % {"v": version.version, "y": year},
-                )
-                return redirect("evaluation_run_detail", run.pk)
+                messages.success(request, _("已保存评价办法 %(v)s。") % {"v": version.version})
+                try:
+                    job = background.job_queue(
+                        actor=user,
+                        year=year,
+                        county=county,
+                        policy=version,
+                        notes=_("测算页保存的办法 %(v)s") % {"v": version.version},
+                    )
+                except RuleError as exc:  # the version is saved; its run could not be started
+                    for p in exc.problems:
+                        messages.error(request, i18n.text(p))
+                    return redirect("evaluation_policy_detail", version.pk)
+                messages.info(request, _("已开始用此办法计算 %(y)s 年度草稿批次，完成后结果显示在本页。") % {"y": year})
+                return redirect("evaluation_job", job.pk)
             messages.success(request, _("已保存评价办法 %(v)s。") % {"v": version.version})
             return redirect("evaluation_policy_detail", version.pk)
         except RuleError as exc:
