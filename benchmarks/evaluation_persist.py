@@ -144,9 +144,9 @@ def timed_run(year: int) -> dict:
     steps: dict[str, float] = {}
     real_read, real_write = services.read_inputs, persist.write_results
 
-    def read(years):
+    def read(years, county=""):
         t = time.perf_counter()
-        out = real_read(years)
+        out = real_read(years, county)
         steps["read_inputs_s"] = round(time.perf_counter() - t, 2)
         return out
 
