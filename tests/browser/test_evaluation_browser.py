@@ -25,7 +25,9 @@ def _sign_in(tab, live_server, username: str) -> None:
     tab.wait_for_url(f"{live_server.url}/")
 
 
-def test_whatif_shows_the_changes_before_saving_then_saves_a_version(page, live_server, personas, evaluation_data):
+def test_whatif_shows_the_changes_before_saving_then_saves_a_version(
+    page, live_server, personas, evaluation_data, run_tasks
+):
     from landcycle.evaluation.models import EvaluationRun, PolicyVersion
 
     run = evaluation_data[XINPU]["run"]
@@ -59,6 +61,9 @@ def test_whatif_shows_the_changes_before_saving_then_saves_a_version(page, live_
     page.fill("#id_version", "2026.2")
     page.fill("#id_name", "A类占比40%测算")
     page.click("#save-version button[type=submit]")
+    page.wait_for_url("**/evaluation/jobs/*/")  # the run is computed in the background; its page follows it
+    assert run_tasks() == 1  # the database queue's worker, run by hand
+    page.click("text=查看评价批次", timeout=20_000)  # the page refreshes itself until the run is there
     page.wait_for_url("**/evaluation/runs/*/")
     draft = EvaluationRun.objects.get(status="draft")
     assert draft.policy.version == "2026.2" and "草稿" in page.locator("h1").inner_text()
