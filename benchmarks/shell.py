@@ -5,11 +5,12 @@
 On a built demo (``landcycle demo --no-serve``), DEBUG off, in one process through Django's test client (the whole
 middleware stack, the session and the sign-in as a browser has them, the context processors, the templates; the
 connection closed or kept at the end of each request as the server would: the test client leaves that out). Each
-page is asked ``--repeat`` times after two warm-up requests; the figure is the median CPU time (``time.process_time``) of one request. ``/healthz``
-(no template) is the floor of the stack. ``--profile PAGE`` prints cProfile's top functions for that
-page (cumulative), as the county administrator. ``--compare`` asks the configurations of CONFIGS in turn, request
-by request (the shell's changes of issue 18, docs/benchmarks.md "The page shell"). Nothing is written but the
-sessions of the sign-ins and an API token per user (valid one day).
+page is asked ``--repeat`` times after two warm-up requests; the figure is the median CPU time
+(``time.process_time``) of one request. ``/healthz`` (no template) is the floor of the stack. ``--profile PAGE``
+prints cProfile's top functions for that page (cumulative), as the county administrator. ``--compare`` asks the
+sessions of CONFIGS in turn, request by request; ``--conn-max-age 0`` closes the connection after each request, as
+before issue 18's shell changes (docs/benchmarks.md, "The page shell"). Nothing is written but the sessions of the
+sign-ins and an API token per user (valid one day).
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ def pages() -> dict[str, tuple[str, dict]]:
     park = Park.objects.filter(town=User.objects.get(username="xinpu").region).order_by("pk").first()  # all see it
     return {
         "healthz": ("/healthz", {}),
+        "password page": ("/accounts/password/", {}),  # a form and the shell: no work of its own
         "park detail": (f"/parks/{park.pk}/", {}),
         "parks list": ("/parks/", {}),
         "home": ("/", {}),
@@ -86,21 +88,21 @@ def measure(client: Client, key: str, url: str, api: bool, repeat: int) -> dict:
             "sql": [q["sql"][:120] for q in ctx.captured_queries]}  # fmt: skip
 
 
-CONFIGS = {  # name: (CONN_MAX_AGE, the backend the session names)
-    "before": (0, "django.contrib.auth.backends.ModelBackend"),
-    "+ connection kept": (60, "django.contrib.auth.backends.ModelBackend"),
-    "+ region with the user": (0, "landcycle.accounts.backends.RegionModelBackend"),
-    "after": (60, "landcycle.accounts.backends.RegionModelBackend"),
+CONFIGS = {  # name: the backend the session names (a session signed in before RegionModelBackend, or after)
+    "ModelBackend": "django.contrib.auth.backends.ModelBackend",
+    "RegionModelBackend": "landcycle.accounts.backends.RegionModelBackend",
 }
 
 
 def compare(username: str, table: dict, repeat: int) -> dict:
-    """The configurations of CONFIGS asked in turn, request by request (the neighbours' load falls on all alike)."""
+    """The sessions of CONFIGS asked in turn, request by request (the neighbours' load falls on both alike). The
+    connection is compared by running the script twice, ``--conn-max-age 0`` and without (one process each: a
+    connection cannot be both kept and closed within one)."""
     from landcycle.accounts.models import User
 
     user = User.objects.get(username=username)
     clients = {}
-    for name, (_, backend) in CONFIGS.items():
+    for name, backend in CONFIGS.items():
         clients[name] = Client()
         clients[name].force_login(user, backend=backend)
     _, key = _login(username)
@@ -110,10 +112,7 @@ def compare(username: str, table: dict, repeat: int) -> dict:
         times: dict[str, list[float]] = {name: [] for name in CONFIGS}
         queries = {}
         for i in range(repeat + 2):
-            for name, (age, _) in CONFIGS.items():
-                connection.settings_dict["CONN_MAX_AGE"] = age
-                if age == 0:
-                    connection.close()  # as the end of the previous request would have
+            for name in CONFIGS:
                 connection.queries_log.clear()
                 start = time.process_time()
                 with CaptureQueriesContext(connection) as ctx:
