@@ -134,6 +134,10 @@ TEMPLATES = [
     },
 ]
 
+# A worker keeps its connection between requests (LANDCYCLE_CONN_MAX_AGE seconds, default 60), on SQLite too: a new
+# SQLite connection reads the whole schema again (~1.3 ms with its 300-odd tables and indexes) and starts with an
+# empty page cache, which every request paid (docs/benchmarks.md, "The page shell"). Gunicorn's workers open their
+# own after the fork (no --preload); a connection left in error is closed at the end of its request (Django).
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{LANDCYCLE_HOME / 'landcycle.sqlite3'}",
@@ -151,7 +155,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
         }
     )
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -166,7 +169,13 @@ AUTH_PASSWORD_VALIDATORS += [
 # Sign-in throttling and lockout (django-axes): after LANDCYCLE_LOGIN_FAILURES wrong passwords (default 5) for one
 # user from one address, that pair is locked for LANDCYCLE_LOCKOUT_MINUTES (default 15); a county administrator
 # unlocks earlier with `landcycle axes_reset_username USER`. Every attempt is kept (axes' tables).
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# RegionModelBackend: Django's ModelBackend reading the user's region with the user (one query less on every page);
+# ModelBackend itself stays for the sessions signed in before it (accounts/backends.py).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "landcycle.accounts.backends.RegionModelBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AXES_FAILURE_LIMIT = int(os.environ.get("LANDCYCLE_LOGIN_FAILURES", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("LANDCYCLE_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

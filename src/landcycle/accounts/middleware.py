@@ -12,7 +12,8 @@ class LoginRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if not request.user.is_authenticated and not request.path.startswith(OPEN_PREFIXES):
+        # the path first: an open address (the API with its token, the health check) reads no session nor user
+        if not request.path.startswith(OPEN_PREFIXES) and not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
         return self.get_response(request)
 
