@@ -28,7 +28,7 @@ class Pagination(PageNumberPagination):
         if apps:
             shown = sorted((k, v) for k, v in request.query_params.lists() if k not in NOT_FILTERS)
             digest = hashlib.blake2b(repr(shown).encode(), digest_size=12).hexdigest()
-            key = f"api_count:{view.basename}:{scope_key(request.user)}:{digest}"
+            key = f"api_count:{view.basename}:{getattr(view, 'action', '')}:{scope_key(request.user)}:{digest}"
             count = cached(apps, key, queryset.count)
 
             def counted(object_list: Any, per_page: Any) -> Paginator:
