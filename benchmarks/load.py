@@ -24,6 +24,11 @@ the expected one (200; 302 for the sign-in) or a failed connection. Requests/s i
 counted window. With it: the CPU seconds the web workers used in that window (from /proc; per request, a figure
 that depends far less than the times on what else the machine runs), the load generator's own CPU, and the load
 average before and after: the load generator runs on the same machine as the server.
+
+On PostgreSQL: set ``DATABASE_URL`` (passed on to the server and to the token step) and point LANDCYCLE_HOME at a
+home holding the keys (no ``landcycle.sqlite3`` needed). The run writes to that database (sign-ins, sessions, the
+tokens): give it a copy, e.g. ``createdb -T h_gen h_copy`` of the province sample, with the demo accounts added
+(``landcycle.sample.users.create_demo_users``; the sample's county 330282 and its towns hold them).
 """
 
 from __future__ import annotations
@@ -378,7 +383,7 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the copy of LANDCYCLE_HOME and the server's log")
     args = parser.parse_args()
     home = Path(os.environ["LANDCYCLE_HOME"]).resolve()
-    if not (home / "landcycle.sqlite3").exists():
+    if not os.environ.get("DATABASE_URL") and not (home / "landcycle.sqlite3").exists():
         raise SystemExit(f"{home} holds no landcycle.sqlite3: build the demo first (landcycle demo --no-serve)")
     workers = str(args.workers or os.environ.get("LANDCYCLE_WORKERS", "2"))
     out = {

@@ -221,6 +221,33 @@ def test_board_figures_are_kept_until_a_write_or_a_refresh(client, board, person
     cache.clear()
     fresh = view()[0]
     assert (after["kpis"], after["states"]) == (fresh["kpis"], fresh["states"])
+    assert after["page_obj"].paginator.count == fresh["page_obj"].paginator.count == len(fresh["rows"])
     client.force_login(personas["xinpu"])
-    mine = {s["state"]: s["n"] for s in view()[0]["states"]}
+    mine_first = view()[0]
+    mine = {s["state"]: s["n"] for s in mine_first["states"]}
     assert sum(mine.values()) < sum(s["n"] for s in fresh["states"])
+    assert mine_first["page_obj"].paginator.count == len(mine_first["rows"]) < len(fresh["rows"])
+
+
+def test_board_count_comes_from_the_cache_and_a_write_shows_at_once(client, board, personas):
+    """Issue 18: the paginator's count of the subjects listed is cached with the board's figures: the second view
+    asks no COUNT, a closed warning leaves the open list at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(personas["admin"])
+
+    def view(**params):
+        with CaptureQueriesContext(connection) as ctx:
+            context = client.get(reverse("warning_board"), params).context
+        return context, [q["sql"] for q in ctx.captured_queries if "COUNT(*)" in q["sql"]]
+
+    first, _counts = view()
+    again, counts = view()
+    assert counts == []
+    assert again["page_obj"].paginator.count == first["page_obj"].paginator.count == len(first["rows"])
+    by_town = view(town=XINPU)[0]
+    assert by_town["page_obj"].paginator.count == len(by_town["rows"]) < len(first["rows"])
+    warning_verify(actor=personas["xinpu"], warning=board[XINPU]["warning"], confirmed=False, reason="政府原因")
+    disputed = view(status="disputed")[0]
+    assert disputed["page_obj"].paginator.count == len(disputed["rows"]) == 1

@@ -137,6 +137,36 @@ def test_county_admin_sees_open_work_by_town(client, personas, county_data):
     assert table["rows"][0]["busy"]  # towns with work first
 
 
+def test_county_admin_town_table_comes_from_the_cache_until_a_write(client, personas, county_data):
+    """Issue 18: the town table's counts read every warning, task and contract of the scope: the second view takes
+    them from the cache (fewer queries, the same table), a task made overdue shows at once."""
+    client.force_login(personas["admin"])
+
+    def table():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse("home"))
+        rows = {r["town"].code: [c["n"] for c in r["cells"]] for r in response.context["town_table"]["rows"]}
+        return rows, len(ctx.captured_queries)
+
+    first, cold = table()
+    again, warm = table()
+    assert again == first and warm < cold
+    d = county_data[QIAOTOU]
+    task_create(
+        actor=personas["supervisor"],
+        finding=d["finding"],
+        town=d["town"],
+        title="桥头镇闲置厂房清理",
+        measures="清理",
+        deadline=dt.date(2026, 12, 1),
+        assigned_on=dt.date(2026, 10, 1),
+    )
+    after, _n = table()
+    assert after[QIAOTOU][3] == first[QIAOTOU][3] + 1  # the overdue tasks of 桥头镇
+    client.force_login(personas["xinpu"])
+    assert client.get(reverse("home")).status_code == 200  # a town officer's home is another page
+
+
 def test_leader_home_is_the_dashboard(client, personas, county_data):
     """The leader lands on the dashboard's charts (tests/web/test_dashboard.py checks each one), not a to-do list."""
     client.force_login(personas["leader"])

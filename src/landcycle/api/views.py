@@ -108,6 +108,7 @@ class ParkViewSet(mixins.UpdateModelMixin, ScopedViewSet):
     """园区 / parks; PATCH changes a park through the registry's service."""
 
     model = Park
+    count_apps = ("registry",)  # the list's count from the cache (api.pagination)
     serializer_class = s.ParkSerializer
     query_filters = (_town, QF("kind", "kind"), QF("code", "code"))
     ordering_fields = ("code", "name")
@@ -150,6 +151,7 @@ class ParcelViewSet(mixins.UpdateModelMixin, ScopedViewSet):
     """地块 / parcels; PATCH changes a parcel through the registry's service (same checks, audit, version)."""
 
     model = Parcel
+    count_apps = ("registry",)  # the list's count from the cache (api.pagination)
     serializer_class = s.ParcelSerializer
     query_filters = (
         QF("town", "park__town__code__startswith", description="镇街代码（前缀） / town code (prefix)"),
@@ -180,6 +182,7 @@ class EnterpriseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Scoped
     """企业 / enterprises; POST registers one, PATCH changes one, through the registry's services."""
 
     model = Enterprise
+    count_apps = ("registry",)  # the list's count from the cache (api.pagination)
     serializer_class = s.EnterpriseSerializer
     query_filters = (
         _town,
@@ -270,6 +273,7 @@ class ContractViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, ScopedVi
     the contracts service, and the contract's warnings recomputed on today's date in the same transaction."""
 
     model = Contract
+    count_apps = ("registry", "supervision")  # the list's count from the cache (api.pagination)
     serializer_class = s.ContractSerializer
     query_filters = (
         _town,

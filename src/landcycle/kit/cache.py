@@ -44,7 +44,13 @@ def scope_key(user: Any) -> str:
 def cached(apps: Iterable[str], key: str, compute: Callable[[], T], timeout: int = TIMEOUT) -> T:
     """``compute()``, kept under ``key`` until a write of one of ``apps`` (app labels) commits. ``key`` must hold
     everything else the value depends on: the reader's ``scope_key``, the day; the language is added here."""
-    full = f"lc:{key}:{get_language() or ''}:{heads(apps)}"
+    return cached_at(heads(apps), key, compute, timeout)
+
+
+def cached_at(state: str, key: str, compute: Callable[[], T], timeout: int = TIMEOUT) -> T:
+    """``compute()``, kept under ``key`` while ``state`` (a string that moves with every write the value reads,
+    such as ``heads(apps)`` or the audit log's last sequence number and hash) stays the same."""
+    full = f"lc:{key}:{get_language() or ''}:{state}"
     value = cache.get(full, _MISSING)
     if value is _MISSING:
         value = compute()

@@ -105,8 +105,12 @@ class Listing:
                 parts.append(f"{f.label}：{label}")
         return "；".join(parts)
 
-    def page(self, qs: QuerySet):
+    def page(self, qs: QuerySet, count: int | None = None):
+        """The requested page of ``qs``; ``count``, when the caller knows it already (a cached count), spares the
+        paginator its COUNT over every row."""
         paginator = Paginator(qs, settings.PAGE_SIZE)
+        if count is not None:
+            paginator.count = count  # a cached_property: set, it is not computed
         return paginator.get_page(self.request.GET.get("page"))
 
 

@@ -244,7 +244,13 @@ def enterprise_listing(user, query: QueryDict) -> tuple[Listing, QuerySet]:
             ),
             Filter("scale", _("规模"), choice_list(Enterprise.Scale), "scale"),
             Filter("status", _("状态"), choice_list(Enterprise.Status), "status"),
-            Filter("division", _("行业大类"), division_choices(base), "industry_code__startswith"),
+            Filter(
+                "division",
+                _("行业大类"),
+                # every enterprise of the scope's industry: from the cache until a write of the registry
+                cached(("registry",), f"divisions:{scope_key(user)}", lambda: division_choices(base)),
+                "industry_code__startswith",
+            ),
         ],
         sorts={
             "name": ("name",),

@@ -6,6 +6,7 @@ A reader at town level sees only the entries of their own region (region codes a
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from landcycle.accounts.scope import can_read_audit
 from landcycle.audit.models import AuditEntry
+from landcycle.kit.cache import cached_at, scope_key
 from landcycle.kit.listing import Filter, Listing, kpi
 from landcycle.registry.models import Region
 from landcycle.registry.selectors import towns_in_scope
@@ -256,9 +258,16 @@ def diff_rows(entry: AuditEntry, names: Names | None = None) -> list[dict]:
     return rows
 
 
-def _object_types(qs):
+def _log_state() -> str:
+    """Where the audit log stands: its last entry's sequence number and hash (one read of the unique index). The log
+    is only appended to, so a value computed from it holds until this moves."""
+    last = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
+    return f"audit@{last[0]}:{last[1][:16]}" if last else "audit@0"
+
+
+def _object_types(values):
     out = []
-    for value in qs.order_by().values_list("object_type", flat=True).distinct():
+    for value in values:
         model = _model_label(value)
         out.append((value, str(model._meta.verbose_name) if model else value))
     return sorted(out)
@@ -279,8 +288,20 @@ def audit_list(request):
     regions = [(t.code, t.name) for t in towns_in_scope(user).order_by("code")]
     if user.region is not None and user.region.level != Region.Level.TOWN:
         regions.insert(0, (user.region.code, f"{user.region.name}（{_('本级及以下')}）"))
-    actors = list(base.order_by().values_list("actor_name", flat=True).distinct())
-    actions = list(base.order_by().values_list("action", "object_type").distinct())
+    # every figure below reads every entry of the scope: kept in the cache until the log grows (it only grows)
+    state = _log_state()
+    figures = cached_at(
+        state,
+        f"audit_list:{scope_key(user)}",
+        lambda: {
+            "actors": list(base.order_by().values_list("actor_name", flat=True).distinct()),
+            "actions": list(base.order_by().values_list("action", "object_type").distinct()),
+            "types": list(base.order_by().values_list("object_type", flat=True).distinct()),
+            "total": base.count(),
+            "latest": base.order_by("-seq").values_list("at", flat=True).first(),
+        },
+    )
+    actors, actions = figures["actors"], figures["actions"]
     listing = Listing(
         request,
         search_fields=("object_repr", "object_id"),
@@ -288,7 +309,7 @@ def audit_list(request):
         filters=[
             Filter("actor", _("操作人"), [(a, a) for a in sorted(actors)], "actor_name"),
             Filter("action", _("操作"), sorted({a: action_label(a, t) for a, t in actions}.items()), "action"),
-            Filter("type", _("对象类型"), _object_types(base), "object_type"),
+            Filter("type", _("对象类型"), _object_types(figures["types"]), "object_type"),
             Filter("region", _("区划"), regions, "region_code__startswith"),
         ],
     )
@@ -300,7 +321,12 @@ def audit_list(request):
     if end:
         qs = qs.filter(at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
     qs = qs.select_related("actor").order_by("-seq")
-    page = listing.page(qs)
+    shown = sorted((k, v) for k, v in request.GET.lists() if k != "page")
+    digest = hashlib.blake2b(repr(shown).encode(), digest_size=12).hexdigest()
+    count = (
+        cached_at(state, f"audit_list:{scope_key(user)}:{digest}", qs.count) if listing.active or start or end else None
+    )
+    page = listing.page(qs, count=figures["total"] if count is None else count)
     names = Names()
     names.prefetch(page.object_list)
     for entry in page.object_list:
@@ -309,9 +335,9 @@ def audit_list(request):
         entry.type_label = model._meta.verbose_name if model else entry.object_type
         entry.diff = diff_rows(entry, names)
         entry.region_name = names.region(entry.region_code) if entry.region_code else ""
-    latest = base.order_by("-seq").values_list("at", flat=True).first()
+    latest = figures["latest"]
     kpis = [
-        kpi(_("审计记录"), base.count(), _("条")),
+        kpi(_("审计记录"), figures["total"], _("条")),
         kpi(_("筛选结果"), page.paginator.count, _("条")),
         kpi(_("最近一次写入"), timezone.localtime(latest).strftime("%Y-%m-%d %H:%M") if latest else "—"),
     ]

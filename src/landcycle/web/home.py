@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from landcycle.accounts.models import Role, User
 from landcycle.admission.selectors import admitted_unsigned, applications_to_finish, applications_to_review
 from landcycle.evaluation.selectors import draft_runs, latest_year_without_run
+from landcycle.kit.cache import cached, scope_key
 from landcycle.rectification.selectors import (
     items_to_review,
     open_round_reports,
@@ -34,6 +35,7 @@ from landcycle.supervision.labels import rule_label
 from landcycle.supervision.models import Extension, Warning
 from landcycle.supervision.selectors import (
     contract_dates_due,
+    last_checked,
     warning_counts_by_town,
     warnings_to_decide,
     warnings_waiting,
@@ -316,14 +318,29 @@ def _cell(n: int, url: str, tone: str = "") -> dict:
     return {"n": n, "url": url if n else "", "tone": tone if n else ""}
 
 
+def _town_figures(user: User, as_of: dt.date) -> tuple[dict, dict, dict]:
+    """The town table's counts (warnings by colour and overdue verification, overdue tasks and missing reports,
+    contracts with an agreed date passed) read every warning, task and contract of the scope: kept in the cache
+    (kit.cache) per scope and day until a write of the registry, supervision or rectification commits; the key also
+    holds the supervision date of the latest refresh, which a refresh moves without an audit entry for each figure
+    (as supervision.figures does)."""
+
+    def compute() -> tuple[dict, dict, dict]:
+        late: dict[int, int] = {}
+        for r in contract_dates_due(user, as_of, 0):
+            if r["late"] > 0:
+                late[r["town_id"]] = late.get(r["town_id"], 0) + 1
+        warnings = {k: dict(v) for k, v in warning_counts_by_town(user).items()}
+        work = {k: dict(v) for k, v in open_work_by_town(user, as_of).items()}
+        return warnings, work, late
+
+    key = f"home_towns:{scope_key(user)}:{as_of.isoformat()}:{timezone.localdate().isoformat()}:{last_checked(user)}"
+    return cached(("registry", "supervision", "rectification"), key, compute)
+
+
 def _county_admin(user: User, as_of: dt.date) -> dict:
     towns = list(towns_in_scope(user).order_by("code"))
-    warnings = warning_counts_by_town(user)
-    work = open_work_by_town(user, as_of)
-    late: dict[int, int] = {}
-    for r in contract_dates_due(user, as_of, 0):
-        if r["late"] > 0:
-            late[r["town_id"]] = late.get(r["town_id"], 0) + 1
+    warnings, work, late = _town_figures(user, as_of)
     rounds = open_round_reports(user)
     round_url = _url("round_detail", [rounds[0]["round_id"]]) if rounds else _url("round_list")
     rows = []

@@ -61,7 +61,11 @@ def contract_list(request):
     rows = listing.ordered(
         qs.select_related("town", "holder__town").prefetch_related(
             Prefetch(
-                "parcel_links", queryset=ContractParcel.objects.select_related("parcel").order_by("parcel__number")
+                "parcel_links",
+                # the list shows each parcel's number: its outline (geometry) is not read
+                queryset=ContractParcel.objects.select_related("parcel")
+                .defer("parcel__geometry")
+                .order_by("parcel__number"),
             )
         )
     )

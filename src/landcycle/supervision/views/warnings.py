@@ -167,7 +167,7 @@ def _town_chart(user, query):
     return charts.svg(spec, label=_("各镇街预警对象，按最重颜色分段"))
 
 
-def _board_figures(user, query, town: str) -> dict:
+def _board_figures(user, query, town: str, groups) -> dict:
     """The board's cards, handling states and chart by town, and the blocks of the stages above (``panels``: exits'
     vacating cases, renewal's projects, each coloured today): they read every warning, case and project of the
     scope, so they come from the cache until a write of their apps commits (supervision.figures)."""
@@ -183,6 +183,7 @@ def _board_figures(user, query, town: str) -> dict:
             "chart": _town_chart(user, query),
             # the colours of the stages above (exits: vacating cases, renewal: projects), in the same town filter
             "panels": panels("warning_board", town, user),
+            "count": groups.count(),  # the subjects listed (the paginator's count)
         }
 
     figures = page_figures("warning_board", user, query, checked, compute, apps=panel_apps("warning_board"))
@@ -198,11 +199,12 @@ def warning_board(request):
     if fmt:
         return _export(user, board, fmt)
     listing = board.listing
-    page = listing.page(board.groups)
+    town = next((f.value for f in listing.filters if f.name == "town"), "")
+    figures = _board_figures(user, request.GET, town, board.groups)
+    page = listing.page(board.groups, count=figures.pop("count"))
     rows = attach_warnings(user, list(page.object_list), board.closed)
     for r in rows:
         r["url"] = subject_url(r)
-    town = next((f.value for f in listing.filters if f.name == "town"), "")
     return render(
         request,
         "supervision/warning_board.html",
@@ -210,7 +212,7 @@ def warning_board(request):
             "listing": listing,
             "page_obj": page,
             "rows": rows,
-            **_board_figures(user, request.GET, town),
+            **figures,
             "show_town": len(town_choices(user)) > 1,
             "can_refresh": can_write(user, Area.SUPERVISION),
             "refresh_state": _refresh_state(user) if can_write(user, Area.SUPERVISION) else None,
