@@ -170,6 +170,18 @@ def test_generate_writes_the_counts_audited(generated, plans):
 
 
 @pytest.mark.django_db
+def test_on_postgresql_the_generated_tables_are_analysed(generated):
+    """The rows went in by COPY: the command measures them for the planner (ANALYZE), else it guesses."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("ANALYZE is PostgreSQL's")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'registry_enterprise'")
+        assert cursor.fetchone()[0] == N
+
+
+@pytest.mark.django_db
 def test_refresh_raises_every_rule_kind_and_a_second_run_changes_nothing(generated):
     from landcycle.accounts.services import system_user
     from landcycle.supervision.refresh import warnings_refresh

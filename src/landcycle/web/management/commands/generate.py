@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from landcycle.sample import DEFAULT_SEED, REFERENCE_DATE
 from landcycle.sample.ledger_files import write_ledgers
@@ -93,6 +94,12 @@ class Command(BaseCommand):
                 self.stderr.write(f"  {county}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
         try:
-            return persist_province(scale, progress=progress)
+            summary = persist_province(scale, progress=progress)
         except NotEmpty as exc:
             raise CommandError(str(exc)) from None
+        if connection.vendor == "postgresql":
+            # the rows went in by COPY and nothing has measured them yet: without statistics the planner guesses
+            # (a list page took 402 ms instead of 30 on the 100,000-firm sample; docs/benchmarks.md, "Load")
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        return summary
