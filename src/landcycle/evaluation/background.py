@@ -20,18 +20,25 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import TaskContext, task
 
 from landcycle.accounts.models import User
 from landcycle.kit import i18n
-from landcycle.kit.background import enqueue, max_attempts, retry_at, worker_of
+from landcycle.kit.background import (
+    enqueue,
+    job_claim,
+    job_lost,
+    job_percent,
+    job_update,
+    max_attempts,
+    retry_at,
+    worker_of,
+)
 from landcycle.registry.models import Region
 from landcycle.rules.problems import Problem, RuleError
 
@@ -43,6 +50,7 @@ log = logging.getLogger(__name__)
 Status = EvaluationJob.Status
 Kind = EvaluationJob.Kind
 STALE_AFTER = dt.timedelta(minutes=15)  # a running job without progress for this long has lost its worker
+LOST = "计算进程已中断 / the computing process stopped"
 
 
 class JobFailed(Exception):
@@ -50,17 +58,8 @@ class JobFailed(Exception):
 
 
 def _update(job_id: int, *, best_effort: bool = False, **values) -> int:
-    """``UPDATE`` a running job's row (one already done — its run committed — is left as it is), retried a few times
-    when SQLite reports the table busy; progress is best effort, the final status is not. Returns the rows changed."""
-    rows = EvaluationJob.objects.filter(pk=job_id, status=Status.RUNNING)
-    for attempt in range(8):
-        try:
-            return rows.update(**values)
-        except OperationalError:
-            if best_effort:
-                return 0
-            time.sleep(0.1 * (attempt + 1))
-    return rows.update(**values)
+    """``UPDATE`` a running job's row (one already done — its run committed — is left as it is)."""
+    return job_update(EvaluationJob.objects.filter(pk=job_id, status=Status.RUNNING), best_effort=best_effort, **values)
 
 
 def job_queue(
@@ -171,18 +170,7 @@ def _compute(job: EvaluationJob, progress) -> EvaluationRun:
 
 
 def job_attempt(job_id: int, worker: str) -> str:
-    now = timezone.now()
-    claimed = EvaluationJob.objects.filter(pk=job_id, status=Status.QUEUED).update(
-        status=Status.RUNNING,
-        worker=worker[:100],
-        started_at=now,
-        heartbeat_at=now,
-        attempts=F("attempts") + 1,
-        stage="",
-        done=0,
-        total=0,
-    )
-    if not claimed:
+    if not job_claim(EvaluationJob, job_id, worker):
         return "skipped"
     job = EvaluationJob.objects.select_related("actor", "actor__region", "county", "policy", "run").get(pk=job_id)
 
@@ -228,16 +216,7 @@ def fail_stale(now: dt.datetime | None = None) -> int:
     """Running jobs without progress for ``STALE_AFTER`` lost their worker (nothing of theirs was written: a run is
     written in one transaction at the end): queued again while they have attempts left, else failed. Returns how
     many were found."""
-    limit = (now or timezone.now()) - STALE_AFTER
-    found = 0
-    for job in EvaluationJob.objects.filter(status=Status.RUNNING, heartbeat_at__lt=limit):
-        # compare-and-set on the heartbeat: a page and a worker finding the same job act once
-        if EvaluationJob.objects.filter(pk=job.pk, status=Status.RUNNING, heartbeat_at=job.heartbeat_at).update(
-            heartbeat_at=timezone.now()
-        ):
-            found += 1
-            _attempt_failed(job, "计算进程已中断 / the computing process stopped")
-    return found
+    return job_lost(EvaluationJob, STALE_AFTER, lambda job: _attempt_failed(job, LOST), now)
 
 
 # the share of the whole each stage takes (reading the figures and land and writing the rows take the time; the
@@ -247,8 +226,4 @@ SPANS = {"read": (0, 35), "evaluate": (35, 60), "summary": (60, 65), "write": (6
 
 def percent(job: EvaluationJob) -> int:
     """How far the job is, 0–100, from its stage and the progress inside it."""
-    if job.status == Status.DONE:
-        return 100
-    low, high = SPANS.get(job.stage, (0, 0))
-    inside = job.done / job.total if job.total else 0.0
-    return int(low + (high - low) * min(1.0, inside))
+    return job_percent(job, SPANS)

@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import datetime as dt
 import socket
+import time
 from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import OperationalError, transaction
+from django.db.models import F, Model, QuerySet
 from django.utils import timezone
 from django_tasks import TaskContext
 from django_tasks.base import Task
@@ -65,3 +67,61 @@ def retry_at(attempt: int) -> dt.datetime | None:
     if seconds <= 0:
         return None
     return timezone.now() + dt.timedelta(seconds=seconds * 2 ** max(0, attempt - 1))
+
+
+# ---------------------------------------------------------------- jobs with a stage and a heartbeat
+# What the evaluation's and the ranking's compute jobs share (``EvaluationJob``, ``RankingJob``): a row with
+# ``status`` (queued / running / done / failed), ``worker``, ``started_at``, ``heartbeat_at``, ``attempts``,
+# ``stage``, ``done`` and ``total``. Each app keeps its own messages and what a failed attempt does next.
+
+
+def job_update(rows: QuerySet, *, best_effort: bool = False, **values: Any) -> int:
+    """``UPDATE`` a job's row(s), retried a few times when SQLite reports the table busy; progress is best effort
+    (given up at once), a final status is not. Returns the rows changed."""
+    for attempt in range(8):
+        try:
+            return rows.update(**values)
+        except OperationalError:
+            if best_effort:
+                return 0
+            time.sleep(0.1 * (attempt + 1))
+    return rows.update(**values)
+
+
+def job_claim(model: type[Model], job_id: int, worker: str) -> bool:
+    """Take a queued job by compare-and-set: exactly one attempt wins, the others find it taken."""
+    now = timezone.now()
+    return bool(
+        model._default_manager.filter(pk=job_id, status="queued").update(
+            status="running",
+            worker=worker[:100],
+            started_at=now,
+            heartbeat_at=now,
+            attempts=F("attempts") + 1,
+            stage="",
+            done=0,
+            total=0,
+        )
+    )
+
+
+def job_lost(model: type[Model], stale_after: dt.timedelta, lost: Callable[[Any], None], now=None) -> int:
+    """Running jobs without a heartbeat for ``stale_after`` lost their worker: ``lost(job)`` for each, once (a
+    compare-and-set on the heartbeat, so that a page and a worker finding the same job act once). Returns how many."""
+    limit = (now or timezone.now()) - stale_after
+    rows = model._default_manager
+    found = 0
+    for job in rows.filter(status="running", heartbeat_at__lt=limit):
+        if rows.filter(pk=job.pk, status="running", heartbeat_at=job.heartbeat_at).update(heartbeat_at=timezone.now()):
+            found += 1
+            lost(job)
+    return found
+
+
+def job_percent(job: Any, spans: dict[str, tuple[int, int]]) -> int:
+    """How far a job is, 0–100: ``spans`` gives each stage's share of the whole; the progress inside it counts."""
+    if job.status == "done":
+        return 100
+    low, high = spans.get(job.stage, (0, 0))
+    inside = job.done / job.total if job.total else 0.0
+    return int(low + (high - low) * min(1.0, inside))

@@ -16,17 +16,24 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import time
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, OperationalError, transaction
-from django.db.models import F
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django_tasks import TaskContext, task
 
 from landcycle.kit import i18n
-from landcycle.kit.background import enqueue, max_attempts, retry_at, worker_of
+from landcycle.kit.background import (
+    enqueue,
+    job_claim,
+    job_lost,
+    job_percent,
+    job_update,
+    max_attempts,
+    retry_at,
+    worker_of,
+)
 from landcycle.kit.indicators import Quarter
 from landcycle.registry.models import Region
 from landcycle.rules.problems import Problem, RuleError
@@ -37,6 +44,7 @@ from .services import runs as services
 log = logging.getLogger(__name__)
 Status = RankingJob.Status
 STALE_AFTER = dt.timedelta(minutes=15)  # a running job without progress for this long has lost its worker
+LOST = "计算进程已中断 / the computing process stopped"
 
 
 class ComputeFailed(Exception):
@@ -44,17 +52,7 @@ class ComputeFailed(Exception):
 
 
 def _update(job_id: int, *, best_effort: bool = False, **values) -> None:
-    """``UPDATE`` a job's row, retried a few times when SQLite reports the table busy; progress is best effort, the
-    final status is not."""
-    for attempt in range(8):
-        try:
-            RankingJob.objects.filter(pk=job_id).update(**values)
-            return
-        except OperationalError:
-            if best_effort:
-                return
-            time.sleep(0.1 * (attempt + 1))
-    RankingJob.objects.filter(pk=job_id).update(**values)
+    job_update(RankingJob.objects.filter(pk=job_id), best_effort=best_effort, **values)
 
 
 def compute_queue(*, actor, quarter: Quarter, county: Region | None = None) -> RankingJob:
@@ -97,18 +95,7 @@ def compute_task(context: TaskContext, job_id: int) -> str:
 
 
 def compute_attempt(job_id: int, worker: str) -> str:
-    now = timezone.now()
-    claimed = RankingJob.objects.filter(pk=job_id, status=Status.QUEUED).update(
-        status=Status.RUNNING,
-        worker=worker[:100],
-        started_at=now,
-        heartbeat_at=now,
-        attempts=F("attempts") + 1,
-        stage="",
-        done=0,
-        total=0,
-    )
-    if not claimed:
+    if not job_claim(RankingJob, job_id, worker):
         return "skipped"
     job = RankingJob.objects.select_related("actor", "actor__region", "county").get(pk=job_id)
 
@@ -155,16 +142,7 @@ def fail_stale(now: dt.datetime | None = None) -> int:
     """Running jobs without progress for ``STALE_AFTER`` lost their worker (nothing of theirs was written: the draft
     is written in one transaction at the end): queued again while they have attempts left, else failed. Returns how
     many were found."""
-    limit = (now or timezone.now()) - STALE_AFTER
-    found = 0
-    for job in RankingJob.objects.filter(status=Status.RUNNING, heartbeat_at__lt=limit):
-        # compare-and-set on the heartbeat: a page and a worker finding the same job act once
-        if RankingJob.objects.filter(pk=job.pk, status=Status.RUNNING, heartbeat_at=job.heartbeat_at).update(
-            heartbeat_at=timezone.now()
-        ):
-            found += 1
-            _attempt_failed(job, "计算进程已中断 / the computing process stopped")
-    return found
+    return job_lost(RankingJob, STALE_AFTER, lambda job: _attempt_failed(job, LOST), now)
 
 
 # the share of the whole each stage takes (the Monte Carlo is one vectorised step; the gains are searched town by town)
@@ -173,8 +151,4 @@ SPANS = {"gather": (0, 30), "monte_carlo": (30, 55), "gains": (55, 95), "save": 
 
 def percent(job: RankingJob) -> int:
     """How far the job is, 0–100, from its stage and the progress inside it."""
-    if job.status == Status.DONE:
-        return 100
-    low, high = SPANS.get(job.stage, (0, 0))
-    inside = job.done / job.total if job.total else 0.0
-    return int(low + (high - low) * min(1.0, inside))
+    return job_percent(job, SPANS)
