@@ -35,7 +35,7 @@ from landcycle.registry.models import Occupancy
 from landcycle.registry.selectors import active_q, town_choices
 from landcycle.rules.units import m2_to_mu
 
-from .models import Contract, ContractParcel, Extension, Warning
+from .models import Contract, ContractParcel, Extension, RefreshRun, Warning
 from .models.warnings import RANK
 
 COLOUR_OF_RANK = {0: "green", 1: "yellow", 2: "red"}
@@ -154,6 +154,14 @@ def warnings_in_scope(user):
 def last_checked(user) -> dt.date | None:
     """The supervision date of the latest refresh that reached the user's warnings."""
     return warnings_in_scope(user).aggregate(d=Max("checked_on"))["d"]
+
+
+def refresh_marker() -> tuple:
+    """Where the warnings refreshes stand, installation-wide: the latest supervision date any refresh wrote and the
+    board's latest refresh run (its status and attempts move while it waits and runs). What a refresh writes without
+    an audit entry per warning (days overdue, fees) shows on pages kept by kit.pagecache once this moves."""
+    run = RefreshRun.objects.order_by("-id").values_list("id", "status", "attempts").first()
+    return Warning.objects.aggregate(d=Max("checked_on"))["d"], run
 
 
 def colour_counts(qs) -> dict[str, int]:
