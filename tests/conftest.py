@@ -25,6 +25,17 @@ def _audit_chain_settings():
     django_settings.LANDCYCLE_AUDIT_CHECKPOINTS = os.environ["LANDCYCLE_AUDIT_CHECKPOINTS"]
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """A ``replica`` alias mirroring the test database (Django's TEST MIRROR), as ``LANDCYCLE_REPLICA_URL`` adds one:
+    the read replica's routing (kit.replica) is tested without a second server. Nothing reads from it unless a test
+    turns ``settings.REPLICA_READS`` on."""
+    databases = django_settings.DATABASES
+    if "replica" not in databases:
+        databases["replica"] = {**databases["default"], "TEST": {**databases["default"].get("TEST", {})}}
+    databases["replica"]["TEST"]["MIRROR"] = "default"
+
+
 XINPU, QIAOTOU, HENGHE, COUNTY = "330282112", "330282109", "330282114", "330282"
 
 

@@ -18,8 +18,12 @@ from django.core.exceptions import ImproperlyConfigured
 PACKAGE_DIR = Path(__file__).resolve().parent
 LANDCYCLE_HOME = Path(os.environ.get("LANDCYCLE_HOME", "var")).resolve()
 LANDCYCLE_HOME.mkdir(parents=True, exist_ok=True)
-UPLOADS_DIR = LANDCYCLE_HOME / "uploads"
-EXPORTS_DIR = LANDCYCLE_HOME / "exports"
+# The files several app servers and workers must share (uploads, prepared exports, an import's progress): folders under
+# LANDCYCLE_FILES_DIR, LANDCYCLE_HOME by default; on several servers a network file system mounted on each (or the
+# S3 storage, LANDCYCLE_STORAGE=s3, for uploads and exports). docs/deployment.md.
+FILES_DIR = Path(os.environ.get("LANDCYCLE_FILES_DIR", "") or LANDCYCLE_HOME).resolve()
+UPLOADS_DIR = FILES_DIR / "uploads"
+EXPORTS_DIR = FILES_DIR / "exports"
 
 DEBUG = os.environ.get("LANDCYCLE_DEBUG", "0") == "1"
 
@@ -155,6 +159,19 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
         }
     )
+# A read replica for reports (issue 18): LANDCYCLE_REPLICA_URL=postgres://… (a streaming replica of DATABASE_URL) adds
+# the alias ``replica``; kit.replica sends the reads of the report-only paths there (the dashboard, the counties side
+# by side, the big export jobs) and everything else, every write included, to the primary. docs/deployment.md.
+REPLICA_URL = os.environ.get("LANDCYCLE_REPLICA_URL", "").strip()
+if REPLICA_URL:
+    if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured("LANDCYCLE_REPLICA_URL needs DATABASE_URL=postgres://… (a replica of PostgreSQL)")
+    DATABASES["replica"] = dj_database_url.parse(
+        REPLICA_URL, conn_max_age=int(os.environ.get("LANDCYCLE_CONN_MAX_AGE", "60"))
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests: the replica is the test database itself
+REPLICA_READS = bool(REPLICA_URL)
+DATABASE_ROUTERS = ["landcycle.kit.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -333,7 +350,9 @@ BUSY_RETRY_AFTER = int(os.environ.get("LANDCYCLE_BUSY_RETRY_AFTER", "30"))
 # process) and the batch page shows its progress; smaller ones run while the user waits (~3,000 rows/s seen).
 IMPORT_BACKGROUND_ROWS = int(os.environ.get("LANDCYCLE_IMPORT_BACKGROUND_ROWS", "10000"))
 # Progress of a running import: a small JSON file per batch, readable while the import holds the write lock.
-IMPORT_PROGRESS_DIR = LANDCYCLE_HOME / "progress"
+IMPORT_PROGRESS_DIR = FILES_DIR / "progress"
+# A list's export of more rows than this runs as a job of the task queue (下载中心) instead of while the user waits.
+EXPORT_JOB_ROWS = int(os.environ.get("LANDCYCLE_EXPORT_JOB_ROWS", "20000"))
 
 # Parcel shapes (issue 10): limits on what an import or the parcel form may store, and how many points a map
 # sends per shape. Each can be set from the environment; docs/user-guide.md (地块图形的上限) lists them.

@@ -18,6 +18,7 @@ import logging
 import time
 import uuid
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import OperationalError, transaction
 from django.db.models import F
@@ -27,6 +28,7 @@ from django_tasks import TaskContext, task
 
 from landcycle.kit.background import enqueue, max_attempts, retry_at, worker_of
 from landcycle.kit.exports import get_export, list_rows
+from landcycle.kit.replica import replica_reads
 from landcycle.kit.storage import exports_storage
 from landcycle.rules.problems import RuleError
 
@@ -35,7 +37,8 @@ from .models import ExportJob
 
 log = logging.getLogger(__name__)
 
-JOB_THRESHOLD = 20_000  # an export of more rows than this runs as a job (tests lower it)
+# an export of more rows than this runs as a job (LANDCYCLE_EXPORT_JOB_ROWS, default 20,000; tests lower it)
+JOB_THRESHOLD = settings.EXPORT_JOB_ROWS
 STALE_AFTER = dt.timedelta(minutes=15)  # a running job without progress for this long has lost its process
 Status = ExportJob.Status
 # A request the export can never satisfy (a refusal of the rules, an unknown format or list) is not tried again;
@@ -125,8 +128,11 @@ def job_run(job_id: int) -> ExportJob:
         _update(job.pk, best_effort=True, rows_done=done, rows_total=total, heartbeat_at=timezone.now())
 
     try:
-        rows = list_rows(src, job.user, job.filters)
-        data = ledger_export(user=job.user, kind=src.kind, queryset=rows, fmt=job.fmt, progress=progress)
+        # the rows from the read replica when there is one (kit.replica): an export may be a moment old; the job's
+        # own progress, written meanwhile, is read by nothing inside
+        with replica_reads(sticky=False):
+            rows = list_rows(src, job.user, job.filters)
+            data = ledger_export(user=job.user, kind=src.kind, queryset=rows, fmt=job.fmt, progress=progress)
         name = exports_storage().save(
             f"jobs/{job.user_id}/{job.pk}-{uuid.uuid4().hex[:12]}.{job.fmt}", ContentFile(data)
         )

@@ -24,6 +24,7 @@ from landcycle.evaluation import selectors as evaluation
 from landcycle.evaluation.labels import labels_of
 from landcycle.kit import charts
 from landcycle.kit.listing import kpi, table_response
+from landcycle.kit.replica import report_view
 from landcycle.rectification.selectors import task_progress_by_town
 from landcycle.registry.models import Region
 from landcycle.registry.selectors import town_overview
@@ -215,6 +216,7 @@ def _export(data: dict, fmt: str):
     return table_response(fmt, _("各县对比"), header, body)
 
 
+@report_view  # read from the replica when there is one (kit.replica): a report may be a moment old
 def county_compare(request):
     as_of = today()
     data = county_rollup(request.user, as_of)

@@ -24,6 +24,7 @@ from landcycle.evaluation.labels import labels_of
 from landcycle.kit import charts
 from landcycle.kit.cache import cached, scope_key
 from landcycle.kit.palette import HEX
+from landcycle.kit.replica import report_view
 from landcycle.rectification.selectors import task_progress_by_town
 from landcycle.registry.models import Region
 from landcycle.registry.selectors import towns_in_scope
@@ -353,6 +354,7 @@ def _charts(user: User, as_of: dt.date) -> list[dict]:
     ]
 
 
+@report_view  # read from the replica when there is one (kit.replica): a report may be a moment old
 def dashboard(request):
     as_of = today()
     return render(request, "web/dashboard.html", {"charts": dashboard_charts(request.user, as_of), "as_of": as_of})
