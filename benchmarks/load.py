@@ -19,11 +19,14 @@ evaluation run; and the API's lists and evaluation results (token auth). Static 
 keeps them).
 
 The table gives, per page, the requests counted, their rate, the 50th/95th/99th percentile and the slowest time
-(milliseconds, from locust's own client timing: request sent to last byte read), and the errors: any status but
-the expected one (200; 302 for the sign-in) or a failed connection. Requests/s is what the whole run served in the
-counted window. With it: the CPU seconds the web workers used in that window (from /proc; per request, a figure
-that depends far less than the times on what else the machine runs), the load generator's own CPU, and the load
-average before and after: the load generator runs on the same machine as the server.
+(milliseconds, from locust's own client timing: request sent to last byte read), and the errors: any status but the
+expected one (200; 302 for the sign-in) or a failed connection; "kept": how many were answered from a kept page
+(kit.pagecache, the X-Page-Cache header; each worker keeps its own in local memory, each reader their own, so the
+share grows with the warm-up; ``LANDCYCLE_PAGE_CACHE=0`` in the environment measures without). Requests/s is what
+the whole run served in the counted window. With it: the CPU seconds the web workers used in that window (from
+/proc; per request, a figure that depends far less than the times on what else the machine runs), the load
+generator's own CPU, and the load average before and after: the load generator runs on the same machine as the
+server.
 
 On PostgreSQL: set ``DATABASE_URL`` (passed on to the server and to the token step) and point LANDCYCLE_HOME at a
 home holding the keys (no ``landcycle.sqlite3`` needed). The run writes to that database (sign-ins, sessions, the
@@ -84,6 +87,7 @@ class Recorder:
         self.errors: dict[str, int] = defaultdict(int)
         self.warmup_errors: dict[str, int] = defaultdict(int)
         self.error_samples: list[str] = []
+        self.kept: dict[str, int] = defaultdict(int)  # counted answers from kept pages (X-Page-Cache: hit)
 
     def on_request(self, request_type, name, response_time, response_length, exception=None, **kw) -> None:
         if exception is not None:
@@ -92,6 +96,9 @@ class Recorder:
                 self.error_samples.append(f"{name}: {exception}"[:300])
         if self.counting:
             self.times[name].append(response_time)
+            response = kw.get("response")
+            if response is not None and (response.headers or {}).get("X-Page-Cache") == "hit":
+                self.kept[name] += 1
 
 
 def _wait(think: float):
@@ -318,6 +325,7 @@ def one_run(home: Path, users: int, think: float, args) -> dict:
             "p99_ms": round(percentile(xs, 0.99)),
             "max_ms": round(max(xs)),
             "errors": recorder.errors.get(name, 0),
+            "kept": recorder.kept.get(name, 0),
         }
     every = [x for xs in recorder.times.values() for x in xs]
     total = {
@@ -328,6 +336,7 @@ def one_run(home: Path, users: int, think: float, args) -> dict:
         "p99_ms": round(percentile(every, 0.99)) if every else None,
         "max_ms": round(max(every)) if every else None,
         "errors": sum(recorder.errors.values()),
+        "kept": sum(recorder.kept.values()),
     }
     return {
         "server_cpu_s": round(cpu, 1),
@@ -356,7 +365,10 @@ def print_table(run: dict, workers: str) -> None:
         f"server CPU {run['server_cpu_s']} s in the counted window ({run['server_cpu_ms_per_request']} ms per request); "
         f"load generator CPU {run['load_generator_cpu_s']} s"
     )
-    head = f"{'page':<26}{'requests':>9}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'max ms':>8}{'errors':>7}"
+    head = (
+        f"{'page':<26}{'requests':>9}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'max ms':>8}{'errors':>7}"
+        f"{'kept':>6}"
+    )
     print(head)
     print("-" * len(head))
     for name, r in [*run["pages"].items(), ("all", run["total"])]:
@@ -364,7 +376,7 @@ def print_table(run: dict, workers: str) -> None:
             print("-" * len(head))
         print(
             f"{name:<26}{r['requests']:>9}{r['rps']:>8}{r['p50_ms']!s:>8}{r['p95_ms']!s:>8}{r['p99_ms']!s:>8}"
-            f"{r['max_ms']!s:>8}{r['errors']:>7}"
+            f"{r['max_ms']!s:>8}{r['errors']:>7}{r.get('kept', 0):>6}"
         )
     if run["warmup_errors"] or run["error_samples"]:
         print(f"errors during the warm-up: {run['warmup_errors']}; first errors: {run['error_samples']}")
