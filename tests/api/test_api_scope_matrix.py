@@ -266,3 +266,29 @@ def test_anonymous_gets_401_everywhere(client, world):
                 ],
                 "status": 401,
             }
+
+
+def test_a_ranking_correction_is_queued_by_the_countys_rankers_and_read_by_the_county(client, world, personas):
+    """``POST /api/ranking/runs/{id}/correct/`` with a reason: 403 to every persona that does not rank (nothing
+    queued), 202 with the job to the county's rankers — one at a time (the next: 400 ``ranking.computing``); the job
+    answers as a compute job does: the county reads it, a town officer gets 404."""
+    from landcycle.ranking.models import RankingJob
+
+    run = world[XINPU]["ranking_run"]
+    url = f"/api/ranking/runs/{run.pk}/correct/"
+    for who in sorted(set(PERSONAS) - COUNTY_RANKERS):
+        client.force_login(personas[who])
+        resp = client.post(url, {"reason": "录入有误"}, content_type="application/json")
+        assert resp.status_code == 403, f"{who} -> {resp.status_code}"
+    assert not RankingJob.objects.filter(corrects=run).exists()
+    answers = []
+    for who in sorted(COUNTY_RANKERS):
+        client.force_login(personas[who])
+        resp = client.post(url, {"reason": "录入有误"}, content_type="application/json")
+        answers.append((resp.status_code, resp.json().get("corrects") or resp.json()["problems"][0]["rule"]))
+    assert answers == [(202, run.pk), (400, "ranking.computing")]
+    job = RankingJob.objects.get(corrects=run)
+    for who in PERSONAS:
+        client.force_login(personas[who])
+        resp = client.get(f"/api/ranking/jobs/{job.pk}/")
+        assert resp.status_code == (404 if OWN_TOWN.get(who) else 200), f"{who} -> {resp.status_code}"

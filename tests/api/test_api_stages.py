@@ -124,7 +124,7 @@ def test_a_ranking_draft_and_its_figures_are_the_countys(client, personas, world
     assert _post(client, "/api/ranking/runs/", {"quarter": "2025Q2"}).status_code == 403
 
 
-def test_the_county_computes_publishes_and_corrects_a_ranking(client, personas, world):
+def test_the_county_computes_publishes_and_corrects_a_ranking(client, personas, world, run_tasks):
     from landcycle.ranking.models import RankingRun
 
     draft, published = world[XINPU]["ranking_draft"], world[XINPU]["ranking_run"]
@@ -138,8 +138,21 @@ def test_the_county_computes_publishes_and_corrects_a_ranking(client, personas, 
     assert _audited("ranking_run.publish", draft) == 1
     assert _post(client, f"/api/ranking/runs/{published.pk}/correct/", {"reason": " "}).status_code == 400
     resp = _post(client, f"/api/ranking/runs/{published.pk}/correct/", {"reason": "税收数据更正"})
-    assert resp.status_code == 201 and resp.json()["supersedes"] == published.pk and resp.json()["state"] == "draft"
-    correction = RankingRun.objects.get(pk=resp.json()["id"])
+    assert resp.status_code == 202 and resp["Location"] == resp.json()["url"]  # queued: follow the job
+    job = resp.json()
+    assert (job["status"], job["corrects"], job["reason"], job["run"]) == ("queued", published.pk, "税收数据更正", None)
+    assert not RankingRun.objects.filter(supersedes=published).exists()
+    again = _post(client, f"/api/ranking/runs/{published.pk}/correct/", {"reason": "再次更正"})
+    assert again.status_code == 400 and again.json()["problems"][0]["rule"] == "ranking.computing"  # one at a time
+    run_tasks()  # (with what the world's set-up queued)
+    job = client.get(resp["Location"]).json()
+    assert (job["status"], job["percent"]) == ("done", 100)
+    body = client.get(f"/api/ranking/runs/{job['run']}/").json()
+    assert (body["supersedes"], body["state"], body["reason"]) == (published.pk, "draft", "税收数据更正")
+    assert _audited("ranking_run.correct", RankingRun.objects.get(pk=job["run"])) == 1
+    corrected = _post(client, f"/api/ranking/runs/{published.pk}/correct/", {"reason": "第三次"})
+    assert corrected.status_code == 400 and corrected.json()["problems"][0]["rule"] == "ranking.correcting"
+    correction = RankingRun.objects.get(pk=job["run"])
     assert _post(client, f"/api/ranking/runs/{correction.pk}/publish/", {}).status_code == 200
     published.refresh_from_db()
     assert published.state == "superseded"

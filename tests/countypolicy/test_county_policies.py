@@ -327,3 +327,99 @@ def test_a_version_saved_meanwhile_is_not_overwritten(counties, monkeypatch):
         county_policy_set(actor=admin, county=cixi, name="ranking", text=text, note="second")
     assert e.value.problems[0].rule == "countypolicy.concurrent"
     assert list(CountyPolicy.objects.values_list("pk", flat=True)) == [first.pk]
+
+
+def _stricter_entry_rules(version: str) -> str:
+    return _own("admission", "[default.rules.tax_per_mu]\nmin = 8", "[default.rules.tax_per_mu]\nmin = 50", version)
+
+
+def test_entry_rules_saved_on_the_rules_page_are_the_countys_only(counties):
+    import datetime as dt
+
+    from landcycle.admission.models import RuleSet
+    from landcycle.admission.services.rules import policy_on, ruleset_save
+
+    day, shipped = dt.date(2026, 3, 2), read_policy("admission").hash
+    rs = ruleset_save(
+        actor=counties["cixi_admin"], text=_stricter_entry_rules("2026.2-cx"), effective_from=dt.date(2026, 1, 1)
+    )
+    assert rs.county == counties["cixi"]  # by default the administrator's own county
+    assert (policy_on(day, counties["cixi"])[1], policy_on(day, f"{XINPU}000")[1]) == (rs, rs)
+    assert policy_on(day, counties["yuyao"])[0].hash == shipped and policy_on(day, counties["yuyao"])[1] is None
+    assert policy_on(day, None)[0].hash == shipped  # no county: the shipped file
+    for who in ("yuyao_admin", "province"):  # nobody else writes the county's rules
+        with pytest.raises(PermissionDenied):
+            ruleset_save(actor=counties[who], county=counties["cixi"], text=read_policy("admission").text)
+    yy = ruleset_save(actor=counties["yuyao_admin"], text=read_policy("admission").text, effective_from=day)
+    assert yy.county == counties["yuyao"] and policy_on(day, counties["cixi"])[1] == rs  # 慈溪 unchanged
+    assert list(RuleSet.objects.filter(county=counties["cixi"])) == [rs]
+    entry = AuditEntry.objects.filter(action="admission.rules_save").order_by("pk")
+    assert [e.region_code for e in entry] == [COUNTY, YUYAO]
+
+
+def test_the_rules_page_shows_one_countys_rules_and_answers_404_for_another(counties):
+    import datetime as dt
+
+    from landcycle.admission.models import RuleSet
+    from landcycle.admission.services.rules import ruleset_save
+    from landcycle.registry.models import Park
+
+    rs = ruleset_save(
+        actor=counties["cixi_admin"], text=_stricter_entry_rules("2026.2-cx"), effective_from=dt.date(2026, 1, 1)
+    )
+    yuyao_park = Park.objects.get(code="P-YY-0")
+    cixi_park = counties["registry"][XINPU]["park"]
+    yuyao = _client(counties["yuyao_admin"])
+    own = yuyao.get("/admission/rules/")
+    assert own.context["county"] == counties["yuyao"] and own.context["counties"] == []  # no picker for a county
+    assert own.context["history"] == [] and own.context["rule_set"] is None and own.context["form"] is not None
+    assert [p["park"].code for p in own.context["parks"]] == ["P-YY-0", "P-YY-1"]
+    assert "2026.2-cx" not in own.content.decode()
+    assert yuyao.get(f"/admission/rules/?county={COUNTY}").status_code == 404  # another county's: not found
+    assert yuyao.get(f"/admission/parks/{cixi_park.pk}/rules/").status_code == 404
+    assert yuyao.get(f"/admission/parks/{yuyao_park.pk}/rules/").context["rule_set"] is None
+    # the 慈溪 administrator's page: its own version and its history, and the park page applies it
+    cixi = _client(counties["cixi_admin"])
+    page = cixi.get("/admission/rules/")
+    assert (page.context["county"], page.context["rule_set"], page.context["history"]) == (counties["cixi"], rs, [rs])
+    assert cixi.get(f"/admission/parks/{cixi_park.pk}/rules/").context["rule_set"] == rs
+    resp = yuyao.post("/admission/rules/", {"text": read_policy("admission").text, "effective_from": "2026-01-01"})
+    assert resp.status_code == 302 and resp["Location"].endswith(f"?county={YUYAO}")
+    assert RuleSet.objects.get(county=counties["yuyao"]).saved_by == counties["yuyao_admin"]
+    assert yuyao.post(f"/admission/rules/?county={COUNTY}", {"text": "x"}).status_code == 404
+    # the province: a picker of every county, each county's own rules read-only
+    province = _client(counties["province"])
+    first = province.get("/admission/rules/")
+    assert [c.code for c in first.context["counties"]] == [YUYAO, COUNTY] and first.context["form"] is None
+    assert 'name="county" data-autosubmit' in first.content.decode()
+    shown = province.get(f"/admission/rules/?county={COUNTY}")
+    assert (shown.context["rule_set"], shown.context["history"]) == (rs, [rs])
+    assert province.get("/admission/rules/?county=330299").status_code == 404
+    assert province.post(f"/admission/rules/?county={COUNTY}", {"text": "x"}).status_code == 404
+    assert RuleSet.objects.filter(county=counties["cixi"]).count() == 1
+
+
+def test_of_a_countys_two_kinds_of_versions_the_one_that_took_effect_last_applies(counties):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from landcycle.admission.services.rules import policy_on, ruleset_save
+
+    today = timezone.localdate()
+    own = county_policy_set(
+        actor=counties["cixi_admin"], county=counties["cixi"], name="admission", text=_stricter_entry_rules("own")
+    )
+    earlier = ruleset_save(
+        actor=counties["cixi_admin"], text=read_policy("admission").text, effective_from=today - dt.timedelta(days=30)
+    )
+    assert policy_on(today, counties["cixi"]) == (policy_on(today, counties["cixi"])[0], None)
+    assert policy_on(today, counties["cixi"])[0].hash == own.hash  # saved today: later than the page's version
+    later = ruleset_save(
+        actor=counties["cixi_admin"], text=read_policy("admission").text, effective_from=today + dt.timedelta(days=10)
+    )
+    assert policy_on(today, counties["cixi"])[0].hash == own.hash  # not yet in force
+    assert policy_on(today + dt.timedelta(days=10), counties["cixi"])[1] == later
+    assert earlier != later
+    page = _client(counties["cixi_admin"]).get("/admission/rules/")
+    assert page.context["county_own"] == own and page.context["rule_set"] is None

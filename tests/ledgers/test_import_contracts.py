@@ -453,3 +453,70 @@ def test_browser_offers_the_shipped_formats(registry_data, personas, client, set
     ).content.decode()
     assert "mapping.kind" in wrong and "所选格式不适用于" in wrong
     assert ImportBatch.objects.count() == 1
+
+
+# ---------------------------------------------------------------------------------------------- each county's rules
+def test_a_countys_own_warning_rules_read_its_contract_rows_and_another_countys_rows_are_refused(
+    registry_data, personas
+):
+    """本县政策 (issue 18): the import reads a row by the warning rules of the row's county (the units of its
+    commitments, what counts as industrial land), as writing it does; a county's administrator imports no row
+    of another county's towns."""
+    from landcycle.accounts.models import Role, User
+    from landcycle.accounts.services import system_user
+    from landcycle.countypolicy.services import county_policy_set
+    from landcycle.registry.models import Region
+    from landcycle.registry.regions import regions_load
+    from landcycle.rules.policy import read_policy
+
+    regions_load(actor=system_user(), county="330281")
+    yuyao = Region.objects.get(code="330281")
+    yuyao_town = Region.objects.filter(code__startswith="330281", level=Region.Level.TOWN).order_by("code").first()
+    yuyao_admin = User.objects.create_user("p_yuyao", password="x", role=Role.COUNTY_ADMIN, region=yuyao)
+    text = read_policy("warnings").text
+    for old, new in (
+        (
+            'unit = "万元/亩", direction = "min", stage = "production"',
+            'unit = "元/平方米", direction = "min", stage = "production"',
+        ),
+        ('industrial_land_use = ["工业"]', 'industrial_land_use = ["工业", "仓储"]'),
+    ):
+        assert old in text
+        text = text.replace(old, new, 1)
+    county_policy_set(
+        actor=personas["admin"],
+        county=Region.objects.get(code="330282"),
+        name="warnings",
+        text=text.replace('version = "2026.2"', 'version = "2026.2-cx"', 1),
+    )
+    d = registry_data[XINPU]
+    report = ledger_import(
+        actor=personas["admin"],
+        kind="contracts",
+        source=ledger(good(d, 1), good(d, 2, 土地用途="仓储用地", 地块编号=d["parcels"][1].number)),
+    )
+    assert report.imported and report.created == 2 and report.skipped == 0  # 仓储 is 慈溪's industrial land
+    assert set(Commitment.objects.values_list("unit", flat=True)) == {"元/平方米"}  # 慈溪's unit, as it writes
+    # another county's administrator: a row for 慈溪's town is refused, with the scope only; its own is shipped
+    before = counts()
+    other = ledger_import(
+        actor=yuyao_admin,
+        kind="contracts",
+        source=ledger(
+            good(d, 3, 地块编号=None, 所属镇街=XINPU, 受让人统一社会信用代码=None, 约定竣工时间=dt.date(2020, 1, 1)),
+            good(d, 4, 地块编号=None, 所属镇街=yuyao_town.code, 受让人统一社会信用代码=None),
+        ),
+    )
+    assert other.status == "refused" and counts() == before
+    # (its completion before its start is not judged: another county's row is not read by this county's rules)
+    assert [(p.row, p.column, p.rule) for p in other.problems] == [(2, "所属镇街", "scope.town")], other.problems
+    mine = ledger_import(
+        actor=yuyao_admin,
+        kind="contracts",
+        source=ledger(
+            good(d, 4, 地块编号=None, 所属镇街=yuyao_town.code, 受让人统一社会信用代码=None),
+            good(d, 5, 土地用途="仓储用地"),
+        ),
+    )
+    assert mine.imported and mine.created == 1 and mine.skipped == 1  # 余姚 keeps the shipped selection
+    assert Commitment.objects.get(contract__town=yuyao_town).unit == "万元/亩"

@@ -164,3 +164,93 @@ def test_a_job_whose_worker_died_is_taken_up_again_then_fails(registry_data, per
     assert background.fail_stale() == 1
     job.refresh_from_db()
     assert job.status == "failed" and "共尝试2次" in job.error
+
+
+@pytest.fixture
+def published(registry_data, personas, monkeypatch):
+    """2025Q2 of 慈溪 published; the queued corrections computed with a small Monte Carlo, each call recorded."""
+    from landcycle.ranking.services import run_compute, run_publish
+
+    admin = personas["admin"]
+    run = run_publish(actor=admin, run=run_compute(actor=admin, quarter=Q2, runs=20, gains=False))
+    calls = []
+    original = background.services.run_correct
+
+    def run_correct(**kw):
+        calls.append(kw)
+        return original(**{**kw, "runs": 20})
+
+    monkeypatch.setattr(background.services, "run_correct", run_correct)
+    return {"run": run, "calls": calls}
+
+
+def test_a_correction_is_a_job_one_at_a_time_with_its_progress_then_its_draft(
+    client, personas, run_tasks, published, monkeypatch
+):
+    from landcycle.audit.models import AuditEntry
+
+    run = published["run"]
+    client.force_login(personas["admin"])
+    resp = client.post(reverse("ranking_run_correct", args=[run.pk]), {"reason": "桥头镇税收录入有误"})
+    job = RankingJob.objects.get()
+    assert resp.url == reverse("ranking_job", args=[job.pk])
+    assert (job.status, job.corrects, job.reason, job.county.code, job.label) == (
+        "queued",
+        run,
+        "桥头镇税收录入有误",
+        COUNTY,
+        "2025Q2",
+    )
+    assert not RankingRun.objects.filter(supersedes=run).exists()  # nothing computed in the request
+    waiting = client.get(resp.url).content.decode()
+    assert 'data-job="queued"' in waiting and "赛马更正" in waiting and "桥头镇税收录入有误" in waiting
+    with pytest.raises(RuleError) as exc:  # a second correction (or any job of the quarter) while it waits
+        background.correct_queue(actor=personas["analyst"], run=run, reason="再改")
+    assert exc.value.problems[0].rule == "ranking.computing"
+    with pytest.raises(RuleError) as exc:
+        background.correct_queue(actor=personas["admin"], run=run, reason="  ")
+    assert exc.value.problems[0].rule == "ranking.reason"
+    stages = []
+    job_progress = background._update
+
+    def watched(job_id, **values):
+        if "stage" in values:
+            stages.append(values["stage"])
+        return job_progress(job_id, **values)
+
+    monkeypatch.setattr(background, "_update", watched)
+    assert run_tasks() == 1
+    assert {"gather", "monte_carlo", "gains", "save"} <= set(stages)
+    job.refresh_from_db()
+    fix = RankingRun.objects.get(supersedes=run)
+    assert (job.status, job.run, fix.state, fix.reason, fix.computed_by) == (
+        "done",
+        fix,
+        "draft",
+        "桥头镇税收录入有误",
+        personas["admin"],
+    )
+    entry = AuditEntry.objects.get(action="ranking_run.correct")
+    assert (entry.actor, entry.object_id, entry.region_code) == (personas["admin"], str(fix.pk), COUNTY)
+    done = client.get(resp.url).content.decode()
+    assert "已计算 2025Q2 赛马的更正草稿：2 个镇街" in done and reverse("ranking_run", args=[fix.pk]) in done
+    with pytest.raises(RuleError) as exc:  # corrected: no second correction
+        background.correct_queue(actor=personas["admin"], run=run, reason="再改")
+    assert exc.value.problems[0].rule == "ranking.correcting"
+    # the job is the county's: a town officer does not see it, nor queue one
+    client.force_login(personas["xinpu"])
+    assert client.get(resp.url).status_code == 404
+    assert client.post(reverse("ranking_run_correct", args=[run.pk]), {"reason": "x"}).status_code == 404
+    assert len(published["calls"]) == 1
+
+
+def test_a_correction_made_meanwhile_fails_the_queued_one_without_retry(personas, run_tasks, published):
+    from landcycle.ranking.services import run_correct
+
+    run, admin = published["run"], personas["admin"]
+    job = background.correct_queue(actor=admin, run=run, reason="第一次")
+    run_correct(actor=admin, run=run, reason="命令行更正", runs=20)  # meanwhile, directly
+    assert run_tasks() == 1
+    job.refresh_from_db()
+    assert (job.status, job.attempts, job.run_id) == ("failed", 1, None) and "已有更正草稿" in job.error
+    assert RankingRun.objects.get(supersedes=run).reason == "命令行更正"

@@ -9,7 +9,7 @@ from ranking_data import source_rows  # noqa: F401 -- fixture
 
 from conftest import QIAOTOU, XINPU
 from landcycle.kit.indicators import Quarter
-from landcycle.ranking.models import IndicatorInput, RankingRun
+from landcycle.ranking.models import IndicatorInput, RankingJob, RankingRun
 from landcycle.ranking.services import run_compute, run_publish
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +64,7 @@ def test_a_draft_is_the_countys(client, runs, personas, who, seen):
     assert ("2025Q3" in home) == seen
 
 
-def test_writes_are_the_countys(client, runs, personas):
+def test_writes_are_the_countys(client, runs, personas, run_tasks):
     pages = [
         reverse("ranking_compute"),
         reverse("ranking_run_publish", args=[runs["draft"].pk]),
@@ -83,8 +83,15 @@ def test_writes_are_the_countys(client, runs, personas):
     r = client.post(reverse("ranking_run_publish", args=[runs["draft"].pk]))
     assert r.status_code == 302 and RankingRun.objects.get(pk=runs["draft"].pk).state == "published"
     r = client.post(reverse("ranking_run_correct", args=[runs["q2"].pk]), {"reason": "录入有误"})
+    job = RankingJob.objects.get(corrects=runs["q2"])  # queued: its page shows the progress, then the draft
+    assert r.url == reverse("ranking_job", args=[job.pk]) and job.reason == "录入有误"
+    assert not RankingRun.objects.filter(supersedes=runs["q2"]).exists()
+    run_tasks()
     fix = RankingRun.objects.get(supersedes=runs["q2"])
-    assert r.url == reverse("ranking_run", args=[fix.pk]) and fix.reason == "录入有误"
+    job.refresh_from_db()
+    assert (job.status, job.run, fix.reason) == ("done", fix, "录入有误")
+    page = client.get(r.url).content.decode()
+    assert reverse("ranking_run", args=[fix.pk]) in page and "更正草稿" in page
 
 
 def test_the_table_shows_change_and_the_breakdown_links_the_rows(client, runs, personas):

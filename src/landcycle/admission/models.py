@@ -14,9 +14,13 @@ from landcycle.audit.versions import Versioned
 
 
 class RuleSet(models.Model):
-    """One saved version of the county's entry rules (the TOML text). The latest saved whose effective date has
-    come is in force; with none saved, the shipped ``policies/admission.toml``."""
+    """One saved version of a county's entry rules (the TOML text), for that county only. The county's latest
+    saved whose effective date has come is in force (unless its 本县政策 version took effect later, see
+    ``services.rules.policy_on``); with none saved, the shipped ``policies/admission.toml``."""
 
+    county = models.ForeignKey(
+        "registry.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("所属县（市、区）")
+    )
     version = models.CharField(_("版本号"), max_length=40)
     text = models.TextField(_("规则文本（TOML）"))
     hash = models.CharField(_("哈希"), max_length=64)
@@ -26,6 +30,8 @@ class RuleSet(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("保存人")
     )
     saved_at = models.DateTimeField(_("保存时间"), auto_now_add=True)
+
+    scope_path = "county"  # accounts.scope: a county's users see their county's, the province's every county's
 
     class Meta:
         ordering = ["-effective_from", "-pk"]

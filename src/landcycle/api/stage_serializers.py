@@ -419,7 +419,8 @@ class RankingComputeSerializer(serializers.Serializer):
 
 class RankingJobSerializer(serializers.ModelSerializer):
     """A compute job: ``status`` queued → running → done (``run``: the draft) or failed (``error``); ``stage``,
-    ``done``/``total`` and ``percent`` while it runs."""
+    ``done``/``total`` and ``percent`` while it runs. A correction's job names the published run it corrects
+    (``corrects``) and its ``reason``; null and empty for a compute."""
 
     county = serializers.SlugRelatedField(slug_field="code", read_only=True)
     label = serializers.CharField(read_only=True)
@@ -429,7 +430,7 @@ class RankingJobSerializer(serializers.ModelSerializer):
     class Meta:
         model = RankingJob
         fields = ["id", "url", "county", "year", "quarter", "label", "status", "stage", "done", "total", "percent"]
-        fields += ["attempts", "error", "run", "created_at", "started_at", "finished_at"]
+        fields += ["attempts", "error", "run", "corrects", "reason", "created_at", "started_at", "finished_at"]
 
     def get_percent(self, job: RankingJob) -> int:
         from landcycle.ranking.background import percent  # noqa: PLC0415 -- the task module registers its task

@@ -32,9 +32,9 @@ from landcycle.exits.services.common import require_open
 from landcycle.exits.services.records import item_add, item_update, money_add, step_add
 from landcycle.kit.indicators import Quarter
 from landcycle.ranking import selectors as ranking
-from landcycle.ranking.background import compute_queue
+from landcycle.ranking.background import compute_queue, correct_queue
 from landcycle.ranking.models import IndicatorInput, RankingJob
-from landcycle.ranking.services import run_correct, run_publish
+from landcycle.ranking.services import run_publish
 from landcycle.rectification.models import Task
 from landcycle.registry.models import Enterprise, Park, Region
 from landcycle.renewal.models import FirmFate, ProgressReport
@@ -409,7 +409,8 @@ class RankingRunViewSet(mixins.CreateModelMixin, SelectorViewSet):
     county (and to the city's and province's users), drafts the county's (404 to a town, to the province and to
     another county), as on the pages. ``results``: every town's result of the run. POST queues the computation of a
     county's quarter (202 with the job: follow its ``url``, ``/api/ranking/jobs/{id}/``, until it is done);
-    ``publish`` and ``correct`` as the county does on the run's page."""
+    ``publish`` as the county does on the run's page; ``correct`` queues the correction of a published run (202 with
+    the job, whose ``run`` is the correction's draft once done)."""
 
     model = None
     serializer_class = s.RankingRunSerializer
@@ -475,14 +476,15 @@ class RankingRunViewSet(mixins.CreateModelMixin, SelectorViewSet):
         run = run_publish(actor=request.user, run=run)
         return Response(s.RankingRunSerializer(run).data)
 
-    @extend_schema(request=s.RankingCorrectSerializer, responses={201: s.RankingRunSerializer, **ERRORS})
+    @extend_schema(request=s.RankingCorrectSerializer, responses={202: s.RankingJobSerializer, **ERRORS})
     @action(detail=True, methods=["post"])
     def correct(self, request, pk=None):
         run = self.get_object()
         self._county_writer()
         data = checked(s.RankingCorrectSerializer(data=request.data)).validated_data
-        draft = run_correct(actor=request.user, run=run, reason=data["reason"])
-        return Response(s.RankingRunSerializer(draft).data, status=status.HTTP_201_CREATED)
+        job = correct_queue(actor=request.user, run=run, reason=data["reason"])
+        body = s.RankingJobSerializer(job).data
+        return Response(body, status=status.HTTP_202_ACCEPTED, headers={"Location": body["url"]})
 
 
 @extend_schema_view(list=extend_schema(responses={200: s.RankingJobSerializer(many=True), **LIST_ERRORS}))

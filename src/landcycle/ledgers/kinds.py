@@ -45,14 +45,17 @@ class Kind:
     queryset: Callable[[], QuerySet]
     importer_class: type[Importer]  # plans and writes the rows of an import
     reader: Callable[..., Any] | None = None  # (data, schema, mapping=, sheet=, filename=) -> LedgerResult
+    reader_county: bool = False  # the reader also takes county= (the importing user's county code, or None)
     accept: str = ".xlsx,.xls,.ods,.csv"  # the file types an upload offers
     related: tuple[str, ...] = ()  # what an export selects with a row (select_related)
     prefetch: tuple[str, ...] = ()  # what a row's columns read besides its own fields (prefetch_related)
 
-    def read(self, data, *, mapping=None, sheet=None, filename=None):
-        """The file as typed rows and problems (``rules.ledger.read_ledger`` unless the kind has its own)."""
+    def read(self, data, *, mapping=None, sheet=None, filename=None, county=None):
+        """The file as typed rows and problems (``rules.ledger.read_ledger`` unless the kind has its own).
+        ``county``: the code of the importing user's county, for a reader whose selection is the county's own."""
         if self.reader is not None:
-            return self.reader(data, self.schema, mapping=mapping, sheet=sheet, filename=filename)
+            extra = {"county": county} if self.reader_county else {}
+            return self.reader(data, self.schema, mapping=mapping, sheet=sheet, filename=filename, **extra)
         return read_ledger(data, self.schema, mapping=mapping, sheet=sheet, filename=filename, limits=read_limits())
 
     @property

@@ -16,7 +16,7 @@ from .geojson import describe
 from .kinds import get_kind
 from .models import ImportBatch
 from .plan import ImportReport, problem_from_dict
-from .services import stored_bytes
+from .services import actor_county, stored_bytes
 from .upload_limits import read_limits
 
 MAX_COMMENTS = 20_000
@@ -34,7 +34,8 @@ def _unpack(obj, source) -> tuple[LedgerResult | None, list[LedgerProblem], byte
         result = None
         if data is not None:
             try:
-                result = get_kind(obj.kind).read(data, mapping=obj.mapping, filename=obj.filename)
+                county = actor_county(obj.actor)
+                result = get_kind(obj.kind).read(data, mapping=obj.mapping, filename=obj.filename, county=county)
             except Exception:  # the file was unusable: the list of problems is all there is to show
                 result = None
         return result, problems, data, obj.filename

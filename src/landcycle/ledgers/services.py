@@ -72,6 +72,13 @@ def source_bytes(source: str | os.PathLike | bytes | BinaryIO, filename: str | N
     return source.read(), filename or getattr(source, "name", None) or "upload"
 
 
+def actor_county(actor: User | None) -> str | None:
+    """The code of the county the user works in (a county's or a town's user), else None (a city's, the
+    province's, a superuser without a region): a reader whose selection is the county's own reads with it."""
+    region = getattr(actor, "region", None) if getattr(actor, "region_id", None) else None
+    return region.code[:6] if region is not None and len(region.code) >= 6 else None
+
+
 def resolve_mapping(mapping: MappingSpec, kind: Kind) -> dict | None:
     """A mapping given as a dict, a ``Mapping``, a TOML file path, or the name of a mapping shipped with
     the product (``land_supply_gd``), as the dict ``read_ledger`` takes and a batch stores."""
@@ -194,7 +201,7 @@ def ledger_import(
     digest = hashlib.sha256(data).hexdigest()
     progress("read", 0, 1)
     mapping = resolve_mapping(mapping, k)
-    result = k.read(data, mapping=mapping, sheet=sheet, filename=filename)
+    result = k.read(data, mapping=mapping, sheet=sheet, filename=filename, county=actor_county(actor))
     progress("read", 1, 1)
     seq = _head_seq()
     importer, plans, problems = _plan(k, actor, result, progress, options)

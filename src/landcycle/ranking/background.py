@@ -10,6 +10,11 @@ of the moment is tried again up to ``settings.TASK_MAX_ATTEMPTS``; a refusal of 
 computes the ranking) ends the job failed at once, with the reason. The computation itself is
 ``services.run_compute`` (the command line and the tests call it directly); it writes its draft in one transaction at
 the end, so a failed attempt leaves nothing.
+
+A correction of a published run (``correct_queue``) is a job of the same kind and queue: its checks at once (the
+reason, a run published and not corrected yet), then ``services.run_correct`` in the task, its draft in the job's
+``run``; it shares the one-job-per-county-and-quarter rule with the computes (a correction and a compute of the same
+quarter never run together), and its audit entry (``ranking_run.correct``) is the actor's, as before.
 """
 
 from __future__ import annotations
@@ -38,7 +43,7 @@ from landcycle.kit.indicators import Quarter
 from landcycle.registry.models import Region
 from landcycle.rules.problems import Problem, RuleError
 
-from .models import RankingJob
+from .models import RankingJob, RankingRun
 from .services import runs as services
 
 log = logging.getLogger(__name__)
@@ -55,29 +60,53 @@ def _update(job_id: int, *, best_effort: bool = False, **values) -> None:
     job_update(RankingJob.objects.filter(pk=job_id), best_effort=best_effort, **values)
 
 
+def _busy(county: Region, quarter: Quarter) -> RuleError:
+    return RuleError(
+        [
+            Problem(
+                "quarter",
+                "ranking.computing",
+                f"{county.name}{quarter.label}的赛马正在计算，请等本次完成后再试",
+                f"the ranking of {county.code} {quarter.label} is being computed already: try again when that is done",
+            )
+        ]
+    )
+
+
+def _queue(**fields) -> RankingJob:
+    """Record a job and queue its task (both or neither); a second job of the same county and quarter while one is
+    queued or running is refused (``one_ranking_compute_at_a_time``)."""
+    fail_stale()
+    try:
+        with transaction.atomic():  # the job and (on the database queue) its task: both or neither
+            job = RankingJob.objects.create(**fields)
+            compute_enqueue(job.pk)
+    except IntegrityError:
+        raise _busy(fields["county"], Quarter(fields["year"], fields["quarter"])) from None
+    return job
+
+
 def compute_queue(*, actor, quarter: Quarter, county: Region | None = None) -> RankingJob:
     """Record a compute of a county's quarter (the actor's county unless ``county`` names one inside the actor's
     region) and queue its task. Refuses at once what ``run_compute`` would refuse before any work, and a second
     compute of the same county and quarter while one is queued or running."""
     county = services.compute_check(actor=actor, quarter=quarter, county=county)
-    fail_stale()
-    try:
-        with transaction.atomic():  # the job and (on the database queue) its task: both or neither
-            job = RankingJob.objects.create(county=county, year=quarter.year, quarter=quarter.quarter, actor=actor)
-            compute_enqueue(job.pk)
-    except IntegrityError:
-        raise RuleError(
-            [
-                Problem(
-                    "quarter",
-                    "ranking.computing",
-                    f"{county.name}{quarter.label}的赛马正在计算，请等本次完成后再试",
-                    f"the ranking of {county.code} {quarter.label} is being computed already: try again when that is "
-                    "done",
-                )
-            ]
-        ) from None
-    return job
+    return _queue(county=county, year=quarter.year, quarter=quarter.quarter, actor=actor)
+
+
+def correct_queue(*, actor, run: RankingRun, reason: str) -> RankingJob:
+    """Record the correction of a published run with its reason and queue its task. Refuses at once what
+    ``run_correct`` would refuse before any work, and a correction while a job of the run's county and quarter is
+    queued or running."""
+    run = services.correct_check(actor=actor, run=run, reason=reason)
+    return _queue(
+        county=run.county,
+        year=run.year,
+        quarter=run.quarter,
+        actor=actor,
+        corrects=run,
+        reason=reason.strip(),
+    )
 
 
 def compute_enqueue(job_id: int, when: dt.datetime | None = None) -> None:
@@ -97,14 +126,17 @@ def compute_task(context: TaskContext, job_id: int) -> str:
 def compute_attempt(job_id: int, worker: str) -> str:
     if not job_claim(RankingJob, job_id, worker):
         return "skipped"
-    job = RankingJob.objects.select_related("actor", "actor__region", "county").get(pk=job_id)
+    job = RankingJob.objects.select_related("actor", "actor__region", "county", "corrects").get(pk=job_id)
 
     def progress(stage: str, done: int, total: int) -> None:
         _update(job.pk, best_effort=True, stage=stage, done=done, total=total, heartbeat_at=timezone.now())
 
     try:
-        run = services.run_compute(actor=job.actor, quarter=job.period, county=job.county, progress=progress)
-    except RuleError as exc:  # refused by the rules (published meanwhile, too few towns): not tried again
+        if job.corrects is not None:
+            run = services.run_correct(actor=job.actor, run=job.corrects, reason=job.reason, progress=progress)
+        else:
+            run = services.run_compute(actor=job.actor, quarter=job.period, county=job.county, progress=progress)
+    except RuleError as exc:  # refused by the rules (published meanwhile, corrected meanwhile, too few towns)
         text = i18n.texts(exc.problems, language=settings.LANGUAGE_CODE)
         _update(job.pk, status=Status.FAILED, error=text[:2000], finished_at=timezone.now())
         raise ComputeFailed(text) from exc

@@ -153,7 +153,8 @@ class RankingResult(models.Model):
 class RankingJob(models.Model):
     """One computation of a county's quarter asked for on the page or the API, run as a task of the queue
     (``ranking.background``): what the page shows while it waits and runs (its stage and progress), then its draft or
-    why it failed. At most one job per county and quarter is queued or running — the database refuses a second
+    why it failed. A correction of a published run (``corrects``, with its ``reason``) is such a job too: its draft
+    supersedes that run once published. At most one job per county and quarter is queued or running — the database refuses a second
     (``one_ranking_compute_at_a_time``) — and the task takes its job by compare-and-set, so a quarter is never
     computed twice at once."""
 
@@ -181,6 +182,15 @@ class RankingJob(models.Model):
     run = models.ForeignKey(
         RankingRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("批次")
     )
+    corrects = models.ForeignKey(
+        RankingRun,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("更正的已发布批次"),
+    )
+    reason = models.TextField(_("更正理由"), blank=True)
     error = models.TextField(_("错误"), blank=True)
     created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)

@@ -1,16 +1,21 @@
-"""The entry rules: the county's page (every park's rules, the saved versions, the administrator's edit form
-showing the problems of a bad text), one park's rules in plain Chinese, and the what-if for an officer."""
+"""The entry rules: a county's page (every park's rules, the county's saved versions, its administrator's edit
+form showing the problems of a bad text), one park's rules in plain Chinese, and the what-if for an officer.
+
+Each county keeps its own (issue 18): the page shows one county, ``?county=`` among the counties of the user's
+region (a county's or a town's user: their own; the province's or a city's: a picker, by default the first);
+another county's code answers 404. Only that county's own administrator (or a superuser) saves a version."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from landcycle.accounts.scope import access, scoped
-from landcycle.countypolicy.selectors import in_force
+from landcycle.countypolicy.selectors import counties_for, in_force
 from landcycle.registry.models import Park
 from landcycle.rules.admission.check import minimums, shown
 from landcycle.rules.admission.metrics import METRICS
@@ -18,7 +23,7 @@ from landcycle.rules.admission.policy import ParkRules, PolicyError, load_policy
 
 from ..forms import RulesForm, WhatIfForm
 from ..models import RuleSet
-from ..services.rules import is_county_admin, policy_on, ruleset_save, shipped_text
+from ..services.rules import may_keep, policy_on, ruleset_save, shipped_text
 
 
 def rule_rows(rules: ParkRules) -> list[dict]:
@@ -99,38 +104,55 @@ def _layers(policy, parks: list) -> list[dict]:
     return out
 
 
+def _county(request):
+    """(the counties the user reads, the one shown): ``?county=`` among them, else the first; another: 404."""
+    counties = list(counties_for(request.user))
+    wanted = request.GET.get("county", "")
+    if not wanted:
+        return counties, counties[0] if counties else None
+    county = next((c for c in counties if c.code == wanted), None)
+    if county is None:
+        raise Http404
+    return counties, county
+
+
 def rules_page(request):
     user = request.user
-    admin = is_county_admin(user)
-    policy, rs = policy_on(timezone.localdate(), user.region)  # a county's user: their county's own rules if any
+    counties, county = _county(request)
+    admin = county is not None and may_keep(user, county)
+    policy, rs = policy_on(timezone.localdate(), county)  # the county's own rules, else the shipped file
     form = None
     problems: list = []
     if admin:
         form = RulesForm(request.POST or None, initial={"text": rs.text if rs else shipped_text()})
         if request.method == "POST" and form.is_valid():
             try:
-                ruleset_save(actor=user, **form.cleaned_data)
+                ruleset_save(actor=user, county=county, **form.cleaned_data)
             except PolicyError as exc:
                 problems = list(exc.problems)
             else:
                 messages.success(request, _("新版准入规则已保存，自生效日期起用于审查；已作出的审查结论不变。"))
-                return redirect("admission_rules")
+                return redirect(f"{reverse('admission_rules')}?county={county.code}")
     elif request.method == "POST":
         raise Http404
-    parks = list(scoped(Park.objects.select_related("town"), user).order_by("town__code", "code"))
+    parks = Park.objects.select_related("town")
+    parks = parks.filter(town__code__startswith=county.code) if county is not None else parks.none()
+    parks = list(scoped(parks, user).order_by("town__code", "code"))
     return render(
         request,
         "admission/rules.html",
         {
             "policy": policy,
             "rule_set": rs,
-            "history": list(RuleSet.objects.select_related("saved_by")),
+            "history": list(RuleSet.objects.select_related("saved_by").filter(county=county)) if county else [],
             "layers": _layers(policy, parks),
             "parks": [{"park": p, "own": p.code in policy.parks} for p in parks],
             "form": form,
             "problems": problems,
             "shipped": load_policy(),
-            "county_own": in_force("admission", user.region),  # 本县政策: takes precedence over the versions here
+            "county_own": None if rs is not None else in_force("admission", county),
+            "county": county,
+            "counties": counties if len(counties) > 1 else [],
         },
     )
 

@@ -2,9 +2,9 @@
 (Area.RANKING) and the county (the actor's own, or one inside the actor's region: ``county_for``), writes in one
 transaction and writes an audit record. A published run is never changed by any of them.
 
-``run_compute`` gathers and computes (the Monte Carlo included) before its write transaction, reporting its stages to
-``progress(stage, done, total)`` when given (the background job shows them, ``ranking.background``); what it writes
-is checked again under the lock."""
+``run_compute`` and ``run_correct`` gather and compute (the Monte Carlo included) before their write transaction,
+reporting their stages to ``progress(stage, done, total)`` when given (the background job shows them,
+``ranking.background``); what they write is checked again under the lock."""
 
 from __future__ import annotations
 
@@ -360,13 +360,11 @@ def run_publish(*, actor: User, run: RankingRun) -> RankingRun:
     return run
 
 
-@transaction.atomic
-def run_correct(
-    *, actor: User, run: RankingRun, reason: str, policy_text: str | None = None, runs: int | None = None
-) -> RankingRun:
-    """Start the correction of a published run: a new draft computed from today's rows (the published run stays as
-    it is until the correction is published, then it is marked superseded)."""
-    run = RankingRun.objects.select_for_update().select_related("county").get(pk=run.pk)
+def correct_check(*, actor: User, run: RankingRun, reason: str, lock: bool = False) -> RankingRun:
+    """What ``run_correct`` refuses before any work (the role, the county, a run not published, no reason, a run
+    that has a correction already): the run, fresh (locked with ``lock``, inside the caller's transaction)."""
+    qs = RankingRun.objects.select_related("county")
+    run = (qs.select_for_update() if lock else qs).get(pk=run.pk)
     _require_county(actor, run.county)
     if run.state != RankingRun.State.PUBLISHED:
         _refuse("state", "ranking.not_published", "只能更正已发布的赛马", "only a published ranking can be corrected")
@@ -374,21 +372,41 @@ def run_correct(
         _refuse("reason", "ranking.reason", "更正须写明理由", "a correction needs its reason")
     if RankingRun.objects.filter(supersedes=run).exists():
         _refuse("state", "ranking.correcting", "该批次已有更正草稿", "this run already has a correction")
+    return run
+
+
+def run_correct(
+    *,
+    actor: User,
+    run: RankingRun,
+    reason: str,
+    policy_text: str | None = None,
+    runs: int | None = None,
+    progress: Progress | None = None,
+) -> RankingRun:
+    """Correct a published run: a new draft computed from today's rows (the published run stays as it is until the
+    correction is published, then it is marked superseded). Computed (the Monte Carlo included) before its write
+    transaction, reporting its stages to ``progress`` as ``run_compute`` does (the background job,
+    ``ranking.background.correct_queue``, shows them); the checks are made again under the lock before writing."""
+    progress = progress or _no_progress
+    run = correct_check(actor=actor, run=run, reason=reason)
     policy, fields = _policy_fields(policy_text, run.county)
-    who = actor if actor.pk else None
-    computed = _computed(gather(run.period, policy, ranked_towns(run.county)), policy, runs, True)
-    draft = RankingRun.objects.create(
-        county=run.county,
-        year=run.year,
-        quarter=run.quarter,
-        computed_by=who,
-        computed_at=timezone.now(),
-        supersedes=run,
-        reason=reason.strip(),
-        **fields,
-    )
-    _fill(draft, computed)
-    audit_record(
-        actor=actor, action="ranking_run.correct", obj=draft, region_code=run.county.code, after=_snapshot(draft)
-    )
+    computed = _computed(gather(run.period, policy, ranked_towns(run.county), progress), policy, runs, True, progress)
+    progress("save", 0, 1)
+    with transaction.atomic():
+        run = correct_check(actor=actor, run=run, reason=reason, lock=True)  # corrected or changed meanwhile?
+        draft = RankingRun.objects.create(
+            county=run.county,
+            year=run.year,
+            quarter=run.quarter,
+            computed_by=actor if actor.pk else None,
+            computed_at=timezone.now(),
+            supersedes=run,
+            reason=reason.strip(),
+            **fields,
+        )
+        _fill(draft, computed)
+        audit_record(
+            actor=actor, action="ranking_run.correct", obj=draft, region_code=run.county.code, after=_snapshot(draft)
+        )
     return draft

@@ -2,8 +2,8 @@
 the policy page, the hand-entered figures and a compute job's page. Each county ranks its own towns: published runs
 are public inside their county (every town's row) and to the city's and province's users; drafts and compute jobs
 are the county's only (404 to a town, to the province and to another county). Writes are POSTs for the county
-(``Area.RANKING``): compute queues a job (``background``; its page shows the progress, then the draft), publish and
-correct go through ``services``."""
+(``Area.RANKING``): compute and correct queue a job (``background``; its page shows the progress, then the draft),
+publish goes through ``services``."""
 
 from __future__ import annotations
 
@@ -378,14 +378,16 @@ def publish(request, pk: int):
 @require_http_methods(["GET", "POST"])
 @write_or_404(Area.RANKING)
 def correct(request, pk: int):
-    """GET: the form (a reason); POST: a correction draft of the published run."""
+    """GET: the form (a reason); POST: queue the correction of the published run (a job, as a compute is: its page
+    shows the progress, then the correction's draft)."""
     _county_writer(request)
     run = selectors.access_run(request.user, pk)
     if request.method == "GET":
         return render(request, "ranking/action.html", {"action": "correct", "run": run})
     try:
-        draft = services.run_correct(actor=request.user, run=run, reason=request.POST.get("reason", ""))
+        job = background.correct_queue(actor=request.user, run=run, reason=request.POST.get("reason", ""))
     except RuleError as e:
         _problems(request, e)
         return redirect("ranking_run", pk=run.pk)
-    return redirect("ranking_run", pk=draft.pk)
+    messages.info(request, _("已开始计算%(q)s赛马的更正，完成后更正草稿显示在本页。") % {"q": job.label})
+    return redirect("ranking_job", pk=job.pk)

@@ -22,6 +22,7 @@ def contracts_kind() -> Kind:
         contract_queryset,
         importer_class=ContractImporter,
         reader=read_contracts,
+        reader_county=True,
         related=("town", "holder"),
         prefetch=PREFETCH,
     )

@@ -2,7 +2,7 @@
 commitment's rate with its unit written in brackets), the rows it exports, and how a contract ledger is read.
 
 Reading keeps the rows of industrial land only (the warning policy's ``[selection] industrial_land_use``, as
-``landcycle supervise --industrial-only``): a row whose land use is given and is not industrial is skipped
+``landcycle supervise --industrial-only``; the importing user's county's policy, 本县政策): a row whose land use is given and is not industrial is skipped
 (reason ``not_industrial``). A row without a contract number takes its source's row identity (来源标识, the
 ``md5Mark`` of the Guangdong land-market export) as its number, so that the same export imports again as
 unchanged.
@@ -124,11 +124,12 @@ CONTRACT_COLUMNS: tuple[Column, ...] = (
 )
 
 
-def read_contracts(data, schema, *, mapping=None, sheet=None, filename=None):
-    """A contract ledger as typed rows: industrial land only, every row with a contract number when it can
-    have one (see the module's docstring). Problems of skipped rows are dropped with them."""
+def read_contracts(data, schema, *, mapping=None, sheet=None, filename=None, county=None):
+    """A contract ledger as typed rows: industrial land only (by the warning policy of ``county``, the importing
+    user's, a code; None: the shipped file), every row with a contract number when it can have one (see the
+    module's docstring). Problems of skipped rows are dropped with them."""
     result = read_ledger(data, schema, mapping=mapping, sheet=sheet, filename=filename, limits=read_limits())
-    keywords = policy().industrial_land_use
+    keywords = policy(county).industrial_land_use
     kept, skipped = [], []
     for row in result.rows:
         use = row.get("land_use")

@@ -42,9 +42,10 @@ from landcycle.rules.problems import Problem, RuleError
 from landcycle.rules.supervision import validate_contract
 from landcycle.rules.supervision.contract import ACTUAL_DATES, AGREED_DATES, STOPPED
 from landcycle.rules.supervision.ledger_rows import COMMITMENT_FIELDS, SUPPLY_KIND, cause_code, ledger_field
+from landcycle.rules.supervision.policy import WarningPolicy
 
 from ..checks import SPLIT
-from ..convert import policy, rule_contract
+from ..convert import policy, policy_of, rule_contract
 from ..models import Commitment, Contract, Extension, GovernmentDelay
 from .changes import copy_contract, diff
 from .commitments import commitment_add, commitment_measure, extension_add, government_delay_add
@@ -129,15 +130,17 @@ CAUSE_WORDS = (
 )
 
 
-def delay_cause(text: str) -> str:
-    code = cause_code(text or "", policy())
+def delay_cause(text: str, pol: WarningPolicy | None = None) -> str:
+    """A ledger's government cause as a code, by the names of ``pol`` (the row's county's policy)."""
+    code = cause_code(text or "", pol or policy())
     if code in GovernmentDelay.Cause.values:
         return code
     return next((c for word, c in CAUSE_WORDS if word in code), code)
 
 
 def _child_problems(c: Contract, commitments: list[dict], extensions: list[dict], delays: list[dict]) -> list[Problem]:
-    """What the rules say about the row's commitments, extensions and delays (named by ledger field)."""
+    """What the rules of the contract's county say about the row's commitments, extensions and delays (named by
+    ledger field): the very policy ``commitment_add`` and the others apply when the row is written."""
     rc = rule_contract(
         c,
         commitments=[Commitment(**m) for m in commitments],
@@ -146,7 +149,7 @@ def _child_problems(c: Contract, commitments: list[dict], extensions: list[dict]
     )
     out = [
         Problem(ledger_field(p.field, rc), p.rule, p.zh, p.en)
-        for p in validate_contract(rc, policy())
+        for p in validate_contract(rc, policy_of(c))
         if p.field.startswith(("commitments", "extensions", "government_delays"))
     ]
     for d in delays:
@@ -162,8 +165,10 @@ def _child_problems(c: Contract, commitments: list[dict], extensions: list[dict]
     return out
 
 
-def _children(row: dict) -> tuple[list[dict], list[dict], list[dict]]:
-    g, pol = row.get, policy()
+def _children(row: dict, pol: WarningPolicy) -> tuple[list[dict], list[dict], list[dict]]:
+    """The row's commitments (each with the unit of ``pol``, the row's county's warning policy), extensions and
+    government delays."""
+    g = row.get
     commitments = []
     for kind, (committed, measured) in COMMITMENT_FIELDS.items():
         if g(committed) is not None:
@@ -179,7 +184,10 @@ def _children(row: dict) -> tuple[list[dict], list[dict], list[dict]]:
     delays = []
     if g("government_delay") or g("government_delay_evidence"):
         delays.append(
-            {"cause": delay_cause(g("government_delay") or ""), "evidence": g("government_delay_evidence") or ""}
+            {
+                "cause": delay_cause(g("government_delay") or "", pol),
+                "evidence": g("government_delay_evidence") or "",
+            }
         )
     return commitments, extensions, delays
 
@@ -231,8 +239,9 @@ def _contract_row_problems(
         if problems:  # parcels outside scope: not also "no parcel"
             found = [p for p in found if p.rule != "contract.no_parcel_or_town"]
         problems += contract_problems(c, found) + _child_problems(c, *children)
-    if c.town_id and not in_scope(actor, c.town) and not problems:
-        problems.append(_scope_problem(actor, "town", "该合同", "the contract", c.town))
+    if c.town_id and not in_scope(actor, c.town):  # another county's (or town's) row: only that is said of it
+        scope = [p for p in problems if p.rule == "scope.town"]
+        return parcels, scope or [_scope_problem(actor, "town", "该合同", "the contract", c.town)]
     return parcels, problems
 
 
@@ -259,6 +268,20 @@ def _duplicate_problem(number: str) -> Problem:
     )
 
 
+def _row_county(r: dict, values: dict, current: Contract | None, known: dict[str, Parcel], town: Any) -> str | None:
+    """The code of the town the row's contract will belong to (its county's warning policy reads the row): the
+    registered contract's town, else its first known parcel's, else the town it names, else the import's town."""
+    if current is not None and current.town_id:
+        return current.town.code
+    parcel = next((known[n] for n in values.get("parcels") or () if isinstance(n, str) and n in known), None)
+    if parcel is not None:
+        return parcel.park.town.code
+    for named in (r.get("town"), town):
+        if isinstance(named, Region):
+            return named.code
+    return None
+
+
 def _plan_row(
     actor: User,
     r: dict,
@@ -271,7 +294,7 @@ def _plan_row(
 ) -> ContractRowPlan:
     """One row's plan. ``repeated``: an earlier row of the ledger has the same contract number."""
     values = _values(r)
-    commitments, extensions, delays = _children(r)
+    commitments, extensions, delays = _children(r, policy(_row_county(r, values, current, known, town)))
     number = values["number"]
     plan = ContractRowPlan(
         r.get("_row", 0), r.get("_sheet", ""), number, CREATE, values, commitments, extensions, delays
