@@ -46,11 +46,14 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
-def _page_cache(settings):
-    """Kept pages (kit.pagecache) render the shell around the blocks of an earlier request: ``response.context``
-    is then the shell's. Off unless a test turns it on (tests/web/test_page_cache.py) or the whole suite is run with
-    LANDCYCLE_TEST_PAGE_CACHE=1 (every page asked twice in a test then comes from the cache, to look for stale ones)."""
-    settings.LANDCYCLE_PAGE_CACHE = os.environ.get("LANDCYCLE_TEST_PAGE_CACHE") == "1"
+def _page_cache(settings, request):
+    """Kept pages (kit.pagecache) are on, as shipped: a page asked twice in a test comes the second time from the
+    cache, so a write that would not show is caught anywhere in the suite. Its ``response.context`` is then the
+    shell's: a test that reads the context of a page asked twice is marked ``page_cache_off``.
+    LANDCYCLE_TEST_PAGE_CACHE=0 runs the whole suite without."""
+    settings.LANDCYCLE_PAGE_CACHE = os.environ.get("LANDCYCLE_TEST_PAGE_CACHE", "1") != "0" and not (
+        request.node.get_closest_marker("page_cache_off")
+    )
 
 
 @pytest.fixture(autouse=True)

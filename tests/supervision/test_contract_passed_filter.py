@@ -55,6 +55,7 @@ def test_the_chip_counts_in_scope_and_filters_the_list_and_its_export(client, su
     assert client.get(reverse("contract_list")).context["passed"]["count"] == 2
 
 
+@pytest.mark.page_cache_off  # reads the context of a page asked twice
 def test_the_cards_and_the_chip_are_kept_until_a_write(client, supervision_data, personas):
     """The list's cards and chip count every contract of the scope: the next view takes them from the cache
     (supervision.figures: fewer queries, the same figures); a contract's actual start (an audited write) shows at

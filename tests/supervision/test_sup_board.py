@@ -182,6 +182,7 @@ def test_board_queries_do_not_grow_with_subjects(client, board, personas, django
         client.get(reverse("warning_board"))
 
 
+@pytest.mark.page_cache_off  # reads the context of a page asked twice
 def test_board_figures_are_kept_until_a_write_or_a_refresh(client, board, personas):
     """The cards, handling states, chart and the blocks of the stages above are read from the cache on the next view
     (kit.cache: fewer queries); a town's answer (an audited write) shows at once, and so does a refresh for a later
@@ -229,6 +230,7 @@ def test_board_figures_are_kept_until_a_write_or_a_refresh(client, board, person
     assert mine_first["page_obj"].paginator.count == len(mine_first["rows"]) < len(fresh["rows"])
 
 
+@pytest.mark.page_cache_off  # reads the context of a page asked twice
 def test_board_count_comes_from_the_cache_and_a_write_shows_at_once(client, board, personas):
     """Issue 18: the paginator's count of the subjects listed is cached with the board's figures: the second view
     asks no COUNT, a closed warning leaves the open list at once."""

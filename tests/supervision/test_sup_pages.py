@@ -21,6 +21,7 @@ def _body(resp) -> str:
     return (b"".join(resp.streaming_content) if resp.streaming else resp.content).decode()
 
 
+@pytest.mark.page_cache_off  # reads the context of a page asked twice
 def test_board_shows_kpis_filters_and_only_the_officers_town(client, supervision_data, personas):
     client.force_login(personas["xinpu"])
     html = _body(client.get(reverse("warning_board")))

@@ -58,6 +58,7 @@ def test_home_is_the_landing_page_and_links_the_overview(client, personas):
     assert response.status_code == 302 and response["Location"] == "/"
 
 
+@pytest.mark.page_cache_off  # reads the context of a page asked twice
 def test_town_officer_sees_the_work_of_their_town_only(client, personas, county_data):
     xinpu, qiaotou = county_data[XINPU], county_data[QIAOTOU]
     html = _page(client, personas["xinpu"])
@@ -137,6 +138,7 @@ def test_county_admin_sees_open_work_by_town(client, personas, county_data):
     assert table["rows"][0]["busy"]  # towns with work first
 
 
+@pytest.mark.page_cache_off  # reads the context of a page asked twice
 def test_county_admin_town_table_comes_from_the_cache_until_a_write(client, personas, county_data):
     """Issue 18: the town table's counts read every warning, task and contract of the scope: the second view takes
     them from the cache (fewer queries, the same table), a task made overdue shows at once."""
