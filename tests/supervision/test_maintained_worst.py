@@ -187,3 +187,18 @@ def test_last_checked_is_the_latest_refresh_reaching_the_reader(supervision_data
     with CaptureQueriesContext(connection) as ctx:
         last_checked(admin)
     assert len(ctx.captured_queries) == 1
+
+
+def test_the_resync_command_repairs_values_written_behind_the_services(supervision_data):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    contract = supervision_data[XINPU]["contract"]
+    Warning.objects.filter(subject_type="contract", subject_id=contract.pk).update(status="closed")
+    assert _kept() != _truth()
+    out = StringIO()
+    call_command("warnings", "resync", stdout=out)
+    assert _kept() == _truth() and "rows rewritten" in out.getvalue()
+    call_command("warnings", "resync", stdout=out)
+    assert "0 rows" in out.getvalue().splitlines()[-1]
