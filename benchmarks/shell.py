@@ -54,6 +54,44 @@ def pages() -> dict[str, tuple[str, dict]]:
     }
 
 
+def mix_pages(username: str) -> dict[str, tuple[str, dict]]:
+    """The pages of ``benchmarks/load.py``'s mix as ``username`` sees them (a row of each list of their scope)."""
+    from landcycle.accounts.models import User
+    from landcycle.accounts.scope import scoped
+    from landcycle.evaluation.models import EvaluationRun
+    from landcycle.registry.models import Enterprise, Parcel, Park
+    from landcycle.supervision.models import Contract, Warning
+
+    user = User.objects.get(username=username)
+    first = {
+        m.__name__: scoped(m.objects.all(), user).order_by("pk").first()
+        for m in (Park, Parcel, Enterprise, Contract, Warning)
+    }
+    run = EvaluationRun.objects.order_by("-pk").first()
+    table = {
+        "home": ("/", {}),
+        "park list": ("/parks/", {}),
+        "parcel list": ("/parcels/", {}),
+        "enterprise list": ("/enterprises/", {}),
+        "contract list": ("/contracts/", {}),
+        "warning board": ("/warnings/", {}),
+        "map page": ("/map/", {}),
+        "map outlines": ("/map/outlines.geojson", {}),
+        "evaluation runs": ("/evaluation/", {}),
+        "api parks": ("/api/parks/", {"api": True}),
+        "api enterprises": ("/api/enterprises/", {"api": True}),
+        "api warnings": ("/api/warnings/", {"api": True}),
+    }
+    for name, prefix in (("Park", "parks"), ("Parcel", "parcels"), ("Enterprise", "enterprises"),
+                         ("Contract", "contracts"), ("Warning", "warnings")):  # fmt: skip
+        if first[name] is not None:
+            table[f"{name.lower()} detail"] = (f"/{prefix}/{first[name].pk}/", {})
+    if run is not None:
+        table["evaluation results"] = (f"/evaluation/runs/{run.pk}/results/", {})
+        table["api evaluation results"] = (f"/api/evaluation/runs/{run.pk}/results/", {"api": True})
+    return table
+
+
 def _login(username: str) -> tuple[Client, str]:
     from landcycle.accounts.models import User
     from landcycle.api.services import token_create
@@ -131,6 +169,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=41)
     parser.add_argument("--users", default="admin,xinpu")
     parser.add_argument("--profile", default="")
+    parser.add_argument("--mix", action="store_true", help="the pages of benchmarks/load.py's mix, per user")
     parser.add_argument("--sql", action="store_true", help="print each page's queries")
     parser.add_argument("--json", default="")
     parser.add_argument("--compare", action="store_true", help="the configurations of CONFIGS, interleaved")
@@ -152,14 +191,17 @@ def main() -> None:
         return
     for username in args.users.split(","):
         client, key = _login(username)
+        if args.mix:
+            table = mix_pages(username)
         for name, (url, opts) in table.items():
             row = measure(client, key, url, bool(opts.get("api")), args.repeat)
             results[f"{username} {name}"] = row
-            print(f"{username:8} {name:12} {row['ms']:7.2f} ms  {row['queries']:3} queries  {row['bytes']:7} bytes")
+            print(f"{username:8} {name:22} {row['ms']:7.2f} ms  {row['queries']:3} queries  {row['bytes']:7} bytes")
             if args.sql:
                 for sql in row["sql"]:
                     print("      ", sql)
         if args.profile and username == args.users.split(",")[0]:
+            table = mix_pages(username) if args.mix else table
             url, opts = table[args.profile]
             profile = cProfile.Profile()
             profile.enable()

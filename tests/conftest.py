@@ -35,6 +35,14 @@ def _fast_password_hasher(settings):
 
 
 @pytest.fixture(autouse=True)
+def _page_cache(settings):
+    """Kept pages (kit.pagecache) render the shell around the blocks of an earlier request: ``response.context``
+    is then the shell's. Off unless a test turns it on (tests/web/test_page_cache.py) or the whole suite is run with
+    LANDCYCLE_TEST_PAGE_CACHE=1 (every page asked twice in a test then comes from the cache, to look for stale ones)."""
+    settings.LANDCYCLE_PAGE_CACHE = os.environ.get("LANDCYCLE_TEST_PAGE_CACHE") == "1"
+
+
+@pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache (kit.cache): a figure cached by an earlier test, whose database was
     rolled back since, is never read by the next."""

@@ -254,7 +254,13 @@ def cache_settings(environ: Mapping[str, str]) -> dict:
     url = environ.get("LANDCYCLE_CACHE_URL", "").strip()
     prefix = environ.get("LANDCYCLE_CACHE_PREFIX", "landcycle")
     if not url or url.startswith("locmem"):
-        backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "landcycle"}
+        # kept pages (kit.pagecache) are 10–150 KB each: room for a few thousand per process (Django's default, 300,
+        # would push the figures out as soon as a county's users browse)
+        backend = {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "landcycle",
+            "OPTIONS": {"MAX_ENTRIES": int(environ.get("LANDCYCLE_CACHE_ENTRIES", "3000"))},
+        }
     elif url.startswith(("redis://", "rediss://", "unix://")):
         backend = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     else:
@@ -263,6 +269,8 @@ def cache_settings(environ: Mapping[str, str]) -> dict:
 
 
 CACHES = cache_settings(os.environ)
+# Whole page bodies kept per reader until any write (kit.pagecache); LANDCYCLE_PAGE_CACHE=0 renders every request.
+LANDCYCLE_PAGE_CACHE = os.environ.get("LANDCYCLE_PAGE_CACHE", "1") != "0"
 
 # Serve static files straight from the apps' folders too, so `serve` works before collectstatic.
 WHITENOISE_USE_FINDERS = True

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -23,6 +24,8 @@ from landcycle.evaluation import background as evaluation_jobs
 from landcycle.evaluation import services as evaluation_services
 from landcycle.evaluation.models import EvaluationJob
 from landcycle.evaluation.selectors import jobs_for, results_in_scope, runs_for, versions_for
+from landcycle.kit.cache import TIMEOUT
+from landcycle.kit.pagecache import request_key
 from landcycle.rectification.models import Task
 from landcycle.rectification.selectors import inspections_visible
 from landcycle.rectification.services.progress import progress_submit, task_close, task_reopen
@@ -86,6 +89,31 @@ class ScopedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     def get_object(self):
         return access(self.visible(), self.request.user, pk=self.kwargs["pk"])
+
+    def list(self, request, *args, **kwargs):
+        return kept(request, lambda: super(ScopedViewSet, self).list(request, *args, **kwargs))
+
+    def retrieve(self, request, *args, **kwargs):
+        return kept(request, lambda: super(ScopedViewSet, self).retrieve(request, *args, **kwargs))
+
+
+def kept(request, compute) -> Response:
+    """A GET's answer kept for its reader until any write (kit.pagecache: the same key — reader, address, day,
+    language, the state of all the data — with the host, which the pages' links carry, and the format asked for).
+    The data is kept, not the bytes: each format renders it. Authentication and throttling have run before."""
+    key = request_key(request, vary=lambda r: f"{r.get_host()}:{getattr(r, 'accepted_media_type', '')}")
+    if key is None:
+        return compute()
+    data = cache.get(key)
+    if data is not None:
+        response = Response(data)
+        response["X-Page-Cache"] = "hit"
+        return response
+    response = compute()
+    if response.status_code == 200:
+        cache.set(key, response.data, TIMEOUT)
+        response["X-Page-Cache"] = "miss"
+    return response
 
 
 _town = QF("town", "town__code__startswith", description="镇街代码（前缀） / town code (prefix)")
@@ -456,6 +484,9 @@ class RunViewSet(mixins.CreateModelMixin, ScopedViewSet):
         town = request.query_params.get("town")
         if town:
             qs = qs.filter(town__code__startswith=town)
+        return kept(request, lambda: self._results(qs))
+
+    def _results(self, qs) -> Response:
         page = self.paginate_queryset(qs)
         return self.get_paginated_response(s.ResultSerializer(page, many=True).data)
 

@@ -17,3 +17,9 @@ class EvaluationConfig(AppConfig):
         registry_hooks.register()
         # the quarterly town ranking's figures that evaluation owns (kit.indicators)
         register_ranking()
+        # a job's stage and progress are written without audit entries: kept pages (kit.pagecache) key on them
+        from landcycle.kit.pagecache import register_state  # noqa: PLC0415 -- idem
+
+        from .selectors import job_marker  # noqa: PLC0415 -- idem
+
+        register_state(job_marker)

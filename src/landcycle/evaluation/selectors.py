@@ -298,3 +298,13 @@ def classes_by_town(run: EvaluationRun, user) -> dict[int, dict[str, int]]:
     for town_id, klass, n in rows:
         out[town_id][klass] = n
     return dict(out)
+
+
+def job_marker() -> tuple | None:
+    """Where the latest evaluation job stands (its stage and progress are written without audit entries): a part of
+    the key of the pages kept by kit.pagecache."""
+    return (
+        EvaluationJob.objects.order_by("-id")
+        .values_list("id", "status", "attempts", "stage", "done", "heartbeat_at")
+        .first()
+    )

@@ -25,3 +25,10 @@ class SupervisionConfig(AppConfig):
         registry_hooks.register()
         register_ranking()  # the quarterly town ranking's figures this app owns (kit.indicators)
         register_county_policy()  # a county may keep its own warning rules (countypolicy), checked by this app's parser
+        # a refresh writes days overdue, fees and its date without an audit entry per warning: kept pages
+        # (kit.pagecache) key on where the refreshes stand too
+        from landcycle.kit.pagecache import register_state  # noqa: PLC0415 -- idem
+
+        from .selectors import refresh_marker  # noqa: PLC0415 -- idem
+
+        register_state(refresh_marker)

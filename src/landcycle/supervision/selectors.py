@@ -34,7 +34,7 @@ from landcycle.registry.models import Occupancy
 from landcycle.registry.selectors import active_q, town_choices
 from landcycle.rules.units import m2_to_mu
 
-from .models import Contract, ContractParcel, Extension, RefreshMark, Warning
+from .models import Contract, ContractParcel, Extension, RefreshMark, RefreshRun, Warning
 from .models.warnings import RANK
 
 COLOUR_OF_RANK = {0: "green", 1: "yellow", 2: "red"}
@@ -162,6 +162,16 @@ def last_checked(user) -> dt.date | None:
     if prefix:
         marks = marks.filter(Q(scope__startswith=prefix) | Q(scope__in=[prefix[:i] for i in range(len(prefix))]))
     return marks.order_by("-at", "-as_of").values_list("as_of", flat=True).first()
+
+
+def refresh_marker() -> tuple:
+    """Where the warnings refreshes stand, installation-wide: the latest supervision date any refresh wrote and the
+    board's latest refresh run (its status and attempts move while it waits and runs). What a refresh writes without
+    an audit entry per warning (days overdue, fees) shows on pages kept by kit.pagecache once this moves. The latest
+    refresh is its ``RefreshMark`` (one row: its region, date and time — a refresh again on the same date moves it
+    too), not the latest ``checked_on`` of every warning (issue 18)."""
+    run = RefreshRun.objects.order_by("-id").values_list("id", "status", "attempts").first()
+    return RefreshMark.objects.order_by("-at").values_list("scope", "as_of", "at").first(), run
 
 
 def colour_counts(qs) -> dict[str, int]:

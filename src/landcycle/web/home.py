@@ -22,6 +22,7 @@ from landcycle.accounts.models import Role, User
 from landcycle.admission.selectors import admitted_unsigned, applications_to_finish, applications_to_review
 from landcycle.evaluation.selectors import draft_runs, latest_year_without_run
 from landcycle.kit.cache import cached, scope_key
+from landcycle.kit.pagecache import cached_page
 from landcycle.rectification.selectors import (
     items_to_review,
     open_round_reports,
@@ -421,6 +422,7 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
+@cached_page(vary=lambda request: today())
 def home(request):
     user = request.user
     if user.role == Role.PROVINCE and not user.is_superuser:  # a province's work starts from its counties side by side

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from landcycle.accounts.scope import Area, access, can_write, may_write_or_404, scoped
 from landcycle.kit import i18n
 from landcycle.kit.listing import Filter, Listing, file_response, kpi
+from landcycle.kit.pagecache import cached_page
 from landcycle.kit.params import int_param
 from landcycle.registry.models import Enterprise, Region
 from landcycle.registry.selectors import town_choices
@@ -71,6 +72,7 @@ def _scope_title(request, listing) -> str:
     return _("全县")
 
 
+@cached_page
 def run_results(request, pk):
     run = get_object_or_404(selectors.runs_for(request.user), pk=pk)
     lab = labels_of(run.policy_toml)

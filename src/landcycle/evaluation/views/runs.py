@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from landcycle.accounts.scope import Area, may_write_or_404, scoped, spans_counties, write_or_404
 from landcycle.kit import charts, i18n
 from landcycle.kit.listing import kpi
+from landcycle.kit.pagecache import cached_page
 from landcycle.rules.evaluation.classes import small_group_notes
 from landcycle.rules.evaluation.policy.parse import default_policy
 from landcycle.rules.problems import RuleError
@@ -79,6 +80,7 @@ def _histogram(results, keys: list[str], lab) -> str:
     return charts.svg(charts.short_labels(spec), label=_("得分分布直方图"))
 
 
+@cached_page
 def run_list(request):
     """The runs (and, to the evaluation's writers, the jobs under way and the latest ones); POST: the recomputation of
     a year of every county (``counties_recompute``)."""

@@ -13,6 +13,7 @@ from django.utils.translation import pgettext
 from landcycle.accounts.scope import access, in_scope, region_prefix, scoped
 from landcycle.audit.models import AuditEntry
 from landcycle.kit.listing import kpi
+from landcycle.kit.pagecache import cached_page
 from landcycle.rules.codes import industry_lineage
 from landcycle.rules.geometry import PARCEL_TOLERANCE
 from landcycle.rules.units import m2_to_mu
@@ -56,6 +57,7 @@ def _with_columns(rows: list[dict], user, key: str = "enterprise_id") -> list[di
     return columns
 
 
+@cached_page
 def park_detail(request, pk):
     user = request.user
     park = access(Park.objects.select_related("town"), user, pk=pk)
@@ -148,6 +150,7 @@ def _parcel_history(parcel, occupancies) -> list[dict]:
     return events
 
 
+@cached_page
 def parcel_detail(request, pk):
     user = request.user
     parcel = access(Parcel.objects.select_related("park__town").defer("geometry"), user, pk=pk)
@@ -217,6 +220,7 @@ def parcel_detail(request, pk):
     )
 
 
+@cached_page
 def enterprise_detail(request, pk):
     user = request.user
     ent = access(Enterprise.objects.select_related("town"), user, pk=pk)

@@ -21,6 +21,7 @@ from django.utils.translation import pgettext
 
 from landcycle.kit.cache import cached, scope_key
 from landcycle.kit.listing import export_format, export_response, kpi
+from landcycle.kit.pagecache import cached_page
 from landcycle.rules.codes import industries
 from landcycle.rules.units import m2_to_mu
 
@@ -30,6 +31,7 @@ from ..selectors import active_q, enterprise_listing, land_used_many, parcel_lis
 T = TypeVar("T")
 
 
+@cached_page
 def park_list(request):
     if export_format(request):
         return export_response(request, "parks")
@@ -51,6 +53,7 @@ def park_list(request):
     return render(request, "registry/park_list.html", {"listing": listing, "page_obj": page, "kpis": kpis})
 
 
+@cached_page
 def parcel_list(request):
     if export_format(request):
         return export_response(request, "parcels")
@@ -71,6 +74,7 @@ def parcel_list(request):
     )
 
 
+@cached_page
 def enterprise_list(request):
     if export_format(request):
         return export_response(request, "enterprises")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from landcycle.accounts.scope import Area, access, can_write, in_scope
 from landcycle.kit.listing import export_format, export_response, kpi
+from landcycle.kit.pagecache import cached_page
 from landcycle.registry.models import Parcel
 from landcycle.registry.views.maps import feature_collection, map_config
 from landcycle.rules.supervision.agreed_dates import settle
@@ -48,6 +49,7 @@ def _top_warnings(ids) -> dict[int, Warning]:
     return out
 
 
+@cached_page
 def contract_list(request):
     if export_format(request):
         return export_response(request, "contracts")
@@ -143,6 +145,7 @@ def _attainment(m) -> Decimal | None:
     return m.committed / m.measured if m.measured > 0 else None
 
 
+@cached_page
 def contract_detail(request, pk):
     user = request.user
     c = access(Contract.objects.select_related("town", "holder__town"), user, pk=pk)

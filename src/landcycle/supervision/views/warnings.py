@@ -22,6 +22,7 @@ from landcycle.accounts.redirects import safe_next
 from landcycle.accounts.scope import Area, access, can_write, may_write_or_404, scoped
 from landcycle.kit import charts, i18n
 from landcycle.kit.listing import export_format, kpi, table_response
+from landcycle.kit.pagecache import cached_page
 from landcycle.registry.hooks import panel_apps, panels
 from landcycle.registry.models import Park, Region
 from landcycle.registry.selectors import town_choices
@@ -190,6 +191,7 @@ def _board_figures(user, query, town: str, groups) -> dict:
     return {**figures, "checked": checked}
 
 
+@cached_page
 def warning_board(request):
     if request.method == "POST":
         return _refresh(request)
@@ -375,6 +377,7 @@ def _act(request, w: Warning) -> None:
         raise Http404
 
 
+@cached_page
 def warning_detail(request, pk):
     user = request.user
     w = access(Warning.objects.select_related("town", "park", "assignee", "closed_by", "verified_by"), user, pk=pk)

@@ -77,3 +77,29 @@ def problems_for(form, name):
 def tr(value):
     """A bilingual rule message (``.zh`` / ``.en``, or a stored dict) in the user's language only."""
     return i18n.text(value)
+
+
+class CaptureNode(template.Node):
+    """Renders its body and, while a page is being kept (kit.pagecache), hands the output over under ``name``."""
+
+    def __init__(self, name: str, nodelist) -> None:
+        self.name, self.nodelist = name, nodelist
+
+    def render(self, context):
+        out = self.nodelist.render(context)
+        kept = getattr(context.get("request"), "_lc_page_blocks", None)  # kit.pagecache.BLOCKS_ATTR
+        if kept is not None:
+            kept[self.name] = out
+        return out
+
+
+@register.tag
+def capture(parser, token):
+    """``{% capture "content" %}{% block content %}{% endblock %}{% endcapture %}`` in web/base.html: the blocks of
+    a page that kit.pagecache keeps for the next request."""
+    bits = token.split_contents()
+    if len(bits) != 2:
+        raise template.TemplateSyntaxError("capture takes one name")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(bits[1].strip("\"'"), nodelist)
