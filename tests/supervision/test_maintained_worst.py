@@ -202,3 +202,21 @@ def test_the_resync_command_repairs_values_written_behind_the_services(supervisi
     assert _kept() == _truth() and "rows rewritten" in out.getvalue()
     call_command("warnings", "resync", stdout=out)
     assert "0 rows" in out.getvalue().splitlines()[-1]
+
+
+def test_contract_list_count_comes_from_the_cache_and_a_write_shows_at_once(client, supervision_data, personas):
+    """The paginator's count is kept with the list's cards (supervision.figures): the second view asks no COUNT; a
+    new contract (an audited write) shows at once."""
+    admin = personas["admin"]
+    client.force_login(admin)
+
+    def view():
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get(reverse("contract_list")).context["page_obj"]
+        return page, [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"]]
+
+    first, _counts = view()
+    again, counts = view()
+    assert counts == [] and again.paginator.count == first.paginator.count == Contract.objects.count()
+    _more_contracts(admin, supervision_data[XINPU], 1)
+    assert view()[0].paginator.count == Contract.objects.count() == first.paginator.count + 1
