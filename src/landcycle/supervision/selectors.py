@@ -209,19 +209,6 @@ def subject_warnings(subject_type: str, subject_id: int):
     )
 
 
-def worst_rank_subquery(subject_type: str = Warning.SubjectType.CONTRACT):
-    """The worst open colour (rank) of an object's warnings, for annotating a queryset (None: no warning)."""
-    return Subquery(
-        Warning.objects.filter(subject_type=subject_type, subject_id=OuterRef("pk"))
-        .exclude(status=Warning.Status.CLOSED)
-        .order_by()
-        .values("subject_id")
-        .annotate(r=Max("rank"))
-        .values("r"),
-        output_field=IntegerField(),
-    )
-
-
 def contracts_with_colour(user):
     """Contracts in scope, annotated with ``worst`` (rank of their worst open warning; -1 for none) and
     ``idle`` (open idle-land warnings): the values the warnings refresh and services keep on each contract
