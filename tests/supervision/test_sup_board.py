@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from conftest import QIAOTOU, XINPU
+from landcycle.supervision.maintained import sync_all
 from landcycle.supervision.models import Warning
 from landcycle.supervision.selectors import warning_counts_by_town, warnings_to_decide, warnings_waiting
 from landcycle.supervision.services.warnings import warning_handle, warning_progress, warning_verify
@@ -41,6 +42,7 @@ def board(supervision_data, personas):
     Warning.objects.filter(subject_type="enterprise", subject_id=owner.pk).update(
         colour="yellow", rank=1, first_raised=dt.date(2025, 1, 1)
     )
+    sync_all()  # written behind the services' back: the board's maintained rows follow (supervision.maintained)
     return supervision_data
 
 

@@ -15,7 +15,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, Exists, IntegerField, Max, Min, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, QuerySet, Value, When
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from landcycle.kit.listing import Filter, Listing, ListQuery, choice_list
 from landcycle.registry.selectors import park_choices, town_choices
 
 from .labels import rule_choices
-from .models import Warning
+from .models import Warning, WarningSubject
 from .selectors import AGE_BUCKETS, priority
 
 S = Warning.Status
@@ -33,6 +33,12 @@ S = Warning.Status
 SEVERITY = {"red": 4, "yellow": 3, "grey": 2, "blue": 1, "green": 0}
 COLOUR_OF_SEVERITY = {v: k for k, v in SEVERITY.items()}
 ACTIVE, OVERDUE, MINE, ALL = "active", "overdue", "mine", "all"
+# the filters on the warnings themselves (a subject is listed when one of its warnings matches); town, park and
+# subject type are the subject's own, colour and age its summary's
+WARNING_FILTERS = ("rule",)
+# the board's sort keys as columns of the maintained subjects
+SUBJECT_COLUMNS = {"-worst": "-severity", "worst": "severity", "raised": "oldest", "label": "subject_label"}
+SUBJECT_COLUMNS |= {"town_code": "town__code"}
 AGES = tuple((key, lo, hi) for key, _label, lo, hi in AGE_BUCKETS)  # days since the oldest warning
 
 
@@ -114,10 +120,19 @@ def _groups(user, listing: Listing, today: dt.date, skip: str = "") -> QuerySet:
             cond |= Q(**{f"{name}__icontains": listing.q})
         chosen = chosen.filter(cond)
     state = _value(listing, "status") or ACTIVE
+    narrowed = bool(listing.q) or state != ACTIVE
     for f in listing.filters:
         if f.name != skip and f.name != "status":
             chosen = f.apply(chosen)
+            narrowed = narrowed or (f.name in WARNING_FILTERS and bool(f.value))
     chosen = _state(chosen, state, user, today)
+    if state not in (ALL, S.CLOSED):  # the rows show the warnings not closed: the maintained subjects
+        groups = _subjects(user, listing, skip)
+        if narrowed:  # a filter on the warnings themselves: the subjects with one that matches
+            groups = groups.filter(
+                Exists(chosen.filter(subject_type=OuterRef("subject_type"), subject_id=OuterRef("subject_id")))
+            )
+        return _age_colour(groups, listing, today, skip)
     shown = (
         base if state == ALL else base.filter(status=S.CLOSED) if state == S.CLOSED else base.exclude(status=S.CLOSED)
     )
@@ -138,6 +153,11 @@ def _groups(user, listing: Listing, today: dt.date, skip: str = "") -> QuerySet:
             overdue=Count("id", filter=Q(status=S.OPEN, verify_due__lt=today)),
         )
     )
+    return _age_colour(groups, listing, today, skip)
+
+
+def _age_colour(groups: QuerySet, listing: Listing, today: dt.date, skip: str) -> QuerySet:
+    """The subject's own filters: its worst colour and its age (its oldest warning)."""
     colour = _value(listing, "colour")
     if colour and skip != "colour":
         groups = groups.filter(worst=SEVERITY[colour])
@@ -150,18 +170,43 @@ def _groups(user, listing: Listing, today: dt.date, skip: str = "") -> QuerySet:
     return groups
 
 
+def _subjects(user, listing: Listing, skip: str) -> QuerySet:
+    """The subjects with warnings not closed (``WarningSubject``, kept by the refresh and the warning services), as
+    the same dicts as the grouping over the warnings; the town, park and subject type filters read their columns."""
+    rows = scoped(WarningSubject.objects.all(), user)
+    for name, column in (("town", "town__code"), ("park", "park_id"), ("subject", "subject_type")):
+        value = _value(listing, name)
+        if value and name != skip and any(f.name == name for f in listing.filters):
+            rows = rows.filter(**{column: value})
+    return rows.values("subject_type", "subject_id").annotate(
+        worst=F("severity"),
+        n=F("open_count"),
+        raised=F("oldest"),
+        label=F("subject_label"),
+        tid=F("town_id"),
+        town_code=F("town__code"),
+        town_name=F("town__name"),
+        park_name=F("park__name"),
+        due=F("verify_due"),
+        overdue=Value(0),  # counted from the row's warnings (attach_warnings)
+    )
+
+
 def board_rows(user, query: QueryDict) -> Board:
     """The board as the user sees it: scope, filters, order (worst first, then the oldest)."""
     today = timezone.localdate()
     listing = board_listing(user, query)
     groups = _groups(user, listing, today)
+    state = _value(listing, "status")
+    closed = state in (S.CLOSED, ALL)
+    # the maintained subjects are ordered by their columns (the index subject_board), the grouping by its aliases
+    column = (lambda name: name) if closed else (lambda name: SUBJECT_COLUMNS.get(name, name))
     if listing.sort:
-        field = listing.sorts[listing.sort.lstrip("-")][0]
+        field = column(listing.sorts[listing.sort.lstrip("-")][0])
         order = [f"-{field}" if listing.sort.startswith("-") else field]
     else:
-        order = ["-worst", "raised", "label"]
-    state = _value(listing, "status")
-    return Board(listing, groups.order_by(*order, "subject_type", "subject_id"), state in (S.CLOSED, ALL))
+        order = [column("-worst"), column("raised"), column("label")]
+    return Board(listing, groups.order_by(*order, "subject_type", "subject_id"), closed)
 
 
 def attach_warnings(user, rows: list[dict], closed: bool) -> list[dict]:
@@ -183,6 +228,7 @@ def attach_warnings(user, rows: list[dict], closed: bool) -> list[dict]:
     today = timezone.localdate()
     for r in rows:
         r["warnings"] = found.get((r["subject_type"], r["subject_id"]), [])
+        r["overdue"] = sum(1 for w in r["warnings"] if w.status == S.OPEN and w.verify_due and w.verify_due < today)
         r["colour"] = COLOUR_OF_SEVERITY[r["worst"] or 0]
         r["age"] = (today - r["raised"]).days if r["raised"] else None
     return rows

@@ -10,7 +10,6 @@ from django.apps import apps
 from django.db.models import (
     Case,
     Count,
-    Exists,
     F,
     IntegerField,
     Max,
@@ -29,13 +28,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 
 from landcycle.accounts.models import User
-from landcycle.accounts.scope import WRITE_AREAS, Area, in_scope, scoped
+from landcycle.accounts.scope import WRITE_AREAS, Area, in_scope, region_prefix, scoped
 from landcycle.kit.listing import Filter, Listing, ListQuery, choice_list
 from landcycle.registry.models import Occupancy
 from landcycle.registry.selectors import active_q, town_choices
 from landcycle.rules.units import m2_to_mu
 
-from .models import Contract, ContractParcel, Extension, RefreshRun, Warning
+from .models import Contract, ContractParcel, Extension, RefreshMark, RefreshRun, Warning
 from .models.warnings import RANK
 
 COLOUR_OF_RANK = {0: "green", 1: "yellow", 2: "red"}
@@ -152,16 +151,27 @@ def warnings_in_scope(user):
 
 
 def last_checked(user) -> dt.date | None:
-    """The supervision date of the latest refresh that reached the user's warnings."""
-    return warnings_in_scope(user).aggregate(d=Max("checked_on"))["d"]
+    """The supervision date of the latest refresh that reached the user's warnings: the newest ``RefreshMark`` of a
+    region holding the user's (a county's or everything's refresh) or inside it (a town's, a contract's edit) —
+    a few rows, whatever the number of warnings (issue 18). Every refresh writes its mark, also one that only moves
+    days overdue and fees, so the figures cached under this date (supervision.figures) follow it."""
+    prefix = region_prefix(user)
+    if prefix is None:
+        return None
+    marks = RefreshMark.objects.all()
+    if prefix:
+        marks = marks.filter(Q(scope__startswith=prefix) | Q(scope__in=[prefix[:i] for i in range(len(prefix))]))
+    return marks.order_by("-at", "-as_of").values_list("as_of", flat=True).first()
 
 
 def refresh_marker() -> tuple:
     """Where the warnings refreshes stand, installation-wide: the latest supervision date any refresh wrote and the
     board's latest refresh run (its status and attempts move while it waits and runs). What a refresh writes without
-    an audit entry per warning (days overdue, fees) shows on pages kept by kit.pagecache once this moves."""
+    an audit entry per warning (days overdue, fees) shows on pages kept by kit.pagecache once this moves. The latest
+    refresh is its ``RefreshMark`` (one row: its region, date and time — a refresh again on the same date moves it
+    too), not the latest ``checked_on`` of every warning (issue 18)."""
     run = RefreshRun.objects.order_by("-id").values_list("id", "status", "attempts").first()
-    return Warning.objects.aggregate(d=Max("checked_on"))["d"], run
+    return RefreshMark.objects.order_by("-at").values_list("scope", "as_of", "at").first(), run
 
 
 def colour_counts(qs) -> dict[str, int]:
@@ -199,35 +209,11 @@ def subject_warnings(subject_type: str, subject_id: int):
     )
 
 
-def worst_rank_subquery(subject_type: str = Warning.SubjectType.CONTRACT):
-    """The worst open colour (rank) of an object's warnings, for annotating a queryset (None: no warning)."""
-    return Subquery(
-        Warning.objects.filter(subject_type=subject_type, subject_id=OuterRef("pk"))
-        .exclude(status=Warning.Status.CLOSED)
-        .order_by()
-        .values("subject_id")
-        .annotate(r=Max("rank"))
-        .values("r"),
-        output_field=IntegerField(),
-    )
-
-
 def contracts_with_colour(user):
     """Contracts in scope, annotated with ``worst`` (rank of their worst open warning; -1 for none) and
-    ``idle`` (open idle-land warnings)."""
-    idle = (
-        Warning.objects.filter(
-            subject_type=Warning.SubjectType.CONTRACT, subject_id=OuterRef("pk"), rule__in=IDLE_RULES, rank__gt=0
-        )
-        .exclude(status=Warning.Status.CLOSED)
-        .order_by()
-        .values("subject_id")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    return scoped(Contract.objects.all(), user).annotate(
-        worst=Coalesce(worst_rank_subquery(), -1), idle=Coalesce(Subquery(idle, output_field=IntegerField()), 0)
-    )
+    ``idle`` (open idle-land warnings): the values the warnings refresh and services keep on each contract
+    (``supervision.maintained``), so the list orders and filters off an index."""
+    return scoped(Contract.objects.all(), user).annotate(worst=F("warn_rank"), idle=F("warn_idle"))
 
 
 def fees_due(qs) -> dict:
@@ -289,16 +275,11 @@ def parcel_warning_colours(parcel_ids) -> dict[int, str]:
 def colour_filter(qs: QuerySet, value: str) -> QuerySet:
     """red / yellow: the worst open warning; grey: a contract the rules could not judge (never "green");
     green: nothing fires and nothing left unjudged."""
-    grey = Exists(
-        Warning.objects.filter(
-            subject_type=Warning.SubjectType.CONTRACT, subject_id=OuterRef("pk"), colour=Warning.Colour.GREY
-        ).exclude(status=Warning.Status.CLOSED)
-    )
     if value == "grey":
-        return qs.filter(grey)
+        return qs.filter(warn_grey=True)
     if value == "green":
-        return qs.filter(worst__lte=0).exclude(grey)
-    return qs.filter(worst=RANK[value])
+        return qs.filter(warn_rank__lte=0, warn_grey=False)
+    return qs.filter(warn_rank=RANK[value])
 
 
 def passed_q(milestone: str, as_of: dt.date) -> Q:
@@ -350,7 +331,7 @@ def contract_listing_of(user, query: QueryDict) -> Listing:
                 "idle",
                 _("闲置土地"),
                 [("yes", _("是")), ("no", _("否"))],
-                lambda qs, v: qs.filter(idle__gt=0) if v == "yes" else qs.filter(idle=0),
+                lambda qs, v: qs.filter(warn_idle__gt=0) if v == "yes" else qs.filter(warn_idle=0),
             ),
             Filter(
                 "passed",
@@ -370,10 +351,10 @@ def contract_listing_of(user, query: QueryDict) -> Listing:
             "signed": ("signed_on", "number"),
             "area": ("area_m2",),
             "price": ("price_wan",),
-            "colour": ("worst", "number"),
+            "colour": ("warn_rank", "number"),
             "start": ("agreed_start", "number"),
         },
-        default_order=("-worst", "-signed_on", "number"),
+        default_order=("-warn_rank", "-signed_on", "number"),  # the index contract_worst_signed
     )
 
 

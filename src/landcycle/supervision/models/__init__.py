@@ -3,8 +3,8 @@
 (``warnings.py``), and the refreshes started from the board (``runs.py``)."""
 
 from .contracts import Commitment, Contract, ContractParcel, Extension, GovernmentDelay
-from .runs import RefreshRun
-from .warnings import Warning, WarningEvent, WarningEvidence
+from .runs import RefreshMark, RefreshRun
+from .warnings import Warning, WarningEvent, WarningEvidence, WarningSubject
 
 __all__ = [
     "Commitment",
@@ -12,8 +12,10 @@ __all__ = [
     "ContractParcel",
     "Extension",
     "GovernmentDelay",
+    "RefreshMark",
     "RefreshRun",
     "Warning",
     "WarningEvent",
     "WarningEvidence",
+    "WarningSubject",
 ]

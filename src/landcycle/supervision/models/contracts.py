@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from landcycle.audit.versions import Versioned
 from landcycle.rules.units import m2_to_mu
 
+MAINTAINED = ("warn_rank", "warn_idle", "warn_grey")  # written by supervision.maintained only
+
 
 class Contract(Versioned):
     """One land contract: grant (出让), lease (租赁), standard land (标准地) or allocation (划拨)."""
@@ -84,15 +86,35 @@ class Contract(Versioned):
 
     scope_path = "town"
 
+    # its open warnings, kept by the warnings refresh and the warning services (``supervision.maintained``) in the
+    # same transaction as the warnings: the contract list orders and filters by them off an index (issue 18)
+    warn_rank = models.SmallIntegerField(_("最重预警"), default=-1, editable=False)  # -1 none open, 0 green…, 2 red
+    warn_idle = models.PositiveIntegerField(_("闲置土地预警"), default=0, editable=False)  # open idle warnings
+    warn_grey = models.BooleanField(_("有未能判定的预警"), default=False, editable=False)
+
     class Meta:
         ordering = ["-signed_on", "number"]
         # the default order (the API's contract list) reads a page off this index instead of sorting every contract
-        indexes = [models.Index(fields=["-signed_on", "number"], name="contract_signed_number")]
+        indexes = [
+            models.Index(fields=["-signed_on", "number"], name="contract_signed_number"),
+            # the contract list's default order (worst open warning first)
+            models.Index(fields=["-warn_rank", "-signed_on", "number"], name="contract_worst_signed"),
+        ]
         verbose_name = _("供地合同")
         verbose_name_plural = _("供地合同")
 
     def __str__(self) -> str:
         return self.number
+
+    def save(self, *args, **kwargs):
+        """An edit never writes the maintained warning fields (``MAINTAINED``): an instance read before a refresh
+        would otherwise put back what the refresh replaced."""
+        if not self._state.adding and self.pk is not None and kwargs.get("update_fields") is None:
+            if not kwargs.get("force_insert"):
+                kwargs["update_fields"] = [
+                    f.name for f in self._meta.concrete_fields if not f.primary_key and f.name not in MAINTAINED
+                ]
+        super().save(*args, **kwargs)
 
     @property
     def area_mu(self) -> Decimal | None:

@@ -55,3 +55,23 @@ class RefreshRun(models.Model):
     @property
     def active(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+
+class RefreshMark(models.Model):
+    """The latest warnings refresh of a region (its code; "" for everything): the supervision date the pages show
+    and their cached figures are keyed by (``selectors.last_checked``), read from these few rows instead of the
+    latest ``checked_on`` of every warning. Written by every refresh (``refresh.warnings_refresh``), whoever
+    started it."""
+
+    scope = models.CharField(_("范围"), max_length=12, unique=True)
+    as_of = models.DateField(_("监管基准日"))
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    scope_path = None  # read through last_checked only
+
+    class Meta:
+        verbose_name = _("预警复核日期")
+        verbose_name_plural = _("预警复核日期")
+
+    def __str__(self) -> str:
+        return f"{self.scope or '*'} {self.as_of}"

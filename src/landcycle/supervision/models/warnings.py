@@ -237,3 +237,40 @@ class WarningEvidence(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class WarningSubject(models.Model):
+    """One subject (a contract, an enterprise, a parcel) with warnings not closed, as the warning board lists it:
+    its worst colour (``severity``: red 4, yellow 3, grey 2, blue 1, green 0), its oldest warning, its open
+    warnings, the earliest verification due. Kept by the warnings refresh and the warning services
+    (``supervision.maintained``) in the same transaction as the warnings, so the board reads a page off an index
+    instead of grouping every warning of the scope (issue 18). No row: nothing open."""
+
+    subject_type = models.CharField(_("对象类型"), max_length=20, choices=Warning.SubjectType.choices)
+    subject_id = models.PositiveBigIntegerField(_("对象ID"))
+    subject_label = models.CharField(_("对象"), max_length=250)
+    town = models.ForeignKey("registry.Region", on_delete=models.PROTECT, related_name="+", verbose_name=_("所属镇街"))
+    park = models.ForeignKey(
+        "registry.Park", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("园区")
+    )
+    severity = models.PositiveSmallIntegerField(_("最重颜色"), default=0)
+    oldest = models.DateField(_("首次预警"))
+    open_count = models.PositiveIntegerField(_("未办结预警"), default=0)
+    verify_due = models.DateField(_("核实期限"), null=True, blank=True)  # the earliest of its warnings to verify
+
+    scope_path = "town"
+
+    class Meta:
+        verbose_name = _("预警对象")
+        verbose_name_plural = _("预警对象")
+        constraints = [models.UniqueConstraint(fields=["subject_type", "subject_id"], name="uniq_warning_subject")]
+        indexes = [
+            # the board's default order: worst first, then the oldest
+            models.Index(
+                fields=["-severity", "oldest", "subject_label", "subject_type", "subject_id"], name="subject_board"
+            ),
+            models.Index(fields=["oldest"], name="subject_oldest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject_type}:{self.subject_id}"

@@ -31,9 +31,10 @@ import time
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from landcycle.accounts.scope import Area, require_write, scoped
+from landcycle.accounts.scope import Area, region_prefix, require_write, scoped
 from landcycle.audit.services import audit_record_many
 from landcycle.registry.checks import raise_if
 from landcycle.registry.models import Region
@@ -43,7 +44,8 @@ from landcycle.rules.supervision.serialise import plain
 
 from ..convert import TownPolicies
 from ..deadlines import verify_due
-from ..models import Warning, WarningEvent
+from ..maintained import mark_refresh, sync
+from ..models import Contract, Warning, WarningEvent, WarningSubject
 from ..models.warnings import RANK
 from ..subjects import CONTRACT, Findings, contract_findings, enterprise_findings
 from .rows import insert_rows, update_rows
@@ -178,11 +180,7 @@ def warnings_refresh(*, actor, as_of: dt.date, contract_ids=None, enterprises: b
     result.skipped = [(c.number, "; ".join(p.message for p in problems)) for c, problems in found.skipped]
     result.skipped_problems = [(c.number, list(problems)) for c, problems in found.skipped]
 
-    existing = scoped(Warning.objects.all(), actor)
-    if contract_ids is not None:
-        existing = existing.filter(subject_type=CONTRACT, subject_id__in=list(contract_ids))
-    elif not enterprises:
-        existing = existing.filter(subject_type=CONTRACT)
+    existing, subjects, contracts = _in_refresh(actor, contract_ids, enterprises)
     now = timezone.now()
     name = REFRESH
     events, changed, updated, audit_changed = [], [], [], []
@@ -292,10 +290,30 @@ def warnings_refresh(*, actor, as_of: dt.date, contract_ids=None, enterprises: b
     result.audit_entries += audit_record_many(
         actor=actor, action="warning.reopen", items=audit_reopened, region_code_of=code_of
     )
+    # the contract list's and the board's maintained values, and the date the pages show (supervision.maintained)
+    sync(existing, subjects, contracts, keys=found.checked)
+    prefix = region_prefix(actor)
+    if prefix is not None:  # "" for everything (a superuser, the command line's system user)
+        mark_refresh(prefix, as_of)
     result.raised, result.updated, result.events = len(created), len(updated), len(events)
     result.reopened = len(reopened)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _in_refresh(actor, contract_ids, enterprises: bool) -> tuple[QuerySet, QuerySet, QuerySet]:
+    """The warnings a refresh reads, and the maintained board rows and contracts it keeps in step with them."""
+    existing = scoped(Warning.objects.all(), actor)
+    subjects = scoped(WarningSubject.objects.all(), actor)
+    contracts = scoped(Contract.objects.all(), actor)
+    if contract_ids is not None:
+        existing = existing.filter(subject_type=CONTRACT, subject_id__in=list(contract_ids))
+        subjects = subjects.filter(subject_type=CONTRACT, subject_id__in=list(contract_ids))
+        contracts = contracts.filter(pk__in=list(contract_ids))
+    elif not enterprises:
+        existing = existing.filter(subject_type=CONTRACT)
+        subjects = subjects.filter(subject_type=CONTRACT)
+    return existing, subjects, contracts
 
 
 def _cause_remains(w: Warning, new: dict, as_of: dt.date) -> bool:

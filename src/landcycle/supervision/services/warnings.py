@@ -33,6 +33,7 @@ from landcycle.rules.dates import date_problems
 from landcycle.rules.problems import Problem, RuleError
 
 from ..evidence import evidence_problems, store
+from ..maintained import sync_subjects
 from ..models import Warning, WarningEvent, WarningEvidence
 
 S = Warning.Status
@@ -120,6 +121,7 @@ def _record(
     files: Sequence[Any] = (),
 ) -> Warning:
     w.save()
+    sync_subjects([(w.subject_type, w.subject_id)])  # the board's row and the contract's worst (maintained)
     event = WarningEvent.objects.create(
         warning=w,
         kind=kind,

@@ -56,9 +56,10 @@ def contract_list(request):
     user = request.user
     listing, qs = contract_listing(request.user, request.GET)
     checked = last_checked(user)
-    # the cards and the chip count every contract of the scope and filters: from the cache (supervision.figures)
-    kpis, passed = page_figures(
-        "contract_list", user, request.GET, checked, lambda: (_kpis(qs), _passed_chip(request, listing))
+    # the cards, the chip and the paginator's count read every contract of the scope and filters: from the cache
+    # (supervision.figures); the page itself is read off the index of the kept worst warning (supervision.maintained)
+    kpis, passed, count = page_figures(
+        "contract_list", user, request.GET, checked, lambda: (_kpis(qs), _passed_chip(request, listing), qs.count())
     )
     rows = listing.ordered(
         qs.select_related("town", "holder__town").prefetch_related(
@@ -71,7 +72,7 @@ def contract_list(request):
             )
         )
     )
-    page = listing.page(rows)
+    page = listing.page(rows, count=count)
     top = _top_warnings(c.pk for c in page.object_list)
     for c in page.object_list:
         c.top = top.get(c.pk)

@@ -1,15 +1,19 @@
 """``landcycle warnings refresh [--as-of DATE]``: recompute every three-colour warning (contracts and
-enterprises) on a supervision date, idempotently — a second run on the same date changes nothing."""
+enterprises) on a supervision date, idempotently — a second run on the same date changes nothing.
+``landcycle warnings resync``: rewrite what the lists keep of the warnings (``supervision.maintained``: each
+contract's worst open warning, the board's subjects) from the warnings, after they were written another way."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils import timezone
 
 from landcycle.accounts.services import system_user
 from landcycle.rules.problems import RuleError
+from landcycle.supervision.maintained import sync_all
 from landcycle.supervision.refresh import warnings_refresh
 
 
@@ -22,8 +26,14 @@ class Command(BaseCommand):
         refresh.add_argument(
             "--as-of", metavar="DATE", help="监管基准日 YYYY-MM-DD / the supervision date (default today)"
         )
+        sub.add_parser("resync", help="rewrite the contracts' worst warning and the board's subjects from the warnings")
 
     def handle(self, *args, action=None, as_of=None, **opts):
+        if action == "resync":
+            with transaction.atomic():
+                n = sync_all()
+            self.stdout.write(f"已按预警重写 {n} 行 / {n} rows rewritten from the warnings")
+            return
         try:
             day = dt.date.fromisoformat(as_of) if as_of else timezone.localdate()
         except ValueError:
