@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import QIAOTOU, XINPU
+from landcycle.audit.models import AuditEntry
 from landcycle.supervision.models import Contract, Warning, WarningSubject
 from landcycle.supervision.refresh import warnings_refresh
 from landcycle.supervision.selectors import last_checked
@@ -198,10 +199,14 @@ def test_the_resync_command_repairs_values_written_behind_the_services(supervisi
     Warning.objects.filter(subject_type="contract", subject_id=contract.pk).update(status="closed")
     assert _kept() != _truth()
     out = StringIO()
+    before = AuditEntry.objects.count()
     call_command("warnings", "resync", stdout=out)
     assert _kept() == _truth() and "rows rewritten" in out.getvalue()
+    entry = AuditEntry.objects.order_by("-seq").first()
+    assert entry.action == "warnings.resync" and AuditEntry.objects.count() == before + 1  # recorded: pages see it
     call_command("warnings", "resync", stdout=out)
     assert "0 rows" in out.getvalue().splitlines()[-1]
+    assert AuditEntry.objects.count() == before + 1  # nothing rewritten, nothing recorded
 
 
 def test_contract_list_count_comes_from_the_cache_and_a_write_shows_at_once(client, supervision_data, personas):

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from landcycle.accounts.services import system_user
+from landcycle.audit.services import audit_record
 from landcycle.rules.problems import RuleError
 from landcycle.supervision.maintained import sync_all
 from landcycle.supervision.refresh import warnings_refresh
@@ -32,6 +33,14 @@ class Command(BaseCommand):
         if action == "resync":
             with transaction.atomic():
                 n = sync_all()
+                if n:  # a change like any other: recorded, and the pages kept (kit.pagecache) see it
+                    audit_record(
+                        actor=system_user(),
+                        action="warnings.resync",
+                        object_type="supervision.warningsubject",
+                        object_repr=f"{n} rows rewritten from the warnings",
+                        after={"rows": n},
+                    )
             self.stdout.write(f"已按预警重写 {n} 行 / {n} rows rewritten from the warnings")
             return
         try:
