@@ -45,6 +45,7 @@ from landcycle.supervision.services.warnings import (
 from . import serializers as s
 from .errors import checked
 from .filters import QF
+from .pagination import CURSOR_HELP
 
 ERRORS = {
     400: OpenApiResponse(s.ErrorSerializer, description="规则或格式问题 / problems with the input"),
@@ -447,6 +448,7 @@ class RunViewSet(mixins.CreateModelMixin, ScopedViewSet):
             OpenApiParameter("town", str, description="镇街代码（前缀） / town code (prefix)"),
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int),
+            OpenApiParameter("cursor", str, description=CURSOR_HELP),
         ],
     )
     @action(detail=True, methods=["get"], serializer_class=s.ResultSerializer, filter_backends=[])
