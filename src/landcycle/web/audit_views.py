@@ -11,6 +11,7 @@ import json
 import re
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.http import Http404
 from django.shortcuts import render
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from landcycle.accounts.scope import can_read_audit
 from landcycle.audit.models import AuditEntry
 from landcycle.kit.cache import cached_at, scope_key
+from landcycle.kit.keyset import keyset_page
 from landcycle.kit.listing import Filter, Listing, kpi
 from landcycle.registry.models import Region
 from landcycle.registry.selectors import towns_in_scope
@@ -320,13 +322,15 @@ def audit_list(request):
         qs = qs.filter(at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=tz))
     if end:
         qs = qs.filter(at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
-    qs = qs.select_related("actor").order_by("-seq")
-    shown = sorted((k, v) for k, v in request.GET.lists() if k != "page")
+    qs = qs.select_related("actor")
+    shown = sorted((k, v) for k, v in request.GET.lists() if k not in ("page", "older", "newer"))
     digest = hashlib.blake2b(repr(shown).encode(), digest_size=12).hexdigest()
     count = (
         cached_at(state, f"audit_list:{scope_key(user)}:{digest}", qs.count) if listing.active or start or end else None
     )
-    page = listing.page(qs, count=figures["total"] if count is None else count)
+    # older / newer by the sequence number (its unique index), not page numbers: the oldest page costs what the
+    # newest does (kit.keyset)
+    page = keyset_page(qs, "seq", request.GET, settings.PAGE_SIZE, count=figures["total"] if count is None else count)
     names = Names()
     names.prefetch(page.object_list)
     for entry in page.object_list:
