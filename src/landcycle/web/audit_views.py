@@ -107,12 +107,25 @@ def action_label(action: str, object_type: str = "") -> str:
     return f"{source} · {label}" if source else label
 
 
+def in_region(qs, code: str, town: bool = False):
+    """Entries of the region ``code`` and below. A town is the finest level, so its entries are those with its very
+    code: one range of the (region_code, seq) index, read newest first (a prefix LIKE could use no index: SQLite's
+    LIKE ignores case, PostgreSQL's needs the C collation; and a range over a town's codes made PostgreSQL walk the
+    seq index instead, 70 ms at 190,000 entries). A coarser region is the range [code, code + 1) of the hierarchical
+    codes: most of its reader's entries, found early on the seq index."""
+    if town:
+        return qs.filter(region_code=code)
+    if not code.isdigit() or set(code) == {"9"}:
+        return qs.filter(region_code__startswith=code)
+    return qs.filter(region_code__gte=code, region_code__lt=str(int(code) + 1).zfill(len(code)))
+
+
 def audit_scope(user):
     """All entries for county-level readers; a town-level reader's own region only."""
     qs = AuditEntry.objects.all()
     region = getattr(user, "region", None)
     if region is not None and region.level == Region.Level.TOWN:
-        qs = qs.filter(region_code__startswith=region.code)
+        qs = in_region(qs, region.code, town=True)
     return qs
 
 
@@ -288,6 +301,7 @@ def audit_list(request):
     base = audit_scope(request.user)
     user = request.user
     regions = [(t.code, t.name) for t in towns_in_scope(user).order_by("code")]
+    towns = {code for code, _name in regions}
     if user.region is not None and user.region.level != Region.Level.TOWN:
         regions.insert(0, (user.region.code, f"{user.region.name}（{_('本级及以下')}）"))
     # every figure below reads every entry of the scope: kept in the cache until the log grows (it only grows)
@@ -312,7 +326,7 @@ def audit_list(request):
             Filter("actor", _("操作人"), [(a, a) for a in sorted(actors)], "actor_name"),
             Filter("action", _("操作"), sorted({a: action_label(a, t) for a, t in actions}.items()), "action"),
             Filter("type", _("对象类型"), _object_types(figures["types"]), "object_type"),
-            Filter("region", _("区划"), regions, "region_code__startswith"),
+            Filter("region", _("区划"), regions, lambda qs, code: in_region(qs, code, town=code in towns)),
         ],
     )
     qs = listing.filtered(base)
