@@ -190,7 +190,7 @@ class EnterpriseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Scoped
         QF("uscc", "uscc", description="统一社会信用代码 / credit code"),
         QF("status", "status"),
         QF("scale", "scale"),
-        QF("industry", "industry_code__startswith", description="行业代码前缀 / industry code prefix"),
+        QF("industry", "industry_code", "prefix", "行业代码前缀 / industry code prefix"),
         QF("q", "name__contains", description="名称包含 / name contains"),
     )
     ordering_fields = ("name", "uscc", "registered_on")

@@ -54,6 +54,15 @@ class Filter:
         return qs.filter(**{self.lookup or self.name: self.value})
 
 
+def code_prefix(field: str, prefix: str) -> Q:
+    """``field`` begins with ``prefix``, for codes made of digits (region, industry): the range [prefix, prefix + 1),
+    which an ordinary index on ``field`` serves — a ``LIKE 'prefix%'`` cannot use one on SQLite (its LIKE ignores
+    case) nor on PostgreSQL outside the C collation. Other values fall back to ``startswith``."""
+    if not prefix.isdigit() or set(prefix) == {"9"}:
+        return Q(**{f"{field}__startswith": prefix})
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": str(int(prefix) + 1).zfill(len(prefix))})
+
+
 @dataclass
 class Listing:
     request: object

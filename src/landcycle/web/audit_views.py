@@ -22,7 +22,7 @@ from landcycle.accounts.scope import can_read_audit
 from landcycle.audit.models import AuditEntry
 from landcycle.kit.cache import cached_at, scope_key
 from landcycle.kit.keyset import keyset_page
-from landcycle.kit.listing import Filter, Listing, kpi
+from landcycle.kit.listing import Filter, Listing, code_prefix, kpi
 from landcycle.registry.models import Region
 from landcycle.registry.selectors import towns_in_scope
 
@@ -115,9 +115,7 @@ def in_region(qs, code: str, town: bool = False):
     codes: most of its reader's entries, found early on the seq index."""
     if town:
         return qs.filter(region_code=code)
-    if not code.isdigit() or set(code) == {"9"}:
-        return qs.filter(region_code__startswith=code)
-    return qs.filter(region_code__gte=code, region_code__lt=str(int(code) + 1).zfill(len(code)))
+    return qs.filter(code_prefix("region_code", code))
 
 
 def audit_scope(user):
