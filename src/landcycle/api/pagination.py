@@ -1,7 +1,9 @@
 """The API's pages, in two modes.
 
 - **Page numbers** (as before): ``?page=N&page_size=M`` (at most 500); the answer carries count, next, previous and
-  results. A deep page costs what OFFSET costs: the database reads and drops every row before it.
+  results. Rows in the list's order, ties broken by ``id``; a page of the list's second half is read from its end
+  (kit.listing.FromTheEnd), so the last page costs what the first does, but a middle page still costs an OFFSET over
+  half the list: the database reads and drops every row before it.
 - **Cursor** (keyset): ``?cursor=`` (empty: from the start) then the ``next`` / ``previous`` links as given; rows in
   ascending ``id`` (the primary key: unique and indexed), ``page_size`` as above; the answer carries next, previous
   and results, no count. A page reads ``WHERE id > k ORDER BY id LIMIT M + 1`` whatever its depth, and a walk over
@@ -21,12 +23,14 @@ import hashlib
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from landcycle.kit.cache import cached, scope_key
+from landcycle.kit.listing import FromTheEnd, total_order
 
 CURSOR = "cursor"
 NOT_FILTERS = ("page", "page_size", "format", CURSOR)
@@ -66,6 +70,10 @@ class Pagination(PageNumberPagination):
     def paginate_queryset(self, queryset, request, view=None):
         if self.cursor_query_param in request.query_params:
             return self._cursor_page(queryset, request)
+        # page numbers: a total order (ties broken by id), a page of the list's second half read from its end
+        if isinstance(queryset, QuerySet):
+            queryset = total_order(queryset)
+        self.django_paginator_class = FromTheEnd  # type: ignore[assignment]
         apps = getattr(view, "count_apps", ())
         if apps:
             shown = sorted((k, v) for k, v in request.query_params.lists() if k not in NOT_FILTERS)
@@ -74,7 +82,7 @@ class Pagination(PageNumberPagination):
             count = cached(apps, key, queryset.count)
 
             def counted(object_list: Any, per_page: Any) -> Paginator:
-                paginator = Paginator(object_list, per_page)
+                paginator = FromTheEnd(object_list, per_page)
                 paginator.count = count  # a cached_property: set, it is not computed
                 return paginator
 
