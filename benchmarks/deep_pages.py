@@ -124,9 +124,10 @@ def _measure_here(repeat: int) -> dict:
             walls, cpus = [], []
             for _ in range(repeat):
                 c, w = time.process_time(), time.perf_counter()
-                client.get(url)
+                response = client.get(url)
                 walls.append((time.perf_counter() - w) * 1000)
                 cpus.append((time.process_time() - c) * 1000)
+                assert response.status_code == 200, (url, response.status_code, response.get("Location"))
             queries: list[str] = []
             with connection.execute_wrapper(lambda execute, sql, *a: queries.append(sql) or execute(sql, *a)):
                 client.get(url)
@@ -135,6 +136,7 @@ def _measure_here(repeat: int) -> dict:
                 "wall_ms": round(statistics.median(walls), 1),
                 "cpu_ms": round(statistics.median(cpus), 1),
                 "queries": len(queries),
+                "bytes": len(response.content),
             }
     return out
 
@@ -163,8 +165,8 @@ def main() -> None:
     else:
         env["LANDCYCLE_HOME"] = args.target
     env["LANDCYCLE_DEBUG"] = "0"
-    if args.src:
-        env["PYTHONPATH"] = os.path.abspath(args.src)
+    # this checkout's code unless told otherwise (an installed landcycle may be another checkout's)
+    env["PYTHONPATH"] = os.path.abspath(args.src or os.path.join(os.path.dirname(__file__), "..", "src"))
     load_before = _load()
     done = subprocess.run(
         [sys.executable, __file__, "--child", "--repeat", str(args.repeat)],

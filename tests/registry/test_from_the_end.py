@@ -48,6 +48,8 @@ def test_every_page_holds_what_it_held(twins, per_page):
 def test_total_order_ends_with_the_key():
     assert total_order(Enterprise.objects.all()).query.order_by == ("name", "pk")
     assert total_order(Enterprise.objects.order_by("-name", "-pk")).query.order_by == ("-name", "-pk")
+    assert total_order(Parcel.objects.all()).query.order_by == ("number",)  # unique already
+    assert total_order(Parcel.objects.order_by("-area_m2")).query.order_by == ("-area_m2", "pk")
 
 
 def _walk(client, url, pages):

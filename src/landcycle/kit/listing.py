@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, QueryDict, StreamingHttpResponse
@@ -55,12 +56,25 @@ class Filter:
 
 
 def total_order(qs: QuerySet) -> QuerySet:
-    """``qs`` in its order (its own, or its model's) ended by the primary key: no two rows tie, so the order read
-    backwards is exactly the order reversed."""
+    """``qs`` in its order (its own, or its model's) ended by a unique field — the primary key appended unless the
+    order ends with one already (a parcel's number: ``number, id`` would make PostgreSQL sort what the number's index
+    gives in order) —: no two rows tie, so the order read backwards is exactly the order reversed."""
     order = list(qs.query.order_by) or list(qs.model._meta.ordering)
-    if not order or not isinstance(order[-1], str) or order[-1].lstrip("-") not in ("pk", "id"):
+    if not order or not _unique(qs.model, order[-1]):
         order.append("pk")
     return qs.order_by(*order)
+
+
+def _unique(model, term) -> bool:
+    if not isinstance(term, str):
+        return False
+    name = term.lstrip("-")
+    if name == "pk":
+        return True
+    try:
+        return bool(model._meta.get_field(name).unique)
+    except FieldDoesNotExist:
+        return False
 
 
 class FromTheEnd(Paginator):

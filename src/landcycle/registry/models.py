@@ -166,9 +166,10 @@ class Enterprise(Versioned):
 
     class Meta:
         ordering = ["name"]
-        # the default order (the enterprise list, the API's): a page read off this index, not every firm sorted
         indexes = [
-            models.Index(fields=["name"], name="enterprise_name"),
+            # the default order (the enterprise list, the API's) with its tie-breaker (kit.listing.total_order): a
+            # page read off this index, not every firm sorted
+            models.Index(fields=["name", "id"], name="enterprise_name_id"),
             # each list filter with the API's cursor order (id); the industry filter is a prefix, read as a range
             # (kit.listing.code_prefix)
             models.Index(fields=["status", "id"], name="enterprise_status_id"),
