@@ -93,6 +93,7 @@ def test_older_walk_sees_every_entry_once_while_the_log_grows(client, personas, 
     assert "最新" not in _links(response)
     first_ever, _n = _page(client, _links(_page(client, {})[0])["最早"])
     assert _seqs(first_ever) == sorted(before)[:3][::-1]
+    assert "较早" not in _links(first_ever) and "较新" in _links(first_ever)
 
 
 def test_links_keep_the_filters_and_the_town_scope(client, personas, regions, registry_data, small_pages):

@@ -52,7 +52,7 @@ def decode_cursor(raw: str) -> tuple[str, int | None]:
     try:
         text = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode("ascii")
         direction, key = text[0], int(text[1:])
-        if direction not in ("n", "p") or key < 0 or not text[1:].isdigit():
+        if direction not in ("n", "p") or not text[1:].isdigit() or key >= 2**63:  # an id fits a bigint
             raise ValueError(text)
     except (ValueError, IndexError, UnicodeDecodeError, binascii.Error):
         raise serializers.ValidationError({CURSOR: ["无效的游标 / invalid cursor"]}) from None

@@ -44,8 +44,8 @@ def keyset_page(qs: QuerySet, key: str, get, size: int, count: int | None = None
         rows = list(qs.filter(**{f"{key}__gt": newer}).order_by(key)[: size + 1])
         more, rows = len(rows) > size, rows[:size][::-1]
         if not rows:
-            return KeysetPage([], count, older=newer + 1, at_newest=False)
-        older_key = getattr(rows[-1], key)
+            return KeysetPage([], count, older=newer + 1 if newer else None, at_newest=False)
+        older_key = getattr(rows[-1], key) if newer else None  # newer=0: from the very first row, none older
         # nothing above (``more`` false): the newest rows, though fewer than a page — not the newest page again,
         # which would show some of the rows just seen
         return KeysetPage(
