@@ -9,10 +9,14 @@ from dataclasses import dataclass
 from rest_framework import serializers
 from rest_framework.filters import BaseFilterBackend
 
+from landcycle.kit.listing import code_prefix
+
 
 @dataclass(frozen=True)
 class QF:
-    """One filter: the query parameter ``name`` → ``lookup`` of the queryset, of ``kind`` str/int/date/bool."""
+    """One filter: the query parameter ``name`` → ``lookup`` of the queryset, of ``kind`` str/int/date/bool, or
+    ``prefix``: ``lookup`` (a field of digit codes) begins with the value, read as a range of its index
+    (kit.listing.code_prefix)."""
 
     name: str
     lookup: str
@@ -37,7 +41,7 @@ class QF:
         return raw
 
 
-OPENAPI_TYPES = {"str": "string", "int": "integer", "date": "string", "bool": "boolean"}
+OPENAPI_TYPES = {"str": "string", "int": "integer", "date": "string", "bool": "boolean", "prefix": "string"}
 
 
 class QueryFilters(BaseFilterBackend):
@@ -48,7 +52,10 @@ class QueryFilters(BaseFilterBackend):
                 continue
             if "\x00" in raw:
                 raise serializers.ValidationError({f.name: ["含有非法字符 / contains a NUL character"]})
-            queryset = queryset.filter(**{f.lookup: f.value(raw)})
+            if f.kind == "prefix":
+                queryset = queryset.filter(code_prefix(f.lookup, raw))
+            else:
+                queryset = queryset.filter(**{f.lookup: f.value(raw)})
         return queryset
 
     def get_schema_operation_parameters(self, view):

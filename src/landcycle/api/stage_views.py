@@ -48,6 +48,7 @@ from landcycle.rules.problems import Problem, RuleError
 from . import stage_serializers as s
 from .errors import checked
 from .filters import QF
+from .pagination import CURSOR_HELP
 from .views import ERRORS, LIST_ERRORS, READ_ERRORS, ScopedViewSet, _deny, _in_scope, access_or_404
 
 _town = QF("town", "town__code__startswith", description="镇街代码（前缀） / town code (prefix)")
@@ -443,6 +444,7 @@ class RankingRunViewSet(mixins.CreateModelMixin, SelectorViewSet):
             OpenApiParameter("town", str, description="镇街代码（前缀） / town code (prefix)"),
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int),
+            OpenApiParameter("cursor", str, description=CURSOR_HELP),
         ],
     )
     @action(detail=True, methods=["get"], serializer_class=s.RankingResultSerializer, filter_backends=[])

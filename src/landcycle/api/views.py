@@ -48,6 +48,7 @@ from landcycle.supervision.services.warnings import (
 from . import serializers as s
 from .errors import checked
 from .filters import QF
+from .pagination import CURSOR_HELP
 
 ERRORS = {
     400: OpenApiResponse(s.ErrorSerializer, description="规则或格式问题 / problems with the input"),
@@ -217,7 +218,7 @@ class EnterpriseViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, Scoped
         QF("uscc", "uscc", description="统一社会信用代码 / credit code"),
         QF("status", "status"),
         QF("scale", "scale"),
-        QF("industry", "industry_code__startswith", description="行业代码前缀 / industry code prefix"),
+        QF("industry", "industry_code", "prefix", "行业代码前缀 / industry code prefix"),
         QF("q", "name__contains", description="名称包含 / name contains"),
     )
     ordering_fields = ("name", "uscc", "registered_on")
@@ -475,6 +476,7 @@ class RunViewSet(mixins.CreateModelMixin, ScopedViewSet):
             OpenApiParameter("town", str, description="镇街代码（前缀） / town code (prefix)"),
             OpenApiParameter("page", int),
             OpenApiParameter("page_size", int),
+            OpenApiParameter("cursor", str, description=CURSOR_HELP),
         ],
     )
     @action(detail=True, methods=["get"], serializer_class=s.ResultSerializer, filter_backends=[])

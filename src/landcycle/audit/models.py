@@ -37,7 +37,16 @@ class AuditEntry(models.Model):
         ordering = ["-seq"]
         verbose_name = _("审计记录")
         verbose_name_plural = _("审计记录")
-        indexes = [models.Index(fields=["object_type", "object_id"]), models.Index(fields=["at"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["at"]),
+            # the audit page's filters, each with the page's order (newest first by seq): a filtered page, and its
+            # older / newer keyset pages, are one range of one index (issue 18)
+            models.Index(fields=["actor_name", "seq"], name="audit_actor_seq"),
+            models.Index(fields=["action", "seq"], name="audit_action_seq"),
+            models.Index(fields=["object_type", "seq"], name="audit_type_seq"),
+            models.Index(fields=["region_code", "seq"], name="audit_region_seq"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id} ({self.actor_name})"

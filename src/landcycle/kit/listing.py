@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db.models import Q, QuerySet
 from django.http import FileResponse, QueryDict, StreamingHttpResponse
@@ -52,6 +53,54 @@ class Filter:
         if callable(self.lookup):
             return self.lookup(qs, self.value)
         return qs.filter(**{self.lookup or self.name: self.value})
+
+
+def total_order(qs: QuerySet) -> QuerySet:
+    """``qs`` in its order (its own, or its model's) ended by a unique field — the primary key appended unless the
+    order ends with one already (a parcel's number: ``number, id`` would make PostgreSQL sort what the number's index
+    gives in order) —: no two rows tie, so the order read backwards is exactly the order reversed."""
+    order = list(qs.query.order_by) or list(qs.model._meta.ordering)
+    if not order or not _unique(qs.model, order[-1]):
+        order.append("pk")
+    return qs.order_by(*order)
+
+
+def _unique(model, term) -> bool:
+    if not isinstance(term, str):
+        return False
+    name = term.lstrip("-")
+    if name == "pk":
+        return True
+    try:
+        return bool(model._meta.get_field(name).unique)
+    except FieldDoesNotExist:
+        return False
+
+
+class FromTheEnd(Paginator):
+    """A paginator that reads a page of the second half of a list from its end: ``ORDER BY … DESC OFFSET`` the rows
+    after the page, not the rows before it. The last pages (the pager's 末页 and its neighbours) then cost what the
+    first do; the middle page the most, half of what it did. ``object_list`` must be a queryset in a total order
+    (``total_order``) and ``count`` exact (a cached count is, until a write)."""
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        after = self.count - top
+        if after >= bottom or not isinstance(self.object_list, QuerySet):
+            return super().page(number)
+        rows = list(self.object_list.reverse()[after : after + (top - bottom)])
+        return self._get_page(rows[::-1], number, self)
+
+
+def code_prefix(field: str, prefix: str) -> Q:
+    """``field`` begins with ``prefix``, for codes made of digits (region, industry): the range [prefix, prefix + 1),
+    which an ordinary index on ``field`` serves — a ``LIKE 'prefix%'`` cannot use one on SQLite (its LIKE ignores
+    case) nor on PostgreSQL outside the C collation. Other values fall back to ``startswith``."""
+    if not prefix.isdigit() or set(prefix) == {"9"}:
+        return Q(**{f"{field}__startswith": prefix})
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": str(int(prefix) + 1).zfill(len(prefix))})
 
 
 @dataclass
@@ -105,10 +154,14 @@ class Listing:
                 parts.append(f"{f.label}：{label}")
         return "；".join(parts)
 
-    def page(self, qs: QuerySet, count: int | None = None):
+    def page(self, qs: QuerySet, count: int | None = None, from_the_end: bool = False):
         """The requested page of ``qs``; ``count``, when the caller knows it already (a cached count), spares the
-        paginator its COUNT over every row."""
-        paginator = Paginator(qs, settings.PAGE_SIZE)
+        paginator its COUNT over every row. ``from_the_end``: ``qs`` is put in a total order and a page of its second
+        half read backwards (``FromTheEnd``)."""
+        if from_the_end:
+            paginator: Paginator = FromTheEnd(total_order(qs), settings.PAGE_SIZE)
+        else:
+            paginator = Paginator(qs, settings.PAGE_SIZE)
         if count is not None:
             paginator.count = count  # a cached_property: set, it is not computed
         return paginator.get_page(self.request.GET.get("page"))

@@ -78,6 +78,8 @@ class Park(Versioned):
 
     class Meta:
         ordering = ["town__code", "code"]
+        # each list filter with the API's cursor order (id): a filtered cursor page is one range of one index
+        indexes = [models.Index(fields=["kind", "id"], name="park_kind_id")]
         verbose_name = _("园区")
         verbose_name_plural = _("园区")
 
@@ -119,6 +121,12 @@ class Parcel(Versioned):
 
     class Meta:
         ordering = ["number"]
+        # each list filter with the API's cursor order (id): a filtered cursor page is one range of one index
+        indexes = [
+            models.Index(fields=["status", "id"], name="parcel_status_id"),
+            models.Index(fields=["tenure", "id"], name="parcel_tenure_id"),
+            models.Index(fields=["land_use", "id"], name="parcel_land_use_id"),
+        ]
         verbose_name = _("地块")
         verbose_name_plural = _("地块")
 
@@ -158,8 +166,16 @@ class Enterprise(Versioned):
 
     class Meta:
         ordering = ["name"]
-        # the default order (the enterprise list, the API's): a page read off this index, not every firm sorted
-        indexes = [models.Index(fields=["name"], name="enterprise_name")]
+        indexes = [
+            # the default order (the enterprise list, the API's) with its tie-breaker (kit.listing.total_order): a
+            # page read off this index, not every firm sorted
+            models.Index(fields=["name", "id"], name="enterprise_name_id"),
+            # each list filter with the API's cursor order (id); the industry filter is a prefix, read as a range
+            # (kit.listing.code_prefix)
+            models.Index(fields=["status", "id"], name="enterprise_status_id"),
+            models.Index(fields=["scale", "id"], name="enterprise_scale_id"),
+            models.Index(fields=["industry_code", "id"], name="enterprise_industry_id"),
+        ]
         verbose_name = _("企业")
         verbose_name_plural = _("企业")
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from landcycle.accounts.scope import scoped
 from landcycle.kit.cache import cached, scope_key
-from landcycle.kit.listing import Filter, Listing, ListQuery, choice_list
+from landcycle.kit.listing import Filter, Listing, ListQuery, choice_list, code_prefix
 from landcycle.rules.codes import industries
 from landcycle.rules.units import m2_to_mu
 
@@ -249,7 +249,7 @@ def enterprise_listing(user, query: QueryDict) -> tuple[Listing, QuerySet]:
                 _("行业大类"),
                 # every enterprise of the scope's industry: from the cache until a write of the registry
                 cached(("registry",), f"divisions:{scope_key(user)}", lambda: division_choices(base)),
-                "industry_code__startswith",
+                lambda qs, v: qs.filter(code_prefix("industry_code", v)),  # a range of the industry index
             ),
         ],
         sorts={

@@ -11,6 +11,7 @@ import json
 import re
 
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.http import Http404
 from django.shortcuts import render
@@ -20,7 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from landcycle.accounts.scope import can_read_audit
 from landcycle.audit.models import AuditEntry
 from landcycle.kit.cache import cached_at, scope_key
-from landcycle.kit.listing import Filter, Listing, kpi
+from landcycle.kit.keyset import keyset_page
+from landcycle.kit.listing import Filter, Listing, code_prefix, kpi
 from landcycle.registry.models import Region
 from landcycle.registry.selectors import towns_in_scope
 
@@ -105,12 +107,23 @@ def action_label(action: str, object_type: str = "") -> str:
     return f"{source} · {label}" if source else label
 
 
+def in_region(qs, code: str, town: bool = False):
+    """Entries of the region ``code`` and below. A town is the finest level, so its entries are those with its very
+    code: one range of the (region_code, seq) index, read newest first (a prefix LIKE could use no index: SQLite's
+    LIKE ignores case, PostgreSQL's needs the C collation; and a range over a town's codes made PostgreSQL walk the
+    seq index instead, 70 ms at 190,000 entries). A coarser region is the range [code, code + 1) of the hierarchical
+    codes: most of its reader's entries, found early on the seq index."""
+    if town:
+        return qs.filter(region_code=code)
+    return qs.filter(code_prefix("region_code", code))
+
+
 def audit_scope(user):
     """All entries for county-level readers; a town-level reader's own region only."""
     qs = AuditEntry.objects.all()
     region = getattr(user, "region", None)
     if region is not None and region.level == Region.Level.TOWN:
-        qs = qs.filter(region_code__startswith=region.code)
+        qs = in_region(qs, region.code, town=True)
     return qs
 
 
@@ -286,6 +299,7 @@ def audit_list(request):
     base = audit_scope(request.user)
     user = request.user
     regions = [(t.code, t.name) for t in towns_in_scope(user).order_by("code")]
+    towns = {code for code, _name in regions}
     if user.region is not None and user.region.level != Region.Level.TOWN:
         regions.insert(0, (user.region.code, f"{user.region.name}（{_('本级及以下')}）"))
     # every figure below reads every entry of the scope: kept in the cache until the log grows (it only grows)
@@ -310,7 +324,7 @@ def audit_list(request):
             Filter("actor", _("操作人"), [(a, a) for a in sorted(actors)], "actor_name"),
             Filter("action", _("操作"), sorted({a: action_label(a, t) for a, t in actions}.items()), "action"),
             Filter("type", _("对象类型"), _object_types(figures["types"]), "object_type"),
-            Filter("region", _("区划"), regions, "region_code__startswith"),
+            Filter("region", _("区划"), regions, lambda qs, code: in_region(qs, code, town=code in towns)),
         ],
     )
     qs = listing.filtered(base)
@@ -320,13 +334,15 @@ def audit_list(request):
         qs = qs.filter(at__gte=dt.datetime.combine(start, dt.time.min, tzinfo=tz))
     if end:
         qs = qs.filter(at__lt=dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
-    qs = qs.select_related("actor").order_by("-seq")
-    shown = sorted((k, v) for k, v in request.GET.lists() if k != "page")
+    qs = qs.select_related("actor")
+    shown = sorted((k, v) for k, v in request.GET.lists() if k not in ("page", "older", "newer"))
     digest = hashlib.blake2b(repr(shown).encode(), digest_size=12).hexdigest()
     count = (
         cached_at(state, f"audit_list:{scope_key(user)}:{digest}", qs.count) if listing.active or start or end else None
     )
-    page = listing.page(qs, count=figures["total"] if count is None else count)
+    # older / newer by the sequence number (its unique index), not page numbers: the oldest page costs what the
+    # newest does (kit.keyset)
+    page = keyset_page(qs, "seq", request.GET, settings.PAGE_SIZE, count=figures["total"] if count is None else count)
     names = Names()
     names.prefetch(page.object_list)
     for entry in page.object_list:

@@ -39,7 +39,7 @@ def park_list(request):
     today = timezone.localdate()
     kpis, count = _figures("park_list", request, lambda: (_park_kpis(qs, today), qs.count()))
     rows = listing.ordered(park_totals(qs.select_related("town").defer("boundary", "note")))
-    page = listing.page(rows, count=count)
+    page = listing.page(rows, count=count, from_the_end=True)
     ids = [p.pk for p in page.object_list]
     users = dict(
         Occupancy.objects.filter(active_q(today), parcel__park_id__in=ids)
@@ -70,7 +70,7 @@ def parcel_list(request):
     return render(
         request,
         "registry/parcel_list.html",
-        {"listing": listing, "page_obj": listing.page(rows, count=count), "kpis": kpis},
+        {"listing": listing, "page_obj": listing.page(rows, count=count, from_the_end=True), "kpis": kpis},
     )
 
 
@@ -81,7 +81,7 @@ def enterprise_list(request):
     listing, qs = enterprise_listing(request.user, request.GET)
     kpis, count = _figures("enterprise_list", request, lambda: (_enterprise_kpis(qs), qs.count()))
     table = industries()
-    page = listing.page(listing.ordered(qs.select_related("town")), count=count)
+    page = listing.page(listing.ordered(qs.select_related("town")), count=count, from_the_end=True)
     used = land_used_many([e.pk for e in page.object_list], timezone.localdate())
     for ent in page.object_list:
         ent.used_m2 = used.get(ent.pk)
