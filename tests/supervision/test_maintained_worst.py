@@ -158,6 +158,7 @@ def test_the_contract_list_orders_and_filters_by_the_kept_values(client, supervi
     assert {c.pk for c in idle} == {pk for pk, (_r, i, _g) in truth.items() if i > 0} != set()
 
 
+@pytest.mark.page_cache_off  # reads the context of a page asked twice
 def test_contract_list_queries_do_not_grow_with_contracts(client, supervision_data, personas):
     admin = personas["admin"]
     client.force_login(admin)
@@ -209,6 +210,7 @@ def test_the_resync_command_repairs_values_written_behind_the_services(supervisi
     assert AuditEntry.objects.count() == before + 1  # nothing rewritten, nothing recorded
 
 
+@pytest.mark.page_cache_off  # reads the context of a page asked twice
 def test_contract_list_count_comes_from_the_cache_and_a_write_shows_at_once(client, supervision_data, personas):
     """The paginator's count is kept with the list's cards (supervision.figures): the second view asks no COUNT; a
     new contract (an audited write) shows at once."""
