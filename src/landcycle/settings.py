@@ -271,8 +271,8 @@ def cache_settings(environ: Mapping[str, str]) -> dict:
     url = environ.get("LANDCYCLE_CACHE_URL", "").strip()
     prefix = environ.get("LANDCYCLE_CACHE_PREFIX", "landcycle")
     if not url or url.startswith("locmem"):
-        # kept pages (kit.pagecache) are 10–150 KB each: room for a few thousand per process (Django's default, 300,
-        # would push the figures out as soon as a county's users browse)
+        # kept pages (kit.pagecache, 2–20 KB each compressed): room for a few thousand per process (Django's default,
+        # 300, would push the figures out as soon as a county's users browse)
         backend = {
             "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
             "LOCATION": "landcycle",

@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import re
+import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -87,8 +89,9 @@ def cached_page(view: Callable | None = None, *, vary: Callable[[Any], Any] | No
         key = request_key(request, vary)
         if key is None:
             return view(request, *args, **kwargs)
-        blocks = cache.get(key)
-        if blocks is not None:
+        raw = cache.get(key)
+        if raw is not None:
+            blocks = json.loads(zlib.decompress(raw))
             token = escape(get_token(request))
             fresh = {name: mark_safe(_CSRF.sub(rf"\g<1>{token}\g<2>", html)) for name, html in blocks.items()}
             response = render(request, SHELL, {"lc_blocks": fresh})
@@ -104,7 +107,8 @@ def cached_page(view: Callable | None = None, *, vary: Callable[[Any], Any] | No
             and response.get("Content-Type", "").startswith("text/html")
             and "content" in captured
         ):
-            cache.set(key, {name: str(html) for name, html in captured.items()}, TIMEOUT)
+            kept = json.dumps({name: str(html) for name, html in captured.items()}, ensure_ascii=False)
+            cache.set(key, zlib.compress(kept.encode(), 1), TIMEOUT)  # ~1/6 of the size: memory, Redis traffic
             response["X-Page-Cache"] = "miss"
         return response
 
