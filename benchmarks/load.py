@@ -16,7 +16,8 @@ times; 0: no wait, the server's saturation), and opens, by weight: its home page
 enterprises, contracts; the warning board; a detail of each (a row of the list it last saw, as a person clicks
 one); the map page, its outlines and the parcels of a park's view at parcel zoom; the results of the newest
 evaluation run; and the API's lists and evaluation results (token auth). Static files are not requested (a browser
-keeps them).
+keeps them). ``--write-every S`` adds one user, the county administrator's API token, that changes a park's note
+every S seconds: each write makes every kept page miss once (kit.pagecache), as in a county where people work.
 
 The table gives, per page, the requests counted, their rate, the 50th/95th/99th percentile and the slowest time
 (milliseconds, from locust's own client timing: request sent to last byte read), and the errors: any status but the
@@ -226,6 +227,38 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def make_writer(every: float, token: str) -> type[FastHttpUser]:
+    """One more user, the county administrator's integration, that changes a park's note through the API every
+    ``every`` seconds: each write moves the audit chain's heads, so every page kept before it misses once after
+    (kit.pagecache). Its requests are counted as "api park write" (200 expected)."""
+
+    class Writer(FastHttpUser):
+        fixed_count = 1
+        wait_time = constant(every)
+        network_timeout = 120.0
+        headers = {"Authorization": f"Token {token}", "Accept": "application/json"}
+        park: str | None = None
+        n = 0
+
+        @task
+        def write(self) -> None:
+            if self.park is None:
+                with self.client.get("/api/parks/?page_size=1", headers=self.headers, name="api park write") as r:
+                    self.park = str(r.json()["results"][0]["id"])
+            type(self).n += 1
+            with self.client.patch(
+                f"/api/parks/{self.park}/",
+                json={"note": f"load {self.n}"},
+                headers=self.headers,
+                name="api park write",
+                catch_response=True,
+            ) as r:
+                if r.status_code != 200:
+                    r.failure(f"{r.status_code} for the park's note")
+
+    return Writer
+
+
 def make_tokens(home: Path, users: int) -> list[str]:
     logins = [LOGINS[i % len(LOGINS)] for i in range(users)]
     code = TOKENS_CODE % {"names": sorted(set(logins)), "logins": logins}
@@ -293,16 +326,19 @@ def one_run(home: Path, users: int, think: float, args) -> dict:
     scratch = Path(tempfile.mkdtemp(prefix="lc-load-"))
     work = scratch / "home"
     shutil.copytree(home, work, ignore=shutil.ignore_patterns("static", "*.log"))
-    tokens = make_tokens(work, users)
+    tokens = make_tokens(work, max(users, 2))  # the writer's is the county administrator's (the second)
     port = free_port()
     server = start_server(work, port, args.workers)
     recorder = Recorder()
     events.request.add_listener(recorder.on_request)
-    env = Environment(user_classes=[make_user(think, tokens)], host=f"http://{HOST}:{port}", events=events)
+    classes = [make_user(think, tokens)]
+    if args.write_every:
+        classes.append(make_writer(args.write_every, tokens[LOGINS.index("admin")]))
+    env = Environment(user_classes=classes, host=f"http://{HOST}:{port}", events=events)
     runner = env.create_local_runner()
     load_before = os.getloadavg()
     try:
-        runner.start(users, spawn_rate=max(1.0, users / args.spawn))
+        runner.start(users + (1 if args.write_every else 0), spawn_rate=max(1.0, users / args.spawn))
         gevent.sleep(args.warmup)
         cpu0, own0 = server_cpu(server.pid), time.process_time()
         recorder.counting, t0 = True, time.monotonic()
@@ -343,6 +379,7 @@ def one_run(home: Path, users: int, think: float, args) -> dict:
         "server_cpu_ms_per_request": round(cpu * 1000 / len(every), 1) if every else None,
         "load_generator_cpu_s": round(own, 1),
         "users": users,
+        "write_every_s": args.write_every,
         "think_s": think,
         "counted_s": round(elapsed, 1),
         "warmup_s": args.warmup,
@@ -357,7 +394,9 @@ def one_run(home: Path, users: int, think: float, args) -> dict:
 
 def print_table(run: dict, workers: str) -> None:
     print(
-        f"\n{run['users']} users, think {run['think_s']:g} s, {run['counted_s']} s counted after "
+        f"\n{run['users']} users, think {run['think_s']:g} s"
+        + (f", a write every {run['write_every_s']:g} s" if run.get("write_every_s") else "")
+        + f", {run['counted_s']} s counted after "
         f"{run['warmup_s']} s warm-up, gunicorn workers: {workers}; load average before "
         f"{run['load_average_before']}, after {run['load_average_after']}"
     )
@@ -392,6 +431,9 @@ def main() -> None:
     parser.add_argument("--spawn", type=float, default=20, help="seconds over which the users start and sign in")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: landcycle serve's)")
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument(
+        "--write-every", type=float, default=0, help="one more user writes through the API every S seconds (0: none)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the copy of LANDCYCLE_HOME and the server's log")
     args = parser.parse_args()
     home = Path(os.environ["LANDCYCLE_HOME"]).resolve()
