@@ -233,6 +233,7 @@ def test_a_correction_is_a_job_one_at_a_time_with_its_progress_then_its_draft(
     entry = AuditEntry.objects.get(action="ranking_run.correct")
     assert (entry.actor, entry.object_id, entry.region_code) == (personas["admin"], str(fix.pk), COUNTY)
     done = client.get(resp.url).content.decode()
+    assert "<span>更正 2025Q2</span>" in done  # the crumb names what the job does
     assert "已计算 2025Q2 赛马的更正草稿：2 个镇街" in done and reverse("ranking_run", args=[fix.pk]) in done
     with pytest.raises(RuleError) as exc:  # corrected: no second correction
         background.correct_queue(actor=personas["admin"], run=run, reason="再改")
