@@ -36,6 +36,24 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
     databases["replica"]["TEST"]["MIRROR"] = "default"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_stray_connections_at_teardown(django_db_setup, django_db_blocker):
+    """A live server's request threads may leave a PostgreSQL connection open to the test database; its drop at the
+    end then warned "being accessed by other users" and left the database behind. End those sessions first."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        connection.close()
+
+
 XINPU, QIAOTOU, HENGHE, COUNTY = "330282112", "330282109", "330282114", "330282"
 
 

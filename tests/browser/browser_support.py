@@ -43,6 +43,15 @@ def page():
         # what the Content Security Policy refused (an inline script or handler, a foreign host) is an error too
         tab.on("console", lambda msg: errors.append(msg.text) if "Content Security Policy" in msg.text else None)
         tab.on("dialog", lambda dialog: dialog.accept())
+        # a click that follows a link returns once the next page has started loading, not when it is there: a
+        # count() read right after it saw the half-parsed page (0 rows, once in CI); wait for the load
+        click = tab.click
+
+        def click_then_load(selector, **kwargs):
+            click(selector, **kwargs)
+            tab.wait_for_load_state()
+
+        tab.click = click_then_load
         tab.errors = errors
         yield tab
         browser.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from browser_support import SHOTS, page  # noqa: E402,F401  (the chromium fixture)
+from playwright.sync_api import expect
 
 from conftest import XINPU  # noqa: E402
 
@@ -61,7 +62,7 @@ def test_sign_in_and_walk_the_registry(page, live_server, personas, registry_dat
     assert shapes.count() >= 4  # two towns (a click zooms in) and two parks (a click opens the park's popup)
     _shot(page, "06-map-by-status")
     page.click("[data-colour-by=park]")
-    assert page.locator("#legend-items .legend-item").count() == 2  # two parks
+    expect(page.locator("#legend-items .legend-item")).to_have_count(2)  # two parks
     _shot(page, "07-map-by-park")
     page.goto(f"{live_server.url}/map/?town={XINPU}")
     page.wait_for_selector("#map[data-drawn='2']", state="attached")  # one town's park: opened at parcel zoom

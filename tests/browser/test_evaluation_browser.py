@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 from browser_support import SHOTS, page  # noqa: E402,F401  (the chromium fixture)
+from playwright.sync_api import expect
 
 from conftest import QIAOTOU, XINPU  # noqa: E402
 
@@ -33,11 +34,12 @@ def test_whatif_shows_the_changes_before_saving_then_saves_a_version(
     run = evaluation_data[XINPU]["run"]
     _sign_in(page, live_server, "p_analyst")
     page.click("nav.nav >> text=亩均评价")
-    assert page.locator("h1").inner_text() == "亩均效益综合评价"
+    expect(page.locator("h1")).to_have_text("亩均效益综合评价")
     assert "已发布" in page.locator("table.data").first.inner_text()
     _shot(page, "01-runs")
 
     page.click(f"a[href='/evaluation/runs/{run.pk}/']")
+    page.wait_for_selector(".ev-hist svg path[aria-label]", state="attached")
     assert page.locator(".ev-hist svg path[aria-label]").count() >= 2  # the histogram is drawn on the server
     _shot(page, "02-run-detail")
 
@@ -75,7 +77,8 @@ def test_whatif_shows_the_changes_before_saving_then_saves_a_version(
     _shot(page, "05-results")
     owner = evaluation_data[XINPU]["owner"]
     page.click(f"text={owner.name}")
-    assert page.locator("#indicators tbody tr").count() == 6
+    page.wait_for_url(f"**/evaluation/enterprises/{owner.pk}/**")
+    expect(page.locator("#indicators tbody tr")).to_have_count(6)
     _shot(page, "06-breakdown")
 
 

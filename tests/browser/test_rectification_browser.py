@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 from browser_support import SHOTS, page  # noqa: E402,F401  (the chromium fixture)
+from playwright.sync_api import expect
 
 from conftest import QIAOTOU, RECTIFICATION_PDF, XINPU  # noqa: E402
 
@@ -59,7 +60,7 @@ def test_a_round_from_submission_to_confirmation(page, live_server, closed_round
     _sign_in(page, live_server, "p_xinpu")
     page.goto(f"{live_server.url}/rectification/rounds/")
     page.click("text=进入本轮对账")
-    assert page.locator("#round-items tbody tr").count() == 1  # their own town's item only
+    expect(page.locator("#round-items tbody tr")).to_have_count(1)  # their own town's item only
     page.click("#round-items .row-actions a")
     bad, good = tmp_path / "清运记录.exe", tmp_path / "清运记录.pdf"
     bad.write_bytes(b"MZ\x90\x00")

@@ -80,6 +80,7 @@ def test_a_relapse_found_by_a_re_check_reopens_the_task(page, live_server, close
     page.wait_for_selector(".message-success")
     assert "反弹" in page.locator("#recheck-items tbody tr").inner_text()
     page.click("#recheck-items tbody tr a.mono")
+    page.wait_for_url("**/rectification/tasks/**")
     body = page.locator("main").inner_text()
     assert "反弹重启" in body and "复查发现原址又搭建了违章棚屋" in body and "2027-01-31" in body
     page.screenshot(path=str(SHOTS / "rect-recheck-03-task.png"))
