@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from landcycle.kit.forms import EditForm
 from landcycle.rules.supervision.contract import DATE_FIELDS
+from landcycle.rules.supervision.policy import WarningPolicy
 
 from .convert import policy
 from .models import Commitment, Contract, Extension, GovernmentDelay
@@ -119,10 +120,10 @@ def contract_initial(c: Contract) -> dict:
 OTHER = "+x"
 
 
-def commitment_kind_choices():
-    return [(k, f"{v.zh}（{v.unit or _('无单位')}）") for k, v in policy().commitment_kinds.items()] + [
-        (OTHER, _("其他指标（+X）"))
-    ]
+def commitment_kind_choices(rules: WarningPolicy | None = None):
+    """The commitment kinds of ``rules`` (the contract's county's warning policy, 本县政策; None: the shipped one)."""
+    kinds = (rules or policy()).commitment_kinds
+    return [(k, f"{v.zh}（{v.unit or _('无单位')}）") for k, v in kinds.items()] + [(OTHER, _("其他指标（+X）"))]
 
 
 class CommitmentForm(EditForm):
@@ -146,9 +147,10 @@ class CommitmentForm(EditForm):
     )
     stage = forms.ChoiceField(label=_("考核阶段"), required=False, choices=[("", "—")] + list(Commitment.Stage.choices))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, rules: WarningPolicy | None = None, **kwargs):
+        """``rules``: the warning policy of the contract's county (本县政策), whose kinds are offered."""
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = commitment_kind_choices()
+        self.fields["kind"].choices = commitment_kind_choices(rules)
 
     def values(self) -> dict:
         d = dict(self.cleaned_data)

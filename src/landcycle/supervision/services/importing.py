@@ -45,7 +45,7 @@ from landcycle.rules.supervision.ledger_rows import COMMITMENT_FIELDS, SUPPLY_KI
 from landcycle.rules.supervision.policy import WarningPolicy
 
 from ..checks import SPLIT
-from ..convert import policy, policy_of, rule_contract
+from ..convert import TownPolicies, policy_of, rule_contract
 from ..models import Commitment, Contract, Extension, GovernmentDelay
 from .changes import copy_contract, diff
 from .commitments import commitment_add, commitment_measure, extension_add, government_delay_add
@@ -130,9 +130,9 @@ CAUSE_WORDS = (
 )
 
 
-def delay_cause(text: str, pol: WarningPolicy | None = None) -> str:
-    """A ledger's government cause as a code, by the names of ``pol`` (the row's county's policy)."""
-    code = cause_code(text or "", pol or policy())
+def delay_cause(text: str, pol: WarningPolicy) -> str:
+    """A ledger's government cause as a code, by the names of ``pol`` (the row's county's policy, 本县政策)."""
+    code = cause_code(text or "", pol)
     if code in GovernmentDelay.Cause.values:
         return code
     return next((c for word, c in CAUSE_WORDS if word in code), code)
@@ -291,10 +291,12 @@ def _plan_row(
     town: Any,
     mark_unchanged: bool,
     repeated: bool,
+    pols: TownPolicies,
 ) -> ContractRowPlan:
-    """One row's plan. ``repeated``: an earlier row of the ledger has the same contract number."""
+    """One row's plan. ``repeated``: an earlier row of the ledger has the same contract number. ``pols``: the
+    counties' warning policies, read once per import."""
     values = _values(r)
-    commitments, extensions, delays = _children(r, policy(_row_county(r, values, current, known, town)))
+    commitments, extensions, delays = _children(r, pols.of_code(_row_county(r, values, current, known, town)))
     number = values["number"]
     plan = ContractRowPlan(
         r.get("_row", 0), r.get("_sheet", ""), number, CREATE, values, commitments, extensions, delays
@@ -359,11 +361,21 @@ def contracts_plan(
     }
     seen: set[str] = set()
     out = []
+    pols = TownPolicies()  # each row read by its county's warning policy (本县政策), read once
     for i, r in enumerate(rows, 1):
         number = str(r.get("contract_number") or "").strip()
         current = existing.get(number)
         out.append(
-            _plan_row(actor, r, current, known, town=town, mark_unchanged=mark_unchanged, repeated=number in seen)
+            _plan_row(
+                actor,
+                r,
+                current,
+                known,
+                town=town,
+                mark_unchanged=mark_unchanged,
+                repeated=number in seen,
+                pols=pols,
+            )
         )
         if current is None or in_scope(actor, current.town):  # a contract outside scope does not count as seen
             seen.add(number)
