@@ -45,7 +45,7 @@ from landcycle.rules.supervision.ledger_rows import COMMITMENT_FIELDS, SUPPLY_KI
 from landcycle.rules.supervision.policy import WarningPolicy
 
 from ..checks import SPLIT
-from ..convert import TownPolicies, policy_of, rule_contract
+from ..convert import TownPolicies, rule_contract
 from ..models import Commitment, Contract, Extension, GovernmentDelay
 from .changes import copy_contract, diff
 from .commitments import commitment_add, commitment_measure, extension_add, government_delay_add
@@ -138,7 +138,9 @@ def delay_cause(text: str, pol: WarningPolicy) -> str:
     return next((c for word, c in CAUSE_WORDS if word in code), code)
 
 
-def _child_problems(c: Contract, commitments: list[dict], extensions: list[dict], delays: list[dict]) -> list[Problem]:
+def _child_problems(
+    c: Contract, commitments: list[dict], extensions: list[dict], delays: list[dict], rules: WarningPolicy
+) -> list[Problem]:
     """What the rules of the contract's county say about the row's commitments, extensions and delays (named by
     ledger field): the very policy ``commitment_add`` and the others apply when the row is written."""
     rc = rule_contract(
@@ -149,7 +151,7 @@ def _child_problems(c: Contract, commitments: list[dict], extensions: list[dict]
     )
     out = [
         Problem(ledger_field(p.field, rc), p.rule, p.zh, p.en)
-        for p in validate_contract(rc, policy_of(c))
+        for p in validate_contract(rc, rules)
         if p.field.startswith(("commitments", "extensions", "government_delays"))
     ]
     for d in delays:
@@ -226,7 +228,7 @@ def _scope_parcels(actor: User, numbers: list[str], known: dict[str, Parcel]) ->
 
 
 def _contract_row_problems(
-    actor: User, c: Contract, values: dict[str, Any], known: dict[str, Parcel], children: tuple
+    actor: User, c: Contract, values: dict[str, Any], known: dict[str, Parcel], children: tuple, pols: TownPolicies
 ) -> tuple[list[Parcel], list[Problem]]:
     """Put the row's ``values`` on ``c`` (a copy of the registered contract, or a new one); return its parcels
     and what is wrong with the row: scope, the contract's checks and rules, its commitments, extensions and
@@ -238,7 +240,9 @@ def _contract_row_problems(
         parcels, found = prepare_contract(actor, c, values)
         if problems:  # parcels outside scope: not also "no parcel"
             found = [p for p in found if p.rule != "contract.no_parcel_or_town"]
-        problems += contract_problems(c, found) + _child_problems(c, *children)
+        rules = pols.of_code(c.town.code if c.town_id else None)  # the county of the row's contract's town (no query)
+        commitments, extensions, delays = children
+        problems += contract_problems(c, found, rules) + _child_problems(c, commitments, extensions, delays, rules)
     if c.town_id and not in_scope(actor, c.town):  # another county's (or town's) row: only that is said of it
         scope = [p for p in problems if p.rule == "scope.town"]
         return parcels, scope or [_scope_problem(actor, "town", "该合同", "the contract", c.town)]
@@ -310,7 +314,7 @@ def _plan_row(
     if current is None and town is not None and "parcels" not in values and "town" not in values:
         values["town"] = town
     c = copy_contract(current) if current else Contract()
-    parcels, problems = _contract_row_problems(actor, c, values, known, (commitments, extensions, delays))
+    parcels, problems = _contract_row_problems(actor, c, values, known, (commitments, extensions, delays), pols)
     problems += _town_problems(r.get("town"), c, parcels)
     if repeated:
         problems.append(_duplicate_problem(number))
