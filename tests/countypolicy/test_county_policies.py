@@ -683,3 +683,119 @@ def test_the_import_reads_a_rows_cause_by_its_countys_names(own_warnings):
     one = policy_reads(row("3302822025A09101", 地块编号=parcel))
     three = policy_reads(*(row(f"3302822025A0920{i}", 地块编号=parcel) for i in range(3)))
     assert one == three
+
+
+def test_renewal_projects_are_coloured_by_their_countys_warning_rules(counties):
+    """A renewal project's colour reads the progress and date rules of the warnings policy: its county's own."""
+    import datetime as dt
+
+    from landcycle.accounts.services import system_user
+    from landcycle.registry.models import Park
+    from landcycle.renewal.colours import project_colour
+    from landcycle.renewal.selectors import decorate
+    from landcycle.renewal.services.projects import project_approve, project_create, project_start
+
+    system = system_user()
+    plan = {
+        "approval": dt.date(2025, 2, 1),
+        "relocation": dt.date(2025, 5, 31),
+        "demolition": dt.date(2025, 8, 31),
+        "construction": dt.date(2025, 10, 31),
+        "completion": dt.date(2026, 10, 31),
+        "firms_in": dt.date(2026, 12, 31),
+    }
+
+    def project(number: str, park: Park):
+        p = project_create(
+            actor=system,
+            number=number,
+            name=f"{park.town.name}老旧工业区块改造提升",
+            town=park.town,
+            kind="demolish_rebuild",
+            planned_start=dt.date(2025, 1, 1),
+            planned_end=dt.date(2026, 12, 31),
+            parks=[park],
+            area_mu="60",
+            milestones=plan,
+        )
+        p = project_approve(actor=system, project=p, approved_on=plan["approval"], document="政发〔2025〕8号")
+        return project_start(actor=system, project=p, started_on=dt.date(2025, 3, 1))
+
+    cixi = project("GZ-CX-01", counties["registry"][XINPU]["park"])
+    yuyao = project("GZ-YY-01", Park.objects.get(code="P-YY-0"))
+    today = dt.date(2025, 9, 15)  # nothing done: 35 points behind the plan, two milestones late
+    assert project_colour(cixi, today).colour == project_colour(yuyao, today).colour == "red"
+    text = _own("warnings", "yellow_behind_points = 10", "yellow_behind_points = 90", "2026.2-cx")
+    text = text.replace("red_behind_points = 30", "red_behind_points = 95").replace(
+        "grace_days = 90", "grace_days = 400"
+    )
+    county_policy_set(actor=counties["cixi_admin"], county=counties["cixi"], name="warnings", text=text)
+    assert project_colour(cixi, today).colour == "yellow"  # late milestones within 慈溪's 400 days' grace
+    assert project_colour(yuyao, today).colour == "red"
+    listed = {p.number: p.colour.colour for p in decorate([cixi, yuyao], today)}
+    assert listed == {"GZ-CX-01": "yellow", "GZ-YY-01": "red"}
+
+
+def test_a_rounds_due_day_is_counted_on_its_countys_working_days(counties):
+    """The rectification round's due day rolls over rest days of the county's warnings policy calendar: a holiday
+    of 慈溪市's own moves its due day, 余姚市 keeps the shipped calendar."""
+    import datetime as dt
+
+    from landcycle.accounts.services import system_user
+    from landcycle.rectification.services.rounds import round_open
+
+    text = _own("warnings", "holidays = []", 'holidays = ["2026-03-16"]', "2026.2-cx")
+    county_policy_set(actor=counties["cixi_admin"], county=counties["cixi"], name="warnings", text=text)
+    day = dt.date(2026, 3, 5)  # the round of 1–15 March: the 15th is a Sunday
+    cixi = round_open(actor=counties["personas"]["supervisor"], county=counties["cixi"], on=day)
+    yuyao = round_open(actor=system_user(), county=counties["yuyao"], on=day)
+    assert (cixi.due_on, yuyao.due_on) == (dt.date(2026, 3, 17), dt.date(2026, 3, 16))
+
+
+def test_lists_read_the_countys_own_policy_once_whatever_their_rows(own_warnings, django_assert_max_num_queries):
+    """With a county's own version in force, the board and the contract list name each row's rules by its county's
+    policy, read once per request: their queries do not grow with the rows."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from conftest import SUPERVISION_DAY
+    from landcycle.supervision.refresh import warnings_refresh
+    from landcycle.supervision.services.commitments import commitment_add
+    from landcycle.supervision.services.contracts import contract_create
+
+    admin = own_warnings["cixi_admin"]
+    client = _client(admin)
+    pages = ("warning_board", "contract_list", "home")
+    small = {}
+    for name in pages:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse(name)).status_code == 200
+        small[name] = len(ctx.captured_queries)
+    d = own_warnings["data"][XINPU]
+    for i in range(6):
+        c = contract_create(
+            actor=admin,
+            number=f"HT-OWN-{i}",
+            parcels=[d["parcels"][0]],
+            holder=d["owner"],
+            kind="grant",
+            price_wan="100",
+            signed_on=dt.date(2023, 1, 10),
+            agreed_start=dt.date(2023, 6, 1),
+            agreed_completion=dt.date(2025, 6, 1),
+            actual_start=dt.date(2023, 6, 1),
+            actual_completion=dt.date(2025, 6, 1),
+            agreed_production=dt.date(2025, 12, 1),
+            actual_production=dt.date(2025, 12, 1),  # in production, its tax per mu not reviewed: a warning
+        )
+        commitment_add(actor=admin, contract=c, kind="tax_per_mu", committed=30, unit="万元/亩")
+    warnings_refresh(actor=admin, as_of=SUPERVISION_DAY)
+    for name in pages:
+        with django_assert_max_num_queries(small[name]):
+            page = client.get(reverse(name))
+        assert page.status_code == 200
+    board = client.get(reverse("warning_board")).content.decode()
+    assert f"承诺指标：{OWN_TAX_NAME}" in board
