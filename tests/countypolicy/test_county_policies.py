@@ -527,6 +527,21 @@ def test_the_contract_page_and_the_commitment_form_name_the_kinds_of_the_contrac
     assert choices["tax_per_mu"] == f"{OWN_TAX_NAME}（万元/亩）"
     choices = dict(theirs.get(f"/contracts/{yuyao.pk}/commitments/new/").context["form"].fields["kind"].choices)
     assert choices["tax_per_mu"] == "亩均税收（万元/亩）"
+    # its government delays by the county's names, and the delay form offers them
+    assert f"<tr><td>{OWN_CAUSE}</td>" in page and f"<tr><td>{SHIPPED_CAUSE}</td>" in other
+    choices = dict(mine.get(f"/contracts/{cixi.pk}/delays/new/").context["form"].fields["cause"].choices)
+    assert choices["late_delivery"] == OWN_CAUSE
+    choices = dict(theirs.get(f"/contracts/{yuyao.pk}/delays/new/").context["form"].fields["cause"].choices)
+    assert choices["late_delivery"] == SHIPPED_CAUSE
+    # and the parcel's file (一地一档) names the delays on its contracts alike
+    from django.urls import reverse
+
+    parcel = own_warnings["data"][XINPU]["parcels"][1]
+    assert f"政府原因延迟：{OWN_CAUSE}" in mine.get(reverse("parcel_detail", args=[parcel.pk])).content.decode()
+    yy_parcel = yuyao.parcels.get()
+    assert (
+        f"政府原因延迟：{SHIPPED_CAUSE}" in theirs.get(reverse("parcel_detail", args=[yy_parcel.pk])).content.decode()
+    )
     # a commitment rule is named alike wherever a warning is named
     from landcycle.supervision.convert import rules_of
     from landcycle.supervision.labels import rule_label

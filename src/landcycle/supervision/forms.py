@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from landcycle.kit import i18n
 from landcycle.kit.forms import EditForm
 from landcycle.rules.supervision.contract import DATE_FIELDS
 from landcycle.rules.supervision.policy import WarningPolicy
@@ -181,6 +182,14 @@ class ExtensionForm(EditForm):
     wide_fields = ("reason",)
 
 
+def cause_choices(rules: WarningPolicy | None = None) -> list[tuple[str, str]]:
+    """The government causes (Art. 8) named by ``rules`` (the contract's county's policy; None: the shipped one)."""
+    causes = (rules or policy()).idle_land.causes
+    return [
+        (code, i18n.pick(*causes[code]) if code in causes else label) for code, label in GovernmentDelay.Cause.choices
+    ]
+
+
 class DelayForm(EditForm):
     cause = forms.ChoiceField(label=_("原因（《闲置土地处置办法》第八条）"), choices=GovernmentDelay.Cause.choices)
     description = forms.CharField(label=_("情况说明"), max_length=300, required=False)
@@ -202,3 +211,8 @@ class DelayForm(EditForm):
     )
     recorded_on = date_field(_("登记日期"))
     wide_fields = ("description", "evidence")
+
+    def __init__(self, *args, rules: WarningPolicy | None = None, **kwargs):
+        """``rules``: the warning policy of the contract's county (本县政策): the causes by its names."""
+        super().__init__(*args, **kwargs)
+        self.fields["cause"].choices = cause_choices(rules)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from landcycle.accounts.scope import scoped
-from landcycle.kit import charts
+from landcycle.kit import charts, i18n
 from landcycle.registry.hooks import (
     Fact,
     Panel,
@@ -193,12 +193,15 @@ def warnings_panel(obj, user) -> dict:
 def documents_panel(obj, user) -> dict | None:
     """The evidence recorded on the contracts of the file: start of works (动工佐证) and government delays."""
     rows = []
+    pols = page_policies()  # each cause named by its contract's county's policy (本县政策)
     for c in _contracts_of(obj, user).prefetch_related("government_delays"):
+        causes = pols.of_subject(c).idle_land.causes
         if c.start_evidence:
             rows.append({"c": c, "what": _("动工佐证材料"), "text": c.start_evidence})
         for d in c.government_delays.all():
             text = " · ".join(x for x in (d.evidence, d.evidence_ref) if x)
-            rows.append({"c": c, "what": _("政府原因延迟：%(cause)s") % {"cause": d.get_cause_display()}, "text": text})
+            cause = i18n.pick(*causes[d.cause]) if d.cause in causes else d.get_cause_display()
+            rows.append({"c": c, "what": _("政府原因延迟：%(cause)s") % {"cause": cause}, "text": text})
     return {"rows": rows} if rows else None
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from landcycle.accounts.scope import Area, access, can_write, in_scope
+from landcycle.kit import i18n
 from landcycle.kit.listing import export_format, export_response, kpi
 from landcycle.kit.pagecache import cached_page
 from landcycle.registry.models import Parcel
@@ -145,6 +146,15 @@ def _attainment(m, kinds) -> Decimal | None:
     return m.committed / m.measured if m.measured > 0 else None
 
 
+def _named_delays(c, rules) -> list:
+    """The contract's government delays, each cause named by its county's policy (本县政策) as ``cause_name``."""
+    delays = list(c.government_delays.all())
+    for d in delays:
+        names = rules.idle_land.causes.get(d.cause)
+        d.cause_name = i18n.pick(*names) if names else d.get_cause_display()
+    return delays
+
+
 @cached_page
 def contract_detail(request, pk):
     user = request.user
@@ -207,7 +217,7 @@ def contract_detail(request, pk):
             "parcels": list(parcels.select_related("park").defer("geometry")),
             "holder_visible": c.holder_id and in_scope(user, c.holder.town),
             "extensions": list(c.extensions.all()),
-            "delays": list(c.government_delays.all()),
+            "delays": _named_delays(c, rules),
             "geo": feature_collection(parcels),
             "map_config": map_config(),
             "can_edit": can_write(user, Area.CONTRACTS),

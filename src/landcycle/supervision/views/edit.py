@@ -156,7 +156,12 @@ def extension_create(request, pk):
 @write_or_404(Area.CONTRACTS)
 def delay_create(request, pk):
     c = _contract(request, pk)
-    form = DelayForm(request.POST or None, user=request.user, initial={"recorded_on": timezone.localdate().isoformat()})
+    form = DelayForm(
+        request.POST or None,
+        user=request.user,
+        initial={"recorded_on": timezone.localdate().isoformat()},
+        rules=policy_of(c),
+    )
     d = _run(request, form, lambda v: government_delay_add(actor=request.user, contract=c, **v))
     if d:
         return redirect("contract_detail", c.pk)
