@@ -114,6 +114,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "landcycle.accounts.middleware.LoginRequiredMiddleware",
     "landcycle.web.middleware.DatabaseBusyMiddleware",
+    "landcycle.supervision.convert.PagePoliciesMiddleware",  # each county's warning policy read once per request
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",  # last: it turns a locked-out sign-in into the lockout page
 ]

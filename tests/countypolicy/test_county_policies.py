@@ -423,3 +423,394 @@ def test_of_a_countys_two_kinds_of_versions_the_one_that_took_effect_last_applie
     assert earlier != later
     page = _client(counties["cixi_admin"]).get("/admission/rules/")
     assert page.context["county_own"] == own and page.context["rule_set"] is None
+
+
+# ------------------------------------------------------------------ every page reads the contract's county's policy
+OWN_TAX_NAME = "单位用地税收"  # 慈溪市's name of the tax-per-mu commitment (shipped: 亩均税收)
+OWN_CAUSE = "供地迟延（慈溪口径）"  # and of the late delivery of the land (shipped: 未按约定期限、条件交付土地)
+SHIPPED_CAUSE = "未按约定期限、条件交付土地"
+
+
+@pytest.fixture
+def own_warnings(counties, supervision_data, settings, tmp_path):
+    """慈溪市 keeps its own warnings policy: another name for the tax-per-mu commitment and for the late delivery of
+    the land, an idle-land fee of 15 % (shipped 20 %), at most 2 evidence files of 1 MB each (shipped 9 of 20 MB).
+    余姚市 keeps the shipped file and has a contract of its own like 慈溪's (never started, a tax-per-mu
+    commitment); each contract has a late delivery on record; warnings refreshed."""
+    import datetime as dt
+
+    from conftest import SUPERVISION_DAY, rectangle
+    from landcycle.accounts.services import system_user
+    from landcycle.registry import services
+    from landcycle.registry.models import Park
+    from landcycle.rules.codes import make_uscc
+    from landcycle.supervision.refresh import warnings_refresh
+    from landcycle.supervision.services.commitments import commitment_add, government_delay_add
+    from landcycle.supervision.services.contracts import contract_create
+
+    settings.UPLOADS_DIR = tmp_path / "uploads"
+    text = _own(
+        "warnings",
+        'tax_per_mu = { zh = "亩均税收", en = "tax per mu"',
+        f'tax_per_mu = {{ zh = "{OWN_TAX_NAME}", en = "tax per mu of land"',
+        "2026.2-cx",
+    )
+    for old, new in (
+        (f'late_delivery = {{ zh = "{SHIPPED_CAUSE}"', f'late_delivery = {{ zh = "{OWN_CAUSE}"'),
+        ("fee_share = 0.20", "fee_share = 0.15"),
+        ("evidence_max_mb = 20", "evidence_max_mb = 1"),
+        ("evidence_max_files = 9", "evidence_max_files = 2"),
+    ):
+        assert old in text
+        text = text.replace(old, new, 1)
+    county_policy_set(actor=counties["cixi_admin"], county=counties["cixi"], name="warnings", text=text)
+    system = system_user()
+    park = Park.objects.get(code="P-YY-0")
+    parcel = services.parcel_create(
+        actor=system,
+        number="YY-0001",
+        park=park,
+        area_m2=20000,
+        geometry=rectangle(121.15, 30.04, 20000),
+        tenure="granted",
+    )
+    firm = services.enterprise_create(
+        actor=system,
+        uscc=make_uscc("91", YUYAO, "YY000001"),
+        name="余姚市测试机械有限公司",
+        industry_code="3451",
+        scale="above",
+        registered_on=dt.date(2005, 1, 1),
+        town=park.town,
+    )
+    yuyao = contract_create(
+        actor=system,
+        number="HT-YY-001",
+        parcels=[parcel],
+        holder=firm,
+        kind="standard",
+        price_wan="480.00",
+        signed_on=dt.date(2024, 1, 10),
+        agreed_delivery=dt.date(2024, 2, 1),
+        actual_delivery=dt.date(2024, 1, 30),
+        agreed_start=dt.date(2024, 6, 30),
+        agreed_completion=dt.date(2026, 6, 30),
+        agreed_production=dt.date(2027, 6, 30),
+        term_years=50,
+    )
+    commitment_add(actor=system, contract=yuyao, kind="tax_per_mu", committed=30, unit="万元/亩")
+    cixi = supervision_data[XINPU]["contract"]
+    for c in (cixi, yuyao):
+        government_delay_add(
+            actor=system,
+            contract=c,
+            cause="late_delivery",
+            evidence="交地确认书",
+            days=30,
+            recorded_on=dt.date(2024, 2, 1),
+        )
+    warnings_refresh(actor=system, as_of=SUPERVISION_DAY)
+    return {**counties, "cixi_contract": cixi, "yuyao_contract": yuyao, "data": supervision_data}
+
+
+def test_the_contract_page_and_the_commitment_form_name_the_kinds_of_the_contracts_county(own_warnings):
+    """The commitments of a contract are named (and offered, on the form) as the contract's county's policy names
+    them; another county's contract keeps the shipped names."""
+    cixi, yuyao = own_warnings["cixi_contract"], own_warnings["yuyao_contract"]
+    mine, theirs = _client(own_warnings["cixi_admin"]), _client(own_warnings["yuyao_admin"])
+    page = mine.get(f"/contracts/{cixi.pk}/").content.decode()
+    assert f'<td class="nowrap">{OWN_TAX_NAME}</td>' in page
+    other = theirs.get(f"/contracts/{yuyao.pk}/").content.decode()
+    assert '<td class="nowrap">亩均税收</td>' in other and OWN_TAX_NAME not in other
+    # the form offers the county's own kinds
+    choices = dict(mine.get(f"/contracts/{cixi.pk}/commitments/new/").context["form"].fields["kind"].choices)
+    assert choices["tax_per_mu"] == f"{OWN_TAX_NAME}（万元/亩）"
+    choices = dict(theirs.get(f"/contracts/{yuyao.pk}/commitments/new/").context["form"].fields["kind"].choices)
+    assert choices["tax_per_mu"] == "亩均税收（万元/亩）"
+    # its government delays by the county's names, and the delay form offers them
+    assert f"<tr><td>{OWN_CAUSE}</td>" in page and f"<tr><td>{SHIPPED_CAUSE}</td>" in other
+    choices = dict(mine.get(f"/contracts/{cixi.pk}/delays/new/").context["form"].fields["cause"].choices)
+    assert choices["late_delivery"] == OWN_CAUSE
+    choices = dict(theirs.get(f"/contracts/{yuyao.pk}/delays/new/").context["form"].fields["cause"].choices)
+    assert choices["late_delivery"] == SHIPPED_CAUSE
+    # and the parcel's file (一地一档) names the delays on its contracts alike
+    from django.urls import reverse
+
+    parcel = own_warnings["data"][XINPU]["parcels"][1]
+    assert f"政府原因延迟：{OWN_CAUSE}" in mine.get(reverse("parcel_detail", args=[parcel.pk])).content.decode()
+    yy_parcel = yuyao.parcels.get()
+    assert (
+        f"政府原因延迟：{SHIPPED_CAUSE}" in theirs.get(reverse("parcel_detail", args=[yy_parcel.pk])).content.decode()
+    )
+    # a commitment rule is named alike wherever a warning is named
+    from landcycle.supervision.convert import rules_of
+    from landcycle.supervision.labels import rule_label
+
+    assert rule_label("commitment.tax_per_mu", rules_of(cixi)) == f"承诺指标：{OWN_TAX_NAME}"
+    assert rule_label("commitment.tax_per_mu", rules_of(yuyao)) == "承诺指标：亩均税收"
+
+
+def test_the_printed_idle_land_finding_states_the_countys_fee_and_causes(own_warnings):
+    """The draft 闲置土地认定书 cites the fee share and names the government causes of the contract's county."""
+    mine = _client(own_warnings["cixi_admin"]).get(f"/contracts/{own_warnings['cixi_contract'].pk}/idle-notice/")
+    theirs = _client(own_warnings["yuyao_admin"]).get(f"/contracts/{own_warnings['yuyao_contract'].pk}/idle-notice/")
+    assert mine.status_code == theirs.status_code == 200
+    mine, theirs = mine.content.decode(), theirs.content.decode()
+    assert OWN_CAUSE in mine and SHIPPED_CAUSE not in mine and "价款的15%征缴" in mine
+    assert SHIPPED_CAUSE in theirs and OWN_CAUSE not in theirs and "价款的20%征缴" in theirs
+
+
+def test_evidence_is_refused_by_the_limits_of_the_warnings_county(own_warnings):
+    """慈溪市 allows 2 files of 1 MB: a third file, or a larger one, is refused with its own numbers; 余姚市's warning
+    takes them under the shipped limits (9 files of 20 MB)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from landcycle.rules.problems import RuleError
+    from landcycle.supervision.models import Warning, WarningEvidence
+    from landcycle.supervision.services.warnings import warning_verify
+
+    jpeg = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+
+    def photos(n: int, size: int = 0) -> list:
+        return [SimpleUploadedFile(f"现场{i}.jpg", jpeg + b"\x00" * size, content_type="image/jpeg") for i in range(n)]
+
+    def open_warning(contract) -> Warning:
+        return Warning.objects.filter(subject_type="contract", subject_id=contract.pk, status="open").first()
+
+    cixi, yuyao = open_warning(own_warnings["cixi_contract"]), open_warning(own_warnings["yuyao_contract"])
+    admin = own_warnings["cixi_admin"]
+    with pytest.raises(RuleError) as e:
+        warning_verify(actor=admin, warning=cixi, confirmed=True, files=photos(3))
+    assert [p.zh for p in e.value.problems] == ["一次最多上传2个文件，实为3个"]
+    with pytest.raises(RuleError) as e:
+        warning_verify(actor=admin, warning=cixi, confirmed=True, files=photos(1, size=1_200_000))
+    assert [p.rule for p in e.value.problems] == ["evidence.size"] and "超过上限1 MB" in e.value.problems[0].zh
+    warning_verify(
+        actor=own_warnings["yuyao_admin"], warning=yuyao, confirmed=True, files=photos(2, 1_200_000) + photos(1)
+    )
+    assert WarningEvidence.objects.filter(warning=yuyao).count() == 3
+    # the page says the county's number too
+    cixi.refresh_from_db()
+    page = _client(admin).post(f"/warnings/{cixi.pk}/", {"action": "verify", "answer": "confirm", "files": photos(3)})
+    assert "一次最多上传2个文件" in page.content.decode()
+
+
+def test_the_exported_ledger_names_each_contracts_cause_by_its_countys_policy(own_warnings):
+    """The contract ledger's 政府原因 column: the name of the contract's county's policy, read once for the export
+    (its queries do not grow with the rows)."""
+    import csv
+    import io
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from landcycle.accounts.models import User
+    from landcycle.ledgers.export import ledger_export
+    from landcycle.ledgers.kinds import KINDS
+
+    root = User.objects.create_superuser("p_root", password="x")
+    with CaptureQueriesContext(connection) as few:
+        ledger_export(user=root, kind="contracts", fmt="csv")
+    data = ledger_export(user=root, kind="contracts", fmt="csv").decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(data)))
+    head = rows[0]
+    column = head.index(
+        KINDS["contracts"].header(next(c for c in KINDS["contracts"].columns if c.field == "government_delay"))
+    )
+    by_number = {r[head.index(KINDS["contracts"].headers[0])]: r[column] for r in rows[1:]}
+    assert by_number[own_warnings["cixi_contract"].number] == OWN_CAUSE
+    assert by_number["HT-YY-001"] == SHIPPED_CAUSE
+    assert len(few.captured_queries) < 20, [q["sql"] for q in few.captured_queries]
+
+
+def test_the_import_reads_a_rows_cause_by_its_countys_names(own_warnings):
+    """A ledger row's 政府原因 in 慈溪市's own words is 慈溪's late delivery; 余姚市 (the shipped names) does not know
+    those words."""
+
+    import csv
+    import io
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from landcycle.ledgers.kinds import KINDS
+    from landcycle.ledgers.services import ledger_import
+    from landcycle.registry.models import Region
+    from landcycle.supervision.models import GovernmentDelay
+
+    head = KINDS["contracts"].headers
+    d = own_warnings["data"][XINPU]
+
+    def row(number: str, **over) -> dict:
+        r = {
+            "合同编号": number,
+            "土地使用权人": d["owner"].name,
+            "土地用途": "工业用地",
+            "合同类型": "标准地",
+            "成交价格（万元）": 480,
+            "面积（平方米）": 20000,
+            "合同签订日期": "2025-01-10",
+            "约定开工时间": "2025-07-01",
+            "约定竣工时间": "2027-07-01",
+            "政府原因": OWN_CAUSE,
+            "政府原因佐证": "交地确认书",
+        }
+        r.update(over)
+        return r
+
+    def book(*rows) -> bytes:
+        out = io.StringIO()
+        csv.writer(out).writerows([head, *[[r.get(h, "") for h in head] for r in rows]])
+        return out.getvalue().encode("utf-8-sig")
+
+    def policy_reads(*rows) -> int:
+        """How often checking ``rows`` (the plan of an import, nothing written) reads the counties' policies."""
+        with CaptureQueriesContext(connection) as ctx:
+            report = ledger_import(
+                actor=own_warnings["cixi_admin"],
+                kind="contracts",
+                filename="供地合同.csv",
+                source=book(*rows),
+                dry_run=True,
+            )
+        assert not report.problems, report.problems
+        return sum(1 for q in ctx.captured_queries if "countypolicy" in q["sql"])
+
+    report = ledger_import(
+        actor=own_warnings["cixi_admin"],
+        kind="contracts",
+        filename="供地合同.csv",
+        source=book(row("3302822025A09001", 地块编号=d["parcels"][0].number)),
+    )
+    assert report.imported, report.problems
+    assert GovernmentDelay.objects.get(contract__number="3302822025A09001").cause == "late_delivery"
+    town = Region.objects.filter(code__startswith=YUYAO, level=Region.Level.TOWN).order_by("code").first()
+    other = ledger_import(
+        actor=own_warnings["yuyao_admin"],
+        kind="contracts",
+        filename="供地合同.csv",
+        source=book(row("3302812025A09001", 所属镇街=town.code, 土地使用权人="余姚某公司")),
+    )
+    assert other.status == "refused"
+    assert [p.rule for p in other.problems] == ["contract.delay_cause_unknown"], other.problems
+    # checking the rows reads the policies once, however many rows there are
+    parcel = d["parcels"][0].number
+    one = policy_reads(row("3302822025A09101", 地块编号=parcel))
+    three = policy_reads(*(row(f"3302822025A0920{i}", 地块编号=parcel) for i in range(3)))
+    assert one == three
+
+
+def test_renewal_projects_are_coloured_by_their_countys_warning_rules(counties):
+    """A renewal project's colour reads the progress and date rules of the warnings policy: its county's own."""
+    import datetime as dt
+
+    from landcycle.accounts.services import system_user
+    from landcycle.registry.models import Park
+    from landcycle.renewal.colours import project_colour
+    from landcycle.renewal.selectors import decorate
+    from landcycle.renewal.services.projects import project_approve, project_create, project_start
+
+    system = system_user()
+    plan = {
+        "approval": dt.date(2025, 2, 1),
+        "relocation": dt.date(2025, 5, 31),
+        "demolition": dt.date(2025, 8, 31),
+        "construction": dt.date(2025, 10, 31),
+        "completion": dt.date(2026, 10, 31),
+        "firms_in": dt.date(2026, 12, 31),
+    }
+
+    def project(number: str, park: Park):
+        p = project_create(
+            actor=system,
+            number=number,
+            name=f"{park.town.name}老旧工业区块改造提升",
+            town=park.town,
+            kind="demolish_rebuild",
+            planned_start=dt.date(2025, 1, 1),
+            planned_end=dt.date(2026, 12, 31),
+            parks=[park],
+            area_mu="60",
+            milestones=plan,
+        )
+        p = project_approve(actor=system, project=p, approved_on=plan["approval"], document="政发〔2025〕8号")
+        return project_start(actor=system, project=p, started_on=dt.date(2025, 3, 1))
+
+    cixi = project("GZ-CX-01", counties["registry"][XINPU]["park"])
+    yuyao = project("GZ-YY-01", Park.objects.get(code="P-YY-0"))
+    today = dt.date(2025, 9, 15)  # nothing done: 35 points behind the plan, two milestones late
+    assert project_colour(cixi, today).colour == project_colour(yuyao, today).colour == "red"
+    text = _own("warnings", "yellow_behind_points = 10", "yellow_behind_points = 90", "2026.2-cx")
+    text = text.replace("red_behind_points = 30", "red_behind_points = 95").replace(
+        "grace_days = 90", "grace_days = 400"
+    )
+    county_policy_set(actor=counties["cixi_admin"], county=counties["cixi"], name="warnings", text=text)
+    assert project_colour(cixi, today).colour == "yellow"  # late milestones within 慈溪's 400 days' grace
+    assert project_colour(yuyao, today).colour == "red"
+    listed = {p.number: p.colour.colour for p in decorate([cixi, yuyao], today)}
+    assert listed == {"GZ-CX-01": "yellow", "GZ-YY-01": "red"}
+
+
+def test_a_rounds_due_day_is_counted_on_its_countys_working_days(counties):
+    """The rectification round's due day rolls over rest days of the county's warnings policy calendar: a holiday
+    of 慈溪市's own moves its due day, 余姚市 keeps the shipped calendar."""
+    import datetime as dt
+
+    from landcycle.accounts.services import system_user
+    from landcycle.rectification.services.rounds import round_open
+
+    text = _own("warnings", "holidays = []", 'holidays = ["2026-03-16"]', "2026.2-cx")
+    county_policy_set(actor=counties["cixi_admin"], county=counties["cixi"], name="warnings", text=text)
+    day = dt.date(2026, 3, 5)  # the round of 1–15 March: the 15th is a Sunday
+    cixi = round_open(actor=counties["personas"]["supervisor"], county=counties["cixi"], on=day)
+    yuyao = round_open(actor=system_user(), county=counties["yuyao"], on=day)
+    assert (cixi.due_on, yuyao.due_on) == (dt.date(2026, 3, 17), dt.date(2026, 3, 16))
+
+
+def test_lists_read_the_countys_own_policy_once_whatever_their_rows(own_warnings, django_assert_max_num_queries):
+    """With a county's own version in force, the board and the contract list name each row's rules by its county's
+    policy, read once per request: their queries do not grow with the rows."""
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from conftest import SUPERVISION_DAY
+    from landcycle.supervision.refresh import warnings_refresh
+    from landcycle.supervision.services.commitments import commitment_add
+    from landcycle.supervision.services.contracts import contract_create
+
+    admin = own_warnings["cixi_admin"]
+    client = _client(admin)
+    pages = ("warning_board", "contract_list", "home")
+    small = {}
+    for name in pages:
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(reverse(name)).status_code == 200
+        small[name] = len(ctx.captured_queries)
+    d = own_warnings["data"][XINPU]
+    for i in range(6):
+        c = contract_create(
+            actor=admin,
+            number=f"HT-OWN-{i}",
+            parcels=[d["parcels"][0]],
+            holder=d["owner"],
+            kind="grant",
+            price_wan="100",
+            signed_on=dt.date(2023, 1, 10),
+            agreed_start=dt.date(2023, 6, 1),
+            agreed_completion=dt.date(2025, 6, 1),
+            actual_start=dt.date(2023, 6, 1),
+            actual_completion=dt.date(2025, 6, 1),
+            agreed_production=dt.date(2025, 12, 1),
+            actual_production=dt.date(2025, 12, 1),  # in production, its tax per mu not reviewed: a warning
+        )
+        commitment_add(actor=admin, contract=c, kind="tax_per_mu", committed=30, unit="万元/亩")
+    warnings_refresh(actor=admin, as_of=SUPERVISION_DAY)
+    for name in pages:
+        with django_assert_max_num_queries(small[name]):
+            page = client.get(reverse(name))
+        assert page.status_code == 200
+    board = client.get(reverse("warning_board")).content.decode()
+    assert f"承诺指标：{OWN_TAX_NAME}" in board

@@ -48,7 +48,8 @@ def ledger_rows(kind: Kind, qs: QuerySet, user):
     """Typed cell values, one list per object (str, int, Decimal, date or None)."""
     towns = None
     specs = [kind.spec(c) for c in kind.columns]
-    for obj in qs.iterator(chunk_size=2000):
+    objects = qs.iterator(chunk_size=2000)
+    for obj in kind.prepare(objects) if kind.prepare else objects:
         row = []
         for column, spec in zip(kind.columns, specs, strict=False):
             value = column.get(obj)

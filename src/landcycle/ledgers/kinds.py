@@ -11,7 +11,7 @@ apps above it. Kinds are listed in the order they are registered (``INSTALLED_AP
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +49,9 @@ class Kind:
     accept: str = ".xlsx,.xls,.ods,.csv"  # the file types an upload offers
     related: tuple[str, ...] = ()  # what an export selects with a row (select_related)
     prefetch: tuple[str, ...] = ()  # what a row's columns read besides its own fields (prefetch_related)
+    # what an export does to the objects before their columns read them (objects in, the same objects out): e.g.
+    # give each what many rows share, read once per export (the policy of each row's county)
+    prepare: Callable[[Iterator[Any]], Iterator[Any]] | None = None
 
     def read(self, data, *, mapping=None, sheet=None, filename=None, county=None):
         """The file as typed rows and problems (``rules.ledger.read_ledger`` unless the kind has its own).

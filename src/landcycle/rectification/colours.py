@@ -24,7 +24,7 @@ from landcycle.rules.supervision import (
     progress_colour,
     worst,
 )
-from landcycle.rules.supervision.policy import DeadlineRule
+from landcycle.rules.supervision.policy import DeadlineRule, WarningPolicy
 
 from .policy import RectificationPolicy, rectification_policy
 
@@ -68,20 +68,34 @@ class TaskColour:
 
 
 @lru_cache(maxsize=1)
-def _calendar() -> tuple[WorkCalendar, bool]:
-    warn = load_policy()
-    return WorkCalendar(warn.calendar), warn.deadlines.roll_forward
+def _shipped_warnings() -> WarningPolicy:
+    return load_policy()
 
 
-def work_calendar() -> WorkCalendar:
-    """The official working-day calendar with the warnings policy's local table."""
-    return _calendar()[0]
+_CALENDARS: dict[str, tuple[WorkCalendar, bool]] = {}  # by the hash of the policy text
+
+
+def _calendar(warn: WarningPolicy | None = None) -> tuple[WorkCalendar, bool]:
+    """The working-day calendar and the rest-day rule of ``warn`` (the warnings policy of the task's county, 本县政策:
+    its own local table of holidays; None: the shipped file), built once per policy text."""
+    warn = warn or _shipped_warnings()
+    if warn.hash not in _CALENDARS:
+        if len(_CALENDARS) >= 32:
+            _CALENDARS.clear()
+        _CALENDARS[warn.hash] = (WorkCalendar(warn.calendar), warn.deadlines.roll_forward)
+    return _CALENDARS[warn.hash]
+
+
+def work_calendar(warn: WarningPolicy | None = None) -> WorkCalendar:
+    """The official working-day calendar with the local table of ``warn`` (the county's warnings policy; None: the
+    shipped one)."""
+    return _calendar(warn)[0]
 
 
 def _deadline(
-    deadline: dt.date, as_of: dt.date, done: bool, policy: RectificationPolicy
+    deadline: dt.date, as_of: dt.date, done: bool, policy: RectificationPolicy, warn: WarningPolicy | None = None
 ) -> tuple[Reason, str, int | None]:
-    calendar, roll = _calendar()
+    calendar, roll = _calendar(warn)
     rule = DeadlineRule(notice=policy.notice_working_days, grace=policy.grace_working_days, roll_forward=roll)
     try:
         st = deadline_colour(deadline, as_of, done, rule, working_days=True, calendar=calendar)
@@ -112,6 +126,7 @@ def task_colour(
     assigned_on: dt.date | None = None,
     percent_done=None,
     policy: RectificationPolicy | None = None,
+    warnings: WarningPolicy | None = None,
 ) -> TaskColour:
     """The colour of one task on ``as_of``.
 
@@ -120,11 +135,14 @@ def task_colour(
     decision was a challenge (质询).
     ``assigned_on`` and ``percent_done``: the task's schedule and progress, compared with the time-proportional
     plan from assignment to deadline (``progress_colour``; only before the deadline, after it the task is
-    overdue anyway)."""
+    overdue anyway).
+    ``policy``: the rectification policy of the task's county; ``warnings``: its warnings policy (本县政策: the
+    working-day calendar, the rest-day rule and the plan's thresholds); None: the shipped files."""
     policy = policy or rectification_policy()
+    warnings = warnings or _shipped_warnings()
     if closed:
         return TaskColour(GREEN, (Reason("task.closed", GREEN, "已销号", "closed out"),), "done")
-    reason, state, overdue = _deadline(deadline, as_of, False, policy)
+    reason, state, overdue = _deadline(deadline, as_of, False, policy, warnings)
     reasons = [reason]
     if (
         policy.progress_against_plan
@@ -133,7 +151,7 @@ def task_colour(
         and assigned_on < deadline
         and as_of <= deadline
     ):
-        st = progress_colour(assigned_on, deadline, as_of, percent_done, load_policy())
+        st = progress_colour(assigned_on, deadline, as_of, percent_done, warnings)
         if st.colour != GREEN:
             reasons.append(Reason("task.behind", st.colour, st.zh, st.en))
     if challenged_in:

@@ -15,6 +15,8 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 
 from landcycle.accounts.scope import access, region_prefix, scoped
+from landcycle.rules.supervision.policy import WarningPolicy
+from landcycle.supervision.convert import page_policies, rules_of
 
 from .colours import TaskColour, task_colour
 from .models import Evidence, Finding, Inspection, RelapseCheck, Round, RoundItem, Suggestion, Task, TaskEvent
@@ -150,9 +152,11 @@ def colour_of(
     history: list[dict],
     reopened_on: dt.date | None = None,
     policy: RectificationPolicy | None = None,
+    warnings: WarningPolicy | None = None,
 ) -> TaskColour:
     """A reopened task's plan starts again on the day it reopened (its progress restarted from 0 then). ``policy``:
-    that of the task's county (default: the shipped one)."""
+    that of the task's county (default: the shipped one); ``warnings``: the warnings policy of the task's county
+    (its calendar and plan thresholds; default: read by ``rules_of``, once per request)."""
     start = max(task.assigned_on, reopened_on) if reopened_on else task.assigned_on
     return task_colour(
         deadline=task.deadline,
@@ -161,6 +165,7 @@ def colour_of(
         assigned_on=start,
         percent_done=task.percent_done,
         policy=policy,
+        warnings=warnings or rules_of(task),
         **colour_inputs(history),
     )
 
@@ -170,8 +175,12 @@ def task_colours(tasks, as_of: dt.date) -> dict[int, TaskColour]:
     history = round_history(t.pk for t in tasks)
     reopened = reopenings(t.pk for t in tasks if t.status == Task.Status.REOPENED)
     policies = policies_by_region(t.town_id for t in tasks)  # each task by its county's rules (本县政策)
+    warnings = page_policies()  # and by its county's warnings policy (calendar, plan thresholds)
     return {
-        t.pk: colour_of(t, as_of, history.get(t.pk, []), reopened.get(t.pk), policies.get(t.town_id)) for t in tasks
+        t.pk: colour_of(
+            t, as_of, history.get(t.pk, []), reopened.get(t.pk), policies.get(t.town_id), warnings.of_subject(t)
+        )
+        for t in tasks
     }
 
 

@@ -1,12 +1,13 @@
 """A project's colour today (or on a day): its rows as the dataclasses of ``rules.renewal`` and the supervision
-warning policy in force. Milestones and reports must be prefetched when many projects are coloured."""
+warning policy in force in the project's county (本县政策). Milestones and reports must be prefetched when many projects are coloured."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from landcycle.rules import renewal as rules
-from landcycle.supervision.convert import policy
+from landcycle.rules.supervision.policy import WarningPolicy
+from landcycle.supervision.convert import rules_of
 
 from .models import Milestone, ProgressReport, RenewalProject
 
@@ -22,8 +23,10 @@ def latest_report(project: RenewalProject, as_of: dt.date | None = None) -> Prog
     return max(reports, key=lambda r: (r.period, r.pk)) if reports else None
 
 
-def project_colour(project: RenewalProject, as_of: dt.date) -> rules.ProjectColour:
-    p = policy()
+def project_colour(project: RenewalProject, as_of: dt.date, policy: WarningPolicy | None = None) -> rules.ProjectColour:
+    """``policy``: the warning policy of the project's county (本县政策: its progress and date rules); None: read
+    by ``rules_of`` (once per request). A list passes each project's from one ``page_policies()``."""
+    p = policy or rules_of(project)
     report = latest_report(project, as_of)
     percent = report.percent_done if report else 0
     return rules.project_colour(

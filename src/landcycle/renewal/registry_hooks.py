@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from landcycle.accounts.scope import scoped
 from landcycle.registry.hooks import Panel, ParcelColouring, register_panel, register_parcel_colouring
 from landcycle.rules.supervision.findings import worst
+from landcycle.supervision.convert import page_policies
 
 from .colours import project_colour
 from .models import RenewalProject
@@ -25,7 +26,8 @@ def parcel_renewal_colours(parcel_ids: Iterable[int]) -> dict[int, str | None]:
     ids = list(parcel_ids)
     projects = RenewalProject.objects.filter(parcels__in=ids).distinct().prefetch_related("milestones", "reports")
     today = timezone.localdate()
-    colour = {p.pk: project_colour(p, today).colour for p in projects}
+    pols = page_policies()  # each project by its county's warning policy (本县政策), read once
+    colour = {p.pk: project_colour(p, today, pols.of_subject(p)).colour for p in projects}
     out: dict[int, str | None] = {}
     through = RenewalProject.parcels.through.objects.filter(parcel_id__in=ids, renewalproject_id__in=list(colour))
     for pid, project_id in through.values_list("parcel_id", "renewalproject_id"):
@@ -49,8 +51,9 @@ def renewal_map_config() -> dict:
 def _panel(qs, user) -> dict:
     rows = list(scoped(qs, user).prefetch_related("milestones", "reports").distinct())
     today = timezone.localdate()
+    pols = page_policies()
     for p in rows:
-        p.colour = project_colour(p, today)
+        p.colour = project_colour(p, today, pols.of_subject(p))
     return {"projects": rows}
 
 
@@ -74,8 +77,9 @@ def board_panel(town_code: str, user) -> dict | None:
         rows = rows.filter(town__code=town_code)
     today = timezone.localdate()
     coloured = []
+    pols = page_policies()
     for p in rows.prefetch_related("milestones", "reports"):
-        p.colour = project_colour(p, today)
+        p.colour = project_colour(p, today, pols.of_subject(p))
         if p.colour.colour in ("red", "yellow"):
             coloured.append(p)
     if not coloured:

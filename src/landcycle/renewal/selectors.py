@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 
 from landcycle.accounts.scope import scoped
 from landcycle.rules import renewal as rules
+from landcycle.supervision.convert import page_policies
 
 from .colours import latest_report, project_colour
 from .models import FirmFate, RenewalProject
@@ -24,8 +25,9 @@ def projects(user) -> QuerySet:
 def decorate(rows, as_of: dt.date) -> list[RenewalProject]:
     """Each project with ``.colour`` (rules.ProjectColour), ``.latest`` report and ``.percent`` done."""
     out = []
+    pols = page_policies()  # each project by its county's warning policy (本县政策), read once
     for p in rows:
-        p.colour = project_colour(p, as_of)
+        p.colour = project_colour(p, as_of, pols.of_subject(p))
         p.latest = latest_report(p, as_of)
         p.percent = 100 if p.state == RenewalProject.State.DONE else (p.latest.percent_done if p.latest else 0)
         out.append(p)
@@ -34,7 +36,8 @@ def decorate(rows, as_of: dt.date) -> list[RenewalProject]:
 
 def colour_of_all(qs: QuerySet, as_of: dt.date) -> dict[int, str]:
     rows = qs.prefetch_related("milestones", "reports")
-    return {p.pk: project_colour(p, as_of).colour for p in rows}
+    pols = page_policies()
+    return {p.pk: project_colour(p, as_of, pols.of_subject(p)).colour for p in rows}
 
 
 def overview(user, as_of: dt.date) -> list[dict]:

@@ -22,7 +22,7 @@ from landcycle.rectification.models import Task
 from landcycle.registry.models import Enterprise, Park, Region
 from landcycle.rules import renewal as rules
 from landcycle.rules.problems import RuleError
-from landcycle.supervision.convert import policy
+from landcycle.supervision.convert import rules_of
 from landcycle.supervision.models import Contract
 
 from . import charts
@@ -176,7 +176,7 @@ def renewal_detail(request, pk):
     if ms:
         gantt = kit_charts.svg(
             charts.gantt(
-                charts.milestone_rows(ms, project.planned_start, as_of, policy().contract_dates, m_names),
+                charts.milestone_rows(ms, project.planned_start, as_of, rules_of(project).contract_dates, m_names),
                 planned=_("计划"),
                 actual=_("实际"),
                 today=_("截至"),

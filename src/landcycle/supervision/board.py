@@ -24,6 +24,7 @@ from landcycle.accounts.scope import scoped
 from landcycle.kit.listing import Filter, Listing, ListQuery, choice_list
 from landcycle.registry.selectors import park_choices, town_choices
 
+from .convert import reader_rules
 from .labels import rule_choices
 from .models import Warning, WarningSubject
 from .selectors import AGE_BUCKETS, priority
@@ -84,7 +85,12 @@ def board_listing(user, query: QueryDict) -> Listing:
     filters = [Filter("town", _("镇街"), towns, "town__code")] if len(towns) > 1 else []  # one town: no choice
     filters += [
         Filter("park", _("园区"), park_choices(user, query.get("town")), "park_id"),
-        Filter("rule", _("规则"), rule_choices(base.order_by().values_list("rule", flat=True).distinct()), "rule"),
+        Filter(
+            "rule",
+            _("规则"),
+            rule_choices(base.order_by().values_list("rule", flat=True).distinct(), reader_rules(user)),
+            "rule",
+        ),
         Filter("subject", _("对象类型"), choice_list(Warning.SubjectType), "subject_type"),
         Filter("colour", _("最重颜色"), choice_list(Warning.Colour), lambda qs, v: qs),  # on the subject: below
         Filter("age", _("预警时长"), age_choices(), lambda qs, v: qs),  # idem

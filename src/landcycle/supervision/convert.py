@@ -3,13 +3,15 @@ a model). Related rows must be prefetched by the caller when many contracts are 
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from functools import lru_cache
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from landcycle.accounts.scope import region_prefix
 from landcycle.countypolicy.kinds import PolicyKind, register
-from landcycle.countypolicy.selectors import own_texts, policy_source
+from landcycle.countypolicy.selectors import COUNTY_DIGITS, own_texts, policy_source
 from landcycle.registry.models import Region
 from landcycle.rules.policy import read_policy
 from landcycle.rules.supervision import Commitment as RuleCommitment
@@ -70,9 +72,59 @@ class TownPolicies:
             }
         return self._by_town.get(town_id, self.shipped)
 
+    def of_code(self, code: str | None) -> WarningPolicy:
+        """The policy of the county a region's code lies in (a county's, a town's); a shorter code (a city's, the
+        province's) or None: the shipped one. No query."""
+        if not code or len(code) < COUNTY_DIGITS:
+            return self.shipped
+        return self._by_county.get(code[:COUNTY_DIGITS], self.shipped)
+
     def of_subject(self, subject) -> WarningPolicy:
         """The policy of a subject of the refresh (anything with a ``town_id``; None: the shipped one)."""
         return self.of_town(getattr(subject, "town_id", None))
+
+
+_PAGE: ContextVar[dict[str, TownPolicies] | None] = ContextVar("landcycle_page_policies", default=None)
+
+
+def page_policies() -> TownPolicies:
+    """The warning policies of every town, read once per request (``PagePoliciesMiddleware``): the labels, limits and
+    choices of a page and its rows all come from it, so a list's queries do not grow with its rows. Outside a
+    request (a job, a command, a test calling a function) a fresh one each call (its one query, two with a county's
+    own version): a county's version saved meanwhile is never missed."""
+    held = _PAGE.get()
+    if held is None:
+        return TownPolicies()
+    if "p" not in held:
+        held["p"] = TownPolicies()
+    return held["p"]
+
+
+def rules_of(subject) -> WarningPolicy:
+    """The warning policy of what ``subject`` belongs to: anything with a ``town_id`` (a contract, a warning, an
+    enterprise, a project; its county's own version or the shipped file), None: the shipped one."""
+    return page_policies().of_subject(subject) if subject is not None else policy()
+
+
+def reader_rules(user) -> WarningPolicy:
+    """The warning policy of the reader's county (a county's or a town's user); a city's, the province's user or a
+    superuser reads several counties: the shipped one. For what a page names without a subject (a filter's
+    choices, a form for a new object)."""
+    return page_policies().of_code(region_prefix(user))
+
+
+class PagePoliciesMiddleware:
+    """Holds ``page_policies`` for one request (settings.MIDDLEWARE)."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _PAGE.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _PAGE.reset(token)
 
 
 def town_policies(given: WarningPolicy | TownPolicies | None = None) -> TownPolicies:

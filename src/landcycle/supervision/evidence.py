@@ -1,5 +1,5 @@
 """Evidence of a warning's answer (佐证材料): photos from the site and PDFs, as many and as large as the warning
-policy's ``[handling]`` allows, checked and stored by kit.uploads in the uploads storage under ``warning-evidence/``
+policy's ``[handling]`` allows (the warning's county's own version, 本县政策), checked and stored by kit.uploads in the uploads storage under ``warning-evidence/``
 (the rectification ledger's evidence is kept alike, in its own folder)."""
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from typing import Any, BinaryIO
 
 from landcycle.kit import uploads
 from landcycle.rules.problems import Problem
+from landcycle.rules.supervision.policy import WarningPolicy
 
 from .convert import policy
 
@@ -16,9 +17,10 @@ FOLDER = "warning-evidence"
 EXTENSIONS = frozenset({"jpg", "jpeg", "png", "webp", "heic", "heif", "pdf"})
 
 
-def evidence_problems(files: Any) -> list[Problem]:
-    """Every file the policy does not allow, in both languages (field ``files``)."""
-    rule = policy().handling
+def evidence_problems(files: Any, rules: WarningPolicy | None = None) -> list[Problem]:
+    """Every file the policy does not allow, in both languages (field ``files``). ``rules``: the warning policy of
+    the warning's county (本县政策: its own number and size of files); None: the shipped file."""
+    rule = (rules or policy()).handling
     allowed = uploads.Allowed(EXTENSIONS, rule.evidence_max_files, rule.evidence_max_mb, "照片和PDF")
     return uploads.upload_problems(files, allowed)
 

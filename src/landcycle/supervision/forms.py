@@ -9,8 +9,10 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from landcycle.kit import i18n
 from landcycle.kit.forms import EditForm
 from landcycle.rules.supervision.contract import DATE_FIELDS
+from landcycle.rules.supervision.policy import WarningPolicy
 
 from .convert import policy
 from .models import Commitment, Contract, Extension, GovernmentDelay
@@ -119,10 +121,10 @@ def contract_initial(c: Contract) -> dict:
 OTHER = "+x"
 
 
-def commitment_kind_choices():
-    return [(k, f"{v.zh}（{v.unit or _('无单位')}）") for k, v in policy().commitment_kinds.items()] + [
-        (OTHER, _("其他指标（+X）"))
-    ]
+def commitment_kind_choices(rules: WarningPolicy | None = None):
+    """The commitment kinds of ``rules`` (the contract's county's warning policy, 本县政策; None: the shipped one)."""
+    kinds = (rules or policy()).commitment_kinds
+    return [(k, f"{v.zh}（{v.unit or _('无单位')}）") for k, v in kinds.items()] + [(OTHER, _("其他指标（+X）"))]
 
 
 class CommitmentForm(EditForm):
@@ -146,9 +148,10 @@ class CommitmentForm(EditForm):
     )
     stage = forms.ChoiceField(label=_("考核阶段"), required=False, choices=[("", "—")] + list(Commitment.Stage.choices))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, rules: WarningPolicy | None = None, **kwargs):
+        """``rules``: the warning policy of the contract's county (本县政策), whose kinds are offered."""
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = commitment_kind_choices()
+        self.fields["kind"].choices = commitment_kind_choices(rules)
 
     def values(self) -> dict:
         d = dict(self.cleaned_data)
@@ -179,6 +182,14 @@ class ExtensionForm(EditForm):
     wide_fields = ("reason",)
 
 
+def cause_choices(rules: WarningPolicy | None = None) -> list[tuple[str, str]]:
+    """The government causes (Art. 8) named by ``rules`` (the contract's county's policy; None: the shipped one)."""
+    causes = (rules or policy()).idle_land.causes
+    return [
+        (code, i18n.pick(*causes[code]) if code in causes else label) for code, label in GovernmentDelay.Cause.choices
+    ]
+
+
 class DelayForm(EditForm):
     cause = forms.ChoiceField(label=_("原因（《闲置土地处置办法》第八条）"), choices=GovernmentDelay.Cause.choices)
     description = forms.CharField(label=_("情况说明"), max_length=300, required=False)
@@ -200,3 +211,8 @@ class DelayForm(EditForm):
     )
     recorded_on = date_field(_("登记日期"))
     wide_fields = ("description", "evidence")
+
+    def __init__(self, *args, rules: WarningPolicy | None = None, **kwargs):
+        """``rules``: the warning policy of the contract's county (本县政策): the causes by its names."""
+        super().__init__(*args, **kwargs)
+        self.fields["cause"].choices = cause_choices(rules)

@@ -6,6 +6,7 @@ from django.utils.translation import get_language
 
 from landcycle.kit import i18n
 from landcycle.rules.supervision.names import rule_name
+from landcycle.rules.supervision.policy import WarningPolicy
 
 from .convert import policy
 
@@ -17,19 +18,23 @@ COLOUR_HEX = {"red": "#d93b3b", "yellow": "#e0a100", "green": "#2e9d5b", "blue":
 NO_WARNING_HEX = "#b8bec8"
 
 
-def rule_label(rule: str) -> str:
+def rule_label(rule: str, rules: WarningPolicy | None = None) -> str:
     """A warning rule's name (竣工逾期 for ``completion.overdue``) in the reader's language: the shared name of
-    ``rules.supervision.names``, a commitment rule named by its kind in the policy."""
-    return i18n.pick(*rule_name(rule, policy().commitment_kinds))
+    ``rules.supervision.names``, a commitment rule named by its kind in ``rules`` (the warning policy of the
+    subject's county, 本县政策; None: the shipped file)."""
+    return i18n.pick(*rule_name(rule, (rules or policy()).commitment_kinds))
 
 
-def rule_choices(rules) -> list[tuple[str, str]]:
-    return sorted(((r, rule_label(r)) for r in set(rules)), key=lambda x: (not x[0].startswith("idle"), x[0]))
+def rule_choices(names, rules: WarningPolicy | None = None) -> list[tuple[str, str]]:
+    """The rules ``names`` as choices, named by ``rules`` (the reader's county's policy; None: the shipped file)."""
+    return sorted(((r, rule_label(r, rules)) for r in set(names)), key=lambda x: (not x[0].startswith("idle"), x[0]))
 
 
-def commitment_name(kind: str, label_zh: str = "", label_en: str = "") -> str:
+def commitment_name(kind: str, label_zh: str = "", label_en: str = "", rules: WarningPolicy | None = None) -> str:
+    """A commitment's name: its kind's name in ``rules`` (the contract's county's policy; None: the shipped file),
+    else the commitment's own label."""
     en = get_language() == "en"
-    k = policy().commitment_kinds.get(kind)
+    k = (rules or policy()).commitment_kinds.get(kind)
     if k:
         return k.en if en else k.zh
     return (label_en if en else label_zh) or label_zh or kind

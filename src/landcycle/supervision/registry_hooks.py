@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from landcycle.accounts.scope import scoped
-from landcycle.kit import charts
+from landcycle.kit import charts, i18n
 from landcycle.registry.hooks import (
     Fact,
     Panel,
@@ -29,6 +29,7 @@ from landcycle.registry.hooks import (
 )
 from landcycle.registry.search import Hit, SearchProvider, first_hits, register_search
 
+from .convert import page_policies
 from .labels import COLOUR_HEX, NO_WARNING_HEX, commitment_name, rule_label
 from .models import Contract, Warning
 from .selectors import parcel_warning_colours
@@ -119,12 +120,13 @@ def contracts_panel(obj, user) -> dict:
         worst.setdefault(w.subject_id, w)
         live[(w.subject_id, w.rule)] = w.colour
     css = {"red": "date-late", "yellow": "date-near"}
+    pols = page_policies()  # each contract's commitments named by its county's policy (本县政策)
     for c in contracts:
         c.dates = _milestones(c, today)
         c.worst = worst.get(c.pk)
         c.promises = [
             {
-                "name": commitment_name(m.kind, m.label_zh, m.label_en),
+                "name": commitment_name(m.kind, m.label_zh, m.label_en, pols.of_subject(c)),
                 "m": m,
                 "share": m.unit == "%",  # a share is kept as a fraction: 0.03 for 3 %
                 "css": css.get(live.get((c.pk, f"commitment.{m.kind}"), ""), ""),
@@ -151,8 +153,9 @@ def warnings_panel(obj, user) -> dict:
         "closed" if s == Warning.Status.CLOSED else c for s, c in qs.order_by().values_list("status", "colour")
     )
     live = list(_live(qs).select_related("town", "park").order_by("-rank", "-last_changed", "pk")[:SHOWN_WARNINGS])
+    pols = page_policies()
     for w in live:
-        w.rule_text = rule_label(w.rule)
+        w.rule_text = rule_label(w.rule, pols.of_subject(w))
     n_live = sum(n for k, n in counts.items() if k not in ("closed", "green"))
     chart = None
     if obj._meta.model_name == "park" and n_live:
@@ -190,12 +193,15 @@ def warnings_panel(obj, user) -> dict:
 def documents_panel(obj, user) -> dict | None:
     """The evidence recorded on the contracts of the file: start of works (动工佐证) and government delays."""
     rows = []
+    pols = page_policies()  # each cause named by its contract's county's policy (本县政策)
     for c in _contracts_of(obj, user).prefetch_related("government_delays"):
+        causes = pols.of_subject(c).idle_land.causes
         if c.start_evidence:
             rows.append({"c": c, "what": _("动工佐证材料"), "text": c.start_evidence})
         for d in c.government_delays.all():
             text = " · ".join(x for x in (d.evidence, d.evidence_ref) if x)
-            rows.append({"c": c, "what": _("政府原因延迟：%(cause)s") % {"cause": d.get_cause_display()}, "text": text})
+            cause = i18n.pick(*causes[d.cause]) if d.cause in causes else d.get_cause_display()
+            rows.append({"c": c, "what": _("政府原因延迟：%(cause)s") % {"cause": cause}, "text": text})
     return {"rows": rows} if rows else None
 
 

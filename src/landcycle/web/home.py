@@ -32,6 +32,7 @@ from landcycle.rectification.selectors import (
     tasks_ready_to_close,
 )
 from landcycle.registry.selectors import towns_in_scope
+from landcycle.supervision.convert import page_policies
 from landcycle.supervision.labels import rule_label
 from landcycle.supervision.models import Extension, Warning
 from landcycle.supervision.selectors import (
@@ -131,6 +132,7 @@ def _warning_section(user: User, as_of: dt.date) -> dict:
 def _decide_section(user: User) -> dict:
     """For the county: handling waiting for acceptance and disputes to decide."""
     waiting = warnings_to_decide(user)
+    pols = page_policies()  # each rule named by its warning's county's policy (本县政策)
     items = [
         _item(
             (
@@ -138,7 +140,7 @@ def _decide_section(user: User) -> dict:
                 if w.status == Warning.Status.SUBMITTED
                 else _("%(town)s提出异议：%(subject)s（%(rule)s）")
             )
-            % {"town": w.town.name, "subject": w.subject_label, "rule": rule_label(w.rule)},
+            % {"town": w.town.name, "subject": w.subject_label, "rule": rule_label(w.rule, pols.of_subject(w))},
             w.get_status_display(),
             reverse("warning_detail", args=[w.pk]),
         )

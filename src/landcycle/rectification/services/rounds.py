@@ -26,6 +26,7 @@ from landcycle.audit.services import audit_record, audit_record_many, snapshot
 from landcycle.registry.checks import raise_if
 from landcycle.registry.models import Region
 from landcycle.rules.problems import Problem, RuleError
+from landcycle.supervision.convert import policy as warnings_policy
 
 from ..cadence import due_day, period_containing
 from ..checks import plausible_dates, reason_problems
@@ -115,7 +116,8 @@ def round_open(*, actor: User, county: Region | None = None, on: dt.date | None 
             )
         )
     raise_if(problems)
-    due = due_day(period, work_calendar(), policy.due_roll_forward)
+    # the working days of the county's own warnings policy (本县政策: its local table of holidays)
+    due = due_day(period, work_calendar(warnings_policy(county)), policy.due_roll_forward)
     rnd = Round.objects.create(
         county=county,
         period_start=period.start,

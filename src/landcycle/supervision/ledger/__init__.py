@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from landcycle.ledgers.kinds import Kind, register
 
-from .columns import CONTRACT_COLUMNS, PREFETCH, contract_queryset, read_contracts
+from .columns import CONTRACT_COLUMNS, PREFETCH, contract_queryset, read_contracts, with_rules
 from .importer import ContractImporter
 from .schema import CONTRACTS
 
@@ -25,6 +25,7 @@ def contracts_kind() -> Kind:
         reader_county=True,
         related=("town", "holder"),
         prefetch=PREFETCH,
+        prepare=with_rules,
     )
 
 

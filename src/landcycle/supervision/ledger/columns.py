@@ -10,6 +10,8 @@ unchanged.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from django.db.models import QuerySet
 
 from landcycle.ledgers.columns import Column
@@ -18,7 +20,7 @@ from landcycle.rules.ledger import SkippedRow, read_ledger
 from landcycle.rules.supervision.contract import DATE_STAGES
 from landcycle.rules.supervision.ledger_rows import COMMITMENT_FIELDS, is_selected
 
-from ..convert import policy
+from ..convert import TownPolicies, policy, rules_of
 from ..models import Contract
 from .schema import CONTRACTS
 
@@ -29,6 +31,15 @@ RATE_UNITS = {
     "energy_per_value_added": "吨标准煤/万元",
     "emissions_per_value_added": "吨/万元",
 }
+
+
+def with_rules(contracts: Iterator[Contract]) -> Iterator[Contract]:
+    """Each contract with ``rules``, the warning policy of its county (本县政策: the names of its government causes),
+    read once for the whole export."""
+    pols = TownPolicies()
+    for c in contracts:
+        c.rules = pols.of_town(c.town_id)
+        yield c
 
 
 def contract_queryset() -> QuerySet:
@@ -56,7 +67,8 @@ def _delay(attr: str):
         d = delays[-1]
         if attr == "evidence":
             return d.evidence
-        names = policy().idle_land.causes.get(d.cause)
+        rules = getattr(c, "rules", None) or rules_of(c)  # its county's names (本县政策): ``with_rules``
+        names = rules.idle_land.causes.get(d.cause)
         return names[0] if names else d.get_cause_display()
 
     return get

@@ -18,6 +18,7 @@ from landcycle.registry.models import Parcel
 from landcycle.rules.problems import Problem
 from landcycle.rules.supervision import validate_contract
 from landcycle.rules.supervision.contract import DATE_FIELDS
+from landcycle.rules.supervision.policy import WarningPolicy
 
 from ..checks import (
     NUMBER_FIELDS,
@@ -87,10 +88,12 @@ def prepare_contract(actor: User, c: Contract, values: dict[str, Any]) -> tuple[
     return parcels, problems
 
 
-def contract_problems(c: Contract, problems: list[Problem]) -> list[Problem]:
+def contract_problems(c: Contract, problems: list[Problem], rules: WarningPolicy | None = None) -> list[Problem]:
     """``problems`` (found while preparing ``c``) and what the rules (dates, numbers, commitments) and Django's
-    field checks find: all of them, in that order, without raising."""
-    found = problems + validate_contract(rule_contract(c), policy_of(c))  # unreadable numbers and dates are None by now
+    field checks find: all of them, in that order, without raising. ``rules``: the warning policy of ``c``'s county
+    when the caller has read it (an import reads them once), else read here."""
+    # unreadable numbers and dates are None by now
+    found = problems + validate_contract(rule_contract(c), rules or policy_of(c))
     if (c.start_criterion or c.start_evidence) and c.actual_start is None:
         found.append(
             Problem(

@@ -45,7 +45,7 @@ from landcycle.rules.supervision.ledger_rows import COMMITMENT_FIELDS, SUPPLY_KI
 from landcycle.rules.supervision.policy import WarningPolicy
 
 from ..checks import SPLIT
-from ..convert import policy, policy_of, rule_contract
+from ..convert import TownPolicies, rule_contract
 from ..models import Commitment, Contract, Extension, GovernmentDelay
 from .changes import copy_contract, diff
 from .commitments import commitment_add, commitment_measure, extension_add, government_delay_add
@@ -130,15 +130,17 @@ CAUSE_WORDS = (
 )
 
 
-def delay_cause(text: str, pol: WarningPolicy | None = None) -> str:
-    """A ledger's government cause as a code, by the names of ``pol`` (the row's county's policy)."""
-    code = cause_code(text or "", pol or policy())
+def delay_cause(text: str, pol: WarningPolicy) -> str:
+    """A ledger's government cause as a code, by the names of ``pol`` (the row's county's policy, 本县政策)."""
+    code = cause_code(text or "", pol)
     if code in GovernmentDelay.Cause.values:
         return code
     return next((c for word, c in CAUSE_WORDS if word in code), code)
 
 
-def _child_problems(c: Contract, commitments: list[dict], extensions: list[dict], delays: list[dict]) -> list[Problem]:
+def _child_problems(
+    c: Contract, commitments: list[dict], extensions: list[dict], delays: list[dict], rules: WarningPolicy
+) -> list[Problem]:
     """What the rules of the contract's county say about the row's commitments, extensions and delays (named by
     ledger field): the very policy ``commitment_add`` and the others apply when the row is written."""
     rc = rule_contract(
@@ -149,7 +151,7 @@ def _child_problems(c: Contract, commitments: list[dict], extensions: list[dict]
     )
     out = [
         Problem(ledger_field(p.field, rc), p.rule, p.zh, p.en)
-        for p in validate_contract(rc, policy_of(c))
+        for p in validate_contract(rc, rules)
         if p.field.startswith(("commitments", "extensions", "government_delays"))
     ]
     for d in delays:
@@ -226,7 +228,7 @@ def _scope_parcels(actor: User, numbers: list[str], known: dict[str, Parcel]) ->
 
 
 def _contract_row_problems(
-    actor: User, c: Contract, values: dict[str, Any], known: dict[str, Parcel], children: tuple
+    actor: User, c: Contract, values: dict[str, Any], known: dict[str, Parcel], children: tuple, pols: TownPolicies
 ) -> tuple[list[Parcel], list[Problem]]:
     """Put the row's ``values`` on ``c`` (a copy of the registered contract, or a new one); return its parcels
     and what is wrong with the row: scope, the contract's checks and rules, its commitments, extensions and
@@ -238,7 +240,9 @@ def _contract_row_problems(
         parcels, found = prepare_contract(actor, c, values)
         if problems:  # parcels outside scope: not also "no parcel"
             found = [p for p in found if p.rule != "contract.no_parcel_or_town"]
-        problems += contract_problems(c, found) + _child_problems(c, *children)
+        rules = pols.of_code(c.town.code if c.town_id else None)  # the county of the row's contract's town (no query)
+        commitments, extensions, delays = children
+        problems += contract_problems(c, found, rules) + _child_problems(c, commitments, extensions, delays, rules)
     if c.town_id and not in_scope(actor, c.town):  # another county's (or town's) row: only that is said of it
         scope = [p for p in problems if p.rule == "scope.town"]
         return parcels, scope or [_scope_problem(actor, "town", "该合同", "the contract", c.town)]
@@ -291,10 +295,12 @@ def _plan_row(
     town: Any,
     mark_unchanged: bool,
     repeated: bool,
+    pols: TownPolicies,
 ) -> ContractRowPlan:
-    """One row's plan. ``repeated``: an earlier row of the ledger has the same contract number."""
+    """One row's plan. ``repeated``: an earlier row of the ledger has the same contract number. ``pols``: the
+    counties' warning policies, read once per import."""
     values = _values(r)
-    commitments, extensions, delays = _children(r, policy(_row_county(r, values, current, known, town)))
+    commitments, extensions, delays = _children(r, pols.of_code(_row_county(r, values, current, known, town)))
     number = values["number"]
     plan = ContractRowPlan(
         r.get("_row", 0), r.get("_sheet", ""), number, CREATE, values, commitments, extensions, delays
@@ -308,7 +314,7 @@ def _plan_row(
     if current is None and town is not None and "parcels" not in values and "town" not in values:
         values["town"] = town
     c = copy_contract(current) if current else Contract()
-    parcels, problems = _contract_row_problems(actor, c, values, known, (commitments, extensions, delays))
+    parcels, problems = _contract_row_problems(actor, c, values, known, (commitments, extensions, delays), pols)
     problems += _town_problems(r.get("town"), c, parcels)
     if repeated:
         problems.append(_duplicate_problem(number))
@@ -359,11 +365,21 @@ def contracts_plan(
     }
     seen: set[str] = set()
     out = []
+    pols = TownPolicies()  # each row read by its county's warning policy (本县政策), read once
     for i, r in enumerate(rows, 1):
         number = str(r.get("contract_number") or "").strip()
         current = existing.get(number)
         out.append(
-            _plan_row(actor, r, current, known, town=town, mark_unchanged=mark_unchanged, repeated=number in seen)
+            _plan_row(
+                actor,
+                r,
+                current,
+                known,
+                town=town,
+                mark_unchanged=mark_unchanged,
+                repeated=number in seen,
+                pols=pols,
+            )
         )
         if current is None or in_scope(actor, current.town):  # a contract outside scope does not count as seen
             seen.add(number)

@@ -32,6 +32,7 @@ from landcycle.registry.models import Region
 from landcycle.rules.dates import date_problems
 from landcycle.rules.problems import Problem, RuleError
 
+from ..convert import rules_of
 from ..evidence import evidence_problems, store
 from ..maintained import sync_subjects
 from ..models import Warning, WarningEvent, WarningEvidence
@@ -101,9 +102,10 @@ def _text(value: str, field: str, zh: str, en: str, required: bool = True) -> st
     return value
 
 
-def _files(files: Sequence[Any]) -> list[Any]:
+def _files(files: Sequence[Any], w: Warning) -> list[Any]:
+    """The files allowed by the warning's county's policy (本县政策: its own number and size of files)."""
     files = [f for f in files or () if f]
-    problems = evidence_problems(files)
+    problems = evidence_problems(files, rules_of(w)) if files else []
     if problems:
         raise RuleError(problems)
     return files
@@ -171,7 +173,7 @@ def warning_verify(
     _require_answer(actor, warning, "reason")
     _require_state(warning, (S.OPEN,), "核实", "verified")
     reason = _text(reason, "reason", "异议理由", "the reason of the dispute", required=not confirmed)
-    files = _files(files)
+    files = _files(files, warning)
     before = _snap(warning)
     warning.verified_on, warning.verified_by = timezone.localdate(), actor
     if confirmed:
@@ -239,7 +241,7 @@ def warning_handle(
         )
     if problems:
         raise RuleError(problems)
-    files = _files(files)
+    files = _files(files, warning)
     before = _snap(warning)
     warning.status, warning.measures, warning.assignee, warning.handling_due = S.HANDLING, measures, assignee, due
     zh = f"{measures}；责任人：{assignee}；期限：{due.isoformat()}"
@@ -264,7 +266,7 @@ def warning_progress(
     _require_answer(actor, warning, "note")
     _require_state(warning, (S.HANDLING,), "报送处置进展", "reported on")
     note = _text(note, "note", "处置进展", "the progress note")
-    files = _files(files)
+    files = _files(files, warning)
     before = _snap(warning)
     if submit:
         warning.status = S.SUBMITTED

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from landcycle.supervision.convert import rules_of
 from landcycle.supervision.labels import commitment_name, rule_label
 
 register = template.Library()
@@ -42,8 +43,10 @@ def kind_tag(kind, label):
 
 
 @register.filter
-def rule_name(rule):
-    return rule_label(rule)
+def rule_name(rule, subject=None):
+    """``{{ w.rule|rule_name:w }}``: the rule's name in the policy of the county ``subject`` (a warning, a contract:
+    anything with a ``town_id``) belongs to, read once per page; without a subject the shipped policy's."""
+    return rule_label(rule, rules_of(subject) if subject is not None else None)
 
 
 @register.filter
@@ -55,7 +58,8 @@ def reason(obj):
 
 @register.filter
 def commitment_label(m):
-    return commitment_name(m.kind, m.label_zh, m.label_en)
+    """A commitment's name in its contract's county's policy (本县政策), read once per page."""
+    return commitment_name(m.kind, m.label_zh, m.label_en, rules_of(m.contract))
 
 
 @register.filter

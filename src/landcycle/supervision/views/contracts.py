@@ -11,6 +11,7 @@ from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from landcycle.accounts.scope import Area, access, can_write, in_scope
+from landcycle.kit import i18n
 from landcycle.kit.listing import export_format, export_response, kpi
 from landcycle.kit.pagecache import cached_page
 from landcycle.registry.models import Parcel
@@ -19,7 +20,7 @@ from landcycle.rules.supervision.agreed_dates import settle
 from landcycle.rules.supervision.idle import government_causes
 from landcycle.rules.units import m2_to_mu
 
-from ..convert import policy, policy_of, rule_contract
+from ..convert import rule_contract, rules_of
 from ..figures import page_figures
 from ..labels import rule_label
 from ..models import Contract, ContractParcel, Warning
@@ -135,15 +136,23 @@ def _passed_chip(request, listing) -> dict:
     }
 
 
-def _attainment(m) -> Decimal | None:
+def _attainment(m, kinds) -> Decimal | None:
+    """``kinds``: the commitment kinds of the contract's county's policy (本县政策)."""
     if m.measured is None:
         return None
-    direction = m.direction or (
-        policy().commitment_kinds[m.kind].direction if m.kind in policy().commitment_kinds else "min"
-    )
+    direction = m.direction or (kinds[m.kind].direction if m.kind in kinds else "min")
     if direction == "min":
         return m.measured / m.committed if m.committed > 0 else None
     return m.committed / m.measured if m.measured > 0 else None
+
+
+def _named_delays(c, rules) -> list:
+    """The contract's government delays, each cause named by its county's policy (本县政策) as ``cause_name``."""
+    delays = list(c.government_delays.all())
+    for d in delays:
+        names = rules.idle_land.causes.get(d.cause)
+        d.cause_name = i18n.pick(*names) if names else d.get_cause_display()
+    return delays
 
 
 @cached_page
@@ -152,7 +161,7 @@ def contract_detail(request, pk):
     c = access(Contract.objects.select_related("town", "holder__town"), user, pk=pk)
     commitments = list(c.commitments.all())
     rc = rule_contract(c)
-    rules = policy_of(c)  # the contract's county's warning rules (本县政策)
+    rules = rules_of(c)  # the contract's county's warning rules (本县政策), as the labels of the page read them
     settled = settle(rc, rules, government_causes(rc, rules))  # the dates the rules judge by, and why
     warnings = list(subject_warnings(Warning.SubjectType.CONTRACT, c.pk).order_by("status", "-rank", "rule"))
     live = {w.rule: w.colour for w in warnings if w.status != Warning.Status.CLOSED and w.colour != "green"}
@@ -160,7 +169,7 @@ def contract_detail(request, pk):
     kinds = rules.commitment_kinds
     for m in commitments:
         k = kinds.get(m.kind)
-        m.attain = _attainment(m)
+        m.attain = _attainment(m, kinds)
         m.resolved_direction = m.direction or (k.direction if k else "min")
         m.resolved_stage = m.stage or (k.stage if k else "production")
         m.warn = live.get(f"commitment.{m.kind}")
@@ -180,7 +189,7 @@ def contract_detail(request, pk):
             _("未销号预警"),
             sum(1 for w in warnings if w.active),
             _("条"),
-            note=", ".join(rule_label(r) for r in live) or _("无"),
+            note=", ".join(rule_label(r, rules) for r in live) or _("无"),
         ),
         kpi(_("应征闲置费"), fees["fee_wan"], _("万元"), places=2, note=_("可无偿收回") if fees["take_back"] else ""),
     ]
@@ -208,7 +217,7 @@ def contract_detail(request, pk):
             "parcels": list(parcels.select_related("park").defer("geometry")),
             "holder_visible": c.holder_id and in_scope(user, c.holder.town),
             "extensions": list(c.extensions.all()),
-            "delays": list(c.government_delays.all()),
+            "delays": _named_delays(c, rules),
             "geo": feature_collection(parcels),
             "map_config": map_config(),
             "can_edit": can_write(user, Area.CONTRACTS),

@@ -18,6 +18,7 @@ from landcycle.kit.params import int_param
 from landcycle.registry.models import Enterprise, Parcel
 from landcycle.rules.problems import RuleError
 
+from ..convert import policy_of
 from ..forms import CommitmentForm, ContractForm, DelayForm, ExtensionForm, MeasureForm, contract_initial
 from ..models import Commitment, Contract
 from ..refresh import warnings_refresh
@@ -110,7 +111,7 @@ def _contract(request, pk) -> Contract:
 @write_or_404(Area.CONTRACTS)
 def commitment_create(request, pk):
     c = _contract(request, pk)
-    form = CommitmentForm(request.POST or None, user=request.user)
+    form = CommitmentForm(request.POST or None, user=request.user, rules=policy_of(c))
     m = _run(request, form, lambda d: commitment_add(actor=request.user, contract=c, **d))
     if m:
         return redirect("contract_detail", c.pk)
@@ -155,7 +156,12 @@ def extension_create(request, pk):
 @write_or_404(Area.CONTRACTS)
 def delay_create(request, pk):
     c = _contract(request, pk)
-    form = DelayForm(request.POST or None, user=request.user, initial={"recorded_on": timezone.localdate().isoformat()})
+    form = DelayForm(
+        request.POST or None,
+        user=request.user,
+        initial={"recorded_on": timezone.localdate().isoformat()},
+        rules=policy_of(c),
+    )
     d = _run(request, form, lambda v: government_delay_add(actor=request.user, contract=c, **v))
     if d:
         return redirect("contract_detail", c.pk)

@@ -22,7 +22,7 @@ from landcycle.registry.models import Parcel, Region
 from landcycle.rules.supervision.findings import money, pct
 from landcycle.rules.supervision.idle import government_causes
 
-from ..convert import policy, rule_contract
+from ..convert import policy_of, rule_contract
 from ..models import Contract
 from ..selectors import fee_warning, idle_warnings
 
@@ -58,8 +58,9 @@ def contract_idle_notice(request, pk):
     fee = fee_warning(warnings)
     if which == "fee" and fee is None:
         raise Http404
-    rule = policy().idle_land
-    causes = [zh for zh, _en in government_causes(rule_contract(c), policy())]
+    rules = policy_of(c)  # the contract's county's warning policy (本县政策)
+    rule = rules.idle_land
+    causes = [zh for zh, _en in government_causes(rule_contract(c), rules)]
     kind, title = DOCS[which]
     county = _county_of(c.town)
     checked = max(w.checked_on for w in warnings)

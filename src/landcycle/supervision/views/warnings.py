@@ -30,6 +30,7 @@ from landcycle.rules.problems import RuleError
 
 from ..background import latest_run, refresh_queue
 from ..board import attach_warnings, board_rows, colour_subject_counts, town_colour_counts
+from ..convert import page_policies
 from ..evidence import open_stored
 from ..figures import page_figures
 from ..labels import COLOUR_HEX, rule_label
@@ -246,6 +247,8 @@ def _export(user, board, fmt: str):
     ]
     types = dict(Warning.SubjectType.choices)
 
+    pols = page_policies()  # each warning's rule named by its county's policy (本县政策), read once
+
     def line(r):
         ws = r["warnings"]
         return (
@@ -255,9 +258,10 @@ def _export(user, board, fmt: str):
             r["town_name"],
             r["park_name"] or "",
             "\n".join(
-                f"[{colour_name(w.colour)}] {rule_label(w.rule)}：{w.reason_en if en else w.reason_zh}" for w in ws
+                f"[{colour_name(w.colour)}] {rule_label(w.rule, pols.of_subject(w))}：{w.reason_en if en else w.reason_zh}"
+                for w in ws
             ),
-            "；".join(f"{rule_label(w.rule)}：{w.get_status_display()}" for w in ws),
+            "；".join(f"{rule_label(w.rule, pols.of_subject(w))}：{w.get_status_display()}" for w in ws),
             r["raised"].isoformat() if r["raised"] else "",
             r["age"] if r["age"] is not None else "",
             r["due"].isoformat() if r["due"] else "",
