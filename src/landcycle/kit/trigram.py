@@ -11,7 +11,8 @@ PostgreSQL then reads the table as before — the same rows, only slower (docs/b
 extension) and the indexes; on any other database it does nothing. If the extension cannot be created the migration
 still succeeds without the indexes and says so; ``landcycle search-indexes`` creates them later, once a superuser has
 run ``CREATE EXTENSION pg_trgm`` (docs/deployment.md). The indexes live outside the models' state (SQLite has no
-GIN), so ``makemigrations`` neither sees nor removes them."""
+GIN), so ``makemigrations`` neither sees nor removes them. ``trigram_columns`` tells ``kit.listing.search_q`` which
+columns have one."""
 
 from __future__ import annotations
 
