@@ -226,20 +226,14 @@ def test_entry_checks_use_the_applications_countys_rules(counties):
     assert _client(counties["yuyao_admin"]).get("/admission/rules/").context["county_own"] is None
 
 
-def test_a_refresh_across_counties_judges_each_subject_by_its_own_countys_warning_rules(counties, supervision_data):
+def _yuyao_parcel_and_firm(system, park):
+    """One parcel of 余姚市's park and the firm that will hold it (registered 2005)."""
     import datetime as dt
 
-    from conftest import SUPERVISION_DAY, rectangle
-    from landcycle.accounts.services import system_user
-    from landcycle.evaluation.models import YearlyFigure
+    from conftest import rectangle
     from landcycle.registry import services
-    from landcycle.registry.models import Park
     from landcycle.rules.codes import make_uscc
-    from landcycle.supervision.models import Warning
-    from landcycle.supervision.refresh import warnings_refresh
 
-    system = system_user()
-    park = services.park_update(actor=system, park=Park.objects.get(code="P-YY-0"), min_tax_per_mu=30)
     parcel = services.parcel_create(
         actor=system,
         number="YY-0001",
@@ -257,6 +251,23 @@ def test_a_refresh_across_counties_judges_each_subject_by_its_own_countys_warnin
         registered_on=dt.date(2005, 1, 1),
         town=park.town,
     )
+    return parcel, firm
+
+
+def test_a_refresh_across_counties_judges_each_subject_by_its_own_countys_warning_rules(counties, supervision_data):
+    import datetime as dt
+
+    from conftest import SUPERVISION_DAY
+    from landcycle.accounts.services import system_user
+    from landcycle.evaluation.models import YearlyFigure
+    from landcycle.registry import services
+    from landcycle.registry.models import Park
+    from landcycle.supervision.models import Warning
+    from landcycle.supervision.refresh import warnings_refresh
+
+    system = system_user()
+    park = services.park_update(actor=system, park=Park.objects.get(code="P-YY-0"), min_tax_per_mu=30)
+    parcel, firm = _yuyao_parcel_and_firm(system, park)
     services.occupancy_create(
         actor=system, enterprise=firm, parcel=parcel, kind="owned", area_m2=20000, start=dt.date(2005, 1, 1)
     )
@@ -439,11 +450,9 @@ def own_warnings(counties, supervision_data, settings, tmp_path):
     commitment); each contract has a late delivery on record; warnings refreshed."""
     import datetime as dt
 
-    from conftest import SUPERVISION_DAY, rectangle
+    from conftest import SUPERVISION_DAY
     from landcycle.accounts.services import system_user
-    from landcycle.registry import services
     from landcycle.registry.models import Park
-    from landcycle.rules.codes import make_uscc
     from landcycle.supervision.refresh import warnings_refresh
     from landcycle.supervision.services.commitments import commitment_add, government_delay_add
     from landcycle.supervision.services.contracts import contract_create
@@ -466,23 +475,7 @@ def own_warnings(counties, supervision_data, settings, tmp_path):
     county_policy_set(actor=counties["cixi_admin"], county=counties["cixi"], name="warnings", text=text)
     system = system_user()
     park = Park.objects.get(code="P-YY-0")
-    parcel = services.parcel_create(
-        actor=system,
-        number="YY-0001",
-        park=park,
-        area_m2=20000,
-        geometry=rectangle(121.15, 30.04, 20000),
-        tenure="granted",
-    )
-    firm = services.enterprise_create(
-        actor=system,
-        uscc=make_uscc("91", YUYAO, "YY000001"),
-        name="余姚市测试机械有限公司",
-        industry_code="3451",
-        scale="above",
-        registered_on=dt.date(2005, 1, 1),
-        town=park.town,
-    )
+    parcel, firm = _yuyao_parcel_and_firm(system, park)
     yuyao = contract_create(
         actor=system,
         number="HT-YY-001",
