@@ -656,17 +656,19 @@ def test_the_import_reads_a_rows_cause_by_its_countys_names(own_warnings):
         csv.writer(out).writerows([head, *[[r.get(h, "") for h in head] for r in rows]])
         return out.getvalue().encode("utf-8-sig")
 
-    def policy_reads(*rows) -> int:
-        """How often checking ``rows`` (the plan of an import, nothing written) reads the counties' policies."""
+    def policy_reads(*rows, dry_run=True) -> int:
+        """How often checking ``rows`` (the plan of an import, nothing written; or the import, written) reads the
+        counties' policies."""
         with CaptureQueriesContext(connection) as ctx:
             report = ledger_import(
                 actor=own_warnings["cixi_admin"],
                 kind="contracts",
                 filename="供地合同.csv",
                 source=book(*rows),
-                dry_run=True,
+                dry_run=dry_run,
             )
         assert not report.problems, report.problems
+        assert dry_run or report.imported
         return sum(1 for q in ctx.captured_queries if "countypolicy" in q["sql"])
 
     report = ledger_import(
@@ -690,6 +692,10 @@ def test_the_import_reads_a_rows_cause_by_its_countys_names(own_warnings):
     parcel = d["parcels"][0].number
     one = policy_reads(row("3302822025A09101", 地块编号=parcel))
     three = policy_reads(*(row(f"3302822025A0920{i}", 地块编号=parcel) for i in range(3)))
+    assert one == three
+    # and writing them too: each row's contract, commitments and delay are checked by the policies read once
+    one = policy_reads(row("3302822025A09301", 地块编号=parcel), dry_run=False)
+    three = policy_reads(*(row(f"3302822025A0940{i}", 地块编号=parcel) for i in range(3)), dry_run=False)
     assert one == three
 
 

@@ -3,6 +3,8 @@ a model). Related rows must be prefetched by the caller when many contracts are 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import lru_cache
 
@@ -34,8 +36,13 @@ def policy(county: Region | str | None = None) -> WarningPolicy:
 
 
 def policy_of(contract) -> WarningPolicy:
-    """The warning policy of a contract's county (the shipped one while it has no town)."""
-    return policy(contract.town.code) if contract.town_id else policy()
+    """The warning policy of a contract's county (the shipped one while it has no town); while the policies are held
+    (``policies_held``: a request, an import's write) from the ones read once."""
+    if not contract.town_id:
+        return policy()
+    if _PAGE.get() is not None:
+        return page_policies().of_town(contract.town_id)
+    return policy(contract.town.code)
 
 
 @lru_cache(maxsize=1)
@@ -120,11 +127,23 @@ class PagePoliciesMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = _PAGE.set({})
-        try:
+        with policies_held():
             return self.get_response(request)
-        finally:
-            _PAGE.reset(token)
+
+
+@contextmanager
+def policies_held() -> Iterator[None]:
+    """Within: ``page_policies`` (and ``policy_of``) read each county's warning policy once — for one request, or
+    one import's write of many contracts (their commitments and delays are checked against the contract's county's
+    policy, a read each otherwise). Nested: the outer hold's."""
+    if _PAGE.get() is not None:
+        yield
+        return
+    token = _PAGE.set({})
+    try:
+        yield
+    finally:
+        _PAGE.reset(token)
 
 
 def town_policies(given: WarningPolicy | TownPolicies | None = None) -> TownPolicies:

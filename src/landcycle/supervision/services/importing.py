@@ -45,7 +45,7 @@ from landcycle.rules.supervision.ledger_rows import COMMITMENT_FIELDS, SUPPLY_KI
 from landcycle.rules.supervision.policy import WarningPolicy
 
 from ..checks import SPLIT
-from ..convert import TownPolicies, rule_contract
+from ..convert import TownPolicies, policies_held, rule_contract
 from ..models import Commitment, Contract, Extension, GovernmentDelay
 from .changes import copy_contract, diff
 from .commitments import commitment_add, commitment_measure, extension_add, government_delay_add
@@ -408,13 +408,14 @@ def contracts_apply(
             [Problem(q.field, q.rule, f"第{p.row}行：{q.zh}", f"row {p.row}: {q.en}") for p in bad for q in p.problems]
         )
     counts = {CREATE: 0, UPDATE: 0, UNCHANGED: 0, "commitments": 0, "measures": 0, "extensions": 0, "delays": 0}
-    for i, p in enumerate(plans, 1):
-        try:
-            _apply(p, actor, counts)
-        except RuleError as exc:
-            raise _row_errors(p, exc) from None
-        if progress and (i % 200 == 0 or i == len(plans)):
-            progress("write", i, len(plans))
+    with policies_held():  # each row's services check it by its county's policy: read once for the whole file
+        for i, p in enumerate(plans, 1):
+            try:
+                _apply(p, actor, counts)
+            except RuleError as exc:
+                raise _row_errors(p, exc) from None
+            if progress and (i % 200 == 0 or i == len(plans)):
+                progress("write", i, len(plans))
     return counts
 
 
