@@ -9,12 +9,12 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from landcycle.kit import i18n
 from landcycle.kit.forms import EditForm
 from landcycle.rules.supervision.contract import DATE_FIELDS
 from landcycle.rules.supervision.policy import WarningPolicy
 
 from .convert import policy
+from .labels import cause_name
 from .models import Commitment, Contract, Extension, GovernmentDelay
 
 DATE_ATTRS = {"placeholder": "2026-01-31", "autocomplete": "off", "inputmode": "numeric", "class": "date"}
@@ -184,10 +184,8 @@ class ExtensionForm(EditForm):
 
 def cause_choices(rules: WarningPolicy | None = None) -> list[tuple[str, str]]:
     """The government causes (Art. 8) named by ``rules`` (the contract's county's policy; None: the shipped one)."""
-    causes = (rules or policy()).idle_land.causes
-    return [
-        (code, i18n.pick(*causes[code]) if code in causes else label) for code, label in GovernmentDelay.Cause.choices
-    ]
+    rules = rules or policy()
+    return [(code, cause_name(code, rules, label)) for code, label in GovernmentDelay.Cause.choices]
 
 
 class DelayForm(EditForm):

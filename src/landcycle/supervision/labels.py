@@ -30,6 +30,13 @@ def rule_choices(names, rules: WarningPolicy | None = None) -> list[tuple[str, s
     return sorted(((r, rule_label(r, rules)) for r in set(names)), key=lambda x: (not x[0].startswith("idle"), x[0]))
 
 
+def cause_name(cause: str, rules: WarningPolicy, fallback: str) -> str:
+    """A government cause (Art. 8, ``late_delivery``) named by ``rules`` (the contract's county's policy, 本县政策) in
+    the reader's language; ``fallback`` (the model's label) for a cause the policy does not name."""
+    names = rules.idle_land.causes.get(cause)
+    return i18n.pick(*names) if names else fallback
+
+
 def commitment_name(kind: str, label_zh: str = "", label_en: str = "", rules: WarningPolicy | None = None) -> str:
     """A commitment's name: its kind's name in ``rules`` (the contract's county's policy; None: the shipped file),
     else the commitment's own label."""

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from landcycle.accounts.scope import scoped
-from landcycle.kit import charts, i18n
+from landcycle.kit import charts
 from landcycle.registry.hooks import (
     Fact,
     Panel,
@@ -30,7 +30,7 @@ from landcycle.registry.hooks import (
 from landcycle.registry.search import Hit, SearchProvider, first_hits, register_search
 
 from .convert import page_policies
-from .labels import COLOUR_HEX, NO_WARNING_HEX, commitment_name, rule_label
+from .labels import COLOUR_HEX, NO_WARNING_HEX, cause_name, commitment_name, rule_label
 from .models import Contract, Warning
 from .selectors import parcel_warning_colours
 
@@ -195,12 +195,12 @@ def documents_panel(obj, user) -> dict | None:
     rows = []
     pols = page_policies()  # each cause named by its contract's county's policy (本县政策)
     for c in _contracts_of(obj, user).prefetch_related("government_delays"):
-        causes = pols.of_subject(c).idle_land.causes
+        rules = pols.of_subject(c)
         if c.start_evidence:
             rows.append({"c": c, "what": _("动工佐证材料"), "text": c.start_evidence})
         for d in c.government_delays.all():
             text = " · ".join(x for x in (d.evidence, d.evidence_ref) if x)
-            cause = i18n.pick(*causes[d.cause]) if d.cause in causes else d.get_cause_display()
+            cause = cause_name(d.cause, rules, d.get_cause_display())
             rows.append({"c": c, "what": _("政府原因延迟：%(cause)s") % {"cause": cause}, "text": text})
     return {"rows": rows} if rows else None
 

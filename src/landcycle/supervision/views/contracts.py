@@ -11,7 +11,6 @@ from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from landcycle.accounts.scope import Area, access, can_write, in_scope
-from landcycle.kit import i18n
 from landcycle.kit.listing import export_format, export_response, kpi
 from landcycle.kit.pagecache import cached_page
 from landcycle.registry.models import Parcel
@@ -22,7 +21,7 @@ from landcycle.rules.units import m2_to_mu
 
 from ..convert import rule_contract, rules_of
 from ..figures import page_figures
-from ..labels import rule_label
+from ..labels import cause_name, rule_label
 from ..models import Contract, ContractParcel, Warning
 from ..selectors import (
     COLOUR_OF_RANK,
@@ -150,8 +149,7 @@ def _named_delays(c, rules) -> list:
     """The contract's government delays, each cause named by its county's policy (本县政策) as ``cause_name``."""
     delays = list(c.government_delays.all())
     for d in delays:
-        names = rules.idle_land.causes.get(d.cause)
-        d.cause_name = i18n.pick(*names) if names else d.get_cause_display()
+        d.cause_name = cause_name(d.cause, rules, d.get_cause_display())
     return delays
 
 
